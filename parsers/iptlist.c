@@ -1,0 +1,412 @@
+/*
+ * iptlist.c - `iptables [-t T] -L [-n] [-v] [-x] [--line-numbers]` listings
+ * (iptables/xshared.c print_header, print_rule_details), as support bundles
+ * hold them instead of iptables-save output:
+ *   Chain DOCKER (2 references)
+ *   num   pkts bytes target     prot opt in     out     source               destination
+ *   3        2   128 DNAT       tcp  --  !br-0ea  *       0.0.0.0/0            0.0.0.0/0            tcp dpt:10000 to:172.19.0.9:80
+ * The listing does not name its table: it comes from the file name
+ * (sosreport's iptables_-t_nat_-nvL) or from the set of built-in chains.
+ */
+#include "natlog.h"
+#include "cursor.h"
+#include "parser.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct lchain {
+	char name[64];
+	char policy[16];
+	int builtin;
+	size_t first, nrules;	/* rules[first .. first+nrules) */
+};
+
+struct iptlist {
+	const struct nl_sink *sink;
+	int family;
+	char hint[32];			/* table named by the file name */
+	int started;
+	int has_num, has_counters, has_ifaces;
+	struct lchain *chains;
+	size_t nchains, capchains;
+	struct nl_rule *rules;
+	size_t nrules, caprules;
+	long section_line;
+};
+
+static int is_builtin(const char *c)
+{
+	return !strcmp(c, "PREROUTING") || !strcmp(c, "INPUT") || !strcmp(c, "FORWARD") ||
+	       !strcmp(c, "OUTPUT") || !strcmp(c, "POSTROUTING");
+}
+
+static const char *table_from_path(const char *path)
+{
+	static const char *const t[] = { "filter", "nat", "mangle", "raw", "security" };
+	size_t i;
+	if (!path)
+		return NULL;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		const char *p = strstr(path, t[i]);
+		/* "-t_nat_", "-L-nat.txt", "_nat-": delimited on both sides */
+		while (p) {
+			char before = p > path ? p[-1] : '/';
+			char after = p[strlen(t[i])];
+			if ((before == '_' || before == '-' || before == '/' || before == '.') &&
+			    (after == '_' || after == '-' || after == '.' || after == '\0'))
+				return t[i];
+			p = strstr(p + 1, t[i]);
+		}
+	}
+	return NULL;
+}
+
+/* Which table has exactly these built-in chains. */
+static const char *table_from_chains(const struct iptlist *st)
+{
+	int pre = 0, in = 0, fwd = 0, out = 0, post = 0;
+	size_t i;
+	for (i = 0; i < st->nchains; i++) {
+		const char *n = st->chains[i].name;
+		if (!st->chains[i].builtin)
+			continue;
+		pre |= !strcmp(n, "PREROUTING");
+		in |= !strcmp(n, "INPUT");
+		fwd |= !strcmp(n, "FORWARD");
+		out |= !strcmp(n, "OUTPUT");
+		post |= !strcmp(n, "POSTROUTING");
+	}
+	if (pre && in && fwd && out && post)
+		return "mangle";
+	if (pre && out && post && !fwd)
+		return "nat";
+	if (pre && out && !in && !fwd && !post)
+		return "raw";
+	if (in && fwd && out && !pre && !post)
+		return "filter";
+	return NULL;
+}
+
+static int flush(struct iptlist *st)
+{
+	const struct nl_sink *k = st->sink;
+	const char *table;
+	size_t i, j;
+	int rc = 0;
+
+	if (st->nchains == 0)
+		return 0;
+	table = table_from_chains(st);
+	if (st->hint[0] && (!table || st->nchains < 3))
+		table = st->hint;
+	if (!table) {
+		rc = k->error(k->ctx, st->section_line,
+			      "cannot tell which table this listing is of (name the file after it, e.g. iptables-L-nat.txt)",
+			      NULL, 0);
+		goto out;
+	}
+	if (!st->started) {
+		st->started = 1;
+		if ((rc = k->ruleset(k->ctx, "iptables-list", st->family)) != 0)
+			goto out;
+	}
+	for (i = 0; i < st->nchains && rc == 0; i++) {
+		struct lchain *c = &st->chains[i];
+		rc = k->chain(k->ctx, table, c->name, c->builtin ? c->policy : NULL, c->builtin);
+		for (j = 0; j < c->nrules && rc == 0; j++) {
+			struct nl_rule *r = &st->rules[c->first + j];
+			nl_strlcpy(r->table, table, sizeof r->table);
+			rc = k->rule(k->ctx, r);
+		}
+	}
+out:
+	st->nchains = 0;
+	st->nrules = 0;
+	return rc;
+}
+
+/* "98K", "12M", exact numbers with -x. */
+static int counter(const char *s, size_t n, int64_t *out)
+{
+	uint64_t v, mul = 1;
+	if (n == 0)
+		return 0;
+	switch (s[n - 1]) {
+	case 'K': mul = 1000ULL; n--; break;
+	case 'M': mul = 1000000ULL; n--; break;
+	case 'G': mul = 1000000000ULL; n--; break;
+	case 'T': mul = 1000000000000ULL; n--; break;
+	}
+	if (!nl_parse_u64(s, n, INT64_MAX / 1000000000000LL, &v))
+		return 0;
+	*out = (int64_t)(v * mul);
+	return 1;
+}
+
+static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
+{
+	struct nl_cur c = cur_make(s + 6, n - 6);
+	const char *name, *w;
+	size_t nn, wn;
+	struct lchain *ch;
+	size_t i;
+
+	if (!cur_word(&c, &name, &nn) || nn >= sizeof ch->name)
+		return st->sink->error(st->sink->ctx, lineno, "Chain line without a valid name", s, n);
+	/* the same built-in chain again: the next table's listing begins */
+	for (i = 0; i < st->nchains; i++)
+		if (strlen(st->chains[i].name) == nn && !memcmp(st->chains[i].name, name, nn))
+			if (flush(st))
+				return -1;
+	if (st->nchains == 0)
+		st->section_line = lineno;
+	if (st->nchains == st->capchains) {
+		size_t cap = st->capchains ? st->capchains * 2 : 32;
+		struct lchain *p = realloc(st->chains, cap * sizeof *p);
+		if (!p)
+			return -1;
+		st->chains = p;
+		st->capchains = cap;
+	}
+	ch = &st->chains[st->nchains++];
+	memset(ch, 0, sizeof *ch);
+	nl_strlcpyn(ch->name, name, nn, sizeof ch->name);
+	ch->first = st->nrules;
+	cur_spaces(&c);
+	if (cur_lit(&c, "(policy ")) {
+		cur_word(&c, &w, &wn);
+		nl_strlcpyn(ch->policy, w, wn, sizeof ch->policy);
+		ch->builtin = is_builtin(ch->name);
+	}
+	return 0;
+}
+
+#define MAXCOL 64
+
+static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	const char *tok[MAXCOL];
+	size_t tl[MAXCOL];
+	int nt = 0, i = 0, opt = -1, j;
+	struct nl_cur c = cur_make(s, n);
+	struct lchain *ch;
+	struct nl_rule *r;
+	size_t used = 0;
+	const char *target = "", *prot, *in = "*", *out = "*", *src, *dst;
+	size_t targetn = 0, protn, inn = 1, outn = 1, srcn, dstn;
+	char buf[64];
+	const char *extra;
+
+	if (st->nchains == 0)
+		return k->error(k->ctx, lineno, "rule row before any Chain line", s, n);
+	while (!cur_eof(&c) && nt < MAXCOL) {
+		cur_spaces(&c);
+		if (cur_eof(&c))
+			break;
+		cur_word(&c, &tok[nt], &tl[nt]);
+		nt++;
+	}
+	if (st->nrules == st->caprules) {
+		size_t cap = st->caprules ? st->caprules * 2 : 64;
+		struct nl_rule *p = realloc(st->rules, cap * sizeof *p);
+		if (!p)
+			return -1;
+		st->rules = p;
+		st->caprules = cap;
+	}
+	ch = &st->chains[st->nchains - 1];
+	r = &st->rules[st->nrules];
+	nl_rule_init(r);
+	nl_strlcpy(r->chain, ch->name, sizeof r->chain);
+	r->position = (int)ch->nrules + 1;
+	if (st->has_num) {
+		uint64_t num;
+		if (i >= nt || !nl_parse_u64(tok[i], tl[i], 1000000000, &num))
+			return k->error(k->ctx, lineno, "rule row without a rule number", s, n);
+		if ((int)num != r->position)
+			return k->error(k->ctx, lineno, "rule numbers are not consecutive", s, n);
+		i++;
+	}
+	if (st->has_counters) {
+		if (i + 1 >= nt || !counter(tok[i], tl[i], &r->pkts) ||
+		    !counter(tok[i + 1], tl[i + 1], &r->bytes))
+			return k->error(k->ctx, lineno, "rule row without packet and byte counters", s, n);
+		i += 2;
+	}
+	/* the target column is empty for rules without a target: find "opt" */
+	for (j = i; j < nt && j <= i + 2; j++)
+		if ((tl[j] == 2 && (!memcmp(tok[j], "--", 2) || !memcmp(tok[j], "-f", 2) ||
+				    !memcmp(tok[j], "!f", 2))))
+			opt = j;
+	if (opt == i + 2) {
+		target = tok[i];
+		targetn = tl[i];
+		i++;
+	} else if (opt != i + 1) {
+		return k->error(k->ctx, lineno, "rule row does not have the listing's columns", s, n);
+	}
+	prot = tok[i];
+	protn = tl[i];
+	i += 2;
+	if (st->has_ifaces) {
+		if (i + 1 >= nt)
+			return k->error(k->ctx, lineno, "rule row ends before in/out", s, n);
+		in = tok[i];
+		inn = tl[i];
+		out = tok[i + 1];
+		outn = tl[i + 1];
+		i += 2;
+	}
+	if (i + 1 >= nt)
+		return k->error(k->ctx, lineno, "rule row ends before source/destination", s, n);
+	src = tok[i];
+	srcn = tl[i];
+	dst = tok[i + 1];
+	dstn = tl[i + 1];
+	i += 2;
+	extra = i < nt ? tok[i] : NULL;
+
+	/* the row as text, counters dropped, spacing folded */
+	for (j = st->has_num + 2 * st->has_counters; j < nt; j++) {
+		int w = snprintf(r->text + used, sizeof r->text - used, "%s%.*s", used ? " " : "",
+				 (int)tl[j], tok[j]);
+		if (w < 0 || (size_t)w >= sizeof r->text - used)
+			break;
+		used += (size_t)w;
+	}
+	nl_strlcpyn(r->target, target, targetn, sizeof r->target);
+	if (protn && !(protn == 3 && !memcmp(prot, "all", 3)) && !(protn == 1 && prot[0] == '0')) {
+		int neg = prot[0] == '!';
+		nl_strlcpyn(buf, prot + neg, protn - (size_t)neg, sizeof buf);
+		r->proto = nl_proto_number(buf);
+		r->proto_neg = neg;
+	}
+	if (!((inn == 1 && in[0] == '*') || (inn == 3 && !memcmp(in, "any", 3)))) {
+		r->iif_neg = in[0] == '!';
+		nl_strlcpyn(r->iif, in + r->iif_neg, inn - (size_t)r->iif_neg, sizeof r->iif);
+	}
+	if (!((outn == 1 && out[0] == '*') || (outn == 3 && !memcmp(out, "any", 3)))) {
+		r->oif_neg = out[0] == '!';
+		nl_strlcpyn(r->oif, out + r->oif_neg, outn - (size_t)r->oif_neg, sizeof r->oif);
+	}
+#define ANY(a, an) ((an == 9 && !memcmp(a, "0.0.0.0/0", 9)) || (an == 4 && !memcmp(a, "::/0", 4)) || \
+		    (an == 8 && !memcmp(a, "anywhere", 8)))
+	if (!ANY(src, srcn)) {
+		r->src_neg = src[0] == '!';
+		nl_strlcpyn(r->src, src + r->src_neg, srcn - (size_t)r->src_neg, sizeof r->src);
+	}
+	if (!ANY(dst, dstn)) {
+		r->dst_neg = dst[0] == '!';
+		nl_strlcpyn(r->dst, dst + r->dst_neg, dstn - (size_t)r->dst_neg, sizeof r->dst);
+	}
+	r->uncond = r->proto < 0 && !r->iif[0] && !r->oif[0] && !r->src[0] && !r->dst[0] &&
+		    tok[opt][0] == '-' && tok[opt][1] == '-' && !extra;
+	/* the free text: ports and the NAT target's address */
+	for (j = i; j < nt; j++) {
+		const char *t = tok[j];
+		size_t tn = tl[j];
+		char v[64];
+		int neg = 0;
+		if (tn > 1 && t[0] == '!') {
+			neg = 1;
+			t++;
+			tn--;
+		}
+		if (tn > 4 && (!memcmp(t, "dpt:", 4) || !memcmp(t, "spt:", 4))) {
+			uint64_t p;
+			nl_strlcpyn(v, t + 4, tn - 4, sizeof v);
+			if (nl_parse_u64(v, strlen(v), 65535, &p)) {
+				if (t[0] == 'd') {
+					r->dport_lo = r->dport_hi = (int)p;
+					r->dport_neg = neg;
+				} else {
+					r->sport_lo = r->sport_hi = (int)p;
+					r->sport_neg = neg;
+				}
+			}
+		} else if (tn > 3 && !memcmp(t, "to:", 3)) {
+			nl_strlcpyn(r->target_arg, t + 3, tn - 3, sizeof r->target_arg);
+		}
+	}
+	st->nrules++;
+	ch->nrules++;
+	return 0;
+}
+
+static int iptlist_line(void *state, const char *s, size_t n, long lineno)
+{
+	struct iptlist *st = state;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return 0;
+	if (n > 6 && memcmp(s, "Chain ", 6) == 0)
+		return chain_line(st, s, n, lineno);
+	if (memmem(s, n, "target", 6) && memmem(s, n, "prot", 4) && memmem(s, n, "source", 6)) {
+		struct nl_cur c = cur_make(s, n);
+		const char *w;
+		size_t wn;
+		cur_spaces(&c);
+		cur_word(&c, &w, &wn);
+		st->has_num = wn == 3 && !memcmp(w, "num", 3);
+		st->has_counters = memmem(s, n, "pkts", 4) != NULL;
+		st->has_ifaces = memmem(s, n, " in ", 4) != NULL;
+		return 0;
+	}
+	if (s[0] == '#')
+		return 0;
+	return row_line(st, s, n, lineno);
+}
+
+static int iptlist_probe(const char *s, size_t n)
+{
+	if (n > 6 && memcmp(s, "Chain ", 6) == 0 &&
+	    (memmem(s, n, "(policy ", 8) || memmem(s, n, " references)", 12)))
+		return 2;
+	if (memmem(s, n, "target", 6) && memmem(s, n, "prot opt", 8))
+		return 2;
+	return 0;
+}
+
+static void *iptlist_open(const struct nl_sink *sink)
+{
+	struct iptlist *st = calloc(1, sizeof *st);
+	const char *t;
+	if (!st)
+		return NULL;
+	st->sink = sink;
+	st->family = sink->path && strstr(sink->path, "ip6tables") ? 6 : 4;
+	t = table_from_path(sink->path);
+	if (t)
+		nl_strlcpy(st->hint, t, sizeof st->hint);
+	st->has_ifaces = 1;
+	return st;
+}
+
+static int iptlist_close(void *state)
+{
+	struct iptlist *st = state;
+	int rc = flush(st);
+	free(st->chains);
+	free(st->rules);
+	free(st);
+	return rc;
+}
+
+static const char *const iptlist_samples[] = {
+	"Chain DOCKER (2 references)",
+	"num   pkts bytes target     prot opt in     out     source               destination",
+	"3        2   128 DNAT       tcp  --  !br-00ea7870520a *       0.0.0.0/0            0.0.0.0/0            tcp dpt:10000 to:172.19.0.9:80",
+	NULL,
+};
+
+const struct nl_parser nl_parser_iptlist = {
+	.name = "iptables-list",
+	.probe = iptlist_probe,
+	.open = iptlist_open,
+	.line = iptlist_line,
+	.close = iptlist_close,
+	.samples = iptlist_samples,
+};

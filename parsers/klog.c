@@ -1,0 +1,449 @@
+/*
+ * klog.c - kernel log containers: dmesg (raw, -T, -r, -x, iso), /dev/kmsg,
+ * syslog (traditional and RFC 3339, with or without imklog's [uptime]),
+ * journalctl short, -precise, -iso, -monotonic, -unix and -o json.
+ * The envelope is recognised per line (util-linux dmesg.c, systemd
+ * logs-show.c, rsyslog templates), e.g.
+ *   [ 2631.978281] TRACE: raw:PREROUTING:policy:2 IN=enp0s1 OUT= ...
+ *   Jun 16 17:44:05 dev-slave-110 kernel: TRACE: raw:PREROUTING:rule:2 IN=eth0 ...
+ * The message is handed to pktlog_parse(); other lines are skipped cheaply.
+ */
+#include "natlog.h"
+#include "cursor.h"
+#include "parser.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct klog {
+	const struct nl_sink *sink;
+	struct nl_event ev;
+};
+
+static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int digits(struct nl_cur *c, size_t n, int *out)
+{
+	int v = 0;
+	size_t i;
+	if (cur_left(c) < n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!is_digit(c->p[i]))
+			return 0;
+		v = v * 10 + (c->p[i] - '0');
+	}
+	c->p += n;
+	*out = v;
+	return 1;
+}
+
+/* "[ 5678.901234]" : the kernel's seconds since boot. */
+static int uptime_bracket(struct nl_cur *c, double *up, const char **txt, size_t *tn)
+{
+	struct nl_cur t = *c;
+	const char *s;
+	if (!cur_char(&t, '['))
+		return 0;
+	cur_spaces(&t);
+	s = t.p;
+	while (t.p < t.end && (is_digit(*t.p) || *t.p == '.'))
+		t.p++;
+	if (t.p == s || !cur_char(&t, ']'))
+		return 0;
+	if (!nl_parse_decimal(s, (size_t)(t.p - 1 - s), up))
+		return 0;
+	*txt = s;
+	*tn = (size_t)(t.p - 1 - s);
+	*c = t;
+	return 1;
+}
+
+/* "[    C3] " / "[  T123] " from CONFIG_PRINTK_CALLER. */
+static void caller_bracket(struct nl_cur *c)
+{
+	struct nl_cur t = *c;
+	uint64_t v;
+	cur_spaces(&t);
+	if (!cur_char(&t, '['))
+		return;
+	cur_spaces(&t);
+	if (!cur_char(&t, 'C') && !cur_char(&t, 'T'))
+		return;
+	if (!cur_u64(&t, 0xffffffffULL, &v) || !cur_char(&t, ']'))
+		return;
+	*c = t;
+}
+
+static int month_index(const char *p, size_t n)
+{
+	int i;
+	if (n < 3)
+		return -1;
+	for (i = 0; i < 12; i++)
+		if (memcmp(p, months[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+/* "Mar  5 10:11:12[.345678]" (syslog, journal short and short-precise). */
+static int syslog_time(struct nl_cur *c)
+{
+	struct nl_cur t = *c;
+	int d, hh, mm, ss;
+	if (month_index(t.p, cur_left(&t)) < 0)
+		return 0;
+	t.p += 3;
+	if (!cur_char(&t, ' '))
+		return 0;
+	cur_spaces(&t);
+	if (!digits(&t, 2, &d) && !digits(&t, 1, &d))
+		return 0;
+	if (!cur_char(&t, ' ') || !digits(&t, 2, &hh) || !cur_char(&t, ':') ||
+	    !digits(&t, 2, &mm) || !cur_char(&t, ':') || !digits(&t, 2, &ss))
+		return 0;
+	if (cur_char(&t, '.'))
+		while (t.p < t.end && is_digit(*t.p))
+			t.p++;
+	if (d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60)
+		return 0;
+	*c = t;
+	return 1;
+}
+
+/* "2024-03-05T10:11:12[.,]345678+01:00" (RFC 3339, short-iso, dmesg iso).
+ * Sets *wall_us when an offset is given. */
+static int iso_time(struct nl_cur *c, int64_t *wall_us)
+{
+	struct nl_cur t = *c;
+	struct tm tm;
+	int y, mo, d, hh, mm, ss, oh = 0, om = 0, sign = 0;
+	int64_t frac = 0, scale = 1000000;
+	memset(&tm, 0, sizeof tm);
+	if (!digits(&t, 4, &y) || !cur_char(&t, '-') || !digits(&t, 2, &mo) ||
+	    !cur_char(&t, '-') || !digits(&t, 2, &d) || (!cur_char(&t, 'T') && !cur_char(&t, ' ')) ||
+	    !digits(&t, 2, &hh) || !cur_char(&t, ':') || !digits(&t, 2, &mm) ||
+	    !cur_char(&t, ':') || !digits(&t, 2, &ss))
+		return 0;
+	if (cur_char(&t, '.') || cur_char(&t, ',')) {
+		while (t.p < t.end && is_digit(*t.p)) {
+			if (scale > 1) {
+				frac = frac * 10 + (*t.p - '0');
+				scale /= 10;
+			}
+			t.p++;
+		}
+		frac *= scale;
+	}
+	if (cur_char(&t, 'Z'))
+		sign = 1;
+	else if (cur_peek(&t) == '+' || cur_peek(&t) == '-') {
+		sign = *t.p == '-' ? -1 : 1;
+		t.p++;
+		if (!digits(&t, 2, &oh))
+			return 0;
+		cur_char(&t, ':');
+		if (!digits(&t, 2, &om))
+			return 0;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60)
+		return 0;
+	if (sign) {
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = hh;
+		tm.tm_min = mm;
+		tm.tm_sec = ss;
+		*wall_us = ((int64_t)timegm(&tm) - sign * (oh * 3600 + om * 60)) * 1000000 + frac;
+	}
+	*c = t;
+	return 1;
+}
+
+/* "[Tue Mar  5 10:11:12 2024]" (dmesg -T). */
+static int ctime_bracket(struct nl_cur *c)
+{
+	struct nl_cur t = *c;
+	int y;
+	if (!cur_char(&t, '[') || cur_left(&t) < 4)
+		return 0;
+	t.p += 3;		/* weekday */
+	if (!cur_char(&t, ' ') || !syslog_time(&t) || !cur_char(&t, ' ') || !digits(&t, 4, &y) ||
+	    !cur_char(&t, ']'))
+		return 0;
+	*c = t;
+	return 1;
+}
+
+/* "1709629872.345678" (journalctl -o short-unix). */
+static int unix_time(struct nl_cur *c, int64_t *wall_us)
+{
+	struct nl_cur t = *c;
+	const char *s = t.p;
+	double v;
+	while (t.p < t.end && (is_digit(*t.p) || *t.p == '.'))
+		t.p++;
+	if (t.p - s < 10 || cur_peek(&t) != ' ' || !nl_parse_decimal(s, (size_t)(t.p - s), &v))
+		return 0;
+	*wall_us = (int64_t)(v * 1e6 + 0.5);
+	*c = t;
+	return 1;
+}
+
+static int word_is_tag(const char *w, size_t n)
+{
+	if (n < 2 || w[n - 1] != ':')
+		return 0;
+	if (n == 6 && memcmp(w, "TRACE:", 6) == 0)
+		return 0;
+	if (n > 6 && memcmp(w, "nf_ct_", 6) == 0)
+		return 0;
+	return 1;
+}
+
+static void set_time(struct nl_event *ev, const char *s, size_t n)
+{
+	nl_strlcpyn(ev->time, s, n, sizeof ev->time);
+}
+
+/* Reads the envelope; returns where the message starts. */
+static const char *envelope(const char *s, size_t n, struct nl_event *ev)
+{
+	struct nl_cur c = cur_make(s, n), t;
+	const char *ts = NULL, *w1, *w2, *ut;
+	size_t tn = 0, w1n, w2n, utn;
+	int syslogish = 0;
+	uint64_t v;
+	double up;
+
+	/* dmesg -r "<4>" and dmesg -x "kern  :warn  : " */
+	t = c;
+	if (cur_char(&t, '<') && cur_u64(&t, 1023, &v) && cur_char(&t, '>'))
+		c = t;
+	t = c;
+	while (t.p < t.end && *t.p >= 'a' && *t.p <= 'z')
+		t.p++;
+	if (t.p > c.p && (cur_spaces(&t), cur_char(&t, ':'))) {
+		while (t.p < t.end && *t.p >= 'a' && *t.p <= 'z')
+			t.p++;
+		cur_spaces(&t);
+		if (cur_char(&t, ':') && cur_char(&t, ' '))
+			c = t;
+	}
+	/* /dev/kmsg "4,1234,5678901234,-;" */
+	t = c;
+	{
+		uint64_t lvl, seq, usec;
+		if (cur_u64(&t, 1023, &lvl) && cur_char(&t, ',') && cur_u64(&t, UINT64_MAX, &seq) &&
+		    cur_char(&t, ',') && cur_u64(&t, UINT64_MAX, &usec) && cur_char(&t, ',')) {
+			const char *semi = memchr(t.p, ';', cur_left(&t));
+			if (semi) {
+				ev->uptime = (double)usec / 1e6;
+				snprintf(ev->time, sizeof ev->time, "%.6f", ev->uptime);
+				return semi + 1;
+			}
+		}
+	}
+
+	ts = c.p;
+	if (uptime_bracket(&c, &up, &ut, &utn)) {
+		ev->uptime = up;
+		ts = ut;
+		tn = utn;
+		caller_bracket(&c);
+	} else if (ctime_bracket(&c)) {
+		tn = (size_t)(c.p - ts) - 2;
+		ts++;
+		caller_bracket(&c);
+	} else if (syslog_time(&c) || iso_time(&c, &ev->wall_us)) {
+		tn = (size_t)(c.p - ts);
+		syslogish = 1;
+	} else if (unix_time(&c, &ev->wall_us)) {
+		tn = (size_t)(c.p - ts);
+		syslogish = 1;
+	} else {
+		ts = NULL;
+	}
+	if (ts)
+		set_time(ev, ts, tn);
+
+	/* host and tag: "fw1 kernel: " */
+	cur_spaces(&c);
+	t = c;
+	cur_word(&t, &w1, &w1n);
+	cur_spaces(&t);
+	cur_word(&t, &w2, &w2n);
+	if (w1n > 0 && w2n >= 7 && memcmp(w2, "kernel", 6) == 0 && w2[w2n - 1] == ':') {
+		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
+		c.p = w2 + w2n;
+	} else if (w1n >= 7 && memcmp(w1, "kernel", 6) == 0 && w1[w1n - 1] == ':') {
+		c.p = w1 + w1n;
+	} else if (syslogish && w1n > 0 && word_is_tag(w2, w2n)) {
+		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
+		c.p = w2 + w2n;
+	}
+	cur_spaces(&c);
+	/* imklog keeps the kernel's own stamp inside the message */
+	if (uptime_bracket(&c, &up, &ut, &utn)) {
+		ev->uptime = up;
+		if (!ev->time[0])
+			set_time(ev, ut, utn);
+		caller_bracket(&c);
+		cur_spaces(&c);
+	}
+	return c.p;
+}
+
+static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
+{
+	struct nl_event *ev = &k->ev;
+	json_error_t jerr;
+	json_t *o = json_loadb(s, n, 0, &jerr), *m;
+	const char *msg, *str;
+	char buf[2048];
+	size_t mn;
+	struct nl_err err;
+	int rc;
+
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		return k->sink->error(k->sink->ctx, lineno, "journal JSON line does not parse", s, n);
+	}
+	m = json_object_get(o, "MESSAGE");
+	if (json_is_string(m)) {
+		msg = json_string_value(m);
+		mn = json_string_length(m);
+	} else if (json_is_array(m)) {
+		/* non-UTF-8 messages come as arrays of byte values */
+		size_t i;
+		mn = 0;
+		for (i = 0; i < json_array_size(m) && mn < sizeof buf; i++) {
+			json_int_t b = json_integer_value(json_array_get(m, i));
+			buf[mn++] = (char)(b & 0xff);
+		}
+		msg = buf;
+	} else {
+		json_decref(o);
+		k->sink->skip(k->sink->ctx, lineno);
+		return 0;
+	}
+	str = json_string_value(json_object_get(o, "_HOSTNAME"));
+	if (str)
+		nl_strlcpy(ev->host, str, sizeof ev->host);
+	str = json_string_value(json_object_get(o, "_SOURCE_MONOTONIC_TIMESTAMP"));
+	if (str) {
+		uint64_t us;
+		if (nl_parse_u64(str, strlen(str), UINT64_MAX, &us)) {
+			ev->uptime = (double)us / 1e6;
+			snprintf(ev->time, sizeof ev->time, "%.6f", ev->uptime);
+		}
+	}
+	str = json_string_value(json_object_get(o, "__REALTIME_TIMESTAMP"));
+	if (str) {
+		uint64_t us;
+		if (nl_parse_u64(str, strlen(str), INT64_MAX, &us)) {
+			ev->wall_us = (int64_t)us;
+			if (!ev->time[0])
+				snprintf(ev->time, sizeof ev->time, "%.6f", (double)us / 1e6);
+		}
+	}
+	rc = pktlog_parse(msg, mn, ev, &err);
+	if (rc == 0) {
+		ev->line = lineno;
+		rc = k->sink->event(k->sink->ctx, ev);
+	} else if (rc > 0) {
+		k->sink->skip(k->sink->ctx, lineno);
+		rc = 0;
+	} else {
+		rc = k->sink->error(k->sink->ctx, lineno, err.msg, s, n);
+	}
+	json_decref(o);
+	return rc;
+}
+
+static void ev_reset(struct nl_event *ev)
+{
+	ev->host[0] = ev->time[0] = ev->table[0] = ev->chain[0] = ev->type[0] = '\0';
+	ev->prefix[0] = ev->reason[0] = '\0';
+	ev->rulenum = 0;
+	ev->uptime = -1;
+	ev->wall_us = -1;
+	nl_pkt_init(&ev->pkt);
+}
+
+static int klog_line(void *state, const char *s, size_t n, long lineno)
+{
+	struct klog *k = state;
+	struct nl_event *ev = &k->ev;
+	struct nl_err err;
+	const char *msg;
+	int rc;
+
+	/* Every netfilter packet line has "IN=" ... " OUT="; most syslog does not. */
+	if (n < 8 || !memmem(s, n, "IN=", 3) || !memmem(s, n, "OUT=", 4)) {
+		k->sink->skip(k->sink->ctx, lineno);
+		return 0;
+	}
+	ev_reset(ev);
+	ev->raw = s;
+	ev->rawlen = n;
+	if (s[0] == '{')
+		return journal_json(k, s, n, lineno);
+	msg = envelope(s, n, ev);
+	rc = pktlog_parse(msg, n - (size_t)(msg - s), ev, &err);
+	if (rc > 0) {
+		k->sink->skip(k->sink->ctx, lineno);
+		return 0;
+	}
+	if (rc < 0)
+		return k->sink->error(k->sink->ctx, lineno, err.msg, s, n);
+	ev->line = lineno;
+	return k->sink->event(k->sink->ctx, ev);
+}
+
+static int klog_probe(const char *s, size_t n)
+{
+	if (memmem(s, n, "IN=", 3) && memmem(s, n, " OUT=", 5))
+		return 2;
+	if (memmem(s, n, " kernel: ", 9) || (n > 2 && s[0] == '[' && memchr(s, ']', n)))
+		return 1;
+	return 0;
+}
+
+static void *klog_open(const struct nl_sink *sink)
+{
+	struct klog *k = calloc(1, sizeof *k);
+	if (k)
+		k->sink = sink;
+	return k;
+}
+
+static int klog_close(void *state)
+{
+	free(state);
+	return 0;
+}
+
+static const char *const klog_samples[] = {
+	"[ 2631.978281] TRACE: raw:PREROUTING:policy:2 IN=enp0s1 OUT= MAC=fa:f3:dc:b4:4e:ef:3a:f9:d3:9e:aa:64:08:00 SRC=192.168.64.1 DST=192.168.64.4 LEN=64 TOS=0x10 PREC=0x00 TTL=64 ID=0 PROTO=TCP SPT=52842 DPT=10000 SEQ=1184533180 ACK=0 WINDOW=65535 RES=0x00 CWR ECE SYN URGP=0 OPT (020405B4010303060101080A6EF8750A0000000004020000)",
+	"Jun 16 17:44:05 dev-slave-110 kernel: TRACE: raw:PREROUTING:rule:2 IN=eth0 OUT= MAC=52:54:15:5d:39:58:02:54:d4:90:3a:57:08:00 SRC=8.8.8.8 DST=10.39.0.110 LEN=84 TOS=0x00 PREC=0x00 TTL=32 ID=0 PROTO=ICMP TYPE=0 CODE=0 ID=4064 SEQ=24",
+	NULL,
+};
+
+const struct nl_parser nl_parser_klog = {
+	.name = "kernel-log",
+	.probe = klog_probe,
+	.open = klog_open,
+	.line = klog_line,
+	.close = klog_close,
+	.samples = klog_samples,
+};

@@ -1,0 +1,56 @@
+/*
+ * parser.h - the one interface every input format implements.
+ * A parser is fed a file line by line and reports what it found through
+ * a sink; it never touches the store. The table of parsers is in parsers.c.
+ */
+#ifndef NL_PARSER_H
+#define NL_PARSER_H
+
+#include "natlog.h"
+
+/* Where parsers deliver results. Each callback returns 0, or -1 to stop
+ * the import (store failure); a bad input line is never a reason to stop. */
+struct nl_sink {
+	void *ctx;
+	const char *path;		/* the source's name, for hints such as the table */
+	int (*event)(void *ctx, const struct nl_event *ev);
+	int (*ruleset)(void *ctx, const char *kind, int family);
+	int (*chain)(void *ctx, const char *table, const char *chain,
+		     const char *policy, int builtin);
+	int (*rule)(void *ctx, const struct nl_rule *r);
+	/* A line that looked like this format but could not be used. */
+	int (*error)(void *ctx, long line, const char *reason, const char *text, size_t len);
+	/* A line that is not this format's business (ordinary syslog noise). */
+	void (*skip)(void *ctx, long line);
+};
+
+struct nl_parser {
+	const char *name;		/* also the source kind in the store */
+	/* Cheap look at one early line: how sure we are that the file is ours
+	 * (0 no, 1 maybe, 2 sure). */
+	int (*probe)(const char *line, size_t len);
+	void *(*open)(const struct nl_sink *sink);
+	/* One line without its newline. Returns 0, or -1 when the sink said stop. */
+	int (*line)(void *state, const char *line, size_t len, long lineno);
+	int (*close)(void *state);	/* flush; returns 0 or -1 */
+	const char *const *samples;	/* real lines this parser accepts */
+};
+
+extern const struct nl_parser nl_parser_klog;
+extern const struct nl_parser nl_parser_iptsave;
+extern const struct nl_parser nl_parser_iptlist;
+
+/* All parsers, the most specific first; NULL-terminated. */
+extern const struct nl_parser *const nl_parsers[];
+
+/* The kernel packet-log body (LOG, TRACE, conntrack invalid), shared by
+ * every kernel-log container: fills ev->kind, table/chain/type/rulenum,
+ * prefix or reason, and ev->pkt from the message text. Returns 0, 1 when
+ * the message is not netfilter output, -1 with err set when it is but
+ * cannot be used. */
+int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *err);
+
+/* iptables rule-spec matches (-s -d -i -o -p --dport ... -j) into r. */
+int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_err *err);
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * parsers.c - the table of input formats, most specific first.
+ * A file's format is chosen by probing its first lines with each entry;
+ * the kernel log is the fallback, as any log file may hold netfilter lines.
+ */
+#include "natlog.h"
+#include "parser.h"
+
+const struct nl_parser *const nl_parsers[] = {
+	&nl_parser_iptsave,
+	&nl_parser_iptlist,
+	&nl_parser_klog,
+	NULL,
+};

@@ -1,0 +1,473 @@
+/*
+ * analyze.c - maps each traced step to the dumped rule with the kernel's
+ * numbering (rule:N the Nth rule; policy/return either the chain's end or
+ * an unconditional standard-target rule at N), infers the verdict the
+ * kernel never prints, and says where the dump contradicts the trace
+ * instead of explaining with the wrong rule.
+ */
+#include "natlog.h"
+#include "analyze.h"
+#include "correlate.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *nl_hook_name(int hook)
+{
+	static const char *const n[] = { "prerouting", "input", "forward", "output",
+					 "postrouting", NULL };
+	return hook >= 0 && hook < 5 ? n[hook] : NULL;
+}
+
+void rscache_free(struct nl_rscache *c)
+{
+	rsview_free(&c->v);
+	c->loaded = 0;
+}
+
+void analysis_free(struct nl_analysis *a)
+{
+	free(a->steps);
+	free(a->logs);
+	memset(a, 0, sizeof *a);
+}
+
+static void diag(struct nl_analysis *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void diag(struct nl_analysis *a, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512];
+	int i;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	for (i = 0; i < a->ndiag; i++)
+		if (!strcmp(a->diag[i], buf))
+			return;
+	if (a->ndiag < NL_MAXDIAG)
+		memcpy(a->diag[a->ndiag++], buf, sizeof buf);
+}
+
+static int collect(void *ctx, const struct nl_event_row *e)
+{
+	struct nl_analysis *a = ctx;
+	struct nl_step **arr = e->ev.kind == NL_EV_TRACE ? &a->steps : &a->logs;
+	size_t *n = e->ev.kind == NL_EV_TRACE ? &a->n : &a->nlogs;
+	size_t *cap = e->ev.kind == NL_EV_TRACE ? &a->cap : &a->caplogs;
+	struct nl_step *st;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		struct nl_step *p = realloc(*arr, nc * sizeof *p);
+		if (!p)
+			return -1;
+		*arr = p;
+		*cap = nc;
+	}
+	st = &(*arr)[(*n)++];
+	memset(st, 0, sizeof *st);
+	st->ev = e->ev;
+	st->ev.raw = NULL;
+	nl_strlcpy(st->file, e->file, sizeof st->file);
+	return 0;
+}
+
+static int is_nat_target(const char *t)
+{
+	return !strcmp(t, "DNAT") || !strcmp(t, "SNAT") || !strcmp(t, "MASQUERADE") ||
+	       !strcmp(t, "REDIRECT") || !strcmp(t, "NETMAP");
+}
+
+static int is_continue_target(const char *t)
+{
+	static const char *const c[] = { "", "LOG", "NFLOG", "ULOG", "MARK", "CONNMARK", "TRACE",
+					 "CT", "NOTRACK", "TCPMSS", "DSCP", "TOS", "TTL", "HL",
+					 "CLASSIFY", "CHECKSUM", "SET", "AUDIT", "CONNSECMARK",
+					 "SECMARK", "IDLETIMER", "LED", "TEE", "HMARK", NULL };
+	int i;
+	for (i = 0; c[i]; i++)
+		if (!strcmp(t, c[i]))
+			return 1;
+	return 0;
+}
+
+/* What the rule's target does to the packet. */
+static void target_effect(const struct nl_rsview *v, const struct nl_chain *ch,
+			  const struct nl_rule *r, char *eff, size_t n)
+{
+	const char *t = r->target;
+	if (!strcmp(t, "ACCEPT"))
+		snprintf(eff, n, "accept");
+	else if (!strcmp(t, "DROP"))
+		snprintf(eff, n, "drop");
+	else if (!strcmp(t, "REJECT"))
+		snprintf(eff, n, "reject");
+	else if (!strcmp(t, "RETURN"))
+		snprintf(eff, n, ch->builtin ? "policy" : "return");
+	else if (!strcmp(t, "QUEUE") || !strcmp(t, "NFQUEUE"))
+		snprintf(eff, n, "queue");
+	else if (is_nat_target(t))
+		snprintf(eff, n, "accept");
+	else if (is_continue_target(t))
+		snprintf(eff, n, "continue");
+	else if (rsview_has_chain(v, ch->ruleset_id, ch->table, t))
+		snprintf(eff, n, "%s %s", r->is_goto ? "goto" : "jump", t);
+	else
+		snprintf(eff, n, "unknown");
+}
+
+static void lower(char *dst, const char *src, size_t n)
+{
+	size_t i;
+	for (i = 0; i + 1 < n && src[i]; i++)
+		dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] + 32 : src[i]);
+	dst[i] = '\0';
+}
+
+static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl_step *st)
+{
+	const struct nl_event *ev = &st->ev;
+	int known = 0, N = ev->rulenum;
+	const struct nl_chain *ch = rsview_find(v, ev->table, ev->chain, &known);
+	char why[256];
+	const char *where = ev->chain;
+	int isnat = !strcmp(ev->table, "nat");
+
+	snprintf(st->effect, sizeof st->effect, "unknown");
+	if (!known) {
+		diag(a, "no ruleset dump covers table %s: its rules are shown by number only",
+		     ev->table);
+		if (isnat && !strcmp(ev->type, "policy"))
+			snprintf(st->effect, sizeof st->effect, "accept");
+		return;
+	}
+	if (!ch) {
+		diag(a, "%s:%s:%s:%d: the dump has no chain %s in table %s; the dump does not match "
+			"this trace", ev->table, where, ev->type, N, ev->chain, ev->table);
+		st->mismatch = 1;
+		goto nat_policy;
+	}
+	if (!strcmp(ev->type, "rule")) {
+		const struct nl_rule *r;
+		if (N < 1 || N > ch->nrules) {
+			diag(a, "%s:%s:rule:%d: the dump's %s %s has %d rule%s; the dump does not match "
+				"this trace (stale or edited?)", ev->table, where, N, ev->table,
+			     ev->chain, ch->nrules, ch->nrules == 1 ? "" : "s");
+			st->mismatch = 1;
+			return;
+		}
+		r = &ch->rules[N - 1];
+		if (r->uncond && target_is_standard(r->target)) {
+			diag(a, "%s:%s:rule:%d: the dump's rule %d is an unconditional -j %s, which the "
+				"kernel reports as %s, not rule; the dump does not match this trace",
+			     ev->table, where, N, N, r->target, ch->builtin ? "policy" : "return");
+			st->mismatch = 1;
+			return;
+		}
+		if (rule_contradicts(r, &ev->pkt, why, sizeof why)) {
+			diag(a, "%s:%s:rule:%d (%s) cannot have matched this packet: %s; the dump does "
+				"not match this trace", ev->table, where, N, r->text, why);
+			st->mismatch = 1;
+			return;
+		}
+		st->rule = r;
+		st->rule_text = r->text;
+		target_effect(v, ch, r, st->effect, sizeof st->effect);
+		return;
+	}
+	/* policy and return: the chain's end, or an unconditional rule at N */
+	if ((strcmp(ev->type, "policy") == 0) != (ch->builtin != 0)) {
+		diag(a, "%s:%s:%s:%d: %s is %s chain in the dump; the dump does not match this trace",
+		     ev->table, where, ev->type, N, ev->chain, ch->builtin ? "a built-in" : "a user");
+		st->mismatch = 1;
+		goto nat_policy;
+	}
+	if (N == ch->nrules + 1) {
+		if (ch->builtin) {
+			st->chain_policy = 1;
+			lower(st->effect, ch->policy[0] ? ch->policy : "unknown", sizeof st->effect);
+			snprintf(st->policy_text, sizeof st->policy_text, "policy %s",
+				 ch->policy[0] ? ch->policy : "unknown");
+			st->rule_text = st->policy_text;
+		} else {
+			snprintf(st->effect, sizeof st->effect, "return");
+			st->chain_end = 1;
+		}
+		return;
+	}
+	if (N >= 1 && N <= ch->nrules) {
+		const struct nl_rule *r = &ch->rules[N - 1];
+		if (r->uncond && target_is_standard(r->target)) {
+			st->rule = r;
+			st->rule_text = r->text;
+			target_effect(v, ch, r, st->effect, sizeof st->effect);
+			if (!strcmp(st->effect, "policy")) {
+				lower(st->effect, ch->policy[0] ? ch->policy : "unknown", sizeof st->effect);
+				st->chain_policy = 1;
+			}
+			return;
+		}
+		diag(a, "%s:%s:%s:%d: the dump's rule %d (%s) is not an unconditional ACCEPT, DROP or "
+			"RETURN, so the kernel would not report it as %s; the dump does not match this "
+			"trace", ev->table, where, ev->type, N, N, r->text, ev->type);
+		st->mismatch = 1;
+		goto nat_policy;
+	}
+	diag(a, "%s:%s:%s:%d: the dump's %s %s has %d rule%s, so its end would be %s:%d; the dump "
+		"does not match this trace (stale or edited?)", ev->table, where, ev->type, N,
+	     ev->table, ev->chain, ch->nrules, ch->nrules == 1 ? "" : "s", ev->type,
+	     ch->nrules + 1);
+	st->mismatch = 1;
+nat_policy:
+	/* the nat table never drops: its chains end in ACCEPT */
+	if (isnat && !strcmp(ev->type, "policy"))
+		snprintf(st->effect, sizeof st->effect, "accept");
+}
+
+static void endpoint(const struct nl_pkt *p, int dst, char *buf, size_t n)
+{
+	const char *addr = dst ? p->dst : p->src;
+	int port = dst ? p->dport : p->sport;
+	if (port < 0)
+		snprintf(buf, n, "%s", addr);
+	else if (p->family == 6)
+		snprintf(buf, n, "[%s]:%d", addr, port);
+	else
+		snprintf(buf, n, "%s:%d", addr, port);
+}
+
+static void find_nat(struct nl_analysis *a)
+{
+	size_t i;
+	for (i = 0; i + 1 < a->n && a->nnat < 8; i++) {
+		const struct nl_pkt *p = &a->steps[i].ev.pkt, *q = &a->steps[i + 1].ev.pkt;
+		int f;
+		for (f = 0; f < 2 && a->nnat < 8; f++) {
+			int changed = f ? strcmp(p->dst, q->dst) || p->dport != q->dport
+					: strcmp(p->src, q->src) || p->sport != q->sport;
+			struct nl_nat *nt;
+			int j, by = (int)i;
+			if (!changed)
+				continue;
+			/* done by the last nat-table step before the change */
+			for (j = (int)i; j >= 0; j--)
+				if (!strcmp(a->steps[j].ev.table, "nat")) {
+					by = j;
+					break;
+				}
+			nt = &a->nat[a->nnat++];
+			snprintf(nt->field, sizeof nt->field, "%s", f ? "dst" : "src");
+			endpoint(p, f, nt->from, sizeof nt->from);
+			endpoint(q, f, nt->to, sizeof nt->to);
+			nt->step = by;
+			if (a->steps[by].rule && a->steps[by].rule->target_arg[0] &&
+			    is_nat_target(a->steps[by].rule->target)) {
+				const char *arg = a->steps[by].rule->target_arg;
+				const char *want = f ? q->dst : q->src;
+				if (!strchr(arg, '-') && strncmp(arg, want, strlen(want)) != 0)
+					diag(a, "%s:%s:rule:%d translates to %s, but the packet was "
+						"rewritten to %s", a->steps[by].ev.table, a->steps[by].ev.chain,
+					     a->steps[by].ev.rulenum, arg, nt->to);
+			}
+		}
+	}
+}
+
+static int effect_is(const struct nl_step *s, const char *e)
+{
+	return !strcmp(s->effect, e);
+}
+
+static void infer_verdict(struct nl_analysis *a)
+{
+	const struct nl_step *last;
+	int i, lasthook = -1;
+
+	a->decided = -1;
+	a->inferred = 1;	/* legacy TRACE never prints the verdict */
+	snprintf(a->verdict, sizeof a->verdict, "unknown");
+	if (a->n == 0)
+		return;
+	last = &a->steps[a->n - 1];
+	/* a drop followed by more steps: the dump is wrong about that rule */
+	for (i = 0; i + 1 < (int)a->n; i++)
+		if (effect_is(&a->steps[i], "drop") || effect_is(&a->steps[i], "reject"))
+			diag(a, "%s:%s:%s:%d drops in the dump, yet the packet went on; the dump does "
+				"not match this trace", a->steps[i].ev.table, a->steps[i].ev.chain,
+			     a->steps[i].ev.type, a->steps[i].ev.rulenum);
+	if (effect_is(last, "drop") || effect_is(last, "reject") || effect_is(last, "queue")) {
+		snprintf(a->verdict, sizeof a->verdict, "%.11s", last->effect);
+		a->decided = (int)a->n - 1;
+		return;
+	}
+	/* The last filter-table step at the last hook where filter ran. */
+	for (i = (int)a->n - 1; i >= 0; i--)
+		if (!strcmp(a->steps[i].ev.table, "filter")) {
+			lasthook = a->steps[i].hook;
+			break;
+		}
+	if (effect_is(last, "accept") || (last->mismatch && i >= 0 && i < (int)a->n - 1)) {
+		/* it reached its last step and that step let it through, or it
+		 * went on past the filter table */
+		snprintf(a->verdict, sizeof a->verdict, "accept");
+		if (i >= 0) {
+			int j;
+			a->decided = i;
+			for (j = i; j >= 0 && a->steps[j].hook == lasthook; j--)
+				if (!strcmp(a->steps[j].ev.table, "filter")) {
+					if (effect_is(&a->steps[j], "accept") || a->steps[j].mismatch) {
+						a->decided = j;
+						break;
+					}
+				}
+		} else {
+			a->decided = (int)a->n - 1;
+		}
+		if (last->mismatch && !effect_is(last, "accept"))
+			snprintf(a->verdict, sizeof a->verdict, "unknown");
+		return;
+	}
+	if (last->mismatch)
+		a->decided = (int)a->n - 1;	/* where it ended, rule unknown */
+	else
+		diag(a, "the trace ends at %s:%s:%s:%d (%s) without a verdict", last->ev.table,
+		     last->ev.chain, last->ev.type, last->ev.rulenum, last->effect);
+}
+
+static void explain_drop(struct nl_analysis *a)
+{
+	const struct nl_step *d;
+	if (a->decided < 0 || strcmp(a->verdict, "drop") != 0)
+		return;
+	d = &a->steps[a->decided];
+	if (d->chain_policy) {
+		int accepted_before = 0;
+		size_t i;
+		for (i = 0; i < (size_t)a->decided; i++)
+			if (a->steps[i].hook == d->hook && !strcmp(a->steps[i].ev.table, d->ev.table) &&
+			    effect_is(&a->steps[i], "accept"))
+				accepted_before = 1;
+		if (!accepted_before)
+			diag(a, "no rule of %s %s (or the chains it jumped to) accepted the packet, so "
+				"the chain's policy %s dropped it", d->ev.table, d->ev.chain,
+			     "DROP");
+	}
+}
+
+int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
+		   struct nl_analysis *a)
+{
+	size_t i;
+	memset(a, 0, sizeof *a);
+	a->decided = -1;
+	if (store_packet_events(s, p->id, collect, a))
+		return -1;
+	if (!rc->loaded || rc->family != p->family || strcmp(rc->host, p->host) != 0) {
+		rscache_free(rc);
+		if (store_load_rules(s, p->host[0] ? p->host : NULL, p->family, &rc->v))
+			return -1;
+		nl_strlcpy(rc->host, p->host, sizeof rc->host);
+		rc->family = p->family;
+		rc->loaded = 1;
+	}
+	if (rc->v.n == 0)
+		diag(a, "no ruleset dump for this %shost was imported: rules are shown by number only",
+		     p->family == 6 ? "IPv6 family of this " : "");
+	for (i = 0; i < a->n; i++) {
+		struct nl_step *st = &a->steps[i];
+		int h = corr_hook(st->ev.chain);
+		st->hook = h != 5 ? h : (i > 0 ? a->steps[i - 1].hook : 0);
+		if (rc->v.n)
+			map_step(a, &rc->v, st);
+		else
+			snprintf(st->effect, sizeof st->effect, "unknown");
+	}
+	find_nat(a);
+	infer_verdict(a);
+	explain_drop(a);
+	a->decided_rule_known = a->decided >= 0 && !a->steps[a->decided].mismatch &&
+				(a->steps[a->decided].rule || a->steps[a->decided].chain_policy);
+	return 0;
+}
+
+void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
+{
+	nl_strlcpy(p->verdict, a->verdict, sizeof p->verdict);
+	p->verdict_inferred = a->inferred;
+	p->has_decided = a->decided >= 0;
+	p->has_decided_rule = 0;
+	if (a->decided >= 0) {
+		const struct nl_step *d = &a->steps[a->decided];
+		nl_strlcpy(p->decided_table, d->ev.table, sizeof p->decided_table);
+		nl_strlcpy(p->decided_chain, d->ev.chain, sizeof p->decided_chain);
+		nl_strlcpy(p->decided_type, d->ev.type, sizeof p->decided_type);
+		p->decided_position = d->ev.rulenum;
+		p->decided_handle = -1;
+		if (a->decided_rule_known) {
+			p->has_decided_rule = 1;
+			nl_strlcpy(p->decided_rule, d->rule_text ? d->rule_text : "",
+				   sizeof p->decided_rule);
+		}
+	}
+}
+
+struct pending {
+	struct nl_store *s;
+	struct nl_rscache rc;
+	int64_t count;
+	/* packets are collected first: updating while reading is not safe */
+	struct nl_packet_row *rows;
+	size_t n, cap;
+};
+
+static int pending_cb(void *ctx, const struct nl_packet_row *p)
+{
+	struct pending *pd = ctx;
+	if (pd->n == pd->cap) {
+		size_t cap = pd->cap ? pd->cap * 2 : 256;
+		struct nl_packet_row *r = realloc(pd->rows, cap * sizeof *r);
+		if (!r)
+			return -1;
+		pd->rows = r;
+		pd->cap = cap;
+	}
+	pd->rows[pd->n++] = *p;
+	return 0;
+}
+
+int analyze_pending(struct nl_store *s, int64_t *count)
+{
+	struct pending pd;
+	int64_t after = 0;
+	int rc = 0;
+	memset(&pd, 0, sizeof pd);
+	pd.s = s;
+	/* in batches, so memory stays flat however many packets there are */
+	do {
+		size_t i;
+		pd.n = 0;
+		if (store_packets_unanalyzed(s, after, 512, pending_cb, &pd) < 0) {
+			rc = -1;
+			break;
+		}
+		for (i = 0; i < pd.n && rc == 0; i++) {
+			struct nl_analysis a;
+			if (analyze_packet(s, &pd.rows[i], &pd.rc, &a)) {
+				rc = -1;
+				break;
+			}
+			analysis_summary(&a, &pd.rows[i]);
+			rc = store_packet_analysis(s, &pd.rows[i]);
+			analysis_free(&a);
+			pd.count++;
+			after = pd.rows[i].id;
+		}
+	} while (rc == 0 && pd.n > 0);
+	if (count)
+		*count = pd.count;
+	rscache_free(&pd.rc);
+	free(pd.rows);
+	return rc;
+}

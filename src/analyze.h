@@ -1,0 +1,69 @@
+/*
+ * analyze.h - one packet's journey: its steps mapped to dumped rules, the
+ * NAT rewrites seen between steps, the verdict and the rule that decided
+ * it, and plain-language diagnoses. Used after import (to store verdicts)
+ * and by explain.
+ */
+#ifndef NL_ANALYZE_H
+#define NL_ANALYZE_H
+
+#include "natlog.h"
+#include "ruleset.h"
+#include "store.h"
+
+struct nl_step {
+	struct nl_event ev;
+	char file[512];
+	int hook;
+	const struct nl_rule *rule;	/* the dumped rule, or NULL */
+	const char *rule_text;		/* rule text, "policy DROP", or NULL */
+	char policy_text[48];		/* storage for "policy DROP" */
+	char effect[80];		/* accept, drop, reject, queue, continue, jump X, return, unknown */
+	int chain_policy;		/* the chain's own policy applied */
+	int chain_end;			/* fell off the end of a user chain */
+	int mismatch;			/* dump contradicts this step */
+};
+
+struct nl_nat {
+	char field[8];			/* dst or src */
+	char from[64], to[64];
+	int step;			/* index of the step that did it */
+};
+
+#define NL_MAXDIAG 24
+
+struct nl_analysis {
+	struct nl_step *steps;
+	size_t n, cap;
+	struct nl_step *logs;		/* LOG lines among the steps: evidence */
+	size_t nlogs, caplogs;
+	struct nl_nat nat[8];
+	int nnat;
+	char verdict[12];
+	int inferred;
+	int decided;			/* step index, or -1 */
+	int decided_rule_known;
+	char diag[NL_MAXDIAG][512];
+	int ndiag;
+};
+
+/* Caches the ruleset view between packets of the same host and family. */
+struct nl_rscache {
+	char host[128];
+	int family;
+	int loaded;
+	struct nl_rsview v;
+};
+void rscache_free(struct nl_rscache *c);
+
+int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
+		   struct nl_analysis *a);
+void analysis_free(struct nl_analysis *a);
+/* Copies verdict and decided_by into p (for the packets table). */
+void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p);
+/* Analyzes every packet not analyzed yet and stores the results. */
+int analyze_pending(struct nl_store *s, int64_t *count);
+
+const char *nl_hook_name(int hook);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * cmd_traces.c - `natlog traces [--json] [filters]`: one line (or JSON
+ * object) per traced packet, with its verdict and the deciding rule.
+ * Exit 1 when no packet matches.
+ */
+#include "natlog.h"
+#include "commands.h"
+#include "jsonw.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+void nl_fmt_tuple(char *buf, size_t n, int proto, const char *src, int sport, const char *dst,
+		  int dport, int family)
+{
+	const char *pn = nl_proto_name(proto);
+	char ps[16], s[80], d[80];
+	if (!pn) {
+		snprintf(ps, sizeof ps, "proto-%d", proto);
+		pn = proto < 0 ? "?" : ps;
+	}
+	if (sport >= 0)
+		snprintf(s, sizeof s, family == 6 ? "[%s]:%d" : "%s:%d", src, sport);
+	else
+		snprintf(s, sizeof s, "%s", src);
+	if (dport >= 0)
+		snprintf(d, sizeof d, family == 6 ? "[%s]:%d" : "%s:%d", dst, dport);
+	else
+		snprintf(d, sizeof d, "%s", dst);
+	snprintf(buf, n, "%s %s -> %s", pn, s, d);
+}
+
+void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
+{
+	char flags[64];
+	const char *pn = nl_proto_name(p->proto);
+	int first = 1;
+	jw_key(f, &first, "trace");
+	jw_str(f, p->trace);
+	jw_key(f, &first, "source");
+	jw_str(f, p->source);
+	jw_key(f, &first, "host");
+	jw_str(f, p->host);
+	jw_key(f, &first, "family");
+	jw_str(f, p->family == 6 ? "ip6" : "ip");
+	jw_key(f, &first, "time");
+	jw_str(f, p->time);
+	jw_key(f, &first, "uptime");
+	if (p->uptime >= 0)
+		fprintf(f, "%.6f", p->uptime);
+	else
+		fputs("null", f);
+	jw_key(f, &first, "proto");
+	if (pn)
+		jw_str(f, pn);
+	else
+		jw_num(f, p->proto);
+	jw_key(f, &first, "src");
+	jw_str(f, p->src);
+	jw_key(f, &first, "sport");
+	jw_num(f, p->sport);
+	jw_key(f, &first, "dst");
+	jw_str(f, p->dst);
+	jw_key(f, &first, "dport");
+	jw_num(f, p->dport);
+	jw_key(f, &first, "ip_id");
+	jw_num(f, p->ip_id);
+	jw_key(f, &first, "tcp_seq");
+	jw_num(f, p->tcp_seq);
+	jw_key(f, &first, "tcp_flags");
+	nl_tcp_flags_str(p->tcp_flags, flags, sizeof flags);
+	jw_str(f, p->tcp_flags >= 0 ? flags : NULL);
+	jw_key(f, &first, "verdict");
+	jw_str(f, p->verdict[0] ? p->verdict : "unknown");
+	jw_key(f, &first, "verdict_inferred");
+	fputs(p->verdict_inferred ? "true" : "false", f);
+	jw_key(f, &first, "decided_by");
+	if (!p->has_decided) {
+		fputs("null", f);
+	} else {
+		int f2 = 1;
+		fputc('{', f);
+		jw_key(f, &f2, "table");
+		jw_str(f, p->decided_table);
+		jw_key(f, &f2, "chain");
+		jw_str(f, p->decided_chain);
+		jw_key(f, &f2, "type");
+		jw_str(f, p->decided_type);
+		jw_key(f, &f2, "position");
+		jw_num(f, p->decided_position);
+		jw_key(f, &f2, "handle");
+		jw_num(f, p->decided_handle);
+		jw_key(f, &f2, "rule");
+		jw_str(f, p->has_decided_rule ? p->decided_rule : NULL);
+		fputc('}', f);
+	}
+}
+
+struct out {
+	int json;
+	int n;
+};
+
+static int print_packet(void *ctx, const struct nl_packet_row *p)
+{
+	struct out *o = ctx;
+	char tuple[200], flags[64], by[160];
+	if (o->json) {
+		fputs(o->n ? ",\n {" : "[{", stdout);
+		nl_json_packet_keys(stdout, p);
+		fputc('}', stdout);
+		o->n++;
+		return 0;
+	}
+	if (o->n++ == 0)
+		printf("%-12s %-17s %-52s %-8s %s\n", "TRACE", "TIME", "PACKET", "VERDICT",
+		       "DECIDED BY");
+	nl_fmt_tuple(tuple, sizeof tuple, p->proto, p->src, p->sport, p->dst, p->dport, p->family);
+	nl_tcp_flags_str(p->tcp_flags, flags, sizeof flags);
+	if (flags[0]) {
+		size_t l = strlen(tuple);
+		snprintf(tuple + l, sizeof tuple - l, " %s", flags);
+	}
+	if (p->has_decided)
+		snprintf(by, sizeof by, "%s:%s:%s:%d%s", p->decided_table, p->decided_chain,
+			 p->decided_type, p->decided_position, p->has_decided_rule ? "" : " (not in dump)");
+	else
+		snprintf(by, sizeof by, "-");
+	printf("%-12s %-17s %-52s %-8s %s\n", p->trace, p->time[0] ? p->time : "-", tuple,
+	       p->verdict[0] ? p->verdict : "unknown", by);
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: natlog traces [OPTIONS]\n"
+		"\n"
+		"Lists traced packets: trace id, time, tuple as first seen, verdict and the\n"
+		"rule or policy that decided it.\n"
+		"\n"
+		"options:\n"
+		"  --json            a JSON array of packet objects\n"
+		"  --src ADDR        source address\n"
+		"  --dst ADDR        destination address, before or after NAT\n"
+		"  --port N          source or destination port, before or after NAT\n"
+		"  --seq N           TCP sequence number\n"
+		"  --ip-id N         IP identification\n"
+		"  --verdict V       accept, drop, reject, queue or unknown\n"
+		"  --host NAME       host that logged the packet\n"
+		"  --since T, --until T   time as printed (uptime seconds or wall time)\n"
+		"  -h, --help        this help\n"
+		"\n"
+		"exit status: 0 packets listed, 1 none matched.\n");
+}
+
+static int num_arg(const char *opt, const char *v, int64_t max, int64_t *out)
+{
+	uint64_t n;
+	if (!nl_parse_u64(v, strlen(v), (uint64_t)max, &n)) {
+		fprintf(stderr, "natlog traces: %s wants a number up to %lld, not '%s'\n", opt,
+			(long long)max, v);
+		return -1;
+	}
+	*out = (int64_t)n;
+	return 0;
+}
+
+int cmd_traces(struct nl_store *s, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "src", required_argument, NULL, 's' },
+		{ "dst", required_argument, NULL, 'd' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "seq", required_argument, NULL, 'S' },
+		{ "ip-id", required_argument, NULL, 'i' },
+		{ "verdict", required_argument, NULL, 'v' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "since", required_argument, NULL, 'a' },
+		{ "until", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
+	struct out o = { 0, 0 };
+	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
+	int64_t v;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': o.json = 1; break;
+		case 's':
+		case 'd': {
+			char *buf = c == 's' ? src : dst;
+			if (nl_addr_canon(optarg, strlen(optarg), NULL, buf, NL_ADDRSIZ)) {
+				fprintf(stderr, "natlog traces: '%s' is not an IP address\n", optarg);
+				return NL_EXIT_USAGE;
+			}
+			if (c == 's')
+				f.src = src;
+			else
+				f.dst = dst;
+			break;
+		}
+		case 'p':
+			if (num_arg("--port", optarg, 65535, &v))
+				return NL_EXIT_USAGE;
+			f.port = (int)v;
+			break;
+		case 'S':
+			if (num_arg("--seq", optarg, 0xffffffffLL, &f.seq))
+				return NL_EXIT_USAGE;
+			break;
+		case 'i':
+			if (num_arg("--ip-id", optarg, 65535, &f.ip_id))
+				return NL_EXIT_USAGE;
+			break;
+		case 'v':
+			if (strcmp(optarg, "accept") && strcmp(optarg, "drop") && strcmp(optarg, "reject") &&
+			    strcmp(optarg, "queue") && strcmp(optarg, "unknown")) {
+				fprintf(stderr, "natlog traces: --verdict is accept, drop, reject, queue or "
+						"unknown, not '%s'\n", optarg);
+				return NL_EXIT_USAGE;
+			}
+			f.verdict = optarg;
+			break;
+		case 'H': f.host = optarg; break;
+		case 'a': f.since = optarg; break;
+		case 'b': f.until = optarg; break;
+		case 'h':
+			usage(stdout);
+			return NL_EXIT_OK;
+		default:
+			usage(stderr);
+			return NL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "natlog traces: unexpected argument '%s'\n", argv[optind]);
+		return NL_EXIT_USAGE;
+	}
+	rc = store_packets(s, &f, print_packet, &o);
+	if (rc < 0) {
+		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
+		return NL_EXIT_STORE;
+	}
+	if (o.json)
+		puts(o.n ? "]" : "[]");
+	return o.n ? NL_EXIT_OK : NL_EXIT_NOMATCH;
+}

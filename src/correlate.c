@@ -1,0 +1,304 @@
+/*
+ * correlate.c - groups legacy TRACE lines (and the LOG lines among them)
+ * into packets while an import streams. Lines carry no packet id: a packet
+ * is recognised by what NAT and forwarding do not change (source, IP ID,
+ * TCP SEQ/ACK, length, ICMP id) and a new one begins when the hook order
+ * starts again (a retransmitted SYN with the same SEQ and ID 0 is a new
+ * packet because its trace restarts at raw PREROUTING).
+ */
+#include "natlog.h"
+#include "correlate.h"
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { H_PRE, H_IN, H_FWD, H_OUT, H_POST, H_NONE };
+
+#define NBUCKET 8192
+#define MAXOPEN 16384
+#define GAP_SECONDS 1.0
+
+struct open_pkt {
+	uint64_t key;
+	int64_t packet_id;
+	int step;
+	int hook;
+	char table[16];
+	int prio;
+	int last_rulenum;	/* in the built-in chain of this table and hook */
+	int builtin_done;	/* a policy line ended this table's chain */
+	double last_up;
+	int used;
+	int next;		/* bucket chain */
+	int lru_prev, lru_next;
+};
+
+struct nl_corr {
+	struct nl_store *store;
+	int64_t source_id;
+	const char *kind;
+	int64_t packets;
+	int buckets[NBUCKET];
+	struct open_pkt *slots;
+	int nslots;
+	int lru_head, lru_tail;	/* head = most recent */
+	int free_head;
+};
+
+int corr_hook(const char *chain)
+{
+	if (!strcmp(chain, "PREROUTING")) return H_PRE;
+	if (!strcmp(chain, "INPUT")) return H_IN;
+	if (!strcmp(chain, "FORWARD")) return H_FWD;
+	if (!strcmp(chain, "OUTPUT")) return H_OUT;
+	if (!strcmp(chain, "POSTROUTING")) return H_POST;
+	return H_NONE;
+}
+
+static int hook_rank(int h)
+{
+	return h == H_PRE || h == H_OUT ? 0 : h == H_POST ? 2 : 1;
+}
+
+/* Table priority at a hook (NF_IP_PRI_*): nat is dstnat before routing
+ * and srcnat after. */
+int corr_table_prio(const char *table, int hook)
+{
+	if (!strcmp(table, "raw")) return -300;
+	if (!strcmp(table, "mangle")) return -150;
+	if (!strcmp(table, "nat")) return hook == H_PRE || hook == H_OUT ? -100 : 100;
+	if (!strcmp(table, "filter")) return 0;
+	if (!strcmp(table, "security")) return 50;
+	return 0;
+}
+
+static int transition_ok(int from, int to)
+{
+	if (from == to)
+		return 1;
+	switch (from) {
+	case H_PRE: return to == H_IN || to == H_FWD || to == H_POST;
+	case H_FWD: return to == H_POST;
+	case H_OUT: return to == H_POST;
+	default: return 0;
+	}
+}
+
+static uint64_t identity(const struct nl_event *ev)
+{
+	const struct nl_pkt *p = &ev->pkt;
+	int64_t v[10] = { p->family, p->proto, p->sport, p->ip_id, p->seq, p->ack,
+			  p->icmp_id, p->icmp_seq, p->len, 0 };
+	uint64_t h = NL_HASH_INIT;
+	h = nl_hash64(ev->host, strlen(ev->host) + 1, h);
+	h = nl_hash64(p->src, strlen(p->src) + 1, h);
+	return nl_hash64(v, sizeof v, h);
+}
+
+struct nl_corr *corr_new(struct nl_store *s, int64_t source_id)
+{
+	struct nl_corr *c = calloc(1, sizeof *c);
+	int i;
+	if (!c)
+		return NULL;
+	c->slots = calloc(MAXOPEN, sizeof *c->slots);
+	if (!c->slots) {
+		free(c);
+		return NULL;
+	}
+	c->store = s;
+	c->source_id = source_id;
+	for (i = 0; i < NBUCKET; i++)
+		c->buckets[i] = -1;
+	for (i = 0; i < MAXOPEN; i++)
+		c->slots[i].next = i + 1 < MAXOPEN ? i + 1 : -1;
+	c->free_head = 0;
+	c->lru_head = c->lru_tail = -1;
+	return c;
+}
+
+void corr_free(struct nl_corr *c)
+{
+	if (!c)
+		return;
+	free(c->slots);
+	free(c);
+}
+
+int64_t corr_packets(const struct nl_corr *c)
+{
+	return c->packets;
+}
+
+static void lru_unlink(struct nl_corr *c, int i)
+{
+	struct open_pkt *o = &c->slots[i];
+	if (o->lru_prev >= 0)
+		c->slots[o->lru_prev].lru_next = o->lru_next;
+	else
+		c->lru_head = o->lru_next;
+	if (o->lru_next >= 0)
+		c->slots[o->lru_next].lru_prev = o->lru_prev;
+	else
+		c->lru_tail = o->lru_prev;
+}
+
+static void lru_front(struct nl_corr *c, int i)
+{
+	struct open_pkt *o = &c->slots[i];
+	o->lru_prev = -1;
+	o->lru_next = c->lru_head;
+	if (c->lru_head >= 0)
+		c->slots[c->lru_head].lru_prev = i;
+	c->lru_head = i;
+	if (c->lru_tail < 0)
+		c->lru_tail = i;
+}
+
+static void bucket_remove(struct nl_corr *c, int i)
+{
+	int *pp = &c->buckets[c->slots[i].key % NBUCKET];
+	while (*pp >= 0 && *pp != i)
+		pp = &c->slots[*pp].next;
+	if (*pp == i)
+		*pp = c->slots[i].next;
+}
+
+static int find(struct nl_corr *c, uint64_t key)
+{
+	int i = c->buckets[key % NBUCKET];
+	while (i >= 0 && c->slots[i].key != key)
+		i = c->slots[i].next;
+	return i;
+}
+
+static int take_slot(struct nl_corr *c, uint64_t key)
+{
+	int i = c->free_head;
+	if (i < 0) {
+		/* full: forget the packet seen longest ago */
+		i = c->lru_tail;
+		lru_unlink(c, i);
+		bucket_remove(c, i);
+	} else {
+		c->free_head = c->slots[i].next;
+	}
+	memset(&c->slots[i], 0, sizeof c->slots[i]);
+	c->slots[i].key = key;
+	c->slots[i].next = c->buckets[key % NBUCKET];
+	c->buckets[key % NBUCKET] = i;
+	lru_front(c, i);
+	return i;
+}
+
+/* Does event ev continue the open packet o, or start a new one? */
+static int continues(const struct open_pkt *o, const struct nl_event *ev, int hook, int prio)
+{
+	if (o->last_up >= 0 && ev->uptime >= 0 &&
+	    (ev->uptime - o->last_up > GAP_SECONDS || ev->uptime < o->last_up))
+		return 0;
+	if (hook == H_NONE)
+		return 1;	/* a user chain: entered from the chain seen last */
+	if (hook != o->hook) {
+		if (!transition_ok(o->hook, hook) || hook_rank(hook) < hook_rank(o->hook))
+			return 0;
+		return 1;
+	}
+	if (prio < o->prio)
+		return 0;
+	if (prio == o->prio && !strcmp(ev->table, o->table)) {
+		if (o->builtin_done || ev->rulenum <= o->last_rulenum)
+			return 0;
+	}
+	return 1;
+}
+
+static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev)
+{
+	struct nl_packet_row p;
+	const struct nl_pkt *k = &ev->pkt;
+	uint64_t h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
+	h = nl_hash64(ev->raw, ev->rawlen, h);
+	memset(&p, 0, sizeof p);
+	snprintf(p.trace, sizeof p.trace, "%010llx", (unsigned long long)(h & 0xffffffffffULL));
+	nl_strlcpy(p.source, "iptables-trace", sizeof p.source);
+	p.source_id = c->source_id;
+	nl_strlcpy(p.host, ev->host, sizeof p.host);
+	p.family = k->family;
+	nl_strlcpy(p.time, ev->time, sizeof p.time);
+	p.uptime = ev->uptime;
+	p.proto = k->proto;
+	nl_strlcpy(p.src, k->src, sizeof p.src);
+	nl_strlcpy(p.dst, k->dst, sizeof p.dst);
+	p.sport = k->sport;
+	p.dport = k->dport;
+	p.ip_id = k->ip_id;
+	p.tcp_seq = k->seq;
+	p.tcp_flags = k->tcp_flags;
+	c->packets++;
+	return store_add_packet(c->store, &p);
+}
+
+int corr_event(struct nl_corr *c, const struct nl_event *ev)
+{
+	uint64_t key = identity(ev);
+	int i = find(c, key), hook, prio;
+	struct open_pkt *o;
+
+	if (ev->kind != NL_EV_TRACE) {
+		/* LOG lines are evidence at the rule just traced; alone they are
+		 * kept without a packet. */
+		if (ev->kind == NL_EV_LOG && i >= 0) {
+			o = &c->slots[i];
+			return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
+		}
+		return store_add_event(c->store, c->source_id, 0, 0, ev);
+	}
+	hook = corr_hook(ev->chain);
+	if (i >= 0) {
+		o = &c->slots[i];
+		prio = hook == H_NONE ? o->prio : corr_table_prio(ev->table, hook);
+		if (!continues(o, ev, hook, prio))
+			i = -1;
+	}
+	if (i < 0) {
+		int64_t id;
+		int old = find(c, key);
+		if (old >= 0) {
+			lru_unlink(c, old);
+			bucket_remove(c, old);
+			c->slots[old].next = c->free_head;
+			c->free_head = old;
+		}
+		id = new_packet(c, ev);
+		if (id < 0)
+			return -1;
+		i = take_slot(c, key);
+		o = &c->slots[i];
+		o->packet_id = id;
+		o->hook = hook == H_NONE ? H_PRE : hook;
+		o->prio = corr_table_prio(ev->table, o->hook);
+		nl_strlcpy(o->table, ev->table, sizeof o->table);
+		o->last_rulenum = 0;
+	} else {
+		o = &c->slots[i];
+		lru_unlink(c, i);
+		lru_front(c, i);
+	}
+	if (hook != H_NONE) {
+		int p = corr_table_prio(ev->table, hook);
+		if (hook != o->hook || p != o->prio || strcmp(ev->table, o->table) != 0) {
+			o->builtin_done = 0;
+			o->last_rulenum = 0;
+		}
+		o->hook = hook;
+		o->prio = p;
+		nl_strlcpy(o->table, ev->table, sizeof o->table);
+		o->last_rulenum = ev->rulenum;
+		if (!strcmp(ev->type, "policy"))
+			o->builtin_done = 1;
+	}
+	o->last_up = ev->uptime;
+	return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
+}

@@ -1,0 +1,23 @@
+/*
+ * correlate.h - grouping of legacy TRACE/LOG lines into packets during an
+ * import, and the hook/table ordering that analysis shares.
+ */
+#ifndef NL_CORRELATE_H
+#define NL_CORRELATE_H
+
+#include "natlog.h"
+
+struct nl_store;
+struct nl_corr;
+
+struct nl_corr *corr_new(struct nl_store *s, int64_t source_id);
+void corr_free(struct nl_corr *c);
+/* Assigns ev to a packet (creating one when needed) and stores it. */
+int corr_event(struct nl_corr *c, const struct nl_event *ev);
+int64_t corr_packets(const struct nl_corr *c);
+
+/* 0..4 for PREROUTING INPUT FORWARD OUTPUT POSTROUTING, 5 for a user chain. */
+int corr_hook(const char *chain);
+int corr_table_prio(const char *table, int hook);
+
+#endif

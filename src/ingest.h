@@ -1,0 +1,29 @@
+/*
+ * ingest.h - reading inputs into the store: paths and directories, a
+ * streamed line reader, format detection, one transaction per source.
+ */
+#ifndef NL_INGEST_H
+#define NL_INGEST_H
+
+#include "natlog.h"
+
+struct nl_store;
+
+struct nl_import_opts {
+	const char *host;	/* for sources that do not name their host */
+	long max_errors;	/* error lines printed; the import goes on */
+	int quiet;
+	int progress;		/* draw a progress bar on stderr */
+};
+
+struct nl_import_stats {
+	int64_t files, already, failed;
+	int64_t bytes, lines, events, packets, rulesets, errors, skipped;
+	int64_t analyzed;
+	int store_failed;
+};
+
+int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_import_opts *o,
+		 struct nl_import_stats *st);
+
+#endif

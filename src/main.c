@@ -1,0 +1,111 @@
+/*
+ * main.c - natlog's command line: global options, then the command table,
+ * which says how each command needs the store opened. Everything else is
+ * in the library; this file only dispatches.
+ */
+#include "natlog.h"
+#include "commands.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { NEEDS_NOTHING, NEEDS_RO, NEEDS_RW };
+
+static const struct {
+	const char *name;
+	int (*fn)(struct nl_store *, int, char **);
+	int store;
+	const char *summary;
+} commands[] = {
+	{ "import", cmd_import, NEEDS_RW, "read logs, traces and ruleset dumps into the store" },
+	{ "traces", cmd_traces, NEEDS_RO, "list traced packets, one line each" },
+	{ "explain", cmd_explain, NEEDS_RO, "one packet's journey, rule by rule, and why" },
+	{ "errors", cmd_errors, NEEDS_RO, "input lines that could not be used" },
+	{ "sources", cmd_sources, NEEDS_RO, "what was imported" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+	fprintf(f,
+		"usage: natlog [--db PATH] COMMAND [OPTIONS]\n"
+		"\n"
+		"Explains Linux netfilter debugging output: iptables TRACE and LOG lines,\n"
+		"conntrack logs and ruleset dumps, offline.\n"
+		"\n"
+		"commands:\n");
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+		"\n"
+		"options:\n"
+		"  --db PATH      the store (default: $NATLOG_DB, else ./natlog.db)\n"
+		"  -h, --help     this help; 'natlog COMMAND --help' for a command's\n"
+		"  --version      print the version\n"
+		"\n"
+		"exit status: 0 success, 1 nothing matched, 2 usage error, 3 the input had\n"
+		"errors (the import finished what it could), 4 store or I/O failure.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = getenv("NATLOG_DB");
+	struct nl_store *s = NULL;
+	struct nl_err err = { "" };
+	size_t i;
+	int c, rc, wants_help = 0, k;
+
+	if (!db || !*db)
+		db = "natlog.db";
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return NL_EXIT_OK;
+		case 'V':
+			printf("natlog %s\n", NL_VERSION);
+			return NL_EXIT_OK;
+		default:
+			usage(stderr);
+			return NL_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return NL_EXIT_USAGE;
+	}
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			break;
+	if (i == sizeof commands / sizeof commands[0]) {
+		fprintf(stderr, "natlog: '%s' is not a command; see 'natlog --help'\n", argv[optind]);
+		return NL_EXIT_USAGE;
+	}
+	/* a command's --help needs no store */
+	for (k = optind + 1; k < argc; k++)
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
+			wants_help = 1;
+	if (commands[i].store != NEEDS_NOTHING && !wants_help) {
+		if (store_open(&s, db, commands[i].store == NEEDS_RW ? NL_STORE_RW : NL_STORE_RO,
+			       &err)) {
+			fprintf(stderr, "natlog: %s\n", err.msg);
+			return NL_EXIT_STORE;
+		}
+	}
+	k = optind;
+	optind = 0;	/* glibc: 0 re-initialises getopt for the command's own options */
+	rc = commands[i].fn(s, argc - k, argv + k);
+	store_close(s);
+	return rc;
+}

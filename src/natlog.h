@@ -1,0 +1,134 @@
+/*
+ * natlog.h - the project header, included first by every file.
+ * Normalized records that parsers produce (events, rules) and the small
+ * helpers shared by all modules. Third-party headers stay out of here.
+ */
+#ifndef NATLOG_H
+#define NATLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define NL_VERSION "0.1.0"
+
+/* Exit statuses: part of the command-line contract (design.md). */
+enum {
+	NL_EXIT_OK = 0,
+	NL_EXIT_NOMATCH = 1,
+	NL_EXIT_USAGE = 2,
+	NL_EXIT_INPUT = 3,
+	NL_EXIT_STORE = 4,
+};
+
+/* An error message a caller can report with its own location. */
+struct nl_err {
+	char msg[256];
+};
+int nl_err_set(struct nl_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* TCP flag bits as stored (tcp_flags column). */
+enum {
+	NL_TCP_FIN = 1, NL_TCP_SYN = 2, NL_TCP_RST = 4, NL_TCP_PSH = 8,
+	NL_TCP_ACK = 16, NL_TCP_URG = 32, NL_TCP_ECE = 64, NL_TCP_CWR = 128,
+	NL_TCP_AE = 256,
+};
+
+#define NL_IFNAMSIZ 32
+#define NL_ADDRSIZ 48
+
+/* Packet header fields as one log line, trace line or capture shows them.
+ * Unknown numbers are -1, unknown strings empty. */
+struct nl_pkt {
+	int family;			/* 4, 6, or 0 unknown */
+	char iif[NL_IFNAMSIZ], oif[NL_IFNAMSIZ];
+	char physin[NL_IFNAMSIZ], physout[NL_IFNAMSIZ];
+	char mac[128];
+	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];	/* canonical inet_ntop form */
+	int64_t len;
+	int tos, ttl;
+	int64_t ip_id;
+	char ipflags[16];		/* "DF", "MF", "CE DF", ... */
+	int proto;			/* IP protocol number */
+	int sport, dport;
+	int64_t seq, ack;
+	int window;
+	int tcp_flags;
+	int icmp_type, icmp_code, icmp_id, icmp_seq;
+	char inner[256];		/* ICMP error's quoted packet, as printed */
+	int64_t mark;
+	int64_t uid, gid;
+	char extra[256];		/* unknown fields, as printed */
+};
+void nl_pkt_init(struct nl_pkt *p);
+
+enum nl_ev_kind { NL_EV_TRACE, NL_EV_LOG, NL_EV_CTINVALID };
+const char *nl_ev_kind_name(enum nl_ev_kind k);
+
+/* One netfilter line from a kernel log, after the envelope was read. */
+struct nl_event {
+	enum nl_ev_kind kind;
+	long line;			/* 1-based line number in its source */
+	char host[128];
+	char time[48];			/* the line's time as printed */
+	double uptime;			/* kernel seconds since boot, or -1 */
+	int64_t wall_us;		/* epoch microseconds when known, or -1 */
+	char table[32];
+	char chain[64];
+	char type[8];			/* rule, return, policy */
+	int rulenum;
+	char prefix[160];		/* LOG prefix as printed */
+	char reason[200];		/* conntrack invalid reason */
+	struct nl_pkt pkt;
+	const char *raw;		/* the whole input line, valid during the callback */
+	size_t rawlen;
+};
+
+/* A rule of a ruleset dump with the matches natlog can check against a
+ * packet. Absent matches: empty strings, proto -1, port ranges -1. */
+struct nl_rule {
+	char table[32];
+	char chain[64];
+	int position;
+	int64_t handle;
+	char text[1024];
+	char target[64];
+	char target_arg[256];
+	int is_goto;
+	int uncond;
+	int proto, proto_neg;
+	char src[NL_ADDRSIZ + 4], dst[NL_ADDRSIZ + 4];
+	int src_neg, dst_neg;
+	char iif[NL_IFNAMSIZ], oif[NL_IFNAMSIZ];
+	int iif_neg, oif_neg;
+	int sport_lo, sport_hi, sport_neg;
+	int dport_lo, dport_hi, dport_neg;
+	int64_t pkts, bytes;
+};
+void nl_rule_init(struct nl_rule *r);
+
+/* Strict whole-token number parsers (util.c): the token must be all digits. */
+int nl_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);
+int nl_parse_hex(const char *s, size_t n, uint64_t max, uint64_t *out);
+int nl_parse_decimal(const char *s, size_t n, double *out);
+
+/* Small helpers (util.c). */
+int nl_proto_number(const char *name);	/* "tcp" -> 6, "47" -> 47, -1 */
+const char *nl_proto_name(int proto);	/* 6 -> "tcp", NULL if unnamed */
+void nl_tcp_flags_str(int flags, char *buf, size_t n);	/* "SYN ACK" */
+int nl_addr_canon(const char *in, size_t n, int *family, char *out, size_t outn);
+/* 1 if addr is inside "a.b.c.d/len" (or equal to a bare address), 0 if not,
+ * -1 when either cannot be read. */
+int nl_addr_in_prefix(const char *addr, const char *prefix);
+int nl_ifname_match(const char *pattern, const char *name);	/* "eth+" */
+uint64_t nl_hash64(const void *data, size_t n, uint64_t h);
+#define NL_HASH_INIT 1469598103934665603ULL
+size_t nl_strlcpy(char *dst, const char *src, size_t n);
+size_t nl_strlcpyn(char *dst, const char *src, size_t srclen, size_t n);
+
+/* Colour and terminal helpers for human output (out.c). */
+int nl_use_color(FILE *f);
+extern int nl_quiet;
+
+#endif

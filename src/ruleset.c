@@ -1,0 +1,150 @@
+/*
+ * ruleset.c - the ruleset view used by analysis, and the check of a dumped
+ * rule against the packet that is said to have matched it: a rule whose
+ * matches contradict the packet means the dump is not the ruleset that
+ * produced the trace.
+ */
+#include "natlog.h"
+#include "ruleset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void rsview_free(struct nl_rsview *v)
+{
+	size_t i;
+	for (i = 0; i < v->n; i++)
+		free(v->chains[i].rules);
+	free(v->chains);
+	memset(v, 0, sizeof *v);
+}
+
+struct nl_chain *rsview_add_chain(struct nl_rsview *v)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 32;
+		struct nl_chain *c = realloc(v->chains, cap * sizeof *c);
+		if (!c)
+			return NULL;
+		v->chains = c;
+		v->cap = cap;
+	}
+	memset(&v->chains[v->n], 0, sizeof v->chains[0]);
+	return &v->chains[v->n++];
+}
+
+int rsview_add_rule(struct nl_chain *c, const struct nl_rule *r)
+{
+	if ((size_t)c->nrules == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		struct nl_rule *n = realloc(c->rules, cap * sizeof *n);
+		if (!n)
+			return -1;
+		c->rules = n;
+		c->cap = cap;
+	}
+	c->rules[c->nrules++] = *r;
+	return 0;
+}
+
+const struct nl_chain *rsview_find(const struct nl_rsview *v, const char *table,
+				   const char *chain, int *table_known)
+{
+	size_t i;
+	int64_t rs = -1;
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->chains[i].table, table) == 0) {
+			rs = v->chains[i].ruleset_id;
+			break;
+		}
+	if (table_known)
+		*table_known = rs >= 0;
+	if (rs < 0)
+		return NULL;
+	for (i = 0; i < v->n; i++)
+		if (v->chains[i].ruleset_id == rs && strcmp(v->chains[i].table, table) == 0 &&
+		    strcmp(v->chains[i].name, chain) == 0)
+			return &v->chains[i];
+	return NULL;
+}
+
+int rsview_has_chain(const struct nl_rsview *v, int64_t ruleset_id, const char *table,
+		     const char *chain)
+{
+	size_t i;
+	for (i = 0; i < v->n; i++)
+		if (v->chains[i].ruleset_id == ruleset_id && !strcmp(v->chains[i].table, table) &&
+		    !strcmp(v->chains[i].name, chain))
+			return 1;
+	return 0;
+}
+
+int target_is_standard(const char *t)
+{
+	return !strcmp(t, "ACCEPT") || !strcmp(t, "DROP") || !strcmp(t, "RETURN") ||
+	       !strcmp(t, "QUEUE");
+}
+
+static int port_in(int port, int lo, int hi)
+{
+	return port >= lo && port <= hi;
+}
+
+int rule_contradicts(const struct nl_rule *r, const struct nl_pkt *p, char *why, size_t n)
+{
+	int in;
+
+	if (r->proto >= 0 && p->proto >= 0 && ((r->proto == p->proto) == r->proto_neg)) {
+		const char *rn = nl_proto_name(r->proto), *pn = nl_proto_name(p->proto);
+		snprintf(why, n, "it matches protocol %s%s, the packet is %s", r->proto_neg ? "not " : "",
+			 rn ? rn : "?", pn ? pn : "?");
+		return 1;
+	}
+	if (r->src[0] && p->src[0]) {
+		in = nl_addr_in_prefix(p->src, r->src);
+		if (in >= 0 && in == r->src_neg) {
+			snprintf(why, n, "it matches source %s%s, the packet is from %s",
+				 r->src_neg ? "not " : "", r->src, p->src);
+			return 1;
+		}
+	}
+	if (r->dst[0] && p->dst[0]) {
+		in = nl_addr_in_prefix(p->dst, r->dst);
+		if (in >= 0 && in == r->dst_neg) {
+			snprintf(why, n, "it matches destination %s%s, the packet is to %s",
+				 r->dst_neg ? "not " : "", r->dst, p->dst);
+			return 1;
+		}
+	}
+	if (r->iif[0]) {
+		in = p->iif[0] && nl_ifname_match(r->iif, p->iif);
+		if (in == r->iif_neg) {
+			snprintf(why, n, "it matches input interface %s%s, the packet came in on %s",
+				 r->iif_neg ? "not " : "", r->iif, p->iif[0] ? p->iif : "no interface");
+			return 1;
+		}
+	}
+	if (r->oif[0]) {
+		in = p->oif[0] && nl_ifname_match(r->oif, p->oif);
+		if (in == r->oif_neg) {
+			snprintf(why, n, "it matches output interface %s%s, the packet goes out on %s",
+				 r->oif_neg ? "not " : "", r->oif, p->oif[0] ? p->oif : "no interface");
+			return 1;
+		}
+	}
+	if (r->dport_lo >= 0 && p->dport >= 0 &&
+	    port_in(p->dport, r->dport_lo, r->dport_hi) == r->dport_neg) {
+		snprintf(why, n, "it matches destination port %s%d%s%.0d, the packet's is %d",
+			 r->dport_neg ? "not " : "", r->dport_lo, r->dport_hi != r->dport_lo ? ":" : "",
+			 r->dport_hi != r->dport_lo ? r->dport_hi : 0, p->dport);
+		return 1;
+	}
+	if (r->sport_lo >= 0 && p->sport >= 0 &&
+	    port_in(p->sport, r->sport_lo, r->sport_hi) == r->sport_neg) {
+		snprintf(why, n, "it matches source port %s%d%s%.0d, the packet's is %d",
+			 r->sport_neg ? "not " : "", r->sport_lo, r->sport_hi != r->sport_lo ? ":" : "",
+			 r->sport_hi != r->sport_lo ? r->sport_hi : 0, p->sport);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,116 @@
+/*
+ * store.h - the SQLite store. store.c is the only file that speaks SQL;
+ * everyone else goes through these functions. Functions return 0 (or an
+ * id > 0) on success and -1 on failure with the reason in store_errmsg().
+ */
+#ifndef NL_STORE_H
+#define NL_STORE_H
+
+#include "natlog.h"
+#include "ruleset.h"
+
+struct nl_store;
+
+enum { NL_STORE_RO, NL_STORE_RW };
+
+int store_open(struct nl_store **out, const char *path, int mode, struct nl_err *err);
+void store_close(struct nl_store *s);
+const char *store_errmsg(struct nl_store *s);
+
+int store_begin(struct nl_store *s);
+int store_commit(struct nl_store *s);
+int store_rollback(struct nl_store *s);
+
+/* Sources. */
+int store_source_known(struct nl_store *s, const char *sha256);	/* 1, 0, -1 */
+int64_t store_source_add(struct nl_store *s, const char *path, const char *host);
+struct nl_source_counts {
+	const char *kind;
+	const char *sha256;
+	int64_t size, lines, events, errors, skipped;
+};
+/* Returns 1 when the same content was imported before (the caller rolls back). */
+int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_counts *c);
+int store_add_error(struct nl_store *s, int64_t source_id, long line, const char *reason,
+		    const char *text, size_t len);
+
+/* Packets and events. */
+struct nl_packet_row {
+	int64_t id;
+	char trace[40];
+	char source[24];
+	int64_t source_id;
+	char host[128];
+	int family;
+	char time[48];
+	double uptime;
+	int proto;
+	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
+	int sport, dport;
+	int64_t ip_id, tcp_seq;
+	int tcp_flags;
+	/* analysis */
+	char verdict[12];
+	int verdict_inferred;
+	char decided_table[32], decided_chain[64], decided_type[8];
+	int decided_position;
+	int64_t decided_handle;
+	char decided_rule[1024];
+	int has_decided;
+	int has_decided_rule;
+};
+/* Inserts p; p->trace is the wanted id, and gets ".2", ".3", ... when taken. */
+int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);
+int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, int step,
+		    const struct nl_event *ev);
+
+/* Rulesets. */
+int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,
+			  const char *host);
+int store_add_chain(struct nl_store *s, int64_t ruleset_id, const char *table,
+		    const char *chain, const char *policy, int builtin);
+int store_add_rule(struct nl_store *s, int64_t ruleset_id, const struct nl_rule *r);
+int store_ruleset_done(struct nl_store *s, int64_t ruleset_id);
+int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v);
+
+/* Queries. */
+struct nl_filter {
+	const char *src, *dst, *host, *verdict, *since, *until;
+	int port;
+	int64_t seq, ip_id;
+};
+typedef int (*nl_packet_cb)(void *ctx, const struct nl_packet_row *p);
+int store_packets(struct nl_store *s, const struct nl_filter *f, nl_packet_cb cb, void *ctx);
+int store_packets_unanalyzed(struct nl_store *s, int64_t after_id, int limit, nl_packet_cb cb,
+			     void *ctx);
+int store_packets_by_trace(struct nl_store *s, const char *id, nl_packet_cb cb, void *ctx);
+int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p);
+int store_reanalyze_all(struct nl_store *s);
+
+struct nl_event_row {
+	struct nl_event ev;
+	int64_t id;
+	int64_t source_id;
+	int step;
+	char file[512];
+};
+typedef int (*nl_event_cb)(void *ctx, const struct nl_event_row *e);
+int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx);
+
+struct nl_source_row {
+	int64_t id;
+	char path[1024], kind[24], host[128], imported_at[32], sha256[72];
+	int64_t size, lines, events, errors, skipped;
+};
+int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_row *), void *ctx);
+
+struct nl_error_row {
+	char file[1024];
+	long line;
+	char reason[256];
+	char text[520];
+};
+int store_errors(struct nl_store *s, int64_t source_id,
+		 int (*cb)(void *, const struct nl_error_row *), void *ctx);
+
+#endif

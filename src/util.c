@@ -1,0 +1,290 @@
+/*
+ * util.c - small shared helpers: errors, strings, numbers, addresses.
+ * Everything here is pure and bounded; nothing exits or prints.
+ */
+#include "natlog.h"
+#include "cursor.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+int nl_quiet;
+
+int nl_err_set(struct nl_err *e, const char *fmt, ...)
+{
+	va_list ap;
+	if (!e)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+size_t nl_strlcpyn(char *dst, const char *src, size_t srclen, size_t n)
+{
+	size_t k;
+	if (n == 0)
+		return srclen;
+	k = srclen < n - 1 ? srclen : n - 1;
+	memcpy(dst, src, k);
+	dst[k] = '\0';
+	return srclen;
+}
+
+size_t nl_strlcpy(char *dst, const char *src, size_t n)
+{
+	return nl_strlcpyn(dst, src, strlen(src), n);
+}
+
+void nl_pkt_init(struct nl_pkt *p)
+{
+	memset(p, 0, sizeof *p);
+	p->len = -1;
+	p->tos = p->ttl = -1;
+	p->ip_id = -1;
+	p->proto = -1;
+	p->sport = p->dport = -1;
+	p->seq = p->ack = -1;
+	p->window = -1;
+	p->tcp_flags = -1;
+	p->icmp_type = p->icmp_code = p->icmp_id = p->icmp_seq = -1;
+	p->mark = -1;
+	p->uid = p->gid = -1;
+}
+
+void nl_rule_init(struct nl_rule *r)
+{
+	memset(r, 0, sizeof *r);
+	r->handle = -1;
+	r->proto = -1;
+	r->sport_lo = r->sport_hi = -1;
+	r->dport_lo = r->dport_hi = -1;
+	r->pkts = r->bytes = -1;
+}
+
+const char *nl_ev_kind_name(enum nl_ev_kind k)
+{
+	switch (k) {
+	case NL_EV_TRACE: return "trace";
+	case NL_EV_LOG: return "log";
+	case NL_EV_CTINVALID: return "ct-invalid";
+	}
+	return "unknown";
+}
+
+static const struct { int num; const char *name; } protos[] = {
+	{ 1, "icmp" }, { 2, "igmp" }, { 4, "ipip" }, { 6, "tcp" }, { 17, "udp" },
+	{ 41, "ipv6" }, { 47, "gre" }, { 50, "esp" }, { 51, "ah" },
+	{ 58, "icmpv6" }, { 112, "vrrp" }, { 132, "sctp" }, { 136, "udplite" },
+	{ 33, "dccp" },
+};
+
+int nl_proto_number(const char *name)
+{
+	uint64_t v;
+	size_t i;
+	if (!name || !*name)
+		return -1;
+	if (nl_parse_u64(name, strlen(name), 255, &v))
+		return (int)v;
+	for (i = 0; i < sizeof protos / sizeof protos[0]; i++)
+		if (strcasecmp(name, protos[i].name) == 0)
+			return protos[i].num;
+	if (strcasecmp(name, "ipv6-icmp") == 0 || strcasecmp(name, "icmp6") == 0)
+		return 58;
+	return -1;
+}
+
+const char *nl_proto_name(int proto)
+{
+	size_t i;
+	for (i = 0; i < sizeof protos / sizeof protos[0]; i++)
+		if (protos[i].num == proto)
+			return protos[i].name;
+	return NULL;
+}
+
+void nl_tcp_flags_str(int flags, char *buf, size_t n)
+{
+	/* The kernel log's order, so text output reads like the input. */
+	static const struct { int bit; const char *name; } f[] = {
+		{ NL_TCP_AE, "AE" }, { NL_TCP_CWR, "CWR" }, { NL_TCP_ECE, "ECE" },
+		{ NL_TCP_URG, "URG" }, { NL_TCP_ACK, "ACK" }, { NL_TCP_PSH, "PSH" },
+		{ NL_TCP_RST, "RST" }, { NL_TCP_SYN, "SYN" }, { NL_TCP_FIN, "FIN" },
+	};
+	size_t i, used = 0;
+	if (n == 0)
+		return;
+	buf[0] = '\0';
+	if (flags < 0)
+		return;
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (!(flags & f[i].bit))
+			continue;
+		int w = snprintf(buf + used, n - used, "%s%s", used ? " " : "", f[i].name);
+		if (w < 0 || (size_t)w >= n - used)
+			return;
+		used += (size_t)w;
+	}
+}
+
+int nl_addr_canon(const char *in, size_t n, int *family, char *out, size_t outn)
+{
+	char tmp[NL_ADDRSIZ + 8];
+	unsigned char bin[16];
+	if (n == 0 || n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, in, n);
+	tmp[n] = '\0';
+	if (inet_pton(AF_INET, tmp, bin) == 1) {
+		if (family)
+			*family = 4;
+		return inet_ntop(AF_INET, bin, out, (socklen_t)outn) ? 0 : -1;
+	}
+	if (inet_pton(AF_INET6, tmp, bin) == 1) {
+		if (family)
+			*family = 6;
+		return inet_ntop(AF_INET6, bin, out, (socklen_t)outn) ? 0 : -1;
+	}
+	return -1;
+}
+
+int nl_addr_in_prefix(const char *addr, const char *prefix)
+{
+	char net[NL_ADDRSIZ + 8];
+	unsigned char a[16], p[16];
+	const char *slash = strchr(prefix, '/');
+	size_t nlen = slash ? (size_t)(slash - prefix) : strlen(prefix);
+	uint64_t bits;
+	int af, alen, i;
+
+	if (nlen >= sizeof net)
+		return -1;
+	memcpy(net, prefix, nlen);
+	net[nlen] = '\0';
+	if (inet_pton(AF_INET, net, p) == 1) {
+		af = AF_INET;
+		alen = 4;
+	} else if (inet_pton(AF_INET6, net, p) == 1) {
+		af = AF_INET6;
+		alen = 16;
+	} else {
+		return -1;
+	}
+	if (inet_pton(af, addr, a) != 1)
+		return -1;
+	bits = (uint64_t)alen * 8;
+	if (slash) {
+		const char *b = slash + 1;
+		if (!nl_parse_u64(b, strlen(b), (uint64_t)alen * 8, &bits)) {
+			/* iptables -L may print a dotted mask: 255.255.0.0 */
+			unsigned char m[4];
+			if (af != AF_INET || inet_pton(AF_INET, b, m) != 1)
+				return -1;
+			for (i = 0; i < 4; i++)
+				if ((a[i] & m[i]) != (p[i] & m[i]))
+					return 0;
+			return 1;
+		}
+	}
+	for (i = 0; i < alen && bits > 0; i++) {
+		unsigned char mask = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
+		if ((a[i] & mask) != (p[i] & mask))
+			return 0;
+		bits = bits >= 8 ? bits - 8 : 0;
+	}
+	return 1;
+}
+
+int nl_ifname_match(const char *pattern, const char *name)
+{
+	size_t n = strlen(pattern);
+	if (n > 0 && pattern[n - 1] == '+')
+		return strncmp(pattern, name, n - 1) == 0;
+	return strcmp(pattern, name) == 0;
+}
+
+uint64_t nl_hash64(const void *data, size_t n, uint64_t h)
+{
+	const unsigned char *p = data;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+int nl_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	struct nl_cur c = cur_make(s, n);
+	uint64_t v;
+	if (!cur_u64(&c, max, &v) || !cur_eof(&c))
+		return 0;
+	*out = v;
+	return 1;
+}
+
+int nl_parse_hex(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		i = 2;
+	if (i >= n)
+		return 0;
+	for (; i < n; i++) {
+		int d;
+		char ch = s[i];
+		if (ch >= '0' && ch <= '9')
+			d = ch - '0';
+		else if (ch >= 'a' && ch <= 'f')
+			d = ch - 'a' + 10;
+		else if (ch >= 'A' && ch <= 'F')
+			d = ch - 'A' + 10;
+		else
+			return 0;
+		if (v > (max - (uint64_t)d) / 16)
+			return 0;
+		v = v * 16 + (uint64_t)d;
+	}
+	*out = v;
+	return 1;
+}
+
+/* "5678.901234": digits, optional fraction; no sign, no exponent. */
+int nl_parse_decimal(const char *s, size_t n, double *out)
+{
+	uint64_t ip = 0, fp = 0;
+	double scale = 1.0;
+	struct nl_cur c = cur_make(s, n);
+	if (!cur_u64(&c, 1000000000000ULL, &ip))
+		return 0;
+	if (cur_char(&c, '.')) {
+		const char *f = c.p;
+		while (c.p < c.end && *c.p >= '0' && *c.p <= '9' && c.p - f < 12) {
+			fp = fp * 10 + (uint64_t)(*c.p - '0');
+			scale *= 10.0;
+			c.p++;
+		}
+		if (c.p == f)
+			return 0;
+	}
+	if (!cur_eof(&c))
+		return 0;
+	*out = (double)ip + (double)fp / scale;
+	return 1;
+}
+
+int nl_use_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return 0;
+	return isatty(fileno(f));
+}
