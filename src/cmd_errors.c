@@ -41,8 +41,9 @@ static int print_error(void *ctx, const struct nl_error_row *e)
 	return 0;
 }
 
-int cmd_errors(struct nl_store *s, int argc, char **argv)
+int cmd_errors(struct nl_cmd *cmd, int argc, char **argv)
 {
+	struct nl_store *s;
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -61,6 +62,8 @@ int cmd_errors(struct nl_store *s, int argc, char **argv)
 			return NL_EXIT_USAGE;
 		}
 	}
+	if (!(s = cmd_store(cmd)))
+		return NL_EXIT_STORE;
 	if (store_errors(s, -1, print_error, &o)) {
 		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
 		return NL_EXIT_STORE;

@@ -273,8 +273,9 @@ static void usage(FILE *f)
 		"exit status: 0 explained, 1 no such packet (or the prefix is ambiguous).\n");
 }
 
-int cmd_explain(struct nl_store *s, int argc, char **argv)
+int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 {
+	struct nl_store *s;
 	static const struct option opts[] = {
 		{ "trace", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
@@ -306,6 +307,8 @@ int cmd_explain(struct nl_store *s, int argc, char **argv)
 		usage(stderr);
 		return NL_EXIT_USAGE;
 	}
+	if (!(s = cmd_store(cmd)))
+		return NL_EXIT_STORE;
 	if (store_packets_by_trace(s, id, collect, &m) < 0) {
 		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
 		free(m.rows);

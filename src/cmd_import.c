@@ -32,8 +32,9 @@ static void usage(FILE *f)
 		"  -h, --help         this help\n");
 }
 
-int cmd_import(struct nl_store *s, int argc, char **argv)
+int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 {
+	struct nl_store *s;
 	static const struct option opts[] = {
 		{ "host", required_argument, NULL, 'H' },
 		{ "max-errors", required_argument, NULL, 'm' },
@@ -86,6 +87,8 @@ int cmd_import(struct nl_store *s, int argc, char **argv)
 	o.progress = !o.quiet && (force_progress || isatty(2));
 	memset(&st, 0, sizeof st);
 	gettimeofday(&t0, NULL);
+	if (!(s = cmd_store(cmd)))
+		return NL_EXIT_STORE;
 	ingest_paths(s, argv + optind, argc - optind, &o, &st);
 	gettimeofday(&t1, NULL);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_usec - t0.tv_usec) / 1e6;

@@ -52,8 +52,9 @@ static int print_source(void *ctx, const struct nl_source_row *r)
 	return 0;
 }
 
-int cmd_sources(struct nl_store *s, int argc, char **argv)
+int cmd_sources(struct nl_cmd *cmd, int argc, char **argv)
 {
+	struct nl_store *s;
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -72,6 +73,8 @@ int cmd_sources(struct nl_store *s, int argc, char **argv)
 			return NL_EXIT_USAGE;
 		}
 	}
+	if (!(s = cmd_store(cmd)))
+		return NL_EXIT_STORE;
 	if (store_sources(s, print_source, &o)) {
 		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
 		return NL_EXIT_STORE;

@@ -168,8 +168,9 @@ static int num_arg(const char *opt, const char *v, int64_t max, int64_t *out)
 	return 0;
 }
 
-int cmd_traces(struct nl_store *s, int argc, char **argv)
+int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 {
+	struct nl_store *s;
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "src", required_argument, NULL, 's' },
@@ -243,6 +244,8 @@ int cmd_traces(struct nl_store *s, int argc, char **argv)
 		fprintf(stderr, "natlog traces: unexpected argument '%s'\n", argv[optind]);
 		return NL_EXIT_USAGE;
 	}
+	if (!(s = cmd_store(cmd)))
+		return NL_EXIT_STORE;
 	rc = store_packets(s, &f, print_packet, &o);
 	if (rc < 0) {
 		fprintf(stderr, "natlog: %s\n", store_errmsg(s));

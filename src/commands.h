@@ -9,12 +9,22 @@
 
 struct nl_store;
 
+/* What main.c hands a command: the store is opened on first use, after the
+ * command has read its options, so a usage error never touches the store. */
+struct nl_cmd {
+	const char *db;
+	int mode;		/* NL_STORE_RO or NL_STORE_RW */
+	struct nl_store *s;
+};
+/* The store, or NULL after printing why it could not be opened. */
+struct nl_store *cmd_store(struct nl_cmd *c);
+
 /* argv[0] is the command's name; options are the command's own. */
-int cmd_import(struct nl_store *s, int argc, char **argv);
-int cmd_traces(struct nl_store *s, int argc, char **argv);
-int cmd_explain(struct nl_store *s, int argc, char **argv);
-int cmd_errors(struct nl_store *s, int argc, char **argv);
-int cmd_sources(struct nl_store *s, int argc, char **argv);
+int cmd_import(struct nl_cmd *c, int argc, char **argv);
+int cmd_traces(struct nl_cmd *c, int argc, char **argv);
+int cmd_explain(struct nl_cmd *c, int argc, char **argv);
+int cmd_errors(struct nl_cmd *c, int argc, char **argv);
+int cmd_sources(struct nl_cmd *c, int argc, char **argv);
 
 /* Shared by the queries: the packet's tuple as text ("tcp a:1 -> b:2"). */
 void nl_fmt_tuple(char *buf, size_t n, int proto, const char *src, int sport, const char *dst,

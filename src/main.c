@@ -15,7 +15,7 @@ enum { NEEDS_NOTHING, NEEDS_RO, NEEDS_RW };
 
 static const struct {
 	const char *name;
-	int (*fn)(struct nl_store *, int, char **);
+	int (*fn)(struct nl_cmd *, int, char **);
 	int store;
 	const char *summary;
 } commands[] = {
@@ -49,6 +49,16 @@ static void usage(FILE *f)
 		"errors (the import finished what it could), 4 store or I/O failure.\n");
 }
 
+struct nl_store *cmd_store(struct nl_cmd *c)
+{
+	struct nl_err err = { "" };
+	if (!c->s && store_open(&c->s, c->db, c->mode, &err)) {
+		fprintf(stderr, "natlog: %s\n", err.msg);
+		c->s = NULL;
+	}
+	return c->s;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -58,10 +68,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = getenv("NATLOG_DB");
-	struct nl_store *s = NULL;
-	struct nl_err err = { "" };
+	struct nl_cmd cmd = { NULL, NL_STORE_RO, NULL };
 	size_t i;
-	int c, rc, wants_help = 0, k;
+	int c, rc, k;
 
 	if (!db || !*db)
 		db = "natlog.db";
@@ -92,20 +101,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "natlog: '%s' is not a command; see 'natlog --help'\n", argv[optind]);
 		return NL_EXIT_USAGE;
 	}
-	/* a command's --help needs no store */
-	for (k = optind + 1; k < argc; k++)
-		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
-			wants_help = 1;
-	if (commands[i].store != NEEDS_NOTHING && !wants_help) {
-		if (store_open(&s, db, commands[i].store == NEEDS_RW ? NL_STORE_RW : NL_STORE_RO,
-			       &err)) {
-			fprintf(stderr, "natlog: %s\n", err.msg);
-			return NL_EXIT_STORE;
-		}
-	}
+	cmd.db = db;
+	cmd.mode = commands[i].store == NEEDS_RW ? NL_STORE_RW : NL_STORE_RO;
 	k = optind;
 	optind = 0;	/* glibc: 0 re-initialises getopt for the command's own options */
-	rc = commands[i].fn(s, argc - k, argv + k);
-	store_close(s);
+	rc = commands[i].fn(&cmd, argc - k, argv + k);
+	store_close(cmd.s);
 	return rc;
 }

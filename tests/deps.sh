@@ -1,0 +1,30 @@
+#!/bin/sh
+# deps.sh - makes sure the Debian packages natlog needs are installed.
+# As root it installs what is missing (apt-get, non-interactive); otherwise
+# it prints the exact command to run and exits 1.
+#   sh tests/deps.sh          build and test dependencies
+#   sh tests/deps.sh --lab    also what the real-kernel lab needs
+set -eu
+BUILD="gcc make pkg-config libc6-dev libpcre2-dev libsqlite3-dev libjansson-dev"
+TEST="python3"
+LAB="iproute2 iptables nftables conntrack tcpdump python3-scapy busybox-syslogd procps kmod socat"
+want="$BUILD $TEST"
+[ "${1:-}" = "--lab" ] && want="$want $LAB"
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "natlog needs these Debian packages:$missing" >&2
+	echo "install them with:  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >&2

@@ -1,0 +1,54 @@
+# lib.sh - helpers for the end-to-end tests: one assertion per step, each
+# printing "ok - ..." or "not ok - ...", and a store of its own per test.
+# Sourced by tests/e2e/t*.sh; NATLOG names the binary under test.
+
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+NATLOG=${NATLOG:-$ROOT/natlog}
+TD=$ROOT/testdata
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/natlog-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export NATLOG_DB="$TMP/natlog.db"
+export NO_COLOR=1
+FAILED=0
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; FAILED=1; }
+skip() { echo "SKIP: $*"; }
+
+# check DESCRIPTION COMMAND...: the command must succeed
+check() {
+	desc=$1; shift
+	if "$@" >"$TMP/out" 2>"$TMP/err"; then ok "$desc"; else
+		not_ok "$desc"; sed 's/^/    /' "$TMP/out" "$TMP/err" | head -20; fi
+}
+
+# check_status DESCRIPTION STATUS COMMAND...: the command must exit STATUS
+check_status() {
+	desc=$1; want=$2; shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$desc"; else
+		not_ok "$desc (exit $got, wanted $want)"; sed 's/^/    /' "$TMP/err" | head -10; fi
+}
+
+# check_json DESCRIPTION PYTHON-EXPR < json: EXPR sees the parsed value as j
+check_json() {
+	desc=$1; expr=$2
+	if python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+ok = eval(sys.argv[1])
+if not ok:
+    print(json.dumps(j, indent=1)[:3000], file=sys.stderr)
+sys.exit(0 if ok else 1)' "$expr" 2>"$TMP/jerr"; then ok "$desc"; else
+		not_ok "$desc"; echo "    expected: $expr"; sed 's/^/    /' "$TMP/jerr" | head -40; fi
+}
+
+# check_grep DESCRIPTION PATTERN FILE
+check_grep() {
+	if grep -q -- "$2" "$3"; then ok "$1"; else
+		not_ok "$1"; echo "    no '$2' in:"; sed 's/^/    /' "$3" | head -30; fi
+}
+
+finish() { exit $FAILED; }

@@ -1,0 +1,52 @@
+#!/bin/sh
+# A trustworthy import: bad lines are recorded with file and line and
+# never stop the rest; the same content twice adds nothing; stdin works.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$TMP/in"
+{
+	head -3 "$TD/seed003/messages"
+	echo "fedora kernel: [ 2350.5] TRACE: raw:OUTPUT:policy:2 IN= OUT=eth0 SRC=172.19.0.1 DST=172.19.0.9 LEN=60 TOS=0x10 PREC=0x00 TTL=64 ID=99999999 PROTO=TCP SPT=1 DPT=2 "
+	echo "an ordinary syslog line about nothing"
+	printf 'fedora kernel: [ 2350.6] TRACE: raw:OUTPUT:policy:2 IN= OUT=eth0 SRC=172.19.0.1\r\n'
+	tail -2 "$TD/seed003/messages"
+} > "$TMP/in/messages"
+check_status "a file with bad lines imports the rest and exits 3" 3 "$NATLOG" import "$TMP/in/messages"
+check_grep "the error names file and line" "messages:4: error: ID=99999999 is not a valid value" "$TMP/err"
+check_grep "the summary counts the errors" "2 errors" "$TMP/err"
+"$NATLOG" errors --json > "$TMP/errors.json"
+check_json "errors are kept with file, line and reason" \
+	'[(e["line"], e["reason"][:5]) for e in j] == [(4, "ID=99"), (6, "line ")] and j[0]["file"].endswith("messages")' < "$TMP/errors.json"
+"$NATLOG" traces --json > "$TMP/t1.json"
+check_json "the good lines were imported" 'len(j) >= 2' < "$TMP/t1.json"
+n1=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/t1.json")
+check "importing the same content again succeeds" "$NATLOG" import "$TMP/in/messages"
+check_grep "and says it was imported before" "imported before" "$TMP/err"
+cp "$TMP/in/messages" "$TMP/in/copy-of-messages"
+"$NATLOG" import -q "$TMP/in/copy-of-messages"
+"$NATLOG" traces --json > "$TMP/t2.json"
+check_json "re-import added no packet" "len(j) == $n1" < "$TMP/t2.json"
+"$NATLOG" sources --json > "$TMP/s.json"
+check_json "one source recorded for the content" 'len(j) == 1' < "$TMP/s.json"
+check "stdin is read with '-'" sh -c "\"$NATLOG\" import -q - < \"$TD/seed003/iptables-save.txt\""
+"$NATLOG" sources --json > "$TMP/s.json"
+check_json "stdin source is a ruleset dump" 'j[-1]["path"] == "-" and j[-1]["kind"] == "iptables-save"' < "$TMP/s.json"
+# hostile input: random bytes, NUL bytes, a 2 MiB line, invalid UTF-8
+head -c 200000 /dev/urandom > "$TMP/in/random.bin" 2>/dev/null || dd if=/dev/urandom of="$TMP/in/random.bin" bs=1000 count=200 2>/dev/null
+python3 -c '
+import sys
+with open(sys.argv[1], "wb") as f:
+    f.write(b"x" * (2 << 20) + b" IN=eth0 OUT= \n")
+    f.write(b"TRACE: raw:PREROUTING:policy:2 IN=e\x00th0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=1 PROTO=UDP SPT=1 DPT=2 LEN=1\n")
+    f.write(b"\xff\xfe TRACE: raw:PREROUTING:policy:2 IN=\xc3\x28 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=1 PROTO=UDP SPT=1 DPT=2 LEN=1\n")
+' "$TMP/in/hostile.txt"
+"$NATLOG" import "$TMP/in/random.bin" "$TMP/in/hostile.txt" > "$TMP/out" 2> "$TMP/err"
+rc=$?
+if [ $rc -eq 0 ] || [ $rc -eq 3 ]; then ok "hostile input imports without a crash (exit $rc)"; else not_ok "hostile input (exit $rc)"; fi
+check_grep "an overlong line is reported" "longer than 1 MiB" "$TMP/err"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "errors output is valid JSON even for invalid UTF-8" 'isinstance(j, list)' < "$TMP/e.json"
+check "the store is intact" python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute('PRAGMA integrity_check').fetchone()[0]=='ok'" "$NATLOG_DB"
+check_status "a missing file is reported and the rest imported" 3 "$NATLOG" import "$TMP/nonexistent" "$TD/seed003/messages"
+check_grep "the missing file is named" "cannot open '$TMP/nonexistent'" "$TMP/err"
+finish

@@ -1,0 +1,221 @@
+/*
+ * test_klog.c - kernel log containers and the packet-log body, on lines
+ * from the seeds and from real recordings (testdata/).
+ */
+#include "natlog.h"
+#include "parser.h"
+#include "unit.h"
+#include "capture.h"
+
+/* seed 003, with imklog's uptime bracket and no date */
+static const char *seed003 =
+	"fedora kernel: [ 2631.979055] TRACE: nat:DOCKER:rule:3 IN=enp0s1 OUT= MAC=fa:f3:dc:b4:4e:ef:3a:f9:d3:9e:aa:64:08:00 SRC=192.168.64.1 DST=192.168.64.4 LEN=64 TOS=0x10 PREC=0x00 TTL=64 ID=0 PROTO=TCP SPT=52842 DPT=10000 SEQ=1184533180 ACK=0 WINDOW=65535 RES=0x00 CWR ECE SYN URGP=0 OPT (020405B4010303060101080A6EF8750A0000000004020000)";
+
+static void test_seed003(void)
+{
+	struct capture *c = feed(&nl_parser_klog, "messages", seed003);
+	const struct nl_event *e = &c->ev[0];
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->nerr, 0);
+	CHECK_INT(e->kind, NL_EV_TRACE);
+	CHECK_STR(e->host, "fedora");
+	CHECK_STR(e->time, "2631.979055");
+	CHECK(e->uptime > 2631.97905 && e->uptime < 2631.97906);
+	CHECK_STR(e->table, "nat");
+	CHECK_STR(e->chain, "DOCKER");
+	CHECK_STR(e->type, "rule");
+	CHECK_INT(e->rulenum, 3);
+	CHECK_STR(e->pkt.iif, "enp0s1");
+	CHECK_STR(e->pkt.oif, "");
+	CHECK_STR(e->pkt.src, "192.168.64.1");
+	CHECK_STR(e->pkt.dst, "192.168.64.4");
+	CHECK_INT(e->pkt.family, 4);
+	CHECK_INT(e->pkt.len, 64);
+	CHECK_INT(e->pkt.tos, 0x10);
+	CHECK_INT(e->pkt.ttl, 64);
+	CHECK_INT(e->pkt.ip_id, 0);
+	CHECK_INT(e->pkt.proto, 6);
+	CHECK_INT(e->pkt.sport, 52842);
+	CHECK_INT(e->pkt.dport, 10000);
+	CHECK_INT(e->pkt.seq, 1184533180LL);
+	CHECK_INT(e->pkt.ack, 0);
+	CHECK_INT(e->pkt.window, 65535);
+	CHECK_INT(e->pkt.tcp_flags, NL_TCP_CWR | NL_TCP_ECE | NL_TCP_SYN);
+}
+
+/* The same kernel text in every container natlog reads (formats.md 2.5). */
+static void test_containers(void)
+{
+	static const struct {
+		const char *line, *host, *time;
+		double uptime;
+		long long wall_s;
+	} cases[] = {
+		{ "[ 5678.901234] TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "", "5678.901234", 5678.901234, -1 },
+		{ "Mar  5 10:11:12 fw1 kernel: TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "fw1", "Mar  5 10:11:12", -1, -1 },
+		{ "Mar  5 10:11:12 fw1 kernel: [ 5678.901234] TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "fw1", "Mar  5 10:11:12", 5678.901234, -1 },
+		{ "2024-03-05T10:11:12.345678+01:00 fw1 kernel: TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "fw1", "2024-03-05T10:11:12.345678+01:00", -1, 1709629872 },
+		{ "Mar 05 10:11:12 fw1 kernel: TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "fw1", "Mar 05 10:11:12", -1, -1 },
+		{ "Mar 05 10:11:12.345678 fw1 kernel: TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "fw1", "Mar 05 10:11:12.345678", -1, -1 },
+		{ "2024-03-05T10:11:12+01:00 fw1 kernel: TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "fw1", "2024-03-05T10:11:12+01:00", -1, 1709629872 },
+		{ "[ 5678.901234] fw1 kernel: TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "fw1", "5678.901234", 5678.901234, -1 },
+		{ "1709629872.345678 fw1 kernel: TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "fw1", "1709629872.345678", -1, 1709629872 },
+		{ "[Tue Mar  5 10:11:12 2024] TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "", "Tue Mar  5 10:11:12 2024", -1, -1 },
+		{ "<4>[ 5678.901234] TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "", "5678.901234", 5678.901234, -1 },
+		{ "kern  :warn  : [ 5678.901234] TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "", "5678.901234", 5678.901234, -1 },
+		{ "2024-03-05T10:11:12,901234+01:00 TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "", "2024-03-05T10:11:12,901234+01:00", -1, 1709629872 },
+		{ "4,1234,5678901234,-;TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+		  "", "5678.901234", 5678.901234, -1 },
+		{ "{\"__REALTIME_TIMESTAMP\":\"1709629872345678\",\"__MONOTONIC_TIMESTAMP\":\"5678901400\",\"_TRANSPORT\":\"kernel\",\"PRIORITY\":\"4\",\"SYSLOG_IDENTIFIER\":\"kernel\",\"_SOURCE_MONOTONIC_TIMESTAMP\":\"5678901234\",\"_HOSTNAME\":\"fw1\",\"MESSAGE\":\"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=54321 DF PROTO=TCP SPT=40000 DPT=80 SEQ=123456789 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 \"}",
+		  "fw1", "5678.901234", 5678.901234, 1709629872 },
+	};
+	size_t i;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct capture *c = feed(&nl_parser_klog, "log", cases[i].line);
+		const struct nl_event *e = &c->ev[0];
+		CHECK_INT(c->nev, 1);
+		CHECK_INT(c->nerr, 0);
+		if (c->nev != 1) {
+			fprintf(stderr, "  case %zu: %s\n", i, cases[i].line);
+			continue;
+		}
+		CHECK_STR(e->host, cases[i].host);
+		CHECK_STR(e->time, cases[i].time);
+		if (cases[i].uptime >= 0)
+			CHECK(e->uptime > cases[i].uptime - 1e-6 && e->uptime < cases[i].uptime + 1e-6);
+		else
+			CHECK(e->uptime < 0);
+		CHECK_INT(e->wall_us < 0 ? -1 : e->wall_us / 1000000, cases[i].wall_s);
+		CHECK_STR(e->table, "raw");
+		CHECK_STR(e->type, "policy");
+		CHECK_INT(e->rulenum, 2);
+		CHECK_INT(e->pkt.ip_id, 54321);
+		CHECK_STR(e->pkt.ipflags, "DF");
+		CHECK_INT(e->pkt.seq, 123456789);
+	}
+}
+
+static void test_log_prefixes(void)
+{
+	struct capture *c;
+	/* the prefix is glued to IN= by the kernel */
+	c = feed(&nl_parser_klog, "log",
+		 "[  100.000001] DROPIN=eth0 OUT= MAC= SRC=198.51.100.23 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=33120 DF PROTO=TCP SPT=51514 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].kind, NL_EV_LOG);
+	CHECK_STR(c->ev[0].prefix, "DROP");
+	CHECK_STR(c->ev[0].pkt.iif, "eth0");
+	c = feed(&nl_parser_klog, "log",
+		 "Jun 13 19:58:21 dev-slave-110 kernel: raw prerouting: IN=eth0 OUT= MAC=52:54:15:5d:39:58:02:54:d4:90:3a:57:08:00 SRC=8.8.8.8 DST=10.39.0.110 LEN=84 TOS=0x00 PREC=0x00 TTL=32 ID=0 PROTO=ICMP TYPE=0 CODE=0 ID=13629 SEQ=15");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].prefix, "raw prerouting: ");
+	CHECK_STR(c->ev[0].host, "dev-slave-110");
+	CHECK_INT(c->ev[0].pkt.ip_id, 0);
+	CHECK_INT(c->ev[0].pkt.proto, 1);
+	CHECK_INT(c->ev[0].pkt.icmp_type, 0);
+	CHECK_INT(c->ev[0].pkt.icmp_id, 13629);
+	CHECK_INT(c->ev[0].pkt.icmp_seq, 15);
+	CHECK_INT(c->ev[0].pkt.seq, -1);
+	c = feed(&nl_parser_klog, "log",
+		 "[  100.5] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:ab:cd:ef:52:54:00:12:34:56:08:00 SRC=198.51.100.7 DST=192.0.2.10 LEN=76 TOS=0x00 PREC=0x00 TTL=57 ID=1 PROTO=UDP SPT=123 DPT=123 LEN=56 MARK=0x1f ");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].prefix, "[UFW BLOCK] ");
+	CHECK_INT(c->ev[0].pkt.len, 76);
+	CHECK_INT(c->ev[0].pkt.mark, 0x1f);
+}
+
+static void test_ct_invalid_and_icmp(void)
+{
+	struct capture *c;
+	c = feed(&nl_parser_klog, "log",
+		 "[ 10.0] nf_ct_proto_6: SEQ is over upper bound 2717452012 (over the window of the receiver) IN=eth0 OUT= MAC=52:54:00:ab:cd:ef:52:54:00:12:34:56:08:00 SRC=203.0.113.9 DST=10.0.0.5 LEN=52 TOS=0x00 PREC=0x00 TTL=57 ID=0 DF PROTO=TCP SPT=443 DPT=51000 SEQ=2717455000 ACK=90211 WINDOW=501 RES=0x00 ACK FIN URGP=0 OPT (0101080A1B2C3D4E5F6A7B8C) ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].kind, NL_EV_CTINVALID);
+	CHECK_STR(c->ev[0].reason, "SEQ is over upper bound 2717452012 (over the window of the receiver)");
+	CHECK_INT(c->ev[0].pkt.tcp_flags, NL_TCP_ACK | NL_TCP_FIN);
+	/* ICMP error with the quoted packet in brackets (a second set of keys) */
+	c = feed(&nl_parser_klog, "log",
+		 "[ 11.0] fw: IN=eth0 OUT= SRC=192.0.2.1 DST=10.0.0.5 LEN=88 TOS=0x00 PREC=0xC0 TTL=64 ID=4242 PROTO=ICMP TYPE=3 CODE=3 [SRC=10.0.0.5 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=777 PROTO=UDP SPT=5353 DPT=53 LEN=40 ] ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].pkt.ip_id, 4242);
+	CHECK_INT(c->ev[0].pkt.tos, 0xC0);
+	CHECK_INT(c->ev[0].pkt.icmp_type, 3);
+	CHECK_INT(c->ev[0].pkt.sport, -1);
+	CHECK_STR(c->ev[0].pkt.inner,
+		  "SRC=10.0.0.5 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=777 PROTO=UDP SPT=5353 DPT=53 LEN=40");
+	/* IPv6: uncompressed in the kernel log, canonical in natlog */
+	c = feed(&nl_parser_klog, "log",
+		 "out6: IN= OUT=eth0 SRC=2001:0db8:0000:0000:0000:0000:0000:0010 DST=2001:0db8:0000:0000:0000:0000:0000:0020 LEN=80 TC=0 HOPLIMIT=64 FLOWLBL=123456 PROTO=TCP SPT=45678 DPT=443 WINDOW=64800 RES=0x00 SYN URGP=0 UID=1000 GID=1000 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].pkt.family, 6);
+	CHECK_STR(c->ev[0].pkt.src, "2001:db8::10");
+	CHECK_INT(c->ev[0].pkt.ttl, 64);
+	CHECK_INT(c->ev[0].pkt.ip_id, -1);
+	CHECK_INT(c->ev[0].pkt.uid, 1000);
+}
+
+static void test_bad_values(void)
+{
+	static const char *bad[] = {
+		"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=99999999 PROTO=TCP SPT=1 DPT=2 ",
+		"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=TCP SPT=70000 DPT=2 ",
+		"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=TCP SPT=1 DPT=2 SEQ=-1 ",
+		"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.300 DST=10.0.0.1 LEN=60 PROTO=TCP SPT=1 DPT=2 ",
+		"TRACE: raw:PREROUTING:banana:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 PROTO=TCP SPT=1 DPT=2 ",
+		"TRACE: raw:PREROUTING:policy:x IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 PROTO=TCP SPT=1 DPT=2 ",
+		"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=TCP SPT=1",
+		"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3",
+	};
+	size_t i;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct capture *c = feed(&nl_parser_klog, "log", bad[i]);
+		CHECK_INT(c->nev, 0);
+		CHECK_INT(c->nerr, 1);
+		CHECK_INT(c->errline[0], 1);
+	}
+}
+
+/* A real TRACE line cut at every byte: never a crash, never a wrong kind. */
+static void test_truncation(void)
+{
+	char buf[1024];
+	size_t n = strlen(seed003), i;
+	int events = 0, errors = 0, skips = 0;
+	for (i = 0; i <= n; i++) {
+		struct capture *c;
+		memcpy(buf, seed003, i);
+		buf[i] = '\0';
+		c = feed(&nl_parser_klog, "log", buf);
+		events += c->nev;
+		errors += c->nerr;
+		skips += c->nskip;
+		CHECK(c->nev + c->nerr + c->nskip <= 1);
+		if (c->nev)
+			CHECK_STR(c->ev[0].chain, "DOCKER");
+	}
+	CHECK(events > 0 && errors > 0 && skips > 0);
+}
+
+int main(void)
+{
+	test_seed003();
+	test_containers();
+	test_log_prefixes();
+	test_ct_invalid_and_icmp();
+	test_bad_values();
+	test_truncation();
+	return unit_report("test_klog");
+}
