@@ -6,11 +6,12 @@
 CC      ?= cc
 PKGS    := libpcre2-8 sqlite3 jansson
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral \
+NL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral \
            -Wstrict-prototypes -Wmissing-prototypes -Isrc -Iparsers \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+NL_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BUILD   ?= build
+BIN     ?= natlog
 
 LIB_SRC := $(wildcard src/*.c) $(wildcard parsers/*.c)
 LIB_SRC := $(filter-out src/main.c,$(LIB_SRC))
@@ -19,10 +20,10 @@ SCHEMA  := $(sort $(wildcard schema/*.sql))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-all: natlog
+all: $(BIN)
 
-natlog: $(BUILD)/src/main.o $(BUILD)/libnatlog.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN): $(BUILD)/src/main.o $(BUILD)/libnatlog.a
+	$(CC) $(CFLAGS) $(NL_CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(LDLIBS)
 
 $(BUILD)/libnatlog.a: $(LIB_OBJ)
 	rm -f $@
@@ -30,7 +31,7 @@ $(BUILD)/libnatlog.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c src/natlog.h $(wildcard src/*.h) parsers/parser.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -c -o $@ $<
 
 # The schema files become one C array; they stay the only definition.
 $(BUILD)/schema.c: $(SCHEMA) tests/embed-schema.sh
@@ -38,21 +39,21 @@ $(BUILD)/schema.c: $(SCHEMA) tests/embed-schema.sh
 	sh tests/embed-schema.sh $(SCHEMA) > $@
 
 $(BUILD)/schema.o: $(BUILD)/schema.c
-	$(CC) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libnatlog.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libnatlog.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libnatlog.a $(NL_LIBS) $(LDLIBS)
 
 unit: $(UNIT_BIN)
 
-check: natlog unit
-	sh tests/run.sh
+check: $(BIN) unit
+	BUILD=$(BUILD) NATLOG=$(CURDIR)/$(BIN) sh tests/run.sh
 
+# The whole suite again under AddressSanitizer (with LeakSanitizer) and UBSan.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-asan:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" natlog unit
-	cp build-asan/../natlog natlog-asan 2>/dev/null || true
+	$(MAKE) BUILD=build-asan BIN=natlog-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
 
 demo: natlog
 	sh tests/demo.sh

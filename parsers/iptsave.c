@@ -98,8 +98,11 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 			st->started = 0;	/* the same table again: another dump */
 			st->tables_seen[0] = '\0';
 		}
-		if (strlen(st->tables_seen) + strlen(key) < sizeof st->tables_seen)
-			strcat(st->tables_seen, key + (st->tables_seen[0] ? 1 : 0));
+		{
+			size_t used = strlen(st->tables_seen);
+			nl_strlcpy(st->tables_seen + used, key + (used ? 1 : 0),
+				   sizeof st->tables_seen - used);
+		}
 		st->ncc = 0;
 		return start(st);
 	}

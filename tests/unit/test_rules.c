@@ -131,6 +131,7 @@ static void test_contradicts(void)
 	struct nl_rule r;
 	struct nl_pkt p;
 	char why[256];
+	const char *spec;
 	nl_pkt_init(&p);
 	p.family = 4;
 	p.proto = 6;
@@ -142,7 +143,8 @@ static void test_contradicts(void)
 	p.dport = 80;
 
 	nl_rule_init(&r);
-	CHECK(iptrule_parse_spec("-A DOCKER -d 172.19.0.9/32 ! -i br-00ea7870520a -o br-00ea7870520a -p tcp -m tcp --dport 80 -j ACCEPT", 104, &r, NULL) == 0);
+	spec = "-A DOCKER -d 172.19.0.9/32 ! -i br-00ea7870520a -o br-00ea7870520a -p tcp -m tcp --dport 80 -j ACCEPT";
+	CHECK(iptrule_parse_spec(spec, strlen(spec), &r, NULL) == 0);
 	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 0);
 	p.dport = 81;
 	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 1);
@@ -158,7 +160,8 @@ static void test_contradicts(void)
 	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 1);
 
 	nl_rule_init(&r);
-	CHECK(iptrule_parse_spec("-A FORWARD -o br+ -s 10.0.0.0/8 -j ACCEPT", 41, &r, NULL) == 0);
+	spec = "-A FORWARD -o br+ -s 10.0.0.0/8 -j ACCEPT";
+	CHECK(iptrule_parse_spec(spec, strlen(spec), &r, NULL) == 0);
 	strcpy(p.src, "10.9.9.9");
 	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 0);
 	strcpy(p.src, "11.0.0.1");
