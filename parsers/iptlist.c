@@ -113,7 +113,9 @@ static int flush(struct iptlist *st)
 	}
 	for (i = 0; i < st->nchains && rc == 0; i++) {
 		struct lchain *c = &st->chains[i];
-		rc = k->chain(k->ctx, table, c->name, c->builtin ? c->policy : NULL, c->builtin);
+		struct nl_chain_info ci = { "", table, c->name, "", c->builtin ? c->name : "", 0, 0,
+					    c->builtin ? c->policy : NULL, c->builtin, -1 };
+		rc = k->chain(k->ctx, &ci);
 		for (j = 0; j < c->nrules && rc == 0; j++) {
 			struct nl_rule *r = &st->rules[c->first + j];
 			nl_strlcpy(r->table, table, sizeof r->table);

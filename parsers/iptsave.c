@@ -126,8 +126,14 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 		nl_strlcpyn(policy, pol, pn, sizeof policy);
 		if (!chain_counter(st, chain))
 			return -1;
-		return k->chain(k->ctx, st->table, chain, strcmp(policy, "-") ? policy : NULL,
-				is_builtin(chain) && strcmp(policy, "-") != 0);
+		{
+			struct nl_chain_info ci = { "", st->table, chain, "", "", 0, 0,
+						    strcmp(policy, "-") ? policy : NULL,
+						    is_builtin(chain) && strcmp(policy, "-") != 0, -1 };
+			if (ci.builtin)
+				ci.hook = chain;
+			return k->chain(k->ctx, &ci);
+		}
 	}
 	{
 		struct nl_rule *r = &st->rule;

@@ -15,9 +15,10 @@ struct nl_sink {
 	const char *path;		/* the source's name, for hints such as the table */
 	int (*event)(void *ctx, const struct nl_event *ev);
 	int (*ruleset)(void *ctx, const char *kind, int family);
-	int (*chain)(void *ctx, const char *table, const char *chain,
-		     const char *policy, int builtin);
+	int (*chain)(void *ctx, const struct nl_chain_info *c);
 	int (*rule)(void *ctx, const struct nl_rule *r);
+	int (*set)(void *ctx, const struct nl_set_info *s);
+	int (*element)(void *ctx, const struct nl_set_elem *e);
 	/* A line that looked like this format but could not be used. */
 	int (*error)(void *ctx, long line, const char *reason, const char *text, size_t len);
 	/* A line that is not this format's business (ordinary syslog noise). */

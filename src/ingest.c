@@ -205,11 +205,10 @@ bad:
 	return -1;
 }
 
-static int sink_chain(void *ctx, const char *table, const char *chain, const char *policy,
-		      int builtin)
+static int sink_chain(void *ctx, const struct nl_chain_info *c)
 {
 	struct import *im = ctx;
-	if (store_add_chain(im->s, im->ruleset_id, table, chain, policy, builtin)) {
+	if (store_add_chain(im->s, im->ruleset_id, c)) {
 		im->store_failed = 1;
 		return -1;
 	}
@@ -221,6 +220,26 @@ static int sink_rule(void *ctx, const struct nl_rule *r)
 	struct import *im = ctx;
 	im->events++;
 	if (store_add_rule(im->s, im->ruleset_id, r)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int sink_set(void *ctx, const struct nl_set_info *si)
+{
+	struct import *im = ctx;
+	if (store_add_set(im->s, im->ruleset_id, si)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int sink_element(void *ctx, const struct nl_set_elem *e)
+{
+	struct import *im = ctx;
+	if (store_add_element(im->s, im->ruleset_id, e)) {
 		im->store_failed = 1;
 		return -1;
 	}
@@ -282,7 +301,7 @@ static int import_fd(struct import *im, int fd, char *buf, char *sha_out, const 
 {
 	const struct nl_parser *parser = NULL;
 	struct nl_sink sink = { im, im->path, sink_event, sink_ruleset, sink_chain, sink_rule,
-				sink_error, sink_skip };
+				sink_set, sink_element, sink_error, sink_skip };
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;

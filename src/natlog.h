@@ -88,6 +88,7 @@ struct nl_event {
 /* A rule of a ruleset dump with the matches natlog can check against a
  * packet. Absent matches: empty strings, proto -1, port ranges -1. */
 struct nl_rule {
+	char family[8];			/* nft: ip ip6 inet arp bridge netdev; "" for iptables */
 	char table[32];
 	char chain[64];
 	int position;
@@ -107,6 +108,38 @@ struct nl_rule {
 	int64_t pkts, bytes;
 };
 void nl_rule_init(struct nl_rule *r);
+
+/* A chain of a ruleset dump. Strings may be empty when the dump does not say. */
+struct nl_chain_info {
+	const char *family;		/* nft family; "" for iptables */
+	const char *table;
+	const char *name;
+	const char *type;		/* nft: filter, nat, route */
+	const char *hook;		/* nft: prerouting, input, ...; iptables: built-in name */
+	int prio;			/* nft priority as a number; 0 when none */
+	int has_prio;
+	const char *policy;		/* ACCEPT/DROP (iptables), accept/drop (nft), or NULL */
+	int builtin;			/* a base chain (nft) or built-in chain (iptables) */
+	int64_t handle;			/* nft handle, -1 when not printed */
+};
+
+/* A named nft set or map. */
+struct nl_set_info {
+	const char *family, *table, *name;
+	const char *type;		/* "ipv4_addr . inet_service", or "typeof ..." as printed */
+	const char *map_type;		/* a map's value type, NULL for a set */
+	const char *flags;		/* "interval,timeout", or "" */
+	int64_t handle;
+};
+
+/* One element of a set or map, as nft prints it: components of a
+ * concatenation joined by " . ", intervals as "10.0.0.0/8" or "80-90",
+ * map values after " : " in `value`. */
+struct nl_set_elem {
+	const char *family, *table, *set;
+	const char *key;
+	const char *value;		/* NULL for sets */
+};
 
 /* Strict whole-token number parsers (util.c): the token must be all digits. */
 int nl_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);

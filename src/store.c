@@ -23,7 +23,7 @@ extern const int nl_schema_nfiles;
 enum {
 	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
-	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_COUNT
+	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -45,14 +45,18 @@ static const char *const queries[Q_COUNT] = {
 		     "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, "
 		     "?39, ?40, ?41, ?42, ?43, ?44)",
 	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host) VALUES (?1, ?2, ?3, ?4)",
-	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin) "
-			"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin, family, type, "
+			"hook, prio, handle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[Q_SET_ADD] = "INSERT INTO sets(ruleset_id, family, tbl, name, type, map_type, flags, handle) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[Q_ELEM_ADD] = "INSERT INTO elements(ruleset_id, family, tbl, set_name, key, value) "
+		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_RULE_ADD] = "INSERT INTO rules(ruleset_id, tbl, chain, position, handle, text, target, "
 		       "target_arg, is_goto, uncond, proto, proto_neg, src, src_neg, dst, dst_neg, "
 		       "iif, iif_neg, oif, oif_neg, sport_lo, sport_hi, sport_neg, dport_lo, "
-		       "dport_hi, dport_neg, pkts, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-		       "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-		       "?24, ?25, ?26, ?27, ?28)",
+		       "dport_hi, dport_neg, pkts, bytes, family) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		       "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+		       "?24, ?25, ?26, ?27, ?28, ?29)",
 	[Q_RS_DONE] = "UPDATE chains SET rules = (SELECT count(*) FROM rules r WHERE "
 		      "r.ruleset_id = chains.ruleset_id AND r.tbl = chains.tbl AND "
 		      "r.chain = chains.name) WHERE ruleset_id = ?1",
@@ -448,18 +452,53 @@ int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kin
 	return sqlite3_last_insert_rowid(s->db);
 }
 
-int store_add_chain(struct nl_store *s, int64_t ruleset_id, const char *table,
-		    const char *chain, const char *policy, int builtin)
+int store_add_chain(struct nl_store *s, int64_t ruleset_id, const struct nl_chain_info *c)
 {
 	sqlite3_stmt *st = stmt(s, Q_CHAIN_ADD);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, ruleset_id);
-	bind_text(st, 2, table);
-	bind_text(st, 3, chain);
-	bind_text(st, 4, policy);
-	sqlite3_bind_int(st, 5, builtin);
+	bind_text(st, 2, c->table);
+	bind_text(st, 3, c->name);
+	bind_text(st, 4, c->policy);
+	sqlite3_bind_int(st, 5, c->builtin);
+	bind_text(st, 6, c->family);
+	bind_text(st, 7, c->type);
+	bind_text(st, 8, c->hook);
+	if (c->has_prio)
+		sqlite3_bind_int(st, 9, c->prio);
+	bind_num(st, 10, c->handle);
 	return step_done(s, st, "cannot add a chain");
+}
+
+int store_add_set(struct nl_store *s, int64_t ruleset_id, const struct nl_set_info *si)
+{
+	sqlite3_stmt *st = stmt(s, Q_SET_ADD);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	bind_text(st, 2, si->family);
+	bind_text(st, 3, si->table);
+	bind_text(st, 4, si->name);
+	bind_text(st, 5, si->type);
+	bind_text(st, 6, si->map_type);
+	bind_text(st, 7, si->flags);
+	bind_num(st, 8, si->handle);
+	return step_done(s, st, "cannot add a set");
+}
+
+int store_add_element(struct nl_store *s, int64_t ruleset_id, const struct nl_set_elem *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_ELEM_ADD);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	bind_text(st, 2, e->family);
+	bind_text(st, 3, e->table);
+	bind_text(st, 4, e->set);
+	bind_text(st, 5, e->key);
+	bind_text(st, 6, e->value);
+	return step_done(s, st, "cannot add a set element");
 }
 
 int store_add_rule(struct nl_store *s, int64_t ruleset_id, const struct nl_rule *r)
@@ -495,6 +534,7 @@ int store_add_rule(struct nl_store *s, int64_t ruleset_id, const struct nl_rule 
 	sqlite3_bind_int(st, 26, r->dport_neg);
 	bind_num(st, 27, r->pkts);
 	bind_num(st, 28, r->bytes);
+	bind_text(st, 29, r->family);
 	return step_done(s, st, "cannot add a rule");
 }
 

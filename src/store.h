@@ -67,8 +67,9 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 /* Rulesets. */
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,
 			  const char *host);
-int store_add_chain(struct nl_store *s, int64_t ruleset_id, const char *table,
-		    const char *chain, const char *policy, int builtin);
+int store_add_chain(struct nl_store *s, int64_t ruleset_id, const struct nl_chain_info *c);
+int store_add_set(struct nl_store *s, int64_t ruleset_id, const struct nl_set_info *si);
+int store_add_element(struct nl_store *s, int64_t ruleset_id, const struct nl_set_elem *e);
 int store_add_rule(struct nl_store *s, int64_t ruleset_id, const struct nl_rule *r);
 int store_ruleset_done(struct nl_store *s, int64_t ruleset_id);
 int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v);

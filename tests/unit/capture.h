@@ -23,6 +23,16 @@ struct capture {
 	char policy[CAP_MAX][16];
 	int builtin[CAP_MAX];
 	int nchain;
+	char chain_family[CAP_MAX][8];
+	char hook[CAP_MAX][16];
+	char ctype[CAP_MAX][16];
+	int prio[CAP_MAX];
+	int has_prio[CAP_MAX];
+	long long chain_handle[CAP_MAX];
+	struct { char family[8], table[32], name[64], type[128], map_type[64], flags[64]; long long handle; } set[32];
+	int nset;
+	struct { char family[8], table[32], set[64], key[256], value[256]; int has_value; } elem[CAP_MAX];
+	int nelem;
 	char ruleset_kind[8][32];
 	int ruleset_family[8];
 	int nruleset;
@@ -53,15 +63,52 @@ static int cap_ruleset(void *ctx, const char *kind, int family)
 	return 0;
 }
 
-static int cap_chain(void *ctx, const char *table, const char *chain, const char *policy,
-		     int builtin)
+static int cap_chain(void *ctx, const struct nl_chain_info *ci)
 {
 	struct capture *c = ctx;
 	if (c->nchain < CAP_MAX) {
-		snprintf(c->chain[c->nchain], 64, "%s", chain);
-		snprintf(c->chain_table[c->nchain], 32, "%s", table);
-		snprintf(c->policy[c->nchain], 16, "%s", policy ? policy : "");
-		c->builtin[c->nchain++] = builtin;
+		int i = c->nchain++;
+		snprintf(c->chain[i], 64, "%s", ci->name);
+		snprintf(c->chain_table[i], 32, "%s", ci->table);
+		snprintf(c->chain_family[i], 8, "%s", ci->family ? ci->family : "");
+		snprintf(c->policy[i], 16, "%s", ci->policy ? ci->policy : "");
+		snprintf(c->hook[i], 16, "%s", ci->hook ? ci->hook : "");
+		snprintf(c->ctype[i], 16, "%s", ci->type ? ci->type : "");
+		c->prio[i] = ci->prio;
+		c->has_prio[i] = ci->has_prio;
+		c->chain_handle[i] = ci->handle;
+		c->builtin[i] = ci->builtin;
+	}
+	return 0;
+}
+
+static int cap_set(void *ctx, const struct nl_set_info *si)
+{
+	struct capture *c = ctx;
+	if (c->nset < 32) {
+		int i = c->nset++;
+		snprintf(c->set[i].family, 8, "%s", si->family ? si->family : "");
+		snprintf(c->set[i].table, 32, "%s", si->table ? si->table : "");
+		snprintf(c->set[i].name, 64, "%s", si->name ? si->name : "");
+		snprintf(c->set[i].type, 128, "%s", si->type ? si->type : "");
+		snprintf(c->set[i].map_type, 64, "%s", si->map_type ? si->map_type : "");
+		snprintf(c->set[i].flags, 64, "%s", si->flags ? si->flags : "");
+		c->set[i].handle = si->handle;
+	}
+	return 0;
+}
+
+static int cap_element(void *ctx, const struct nl_set_elem *e)
+{
+	struct capture *c = ctx;
+	if (c->nelem < CAP_MAX) {
+		int i = c->nelem++;
+		snprintf(c->elem[i].family, 8, "%s", e->family ? e->family : "");
+		snprintf(c->elem[i].table, 32, "%s", e->table ? e->table : "");
+		snprintf(c->elem[i].set, 64, "%s", e->set ? e->set : "");
+		snprintf(c->elem[i].key, 256, "%s", e->key ? e->key : "");
+		snprintf(c->elem[i].value, 256, "%s", e->value ? e->value : "");
+		c->elem[i].has_value = e->value != NULL;
 	}
 	return 0;
 }
@@ -97,8 +144,8 @@ static void cap_skip(void *ctx, long line)
 static struct capture *feed(const struct nl_parser *p, const char *path, const char *text)
 {
 	static struct capture c;
-	struct nl_sink sink = { &c, path, cap_event, cap_ruleset, cap_chain, cap_rule,
-				cap_error, cap_skip };
+	struct nl_sink sink = { &c, path, cap_event, cap_ruleset, cap_chain, cap_rule, cap_set,
+				cap_element, cap_error, cap_skip };
 	void *st;
 	long line = 0;
 	const char *s = text;
