@@ -374,6 +374,8 @@ static void ev_reset(struct nl_event *ev)
 {
 	ev->host[0] = ev->time[0] = ev->table[0] = ev->chain[0] = ev->type[0] = '\0';
 	ev->prefix[0] = ev->reason[0] = '\0';
+	ev->trace_id[0] = ev->nft_family[0] = ev->rule[0] = ev->verdict[0] = '\0';
+	ev->handle = -1;
 	ev->rulenum = 0;
 	ev->uptime = -1;
 	ev->wall_us = -1;

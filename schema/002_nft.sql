@@ -9,6 +9,13 @@ ALTER TABLE chains ADD COLUMN prio INTEGER;
 ALTER TABLE chains ADD COLUMN handle INTEGER;
 ALTER TABLE rules ADD COLUMN family TEXT;
 
+-- nft monitor trace lines
+ALTER TABLE events ADD COLUMN trace_id TEXT;
+ALTER TABLE events ADD COLUMN nft_family TEXT;
+ALTER TABLE events ADD COLUMN rule TEXT;       -- rule text as the trace prints it
+ALTER TABLE events ADD COLUMN handle INTEGER;
+ALTER TABLE events ADD COLUMN verdict TEXT;
+
 CREATE TABLE IF NOT EXISTS sets (
     id         INTEGER PRIMARY KEY,
     ruleset_id INTEGER NOT NULL REFERENCES rulesets(id),

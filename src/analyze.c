@@ -12,12 +12,23 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+static const char *const hook_names[] = { "prerouting", "input", "forward", "output",
+					  "postrouting", "ingress", "egress" };
 
 const char *nl_hook_name(int hook)
 {
-	static const char *const n[] = { "prerouting", "input", "forward", "output",
-					 "postrouting", NULL };
-	return hook >= 0 && hook < 5 ? n[hook] : NULL;
+	return hook >= 0 && hook < 7 ? hook_names[hook] : NULL;
+}
+
+int nl_hook_from_name(const char *name)
+{
+	int i;
+	for (i = 0; i < 7; i++)
+		if (!strcasecmp(name, hook_names[i]))
+			return i;
+	return -1;
 }
 
 void rscache_free(struct nl_rscache *c)
@@ -33,10 +44,9 @@ void analysis_free(struct nl_analysis *a)
 	memset(a, 0, sizeof *a);
 }
 
-static void diag(struct nl_analysis *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
-static void diag(struct nl_analysis *a, const char *fmt, ...)
+
+void nl_diag(struct nl_analysis *a, const char *fmt, ...)
 {
 	va_list ap;
 	char buf[512];
@@ -51,13 +61,24 @@ static void diag(struct nl_analysis *a, const char *fmt, ...)
 		memcpy(a->diag[a->ndiag++], buf, sizeof buf);
 }
 
+struct collector {
+	struct nl_analysis *a;
+	char base[64];		/* nft: chain of the last packet: line */
+};
+
 static int collect(void *ctx, const struct nl_event_row *e)
 {
-	struct nl_analysis *a = ctx;
-	struct nl_step **arr = e->ev.kind == NL_EV_TRACE ? &a->steps : &a->logs;
-	size_t *n = e->ev.kind == NL_EV_TRACE ? &a->n : &a->nlogs;
-	size_t *cap = e->ev.kind == NL_EV_TRACE ? &a->cap : &a->caplogs;
+	struct collector *co = ctx;
+	struct nl_analysis *a = co->a;
+	int is_step = e->ev.kind == NL_EV_TRACE || e->ev.kind == NL_EV_NFTRACE;
+	struct nl_step **arr = is_step ? &a->steps : &a->logs;
+	size_t *n = is_step ? &a->n : &a->nlogs;
+	size_t *cap = is_step ? &a->cap : &a->caplogs;
 	struct nl_step *st;
+	if (e->ev.kind == NL_EV_NFPACKET) {
+		nl_strlcpy(co->base, e->ev.chain, sizeof co->base);
+		return 0;
+	}
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 16;
 		struct nl_step *p = realloc(*arr, nc * sizeof *p);
@@ -70,7 +91,9 @@ static int collect(void *ctx, const struct nl_event_row *e)
 	memset(st, 0, sizeof *st);
 	st->ev = e->ev;
 	st->ev.raw = NULL;
+	st->position = e->ev.kind == NL_EV_TRACE ? e->ev.rulenum : -1;
 	nl_strlcpy(st->file, e->file, sizeof st->file);
+	nl_strlcpy(st->base, co->base, sizeof st->base);
 	return 0;
 }
 
@@ -137,14 +160,14 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 
 	snprintf(st->effect, sizeof st->effect, "unknown");
 	if (!known) {
-		diag(a, "no ruleset dump covers table %s: its rules are shown by number only",
+		nl_diag(a, "no ruleset dump covers table %s: its rules are shown by number only",
 		     ev->table);
 		if (isnat && !strcmp(ev->type, "policy"))
 			snprintf(st->effect, sizeof st->effect, "accept");
 		return;
 	}
 	if (!ch) {
-		diag(a, "%s:%s:%s:%d: the dump has no chain %s in table %s; the dump does not match "
+		nl_diag(a, "%s:%s:%s:%d: the dump has no chain %s in table %s; the dump does not match "
 			"this trace", ev->table, where, ev->type, N, ev->chain, ev->table);
 		st->mismatch = 1;
 		goto nat_policy;
@@ -152,7 +175,7 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 	if (!strcmp(ev->type, "rule")) {
 		const struct nl_rule *r;
 		if (N < 1 || N > ch->nrules) {
-			diag(a, "%s:%s:rule:%d: the dump's %s %s has %d rule%s; the dump does not match "
+			nl_diag(a, "%s:%s:rule:%d: the dump's %s %s has %d rule%s; the dump does not match "
 				"this trace (stale or edited?)", ev->table, where, N, ev->table,
 			     ev->chain, ch->nrules, ch->nrules == 1 ? "" : "s");
 			st->mismatch = 1;
@@ -160,14 +183,14 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 		}
 		r = &ch->rules[N - 1];
 		if (r->uncond && target_is_standard(r->target)) {
-			diag(a, "%s:%s:rule:%d: the dump's rule %d is an unconditional -j %s, which the "
+			nl_diag(a, "%s:%s:rule:%d: the dump's rule %d is an unconditional -j %s, which the "
 				"kernel reports as %s, not rule; the dump does not match this trace",
 			     ev->table, where, N, N, r->target, ch->builtin ? "policy" : "return");
 			st->mismatch = 1;
 			return;
 		}
 		if (rule_contradicts(r, &ev->pkt, why, sizeof why)) {
-			diag(a, "%s:%s:rule:%d (%s) cannot have matched this packet: %s; the dump does "
+			nl_diag(a, "%s:%s:rule:%d (%s) cannot have matched this packet: %s; the dump does "
 				"not match this trace", ev->table, where, N, r->text, why);
 			st->mismatch = 1;
 			return;
@@ -179,7 +202,7 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 	}
 	/* policy and return: the chain's end, or an unconditional rule at N */
 	if ((strcmp(ev->type, "policy") == 0) != (ch->builtin != 0)) {
-		diag(a, "%s:%s:%s:%d: %s is %s chain in the dump; the dump does not match this trace",
+		nl_diag(a, "%s:%s:%s:%d: %s is %s chain in the dump; the dump does not match this trace",
 		     ev->table, where, ev->type, N, ev->chain, ch->builtin ? "a built-in" : "a user");
 		st->mismatch = 1;
 		goto nat_policy;
@@ -209,13 +232,13 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 			}
 			return;
 		}
-		diag(a, "%s:%s:%s:%d: the dump's rule %d (%s) is not an unconditional ACCEPT, DROP or "
+		nl_diag(a, "%s:%s:%s:%d: the dump's rule %d (%s) is not an unconditional ACCEPT, DROP or "
 			"RETURN, so the kernel would not report it as %s; the dump does not match this "
 			"trace", ev->table, where, ev->type, N, N, r->text, ev->type);
 		st->mismatch = 1;
 		goto nat_policy;
 	}
-	diag(a, "%s:%s:%s:%d: the dump's %s %s has %d rule%s, so its end would be %s:%d; the dump "
+	nl_diag(a, "%s:%s:%s:%d: the dump's %s %s has %d rule%s, so its end would be %s:%d; the dump "
 		"does not match this trace (stale or edited?)", ev->table, where, ev->type, N,
 	     ev->table, ev->chain, ch->nrules, ch->nrules == 1 ? "" : "s", ev->type,
 	     ch->nrules + 1);
@@ -238,7 +261,12 @@ static void endpoint(const struct nl_pkt *p, int dst, char *buf, size_t n)
 		snprintf(buf, n, "%s:%d", addr, port);
 }
 
-static void find_nat(struct nl_analysis *a)
+static int legacy_nat_step(const struct nl_step *s)
+{
+	return !strcmp(s->ev.table, "nat");
+}
+
+void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step *))
 {
 	size_t i;
 	for (i = 0; i + 1 < a->n && a->nnat < 8; i++) {
@@ -253,7 +281,7 @@ static void find_nat(struct nl_analysis *a)
 				continue;
 			/* done by the last nat-table step before the change */
 			for (j = (int)i; j >= 0; j--)
-				if (!strcmp(a->steps[j].ev.table, "nat")) {
+				if (is_nat_step(&a->steps[j])) {
 					by = j;
 					break;
 				}
@@ -267,7 +295,7 @@ static void find_nat(struct nl_analysis *a)
 				const char *arg = a->steps[by].rule->target_arg;
 				const char *want = f ? q->dst : q->src;
 				if (!strchr(arg, '-') && strncmp(arg, want, strlen(want)) != 0)
-					diag(a, "%s:%s:rule:%d translates to %s, but the packet was "
+					nl_diag(a, "%s:%s:rule:%d translates to %s, but the packet was "
 						"rewritten to %s", a->steps[by].ev.table, a->steps[by].ev.chain,
 					     a->steps[by].ev.rulenum, arg, nt->to);
 			}
@@ -294,7 +322,7 @@ static void infer_verdict(struct nl_analysis *a)
 	/* a drop followed by more steps: the dump is wrong about that rule */
 	for (i = 0; i + 1 < (int)a->n; i++)
 		if (effect_is(&a->steps[i], "drop") || effect_is(&a->steps[i], "reject"))
-			diag(a, "%s:%s:%s:%d drops in the dump, yet the packet went on; the dump does "
+			nl_diag(a, "%s:%s:%s:%d drops in the dump, yet the packet went on; the dump does "
 				"not match this trace", a->steps[i].ev.table, a->steps[i].ev.chain,
 			     a->steps[i].ev.type, a->steps[i].ev.rulenum);
 	if (effect_is(last, "drop") || effect_is(last, "reject") || effect_is(last, "queue")) {
@@ -332,7 +360,7 @@ static void infer_verdict(struct nl_analysis *a)
 	if (last->mismatch)
 		a->decided = (int)a->n - 1;	/* where it ended, rule unknown */
 	else
-		diag(a, "the trace ends at %s:%s:%s:%d (%s) without a verdict", last->ev.table,
+		nl_diag(a, "the trace ends at %s:%s:%s:%d (%s) without a verdict", last->ev.table,
 		     last->ev.chain, last->ev.type, last->ev.rulenum, last->effect);
 }
 
@@ -350,30 +378,48 @@ static void explain_drop(struct nl_analysis *a)
 			    effect_is(&a->steps[i], "accept"))
 				accepted_before = 1;
 		if (!accepted_before)
-			diag(a, "no rule of %s %s (or the chains it jumped to) accepted the packet, so "
+			nl_diag(a, "no rule of %s %s (or the chains it jumped to) accepted the packet, so "
 				"the chain's policy %s dropped it", d->ev.table, d->ev.chain,
 			     "DROP");
 	}
 }
 
+int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
+		  int nft)
+{
+	int family = nft ? 0 : p->family;
+	if (rc->loaded && rc->family == family && !strcmp(rc->host, p->host))
+		return 0;
+	rscache_free(rc);
+	if (nft ? store_load_nft(s, p->host[0] ? p->host : NULL, &rc->v)
+		: store_load_rules(s, p->host[0] ? p->host : NULL, family, &rc->v))
+		return -1;
+	nl_strlcpy(rc->host, p->host, sizeof rc->host);
+	rc->family = family;
+	rc->loaded = 1;
+	return 0;
+}
+
 int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		   struct nl_analysis *a)
 {
+	struct collector co;
+	int nft = !strcmp(p->source, "nft-trace");
 	size_t i;
 	memset(a, 0, sizeof *a);
+	memset(&co, 0, sizeof co);
+	co.a = a;
 	a->decided = -1;
-	if (store_packet_events(s, p->id, collect, a))
+	if (store_packet_events(s, p->id, collect, &co))
 		return -1;
-	if (!rc->loaded || rc->family != p->family || strcmp(rc->host, p->host) != 0) {
-		rscache_free(rc);
-		if (store_load_rules(s, p->host[0] ? p->host : NULL, p->family, &rc->v))
-			return -1;
-		nl_strlcpy(rc->host, p->host, sizeof rc->host);
-		rc->family = p->family;
-		rc->loaded = 1;
+	if (nl_load_rules(s, p, rc, nft))
+		return -1;
+	if (nft) {
+		analyze_nft(a, &rc->v);
+		return 0;
 	}
 	if (rc->v.n == 0)
-		diag(a, "no ruleset dump for this %shost was imported: rules are shown by number only",
+		nl_diag(a, "no ruleset dump for this %shost was imported: rules are shown by number only",
 		     p->family == 6 ? "IPv6 family of this " : "");
 	for (i = 0; i < a->n; i++) {
 		struct nl_step *st = &a->steps[i];
@@ -384,7 +430,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 		else
 			snprintf(st->effect, sizeof st->effect, "unknown");
 	}
-	find_nat(a);
+	nl_find_nat(a, legacy_nat_step);
 	infer_verdict(a);
 	explain_drop(a);
 	a->decided_rule_known = a->decided >= 0 && !a->steps[a->decided].mismatch &&
@@ -403,8 +449,8 @@ void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 		nl_strlcpy(p->decided_table, d->ev.table, sizeof p->decided_table);
 		nl_strlcpy(p->decided_chain, d->ev.chain, sizeof p->decided_chain);
 		nl_strlcpy(p->decided_type, d->ev.type, sizeof p->decided_type);
-		p->decided_position = d->ev.rulenum;
-		p->decided_handle = -1;
+		p->decided_position = d->position;
+		p->decided_handle = d->ev.handle;
 		if (a->decided_rule_known) {
 			p->has_decided_rule = 1;
 			nl_strlcpy(p->decided_rule, d->rule_text ? d->rule_text : "",

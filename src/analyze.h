@@ -22,6 +22,8 @@ struct nl_step {
 	int chain_policy;		/* the chain's own policy applied */
 	int chain_end;			/* fell off the end of a user chain */
 	int mismatch;			/* dump contradicts this step */
+	char base[64];			/* nft: the base chain this step's traversal entered */
+	int position;			/* 1-based rule position in the dump, or -1 */
 };
 
 struct nl_nat {
@@ -50,7 +52,7 @@ struct nl_analysis {
 /* Caches the ruleset view between packets of the same host and family. */
 struct nl_rscache {
 	char host[128];
-	int family;
+	int family;			/* 4 or 6 for iptables, 0 for nft */
 	int loaded;
 	struct nl_rsview v;
 };
@@ -64,6 +66,16 @@ void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p);
 /* Analyzes every packet not analyzed yet and stores the results. */
 int analyze_pending(struct nl_store *s, int64_t *count);
 
+/* 0..4 prerouting input forward output postrouting, 5 ingress, 6 egress. */
 const char *nl_hook_name(int hook);
+int nl_hook_from_name(const char *name);
+
+/* Shared by the legacy and nft analyses (analyze.c). */
+void nl_diag(struct nl_analysis *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step *));
+int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
+		  int nft);
+/* analyze_nft.c */
+void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v);
 
 #endif

@@ -45,6 +45,22 @@ static void endpoint(char *b, size_t n, const char *addr, int port, int family)
 		snprintf(b, n, "%s", addr);
 }
 
+/* "filter:FORWARD:rule:8" for legacy, "inet filter forward rule 2 #4" for nft. */
+static void step_loc(const struct nl_step *s, char *buf, size_t n)
+{
+	const struct nl_event *e = &s->ev;
+	char pos[24] = "", h[24] = "";
+	if (e->kind != NL_EV_NFTRACE) {
+		snprintf(buf, n, "%s:%s:%s:%d", e->table, e->chain, e->type, e->rulenum);
+		return;
+	}
+	if (s->position > 0 && strcmp(e->type, "policy") != 0)
+		snprintf(pos, sizeof pos, " %d", s->position);
+	if (e->handle >= 0)
+		snprintf(h, sizeof h, " #%lld", (long long)e->handle);
+	snprintf(buf, n, "%s %s %s %s%s%s", e->nft_family, e->table, e->chain, e->type, pos, h);
+}
+
 static const char *verdict_color(const struct style *c, const char *v)
 {
 	if (!strcmp(v, "accept"))
@@ -81,8 +97,9 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	       c->off, a->inferred ? " (inferred: legacy TRACE does not print verdicts)" : "");
 	if (a->decided >= 0) {
 		const struct nl_step *d = &a->steps[a->decided];
-		printf("%sdecided by:%s %s:%s:%s:%d", c->bold, c->off, d->ev.table, d->ev.chain, d->ev.type,
-		       d->ev.rulenum);
+		char loc[160];
+		step_loc(d, loc, sizeof loc);
+		printf("%sdecided by:%s %s", c->bold, c->off, loc);
 		if (a->decided_rule_known && d->rule_text)
 			printf("  %s\n", d->rule_text);
 		else
@@ -90,24 +107,26 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	}
 	for (i = 0; i < (size_t)a->nnat; i++) {
 		const struct nl_nat *n = &a->nat[i];
-		const struct nl_step *s = &a->steps[n->step];
-		printf("%snat:%s %s %s -> %s  by %s:%s:%s:%d\n", c->bold, c->off,
-		       !strcmp(n->field, "dst") ? "DNAT" : "SNAT", n->from, n->to, s->ev.table,
-		       s->ev.chain, s->ev.type, s->ev.rulenum);
+		char loc[160];
+		step_loc(&a->steps[n->step], loc, sizeof loc);
+		printf("%snat:%s %s %s -> %s  by %s\n", c->bold, c->off,
+		       !strcmp(n->field, "dst") ? "DNAT" : "SNAT", n->from, n->to, loc);
 	}
 	printf("\n%sjourney:%s\n", c->bold, c->off);
 	for (i = 0; i < a->n; i++) {
 		const struct nl_step *s = &a->steps[i];
 		const struct nl_pkt *k = &s->ev.pkt;
-		char loc[128], e1[80], e2[80];
+		char loc[160], e1[80], e2[80];
 		size_t j;
-		if (s->hook != lasthook) {
-			printf("  %s%s%s\n", c->bold, nl_hook_name(s->hook) ? nl_hook_name(s->hook) : "?",
-			       c->off);
+		if (i == 0 || s->hook != lasthook ||
+		    (s->hook < 0 && strcmp(s->base, a->steps[i - 1].base) != 0)) {
+			if (nl_hook_name(s->hook))
+				printf("  %s%s%s\n", c->bold, nl_hook_name(s->hook), c->off);
+			else
+				printf("  %sbase chain %s%s\n", c->bold, s->base[0] ? s->base : "?", c->off);
 			lasthook = s->hook;
 		}
-		snprintf(loc, sizeof loc, "%s:%s:%s:%d", s->ev.table, s->ev.chain, s->ev.type,
-			 s->ev.rulenum);
+		step_loc(s, loc, sizeof loc);
 		printf("    %-40s %s%-10s%s %s\n", loc, verdict_color(c, s->effect), s->effect, c->off,
 		       s->rule_text ? s->rule_text
 		       : s->mismatch ? "(does not match the dump)"
@@ -118,9 +137,9 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		    prev->dport != k->dport || prev->ttl != k->ttl) {
 			endpoint(e1, sizeof e1, k->src, k->sport, k->family);
 			endpoint(e2, sizeof e2, k->dst, k->dport, k->family);
-			printf("    %s  in %s out %s  %s -> %s  ttl %d  at %s%s\n", c->dim,
+			printf("    %s  in %s out %s  %s -> %s  ttl %d%s%s%s\n", c->dim,
 			       k->iif[0] ? k->iif : "-", k->oif[0] ? k->oif : "-", e1, e2, k->ttl,
-			       s->ev.time[0] ? s->ev.time : "?", c->off);
+			       s->ev.time[0] ? "  at " : "", s->ev.time, c->off);
 		}
 		prev = k;
 		for (j = 0; j < a->nlogs; j++)
@@ -183,9 +202,9 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_key(f, &first, "type");
 		jw_str(f, s->ev.type);
 		jw_key(f, &first, "position");
-		jw_num(f, s->ev.rulenum);
+		jw_num(f, s->position);
 		jw_key(f, &first, "handle");
-		jw_num(f, s->rule ? s->rule->handle : -1);
+		jw_num(f, s->ev.handle >= 0 ? s->ev.handle : s->rule ? s->rule->handle : -1);
 		jw_key(f, &first, "rule");
 		jw_str(f, s->rule_text);
 		jw_key(f, &first, "verdict");
@@ -219,7 +238,7 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_key(f, &first, "chain");
 		jw_str(f, s->ev.chain);
 		jw_key(f, &first, "position");
-		jw_num(f, s->ev.rulenum);
+		jw_num(f, s->position);
 		jw_key(f, &first, "rule");
 		jw_str(f, s->rule_text);
 		fputc('}', f);

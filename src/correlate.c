@@ -5,6 +5,8 @@
  * TCP SEQ/ACK, length, ICMP id) and a new one begins when the hook order
  * starts again (a retransmitted SYN with the same SEQ and ID 0 is a new
  * packet because its trace restarts at raw PREROUTING).
+ * nft traces carry an id, but ids are reused: a packet: line for a base
+ * chain the packet already passed, or with another IP ID, starts a new one.
  */
 #include "natlog.h"
 #include "correlate.h"
@@ -34,7 +36,25 @@ struct open_pkt {
 	int lru_prev, lru_next;
 };
 
+#define NFT_SLOTS 4096
+#define NFT_SEEN 16
+
+/* A packet being followed by its nft trace id. */
+struct nft_open {
+	char id[16];
+	char host[128];
+	int64_t packet_id;
+	int step;
+	struct nl_pkt pkt;		/* headers at the last base chain */
+	uint64_t seen[NFT_SEEN];	/* base chains passed */
+	int nseen;
+	int used;
+	unsigned long last_use;
+};
+
 struct nl_corr {
+	struct nft_open *nft;
+	unsigned long clock;
 	struct nl_store *store;
 	int64_t source_id;
 	const char *kind;
@@ -103,7 +123,10 @@ struct nl_corr *corr_new(struct nl_store *s, int64_t source_id)
 	if (!c)
 		return NULL;
 	c->slots = calloc(MAXOPEN, sizeof *c->slots);
-	if (!c->slots) {
+	c->nft = calloc(NFT_SLOTS, sizeof *c->nft);
+	if (!c->slots || !c->nft) {
+		free(c->slots);
+		free(c->nft);
 		free(c);
 		return NULL;
 	}
@@ -123,6 +146,7 @@ void corr_free(struct nl_corr *c)
 	if (!c)
 		return;
 	free(c->slots);
+	free(c->nft);
 	free(c);
 }
 
@@ -240,12 +264,108 @@ static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev)
 	return store_add_packet(c->store, &p);
 }
 
+/* The slot for this trace id: found, free, or the least recently used. */
+static struct nft_open *nft_slot(struct nl_corr *c, const struct nl_event *ev, int *found)
+{
+	uint64_t h = nl_hash64(ev->trace_id, strlen(ev->trace_id), NL_HASH_INIT);
+	size_t i, start = (size_t)(nl_hash64(ev->host, strlen(ev->host), h) % NFT_SLOTS);
+	struct nft_open *victim = NULL;
+	for (i = 0; i < 64; i++) {
+		struct nft_open *o = &c->nft[(start + i) % NFT_SLOTS];
+		if (o->used && !strcmp(o->id, ev->trace_id) && !strcmp(o->host, ev->host)) {
+			*found = 1;
+			return o;
+		}
+		if (!o->used) {
+			if (!victim || victim->used)
+				victim = o;
+		} else if (!victim || (victim->used && o->last_use < victim->last_use)) {
+			victim = o;
+		}
+	}
+	*found = 0;
+	return victim;
+}
+
+static int64_t nft_new_packet(struct nl_corr *c, const struct nl_event *ev)
+{
+	struct nl_packet_row p;
+	const struct nl_pkt *k = &ev->pkt;
+	memset(&p, 0, sizeof p);
+	nl_strlcpy(p.trace, ev->trace_id, sizeof p.trace);
+	nl_strlcpy(p.source, "nft-trace", sizeof p.source);
+	p.source_id = c->source_id;
+	nl_strlcpy(p.host, ev->host, sizeof p.host);
+	p.family = k->family ? k->family : (!strcmp(ev->nft_family, "ip6") ? 6 : 4);
+	nl_strlcpy(p.time, ev->time, sizeof p.time);
+	p.uptime = ev->uptime;
+	p.proto = k->proto;
+	nl_strlcpy(p.src, k->src, sizeof p.src);
+	nl_strlcpy(p.dst, k->dst, sizeof p.dst);
+	p.sport = k->sport;
+	p.dport = k->dport;
+	p.ip_id = k->ip_id;
+	p.tcp_seq = -1;
+	p.tcp_flags = k->tcp_flags;
+	c->packets++;
+	return store_add_packet(c->store, &p);
+}
+
+static int nft_event(struct nl_corr *c, struct nl_event *ev)
+{
+	int found, i;
+	struct nft_open *o = nft_slot(c, ev, &found);
+	uint64_t base = 0;
+
+	if (ev->kind == NL_EV_NFPACKET) {
+		base = nl_hash64(ev->nft_family, strlen(ev->nft_family) + 1, NL_HASH_INIT);
+		base = nl_hash64(ev->table, strlen(ev->table) + 1, base);
+		base = nl_hash64(ev->chain, strlen(ev->chain) + 1, base);
+		if (found) {
+			const struct nl_pkt *a = &o->pkt, *b = &ev->pkt;
+			for (i = 0; i < o->nseen; i++)
+				if (o->seen[i] == base)
+					found = 0;	/* the same base chain again: a new packet */
+			if ((a->ip_id >= 0 && b->ip_id >= 0 && a->ip_id != b->ip_id) ||
+			    (a->proto >= 0 && b->proto >= 0 && a->proto != b->proto) ||
+			    (a->len >= 0 && b->len >= 0 && a->len != b->len))
+				found = 0;	/* another packet under a reused id */
+		}
+	}
+	if (!found) {
+		int64_t id = nft_new_packet(c, ev);
+		if (id < 0)
+			return -1;
+		memset(o, 0, sizeof *o);
+		o->used = 1;
+		nl_strlcpy(o->id, ev->trace_id, sizeof o->id);
+		nl_strlcpy(o->host, ev->host, sizeof o->host);
+		o->packet_id = id;
+		nl_pkt_init(&o->pkt);
+	}
+	o->last_use = ++c->clock;
+	if (ev->kind == NL_EV_NFPACKET) {
+		o->pkt = ev->pkt;
+		if (o->nseen < NFT_SEEN)
+			o->seen[o->nseen++] = base;
+	} else {
+		/* rule and policy lines carry the headers of their base chain */
+		int64_t mark = ev->pkt.mark;
+		ev->pkt = o->pkt;
+		if (mark >= 0)
+			ev->pkt.mark = mark;
+	}
+	return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
+}
+
 int corr_event(struct nl_corr *c, const struct nl_event *ev)
 {
 	uint64_t key = identity(ev);
 	int i = find(c, key), hook, prio;
 	struct open_pkt *o;
 
+	if (ev->kind == NL_EV_NFTRACE || ev->kind == NL_EV_NFPACKET)
+		return nft_event(c, (struct nl_event *)ev);
 	if (ev->kind != NL_EV_TRACE) {
 		/* LOG lines are evidence at the rule just traced; alone they are
 		 * kept without a packet. */

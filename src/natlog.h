@@ -63,7 +63,13 @@ struct nl_pkt {
 };
 void nl_pkt_init(struct nl_pkt *p);
 
-enum nl_ev_kind { NL_EV_TRACE, NL_EV_LOG, NL_EV_CTINVALID };
+enum nl_ev_kind {
+	NL_EV_TRACE,		/* legacy TRACE: table:chain:type:N */
+	NL_EV_LOG,		/* LOG target / nft log */
+	NL_EV_CTINVALID,	/* nf_ct_proto_N: reason */
+	NL_EV_NFTRACE,		/* nft monitor trace rule, verdict or policy line */
+	NL_EV_NFPACKET,		/* nft monitor trace packet: line (headers at a base chain) */
+};
 const char *nl_ev_kind_name(enum nl_ev_kind k);
 
 /* One netfilter line from a kernel log, after the envelope was read. */
@@ -80,6 +86,12 @@ struct nl_event {
 	int rulenum;
 	char prefix[160];		/* LOG prefix as printed */
 	char reason[200];		/* conntrack invalid reason */
+	/* nft monitor trace */
+	char trace_id[16];		/* "9c01f8d2" */
+	char nft_family[8];		/* ip ip6 inet bridge netdev arp */
+	char rule[1024];		/* rule text as the trace prints it */
+	int64_t handle;			/* -1 when not printed */
+	char verdict[80];		/* accept, drop, continue, jump x, ... */
 	struct nl_pkt pkt;
 	const char *raw;		/* the whole input line, valid during the callback */
 	size_t rawlen;

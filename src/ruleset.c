@@ -12,11 +12,86 @@
 
 void rsview_free(struct nl_rsview *v)
 {
-	size_t i;
+	size_t i, j;
 	for (i = 0; i < v->n; i++)
 		free(v->chains[i].rules);
 	free(v->chains);
+	for (i = 0; i < v->nsets; i++) {
+		for (j = 0; j < v->sets[i].nelems; j++)
+			free(v->sets[i].elems[j]);
+		free(v->sets[i].elems);
+	}
+	free(v->sets);
 	memset(v, 0, sizeof *v);
+}
+
+struct nl_set *rsview_add_set(struct nl_rsview *v)
+{
+	if (v->nsets == v->capsets) {
+		size_t cap = v->capsets ? v->capsets * 2 : 8;
+		struct nl_set *s = realloc(v->sets, cap * sizeof *s);
+		if (!s)
+			return NULL;
+		v->sets = s;
+		v->capsets = cap;
+	}
+	memset(&v->sets[v->nsets], 0, sizeof v->sets[0]);
+	return &v->sets[v->nsets++];
+}
+
+int rsview_add_elem(struct nl_set *s, const char *key, const char *value)
+{
+	char *e;
+	size_t kn = strlen(key), vn = value ? strlen(value) : 0;
+	if (s->nelems == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		char **p = realloc(s->elems, cap * sizeof *p);
+		if (!p)
+			return -1;
+		s->elems = p;
+		s->cap = cap;
+	}
+	e = malloc(kn + vn + 2);
+	if (!e)
+		return -1;
+	memcpy(e, key, kn);
+	e[kn] = '\0';
+	if (value) {
+		e[kn] = '\t';
+		memcpy(e + kn + 1, value, vn + 1);
+	}
+	s->elems[s->nelems++] = e;
+	return 0;
+}
+
+const struct nl_chain *rsview_find_nft(const struct nl_rsview *v, const char *family,
+				       const char *table, const char *chain, int *table_known)
+{
+	size_t i;
+	int64_t rs = -1;
+	for (i = 0; i < v->n; i++)
+		if (!strcmp(v->chains[i].family, family) && !strcmp(v->chains[i].table, table)) {
+			rs = v->chains[i].ruleset_id;
+			break;
+		}
+	if (table_known)
+		*table_known = rs >= 0;
+	for (i = 0; rs >= 0 && i < v->n; i++)
+		if (v->chains[i].ruleset_id == rs && !strcmp(v->chains[i].family, family) &&
+		    !strcmp(v->chains[i].table, table) && !strcmp(v->chains[i].name, chain))
+			return &v->chains[i];
+	return NULL;
+}
+
+const struct nl_set *rsview_find_set(const struct nl_rsview *v, int64_t ruleset_id,
+				     const char *family, const char *table, const char *name)
+{
+	size_t i;
+	for (i = 0; i < v->nsets; i++)
+		if (v->sets[i].ruleset_id == ruleset_id && !strcmp(v->sets[i].family, family) &&
+		    !strcmp(v->sets[i].table, table) && !strcmp(v->sets[i].name, name))
+			return &v->sets[i];
+	return NULL;
 }
 
 struct nl_chain *rsview_add_chain(struct nl_rsview *v)

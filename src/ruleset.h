@@ -9,7 +9,12 @@
 
 struct nl_chain {
 	int64_t ruleset_id;
-	char kind[24];			/* iptables-save, iptables-list */
+	char kind[24];			/* iptables-save, iptables-list, nft-ruleset, nft-json */
+	char family[8];			/* nft family, "" for iptables */
+	char type[16];			/* nft base chain type */
+	char hook[16];
+	int prio;
+	int64_t handle;
 	char table[32];
 	char name[64];
 	char policy[16];		/* built-in chains only */
@@ -19,11 +24,23 @@ struct nl_chain {
 	size_t cap;
 };
 
+/* A named nft set or map with its elements ("key" or "key\tvalue"). */
+struct nl_set {
+	int64_t ruleset_id;
+	char family[8], table[32], name[64];
+	char type[128], flags[64];
+	int is_map;
+	char **elems;
+	size_t nelems, cap;
+};
+
 /* Chains ordered by preference: the same host first, then saves before
  * listings, then the newest dump. */
 struct nl_rsview {
 	struct nl_chain *chains;
 	size_t n, cap;
+	struct nl_set *sets;
+	size_t nsets, capsets;
 };
 
 void rsview_free(struct nl_rsview *v);
@@ -35,6 +52,13 @@ const struct nl_chain *rsview_find(const struct nl_rsview *v, const char *table,
 				   const char *chain, int *table_known);
 int rsview_has_chain(const struct nl_rsview *v, int64_t ruleset_id, const char *table,
 		     const char *chain);
+/* nft: the chain of the newest dump that has this family and table. */
+const struct nl_chain *rsview_find_nft(const struct nl_rsview *v, const char *family,
+				       const char *table, const char *chain, int *table_known);
+const struct nl_set *rsview_find_set(const struct nl_rsview *v, int64_t ruleset_id,
+				     const char *family, const char *table, const char *name);
+struct nl_set *rsview_add_set(struct nl_rsview *v);
+int rsview_add_elem(struct nl_set *s, const char *key, const char *value);
 
 /* Why rule r cannot have matched packet p ("protocol udp, packet is tcp"),
  * or 0 when nothing contradicts it. */

@@ -40,10 +40,11 @@ static const char *const queries[Q_COUNT] = {
 		     "wall_us, tbl, chain, type, rulenum, prefix, reason, family, iif, oif, physin, "
 		     "physout, mac, src, dst, len, tos, ttl, ip_id, ipflags, proto, sport, dport, "
 		     "tcp_seq, tcp_ack, tcp_window, tcp_flags, icmp_type, icmp_code, icmp_id, "
-		     "icmp_seq, inner, mark, uid, gid, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-		     "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-		     "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, "
-		     "?39, ?40, ?41, ?42, ?43, ?44)",
+		     "icmp_seq, inner, mark, uid, gid, extra, trace_id, nft_family, rule, handle, "
+		     "verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+		     "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
+		     "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, "
+		     "?45, ?46, ?47, ?48, ?49)",
 	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host) VALUES (?1, ?2, ?3, ?4)",
 	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin, family, type, "
 			"hook, prio, handle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -69,7 +70,8 @@ static const char *const queries[Q_COUNT] = {
 			 "e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
 			 "e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
 			 "e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
-			 "e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra "
+			 "e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
+			 "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
 			 "FROM events e JOIN sources s ON s.id = e.source_id "
 			 "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
 	[Q_PKT_UNANALYZED] = "SELECT " "%PKTCOLS%" " FROM packets WHERE analyzed = 0 AND id > ?1 ORDER BY id LIMIT ?2",
@@ -434,6 +436,11 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 	bind_num(st, 42, p->uid);
 	bind_num(st, 43, p->gid);
 	bind_text(st, 44, p->extra);
+	bind_text(st, 45, ev->trace_id);
+	bind_text(st, 46, ev->nft_family);
+	bind_text(st, 47, ev->rule);
+	bind_num(st, 48, ev->handle);
+	bind_text(st, 49, ev->verdict);
 	return step_done(s, st, "cannot add an event");
 }
 
@@ -558,21 +565,16 @@ static int64_t col_num(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
 }
 
-int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v)
+/* Chains of the selected rulesets in preference order, each with its rules. */
+static int load_chains(struct nl_store *s, const char *sql_chains, const char *host, int family,
+		       struct nl_rsview *v)
 {
-	/* Preference: same host (or a dump without host), saves before
-	 * listings, newest first. Rules come in chain order. */
-	static const char *sql_chains =
-		"SELECT c.ruleset_id, r.kind, c.tbl, c.name, c.policy, c.builtin FROM chains c "
-		"JOIN rulesets r ON r.id = c.ruleset_id WHERE r.family = ?1 AND "
-		"(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
-		"ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, r.kind = 'iptables-save' DESC, "
-		"r.id DESC, c.id";
 	static const char *sql_rules =
 		"SELECT tbl, chain, position, handle, text, target, target_arg, is_goto, uncond, "
 		"proto, proto_neg, src, src_neg, dst, dst_neg, iif, iif_neg, oif, oif_neg, "
-		"sport_lo, sport_hi, sport_neg, dport_lo, dport_hi, dport_neg, pkts, bytes "
-		"FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 ORDER BY position";
+		"sport_lo, sport_hi, sport_neg, dport_lo, dport_hi, dport_neg, pkts, bytes, family "
+		"FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 AND "
+		"coalesce(family, '') = ?4 ORDER BY position";
 	sqlite3_stmt *st = NULL, *rs = NULL;
 	int rc = -1;
 	size_t i;
@@ -594,6 +596,11 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 		col_text(st, 3, c->name, sizeof c->name);
 		col_text(st, 4, c->policy, sizeof c->policy);
 		c->builtin = sqlite3_column_int(st, 5);
+		col_text(st, 6, c->family, sizeof c->family);
+		col_text(st, 7, c->type, sizeof c->type);
+		col_text(st, 8, c->hook, sizeof c->hook);
+		c->prio = sqlite3_column_int(st, 9);
+		c->handle = col_num(st, 10);
 	}
 	if (rc != SQLITE_DONE) {
 		rc = fail(s, "cannot read chains");
@@ -606,6 +613,7 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 		sqlite3_bind_int64(rs, 1, c->ruleset_id);
 		bind_text(rs, 2, c->table);
 		bind_text(rs, 3, c->name);
+		sqlite3_bind_text(rs, 4, c->family, -1, SQLITE_TRANSIENT);
 		while ((rc = sqlite3_step(rs)) == SQLITE_ROW) {
 			nl_rule_init(&r);
 			col_text(rs, 0, r.table, sizeof r.table);
@@ -635,6 +643,7 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 			r.dport_neg = sqlite3_column_int(rs, 24);
 			r.pkts = col_num(rs, 25);
 			r.bytes = col_num(rs, 26);
+			col_text(rs, 27, r.family, sizeof r.family);
 			if (rsview_add_rule(c, &r))
 				goto oom;
 		}
@@ -651,6 +660,80 @@ oom:
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(rs);
+	return rc;
+}
+
+#define CHAIN_COLS "SELECT c.ruleset_id, r.kind, c.tbl, c.name, c.policy, c.builtin, " \
+		   "coalesce(c.family, ''), c.type, c.hook, c.prio, c.handle FROM chains c " \
+		   "JOIN rulesets r ON r.id = c.ruleset_id "
+
+int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v)
+{
+	/* Preference: same host (or a dump without host), saves before
+	 * listings, newest first. Rules come in chain order. */
+	return load_chains(s, CHAIN_COLS "WHERE r.family = ?1 AND r.kind LIKE 'iptables-%' AND "
+			   "(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
+			   "ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, "
+			   "r.kind = 'iptables-save' DESC, r.id DESC, c.id", host, family, v);
+}
+
+int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v)
+{
+	static const char *sql_sets =
+		"SELECT id, ruleset_id, family, tbl, name, type, map_type, flags FROM sets "
+		"WHERE ruleset_id IN (SELECT id FROM rulesets WHERE kind LIKE 'nft-%') ORDER BY id";
+	static const char *sql_elems =
+		"SELECT key, value FROM elements WHERE ruleset_id = ?1 AND family = ?2 AND "
+		"tbl = ?3 AND set_name = ?4 ORDER BY id";
+	sqlite3_stmt *st = NULL, *es = NULL;
+	int rc;
+
+	rc = load_chains(s, CHAIN_COLS "WHERE r.kind LIKE 'nft-%' AND ?1 = ?1 AND "
+			 "(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
+			 "ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, r.id DESC, c.id",
+			 host, 0, v);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, sql_sets, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, sql_elems, -1, &es, NULL) != SQLITE_OK) {
+		rc = fail(s, "cannot read sets");
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nl_set *set = rsview_add_set(v);
+		if (!set)
+			goto oom;
+		set->ruleset_id = sqlite3_column_int64(st, 1);
+		col_text(st, 2, set->family, sizeof set->family);
+		col_text(st, 3, set->table, sizeof set->table);
+		col_text(st, 4, set->name, sizeof set->name);
+		col_text(st, 5, set->type, sizeof set->type);
+		set->is_map = sqlite3_column_type(st, 6) != SQLITE_NULL;
+		col_text(st, 7, set->flags, sizeof set->flags);
+		sqlite3_reset(es);
+		sqlite3_bind_int64(es, 1, set->ruleset_id);
+		bind_text(es, 2, set->family);
+		bind_text(es, 3, set->table);
+		bind_text(es, 4, set->name);
+		while ((rc = sqlite3_step(es)) == SQLITE_ROW) {
+			const char *k = (const char *)sqlite3_column_text(es, 0);
+			const char *val = (const char *)sqlite3_column_text(es, 1);
+			if (rsview_add_elem(set, k ? k : "", val))
+				goto oom;
+		}
+		if (rc != SQLITE_DONE) {
+			rc = fail(s, "cannot read set elements");
+			goto out;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : fail(s, "cannot read sets");
+	goto out;
+oom:
+	snprintf(s->err, sizeof s->err, "out of memory reading sets");
+	rc = -1;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(es);
 	return rc;
 }
 
@@ -815,7 +898,9 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 		ev->line = (long)sqlite3_column_int64(st, 4);
 		col_text(st, 5, kind, sizeof kind);
 		ev->kind = !strcmp(kind, "trace") ? NL_EV_TRACE
-			   : !strcmp(kind, "log") ? NL_EV_LOG : NL_EV_CTINVALID;
+			   : !strcmp(kind, "log") ? NL_EV_LOG
+			   : !strcmp(kind, "nft-trace") ? NL_EV_NFTRACE
+			   : !strcmp(kind, "nft-packet") ? NL_EV_NFPACKET : NL_EV_CTINVALID;
 		col_text(st, 6, ev->host, sizeof ev->host);
 		col_text(st, 7, ev->time, sizeof ev->time);
 		ev->uptime = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 8);
@@ -855,6 +940,11 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 		p->uid = col_num(st, 42);
 		p->gid = col_num(st, 43);
 		col_text(st, 44, p->extra, sizeof p->extra);
+		col_text(st, 45, ev->trace_id, sizeof ev->trace_id);
+		col_text(st, 46, ev->nft_family, sizeof ev->nft_family);
+		col_text(st, 47, ev->rule, sizeof ev->rule);
+		ev->handle = col_num(st, 48);
+		col_text(st, 49, ev->verdict, sizeof ev->verdict);
 		if (cb(ctx, r)) {
 			free(r);
 			return -1;

@@ -73,6 +73,8 @@ int store_add_element(struct nl_store *s, int64_t ruleset_id, const struct nl_se
 int store_add_rule(struct nl_store *s, int64_t ruleset_id, const struct nl_rule *r);
 int store_ruleset_done(struct nl_store *s, int64_t ruleset_id);
 int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v);
+/* nft dumps (text or JSON) of this host, with their sets and elements. */
+int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v);
 
 /* Queries. */
 struct nl_filter {

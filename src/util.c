@@ -73,6 +73,8 @@ const char *nl_ev_kind_name(enum nl_ev_kind k)
 	case NL_EV_TRACE: return "trace";
 	case NL_EV_LOG: return "log";
 	case NL_EV_CTINVALID: return "ct-invalid";
+	case NL_EV_NFTRACE: return "nft-trace";
+	case NL_EV_NFPACKET: return "nft-packet";
 	}
 	return "unknown";
 }

@@ -1,0 +1,376 @@
+/*
+ * analyze_nft.c - explains a packet followed by `nft monitor trace`: maps
+ * each traced rule to the dumped ruleset (by handle, else by its text),
+ * takes the printed verdicts, and when a packet is dropped after a set
+ * lookup that did not match, computes the lookup key from the packet as
+ * it was at that hook and looks it up in the dumped set.
+ */
+#include "natlog.h"
+#include "analyze.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "counter packets 3 bytes 180" prints the counts of when the monitor or
+ * the dump ran: compare rules without them. */
+static void normalize(const char *in, char *out, size_t n)
+{
+	size_t o = 0;
+	const char *p = in;
+	while (*p && o + 1 < n) {
+		if (!strncmp(p, "counter packets ", 16)) {
+			const char *q = p + 16;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (!strncmp(q, " bytes ", 7)) {
+				q += 7;
+				while (*q >= '0' && *q <= '9')
+					q++;
+				memcpy(out + o, "counter", o + 7 < n ? 7 : 0);
+				o += o + 7 < n ? 7 : 0;
+				p = q;
+				continue;
+			}
+		}
+		out[o++] = *p++;
+	}
+	out[o] = '\0';
+}
+
+static const struct nl_rule *find_rule(const struct nl_chain *ch, const struct nl_event *ev)
+{
+	char a[1024], b[1024];
+	int i;
+	if (ev->handle >= 0) {
+		for (i = 0; i < ch->nrules; i++)
+			if (ch->rules[i].handle == ev->handle)
+				return &ch->rules[i];
+		return NULL;
+	}
+	normalize(ev->rule, a, sizeof a);
+	for (i = 0; i < ch->nrules; i++) {
+		normalize(ch->rules[i].text, b, sizeof b);
+		if (!strcmp(a, b))
+			return &ch->rules[i];
+	}
+	return NULL;
+}
+
+static int is_final(const char *v)
+{
+	return !strcmp(v, "accept") || !strcmp(v, "drop") || !strcmp(v, "queue") ||
+	       !strcmp(v, "stolen");
+}
+
+static int nft_nat_step(const struct nl_step *s)
+{
+	const char *t = s->rule_text ? s->rule_text : s->ev.rule;
+	return strstr(t, "dnat ") || strstr(t, "snat ") || strstr(t, "masquerade") ||
+	       strstr(t, "redirect");
+}
+
+/* ---- set lookups ---- */
+
+/* A value of the packet for one selector ("ip daddr", "tcp dport"). */
+static int selector_value(const char *proto, const char *field, const struct nl_pkt *p, char *out,
+			  size_t n)
+{
+	if ((!strcmp(proto, "ip") || !strcmp(proto, "ip6")) && !strcmp(field, "saddr") && p->src[0])
+		return snprintf(out, n, "%s", p->src), 0;
+	if ((!strcmp(proto, "ip") || !strcmp(proto, "ip6")) && !strcmp(field, "daddr") && p->dst[0])
+		return snprintf(out, n, "%s", p->dst), 0;
+	if ((!strcmp(proto, "tcp") || !strcmp(proto, "udp") || !strcmp(proto, "th") ||
+	     !strcmp(proto, "sctp")) && !strcmp(field, "dport") && p->dport >= 0)
+		return snprintf(out, n, "%d", p->dport), 0;
+	if ((!strcmp(proto, "tcp") || !strcmp(proto, "udp") || !strcmp(proto, "th") ||
+	     !strcmp(proto, "sctp")) && !strcmp(field, "sport") && p->sport >= 0)
+		return snprintf(out, n, "%d", p->sport), 0;
+	if (!strcmp(proto, "meta") && !strcmp(field, "l4proto") && nl_proto_name(p->proto))
+		return snprintf(out, n, "%s", nl_proto_name(p->proto)), 0;
+	if (!strcmp(proto, "ip") && !strcmp(field, "protocol") && nl_proto_name(p->proto))
+		return snprintf(out, n, "%s", nl_proto_name(p->proto)), 0;
+	if ((!strcmp(field, "iifname") || (!strcmp(proto, "meta") && !strcmp(field, "iifname"))) &&
+	    p->iif[0])
+		return snprintf(out, n, "\"%s\"", p->iif), 0;
+	if ((!strcmp(field, "oifname") || (!strcmp(proto, "meta") && !strcmp(field, "oifname"))) &&
+	    p->oif[0])
+		return snprintf(out, n, "\"%s\"", p->oif), 0;
+	return -1;
+}
+
+static const struct { const char *name; int port; } services[] = {
+	{ "ssh", 22 }, { "http", 80 }, { "https", 443 }, { "domain", 53 }, { "smtp", 25 },
+	{ "ntp", 123 }, { "telnet", 23 }, { "ftp", 21 }, { "http-alt", 8080 },
+};
+
+static long port_of(const char *s)
+{
+	uint64_t v;
+	size_t i;
+	if (nl_parse_u64(s, strlen(s), 65535, &v))
+		return (long)v;
+	for (i = 0; i < sizeof services / sizeof services[0]; i++)
+		if (!strcmp(s, services[i].name))
+			return services[i].port;
+	return -1;
+}
+
+static int addr_cmp(const char *a, const char *b, int *res)
+{
+	unsigned char x[16], y[16];
+	int af = strchr(a, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(af, a, x) != 1 || inet_pton(af, b, y) != 1)
+		return -1;
+	*res = memcmp(x, y, af == AF_INET ? 4 : 16);
+	return 0;
+}
+
+/* Does one component of an element ("10.0.0.0/8", "80-90", "22", "\"eth0\"")
+ * hold the value? */
+static int component_holds(const char *comp, const char *val)
+{
+	const char *dash = strchr(comp, '-');
+	char lo[64], hi[64];
+	long pv;
+	int c1, c2;
+	if (strchr(comp, '/'))
+		return nl_addr_in_prefix(val, comp) == 1;
+	if (comp[0] != '"' && dash && dash != comp) {
+		nl_strlcpyn(lo, comp, (size_t)(dash - comp), sizeof lo);
+		nl_strlcpy(hi, dash + 1, sizeof hi);
+		pv = port_of(val);
+		if (pv >= 0 && port_of(lo) >= 0 && port_of(hi) >= 0)
+			return pv >= port_of(lo) && pv <= port_of(hi);
+		if (addr_cmp(lo, val, &c1) == 0 && addr_cmp(val, hi, &c2) == 0)
+			return c1 <= 0 && c2 <= 0;
+	}
+	pv = port_of(val);
+	if (pv >= 0 && port_of(comp) >= 0)
+		return pv == port_of(comp);
+	if (addr_cmp(comp, val, &c1) == 0)
+		return c1 == 0;
+	return !strcmp(comp, val);
+}
+
+static int element_holds(const char *elem, char vals[][64], int nvals)
+{
+	char key[512];
+	char *tab, *p, *q;
+	int i = 0;
+	nl_strlcpy(key, elem, sizeof key);
+	tab = strchr(key, '\t');
+	if (tab)
+		*tab = '\0';
+	p = key;
+	while (p && i < nvals) {
+		q = strstr(p, " . ");
+		if (q)
+			*q = '\0';
+		if (!component_holds(p, vals[i]))
+			return 0;
+		i++;
+		p = q ? q + 3 : NULL;
+	}
+	return i == nvals && !p;
+}
+
+#define MAXSEL 6
+
+/* Looks at one rule with "<selectors> @set": can the packet's key be in it? */
+static void check_lookup(struct nl_analysis *a, const struct nl_rsview *v, const struct nl_chain *ch,
+			 const struct nl_rule *r, const struct nl_pkt *pkt)
+{
+	char words[64][64];
+	char vals[MAXSEL][64], keytext[512];
+	int nw = 0, at = -1, i, nsel = 0, j;
+	const char *p = r->text;
+	const struct nl_set *set;
+	size_t used = 0;
+
+	while (*p && nw < 64) {
+		const char *b;
+		while (*p == ' ')
+			p++;
+		b = p;
+		while (*p && *p != ' ')
+			p++;
+		if (p > b)
+			nl_strlcpyn(words[nw++], b, (size_t)(p - b), sizeof words[0]);
+	}
+	for (i = 0; i < nw; i++)
+		if (words[i][0] == '@') {
+			at = i;
+			break;
+		}
+	if (at < 2)
+		return;
+	i = at - 1;
+	if (!strcmp(words[i], "!="))
+		return;		/* a negated lookup is not a missing element */
+	if (!strcmp(words[i], "=="))
+		i--;
+	/* selectors right to left: "ip daddr . tcp dport" */
+	while (i >= 0 && nsel < MAXSEL) {
+		const char *field = words[i], *proto = i > 0 ? words[i - 1] : "";
+		char val[64];
+		int two = i > 0 && (strcmp(proto, "ip") == 0 || !strcmp(proto, "ip6") ||
+				    !strcmp(proto, "tcp") || !strcmp(proto, "udp") ||
+				    !strcmp(proto, "th") || !strcmp(proto, "meta") ||
+				    !strcmp(proto, "sctp"));
+		if (selector_value(two ? proto : "", field, pkt, val, sizeof val)) {
+			nl_diag(a, "%s %s %s rule %d looks the packet up in @%s, but natlog cannot compute "
+				   "'%s%s%s' from the trace", ch->family, ch->table, ch->name,
+				r->position, words[at] + 1, two ? proto : "", two ? " " : "", field);
+			return;
+		}
+		for (j = nsel; j > 0; j--)
+			memcpy(vals[j], vals[j - 1], sizeof vals[0]);
+		nl_strlcpy(vals[0], val, sizeof vals[0]);
+		nsel++;
+		i -= two ? 2 : 1;
+		if (i >= 0 && !strcmp(words[i], "."))
+			i--;
+		else
+			break;
+	}
+	for (j = 0; j < nsel; j++) {
+		int w = snprintf(keytext + used, sizeof keytext - used, "%s%s", j ? " . " : "", vals[j]);
+		if (w < 0 || (size_t)w >= sizeof keytext - used)
+			break;
+		used += (size_t)w;
+	}
+	set = rsview_find_set(v, ch->ruleset_id, ch->family, ch->table, words[at] + 1);
+	if (!set) {
+		nl_diag(a, "%s %s %s rule %d looks %s up in @%s, which the dump does not contain",
+			ch->family, ch->table, ch->name, r->position, keytext, words[at] + 1);
+		return;
+	}
+	for (j = 0; j < (int)set->nelems; j++)
+		if (element_holds(set->elems[j], vals, nsel))
+			break;
+	if (j == (int)set->nelems) {
+		nl_diag(a, "%s is not in set %s %s %s", keytext, set->family, set->table, set->name);
+		nl_diag(a, "so rule %d of %s %s %s (%s) did not match; to let the packet through: "
+			   "nft add element %s %s %s { %s }", r->position, ch->family, ch->table,
+			ch->name, r->text, set->family, set->table, set->name, keytext);
+	} else {
+		char e[256];
+		nl_strlcpy(e, set->elems[j], sizeof e);
+		if (strchr(e, '\t'))
+			*strchr(e, '\t') = '\0';
+		nl_diag(a, "%s is in set %s %s %s (element %s), yet rule %d did not match: another "
+			   "match of that rule failed, or the set changed after the trace", keytext,
+			set->family, set->table, set->name, e, r->position);
+	}
+}
+
+/* Why was the packet not accepted before the deciding step? */
+static void root_cause(struct nl_analysis *a, const struct nl_rsview *v)
+{
+	const struct nl_step *d;
+	const struct nl_chain *ch;
+	int i, upto;
+
+	if (a->decided < 0 || strcmp(a->verdict, "drop") != 0)
+		return;
+	d = &a->steps[a->decided];
+	ch = rsview_find_nft(v, d->ev.nft_family, d->ev.table, d->ev.chain, NULL);
+	if (!ch)
+		return;
+	upto = d->position > 0 ? d->position - 1 : ch->nrules;
+	for (i = 0; i < upto; i++)
+		if (strchr(ch->rules[i].text, '@'))
+			check_lookup(a, v, ch, &ch->rules[i], &d->ev.pkt);
+	if (!strcmp(d->ev.type, "policy"))
+		nl_diag(a, "no rule of base chain %s %s %s accepted the packet, so its policy drop "
+			   "applied", ch->family, ch->table, ch->name);
+}
+
+void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
+{
+	size_t i;
+	int lastfinal = -1;
+
+	a->inferred = 0;
+	a->decided = -1;
+	snprintf(a->verdict, sizeof a->verdict, "unknown");
+	if (v->n == 0 && a->n > 0)
+		nl_diag(a, "no nft ruleset dump was imported: rule positions are unknown");
+	for (i = 0; i < a->n; i++) {
+		struct nl_step *st = &a->steps[i];
+		const struct nl_event *ev = &st->ev;
+		int known = 0;
+		const struct nl_chain *ch = rsview_find_nft(v, ev->nft_family, ev->table, ev->chain, &known);
+		const struct nl_chain *base = rsview_find_nft(v, ev->nft_family, ev->table,
+							      st->base[0] ? st->base : ev->chain, NULL);
+		nl_strlcpy(st->effect, ev->verdict, sizeof st->effect);
+		st->hook = base && base->hook[0] ? nl_hook_from_name(base->hook) : -1;
+		if (!strcmp(ev->type, "policy")) {
+			snprintf(st->policy_text, sizeof st->policy_text, "policy %.32s", ev->verdict);
+			st->rule_text = st->policy_text;
+			st->chain_policy = 1;
+			if (ch)
+				st->position = ch->nrules + 1;
+		} else if (!strcmp(ev->type, "rule")) {
+			const struct nl_rule *r = ch ? find_rule(ch, ev) : NULL;
+			st->rule_text = ev->rule[0] ? ev->rule : NULL;
+			if (r) {
+				st->rule = r;
+				st->rule_text = r->text;
+				st->position = r->position;
+			} else if (ch) {
+				st->mismatch = 1;
+				if (ev->handle >= 0)
+					nl_diag(a, "%s %s %s has no rule with handle %lld in the dump; the dump "
+						   "does not match this trace", ev->nft_family, ev->table,
+						ev->chain, (long long)ev->handle);
+				else
+					nl_diag(a, "%s %s %s has no rule '%s' in the dump; the dump does not "
+						   "match this trace", ev->nft_family, ev->table, ev->chain,
+						ev->rule);
+			} else if (known) {
+				st->mismatch = 1;
+				nl_diag(a, "the dump of %s %s has no chain %s; the dump does not match this "
+					   "trace", ev->nft_family, ev->table, ev->chain);
+			} else if (v->n) {
+				nl_diag(a, "no dump covers table %s %s", ev->nft_family, ev->table);
+			}
+		} else {
+			st->chain_end = 1;
+		}
+		if (is_final(ev->verdict))
+			lastfinal = (int)i;
+	}
+	nl_find_nat(a, nft_nat_step);
+	if (a->n == 0)
+		return;
+	if (!is_final(a->steps[a->n - 1].ev.verdict)) {
+		nl_diag(a, "the trace ends without a final verdict (%s): the monitor may have stopped",
+			a->steps[a->n - 1].ev.verdict);
+		return;
+	}
+	snprintf(a->verdict, sizeof a->verdict, "%.11s", a->steps[lastfinal].ev.verdict);
+	if (!strcmp(a->verdict, "stolen"))
+		snprintf(a->verdict, sizeof a->verdict, "unknown");
+	a->decided = lastfinal;
+	if (!strcmp(a->verdict, "accept")) {
+		/* the accept of a filter-type base chain at the last hook where one ran */
+		int j;
+		for (j = lastfinal; j >= 0; j--) {
+			const struct nl_step *st = &a->steps[j];
+			const struct nl_chain *base = rsview_find_nft(v, st->ev.nft_family, st->ev.table,
+								      st->base[0] ? st->base : st->ev.chain,
+								      NULL);
+			int filter = base ? !strcmp(base->type, "filter")
+					  : strstr(st->ev.table, "nat") == NULL;
+			if (filter && !strcmp(st->ev.verdict, "accept")) {
+				a->decided = j;
+				break;
+			}
+		}
+	}
+	a->decided_rule_known = a->decided >= 0 && a->steps[a->decided].rule_text != NULL &&
+				!a->steps[a->decided].mismatch;
+	root_cause(a, v);
+}
