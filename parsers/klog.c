@@ -276,12 +276,23 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	if (ts)
 		set_time(ev, ts, tn);
 
-	/* host and tag: "fw1 kernel: " */
+	/* host and tag: "fw1 kernel: ", busybox "fw1 kern.warn kernel: " */
 	cur_spaces(&c);
 	t = c;
 	cur_word(&t, &w1, &w1n);
 	cur_spaces(&t);
 	cur_word(&t, &w2, &w2n);
+	if (syslogish && w2n > 2 && memchr(w2, '.', w2n) && w2[w2n - 1] != ':') {
+		const char *w3;
+		size_t w3n;
+		struct nl_cur u = t;
+		cur_spaces(&u);
+		cur_word(&u, &w3, &w3n);
+		if (word_is_tag(w3, w3n)) {
+			w2 = w3;	/* facility.level between host and tag */
+			w2n = w3n;
+		}
+	}
 	if (w1n > 0 && w2n >= 7 && memcmp(w2, "kernel", 6) == 0 && w2[w2n - 1] == ':') {
 		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
 		c.p = w2 + w2n;

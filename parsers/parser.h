@@ -41,6 +41,7 @@ extern const struct nl_parser nl_parser_klog;
 extern const struct nl_parser nl_parser_iptsave;
 extern const struct nl_parser nl_parser_iptlist;
 extern const struct nl_parser nl_parser_nfttrace;
+extern const struct nl_parser nl_parser_xtmon;
 
 /* All parsers, the most specific first; NULL-terminated. */
 extern const struct nl_parser *const nl_parsers[];

@@ -9,6 +9,10 @@ ALTER TABLE chains ADD COLUMN prio INTEGER;
 ALTER TABLE chains ADD COLUMN handle INTEGER;
 ALTER TABLE rules ADD COLUMN family TEXT;
 
+-- ICMP echo identity of a packet (its "ports")
+ALTER TABLE packets ADD COLUMN icmp_type INTEGER;
+ALTER TABLE packets ADD COLUMN icmp_id INTEGER;
+
 -- nft monitor trace lines
 ALTER TABLE events ADD COLUMN trace_id TEXT;
 ALTER TABLE events ADD COLUMN nft_family TEXT;

@@ -404,7 +404,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 		   struct nl_analysis *a)
 {
 	struct collector co;
-	int nft = !strcmp(p->source, "nft-trace");
+	int nft = !strcmp(p->source, "nft-trace") || !strcmp(p->source, "xtables-trace");
 	size_t i;
 	memset(a, 0, sizeof *a);
 	memset(&co, 0, sizeof co);

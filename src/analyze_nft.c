@@ -67,7 +67,8 @@ static int nft_nat_step(const struct nl_step *s)
 {
 	const char *t = s->rule_text ? s->rule_text : s->ev.rule;
 	return strstr(t, "dnat ") || strstr(t, "snat ") || strstr(t, "masquerade") ||
-	       strstr(t, "redirect");
+	       strstr(t, "redirect") || strstr(t, "-j DNAT") || strstr(t, "-j SNAT") ||
+	       strstr(t, "-j MASQUERADE") || strstr(t, "-j REDIRECT");
 }
 
 /* ---- set lookups ---- */
@@ -317,7 +318,8 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 			st->rule_text = ev->rule[0] ? ev->rule : NULL;
 			if (r) {
 				st->rule = r;
-				st->rule_text = r->text;
+				/* xtables-monitor prints the rule in iptables syntax: keep it */
+				st->rule_text = ev->xt && ev->rule[0] ? ev->rule : r->text;
 				st->position = r->position;
 			} else if (ch) {
 				st->mismatch = 1;

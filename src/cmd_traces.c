@@ -69,6 +69,12 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
 	jw_num(f, p->ip_id);
 	jw_key(f, &first, "tcp_seq");
 	jw_num(f, p->tcp_seq);
+	if (p->proto == 1 || p->proto == 58) {
+		jw_key(f, &first, "icmp_type");
+		jw_num(f, p->icmp_type);
+		jw_key(f, &first, "icmp_id");
+		jw_num(f, p->icmp_id);
+	}
 	jw_key(f, &first, "tcp_flags");
 	nl_tcp_flags_str(p->tcp_flags, flags, sizeof flags);
 	jw_str(f, p->tcp_flags >= 0 ? flags : NULL);

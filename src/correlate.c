@@ -260,6 +260,8 @@ static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev)
 	p.ip_id = k->ip_id;
 	p.tcp_seq = k->seq;
 	p.tcp_flags = k->tcp_flags;
+	p.icmp_type = k->icmp_type;
+	p.icmp_id = k->icmp_id;
 	c->packets++;
 	return store_add_packet(c->store, &p);
 }
@@ -293,7 +295,7 @@ static int64_t nft_new_packet(struct nl_corr *c, const struct nl_event *ev)
 	const struct nl_pkt *k = &ev->pkt;
 	memset(&p, 0, sizeof p);
 	nl_strlcpy(p.trace, ev->trace_id, sizeof p.trace);
-	nl_strlcpy(p.source, "nft-trace", sizeof p.source);
+	nl_strlcpy(p.source, ev->xt ? "xtables-trace" : "nft-trace", sizeof p.source);
 	p.source_id = c->source_id;
 	nl_strlcpy(p.host, ev->host, sizeof p.host);
 	p.family = k->family ? k->family : (!strcmp(ev->nft_family, "ip6") ? 6 : 4);
@@ -307,6 +309,8 @@ static int64_t nft_new_packet(struct nl_corr *c, const struct nl_event *ev)
 	p.ip_id = k->ip_id;
 	p.tcp_seq = -1;
 	p.tcp_flags = k->tcp_flags;
+	p.icmp_type = k->icmp_type;
+	p.icmp_id = k->icmp_id;
 	c->packets++;
 	return store_add_packet(c->store, &p);
 }

@@ -92,6 +92,7 @@ struct nl_event {
 	char rule[1024];		/* rule text as the trace prints it */
 	int64_t handle;			/* -1 when not printed */
 	char verdict[80];		/* accept, drop, continue, jump x, ... */
+	int xt;				/* from xtables-monitor (iptables-nft) */
 	struct nl_pkt pkt;
 	const char *raw;		/* the whole input line, valid during the callback */
 	size_t rawlen;

@@ -34,8 +34,9 @@ static const char *const queries[Q_COUNT] = {
 			 "events = ?6, errors = ?7, skipped = ?8 WHERE id = ?1",
 	[Q_ERR_ADD] = "INSERT INTO errors(source_id, line, reason, text) VALUES (?1, ?2, ?3, ?4)",
 	[Q_PKT_ADD] = "INSERT OR IGNORE INTO packets(trace, source, source_id, host, family, time, "
-		      "uptime, proto, src, sport, dst, dport, ip_id, tcp_seq, tcp_flags) "
-		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+		      "uptime, proto, src, sport, dst, dport, ip_id, tcp_seq, tcp_flags, icmp_type, "
+		      "icmp_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+		      "?15, ?16, ?17)",
 	[Q_EV_ADD] = "INSERT INTO events(source_id, line, kind, packet_id, step, host, time, uptime, "
 		     "wall_us, tbl, chain, type, rulenum, prefix, reason, family, iif, oif, physin, "
 		     "physout, mac, src, dst, len, tos, ttl, ip_id, ipflags, proto, sport, dport, "
@@ -82,7 +83,8 @@ static const char *const queries[Q_COUNT] = {
 
 #define PKTCOLS "id, trace, source, source_id, host, family, time, uptime, proto, src, sport, " \
 		"dst, dport, ip_id, tcp_seq, tcp_flags, verdict, verdict_inferred, decided_table, " \
-		"decided_chain, decided_type, decided_position, decided_handle, decided_rule"
+		"decided_chain, decided_type, decided_position, decided_handle, decided_rule, " \
+		"icmp_type, icmp_id"
 
 struct nl_store {
 	sqlite3 *db;
@@ -375,6 +377,8 @@ int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
 		bind_num(st, 13, p->ip_id);
 		bind_num(st, 14, p->tcp_seq);
 		bind_num(st, 15, p->tcp_flags);
+		bind_num(st, 16, p->icmp_type);
+		bind_num(st, 17, p->icmp_id);
 		if (step_done(s, st, "cannot add a packet"))
 			return -1;
 		if (sqlite3_changes(s->db) == 1)
@@ -393,7 +397,8 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 		return -1;
 	sqlite3_bind_int64(st, 1, source_id);
 	sqlite3_bind_int64(st, 2, ev->line);
-	bind_text(st, 3, nl_ev_kind_name(ev->kind));
+	bind_text(st, 3, !ev->xt ? nl_ev_kind_name(ev->kind)
+			 : ev->kind == NL_EV_NFTRACE ? "xt-trace" : "xt-packet");
 	bind_num(st, 4, packet_id > 0 ? packet_id : -1);
 	bind_num(st, 5, packet_id > 0 ? step : -1);
 	bind_text(st, 6, ev->host);
@@ -766,6 +771,8 @@ static void read_packet(sqlite3_stmt *st, struct nl_packet_row *p)
 	p->decided_handle = col_num(st, 22);
 	p->has_decided_rule = sqlite3_column_type(st, 23) != SQLITE_NULL;
 	col_text(st, 23, p->decided_rule, sizeof p->decided_rule);
+	p->icmp_type = (int)col_num(st, 24);
+	p->icmp_id = (int)col_num(st, 25);
 }
 
 static int each_packet(struct nl_store *s, sqlite3_stmt *st, nl_packet_cb cb, void *ctx)
@@ -899,8 +906,10 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 		col_text(st, 5, kind, sizeof kind);
 		ev->kind = !strcmp(kind, "trace") ? NL_EV_TRACE
 			   : !strcmp(kind, "log") ? NL_EV_LOG
-			   : !strcmp(kind, "nft-trace") ? NL_EV_NFTRACE
-			   : !strcmp(kind, "nft-packet") ? NL_EV_NFPACKET : NL_EV_CTINVALID;
+			   : !strcmp(kind, "nft-trace") || !strcmp(kind, "xt-trace") ? NL_EV_NFTRACE
+			   : !strcmp(kind, "nft-packet") || !strcmp(kind, "xt-packet") ? NL_EV_NFPACKET
+			   : NL_EV_CTINVALID;
+		ev->xt = kind[0] == 'x';
 		col_text(st, 6, ev->host, sizeof ev->host);
 		col_text(st, 7, ev->time, sizeof ev->time);
 		ev->uptime = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 8);

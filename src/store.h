@@ -49,6 +49,7 @@ struct nl_packet_row {
 	int sport, dport;
 	int64_t ip_id, tcp_seq;
 	int tcp_flags;
+	int icmp_type, icmp_id;
 	/* analysis */
 	char verdict[12];
 	int verdict_inferred;

@@ -1,0 +1,273 @@
+/*
+ * xtmon.c - `xtables-monitor --trace` output (iptables/xtables-monitor.c:
+ * trace_print_packet, trace_print_hdr, trace_print_rule, print_verdict), e.g.
+ *   PACKET: 2 a8180090 IN=eth0 MACSRC=b2:a6:6a:88:97:4 ... SRC=10.77.1.2 DST=10.77.1.1
+ *     LEN=60 TOS=0x0 TTL=64 ID=55445 DF SPORT=53164 DPORT=8080 SYN
+ *    TRACE: 2 a8180090 filter:FORWARD:rule:0x6:JUMP:web  -4 -t filter -A FORWARD -i eth0 -o eth1 -j web
+ *    TRACE: 2 a8180090 raw:PREROUTING:policy:ACCEPT
+ * The same kernel events as nft monitor trace, printed in iptables terms:
+ * the family is a number, the rule is named by its nft handle in hex.
+ * A PACKET line names no table or chain: it is held back and given those
+ * of the TRACE line that follows it (both come from one kernel event).
+ */
+#include "natlog.h"
+#include "cursor.h"
+#include "parser.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct xtmon {
+	const struct nl_sink *sink;
+	struct nl_event ev;
+	struct nl_event held;		/* a PACKET line waiting for its TRACE line */
+	char held_raw[2048];
+	int holding;
+};
+
+static int flush_held(struct xtmon *st)
+{
+	if (!st->holding)
+		return 0;
+	st->holding = 0;
+	return st->sink->event(st->sink->ctx, &st->held);
+}
+
+static const char *family_name(uint64_t f)
+{
+	switch (f) {
+	case 1: return "inet";
+	case 2: return "ip";
+	case 3: return "arp";
+	case 7: return "bridge";
+	case 10: return "ip6";
+	}
+	return NULL;
+}
+
+static void reset(struct nl_event *ev, const char *s, size_t n, long lineno)
+{
+	memset(ev, 0, sizeof *ev);
+	nl_pkt_init(&ev->pkt);
+	ev->uptime = -1;
+	ev->wall_us = -1;
+	ev->handle = -1;
+	ev->xt = 1;
+	ev->line = lineno;
+	ev->raw = s;
+	ev->rawlen = n;
+}
+
+#define KEY(k) (kn == sizeof(k) - 1 && !memcmp(t, k, kn))
+
+/* IN= OUT= MACSRC= ... SRC= DST= LEN= TOS= TTL= ID= [DF] SPORT= DPORT= SYN ACK ... */
+static int parse_packet(struct nl_cur *c, struct nl_pkt *p, struct nl_err *err)
+{
+	static const struct { const char *n; int bit; } flags[] = {
+		{ "SYN", NL_TCP_SYN }, { "ACK", NL_TCP_ACK }, { "FIN", NL_TCP_FIN },
+		{ "RST", NL_TCP_RST }, { "PSH", NL_TCP_PSH }, { "URG", NL_TCP_URG },
+	};
+	while (!cur_eof(c)) {
+		const char *t, *eq, *v;
+		size_t tn, kn, vn, i;
+		uint64_t num;
+		cur_spaces(c);
+		if (!cur_word(c, &t, &tn))
+			break;
+		eq = memchr(t, '=', tn);
+		if (!eq) {
+			for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
+				if (strlen(flags[i].n) == tn && !memcmp(t, flags[i].n, tn))
+					p->tcp_flags = (p->tcp_flags < 0 ? 0 : p->tcp_flags) | flags[i].bit;
+			continue;
+		}
+		kn = (size_t)(eq - t);
+		v = eq + 1;
+		vn = tn - kn - 1;
+		if (KEY("IN") || KEY("OUT")) {
+			if (vn >= NL_IFNAMSIZ)
+				return nl_err_set(err, "interface name too long");
+			nl_strlcpyn(KEY("IN") ? p->iif : p->oif, v, vn, NL_IFNAMSIZ);
+		} else if (KEY("SRC") || KEY("DST")) {
+			int fam;
+			if (nl_addr_canon(v, vn, &fam, KEY("SRC") ? p->src : p->dst, NL_ADDRSIZ))
+				return nl_err_set(err, "%.*s is not an IP address", (int)(tn > 60 ? 60 : tn), t);
+			p->family = fam;
+		} else if (KEY("LEN") && nl_parse_u64(v, vn, 0xffffffffULL, &num)) {
+			p->len = (int64_t)num;
+		} else if ((KEY("TTL") || KEY("HOPLIMIT")) && nl_parse_u64(v, vn, 255, &num)) {
+			p->ttl = (int)num;
+		} else if (KEY("ID")) {
+			/* before iptables 1.8.9: "ID=38349DF", no space before the flag */
+			struct nl_cur u = cur_make(v, vn);
+			if (!cur_u64(&u, 65535, &num))
+				return nl_err_set(err, "ID=%.*s is not a valid value", (int)(vn > 20 ? 20 : vn), v);
+			p->ip_id = (int64_t)num;
+		} else if ((KEY("SPORT") || KEY("DPORT")) && nl_parse_u64(v, vn, 65535, &num)) {
+			if (KEY("SPORT"))
+				p->sport = (int)num;
+			else
+				p->dport = (int)num;
+		} else if (KEY("MARK") && nl_parse_hex(v, vn, 0xffffffffULL, &num)) {
+			p->mark = (int64_t)num;
+		}
+	}
+	if (p->sport >= 0 && p->proto < 0)
+		p->proto = p->tcp_flags >= 0 ? 6 : 17;	/* no PROTO= in this format */
+	return 0;
+}
+
+static int xtmon_line(void *state, const char *s, size_t n, long lineno)
+{
+	struct xtmon *st = state;
+	const struct nl_sink *k = st->sink;
+	struct nl_event *ev = &st->ev;
+	struct nl_cur c;
+	struct nl_err err;
+	const char *w, *id, *fam_name;
+	size_t wn, idn;
+	uint64_t fam;
+	int packet;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+		n--;
+	c = cur_make(s, n);
+	cur_spaces(&c);
+	if (cur_lit(&c, "PACKET: "))
+		packet = 1;
+	else if (cur_lit(&c, "TRACE: "))
+		packet = 0;
+	else {
+		if (flush_held(st))
+			return -1;
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
+	if (packet && flush_held(st))
+		return -1;
+	reset(ev, s, n, lineno);
+	if (!cur_u64(&c, 255, &fam) || !cur_char(&c, ' ') || !cur_word(&c, &id, &idn) ||
+	    idn >= sizeof ev->trace_id || !nl_parse_hex(id, idn, 0xffffffffULL, &(uint64_t){ 0 }))
+		return k->error(k->ctx, lineno, "xtables-monitor line without family and trace id", s, n);
+	fam_name = family_name(fam);
+	if (!fam_name)
+		return k->error(k->ctx, lineno, "unknown address family number", s, n);
+	nl_strlcpy(ev->nft_family, fam_name, sizeof ev->nft_family);
+	nl_strlcpyn(ev->trace_id, id, idn, sizeof ev->trace_id);
+	cur_spaces(&c);
+	if (packet) {
+		ev->kind = NL_EV_NFPACKET;
+		nl_strlcpy(ev->type, "packet", sizeof ev->type);
+		if (parse_packet(&c, &ev->pkt, &err))
+			return k->error(k->ctx, lineno, err.msg, s, n);
+		st->held = *ev;
+		nl_strlcpyn(st->held_raw, s, n, sizeof st->held_raw);
+		st->held.raw = st->held_raw;
+		st->held.rawlen = strlen(st->held_raw);
+		st->holding = 1;
+		return 0;
+	}
+	/* table:chain:type:rest, then for rules two spaces and the rule */
+	{
+		const char *hdr, *p1, *p2, *p3, *end;
+		size_t hn;
+		ev->kind = NL_EV_NFTRACE;
+		cur_word(&c, &hdr, &hn);
+		end = hdr + hn;
+		p1 = memchr(hdr, ':', hn);
+		p2 = p1 ? memchr(p1 + 1, ':', (size_t)(end - p1 - 1)) : NULL;
+		p3 = p2 ? memchr(p2 + 1, ':', (size_t)(end - p2 - 1)) : NULL;
+		if (!p3 || (size_t)(p1 - hdr) >= sizeof ev->table ||
+		    (size_t)(p2 - p1 - 1) >= sizeof ev->chain || p2 == p1 + 1 || p1 == hdr)
+			return k->error(k->ctx, lineno, "TRACE header is not table:chain:type:...", s, n);
+		nl_strlcpyn(ev->table, hdr, (size_t)(p1 - hdr), sizeof ev->table);
+		nl_strlcpyn(ev->chain, p1 + 1, (size_t)(p2 - p1 - 1), sizeof ev->chain);
+		w = p3 + 1;
+		wn = (size_t)(end - w);
+		if (p3 - p2 - 1 == 4 && !memcmp(p2 + 1, "rule", 4)) {
+			/* 0x8:ACCEPT, 0x6:JUMP:web */
+			const char *colon = memchr(w, ':', wn);
+			uint64_t h;
+			size_t i;
+			nl_strlcpy(ev->type, "rule", sizeof ev->type);
+			if (!colon || !nl_parse_hex(w, (size_t)(colon - w), INT64_MAX, &h))
+				return k->error(k->ctx, lineno, "rule without a hex handle", s, n);
+			ev->handle = (int64_t)h;
+			nl_strlcpyn(ev->verdict, colon + 1, (size_t)(end - colon - 1), sizeof ev->verdict);
+			for (i = 0; ev->verdict[i]; i++) {
+				if (ev->verdict[i] == ':') {
+					ev->verdict[i] = ' ';
+					break;	/* JUMP:web -> jump web, keep the chain's case */
+				}
+				if (ev->verdict[i] >= 'A' && ev->verdict[i] <= 'Z')
+					ev->verdict[i] = (char)(ev->verdict[i] + 32);
+			}
+			cur_spaces(&c);
+			if (cur_left(&c) >= sizeof ev->rule)
+				return k->error(k->ctx, lineno, "rule text longer than 1023 bytes", s, n);
+			nl_strlcpyn(ev->rule, c.p, cur_left(&c), sizeof ev->rule);
+		} else if (p3 - p2 - 1 == 6 && !memcmp(p2 + 1, "policy", 6)) {
+			size_t i;
+			nl_strlcpy(ev->type, "policy", sizeof ev->type);
+			nl_strlcpyn(ev->verdict, w, wn, sizeof ev->verdict);
+			for (i = 0; ev->verdict[i]; i++)
+				if (ev->verdict[i] >= 'A' && ev->verdict[i] <= 'Z')
+					ev->verdict[i] = (char)(ev->verdict[i] + 32);
+		} else if (p3 - p2 - 1 == 6 && !memcmp(p2 + 1, "return", 6)) {
+			nl_strlcpy(ev->type, "return", sizeof ev->type);
+			nl_strlcpy(ev->verdict, "continue", sizeof ev->verdict);
+		} else {
+			return k->error(k->ctx, lineno, "TRACE type is not rule, policy or return", s, n);
+		}
+		if (!ev->verdict[0] && strcmp(ev->type, "return") != 0)
+			return k->error(k->ctx, lineno, "TRACE line without a verdict", s, n);
+	}
+	if (st->holding && !strcmp(st->held.trace_id, ev->trace_id)) {
+		nl_strlcpy(st->held.table, ev->table, sizeof st->held.table);
+		nl_strlcpy(st->held.chain, ev->chain, sizeof st->held.chain);
+	}
+	if (flush_held(st))
+		return -1;
+	return k->event(k->ctx, ev);
+}
+
+static int xtmon_probe(const char *s, size_t n)
+{
+	struct nl_cur c = cur_make(s, n);
+	uint64_t f;
+	cur_spaces(&c);
+	if ((cur_lit(&c, "PACKET: ") || cur_lit(&c, "TRACE: ")) && cur_u64(&c, 255, &f) &&
+	    cur_char(&c, ' '))
+		return 2;
+	return 0;
+}
+
+static void *xtmon_open(const struct nl_sink *sink)
+{
+	struct xtmon *st = calloc(1, sizeof *st);
+	if (st)
+		st->sink = sink;
+	return st;
+}
+
+static int xtmon_close(void *state)
+{
+	int rc = flush_held(state);
+	free(state);
+	return rc;
+}
+
+static const char *const xtmon_samples[] = {
+	"PACKET: 2 a8180090 IN=eth0 MACSRC=b2:a6:6a:88:97:4 MACDST=c2:9a:e0:5:8b:de MACPROTO=0800 SRC=10.77.1.2 DST=10.77.1.1 LEN=60 TOS=0x0 TTL=64 ID=55445 DF SPORT=53164 DPORT=8080 SYN ",
+	" TRACE: 2 a8180090 filter:FORWARD:rule:0x6:JUMP:web  -4 -t filter -A FORWARD -i eth0 -o eth1 -j web",
+	NULL,
+};
+
+const struct nl_parser nl_parser_xtmon = {
+	.name = "xtables-monitor",
+	.probe = xtmon_probe,
+	.open = xtmon_open,
+	.line = xtmon_line,
+	.close = xtmon_close,
+	.samples = xtmon_samples,
+};
