@@ -1,19 +1,20 @@
 #!/bin/sh
 # demo.sh - builds natlog and explains the bundled sample: a real kernel
-# recording of Docker-style DNAT (testdata/lab/docker-legacy) and the
+# recording of Docker-style port publishing (testdata/lab/docker-legacy:
+# one connection accepted, one dropped by the FORWARD policy) and the
 # article example of seed 003. Installs missing Debian packages when run
 # as root, or says exactly what to install.
 set -eu
 cd "$(dirname "$0")"
 sh tests/deps.sh
 make -s natlog
-db=$(mktemp -d "${TMPDIR:-/tmp}/natlog-demo.XXXXXX")
-trap 'rm -rf "$db"' EXIT
-export NATLOG_DB="$db/natlog.db"
-set -x
-./natlog import testdata/seed003
-./natlog traces
-set +x
-id=$(./natlog traces --json --seq 1184533180 | sed -n 's/.*"trace": "\([^"]*\)".*/\1/p' | head -1)
-set -x
-./natlog explain --trace "$id"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/natlog-demo.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export NATLOG_DB="$tmp/natlog.db"
+first() { sed -n 's/.*"trace": "\([^"]*\)".*/\1/p' | head -1; }
+run() { echo "\$ natlog $*"; ./natlog "$@"; echo; }
+
+run import testdata/lab/docker-legacy/dmesg.txt testdata/lab/docker-legacy/iptables-save.txt
+run traces --src 10.77.1.2
+run explain --trace "$(./natlog traces --json --port 9090 | first)"
+run explain --trace "$(./natlog traces --json --port 8080 --src 10.77.1.2 | first)"

@@ -1,0 +1,115 @@
+/*
+ * test_traces.c - `nft monitor trace` and `xtables-monitor --trace` lines,
+ * as recorded on a 6.18 kernel with nftables 1.0.6 and iptables 1.8.9.
+ */
+#include "natlog.h"
+#include "parser.h"
+#include "unit.h"
+#include "capture.h"
+
+static const char *nft =
+	"trace id 1fb99edd inet filter forward packet: iif \"g0\" oif \"g1\" ether saddr 42:72:7d:ee:af:c5 ether daddr 4a:b4:8b:a4:d7:d0 ip saddr 10.77.1.2 ip daddr 10.77.2.10 ip dscp cs0 ip ecn not-ect ip ttl 63 ip id 41973 ip protocol tcp ip length 60 tcp sport 51988 tcp dport 22 tcp flags == syn tcp window 64240 \n"
+	"trace id 1fb99edd inet filter forward rule ct status dnat jump allowed_dnats # handle 4 (verdict jump allowed_dnats)\n"
+	"trace id 1fb99edd inet filter allowed_dnats rule counter packets 0 bytes 0 drop # handle 6 (verdict drop)\n"
+	"trace id 1fb99edd inet trace_debug trace_pre policy accept \n"
+	"trace id 3b1c0a7e inet t foo rule ct status != dying return (verdict return)\n"
+	"trace id 3b1c0a7e inet t pre policy accept meta mark 0x00000042 \n"
+	"trace id 3b1c0a7e inet t input rule meta mark 0x00000042 jump foo (verdict jump foo)\n"
+	"trace id 3b1c0a7e inet t input verdict continue \n"
+	"trace id 3b1c0a7e inet t input unknown rule handle 9 (verdict accept)\n"
+	"trace id zzzz inet t input policy accept\n"
+	"trace id 3b1c0a7e inet t input rule tcp dport 22 comment \"(x) # y\" accept\n"
+	"this is not a trace line\n";
+
+static void test_nft(void)
+{
+	struct capture *c = feed(&nl_parser_nfttrace, "trace.txt", nft);
+	const struct nl_event *e = c->ev;
+	CHECK_INT(c->nev, 9);
+	CHECK_INT(c->nerr, 2);
+	CHECK_INT(c->errline[0], 10);
+	CHECK_INT(c->errline[1], 11);
+	CHECK_INT(c->nskip, 1);
+	CHECK_INT(e[0].kind, NL_EV_NFPACKET);
+	CHECK_STR(e[0].trace_id, "1fb99edd");
+	CHECK_STR(e[0].nft_family, "inet");
+	CHECK_STR(e[0].table, "filter");
+	CHECK_STR(e[0].chain, "forward");
+	CHECK_STR(e[0].pkt.iif, "g0");
+	CHECK_STR(e[0].pkt.oif, "g1");
+	CHECK_STR(e[0].pkt.src, "10.77.1.2");
+	CHECK_STR(e[0].pkt.dst, "10.77.2.10");
+	CHECK_INT(e[0].pkt.ttl, 63);
+	CHECK_INT(e[0].pkt.ip_id, 41973);
+	CHECK_INT(e[0].pkt.proto, 6);
+	CHECK_INT(e[0].pkt.len, 60);
+	CHECK_INT(e[0].pkt.sport, 51988);
+	CHECK_INT(e[0].pkt.dport, 22);
+	CHECK_INT(e[0].pkt.tcp_flags, NL_TCP_SYN);
+	CHECK_INT(e[1].kind, NL_EV_NFTRACE);
+	CHECK_STR(e[1].type, "rule");
+	CHECK_STR(e[1].rule, "ct status dnat jump allowed_dnats");
+	CHECK_INT(e[1].handle, 4);
+	CHECK_STR(e[1].verdict, "jump allowed_dnats");
+	CHECK_STR(e[2].rule, "counter packets 0 bytes 0 drop");
+	CHECK_STR(e[2].verdict, "drop");
+	CHECK_STR(e[3].type, "policy");
+	CHECK_STR(e[3].verdict, "accept");
+	CHECK_STR(e[4].rule, "ct status != dying return");
+	CHECK_INT(e[4].handle, -1);
+	CHECK_STR(e[4].verdict, "return");
+	CHECK_INT(e[5].pkt.mark, 0x42);
+	CHECK_STR(e[7].type, "return");
+	CHECK_STR(e[7].verdict, "continue");
+	CHECK_INT(e[8].handle, 9);
+	CHECK_STR(e[8].rule, "");
+	CHECK_STR(e[8].verdict, "accept");
+}
+
+static const char *xt =
+	"PACKET: 2 a8180090 IN=eth0 OUT=eth1 MACSRC=b2:a6:6a:88:97:4 MACDST=c2:9a:e0:5:8b:de MACPROTO=0800 SRC=10.77.1.2 DST=10.77.2.10 LEN=60 TOS=0x0 TTL=63 ID=55445 DF SPORT=53164 DPORT=80 SYN \n"
+	" TRACE: 2 a8180090 filter:FORWARD:rule:0x6:JUMP:web  -4 -t filter -A FORWARD -i eth0 -o eth1 -j web\n"
+	" TRACE: 2 a8180090 filter:web:rule:0x8:ACCEPT  -4 -t filter -A web -p tcp -m tcp --dport 80 -m comment --comment \"web server\" -j ACCEPT\n"
+	" TRACE: 2 fc475095 raw:PREROUTING:return:\n"
+	" TRACE: 2 fc475095 raw:PREROUTING:policy:ACCEPT \n"
+	"PACKET: 10 00000001 IN=eth0 SRC=fd00:77:1::2 DST=fd00:77:1::1 LEN=80 TC=0 HOPLIMIT=64 FLOWLBL=1 SPORT=1 DPORT=2 ACK \n"
+	"PACKET: 2 0000000f IN=eth0 SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TOS=0x0 TTL=64 ID=38349DF SPORT=1 DPORT=2 SYN \n"
+	" TRACE: 99 a8180090 filter:web:rule:0x8:ACCEPT  x\n";
+
+static void test_xt(void)
+{
+	struct capture *c = feed(&nl_parser_xtmon, "xt.txt", xt);
+	const struct nl_event *e = c->ev;
+	CHECK_INT(c->nev, 7);
+	CHECK_INT(c->nerr, 1);
+	CHECK_INT(c->errline[0], 8);
+	/* the PACKET line takes the table and chain of the TRACE line after it */
+	CHECK_INT(e[0].kind, NL_EV_NFPACKET);
+	CHECK_INT(e[0].xt, 1);
+	CHECK_STR(e[0].table, "filter");
+	CHECK_STR(e[0].chain, "FORWARD");
+	CHECK_STR(e[0].nft_family, "ip");
+	CHECK_INT(e[0].pkt.ip_id, 55445);
+	CHECK_INT(e[0].pkt.proto, 6);
+	CHECK_INT(e[0].pkt.dport, 80);
+	CHECK_STR(e[0].pkt.oif, "eth1");
+	CHECK_INT(e[1].handle, 6);
+	CHECK_STR(e[1].verdict, "jump web");
+	CHECK_STR(e[1].rule, "-4 -t filter -A FORWARD -i eth0 -o eth1 -j web");
+	CHECK_INT(e[2].handle, 8);
+	CHECK_STR(e[2].verdict, "accept");
+	CHECK_STR(e[3].type, "return");
+	CHECK_STR(e[4].type, "policy");
+	CHECK_STR(e[4].verdict, "accept");
+	CHECK_STR(e[5].nft_family, "ip6");
+	CHECK_STR(e[5].pkt.src, "fd00:77:1::2");
+	/* iptables before 1.8.9 printed no space after the IP ID */
+	CHECK_INT(e[6].pkt.ip_id, 38349);
+}
+
+int main(void)
+{
+	test_nft();
+	test_xt();
+	return unit_report("test_traces");
+}
