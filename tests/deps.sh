@@ -7,7 +7,7 @@
 set -eu
 BUILD="gcc make pkg-config libc6-dev libpcre2-dev libsqlite3-dev libjansson-dev"
 TEST="python3"
-LAB="iproute2 iptables nftables conntrack tcpdump python3-scapy busybox-syslogd procps kmod socat"
+LAB="iproute2 iptables nftables conntrack tcpdump busybox python3-scapy ethtool util-linux procps coreutils mawk"
 want="$BUILD $TEST"
 [ "${1:-}" = "--lab" ] && want="$want $LAB"
 
