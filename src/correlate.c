@@ -29,6 +29,7 @@ struct open_pkt {
 	char table[16];
 	int prio;
 	int last_rulenum;	/* in the built-in chain of this table and hook */
+	int64_t seq, ack;
 	int builtin_done;	/* a policy line ended this table's chain */
 	double last_up;
 	int used;
@@ -108,8 +109,9 @@ static int transition_ok(int from, int to)
 static uint64_t identity(const struct nl_event *ev)
 {
 	const struct nl_pkt *p = &ev->pkt;
-	int64_t v[10] = { p->family, p->proto, p->sport, p->ip_id, p->seq, p->ack,
-			  p->icmp_id, p->icmp_seq, p->len, 0 };
+	/* SEQ/ACK are compared apart: LOG lines print them only on request */
+	int64_t v[8] = { p->family, p->proto, p->sport, p->ip_id, p->icmp_id, p->icmp_seq,
+			 p->len, 0 };
 	uint64_t h = NL_HASH_INIT;
 	h = nl_hash64(ev->host, strlen(ev->host) + 1, h);
 	h = nl_hash64(p->src, strlen(p->src) + 1, h);
@@ -219,6 +221,8 @@ static int take_slot(struct nl_corr *c, uint64_t key)
 /* Does event ev continue the open packet o, or start a new one? */
 static int continues(const struct open_pkt *o, const struct nl_event *ev, int hook, int prio)
 {
+	if (o->seq >= 0 && ev->pkt.seq >= 0 && (o->seq != ev->pkt.seq || o->ack != ev->pkt.ack))
+		return 0;
 	if (o->last_up >= 0 && ev->uptime >= 0 &&
 	    (ev->uptime - o->last_up > GAP_SECONDS || ev->uptime < o->last_up))
 		return 0;
@@ -373,7 +377,8 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 	if (ev->kind != NL_EV_TRACE) {
 		/* LOG lines are evidence at the rule just traced; alone they are
 		 * kept without a packet. */
-		if (ev->kind == NL_EV_LOG && i >= 0) {
+		if (ev->kind == NL_EV_LOG && i >= 0 &&
+		    (c->slots[i].seq < 0 || ev->pkt.seq < 0 || c->slots[i].seq == ev->pkt.seq)) {
 			o = &c->slots[i];
 			return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
 		}
@@ -401,6 +406,8 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 		i = take_slot(c, key);
 		o = &c->slots[i];
 		o->packet_id = id;
+		o->seq = ev->pkt.seq;
+		o->ack = ev->pkt.ack;
 		o->hook = hook == H_NONE ? H_PRE : hook;
 		o->prio = corr_table_prio(ev->table, o->hook);
 		nl_strlcpy(o->table, ev->table, sizeof o->table);
