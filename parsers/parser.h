@@ -35,11 +35,14 @@ struct nl_parser {
 	int (*line)(void *state, const char *line, size_t len, long lineno);
 	int (*close)(void *state);	/* flush; returns 0 or -1 */
 	const char *const *samples;	/* real lines this parser accepts */
+	size_t max_line;		/* longest line it takes; 0: 1 MiB */
 };
 
 extern const struct nl_parser nl_parser_klog;
 extern const struct nl_parser nl_parser_iptsave;
 extern const struct nl_parser nl_parser_iptlist;
+extern const struct nl_parser nl_parser_nftrules;
+extern const struct nl_parser nl_parser_nftjson;
 extern const struct nl_parser nl_parser_nfttrace;
 extern const struct nl_parser nl_parser_xtmon;
 

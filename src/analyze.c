@@ -273,8 +273,11 @@ void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step 
 		const struct nl_pkt *p = &a->steps[i].ev.pkt, *q = &a->steps[i + 1].ev.pkt;
 		int f;
 		for (f = 0; f < 2 && a->nnat < 8; f++) {
-			int changed = f ? strcmp(p->dst, q->dst) || p->dport != q->dport
-					: strcmp(p->src, q->src) || p->sport != q->sport;
+			/* a field a source did not print is not a change */
+			int changed = f ? (p->dst[0] && q->dst[0] && strcmp(p->dst, q->dst)) ||
+						  (p->dport >= 0 && q->dport >= 0 && p->dport != q->dport)
+					: (p->src[0] && q->src[0] && strcmp(p->src, q->src)) ||
+						  (p->sport >= 0 && q->sport >= 0 && p->sport != q->sport);
 			struct nl_nat *nt;
 			int j, by = (int)i;
 			if (!changed)
@@ -431,6 +434,9 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 			snprintf(st->effect, sizeof st->effect, "unknown");
 	}
 	nl_find_nat(a, legacy_nat_step);
+	for (i = 0; i < a->nlogs; i++)
+		if (a->logs[i].ev.kind == NL_EV_CTINVALID)
+			nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
 	infer_verdict(a);
 	explain_drop(a);
 	a->decided_rule_known = a->decided >= 0 && !a->steps[a->decided].mismatch &&

@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* "counter packets 3 bytes 180" prints the counts of when the monitor or
- * the dump ran: compare rules without them. */
+ * the dump ran: compare rules without them, and with white space folded. */
 static void normalize(const char *in, char *out, size_t n)
 {
 	size_t o = 0;
@@ -33,8 +33,14 @@ static void normalize(const char *in, char *out, size_t n)
 				continue;
 			}
 		}
+		if (*p == ' ' && (o == 0 || out[o - 1] == ' ')) {
+			p++;
+			continue;
+		}
 		out[o++] = *p++;
 	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
 	out[o] = '\0';
 }
 
@@ -91,12 +97,11 @@ static int selector_value(const char *proto, const char *field, const struct nl_
 		return snprintf(out, n, "%s", nl_proto_name(p->proto)), 0;
 	if (!strcmp(proto, "ip") && !strcmp(field, "protocol") && nl_proto_name(p->proto))
 		return snprintf(out, n, "%s", nl_proto_name(p->proto)), 0;
-	if ((!strcmp(field, "iifname") || (!strcmp(proto, "meta") && !strcmp(field, "iifname"))) &&
-	    p->iif[0])
-		return snprintf(out, n, "\"%s\"", p->iif), 0;
-	if ((!strcmp(field, "oifname") || (!strcmp(proto, "meta") && !strcmp(field, "oifname"))) &&
-	    p->oif[0])
-		return snprintf(out, n, "\"%s\"", p->oif), 0;
+	/* element keys are stored without nft's quotes */
+	if (!strcmp(field, "iifname") && p->iif[0])
+		return snprintf(out, n, "%s", p->iif), 0;
+	if (!strcmp(field, "oifname") && p->oif[0])
+		return snprintf(out, n, "%s", p->oif), 0;
 	return -1;
 }
 
@@ -137,7 +142,7 @@ static int component_holds(const char *comp, const char *val)
 	int c1, c2;
 	if (strchr(comp, '/'))
 		return nl_addr_in_prefix(val, comp) == 1;
-	if (comp[0] != '"' && dash && dash != comp) {
+	if (dash && dash != comp) {
 		nl_strlcpyn(lo, comp, (size_t)(dash - comp), sizeof lo);
 		nl_strlcpy(hi, dash + 1, sizeof hi);
 		pv = port_of(val);

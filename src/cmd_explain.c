@@ -116,7 +116,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	for (i = 0; i < a->n; i++) {
 		const struct nl_step *s = &a->steps[i];
 		const struct nl_pkt *k = &s->ev.pkt;
-		char loc[160], e1[80], e2[80];
+		char loc[160], e1[80], e2[80], ttl[16];
 		size_t j;
 		if (i == 0 || s->hook != lasthook ||
 		    (s->hook < 0 && strcmp(s->base, a->steps[i - 1].base) != 0)) {
@@ -135,10 +135,11 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		if (!prev || strcmp(prev->iif, k->iif) || strcmp(prev->oif, k->oif) ||
 		    strcmp(prev->src, k->src) || strcmp(prev->dst, k->dst) || prev->sport != k->sport ||
 		    prev->dport != k->dport || prev->ttl != k->ttl) {
-			endpoint(e1, sizeof e1, k->src, k->sport, k->family);
-			endpoint(e2, sizeof e2, k->dst, k->dport, k->family);
-			printf("    %s  in %s out %s  %s -> %s  ttl %d%s%s%s\n", c->dim,
-			       k->iif[0] ? k->iif : "-", k->oif[0] ? k->oif : "-", e1, e2, k->ttl,
+			endpoint(e1, sizeof e1, k->src[0] ? k->src : "?", k->sport, k->family);
+			endpoint(e2, sizeof e2, k->dst[0] ? k->dst : "?", k->dport, k->family);
+			snprintf(ttl, sizeof ttl, k->ttl >= 0 ? "%d" : "?", k->ttl);
+			printf("    %s  in %s out %s  %s -> %s  ttl %s%s%s%s\n", c->dim,
+			       k->iif[0] ? k->iif : "-", k->oif[0] ? k->oif : "-", e1, e2, ttl,
 			       s->ev.time[0] ? "  at " : "", s->ev.time, c->off);
 		}
 		prev = k;
@@ -146,7 +147,10 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 			if (a->logs[j].ev.line > s->ev.line &&
 			    (i + 1 == a->n || a->logs[j].ev.line < a->steps[i + 1].ev.line) &&
 			    !strcmp(a->logs[j].file, s->file))
-				printf("    %s  LOG '%s' (%s line %ld)%s\n", c->dim, a->logs[j].ev.prefix,
+				printf("    %s  %s '%s' (%s line %ld)%s\n", c->dim,
+				       a->logs[j].ev.kind == NL_EV_CTINVALID ? "conntrack INVALID:" : "LOG",
+				       a->logs[j].ev.kind == NL_EV_CTINVALID ? a->logs[j].ev.reason
+									      : a->logs[j].ev.prefix,
 				       a->logs[j].file, a->logs[j].ev.line, c->off);
 	}
 	if (a->ndiag) {
@@ -246,22 +250,29 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 	fputs("], \"evidence\": [", f);
 	for (i = 0; i < a->nlogs; i++) {
 		const struct nl_step *s = &a->logs[i];
+		int ct = s->ev.kind == NL_EV_CTINVALID;
 		first = 1;
 		fputs(i ? ", {" : "{", f);
 		jw_key(f, &first, "source");
-		jw_str(f, "log");
+		jw_str(f, ct ? "conntrack-invalid" : "log");
 		jw_key(f, &first, "file");
 		jw_str(f, s->file);
 		jw_key(f, &first, "line");
 		jw_num(f, s->ev.line);
 		jw_key(f, &first, "time");
 		jw_str(f, s->ev.time);
-		jw_key(f, &first, "prefix");
-		jw_str_always(f, s->ev.prefix);
+		if (ct) {
+			jw_key(f, &first, "reason");
+			jw_str(f, s->ev.reason);
+		} else {
+			jw_key(f, &first, "prefix");
+			jw_str_always(f, s->ev.prefix);
+		}
 		jw_key(f, &first, "seen");
 		fputs("true", f);
 		jw_key(f, &first, "note");
-		jw_str(f, "LOG target line of this packet");
+		jw_str(f, ct ? "conntrack logged this packet as invalid"
+			     : "LOG target line of this packet");
 		fputc('}', f);
 	}
 	fputs("], \"diagnosis\": [", f);

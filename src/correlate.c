@@ -375,9 +375,9 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 	if (ev->kind == NL_EV_NFTRACE || ev->kind == NL_EV_NFPACKET)
 		return nft_event(c, (struct nl_event *)ev);
 	if (ev->kind != NL_EV_TRACE) {
-		/* LOG lines are evidence at the rule just traced; alone they are
-		 * kept without a packet. */
-		if (ev->kind == NL_EV_LOG && i >= 0 &&
+		/* LOG and conntrack lines are evidence of the packet being traced;
+		 * alone they are kept without a packet. */
+		if ((ev->kind == NL_EV_LOG || ev->kind == NL_EV_CTINVALID) && i >= 0 &&
 		    (c->slots[i].seq < 0 || ev->pkt.seq < 0 || c->slots[i].seq == ev->pkt.seq)) {
 			o = &c->slots[i];
 			return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);

@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #define BLOCK (1 << 20)
-#define MAXLINE (1 << 20)
 #define PROBE_LINES 64
+#define PROBE_BYTES 4096
 
 struct filelist {
 	char **paths;
@@ -278,27 +278,31 @@ static void sink_skip(void *ctx, long line)
 
 static const struct nl_parser *choose(const char *buf, size_t n)
 {
-	int score[8] = { 0 }, k, best = -1, lines = 0;
+	int score[32] = { 0 }, k, best = -1, lines = 0;
 	const char *p = buf, *end = buf + n;
 	while (p < end && lines < PROBE_LINES) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (len > 0 && len < 4096) {
-			for (k = 0; nl_parsers[k] && k < 8; k++)
-				score[k] += nl_parsers[k]->probe(p, len);
+		/* probes look at a line's beginning: a one-line JSON dump is long */
+		if (len > 0) {
+			for (k = 0; nl_parsers[k] && k < 32; k++)
+				score[k] += nl_parsers[k]->probe(p, len < PROBE_BYTES ? len : PROBE_BYTES);
 			lines++;
 		}
 		p = nl ? nl + 1 : end;
 	}
-	for (k = 0; nl_parsers[k] && k < 8; k++)
+	for (k = 0; nl_parsers[k] && k < 32; k++)
 		if (score[k] > 0 && (best < 0 || score[k] > score[best]))
 			best = k;
 	return best >= 0 ? nl_parsers[best] : &nl_parser_klog;
 }
 
 /* Reads one source and feeds its lines to the chosen parser. */
-static int import_fd(struct import *im, int fd, char *buf, char *sha_out, const char **kind)
+static int import_fd(struct import *im, int fd, char **bufp, size_t *capp, char *sha_out,
+		     const char **kind)
 {
+	char *buf = *bufp;
+	size_t cap = *capp;
 	const struct nl_parser *parser = NULL;
 	struct nl_sink sink = { im, im->path, sink_event, sink_ruleset, sink_chain, sink_rule,
 				sink_set, sink_element, sink_error, sink_skip };
@@ -311,8 +315,8 @@ static int import_fd(struct import *im, int fd, char *buf, char *sha_out, const 
 	sha256_init(&sha);
 	while (rc == 0) {
 		size_t off = 0;
-		if (!eof && have < BLOCK) {
-			ssize_t r = read(fd, buf + have, (size_t)BLOCK - have);
+		if (!eof && have < cap) {
+			ssize_t r = read(fd, buf + have, cap - have < BLOCK ? cap - have : BLOCK);
 			if (r < 0) {
 				if (errno == EINTR)
 					continue;
@@ -327,7 +331,7 @@ static int import_fd(struct import *im, int fd, char *buf, char *sha_out, const 
 			im->bytes += r;
 			im->done_bytes += r;
 			im->st->bytes += r;
-			if (!eof && have < BLOCK)
+			if (!eof && have < cap)
 				continue;
 		}
 		if (!parser) {
@@ -345,9 +349,22 @@ static int import_fd(struct import *im, int fd, char *buf, char *sha_out, const 
 			if (!nl && !eof && off > 0)
 				break;	/* move the partial line to the front, read more */
 			if (!nl && !eof) {
-				/* a line that fills the whole buffer */
+				/* a line that fills the whole buffer: grow it as far as the
+				 * format allows (one-line JSON dumps), else skip the line */
+				size_t max = parser->max_line ? parser->max_line : BLOCK;
+				if (!overlong && cap < max) {
+					size_t ncap = cap * 2 < max ? cap * 2 : max;
+					char *nb = realloc(buf, ncap);
+					if (nb) {
+						*bufp = buf = nb;
+						*capp = cap = ncap;
+						break;
+					}
+				}
 				if (!overlong)
-					rc = sink_error(im, lineno + 1, "line longer than 1 MiB, skipped", NULL, 0);
+					rc = sink_error(im, lineno + 1, max > BLOCK
+							? "line longer than this format's limit, skipped"
+							: "line longer than 1 MiB, skipped", NULL, 0);
 				overlong = 1;
 				off = have;
 				break;
@@ -383,7 +400,7 @@ static int import_fd(struct import *im, int fd, char *buf, char *sha_out, const 
 	return rc;
 }
 
-static int import_one(struct import *im, const char *path, char *buf)
+static int import_one(struct import *im, const char *path, char **buf, size_t *cap)
 {
 	struct nl_source_counts c;
 	char sha[65];
@@ -407,7 +424,7 @@ static int import_one(struct import *im, const char *path, char *buf)
 	im->corr = corr_new(im->s, im->source_id);
 	if (!im->corr)
 		goto store_bad_tx;
-	rc = import_fd(im, fd, buf, sha, &kind);
+	rc = import_fd(im, fd, buf, cap, sha, &kind);
 	if (fd != 0)
 		close(fd);
 	fd = -1;
@@ -478,7 +495,7 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	struct filelist l = { 0 };
 	struct import im;
 	char *buf = NULL;
-	size_t i;
+	size_t i, cap = BLOCK;
 	int k, rc = 0;
 
 	memset(&im, 0, sizeof im);
@@ -499,7 +516,7 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	im.started = now();
 	/* packets left unanalyzed by an interrupted import are finished first */
 	for (i = 0; i < l.n && rc == 0; i++)
-		rc = import_one(&im, l.paths[i], buf);
+		rc = import_one(&im, l.paths[i], &buf, &cap);
 	draw_progress(&im, 1);
 	if (rc == 0) {
 		if (store_begin(s) || analyze_pending(s, &st->analyzed) || store_commit(s)) {

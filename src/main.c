@@ -22,6 +22,7 @@ static const struct {
 	{ "import", cmd_import, NEEDS_RW, "read logs, traces and ruleset dumps into the store" },
 	{ "traces", cmd_traces, NEEDS_RO, "list traced packets, one line each" },
 	{ "explain", cmd_explain, NEEDS_RO, "one packet's journey, rule by rule, and why" },
+	{ "invalid", cmd_invalid, NEEDS_RO, "packets conntrack called invalid, and why" },
 	{ "errors", cmd_errors, NEEDS_RO, "input lines that could not be used" },
 	{ "sources", cmd_sources, NEEDS_RO, "what was imported" },
 };

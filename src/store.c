@@ -963,6 +963,39 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read events");
 }
 
+int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx)
+{
+	sqlite3_stmt *st;
+	struct nl_invalid_row r;
+	int rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT e.time, e.host, e.proto, e.src, e.sport, e.dst, e.dport, e.reason, "
+			       "p.trace, s.path, e.line FROM events e JOIN sources s ON s.id = e.source_id "
+			       "LEFT JOIN packets p ON p.id = e.packet_id WHERE e.kind = 'ct-invalid' "
+			       "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query conntrack lines");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		col_text(st, 0, r.time, sizeof r.time);
+		col_text(st, 1, r.host, sizeof r.host);
+		r.proto = (int)col_num(st, 2);
+		col_text(st, 3, r.src, sizeof r.src);
+		r.sport = (int)col_num(st, 4);
+		col_text(st, 5, r.dst, sizeof r.dst);
+		r.dport = (int)col_num(st, 6);
+		col_text(st, 7, r.reason, sizeof r.reason);
+		col_text(st, 8, r.trace, sizeof r.trace);
+		col_text(st, 9, r.file, sizeof r.file);
+		r.line = (long)col_num(st, 10);
+		if (cb(ctx, &r)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack lines");
+}
+
 int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_row *), void *ctx)
 {
 	sqlite3_stmt *st;

@@ -101,6 +101,15 @@ struct nl_event_row {
 typedef int (*nl_event_cb)(void *ctx, const struct nl_event_row *e);
 int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx);
 
+/* A conntrack invalid-packet line, with the traced packet it belongs to. */
+struct nl_invalid_row {
+	char time[48], host[128], src[NL_ADDRSIZ], dst[NL_ADDRSIZ], reason[200], trace[40];
+	char file[512];
+	long line;
+	int proto, sport, dport;
+};
+int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx);
+
 struct nl_source_row {
 	int64_t id;
 	char path[1024], kind[24], host[128], imported_at[32], sha256[72];

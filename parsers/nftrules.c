@@ -1,0 +1,1239 @@
+/*
+ * nftrules.c - `nft list ruleset` text, with or without -a, and the same
+ * grammar from `nft list table|chain|set` (nftables src/rule.c table_print,
+ * chain_print_declaration, set_print, rule_print; src/statement.c):
+ *   table inet filter { # handle 7
+ *   	chain forward { # handle 1
+ *   		type filter hook forward priority filter; policy drop;
+ *   		ct status dnat jump allowed_dnats # handle 6
+ * A state machine over the blocks, one line at a time. A rule is one line;
+ * set element lists wrap over several. What a rule matches is read from its
+ * words only where the match is plain (`tcp dport 22`, `ip saddr 10.0.0.0/8`).
+ */
+#include "natlog.h"
+#include "cursor.h"
+#include "parser.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXTOK 256
+
+enum blk { B_TOP, B_TABLE, B_CHAIN, B_SET, B_ELEMS, B_SKIP };
+
+struct tok {
+	const char *p;
+	size_t n;
+};
+
+struct nftrules {
+	const struct nl_sink *sink;
+	int started;			/* ruleset announced to the sink */
+	enum blk st, skip_ret;
+	int skip_depth;
+	uint64_t *seen;			/* family+table of this ruleset, hashed */
+	size_t nseen, capseen;
+	char family[8], table[32];
+	/* the open chain */
+	char chain[64], ctype[16], hook[16], policy[16];
+	int prio, has_prio, base, chain_sent, nrules;
+	int64_t chain_handle;
+	/* the open set or map, and an element that continues on the next line */
+	char set[64], stype[256], smap[256], sflags[128];
+	int is_map, set_sent;
+	int64_t set_handle;
+	char pend[1024];
+	size_t npend;
+	int pend_inq, pend_depth, pend_over;
+	struct nl_rule rule;
+	struct tok tok[MAXTOK];
+};
+
+static int teq(const struct tok *t, const char *s)
+{
+	size_t n = strlen(s);
+	return t->n == n && memcmp(t->p, s, n) == 0;
+}
+
+static int in_list(const struct tok *t, const char *const *l)
+{
+	for (; *l; l++)
+		if (teq(t, *l))
+			return 1;
+	return 0;
+}
+
+static int line_is(const char *s, size_t n, const char *lit)
+{
+	return n == strlen(lit) && memcmp(s, lit, n) == 0;
+}
+
+static int starts(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+	return n >= k && memcmp(s, lit, k) == 0;
+}
+
+/* "chain x {" or, with -a, "chain x { # handle 5" */
+static int opens_block(const char *s, size_t n)
+{
+	return (n > 0 && s[n - 1] == '{') || memmem(s, n, " { # ", 5) != NULL;
+}
+
+/* Opening minus closing braces outside double quotes. */
+static int brace_balance(const char *s, size_t n)
+{
+	int d = 0, q = 0;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			q = !q;
+		else if (!q && s[i] == '{')
+			d++;
+		else if (!q && s[i] == '}')
+			d--;
+	}
+	return d;
+}
+
+/* A block's name: a word or a "quoted" name. */
+static int cur_name(struct nl_cur *c, char *out, size_t sz)
+{
+	const char *w;
+	size_t n;
+	cur_spaces(c);
+	if (cur_char(c, '"')) {
+		if (!cur_until(c, '"', &w, &n) || !cur_char(c, '"'))
+			return 0;
+	} else if (!cur_word(c, &w, &n)) {
+		return 0;
+	}
+	if (n == 0 || n >= sz || memchr(w, '{', n) || memchr(w, '}', n))
+		return 0;
+	nl_strlcpyn(out, w, n, sz);
+	return 1;
+}
+
+/* "{[ # handle N ...]" after a block's name; 0 when it is not there. */
+static int opener_tail(struct nl_cur *c, int64_t *handle)
+{
+	uint64_t h;
+	*handle = -1;
+	cur_spaces(c);
+	if (!cur_char(c, '{'))
+		return 0;
+	cur_spaces(c);
+	if (cur_eof(c))
+		return 1;
+	if (!cur_char(c, '#'))
+		return 0;
+	cur_spaces(c);
+	if (cur_lit(c, "handle ") && cur_u64(c, INT64_MAX, &h))
+		*handle = (int64_t)h;
+	return 1;		/* anything after (progname ...) is not ours */
+}
+
+/* ---- rules ---------------------------------------------------------- */
+
+/* Words of a rule: "quoted strings" and { braced groups } are one word.
+ * Returns the count, -1 for too many words, -2 for unbalanced text. */
+static int tokenize(const char *s, size_t n, struct tok *t, int max)
+{
+	size_t i = 0;
+	int k = 0;
+	while (i < n) {
+		size_t b;
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i >= n)
+			break;
+		if (k >= max)
+			return -1;
+		b = i;
+		if (s[i] == '"') {
+			for (i++; i < n && s[i] != '"'; i++)
+				if (s[i] == '\\' && i + 1 < n)
+					i++;
+			if (i >= n)
+				return -2;
+			i++;
+		} else if (s[i] == '{') {
+			int d = 0, q = 0;
+			for (; i < n; i++) {
+				if (s[i] == '"')
+					q = !q;
+				else if (!q && s[i] == '{')
+					d++;
+				else if (!q && s[i] == '}' && --d == 0)
+					break;
+			}
+			if (i >= n)
+				return -2;
+			i++;
+		} else {
+			while (i < n && s[i] != ' ' && s[i] != '\t') {
+				if (s[i] == '{' || s[i] == '}' || s[i] == '"')
+					return -2;
+				i++;
+			}
+		}
+		t[k].p = s + b;
+		t[k].n = i - b;
+		k++;
+	}
+	return k;
+}
+
+enum lkind { L_OTHER, L_PROTO, L_SPORT, L_DPORT, L_SADDR, L_DADDR, L_IIF, L_OIF };
+
+struct lexpr {
+	enum lkind kind;
+	int l4;				/* protocol its header implies, or -1 */
+};
+
+static const char *const payload_protos[] = {
+	"ether", "vlan", "arp", "ip", "ip6", "icmp", "igmp", "icmpv6", "ah", "esp", "comp",
+	"udp", "udplite", "tcp", "dccp", "sctp", "th", "gre", "geneve", "vxlan", NULL,
+};
+static const char *const l4_protos[] = {
+	"tcp", "udp", "udplite", "sctp", "dccp", "icmp", "icmpv6", "igmp", "ah", "esp", "gre", NULL,
+};
+static const char *const unqualified_meta[] = {
+	"iifname", "oifname", "iif", "oif", "iifgroup", "oifgroup", NULL,
+};
+static const char *const relops[] = { "==", "!=", "<", ">", "<=", ">=", NULL };
+static const char *const binops[] = { "&", "|", "^", "<<", ">>", NULL };
+/* Words that end the arguments of a `... set <value>` statement. */
+static const char *const stmt_words[] = {
+	"accept", "drop", "continue", "return", "jump", "goto", "reject", "queue",
+	"counter", "log", "comment", "dnat", "snat", "masquerade", "redirect", "notrack", NULL,
+};
+
+static int is_field(const struct tok *t)
+{
+	return t->n > 0 && t->p[0] >= 'a' && t->p[0] <= 'z';
+}
+
+static int l4_of(const struct tok *t)
+{
+	char name[16];
+	if (!in_list(t, l4_protos))
+		return -1;
+	nl_strlcpyn(name, t->p, t->n, sizeof name);
+	return nl_proto_number(name);
+}
+
+/* A packet expression at t[i] (`tcp dport`, `meta l4proto`, `ct original
+ * ip saddr`, `iifname`): its number of words, 0 when there is none. */
+static int left_expr(const struct tok *t, int nt, int i, struct lexpr *L)
+{
+	L->kind = L_OTHER;
+	L->l4 = -1;
+	if (i >= nt)
+		return 0;
+	if (in_list(&t[i], unqualified_meta)) {
+		if (teq(&t[i], "iifname") || teq(&t[i], "iif"))
+			L->kind = L_IIF;
+		else if (teq(&t[i], "oifname") || teq(&t[i], "oif"))
+			L->kind = L_OIF;
+		return 1;
+	}
+	if (i + 1 >= nt || !is_field(&t[i + 1]))
+		return 0;
+	if (teq(&t[i], "meta")) {
+		const struct tok *k = &t[i + 1];
+		if (teq(k, "l4proto"))
+			L->kind = L_PROTO;
+		else if (teq(k, "iifname") || teq(k, "iif"))
+			L->kind = L_IIF;
+		else if (teq(k, "oifname") || teq(k, "oif"))
+			L->kind = L_OIF;
+		return 2;
+	}
+	if (teq(&t[i], "ct")) {
+		int j = i + 1;
+		if ((teq(&t[j], "original") || teq(&t[j], "reply")) && j + 1 < nt)
+			j++;
+		if ((teq(&t[j], "ip") || teq(&t[j], "ip6")) && j + 1 < nt)
+			j++;
+		return j + 1 - i;
+	}
+	if (in_list(&t[i], payload_protos)) {
+		const struct tok *f = &t[i + 1];
+		int ipx = teq(&t[i], "ip") || teq(&t[i], "ip6");
+		if ((teq(&t[i], "ip") && teq(f, "protocol")) || (teq(&t[i], "ip6") && teq(f, "nexthdr")))
+			L->kind = L_PROTO;
+		else if (ipx && teq(f, "saddr"))
+			L->kind = L_SADDR;
+		else if (ipx && teq(f, "daddr"))
+			L->kind = L_DADDR;
+		else if (!ipx && teq(f, "sport"))
+			L->kind = L_SPORT;
+		else if (!ipx && teq(f, "dport"))
+			L->kind = L_DPORT;
+		L->l4 = l4_of(&t[i]);
+		return 2;
+	}
+	return 0;
+}
+
+/* "22" or "1000-2000" */
+static int port_range(const struct tok *t, int *lo, int *hi)
+{
+	const char *dash = memchr(t->p, '-', t->n);
+	uint64_t a, b;
+	if (!dash) {
+		if (!nl_parse_u64(t->p, t->n, 65535, &a))
+			return 0;
+		*lo = *hi = (int)a;
+		return 1;
+	}
+	if (!nl_parse_u64(t->p, (size_t)(dash - t->p), 65535, &a) ||
+	    !nl_parse_u64(dash + 1, t->n - (size_t)(dash + 1 - t->p), 65535, &b) || a > b)
+		return 0;
+	*lo = (int)a;
+	*hi = (int)b;
+	return 1;
+}
+
+static void set_ports(const struct tok *op, const struct tok *v, int *lo, int *hi, int *neg)
+{
+	int a, b;
+	if (*lo >= 0 || !port_range(v, &a, &b))
+		return;
+	if (op && teq(op, "<") && a == b && a > 0)
+		a = 0, b = b - 1;
+	else if (op && teq(op, "<=") && a == b)
+		a = 0;
+	else if (op && teq(op, ">") && a == b && a < 65535)
+		a = a + 1, b = 65535;
+	else if (op && teq(op, ">=") && a == b)
+		b = 65535;
+	else if (op && !teq(op, "==") && !teq(op, "!="))
+		return;
+	*lo = a;
+	*hi = b;
+	*neg = op && teq(op, "!=");
+}
+
+/* An address or prefix as nft prints it; ranges and sets are not. */
+static void set_addr(const struct tok *op, const struct tok *v, char *out, size_t sz, int *neg)
+{
+	const char *slash = memchr(v->p, '/', v->n);
+	size_t an = slash ? (size_t)(slash - v->p) : v->n;
+	char canon[NL_ADDRSIZ];
+	uint64_t bits;
+	if (out[0] || (op && !teq(op, "==") && !teq(op, "!=")) || v->n >= sz)
+		return;
+	if (nl_addr_canon(v->p, an, NULL, canon, sizeof canon))
+		return;
+	if (slash && !nl_parse_u64(slash + 1, v->n - an - 1, 128, &bits))
+		return;
+	nl_strlcpyn(out, v->p, v->n, sz);
+	*neg = op && teq(op, "!=");
+}
+
+/* An interface name; nft's wildcard `eth*` becomes natlog's `eth+`. */
+static void set_ifname(const struct tok *op, const struct tok *v, char *out, size_t sz, int *neg)
+{
+	const char *p = v->p;
+	size_t n = v->n;
+	if (out[0] || (op && !teq(op, "==") && !teq(op, "!=")))
+		return;
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		p++;
+		n -= 2;
+	} else if (!is_field(v)) {
+		return;
+	}
+	if (n == 0 || n >= sz || memchr(p, '"', n) || memchr(p, '\\', n))
+		return;
+	nl_strlcpyn(out, p, n, sz);
+	if (out[n - 1] == '*')
+		out[n - 1] = '+';
+	*neg = op && teq(op, "!=");
+}
+
+static void set_proto(struct nl_rule *r, const struct tok *op, const struct tok *v)
+{
+	char name[32];
+	int p;
+	if (r->proto >= 0 || (op && !teq(op, "==") && !teq(op, "!=")) || v->n >= sizeof name)
+		return;
+	nl_strlcpyn(name, v->p, v->n, sizeof name);
+	p = nl_proto_number(name);
+	if (p < 0)
+		return;
+	r->proto = p;
+	r->proto_neg = op && teq(op, "!=");
+}
+
+static void copy_span(char *out, size_t sz, const struct tok *a, const struct tok *b)
+{
+	nl_strlcpyn(out, a->p, (size_t)(b->p + b->n - a->p), sz);
+}
+
+static int is_nat_flags(const struct tok *t)
+{
+	static const char *const f[] = { "random", "fully-random", "persistent", "netmap", NULL };
+	size_t i = 0;
+	while (i < t->n) {
+		const char *c = memchr(t->p + i, ',', t->n - i);
+		struct tok part = { t->p + i, c ? (size_t)(c - (t->p + i)) : t->n - i };
+		if (!in_list(&part, f))
+			return 0;
+		i += part.n + 1;
+	}
+	return t->n > 0;
+}
+
+/* Fills target, ports, addresses, interfaces, protocol and uncond from the
+ * words of a rule. Only plain matches set fields; everything else is kept
+ * as text. */
+static void rule_fields(struct nl_rule *r, const struct tok *t, int nt)
+{
+	int i = 0, match = 0, have_target = 0;
+	char logprefix[256] = "";
+
+	while (i < nt) {
+		const struct tok *w = &t[i];
+		struct lexpr L;
+		int n, j;
+
+		if (teq(w, "accept") || teq(w, "drop") || teq(w, "continue") || teq(w, "return")) {
+			copy_span(r->target, sizeof r->target, w, w);
+			r->target_arg[0] = '\0';
+			have_target = 1;
+			i++;
+			continue;
+		}
+		if ((teq(w, "jump") || teq(w, "goto")) && i + 1 < nt) {
+			copy_span(r->target, sizeof r->target, w, w);
+			copy_span(r->target_arg, sizeof r->target_arg, &t[i + 1], &t[i + 1]);
+			r->is_goto = teq(w, "goto");
+			have_target = 1;
+			i += 2;
+			continue;
+		}
+		if (teq(w, "reject")) {
+			nl_strlcpy(r->target, "reject", sizeof r->target);
+			r->target_arg[0] = '\0';
+			have_target = 1;
+			j = i + 1;
+			if (j + 1 < nt && teq(&t[j], "with")) {
+				int b = ++j;
+				j++;
+				if (j < nt && teq(&t[j], "type"))
+					j++;
+				if (j < nt && !teq(&t[j], "comment"))
+					j++;
+				copy_span(r->target_arg, sizeof r->target_arg, &t[b], &t[j - 1]);
+			}
+			i = j;
+			continue;
+		}
+		if (teq(w, "queue")) {
+			nl_strlcpy(r->target, "queue", sizeof r->target);
+			r->target_arg[0] = '\0';
+			have_target = 1;
+			for (j = i + 1; j < nt;) {
+				if ((teq(&t[j], "num") || teq(&t[j], "to")) && j + 1 < nt) {
+					copy_span(r->target_arg, sizeof r->target_arg, &t[j + 1], &t[j + 1]);
+					j += 2;
+				} else if (teq(&t[j], "flags") && j + 1 < nt) {
+					j += 2;
+				} else if (teq(&t[j], "bypass") || teq(&t[j], "fanout") ||
+					   teq(&t[j], "bypass,fanout")) {
+					j++;
+				} else {
+					break;
+				}
+			}
+			i = j;
+			continue;
+		}
+		if (teq(w, "dnat") || teq(w, "snat") || teq(w, "masquerade") || teq(w, "redirect")) {
+			copy_span(r->target, sizeof r->target, w, w);
+			r->target_arg[0] = '\0';
+			have_target = 1;
+			j = i + 1;
+			while (j < nt && (teq(&t[j], "ip") || teq(&t[j], "ip6") || teq(&t[j], "prefix") ||
+					  teq(&t[j], "interval")))
+				j++;
+			if (j < nt && teq(&t[j], "to")) {
+				int b = ++j;
+				while (j < nt && !is_nat_flags(&t[j]) && !in_list(&t[j], stmt_words))
+					j++;
+				if (j > b)
+					copy_span(r->target_arg, sizeof r->target_arg, &t[b], &t[j - 1]);
+			}
+			while (j < nt && is_nat_flags(&t[j]))
+				j++;
+			i = j;
+			continue;
+		}
+		if (teq(w, "counter")) {
+			j = i + 1;
+			if (j + 3 < nt && teq(&t[j], "packets") && teq(&t[j + 2], "bytes"))
+				j += 4;
+			else if (j + 1 < nt && teq(&t[j], "name"))
+				j += 2;
+			i = j;
+			continue;
+		}
+		if (teq(w, "log")) {
+			static const char *const opts[] = { "prefix", "level", "group", "snaplen",
+							    "queue-threshold", NULL };
+			for (j = i + 1; j < nt;) {
+				if (in_list(&t[j], opts) && j + 1 < nt) {
+					const struct tok *v = &t[j + 1];
+					if (teq(&t[j], "prefix") && v->n >= 2 && v->p[0] == '"')
+						nl_strlcpyn(logprefix, v->p + 1, v->n - 2, sizeof logprefix);
+					j += 2;
+				} else if (teq(&t[j], "flags") && j + 1 < nt) {
+					j += (teq(&t[j + 1], "tcp") || teq(&t[j + 1], "ip")) && j + 2 < nt ? 3 : 2;
+				} else {
+					break;
+				}
+			}
+			if (!have_target) {
+				nl_strlcpy(r->target, "log", sizeof r->target);
+				nl_strlcpy(r->target_arg, logprefix, sizeof r->target_arg);
+			}
+			i = j;
+			continue;
+		}
+		if (teq(w, "comment") && i + 1 < nt) {
+			i += 2;
+			continue;
+		}
+		if (teq(w, "notrack")) {
+			i++;
+			continue;
+		}
+		if (teq(w, "flow") && i + 2 < nt) {
+			i += 3;
+			continue;
+		}
+		if (teq(w, "xt") && i + 2 < nt) {
+			if (!teq(&t[i + 1], "target"))
+				match = 1;
+			i += 3;
+			continue;
+		}
+		if ((teq(w, "add") || teq(w, "update") || teq(w, "delete")) && i + 1 < nt &&
+		    t[i + 1].p[0] == '@') {
+			i += 2;
+			if (i < nt && t[i].p[0] == '{')
+				i++;
+			continue;
+		}
+		if (teq(w, "dup") || teq(w, "fwd")) {
+			for (i++; i < nt && !in_list(&t[i], stmt_words); i++)
+				;
+			continue;
+		}
+
+		n = left_expr(t, nt, i, &L);
+		if (n == 0) {
+			match = 1;	/* limit, quota, fib ...: kept as text */
+			i++;
+			continue;
+		}
+		j = i + n;
+		if (j < nt && teq(&t[j], "set")) {
+			/* meta mark set ..., ct helper set "x": a statement */
+			for (j++; j < nt && !in_list(&t[j], stmt_words); j++)
+				;
+			i = j;
+			continue;
+		}
+		match = 1;
+		{
+			int plain = 1, l4 = L.l4;
+			const struct tok *op = NULL, *v = NULL;
+			struct lexpr L2;
+			int m;
+
+			if (l4 >= 0 && r->proto < 0)
+				r->proto = l4;
+			while (j + 1 < nt && teq(&t[j], ".") && (m = left_expr(t, nt, j + 1, &L2)) > 0) {
+				plain = 0;
+				if (L2.l4 >= 0 && r->proto < 0)
+					r->proto = L2.l4;
+				j += 1 + m;
+			}
+			if (j + 1 < nt && in_list(&t[j], binops)) {
+				plain = 0;
+				j += 2;
+			}
+			if (j < nt && in_list(&t[j], relops))
+				op = &t[j++];
+			if (j + 1 < nt && (teq(&t[j], "vmap") || teq(&t[j], "map"))) {
+				plain = 0;
+				j += 2;
+			} else if (j < nt) {
+				v = &t[j++];
+				if (j + 1 < nt && teq(&t[j], "/")) {
+					plain = 0;
+					j += 2;
+				}
+			}
+			if (plain && v) {
+				switch (L.kind) {
+				case L_PROTO:
+					set_proto(r, op, v);
+					break;
+				case L_SPORT:
+					set_ports(op, v, &r->sport_lo, &r->sport_hi, &r->sport_neg);
+					break;
+				case L_DPORT:
+					set_ports(op, v, &r->dport_lo, &r->dport_hi, &r->dport_neg);
+					break;
+				case L_SADDR:
+					set_addr(op, v, r->src, sizeof r->src, &r->src_neg);
+					break;
+				case L_DADDR:
+					set_addr(op, v, r->dst, sizeof r->dst, &r->dst_neg);
+					break;
+				case L_IIF:
+					set_ifname(op, v, r->iif, sizeof r->iif, &r->iif_neg);
+					break;
+				case L_OIF:
+					set_ifname(op, v, r->oif, sizeof r->oif, &r->oif_neg);
+					break;
+				case L_OTHER:
+					break;
+				}
+			}
+		}
+		i = j;
+	}
+	r->uncond = !match;
+}
+
+/* ---- blocks --------------------------------------------------------- */
+
+static int start(struct nftrules *st)
+{
+	if (st->started)
+		return 0;
+	st->started = 1;
+	return st->sink->ruleset(st->sink->ctx, "nft-ruleset", 0);
+}
+
+/* A table seen twice starts another dump: another ruleset. */
+static int open_table(struct nftrules *st, const char *family, const char *name)
+{
+	uint64_t h = nl_hash64(family, strlen(family) + 1, NL_HASH_INIT);
+	size_t i;
+	h = nl_hash64(name, strlen(name), h);
+	for (i = 0; i < st->nseen; i++)
+		if (st->seen[i] == h) {
+			st->started = 0;
+			st->nseen = 0;
+			break;
+		}
+	if (st->nseen == st->capseen) {
+		size_t cap = st->capseen ? st->capseen * 2 : 16;
+		uint64_t *n = realloc(st->seen, cap * sizeof *n);
+		if (!n)
+			return -1;
+		st->seen = n;
+		st->capseen = cap;
+	}
+	st->seen[st->nseen++] = h;
+	nl_strlcpy(st->family, family, sizeof st->family);
+	nl_strlcpy(st->table, name, sizeof st->table);
+	st->st = B_TABLE;
+	return start(st);
+}
+
+static int skip_block(struct nftrules *st, const char *s, size_t n, enum blk ret)
+{
+	int d = brace_balance(s, n);
+	if (d > 0) {
+		st->skip_depth = d;
+		st->skip_ret = ret;
+		st->st = B_SKIP;
+	} else {
+		st->st = ret;
+	}
+	return 0;
+}
+
+static int send_chain(struct nftrules *st)
+{
+	struct nl_chain_info ci;
+	if (st->chain_sent)
+		return 0;
+	st->chain_sent = 1;
+	memset(&ci, 0, sizeof ci);
+	ci.family = st->family;
+	ci.table = st->table;
+	ci.name = st->chain;
+	ci.type = st->ctype;
+	ci.hook = st->hook;
+	ci.prio = st->prio;
+	ci.has_prio = st->has_prio;
+	ci.policy = st->base ? (st->policy[0] ? st->policy : "accept") : NULL;
+	ci.builtin = st->base;
+	ci.handle = st->chain_handle;
+	return st->sink->chain(st->sink->ctx, &ci);
+}
+
+static int send_set(struct nftrules *st)
+{
+	struct nl_set_info si;
+	if (st->set_sent)
+		return 0;
+	st->set_sent = 1;
+	si.family = st->family;
+	si.table = st->table;
+	si.name = st->set;
+	si.type = st->stype;
+	si.map_type = st->is_map ? st->smap : NULL;
+	si.flags = st->sflags;
+	si.handle = st->set_handle;
+	return st->sink->set(st->sink->ctx, &si);
+}
+
+static int top_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+{
+	static const char *const families[] = { "ip", "ip6", "inet", "arp", "bridge", "netdev", NULL };
+	const struct nl_sink *k = st->sink;
+	struct nl_cur c = cur_make(p, len);
+	char fam[16], name[64];
+	int64_t handle;
+
+	if (line_is(p, len, "}"))
+		return k->error(k->ctx, lineno, "'}' without an open table", s, n);
+	if (!cur_lit(&c, "table "))
+		return k->error(k->ctx, lineno, "not nft ruleset text: expected 'table <family> <name> {'", s, n);
+	if (!cur_name(&c, fam, sizeof fam) || !cur_name(&c, name, sizeof name) ||
+	    !opener_tail(&c, &handle)) {
+		if (k->error(k->ctx, lineno, "bad table line", s, n))
+			return -1;
+		return skip_block(st, p, len, B_TOP);
+	}
+	{
+		struct tok f = { fam, strlen(fam) };
+		if (!in_list(&f, families)) {
+			if (k->error(k->ctx, lineno, "unknown table family", s, n))
+				return -1;
+			return skip_block(st, p, len, B_TOP);
+		}
+	}
+	if (strlen(name) >= sizeof st->table) {
+		if (k->error(k->ctx, lineno, "table name is longer than 31 bytes", s, n))
+			return -1;
+		return skip_block(st, p, len, B_TOP);
+	}
+	return open_table(st, fam, name);
+}
+
+static int table_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+{
+	static const char *const objects[] = { "counter", "quota", "limit", "ct", "flowtable",
+					       "secmark", "synproxy", "tunnel", NULL };
+	const struct nl_sink *k = st->sink;
+	struct nl_cur c = cur_make(p, len);
+	const char *w;
+	size_t wn;
+
+	if (line_is(p, len, "}")) {
+		st->st = B_TOP;
+		return 0;
+	}
+	if (starts(p, len, "table ")) {
+		st->st = B_TOP;
+		if (k->error(k->ctx, lineno, "missing '}' before the next table", s, n))
+			return -1;
+		return top_line(st, p, len, s, n, lineno);
+	}
+	if (cur_lit(&c, "chain ")) {
+		if (!cur_name(&c, st->chain, sizeof st->chain) || !opener_tail(&c, &st->chain_handle)) {
+			if (k->error(k->ctx, lineno, "bad chain line", s, n))
+				return -1;
+			return skip_block(st, p, len, B_TABLE);
+		}
+		st->ctype[0] = st->hook[0] = st->policy[0] = '\0';
+		st->prio = st->has_prio = st->base = st->chain_sent = st->nrules = 0;
+		st->st = B_CHAIN;
+		return 0;
+	}
+	if (cur_lit(&c, "set ") || cur_lit(&c, "map ")) {
+		if (!cur_name(&c, st->set, sizeof st->set) || !opener_tail(&c, &st->set_handle)) {
+			if (k->error(k->ctx, lineno, "bad set line", s, n))
+				return -1;
+			return skip_block(st, p, len, B_TABLE);
+		}
+		st->is_map = p[0] == 'm';
+		st->stype[0] = st->smap[0] = st->sflags[0] = '\0';
+		st->set_sent = 0;
+		st->st = B_SET;
+		return 0;
+	}
+	if (starts(p, len, "flags ") || starts(p, len, "comment "))
+		return 0;
+	cur_word(&c, &w, &wn);
+	{
+		struct tok t = { w, wn };
+		if (in_list(&t, objects) && opens_block(p, len))
+			return skip_block(st, p, len, B_TABLE);
+	}
+	if (k->error(k->ctx, lineno, opens_block(p, len) ? "unknown object in a table" :
+		     "unknown statement in a table", s, n))
+		return -1;
+	return skip_block(st, p, len, B_TABLE);
+}
+
+/* Symbolic priorities (nftables src/rule.c std_prios, bridge_std_prios). */
+static int prio_value(const char *family, const struct tok *t, int *out)
+{
+	static const struct { const char *name; int v; } std[] = {
+		{ "raw", -300 }, { "mangle", -150 }, { "dstnat", -100 }, { "filter", 0 },
+		{ "security", 50 }, { "srcnat", 100 },
+	}, bridge[] = {
+		{ "dstnat", -300 }, { "filter", -200 }, { "out", 100 }, { "srcnat", 300 },
+	};
+	size_t i;
+	uint64_t v;
+	if (t->n > 1 && t->p[0] == '-' && nl_parse_u64(t->p + 1, t->n - 1, 2147483648ULL, &v)) {
+		*out = (int)-(int64_t)v;
+		return 1;
+	}
+	if (nl_parse_u64(t->p, t->n, 2147483647, &v)) {
+		*out = (int)v;
+		return 1;
+	}
+	if (strcmp(family, "bridge") == 0) {
+		for (i = 0; i < sizeof bridge / sizeof bridge[0]; i++)
+			if (teq(t, bridge[i].name)) {
+				*out = bridge[i].v;
+				return 1;
+			}
+		return 0;
+	}
+	for (i = 0; i < sizeof std / sizeof std[0]; i++)
+		if (teq(t, std[i].name)) {
+			*out = std[i].v;
+			return 1;
+		}
+	return 0;
+}
+
+/* type filter hook input [device "x"] priority filter - 10; policy accept; */
+static int base_chain(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	struct tok *t = st->tok;
+	int nt = tokenize(p, len, t, MAXTOK), i;
+	const char *bad = NULL;
+
+	if (nt < 0)
+		return k->error(k->ctx, lineno, "bad base chain line", s, n);
+	st->base = 1;
+	for (i = 0; i < nt; i++) {
+		/* "filter;" and "accept;": the semicolon ends a part */
+		struct tok w = t[i];
+		struct tok v = i + 1 < nt ? t[i + 1] : (struct tok){ "", 0 };
+		if (v.n && v.p[v.n - 1] == ';')
+			v.n--;
+		if (teq(&w, "type") && v.n && v.n < sizeof st->ctype) {
+			nl_strlcpyn(st->ctype, v.p, v.n, sizeof st->ctype);
+			i++;
+		} else if (teq(&w, "hook") && v.n && v.n < sizeof st->hook) {
+			nl_strlcpyn(st->hook, v.p, v.n, sizeof st->hook);
+			i++;
+		} else if (teq(&w, "policy") && v.n && v.n < sizeof st->policy) {
+			nl_strlcpyn(st->policy, v.p, v.n, sizeof st->policy);
+			i++;
+		} else if (teq(&w, "priority") && v.n) {
+			int base;
+			int64_t d = 0;
+			int ends = v.n != t[i + 1].n;	/* "filter;" */
+			if (!prio_value(st->family, &v, &base)) {
+				bad = "unknown chain priority";
+				break;
+			}
+			i++;
+			if (!ends && i + 2 < nt && (teq(&t[i + 1], "+") || teq(&t[i + 1], "-"))) {
+				struct tok off = t[i + 2];
+				uint64_t o;
+				if (off.n && off.p[off.n - 1] == ';')
+					off.n--;
+				if (!nl_parse_u64(off.p, off.n, 1000000, &o)) {
+					bad = "bad chain priority offset";
+					break;
+				}
+				d = t[i + 1].p[0] == '-' ? -(int64_t)o : (int64_t)o;
+				i += 2;
+			}
+			if (base + d < INT32_MIN || base + d > INT32_MAX) {
+				bad = "chain priority out of range";
+				break;
+			}
+			st->prio = (int)(base + d);
+			st->has_prio = 1;
+		}
+		/* device "lo", devices = { ... }: not kept */
+	}
+	if (!st->ctype[0] || !st->hook[0])
+		bad = "base chain line without type or hook";
+	if (bad && k->error(k->ctx, lineno, bad, s, n))
+		return -1;
+	return send_chain(st);
+}
+
+static int rule_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	struct nl_rule *r = &st->rule;
+	size_t i;
+	int nt;
+
+	if (send_chain(st))
+		return -1;
+	nl_rule_init(r);
+	r->position = ++st->nrules;	/* printed order, bad lines included */
+	/* " # handle N" at the very end, outside a quoted comment */
+	for (i = len; i-- > 0;) {
+		if (p[i] == '#' && i >= 1 && p[i - 1] == ' ' && starts(p + i, len - i, "# handle ")) {
+			uint64_t h;
+			size_t q = 0, j;
+			for (j = 0; j < i; j++)
+				q += p[j] == '"';
+			if (q % 2 == 0 && nl_parse_u64(p + i + 9, len - i - 9, INT64_MAX, &h)) {
+				r->handle = (int64_t)h;
+				len = i - 1;
+			}
+			break;
+		}
+	}
+	if (len == 0 || !((p[0] >= 'a' && p[0] <= 'z') || p[0] == '@'))
+		return k->error(k->ctx, lineno, "not an nft rule", s, n);
+	if (len >= sizeof r->text)
+		return k->error(k->ctx, lineno, "rule is longer than 1023 bytes", s, n);
+	nl_strlcpyn(r->text, p, len, sizeof r->text);
+	nt = tokenize(r->text, len, st->tok, MAXTOK);
+	if (nt == -1)
+		return k->error(k->ctx, lineno, "rule has more than 256 words", s, n);
+	if (nt < 0)
+		return k->error(k->ctx, lineno, "unbalanced quotes or braces in a rule", s, n);
+	nl_strlcpy(r->family, st->family, sizeof r->family);
+	nl_strlcpy(r->table, st->table, sizeof r->table);
+	nl_strlcpy(r->chain, st->chain, sizeof r->chain);
+	rule_fields(r, st->tok, nt);
+	return k->rule(k->ctx, r);
+}
+
+static int chain_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	if (line_is(p, len, "}")) {
+		st->st = B_TABLE;
+		return send_chain(st);
+	}
+	if (opens_block(p, len) && (starts(p, len, "chain ") || starts(p, len, "set ") ||
+				  starts(p, len, "map ") || starts(p, len, "table "))) {
+		if (k->error(k->ctx, lineno, "missing '}' at the end of a chain", s, n) || send_chain(st))
+			return -1;
+		if (starts(p, len, "table ")) {
+			st->st = B_TOP;
+			return top_line(st, p, len, s, n, lineno);
+		}
+		st->st = B_TABLE;
+		return table_line(st, p, len, s, n, lineno);
+	}
+	if (starts(p, len, "type ")) {
+		if (st->chain_sent)
+			return k->error(k->ctx, lineno, "base chain line after the chain's rules", s, n);
+		return base_chain(st, p, len, s, n, lineno);
+	}
+	if (starts(p, len, "comment \""))
+		return 0;	/* the chain's comment */
+	return rule_line(st, p, len, s, n, lineno);
+}
+
+/* One element as printed, without its timeout/expires/counter/comment
+ * notes, words single-spaced and unquoted; split at " : " for maps. */
+static int send_elem(struct nftrules *st, long lineno, const char *s, size_t n)
+{
+	static const char *const notes[] = { "timeout", "expires", "counter", "comment", "limit",
+					     "quota", NULL };
+	const struct nl_sink *k = st->sink;
+	char key[1024], val[1024], *out = key;
+	size_t o = 0;
+	int nt = tokenize(st->pend, st->npend, st->tok, MAXTOK), i, in_note = 0;
+	struct nl_set_elem e;
+
+	st->npend = 0;
+	if (nt < 0)
+		return k->error(k->ctx, lineno, "bad set element", s, n);
+	if (nt == 0)
+		return k->error(k->ctx, lineno, "empty set element", s, n);
+	key[0] = val[0] = '\0';
+	for (i = 0; i < nt; i++) {
+		const struct tok *t = &st->tok[i];
+		const char *w = t->p;
+		size_t wn = t->n;
+		if (st->is_map && out == key && teq(t, ":")) {
+			key[o] = '\0';
+			out = val;
+			o = 0;
+			in_note = 0;
+			continue;
+		}
+		if (in_list(t, notes))
+			in_note = 1;
+		if (in_note)
+			continue;
+		if (wn >= 2 && w[0] == '"' && w[wn - 1] == '"') {
+			w++;
+			wn -= 2;
+		}
+		if (o + wn + 2 > sizeof key)
+			return k->error(k->ctx, lineno, "set element longer than 1023 bytes", s, n);
+		if (o > 0)
+			out[o++] = ' ';
+		memcpy(out + o, w, wn);
+		o += wn;
+		out[o] = '\0';
+	}
+	if (!key[0])
+		return k->error(k->ctx, lineno, "empty set element", s, n);
+	if (st->is_map && (out == key || !val[0]))
+		return k->error(k->ctx, lineno, "map element without ' : value'", s, n);
+	e.family = st->family;
+	e.table = st->table;
+	e.set = st->set;
+	e.key = key;
+	e.value = st->is_map ? val : NULL;
+	return k->element(k->ctx, &e);
+}
+
+/* The element list after "elements = {", on this line and the next ones. */
+static int elems_feed(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+{
+	size_t i;
+	for (i = 0; i < len; i++) {
+		char ch = p[i];
+		if (st->pend_inq) {
+			if (ch == '"')
+				st->pend_inq = 0;
+		} else if (ch == '"') {
+			st->pend_inq = 1;
+		} else if (ch == '{') {
+			st->pend_depth++;
+		} else if (ch == '}' && st->pend_depth > 0) {
+			st->pend_depth--;
+		} else if (ch == '}' || (ch == ',' && st->pend_depth == 0)) {
+			int rc = 0;
+			if (st->pend_over)
+				rc = st->sink->error(st->sink->ctx, lineno, "set element longer than 1023 bytes", s, n);
+			else if (st->npend > 0 || ch == ',')
+				rc = send_elem(st, lineno, s, n);
+			st->npend = 0;
+			st->pend_over = 0;
+			if (rc)
+				return -1;
+			if (ch == '}') {
+				st->st = B_SET;
+				for (i++; i < len; i++)
+					if (p[i] != ' ' && p[i] != '\t')
+						return st->sink->error(st->sink->ctx, lineno,
+								       "text after the element list", s, n);
+				return 0;
+			}
+			continue;
+		}
+		if (ch == '\t')
+			ch = ' ';
+		if (st->npend + 1 >= sizeof st->pend)
+			st->pend_over = 1;
+		else if (!(ch == ' ' && (st->npend == 0 || st->pend[st->npend - 1] == ' ')))
+			st->pend[st->npend++] = ch;
+	}
+	/* the element goes on on the next line */
+	if (st->npend > 0 && st->pend[st->npend - 1] != ' ' && st->npend + 1 < sizeof st->pend)
+		st->pend[st->npend++] = ' ';
+	return 0;
+}
+
+static int elems_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+{
+	if (opens_block(p, len) && (starts(p, len, "chain ") || starts(p, len, "set ") ||
+				  starts(p, len, "map ") || starts(p, len, "table "))) {
+		const struct nl_sink *k = st->sink;
+		st->npend = 0;
+		if (k->error(k->ctx, lineno, "element list without its closing '}'", s, n))
+			return -1;
+		if (starts(p, len, "table ")) {
+			st->st = B_TOP;
+			return top_line(st, p, len, s, n, lineno);
+		}
+		st->st = B_TABLE;
+		return table_line(st, p, len, s, n, lineno);
+	}
+	return elems_feed(st, p, len, s, n, lineno);
+}
+
+static int set_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+{
+	static const char *const ignored[] = { "timeout", "gc-interval", "size", "policy", "counter",
+					       "auto-merge", "comment", NULL };
+	const struct nl_sink *k = st->sink;
+	struct nl_cur c = cur_make(p, len);
+	const char *w;
+	size_t wn;
+
+	if (line_is(p, len, "}")) {
+		st->st = B_TABLE;
+		return send_set(st);
+	}
+	if (starts(p, len, "type ") || starts(p, len, "typeof ")) {
+		/* "type ipv4_addr . inet_service" is kept without its keyword,
+		 * "typeof ip saddr" with it */
+		const char *v = starts(p, len, "type ") ? p + 5 : p;
+		size_t vn = len - (size_t)(v - p);
+		const char *colon = NULL;
+		size_t i;
+		for (i = 0; i + 3 <= vn; i++)
+			if (memcmp(v + i, " : ", 3) == 0) {
+				colon = v + i;
+				break;
+			}
+		if (colon && st->is_map) {
+			nl_strlcpyn(st->smap, colon + 3, vn - (size_t)(colon + 3 - v), sizeof st->smap);
+			vn = (size_t)(colon - v);
+		}
+		if (vn >= sizeof st->stype)
+			return k->error(k->ctx, lineno, "set type is longer than 255 bytes", s, n);
+		nl_strlcpyn(st->stype, v, vn, sizeof st->stype);
+		return 0;
+	}
+	if (starts(p, len, "flags ")) {
+		nl_strlcpyn(st->sflags, p + 6, len - 6, sizeof st->sflags);
+		return 0;
+	}
+	if (cur_lit(&c, "elements = {")) {
+		if (send_set(st))
+			return -1;
+		st->npend = 0;
+		st->pend_inq = st->pend_depth = st->pend_over = 0;
+		st->st = B_ELEMS;
+		return elems_feed(st, c.p, cur_left(&c), s, n, lineno);
+	}
+	if (opens_block(p, len) && (starts(p, len, "chain ") || starts(p, len, "set ") ||
+				  starts(p, len, "map ") || starts(p, len, "table "))) {
+		if (k->error(k->ctx, lineno, "missing '}' at the end of a set", s, n) || send_set(st))
+			return -1;
+		if (starts(p, len, "table ")) {
+			st->st = B_TOP;
+			return top_line(st, p, len, s, n, lineno);
+		}
+		st->st = B_TABLE;
+		return table_line(st, p, len, s, n, lineno);
+	}
+	cur_word(&c, &w, &wn);
+	{
+		struct tok t = { w, wn };
+		if (in_list(&t, ignored))
+			return 0;
+	}
+	return k->error(k->ctx, lineno, "unknown line in a set", s, n);
+}
+
+static int nftrules_line(void *state, const char *s, size_t n, long lineno)
+{
+	struct nftrules *st = state;
+	const char *p = s;
+	size_t len = n;
+
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r'))
+		len--;
+	while (len > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	if (len == 0)
+		return 0;
+	if (st->st == B_ELEMS)
+		return elems_line(st, p, len, s, n, lineno);
+	if (*p == '#')
+		return 0;	/* "# Warning: table ip filter is managed by iptables-nft, ..." */
+	switch (st->st) {
+	case B_SKIP:
+		st->skip_depth += brace_balance(p, len);
+		if (st->skip_depth <= 0)
+			st->st = st->skip_ret;
+		return 0;
+	case B_TOP:
+		return top_line(st, p, len, s, n, lineno);
+	case B_TABLE:
+		return table_line(st, p, len, s, n, lineno);
+	case B_CHAIN:
+		return chain_line(st, p, len, s, n, lineno);
+	case B_SET:
+		return set_line(st, p, len, s, n, lineno);
+	case B_ELEMS:
+		break;
+	}
+	return 0;
+}
+
+static int nftrules_probe(const char *s, size_t n)
+{
+	static const char *const families[] = { "ip ", "ip6 ", "inet ", "arp ", "bridge ", "netdev ", NULL };
+	size_t i;
+	if (n < 10 || memcmp(s, "table ", 6) != 0 || !memchr(s, '{', n))
+		return 0;
+	for (i = 0; families[i]; i++)
+		if (starts(s + 6, n - 6, families[i]))
+			return 2;
+	return 0;
+}
+
+static void *nftrules_open(const struct nl_sink *sink)
+{
+	struct nftrules *st = calloc(1, sizeof *st);
+	if (!st)
+		return NULL;
+	st->sink = sink;
+	st->st = B_TOP;
+	return st;
+}
+
+static int nftrules_close(void *state)
+{
+	struct nftrules *st = state;
+	int rc = 0;
+	if (st->st == B_CHAIN && send_chain(st))
+		rc = -1;
+	if ((st->st == B_SET || st->st == B_ELEMS) && send_set(st))
+		rc = -1;
+	if (rc == 0 && st->st != B_TOP &&
+	    st->sink->error(st->sink->ctx, 0, "the dump ends inside a block", NULL, 0))
+		rc = -1;
+	free(st->seen);
+	free(st);
+	return rc;
+}
+
+static const char *const nftrules_samples[] = {
+	"table inet filter { # handle 7",
+	"\t\ttype filter hook forward priority filter; policy drop;",
+	"\t\tct status dnat jump allowed_dnats # handle 36",
+	"\t\tip daddr 10.1.2.3 tcp dport 1222 dnat to 192.168.70.10:22",
+	NULL,
+};
+
+const struct nl_parser nl_parser_nftrules = {
+	.name = "nft-ruleset",
+	.probe = nftrules_probe,
+	.open = nftrules_open,
+	.line = nftrules_line,
+	.close = nftrules_close,
+	.samples = nftrules_samples,
+};
