@@ -19,6 +19,7 @@ struct nl_sink {
 	int (*rule)(void *ctx, const struct nl_rule *r);
 	int (*set)(void *ctx, const struct nl_set_info *s);
 	int (*element)(void *ctx, const struct nl_set_elem *e);
+	int (*flow)(void *ctx, const struct nl_flow *f);
 	/* A line that looked like this format but could not be used. */
 	int (*error)(void *ctx, long line, const char *reason, const char *text, size_t len);
 	/* A line that is not this format's business (ordinary syslog noise). */
@@ -36,6 +37,13 @@ struct nl_parser {
 	int (*close)(void *state);	/* flush; returns 0 or -1 */
 	const char *const *samples;	/* real lines this parser accepts */
 	size_t max_line;		/* longest line it takes; 0: 1 MiB */
+	/* Binary formats (captures) instead of lines: probe_bytes looks at the
+	 * first bytes of the file (2 sure, 0 no); read_stream then reads the
+	 * whole file from f, reporting packets as NL_EV_WIRE events with
+	 * ev->line the packet's number. Returns 0, or -1 when the sink said
+	 * stop; damage in the file is reported through sink->error. */
+	int (*probe_bytes)(const unsigned char *buf, size_t n);
+	int (*read_stream)(void *state, FILE *f);
 };
 
 extern const struct nl_parser nl_parser_klog;

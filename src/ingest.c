@@ -246,6 +246,20 @@ static int sink_element(void *ctx, const struct nl_set_elem *e)
 	return 0;
 }
 
+static int sink_flow(void *ctx, const struct nl_flow *f)
+{
+	struct import *im = ctx;
+	struct nl_flow copy = *f;
+	if (!copy.host[0] && im->o->host)
+		nl_strlcpy(copy.host, im->o->host, sizeof copy.host);
+	im->events++;
+	if (store_add_flow(im->s, im->source_id, &copy)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static int sink_error(void *ctx, long line, const char *reason, const char *text, size_t len)
 {
 	struct import *im = ctx;
@@ -297,6 +311,67 @@ static const struct nl_parser *choose(const char *buf, size_t n)
 	return best >= 0 ? nl_parsers[best] : &nl_parser_klog;
 }
 
+/* A capture is handed to its parser as a FILE that first gives back the
+ * block already read for probing, then reads on, hashing as it goes. */
+struct tee {
+	struct import *im;
+	int fd;
+	const char *pre;
+	size_t pren, preoff;
+	struct nl_sha256 *sha;
+};
+
+static ssize_t tee_read(void *cookie, char *buf, size_t n)
+{
+	struct tee *t = cookie;
+	ssize_t r;
+	if (t->preoff < t->pren) {
+		size_t k = t->pren - t->preoff < n ? t->pren - t->preoff : n;
+		memcpy(buf, t->pre + t->preoff, k);
+		t->preoff += k;
+		return (ssize_t)k;
+	}
+	do
+		r = read(t->fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	if (r > 0) {
+		sha256_update(t->sha, buf, (size_t)r);
+		t->im->bytes += r;
+		t->im->done_bytes += r;
+		t->im->st->bytes += r;
+		draw_progress(t->im, 0);
+	}
+	return r;
+}
+
+static const struct nl_parser *choose_binary(const char *buf, size_t n)
+{
+	int k;
+	for (k = 0; nl_parsers[k]; k++)
+		if (nl_parsers[k]->probe_bytes &&
+		    nl_parsers[k]->probe_bytes((const unsigned char *)buf, n) == 2)
+			return nl_parsers[k];
+	return NULL;
+}
+
+static int import_binary(struct import *im, const struct nl_parser *parser, void *state, int fd,
+			 const char *buf, size_t have, struct nl_sha256 *sha)
+{
+	struct tee t = { im, fd, buf, have, 0, sha };
+	cookie_io_functions_t io = { tee_read, NULL, NULL, NULL };
+	FILE *f = fopencookie(&t, "r", io);
+	char drain[65536];
+	int rc;
+	if (!f)
+		return -1;
+	rc = parser->read_stream(state, f);
+	fclose(f);
+	/* the parser may stop at damage: the hash still covers the whole file */
+	while (tee_read(&t, drain, sizeof drain) > 0)
+		;
+	return rc;
+}
+
 /* Reads one source and feeds its lines to the chosen parser. */
 static int import_fd(struct import *im, int fd, char **bufp, size_t *capp, char *sha_out,
 		     const char **kind)
@@ -305,7 +380,7 @@ static int import_fd(struct import *im, int fd, char **bufp, size_t *capp, char 
 	size_t cap = *capp;
 	const struct nl_parser *parser = NULL;
 	struct nl_sink sink = { im, im->path, sink_event, sink_ruleset, sink_chain, sink_rule,
-				sink_set, sink_element, sink_error, sink_skip };
+				sink_set, sink_element, sink_flow, sink_error, sink_skip };
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;
@@ -335,11 +410,17 @@ static int import_fd(struct import *im, int fd, char **bufp, size_t *capp, char 
 				continue;
 		}
 		if (!parser) {
-			parser = choose(buf, have);
+			const struct nl_parser *bin = choose_binary(buf, have);
+			parser = bin ? bin : choose(buf, have);
 			*kind = parser->name;
 			state = parser->open(&sink);
 			if (!state) {
 				rc = -1;
+				break;
+			}
+			if (bin) {
+				rc = import_binary(im, bin, state, fd, buf, have, &sha);
+				have = 0;
 				break;
 			}
 		}

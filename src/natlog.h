@@ -69,6 +69,7 @@ enum nl_ev_kind {
 	NL_EV_CTINVALID,	/* nf_ct_proto_N: reason */
 	NL_EV_NFTRACE,		/* nft monitor trace rule, verdict or policy line */
 	NL_EV_NFPACKET,		/* nft monitor trace packet: line (headers at a base chain) */
+	NL_EV_WIRE,		/* a packet in a capture (pcap, pcapng) */
 };
 const char *nl_ev_kind_name(enum nl_ev_kind k);
 
@@ -121,6 +122,29 @@ struct nl_rule {
 	int64_t pkts, bytes;
 };
 void nl_rule_init(struct nl_rule *r);
+
+/* A conntrack entry or event (conntrack -L / -E, /proc/net/nf_conntrack).
+ * The original tuple is the packet as first seen; the reply tuple is what
+ * the answer looks like, so NAT shows as a reply that is not the mirror. */
+struct nl_flow {
+	long line;
+	char event[12];			/* NEW, UPDATE, DESTROY; "" for a table dump */
+	char time[40];			/* -E -o timestamp, as printed; "" when absent */
+	int64_t wall_us;		/* that time as epoch microseconds, or -1 */
+	int family;			/* 4 or 6 */
+	int proto;
+	char state[16];			/* ESTABLISHED, SYN_SENT, ...; "" for udp/icmp */
+	char osrc[NL_ADDRSIZ], odst[NL_ADDRSIZ];
+	int osport, odport;		/* ICMP: type and code go in icmp_* below */
+	char rsrc[NL_ADDRSIZ], rdst[NL_ADDRSIZ];
+	int rsport, rdport;
+	int icmp_type, icmp_code, icmp_id;
+	int64_t opackets, obytes, rpackets, rbytes;
+	int unreplied, assured;
+	int64_t mark, zone, ct_id;
+	char host[128];
+};
+void nl_flow_init(struct nl_flow *f);
 
 /* A chain of a ruleset dump. Strings may be empty when the dump does not say. */
 struct nl_chain_info {

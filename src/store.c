@@ -23,7 +23,7 @@ extern const int nl_schema_nfiles;
 enum {
 	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
-	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_COUNT
+	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -51,6 +51,12 @@ static const char *const queries[Q_COUNT] = {
 			"hook, prio, handle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[Q_SET_ADD] = "INSERT INTO sets(ruleset_id, family, tbl, name, type, map_type, flags, handle) "
 		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[Q_FLOW_ADD] = "INSERT INTO conntrack(source_id, line, event, time, wall_us, host, family, "
+		       "proto, state, osrc, odst, osport, odport, rsrc, rdst, rsport, rdport, "
+		       "icmp_type, icmp_code, icmp_id, opackets, obytes, rpackets, rbytes, unreplied, "
+		       "assured, mark, zone, ct_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+		       "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
+		       "?26, ?27, ?28, ?29)",
 	[Q_ELEM_ADD] = "INSERT INTO elements(ruleset_id, family, tbl, set_name, key, value) "
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_RULE_ADD] = "INSERT INTO rules(ruleset_id, tbl, chain, position, handle, text, target, "
@@ -142,6 +148,17 @@ static void bind_num(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_null(st, i);
 	else
 		sqlite3_bind_int64(st, i, v);
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	nl_strlcpy(dst, v ? (const char *)v : "", n);
+}
+
+static int64_t col_num(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
 }
 
 static int exec(struct nl_store *s, const char *sql)
@@ -499,6 +516,93 @@ int store_add_set(struct nl_store *s, int64_t ruleset_id, const struct nl_set_in
 	return step_done(s, st, "cannot add a set");
 }
 
+int store_add_flow(struct nl_store *s, int64_t source_id, const struct nl_flow *f)
+{
+	sqlite3_stmt *st = stmt(s, Q_FLOW_ADD);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, source_id);
+	sqlite3_bind_int64(st, 2, f->line);
+	bind_text(st, 3, f->event);
+	bind_text(st, 4, f->time);
+	bind_num(st, 5, f->wall_us);
+	bind_text(st, 6, f->host);
+	sqlite3_bind_int(st, 7, f->family);
+	sqlite3_bind_int(st, 8, f->proto);
+	bind_text(st, 9, f->state);
+	bind_text(st, 10, f->osrc);
+	bind_text(st, 11, f->odst);
+	bind_num(st, 12, f->osport);
+	bind_num(st, 13, f->odport);
+	bind_text(st, 14, f->rsrc);
+	bind_text(st, 15, f->rdst);
+	bind_num(st, 16, f->rsport);
+	bind_num(st, 17, f->rdport);
+	bind_num(st, 18, f->icmp_type);
+	bind_num(st, 19, f->icmp_code);
+	bind_num(st, 20, f->icmp_id);
+	bind_num(st, 21, f->opackets);
+	bind_num(st, 22, f->obytes);
+	bind_num(st, 23, f->rpackets);
+	bind_num(st, 24, f->rbytes);
+	sqlite3_bind_int(st, 25, f->unreplied);
+	sqlite3_bind_int(st, 26, f->assured);
+	bind_num(st, 27, f->mark);
+	bind_num(st, 28, f->zone);
+	bind_num(st, 29, f->ct_id);
+	return step_done(s, st, "cannot add a conntrack entry");
+}
+
+int store_flows(struct nl_store *s, int (*cb)(void *, const struct nl_flow *), void *ctx)
+{
+	sqlite3_stmt *st;
+	struct nl_flow f;
+	int rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT line, event, time, wall_us, host, family, proto, state, osrc, odst, "
+			       "osport, odport, rsrc, rdst, rsport, rdport, icmp_type, icmp_code, icmp_id, "
+			       "opackets, obytes, rpackets, rbytes, unreplied, assured, mark, zone, ct_id "
+			       "FROM conntrack ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query conntrack entries");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		nl_flow_init(&f);
+		f.line = (long)sqlite3_column_int64(st, 0);
+		col_text(st, 1, f.event, sizeof f.event);
+		col_text(st, 2, f.time, sizeof f.time);
+		f.wall_us = col_num(st, 3);
+		col_text(st, 4, f.host, sizeof f.host);
+		f.family = sqlite3_column_int(st, 5);
+		f.proto = sqlite3_column_int(st, 6);
+		col_text(st, 7, f.state, sizeof f.state);
+		col_text(st, 8, f.osrc, sizeof f.osrc);
+		col_text(st, 9, f.odst, sizeof f.odst);
+		f.osport = (int)col_num(st, 10);
+		f.odport = (int)col_num(st, 11);
+		col_text(st, 12, f.rsrc, sizeof f.rsrc);
+		col_text(st, 13, f.rdst, sizeof f.rdst);
+		f.rsport = (int)col_num(st, 14);
+		f.rdport = (int)col_num(st, 15);
+		f.icmp_type = (int)col_num(st, 16);
+		f.icmp_code = (int)col_num(st, 17);
+		f.icmp_id = (int)col_num(st, 18);
+		f.opackets = col_num(st, 19);
+		f.obytes = col_num(st, 20);
+		f.rpackets = col_num(st, 21);
+		f.rbytes = col_num(st, 22);
+		f.unreplied = sqlite3_column_int(st, 23);
+		f.assured = sqlite3_column_int(st, 24);
+		f.mark = col_num(st, 25);
+		f.zone = col_num(st, 26);
+		f.ct_id = col_num(st, 27);
+		if (cb(ctx, &f)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack entries");
+}
+
 int store_add_element(struct nl_store *s, int64_t ruleset_id, const struct nl_set_elem *e)
 {
 	sqlite3_stmt *st = stmt(s, Q_ELEM_ADD);
@@ -559,16 +663,6 @@ int store_ruleset_done(struct nl_store *s, int64_t ruleset_id)
 	return step_done(s, st, "cannot count a ruleset's rules");
 }
 
-static void col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-	nl_strlcpy(dst, v ? (const char *)v : "", n);
-}
-
-static int64_t col_num(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
-}
 
 /* Chains of the selected rulesets in preference order, each with its rules. */
 static int load_chains(struct nl_store *s, const char *sql_chains, const char *host, int family,
@@ -908,7 +1002,7 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 			   : !strcmp(kind, "log") ? NL_EV_LOG
 			   : !strcmp(kind, "nft-trace") || !strcmp(kind, "xt-trace") ? NL_EV_NFTRACE
 			   : !strcmp(kind, "nft-packet") || !strcmp(kind, "xt-packet") ? NL_EV_NFPACKET
-			   : NL_EV_CTINVALID;
+			   : !strcmp(kind, "wire") ? NL_EV_WIRE : NL_EV_CTINVALID;
 		ev->xt = kind[0] == 'x';
 		col_text(st, 6, ev->host, sizeof ev->host);
 		col_text(st, 7, ev->time, sizeof ev->time);

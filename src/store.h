@@ -71,6 +71,9 @@ int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kin
 int store_add_chain(struct nl_store *s, int64_t ruleset_id, const struct nl_chain_info *c);
 int store_add_set(struct nl_store *s, int64_t ruleset_id, const struct nl_set_info *si);
 int store_add_element(struct nl_store *s, int64_t ruleset_id, const struct nl_set_elem *e);
+int store_add_flow(struct nl_store *s, int64_t source_id, const struct nl_flow *f);
+/* Every conntrack record in import order, as stored. */
+int store_flows(struct nl_store *s, int (*cb)(void *, const struct nl_flow *), void *ctx);
 int store_add_rule(struct nl_store *s, int64_t ruleset_id, const struct nl_rule *r);
 int store_ruleset_done(struct nl_store *s, int64_t ruleset_id);
 int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v);

@@ -57,6 +57,17 @@ void nl_pkt_init(struct nl_pkt *p)
 	p->uid = p->gid = -1;
 }
 
+void nl_flow_init(struct nl_flow *f)
+{
+	memset(f, 0, sizeof *f);
+	f->wall_us = -1;
+	f->proto = -1;
+	f->osport = f->odport = f->rsport = f->rdport = -1;
+	f->icmp_type = f->icmp_code = f->icmp_id = -1;
+	f->opackets = f->obytes = f->rpackets = f->rbytes = -1;
+	f->mark = f->zone = f->ct_id = -1;
+}
+
 void nl_rule_init(struct nl_rule *r)
 {
 	memset(r, 0, sizeof *r);
@@ -75,6 +86,7 @@ const char *nl_ev_kind_name(enum nl_ev_kind k)
 	case NL_EV_CTINVALID: return "ct-invalid";
 	case NL_EV_NFTRACE: return "nft-trace";
 	case NL_EV_NFPACKET: return "nft-packet";
+	case NL_EV_WIRE: return "wire";
 	}
 	return "unknown";
 }

@@ -33,6 +33,8 @@ struct capture {
 	int nset;
 	struct { char family[8], table[32], set[64], key[256], value[256]; int has_value; } elem[CAP_MAX];
 	int nelem;
+	struct nl_flow flow[CAP_MAX];
+	int nflow;
 	char ruleset_kind[8][32];
 	int ruleset_family[8];
 	int nruleset;
@@ -121,6 +123,14 @@ static int cap_rule(void *ctx, const struct nl_rule *r)
 	return 0;
 }
 
+static int cap_flow(void *ctx, const struct nl_flow *f)
+{
+	struct capture *c = ctx;
+	if (c->nflow < CAP_MAX)
+		c->flow[c->nflow++] = *f;
+	return 0;
+}
+
 static int cap_error(void *ctx, long line, const char *reason, const char *text, size_t len)
 {
 	struct capture *c = ctx;
@@ -145,7 +155,7 @@ static struct capture *feed(const struct nl_parser *p, const char *path, const c
 {
 	static struct capture c;
 	struct nl_sink sink = { &c, path, cap_event, cap_ruleset, cap_chain, cap_rule, cap_set,
-				cap_element, cap_error, cap_skip };
+				cap_element, cap_flow, cap_error, cap_skip };
 	void *st;
 	long line = 0;
 	const char *s = text;
