@@ -369,6 +369,8 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 	}
 	rc = pktlog_parse(msg, mn, ev, &err);
 	if (rc == 0) {
+		ev->msg = msg;
+		ev->msglen = mn;
 		ev->line = lineno;
 		rc = k->sink->event(k->sink->ctx, ev);
 	} else if (rc > 0) {
@@ -387,6 +389,9 @@ static void ev_reset(struct nl_event *ev)
 	ev->prefix[0] = ev->reason[0] = '\0';
 	ev->trace_id[0] = ev->nft_family[0] = ev->rule[0] = ev->verdict[0] = '\0';
 	ev->handle = -1;
+	ev->msg = NULL;
+	ev->msglen = 0;
+	ev->fp = ev->fp2 = 0;
 	ev->rulenum = 0;
 	ev->uptime = -1;
 	ev->wall_us = -1;
@@ -420,6 +425,8 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	if (rc < 0)
 		return k->sink->error(k->sink->ctx, lineno, err.msg, s, n);
 	ev->line = lineno;
+	ev->msg = msg;
+	ev->msglen = n - (size_t)(msg - s);
 	return k->sink->event(k->sink->ctx, ev);
 }
 

@@ -21,7 +21,10 @@ static void usage(FILE *f)
 		"Reads kernel logs (dmesg, syslog, journalctl text or JSON) with iptables\n"
 		"TRACE, LOG and conntrack lines, and iptables-save or 'iptables -L -n -v'\n"
 		"dumps. PATH may be a file, a directory (read recursively) or '-' for\n"
-		"standard input. The same content is imported only once.\n"
+		"standard input, and archives (.tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst,\n"
+		".zip, e.g. a sosreport) and compressed logs (.gz, .xz, .bz2, .zst), which are\n"
+		"read in memory. The format of each file is recognised by its content. The\n"
+		"same content is imported only once.\n"
 		"\n"
 		"options:\n"
 		"  --host NAME        host name for sources that do not name their host\n"
@@ -29,6 +32,8 @@ static void usage(FILE *f)
 		"                     kept, see 'natlog errors'\n"
 		"  -q, --quiet        no progress bar and no summary\n"
 		"  --progress         draw the progress bar even when stderr is not a terminal\n"
+		"  --max-entry-size N the most one archive member or compressed file may\n"
+		"                     expand to, in bytes (default 4 GiB)\n"
 		"  -h, --help         this help\n");
 }
 
@@ -40,10 +45,11 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		{ "max-errors", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, 'p' },
+		{ "max-entry-size", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nl_import_opts o = { NULL, 10, 0, 0 };
+	struct nl_import_opts o = { NULL, 10, 0, 0, (int64_t)4 << 30 };
 	struct nl_import_stats st;
 	struct timeval t0, t1;
 	int c, force_progress = 0;
@@ -68,6 +74,16 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		case 'q':
 			o.quiet = 1;
 			break;
+		case 'E': {
+			uint64_t v;
+			if (!nl_parse_u64(optarg, strlen(optarg), INT64_MAX, &v) || v == 0) {
+				fprintf(stderr, "natlog import: --max-entry-size wants a number of bytes, "
+						"not '%s'\n", optarg);
+				return NL_EXIT_USAGE;
+			}
+			o.max_entry = (int64_t)v;
+			break;
+		}
 		case 'p':
 			force_progress = 1;
 			break;
@@ -106,6 +122,13 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (st.store_failed)
 		return NL_EXIT_STORE;
+	if (!o.quiet && st.dups)
+		fprintf(stderr, "natlog: %lld lines were already in the store from another file "
+				"(the same kernel message in dmesg, syslog or the journal)\n",
+			(long long)st.dups);
+	if (!o.quiet && st.ignored)
+		fprintf(stderr, "natlog: %lld archive members that are links or devices were not read\n",
+			(long long)st.ignored);
 	if (st.errors || st.failed)
 		return NL_EXIT_INPUT;
 	return NL_EXIT_OK;

@@ -13,7 +13,11 @@
 #include "store.h"
 #include "../parsers/parser.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <archive.h>
+#include <archive_entry.h>
 #include <dirent.h>
+#include <pcre2.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -40,7 +44,8 @@ struct import {
 	int64_t source_id;
 	int64_t ruleset_id;
 	struct nl_corr *corr;
-	int64_t lines, events, errors, skipped, rulesets, bytes;
+	char bundle_host[128];		/* the host a sosreport was made on */
+	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
 	int store_failed;
 	/* progress */
 	int64_t total_bytes, done_bytes;
@@ -175,13 +180,100 @@ static void draw_progress(struct import *im, int final)
 	fflush(stderr);
 }
 
+/* --host, else the host a bundle was made on; NULL when unknown. */
+static const char *default_host(const struct import *im)
+{
+	if (im->o->host)
+		return im->o->host;
+	return im->bundle_host[0] ? im->bundle_host : NULL;
+}
+
 /* Sink callbacks: parsers report here. */
+/* Local wall-clock time as the second of the year, from the time forms
+ * syslog, dmesg -T and the journal print ("Mar  5 10:11:12", "Tue Mar  5
+ * 10:11:12 2024", "2024-03-05T10:11:12+01:00"); -1 when it is none of them. */
+static int64_t wall_second(const char *t)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int mon = -1, day, hh, mm, ss, y;
+	char m[4];
+	const char *p;
+	if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mon, &day, &hh, &mm, &ss) == 6) {
+		mon--;
+	} else {
+		if (strlen(t) > 4 && t[3] == ' ' && (t[0] >= 'A' && t[0] <= 'Z') && t[7] == ' ')
+			t += 4;		/* weekday of dmesg -T */
+		if (sscanf(t, "%3s %2d %2d:%2d:%2d", m, &day, &hh, &mm, &ss) != 5)
+			return -1;
+		p = strstr(months, m);
+		if (!p || strlen(m) != 3)
+			return -1;
+		mon = (int)(p - months) / 3;
+	}
+	if (mon < 0 || mon > 11 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
+		return -1;
+	return (((int64_t)mon * 31 + day) * 24 + hh) * 3600 + mm * 60 + ss;
+}
+
+static int64_t fp_hash(const void *key, size_t keylen, const struct nl_event *e)
+{
+	uint64_t h = nl_hash64(key, keylen, NL_HASH_INIT);
+	h = nl_hash64(e->msg, e->msglen, h);
+	return (int64_t)(h & 0x7fffffffffffffffULL) | 1;
+}
+
+/* The same kernel message with the same kernel time stamp is one event,
+ * whichever file brought it; without a stamp, the same message in the same
+ * wall-clock second, give or take one (syslog daemons stamp lines when they
+ * get them). */
+static int is_duplicate(struct import *im, struct nl_event *e)
+{
+	int64_t sec = e->time[0] ? wall_second(e->time) : -1;
+	int64_t wall[3] = { 0, 0, 0 };
+	int i;
+	e->fp = e->fp2 = 0;
+	if (!e->msg || (e->kind != NL_EV_TRACE && e->kind != NL_EV_LOG && e->kind != NL_EV_CTINVALID))
+		return 0;
+	if (e->uptime >= 0) {
+		int64_t us = (int64_t)(e->uptime * 1e6 + 0.5);
+		e->fp = fp_hash(&us, sizeof us, e);
+	}
+	if (sec >= 0) {
+		for (i = 0; i < 3; i++) {
+			int64_t k = sec - 1 + i + ((int64_t)1 << 40);	/* apart from uptime keys */
+			wall[i] = fp_hash(&k, sizeof k, e);
+		}
+		if (e->fp)
+			e->fp2 = wall[1];
+		else
+			e->fp = wall[1];
+	}
+	if (!e->fp)
+		return 0;
+	i = store_event_seen(im->s, im->source_id, e->uptime >= 0 ? e->fp : 0, wall);
+	/* a duplicate that brings the wall time the stored line lacked (syslog
+	 * after dmesg) passes it on, so a later dmesg -T finds it too */
+	if (i == 1 && e->fp2 && store_event_fp2(im->s, e->fp, e->fp2))
+		return -1;
+	return i;
+}
+
 static int sink_event(void *ctx, const struct nl_event *ev)
 {
 	struct import *im = ctx;
 	struct nl_event *e = (struct nl_event *)ev;
-	if (!e->host[0] && im->o->host)
-		nl_strlcpy(e->host, im->o->host, sizeof e->host);
+	int seen;
+	if (!e->host[0] && default_host(im))
+		nl_strlcpy(e->host, default_host(im), sizeof e->host);
+	seen = is_duplicate(im, e);
+	if (seen < 0) {
+		im->store_failed = 1;
+		return -1;
+	}
+	if (seen) {
+		im->dups++;
+		return 0;
+	}
 	im->events++;
 	if (corr_event(im->corr, e)) {
 		im->store_failed = 1;
@@ -195,7 +287,7 @@ static int sink_ruleset(void *ctx, const char *kind, int family)
 	struct import *im = ctx;
 	if (im->ruleset_id > 0 && store_ruleset_done(im->s, im->ruleset_id))
 		goto bad;
-	im->ruleset_id = store_add_ruleset(im->s, im->source_id, kind, family, im->o->host);
+	im->ruleset_id = store_add_ruleset(im->s, im->source_id, kind, family, default_host(im));
 	if (im->ruleset_id < 0)
 		goto bad;
 	im->rulesets++;
@@ -250,8 +342,8 @@ static int sink_flow(void *ctx, const struct nl_flow *f)
 {
 	struct import *im = ctx;
 	struct nl_flow copy = *f;
-	if (!copy.host[0] && im->o->host)
-		nl_strlcpy(copy.host, im->o->host, sizeof copy.host);
+	if (!copy.host[0] && default_host(im))
+		nl_strlcpy(copy.host, default_host(im), sizeof copy.host);
 	im->events++;
 	if (store_add_flow(im->s, im->source_id, &copy)) {
 		im->store_failed = 1;
@@ -311,11 +403,27 @@ static const struct nl_parser *choose(const char *buf, size_t n)
 	return best >= 0 ? nl_parsers[best] : &nl_parser_klog;
 }
 
+/* Where a source's bytes come from: a file descriptor or an archive entry. */
+struct reader {
+	ssize_t (*read)(void *ctx, void *buf, size_t n);
+	void *ctx;
+	const char *what;	/* for messages */
+};
+
+static ssize_t fd_read(void *ctx, void *buf, size_t n)
+{
+	ssize_t r;
+	do
+		r = read(*(int *)ctx, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
 /* A capture is handed to its parser as a FILE that first gives back the
  * block already read for probing, then reads on, hashing as it goes. */
 struct tee {
 	struct import *im;
-	int fd;
+	struct reader *rd;
 	const char *pre;
 	size_t pren, preoff;
 	struct nl_sha256 *sha;
@@ -331,9 +439,7 @@ static ssize_t tee_read(void *cookie, char *buf, size_t n)
 		t->preoff += k;
 		return (ssize_t)k;
 	}
-	do
-		r = read(t->fd, buf, n);
-	while (r < 0 && errno == EINTR);
+	r = t->rd->read(t->rd->ctx, buf, n);
 	if (r > 0) {
 		sha256_update(t->sha, buf, (size_t)r);
 		t->im->bytes += r;
@@ -354,10 +460,10 @@ static const struct nl_parser *choose_binary(const char *buf, size_t n)
 	return NULL;
 }
 
-static int import_binary(struct import *im, const struct nl_parser *parser, void *state, int fd,
-			 const char *buf, size_t have, struct nl_sha256 *sha)
+static int import_binary(struct import *im, const struct nl_parser *parser, void *state,
+			 struct reader *rd, const char *buf, size_t have, struct nl_sha256 *sha)
 {
-	struct tee t = { im, fd, buf, have, 0, sha };
+	struct tee t = { im, rd, buf, have, 0, sha };
 	cookie_io_functions_t io = { tee_read, NULL, NULL, NULL };
 	FILE *f = fopencookie(&t, "r", io);
 	char drain[65536];
@@ -373,8 +479,8 @@ static int import_binary(struct import *im, const struct nl_parser *parser, void
 }
 
 /* Reads one source and feeds its lines to the chosen parser. */
-static int import_fd(struct import *im, int fd, char **bufp, size_t *capp, char *sha_out,
-		     const char **kind)
+static int import_stream(struct import *im, struct reader *rd, char **bufp, size_t *capp,
+			 char *sha_out, const char **kind)
 {
 	char *buf = *bufp;
 	size_t cap = *capp;
@@ -391,11 +497,10 @@ static int import_fd(struct import *im, int fd, char **bufp, size_t *capp, char 
 	while (rc == 0) {
 		size_t off = 0;
 		if (!eof && have < cap) {
-			ssize_t r = read(fd, buf + have, cap - have < BLOCK ? cap - have : BLOCK);
+			ssize_t r = rd->read(rd->ctx, buf + have, cap - have < BLOCK ? cap - have : BLOCK);
 			if (r < 0) {
-				if (errno == EINTR)
-					continue;
-				fprintf(stderr, "natlog: cannot read '%s': %s\n", im->path, strerror(errno));
+				fprintf(stderr, "natlog: cannot read '%s': %s\n", im->path,
+					rd->what ? rd->what : strerror(errno));
 				rc = -2;
 				break;
 			}
@@ -419,7 +524,7 @@ static int import_fd(struct import *im, int fd, char **bufp, size_t *capp, char 
 				break;
 			}
 			if (bin) {
-				rc = import_binary(im, bin, state, fd, buf, have, &sha);
+				rc = import_binary(im, bin, state, rd, buf, have, &sha);
 				have = 0;
 				break;
 			}
@@ -481,34 +586,27 @@ static int import_fd(struct import *im, int fd, char **bufp, size_t *capp, char 
 	return rc;
 }
 
-static int import_one(struct import *im, const char *path, char **buf, size_t *cap)
+/* One source (a file, stdin, or an archive member) in one transaction. */
+static int import_source(struct import *im, const char *path, struct reader *rd, char **buf,
+			 size_t *cap)
 {
 	struct nl_source_counts c;
 	char sha[65];
 	const char *kind = "unknown";
-	int fd, rc;
+	int rc;
 
 	im->path = path;
 	im->source_id = im->ruleset_id = 0;
-	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = 0;
-	fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "natlog: cannot open '%s': %s\n", path, strerror(errno));
-		im->st->failed++;
-		return 0;
-	}
+	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;
 	if (store_begin(im->s))
 		goto store_bad;
-	im->source_id = store_source_add(im->s, path, im->o->host);
+	im->source_id = store_source_add(im->s, path, default_host(im));
 	if (im->source_id < 0)
 		goto store_bad_tx;
 	im->corr = corr_new(im->s, im->source_id);
 	if (!im->corr)
 		goto store_bad_tx;
-	rc = import_fd(im, fd, buf, cap, sha, &kind);
-	if (fd != 0)
-		close(fd);
-	fd = -1;
+	rc = import_stream(im, rd, buf, cap, sha, &kind);
 	if (rc == -2) {
 		im->st->failed++;
 		goto rollback;
@@ -543,6 +641,7 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 	im->st->errors += im->errors;
 	im->st->skipped += im->skipped;
 	im->st->rulesets += im->rulesets;
+	im->st->dups += im->dups;
 	im->st->packets += corr_packets(im->corr);
 	corr_free(im->corr);
 	im->corr = NULL;
@@ -558,16 +657,246 @@ store_bad_tx:
 	store_rollback(im->s);
 	corr_free(im->corr);
 	im->corr = NULL;
-	if (fd > 0)
-		close(fd);
 	im->st->store_failed = 1;
 	return -1;
 store_bad:
 	fprintf(stderr, "natlog: store failure: %s\n", store_errmsg(im->s));
-	if (fd > 0)
-		close(fd);
 	im->st->store_failed = 1;
 	return -1;
+}
+
+/* Archives (tar, zip; compressed or not) and compressed single files are
+ * read in memory through libarchive: each member is a source of its own,
+ * named "archive:member", and nothing is written to disk. A member that is
+ * itself compressed (messages.1.gz in a sosreport) is opened in turn. */
+struct entry_reader {
+	struct archive *a;
+	int64_t left;		/* bytes the member may still expand to */
+	int over;
+	const unsigned char *pre;	/* bytes already read to look at the member */
+	size_t pren, preoff;
+	char msg[256];
+};
+
+static ssize_t entry_read(void *ctx, void *buf, size_t n)
+{
+	struct entry_reader *er = ctx;
+	la_ssize_t r;
+	if (er->preoff < er->pren) {
+		size_t k = er->pren - er->preoff < n ? er->pren - er->preoff : n;
+		memcpy(buf, er->pre + er->preoff, k);
+		er->preoff += k;
+		return (ssize_t)k;
+	}
+	if (er->left <= 0) {
+		char probe[1];
+		/* at the limit: only a member that really goes on is an error */
+		if (archive_read_data(er->a, probe, 1) > 0)
+			er->over = 1;
+		return 0;
+	}
+	if ((int64_t)n > er->left)
+		n = (size_t)er->left;
+	r = archive_read_data(er->a, buf, n);
+	if (r < 0) {
+		snprintf(er->msg, sizeof er->msg, "%s", archive_error_string(er->a));
+		return -1;
+	}
+	er->left -= r;
+	return (ssize_t)r;
+}
+
+static int compressed_magic(const unsigned char *m, size_t n)
+{
+	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
+		return 1;			/* gzip */
+	if (n >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
+		return 1;			/* xz */
+	if (n >= 3 && !memcmp(m, "BZh", 3))
+		return 1;			/* bzip2 */
+	if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
+		return 1;			/* zstd */
+	if (n >= 4 && !memcmp(m, "PK\3\4", 4))
+		return 1;			/* zip */
+	if (n >= 262 && !memcmp(m + 257, "ustar", 5))
+		return 1;			/* tar */
+	return 0;
+}
+
+static int is_compressed_or_archive(int fd)
+{
+	unsigned char m[512];
+	ssize_t n = pread(fd, m, sizeof m, 0);
+	return n > 0 && compressed_magic(m, (size_t)n);
+}
+
+/* "sosreport-node7-2026-11-20-abcdefg" (an optional case id before the
+ * date): the host the bundle came from. */
+static void bundle_host(struct import *im, const char *member)
+{
+	static const char *pat = "^(?:[^/]*/)*sosreport-([A-Za-z0-9._-]+?)(?:-[0-9]+)?-[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:/|$)";
+	pcre2_code *re;
+	pcre2_match_data *md;
+	int err;
+	PCRE2_SIZE off;
+	if (im->bundle_host[0] || im->o->host)
+		return;
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+	if (!re)
+		return;
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	if (md && pcre2_match(re, (PCRE2_SPTR)member, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) > 1) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		nl_strlcpyn(im->bundle_host, member + ov[2], ov[3] - ov[2], sizeof im->bundle_host);
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+}
+
+static int import_archive_open(struct import *im, const char *path, struct archive *a,
+			       char **buf, size_t *cap, int depth);
+
+/* A member that is compressed itself: read it (bounded) and open it too. */
+static int import_nested(struct import *im, const char *name, struct entry_reader *er, char **buf,
+			 size_t *cap, int depth)
+{
+	size_t n = 0, size = 1 << 16;
+	unsigned char *data = malloc(size);
+	struct archive *a;
+	ssize_t r;
+	int rc;
+	if (!data)
+		return -1;
+	while ((r = entry_read(er, data + n, size - n)) > 0) {
+		n += (size_t)r;
+		if (n == size) {
+			unsigned char *p = size < ((size_t)1 << 31) ? realloc(data, size * 2) : NULL;
+			if (!p) {
+				fprintf(stderr, "natlog: '%s' is too large to open in memory\n", name);
+				im->st->failed++;
+				free(data);
+				return 0;
+			}
+			data = p;
+			size *= 2;
+		}
+	}
+	a = archive_read_new();
+	if (!a) {
+		free(data);
+		return -1;
+	}
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	archive_read_support_format_raw(a);
+	if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
+		fprintf(stderr, "natlog: cannot read '%s': %s\n", name, archive_error_string(a));
+		im->st->failed++;
+		archive_read_free(a);
+		free(data);
+		return 0;
+	}
+	rc = import_archive_open(im, name, a, buf, cap, depth + 1);
+	free(data);
+	return rc;
+}
+
+/* Imports every regular member of an opened archive; frees it. */
+static int import_archive_open(struct import *im, const char *path, struct archive *a,
+			       char **buf, size_t *cap, int depth)
+{
+	struct archive_entry *e;
+	int r, rc = 0;
+	while (rc == 0 && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *member = archive_entry_pathname(e);
+		int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
+		struct entry_reader er;
+		struct reader rd = { entry_read, &er, er.msg };
+		unsigned char head[512];
+		char *name;
+		ssize_t hn;
+		if (!raw && archive_entry_filetype(e) != AE_IFREG) {
+			if (archive_entry_filetype(e) != AE_IFDIR)
+				im->st->ignored++;	/* links and devices are never followed */
+			continue;
+		}
+		if (!raw && member)
+			bundle_host(im, member);
+		if (raw)
+			name = strdup(path);
+		else if (asprintf(&name, "%s:%s", path, member ? member : "?") < 0)
+			name = NULL;
+		if (!name) {
+			rc = -1;
+			break;
+		}
+		memset(&er, 0, sizeof er);
+		er.a = a;
+		er.left = im->o->max_entry;
+		hn = entry_read(&er, head, sizeof head);
+		if (hn > 0 && depth < 4 && compressed_magic(head, (size_t)hn)) {
+			er.pre = head;
+			er.pren = (size_t)hn;
+			rc = import_nested(im, name, &er, buf, cap, depth);
+		} else if (hn >= 0) {
+			er.pre = head;
+			er.pren = (size_t)(hn > 0 ? hn : 0);
+			rc = import_source(im, name, &rd, buf, cap);
+		} else {
+			fprintf(stderr, "natlog: cannot read '%s': %s\n", name, er.msg);
+			im->st->failed++;
+		}
+		if (er.over) {
+			fprintf(stderr, "natlog: '%s' expands beyond %lld bytes (decompression bomb?); "
+					"the rest of it was not read\n", name, (long long)im->o->max_entry);
+			im->st->failed++;
+		}
+		free(name);
+	}
+	if (rc == 0 && r != ARCHIVE_EOF && r != ARCHIVE_OK) {
+		fprintf(stderr, "natlog: '%s' is damaged: %s\n", path, archive_error_string(a));
+		im->st->failed++;
+	}
+	archive_read_free(a);
+	return rc;
+}
+
+static int import_archive(struct import *im, const char *path, int fd, char **buf, size_t *cap)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		return -1;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	archive_read_support_format_raw(a);	/* a compressed single file */
+	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
+		fprintf(stderr, "natlog: cannot read '%s': %s\n", path, archive_error_string(a));
+		im->st->failed++;
+		archive_read_free(a);
+		return 0;
+	}
+	im->bundle_host[0] = '\0';
+	return import_archive_open(im, path, a, buf, cap, 0);
+}
+
+static int import_one(struct import *im, const char *path, char **buf, size_t *cap)
+{
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	struct reader rd = { fd_read, &fd, NULL };
+	int rc;
+	if (fd < 0) {
+		fprintf(stderr, "natlog: cannot open '%s': %s\n", path, strerror(errno));
+		im->st->failed++;
+		return 0;
+	}
+	im->bundle_host[0] = '\0';
+	if (fd != 0 && is_compressed_or_archive(fd))
+		rc = import_archive(im, path, fd, buf, cap);
+	else
+		rc = import_source(im, path, &rd, buf, cap);
+	if (fd != 0)
+		close(fd);
+	return rc;
 }
 
 int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_import_opts *o,

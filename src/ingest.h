@@ -14,12 +14,14 @@ struct nl_import_opts {
 	long max_errors;	/* error lines printed; the import goes on */
 	int quiet;
 	int progress;		/* draw a progress bar on stderr */
+	int64_t max_entry;	/* the most an archive member or compressed file may expand to */
 };
 
 struct nl_import_stats {
-	int64_t files, already, failed;
+	int64_t files, already, failed, ignored;
 	int64_t bytes, lines, events, packets, rulesets, errors, skipped;
 	int64_t analyzed;
+	int64_t dups;		/* lines another source had already brought */
 	int store_failed;
 };
 

@@ -97,6 +97,9 @@ struct nl_event {
 	struct nl_pkt pkt;
 	const char *raw;		/* the whole input line, valid during the callback */
 	size_t rawlen;
+	const char *msg;		/* the kernel's message without its envelope, or NULL */
+	size_t msglen;
+	int64_t fp, fp2;		/* fingerprints for cross-source duplicates, 0 if none */
 };
 
 /* A rule of a ruleset dump with the matches natlog can check against a

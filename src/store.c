@@ -23,7 +23,8 @@ extern const int nl_schema_nfiles;
 enum {
 	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
-	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_COUNT
+	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
+	Q_EV_FP2, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -42,10 +43,10 @@ static const char *const queries[Q_COUNT] = {
 		     "physout, mac, src, dst, len, tos, ttl, ip_id, ipflags, proto, sport, dport, "
 		     "tcp_seq, tcp_ack, tcp_window, tcp_flags, icmp_type, icmp_code, icmp_id, "
 		     "icmp_seq, inner, mark, uid, gid, extra, trace_id, nft_family, rule, handle, "
-		     "verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-		     "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
+		     "verdict, fp, fp2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+		     "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
 		     "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, "
-		     "?45, ?46, ?47, ?48, ?49)",
+		     "?45, ?46, ?47, ?48, ?49, ?50, ?51)",
 	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host) VALUES (?1, ?2, ?3, ?4)",
 	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin, family, type, "
 			"hook, prio, handle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -57,6 +58,9 @@ static const char *const queries[Q_COUNT] = {
 		       "assured, mark, zone, ct_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
 		       "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
 		       "?26, ?27, ?28, ?29)",
+	[Q_EV_SEEN] = "SELECT 1 FROM events WHERE source_id <> ?1 AND (fp IN (?2, ?3, ?4, ?5) OR "
+		      "fp2 IN (?3, ?4, ?5)) LIMIT 1",
+	[Q_EV_FP2] = "UPDATE events SET fp2 = ?2 WHERE fp = ?1 AND fp2 IS NULL",
 	[Q_ELEM_ADD] = "INSERT INTO elements(ruleset_id, family, tbl, set_name, key, value) "
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_RULE_ADD] = "INSERT INTO rules(ruleset_id, tbl, chain, position, handle, text, target, "
@@ -463,7 +467,39 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 	bind_text(st, 47, ev->rule);
 	bind_num(st, 48, ev->handle);
 	bind_text(st, 49, ev->verdict);
+	if (ev->fp)
+		sqlite3_bind_int64(st, 50, ev->fp);
+	if (ev->fp2)
+		sqlite3_bind_int64(st, 51, ev->fp2);
 	return step_done(s, st, "cannot add an event");
+}
+
+int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2)
+{
+	sqlite3_stmt *st = stmt(s, Q_EV_FP2);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, fp);
+	sqlite3_bind_int64(st, 2, fp2);
+	return step_done(s, st, "cannot update an event");
+}
+
+int store_event_seen(struct nl_store *s, int64_t source_id, int64_t fp, const int64_t wall[3])
+{
+	sqlite3_stmt *st = stmt(s, Q_EV_SEEN);
+	int rc, i;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, source_id);
+	if (fp)
+		sqlite3_bind_int64(st, 2, fp);
+	for (i = 0; i < 3; i++)
+		if (wall[i])
+			sqlite3_bind_int64(st, 3 + i, wall[i]);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up an event");
 }
 
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,

@@ -64,6 +64,12 @@ struct nl_packet_row {
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);
 int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, int step,
 		    const struct nl_event *ev);
+/* 1 when another source already holds this event: fp is its kernel-stamp
+ * fingerprint (or 0), wall[] its wall-clock ones for the second before, of,
+ * and after the line's time (0 when unknown). */
+int store_event_seen(struct nl_store *s, int64_t source_id, int64_t fp, const int64_t wall[3]);
+/* Gives the stored event with kernel-stamp fingerprint fp its wall-clock one. */
+int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2);
 
 /* Rulesets. */
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,

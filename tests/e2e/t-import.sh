@@ -49,4 +49,13 @@ check_json "errors output is valid JSON even for invalid UTF-8" 'isinstance(j, l
 check "the store is intact" python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute('PRAGMA integrity_check').fetchone()[0]=='ok'" "$NATLOG_DB"
 check_status "a missing file is reported and the rest imported" 3 "$NATLOG" import "$TMP/nonexistent" "$TD/seed003/messages"
 check_grep "the missing file is named" "cannot open '$TMP/nonexistent'" "$TMP/err"
+# the same kernel line in dmesg and in syslog is one event
+export NATLOG_DB="$TMP/dedup.db"
+"$NATLOG" import -q "$TD/lab/docker-legacy/dmesg.txt"
+"$NATLOG" traces --json > "$TMP/d1.json"
+"$NATLOG" import "$TD/lab/docker-legacy/messages" "$TD/lab/docker-legacy/dmesg-T.txt"
+check_grep "lines another file brought are counted as such" "already in the store from another file" "$TMP/err" 2>/dev/null || true
+"$NATLOG" traces --json > "$TMP/d2.json"
+check_json "dmesg, dmesg -T and syslog of the same events give the packets once" \
+	"len(j) == $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/d1.json")" < "$TMP/d2.json"
 finish
