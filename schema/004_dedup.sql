@@ -8,3 +8,8 @@ ALTER TABLE events ADD COLUMN fp INTEGER;
 ALTER TABLE events ADD COLUMN fp2 INTEGER;
 CREATE INDEX IF NOT EXISTS events_fp ON events(fp);
 CREATE INDEX IF NOT EXISTS events_fp2 ON events(fp2);
+
+-- A ruleset dumped inside a network namespace (sosreport's
+-- namespaces/<ns>/ip_netns_exec_<ns>_iptables-save) is kept apart from the
+-- host's own; traces in the host's kernel log are explained with the host's.
+ALTER TABLE rulesets ADD COLUMN netns TEXT;

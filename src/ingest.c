@@ -81,9 +81,43 @@ static int add_file(struct filelist *l, const char *path, int64_t size)
 	return 0;
 }
 
+/* Rotated logs in the order they were written: messages.2.gz, messages.1,
+ * messages; messages-20261119, messages-20261120, messages. Splits a name
+ * into its base and rotation: -1 for the live file, else a number that
+ * grows with age (".N") or shrinks with it ("-YYYYMMDD", negated). */
+static long long rotation(const char *name, size_t *baselen)
+{
+	size_t n = strlen(name), e = n, d;
+	static const char *const comp[] = { ".gz", ".xz", ".bz2", ".zst" };
+	size_t i;
+	uint64_t v;
+	for (i = 0; i < sizeof comp / sizeof comp[0]; i++) {
+		size_t k = strlen(comp[i]);
+		if (e > k && !strcmp(name + e - k, comp[i])) {
+			e -= k;
+			break;
+		}
+	}
+	d = e;
+	while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
+		d--;
+	if (d < e && d > 0 && (name[d - 1] == '.' || name[d - 1] == '-') &&
+	    nl_parse_u64(name + d, e - d, 99999999ULL, &v)) {
+		*baselen = d - 1;
+		return name[d - 1] == '.' ? (long long)v : 100000000LL - (long long)v;
+	}
+	*baselen = e;
+	return -1;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t bx, by;
+	long long rx = rotation(x, &bx), ry = rotation(y, &by);
+	if (bx == by && !strncmp(x, y, bx) && rx != ry)
+		return rx > ry ? -1 : 1;	/* older first, the live file last */
+	return strcmp(x, y);
 }
 
 /* Directories are walked in name order so imports are reproducible. */
@@ -282,12 +316,37 @@ static int sink_event(void *ctx, const struct nl_event *ev)
 	return 0;
 }
 
+/* sosreport: ".../namespaces/<ns>/ip_netns_exec_<ns>_iptables-save". */
+static const char *netns_of(const char *path, char *buf, size_t n)
+{
+	const char *p = strstr(path, "/namespaces/"), *e;
+	if (p) {
+		p += strlen("/namespaces/");
+		e = strchr(p, '/');
+		if (e && e > p) {
+			nl_strlcpyn(buf, p, (size_t)(e - p), n);
+			return buf;
+		}
+	}
+	p = strstr(path, "ip_netns_exec_");
+	if (!p)
+		return NULL;
+	p += strlen("ip_netns_exec_");
+	e = strchr(p, '_');
+	if (!e || e == p)
+		return NULL;
+	nl_strlcpyn(buf, p, (size_t)(e - p), n);
+	return buf;
+}
+
 static int sink_ruleset(void *ctx, const char *kind, int family)
 {
 	struct import *im = ctx;
+	char netns[128];
 	if (im->ruleset_id > 0 && store_ruleset_done(im->s, im->ruleset_id))
 		goto bad;
-	im->ruleset_id = store_add_ruleset(im->s, im->source_id, kind, family, default_host(im));
+	im->ruleset_id = store_add_ruleset(im->s, im->source_id, kind, family, default_host(im),
+					   netns_of(im->path, netns, sizeof netns));
 	if (im->ruleset_id < 0)
 		goto bad;
 	im->rulesets++;
@@ -787,7 +846,9 @@ static int import_nested(struct import *im, const char *name, struct entry_reade
 		return -1;
 	}
 	archive_read_support_filter_all(a);
-	archive_read_support_format_all(a);
+	/* tar and zip only: other bidders (mtree) claim plain text */
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip(a);
 	archive_read_support_format_raw(a);
 	if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
 		fprintf(stderr, "natlog: cannot read '%s': %s\n", name, archive_error_string(a));
@@ -867,7 +928,9 @@ static int import_archive(struct import *im, const char *path, int fd, char **bu
 	if (!a)
 		return -1;
 	archive_read_support_filter_all(a);
-	archive_read_support_format_all(a);
+	/* tar and zip only: other bidders (mtree) claim plain text */
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip(a);
 	archive_read_support_format_raw(a);	/* a compressed single file */
 	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
 		fprintf(stderr, "natlog: cannot read '%s': %s\n", path, archive_error_string(a));

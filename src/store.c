@@ -47,7 +47,8 @@ static const char *const queries[Q_COUNT] = {
 		     "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
 		     "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, "
 		     "?45, ?46, ?47, ?48, ?49, ?50, ?51)",
-	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host) VALUES (?1, ?2, ?3, ?4)",
+	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host, netns) "
+		     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin, family, type, "
 			"hook, prio, handle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[Q_SET_ADD] = "INSERT INTO sets(ruleset_id, family, tbl, name, type, map_type, flags, handle) "
@@ -503,7 +504,7 @@ int store_event_seen(struct nl_store *s, int64_t source_id, int64_t fp, const in
 }
 
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,
-			  const char *host)
+			  const char *host, const char *netns)
 {
 	sqlite3_stmt *st = stmt(s, Q_RS_ADD);
 	if (!st)
@@ -512,6 +513,7 @@ int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kin
 	bind_text(st, 2, kind);
 	sqlite3_bind_int(st, 3, family);
 	bind_text(st, 4, host);
+	bind_text(st, 5, netns);
 	if (step_done(s, st, "cannot add a ruleset"))
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
@@ -807,6 +809,7 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 	/* Preference: same host (or a dump without host), saves before
 	 * listings, newest first. Rules come in chain order. */
 	return load_chains(s, CHAIN_COLS "WHERE r.family = ?1 AND r.kind LIKE 'iptables-%' AND "
+			   "r.netns IS NULL AND "
 			   "(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
 			   "ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, "
 			   "r.kind = 'iptables-save' DESC, r.id DESC, c.id", host, family, v);
@@ -823,7 +826,7 @@ int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v)
 	sqlite3_stmt *st = NULL, *es = NULL;
 	int rc;
 
-	rc = load_chains(s, CHAIN_COLS "WHERE r.kind LIKE 'nft-%' AND ?1 = ?1 AND "
+	rc = load_chains(s, CHAIN_COLS "WHERE r.kind LIKE 'nft-%' AND ?1 = ?1 AND r.netns IS NULL AND "
 			 "(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
 			 "ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, r.id DESC, c.id",
 			 host, 0, v);

@@ -73,7 +73,7 @@ int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2);
 
 /* Rulesets. */
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,
-			  const char *host);
+			  const char *host, const char *netns);
 int store_add_chain(struct nl_store *s, int64_t ruleset_id, const struct nl_chain_info *c);
 int store_add_set(struct nl_store *s, int64_t ruleset_id, const struct nl_set_info *si);
 int store_add_element(struct nl_store *s, int64_t ruleset_id, const struct nl_set_elem *e);
