@@ -61,7 +61,17 @@ demo: natlog
 lab:
 	bash tests/lab/record-all.sh testdata/lab
 
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install:
+	@test -x $(BIN) || { echo "run make first"; exit 1; }
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/natlog
+	install -m 644 doc/natlog.1 $(DESTDIR)$(PREFIX)/share/man/man1/natlog.1
+	install -m 644 completion/natlog.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/natlog
+
 clean:
 	rm -rf build build-asan natlog natlog-asan
 
-.PHONY: all unit check check-asan demo lab clean
+.PHONY: all unit check check-asan demo lab clean install

@@ -23,6 +23,8 @@ static const struct {
 	{ "traces", cmd_traces, NEEDS_RO, "list traced packets, one line each" },
 	{ "explain", cmd_explain, NEEDS_RO, "one packet's journey, rule by rule, and why" },
 	{ "invalid", cmd_invalid, NEEDS_RO, "packets conntrack called invalid, and why" },
+	{ "rules", cmd_rules, NEEDS_RO, "every dumped rule and how often traces hit it" },
+	{ "sql", cmd_sql, NEEDS_RO, "run a read-only SQL query on the store" },
 	{ "errors", cmd_errors, NEEDS_RO, "input lines that could not be used" },
 	{ "sources", cmd_sources, NEEDS_RO, "what was imported" },
 };

@@ -1129,6 +1129,94 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack lines");
 }
 
+int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *), void *ctx)
+{
+	/* hits are counted once over the events, then looked up per rule:
+	 * legacy steps by table, chain and number (policy/return at an
+	 * unconditional rule's own position), nft and xtables steps by handle */
+	static const char *sql =
+		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, "
+		"coalesce(nft_family, '') AS fam, count(*) AS n FROM events "
+		"WHERE kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7) "
+		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(r.family, ''), rs.family, r.tbl, "
+		"r.chain, r.position, r.handle, r.text, r.pkts, "
+		"coalesce((SELECT sum(n) FROM hits h WHERE h.tbl = r.tbl AND h.chain = r.chain AND "
+		"((h.kind = 'trace' AND h.rulenum = r.position AND (h.type = 'rule' OR r.uncond)) OR "
+		"(h.kind <> 'trace' AND h.handle = r.handle AND h.fam = coalesce(r.family, '')))), 0) "
+		"FROM rules r JOIN rulesets rs ON rs.id = r.ruleset_id ORDER BY rs.id, r.id";
+	sqlite3_stmt *st;
+	struct nl_rule_row r;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query rules");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		r.ruleset_id = sqlite3_column_int64(st, 0);
+		col_text(st, 1, r.kind, sizeof r.kind);
+		col_text(st, 2, r.host, sizeof r.host);
+		col_text(st, 3, r.netns, sizeof r.netns);
+		col_text(st, 4, r.family, sizeof r.family);
+		r.ruleset_family = sqlite3_column_int(st, 5);
+		col_text(st, 6, r.table, sizeof r.table);
+		col_text(st, 7, r.chain, sizeof r.chain);
+		r.position = sqlite3_column_int(st, 8);
+		r.handle = col_num(st, 9);
+		col_text(st, 10, r.text, sizeof r.text);
+		r.pkts = col_num(st, 11);
+		r.hits = sqlite3_column_int64(st, 12);
+		if (cb(ctx, &r)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rules");
+}
+
+int store_sql(struct nl_store *s, const char *sql,
+	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals), void *ctx)
+{
+	sqlite3_stmt *st;
+	const char *tail = NULL;
+	const char **names = NULL, **vals = NULL;
+	int rc, n, i;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, &tail) != SQLITE_OK)
+		return fail(s, "the statement does not compile");
+	if (!st) {
+		snprintf(s->err, sizeof s->err, "no statement given");
+		return -1;
+	}
+	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
+		tail++;
+	if ((tail && *tail) || !sqlite3_stmt_readonly(st)) {
+		sqlite3_finalize(st);
+		snprintf(s->err, sizeof s->err, "only one read-only statement (SELECT, WITH, EXPLAIN) is allowed");
+		return -1;
+	}
+	n = sqlite3_column_count(st);
+	names = calloc((size_t)n + 1, sizeof *names);
+	vals = calloc((size_t)n + 1, sizeof *vals);
+	if (!names || !vals) {
+		rc = SQLITE_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, i);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		if (cb(ctx, n, names, vals)) {
+			rc = SQLITE_ABORT;
+			break;
+		}
+	}
+out:
+	free(names);
+	free(vals);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "the statement failed");
+}
+
 int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_row *), void *ctx)
 {
 	sqlite3_stmt *st;

@@ -119,6 +119,19 @@ struct nl_invalid_row {
 };
 int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx);
 
+/* A dumped rule and how many traced steps hit it. */
+struct nl_rule_row {
+	char kind[24], host[128], netns[64], family[8], table[32], chain[64], text[1024];
+	int ruleset_family, position;
+	int64_t handle, pkts, hits, ruleset_id;
+};
+int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *), void *ctx);
+
+/* Runs one read-only statement; cb gets each row's column names and values
+ * (NULL for SQL NULL). */
+int store_sql(struct nl_store *s, const char *sql,
+	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals), void *ctx);
+
 struct nl_source_row {
 	int64_t id;
 	char path[1024], kind[24], host[128], imported_at[32], sha256[72];

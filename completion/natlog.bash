@@ -1,0 +1,32 @@
+# bash completion for natlog
+_natlog() {
+	local cur prev cmd i
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--db) ((i++)) ;;
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+	if [[ $prev == --db ]]; then
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+	fi
+	case $cmd in
+	"") COMPREPLY=($(compgen -W "import traces explain invalid rules sql errors sources --db --help --version" -- "$cur")) ;;
+	import)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--host --max-errors --max-entry-size --quiet --progress --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi ;;
+	traces) COMPREPLY=($(compgen -W "--json --src --dst --port --seq --ip-id --verdict --host --since --until --help" -- "$cur")) ;;
+	explain) COMPREPLY=($(compgen -W "--trace --json --help" -- "$cur")) ;;
+	rules) COMPREPLY=($(compgen -W "--unused --json --help" -- "$cur")) ;;
+	invalid|errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+	esac
+}
+complete -F _natlog natlog
