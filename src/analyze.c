@@ -166,6 +166,7 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 			snprintf(st->effect, sizeof st->effect, "accept");
 		return;
 	}
+	st->chain = ch;
 	if (!ch) {
 		nl_diag(a, "%s:%s:%s:%d: the dump has no chain %s in table %s; the dump does not match "
 			"this trace", ev->table, where, ev->type, N, ev->chain, ev->table);
@@ -367,6 +368,36 @@ static void infer_verdict(struct nl_analysis *a)
 		     last->ev.chain, last->ev.type, last->ev.rulenum, last->effect);
 }
 
+void nl_explain_common(struct nl_analysis *a)
+{
+	size_t i;
+	int ctlog = 0;
+	const struct nl_step *d;
+	for (i = 0; i < a->nlogs; i++)
+		ctlog |= a->logs[i].ev.kind == NL_EV_CTINVALID;
+	if (a->decided >= 0 && strcmp(a->verdict, "drop") == 0) {
+		const char *t;
+		d = &a->steps[a->decided];
+		t = d->rule_text ? d->rule_text : d->ev.rule;
+		if (t && (strstr(t, "ct state invalid") || strstr(t, "--ctstate INVALID") ||
+			  strstr(t, "--state INVALID") || strstr(t, "ctstate INVALID")) && !ctlog)
+			nl_diag(a, "the packet was dropped because conntrack found it invalid; the kernel "
+				   "logs why with net.netfilter.nf_conntrack_log_invalid=255 (natlog invalid "
+				   "shows those lines)");
+	}
+	/* a rule that returned: the rest of its chain was never evaluated */
+	for (i = 0; i < a->n; i++) {
+		const struct nl_step *s = &a->steps[i];
+		const struct nl_chain *ch = s->chain;
+		if (!ch || s->chain_end || !s->rule || strcmp(s->effect, "return") != 0)
+			continue;
+		if (s->position > 0 && s->position < ch->nrules)
+			nl_diag(a, "%s %s rule %d returned, so rules %d to %d of that chain were not "
+				   "evaluated for this packet", s->ev.table, s->ev.chain, s->position,
+				s->position + 1, ch->nrules);
+	}
+}
+
 static void explain_drop(struct nl_analysis *a)
 {
 	const struct nl_step *d;
@@ -439,6 +470,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 			nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
 	infer_verdict(a);
 	explain_drop(a);
+	nl_explain_common(a);
 	a->decided_rule_known = a->decided >= 0 && !a->steps[a->decided].mismatch &&
 				(a->steps[a->decided].rule || a->steps[a->decided].chain_policy);
 	return 0;

@@ -16,6 +16,7 @@ struct nl_step {
 	char file[512];
 	int hook;
 	const struct nl_rule *rule;	/* the dumped rule, or NULL */
+	const struct nl_chain *chain;	/* the dumped chain it is in, or NULL */
 	const char *rule_text;		/* rule text, "policy DROP", or NULL */
 	char policy_text[48];		/* storage for "policy DROP" */
 	char effect[80];		/* accept, drop, reject, queue, continue, jump X, return, unknown */
@@ -77,5 +78,7 @@ int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_r
 		  int nft);
 /* analyze_nft.c */
 void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v);
+/* Diagnoses both analyses share: conntrack-invalid drops, early returns. */
+void nl_explain_common(struct nl_analysis *a);
 
 #endif

@@ -311,6 +311,7 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 		const struct nl_chain *base = rsview_find_nft(v, ev->nft_family, ev->table,
 							      st->base[0] ? st->base : ev->chain, NULL);
 		nl_strlcpy(st->effect, ev->verdict, sizeof st->effect);
+		st->chain = ch;
 		st->hook = base && base->hook[0] ? nl_hook_from_name(base->hook) : -1;
 		if (!strcmp(ev->type, "policy")) {
 			snprintf(st->policy_text, sizeof st->policy_text, "policy %.32s", ev->verdict);
@@ -380,4 +381,5 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 	a->decided_rule_known = a->decided >= 0 && a->steps[a->decided].rule_text != NULL &&
 				!a->steps[a->decided].mismatch;
 	root_cause(a, v);
+	nl_explain_common(a);
 }
