@@ -45,6 +45,7 @@ struct import {
 	int64_t ruleset_id;
 	struct nl_corr *corr;
 	char bundle_host[128];		/* the host a sosreport was made on */
+	int may_dup;			/* other sources hold fingerprinted events */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
 	int store_failed;
 	/* progress */
@@ -282,7 +283,7 @@ static int is_duplicate(struct import *im, struct nl_event *e)
 		else
 			e->fp = wall[1];
 	}
-	if (!e->fp)
+	if (!e->fp || !im->may_dup)
 		return 0;
 	i = store_event_seen(im->s, im->source_id, e->uptime >= 0 ? e->fp : 0, wall);
 	/* a duplicate that brings the wall time the stored line lacked (syslog
@@ -641,7 +642,10 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 		rc = -1;
 	if (rc == 0 && im->ruleset_id > 0 && store_ruleset_done(im->s, im->ruleset_id))
 		rc = -1;
-	sha256_hex(&sha, sha_out);
+	if (sha256_hex(&sha, sha_out) && rc == 0) {
+		fprintf(stderr, "natlog: cannot hash '%s'\n", im->path);
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -661,6 +665,9 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 		goto store_bad;
 	im->source_id = store_source_add(im->s, path, default_host(im));
 	if (im->source_id < 0)
+		goto store_bad_tx;
+	im->may_dup = store_other_events(im->s, im->source_id);
+	if (im->may_dup < 0)
 		goto store_bad_tx;
 	im->corr = corr_new(im->s, im->source_id);
 	if (!im->corr)

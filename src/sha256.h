@@ -1,22 +1,19 @@
 /*
- * sha256.h - SHA-256 (FIPS 180-4), streamed: the content hash that makes
- * re-importing the same input a no-op.
+ * sha256.h - SHA-256 of a stream: the content hash that makes importing
+ * the same input again a no-op.
  */
 #ifndef NL_SHA256_H
 #define NL_SHA256_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 struct nl_sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t nbuf;
+	void *ctx;		/* libcrypto's EVP_MD_CTX; NULL after a failure */
 };
 
 void sha256_init(struct nl_sha256 *c);
 void sha256_update(struct nl_sha256 *c, const void *data, size_t n);
-void sha256_hex(struct nl_sha256 *c, char out[65]);	/* finishes c */
+/* Finishes c; returns -1 (and "") when libcrypto failed. */
+int sha256_hex(struct nl_sha256 *c, char out[65]);
 
 #endif

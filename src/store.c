@@ -24,7 +24,7 @@ enum {
 	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
-	Q_EV_FP2, Q_COUNT
+	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -59,8 +59,13 @@ static const char *const queries[Q_COUNT] = {
 		       "assured, mark, zone, ct_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
 		       "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
 		       "?26, ?27, ?28, ?29)",
-	[Q_EV_SEEN] = "SELECT 1 FROM events WHERE source_id <> ?1 AND (fp IN (?2, ?3, ?4, ?5) OR "
-		      "fp2 IN (?3, ?4, ?5)) LIMIT 1",
+	/* two plain index lookups: an OR over both columns makes SQLite build
+	 * a temporary table for every line */
+	[Q_EV_SEEN] = "SELECT 1 FROM events WHERE fp = ?2 AND source_id <> ?1 LIMIT 1",
+	[Q_EV_SEEN_WALL] = "SELECT 1 FROM events WHERE source_id <> ?1 AND fp IN (?2, ?3, ?4) "
+			   "UNION ALL SELECT 1 FROM events WHERE source_id <> ?1 AND fp2 IN (?2, ?3, ?4) "
+			   "LIMIT 1",
+	[Q_EV_ANY_FP] = "SELECT 1 FROM events WHERE fp IS NOT NULL AND source_id <> ?1 LIMIT 1",
 	[Q_EV_FP2] = "UPDATE events SET fp2 = ?2 WHERE fp = ?1 AND fp2 IS NULL",
 	[Q_ELEM_ADD] = "INSERT INTO elements(ruleset_id, family, tbl, set_name, key, value) "
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -146,6 +151,15 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+/* For strings that outlive the statement's step: no copy. */
+static void bind_static(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 /* -1 means unknown, stored as NULL. */
 static void bind_num(sqlite3_stmt *st, int i, int64_t v)
 {
@@ -225,8 +239,9 @@ bad:
 int store_open(struct nl_store **out, const char *path, int mode, struct nl_err *err)
 {
 	struct nl_store *s = calloc(1, sizeof *s);
-	int flags = mode == NL_STORE_RW ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-					: SQLITE_OPEN_READONLY;
+	/* one thread uses a connection: SQLite's own mutexes are not needed */
+	int flags = (mode == NL_STORE_RW ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+					 : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
 	struct stat sb;
 
 	*out = NULL;
@@ -419,34 +434,34 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 		return -1;
 	sqlite3_bind_int64(st, 1, source_id);
 	sqlite3_bind_int64(st, 2, ev->line);
-	bind_text(st, 3, !ev->xt ? nl_ev_kind_name(ev->kind)
+	bind_static(st, 3, !ev->xt ? nl_ev_kind_name(ev->kind)
 			 : ev->kind == NL_EV_NFTRACE ? "xt-trace" : "xt-packet");
 	bind_num(st, 4, packet_id > 0 ? packet_id : -1);
 	bind_num(st, 5, packet_id > 0 ? step : -1);
-	bind_text(st, 6, ev->host);
-	bind_text(st, 7, ev->time);
+	bind_static(st, 6, ev->host);
+	bind_static(st, 7, ev->time);
 	if (ev->uptime >= 0)
 		sqlite3_bind_double(st, 8, ev->uptime);
 	bind_num(st, 9, ev->wall_us);
-	bind_text(st, 10, ev->table);
-	bind_text(st, 11, ev->chain);
-	bind_text(st, 12, ev->type);
+	bind_static(st, 10, ev->table);
+	bind_static(st, 11, ev->chain);
+	bind_static(st, 12, ev->type);
 	bind_num(st, 13, ev->kind == NL_EV_TRACE ? ev->rulenum : -1);
-	bind_text(st, 14, ev->prefix);
-	bind_text(st, 15, ev->reason);
+	bind_static(st, 14, ev->prefix);
+	bind_static(st, 15, ev->reason);
 	bind_num(st, 16, p->family ? p->family : -1);
-	bind_text(st, 17, p->iif);
-	bind_text(st, 18, p->oif);
-	bind_text(st, 19, p->physin);
-	bind_text(st, 20, p->physout);
-	bind_text(st, 21, p->mac);
-	bind_text(st, 22, p->src);
-	bind_text(st, 23, p->dst);
+	bind_static(st, 17, p->iif);
+	bind_static(st, 18, p->oif);
+	bind_static(st, 19, p->physin);
+	bind_static(st, 20, p->physout);
+	bind_static(st, 21, p->mac);
+	bind_static(st, 22, p->src);
+	bind_static(st, 23, p->dst);
 	bind_num(st, 24, p->len);
 	bind_num(st, 25, p->tos);
 	bind_num(st, 26, p->ttl);
 	bind_num(st, 27, p->ip_id);
-	bind_text(st, 28, p->ipflags);
+	bind_static(st, 28, p->ipflags);
 	bind_num(st, 29, p->proto);
 	bind_num(st, 30, p->sport);
 	bind_num(st, 31, p->dport);
@@ -458,16 +473,16 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 	bind_num(st, 37, p->icmp_code);
 	bind_num(st, 38, p->icmp_id);
 	bind_num(st, 39, p->icmp_seq);
-	bind_text(st, 40, p->inner);
+	bind_static(st, 40, p->inner);
 	bind_num(st, 41, p->mark);
 	bind_num(st, 42, p->uid);
 	bind_num(st, 43, p->gid);
-	bind_text(st, 44, p->extra);
-	bind_text(st, 45, ev->trace_id);
-	bind_text(st, 46, ev->nft_family);
-	bind_text(st, 47, ev->rule);
+	bind_static(st, 44, p->extra);
+	bind_static(st, 45, ev->trace_id);
+	bind_static(st, 46, ev->nft_family);
+	bind_static(st, 47, ev->rule);
 	bind_num(st, 48, ev->handle);
-	bind_text(st, 49, ev->verdict);
+	bind_static(st, 49, ev->verdict);
 	if (ev->fp)
 		sqlite3_bind_int64(st, 50, ev->fp);
 	if (ev->fp2)
@@ -487,20 +502,43 @@ int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2)
 
 int store_event_seen(struct nl_store *s, int64_t source_id, int64_t fp, const int64_t wall[3])
 {
-	sqlite3_stmt *st = stmt(s, Q_EV_SEEN);
+	sqlite3_stmt *st;
 	int rc, i;
-	if (!st)
+	if (fp) {
+		if (!(st = stmt(s, Q_EV_SEEN)))
+			return -1;
+		sqlite3_bind_int64(st, 1, source_id);
+		sqlite3_bind_int64(st, 2, fp);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			return 1;
+		if (rc != SQLITE_DONE)
+			return fail(s, "cannot look up an event");
+	}
+	if (!wall[1])
+		return 0;
+	if (!(st = stmt(s, Q_EV_SEEN_WALL)))
 		return -1;
 	sqlite3_bind_int64(st, 1, source_id);
-	if (fp)
-		sqlite3_bind_int64(st, 2, fp);
 	for (i = 0; i < 3; i++)
-		if (wall[i])
-			sqlite3_bind_int64(st, 3 + i, wall[i]);
+		sqlite3_bind_int64(st, 2 + i, wall[i]);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up an event");
+}
+
+int store_other_events(struct nl_store *s, int64_t source_id)
+{
+	sqlite3_stmt *st = stmt(s, Q_EV_ANY_FP);
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, source_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up events");
 }
 
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,
@@ -1273,4 +1311,28 @@ int store_errors(struct nl_store *s, int64_t source_id,
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read errors");
+}
+
+int store_count_packets_tuple(struct nl_store *s, int proto, const char *src, int sport,
+			      const char *dst, int dport, int64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT count(*) FROM packets WHERE proto = ?1 AND src = ?2 AND dst = ?3 "
+			       "AND CASE WHEN ?1 IN (1, 58) "
+			       "THEN (?4 IS NULL OR icmp_id = ?4) AND (?5 IS NULL OR icmp_type = ?5) "
+			       "ELSE (?4 IS NULL OR sport = ?4) AND (?5 IS NULL OR dport = ?5) END",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot count packets");
+	sqlite3_bind_int(st, 1, proto);
+	bind_text(st, 2, src);
+	bind_text(st, 3, dst);
+	bind_num(st, 4, sport);
+	bind_num(st, 5, dport);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : fail(s, "cannot count packets");
 }

@@ -68,6 +68,9 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
  * fingerprint (or 0), wall[] its wall-clock ones for the second before, of,
  * and after the line's time (0 when unknown). */
 int store_event_seen(struct nl_store *s, int64_t source_id, int64_t fp, const int64_t wall[3]);
+/* 1 when another source has fingerprinted events at all (else no line of
+ * this source can be a duplicate and lookups are skipped). */
+int store_other_events(struct nl_store *s, int64_t source_id);
 /* Gives the stored event with kernel-stamp fingerprint fp its wall-clock one. */
 int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2);
 
@@ -147,5 +150,11 @@ struct nl_error_row {
 };
 int store_errors(struct nl_store *s, int64_t source_id,
 		 int (*cb)(void *, const struct nl_error_row *), void *ctx);
+
+/* How many traced packets (the packets table) have this tuple: proto, src,
+ * dst, and sport and dport (-1: any); for ICMP and ICMPv6 (proto 1, 58)
+ * sport is the ICMP id and dport the ICMP type. The count goes in *n. */
+int store_count_packets_tuple(struct nl_store *s, int proto, const char *src, int sport,
+			      const char *dst, int dport, int64_t *n);
 
 #endif
