@@ -4,7 +4,7 @@
 # bundled sample.
 
 CC      ?= cc
-PKGS    := libpcre2-8 sqlite3 jansson libarchive libcrypto
+PKGS    := libpcre2-8 sqlite3 jansson libarchive libcrypto libpcap
 CFLAGS  ?= -O2 -g
 NL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral \
            -Wstrict-prototypes -Wmissing-prototypes -Isrc -Iparsers \

@@ -16,7 +16,7 @@ _natlog() {
 		return
 	fi
 	case $cmd in
-	"") COMPREPLY=($(compgen -W "import traces explain invalid rules sql errors sources --db --help --version" -- "$cur")) ;;
+	"") COMPREPLY=($(compgen -W "import traces explain invalid flows rules sql errors sources --db --help --version" -- "$cur")) ;;
 	import)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--host --max-errors --max-entry-size --quiet --progress --help" -- "$cur"))
@@ -26,7 +26,7 @@ _natlog() {
 	traces) COMPREPLY=($(compgen -W "--json --src --dst --port --seq --ip-id --verdict --host --since --until --help" -- "$cur")) ;;
 	explain) COMPREPLY=($(compgen -W "--trace --json --help" -- "$cur")) ;;
 	rules) COMPREPLY=($(compgen -W "--unused --json --help" -- "$cur")) ;;
-	invalid|errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+	invalid|flows|errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	esac
 }
 complete -F _natlog natlog

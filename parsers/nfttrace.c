@@ -93,6 +93,8 @@ static int set_addr(struct nl_pkt *p, char *dst, const struct tok *t, struct nl_
 	int fam;
 	if (nl_addr_canon(t->s, t->n, &fam, dst, NL_ADDRSIZ))
 		return nl_err_set(err, "'%.*s' is not an IP address", (int)(t->n > 48 ? 48 : t->n), t->s);
+	if (p->family && p->family != fam)
+		return nl_err_set(err, "saddr and daddr are of different families");
 	p->family = fam;
 	return 0;
 }

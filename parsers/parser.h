@@ -53,6 +53,8 @@ extern const struct nl_parser nl_parser_nftrules;
 extern const struct nl_parser nl_parser_nftjson;
 extern const struct nl_parser nl_parser_nfttrace;
 extern const struct nl_parser nl_parser_xtmon;
+extern const struct nl_parser nl_parser_pcap;
+extern const struct nl_parser nl_parser_conntrack;
 
 /* All parsers, the most specific first; NULL-terminated. */
 extern const struct nl_parser *const nl_parsers[];

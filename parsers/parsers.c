@@ -7,12 +7,14 @@
 #include "parser.h"
 
 const struct nl_parser *const nl_parsers[] = {
+	&nl_parser_pcap,
 	&nl_parser_iptsave,
 	&nl_parser_iptlist,
 	&nl_parser_nfttrace,
 	&nl_parser_xtmon,
 	&nl_parser_nftrules,
 	&nl_parser_nftjson,
+	&nl_parser_conntrack,
 	&nl_parser_klog,
 	NULL,
 };

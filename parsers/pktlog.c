@@ -414,7 +414,7 @@ trailer:
 			return nl_err_set(err, "line ends before PROTO= (truncated?)");
 	}
 	if ((p->proto == 6 || p->proto == 17) && (p->sport < 0 || p->dport < 0) &&
-	    !strstr(p->extra, "FRAG:") && !truncated && !strstr(s, "INCOMPLETE"))
+	    !strstr(p->extra, "FRAG:") && !truncated && !memmem(s, n, "INCOMPLETE", 10))
 		return nl_err_set(err, "line ends before SPT= and DPT= (truncated?)");
 	return 0;
 }

@@ -497,6 +497,113 @@ void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 	}
 }
 
+struct wire_ctx {
+	struct nl_analysis *a;
+	const struct nl_pkt *first, *last;
+	int64_t seen_sources[NL_MAXWIRE];
+	int nseen;
+};
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	const char *c = strrchr(path, ':');
+	if (c && (!b || c > b))
+		b = c;
+	return b ? b + 1 : path;
+}
+
+/* A capture without interface names is named after its file: "outside". */
+static void iface_of(const char *iface, const char *file, char *out, size_t n)
+{
+	const char *b = base_name(file), *dot;
+	if (iface[0]) {
+		nl_strlcpy(out, iface, n);
+		return;
+	}
+	dot = strchr(b, '.');
+	nl_strlcpyn(out, b, dot && dot > b ? (size_t)(dot - b) : strlen(b), n);
+}
+
+static int wire_seen(void *ctx, const struct nl_wire_row *r)
+{
+	struct wire_ctx *w = ctx;
+	struct nl_wire_ev *e;
+	const struct nl_pkt *f = w->first, *l = w->last;
+	int dnat = strcmp(f->dst, l->dst) || f->dport != l->dport;
+	if (w->a->nwire >= NL_MAXWIRE)
+		return 0;
+	e = &w->a->wire[w->a->nwire++];
+	nl_strlcpy(e->file, r->file, sizeof e->file);
+	iface_of(r->iface, r->file, e->iface, sizeof e->iface);
+	nl_strlcpy(e->time, r->time, sizeof e->time);
+	e->frame = r->frame;
+	e->seen = 1;
+	if (dnat && !strcmp(r->dst, f->dst) && r->dport == f->dport)
+		snprintf(e->note, sizeof e->note, "before DNAT (to %s:%d)", r->dst, r->dport);
+	else if (dnat && !strcmp(r->dst, l->dst) && r->dport == l->dport)
+		snprintf(e->note, sizeof e->note, "after DNAT (to %s:%d)", r->dst, r->dport);
+	else if (strcmp(r->src, f->src) != 0)
+		snprintf(e->note, sizeof e->note, "after SNAT (from %s:%d)", r->src, r->sport);
+	else
+		snprintf(e->note, sizeof e->note, "as traced");
+	if (w->nseen < NL_MAXWIRE)
+		w->seen_sources[w->nseen++] = r->source_id;
+	return 0;
+}
+
+static int wire_expected(void *ctx, int64_t source_id, const char *file, const char *iface)
+{
+	struct wire_ctx *w = ctx;
+	struct nl_analysis *a = w->a;
+	struct nl_wire_ev *e;
+	int i;
+	for (i = 0; i < w->nseen; i++)
+		if (w->seen_sources[i] == source_id)
+			return 0;
+	if (a->nwire >= NL_MAXWIRE)
+		return 0;
+	e = &a->wire[a->nwire++];
+	nl_strlcpy(e->file, file, sizeof e->file);
+	iface_of(iface, file, e->iface, sizeof e->iface);
+	e->seen = 0;
+	e->frame = -1;
+	snprintf(e->note, sizeof e->note, "not in this capture, which holds other traffic to %s",
+		 w->last->dst);
+	if (!strcmp(a->verdict, "accept"))
+		nl_diag(a, "the packet was accepted, yet it never appears in %s (%s), which holds other "
+			   "traffic to %s", base_name(file), e->iface, w->last->dst);
+	else if (!strcmp(a->verdict, "drop"))
+		nl_diag(a, "as expected of a dropped packet, it never appears in %s (%s)",
+			base_name(file), e->iface);
+	return 0;
+}
+
+int analysis_wire(struct nl_store *s, struct nl_analysis *a)
+{
+	struct wire_ctx w;
+	const char *addrs[4];
+	if (a->n == 0)
+		return 0;
+	memset(&w, 0, sizeof w);
+	w.a = a;
+	w.first = &a->steps[0].ev.pkt;
+	w.last = &a->steps[a->n - 1].ev.pkt;
+	/* nft packet lines may leave an address out: fall back on the other end */
+	if (!w.last->dst[0])
+		w.last = w.first;
+	if (!w.first->src[0] || !w.first->dst[0])
+		return 0;
+	addrs[0] = w.first->src;
+	addrs[1] = w.first->dst;
+	addrs[2] = w.last->src[0] ? w.last->src : w.first->src;
+	addrs[3] = w.last->dst;
+	if (store_wire_find(s, w.first->proto, w.first->family == 4 ? w.first->ip_id : -1,
+			    w.first->proto == 6 ? w.first->seq : -1, addrs, wire_seen, &w))
+		return -1;
+	return store_wire_covering(s, w.last->dst, wire_expected, &w);
+}
+
 struct pending {
 	struct nl_store *s;
 	struct nl_rscache rc;

@@ -34,6 +34,14 @@ struct nl_nat {
 };
 
 #define NL_MAXDIAG 24
+#define NL_MAXWIRE 16
+
+/* Where a capture saw the packet, or was expected to and did not. */
+struct nl_wire_ev {
+	char file[512], iface[NL_IFNAMSIZ], time[48], note[160];
+	long frame;
+	int seen;
+};
 
 struct nl_analysis {
 	struct nl_step *steps;
@@ -48,6 +56,8 @@ struct nl_analysis {
 	int decided_rule_known;
 	char diag[NL_MAXDIAG][512];
 	int ndiag;
+	struct nl_wire_ev wire[NL_MAXWIRE];
+	int nwire;
 };
 
 /* Caches the ruleset view between packets of the same host and family. */
@@ -64,6 +74,8 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 void analysis_free(struct nl_analysis *a);
 /* Copies verdict and decided_by into p (for the packets table). */
 void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p);
+/* Looks the packet up in the imported captures (explain only). */
+int analysis_wire(struct nl_store *s, struct nl_analysis *a);
 /* Analyzes every packet not analyzed yet and stores the results. */
 int analyze_pending(struct nl_store *s, int64_t *count);
 

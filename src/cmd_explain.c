@@ -153,6 +153,18 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 									      : a->logs[j].ev.prefix,
 				       a->logs[j].file, a->logs[j].ev.line, c->off);
 	}
+	if (a->nwire) {
+		printf("\n%scaptures:%s\n", c->bold, c->off);
+		for (i = 0; i < (size_t)a->nwire; i++) {
+			const struct nl_wire_ev *w = &a->wire[i];
+			if (w->seen)
+				printf("  seen in %s (%s) packet %ld at %s: %s\n", w->file, w->iface, w->frame,
+				       w->time, w->note);
+			else
+				printf("  %snot seen%s in %s (%s): %s\n", c->red, c->off, w->file, w->iface,
+				       w->note);
+		}
+	}
 	if (a->ndiag) {
 		printf("\n%sdiagnosis:%s\n", c->bold, c->off);
 		for (i = 0; i < (size_t)a->ndiag; i++)
@@ -275,6 +287,26 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 			     : "LOG target line of this packet");
 		fputc('}', f);
 	}
+	for (i = 0; i < (size_t)a->nwire; i++) {
+		const struct nl_wire_ev *w = &a->wire[i];
+		first = 1;
+		fputs(i || a->nlogs ? ", {" : "{", f);
+		jw_key(f, &first, "source");
+		jw_str(f, "pcap");
+		jw_key(f, &first, "file");
+		jw_str(f, w->file);
+		jw_key(f, &first, "iface");
+		jw_str(f, w->iface);
+		jw_key(f, &first, "time");
+		jw_str(f, w->time);
+		jw_key(f, &first, "frame");
+		jw_num(f, w->frame);
+		jw_key(f, &first, "seen");
+		fputs(w->seen ? "true" : "false", f);
+		jw_key(f, &first, "note");
+		jw_str(f, w->note);
+		fputc('}', f);
+	}
 	fputs("], \"diagnosis\": [", f);
 	for (i = 0; i < (size_t)a->ndiag; i++) {
 		if (i)
@@ -360,7 +392,7 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 		return NL_EXIT_NOMATCH;
 	}
 	memset(&rc, 0, sizeof rc);
-	if (analyze_packet(s, &m.rows[0], &rc, &a)) {
+	if (analyze_packet(s, &m.rows[0], &rc, &a) || analysis_wire(s, &a)) {
 		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
 		ret = NL_EXIT_STORE;
 	} else {

@@ -25,6 +25,7 @@ static const struct {
 	{ "invalid", cmd_invalid, NEEDS_RO, "packets conntrack called invalid, and why" },
 	{ "rules", cmd_rules, NEEDS_RO, "every dumped rule and how often traces hit it" },
 	{ "sql", cmd_sql, NEEDS_RO, "run a read-only SQL query on the store" },
+	{ "flows", cmd_flows, NEEDS_RO, "connections conntrack saw, with NAT and Community IDs" },
 	{ "errors", cmd_errors, NEEDS_RO, "input lines that could not be used" },
 	{ "sources", cmd_sources, NEEDS_RO, "what was imported" },
 };

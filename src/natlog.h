@@ -136,7 +136,7 @@ struct nl_flow {
 	int64_t wall_us;		/* that time as epoch microseconds, or -1 */
 	int family;			/* 4 or 6 */
 	int proto;
-	char state[16];			/* ESTABLISHED, SYN_SENT, ...; "" for udp/icmp */
+	char state[20];			/* ESTABLISHED, SHUTDOWN_ACK_SENT, ...; "" for udp/icmp */
 	char osrc[NL_ADDRSIZ], odst[NL_ADDRSIZ];
 	int osport, odport;		/* ICMP: type and code go in icmp_* below */
 	char rsrc[NL_ADDRSIZ], rdst[NL_ADDRSIZ];

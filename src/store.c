@@ -1255,6 +1255,78 @@ out:
 	return rc == SQLITE_DONE ? 0 : fail(s, "the statement failed");
 }
 
+int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
+		    const char *const addrs[4], int (*cb)(void *, const struct nl_wire_row *),
+		    void *ctx)
+{
+	static const char *by_id =
+		"SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, e.dport, e.ttl "
+		"FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
+		"e.ip_id = ?1 AND e.proto = ?2 AND (?3 IS NULL OR e.tcp_seq = ?3) AND "
+		"e.src IN (?4, ?5, ?6, ?7) AND e.dst IN (?4, ?5, ?6, ?7) ORDER BY e.time";
+	static const char *by_seq =
+		"SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, e.dport, e.ttl "
+		"FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
+		"e.tcp_seq = ?3 AND e.proto = ?2 AND ?1 IS NULL AND "
+		"e.src IN (?4, ?5, ?6, ?7) AND e.dst IN (?4, ?5, ?6, ?7) ORDER BY e.time";
+	sqlite3_stmt *st;
+	struct nl_wire_row r;
+	int rc, i;
+	if (ip_id < 0 && seq < 0)
+		return 0;	/* nothing identifies the packet on the wire */
+	if (sqlite3_prepare_v2(s->db, ip_id >= 0 ? by_id : by_seq, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query captures");
+	bind_num(st, 1, ip_id);
+	sqlite3_bind_int(st, 2, proto);
+	bind_num(st, 3, seq);
+	for (i = 0; i < 4; i++)
+		bind_text(st, 4 + i, addrs[i]);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		r.source_id = sqlite3_column_int64(st, 0);
+		col_text(st, 1, r.file, sizeof r.file);
+		r.frame = (long)col_num(st, 2);
+		col_text(st, 3, r.time, sizeof r.time);
+		col_text(st, 4, r.iface, sizeof r.iface);
+		col_text(st, 5, r.src, sizeof r.src);
+		col_text(st, 6, r.dst, sizeof r.dst);
+		r.sport = (int)col_num(st, 7);
+		r.dport = (int)col_num(st, 8);
+		r.ttl = (int)col_num(st, 9);
+		if (cb(ctx, &r)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
+}
+
+int store_wire_covering(struct nl_store *s, const char *addr,
+			int (*cb)(void *, int64_t source_id, const char *file, const char *iface),
+			void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT s.id, s.path, (SELECT iif FROM events x WHERE x.source_id = s.id "
+			       "AND x.kind = 'wire' AND x.iif IS NOT NULL LIMIT 1) FROM sources s WHERE "
+			       "s.id IN (SELECT DISTINCT source_id FROM events WHERE kind = 'wire' AND "
+			       "dst = ?1) ORDER BY s.id", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query captures");
+	bind_text(st, 1, addr);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *file = (const char *)sqlite3_column_text(st, 1);
+		const char *iface = (const char *)sqlite3_column_text(st, 2);
+		if (cb(ctx, sqlite3_column_int64(st, 0), file ? file : "", iface ? iface : "")) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
+}
+
 int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_row *), void *ctx)
 {
 	sqlite3_stmt *st;
@@ -1313,11 +1385,11 @@ int store_errors(struct nl_store *s, int64_t source_id,
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read errors");
 }
 
-int store_count_packets_tuple(struct nl_store *s, int proto, const char *src, int sport,
-			      const char *dst, int dport, int64_t *n)
+int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size_t n)
 {
 	sqlite3_stmt *st;
-	int rc;
+	size_t i;
+	int rc = SQLITE_ROW;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT count(*) FROM packets WHERE proto = ?1 AND src = ?2 AND dst = ?3 "
 			       "AND CASE WHEN ?1 IN (1, 58) "
@@ -1325,14 +1397,18 @@ int store_count_packets_tuple(struct nl_store *s, int proto, const char *src, in
 			       "ELSE (?4 IS NULL OR sport = ?4) AND (?5 IS NULL OR dport = ?5) END",
 			       -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot count packets");
-	sqlite3_bind_int(st, 1, proto);
-	bind_text(st, 2, src);
-	bind_text(st, 3, dst);
-	bind_num(st, 4, sport);
-	bind_num(st, 5, dport);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
+	for (i = 0; i < n && rc == SQLITE_ROW; i++) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		sqlite3_bind_int(st, 1, t[i].proto);
+		bind_text(st, 2, t[i].src);
+		bind_text(st, 3, t[i].dst);
+		bind_num(st, 4, t[i].sport);
+		bind_num(st, 5, t[i].dport);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			t[i].n = sqlite3_column_int64(st, 0);
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : fail(s, "cannot count packets");
 }

@@ -135,6 +135,26 @@ int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *
 int store_sql(struct nl_store *s, const char *sql,
 	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals), void *ctx);
 
+/* A packet seen in a capture. */
+struct nl_wire_row {
+	int64_t source_id;
+	char file[1024];
+	long frame;
+	char time[48], iface[NL_IFNAMSIZ];
+	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
+	int sport, dport, ttl;
+};
+/* Captured packets with this identity (IP ID, or TCP SEQ when the family
+ * has no ID) between the given addresses, in either NAT form. */
+int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
+		    const char *const addrs[4], int (*cb)(void *, const struct nl_wire_row *),
+		    void *ctx);
+/* Captures that hold any packet to or from addr (so a packet to it would
+ * have been caught there). */
+int store_wire_covering(struct nl_store *s, const char *addr,
+			int (*cb)(void *, int64_t source_id, const char *file, const char *iface),
+			void *ctx);
+
 struct nl_source_row {
 	int64_t id;
 	char path[1024], kind[24], host[128], imported_at[32], sha256[72];
@@ -151,10 +171,16 @@ struct nl_error_row {
 int store_errors(struct nl_store *s, int64_t source_id,
 		 int (*cb)(void *, const struct nl_error_row *), void *ctx);
 
-/* How many traced packets (the packets table) have this tuple: proto, src,
- * dst, and sport and dport (-1: any); for ICMP and ICMPv6 (proto 1, 58)
- * sport is the ICMP id and dport the ICMP type. The count goes in *n. */
-int store_count_packets_tuple(struct nl_store *s, int proto, const char *src, int sport,
-			      const char *dst, int dport, int64_t *n);
+/* A tuple to count traced packets of: proto, src, dst, and sport and
+ * dport (-1: any); for ICMP and ICMPv6 (proto 1, 58) sport is the ICMP id
+ * and dport the ICMP type. */
+struct nl_tuple_count {
+	int proto;
+	const char *src, *dst;
+	int sport, dport;
+	int64_t n;		/* out: how many traced packets (the packets table) have it */
+};
+/* Fills t[i].n for each of the n tuples, with one prepared statement. */
+int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size_t n);
 
 #endif

@@ -1,0 +1,453 @@
+/*
+ * conntrack.c - conntrack-tools' `conntrack -L` and `conntrack -E` output and
+ * the kernel's /proc/net/nf_conntrack: one nl_flow per line. Defined by
+ * libnetfilter_conntrack src/conntrack/snprintf_default.c
+ * (__snprintf_conntrack_default), conntrack-tools src/conntrack.c (event_cb:
+ * the -o timestamp prefix and -o userspace suffix) and the kernel's
+ * nf_conntrack_standalone.c (ct_seq_show), e.g. (testdata/conntrack/):
+ *   ipv4     2 tcp      6 117 TIME_WAIT src=10.77.241.2 dst=10.77.241.1 sport=42998 dport=8080 packets=5 bytes=297 src=10.77.242.10 dst=10.77.241.2 sport=80 dport=42998 packets=5 bytes=338 [ASSURED] mark=42 delta-time=4 use=1 id=98242178
+ *   [1795274827.075291]	    [NEW] icmp     1 30 src=10.77.1.2 dst=10.77.1.1 type=8 code=0 id=5151 [UNREPLIED] src=10.77.1.1 dst=10.77.1.2 type=0 code=0 id=5151
+ * ICMP: the original tuple's type, code and id go in icmp_*; the reply
+ * tuple's id, which SNAT may remap, goes in rsport (the kernel keeps the
+ * id in the tuple's source part); the other ports stay -1. GRE: srckey and
+ * dstkey go in the ports. The summary line conntrack prints on stderr
+ * (`conntrack v1.4.7 (conntrack-tools): 16 flow entries have been shown.`)
+ * is skipped; any other line that is not an entry is an error.
+ */
+#include "natlog.h"
+#include "cursor.h"
+#include "parser.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ct {
+	const struct nl_sink *sink;
+	struct nl_flow f;
+};
+
+#define KEY(k) (kn == sizeof(k) - 1 && !memcmp(t, k, kn))
+#define SHOWN(p, n) (int)((n) > 60 ? 60 : (n)), (p)
+
+static int is_digits(const char *s, size_t n)
+{
+	size_t i;
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* A TCP/SCTP/DCCP state word: SYN_SENT, ESTABLISHED, COOKIE_WAIT, ... */
+static int is_state(const char *s, size_t n)
+{
+	size_t i;
+	if (n == 0 || s[0] < 'A' || s[0] > 'Z')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* A protocol name as conntrack prints it: tcp, icmpv6, udplite, unknown. */
+static int is_name(const char *s, size_t n)
+{
+	size_t i;
+	if (n == 0 || n > 16)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return s[0] >= 'a' && s[0] <= 'z';
+}
+
+/* `[1709629872.345678]` then a TAB (conntrack -E -o timestamp). */
+static int read_stamp(struct nl_cur *c, struct nl_flow *f)
+{
+	struct nl_cur u = *c;
+	const char *s;
+	uint64_t sec, frac;
+	size_t nd;
+	if (!cur_char(&u, '['))
+		return 0;
+	s = u.p;
+	if (!cur_u64(&u, 99999999999ULL, &sec) || !cur_char(&u, '.'))
+		return 0;
+	{
+		const char *d = u.p;
+		if (!cur_u64(&u, 999999999ULL, &frac))
+			return 0;
+		nd = (size_t)(u.p - d);
+	}
+	if (!cur_char(&u, ']') || (size_t)(u.p - s - 1) >= sizeof f->time)
+		return 0;
+	nl_strlcpyn(f->time, s, (size_t)(u.p - s - 1), sizeof f->time);
+	while (nd < 6) {
+		frac *= 10;
+		nd++;
+	}
+	while (nd > 6) {
+		frac /= 10;
+		nd--;
+	}
+	f->wall_us = (int64_t)(sec * 1000000ULL + frac);
+	*c = u;
+	return 1;
+}
+
+/* `    [NEW] `, ` [UPDATE] `, `[DESTROY] ` (%9s). */
+static int read_event(struct nl_cur *c, struct nl_flow *f)
+{
+	static const char *const ev[] = { "NEW", "UPDATE", "DESTROY" };
+	struct nl_cur u = *c;
+	size_t i;
+	cur_spaces(&u);
+	if (!cur_char(&u, '['))
+		return 0;
+	for (i = 0; i < 3; i++) {
+		struct nl_cur v = u;
+		if (cur_lit(&v, ev[i]) && cur_char(&v, ']')) {
+			nl_strlcpy(f->event, ev[i], sizeof f->event);
+			*c = v;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int summary_line(const char *s, size_t n)
+{
+	return n > 12 && !memcmp(s, "conntrack v", 11) && memmem(s, n, "(conntrack-tools)", 17);
+}
+
+/* Where a tuple's fields go: orig (dir 0) or reply (dir 1). */
+struct tuple {
+	char *src, *dst;
+	int *sport, *dport;
+	int64_t *packets, *bytes;
+	int have_src, have_dst, have_ports, have_type, have_code, have_id, have_keys;
+	int have_packets, have_bytes;
+};
+
+static int set_u64(const char *v, size_t vn, uint64_t max, int64_t *out)
+{
+	uint64_t x;
+	if (!nl_parse_u64(v, vn, max, &x))
+		return -1;
+	*out = (int64_t)x;
+	return 0;
+}
+
+static int set_int(const char *v, size_t vn, uint64_t max, int *out)
+{
+	uint64_t x;
+	if (!nl_parse_u64(v, vn, max, &x))
+		return -1;
+	*out = (int)x;
+	return 0;
+}
+
+/* Parses one entry into f; returns 0, or -1 with err set. */
+static int parse_entry(struct nl_cur *c, struct nl_flow *f, struct nl_err *err)
+{
+	struct tuple tu[2] = {
+		{ f->osrc, f->odst, &f->osport, &f->odport, &f->opackets, &f->obytes, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ f->rsrc, f->rdst, &f->rsport, &f->rdport, &f->rpackets, &f->rbytes, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	};
+	const char *w1, *w2, *prev = "";
+	size_t n1, n2;
+	uint64_t num1, num2;
+	int dir = -1, after = 0, l3 = 0, fam = 0, rtype = -1, rcode = -1;
+	struct nl_cur u;
+
+	/* [l3name l3num] l4name l4num */
+	cur_spaces(c);
+	if (!cur_word(c, &w1, &n1) || !is_name(w1, n1))
+		return nl_err_set(err, "no protocol name where conntrack prints one");
+	cur_spaces(c);
+	if (!cur_u64(c, 255, &num1) || (!cur_eof(c) && cur_peek(c) != ' ' && cur_peek(c) != '\t'))
+		return nl_err_set(err, "protocol '%.*s' without its number", SHOWN(w1, n1));
+	u = *c;
+	cur_spaces(&u);
+	if ((n1 == 4 && (!memcmp(w1, "ipv4", 4) || !memcmp(w1, "ipv6", 4))) ||
+	    (n1 == 7 && !memcmp(w1, "unknown", 7))) {
+		struct nl_cur v = u;
+		if (cur_word(&v, &w2, &n2) && is_name(w2, n2) && (cur_spaces(&v), cur_u64(&v, 255, &num2))) {
+			l3 = (int)num1;	/* -o extended and /proc: "ipv4     2 tcp      6 " */
+			num1 = num2;
+			*c = v;
+		}
+	}
+	f->proto = (int)num1;
+	if (l3 == 2)
+		f->family = 4;
+	else if (l3 == 10)
+		f->family = 6;
+	else if (l3)
+		return nl_err_set(err, "address family %d is not IPv4 or IPv6", l3);
+
+	/* [timeout] [state] until the first src= */
+	while (!cur_eof(c)) {
+		const char *t;
+		size_t tn;
+		cur_spaces(c);
+		u = *c;
+		if (!cur_word(&u, &t, &tn))
+			break;
+		if (tn > 4 && !memcmp(t, "src=", 4))
+			break;
+		*c = u;
+		if (is_digits(t, tn)) {
+			continue;	/* seconds left; natlog keeps no timeout */
+		} else if (is_state(t, tn)) {
+			if (f->state[0])
+				return nl_err_set(err, "two state words ('%s' and '%.*s')", f->state,
+						  SHOWN(t, tn));
+			/* SCTP's SHUTDOWN_ACK_SENT is longer than the field: kept cut */
+			nl_strlcpyn(f->state, t, tn, sizeof f->state);
+		} else if ((tn > 8 && !memcmp(t, "timeout=", 8)) ||
+			   (tn > 15 && !memcmp(t, "stream_timeout=", 15))) {
+			continue;	/* /proc's GRE: "timeout=30, stream_timeout=180" */
+		} else {
+			return nl_err_set(err, "unexpected '%.*s' before the original tuple", SHOWN(t, tn));
+		}
+	}
+
+	while (!cur_eof(c)) {
+		const char *t, *eq, *v;
+		size_t tn, kn, vn;
+		struct tuple *tp;
+		cur_spaces(c);
+		if (cur_eof(c))
+			break;
+		if (cur_peek(c) == '[') {
+			/* [UNREPLIED] [ASSURED] [OFFLOAD] [HW_OFFLOAD] [USERSPACE]
+			 * [start=Sat Nov 21 15:46:14 2026] (spaces inside) */
+			const char *b = c->p, *e = memchr(c->p, ']', cur_left(c));
+			size_t bn;
+			if (!e)
+				return nl_err_set(err, "'[' without ']'");
+			bn = (size_t)(e - b + 1);
+			c->p = e + 1;
+			prev = "";
+			if (bn == 11 && !memcmp(b, "[UNREPLIED]", 11)) {
+				if (dir != 0)
+					return nl_err_set(err, "[UNREPLIED] outside the original tuple");
+				f->unreplied = 1;
+				continue;
+			}
+			if (dir != 1)
+				return nl_err_set(err, "'%.*s' before the reply tuple", SHOWN(b, bn));
+			after = 1;
+			if (bn == 11 && !memcmp(b, "[USERSPACE]", 11))
+				break;	/* -o userspace: portid= progname=, nothing natlog keeps */
+			if (bn == 9 && !memcmp(b, "[ASSURED]", 9))
+				f->assured = 1;
+			else if (!((bn == 9 && !memcmp(b, "[OFFLOAD]", 9)) ||
+				   (bn == 12 && !memcmp(b, "[HW_OFFLOAD]", 12)) ||
+				   (bn > 7 && !memcmp(b, "[start=", 7)) ||
+				   (bn > 6 && !memcmp(b, "[stop=", 6))))
+				return nl_err_set(err, "unknown flag '%.*s'", SHOWN(b, bn));
+			continue;
+		}
+		cur_word(c, &t, &tn);
+		eq = memchr(t, '=', tn);
+		if (!eq || eq == t)
+			return nl_err_set(err, "unexpected '%.*s'", SHOWN(t, tn));
+		kn = (size_t)(eq - t);
+		v = eq + 1;
+		vn = tn - kn - 1;
+		if (KEY("src")) {
+			if (dir == 1 || after)
+				return nl_err_set(err, "a third tuple");
+			dir++;
+		}
+		tp = dir >= 0 ? &tu[dir] : NULL;
+		if (!tp)
+			return nl_err_set(err, "'%.*s' before the original tuple", SHOWN(t, tn));
+		if (KEY("src") || KEY("dst")) {
+			int af;
+			char *dst = KEY("src") ? tp->src : tp->dst;
+			int *have = KEY("src") ? &tp->have_src : &tp->have_dst;
+			if (after || *have || (KEY("dst") && !tp->have_src))
+				return nl_err_set(err, "'%.*s' out of place", SHOWN(t, tn));
+			if (nl_addr_canon(v, vn, &af, dst, NL_ADDRSIZ))
+				return nl_err_set(err, "'%.*s' is not an IP address", SHOWN(t, tn));
+			if (fam && af != fam)
+				return nl_err_set(err, "IPv4 and IPv6 addresses in one entry");
+			fam = af;
+			*have = 1;
+		} else if (KEY("sport") || KEY("dport")) {
+			int *p = KEY("sport") ? tp->sport : tp->dport;
+			if (after || !tp->have_dst || *p >= 0 || set_int(v, vn, 65535, p))
+				return nl_err_set(err, "bad or misplaced '%.*s'", SHOWN(t, tn));
+			tp->have_ports++;
+		} else if (KEY("type") || KEY("code")) {
+			int *p = dir == 0 ? (KEY("type") ? &f->icmp_type : &f->icmp_code)
+					  : (KEY("type") ? &rtype : &rcode);
+			if (after || !tp->have_dst || *p >= 0 || set_int(v, vn, 255, p))
+				return nl_err_set(err, "bad or misplaced '%.*s'", SHOWN(t, tn));
+			if (KEY("type"))
+				tp->have_type = 1;
+			else
+				tp->have_code = 1;
+		} else if (KEY("id") && !strcmp(prev, "code") && !tp->have_id) {
+			/* the ICMP id follows code=; a later id= is conntrack's (-o id) */
+			int *p = dir == 0 ? &f->icmp_id : &f->rsport;
+			if (set_int(v, vn, 65535, p))
+				return nl_err_set(err, "bad ICMP '%.*s'", SHOWN(t, tn));
+			tp->have_id = 1;
+		} else if (KEY("srckey") || KEY("dstkey")) {
+			uint64_t k;
+			int *p = KEY("srckey") ? tp->sport : tp->dport;
+			if (after || !tp->have_dst || *p >= 0 || !nl_parse_hex(v, vn, 0xffffffffULL, &k) ||
+			    k > 0x7fffffffULL)
+				return nl_err_set(err, "bad or misplaced '%.*s'", SHOWN(t, tn));
+			*p = (int)k;
+			tp->have_keys++;
+		} else if (KEY("packets") || KEY("bytes")) {
+			int64_t *p = KEY("packets") ? tp->packets : tp->bytes;
+			int *have = KEY("packets") ? &tp->have_packets : &tp->have_bytes;
+			if (after || *have || set_u64(v, vn, INT64_MAX, p))
+				return nl_err_set(err, "bad or repeated '%.*s'", SHOWN(t, tn));
+			*have = 1;
+		} else if (KEY("zone-orig") || KEY("zone-reply")) {
+			int64_t z;
+			if (set_u64(v, vn, 65535, &z))
+				return nl_err_set(err, "bad '%.*s'", SHOWN(t, tn));
+			if (KEY("zone-orig") && f->zone < 0)
+				f->zone = z;	/* zone= (both directions), printed later, wins */
+		} else {
+			/* after the reply tuple: mark= secmark= secctx= zone=
+			 * delta-time= helper= use= id= labels=, and keys a newer
+			 * conntrack may add */
+			if (dir != 1)
+				return nl_err_set(err, "'%.*s' before the reply tuple", SHOWN(t, tn));
+			after = 1;
+			if (KEY("mark")) {
+				if (set_u64(v, vn, 0xffffffffULL, &f->mark))
+					return nl_err_set(err, "bad '%.*s'", SHOWN(t, tn));
+			} else if (KEY("zone")) {
+				if (set_u64(v, vn, 65535, &f->zone))
+					return nl_err_set(err, "bad '%.*s'", SHOWN(t, tn));
+			} else if (KEY("id")) {
+				if (set_u64(v, vn, 0xffffffffULL, &f->ct_id))
+					return nl_err_set(err, "bad '%.*s'", SHOWN(t, tn));
+			}
+		}
+		prev = KEY("code") ? "code" : "";
+	}
+
+	if (dir != 1 || !tu[0].have_dst || !tu[1].have_dst)
+		return nl_err_set(err, "an entry needs an original and a reply tuple (src= dst= twice)");
+	if (!f->family)
+		f->family = fam == 6 ? 6 : 4;
+	else if (f->family != fam)
+		return nl_err_set(err, "the addresses are not of the family the line names");
+	switch (f->proto) {
+	case 6: case 17: case 132: case 136:
+		if (tu[0].have_ports != 2 || tu[1].have_ports != 2)
+			return nl_err_set(err, "%s entry without sport= and dport=",
+					  nl_proto_name(f->proto));
+		break;
+	case 1: case 58:
+		if (!tu[0].have_type || !tu[0].have_code || !tu[0].have_id || !tu[1].have_id)
+			return nl_err_set(err, "ICMP entry without type=, code= and id=");
+		break;
+	case 47:
+		if (tu[0].have_keys && (tu[0].have_keys != 2 || tu[1].have_keys != 2))
+			return nl_err_set(err, "GRE entry with an incomplete srckey=/dstkey=");
+		break;
+	default:
+		/* protocols conntrack tracks generically, and DCCP */
+		if (tu[0].have_ports % 2 || tu[1].have_ports % 2 || tu[0].have_ports != tu[1].have_ports)
+			return nl_err_set(err, "entry with only one of sport= and dport=");
+		/* a kernel without a DCCP tracker (6.16 and later) sends no ports;
+		 * conntrack prints "sport=0 dport=0" anyway, /proc nothing */
+		if (f->proto == 33 && !f->osport && !f->odport && !f->rsport && !f->rdport)
+			f->osport = f->odport = f->rsport = f->rdport = -1;
+		break;
+	}
+	return 0;
+}
+
+static int ct_line(void *state, const char *s, size_t n, long lineno)
+{
+	struct ct *st = state;
+	const struct nl_sink *k = st->sink;
+	struct nl_flow *f = &st->f;
+	struct nl_cur c;
+	struct nl_err err;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
+		n--;
+	c = cur_make(s, n);
+	cur_spaces(&c);
+	if (cur_eof(&c) || summary_line(c.p, cur_left(&c))) {
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
+	nl_flow_init(f);
+	f->line = lineno;
+	read_stamp(&c, f);
+	read_event(&c, f);
+	if (parse_entry(&c, f, &err))
+		return k->error(k->ctx, lineno, err.msg, s, n);
+	return k->flow(k->ctx, f);
+}
+
+/* 2 for a line shaped like an entry, 1 for conntrack's summary line. */
+static int ct_probe(const char *s, size_t n)
+{
+	struct nl_cur c = cur_make(s, n);
+	struct nl_flow f;
+	const char *w;
+	size_t wn;
+	uint64_t num;
+	cur_spaces(&c);
+	if (summary_line(c.p, cur_left(&c)))
+		return 1;
+	nl_flow_init(&f);
+	read_stamp(&c, &f);
+	cur_spaces(&c);
+	read_event(&c, &f);
+	cur_spaces(&c);
+	if (!cur_word(&c, &w, &wn) || !is_name(w, wn) || !cur_spaces(&c) || !cur_u64(&c, 255, &num) ||
+	    !cur_char(&c, ' '))
+		return 0;
+	if (memmem(c.p, cur_left(&c), "src=", 4) && memmem(c.p, cur_left(&c), " dst=", 5))
+		return 2;
+	return 0;
+}
+
+static void *ct_open(const struct nl_sink *sink)
+{
+	struct ct *st = calloc(1, sizeof *st);
+	if (st)
+		st->sink = sink;
+	return st;
+}
+
+static int ct_close(void *state)
+{
+	free(state);
+	return 0;
+}
+
+static const char *const ct_samples[] = {
+	"ipv4     2 tcp      6 117 TIME_WAIT src=10.77.241.2 dst=10.77.241.1 sport=42998 dport=8080 packets=5 bytes=297 src=10.77.242.10 dst=10.77.241.2 sport=80 dport=42998 packets=5 bytes=338 [ASSURED] mark=42 delta-time=4 use=1 id=98242178",
+	"[1795274827.075291]\t    [NEW] icmp     1 30 src=10.77.1.2 dst=10.77.1.1 type=8 code=0 id=5151 [UNREPLIED] src=10.77.1.1 dst=10.77.1.2 type=0 code=0 id=5151",
+	NULL,
+};
+
+const struct nl_parser nl_parser_conntrack = {
+	.name = "conntrack",
+	.probe = ct_probe,
+	.open = ct_open,
+	.line = ct_line,
+	.close = ct_close,
+	.samples = ct_samples,
+};

@@ -1,0 +1,545 @@
+/*
+ * cmd_flows.c - `natlog flows [--json]`: one line (or object) per
+ * connection that conntrack listed or reported. Records are grouped by
+ * host, protocol, zone, original and reply tuple; a NEW event after a NEW
+ * or DESTROY of the same tuples, an UPDATE after a DESTROY, or another
+ * conntrack id starts a new connection. The translated tuple (the packet
+ * as it leaves after NAT) is the reply tuple turned around.
+ */
+#include "natlog.h"
+#include "commands.h"
+#include "communityid.h"
+#include "jsonw.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct flow {
+	struct nl_flow k;		/* the tuples, from the first record */
+	char *key;
+	size_t order;			/* first record's place in import order */
+	int64_t first_us, last_us;
+	char first_time[40], last_time[40];
+	long records, nnew, nupdate, ndestroy, nlisted;
+	char state[16];
+	int assured, unreplied, closed, seen_new;
+	int64_t opackets, obytes, rpackets, rbytes, mark, zone, ct_id;
+};
+
+struct flows {
+	struct flow *v;
+	size_t n, cap;
+	size_t *slot;			/* hash of key -> index + 1 of the latest flow */
+	size_t nslot;
+	size_t records;
+	int oom;
+};
+
+static int is_icmp(int proto)
+{
+	return proto == 1 || proto == 58;
+}
+
+static void make_key(const struct nl_flow *f, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s|%d|%d|%lld|%s|%s|%d|%d|%d|%d|%d|%s|%s|%d|%d", f->host, f->family,
+		 f->proto, (long long)(f->zone > 0 ? f->zone : 0), f->osrc, f->odst, f->osport,
+		 f->odport, f->icmp_type, f->icmp_code, f->icmp_id, f->rsrc, f->rdst, f->rsport,
+		 f->rdport);
+}
+
+static size_t find_slot(const struct flows *fs, const char *key)
+{
+	size_t i = (size_t)nl_hash64(key, strlen(key), NL_HASH_INIT) & (fs->nslot - 1);
+	while (fs->slot[i] && strcmp(fs->v[fs->slot[i] - 1].key, key) != 0)
+		i = (i + 1) & (fs->nslot - 1);
+	return i;
+}
+
+static int grow(struct flows *fs)
+{
+	size_t i, nslot = fs->nslot ? fs->nslot * 2 : 1024;
+	size_t *slot;
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 256;
+		struct flow *v = realloc(fs->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		fs->v = v;
+		fs->cap = cap;
+	}
+	if (fs->nslot && (fs->n + 1) * 2 < fs->nslot)
+		return 0;
+	slot = calloc(nslot, sizeof *slot);
+	if (!slot)
+		return -1;
+	free(fs->slot);
+	fs->slot = slot;
+	fs->nslot = nslot;
+	/* the latest flow of each key wins: later indexes overwrite */
+	for (i = 0; i < fs->n; i++)
+		fs->slot[find_slot(fs, fs->v[i].key)] = i + 1;
+	return 0;
+}
+
+static int starts_new(const struct flow *w, const struct nl_flow *r)
+{
+	if (!strcmp(r->event, "NEW") && (w->seen_new || w->closed))
+		return 1;
+	if (!strcmp(r->event, "UPDATE") && w->closed)
+		return 1;
+	return r->ct_id >= 0 && w->ct_id >= 0 && r->ct_id != w->ct_id;
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static int add_record(void *ctx, const struct nl_flow *r)
+{
+	struct flows *fs = ctx;
+	struct flow *w = NULL;
+	char key[512];
+	size_t i;
+
+	make_key(r, key, sizeof key);
+	if (grow(fs)) {
+		fs->oom = 1;
+		return -1;
+	}
+	i = find_slot(fs, key);
+	if (fs->slot[i])
+		w = &fs->v[fs->slot[i] - 1];
+	if (!w || starts_new(w, r)) {
+		w = &fs->v[fs->n];
+		memset(w, 0, sizeof *w);
+		w->k = *r;
+		w->key = strdup(key);
+		if (!w->key) {
+			fs->oom = 1;
+			return -1;
+		}
+		w->order = fs->records;
+		w->first_us = w->last_us = -1;
+		w->opackets = w->obytes = w->rpackets = w->rbytes = -1;
+		w->mark = w->zone = w->ct_id = -1;
+		w->unreplied = r->unreplied;
+		fs->slot[i] = ++fs->n;
+	}
+	fs->records++;
+	w->records++;
+	if (!strcmp(r->event, "NEW")) {
+		w->nnew++;
+		w->seen_new = 1;
+	} else if (!strcmp(r->event, "UPDATE")) {
+		w->nupdate++;
+	} else if (!strcmp(r->event, "DESTROY")) {
+		w->ndestroy++;
+		w->closed = 1;
+	} else {
+		w->nlisted++;
+	}
+	if (r->wall_us >= 0) {
+		if (w->first_us < 0 || r->wall_us < w->first_us) {
+			w->first_us = r->wall_us;
+			nl_strlcpy(w->first_time, r->time, sizeof w->first_time);
+		}
+		if (r->wall_us > w->last_us) {
+			w->last_us = r->wall_us;
+			nl_strlcpy(w->last_time, r->time, sizeof w->last_time);
+		}
+	}
+	if (r->state[0])
+		nl_strlcpy(w->state, r->state, sizeof w->state);
+	w->assured |= r->assured;
+	w->unreplied = r->unreplied;
+	w->opackets = max64(w->opackets, r->opackets);
+	w->obytes = max64(w->obytes, r->obytes);
+	w->rpackets = max64(w->rpackets, r->rpackets);
+	w->rbytes = max64(w->rbytes, r->rbytes);
+	if (r->mark >= 0)
+		w->mark = r->mark;	/* events leave out mark=0: keep the last printed */
+	w->zone = max64(w->zone, r->zone);
+	if (r->ct_id >= 0)
+		w->ct_id = r->ct_id;
+	return 0;
+}
+
+/* Flows with a time first, by time; then the others in import order. */
+static int by_time(const void *a, const void *b)
+{
+	const struct flow *x = a, *y = b;
+	if ((x->first_us >= 0) != (y->first_us >= 0))
+		return x->first_us >= 0 ? -1 : 1;
+	if (x->first_us != y->first_us)
+		return x->first_us < y->first_us ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A tuple as natlog shows it: ports for TCP/UDP/SCTP/..., ICMP's type,
+ * code and id, GRE's keys; -1 is unknown. */
+struct tuple {
+	const char *src, *dst;
+	int sport, dport;		/* -1 for ICMP and GRE */
+	int type, code, id;		/* ICMP */
+	int srckey, dstkey;		/* GRE */
+};
+
+static void tuples(const struct flow *w, struct tuple *orig, struct tuple *reply,
+		   struct tuple *tr)
+{
+	const struct nl_flow *k = &w->k;
+	int gre = k->proto == 47, icmp = is_icmp(k->proto);
+	struct tuple none = { "", "", -1, -1, -1, -1, -1, -1, -1 };
+	*orig = *reply = *tr = none;
+	orig->src = k->osrc;
+	orig->dst = k->odst;
+	reply->src = k->rsrc;
+	reply->dst = k->rdst;
+	if (icmp) {
+		orig->type = k->icmp_type;
+		orig->code = k->icmp_code;
+		orig->id = k->icmp_id;
+		reply->id = k->rsport;	/* the parser keeps the reply's id there */
+	} else if (gre) {
+		orig->srckey = k->osport;
+		orig->dstkey = k->odport;
+		reply->srckey = k->rsport;
+		reply->dstkey = k->rdport;
+	} else {
+		orig->sport = k->osport;
+		orig->dport = k->odport;
+		reply->sport = k->rsport;
+		reply->dport = k->rdport;
+	}
+	/* the packet as it leaves: the reply tuple turned around */
+	tr->src = reply->dst;
+	tr->dst = reply->src;
+	tr->sport = reply->dport;
+	tr->dport = reply->sport;
+	tr->srckey = reply->dstkey;
+	tr->dstkey = reply->srckey;
+	if (icmp) {
+		tr->type = orig->type;	/* NAT never changes ICMP type and code */
+		tr->code = orig->code;
+		tr->id = reply->id;	/* SNAT may remap the id */
+	}
+}
+
+/* "dnat", "snat", "both", or NULL. */
+static const char *nat_kind(int proto, const struct tuple *o, const struct tuple *t)
+{
+	int d = strcmp(o->dst, t->dst) != 0 || o->dport != t->dport;
+	int s = strcmp(o->src, t->src) != 0 || o->sport != t->sport ||
+		(is_icmp(proto) && o->id != t->id);
+	return d && s ? "both" : d ? "dnat" : s ? "snat" : NULL;
+}
+
+static void community(int proto, const struct tuple *t, char *out, size_t n)
+{
+	int sp = is_icmp(proto) ? t->type : t->sport, dp = is_icmp(proto) ? t->code : t->dport;
+	if (nl_community_id(0, proto, t->src, sp, t->dst, dp, out, n))
+		out[0] = '\0';
+}
+
+static int same(const struct tuple *a, const struct tuple *b)
+{
+	return !strcmp(a->src, b->src) && !strcmp(a->dst, b->dst) && a->sport == b->sport &&
+	       a->dport == b->dport && a->id == b->id && a->type == b->type;
+}
+
+static void query(struct nl_tuple_count *q, int proto, const struct tuple *t)
+{
+	int icmp = is_icmp(proto);
+	q->proto = proto;
+	q->src = t->src;
+	q->dst = t->dst;
+	q->sport = icmp ? t->id : t->sport;
+	q->dport = icmp ? t->type : t->dport;
+	q->n = 0;
+}
+
+/* The reply as it arrives (r) and after NAT is undone (rin). */
+static void reply_tuples(const struct tuple *o, const struct tuple *r, struct tuple *rin,
+			 struct tuple *rr)
+{
+	*rin = *o;
+	rin->src = o->dst;
+	rin->dst = o->src;
+	rin->sport = o->dport;
+	rin->dport = o->sport;
+	rin->type = -1;		/* the reply's type is not kept */
+	*rr = *r;
+	rr->type = -1;
+}
+
+/* Traced packets per flow: of the original direction as it came in or left
+ * after NAT, and of the reply as it came in or after NAT was undone (each
+ * packet once: a second tuple equal to the first is not asked). Four
+ * queries per flow, in one call. */
+static int count_traced(struct nl_store *s, const struct flows *fs, int64_t *traced,
+			int64_t *traced_reply)
+{
+	struct nl_tuple_count *q = calloc(fs->n * 4 + 1, sizeof *q);
+	size_t i;
+	if (!q)
+		return -1;
+	for (i = 0; i < fs->n; i++) {
+		struct tuple o, r, t, rin, rr;
+		int proto = fs->v[i].k.proto;
+		tuples(&fs->v[i], &o, &r, &t);
+		reply_tuples(&o, &r, &rin, &rr);
+		query(&q[4 * i], proto, &o);
+		query(&q[4 * i + 1], proto, &t);
+		query(&q[4 * i + 2], proto, &rr);
+		query(&q[4 * i + 3], proto, &rin);
+		if (same(&o, &t))
+			q[4 * i + 1].src = NULL;	/* matches nothing */
+		if (same(&rr, &rin))
+			q[4 * i + 3].src = NULL;
+	}
+	if (store_count_packets_tuple(s, q, fs->n * 4)) {
+		free(q);
+		return -1;
+	}
+	for (i = 0; i < fs->n; i++) {
+		traced[i] = q[4 * i].n + q[4 * i + 1].n;
+		traced_reply[i] = q[4 * i + 2].n + q[4 * i + 3].n;
+	}
+	free(q);
+	return 0;
+}
+
+static void json_tuple(FILE *f, int proto, const struct tuple *t)
+{
+	int first = 1;
+	fputc('{', f);
+	jw_key(f, &first, "src");
+	jw_str(f, t->src);
+	jw_key(f, &first, "sport");
+	jw_num(f, t->sport);
+	jw_key(f, &first, "dst");
+	jw_str(f, t->dst);
+	jw_key(f, &first, "dport");
+	jw_num(f, t->dport);
+	if (is_icmp(proto)) {
+		jw_key(f, &first, "type");
+		jw_num(f, t->type);
+		jw_key(f, &first, "code");
+		jw_num(f, t->code);
+		jw_key(f, &first, "id");
+		jw_num(f, t->id);
+	} else if (proto == 47) {
+		jw_key(f, &first, "srckey");
+		jw_num(f, t->srckey);
+		jw_key(f, &first, "dstkey");
+		jw_num(f, t->dstkey);
+	}
+	fputc('}', f);
+}
+
+static void text_tuple(char *buf, size_t n, int proto, int family, const struct tuple *t)
+{
+	if (is_icmp(proto)) {
+		char ty[48] = "";
+		if (t->type >= 0)
+			snprintf(ty, sizeof ty, " type %d", t->type);
+		snprintf(buf, n, "%s %s -> %s%s id %d", nl_proto_name(proto), t->src, t->dst, ty,
+			 t->id);
+	} else {
+		nl_fmt_tuple(buf, n, proto, t->src, t->sport, t->dst, t->dport, family);
+	}
+}
+
+static void endpoint(char *buf, size_t n, int family, const char *addr, int port)
+{
+	if (port >= 0)
+		snprintf(buf, n, family == 6 ? "[%s]:%d" : "%s:%d", addr, port);
+	else
+		snprintf(buf, n, "%s", addr);
+}
+
+static void print_flow(const struct flow *w, int64_t traced, int64_t traced_reply, int json, int n)
+{
+	const struct nl_flow *k = &w->k;
+	struct tuple o, r, t;
+	char cid[NL_COMMUNITY_ID_SIZE], cidt[NL_COMMUNITY_ID_SIZE];
+	const char *nat, *pn = nl_proto_name(k->proto);
+
+	tuples(w, &o, &r, &t);
+	nat = nat_kind(k->proto, &o, &t);
+	community(k->proto, &o, cid, sizeof cid);
+	community(k->proto, &t, cidt, sizeof cidt);
+	if (json) {
+		FILE *f = stdout;
+		int first = 1, f2;
+		fputs(n ? ",\n {" : "[{", f);
+		jw_key(f, &first, "proto");
+		if (pn)
+			jw_str(f, pn);
+		else
+			jw_num(f, k->proto);
+		jw_key(f, &first, "family");
+		jw_str(f, k->family == 6 ? "ip6" : "ip");
+		jw_key(f, &first, "host");
+		jw_str(f, k->host);
+		jw_key(f, &first, "orig");
+		json_tuple(f, k->proto, &o);
+		jw_key(f, &first, "reply");
+		json_tuple(f, k->proto, &r);
+		jw_key(f, &first, "translated");
+		json_tuple(f, k->proto, &t);
+		jw_key(f, &first, "nat");
+		jw_str(f, nat);
+		jw_key(f, &first, "community_id");
+		jw_str(f, cid);
+		jw_key(f, &first, "community_id_translated");
+		jw_str(f, cidt);
+		jw_key(f, &first, "state");
+		jw_str(f, w->state);
+		jw_key(f, &first, "assured");
+		fputs(w->assured ? "true" : "false", f);
+		jw_key(f, &first, "unreplied");
+		fputs(w->unreplied ? "true" : "false", f);
+		jw_key(f, &first, "mark");
+		jw_num(f, w->mark);
+		jw_key(f, &first, "zone");
+		jw_num(f, w->zone);
+		jw_key(f, &first, "ct_id");
+		jw_num(f, w->ct_id);
+		jw_key(f, &first, "first");
+		jw_str(f, w->first_time);
+		jw_key(f, &first, "last");
+		jw_str(f, w->last_time);
+		jw_key(f, &first, "events");
+		fprintf(f, "{\"new\": %ld, \"update\": %ld, \"destroy\": %ld, \"listed\": %ld}", w->nnew,
+			w->nupdate, w->ndestroy, w->nlisted);
+		jw_key(f, &first, "counters");
+		if (w->opackets < 0 && w->obytes < 0 && w->rpackets < 0 && w->rbytes < 0) {
+			fputs("null", f);
+		} else {
+			f2 = 1;
+			fputc('{', f);
+			jw_key(f, &f2, "orig_packets");
+			jw_num(f, w->opackets);
+			jw_key(f, &f2, "orig_bytes");
+			jw_num(f, w->obytes);
+			jw_key(f, &f2, "reply_packets");
+			jw_num(f, w->rpackets);
+			jw_key(f, &f2, "reply_bytes");
+			jw_num(f, w->rbytes);
+			fputc('}', f);
+		}
+		jw_key(f, &first, "packets");
+		fprintf(f, "{\"conntrack\": %ld, \"traced\": %lld, \"traced_reply\": %lld}", w->records,
+			(long long)traced, (long long)traced_reply);
+		fputc('}', f);
+	} else {
+		char tuple[200], natb[200], a[80], b[80];
+		text_tuple(tuple, sizeof tuple, k->proto, k->family, &o);
+		endpoint(a, sizeof a, k->family, t.src, t.sport);
+		endpoint(b, sizeof b, k->family, t.dst, t.dport);
+		if (is_icmp(k->proto) && t.id != o.id) {
+			size_t l = strlen(a);
+			snprintf(a + l, sizeof a - l, " id %d", t.id);
+		}
+		if (!nat)
+			snprintf(natb, sizeof natb, "-");
+		else if (!strcmp(nat, "dnat"))
+			snprintf(natb, sizeof natb, "dnat to %s", b);
+		else if (!strcmp(nat, "snat"))
+			snprintf(natb, sizeof natb, "snat to %s", a);
+		else
+			snprintf(natb, sizeof natb, "snat to %s, dnat to %s", a, b);
+		printf("%-17s %-50s %-28s %-11s %7ld %6lld  %s\n",
+		       w->first_time[0] ? w->first_time : "-", tuple, natb,
+		       w->state[0] ? w->state : "-", w->records, (long long)traced,
+		       cid[0] ? cid : "-");
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: natlog flows [--json]\n"
+		"\n"
+		"Lists the connections conntrack listed (conntrack -L, /proc/net/nf_conntrack)\n"
+		"or reported (conntrack -E), one per line in time order: the original tuple,\n"
+		"what NAT made of it (from the reply tuple), the last state, how many\n"
+		"conntrack records and traced packets belong to it, and its Community ID.\n"
+		"\n"
+		"options:\n"
+		"  --json       a JSON array of flow objects\n"
+		"  -h, --help   this help\n"
+		"\n"
+		"exit status: 0 flows listed, 1 none.\n");
+}
+
+int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct flows fs;
+	struct nl_store *s;
+	int64_t *traced = NULL, *traced_reply = NULL;
+	size_t i;
+	int c, json = 0, rc = NL_EXIT_OK;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return NL_EXIT_OK;
+		default:
+			usage(stderr);
+			return NL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "natlog flows: unexpected '%s'\n", argv[optind]);
+		return NL_EXIT_USAGE;
+	}
+	if (!(s = cmd_store(cmd)))
+		return NL_EXIT_STORE;
+	memset(&fs, 0, sizeof fs);
+	if (store_flows(s, add_record, &fs)) {
+		fprintf(stderr, "natlog: %s\n", fs.oom ? "out of memory" : store_errmsg(s));
+		rc = NL_EXIT_STORE;
+		goto out;
+	}
+	if (fs.n)
+		qsort(fs.v, fs.n, sizeof *fs.v, by_time);
+	traced = calloc(fs.n + 1, sizeof *traced);
+	traced_reply = calloc(fs.n + 1, sizeof *traced_reply);
+	if (!traced || !traced_reply || count_traced(s, &fs, traced, traced_reply)) {
+		fprintf(stderr, "natlog: %s\n", traced && traced_reply ? store_errmsg(s) : "out of memory");
+		rc = NL_EXIT_STORE;
+		goto out;
+	}
+	if (!json && fs.n)
+		printf("%-17s %-50s %-28s %-11s %7s %6s  %s\n", "FIRST", "FLOW", "NAT", "STATE",
+		       "RECORDS", "TRACED", "COMMUNITY ID");
+	for (i = 0; i < fs.n; i++)
+		print_flow(&fs.v[i], traced[i], traced_reply[i], json, (int)i);
+	if (json)
+		puts(fs.n ? "]" : "[]");
+	if (!fs.n)
+		rc = NL_EXIT_NOMATCH;
+out:
+	free(traced);
+	free(traced_reply);
+	for (i = 0; i < fs.n; i++)
+		free(fs.v[i].key);
+	free(fs.v);
+	free(fs.slot);
+	return rc;
+}

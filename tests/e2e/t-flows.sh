@@ -1,0 +1,101 @@
+#!/bin/sh
+# natlog flows: conntrack records grouped into connections, with the tuple
+# after NAT, traced packets and Community IDs (checked against an
+# independent Python implementation of the spec).
+. "$(dirname "$0")/lib.sh"
+L=$TD/lab/docker-legacy
+C=$TD/conntrack
+
+# Community ID v1 (github.com/corelight/community-id-spec) written from the
+# spec with hashlib, for comparison: cid(proto, src, sport, dst, dport),
+# ICMP type and code as the ports.
+cat > "$TMP/cid.py" <<'EOF'
+import base64, hashlib, ipaddress, struct
+V4 = {8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 10: 9, 9: 10, 17: 18, 18: 17}
+V6 = {128: 129, 129: 128, 130: 131, 131: 130, 133: 134, 134: 133, 135: 136, 136: 135,
+      139: 140, 140: 139, 144: 145, 145: 144}
+def cid(proto, src, sport, dst, dport, seed=0):
+    a, b = ipaddress.ip_address(src).packed, ipaddress.ip_address(dst).packed
+    ports = proto in (1, 6, 17, 58, 132)
+    one_way = False
+    if proto in (1, 58):
+        m = V4 if proto == 1 else V6
+        if sport in m:
+            dport = m[sport]
+        else:
+            one_way = True
+    if not one_way and (a > b or (a == b and ports and sport > dport)):
+        a, b, sport, dport = b, a, dport, sport
+    data = struct.pack("!H", seed) + a + b + struct.pack("BB", proto, 0)
+    if ports:
+        data += struct.pack("!HH", sport, dport)
+    return "1:" + base64.b64encode(hashlib.sha1(data).digest()).decode()
+PROTO = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58, "sctp": 132, "gre": 47, "udplite": 136, "dccp": 33, "igmp": 2}
+def flow_cid(f, t):
+    p = PROTO.get(f["proto"], f["proto"])
+    if p in (1, 58):
+        return cid(p, t["src"], t["type"], t["dst"], t["code"])
+    return cid(p, t["src"], t["sport"], t["dst"], t["dport"])
+EOF
+export PYTHONPATH="$TMP"
+check "the spec's own example in Python" python3 -c 'from cid import cid; assert cid(6, "1.2.3.4", 1122, "5.6.7.8", 3344) == "1:wCb3OG7yAFWelaUydu0D+125CLM="'
+
+check "natlog flows --help needs no store" "$NATLOG" --db "$TMP/none.db" flows --help
+check_status "an unknown option is a usage error" 2 "$NATLOG" flows --frob
+check "import iptables-save alone" "$NATLOG" import -q "$L/iptables-save.txt"
+check_status "no conntrack records: exit 1" 1 "$NATLOG" flows
+"$NATLOG" flows --json > "$TMP/none.json"
+check_json "and an empty array" 'j == []' < "$TMP/none.json"
+
+check "import the docker-legacy conntrack and kernel log (the dump is in already)" \
+	"$NATLOG" import -q "$L/conntrack-E.txt" "$L/conntrack-L.txt" "$L/dmesg.txt"
+"$NATLOG" sources --json > "$TMP/src.json"
+check_json "both conntrack files are recognised, without errors" \
+	'sorted(s["kind"] for s in j if "conntrack" in s["path"]) == ["conntrack", "conntrack"] and all(s["errors"] == 0 for s in j)' < "$TMP/src.json"
+check "natlog flows --json" "$NATLOG" flows --json
+cp "$TMP/out" "$TMP/f.json"
+check_json "one flow per connection: three TCP and IGMP" \
+	'sorted(f["proto"] for f in j) == ["igmp", "tcp", "tcp", "tcp"]' < "$TMP/f.json"
+check_json "in time order, the dump-only flow last" \
+	'[f["first"] for f in j[:3]] == sorted(f["first"] for f in j[:3]) and j[3]["first"] is None' < "$TMP/f.json"
+D='[f for f in j if f["orig"]["src"] == "10.77.1.2" and f["orig"]["dst"] == "10.77.1.1" and f["orig"]["dport"] == 8080][0]'
+check_json "the DNATed connection keeps its original destination" \
+	"$D[\"orig\"] == {\"src\": \"10.77.1.2\", \"sport\": 60270, \"dst\": \"10.77.1.1\", \"dport\": 8080}" < "$TMP/f.json"
+check_json "translated: the container's address and port" \
+	"$D[\"translated\"] == {\"src\": \"10.77.1.2\", \"sport\": 60270, \"dst\": \"10.77.2.2\", \"dport\": 80}" < "$TMP/f.json"
+check_json "nat is dnat" "$D[\"nat\"] == \"dnat\"" < "$TMP/f.json"
+check_json "traced packets of the connection are counted" "$D[\"packets\"][\"traced\"] > 0" < "$TMP/f.json"
+check_json "its records: one NEW, five UPDATEs, one listing" \
+	"$D[\"events\"] == {\"new\": 1, \"update\": 5, \"destroy\": 0, \"listed\": 1} and $D[\"packets\"][\"conntrack\"] == 7 and $D[\"state\"] == \"TIME_WAIT\" and $D[\"assured\"]" < "$TMP/f.json"
+check_json "Community ID of the original tuple as the spec computes it" \
+	"$D[\"community_id\"] == __import__(\"cid\").cid(6, \"10.77.1.2\", 60270, \"10.77.1.1\", 8080)" < "$TMP/f.json"
+check_json "and of the translated tuple" \
+	"$D[\"community_id_translated\"] == __import__(\"cid\").cid(6, \"10.77.1.2\", 60270, \"10.77.2.2\", 80)" < "$TMP/f.json"
+check_json "the container's own connection is not NATed" \
+	'[f["nat"] for f in j if f["orig"]["src"] == "10.77.2.1" and f["proto"] == "tcp"] == [None]' < "$TMP/f.json"
+check "natlog flows" "$NATLOG" flows
+check_grep "the text form shows the DNAT" "tcp 10.77.1.2:60270 -> 10.77.1.1:8080 *dnat to 10.77.2.2:80" "$TMP/out"
+check "one line per flow plus the header" test "$(wc -l < "$TMP/out")" -eq 5
+
+# The recordings of tests/lab/record-conntrack.sh: many protocols, both
+# families, /proc, -o id. Events, listing and /proc of the same run group
+# into one flow per connection.
+export NATLOG_DB="$TMP/ct.db"
+check "import the recorded conntrack output" \
+	"$NATLOG" import -q "$C/conntrack-E-timestamp-id.txt" "$C/conntrack-L-extended-id.txt" "$C/proc-nf_conntrack.txt"
+"$NATLOG" flows --json > "$TMP/ct.json"
+check_json "every connection once" \
+	'len(j) == 16 and all(f["events"]["new"] == 1 and f["events"]["destroy"] == 1 and f["events"]["listed"] == 2 for f in j)' < "$TMP/ct.json"
+check_json "every Community ID as the spec computes it" \
+	'all(f["community_id"] == __import__("cid").flow_cid(f, f["orig"]) and f["community_id_translated"] == __import__("cid").flow_cid(f, f["translated"]) for f in j)' < "$TMP/ct.json"
+check_json "protocols and families" \
+	'sorted({(f["proto"], f["family"]) for f in j}, key=str) == sorted({("tcp", "ip"), ("tcp", "ip6"), ("udp", "ip"), ("udp", "ip6"), ("icmp", "ip"), ("icmpv6", "ip6"), ("sctp", "ip"), ("gre", "ip"), ("udplite", "ip"), ("dccp", "ip"), (253, "ip")}, key=str)' < "$TMP/ct.json"
+check_json "DNAT and masquerade of one UDP flow is both" \
+	'[f["translated"] for f in j if f["nat"] == "both"] == [{"src": "10.77.242.1", "sport": [g for g in j if g["nat"] == "both"][0]["orig"]["sport"], "dst": "10.77.242.10", "dport": 53}]' < "$TMP/ct.json"
+check_json "a masqueraded ping is snat, with type, code and id" \
+	'[(f["translated"]["src"], f["translated"]["type"], f["translated"]["id"]) for f in j if f["proto"] == "icmp" and f["nat"] == "snat"] == [("10.77.242.1", 8, 4242)]' < "$TMP/ct.json"
+check_json "IPv6 DNAT" \
+	'[f["translated"]["dst"] for f in j if f["family"] == "ip6" and f["nat"] == "dnat"] == ["fd00:77:f2::10"]' < "$TMP/ct.json"
+check_json "zone, mark, conntrack id and counters" \
+	'any(f["zone"] == 7 for f in j) and any(f["mark"] == 42 for f in j) and all(f["ct_id"] for f in j) and all(f["counters"]["orig_packets"] >= 1 for f in j)' < "$TMP/ct.json"
+finish

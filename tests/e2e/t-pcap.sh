@@ -1,0 +1,38 @@
+#!/bin/sh
+# Captures end to end: `natlog import` recognises pcap and pcapng by their
+# content and stores one event per IP packet, which tcpdump counts
+# independently (other packets, ARP, are counted as skipped); damage is
+# reported with the packet number and the packets before it are kept.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v tcpdump >/dev/null 2>&1; then
+	skip "captures end to end: tcpdump is not installed, so nothing counts the packets independently (apt-get install tcpdump)"
+	finish
+fi
+
+for f in lab/interleaved/outside.pcap lab/ipv6/inside.pcapng lab/ct-invalid/inside.pcap \
+	pcap/sll2.pcap pcap/nflog.pcap pcap/vlan.pcapng pcap/frag.pcap pcap/raw.pcap; do
+	db=$TMP/$(echo "$f" | tr / _).db
+	check "import $f" env NATLOG_DB="$db" "$NATLOG" import -q "$TD/$f"
+	tcpdump -nn -r "$TD/$f" > "$TMP/tcpdump.txt" 2>/dev/null
+	total=$(wc -l < "$TMP/tcpdump.txt")
+	ip=$(grep -cE ' IP6? ' "$TMP/tcpdump.txt")
+	NATLOG_DB=$db "$NATLOG" sources --json > "$TMP/src.json"
+	check_json "$f: kind pcap, $ip events for tcpdump's $ip IP packets, the other $((total - ip)) skipped" \
+		"len(j) == 1 and j[0]['kind'] == 'pcap' and j[0]['events'] == $ip and j[0]['events'] + j[0]['skipped'] == $total and j[0]['errors'] == 0 and j[0]['size'] == $(wc -c < "$TD/$f")" < "$TMP/src.json"
+done
+
+# A capture cut inside its 13th record.
+head -c 1000 "$TD/pcap/raw.pcap" > "$TMP/cut.pcap"
+check_status "a truncated capture imports what it can and exits 3" 3 "$NATLOG" import "$TMP/cut.pcap"
+check_grep "the error names the file and the packet" "cut.pcap:13: error: truncated file" "$TMP/err"
+"$NATLOG" errors --json > "$TMP/errors.json"
+check_json "natlog errors lists it once, at packet 13" \
+	'len(j) == 1 and j[0]["line"] == 13 and j[0]["reason"].startswith("truncated file: it ends inside the record after packet 12")' < "$TMP/errors.json"
+"$NATLOG" sources --json > "$TMP/src.json"
+check_json "the 12 packets before the cut were kept" \
+	'[(s["kind"], s["events"], s["errors"]) for s in j] == [("pcap", 12, 1)]' < "$TMP/src.json"
+check "importing the whole capture is a new source" "$NATLOG" import -q "$TD/pcap/raw.pcap"
+check "and the same capture again is not" "$NATLOG" import "$TD/pcap/raw.pcap"
+check_grep "it says it was imported before" "imported before" "$TMP/err"
+finish
