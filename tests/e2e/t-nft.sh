@@ -19,6 +19,14 @@ check_json "the DNAT is found between the base chains" \
 check_json "the article's trace rule that is not in its ruleset is reported" \
 	'any("trace_pre has no rule" in d for d in j["diagnosis"])' < "$TMP/seed.json"
 
+# An interval element that holds the key: the lookup matched, so the
+# drop needs another explanation, and natlog says so instead of guessing.
+export NATLOG_DB="$TMP/interval.db"
+"$NATLOG" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset-interval.nft"
+"$NATLOG" explain --json --trace 9c01f8 > "$TMP/int.json"
+check_json "an interval/prefix element is found to hold the key" \
+	'any(d.startswith("192.168.70.10 . 22 is in set inet filter allow_in (element 192.168.70.0/24 . 20-30)") for d in j["diagnosis"])' < "$TMP/int.json"
+
 # The same with the JSON dump: the same answer.
 export NATLOG_DB="$TMP/json.db"
 "$NATLOG" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.json"
