@@ -500,6 +500,7 @@ void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 struct wire_ctx {
 	struct nl_analysis *a;
 	const struct nl_pkt *first, *last;
+	int64_t step_us;	/* the first traced step on the epoch clock, or -1 */
 	int64_t seen_sources[NL_MAXWIRE];
 	int nseen;
 };
@@ -547,6 +548,14 @@ static int wire_seen(void *ctx, const struct nl_wire_row *r)
 		snprintf(e->note, sizeof e->note, "after SNAT (from %s:%d)", r->src, r->sport);
 	else
 		snprintf(e->note, sizeof e->note, "as traced");
+	if (w->step_us >= 0) {
+		double t;
+		if (nl_parse_decimal(r->time, strlen(r->time), &t)) {
+			size_t used = strlen(e->note);
+			snprintf(e->note + used, sizeof e->note - used, ", %+.6f s from the first traced step",
+				 (t * 1e6 - (double)w->step_us) / 1e6);
+		}
+	}
 	if (w->nseen < NL_MAXWIRE)
 		w->seen_sources[w->nseen++] = r->source_id;
 	return 0;
@@ -594,6 +603,12 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 		w.last = w.first;
 	if (!w.first->src[0] || !w.first->dst[0])
 		return 0;
+	{
+		const struct nl_event *e0 = &a->steps[0].ev;
+		int64_t boot = e0->wall_us < 0 && e0->uptime >= 0 ? store_boot_time(s, e0->host[0] ? e0->host : NULL) : -1;
+		w.step_us = e0->wall_us >= 0 ? e0->wall_us
+			    : boot >= 0 ? boot + (int64_t)(e0->uptime * 1e6 + 0.5) : -1;
+	}
 	addrs[0] = w.first->src;
 	addrs[1] = w.first->dst;
 	addrs[2] = w.last->src[0] ? w.last->src : w.first->src;
@@ -601,6 +616,11 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 	if (store_wire_find(s, w.first->proto, w.first->family == 4 ? w.first->ip_id : -1,
 			    w.first->proto == 6 ? w.first->seq : -1, addrs, wire_seen, &w))
 		return -1;
+	if (w.nseen && w.step_us < 0)
+		nl_diag(a, "captures were matched by %s and addresses alone: the trace's kernel clock "
+			   "is not tied to the captures' (import with --boot-time, or a journal or "
+			   "syslog file that has both stamps)",
+			w.first->family == 4 && w.first->ip_id >= 0 ? "IP ID" : "TCP SEQ");
 	return store_wire_covering(s, w.last->dst, wire_expected, &w);
 }
 

@@ -32,6 +32,8 @@ static void usage(FILE *f)
 		"                     kept, see 'natlog errors'\n"
 		"  -q, --quiet        no progress bar and no summary\n"
 		"  --progress         draw the progress bar even when stderr is not a terminal\n"
+		"  --boot-time T      when the host booted, in epoch seconds: puts kernel\n"
+		"                     times (dmesg) on the captures' clock\n"
 		"  --max-entry-size N the most one archive member or compressed file may\n"
 		"                     expand to, in bytes (default 4 GiB)\n"
 		"  -h, --help         this help\n");
@@ -46,10 +48,11 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "max-entry-size", required_argument, NULL, 'E' },
+		{ "boot-time", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nl_import_opts o = { NULL, 10, 0, 0, (int64_t)4 << 30 };
+	struct nl_import_opts o = { NULL, 10, 0, 0, (int64_t)4 << 30, -1 };
 	struct nl_import_stats st;
 	struct timeval t0, t1;
 	int c, force_progress = 0;
@@ -74,6 +77,16 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		case 'q':
 			o.quiet = 1;
 			break;
+		case 'B': {
+			double v;
+			if (!nl_parse_decimal(optarg, strlen(optarg), &v) || v < 1) {
+				fprintf(stderr, "natlog import: --boot-time wants epoch seconds (as "
+						"`date -d \"$(uptime -s)\" +%%s` prints), not '%s'\n", optarg);
+				return NL_EXIT_USAGE;
+			}
+			o.boot_us = (int64_t)(v * 1e6 + 0.5);
+			break;
+		}
 		case 'E': {
 			uint64_t v;
 			if (!nl_parse_u64(optarg, strlen(optarg), INT64_MAX, &v) || v == 0) {

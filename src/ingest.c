@@ -46,6 +46,7 @@ struct import {
 	struct nl_corr *corr;
 	char bundle_host[128];		/* the host a sosreport was made on */
 	int may_dup;			/* other sources hold fingerprinted events */
+	int64_t boot_us;		/* earliest wall - uptime seen in this source, or -1 */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
 	int store_failed;
 	/* progress */
@@ -298,6 +299,17 @@ static int sink_event(void *ctx, const struct nl_event *ev)
 	struct import *im = ctx;
 	struct nl_event *e = (struct nl_event *)ev;
 	int seen;
+	if (e->uptime >= 0) {
+		int64_t up = (int64_t)(e->uptime * 1e6 + 0.5);
+		if (e->wall_us >= 0) {
+			/* a logger stamps a line after the kernel did: the smallest
+			 * difference is the closest to the boot time */
+			if (im->boot_us < 0 || e->wall_us - up < im->boot_us)
+				im->boot_us = e->wall_us - up;
+		} else if (im->o->boot_us >= 0) {
+			e->wall_us = im->o->boot_us + up;
+		}
+	}
 	if (!e->host[0] && default_host(im))
 		nl_strlcpy(e->host, default_host(im), sizeof e->host);
 	seen = is_duplicate(im, e);
@@ -661,6 +673,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	im->path = path;
 	im->source_id = im->ruleset_id = 0;
 	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;
+	im->boot_us = im->o->boot_us;
 	if (store_begin(im->s))
 		goto store_bad;
 	im->source_id = store_source_add(im->s, path, default_host(im));
@@ -687,6 +700,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	c.events = im->events;
 	c.errors = im->errors;
 	c.skipped = im->skipped;
+	c.boot_us = im->boot_us;
 	rc = store_source_finish(im->s, im->source_id, &c);
 	if (rc < 0)
 		goto store_bad_tx;

@@ -15,6 +15,7 @@ struct nl_import_opts {
 	int quiet;
 	int progress;		/* draw a progress bar on stderr */
 	int64_t max_entry;	/* the most an archive member or compressed file may expand to */
+	int64_t boot_us;	/* --boot-time: epoch microseconds of boot, or -1 */
 };
 
 struct nl_import_stats {

@@ -32,7 +32,7 @@ static const char *const queries[Q_COUNT] = {
 	[Q_SRC_ADD] = "INSERT INTO sources(path, kind, host, sha256, size, imported_at) "
 		      "VALUES (?1, 'pending', ?2, 'pending:' || hex(randomblob(8)), 0, ?3)",
 	[Q_SRC_FINISH] = "UPDATE sources SET kind = ?2, sha256 = ?3, size = ?4, lines = ?5, "
-			 "events = ?6, errors = ?7, skipped = ?8 WHERE id = ?1",
+			 "events = ?6, errors = ?7, skipped = ?8, boot_us = ?9 WHERE id = ?1",
 	[Q_ERR_ADD] = "INSERT INTO errors(source_id, line, reason, text) VALUES (?1, ?2, ?3, ?4)",
 	[Q_PKT_ADD] = "INSERT OR IGNORE INTO packets(trace, source, source_id, host, family, time, "
 		      "uptime, proto, src, sport, dst, dport, ip_id, tcp_seq, tcp_flags, icmp_type, "
@@ -367,6 +367,7 @@ int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_c
 	sqlite3_bind_int64(st, 6, c->events);
 	sqlite3_bind_int64(st, 7, c->errors);
 	sqlite3_bind_int64(st, 8, c->skipped);
+	bind_num(st, 9, c->boot_us);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT)
 		return 1;
@@ -1300,6 +1301,22 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
+}
+
+int64_t store_boot_time(struct nl_store *s, const char *host)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT boot_us FROM sources WHERE boot_us IS NOT NULL AND "
+			       "(?1 IS NULL OR host IS NULL OR host = ?1) ORDER BY host = ?1 DESC, id DESC "
+			       "LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	bind_text(st, 1, host);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 int store_wire_covering(struct nl_store *s, const char *addr,

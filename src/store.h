@@ -28,6 +28,7 @@ struct nl_source_counts {
 	const char *kind;
 	const char *sha256;
 	int64_t size, lines, events, errors, skipped;
+	int64_t boot_us;	/* when the source's host booted, or -1 */
 };
 /* Returns 1 when the same content was imported before (the caller rolls back). */
 int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_counts *c);
@@ -149,6 +150,8 @@ struct nl_wire_row {
 int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
 		    const char *const addrs[4], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx);
+/* When this host last booted, from the sources that told (or -1). */
+int64_t store_boot_time(struct nl_store *s, const char *host);
 /* Captures that hold any packet to or from addr (so a packet to it would
  * have been caught there). */
 int store_wire_covering(struct nl_store *s, const char *addr,

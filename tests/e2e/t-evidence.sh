@@ -17,4 +17,18 @@ check_json "the dropped SYN is seen outside" \
 	'any(e["source"] == "pcap" and e["seen"] and e["iface"] == "outside" for e in j["evidence"])' < "$TMP/drop.json"
 check_json "and expected but not seen inside" \
 	'any(e["source"] == "pcap" and not e["seen"] and e["iface"] == "docker0" for e in j["evidence"]) and any("never appears in inside.pcapng" in d for d in j["diagnosis"])' < "$TMP/drop.json"
+check_json "without a common clock, natlog says the match is by identity alone" \
+	'any(d.startswith("captures were matched by IP ID and addresses alone") for d in j["diagnosis"])' < "$TMP/drop.json"
+
+# With the boot time (here: the capture's time of the SYN minus the kernel's
+# uptime stamp of its first TRACE line, as `uptime -s` would have told)
+# kernel times and capture times are on one clock.
+export NATLOG_DB="$TMP/clock.db"
+NATLOG_DB=$TMP/natlog.db "$NATLOG" explain --json --trace "$("$NATLOG" --db "$TMP/natlog.db" traces --json --src 10.77.1.2 --port 8080 | first)" > "$TMP/a0.json"
+boot=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); t=[e["time"] for e in j["evidence"] if e["source"]=="pcap" and e["iface"]=="outside"][0]; print("%.6f" % (float(t) - j["uptime"]))' "$TMP/a0.json")
+check "import with --boot-time" "$NATLOG" import -q --boot-time "$boot" "$L/dmesg.txt" "$L/iptables-save.txt" "$L/outside.pcap" "$L/inside.pcapng"
+"$NATLOG" explain --json --trace "$("$NATLOG" traces --json --src 10.77.1.2 --port 8080 | first)" > "$TMP/a1.json"
+check_json "captures are placed in time relative to the trace" \
+	'any(e["source"] == "pcap" and e["iface"] == "docker0" and "s from the first traced step" in e["note"] for e in j["evidence"]) and not any(d.startswith("captures were matched") for d in j["diagnosis"])' < "$TMP/a1.json"
+check_status "a bad --boot-time is a usage error" 2 "$NATLOG" import --boot-time yesterday "$L/dmesg.txt"
 finish
