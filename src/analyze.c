@@ -41,7 +41,8 @@ void analysis_free(struct nl_analysis *a)
 {
 	free(a->steps);
 	free(a->logs);
-	memset(a, 0, sizeof *a);
+	a->steps = a->logs = NULL;
+	a->n = a->cap = a->nlogs = a->caplogs = 0;
 }
 
 
@@ -88,7 +89,13 @@ static int collect(void *ctx, const struct nl_event_row *e)
 		*cap = nc;
 	}
 	st = &(*arr)[(*n)++];
-	memset(st, 0, sizeof *st);
+	st->file[0] = st->base[0] = st->policy_text[0] = '\0';
+	st->hook = 0;
+	st->rule = NULL;
+	st->chain = NULL;
+	st->rule_text = NULL;
+	st->effect[0] = '\0';
+	st->chain_policy = st->chain_end = st->mismatch = 0;
 	st->ev = e->ev;
 	st->ev.raw = NULL;
 	st->position = e->ev.kind == NL_EV_TRACE ? e->ev.rulenum : -1;
@@ -440,9 +447,15 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	struct collector co;
 	int nft = !strcmp(p->source, "nft-trace") || !strcmp(p->source, "xtables-trace");
 	size_t i;
-	memset(a, 0, sizeof *a);
-	memset(&co, 0, sizeof co);
+	/* not a memset: the diagnosis and capture arrays are large and are
+	 * only read up to their counts */
+	a->steps = a->logs = NULL;
+	a->n = a->cap = a->nlogs = a->caplogs = 0;
+	a->nnat = a->ndiag = a->nwire = 0;
+	a->verdict[0] = '\0';
+	a->inferred = a->decided_rule_known = 0;
 	co.a = a;
+	co.base[0] = '\0';
 	a->decided = -1;
 	if (store_packet_events(s, p->id, collect, &co))
 		return -1;
