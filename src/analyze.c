@@ -429,13 +429,22 @@ int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_r
 		  int nft)
 {
 	int family = nft ? 0 : p->family;
-	if (rc->loaded && rc->family == family && !strcmp(rc->host, p->host))
+	const char *host;
+	/* when no dump names a host, every host gets the same rules: a log of
+	 * many nodes must not reload them packet after packet */
+	if (!rc->loaded && rc->hosted <= 0) {
+		rc->hosted = store_rulesets_hosted(s);
+		if (rc->hosted < 0)
+			return -1;
+	}
+	host = rc->hosted ? p->host : "";
+	if (rc->loaded && rc->family == family && !strcmp(rc->host, host))
 		return 0;
 	rscache_free(rc);
-	if (nft ? store_load_nft(s, p->host[0] ? p->host : NULL, &rc->v)
-		: store_load_rules(s, p->host[0] ? p->host : NULL, family, &rc->v))
+	if (nft ? store_load_nft(s, host[0] ? host : NULL, &rc->v)
+		: store_load_rules(s, host[0] ? host : NULL, family, &rc->v))
 		return -1;
-	nl_strlcpy(rc->host, p->host, sizeof rc->host);
+	nl_strlcpy(rc->host, host, sizeof rc->host);
 	rc->family = family;
 	rc->loaded = 1;
 	return 0;

@@ -65,6 +65,7 @@ struct nl_rscache {
 	char host[128];
 	int family;			/* 4 or 6 for iptables, 0 for nft */
 	int loaded;
+	int hosted;			/* some dump names its host: -1 not known yet, 0, 1 */
 	struct nl_rsview v;
 };
 void rscache_free(struct nl_rscache *c);

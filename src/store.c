@@ -854,6 +854,20 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 			   "r.kind = 'iptables-save' DESC, r.id DESC, c.id", host, family, v);
 }
 
+int store_rulesets_hosted(struct nl_store *s)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM rulesets WHERE host IS NOT NULL LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return fail(s, "cannot read rulesets");
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rulesets");
+}
+
 int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v)
 {
 	static const char *sql_sets =
@@ -971,17 +985,35 @@ static int each_packet(struct nl_store *s, sqlite3_stmt *st, nl_packet_cb cb, vo
 
 int store_packets(struct nl_store *s, const struct nl_filter *f, nl_packet_cb cb, void *ctx)
 {
-	/* Filters are bound values in one fixed statement, NULL meaning "any". */
-	static const char *sql =
-		"SELECT " PKTCOLS " FROM packets WHERE (?1 IS NULL OR src = ?1) AND "
-		"(?2 IS NULL OR dst = ?2 OR id IN (SELECT packet_id FROM events WHERE dst = ?2)) AND "
-		"(?3 IS NULL OR sport = ?3 OR dport = ?3 OR id IN (SELECT packet_id FROM events "
-		"WHERE dport = ?3)) AND (?4 IS NULL OR tcp_seq = ?4) AND (?5 IS NULL OR ip_id = ?5) AND "
-		"(?6 IS NULL OR verdict = ?6) AND (?7 IS NULL OR host = ?7) AND "
-		"(?8 IS NULL OR time >= ?8 OR uptime >= CAST(?8 AS REAL)) AND "
-		"(?9 IS NULL OR time <= ?9 OR uptime <= CAST(?9 AS REAL)) ORDER BY id";
+	/* Only the filters given go into the statement, so SQLite can use an
+	 * index (packets_seq, packets_src) instead of scanning; values are
+	 * always bound, never pasted. */
+	static const struct { int on; const char *cond; } parts[] = {
+		{ 1, "src = ?1" },
+		{ 2, "(dst = ?2 OR id IN (SELECT packet_id FROM events WHERE dst = ?2))" },
+		{ 3, "(sport = ?3 OR dport = ?3 OR id IN (SELECT packet_id FROM events WHERE dport = ?3))" },
+		{ 4, "tcp_seq = ?4" },
+		{ 5, "ip_id = ?5" },
+		{ 6, "verdict = ?6" },
+		{ 7, "host = ?7" },
+		{ 8, "(time >= ?8 OR uptime >= CAST(?8 AS REAL))" },
+		{ 9, "(time <= ?9 OR uptime <= CAST(?9 AS REAL))" },
+	};
+	int given[10] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
+			  f->verdict != NULL, f->host != NULL, f->since != NULL, f->until != NULL };
+	char sql[2048];
+	size_t used, i;
 	sqlite3_stmt *st;
-	int rc;
+	int rc, any = 0;
+	used = (size_t)snprintf(sql, sizeof sql, "SELECT " PKTCOLS " FROM packets");
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (!given[parts[i].on])
+			continue;
+		used += (size_t)snprintf(sql + used, sizeof sql - used, "%s%s", any ? " AND " : " WHERE ",
+					 parts[i].cond);
+		any = 1;
+	}
+	snprintf(sql + used, sizeof sql - used, " ORDER BY id");
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query packets");
 	bind_text(st, 1, f->src);

@@ -87,6 +87,8 @@ int store_flows(struct nl_store *s, int (*cb)(void *, const struct nl_flow *), v
 int store_add_rule(struct nl_store *s, int64_t ruleset_id, const struct nl_rule *r);
 int store_ruleset_done(struct nl_store *s, int64_t ruleset_id);
 int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v);
+/* 1 when some ruleset dump names its host, 0 when none does. */
+int store_rulesets_hosted(struct nl_store *s);
 /* nft dumps (text or JSON) of this host, with their sets and elements. */
 int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v);
 
