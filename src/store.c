@@ -261,7 +261,7 @@ int store_open(struct nl_store **out, const char *path, int mode, struct nl_err 
 	}
 	sqlite3_busy_timeout(s->db, 10000);
 	if (mode == NL_STORE_RW) {
-		if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;") ||
+		if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768;") ||
 		    migrate(s, err)) {
 			if (!err->msg[0] || s->err[0])
 				nl_err_set(err, "cannot open store '%s': %s", path, s->err);
