@@ -293,8 +293,8 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		r->oif_neg = out[0] == '!';
 		nl_strlcpyn(r->oif, out + r->oif_neg, outn - (size_t)r->oif_neg, sizeof r->oif);
 	}
-#define ANY(a, an) ((an == 9 && !memcmp(a, "0.0.0.0/0", 9)) || (an == 4 && !memcmp(a, "::/0", 4)) || \
-		    (an == 8 && !memcmp(a, "anywhere", 8)))
+#define ANY(a, an) (((an) == 9 && !memcmp(a, "0.0.0.0/0", 9)) || ((an) == 4 && !memcmp(a, "::/0", 4)) || \
+		    ((an) == 8 && !memcmp(a, "anywhere", 8)))
 	if (!ANY(src, srcn)) {
 		r->src_neg = src[0] == '!';
 		nl_strlcpyn(r->src, src + r->src_neg, srcn - (size_t)r->src_neg, sizeof r->src);

@@ -92,6 +92,8 @@ static int parse_packet(struct nl_cur *c, struct nl_pkt *p, struct nl_err *err)
 			int fam;
 			if (nl_addr_canon(v, vn, &fam, KEY("SRC") ? p->src : p->dst, NL_ADDRSIZ))
 				return nl_err_set(err, "%.*s is not an IP address", (int)(tn > 60 ? 60 : tn), t);
+			if (p->family && p->family != fam)
+				return nl_err_set(err, "SRC= and DST= are of different families");
 			p->family = fam;
 		} else if (KEY("LEN") && nl_parse_u64(v, vn, 0xffffffffULL, &num)) {
 			p->len = (int64_t)num;

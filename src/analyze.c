@@ -509,6 +509,7 @@ void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 		nl_strlcpy(p->decided_table, d->ev.table, sizeof p->decided_table);
 		nl_strlcpy(p->decided_chain, d->ev.chain, sizeof p->decided_chain);
 		nl_strlcpy(p->decided_type, d->ev.type, sizeof p->decided_type);
+		nl_strlcpy(p->decided_family, d->ev.nft_family, sizeof p->decided_family);
 		p->decided_position = d->position;
 		p->decided_handle = d->ev.handle;
 		if (a->decided_rule_known) {

@@ -70,7 +70,8 @@ static const char *verdict_color(const struct style *c, const char *v)
 	return c->yellow;
 }
 
-static void print_text(const struct nl_packet_row *p, const struct nl_analysis *a)
+static void print_text(const struct nl_packet_row *p, const struct nl_analysis *a,
+		       const char *aliases)
 {
 	static const struct style color = { "\033[1m", "\033[31m", "\033[32m", "\033[33m",
 					    "\033[2m", "\033[0m" };
@@ -91,7 +92,10 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		printf(", IP ID %lld", (long long)p->ip_id);
 	if (p->tcp_seq >= 0)
 		printf(", SEQ %lld", (long long)p->tcp_seq);
-	printf("\n  from %s line %ld\n\n", a->n ? a->steps[0].file : "?", a->n ? a->steps[0].ev.line : 0L);
+	printf("\n  from %s line %ld\n", a->n ? a->steps[0].file : "?", a->n ? a->steps[0].ev.line : 0L);
+	if (aliases[0])
+		printf("  also traced as %s (the trace id changed on the way)\n", aliases);
+	putchar('\n');
 
 	printf("%sverdict:%s %s%s%s%s\n", c->bold, c->off, verdict_color(c, a->verdict), a->verdict,
 	       c->off, a->inferred ? " (inferred: legacy TRACE does not print verdicts)" : "");
@@ -197,20 +201,34 @@ static void json_pkt(FILE *f, const struct nl_pkt *k)
 	fputc('}', f);
 }
 
-static void print_json(const struct nl_packet_row *p, const struct nl_analysis *a)
+static void print_json(const struct nl_packet_row *p, const struct nl_analysis *a,
+		       const char *aliases)
 {
 	FILE *f = stdout;
 	size_t i;
 	int first;
 	fputc('{', f);
 	nl_json_packet_keys(f, p);
-	fputs(", \"steps\": [", f);
+	fputs(", \"aliases\": [", f);
+	{
+		char *tok, *save = NULL;
+		char buf[512];
+		int k = 0;
+		nl_strlcpy(buf, aliases, sizeof buf);
+		for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			fputs(k++ ? ", " : "", f);
+			jw_str(f, tok);
+		}
+	}
+	fputs("], \"steps\": [", f);
 	for (i = 0; i < a->n; i++) {
 		const struct nl_step *s = &a->steps[i];
 		first = 1;
 		fputs(i ? ", {" : "{", f);
 		jw_key(f, &first, "hook");
 		jw_str(f, nl_hook_name(s->hook));
+		jw_key(f, &first, "family");
+		jw_str(f, s->ev.nft_family);
 		jw_key(f, &first, "table");
 		jw_str(f, s->ev.table);
 		jw_key(f, &first, "chain");
@@ -398,10 +416,13 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	} else {
 		/* the stored verdict may predate a later dump: use the fresh one */
 		analysis_summary(&a, &m.rows[0]);
+		char aliases[512];
+		if (store_aliases(s, m.rows[0].id, aliases, sizeof aliases))
+			aliases[0] = '\0';
 		if (json)
-			print_json(&m.rows[0], &a);
+			print_json(&m.rows[0], &a, aliases);
 		else
-			print_text(&m.rows[0], &a);
+			print_text(&m.rows[0], &a, aliases);
 		ret = NL_EXIT_OK;
 	}
 	analysis_free(&a);

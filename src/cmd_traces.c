@@ -88,6 +88,8 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
 	} else {
 		int f2 = 1;
 		fputc('{', f);
+		jw_key(f, &f2, "family");
+		jw_str(f, p->decided_family);
 		jw_key(f, &f2, "table");
 		jw_str(f, p->decided_table);
 		jw_key(f, &f2, "chain");
@@ -130,7 +132,8 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 		snprintf(tuple + l, sizeof tuple - l, " %s", flags);
 	}
 	if (p->has_decided)
-		snprintf(by, sizeof by, "%s:%s:%s:%d%s", p->decided_table, p->decided_chain,
+		snprintf(by, sizeof by, "%s%s%s:%s:%s:%d%s", p->decided_family,
+			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
 			 p->decided_type, p->decided_position, p->has_decided_rule ? "" : " (not in dump)");
 	else
 		snprintf(by, sizeof by, "-");

@@ -7,6 +7,10 @@
  * packet because its trace restarts at raw PREROUTING).
  * nft traces carry an id, but ids are reused: a packet: line for a base
  * chain the packet already passed, or with another IP ID, starts a new one.
+ * And a packet can change id on its way (a bridge passing a frame up to its
+ * own address): a new id whose first packet: line has the IP ID, length and
+ * addresses of a packet traced just before continues that packet, the new
+ * id kept as an alias.
  */
 #include "natlog.h"
 #include "correlate.h"
@@ -53,8 +57,12 @@ struct nft_open {
 	unsigned long last_use;
 };
 
+#define NFT_IDENT 1024
+
 struct nl_corr {
 	struct nft_open *nft;
+	uint64_t ident_key[NFT_IDENT];	/* packet identity -> nft slot, for id changes */
+	int ident_slot[NFT_IDENT];
 	unsigned long clock;
 	struct nl_store *store;
 	int64_t source_id;
@@ -319,10 +327,39 @@ static int64_t nft_new_packet(struct nl_corr *c, const struct nl_event *ev)
 	return store_add_packet(c->store, &p);
 }
 
+static uint64_t nft_identity(const struct nl_event *ev)
+{
+	const struct nl_pkt *p = &ev->pkt;
+	int64_t v[5] = { p->proto, p->ip_id, p->len, p->sport, p->dport };
+	uint64_t h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
+	h = nl_hash64(p->src, strlen(p->src) + 1, h);
+	return nl_hash64(v, sizeof v, h) | 1;
+}
+
+/* The packet this new trace id continues, if any: traced within the last
+ * few lines, same identity, and not yet through this base chain. */
+static struct nft_open *nft_renamed(struct nl_corr *c, const struct nl_event *ev, uint64_t base)
+{
+	uint64_t k = nft_identity(ev);
+	struct nft_open *o;
+	int i;
+	if (ev->pkt.ip_id <= 0 || c->ident_key[k % NFT_IDENT] != k)
+		return NULL;	/* IP ID 0 is too common to tell packets apart */
+	o = &c->nft[c->ident_slot[k % NFT_IDENT]];
+	if (!o->used || !strcmp(o->id, ev->trace_id) || strcmp(o->host, ev->host) != 0 ||
+	    c->clock - o->last_use > 32 || o->pkt.ip_id != ev->pkt.ip_id)
+		return NULL;
+	for (i = 0; i < o->nseen; i++)
+		if (o->seen[i] == base)
+			return NULL;
+	return o;
+}
+
 static int nft_event(struct nl_corr *c, struct nl_event *ev)
 {
 	int found, i;
 	struct nft_open *o = nft_slot(c, ev, &found);
+	struct nft_open *prev = NULL;
 	uint64_t base = 0;
 
 	if (ev->kind == NL_EV_NFPACKET) {
@@ -340,6 +377,16 @@ static int nft_event(struct nl_corr *c, struct nl_event *ev)
 				found = 0;	/* another packet under a reused id */
 		}
 	}
+	if (!found && ev->kind == NL_EV_NFPACKET && (prev = nft_renamed(c, ev, base)) != NULL) {
+		/* o is this id's slot: free, stale, or the least recently used */
+		struct nft_open keep = *prev;
+		if (store_add_alias(c->store, ev->trace_id, keep.packet_id))
+			return -1;
+		prev->used = 0;
+		*o = keep;
+		nl_strlcpy(o->id, ev->trace_id, sizeof o->id);
+		found = 1;
+	}
 	if (!found) {
 		int64_t id = nft_new_packet(c, ev);
 		if (id < 0)
@@ -353,9 +400,12 @@ static int nft_event(struct nl_corr *c, struct nl_event *ev)
 	}
 	o->last_use = ++c->clock;
 	if (ev->kind == NL_EV_NFPACKET) {
+		uint64_t k = nft_identity(ev);
 		o->pkt = ev->pkt;
 		if (o->nseen < NFT_SEEN)
 			o->seen[o->nseen++] = base;
+		c->ident_key[k % NFT_IDENT] = k;
+		c->ident_slot[k % NFT_IDENT] = (int)(o - c->nft);
 	} else {
 		/* rule and policy lines carry the headers of their base chain */
 		int64_t mark = ev->pkt.mark;

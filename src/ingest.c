@@ -234,11 +234,13 @@ static int64_t wall_second(const char *t)
 	int mon = -1, day, hh, mm, ss, y;
 	char m[4];
 	const char *p;
+	/* NOLINTNEXTLINE(cert-err34-c): field widths bound every number, the count is checked */
 	if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mon, &day, &hh, &mm, &ss) == 6) {
 		mon--;
 	} else {
-		if (strlen(t) > 4 && t[3] == ' ' && (t[0] >= 'A' && t[0] <= 'Z') && t[7] == ' ')
+		if (strlen(t) > 7 && t[3] == ' ' && (t[0] >= 'A' && t[0] <= 'Z') && t[7] == ' ')
 			t += 4;		/* weekday of dmesg -T */
+		/* NOLINTNEXTLINE(cert-err34-c): field widths bound every number, the count is checked */
 		if (sscanf(t, "%3s %2d %2d:%2d:%2d", m, &day, &hh, &mm, &ss) != 5)
 			return -1;
 		p = strstr(months, m);
@@ -463,13 +465,13 @@ static const struct nl_parser *choose(const char *buf, size_t n)
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		/* probes look at a line's beginning: a one-line JSON dump is long */
 		if (len > 0) {
-			for (k = 0; nl_parsers[k] && k < 32; k++)
+			for (k = 0; k < 32 && nl_parsers[k]; k++)
 				score[k] += nl_parsers[k]->probe(p, len < PROBE_BYTES ? len : PROBE_BYTES);
 			lines++;
 		}
 		p = nl ? nl + 1 : end;
 	}
-	for (k = 0; nl_parsers[k] && k < 32; k++)
+	for (k = 0; k < 32 && nl_parsers[k]; k++)
 		if (score[k] > 0 && (best < 0 || score[k] > score[best]))
 			best = k;
 	return best >= 0 ? nl_parsers[best] : &nl_parser_klog;
@@ -597,7 +599,6 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 			}
 			if (bin) {
 				rc = import_binary(im, bin, state, rd, buf, have, &sha);
-				have = 0;
 				break;
 			}
 		}

@@ -81,7 +81,7 @@ static const char *const queries[Q_COUNT] = {
 	[Q_PKT_ANALYSIS] = "UPDATE packets SET verdict = ?2, verdict_inferred = ?3, "
 			   "decided_table = ?4, decided_chain = ?5, decided_type = ?6, "
 			   "decided_position = ?7, decided_handle = ?8, decided_rule = ?9, "
-			   "analyzed = 1 WHERE id = ?1",
+			   "decided_family = ?10, analyzed = 1 WHERE id = ?1",
 	[Q_PKT_EVENTS] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
 			 "e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
 			 "e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
@@ -92,7 +92,8 @@ static const char *const queries[Q_COUNT] = {
 			 "FROM events e JOIN sources s ON s.id = e.source_id "
 			 "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
 	[Q_PKT_UNANALYZED] = "SELECT " "%PKTCOLS%" " FROM packets WHERE analyzed = 0 AND id > ?1 ORDER BY id LIMIT ?2",
-	[Q_PKT_TRACE_EXACT] = "SELECT " "%PKTCOLS%" " FROM packets WHERE trace = ?1",
+	[Q_PKT_TRACE_EXACT] = "SELECT " "%PKTCOLS%" " FROM packets WHERE trace = ?1 OR id IN "
+			      "(SELECT packet_id FROM trace_aliases WHERE trace = ?1)",
 	[Q_PKT_TRACE_PREFIX] = "SELECT " "%PKTCOLS%" " FROM packets WHERE trace >= ?1 AND trace < ?1 || '~' "
 			       "AND (trace = ?1 OR substr(trace, 1, length(?1)) = ?1) ORDER BY id",
 };
@@ -100,7 +101,7 @@ static const char *const queries[Q_COUNT] = {
 #define PKTCOLS "id, trace, source, source_id, host, family, time, uptime, proto, src, sport, " \
 		"dst, dport, ip_id, tcp_seq, tcp_flags, verdict, verdict_inferred, decided_table, " \
 		"decided_chain, decided_type, decided_position, decided_handle, decided_rule, " \
-		"icmp_type, icmp_id"
+		"icmp_type, icmp_id, decided_family"
 
 struct nl_store {
 	sqlite3 *db;
@@ -489,6 +490,41 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 	if (ev->fp2)
 		sqlite3_bind_int64(st, 51, ev->fp2);
 	return step_done(s, st, "cannot add an event");
+}
+
+int store_add_alias(struct nl_store *s, const char *trace, int64_t packet_id)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO trace_aliases(trace, packet_id) VALUES (?1, ?2)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot add a trace alias");
+	bind_text(st, 1, trace);
+	sqlite3_bind_int64(st, 2, packet_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot add a trace alias");
+}
+
+int store_aliases(struct nl_store *s, int64_t packet_id, char *buf, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t used = 0;
+	int rc;
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(s->db, "SELECT trace FROM trace_aliases WHERE packet_id = ?1 ORDER BY rowid",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read trace aliases");
+	sqlite3_bind_int64(st, 1, packet_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		int w = snprintf(buf + used, n - used, "%s%s", used ? " " : "", t ? t : "");
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, "cannot read trace aliases");
 }
 
 int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2)
@@ -959,6 +995,7 @@ static void read_packet(sqlite3_stmt *st, struct nl_packet_row *p)
 	col_text(st, 23, p->decided_rule, sizeof p->decided_rule);
 	p->icmp_type = (int)col_num(st, 24);
 	p->icmp_id = (int)col_num(st, 25);
+	col_text(st, 26, p->decided_family, sizeof p->decided_family);
 }
 
 static int each_packet(struct nl_store *s, sqlite3_stmt *st, nl_packet_cb cb, void *ctx)
@@ -1074,6 +1111,7 @@ int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p)
 		bind_num(st, 8, p->decided_handle);
 		if (p->has_decided_rule)
 			bind_text(st, 9, p->decided_rule);
+		bind_text(st, 10, p->decided_family);
 	}
 	return step_done(s, st, "cannot store a packet's verdict");
 }

@@ -54,7 +54,7 @@ struct nl_packet_row {
 	/* analysis */
 	char verdict[12];
 	int verdict_inferred;
-	char decided_table[32], decided_chain[64], decided_type[8];
+	char decided_table[32], decided_chain[64], decided_type[8], decided_family[8];
 	int decided_position;
 	int64_t decided_handle;
 	char decided_rule[1024];
@@ -65,6 +65,10 @@ struct nl_packet_row {
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);
 int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, int step,
 		    const struct nl_event *ev);
+/* Another trace id the same packet went by. */
+int store_add_alias(struct nl_store *s, const char *trace, int64_t packet_id);
+/* The packet's other trace ids, space-separated, into buf. */
+int store_aliases(struct nl_store *s, int64_t packet_id, char *buf, size_t n);
 /* 1 when another source already holds this event: fp is its kernel-stamp
  * fingerprint (or 0), wall[] its wall-clock ones for the second before, of,
  * and after the line's time (0 when unknown). */

@@ -59,6 +59,24 @@ id=$("$NATLOG" traces --json --port 8080 --src 10.77.1.2 | first)
 check_json "xtables traces explain with position, handle and iptables rule text" \
 	'j["source"] == "xtables-trace" and j["decided_by"]["chain"] == "web" and j["decided_by"]["position"] == 2 and j["decided_by"]["handle"] == 8 and "-j ACCEPT" in j["decided_by"]["rule"]' < "$TMP/xt.json"
 
+# Behind a bridge, a packet for the bridge's own address changes trace id
+# between bridge input and inet input: one packet, the new id an alias.
+export NATLOG_DB="$TMP/br.db"
+"$NATLOG" import -q "$L/nft-bridge/nft-monitor-trace-a.txt" "$L/nft-bridge/nft-ruleset.txt"
+"$NATLOG" traces --json --dst 10.77.1.1 > "$TMP/br.json"
+id=$(python3 -c 'import json,sys; print([p["trace"] for p in json.load(open(sys.argv[1])) if p["tcp_flags"] == "SYN"][0])' "$TMP/br.json")
+"$NATLOG" explain --json --trace "$id" > "$TMP/brx.json"
+check_json "a packet that changed trace id is one packet, the new id an alias" \
+	'len(j["aliases"]) == 1 and [s["family"] for s in j["steps"]][0] == "netdev" and j["steps"][-1]["family"] == "inet" and j["decided_by"]["family"] == "inet" and j["decided_by"]["chain"] == "input"' < "$TMP/brx.json"
+alias=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["aliases"][0])' "$TMP/brx.json")
+"$NATLOG" explain --json --trace "$alias" > "$TMP/bra.json" 2>/dev/null || true
+"$NATLOG" traces --json --dst 10.77.1.1 > "$TMP/br2.json"
+check_json "no packet starts at input (no half packet for the alias)" \
+	'all(p["decided_by"] and p["verdict"] == "accept" for p in j)' < "$TMP/br2.json"
+"$NATLOG" traces --json --verdict drop > "$TMP/brd.json"
+check_json "the bridge family's drop rule decides the dropped SYNs" \
+	'j and all(p["decided_by"]["family"] == "bridge" and p["decided_by"]["chain"] == "forward" and p["decided_by"]["position"] == 2 for p in j)' < "$TMP/brd.json"
+
 # IPv6 nft trace
 export NATLOG_DB="$TMP/v6.db"
 "$NATLOG" import -q "$L/ipv6/nft-monitor-trace-a.txt" "$L/ipv6/nft-ruleset.txt"

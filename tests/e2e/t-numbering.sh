@@ -29,7 +29,7 @@ check "import log-target" "$NATLOG" import -q "$L/log-target/dmesg.txt" "$L/log-
 id=$("$NATLOG" traces --json --port 81 --src 10.77.1.2 --verdict drop | first)
 "$NATLOG" explain --json --trace "$id" > "$TMP/fw.json"
 check_json "an unconditional -j DROP rule is reported as policy at its own position" \
-	'j["decided_by"] == {"table": "filter", "chain": "FORWARD", "type": "policy", "position": 5, "handle": None, "rule": "-A FORWARD -j DROP"} and j["verdict"] == "drop"' < "$TMP/fw.json"
+	'j["decided_by"] == {"family": None, "table": "filter", "chain": "FORWARD", "type": "policy", "position": 5, "handle": None, "rule": "-A FORWARD -j DROP"} and j["verdict"] == "drop"' < "$TMP/fw.json"
 check_json "the LOG line of the packet is evidence, its prefix kept as printed" \
 	'[e["prefix"] for e in j["evidence"]] == ["[FW DROP] "]' < "$TMP/fw.json"
 id=$("$NATLOG" traces --json --src 10.77.1.2 --port 22 | first)
