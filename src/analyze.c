@@ -563,6 +563,7 @@ static int wire_seen(void *ctx, const struct nl_wire_row *r)
 	nl_strlcpy(e->time, r->time, sizeof e->time);
 	e->frame = r->frame;
 	e->seen = 1;
+	e->conntrack = 0;
 	if (dnat && !strcmp(r->dst, f->dst) && r->dport == f->dport)
 		snprintf(e->note, sizeof e->note, "before DNAT (to %s:%d)", r->dst, r->dport);
 	else if (dnat && !strcmp(r->dst, l->dst) && r->dport == l->dport)
@@ -599,6 +600,8 @@ static int wire_expected(void *ctx, int64_t source_id, const char *file, const c
 	nl_strlcpy(e->file, file, sizeof e->file);
 	iface_of(iface, file, e->iface, sizeof e->iface);
 	e->seen = 0;
+	e->conntrack = 0;
+	e->time[0] = '\0';
 	e->frame = -1;
 	snprintf(e->note, sizeof e->note, "not in this capture, which holds other traffic to %s",
 		 w->last->dst);
@@ -608,6 +611,37 @@ static int wire_expected(void *ctx, int64_t source_id, const char *file, const c
 	else if (!strcmp(a->verdict, "drop"))
 		nl_diag(a, "as expected of a dropped packet, it never appears in %s (%s)",
 			base_name(file), e->iface);
+	return 0;
+}
+
+static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
+{
+	struct wire_ctx *w = ctx;
+	struct nl_wire_ev *e;
+	int dnat, snat;
+	if (w->a->nwire >= NL_MAXWIRE)
+		return 0;
+	e = &w->a->wire[w->a->nwire++];
+	memset(e, 0, sizeof *e);
+	e->conntrack = 1;
+	e->seen = 1;
+	nl_strlcpy(e->file, file, sizeof e->file);
+	nl_strlcpy(e->time, f->time, sizeof e->time);
+	e->frame = f->line;
+	/* the reply tuple mirrors the original unless NAT changed it */
+	dnat = f->rsrc[0] && (strcmp(f->rsrc, f->odst) || f->rsport != f->odport);
+	snat = f->rdst[0] && (strcmp(f->rdst, f->osrc) || f->rdport != f->osport);
+	snprintf(e->note, sizeof e->note, "%s%s%s%s%s%s%s", f->event[0] ? f->event : "listed",
+		 f->state[0] ? " " : "", f->state, f->unreplied ? ", unreplied" : "",
+		 f->assured ? ", assured" : "", dnat ? ", DNAT to " : "", dnat ? f->rsrc : "");
+	if (dnat && f->rsport >= 0) {
+		size_t u = strlen(e->note);
+		snprintf(e->note + u, sizeof e->note - u, ":%d", f->rsport);
+	}
+	if (snat) {
+		size_t u = strlen(e->note);
+		snprintf(e->note + u, sizeof e->note - u, ", SNAT to %s", f->rdst);
+	}
 	return 0;
 }
 
@@ -644,7 +678,11 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 			   "is not tied to the captures' (import with --boot-time, or a journal or "
 			   "syslog file that has both stamps)",
 			w.first->family == 4 && w.first->ip_id >= 0 ? "IP ID" : "TCP SEQ");
-	return store_wire_covering(s, w.last->dst, wire_expected, &w);
+	if (store_wire_covering(s, w.last->dst, wire_expected, &w))
+		return -1;
+	/* conntrack's view of the connection, by its original tuple */
+	return store_conntrack_for(s, w.first->proto, w.first->src, w.first->sport, w.first->dst,
+				   w.first->dport, conntrack_seen, &w);
 }
 
 struct pending {

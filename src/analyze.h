@@ -36,11 +36,13 @@ struct nl_nat {
 #define NL_MAXDIAG 24
 #define NL_MAXWIRE 16
 
-/* Where a capture saw the packet, or was expected to and did not. */
+/* Where a capture saw the packet, or was expected to and did not; or
+ * (conntrack set) what conntrack recorded of its connection. */
 struct nl_wire_ev {
-	char file[512], iface[NL_IFNAMSIZ], time[48], note[160];
+	char file[512], iface[NL_IFNAMSIZ], time[48], note[200];
 	long frame;
 	int seen;
+	int conntrack;
 };
 
 struct nl_analysis {

@@ -158,10 +158,12 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 				       a->logs[j].file, a->logs[j].ev.line, c->off);
 	}
 	if (a->nwire) {
-		printf("\n%scaptures:%s\n", c->bold, c->off);
+		printf("\n%scaptures and conntrack:%s\n", c->bold, c->off);
 		for (i = 0; i < (size_t)a->nwire; i++) {
 			const struct nl_wire_ev *w = &a->wire[i];
-			if (w->seen)
+			if (w->conntrack)
+				printf("  conntrack (%s line %ld): %s\n", w->file, w->frame, w->note);
+			else if (w->seen)
 				printf("  seen in %s (%s) packet %ld at %s: %s\n", w->file, w->iface, w->frame,
 				       w->time, w->note);
 			else
@@ -310,15 +312,22 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		first = 1;
 		fputs(i || a->nlogs ? ", {" : "{", f);
 		jw_key(f, &first, "source");
-		jw_str(f, "pcap");
+		jw_str(f, w->conntrack ? "conntrack" : "pcap");
 		jw_key(f, &first, "file");
 		jw_str(f, w->file);
-		jw_key(f, &first, "iface");
-		jw_str(f, w->iface);
+		if (w->conntrack) {
+			jw_key(f, &first, "line");
+			jw_num(f, w->frame);
+		} else {
+			jw_key(f, &first, "iface");
+			jw_str(f, w->iface);
+		}
 		jw_key(f, &first, "time");
 		jw_str(f, w->time);
-		jw_key(f, &first, "frame");
-		jw_num(f, w->frame);
+		if (!w->conntrack) {
+			jw_key(f, &first, "frame");
+			jw_num(f, w->frame);
+		}
 		jw_key(f, &first, "seen");
 		fputs(w->seen ? "true" : "false", f);
 		jw_key(f, &first, "note");

@@ -1376,6 +1376,50 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
 }
 
+int store_conntrack_for(struct nl_store *s, int proto, const char *src, int sport, const char *dst,
+			int dport, int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx)
+{
+	sqlite3_stmt *st;
+	struct nl_flow f;
+	int rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT c.line, c.event, c.time, c.state, c.rsrc, c.rdst, c.rsport, c.rdport, "
+			       "c.unreplied, c.assured, s.path FROM conntrack c JOIN sources s ON "
+			       "s.id = c.source_id WHERE c.proto = ?1 AND c.osrc = ?2 AND c.osport IS ?3 AND "
+			       "c.odst = ?4 AND c.odport IS ?5 ORDER BY c.id LIMIT 8", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query conntrack");
+	sqlite3_bind_int(st, 1, proto);
+	bind_text(st, 2, src);
+	bind_num(st, 3, sport);
+	bind_text(st, 4, dst);
+	bind_num(st, 5, dport);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *file = (const char *)sqlite3_column_text(st, 10);
+		nl_flow_init(&f);
+		f.line = (long)sqlite3_column_int64(st, 0);
+		col_text(st, 1, f.event, sizeof f.event);
+		col_text(st, 2, f.time, sizeof f.time);
+		col_text(st, 3, f.state, sizeof f.state);
+		col_text(st, 4, f.rsrc, sizeof f.rsrc);
+		col_text(st, 5, f.rdst, sizeof f.rdst);
+		f.rsport = (int)col_num(st, 6);
+		f.rdport = (int)col_num(st, 7);
+		f.unreplied = sqlite3_column_int(st, 8);
+		f.assured = sqlite3_column_int(st, 9);
+		f.proto = proto;
+		nl_strlcpy(f.osrc, src, sizeof f.osrc);
+		nl_strlcpy(f.odst, dst, sizeof f.odst);
+		f.osport = sport;
+		f.odport = dport;
+		if (cb(ctx, &f, file ? file : "")) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack");
+}
+
 int64_t store_boot_time(struct nl_store *s, const char *host)
 {
 	sqlite3_stmt *st;

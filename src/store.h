@@ -156,6 +156,9 @@ struct nl_wire_row {
 int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
 		    const char *const addrs[4], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx);
+/* Conntrack records of the connection whose original tuple this is. */
+int store_conntrack_for(struct nl_store *s, int proto, const char *src, int sport, const char *dst,
+			int dport, int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx);
 /* When this host last booted, from the sources that told (or -1). */
 int64_t store_boot_time(struct nl_store *s, const char *host);
 /* Captures that hold any packet to or from addr (so a packet to it would

@@ -17,6 +17,13 @@ check_json "the dropped SYN is seen outside" \
 	'any(e["source"] == "pcap" and e["seen"] and e["iface"] == "outside" for e in j["evidence"])' < "$TMP/drop.json"
 check_json "and expected but not seen inside" \
 	'any(e["source"] == "pcap" and not e["seen"] and e["iface"] == "docker0" for e in j["evidence"]) and any("never appears in inside.pcapng" in d for d in j["diagnosis"])' < "$TMP/drop.json"
+export NATLOG_DB="$TMP/ct.db"
+"$NATLOG" import -q "$L/dmesg.txt" "$L/iptables-save.txt" "$L/conntrack-E.txt"
+"$NATLOG" explain --json --trace "$("$NATLOG" traces --json --src 10.77.1.2 --port 8080 | first)" > "$TMP/ct.json"
+check_json "conntrack's events of the connection are evidence, with its DNAT" \
+	'[e["note"] for e in j["evidence"] if e["source"] == "conntrack"][0] == "NEW SYN_SENT, unreplied, DNAT to 10.77.2.2:80" and len([e for e in j["evidence"] if e["source"] == "conntrack"]) >= 3' < "$TMP/ct.json"
+export NATLOG_DB="$TMP/natlog.db"
+
 check_json "without a common clock, natlog says the match is by identity alone" \
 	'any(d.startswith("captures were matched by IP ID and addresses alone") for d in j["diagnosis"])' < "$TMP/drop.json"
 
