@@ -661,10 +661,11 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 	if (!w.first->src[0] || !w.first->dst[0])
 		return 0;
 	{
+		/* the kernel's own stamp on the boot clock is finer than a
+		 * logger's wall time, which may have whole seconds only */
 		const struct nl_event *e0 = &a->steps[0].ev;
-		int64_t boot = e0->wall_us < 0 && e0->uptime >= 0 ? store_boot_time(s, e0->host[0] ? e0->host : NULL) : -1;
-		w.step_us = e0->wall_us >= 0 ? e0->wall_us
-			    : boot >= 0 ? boot + (int64_t)(e0->uptime * 1e6 + 0.5) : -1;
+		int64_t boot = e0->uptime >= 0 ? store_boot_time(s, e0->host[0] ? e0->host : NULL) : -1;
+		w.step_us = boot >= 0 ? boot + (int64_t)(e0->uptime * 1e6 + 0.5) : e0->wall_us;
 	}
 	addrs[0] = w.first->src;
 	addrs[1] = w.first->dst;

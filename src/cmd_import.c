@@ -34,6 +34,8 @@ static void usage(FILE *f)
 		"  --progress         draw the progress bar even when stderr is not a terminal\n"
 		"  --boot-time T      when the host booted, in epoch seconds: puts kernel\n"
 		"                     times (dmesg) on the captures' clock\n"
+		"  --year YYYY        the year of syslog and journal times that print none\n"
+		"                     (a sosreport's name gives it); times are read in TZ\n"
 		"  --max-entry-size N the most one archive member or compressed file may\n"
 		"                     expand to, in bytes (default 4 GiB)\n"
 		"  -h, --help         this help\n");
@@ -49,10 +51,11 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		{ "progress", no_argument, NULL, 'p' },
 		{ "max-entry-size", required_argument, NULL, 'E' },
 		{ "boot-time", required_argument, NULL, 'B' },
+		{ "year", required_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nl_import_opts o = { NULL, 10, 0, 0, (int64_t)4 << 30, -1 };
+	struct nl_import_opts o = { NULL, 10, 0, 0, (int64_t)4 << 30, -1, 0 };
 	struct nl_import_stats st;
 	struct timeval t0, t1;
 	int c, force_progress = 0;
@@ -77,6 +80,16 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		case 'q':
 			o.quiet = 1;
 			break;
+		case 'Y': {
+			uint64_t y;
+			if (!nl_parse_u64(optarg, strlen(optarg), 9999, &y) || y < 1970) {
+				fprintf(stderr, "natlog import: --year wants a year such as 2026, not '%s'\n",
+					optarg);
+				return NL_EXIT_USAGE;
+			}
+			o.year = (int)y;
+			break;
+		}
 		case 'B': {
 			double v;
 			if (!nl_parse_decimal(optarg, strlen(optarg), &v) || v < 1) {

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BLOCK (1 << 20)
@@ -45,6 +46,8 @@ struct import {
 	int64_t ruleset_id;
 	struct nl_corr *corr;
 	char bundle_host[128];		/* the host a sosreport was made on */
+	int bundle_year;		/* and the year it was made, or 0 */
+	pcre2_code *sos_re;
 	int may_dup;			/* other sources hold fingerprinted events */
 	int64_t boot_us;		/* earliest wall - uptime seen in this source, or -1 */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
@@ -224,6 +227,46 @@ static const char *default_host(const struct import *im)
 	return im->bundle_host[0] ? im->bundle_host : NULL;
 }
 
+/* A syslog or journal time without a year ("Mar  5 10:11:12[.frac]") as
+ * epoch microseconds, in the year given (--year, or the bundle's) and the
+ * time zone natlog runs in (TZ); -1 when there is no year or no such time. */
+static int64_t syslog_wall(const struct import *im, const char *t)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int year = im->o->year ? im->o->year : im->bundle_year;
+	char m[4];
+	int day, hh, mm, ss, consumed = 0;
+	const char *p;
+	struct tm tm;
+	time_t secs;
+	double frac = 0;
+	if (!year)
+		return -1;
+	/* NOLINTNEXTLINE(cert-err34-c): field widths bound every number, the count is checked */
+	if (sscanf(t, "%3s %2d %2d:%2d:%2d%n", m, &day, &hh, &mm, &ss, &consumed) != 5)
+		return -1;
+	p = strstr(months, m);
+	if (!p || strlen(m) != 3 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
+		return -1;
+	if (t[consumed] == '.') {
+		double scale = 0.1;
+		for (p = t + consumed + 1; *p >= '0' && *p <= '9' && scale > 1e-9; p++, scale /= 10)
+			frac += (*p - '0') * scale;
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = year - 1900;
+	tm.tm_mon = (int)(p - months) / 3;
+	tm.tm_mday = day;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	tm.tm_isdst = -1;
+	secs = mktime(&tm);
+	if (secs == (time_t)-1)
+		return -1;
+	return (int64_t)secs * 1000000 + (int64_t)(frac * 1e6 + 0.5);
+}
+
 /* Sink callbacks: parsers report here. */
 /* Local wall-clock time as the second of the year, from the time forms
  * syslog, dmesg -T and the journal print ("Mar  5 10:11:12", "Tue Mar  5
@@ -301,6 +344,8 @@ static int sink_event(void *ctx, const struct nl_event *ev)
 	struct import *im = ctx;
 	struct nl_event *e = (struct nl_event *)ev;
 	int seen;
+	if (e->wall_us < 0 && e->time[0] && e->time[0] >= 'A' && e->time[0] <= 'Z')
+		e->wall_us = syslog_wall(im, e->time);
 	if (e->uptime >= 0) {
 		int64_t up = (int64_t)(e->uptime * 1e6 + 0.5);
 		if (e->wall_us >= 0) {
@@ -813,25 +858,32 @@ static int is_compressed_or_archive(int fd)
 
 /* "sosreport-node7-2026-11-20-abcdefg" (an optional case id before the
  * date): the host the bundle came from. */
+/* "sosreport-node7-2026-11-20-abcdefg" (an optional case id before the
+ * date): the host the bundle came from, and the year its syslog lines
+ * (which print none) were written in. */
 static void bundle_host(struct import *im, const char *member)
 {
-	static const char *pat = "^(?:[^/]*/)*sosreport-([A-Za-z0-9._-]+?)(?:-[0-9]+)?-[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:/|$)";
-	pcre2_code *re;
+	static const char *pat = "^(?:[^/]*/)*sosreport-([A-Za-z0-9._-]+?)(?:-[0-9]+)?-([0-9]{4})-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:/|$)";
 	pcre2_match_data *md;
 	int err;
 	PCRE2_SIZE off;
-	if (im->bundle_host[0] || im->o->host)
+	if (im->bundle_host[0])
 		return;
-	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
-	if (!re)
-		return;
-	md = pcre2_match_data_create_from_pattern(re, NULL);
-	if (md && pcre2_match(re, (PCRE2_SPTR)member, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) > 1) {
+	if (!im->sos_re) {
+		im->sos_re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+		if (!im->sos_re)
+			return;
+		pcre2_jit_compile(im->sos_re, PCRE2_JIT_COMPLETE);
+	}
+	md = pcre2_match_data_create_from_pattern(im->sos_re, NULL);
+	if (md && pcre2_match(im->sos_re, (PCRE2_SPTR)member, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) > 2) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		uint64_t y;
 		nl_strlcpyn(im->bundle_host, member + ov[2], ov[3] - ov[2], sizeof im->bundle_host);
+		if (nl_parse_u64(member + ov[4], ov[5] - ov[4], 9999, &y))
+			im->bundle_year = (int)y;
 	}
 	pcre2_match_data_free(md);
-	pcre2_code_free(re);
 }
 
 static int import_archive_open(struct import *im, const char *path, struct archive *a,
@@ -1023,6 +1075,8 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 		}
 	}
 out:
+	if (im.sos_re)
+		pcre2_code_free(im.sos_re);
 	for (i = 0; i < l.n; i++)
 		free(l.paths[i]);
 	free(l.paths);

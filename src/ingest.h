@@ -16,6 +16,7 @@ struct nl_import_opts {
 	int progress;		/* draw a progress bar on stderr */
 	int64_t max_entry;	/* the most an archive member or compressed file may expand to */
 	int64_t boot_us;	/* --boot-time: epoch microseconds of boot, or -1 */
+	int year;		/* --year: for syslog times without one; 0 when not given */
 };
 
 struct nl_import_stats {

@@ -57,6 +57,9 @@ check "nothing is written outside the store" sh -c '! test -e escaped.txt && ! t
 check_json "every member is a source named archive:member, the rotated .gz opened" \
 	'any(s["path"].endswith(":sosreport-natlog-lab-2026-11-21-abcdefg/var/log/messages.1.gz") and s["events"] > 0 for s in j) and all(s["path"].startswith("sosreport.tar.xz:") for s in j)' < "$TMP/src.json"
 check_json "the host comes from the bundle" 'all(s["host"] == "natlog-lab" for s in j)' < "$TMP/src.json"
+"$NATLOG" sql --json "SELECT path, boot_us FROM sources WHERE path LIKE '%var/log/messages'" > "$TMP/boot.json"
+check_json "the bundle's year dates its syslog lines, which then tell the boot time" \
+	'j and all(int(r["boot_us"]) > 1700000000 * 10**6 for r in j)' < "$TMP/boot.json"
 id=$("$NATLOG" traces --json --port 9090 --verdict drop | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["trace"])')
 "$NATLOG" explain --json --trace "$id" > "$TMP/drop.json"
 check_json "explain works on the bundle's traces, with the host's listings (not the namespace's save)" \
