@@ -635,6 +635,7 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 		}
 		if (!parser) {
 			const struct nl_parser *bin = choose_binary(buf, have);
+			draw_progress(im, 0);	/* at once, so short files show up too */
 			parser = bin ? bin : choose(buf, have);
 			*kind = parser->name;
 			state = parser->open(&sink);
