@@ -24,7 +24,7 @@ enum {
 	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
-	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_COUNT
+	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -92,8 +92,9 @@ static const char *const queries[Q_COUNT] = {
 			 "FROM events e JOIN sources s ON s.id = e.source_id "
 			 "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
 	[Q_PKT_UNANALYZED] = "SELECT " "%PKTCOLS%" " FROM packets WHERE analyzed = 0 AND id > ?1 ORDER BY id LIMIT ?2",
-	[Q_PKT_TRACE_EXACT] = "SELECT " "%PKTCOLS%" " FROM packets WHERE trace = ?1 OR id IN "
-			      "(SELECT packet_id FROM trace_aliases WHERE trace = ?1)",
+	[Q_PKT_TRACE_EXACT] = "SELECT " "%PKTCOLS%" " FROM packets WHERE trace = ?1",
+	[Q_PKT_TRACE_ALIAS] = "SELECT " "%PKTCOLS%" " FROM packets WHERE id IN "
+			      "(SELECT packet_id FROM trace_aliases WHERE trace = ?1) ORDER BY id",
 	[Q_PKT_TRACE_PREFIX] = "SELECT " "%PKTCOLS%" " FROM packets WHERE trace >= ?1 AND trace < ?1 || '~' "
 			       "AND (trace = ?1 OR substr(trace, 1, length(?1)) = ?1) ORDER BY id",
 };
@@ -1082,6 +1083,14 @@ int store_packets_by_trace(struct nl_store *s, const char *id, nl_packet_cb cb, 
 {
 	sqlite3_stmt *st = stmt(s, Q_PKT_TRACE_EXACT);
 	int n;
+	if (!st)
+		return -1;
+	bind_text(st, 1, id);
+	n = each_packet(s, st, cb, ctx);
+	if (n != 0)
+		return n;
+	/* an id a packet went by on its way, unless some packet has it as its own */
+	st = stmt(s, Q_PKT_TRACE_ALIAS);
 	if (!st)
 		return -1;
 	bind_text(st, 1, id);
