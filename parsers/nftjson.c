@@ -776,7 +776,7 @@ static int do_rule(struct nftjson *st, const json_t *o)
 		return -1;
 	nl_rule_init(r);
 	r->position = pos;
-	r->handle = json_is_integer(h) ? json_integer_value(h) : -1;
+	r->handle = json_is_integer(h) && json_integer_value(h) >= 0 ? json_integer_value(h) : -1;
 	nl_strlcpy(r->family, fam, sizeof r->family);
 	nl_strlcpy(r->table, tab, sizeof r->table);
 	nl_strlcpy(r->chain, chain, sizeof r->chain);
@@ -816,7 +816,7 @@ static int do_chain(struct nftjson *st, const json_t *o)
 		ci.has_prio = 1;
 	}
 	ci.policy = jstr(o, "policy") ? jstr(o, "policy") : ci.builtin ? "accept" : NULL;
-	ci.handle = json_is_integer(h) ? json_integer_value(h) : -1;
+	ci.handle = json_is_integer(h) && json_integer_value(h) >= 0 ? json_integer_value(h) : -1;
 	return k->chain(k->ctx, &ci);
 }
 
@@ -861,7 +861,7 @@ static int do_set(struct nftjson *st, const json_t *o, int is_map)
 	si.type = type;
 	si.map_type = is_map ? map : NULL;
 	si.flags = fl;
-	si.handle = json_is_integer(h) ? json_integer_value(h) : -1;
+	si.handle = json_is_integer(h) && json_integer_value(h) >= 0 ? json_integer_value(h) : -1;
 	if (k->set(k->ctx, &si))
 		return -1;
 	hex = strcmp(map, "mark") == 0 || (strlen(map) > 5 && strcmp(map + strlen(map) - 5, " mark") == 0);

@@ -1,0 +1,370 @@
+/*
+ * fuzz_pipeline.c - libFuzzer harness for the whole pipeline: `natlog
+ * import` of the input into a fresh in-memory store, then `natlog traces`
+ * (text and --json) and `natlog explain` (text and --json) of every packet,
+ * then errors, sources, invalid, flows and rules, through the commands' own
+ * entry points. The --json output must parse
+ * (Jansson, which checks UTF-8 too) and every listed trace must explain.
+ * An input may hold several files: a line "--8<-- NAME" starts the next
+ * one, named NAME (the name matters: "ip6tables", "iptables_-t_nat_-nvL").
+ */
+#include "natlog.h"
+#include "analyze.h"
+#include "commands.h"
+#include "ingest.h"
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAXFILES 8
+#define SEP "--8<--"
+
+static char dir[64];
+static char outpath[96];
+static int outfd = -1;
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("fuzz invariant violated: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+/* What main.c does for the commands: here the store is always open. */
+struct nl_store *cmd_store(struct nl_cmd *c)
+{
+	return c->s;
+}
+
+static void cleanup(void)
+{
+	char p[128];
+	int i;
+	for (i = 0; i < MAXFILES; i++) {
+		snprintf(p, sizeof p, "%s/%d", dir, i);
+		rmdir(p);	/* each input's files are removed after it */
+	}
+	unlink(outpath);
+	rmdir(dir);
+}
+
+static void setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof dir, "%s/natlog-fuzz.XXXXXX", tmp && strlen(tmp) < 24 ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(outpath, sizeof outpath, "%s/stdout", dir);
+	/* the commands write to stdout: keep it in a file to read back */
+	fflush(stdout);
+	outfd = open(outpath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (outfd < 0 || dup2(outfd, 1) < 0)
+		abort();
+	setenv("NO_COLOR", "1", 1);
+	atexit(cleanup);
+}
+
+static void out_reset(void)
+{
+	fflush(stdout);
+	if (ftruncate(1, 0) != 0 || lseek(1, 0, SEEK_SET) != 0)
+		abort();
+}
+
+/* What the command printed; the caller frees it. */
+static char *out_take(size_t *n)
+{
+	off_t end;
+	char *b;
+	fflush(stdout);
+	end = lseek(1, 0, SEEK_END);
+	if (end < 0)
+		abort();
+	b = malloc((size_t)end + 1);
+	if (!b || pread(1, b, (size_t)end, 0) != end)
+		abort();
+	b[end] = '\0';
+	*n = (size_t)end;
+	return b;
+}
+
+static int run(struct nl_cmd *cmd, int (*fn)(struct nl_cmd *, int, char **), char **argv)
+{
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	optind = 0;	/* as main.c: re-initialise getopt for the command */
+	out_reset();
+	return fn(cmd, argc, argv);
+}
+
+static json_t *json_out(const char *what)
+{
+	size_t n;
+	char *b = out_take(&n);
+	json_error_t e;
+	json_t *j = json_loadb(b, n, 0, &e);
+	if (!j)
+		fail("%s --json printed what is not JSON (%s at %d): %.300s", what, e.text, e.position,
+		     b);
+	free(b);
+	return j;
+}
+
+static void discard_out(void)
+{
+	size_t n;
+	free(out_take(&n));
+}
+
+/* One part of the input per file; returns how many were written. */
+static int write_parts(const uint8_t *data, size_t size, char **paths)
+{
+	size_t off = 0;
+	int n = 0;
+	char name[72] = "input";
+	while (n < MAXFILES) {
+		const uint8_t *end = data + size, *p = data + off, *cut = NULL, *next = NULL;
+		char sub[128];
+		FILE *f;
+		/* the next line that is "--8<--" or "--8<-- NAME" */
+		while (p < end) {
+			const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+			const uint8_t *le = nl ? nl : end;
+			if ((size_t)(le - p) >= strlen(SEP) && memcmp(p, SEP, strlen(SEP)) == 0 &&
+			    (le - p == (ptrdiff_t)strlen(SEP) || p[strlen(SEP)] == ' ')) {
+				cut = p;
+				next = nl ? nl + 1 : end;
+				break;
+			}
+			p = nl ? nl + 1 : end;
+		}
+		snprintf(sub, sizeof sub, "%s/%d", dir, n);
+		if (mkdir(sub, 0700) != 0 && errno != EEXIST)
+			abort();
+		if (asprintf(&paths[n], "%s/%s", sub, name) < 0)
+			abort();
+		f = fopen(paths[n], "wb");
+		if (!f)
+			abort();
+		if (fwrite(data + off, 1, (size_t)((cut ? cut : end) - (data + off)), f) !=
+		    (size_t)((cut ? cut : end) - (data + off)))
+			abort();
+		fclose(f);
+		n++;
+		if (!cut)
+			break;
+		/* the next file's name: safe characters only, never a path */
+		{
+			const uint8_t *q = cut + strlen(SEP);
+			size_t k = 0;
+			while (q < next && (*q == ' '))
+				q++;
+			while (q < next && *q != '\n' && k < 64) {
+				unsigned char ch = *q++;
+				if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+				    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-')
+					name[k++] = (char)ch;
+			}
+			name[k] = '\0';
+			if (!k || name[0] == '.')
+				snprintf(name, sizeof name, "input%d", n);
+		}
+		off = (size_t)(next - data);
+	}
+	return n;
+}
+
+struct ids {
+	char (*id)[40];
+	size_t n, cap;
+};
+
+static int collect(void *ctx, const struct nl_packet_row *p)
+{
+	struct ids *l = ctx;
+	if (!memchr(p->trace, '\0', sizeof p->trace))
+		fail("packet trace id not NUL-terminated");
+	if (!p->trace[0])
+		fail("a packet without a trace id");
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		char (*id)[40] = realloc(l->id, cap * sizeof *id);
+		if (!id)
+			abort();
+		l->id = id;
+		l->cap = cap;
+	}
+	memcpy(l->id[l->n++], p->trace, sizeof p->trace);
+	return 0;
+}
+
+static int first_row(void *ctx, const struct nl_packet_row *p)
+{
+	struct nl_packet_row *row = ctx;
+	if (row->trace[0])
+		fail("more than one packet for trace '%s'", p->trace);
+	*row = *p;
+	return 0;
+}
+
+static void check_analysis(const struct nl_analysis *a)
+{
+	size_t i;
+	if (a->n > a->cap || a->nlogs > a->caplogs)
+		fail("analysis: %zu steps in %zu, %zu logs in %zu", a->n, a->cap, a->nlogs, a->caplogs);
+	if (a->decided < -1 || (a->decided >= 0 && (size_t)a->decided >= a->n))
+		fail("analysis: decided step %d of %zu", a->decided, a->n);
+	if (a->nnat < 0 || a->nnat > (int)(sizeof a->nat / sizeof a->nat[0]))
+		fail("analysis: %d NAT rewrites", a->nnat);
+	for (i = 0; i < (size_t)a->nnat; i++)
+		if (a->nat[i].step < 0 || (size_t)a->nat[i].step >= a->n)
+			fail("analysis: NAT step %d of %zu", a->nat[i].step, a->n);
+	if (a->ndiag < 0 || a->ndiag > NL_MAXDIAG)
+		fail("analysis: %d diagnoses", a->ndiag);
+	if (!memchr(a->verdict, '\0', sizeof a->verdict))
+		fail("analysis: verdict not NUL-terminated");
+	for (i = 0; i < (size_t)a->ndiag; i++)
+		if (!memchr(a->diag[i], '\0', sizeof a->diag[i]))
+			fail("analysis: diagnosis not NUL-terminated");
+	for (i = 0; i < a->n; i++) {
+		const struct nl_step *s = &a->steps[i];
+		if (!memchr(s->effect, '\0', sizeof s->effect) || !memchr(s->base, '\0', sizeof s->base) ||
+		    !memchr(s->file, '\0', sizeof s->file))
+			fail("analysis: step %zu text not NUL-terminated", i);
+		if (s->rule_text)
+			(void)strlen(s->rule_text);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct nl_import_opts o;
+	struct nl_import_stats st;
+	struct nl_filter all = { .port = -1, .seq = -1, .ip_id = -1 };
+	struct nl_err err = { "" };
+	struct nl_cmd cmd = { .db = ":memory:", .mode = NL_STORE_RW };
+	struct ids ids = { NULL, 0, 0 };
+	struct nl_rscache cache;
+	char *paths[MAXFILES];
+	char a_traces[] = "traces", a_explain[] = "explain", a_json[] = "--json", a_trace[] = "--trace";
+	json_t *j;
+	size_t i;
+	int n, k, rc;
+
+	if (outfd < 0)
+		setup();
+	/* as `natlog import -q --max-errors 0`, archive members up to 64 MiB */
+	memset(&o, 0, sizeof o);
+	o.quiet = 1;
+	o.max_entry = (int64_t)64 << 20;
+	o.boot_us = -1;
+	n = write_parts(data, size, paths);
+	if (store_open(&cmd.s, ":memory:", NL_STORE_RW, &err))
+		fail("cannot open an in-memory store: %s", err.msg);
+	memset(&st, 0, sizeof st);
+	rc = ingest_paths(cmd.s, paths, n, &o, &st);
+	if (rc != 0 || st.store_failed)
+		fail("import failed on the store (rc %d): %s", rc, store_errmsg(cmd.s));
+
+	/* traces, text and JSON */
+	{
+		char *argv[] = { a_traces, NULL };
+		rc = run(&cmd, cmd_traces, argv);
+		if (rc != NL_EXIT_OK && rc != NL_EXIT_NOMATCH)
+			fail("traces exited %d", rc);
+		discard_out();
+	}
+	{
+		char *argv[] = { a_traces, a_json, NULL };
+		rc = run(&cmd, cmd_traces, argv);
+		if (rc != NL_EXIT_OK && rc != NL_EXIT_NOMATCH)
+			fail("traces --json exited %d", rc);
+		j = json_out("traces");
+		if (!json_is_array(j))
+			fail("traces --json is not an array");
+	}
+	if (store_packets(cmd.s, &all, collect, &ids) < 0)
+		fail("store_packets: %s", store_errmsg(cmd.s));
+	if (json_array_size(j) != ids.n)
+		fail("traces --json lists %zu packets, the store has %zu", json_array_size(j), ids.n);
+	json_decref(j);
+
+	/* explain every packet, text and JSON, and check the analysis itself */
+	for (i = 0; i < ids.n; i++) {
+		char *argv_t[] = { a_explain, a_trace, ids.id[i], NULL };
+		char *argv_j[] = { a_explain, a_trace, ids.id[i], a_json, NULL };
+		rc = run(&cmd, cmd_explain, argv_t);
+		if (rc != NL_EXIT_OK)
+			fail("explain --trace '%s' exited %d", ids.id[i], rc);
+		discard_out();
+		rc = run(&cmd, cmd_explain, argv_j);
+		if (rc != NL_EXIT_OK)
+			fail("explain --trace '%s' --json exited %d", ids.id[i], rc);
+		j = json_out("explain");
+		if (!json_is_object(j) || !json_is_array(json_object_get(j, "steps")))
+			fail("explain --json is not an object with steps");
+		json_decref(j);
+	}
+	/* analyze_packet straight on every packet, with one cache as import uses */
+	memset(&cache, 0, sizeof cache);
+	for (i = 0; i < ids.n; i++) {
+		struct nl_packet_row row;
+		struct nl_analysis a;
+		memset(&row, 0, sizeof row);
+		if (store_packets_by_trace(cmd.s, ids.id[i], first_row, &row) != 1)
+			fail("trace '%s' is not exactly one packet", ids.id[i]);
+		if (analyze_packet(cmd.s, &row, &cache, &a))
+			fail("analyze_packet: %s", store_errmsg(cmd.s));
+		check_analysis(&a);
+		analysis_free(&a);
+	}
+	rscache_free(&cache);
+	/* the other queries print what the input brought too */
+	{
+		static const struct {
+			const char *name;
+			int (*fn)(struct nl_cmd *, int, char **);
+		} q[] = {
+			{ "errors", cmd_errors }, { "sources", cmd_sources }, { "invalid", cmd_invalid },
+			{ "flows", cmd_flows }, { "rules", cmd_rules },
+		};
+		size_t c;
+		for (c = 0; c < sizeof q / sizeof q[0]; c++) {
+			char name[16];
+			char *argv_t[] = { name, NULL };
+			char *argv_j[] = { name, a_json, NULL };
+			snprintf(name, sizeof name, "%s", q[c].name);
+			rc = run(&cmd, q[c].fn, argv_t);
+			if (rc != NL_EXIT_OK && rc != NL_EXIT_NOMATCH)
+				fail("%s exited %d", q[c].name, rc);
+			discard_out();
+			rc = run(&cmd, q[c].fn, argv_j);
+			if (rc != NL_EXIT_OK && rc != NL_EXIT_NOMATCH)
+				fail("%s --json exited %d", q[c].name, rc);
+			json_decref(json_out(q[c].name));
+		}
+	}
+	free(ids.id);
+	store_close(cmd.s);
+	for (k = 0; k < n; k++) {
+		unlink(paths[k]);
+		free(paths[k]);
+	}
+	return 0;
+}
