@@ -368,7 +368,7 @@ static long fz_run(const struct nl_parser *p, const char *path, const uint8_t *d
 
 	memset(&z, 0, sizeof z);
 	z.input = size;
-	z.has_nul = memchr(data, '\0', size) != NULL;
+	z.has_nul = size && memchr(data, '\0', size) != NULL;
 	z.stop_at = stop_at;
 	st = p->open(&sink);
 	if (!st)
@@ -379,7 +379,8 @@ static long fz_run(const struct nl_parser *p, const char *path, const uint8_t *d
 		FILE *f;
 		if (!copy)
 			abort();
-		memcpy(copy, data, size);
+		if (size)
+			memcpy(copy, data, size);
 		f = fmemopen(copy, size ? size : 1, "rb");
 		if (!f)
 			abort();
@@ -405,7 +406,7 @@ static long fz_run(const struct nl_parser *p, const char *path, const uint8_t *d
 			}
 			if (len > 0) {
 				char *line = malloc(len);
-				int sure;
+				int sure, was = z.stopped;
 				if (!line)
 					abort();
 				memcpy(line, data + off, len);
@@ -413,7 +414,6 @@ static long fz_run(const struct nl_parser *p, const char *path, const uint8_t *d
 				sure = p->probe(line, len < 4096 ? len : 4096);
 				if (sure < 0 || sure > 2)
 					fz_fail("%s: probe said %d", p->name, sure);
-				int was = z.stopped;
 				rc = p->line(st, line, len, z.lineno);
 				free(line);
 				if (z.stopped && !was && rc == 0)
@@ -444,7 +444,8 @@ static void fz_parser(const struct nl_parser *p, const char *path, const uint8_t
 		int sure;
 		if (!copy)
 			abort();
-		memcpy(copy, data, size);
+		if (size)
+			memcpy(copy, data, size);
 		sure = p->probe_bytes(copy, size);
 		free(copy);
 		if (sure < 0 || sure > 2)
