@@ -32,6 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char dir[64];
 static char outpath[96];
 static int outfd = -1;
+static char *paths[MAXFILES];	/* the current input's files */
+static int npaths;
+
+static void cleanup(void);
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void fail(const char *fmt, ...)
@@ -42,6 +46,7 @@ static void fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	cleanup();	/* abort() skips atexit */
 	abort();
 }
 
@@ -55,6 +60,8 @@ static void cleanup(void)
 {
 	char p[128];
 	int i;
+	for (i = 0; i < npaths; i++)
+		unlink(paths[i]);
 	for (i = 0; i < MAXFILES; i++) {
 		snprintf(p, sizeof p, "%s/%d", dir, i);
 		rmdir(p);	/* each input's files are removed after it */
@@ -133,7 +140,7 @@ static void discard_out(void)
 }
 
 /* One part of the input per file; returns how many were written. */
-static int write_parts(const uint8_t *data, size_t size, char **paths)
+static int write_parts(const uint8_t *data, size_t size, char **out)
 {
 	size_t off = 0;
 	int n = 0;
@@ -157,9 +164,9 @@ static int write_parts(const uint8_t *data, size_t size, char **paths)
 		snprintf(sub, sizeof sub, "%s/%d", dir, n);
 		if (mkdir(sub, 0700) != 0 && errno != EEXIST)
 			abort();
-		if (asprintf(&paths[n], "%s/%s", sub, name) < 0)
+		if (asprintf(&out[n], "%s/%s", sub, name) < 0)
 			abort();
-		f = fopen(paths[n], "wb");
+		f = fopen(out[n], "wb");
 		if (!f)
 			abort();
 		if (fwrite(data + off, 1, (size_t)((cut ? cut : end) - (data + off)), f) !=
@@ -261,7 +268,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nl_cmd cmd = { .db = ":memory:", .mode = NL_STORE_RW };
 	struct ids ids = { NULL, 0, 0 };
 	struct nl_rscache cache;
-	char *paths[MAXFILES];
 	char a_traces[] = "traces", a_explain[] = "explain", a_json[] = "--json", a_trace[] = "--trace";
 	json_t *j;
 	size_t i;
@@ -274,7 +280,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.quiet = 1;
 	o.max_entry = (int64_t)64 << 20;
 	o.boot_us = -1;
-	n = write_parts(data, size, paths);
+	npaths = n = write_parts(data, size, paths);
 	if (store_open(&cmd.s, ":memory:", NL_STORE_RW, &err))
 		fail("cannot open an in-memory store: %s", err.msg);
 	memset(&st, 0, sizeof st);
@@ -366,5 +372,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unlink(paths[k]);
 		free(paths[k]);
 	}
+	npaths = 0;
 	return 0;
 }
