@@ -133,10 +133,7 @@ struct nl_corr *corr_new(struct nl_store *s, int64_t source_id)
 	if (!c)
 		return NULL;
 	c->slots = calloc(MAXOPEN, sizeof *c->slots);
-	c->nft = calloc(NFT_SLOTS, sizeof *c->nft);
-	if (!c->slots || !c->nft) {
-		free(c->slots);
-		free(c->nft);
+	if (!c->slots) {
 		free(c);
 		return NULL;
 	}
@@ -358,9 +355,14 @@ static struct nft_open *nft_renamed(struct nl_corr *c, const struct nl_event *ev
 static int nft_event(struct nl_corr *c, struct nl_event *ev)
 {
 	int found, i;
-	struct nft_open *o = nft_slot(c, ev, &found);
-	struct nft_open *prev = NULL;
+	struct nft_open *o, *prev = NULL;
 	uint64_t base = 0;
+
+	/* only sources with nft or xtables traces need the table (~5 MB):
+	 * a bundle of many small logs and dumps should not pay for it */
+	if (!c->nft && !(c->nft = calloc(NFT_SLOTS, sizeof *c->nft)))
+		return -1;
+	o = nft_slot(c, ev, &found);
 
 	if (ev->kind == NL_EV_NFPACKET) {
 		base = nl_hash64(ev->nft_family, strlen(ev->nft_family) + 1, NL_HASH_INIT);
