@@ -84,14 +84,23 @@ clean:
 # crash input found is kept in testdata/fuzz/<name>/ and replayed by `make
 # check` through $(BUILD)/fuzz/replay-<name>, a plain build of the harness
 # (replay.c), so it runs under check-asan too.
+#
+# Long runs: `make fuzz FUZZ_SANITIZE=undefined FUZZ_RUNS=10000000` explores
+# several times faster without ASan (its own build-fuzz-undefined/, same
+# corpus); `make fuzz-recheck` then runs every corpus input once through the
+# ASan+UBSan build, so what the fast run found is checked for memory errors
+# too.
+comma        := ,
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= -1
 FUZZ_CC      ?= clang
-FUZZ_DIR     := build-fuzz
-FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+FUZZ_SANITIZE ?= address,undefined
+FUZZ_DIR     := build-fuzz$(if $(filter address%,$(FUZZ_SANITIZE)),,-$(subst $(comma),-,$(FUZZ_SANITIZE)))
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=$(FUZZ_SANITIZE) \
                 -fno-sanitize-recover=all
 FUZZ_RUNFLAGS ?= -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
-FUZZ_CORPUS  ?= $(FUZZ_DIR)/corpus
+FUZZ_CORPUS  ?= build-fuzz/corpus
 
 $(BUILD)/fuzz/replay-%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libnatlog.a
 	@mkdir -p $(dir $@)
@@ -110,7 +119,7 @@ check: fuzz-replay
 
 fuzz-build:
 	$(MAKE) BUILD=$(FUZZ_DIR) CC=$(FUZZ_CC) CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
-		LDFLAGS="-fsanitize=address,undefined" \
+		LDFLAGS="-fsanitize=$(FUZZ_SANITIZE)" \
 		$(patsubst %,$(FUZZ_DIR)/fuzz/fuzz_%,$(FUZZ_NAMES))
 	@for h in $(FUZZ_NAMES); do ln -sf fuzz/fuzz_$$h $(FUZZ_DIR)/fuzz_$$h; done
 
@@ -120,7 +129,7 @@ fuzz: fuzz-build
 		mkdir -p $(FUZZ_CORPUS)/$$h $(FUZZ_DIR)/artifacts/$$h; \
 		sh tests/fuzz/seeds.sh $$h $(FUZZ_CORPUS)/$$h || exit 1; \
 		echo "fuzz: $$h for $(FUZZ_SECONDS) s ($(FUZZ_DIR)/$$h.log)"; \
-		if ./$(FUZZ_DIR)/fuzz_$$h $(FUZZ_RUNFLAGS) -max_total_time=$(FUZZ_SECONDS) \
+		if ./$(FUZZ_DIR)/fuzz_$$h $(FUZZ_RUNFLAGS) -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) \
 			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$h/ $(FUZZ_CORPUS)/$$h \
 			> $(FUZZ_DIR)/$$h.log 2>&1; then \
 			sed -n 's/^stat::number_of_executed_units: */fuzz: '$$h' ok, executions: /p' \
@@ -142,6 +151,17 @@ fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=15 FUZZ_CORPUS=$(FUZZ_DIR)/smoke-corpus \
 		FUZZ_RUNFLAGS="$(FUZZ_RUNFLAGS) -seed=1"
 
+# every input of every corpus once through the ASan+UBSan build
+fuzz-recheck:
+	$(MAKE) fuzz-build FUZZ_SANITIZE=address,undefined
+	@for h in $(FUZZ_NAMES); do \
+		mkdir -p build-fuzz/artifacts/$$h; \
+		./build-fuzz/fuzz_$$h $(FUZZ_RUNFLAGS) -runs=0 -artifact_prefix=build-fuzz/artifacts/$$h/ \
+			$(FUZZ_CORPUS)/$$h > build-fuzz/$$h.recheck.log 2>&1 || \
+			{ echo "fuzz-recheck: $$h FAILED (build-fuzz/$$h.recheck.log)"; exit 1; }; \
+		echo "fuzz-recheck: $$h ok, $$(ls $(FUZZ_CORPUS)/$$h | wc -l) inputs"; \
+	done
+
 # Static checks: cppcheck and clang-tidy (.clang-tidy) over the project's
 # own code; any finding fails. clang-tidy runs once per file (`make -j2
 # lint` runs two at a time): clang-tidy 14 given several files carries
@@ -158,9 +178,9 @@ lint-tidy/%: %
 	clang-tidy --quiet $< -- $(NL_CFLAGS)
 
 fuzz-clean:
-	rm -rf $(FUZZ_DIR)
+	rm -rf build-fuzz build-fuzz-*
 
-.PHONY: fuzz fuzz-build fuzz-smoke fuzz-replay fuzz-clean lint lint-cppcheck
+.PHONY: fuzz fuzz-build fuzz-recheck fuzz-smoke fuzz-replay fuzz-clean lint lint-cppcheck
 
 # Benchmark (tests/bench/): generates large realistic inputs (cached in
 # build-bench/), times natlog import against lnav, grep, wc and tcpdump on
