@@ -16,7 +16,7 @@ BIN     ?= natlog
 LIB_SRC := $(wildcard src/*.c) $(wildcard parsers/*.c)
 LIB_SRC := $(filter-out src/main.c,$(LIB_SRC))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/schema.o
-SCHEMA  := $(sort $(wildcard schema/*.sql))
+SCHEMA  := $(sort $(wildcard schema/*.sql)) $(sort $(wildcard schema/ondemand/*.sql))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 

@@ -49,6 +49,7 @@ struct import {
 	int bundle_year;		/* and the year it was made, or 0 */
 	pcre2_code *sos_re;
 	int may_dup;			/* other sources hold fingerprinted events */
+	int fp_index;			/* their index is known to exist */
 	int64_t boot_us;		/* earliest wall - uptime seen in this source, or -1 */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
 	int store_failed;
@@ -296,10 +297,11 @@ static int64_t wall_second(const char *t)
 	return (((int64_t)mon * 31 + day) * 24 + hh) * 3600 + mm * 60 + ss;
 }
 
-static int64_t fp_hash(const void *key, size_t keylen, const struct nl_event *e)
+/* A fingerprint: the message's hash (taken once per line) mixed with a key,
+ * the kernel time stamp or a wall-clock second. */
+static int64_t fp_hash(int64_t key, uint64_t msg)
 {
-	uint64_t h = nl_hash64(key, keylen, NL_HASH_INIT);
-	h = nl_hash64(e->msg, e->msglen, h);
+	uint64_t h = nl_mix64(msg ^ nl_mix64((uint64_t)key + 0x632be59bd9b4e019ULL));
 	return (int64_t)(h & 0x7fffffffffffffffULL) | 1;
 }
 
@@ -309,21 +311,19 @@ static int64_t fp_hash(const void *key, size_t keylen, const struct nl_event *e)
  * get them). */
 static int is_duplicate(struct import *im, struct nl_event *e)
 {
-	int64_t sec = e->time[0] ? wall_second(e->time) : -1;
-	int64_t wall[3] = { 0, 0, 0 };
+	int64_t sec, wall[3] = { 0, 0, 0 };
+	uint64_t msg;
 	int i;
 	e->fp = e->fp2 = 0;
 	if (!e->msg || (e->kind != NL_EV_TRACE && e->kind != NL_EV_LOG && e->kind != NL_EV_CTINVALID))
 		return 0;
-	if (e->uptime >= 0) {
-		int64_t us = (int64_t)(e->uptime * 1e6 + 0.5);
-		e->fp = fp_hash(&us, sizeof us, e);
-	}
+	msg = nl_hash_fast(e->msg, e->msglen);
+	sec = e->time[0] ? wall_second(e->time) : -1;
+	if (e->uptime >= 0)
+		e->fp = fp_hash((int64_t)(e->uptime * 1e6 + 0.5), msg);
 	if (sec >= 0) {
-		for (i = 0; i < 3; i++) {
-			int64_t k = sec - 1 + i + ((int64_t)1 << 40);	/* apart from uptime keys */
-			wall[i] = fp_hash(&k, sizeof k, e);
-		}
+		/* apart from uptime keys; the seconds either side only for lookups */
+		wall[1] = fp_hash(sec + ((int64_t)1 << 40), msg);
 		if (e->fp)
 			e->fp2 = wall[1];
 		else
@@ -331,6 +331,14 @@ static int is_duplicate(struct import *im, struct nl_event *e)
 	}
 	if (!e->fp || !im->may_dup)
 		return 0;
+	if (sec >= 0)
+		for (i = 0; i < 3; i += 2)
+			wall[i] = fp_hash(sec - 1 + i + ((int64_t)1 << 40), msg);
+	if (!im->fp_index) {
+		if (store_ondemand(im->s, "fp_index"))
+			return -1;
+		im->fp_index = 1;
+	}
 	i = store_event_seen(im->s, im->source_id, e->uptime >= 0 ? e->fp : 0, wall);
 	/* a duplicate that brings the wall time the stored line lacked (syslog
 	 * after dmesg) passes it on, so a later dmesg -T finds it too */
@@ -727,6 +735,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	if (im->source_id < 0)
 		goto store_bad_tx;
 	im->may_dup = store_other_events(im->s, im->source_id);
+	im->fp_index = 0;	/* a rolled-back source may have taken the index with it */
 	if (im->may_dup < 0)
 		goto store_bad_tx;
 	im->corr = corr_new(im->s, im->source_id);

@@ -196,6 +196,8 @@ int nl_addr_canon(const char *in, size_t n, int *family, char *out, size_t outn)
 int nl_addr_in_prefix(const char *addr, const char *prefix);
 int nl_ifname_match(const char *pattern, const char *name);	/* "eth+" */
 uint64_t nl_hash64(const void *data, size_t n, uint64_t h);
+uint64_t nl_hash_fast(const void *data, size_t n);
+uint64_t nl_mix64(uint64_t h);
 #define NL_HASH_INIT 1469598103934665603ULL
 size_t nl_strlcpy(char *dst, const char *src, size_t n);
 size_t nl_strlcpyn(char *dst, const char *src, size_t srclen, size_t n);

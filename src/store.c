@@ -19,6 +19,8 @@ struct nl_schema_file {
 };
 extern const struct nl_schema_file nl_schema_files[];
 extern const int nl_schema_nfiles;
+struct nl_schema_named { const char *name; const char *sql; };
+extern const struct nl_schema_named nl_schema_ondemand[];
 
 enum {
 	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
@@ -65,7 +67,9 @@ static const char *const queries[Q_COUNT] = {
 	[Q_EV_SEEN_WALL] = "SELECT 1 FROM events WHERE source_id <> ?1 AND fp IN (?2, ?3, ?4) "
 			   "UNION ALL SELECT 1 FROM events WHERE source_id <> ?1 AND fp2 IN (?2, ?3, ?4) "
 			   "LIMIT 1",
-	[Q_EV_ANY_FP] = "SELECT 1 FROM events WHERE fp IS NOT NULL AND source_id <> ?1 LIMIT 1",
+	/* kernel logs are the only sources with fingerprints (ingest.c) */
+	[Q_EV_ANY_FP] = "SELECT 1 FROM sources WHERE id <> ?1 AND kind = 'kernel-log' AND events > 0 "
+			"LIMIT 1",
 	[Q_EV_FP2] = "UPDATE events SET fp2 = ?2 WHERE fp = ?1 AND fp2 IS NULL",
 	[Q_ELEM_ADD] = "INSERT INTO elements(ruleset_id, family, tbl, set_name, key, value) "
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -574,9 +578,19 @@ int store_other_events(struct nl_store *s, int64_t source_id)
 		return -1;
 	sqlite3_bind_int64(st, 1, source_id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up events");
+	if (rc == SQLITE_DONE)
+		return 0;
+	return rc == SQLITE_ROW ? 1 : fail(s, "cannot look up sources");
+}
+
+int store_ondemand(struct nl_store *s, const char *name)
+{
+	int i;
+	for (i = 0; nl_schema_ondemand[i].name; i++)
+		if (!strcmp(nl_schema_ondemand[i].name, name))
+			return exec(s, nl_schema_ondemand[i].sql);
+	snprintf(s->err, sizeof s->err, "no schema/ondemand/%s.sql", name);
+	return -1;
 }
 
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,

@@ -73,9 +73,13 @@ int store_aliases(struct nl_store *s, int64_t packet_id, char *buf, size_t n);
  * fingerprint (or 0), wall[] its wall-clock ones for the second before, of,
  * and after the line's time (0 when unknown). */
 int store_event_seen(struct nl_store *s, int64_t source_id, int64_t fp, const int64_t wall[3]);
-/* 1 when another source has fingerprinted events at all (else no line of
- * this source can be a duplicate and lookups are skipped). */
+/* 1 when another source may have fingerprinted events (a kernel log with
+ * events; else no line of this source can be a duplicate and lookups are
+ * skipped). */
 int store_other_events(struct nl_store *s, int64_t source_id);
+/* Runs schema/ondemand/<name>.sql (idempotent DDL): "fp_index" before the
+ * first fingerprint lookup. */
+int store_ondemand(struct nl_store *s, const char *name);
 /* Gives the stored event with kernel-stamp fingerprint fp its wall-clock one. */
 int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2);
 

@@ -223,6 +223,38 @@ int nl_ifname_match(const char *pattern, const char *name)
 	return strcmp(pattern, name) == 0;
 }
 
+/* murmur3's finalizer: every input bit reaches every output bit */
+uint64_t nl_mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/* Eight bytes a step, for hashing every kernel line of a big import; not
+ * for the trace ids users see (nl_hash64 keeps those stable). */
+uint64_t nl_hash_fast(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)n * 0xc2b2ae3d27d4eb4fULL), w;
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		w *= 0x87c37b91114253d5ULL;
+		w = (w << 31) | (w >> 33);
+		h ^= w * 0x4cf5ad432745937fULL;
+		h = ((h << 27) | (h >> 37)) * 5 + 0x52dce729;
+		p += 8;
+		n -= 8;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h ^= nl_mix64(w + 0x38495ab5);
+	return nl_mix64(h);
+}
+
 uint64_t nl_hash64(const void *data, size_t n, uint64_t h)
 {
 	const unsigned char *p = data;

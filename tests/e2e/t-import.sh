@@ -51,11 +51,36 @@ check_status "a missing file is reported and the rest imported" 3 "$NATLOG" impo
 check_grep "the missing file is named" "cannot open '$TMP/nonexistent'" "$TMP/err"
 # the same kernel line in dmesg and in syslog is one event
 export NATLOG_DB="$TMP/dedup.db"
-"$NATLOG" import -q "$TD/lab/docker-legacy/dmesg.txt"
+"$NATLOG" import -q "$TD/lab/docker-legacy/dmesg.txt" "$TD/lab/docker-legacy/iptables-save.txt"
 "$NATLOG" traces --json > "$TMP/d1.json"
-"$NATLOG" import "$TD/lab/docker-legacy/messages" "$TD/lab/docker-legacy/dmesg-T.txt"
-check_grep "lines another file brought are counted as such" "already in the store from another file" "$TMP/err" 2>/dev/null || true
+fp_indexes() {
+	python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM sqlite_master WHERE name IN ('events_fp', 'events_fp2')\").fetchone()[0])" "$NATLOG_DB"
+}
+check "one kernel log and a dump: no fingerprint index kept up to date" test "$(fp_indexes)" = 0
+"$NATLOG" import "$TD/lab/docker-legacy/messages" "$TD/lab/docker-legacy/dmesg-T.txt" > /dev/null 2> "$TMP/err"
+check_grep "lines another file brought are counted as such" "already in the store from another file" "$TMP/err"
 "$NATLOG" traces --json > "$TMP/d2.json"
 check_json "dmesg, dmesg -T and syslog of the same events give the packets once" \
 	"len(j) == $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/d1.json")" < "$TMP/d2.json"
+check "a second kernel log builds the fingerprint indexes" test "$(fp_indexes)" = 2
+# a store of schema version 8: its fingerprints (of another hash) are cleared
+export NATLOG_DB="$TMP/v8.db"
+python3 - "$NATLOG_DB" "$ROOT"/schema/00[1-8]_*.sql <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for f in sys.argv[2:]:
+    c.executescript(open(f).read())
+c.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '8')")
+c.execute("INSERT INTO sources(id, path, kind, sha256, size, events, imported_at) VALUES (1, 'old', 'kernel-log', 'x', 1, 1, 'then')")
+c.execute("INSERT INTO events(source_id, line, kind, fp, fp2) VALUES (1, 1, 'trace', 12345, 678)")
+c.commit()
+PY
+check "a version 8 store is migrated by an import" "$NATLOG" import -q "$TD/lab/docker-legacy/iptables-save.txt"
+check "its old fingerprints are cleared, its fingerprint indexes dropped" python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+assert c.execute(\"SELECT value FROM meta WHERE key = 'schema_version'\").fetchone()[0] == '9'
+assert c.execute('SELECT fp, fp2 FROM events').fetchall() == [(None, None)]
+assert c.execute(\"SELECT count(*) FROM sqlite_master WHERE name LIKE 'events_fp%'\").fetchone()[0] == 0
+" "$NATLOG_DB"
 finish
