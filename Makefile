@@ -9,7 +9,7 @@ CFLAGS  ?= -O2 -g
 NL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral \
            -Wstrict-prototypes -Wmissing-prototypes -Isrc -Iparsers \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-NL_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+NL_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 BUILD   ?= build
 BIN     ?= natlog
 
@@ -55,6 +55,12 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 check-asan:
 	$(MAKE) BUILD=build-asan BIN=natlog-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
 
+# The suite with ThreadSanitizer: a kernel log is parsed in one thread and
+# stored in another (src/relay.c).
+TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+check-tsan:
+	$(MAKE) BUILD=build-tsan BIN=natlog-tsan CC=clang CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" check
+
 demo: natlog
 	sh tests/demo.sh
 
@@ -72,9 +78,9 @@ install:
 	install -m 644 completion/natlog.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/natlog
 
 clean:
-	rm -rf build build-asan natlog natlog-asan
+	rm -rf build build-asan build-tsan natlog natlog-asan natlog-tsan
 
-.PHONY: all unit check check-asan demo lab clean install
+.PHONY: all unit check check-asan check-tsan demo lab clean install
 
 # Fuzzing (tests/fuzz/): one libFuzzer harness per input format of
 # nl_parsers[] and one for the whole pipeline. `make fuzz` builds them with

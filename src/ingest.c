@@ -8,6 +8,7 @@
 #include "natlog.h"
 #include "ingest.h"
 #include "correlate.h"
+#include "relay.h"
 #include "analyze.h"
 #include "sha256.h"
 #include "store.h"
@@ -53,6 +54,7 @@ struct import {
 	int64_t boot_us;		/* earliest wall - uptime seen in this source, or -1 */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
 	int store_failed;
+	struct nl_relay *relay;		/* kernel logs: the store thread's queue */
 	/* progress */
 	int64_t total_bytes, done_bytes;
 	double started, last_draw;
@@ -308,32 +310,41 @@ static int64_t fp_hash(int64_t key, uint64_t msg)
 /* The same kernel message with the same kernel time stamp is one event,
  * whichever file brought it; without a stamp, the same message in the same
  * wall-clock second, give or take one (syslog daemons stamp lines when they
- * get them). */
-static int is_duplicate(struct import *im, struct nl_event *e)
+ * get them). The fingerprints are taken where the line is parsed; wall[]
+ * gets those of the second before, of and after the line when lookups will
+ * need them. */
+static void fingerprint(const struct import *im, struct nl_event *e, int64_t wall[3])
 {
-	int64_t sec, wall[3] = { 0, 0, 0 };
+	int64_t sec;
 	uint64_t msg;
 	int i;
 	e->fp = e->fp2 = 0;
+	wall[0] = wall[1] = wall[2] = 0;
 	if (!e->msg || (e->kind != NL_EV_TRACE && e->kind != NL_EV_LOG && e->kind != NL_EV_CTINVALID))
-		return 0;
+		return;
 	msg = nl_hash_fast(e->msg, e->msglen);
 	sec = e->time[0] ? wall_second(e->time) : -1;
 	if (e->uptime >= 0)
 		e->fp = fp_hash((int64_t)(e->uptime * 1e6 + 0.5), msg);
 	if (sec >= 0) {
-		/* apart from uptime keys; the seconds either side only for lookups */
+		/* apart from uptime keys */
 		wall[1] = fp_hash(sec + ((int64_t)1 << 40), msg);
 		if (e->fp)
 			e->fp2 = wall[1];
 		else
 			e->fp = wall[1];
+		if (im->may_dup)
+			for (i = 0; i < 3; i += 2)
+				wall[i] = fp_hash(sec - 1 + i + ((int64_t)1 << 40), msg);
 	}
+}
+
+/* 1 when another source brought this line already, -1 on store failure. */
+static int seen_before(struct import *im, const struct nl_event *e, const int64_t wall[3])
+{
+	int i;
 	if (!e->fp || !im->may_dup)
 		return 0;
-	if (sec >= 0)
-		for (i = 0; i < 3; i += 2)
-			wall[i] = fp_hash(sec - 1 + i + ((int64_t)1 << 40), msg);
 	if (!im->fp_index) {
 		if (store_ondemand(im->s, "fp_index"))
 			return -1;
@@ -347,11 +358,32 @@ static int is_duplicate(struct import *im, struct nl_event *e)
 	return i;
 }
 
+/* The store's part of an event: in the store thread when a relay runs. */
+static int store_event(struct import *im, const struct nl_event *e, const int64_t wall[3])
+{
+	int seen = seen_before(im, e, wall);
+	if (seen < 0) {
+		im->store_failed = 1;
+		return -1;
+	}
+	if (seen) {
+		im->dups++;
+		return 0;
+	}
+	im->events++;
+	if (corr_event(im->corr, e)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static int sink_event(void *ctx, const struct nl_event *ev)
 {
 	struct import *im = ctx;
 	struct nl_event *e = (struct nl_event *)ev;
-	int seen;
+	struct nl_relay_item *it;
+	int64_t wall[3];
 	if (e->wall_us < 0 && e->time[0] && e->time[0] >= 'A' && e->time[0] <= 'Z')
 		e->wall_us = syslog_wall(im, e->time);
 	if (e->uptime >= 0) {
@@ -367,17 +399,35 @@ static int sink_event(void *ctx, const struct nl_event *ev)
 	}
 	if (!e->host[0] && default_host(im))
 		nl_strlcpy(e->host, default_host(im), sizeof e->host);
-	seen = is_duplicate(im, e);
-	if (seen < 0) {
-		im->store_failed = 1;
+	if (!im->relay) {
+		fingerprint(im, e, wall);
+		return store_event(im, e, wall);
+	}
+	if (!(it = relay_next(im->relay)))
+		return -1;
+	it->kind = NL_RELAY_EVENT;
+	fingerprint(im, e, it->wall);
+	if (relay_copy(it, e->raw ? e->raw : "", e->raw ? e->rawlen : 0)) {
+		it->kind = -1;	/* skipped by the store thread */
 		return -1;
 	}
-	if (seen) {
-		im->dups++;
-		return 0;
+	it->ev = *e;
+	it->ev.raw = e->raw ? it->buf : NULL;
+	it->ev.msg = NULL;
+	return 0;
+}
+
+/* What the store thread does with an item. */
+static int relay_item(void *ctx, struct nl_relay_item *it)
+{
+	struct import *im = ctx;
+	if (it->kind == NL_RELAY_EVENT) {
+		it->ev.raw = it->ev.raw ? it->buf : NULL;
+		return store_event(im, &it->ev, it->wall);
 	}
-	im->events++;
-	if (corr_event(im->corr, e)) {
+	if (it->kind == NL_RELAY_ERROR &&
+	    store_add_error(im->s, im->source_id, it->line, it->reason, it->len ? it->buf : NULL,
+			    it->len)) {
 		im->store_failed = 1;
 		return -1;
 	}
@@ -494,6 +544,19 @@ static int sink_error(void *ctx, long line, const char *reason, const char *text
 			fprintf(stderr, "    %.*s\n", (int)(len > 200 ? 200 : len), text);
 	} else if (im->st->errors + im->errors == im->o->max_errors + 1 && !im->o->quiet) {
 		fprintf(stderr, "natlog: more errors are not shown; 'natlog errors' lists them all\n");
+	}
+	if (im->relay) {
+		struct nl_relay_item *it = relay_next(im->relay);
+		if (!it)
+			return -1;
+		it->kind = NL_RELAY_ERROR;
+		it->line = line;
+		nl_strlcpy(it->reason, reason, sizeof it->reason);
+		if (relay_copy(it, text ? text : "", text ? len : 0)) {
+			it->kind = -1;
+			return -1;
+		}
+		return 0;
 	}
 	if (store_add_error(im->s, im->source_id, line, reason, text, len)) {
 		im->store_failed = 1;
@@ -655,6 +718,9 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 				rc = import_binary(im, bin, state, rd, buf, have, &sha);
 				break;
 			}
+			/* kernel logs are the big inputs: parse here, store there */
+			if (parser == &nl_parser_klog)
+				im->relay = relay_start(relay_item, im);
 		}
 		while (off < have && rc == 0) {
 			char *nl = memchr(buf + off, '\n', have - off);
@@ -707,6 +773,11 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	}
 	if (state && parser->close(state) && rc == 0)
 		rc = -1;
+	if (im->relay) {
+		if (relay_finish(im->relay) && rc == 0)
+			rc = -1;
+		im->relay = NULL;
+	}
 	if (rc == 0 && im->ruleset_id > 0 && store_ruleset_done(im->s, im->ruleset_id))
 		rc = -1;
 	if (sha256_hex(&sha, sha_out) && rc == 0) {
