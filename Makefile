@@ -56,7 +56,7 @@ check-asan:
 	$(MAKE) BUILD=build-asan BIN=natlog-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
 
 # The suite with ThreadSanitizer: a kernel log is parsed in one thread and
-# stored in another (src/relay.c).
+# stored in another (src/relay.c), and packets are analysed by two.
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 check-tsan:
 	$(MAKE) BUILD=build-tsan BIN=natlog-tsan CC=clang CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" check

@@ -9,6 +9,7 @@
 #include "analyze.h"
 #include "correlate.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -686,9 +687,18 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 				   w.first->dport, conntrack_seen, &w);
 }
 
-struct pending {
+/* One thread's share of a batch of packets, analysed through its own
+ * connection and rule cache. */
+struct share {
 	struct nl_store *s;
 	struct nl_rscache rc;
+	struct nl_packet_row *rows;
+	size_t n;
+	int failed;
+};
+
+struct pending {
+	struct share self, helper;
 	int64_t count;
 	/* packets are collected first: updating while reading is not safe */
 	struct nl_packet_row *rows;
@@ -710,37 +720,74 @@ static int pending_cb(void *ctx, const struct nl_packet_row *p)
 	return 0;
 }
 
+/* The verdicts of sh->rows, into the rows; reads only. */
+static void *analyze_share(void *arg)
+{
+	struct share *sh = arg;
+	size_t i;
+	for (i = 0; i < sh->n && !sh->failed; i++) {
+		struct nl_analysis a;
+		if (analyze_packet(sh->s, &sh->rows[i], &sh->rc, &a)) {
+			sh->failed = 1;
+			break;
+		}
+		analysis_summary(&a, &sh->rows[i]);
+		analysis_free(&a);
+	}
+	return NULL;
+}
+
 int analyze_pending(struct nl_store *s, int64_t *count)
 {
 	struct pending pd;
 	int64_t after = 0;
 	int rc = 0;
 	memset(&pd, 0, sizeof pd);
-	pd.s = s;
+	pd.self.s = s;
+	/* a second connection lets a second core analyse half of each batch;
+	 * the packets it reads were committed by the import */
+	if (store_open_reader(s, &pd.helper.s))
+		pd.helper.s = NULL;
 	/* in batches, so memory stays flat however many packets there are */
 	do {
 		size_t i;
+		pthread_t th;
+		int threaded = 0;
 		pd.n = 0;
 		if (store_packets_unanalyzed(s, after, 512, pending_cb, &pd) < 0) {
 			rc = -1;
 			break;
 		}
+		pd.self.rows = pd.rows;
+		pd.self.n = pd.n;
+		if (pd.helper.s && pd.n >= 64) {
+			pd.helper.rows = pd.rows + pd.n / 2;
+			pd.helper.n = pd.n - pd.n / 2;
+			pd.self.n = pd.n / 2;
+			threaded = pthread_create(&th, NULL, analyze_share, &pd.helper) == 0;
+			if (!threaded)
+				pd.self.n = pd.n;
+		}
+		analyze_share(&pd.self);
+		if (threaded)
+			pthread_join(th, NULL);
+		if (pd.self.failed || pd.helper.failed) {
+			if (pd.helper.failed)
+				store_copy_error(s, pd.helper.s);
+			rc = -1;
+			break;
+		}
 		for (i = 0; i < pd.n && rc == 0; i++) {
-			struct nl_analysis a;
-			if (analyze_packet(s, &pd.rows[i], &pd.rc, &a)) {
-				rc = -1;
-				break;
-			}
-			analysis_summary(&a, &pd.rows[i]);
 			rc = store_packet_analysis(s, &pd.rows[i]);
-			analysis_free(&a);
 			pd.count++;
 			after = pd.rows[i].id;
 		}
 	} while (rc == 0 && pd.n > 0);
 	if (count)
 		*count = pd.count;
-	rscache_free(&pd.rc);
+	rscache_free(&pd.self.rc);
+	rscache_free(&pd.helper.rc);
+	store_close(pd.helper.s);
 	free(pd.rows);
 	return rc;
 }

@@ -287,6 +287,23 @@ int store_open(struct nl_store **out, const char *path, int mode, struct nl_err 
 	return 0;
 }
 
+int store_open_reader(struct nl_store *s, struct nl_store **out)
+{
+	const char *path = sqlite3_db_filename(s->db, "main");
+	struct nl_err err;
+	*out = NULL;
+	if (!path || !path[0])
+		return -1;	/* a temporary or in-memory store has no second door */
+	err.msg[0] = '\0';
+	return store_open(out, path, NL_STORE_RO, &err);
+}
+
+void store_copy_error(struct nl_store *to, const struct nl_store *from)
+{
+	if (from && from->err[0])
+		nl_strlcpy(to->err, from->err, sizeof to->err);
+}
+
 void store_close(struct nl_store *s)
 {
 	int i;

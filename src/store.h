@@ -14,6 +14,11 @@ struct nl_store;
 enum { NL_STORE_RO, NL_STORE_RW };
 
 int store_open(struct nl_store **out, const char *path, int mode, struct nl_err *err);
+/* A second, read-only connection to the store s is open on (for another
+ * thread); -1 when there is none to open (a temporary store). */
+int store_open_reader(struct nl_store *s, struct nl_store **out);
+/* The error message of one connection, into another. */
+void store_copy_error(struct nl_store *to, const struct nl_store *from);
 void store_close(struct nl_store *s);
 const char *store_errmsg(struct nl_store *s);
 
