@@ -466,4 +466,5 @@ const struct nl_parser nl_parser_klog = {
 	.line = klog_line,
 	.close = klog_close,
 	.samples = klog_samples,
+	.events_only = 1,
 };

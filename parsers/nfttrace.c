@@ -367,4 +367,5 @@ const struct nl_parser nl_parser_nfttrace = {
 	.line = nfttrace_line,
 	.close = nfttrace_close,
 	.samples = nfttrace_samples,
+	.events_only = 1,
 };

@@ -44,6 +44,9 @@ struct nl_parser {
 	 * stop; damage in the file is reported through sink->error. */
 	int (*probe_bytes)(const unsigned char *buf, size_t n);
 	int (*read_stream)(void *state, FILE *f);
+	/* Reports events, errors and skips only (never rulesets or flows): the
+	 * import may then parse in one thread and store in another. */
+	int events_only;
 };
 
 extern const struct nl_parser nl_parser_klog;

@@ -1188,4 +1188,5 @@ const struct nl_parser nl_parser_pcap = {
 	.samples = pcap_samples,
 	.probe_bytes = pcap_probe_bytes,
 	.read_stream = pcap_read_stream,
+	.events_only = 1,
 };

@@ -272,4 +272,5 @@ const struct nl_parser nl_parser_xtmon = {
 	.line = xtmon_line,
 	.close = xtmon_close,
 	.samples = xtmon_samples,
+	.events_only = 1,
 };

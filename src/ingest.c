@@ -714,13 +714,14 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 				rc = -1;
 				break;
 			}
+			/* logs, monitors and captures are the big inputs: parse
+			 * here, store there */
+			if (parser->events_only)
+				im->relay = relay_start(relay_item, im);
 			if (bin) {
 				rc = import_binary(im, bin, state, rd, buf, have, &sha);
 				break;
 			}
-			/* kernel logs are the big inputs: parse here, store there */
-			if (parser == &nl_parser_klog)
-				im->relay = relay_start(relay_item, im);
 		}
 		while (off < have && rc == 0) {
 			char *nl = memchr(buf + off, '\n', have - off);

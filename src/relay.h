@@ -1,5 +1,6 @@
 /*
- * relay.h - hands parsed kernel-log events from the thread that reads and
+ * relay.h - hands the events of a parser that reports nothing else (kernel
+ * logs, nft and xtables monitors, captures) from the thread that reads and
  * parses a source to a thread that deduplicates, correlates and stores
  * them, in batches through a small bounded queue, so the two cores of a
  * small machine share a big import. The store thread is the only one that

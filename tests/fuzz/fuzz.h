@@ -30,6 +30,7 @@ struct fz {
 	int stopped;		/* the sink said stop */
 	int binary;
 	int has_nul;		/* the input holds NUL bytes: names may read as empty */
+	int events_only;	/* the parser promised events, errors and skips only */
 	volatile unsigned sum;	/* keeps the reads of reported text */
 };
 
@@ -200,9 +201,18 @@ static int fz_event(void *ctx, const struct nl_event *ev)
 	return fz_callback(z);
 }
 
+/* The import stores the events of an events_only parser in another thread
+ * and has nowhere to put anything else. */
+static void fz_not_events_only(const struct fz *z, const char *what)
+{
+	if (z->events_only)
+		fz_fail("a parser marked events_only reported a %s", what);
+}
+
 static int fz_ruleset(void *ctx, const char *kind, int family)
 {
 	struct fz *z = ctx;
+	fz_not_events_only(z, "ruleset");
 	fz_ptr(z, "ruleset kind", kind, 0);
 	if (family != 0 && family != 4 && family != 6)
 		fz_fail("ruleset family %d", family);
@@ -212,6 +222,7 @@ static int fz_ruleset(void *ctx, const char *kind, int family)
 static int fz_chain(void *ctx, const struct nl_chain_info *c)
 {
 	struct fz *z = ctx;
+	fz_not_events_only(z, "chain");
 	fz_ptr(z, "chain family", c->family, 1);
 	fz_ptr(z, "chain table", c->table, 0);
 	fz_ptr(z, "chain name", c->name, 0);
@@ -237,6 +248,7 @@ static void fz_port_range(const char *what, int lo, int hi)
 static int fz_rule(void *ctx, const struct nl_rule *r)
 {
 	struct fz *z = ctx;
+	fz_not_events_only(z, "rule");
 	FZ_STR(z, r->family);
 	FZ_STR(z, r->table);
 	FZ_STR(z, r->chain);
@@ -272,6 +284,7 @@ static int fz_rule(void *ctx, const struct nl_rule *r)
 static int fz_set(void *ctx, const struct nl_set_info *s)
 {
 	struct fz *z = ctx;
+	fz_not_events_only(z, "set");
 	fz_ptr(z, "set family", s->family, 1);
 	fz_ptr(z, "set table", s->table, 0);
 	fz_ptr(z, "set name", s->name, 0);
@@ -285,6 +298,7 @@ static int fz_set(void *ctx, const struct nl_set_info *s)
 static int fz_element(void *ctx, const struct nl_set_elem *e)
 {
 	struct fz *z = ctx;
+	fz_not_events_only(z, "set element");
 	fz_ptr(z, "element family", e->family, 1);
 	fz_ptr(z, "element table", e->table, 0);
 	fz_ptr(z, "element set", e->set, 0);
@@ -296,6 +310,7 @@ static int fz_element(void *ctx, const struct nl_set_elem *e)
 static int fz_flow(void *ctx, const struct nl_flow *f)
 {
 	struct fz *z = ctx;
+	fz_not_events_only(z, "flow");
 	if (f->line < 1 || (!z->binary && f->line > z->lineno))
 		fz_fail("flow line %ld, while feeding line %ld", f->line, z->lineno);
 	FZ_STR(z, f->event);
@@ -370,6 +385,7 @@ static long fz_run(const struct nl_parser *p, const char *path, const uint8_t *d
 	z.input = size;
 	z.has_nul = size && memchr(data, '\0', size) != NULL;
 	z.stop_at = stop_at;
+	z.events_only = p->events_only;
 	st = p->open(&sink);
 	if (!st)
 		fz_fail("%s: open failed", p->name);
