@@ -22,6 +22,7 @@
 
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
+#include "dynlib.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1099,6 +1100,8 @@ static int pcap_read_stream(void *state, FILE *f)
 	long num = 0;
 	int r = 0, rc = 0;
 
+	if (nl_dl_pcap(reason, sizeof reason))
+		return st->sink->error(st->sink->ctx, 0, reason, NULL, 0);
 	st->in = f;
 	tap = fopencookie(st, "r", io);
 	if (!tap)

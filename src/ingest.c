@@ -17,6 +17,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <archive.h>
 #include <archive_entry.h>
+#include "dynlib.h"
 #include <dirent.h>
 #include <pcre2.h>
 #include <errno.h>
@@ -1080,7 +1081,14 @@ static int import_archive_open(struct import *im, const char *path, struct archi
 
 static int import_archive(struct import *im, const char *path, int fd, char **buf, size_t *cap)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
+	char why[256];
+	if (nl_dl_archive(why, sizeof why)) {
+		fprintf(stderr, "natlog: cannot read '%s': %s\n", path, why);
+		im->st->failed++;
+		return 0;
+	}
+	a = archive_read_new();
 	if (!a)
 		return -1;
 	archive_read_support_filter_all(a);
