@@ -80,7 +80,8 @@ static int flag_bits(const struct tok *t)
 	};
 	uint64_t v;
 	size_t i;
-	if (t->n > 2 && t->s[0] == '0' && t->s[1] == 'x' && nl_parse_hex(t->s, t->n, 0xfff, &v))
+	/* nft prints the 8-bit flags field; natlog's mask has room for AE */
+	if (t->n > 2 && t->s[0] == '0' && t->s[1] == 'x' && nl_parse_hex(t->s, t->n, 0x1ff, &v))
 		return (int)v;
 	for (i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (teq(t, f[i].n))
@@ -133,16 +134,18 @@ static int parse_packet(const char *s, size_t n, struct nl_pkt *p, struct nl_err
 				j++;
 			val = &t[j];
 			if (teq(f, "flags") && teq(a, "tcp")) {
-				int bits = 0, b;
+				int bits = 0, b, any = 0;
 				while (j < k && (b = flag_bits(&t[j])) >= 0) {
 					bits |= b;
+					any = 1;
 					j++;
 					if (j < k && teq(&t[j], "|"))
 						j++;
 					else
 						break;
 				}
-				p->tcp_flags = bits;
+				if (any)
+					p->tcp_flags = bits;	/* else unknown, not "none" */
 				i = j;
 				continue;
 			}
