@@ -1106,6 +1106,35 @@ static int import_archive(struct import *im, const char *path, int fd, char **bu
 	return import_archive_open(im, path, a, buf, cap, 0);
 }
 
+/* A file imported before under this name and size is hashed first: when
+ * the content is the same, it is not parsed again only to be rolled back.
+ * Leaves fd at its start. */
+static int imported_before(struct import *im, const char *path, int fd)
+{
+	struct stat sb;
+	struct nl_sha256 sha;
+	char hex[65], blk[1 << 16];
+	ssize_t r;
+	int known = 0;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || store_source_seen_as(im->s, path, sb.st_size) != 1)
+		return 0;
+	sha256_init(&sha);
+	while ((r = read(fd, blk, sizeof blk)) > 0)
+		sha256_update(&sha, blk, (size_t)r);
+	if (r == 0 && sha256_hex(&sha, hex) == 0)
+		known = store_source_known(im->s, hex) == 1;
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return 0;
+	if (known) {
+		if (!im->o->quiet)
+			fprintf(stderr, "natlog: '%s' was imported before (same content); nothing added\n",
+				path);
+		im->st->already++;
+		im->done_bytes += sb.st_size;
+	}
+	return known;
+}
+
 static int import_one(struct import *im, const char *path, char **buf, size_t *cap)
 {
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
@@ -1117,6 +1146,10 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 		return 0;
 	}
 	im->bundle_host[0] = '\0';
+	if (fd != 0 && imported_before(im, path, fd)) {
+		close(fd);
+		return 0;
+	}
 	if (fd != 0 && is_compressed_or_archive(fd))
 		rc = import_archive(im, path, fd, buf, cap);
 	else

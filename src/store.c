@@ -26,11 +26,12 @@ enum {
 	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
-	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_COUNT
+	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
 	[Q_SRC_KNOWN] = "SELECT 1 FROM sources WHERE sha256 = ?1",
+	[Q_SRC_PATH_SIZE] = "SELECT 1 FROM sources WHERE path = ?1 AND size = ?2 LIMIT 1",
 	[Q_SRC_ADD] = "INSERT INTO sources(path, kind, host, sha256, size, imported_at) "
 		      "VALUES (?1, 'pending', ?2, 'pending:' || hex(randomblob(8)), 0, ?3)",
 	[Q_SRC_FINISH] = "UPDATE sources SET kind = ?2, sha256 = ?3, size = ?4, lines = ?5, "
@@ -343,6 +344,20 @@ static int step_done(struct nl_store *s, sqlite3_stmt *st, const char *what)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return fail(s, what);
 	return 0;
+}
+
+int store_source_seen_as(struct nl_store *s, const char *path, int64_t size)
+{
+	sqlite3_stmt *st = stmt(s, Q_SRC_PATH_SIZE);
+	int rc;
+	if (!st)
+		return -1;
+	bind_text(st, 1, path);
+	sqlite3_bind_int64(st, 2, size);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up a source");
 }
 
 int store_source_known(struct nl_store *s, const char *sha256)

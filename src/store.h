@@ -27,6 +27,9 @@ int store_commit(struct nl_store *s);
 int store_rollback(struct nl_store *s);
 
 /* Sources. */
+/* 1 when a source of this path and size was imported (a cheap hint that a
+ * file is imported again; its content hash decides). */
+int store_source_seen_as(struct nl_store *s, const char *path, int64_t size);
 int store_source_known(struct nl_store *s, const char *sha256);	/* 1, 0, -1 */
 int64_t store_source_add(struct nl_store *s, const char *path, const char *host);
 struct nl_source_counts {

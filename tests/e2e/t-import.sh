@@ -44,6 +44,10 @@ with open(sys.argv[1], "wb") as f:
 rc=$?
 if [ $rc -eq 0 ] || [ $rc -eq 3 ]; then ok "hostile input imports without a crash (exit $rc)"; else not_ok "hostile input (exit $rc)"; fi
 check_grep "an overlong line is reported" "longer than 1 MiB" "$TMP/err"
+"$NATLOG" import "$TMP/in/hostile.txt" > "$TMP/out" 2> "$TMP/err"
+check_grep "the same file again is recognised" "imported before (same content)" "$TMP/err"
+if grep -q "error:" "$TMP/err"; then not_ok "the same file again is parsed again (its errors were reported)"; else
+	ok "the same file again is recognised by its hash before it is parsed"; fi
 "$NATLOG" errors --json > "$TMP/e.json"
 check_json "errors output is valid JSON even for invalid UTF-8" 'isinstance(j, list)' < "$TMP/e.json"
 check "the store is intact" python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute('PRAGMA integrity_check').fetchone()[0]=='ok'" "$NATLOG_DB"
