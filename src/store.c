@@ -243,6 +243,8 @@ bad:
 	return -1;
 }
 
+static int configured;
+
 int store_open(struct nl_store **out, const char *path, int mode, struct nl_err *err)
 {
 	struct nl_store *s = calloc(1, sizeof *s);
@@ -254,6 +256,12 @@ int store_open(struct nl_store **out, const char *path, int mode, struct nl_err 
 	*out = NULL;
 	if (!s)
 		return nl_err_set(err, "out of memory");
+	/* SQLite counts every allocation under one global mutex, which the
+	 * import's threads would share; before the first open, or never */
+	if (!configured) {
+		configured = 1;
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
 	if (mode == NL_STORE_RO && stat(path, &sb) != 0) {
 		free(s);
 		return nl_err_set(err, "no store at '%s' (run 'natlog import' first, or give --db)",
