@@ -41,8 +41,12 @@ $(BUILD)/%.o: %.c src/natlog.h $(wildcard src/*.h) parsers/parser.h
 	$(CC) $(CFLAGS) $(NL_CFLAGS) -c -o $@ $<
 
 # The schema files become one C array; they stay the only definition.
-$(BUILD)/schema.c: $(SCHEMA) tests/embed-schema.sh
+# schema.list changes when a file is added or removed, not only edited
+$(BUILD)/schema.list: FORCE
 	@mkdir -p $(BUILD)
+	@echo '$(SCHEMA)' | cmp -s - $@ || echo '$(SCHEMA)' > $@
+
+$(BUILD)/schema.c: $(SCHEMA) $(BUILD)/schema.list tests/embed-schema.sh
 	sh tests/embed-schema.sh $(SCHEMA) > $@
 
 $(BUILD)/schema.o: $(BUILD)/schema.c
@@ -87,7 +91,9 @@ install:
 clean:
 	rm -rf build build-asan build-tsan natlog natlog-asan natlog-tsan
 
-.PHONY: all unit check check-asan check-tsan demo lab clean install
+FORCE:
+
+.PHONY: FORCE all unit check check-asan check-tsan demo lab clean install
 
 # Fuzzing (tests/fuzz/): one libFuzzer harness per input format of
 # nl_parsers[] and one for the whole pipeline. `make fuzz` builds them with
