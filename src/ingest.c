@@ -55,7 +55,7 @@ struct import {
 	int64_t boot_us;		/* earliest wall - uptime seen in this source, or -1 */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
 	int store_failed;
-	struct nl_relay *relay;		/* kernel logs: the store thread's queue */
+	struct nl_relay *relay;		/* events_only parsers: the store thread's queue */
 	/* progress */
 	int64_t total_bytes, done_bytes;
 	double started, last_draw;
