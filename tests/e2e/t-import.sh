@@ -83,8 +83,16 @@ check "a version 8 store is migrated by an import" "$NATLOG" import -q "$TD/lab/
 check "its old fingerprints are cleared, its fingerprint indexes dropped" python3 -c "
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-assert c.execute(\"SELECT value FROM meta WHERE key = 'schema_version'\").fetchone()[0] == '9'
+assert c.execute(\"SELECT value FROM meta WHERE key = 'schema_version'\").fetchone()[0] == sys.argv[2]
 assert c.execute('SELECT fp, fp2 FROM events').fetchall() == [(None, None)]
 assert c.execute(\"SELECT count(*) FROM sqlite_master WHERE name LIKE 'events_fp%'\").fetchone()[0] == 0
+" "$NATLOG_DB" "$(ls "$ROOT"/schema/[0-9]*.sql | sed -n '$s|.*/0*\([0-9]*\)_.*|\1|p')"
+check "events_packet keeps only events of a traced packet, and a packet's lookup uses it" python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+sql = c.execute(\"SELECT sql FROM sqlite_master WHERE name = 'events_packet'\").fetchone()[0]
+assert 'WHERE packet_id IS NOT NULL' in sql, sql
+plan = ' '.join(r[3] for r in c.execute('EXPLAIN QUERY PLAN SELECT * FROM events WHERE packet_id = 7 ORDER BY step'))
+assert 'USING INDEX events_packet' in plan, plan
 " "$NATLOG_DB"
 finish
