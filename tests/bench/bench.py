@@ -31,6 +31,8 @@ TARGETS = {
     "syslog_vs_lnav": 1.0, "syslog_vs_lnav_aim": 0.5, "pcap_vs_tcpdump": 1.0,
     "explain_ms": 5.0, "explain_events": 5000000, "rss_mb": 64.0, "store_ratio": 0.5,
 }
+# events per MB of a syslog of netfilter lines only (gen.py --nf-ratio 1)
+NF_EVENTS_PER_MB = 2800
 
 
 def log(msg):
@@ -311,6 +313,9 @@ def main(argv):
     ap.add_argument("--natlog", default=os.environ.get("NATLOG", os.path.join(ROOT, "natlog")))
     ap.add_argument("--time", dest="time_bin", default="/usr/bin/time")
     ap.add_argument("--only", help="comma-separated subset of syslog,nft,pcap")
+    ap.add_argument("--explain-events", type=int, metavar="N",
+                    help="also fill a store of about N events (a syslog of netfilter lines only) "
+                         "and time the queries on it")
     a = ap.parse_args(argv)
 
     natlog = os.path.abspath(a.natlog)
@@ -363,6 +368,13 @@ def main(argv):
         p = generate(a.cache, "pcap", "%dp" % a.pcap_packets, "capture.pcap",
                      ["--packets", str(a.pcap_packets)], a.seed)
         inputs["pcap"] = [p]
+
+    if a.explain_events:
+        # a syslog of netfilter lines only gives about 2800 events per MB
+        mb = max(1.0, round(a.explain_events / NF_EVENTS_PER_MB))
+        p = generate(a.cache, "syslog", "nf-%gmb" % mb, "messages", ["--size-mb", "%g" % mb, "--nf-ratio", "1"],
+                     a.seed)
+        inputs["syslog-big"] = [p, os.path.join(os.path.dirname(p), "iptables-save.txt")]
 
     results = {"version": version, "cpus": os.cpu_count(), "seed": a.seed, "size_mb": size,
                "imports": {}, "baselines": {}, "latency": {}, "notes": []}
@@ -418,7 +430,7 @@ def main(argv):
                 log("  baseline %-20s %.2f s, peak RSS %.1f MB -> %s" % (b["label"], b["wall"], b["rss_mb"],
                                                                       b["result"]))
         results["baselines"][name] = bl
-        if name in ("syslog", "syslog-small", "nft") and rc >= 0 and rc in (0, 3):
+        if name in ("syslog", "syslog-small", "syslog-big", "nft") and rc >= 0 and rc in (0, 3):
             packets, lw = trace_list(natlog, imp["db"])
             imp["packets"] = len(packets)
             imp["traces_all_s"] = lw
@@ -436,7 +448,8 @@ def main(argv):
     log("")
     log("== natlog import (each into a fresh store; files in the page cache) ==")
     rows = []
-    prim = {"syslog": "lnav count", "syslog-small": "grep -c TRACE:", "nft": "grep -c 'trace id'",
+    prim = {"syslog": "lnav count", "syslog-small": "grep -c TRACE:", "syslog-big": "grep -c TRACE:",
+            "nft": "grep -c 'trace id'",
             "pcap": "tcpdump -nn -r"}
     for name, imp in results["imports"].items():
         size_mb = os.path.getsize(imp["files"][0]) / MB
