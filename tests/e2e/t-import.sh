@@ -67,6 +67,30 @@ check_grep "lines another file brought are counted as such" "already in the stor
 check_json "dmesg, dmesg -T and syslog of the same events give the packets once" \
 	"len(j) == $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/d1.json")" < "$TMP/d2.json"
 check "a second kernel log builds the fingerprint indexes" test "$(fp_indexes)" = 2
+# --year dates syslog times: the lab's syslog, dated in each month of the
+# year in turn (on its 1st, 2nd ...), gives every event the epoch time
+# Python's strptime gives
+check "--year and TZ give syslog lines their epoch time, in every month" python3 - "$NATLOG" "$TD/lab/docker-legacy/messages" "$TMP" <<'PY'
+import calendar, datetime, json, os, subprocess, sys
+natlog, src, tmp = sys.argv[1:4]
+lines = open(src).read().splitlines(True)[:40]
+env = dict(os.environ, TZ="UTC")
+for i, mon in enumerate(calendar.month_abbr[1:]):
+    # and on the 1st to the 12th: syslog pads days below 10 with a space
+    day = "%s %2d" % (mon, i + 1)
+    path = os.path.join(tmp, "messages-" + mon)
+    with open(path, "w") as f:
+        f.writelines(day + l[6:] for l in lines)
+    db = os.path.join(tmp, "year-%s.db" % mon)
+    subprocess.run([natlog, "--db", db, "import", "-q", "--year", "2026", path], check=True, env=env)
+    rows = json.loads(subprocess.run([natlog, "--db", db, "sql", "--json", "SELECT line, wall_us FROM events"],
+                                     check=True, stdout=subprocess.PIPE, env=env).stdout)
+    assert len(rows) >= 20, (mon, len(rows))
+    for r in rows:
+        stamp = datetime.datetime.strptime("2026 " + day + lines[int(r["line"]) - 1][6:15], "%Y %b %d %H:%M:%S")
+        want = int(stamp.replace(tzinfo=datetime.timezone.utc).timestamp()) * 1000000
+        assert int(r["wall_us"]) == want, (mon, r, want)
+PY
 # a store of schema version 8: its fingerprints (of another hash) are cleared
 export NATLOG_DB="$TMP/v8.db"
 python3 - "$NATLOG_DB" "$ROOT"/schema/00[1-8]_*.sql <<'PY'
