@@ -398,6 +398,20 @@ static void ev_reset(struct nl_event *ev)
 	nl_pkt_init(&ev->pkt);
 }
 
+/* Whether the line has "IN=": memchr's vector scan for '=' and a look
+ * back beat memmem's search for the three bytes on the 70 % of a syslog
+ * that is not netfilter's. */
+static int has_in_field(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	while ((p = memchr(p, '=', (size_t)(end - p))) != NULL) {
+		if (p - s >= 2 && p[-1] == 'N' && p[-2] == 'I')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 static int klog_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct klog *k = state;
@@ -407,7 +421,7 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	int rc;
 
 	/* Every netfilter packet line has "IN=" ... " OUT="; most syslog does not. */
-	if (n < 8 || !memmem(s, n, "IN=", 3) || !memmem(s, n, "OUT=", 4)) {
+	if (n < 8 || !has_in_field(s, n) || !memmem(s, n, "OUT=", 4)) {
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
 	}
