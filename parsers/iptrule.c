@@ -71,6 +71,19 @@ static int ports(const char *v, int *lo, int *hi)
 	return 0;
 }
 
+/* ADDR[/BITS] as iptables-save prints -s and -d. */
+static int valid_prefix(const char *v)
+{
+	return nl_addr_in_prefix("0.0.0.0", v) >= 0 || nl_addr_in_prefix("::", v) >= 0;
+}
+
+/* The first value that cannot be read is the one reported. */
+static void bad_value(struct nl_err *err, int *bad, const char *what, const char *v)
+{
+	if (!(*bad)++)
+		nl_err_set(err, "bad %s '%s'", what, v);
+}
+
 static int is_opt(const char *t, const char *shortopt, const char *longopt)
 {
 	return strcmp(t, shortopt) == 0 || strcmp(t, longopt) == 0;
@@ -79,10 +92,14 @@ static int is_opt(const char *t, const char *shortopt, const char *longopt)
 int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_err *err)
 {
 	static struct tok t[MAXTOK];	/* parsing is single-threaded */
-	int k = split(spec, n, t, MAXTOK), i, neg = 0, matches = 0, in_target = 0;
+	int k = split(spec, n, t, MAXTOK), i, neg = 0, matches = 0, in_target = 0, bad = 0;
 
-	if (k < 0)
-		return nl_err_set(err, "rule has more than %d words", MAXTOK);
+	if (k < 0) {
+		/* split() filled every word it could: read those */
+		k = MAXTOK;
+		bad = 1;
+		nl_err_set(err, "rule has more than %d words; the rest is left out", MAXTOK);
+	}
 	r->uncond = 1;
 	for (i = 0; i < k; i++) {
 		const char *o = t[i].s;
@@ -108,13 +125,21 @@ int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_
 			nl_strlcpy(r->chain, v, sizeof r->chain);
 			i++;
 		} else if (is_opt(o, "-s", "--source") && v) {
-			nl_strlcpy(r->src, v, sizeof r->src);
-			r->src_neg = neg;
+			if (valid_prefix(v)) {
+				nl_strlcpy(r->src, v, sizeof r->src);
+				r->src_neg = neg;
+			} else {
+				bad_value(err, &bad, "address", v);
+			}
 			r->uncond = 0;
 			i++;
 		} else if (is_opt(o, "-d", "--destination") && v) {
-			nl_strlcpy(r->dst, v, sizeof r->dst);
-			r->dst_neg = neg;
+			if (valid_prefix(v)) {
+				nl_strlcpy(r->dst, v, sizeof r->dst);
+				r->dst_neg = neg;
+			} else {
+				bad_value(err, &bad, "address", v);
+			}
 			r->uncond = 0;
 			i++;
 		} else if (is_opt(o, "-i", "--in-interface") && v) {
@@ -130,10 +155,13 @@ int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_
 		} else if (is_opt(o, "-p", "--protocol") && v) {
 			int p = nl_proto_number(v);
 			if (strcmp(v, "all") != 0 && p != 0) {
-				if (p < 0)
-					return nl_err_set(err, "unknown protocol '%s'", v);
-				r->proto = p;
-				r->proto_neg = neg;
+				if (p < 0) {
+					if (!bad++)
+						nl_err_set(err, "unknown protocol '%s'", v);
+				} else {
+					r->proto = p;
+					r->proto_neg = neg;
+				}
 				r->uncond = 0;
 			}
 			i++;
@@ -145,13 +173,15 @@ int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_
 			i++;
 		} else if ((strcmp(o, "--dport") == 0 || strcmp(o, "--destination-port") == 0) && v) {
 			if (ports(v, &r->dport_lo, &r->dport_hi))
-				return nl_err_set(err, "bad port '%s'", v);
-			r->dport_neg = neg;
+				bad_value(err, &bad, "port", v);
+			else
+				r->dport_neg = neg;
 			i++;
 		} else if ((strcmp(o, "--sport") == 0 || strcmp(o, "--source-port") == 0) && v) {
 			if (ports(v, &r->sport_lo, &r->sport_hi))
-				return nl_err_set(err, "bad port '%s'", v);
-			r->sport_neg = neg;
+				bad_value(err, &bad, "port", v);
+			else
+				r->sport_neg = neg;
 			i++;
 		} else if ((is_opt(o, "-j", "--jump") || is_opt(o, "-g", "--goto")) && v) {
 			nl_strlcpy(r->target, v, sizeof r->target);
@@ -173,5 +203,5 @@ int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_
 	(void)matches;
 	if (!r->chain[0])
 		return nl_err_set(err, "rule has no -A CHAIN");
-	return 0;
+	return bad ? 1 : 0;
 }

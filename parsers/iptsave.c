@@ -142,7 +142,7 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 		struct nl_rule *r = &st->rule;
 		int *cnt;
 		uint64_t pk = 0, by = 0;
-		int have_counts = 0;
+		int have_counts = 0, bad, cut;
 
 		nl_rule_init(r);
 		if (cur_char(&c, '[')) {
@@ -154,13 +154,21 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 		}
 		if (cur_left(&c) < 3 || (memcmp(c.p, "-A ", 3) != 0 && memcmp(c.p, "-I ", 3) != 0))
 			return k->error(k->ctx, lineno, "not an iptables-save line", s, n);
-		if (cur_left(&c) >= sizeof r->text)
-			return k->error(k->ctx, lineno, "rule is longer than 1023 bytes", s, n);
+		/* cut short, a rule still keeps its number */
+		cut = cur_left(&c) >= sizeof r->text;
 		nl_strlcpyn(r->text, c.p, cur_left(&c), sizeof r->text);
 		if (c.p[1] == 'I')
 			r->text[1] = 'A';
-		if (iptrule_parse_spec(r->text, strlen(r->text), r, &err))
+		bad = iptrule_parse_spec(r->text, strlen(r->text), r, &err);
+		if (bad < 0)
 			return k->error(k->ctx, lineno, err.msg, s, n);
+		/* a value it could not read is reported, but the rule keeps its
+		 * number: TRACE lines count every rule of the chain */
+		if (bad > 0 && k->error(k->ctx, lineno, err.msg, s, n))
+			return -1;
+		if (!bad && cut && k->error(k->ctx, lineno, "rule is longer than 1023 bytes; what "
+					    "follows is left out", s, n))
+			return -1;
 		if (have_counts) {
 			r->pkts = (int64_t)pk;
 			r->bytes = (int64_t)by;

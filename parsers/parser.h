@@ -69,7 +69,10 @@ extern const struct nl_parser *const nl_parsers[];
  * cannot be used. */
 int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *err);
 
-/* iptables rule-spec matches (-s -d -i -o -p --dport ... -j) into r. */
+/* iptables rule-spec matches (-s -d -i -o -p --dport ... -j) into r: 0,
+ * or 1 when a value could not be read (err says which; the match is left
+ * out, so it cannot contradict a packet, and the rule keeps its place), or
+ * -1 when the rule cannot be used at all. */
 int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_err *err);
 
 #endif

@@ -91,11 +91,20 @@ const char *nl_ev_kind_name(enum nl_ev_kind k)
 	return "unknown";
 }
 
+/* The names iptables-save and nft print: libxtables' own (mh, ipv6-mh)
+ * and netbase's /etc/protocols, whose "ipip" is 94 and 4 "ipencap". The
+ * first name of a number is the one shown. */
 static const struct { int num; const char *name; } protos[] = {
-	{ 1, "icmp" }, { 2, "igmp" }, { 4, "ipip" }, { 6, "tcp" }, { 17, "udp" },
+	{ 1, "icmp" }, { 2, "igmp" }, { 4, "ipencap" }, { 6, "tcp" }, { 17, "udp" },
 	{ 41, "ipv6" }, { 47, "gre" }, { 50, "esp" }, { 51, "ah" },
 	{ 58, "icmpv6" }, { 112, "vrrp" }, { 132, "sctp" }, { 136, "udplite" },
-	{ 33, "dccp" },
+	{ 33, "dccp" }, { 94, "ipip" }, { 135, "mh" }, { 135, "ipv6-mh" },
+	{ 135, "mobility-header" }, { 3, "ggp" }, { 8, "egp" }, { 9, "igp" },
+	{ 12, "pup" }, { 27, "rdp" }, { 43, "ipv6-route" }, { 44, "ipv6-frag" },
+	{ 46, "rsvp" }, { 59, "ipv6-nonxt" }, { 60, "ipv6-opts" }, { 88, "eigrp" },
+	{ 89, "ospf" }, { 97, "etherip" }, { 98, "encap" }, { 103, "pim" },
+	{ 108, "ipcomp" }, { 115, "l2tp" }, { 124, "isis" }, { 137, "mpls-in-ip" },
+	{ 143, "ethernet" },
 };
 
 int nl_proto_number(const char *name)

@@ -259,7 +259,8 @@ static int fz_rule(void *ctx, const struct nl_rule *r)
 	FZ_STR(z, r->dst);
 	FZ_STR(z, r->iif);
 	FZ_STR(z, r->oif);
-	/* rule addresses are kept as printed: analysis treats unreadable ones as unknown */
+	/* iptables-save's rule addresses are checked; listings and nft keep
+	 * theirs as printed, and analysis treats unreadable ones as unknown */
 	if (!r->chain[0] && !z->has_nul)
 		fz_fail("a rule without a chain");
 	FZ_RANGE(r->position, 0, 0x7fffffff);

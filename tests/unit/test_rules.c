@@ -68,6 +68,78 @@ static void test_save(void)
 	CHECK_INT(c->errline[0], 18);
 }
 
+/* A value that cannot be read is an error with its line, but its rule
+ * keeps its number: TRACE counts every rule, and the rules after it must
+ * not move up. The match it would have made is left out. */
+static const char *save_bad =
+	"*filter\n"
+	":INPUT ACCEPT [0:0]\n"
+	"-A INPUT -s 10.0.0.999/8 -j DROP\n"
+	"-A INPUT -s 10.77.1.2/32 -p tcp -m tcp --dport 99999 -j ACCEPT\n"
+	"-A INPUT -p nosuchproto -d 10.77.0.0/40 -j ACCEPT\n"
+	"-A INPUT -p ospf -j ACCEPT\n"
+	"-A INPUT -p ipip -j ACCEPT\n"
+	"-A INPUT -p mh -j ACCEPT\n"
+	"-A INPUT -d 10.1.0.0/16 -j ACCEPT\n"
+	"COMMIT\n";
+
+static void test_save_bad_values(void)
+{
+	struct capture *c = feed(&nl_parser_iptsave, "iptables-save.txt", save_bad);
+	int i;
+	CHECK_INT(c->nrule, 7);
+	for (i = 0; i < c->nrule && i < 7; i++)
+		CHECK_INT(c->rule[i].position, i + 1);
+	CHECK_INT(c->nerr, 3);
+	CHECK_INT(c->errline[0], 3);
+	CHECK(strstr(c->err[0], "bad address '10.0.0.999/8'") != NULL);
+	CHECK_INT(c->errline[1], 4);
+	CHECK(strstr(c->err[1], "bad port '99999'") != NULL);
+	CHECK_INT(c->errline[2], 5);
+	/* the first of two bad values is the one reported */
+	CHECK(strstr(c->err[2], "unknown protocol 'nosuchproto'") != NULL);
+	CHECK_STR(c->rule[0].src, "");
+	CHECK_INT(c->rule[0].uncond, 0);
+	CHECK_STR(c->rule[0].target, "DROP");
+	CHECK_STR(c->rule[1].src, "10.77.1.2/32");
+	CHECK_INT(c->rule[1].proto, 6);
+	CHECK_INT(c->rule[1].dport_lo, -1);
+	CHECK_STR(c->rule[1].target, "ACCEPT");
+	CHECK_INT(c->rule[2].proto, -1);
+	CHECK_STR(c->rule[2].dst, "");
+	/* names iptables-save prints from libxtables and /etc/protocols */
+	CHECK_INT(c->rule[3].proto, 89);
+	CHECK_INT(c->rule[4].proto, 94);
+	CHECK_INT(c->rule[5].proto, 135);
+	CHECK_STR(c->rule[6].dst, "10.1.0.0/16");
+	/* a rule too long for its text, and one of too many words, keep
+	 * their numbers too */
+	{
+		static char big[8192];
+		size_t used = 0;
+		int w;
+		used += (size_t)snprintf(big, sizeof big, "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m comment --comment \"");
+		for (w = 0; w < 120; w++)
+			used += (size_t)snprintf(big + used, sizeof big - used, "0123456789");
+		used += (size_t)snprintf(big + used, sizeof big - used, "\" -j DROP\n-A INPUT");
+		for (w = 0; w < 300; w++)
+			used += (size_t)snprintf(big + used, sizeof big - used, " -m x");
+		snprintf(big + used, sizeof big - used, " -j DROP\n-A INPUT -p udp -j ACCEPT\nCOMMIT\n");
+		c = feed(&nl_parser_iptsave, "iptables-save.txt", big);
+		CHECK_INT(c->nrule, 3);
+		CHECK_INT(c->rule[0].proto, 6);
+		CHECK_INT(c->rule[1].position, 2);
+		CHECK_INT(c->rule[2].position, 3);
+		CHECK_INT(c->rule[2].proto, 17);
+		CHECK_INT(c->nerr, 2);
+		CHECK(strstr(c->err[0], "longer than 1023 bytes") != NULL);
+		CHECK(strstr(c->err[1], "more than 256 words") != NULL);
+	}
+	CHECK_INT(nl_proto_number("ipencap"), 4);
+	CHECK_STR(nl_proto_name(4), "ipencap");
+	CHECK_STR(nl_proto_name(135), "mh");
+}
+
 static const char *listing =
 	"Chain PREROUTING (policy ACCEPT 239 packets, 24919 bytes)\n"
 	"num   pkts bytes target     prot opt in     out     source               destination\n"
@@ -197,6 +269,7 @@ static void test_helpers(void)
 int main(void)
 {
 	test_save();
+	test_save_bad_values();
 	test_listing();
 	test_contradicts();
 	test_helpers();
