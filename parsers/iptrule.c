@@ -93,6 +93,7 @@ int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_
 {
 	static struct tok t[MAXTOK];	/* parsing is single-threaded */
 	int k = split(spec, n, t, MAXTOK), i, neg = 0, matches = 0, in_target = 0, bad = 0;
+	int words_cut = k < 0;
 
 	if (k < 0) {
 		/* split() filled every word it could: read those */
@@ -203,5 +204,8 @@ int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_
 	(void)matches;
 	if (!r->chain[0])
 		return nl_err_set(err, "rule has no -A CHAIN");
+	/* its -j may be in what was left out: not "no target", which continues */
+	if (words_cut && !r->target[0])
+		nl_strlcpy(r->target, "?", sizeof r->target);
 	return bad ? 1 : 0;
 }

@@ -169,6 +169,9 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 		if (!bad && cut && k->error(k->ctx, lineno, "rule is longer than 1023 bytes; what "
 					    "follows is left out", s, n))
 			return -1;
+		/* its -j may be in what was cut: not "no target", which continues */
+		if (cut && !r->target[0])
+			nl_strlcpy(r->target, "?", sizeof r->target);
 		if (have_counts) {
 			r->pkts = (int64_t)pk;
 			r->bytes = (int64_t)by;

@@ -128,7 +128,9 @@ static void test_save_bad_values(void)
 		c = feed(&nl_parser_iptsave, "iptables-save.txt", big);
 		CHECK_INT(c->nrule, 3);
 		CHECK_INT(c->rule[0].proto, 6);
+		CHECK_STR(c->rule[0].target, "?");
 		CHECK_INT(c->rule[1].position, 2);
+		CHECK_STR(c->rule[1].target, "?");
 		CHECK_INT(c->rule[2].position, 3);
 		CHECK_INT(c->rule[2].proto, 17);
 		CHECK_INT(c->nerr, 2);
