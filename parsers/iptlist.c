@@ -186,6 +186,23 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 
 #define MAXCOL 64
 
+/* A row that is a rule, by its number or its counters, but whose columns
+ * cannot be read: it is reported and still counted, with its text and an
+ * unknown target, so that the rules after it keep their numbers. */
+static int row_unread(struct iptlist *st, struct lchain *ch, struct nl_rule *r, const char *s,
+		      size_t n, long lineno, const char *reason)
+{
+	const struct nl_sink *k = st->sink;
+	if (k->error(k->ctx, lineno, reason, s, n))
+		return -1;
+	nl_strlcpyn(r->text, s, n, sizeof r->text);
+	nl_strlcpy(r->target, "?", sizeof r->target);
+	r->uncond = 0;
+	st->nrules++;
+	ch->nrules++;
+	return 0;
+}
+
 static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 {
 	const struct nl_sink *k = st->sink;
@@ -234,7 +251,10 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	if (st->has_counters) {
 		if (i + 1 >= nt || !counter(tok[i], tl[i], &r->pkts) ||
 		    !counter(tok[i + 1], tl[i + 1], &r->bytes))
-			return k->error(k->ctx, lineno, "rule row without packet and byte counters", s, n);
+			return st->has_num ? row_unread(st, ch, r, s, n, lineno,
+						       "rule row without packet and byte counters")
+					   : k->error(k->ctx, lineno, "rule row without packet and byte counters",
+						      s, n);
 		i += 2;
 	}
 	/* the target column is empty for rules without a target: find "opt" */
@@ -247,14 +267,14 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		targetn = tl[i];
 		i++;
 	} else if (opt != i + 1) {
-		return k->error(k->ctx, lineno, "rule row does not have the listing's columns", s, n);
+		return row_unread(st, ch, r, s, n, lineno, "rule row does not have the listing's columns");
 	}
 	prot = tok[i];
 	protn = tl[i];
 	i += 2;
 	if (st->has_ifaces) {
 		if (i + 1 >= nt)
-			return k->error(k->ctx, lineno, "rule row ends before in/out", s, n);
+			return row_unread(st, ch, r, s, n, lineno, "rule row ends before in/out");
 		in = tok[i];
 		inn = tl[i];
 		out = tok[i + 1];
@@ -262,7 +282,7 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		i += 2;
 	}
 	if (i + 1 >= nt)
-		return k->error(k->ctx, lineno, "rule row ends before source/destination", s, n);
+		return row_unread(st, ch, r, s, n, lineno, "rule row ends before source/destination");
 	src = tok[i];
 	srcn = tl[i];
 	dst = tok[i + 1];

@@ -200,6 +200,42 @@ static void test_listing(void)
 	CHECK_STR(c->chain_table[0], "nat");
 }
 
+/* A row that is a rule, by its number or by its counters, but is cut
+ * short: reported, and counted with an unknown target, so the rules after
+ * it keep their numbers. */
+static const char *listing_cut =
+	"Chain FORWARD (policy DROP 3 packets, 180 bytes)\n"
+	"num   pkts bytes target     prot opt in     out     source               destination\n"
+	"1       13   815 DOCKER-USER  0    --  *      *       0.0.0.0/0            0.0.0.0/0\n"
+	"2       13   815 DOCKER-ISOLATION-STAGE-1  0    --  *      *\n"
+	"3        4   237 ACCEPT     0    --  *      docker0  0.0.0.0/0            0.0.0.0/0\n"
+	"\n"
+	"Chain DOCKER (1 references)\n"
+	" pkts bytes target     prot opt in     out     source               destination\n"
+	"    1    60 ACCEPT     6    --  !docker0 docker0\n"
+	"    0     0 DROP       6    --  *      docker0  0.0.0.0/0            10.77.2.2\n"
+	"iptables: this line is not a rule\n";
+
+static void test_listing_cut(void)
+{
+	struct capture *c = feed(&nl_parser_iptlist, "iptables-L-filter.txt", listing_cut);
+	CHECK_INT(c->nrule, 5);
+	CHECK_INT(c->nerr, 3);
+	CHECK_INT(c->errline[0], 4);
+	CHECK_INT(c->rule[1].position, 2);
+	CHECK_STR(c->rule[1].target, "?");
+	CHECK(strstr(c->rule[1].text, "DOCKER-ISOLATION-STAGE-1") != NULL);
+	CHECK_INT(c->rule[2].position, 3);
+	CHECK_STR(c->rule[2].target, "ACCEPT");
+	CHECK_STR(c->rule[2].oif, "docker0");
+	CHECK_INT(c->errline[1], 9);
+	CHECK_STR(c->rule[3].target, "?");
+	CHECK_INT(c->rule[4].position, 2);
+	CHECK_STR(c->rule[4].dst, "10.77.2.2");
+	/* neither numbered nor counted: not taken for a rule */
+	CHECK_INT(c->errline[2], 11);
+}
+
 static void test_contradicts(void)
 {
 	struct nl_rule r;
@@ -273,6 +309,7 @@ int main(void)
 	test_save();
 	test_save_bad_values();
 	test_listing();
+	test_listing_cut();
 	test_contradicts();
 	test_helpers();
 	return unit_report("test_rules");
