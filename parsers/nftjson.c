@@ -752,9 +752,13 @@ static int names_ok(const struct nl_sink *k, const char *fam, const char *tab, c
 		    size_t namesz, const char *what)
 {
 	char msg[96];
-	if (fam && tab && name && strlen(fam) < 8 && strlen(tab) < 32 && strlen(name) < namesz)
+	/* nft has no empty names; "" (or a name that starts with \u0000)
+	 * would make a rule of no chain */
+	if (fam && tab && name && fam[0] && tab[0] && name[0] && strlen(fam) < 8 &&
+	    strlen(tab) < 32 && strlen(name) < namesz)
 		return 1;
-	snprintf(msg, sizeof msg, "%s without family, table or name, or a name too long", what);
+	snprintf(msg, sizeof msg, "%s without family, table or name, or a name empty or too long",
+		 what);
 	k->error(k->ctx, 0, msg, NULL, 0);
 	return 0;
 }
