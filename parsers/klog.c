@@ -22,9 +22,6 @@ struct klog {
 	struct nl_event ev;
 };
 
-static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-
 static int is_digit(int c)
 {
 	return c >= '0' && c <= '9';
@@ -83,23 +80,12 @@ static void caller_bracket(struct nl_cur *c)
 	*c = t;
 }
 
-static int month_index(const char *p, size_t n)
-{
-	int i;
-	if (n < 3)
-		return -1;
-	for (i = 0; i < 12; i++)
-		if (memcmp(p, months[i], 3) == 0)
-			return i;
-	return -1;
-}
-
 /* "Mar  5 10:11:12[.345678]" (syslog, journal short and short-precise). */
 static int syslog_time(struct nl_cur *c)
 {
 	struct nl_cur t = *c;
 	int d, hh, mm, ss;
-	if (month_index(t.p, cur_left(&t)) < 0)
+	if (nl_month_index(t.p, cur_left(&t)) < 0)
 		return 0;
 	t.p += 3;
 	if (!cur_char(&t, ' '))

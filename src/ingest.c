@@ -250,16 +250,9 @@ static int clock_num(struct nl_cur *c, uint64_t max, int *v)
  * a tenth of the parsing thread. */
 static size_t month_clock(const char *t, int f[5])
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	struct nl_cur c = cur_make(t, strlen(t));
-	int i;
-	if (cur_left(&c) < 3)
+	if ((f[0] = nl_month_index(t, cur_left(&c))) < 0)
 		return 0;
-	for (i = 0; i < 12 && memcmp(months + 3 * i, t, 3); i++)
-		;
-	if (i == 12)
-		return 0;
-	f[0] = i;
 	c.p += 3;
 	if (!clock_num(&c, 31, &f[1]) || !clock_num(&c, 23, &f[2]) || !cur_char(&c, ':') ||
 	    !clock_num(&c, 59, &f[3]) || !cur_char(&c, ':') || !clock_num(&c, 60, &f[4]) || f[1] < 1)

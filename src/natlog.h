@@ -187,6 +187,7 @@ int nl_parse_hex(const char *s, size_t n, uint64_t max, uint64_t *out);
 int nl_parse_decimal(const char *s, size_t n, double *out);
 
 /* Small helpers (util.c). */
+int nl_month_index(const char *p, size_t n);	/* "Mar..." -> 2, -1 if no month */
 int nl_proto_number(const char *name);	/* "tcp" -> 6, "47" -> 47, -1 */
 const char *nl_proto_name(int proto);	/* 6 -> "tcp", NULL if unnamed */
 void nl_tcp_flags_str(int flags, char *buf, size_t n);	/* "SYN ACK" */

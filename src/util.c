@@ -107,6 +107,18 @@ static const struct { int num; const char *name; } protos[] = {
 	{ 143, "ethernet" },
 };
 
+int nl_month_index(const char *p, size_t n)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int i;
+	if (n < 3)
+		return -1;
+	for (i = 0; i < 12; i++)
+		if (memcmp(p, months + 3 * i, 3) == 0)
+			return i;
+	return -1;
+}
+
 int nl_proto_number(const char *name)
 {
 	uint64_t v;
