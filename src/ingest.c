@@ -590,12 +590,21 @@ static void sink_skip(void *ctx, long line)
 	im->skipped++;
 }
 
+/* A line ends at LF, CR LF or a lone CR (old Mac files, some pastes and
+ * serial consoles): the end of its text, or NULL when there is none. */
+static const char *line_end(const char *p, size_t n)
+{
+	const char *nl = memchr(p, '\n', n);
+	const char *cr = memchr(p, '\r', nl ? (size_t)(nl - p) : n);
+	return cr ? cr : nl;
+}
+
 static const struct nl_parser *choose(const char *buf, size_t n)
 {
 	int score[32] = { 0 }, k, best = -1, lines = 0;
 	const char *p = buf, *end = buf + n;
 	while (p < end && lines < PROBE_LINES) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = line_end(p, (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		/* probes look at a line's beginning: a one-line JSON dump is long */
 		if (len > 0) {
@@ -698,7 +707,7 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;
-	int eof = 0, rc = 0, overlong = 0;
+	int eof = 0, rc = 0, overlong = 0, skip_lf = 0;
 	long lineno = 0;
 
 	sha256_init(&sha);
@@ -742,8 +751,16 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 			}
 		}
 		while (off < have && rc == 0) {
-			char *nl = memchr(buf + off, '\n', have - off);
-			size_t len;
+			const char *nl;
+			size_t len, term;
+			if (skip_lf) {	/* the LF of a CR LF that a block boundary split */
+				skip_lf = 0;
+				if (buf[off] == '\n') {
+					off++;
+					continue;
+				}
+			}
+			nl = line_end(buf + off, have - off);
 			if (!nl && !eof && off > 0)
 				break;	/* move the partial line to the front, read more */
 			if (!nl && !eof) {
@@ -768,19 +785,25 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 				break;
 			}
 			len = nl ? (size_t)(nl - (buf + off)) : have - off;
+			/* every pass consumes at least one byte: the line or its end */
+			term = nl ? 1 : 0;
+			if (nl && *nl == '\r') {
+				if (off + len + 1 < have)
+					term += buf[off + len + 1] == '\n';
+				else if (!eof)
+					skip_lf = 1;
+			}
 			if (overlong) {
 				overlong = 0;	/* the tail of an overlong line */
 				lineno++;
-				off += len + 1;
+				off += len + term;
 				continue;
 			}
 			lineno++;
 			im->lines++;
-			if (len > 0 && buf[off + len - 1] == '\r')
-				len--;
 			if (len > 0)
 				rc = parser->line(state, buf + off, len, lineno);
-			off += nl ? len + 1 + (buf[off + len] == '\r') : len;
+			off += len + term;
 			if ((lineno & 4095) == 0)
 				draw_progress(im, 0);
 		}
