@@ -7,6 +7,7 @@
 #include "store.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -198,30 +199,74 @@ static int exec(struct nl_store *s, const char *sql)
 	return 0;
 }
 
-static int schema_version(struct nl_store *s)
+/* The store's own mark in the SQLite header ('nlog'), set by schema 11;
+ * older stores are told by their meta table and tables. */
+#define NL_APPLICATION_ID 0x6e6c6f67
+
+/* One integer read by sql; -1 with s->err set when the read fails, and then
+ * *code is SQLite's error code. */
+static int64_t read_int(struct nl_store *s, const char *sql, int *code)
 {
 	sqlite3_stmt *st;
-	int v = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
-			       &st, NULL) != SQLITE_OK)
-		return 0;	/* no meta table: a new store */
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
+	int64_t v = 0;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			v = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			rc = SQLITE_OK;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		int sys = sqlite3_system_errno(s->db);
+		*code = sqlite3_extended_errcode(s->db);
+		snprintf(s->err, sizeof s->err, "%s%s%s%s", sqlite3_errmsg(s->db),
+			 sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "");
+		v = -1;
+	}
 	sqlite3_finalize(st);
 	return v;
 }
 
-static int migrate(struct nl_store *s, struct nl_err *err)
+enum { STORE_NEW, STORE_NATLOG, STORE_FOREIGN };
+
+/* What the open file is, found by reading only: an empty database (a new
+ * store), a natlog store (its schema version in *version) or another
+ * program's file. -1 when it cannot be read (*code says why). */
+static int store_kind(struct nl_store *s, int *version, int *code)
 {
-	int have = schema_version(s), i;
+	int64_t app, tables, natlog_tables;
+	*version = 0;
+	*code = SQLITE_OK;
+	if ((app = read_int(s, "PRAGMA application_id", code)) < 0 ||
+	    (tables = read_int(s, "SELECT count(*) FROM sqlite_master", code)) < 0)
+		return -1;
+	if (app != 0 && app != NL_APPLICATION_ID)
+		return STORE_FOREIGN;
+	if (tables == 0)
+		return STORE_NEW;
+	natlog_tables = read_int(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+				    "name IN ('meta', 'sources', 'packets', 'events')", code);
+	if (natlog_tables < 0)
+		return -1;
+	if (natlog_tables != 4)
+		return STORE_FOREIGN;
+	*version = (int)read_int(s, "SELECT value FROM meta WHERE key = 'schema_version'", code);
+	if (*version < 0)
+		return -1;
+	return *version > 0 ? STORE_NATLOG : STORE_FOREIGN;
+}
+
+static int migrate(struct nl_store *s, const char *path, int have, struct nl_err *err)
+{
+	int i;
 	int latest = nl_schema_files[nl_schema_nfiles - 1].version;
-	if (have > latest)
-		return nl_err_set(err, "the store has schema version %d; this natlog knows up to %d",
-				  have, latest);
 	if (have == latest)
 		return 0;
 	if (exec(s, "BEGIN IMMEDIATE"))
-		return nl_err_set(err, "cannot create the schema: %s", s->err);
+		return nl_err_set(err, "cannot write to store '%s': %s", path, s->err);
 	for (i = 0; i < nl_schema_nfiles; i++) {
 		char sql[96];
 		if (nl_schema_files[i].version <= have)
@@ -238,59 +283,162 @@ static int migrate(struct nl_store *s, struct nl_err *err)
 		goto bad;
 	return 0;
 bad:
-	nl_err_set(err, "cannot create the schema: %s", s->err);
+	nl_err_set(err, "cannot create the schema of store '%s': %s", path, s->err);
 	exec(s, "ROLLBACK");
 	return -1;
 }
 
+/* "file:PATH?immutable=1" with PATH percent-encoded: a read-only store
+ * whose directory, mount or disk does not let SQLite create the WAL's
+ * -shm file. Only safe when nothing can write the store meanwhile, which
+ * is what such a place means. */
+static int immutable_uri(const char *path, char *uri, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t used = (size_t)snprintf(uri, n, "file:");
+	for (; *path; path++) {
+		unsigned char c = (unsigned char)*path;
+		if (used + 4 >= n)
+			return -1;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("/._-~", c)) {
+			uri[used++] = (char)c;
+		} else {
+			uri[used++] = '%';
+			uri[used++] = hex[c >> 4];
+			uri[used++] = hex[c & 15];
+		}
+	}
+	return snprintf(uri + used, n - used, "?immutable=1") >= (int)(n - used) ? -1 : 0;
+}
+
 static int configured;
+static int64_t heap_limit;
+
+void store_limit_memory(int64_t bytes)
+{
+	heap_limit = bytes;
+}
+
+static int open_db(struct nl_store *s, const char *name, int flags, struct nl_err *err)
+{
+	if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(s->db, 10000);
+		return 0;
+	}
+	nl_err_set(err, "cannot open store '%s': %s", name,
+		   s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	sqlite3_close(s->db);
+	s->db = NULL;
+	return -1;
+}
+
+static int refuse(struct nl_store *s, const char *path, int kind, int version, int code,
+		  struct nl_err *err)
+{
+	int latest = nl_schema_files[nl_schema_nfiles - 1].version;
+	if (kind < 0 && (code & 0xff) == SQLITE_NOTADB)
+		return nl_err_set(err, "'%s' is not a natlog store (not an SQLite database); "
+				       "give another --db", path);
+	if (kind < 0)
+		return nl_err_set(err, "cannot read store '%s': %s", path, s->err);
+	if (kind == STORE_FOREIGN)
+		return nl_err_set(err, "'%s' is not a natlog store (another program's SQLite "
+				       "database); give another --db", path);
+	if (version > latest)
+		return nl_err_set(err, "store '%s' has schema version %d; this natlog knows up to "
+				       "%d (a newer natlog wrote it)", path, version, latest);
+	return 0;
+}
+
+/* Read-only: queries only. A store in a read-only directory or mount, or
+ * on a full disk, has no -shm file and SQLite cannot make one; it is then
+ * read as immutable. */
+static int open_ro(struct nl_store *s, const char *path, struct nl_err *err)
+{
+	int version, code, kind;
+	char uri[4200];
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return nl_err_set(err, "no store at '%s' (run 'natlog import' first, or give --db)",
+				  path);
+	if (open_db(s, path, SQLITE_OPEN_READONLY, err))
+		return -1;
+	kind = store_kind(s, &version, &code);
+	if (kind < 0 && (code & 0xff) != SQLITE_NOTADB && (code & 0xff) != SQLITE_BUSY &&
+	    immutable_uri(path, uri, sizeof uri) == 0) {
+		char wal[4200];
+		sqlite3_close(s->db);
+		s->db = NULL;
+		if (open_db(s, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, err))
+			return -1;
+		kind = store_kind(s, &version, &code);
+		/* what the log holds is not seen; say so rather than answer from half */
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		if (kind == STORE_NATLOG && stat(wal, &sb) == 0 && sb.st_size > 0)
+			fprintf(stderr, "natlog: warning: store '%s' is read as it was before its "
+					"write-ahead log '%s', which cannot be used here (a read-only "
+					"or full place); the latest imports may be missing\n",
+				path, wal);
+	}
+	if (kind == STORE_NEW)
+		return nl_err_set(err, "'%s' holds no natlog store yet (run 'natlog import' "
+				       "first, or give --db)", path);
+	if (refuse(s, path, kind, version, code, err))
+		return -1;
+	exec(s, "PRAGMA query_only = 1");
+	return 0;
+}
+
+/* Read-write: nothing is written (no WAL switch, no table) until the file
+ * is known to be a natlog store, an empty database or no file at all. */
+static int open_rw(struct nl_store *s, const char *path, struct nl_err *err)
+{
+	int version = 0, code = SQLITE_OK, kind = STORE_NEW;
+	struct stat sb;
+	int exists = stat(path, &sb) == 0 && sb.st_size > 0;
+	if (open_db(s, path, SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE), err))
+		return -1;
+	if (exists) {
+		kind = store_kind(s, &version, &code);
+		if (kind < 0 && ((code & 0xff) == SQLITE_CANTOPEN || (code & 0xff) == SQLITE_READONLY))
+			return nl_err_set(err, "store '%s' is read-only (its directory or file "
+					       "system): cannot import into it; queries still work (%s)",
+					  path, s->err);
+		if (kind < 0 && (code & 0xff) != SQLITE_NOTADB)
+			return nl_err_set(err, "cannot write to store '%s': %s", path, s->err);
+		if (refuse(s, path, kind, version, code, err))
+			return -1;
+	}
+	if (sqlite3_db_readonly(s->db, "main") == 1)
+		return nl_err_set(err, "store '%s' is read-only (its file, directory or file "
+				       "system): cannot import into it; queries still work", path);
+	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+		    "PRAGMA cache_size = -32768;"))
+		return nl_err_set(err, "cannot write to store '%s': %s", path, s->err);
+	return migrate(s, path, version, err);
+}
 
 int store_open(struct nl_store **out, const char *path, int mode, struct nl_err *err)
 {
 	struct nl_store *s = calloc(1, sizeof *s);
-	/* one thread uses a connection: SQLite's own mutexes are not needed */
-	int flags = (mode == NL_STORE_RW ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-					 : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
-	struct stat sb;
 
 	*out = NULL;
 	if (!s)
 		return nl_err_set(err, "out of memory");
 	/* SQLite counts every allocation under one global mutex, which the
-	 * import's threads would share; before the first open, or never */
+	 * import's threads would share; before the first open, or never.
+	 * A heap limit needs the count (a single-threaded query). */
 	if (!configured) {
 		configured = 1;
-		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		if (heap_limit > 0)
+			sqlite3_hard_heap_limit64(heap_limit);
+		else
+			sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	}
-	if (mode == NL_STORE_RO && stat(path, &sb) != 0) {
-		free(s);
-		return nl_err_set(err, "no store at '%s' (run 'natlog import' first, or give --db)",
-				  path);
-	}
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		nl_err_set(err, "cannot open store '%s': %s", path,
-			   s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		sqlite3_close(s->db);
-		free(s);
+	if (mode == NL_STORE_RW ? open_rw(s, path, err) : open_ro(s, path, err)) {
+		store_close(s);
 		return -1;
-	}
-	sqlite3_busy_timeout(s->db, 10000);
-	if (mode == NL_STORE_RW) {
-		if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768;") ||
-		    migrate(s, err)) {
-			if (!err->msg[0] || s->err[0])
-				nl_err_set(err, "cannot open store '%s': %s", path, s->err);
-			store_close(s);
-			return -1;
-		}
-	} else {
-		int v = schema_version(s);
-		if (v == 0 || v > nl_schema_files[nl_schema_nfiles - 1].version) {
-			nl_err_set(err, "'%s' is not a natlog store of a known version", path);
-			store_close(s);
-			return -1;
-		}
-		exec(s, "PRAGMA query_only = 1");
 	}
 	*out = s;
 	return 0;

@@ -13,7 +13,12 @@ struct nl_store;
 
 enum { NL_STORE_RO, NL_STORE_RW };
 
+/* RW opens (or creates) a natlog store and refuses any other file before
+ * writing to it; RO opens for queries, even where SQLite cannot write. */
 int store_open(struct nl_store **out, const char *path, int mode, struct nl_err *err);
+/* A bound on SQLite's memory for the stores opened later (before the first
+ * open; single-threaded use only): past it, queries fail as out of memory. */
+void store_limit_memory(int64_t bytes);
 /* A second, read-only connection to the store s is open on (for another
  * thread); -1 when there is none to open (a temporary store). */
 int store_open_reader(struct nl_store *s, struct nl_store **out);

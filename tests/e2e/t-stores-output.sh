@@ -1,0 +1,107 @@
+#!/bin/sh
+# Stores and output under hostile or broken conditions: another program's
+# database given as --db, stores that cannot be written (read-only file,
+# directory or mount, a full disk), write errors on stdout, the memory
+# bound of `sql`, terminal escapes in input, interrupted analysis, and
+# which packets a ruleset dump re-analyses.
+. "$(dirname "$0")/lib.sh"
+
+MOUNTS=""
+IMMUTABLE=""
+cleanup() {
+	for f in $IMMUTABLE; do chattr -i "$f" 2>/dev/null; done
+	for m in $MOUNTS; do umount "$m" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+# a tmpfs of SIZE at DIR (root only); 0 when it was mounted
+tmpfs_at() {
+	mkdir -p "$2"
+	[ "$(id -u)" -eq 0 ] && mount -t tmpfs -o "size=$1" tmpfs "$2" 2>/dev/null || return 1
+	MOUNTS="$2 $MOUNTS"
+}
+sqlite() { python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+for q in sys.argv[2:]:
+    c.execute(q)' "$@"; }
+
+# --- another program's SQLite file, or a store from a newer natlog: refused
+# before anything is written to it
+sqlite "$TMP/foreign.db" "CREATE TABLE meta(key TEXT, value TEXT)" \
+	"INSERT INTO meta VALUES ('schema_version', '3')" "CREATE TABLE notes(x)"
+cp "$TMP/foreign.db" "$TMP/foreign.orig"
+check_status "import into another program's database exits 4" 4 \
+	"$NATLOG" --db "$TMP/foreign.db" import "$TD/seed000/ruleset.nft"
+check_grep "and says it is not a natlog store" "'.*foreign.db' is not a natlog store" "$TMP/err"
+check "and leaves the file byte-identical" cmp "$TMP/foreign.db" "$TMP/foreign.orig"
+check "and leaves no write-ahead log beside it" test ! -e "$TMP/foreign.db-wal"
+check_status "a query on it exits 4" 4 "$NATLOG" --db "$TMP/foreign.db" traces
+printf 'not a database at all\n' > "$TMP/text.db"
+check_status "import into a file that is no database exits 4" 4 \
+	"$NATLOG" --db "$TMP/text.db" import "$TD/seed000/ruleset.nft"
+check_grep "and says so" "not an SQLite database" "$TMP/err"
+check "and leaves it alone" test "$(cat "$TMP/text.db")" = "not a database at all"
+
+"$NATLOG" --db "$TMP/newer.db" import -q "$TD/seed000/trace.txt"
+sqlite "$TMP/newer.db" "UPDATE meta SET value = '999' WHERE key = 'schema_version'" \
+	"PRAGMA journal_mode = DELETE"
+cp "$TMP/newer.db" "$TMP/newer.orig"
+check_status "import into a store of a newer schema exits 4" 4 \
+	"$NATLOG" --db "$TMP/newer.db" import "$TD/seed000/ruleset.nft"
+check_grep "and names the versions" "schema version 999; this natlog knows up to" "$TMP/err"
+check "and does not switch it to WAL or change it" cmp "$TMP/newer.db" "$TMP/newer.orig"
+
+: > "$TMP/empty.db"
+check "an empty file becomes a store" "$NATLOG" --db "$TMP/empty.db" import -q "$TD/seed000/trace.txt"
+check "a store says it is natlog's in its header" \
+	test "$("$NATLOG" --db "$TMP/empty.db" sql 'PRAGMA application_id' | tail -1)" = 1852600167
+
+# traces of the store at $1, the same as before it became read-only
+same_traces() { "$NATLOG" --db "$1" traces > "$TMP/got" && cmp "$TMP/got" "$TMP/ro.want"; }
+
+# --- stores that cannot be written: queries work, import says why
+"$NATLOG" --db "$TMP/ro.db" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.nft"
+"$NATLOG" --db "$TMP/ro.db" traces > "$TMP/ro.want"
+if [ "$(id -u)" -eq 0 ] && chattr +i "$TMP/ro.db" 2>/dev/null; then
+	IMMUTABLE="$TMP/ro.db"
+	how="immutable (chattr +i)"
+else
+	chmod 0444 "$TMP/ro.db"
+	how="mode 0444"
+fi
+check "traces on a store whose file is $how answers as before" same_traces "$TMP/ro.db"
+check_status "import into it exits 4" 4 "$NATLOG" --db "$TMP/ro.db" import "$TD/lab/docker-legacy/dmesg.txt"
+check_grep "and says the store is read-only" "store '.*ro.db' is read-only" "$TMP/err"
+chattr -i "$TMP/ro.db" 2>/dev/null; IMMUTABLE=""
+
+if tmpfs_at 4m "$TMP/rom"; then
+	"$NATLOG" --db "$TMP/rom/s.db" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.nft"
+	mount -o remount,ro "$TMP/rom"
+	check "traces on a store on a read-only mount answers as before" same_traces "$TMP/rom/s.db"
+	check "explain on it" "$NATLOG" --db "$TMP/rom/s.db" explain --trace 9c01f8
+	check "sql on it" "$NATLOG" --db "$TMP/rom/s.db" sql "SELECT count(*) FROM packets"
+	check_status "import into it exits 4" 4 \
+		"$NATLOG" --db "$TMP/rom/s.db" import "$TD/lab/docker-legacy/dmesg.txt"
+	check_grep "and says the store is read-only" "store '.*s.db' is read-only" "$TMP/err"
+
+	tmpfs_at 1m "$TMP/full"
+	"$NATLOG" --db "$TMP/full/s.db" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.nft"
+	dd if=/dev/zero of="$TMP/full/fill" bs=4k 2>/dev/null
+	check "traces on a store on a full disk answers as before" same_traces "$TMP/full/s.db"
+	check_status "import into it exits 4" 4 \
+		"$NATLOG" --db "$TMP/full/s.db" import "$TD/lab/docker-legacy/dmesg.txt"
+	check_grep "and names the full disk" "No space left on device\|disk is full" "$TMP/err"
+	rm -f "$TMP/full/fill" "$TMP/full/s.db-wal" "$TMP/full/s.db-shm"
+	check "once there is room again, the import works" \
+		"$NATLOG" --db "$TMP/full/s.db" import -q "$TD/lab/docker-legacy/dmesg.txt"
+else
+	mkdir "$TMP/rodir"
+	"$NATLOG" --db "$TMP/rodir/s.db" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.nft"
+	chmod 0555 "$TMP/rodir"
+	check "traces on a store in a read-only directory answers as before" same_traces "$TMP/rodir/s.db"
+	check_status "import into it exits 4" 4 \
+		"$NATLOG" --db "$TMP/rodir/s.db" import "$TD/lab/docker-legacy/dmesg.txt"
+	chmod 0755 "$TMP/rodir"
+	skip "not root: no tmpfs to fill up for the full-disk case"
+fi
+finish
