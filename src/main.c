@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "store.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,26 @@ struct nl_store *cmd_store(struct nl_cmd *c)
 	return c->s;
 }
 
+/* A full disk or /dev/full shows only here: stdio keeps the error until
+ * the end. A reader that went away (EPIPE) is not an error worth a word:
+ * SIGPIPE ends natlog quietly, and so does this when the signal is
+ * ignored. */
+static int close_stdout(int rc)
+{
+	int e = 0;
+	if (fflush(stdout) != 0)
+		e = errno;
+	else if (ferror(stdout))
+		e = errno ? errno : EIO;
+	if (fclose(stdout) != 0 && !e)
+		e = errno;
+	if (!e)
+		return rc;
+	if (e != EPIPE)
+		fprintf(stderr, "natlog: cannot write the output: %s\n", strerror(e));
+	return NL_EXIT_STORE;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -85,10 +106,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return NL_EXIT_OK;
+			return close_stdout(NL_EXIT_OK);
 		case 'V':
 			printf("natlog %s\n", NL_VERSION);
-			return NL_EXIT_OK;
+			return close_stdout(NL_EXIT_OK);
 		default:
 			usage(stderr);
 			return NL_EXIT_USAGE;
@@ -111,5 +132,5 @@ int main(int argc, char **argv)
 	optind = 0;	/* glibc: 0 re-initialises getopt for the command's own options */
 	rc = commands[i].fn(&cmd, argc - k, argv + k);
 	store_close(cmd.s);
-	return rc;
+	return close_stdout(rc);
 }

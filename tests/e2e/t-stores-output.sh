@@ -104,4 +104,16 @@ else
 	chmod 0755 "$TMP/rodir"
 	skip "not root: no tmpfs to fill up for the full-disk case"
 fi
+
+# --- write errors on stdout: exit 4 with a message; a closed pipe stays quiet
+DB=$TMP/ro.db
+many="WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT x FROM c"
+check_status "traces written to a full device exits 4" 4 sh -c '"$1" --db "$2" traces > /dev/full' - "$NATLOG" "$DB"
+check_grep "and says why" "cannot write the output: No space left on device" "$TMP/err"
+check_status "a long sql output to a full device exits 4" 4 sh -c '"$1" --db "$2" sql "$3" > /dev/full' - "$NATLOG" "$DB" "$many"
+check_status "explain --json to a full device exits 4" 4 sh -c '"$1" --db "$2" explain --json --trace 9c01f8 > /dev/full' - "$NATLOG" "$DB"
+"$NATLOG" --db "$DB" sql "$many" 2> "$TMP/pipe.err" | head -1 > /dev/null
+check "a reader that stops early gets no message" test ! -s "$TMP/pipe.err"
+sh -c 'trap "" PIPE; exec "$@"' - "$NATLOG" --db "$DB" sql "$many" 2> "$TMP/pipe.err" | head -1 > /dev/null
+check "nor when SIGPIPE is ignored" test ! -s "$TMP/pipe.err"
 finish
