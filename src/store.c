@@ -1503,6 +1503,10 @@ int store_sql(struct nl_store *s, const char *sql,
 	const char *tail = NULL;
 	const char **names = NULL, **vals = NULL;
 	int rc, n, i;
+	/* sorts and temporary tables stay in memory, under the heap limit,
+	 * instead of spilling to temporary files without bound */
+	if (heap_limit > 0 && exec(s, "PRAGMA temp_store = MEMORY"))
+		return -1;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, &tail) != SQLITE_OK)
 		return fail(s, "the statement does not compile");
 	if (!st) {
@@ -1537,6 +1541,11 @@ out:
 	free(names);
 	free(vals);
 	sqlite3_finalize(st);
+	if (rc == SQLITE_NOMEM && heap_limit > 0) {
+		snprintf(s->err, sizeof s->err, "the statement needs more than %lld MiB of memory",
+			 (long long)(heap_limit >> 20));
+		return -2;
+	}
 	return rc == SQLITE_DONE ? 0 : fail(s, "the statement failed");
 }
 

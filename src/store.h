@@ -156,6 +156,8 @@ int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *
 
 /* Runs one read-only statement; cb gets each row's column names and values
  * (NULL for SQL NULL). */
+/* -2 when the statement needed more memory than store_limit_memory()
+ * allows; -1 for any other failure. */
 int store_sql(struct nl_store *s, const char *sql,
 	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals), void *ctx);
 

@@ -116,4 +116,19 @@ check_status "explain --json to a full device exits 4" 4 sh -c '"$1" --db "$2" e
 check "a reader that stops early gets no message" test ! -s "$TMP/pipe.err"
 sh -c 'trap "" PIPE; exec "$@"' - "$NATLOG" --db "$DB" sql "$many" 2> "$TMP/pipe.err" | head -1 > /dev/null
 check "nor when SIGPIPE is ignored" test ! -s "$TMP/pipe.err"
+
+# --- sql keeps sorts and temporary tables in memory, under a bound
+big="WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000)
+SELECT count(*) FROM (SELECT DISTINCT hex(randomblob(64)) FROM c)"
+if tmpfs_at 1m "$TMP/tmpdir"; then
+	check "a large DISTINCT runs with only 1 MB for temporary files" \
+		env SQLITE_TMPDIR="$TMP/tmpdir" "$NATLOG" --db "$DB" sql "$big"
+	check_grep "and counts every row" "^300000$" "$TMP/out"
+else
+	skip "not root: no small tmpfs for SQLite's temporary files"
+fi
+check_status "past --max-memory, sql exits 4" 4 "$NATLOG" --db "$DB" sql --max-memory 8 "$big"
+check_grep "and names the bound and how to raise it" "more than 8 MiB.*--max-memory MIB or NATLOG_SQL_MAX_MEMORY" "$TMP/err"
+check_status "NATLOG_SQL_MAX_MEMORY sets the bound too" 4 env NATLOG_SQL_MAX_MEMORY=8 "$NATLOG" --db "$DB" sql "$big"
+check_status "a --max-memory that is no number is a usage error" 2 "$NATLOG" --db "$DB" sql --max-memory lots "$big"
 finish
