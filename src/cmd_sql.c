@@ -29,10 +29,10 @@ struct out {
 	int json, n;
 };
 
+/* a tab or newline inside a value becomes \x09 or \x0a, as every control */
 static void tsv(const char *v)
 {
-	for (; v && *v; v++)
-		putchar(*v == '\t' || *v == '\n' ? ' ' : *v);
+	nl_fputs_esc(stdout, v);
 }
 
 static int print_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
@@ -129,7 +129,7 @@ int cmd_sql(struct nl_cmd *cmd, int argc, char **argv)
 		return NL_EXIT_STORE;
 	}
 	if (rc) {
-		fprintf(stderr, "natlog sql: %s\n", store_errmsg(s));
+		fprintf(stderr, "natlog sql: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_USAGE;
 	}
 	if (o.json)

@@ -137,8 +137,8 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 			 p->decided_type, p->decided_position, p->has_decided_rule ? "" : " (not in dump)");
 	else
 		snprintf(by, sizeof by, "-");
-	printf("%-12s %-17s %-52s %-8s %s\n", p->trace, p->time[0] ? p->time : "-", tuple,
-	       p->verdict[0] ? p->verdict : "unknown", by);
+	printf("%-12s %-17s %-52s %-8s %s\n", nl_esc(p->trace), p->time[0] ? nl_esc(p->time) : "-",
+	       nl_esc(tuple), p->verdict[0] ? nl_esc(p->verdict) : "unknown", nl_esc(by));
 	return 0;
 }
 
@@ -257,7 +257,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 		return NL_EXIT_STORE;
 	rc = store_packets(s, &f, print_packet, &o);
 	if (rc < 0) {
-		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
+		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;
 	}
 	if (o.json)

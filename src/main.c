@@ -58,7 +58,7 @@ struct nl_store *cmd_store(struct nl_cmd *c)
 {
 	struct nl_err err = { "" };
 	if (!c->s && store_open(&c->s, c->db, c->mode, &err)) {
-		fprintf(stderr, "natlog: %s\n", err.msg);
+		fprintf(stderr, "natlog: %s\n", nl_esc(err.msg));
 		c->s = NULL;
 	}
 	return c->s;

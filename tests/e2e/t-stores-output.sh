@@ -131,4 +131,40 @@ check_status "past --max-memory, sql exits 4" 4 "$NATLOG" --db "$DB" sql --max-m
 check_grep "and names the bound and how to raise it" "more than 8 MiB.*--max-memory MIB or NATLOG_SQL_MAX_MEMORY" "$TMP/err"
 check_status "NATLOG_SQL_MAX_MEMORY sets the bound too" 4 env NATLOG_SQL_MAX_MEMORY=8 "$NATLOG" --db "$DB" sql "$big"
 check_status "a --max-memory that is no number is a usage error" 2 "$NATLOG" --db "$DB" sql --max-memory lots "$big"
+
+# --- terminal escapes from input never reach the terminal raw
+python3 - "$TMP/hostile.tar.gz" <<'PY'
+import io, sys, tarfile
+title, clear = "\x1b]0;pwned\x07", "\x1b[2J"
+body = ("[ 100.000001] TRACE: raw:PREROUTING:policy:2 IN=eth%s0 OUT= SRC=10.9.0.1 DST=10.9.0.2 LEN=60 "
+        "TOS=0x00 PREC=0x00 TTL=64 ID=7 DF PROTO=TCP SPT=1000 DPT=80 SEQ=5 ACK=0 WINDOW=64 RES=0x00 "
+        "SYN URGP=0\n" % clear +
+        "[ 100.000002] %sdrop: IN=eth%s0 OUT= SRC=10.9.0.1 DST=10.9.0.2 LEN=60 TOS=0x00 PREC=0x00 "
+        "TTL=64 ID=7 DF PROTO=TCP SPT=1000 DPT=80 SEQ=5 ACK=0 WINDOW=64 RES=0x00 SYN URGP=0\n" % (title, clear) +
+        "[ 100.000003] TRACE: filter:INPUT:rule:1 IN=eth0 OUT= SRC=10.9.0.1 DST=10.9.0.2 LEN=60 "
+        "TTL=64 ID=99999999%s PROTO=TCP SPT=1000 DPT=80\n" % title)
+rules = ("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i eth%s0 -m comment --comment \"%s\" -j ACCEPT\n"
+         "COMMIT\n" % (clear, title))
+with tarfile.open(sys.argv[1], "w:gz") as t:
+    for name, data in (("%sdmesg%s.txt" % (title, clear), body), ("iptables-save", rules)):
+        i = tarfile.TarInfo(name)
+        i.size = len(data.encode())
+        t.addfile(i, io.BytesIO(data.encode()))
+PY
+H=$TMP/hostile.db
+"$NATLOG" --db "$H" import "$TMP/hostile.tar.gz" > "$TMP/all" 2>&1
+tr=$("$NATLOG" --db "$H" traces --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["trace"])')
+for q in errors traces sources rules invalid flows "explain --trace $tr" "sql SELECT*FROM\ errors" \
+	"sql SELECT*FROM\ sources" "sql SELECT*FROM\ events"; do
+	eval "\"\$NATLOG\" --db \"\$H\" $q" >> "$TMP/all" 2>&1
+done
+check "no raw ESC or BEL from input reaches stdout or stderr" python3 -c '
+import sys; d = open(sys.argv[1], "rb").read(); sys.exit(b"\x1b" in d or b"\x07" in d)' "$TMP/all"
+check_grep "the member name is shown escaped" 'x1b\]0;pwned\\x07dmesg\\x1b\[2J.txt' "$TMP/all"
+check_grep "the offending line is shown escaped" 'ID=99999999\\x1b\]0;pwned\\x07' "$TMP/all"
+check_grep "the interface is shown escaped" 'in eth\\x1b\[2J0' "$TMP/all"
+check_grep "the LOG prefix is shown escaped" "LOG '\\\\x1b\]0;pwned\\\\x07drop:" "$TMP/all"
+"$NATLOG" --db "$H" sources --json > "$TMP/src.json"
+check_json "JSON keeps the member name as it is" \
+	'any(s["path"].endswith(":\x1b]0;pwned\x07dmesg\x1b[2J.txt") for s in j)' < "$TMP/src.json"
 finish
