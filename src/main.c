@@ -4,6 +4,7 @@
  * in the library; this file only dispatches.
  */
 #include "natlog.h"
+#include "analyze.h"
 #include "commands.h"
 #include "store.h"
 
@@ -54,12 +55,42 @@ static void usage(FILE *f)
 		"errors (the import finished what it could), 4 store or I/O failure.\n");
 }
 
+/* Packets an interrupted import (kill -9 during its analysis) left without
+ * a verdict are analysed before a query when the store can be written and
+ * no import is running; otherwise the query says how many are left. */
+static void finish_analysis(struct nl_cmd *c)
+{
+	struct nl_store *w;
+	int64_t n = store_unanalyzed_count(c->s), done = 0;
+	if (n <= 0)
+		return;
+	if (store_open_idle_writer(&w, c->db) == 0) {
+		if (store_begin(w) == 0 && analyze_pending(w, &done) == 0 && store_commit(w) == 0) {
+			store_close(w);
+			fprintf(stderr, "natlog: analysed %lld packets an interrupted import had left\n",
+				(long long)done);
+			return;
+		}
+		store_rollback(w);
+		store_close(w);
+	}
+	n = store_unanalyzed_count(c->s);
+	if (n > 0)
+		fprintf(stderr, "natlog: warning: %lld packets are not analysed yet (an import is "
+				"running, or one was interrupted and the store cannot be written); "
+				"'natlog traces' shows them as not analysed yet\n", (long long)n);
+}
+
 struct nl_store *cmd_store(struct nl_cmd *c)
 {
 	struct nl_err err = { "" };
-	if (!c->s && store_open(&c->s, c->db, c->mode, &err)) {
+	if (c->s)
+		return c->s;
+	if (store_open(&c->s, c->db, c->mode, &err)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(err.msg));
 		c->s = NULL;
+	} else if (c->mode == NL_STORE_RO) {
+		finish_analysis(c);
 	}
 	return c->s;
 }

@@ -19,6 +19,12 @@ int store_open(struct nl_store **out, const char *path, int mode, struct nl_err 
 /* A bound on SQLite's memory for the stores opened later (before the first
  * open; single-threaded use only): past it, queries fail as out of memory. */
 void store_limit_memory(int64_t bytes);
+/* A writer for finishing what an interrupted import left (packets not
+ * analysed yet): -1 at once when an import is running or the store cannot
+ * be written. Imports hold a shared lock on the store file for this. */
+int store_open_idle_writer(struct nl_store **out, const char *path);
+/* How many packets wait for their analysis; -1 on failure. */
+int64_t store_unanalyzed_count(struct nl_store *s);
 /* A second, read-only connection to the store s is open on (for another
  * thread); -1 when there is none to open (a temporary store). */
 int store_open_reader(struct nl_store *s, struct nl_store **out);
@@ -73,6 +79,7 @@ struct nl_packet_row {
 	char decided_rule[1024];
 	int has_decided;
 	int has_decided_rule;
+	int analyzed;		/* 0: the verdict and decided_* are not known yet */
 };
 /* Inserts p; p->trace is the wanted id, and gets ".2", ".3", ... when taken. */
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);

@@ -167,4 +167,69 @@ check_grep "the LOG prefix is shown escaped" "LOG '\\\\x1b\]0;pwned\\\\x07drop:"
 "$NATLOG" --db "$H" sources --json > "$TMP/src.json"
 check_json "JSON keeps the member name as it is" \
 	'any(s["path"].endswith(":\x1b]0;pwned\x07dmesg\x1b[2J.txt") for s in j)' < "$TMP/src.json"
+
+# --- an import killed during its analysis: the next query finishes it, or
+# (when the store cannot be written) says the verdicts are not known yet
+python3 - "$TD/lab/interleaved/dmesg.txt" "$TMP/big.log" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+with open(sys.argv[2], "w") as out:
+    for k in range(150):
+        for l in lines:
+            m = re.match(r"\[\s*(\d+\.\d+)\](.*)", l)
+            body = re.sub(r"SPT=(\d+)", lambda x: "SPT=%d" % ((int(x.group(1)) + k) % 65536), m.group(2))
+            out.write("[%12.6f]%s\n" % (float(m.group(1)) + k * 100, body))
+PY
+K=$TMP/killed.db
+NATLOG_DB=$TMP/whole.db "$NATLOG" import -q "$TD/lab/interleaved/iptables-save.txt" "$TMP/big.log"
+NATLOG_DB=$TMP/whole.db "$NATLOG" traces --json > "$TMP/whole.json"
+# kill -9 once both sources are committed and the analysis has begun
+"$NATLOG" --db "$K" import -q "$TD/lab/interleaved/iptables-save.txt" "$TMP/big.log" &
+python3 - "$K" $! <<'PY' > "$TMP/kill.out"
+import os, signal, sqlite3, sys, time
+db, pid = sys.argv[1], int(sys.argv[2])
+for _ in range(6000):
+    try:
+        c = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        n = c.execute("SELECT (SELECT count(*) FROM sources WHERE kind <> 'pending'), "
+                      "(SELECT count(*) FROM packets WHERE analyzed = 0)").fetchone()
+        c.close()
+        if n[0] == 2 and n[1] > 0:
+            os.kill(pid, signal.SIGKILL)
+            print("killed")
+            break
+    except sqlite3.Error:
+        pass
+    time.sleep(0.005)
+PY
+wait $! 2>/dev/null
+if grep -q killed "$TMP/kill.out"; then echo "# killed during the analysis"; else
+	# the analysis ended before the poll saw it: leave the store as a kill would
+	sqlite "$K" "UPDATE packets SET analyzed = 0, verdict = NULL WHERE id % 2 = 0"
+fi
+check "killed during the analysis, the store has packets not analysed yet" python3 -c '
+import sqlite3, sys
+sys.exit(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM packets WHERE analyzed = 0").fetchone()[0] == 0)' "$K"
+cp "$K" "$TMP/killed-ro.db"
+[ -e "$K-wal" ] && cp "$K-wal" "$TMP/killed-ro.db-wal"
+sqlite "$TMP/killed-ro.db" "PRAGMA wal_checkpoint(TRUNCATE)"
+if [ "$(id -u)" -eq 0 ] && chattr +i "$TMP/killed-ro.db" 2>/dev/null; then
+	IMMUTABLE="$TMP/killed-ro.db"
+else
+	chmod 0444 "$TMP/killed-ro.db"
+fi
+"$NATLOG" --db "$TMP/killed-ro.db" traces --json > "$TMP/ro.json" 2> "$TMP/ro.err"
+check_json "a read-only store shows them as not analysed, never as unknown" \
+	'any(not p["analyzed"] and p["verdict"] is None for p in j) and not any(p["verdict"] == "unknown" for p in j)' < "$TMP/ro.json"
+check_grep "and warns how many are left" "packets are not analysed yet" "$TMP/ro.err"
+"$NATLOG" --db "$TMP/killed-ro.db" traces > "$TMP/ro.txt" 2>/dev/null
+check_grep "traces says so in its text" "(not analysed yet)" "$TMP/ro.txt"
+"$NATLOG" --db "$K" traces --json > "$TMP/k.json" 2> "$TMP/k.err"
+check_grep "a writable store: the next query analyses them" "analysed [0-9]* packets an interrupted import had left" "$TMP/k.err"
+check "and its verdicts are those of an import that was not killed" python3 -c '
+import json, sys
+a, b = (sorted((p["trace"], p["verdict"], json.dumps(p["decided_by"])) for p in json.load(open(f))) for f in sys.argv[1:])
+sys.exit(a != b)' "$TMP/k.json" "$TMP/whole.json"
+"$NATLOG" --db "$K" traces > /dev/null 2> "$TMP/k2.err"
+check "and the query after it has nothing left to do" test ! -s "$TMP/k2.err"
 finish
