@@ -880,7 +880,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 		im->st->already++;
 		goto rollback;
 	}
-	if (im->rulesets > 0 && store_reanalyze_all(im->s))
+	if (im->rulesets > 0 && store_reanalyze_source(im->s, im->source_id))
 		goto store_bad_tx;
 	if (store_commit(im->s))
 		goto store_bad_tx;

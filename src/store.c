@@ -1380,6 +1380,47 @@ int store_reanalyze_all(struct nl_store *s)
 	return exec(s, "UPDATE packets SET analyzed = 0");
 }
 
+/* The packets whose analysis may read a ruleset (analyze.c's
+ * nl_load_rules): nft and xtables traces read nft dumps, legacy traces the
+ * iptables dumps of their family; a packet reads the dumps of its host
+ * and those without one, a packet without host every dump, and a dump
+ * from inside a network namespace is read by none. */
+int store_reanalyze_source(struct nl_store *s, int64_t source_id)
+{
+	static const char *const marks[2][2] = {
+		/* [dump has a host][nft dump] */
+		{ "UPDATE packets SET analyzed = 0 WHERE analyzed = 1 AND "
+		  "source NOT IN ('nft-trace', 'xtables-trace') AND family = ?2",
+		  "UPDATE packets SET analyzed = 0 WHERE analyzed = 1 AND "
+		  "source IN ('nft-trace', 'xtables-trace')" },
+		{ "UPDATE packets SET analyzed = 0 WHERE (host = ?1 OR host IS NULL) AND "
+		  "analyzed = 1 AND source NOT IN ('nft-trace', 'xtables-trace') AND family = ?2",
+		  "UPDATE packets SET analyzed = 0 WHERE (host = ?1 OR host IS NULL) AND "
+		  "analyzed = 1 AND source IN ('nft-trace', 'xtables-trace')" },
+	};
+	sqlite3_stmt *rs, *up;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT host, kind LIKE 'nft-%', family FROM rulesets "
+				      "WHERE source_id = ?1 AND netns IS NULL", -1, &rs, NULL) != SQLITE_OK)
+		return fail(s, "cannot read rulesets");
+	sqlite3_bind_int64(rs, 1, source_id);
+	while ((rc = sqlite3_step(rs)) == SQLITE_ROW) {
+		int hosted = sqlite3_column_type(rs, 0) != SQLITE_NULL, nft = sqlite3_column_int(rs, 1);
+		if (sqlite3_prepare_v2(s->db, marks[hosted][nft], -1, &up, NULL) != SQLITE_OK)
+			break;
+		if (hosted)
+			sqlite3_bind_value(up, 1, sqlite3_column_value(rs, 0));
+		if (!nft)
+			sqlite3_bind_int(up, 2, sqlite3_column_int(rs, 2));
+		rc = sqlite3_step(up);
+		sqlite3_finalize(up);
+		if (rc != SQLITE_DONE)
+			break;
+	}
+	sqlite3_finalize(rs);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot mark packets for analysis");
+}
+
 int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
 {
 	sqlite3_stmt *st = stmt(s, Q_PKT_EVENTS);

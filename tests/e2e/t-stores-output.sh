@@ -232,4 +232,27 @@ a, b = (sorted((p["trace"], p["verdict"], json.dumps(p["decided_by"])) for p in 
 sys.exit(a != b)' "$TMP/k.json" "$TMP/whole.json"
 "$NATLOG" --db "$K" traces > /dev/null 2> "$TMP/k2.err"
 check "and the query after it has nothing left to do" test ! -s "$TMP/k2.err"
+
+# --- a ruleset dump re-analyses only the packets of its own host
+R=$TMP/hosts.db
+"$NATLOG" --db "$R" import -q --host node-a "$TD/lab/docker-legacy/dmesg.txt" "$TD/lab/docker-legacy/iptables-save.txt"
+"$NATLOG" --db "$R" import -q --host node-b "$TD/lab/interleaved/dmesg.txt" "$TD/lab/interleaved/iptables-save.txt"
+"$NATLOG" --db "$R" traces --json > "$TMP/hosts.json"
+# a verdict no analysis gives, to see which packets were analysed again
+sqlite "$R" "UPDATE packets SET verdict = 'queue'"
+{ cat "$TD/lab/docker-legacy/iptables-save.txt"; echo "# dumped again"; } > "$TMP/a-again.txt"
+"$NATLOG" --db "$R" import -q --host node-a "$TMP/a-again.txt"
+"$NATLOG" --db "$R" traces --json > "$TMP/hosts2.json"
+verdicts() { python3 -c '
+import json, sys
+host, a, b = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+was = {p["trace"]: p["verdict"] for p in a if p["host"] == host}
+now = {p["trace"]: p["verdict"] for p in b if p["host"] == host}
+sys.exit(not was or (now != was if sys.argv[4] == "same" else any(v != "queue" for v in now.values())))' "$@"; }
+check "a dump for node-a analyses node-a's packets again" verdicts node-a "$TMP/hosts.json" "$TMP/hosts2.json" same
+check "and leaves node-b's alone" verdicts node-b "$TMP/hosts.json" "$TMP/hosts2.json" untouched
+{ cat "$TD/lab/interleaved/iptables-save.txt"; echo "# no host"; } > "$TMP/nohost.txt"
+"$NATLOG" --db "$R" import -q "$TMP/nohost.txt"
+"$NATLOG" --db "$R" traces --json > "$TMP/hosts3.json"
+check "a dump without a host analyses every host's packets again" verdicts node-b "$TMP/hosts.json" "$TMP/hosts3.json" same
 finish
