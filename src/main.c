@@ -90,6 +90,8 @@ struct nl_store *cmd_store(struct nl_cmd *c)
 		fprintf(stderr, "natlog: %s\n", nl_esc(err.msg));
 		c->s = NULL;
 	} else if (c->mode == NL_STORE_RO) {
+		if (store_warning(c->s))
+			fprintf(stderr, "natlog: warning: %s\n", nl_esc(store_warning(c->s)));
 		finish_analysis(c);
 	}
 	return c->s;

@@ -117,6 +117,7 @@ static const char *const queries[Q_COUNT] = {
 struct nl_store {
 	sqlite3 *db;
 	int lock_fd;	/* the flock() on the store file of a writer, or -1 */
+	char warn[512];	/* what a query should know about how the store was read */
 	sqlite3_stmt *q[Q_COUNT];
 	char err[512];
 	int in_tx;
@@ -356,6 +357,35 @@ static int refuse(struct nl_store *s, const char *path, int kind, int version, i
 	return 0;
 }
 
+/* A look at the file as it is on disk, through a connection that can
+ * change nothing (not even make -wal and -shm files beside it, or roll
+ * back another program's journal): -1 with err set for a file natlog must
+ * not open. Only when there is no write-ahead log, whose content it would
+ * not see; 0 (go on) when it cannot tell. */
+static int first_look(const char *path, int ro, struct nl_err *err)
+{
+	struct nl_store probe;
+	char name[4200];
+	struct stat sb;
+	int version, code, kind, rc = 0;
+	snprintf(name, sizeof name, "%s-wal", path);
+	if ((stat(name, &sb) == 0 && sb.st_size > 0) || immutable_uri(path, name, sizeof name))
+		return 0;
+	memset(&probe, 0, sizeof probe);
+	if (open_db(&probe, name, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, err)) {
+		err->msg[0] = '\0';
+		return 0;
+	}
+	kind = store_kind(&probe, &version, &code);
+	if (kind == STORE_FOREIGN || kind == STORE_NATLOG || (code & 0xff) == SQLITE_NOTADB)
+		rc = refuse(&probe, path, kind, version, code, err);
+	else if (kind == STORE_NEW && ro)
+		rc = nl_err_set(err, "'%s' holds no natlog store yet (run 'natlog import' first, "
+				     "or give --db)", path);
+	sqlite3_close(probe.db);
+	return rc;
+}
+
 /* Read-only: queries only. A store in a read-only directory or mount, or
  * on a full disk, has no -shm file and SQLite cannot make one; it is then
  * read as immutable. */
@@ -367,6 +397,8 @@ static int open_ro(struct nl_store *s, const char *path, struct nl_err *err)
 	if (stat(path, &sb) != 0)
 		return nl_err_set(err, "no store at '%s' (run 'natlog import' first, or give --db)",
 				  path);
+	if (first_look(path, 1, err))
+		return -1;
 	if (open_db(s, path, SQLITE_OPEN_READONLY, err))
 		return -1;
 	kind = store_kind(s, &version, &code);
@@ -381,10 +413,9 @@ static int open_ro(struct nl_store *s, const char *path, struct nl_err *err)
 		/* what the log holds is not seen; say so rather than answer from half */
 		snprintf(wal, sizeof wal, "%s-wal", path);
 		if (kind == STORE_NATLOG && stat(wal, &sb) == 0 && sb.st_size > 0)
-			fprintf(stderr, "natlog: warning: store '%s' is read as it was before its "
-					"write-ahead log '%s', which cannot be used here (a read-only "
-					"or full place); the latest imports may be missing\n",
-				path, wal);
+			snprintf(s->warn, sizeof s->warn, "store '%s' is read as it was before its "
+				 "write-ahead log, which cannot be used here (a read-only or full "
+				 "place); the latest imports may be missing", path);
 	}
 	if (kind == STORE_NEW)
 		return nl_err_set(err, "'%s' holds no natlog store yet (run 'natlog import' "
@@ -417,6 +448,8 @@ static int open_rw(struct nl_store *s, const char *path, int lock, struct nl_err
 	int version = 0, code = SQLITE_OK, kind = STORE_NEW;
 	struct stat sb;
 	int exists = stat(path, &sb) == 0 && sb.st_size > 0;
+	if (exists && first_look(path, 0, err))
+		return -1;
 	if (open_db(s, path, SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE), err))
 		return -1;
 	if (exists) {
@@ -487,6 +520,11 @@ int64_t store_unanalyzed_count(struct nl_store *s)
 {
 	int code;
 	return read_int(s, "SELECT count(*) FROM packets WHERE analyzed = 0", &code);
+}
+
+const char *store_warning(struct nl_store *s)
+{
+	return s->warn[0] ? s->warn : NULL;
 }
 
 int store_open_reader(struct nl_store *s, struct nl_store **out)

@@ -32,6 +32,8 @@ int store_open_reader(struct nl_store *s, struct nl_store **out);
 void store_copy_error(struct nl_store *to, const struct nl_store *from);
 void store_close(struct nl_store *s);
 const char *store_errmsg(struct nl_store *s);
+/* What a query should say about how the store was read (NULL: nothing). */
+const char *store_warning(struct nl_store *s);
 
 int store_begin(struct nl_store *s);
 int store_commit(struct nl_store *s);

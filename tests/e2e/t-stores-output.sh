@@ -36,6 +36,13 @@ check_grep "and says it is not a natlog store" "'.*foreign.db' is not a natlog s
 check "and leaves the file byte-identical" cmp "$TMP/foreign.db" "$TMP/foreign.orig"
 check "and leaves no write-ahead log beside it" test ! -e "$TMP/foreign.db-wal"
 check_status "a query on it exits 4" 4 "$NATLOG" --db "$TMP/foreign.db" traces
+sqlite "$TMP/wal.db" "PRAGMA journal_mode = WAL" "CREATE TABLE notes(x)"
+cp "$TMP/wal.db" "$TMP/wal.orig"
+check_status "import into another program's WAL database exits 4" 4 \
+	"$NATLOG" --db "$TMP/wal.db" import "$TD/seed000/ruleset.nft"
+check_status "so does a query on it" 4 "$NATLOG" --db "$TMP/wal.db" traces
+check "and both leave it byte-identical, with no -wal or -shm beside it" \
+	sh -c 'cmp "$1.db" "$1.orig" && ! ls "$1.db-"* 2>/dev/null' - "$TMP/wal"
 printf 'not a database at all\n' > "$TMP/text.db"
 check_status "import into a file that is no database exits 4" 4 \
 	"$NATLOG" --db "$TMP/text.db" import "$TD/seed000/ruleset.nft"
@@ -83,6 +90,18 @@ if tmpfs_at 4m "$TMP/rom"; then
 	check_status "import into it exits 4" 4 \
 		"$NATLOG" --db "$TMP/rom/s.db" import "$TD/lab/docker-legacy/dmesg.txt"
 	check_grep "and says the store is read-only" "store '.*s.db' is read-only" "$TMP/err"
+
+	# a log that was never checkpointed, without its -shm: read without it, and said so
+	tmpfs_at 4m "$TMP/walm"
+	"$NATLOG" --db "$TMP/walm/s.db" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.nft"
+	python3 -c 'import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA wal_autocheckpoint = 0")
+c.execute("INSERT INTO meta VALUES (\"note\", \"x\")"); c.commit(); os._exit(0)' "$TMP/walm/s.db"
+	rm -f "$TMP/walm/s.db-shm"
+	mount -o remount,ro "$TMP/walm"
+	check "a read-only store with a log but no -shm answers" same_traces "$TMP/walm/s.db"
+	"$NATLOG" --db "$TMP/walm/s.db" traces 2> "$TMP/walm.err" > /dev/null
+	check_grep "and warns that the log's content is not seen" "latest imports may be missing" "$TMP/walm.err"
 
 	tmpfs_at 1m "$TMP/full"
 	"$NATLOG" --db "$TMP/full/s.db" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.nft"
