@@ -134,7 +134,6 @@ int store_packets_unanalyzed(struct nl_store *s, int64_t after_id, int limit, nl
 			     void *ctx);
 int store_packets_by_trace(struct nl_store *s, const char *id, nl_packet_cb cb, void *ctx);
 int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p);
-int store_reanalyze_all(struct nl_store *s);
 /* Marks for analysis only the packets the rulesets of source_id can change. */
 int store_reanalyze_source(struct nl_store *s, int64_t source_id);
 
