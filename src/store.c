@@ -356,11 +356,12 @@ static int refuse(struct nl_store *s, const char *path, int kind, int version, i
 	return 0;
 }
 
-/* A look at the file as it is on disk, through a connection that can
- * change nothing (not even make -wal and -shm files beside it, or roll
- * back another program's journal): -1 with err set for a file natlog must
- * not open. Only when there is no write-ahead log, whose content it would
- * not see; 0 (go on) when it cannot tell. */
+/* A look at the file through a connection that cannot change it: -1 with
+ * err set for a file natlog must not open, 0 (go on) when it is natlog's
+ * or it cannot tell. Without a write-ahead log, the file is read as
+ * immutable, which makes no -wal or -shm beside it and rolls back no
+ * journal of another program's; with one, read-only, which reads the log
+ * but (unlike a writer closing last) never checkpoints it into the file. */
 static int first_look(const char *path, int ro, struct nl_err *err)
 {
 	struct nl_store probe;
@@ -369,7 +370,7 @@ static int first_look(const char *path, int ro, struct nl_err *err)
 	int version, code, kind, rc = 0;
 	snprintf(name, sizeof name, "%s-wal", path);
 	if ((stat(name, &sb) == 0 && sb.st_size > 0) || immutable_uri(path, name, sizeof name))
-		return 0;
+		nl_strlcpy(name, path, sizeof name);
 	memset(&probe, 0, sizeof probe);
 	if (open_db(&probe, name, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, err)) {
 		err->msg[0] = '\0';

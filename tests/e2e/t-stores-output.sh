@@ -48,6 +48,15 @@ check_status "import into a file that is no database exits 4" 4 \
 	"$NATLOG" --db "$TMP/text.db" import "$TD/seed000/ruleset.nft"
 check_grep "and says so" "not an SQLite database" "$TMP/err"
 check "and leaves it alone" test "$(cat "$TMP/text.db")" = "not a database at all"
+python3 -c 'import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode = WAL")
+c.execute("PRAGMA wal_autocheckpoint = 0"); c.execute("CREATE TABLE notes(x)"); c.commit()
+os._exit(0)' "$TMP/log.db"
+cp "$TMP/log.db" "$TMP/log.orig"; cp "$TMP/log.db-wal" "$TMP/log.orig-wal"
+check_status "import into another program's database with a log it did not checkpoint exits 4" 4 \
+	"$NATLOG" --db "$TMP/log.db" import "$TD/seed000/ruleset.nft"
+check "and leaves the file and its log byte-identical" \
+	sh -c 'cmp "$1.db" "$1.orig" && cmp "$1.db-wal" "$1.orig-wal"' - "$TMP/log"
 
 "$NATLOG" --db "$TMP/newer.db" import -q "$TD/seed000/trace.txt"
 sqlite "$TMP/newer.db" "UPDATE meta SET value = '999' WHERE key = 'schema_version'" \
