@@ -331,8 +331,11 @@ static int open_db(struct nl_store *s, const char *name, int flags, struct nl_er
 		sqlite3_busy_timeout(s->db, 10000);
 		return 0;
 	}
-	nl_err_set(err, "cannot open store '%s': %s", name,
-		   s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	nl_err_set(err, "cannot open store '%s': %s%s%s%s", name,
+		   s->db ? sqlite3_errmsg(s->db) : "out of memory",
+		   s->db && sqlite3_system_errno(s->db) ? " (" : "",
+		   s->db && sqlite3_system_errno(s->db) ? strerror(sqlite3_system_errno(s->db)) : "",
+		   s->db && sqlite3_system_errno(s->db) ? ")" : "");
 	sqlite3_close(s->db);
 	s->db = NULL;
 	return -1;

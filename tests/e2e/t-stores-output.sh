@@ -170,7 +170,10 @@ body = ("[ 100.000001] TRACE: raw:PREROUTING:policy:2 IN=eth%s0 OUT= SRC=10.9.0.
         "[ 100.000002] %sdrop: IN=eth%s0 OUT= SRC=10.9.0.1 DST=10.9.0.2 LEN=60 TOS=0x00 PREC=0x00 "
         "TTL=64 ID=7 DF PROTO=TCP SPT=1000 DPT=80 SEQ=5 ACK=0 WINDOW=64 RES=0x00 SYN URGP=0\n" % (title, clear) +
         "[ 100.000003] TRACE: filter:INPUT:rule:1 IN=eth0 OUT= SRC=10.9.0.1 DST=10.9.0.2 LEN=60 "
-        "TTL=64 ID=99999999%s PROTO=TCP SPT=1000 DPT=80\n" % title)
+        "TTL=64 ID=99999999%s PROTO=TCP SPT=1000 DPT=80\n" % title +
+        "[ 100.000004] nf_ct_proto_6: %sbad checksum IN=eth0 OUT= SRC=10.9.0.1 DST=10.9.0.2 LEN=60 "
+        "TOS=0x00 PREC=0x00 TTL=64 ID=7 DF PROTO=TCP SPT=1000 DPT=80 SEQ=5 ACK=0 WINDOW=64 RES=0x00 "
+        "SYN URGP=0\n" % clear)
 rules = ("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i eth%s0 -m comment --comment \"%s\" -j ACCEPT\n"
          "COMMIT\n" % (clear, title))
 with tarfile.open(sys.argv[1], "w:gz") as t:
@@ -191,6 +194,7 @@ import sys; d = open(sys.argv[1], "rb").read(); sys.exit(b"\x1b" in d or b"\x07"
 check_grep "the member name is shown escaped" 'x1b\]0;pwned\\x07dmesg\\x1b\[2J.txt' "$TMP/all"
 check_grep "the offending line is shown escaped" 'ID=99999999\\x1b\]0;pwned\\x07' "$TMP/all"
 check_grep "the interface is shown escaped" 'in eth\\x1b\[2J0' "$TMP/all"
+check_grep "conntrack's reason is shown escaped" 'x1b\[2Jbad checksum' "$TMP/all"
 check_grep "the LOG prefix is shown escaped" "LOG '\\\\x1b\]0;pwned\\\\x07drop:" "$TMP/all"
 "$NATLOG" --db "$H" sources --json > "$TMP/src.json"
 check_json "JSON keeps the member name as it is" \
