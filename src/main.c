@@ -106,8 +106,9 @@ static int close_stdout(int rc)
 	int e = 0;
 	if (fflush(stdout) != 0)
 		e = errno;
-	else if (ferror(stdout))
-		e = errno ? errno : EIO;
+	else if (ferror(stdout))	/* an earlier write: errno may since have changed */
+		e = errno == EPIPE || errno == ENOSPC || errno == EDQUOT || errno == EFBIG ||
+		    errno == EBADF ? errno : EIO;
 	if (fclose(stdout) != 0 && !e)
 		e = errno;
 	if (!e)
