@@ -31,11 +31,11 @@ static int print_error(void *ctx, const struct nl_error_row *e)
 		fputc('}', stdout);
 	} else {
 		if (e->line > 0)
-			printf("%s:%ld: %s\n", e->file, e->line, e->reason);
+			printf("%s:%ld: %s\n", nl_esc(e->file), e->line, nl_esc(e->reason));
 		else
-			printf("%s: %s\n", e->file, e->reason);
+			printf("%s: %s\n", nl_esc(e->file), nl_esc(e->reason));
 		if (e->text[0])
-			printf("    %.200s\n", e->text);
+			printf("    %s\n", nl_escn(e->text, 200));
 	}
 	o->n++;
 	return 0;
@@ -65,7 +65,7 @@ int cmd_errors(struct nl_cmd *cmd, int argc, char **argv)
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
 	if (store_errors(s, -1, print_error, &o)) {
-		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
+		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;
 	}
 	if (o.json)

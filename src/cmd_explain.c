@@ -84,28 +84,30 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 
 	nl_fmt_tuple(tuple, sizeof tuple, p->proto, p->src, p->sport, p->dst, p->dport, p->family);
 	nl_tcp_flags_str(p->tcp_flags, flags, sizeof flags);
-	printf("%spacket %s%s  %s%s%s\n", c->bold, p->trace, c->off, tuple, flags[0] ? " " : "",
-	       flags);
-	printf("  source %s, host %s, %s, first seen %s", p->source, p->host[0] ? p->host : "unknown",
-	       p->family == 6 ? "IPv6" : "IPv4", p->time[0] ? p->time : "(no time)");
+	printf("%spacket %s%s  %s%s%s\n", c->bold, nl_esc(p->trace), c->off, nl_esc(tuple),
+	       flags[0] ? " " : "", flags);
+	printf("  source %s, host %s, %s, first seen %s", nl_esc(p->source),
+	       p->host[0] ? nl_esc(p->host) : "unknown", p->family == 6 ? "IPv6" : "IPv4",
+	       p->time[0] ? nl_esc(p->time) : "(no time)");
 	if (p->ip_id >= 0)
 		printf(", IP ID %lld", (long long)p->ip_id);
 	if (p->tcp_seq >= 0)
 		printf(", SEQ %lld", (long long)p->tcp_seq);
-	printf("\n  from %s line %ld\n", a->n ? a->steps[0].file : "?", a->n ? a->steps[0].ev.line : 0L);
+	printf("\n  from %s line %ld\n", a->n ? nl_esc(a->steps[0].file) : "?",
+	       a->n ? a->steps[0].ev.line : 0L);
 	if (aliases[0])
-		printf("  also traced as %s (the trace id changed on the way)\n", aliases);
+		printf("  also traced as %s (the trace id changed on the way)\n", nl_esc(aliases));
 	putchar('\n');
 
-	printf("%sverdict:%s %s%s%s%s\n", c->bold, c->off, verdict_color(c, a->verdict), a->verdict,
+	printf("%sverdict:%s %s%s%s%s\n", c->bold, c->off, verdict_color(c, a->verdict), nl_esc(a->verdict),
 	       c->off, a->inferred ? " (inferred: legacy TRACE does not print verdicts)" : "");
 	if (a->decided >= 0) {
 		const struct nl_step *d = &a->steps[a->decided];
 		char loc[160];
 		step_loc(d, loc, sizeof loc);
-		printf("%sdecided by:%s %s", c->bold, c->off, loc);
+		printf("%sdecided by:%s %s", c->bold, c->off, nl_esc(loc));
 		if (a->decided_rule_known && d->rule_text)
-			printf("  %s\n", d->rule_text);
+			printf("  %s\n", nl_esc(d->rule_text));
 		else
 			printf("  (rule text unknown: see below)\n");
 	}
@@ -114,7 +116,8 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		char loc[160];
 		step_loc(&a->steps[n->step], loc, sizeof loc);
 		printf("%snat:%s %s %s -> %s  by %s\n", c->bold, c->off,
-		       !strcmp(n->field, "dst") ? "DNAT" : "SNAT", n->from, n->to, loc);
+		       !strcmp(n->field, "dst") ? "DNAT" : "SNAT", nl_esc(n->from), nl_esc(n->to),
+		       nl_esc(loc));
 	}
 	printf("\n%sjourney:%s\n", c->bold, c->off);
 	for (i = 0; i < a->n; i++) {
@@ -127,12 +130,13 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 			if (nl_hook_name(s->hook))
 				printf("  %s%s%s\n", c->bold, nl_hook_name(s->hook), c->off);
 			else
-				printf("  %sbase chain %s%s\n", c->bold, s->base[0] ? s->base : "?", c->off);
+				printf("  %sbase chain %s%s\n", c->bold, s->base[0] ? nl_esc(s->base) : "?",
+				       c->off);
 			lasthook = s->hook;
 		}
 		step_loc(s, loc, sizeof loc);
-		printf("    %-40s %s%-10s%s %s\n", loc, verdict_color(c, s->effect), s->effect, c->off,
-		       s->rule_text ? s->rule_text
+		printf("    %-40s %s%-10s%s %s\n", nl_esc(loc), verdict_color(c, s->effect),
+		       nl_esc(s->effect), c->off, s->rule_text ? nl_esc(s->rule_text)
 		       : s->mismatch ? "(does not match the dump)"
 		       : s->chain_end ? "(end of chain: back to the caller)" : "(not in any dump)");
 		/* what changed since the previous step */
@@ -143,8 +147,9 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 			endpoint(e2, sizeof e2, k->dst[0] ? k->dst : "?", k->dport, k->family);
 			snprintf(ttl, sizeof ttl, k->ttl >= 0 ? "%d" : "?", k->ttl);
 			printf("    %s  in %s out %s  %s -> %s  ttl %s%s%s%s\n", c->dim,
-			       k->iif[0] ? k->iif : "-", k->oif[0] ? k->oif : "-", e1, e2, ttl,
-			       s->ev.time[0] ? "  at " : "", s->ev.time, c->off);
+			       k->iif[0] ? nl_esc(k->iif) : "-", k->oif[0] ? nl_esc(k->oif) : "-",
+			       nl_esc(e1), nl_esc(e2), ttl, s->ev.time[0] ? "  at " : "",
+			       nl_esc(s->ev.time), c->off);
 		}
 		prev = k;
 		for (j = 0; j < a->nlogs; j++)
@@ -153,28 +158,29 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 			    !strcmp(a->logs[j].file, s->file))
 				printf("    %s  %s '%s' (%s line %ld)%s\n", c->dim,
 				       a->logs[j].ev.kind == NL_EV_CTINVALID ? "conntrack INVALID:" : "LOG",
-				       a->logs[j].ev.kind == NL_EV_CTINVALID ? a->logs[j].ev.reason
-									      : a->logs[j].ev.prefix,
-				       a->logs[j].file, a->logs[j].ev.line, c->off);
+				       nl_esc(a->logs[j].ev.kind == NL_EV_CTINVALID ? a->logs[j].ev.reason
+										     : a->logs[j].ev.prefix),
+				       nl_esc(a->logs[j].file), a->logs[j].ev.line, c->off);
 	}
 	if (a->nwire) {
 		printf("\n%scaptures and conntrack:%s\n", c->bold, c->off);
 		for (i = 0; i < (size_t)a->nwire; i++) {
 			const struct nl_wire_ev *w = &a->wire[i];
 			if (w->conntrack)
-				printf("  conntrack (%s line %ld): %s\n", w->file, w->frame, w->note);
+				printf("  conntrack (%s line %ld): %s\n", nl_esc(w->file), w->frame,
+				       nl_esc(w->note));
 			else if (w->seen)
-				printf("  seen in %s (%s) packet %ld at %s: %s\n", w->file, w->iface, w->frame,
-				       w->time, w->note);
+				printf("  seen in %s (%s) packet %ld at %s: %s\n", nl_esc(w->file),
+				       nl_esc(w->iface), w->frame, nl_esc(w->time), nl_esc(w->note));
 			else
-				printf("  %snot seen%s in %s (%s): %s\n", c->red, c->off, w->file, w->iface,
-				       w->note);
+				printf("  %snot seen%s in %s (%s): %s\n", c->red, c->off, nl_esc(w->file),
+				       nl_esc(w->iface), nl_esc(w->note));
 		}
 	}
 	if (a->ndiag) {
 		printf("\n%sdiagnosis:%s\n", c->bold, c->off);
 		for (i = 0; i < (size_t)a->ndiag; i++)
-			printf("  - %s\n", a->diag[i]);
+			printf("  - %s\n", nl_esc(a->diag[i]));
 	}
 }
 
@@ -399,28 +405,31 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
 	if (store_packets_by_trace(s, id, collect, &m) < 0) {
-		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
+		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		free(m.rows);
 		return NL_EXIT_STORE;
 	}
 	if (m.n == 0) {
-		fprintf(stderr, "natlog explain: no packet with trace id '%s' (see 'natlog traces')\n", id);
+		fprintf(stderr, "natlog explain: no packet with trace id '%s' (see 'natlog traces')\n",
+			nl_esc(id));
 		return NL_EXIT_NOMATCH;
 	}
 	if (m.n > 1) {
-		fprintf(stderr, "natlog explain: %zu packets match '%s'; name one exactly:\n", m.n, id);
+		fprintf(stderr, "natlog explain: %zu packets match '%s'; name one exactly:\n", m.n,
+			nl_esc(id));
 		for (i = 0; i < m.n; i++) {
 			char tuple[200];
 			nl_fmt_tuple(tuple, sizeof tuple, m.rows[i].proto, m.rows[i].src, m.rows[i].sport,
 				     m.rows[i].dst, m.rows[i].dport, m.rows[i].family);
-			fprintf(stderr, "  %-14s %-17s %s\n", m.rows[i].trace, m.rows[i].time, tuple);
+			fprintf(stderr, "  %-14s %-17s %s\n", nl_esc(m.rows[i].trace),
+				nl_esc(m.rows[i].time), nl_esc(tuple));
 		}
 		free(m.rows);
 		return NL_EXIT_NOMATCH;
 	}
 	memset(&rc, 0, sizeof rc);
 	if (analyze_packet(s, &m.rows[0], &rc, &a) || analysis_wire(s, &a)) {
-		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
+		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	} else {
 		/* the stored verdict may predate a later dump: use the fresh one */

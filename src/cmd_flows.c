@@ -455,8 +455,8 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 		else
 			snprintf(natb, sizeof natb, "snat to %s, dnat to %s", a, b);
 		printf("%-17s %-50s %-28s %-11s %7ld %6lld  %s\n",
-		       w->first_time[0] ? w->first_time : "-", tuple, natb,
-		       w->state[0] ? w->state : "-", w->records, (long long)traced,
+		       w->first_time[0] ? nl_esc(w->first_time) : "-", nl_esc(tuple), nl_esc(natb),
+		       w->state[0] ? nl_esc(w->state) : "-", w->records, (long long)traced,
 		       cid[0] ? cid : "-");
 	}
 }

@@ -85,8 +85,8 @@ static int print_row(void *ctx, const struct nl_invalid_row *r)
 			     strchr(r->src, ':') ? 6 : 4);
 		if (add_reason(o, r->reason))
 			return -1;
-		fprintf(o->lines, "%-17s %-12s %-50s %s\n", r->time[0] ? r->time : "-",
-			r->trace[0] ? r->trace : "-", tuple, r->reason);
+		fprintf(o->lines, "%-17s %-12s %-50s %s\n", r->time[0] ? nl_esc(r->time) : "-",
+			r->trace[0] ? nl_esc(r->trace) : "-", nl_esc(tuple), nl_esc(r->reason));
 	}
 	o->n++;
 	return 0;
@@ -127,7 +127,7 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	rc = store_invalid(s, print_row, &o);
 	if (rc) {
-		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
+		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 	} else if (o.json) {
 		puts(o.n ? "]" : "[]");
 	} else if (o.n) {
@@ -135,7 +135,7 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 		size_t k;
 		printf("%6s  %s\n", "COUNT", "REASON");
 		for (i = 0; i < o.nreasons; i++)
-			printf("%6ld  %s\n", o.reasons[i].count, o.reasons[i].text);
+			printf("%6ld  %s\n", o.reasons[i].count, nl_esc(o.reasons[i].text));
 		printf("\n%-17s %-12s %-50s %s\n", "TIME", "TRACE", "PACKET", "REASON");
 		rewind(o.lines);
 		while ((k = fread(buf, 1, sizeof buf, o.lines)) > 0)

@@ -53,7 +53,7 @@ static int print_rule(void *ctx, const struct nl_rule_row *r)
 			printf("%6s  %-32s %s\n", "HITS", "RULE", "TEXT");
 		snprintf(loc, sizeof loc, "%s%s%s:%s:%d", r->family, r->family[0] ? " " : "", r->table,
 			 r->chain, r->position);
-		printf("%6lld  %-32s %s\n", (long long)r->hits, loc, r->text);
+		printf("%6lld  %-32s %s\n", (long long)r->hits, nl_esc(loc), nl_esc(r->text));
 	}
 	o->n++;
 	return 0;
@@ -88,7 +88,7 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
 	if (store_rules(s, print_rule, &o)) {
-		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
+		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;
 	}
 	if (o.json)

@@ -45,8 +45,9 @@ static int print_source(void *ctx, const struct nl_source_row *r)
 		if (o->n == 0)
 			printf("%-14s %8s %8s %6s  %-20s %s\n", "KIND", "LINES", "EVENTS", "ERRORS",
 			       "IMPORTED", "PATH");
-		printf("%-14s %8lld %8lld %6lld  %-20s %s\n", r->kind, (long long)r->lines,
-		       (long long)r->events, (long long)r->errors, r->imported_at, r->path);
+		printf("%-14s %8lld %8lld %6lld  %-20s %s\n", nl_esc(r->kind), (long long)r->lines,
+		       (long long)r->events, (long long)r->errors, nl_esc(r->imported_at),
+		       nl_esc(r->path));
 	}
 	o->n++;
 	return 0;
@@ -76,7 +77,7 @@ int cmd_sources(struct nl_cmd *cmd, int argc, char **argv)
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
 	if (store_sources(s, print_source, &o)) {
-		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
+		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;
 	}
 	if (o.json)

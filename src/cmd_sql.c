@@ -9,16 +9,30 @@
 #include "store.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Sorts and temporary tables are kept in memory up to this bound (MiB),
+ * never in temporary files: --max-memory, else $NATLOG_SQL_MAX_MEMORY. */
+#define SQL_MEMORY_DEFAULT 512
+
+static int parse_mib(const char *v, int64_t *bytes)
+{
+	uint64_t mib;
+	if (!v || !nl_parse_u64(v, strlen(v), (uint64_t)1 << 30, &mib) || mib == 0)
+		return -1;
+	*bytes = (int64_t)mib << 20;
+	return 0;
+}
 
 struct out {
 	int json, n;
 };
 
+/* a tab or newline inside a value becomes \x09 or \x0a, as every control */
 static void tsv(const char *v)
 {
-	for (; v && *v; v++)
-		putchar(*v == '\t' || *v == '\n' ? ' ' : *v);
+	nl_fputs_esc(stdout, v);
 }
 
 static int print_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
@@ -60,20 +74,39 @@ int cmd_sql(struct nl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "max-memory", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct out o = { 0, 0 };
 	struct nl_store *s;
-	int c;
+	int64_t limit = (int64_t)SQL_MEMORY_DEFAULT << 20;
+	const char *env = getenv("NATLOG_SQL_MAX_MEMORY");
+	int c, rc;
+	if (env && *env && parse_mib(env, &limit)) {
+		fprintf(stderr, "natlog sql: NATLOG_SQL_MAX_MEMORY wants a number of MiB, not '%s'\n",
+			env);
+		return NL_EXIT_USAGE;
+	}
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
+		case 'M':
+			if (parse_mib(optarg, &limit)) {
+				fprintf(stderr, "natlog sql: --max-memory wants a number of MiB, not "
+						"'%s'\n", optarg);
+				return NL_EXIT_USAGE;
+			}
+			break;
 		case 'h':
-			printf("usage: natlog sql [--json] 'SELECT ...'\n\n"
+			printf("usage: natlog sql [--json] [--max-memory MIB] 'SELECT ...'\n\n"
 			       "Runs one read-only statement on the store; the tables are described\n"
-			       "in schema/*.sql and the README.\n"
-			       "exit status: 0 rows printed, 1 no rows, 2 not one read-only statement.\n");
+			       "in schema/*.sql and the README. Sorts and temporary tables stay in\n"
+			       "memory, never in temporary files, up to --max-memory MiB (default\n"
+			       "$NATLOG_SQL_MAX_MEMORY, else %d).\n"
+			       "exit status: 0 rows printed, 1 no rows, 2 not one read-only statement,\n"
+			       "4 the store could not be read or the memory bound was reached.\n",
+			       SQL_MEMORY_DEFAULT);
 			return NL_EXIT_OK;
 		default:
 			return NL_EXIT_USAGE;
@@ -83,10 +116,20 @@ int cmd_sql(struct nl_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "natlog sql: give one SQL statement\n");
 		return NL_EXIT_USAGE;
 	}
+	store_limit_memory(limit);
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	if (store_sql(s, argv[optind], print_row, &o)) {
-		fprintf(stderr, "natlog sql: %s\n", store_errmsg(s));
+	rc = store_sql(s, argv[optind], print_row, &o);
+	if (rc == -2) {
+		if (o.json && o.n)
+			puts("]");	/* the rows printed stay valid JSON; the exit says they are not all */
+		fprintf(stderr, "natlog sql: %s (the bound for sorts and temporary tables; "
+				"raise it with --max-memory MIB or NATLOG_SQL_MAX_MEMORY)\n",
+			store_errmsg(s));
+		return NL_EXIT_STORE;
+	}
+	if (rc) {
+		fprintf(stderr, "natlog sql: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_USAGE;
 	}
 	if (o.json)

@@ -79,9 +79,12 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
 	nl_tcp_flags_str(p->tcp_flags, flags, sizeof flags);
 	jw_str(f, p->tcp_flags >= 0 ? flags : NULL);
 	jw_key(f, &first, "verdict");
-	jw_str(f, p->verdict[0] ? p->verdict : "unknown");
+	/* not analysed yet (an import was interrupted): not known, not "unknown" */
+	jw_str(f, !p->analyzed ? NULL : p->verdict[0] ? p->verdict : "unknown");
+	jw_key(f, &first, "analyzed");
+	fputs(p->analyzed ? "true" : "false", f);
 	jw_key(f, &first, "verdict_inferred");
-	fputs(p->verdict_inferred ? "true" : "false", f);
+	fputs(!p->analyzed ? "null" : p->verdict_inferred ? "true" : "false", f);
 	jw_key(f, &first, "decided_by");
 	if (!p->has_decided) {
 		fputs("null", f);
@@ -131,14 +134,17 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 		size_t l = strlen(tuple);
 		snprintf(tuple + l, sizeof tuple - l, " %s", flags);
 	}
-	if (p->has_decided)
+	if (!p->analyzed)
+		snprintf(by, sizeof by, "(not analysed yet)");
+	else if (p->has_decided)
 		snprintf(by, sizeof by, "%s%s%s:%s:%s:%d%s", p->decided_family,
 			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
 			 p->decided_type, p->decided_position, p->has_decided_rule ? "" : " (not in dump)");
 	else
 		snprintf(by, sizeof by, "-");
-	printf("%-12s %-17s %-52s %-8s %s\n", p->trace, p->time[0] ? p->time : "-", tuple,
-	       p->verdict[0] ? p->verdict : "unknown", by);
+	printf("%-12s %-17s %-52s %-8s %s\n", nl_esc(p->trace), p->time[0] ? nl_esc(p->time) : "-",
+	       nl_esc(tuple), !p->analyzed ? "-" : p->verdict[0] ? nl_esc(p->verdict) : "unknown",
+	       nl_esc(by));
 	return 0;
 }
 
@@ -257,7 +263,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 		return NL_EXIT_STORE;
 	rc = store_packets(s, &f, print_packet, &o);
 	if (rc < 0) {
-		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
+		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;
 	}
 	if (o.json)

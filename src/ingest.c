@@ -143,7 +143,7 @@ static int walk(struct filelist *l, const char *path, int depth, struct nl_impor
 	if (strcmp(path, "-") == 0)
 		return add_file(l, path, -1);
 	if (stat(path, &sb) != 0) {
-		fprintf(stderr, "natlog: cannot open '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, "natlog: cannot open '%s': %s\n", nl_esc(path), strerror(errno));
 		st->failed++;
 		return 0;
 	}
@@ -153,7 +153,7 @@ static int walk(struct filelist *l, const char *path, int depth, struct nl_impor
 		return 0;
 	d = opendir(path);
 	if (!d) {
-		fprintf(stderr, "natlog: cannot open '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, "natlog: cannot open '%s': %s\n", nl_esc(path), strerror(errno));
 		st->failed++;
 		return 0;
 	}
@@ -219,8 +219,8 @@ static void draw_progress(struct import *im, int final)
 	eta = rate > 0 ? (double)(im->total_bytes - im->done_bytes) / rate : 0;
 	name = strrchr(im->path, '/');
 	name = name ? name + 1 : im->path;
-	fprintf(stderr, "\r\033[K[%s] %3d%% %6.1f MB/s ETA %3.0fs %.40s", bar, (int)(frac * 100),
-		rate / 1e6, eta, name);
+	fprintf(stderr, "\r\033[K[%s] %3d%% %6.1f MB/s ETA %3.0fs %s", bar, (int)(frac * 100),
+		rate / 1e6, eta, nl_escn(name, 40));
 	fflush(stderr);
 }
 
@@ -555,11 +555,11 @@ static int sink_error(void *ctx, long line, const char *reason, const char *text
 		if (im->o->progress)
 			fputs("\r\033[K", stderr);
 		if (line > 0)
-			fprintf(stderr, "%s:%ld: error: %s\n", im->path, line, reason);
+			fprintf(stderr, "%s:%ld: error: %s\n", nl_esc(im->path), line, nl_esc(reason));
 		else
-			fprintf(stderr, "%s: error: %s\n", im->path, reason);
+			fprintf(stderr, "%s: error: %s\n", nl_esc(im->path), nl_esc(reason));
 		if (text && len)
-			fprintf(stderr, "    %.*s\n", (int)(len > 200 ? 200 : len), text);
+			fprintf(stderr, "    %s\n", nl_escn(text, len > 200 ? 200 : len));
 	} else if (im->st->errors + im->errors == im->o->max_errors + 1 && !im->o->quiet) {
 		fprintf(stderr, "natlog: more errors are not shown; 'natlog errors' lists them all\n");
 	}
@@ -716,8 +716,8 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 		if (!eof && have < cap) {
 			ssize_t r = rd->read(rd->ctx, buf + have, cap - have < BLOCK ? cap - have : BLOCK);
 			if (r < 0) {
-				fprintf(stderr, "natlog: cannot read '%s': %s\n", im->path,
-					rd->what ? rd->what : strerror(errno));
+				fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(im->path),
+					rd->what ? nl_esc(rd->what) : strerror(errno));
 				rc = -2;
 				break;
 			}
@@ -823,7 +823,7 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	if (rc == 0 && im->ruleset_id > 0 && store_ruleset_done(im->s, im->ruleset_id))
 		rc = -1;
 	if (sha256_hex(&sha, sha_out) && rc == 0) {
-		fprintf(stderr, "natlog: cannot hash '%s'\n", im->path);
+		fprintf(stderr, "natlog: cannot hash '%s'\n", nl_esc(im->path));
 		rc = -1;
 	}
 	return rc;
@@ -876,11 +876,11 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	if (rc == 1) {
 		if (!im->o->quiet)
 			fprintf(stderr, "natlog: '%s' was imported before (same content); nothing added\n",
-				path);
+				nl_esc(path));
 		im->st->already++;
 		goto rollback;
 	}
-	if (im->rulesets > 0 && store_reanalyze_all(im->s))
+	if (im->rulesets > 0 && store_reanalyze_source(im->s, im->source_id))
 		goto store_bad_tx;
 	if (store_commit(im->s))
 		goto store_bad_tx;
@@ -901,15 +901,15 @@ rollback:
 	store_rollback(im->s);
 	return 0;
 store_bad_tx:
-	fprintf(stderr, "natlog: store failure while importing '%s': %s\n", path,
-		store_errmsg(im->s));
+	fprintf(stderr, "natlog: store failure while importing '%s': %s\n", nl_esc(path),
+		nl_esc(store_errmsg(im->s)));
 	store_rollback(im->s);
 	corr_free(im->corr);
 	im->corr = NULL;
 	im->st->store_failed = 1;
 	return -1;
 store_bad:
-	fprintf(stderr, "natlog: store failure: %s\n", store_errmsg(im->s));
+	fprintf(stderr, "natlog: store failure: %s\n", nl_esc(store_errmsg(im->s)));
 	im->st->store_failed = 1;
 	return -1;
 }
@@ -1028,7 +1028,8 @@ static int import_nested(struct import *im, const char *name, struct entry_reade
 		if (n == size) {
 			unsigned char *p = size < ((size_t)1 << 31) ? realloc(data, size * 2) : NULL;
 			if (!p) {
-				fprintf(stderr, "natlog: '%s' is too large to open in memory\n", name);
+				fprintf(stderr, "natlog: '%s' is too large to open in memory\n",
+					nl_esc(name));
 				im->st->failed++;
 				free(data);
 				return 0;
@@ -1048,7 +1049,8 @@ static int import_nested(struct import *im, const char *name, struct entry_reade
 	archive_read_support_format_zip(a);
 	archive_read_support_format_raw(a);
 	if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
-		fprintf(stderr, "natlog: cannot read '%s': %s\n", name, archive_error_string(a));
+		fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(name),
+			nl_esc(archive_error_string(a)));
 		im->st->failed++;
 		archive_read_free(a);
 		free(data);
@@ -1101,18 +1103,19 @@ static int import_archive_open(struct import *im, const char *path, struct archi
 			er.pren = (size_t)(hn > 0 ? hn : 0);
 			rc = import_source(im, name, &rd, buf, cap);
 		} else {
-			fprintf(stderr, "natlog: cannot read '%s': %s\n", name, er.msg);
+			fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(name), nl_esc(er.msg));
 			im->st->failed++;
 		}
 		if (er.over) {
 			fprintf(stderr, "natlog: '%s' expands beyond %lld bytes (decompression bomb?); "
-					"the rest of it was not read\n", name, (long long)im->o->max_entry);
+					"the rest of it was not read\n", nl_esc(name), (long long)im->o->max_entry);
 			im->st->failed++;
 		}
 		free(name);
 	}
 	if (rc == 0 && r != ARCHIVE_EOF && r != ARCHIVE_OK) {
-		fprintf(stderr, "natlog: '%s' is damaged: %s\n", path, archive_error_string(a));
+		fprintf(stderr, "natlog: '%s' is damaged: %s\n", nl_esc(path),
+			nl_esc(archive_error_string(a)));
 		im->st->failed++;
 	}
 	archive_read_free(a);
@@ -1124,7 +1127,7 @@ static int import_archive(struct import *im, const char *path, int fd, char **bu
 	struct archive *a;
 	char why[256];
 	if (nl_dl_archive(why, sizeof why)) {
-		fprintf(stderr, "natlog: cannot read '%s': %s\n", path, why);
+		fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(path), nl_esc(why));
 		im->st->failed++;
 		return 0;
 	}
@@ -1137,7 +1140,8 @@ static int import_archive(struct import *im, const char *path, int fd, char **bu
 	archive_read_support_format_zip(a);
 	archive_read_support_format_raw(a);	/* a compressed single file */
 	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
-		fprintf(stderr, "natlog: cannot read '%s': %s\n", path, archive_error_string(a));
+		fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(path),
+			nl_esc(archive_error_string(a)));
 		im->st->failed++;
 		archive_read_free(a);
 		return 0;
@@ -1168,7 +1172,7 @@ static int imported_before(struct import *im, const char *path, int fd)
 	if (known) {
 		if (!im->o->quiet)
 			fprintf(stderr, "natlog: '%s' was imported before (same content); nothing added\n",
-				path);
+				nl_esc(path));
 		im->st->already++;
 		im->done_bytes += sb.st_size;
 	}
@@ -1181,7 +1185,7 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 	struct reader rd = { fd_read, &fd, NULL };
 	int rc;
 	if (fd < 0) {
-		fprintf(stderr, "natlog: cannot open '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, "natlog: cannot open '%s': %s\n", nl_esc(path), strerror(errno));
 		im->st->failed++;
 		return 0;
 	}
@@ -1231,7 +1235,7 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	if (rc == 0) {
 		if (store_begin(s) || analyze_pending(s, &st->analyzed) || store_commit(s)) {
 			fprintf(stderr, "natlog: store failure while analysing packets: %s\n",
-				store_errmsg(s));
+				nl_esc(store_errmsg(s)));
 			store_rollback(s);
 			st->store_failed = 1;
 			rc = -1;

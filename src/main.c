@@ -4,9 +4,11 @@
  * in the library; this file only dispatches.
  */
 #include "natlog.h"
+#include "analyze.h"
 #include "commands.h"
 #include "store.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,14 +55,67 @@ static void usage(FILE *f)
 		"errors (the import finished what it could), 4 store or I/O failure.\n");
 }
 
+/* Packets an interrupted import (kill -9 during its analysis) left without
+ * a verdict are analysed before a query when the store can be written and
+ * no import is running; otherwise the query says how many are left. */
+static void finish_analysis(struct nl_cmd *c)
+{
+	struct nl_store *w;
+	int64_t n = store_unanalyzed_count(c->s), done = 0;
+	if (n <= 0)
+		return;
+	if (store_open_idle_writer(&w, c->db) == 0) {
+		if (store_begin(w) == 0 && analyze_pending(w, &done) == 0 && store_commit(w) == 0) {
+			store_close(w);
+			fprintf(stderr, "natlog: analysed %lld packets an interrupted import had left\n",
+				(long long)done);
+			return;
+		}
+		store_rollback(w);
+		store_close(w);
+	}
+	n = store_unanalyzed_count(c->s);
+	if (n > 0)
+		fprintf(stderr, "natlog: warning: %lld packets are not analysed yet (an import is "
+				"running, or one was interrupted and the store cannot be written); "
+				"'natlog traces' shows them as not analysed yet\n", (long long)n);
+}
+
 struct nl_store *cmd_store(struct nl_cmd *c)
 {
 	struct nl_err err = { "" };
-	if (!c->s && store_open(&c->s, c->db, c->mode, &err)) {
-		fprintf(stderr, "natlog: %s\n", err.msg);
+	if (c->s)
+		return c->s;
+	if (store_open(&c->s, c->db, c->mode, &err)) {
+		fprintf(stderr, "natlog: %s\n", nl_esc(err.msg));
 		c->s = NULL;
+	} else if (c->mode == NL_STORE_RO) {
+		if (store_warning(c->s))
+			fprintf(stderr, "natlog: warning: %s\n", nl_esc(store_warning(c->s)));
+		finish_analysis(c);
 	}
 	return c->s;
+}
+
+/* A full disk or /dev/full shows only here: stdio keeps the error until
+ * the end. A reader that went away (EPIPE) is not an error worth a word:
+ * SIGPIPE ends natlog quietly, and so does this when the signal is
+ * ignored. */
+static int close_stdout(int rc)
+{
+	int e = 0;
+	if (fflush(stdout) != 0)
+		e = errno;
+	else if (ferror(stdout))	/* an earlier write: errno may since have changed */
+		e = errno == EPIPE || errno == ENOSPC || errno == EDQUOT || errno == EFBIG ||
+		    errno == EBADF ? errno : EIO;
+	if (fclose(stdout) != 0 && !e)
+		e = errno;
+	if (!e)
+		return rc;
+	if (e != EPIPE)
+		fprintf(stderr, "natlog: cannot write the output: %s\n", strerror(e));
+	return NL_EXIT_STORE;
 }
 
 int main(int argc, char **argv)
@@ -85,10 +140,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return NL_EXIT_OK;
+			return close_stdout(NL_EXIT_OK);
 		case 'V':
 			printf("natlog %s\n", NL_VERSION);
-			return NL_EXIT_OK;
+			return close_stdout(NL_EXIT_OK);
 		default:
 			usage(stderr);
 			return NL_EXIT_USAGE;
@@ -111,5 +166,5 @@ int main(int argc, char **argv)
 	optind = 0;	/* glibc: 0 re-initialises getopt for the command's own options */
 	rc = commands[i].fn(&cmd, argc - k, argv + k);
 	store_close(cmd.s);
-	return rc;
+	return close_stdout(rc);
 }

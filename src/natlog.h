@@ -202,6 +202,13 @@ uint64_t nl_mix64(uint64_t h);
 #define NL_HASH_INIT 1469598103934665603ULL
 size_t nl_strlcpy(char *dst, const char *src, size_t n);
 size_t nl_strlcpyn(char *dst, const char *src, size_t srclen, size_t n);
+/* Text from input, safe to print on a terminal: control bytes, DEL, C1
+ * controls, bidi overrides and invalid UTF-8 become \xNN, valid UTF-8
+ * stays. The result lives until eight more calls in the same thread (so a
+ * printf may take several); past 8 KiB it is cut and ends in "...". */
+const char *nl_esc(const char *s);
+const char *nl_escn(const char *s, size_t n);
+void nl_fputs_esc(FILE *f, const char *s);	/* the same, whole, however long */
 
 /* Colour and terminal helpers for human output (out.c). */
 int nl_use_color(FILE *f);

@@ -13,7 +13,18 @@ struct nl_store;
 
 enum { NL_STORE_RO, NL_STORE_RW };
 
+/* RW opens (or creates) a natlog store and refuses any other file before
+ * writing to it; RO opens for queries, even where SQLite cannot write. */
 int store_open(struct nl_store **out, const char *path, int mode, struct nl_err *err);
+/* A bound on SQLite's memory for the stores opened later (before the first
+ * open; single-threaded use only): past it, queries fail as out of memory. */
+void store_limit_memory(int64_t bytes);
+/* A writer for finishing what an interrupted import left (packets not
+ * analysed yet): -1 at once when an import is running or the store cannot
+ * be written. Imports hold a shared lock on the store file for this. */
+int store_open_idle_writer(struct nl_store **out, const char *path);
+/* How many packets wait for their analysis; -1 on failure. */
+int64_t store_unanalyzed_count(struct nl_store *s);
 /* A second, read-only connection to the store s is open on (for another
  * thread); -1 when there is none to open (a temporary store). */
 int store_open_reader(struct nl_store *s, struct nl_store **out);
@@ -21,6 +32,8 @@ int store_open_reader(struct nl_store *s, struct nl_store **out);
 void store_copy_error(struct nl_store *to, const struct nl_store *from);
 void store_close(struct nl_store *s);
 const char *store_errmsg(struct nl_store *s);
+/* What a query should say about how the store was read (NULL: nothing). */
+const char *store_warning(struct nl_store *s);
 
 int store_begin(struct nl_store *s);
 int store_commit(struct nl_store *s);
@@ -68,6 +81,7 @@ struct nl_packet_row {
 	char decided_rule[1024];
 	int has_decided;
 	int has_decided_rule;
+	int analyzed;		/* 0: the verdict and decided_* are not known yet */
 };
 /* Inserts p; p->trace is the wanted id, and gets ".2", ".3", ... when taken. */
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);
@@ -120,7 +134,8 @@ int store_packets_unanalyzed(struct nl_store *s, int64_t after_id, int limit, nl
 			     void *ctx);
 int store_packets_by_trace(struct nl_store *s, const char *id, nl_packet_cb cb, void *ctx);
 int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p);
-int store_reanalyze_all(struct nl_store *s);
+/* Marks for analysis only the packets the rulesets of source_id can change. */
+int store_reanalyze_source(struct nl_store *s, int64_t source_id);
 
 struct nl_event_row {
 	struct nl_event ev;
@@ -151,6 +166,8 @@ int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *
 
 /* Runs one read-only statement; cb gets each row's column names and values
  * (NULL for SQL NULL). */
+/* -2 when the statement needed more memory than store_limit_memory()
+ * allows; -1 for any other failure. */
 int store_sql(struct nl_store *s, const char *sql,
 	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals), void *ctx);
 

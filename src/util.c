@@ -1,6 +1,7 @@
 /*
- * util.c - small shared helpers: errors, strings, numbers, addresses.
- * Everything here is pure and bounded; nothing exits or prints.
+ * util.c - small shared helpers: errors, strings, numbers, addresses, and
+ * the escaping of input text for a terminal. Everything here is bounded;
+ * nothing exits or prints.
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -39,6 +40,95 @@ size_t nl_strlcpyn(char *dst, const char *src, size_t srclen, size_t n)
 size_t nl_strlcpy(char *dst, const char *src, size_t n)
 {
 	return nl_strlcpyn(dst, src, strlen(src), n);
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes) that a
+ * terminal shows as text, or 0: C0 and C1 controls, DEL, the bidi
+ * overrides that reorder what is shown (U+202A..E, U+2066..9), overlong
+ * forms, surrogates and stray bytes are not. */
+static size_t printable_utf8(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+	if (p[0] >= 0x20 && p[0] < 0x7f)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f) ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return len;
+}
+
+/* A few results at once (several in one printf), per thread. */
+#define ESC_RING 8
+#define ESC_SIZE 8192
+
+const char *nl_escn(const char *s, size_t n)
+{
+	static _Thread_local char ring[ESC_RING][ESC_SIZE];
+	static _Thread_local unsigned next;
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	char *out;
+	size_t i = 0, o = 0;
+	if (!s)
+		return "";
+	out = ring[next++ % ESC_RING];
+	while (i < n && p[i]) {
+		size_t k = printable_utf8(p + i, n - i);
+		if (o + (k ? k : 4) + 4 >= ESC_SIZE) {
+			memcpy(out + o, "...", 4);	/* cut, and says so */
+			return out;
+		}
+		if (k) {
+			memcpy(out + o, p + i, k);
+			o += k;
+			i += k;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[p[i] >> 4];
+			out[o++] = hex[p[i] & 15];
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+void nl_fputs_esc(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n = s ? strlen(s) : 0;
+	while (i < n) {
+		size_t k = printable_utf8(p + i, n - i);
+		if (k) {
+			fwrite(p + i, 1, k, f);
+			i += k;
+		} else {
+			fprintf(f, "\\x%02x", p[i++]);
+		}
+	}
+}
+
+const char *nl_esc(const char *s)
+{
+	return nl_escn(s, s ? strlen(s) : 0);
 }
 
 void nl_pkt_init(struct nl_pkt *p)
