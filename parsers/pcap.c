@@ -385,6 +385,7 @@ struct pcapst {
 	struct nl_event ev;
 	struct nl_err err;		/* why the packet being decoded is unusable */
 	struct nl_err warn;		/* what is wrong with a packet that is kept */
+	int whole;			/* the record holds the whole frame: not cut by a snap length */
 };
 
 /* The FILE libpcap reads: the caller's stream, seen by the walker. */
@@ -724,6 +725,11 @@ static int decode_ipv4(struct pcapst *st, struct nl_pkt *p, struct bcur c)
 	if (tot && bc_left(&l4) >= tot - ihl) {
 		l4.end = l4.p + (tot - ihl);	/* Ethernet padding is not part of it */
 		why = fo & 0x2000 ? END_FRAGMENT : END_PACKET;
+	} else if (tot && st->whole) {
+		/* nothing was cut, so the length is wrong (tcpdump: "invalid") */
+		nl_err_set(&st->warn, "invalid packet: IPv4 total length %u is longer than the %zu "
+			   "bytes the frame holds", tot, have);
+		why = fo & 0x2000 ? END_FRAGMENT : END_PACKET;
 	}
 	return decode_l4(st, p, l4, why);
 }
@@ -755,6 +761,10 @@ static int decode_ipv6(struct pcapst *st, struct nl_pkt *p, struct bcur c)
 	why = END_CAPTURE;
 	if (plen && bc_left(&c) >= plen) {
 		c.end = c.p + plen;
+		why = END_PACKET;
+	} else if (plen && st->whole) {
+		nl_err_set(&st->warn, "invalid packet: IPv6 payload length %u is longer than the %zu "
+			   "bytes the frame holds after the IPv6 header", plen, bc_left(&c));
 		why = END_PACKET;
 	}
 	for (i = 0; i < 16; i++) {
@@ -822,6 +832,39 @@ static int decode_ip(struct pcapst *st, struct nl_pkt *p, struct bcur c, int wan
 
 /* ---------------------------------------------------------------- links */
 
+static int decode_ethertype(struct pcapst *st, struct nl_pkt *p, struct bcur c, unsigned type);
+
+/* IEEE 802.1AE MACsec: a SecTAG (TCI/AN, short length, packet number,
+ * and the SCI when the SC bit says so); with integrity only (E and C
+ * clear) the user data follows in clear, from its EtherType on, up to
+ * the 16-byte ICV. Encrypted frames are not IP to us. */
+static int decode_macsec(struct pcapst *st, struct nl_pkt *p, struct bcur c)
+{
+	unsigned tci, sl, type;
+	size_t tag = 6;
+	if (!bc_u8(&c, &tci) || !bc_u8(&c, &sl))
+		return truncated(st, "MACsec tag", 6, bc_left(&c));
+	if (tci & 0x0c)
+		return 1;
+	if (tci & 0x20)
+		tag += 8;
+	if (!bc_skip(&c, tag - 2))
+		return truncated(st, "MACsec tag", tag, bc_left(&c) + 2);
+	/* a short length (under 48) counts the secure data; a 16-byte ICV follows */
+	sl &= 0x3f;
+	if (sl && bc_left(&c) < sl + 16U) {
+		if (st->whole)
+			return invalid(st, "MACsec short length %u is more than the %zu bytes before "
+				       "the ICV", sl, bc_left(&c) < 16 ? 0 : bc_left(&c) - 16);
+		return truncated(st, "MACsec secure data", sl + 16U, bc_left(&c));
+	}
+	if (!bc_be16(&c, &type))
+		return truncated(st, "MACsec secure data", 2, bc_left(&c));
+	if (st->whole && bc_left(&c) >= 16)
+		c.end -= 16;		/* the ICV is not part of the user data */
+	return decode_ethertype(st, p, c, type);
+}
+
 /* After the link header: VLAN tags (libpcap puts back the tags Linux
  * strips), then IPv4 or IPv6. Returns 1 for other protocols. */
 static int decode_ethertype(struct pcapst *st, struct nl_pkt *p, struct bcur c, unsigned type)
@@ -838,6 +881,8 @@ static int decode_ethertype(struct pcapst *st, struct nl_pkt *p, struct bcur c, 
 		add_word(p->extra, sizeof p->extra, "VID=%u", tci & 0x0fff);
 		bc_be16(&c, &type);
 	}
+	if (type == 0x88e5)
+		return decode_macsec(st, p, c);
 	if (type == 0x0800)
 		return decode_ip(st, p, c, 4);
 	if (type == 0x86dd)
@@ -1160,6 +1205,8 @@ static int one_packet(struct pcapst *st, long num, const struct pcap_pkthdr *h,
 	if (ifc)
 		nl_strlcpy(ev->pkt.iif, ifc->name, sizeof ev->pkt.iif);
 
+	/* NFLOG's payload may be cut by the rule's copy range inside a whole record */
+	st->whole = h->caplen >= h->len && st->dlt != DLT_NFLOG;
 	rc = decode_link(st, ev, data, h->caplen);
 	if (rc == 1) {
 		st->sink->skip(st->sink->ctx, num);

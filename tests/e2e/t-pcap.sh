@@ -32,6 +32,13 @@ check_json "natlog errors lists it once, at packet 13" \
 "$NATLOG" sources --json > "$TMP/src.json"
 check_json "the 12 packets before the cut were kept" \
 	'[(s["kind"], s["events"], s["errors"]) for s in j] == [("pcap", 12, 1)]' < "$TMP/src.json"
+# A capture cut inside its 24-byte file header is still a capture.
+head -c 10 "$TD/pcap/raw.pcap" > "$TMP/head.pcap"
+check_status "a capture cut inside its file header exits 3" 3 "$NATLOG" import "$TMP/head.pcap"
+check_grep "it is called a cut capture header" "head.pcap: error: truncated capture header" "$TMP/err"
+"$NATLOG" sources --json > "$TMP/src.json"
+check_json "and recorded as a capture, not as a kernel log" \
+	'[(s["kind"], s["errors"]) for s in j if s["path"].endswith("head.pcap")] == [("pcap", 1)]' < "$TMP/src.json"
 check "importing the whole capture is a new source" "$NATLOG" import -q "$TD/pcap/raw.pcap"
 check "and the same capture again is not" "$NATLOG" import "$TD/pcap/raw.pcap"
 check_grep "it says it was imported before" "imported before" "$TMP/err"
