@@ -12,10 +12,12 @@
  * expose pcapng interface names, so the bytes handed to it pass through a
  * small block walker first that keeps each packet's interface (if_name and
  * timestamp resolution). Every header byte is read through a bounds-checked
- * cursor; "truncated" (fewer bytes captured than the headers need) and
- * "invalid" (impossible values) are separate errors, reported with the
- * packet's number, and never stop the file; only damage that libpcap cannot
- * read past does.
+ * cursor; "truncated" (fewer bytes captured than the link or IP header
+ * needs) and "invalid" (impossible values) are separate errors, reported
+ * with the packet's number, and never stop the file; only damage that
+ * libpcap cannot read past does. As tcpdump does, a transport or IPv6
+ * extension header cut by the snap length keeps the packet, marked
+ * "[|tcp]" in extra (tests/e2e/tcpdump-compare.py holds us to tcpdump).
  */
 #include "natlog.h"
 #include "parser.h"
