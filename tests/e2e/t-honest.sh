@@ -69,6 +69,14 @@ check_json "the reply's rewrite is conntrack's, with no rule named" \
 check_grep "the text says so" "^nat: destination 10.77.1.1:48029 -> 10.77.2.10:48029  by conntrack, seen at filter:FORWARD:rule:1: the connection's NAT" "$TMP/f.txt"
 check "and never calls it a DNAT by the raw table's policy" sh -c '! grep -q "DNAT.*by raw:PREROUTING" "$1"' - "$TMP/f.txt"
 
+# -- a real paste: seed 003's article, the connection's second packet (ACK)
+export NATLOG_DB=$TMP/seed.db
+check "import seed 003's log and dump" "$NATLOG" import -q "$TD/seed003/messages" "$TD/seed003/iptables-save.txt"
+ack=$("$NATLOG" traces --json --port 10000 | first ACK)
+"$NATLOG" explain --json --trace "$ack" > "$TMP/s.json"
+check_json "its DNAT is conntrack's (only the first packet sees nat:DOCKER), and its unknown verdict says why" \
+	'[(n["by"], n["to"], n["table"]) for n in j["nat"]] == [("conntrack", "172.19.0.9:80", None)] and j["verdict"] == "unknown" and any(d.startswith("the verdict is unknown: the dump does not match the trace'"'"'s last step filter:FORWARD:rule:7") for d in j["diagnosis"])' < "$TMP/s.json"
+
 # -- nft traces without a dump: no position, so the handle
 export NATLOG_DB=$TMP/xt.db
 check "import xtables-monitor --trace alone" "$NATLOG" import -q "$L/xtables-nft/xtables-monitor-trace.txt"

@@ -16,8 +16,9 @@ a header cut by the snap length. A frame tcpdump shows as IP or IP6 that
 natlog neither stored nor reported as an error is "lost". Captures of link
 types natlog does not read are counted and left out.
 
-Prints one line per difference and per lost frame, then a summary; exits
-1 when there is any, 0 otherwise.
+Prints one line per difference and per lost frame (and, without --quiet,
+per frame natlog reported as an error), then a summary; exits 1 when there
+is a difference or a lost frame, 0 otherwise.
 """
 import argparse
 import calendar
@@ -257,7 +258,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--natlog', default=os.environ.get('NATLOG', 'natlog'))
     ap.add_argument('--testlist')
-    ap.add_argument('--quiet', action='store_true', help='the summary only')
+    ap.add_argument('--quiet', action='store_true', help='no line for frames natlog stored or reported as errors')
     ap.add_argument('captures', nargs='+')
     a = ap.parse_args()
     refs = testlist_refs(a.testlist) if a.testlist else {}
@@ -267,7 +268,8 @@ def main():
     for i, cap in enumerate(a.captures):
         db = os.path.join(tmp, '%d.db' % i)
         rows, errs = natlog_rows(a.natlog, cap, db)
-        os.unlink(db) if os.path.exists(db) else None
+        for f in os.listdir(tmp):       # the store and its journal files
+            os.unlink(os.path.join(tmp, f))
         if rows is None:
             n['other'] += 1
             continue
