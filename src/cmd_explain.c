@@ -116,9 +116,11 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		step_loc(s, loc, sizeof loc);
 		if (n->to[0])
 			nl_strlcpy(to, n->to, sizeof to);
-		else
+		else if (!strcmp(n->kind, "MASQUERADE"))
 			snprintf(to, sizeof to, "the address of %s", s->ev.pkt.oif[0] ? s->ev.pkt.oif
 										: "the outgoing interface");
+		else
+			snprintf(to, sizeof to, "the address the rule gives");
 		if (n->by_conntrack)
 			printf("%snat:%s %s %s -> %s  by conntrack, seen at %s: the connection's NAT, "
 			       "applied to a later packet or reversed for a reply (no nat rule runs "
