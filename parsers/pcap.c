@@ -12,10 +12,12 @@
  * expose pcapng interface names, so the bytes handed to it pass through a
  * small block walker first that keeps each packet's interface (if_name and
  * timestamp resolution). Every header byte is read through a bounds-checked
- * cursor; "truncated" (fewer bytes captured than the headers need) and
- * "invalid" (impossible values) are separate errors, reported with the
- * packet's number, and never stop the file; only damage that libpcap cannot
- * read past does.
+ * cursor; "truncated" (fewer bytes captured than the link or IP header
+ * needs) and "invalid" (impossible values) are separate errors, reported
+ * with the packet's number, and never stop the file; only damage that
+ * libpcap cannot read past does. As tcpdump does, a transport or IPv6
+ * extension header cut by the snap length keeps the packet, marked
+ * "[|tcp]" in extra (tests/e2e/tcpdump-compare.py holds us to tcpdump).
  */
 #include "natlog.h"
 #include "parser.h"
@@ -232,7 +234,7 @@ static void idb_parse(struct walker *w)
 		if (code == 2) {		/* if_name: UTF-8, maybe NUL-terminated */
 			size_t i, k = 0;
 			for (i = 0; i < len && v[i] && k + 1 < sizeof ifc.name; i++)
-				ifc.name[k++] = v[i] > 0x20 && v[i] < 0x7f ? (char)v[i] : '?';
+				ifc.name[k++] = v[i] >= 0x20 && v[i] < 0x7f ? (char)v[i] : '?';
 			ifc.name[k] = '\0';
 		} else if (code == 9 && len >= 1) {
 			ifc.decimals = tsresol_decimals(v[0]);
@@ -384,6 +386,8 @@ struct pcapst {
 	int dlt;
 	struct nl_event ev;
 	struct nl_err err;		/* why the packet being decoded is unusable */
+	struct nl_err warn;		/* what is wrong with a packet that is kept */
+	int whole;			/* the record holds the whole frame: not cut by a snap length */
 };
 
 /* The FILE libpcap reads: the caller's stream, seen by the walker. */
@@ -486,9 +490,21 @@ static const char *proto_word(unsigned proto)
 
 /* ---------------------------------------------------------- transport */
 
-static int is_v6_ext(unsigned nh)
+/* The IPv6 extension headers that another header follows, by the name
+ * tcpdump gives them when they are cut short; NULL for upper-layer
+ * protocols. Mobility (135), HIP (139) and Shim6 (140) are extension
+ * headers in IANA's list but end the chain in practice (RFC 6275 9.1,
+ * RFC 7401 5.1.1 and RFC 5533 5.1 send them with No Next Header), so
+ * natlog stops there as tcpdump and the kernel's LOG do. */
+static const char *v6_ext_name(unsigned nh)
 {
-	return nh == 0 || nh == 43 || nh == 60 || nh == 135 || nh == 139 || nh == 140;
+	switch (nh) {
+	case 0: return "hbhopt";
+	case 43: return "rt6";
+	case 60: return "dstopt";
+	case 51: return "ah";
+	}
+	return NULL;
 }
 
 /* The quoted packet of an ICMP error, as far as it was quoted, in the
@@ -547,57 +563,104 @@ static void quote_inner(struct nl_pkt *p, struct bcur c, int family)
 	}
 }
 
-/* TCP, UDP, ICMP and ICMPv6 headers at c; proto and family already set. */
-static int decode_l4(struct pcapst *st, struct nl_pkt *p, struct bcur c)
+/* Why the bytes after the IP header end where they do: the snap length
+ * (the capture kept less than the packet had), the packet's own length in
+ * a first fragment (the rest of the header is in the next fragment), or
+ * the packet's own length in an unfragmented packet (malformed). */
+enum { END_CAPTURE, END_FRAGMENT, END_PACKET };
+
+/* A transport or extension header that ends early. The packet keeps what
+ * was read: cut by the snap length, it is marked as tcpdump marks it
+ * ("[|tcp]"); a first fragment is simply a fragment; a packet whose own
+ * length is too short is kept and reported as invalid. */
+static int short_header(struct pcapst *st, struct nl_pkt *p, int why, const char *mark,
+			const char *what, size_t need, size_t have)
+{
+	if (why == END_CAPTURE)
+		add_word(p->extra, sizeof p->extra, "[|%s]", mark);
+	else if (why == END_PACKET)
+		nl_err_set(&st->warn, "invalid packet: its length leaves %zu bytes for the %zu-byte %s",
+			   have, need, what);
+	return 0;
+}
+
+/* ICMP and ICMPv6 types whose header carries an identifier and sequence
+ * number: echo, timestamp, information, address mask, and RFC 8335's
+ * extended echo (whose sequence number is 8 bits). */
+static int icmp_has_id(int proto, unsigned type)
+{
+	if (proto == 1)
+		return type == 0 || type == 8 || (type >= 13 && type <= 18) || type == 42 || type == 43;
+	return type == 128 || type == 129 || type == 160 || type == 161;
+}
+
+static int icmp_ext_echo(int proto, unsigned type)
+{
+	return proto == 1 ? type == 42 || type == 43 : type == 160 || type == 161;
+}
+
+/* TCP, UDP, ICMP and ICMPv6 headers at c; proto and family already set.
+ * `why` says why the bytes end where they do; a header that ends early
+ * keeps the fields whose bytes are there. */
+static int decode_l4(struct pcapst *st, struct nl_pkt *p, struct bcur c, int why)
 {
 	size_t have = bc_left(&c);
 	unsigned a, b, x;
 	uint32_t v;
 	switch (p->proto) {
 	case 6:
+		/* each field only when all bytes before it were there */
+		if (bc_be16(&c, &a) && bc_be16(&c, &b)) {
+			p->sport = (int)a;
+			p->dport = (int)b;
+			if (bc_be32(&c, &v)) {
+				p->seq = v;
+				if (bc_be32(&c, &v)) {
+					p->ack = v;
+					if (bc_u8(&c, &a) && a >> 4 < 5)
+						return invalid(st, "TCP data offset %u (less than 5 words)",
+							       a >> 4);
+					if (have >= 14 && bc_u8(&c, &b)) {
+						p->tcp_flags = (int)((a & 1) << 8 | b);
+						if (bc_be16(&c, &a))
+							p->window = (int)a;
+					}
+				}
+			}
+		}
 		if (have < 20)
-			return truncated(st, "TCP header", 20, have);
-		bc_be16(&c, &a);
-		bc_be16(&c, &b);
-		p->sport = (int)a;
-		p->dport = (int)b;
-		bc_be32(&c, &v);
-		p->seq = v;
-		bc_be32(&c, &v);
-		p->ack = v;
-		bc_u8(&c, &a);
-		bc_u8(&c, &b);
-		if (a >> 4 < 5)
-			return invalid(st, "TCP data offset %u (less than 5 words)", a >> 4);
-		p->tcp_flags = (int)((a & 1) << 8 | b);
-		bc_be16(&c, &a);
-		p->window = (int)a;
+			return short_header(st, p, why, "tcp", "TCP header", 20, have);
 		return 0;
 	case 17:
 	case 136:			/* UDP-Lite */
+		if (bc_be16(&c, &a) && bc_be16(&c, &b)) {
+			p->sport = (int)a;
+			p->dport = (int)b;
+		}
 		if (have < 8)
-			return truncated(st, "UDP header", 8, have);
-		bc_be16(&c, &a);
-		bc_be16(&c, &b);
-		p->sport = (int)a;
-		p->dport = (int)b;
+			return short_header(st, p, why, p->proto == 17 ? "udp" : "udplite", "UDP header",
+					    8, have);
 		return 0;
 	case 1:
 	case 58:
+		if (bc_u8(&c, &a)) {
+			p->icmp_type = (int)a;
+			if (bc_u8(&c, &b))
+				p->icmp_code = (int)b;
+		}
 		if (have < 4)
-			return truncated(st, p->proto == 1 ? "ICMP header" : "ICMPv6 header", 4, have);
-		bc_u8(&c, &a);
-		bc_u8(&c, &b);
+			return short_header(st, p, why, p->proto == 1 ? "icmp" : "icmp6",
+					    p->proto == 1 ? "ICMP header" : "ICMPv6 header", 4, have);
 		bc_skip(&c, 2);
-		p->icmp_type = (int)a;
-		p->icmp_code = (int)b;
-		if (p->proto == 1 ? (a == 0 || a == 8 || (a >= 13 && a <= 18)) : (a == 128 || a == 129)) {
+		if (icmp_has_id(p->proto, a)) {
+			if (bc_be16(&c, &x)) {
+				p->icmp_id = (int)x;
+				if (icmp_ext_echo(p->proto, a) ? bc_u8(&c, &x) : bc_be16(&c, &x))
+					p->icmp_seq = (int)x;
+			}
 			if (have < 8)
-				return truncated(st, "ICMP echo header", 8, have);
-			bc_be16(&c, &x);
-			p->icmp_id = (int)x;
-			bc_be16(&c, &x);
-			p->icmp_seq = (int)x;
+				return short_header(st, p, why, p->proto == 1 ? "icmp" : "icmp6",
+						    "ICMP echo header", 8, have);
 		} else if (p->proto == 1 ? (a == 3 || a == 4 || a == 5 || a == 11 || a == 12)
 					 : (a >= 1 && a <= 4)) {
 			if (bc_skip(&c, 4))	/* unused, or gateway / MTU / pointer */
@@ -616,6 +679,7 @@ static int decode_ipv4(struct pcapst *st, struct nl_pkt *p, struct bcur c)
 	unsigned b0, tos, tot, id, fo, ttl, proto, ihl;
 	const unsigned char *s, *d;
 	struct bcur l4;
+	int why;
 	if (have < 20)
 		return truncated(st, "IPv4 header", 20, have);
 	bc_u8(&c, &b0);
@@ -659,9 +723,17 @@ static int decode_ipv4(struct pcapst *st, struct nl_pkt *p, struct bcur c)
 		return 0;
 	}
 	l4 = c;
-	if (tot && bc_left(&l4) > tot - ihl)
+	why = END_CAPTURE;
+	if (tot && bc_left(&l4) >= tot - ihl) {
 		l4.end = l4.p + (tot - ihl);	/* Ethernet padding is not part of it */
-	return decode_l4(st, p, l4);
+		why = fo & 0x2000 ? END_FRAGMENT : END_PACKET;
+	} else if (tot && st->whole) {
+		/* nothing was cut, so the length is wrong (tcpdump: "invalid") */
+		nl_err_set(&st->warn, "invalid packet: IPv4 total length %u is longer than the %zu "
+			   "bytes the frame holds", tot, have);
+		why = fo & 0x2000 ? END_FRAGMENT : END_PACKET;
+	}
+	return decode_l4(st, p, l4, why);
 }
 
 static int decode_ipv6(struct pcapst *st, struct nl_pkt *p, struct bcur c)
@@ -669,6 +741,7 @@ static int decode_ipv6(struct pcapst *st, struct nl_pkt *p, struct bcur c)
 	size_t have = bc_left(&c);
 	unsigned b0, b1, plen, nh, hlim, i;
 	const unsigned char *s, *d;
+	int why;
 	if (have < 40)
 		return truncated(st, "IPv6 header", 40, have);
 	bc_u8(&c, &b0);
@@ -687,24 +760,36 @@ static int decode_ipv6(struct pcapst *st, struct nl_pkt *p, struct bcur c)
 	p->len = plen ? plen + 40 : (int64_t)have;	/* 0: a jumbogram or GSO packet */
 	p->tos = (int)((b0 & 15) << 4 | b1 >> 4);
 	p->ttl = (int)hlim;
-	if (plen && bc_left(&c) > plen)
+	why = END_CAPTURE;
+	if (plen && bc_left(&c) >= plen) {
 		c.end = c.p + plen;
+		why = END_PACKET;
+	} else if (plen && st->whole) {
+		nl_err_set(&st->warn, "invalid packet: IPv6 payload length %u is longer than the %zu "
+			   "bytes the frame holds after the IPv6 header", plen, bc_left(&c));
+		why = END_PACKET;
+	}
 	for (i = 0; i < 16; i++) {
 		unsigned next, hl, fo;
 		uint32_t id;
-		if (is_v6_ext(nh) || nh == 51) {
+		const char *name = v6_ext_name(nh);
+		if (name) {
 			struct bcur t = c;
 			if (!bc_u8(&t, &next) || !bc_u8(&t, &hl))
-				return truncated(st, "IPv6 extension header", 2, bc_left(&c));
+				return short_header(st, p, why, name, "IPv6 extension header", 2,
+						    bc_left(&c));
 			hl = nh == 51 ? (hl + 2) * 4 : (hl + 1) * 8;
-			if (!bc_skip(&c, hl))
-				return truncated(st, "IPv6 extension header", hl, bc_left(&c));
+			if (bc_left(&c) < hl)
+				return short_header(st, p, why, name, "IPv6 extension header", hl,
+						    bc_left(&c));
+			bc_skip(&c, hl);
 			nh = next;
 			continue;
 		}
 		if (nh == 44) {
 			if (bc_left(&c) < 8)
-				return truncated(st, "IPv6 fragment header", 8, bc_left(&c));
+				return short_header(st, p, why, "frag6", "IPv6 fragment header", 8,
+						    bc_left(&c));
 			bc_u8(&c, &next);
 			bc_skip(&c, 1);
 			bc_be16(&c, &fo);
@@ -719,6 +804,8 @@ static int decode_ipv6(struct pcapst *st, struct nl_pkt *p, struct bcur c)
 				p->proto = (int)nh;
 				return 0;
 			}
+			if ((fo & 1) && why == END_PACKET)
+				why = END_FRAGMENT;
 			continue;
 		}
 		break;
@@ -726,7 +813,7 @@ static int decode_ipv6(struct pcapst *st, struct nl_pkt *p, struct bcur c)
 	if (i == 16)
 		return invalid(st, "more than 16 IPv6 extension headers");
 	p->proto = (int)nh;
-	return decode_l4(st, p, c);
+	return decode_l4(st, p, c, why);
 }
 
 /* IPv4 or IPv6 by the version nibble; want 4 or 6 when the link said so. */
@@ -747,6 +834,39 @@ static int decode_ip(struct pcapst *st, struct nl_pkt *p, struct bcur c, int wan
 
 /* ---------------------------------------------------------------- links */
 
+static int decode_ethertype(struct pcapst *st, struct nl_pkt *p, struct bcur c, unsigned type);
+
+/* IEEE 802.1AE MACsec: a SecTAG (TCI/AN, short length, packet number,
+ * and the SCI when the SC bit says so); with integrity only (E and C
+ * clear) the user data follows in clear, from its EtherType on, up to
+ * the 16-byte ICV. Encrypted frames are not IP to us. */
+static int decode_macsec(struct pcapst *st, struct nl_pkt *p, struct bcur c)
+{
+	unsigned tci, sl, type;
+	size_t tag = 6;
+	if (!bc_u8(&c, &tci) || !bc_u8(&c, &sl))
+		return truncated(st, "MACsec tag", 6, bc_left(&c));
+	if (tci & 0x0c)
+		return 1;
+	if (tci & 0x20)
+		tag += 8;
+	if (!bc_skip(&c, tag - 2))
+		return truncated(st, "MACsec tag", tag, bc_left(&c) + 2);
+	/* a short length (under 48) counts the secure data; a 16-byte ICV follows */
+	sl &= 0x3f;
+	if (sl && bc_left(&c) < sl + 16U) {
+		if (st->whole)
+			return invalid(st, "MACsec short length %u is more than the %zu bytes before "
+				       "the ICV", sl, bc_left(&c) < 16 ? 0 : bc_left(&c) - 16);
+		return truncated(st, "MACsec secure data", sl + 16U, bc_left(&c));
+	}
+	if (!bc_be16(&c, &type))
+		return truncated(st, "MACsec secure data", 2, bc_left(&c));
+	if (st->whole && bc_left(&c) >= 16)
+		c.end -= 16;		/* the ICV is not part of the user data */
+	return decode_ethertype(st, p, c, type);
+}
+
 /* After the link header: VLAN tags (libpcap puts back the tags Linux
  * strips), then IPv4 or IPv6. Returns 1 for other protocols. */
 static int decode_ethertype(struct pcapst *st, struct nl_pkt *p, struct bcur c, unsigned type)
@@ -763,6 +883,8 @@ static int decode_ethertype(struct pcapst *st, struct nl_pkt *p, struct bcur c, 
 		add_word(p->extra, sizeof p->extra, "VID=%u", tci & 0x0fff);
 		bc_be16(&c, &type);
 	}
+	if (type == 0x88e5)
+		return decode_macsec(st, p, c);
 	if (type == 0x0800)
 		return decode_ip(st, p, c, 4);
 	if (type == 0x86dd)
@@ -1018,6 +1140,8 @@ static int decode_link(struct pcapst *st, struct nl_event *ev, const unsigned ch
 
 /* ---------------------------------------------------------------- driver */
 
+/* A file that opens with a capture's magic number is a capture even when
+ * it ends inside its file header: read_stream then says it is cut. */
 static int pcap_probe_bytes(const unsigned char *b, size_t n)
 {
 	uint32_t m;
@@ -1025,17 +1149,33 @@ static int pcap_probe_bytes(const unsigned char *b, size_t n)
 		return 0;
 	m = rd32o(b, 1);
 	if (m == NG_SHB)
-		return n >= 12 && (rd32o(b + 8, 1) == 0x1A2B3C4DU || rd32o(b + 8, 1) == 0x4D3C2B1AU) ? 2 : 0;
-	if (n < 24)
-		return 0;
+		return n < 12 || rd32o(b + 8, 1) == 0x1A2B3C4DU || rd32o(b + 8, 1) == 0x4D3C2B1AU ? 2 : 0;
 	if (m == 0xa1b2c3d4U || m == 0xa1b23c4dU || m == 0xa1b2cd34U)
-		return b[4] == 0 && b[5] == 2 ? 2 : 0;	/* version 2.x, big-endian */
+		return n < 6 || (b[4] == 0 && b[5] == 2) ? 2 : 0;	/* version 2.x, big-endian */
 	if (m == 0xd4c3b2a1U || m == 0x4d3cb2a1U || m == 0x34cdb2a1U)
-		return b[5] == 0 && b[4] == 2 ? 2 : 0;
+		return n < 6 || (b[5] == 0 && b[4] == 2) ? 2 : 0;
 	return 0;
 }
 
-/* One record from libpcap: the event, a skip, or an error. */
+/* A fraction of a second that is a second or more: tcpdump prints it as
+ * "(invalid us)" and goes on. The value is given back in the file's own
+ * unit; libpcap hands a microsecond file's 32-bit field over sign-extended
+ * and multiplied by 1000 (we open with nanosecond precision). */
+static void bad_fraction(struct pcapst *st, long frac, int decimals)
+{
+	if (st->kind == 1 && decimals == 6)
+		nl_err_set(&st->warn, "invalid packet: timestamp fraction %lu microseconds (1 s or "
+			   "more); its time is kept to the second", (unsigned long)(uint32_t)(frac / 1000));
+	else if (st->kind == 1)
+		nl_err_set(&st->warn, "invalid packet: timestamp fraction %lu nanoseconds (1 s or "
+			   "more); its time is kept to the second", (unsigned long)(uint32_t)frac);
+	else
+		nl_err_set(&st->warn, "invalid packet: timestamp fraction %ld nanoseconds (1 s or "
+			   "more); its time is kept to the second", frac);
+}
+
+/* One record from libpcap: the event, a skip, or an error; a packet that
+ * is kept but has something wrong (warn) is an event and an error. */
 static int one_packet(struct pcapst *st, long num, const struct pcap_pkthdr *h,
 		      const unsigned char *data)
 {
@@ -1048,19 +1188,27 @@ static int one_packet(struct pcapst *st, long num, const struct pcap_pkthdr *h,
 
 	memset(ev, 0, sizeof *ev);
 	nl_pkt_init(&ev->pkt);
+	st->warn.msg[0] = '\0';
 	ev->kind = NL_EV_WIRE;
 	ev->line = num;
 	ev->uptime = -1;
 	ev->handle = -1;
 	ev->wall_us = -1;
+	/* pcap's seconds are unsigned 32 bits (pcap-savefile(5)): after
+	 * 2038-01-19 libpcap hands them over as negative numbers */
+	if (st->kind == 1)
+		sec = (long long)(uint32_t)h->ts.tv_sec;
 	if (frac < 0 || frac >= 1000000000L) {
-		nl_err_set(&st->err, "invalid packet: timestamp fraction %ld ns (1 s or more)", frac);
-		return st->sink->error(st->sink->ctx, num, st->err.msg, NULL, 0);
+		bad_fraction(st, frac, decimals);
+		snprintf(ev->time, sizeof ev->time, "%lld", sec);
+	} else {
+		set_time(ev, sec, frac, decimals);
 	}
-	set_time(ev, sec, frac, decimals);
 	if (ifc)
 		nl_strlcpy(ev->pkt.iif, ifc->name, sizeof ev->pkt.iif);
 
+	/* NFLOG's payload may be cut by the rule's copy range inside a whole record */
+	st->whole = h->caplen >= h->len && st->dlt != DLT_NFLOG;
 	rc = decode_link(st, ev, data, h->caplen);
 	if (rc == 1) {
 		st->sink->skip(st->sink->ctx, num);
@@ -1068,7 +1216,11 @@ static int one_packet(struct pcapst *st, long num, const struct pcap_pkthdr *h,
 	}
 	if (rc < 0)
 		return st->sink->error(st->sink->ctx, num, st->err.msg, NULL, 0);
-	return st->sink->event(st->sink->ctx, ev);
+	if (st->sink->event(st->sink->ctx, ev))
+		return -1;
+	if (st->warn.msg[0])
+		return st->sink->error(st->sink->ctx, num, st->warn.msg, NULL, 0);
+	return 0;
 }
 
 static void *pcap_open_state(const struct nl_sink *sink)

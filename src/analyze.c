@@ -275,6 +275,52 @@ static int legacy_nat_step(const struct nl_step *s)
 	return !strcmp(s->ev.table, "nat");
 }
 
+/* SNAT and MASQUERADE rewrite the source after the nat POSTROUTING chain,
+ * the last thing netfilter traces: no later step shows the new address,
+ * so the rule that did it is the evidence. */
+static const char *snat_kind(const struct nl_step *s)
+{
+	const char *t;
+	if (s->rule && (!strcmp(s->rule->target, "SNAT") || !strcmp(s->rule->target, "MASQUERADE")))
+		return s->rule->target;
+	t = s->rule_text ? s->rule_text : s->ev.rule;
+	if (s->ev.kind == NL_EV_NFTRACE && t && (strstr(t, "snat ") || strstr(t, "masquerade")))
+		return strstr(t, "masquerade") ? "MASQUERADE" : "SNAT";
+	return NULL;
+}
+
+static void find_snat(struct nl_analysis *a)
+{
+	const struct nl_step *s = NULL;
+	const char *kind, *arg;
+	struct nl_nat *nt;
+	int k, at = -1;
+	if (a->nnat >= 8)
+		return;
+	/* the last step at postrouting that applies SNAT or MASQUERADE */
+	for (k = (int)a->n - 1; k >= 0 && a->steps[k].hook == 4; k--)
+		if ((kind = snat_kind(&a->steps[k])) != NULL) {
+			at = k;
+			s = &a->steps[k];
+			break;
+		}
+	if (at < 0)
+		return;
+	for (k = 0; k < a->nnat; k++)
+		if (a->nat[k].step >= at && !strcmp(a->nat[k].field, "src"))
+			return;
+	nt = &a->nat[a->nnat++];
+	snprintf(nt->field, sizeof nt->field, "src");
+	nl_strlcpy(nt->kind, kind, sizeof nt->kind);
+	endpoint(&s->ev.pkt, 0, nt->from, sizeof nt->from);
+	nt->to[0] = '\0';
+	arg = s->rule && !strcmp(kind, "SNAT") ? s->rule->target_arg : "";
+	nl_strlcpy(nt->to, arg, sizeof nt->to);
+	nt->step = at;
+	nt->by_conntrack = 0;
+	nt->after_trace = 1;
+}
+
 void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step *))
 {
 	size_t i;
@@ -291,17 +337,27 @@ void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step 
 			int j, by = (int)i;
 			if (!changed)
 				continue;
-			/* done by the last nat-table step before the change */
-			for (j = (int)i; j >= 0; j--)
+			/* done by the last nat-table step at the hook where it
+			 * changed; with none there, no nat rule ran (only a
+			 * connection's first packet sees the nat chains), so it is
+			 * conntrack applying the connection's NAT to a later packet,
+			 * or reversing it for a reply */
+			by = -1;
+			for (j = (int)i; j >= 0 && a->steps[j].hook == a->steps[i].hook; j--)
 				if (is_nat_step(&a->steps[j])) {
 					by = j;
 					break;
 				}
 			nt = &a->nat[a->nnat++];
 			snprintf(nt->field, sizeof nt->field, "%s", f ? "dst" : "src");
+			snprintf(nt->kind, sizeof nt->kind, "%s", f ? "DNAT" : "SNAT");
 			endpoint(p, f, nt->from, sizeof nt->from);
 			endpoint(q, f, nt->to, sizeof nt->to);
-			nt->step = by;
+			nt->by_conntrack = by < 0;
+			nt->after_trace = 0;
+			nt->step = by < 0 ? (int)i + 1 : by;
+			if (by < 0)
+				continue;
 			if (a->steps[by].rule && a->steps[by].rule->target_arg[0] &&
 			    is_nat_target(a->steps[by].rule->target)) {
 				const char *arg = a->steps[by].rule->target_arg;
@@ -313,6 +369,7 @@ void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step 
 			}
 		}
 	}
+	find_snat(a);
 }
 
 static int effect_is(const struct nl_step *s, const char *e)
@@ -320,7 +377,8 @@ static int effect_is(const struct nl_step *s, const char *e)
 	return !strcmp(s->effect, e);
 }
 
-static void infer_verdict(struct nl_analysis *a)
+/* nodump: no ruleset dump was imported for this packet's host and family. */
+static void infer_verdict(struct nl_analysis *a, int nodump)
 {
 	const struct nl_step *last;
 	int i, lasthook = -1;
@@ -369,11 +427,39 @@ static void infer_verdict(struct nl_analysis *a)
 			snprintf(a->verdict, sizeof a->verdict, "unknown");
 		return;
 	}
-	if (last->mismatch)
+	if (i >= 0 && last->hook != a->steps[i].hook) {
+		/* the trace goes on at a later hook: filter let the packet through */
+		const struct nl_step *f = &a->steps[i];
+		snprintf(a->verdict, sizeof a->verdict, "accept");
+		a->decided = i;
+		nl_diag(a, "the trace shows the packet at %s after filter %s, so filter %s let it through%s",
+			nl_hook_name(last->hook) ? nl_hook_name(last->hook) : last->ev.chain,
+			nl_hook_name(f->hook) ? nl_hook_name(f->hook) : f->ev.chain,
+			nl_hook_name(f->hook) ? nl_hook_name(f->hook) : f->ev.chain,
+			f->rule || f->chain_policy ? ""
+			: "; which rule accepted it is not known without a dump that covers it");
+		return;
+	}
+	if (last->mismatch) {
 		a->decided = (int)a->n - 1;	/* where it ended, rule unknown */
-	else
-		nl_diag(a, "the trace ends at %s:%s:%s:%d (%s) without a verdict", last->ev.table,
-		     last->ev.chain, last->ev.type, last->ev.rulenum, last->effect);
+		nl_diag(a, "the verdict is unknown: the dump does not match the trace's last step "
+			   "%s:%s:%s:%d, so what it did is not known", last->ev.table, last->ev.chain,
+			last->ev.type, last->ev.rulenum);
+	} else if (nodump) {
+		nl_diag(a, "the verdict is unknown: no ruleset dump was imported, so what the trace's "
+			   "last step %s:%s:%s:%d did is not known, and the trace does not show the packet "
+			   "at a later hook", last->ev.table, last->ev.chain, last->ev.type,
+			last->ev.rulenum);
+	} else if (!last->chain) {
+		nl_diag(a, "the verdict is unknown: the dump does not cover table %s, so what the "
+			   "trace's last step %s:%s:%s:%d did is not known", last->ev.table,
+			last->ev.table, last->ev.chain, last->ev.type, last->ev.rulenum);
+	} else {
+		nl_diag(a, "the verdict is unknown: the trace ends at %s:%s:%s:%d (%s), which decides "
+			   "nothing; the rest of the trace is missing (the log was cut, rate-limited or "
+			   "lost lines)", last->ev.table, last->ev.chain, last->ev.type, last->ev.rulenum,
+			last->effect);
+	}
 }
 
 void nl_explain_common(struct nl_analysis *a)
@@ -491,7 +577,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	for (i = 0; i < a->nlogs; i++)
 		if (a->logs[i].ev.kind == NL_EV_CTINVALID)
 			nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
-	infer_verdict(a);
+	infer_verdict(a, rc->v.n == 0);
 	explain_drop(a);
 	nl_explain_common(a);
 	a->decided_rule_known = a->decided >= 0 && !a->steps[a->decided].mismatch &&
@@ -527,6 +613,8 @@ struct wire_ctx {
 	int64_t step_us;	/* the first traced step on the epoch clock, or -1 */
 	int64_t seen_sources[NL_MAXWIRE];
 	int nseen;
+	int ct_dst;		/* the destination was rewritten by conntrack, not by a rule */
+	char snat_to[NL_ADDRSIZ];	/* the source SNAT gave it after the trace, when known */
 };
 
 static const char *base_name(const char *path)
@@ -566,9 +654,11 @@ static int wire_seen(void *ctx, const struct nl_wire_row *r)
 	e->seen = 1;
 	e->conntrack = 0;
 	if (dnat && !strcmp(r->dst, f->dst) && r->dport == f->dport)
-		snprintf(e->note, sizeof e->note, "before DNAT (to %s:%d)", r->dst, r->dport);
+		snprintf(e->note, sizeof e->note, "before %s (to %s:%d)", w->ct_dst ? "conntrack's NAT" : "DNAT",
+			 r->dst, r->dport);
 	else if (dnat && !strcmp(r->dst, l->dst) && r->dport == l->dport)
-		snprintf(e->note, sizeof e->note, "after DNAT (to %s:%d)", r->dst, r->dport);
+		snprintf(e->note, sizeof e->note, "after %s (to %s:%d)", w->ct_dst ? "conntrack's NAT" : "DNAT",
+			 r->dst, r->dport);
 	else if (strcmp(r->src, f->src) != 0)
 		snprintf(e->note, sizeof e->note, "after SNAT (from %s:%d)", r->src, r->sport);
 	else
@@ -646,10 +736,22 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 	return 0;
 }
 
+/* Where conntrack says the connection's source went: the address an
+ * SNAT or MASQUERADE after the last traced step gave the packet. */
+static int snat_address(void *ctx, const struct nl_flow *f, const char *file)
+{
+	struct wire_ctx *w = ctx;
+	(void)file;
+	if (!w->snat_to[0] && f->rdst[0] && strcmp(f->rdst, f->osrc) != 0)
+		nl_strlcpy(w->snat_to, f->rdst, sizeof w->snat_to);
+	return 0;
+}
+
 int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 {
 	struct wire_ctx w;
 	const char *addrs[4];
+	int k, snat_after = 0;
 	if (a->n == 0)
 		return 0;
 	memset(&w, 0, sizeof w);
@@ -668,9 +770,19 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 		int64_t boot = e0->uptime >= 0 ? store_boot_time(s, e0->host[0] ? e0->host : NULL) : -1;
 		w.step_us = boot >= 0 ? boot + (int64_t)(e0->uptime * 1e6 + 0.5) : e0->wall_us;
 	}
+	for (k = 0; k < a->nnat; k++) {
+		w.ct_dst |= a->nat[k].by_conntrack && !strcmp(a->nat[k].field, "dst");
+		if (a->nat[k].after_trace)
+			snat_after = 1;
+	}
+	/* a capture after an SNAT the trace could not show holds the new
+	 * source: conntrack knows it (MASQUERADE's address is not in the rule) */
+	if (snat_after && store_conntrack_for(s, w.first->proto, w.first->src, w.first->sport,
+					      w.first->dst, w.first->dport, snat_address, &w))
+		return -1;
 	addrs[0] = w.first->src;
 	addrs[1] = w.first->dst;
-	addrs[2] = w.last->src[0] ? w.last->src : w.first->src;
+	addrs[2] = w.snat_to[0] ? w.snat_to : w.last->src[0] ? w.last->src : w.first->src;
 	addrs[3] = w.last->dst;
 	if (store_wire_find(s, w.first->proto, w.first->family == 4 ? w.first->ip_id : -1,
 			    w.first->proto == 6 ? w.first->seq : -1, addrs, wire_seen, &w))

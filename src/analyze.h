@@ -29,8 +29,11 @@ struct nl_step {
 
 struct nl_nat {
 	char field[8];			/* dst or src */
-	char from[64], to[64];
-	int step;			/* index of the step that did it */
+	char kind[12];			/* DNAT, SNAT, MASQUERADE */
+	char from[64], to[64];		/* to: "" when the trace cannot tell (MASQUERADE) */
+	int step;			/* index of the step that did it, or where it was seen */
+	int by_conntrack;		/* no nat rule ran: conntrack applied (or, for a reply, reversed) the connection's NAT */
+	int after_trace;		/* SNAT/MASQUERADE at postrouting: done after the last step */
 };
 
 #define NL_MAXDIAG 24

@@ -113,11 +113,25 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	}
 	for (i = 0; i < (size_t)a->nnat; i++) {
 		const struct nl_nat *n = &a->nat[i];
-		char loc[160];
-		step_loc(&a->steps[n->step], loc, sizeof loc);
-		printf("%snat:%s %s %s -> %s  by %s\n", c->bold, c->off,
-		       !strcmp(n->field, "dst") ? "DNAT" : "SNAT", nl_esc(n->from), nl_esc(n->to),
-		       nl_esc(loc));
+		const struct nl_step *s = &a->steps[n->step];
+		char loc[160], to[96];
+		step_loc(s, loc, sizeof loc);
+		if (n->to[0])
+			nl_strlcpy(to, n->to, sizeof to);
+		else if (!strcmp(n->kind, "MASQUERADE"))
+			snprintf(to, sizeof to, "the address of %s", s->ev.pkt.oif[0] ? s->ev.pkt.oif
+										: "the outgoing interface");
+		else
+			snprintf(to, sizeof to, "the address the rule gives");
+		if (n->by_conntrack)
+			printf("%snat:%s %s %s -> %s  by conntrack, seen at %s: the connection's NAT, "
+			       "applied to a later packet or reversed for a reply (no nat rule runs "
+			       "after a connection's first packet)\n", c->bold, c->off,
+			       !strcmp(n->field, "dst") ? "destination" : "source", nl_esc(n->from),
+			       nl_esc(n->to), nl_esc(loc));
+		else
+			printf("%snat:%s %s %s -> %s  by %s%s\n", c->bold, c->off, n->kind, nl_esc(n->from),
+			       nl_esc(to), nl_esc(loc), n->after_trace ? " (after the last traced step)" : "");
 	}
 	printf("\n%sjourney:%s\n", c->bold, c->off);
 	for (i = 0; i < a->n; i++) {
@@ -251,8 +265,9 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_str(f, s->rule_text);
 		jw_key(f, &first, "verdict");
 		jw_str(f, s->effect);
+		/* null: no dump covers this step, so nothing to match */
 		jw_key(f, &first, "matches_dump");
-		fputs(s->mismatch ? "false" : "true", f);
+		fputs(s->mismatch ? "false" : s->chain ? "true" : "null", f);
 		jw_key(f, &first, "time");
 		jw_str(f, s->ev.time);
 		jw_key(f, &first, "file");
@@ -271,18 +286,25 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		fputs(i ? ", {" : "{", f);
 		jw_key(f, &first, "field");
 		jw_str(f, n->field);
+		jw_key(f, &first, "kind");
+		jw_str(f, n->by_conntrack ? NULL : n->kind);
 		jw_key(f, &first, "from");
 		jw_str(f, n->from);
 		jw_key(f, &first, "to");
 		jw_str(f, n->to);
+		/* conntrack reversing the connection's NAT: no rule did it */
+		jw_key(f, &first, "by");
+		jw_str(f, n->by_conntrack ? "conntrack" : "rule");
 		jw_key(f, &first, "table");
-		jw_str(f, s->ev.table);
+		jw_str(f, n->by_conntrack ? NULL : s->ev.table);
 		jw_key(f, &first, "chain");
-		jw_str(f, s->ev.chain);
+		jw_str(f, n->by_conntrack ? NULL : s->ev.chain);
 		jw_key(f, &first, "position");
-		jw_num(f, s->position);
+		jw_num(f, n->by_conntrack ? -1 : s->position);
 		jw_key(f, &first, "rule");
-		jw_str(f, s->rule_text);
+		jw_str(f, n->by_conntrack ? NULL : s->rule_text);
+		jw_key(f, &first, "after_trace");
+		fputs(n->after_trace ? "true" : "false", f);
 		fputc('}', f);
 	}
 	fputs("], \"evidence\": [", f);

@@ -136,11 +136,17 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 	}
 	if (!p->analyzed)
 		snprintf(by, sizeof by, "(not analysed yet)");
-	else if (p->has_decided)
-		snprintf(by, sizeof by, "%s%s%s:%s:%s:%d%s", p->decided_family,
+	else if (p->has_decided) {
+		/* without a dump an nft step has no position: its handle, else nothing */
+		char pos[32] = "";
+		if (p->decided_position >= 0)
+			snprintf(pos, sizeof pos, ":%d", p->decided_position);
+		else if (p->decided_handle >= 0)
+			snprintf(pos, sizeof pos, " #%lld", (long long)p->decided_handle);
+		snprintf(by, sizeof by, "%s%s%s:%s:%s%s%s", p->decided_family,
 			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
-			 p->decided_type, p->decided_position, p->has_decided_rule ? "" : " (not in dump)");
-	else
+			 p->decided_type, pos, p->has_decided_rule ? "" : " (not in dump)");
+	} else
 		snprintf(by, sizeof by, "-");
 	printf("%-12s %-17s %-52s %-8s %s\n", nl_esc(p->trace), p->time[0] ? nl_esc(p->time) : "-",
 	       nl_esc(tuple), !p->analyzed ? "-" : p->verdict[0] ? nl_esc(p->verdict) : "unknown",

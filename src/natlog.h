@@ -35,7 +35,7 @@ enum {
 	NL_TCP_AE = 256,
 };
 
-#define NL_IFNAMSIZ 32
+#define NL_IFNAMSIZ 64		/* pcapng names: Windows NPF device names are 50 bytes */
 #define NL_ADDRSIZ 48
 
 /* Packet header fields as one log line, trace line or capture shows them.

@@ -21,7 +21,7 @@ check_json "return:rules+1 is falling off the end of a user chain (no rule)" \
 check_json "policy:rules+1 at a built-in chain is the chain policy" \
 	"$step"'("filter", "FORWARD", "policy", 7)][0]["rule"] == "policy DROP" and j["verdict"] == "drop" and j["verdict_inferred"]' < "$TMP/drop.json"
 check_json "the DNAT is seen between the hooks" \
-	'j["nat"] == [{"field": "dst", "from": "10.77.1.1:9090", "to": "10.77.2.2:8081", "table": "nat", "chain": "DOCKER", "position": 3, "rule": "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 9090 -j DNAT --to-destination 10.77.2.2:8081"}]' < "$TMP/drop.json"
+	'j["nat"] == [{"field": "dst", "kind": "DNAT", "from": "10.77.1.1:9090", "to": "10.77.2.2:8081", "by": "rule", "table": "nat", "chain": "DOCKER", "position": 3, "rule": "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 9090 -j DNAT --to-destination 10.77.2.2:8081", "after_trace": False}]' < "$TMP/drop.json"
 check_json "every step matches the dump" 'all(s["matches_dump"] for s in j["steps"]) and j["diagnosis"] == ["no rule of filter FORWARD (or the chains it jumped to) accepted the packet, so the chain'"'"'s policy DROP dropped it"]' < "$TMP/drop.json"
 
 export NATLOG_DB="$TMP/log.db"
