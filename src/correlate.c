@@ -247,12 +247,32 @@ static int continues(const struct open_pkt *o, const struct nl_event *ev, int ho
 	return 1;
 }
 
+/* A legacy packet's id: a hash of what identifies the packet on the wire
+ * (its first line's addresses, ports, IP ID, SEQ/ACK, length, ICMP id and
+ * sequence, and where it was first traced), never of how the line was
+ * rendered, so dmesg, dmesg -T, syslog, the journal and a sosreport give
+ * the same id, with or without --host. The host is left out for the same
+ * reason (a plain dmesg names none): identical packets, on one host or on
+ * several, are told apart by store_add_packet's ".2", ".3" in the order
+ * they were logged. */
+static uint64_t packet_key(const struct nl_event *ev)
+{
+	const struct nl_pkt *k = &ev->pkt;
+	int64_t v[12] = { k->family, k->proto, k->sport, k->dport, k->ip_id, k->seq, k->ack, k->len,
+			  k->icmp_type, k->icmp_id, k->icmp_seq, ev->kind };
+	uint64_t h = nl_hash64("natlog-id-2", 12, NL_HASH_INIT);
+	h = nl_hash64(k->src, strlen(k->src) + 1, h);
+	h = nl_hash64(k->dst, strlen(k->dst) + 1, h);
+	h = nl_hash64(ev->table, strlen(ev->table) + 1, h);
+	h = nl_hash64(ev->chain, strlen(ev->chain) + 1, h);
+	return nl_hash64(v, sizeof v, h);
+}
+
 static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev)
 {
 	struct nl_packet_row p;
 	const struct nl_pkt *k = &ev->pkt;
-	uint64_t h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
-	h = nl_hash64(ev->raw, ev->rawlen, h);
+	uint64_t h = packet_key(ev);
 	memset(&p, 0, sizeof p);
 	snprintf(p.trace, sizeof p.trace, "%010llx", (unsigned long long)(h & 0xffffffffffULL));
 	nl_strlcpy(p.source, "iptables-trace", sizeof p.source);
