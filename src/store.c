@@ -26,11 +26,12 @@ enum {
 	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
-	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_COUNT
+	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
+	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
-	[Q_SRC_KNOWN] = "SELECT 1 FROM sources WHERE sha256 = ?1",
+	[Q_SRC_KNOWN] = "SELECT 1 FROM sources WHERE sha256 = ?1 AND ifnull(host, '') = ifnull(?2, '')",
 	[Q_SRC_PATH_SIZE] = "SELECT 1 FROM sources WHERE path = ?1 AND size = ?2 LIMIT 1",
 	[Q_SRC_ADD] = "INSERT INTO sources(path, kind, host, sha256, size, imported_at) "
 		      "VALUES (?1, 'pending', ?2, 'pending:' || hex(randomblob(8)), 0, ?3)",
@@ -46,10 +47,10 @@ static const char *const queries[Q_COUNT] = {
 		     "physout, mac, src, dst, len, tos, ttl, ip_id, ipflags, proto, sport, dport, "
 		     "tcp_seq, tcp_ack, tcp_window, tcp_flags, icmp_type, icmp_code, icmp_id, "
 		     "icmp_seq, inner, mark, uid, gid, extra, trace_id, nft_family, rule, handle, "
-		     "verdict, fp, fp2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-		     "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
-		     "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, "
-		     "?45, ?46, ?47, ?48, ?49, ?50, ?51)",
+		     "verdict, fp, fp2, mh, wsec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+		     "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, "
+		     "?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, "
+		     "?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53)",
 	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host, netns) "
 		     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin, family, type, "
@@ -63,11 +64,30 @@ static const char *const queries[Q_COUNT] = {
 		       "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
 		       "?26, ?27, ?28, ?29)",
 	/* two plain index lookups: an OR over both columns makes SQLite build
-	 * a temporary table for every line */
-	[Q_EV_SEEN] = "SELECT 1 FROM events WHERE fp = ?2 AND source_id <> ?1 LIMIT 1",
-	[Q_EV_SEEN_WALL] = "SELECT 1 FROM events WHERE source_id <> ?1 AND fp IN (?2, ?3, ?4) "
-			   "UNION ALL SELECT 1 FROM events WHERE source_id <> ?1 AND fp2 IN (?2, ?3, ?4) "
-			   "LIMIT 1",
+	 * a temporary table for every line; a line of another host is never a duplicate (a line of unknown host
+	 * may be one of any) */
+	[Q_EV_SEEN] = "SELECT 1 FROM events WHERE fp = ?2 AND source_id <> ?1 AND "
+		      "(?3 IS NULL OR host IS NULL OR host = ?3) UNION ALL "
+		      "SELECT 1 FROM events WHERE fp2 = ?2 AND source_id <> ?1 AND "
+		      "(?3 IS NULL OR host IS NULL OR host = ?3) LIMIT 1",
+	[Q_EV_SEEN_WALL] = "SELECT uptime, wall_us, time, source_id, id FROM events WHERE source_id <> ?1 "
+			   "AND fp IN (?2, ?3, ?4) AND (?5 IS NULL OR host IS NULL OR host = ?5) "
+			   "UNION ALL SELECT uptime, wall_us, time, source_id, id FROM events WHERE "
+			   "source_id <> ?1 AND fp2 IN (?2, ?3, ?4) "
+			   "AND (?5 IS NULL OR host IS NULL OR host = ?5) LIMIT 1",
+	/* the same message in another rendering with the other kind of time
+	 * (uptime only against wall clock only), in log order */
+	[Q_EV_ALIGN] = "SELECT id, source_id, uptime, wsec, wall_us, time FROM events WHERE mh = ?1 "
+		       "AND source_id <> ?2 AND (?3 IS NULL OR host IS NULL OR host = ?3) AND "
+		       "CASE WHEN ?4 THEN uptime IS NULL AND wsec IS NOT NULL "
+		       "ELSE uptime IS NOT NULL AND wsec IS NULL END ORDER BY id LIMIT 256",
+	[Q_EV_ALIGNED] = "UPDATE events SET fp2 = ?2 WHERE id = ?1 AND fp2 IS NULL",
+	/* a wall-clock line learns its uptime from another rendering, and so
+	 * does its packet when it is the packet's first line */
+	[Q_EV_UPTIME] = "UPDATE events SET uptime = ?2, fp2 = ifnull(fp2, ?3) WHERE id = ?1 AND "
+			"uptime IS NULL",
+	[Q_PKT_UPTIME] = "UPDATE packets SET uptime = ?2 WHERE uptime IS NULL AND id = "
+			 "(SELECT packet_id FROM events WHERE id = ?1 AND step = 1)",
 	/* kernel logs are the only sources with fingerprints (ingest.c) */
 	[Q_EV_ANY_FP] = "SELECT 1 FROM sources WHERE id <> ?1 AND kind = 'kernel-log' AND events > 0 "
 			"LIMIT 1",
@@ -114,6 +134,23 @@ struct nl_store {
 	sqlite3_stmt *q[Q_COUNT];
 	char err[512];
 	int in_tx;
+	struct align *al;	/* aligning the source being imported with others */
+};
+
+/* Renderings of one ring buffer that share no time key (dmesg's uptime,
+ * dmesg -T's wall clock) are aligned message by message: the k-th line of
+ * a message here is the first line of that message there not yet taken,
+ * as long as every pair agrees on when the host booted (uptime against
+ * wall clock, give or take a second). The pairs also tell the boot time. */
+struct align {
+	int64_t source_id;
+	int64_t *taken;		/* event ids already paired: open addressing */
+	size_t ntaken, cap;
+	int has_key;
+	double key_lo, key_hi;	/* boot as a yearless wall second, from the pairs */
+	int has_boot;
+	int64_t boot_lo, boot_hi;	/* boot in epoch microseconds, when the year is printed */
+	int64_t other_source;	/* the source paired with, for its boot time too */
 };
 
 static int fail(struct nl_store *s, const char *what)
@@ -321,6 +358,9 @@ void store_close(struct nl_store *s)
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->q[i]);
 	sqlite3_close(s->db);
+	if (s->al)
+		free(s->al->taken);
+	free(s->al);
 	free(s);
 }
 
@@ -368,13 +408,14 @@ int store_source_seen_as(struct nl_store *s, const char *path, int64_t size)
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up a source");
 }
 
-int store_source_known(struct nl_store *s, const char *sha256)
+int store_source_known(struct nl_store *s, const char *sha256, const char *host)
 {
 	sqlite3_stmt *st = stmt(s, Q_SRC_KNOWN);
 	int rc;
 	if (!st)
 		return -1;
 	bind_text(st, 1, sha256);
+	bind_text(st, 2, host);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		return 1;
@@ -391,6 +432,8 @@ int64_t store_source_add(struct nl_store *s, const char *path, const char *host)
 		return -1;
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (s->al)
+		s->al->source_id = 0;	/* a rolled-back source's id may come again */
 	bind_text(st, 1, path);
 	bind_text(st, 2, host);
 	bind_text(st, 3, now);
@@ -402,9 +445,22 @@ int64_t store_source_add(struct nl_store *s, const char *path, const char *host)
 int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_counts *c)
 {
 	sqlite3_stmt *st = stmt(s, Q_SRC_FINISH);
+	int64_t boot = c->boot_us;
 	int rc;
 	if (!st)
 		return -1;
+	if (s->al && s->al->source_id == id && s->al->has_boot) {
+		int64_t learned = s->al->boot_lo / 2 + s->al->boot_hi / 2;
+		if (boot < 0)
+			boot = learned;
+		if (s->al->other_source > 0) {
+			char sql[160];
+			snprintf(sql, sizeof sql, "UPDATE sources SET boot_us = %lld WHERE id = %lld AND "
+				 "boot_us IS NULL", (long long)learned, (long long)s->al->other_source);
+			if (exec(s, sql))
+				return -1;
+		}
+	}
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, c->kind);
 	bind_text(st, 3, c->sha256);
@@ -413,7 +469,7 @@ int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_c
 	sqlite3_bind_int64(st, 6, c->events);
 	sqlite3_bind_int64(st, 7, c->errors);
 	sqlite3_bind_int64(st, 8, c->skipped);
-	bind_num(st, 9, c->boot_us);
+	bind_num(st, 9, boot);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT)
 		return 1;
@@ -534,6 +590,9 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 		sqlite3_bind_int64(st, 50, ev->fp);
 	if (ev->fp2)
 		sqlite3_bind_int64(st, 51, ev->fp2);
+	if (ev->mh)
+		sqlite3_bind_int64(st, 52, ev->mh);
+	bind_num(st, 53, ev->mh ? ev->wsec : -1);
 	return step_done(s, st, "cannot add an event");
 }
 
@@ -582,32 +641,222 @@ int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2)
 	return step_done(s, st, "cannot update an event");
 }
 
-int store_event_seen(struct nl_store *s, int64_t source_id, int64_t fp, const int64_t wall[3])
+static int taken(const struct align *a, int64_t id)
+{
+	size_t i;
+	if (!a->cap)
+		return 0;
+	for (i = (size_t)nl_mix64((uint64_t)id) & (a->cap - 1); a->taken[i]; i = (i + 1) & (a->cap - 1))
+		if (a->taken[i] == id)
+			return 1;
+	return 0;
+}
+
+static int take(struct align *a, int64_t id)
+{
+	size_t i;
+	if (2 * (a->ntaken + 1) > a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 1024, j;
+		int64_t *t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (j = 0; j < a->cap; j++) {
+			if (!a->taken[j])
+				continue;
+			for (i = (size_t)nl_mix64((uint64_t)a->taken[j]) & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
+				;
+			t[i] = a->taken[j];
+		}
+		free(a->taken);
+		a->taken = t;
+		a->cap = cap;
+	}
+	for (i = (size_t)nl_mix64((uint64_t)id) & (a->cap - 1); a->taken[i]; i = (i + 1) & (a->cap - 1))
+		;
+	a->taken[i] = id;
+	a->ntaken++;
+	return 0;
+}
+
+/* Epoch microseconds of a wall-clock time that names its year: the event's
+ * wall_us, or dmesg -T's "Sat Nov 21 15:25:58 2026" read in local time. */
+static int64_t wall_epoch(int64_t wall_us, const char *t)
+{
+	struct tm tm;
+	const char *end;
+	time_t secs;
+	if (wall_us >= 0)
+		return wall_us;
+	memset(&tm, 0, sizeof tm);
+	if (!t || !(end = strptime(t, "%a %b %d %H:%M:%S %Y", &tm)) || *end)
+		return -1;
+	tm.tm_isdst = -1;
+	secs = mktime(&tm);
+	return secs == (time_t)-1 ? -1 : (int64_t)secs * 1000000;
+}
+
+/* The alignment state of this source, fresh when the source is new. */
+static struct align *align_of(struct nl_store *s, int64_t source_id)
+{
+	struct align *a = s->al;
+	if (!a || a->source_id != source_id) {
+		if (!a && !(a = s->al = calloc(1, sizeof *a)))
+			return NULL;
+		free(a->taken);
+		memset(a, 0, sizeof *a);
+		a->source_id = source_id;
+	}
+	return a;
+}
+
+/* One line seen with its uptime u in one rendering and at wall-clock time
+ * epoch (whole seconds) in another: boot is within the second before. */
+static void learn_boot(struct align *a, double u, int64_t epoch, int64_t other)
+{
+	int64_t blo, bhi;
+	if (epoch < 0 || u < 0)
+		return;
+	blo = epoch - (int64_t)(u * 1e6 + 0.5);
+	bhi = blo + 1000000;
+	if (!a->has_boot) {
+		a->boot_lo = blo;
+		a->boot_hi = bhi;
+		a->has_boot = 1;
+	} else if (blo <= a->boot_hi && bhi >= a->boot_lo) {
+		a->boot_lo = blo > a->boot_lo ? blo : a->boot_lo;
+		a->boot_hi = bhi < a->boot_hi ? bhi : a->boot_hi;
+	}
+	a->other_source = other;
+}
+
+/* The stored line event_id, which had only a wall-clock time, is this
+ * line whose uptime is u and uptime fingerprint fp (so that later
+ * renderings find it by either). */
+static int fill_uptime(struct nl_store *s, int64_t event_id, double u, int64_t fp)
+{
+	int q[2] = { Q_EV_UPTIME, Q_PKT_UPTIME }, i;
+	for (i = 0; i < 2; i++) {
+		sqlite3_stmt *st = stmt(s, q[i]);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, event_id);
+		sqlite3_bind_double(st, 2, u);
+		if (i == 0 && fp)
+			sqlite3_bind_int64(st, 3, fp);
+		if (step_done(s, st, "cannot update an event"))
+			return -1;
+	}
+	return 0;
+}
+
+/* 1 when a line of another rendering is this line (and takes it). */
+static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event *e)
+{
+	struct align *a;
+	sqlite3_stmt *st;
+	int rc, found = 0;
+	int up = e->uptime >= 0;
+	if (!e->mh || up == (e->wsec >= 0))
+		return 0;	/* no message, or both times (the fingerprints decide) */
+	if (!(a = align_of(s, source_id)))
+		return fail(s, "out of memory");
+	if (!(st = stmt(s, Q_EV_ALIGN)))
+		return -1;
+	sqlite3_bind_int64(st, 1, e->mh);
+	sqlite3_bind_int64(st, 2, source_id);
+	bind_static(st, 3, e->host);
+	sqlite3_bind_int(st, 4, up);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0), wsec, epoch;
+		double u, lo, hi;
+		if (taken(a, id))
+			continue;
+		u = up ? e->uptime : sqlite3_column_double(st, 2);
+		wsec = up ? sqlite3_column_int64(st, 3) : e->wsec;
+		/* the wall second was cut from wall = boot + uptime */
+		lo = (double)wsec - u;
+		hi = lo + 1;
+		if (a->has_key && (hi + 1 < a->key_lo || lo - 1 > a->key_hi))
+			continue;	/* another boot, or another day */
+		found = 1;
+		if (!a->has_key) {
+			a->key_lo = lo;
+			a->key_hi = hi;
+			a->has_key = 1;
+		} else if (lo <= a->key_hi && hi >= a->key_lo) {
+			a->key_lo = lo > a->key_lo ? lo : a->key_lo;
+			a->key_hi = hi < a->key_hi ? hi : a->key_hi;
+		}
+		epoch = up ? wall_epoch(col_num(st, 4), (const char *)sqlite3_column_text(st, 5))
+			   : wall_epoch(e->wall_us, e->time);
+		learn_boot(a, u, epoch, sqlite3_column_int64(st, 1));
+		sqlite3_reset(st);
+		if (take(a, id))
+			return fail(s, "out of memory");
+		if (up && fill_uptime(s, id, e->uptime, e->fp))
+			return -1;
+		/* the line's own key, so later renderings find it directly */
+		if (e->fp) {
+			if (!(st = stmt(s, Q_EV_ALIGNED)))
+				return -1;
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, e->fp);
+			if (step_done(s, st, "cannot update an event"))
+				return -1;
+		}
+		return 1;
+	}
+	return rc == SQLITE_DONE || found ? 0 : fail(s, "cannot look up an event");
+}
+
+int store_event_seen(struct nl_store *s, int64_t source_id, const struct nl_event *e,
+		     const int64_t wall[3])
 {
 	sqlite3_stmt *st;
 	int rc, i;
-	if (fp) {
+	if (e->uptime >= 0 && e->fp) {
 		if (!(st = stmt(s, Q_EV_SEEN)))
 			return -1;
 		sqlite3_bind_int64(st, 1, source_id);
-		sqlite3_bind_int64(st, 2, fp);
+		sqlite3_bind_int64(st, 2, e->fp);
+		bind_static(st, 3, e->host);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
 			return 1;
 		if (rc != SQLITE_DONE)
 			return fail(s, "cannot look up an event");
 	}
-	if (!wall[1])
-		return 0;
-	if (!(st = stmt(s, Q_EV_SEEN_WALL)))
-		return -1;
-	sqlite3_bind_int64(st, 1, source_id);
-	for (i = 0; i < 3; i++)
-		sqlite3_bind_int64(st, 2 + i, wall[i]);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up an event");
+	if (wall[1]) {
+		if (!(st = stmt(s, Q_EV_SEEN_WALL)))
+			return -1;
+		sqlite3_bind_int64(st, 1, source_id);
+		for (i = 0; i < 3; i++)
+			sqlite3_bind_int64(st, 2 + i, wall[i]);
+		bind_static(st, 5, e->host);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			/* a wall-clock rendering that names its year against one
+			 * with uptimes (dmesg -T after syslog): the boot time */
+			struct align *a = align_of(s, source_id);
+			if (!a)
+				return fail(s, "out of memory");
+			if (e->uptime < 0 && sqlite3_column_type(st, 0) != SQLITE_NULL)
+				learn_boot(a, sqlite3_column_double(st, 0), wall_epoch(e->wall_us, e->time),
+					   sqlite3_column_int64(st, 3));
+			else if (e->uptime >= 0 && sqlite3_column_type(st, 0) == SQLITE_NULL) {
+				int64_t id = sqlite3_column_int64(st, 4);
+				learn_boot(a, e->uptime, wall_epoch(col_num(st, 1),
+					   (const char *)sqlite3_column_text(st, 2)), sqlite3_column_int64(st, 3));
+				sqlite3_reset(st);
+				if (fill_uptime(s, id, e->uptime, e->fp))
+					return -1;
+			}
+			return 1;
+		}
+		if (rc != SQLITE_DONE)
+			return fail(s, "cannot look up an event");
+	}
+	return aligned(s, source_id, e);
 }
 
 int store_other_events(struct nl_store *s, int64_t source_id)

@@ -30,7 +30,8 @@ int store_rollback(struct nl_store *s);
 /* 1 when a source of this path and size was imported (a cheap hint that a
  * file is imported again; its content hash decides). */
 int store_source_seen_as(struct nl_store *s, const char *path, int64_t size);
-int store_source_known(struct nl_store *s, const char *sha256);	/* 1, 0, -1 */
+/* 1 when this content was imported for this host (NULL: none named), 0, -1. */
+int store_source_known(struct nl_store *s, const char *sha256, const char *host);
 int64_t store_source_add(struct nl_store *s, const char *path, const char *host);
 struct nl_source_counts {
 	const char *kind;
@@ -77,10 +78,15 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 int store_add_alias(struct nl_store *s, const char *trace, int64_t packet_id);
 /* The packet's other trace ids, space-separated, into buf. */
 int store_aliases(struct nl_store *s, int64_t packet_id, char *buf, size_t n);
-/* 1 when another source already holds this event: fp is its kernel-stamp
- * fingerprint (or 0), wall[] its wall-clock ones for the second before, of,
- * and after the line's time (0 when unknown). */
-int store_event_seen(struct nl_store *s, int64_t source_id, int64_t fp, const int64_t wall[3]);
+/* 1 when another source of the same host (or of an unknown one) already
+ * holds this event: by its kernel-stamp fingerprint e->fp (when it has an
+ * uptime), by wall[], its wall-clock ones for the second before, of, and
+ * after the line's time (0 when unknown), or, for a line with only one
+ * kind of time, by aligning its message with another rendering's lines
+ * that have only the other kind (the pairs also give the boot time, which
+ * store_source_finish records). */
+int store_event_seen(struct nl_store *s, int64_t source_id, const struct nl_event *e,
+		     const int64_t wall[3]);
 /* 1 when another source may have fingerprinted events (a kernel log with
  * events; else no line of this source can be a duplicate and lookups are
  * skipped). */

@@ -54,4 +54,35 @@ check "dmesg and dmesg -T give the same ids" cmp "$TMP/ids-dmesg.txt" "$TMP/ids-
 check "dmesg and syslog give the same ids" cmp "$TMP/ids-dmesg.txt" "$TMP/ids-messages"
 check "--host does not change the ids" cmp "$TMP/ids-dmesg.txt" "$TMP/ids-host"
 
+# 2. hosts are part of identity
+export NATLOG_DB=$TMP/hosts.db
+"$NATLOG" import -q --host gw1 "$L/dmesg.txt" "$L/iptables-save.txt"
+check "byte-identical files of another host are imported" "$NATLOG" import -q --host gw2 "$L/dmesg.txt" "$L/iptables-save.txt"
+"$NATLOG" traces --json > "$TMP/hosts.json"
+check_json "each host has its 18 packets, all explained by its own dump" \
+	'len([p for p in j if p["host"] == "gw1"]) == 18 and len([p for p in j if p["host"] == "gw2"]) == 18 and all(p["verdict"] != "unknown" for p in j)' < "$TMP/hosts.json"
+"$NATLOG" import --host gw2 "$L/iptables-save.txt" 2> "$TMP/again"
+check_grep "importing the same file for the same host again adds nothing" "imported before" "$TMP/again"
+# syslog lines without an uptime stamp, logged in the same second by two hosts
+sed 's/ \[ *[0-9.]*\] / /' "$L/messages" > "$TMP/a.log"
+sed 's/ \[ *[0-9.]*\] / /; s/ natlog-lab / other-host /' "$L/messages" > "$TMP/b.log"
+export NATLOG_DB=$TMP/syslog2.db
+"$NATLOG" import -q "$TMP/a.log" "$TMP/b.log"
+check_json "the same line from two hosts in the same second is two lines" \
+	'len(j) == 36 and len({p["host"] for p in j}) == 2' < "$("$NATLOG" traces --json > "$TMP/s2.json"; echo "$TMP/s2.json")"
+
+# 3. renderings of one ring buffer, in any order
+for order in "dmesg-T.txt dmesg.txt messages" "dmesg.txt dmesg-T.txt messages" \
+	"messages dmesg-T.txt dmesg.txt" "dmesg-T.txt messages dmesg.txt"; do
+	export NATLOG_DB="$TMP/order-$(echo $order | tr -c 'a-zA-Z\n' _).db"
+	(cd "$L" && "$NATLOG" import -q $order)
+	check_json "dmesg, dmesg -T and syslog imported as $order give 18 packets" 'len(j) == 18' \
+		< "$("$NATLOG" traces --json > "$TMP/o.json"; echo "$TMP/o.json")"
+done
+export NATLOG_DB=$TMP/boot.db TZ=UTC	# the lab's dmesg -T printed UTC
+"$NATLOG" import -q "$L/dmesg-T.txt" "$L/dmesg.txt" "$L/iptables-save.txt" "$L/outside.pcap"
+"$NATLOG" explain --json --trace 5f70272d1f > "$TMP/boot.json"
+check_json "the boot time learned from dmesg against dmesg -T puts captures on the kernel's clock" \
+	'any(e["source"] == "pcap" and e["seen"] and "s from the first traced step" in e["note"] for e in j["evidence"]) and not any(d.startswith("captures were matched") for d in j["diagnosis"])' < "$TMP/boot.json"
+
 finish
