@@ -30,3 +30,8 @@ CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''));
 
 ALTER TABLE events ADD COLUMN mh INTEGER;   -- hash of the kernel message, kernel logs only
 ALTER TABLE events ADD COLUMN wsec INTEGER; -- its wall-clock second, as a key without the year
+
+-- LOG and conntrack-invalid lines that no trace of their own source
+-- claimed are joined to traced packets of other sources by identity
+-- (store_packet_joins); few lines are unclaimed, so the index is small.
+CREATE INDEX events_unclaimed ON events(src) WHERE packet_id IS NULL AND kind IN ('ct-invalid', 'log');

@@ -469,10 +469,16 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	a->decided = -1;
 	if (store_packet_events(s, p->id, collect, &co))
 		return -1;
+	/* LOG and conntrack lines of other sources, joined by identity */
+	if (store_packet_joins(s, p->id, collect, &co))
+		return -1;
 	if (nl_load_rules(s, p, rc, nft))
 		return -1;
 	if (nft) {
 		analyze_nft(a, &rc->v);
+		for (i = 0; i < a->nlogs; i++)
+			if (a->logs[i].ev.kind == NL_EV_CTINVALID)
+				nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
 		return 0;
 	}
 	if (rc->v.n == 0)

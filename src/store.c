@@ -27,7 +27,7 @@ enum {
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
-	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_COUNT
+	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -116,6 +116,47 @@ static const char *const queries[Q_COUNT] = {
 			 "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
 			 "FROM events e JOIN sources s ON s.id = e.source_id "
 			 "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
+	/* LOG and conntrack lines no trace of their own source claimed, with
+	 * the identity of one of this packet's lines: what NAT leaves alone
+	 * must agree where both printed it */
+	[Q_PKT_JOINS] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
+			"e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
+			"e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
+			"e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
+			"e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
+			"e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
+			"e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
+			"FROM events e JOIN sources s ON s.id = e.source_id "
+			"WHERE e.packet_id IS NULL AND e.kind IN ('ct-invalid', 'log') AND e.src IN "
+			"(SELECT src FROM events WHERE packet_id = ?1 AND src IS NOT NULL) AND EXISTS "
+			"(SELECT 1 FROM events x WHERE x.packet_id = ?1 AND x.src = e.src AND "
+			"x.dst = e.dst AND x.proto = e.proto AND x.sport IS e.sport AND "
+			"x.dport IS e.dport AND ifnull(x.ip_id = e.ip_id, 1) AND "
+			"ifnull(x.len = e.len, 1) AND ifnull(x.tcp_seq = e.tcp_seq, 1) AND "
+			"ifnull(x.tcp_ack = e.tcp_ack, 1) AND ifnull(x.tcp_flags = e.tcp_flags, 1) AND "
+			"ifnull(x.tcp_window = e.tcp_window, 1) AND ifnull(x.icmp_id = e.icmp_id, 1) AND "
+			"ifnull(x.icmp_seq = e.icmp_seq, 1) AND ifnull(x.host = e.host, 1)) ORDER BY e.id",
+	[Q_EV_BY_ID] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
+		       "e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
+		       "e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
+		       "e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
+		       "e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
+		       "e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
+		       "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
+		       "FROM events e JOIN sources s ON s.id = e.source_id WHERE e.id = ?1",
+	[Q_PKT_TRACE_OF] = "SELECT trace FROM packets WHERE id = ?1",
+	/* every traced packet such a line could be, in log order */
+	[Q_JOIN_PKTS] = "SELECT DISTINCT x.packet_id, p.uptime FROM events x JOIN packets p ON "
+			"p.id = x.packet_id WHERE x.packet_id IN (SELECT id FROM packets WHERE "
+			"src = ?1 OR src = ?2) AND x.src = ?1 AND x.dst = ?2 AND x.proto = ?3 AND "
+			"x.sport IS ?4 AND x.dport IS ?5 AND ifnull(x.ip_id = ?6, 1) AND "
+			"ifnull(x.len = ?7, 1) AND ifnull(x.tcp_seq = ?8, 1) AND ifnull(x.tcp_flags = ?9, 1) "
+			"AND ifnull(x.icmp_id = ?10, 1) AND ifnull(x.host = ?11, 1) ORDER BY x.packet_id",
+	/* the unclaimed lines of that identity, in log order */
+	[Q_JOIN_RANK] = "SELECT id FROM events WHERE packet_id IS NULL AND kind = ?12 AND src = ?1 AND "
+			"dst = ?2 AND proto = ?3 AND sport IS ?4 AND dport IS ?5 AND ip_id IS ?6 AND "
+			"len IS ?7 AND tcp_seq IS ?8 AND tcp_flags IS ?9 AND icmp_id IS ?10 AND "
+			"host IS ?11 ORDER BY id",
 	[Q_PKT_UNANALYZED] = "SELECT " "%PKTCOLS%" " FROM packets WHERE analyzed = 0 AND id > ?1 ORDER BY id LIMIT ?2",
 	[Q_PKT_TRACE_EXACT] = "SELECT " "%PKTCOLS%" " FROM packets WHERE trace = ?1",
 	[Q_PKT_TRACE_ALIAS] = "SELECT " "%PKTCOLS%" " FROM packets WHERE id IN "
@@ -1433,6 +1474,75 @@ int store_reanalyze_all(struct nl_store *s)
 	return exec(s, "UPDATE packets SET analyzed = 0");
 }
 
+/* One row of the Q_PKT_EVENTS columns into r. */
+static void read_event(sqlite3_stmt *st, struct nl_event_row *r)
+{
+	struct nl_event *ev = &r->ev;
+	struct nl_pkt *p = &ev->pkt;
+	char kind[16];
+	/* every field is set below or here; no 3 KB memset per row */
+	nl_pkt_init(p);
+	ev->raw = ev->msg = NULL;
+	ev->rawlen = ev->msglen = 0;
+	ev->fp = ev->fp2 = 0;
+	r->id = sqlite3_column_int64(st, 0);
+	r->source_id = sqlite3_column_int64(st, 1);
+	r->step = sqlite3_column_int(st, 2);
+	col_text(st, 3, r->file, sizeof r->file);
+	ev->line = (long)sqlite3_column_int64(st, 4);
+	col_text(st, 5, kind, sizeof kind);
+	ev->kind = !strcmp(kind, "trace") ? NL_EV_TRACE
+		   : !strcmp(kind, "log") ? NL_EV_LOG
+		   : !strcmp(kind, "nft-trace") || !strcmp(kind, "xt-trace") ? NL_EV_NFTRACE
+		   : !strcmp(kind, "nft-packet") || !strcmp(kind, "xt-packet") ? NL_EV_NFPACKET
+		   : !strcmp(kind, "wire") ? NL_EV_WIRE : NL_EV_CTINVALID;
+	ev->xt = kind[0] == 'x';
+	col_text(st, 6, ev->host, sizeof ev->host);
+	col_text(st, 7, ev->time, sizeof ev->time);
+	ev->uptime = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 8);
+	ev->wall_us = col_num(st, 9);
+	col_text(st, 10, ev->table, sizeof ev->table);
+	col_text(st, 11, ev->chain, sizeof ev->chain);
+	col_text(st, 12, ev->type, sizeof ev->type);
+	ev->rulenum = (int)col_num(st, 13);
+	col_text(st, 14, ev->prefix, sizeof ev->prefix);
+	col_text(st, 15, ev->reason, sizeof ev->reason);
+	p->family = (int)col_num(st, 16);
+	col_text(st, 17, p->iif, sizeof p->iif);
+	col_text(st, 18, p->oif, sizeof p->oif);
+	col_text(st, 19, p->physin, sizeof p->physin);
+	col_text(st, 20, p->physout, sizeof p->physout);
+	col_text(st, 21, p->mac, sizeof p->mac);
+	col_text(st, 22, p->src, sizeof p->src);
+	col_text(st, 23, p->dst, sizeof p->dst);
+	p->len = col_num(st, 24);
+	p->tos = (int)col_num(st, 25);
+	p->ttl = (int)col_num(st, 26);
+	p->ip_id = col_num(st, 27);
+	col_text(st, 28, p->ipflags, sizeof p->ipflags);
+	p->proto = (int)col_num(st, 29);
+	p->sport = (int)col_num(st, 30);
+	p->dport = (int)col_num(st, 31);
+	p->seq = col_num(st, 32);
+	p->ack = col_num(st, 33);
+	p->window = (int)col_num(st, 34);
+	p->tcp_flags = (int)col_num(st, 35);
+	p->icmp_type = (int)col_num(st, 36);
+	p->icmp_code = (int)col_num(st, 37);
+	p->icmp_id = (int)col_num(st, 38);
+	p->icmp_seq = (int)col_num(st, 39);
+	col_text(st, 40, p->inner, sizeof p->inner);
+	p->mark = col_num(st, 41);
+	p->uid = col_num(st, 42);
+	p->gid = col_num(st, 43);
+	col_text(st, 44, p->extra, sizeof p->extra);
+	col_text(st, 45, ev->trace_id, sizeof ev->trace_id);
+	col_text(st, 46, ev->nft_family, sizeof ev->nft_family);
+	col_text(st, 47, ev->rule, sizeof ev->rule);
+	ev->handle = col_num(st, 48);
+	col_text(st, 49, ev->verdict, sizeof ev->verdict);
+}
+
 int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
 {
 	sqlite3_stmt *st = stmt(s, Q_PKT_EVENTS);
@@ -1447,70 +1557,7 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 	}
 	sqlite3_bind_int64(st, 1, packet_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct nl_event *ev = &r->ev;
-		struct nl_pkt *p = &ev->pkt;
-		char kind[16];
-		/* every field is set below or here; no 3 KB memset per row */
-		nl_pkt_init(p);
-		ev->raw = ev->msg = NULL;
-		ev->rawlen = ev->msglen = 0;
-		ev->fp = ev->fp2 = 0;
-		r->id = sqlite3_column_int64(st, 0);
-		r->source_id = sqlite3_column_int64(st, 1);
-		r->step = sqlite3_column_int(st, 2);
-		col_text(st, 3, r->file, sizeof r->file);
-		ev->line = (long)sqlite3_column_int64(st, 4);
-		col_text(st, 5, kind, sizeof kind);
-		ev->kind = !strcmp(kind, "trace") ? NL_EV_TRACE
-			   : !strcmp(kind, "log") ? NL_EV_LOG
-			   : !strcmp(kind, "nft-trace") || !strcmp(kind, "xt-trace") ? NL_EV_NFTRACE
-			   : !strcmp(kind, "nft-packet") || !strcmp(kind, "xt-packet") ? NL_EV_NFPACKET
-			   : !strcmp(kind, "wire") ? NL_EV_WIRE : NL_EV_CTINVALID;
-		ev->xt = kind[0] == 'x';
-		col_text(st, 6, ev->host, sizeof ev->host);
-		col_text(st, 7, ev->time, sizeof ev->time);
-		ev->uptime = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 8);
-		ev->wall_us = col_num(st, 9);
-		col_text(st, 10, ev->table, sizeof ev->table);
-		col_text(st, 11, ev->chain, sizeof ev->chain);
-		col_text(st, 12, ev->type, sizeof ev->type);
-		ev->rulenum = (int)col_num(st, 13);
-		col_text(st, 14, ev->prefix, sizeof ev->prefix);
-		col_text(st, 15, ev->reason, sizeof ev->reason);
-		p->family = (int)col_num(st, 16);
-		col_text(st, 17, p->iif, sizeof p->iif);
-		col_text(st, 18, p->oif, sizeof p->oif);
-		col_text(st, 19, p->physin, sizeof p->physin);
-		col_text(st, 20, p->physout, sizeof p->physout);
-		col_text(st, 21, p->mac, sizeof p->mac);
-		col_text(st, 22, p->src, sizeof p->src);
-		col_text(st, 23, p->dst, sizeof p->dst);
-		p->len = col_num(st, 24);
-		p->tos = (int)col_num(st, 25);
-		p->ttl = (int)col_num(st, 26);
-		p->ip_id = col_num(st, 27);
-		col_text(st, 28, p->ipflags, sizeof p->ipflags);
-		p->proto = (int)col_num(st, 29);
-		p->sport = (int)col_num(st, 30);
-		p->dport = (int)col_num(st, 31);
-		p->seq = col_num(st, 32);
-		p->ack = col_num(st, 33);
-		p->window = (int)col_num(st, 34);
-		p->tcp_flags = (int)col_num(st, 35);
-		p->icmp_type = (int)col_num(st, 36);
-		p->icmp_code = (int)col_num(st, 37);
-		p->icmp_id = (int)col_num(st, 38);
-		p->icmp_seq = (int)col_num(st, 39);
-		col_text(st, 40, p->inner, sizeof p->inner);
-		p->mark = col_num(st, 41);
-		p->uid = col_num(st, 42);
-		p->gid = col_num(st, 43);
-		col_text(st, 44, p->extra, sizeof p->extra);
-		col_text(st, 45, ev->trace_id, sizeof ev->trace_id);
-		col_text(st, 46, ev->nft_family, sizeof ev->nft_family);
-		col_text(st, 47, ev->rule, sizeof ev->rule);
-		ev->handle = col_num(st, 48);
-		col_text(st, 49, ev->verdict, sizeof ev->verdict);
+		read_event(st, r);
 		if (cb(ctx, r)) {
 			free(r);
 			return -1;
@@ -1520,6 +1567,137 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read events");
 }
 
+static void bind_identity(sqlite3_stmt *st, const struct nl_event *e)
+{
+	const struct nl_pkt *p = &e->pkt;
+	bind_text(st, 1, p->src);
+	bind_text(st, 2, p->dst);
+	bind_num(st, 3, p->proto);
+	bind_num(st, 4, p->sport);
+	bind_num(st, 5, p->dport);
+	bind_num(st, 6, p->ip_id);
+	bind_num(st, 7, p->len);
+	bind_num(st, 8, p->seq);
+	bind_num(st, 9, p->tcp_flags);
+	bind_num(st, 10, p->icmp_id);
+	bind_text(st, 11, e->host);
+}
+
+/* The traced packet a line of another source belongs to, or 0: the only
+ * one with its identity; among several, the one nearest in kernel time
+ * when all have one, else the one of the same rank in log order (the k-th
+ * such line is the k-th such packet). */
+static int64_t join_packet(struct nl_store *s, const struct nl_event_row *l)
+{
+	int64_t ids[64], best = 0, self;
+	double ups[64], bestd = -1;
+	int n = 0, rank = -1, k = 0, rc, i, timed = l->ev.uptime >= 0;
+	sqlite3_stmt *st;
+	char kind[16];
+	if (!(st = stmt(s, Q_JOIN_PKTS)))
+		return -1;
+	bind_identity(st, &l->ev);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+		ids[n] = sqlite3_column_int64(st, 0);
+		ups[n] = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 1);
+		timed &= ups[n] >= 0;
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail(s, "cannot join a line to its packet");
+	if (n <= 1)
+		return n ? ids[0] : 0;
+	if (timed) {
+		for (i = 0; i < n; i++) {
+			double d = ups[i] > l->ev.uptime ? ups[i] - l->ev.uptime : l->ev.uptime - ups[i];
+			if (bestd < 0 || d < bestd) {
+				bestd = d;
+				best = ids[i];
+			}
+		}
+		return best;
+	}
+	if (!(st = stmt(s, Q_JOIN_RANK)))
+		return -1;
+	bind_identity(st, &l->ev);
+	nl_strlcpy(kind, l->ev.kind == NL_EV_CTINVALID ? "ct-invalid" : "log", sizeof kind);
+	bind_text(st, 12, kind);
+	self = l->id;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) == self) {
+			rank = k;
+			break;
+		}
+		k++;
+	}
+	sqlite3_reset(st);
+	return rank >= 0 && rank < n ? ids[rank] : 0;
+}
+
+int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = stmt(s, Q_PKT_JOINS);
+	struct nl_event_row *r, *all = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, packet_id);
+	/* read them all first: join_packet needs statements of its own */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			if (nc > 256 || !(r = realloc(all, nc * sizeof *r)))
+				break;
+			all = r;
+			cap = nc;
+		}
+		read_event(st, &all[n++]);
+	}
+	sqlite3_reset(st);
+	for (i = 0; i < n; i++) {
+		int64_t p = join_packet(s, &all[i]);
+		/* 0: no other packet has its identity in the first tuple either */
+		if (p < 0 || ((p == packet_id || p == 0) && cb(ctx, &all[i]))) {
+			free(all);
+			return -1;
+		}
+	}
+	free(all);
+	return 0;
+}
+
+/* The trace id of the packet a line no trace of its source claimed is
+ * joined to by identity (store_packet_joins), or "". */
+static int invalid_trace(struct nl_store *s, int64_t event_id, char *trace, size_t n)
+{
+	struct nl_event_row *r = malloc(sizeof *r);
+	sqlite3_stmt *st = stmt(s, Q_EV_BY_ID);
+	int64_t p = 0;
+	int rc;
+	if (!r || !st) {
+		free(r);
+		return r ? -1 : fail(s, "out of memory");
+	}
+	sqlite3_bind_int64(st, 1, event_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_event(st, r);
+		sqlite3_reset(st);
+		p = join_packet(s, r);
+	}
+	free(r);
+	if (p < 0)
+		return -1;
+	if (p > 0 && (st = stmt(s, Q_PKT_TRACE_OF))) {
+		sqlite3_bind_int64(st, 1, p);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			col_text(st, 0, trace, n);
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
 int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx)
 {
 	sqlite3_stmt *st;
@@ -1527,7 +1705,7 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT e.time, e.host, e.proto, e.src, e.sport, e.dst, e.dport, e.reason, "
-			       "p.trace, s.path, e.line FROM events e JOIN sources s ON s.id = e.source_id "
+			       "p.trace, s.path, e.line, e.id FROM events e JOIN sources s ON s.id = e.source_id "
 			       "LEFT JOIN packets p ON p.id = e.packet_id WHERE e.kind = 'ct-invalid' "
 			       "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query conntrack lines");
@@ -1544,6 +1722,10 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 		col_text(st, 8, r.trace, sizeof r.trace);
 		col_text(st, 9, r.file, sizeof r.file);
 		r.line = (long)col_num(st, 10);
+		if (!r.trace[0] && invalid_trace(s, sqlite3_column_int64(st, 11), r.trace, sizeof r.trace)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
 		if (cb(ctx, &r)) {
 			sqlite3_finalize(st);
 			return -1;

@@ -137,6 +137,11 @@ struct nl_event_row {
 };
 typedef int (*nl_event_cb)(void *ctx, const struct nl_event_row *e);
 int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx);
+/* LOG and conntrack-invalid lines of other sources (a dmesg beside an nft
+ * trace) that are this packet by identity: addresses, ports, IP ID,
+ * length, SEQ/ACK, flags, ICMP id agreeing wherever both lines print
+ * them; times only break ties between packets of the same identity. */
+int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx);
 
 /* A conntrack invalid-packet line, with the traced packet it belongs to. */
 struct nl_invalid_row {

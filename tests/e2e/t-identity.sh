@@ -85,4 +85,27 @@ export NATLOG_DB=$TMP/boot.db TZ=UTC	# the lab's dmesg -T printed UTC
 check_json "the boot time learned from dmesg against dmesg -T puts captures on the kernel's clock" \
 	'any(e["source"] == "pcap" and e["seen"] and "s from the first traced step" in e["note"] for e in j["evidence"]) and not any(d.startswith("captures were matched") for d in j["diagnosis"])' < "$TMP/boot.json"
 
+# 4. joins without a shared clock: nft monitor trace (no time) and dmesg
+N=$TD/lab/ct-invalid-nft
+export NATLOG_DB=$TMP/join.db
+"$NATLOG" import -q "$N/nft-monitor-trace.txt" "$N/dmesg.txt" "$N/nft-ruleset.txt"
+"$NATLOG" invalid --json > "$TMP/inv.json"
+check_json "each of the 9 conntrack invalid lines is joined to its nft-traced packet" \
+	'len(j) == 9 and all(r["trace"] for r in j) and len({r["trace"] for r in j}) == 9' < "$TMP/inv.json"
+python3 -c 'import json,sys; [print(r["trace"]) for r in json.load(open(sys.argv[1]))]' "$TMP/inv.json" > "$TMP/inv.ids"
+n=0; ok=0
+while read -r t; do
+	n=$((n + 1))
+	"$NATLOG" explain --json --trace "$t" > "$TMP/j.json"
+	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if any(d.startswith("conntrack called this packet INVALID: ") for d in j["diagnosis"]) and any(e["source"] == "conntrack-invalid" and e["file"].endswith("dmesg.txt") for e in j["evidence"]) else 1)' "$TMP/j.json" && ok=$((ok + 1))
+done < "$TMP/inv.ids"
+check "explain gives the kernel's reason for all $n of them (got $ok)" test "$n" = 9 -a "$ok" = 9
+"$NATLOG" explain --json --trace "$(head -1 "$TMP/inv.ids")" > "$TMP/j1.json"
+check_json "the reason is the one of the packet with the same IP ID" \
+	'j["ip_id"] == 30001 and any(e.get("reason") == "invalid tcp flag combination" for e in j["evidence"])' < "$TMP/j1.json"
+t=$("$NATLOG" traces --json --verdict drop | python3 -c 'import json,sys; print([p["trace"] for p in json.load(sys.stdin) if p["ip_id"] == 30014][0])')
+"$NATLOG" explain --json --trace "$t" > "$TMP/j14.json"
+check_json "the unsolicited echo reply (dropped as invalid, never logged) is given no one else's reason" \
+	'not any(e["source"] == "conntrack-invalid" for e in j["evidence"]) and not any("INVALID:" in d for d in j["diagnosis"])' < "$TMP/j14.json"
+
 finish
