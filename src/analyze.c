@@ -556,6 +556,65 @@ static void iface_of(const char *iface, const char *file, char *out, size_t n)
 	nl_strlcpyn(out, b, dot && dot > b ? (size_t)(dot - b) : strlen(b), n);
 }
 
+/* The step that rewrote the packet's source on its way out (SNAT or
+ * MASQUERADE at postrouting: the trace shows the rule, not its result). */
+static const struct nl_step *src_nat_step(const struct nl_analysis *a, const char **what)
+{
+	size_t i;
+	for (i = 0; i < a->n; i++) {
+		const struct nl_step *st = &a->steps[i];
+		const char *t = st->rule ? st->rule->target : "";
+		const char *txt = st->rule_text ? st->rule_text : st->ev.rule;
+		if (!strcmp(t, "MASQUERADE") || (txt && strstr(txt, "masquerade"))) {
+			*what = "MASQUERADE";
+			return st;
+		}
+		if (!strcmp(t, "SNAT") || (txt && strstr(txt, "snat "))) {
+			*what = "SNAT";
+			return st;
+		}
+	}
+	return NULL;
+}
+
+static void step_name(const struct nl_step *st, char *buf, size_t n)
+{
+	if (st->ev.kind == NL_EV_TRACE)
+		snprintf(buf, n, "%s:%s:%s:%d", st->ev.table, st->ev.chain, st->ev.type, st->ev.rulenum);
+	else
+		snprintf(buf, n, "%s %s %s", st->ev.nft_family, st->ev.table, st->ev.chain);
+}
+
+/* A frame with one of the traced addresses: which NAT rewrote the other,
+ * and by what the frame was recognised. */
+static void wire_nat_note(struct wire_ctx *w, const struct nl_wire_row *r, struct nl_wire_ev *e)
+{
+	const struct nl_pkt *f = w->first, *l = w->last;
+	const struct nl_step *st;
+	const char *what = NULL;
+	char ep[96], loc[160];
+	int src_moved = strcmp(r->src, f->src) && strcmp(r->src, l->src);
+	size_t u;
+	if (src_moved)
+		snprintf(ep, sizeof ep, r->sport >= 0 ? "from %s:%d" : "from %s", r->src, r->sport);
+	else
+		snprintf(ep, sizeof ep, r->dport >= 0 ? "to %s:%d" : "to %s", r->dst, r->dport);
+	if (src_moved && (st = src_nat_step(w->a, &what)) != NULL) {
+		step_name(st, loc, sizeof loc);
+		snprintf(e->note, sizeof e->note, "after %s by %.80s (%.60s)", what, loc, ep);
+	} else {
+		/* nat rules see a connection's first packet only: a later one is
+		 * rewritten by conntrack, a reply reversed to what its peer sent */
+		snprintf(e->note, sizeof e->note, "after conntrack's translation (%.60s), not shown by the "
+			 "trace", ep);
+	}
+	u = strlen(e->note);
+	snprintf(e->note + u, sizeof e->note - u, "; matched by %s%s%s and the %s only",
+		 f->family == 4 && f->ip_id > 0 ? "IP ID" : "TCP SEQ",
+		 f->family == 4 && f->ip_id > 0 && f->proto == 6 && f->seq >= 0 ? ", SEQ" : "",
+		 f->len >= 0 ? ", length" : "", src_moved ? "destination" : "source");
+}
+
 static int wire_seen(void *ctx, const struct nl_wire_row *r)
 {
 	struct wire_ctx *w = ctx;
@@ -571,7 +630,9 @@ static int wire_seen(void *ctx, const struct nl_wire_row *r)
 	e->frame = r->frame;
 	e->seen = 1;
 	e->conntrack = 0;
-	if (dnat && !strcmp(r->dst, f->dst) && r->dport == f->dport)
+	if (r->ends < 2)
+		wire_nat_note(w, r, e);
+	else if (dnat && !strcmp(r->dst, f->dst) && r->dport == f->dport)
 		snprintf(e->note, sizeof e->note, "before DNAT (to %s:%d)", r->dst, r->dport);
 	else if (dnat && !strcmp(r->dst, l->dst) && r->dport == l->dport)
 		snprintf(e->note, sizeof e->note, "after DNAT (to %s:%d)", r->dst, r->dport);
@@ -679,7 +740,7 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 	addrs[2] = w.last->src[0] ? w.last->src : w.first->src;
 	addrs[3] = w.last->dst;
 	if (store_wire_find(s, w.first->proto, w.first->family == 4 ? w.first->ip_id : -1,
-			    w.first->proto == 6 ? w.first->seq : -1, addrs, wire_seen, &w))
+			    w.first->proto == 6 ? w.first->seq : -1, w.first->len, addrs, wire_seen, &w))
 		return -1;
 	if (w.nseen && w.step_us < 0)
 		nl_diag(a, "captures were matched by %s and addresses alone: the trace's kernel clock "

@@ -1823,20 +1823,29 @@ out:
 	return rc == SQLITE_DONE ? 0 : fail(s, "the statement failed");
 }
 
-int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
+int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, int64_t len,
 		    const char *const addrs[4], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx)
 {
-	static const char *by_id =
-		"SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, e.dport, e.ttl "
-		"FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
-		"e.ip_id = ?1 AND e.proto = ?2 AND (?3 IS NULL OR e.tcp_seq = ?3) AND "
-		"e.src IN (?4, ?5, ?6, ?7) AND e.dst IN (?4, ?5, ?6, ?7) ORDER BY e.time";
-	static const char *by_seq =
-		"SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, e.dport, e.ttl "
-		"FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
-		"e.tcp_seq = ?3 AND e.proto = ?2 AND ?1 IS NULL AND "
-		"e.src IN (?4, ?5, ?6, ?7) AND e.dst IN (?4, ?5, ?6, ?7) ORDER BY e.time";
+	/* NAT rewrites one end of a packet at a time (DNAT the destination,
+	 * SNAT and MASQUERADE the source, conntrack's reverse translation of a
+	 * reply either): a frame with one traced address is a candidate when
+	 * something NAT leaves alone is strong enough to tell packets apart
+	 * (a non-zero IP ID or the TCP SEQ), and the length agrees. Frames
+	 * with both addresses come first. */
+#define WIRE_COLS "SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, " \
+		  "e.dport, e.ttl, (e.src IN (?4, ?5, ?6, ?7)) + (e.dst IN (?4, ?5, ?6, ?7)) AS ends " \
+		  "FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
+#define WIRE_ENDS "(?8 IS NULL OR e.len IS NULL OR e.len = ?8) AND " \
+		  "(e.src IN (?4, ?5, ?6, ?7) OR e.dst IN (?4, ?5, ?6, ?7)) AND " \
+		  "((e.src IN (?4, ?5, ?6, ?7) AND e.dst IN (?4, ?5, ?6, ?7)) OR ?1 > 0 OR " \
+		  "?3 IS NOT NULL) ORDER BY ends DESC, e.time"
+	static const char *by_id = WIRE_COLS
+		"e.ip_id = ?1 AND e.proto = ?2 AND (?3 IS NULL OR e.tcp_seq = ?3) AND " WIRE_ENDS;
+	static const char *by_seq = WIRE_COLS
+		"e.tcp_seq = ?3 AND e.proto = ?2 AND ?1 IS NULL AND " WIRE_ENDS;
+#undef WIRE_COLS
+#undef WIRE_ENDS
 	sqlite3_stmt *st;
 	struct nl_wire_row r;
 	int rc, i;
@@ -1849,6 +1858,7 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
 	bind_num(st, 3, seq);
 	for (i = 0; i < 4; i++)
 		bind_text(st, 4 + i, addrs[i]);
+	bind_num(st, 8, len);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
 		r.source_id = sqlite3_column_int64(st, 0);
@@ -1861,6 +1871,7 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
 		r.sport = (int)col_num(st, 7);
 		r.dport = (int)col_num(st, 8);
 		r.ttl = (int)col_num(st, 9);
+		r.ends = (int)col_num(st, 10);
 		if (cb(ctx, &r)) {
 			sqlite3_finalize(st);
 			return -1;

@@ -173,10 +173,14 @@ struct nl_wire_row {
 	char time[48], iface[NL_IFNAMSIZ];
 	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
 	int sport, dport, ttl;
+	int ends;		/* how many of its addresses the trace showed: 2, or 1 after NAT */
 };
 /* Captured packets with this identity (IP ID, or TCP SEQ when the family
- * has no ID) between the given addresses, in either NAT form. */
-int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
+ * has no ID; and the length, when not -1) between the given addresses, in
+ * either NAT form; or, when the IP ID is not 0 or the SEQ is known, with
+ * one of them translated (SNAT, MASQUERADE, conntrack's reverse
+ * translation of a reply). Frames with both addresses first. */
+int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, int64_t len,
 		    const char *const addrs[4], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx);
 /* Conntrack records of the connection whose original tuple this is. */

@@ -108,4 +108,34 @@ t=$("$NATLOG" traces --json --verdict drop | python3 -c 'import json,sys; print(
 check_json "the unsolicited echo reply (dropped as invalid, never logged) is given no one else's reason" \
 	'not any(e["source"] == "conntrack-invalid" for e in j["evidence"]) and not any("INVALID:" in d for d in j["diagnosis"])' < "$TMP/j14.json"
 
+# 5. captures across NAT: MASQUERADE on the way out, conntrack's reverse
+# translation of replies; every traced packet a capture holds (by IP ID)
+# is named there, and the note says which NAT and by what it was matched
+U=$TD/lab/udp-icmp
+export NATLOG_DB=$TMP/nat.db
+"$NATLOG" import -q "$U/dmesg.txt" "$U/iptables-save.txt" "$U/outside.pcap" "$U/inside.pcap"
+cat > "$TMP/nat.py" <<'PY'
+import json, os, subprocess, sys
+nl = sys.argv[1]
+run = lambda *a: subprocess.run([nl, *a], capture_output=True, text=True).stdout
+missed, notes = [], []
+for p in json.loads(run("traces", "--json")):
+    j = json.loads(run("explain", "--json", "--trace", p["trace"]))
+    seen = {os.path.basename(e["file"]) for e in j["evidence"] if e["source"] == "pcap" and e["seen"]}
+    notes += [e["note"] for e in j["evidence"] if e["source"] == "pcap" and e["seen"]]
+    for f in ("outside.pcap", "inside.pcap"):
+        q = ("SELECT count(*) FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' "
+             "AND s.path LIKE '%%/%s' AND e.ip_id = %d" % (f, p["ip_id"]))
+        held = int(run("sql", q).split()[-1]) > 0
+        if held and f not in seen:
+            missed.append((p["trace"], f))
+print(json.dumps({"missed": missed, "notes": notes}))
+PY
+python3 "$TMP/nat.py" "$NATLOG" > "$TMP/nat.json"
+check_json "every traced packet is named in each capture that holds it" 'j["missed"] == []' < "$TMP/nat.json"
+check_json "a packet MASQUERADEd on its way out is seen after MASQUERADE, by fewer fields" \
+	'any(n.startswith("after MASQUERADE by nat:POSTROUTING:rule:1 (from 10.77.1.1:") and n.endswith("matched by IP ID, length and the destination only") for n in j["notes"])' < "$TMP/nat.json"
+check_json "a reply that conntrack un-DNATs is seen after conntrack's translation" \
+	'any(n.startswith("after conntrack'"'"'s translation (from 10.77.1.1:5353)") for n in j["notes"])' < "$TMP/nat.json"
+
 finish
