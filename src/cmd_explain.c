@@ -94,7 +94,11 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		printf(", SEQ %lld", (long long)p->tcp_seq);
 	printf("\n  from %s line %ld\n", a->n ? a->steps[0].file : "?", a->n ? a->steps[0].ev.line : 0L);
 	if (aliases[0])
-		printf("  also traced as %s (the trace id changed on the way)\n", aliases);
+		printf("  also traced as %s (the trace id changed on the way: its first packet: line "
+		       "has this packet's %s, where this trace had ended, and no other packet traced "
+		       "meanwhile had them)\n", aliases,
+		       p->ip_id > 0 ? "IP ID, length and addresses"
+				    : "addresses, ports, length, TCP flags and window (the IP ID is 0)");
 	putchar('\n');
 
 	printf("%sverdict:%s %s%s%s%s\n", c->bold, c->off, verdict_color(c, a->verdict), a->verdict,

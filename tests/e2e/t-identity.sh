@@ -138,4 +138,22 @@ check_json "a packet MASQUERADEd on its way out is seen after MASQUERADE, by few
 check_json "a reply that conntrack un-DNATs is seen after conntrack's translation" \
 	'any(n.startswith("after conntrack'"'"'s translation (from 10.77.1.1:5353)") for n in j["notes"])' < "$TMP/nat.json"
 
+# 6. a SYN-ACK with IP ID 0 that changes trace id behind a bridge is one packet
+B=$TD/lab/nft-bridge-reply
+export NATLOG_DB=$TMP/bridge.db
+"$NATLOG" import -q "$B/nft-monitor-trace-a.txt" "$B/nft-ruleset.txt"
+"$NATLOG" traces --json > "$TMP/br.json"
+check_json "each of the 3 SYN-ACKs is one packet, decided at inet input under its second id" \
+	'len([p for p in j if p["tcp_flags"] == "ACK SYN"]) == 3 and all(p["ip_id"] == 0 and p["decided_by"]["family"] == "inet" and p["decided_by"]["chain"] == "input" for p in j if p["tcp_flags"] == "ACK SYN")' < "$TMP/br.json"
+t=$(python3 -c 'import json,sys; print([p["trace"] for p in json.load(open(sys.argv[1])) if p["tcp_flags"] == "ACK SYN"][0])' "$TMP/br.json")
+"$NATLOG" explain --trace "$t" > "$TMP/br.txt"
+check_grep "explain says why the new id continues it" "also traced as [0-9a-f]* (the trace id changed on the way: its first packet: line has this packet's addresses, ports, length, TCP flags and window (the IP ID is 0)" "$TMP/br.txt"
+# two packets with the same headers open at once: neither is guessed
+awk '/ 98676234 / { sub(/ 98676234 /, " 11112222 "); print }' "$B/nft-monitor-trace-a.txt" > "$TMP/twin.txt"
+cat "$B/nft-monitor-trace-a.txt" >> "$TMP/twin.txt"
+export NATLOG_DB=$TMP/twin.db
+"$NATLOG" import -q "$TMP/twin.txt"
+check_json "a twin traced meanwhile leaves the new id a packet of its own" \
+	'any(p["trace"] == "030065f9" for p in j)' < "$("$NATLOG" traces --json > "$TMP/tw.json"; echo "$TMP/tw.json")"
+
 finish
