@@ -35,3 +35,6 @@ ALTER TABLE events ADD COLUMN wsec INTEGER; -- its wall-clock second, as a key w
 -- claimed are joined to traced packets of other sources by identity
 -- (store_packet_joins); few lines are unclaimed, so the index is small.
 CREATE INDEX events_unclaimed ON events(src) WHERE packet_id IS NULL AND kind IN ('ct-invalid', 'log');
+
+-- natlog flows joins a capture's frames to traced packets by IP ID.
+CREATE INDEX packets_ip_id ON packets(ip_id) WHERE ip_id > 0;

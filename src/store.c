@@ -2051,3 +2051,86 @@ int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : fail(s, "cannot count packets");
 }
+
+int store_packet_last_tuple(struct nl_store *s, int64_t packet_id, struct nl_pkt *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+	nl_pkt_init(out);
+	if (sqlite3_prepare_v2(s->db, "SELECT src, sport, dst, dport FROM events WHERE packet_id = ?1 "
+			       "AND src IS NOT NULL AND dst IS NOT NULL ORDER BY step DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read a packet's events");
+	sqlite3_bind_int64(st, 1, packet_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		col_text(st, 0, out->src, sizeof out->src);
+		out->sport = (int)col_num(st, 1);
+		col_text(st, 2, out->dst, sizeof out->dst);
+		out->dport = (int)col_num(st, 3);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot read a packet's events");
+}
+
+int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire_tuple *), void *ctx)
+{
+	sqlite3_stmt *st;
+	struct nl_wire_tuple t;
+	int rc;
+	/* the bare columns come from the row of min(id): the first frame */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT min(id), family, proto, src, dst, sport, dport, icmp_type, icmp_id, "
+			       "tcp_flags, count(*), wall_us, ip_id, tcp_seq, time FROM events "
+			       "WHERE kind = 'wire' AND src IS NOT NULL AND dst IS NOT NULL GROUP BY proto, "
+			       "src, dst, sport, dport, icmp_id ORDER BY min(id)", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query captures");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&t, 0, sizeof t);
+		t.family = (int)col_num(st, 1);
+		t.proto = (int)col_num(st, 2);
+		col_text(st, 3, t.src, sizeof t.src);
+		col_text(st, 4, t.dst, sizeof t.dst);
+		t.sport = (int)col_num(st, 5);
+		t.dport = (int)col_num(st, 6);
+		t.icmp_type = (int)col_num(st, 7);
+		t.icmp_id = (int)col_num(st, 8);
+		t.tcp_flags = (int)col_num(st, 9);
+		t.frames = col_num(st, 10);
+		t.first_us = col_num(st, 11);
+		t.ip_id = col_num(st, 12);
+		t.seq = col_num(st, 13);
+		col_text(st, 14, t.first_time, sizeof t.first_time);
+		if (cb(ctx, &t)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
+}
+
+int64_t store_packet_by_identity(struct nl_store *s, int proto, int64_t ip_id, int64_t seq)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int rc, n = 0;
+	if (ip_id <= 0 && seq < 0)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, ip_id > 0
+			       ? "SELECT id FROM packets WHERE ip_id = ?1 AND proto = ?2 AND "
+				 "(?3 IS NULL OR tcp_seq IS NULL OR tcp_seq = ?3) LIMIT 2"
+			       : "SELECT id FROM packets WHERE tcp_seq = ?3 AND proto = ?2 LIMIT 2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query packets");
+	bind_num(st, 1, ip_id);
+	sqlite3_bind_int(st, 2, proto);
+	bind_num(st, 3, seq);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "cannot query packets");
+	return n == 1 ? id : 0;
+}

@@ -219,6 +219,21 @@ struct nl_tuple_count {
 	int sport, dport;
 	int64_t n;		/* out: how many traced packets (the packets table) have it */
 };
+/* The packet's tuple at its last traced step (after DNAT): 0, or -1. */
+int store_packet_last_tuple(struct nl_store *s, int64_t packet_id, struct nl_pkt *out);
+/* Each distinct tuple seen in captures, with how many frames, the first
+ * one's time and what identifies it (IP ID, SEQ, flags). */
+struct nl_wire_tuple {
+	int family, proto;
+	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
+	int sport, dport, icmp_type, icmp_id, tcp_flags;
+	int64_t frames, first_us, ip_id, seq;
+	char first_time[48];
+};
+int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire_tuple *), void *ctx);
+/* The one traced packet with this identity (a non-zero IP ID, or the TCP
+ * SEQ), whatever NAT did to its addresses: its id, 0 when none or several. */
+int64_t store_packet_by_identity(struct nl_store *s, int proto, int64_t ip_id, int64_t seq);
 /* Fills t[i].n for each of the n tuples, with one prepared statement. */
 int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size_t n);
 

@@ -156,4 +156,19 @@ export NATLOG_DB=$TMP/twin.db
 check_json "a twin traced meanwhile leaves the new id a packet of its own" \
 	'any(p["trace"] == "030065f9" for p in j)' < "$("$NATLOG" traces --json > "$TMP/tw.json"; echo "$TMP/tw.json")"
 
+# 7. connections from every source: udp-icmp has no conntrack file, only a
+# trace and captures on both sides of the NAT
+export NATLOG_DB=$TMP/nat.db
+"$NATLOG" flows --json > "$TMP/flows.json"
+check_json "one row per connection from the trace and the captures (5 UDP, 2 echo)" \
+	'sorted(f["proto"] for f in j) == ["icmp"] * 2 + ["udp"] * 5 and all(f["sources"] == ["trace", "capture"] for f in j)' < "$TMP/flows.json"
+M='[f for f in j if f["orig"]["sport"] == 48029][0]'
+check_json "the MASQUERADEd connection: translated source learned from the outside capture" \
+	"$M[\"translated\"][\"src\"] == \"10.77.1.1\" and $M[\"nat\"] == \"snat\" and $M[\"packets\"][\"traced\"] == 1 and $M[\"packets\"][\"traced_reply\"] == 1 and $M[\"packets\"][\"captured\"] >= 2" < "$TMP/flows.json"
+check_json "with Community IDs before and after NAT" \
+	"$M[\"community_id\"] != $M[\"community_id_translated\"] and $M[\"community_id\"].startswith(\"1:\")" < "$TMP/flows.json"
+D='[f for f in j if f["orig"]["dport"] == 5353][0]'
+check_json "the DNATed one from the trace, its reply joined by conntrack's translation" \
+	"$D[\"translated\"][\"dst\"] == \"10.77.2.10\" and $D[\"nat\"] == \"dnat\" and $D[\"packets\"][\"traced_reply\"] == 1" < "$TMP/flows.json"
+
 finish
