@@ -594,7 +594,19 @@ static void wire_nat_note(struct wire_ctx *w, const struct nl_wire_row *r, struc
 	const char *what = NULL;
 	char ep[96], loc[160];
 	int src_moved = strcmp(r->src, f->src) && strcmp(r->src, l->src);
+	int dst_moved = strcmp(r->dst, f->dst) && strcmp(r->dst, l->dst);
 	size_t u;
+	if (src_moved && dst_moved) {
+		/* both ends rewritten: only conntrack's tuples named them */
+		snprintf(e->note, sizeof e->note, "after conntrack's translation (%.40s:%d -> %.40s:%d, "
+			 "as its records say)", r->src, r->sport, r->dst, r->dport);
+		u = strlen(e->note);
+		snprintf(e->note + u, sizeof e->note - u, "; matched by %s%s%s and those records",
+			 f->family == 4 && f->ip_id > 0 ? "IP ID" : "TCP SEQ",
+			 f->family == 4 && f->ip_id > 0 && f->proto == 6 && f->seq >= 0 ? ", SEQ" : "",
+			 f->len >= 0 ? ", length" : "");
+		return;
+	}
 	if (src_moved)
 		snprintf(ep, sizeof ep, r->sport >= 0 ? "from %s:%d" : "from %s", r->src, r->sport);
 	else
@@ -630,7 +642,8 @@ static int wire_seen(void *ctx, const struct nl_wire_row *r)
 	e->frame = r->frame;
 	e->seen = 1;
 	e->conntrack = 0;
-	if (r->ends < 2)
+	if (r->ends < 2 || (strcmp(r->src, f->src) && strcmp(r->src, l->src)) ||
+	    (strcmp(r->dst, f->dst) && strcmp(r->dst, l->dst)))
 		wire_nat_note(w, r, e);
 	else if (dnat && !strcmp(r->dst, f->dst) && r->dport == f->dport)
 		snprintf(e->note, sizeof e->note, "before DNAT (to %s:%d)", r->dst, r->dport);
@@ -713,10 +726,28 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 	return 0;
 }
 
+/* The addresses conntrack's NAT gave the connection (its DNAT target and
+ * SNAT source), so a frame with both ends rewritten is found too. */
+struct ct_addrs {
+	char a[2][NL_ADDRSIZ];
+};
+
+static int ct_nat_addrs(void *ctx, const struct nl_flow *f, const char *file)
+{
+	struct ct_addrs *c = ctx;
+	(void)file;
+	if (f->rsrc[0] && strcmp(f->rsrc, f->odst) != 0)
+		nl_strlcpy(c->a[0], f->rsrc, sizeof c->a[0]);
+	if (f->rdst[0] && strcmp(f->rdst, f->osrc) != 0)
+		nl_strlcpy(c->a[1], f->rdst, sizeof c->a[1]);
+	return 0;
+}
+
 int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 {
 	struct wire_ctx w;
-	const char *addrs[4];
+	struct ct_addrs ct;
+	const char *addrs[6];
 	if (a->n == 0)
 		return 0;
 	memset(&w, 0, sizeof w);
@@ -739,6 +770,12 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 	addrs[1] = w.first->dst;
 	addrs[2] = w.last->src[0] ? w.last->src : w.first->src;
 	addrs[3] = w.last->dst;
+	memset(&ct, 0, sizeof ct);
+	if (store_conntrack_for(s, w.first->proto, w.first->src, w.first->sport, w.first->dst,
+				w.first->dport, ct_nat_addrs, &ct))
+		return -1;
+	addrs[4] = ct.a[0][0] ? ct.a[0] : NULL;
+	addrs[5] = ct.a[1][0] ? ct.a[1] : NULL;
 	if (store_wire_find(s, w.first->proto, w.first->family == 4 ? w.first->ip_id : -1,
 			    w.first->proto == 6 ? w.first->seq : -1, w.first->len, addrs, wire_seen, &w))
 		return -1;

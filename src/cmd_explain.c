@@ -33,6 +33,22 @@ static int collect(void *ctx, const struct nl_packet_row *p)
 	return 0;
 }
 
+/* The packet on other hosts (store_packet_hops), this one among them. */
+struct hops {
+	struct nl_hop v[16];
+	int n, others;
+};
+
+static int collect_hop(void *ctx, const struct nl_hop *h)
+{
+	struct hops *hs = ctx;
+	if (hs->n < 16) {
+		hs->v[hs->n++] = *h;
+		hs->others += !h->self;
+	}
+	return 0;
+}
+
 struct style {
 	const char *bold, *red, *green, *yellow, *dim, *off;
 };
@@ -71,7 +87,7 @@ static const char *verdict_color(const struct style *c, const char *v)
 }
 
 static void print_text(const struct nl_packet_row *p, const struct nl_analysis *a,
-		       const char *aliases)
+		       const char *aliases, const struct hops *hs)
 {
 	static const struct style color = { "\033[1m", "\033[31m", "\033[32m", "\033[33m",
 					    "\033[2m", "\033[0m" };
@@ -175,6 +191,18 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 				       w->note);
 		}
 	}
+	if (hs->others) {
+		printf("\n%shops:%s (the same IP ID, length%s and flags on other hosts, by TTL)\n",
+		       c->bold, c->off, p->tcp_seq >= 0 ? ", SEQ" : "");
+		for (i = 0; i < (size_t)hs->n; i++) {
+			const struct nl_hop *h = &hs->v[i];
+			char t[200], ttl[16];
+			nl_fmt_tuple(t, sizeof t, p->proto, h->src, h->sport, h->dst, h->dport, p->family);
+			snprintf(ttl, sizeof ttl, h->ttl >= 0 ? "%d" : "?", h->ttl);
+			printf("  %-12s %-14s %-14s ttl %-3s %-50s %s%s\n", h->host, h->trace, h->source,
+			       ttl, t, h->verdict[0] ? h->verdict : "-", h->self ? "  (this packet)" : "");
+		}
+	}
 	if (a->ndiag) {
 		printf("\n%sdiagnosis:%s\n", c->bold, c->off);
 		for (i = 0; i < (size_t)a->ndiag; i++)
@@ -208,7 +236,7 @@ static void json_pkt(FILE *f, const struct nl_pkt *k)
 }
 
 static void print_json(const struct nl_packet_row *p, const struct nl_analysis *a,
-		       const char *aliases)
+		       const char *aliases, const struct hops *hs)
 {
 	FILE *f = stdout;
 	size_t i;
@@ -338,6 +366,34 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_str(f, w->note);
 		fputc('}', f);
 	}
+	/* [] when no other host traced it; else every hop, this one too */
+	fputs("], \"hops\": [", f);
+	for (i = 0; hs->others && i < (size_t)hs->n; i++) {
+		const struct nl_hop *h = &hs->v[i];
+		first = 1;
+		fputs(i ? ", {" : "{", f);
+		jw_key(f, &first, "host");
+		jw_str(f, h->host);
+		jw_key(f, &first, "trace");
+		jw_str(f, h->trace);
+		jw_key(f, &first, "source");
+		jw_str(f, h->source);
+		jw_key(f, &first, "src");
+		jw_str(f, h->src);
+		jw_key(f, &first, "sport");
+		jw_num(f, h->sport);
+		jw_key(f, &first, "dst");
+		jw_str(f, h->dst);
+		jw_key(f, &first, "dport");
+		jw_num(f, h->dport);
+		jw_key(f, &first, "ttl");
+		jw_num(f, h->ttl);
+		jw_key(f, &first, "verdict");
+		jw_str(f, h->verdict);
+		jw_key(f, &first, "this");
+		fputs(h->self ? "true" : "false", f);
+		fputc('}', f);
+	}
 	fputs("], \"diagnosis\": [", f);
 	for (i = 0; i < (size_t)a->ndiag; i++) {
 		if (i)
@@ -430,12 +486,16 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 		/* the stored verdict may predate a later dump: use the fresh one */
 		analysis_summary(&a, &m.rows[0]);
 		char aliases[512];
+		struct hops hs;
+		hs.n = hs.others = 0;
 		if (store_aliases(s, m.rows[0].id, aliases, sizeof aliases))
 			aliases[0] = '\0';
+		if (store_packet_hops(s, &m.rows[0], a.n ? a.steps[0].ev.pkt.len : -1, collect_hop, &hs))
+			hs.n = hs.others = 0;
 		if (json)
-			print_json(&m.rows[0], &a, aliases);
+			print_json(&m.rows[0], &a, aliases, &hs);
 		else
-			print_text(&m.rows[0], &a, aliases);
+			print_text(&m.rows[0], &a, aliases, &hs);
 		ret = NL_EXIT_OK;
 	}
 	analysis_free(&a);

@@ -1824,7 +1824,7 @@ out:
 }
 
 int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, int64_t len,
-		    const char *const addrs[4], int (*cb)(void *, const struct nl_wire_row *),
+		    const char *const addrs[6], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx)
 {
 	/* NAT rewrites one end of a packet at a time (DNAT the destination,
@@ -1834,11 +1834,13 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 	 * (a non-zero IP ID or the TCP SEQ), and the length agrees. Frames
 	 * with both addresses come first. */
 #define WIRE_COLS "SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, " \
-		  "e.dport, e.ttl, (e.src IN (?4, ?5, ?6, ?7)) + (e.dst IN (?4, ?5, ?6, ?7)) AS ends " \
+		  "e.dport, e.ttl, (e.src IN (?4, ?5, ?6, ?7, ?9, ?10)) + " \
+		  "(e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) AS ends " \
 		  "FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
 #define WIRE_ENDS "(?8 IS NULL OR e.len IS NULL OR e.len = ?8) AND " \
-		  "(e.src IN (?4, ?5, ?6, ?7) OR e.dst IN (?4, ?5, ?6, ?7)) AND " \
-		  "((e.src IN (?4, ?5, ?6, ?7) AND e.dst IN (?4, ?5, ?6, ?7)) OR ?1 > 0 OR " \
+		  "(e.src IN (?4, ?5, ?6, ?7, ?9, ?10) OR e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) AND " \
+		  "((e.src IN (?4, ?5, ?6, ?7, ?9, ?10) AND e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) OR " \
+		  "?1 > 0 OR " \
 		  "?3 IS NOT NULL) ORDER BY ends DESC, e.time"
 	static const char *by_id = WIRE_COLS
 		"e.ip_id = ?1 AND e.proto = ?2 AND (?3 IS NULL OR e.tcp_seq = ?3) AND " WIRE_ENDS;
@@ -1859,6 +1861,8 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 	for (i = 0; i < 4; i++)
 		bind_text(st, 4 + i, addrs[i]);
 	bind_num(st, 8, len);
+	for (i = 4; i < 6; i++)
+		bind_text(st, 5 + i, addrs[i]);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
 		r.source_id = sqlite3_column_int64(st, 0);
@@ -2133,4 +2137,49 @@ int64_t store_packet_by_identity(struct nl_store *s, int proto, int64_t ip_id, i
 	if (rc != SQLITE_DONE)
 		return fail(s, "cannot query packets");
 	return n == 1 ? id : 0;
+}
+
+int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t len,
+		      int (*cb)(void *, const struct nl_hop *), void *ctx)
+{
+	sqlite3_stmt *st;
+	struct nl_hop h;
+	int rc;
+	if (p->ip_id <= 0 || !p->host[0])
+		return 0;	/* IP ID 0 tells nothing; an unnamed host may be any */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT q.trace, q.host, q.source, q.verdict, q.src, q.sport, q.dst, q.dport, "
+			       "(SELECT ttl FROM events WHERE packet_id = q.id AND ttl IS NOT NULL "
+			       "ORDER BY step LIMIT 1) AS t, q.id = ?3 FROM packets q WHERE q.ip_id = ?1 "
+			       "AND q.proto = ?2 AND (q.id = ?3 OR (q.host IS NOT NULL AND q.host <> ?4)) "
+			       "AND ifnull(q.tcp_seq = ?5, 1) AND ifnull(q.tcp_flags = ?6, 1) AND "
+			       "(?7 IS NULL OR NOT EXISTS (SELECT 1 FROM events x WHERE x.packet_id = q.id "
+			       "AND x.len <> ?7)) ORDER BY t IS NULL, t DESC, q.id", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query packets");
+	sqlite3_bind_int64(st, 1, p->ip_id);
+	sqlite3_bind_int(st, 2, p->proto);
+	sqlite3_bind_int64(st, 3, p->id);
+	bind_text(st, 4, p->host);
+	bind_num(st, 5, p->tcp_seq);
+	bind_num(st, 6, p->tcp_flags);
+	bind_num(st, 7, len);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&h, 0, sizeof h);
+		col_text(st, 0, h.trace, sizeof h.trace);
+		col_text(st, 1, h.host, sizeof h.host);
+		col_text(st, 2, h.source, sizeof h.source);
+		col_text(st, 3, h.verdict, sizeof h.verdict);
+		col_text(st, 4, h.src, sizeof h.src);
+		h.sport = (int)col_num(st, 5);
+		col_text(st, 6, h.dst, sizeof h.dst);
+		h.dport = (int)col_num(st, 7);
+		h.ttl = (int)col_num(st, 8);
+		h.self = sqlite3_column_int(st, 9);
+		if (cb(ctx, &h)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read packets");
 }

@@ -179,9 +179,10 @@ struct nl_wire_row {
  * has no ID; and the length, when not -1) between the given addresses, in
  * either NAT form; or, when the IP ID is not 0 or the SEQ is known, with
  * one of them translated (SNAT, MASQUERADE, conntrack's reverse
- * translation of a reply). Frames with both addresses first. */
+ * translation of a reply). addrs[4] and [5] (or NULL) are the addresses
+ * conntrack's NAT gave the connection. Frames with both addresses first. */
 int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, int64_t len,
-		    const char *const addrs[4], int (*cb)(void *, const struct nl_wire_row *),
+		    const char *const addrs[6], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx);
 /* Conntrack records of the connection whose original tuple this is. */
 int store_conntrack_for(struct nl_store *s, int proto, const char *src, int sport, const char *dst,
@@ -234,6 +235,18 @@ int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire
 /* The one traced packet with this identity (a non-zero IP ID, or the TCP
  * SEQ), whatever NAT did to its addresses: its id, 0 when none or several. */
 int64_t store_packet_by_identity(struct nl_store *s, int proto, int64_t ip_id, int64_t seq);
+/* The same packet traced on another host: a packet that leaves one host
+ * and enters the next keeps its IP ID, length, flags and SEQ whatever NAT
+ * does to its addresses. One row per traced packet of another (named)
+ * host with p's identity, and p's own (self), in hop order: by TTL, which
+ * each router lowers, highest first. */
+struct nl_hop {
+	char trace[40], host[128], source[24], verdict[12];
+	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
+	int sport, dport, ttl, self;
+};
+int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t len,
+		      int (*cb)(void *, const struct nl_hop *), void *ctx);
 /* Fills t[i].n for each of the n tuples, with one prepared statement. */
 int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size_t n);
 

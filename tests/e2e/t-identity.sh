@@ -171,4 +171,26 @@ D='[f for f in j if f["orig"]["dport"] == 5353][0]'
 check_json "the DNATed one from the trace, its reply joined by conntrack's translation" \
 	"$D[\"translated\"][\"dst\"] == \"10.77.2.10\" and $D[\"nat\"] == \"dnat\" and $D[\"packets\"][\"traced_reply\"] == 1" < "$TMP/flows.json"
 
+# 8. several hosts in one store: the client's legacy TRACE, the gateway's
+# captures and conntrack, the server's nft trace (hosts.tsv says whose)
+T=$TD/lab/three-hosts
+export NATLOG_DB=$TMP/hosts3.db
+for h in client gateway server; do
+	"$NATLOG" import -q --host "$h" $(awk -v h="$h" -v d="$T" '$2 == h { print d "/" $1 }' "$T/hosts.tsv")
+done
+t=$("$NATLOG" traces --json --port 8080 | python3 -c 'import json,sys; print([p["trace"] for p in json.load(sys.stdin) if p["tcp_flags"] == "SYN"][0])')
+"$NATLOG" explain --json --trace "$t" > "$TMP/h3.json"
+check_json "the client's SYN is the server's: hops in TTL order, across DNAT and MASQUERADE --random-fully" \
+	'[(h["host"], h["source"], h["ttl"], h["this"]) for h in j["hops"]] == [("client", "iptables-trace", 64, True), ("server", "nft-trace", 63, False)] and j["hops"][1]["dst"] == "10.77.2.10" and j["hops"][1]["dport"] == 80 and j["hops"][1]["verdict"] == "accept"' < "$TMP/h3.json"
+check_json "the gateway's inside capture holds it with both ends rewritten, as conntrack says" \
+	'any(e["source"] == "pcap" and e["iface"] == "inside" and e["seen"] and e["note"].startswith("after conntrack'"'"'s translation (10.77.2.1:") for e in j["evidence"])' < "$TMP/h3.json"
+s=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["hops"][1]["trace"])' "$TMP/h3.json")
+"$NATLOG" explain --json --trace "$s" > "$TMP/h3s.json"
+check_json "and from the server's side, the client's packet is the hop before" \
+	'[(h["host"], h["this"]) for h in j["hops"]] == [("client", False), ("server", True)]' < "$TMP/h3s.json"
+export NATLOG_DB=$TMP/hosts3-nohost.db
+"$NATLOG" import -q "$T/dmesg.txt" "$T/nft-monitor-trace-a.txt"
+"$NATLOG" explain --json --trace "$t" > "$TMP/h3n.json"
+check_json "without hosts, no hops are guessed" 'j["hops"] == []' < "$TMP/h3n.json"
+
 finish

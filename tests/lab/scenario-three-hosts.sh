@@ -16,7 +16,8 @@
 #           rule 1 (and by cl's filter OUTPUT policy)
 #   closed  cl -> PUB:8081 -> srv:81, dropped by srv's input policy (the
 #           SYN retransmitted)
-# hosts.tsv names each file's host, for `natlog import --host`.
+# hosts.tsv names each file's host, for `natlog import --host` (not the
+# syslog file, whose lines name their own host, busybox's "natlog-lab").
 . "$(dirname "$0")/lib.sh"
 LAB_SOURCE=iptables-trace
 lab_init "$@"
@@ -105,7 +106,7 @@ lab_check_nft_trace nft-monitor-trace-a.txt tcp "$MP" "inet filter input" "rule 
 	"web: the server's trace"
 
 lab_post_checks() {
-	printf 'dmesg.txt\tclient\ndmesg-T.txt\tclient\nmessages\tclient\noutside.pcap\tgateway\ninside.pcap\tgateway\nconntrack-E.txt\tgateway\nconntrack-L.txt\tgateway\niptables-save.txt\tclient\niptables-save-gw.txt\tgateway\nnft-monitor-trace-a.txt\tserver\nnft-ruleset.txt\tserver\n' \
+	printf 'dmesg.txt\tclient\ndmesg-T.txt\tclient\noutside.pcap\tgateway\ninside.pcap\tgateway\nconntrack-E.txt\tgateway\nconntrack-L.txt\tgateway\niptables-save.txt\tclient\niptables-save-gw.txt\tgateway\nnft-monitor-trace-a.txt\tserver\nnft-ruleset.txt\tserver\n' \
 		>"$LAB_OUT/hosts.tsv"
 	[ "$MP" != "$SP_WEB" ] || lab_log "note: MASQUERADE kept the client's port $MP"
 }
