@@ -53,6 +53,29 @@ NATLOG_DB=$TMP/r-host.db ids > "$TMP/ids-host"
 check "dmesg and dmesg -T give the same ids" cmp "$TMP/ids-dmesg.txt" "$TMP/ids-dmesg-T.txt"
 check "dmesg and syslog give the same ids" cmp "$TMP/ids-dmesg.txt" "$TMP/ids-messages"
 check "--host does not change the ids" cmp "$TMP/ids-dmesg.txt" "$TMP/ids-host"
+# the same lines as journalctl -o json and inside a sosreport
+python3 - "$L" "$TMP" <<'PY'
+import json, os, re, sys, tarfile, io
+src, tmp = sys.argv[1:3]
+with open(os.path.join(tmp, "journal.json"), "w") as out:
+    for line in open(os.path.join(src, "dmesg.txt")):
+        m = re.match(r"\[ *([0-9]+)\.([0-9]{6})\] (.*)", line.rstrip("\n"))
+        us = int(m.group(1)) * 1000000 + int(m.group(2))
+        out.write(json.dumps({"__REALTIME_TIMESTAMP": str(1795273189000000 + us),
+                              "_SOURCE_MONOTONIC_TIMESTAMP": str(us), "_TRANSPORT": "kernel",
+                              "_HOSTNAME": "node7", "MESSAGE": m.group(3)}) + "\n")
+data = open(os.path.join(src, "messages"), "rb").read()
+with tarfile.open(os.path.join(tmp, "sosreport-node7-2026-11-21-abcdefg.tar.xz"), "w:xz") as t:
+    i = tarfile.TarInfo("sosreport-node7-2026-11-21-abcdefg/var/log/messages")
+    i.size = len(data)
+    t.addfile(i, io.BytesIO(data))
+PY
+NATLOG_DB=$TMP/r-journal.db "$NATLOG" import -q "$TMP/journal.json"
+NATLOG_DB=$TMP/r-journal.db ids > "$TMP/ids-journal"
+NATLOG_DB=$TMP/r-sos.db "$NATLOG" import -q "$TMP/sosreport-node7-2026-11-21-abcdefg.tar.xz"
+NATLOG_DB=$TMP/r-sos.db ids > "$TMP/ids-sos"
+check "the journal (JSON) gives the same ids" cmp "$TMP/ids-dmesg.txt" "$TMP/ids-journal"
+check "a sosreport gives the same ids" cmp "$TMP/ids-dmesg.txt" "$TMP/ids-sos"
 
 # 2. hosts are part of identity
 export NATLOG_DB=$TMP/hosts.db
