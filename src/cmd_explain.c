@@ -95,7 +95,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	const struct style *c = nl_use_color(stdout) ? &color : &plain;
 	char tuple[200], flags[64];
 	const struct nl_pkt *prev = NULL;
-	size_t i;
+	size_t i, joined;
 	int lasthook = -1;
 
 	nl_fmt_tuple(tuple, sizeof tuple, p->proto, p->src, p->sport, p->dst, p->dport, p->family);
@@ -176,6 +176,18 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 				       a->logs[j].ev.kind == NL_EV_CTINVALID ? a->logs[j].ev.reason
 									      : a->logs[j].ev.prefix,
 				       a->logs[j].file, a->logs[j].ev.line, c->off);
+	}
+	/* LOG and conntrack lines of other sources, joined by identity */
+	for (i = 0, joined = 0; i < a->nlogs; i++) {
+		const struct nl_step *l = &a->logs[i];
+		if (a->n && !strcmp(l->file, a->steps[0].file))
+			continue;
+		if (!joined++)
+			printf("\n%sother sources (joined by identity):%s\n", c->bold, c->off);
+		printf("  %s '%s' (%s line %ld%s%s)\n",
+		       l->ev.kind == NL_EV_CTINVALID ? "conntrack INVALID:" : "LOG",
+		       l->ev.kind == NL_EV_CTINVALID ? l->ev.reason : l->ev.prefix, l->file, l->ev.line,
+		       l->ev.time[0] ? ", at " : "", l->ev.time);
 	}
 	if (a->nwire) {
 		printf("\n%scaptures and conntrack:%s\n", c->bold, c->off);
@@ -335,8 +347,13 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_key(f, &first, "seen");
 		fputs("true", f);
 		jw_key(f, &first, "note");
-		jw_str(f, ct ? "conntrack logged this packet as invalid"
-			     : "LOG target line of this packet");
+		if (a->n && strcmp(s->file, a->steps[0].file) != 0)
+			jw_str(f, ct ? "conntrack logged this packet as invalid (another source, "
+				       "joined by identity)"
+				     : "LOG target line of this packet (another source, joined by identity)");
+		else
+			jw_str(f, ct ? "conntrack logged this packet as invalid"
+				     : "LOG target line of this packet");
 		fputc('}', f);
 	}
 	for (i = 0; i < (size_t)a->nwire; i++) {

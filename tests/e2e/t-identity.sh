@@ -125,7 +125,7 @@ done < "$TMP/inv.ids"
 check "explain gives the kernel's reason for all $n of them (got $ok)" test "$n" = 9 -a "$ok" = 9
 "$NATLOG" explain --json --trace "$(head -1 "$TMP/inv.ids")" > "$TMP/j1.json"
 check_json "the reason is the one of the packet with the same IP ID" \
-	'j["ip_id"] == 30001 and any(e.get("reason") == "invalid tcp flag combination" for e in j["evidence"])' < "$TMP/j1.json"
+	'j["ip_id"] == 30001 and any(e.get("reason") == "invalid tcp flag combination" and e["note"].endswith("(another source, joined by identity)") for e in j["evidence"])' < "$TMP/j1.json"
 t=$("$NATLOG" traces --json --verdict drop | python3 -c 'import json,sys; print([p["trace"] for p in json.load(sys.stdin) if p["ip_id"] == 30014][0])')
 "$NATLOG" explain --json --trace "$t" > "$TMP/j14.json"
 check_json "the unsolicited echo reply (dropped as invalid, never logged) is given no one else's reason" \
