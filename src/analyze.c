@@ -529,6 +529,7 @@ void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 
 struct wire_ctx {
 	struct nl_analysis *a;
+	const struct nl_flow *ct;	/* a conntrack record of the connection, or NULL */
 	const struct nl_pkt *first, *last;
 	int64_t step_us;	/* the first traced step on the epoch clock, or -1 */
 	int64_t seen_sources[NL_MAXWIRE];
@@ -598,8 +599,9 @@ static void wire_nat_note(struct wire_ctx *w, const struct nl_wire_row *r, struc
 	size_t u;
 	if (src_moved && dst_moved) {
 		/* both ends rewritten: only conntrack's tuples named them */
-		snprintf(e->note, sizeof e->note, "after conntrack's translation (%.40s:%d -> %.40s:%d, "
-			 "as its records say)", r->src, r->sport, r->dst, r->dport);
+		int before = w->ct && !strcmp(r->src, w->ct->osrc) && !strcmp(r->dst, w->ct->odst);
+		snprintf(e->note, sizeof e->note, "%s conntrack's NAT (%.40s:%d -> %.40s:%d, as its "
+			 "records say)", before ? "before" : "after", r->src, r->sport, r->dst, r->dport);
 		u = strlen(e->note);
 		snprintf(e->note + u, sizeof e->note - u, "; matched by %s%s%s and those records",
 			 f->family == 4 && f->ip_id > 0 ? "IP ID" : "TCP SEQ",
@@ -729,17 +731,28 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 /* The addresses conntrack's NAT gave the connection (its DNAT target and
  * SNAT source), so a frame with both ends rewritten is found too. */
 struct ct_addrs {
+	const struct nl_pkt *first, *last;
 	char a[2][NL_ADDRSIZ];
+	struct nl_flow f;
+	int have;
 };
 
 static int ct_nat_addrs(void *ctx, const struct nl_flow *f, const char *file)
 {
 	struct ct_addrs *c = ctx;
+	const char *cand[4] = { f->osrc, f->odst, f->rsrc, f->rdst };
+	int i, n = 0;
 	(void)file;
-	if (f->rsrc[0] && strcmp(f->rsrc, f->odst) != 0)
-		nl_strlcpy(c->a[0], f->rsrc, sizeof c->a[0]);
-	if (f->rdst[0] && strcmp(f->rdst, f->osrc) != 0)
-		nl_strlcpy(c->a[1], f->rdst, sizeof c->a[1]);
+	if (c->have)
+		return 0;
+	c->f = *f;
+	c->have = 1;
+	/* the two ends the trace does not show: before its NAT, or after */
+	for (i = 0; i < 4 && n < 2; i++)
+		if (cand[i][0] && strcmp(cand[i], c->first->src) && strcmp(cand[i], c->first->dst) &&
+		    strcmp(cand[i], c->last->src) && strcmp(cand[i], c->last->dst) &&
+		    (n == 0 || strcmp(cand[i], c->a[0])))
+			nl_strlcpy(c->a[n++], cand[i], sizeof c->a[0]);
 	return 0;
 }
 
@@ -771,11 +784,14 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 	addrs[2] = w.last->src[0] ? w.last->src : w.first->src;
 	addrs[3] = w.last->dst;
 	memset(&ct, 0, sizeof ct);
+	ct.first = w.first;
+	ct.last = w.last;
 	if (store_conntrack_for(s, w.first->proto, w.first->src, w.first->sport, w.first->dst,
 				w.first->dport, ct_nat_addrs, &ct))
 		return -1;
 	addrs[4] = ct.a[0][0] ? ct.a[0] : NULL;
 	addrs[5] = ct.a[1][0] ? ct.a[1] : NULL;
+	w.ct = ct.have ? &ct.f : NULL;
 	if (store_wire_find(s, w.first->proto, w.first->family == 4 ? w.first->ip_id : -1,
 			    w.first->proto == 6 ? w.first->seq : -1, w.first->len, addrs, wire_seen, &w))
 		return -1;

@@ -1893,9 +1893,11 @@ int store_conntrack_for(struct nl_store *s, int proto, const char *src, int spor
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT c.line, c.event, c.time, c.state, c.rsrc, c.rdst, c.rsport, c.rdport, "
-			       "c.unreplied, c.assured, s.path FROM conntrack c JOIN sources s ON "
-			       "s.id = c.source_id WHERE c.proto = ?1 AND c.osrc = ?2 AND c.osport IS ?3 AND "
-			       "c.odst = ?4 AND c.odport IS ?5 ORDER BY c.id LIMIT 8", -1, &st, NULL) != SQLITE_OK)
+			       "c.unreplied, c.assured, s.path, c.osrc, c.odst, c.osport, c.odport "
+			       "FROM conntrack c JOIN sources s ON "
+			       "s.id = c.source_id WHERE c.proto = ?1 AND ((c.osrc = ?2 AND c.osport IS ?3 AND "
+			       "c.odst = ?4 AND c.odport IS ?5) OR (c.rdst = ?2 AND c.rdport IS ?3 AND "
+			       "c.rsrc = ?4 AND c.rsport IS ?5)) ORDER BY c.id LIMIT 8", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query conntrack");
 	sqlite3_bind_int(st, 1, proto);
 	bind_text(st, 2, src);
@@ -1915,11 +1917,11 @@ int store_conntrack_for(struct nl_store *s, int proto, const char *src, int spor
 		f.rdport = (int)col_num(st, 7);
 		f.unreplied = sqlite3_column_int(st, 8);
 		f.assured = sqlite3_column_int(st, 9);
+		col_text(st, 11, f.osrc, sizeof f.osrc);
+		col_text(st, 12, f.odst, sizeof f.odst);
+		f.osport = (int)col_num(st, 13);
+		f.odport = (int)col_num(st, 14);
 		f.proto = proto;
-		nl_strlcpy(f.osrc, src, sizeof f.osrc);
-		nl_strlcpy(f.odst, dst, sizeof f.odst);
-		f.osport = sport;
-		f.odport = dport;
 		if (cb(ctx, &f, file ? file : "")) {
 			sqlite3_finalize(st);
 			return -1;

@@ -184,7 +184,8 @@ struct nl_wire_row {
 int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, int64_t len,
 		    const char *const addrs[6], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx);
-/* Conntrack records of the connection whose original tuple this is. */
+/* Conntrack records of the connection whose original tuple this is, or
+ * whose translated one (a packet seen after the connection's NAT). */
 int store_conntrack_for(struct nl_store *s, int proto, const char *src, int sport, const char *dst,
 			int dport, int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx);
 /* When this host last booted, from the sources that told (or -1). */

@@ -206,11 +206,13 @@ t=$("$NATLOG" traces --json --port 8080 | python3 -c 'import json,sys; print([p[
 check_json "the client's SYN is the server's: hops in TTL order, across DNAT and MASQUERADE --random-fully" \
 	'[(h["host"], h["source"], h["ttl"], h["this"]) for h in j["hops"]] == [("client", "iptables-trace", 64, True), ("server", "nft-trace", 63, False)] and j["hops"][1]["dst"] == "10.77.2.10" and j["hops"][1]["dport"] == 80 and j["hops"][1]["verdict"] == "accept"' < "$TMP/h3.json"
 check_json "the gateway's inside capture holds it with both ends rewritten, as conntrack says" \
-	'any(e["source"] == "pcap" and e["iface"] == "inside" and e["seen"] and e["note"].startswith("after conntrack'"'"'s translation (10.77.2.1:") for e in j["evidence"])' < "$TMP/h3.json"
+	'any(e["source"] == "pcap" and e["iface"] == "inside" and e["seen"] and e["note"].startswith("after conntrack'"'"'s NAT (10.77.2.1:") for e in j["evidence"])' < "$TMP/h3.json"
 s=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["hops"][1]["trace"])' "$TMP/h3.json")
 "$NATLOG" explain --json --trace "$s" > "$TMP/h3s.json"
 check_json "and from the server's side, the client's packet is the hop before" \
 	'[(h["host"], h["this"]) for h in j["hops"]] == [("client", False), ("server", True)]' < "$TMP/h3s.json"
+check_json "the server's packet is in the gateway's outside capture before conntrack's NAT" \
+	'any(e["source"] == "pcap" and e["iface"] == "outside" and e["seen"] and e["note"].startswith("before conntrack'"'"'s NAT (10.77.1.2:") for e in j["evidence"]) and any(e["source"] == "conntrack" and e["note"].endswith("DNAT to 10.77.2.10:80, SNAT to 10.77.2.1") for e in j["evidence"])' < "$TMP/h3s.json"
 export NATLOG_DB=$TMP/hosts3-nohost.db
 "$NATLOG" import -q "$T/dmesg.txt" "$T/nft-monitor-trace-a.txt"
 "$NATLOG" explain --json --trace "$t" > "$TMP/h3n.json"
