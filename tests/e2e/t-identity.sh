@@ -213,6 +213,9 @@ check_json "and from the server's side, the client's packet is the hop before" \
 	'[(h["host"], h["this"]) for h in j["hops"]] == [("client", False), ("server", True)]' < "$TMP/h3s.json"
 check_json "the server's packet is in the gateway's outside capture before conntrack's NAT" \
 	'any(e["source"] == "pcap" and e["iface"] == "outside" and e["seen"] and e["note"].startswith("before conntrack'"'"'s NAT (10.77.1.2:") for e in j["evidence"]) and any(e["source"] == "conntrack" and e["note"].endswith("DNAT to 10.77.2.10:80, SNAT to 10.77.2.1") for e in j["evidence"])' < "$TMP/h3s.json"
+"$NATLOG" flows --json > "$TMP/h3f.json"
+check_json "flows: one row per connection across the three hosts, with both Community IDs" \
+	'len(j) == 2 and all(f["sources"] == ["conntrack", "trace", "capture"] and f["nat"] == "both" and f["community_id"] != f["community_id_translated"] for f in j) and [f["packets"]["traced"] + f["packets"]["traced_reply"] for f in j][0] == 10' < "$TMP/h3f.json"
 export NATLOG_DB=$TMP/hosts3-nohost.db
 "$NATLOG" import -q "$T/dmesg.txt" "$T/nft-monitor-trace-a.txt"
 "$NATLOG" explain --json --trace "$t" > "$TMP/h3n.json"
