@@ -114,7 +114,8 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		       "has this packet's %s, where this trace had ended, and no other packet traced "
 		       "meanwhile had them)\n", aliases,
 		       p->ip_id > 0 ? "IP ID, length and addresses"
-				    : "addresses, ports, length, TCP flags and window (the IP ID is 0)");
+		       : p->ip_id == 0 ? "addresses, ports, length, TCP flags and window (the IP ID is 0)"
+				       : "addresses, ports, length, TCP flags and window (no IP ID)");
 	putchar('\n');
 
 	printf("%sverdict:%s %s%s%s%s\n", c->bold, c->off, verdict_color(c, a->verdict), a->verdict,
