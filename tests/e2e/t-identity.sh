@@ -102,6 +102,13 @@ for order in "dmesg-T.txt dmesg.txt messages" "dmesg.txt dmesg-T.txt messages" \
 	check_json "dmesg, dmesg -T and syslog imported as $order give 18 packets" 'len(j) == 18' \
 		< "$("$NATLOG" traces --json > "$TMP/o.json"; echo "$TMP/o.json")"
 done
+for d in docker-legacy interleaved ct-invalid; do
+	export NATLOG_DB="$TMP/dir-$d.db"
+	"$NATLOG" import -q "$TD/lab/$d/" 2>/dev/null
+	NATLOG_DB="$TMP/dmesg-$d.db" "$NATLOG" import -q "$TD/lab/$d/dmesg.txt"
+	check "the whole $d directory gives the packets of its dmesg.txt, once each" \
+		test "$(count)" = "$(NATLOG_DB="$TMP/dmesg-$d.db" count)"
+done
 export NATLOG_DB=$TMP/boot.db TZ=UTC	# the lab's dmesg -T printed UTC
 "$NATLOG" import -q "$L/dmesg-T.txt" "$L/dmesg.txt" "$L/iptables-save.txt" "$L/outside.pcap"
 "$NATLOG" explain --json --trace 5f70272d1f > "$TMP/boot.json"
