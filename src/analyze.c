@@ -555,10 +555,16 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	a->decided = -1;
 	if (store_packet_events(s, p->id, collect, &co))
 		return -1;
+	/* LOG and conntrack lines of other sources, joined by identity */
+	if (store_packet_joins(s, p->id, collect, &co))
+		return -1;
 	if (nl_load_rules(s, p, rc, nft))
 		return -1;
 	if (nft) {
 		analyze_nft(a, &rc->v);
+		for (i = 0; i < a->nlogs; i++)
+			if (a->logs[i].ev.kind == NL_EV_CTINVALID)
+				nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
 		return 0;
 	}
 	if (rc->v.n == 0)
@@ -609,12 +615,12 @@ void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 
 struct wire_ctx {
 	struct nl_analysis *a;
+	const struct nl_flow *ct;	/* a conntrack record of the connection, or NULL */
 	const struct nl_pkt *first, *last;
 	int64_t step_us;	/* the first traced step on the epoch clock, or -1 */
 	int64_t seen_sources[NL_MAXWIRE];
 	int nseen;
 	int ct_dst;		/* the destination was rewritten by conntrack, not by a rule */
-	char snat_to[NL_ADDRSIZ];	/* the source SNAT gave it after the trace, when known */
 };
 
 static const char *base_name(const char *path)
@@ -638,6 +644,78 @@ static void iface_of(const char *iface, const char *file, char *out, size_t n)
 	nl_strlcpyn(out, b, dot && dot > b ? (size_t)(dot - b) : strlen(b), n);
 }
 
+/* The step that rewrote the packet's source on its way out (SNAT or
+ * MASQUERADE at postrouting: the trace shows the rule, not its result). */
+static const struct nl_step *src_nat_step(const struct nl_analysis *a, const char **what)
+{
+	size_t i;
+	for (i = 0; i < a->n; i++) {
+		const struct nl_step *st = &a->steps[i];
+		const char *t = st->rule ? st->rule->target : "";
+		const char *txt = st->rule_text ? st->rule_text : st->ev.rule;
+		if (!strcmp(t, "MASQUERADE") || (txt && strstr(txt, "masquerade"))) {
+			*what = "MASQUERADE";
+			return st;
+		}
+		if (!strcmp(t, "SNAT") || (txt && strstr(txt, "snat "))) {
+			*what = "SNAT";
+			return st;
+		}
+	}
+	return NULL;
+}
+
+static void step_name(const struct nl_step *st, char *buf, size_t n)
+{
+	if (st->ev.kind == NL_EV_TRACE)
+		snprintf(buf, n, "%s:%s:%s:%d", st->ev.table, st->ev.chain, st->ev.type, st->ev.rulenum);
+	else
+		snprintf(buf, n, "%s %s %s", st->ev.nft_family, st->ev.table, st->ev.chain);
+}
+
+/* A frame with one of the traced addresses: which NAT rewrote the other,
+ * and by what the frame was recognised. */
+static void wire_nat_note(struct wire_ctx *w, const struct nl_wire_row *r, struct nl_wire_ev *e)
+{
+	const struct nl_pkt *f = w->first, *l = w->last;
+	const struct nl_step *st;
+	const char *what = NULL;
+	char ep[96], loc[160];
+	int src_moved = strcmp(r->src, f->src) && strcmp(r->src, l->src);
+	int dst_moved = strcmp(r->dst, f->dst) && strcmp(r->dst, l->dst);
+	size_t u;
+	if (src_moved && dst_moved) {
+		/* both ends rewritten: only conntrack's tuples named them */
+		int before = w->ct && !strcmp(r->src, w->ct->osrc) && !strcmp(r->dst, w->ct->odst);
+		snprintf(e->note, sizeof e->note, "%s conntrack's NAT (%.40s:%d -> %.40s:%d, as its "
+			 "records say)", before ? "before" : "after", r->src, r->sport, r->dst, r->dport);
+		u = strlen(e->note);
+		snprintf(e->note + u, sizeof e->note - u, "; matched by %s%s%s and those records",
+			 f->family == 4 && f->ip_id > 0 ? "IP ID" : "TCP SEQ",
+			 f->family == 4 && f->ip_id > 0 && f->proto == 6 && f->seq >= 0 ? ", SEQ" : "",
+			 f->len >= 0 ? ", length" : "");
+		return;
+	}
+	if (src_moved)
+		snprintf(ep, sizeof ep, r->sport >= 0 ? "from %s:%d" : "from %s", r->src, r->sport);
+	else
+		snprintf(ep, sizeof ep, r->dport >= 0 ? "to %s:%d" : "to %s", r->dst, r->dport);
+	if (src_moved && (st = src_nat_step(w->a, &what)) != NULL) {
+		step_name(st, loc, sizeof loc);
+		snprintf(e->note, sizeof e->note, "after %s by %.80s (%.60s)", what, loc, ep);
+	} else {
+		/* nat rules see a connection's first packet only: a later one is
+		 * rewritten by conntrack, a reply reversed to what its peer sent */
+		snprintf(e->note, sizeof e->note, "after conntrack's translation (%.60s), not shown by the "
+			 "trace", ep);
+	}
+	u = strlen(e->note);
+	snprintf(e->note + u, sizeof e->note - u, "; matched by %s%s%s and the %s only",
+		 f->family == 4 && f->ip_id > 0 ? "IP ID" : "TCP SEQ",
+		 f->family == 4 && f->ip_id > 0 && f->proto == 6 && f->seq >= 0 ? ", SEQ" : "",
+		 f->len >= 0 ? ", length" : "", src_moved ? "destination" : "source");
+}
+
 static int wire_seen(void *ctx, const struct nl_wire_row *r)
 {
 	struct wire_ctx *w = ctx;
@@ -653,7 +731,10 @@ static int wire_seen(void *ctx, const struct nl_wire_row *r)
 	e->frame = r->frame;
 	e->seen = 1;
 	e->conntrack = 0;
-	if (dnat && !strcmp(r->dst, f->dst) && r->dport == f->dport)
+	if (r->ends < 2 || (strcmp(r->src, f->src) && strcmp(r->src, l->src)) ||
+	    (strcmp(r->dst, f->dst) && strcmp(r->dst, l->dst)))
+		wire_nat_note(w, r, e);
+	else if (dnat && !strcmp(r->dst, f->dst) && r->dport == f->dport)
 		snprintf(e->note, sizeof e->note, "before %s (to %s:%d)", w->ct_dst ? "conntrack's NAT" : "DNAT",
 			 r->dst, r->dport);
 	else if (dnat && !strcmp(r->dst, l->dst) && r->dport == l->dport)
@@ -736,22 +817,40 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 	return 0;
 }
 
-/* Where conntrack says the connection's source went: the address an
- * SNAT or MASQUERADE after the last traced step gave the packet. */
-static int snat_address(void *ctx, const struct nl_flow *f, const char *file)
+/* The addresses conntrack's NAT gave the connection (its DNAT target and
+ * SNAT source), so a frame with both ends rewritten is found too. */
+struct ct_addrs {
+	const struct nl_pkt *first, *last;
+	char a[2][NL_ADDRSIZ];
+	struct nl_flow f;
+	int have;
+};
+
+static int ct_nat_addrs(void *ctx, const struct nl_flow *f, const char *file)
 {
-	struct wire_ctx *w = ctx;
+	struct ct_addrs *c = ctx;
+	const char *cand[4] = { f->osrc, f->odst, f->rsrc, f->rdst };
+	int i, n = 0;
 	(void)file;
-	if (!w->snat_to[0] && f->rdst[0] && strcmp(f->rdst, f->osrc) != 0)
-		nl_strlcpy(w->snat_to, f->rdst, sizeof w->snat_to);
+	if (c->have)
+		return 0;
+	c->f = *f;
+	c->have = 1;
+	/* the two ends the trace does not show: before its NAT, or after */
+	for (i = 0; i < 4 && n < 2; i++)
+		if (cand[i][0] && strcmp(cand[i], c->first->src) && strcmp(cand[i], c->first->dst) &&
+		    strcmp(cand[i], c->last->src) && strcmp(cand[i], c->last->dst) &&
+		    (n == 0 || strcmp(cand[i], c->a[0])))
+			nl_strlcpy(c->a[n++], cand[i], sizeof c->a[0]);
 	return 0;
 }
 
 int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 {
 	struct wire_ctx w;
-	const char *addrs[4];
-	int k, snat_after = 0;
+	struct ct_addrs ct;
+	const char *addrs[6];
+	int k;
 	if (a->n == 0)
 		return 0;
 	memset(&w, 0, sizeof w);
@@ -770,22 +869,23 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 		int64_t boot = e0->uptime >= 0 ? store_boot_time(s, e0->host[0] ? e0->host : NULL) : -1;
 		w.step_us = boot >= 0 ? boot + (int64_t)(e0->uptime * 1e6 + 0.5) : e0->wall_us;
 	}
-	for (k = 0; k < a->nnat; k++) {
+	for (k = 0; k < a->nnat; k++)
 		w.ct_dst |= a->nat[k].by_conntrack && !strcmp(a->nat[k].field, "dst");
-		if (a->nat[k].after_trace)
-			snat_after = 1;
-	}
-	/* a capture after an SNAT the trace could not show holds the new
-	 * source: conntrack knows it (MASQUERADE's address is not in the rule) */
-	if (snat_after && store_conntrack_for(s, w.first->proto, w.first->src, w.first->sport,
-					      w.first->dst, w.first->dport, snat_address, &w))
-		return -1;
 	addrs[0] = w.first->src;
 	addrs[1] = w.first->dst;
-	addrs[2] = w.snat_to[0] ? w.snat_to : w.last->src[0] ? w.last->src : w.first->src;
+	addrs[2] = w.last->src[0] ? w.last->src : w.first->src;
 	addrs[3] = w.last->dst;
+	memset(&ct, 0, sizeof ct);
+	ct.first = w.first;
+	ct.last = w.last;
+	if (store_conntrack_for(s, w.first->proto, w.first->src, w.first->sport, w.first->dst,
+				w.first->dport, ct_nat_addrs, &ct))
+		return -1;
+	addrs[4] = ct.a[0][0] ? ct.a[0] : NULL;
+	addrs[5] = ct.a[1][0] ? ct.a[1] : NULL;
+	w.ct = ct.have ? &ct.f : NULL;
 	if (store_wire_find(s, w.first->proto, w.first->family == 4 ? w.first->ip_id : -1,
-			    w.first->proto == 6 ? w.first->seq : -1, addrs, wire_seen, &w))
+			    w.first->proto == 6 ? w.first->seq : -1, w.first->len, addrs, wire_seen, &w))
 		return -1;
 	if (w.nseen && w.step_us < 0)
 		nl_diag(a, "captures were matched by %s and addresses alone: the trace's kernel clock "

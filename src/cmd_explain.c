@@ -33,6 +33,22 @@ static int collect(void *ctx, const struct nl_packet_row *p)
 	return 0;
 }
 
+/* The packet on other hosts (store_packet_hops), this one among them. */
+struct hops {
+	struct nl_hop v[16];
+	int n, others;
+};
+
+static int collect_hop(void *ctx, const struct nl_hop *h)
+{
+	struct hops *hs = ctx;
+	if (hs->n < 16) {
+		hs->v[hs->n++] = *h;
+		hs->others += !h->self;
+	}
+	return 0;
+}
+
 struct style {
 	const char *bold, *red, *green, *yellow, *dim, *off;
 };
@@ -71,7 +87,7 @@ static const char *verdict_color(const struct style *c, const char *v)
 }
 
 static void print_text(const struct nl_packet_row *p, const struct nl_analysis *a,
-		       const char *aliases)
+		       const char *aliases, const struct hops *hs)
 {
 	static const struct style color = { "\033[1m", "\033[31m", "\033[32m", "\033[33m",
 					    "\033[2m", "\033[0m" };
@@ -79,7 +95,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	const struct style *c = nl_use_color(stdout) ? &color : &plain;
 	char tuple[200], flags[64];
 	const struct nl_pkt *prev = NULL;
-	size_t i;
+	size_t i, joined;
 	int lasthook = -1;
 
 	nl_fmt_tuple(tuple, sizeof tuple, p->proto, p->src, p->sport, p->dst, p->dport, p->family);
@@ -96,7 +112,12 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	printf("\n  from %s line %ld\n", a->n ? nl_esc(a->steps[0].file) : "?",
 	       a->n ? a->steps[0].ev.line : 0L);
 	if (aliases[0])
-		printf("  also traced as %s (the trace id changed on the way)\n", nl_esc(aliases));
+		printf("  also traced as %s (the trace id changed on the way: its first packet: line "
+		       "has this packet's %s, where this trace had ended, and no other packet traced "
+		       "meanwhile had them)\n", nl_esc(aliases),
+		       p->ip_id > 0 ? "IP ID, length and addresses"
+		       : p->ip_id == 0 ? "addresses, ports, length, TCP flags and window (the IP ID is 0)"
+				       : "addresses, ports, length, TCP flags and window (no IP ID)");
 	putchar('\n');
 
 	printf("%sverdict:%s %s%s%s%s\n", c->bold, c->off, verdict_color(c, a->verdict), nl_esc(a->verdict),
@@ -176,6 +197,18 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 										     : a->logs[j].ev.prefix),
 				       nl_esc(a->logs[j].file), a->logs[j].ev.line, c->off);
 	}
+	/* LOG and conntrack lines of other sources, joined by identity */
+	for (i = 0, joined = 0; i < a->nlogs; i++) {
+		const struct nl_step *l = &a->logs[i];
+		if (a->n && !strcmp(l->file, a->steps[0].file))
+			continue;
+		if (!joined++)
+			printf("\n%sother sources (joined by identity):%s\n", c->bold, c->off);
+		printf("  %s '%s' (%s line %ld%s%s)\n",
+		       l->ev.kind == NL_EV_CTINVALID ? "conntrack INVALID:" : "LOG",
+		       nl_esc(l->ev.kind == NL_EV_CTINVALID ? l->ev.reason : l->ev.prefix),
+		       nl_esc(l->file), l->ev.line, l->ev.time[0] ? ", at " : "", nl_esc(l->ev.time));
+	}
 	if (a->nwire) {
 		printf("\n%scaptures and conntrack:%s\n", c->bold, c->off);
 		for (i = 0; i < (size_t)a->nwire; i++) {
@@ -189,6 +222,19 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 			else
 				printf("  %snot seen%s in %s (%s): %s\n", c->red, c->off, nl_esc(w->file),
 				       nl_esc(w->iface), nl_esc(w->note));
+		}
+	}
+	if (hs->others) {
+		printf("\n%shops:%s (the same IP ID, length%s and flags on other hosts, by TTL)\n",
+		       c->bold, c->off, p->tcp_seq >= 0 ? ", SEQ" : "");
+		for (i = 0; i < (size_t)hs->n; i++) {
+			const struct nl_hop *h = &hs->v[i];
+			char t[200], ttl[16];
+			nl_fmt_tuple(t, sizeof t, p->proto, h->src, h->sport, h->dst, h->dport, p->family);
+			snprintf(ttl, sizeof ttl, h->ttl >= 0 ? "%d" : "?", h->ttl);
+			printf("  %-12s %-14s %-14s ttl %-3s %-50s %s%s\n", nl_esc(h->host),
+			       nl_esc(h->trace), nl_esc(h->source), ttl, nl_esc(t),
+			       h->verdict[0] ? nl_esc(h->verdict) : "-", h->self ? "  (this packet)" : "");
 		}
 	}
 	if (a->ndiag) {
@@ -224,7 +270,7 @@ static void json_pkt(FILE *f, const struct nl_pkt *k)
 }
 
 static void print_json(const struct nl_packet_row *p, const struct nl_analysis *a,
-		       const char *aliases)
+		       const char *aliases, const struct hops *hs)
 {
 	FILE *f = stdout;
 	size_t i;
@@ -331,8 +377,13 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_key(f, &first, "seen");
 		fputs("true", f);
 		jw_key(f, &first, "note");
-		jw_str(f, ct ? "conntrack logged this packet as invalid"
-			     : "LOG target line of this packet");
+		if (a->n && strcmp(s->file, a->steps[0].file) != 0)
+			jw_str(f, ct ? "conntrack logged this packet as invalid (another source, "
+				       "joined by identity)"
+				     : "LOG target line of this packet (another source, joined by identity)");
+		else
+			jw_str(f, ct ? "conntrack logged this packet as invalid"
+				     : "LOG target line of this packet");
 		fputc('}', f);
 	}
 	for (i = 0; i < (size_t)a->nwire; i++) {
@@ -360,6 +411,34 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		fputs(w->seen ? "true" : "false", f);
 		jw_key(f, &first, "note");
 		jw_str(f, w->note);
+		fputc('}', f);
+	}
+	/* [] when no other host traced it; else every hop, this one too */
+	fputs("], \"hops\": [", f);
+	for (i = 0; hs->others && i < (size_t)hs->n; i++) {
+		const struct nl_hop *h = &hs->v[i];
+		first = 1;
+		fputs(i ? ", {" : "{", f);
+		jw_key(f, &first, "host");
+		jw_str(f, h->host);
+		jw_key(f, &first, "trace");
+		jw_str(f, h->trace);
+		jw_key(f, &first, "source");
+		jw_str(f, h->source);
+		jw_key(f, &first, "src");
+		jw_str(f, h->src);
+		jw_key(f, &first, "sport");
+		jw_num(f, h->sport);
+		jw_key(f, &first, "dst");
+		jw_str(f, h->dst);
+		jw_key(f, &first, "dport");
+		jw_num(f, h->dport);
+		jw_key(f, &first, "ttl");
+		jw_num(f, h->ttl);
+		jw_key(f, &first, "verdict");
+		jw_str(f, h->verdict);
+		jw_key(f, &first, "this");
+		fputs(h->self ? "true" : "false", f);
 		fputc('}', f);
 	}
 	fputs("], \"diagnosis\": [", f);
@@ -457,12 +536,16 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 		/* the stored verdict may predate a later dump: use the fresh one */
 		analysis_summary(&a, &m.rows[0]);
 		char aliases[512];
+		struct hops hs;
+		hs.n = hs.others = 0;
 		if (store_aliases(s, m.rows[0].id, aliases, sizeof aliases))
 			aliases[0] = '\0';
+		if (store_packet_hops(s, &m.rows[0], a.n ? a.steps[0].ev.pkt.len : -1, collect_hop, &hs))
+			hs.n = hs.others = 0;
 		if (json)
-			print_json(&m.rows[0], &a, aliases);
+			print_json(&m.rows[0], &a, aliases, &hs);
 		else
-			print_text(&m.rows[0], &a, aliases);
+			print_text(&m.rows[0], &a, aliases, &hs);
 		ret = NL_EXIT_OK;
 	}
 	analysis_free(&a);

@@ -1,10 +1,15 @@
 /*
  * cmd_flows.c - `natlog flows [--json]`: one line (or object) per
- * connection that conntrack listed or reported. Records are grouped by
- * host, protocol, zone, original and reply tuple; a NEW event after a NEW
- * or DESTROY of the same tuples, an UPDATE after a DESTROY, or another
- * conntrack id starts a new connection. The translated tuple (the packet
- * as it leaves after NAT) is the reply tuple turned around.
+ * connection, whatever the sources that saw it. Conntrack records are
+ * grouped by host, protocol, zone, original and reply tuple; a NEW event
+ * after a NEW or DESTROY of the same tuples, an UPDATE after a DESTROY, or
+ * another conntrack id starts a new connection. The translated tuple (the
+ * packet as it leaves after NAT) is the reply tuple turned around. Traced
+ * packets and captured frames join the connection one of whose tuples
+ * (either direction, before or after NAT) they have, or, after a NAT no
+ * tuple shows, whose traced packet has their identity (IP ID, SEQ); the
+ * others make connections of their own, NAT learned from the trace's last
+ * step and from the frames that are its packets after NAT.
  */
 #include "natlog.h"
 #include "commands.h"
@@ -26,6 +31,28 @@ struct flow {
 	char state[16];
 	int assured, unreplied, closed, seen_new;
 	int64_t opackets, obytes, rpackets, rbytes, mark, zone, ct_id;
+	int from_ct;			/* conntrack listed or reported it */
+	int64_t ntraced, ntraced_reply, ncaptured;
+};
+
+/* A tuple as a lookup key: "proto|src|sport|dst|dport" (ICMP: the id). */
+struct tkey {
+	char *key;
+	size_t flow;
+	int dir;			/* 0 the original direction, 1 the reply's */
+};
+
+struct tmap {
+	struct tkey *v;
+	size_t n, cap;			/* open addressing, cap a power of 2 */
+};
+
+/* Which flow (and direction) each traced packet went to. */
+struct pmap {
+	int64_t *pid;
+	size_t *flow;
+	int *dir;
+	size_t n, cap;
 };
 
 struct flows {
@@ -40,6 +67,107 @@ struct flows {
 static int is_icmp(int proto)
 {
 	return proto == 1 || proto == 58;
+}
+
+static void tkey_make(char *buf, size_t n, int proto, const char *src, int sport, const char *dst,
+		      int dport, int icmp_id)
+{
+	if (is_icmp(proto))
+		snprintf(buf, n, "%d|%s|%d|%s|", proto, src, icmp_id, dst);
+	else
+		snprintf(buf, n, "%d|%s|%d|%s|%d", proto, src, sport, dst, dport);
+}
+
+static struct tkey *tmap_slot(struct tmap *m, const char *key)
+{
+	size_t i = (size_t)nl_hash64(key, strlen(key), NL_HASH_INIT) & (m->cap - 1);
+	while (m->v[i].key && strcmp(m->v[i].key, key) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return &m->v[i];
+}
+
+static const struct tkey *tmap_get(struct tmap *m, const char *key)
+{
+	struct tkey *k;
+	if (!m->cap)
+		return NULL;
+	k = tmap_slot(m, key);
+	return k->key ? k : NULL;
+}
+
+/* The first flow to claim a tuple keeps it. */
+static int tmap_put(struct tmap *m, const char *key, size_t flow, int dir)
+{
+	struct tkey *k;
+	if (!key[0] || strstr(key, "||"))
+		return 0;	/* an address left out: no key */
+	if (2 * (m->n + 1) > m->cap) {
+		struct tmap g = { NULL, 0, m->cap ? m->cap * 2 : 256 };
+		size_t i;
+		if (!(g.v = calloc(g.cap, sizeof *g.v)))
+			return -1;
+		for (i = 0; i < m->cap; i++)
+			if (m->v[i].key)
+				*tmap_slot(&g, m->v[i].key) = m->v[i];
+		g.n = m->n;
+		free(m->v);
+		*m = g;
+	}
+	k = tmap_slot(m, key);
+	if (k->key)
+		return 0;
+	if (!(k->key = strdup(key)))
+		return -1;
+	k->flow = flow;
+	k->dir = dir;
+	m->n++;
+	return 0;
+}
+
+static void tmap_free(struct tmap *m)
+{
+	size_t i;
+	for (i = 0; i < m->cap; i++)
+		free(m->v[i].key);
+	free(m->v);
+}
+
+static int pmap_add(struct pmap *m, int64_t pid, size_t flow, int dir)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		int64_t *p = realloc(m->pid, cap * sizeof *p);
+		size_t *f;
+		int *d;
+		if (!p)
+			return -1;
+		m->pid = p;
+		if (!(f = realloc(m->flow, cap * sizeof *f)))
+			return -1;
+		m->flow = f;
+		if (!(d = realloc(m->dir, cap * sizeof *d)))
+			return -1;
+		m->dir = d;
+		m->cap = cap;
+	}
+	m->pid[m->n] = pid;
+	m->flow[m->n] = flow;
+	m->dir[m->n++] = dir;
+	return 0;
+}
+
+/* Packets come in id order, so the map is sorted. */
+static long pmap_find(const struct pmap *m, int64_t pid)
+{
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (m->pid[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->pid[lo] == pid ? (long)lo : -1;
 }
 
 static void make_key(const struct nl_flow *f, char *buf, size_t n)
@@ -362,6 +490,257 @@ static void endpoint(char *buf, size_t n, int family, const char *addr, int port
 		snprintf(buf, n, "%s", addr);
 }
 
+/* ---- connections from traces and captures ---- */
+
+struct build {
+	struct nl_store *s;
+	struct flows *fs;
+	struct tmap tm;
+	struct pmap pm;
+};
+
+static int tuple_key(struct build *b, size_t i, int proto, const struct tuple *t, int dir)
+{
+	char key[256];
+	tkey_make(key, sizeof key, proto, t->src, t->sport, t->dst, t->dport, t->id);
+	return tmap_put(&b->tm, key, i, dir);
+}
+
+/* Every tuple of flow i: as it comes and leaves, and its reply's. */
+static int register_flow(struct build *b, size_t i)
+{
+	struct tuple o, r, t, rin, rr;
+	int proto = b->fs->v[i].k.proto;
+	tuples(&b->fs->v[i], &o, &r, &t);
+	reply_tuples(&o, &r, &rin, &rr);
+	if (is_icmp(proto))
+		rin.id = o.id;
+	return tuple_key(b, i, proto, &o, 0) || tuple_key(b, i, proto, &t, 0) ||
+	       tuple_key(b, i, proto, &r, 1) || tuple_key(b, i, proto, &rin, 1);
+}
+
+/* A connection no conntrack record has: orig and translated as seen. */
+static long new_flow(struct build *b, int family, int proto, const char *host, const char *osrc,
+		     int osport, const char *odst, int odport, const char *tsrc, int tsport,
+		     const char *tdst, int tdport, int icmp_type, int icmp_id)
+{
+	struct flows *fs = b->fs;
+	struct flow *w;
+	struct nl_flow *k;
+	if (grow(fs))
+		return -1;
+	w = &fs->v[fs->n];
+	memset(w, 0, sizeof *w);
+	if (!(w->key = strdup("")))
+		return -1;
+	k = &w->k;
+	nl_flow_init(k);
+	k->family = family;
+	k->proto = proto;
+	nl_strlcpy(k->host, host, sizeof k->host);
+	nl_strlcpy(k->osrc, osrc, sizeof k->osrc);
+	nl_strlcpy(k->odst, odst, sizeof k->odst);
+	/* the reply tuple is the translated one turned around */
+	nl_strlcpy(k->rsrc, tdst, sizeof k->rsrc);
+	nl_strlcpy(k->rdst, tsrc, sizeof k->rdst);
+	if (is_icmp(proto)) {
+		k->icmp_type = icmp_type;
+		k->icmp_code = icmp_type >= 0 ? 0 : -1;
+		k->icmp_id = k->rsport = icmp_id;
+		k->osport = k->odport = k->rdport = -1;
+	} else {
+		k->osport = osport;
+		k->odport = odport;
+		k->rsport = tdport;
+		k->rdport = tsport;
+	}
+	w->order = fs->records + fs->n;
+	w->first_us = w->last_us = -1;
+	w->opackets = w->obytes = w->rpackets = w->rbytes = -1;
+	w->mark = w->zone = w->ct_id = -1;
+	fs->n++;
+	return register_flow(b, fs->n - 1) ? -1 : (long)(fs->n - 1);
+}
+
+static int is_reply(int proto, int tcp_flags, int icmp_type)
+{
+	if (proto == 6)
+		return tcp_flags >= 0 && (tcp_flags & (NL_TCP_SYN | NL_TCP_ACK)) == (NL_TCP_SYN | NL_TCP_ACK);
+	return (proto == 1 && icmp_type == 0) || (proto == 58 && icmp_type == 129);
+}
+
+static int add_packet(void *ctx, const struct nl_packet_row *p)
+{
+	struct build *b = ctx;
+	char key[256];
+	const struct tkey *k;
+	struct nl_pkt last;
+	long i;
+	int dir;
+	if (is_icmp(p->proto) && p->icmp_id < 0)
+		return 0;	/* an ICMP error belongs to the connection it quotes */
+	tkey_make(key, sizeof key, p->proto, p->src, p->sport, p->dst, p->dport, p->icmp_id);
+	if ((k = tmap_get(&b->tm, key)) != NULL) {
+		i = (long)k->flow;
+		dir = k->dir;
+	} else {
+		char lkey[256];
+		if (store_packet_last_tuple(b->s, p->id, &last))
+			return -1;
+		if (!last.src[0]) {
+			nl_strlcpy(last.src, p->src, sizeof last.src);
+			nl_strlcpy(last.dst, p->dst, sizeof last.dst);
+			last.sport = p->sport;
+			last.dport = p->dport;
+		}
+		/* a reply conntrack translated back: known by its tuple after that */
+		tkey_make(lkey, sizeof lkey, p->proto, last.src, last.sport, last.dst, last.dport,
+			  p->icmp_id);
+		if ((k = tmap_get(&b->tm, lkey)) != NULL) {
+			i = (long)k->flow;
+			dir = k->dir;
+			if (tmap_put(&b->tm, key, (size_t)i, dir))
+				return -1;
+			goto counted;
+		}
+		dir = is_reply(p->proto, p->tcp_flags, p->icmp_type);
+		/* a reply traced first: the connection is its last tuple turned around */
+		i = dir ? new_flow(b, p->family, p->proto, p->host, last.dst, last.dport, last.src,
+				   last.sport, p->dst, p->dport, p->src, p->sport, -1, p->icmp_id)
+			: new_flow(b, p->family, p->proto, p->host, p->src, p->sport, p->dst, p->dport,
+				   last.src, last.sport, last.dst, last.dport, p->icmp_type, p->icmp_id);
+		if (i < 0)
+			return -1;
+		nl_strlcpy(b->fs->v[i].first_time, p->time, sizeof b->fs->v[i].first_time);
+	}
+counted:
+	if (!b->fs->v[i].from_ct) {
+		if (dir)
+			b->fs->v[i].ntraced_reply++;
+		else
+			b->fs->v[i].ntraced++;
+	}
+	return pmap_add(&b->pm, p->id, (size_t)i, dir);
+}
+
+/* A frame that is a traced packet after a NAT no tuple showed: what the
+ * NAT made of the connection. */
+static void learn_nat(struct flow *w, int dir, const struct nl_wire_tuple *t)
+{
+	struct nl_flow *k = &w->k;
+	if (w->from_ct)
+		return;
+	if (is_icmp(k->proto)) {
+		/* the querying end may be rewritten, and its id with it */
+		const char *a = dir ? t->dst : t->src;
+		if (strcmp(a, k->osrc) != 0) {
+			nl_strlcpy(k->rdst, a, sizeof k->rdst);
+			k->rsport = t->icmp_id;
+		}
+		return;
+	}
+	if (!dir) {
+		if (strcmp(t->src, k->osrc) != 0) {
+			nl_strlcpy(k->rdst, t->src, sizeof k->rdst);
+			k->rdport = t->sport;
+		}
+		if (strcmp(t->dst, k->odst) != 0) {
+			nl_strlcpy(k->rsrc, t->dst, sizeof k->rsrc);
+			k->rsport = t->dport;
+		}
+	} else {
+		if (strcmp(t->dst, k->osrc) != 0) {
+			nl_strlcpy(k->rdst, t->dst, sizeof k->rdst);
+			k->rdport = t->dport;
+		}
+		if (strcmp(t->src, k->odst) != 0) {
+			nl_strlcpy(k->rsrc, t->src, sizeof k->rsrc);
+			k->rsport = t->sport;
+		}
+	}
+}
+
+static int add_wire(void *ctx, const struct nl_wire_tuple *t)
+{
+	struct build *b = ctx;
+	char key[256];
+	const struct tkey *k;
+	struct flow *w;
+	long i = -1, j;
+	int dir = 0;
+	int64_t pid;
+	if (is_icmp(t->proto) && t->icmp_id < 0)
+		return 0;	/* an ICMP error belongs to the connection it quotes */
+	tkey_make(key, sizeof key, t->proto, t->src, t->sport, t->dst, t->dport, t->icmp_id);
+	if ((k = tmap_get(&b->tm, key)) != NULL) {
+		i = (long)k->flow;
+	} else {
+		pid = store_packet_by_identity(b->s, t->proto, t->family == 4 ? t->ip_id : -1,
+					       t->proto == 6 ? t->seq : -1);
+		if (pid < 0)
+			return -1;
+		if (pid > 0 && (j = pmap_find(&b->pm, pid)) >= 0) {
+			i = (long)b->pm.flow[j];
+			dir = b->pm.dir[j];
+			learn_nat(&b->fs->v[i], dir, t);
+			if (register_flow(b, (size_t)i) || tmap_put(&b->tm, key, (size_t)i, dir))
+				return -1;
+		}
+	}
+	if (i < 0) {
+		dir = is_reply(t->proto, t->tcp_flags, t->icmp_type);
+		i = dir ? new_flow(b, t->family, t->proto, "", t->dst, t->dport, t->src, t->sport,
+				   t->dst, t->dport, t->src, t->sport, -1, t->icmp_id)
+			: new_flow(b, t->family, t->proto, "", t->src, t->sport, t->dst, t->dport,
+				   t->src, t->sport, t->dst, t->dport, t->icmp_type, t->icmp_id);
+		if (i < 0)
+			return -1;
+	}
+	w = &b->fs->v[i];
+	w->ncaptured += t->frames;
+	if (!w->from_ct && t->first_us >= 0 && (w->first_us < 0 || t->first_us < w->first_us)) {
+		w->first_us = t->first_us;
+		nl_strlcpy(w->first_time, t->first_time, sizeof w->first_time);
+	}
+	return 0;
+}
+
+/* Conntrack's connections first, then those of traces, then of captures. */
+static int build_flows(struct nl_store *s, struct flows *fs)
+{
+	struct build b;
+	struct nl_filter all;
+	size_t i;
+	int rc = -1;
+	memset(&b, 0, sizeof b);
+	b.s = s;
+	b.fs = fs;
+	memset(&all, 0, sizeof all);
+	all.port = -1;
+	all.seq = all.ip_id = -1;
+	for (i = 0; i < fs->n; i++) {
+		fs->v[i].from_ct = 1;
+		if (register_flow(&b, i))
+			goto out;
+	}
+	if (store_packets(s, &all, add_packet, &b) < 0 || store_wire_tuples(s, add_wire, &b))
+		goto out;
+	rc = 0;
+out:
+	tmap_free(&b.tm);
+	free(b.pm.pid);
+	free(b.pm.flow);
+	free(b.pm.dir);
+	return rc;
+}
+
+static void sources_of(const struct flow *w, int64_t traced, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s%s%s", w->from_ct ? "conntrack" : "",
+		 w->from_ct && traced ? "," : "", traced ? "trace" : "",
+		 (w->from_ct || traced) && w->ncaptured ? "," : "", w->ncaptured ? "capture" : "");
+}
+
 static void print_flow(const struct flow *w, int64_t traced, int64_t traced_reply, int json, int n)
 {
 	const struct nl_flow *k = &w->k;
@@ -434,8 +813,15 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 			fputc('}', f);
 		}
 		jw_key(f, &first, "packets");
-		fprintf(f, "{\"conntrack\": %ld, \"traced\": %lld, \"traced_reply\": %lld}", w->records,
-			(long long)traced, (long long)traced_reply);
+		fprintf(f, "{\"conntrack\": %ld, \"traced\": %lld, \"traced_reply\": %lld, "
+			"\"captured\": %lld}", w->records, (long long)traced, (long long)traced_reply,
+			(long long)w->ncaptured);
+		jw_key(f, &first, "sources");
+		fprintf(f, "[%s%s%s%s%s]", w->from_ct ? "\"conntrack\"" : "",
+			w->from_ct && (traced || traced_reply) ? ", " : "",
+			traced || traced_reply ? "\"trace\"" : "",
+			(w->from_ct || traced || traced_reply) && w->ncaptured ? ", " : "",
+			w->ncaptured ? "\"capture\"" : "");
 		fputc('}', f);
 	} else {
 		char tuple[200], natb[200], a[80], b[80];
@@ -454,10 +840,12 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 			snprintf(natb, sizeof natb, "snat to %s", a);
 		else
 			snprintf(natb, sizeof natb, "snat to %s, dnat to %s", a, b);
-		printf("%-17s %-50s %-28s %-11s %7ld %6lld  %s\n",
+		char src[40];
+		sources_of(w, traced + traced_reply, src, sizeof src);
+		printf("%-17s %-50s %-28s %-11s %7ld %6lld  %-31s %s\n",
 		       w->first_time[0] ? nl_esc(w->first_time) : "-", nl_esc(tuple), nl_esc(natb),
 		       w->state[0] ? nl_esc(w->state) : "-", w->records, (long long)traced,
-		       cid[0] ? cid : "-");
+		       cid[0] ? cid : "-", nl_esc(src));
 	}
 }
 
@@ -467,9 +855,11 @@ static void usage(FILE *f)
 		"usage: natlog flows [--json]\n"
 		"\n"
 		"Lists the connections conntrack listed (conntrack -L, /proc/net/nf_conntrack)\n"
-		"or reported (conntrack -E), one per line in time order: the original tuple,\n"
-		"what NAT made of it (from the reply tuple), the last state, how many\n"
-		"conntrack records and traced packets belong to it, and its Community ID.\n"
+		"or reported (conntrack -E), and those seen only in traces and captures, one\n"
+		"per line in time order: the original tuple, what NAT made of it (from the\n"
+		"reply tuple, or the trace and the captures), the last state, how many\n"
+		"conntrack records and traced packets belong to it, its Community ID, and\n"
+		"the sources that saw it.\n"
 		"\n"
 		"options:\n"
 		"  --json       a JSON array of flow objects\n"
@@ -516,6 +906,11 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		rc = NL_EXIT_STORE;
 		goto out;
 	}
+	if (build_flows(s, &fs)) {
+		fprintf(stderr, "natlog: %s\n", store_errmsg(s)[0] ? store_errmsg(s) : "out of memory");
+		rc = NL_EXIT_STORE;
+		goto out;
+	}
 	if (fs.n)
 		qsort(fs.v, fs.n, sizeof *fs.v, by_time);
 	traced = calloc(fs.n + 1, sizeof *traced);
@@ -525,9 +920,15 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		rc = NL_EXIT_STORE;
 		goto out;
 	}
+	/* conntrack's connections count their packets by tuple, the others as built */
+	for (i = 0; i < fs.n; i++)
+		if (!fs.v[i].from_ct) {
+			traced[i] = fs.v[i].ntraced;
+			traced_reply[i] = fs.v[i].ntraced_reply;
+		}
 	if (!json && fs.n)
-		printf("%-17s %-50s %-28s %-11s %7s %6s  %s\n", "FIRST", "FLOW", "NAT", "STATE",
-		       "RECORDS", "TRACED", "COMMUNITY ID");
+		printf("%-17s %-50s %-28s %-11s %7s %6s  %-31s %s\n", "FIRST", "FLOW", "NAT", "STATE",
+		       "RECORDS", "TRACED", "COMMUNITY ID", "SOURCES");
 	for (i = 0; i < fs.n; i++)
 		print_flow(&fs.v[i], traced[i], traced_reply[i], json, (int)i);
 	if (json)

@@ -53,6 +53,7 @@ struct nft_open {
 	struct nl_pkt pkt;		/* headers at the last base chain */
 	uint64_t seen[NFT_SEEN];	/* base chains passed */
 	int nseen;
+	int ended;			/* its last line accepted it at a base chain */
 	int used;
 	unsigned long last_use;
 };
@@ -63,6 +64,11 @@ struct nl_corr {
 	struct nft_open *nft;
 	uint64_t ident_key[NFT_IDENT];	/* packet identity -> nft slot, for id changes */
 	int ident_slot[NFT_IDENT];
+	/* the same for packets with IP ID 0 (or none), by their full headers;
+	 * twin: two open packets had that identity, so neither can be told */
+	uint64_t ident0_key[NFT_IDENT];
+	int ident0_slot[NFT_IDENT];
+	unsigned char ident0_twin[NFT_IDENT];
 	unsigned long clock;
 	struct nl_store *store;
 	int64_t source_id;
@@ -247,12 +253,32 @@ static int continues(const struct open_pkt *o, const struct nl_event *ev, int ho
 	return 1;
 }
 
+/* A legacy packet's id: a hash of what identifies the packet on the wire
+ * (its first line's addresses, ports, IP ID, SEQ/ACK, length, ICMP id and
+ * sequence, and where it was first traced), never of how the line was
+ * rendered, so dmesg, dmesg -T, syslog, the journal and a sosreport give
+ * the same id, with or without --host. The host is left out for the same
+ * reason (a plain dmesg names none): identical packets, on one host or on
+ * several, are told apart by store_add_packet's ".2", ".3" in the order
+ * they were logged. */
+static uint64_t packet_key(const struct nl_event *ev)
+{
+	const struct nl_pkt *k = &ev->pkt;
+	int64_t v[12] = { k->family, k->proto, k->sport, k->dport, k->ip_id, k->seq, k->ack, k->len,
+			  k->icmp_type, k->icmp_id, k->icmp_seq, ev->kind };
+	uint64_t h = nl_hash64("natlog-id-2", 12, NL_HASH_INIT);
+	h = nl_hash64(k->src, strlen(k->src) + 1, h);
+	h = nl_hash64(k->dst, strlen(k->dst) + 1, h);
+	h = nl_hash64(ev->table, strlen(ev->table) + 1, h);
+	h = nl_hash64(ev->chain, strlen(ev->chain) + 1, h);
+	return nl_hash64(v, sizeof v, h);
+}
+
 static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev)
 {
 	struct nl_packet_row p;
 	const struct nl_pkt *k = &ev->pkt;
-	uint64_t h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
-	h = nl_hash64(ev->raw, ev->rawlen, h);
+	uint64_t h = packet_key(ev);
 	memset(&p, 0, sizeof p);
 	snprintf(p.trace, sizeof p.trace, "%010llx", (unsigned long long)(h & 0xffffffffffULL));
 	nl_strlcpy(p.source, "iptables-trace", sizeof p.source);
@@ -333,16 +359,47 @@ static uint64_t nft_identity(const struct nl_event *ev)
 	return nl_hash64(v, sizeof v, h) | 1;
 }
 
+/* Without an IP ID (0, as SYN-ACKs and containers send, or IPv6) only
+ * the whole header tells packets apart: addresses, ports, length, TCP
+ * flags and window. */
+static uint64_t nft_identity0(const struct nl_event *ev)
+{
+	const struct nl_pkt *p = &ev->pkt;
+	int64_t v[7] = { p->proto, p->ip_id, p->len, p->sport, p->dport, p->tcp_flags, p->window };
+	uint64_t h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
+	h = nl_hash64(p->src, strlen(p->src) + 1, h);
+	h = nl_hash64(p->dst, strlen(p->dst) + 1, h);
+	return nl_hash64(v, sizeof v, h) | 1;
+}
+
+static int same_headers(const struct nl_pkt *a, const struct nl_pkt *b)
+{
+	return a->proto == b->proto && a->ip_id == b->ip_id && a->len == b->len &&
+	       a->sport == b->sport && a->dport == b->dport && a->tcp_flags == b->tcp_flags &&
+	       a->window == b->window && !strcmp(a->src, b->src) && !strcmp(a->dst, b->dst);
+}
+
 /* The packet this new trace id continues, if any: traced within the last
- * few lines, same identity, and not yet through this base chain. */
+ * few lines, same identity, and not yet through this base chain. A packet
+ * without an IP ID is continued only when its trace had ended (accepted
+ * at an earlier hook), its headers are the same, and no other packet
+ * traced in the meantime had them too. */
 static struct nft_open *nft_renamed(struct nl_corr *c, const struct nl_event *ev, uint64_t base)
 {
-	uint64_t k = nft_identity(ev);
+	uint64_t k = ev->pkt.ip_id > 0 ? nft_identity(ev) : nft_identity0(ev);
 	struct nft_open *o;
-	int i;
-	if (ev->pkt.ip_id <= 0 || c->ident_key[k % NFT_IDENT] != k)
-		return NULL;	/* IP ID 0 is too common to tell packets apart */
-	o = &c->nft[c->ident_slot[k % NFT_IDENT]];
+	int i, slot = (int)(k % NFT_IDENT);
+	if (ev->pkt.ip_id > 0) {
+		if (c->ident_key[slot] != k)
+			return NULL;
+		o = &c->nft[c->ident_slot[slot]];
+	} else {
+		if (c->ident0_key[slot] != k || c->ident0_twin[slot])
+			return NULL;
+		o = &c->nft[c->ident0_slot[slot]];
+		if (!o->ended || !same_headers(&o->pkt, &ev->pkt))
+			return NULL;
+	}
 	if (!o->used || !strcmp(o->id, ev->trace_id) || strcmp(o->host, ev->host) != 0 ||
 	    c->clock - o->last_use > 32 || o->pkt.ip_id != ev->pkt.ip_id)
 		return NULL;
@@ -401,19 +458,32 @@ static int nft_event(struct nl_corr *c, struct nl_event *ev)
 		nl_pkt_init(&o->pkt);
 	}
 	o->last_use = ++c->clock;
+	o->ended = 0;
 	if (ev->kind == NL_EV_NFPACKET) {
-		uint64_t k = nft_identity(ev);
+		uint64_t k = nft_identity(ev), k0 = nft_identity0(ev);
+		int me = (int)(o - c->nft), s0 = (int)(k0 % NFT_IDENT);
 		o->pkt = ev->pkt;
 		if (o->nseen < NFT_SEEN)
 			o->seen[o->nseen++] = base;
 		c->ident_key[k % NFT_IDENT] = k;
-		c->ident_slot[k % NFT_IDENT] = (int)(o - c->nft);
+		c->ident_slot[k % NFT_IDENT] = me;
+		if (c->ident0_key[s0] == k0 && c->ident0_slot[s0] != me) {
+			const struct nft_open *other = &c->nft[c->ident0_slot[s0]];
+			/* another packet with these headers, still being followed */
+			c->ident0_twin[s0] = other->used && c->clock - other->last_use <= 32 &&
+					     same_headers(&other->pkt, &ev->pkt);
+		} else if (c->ident0_key[s0] != k0) {
+			c->ident0_twin[s0] = 0;
+		}
+		c->ident0_key[s0] = k0;
+		c->ident0_slot[s0] = me;
 	} else {
 		/* rule and policy lines carry the headers of their base chain */
 		int64_t mark = ev->pkt.mark;
 		ev->pkt = o->pkt;
 		if (mark >= 0)
 			ev->pkt.mark = mark;
+		o->ended = !strcmp(ev->verdict, "accept");
 	}
 	return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
 }

@@ -336,12 +336,16 @@ static void fingerprint(const struct import *im, struct nl_event *e, int64_t wal
 	int64_t sec;
 	uint64_t msg;
 	int i;
-	e->fp = e->fp2 = 0;
+	e->fp = e->fp2 = e->mh = 0;
+	e->wsec = -1;
 	wall[0] = wall[1] = wall[2] = 0;
 	if (!e->msg || (e->kind != NL_EV_TRACE && e->kind != NL_EV_LOG && e->kind != NL_EV_CTINVALID))
 		return;
 	msg = nl_hash_fast(e->msg, e->msglen);
 	sec = e->time[0] ? wall_second(e->time) : -1;
+	/* kept for aligning renderings that share no time key (store.c) */
+	e->mh = (int64_t)(msg & 0x7fffffffffffffffULL) | 1;
+	e->wsec = sec;
 	if (e->uptime >= 0)
 		e->fp = fp_hash((int64_t)(e->uptime * 1e6 + 0.5), msg);
 	if (sec >= 0) {
@@ -368,7 +372,7 @@ static int seen_before(struct import *im, const struct nl_event *e, const int64_
 			return -1;
 		im->fp_index = 1;
 	}
-	i = store_event_seen(im->s, im->source_id, e->uptime >= 0 ? e->fp : 0, wall);
+	i = store_event_seen(im->s, im->source_id, e, wall);
 	/* a duplicate that brings the wall time the stored line lacked (syslog
 	 * after dmesg) passes it on, so a later dmesg -T finds it too */
 	if (i == 1 && e->fp2 && store_event_fp2(im->s, e->fp, e->fp2))
@@ -1166,7 +1170,7 @@ static int imported_before(struct import *im, const char *path, int fd)
 	while ((r = read(fd, blk, sizeof blk)) > 0)
 		sha256_update(&sha, blk, (size_t)r);
 	if (r == 0 && sha256_hex(&sha, hex) == 0)
-		known = store_source_known(im->s, hex) == 1;
+		known = store_source_known(im->s, hex, default_host(im)) == 1;
 	if (lseek(fd, 0, SEEK_SET) != 0)
 		return 0;
 	if (known) {

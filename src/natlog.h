@@ -100,6 +100,8 @@ struct nl_event {
 	const char *msg;		/* the kernel's message without its envelope, or NULL */
 	size_t msglen;
 	int64_t fp, fp2;		/* fingerprints for cross-source duplicates, 0 if none */
+	int64_t mh;			/* hash of msg (kernel logs), 0 if none */
+	int64_t wsec;			/* the wall-clock second as a yearless key, or -1 */
 };
 
 /* A rule of a ruleset dump with the matches natlog can check against a

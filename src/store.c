@@ -32,11 +32,12 @@ enum {
 	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
-	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_COUNT
+	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
+	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
-	[Q_SRC_KNOWN] = "SELECT 1 FROM sources WHERE sha256 = ?1",
+	[Q_SRC_KNOWN] = "SELECT 1 FROM sources WHERE sha256 = ?1 AND ifnull(host, '') = ifnull(?2, '')",
 	[Q_SRC_PATH_SIZE] = "SELECT 1 FROM sources WHERE path = ?1 AND size = ?2 LIMIT 1",
 	[Q_SRC_ADD] = "INSERT INTO sources(path, kind, host, sha256, size, imported_at) "
 		      "VALUES (?1, 'pending', ?2, 'pending:' || hex(randomblob(8)), 0, ?3)",
@@ -52,10 +53,10 @@ static const char *const queries[Q_COUNT] = {
 		     "physout, mac, src, dst, len, tos, ttl, ip_id, ipflags, proto, sport, dport, "
 		     "tcp_seq, tcp_ack, tcp_window, tcp_flags, icmp_type, icmp_code, icmp_id, "
 		     "icmp_seq, inner, mark, uid, gid, extra, trace_id, nft_family, rule, handle, "
-		     "verdict, fp, fp2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-		     "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
-		     "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, "
-		     "?45, ?46, ?47, ?48, ?49, ?50, ?51)",
+		     "verdict, fp, fp2, mh, wsec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+		     "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, "
+		     "?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, "
+		     "?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53)",
 	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host, netns) "
 		     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin, family, type, "
@@ -69,11 +70,30 @@ static const char *const queries[Q_COUNT] = {
 		       "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
 		       "?26, ?27, ?28, ?29)",
 	/* two plain index lookups: an OR over both columns makes SQLite build
-	 * a temporary table for every line */
-	[Q_EV_SEEN] = "SELECT 1 FROM events WHERE fp = ?2 AND source_id <> ?1 LIMIT 1",
-	[Q_EV_SEEN_WALL] = "SELECT 1 FROM events WHERE source_id <> ?1 AND fp IN (?2, ?3, ?4) "
-			   "UNION ALL SELECT 1 FROM events WHERE source_id <> ?1 AND fp2 IN (?2, ?3, ?4) "
-			   "LIMIT 1",
+	 * a temporary table for every line; a line of another host is never a duplicate (a line of unknown host
+	 * may be one of any) */
+	[Q_EV_SEEN] = "SELECT 1 FROM events WHERE fp = ?2 AND source_id <> ?1 AND "
+		      "(?3 IS NULL OR host IS NULL OR host = ?3) UNION ALL "
+		      "SELECT 1 FROM events WHERE fp2 = ?2 AND source_id <> ?1 AND "
+		      "(?3 IS NULL OR host IS NULL OR host = ?3) LIMIT 1",
+	[Q_EV_SEEN_WALL] = "SELECT uptime, wall_us, time, source_id, id FROM events WHERE source_id <> ?1 "
+			   "AND fp IN (?2, ?3, ?4) AND (?5 IS NULL OR host IS NULL OR host = ?5) "
+			   "UNION ALL SELECT uptime, wall_us, time, source_id, id FROM events WHERE "
+			   "source_id <> ?1 AND fp2 IN (?2, ?3, ?4) "
+			   "AND (?5 IS NULL OR host IS NULL OR host = ?5) LIMIT 1",
+	/* the same message in another rendering with the other kind of time
+	 * (uptime only against wall clock only), in log order */
+	[Q_EV_ALIGN] = "SELECT id, source_id, uptime, wsec, wall_us, time FROM events WHERE mh = ?1 "
+		       "AND source_id <> ?2 AND (?3 IS NULL OR host IS NULL OR host = ?3) AND "
+		       "CASE WHEN ?4 THEN uptime IS NULL AND wsec IS NOT NULL "
+		       "ELSE uptime IS NOT NULL AND wsec IS NULL END ORDER BY id LIMIT 256",
+	[Q_EV_ALIGNED] = "UPDATE events SET fp2 = ?2 WHERE id = ?1 AND fp2 IS NULL",
+	/* a wall-clock line learns its uptime from another rendering, and so
+	 * does its packet when it is the packet's first line */
+	[Q_EV_UPTIME] = "UPDATE events SET uptime = ?2, fp2 = ifnull(fp2, ?3) WHERE id = ?1 AND "
+			"uptime IS NULL",
+	[Q_PKT_UPTIME] = "UPDATE packets SET uptime = ?2 WHERE uptime IS NULL AND id = "
+			 "(SELECT packet_id FROM events WHERE id = ?1 AND step = 1)",
 	/* kernel logs are the only sources with fingerprints (ingest.c) */
 	[Q_EV_ANY_FP] = "SELECT 1 FROM sources WHERE id <> ?1 AND kind = 'kernel-log' AND events > 0 "
 			"LIMIT 1",
@@ -102,6 +122,47 @@ static const char *const queries[Q_COUNT] = {
 			 "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
 			 "FROM events e JOIN sources s ON s.id = e.source_id "
 			 "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
+	/* LOG and conntrack lines no trace of their own source claimed, with
+	 * the identity of one of this packet's lines: what NAT leaves alone
+	 * must agree where both printed it */
+	[Q_PKT_JOINS] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
+			"e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
+			"e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
+			"e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
+			"e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
+			"e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
+			"e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
+			"FROM events e JOIN sources s ON s.id = e.source_id "
+			"WHERE e.packet_id IS NULL AND e.kind IN ('ct-invalid', 'log') AND e.src IN "
+			"(SELECT src FROM events WHERE packet_id = ?1 AND src IS NOT NULL) AND EXISTS "
+			"(SELECT 1 FROM events x WHERE x.packet_id = ?1 AND x.src = e.src AND "
+			"x.dst = e.dst AND x.proto = e.proto AND x.sport IS e.sport AND "
+			"x.dport IS e.dport AND ifnull(x.ip_id = e.ip_id, 1) AND "
+			"ifnull(x.len = e.len, 1) AND ifnull(x.tcp_seq = e.tcp_seq, 1) AND "
+			"ifnull(x.tcp_ack = e.tcp_ack, 1) AND ifnull(x.tcp_flags = e.tcp_flags, 1) AND "
+			"ifnull(x.tcp_window = e.tcp_window, 1) AND ifnull(x.icmp_id = e.icmp_id, 1) AND "
+			"ifnull(x.icmp_seq = e.icmp_seq, 1) AND ifnull(x.host = e.host, 1)) ORDER BY e.id",
+	[Q_EV_BY_ID] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
+		       "e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
+		       "e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
+		       "e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
+		       "e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
+		       "e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
+		       "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
+		       "FROM events e JOIN sources s ON s.id = e.source_id WHERE e.id = ?1",
+	[Q_PKT_TRACE_OF] = "SELECT trace FROM packets WHERE id = ?1",
+	/* every traced packet such a line could be, in log order */
+	[Q_JOIN_PKTS] = "SELECT DISTINCT x.packet_id, p.uptime FROM events x JOIN packets p ON "
+			"p.id = x.packet_id WHERE x.packet_id IN (SELECT id FROM packets WHERE "
+			"src = ?1 OR src = ?2) AND x.src = ?1 AND x.dst = ?2 AND x.proto = ?3 AND "
+			"x.sport IS ?4 AND x.dport IS ?5 AND ifnull(x.ip_id = ?6, 1) AND "
+			"ifnull(x.len = ?7, 1) AND ifnull(x.tcp_seq = ?8, 1) AND ifnull(x.tcp_flags = ?9, 1) "
+			"AND ifnull(x.icmp_id = ?10, 1) AND ifnull(x.host = ?11, 1) ORDER BY x.packet_id",
+	/* the unclaimed lines of that identity, in log order */
+	[Q_JOIN_RANK] = "SELECT id FROM events WHERE packet_id IS NULL AND kind = ?12 AND src = ?1 AND "
+			"dst = ?2 AND proto = ?3 AND sport IS ?4 AND dport IS ?5 AND ip_id IS ?6 AND "
+			"len IS ?7 AND tcp_seq IS ?8 AND tcp_flags IS ?9 AND icmp_id IS ?10 AND "
+			"host IS ?11 ORDER BY id",
 	[Q_PKT_UNANALYZED] = "SELECT " "%PKTCOLS%" " FROM packets WHERE analyzed = 0 AND id > ?1 ORDER BY id LIMIT ?2",
 	[Q_PKT_TRACE_EXACT] = "SELECT " "%PKTCOLS%" " FROM packets WHERE trace = ?1",
 	[Q_PKT_TRACE_ALIAS] = "SELECT " "%PKTCOLS%" " FROM packets WHERE id IN "
@@ -122,6 +183,23 @@ struct nl_store {
 	sqlite3_stmt *q[Q_COUNT];
 	char err[512];
 	int in_tx;
+	struct align *al;	/* aligning the source being imported with others */
+};
+
+/* Renderings of one ring buffer that share no time key (dmesg's uptime,
+ * dmesg -T's wall clock) are aligned message by message: the k-th line of
+ * a message here is the first line of that message there not yet taken,
+ * as long as every pair agrees on when the host booted (uptime against
+ * wall clock, give or take a second). The pairs also tell the boot time. */
+struct align {
+	int64_t source_id;
+	int64_t *taken;		/* event ids already paired: open addressing */
+	size_t ntaken, cap;
+	int has_key;
+	double key_lo, key_hi;	/* boot as a yearless wall second, from the pairs */
+	int has_boot;
+	int64_t boot_lo, boot_hi;	/* boot in epoch microseconds, when the year is printed */
+	int64_t other_source;	/* the source paired with, for its boot time too */
 };
 
 static int fail(struct nl_store *s, const char *what)
@@ -558,6 +636,9 @@ void store_close(struct nl_store *s)
 	sqlite3_close(s->db);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);	/* and with it the flock */
+	if (s->al)
+		free(s->al->taken);
+	free(s->al);
 	free(s);
 }
 
@@ -605,13 +686,14 @@ int store_source_seen_as(struct nl_store *s, const char *path, int64_t size)
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up a source");
 }
 
-int store_source_known(struct nl_store *s, const char *sha256)
+int store_source_known(struct nl_store *s, const char *sha256, const char *host)
 {
 	sqlite3_stmt *st = stmt(s, Q_SRC_KNOWN);
 	int rc;
 	if (!st)
 		return -1;
 	bind_text(st, 1, sha256);
+	bind_text(st, 2, host);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		return 1;
@@ -628,6 +710,8 @@ int64_t store_source_add(struct nl_store *s, const char *path, const char *host)
 		return -1;
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (s->al)
+		s->al->source_id = 0;	/* a rolled-back source's id may come again */
 	bind_text(st, 1, path);
 	bind_text(st, 2, host);
 	bind_text(st, 3, now);
@@ -639,9 +723,22 @@ int64_t store_source_add(struct nl_store *s, const char *path, const char *host)
 int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_counts *c)
 {
 	sqlite3_stmt *st = stmt(s, Q_SRC_FINISH);
+	int64_t boot = c->boot_us;
 	int rc;
 	if (!st)
 		return -1;
+	if (s->al && s->al->source_id == id && s->al->has_boot) {
+		int64_t learned = s->al->boot_lo / 2 + s->al->boot_hi / 2;
+		if (boot < 0)
+			boot = learned;
+		if (s->al->other_source > 0) {
+			char sql[160];
+			snprintf(sql, sizeof sql, "UPDATE sources SET boot_us = %lld WHERE id = %lld AND "
+				 "boot_us IS NULL", (long long)learned, (long long)s->al->other_source);
+			if (exec(s, sql))
+				return -1;
+		}
+	}
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, c->kind);
 	bind_text(st, 3, c->sha256);
@@ -650,7 +747,7 @@ int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_c
 	sqlite3_bind_int64(st, 6, c->events);
 	sqlite3_bind_int64(st, 7, c->errors);
 	sqlite3_bind_int64(st, 8, c->skipped);
-	bind_num(st, 9, c->boot_us);
+	bind_num(st, 9, boot);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT)
 		return 1;
@@ -771,6 +868,9 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 		sqlite3_bind_int64(st, 50, ev->fp);
 	if (ev->fp2)
 		sqlite3_bind_int64(st, 51, ev->fp2);
+	if (ev->mh)
+		sqlite3_bind_int64(st, 52, ev->mh);
+	bind_num(st, 53, ev->mh ? ev->wsec : -1);
 	return step_done(s, st, "cannot add an event");
 }
 
@@ -819,32 +919,222 @@ int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2)
 	return step_done(s, st, "cannot update an event");
 }
 
-int store_event_seen(struct nl_store *s, int64_t source_id, int64_t fp, const int64_t wall[3])
+static int taken(const struct align *a, int64_t id)
+{
+	size_t i;
+	if (!a->cap)
+		return 0;
+	for (i = (size_t)nl_mix64((uint64_t)id) & (a->cap - 1); a->taken[i]; i = (i + 1) & (a->cap - 1))
+		if (a->taken[i] == id)
+			return 1;
+	return 0;
+}
+
+static int take(struct align *a, int64_t id)
+{
+	size_t i;
+	if (2 * (a->ntaken + 1) > a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 1024, j;
+		int64_t *t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (j = 0; j < a->cap; j++) {
+			if (!a->taken[j])
+				continue;
+			for (i = (size_t)nl_mix64((uint64_t)a->taken[j]) & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
+				;
+			t[i] = a->taken[j];
+		}
+		free(a->taken);
+		a->taken = t;
+		a->cap = cap;
+	}
+	for (i = (size_t)nl_mix64((uint64_t)id) & (a->cap - 1); a->taken[i]; i = (i + 1) & (a->cap - 1))
+		;
+	a->taken[i] = id;
+	a->ntaken++;
+	return 0;
+}
+
+/* Epoch microseconds of a wall-clock time that names its year: the event's
+ * wall_us, or dmesg -T's "Sat Nov 21 15:25:58 2026" read in local time. */
+static int64_t wall_epoch(int64_t wall_us, const char *t)
+{
+	struct tm tm;
+	const char *end;
+	time_t secs;
+	if (wall_us >= 0)
+		return wall_us;
+	memset(&tm, 0, sizeof tm);
+	if (!t || !(end = strptime(t, "%a %b %d %H:%M:%S %Y", &tm)) || *end)
+		return -1;
+	tm.tm_isdst = -1;
+	secs = mktime(&tm);
+	return secs == (time_t)-1 ? -1 : (int64_t)secs * 1000000;
+}
+
+/* The alignment state of this source, fresh when the source is new. */
+static struct align *align_of(struct nl_store *s, int64_t source_id)
+{
+	struct align *a = s->al;
+	if (!a || a->source_id != source_id) {
+		if (!a && !(a = s->al = calloc(1, sizeof *a)))
+			return NULL;
+		free(a->taken);
+		memset(a, 0, sizeof *a);
+		a->source_id = source_id;
+	}
+	return a;
+}
+
+/* One line seen with its uptime u in one rendering and at wall-clock time
+ * epoch (whole seconds) in another: boot is within the second before. */
+static void learn_boot(struct align *a, double u, int64_t epoch, int64_t other)
+{
+	int64_t blo, bhi;
+	if (epoch < 0 || u < 0)
+		return;
+	blo = epoch - (int64_t)(u * 1e6 + 0.5);
+	bhi = blo + 1000000;
+	if (!a->has_boot) {
+		a->boot_lo = blo;
+		a->boot_hi = bhi;
+		a->has_boot = 1;
+	} else if (blo <= a->boot_hi && bhi >= a->boot_lo) {
+		a->boot_lo = blo > a->boot_lo ? blo : a->boot_lo;
+		a->boot_hi = bhi < a->boot_hi ? bhi : a->boot_hi;
+	}
+	a->other_source = other;
+}
+
+/* The stored line event_id, which had only a wall-clock time, is this
+ * line whose uptime is u and uptime fingerprint fp (so that later
+ * renderings find it by either). */
+static int fill_uptime(struct nl_store *s, int64_t event_id, double u, int64_t fp)
+{
+	int q[2] = { Q_EV_UPTIME, Q_PKT_UPTIME }, i;
+	for (i = 0; i < 2; i++) {
+		sqlite3_stmt *st = stmt(s, q[i]);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, event_id);
+		sqlite3_bind_double(st, 2, u);
+		if (i == 0 && fp)
+			sqlite3_bind_int64(st, 3, fp);
+		if (step_done(s, st, "cannot update an event"))
+			return -1;
+	}
+	return 0;
+}
+
+/* 1 when a line of another rendering is this line (and takes it). */
+static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event *e)
+{
+	struct align *a;
+	sqlite3_stmt *st;
+	int rc, found = 0;
+	int up = e->uptime >= 0;
+	if (!e->mh || up == (e->wsec >= 0))
+		return 0;	/* no message, or both times (the fingerprints decide) */
+	if (!(a = align_of(s, source_id)))
+		return fail(s, "out of memory");
+	if (!(st = stmt(s, Q_EV_ALIGN)))
+		return -1;
+	sqlite3_bind_int64(st, 1, e->mh);
+	sqlite3_bind_int64(st, 2, source_id);
+	bind_static(st, 3, e->host);
+	sqlite3_bind_int(st, 4, up);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0), wsec, epoch;
+		double u, lo, hi;
+		if (taken(a, id))
+			continue;
+		u = up ? e->uptime : sqlite3_column_double(st, 2);
+		wsec = up ? sqlite3_column_int64(st, 3) : e->wsec;
+		/* the wall second was cut from wall = boot + uptime */
+		lo = (double)wsec - u;
+		hi = lo + 1;
+		if (a->has_key && (hi + 1 < a->key_lo || lo - 1 > a->key_hi))
+			continue;	/* another boot, or another day */
+		found = 1;
+		if (!a->has_key) {
+			a->key_lo = lo;
+			a->key_hi = hi;
+			a->has_key = 1;
+		} else if (lo <= a->key_hi && hi >= a->key_lo) {
+			a->key_lo = lo > a->key_lo ? lo : a->key_lo;
+			a->key_hi = hi < a->key_hi ? hi : a->key_hi;
+		}
+		epoch = up ? wall_epoch(col_num(st, 4), (const char *)sqlite3_column_text(st, 5))
+			   : wall_epoch(e->wall_us, e->time);
+		learn_boot(a, u, epoch, sqlite3_column_int64(st, 1));
+		sqlite3_reset(st);
+		if (take(a, id))
+			return fail(s, "out of memory");
+		if (up && fill_uptime(s, id, e->uptime, e->fp))
+			return -1;
+		/* the line's own key, so later renderings find it directly */
+		if (e->fp) {
+			if (!(st = stmt(s, Q_EV_ALIGNED)))
+				return -1;
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, e->fp);
+			if (step_done(s, st, "cannot update an event"))
+				return -1;
+		}
+		return 1;
+	}
+	return rc == SQLITE_DONE || found ? 0 : fail(s, "cannot look up an event");
+}
+
+int store_event_seen(struct nl_store *s, int64_t source_id, const struct nl_event *e,
+		     const int64_t wall[3])
 {
 	sqlite3_stmt *st;
 	int rc, i;
-	if (fp) {
+	if (e->uptime >= 0 && e->fp) {
 		if (!(st = stmt(s, Q_EV_SEEN)))
 			return -1;
 		sqlite3_bind_int64(st, 1, source_id);
-		sqlite3_bind_int64(st, 2, fp);
+		sqlite3_bind_int64(st, 2, e->fp);
+		bind_static(st, 3, e->host);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
 			return 1;
 		if (rc != SQLITE_DONE)
 			return fail(s, "cannot look up an event");
 	}
-	if (!wall[1])
-		return 0;
-	if (!(st = stmt(s, Q_EV_SEEN_WALL)))
-		return -1;
-	sqlite3_bind_int64(st, 1, source_id);
-	for (i = 0; i < 3; i++)
-		sqlite3_bind_int64(st, 2 + i, wall[i]);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up an event");
+	if (wall[1]) {
+		if (!(st = stmt(s, Q_EV_SEEN_WALL)))
+			return -1;
+		sqlite3_bind_int64(st, 1, source_id);
+		for (i = 0; i < 3; i++)
+			sqlite3_bind_int64(st, 2 + i, wall[i]);
+		bind_static(st, 5, e->host);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			/* a wall-clock rendering that names its year against one
+			 * with uptimes (dmesg -T after syslog): the boot time */
+			struct align *a = align_of(s, source_id);
+			if (!a)
+				return fail(s, "out of memory");
+			if (e->uptime < 0 && sqlite3_column_type(st, 0) != SQLITE_NULL)
+				learn_boot(a, sqlite3_column_double(st, 0), wall_epoch(e->wall_us, e->time),
+					   sqlite3_column_int64(st, 3));
+			else if (e->uptime >= 0 && sqlite3_column_type(st, 0) == SQLITE_NULL) {
+				int64_t id = sqlite3_column_int64(st, 4);
+				learn_boot(a, e->uptime, wall_epoch(col_num(st, 1),
+					   (const char *)sqlite3_column_text(st, 2)), sqlite3_column_int64(st, 3));
+				sqlite3_reset(st);
+				if (fill_uptime(s, id, e->uptime, e->fp))
+					return -1;
+			}
+			return 1;
+		}
+		if (rc != SQLITE_DONE)
+			return fail(s, "cannot look up an event");
+	}
+	return aligned(s, source_id, e);
 }
 
 int store_other_events(struct nl_store *s, int64_t source_id)
@@ -1458,6 +1748,75 @@ int store_reanalyze_source(struct nl_store *s, int64_t source_id)
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot mark packets for analysis");
 }
 
+/* One row of the Q_PKT_EVENTS columns into r. */
+static void read_event(sqlite3_stmt *st, struct nl_event_row *r)
+{
+	struct nl_event *ev = &r->ev;
+	struct nl_pkt *p = &ev->pkt;
+	char kind[16];
+	/* every field is set below or here; no 3 KB memset per row */
+	nl_pkt_init(p);
+	ev->raw = ev->msg = NULL;
+	ev->rawlen = ev->msglen = 0;
+	ev->fp = ev->fp2 = 0;
+	r->id = sqlite3_column_int64(st, 0);
+	r->source_id = sqlite3_column_int64(st, 1);
+	r->step = sqlite3_column_int(st, 2);
+	col_text(st, 3, r->file, sizeof r->file);
+	ev->line = (long)sqlite3_column_int64(st, 4);
+	col_text(st, 5, kind, sizeof kind);
+	ev->kind = !strcmp(kind, "trace") ? NL_EV_TRACE
+		   : !strcmp(kind, "log") ? NL_EV_LOG
+		   : !strcmp(kind, "nft-trace") || !strcmp(kind, "xt-trace") ? NL_EV_NFTRACE
+		   : !strcmp(kind, "nft-packet") || !strcmp(kind, "xt-packet") ? NL_EV_NFPACKET
+		   : !strcmp(kind, "wire") ? NL_EV_WIRE : NL_EV_CTINVALID;
+	ev->xt = kind[0] == 'x';
+	col_text(st, 6, ev->host, sizeof ev->host);
+	col_text(st, 7, ev->time, sizeof ev->time);
+	ev->uptime = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 8);
+	ev->wall_us = col_num(st, 9);
+	col_text(st, 10, ev->table, sizeof ev->table);
+	col_text(st, 11, ev->chain, sizeof ev->chain);
+	col_text(st, 12, ev->type, sizeof ev->type);
+	ev->rulenum = (int)col_num(st, 13);
+	col_text(st, 14, ev->prefix, sizeof ev->prefix);
+	col_text(st, 15, ev->reason, sizeof ev->reason);
+	p->family = (int)col_num(st, 16);
+	col_text(st, 17, p->iif, sizeof p->iif);
+	col_text(st, 18, p->oif, sizeof p->oif);
+	col_text(st, 19, p->physin, sizeof p->physin);
+	col_text(st, 20, p->physout, sizeof p->physout);
+	col_text(st, 21, p->mac, sizeof p->mac);
+	col_text(st, 22, p->src, sizeof p->src);
+	col_text(st, 23, p->dst, sizeof p->dst);
+	p->len = col_num(st, 24);
+	p->tos = (int)col_num(st, 25);
+	p->ttl = (int)col_num(st, 26);
+	p->ip_id = col_num(st, 27);
+	col_text(st, 28, p->ipflags, sizeof p->ipflags);
+	p->proto = (int)col_num(st, 29);
+	p->sport = (int)col_num(st, 30);
+	p->dport = (int)col_num(st, 31);
+	p->seq = col_num(st, 32);
+	p->ack = col_num(st, 33);
+	p->window = (int)col_num(st, 34);
+	p->tcp_flags = (int)col_num(st, 35);
+	p->icmp_type = (int)col_num(st, 36);
+	p->icmp_code = (int)col_num(st, 37);
+	p->icmp_id = (int)col_num(st, 38);
+	p->icmp_seq = (int)col_num(st, 39);
+	col_text(st, 40, p->inner, sizeof p->inner);
+	p->mark = col_num(st, 41);
+	p->uid = col_num(st, 42);
+	p->gid = col_num(st, 43);
+	col_text(st, 44, p->extra, sizeof p->extra);
+	col_text(st, 45, ev->trace_id, sizeof ev->trace_id);
+	col_text(st, 46, ev->nft_family, sizeof ev->nft_family);
+	col_text(st, 47, ev->rule, sizeof ev->rule);
+	ev->handle = col_num(st, 48);
+	col_text(st, 49, ev->verdict, sizeof ev->verdict);
+}
+
 int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
 {
 	sqlite3_stmt *st = stmt(s, Q_PKT_EVENTS);
@@ -1472,70 +1831,7 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 	}
 	sqlite3_bind_int64(st, 1, packet_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct nl_event *ev = &r->ev;
-		struct nl_pkt *p = &ev->pkt;
-		char kind[16];
-		/* every field is set below or here; no 3 KB memset per row */
-		nl_pkt_init(p);
-		ev->raw = ev->msg = NULL;
-		ev->rawlen = ev->msglen = 0;
-		ev->fp = ev->fp2 = 0;
-		r->id = sqlite3_column_int64(st, 0);
-		r->source_id = sqlite3_column_int64(st, 1);
-		r->step = sqlite3_column_int(st, 2);
-		col_text(st, 3, r->file, sizeof r->file);
-		ev->line = (long)sqlite3_column_int64(st, 4);
-		col_text(st, 5, kind, sizeof kind);
-		ev->kind = !strcmp(kind, "trace") ? NL_EV_TRACE
-			   : !strcmp(kind, "log") ? NL_EV_LOG
-			   : !strcmp(kind, "nft-trace") || !strcmp(kind, "xt-trace") ? NL_EV_NFTRACE
-			   : !strcmp(kind, "nft-packet") || !strcmp(kind, "xt-packet") ? NL_EV_NFPACKET
-			   : !strcmp(kind, "wire") ? NL_EV_WIRE : NL_EV_CTINVALID;
-		ev->xt = kind[0] == 'x';
-		col_text(st, 6, ev->host, sizeof ev->host);
-		col_text(st, 7, ev->time, sizeof ev->time);
-		ev->uptime = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 8);
-		ev->wall_us = col_num(st, 9);
-		col_text(st, 10, ev->table, sizeof ev->table);
-		col_text(st, 11, ev->chain, sizeof ev->chain);
-		col_text(st, 12, ev->type, sizeof ev->type);
-		ev->rulenum = (int)col_num(st, 13);
-		col_text(st, 14, ev->prefix, sizeof ev->prefix);
-		col_text(st, 15, ev->reason, sizeof ev->reason);
-		p->family = (int)col_num(st, 16);
-		col_text(st, 17, p->iif, sizeof p->iif);
-		col_text(st, 18, p->oif, sizeof p->oif);
-		col_text(st, 19, p->physin, sizeof p->physin);
-		col_text(st, 20, p->physout, sizeof p->physout);
-		col_text(st, 21, p->mac, sizeof p->mac);
-		col_text(st, 22, p->src, sizeof p->src);
-		col_text(st, 23, p->dst, sizeof p->dst);
-		p->len = col_num(st, 24);
-		p->tos = (int)col_num(st, 25);
-		p->ttl = (int)col_num(st, 26);
-		p->ip_id = col_num(st, 27);
-		col_text(st, 28, p->ipflags, sizeof p->ipflags);
-		p->proto = (int)col_num(st, 29);
-		p->sport = (int)col_num(st, 30);
-		p->dport = (int)col_num(st, 31);
-		p->seq = col_num(st, 32);
-		p->ack = col_num(st, 33);
-		p->window = (int)col_num(st, 34);
-		p->tcp_flags = (int)col_num(st, 35);
-		p->icmp_type = (int)col_num(st, 36);
-		p->icmp_code = (int)col_num(st, 37);
-		p->icmp_id = (int)col_num(st, 38);
-		p->icmp_seq = (int)col_num(st, 39);
-		col_text(st, 40, p->inner, sizeof p->inner);
-		p->mark = col_num(st, 41);
-		p->uid = col_num(st, 42);
-		p->gid = col_num(st, 43);
-		col_text(st, 44, p->extra, sizeof p->extra);
-		col_text(st, 45, ev->trace_id, sizeof ev->trace_id);
-		col_text(st, 46, ev->nft_family, sizeof ev->nft_family);
-		col_text(st, 47, ev->rule, sizeof ev->rule);
-		ev->handle = col_num(st, 48);
-		col_text(st, 49, ev->verdict, sizeof ev->verdict);
+		read_event(st, r);
 		if (cb(ctx, r)) {
 			free(r);
 			return -1;
@@ -1545,6 +1841,137 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read events");
 }
 
+static void bind_identity(sqlite3_stmt *st, const struct nl_event *e)
+{
+	const struct nl_pkt *p = &e->pkt;
+	bind_text(st, 1, p->src);
+	bind_text(st, 2, p->dst);
+	bind_num(st, 3, p->proto);
+	bind_num(st, 4, p->sport);
+	bind_num(st, 5, p->dport);
+	bind_num(st, 6, p->ip_id);
+	bind_num(st, 7, p->len);
+	bind_num(st, 8, p->seq);
+	bind_num(st, 9, p->tcp_flags);
+	bind_num(st, 10, p->icmp_id);
+	bind_text(st, 11, e->host);
+}
+
+/* The traced packet a line of another source belongs to, or 0: the only
+ * one with its identity; among several, the one nearest in kernel time
+ * when all have one, else the one of the same rank in log order (the k-th
+ * such line is the k-th such packet). */
+static int64_t join_packet(struct nl_store *s, const struct nl_event_row *l)
+{
+	int64_t ids[64], best = 0, self;
+	double ups[64], bestd = -1;
+	int n = 0, rank = -1, k = 0, rc, i, timed = l->ev.uptime >= 0;
+	sqlite3_stmt *st;
+	char kind[16];
+	if (!(st = stmt(s, Q_JOIN_PKTS)))
+		return -1;
+	bind_identity(st, &l->ev);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+		ids[n] = sqlite3_column_int64(st, 0);
+		ups[n] = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 1);
+		timed &= ups[n] >= 0;
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail(s, "cannot join a line to its packet");
+	if (n <= 1)
+		return n ? ids[0] : 0;
+	if (timed) {
+		for (i = 0; i < n; i++) {
+			double d = ups[i] > l->ev.uptime ? ups[i] - l->ev.uptime : l->ev.uptime - ups[i];
+			if (bestd < 0 || d < bestd) {
+				bestd = d;
+				best = ids[i];
+			}
+		}
+		return best;
+	}
+	if (!(st = stmt(s, Q_JOIN_RANK)))
+		return -1;
+	bind_identity(st, &l->ev);
+	nl_strlcpy(kind, l->ev.kind == NL_EV_CTINVALID ? "ct-invalid" : "log", sizeof kind);
+	bind_text(st, 12, kind);
+	self = l->id;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) == self) {
+			rank = k;
+			break;
+		}
+		k++;
+	}
+	sqlite3_reset(st);
+	return rank >= 0 && rank < n ? ids[rank] : 0;
+}
+
+int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = stmt(s, Q_PKT_JOINS);
+	struct nl_event_row *r, *all = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, packet_id);
+	/* read them all first: join_packet needs statements of its own */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			if (nc > 256 || !(r = realloc(all, nc * sizeof *r)))
+				break;
+			all = r;
+			cap = nc;
+		}
+		read_event(st, &all[n++]);
+	}
+	sqlite3_reset(st);
+	for (i = 0; i < n; i++) {
+		int64_t p = join_packet(s, &all[i]);
+		/* 0: no other packet has its identity in the first tuple either */
+		if (p < 0 || ((p == packet_id || p == 0) && cb(ctx, &all[i]))) {
+			free(all);
+			return -1;
+		}
+	}
+	free(all);
+	return 0;
+}
+
+/* The trace id of the packet a line no trace of its source claimed is
+ * joined to by identity (store_packet_joins), or "". */
+static int invalid_trace(struct nl_store *s, int64_t event_id, char *trace, size_t n)
+{
+	struct nl_event_row *r = malloc(sizeof *r);
+	sqlite3_stmt *st = stmt(s, Q_EV_BY_ID);
+	int64_t p = 0;
+	int rc;
+	if (!r || !st) {
+		free(r);
+		return r ? -1 : fail(s, "out of memory");
+	}
+	sqlite3_bind_int64(st, 1, event_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_event(st, r);
+		sqlite3_reset(st);
+		p = join_packet(s, r);
+	}
+	free(r);
+	if (p < 0)
+		return -1;
+	if (p > 0 && (st = stmt(s, Q_PKT_TRACE_OF))) {
+		sqlite3_bind_int64(st, 1, p);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			col_text(st, 0, trace, n);
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
 int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx)
 {
 	sqlite3_stmt *st;
@@ -1552,7 +1979,7 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT e.time, e.host, e.proto, e.src, e.sport, e.dst, e.dport, e.reason, "
-			       "p.trace, s.path, e.line FROM events e JOIN sources s ON s.id = e.source_id "
+			       "p.trace, s.path, e.line, e.id FROM events e JOIN sources s ON s.id = e.source_id "
 			       "LEFT JOIN packets p ON p.id = e.packet_id WHERE e.kind = 'ct-invalid' "
 			       "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query conntrack lines");
@@ -1569,6 +1996,10 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 		col_text(st, 8, r.trace, sizeof r.trace);
 		col_text(st, 9, r.file, sizeof r.file);
 		r.line = (long)col_num(st, 10);
+		if (!r.trace[0] && invalid_trace(s, sqlite3_column_int64(st, 11), r.trace, sizeof r.trace)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
 		if (cb(ctx, &r)) {
 			sqlite3_finalize(st);
 			return -1;
@@ -1675,20 +2106,31 @@ out:
 	return rc == SQLITE_DONE ? 0 : fail(s, "the statement failed");
 }
 
-int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
-		    const char *const addrs[4], int (*cb)(void *, const struct nl_wire_row *),
+int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, int64_t len,
+		    const char *const addrs[6], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx)
 {
-	static const char *by_id =
-		"SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, e.dport, e.ttl "
-		"FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
-		"e.ip_id = ?1 AND e.proto = ?2 AND (?3 IS NULL OR e.tcp_seq = ?3) AND "
-		"e.src IN (?4, ?5, ?6, ?7) AND e.dst IN (?4, ?5, ?6, ?7) ORDER BY e.time";
-	static const char *by_seq =
-		"SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, e.dport, e.ttl "
-		"FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
-		"e.tcp_seq = ?3 AND e.proto = ?2 AND ?1 IS NULL AND "
-		"e.src IN (?4, ?5, ?6, ?7) AND e.dst IN (?4, ?5, ?6, ?7) ORDER BY e.time";
+	/* NAT rewrites one end of a packet at a time (DNAT the destination,
+	 * SNAT and MASQUERADE the source, conntrack's reverse translation of a
+	 * reply either): a frame with one traced address is a candidate when
+	 * something NAT leaves alone is strong enough to tell packets apart
+	 * (a non-zero IP ID or the TCP SEQ), and the length agrees. Frames
+	 * with both addresses come first. */
+#define WIRE_COLS "SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, " \
+		  "e.dport, e.ttl, (e.src IN (?4, ?5, ?6, ?7, ?9, ?10)) + " \
+		  "(e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) AS ends " \
+		  "FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
+#define WIRE_ENDS "(?8 IS NULL OR e.len IS NULL OR e.len = ?8) AND " \
+		  "(e.src IN (?4, ?5, ?6, ?7, ?9, ?10) OR e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) AND " \
+		  "((e.src IN (?4, ?5, ?6, ?7, ?9, ?10) AND e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) OR " \
+		  "?1 > 0 OR " \
+		  "?3 IS NOT NULL) ORDER BY ends DESC, e.time"
+	static const char *by_id = WIRE_COLS
+		"e.ip_id = ?1 AND e.proto = ?2 AND (?3 IS NULL OR e.tcp_seq = ?3) AND " WIRE_ENDS;
+	static const char *by_seq = WIRE_COLS
+		"e.tcp_seq = ?3 AND e.proto = ?2 AND ?1 IS NULL AND " WIRE_ENDS;
+#undef WIRE_COLS
+#undef WIRE_ENDS
 	sqlite3_stmt *st;
 	struct nl_wire_row r;
 	int rc, i;
@@ -1701,6 +2143,9 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
 	bind_num(st, 3, seq);
 	for (i = 0; i < 4; i++)
 		bind_text(st, 4 + i, addrs[i]);
+	bind_num(st, 8, len);
+	for (i = 4; i < 6; i++)
+		bind_text(st, 5 + i, addrs[i]);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
 		r.source_id = sqlite3_column_int64(st, 0);
@@ -1713,6 +2158,7 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
 		r.sport = (int)col_num(st, 7);
 		r.dport = (int)col_num(st, 8);
 		r.ttl = (int)col_num(st, 9);
+		r.ends = (int)col_num(st, 10);
 		if (cb(ctx, &r)) {
 			sqlite3_finalize(st);
 			return -1;
@@ -1730,9 +2176,11 @@ int store_conntrack_for(struct nl_store *s, int proto, const char *src, int spor
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT c.line, c.event, c.time, c.state, c.rsrc, c.rdst, c.rsport, c.rdport, "
-			       "c.unreplied, c.assured, s.path FROM conntrack c JOIN sources s ON "
-			       "s.id = c.source_id WHERE c.proto = ?1 AND c.osrc = ?2 AND c.osport IS ?3 AND "
-			       "c.odst = ?4 AND c.odport IS ?5 ORDER BY c.id LIMIT 8", -1, &st, NULL) != SQLITE_OK)
+			       "c.unreplied, c.assured, s.path, c.osrc, c.odst, c.osport, c.odport "
+			       "FROM conntrack c JOIN sources s ON "
+			       "s.id = c.source_id WHERE c.proto = ?1 AND ((c.osrc = ?2 AND c.osport IS ?3 AND "
+			       "c.odst = ?4 AND c.odport IS ?5) OR (c.rdst = ?2 AND c.rdport IS ?3 AND "
+			       "c.rsrc = ?4 AND c.rsport IS ?5)) ORDER BY c.id LIMIT 8", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query conntrack");
 	sqlite3_bind_int(st, 1, proto);
 	bind_text(st, 2, src);
@@ -1752,11 +2200,11 @@ int store_conntrack_for(struct nl_store *s, int proto, const char *src, int spor
 		f.rdport = (int)col_num(st, 7);
 		f.unreplied = sqlite3_column_int(st, 8);
 		f.assured = sqlite3_column_int(st, 9);
+		col_text(st, 11, f.osrc, sizeof f.osrc);
+		col_text(st, 12, f.odst, sizeof f.odst);
+		f.osport = (int)col_num(st, 13);
+		f.odport = (int)col_num(st, 14);
 		f.proto = proto;
-		nl_strlcpy(f.osrc, src, sizeof f.osrc);
-		nl_strlcpy(f.odst, dst, sizeof f.odst);
-		f.osport = sport;
-		f.odport = dport;
 		if (cb(ctx, &f, file ? file : "")) {
 			sqlite3_finalize(st);
 			return -1;
@@ -1891,4 +2339,132 @@ int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : fail(s, "cannot count packets");
+}
+
+int store_packet_last_tuple(struct nl_store *s, int64_t packet_id, struct nl_pkt *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+	nl_pkt_init(out);
+	if (sqlite3_prepare_v2(s->db, "SELECT src, sport, dst, dport FROM events WHERE packet_id = ?1 "
+			       "AND src IS NOT NULL AND dst IS NOT NULL ORDER BY step DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read a packet's events");
+	sqlite3_bind_int64(st, 1, packet_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		col_text(st, 0, out->src, sizeof out->src);
+		out->sport = (int)col_num(st, 1);
+		col_text(st, 2, out->dst, sizeof out->dst);
+		out->dport = (int)col_num(st, 3);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot read a packet's events");
+}
+
+int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire_tuple *), void *ctx)
+{
+	sqlite3_stmt *st;
+	struct nl_wire_tuple t;
+	int rc;
+	/* the bare columns come from the row of min(id): the first frame */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT min(id), family, proto, src, dst, sport, dport, icmp_type, icmp_id, "
+			       "tcp_flags, count(*), wall_us, ip_id, tcp_seq, time FROM events "
+			       "WHERE kind = 'wire' AND src IS NOT NULL AND dst IS NOT NULL GROUP BY proto, "
+			       "src, dst, sport, dport, icmp_id ORDER BY min(id)", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query captures");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&t, 0, sizeof t);
+		t.family = (int)col_num(st, 1);
+		t.proto = (int)col_num(st, 2);
+		col_text(st, 3, t.src, sizeof t.src);
+		col_text(st, 4, t.dst, sizeof t.dst);
+		t.sport = (int)col_num(st, 5);
+		t.dport = (int)col_num(st, 6);
+		t.icmp_type = (int)col_num(st, 7);
+		t.icmp_id = (int)col_num(st, 8);
+		t.tcp_flags = (int)col_num(st, 9);
+		t.frames = col_num(st, 10);
+		t.first_us = col_num(st, 11);
+		t.ip_id = col_num(st, 12);
+		t.seq = col_num(st, 13);
+		col_text(st, 14, t.first_time, sizeof t.first_time);
+		if (cb(ctx, &t)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
+}
+
+int64_t store_packet_by_identity(struct nl_store *s, int proto, int64_t ip_id, int64_t seq)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int rc, n = 0;
+	if (ip_id <= 0 && seq < 0)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, ip_id > 0
+			       ? "SELECT id FROM packets WHERE ip_id = ?1 AND proto = ?2 AND "
+				 "(?3 IS NULL OR tcp_seq IS NULL OR tcp_seq = ?3) LIMIT 2"
+			       : "SELECT id FROM packets WHERE tcp_seq = ?3 AND proto = ?2 LIMIT 2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query packets");
+	bind_num(st, 1, ip_id);
+	sqlite3_bind_int(st, 2, proto);
+	bind_num(st, 3, seq);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "cannot query packets");
+	return n == 1 ? id : 0;
+}
+
+int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t len,
+		      int (*cb)(void *, const struct nl_hop *), void *ctx)
+{
+	sqlite3_stmt *st;
+	struct nl_hop h;
+	int rc;
+	if (p->ip_id <= 0 || !p->host[0])
+		return 0;	/* IP ID 0 tells nothing; an unnamed host may be any */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT q.trace, q.host, q.source, q.verdict, q.src, q.sport, q.dst, q.dport, "
+			       "(SELECT ttl FROM events WHERE packet_id = q.id AND ttl IS NOT NULL "
+			       "ORDER BY step LIMIT 1) AS t, q.id = ?3 FROM packets q WHERE q.ip_id = ?1 "
+			       "AND q.proto = ?2 AND (q.id = ?3 OR (q.host IS NOT NULL AND q.host <> ?4)) "
+			       "AND ifnull(q.tcp_seq = ?5, 1) AND ifnull(q.tcp_flags = ?6, 1) AND "
+			       "(?7 IS NULL OR NOT EXISTS (SELECT 1 FROM events x WHERE x.packet_id = q.id "
+			       "AND x.len <> ?7)) ORDER BY t IS NULL, t DESC, q.id", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query packets");
+	sqlite3_bind_int64(st, 1, p->ip_id);
+	sqlite3_bind_int(st, 2, p->proto);
+	sqlite3_bind_int64(st, 3, p->id);
+	bind_text(st, 4, p->host);
+	bind_num(st, 5, p->tcp_seq);
+	bind_num(st, 6, p->tcp_flags);
+	bind_num(st, 7, len);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&h, 0, sizeof h);
+		col_text(st, 0, h.trace, sizeof h.trace);
+		col_text(st, 1, h.host, sizeof h.host);
+		col_text(st, 2, h.source, sizeof h.source);
+		col_text(st, 3, h.verdict, sizeof h.verdict);
+		col_text(st, 4, h.src, sizeof h.src);
+		h.sport = (int)col_num(st, 5);
+		col_text(st, 6, h.dst, sizeof h.dst);
+		h.dport = (int)col_num(st, 7);
+		h.ttl = (int)col_num(st, 8);
+		h.self = sqlite3_column_int(st, 9);
+		if (cb(ctx, &h)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read packets");
 }

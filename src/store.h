@@ -43,7 +43,8 @@ int store_rollback(struct nl_store *s);
 /* 1 when a source of this path and size was imported (a cheap hint that a
  * file is imported again; its content hash decides). */
 int store_source_seen_as(struct nl_store *s, const char *path, int64_t size);
-int store_source_known(struct nl_store *s, const char *sha256);	/* 1, 0, -1 */
+/* 1 when this content was imported for this host (NULL: none named), 0, -1. */
+int store_source_known(struct nl_store *s, const char *sha256, const char *host);
 int64_t store_source_add(struct nl_store *s, const char *path, const char *host);
 struct nl_source_counts {
 	const char *kind;
@@ -91,10 +92,15 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 int store_add_alias(struct nl_store *s, const char *trace, int64_t packet_id);
 /* The packet's other trace ids, space-separated, into buf. */
 int store_aliases(struct nl_store *s, int64_t packet_id, char *buf, size_t n);
-/* 1 when another source already holds this event: fp is its kernel-stamp
- * fingerprint (or 0), wall[] its wall-clock ones for the second before, of,
- * and after the line's time (0 when unknown). */
-int store_event_seen(struct nl_store *s, int64_t source_id, int64_t fp, const int64_t wall[3]);
+/* 1 when another source of the same host (or of an unknown one) already
+ * holds this event: by its kernel-stamp fingerprint e->fp (when it has an
+ * uptime), by wall[], its wall-clock ones for the second before, of, and
+ * after the line's time (0 when unknown), or, for a line with only one
+ * kind of time, by aligning its message with another rendering's lines
+ * that have only the other kind (the pairs also give the boot time, which
+ * store_source_finish records). */
+int store_event_seen(struct nl_store *s, int64_t source_id, const struct nl_event *e,
+		     const int64_t wall[3]);
 /* 1 when another source may have fingerprinted events (a kernel log with
  * events; else no line of this source can be a duplicate and lookups are
  * skipped). */
@@ -146,6 +152,11 @@ struct nl_event_row {
 };
 typedef int (*nl_event_cb)(void *ctx, const struct nl_event_row *e);
 int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx);
+/* LOG and conntrack-invalid lines of other sources (a dmesg beside an nft
+ * trace) that are this packet by identity: addresses, ports, IP ID,
+ * length, SEQ/ACK, flags, ICMP id agreeing wherever both lines print
+ * them; times only break ties between packets of the same identity. */
+int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx);
 
 /* A conntrack invalid-packet line, with the traced packet it belongs to. */
 struct nl_invalid_row {
@@ -179,13 +190,19 @@ struct nl_wire_row {
 	char time[48], iface[NL_IFNAMSIZ];
 	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
 	int sport, dport, ttl;
+	int ends;		/* how many of its addresses the trace showed: 2, or 1 after NAT */
 };
 /* Captured packets with this identity (IP ID, or TCP SEQ when the family
- * has no ID) between the given addresses, in either NAT form. */
-int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq,
-		    const char *const addrs[4], int (*cb)(void *, const struct nl_wire_row *),
+ * has no ID; and the length, when not -1) between the given addresses, in
+ * either NAT form; or, when the IP ID is not 0 or the SEQ is known, with
+ * one of them translated (SNAT, MASQUERADE, conntrack's reverse
+ * translation of a reply). addrs[4] and [5] (or NULL) are the addresses
+ * conntrack's NAT gave the connection. Frames with both addresses first. */
+int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, int64_t len,
+		    const char *const addrs[6], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx);
-/* Conntrack records of the connection whose original tuple this is. */
+/* Conntrack records of the connection whose original tuple this is, or
+ * whose translated one (a packet seen after the connection's NAT). */
 int store_conntrack_for(struct nl_store *s, int proto, const char *src, int sport, const char *dst,
 			int dport, int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx);
 /* When this host last booted, from the sources that told (or -1). */
@@ -221,6 +238,33 @@ struct nl_tuple_count {
 	int sport, dport;
 	int64_t n;		/* out: how many traced packets (the packets table) have it */
 };
+/* The packet's tuple at its last traced step (after DNAT): 0, or -1. */
+int store_packet_last_tuple(struct nl_store *s, int64_t packet_id, struct nl_pkt *out);
+/* Each distinct tuple seen in captures, with how many frames, the first
+ * one's time and what identifies it (IP ID, SEQ, flags). */
+struct nl_wire_tuple {
+	int family, proto;
+	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
+	int sport, dport, icmp_type, icmp_id, tcp_flags;
+	int64_t frames, first_us, ip_id, seq;
+	char first_time[48];
+};
+int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire_tuple *), void *ctx);
+/* The one traced packet with this identity (a non-zero IP ID, or the TCP
+ * SEQ), whatever NAT did to its addresses: its id, 0 when none or several. */
+int64_t store_packet_by_identity(struct nl_store *s, int proto, int64_t ip_id, int64_t seq);
+/* The same packet traced on another host: a packet that leaves one host
+ * and enters the next keeps its IP ID, length, flags and SEQ whatever NAT
+ * does to its addresses. One row per traced packet of another (named)
+ * host with p's identity, and p's own (self), in hop order: by TTL, which
+ * each router lowers, highest first. */
+struct nl_hop {
+	char trace[40], host[128], source[24], verdict[12];
+	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
+	int sport, dport, ttl, self;
+};
+int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t len,
+		      int (*cb)(void *, const struct nl_hop *), void *ctx);
 /* Fills t[i].n for each of the n tuples, with one prepared statement. */
 int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size_t n);
 

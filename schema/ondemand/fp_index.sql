@@ -5,3 +5,5 @@
 
 CREATE INDEX IF NOT EXISTS events_fp ON events(fp) WHERE fp IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_fp2 ON events(fp2) WHERE fp2 IS NOT NULL;
+-- Lines of renderings that share no time key are aligned by their message.
+CREATE INDEX IF NOT EXISTS events_mh ON events(mh) WHERE mh IS NOT NULL;
