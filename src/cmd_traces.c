@@ -44,7 +44,7 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
 	jw_key(f, &first, "host");
 	jw_str(f, p->host);
 	jw_key(f, &first, "family");
-	jw_str(f, p->family == 6 ? "ip6" : "ip");
+	jw_str(f, p->family == 6 ? "ip6" : p->family == 4 ? "ip" : NULL);
 	jw_key(f, &first, "time");
 	jw_str(f, p->time);
 	jw_key(f, &first, "uptime");
