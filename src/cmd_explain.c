@@ -45,11 +45,12 @@ static void endpoint(char *b, size_t n, const char *addr, int port, int family)
 		snprintf(b, n, "%s", addr);
 }
 
-/* "filter:FORWARD:rule:8" for legacy, "inet filter forward rule 2 #4" for nft. */
+/* "filter:FORWARD:rule:8" for legacy, "inet filter forward rule 2 handle 4"
+ * for nft and xtables-monitor: their number is a handle, not a position. */
 static void step_loc(const struct nl_step *s, char *buf, size_t n)
 {
 	const struct nl_event *e = &s->ev;
-	char pos[24] = "", h[24] = "";
+	char pos[24] = "", h[40] = "";
 	if (e->kind != NL_EV_NFTRACE) {
 		snprintf(buf, n, "%s:%s:%s:%d", e->table, e->chain, e->type, e->rulenum);
 		return;
@@ -57,7 +58,7 @@ static void step_loc(const struct nl_step *s, char *buf, size_t n)
 	if (s->position > 0 && strcmp(e->type, "policy") != 0)
 		snprintf(pos, sizeof pos, " %d", s->position);
 	if (e->handle >= 0)
-		snprintf(h, sizeof h, " #%lld", (long long)e->handle);
+		snprintf(h, sizeof h, " handle %lld", (long long)e->handle);
 	snprintf(buf, n, "%s %s %s %s%s%s", e->nft_family, e->table, e->chain, e->type, pos, h);
 }
 

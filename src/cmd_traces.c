@@ -131,7 +131,12 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 		size_t l = strlen(tuple);
 		snprintf(tuple + l, sizeof tuple - l, " %s", flags);
 	}
-	if (p->has_decided)
+	if (p->has_decided && p->decided_position < 0 && p->decided_handle >= 0)
+		snprintf(by, sizeof by, "%s%s%s:%s:%s handle %lld%s", p->decided_family,
+			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
+			 p->decided_type, (long long)p->decided_handle,
+			 p->has_decided_rule ? "" : " (not in dump)");
+	else if (p->has_decided)
 		snprintf(by, sizeof by, "%s%s%s:%s:%s:%d%s", p->decided_family,
 			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
 			 p->decided_type, p->decided_position, p->has_decided_rule ? "" : " (not in dump)");
