@@ -81,7 +81,7 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
 	jw_key(f, &first, "verdict");
 	jw_str(f, p->verdict[0] ? p->verdict : "unknown");
 	jw_key(f, &first, "verdict_inferred");
-	fputs(p->verdict_inferred ? "true" : "false", f);
+	fputs(p->verdict_inferred && strcmp(p->source, "log") ? "true" : "false", f);
 	jw_key(f, &first, "decided_by");
 	if (!p->has_decided) {
 		fputs("null", f);
@@ -104,20 +104,50 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
 		jw_str(f, p->has_decided_rule ? p->decided_rule : NULL);
 		fputc('}', f);
 	}
+	/* a packet natlog knows only from a LOG target line, not traced */
+	jw_key(f, &first, "logged");
+	fputs(!strcmp(p->source, "log") ? "true" : "false", f);
 }
 
 struct out {
 	int json;
 	int n;
+	struct nl_store *s;
 };
+
+static int first_prefix(void *ctx, const struct nl_event_row *e)
+{
+	char *buf = ctx;
+	if (!buf[0] && e->ev.kind == NL_EV_LOG)
+		snprintf(buf, 160, "%s", e->ev.prefix);
+	return 0;
+}
+
+/* The LOG prefix of a packet known only from its LOG line, trimmed. */
+static void log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[160])
+{
+	size_t n;
+	buf[0] = '\0';
+	if (strcmp(p->source, "log") != 0 || store_packet_events(s, p->id, first_prefix, buf))
+		return;
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == ':'))
+		buf[--n] = '\0';
+}
 
 static int print_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct out *o = ctx;
-	char tuple[200], flags[64], by[160];
+	char tuple[200], flags[64], by[200], prefix[160];
+	log_prefix(o->s, p, prefix);
 	if (o->json) {
+		int first = 0;
 		fputs(o->n ? ",\n {" : "[{", stdout);
 		nl_json_packet_keys(stdout, p);
+		if (!strcmp(p->source, "log")) {
+			jw_key(stdout, &first, "log_prefix");
+			jw_str(stdout, prefix);
+		}
 		fputc('}', stdout);
 		o->n++;
 		return 0;
@@ -131,7 +161,9 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 		size_t l = strlen(tuple);
 		snprintf(tuple + l, sizeof tuple - l, " %s", flags);
 	}
-	if (p->has_decided && p->decided_position < 0 && p->decided_handle >= 0)
+	if (!strcmp(p->source, "log"))
+		snprintf(by, sizeof by, "(only logged: LOG \"%s\")", prefix);
+	else if (p->has_decided && p->decided_position < 0 && p->decided_handle >= 0)
 		snprintf(by, sizeof by, "%s%s%s:%s:%s handle %lld%s", p->decided_family,
 			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
 			 p->decided_type, (long long)p->decided_handle,
@@ -153,7 +185,8 @@ static void usage(FILE *f)
 		"usage: natlog traces [OPTIONS]\n"
 		"\n"
 		"Lists traced packets: trace id, time, tuple as first seen, verdict and the\n"
-		"rule or policy that decided it.\n"
+		"rule or policy that decided it; and packets known only from a LOG target\n"
+		"line (source \"log\", \"logged\": true), whose verdict is unknown.\n"
 		"\n"
 		"options:\n"
 		"  --json            a JSON array of packet objects\n"
@@ -200,7 +233,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
-	struct out o = { 0, 0 };
+	struct out o = { 0, 0, NULL };
 	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
 	int64_t v;
 	int c, rc;
@@ -260,6 +293,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
+	o.s = s;
 	rc = store_packets(s, &f, print_packet, &o);
 	if (rc < 0) {
 		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
