@@ -17,6 +17,10 @@ void nl_fmt_tuple(char *buf, size_t n, int proto, const char *src, int sport, co
 {
 	const char *pn = nl_proto_name(proto);
 	char ps[16], s[80], d[80];
+	if (!src[0])
+		src = "?";	/* not printed, or blanked out in a paste */
+	if (!dst[0])
+		dst = "?";
 	if (!pn) {
 		snprintf(ps, sizeof ps, "proto-%d", proto);
 		pn = proto < 0 ? "?" : ps;
@@ -162,12 +166,17 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 		snprintf(tuple + l, sizeof tuple - l, " %s", flags);
 	}
 	if (!strcmp(p->source, "log"))
-		snprintf(by, sizeof by, "(only logged: LOG \"%s\")", prefix);
+		snprintf(by, sizeof by, prefix[0] ? "(only logged: LOG \"%s\")" : "(only logged: LOG%s)",
+			 prefix[0] ? prefix : ", no prefix");
 	else if (p->has_decided && p->decided_position < 0 && p->decided_handle >= 0)
 		snprintf(by, sizeof by, "%s%s%s:%s:%s handle %lld%s", p->decided_family,
 			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
 			 p->decided_type, (long long)p->decided_handle,
 			 p->has_decided_rule ? "" : " (not in dump)");
+	else if (p->has_decided && p->decided_position < 0)
+		snprintf(by, sizeof by, "%s%s%s:%s:%s%s", p->decided_family,
+			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
+			 p->decided_type, p->has_decided_rule ? "" : " (not in dump)");
 	else if (p->has_decided)
 		snprintf(by, sizeof by, "%s%s%s:%s:%s:%d%s", p->decided_family,
 			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
