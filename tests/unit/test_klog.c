@@ -255,6 +255,18 @@ static void test_pastes(void)
 		 "[  9.0] nf_ct_proto_6: invalid packet ignored in state ESTABLISHED  IN= OUT= SRC=10.0.0.5 DST=203.0.113.9 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=51000 DPT=443 SEQ=1 ACK=0 WINDOW=0 RES=0x00 RST URGP=0 ");
 	CHECK_INT(c->nev, 1);
 	CHECK_STR(c->ev[0].reason, "invalid packet ignored in state ESTABLISHED");
+	/* nf_conntrack_proto_tcp.c before 4.14: nf_log_packet with in and out
+	 * NULL, the reason carries the tracker's prefix */
+	c = feed(&nl_parser_klog, "log",
+		 "[ 7.0] nf_ct_tcp: invalid packet ignored in state ESTABLISHED IN= OUT= SRC=192.0.2.1 DST=198.51.100.2 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=80 DPT=40000 SEQ=5 ACK=6 WINDOW=0 RES=0x00 ACK RST URGP=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].reason, "invalid packet ignored in state ESTABLISHED");
+	c = feed(&nl_parser_klog, "log",
+		 "[ 7.1] nf_ct_tcp: invalid RST IN= OUT= SRC=192.0.2.1 DST=198.51.100.2 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=80 DPT=40000 SEQ=5 ACK=0 WINDOW=0 RES=0x00 RST URGP=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].kind, NL_EV_CTINVALID);
+	CHECK_STR(c->ev[0].reason, "invalid RST");
+	CHECK_INT(c->ev[0].pkt.tcp_flags, NL_TCP_RST);
 	/* a non-IP payload (bridge family ARP): interfaces only */
 	c = feed(&nl_parser_klog, "log",
 		 "[ 12.0] br-arp: IN=br0 OUT= MACSRC=52:54:00:12:34:56 MACDST=ff:ff:ff:ff:ff:ff MACPROTO=0806 ARP HTYPE=1 PTYPE=0x0800 OPCODE=1");
