@@ -9,6 +9,9 @@
  * the family is a number, the rule is named by its nft handle in hex.
  * A PACKET line names no table or chain: it is held back and given those
  * of the TRACE line that follows it (both come from one kernel event).
+ * Before 1.8.7 the PACKET line came after its chain's first rule line:
+ * that rule line is held until the next line shows whether a PACKET
+ * line of its trace follows, which is then given first.
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -23,7 +26,54 @@ struct xtmon {
 	struct nl_event held;		/* a PACKET line waiting for its TRACE line */
 	char held_raw[2048];
 	int holding;
+	struct nl_event pend;		/* a rule line that may be followed by its PACKET line */
+	char pend_raw[2048];
+	int pending;
+	/* the trace the last PACKET line was of, and the chains its headers
+	 * cover: the base chain it was given and those jumped to from there */
+	char last_id[16], last_table[32];
+	char chains[8][64];
+	int nchains;
 };
+
+static int flush_pend(struct xtmon *st)
+{
+	if (!st->pending)
+		return 0;
+	st->pending = 0;
+	return st->sink->event(st->sink->ctx, &st->pend);
+}
+
+static void remember_chain(struct xtmon *st, const struct nl_event *ev)
+{
+	nl_strlcpy(st->last_id, ev->trace_id, sizeof st->last_id);
+	nl_strlcpy(st->last_table, ev->table, sizeof st->last_table);
+	nl_strlcpy(st->chains[0], ev->chain, sizeof st->chains[0]);
+	st->nchains = 1;
+}
+
+/* A rule line whose headers the last PACKET line gave: same trace and
+ * table, a chain of that evaluation. */
+static int covered(const struct xtmon *st, const struct nl_event *ev)
+{
+	int i;
+	if (strcmp(st->last_id, ev->trace_id) || strcmp(st->last_table, ev->table))
+		return 0;
+	for (i = 0; i < st->nchains; i++)
+		if (!strcmp(st->chains[i], ev->chain))
+			return 1;
+	return 0;
+}
+
+/* "jump web", "goto web": the evaluation goes on in web. */
+static void follow_jump(struct xtmon *st, const struct nl_event *ev)
+{
+	const char *v = ev->verdict;
+	if (!covered(st, ev) || st->nchains >= 8)
+		return;
+	if (!strncmp(v, "jump ", 5) || !strncmp(v, "goto ", 5))
+		nl_strlcpy(st->chains[st->nchains++], v + 5, sizeof st->chains[0]);
+}
 
 static int flush_held(struct xtmon *st)
 {
@@ -201,7 +251,7 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 	else if (cur_lit(&c, "TRACE: "))
 		packet = 0;
 	else {
-		if (flush_held(st))
+		if (flush_held(st) || flush_pend(st))
 			return -1;
 		k->skip(k->ctx, lineno);
 		return 0;
@@ -227,6 +277,20 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 		/* the man page's "PACKET: 0 ...": the addresses tell the family */
 		if (!fam_name && ev->pkt.family)
 			nl_strlcpy(ev->nft_family, ev->pkt.family == 6 ? "ip6" : "ip", sizeof ev->nft_family);
+		if (st->pending && !strcmp(st->pend.trace_id, ev->trace_id)) {
+			/* the older order: the packet of the rule line just read */
+			nl_strlcpy(ev->table, st->pend.table, sizeof ev->table);
+			nl_strlcpy(ev->chain, st->pend.chain, sizeof ev->chain);
+			if (ev->pkt.proto < 0 && ev->pkt.sport < 0)
+				ev->pkt.proto = rule_proto(st->pend.rule);
+			remember_chain(st, ev);
+			follow_jump(st, &st->pend);
+			if (k->event(k->ctx, ev))
+				return -1;
+			return flush_pend(st);
+		}
+		if (flush_pend(st))
+			return -1;
 		st->held = *ev;
 		nl_strlcpyn(st->held_raw, s, n, sizeof st->held_raw);
 		st->held.raw = st->held_raw;
@@ -294,9 +358,19 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 		nl_strlcpy(st->held.chain, ev->chain, sizeof st->held.chain);
 		if (st->held.pkt.proto < 0 && st->held.pkt.sport < 0 && ev->rule[0])
 			st->held.pkt.proto = rule_proto(ev->rule);
+		remember_chain(st, &st->held);
 	}
-	if (flush_held(st))
+	if (flush_held(st) || flush_pend(st))
 		return -1;
+	if (!strcmp(ev->type, "rule") && !covered(st, ev)) {
+		st->pend = *ev;
+		nl_strlcpyn(st->pend_raw, s, n, sizeof st->pend_raw);
+		st->pend.raw = st->pend_raw;
+		st->pend.rawlen = strlen(st->pend_raw);
+		st->pending = 1;
+		return 0;
+	}
+	follow_jump(st, ev);
 	return k->event(k->ctx, ev);
 }
 
@@ -321,7 +395,7 @@ static void *xtmon_open(const struct nl_sink *sink)
 
 static int xtmon_close(void *state)
 {
-	int rc = flush_held(state);
+	int rc = flush_held(state) || flush_pend(state) ? -1 : 0;
 	free(state);
 	return rc;
 }

@@ -136,11 +136,16 @@ static void test_xt_old(void)
 	CHECK_STR(e[2].pkt.ipflags, "DF");
 	CHECK_INT(e[2].pkt.sport, 5);
 	CHECK_INT(e[2].pkt.proto, 17);
-	CHECK_STR(e[5].type, "packet");
-	CHECK_STR(e[5].nft_family, "ip");
-	CHECK_INT(e[5].pkt.ip_id, 38349);
-	CHECK_STR(e[5].pkt.ipflags, "DF");
-	CHECK_INT(e[5].pkt.proto, -1);	/* the rule line came before it */
+	/* before 1.8.7 the PACKET line followed its chain's first rule line:
+	 * it is given first, in the rule's chain */
+	CHECK_STR(e[4].type, "packet");
+	CHECK_STR(e[4].chain, "PREROUTING");
+	CHECK_STR(e[4].nft_family, "ip");
+	CHECK_INT(e[4].pkt.ip_id, 38349);
+	CHECK_STR(e[4].pkt.ipflags, "DF");
+	CHECK_INT(e[4].pkt.proto, 1);	/* the rule before it says -p icmp */
+	CHECK_INT(e[5].handle, 3);
+	CHECK_STR(e[6].type, "return");
 	CHECK_INT(e[7].pkt.proto, 1);	/* a matched rule says -p icmp */
 	CHECK_INT(e[7].pkt.sport, -1);
 }
