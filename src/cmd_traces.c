@@ -9,6 +9,7 @@
 #include "store.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,38 @@ static int first_prefix(void *ctx, const struct nl_event_row *e)
 	return 0;
 }
 
+struct traced_twin {
+	const struct nl_packet_row *log;
+	int found;
+};
+
+static int is_twin(void *ctx, const struct nl_packet_row *q)
+{
+	struct traced_twin *t = ctx;
+	const struct nl_packet_row *p = t->log;
+	if (!strcmp(q->source, "log") || q->proto != p->proto || q->sport != p->sport ||
+	    strcmp(q->host, p->host) != 0)
+		return 0;
+	if (q->uptime >= 0 && p->uptime >= 0 ? fabs(q->uptime - p->uptime) <= 1.0
+					       : !strcmp(q->time, p->time))
+		t->found = 1;
+	return 0;
+}
+
+/* A LOG line stored apart from the traced packet it belongs to (the same
+ * source, IP ID, protocol and port within a second): explain shows it
+ * with that packet, so it is not listed on its own. */
+static int log_of_traced(struct nl_store *s, const struct nl_packet_row *p)
+{
+	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
+	struct traced_twin t = { p, 0 };
+	if (strcmp(p->source, "log") != 0 || !p->src[0] || p->ip_id < 0)
+		return 0;
+	f.src = p->src;
+	f.ip_id = p->ip_id;
+	return store_packets(s, &f, is_twin, &t) >= 0 && t.found;
+}
+
 /* The LOG prefix of a packet known only from its LOG line, trimmed. */
 static void log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[160])
 {
@@ -135,7 +168,7 @@ static void log_prefix(struct nl_store *s, const struct nl_packet_row *p, char b
 	if (strcmp(p->source, "log") != 0 || store_packet_events(s, p->id, first_prefix, buf))
 		return;
 	n = strlen(buf);
-	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == ':'))
+	while (n > 0 && buf[n - 1] == ' ')
 		buf[--n] = '\0';
 }
 
@@ -143,6 +176,8 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct out *o = ctx;
 	char tuple[200], flags[64], by[200], prefix[160];
+	if (log_of_traced(o->s, p))
+		return 0;
 	log_prefix(o->s, p, prefix);
 	if (o->json) {
 		int first = 0;
