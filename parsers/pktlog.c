@@ -12,6 +12,7 @@
 #include "cursor.h"
 #include "parser.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -515,18 +516,39 @@ trailer:
 	return 0;
 }
 
-/* Whether msg starts like a TRACE or conntrack line, whatever follows. */
+/* Whether msg starts like a TRACE line ("TRACE: table:chain:type:N") or a
+ * conntrack tracker's line, whatever follows; an application's own
+ * "TRACE: entering foo" in the same syslog is not netfilter's. */
 static int looks_netfilter(const char *s, size_t n)
 {
 	struct nl_cur c = cur_make(s, n);
 	cur_spaces(&c);
-	return cur_lit(&c, "TRACE: ") || ct_prefix(&c) > -2;
+	if (cur_lit(&c, "TRACE: ")) {
+		struct nl_event *ev = calloc(1, sizeof *ev);
+		struct nl_err err;
+		const char *w;
+		size_t wn;
+		int ok;
+		if (!ev)
+			return 0;
+		cur_word(&c, &w, &wn);
+		ok = parse_trace_prefix(w, wn, ev, &err) == 0;
+		free(ev);
+		return ok;
+	}
+	return ct_prefix(&c) >= 0;
 }
 
 int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *err)
 {
 	const char *body = find_body(msg, n);
 	int ct_proto = -1;
+	if (!body && looks_netfilter(msg, n)) {
+		/* a TRACE line cut after IN= ("IN=eth0 ..."): what there is */
+		const char *in = memmem(msg, n, " IN=", 4);
+		if (in && memmem(msg, n, "TRACE: ", 7))
+			body = in + 1;
+	}
 	if (!body) {
 		if (looks_netfilter(msg, n))
 			return nl_err_set(err, "no packet after the %s prefix (IN=, OUT=, SRC= are missing: line cut short?)",

@@ -181,12 +181,21 @@ static void test_bad_values(void)
 		"Feb 13 15:33:24 stop kernel: TRACE: filter:INPUT:rule:3",
 		"[  5.1] nf_ct_proto_6: invalid tcp flag combination",
 	};
+	/* an application's own TRACE level, in the same syslog, is not netfilter's */
+	static const char *other[] = {
+		"Mar  5 10:11:12 host myapp[123]: TRACE: entering foo()",
+		"Mar  5 10:11:12 host myapp[123]: TRACE: IN=memory",
+	};
 	size_t i;
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct capture *c = feed(&nl_parser_klog, "log", bad[i]);
 		CHECK_INT(c->nev, 0);
 		CHECK_INT(c->nerr, 1);
 		CHECK_INT(c->errline[0], 1);
+	}
+	for (i = 0; i < sizeof other / sizeof other[0]; i++) {
+		struct capture *c = feed(&nl_parser_klog, "log", other[i]);
+		CHECK_INT(c->nev + c->nerr, 0);
 	}
 }
 
@@ -221,6 +230,10 @@ static void test_pastes(void)
 	CHECK_INT(c->nev, 1);
 	CHECK_INT(c->ev[0].pkt.sport, 1);
 	CHECK_INT(c->ev[0].pkt.dport, -1);
+	c = feed(&nl_parser_klog, "log", "TRACE: filter:INPUT:rule:3 IN=eth0 ...");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].chain, "INPUT");
+	CHECK_STR(c->ev[0].pkt.iif, "eth0");
 	/* blanked-out values are unknown and kept as printed */
 	c = feed(&nl_parser_klog, "log",
 		 "[UFW DOCKER BLOCK] IN=eth0 OUT=docker_gwbridge MAC=xx:xx:xx:xx...  SRC=xx.xx.xx.xx DST=198.51.100.3 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=30439 DF PROTO=TCP SPT=28061 DPT=80 WINDOW=64240 RES=0x00 SYN URGP=0");
