@@ -289,12 +289,22 @@ static int transport_key(const char *key, size_t klen)
 	return key_in(key, klen, k);
 }
 
+/* The last field of a line that cannot be read was cut by the paste: it
+ * is kept as printed and the line ends there; anywhere else, an error. */
+#define CUT_OR_FAIL                                                            \
+	{                                                                      \
+		if (!last)                                                     \
+			return -1;                                             \
+		extra_add(p, tok, tn);                                         \
+		break;                                                         \
+	}
+
 /* A number into v; an unreadable but redacted one skips the field. */
 #define NUM(max, hex)                                                          \
 	{                                                                      \
 		int r_ = num(p, key, klen, val, vn, (max), (hex), &v, err);   \
 		if (r_ < 0)                                                    \
-			return -1;                                             \
+			CUT_OR_FAIL;                                           \
 		if (r_ > 0)                                                    \
 			continue;                                              \
 	}
@@ -302,7 +312,7 @@ static int transport_key(const char *key, size_t klen)
 static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *err)
 {
 	struct nl_cur c = cur_make(s, n);
-	int st = ST_LINK, v4 = 0, v6 = 0;
+	int st = ST_LINK, v4 = 0, v6 = 0, last = 0;
 	uint64_t v;
 
 	while (!cur_eof(&c)) {
@@ -333,6 +343,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 			continue;
 		}
 		cur_word(&c, &tok, &tn);
+		last = cur_eof(&c);
 		eq = memchr(tok, '=', tn);
 		if (!eq) {
 			if (tn == 3 && memcmp(tok, "OPT", 3) == 0) {
@@ -388,7 +399,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 			} else if (KEY("SRC")) {
 				st = ST_NET;
 				if (set_addr(p, p->src, key, klen, val, vn, err))
-					return -1;
+					CUT_OR_FAIL;
 				continue;
 			} else if (!net_key(key, klen)) {
 				extra_add(p, tok, tn);
@@ -406,7 +417,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 		if (st == ST_NET) {
 			if (KEY("DST")) {
 				if (set_addr(p, p->dst, key, klen, val, vn, err))
-					return -1;
+					CUT_OR_FAIL;
 			} else if (KEY("LEN")) {
 				NUM(0xffffffffULL, 0);
 				p->len = (int64_t)v;
@@ -434,7 +445,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				pr = vn && vn < sizeof name ? nl_proto_number(name) : -1;
 				if (pr < 0) {
 					if (unreadable(p, key, klen, val, vn, "is not a protocol", err))
-						return -1;
+						CUT_OR_FAIL;
 					p->proto = -1;
 					continue;
 				}

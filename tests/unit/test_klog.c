@@ -230,6 +230,14 @@ static void test_pastes(void)
 	CHECK_INT(c->nev, 1);
 	CHECK_INT(c->ev[0].pkt.sport, 1);
 	CHECK_INT(c->ev[0].pkt.dport, -1);
+	/* cut in the middle of the last value: that value is unknown */
+	c = feed(&nl_parser_klog, "log",
+		 "[ 1288.684104] TRACE: filter:FORWARD:rule:2 IN=enp2s0 OUT=docker0 MAC=... SRC=192.168.30.252 DST=172.1");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->nerr, 0);
+	CHECK_STR(c->ev[0].pkt.src, "192.168.30.252");
+	CHECK_STR(c->ev[0].pkt.dst, "");
+	CHECK(strstr(c->ev[0].pkt.extra, "DST=172.1") != NULL);
 	c = feed(&nl_parser_klog, "log", "TRACE: filter:INPUT:rule:3 IN=eth0 ...");
 	CHECK_INT(c->nev, 1);
 	CHECK_STR(c->ev[0].chain, "INPUT");
