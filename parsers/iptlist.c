@@ -26,6 +26,7 @@ struct iptlist {
 	const struct nl_sink *sink;
 	int family;
 	char hint[32];			/* table named by the file name */
+	char cmd_table[32];		/* table named by a pasted command line */
 	int started;
 	int has_num, has_counters, has_ifaces;
 	struct lchain *chains;
@@ -100,6 +101,8 @@ static int flush(struct iptlist *st)
 	table = table_from_chains(st);
 	if (st->hint[0] && (!table || st->nchains < 3))
 		table = st->hint;
+	if (st->cmd_table[0])
+		table = st->cmd_table;
 	if (!table) {
 		rc = k->error(k->ctx, st->section_line,
 			      "cannot tell which table this listing is of (name the file after it, e.g. iptables-L-nat.txt)",
@@ -407,9 +410,49 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	return 0;
 }
 
+/* The command pasted above its output ("# iptables -t nat -nvL", "$ sudo
+ * ip6tables -L -t raw --line-numbers"): its -t names the table of the
+ * listing that follows, filter when it has none. 1 when s is one. */
+static int command_line(struct iptlist *st, const char *s, size_t n)
+{
+	struct nl_cur c = cur_make(s, n);
+	const char *w, *table = "filter";
+	size_t wn;
+	int cmd = 0, list = 0;
+	char tb[32];
+	while (!cur_eof(&c)) {
+		cur_spaces(&c);
+		if (!cur_word(&c, &w, &wn))
+			break;
+		if (wn >= 8 && !memcmp(w + wn - 8, "iptables", 8)) {
+			cmd = 1;
+			if (wn >= 9 && w[wn - 9] == '6' && !st->started)
+				st->family = 6;	/* ip6tables */
+		}
+		else if (cmd && wn > 1 && w[0] == '-' && w[1] != '-' && memchr(w, 'L', wn))
+			list = 1;
+		else if (cmd && wn == 6 && !memcmp(w, "--list", 6))
+			list = 1;
+		if (cmd && ((wn == 2 && !memcmp(w, "-t", 2)) || (wn == 7 && !memcmp(w, "--table", 7)))) {
+			cur_spaces(&c);
+			if (cur_word(&c, &w, &wn) && wn < sizeof tb) {
+				nl_strlcpyn(tb, w, wn, sizeof tb);
+				table = tb;
+			}
+		}
+	}
+	if (!cmd || !list)
+		return 0;
+	if (flush(st))
+		return -1;
+	nl_strlcpy(st->cmd_table, table, sizeof st->cmd_table);
+	return 1;
+}
+
 static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct iptlist *st = state;
+	int rc;
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r'))
 		n--;
 	if (n == 0)
@@ -427,6 +470,8 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 		st->has_ifaces = memmem(s, n, " in ", 4) != NULL;
 		return 0;
 	}
+	if (memmem(s, n, "iptables", 8) && (rc = command_line(st, s, n)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (s[0] == '#')
 		return 0;
 	return row_line(st, s, n, lineno);

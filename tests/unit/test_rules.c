@@ -283,6 +283,23 @@ static void test_listing_forms(void)
 	CHECK_INT(c->rule[1].pkts, 13769);
 	CHECK_INT(c->rule[1].bytes, 609000);
 	CHECK_INT(c->rule[1].dport_lo, 443);
+	/* the command pasted above each listing names its table */
+	c = feed(&nl_parser_iptlist, "paste.txt",
+		"root@host:~# iptables -t nat -L -n\n"
+		"Chain PREROUTING (policy ACCEPT)\n"
+		"target     prot opt source               destination\n"
+		"DOCKER     all  --  0.0.0.0/0            0.0.0.0/0            ADDRTYPE match dst-type LOCAL\n"
+		"\n"
+		"$ sudo iptables -L FORWARD -n --line-numbers\n"
+		"Chain FORWARD (policy DROP)\n"
+		"num  target     prot opt source               destination\n"
+		"1    DOCKER-USER  all  --  0.0.0.0/0            0.0.0.0/0\n");
+	CHECK_INT(c->nerr, 0);
+	CHECK_INT(c->nchain, 2);
+	CHECK_STR(c->chain_table[0], "nat");
+	CHECK_STR(c->chain_table[1], "filter");
+	CHECK_STR(c->policy[1], "DROP");
+	CHECK_INT(c->nruleset, 1);
 }
 
 static void test_contradicts(void)
