@@ -343,6 +343,8 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 			continue;
 		}
 		cur_word(&c, &tok, &tn);
+		/* the kernel ends every field with a space: a last field without
+		 * one may have been cut */
 		last = cur_eof(&c);
 		eq = memchr(tok, '=', tn);
 		if (!eq) {
