@@ -16,6 +16,7 @@
 #include "correlate.h"
 #include "store.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -432,7 +433,10 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 		 * grouped: LOG lines carry no chain to order them by), a
 		 * conntrack line alone is kept without a packet. */
 		if ((ev->kind == NL_EV_LOG || ev->kind == NL_EV_CTINVALID) && i >= 0 &&
-		    (c->slots[i].seq < 0 || ev->pkt.seq < 0 || c->slots[i].seq == ev->pkt.seq)) {
+		    (c->slots[i].seq < 0 || ev->pkt.seq < 0 || c->slots[i].seq == ev->pkt.seq) &&
+		    /* the same moment: not a later packet of the same identity */
+		    (c->slots[i].last_up < 0 || ev->uptime < 0 ||
+		     fabs(ev->uptime - c->slots[i].last_up) <= GAP_SECONDS)) {
 			o = &c->slots[i];
 			return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
 		}

@@ -18,6 +18,15 @@ syn=$(python3 -c 'import json,sys; print([p["trace"] for p in json.load(open(sys
 check_json "explain shows it with the traced SYN" \
 	'[(e["source"], e["prefix"], e["file"].endswith("fwd-web.log")) for e in j["evidence"] if e["source"] == "log" and e["prefix"] == "fwd-web: "] == [("log", "fwd-web: ", True)]' < "$TMP/x.json"
 
+# the same LOG line three seconds after its trace ended is not that
+# packet's (a later one of the same identity): it is not attached to it
+export NATLOG_DB="$TMP/late.db"
+{ cat "$L/dmesg.txt"; sed 's/^\[ 1635.385613\]/[ 1638.500000]/' "$TMP/fwd-web.log"; } > "$TMP/late.txt"
+check "a late LOG line imports" "$NATLOG" import -q "$TMP/late.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "it is a logged packet of its own" \
+	'[p["time"] for p in j if p["logged"]] == ["1638.500000"]' < "$TMP/t.json"
+
 # alone (without its trace), the same line is a packet of its own
 export NATLOG_DB="$TMP/alone.db"
 check "the lone LOG line imports" "$NATLOG" import -q "$TMP/fwd-web.log" "$L/iptables-save.txt"
