@@ -257,6 +257,13 @@ static void test_pastes(void)
 	CHECK_INT(c->ev[0].pkt.family, 6);
 	CHECK_STR(c->ev[0].pkt.src, "");
 	CHECK_INT(c->ev[0].pkt.sport, 22);
+	c = feed(&nl_parser_klog, "log",
+		 "[UFW BLOCK] IN=eth0 OUT= MAC=<mac> SRC=a.b.c.d DST=<server-ip> LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=1 DF PROTO=TCP SPT=1 DPT=22 WINDOW=1 RES=0x00 SYN URGP=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->nerr, 0);
+	CHECK_STR(c->ev[0].pkt.src, "");
+	CHECK_STR(c->ev[0].pkt.dst, "");
+	CHECK_INT(c->ev[0].pkt.dport, 22);
 	/* conntrack lines without IN= and OUT=, and the pre-4.14 prefix */
 	c = feed(&nl_parser_klog, "log",
 		 "nf_ct_proto_6: invalid packet ignored in state ESTABLISHED SRC=10.47.217.34 DST=192.168.0.17 LEN=60 DF SPT=443 DPT=47832 SEQ=389276 ACK=3130 WINDOW=65160 ACK SYN");
