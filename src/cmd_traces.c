@@ -118,7 +118,16 @@ struct out {
 	int json;
 	int n;
 	struct nl_store *s;
+	int any_traced;		/* a packet that is not only logged is listed */
 };
+
+static int note_traced(void *ctx, const struct nl_packet_row *p)
+{
+	struct out *o = ctx;
+	if (strcmp(p->source, "log") != 0)
+		o->any_traced = 1;
+	return 0;
+}
 
 static int first_prefix(void *ctx, const struct nl_event_row *e)
 {
@@ -176,7 +185,7 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct out *o = ctx;
 	char tuple[200], flags[64], by[200], prefix[160];
-	if (log_of_traced(o->s, p))
+	if (o->any_traced && log_of_traced(o->s, p))
 		return 0;
 	log_prefix(o->s, p, prefix);
 	if (o->json) {
@@ -277,7 +286,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
-	struct out o = { 0, 0, NULL };
+	struct out o = { 0, 0, NULL, 0 };
 	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
 	int64_t v;
 	int c, rc;
@@ -338,7 +347,10 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
 	o.s = s;
-	rc = store_packets(s, &f, print_packet, &o);
+	/* a store of LOG lines only (a ufw log) needs no lookup per line */
+	rc = store_packets(s, &f, note_traced, &o);
+	if (rc >= 0)
+		rc = store_packets(s, &f, print_packet, &o);
 	if (rc < 0) {
 		fprintf(stderr, "natlog: %s\n", store_errmsg(s));
 		return NL_EXIT_STORE;
