@@ -27,14 +27,16 @@ struct klog {
  * to microseconds. */
 #define MAX_UPTIME_S 3155760000.0
 
-/* A time stamp that cannot be used: the line's time is unknown, and the
- * import says why. Returns the sink's verdict. */
+/* A kernel time stamp that cannot be used: unknown (with the time as
+ * printed when it came from that stamp), and the import says why.
+ * Returns the sink's verdict. */
 static int bad_time(struct klog *k, long lineno, const char *what, const char *s, size_t n)
 {
 	struct nl_event *ev = &k->ev;
 	char msg[160];
+	if (ev->uptime >= 0)
+		ev->time[0] = '\0';
 	ev->uptime = -1;
-	ev->time[0] = '\0';
 	snprintf(msg, sizeof msg, "%s is out of range; the line's kernel time is unknown", what);
 	return k->sink->error(k->sink->ctx, lineno, msg, s, n);
 }
@@ -373,11 +375,11 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 		}
 	}
 	rc = pktlog_parse(msg, mn, ev, &err);
-	if (rc == 0 && mono_bad && bad_time(k, lineno, "_SOURCE_MONOTONIC_TIMESTAMP", s, n))
-		rc = -2;
-	if (rc == -2) {
-		rc = -1;
-	} else if (rc == 0) {
+	if (rc == 0 && mono_bad && bad_time(k, lineno, "_SOURCE_MONOTONIC_TIMESTAMP", s, n)) {
+		json_decref(o);
+		return -1;
+	}
+	if (rc == 0) {
 		ev->msg = msg;
 		ev->msglen = mn;
 		ev->line = lineno;

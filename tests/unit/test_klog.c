@@ -322,6 +322,18 @@ static void test_time_out_of_range(void)
 			CHECK_STR(c->ev[0].time, "");
 		}
 	}
+	/* the journal's wall time stays when only the monotonic one is bad */
+	{
+		struct capture *c = feed(&nl_parser_klog, "log",
+			"{\"MESSAGE\":\"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=1 DPT=2 LEN=40\",\"_SOURCE_MONOTONIC_TIMESTAMP\":\"18446744073709551615\",\"__REALTIME_TIMESTAMP\":\"1709629872345678\"}");
+		CHECK_INT(c->nerr, 1);
+		CHECK_INT(c->nev, 1);
+		if (c->nev) {
+			CHECK(c->ev[0].uptime < 0);
+			CHECK_INT(c->ev[0].wall_us, 1709629872345678LL);
+			CHECK_STR(c->ev[0].time, "1709629872.345678");
+		}
+	}
 }
 
 /* A real TRACE line cut at every byte: never a crash, never a wrong kind. */
