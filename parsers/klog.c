@@ -197,7 +197,10 @@ static int unix_time(struct nl_cur *c, int64_t *wall_us)
 	double v;
 	while (t.p < t.end && (is_digit(*t.p) || *t.p == '.'))
 		t.p++;
-	if (t.p - s < 10 || cur_peek(&t) != ' ' || !nl_parse_decimal(s, (size_t)(t.p - s), &v))
+	/* past the year 5000 it is no time stamp, and would not fit the
+	 * microseconds (a double beyond 2^63 does not convert) */
+	if (t.p - s < 10 || cur_peek(&t) != ' ' || !nl_parse_decimal(s, (size_t)(t.p - s), &v) ||
+	    v > 1e11)
 		return 0;
 	*wall_us = (int64_t)(v * 1e6 + 0.5);
 	*c = t;
