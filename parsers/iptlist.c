@@ -26,6 +26,7 @@ struct iptlist {
 	const struct nl_sink *sink;
 	int family;
 	char hint[32];			/* table named by the file name */
+	char cmd_table[32];		/* table named by a pasted command line */
 	int started;
 	int has_num, has_counters, has_ifaces;
 	struct lchain *chains;
@@ -100,6 +101,8 @@ static int flush(struct iptlist *st)
 	table = table_from_chains(st);
 	if (st->hint[0] && (!table || st->nchains < 3))
 		table = st->hint;
+	if (st->cmd_table[0])
+		table = st->cmd_table;
 	if (!table) {
 		rc = k->error(k->ctx, st->section_line,
 			      "cannot tell which table this listing is of (name the file after it, e.g. iptables-L-nat.txt)",
@@ -178,6 +181,9 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	cur_spaces(&c);
 	if (cur_lit(&c, "(policy ")) {
 		cur_word(&c, &w, &wn);
+		/* without -v the policy ends the parenthesis: "(policy DROP)" */
+		while (wn > 0 && (w[wn - 1] == ')' || w[wn - 1] == ','))
+			wn--;
 		nl_strlcpyn(ch->policy, w, wn, sizeof ch->policy);
 		ch->builtin = is_builtin(ch->name);
 	}
@@ -185,6 +191,52 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 }
 
 #define MAXCOL 64
+
+/* Without -n, iptables prints ports by their /etc/services names; the
+ * common ones. Another name leaves the port match out (unknown). */
+static int service_port(const char *name)
+{
+	static const struct { const char *n; int port; } svc[] = {
+		{ "ftp-data", 20 }, { "ftp", 21 }, { "ssh", 22 }, { "telnet", 23 }, { "smtp", 25 },
+		{ "domain", 53 }, { "bootps", 67 }, { "bootpc", 68 }, { "tftp", 69 }, { "http", 80 },
+		{ "www", 80 }, { "pop3", 110 }, { "ntp", 123 }, { "imap", 143 }, { "imap2", 143 },
+		{ "snmp", 161 }, { "ldap", 389 }, { "https", 443 }, { "microsoft-ds", 445 },
+		{ "isakmp", 500 }, { "syslog", 514 }, { "submission", 587 }, { "ldaps", 636 },
+		{ "imaps", 993 }, { "pop3s", 995 }, { "openvpn", 1194 }, { "ms-sql-s", 1433 },
+		{ "mysql", 3306 }, { "ms-wbt-server", 3389 }, { "postgresql", 5432 },
+		{ "http-alt", 8080 }, { "webcache", 8080 },
+	};
+	uint64_t v;
+	size_t i;
+	if (nl_parse_u64(name, strlen(name), 65535, &v))
+		return (int)v;
+	for (i = 0; i < sizeof svc / sizeof svc[0]; i++)
+		if (!strcmp(svc[i].n, name))
+			return svc[i].port;
+	return -1;
+}
+
+/* "dpt:22", "dpt:https", "dpts:1000:2000", "dpt:!22" (libxt_tcp's
+ * print_port; also spt/spts) into lo..hi and neg. */
+static int port_match(const char *t, size_t tn, int *lo, int *hi, int *neg)
+{
+	char v[64], *colon;
+	size_t skip = tn > 5 && t[3] == 's' ? 5 : 4;
+	if (skip < tn && t[skip] == '!') {
+		*neg = 1;
+		skip++;
+	}
+	nl_strlcpyn(v, t + skip, tn - skip, sizeof v);
+	colon = strchr(v, ':');
+	if (colon) {
+		*colon = '\0';
+		*lo = service_port(v);
+		*hi = service_port(colon + 1);
+	} else {
+		*lo = *hi = service_port(v);
+	}
+	return *lo >= 0 && *hi >= *lo;
+}
 
 /* A row that is a rule, by its number or its counters, but whose columns
  * cannot be read: it is reported and still counted, with its text and an
@@ -329,22 +381,23 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	for (j = i; j < nt; j++) {
 		const char *t = tok[j];
 		size_t tn = tl[j];
-		char v[64];
 		int neg = 0;
 		if (tn > 1 && t[0] == '!') {
 			neg = 1;
 			t++;
 			tn--;
 		}
-		if (tn > 4 && (!memcmp(t, "dpt:", 4) || !memcmp(t, "spt:", 4))) {
-			uint64_t p;
-			nl_strlcpyn(v, t + 4, tn - 4, sizeof v);
-			if (nl_parse_u64(v, strlen(v), 65535, &p)) {
+		if ((tn > 4 && (!memcmp(t, "dpt:", 4) || !memcmp(t, "spt:", 4))) ||
+		    (tn > 5 && (!memcmp(t, "dpts:", 5) || !memcmp(t, "spts:", 5)))) {
+			int lo, hi;
+			if (port_match(t, tn, &lo, &hi, &neg)) {
 				if (t[0] == 'd') {
-					r->dport_lo = r->dport_hi = (int)p;
+					r->dport_lo = lo;
+					r->dport_hi = hi;
 					r->dport_neg = neg;
 				} else {
-					r->sport_lo = r->sport_hi = (int)p;
+					r->sport_lo = lo;
+					r->sport_hi = hi;
 					r->sport_neg = neg;
 				}
 			}
@@ -357,9 +410,49 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	return 0;
 }
 
+/* The command pasted above its output ("# iptables -t nat -nvL", "$ sudo
+ * ip6tables -L -t raw --line-numbers"): its -t names the table of the
+ * listing that follows, filter when it has none. 1 when s is one. */
+static int command_line(struct iptlist *st, const char *s, size_t n)
+{
+	struct nl_cur c = cur_make(s, n);
+	const char *w, *table = "filter";
+	size_t wn;
+	int cmd = 0, list = 0;
+	char tb[32];
+	while (!cur_eof(&c)) {
+		cur_spaces(&c);
+		if (!cur_word(&c, &w, &wn))
+			break;
+		if (wn >= 8 && !memcmp(w + wn - 8, "iptables", 8)) {
+			cmd = 1;
+			if (wn >= 9 && w[wn - 9] == '6' && !st->started)
+				st->family = 6;	/* ip6tables */
+		}
+		else if (cmd && wn > 1 && w[0] == '-' && w[1] != '-' && memchr(w, 'L', wn))
+			list = 1;
+		else if (cmd && wn == 6 && !memcmp(w, "--list", 6))
+			list = 1;
+		if (cmd && ((wn == 2 && !memcmp(w, "-t", 2)) || (wn == 7 && !memcmp(w, "--table", 7)))) {
+			cur_spaces(&c);
+			if (cur_word(&c, &w, &wn) && wn < sizeof tb) {
+				nl_strlcpyn(tb, w, wn, sizeof tb);
+				table = tb;
+			}
+		}
+	}
+	if (!cmd || !list)
+		return 0;
+	if (flush(st))
+		return -1;
+	nl_strlcpy(st->cmd_table, table, sizeof st->cmd_table);
+	return 1;
+}
+
 static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct iptlist *st = state;
+	int rc;
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r'))
 		n--;
 	if (n == 0)
@@ -377,6 +470,8 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 		st->has_ifaces = memmem(s, n, " in ", 4) != NULL;
 		return 0;
 	}
+	if (memmem(s, n, "iptables", 8) && (rc = command_line(st, s, n)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (s[0] == '#')
 		return 0;
 	return row_line(st, s, n, lineno);

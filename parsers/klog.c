@@ -22,6 +22,25 @@ struct klog {
 	struct nl_event ev;
 };
 
+/* No kernel runs for a century: a larger stamp (journal fields near 2^64,
+ * a garbled bracket) is damage, and as a double it would not convert back
+ * to microseconds. */
+#define MAX_UPTIME_S 3155760000.0
+
+/* A kernel time stamp that cannot be used: unknown (with the time as
+ * printed when it came from that stamp), and the import says why.
+ * Returns the sink's verdict. */
+static int bad_time(struct klog *k, long lineno, const char *what, const char *s, size_t n)
+{
+	struct nl_event *ev = &k->ev;
+	char msg[160];
+	if (ev->uptime >= 0)
+		ev->time[0] = '\0';
+	ev->uptime = -1;
+	snprintf(msg, sizeof msg, "%s is out of range; the line's kernel time is unknown", what);
+	return k->sink->error(k->sink->ctx, lineno, msg, s, n);
+}
+
 static int is_digit(int c)
 {
 	return c >= '0' && c <= '9';
@@ -178,7 +197,10 @@ static int unix_time(struct nl_cur *c, int64_t *wall_us)
 	double v;
 	while (t.p < t.end && (is_digit(*t.p) || *t.p == '.'))
 		t.p++;
-	if (t.p - s < 10 || cur_peek(&t) != ' ' || !nl_parse_decimal(s, (size_t)(t.p - s), &v))
+	/* past the year 5000 it is no time stamp, and would not fit the
+	 * microseconds (a double beyond 2^63 does not convert) */
+	if (t.p - s < 10 || cur_peek(&t) != ' ' || !nl_parse_decimal(s, (size_t)(t.p - s), &v) ||
+	    v > 1e11)
 		return 0;
 	*wall_us = (int64_t)(v * 1e6 + 0.5);
 	*c = t;
@@ -309,7 +331,7 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 	char buf[2048];
 	size_t mn;
 	struct nl_err err;
-	int rc;
+	int rc, mono_bad = 0;
 
 	if (!o || !json_is_object(o)) {
 		json_decref(o);
@@ -339,9 +361,11 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 	str = json_string_value(json_object_get(o, "_SOURCE_MONOTONIC_TIMESTAMP"));
 	if (str) {
 		uint64_t us;
-		if (nl_parse_u64(str, strlen(str), UINT64_MAX, &us)) {
+		if (nl_parse_u64(str, strlen(str), (uint64_t)(MAX_UPTIME_S * 1e6), &us)) {
 			ev->uptime = (double)us / 1e6;
 			snprintf(ev->time, sizeof ev->time, "%.6f", ev->uptime);
+		} else {
+			mono_bad = 1;
 		}
 	}
 	str = json_string_value(json_object_get(o, "__REALTIME_TIMESTAMP"));
@@ -354,6 +378,10 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 		}
 	}
 	rc = pktlog_parse(msg, mn, ev, &err);
+	if (rc == 0 && mono_bad && bad_time(k, lineno, "_SOURCE_MONOTONIC_TIMESTAMP", s, n)) {
+		json_decref(o);
+		return -1;
+	}
 	if (rc == 0) {
 		ev->msg = msg;
 		ev->msglen = mn;
@@ -384,18 +412,20 @@ static void ev_reset(struct nl_event *ev)
 	nl_pkt_init(&ev->pkt);
 }
 
-/* Whether the line has "IN=": memchr's vector scan for '=' and a look
- * back beat memmem's search for the three bytes on the 70 % of a syslog
- * that is not netfilter's. */
-static int has_in_field(const char *s, size_t n)
+/* Whether the line may be netfilter's: an "IN=" or "SRC=" field (memchr's
+ * vector scan for '=' and a look back beat memmem's search for the bytes
+ * on the 70 % of a syslog that is not netfilter's), or a TRACE or
+ * conntrack prefix whose packet was cut off. */
+static int maybe_netfilter(const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;
 	while ((p = memchr(p, '=', (size_t)(end - p))) != NULL) {
-		if (p - s >= 2 && p[-1] == 'N' && p[-2] == 'I')
+		if (p - s >= 2 && ((p[-1] == 'N' && p[-2] == 'I') ||
+				   (p - s >= 3 && p[-1] == 'C' && p[-2] == 'R' && p[-3] == 'S')))
 			return 1;
 		p++;
 	}
-	return 0;
+	return memmem(s, n, "TRACE: ", 7) || memmem(s, n, "nf_ct_", 6);
 }
 
 static int klog_line(void *state, const char *s, size_t n, long lineno)
@@ -406,8 +436,7 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	const char *msg;
 	int rc;
 
-	/* Every netfilter packet line has "IN=" ... " OUT="; most syslog does not. */
-	if (n < 8 || !has_in_field(s, n) || !memmem(s, n, "OUT=", 4)) {
+	if (n < 8 || !maybe_netfilter(s, n)) {
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
 	}
@@ -424,6 +453,8 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	}
 	if (rc < 0)
 		return k->sink->error(k->sink->ctx, lineno, err.msg, s, n);
+	if (ev->uptime > MAX_UPTIME_S && bad_time(k, lineno, "the kernel time stamp", s, n))
+		return -1;
 	ev->line = lineno;
 	ev->msg = msg;
 	ev->msglen = n - (size_t)(msg - s);

@@ -12,24 +12,37 @@
 #include "cursor.h"
 #include "parser.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-/* Start of the body: "IN=<word> OUT=". */
+/* Start of the body: "IN=<word> OUT=", with any run of blanks between
+ * (pastes get column-aligned). Else, for lines that lack IN= and OUT= (old
+ * conntrack lines, cut pastes), the first " SRC=" that a "DST=" follows. */
 static const char *find_body(const char *s, size_t n)
 {
-	const char *p = s, *end = s + n;
+	const char *p = s, *end = s + n, *src;
 	while (p < end) {
 		const char *in = memmem(p, (size_t)(end - p), "IN=", 3);
 		const char *q;
 		if (!in)
-			return NULL;
+			break;
 		q = in + 3;
-		while (q < end && *q != ' ')
+		while (q < end && *q != ' ' && *q != '\t')
 			q++;
-		if ((size_t)(end - q) >= 5 && memcmp(q, " OUT=", 5) == 0)
-			return in;
+		if (q < end) {
+			const char *w = q;
+			while (w < end && (*w == ' ' || *w == '\t'))
+				w++;
+			if ((size_t)(end - w) >= 4 && memcmp(w, "OUT=", 4) == 0)
+				return in;
+		}
 		p = in + 3;
 	}
+	for (p = s; p < end && (src = memmem(p, (size_t)(end - p), "SRC=", 4)) != NULL; p = src + 4)
+		if ((src == s || src[-1] == ' ' || src[-1] == '\t') &&
+		    memmem(src + 4, (size_t)(end - src - 4), "DST=", 4))
+			return src;
 	return NULL;
 }
 
@@ -65,37 +78,61 @@ static int parse_trace_prefix(const char *s, size_t n, struct nl_event *ev, stru
 	return 0;
 }
 
-static int classify(const char *s, size_t n, struct nl_event *ev, struct nl_err *err)
+/* Conntrack's own prefixes: "nf_ct_proto_6: " (4.14 and later, the
+ * number is the tracker's protocol), the older per-tracker "nf_ct_tcp: ",
+ * "nf_ct_udp: ", ... (nf_conntrack_proto_tcp.c before 4.14, which SCTP
+ * still embeds) and the helpers' "nf_ct_ftp: dropping packet: ...". The
+ * protocol, when the prefix names one, or -1. */
+static int ct_prefix(struct nl_cur *c)
 {
-	static const char *const old_ct[] = { "nf_ct_tcp: ", "nf_ct_udp: ", "nf_ct_icmp: ",
-					      "nf_ct_icmpv6: ", "nf_ct_udplite: " };
-	struct nl_cur c = cur_make(s, n);
-	size_t i;
+	static const struct { const char *name; int proto; } old[] = {
+		{ "tcp", 6 }, { "udp", 17 }, { "udplite", 136 }, { "icmp", 1 },
+		{ "icmpv6", 58 }, { "sctp", 132 }, { "dccp", 33 }, { "gre", 47 },
+	};
+	struct nl_cur t = *c;
+	const char *name;
+	size_t i, nn;
+	uint64_t proto;
 
+	if (!cur_lit(&t, "nf_ct_"))
+		return -2;
+	if (cur_lit(&t, "proto_")) {
+		if (!cur_u64(&t, 255, &proto) || !cur_lit(&t, ": "))
+			return -2;
+		*c = t;
+		return (int)proto;
+	}
+	name = t.p;
+	while (t.p < t.end && ((*t.p >= 'a' && *t.p <= 'z') || (*t.p >= '0' && *t.p <= '9') || *t.p == '_'))
+		t.p++;
+	nn = (size_t)(t.p - name);
+	if (nn == 0 || !cur_lit(&t, ": "))
+		return -2;
+	*c = t;
+	for (i = 0; i < sizeof old / sizeof old[0]; i++)
+		if (strlen(old[i].name) == nn && memcmp(old[i].name, name, nn) == 0)
+			return old[i].proto;
+	return -1;
+}
+
+static int classify(const char *s, size_t n, struct nl_event *ev, int *ct_proto, struct nl_err *err)
+{
+	struct nl_cur c = cur_make(s, n);
+	int proto;
+
+	cur_spaces(&c);
 	if (cur_lit(&c, "TRACE: ")) {
 		ev->kind = NL_EV_TRACE;
 		return parse_trace_prefix(c.p, cur_left(&c), ev, err);
 	}
-	if (cur_lit(&c, "nf_ct_proto_")) {
-		uint64_t proto;
-		if (!cur_u64(&c, 255, &proto) || !cur_lit(&c, ": "))
-			return nl_err_set(err, "conntrack prefix is not nf_ct_proto_N:");
+	if ((proto = ct_prefix(&c)) > -2) {
 		ev->kind = NL_EV_CTINVALID;
+		*ct_proto = proto;
 		n = cur_left(&c);
-		while (n > 0 && c.p[n - 1] == ' ')
+		while (n > 0 && (c.p[n - 1] == ' ' || c.p[n - 1] == '\t'))
 			n--;
 		nl_strlcpyn(ev->reason, c.p, n, sizeof ev->reason);
 		return 0;
-	}
-	for (i = 0; i < sizeof old_ct / sizeof old_ct[0]; i++) {
-		if (cur_lit(&c, old_ct[i])) {
-			ev->kind = NL_EV_CTINVALID;
-			n = cur_left(&c);
-			while (n > 0 && c.p[n - 1] == ' ')
-				n--;
-			nl_strlcpyn(ev->reason, c.p, n, sizeof ev->reason);
-			return 0;
-		}
 	}
 	ev->kind = NL_EV_LOG;
 	nl_strlcpyn(ev->prefix, s, n, sizeof ev->prefix);
@@ -162,13 +199,51 @@ static int tcp_flag_bit(const char *w, size_t n)
 
 #define KEY(k) (klen == sizeof(k) - 1 && memcmp(key, k, klen) == 0)
 
-static int num(const char *key, size_t klen, const char *v, size_t vn, uint64_t max,
-	       int hex, uint64_t *out, struct nl_err *err)
+/* A value a person blanked out before pasting ("XXX.XXX.XXX.XXX",
+ * "XXXX:XXXX:0002:...", "xx:xx", "...", "*", "<server-ip>", "a.b.c.d", or
+ * nothing): unknown, not damage. No address, port or number contains
+ * "xx", and every one that failed to parse but was real had digits. */
+static int redacted(const char *v, size_t vn, int numeric)
+{
+	static const char *const words[] = { "xx", "...", "*", "?", "redact", "hidden", "removed", NULL };
+	const char *const *w;
+	size_t i;
+	if (vn == 0)
+		return 1;
+	for (w = words; *w; w++) {
+		size_t wl = strlen(*w);
+		for (i = 0; i + wl <= vn; i++)
+			if (strncasecmp(v + i, *w, wl) == 0)
+				return 1;
+	}
+	if (v[0] == '<' || v[0] == '[' || v[0] == '{')
+		return 1;	/* "<server-ip>", "[REDACTED]", "{ip}" */
+	if (!numeric)
+		return 0;	/* protocol names have no digits either */
+	for (i = 0; i < vn; i++)
+		if (v[i] >= '0' && v[i] <= '9')
+			return 0;
+	return 1;	/* no digit at all: "a.b.c.d", "x.x.x.x", "MY_IP" */
+}
+
+/* The value of key cannot be used: a redacted one is kept as printed
+ * among the unknown fields, anything else is an error. */
+static int unreadable(struct nl_pkt *p, const char *key, size_t klen, const char *v, size_t vn,
+		      const char *what, struct nl_err *err)
+{
+	if (redacted(v, vn, !(klen == 5 && memcmp(key, "PROTO", 5) == 0))) {
+		extra_add(p, key, klen + 1 + vn);
+		return 0;
+	}
+	return nl_err_set(err, "%.*s=%.*s %s", (int)klen, key, (int)(vn > 48 ? 48 : vn), v, what);
+}
+
+static int num(struct nl_pkt *p, const char *key, size_t klen, const char *v, size_t vn,
+	       uint64_t max, int hex, uint64_t *out, struct nl_err *err)
 {
 	int ok = hex ? nl_parse_hex(v, vn, max, out) : nl_parse_u64(v, vn, max, out);
 	if (!ok)
-		return nl_err_set(err, "%.*s=%.*s is not a valid value", (int)klen, key,
-				  (int)(vn > 40 ? 40 : vn), v);
+		return unreadable(p, key, klen, v, vn, "is not a valid value", err) ? -1 : 1;
 	return 0;
 }
 
@@ -185,9 +260,10 @@ static int set_addr(struct nl_pkt *p, char *dst, const char *key, size_t klen,
 		    const char *v, size_t vn, struct nl_err *err)
 {
 	int fam = 0;
-	if (nl_addr_canon(v, vn, &fam, dst, NL_ADDRSIZ) != 0)
-		return nl_err_set(err, "%.*s=%.*s is not an IP address", (int)klen, key,
-				  (int)(vn > 48 ? 48 : vn), v);
+	if (nl_addr_canon(v, vn, &fam, dst, NL_ADDRSIZ) != 0) {
+		dst[0] = '\0';
+		return unreadable(p, key, klen, v, vn, "is not an IP address", err);
+	}
 	if (p->family && p->family != fam)
 		return nl_err_set(err, "SRC= and DST= are of different families");
 	p->family = fam;
@@ -196,10 +272,52 @@ static int set_addr(struct nl_pkt *p, char *dst, const char *key, size_t klen,
 
 enum { ST_LINK, ST_NET, ST_TRANSPORT, ST_DONE };
 
+static int key_in(const char *key, size_t klen, const char *const *set)
+{
+	for (; *set; set++)
+		if (strlen(*set) == klen && memcmp(*set, key, klen) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keys of the IP header dump, and the keys only a transport dump prints. */
+static int net_key(const char *key, size_t klen)
+{
+	static const char *const k[] = { "DST", "LEN", "TOS", "PREC", "TTL", "ID", "TC",
+					 "HOPLIMIT", "FLOWLBL", "PROTO", NULL };
+	return key_in(key, klen, k);
+}
+
+static int transport_key(const char *key, size_t klen)
+{
+	static const char *const k[] = { "SPT", "DPT", "SEQ", "ACK", "WINDOW", "RES", "URGP", NULL };
+	return key_in(key, klen, k);
+}
+
+/* The last field of a line that cannot be read was cut by the paste: it
+ * is kept as printed and the line ends there; anywhere else, an error. */
+#define CUT_OR_FAIL                                                            \
+	{                                                                      \
+		if (!last)                                                     \
+			return -1;                                             \
+		extra_add(p, tok, tn);                                         \
+		break;                                                         \
+	}
+
+/* A number into v; an unreadable but redacted one skips the field. */
+#define NUM(max, hex)                                                          \
+	{                                                                      \
+		int r_ = num(p, key, klen, val, vn, (max), (hex), &v, err);   \
+		if (r_ < 0)                                                    \
+			CUT_OR_FAIL;                                           \
+		if (r_ > 0)                                                    \
+			continue;                                              \
+	}
+
 static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *err)
 {
 	struct nl_cur c = cur_make(s, n);
-	int st = ST_LINK, truncated = 0;
+	int st = ST_LINK, v4 = 0, v6 = 0, last = 0;
 	uint64_t v;
 
 	while (!cur_eof(&c)) {
@@ -212,8 +330,12 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 		if (cur_peek(&c) == '[') {
 			const char *g;
 			size_t gn;
-			if (!skip_group(&c, '[', ']', &g, &gn))
-				return nl_err_set(err, "unterminated '[' in packet");
+			if (!skip_group(&c, '[', ']', &g, &gn)) {
+				/* a quoted packet cut short: kept as far as it goes */
+				g = c.p;
+				gn = cur_left(&c) + 1;
+				c.p = c.end;
+			}
 			if (st == ST_TRANSPORT && gn > 2 && p->inner[0] == '\0') {
 				/* ICMP error: keep the quoted packet as printed, trimmed */
 				const char *b = g + 1, *e = g + gn - 1;
@@ -226,6 +348,9 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 			continue;
 		}
 		cur_word(&c, &tok, &tn);
+		/* the kernel ends every field with a space: a last field without
+		 * one may have been cut */
+		last = cur_eof(&c);
 		eq = memchr(tok, '=', tn);
 		if (!eq) {
 			if (tn == 3 && memcmp(tok, "OPT", 3) == 0) {
@@ -233,15 +358,12 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				size_t gn;
 				cur_spaces(&c);
 				if (cur_peek(&c) == '(' && !skip_group(&c, '(', ')', &g, &gn))
-					return nl_err_set(err, "unterminated 'OPT (' in packet");
-				if (cur_peek(&c) != '(' && cur_eof(&c))
-					truncated = 1;
+					break;	/* options cut short: the line ends there */
 				continue;
 			}
 			if (tn == 9 && memcmp(tok, "TRUNCATED", 9) == 0) {
-				truncated = 1;
-				if (st == ST_LINK)
-					return nl_err_set(err, "the kernel could not read the IP header (TRUNCATED)");
+				/* the kernel could not read further; what came before stands */
+				extra_add(p, tok, tn);
 				break;
 			}
 			if (tn == 10 && memcmp(tok, "INCOMPLETE", 10) == 0)
@@ -251,7 +373,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				word_add(p->ipflags, sizeof p->ipflags, tok, tn);
 				continue;
 			}
-			if (st == ST_TRANSPORT && p->proto == 6 && tcp_flag_bit(tok, tn)) {
+			if (st >= ST_NET && p->proto == 6 && tcp_flag_bit(tok, tn)) {
 				p->tcp_flags = (p->tcp_flags < 0 ? 0 : p->tcp_flags) | tcp_flag_bit(tok, tn);
 				continue;
 			}
@@ -284,50 +406,60 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 			} else if (KEY("SRC")) {
 				st = ST_NET;
 				if (set_addr(p, p->src, key, klen, val, vn, err))
-					return -1;
-			} else {
+					CUT_OR_FAIL;
+				continue;
+			} else if (!net_key(key, klen)) {
 				extra_add(p, tok, tn);
 			}
-			continue;
+			/* SRC= cut or blanked out: the network part starts here */
+			if (!net_key(key, klen))
+				continue;
+			st = ST_NET;
+		}
+		if (st == ST_NET && transport_key(key, klen)) {
+			st = ST_TRANSPORT;	/* PROTO= cut or blanked out */
+			if (p->proto < 0 && (KEY("WINDOW") || KEY("URGP") || KEY("RES")))
+				p->proto = 6;	/* fields only the TCP dump prints */
 		}
 		if (st == ST_NET) {
 			if (KEY("DST")) {
 				if (set_addr(p, p->dst, key, klen, val, vn, err))
-					return -1;
+					CUT_OR_FAIL;
 			} else if (KEY("LEN")) {
-				if (num(key, klen, val, vn, 0xffffffffULL, 0, &v, err))
-					return -1;
+				NUM(0xffffffffULL, 0);
 				p->len = (int64_t)v;
 			} else if (KEY("TOS") || KEY("PREC")) {
-				if (num(key, klen, val, vn, 0xff, 1, &v, err))
-					return -1;
+				v4 = 1;
+				NUM(0xff, 1);
 				p->tos = (p->tos < 0 ? 0 : p->tos) | (int)v;
 			} else if (KEY("TC")) {
-				if (num(key, klen, val, vn, 0xff, 0, &v, err))
-					return -1;
+				v6 = 1;
+				NUM(0xff, 0);
 				p->tos = (int)v;
 			} else if (KEY("TTL") || KEY("HOPLIMIT")) {
-				if (num(key, klen, val, vn, 255, 0, &v, err))
-					return -1;
+				v4 |= KEY("TTL");
+				v6 |= KEY("HOPLIMIT");
+				NUM(255, 0);
 				p->ttl = (int)v;
 			} else if (KEY("ID")) {
-				if (num(key, klen, val, vn, 65535, 0, &v, err))
-					return -1;
+				NUM(65535, 0);
 				p->ip_id = (int64_t)v;
 			} else if (KEY("PROTO")) {
 				int pr;
 				char name[16];
-				if (vn == 0 || vn >= sizeof name)
-					return nl_err_set(err, "PROTO= is empty or too long");
-				nl_strlcpyn(name, val, vn, sizeof name);
-				pr = nl_proto_number(name);
-				if (pr < 0)
-					return nl_err_set(err, "PROTO=%s is not a protocol", name);
-				p->proto = pr;
 				st = ST_TRANSPORT;
+				nl_strlcpyn(name, val, vn, sizeof name);
+				pr = vn && vn < sizeof name ? nl_proto_number(name) : -1;
+				if (pr < 0) {
+					if (unreadable(p, key, klen, val, vn, "is not a protocol", err))
+						CUT_OR_FAIL;
+					p->proto = -1;
+					continue;
+				}
+				p->proto = pr;
 			} else if (KEY("FLOWLBL")) {
-				if (num(key, klen, val, vn, 0xfffff, 0, &v, err))
-					return -1;
+				v6 = 1;
+				NUM(0xfffff, 0);
 			} else if (KEY("UID") || KEY("GID") || KEY("MARK")) {
 				st = ST_DONE;
 				goto trailer;
@@ -339,47 +471,38 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 		if (st == ST_TRANSPORT) {
 			int icmp = p->proto == 1 || p->proto == 58;
 			if (KEY("SPT")) {
-				if (num(key, klen, val, vn, 65535, 0, &v, err))
-					return -1;
+				NUM(65535, 0);
 				p->sport = (int)v;
 			} else if (KEY("DPT")) {
-				if (num(key, klen, val, vn, 65535, 0, &v, err))
-					return -1;
+				NUM(65535, 0);
 				p->dport = (int)v;
 			} else if (KEY("SEQ") && !icmp) {
-				if (num(key, klen, val, vn, 0xffffffffULL, 0, &v, err))
-					return -1;
+				NUM(0xffffffffULL, 0);
 				p->seq = (int64_t)v;
 			} else if (KEY("ACK")) {
-				if (num(key, klen, val, vn, 0xffffffffULL, 0, &v, err))
-					return -1;
+				NUM(0xffffffffULL, 0);
 				p->ack = (int64_t)v;
 			} else if (KEY("WINDOW")) {
-				if (num(key, klen, val, vn, 65535, 0, &v, err))
-					return -1;
+				NUM(65535, 0);
 				p->window = (int)v;
 				if (p->tcp_flags < 0)
 					p->tcp_flags = 0;
 			} else if (KEY("RES") || KEY("URGP") || KEY("LEN") || KEY("MTU") ||
 				   KEY("PARAMETER") || KEY("POINTER") || KEY("SPI") || KEY("GATEWAY")) {
 				/* not identity: parse-checked where numeric, then dropped */
-				if (KEY("URGP") && num(key, klen, val, vn, 65535, 0, &v, err))
-					return -1;
+				if (KEY("URGP"))
+					NUM(65535, 0);
 			} else if (KEY("TYPE") && icmp) {
-				if (num(key, klen, val, vn, 255, 0, &v, err))
-					return -1;
+				NUM(255, 0);
 				p->icmp_type = (int)v;
 			} else if (KEY("CODE") && icmp) {
-				if (num(key, klen, val, vn, 255, 0, &v, err))
-					return -1;
+				NUM(255, 0);
 				p->icmp_code = (int)v;
 			} else if (KEY("ID") && icmp) {
-				if (num(key, klen, val, vn, 65535, 0, &v, err))
-					return -1;
+				NUM(65535, 0);
 				p->icmp_id = (int)v;
 			} else if (KEY("SEQ") && icmp) {
-				if (num(key, klen, val, vn, 65535, 0, &v, err))
-					return -1;
+				NUM(65535, 0);
 				p->icmp_seq = (int)v;
 			} else if (KEY("UID") || KEY("GID") || KEY("MARK")) {
 				st = ST_DONE;
@@ -391,40 +514,68 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 		}
 trailer:
 		if (KEY("UID") || KEY("GID")) {
-			if (num(key, klen, val, vn, 0xffffffffULL, 0, &v, err))
-				return -1;
+			NUM(0xffffffffULL, 0);
 			if (KEY("UID"))
 				p->uid = (int64_t)v;
 			else
 				p->gid = (int64_t)v;
 		} else if (KEY("MARK")) {
-			if (num(key, klen, val, vn, 0xffffffffULL, 1, &v, err))
-				return -1;
+			NUM(0xffffffffULL, 1);
 			p->mark = (int64_t)v;
 		} else {
 			extra_add(p, tok, tn);
 		}
 	}
 
-	if (!p->src[0] || !p->dst[0])
-		return nl_err_set(err, "line ends before SRC= and DST= (truncated?)");
-	if (p->proto < 0 && !truncated) {
-		/* IPv6 ESP and unknown extension headers end the line without PROTO */
-		if (!strstr(p->extra, "Unknown"))
-			return nl_err_set(err, "line ends before PROTO= (truncated?)");
-	}
-	if ((p->proto == 6 || p->proto == 17) && (p->sport < 0 || p->dport < 0) &&
-	    !strstr(p->extra, "FRAG:") && !truncated && !memmem(s, n, "INCOMPLETE", 10))
-		return nl_err_set(err, "line ends before SPT= and DPT= (truncated?)");
+	/* A line without PROTO= (non-IP payload, a paste cut short or blanked
+	 * out) or without ports keeps what it has; the rest is unknown. */
+	if (!p->family && v4 != v6)
+		p->family = v4 ? 4 : 6;
 	return 0;
+}
+
+/* Whether msg starts like a TRACE line ("TRACE: table:chain:type:N") or a
+ * conntrack tracker's line, whatever follows; an application's own
+ * "TRACE: entering foo" in the same syslog is not netfilter's. */
+static int looks_netfilter(const char *s, size_t n)
+{
+	struct nl_cur c = cur_make(s, n);
+	cur_spaces(&c);
+	if (cur_lit(&c, "TRACE: ")) {
+		struct nl_event *ev = calloc(1, sizeof *ev);
+		struct nl_err err;
+		const char *w;
+		size_t wn;
+		int ok;
+		if (!ev)
+			return 0;
+		cur_word(&c, &w, &wn);
+		ok = parse_trace_prefix(w, wn, ev, &err) == 0;
+		free(ev);
+		return ok;
+	}
+	return ct_prefix(&c) >= 0;
 }
 
 int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *err)
 {
 	const char *body = find_body(msg, n);
-	if (!body)
+	int ct_proto = -1;
+	if (!body && looks_netfilter(msg, n)) {
+		/* a TRACE line cut after IN= ("IN=eth0 ..."): what there is */
+		const char *in = memmem(msg, n, " IN=", 4);
+		if (in && memmem(msg, n, "TRACE: ", 7))
+			body = in + 1;
+	}
+	if (!body) {
+		if (looks_netfilter(msg, n))
+			return nl_err_set(err, "no packet after the %s prefix (IN=, OUT=, SRC= are missing: line cut short?)",
+					  memmem(msg, n, "TRACE: ", 7) ? "TRACE" : "conntrack");
 		return 1;
-	if (classify(msg, (size_t)(body - msg), ev, err))
+	}
+	if (classify(msg, (size_t)(body - msg), ev, &ct_proto, err))
 		return -1;
+	if (ct_proto >= 0)
+		ev->pkt.proto = ct_proto;	/* PROTO= may be cut; the tracker says */
 	return parse_body(body, n - (size_t)(body - msg), &ev->pkt, err);
 }

@@ -9,6 +9,9 @@
  * the family is a number, the rule is named by its nft handle in hex.
  * A PACKET line names no table or chain: it is held back and given those
  * of the TRACE line that follows it (both come from one kernel event).
+ * Before 1.8.7 the PACKET line came after its chain's first rule line:
+ * that rule line is held until the next line shows whether a PACKET
+ * line of its trace follows, which is then given first.
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -23,7 +26,54 @@ struct xtmon {
 	struct nl_event held;		/* a PACKET line waiting for its TRACE line */
 	char held_raw[2048];
 	int holding;
+	struct nl_event pend;		/* a rule line that may be followed by its PACKET line */
+	char pend_raw[2048];
+	int pending;
+	/* the trace the last PACKET line was of, and the chains its headers
+	 * cover: the base chain it was given and those jumped to from there */
+	char last_id[16], last_table[32];
+	char chains[8][64];
+	int nchains;
 };
+
+static int flush_pend(struct xtmon *st)
+{
+	if (!st->pending)
+		return 0;
+	st->pending = 0;
+	return st->sink->event(st->sink->ctx, &st->pend);
+}
+
+static void remember_chain(struct xtmon *st, const struct nl_event *ev)
+{
+	nl_strlcpy(st->last_id, ev->trace_id, sizeof st->last_id);
+	nl_strlcpy(st->last_table, ev->table, sizeof st->last_table);
+	nl_strlcpy(st->chains[0], ev->chain, sizeof st->chains[0]);
+	st->nchains = 1;
+}
+
+/* A rule line whose headers the last PACKET line gave: same trace and
+ * table, a chain of that evaluation. */
+static int covered(const struct xtmon *st, const struct nl_event *ev)
+{
+	int i;
+	if (strcmp(st->last_id, ev->trace_id) || strcmp(st->last_table, ev->table))
+		return 0;
+	for (i = 0; i < st->nchains; i++)
+		if (!strcmp(st->chains[i], ev->chain))
+			return 1;
+	return 0;
+}
+
+/* "jump web", "goto web": the evaluation goes on in web. */
+static void follow_jump(struct xtmon *st, const struct nl_event *ev)
+{
+	const char *v = ev->verdict;
+	if (!covered(st, ev) || st->nchains >= 8)
+		return;
+	if (!strncmp(v, "jump ", 5) || !strncmp(v, "goto ", 5))
+		nl_strlcpy(st->chains[st->nchains++], v + 5, sizeof st->chains[0]);
+}
 
 static int flush_held(struct xtmon *st)
 {
@@ -60,6 +110,26 @@ static void reset(struct nl_event *ev, const char *s, size_t n, long lineno)
 
 #define KEY(k) (kn == sizeof(k) - 1 && !memcmp(t, k, kn))
 
+/* Where a field printed without its trailing space ends: before iptables
+ * 1.8.9 trace_print_packet wrote "ID=%d" and "OPT (...)" with none, so
+ * "ID=38349DF", "ID=43007SPORT=80" and "OPT (0A0B)SPORT=80" are two
+ * fields each. Returns the length of the first. */
+static size_t glued(const char *t, size_t tn)
+{
+	size_t i;
+	if (tn > 3 && !memcmp(t, "ID=", 3)) {
+		for (i = 3; i < tn && t[i] >= '0' && t[i] <= '9'; i++)
+			;
+		return i;
+	}
+	if (t[0] == '(') {
+		const char *close = memchr(t, ')', tn);
+		if (close)
+			return (size_t)(close - t) + 1;
+	}
+	return tn;
+}
+
 /* IN= OUT= MACSRC= ... SRC= DST= LEN= TOS= TTL= ID= [DF] SPORT= DPORT= SYN ACK ... */
 static int parse_packet(struct nl_cur *c, struct nl_pkt *p, struct nl_err *err)
 {
@@ -67,18 +137,34 @@ static int parse_packet(struct nl_cur *c, struct nl_pkt *p, struct nl_err *err)
 		{ "SYN", NL_TCP_SYN }, { "ACK", NL_TCP_ACK }, { "FIN", NL_TCP_FIN },
 		{ "RST", NL_TCP_RST }, { "PSH", NL_TCP_PSH }, { "URG", NL_TCP_URG },
 	};
-	while (!cur_eof(c)) {
-		const char *t, *eq, *v;
-		size_t tn, kn, vn, i;
+	const char *t = NULL, *rest = NULL;
+	size_t tn = 0, restn = 0;
+	for (;;) {
+		const char *eq, *v;
+		size_t kn, vn, i;
 		uint64_t num;
-		cur_spaces(c);
-		if (!cur_word(c, &t, &tn))
-			break;
+		if (restn) {
+			t = rest;
+			tn = restn;
+		} else {
+			cur_spaces(c);
+			if (!cur_word(c, &t, &tn))
+				break;
+		}
+		i = glued(t, tn);
+		rest = t + i;
+		restn = tn - i;
+		tn = i;
 		eq = memchr(t, '=', tn);
 		if (!eq) {
 			for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
 				if (strlen(flags[i].n) == tn && !memcmp(t, flags[i].n, tn))
 					p->tcp_flags = (p->tcp_flags < 0 ? 0 : p->tcp_flags) | flags[i].bit;
+			if (tn == 2 && (!memcmp(t, "DF", 2) || !memcmp(t, "MF", 2) || !memcmp(t, "CE", 2))) {
+				size_t used = strlen(p->ipflags);
+				snprintf(p->ipflags + used, sizeof p->ipflags - used, "%s%.2s",
+					 used ? " " : "", t);
+			}
 			continue;
 		}
 		kn = (size_t)(eq - t);
@@ -100,9 +186,7 @@ static int parse_packet(struct nl_cur *c, struct nl_pkt *p, struct nl_err *err)
 		} else if ((KEY("TTL") || KEY("HOPLIMIT")) && nl_parse_u64(v, vn, 255, &num)) {
 			p->ttl = (int)num;
 		} else if (KEY("ID")) {
-			/* before iptables 1.8.9: "ID=38349DF", no space before the flag */
-			struct nl_cur u = cur_make(v, vn);
-			if (!cur_u64(&u, 65535, &num))
+			if (!nl_parse_u64(v, vn, 65535, &num))
 				return nl_err_set(err, "ID=%.*s is not a valid value", (int)(vn > 20 ? 20 : vn), v);
 			p->ip_id = (int64_t)num;
 		} else if ((KEY("SPORT") || KEY("DPORT")) && nl_parse_u64(v, vn, 65535, &num)) {
@@ -114,9 +198,36 @@ static int parse_packet(struct nl_cur *c, struct nl_pkt *p, struct nl_err *err)
 			p->mark = (int64_t)num;
 		}
 	}
+	/* No PROTO= in this format: ports with TCP flags are TCP, ports alone
+	 * UDP (or SCTP, DCCP); without ports the rule lines may tell. */
 	if (p->sport >= 0 && p->proto < 0)
-		p->proto = p->tcp_flags >= 0 ? 6 : 17;	/* no PROTO= in this format */
+		p->proto = p->tcp_flags >= 0 ? 6 : 17;
 	return 0;
+}
+
+/* The protocol a matched rule requires ("-p icmp", "-p 58"), or -1. A
+ * rule line is printed only for a rule the packet matched. */
+static int rule_proto(const char *rule)
+{
+	const char *p = rule;
+	while ((p = strstr(p, "-p ")) != NULL) {
+		char name[24];
+		size_t n = 0;
+		if (p > rule && p[-1] != ' ') {
+			p += 3;
+			continue;
+		}
+		if (p >= rule + 2 && p[-2] == '!')
+			return -1;
+		p += 3;
+		while (p[n] && p[n] != ' ' && n + 1 < sizeof name) {
+			name[n] = p[n];
+			n++;
+		}
+		name[n] = '\0';
+		return nl_proto_number(name);
+	}
+	return -1;
 }
 
 static int xtmon_line(void *state, const char *s, size_t n, long lineno)
@@ -140,7 +251,7 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 	else if (cur_lit(&c, "TRACE: "))
 		packet = 0;
 	else {
-		if (flush_held(st))
+		if (flush_held(st) || flush_pend(st))
 			return -1;
 		k->skip(k->ctx, lineno);
 		return 0;
@@ -152,9 +263,10 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 	    idn >= sizeof ev->trace_id || !nl_parse_hex(id, idn, 0xffffffffULL, &(uint64_t){ 0 }))
 		return k->error(k->ctx, lineno, "xtables-monitor line without family and trace id", s, n);
 	fam_name = family_name(fam);
-	if (!fam_name)
+	if (!fam_name && (fam != 0 || !packet))
 		return k->error(k->ctx, lineno, "unknown address family number", s, n);
-	nl_strlcpy(ev->nft_family, fam_name, sizeof ev->nft_family);
+	if (fam_name)
+		nl_strlcpy(ev->nft_family, fam_name, sizeof ev->nft_family);
 	nl_strlcpyn(ev->trace_id, id, idn, sizeof ev->trace_id);
 	cur_spaces(&c);
 	if (packet) {
@@ -162,6 +274,23 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 		nl_strlcpy(ev->type, "packet", sizeof ev->type);
 		if (parse_packet(&c, &ev->pkt, &err))
 			return k->error(k->ctx, lineno, err.msg, s, n);
+		/* the man page's "PACKET: 0 ...": the addresses tell the family */
+		if (!fam_name && ev->pkt.family)
+			nl_strlcpy(ev->nft_family, ev->pkt.family == 6 ? "ip6" : "ip", sizeof ev->nft_family);
+		if (st->pending && !strcmp(st->pend.trace_id, ev->trace_id)) {
+			/* the older order: the packet of the rule line just read */
+			nl_strlcpy(ev->table, st->pend.table, sizeof ev->table);
+			nl_strlcpy(ev->chain, st->pend.chain, sizeof ev->chain);
+			if (ev->pkt.proto < 0 && ev->pkt.sport < 0)
+				ev->pkt.proto = rule_proto(st->pend.rule);
+			remember_chain(st, ev);
+			follow_jump(st, &st->pend);
+			if (k->event(k->ctx, ev))
+				return -1;
+			return flush_pend(st);
+		}
+		if (flush_pend(st))
+			return -1;
 		st->held = *ev;
 		nl_strlcpyn(st->held_raw, s, n, sizeof st->held_raw);
 		st->held.raw = st->held_raw;
@@ -227,9 +356,21 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 	if (st->holding && !strcmp(st->held.trace_id, ev->trace_id)) {
 		nl_strlcpy(st->held.table, ev->table, sizeof st->held.table);
 		nl_strlcpy(st->held.chain, ev->chain, sizeof st->held.chain);
+		if (st->held.pkt.proto < 0 && st->held.pkt.sport < 0 && ev->rule[0])
+			st->held.pkt.proto = rule_proto(ev->rule);
+		remember_chain(st, &st->held);
 	}
-	if (flush_held(st))
+	if (flush_held(st) || flush_pend(st))
 		return -1;
+	if (!strcmp(ev->type, "rule") && !covered(st, ev)) {
+		st->pend = *ev;
+		nl_strlcpyn(st->pend_raw, s, n, sizeof st->pend_raw);
+		st->pend.raw = st->pend_raw;
+		st->pend.rawlen = strlen(st->pend_raw);
+		st->pending = 1;
+		return 0;
+	}
+	follow_jump(st, ev);
 	return k->event(k->ctx, ev);
 }
 
@@ -254,7 +395,7 @@ static void *xtmon_open(const struct nl_sink *sink)
 
 static int xtmon_close(void *state)
 {
-	int rc = flush_held(state);
+	int rc = flush_held(state) || flush_pend(state) ? -1 : 0;
 	free(state);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,142 @@ struct style {
 	const char *bold, *red, *green, *yellow, *dim, *off;
 };
 
+/* LOG lines: a packet natlog knows only from its LOG target line (source
+ * "log"), and the LOG lines of a traced packet that were stored apart
+ * from it (a LOG rule before the TRACE rule, or another file). */
+struct logged {
+	const struct nl_packet_row *p;
+	int64_t ids[16];
+	int n;
+};
+
+/* The same packet: source, IP ID (the query's filter), protocol and
+ * source port, logged within a second of it. */
+static int logged_candidate(void *ctx, const struct nl_packet_row *q)
+{
+	struct logged *l = ctx;
+	const struct nl_packet_row *p = l->p;
+	if (strcmp(q->source, "log") != 0 || l->n >= 16 || q->proto != p->proto ||
+	    q->sport != p->sport || strcmp(q->host, p->host) != 0)
+		return 0;
+	if (q->uptime >= 0 && p->uptime >= 0 ? fabs(q->uptime - p->uptime) > 1.0
+					       : strcmp(q->time, p->time) != 0)
+		return 0;
+	l->ids[l->n++] = q->id;
+	return 0;
+}
+
+static int add_log(void *ctx, const struct nl_event_row *e)
+{
+	struct nl_analysis *a = ctx;
+	struct nl_step *st;
+	if (e->ev.kind != NL_EV_LOG)
+		return 0;
+	if (a->nlogs == a->caplogs) {
+		size_t cap = a->caplogs ? a->caplogs * 2 : 4;
+		struct nl_step *n = realloc(a->logs, cap * sizeof *n);
+		if (!n)
+			return -1;
+		a->logs = n;
+		a->caplogs = cap;
+	}
+	st = &a->logs[a->nlogs++];
+	memset(st, 0, sizeof *st);
+	st->ev = e->ev;
+	st->position = -1;
+	nl_strlcpy(st->file, e->file, sizeof st->file);
+	return 0;
+}
+
+static int attach_logged(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
+{
+	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
+	struct logged l;
+	int i;
+	if (!strcmp(p->source, "log") || !p->src[0] || p->ip_id < 0)
+		return 0;
+	l.p = p;
+	l.n = 0;
+	f.src = p->src;
+	f.ip_id = p->ip_id;
+	if (store_packets(s, &f, logged_candidate, &l) < 0)
+		return -1;
+	for (i = 0; i < l.n; i++)
+		if (store_packet_events(s, l.ids[i], add_log, a))
+			return -1;
+	return 0;
+}
+
+static size_t trimmed(const char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+/* Whether rule r is a LOG rule with this prefix (iptables-save's
+ * --log-prefix "..." or the listing's prefix "..."). */
+static int logs_with(const struct nl_rule *r, const char *prefix, size_t pn)
+{
+	const char *t = r->text, *q;
+	if (strcmp(r->target, "LOG") != 0 && !strstr(r->text, "-j LOG"))
+		return 0;
+	while ((q = strstr(t, "prefix \"")) != NULL) {
+		const char *v = q + 8, *end = strchr(v, '"');
+		size_t vn = end ? (size_t)(end - v) : strlen(v);
+		while (vn > 0 && v[vn - 1] == ' ')
+			vn--;
+		if (vn == pn && !memcmp(v, prefix, pn))
+			return 1;
+		t = v;
+	}
+	return 0;
+}
+
+/* What natlog can say of a packet it knows only from LOG lines. */
+static void explain_logged(const struct nl_packet_row *p, struct nl_analysis *a,
+			   const struct nl_rsview *v)
+{
+	const struct nl_event *ev = a->nlogs ? &a->logs[0].ev : NULL;
+	size_t pn, i;
+	int j, found = 0;
+	if (strcmp(p->source, "log") != 0 || !ev)
+		return;
+	a->ndiag = 0;	/* the trace analysis has nothing to say of it */
+	pn = trimmed(ev->prefix);
+	for (i = 0; v && i < v->n; i++) {
+		const struct nl_chain *ch = &v->chains[i];
+		for (j = 0; j < ch->nrules; j++) {
+			const struct nl_rule *r = &ch->rules[j];
+			char why[160];
+			if (!pn || !logs_with(r, ev->prefix, pn) || rule_contradicts(r, &ev->pkt, why, sizeof why))
+				continue;
+			found++;
+			nl_diag(a, "logged by %s:%s:rule:%d (%s)", ch->table, ch->name, j + 1, r->text);
+			if (j + 1 < ch->nrules && ch->rules[j + 1].uncond &&
+			    (!strcmp(ch->rules[j + 1].target, "DROP") || !strcmp(ch->rules[j + 1].target, "REJECT")))
+				nl_diag(a, "the next rule, %s:%s:rule:%d (%s), matches every packet: after the LOG "
+					   "rule the packet was dropped there, unless an earlier rule decided first",
+					ch->table, ch->name, j + 2, ch->rules[j + 1].text);
+			else if (j + 1 < ch->nrules)
+				nl_diag(a, "after it comes %s:%s:rule:%d (%s); whether the packet matched it, "
+					   "natlog cannot tell from a LOG line", ch->table, ch->name, j + 2,
+					ch->rules[j + 1].text);
+			else
+				nl_diag(a, "it is the last rule of %s %s, so the packet went on to %s",
+					ch->table, ch->name,
+					ch->builtin && ch->policy[0] ? "the chain's policy" : "the calling chain");
+		}
+	}
+	if (!found && pn)
+		nl_diag(a, "%s", v && v->n ? "no LOG rule of the imported ruleset dump has this prefix: natlog "
+					     "cannot tell which rule logged it"
+					   : "no ruleset dump was imported: natlog cannot tell which rule logged it");
+	nl_diag(a, "natlog has only the LOG line of this packet: a LOG rule does not decide what happens "
+		   "to a packet, so its verdict is unknown; trace it (-j TRACE in the raw table) to know");
+}
+
 static void endpoint(char *b, size_t n, const char *addr, int port, int family)
 {
 	if (port >= 0)
@@ -61,11 +198,12 @@ static void endpoint(char *b, size_t n, const char *addr, int port, int family)
 		snprintf(b, n, "%s", addr);
 }
 
-/* "filter:FORWARD:rule:8" for legacy, "inet filter forward rule 2 #4" for nft. */
+/* "filter:FORWARD:rule:8" for legacy, "inet filter forward rule 2 handle 4"
+ * for nft and xtables-monitor: their number is a handle, not a position. */
 static void step_loc(const struct nl_step *s, char *buf, size_t n)
 {
 	const struct nl_event *e = &s->ev;
-	char pos[24] = "", h[24] = "";
+	char pos[24] = "", h[40] = "";
 	if (e->kind != NL_EV_NFTRACE) {
 		snprintf(buf, n, "%s:%s:%s:%d", e->table, e->chain, e->type, e->rulenum);
 		return;
@@ -73,7 +211,7 @@ static void step_loc(const struct nl_step *s, char *buf, size_t n)
 	if (s->position > 0 && strcmp(e->type, "policy") != 0)
 		snprintf(pos, sizeof pos, " %d", s->position);
 	if (e->handle >= 0)
-		snprintf(h, sizeof h, " #%lld", (long long)e->handle);
+		snprintf(h, sizeof h, " handle %lld", (long long)e->handle);
 	snprintf(buf, n, "%s %s %s %s%s%s", e->nft_family, e->table, e->chain, e->type, pos, h);
 }
 
@@ -109,8 +247,12 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		printf(", IP ID %lld", (long long)p->ip_id);
 	if (p->tcp_seq >= 0)
 		printf(", SEQ %lld", (long long)p->tcp_seq);
-	printf("\n  from %s line %ld\n", a->n ? nl_esc(a->steps[0].file) : "?",
-	       a->n ? a->steps[0].ev.line : 0L);
+	if (a->n)
+		printf("\n  from %s line %ld\n", nl_esc(a->steps[0].file), a->steps[0].ev.line);
+	else if (a->nlogs)
+		printf("\n  from %s line %ld\n", nl_esc(a->logs[0].file), a->logs[0].ev.line);
+	else
+		printf("\n  from ? line 0\n");
 	if (aliases[0])
 		printf("  also traced as %s (the trace id changed on the way: its first packet: line "
 		       "has this packet's %s, where this trace had ended, and no other packet traced "
@@ -120,8 +262,12 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 				       : "addresses, ports, length, TCP flags and window (no IP ID)");
 	putchar('\n');
 
-	printf("%sverdict:%s %s%s%s%s\n", c->bold, c->off, verdict_color(c, a->verdict), nl_esc(a->verdict),
-	       c->off, a->inferred ? " (inferred: legacy TRACE does not print verdicts)" : "");
+	if (!strcmp(p->source, "log"))
+		printf("%sverdict:%s %sunknown%s (only logged, not traced)\n", c->bold, c->off,
+		       c->yellow, c->off);
+	else
+		printf("%sverdict:%s %s%s%s%s\n", c->bold, c->off, verdict_color(c, a->verdict), nl_esc(a->verdict),
+		       c->off, a->inferred ? " (inferred: legacy TRACE does not print verdicts)" : "");
 	if (a->decided >= 0) {
 		const struct nl_step *d = &a->steps[a->decided];
 		char loc[160];
@@ -154,7 +300,8 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 			printf("%snat:%s %s %s -> %s  by %s%s\n", c->bold, c->off, n->kind, nl_esc(n->from),
 			       nl_esc(to), nl_esc(loc), n->after_trace ? " (after the last traced step)" : "");
 	}
-	printf("\n%sjourney:%s\n", c->bold, c->off);
+	if (a->n || strcmp(p->source, "log") != 0)
+		printf("\n%sjourney:%s\n", c->bold, c->off);
 	for (i = 0; i < a->n; i++) {
 		const struct nl_step *s = &a->steps[i];
 		const struct nl_pkt *k = &s->ev.pkt;
@@ -208,6 +355,24 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		       l->ev.kind == NL_EV_CTINVALID ? "conntrack INVALID:" : "LOG",
 		       nl_esc(l->ev.kind == NL_EV_CTINVALID ? l->ev.reason : l->ev.prefix),
 		       nl_esc(l->file), l->ev.line, l->ev.time[0] ? ", at " : "", nl_esc(l->ev.time));
+	}
+	/* LOG lines the journey could not place: before the first step, in
+	 * another file, or of a packet that was only logged */
+	for (i = 0, lasthook = 0; i < a->nlogs; i++) {
+		const struct nl_step *l = &a->logs[i];
+		const struct nl_pkt *k = &l->ev.pkt;
+		char e1[80], e2[80];
+		if (l->ev.kind != NL_EV_LOG ||
+		    (a->n && !strcmp(l->file, a->steps[0].file) && l->ev.line > a->steps[0].ev.line))
+			continue;
+		if (!lasthook++)
+			printf("\n%slogged:%s\n", c->bold, c->off);
+		endpoint(e1, sizeof e1, k->src[0] ? k->src : "?", k->sport, k->family);
+		endpoint(e2, sizeof e2, k->dst[0] ? k->dst : "?", k->dport, k->family);
+		printf("  LOG '%s'  in %s out %s  %s -> %s%s%s  (%s line %ld)\n", nl_esc(l->ev.prefix),
+		       k->iif[0] ? nl_esc(k->iif) : "-", k->oif[0] ? nl_esc(k->oif) : "-", nl_esc(e1),
+		       nl_esc(e2), l->ev.time[0] ? "  at " : "", nl_esc(l->ev.time), nl_esc(l->file),
+		       l->ev.line);
 	}
 	if (a->nwire) {
 		printf("\n%scaptures and conntrack:%s\n", c->bold, c->off);
@@ -529,12 +694,14 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 		return NL_EXIT_NOMATCH;
 	}
 	memset(&rc, 0, sizeof rc);
-	if (analyze_packet(s, &m.rows[0], &rc, &a) || analysis_wire(s, &a)) {
+	if (analyze_packet(s, &m.rows[0], &rc, &a) || analysis_wire(s, &a) ||
+	    attach_logged(s, &m.rows[0], &a)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	} else {
 		/* the stored verdict may predate a later dump: use the fresh one */
 		analysis_summary(&a, &m.rows[0]);
+		explain_logged(&m.rows[0], &a, &rc.v);
 		char aliases[512];
 		struct hops hs;
 		hs.n = hs.others = 0;

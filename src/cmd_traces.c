@@ -9,6 +9,7 @@
 #include "store.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,10 @@ void nl_fmt_tuple(char *buf, size_t n, int proto, const char *src, int sport, co
 {
 	const char *pn = nl_proto_name(proto);
 	char ps[16], s[80], d[80];
+	if (!src[0])
+		src = "?";	/* not printed, or blanked out in a paste */
+	if (!dst[0])
+		dst = "?";
 	if (!pn) {
 		snprintf(ps, sizeof ps, "proto-%d", proto);
 		pn = proto < 0 ? "?" : ps;
@@ -44,7 +49,7 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
 	jw_key(f, &first, "host");
 	jw_str(f, p->host);
 	jw_key(f, &first, "family");
-	jw_str(f, p->family == 6 ? "ip6" : "ip");
+	jw_str(f, p->family == 6 ? "ip6" : p->family == 4 ? "ip" : NULL);
 	jw_key(f, &first, "time");
 	jw_str(f, p->time);
 	jw_key(f, &first, "uptime");
@@ -84,7 +89,7 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
 	jw_key(f, &first, "analyzed");
 	fputs(p->analyzed ? "true" : "false", f);
 	jw_key(f, &first, "verdict_inferred");
-	fputs(!p->analyzed ? "null" : p->verdict_inferred ? "true" : "false", f);
+	fputs(!p->analyzed ? "null" : p->verdict_inferred && strcmp(p->source, "log") ? "true" : "false", f);
 	jw_key(f, &first, "decided_by");
 	if (!p->has_decided) {
 		fputs("null", f);
@@ -107,20 +112,93 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
 		jw_str(f, p->has_decided_rule ? p->decided_rule : NULL);
 		fputc('}', f);
 	}
+	/* a packet natlog knows only from a LOG target line, not traced */
+	jw_key(f, &first, "logged");
+	fputs(!strcmp(p->source, "log") ? "true" : "false", f);
 }
 
 struct out {
 	int json;
 	int n;
+	struct nl_store *s;
+	int any_traced;		/* a packet that is not only logged is listed */
 };
+
+static int note_traced(void *ctx, const struct nl_packet_row *p)
+{
+	struct out *o = ctx;
+	if (strcmp(p->source, "log") != 0)
+		o->any_traced = 1;
+	return 0;
+}
+
+static int first_prefix(void *ctx, const struct nl_event_row *e)
+{
+	char *buf = ctx;
+	if (!buf[0] && e->ev.kind == NL_EV_LOG)
+		snprintf(buf, 160, "%s", e->ev.prefix);
+	return 0;
+}
+
+struct traced_twin {
+	const struct nl_packet_row *log;
+	int found;
+};
+
+static int is_twin(void *ctx, const struct nl_packet_row *q)
+{
+	struct traced_twin *t = ctx;
+	const struct nl_packet_row *p = t->log;
+	if (!strcmp(q->source, "log") || q->proto != p->proto || q->sport != p->sport ||
+	    strcmp(q->host, p->host) != 0)
+		return 0;
+	if (q->uptime >= 0 && p->uptime >= 0 ? fabs(q->uptime - p->uptime) <= 1.0
+					       : !strcmp(q->time, p->time))
+		t->found = 1;
+	return 0;
+}
+
+/* A LOG line stored apart from the traced packet it belongs to (the same
+ * source, IP ID, protocol and port within a second): explain shows it
+ * with that packet, so it is not listed on its own. */
+static int log_of_traced(struct nl_store *s, const struct nl_packet_row *p)
+{
+	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
+	struct traced_twin t = { p, 0 };
+	if (strcmp(p->source, "log") != 0 || !p->src[0] || p->ip_id < 0)
+		return 0;
+	f.src = p->src;
+	f.ip_id = p->ip_id;
+	return store_packets(s, &f, is_twin, &t) >= 0 && t.found;
+}
+
+/* The LOG prefix of a packet known only from its LOG line, trimmed. */
+static void log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[160])
+{
+	size_t n;
+	buf[0] = '\0';
+	if (strcmp(p->source, "log") != 0 || store_packet_events(s, p->id, first_prefix, buf))
+		return;
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == ' ')
+		buf[--n] = '\0';
+}
 
 static int print_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct out *o = ctx;
-	char tuple[200], flags[64], by[160];
+	char tuple[200], flags[64], by[200], prefix[160];
+	if (o->any_traced && log_of_traced(o->s, p))
+		return 0;
+	log_prefix(o->s, p, prefix);
 	if (o->json) {
+		int first = 0;
 		fputs(o->n ? ",\n {" : "[{", stdout);
 		nl_json_packet_keys(stdout, p);
+		if (!strcmp(p->source, "log")) {
+			jw_key(stdout, &first, "log_prefix");
+			jw_str(stdout, prefix);
+		}
 		fputc('}', stdout);
 		o->n++;
 		return 0;
@@ -136,13 +214,16 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 	}
 	if (!p->analyzed)
 		snprintf(by, sizeof by, "(not analysed yet)");
+	else if (!strcmp(p->source, "log"))
+		snprintf(by, sizeof by, prefix[0] ? "(only logged: LOG \"%s\")" : "(only logged: LOG%s)",
+			 prefix[0] ? prefix : ", no prefix");
 	else if (p->has_decided) {
 		/* without a dump an nft step has no position: its handle, else nothing */
 		char pos[32] = "";
 		if (p->decided_position >= 0)
 			snprintf(pos, sizeof pos, ":%d", p->decided_position);
 		else if (p->decided_handle >= 0)
-			snprintf(pos, sizeof pos, " #%lld", (long long)p->decided_handle);
+			snprintf(pos, sizeof pos, " handle %lld", (long long)p->decided_handle);
 		snprintf(by, sizeof by, "%s%s%s:%s:%s%s%s", p->decided_family,
 			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
 			 p->decided_type, pos, p->has_decided_rule ? "" : " (not in dump)");
@@ -160,7 +241,8 @@ static void usage(FILE *f)
 		"usage: natlog traces [OPTIONS]\n"
 		"\n"
 		"Lists traced packets: trace id, time, tuple as first seen, verdict and the\n"
-		"rule or policy that decided it.\n"
+		"rule or policy that decided it; and packets known only from a LOG target\n"
+		"line (source \"log\", \"logged\": true), whose verdict is unknown.\n"
 		"\n"
 		"options:\n"
 		"  --json            a JSON array of packet objects\n"
@@ -207,7 +289,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
-	struct out o = { 0, 0 };
+	struct out o = { 0, 0, NULL, 0 };
 	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
 	int64_t v;
 	int c, rc;
@@ -267,7 +349,11 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	rc = store_packets(s, &f, print_packet, &o);
+	o.s = s;
+	/* a store of LOG lines only (a ufw log) needs no lookup per line */
+	rc = store_packets(s, &f, note_traced, &o);
+	if (rc >= 0)
+		rc = store_packets(s, &f, print_packet, &o);
 	if (rc < 0) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;

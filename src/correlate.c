@@ -16,6 +16,7 @@
 #include "correlate.h"
 #include "store.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,14 +275,14 @@ static uint64_t packet_key(const struct nl_event *ev)
 	return nl_hash64(v, sizeof v, h);
 }
 
-static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev)
+static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev, const char *source)
 {
 	struct nl_packet_row p;
 	const struct nl_pkt *k = &ev->pkt;
 	uint64_t h = packet_key(ev);
 	memset(&p, 0, sizeof p);
 	snprintf(p.trace, sizeof p.trace, "%010llx", (unsigned long long)(h & 0xffffffffffULL));
-	nl_strlcpy(p.source, "iptables-trace", sizeof p.source);
+	nl_strlcpy(p.source, source, sizeof p.source);
 	p.source_id = c->source_id;
 	nl_strlcpy(p.host, ev->host, sizeof p.host);
 	p.family = k->family;
@@ -498,11 +499,20 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 		return nft_event(c, (struct nl_event *)ev);
 	if (ev->kind != NL_EV_TRACE) {
 		/* LOG and conntrack lines are evidence of the packet being traced;
-		 * alone they are kept without a packet. */
+		 * a LOG line alone is a packet of its own (source "log", not
+		 * grouped: LOG lines carry no chain to order them by), a
+		 * conntrack line alone is kept without a packet. */
 		if ((ev->kind == NL_EV_LOG || ev->kind == NL_EV_CTINVALID) && i >= 0 &&
-		    (c->slots[i].seq < 0 || ev->pkt.seq < 0 || c->slots[i].seq == ev->pkt.seq)) {
+		    (c->slots[i].seq < 0 || ev->pkt.seq < 0 || c->slots[i].seq == ev->pkt.seq) &&
+		    /* the same moment: not a later packet of the same identity */
+		    (c->slots[i].last_up < 0 || ev->uptime < 0 ||
+		     fabs(ev->uptime - c->slots[i].last_up) <= GAP_SECONDS)) {
 			o = &c->slots[i];
 			return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
+		}
+		if (ev->kind == NL_EV_LOG) {
+			int64_t id = new_packet(c, ev, "log");
+			return id < 0 ? -1 : store_add_event(c->store, c->source_id, id, 1, ev);
 		}
 		return store_add_event(c->store, c->source_id, 0, 0, ev);
 	}
@@ -522,7 +532,7 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 			c->slots[old].next = c->free_head;
 			c->free_head = old;
 		}
-		id = new_packet(c, ev);
+		id = new_packet(c, ev, "iptables-trace");
 		if (id < 0)
 			return -1;
 		i = take_slot(c, key);

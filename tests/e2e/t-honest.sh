@@ -81,6 +81,6 @@ check_json "its DNAT is conntrack's (only the first packet sees nat:DOCKER), and
 export NATLOG_DB=$TMP/xt.db
 check "import xtables-monitor --trace alone" "$NATLOG" import -q "$L/xtables-nft/xtables-monitor-trace.txt"
 "$NATLOG" traces > "$TMP/x.txt"
-check_grep "a rule without a known position is shown by its handle" "accept   ip filter:FORWARD:rule #5$" "$TMP/x.txt"
+check_grep "a rule without a known position is shown by its handle" "accept   ip filter:FORWARD:rule handle 5$" "$TMP/x.txt"
 check "and never as rule:-1" sh -c '! grep -q -- ":-1" "$1"' - "$TMP/x.txt"
 finish

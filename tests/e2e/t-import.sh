@@ -8,7 +8,7 @@ mkdir -p "$TMP/in"
 	head -3 "$TD/seed003/messages"
 	echo "fedora kernel: [ 2350.5] TRACE: raw:OUTPUT:policy:2 IN= OUT=eth0 SRC=172.19.0.1 DST=172.19.0.9 LEN=60 TOS=0x10 PREC=0x00 TTL=64 ID=99999999 PROTO=TCP SPT=1 DPT=2 "
 	echo "an ordinary syslog line about nothing"
-	printf 'fedora kernel: [ 2350.6] TRACE: raw:OUTPUT:policy:2 IN= OUT=eth0 SRC=172.19.0.1\r\n'
+	printf 'fedora kernel: [ 2350.6] TRACE: raw:OUTPUT:policy:2\r\n'
 	tail -2 "$TD/seed003/messages"
 } > "$TMP/in/messages"
 check_status "a file with bad lines imports the rest and exits 3" 3 "$NATLOG" import "$TMP/in/messages"
@@ -16,7 +16,7 @@ check_grep "the error names file and line" "messages:4: error: ID=99999999 is no
 check_grep "the summary counts the errors" "2 errors" "$TMP/err"
 "$NATLOG" errors --json > "$TMP/errors.json"
 check_json "errors are kept with file, line and reason" \
-	'[(e["line"], e["reason"][:5]) for e in j] == [(4, "ID=99"), (6, "line ")] and j[0]["file"].endswith("messages")' < "$TMP/errors.json"
+	'[(e["line"], e["reason"][:5]) for e in j] == [(4, "ID=99"), (6, "no pa")] and j[0]["file"].endswith("messages")' < "$TMP/errors.json"
 "$NATLOG" traces --json > "$TMP/t1.json"
 check_json "the good lines were imported" 'len(j) >= 2' < "$TMP/t1.json"
 n1=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/t1.json")

@@ -176,8 +176,15 @@ static void test_bad_values(void)
 		"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.300 DST=10.0.0.1 LEN=60 PROTO=TCP SPT=1 DPT=2 ",
 		"TRACE: raw:PREROUTING:banana:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 PROTO=TCP SPT=1 DPT=2 ",
 		"TRACE: raw:PREROUTING:policy:x IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 PROTO=TCP SPT=1 DPT=2 ",
-		"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=TCP SPT=1",
-		"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3",
+		"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 PROTO=banana SPT=1 DPT=2 ",
+		/* a TRACE or conntrack prefix whose packet was cut off */
+		"Feb 13 15:33:24 stop kernel: TRACE: filter:INPUT:rule:3",
+		"[  5.1] nf_ct_proto_6: invalid tcp flag combination",
+	};
+	/* an application's own TRACE level, in the same syslog, is not netfilter's */
+	static const char *other[] = {
+		"Mar  5 10:11:12 host myapp[123]: TRACE: entering foo()",
+		"Mar  5 10:11:12 host myapp[123]: TRACE: IN=memory",
 	};
 	size_t i;
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -185,6 +192,150 @@ static void test_bad_values(void)
 		CHECK_INT(c->nev, 0);
 		CHECK_INT(c->nerr, 1);
 		CHECK_INT(c->errline[0], 1);
+	}
+	for (i = 0; i < sizeof other / sizeof other[0]; i++) {
+		struct capture *c = feed(&nl_parser_klog, "log", other[i]);
+		CHECK_INT(c->nev + c->nerr, 0);
+	}
+}
+
+/* What people paste: fields column-aligned, the tail cut, values blanked
+ * out; each line stays an event with what it has, the rest unknown. */
+static void test_pastes(void)
+{
+	struct capture *c;
+	c = feed(&nl_parser_klog, "log",
+		 "[90332.179725] TRACE: raw:PREROUTING:policy:2                  IN=cbr0 OUT=     PHYSIN=veth4a3719bc SRC=10.24.10.2 DST=10.27.240.10  LEN=82 TOS=0x00 PREC=0x00 TTL=64 ID=43592 PROTO=UDP SPT=36775 DPT=53 LEN=62");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].chain, "PREROUTING");
+	CHECK_STR(c->ev[0].pkt.iif, "cbr0");
+	CHECK_STR(c->ev[0].pkt.physin, "veth4a3719bc");
+	CHECK_INT(c->ev[0].pkt.dport, 53);
+	/* the tail cut: no PROTO=, so no ports, but table:chain:type:N stays */
+	c = feed(&nl_parser_klog, "log",
+		 "[ 1288.684048] TRACE: filter:FORWARD:rule:1 IN=enp2s0 OUT=docker0 MAC=... SRC=192.168.30.252 DST=172.17.0.2 ...");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].table, "filter");
+	CHECK_INT(c->ev[0].rulenum, 1);
+	CHECK_STR(c->ev[0].pkt.oif, "docker0");
+	CHECK_STR(c->ev[0].pkt.dst, "172.17.0.2");
+	CHECK_INT(c->ev[0].pkt.proto, -1);
+	CHECK_INT(c->ev[0].pkt.family, 4);
+	c = feed(&nl_parser_klog, "log", "TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].pkt.src, "10.1.2.3");
+	CHECK_STR(c->ev[0].pkt.dst, "");
+	c = feed(&nl_parser_klog, "log",
+		 "TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.1.2.3 DST=10.0.0.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=TCP SPT=1");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].pkt.sport, 1);
+	CHECK_INT(c->ev[0].pkt.dport, -1);
+	/* cut in the middle of the last value: that value is unknown */
+	c = feed(&nl_parser_klog, "log",
+		 "[ 1288.684104] TRACE: filter:FORWARD:rule:2 IN=enp2s0 OUT=docker0 MAC=... SRC=192.168.30.252 DST=172.1");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->nerr, 0);
+	CHECK_STR(c->ev[0].pkt.src, "192.168.30.252");
+	CHECK_STR(c->ev[0].pkt.dst, "");
+	CHECK(strstr(c->ev[0].pkt.extra, "DST=172.1") != NULL);
+	c = feed(&nl_parser_klog, "log", "TRACE: filter:INPUT:rule:3 IN=eth0 ...");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].chain, "INPUT");
+	CHECK_STR(c->ev[0].pkt.iif, "eth0");
+	/* blanked-out values are unknown and kept as printed */
+	c = feed(&nl_parser_klog, "log",
+		 "[UFW DOCKER BLOCK] IN=eth0 OUT=docker_gwbridge MAC=xx:xx:xx:xx...  SRC=xx.xx.xx.xx DST=198.51.100.3 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=30439 DF PROTO=TCP SPT=28061 DPT=80 WINDOW=64240 RES=0x00 SYN URGP=0");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].prefix, "[UFW DOCKER BLOCK] ");
+	CHECK_STR(c->ev[0].pkt.src, "");
+	CHECK_STR(c->ev[0].pkt.dst, "198.51.100.3");
+	CHECK_STR(c->ev[0].pkt.extra, "SRC=xx.xx.xx.xx");
+	CHECK_INT(c->ev[0].pkt.tcp_flags, NL_TCP_SYN);
+	c = feed(&nl_parser_klog, "log",
+		 "2020-08-12T19:43:13.020588+00:00 sys-01 kernel: [364817.332062] INVALID state -- DENY IN=br0 OUT=br0 PHYSIN=vnet1 PHYSOUT=eth0 MAC=xx SRC=XXXX:XXXX:0002:3063:0000:0000:0000:0145 DST=XXXX:XXXX:0002:9522:0000:0000:0000:0034 LEN=72 TC=0 HOPLIMIT=64 FLOWLBL=48765 PROTO=TCP SPT=22 DPT=52732 WINDOW=28800 RES=0x00 ACK SYN URGP=0");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].pkt.family, 6);
+	CHECK_STR(c->ev[0].pkt.src, "");
+	CHECK_INT(c->ev[0].pkt.sport, 22);
+	c = feed(&nl_parser_klog, "log",
+		 "[UFW BLOCK] IN=eth0 OUT= MAC=<mac> SRC=a.b.c.d DST=<server-ip> LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=1 DF PROTO=TCP SPT=1 DPT=22 WINDOW=1 RES=0x00 SYN URGP=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->nerr, 0);
+	CHECK_STR(c->ev[0].pkt.src, "");
+	CHECK_STR(c->ev[0].pkt.dst, "");
+	CHECK_INT(c->ev[0].pkt.dport, 22);
+	/* conntrack lines without IN= and OUT=, and the pre-4.14 prefix */
+	c = feed(&nl_parser_klog, "log",
+		 "nf_ct_proto_6: invalid packet ignored in state ESTABLISHED SRC=10.47.217.34 DST=192.168.0.17 LEN=60 DF SPT=443 DPT=47832 SEQ=389276 ACK=3130 WINDOW=65160 ACK SYN");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].kind, NL_EV_CTINVALID);
+	CHECK_STR(c->ev[0].reason, "invalid packet ignored in state ESTABLISHED");
+	CHECK_INT(c->ev[0].pkt.proto, 6);
+	CHECK_INT(c->ev[0].pkt.sport, 443);
+	CHECK_INT(c->ev[0].pkt.seq, 389276);
+	CHECK_INT(c->ev[0].pkt.tcp_flags, NL_TCP_ACK | NL_TCP_SYN);
+	c = feed(&nl_parser_klog, "log",
+		 "Jan  3 10:00:00 gw kernel: nf_ct_tcp: invalid packet ignored IN= OUT= SRC=10.0.0.5 DST=203.0.113.9 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 PROTO=TCP SPT=51000 DPT=443 SEQ=1 ACK=0 WINDOW=0 RES=0x00 RST URGP=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].kind, NL_EV_CTINVALID);
+	CHECK_STR(c->ev[0].reason, "invalid packet ignored");
+	c = feed(&nl_parser_klog, "log",
+		 "[  9.0] nf_ct_proto_6: invalid packet ignored in state ESTABLISHED  IN= OUT= SRC=10.0.0.5 DST=203.0.113.9 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=51000 DPT=443 SEQ=1 ACK=0 WINDOW=0 RES=0x00 RST URGP=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].reason, "invalid packet ignored in state ESTABLISHED");
+	/* nf_conntrack_proto_tcp.c before 4.14: nf_log_packet with in and out
+	 * NULL, the reason carries the tracker's prefix */
+	c = feed(&nl_parser_klog, "log",
+		 "[ 7.0] nf_ct_tcp: invalid packet ignored in state ESTABLISHED IN= OUT= SRC=192.0.2.1 DST=198.51.100.2 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=80 DPT=40000 SEQ=5 ACK=6 WINDOW=0 RES=0x00 ACK RST URGP=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].reason, "invalid packet ignored in state ESTABLISHED");
+	c = feed(&nl_parser_klog, "log",
+		 "[ 7.1] nf_ct_tcp: invalid RST IN= OUT= SRC=192.0.2.1 DST=198.51.100.2 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=80 DPT=40000 SEQ=5 ACK=0 WINDOW=0 RES=0x00 RST URGP=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].kind, NL_EV_CTINVALID);
+	CHECK_STR(c->ev[0].reason, "invalid RST");
+	CHECK_INT(c->ev[0].pkt.tcp_flags, NL_TCP_RST);
+	/* a non-IP payload (bridge family ARP): interfaces only */
+	c = feed(&nl_parser_klog, "log",
+		 "[ 12.0] br-arp: IN=br0 OUT= MACSRC=52:54:00:12:34:56 MACDST=ff:ff:ff:ff:ff:ff MACPROTO=0806 ARP HTYPE=1 PTYPE=0x0800 OPCODE=1");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].pkt.iif, "br0");
+	CHECK_INT(c->ev[0].pkt.family, 0);
+}
+
+/* A kernel time near 2^64 (a damaged journal field, /dev/kmsg record or
+ * bracket) is reported and left unknown, never converted. */
+static void test_time_out_of_range(void)
+{
+	static const char *lines[] = {
+		"{\"MESSAGE\":\"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=1 DPT=2 LEN=40\",\"_SOURCE_MONOTONIC_TIMESTAMP\":\"18446744073709551615\"}",
+		"4,1234,18446744073709551615,-;TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=2 PROTO=UDP SPT=1 DPT=2 LEN=40",
+		"[99999999999999999999.000000] TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=3 PROTO=UDP SPT=1 DPT=2 LEN=40",
+		/* journalctl -o short-unix with a stamp beyond any time */
+		"99999999999999999999.123456 host kernel: TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=4 PROTO=UDP SPT=1 DPT=2 LEN=40",
+	};
+	size_t i;
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		struct capture *c = feed(&nl_parser_klog, "log", lines[i]);
+		CHECK_INT(c->nerr, i < 2);	/* the others are no time stamps at all */
+		CHECK(c->nev == 0 || c->ev[0].wall_us < 0);
+		CHECK_INT(c->nev, 1);
+		if (c->nev) {
+			CHECK(c->ev[0].uptime < 0);
+			CHECK_STR(c->ev[0].time, "");
+		}
+	}
+	/* the journal's wall time stays when only the monotonic one is bad */
+	{
+		struct capture *c = feed(&nl_parser_klog, "log",
+			"{\"MESSAGE\":\"TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=1 DPT=2 LEN=40\",\"_SOURCE_MONOTONIC_TIMESTAMP\":\"18446744073709551615\",\"__REALTIME_TIMESTAMP\":\"1709629872345678\"}");
+		CHECK_INT(c->nerr, 1);
+		CHECK_INT(c->nev, 1);
+		if (c->nev) {
+			CHECK(c->ev[0].uptime < 0);
+			CHECK_INT(c->ev[0].wall_us, 1709629872345678LL);
+			CHECK_STR(c->ev[0].time, "1709629872.345678");
+		}
 	}
 }
 
@@ -216,6 +367,8 @@ int main(void)
 	test_log_prefixes();
 	test_ct_invalid_and_icmp();
 	test_bad_values();
+	test_pastes();
+	test_time_out_of_range();
 	test_truncation();
 	return unit_report("test_klog");
 }

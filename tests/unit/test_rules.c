@@ -236,6 +236,72 @@ static void test_listing_cut(void)
 	CHECK_INT(c->errline[2], 11);
 }
 
+/* iptables -L in its other forms: without -v ("(policy DROP)", no
+ * counters, no in/out), without -n (anywhere, any, service names),
+ * with port ranges and inverted ports. */
+static void test_listing_forms(void)
+{
+	struct capture *c = feed(&nl_parser_iptlist, "paste.txt",
+		"Chain INPUT (policy ACCEPT)\n"
+		"target     prot opt source               destination         \n"
+		"ACCEPT     tcp  --  anywhere             anywhere             tcp dpt:https\n"
+		"\n"
+		"Chain FORWARD (policy DROP)\n"
+		"target     prot opt source               destination         \n"
+		"DOCKER-USER  all  --  anywhere             anywhere            \n"
+		"ACCEPT     tcp  --  anywhere             172.17.0.2           tcp dpts:1000:2000\n"
+		"DROP       tcp  --  anywhere             anywhere             tcp dpt:!22\n"
+		"\n"
+		"Chain OUTPUT (policy ACCEPT)\n"
+		"target     prot opt source               destination         \n");
+	CHECK_INT(c->nerr, 0);
+	CHECK_INT(c->nchain, 3);
+	CHECK_STR(c->chain_table[0], "filter");
+	CHECK_STR(c->policy[1], "DROP");
+	CHECK_INT(c->nrule, 4);
+	CHECK_INT(c->rule[0].dport_lo, 443);
+	CHECK_INT(c->rule[2].dport_lo, 1000);
+	CHECK_INT(c->rule[2].dport_hi, 2000);
+	CHECK_STR(c->rule[2].dst, "172.17.0.2");
+	CHECK_INT(c->rule[3].dport_lo, 22);
+	CHECK_INT(c->rule[3].dport_neg, 1);
+	c = feed(&nl_parser_iptlist, "paste.txt",
+		"Chain FORWARD (policy DROP 0 packets, 0 bytes)\n"
+		" pkts bytes target     prot opt in     out     source               destination         \n"
+		"  21G   17T DOCKER-USER  all  --  any    any     anywhere             anywhere            \n"
+		"13769  609K ACCEPT     tcp  --  !br-ca1e3c6c94e1 br-ca1e3c6c94e1  anywhere             172.20.0.11          tcp dpt:https\n"
+		"Chain INPUT (policy ACCEPT 13M packets, 12G bytes)\n"
+		" pkts bytes target     prot opt in     out     source               destination         \n"
+		"Chain OUTPUT (policy ACCEPT 2200K packets, 108M bytes)\n"
+		" pkts bytes target     prot opt in     out     source               destination         \n");
+	CHECK_INT(c->nerr, 0);
+	CHECK_STR(c->policy[0], "DROP");
+	CHECK_INT(c->nrule, 2);
+	CHECK_STR(c->rule[0].iif, "");
+	CHECK_STR(c->rule[1].oif, "br-ca1e3c6c94e1");
+	CHECK_INT(c->rule[1].iif_neg, 1);
+	CHECK_INT(c->rule[1].pkts, 13769);
+	CHECK_INT(c->rule[1].bytes, 609000);
+	CHECK_INT(c->rule[1].dport_lo, 443);
+	/* the command pasted above each listing names its table */
+	c = feed(&nl_parser_iptlist, "paste.txt",
+		"root@host:~# iptables -t nat -L -n\n"
+		"Chain PREROUTING (policy ACCEPT)\n"
+		"target     prot opt source               destination\n"
+		"DOCKER     all  --  0.0.0.0/0            0.0.0.0/0            ADDRTYPE match dst-type LOCAL\n"
+		"\n"
+		"$ sudo iptables -L FORWARD -n --line-numbers\n"
+		"Chain FORWARD (policy DROP)\n"
+		"num  target     prot opt source               destination\n"
+		"1    DOCKER-USER  all  --  0.0.0.0/0            0.0.0.0/0\n");
+	CHECK_INT(c->nerr, 0);
+	CHECK_INT(c->nchain, 2);
+	CHECK_STR(c->chain_table[0], "nat");
+	CHECK_STR(c->chain_table[1], "filter");
+	CHECK_STR(c->policy[1], "DROP");
+	CHECK_INT(c->nruleset, 1);
+}
+
 static void test_contradicts(void)
 {
 	struct nl_rule r;
@@ -310,6 +376,7 @@ int main(void)
 	test_save_bad_values();
 	test_listing();
 	test_listing_cut();
+	test_listing_forms();
 	test_contradicts();
 	test_helpers();
 	return unit_report("test_rules");

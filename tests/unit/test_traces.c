@@ -107,9 +107,53 @@ static void test_xt(void)
 	CHECK_INT(e[6].pkt.ip_id, 38349);
 }
 
+/* xtables-monitor as older versions print it: fields glued after ID= and
+ * OPT (...) (before 1.8.9), family 0 on the man page's PACKET line, and
+ * ICMP, whose PACKET line has no transport part at all. */
+static const char *xt_old =
+	"PACKET: 2 0000000a IN=eth0 SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TOS=0x0 TTL=64 ID=43007SPORT=80 DPORT=4000 SYN ACK \n"
+	" TRACE: 2 0000000a filter:INPUT:rule:0x48:ACCEPT  -4 -t filter -A INPUT -p tcp -j ACCEPT\n"
+	"PACKET: 2 0000000b IN=eth0 SRC=10.0.0.1 DST=10.0.0.2 LEN=64 TOS=0x0 TTL=64 ID=7DF OPT (07070400000000)SPORT=5 DPORT=6 \n"
+	" TRACE: 2 0000000b filter:INPUT:policy:DROP \n"
+	" TRACE: 2 fc475095 raw:PREROUTING:rule:0x3:CONTINUE -4 -t raw -A PREROUTING -p icmp -j TRACE\n"
+	"PACKET: 0 fc475095 IN=lo LL=0x304 0000000000000000000000000800 SRC=127.0.0.1 DST=127.0.0.1 LEN=84 TOS=0x0 TTL=64 ID=38349DF\n"
+	" TRACE: 2 fc475095 raw:PREROUTING:return:\n"
+	"PACKET: 2 0000000c IN=eth0 SRC=10.0.0.1 DST=10.0.0.2 LEN=84 TOS=0x0 TTL=64 ID=9 DF \n"
+	" TRACE: 2 0000000c filter:INPUT:rule:0x4:DROP  iptables -t filter -A INPUT -p icmp -m icmp --icmp-type 8 -j DROP\n";
+
+static void test_xt_old(void)
+{
+	struct capture *c = feed(&nl_parser_xtmon, "xt.txt", xt_old);
+	const struct nl_event *e = c->ev;
+	CHECK_INT(c->nerr, 0);
+	CHECK_INT(c->nev, 9);
+	CHECK_INT(e[0].pkt.ip_id, 43007);
+	CHECK_INT(e[0].pkt.sport, 80);
+	CHECK_INT(e[0].pkt.dport, 4000);
+	CHECK_INT(e[0].pkt.proto, 6);
+	CHECK_INT(e[1].handle, 0x48);
+	CHECK_INT(e[2].pkt.ip_id, 7);
+	CHECK_STR(e[2].pkt.ipflags, "DF");
+	CHECK_INT(e[2].pkt.sport, 5);
+	CHECK_INT(e[2].pkt.proto, 17);
+	/* before 1.8.7 the PACKET line followed its chain's first rule line:
+	 * it is given first, in the rule's chain */
+	CHECK_STR(e[4].type, "packet");
+	CHECK_STR(e[4].chain, "PREROUTING");
+	CHECK_STR(e[4].nft_family, "ip");
+	CHECK_INT(e[4].pkt.ip_id, 38349);
+	CHECK_STR(e[4].pkt.ipflags, "DF");
+	CHECK_INT(e[4].pkt.proto, 1);	/* the rule before it says -p icmp */
+	CHECK_INT(e[5].handle, 3);
+	CHECK_STR(e[6].type, "return");
+	CHECK_INT(e[7].pkt.proto, 1);	/* a matched rule says -p icmp */
+	CHECK_INT(e[7].pkt.sport, -1);
+}
+
 int main(void)
 {
 	test_nft();
 	test_xt();
+	test_xt_old();
 	return unit_report("test_traces");
 }

@@ -1,0 +1,41 @@
+#!/bin/sh
+# No silent skip: in every text input under testdata/, each line that looks
+# like netfilter output (by a grep defined here, not by natlog) becomes an
+# event or a reported error. Each file is imported alone into a fresh store
+# and the line numbers of events and errors are compared with the grep's.
+. "$(dirname "$0")/lib.sh"
+
+# What a person would call netfilter output: a kernel TRACE line, a packet
+# log body, conntrack's invalid-packet lines, nft and xtables monitor lines.
+NF_RE='TRACE: |(^|[^A-Za-z_])IN=[^ ]* +OUT=|(^|[^A-Za-z_])(IN|OUT)=.* SRC=|(^|[^A-Za-z_])SRC=[^ ]+ +DST=|nf_ct_[a-z0-9_]+: |^trace id [0-9a-f]|^ *PACKET: [0-9]'
+
+n=0
+for f in $(find "$TD" -type f | LC_ALL=C sort); do
+	# binary captures (pcap, pcapng) and other binary files are not lines
+	if ! grep -Iq . "$f" 2>/dev/null; then
+		continue
+	fi
+	grep -anE -- "$NF_RE" "$f" | cut -d: -f1 | sort -n -u > "$TMP/want"
+	[ -s "$TMP/want" ] || continue
+	n=$((n + 1))
+	rel=${f#"$TD"/}
+	db="$TMP/one.db"
+	rm -f "$db" "$db-wal" "$db-shm"
+	NATLOG_DB=$db "$NATLOG" import -q "$f" >/dev/null 2>&1
+	NATLOG_DB=$db "$NATLOG" sql "SELECT line FROM events UNION SELECT line FROM errors WHERE line IS NOT NULL" \
+		2>/dev/null | grep -E '^[0-9]+$' | sort -n -u > "$TMP/got"
+	missing=$(comm -23 "$TMP/want" "$TMP/got" | head -5 | tr '\n' ' ')
+	# and the source's own counts: the lines it skipped as not netfilter's
+	# leave room for every netfilter line
+	room=$(NATLOG_DB=$db "$NATLOG" sql "SELECT lines - skipped FROM sources" 2>/dev/null | grep -E '^[0-9]+$' | head -1)
+	if [ -z "$missing" ] && [ "${room:-0}" -lt "$(wc -l < "$TMP/want")" ]; then
+		not_ok "$rel: the source counts ${room:-no} unskipped lines for $(wc -l < "$TMP/want") netfilter lines"
+	elif [ -z "$missing" ]; then
+		ok "$rel: all $(wc -l < "$TMP/want") netfilter lines are events or errors"
+	else
+		not_ok "$rel: netfilter lines neither event nor error: $missing"
+		for l in $missing; do sed -n "${l}p" "$f" | cut -c1-200 | sed 's/^/    /'; done
+	fi
+done
+if [ "$n" -ge 20 ]; then ok "checked $n files with netfilter lines"; else not_ok "only $n files checked"; fi
+finish

@@ -1,0 +1,135 @@
+#!/bin/sh
+# Real third-party pastes (testdata/real/, sources in its README): natlog
+# reaches the conclusion the thread or article reached, or says it cannot
+# tell. One store per case.
+. "$(dirname "$0")/lib.sh"
+R=$TD/real
+
+use() { export NATLOG_DB="$TMP/$1.db"; }
+first_id() { python3 -c 'import json,sys; j=json.load(sys.stdin); print([p["trace"] for p in j if p["source"] != "log"][0] if sys.argv[1] == "traced" else j[0]["trace"])' "$1"; }
+
+# 1. Kubernetes pod DNS (maelvls' notes): column-aligned TRACE lines. The
+# article found the query DNATed to a stale kube-dns endpoint, 10.24.9.3,
+# and sent out of eth0.
+use k8s
+check "column-aligned TRACE lines import without error" "$NATLOG" import -q "$R/k8s-stale-dns-trace.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "all 22 lines are one packet" 'len(j) == 1 and j[0]["src"] == "10.24.10.2" and j[0]["dport"] == 53' < "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id traced < "$TMP/t.json")" > "$TMP/x.json"
+check_json "its journey has every line, the aligned fields read" \
+	'len(j["steps"]) == 22 and j["steps"][0]["packet"]["iif"] == "cbr0" and j["steps"][-1]["chain"] == "POSTROUTING"' < "$TMP/x.json"
+check_json "the DNAT to the stale endpoint 10.24.9.3 is found, by the KUBE-SEP rule" \
+	'[(n["to"], n["chain"]) for n in j["nat"]] == [("10.24.9.3:53", "KUBE-SEP-MQYG7Z5PYI3N6YFY")]' < "$TMP/x.json"
+
+# 2. The same article's LOG lines, garbled in the paste (PHYSILEN=) and
+# column-aligned: each is a logged packet, addresses unknown where missing.
+use garbled
+check "garbled LOG lines import without error" "$NATLOG" import -q "$R/k8s-nat-log-garbled.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "four logged packets, the aligned one with its addresses" \
+	'[p["logged"] for p in j] == [True] * 4 and [p["src"] for p in j] == [None, None, None, "10.24.10.2"] and j[3]["dst"] == "10.24.9.10"' < "$TMP/t.json"
+
+# 3. ufw-docker issue 156: a [UFW DOCKER BLOCK] line with MAC and source
+# blanked out, and ufw-docker's after.rules. The block is its logging-deny
+# chain: LOG, then an unconditional DROP.
+use ufw
+check "a redacted UFW DOCKER BLOCK line imports" "$NATLOG" import -q "$R/ufw-docker-block.log" "$R/ufw-docker-after.rules"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "it is listed as logged, the blanked source unknown" \
+	'len(j) == 1 and j[0]["logged"] and j[0]["log_prefix"] == "[UFW DOCKER BLOCK]" and j[0]["src"] is None and j[0]["dst"] == "198.51.100.3" and j[0]["verdict"] == "unknown"' < "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id any < "$TMP/t.json")" > "$TMP/x.json"
+check_json "explain names the LOG rule and the DROP after it" \
+	'any(d.startswith("logged by filter:ufw-docker-logging-deny:rule:1 ") for d in j["diagnosis"]) and any("ufw-docker-logging-deny:rule:2 (-A ufw-docker-logging-deny -j DROP), matches every packet" in d for d in j["diagnosis"])' < "$TMP/x.json"
+"$NATLOG" explain --trace "$(first_id any < "$TMP/t.json")" > "$TMP/x.txt"
+check_grep "the text says the verdict is unknown: only logged" "verdict: unknown (only logged, not traced)" "$TMP/x.txt"
+
+# 4. firehol issue 233: "BLOCKED INVALID" with the prefix glued to IN=, an
+# ICMP time-exceeded quoting the packet. Without the ruleset natlog cannot
+# tell which rule logged it, and says so.
+use firehol
+check "firehol's line imports" "$NATLOG" import -q "$R/firehol-blocked-invalid.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "logged ICMP time exceeded from ppp0's side, prefix up to IN=" \
+	'len(j) == 1 and j[0]["proto"] == "icmp" and j[0]["icmp_type"] == 11 and j[0]["log_prefix"] == "firehol: BLOCKED INVALID out_"' < "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id any < "$TMP/t.json")" > "$TMP/x.json"
+check_json "explain says it cannot tell which rule logged it" \
+	'any("cannot tell which rule logged it" in d for d in j["diagnosis"])' < "$TMP/x.json"
+
+# 5. fwbuilder issue 107: IPv6 LOG lines with addresses and MAC blanked
+# out. The thread: the SSH server's SYN-ACK was called INVALID and denied.
+use fwb
+check "redacted IPv6 LOG lines import without error" "$NATLOG" import -q "$R/fwbuilder-ipv6-invalid.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "both are IPv6 packets with unknown addresses, the reply denied as INVALID" \
+	'[p["family"] for p in j] == ["ip6", "ip6"] and j[0]["src"] is None and j[1]["sport"] == 22 and j[1]["tcp_flags"] == "ACK SYN" and j[1]["log_prefix"] == "INVALID state -- DENY"' < "$TMP/t.json"
+
+# 6. OpenWrt issue 19359: a conntrack line with MAC= and DST= empty (the
+# copy ends inside the TCP part).
+use owrt
+check "the conntrack line imports" "$NATLOG" import -q "$R/openwrt-ct-invalid.log"
+"$NATLOG" invalid --json > "$TMP/i.json"
+check_json "its reason is kept, the blank destination unknown" \
+	'len(j) == 1 and j[0]["reason"] == "3312 bytes more than expected" and j[0]["src"] == "149.112.112.112" and j[0]["dst"] is None and j[0]["proto"] == "tcp"' < "$TMP/i.json"
+
+# 7. The conntrack troubleshooting article (Fedora Magazine, seed 001):
+# lines without IN=/OUT= and PROTO=.
+use fedora
+check "conntrack lines without IN= and PROTO= import" "$NATLOG" import -q "$R/fedora-ct-troubleshooting.log"
+"$NATLOG" invalid --json > "$TMP/i.json"
+check_json "both reasons, TCP from the tracker's number, ports read" \
+	'[e["reason"] for e in j] == ["invalid packet ignored in state ESTABLISHED", "ACK is over the upper bound (ACKed data not seen yet)"] and [e["proto"] for e in j] == ["tcp", "tcp"] and j[1]["sport"] == 443' < "$TMP/i.json"
+
+# 8. The xtables-monitor man page: "ID=38349DF" (no space), family 0 on the
+# PACKET line. The page: the packet was dropped by filter INPUT's policy.
+use xtman
+check "the man page's output imports without error" "$NATLOG" import -q "$R/xtables-monitor-manpage.txt"
+"$NATLOG" explain --json --trace fc475095 > "$TMP/x.json"
+check_json "dropped by the INPUT policy, as the man page says" \
+	'j["verdict"] == "drop" and j["decided_by"]["table"] == "filter" and j["decided_by"]["chain"] == "INPUT" and j["decided_by"]["type"] == "policy"' < "$TMP/x.json"
+check_json "the packet line after its rule line gives the tuple, ICMP by the rule's -p icmp" \
+	'j["src"] == "127.0.0.1" and j["proto"] == "icmp" and j["ip_id"] == 38349' < "$TMP/x.json"
+"$NATLOG" explain --trace fc475095 > "$TMP/x.txt"
+check_grep "the rule is named by its handle" "ip raw PREROUTING rule handle 3" "$TMP/x.txt"
+
+# 9. trafficjam issue 39: iptables-legacy -v -L (no -n: anywhere, any,
+# service names), FORWARD policy DROP.
+use tj
+check "the -v -L listing imports" "$NATLOG" import -q "$R/trafficjam-iptables-legacy-v-L.txt"
+"$NATLOG" sql "SELECT name || '=' || coalesce(policy, '-') FROM chains ORDER BY id" > "$TMP/c.txt"
+check_grep "FORWARD's policy is DROP" "^FORWARD=DROP$" "$TMP/c.txt"
+"$NATLOG" sql "SELECT dport_lo FROM rules WHERE chain = 'DOCKER' AND position = 3" > "$TMP/r.txt"
+check_grep "dpt:https is port 443" "^443$" "$TMP/r.txt"
+
+# 10. moby issue 49556: ip6tables -nvL -t raw, protocol as a number; the
+# thread suspects this DROP rule of blocking direct routing to port 80.
+use moby
+check "the ip6tables raw listing imports" "$NATLOG" import -q "$R/ip6tables-nvL-t-raw.txt"
+"$NATLOG" sql "SELECT r.tbl, rs.family, r.target, r.proto, r.dst, r.dport_lo FROM rules r JOIN rulesets rs ON rs.id = r.ruleset_id" > "$TMP/r.txt"
+check_grep "raw, IPv6, DROP tcp to fd71:4ad6:b95c::2 port 80" "^raw	6	DROP	6	fd71:4ad6:b95c::2	80$" "$TMP/r.txt"
+
+# 11. synology-docker issue 8: a numbered listing with rows left out
+# ("5  ..."): reported, and counted as rule 5.
+use syno
+check_status "the elided row is an error, the rest imports" 3 "$NATLOG" import -q "$R/synology-iptables-L-line-numbers.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "the error names line 18" '[e["line"] for e in j] == [18]' < "$TMP/e.json"
+"$NATLOG" sql "SELECT position || ' ' || target FROM rules WHERE chain = 'DOCKER' ORDER BY position" > "$TMP/r.txt"
+check_grep "rule 5 is kept with an unknown target" "^5 ?$" "$TMP/r.txt"
+
+# 12. ss-tproxy issue 104: TRACE lines without any envelope, and the raw
+# table listed with --line-numbers, an address replaced by a placeholder.
+use sst
+check "the trace and the listing import" "$NATLOG" import -q "$R/ss-tproxy-trace.txt" "$R/ss-tproxy-iptables-t-raw-L.txt"
+"$NATLOG" explain --json --trace "$("$NATLOG" traces --json | first_id traced)" > "$TMP/x.json"
+check_json "raw:PREROUTING:policy:3 is the policy after the listing's two rules" \
+	'j["steps"][0]["rule"] == "policy ACCEPT" and j["steps"][0]["matches_dump"] and not any("raw" in d for d in j["diagnosis"])' < "$TMP/x.json"
+
+# 13. pivpn issue 29: iptables -L without -v: "(policy DROP)" with no
+# counters after it, and ufw's chains.
+use pivpn
+check "the -L listing imports" "$NATLOG" import -q "$R/pivpn-iptables-L.txt"
+"$NATLOG" sql "SELECT tbl || ' ' || name || '=' || coalesce(policy, '-') FROM chains ORDER BY id" > "$TMP/c.txt"
+check_grep "INPUT's policy is DROP, not 'DROP)'" "^filter INPUT=DROP$" "$TMP/c.txt"
+check_grep "FORWARD's is ACCEPT" "^filter FORWARD=ACCEPT$" "$TMP/c.txt"
+
+finish
