@@ -60,6 +60,10 @@ struct nl_pkt {
 	int64_t mark;
 	int64_t uid, gid;
 	char extra[256];		/* unknown fields, as printed */
+	/* nft monitor trace's `conntrack:` line (nft 1.1.4+), as printed:
+	 * "original", "new", "confirmed,dnat-done"; "" and -1 when absent */
+	char ct_dir[12], ct_state[48], ct_status[128];
+	int64_t ct_id;
 };
 void nl_pkt_init(struct nl_pkt *p);
 

@@ -46,10 +46,10 @@ static const char *const queries[Q_COUNT] = {
 		     "physout, mac, src, dst, len, tos, ttl, ip_id, ipflags, proto, sport, dport, "
 		     "tcp_seq, tcp_ack, tcp_window, tcp_flags, icmp_type, icmp_code, icmp_id, "
 		     "icmp_seq, inner, mark, uid, gid, extra, trace_id, nft_family, rule, handle, "
-		     "verdict, fp, fp2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+		     "verdict, fp, fp2, ct_direction, ct_state, ct_status, ct_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 		     "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
 		     "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, "
-		     "?45, ?46, ?47, ?48, ?49, ?50, ?51)",
+		     "?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53, ?54, ?55)",
 	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host, netns) "
 		     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin, family, type, "
@@ -93,7 +93,8 @@ static const char *const queries[Q_COUNT] = {
 			 "e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
 			 "e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
 			 "e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
-			 "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
+			 "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict, e.ct_direction, "
+			 "e.ct_state, e.ct_status, e.ct_id "
 			 "FROM events e JOIN sources s ON s.id = e.source_id "
 			 "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
 	[Q_PKT_UNANALYZED] = "SELECT " "%PKTCOLS%" " FROM packets WHERE analyzed = 0 AND id > ?1 ORDER BY id LIMIT ?2",
@@ -534,6 +535,10 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 		sqlite3_bind_int64(st, 50, ev->fp);
 	if (ev->fp2)
 		sqlite3_bind_int64(st, 51, ev->fp2);
+	bind_static(st, 52, p->ct_dir);
+	bind_static(st, 53, p->ct_state);
+	bind_static(st, 54, p->ct_status);
+	bind_num(st, 55, p->ct_id);
 	return step_done(s, st, "cannot add an event");
 }
 
@@ -1262,6 +1267,10 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 		col_text(st, 47, ev->rule, sizeof ev->rule);
 		ev->handle = col_num(st, 48);
 		col_text(st, 49, ev->verdict, sizeof ev->verdict);
+		col_text(st, 50, p->ct_dir, sizeof p->ct_dir);
+		col_text(st, 51, p->ct_state, sizeof p->ct_state);
+		col_text(st, 52, p->ct_status, sizeof p->ct_status);
+		p->ct_id = col_num(st, 53);
 		if (cb(ctx, r)) {
 			free(r);
 			return -1;
