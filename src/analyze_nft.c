@@ -318,7 +318,9 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 			st->rule_text = st->policy_text;
 			st->chain_policy = 1;
 			if (ch)
-				st->position = ch->nrules + 1;
+				st->position = ch->nrules > 0 && ch->rules[ch->nrules - 1].position < 0
+					       ? -1	/* a '...' hid rules: the count is unknown */
+					       : ch->nrules + 1;
 		} else if (!strcmp(ev->type, "rule")) {
 			const struct nl_rule *r = ch ? find_rule(ch, ev) : NULL;
 			st->rule_text = ev->rule[0] ? ev->rule : NULL;

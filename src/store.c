@@ -846,7 +846,7 @@ static int load_chains(struct nl_store *s, const char *sql_chains, const char *h
 		"proto, proto_neg, src, src_neg, dst, dst_neg, iif, iif_neg, oif, oif_neg, "
 		"sport_lo, sport_hi, sport_neg, dport_lo, dport_hi, dport_neg, pkts, bytes, family "
 		"FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 AND "
-		"coalesce(family, '') = ?4 ORDER BY position";
+		"coalesce(family, '') = ?4 ORDER BY position < 0, position, id";	/* -1: unknown, in dump order */
 	sqlite3_stmt *st = NULL, *rs = NULL;
 	int rc = -1;
 	size_t i;

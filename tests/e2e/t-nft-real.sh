@@ -28,4 +28,33 @@ check_status "a conntrack line without its packet line is an error" 3 \
 check_json "each such line is reported with its line number" \
 	'[e["line"] for e in j] == [1, 3, 4] and j[1]["reason"] == "conntrack field without a value"' < "$TMP/cterr.json"
 
+# 2. Ruleset text: chain bindings, set statements, a trimmed paste.
+T=$N/testcases
+export NATLOG_DB="$TMP/bind.db"
+check "a dump with six chain bindings imports without an error" \
+	"$NATLOG" import -q "$T/nft-f/dumps/sample-ruleset.nft"
+"$NATLOG" rules --json > "$TMP/bind.json"
+check_json "every rule line of the dump is a rule (99)" 'len(j) == 99' < "$TMP/bind.json"
+check_json "a binding's rules are the rules of its own chain, named after the rule" \
+	'[(r["position"], r["rule"]) for r in j if r["chain"] == "PREROUTING_RAW {2}"] == [(1, "tcp option maxseg size 1-500 counter packets 0 bytes 0 drop"), (2, "tcp sport 0 counter packets 0 bytes 0 drop")]' < "$TMP/bind.json"
+check_json "the rule that opens it keeps its place and jumps to it" \
+	'[r["rule"] for r in j if r["chain"] == "PREROUTING_RAW"] == ["meta l4proto != { icmp, tcp, udp, ipv6-icmp } counter packets 0 bytes 0 drop", "tcp flags syn jump { tcp option maxseg size 1-500 counter packets 0 bytes 0 drop; tcp sport 0 counter packets 0 bytes 0 drop }", "rt type 0 counter packets 0 bytes 0 drop"]' < "$TMP/bind.json"
+export NATLOG_DB="$TMP/bind2.db"
+check "chain bindings of nftables' tests import without an error" \
+	"$NATLOG" import -q "$T/chains/dumps/0041chain_binding_0.nft" "$T/cache/dumps/0010_implicit_chain_0.nft"
+"$NATLOG" rules --json > "$TMP/bind2.json"
+check_json "no inner rule is taken for a rule of the outer chain" \
+	'sorted((r["chain"], r["position"]) for r in j) == [("c", 1), ("c {1}", 1), ("y", 1), ("y", 2), ("y {1}", 1), ("y {1}", 2), ("y {2}", 1)]' < "$TMP/bind2.json"
+export NATLOG_DB="$TMP/sets.db"
+check "sets with statements and element statements import without an error" \
+	"$NATLOG" import -q "$T/sets/dumps/0060set_multistmt_0.nft" "$T/sets/dumps/0062set_connlimit_0.nft"
+"$NATLOG" sql --json "SELECT set_name, key FROM elements ORDER BY id" > "$TMP/elems.json"
+check_json "an element's key leaves out its statements" \
+	'[e["key"] for e in j] == ["1.1.1.1", "4.4.4.4", "5.5.5.5"]' < "$TMP/elems.json"
+export NATLOG_DB="$TMP/trim.db"
+check_status "a '...' line of a trimmed paste is an error" 3 "$NATLOG" import -q "$N/trimmed-paste.nft"
+"$NATLOG" rules --json > "$TMP/trim.json"
+check_json "it is no rule, and the rule after it has an unknown position" \
+	'[(r["position"], r["rule"][:3]) for r in j] == [(1, "iif"), (None, "log")]' < "$TMP/trim.json"
+
 finish

@@ -833,9 +833,85 @@ static void test_json_errors(void)
 	CHECK_INT(c->rule[0].uncond, 1);
 }
 
+/* nftables tests/shell/testcases/chains/dumps/0041chain_binding_0.nft with
+ * -a handles, a trimmed paste, and sets with statements (sets/dumps/
+ * 0060set_multistmt_0.nft, 0062set_connlimit_0.nft) */
+static void test_text_bindings(void)
+{
+	static const char *t =
+		"table inet x {\n"
+		"\tset new-connlimit {\n"
+		"\t\ttype ipv4_addr\n"
+		"\t\tsize 65535\n"
+		"\t\tflags dynamic\n"
+		"\t\tct count over 20\n"
+		"\t\tlimit rate 1/second burst 5 packets counter\n"
+		"\t\telements = { 2.2.2.2 ct count over 5, 1.1.1.1 limit rate 1/second burst 5 packets counter packets 0 bytes 0,\n"
+		"\t\t\t     3.3.3.3 last used never quota 10 mbytes }\n"
+		"\t}\n"
+		"\tchain y { # handle 1\n"
+		"\t\ttype filter hook input priority filter; policy accept;\n"
+		"\t\tmeta l4proto { tcp, udp } th dport 53 jump { # handle 4\n"
+		"\t\t\tip saddr { 127.0.0.0/8, 172.23.0.0/16 } counter packets 0 bytes 0 accept # handle 2\n"
+		"\t\t\tip6 saddr ::1 counter packets 0 bytes 0 accept # handle 3\n"
+		"\t\t}\n"
+		"\t\tmeta l4proto ipv6-icmp jump {\n"
+		"\t\t\tcounter packets 0 bytes 0 accept\n"
+		"\t\t} # handle 6\n"
+		"\t\ttcp dport 22 accept # handle 7\n"
+		"\t}\n"
+		"\tchain z {\n"
+		"\t\ttcp dport 1 accept\n"
+		"\t\t...\n"
+		"\t\ttcp dport 3 accept\n"
+		"\t\tudp dport 4 ...\n"
+		"\t}\n"
+		"}\n";
+	struct capture *c = feed(&nl_parser_nftrules, "bind.nft", t);
+	int i;
+	CHECK_INT(c->nerr, 2);
+	CHECK_INT(c->errline[0], 24);
+	CHECK_INT(c->errline[1], 26);
+	CHECK_INT(c->nelem, 3);
+	CHECK_STR(c->elem[0].key, "2.2.2.2");
+	CHECK_STR(c->elem[1].key, "1.1.1.1");
+	CHECK_STR(c->elem[2].key, "3.3.3.3");
+	CHECK_INT(c->nrule, 8);
+	/* the inner rules first, in a chain of their own */
+	CHECK_STR(c->rule[0].chain, "y {1}");
+	CHECK_INT(c->rule[0].position, 1);
+	CHECK_INT(c->rule[0].handle, 2);
+	CHECK_STR(c->rule[1].chain, "y {1}");
+	CHECK_INT(c->rule[1].position, 2);
+	CHECK_STR(c->rule[2].chain, "y");
+	CHECK_INT(c->rule[2].position, 1);
+	CHECK_INT(c->rule[2].handle, 4);
+	CHECK_STR(c->rule[2].text, "meta l4proto { tcp, udp } th dport 53 jump { ip saddr { 127.0.0.0/8, "
+		  "172.23.0.0/16 } counter packets 0 bytes 0 accept; ip6 saddr ::1 counter packets 0 bytes 0 accept }");
+	CHECK_STR(c->rule[2].target, "jump");
+	CHECK_STR(c->rule[2].target_arg, "y {1}");
+	CHECK_STR(c->rule[3].chain, "y {2}");
+	CHECK_STR(c->rule[4].chain, "y");
+	CHECK_INT(c->rule[4].position, 2);
+	CHECK_INT(c->rule[4].handle, 6);
+	CHECK_STR(c->rule[5].chain, "y");
+	CHECK_INT(c->rule[5].position, 3);	/* not a rule of a binding */
+	CHECK_INT(c->rule[5].handle, 7);
+	/* after '...' the positions are unknown, and '...' is no rule */
+	CHECK_STR(c->rule[6].chain, "z");
+	CHECK_INT(c->rule[6].position, 1);
+	CHECK_STR(c->rule[7].text, "tcp dport 3 accept");
+	CHECK_INT(c->rule[7].position, -1);
+	for (i = 0; i < c->nchain; i++)
+		if (!strcmp(c->chain[i], "y {1}"))
+			CHECK_INT(c->builtin[i], 0);
+	CHECK_INT(c->nchain, 4);
+}
+
 int main(void)
 {
 	load();
+	test_text_bindings();
 	test_chains();
 	test_rules();
 	test_sets();
