@@ -901,11 +901,38 @@ static int do_set(struct nftjson *st, const json_t *o, int is_map)
 	return 0;
 }
 
+/* A flowtable or stateful object: kept with the JSON that describes it. */
+static int do_object(struct nftjson *st, const char *kind, const json_t *o)
+{
+	const struct nl_sink *k = st->sink;
+	const json_t *h = json_object_get(o, "handle");
+	struct nl_object_info oi;
+	char *spec;
+	int rc;
+	oi.family = jstr(o, "family");
+	oi.table = jstr(o, "table");
+	oi.name = jstr(o, "name");
+	if (!names_ok(k, oi.family, oi.table, oi.name, 64, kind))
+		return 0;
+	if (!k->object)
+		return 0;
+	oi.kind = kind;
+	oi.handle = json_is_integer(h) && json_integer_value(h) >= 0 ? json_integer_value(h) : -1;
+	spec = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!spec)
+		return -1;
+	oi.spec = spec;
+	rc = k->object(k->ctx, &oi);
+	free(spec);
+	return rc;
+}
+
 static int do_document(struct nftjson *st, const json_t *root)
 {
-	static const char *const skipped[] = { "metainfo", "counter", "quota", "limit", "ct helper",
-					       "ct timeout", "ct expectation", "flowtable", "secmark",
-					       "synproxy", "tunnel", "element", NULL };
+	static const char *const skipped[] = { "metainfo", "element", NULL };
+	static const char *const objects[] = { "counter", "quota", "limit", "ct helper", "ct timeout",
+					       "ct expectation", "flowtable", "secmark", "synproxy",
+					       "tunnel", NULL };
 	const struct nl_sink *k = st->sink;
 	const json_t *arr = json_object_get(root, "nftables");
 	size_t i;
@@ -938,6 +965,8 @@ static int do_document(struct nftjson *st, const json_t *root)
 			rc = do_rule(st, v);
 		else if (strcmp(kind, "set") == 0 || strcmp(kind, "map") == 0)
 			rc = do_set(st, v, kind[0] == 'm');
+		else if (in_strs(kind, objects))
+			rc = do_object(st, kind, v);
 		else {
 			char msg[96];
 			snprintf(msg, sizeof msg, "unknown nft JSON object '%.40s'", kind);

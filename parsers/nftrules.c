@@ -19,7 +19,7 @@
 
 #define MAXTOK 256
 
-enum blk { B_TOP, B_TABLE, B_CHAIN, B_SET, B_ELEMS, B_SKIP };
+enum blk { B_TOP, B_TABLE, B_CHAIN, B_SET, B_ELEMS, B_SKIP, B_OBJ };
 
 struct tok {
 	const char *p;
@@ -57,6 +57,11 @@ struct nftrules {
 	struct chainctx c;
 	struct binding bind[MAXBIND];
 	int nbind;
+	/* the open flowtable or stateful object */
+	char okind[16], oname[64], ospec[1024];
+	size_t ospecn;
+	int odepth;
+	int64_t ohandle;
 	/* the open set or map, and an element that continues on the next line */
 	char set[64], stype[256], smap[256], sflags[128];
 	int is_map, set_sent;
@@ -751,6 +756,71 @@ static int top_line(struct nftrules *st, const char *p, size_t len, const char *
 	return open_table(st, fam, name);
 }
 
+/* "counter x {", "ct helper x {", "flowtable f { # handle 3" */
+static int open_object(struct nftrules *st, const char *p, size_t len, const char *s, size_t n,
+		       long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	struct nl_cur c = cur_make(p, len);
+	const char *w;
+	size_t wn;
+	cur_word(&c, &w, &wn);
+	if (wn == 2 && !memcmp(w, "ct", 2)) {
+		const char *w2;
+		size_t wn2;
+		cur_spaces(&c);
+		cur_word(&c, &w2, &wn2);
+		wn = (size_t)(w2 + wn2 - w);
+	}
+	if (wn >= sizeof st->okind || !cur_name(&c, st->oname, sizeof st->oname) ||
+	    !opener_tail(&c, &st->ohandle)) {
+		if (k->error(k->ctx, lineno, "bad object line", s, n))
+			return -1;
+		return skip_block(st, p, len, B_TABLE);
+	}
+	nl_strlcpyn(st->okind, w, wn, sizeof st->okind);
+	st->ospecn = 0;
+	st->ospec[0] = '\0';
+	st->odepth = brace_balance(p, len);
+	st->st = B_OBJ;
+	return 0;
+}
+
+/* A line of an object's block; its '}' sends the object. */
+static int object_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n,
+		       long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	struct nl_object_info o;
+	st->odepth += brace_balance(p, len);
+	if (st->odepth > 0 || !line_is(p, len, "}")) {
+		if (st->odepth <= 0) {
+			st->st = B_TABLE;
+			return k->error(k->ctx, lineno, "text after an object's '}'", s, n);
+		}
+		if (st->ospecn + len + 3 >= sizeof st->ospec)
+			return k->error(k->ctx, lineno, "object longer than 1023 bytes", s, n);
+		if (st->ospecn) {
+			memcpy(st->ospec + st->ospecn, "; ", 2);
+			st->ospecn += 2;
+		}
+		memcpy(st->ospec + st->ospecn, p, len);
+		st->ospecn += len;
+		st->ospec[st->ospecn] = '\0';
+		return 0;
+	}
+	st->st = B_TABLE;
+	if (!k->object)
+		return 0;
+	o.family = st->family;
+	o.table = st->table;
+	o.kind = st->okind;
+	o.name = st->oname;
+	o.spec = st->ospec;
+	o.handle = st->ohandle;
+	return k->object(k->ctx, &o);
+}
+
 static int table_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
 {
 	static const char *const objects[] = { "counter", "quota", "limit", "ct", "flowtable",
@@ -801,7 +871,7 @@ static int table_line(struct nftrules *st, const char *p, size_t len, const char
 	{
 		struct tok t = { w, wn };
 		if (in_list(&t, objects) && opens_block(p, len))
-			return skip_block(st, p, len, B_TABLE);
+			return open_object(st, p, len, s, n, lineno);
 	}
 	if (k->error(k->ctx, lineno, opens_block(p, len) ? "unknown object in a table" :
 		     "unknown statement in a table", s, n))
@@ -1312,6 +1382,8 @@ static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 	if (*p == '#')
 		return 0;	/* "# Warning: table ip filter is managed by iptables-nft, ..." */
 	switch (st->st) {
+	case B_OBJ:
+		return object_line(st, p, len, s, n, lineno);
 	case B_SKIP:
 		st->skip_depth += brace_balance(p, len);
 		if (st->skip_depth <= 0)

@@ -176,6 +176,15 @@ struct nl_set_info {
 	int64_t handle;
 };
 
+/* A named object of an nft table other than a chain or set: a flowtable
+ * or a stateful object (counter, quota, limit, ct helper, ct timeout, ct
+ * expectation, secmark, synproxy, tunnel). */
+struct nl_object_info {
+	const char *family, *table, *kind, *name;
+	const char *spec;		/* text: its lines joined by "; "; JSON: the object */
+	int64_t handle;
+};
+
 /* One element of a set or map, as nft prints it: components of a
  * concatenation joined by " . ", intervals as "10.0.0.0/8" or "80-90",
  * map values after " : " in `value`. */

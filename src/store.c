@@ -689,6 +689,27 @@ int store_add_set(struct nl_store *s, int64_t ruleset_id, const struct nl_set_in
 	return step_done(s, st, "cannot add a set");
 }
 
+/* Few per dump: prepared each time rather than kept among the queries. */
+int store_add_object(struct nl_store *s, int64_t ruleset_id, const struct nl_object_info *o)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO objects(ruleset_id, family, tbl, kind, name, "
+			       "handle, spec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return fail(s, "cannot add an nft object");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	bind_text(st, 2, o->family);
+	bind_text(st, 3, o->table);
+	bind_text(st, 4, o->kind);
+	bind_text(st, 5, o->name);
+	bind_num(st, 6, o->handle);
+	bind_text(st, 7, o->spec);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot add an nft object");
+}
+
 int store_add_flow(struct nl_store *s, int64_t source_id, const struct nl_flow *f)
 {
 	sqlite3_stmt *st = stmt(s, Q_FLOW_ADD);

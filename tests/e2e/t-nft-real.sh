@@ -57,4 +57,16 @@ check_status "a '...' line of a trimmed paste is an error" 3 "$NATLOG" import -q
 check_json "it is no rule, and the rule after it has an unknown position" \
 	'[(r["position"], r["rule"][:3]) for r in j] == [(1, "iif"), (None, "log")]' < "$TMP/trim.json"
 
+# Flowtables and stateful objects are kept, from text and from JSON alike.
+for form in nft json-nft; do
+	export NATLOG_DB="$TMP/obj-$form.db"
+	"$NATLOG" import -q "$T/listing/dumps/0013objects_0.$form" "$T/maps/dumps/0024named_objects_0.$form" \
+		"$T/flowtable/dumps/0012flowtable_variable_0.$form"
+	"$NATLOG" sql --json "SELECT family, tbl, kind, name FROM objects ORDER BY family, tbl, kind, name" > "$TMP/obj-$form.json"
+done
+check_json "flowtables, counters, quotas and ct objects of a text dump are kept" \
+	'[(o["tbl"], o["kind"], o["name"]) for o in j] == [("x", "counter", "user123"), ("x", "counter", "user321"), ("x", "quota", "user123"), ("x", "quota", "user124"), ("filter1", "flowtable", "Main_ft1"), ("filter2", "flowtable", "Main_ft2"), ("test", "ct expectation", "ctexpect"), ("test", "ct helper", "cthelp"), ("test", "ct timeout", "cttime"), ("test", "quota", "https-quota")]' < "$TMP/obj-nft.json"
+check_json "the JSON dump keeps the same objects" \
+	"j == $(cat "$TMP/obj-nft.json")" < "$TMP/obj-json-nft.json"
+
 finish
