@@ -170,9 +170,16 @@ static int element_holds(const char *elem, char vals[][64], int nvals)
 		*tab = '\0';
 	p = key;
 	while (p && i < nvals) {
+		char *sp;
 		q = strstr(p, " . ");
 		if (q)
 			*q = '\0';
+		/* a key never holds a space: words after one are the element's
+		 * statements (counter, ct count over 5), not part of its key */
+		if ((sp = strchr(p, ' ')) != NULL) {
+			*sp = '\0';
+			q = NULL;
+		}
 		if (!component_holds(p, vals[i]))
 			return 0;
 		i++;
