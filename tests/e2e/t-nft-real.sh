@@ -69,4 +69,52 @@ check_json "flowtables, counters, quotas and ct objects of a text dump are kept"
 check_json "the JSON dump keeps the same objects" \
 	"j == $(cat "$TMP/obj-nft.json")" < "$TMP/obj-json-nft.json"
 
+# 3. nft -j list ruleset gives the rules nft list ruleset prints: each of
+# nftables' dumps here and its JSON twin, rule by rule (chain, position,
+# handle, text).
+python3 "$ROOT/tests/nft-dumps-compare.py" "$NATLOG" "$T" > "$TMP/cmp.txt" 2>&1
+if grep -qx "JSON dumps whose rules equal their text twin's: 84/84" "$TMP/cmp.txt" &&
+	grep -qx "text dumps read without an error: 87/87" "$TMP/cmp.txt"; then
+	ok "84 JSON dumps give exactly the rules of their 84 text twins"
+else
+	not_ok "JSON dumps differ from their text twins"; sed 's/^/    /' "$TMP/cmp.txt" | head -40
+fi
+export NATLOG_DB="$TMP/named.db"
+"$NATLOG" import -q "$T/maps/dumps/0024named_objects_0.json-nft"
+"$NATLOG" rules --json > "$TMP/named.json"
+check_json "a named quota picked by a map is written as nft prints it" \
+	'"quota name ip saddr map @test drop" in [r["rule"] for r in j]' < "$TMP/named.json"
+export NATLOG_DB="$TMP/bad.db"
+printf '%s\n' '{"nftables": [{"rule": {"family": "ip", "table": "x", "chain": "y", "expr": [{"counter": null}, {"gizmo": {}}]}},' \
+	'{"rule": {"family": "ip", "table": "x", "chain": "y", "expr": [{"drop": null}]}}]}' > "$TMP/bad.json"
+check_status "a JSON statement natlog cannot write is an error" 3 "$NATLOG" import -q "$TMP/bad.json"
+"$NATLOG" errors --json > "$TMP/bad-err.json"
+check_json "the error names the JSON path" \
+	'j[0]["reason"] == "cannot write ip x y rule 1 as nft prints it: gizmo at nftables[0].rule.expr[1]"' < "$TMP/bad-err.json"
+"$NATLOG" rules --json > "$TMP/bad-rules.json"
+check_json "no text is made up for that rule, and the next keeps its position" \
+	'[(r["position"], r["rule"]) for r in j] == [(2, "drop")]' < "$TMP/bad-rules.json"
+
+# Set elements with statements: membership is decided by the key alone.
+export NATLOG_DB="$TMP/elemstmt.db"
+sed 's/192.168.70.20 . 8000-8080 }/192.168.70.20 . 8000-8080, 192.168.70.10 . 22 ct count over 5 }/' \
+	"$TD/seed000/ruleset.nft" > "$TMP/elemstmt.nft"
+"$NATLOG" import -q "$TD/seed000/trace.txt" "$TMP/elemstmt.nft"
+"$NATLOG" explain --json --trace 9c01f8 > "$TMP/elemstmt.json"
+check_json "an element with a statement holds its key: no 'not in set'" \
+	'not any("is not in set" in d for d in j["diagnosis"]) and any(d.startswith("192.168.70.10 . 22 is in set inet filter allow_in (element 192.168.70.10 . 22)") for d in j["diagnosis"])' < "$TMP/elemstmt.json"
+python3 - "$TD/seed000/ruleset.json" "$TMP/elemstmt-j.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for o in d["nftables"]:
+    if "set" in o:
+        o["set"]["elem"].append({"elem": {"val": {"concat": ["192.168.70.10", 22]}, "counter": {"packets": 3, "bytes": 180}, "comment": "ssh"}})
+json.dump(d, open(sys.argv[2], "w"))
+PY
+export NATLOG_DB="$TMP/elemstmt-j.db"
+"$NATLOG" import -q "$TD/seed000/trace.txt" "$TMP/elemstmt-j.json"
+"$NATLOG" explain --json --trace 9c01f8 > "$TMP/elemstmt-j.out"
+check_json "the same from a JSON element with a counter and a comment" \
+	'not any("is not in set" in d for d in j["diagnosis"])' < "$TMP/elemstmt-j.out"
+
 finish
