@@ -119,9 +119,11 @@ static int in_strs(const char *s, const char *const *l)
 /* ---- expressions in nft syntax ----------------------------------------- */
 
 /* How a value is printed, from the type of what it is compared with:
- * names in quotes, marks in hex (padded as nft pads a mark, or not). A
- * concatenation's values take 3 bits per component, component i at 3*i. */
-enum { X_QUOTE = 1, X_HEX = 2, X_HEXS = 4, X_BITS = 3, X_MASK = 7, X_MAXCOMP = 10 };
+ * names in quotes, marks in hex (padded as nft pads a mark, or not), times
+ * as 1m30s, a dscp as 0x04. A concatenation's values take 5 bits per
+ * component, component i at 5*i. */
+enum { X_QUOTE = 1, X_HEX = 2, X_HEXS = 4, X_TIME = 8, X_HEX2 = 16, X_BITS = 5, X_MASK = 31,
+       X_MAXCOMP = 6 };
 
 /* The set and map types of the document, for the values a rule writes
  * into them (add @m { ip saddr : 0x00000002 }, ip saddr . "lo" @s). */
@@ -135,6 +137,7 @@ struct settype {
  * natlog cannot write as nft does is an error, never a guess. */
 struct rctx {
 	int burst5;			/* nft before 1.0.9 left out "burst 5 packets" */
+	int bracket6;			/* tproxy: an IPv6 address in brackets, port or not */
 	const struct settype *types;
 	size_t ntypes;
 	const char *fam, *tab;
@@ -195,15 +198,39 @@ static int one_flags(const json_t *left)
 	const char *k = jkind(left, &v);
 	const char *key = k ? jstr(v, "key") : NULL;
 	static const char *const quoted[] = { "iifname", "oifname", "iif", "oif", "ibrname", "obrname",
-					      "iifkind", "oifkind", "sdifname", "ibriport", "obriport",
-					      NULL };
+					      "iifkind", "oifkind", "sdifname", "sdif", "ibriport",
+					      "obriport", "iifgroup", "oifgroup", "rtclassid", "time", "day",
+					      "hour", NULL };
+	if (!k)
+		return 0;
+	if (strcmp(k, "payload") == 0) {
+		const char *pr = jstr(v, "protocol"), *f = jstr(v, "field");
+		if (jstr(v, "base"))
+			return X_HEXS;	/* raw payload: @nh,8,8 0xff */
+		if (pr && f && !strcmp(f, "dscp") && (!strcmp(pr, "ip") || !strcmp(pr, "ip6")))
+			return X_HEX2;
+		if (pr && f && ((!strcmp(pr, "tcp") && !strcmp(f, "flags")) ||
+				(!strcmp(pr, "ip") && !strcmp(f, "frag-off")) ||
+				(!strcmp(pr, "comp") && !strcmp(f, "flags"))))
+			return X_HEXS;
+		return 0;
+	}
+	if (strcmp(k, "osf") == 0)
+		return X_QUOTE;
+	if (strcmp(k, "fib") == 0)
+		return jis(json_object_get(v, "result"), "oifname") ? X_QUOTE : 0;
 	if (!key)
 		return 0;
 	if (strcmp(k, "meta") == 0 && in_strs(key, quoted))
 		return X_QUOTE;
+	if (strcmp(k, "rt") == 0 && strcmp(key, "classid") == 0)
+		return X_QUOTE;
 	if (strcmp(k, "ct") == 0 && strcmp(key, "helper") == 0)
 		return X_QUOTE;
-	if ((strcmp(k, "meta") == 0 || strcmp(k, "ct") == 0) && strcmp(key, "mark") == 0)
+	if (strcmp(k, "ct") == 0 && strcmp(key, "expiration") == 0)
+		return X_TIME;
+	if ((strcmp(k, "meta") == 0 || strcmp(k, "ct") == 0 || strcmp(k, "socket") == 0) &&
+	    strcmp(key, "mark") == 0)
 		return X_HEX;
 	return 0;
 }
@@ -221,7 +248,7 @@ static int value_flags(const json_t *left)
 		return fl;
 	}
 	if (k && in_strs(k, binop_names) && json_is_array(v) && json_array_size(v) > 0)
-		return value_flags(json_array_get(v, 0)) & (X_QUOTE | X_HEX);
+		return value_flags(json_array_get(v, 0));
 	return one_flags(left);
 }
 
@@ -302,6 +329,8 @@ static void render_binop(struct sb *s, const char *op, const json_t *v, int fl, 
 	}
 	if (prec == 4)
 		cfl = 0;
+	else if (value_flags(a) & X_HEX2)
+		cfl = X_HEX2;	/* ip dscp | 0x04, ip dscp << 2 | 0x10 */
 	else if (!is_binop_expr(a, &aop) && (afl & X_HEX))
 		cfl = X_HEX;
 	else if ((afl | value_flags(a) | fl) & (X_HEX | X_HEXS))
@@ -391,10 +420,14 @@ static void render(struct sb *s, const json_t *e, int fl, struct rctx *x)
 		return;
 	}
 	if (json_is_integer(e)) {
-		if (fl & X_HEX)
+		if (fl & X_TIME)
+			render_time(s, json_integer_value(e));
+		else if (fl & X_HEX)
 			sb_fmt(s, "0x%08" PRIx64, (uint64_t)json_integer_value(e));
 		else if (fl & X_HEXS)
 			sb_fmt(s, "0x%" PRIx64, (uint64_t)json_integer_value(e));
+		else if (fl & X_HEX2)
+			sb_fmt(s, "0x%02" PRIx64, (uint64_t)json_integer_value(e));
 		else
 			sb_fmt(s, "%" JSON_INTEGER_FORMAT, json_integer_value(e));
 		return;
@@ -420,6 +453,11 @@ static void render(struct sb *s, const json_t *e, int fl, struct rctx *x)
 		render_set(s, v, fl, 0, x);
 	} else if (strcmp(k, "set") == 0) {
 		render(s, v, fl, x);
+	} else if (strcmp(k, "range") == 0 && json_array_size(v) == 2 && (fl & X_TIME) &&
+		   json_is_integer(json_array_get(v, 0)) && json_is_integer(json_array_get(v, 1))) {
+		/* a range of times is printed in seconds: 60s-3600s */
+		sb_fmt(s, "%" JSON_INTEGER_FORMAT "s-%" JSON_INTEGER_FORMAT "s",
+		       json_integer_value(json_array_get(v, 0)), json_integer_value(json_array_get(v, 1)));
 	} else if (strcmp(k, "range") == 0 && json_array_size(v) == 2) {
 		render(s, json_array_get(v, 0), fl, x);
 		sb_put(s, "-");
@@ -436,7 +474,7 @@ static void render(struct sb *s, const json_t *e, int fl, struct rctx *x)
 			render(s, json_array_get(v, i), i < X_MAXCOMP ? (fl >> (X_BITS * i)) & X_MASK : 0, x);
 		}
 	} else if (strcmp(k, "payload") == 0 && jstr(v, "protocol") && jstr(v, "field")) {
-		if (jstr(v, "tunnel"))
+		if (jstr(v, "tunnel") && strcmp(jstr(v, "tunnel"), jstr(v, "protocol")) != 0)
 			sb_fmt(s, "%s ", jstr(v, "tunnel"));
 		sb_fmt(s, "%s %s", jstr(v, "protocol"), jstr(v, "field"));
 	} else if (strcmp(k, "payload") == 0 && jstr(v, "base")) {
@@ -464,6 +502,8 @@ static void render(struct sb *s, const json_t *e, int fl, struct rctx *x)
 	} else if ((strcmp(k, "rt") == 0 || strcmp(k, "socket") == 0 || strcmp(k, "osf") == 0 ||
 		    strcmp(k, "ipsec") == 0) && jstr(v, "key")) {
 		sb_fmt(s, "%s ", k);
+		if (strcmp(k, "osf") == 0 && jstr(v, "ttl"))
+			sb_fmt(s, "ttl %s ", jstr(v, "ttl"));
 		if (strcmp(k, "ipsec") == 0 && jstr(v, "dir"))
 			sb_fmt(s, "%s ", jstr(v, "dir"));
 		if (strcmp(k, "ipsec") == 0 && json_is_integer(json_object_get(v, "spnum")) &&
@@ -472,6 +512,18 @@ static void render(struct sb *s, const json_t *e, int fl, struct rctx *x)
 		if (jstr(v, "family"))
 			sb_fmt(s, "%s ", jstr(v, "family"));
 		sb_put(s, jstr(v, "key"));
+	} else if (strcmp(k, "exthdr") == 0 && jstr(v, "name") && !json_object_get(v, "offset")) {
+		/* mh nexthdr, or exthdr frag alone (exists, missing) */
+		if (jstr(v, "field"))
+			sb_fmt(s, "%s %s", jstr(v, "name"), jstr(v, "field"));
+		else
+			sb_fmt(s, "exthdr %s", jstr(v, "name"));
+	} else if (strcmp(k, "sctp chunk") == 0 && jstr(v, "name")) {
+		sb_fmt(s, "sctp chunk %s", jstr(v, "name"));
+		if (jstr(v, "field"))
+			sb_fmt(s, " %s", jstr(v, "field"));
+	} else if (strcmp(k, "dccp option") == 0 && json_is_integer(json_object_get(v, "type"))) {
+		sb_fmt(s, "dccp option %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(v, "type")));
 	} else if (strcmp(k, "tcp option") == 0 && jstr(v, "name")) {
 		sb_fmt(s, "tcp option %s", jstr(v, "name"));
 		if (jstr(v, "field"))
@@ -509,7 +561,7 @@ static void render(struct sb *s, const json_t *e, int fl, struct rctx *x)
 			render(s, json_object_get(v, "expr"), 0, x);
 		}
 		sb_fmt(s, " mod %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(v, "mod")));
-		if (json_integer_value(json_object_get(v, "seed")))
+		if (json_is_integer(json_object_get(v, "seed")))
 			sb_fmt(s, " seed 0x%" PRIx64, (uint64_t)json_integer_value(json_object_get(v, "seed")));
 		if (json_integer_value(json_object_get(v, "offset")))
 			sb_fmt(s, " offset %" JSON_INTEGER_FORMAT,
@@ -557,8 +609,7 @@ static void render_match(struct sb *s, const json_t *m, struct rctx *x)
 
 	if (!op)
 		op = "==";
-	if (binop && strcmp(bop, "&") == 0 && is_bitmask(a) && (json_is_array(b) || json_is_string(b)) &&
-	    scalar) {
+	if (binop && strcmp(bop, "&") == 0 && is_bitmask(a) && json_is_array(b) && scalar) {
 		/* tcp flags syn / fin,syn,rst,ack */
 		render(s, a, 0, x);
 		sb_put(s, strcmp(op, "!=") == 0 ? " != " : " ");
@@ -572,7 +623,7 @@ static void render_match(struct sb *s, const json_t *m, struct rctx *x)
 	render(s, left, t ? t->kfl : 0, x);
 	sb_put(s, " ");
 	if (strcmp(op, "in") != 0 &&
-	    (strcmp(op, "==") != 0 || (scalar && (binop || is_bitmask(left))) ||
+	    (strcmp(op, "==") != 0 || binop || (scalar && is_bitmask(left)) ||
 	     (is_binop_expr(right, &rop) && is_bitmask(left))))
 		sb_fmt(s, "%s ", op);
 	render(s, right, value_flags(left), x);
@@ -582,8 +633,18 @@ static void render_match(struct sb *s, const json_t *m, struct rctx *x)
 static void render_nat_arg(struct sb *s, const json_t *v, struct rctx *x)
 {
 	const json_t *addr = json_object_get(v, "addr"), *port = json_object_get(v, "port");
-	if (addr) {
-		int v6 = port && json_is_string(addr) && strchr(json_string_value(addr), ':');
+	json_t *rv;
+	const char *rk = jkind(addr, &rv);
+	if (rk && strcmp(rk, "range") == 0 && json_array_size(rv) == 2 &&
+	    json_is_string(json_array_get(rv, 0)) && strchr(json_string_value(json_array_get(rv, 0)), ':')) {
+		/* [2001:db8::1]-[2001:db8::2]:80 */
+		sb_put(s, "[");
+		render(s, json_array_get(rv, 0), 0, x);
+		sb_put(s, "]-[");
+		render(s, json_array_get(rv, 1), 0, x);
+		sb_put(s, "]");
+	} else if (addr) {
+		int v6 = (port || x->bracket6) && json_is_string(addr) && strchr(json_string_value(addr), ':');
 		if (v6)
 			sb_put(s, "[");
 		render(s, addr, 0, x);
@@ -870,8 +931,13 @@ static void statement(struct sb *s, struct nl_rule *r, const json_t *st, int *ma
 		*have_target = 1;
 	} else if (strcmp(k, "reject") == 0) {
 		const char *type = jstr(v, "type"), *code = jstr(v, "expr");
+		/* the default code is left out, except for icmp and icmpv6 in the
+		 * inet, bridge and netdev families (nftables
+		 * stmt_reject_postprocess: verbose_print) */
+		int verbose = type && strcmp(type, "icmpx") != 0 && x->fam &&
+			      strcmp(x->fam, "ip") != 0 && strcmp(x->fam, "ip6") != 0;
 		sb_put(s, "reject");
-		if (type && !(code && strcmp(code, "port-unreachable") == 0)) {
+		if (type && (verbose || !(code && strcmp(code, "port-unreachable") == 0))) {
 			sb_fmt(&a, "%s%s%s", type, code ? " " : "", code ? code : "");
 			sb_fmt(s, " with %s", arg);
 		} else {
@@ -907,7 +973,9 @@ static void statement(struct sb *s, struct nl_rule *r, const json_t *st, int *ma
 			render(s, t, 0, x);
 		}
 		if (json_object_get(v, "addr") || json_object_get(v, "port")) {
+			x->bracket6 = strcmp(k, "tproxy") == 0;
 			render_nat_arg(&a, v, x);
+			x->bracket6 = 0;
 			sb_fmt(s, " to %s", arg);
 		}
 		/* a prefix mapping implies netmap, which nft does not print then */
@@ -941,7 +1009,7 @@ static void statement(struct sb *s, struct nl_rule *r, const json_t *st, int *ma
 		const json_t *key = json_object_get(v, "key");
 		render(s, key, 0, x);
 		sb_put(s, " set ");
-		render(s, json_object_get(v, "value"), value_flags(key) & (X_HEX | X_QUOTE), x);
+		render(s, json_object_get(v, "value"), value_flags(key) & (X_HEX | X_QUOTE | X_HEX2), x);
 	} else if (strcmp(k, "set") == 0 && json_is_object(v)) {
 		/* add @s { ip saddr timeout 30s limit rate 10/second } */
 		const json_t *sts = json_object_get(v, "stmt");
@@ -966,6 +1034,26 @@ static void statement(struct sb *s, struct nl_rule *r, const json_t *st, int *ma
 		   strcmp(k, "ct expectation") == 0) {
 		sb_fmt(s, "%s set ", k);
 		render(s, v, X_QUOTE, x);
+	} else if (strcmp(k, "synproxy") == 0 && (json_is_null(v) || json_is_object(v))) {
+		/* synproxy mss 1460 wscale 5 timestamp sack-perm */
+		const json_t *f = json_is_object(v) ? json_object_get(v, "flags") : NULL;
+		sb_put(s, "synproxy");
+		if (json_is_integer(json_object_get(v, "mss")))
+			sb_fmt(s, " mss %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(v, "mss")));
+		if (json_is_integer(json_object_get(v, "wscale")))
+			sb_fmt(s, " wscale %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(v, "wscale")));
+		if (f) {
+			sb_put(s, " ");
+			if (json_is_array(f))
+				render_join(s, f, " ", 0, x);
+			else
+				render(s, f, 0, x);
+		}
+	} else if (strcmp(k, "reset") == 0) {
+		sb_put(s, "reset ");
+		render(s, v, 0, x);
+	} else if (strcmp(k, "last") == 0 && json_is_null(v)) {
+		sb_put(s, "last");
 	} else if (strcmp(k, "ct count") == 0 && json_is_object(v)) {
 		sb_fmt(s, "ct count %s%" JSON_INTEGER_FORMAT, json_is_true(json_object_get(v, "inv")) ? "over " : "",
 		       json_integer_value(json_object_get(v, "val")));
@@ -976,9 +1064,12 @@ static void statement(struct sb *s, struct nl_rule *r, const json_t *st, int *ma
 		sb_fmt(s, "flow %s %s", jstr(v, "op") ? jstr(v, "op") : "add",
 		       jstr(v, "flowtable") ? jstr(v, "flowtable") : "");
 	} else if (strcmp(k, "dup") == 0 || strcmp(k, "fwd") == 0) {
-		sb_fmt(s, "%s to ", k);
+		/* in a netdev table, "dup to" names a device */
+		int dev = !json_object_get(v, "addr") || (x->fam && strcmp(x->fam, "netdev") == 0 &&
+							  !json_object_get(v, "dev"));
+		sb_fmt(s, "%s%s%s to ", k, jstr(v, "family") ? " " : "", jstr(v, "family") ? jstr(v, "family") : "");
 		render(s, json_object_get(v, "addr") ? json_object_get(v, "addr") : json_object_get(v, "dev"),
-		       json_object_get(v, "addr") ? 0 : X_QUOTE, x);
+		       dev ? X_QUOTE : 0, x);
 		if (json_object_get(v, "addr") && json_object_get(v, "dev")) {
 			sb_put(s, " device ");
 			render(s, json_object_get(v, "dev"), X_QUOTE, x);
