@@ -117,4 +117,13 @@ export NATLOG_DB="$TMP/elemstmt-j.db"
 check_json "the same from a JSON element with a counter and a comment" \
 	'not any("is not in set" in d for d in j["diagnosis"])' < "$TMP/elemstmt-j.out"
 
+# nftables' per-rule tests: each rule's JSON is written as nft lists it,
+# or reported as an error, never written otherwise.
+python3 "$ROOT/tests/nft-py-compare.py" "$NATLOG" "$N/py" > "$TMP/py.txt" 2>&1
+if grep -qx "rules written as nft lists them: 281/285, reported as errors: 4, written otherwise: 0" "$TMP/py.txt"; then
+	ok "281 of 285 rules of nftables' rule tests are written as nft lists them, 4 reported"
+else
+	not_ok "rules of nftables' rule tests written otherwise"; sed 's/^/    /' "$TMP/py.txt" | head -30
+fi
+
 finish
