@@ -1032,14 +1032,22 @@ static int open_binding(struct nftrules *st, const struct nl_rule *r, const char
 	const struct nl_sink *k = st->sink;
 	struct binding *b;
 	char name[96];
-	if (st->nbind == MAXBIND)
-		return k->error(k->ctx, lineno, "chain bindings nested more than 8 deep", s, n);
+	const char *bad = NULL;
 	if (r->position > 0)
 		snprintf(name, sizeof name, "%s {%d}", st->c.chain, r->position);
 	else
 		snprintf(name, sizeof name, "%s {?%d}", st->c.chain, st->nbind + 1);
-	if (strlen(name) >= sizeof st->c.chain)
-		return k->error(k->ctx, lineno, "chain binding in a chain with a name too long", s, n);
+	if (st->nbind == MAXBIND)
+		bad = "chain bindings nested more than 8 deep";
+	else if (strlen(name) >= sizeof st->c.chain)
+		bad = "chain binding in a chain with a name too long";
+	if (bad) {
+		/* its rules are not the outer chain's: skipped to its '}' */
+		st->skip_depth = 1;
+		st->skip_ret = B_CHAIN;
+		st->st = B_SKIP;
+		return k->error(k->ctx, lineno, bad, s, n);
+	}
 	b = &st->bind[st->nbind++];
 	b->outer = st->c;
 	b->rule = *r;
