@@ -6,8 +6,11 @@
  *     "expr": [{"match": {"op": "in", "left": {"ct": {"key": "status"}}, "right": "dnat"}},
  *              {"jump": {"target": "allowed_dnats"}}]}}]}
  * Lines are collected and parsed at close. A rule's text is written back in
- * the syntax `nft list ruleset` prints, so that the text and the JSON dump of
- * one ruleset give the same rules (nftrules.c reads the text).
+ * the syntax `nft list ruleset` prints (src/statement.c, src/expression.c,
+ * src/datatype.c), so that the text and the JSON dump of one ruleset give
+ * the same rules (nftrules.c reads the text; tests/nft-dumps-compare.py and
+ * tests/nft-py-compare.py check it on nftables' own tests); what cannot be
+ * written so is an error naming its JSON path.
  */
 #include "natlog.h"
 #include "parser.h"
@@ -1247,9 +1250,20 @@ static void render_type(struct sb *s, const json_t *t, struct rctx *x)
 }
 
 /* Notes how values of this set or map print, for rules that use it. */
-static int add_type(struct nftjson *st, const struct nl_set_info *si)
+static int add_type(struct nftjson *st, const json_t *o, int is_map)
 {
+	const char *fam = jstr(o, "family"), *tab = jstr(o, "table"), *name = jstr(o, "name");
+	char type[256], map[256];
+	struct sb ts = { type, sizeof type, 0, 0 }, ms = { map, sizeof map, 0, 0 };
+	struct rctx x;
 	struct settype *t;
+	if (!fam || !tab || !name)
+		return 0;
+	memset(&x, 0, sizeof x);
+	type[0] = map[0] = '\0';
+	render_type(&ts, json_object_get(o, "type"), &x);
+	if (is_map)
+		render_type(&ms, json_object_get(o, "map"), &x);
 	if (st->ntypes == st->captypes) {
 		size_t cap = st->captypes ? st->captypes * 2 : 32;
 		struct settype *n = realloc(st->types, cap * sizeof *n);
@@ -1259,9 +1273,9 @@ static int add_type(struct nftjson *st, const struct nl_set_info *si)
 		st->captypes = cap;
 	}
 	t = &st->types[st->ntypes++];
-	t->key = set_key(si->family, si->table, si->name);
-	t->kfl = type_flags(si->type);
-	t->dfl = si->map_type ? type_flags(si->map_type) : 0;
+	t->key = set_key(fam, tab, name);
+	t->kfl = type_flags(type);
+	t->dfl = is_map ? type_flags(map) : 0;
 	return 0;
 }
 
@@ -1296,8 +1310,6 @@ static int do_set(struct nftjson *st, const json_t *o, int is_map)
 	si.flags = fl;
 	si.handle = json_is_integer(h) && json_integer_value(h) >= 0 ? json_integer_value(h) : -1;
 	if (k->set(k->ctx, &si))
-		return -1;
-	if (add_type(st, &si))
 		return -1;
 	hex = strcmp(map, "mark") == 0 || (strlen(map) > 5 && strcmp(map + strlen(map) - 5, " mark") == 0);
 	for (i = 0; i < json_array_size(elems); i++) {
@@ -1390,6 +1402,15 @@ static int do_document(struct nftjson *st, const json_t *root)
 	st->npos = 0;
 	st->ntypes = 0;
 	st->burst5 = 0;
+	/* the types of all sets and maps first: a rule may come before the
+	 * set it writes to */
+	for (i = 0; i < json_array_size(arr); i++) {
+		json_t *v;
+		const char *kind = jkind(json_array_get(arr, i), &v);
+		if (kind && (strcmp(kind, "set") == 0 || strcmp(kind, "map") == 0) && json_is_object(v) &&
+		    add_type(st, v, kind[0] == 'm'))
+			return -1;
+	}
 	for (i = 0; i < json_array_size(arr); i++) {
 		json_t *v;
 		const char *kind = jkind(json_array_get(arr, i), &v);
