@@ -889,216 +889,369 @@ static void set_target(struct nl_rule *r, const char *t, const char *arg)
 	nl_strlcpy(r->target_arg, arg ? arg : "", sizeof r->target_arg);
 }
 
+/* One statement being written: where to, the rule it belongs to, and its
+ * kind and value ({"<kind>": <value>}). */
+struct stc {
+	struct sb *s;
+	struct nl_rule *r;
+	struct rctx *x;
+	const char *k;
+	const json_t *st, *v;
+	int *match, *have_target;
+};
+
+/* Each writes one kind of statement as nft prints it; 0 when the value is
+ * not of the form it knows, so the next handler of that kind is tried. */
+typedef int (*st_fn)(struct stc *c);
+
+static int st_match(struct stc *c)
+{
+	render_match(c->s, c->v, c->x);
+	match_fields(c->r, c->v);
+	*c->match = 1;
+	return 1;
+}
+
+static int st_vmap(struct stc *c)
+{
+	const json_t *key = json_object_get(c->v, "key"), *data = json_object_get(c->v, "data");
+	json_t *dv;
+	const char *dk = jkind(data, &dv);
+	render(c->s, key, 0, c->x);
+	sb_put(c->s, " vmap ");
+	if (dk && strcmp(dk, "set") == 0)
+		render_set(c->s, dv, value_flags(key), 0, c->x);
+	else
+		render(c->s, data, 0, c->x);
+	l4_from(c->r, key);
+	*c->match = 1;
+	return 1;
+}
+
+static int st_verdict(struct stc *c)
+{
+	sb_put(c->s, c->k);
+	set_target(c->r, c->k, NULL);
+	*c->have_target = 1;
+	return 1;
+}
+
+static int st_jump(struct stc *c)
+{
+	render(c->s, c->st, 0, c->x);
+	set_target(c->r, c->k, jstr(c->v, "target"));
+	c->r->is_goto = c->k[0] == 'g';
+	*c->have_target = 1;
+	return 1;
+}
+
+static int st_reject(struct stc *c)
+{
+	const char *type = jstr(c->v, "type"), *code = jstr(c->v, "expr"), *fam = c->x->fam;
+	char arg[256] = "";
+	struct sb a = { arg, sizeof arg, 0, 0 };
+	/* the default code is left out, except for icmp and icmpv6 in the
+	 * inet, bridge and netdev families (nftables stmt_reject_postprocess:
+	 * verbose_print) */
+	int verbose = type && strcmp(type, "icmpx") != 0 && fam && strcmp(fam, "ip") != 0 &&
+		      strcmp(fam, "ip6") != 0;
+	sb_put(c->s, "reject");
+	if (type && (verbose || !(code && strcmp(code, "port-unreachable") == 0))) {
+		sb_fmt(&a, "%s%s%s", type, code ? " " : "", code ? code : "");
+		sb_fmt(c->s, " with %s", arg);
+	}
+	set_target(c->r, "reject", arg);
+	*c->have_target = 1;
+	return 1;
+}
+
+static int st_queue(struct stc *c)
+{
+	const json_t *f = json_object_get(c->v, "flags"), *num = json_object_get(c->v, "num");
+	char arg[256] = "";
+	struct sb a = { arg, sizeof arg, 0, 0 };
+	sb_put(c->s, "queue");
+	if (f) {
+		sb_put(c->s, " flags ");
+		render(c->s, f, 0, c->x);
+	}
+	if (num) {
+		render(&a, num, 0, c->x);
+		sb_fmt(c->s, " to %s", arg);
+	}
+	set_target(c->r, "queue", arg);
+	*c->have_target = 1;
+	return 1;
+}
+
+/* dnat, snat, masquerade, redirect, tproxy */
+static int st_nat(struct stc *c)
+{
+	const json_t *f = json_object_get(c->v, "flags"), *tf = json_object_get(c->v, "type_flags");
+	char arg[256] = "";
+	struct sb a = { arg, sizeof arg, 0, 0 };
+	int prefix = 0;
+	size_t i;
+	sb_put(c->s, c->k);
+	if (jstr(c->v, "family"))
+		sb_fmt(c->s, " %s", jstr(c->v, "family"));
+	for (i = 0; i < (json_is_array(tf) ? json_array_size(tf) : tf ? 1 : 0); i++) {
+		const json_t *t = json_is_array(tf) ? json_array_get(tf, i) : tf;
+		prefix |= jis(t, "prefix");
+		sb_put(c->s, " ");
+		render(c->s, t, 0, c->x);
+	}
+	if (json_object_get(c->v, "addr") || json_object_get(c->v, "port")) {
+		c->x->bracket6 = strcmp(c->k, "tproxy") == 0;
+		render_nat_arg(&a, c->v, c->x);
+		c->x->bracket6 = 0;
+		sb_fmt(c->s, " to %s", arg);
+	}
+	/* a prefix mapping implies netmap, which nft does not print then */
+	if (f && !(prefix && jis(f, "netmap"))) {
+		sb_put(c->s, " ");
+		render(c->s, f, 0, c->x);
+	}
+	set_target(c->r, c->k, arg);
+	*c->have_target = 1;
+	return 1;
+}
+
+/* counter, quota, limit, synproxy by name, or picked by a map:
+ * counter name ip saddr map { 1.1.1.1 : "user123" } */
+static int st_named(struct stc *c)
+{
+	if (!json_is_string(c->v) && !(json_is_object(c->v) && json_object_get(c->v, "map")))
+		return 0;
+	sb_fmt(c->s, "%s name ", c->k);
+	render(c->s, c->v, X_QUOTE, c->x);
+	*c->match |= strcmp(c->k, "quota") == 0 || strcmp(c->k, "limit") == 0;
+	return 1;
+}
+
+static int st_secmark(struct stc *c)
+{
+	if (!json_is_string(c->v) && !(json_is_object(c->v) && json_object_get(c->v, "map")))
+		return 0;
+	sb_put(c->s, "meta secmark set ");
+	render(c->s, c->v, X_QUOTE, c->x);
+	return 1;
+}
+
+static int st_counter(struct stc *c)
+{
+	if (json_is_object(c->v))
+		sb_fmt(c->s, "counter packets %" JSON_INTEGER_FORMAT " bytes %" JSON_INTEGER_FORMAT,
+		       json_integer_value(json_object_get(c->v, "packets")),
+		       json_integer_value(json_object_get(c->v, "bytes")));
+	else
+		sb_put(c->s, "counter");
+	return 1;
+}
+
+static int st_log(struct stc *c)
+{
+	render_log(c->s, c->v);
+	if (!*c->have_target)
+		set_target(c->r, "log", jstr(c->v, "prefix"));
+	return 1;
+}
+
+static int st_mangle(struct stc *c)
+{
+	const json_t *key = json_object_get(c->v, "key");
+	render(c->s, key, 0, c->x);
+	sb_put(c->s, " set ");
+	render(c->s, json_object_get(c->v, "value"), value_flags(key) & (X_HEX | X_QUOTE | X_HEX2), c->x);
+	return 1;
+}
+
+/* add @s { ip saddr timeout 30s limit rate 10/second burst 5 packets } */
+static int st_set(struct stc *c)
+{
+	const json_t *sts = json_object_get(c->v, "stmt");
+	const struct settype *t = find_type(c->x, jstr(c->v, "set"));
+	size_t i;
+	if (!json_is_object(c->v))
+		return 0;
+	sb_fmt(c->s, "%s %s { ", jstr(c->v, "op") ? jstr(c->v, "op") : "add",
+	       jstr(c->v, "set") ? jstr(c->v, "set") : "");
+	render(c->s, json_object_get(c->v, "elem"), t ? t->kfl : 0, c->x);
+	for (i = 0; i < json_array_size(sts); i++) {
+		sb_put(c->s, " ");
+		statement_text(c->s, json_array_get(sts, i), c->x);
+	}
+	sb_put(c->s, " }");
+	return 1;
+}
+
+/* update @m { ip saddr : 0x00000002 } */
+static int st_map(struct stc *c)
+{
+	const struct settype *t = find_type(c->x, jstr(c->v, "map"));
+	if (!json_is_object(c->v))
+		return 0;
+	sb_fmt(c->s, "%s %s { ", jstr(c->v, "op") ? jstr(c->v, "op") : "add",
+	       jstr(c->v, "map") ? jstr(c->v, "map") : "");
+	render(c->s, json_object_get(c->v, "elem"), t ? t->kfl : 0, c->x);
+	sb_put(c->s, " : ");
+	render(c->s, json_object_get(c->v, "data"), t ? t->dfl : 0, c->x);
+	sb_put(c->s, " }");
+	return 1;
+}
+
+/* ct helper set "ftp", ct timeout set ..., ct expectation set ... */
+static int st_ctobj(struct stc *c)
+{
+	sb_fmt(c->s, "%s set ", c->k);
+	render(c->s, c->v, X_QUOTE, c->x);
+	return 1;
+}
+
+/* synproxy mss 1460 wscale 5 timestamp sack-perm */
+static int st_synproxy(struct stc *c)
+{
+	const json_t *f = json_is_object(c->v) ? json_object_get(c->v, "flags") : NULL;
+	if (!json_is_null(c->v) && !json_is_object(c->v))
+		return 0;
+	sb_put(c->s, "synproxy");
+	if (json_is_integer(json_object_get(c->v, "mss")))
+		sb_fmt(c->s, " mss %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(c->v, "mss")));
+	if (json_is_integer(json_object_get(c->v, "wscale")))
+		sb_fmt(c->s, " wscale %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(c->v, "wscale")));
+	if (f) {
+		sb_put(c->s, " ");
+		if (json_is_array(f))
+			render_join(c->s, f, " ", 0, c->x);
+		else
+			render(c->s, f, 0, c->x);
+	}
+	return 1;
+}
+
+static int st_reset(struct stc *c)
+{
+	sb_put(c->s, "reset ");
+	render(c->s, c->v, 0, c->x);
+	return 1;
+}
+
+static int st_last(struct stc *c)
+{
+	if (!json_is_null(c->v))
+		return 0;	/* "last used <time>": not known how nft -j writes it */
+	sb_put(c->s, "last");
+	return 1;
+}
+
+static int st_ctcount(struct stc *c)
+{
+	if (!json_is_object(c->v))
+		return 0;
+	sb_fmt(c->s, "ct count %s%" JSON_INTEGER_FORMAT, json_is_true(json_object_get(c->v, "inv")) ? "over " : "",
+	       json_integer_value(json_object_get(c->v, "val")));
+	*c->match = 1;
+	return 1;
+}
+
+static int st_word(struct stc *c)
+{
+	sb_put(c->s, c->k);	/* notrack */
+	return 1;
+}
+
+static int st_flow(struct stc *c)
+{
+	sb_fmt(c->s, "flow %s %s", jstr(c->v, "op") ? jstr(c->v, "op") : "add",
+	       jstr(c->v, "flowtable") ? jstr(c->v, "flowtable") : "");
+	return 1;
+}
+
+/* dup to 10.0.0.1 device "eth0", fwd ip to ..., and in a netdev table
+ * "dup to" a device */
+static int st_dup(struct stc *c)
+{
+	const json_t *addr = json_object_get(c->v, "addr"), *dev = json_object_get(c->v, "dev");
+	const char *fam = jstr(c->v, "family");
+	int isdev = !addr || (c->x->fam && strcmp(c->x->fam, "netdev") == 0 && !dev);
+	sb_fmt(c->s, "%s%s%s to ", c->k, fam ? " " : "", fam ? fam : "");
+	render(c->s, addr ? addr : dev, isdev ? X_QUOTE : 0, c->x);
+	if (addr && dev) {
+		sb_put(c->s, " device ");
+		render(c->s, dev, X_QUOTE, c->x);
+	}
+	return 1;
+}
+
+/* iptables-nft compat: the JSON names only the extension */
+static int st_xt(struct stc *c)
+{
+	sb_fmt(c->s, "xt %s %s", jstr(c->v, "type") ? jstr(c->v, "type") : "",
+	       jstr(c->v, "name") ? jstr(c->v, "name") : "");
+	if (!jis(json_object_get(c->v, "type"), "target"))
+		*c->match = 1;
+	return 1;
+}
+
+static int st_limit(struct stc *c)
+{
+	render_limit(c->s, c->v, c->x);
+	*c->match = 1;
+	return 1;
+}
+
+static int st_quota(struct stc *c)
+{
+	const json_t *v = c->v;
+	sb_fmt(c->s, "quota %s%" JSON_INTEGER_FORMAT " %s", json_is_true(json_object_get(v, "inv")) ? "over " : "",
+	       json_integer_value(json_object_get(v, "val")),
+	       jstr(v, "val_unit") ? jstr(v, "val_unit") : "bytes");
+	if (json_integer_value(json_object_get(v, "used")))
+		sb_fmt(c->s, " used %" JSON_INTEGER_FORMAT " %s", json_integer_value(json_object_get(v, "used")),
+		       jstr(v, "used_unit") ? jstr(v, "used_unit") : "bytes");
+	*c->match = 1;
+	return 1;
+}
+
+/* Kinds with several forms list the most specific first. */
+static const struct { const char *kind; st_fn fn; } st_handlers[] = {
+	{ "match", st_match }, { "vmap", st_vmap },
+	{ "accept", st_verdict }, { "drop", st_verdict }, { "continue", st_verdict },
+	{ "return", st_verdict }, { "jump", st_jump }, { "goto", st_jump },
+	{ "reject", st_reject }, { "queue", st_queue },
+	{ "dnat", st_nat }, { "snat", st_nat }, { "masquerade", st_nat }, { "redirect", st_nat },
+	{ "tproxy", st_nat },
+	{ "counter", st_named }, { "counter", st_counter }, { "quota", st_named }, { "quota", st_quota },
+	{ "limit", st_named }, { "limit", st_limit }, { "synproxy", st_named },
+	{ "synproxy", st_synproxy }, { "secmark", st_secmark },
+	{ "log", st_log }, { "mangle", st_mangle }, { "set", st_set }, { "map", st_map },
+	{ "ct helper", st_ctobj }, { "ct timeout", st_ctobj }, { "ct expectation", st_ctobj },
+	{ "ct count", st_ctcount }, { "reset", st_reset }, { "last", st_last },
+	{ "notrack", st_word }, { "flow", st_flow }, { "dup", st_dup }, { "fwd", st_dup },
+	{ "xt", st_xt },
+};
+
 /* Writes statement st as nft prints it and notes what it does to r.
  * *have_target: a verdict or NAT was seen (a log no longer names the target). */
 static void statement(struct sb *s, struct nl_rule *r, const json_t *st, int *match, int *have_target,
 		      struct rctx *x)
 {
 	json_t *v;
-	const char *k = jkind(st, &v);
-	char arg[256];
-	struct sb a = { arg, sizeof arg, 0, 0 };
-	const json_t *mp = json_is_object(v) ? json_object_get(v, "map") : NULL;
-
-	arg[0] = '\0';
-	if (!k) {
+	struct stc c = { s, r, x, NULL, st, NULL, match, have_target };
+	size_t i;
+	c.k = jkind(st, &v);
+	c.v = v;
+	if (!c.k) {
 		bad(x, NULL);
 		*match = 1;
 		return;
 	}
-	if (strcmp(k, "match") == 0) {
-		render_match(s, v, x);
-		match_fields(r, v);
-		*match = 1;
-	} else if (strcmp(k, "vmap") == 0) {
-		const json_t *key = json_object_get(v, "key"), *data = json_object_get(v, "data");
-		json_t *dv;
-		const char *dk = jkind(data, &dv);
-		render(s, key, 0, x);
-		sb_put(s, " vmap ");
-		if (dk && strcmp(dk, "set") == 0)
-			render_set(s, dv, value_flags(key), 0, x);
-		else
-			render(s, data, 0, x);
-		l4_from(r, key);
-		*match = 1;
-	} else if (strcmp(k, "accept") == 0 || strcmp(k, "drop") == 0 || strcmp(k, "continue") == 0 ||
-		   strcmp(k, "return") == 0) {
-		sb_put(s, k);
-		set_target(r, k, NULL);
-		*have_target = 1;
-	} else if (strcmp(k, "jump") == 0 || strcmp(k, "goto") == 0) {
-		render(s, st, 0, x);
-		set_target(r, k, jstr(v, "target"));
-		r->is_goto = k[0] == 'g';
-		*have_target = 1;
-	} else if (strcmp(k, "reject") == 0) {
-		const char *type = jstr(v, "type"), *code = jstr(v, "expr");
-		/* the default code is left out, except for icmp and icmpv6 in the
-		 * inet, bridge and netdev families (nftables
-		 * stmt_reject_postprocess: verbose_print) */
-		int verbose = type && strcmp(type, "icmpx") != 0 && x->fam &&
-			      strcmp(x->fam, "ip") != 0 && strcmp(x->fam, "ip6") != 0;
-		sb_put(s, "reject");
-		if (type && (verbose || !(code && strcmp(code, "port-unreachable") == 0))) {
-			sb_fmt(&a, "%s%s%s", type, code ? " " : "", code ? code : "");
-			sb_fmt(s, " with %s", arg);
-		} else {
-			arg[0] = '\0';
-		}
-		set_target(r, "reject", arg);
-		*have_target = 1;
-	} else if (strcmp(k, "queue") == 0) {
-		const json_t *f = json_object_get(v, "flags"), *num = json_object_get(v, "num");
-		sb_put(s, "queue");
-		if (f) {
-			sb_put(s, " flags ");
-			render(s, f, 0, x);
-		}
-		if (num) {
-			render(&a, num, 0, x);
-			sb_fmt(s, " to %s", arg);
-		}
-		set_target(r, "queue", arg);
-		*have_target = 1;
-	} else if (strcmp(k, "dnat") == 0 || strcmp(k, "snat") == 0 || strcmp(k, "masquerade") == 0 ||
-		   strcmp(k, "redirect") == 0 || strcmp(k, "tproxy") == 0) {
-		const json_t *f = json_object_get(v, "flags"), *tf = json_object_get(v, "type_flags");
-		int prefix = 0;
-		size_t i;
-		sb_put(s, k);
-		if (jstr(v, "family"))
-			sb_fmt(s, " %s", jstr(v, "family"));
-		for (i = 0; i < (json_is_array(tf) ? json_array_size(tf) : tf ? 1 : 0); i++) {
-			const json_t *t = json_is_array(tf) ? json_array_get(tf, i) : tf;
-			prefix |= jis(t, "prefix");
-			sb_put(s, " ");
-			render(s, t, 0, x);
-		}
-		if (json_object_get(v, "addr") || json_object_get(v, "port")) {
-			x->bracket6 = strcmp(k, "tproxy") == 0;
-			render_nat_arg(&a, v, x);
-			x->bracket6 = 0;
-			sb_fmt(s, " to %s", arg);
-		}
-		/* a prefix mapping implies netmap, which nft does not print then */
-		if (f && !(prefix && jis(f, "netmap"))) {
-			sb_put(s, " ");
-			render(s, f, 0, x);
-		}
-		set_target(r, k, arg);
-		*have_target = 1;
-	} else if ((strcmp(k, "counter") == 0 || strcmp(k, "quota") == 0 || strcmp(k, "limit") == 0 ||
-		    strcmp(k, "synproxy") == 0) && (json_is_string(v) || mp)) {
-		/* a named object, or one picked by a map: counter name ip saddr map { ... } */
-		sb_fmt(s, "%s name ", k);
-		render(s, v, X_QUOTE, x);
-		*match |= strcmp(k, "quota") == 0 || strcmp(k, "limit") == 0;
-	} else if (strcmp(k, "secmark") == 0 && (json_is_string(v) || mp)) {
-		sb_put(s, "meta secmark set ");
-		render(s, v, X_QUOTE, x);
-	} else if (strcmp(k, "counter") == 0) {
-		if (json_is_object(v))
-			sb_fmt(s, "counter packets %" JSON_INTEGER_FORMAT " bytes %" JSON_INTEGER_FORMAT,
-			       json_integer_value(json_object_get(v, "packets")),
-			       json_integer_value(json_object_get(v, "bytes")));
-		else
-			sb_put(s, "counter");
-	} else if (strcmp(k, "log") == 0) {
-		render_log(s, v);
-		if (!*have_target)
-			set_target(r, "log", jstr(v, "prefix"));
-	} else if (strcmp(k, "mangle") == 0) {
-		const json_t *key = json_object_get(v, "key");
-		render(s, key, 0, x);
-		sb_put(s, " set ");
-		render(s, json_object_get(v, "value"), value_flags(key) & (X_HEX | X_QUOTE | X_HEX2), x);
-	} else if (strcmp(k, "set") == 0 && json_is_object(v)) {
-		/* add @s { ip saddr timeout 30s limit rate 10/second } */
-		const json_t *sts = json_object_get(v, "stmt");
-		const struct settype *t = find_type(x, jstr(v, "set"));
-		size_t i;
-		sb_fmt(s, "%s %s { ", jstr(v, "op") ? jstr(v, "op") : "add", jstr(v, "set") ? jstr(v, "set") : "");
-		render(s, json_object_get(v, "elem"), t ? t->kfl : 0, x);
-		for (i = 0; i < json_array_size(sts); i++) {
-			sb_put(s, " ");
-			statement_text(s, json_array_get(sts, i), x);
-		}
-		sb_put(s, " }");
-	} else if (strcmp(k, "map") == 0 && json_is_object(v)) {
-		/* update @m { ip saddr : 0x00000002 } */
-		const struct settype *t = find_type(x, jstr(v, "map"));
-		sb_fmt(s, "%s %s { ", jstr(v, "op") ? jstr(v, "op") : "add", jstr(v, "map") ? jstr(v, "map") : "");
-		render(s, json_object_get(v, "elem"), t ? t->kfl : 0, x);
-		sb_put(s, " : ");
-		render(s, json_object_get(v, "data"), t ? t->dfl : 0, x);
-		sb_put(s, " }");
-	} else if (strcmp(k, "ct helper") == 0 || strcmp(k, "ct timeout") == 0 ||
-		   strcmp(k, "ct expectation") == 0) {
-		sb_fmt(s, "%s set ", k);
-		render(s, v, X_QUOTE, x);
-	} else if (strcmp(k, "synproxy") == 0 && (json_is_null(v) || json_is_object(v))) {
-		/* synproxy mss 1460 wscale 5 timestamp sack-perm */
-		const json_t *f = json_is_object(v) ? json_object_get(v, "flags") : NULL;
-		sb_put(s, "synproxy");
-		if (json_is_integer(json_object_get(v, "mss")))
-			sb_fmt(s, " mss %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(v, "mss")));
-		if (json_is_integer(json_object_get(v, "wscale")))
-			sb_fmt(s, " wscale %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(v, "wscale")));
-		if (f) {
-			sb_put(s, " ");
-			if (json_is_array(f))
-				render_join(s, f, " ", 0, x);
-			else
-				render(s, f, 0, x);
-		}
-	} else if (strcmp(k, "reset") == 0) {
-		sb_put(s, "reset ");
-		render(s, v, 0, x);
-	} else if (strcmp(k, "last") == 0 && json_is_null(v)) {
-		sb_put(s, "last");
-	} else if (strcmp(k, "ct count") == 0 && json_is_object(v)) {
-		sb_fmt(s, "ct count %s%" JSON_INTEGER_FORMAT, json_is_true(json_object_get(v, "inv")) ? "over " : "",
-		       json_integer_value(json_object_get(v, "val")));
-		*match = 1;
-	} else if (strcmp(k, "notrack") == 0) {
-		sb_put(s, "notrack");
-	} else if (strcmp(k, "flow") == 0) {
-		sb_fmt(s, "flow %s %s", jstr(v, "op") ? jstr(v, "op") : "add",
-		       jstr(v, "flowtable") ? jstr(v, "flowtable") : "");
-	} else if (strcmp(k, "dup") == 0 || strcmp(k, "fwd") == 0) {
-		/* in a netdev table, "dup to" names a device */
-		int dev = !json_object_get(v, "addr") || (x->fam && strcmp(x->fam, "netdev") == 0 &&
-							  !json_object_get(v, "dev"));
-		sb_fmt(s, "%s%s%s to ", k, jstr(v, "family") ? " " : "", jstr(v, "family") ? jstr(v, "family") : "");
-		render(s, json_object_get(v, "addr") ? json_object_get(v, "addr") : json_object_get(v, "dev"),
-		       dev ? X_QUOTE : 0, x);
-		if (json_object_get(v, "addr") && json_object_get(v, "dev")) {
-			sb_put(s, " device ");
-			render(s, json_object_get(v, "dev"), X_QUOTE, x);
-		}
-	} else if (strcmp(k, "xt") == 0) {
-		/* iptables-nft compat: JSON names only the extension */
-		sb_fmt(s, "xt %s %s", jstr(v, "type") ? jstr(v, "type") : "",
-		       jstr(v, "name") ? jstr(v, "name") : "");
-		if (!jis(json_object_get(v, "type"), "target"))
-			*match = 1;
-	} else if (strcmp(k, "limit") == 0) {
-		render_limit(s, v, x);
-		*match = 1;
-	} else if (strcmp(k, "quota") == 0) {
-		sb_fmt(s, "quota %s%" JSON_INTEGER_FORMAT " %s", json_is_true(json_object_get(v, "inv")) ? "over " : "",
-		       json_integer_value(json_object_get(v, "val")),
-		       jstr(v, "val_unit") ? jstr(v, "val_unit") : "bytes");
-		if (json_integer_value(json_object_get(v, "used")))
-			sb_fmt(s, " used %" JSON_INTEGER_FORMAT " %s", json_integer_value(json_object_get(v, "used")),
-			       jstr(v, "used_unit") ? jstr(v, "used_unit") : "bytes");
-		*match = 1;
-	} else {
-		sb_put(s, k);
-		bad(x, k);
-		*match = 1;
-	}
+	for (i = 0; i < sizeof st_handlers / sizeof st_handlers[0]; i++)
+		if (strcmp(st_handlers[i].kind, c.k) == 0 && st_handlers[i].fn(&c))
+			return;
+	sb_put(s, c.k);
+	bad(x, c.k);
+	*match = 1;
 }
 
 /* A statement's text alone: those of set elements and of set statements. */
