@@ -1226,6 +1226,22 @@ static int send_elem(struct nftrules *st, long lineno, const char *s, size_t n)
 	}
 	if (!key[0])
 		return k->error(k->ctx, lineno, "empty set element", s, n);
+	if (is_ellipsis(key, strlen(key))) {
+		/* "..., 9.9.9.9" or "... 9.9.9.9": kept as an element "...", which
+		 * lookups read as "may hold anything", and the elements around it */
+		size_t skip = !memcmp(key, "...", 3) ? 3 : !memcmp(key, "\xe2\x80\xa6", 3) ? 3 : 0;
+		e.family = st->family;
+		e.table = st->table;
+		e.set = st->set;
+		e.key = "...";
+		e.value = st->is_map ? "..." : NULL;
+		if (k->error(k->ctx, lineno, "'...' (a trimmed paste) among set elements: the list is "
+			     "incomplete", s, n) || k->element(k->ctx, &e))
+			return -1;
+		if (!skip || key[skip] != ' ')
+			return 0;
+		memmove(key, key + skip + 1, strlen(key + skip + 1) + 1);
+	}
 	if (st->is_map && (out == key || !val[0]))
 		return k->error(k->ctx, lineno, "map element without ' : value'", s, n);
 	e.family = st->family;

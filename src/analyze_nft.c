@@ -263,6 +263,14 @@ static void check_lookup(struct nl_analysis *a, const struct nl_rsview *v, const
 		if (element_holds(set->elems[j], vals, nsel))
 			break;
 	if (j == (int)set->nelems) {
+		for (j = 0; j < (int)set->nelems; j++)
+			if (!strncmp(set->elems[j], "...", 3)) {
+				/* a trimmed paste: the missing elements may hold it */
+				nl_diag(a, "natlog cannot tell whether %s is in set %s %s %s: the dump's "
+					   "element list was cut ('...')", keytext, set->family, set->table,
+					set->name);
+				return;
+			}
 		nl_diag(a, "%s is not in set %s %s %s", keytext, set->family, set->table, set->name);
 		nl_diag(a, "so rule %d of %s %s %s (%s) did not match; to let the packet through: "
 			   "nft add element %s %s %s { %s }", r->position, ch->family, ch->table,

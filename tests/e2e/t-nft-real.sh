@@ -117,6 +117,14 @@ export NATLOG_DB="$TMP/elemstmt-j.db"
 check_json "the same from a JSON element with a counter and a comment" \
 	'not any("is not in set" in d for d in j["diagnosis"])' < "$TMP/elemstmt-j.out"
 
+# A set whose element list was cut in a paste: no "not in set" verdict.
+export NATLOG_DB="$TMP/trimset.db"
+sed 's/192.168.70.10 . 80,/.../' "$TD/seed000/ruleset.nft" > "$TMP/trimset.nft"
+check_status "'...' among set elements is an error" 3 "$NATLOG" import -q "$TD/seed000/trace.txt" "$TMP/trimset.nft"
+"$NATLOG" explain --json --trace 9c01f8 > "$TMP/trimset.json"
+check_json "natlog says it cannot tell, instead of 'not in set'" \
+	'not any("is not in set" in d for d in j["diagnosis"]) and any(d.startswith("natlog cannot tell whether 192.168.70.10 . 22 is in set inet filter allow_in") for d in j["diagnosis"])' < "$TMP/trimset.json"
+
 # nftables' per-rule tests: each rule's JSON is written as nft lists it,
 # or reported as an error, never written otherwise.
 python3 "$ROOT/tests/nft-py-compare.py" "$NATLOG" "$N/py" > "$TMP/py.txt" 2>&1
