@@ -6,8 +6,11 @@
  *     "expr": [{"match": {"op": "in", "left": {"ct": {"key": "status"}}, "right": "dnat"}},
  *              {"jump": {"target": "allowed_dnats"}}]}}]}
  * Lines are collected and parsed at close. A rule's text is written back in
- * the syntax `nft list ruleset` prints, so that the text and the JSON dump of
- * one ruleset give the same rules (nftrules.c reads the text).
+ * the syntax `nft list ruleset` prints (src/statement.c, src/expression.c,
+ * src/datatype.c), so that the text and the JSON dump of one ruleset give
+ * the same rules (nftrules.c reads the text; tests/nft-dumps-compare.py and
+ * tests/nft-py-compare.py check it on nftables' own tests); what cannot be
+ * written so is an error naming its JSON path.
  */
 #include "natlog.h"
 #include "parser.h"
@@ -35,6 +38,10 @@ struct nftjson {
 	int started;
 	struct chainpos *pos;
 	size_t npos, cappos;
+	struct settype *types;		/* of the document's sets and maps */
+	size_t ntypes, captypes;
+	int burst5;
+	size_t item;			/* index in the "nftables" array, for messages */
 	struct nl_rule rule;
 };
 
@@ -114,7 +121,38 @@ static int in_strs(const char *s, const char *const *l)
 
 /* ---- expressions in nft syntax ----------------------------------------- */
 
-enum { X_QUOTE = 1, X_HEX = 2 };
+/* How a value is printed, from the type of what it is compared with:
+ * names in quotes, marks in hex (padded as nft pads a mark, or not), times
+ * as 1m30s, a dscp as 0x04. A concatenation's values take 5 bits per
+ * component, component i at 5*i. */
+enum { X_QUOTE = 1, X_HEX = 2, X_HEXS = 4, X_TIME = 8, X_HEX2 = 16, X_BITS = 5, X_MASK = 31,
+       X_MAXCOMP = 6 };
+
+/* The set and map types of the document, for the values a rule writes
+ * into them (add @m { ip saddr : 0x00000002 }, ip saddr . "lo" @s). */
+struct settype {
+	uint64_t key;
+	int kfl, dfl;
+};
+
+/* What rendering needs besides the expression: nft's version, the set
+ * types, and the first construct it could not write, so that a rule
+ * natlog cannot write as nft does is an error, never a guess. */
+struct rctx {
+	int burst5;			/* nft before 1.0.9 left out "burst 5 packets" */
+	int bracket6;			/* tproxy: an IPv6 address in brackets, port or not */
+	const struct settype *types;
+	size_t ntypes;
+	const char *fam, *tab;
+	int nbad;
+	char bad[64];
+};
+
+static void bad(struct rctx *x, const char *what)
+{
+	if (x->nbad++ == 0)
+		snprintf(x->bad, sizeof x->bad, "%.60s", what ? what : "a value that is not an object");
+}
 
 static const char *const unqualified_meta[] = {
 	"iifname", "oifname", "iif", "oif", "iifgroup", "oifgroup", NULL,
@@ -122,54 +160,277 @@ static const char *const unqualified_meta[] = {
 static const char *const l4_protos[] = {
 	"tcp", "udp", "udplite", "sctp", "dccp", "icmp", "icmpv6", "igmp", "ah", "esp", "gre", NULL,
 };
+static const char *const binop_names[] = { "|", "^", "&", "<<", ">>", NULL };
 
-static void render(struct sb *s, const json_t *e, int fl, int *unknown);
+static void render(struct sb *s, const json_t *e, int fl, struct rctx *x);
+static void statement_text(struct sb *s, const json_t *st, struct rctx *x);
 
-static void render_join(struct sb *s, const json_t *a, const char *sep, int fl, int *unknown)
+static void render_join(struct sb *s, const json_t *a, const char *sep, int fl, struct rctx *x)
 {
 	size_t i;
 	for (i = 0; i < json_array_size(a); i++) {
 		if (i)
 			sb_put(s, sep);
-		render(s, json_array_get(a, i), fl, unknown);
+		render(s, json_array_get(a, i), fl, x);
 	}
 }
 
-/* Flags for what is compared with left: names in quotes, marks in hex. */
-static int value_flags(const json_t *left)
+static uint64_t set_key(const char *fam, const char *tab, const char *name)
+{
+	uint64_t h = nl_hash64(fam, strlen(fam) + 1, NL_HASH_INIT);
+	h = nl_hash64(tab, strlen(tab) + 1, h);
+	return nl_hash64(name, strlen(name), h);
+}
+
+static const struct settype *find_type(const struct rctx *x, const char *ref)
+{
+	uint64_t k;
+	size_t i;
+	if (!ref || ref[0] != '@' || !x->fam || !x->tab)
+		return NULL;
+	k = set_key(x->fam, x->tab, ref + 1);
+	for (i = 0; i < x->ntypes; i++)
+		if (x->types[i].key == k)
+			return &x->types[i];
+	return NULL;
+}
+
+static int one_flags(const json_t *left)
 {
 	json_t *v;
 	const char *k = jkind(left, &v);
 	const char *key = k ? jstr(v, "key") : NULL;
 	static const char *const quoted[] = { "iifname", "oifname", "iif", "oif", "ibrname", "obrname",
-					      "iifkind", "oifkind", "sdifname", NULL };
+					      "iifkind", "oifkind", "sdifname", "sdif", "ibriport",
+					      "obriport", "iifgroup", "oifgroup", "rtclassid", "time", "day",
+					      "hour", NULL };
+	if (!k)
+		return 0;
+	if (strcmp(k, "payload") == 0) {
+		const char *pr = jstr(v, "protocol"), *f = jstr(v, "field");
+		if (jstr(v, "base"))
+			return X_HEXS;	/* raw payload: @nh,8,8 0xff */
+		if (pr && f && !strcmp(f, "dscp") && (!strcmp(pr, "ip") || !strcmp(pr, "ip6")))
+			return X_HEX2;
+		if (pr && f && ((!strcmp(pr, "tcp") && !strcmp(f, "flags")) ||
+				(!strcmp(pr, "ip") && !strcmp(f, "frag-off")) ||
+				(!strcmp(pr, "comp") && !strcmp(f, "flags"))))
+			return X_HEXS;
+		return 0;
+	}
+	if (strcmp(k, "osf") == 0)
+		return X_QUOTE;
+	if (strcmp(k, "fib") == 0)
+		return jis(json_object_get(v, "result"), "oifname") ? X_QUOTE : 0;
 	if (!key)
 		return 0;
 	if (strcmp(k, "meta") == 0 && in_strs(key, quoted))
 		return X_QUOTE;
+	if (strcmp(k, "rt") == 0 && strcmp(key, "classid") == 0)
+		return X_QUOTE;
 	if (strcmp(k, "ct") == 0 && strcmp(key, "helper") == 0)
 		return X_QUOTE;
-	if ((strcmp(k, "meta") == 0 || strcmp(k, "ct") == 0) && strcmp(key, "mark") == 0)
+	if (strcmp(k, "ct") == 0 && strcmp(key, "expiration") == 0)
+		return X_TIME;
+	if ((strcmp(k, "meta") == 0 || strcmp(k, "ct") == 0 || strcmp(k, "socket") == 0) &&
+	    strcmp(key, "mark") == 0)
 		return X_HEX;
 	return 0;
 }
 
-static void render(struct sb *s, const json_t *e, int fl, int *unknown)
+/* Flags for what is compared with left. */
+static int value_flags(const json_t *left)
+{
+	json_t *v;
+	const char *k = jkind(left, &v);
+	size_t i;
+	int fl = 0;
+	if (k && strcmp(k, "concat") == 0 && json_is_array(v)) {
+		for (i = 0; i < json_array_size(v) && i < X_MAXCOMP; i++)
+			fl |= one_flags(json_array_get(v, i)) << (X_BITS * i);
+		return fl;
+	}
+	if (k && in_strs(k, binop_names) && json_is_array(v) && json_array_size(v) > 0)
+		return value_flags(json_array_get(v, 0));
+	return one_flags(left);
+}
+
+/* Flags of a set or map type as printed ("ipv4_addr . ifname", "mark",
+ * "typeof ip saddr . iifname"). */
+static int type_flags(const char *t)
+{
+	static const char *const quoted[] = { "ifname", "iface_index", "iifname", "oifname", "iif",
+					      "oif", "meta iifname", "meta oifname", "meta iif",
+					      "meta oif", "ct helper", NULL };
+	static const char *const hex[] = { "mark", "meta mark", "ct mark", NULL };
+	int fl = 0, i = 0;
+	const char *p = t;
+	char c[32];
+	if (!strncmp(p, "typeof ", 7))
+		p += 7;
+	while (*p && i < X_MAXCOMP) {
+		const char *e = strstr(p, " . ");
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		nl_strlcpyn(c, p, n < sizeof c ? n : sizeof c - 1, sizeof c);
+		fl |= (in_strs(c, quoted) ? X_QUOTE : in_strs(c, hex) ? X_HEX : 0) << (X_BITS * i);
+		i++;
+		if (!e)
+			break;
+		p = e + 3;
+	}
+	return fl;
+}
+
+/* "30s", "10m", "1h30m", "30d" (nftables src/datatype.c time_print) */
+static void render_time(struct sb *s, json_int_t secs)
+{
+	static const struct { const char *u; json_int_t n; } units[] = {
+		{ "d", 86400 }, { "h", 3600 }, { "m", 60 }, { "s", 1 },
+	};
+	size_t i;
+	if (secs <= 0) {
+		sb_put(s, "0s");
+		return;
+	}
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (secs >= units[i].n) {
+			sb_fmt(s, "%" JSON_INTEGER_FORMAT "%s", secs / units[i].n, units[i].u);
+			secs %= units[i].n;
+		}
+}
+
+static int binop_prec(const char *op)
+{
+	return !strcmp(op, "|") ? 1 : !strcmp(op, "^") ? 2 : !strcmp(op, "&") ? 3 : 4;
+}
+
+static int is_binop_expr(const json_t *e, const char **op)
+{
+	json_t *v;
+	const char *k = jkind(e, &v);
+	if (!k || !in_strs(k, binop_names) || !json_is_array(v) || json_array_size(v) < 2)
+		return 0;
+	*op = k;
+	return 1;
+}
+
+/* a | b | c, (meta mark | 0x00000010) << 8, meta mark >> 8 & 0xf: shift
+ * amounts in decimal; a mark's operand padded when the mark itself is the
+ * left side, unpadded after another operation */
+static void render_binop(struct sb *s, const char *op, const json_t *v, int fl, struct rctx *x)
+{
+	const json_t *a = json_array_get(v, 0);
+	const char *aop;
+	int prec = binop_prec(op), afl = one_flags(a), cfl;
+	size_t i;
+	if (is_binop_expr(a, &aop) && binop_prec(aop) < prec) {
+		sb_put(s, "(");
+		render(s, a, fl, x);
+		sb_put(s, ")");
+	} else {
+		render(s, a, fl, x);
+	}
+	if (prec == 4)
+		cfl = 0;
+	else if (value_flags(a) & X_HEX2)
+		cfl = X_HEX2;	/* ip dscp | 0x04, ip dscp << 2 | 0x10 */
+	else if (!is_binop_expr(a, &aop) && (afl & X_HEX))
+		cfl = X_HEX;
+	else if ((afl | value_flags(a) | fl) & (X_HEX | X_HEXS))
+		cfl = X_HEXS;
+	else
+		cfl = value_flags(a) & X_QUOTE;
+	for (i = 1; i < json_array_size(v); i++) {
+		const json_t *b = json_array_get(v, i);
+		sb_fmt(s, " %s ", op);
+		if (is_binop_expr(b, &aop)) {
+			sb_put(s, "(");
+			render(s, b, cfl, x);
+			sb_put(s, ")");
+		} else {
+			render(s, b, cfl, x);
+		}
+	}
+}
+
+/* An element with its timeout and statements: "10.2.3.4 timeout 2s",
+ * "1.1.1.1 counter packets 0 bytes 0" (nftables set_elem_expr_print). */
+static void render_elem(struct sb *s, const json_t *v, int fl, struct rctx *x)
+{
+	const char *key;
+	json_t *val;
+	void *it;
+	render(s, json_object_get(v, "val"), fl, x);
+	if (json_is_integer(json_object_get(v, "timeout"))) {
+		sb_put(s, " timeout ");
+		render_time(s, json_integer_value(json_object_get(v, "timeout")));
+	}
+	if (json_is_integer(json_object_get(v, "expires"))) {
+		sb_put(s, " expires ");
+		render_time(s, json_integer_value(json_object_get(v, "expires")));
+	}
+	for (it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
+		json_t *one;
+		key = json_object_iter_key(it);
+		val = json_object_iter_value(it);
+		if (!strcmp(key, "val") || !strcmp(key, "timeout") || !strcmp(key, "expires") ||
+		    !strcmp(key, "comment"))
+			continue;
+		one = json_pack("{sO}", key, val);
+		if (!one) {
+			bad(x, "out of memory");
+			return;
+		}
+		sb_put(s, " ");
+		statement_text(s, one, x);
+		json_decref(one);
+	}
+	if (jstr(v, "comment"))
+		sb_fmt(s, " comment \"%s\"", jstr(v, "comment"));
+}
+
+/* { a, b } or, with data, { k : v, ... }: keys with kfl, values with dfl */
+static void render_set(struct sb *s, const json_t *v, int kfl, int dfl, struct rctx *x)
+{
+	size_t i, n = json_is_array(v) ? json_array_size(v) : 1;
+	sb_put(s, "{ ");
+	for (i = 0; i < n; i++) {
+		const json_t *it = json_is_array(v) ? json_array_get(v, i) : v;
+		if (i)
+			sb_put(s, ", ");
+		if (json_is_array(it) && json_array_size(it) == 2) {
+			render(s, json_array_get(it, 0), kfl, x);
+			sb_put(s, " : ");
+			render(s, json_array_get(it, 1), dfl, x);
+		} else {
+			render(s, it, kfl, x);
+		}
+	}
+	sb_put(s, " }");
+}
+
+static void render(struct sb *s, const json_t *e, int fl, struct rctx *x)
 {
 	json_t *v;
 	const char *k;
 
 	if (json_is_string(e)) {
-		const char *x = json_string_value(e);
-		if ((fl & X_QUOTE) && x[0] != '@')
-			sb_fmt(s, "\"%s\"", x);
+		const char *str = json_string_value(e);
+		if ((fl & X_QUOTE) && str[0] != '@')
+			sb_fmt(s, "\"%s\"", str);
 		else
-			sb_put(s, x);
+			sb_put(s, str);
 		return;
 	}
 	if (json_is_integer(e)) {
-		if (fl & X_HEX)
+		if (fl & X_TIME)
+			render_time(s, json_integer_value(e));
+		else if (fl & X_HEX)
 			sb_fmt(s, "0x%08" PRIx64, (uint64_t)json_integer_value(e));
+		else if (fl & X_HEXS)
+			sb_fmt(s, "0x%" PRIx64, (uint64_t)json_integer_value(e));
+		else if (fl & X_HEX2)
+			sb_fmt(s, "0x%02" PRIx64, (uint64_t)json_integer_value(e));
 		else
 			sb_fmt(s, "%" JSON_INTEGER_FORMAT, json_integer_value(e));
 		return;
@@ -183,43 +444,41 @@ static void render(struct sb *s, const json_t *e, int fl, int *unknown)
 		return;
 	}
 	if (json_is_array(e)) {
-		render_join(s, e, ",", fl, unknown);	/* a flag list: established,related */
+		render_join(s, e, ",", fl, x);	/* a flag list: established,related */
 		return;
 	}
 	k = jkind(e, &v);
 	if (!k) {
-		(*unknown)++;
+		bad(x, NULL);
 		return;
 	}
-	if (strcmp(k, "set") == 0 && json_is_array(v)) {
-		size_t i;
-		sb_put(s, "{ ");
-		for (i = 0; i < json_array_size(v); i++) {
-			const json_t *it = json_array_get(v, i);
-			if (i)
-				sb_put(s, ", ");
-			if (json_is_array(it) && json_array_size(it) == 2) {
-				render(s, json_array_get(it, 0), fl, unknown);
-				sb_put(s, " : ");
-				render(s, json_array_get(it, 1), fl & ~X_QUOTE, unknown);
-			} else {
-				render(s, it, fl, unknown);
-			}
-		}
-		sb_put(s, " }");
+	if (strcmp(k, "set") == 0 && (json_is_array(v) || json_is_object(v))) {
+		render_set(s, v, fl, 0, x);
 	} else if (strcmp(k, "set") == 0) {
-		render(s, v, fl, unknown);
+		render(s, v, fl, x);
+	} else if (strcmp(k, "range") == 0 && json_array_size(v) == 2 && (fl & X_TIME) &&
+		   json_is_integer(json_array_get(v, 0)) && json_is_integer(json_array_get(v, 1))) {
+		/* a range of times is printed in seconds: 60s-3600s */
+		sb_fmt(s, "%" JSON_INTEGER_FORMAT "s-%" JSON_INTEGER_FORMAT "s",
+		       json_integer_value(json_array_get(v, 0)), json_integer_value(json_array_get(v, 1)));
 	} else if (strcmp(k, "range") == 0 && json_array_size(v) == 2) {
-		render(s, json_array_get(v, 0), fl, unknown);
+		render(s, json_array_get(v, 0), fl, x);
 		sb_put(s, "-");
-		render(s, json_array_get(v, 1), fl, unknown);
+		render(s, json_array_get(v, 1), fl, x);
 	} else if (strcmp(k, "prefix") == 0) {
-		render(s, json_object_get(v, "addr"), fl, unknown);
+		render(s, json_object_get(v, "addr"), fl, x);
 		sb_put(s, "/");
-		render(s, json_object_get(v, "len"), 0, unknown);
+		render(s, json_object_get(v, "len"), 0, x);
 	} else if (strcmp(k, "concat") == 0 && json_is_array(v)) {
-		render_join(s, v, " . ", fl, unknown);
+		size_t i;
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i)
+				sb_put(s, " . ");
+			render(s, json_array_get(v, i), i < X_MAXCOMP ? (fl >> (X_BITS * i)) & X_MASK : 0, x);
+		}
 	} else if (strcmp(k, "payload") == 0 && jstr(v, "protocol") && jstr(v, "field")) {
+		if (jstr(v, "tunnel") && strcmp(jstr(v, "tunnel"), jstr(v, "protocol")) != 0)
+			sb_fmt(s, "%s ", jstr(v, "tunnel"));
 		sb_fmt(s, "%s %s", jstr(v, "protocol"), jstr(v, "field"));
 	} else if (strcmp(k, "payload") == 0 && jstr(v, "base")) {
 		sb_fmt(s, "@%s,%" JSON_INTEGER_FORMAT ",%" JSON_INTEGER_FORMAT, jstr(v, "base"),
@@ -239,32 +498,54 @@ static void render(struct sb *s, const json_t *e, int fl, int *unknown)
 		json_t *f = json_object_get(v, "flags");
 		sb_put(s, "fib ");
 		if (json_is_array(f))
-			render_join(s, f, " . ", 0, unknown);
+			render_join(s, f, " . ", 0, x);
 		else
-			render(s, f, 0, unknown);
+			render(s, f, 0, x);
 		sb_fmt(s, " %s", jstr(v, "result") ? jstr(v, "result") : "");
-	} else if ((strcmp(k, "rt") == 0 || strcmp(k, "socket") == 0 || strcmp(k, "osf") == 0) &&
-		   jstr(v, "key")) {
+	} else if ((strcmp(k, "rt") == 0 || strcmp(k, "socket") == 0 || strcmp(k, "osf") == 0 ||
+		    strcmp(k, "ipsec") == 0) && jstr(v, "key")) {
 		sb_fmt(s, "%s ", k);
+		if (strcmp(k, "osf") == 0 && jstr(v, "ttl"))
+			sb_fmt(s, "ttl %s ", jstr(v, "ttl"));
+		if (strcmp(k, "ipsec") == 0 && jstr(v, "dir"))
+			sb_fmt(s, "%s ", jstr(v, "dir"));
+		if (strcmp(k, "ipsec") == 0 && json_is_integer(json_object_get(v, "spnum")) &&
+		    json_integer_value(json_object_get(v, "spnum")))
+			sb_fmt(s, "spnum %" JSON_INTEGER_FORMAT " ", json_integer_value(json_object_get(v, "spnum")));
 		if (jstr(v, "family"))
 			sb_fmt(s, "%s ", jstr(v, "family"));
 		sb_put(s, jstr(v, "key"));
+	} else if (strcmp(k, "exthdr") == 0 && jstr(v, "name") && !json_object_get(v, "offset")) {
+		/* mh nexthdr, or exthdr frag alone (exists, missing) */
+		if (jstr(v, "field"))
+			sb_fmt(s, "%s %s", jstr(v, "name"), jstr(v, "field"));
+		else
+			sb_fmt(s, "exthdr %s", jstr(v, "name"));
+	} else if (strcmp(k, "sctp chunk") == 0 && jstr(v, "name")) {
+		sb_fmt(s, "sctp chunk %s", jstr(v, "name"));
+		if (jstr(v, "field"))
+			sb_fmt(s, " %s", jstr(v, "field"));
+	} else if (strcmp(k, "dccp option") == 0 && json_is_integer(json_object_get(v, "type"))) {
+		sb_fmt(s, "dccp option %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(v, "type")));
 	} else if (strcmp(k, "tcp option") == 0 && jstr(v, "name")) {
 		sb_fmt(s, "tcp option %s", jstr(v, "name"));
 		if (jstr(v, "field"))
 			sb_fmt(s, " %s", jstr(v, "field"));
 	} else if (strcmp(k, "map") == 0) {
-		render(s, json_object_get(v, "key"), 0, unknown);
+		/* fl: how the map's values print (mark in hex, helper names quoted) */
+		const json_t *key = json_object_get(v, "key"), *data = json_object_get(v, "data");
+		json_t *dv;
+		const char *dk = jkind(data, &dv);
+		render(s, key, 0, x);
 		sb_put(s, " map ");
-		render(s, json_object_get(v, "data"), 0, unknown);
-	} else if ((strcmp(k, "&") == 0 || strcmp(k, "|") == 0 || strcmp(k, "^") == 0 ||
-		    strcmp(k, "<<") == 0 || strcmp(k, ">>") == 0) && json_array_size(v) == 2) {
-		const json_t *a = json_array_get(v, 0);
-		render(s, a, fl, unknown);
-		sb_fmt(s, " %s ", k);
-		render(s, json_array_get(v, 1), fl | value_flags(a), unknown);
-	} else if (strcmp(k, "elem") == 0) {
-		render(s, json_object_get(v, "val"), fl, unknown);
+		if (dk && strcmp(dk, "set") == 0)
+			render_set(s, dv, value_flags(key), fl, x);
+		else
+			render(s, data, fl, x);
+	} else if (in_strs(k, binop_names) && json_array_size(v) >= 2) {
+		render_binop(s, k, v, fl, x);
+	} else if (strcmp(k, "elem") == 0 && json_is_object(v)) {
+		render_elem(s, v, fl, x);
 	} else if (strcmp(k, "accept") == 0 || strcmp(k, "drop") == 0 || strcmp(k, "continue") == 0 ||
 		   strcmp(k, "return") == 0) {
 		sb_put(s, k);
@@ -276,9 +557,21 @@ static void render(struct sb *s, const json_t *e, int fl, int *unknown)
 		if (json_integer_value(json_object_get(v, "offset")))
 			sb_fmt(s, " offset %" JSON_INTEGER_FORMAT,
 			       json_integer_value(json_object_get(v, "offset")));
+	} else if ((strcmp(k, "jhash") == 0 || strcmp(k, "symhash") == 0) && json_is_object(v)) {
+		sb_put(s, k);
+		if (json_object_get(v, "expr")) {
+			sb_put(s, " ");
+			render(s, json_object_get(v, "expr"), 0, x);
+		}
+		sb_fmt(s, " mod %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(v, "mod")));
+		if (json_is_integer(json_object_get(v, "seed")))
+			sb_fmt(s, " seed 0x%" PRIx64, (uint64_t)json_integer_value(json_object_get(v, "seed")));
+		if (json_integer_value(json_object_get(v, "offset")))
+			sb_fmt(s, " offset %" JSON_INTEGER_FORMAT,
+			       json_integer_value(json_object_get(v, "offset")));
 	} else {
 		sb_put(s, k);
-		(*unknown)++;
+		bad(x, k);
 	}
 }
 
@@ -300,8 +593,7 @@ static int is_binop(const json_t *e, const json_t **a, const json_t **b, const c
 {
 	json_t *v;
 	const char *k = jkind(e, &v);
-	if (!k || !json_is_array(v) || json_array_size(v) != 2 ||
-	    !in_strs(k, (const char *const[]){ "&", "|", "^", "<<", ">>", NULL }))
+	if (!k || !json_is_array(v) || json_array_size(v) != 2 || !in_strs(k, binop_names))
 		return 0;
 	*a = json_array_get(v, 0);
 	*b = json_array_get(v, 1);
@@ -309,49 +601,62 @@ static int is_binop(const json_t *e, const json_t **a, const json_t **b, const c
 	return 1;
 }
 
-static void render_match(struct sb *s, const json_t *m, int *unknown)
+static void render_match(struct sb *s, const json_t *m, struct rctx *x)
 {
 	const json_t *left = json_object_get(m, "left"), *right = json_object_get(m, "right");
 	const json_t *a, *b;
-	const char *op = jstr(m, "op"), *bop;
+	const char *op = jstr(m, "op"), *bop, *rop;
 	int scalar = json_is_string(right) || json_is_integer(right) || json_is_array(right);
 	int binop = is_binop(left, &a, &b, &bop);
+	const struct settype *t = json_is_string(right) ? find_type(x, json_string_value(right)) : NULL;
 
 	if (!op)
 		op = "==";
-	if (binop && strcmp(bop, "&") == 0 && is_bitmask(a) && (json_is_array(b) || json_is_string(b)) &&
-	    scalar) {
+	if (binop && strcmp(bop, "&") == 0 && is_bitmask(a) && json_is_array(b) && scalar) {
 		/* tcp flags syn / fin,syn,rst,ack */
-		render(s, a, 0, unknown);
+		render(s, a, 0, x);
 		sb_put(s, strcmp(op, "!=") == 0 ? " != " : " ");
-		render(s, right, 0, unknown);
+		render(s, right, 0, x);
 		sb_put(s, " / ");
-		render(s, b, 0, unknown);
+		render(s, b, 0, x);
 		return;
 	}
-	render(s, left, 0, unknown);
+	/* a constant in a concatenation takes its type from the set:
+	 * ip saddr . "lo" @s */
+	render(s, left, t ? t->kfl : 0, x);
 	sb_put(s, " ");
 	if (strcmp(op, "in") != 0 &&
-	    (strcmp(op, "==") != 0 || (scalar && (binop || is_bitmask(left)))))
+	    (strcmp(op, "==") != 0 || binop || (scalar && is_bitmask(left)) ||
+	     (is_binop_expr(right, &rop) && is_bitmask(left))))
 		sb_fmt(s, "%s ", op);
-	render(s, right, value_flags(binop ? a : left), unknown);
+	render(s, right, value_flags(left), x);
 }
 
 /* "192.168.70.10:22", "[fd00::2]:8080", ":8080" */
-static void render_nat_arg(struct sb *s, const json_t *v, int *unknown)
+static void render_nat_arg(struct sb *s, const json_t *v, struct rctx *x)
 {
 	const json_t *addr = json_object_get(v, "addr"), *port = json_object_get(v, "port");
-	if (addr) {
-		int v6 = port && json_is_string(addr) && strchr(json_string_value(addr), ':');
+	json_t *rv;
+	const char *rk = jkind(addr, &rv);
+	if (rk && strcmp(rk, "range") == 0 && json_array_size(rv) == 2 &&
+	    json_is_string(json_array_get(rv, 0)) && strchr(json_string_value(json_array_get(rv, 0)), ':')) {
+		/* [2001:db8::1]-[2001:db8::2]:80 */
+		sb_put(s, "[");
+		render(s, json_array_get(rv, 0), 0, x);
+		sb_put(s, "]-[");
+		render(s, json_array_get(rv, 1), 0, x);
+		sb_put(s, "]");
+	} else if (addr) {
+		int v6 = (port || x->bracket6) && json_is_string(addr) && strchr(json_string_value(addr), ':');
 		if (v6)
 			sb_put(s, "[");
-		render(s, addr, 0, unknown);
+		render(s, addr, 0, x);
 		if (v6)
 			sb_put(s, "]");
 	}
 	if (port) {
 		sb_put(s, ":");
-		render(s, port, 0, unknown);
+		render(s, port, 0, x);
 	}
 }
 
@@ -394,7 +699,7 @@ static void render_log(struct sb *s, const json_t *v)
 		sb_put(s, " flags ether");
 }
 
-static void render_limit(struct sb *s, const json_t *v)
+static void render_limit(struct sb *s, const json_t *v, struct rctx *x)
 {
 	const char *unit = jstr(v, "rate_unit"), *per = jstr(v, "per");
 	json_int_t burst = json_integer_value(json_object_get(v, "burst"));
@@ -405,7 +710,7 @@ static void render_limit(struct sb *s, const json_t *v)
 	if (bytes)
 		sb_fmt(s, " %s", unit);
 	sb_fmt(s, "/%s", per ? per : "second");
-	if (!bytes && burst && burst != 5)
+	if (!bytes && burst && (burst != 5 || !x->burst5))
 		sb_fmt(s, " burst %" JSON_INTEGER_FORMAT " packets", burst);
 	else if (bytes && burst)
 		sb_fmt(s, " burst %" JSON_INTEGER_FORMAT " %s", burst,
@@ -584,140 +889,383 @@ static void set_target(struct nl_rule *r, const char *t, const char *arg)
 	nl_strlcpy(r->target_arg, arg ? arg : "", sizeof r->target_arg);
 }
 
+/* One statement being written: where to, the rule it belongs to, and its
+ * kind and value ({"<kind>": <value>}). */
+struct stc {
+	struct sb *s;
+	struct nl_rule *r;
+	struct rctx *x;
+	const char *k;
+	const json_t *st, *v;
+	int *match, *have_target;
+};
+
+/* Each writes one kind of statement as nft prints it; 0 when the value is
+ * not of the form it knows, so the next handler of that kind is tried. */
+typedef int (*st_fn)(struct stc *c);
+
+static int st_match(struct stc *c)
+{
+	render_match(c->s, c->v, c->x);
+	match_fields(c->r, c->v);
+	*c->match = 1;
+	return 1;
+}
+
+static int st_vmap(struct stc *c)
+{
+	const json_t *key = json_object_get(c->v, "key"), *data = json_object_get(c->v, "data");
+	json_t *dv;
+	const char *dk = jkind(data, &dv);
+	render(c->s, key, 0, c->x);
+	sb_put(c->s, " vmap ");
+	if (dk && strcmp(dk, "set") == 0)
+		render_set(c->s, dv, value_flags(key), 0, c->x);
+	else
+		render(c->s, data, 0, c->x);
+	l4_from(c->r, key);
+	*c->match = 1;
+	return 1;
+}
+
+static int st_verdict(struct stc *c)
+{
+	sb_put(c->s, c->k);
+	set_target(c->r, c->k, NULL);
+	*c->have_target = 1;
+	return 1;
+}
+
+static int st_jump(struct stc *c)
+{
+	render(c->s, c->st, 0, c->x);
+	set_target(c->r, c->k, jstr(c->v, "target"));
+	c->r->is_goto = c->k[0] == 'g';
+	*c->have_target = 1;
+	return 1;
+}
+
+static int st_reject(struct stc *c)
+{
+	const char *type = jstr(c->v, "type"), *code = jstr(c->v, "expr"), *fam = c->x->fam;
+	char arg[256] = "";
+	struct sb a = { arg, sizeof arg, 0, 0 };
+	/* the default code is left out, except for icmp and icmpv6 in the
+	 * inet, bridge and netdev families (nftables stmt_reject_postprocess:
+	 * verbose_print) */
+	int verbose = type && strcmp(type, "icmpx") != 0 && fam && strcmp(fam, "ip") != 0 &&
+		      strcmp(fam, "ip6") != 0;
+	sb_put(c->s, "reject");
+	if (type && (verbose || !(code && strcmp(code, "port-unreachable") == 0))) {
+		sb_fmt(&a, "%s%s%s", type, code ? " " : "", code ? code : "");
+		sb_fmt(c->s, " with %s", arg);
+	}
+	set_target(c->r, "reject", arg);
+	*c->have_target = 1;
+	return 1;
+}
+
+static int st_queue(struct stc *c)
+{
+	const json_t *f = json_object_get(c->v, "flags"), *num = json_object_get(c->v, "num");
+	char arg[256] = "";
+	struct sb a = { arg, sizeof arg, 0, 0 };
+	sb_put(c->s, "queue");
+	if (f) {
+		sb_put(c->s, " flags ");
+		render(c->s, f, 0, c->x);
+	}
+	if (num) {
+		render(&a, num, 0, c->x);
+		sb_fmt(c->s, " to %s", arg);
+	}
+	set_target(c->r, "queue", arg);
+	*c->have_target = 1;
+	return 1;
+}
+
+/* dnat, snat, masquerade, redirect, tproxy */
+static int st_nat(struct stc *c)
+{
+	const json_t *f = json_object_get(c->v, "flags"), *tf = json_object_get(c->v, "type_flags");
+	char arg[256] = "";
+	struct sb a = { arg, sizeof arg, 0, 0 };
+	int prefix = 0;
+	size_t i;
+	sb_put(c->s, c->k);
+	if (jstr(c->v, "family"))
+		sb_fmt(c->s, " %s", jstr(c->v, "family"));
+	for (i = 0; i < (json_is_array(tf) ? json_array_size(tf) : tf ? 1 : 0); i++) {
+		const json_t *t = json_is_array(tf) ? json_array_get(tf, i) : tf;
+		prefix |= jis(t, "prefix");
+		sb_put(c->s, " ");
+		render(c->s, t, 0, c->x);
+	}
+	if (json_object_get(c->v, "addr") || json_object_get(c->v, "port")) {
+		c->x->bracket6 = strcmp(c->k, "tproxy") == 0;
+		render_nat_arg(&a, c->v, c->x);
+		c->x->bracket6 = 0;
+		sb_fmt(c->s, " to %s", arg);
+	}
+	/* a prefix mapping implies netmap, which nft does not print then */
+	if (f && !(prefix && jis(f, "netmap"))) {
+		sb_put(c->s, " ");
+		render(c->s, f, 0, c->x);
+	}
+	set_target(c->r, c->k, arg);
+	*c->have_target = 1;
+	return 1;
+}
+
+/* counter, quota, limit, synproxy by name, or picked by a map:
+ * counter name ip saddr map { 1.1.1.1 : "user123" } */
+static int st_named(struct stc *c)
+{
+	if (!json_is_string(c->v) && !(json_is_object(c->v) && json_object_get(c->v, "map")))
+		return 0;
+	sb_fmt(c->s, "%s name ", c->k);
+	render(c->s, c->v, X_QUOTE, c->x);
+	*c->match |= strcmp(c->k, "quota") == 0 || strcmp(c->k, "limit") == 0;
+	return 1;
+}
+
+static int st_secmark(struct stc *c)
+{
+	if (!json_is_string(c->v) && !(json_is_object(c->v) && json_object_get(c->v, "map")))
+		return 0;
+	sb_put(c->s, "meta secmark set ");
+	render(c->s, c->v, X_QUOTE, c->x);
+	return 1;
+}
+
+static int st_counter(struct stc *c)
+{
+	if (json_is_object(c->v))
+		sb_fmt(c->s, "counter packets %" JSON_INTEGER_FORMAT " bytes %" JSON_INTEGER_FORMAT,
+		       json_integer_value(json_object_get(c->v, "packets")),
+		       json_integer_value(json_object_get(c->v, "bytes")));
+	else
+		sb_put(c->s, "counter");
+	return 1;
+}
+
+static int st_log(struct stc *c)
+{
+	render_log(c->s, c->v);
+	if (!*c->have_target)
+		set_target(c->r, "log", jstr(c->v, "prefix"));
+	return 1;
+}
+
+static int st_mangle(struct stc *c)
+{
+	const json_t *key = json_object_get(c->v, "key");
+	render(c->s, key, 0, c->x);
+	sb_put(c->s, " set ");
+	render(c->s, json_object_get(c->v, "value"), value_flags(key) & (X_HEX | X_QUOTE | X_HEX2), c->x);
+	return 1;
+}
+
+/* add @s { ip saddr timeout 30s limit rate 10/second burst 5 packets } */
+static int st_set(struct stc *c)
+{
+	const json_t *sts = json_object_get(c->v, "stmt");
+	const struct settype *t = find_type(c->x, jstr(c->v, "set"));
+	size_t i;
+	if (!json_is_object(c->v))
+		return 0;
+	sb_fmt(c->s, "%s %s { ", jstr(c->v, "op") ? jstr(c->v, "op") : "add",
+	       jstr(c->v, "set") ? jstr(c->v, "set") : "");
+	render(c->s, json_object_get(c->v, "elem"), t ? t->kfl : 0, c->x);
+	for (i = 0; i < json_array_size(sts); i++) {
+		sb_put(c->s, " ");
+		statement_text(c->s, json_array_get(sts, i), c->x);
+	}
+	sb_put(c->s, " }");
+	return 1;
+}
+
+/* update @m { ip saddr : 0x00000002 } */
+static int st_map(struct stc *c)
+{
+	const struct settype *t = find_type(c->x, jstr(c->v, "map"));
+	if (!json_is_object(c->v))
+		return 0;
+	sb_fmt(c->s, "%s %s { ", jstr(c->v, "op") ? jstr(c->v, "op") : "add",
+	       jstr(c->v, "map") ? jstr(c->v, "map") : "");
+	render(c->s, json_object_get(c->v, "elem"), t ? t->kfl : 0, c->x);
+	sb_put(c->s, " : ");
+	render(c->s, json_object_get(c->v, "data"), t ? t->dfl : 0, c->x);
+	sb_put(c->s, " }");
+	return 1;
+}
+
+/* ct helper set "ftp", ct timeout set ..., ct expectation set ... */
+static int st_ctobj(struct stc *c)
+{
+	sb_fmt(c->s, "%s set ", c->k);
+	render(c->s, c->v, X_QUOTE, c->x);
+	return 1;
+}
+
+/* synproxy mss 1460 wscale 5 timestamp sack-perm */
+static int st_synproxy(struct stc *c)
+{
+	const json_t *f = json_is_object(c->v) ? json_object_get(c->v, "flags") : NULL;
+	if (!json_is_null(c->v) && !json_is_object(c->v))
+		return 0;
+	sb_put(c->s, "synproxy");
+	if (json_is_integer(json_object_get(c->v, "mss")))
+		sb_fmt(c->s, " mss %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(c->v, "mss")));
+	if (json_is_integer(json_object_get(c->v, "wscale")))
+		sb_fmt(c->s, " wscale %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(c->v, "wscale")));
+	if (f) {
+		sb_put(c->s, " ");
+		if (json_is_array(f))
+			render_join(c->s, f, " ", 0, c->x);
+		else
+			render(c->s, f, 0, c->x);
+	}
+	return 1;
+}
+
+static int st_reset(struct stc *c)
+{
+	sb_put(c->s, "reset ");
+	render(c->s, c->v, 0, c->x);
+	return 1;
+}
+
+static int st_last(struct stc *c)
+{
+	if (!json_is_null(c->v))
+		return 0;	/* "last used <time>": not known how nft -j writes it */
+	sb_put(c->s, "last");
+	return 1;
+}
+
+static int st_ctcount(struct stc *c)
+{
+	if (!json_is_object(c->v))
+		return 0;
+	sb_fmt(c->s, "ct count %s%" JSON_INTEGER_FORMAT, json_is_true(json_object_get(c->v, "inv")) ? "over " : "",
+	       json_integer_value(json_object_get(c->v, "val")));
+	*c->match = 1;
+	return 1;
+}
+
+static int st_word(struct stc *c)
+{
+	sb_put(c->s, c->k);	/* notrack */
+	return 1;
+}
+
+static int st_flow(struct stc *c)
+{
+	sb_fmt(c->s, "flow %s %s", jstr(c->v, "op") ? jstr(c->v, "op") : "add",
+	       jstr(c->v, "flowtable") ? jstr(c->v, "flowtable") : "");
+	return 1;
+}
+
+/* dup to 10.0.0.1 device "eth0", fwd ip to ..., and in a netdev table
+ * "dup to" a device */
+static int st_dup(struct stc *c)
+{
+	const json_t *addr = json_object_get(c->v, "addr"), *dev = json_object_get(c->v, "dev");
+	const char *fam = jstr(c->v, "family");
+	int isdev = !addr || (c->x->fam && strcmp(c->x->fam, "netdev") == 0 && !dev);
+	sb_fmt(c->s, "%s%s%s to ", c->k, fam ? " " : "", fam ? fam : "");
+	render(c->s, addr ? addr : dev, isdev ? X_QUOTE : 0, c->x);
+	if (addr && dev) {
+		sb_put(c->s, " device ");
+		render(c->s, dev, X_QUOTE, c->x);
+	}
+	return 1;
+}
+
+/* iptables-nft compat: the JSON names only the extension */
+static int st_xt(struct stc *c)
+{
+	sb_fmt(c->s, "xt %s %s", jstr(c->v, "type") ? jstr(c->v, "type") : "",
+	       jstr(c->v, "name") ? jstr(c->v, "name") : "");
+	if (!jis(json_object_get(c->v, "type"), "target"))
+		*c->match = 1;
+	return 1;
+}
+
+static int st_limit(struct stc *c)
+{
+	render_limit(c->s, c->v, c->x);
+	*c->match = 1;
+	return 1;
+}
+
+static int st_quota(struct stc *c)
+{
+	const json_t *v = c->v;
+	sb_fmt(c->s, "quota %s%" JSON_INTEGER_FORMAT " %s", json_is_true(json_object_get(v, "inv")) ? "over " : "",
+	       json_integer_value(json_object_get(v, "val")),
+	       jstr(v, "val_unit") ? jstr(v, "val_unit") : "bytes");
+	if (json_integer_value(json_object_get(v, "used")))
+		sb_fmt(c->s, " used %" JSON_INTEGER_FORMAT " %s", json_integer_value(json_object_get(v, "used")),
+		       jstr(v, "used_unit") ? jstr(v, "used_unit") : "bytes");
+	*c->match = 1;
+	return 1;
+}
+
+/* Kinds with several forms list the most specific first. */
+static const struct { const char *kind; st_fn fn; } st_handlers[] = {
+	{ "match", st_match }, { "vmap", st_vmap },
+	{ "accept", st_verdict }, { "drop", st_verdict }, { "continue", st_verdict },
+	{ "return", st_verdict }, { "jump", st_jump }, { "goto", st_jump },
+	{ "reject", st_reject }, { "queue", st_queue },
+	{ "dnat", st_nat }, { "snat", st_nat }, { "masquerade", st_nat }, { "redirect", st_nat },
+	{ "tproxy", st_nat },
+	{ "counter", st_named }, { "counter", st_counter }, { "quota", st_named }, { "quota", st_quota },
+	{ "limit", st_named }, { "limit", st_limit }, { "synproxy", st_named },
+	{ "synproxy", st_synproxy }, { "secmark", st_secmark },
+	{ "log", st_log }, { "mangle", st_mangle }, { "set", st_set }, { "map", st_map },
+	{ "ct helper", st_ctobj }, { "ct timeout", st_ctobj }, { "ct expectation", st_ctobj },
+	{ "ct count", st_ctcount }, { "reset", st_reset }, { "last", st_last },
+	{ "notrack", st_word }, { "flow", st_flow }, { "dup", st_dup }, { "fwd", st_dup },
+	{ "xt", st_xt },
+};
+
 /* Writes statement st as nft prints it and notes what it does to r.
  * *have_target: a verdict or NAT was seen (a log no longer names the target). */
 static void statement(struct sb *s, struct nl_rule *r, const json_t *st, int *match, int *have_target,
-		      int *unknown)
+		      struct rctx *x)
 {
 	json_t *v;
-	const char *k = jkind(st, &v);
-	char arg[256];
-	struct sb a = { arg, sizeof arg, 0, 0 };
-
-	arg[0] = '\0';
-	if (!k) {
-		(*unknown)++;
+	struct stc c = { s, r, x, NULL, st, NULL, match, have_target };
+	size_t i;
+	c.k = jkind(st, &v);
+	c.v = v;
+	if (!c.k) {
+		bad(x, NULL);
 		*match = 1;
 		return;
 	}
-	if (strcmp(k, "match") == 0) {
-		render_match(s, v, unknown);
-		match_fields(r, v);
-		*match = 1;
-	} else if (strcmp(k, "vmap") == 0) {
-		render(s, json_object_get(v, "key"), 0, unknown);
-		sb_put(s, " vmap ");
-		render(s, json_object_get(v, "data"), 0, unknown);
-		l4_from(r, json_object_get(v, "key"));
-		*match = 1;
-	} else if (strcmp(k, "accept") == 0 || strcmp(k, "drop") == 0 || strcmp(k, "continue") == 0 ||
-		   strcmp(k, "return") == 0) {
-		sb_put(s, k);
-		set_target(r, k, NULL);
-		*have_target = 1;
-	} else if (strcmp(k, "jump") == 0 || strcmp(k, "goto") == 0) {
-		render(s, st, 0, unknown);
-		set_target(r, k, jstr(v, "target"));
-		r->is_goto = k[0] == 'g';
-		*have_target = 1;
-	} else if (strcmp(k, "reject") == 0) {
-		const char *type = jstr(v, "type"), *code = jstr(v, "expr");
-		sb_put(s, "reject");
-		if (type && !(code && strcmp(code, "port-unreachable") == 0)) {
-			sb_fmt(&a, "%s%s%s", type, code ? " " : "", code ? code : "");
-			sb_fmt(s, " with %s", arg);
-		} else {
-			arg[0] = '\0';
-		}
-		set_target(r, "reject", arg);
-		*have_target = 1;
-	} else if (strcmp(k, "queue") == 0) {
-		const json_t *f = json_object_get(v, "flags"), *num = json_object_get(v, "num");
-		sb_put(s, "queue");
-		if (f) {
-			sb_put(s, " flags ");
-			render(s, f, 0, unknown);
-		}
-		if (num) {
-			render(&a, num, 0, unknown);
-			sb_fmt(s, " to %s", arg);
-		}
-		set_target(r, "queue", arg);
-		*have_target = 1;
-	} else if (strcmp(k, "dnat") == 0 || strcmp(k, "snat") == 0 || strcmp(k, "masquerade") == 0 ||
-		   strcmp(k, "redirect") == 0) {
-		const json_t *f = json_object_get(v, "flags");
-		sb_put(s, k);
-		if (jstr(v, "family"))
-			sb_fmt(s, " %s", jstr(v, "family"));
-		if (json_object_get(v, "addr") || json_object_get(v, "port")) {
-			render_nat_arg(&a, v, unknown);
-			sb_fmt(s, " to %s", arg);
-		}
-		if (f) {
-			sb_put(s, " ");
-			render(s, f, 0, unknown);
-		}
-		set_target(r, k, arg);
-		*have_target = 1;
-	} else if (strcmp(k, "counter") == 0) {
-		if (json_is_string(v))
-			sb_fmt(s, "counter name \"%s\"", json_string_value(v));
-		else if (json_is_object(v))
-			sb_fmt(s, "counter packets %" JSON_INTEGER_FORMAT " bytes %" JSON_INTEGER_FORMAT,
-			       json_integer_value(json_object_get(v, "packets")),
-			       json_integer_value(json_object_get(v, "bytes")));
-		else
-			sb_put(s, "counter");
-	} else if (strcmp(k, "log") == 0) {
-		render_log(s, v);
-		if (!*have_target)
-			set_target(r, "log", jstr(v, "prefix"));
-	} else if (strcmp(k, "mangle") == 0) {
-		const json_t *key = json_object_get(v, "key");
-		render(s, key, 0, unknown);
-		sb_put(s, " set ");
-		render(s, json_object_get(v, "value"), value_flags(key) & X_HEX, unknown);
-	} else if (strcmp(k, "set") == 0 && json_is_object(v)) {
-		sb_fmt(s, "%s %s { ", jstr(v, "op") ? jstr(v, "op") : "add", jstr(v, "set") ? jstr(v, "set") : "");
-		render(s, json_object_get(v, "elem"), 0, unknown);
-		sb_put(s, " }");
-	} else if (strcmp(k, "ct helper") == 0 || strcmp(k, "ct timeout") == 0 ||
-		   strcmp(k, "ct expectation") == 0) {
-		sb_fmt(s, "%s set ", k);
-		render(s, v, X_QUOTE, unknown);
-	} else if (strcmp(k, "notrack") == 0) {
-		sb_put(s, "notrack");
-	} else if (strcmp(k, "flow") == 0) {
-		sb_fmt(s, "flow %s %s", jstr(v, "op") ? jstr(v, "op") : "add",
-		       jstr(v, "flowtable") ? jstr(v, "flowtable") : "");
-	} else if (strcmp(k, "dup") == 0 || strcmp(k, "fwd") == 0) {
-		sb_fmt(s, "%s to ", k);
-		render(s, json_object_get(v, "addr") ? json_object_get(v, "addr") : json_object_get(v, "dev"),
-		       json_object_get(v, "addr") ? 0 : X_QUOTE, unknown);
-		if (json_object_get(v, "addr") && json_object_get(v, "dev")) {
-			sb_put(s, " device ");
-			render(s, json_object_get(v, "dev"), X_QUOTE, unknown);
-		}
-	} else if (strcmp(k, "xt") == 0) {
-		/* iptables-nft compat: JSON names only the extension */
-		sb_fmt(s, "xt %s %s", jstr(v, "type") ? jstr(v, "type") : "",
-		       jstr(v, "name") ? jstr(v, "name") : "");
-		if (!jis(json_object_get(v, "type"), "target"))
-			*match = 1;
-	} else if (strcmp(k, "limit") == 0) {
-		render_limit(s, v);
-		*match = 1;
-	} else if (strcmp(k, "quota") == 0) {
-		sb_fmt(s, "quota %s%" JSON_INTEGER_FORMAT " %s", json_is_true(json_object_get(v, "inv")) ? "over " : "",
-		       json_integer_value(json_object_get(v, "val")),
-		       jstr(v, "val_unit") ? jstr(v, "val_unit") : "bytes");
-		*match = 1;
-	} else {
-		sb_put(s, k);
-		(*unknown)++;
-		*match = 1;
+	for (i = 0; i < sizeof st_handlers / sizeof st_handlers[0]; i++)
+		if (strcmp(st_handlers[i].kind, c.k) == 0 && st_handlers[i].fn(&c))
+			return;
+	sb_put(s, c.k);
+	bad(x, c.k);
+	*match = 1;
+}
+
+/* A statement's text alone: those of set elements and of set statements. */
+static void statement_text(struct sb *s, const json_t *st, struct rctx *x)
+{
+	struct nl_rule *r = malloc(sizeof *r);
+	int match = 0, have_target = 0;
+	if (!r) {
+		bad(x, "out of memory");
+		return;
 	}
+	nl_rule_init(r);
+	statement(s, r, st, &match, &have_target, x);
+	free(r);
 }
 
 static uint64_t chain_key(const char *fam, const char *tab, const char *chain)
@@ -770,9 +1318,16 @@ static int do_rule(struct nftjson *st, const json_t *o)
 	const json_t *expr = json_object_get(o, "expr"), *h = json_object_get(o, "handle");
 	struct nl_rule *r = &st->rule;
 	struct sb s = { r->text, sizeof r->text, 0, 0 };
-	int match = 0, have_target = 0, unknown = 0, pos;
+	struct rctx x;
+	int match = 0, have_target = 0, pos;
 	size_t i;
 
+	memset(&x, 0, sizeof x);
+	x.burst5 = st->burst5;
+	x.types = st->types;
+	x.ntypes = st->ntypes;
+	x.fam = fam;
+	x.tab = tab;
 	if (!names_ok(k, fam, tab, chain, sizeof r->chain, "rule"))
 		return 0;
 	pos = next_position(st, chain_key(fam, tab, chain));
@@ -787,9 +1342,17 @@ static int do_rule(struct nftjson *st, const json_t *o)
 	if (!json_is_array(expr))
 		return k->error(k->ctx, 0, "rule without an expr array", NULL, 0);
 	for (i = 0; i < json_array_size(expr); i++) {
+		int before = x.nbad;
 		if (i)
 			sb_put(&s, " ");
-		statement(&s, r, json_array_get(expr, i), &match, &have_target, &unknown);
+		statement(&s, r, json_array_get(expr, i), &match, &have_target, &x);
+		if (x.nbad && !before) {
+			/* a rule nft would print otherwise is no rule: its place stays */
+			char msg[256];
+			snprintf(msg, sizeof msg, "cannot write %s %s %s rule %d as nft prints it: %s at "
+				 "nftables[%zu].rule.expr[%zu]", fam, tab, chain, pos, x.bad, st->item, i);
+			return k->error(k->ctx, 0, msg, NULL, 0);
+		}
 	}
 	if (jstr(o, "comment"))
 		sb_fmt(&s, " comment \"%s\"", jstr(o, "comment"));
@@ -825,18 +1388,48 @@ static int do_chain(struct nftjson *st, const json_t *o)
 }
 
 /* "ipv4_addr", ["ipv4_addr", "inet_service"] or {"typeof": expr} */
-static void render_type(struct sb *s, const json_t *t, int *unknown)
+static void render_type(struct sb *s, const json_t *t, struct rctx *x)
 {
 	json_t *v;
 	const char *k = jkind(t, &v);
 	if (json_is_array(t)) {
-		render_join(s, t, " . ", 0, unknown);
+		render_join(s, t, " . ", 0, x);
 	} else if (k && strcmp(k, "typeof") == 0) {
 		sb_put(s, "typeof ");
-		render(s, v, 0, unknown);
+		render(s, v, 0, x);
 	} else {
-		render(s, t, 0, unknown);
+		render(s, t, 0, x);
 	}
+}
+
+/* Notes how values of this set or map print, for rules that use it. */
+static int add_type(struct nftjson *st, const json_t *o, int is_map)
+{
+	const char *fam = jstr(o, "family"), *tab = jstr(o, "table"), *name = jstr(o, "name");
+	char type[256], map[256];
+	struct sb ts = { type, sizeof type, 0, 0 }, ms = { map, sizeof map, 0, 0 };
+	struct rctx x;
+	struct settype *t;
+	if (!fam || !tab || !name)
+		return 0;
+	memset(&x, 0, sizeof x);
+	type[0] = map[0] = '\0';
+	render_type(&ts, json_object_get(o, "type"), &x);
+	if (is_map)
+		render_type(&ms, json_object_get(o, "map"), &x);
+	if (st->ntypes == st->captypes) {
+		size_t cap = st->captypes ? st->captypes * 2 : 32;
+		struct settype *n = realloc(st->types, cap * sizeof *n);
+		if (!n)
+			return -1;
+		st->types = n;
+		st->captypes = cap;
+	}
+	t = &st->types[st->ntypes++];
+	t->key = set_key(fam, tab, name);
+	t->kfl = type_flags(type);
+	t->dfl = is_map ? type_flags(map) : 0;
+	return 0;
 }
 
 static int do_set(struct nftjson *st, const json_t *o, int is_map)
@@ -848,20 +1441,23 @@ static int do_set(struct nftjson *st, const json_t *o, int is_map)
 	struct sb ts = { type, sizeof type, 0, 0 }, ms = { map, sizeof map, 0, 0 };
 	struct sb fs = { fl, sizeof fl, 0, 0 };
 	struct nl_set_info si;
-	int unknown = 0, hex;
+	struct rctx x;
+	int hex;
 	size_t i;
 
 	si.family = jstr(o, "family");
 	si.table = jstr(o, "table");
 	si.name = jstr(o, "name");
+	memset(&x, 0, sizeof x);
+	x.burst5 = st->burst5;
 	if (!names_ok(k, si.family, si.table, si.name, 64, is_map ? "map" : "set"))
 		return 0;
 	type[0] = map[0] = fl[0] = '\0';
-	render_type(&ts, json_object_get(o, "type"), &unknown);
+	render_type(&ts, json_object_get(o, "type"), &x);
 	if (is_map)
-		render_type(&ms, json_object_get(o, "map"), &unknown);
+		render_type(&ms, json_object_get(o, "map"), &x);
 	if (flags)
-		render(&fs, flags, 0, &unknown);
+		render(&fs, flags, 0, &x);
 	si.type = type;
 	si.map_type = is_map ? map : NULL;
 	si.flags = fl;
@@ -871,6 +1467,8 @@ static int do_set(struct nftjson *st, const json_t *o, int is_map)
 	hex = strcmp(map, "mark") == 0 || (strlen(map) > 5 && strcmp(map + strlen(map) - 5, " mark") == 0);
 	for (i = 0; i < json_array_size(elems); i++) {
 		const json_t *e = json_array_get(elems, i), *kv = e, *vv = NULL;
+		json_t *ev;
+		const char *ek;
 		struct sb kb = { key, sizeof key, 0, 0 }, vb = { val, sizeof val, 0, 0 };
 		struct nl_set_elem el;
 		key[0] = val[0] = '\0';
@@ -882,9 +1480,23 @@ static int do_set(struct nftjson *st, const json_t *o, int is_map)
 			}
 			kv = json_array_get(e, 0);
 			vv = json_array_get(e, 1);
-			render(&vb, vv, hex ? X_HEX : 0, &unknown);
+			render(&vb, vv, hex ? X_HEX : 0, &x);
 		}
-		render(&kb, kv, 0, &unknown);
+		/* an element's timeout and statements are not its key */
+		ek = jkind(kv, &ev);
+		if (ek && strcmp(ek, "elem") == 0 && json_is_object(ev))
+			kv = json_object_get(ev, "val");
+		render(&kb, kv, 0, &x);
+		if (x.nbad) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "cannot read an element of %s %s %s: %s at "
+				 "nftables[%zu].%s.elem[%zu]", si.family, si.table, si.name, x.bad,
+				 st->item, is_map ? "map" : "set", i);
+			x.nbad = 0;
+			if (k->error(k->ctx, 0, msg, NULL, 0))
+				return -1;
+			continue;
+		}
 		if (kb.over || vb.over) {
 			if (k->error(k->ctx, 0, "set element longer than 1023 bytes", NULL, 0))
 				return -1;
@@ -901,11 +1513,38 @@ static int do_set(struct nftjson *st, const json_t *o, int is_map)
 	return 0;
 }
 
+/* A flowtable or stateful object: kept with the JSON that describes it. */
+static int do_object(struct nftjson *st, const char *kind, const json_t *o)
+{
+	const struct nl_sink *k = st->sink;
+	const json_t *h = json_object_get(o, "handle");
+	struct nl_object_info oi;
+	char *spec;
+	int rc;
+	oi.family = jstr(o, "family");
+	oi.table = jstr(o, "table");
+	oi.name = jstr(o, "name");
+	if (!names_ok(k, oi.family, oi.table, oi.name, 64, kind))
+		return 0;
+	if (!k->object)
+		return 0;
+	oi.kind = kind;
+	oi.handle = json_is_integer(h) && json_integer_value(h) >= 0 ? json_integer_value(h) : -1;
+	spec = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!spec)
+		return -1;
+	oi.spec = spec;
+	rc = k->object(k->ctx, &oi);
+	free(spec);
+	return rc;
+}
+
 static int do_document(struct nftjson *st, const json_t *root)
 {
-	static const char *const skipped[] = { "metainfo", "counter", "quota", "limit", "ct helper",
-					       "ct timeout", "ct expectation", "flowtable", "secmark",
-					       "synproxy", "tunnel", "element", NULL };
+	static const char *const skipped[] = { "metainfo", "element", NULL };
+	static const char *const objects[] = { "counter", "quota", "limit", "ct helper", "ct timeout",
+					       "ct expectation", "flowtable", "secmark", "synproxy",
+					       "tunnel", NULL };
 	const struct nl_sink *k = st->sink;
 	const json_t *arr = json_object_get(root, "nftables");
 	size_t i;
@@ -914,10 +1553,29 @@ static int do_document(struct nftjson *st, const json_t *root)
 		return k->error(k->ctx, 0, "not nft JSON: no \"nftables\" array", NULL, 0);
 	st->started = 0;
 	st->npos = 0;
+	st->ntypes = 0;
+	st->burst5 = 0;
+	/* the types of all sets and maps first: a rule may come before the
+	 * set it writes to */
+	for (i = 0; i < json_array_size(arr); i++) {
+		json_t *v;
+		const char *kind = jkind(json_array_get(arr, i), &v);
+		if (kind && (strcmp(kind, "set") == 0 || strcmp(kind, "map") == 0) && json_is_object(v) &&
+		    add_type(st, v, kind[0] == 'm'))
+			return -1;
+	}
 	for (i = 0; i < json_array_size(arr); i++) {
 		json_t *v;
 		const char *kind = jkind(json_array_get(arr, i), &v);
 		int rc = 0;
+		st->item = i;
+		if (kind && strcmp(kind, "metainfo") == 0) {
+			/* nft 1.0.9 began to print the default "burst 5 packets" */
+			unsigned a, b, c;
+			const char *ver = jstr(v, "version");
+			if (ver && sscanf(ver, "%u.%u.%u", &a, &b, &c) == 3)
+				st->burst5 = a < 1 || (a == 1 && b == 0 && c < 9);
+		}
 		if (!kind || !json_is_object(v)) {
 			if (k->error(k->ctx, 0, "nft JSON item is not {\"kind\": {...}}", NULL, 0))
 				return -1;
@@ -938,6 +1596,8 @@ static int do_document(struct nftjson *st, const json_t *root)
 			rc = do_rule(st, v);
 		else if (strcmp(kind, "set") == 0 || strcmp(kind, "map") == 0)
 			rc = do_set(st, v, kind[0] == 'm');
+		else if (in_strs(kind, objects))
+			rc = do_object(st, kind, v);
 		else {
 			char msg[96];
 			snprintf(msg, sizeof msg, "unknown nft JSON object '%.40s'", kind);
@@ -1053,6 +1713,7 @@ static int nftjson_close(void *state)
 		rc = parse_all(st);
 	free(st->buf);
 	free(st->pos);
+	free(st->types);
 	free(st);
 	return rc;
 }

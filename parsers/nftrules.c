@@ -19,12 +19,32 @@
 
 #define MAXTOK 256
 
-enum blk { B_TOP, B_TABLE, B_CHAIN, B_SET, B_ELEMS, B_SKIP };
+enum blk { B_TOP, B_TABLE, B_CHAIN, B_SET, B_ELEMS, B_SKIP, B_OBJ };
 
 struct tok {
 	const char *p;
 	size_t n;
 };
+
+/* The open chain: a table's chain, or the anonymous chain of a binding. */
+struct chainctx {
+	char chain[64], ctype[16], hook[16], policy[16];
+	int prio, has_prio, base, chain_sent, nrules;
+	int pos_unknown;		/* after a '...' line: positions unknown */
+	int64_t chain_handle;
+};
+
+/* A rule that opened a chain binding ("jump {"): its chain and its text,
+ * finished when the binding's '}' comes. */
+struct binding {
+	struct chainctx outer;
+	struct nl_rule rule;
+	char body[1024];		/* the inner rules, "; "-separated */
+	size_t bodyn;
+	int over;
+};
+
+#define MAXBIND 8
 
 struct nftrules {
 	const struct nl_sink *sink;
@@ -34,10 +54,14 @@ struct nftrules {
 	uint64_t *seen;			/* family+table of this ruleset, hashed */
 	size_t nseen, capseen;
 	char family[8], table[32];
-	/* the open chain */
-	char chain[64], ctype[16], hook[16], policy[16];
-	int prio, has_prio, base, chain_sent, nrules;
-	int64_t chain_handle;
+	struct chainctx c;
+	struct binding bind[MAXBIND];
+	int nbind;
+	/* the open flowtable or stateful object */
+	char okind[16], oname[64], ospec[1024];
+	size_t ospecn;
+	int odepth;
+	int64_t ohandle;
 	/* the open set or map, and an element that continues on the next line */
 	char set[64], stype[256], smap[256], sflags[128];
 	int is_map, set_sent;
@@ -665,20 +689,20 @@ static int skip_block(struct nftrules *st, const char *s, size_t n, enum blk ret
 static int send_chain(struct nftrules *st)
 {
 	struct nl_chain_info ci;
-	if (st->chain_sent)
+	if (st->c.chain_sent)
 		return 0;
-	st->chain_sent = 1;
+	st->c.chain_sent = 1;
 	memset(&ci, 0, sizeof ci);
 	ci.family = st->family;
 	ci.table = st->table;
-	ci.name = st->chain;
-	ci.type = st->ctype;
-	ci.hook = st->hook;
-	ci.prio = st->prio;
-	ci.has_prio = st->has_prio;
-	ci.policy = st->base ? (st->policy[0] ? st->policy : "accept") : NULL;
-	ci.builtin = st->base;
-	ci.handle = st->chain_handle;
+	ci.name = st->c.chain;
+	ci.type = st->c.ctype;
+	ci.hook = st->c.hook;
+	ci.prio = st->c.prio;
+	ci.has_prio = st->c.has_prio;
+	ci.policy = st->c.base ? (st->c.policy[0] ? st->c.policy : "accept") : NULL;
+	ci.builtin = st->c.base;
+	ci.handle = st->c.chain_handle;
 	return st->sink->chain(st->sink->ctx, &ci);
 }
 
@@ -732,6 +756,71 @@ static int top_line(struct nftrules *st, const char *p, size_t len, const char *
 	return open_table(st, fam, name);
 }
 
+/* "counter x {", "ct helper x {", "flowtable f { # handle 3" */
+static int open_object(struct nftrules *st, const char *p, size_t len, const char *s, size_t n,
+		       long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	struct nl_cur c = cur_make(p, len);
+	const char *w;
+	size_t wn;
+	cur_word(&c, &w, &wn);
+	if (wn == 2 && !memcmp(w, "ct", 2)) {
+		const char *w2;
+		size_t wn2;
+		cur_spaces(&c);
+		cur_word(&c, &w2, &wn2);
+		wn = (size_t)(w2 + wn2 - w);
+	}
+	if (wn >= sizeof st->okind || !cur_name(&c, st->oname, sizeof st->oname) ||
+	    !opener_tail(&c, &st->ohandle)) {
+		if (k->error(k->ctx, lineno, "bad object line", s, n))
+			return -1;
+		return skip_block(st, p, len, B_TABLE);
+	}
+	nl_strlcpyn(st->okind, w, wn, sizeof st->okind);
+	st->ospecn = 0;
+	st->ospec[0] = '\0';
+	st->odepth = brace_balance(p, len);
+	st->st = B_OBJ;
+	return 0;
+}
+
+/* A line of an object's block; its '}' sends the object. */
+static int object_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n,
+		       long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	struct nl_object_info o;
+	st->odepth += brace_balance(p, len);
+	if (st->odepth > 0 || !line_is(p, len, "}")) {
+		if (st->odepth <= 0) {
+			st->st = B_TABLE;
+			return k->error(k->ctx, lineno, "text after an object's '}'", s, n);
+		}
+		if (st->ospecn + len + 3 >= sizeof st->ospec)
+			return k->error(k->ctx, lineno, "object longer than 1023 bytes", s, n);
+		if (st->ospecn) {
+			memcpy(st->ospec + st->ospecn, "; ", 2);
+			st->ospecn += 2;
+		}
+		memcpy(st->ospec + st->ospecn, p, len);
+		st->ospecn += len;
+		st->ospec[st->ospecn] = '\0';
+		return 0;
+	}
+	st->st = B_TABLE;
+	if (!k->object)
+		return 0;
+	o.family = st->family;
+	o.table = st->table;
+	o.kind = st->okind;
+	o.name = st->oname;
+	o.spec = st->ospec;
+	o.handle = st->ohandle;
+	return k->object(k->ctx, &o);
+}
+
 static int table_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
 {
 	static const char *const objects[] = { "counter", "quota", "limit", "ct", "flowtable",
@@ -752,13 +841,15 @@ static int table_line(struct nftrules *st, const char *p, size_t len, const char
 		return top_line(st, p, len, s, n, lineno);
 	}
 	if (cur_lit(&c, "chain ")) {
-		if (!cur_name(&c, st->chain, sizeof st->chain) || !opener_tail(&c, &st->chain_handle)) {
+		if (!cur_name(&c, st->c.chain, sizeof st->c.chain) || !opener_tail(&c, &st->c.chain_handle)) {
 			if (k->error(k->ctx, lineno, "bad chain line", s, n))
 				return -1;
 			return skip_block(st, p, len, B_TABLE);
 		}
-		st->ctype[0] = st->hook[0] = st->policy[0] = '\0';
-		st->prio = st->has_prio = st->base = st->chain_sent = st->nrules = 0;
+		st->c.ctype[0] = st->c.hook[0] = st->c.policy[0] = '\0';
+		st->c.prio = st->c.has_prio = st->c.base = st->c.chain_sent = st->c.nrules = 0;
+		st->c.pos_unknown = 0;
+		st->nbind = 0;
 		st->st = B_CHAIN;
 		return 0;
 	}
@@ -780,7 +871,7 @@ static int table_line(struct nftrules *st, const char *p, size_t len, const char
 	{
 		struct tok t = { w, wn };
 		if (in_list(&t, objects) && opens_block(p, len))
-			return skip_block(st, p, len, B_TABLE);
+			return open_object(st, p, len, s, n, lineno);
 	}
 	if (k->error(k->ctx, lineno, opens_block(p, len) ? "unknown object in a table" :
 		     "unknown statement in a table", s, n))
@@ -833,21 +924,21 @@ static int base_chain(struct nftrules *st, const char *p, size_t len, const char
 
 	if (nt < 0)
 		return k->error(k->ctx, lineno, "bad base chain line", s, n);
-	st->base = 1;
+	st->c.base = 1;
 	for (i = 0; i < nt; i++) {
 		/* "filter;" and "accept;": the semicolon ends a part */
 		struct tok w = t[i];
 		struct tok v = i + 1 < nt ? t[i + 1] : (struct tok){ "", 0 };
 		if (v.n && v.p[v.n - 1] == ';')
 			v.n--;
-		if (teq(&w, "type") && v.n && v.n < sizeof st->ctype) {
-			nl_strlcpyn(st->ctype, v.p, v.n, sizeof st->ctype);
+		if (teq(&w, "type") && v.n && v.n < sizeof st->c.ctype) {
+			nl_strlcpyn(st->c.ctype, v.p, v.n, sizeof st->c.ctype);
 			i++;
-		} else if (teq(&w, "hook") && v.n && v.n < sizeof st->hook) {
-			nl_strlcpyn(st->hook, v.p, v.n, sizeof st->hook);
+		} else if (teq(&w, "hook") && v.n && v.n < sizeof st->c.hook) {
+			nl_strlcpyn(st->c.hook, v.p, v.n, sizeof st->c.hook);
 			i++;
-		} else if (teq(&w, "policy") && v.n && v.n < sizeof st->policy) {
-			nl_strlcpyn(st->policy, v.p, v.n, sizeof st->policy);
+		} else if (teq(&w, "policy") && v.n && v.n < sizeof st->c.policy) {
+			nl_strlcpyn(st->c.policy, v.p, v.n, sizeof st->c.policy);
 			i++;
 		} else if (teq(&w, "priority") && v.n) {
 			int base;
@@ -874,70 +965,195 @@ static int base_chain(struct nftrules *st, const char *p, size_t len, const char
 				bad = "chain priority out of range";
 				break;
 			}
-			st->prio = (int)(base + d);
-			st->has_prio = 1;
+			st->c.prio = (int)(base + d);
+			st->c.has_prio = 1;
 		}
 		/* device "lo", devices = { ... }: not kept */
 	}
-	if (!st->ctype[0] || !st->hook[0])
+	if (!st->c.ctype[0] || !st->c.hook[0])
 		bad = "base chain line without type or hook";
 	if (bad && k->error(k->ctx, lineno, bad, s, n))
 		return -1;
 	return send_chain(st);
 }
 
-static int rule_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+/* "..." or "…": a paste trimmed by hand, never nft's own output */
+static int is_ellipsis(const char *p, size_t len)
 {
-	const struct nl_sink *k = st->sink;
-	struct nl_rule *r = &st->rule;
-	size_t i;
-	int nt;
+	return (len >= 3 && !memcmp(p, "...", 3)) || (len >= 3 && !memcmp(p, "\xe2\x80\xa6", 3)) ||
+	       (len >= 4 && !memcmp(p + len - 4, " ...", 4));
+}
 
-	if (send_chain(st))
-		return -1;
-	nl_rule_init(r);
-	r->position = ++st->nrules;	/* printed order, bad lines included */
-	/* " # handle N" at the very end, outside a quoted comment */
-	for (i = len; i-- > 0;) {
-		if (p[i] == '#' && i >= 1 && p[i - 1] == ' ' && starts(p + i, len - i, "# handle ")) {
+/* Adds a finished rule's text to the binding it is in, if any. */
+static void bind_append(struct nftrules *st, const char *text)
+{
+	struct binding *b;
+	size_t n = strlen(text);
+	if (st->nbind == 0)
+		return;
+	b = &st->bind[st->nbind - 1];
+	if (b->bodyn + n + 3 >= sizeof b->body) {
+		b->over = 1;
+		return;
+	}
+	if (b->bodyn) {
+		memcpy(b->body + b->bodyn, "; ", 2);
+		b->bodyn += 2;
+	}
+	memcpy(b->body + b->bodyn, text, n + 1);
+	b->bodyn += n;
+}
+
+/* " # handle N" at the very end, outside a quoted comment: cuts it off. */
+static void strip_handle(const char *p, size_t *len, int64_t *handle)
+{
+	size_t i;
+	for (i = *len; i-- > 0;) {
+		if (p[i] == '#' && i >= 1 && p[i - 1] == ' ' && starts(p + i, *len - i, "# handle ")) {
 			uint64_t h;
 			size_t q = 0, j;
 			for (j = 0; j < i; j++)
 				q += p[j] == '"';
-			if (q % 2 == 0 && nl_parse_u64(p + i + 9, len - i - 9, INT64_MAX, &h)) {
-				r->handle = (int64_t)h;
-				len = i - 1;
+			if (q % 2 == 0 && nl_parse_u64(p + i + 9, *len - i - 9, INT64_MAX, &h)) {
+				*handle = (int64_t)h;
+				*len = i - 1;
 			}
 			break;
 		}
 	}
+}
+
+/* "... jump {" opens a chain binding: the rules up to its '}' are the
+ * rules of an anonymous chain, named after the rule: "<chain> {<position>}"
+ * (the kernel's "__chainN" name is not in the dump). */
+static int open_binding(struct nftrules *st, const struct nl_rule *r, const char *s, size_t n,
+			long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	struct binding *b;
+	char name[96];
+	const char *bad = NULL;
+	if (r->position > 0)
+		snprintf(name, sizeof name, "%s {%d}", st->c.chain, r->position);
+	else
+		snprintf(name, sizeof name, "%s {?%d}", st->c.chain, st->nbind + 1);
+	if (st->nbind == MAXBIND)
+		bad = "chain bindings nested more than 8 deep";
+	else if (strlen(name) >= sizeof st->c.chain)
+		bad = "chain binding in a chain with a name too long";
+	if (bad) {
+		/* its rules are not the outer chain's: skipped to its '}' */
+		st->skip_depth = 1;
+		st->skip_ret = B_CHAIN;
+		st->st = B_SKIP;
+		return k->error(k->ctx, lineno, bad, s, n);
+	}
+	b = &st->bind[st->nbind++];
+	b->outer = st->c;
+	b->rule = *r;
+	b->bodyn = 0;
+	b->body[0] = '\0';
+	b->over = 0;
+	memset(&st->c, 0, sizeof st->c);
+	st->c.chain_handle = -1;
+	nl_strlcpy(st->c.chain, name, sizeof st->c.chain);
+	return 0;
+}
+
+/* The binding's '}' (with -a, "} # handle N"): the opening rule is complete. */
+static int close_binding(struct nftrules *st, const char *p, size_t len, const char *s, size_t n,
+			 long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	struct binding *b = &st->bind[st->nbind - 1];
+	struct nl_rule *r = &st->rule;
+	char inner[64];
+	size_t tl;
+	int nt;
+
+	if (send_chain(st))
+		return -1;
+	nl_strlcpy(inner, st->c.chain, sizeof inner);
+	strip_handle(p, &len, &b->rule.handle);
+	st->c = b->outer;
+	st->nbind--;
+	*r = b->rule;
+	tl = strlen(r->text);
+	if (b->over || tl + b->bodyn + 6 >= sizeof r->text)
+		return k->error(k->ctx, lineno, "rule with a chain binding is longer than 1023 bytes", s, n);
+	snprintf(r->text + tl, sizeof r->text - tl, "%s%s }", b->bodyn ? " " : "", b->body);
+	nt = tokenize(r->text, strlen(r->text), st->tok, MAXTOK);
+	if (nt < 0)
+		return k->error(k->ctx, lineno, "rule with a chain binding has too many words", s, n);
+	rule_fields(r, st->tok, nt);
+	nl_strlcpy(r->target_arg, inner, sizeof r->target_arg);
+	bind_append(st, r->text);
+	return k->rule(k->ctx, r);
+}
+
+static int rule_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	struct nl_rule *r = &st->rule;
+	int nt, opens;
+
+	if (send_chain(st))
+		return -1;
+	nl_rule_init(r);
+	/* printed order, bad lines included; none after a '...' line */
+	r->position = st->c.pos_unknown ? -1 : ++st->c.nrules;
+	strip_handle(p, &len, &r->handle);
 	if (len == 0 || !((p[0] >= 'a' && p[0] <= 'z') || p[0] == '@'))
 		return k->error(k->ctx, lineno, "not an nft rule", s, n);
+	if (is_ellipsis(p, len)) {
+		st->c.pos_unknown = 1;
+		return k->error(k->ctx, lineno, "rule cut short with '...': positions after it are unknown",
+				s, n);
+	}
 	if (len >= sizeof r->text)
 		return k->error(k->ctx, lineno, "rule is longer than 1023 bytes", s, n);
+	nl_strlcpy(r->family, st->family, sizeof r->family);
+	nl_strlcpy(r->table, st->table, sizeof r->table);
+	nl_strlcpy(r->chain, st->c.chain, sizeof r->chain);
+	opens = len >= 6 && (starts(p + len - 6, 6, "jump {") || starts(p + len - 6, 6, "goto {")) &&
+		(len == 6 || p[len - 7] == ' ');
+	if (opens) {
+		nl_strlcpyn(r->text, p, len, sizeof r->text);
+		return open_binding(st, r, s, n, lineno);
+	}
 	nl_strlcpyn(r->text, p, len, sizeof r->text);
 	nt = tokenize(r->text, len, st->tok, MAXTOK);
 	if (nt == -1)
 		return k->error(k->ctx, lineno, "rule has more than 256 words", s, n);
 	if (nt < 0)
 		return k->error(k->ctx, lineno, "unbalanced quotes or braces in a rule", s, n);
-	nl_strlcpy(r->family, st->family, sizeof r->family);
-	nl_strlcpy(r->table, st->table, sizeof r->table);
-	nl_strlcpy(r->chain, st->chain, sizeof r->chain);
 	rule_fields(r, st->tok, nt);
+	bind_append(st, r->text);
 	return k->rule(k->ctx, r);
+}
+
+/* Ends every open binding, as when a chain ends without their '}'. */
+static int unwind_bindings(struct nftrules *st, const char *s, size_t n, long lineno)
+{
+	while (st->nbind > 0)
+		if (close_binding(st, "}", 1, s, n, lineno))
+			return -1;
+	return 0;
 }
 
 static int chain_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
 {
 	const struct nl_sink *k = st->sink;
+	if (st->nbind > 0 && (line_is(p, len, "}") || starts(p, len, "} # handle ")))
+		return close_binding(st, p, len, s, n, lineno);
 	if (line_is(p, len, "}")) {
 		st->st = B_TABLE;
 		return send_chain(st);
 	}
 	if (opens_block(p, len) && (starts(p, len, "chain ") || starts(p, len, "set ") ||
 				  starts(p, len, "map ") || starts(p, len, "table "))) {
-		if (k->error(k->ctx, lineno, "missing '}' at the end of a chain", s, n) || send_chain(st))
+		if (k->error(k->ctx, lineno, "missing '}' at the end of a chain", s, n) ||
+		    unwind_bindings(st, s, n, lineno) || send_chain(st))
 			return -1;
 		if (starts(p, len, "table ")) {
 			st->st = B_TOP;
@@ -946,13 +1162,18 @@ static int chain_line(struct nftrules *st, const char *p, size_t len, const char
 		st->st = B_TABLE;
 		return table_line(st, p, len, s, n, lineno);
 	}
-	if (starts(p, len, "type ")) {
-		if (st->chain_sent)
+	if (starts(p, len, "type ") && st->nbind == 0) {
+		if (st->c.chain_sent)
 			return k->error(k->ctx, lineno, "base chain line after the chain's rules", s, n);
 		return base_chain(st, p, len, s, n, lineno);
 	}
 	if (starts(p, len, "comment \""))
 		return 0;	/* the chain's comment */
+	if (is_ellipsis(p, len)) {
+		st->c.pos_unknown = 1;
+		return k->error(k->ctx, lineno, "'...' (a trimmed paste): positions of the rules after it "
+				"are unknown", s, n);
+	}
 	return rule_line(st, p, len, s, n, lineno);
 }
 
@@ -960,8 +1181,10 @@ static int chain_line(struct nftrules *st, const char *p, size_t len, const char
  * notes, words single-spaced and unquoted; split at " : " for maps. */
 static int send_elem(struct nftrules *st, long lineno, const char *s, size_t n)
 {
+	/* element statements (nftables src/expression.c set_elem_expr_print):
+	 * "2.2.2.2 ct count over 5" has the key 2.2.2.2 */
 	static const char *const notes[] = { "timeout", "expires", "counter", "comment", "limit",
-					     "quota", NULL };
+					     "quota", "ct", "last", NULL };
 	const struct nl_sink *k = st->sink;
 	char key[1024], val[1024], *out = key;
 	size_t o = 0;
@@ -1003,6 +1226,22 @@ static int send_elem(struct nftrules *st, long lineno, const char *s, size_t n)
 	}
 	if (!key[0])
 		return k->error(k->ctx, lineno, "empty set element", s, n);
+	if (is_ellipsis(key, strlen(key))) {
+		/* "..., 9.9.9.9" or "... 9.9.9.9": kept as an element "...", which
+		 * lookups read as "may hold anything", and the elements around it */
+		size_t skip = !memcmp(key, "...", 3) ? 3 : !memcmp(key, "\xe2\x80\xa6", 3) ? 3 : 0;
+		e.family = st->family;
+		e.table = st->table;
+		e.set = st->set;
+		e.key = "...";
+		e.value = st->is_map ? "..." : NULL;
+		if (k->error(k->ctx, lineno, "'...' (a trimmed paste) among set elements: the list is "
+			     "incomplete", s, n) || k->element(k->ctx, &e))
+			return -1;
+		if (!skip || key[skip] != ' ')
+			return 0;
+		memmove(key, key + skip + 1, strlen(key + skip + 1) + 1);
+	}
 	if (st->is_map && (out == key || !val[0]))
 		return k->error(k->ctx, lineno, "map element without ' : value'", s, n);
 	e.family = st->family;
@@ -1081,8 +1320,11 @@ static int elems_line(struct nftrules *st, const char *p, size_t len, const char
 
 static int set_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
 {
+	/* set options, and statements that every element gets: ct count, limit,
+	 * quota, last, counter */
 	static const char *const ignored[] = { "timeout", "gc-interval", "size", "policy", "counter",
-					       "auto-merge", "comment", NULL };
+					       "auto-merge", "comment", "ct", "limit", "quota", "last",
+					       NULL };
 	const struct nl_sink *k = st->sink;
 	struct nl_cur c = cur_make(p, len);
 	const char *w;
@@ -1164,6 +1406,8 @@ static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 	if (*p == '#')
 		return 0;	/* "# Warning: table ip filter is managed by iptables-nft, ..." */
 	switch (st->st) {
+	case B_OBJ:
+		return object_line(st, p, len, s, n, lineno);
 	case B_SKIP:
 		st->skip_depth += brace_balance(p, len);
 		if (st->skip_depth <= 0)
@@ -1209,7 +1453,7 @@ static int nftrules_close(void *state)
 {
 	struct nftrules *st = state;
 	int rc = 0;
-	if (st->st == B_CHAIN && send_chain(st))
+	if (st->st == B_CHAIN && (unwind_bindings(st, NULL, 0, 0) || send_chain(st)))
 		rc = -1;
 	if ((st->st == B_SET || st->st == B_ELEMS) && send_set(st))
 		rc = -1;

@@ -6,6 +6,8 @@
  *     ip saddr 10.77.1.2 ip daddr 10.77.2.10 ... ip id 41973 ... tcp dport 22 tcp flags == syn
  *   trace id 1fb99edd inet filter allowed_dnats rule counter packets 0 bytes 0 drop # handle 6 (verdict drop)
  *   trace id 1fb99edd inet trace_debug trace_pre policy accept
+ * nft 1.1.4+ prints the packet's conntrack entry on a line of its own just
+ * before the packet line (trace_print_ct); it is kept with that packet line.
  * Rule lines are split with a PCRE2 pattern anchored at the end, since a
  * rule's text may itself hold parentheses and '#'.
  */
@@ -18,10 +20,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A `conntrack:` line waiting for the packet line printed after it. */
+struct pending_ct {
+	int have;
+	long line;
+	char hdr[256];			/* "trace id X fam table chain " */
+	size_t hdrn;
+	char dir[12], state[48], status[128];
+	int64_t id;
+	char raw[512];
+	size_t rawn;
+};
+
 struct nfttrace {
 	const struct nl_sink *sink;
 	pcre2_code *rule_re;
 	pcre2_match_data *md;
+	struct pending_ct ct;
 	struct nl_event ev;
 };
 
@@ -201,6 +216,66 @@ static int parse_packet(const char *s, size_t n, struct nl_pkt *p, struct nl_err
 	return 0;
 }
 
+/* "ct direction original ct state new ct status confirmed,dnat-done ct id 123":
+ * each value runs to the next "ct"; NULL on success, else what is wrong. */
+static const char *parse_ct(const char *s, size_t n, struct pending_ct *ct)
+{
+	struct tok t[MAXTOK];
+	int k = split(s, n, t, MAXTOK), i = 0;
+	ct->dir[0] = ct->state[0] = ct->status[0] = '\0';
+	ct->id = -1;
+	if (k == 0)
+		return "conntrack line without fields";
+	while (i < k) {
+		const struct tok *key;
+		char *out = NULL;
+		size_t sz = 0, o = 0;
+		int j;
+		if (!teq(&t[i], "ct") || i + 2 >= k)
+			return "conntrack line is not 'ct <key> <value> ...'";
+		key = &t[i + 1];
+		for (j = i + 2; j < k && !teq(&t[j], "ct"); j++)
+			;
+		if (j == i + 2)
+			return "conntrack field without a value";
+		if (teq(key, "direction"))
+			out = ct->dir, sz = sizeof ct->dir;
+		else if (teq(key, "state"))
+			out = ct->state, sz = sizeof ct->state;
+		else if (teq(key, "status"))
+			out = ct->status, sz = sizeof ct->status;
+		else if (teq(key, "id")) {
+			uint64_t v;
+			if (j != i + 3 || !nl_parse_u64(t[i + 2].s, t[i + 2].n, 0xffffffffULL, &v))
+				return "conntrack id is not a 32-bit number";
+			ct->id = (int64_t)v;
+		} else
+			return "unknown conntrack field";
+		for (i += 2; out && i < j; i++) {
+			if (o + t[i].n + 2 > sz)
+				return "conntrack value too long";
+			if (o)
+				out[o++] = ' ';
+			memcpy(out + o, t[i].s, t[i].n);
+			o += t[i].n;
+			out[o] = '\0';
+		}
+		i = j;
+	}
+	return NULL;
+}
+
+/* A conntrack line whose packet line did not follow is reported. */
+static int ct_orphan(struct nfttrace *st)
+{
+	const struct nl_sink *k = st->sink;
+	if (!st->ct.have)
+		return 0;
+	st->ct.have = 0;
+	return k->error(k->ctx, st->ct.line, "conntrack line not followed by its packet line",
+			st->ct.raw, st->ct.rawn);
+}
+
 static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct nfttrace *st = state;
@@ -217,6 +292,9 @@ static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r'))
 		n--;
 	c.end = s + n;
+	if (st->ct.have && !(n >= st->ct.hdrn + 7 && !memcmp(s, st->ct.hdr, st->ct.hdrn) &&
+			     !memcmp(s + st->ct.hdrn, "packet:", 7)) && ct_orphan(st))
+		return -1;
 	if (!cur_lit(&c, "trace id ")) {
 		k->skip(k->ctx, lineno);
 		return 0;
@@ -243,20 +321,43 @@ static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 	nl_strlcpyn(ev->nft_family, fam, famn, sizeof ev->nft_family);
 	nl_strlcpyn(ev->table, tbl, tbln, sizeof ev->table);
 	nl_strlcpyn(ev->chain, ch, chn, sizeof ev->chain);
-	cur_word(&c, &w, &wn);
-	cur_spaces(&c);
+	{
+		/* the header up to the kind word: a conntrack line and its
+		 * packet line share it */
+		size_t hn = (size_t)(c.p - s);
+		cur_word(&c, &w, &wn);
+		cur_spaces(&c);
+		if (wn == 10 && !memcmp(w, "conntrack:", 10)) {
+			const char *bad;
+			if (hn >= sizeof st->ct.hdr)
+				return k->error(k->ctx, lineno, "trace header too long", s, n);
+			bad = parse_ct(c.p, cur_left(&c), &st->ct);
+			if (bad)
+				return k->error(k->ctx, lineno, bad, s, n);
+			memcpy(st->ct.hdr, s, hn);
+			st->ct.hdrn = hn;
+			st->ct.line = lineno;
+			st->ct.rawn = n < sizeof st->ct.raw ? n : sizeof st->ct.raw;
+			memcpy(st->ct.raw, s, st->ct.rawn);
+			st->ct.have = 1;
+			return 0;
+		}
+	}
 
 	if (wn == 7 && !memcmp(w, "packet:", 7)) {
 		ev->kind = NL_EV_NFPACKET;
 		nl_strlcpy(ev->type, "packet", sizeof ev->type);
 		rc = parse_packet(c.p, cur_left(&c), &ev->pkt, &err);
+		if (st->ct.have) {
+			nl_strlcpy(ev->pkt.ct_dir, st->ct.dir, sizeof ev->pkt.ct_dir);
+			nl_strlcpy(ev->pkt.ct_state, st->ct.state, sizeof ev->pkt.ct_state);
+			nl_strlcpy(ev->pkt.ct_status, st->ct.status, sizeof ev->pkt.ct_status);
+			ev->pkt.ct_id = st->ct.id;
+			st->ct.have = 0;
+		}
 		if (rc < 0)
 			return k->error(k->ctx, lineno, err.msg, s, n);
 		return k->event(k->ctx, ev);
-	}
-	if (wn == 11 && !memcmp(w, "conntrack:", 10)) {
-		k->skip(k->ctx, lineno);	/* ct state lines: not needed to follow the packet */
-		return 0;
 	}
 	ev->kind = NL_EV_NFTRACE;
 	if ((wn == 4 && !memcmp(w, "rule", 4)) || (wn == 7 && !memcmp(w, "unknown", 7))) {
@@ -351,10 +452,11 @@ static void *nfttrace_open(const struct nl_sink *sink)
 static int nfttrace_close(void *state)
 {
 	struct nfttrace *st = state;
+	int rc = ct_orphan(st);
 	pcre2_match_data_free(st->md);
 	pcre2_code_free(st->rule_re);
 	free(st);
-	return 0;
+	return rc;
 }
 
 static const char *const nfttrace_samples[] = {

@@ -24,6 +24,8 @@ struct nl_sink {
 	int (*error)(void *ctx, long line, const char *reason, const char *text, size_t len);
 	/* A line that is not this format's business (ordinary syslog noise). */
 	void (*skip)(void *ctx, long line);
+	/* An nft flowtable or stateful object; NULL when not kept. */
+	int (*object)(void *ctx, const struct nl_object_info *o);
 };
 
 struct nl_parser {

@@ -170,9 +170,16 @@ static int element_holds(const char *elem, char vals[][64], int nvals)
 		*tab = '\0';
 	p = key;
 	while (p && i < nvals) {
+		char *sp;
 		q = strstr(p, " . ");
 		if (q)
 			*q = '\0';
+		/* a key never holds a space: words after one are the element's
+		 * statements (counter, ct count over 5), not part of its key */
+		if ((sp = strchr(p, ' ')) != NULL) {
+			*sp = '\0';
+			q = NULL;
+		}
 		if (!component_holds(p, vals[i]))
 			return 0;
 		i++;
@@ -256,6 +263,14 @@ static void check_lookup(struct nl_analysis *a, const struct nl_rsview *v, const
 		if (element_holds(set->elems[j], vals, nsel))
 			break;
 	if (j == (int)set->nelems) {
+		for (j = 0; j < (int)set->nelems; j++)
+			if (!strncmp(set->elems[j], "...", 3)) {
+				/* a trimmed paste: the missing elements may hold it */
+				nl_diag(a, "natlog cannot tell whether %s is in set %s %s %s: the dump's "
+					   "element list was cut ('...')", keytext, set->family, set->table,
+					set->name);
+				return;
+			}
 		nl_diag(a, "%s is not in set %s %s %s", keytext, set->family, set->table, set->name);
 		nl_diag(a, "so rule %d of %s %s %s (%s) did not match; to let the packet through: "
 			   "nft add element %s %s %s { %s }", r->position, ch->family, ch->table,
@@ -318,7 +333,9 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 			st->rule_text = st->policy_text;
 			st->chain_policy = 1;
 			if (ch)
-				st->position = ch->nrules + 1;
+				st->position = ch->nrules > 0 && ch->rules[ch->nrules - 1].position < 0
+					       ? -1	/* a '...' hid rules: the count is unknown */
+					       : ch->nrules + 1;
 		} else if (!strcmp(ev->type, "rule")) {
 			const struct nl_rule *r = ch ? find_rule(ch, ev) : NULL;
 			st->rule_text = ev->rule[0] ? ev->rule : NULL;

@@ -333,6 +333,16 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 			       nl_esc(e1), nl_esc(e2), ttl, s->ev.time[0] ? "  at " : "",
 			       nl_esc(s->ev.time), c->off);
 		}
+		if (k->ct_state[0] && (!prev || strcmp(prev->ct_state, k->ct_state) ||
+				       strcmp(prev->ct_dir, k->ct_dir) || strcmp(prev->ct_status, k->ct_status) ||
+				       prev->ct_id != k->ct_id)) {
+			printf("    %s  conntrack: state %s%s%s%s%s", c->dim, k->ct_state,
+			       k->ct_dir[0] ? ", direction " : "", k->ct_dir,
+			       k->ct_status[0] ? ", status " : "", k->ct_status);
+			if (k->ct_id >= 0)
+				printf(", id %lld", (long long)k->ct_id);
+			printf("%s\n", c->off);
+		}
 		prev = k;
 		for (j = 0; j < a->nlogs; j++)
 			if (a->logs[j].ev.line > s->ev.line &&
@@ -434,6 +444,26 @@ static void json_pkt(FILE *f, const struct nl_pkt *k)
 	fputc('}', f);
 }
 
+/* nft trace's conntrack: line at this step's base chain, or null */
+static void json_ct(FILE *f, const struct nl_pkt *k)
+{
+	int first = 1;
+	if (!k->ct_state[0] && k->ct_id < 0) {
+		fputs("null", f);
+		return;
+	}
+	fputc('{', f);
+	jw_key(f, &first, "direction");
+	jw_str(f, k->ct_dir);
+	jw_key(f, &first, "state");
+	jw_str(f, k->ct_state);
+	jw_key(f, &first, "status");
+	jw_str(f, k->ct_status);
+	jw_key(f, &first, "id");
+	jw_num(f, k->ct_id);
+	fputc('}', f);
+}
+
 static void print_json(const struct nl_packet_row *p, const struct nl_analysis *a,
 		       const char *aliases, const struct hops *hs)
 {
@@ -487,6 +517,8 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_num(f, s->ev.line);
 		jw_key(f, &first, "packet");
 		json_pkt(f, &s->ev.pkt);
+		jw_key(f, &first, "conntrack");
+		json_ct(f, &s->ev.pkt);
 		fputc('}', f);
 	}
 	fputs("], \"nat\": [", f);

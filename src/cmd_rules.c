@@ -48,11 +48,13 @@ static int print_rule(void *ctx, const struct nl_rule_row *r)
 		jw_num(f, r->hits);
 		fputc('}', f);
 	} else {
-		char loc[128];
+		char loc[128], pos[16] = "?";	/* after a '...' line: unknown */
 		if (o->n == 0)
 			printf("%6s  %-32s %s\n", "HITS", "RULE", "TEXT");
-		snprintf(loc, sizeof loc, "%s%s%s:%s:%d", r->family, r->family[0] ? " " : "", r->table,
-			 r->chain, r->position);
+		if (r->position >= 0)
+			snprintf(pos, sizeof pos, "%d", r->position);
+		snprintf(loc, sizeof loc, "%s%s%s:%s:%s", r->family, r->family[0] ? " " : "", r->table,
+			 r->chain, pos);
 		printf("%6lld  %-32s %s\n", (long long)r->hits, nl_esc(loc), nl_esc(r->text));
 	}
 	o->n++;

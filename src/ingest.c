@@ -537,6 +537,16 @@ static int sink_element(void *ctx, const struct nl_set_elem *e)
 	return 0;
 }
 
+static int sink_object(void *ctx, const struct nl_object_info *o)
+{
+	struct import *im = ctx;
+	if (store_add_object(im->s, im->ruleset_id, o)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static int sink_flow(void *ctx, const struct nl_flow *f)
 {
 	struct import *im = ctx;
@@ -707,7 +717,7 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	size_t cap = *capp;
 	const struct nl_parser *parser = NULL;
 	struct nl_sink sink = { im, im->path, sink_event, sink_ruleset, sink_chain, sink_rule,
-				sink_set, sink_element, sink_flow, sink_error, sink_skip };
+				sink_set, sink_element, sink_flow, sink_error, sink_skip, sink_object };
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;

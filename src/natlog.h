@@ -60,6 +60,10 @@ struct nl_pkt {
 	int64_t mark;
 	int64_t uid, gid;
 	char extra[256];		/* unknown fields, as printed */
+	/* nft monitor trace's `conntrack:` line (nft 1.1.4+), as printed:
+	 * "original", "new", "confirmed,dnat-done"; "" and -1 when absent */
+	char ct_dir[12], ct_state[48], ct_status[128];
+	int64_t ct_id;
 };
 void nl_pkt_init(struct nl_pkt *p);
 
@@ -171,6 +175,15 @@ struct nl_set_info {
 	const char *type;		/* "ipv4_addr . inet_service", or "typeof ..." as printed */
 	const char *map_type;		/* a map's value type, NULL for a set */
 	const char *flags;		/* "interval,timeout", or "" */
+	int64_t handle;
+};
+
+/* A named object of an nft table other than a chain or set: a flowtable
+ * or a stateful object (counter, quota, limit, ct helper, ct timeout, ct
+ * expectation, secmark, synproxy, tunnel). */
+struct nl_object_info {
+	const char *family, *table, *kind, *name;
+	const char *spec;		/* text: its lines joined by "; "; JSON: the object */
 	int64_t handle;
 };
 

@@ -53,10 +53,11 @@ static const char *const queries[Q_COUNT] = {
 		     "physout, mac, src, dst, len, tos, ttl, ip_id, ipflags, proto, sport, dport, "
 		     "tcp_seq, tcp_ack, tcp_window, tcp_flags, icmp_type, icmp_code, icmp_id, "
 		     "icmp_seq, inner, mark, uid, gid, extra, trace_id, nft_family, rule, handle, "
-		     "verdict, fp, fp2, mh, wsec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-		     "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, "
-		     "?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, "
-		     "?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53)",
+		     "verdict, fp, fp2, mh, wsec, ct_direction, ct_state, ct_status, ct_id) VALUES (?1, ?2, "
+		     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+		     "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, "
+		     "?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, "
+		     "?53, ?54, ?55, ?56, ?57)",
 	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host, netns) "
 		     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin, family, type, "
@@ -119,7 +120,8 @@ static const char *const queries[Q_COUNT] = {
 			 "e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
 			 "e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
 			 "e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
-			 "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
+			 "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict, e.ct_direction, "
+			 "e.ct_state, e.ct_status, e.ct_id "
 			 "FROM events e JOIN sources s ON s.id = e.source_id "
 			 "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
 	/* LOG and conntrack lines no trace of their own source claimed, with
@@ -131,7 +133,8 @@ static const char *const queries[Q_COUNT] = {
 			"e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
 			"e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
 			"e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
-			"e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
+			"e.trace_id, e.nft_family, e.rule, e.handle, e.verdict, e.ct_direction, "
+			"e.ct_state, e.ct_status, e.ct_id "
 			"FROM events e JOIN sources s ON s.id = e.source_id "
 			"WHERE e.packet_id IS NULL AND e.kind IN ('ct-invalid', 'log') AND e.src IN "
 			"(SELECT src FROM events WHERE packet_id = ?1 AND src IS NOT NULL) AND EXISTS "
@@ -148,7 +151,8 @@ static const char *const queries[Q_COUNT] = {
 		       "e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
 		       "e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
 		       "e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
-		       "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict "
+		       "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict, e.ct_direction, "
+		       "e.ct_state, e.ct_status, e.ct_id "
 		       "FROM events e JOIN sources s ON s.id = e.source_id WHERE e.id = ?1",
 	[Q_PKT_TRACE_OF] = "SELECT trace FROM packets WHERE id = ?1",
 	/* every traced packet such a line could be, in log order */
@@ -871,6 +875,10 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 	if (ev->mh)
 		sqlite3_bind_int64(st, 52, ev->mh);
 	bind_num(st, 53, ev->mh ? ev->wsec : -1);
+	bind_static(st, 54, p->ct_dir);
+	bind_static(st, 55, p->ct_state);
+	bind_static(st, 56, p->ct_status);
+	bind_num(st, 57, p->ct_id);
 	return step_done(s, st, "cannot add an event");
 }
 
@@ -1211,6 +1219,27 @@ int store_add_set(struct nl_store *s, int64_t ruleset_id, const struct nl_set_in
 	return step_done(s, st, "cannot add a set");
 }
 
+/* Few per dump: prepared each time rather than kept among the queries. */
+int store_add_object(struct nl_store *s, int64_t ruleset_id, const struct nl_object_info *o)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO objects(ruleset_id, family, tbl, kind, name, "
+			       "handle, spec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return fail(s, "cannot add an nft object");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	bind_text(st, 2, o->family);
+	bind_text(st, 3, o->table);
+	bind_text(st, 4, o->kind);
+	bind_text(st, 5, o->name);
+	bind_num(st, 6, o->handle);
+	bind_text(st, 7, o->spec);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot add an nft object");
+}
+
 int store_add_flow(struct nl_store *s, int64_t source_id, const struct nl_flow *f)
 {
 	sqlite3_stmt *st = stmt(s, Q_FLOW_ADD);
@@ -1368,7 +1397,7 @@ static int load_chains(struct nl_store *s, const char *sql_chains, const char *h
 		"proto, proto_neg, src, src_neg, dst, dst_neg, iif, iif_neg, oif, oif_neg, "
 		"sport_lo, sport_hi, sport_neg, dport_lo, dport_hi, dport_neg, pkts, bytes, family "
 		"FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 AND "
-		"coalesce(family, '') = ?4 ORDER BY position";
+		"coalesce(family, '') = ?4 ORDER BY position < 0, position, id";	/* -1: unknown, in dump order */
 	sqlite3_stmt *st = NULL, *rs = NULL;
 	int rc = -1;
 	size_t i;
@@ -1815,6 +1844,10 @@ static void read_event(sqlite3_stmt *st, struct nl_event_row *r)
 	col_text(st, 47, ev->rule, sizeof ev->rule);
 	ev->handle = col_num(st, 48);
 	col_text(st, 49, ev->verdict, sizeof ev->verdict);
+	col_text(st, 50, p->ct_dir, sizeof p->ct_dir);
+	col_text(st, 51, p->ct_state, sizeof p->ct_state);
+	col_text(st, 52, p->ct_status, sizeof p->ct_status);
+	p->ct_id = col_num(st, 53);
 }
 
 int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)

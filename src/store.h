@@ -116,6 +116,7 @@ int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kin
 			  const char *host, const char *netns);
 int store_add_chain(struct nl_store *s, int64_t ruleset_id, const struct nl_chain_info *c);
 int store_add_set(struct nl_store *s, int64_t ruleset_id, const struct nl_set_info *si);
+int store_add_object(struct nl_store *s, int64_t ruleset_id, const struct nl_object_info *o);
 int store_add_element(struct nl_store *s, int64_t ruleset_id, const struct nl_set_elem *e);
 int store_add_flow(struct nl_store *s, int64_t source_id, const struct nl_flow *f);
 /* Every conntrack record in import order, as stored. */

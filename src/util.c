@@ -144,6 +144,7 @@ void nl_pkt_init(struct nl_pkt *p)
 	p->tcp_flags = -1;
 	p->icmp_type = p->icmp_code = p->icmp_id = p->icmp_seq = -1;
 	p->mark = -1;
+	p->ct_id = -1;
 	p->uid = p->gid = -1;
 }
 

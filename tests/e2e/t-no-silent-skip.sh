@@ -15,7 +15,7 @@ for f in $(find "$TD" -type f | LC_ALL=C sort); do
 	if ! grep -Iq . "$f" 2>/dev/null; then
 		continue
 	fi
-	grep -anE -- "$NF_RE" "$f" | cut -d: -f1 | sort -n -u > "$TMP/want"
+	grep -anE -- "$NF_RE" "$f" | cut -d: -f1 | LC_ALL=C sort -u > "$TMP/want"
 	[ -s "$TMP/want" ] || continue
 	n=$((n + 1))
 	rel=${f#"$TD"/}
@@ -23,8 +23,14 @@ for f in $(find "$TD" -type f | LC_ALL=C sort); do
 	rm -f "$db" "$db-wal" "$db-shm"
 	NATLOG_DB=$db "$NATLOG" import -q "$f" >/dev/null 2>&1
 	NATLOG_DB=$db "$NATLOG" sql "SELECT line FROM events UNION SELECT line FROM errors WHERE line IS NOT NULL" \
-		2>/dev/null | grep -E '^[0-9]+$' | sort -n -u > "$TMP/got"
-	missing=$(comm -23 "$TMP/want" "$TMP/got" | head -5 | tr '\n' ' ')
+		2>/dev/null | grep -E '^[0-9]+$' | LC_ALL=C sort -u > "$TMP/got"
+	# an nft trace's "conntrack:" line is stored with the packet line after
+	# it (nft prints it first): it counts when that line is an event
+	grep -anE -- '^trace id [0-9a-f]+ .* conntrack: ' "$f" | cut -d: -f1 | while read -r l; do
+		grep -qx "$((l + 1))" "$TMP/got" && echo "$l"
+	done > "$TMP/ct"
+	LC_ALL=C sort -u "$TMP/got" "$TMP/ct" -o "$TMP/got"
+	missing=$(LC_ALL=C comm -23 "$TMP/want" "$TMP/got" | head -5 | tr '\n' ' ')
 	# and the source's own counts: the lines it skipped as not netfilter's
 	# leave room for every netfilter line
 	room=$(NATLOG_DB=$db "$NATLOG" sql "SELECT lines - skipped FROM sources" 2>/dev/null | grep -E '^[0-9]+$' | head -1)

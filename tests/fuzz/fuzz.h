@@ -263,7 +263,7 @@ static int fz_rule(void *ctx, const struct nl_rule *r)
 	 * theirs as printed, and analysis treats unreadable ones as unknown */
 	if (!r->chain[0] && !z->has_nul)
 		fz_fail("a rule without a chain");
-	FZ_RANGE(r->position, 0, 0x7fffffff);
+	FZ_RANGE(r->position, -1, 0x7fffffff);	/* -1: unknown, after a "..." line */
 	FZ_RANGE(r->handle, -1, INT64_MAX);
 	FZ_RANGE(r->proto, -1, 255);
 	FZ_RANGE(r->is_goto, 0, 1);

@@ -42,6 +42,8 @@ struct capture {
 	long errline[CAP_MAX];
 	int nerr;
 	int nskip;
+	struct { char kind[16], name[64], spec[256]; } obj[32];
+	int nobj;
 };
 
 static int cap_event(void *ctx, const struct nl_event *ev)
@@ -150,12 +152,24 @@ static void cap_skip(void *ctx, long line)
 	c->nskip++;
 }
 
+static int cap_object(void *ctx, const struct nl_object_info *o)
+{
+	struct capture *c = ctx;
+	if (c->nobj < 32) {
+		snprintf(c->obj[c->nobj].kind, 16, "%s", o->kind);
+		snprintf(c->obj[c->nobj].name, 64, "%s", o->name);
+		snprintf(c->obj[c->nobj].spec, 256, "%s", o->spec);
+		c->nobj++;
+	}
+	return 0;
+}
+
 /* Feeds text (lines separated by '\n') to parser p as file `path`. */
 static struct capture *feed(const struct nl_parser *p, const char *path, const char *text)
 {
 	static struct capture c;
 	struct nl_sink sink = { &c, path, cap_event, cap_ruleset, cap_chain, cap_rule, cap_set,
-				cap_element, cap_flow, cap_error, cap_skip };
+				cap_element, cap_flow, cap_error, cap_skip, cap_object };
 	void *st;
 	long line = 0;
 	const char *s = text;

@@ -833,9 +833,178 @@ static void test_json_errors(void)
 	CHECK_INT(c->rule[0].uncond, 1);
 }
 
+/* nftables tests/shell/testcases/chains/dumps/0041chain_binding_0.nft with
+ * -a handles, a trimmed paste, and sets with statements (sets/dumps/
+ * 0060set_multistmt_0.nft, 0062set_connlimit_0.nft) */
+static void test_text_bindings(void)
+{
+	static const char *t =
+		"table inet x {\n"
+		"\tset new-connlimit {\n"
+		"\t\ttype ipv4_addr\n"
+		"\t\tsize 65535\n"
+		"\t\tflags dynamic\n"
+		"\t\tct count over 20\n"
+		"\t\tlimit rate 1/second burst 5 packets counter\n"
+		"\t\telements = { 2.2.2.2 ct count over 5, 1.1.1.1 limit rate 1/second burst 5 packets counter packets 0 bytes 0,\n"
+		"\t\t\t     3.3.3.3 last used never quota 10 mbytes }\n"
+		"\t}\n"
+		"\tchain y { # handle 1\n"
+		"\t\ttype filter hook input priority filter; policy accept;\n"
+		"\t\tmeta l4proto { tcp, udp } th dport 53 jump { # handle 4\n"
+		"\t\t\tip saddr { 127.0.0.0/8, 172.23.0.0/16 } counter packets 0 bytes 0 accept # handle 2\n"
+		"\t\t\tip6 saddr ::1 counter packets 0 bytes 0 accept # handle 3\n"
+		"\t\t}\n"
+		"\t\tmeta l4proto ipv6-icmp jump {\n"
+		"\t\t\tcounter packets 0 bytes 0 accept\n"
+		"\t\t} # handle 6\n"
+		"\t\ttcp dport 22 accept # handle 7\n"
+		"\t}\n"
+		"\tchain z {\n"
+		"\t\ttcp dport 1 accept\n"
+		"\t\t...\n"
+		"\t\ttcp dport 3 accept\n"
+		"\t\tudp dport 4 ...\n"
+		"\t}\n"
+		"}\n";
+	struct capture *c = feed(&nl_parser_nftrules, "bind.nft", t);
+	int i;
+	CHECK_INT(c->nerr, 2);
+	CHECK_INT(c->errline[0], 24);
+	CHECK_INT(c->errline[1], 26);
+	CHECK_INT(c->nelem, 3);
+	CHECK_STR(c->elem[0].key, "2.2.2.2");
+	CHECK_STR(c->elem[1].key, "1.1.1.1");
+	CHECK_STR(c->elem[2].key, "3.3.3.3");
+	CHECK_INT(c->nrule, 8);
+	/* the inner rules first, in a chain of their own */
+	CHECK_STR(c->rule[0].chain, "y {1}");
+	CHECK_INT(c->rule[0].position, 1);
+	CHECK_INT(c->rule[0].handle, 2);
+	CHECK_STR(c->rule[1].chain, "y {1}");
+	CHECK_INT(c->rule[1].position, 2);
+	CHECK_STR(c->rule[2].chain, "y");
+	CHECK_INT(c->rule[2].position, 1);
+	CHECK_INT(c->rule[2].handle, 4);
+	CHECK_STR(c->rule[2].text, "meta l4proto { tcp, udp } th dport 53 jump { ip saddr { 127.0.0.0/8, "
+		  "172.23.0.0/16 } counter packets 0 bytes 0 accept; ip6 saddr ::1 counter packets 0 bytes 0 accept }");
+	CHECK_STR(c->rule[2].target, "jump");
+	CHECK_STR(c->rule[2].target_arg, "y {1}");
+	CHECK_STR(c->rule[3].chain, "y {2}");
+	CHECK_STR(c->rule[4].chain, "y");
+	CHECK_INT(c->rule[4].position, 2);
+	CHECK_INT(c->rule[4].handle, 6);
+	CHECK_STR(c->rule[5].chain, "y");
+	CHECK_INT(c->rule[5].position, 3);	/* not a rule of a binding */
+	CHECK_INT(c->rule[5].handle, 7);
+	/* after '...' the positions are unknown, and '...' is no rule */
+	CHECK_STR(c->rule[6].chain, "z");
+	CHECK_INT(c->rule[6].position, 1);
+	CHECK_STR(c->rule[7].text, "tcp dport 3 accept");
+	CHECK_INT(c->rule[7].position, -1);
+	CHECK_INT(c->nobj, 0);
+	for (i = 0; i < c->nchain; i++)
+		if (!strcmp(c->chain[i], "y {1}"))
+			CHECK_INT(c->builtin[i], 0);
+	CHECK_INT(c->nchain, 4);
+}
+
+#define R(expr) "{\"rule\": {\"family\": \"ip\", \"table\": \"x\", \"chain\": \"y\", \"expr\": [" expr "]}}"
+#define P(proto, field) "{\"payload\": {\"protocol\": \"" proto "\", \"field\": \"" field "\"}}"
+#define META(key) "{\"meta\": {\"key\": \"" key "\"}}"
+
+/* nft -j constructs from nftables' test dumps, each written as the text
+ * dump of the same ruleset has it */
+static void test_json_render(void)
+{
+	static const char *doc =
+		"{\"nftables\": [{\"metainfo\": {\"version\": \"1.1.1\"}},"
+		"{\"map\": {\"family\": \"ip\", \"table\": \"x\", \"name\": \"dynmark\", \"type\": \"ipv4_addr\", \"map\": \"mark\"}},"
+		"{\"set\": {\"family\": \"ip\", \"table\": \"x\", \"name\": \"s\", \"type\": [\"ipv4_addr\", \"iface_index\"],"
+		" \"elem\": [{\"elem\": {\"val\": {\"concat\": [\"127.0.0.1\", \"lo\"]}, \"counter\": {\"packets\": 0, \"bytes\": 0}}}]}},"
+		R("{\"quota\": {\"map\": {\"key\": " P("ip", "saddr") ", \"data\": \"@test\"}}}, {\"drop\": null}") ","
+		R("{\"counter\": {\"map\": {\"key\": " P("ip", "saddr") ", \"data\": {\"set\": [[\"1.1.1.1\", \"user123\"]]}}}}") ","
+		R("{\"match\": {\"op\": \"!=\", \"left\": {\"ct\": {\"key\": \"state\"}}, \"right\": {\"|\": [\"established\", \"related\", \"new\"]}}}") ","
+		R("{\"mangle\": {\"key\": {\"ct\": {\"key\": \"mark\"}}, \"value\": {\"<<\": [{\"|\": [" META("mark") ", 16]}, 8]}}}") ","
+		R("{\"mangle\": {\"key\": " META("mark") ", \"value\": {\"|\": [{\"<<\": [" P("ip", "dscp") ", 2]}, 16]}}}") ","
+		R("{\"vmap\": {\"key\": " META("iif") ", \"data\": {\"set\": [[{\"elem\": {\"val\": \"lo\", \"counter\": {\"packets\": 0, \"bytes\": 0}}}, {\"jump\": {\"target\": \"wan\"}}]]}}}") ","
+		R("{\"map\": {\"op\": \"add\", \"elem\": {\"elem\": {\"val\": \"10.2.3.4\", \"timeout\": 2}}, \"data\": 2, \"map\": \"@dynmark\"}}") ","
+		R("{\"set\": {\"op\": \"update\", \"elem\": {\"elem\": {\"val\": " P("ip", "saddr") ", \"timeout\": 5400}}, \"set\": \"@y\", \"stmt\": [{\"limit\": {\"rate\": 10, \"burst\": 5, \"per\": \"second\"}}, {\"counter\": null}]}}") ","
+		R("{\"match\": {\"op\": \"==\", \"left\": {\"concat\": [" P("ip", "saddr") ", \"lo\"]}, \"right\": \"@s\"}}") ","
+		R("{\"queue\": {\"num\": {\"jhash\": {\"mod\": 4, \"expr\": " P("tcp", "dport") "}}, \"flags\": \"bypass\"}}") ","
+		R("{\"snat\": {\"family\": \"ip\", \"addr\": {\"map\": {\"key\": " P("ip", "saddr") ", \"data\": {\"set\": [[{\"prefix\": {\"addr\": \"10.0.0.0\", \"len\": 24}}, {\"prefix\": {\"addr\": \"192.168.2.0\", \"len\": 24}}]]}}}, \"flags\": \"netmap\", \"type_flags\": \"prefix\"}}") ","
+		R("{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"tunnel\": \"vxlan\", \"protocol\": \"ip\", \"field\": \"saddr\"}}, \"right\": \"1.1.1.1\"}}, {\"secmark\": \"ssh_server\"}") ","
+		R("{\"counter\": null}, {\"gizmo\": {\"a\": 1}}, {\"drop\": null}") ","
+		R("{\"limit\": {\"rate\": 1, \"burst\": 5, \"per\": \"second\"}}") "]}";
+	static const char *const want[] = {
+		"quota name ip saddr map @test drop",
+		"counter name ip saddr map { 1.1.1.1 : \"user123\" }",
+		"ct state != established | related | new",
+		"ct mark set (meta mark | 0x00000010) << 8",
+		"meta mark set ip dscp << 2 | 0x10",
+		"iif vmap { \"lo\" counter packets 0 bytes 0 : jump wan }",
+		"add @dynmark { 10.2.3.4 timeout 2s : 0x00000002 }",
+		"update @y { ip saddr timeout 1h30m limit rate 10/second burst 5 packets counter }",
+		"ip saddr . \"lo\" @s",
+		"queue flags bypass to jhash tcp dport mod 4",
+		"snat ip prefix to ip saddr map { 10.0.0.0/24 : 192.168.2.0/24 }",
+		"vxlan ip saddr 1.1.1.1 meta secmark set \"ssh_server\"",
+		"limit rate 1/second burst 5 packets",
+	};
+	struct capture *c = feed(&nl_parser_nftjson, "render.json", doc);
+	size_t i;
+	CHECK_INT(c->nrule, 13);
+	for (i = 0; i < sizeof want / sizeof want[0] && (int)i < c->nrule; i++)
+		CHECK_STR(c->rule[i].text, want[i]);
+	/* what natlog cannot write is an error naming where, and keeps its place */
+	CHECK_INT(c->nerr, 1);
+	CHECK_STR(c->err[0], "cannot write ip x y rule 13 as nft prints it: gizmo at nftables[15].rule.expr[1]");
+	CHECK_INT(c->rule[12].position, 14);
+	/* an element with statements is stored by its key alone */
+	CHECK_INT(c->nelem, 1);
+	CHECK_STR(c->elem[0].key, "127.0.0.1 . lo");
+}
+
+/* nftables tests/shell/testcases/listing/dumps/0013objects_0.nft */
+static void test_text_objects(void)
+{
+	static const char *t =
+		"table ip test {\n"
+		"\tquota https-quota {\n"
+		"\t\t25 mbytes\n"
+		"\t}\n"
+		"\n"
+		"\tct timeout cttime {\n"
+		"\t\tprotocol udp\n"
+		"\t\tl3proto ip\n"
+		"\t\tpolicy = { unreplied : 15s, replied : 12s }\n"
+		"\t}\n"
+		"\tflowtable f { # handle 4\n"
+		"\t\thook ingress priority filter + 10\n"
+		"\t\tdevices = { lo }\n"
+		"\t}\n"
+		"\tchain input {\n"
+		"\t}\n"
+		"}\n";
+	struct capture *c = feed(&nl_parser_nftrules, "objects.nft", t);
+	CHECK_INT(c->nerr, 0);
+	CHECK_INT(c->nobj, 3);
+	CHECK_STR(c->obj[0].kind, "quota");
+	CHECK_STR(c->obj[0].name, "https-quota");
+	CHECK_STR(c->obj[0].spec, "25 mbytes");
+	CHECK_STR(c->obj[1].kind, "ct timeout");
+	CHECK_STR(c->obj[1].spec, "protocol udp; l3proto ip; policy = { unreplied : 15s, replied : 12s }");
+	CHECK_STR(c->obj[2].kind, "flowtable");
+	CHECK_STR(c->obj[2].name, "f");
+	CHECK_INT(c->nchain, 1);
+}
+
 int main(void)
 {
 	load();
+	test_text_objects();
+	test_json_render();
+	test_text_bindings();
 	test_chains();
 	test_rules();
 	test_sets();

@@ -66,6 +66,42 @@ static void test_nft(void)
 	CHECK_STR(e[8].verdict, "accept");
 }
 
+/* nft 1.1.4+ (nftables tests/shell/testcases/trace/0001simple, ids filled in) */
+static const char *nftct =
+	"trace id 5e0d21f4 inet t output conntrack: ct direction reply ct state established ct status seen-reply,confirmed ct id 2641368242 \n"
+	"trace id 5e0d21f4 inet t output packet: oif \"eth0\" ip saddr 10.23.42.1 ip daddr 10.23.42.2 ip dscp cs0 ip ecn not-ect ip ttl 64 ip id 5120 ip protocol icmp ip length 84 icmp type echo-reply icmp code 0 icmp id 4436 icmp sequence 1 \n"
+	"trace id 5e0d21f4 inet t output rule icmp type echo-reply meta nftrace set 1 (verdict continue)\n"
+	"trace id 5e0d21f4 inet t input conntrack: ct direction original ct state new ct id 7 \n"
+	"trace id 5e0d21f4 inet t input rule tcp dport 22 accept (verdict accept)\n"
+	"trace id 5e0d21f4 inet t input conntrack: ct direction ct state new \n"
+	"trace id 5e0d21f4 inet t input packet: oif \"eth0\" ip saddr 10.23.42.1 ip daddr 10.23.42.2 \n"
+	"trace id 5e0d21f4 inet t input conntrack: ct state untracked \n";
+
+static void test_nft_ct(void)
+{
+	struct capture *c = feed(&nl_parser_nfttrace, "trace.txt", nftct);
+	const struct nl_event *e = c->ev;
+	CHECK_INT(c->nev, 4);
+	CHECK_INT(c->nerr, 3);
+	CHECK_INT(c->nskip, 0);
+	CHECK_INT(e[0].kind, NL_EV_NFPACKET);
+	CHECK_STR(e[0].pkt.ct_dir, "reply");
+	CHECK_STR(e[0].pkt.ct_state, "established");
+	CHECK_STR(e[0].pkt.ct_status, "seen-reply,confirmed");
+	CHECK_INT(e[0].pkt.ct_id, 2641368242LL);
+	CHECK_STR(e[0].pkt.src, "10.23.42.1");
+	/* a conntrack line belongs to the packet line right after it only */
+	CHECK_STR(e[1].pkt.ct_state, "");
+	CHECK_INT(e[1].pkt.ct_id, -1);
+	CHECK_INT(c->errline[0], 4);
+	CHECK_STR(c->err[0], "conntrack line not followed by its packet line");
+	CHECK_INT(c->errline[1], 6);
+	CHECK_STR(c->err[1], "conntrack field without a value");
+	CHECK_STR(e[3].pkt.ct_state, "");
+	/* the input ends after a conntrack line */
+	CHECK_INT(c->errline[2], 8);
+}
+
 static const char *xt =
 	"PACKET: 2 a8180090 IN=eth0 OUT=eth1 MACSRC=b2:a6:6a:88:97:4 MACDST=c2:9a:e0:5:8b:de MACPROTO=0800 SRC=10.77.1.2 DST=10.77.2.10 LEN=60 TOS=0x0 TTL=63 ID=55445 DF SPORT=53164 DPORT=80 SYN \n"
 	" TRACE: 2 a8180090 filter:FORWARD:rule:0x6:JUMP:web  -4 -t filter -A FORWARD -i eth0 -o eth1 -j web\n"
@@ -153,6 +189,7 @@ static void test_xt_old(void)
 int main(void)
 {
 	test_nft();
+	test_nft_ct();
 	test_xt();
 	test_xt_old();
 	return unit_report("test_traces");

@@ -1,0 +1,137 @@
+#!/bin/sh
+# nft's own text from every form of nft output: `nft monitor trace`
+# conntrack lines, ruleset text with chain bindings, set statements and
+# objects, and JSON dumps that must give the text dump's rules, on data
+# from nftables' own test suite (testdata/nft-tests).
+. "$(dirname "$0")/lib.sh"
+N=$TD/nft-tests
+
+# 1. nft 1.1.4+ prints the packet's conntrack entry before its packet line.
+export NATLOG_DB="$TMP/ct.db"
+check "a trace with conntrack lines imports without an error" \
+	"$NATLOG" import -q "$N/trace-conntrack/trace.txt" "$N/trace-conntrack/ruleset.nft"
+"$NATLOG" explain --json --trace 3b1c0a7e > "$TMP/ct.json"
+check_json "explain --json gives each step the conntrack entry of its base chain" \
+	'j["steps"][0]["conntrack"] == {"direction": "original", "state": "new", "status": None, "id": 2641368242} and j["steps"][-1]["conntrack"]["status"] == "dnat-done"' < "$TMP/ct.json"
+check_json "the existing step keys are unchanged" \
+	'j["steps"][0]["packet"]["src"] == "10.23.42.2" and j["steps"][0]["rule"].startswith("icmp type")' < "$TMP/ct.json"
+"$NATLOG" explain --json --trace 5e0d21f4 > "$TMP/ct2.json"
+check_json "a reply's conntrack status list is kept as printed" \
+	'j["steps"][0]["conntrack"]["direction"] == "reply" and j["steps"][0]["conntrack"]["status"] == "seen-reply,confirmed"' < "$TMP/ct2.json"
+"$NATLOG" explain --trace 3b1c0a7e > "$TMP/ct.txt"
+check_grep "explain's text shows the conntrack entry" \
+	"conntrack: state new, direction original, status dnat-done, id 2641368242" "$TMP/ct.txt"
+export NATLOG_DB="$TMP/ct-orphan.db"
+check_status "a conntrack line without its packet line is an error" 3 \
+	"$NATLOG" import -q "$N/trace-conntrack/orphan.txt"
+"$NATLOG" errors --json > "$TMP/cterr.json"
+check_json "each such line is reported with its line number" \
+	'[e["line"] for e in j] == [1, 3, 4] and j[1]["reason"] == "conntrack field without a value"' < "$TMP/cterr.json"
+
+# 2. Ruleset text: chain bindings, set statements, a trimmed paste.
+T=$N/testcases
+export NATLOG_DB="$TMP/bind.db"
+check "a dump with six chain bindings imports without an error" \
+	"$NATLOG" import -q "$T/nft-f/dumps/sample-ruleset.nft"
+"$NATLOG" rules --json > "$TMP/bind.json"
+check_json "every rule line of the dump is a rule (99)" 'len(j) == 99' < "$TMP/bind.json"
+check_json "a binding's rules are the rules of its own chain, named after the rule" \
+	'[(r["position"], r["rule"]) for r in j if r["chain"] == "PREROUTING_RAW {2}"] == [(1, "tcp option maxseg size 1-500 counter packets 0 bytes 0 drop"), (2, "tcp sport 0 counter packets 0 bytes 0 drop")]' < "$TMP/bind.json"
+check_json "the rule that opens it keeps its place and jumps to it" \
+	'[r["rule"] for r in j if r["chain"] == "PREROUTING_RAW"] == ["meta l4proto != { icmp, tcp, udp, ipv6-icmp } counter packets 0 bytes 0 drop", "tcp flags syn jump { tcp option maxseg size 1-500 counter packets 0 bytes 0 drop; tcp sport 0 counter packets 0 bytes 0 drop }", "rt type 0 counter packets 0 bytes 0 drop"]' < "$TMP/bind.json"
+export NATLOG_DB="$TMP/bind2.db"
+check "chain bindings of nftables' tests import without an error" \
+	"$NATLOG" import -q "$T/chains/dumps/0041chain_binding_0.nft" "$T/cache/dumps/0010_implicit_chain_0.nft"
+"$NATLOG" rules --json > "$TMP/bind2.json"
+check_json "no inner rule is taken for a rule of the outer chain" \
+	'sorted((r["chain"], r["position"]) for r in j) == [("c", 1), ("c {1}", 1), ("y", 1), ("y", 2), ("y {1}", 1), ("y {1}", 2), ("y {2}", 1)]' < "$TMP/bind2.json"
+export NATLOG_DB="$TMP/sets.db"
+check "sets with statements and element statements import without an error" \
+	"$NATLOG" import -q "$T/sets/dumps/0060set_multistmt_0.nft" "$T/sets/dumps/0062set_connlimit_0.nft"
+"$NATLOG" sql --json "SELECT set_name, key FROM elements ORDER BY id" > "$TMP/elems.json"
+check_json "an element's key leaves out its statements" \
+	'[e["key"] for e in j] == ["1.1.1.1", "4.4.4.4", "5.5.5.5"]' < "$TMP/elems.json"
+export NATLOG_DB="$TMP/trim.db"
+check_status "a '...' line of a trimmed paste is an error" 3 "$NATLOG" import -q "$N/trimmed-paste.nft"
+"$NATLOG" rules --json > "$TMP/trim.json"
+check_json "it is no rule, and the rule after it has an unknown position" \
+	'[(r["position"], r["rule"][:3]) for r in j] == [(1, "iif"), (None, "log")]' < "$TMP/trim.json"
+
+# Flowtables and stateful objects are kept, from text and from JSON alike.
+for form in nft json-nft; do
+	export NATLOG_DB="$TMP/obj-$form.db"
+	"$NATLOG" import -q "$T/listing/dumps/0013objects_0.$form" "$T/maps/dumps/0024named_objects_0.$form" \
+		"$T/flowtable/dumps/0012flowtable_variable_0.$form"
+	"$NATLOG" sql --json "SELECT family, tbl, kind, name FROM objects ORDER BY family, tbl, kind, name" > "$TMP/obj-$form.json"
+done
+check_json "flowtables, counters, quotas and ct objects of a text dump are kept" \
+	'[(o["tbl"], o["kind"], o["name"]) for o in j] == [("x", "counter", "user123"), ("x", "counter", "user321"), ("x", "quota", "user123"), ("x", "quota", "user124"), ("filter1", "flowtable", "Main_ft1"), ("filter2", "flowtable", "Main_ft2"), ("test", "ct expectation", "ctexpect"), ("test", "ct helper", "cthelp"), ("test", "ct timeout", "cttime"), ("test", "quota", "https-quota")]' < "$TMP/obj-nft.json"
+check_json "the JSON dump keeps the same objects" \
+	"j == $(cat "$TMP/obj-nft.json")" < "$TMP/obj-json-nft.json"
+
+# 3. nft -j list ruleset gives the rules nft list ruleset prints: each of
+# nftables' dumps here and its JSON twin, rule by rule (chain, position,
+# handle, text).
+python3 "$ROOT/tests/nft-dumps-compare.py" "$NATLOG" "$T" > "$TMP/cmp.txt" 2>&1
+if grep -qx "JSON dumps whose rules equal their text twin's: 84/84" "$TMP/cmp.txt" &&
+	grep -qx "text dumps read without an error: 87/87" "$TMP/cmp.txt"; then
+	ok "84 JSON dumps give exactly the rules of their 84 text twins"
+else
+	not_ok "JSON dumps differ from their text twins"; sed 's/^/    /' "$TMP/cmp.txt" | head -40
+fi
+export NATLOG_DB="$TMP/named.db"
+"$NATLOG" import -q "$T/maps/dumps/0024named_objects_0.json-nft"
+"$NATLOG" rules --json > "$TMP/named.json"
+check_json "a named quota picked by a map is written as nft prints it" \
+	'"quota name ip saddr map @test drop" in [r["rule"] for r in j]' < "$TMP/named.json"
+export NATLOG_DB="$TMP/bad.db"
+printf '%s\n' '{"nftables": [{"rule": {"family": "ip", "table": "x", "chain": "y", "expr": [{"counter": null}, {"gizmo": {}}]}},' \
+	'{"rule": {"family": "ip", "table": "x", "chain": "y", "expr": [{"drop": null}]}}]}' > "$TMP/bad.json"
+check_status "a JSON statement natlog cannot write is an error" 3 "$NATLOG" import -q "$TMP/bad.json"
+"$NATLOG" errors --json > "$TMP/bad-err.json"
+check_json "the error names the JSON path" \
+	'j[0]["reason"] == "cannot write ip x y rule 1 as nft prints it: gizmo at nftables[0].rule.expr[1]"' < "$TMP/bad-err.json"
+"$NATLOG" rules --json > "$TMP/bad-rules.json"
+check_json "no text is made up for that rule, and the next keeps its position" \
+	'[(r["position"], r["rule"]) for r in j] == [(2, "drop")]' < "$TMP/bad-rules.json"
+
+# Set elements with statements: membership is decided by the key alone.
+export NATLOG_DB="$TMP/elemstmt.db"
+sed 's/192.168.70.20 . 8000-8080 }/192.168.70.20 . 8000-8080, 192.168.70.10 . 22 ct count over 5 }/' \
+	"$TD/seed000/ruleset.nft" > "$TMP/elemstmt.nft"
+"$NATLOG" import -q "$TD/seed000/trace.txt" "$TMP/elemstmt.nft"
+"$NATLOG" explain --json --trace 9c01f8 > "$TMP/elemstmt.json"
+check_json "an element with a statement holds its key: no 'not in set'" \
+	'not any("is not in set" in d for d in j["diagnosis"]) and any(d.startswith("192.168.70.10 . 22 is in set inet filter allow_in (element 192.168.70.10 . 22)") for d in j["diagnosis"])' < "$TMP/elemstmt.json"
+python3 - "$TD/seed000/ruleset.json" "$TMP/elemstmt-j.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for o in d["nftables"]:
+    if "set" in o:
+        o["set"]["elem"].append({"elem": {"val": {"concat": ["192.168.70.10", 22]}, "counter": {"packets": 3, "bytes": 180}, "comment": "ssh"}})
+json.dump(d, open(sys.argv[2], "w"))
+PY
+export NATLOG_DB="$TMP/elemstmt-j.db"
+"$NATLOG" import -q "$TD/seed000/trace.txt" "$TMP/elemstmt-j.json"
+"$NATLOG" explain --json --trace 9c01f8 > "$TMP/elemstmt-j.out"
+check_json "the same from a JSON element with a counter and a comment" \
+	'not any("is not in set" in d for d in j["diagnosis"])' < "$TMP/elemstmt-j.out"
+
+# A set whose element list was cut in a paste: no "not in set" verdict.
+export NATLOG_DB="$TMP/trimset.db"
+sed 's/192.168.70.10 . 80,/.../' "$TD/seed000/ruleset.nft" > "$TMP/trimset.nft"
+check_status "'...' among set elements is an error" 3 "$NATLOG" import -q "$TD/seed000/trace.txt" "$TMP/trimset.nft"
+"$NATLOG" explain --json --trace 9c01f8 > "$TMP/trimset.json"
+check_json "natlog says it cannot tell, instead of 'not in set'" \
+	'not any("is not in set" in d for d in j["diagnosis"]) and any(d.startswith("natlog cannot tell whether 192.168.70.10 . 22 is in set inet filter allow_in") for d in j["diagnosis"])' < "$TMP/trimset.json"
+
+# nftables' per-rule tests: each rule's JSON is written as nft lists it,
+# or reported as an error, never written otherwise.
+python3 "$ROOT/tests/nft-py-compare.py" "$NATLOG" "$N/py" > "$TMP/py.txt" 2>&1
+if grep -qx "rules written as nft lists them: 281/285, reported as errors: 4, written otherwise: 0" "$TMP/py.txt"; then
+	ok "281 of 285 rules of nftables' rule tests are written as nft lists them, 4 reported"
+else
+	not_ok "rules of nftables' rule tests written otherwise"; sed 's/^/    /' "$TMP/py.txt" | head -30
+fi
+
+finish
