@@ -18,7 +18,8 @@
 	X(archive_read_support_format_tar) X(archive_read_support_format_raw)               \
 	X(archive_read_support_filter_all) X(archive_read_new) X(archive_read_data)         \
 	X(archive_entry_filetype) X(archive_read_open_memory) X(archive_read_open_fd)       \
-	X(archive_read_next_header) X(archive_format) X(archive_entry_pathname)
+	X(archive_read_next_header) X(archive_format) X(archive_entry_pathname)             \
+	X(archive_read_open) X(archive_set_error)
 #define NL_DL_FIELD(f) __typeof__(f) *f##_;
 struct nl_dl_archive {
 	NL_ARCHIVE_FUNCS(NL_DL_FIELD)
@@ -39,6 +40,8 @@ extern struct nl_dl_archive nl_ar;
 #define archive_read_next_header (*nl_ar.archive_read_next_header_)
 #define archive_format (*nl_ar.archive_format_)
 #define archive_entry_pathname (*nl_ar.archive_entry_pathname_)
+#define archive_read_open (*nl_ar.archive_read_open_)
+#define archive_set_error (*nl_ar.archive_set_error_)
 #endif
 #endif
 

@@ -57,6 +57,12 @@ struct import {
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
 	int store_failed;
 	struct nl_relay *relay;		/* events_only parsers: the store thread's queue */
+	int64_t expanded;		/* bytes out of decompression, for --max-expansion */
+	int exp_over;			/* the limit was reached: no more is expanded */
+	int64_t cuts;			/* sources cut short by a read failure */
+	int unknown;			/* this source is in no format natlog reads */
+	char **seen;			/* hashes of the nested archives opened */
+	size_t nseen, seencap;
 	/* progress */
 	int64_t total_bytes, done_bytes;
 	double started, last_draw;
@@ -149,8 +155,22 @@ static int walk(struct filelist *l, const char *path, int depth, struct nl_impor
 	}
 	if (S_ISREG(sb.st_mode))
 		return add_file(l, path, (int64_t)sb.st_size);
-	if (!S_ISDIR(sb.st_mode) || depth > 32)
+	/* a pipe named on the command line (`<(zcat log.gz)`) is read like
+	 * stdin; one met in a tree could block forever */
+	if (S_ISFIFO(sb.st_mode) && depth == 0)
+		return add_file(l, path, -1);
+	if (!S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "natlog: '%s' is %s, not a file; not read\n", path,
+			S_ISFIFO(sb.st_mode) ? "a pipe" : S_ISSOCK(sb.st_mode) ? "a socket"
+			: S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device" : "no regular file");
+		st->failed++;
 		return 0;
+	}
+	if (depth > 32) {
+		fprintf(stderr, "natlog: '%s' is more than 32 directories deep; not read\n", path);
+		st->failed++;
+		return 0;
+	}
 	d = opendir(path);
 	if (!d) {
 		fprintf(stderr, "natlog: cannot open '%s': %s\n", path, strerror(errno));
@@ -599,7 +619,58 @@ static const char *line_end(const char *p, size_t n)
 	return cr ? cr : nl;
 }
 
-static const struct nl_parser *choose(const char *buf, size_t n)
+/* 1 when a line starts as log lines do: a time stamp in one of the forms
+ * syslog, dmesg, the journal and kmsg print, or a journal header. */
+static int log_line(const char *p, size_t n)
+{
+	size_t i = 0;
+	if (n >= 3 && p[0] == '<' && p[1] >= '0' && p[1] <= '9') {
+		while (i < n && i < 5 && p[i] != '>')
+			i++;
+		if (i < n && p[i] == '>')
+			p += i + 1, n -= i + 1;	/* a kmsg priority */
+		i = 0;
+	}
+	if (n >= 3 && p[0] == '[' && memchr(p, ']', n < 40 ? n : 40))
+		return 1;			/* dmesg, dmesg -T, short-monotonic */
+	if (n >= 6 && nl_month_index(p, n) >= 0 && p[3] == ' ')
+		return 1;			/* syslog, journalctl short */
+	if (n >= 10 && p[4] == '-' && p[7] == '-') {
+		for (i = 0; i < 10 && (i == 4 || i == 7 || (p[i] >= '0' && p[i] <= '9')); i++)
+			;
+		return i == 10;			/* RFC 3339, --time-format iso */
+	}
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	if (i >= 9 && i + 1 < n && p[i] == '.')
+		return 1;			/* short-unix */
+	if (n >= 2 && p[0] == '{' && p[1] == '"' && memmem(p, n, "TIMESTAMP", 9))
+		return 1;			/* journalctl -o json */
+	return n >= 3 && !memcmp(p, "-- ", 3);	/* "-- Logs begin at ..." */
+}
+
+/* Whether most of the first lines look like log lines: a log without any
+ * netfilter line is still a log, /etc/passwd or a binary is not. */
+static int looks_like_log(const char *buf, size_t n)
+{
+	const char *p = buf, *end = buf + n;
+	int lines = 0, logs = 0;
+	while (p < end && lines < PROBE_LINES) {
+		const char *nl = line_end(p, (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		while (len > 0 && (*p == '\0' || *p == ' ' || *p == '\t'))
+			p++, len--;
+		if (len > 0) {
+			lines++;
+			logs += log_line(p, len < PROBE_BYTES ? len : PROBE_BYTES);
+		}
+		p += len;
+		p = p < end ? p + 1 : end;
+	}
+	return lines > 0 && logs * 2 >= lines;
+}
+
+static const struct nl_parser *choose(const char *buf, size_t n, int *known)
 {
 	int score[32] = { 0 }, k, best = -1, lines = 0;
 	const char *p = buf, *end = buf + n;
@@ -617,6 +688,7 @@ static const struct nl_parser *choose(const char *buf, size_t n)
 	for (k = 0; k < 32 && nl_parsers[k]; k++)
 		if (score[k] > 0 && (best < 0 || score[k] > score[best]))
 			best = k;
+	*known = best >= 0;
 	return best >= 0 ? nl_parsers[best] : &nl_parser_klog;
 }
 
@@ -626,15 +698,6 @@ struct reader {
 	void *ctx;
 	const char *what;	/* for messages */
 };
-
-static ssize_t fd_read(void *ctx, void *buf, size_t n)
-{
-	ssize_t r;
-	do
-		r = read(*(int *)ctx, buf, n);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
 
 /* A capture is handed to its parser as a FILE that first gives back the
  * block already read for probing, then reads on, hashing as it goes. */
@@ -695,6 +758,19 @@ static int import_binary(struct import *im, const struct nl_parser *parser, void
 	return rc;
 }
 
+/* A source whose whole content is in the first block: 1 when the store
+ * has the same content already (it is then not parsed), -1 on failure. */
+static int known_whole(struct import *im, const char *buf, size_t n)
+{
+	struct nl_sha256 sha;
+	char hex[65];
+	sha256_init(&sha);
+	sha256_update(&sha, buf, n);
+	if (sha256_hex(&sha, hex))
+		return 0;
+	return store_source_known(im->s, hex);
+}
+
 /* Reads one source and feeds its lines to the chosen parser. */
 static int import_stream(struct import *im, struct reader *rd, char **bufp, size_t *capp,
 			 char *sha_out, const char **kind)
@@ -707,19 +783,29 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;
-	int eof = 0, rc = 0, overlong = 0, skip_lf = 0;
+	int eof = 0, rc = 0, overlong = 0, skip_lf = 0, cut = 0;
 	long lineno = 0;
+	char why[320];
 
 	sha256_init(&sha);
+	im->unknown = 0;
 	while (rc == 0) {
 		size_t off = 0;
 		if (!eof && have < cap) {
 			ssize_t r = rd->read(rd->ctx, buf + have, cap - have < BLOCK ? cap - have : BLOCK);
-			if (r < 0) {
+			if (r < 0 && im->bytes == 0) {
 				fprintf(stderr, "natlog: cannot read '%s': %s\n", im->path,
 					rd->what ? rd->what : strerror(errno));
 				rc = -2;
 				break;
+			}
+			if (r < 0) {
+				/* a truncated or damaged file: what was read is kept, and
+				 * the cut is an error at its line */
+				snprintf(why, sizeof why, "input cut short here (%s); the lines before "
+					 "are kept", rd->what ? rd->what : strerror(errno));
+				cut = 1;
+				r = 0;
 			}
 			if (r == 0)
 				eof = 1;
@@ -733,8 +819,12 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 		}
 		if (!parser) {
 			const struct nl_parser *bin = choose_binary(buf, have);
+			int known = 1;
 			draw_progress(im, 0);	/* at once, so short files show up too */
-			parser = bin ? bin : choose(buf, have);
+			if (eof && !cut && !bin && have > 0 && (rc = known_whole(im, buf, have)) != 0)
+				break;	/* the same content, whole in the first block: not parsed */
+			parser = bin ? bin : choose(buf, have, &known);
+			im->unknown = !known && !looks_like_log(buf, have);
 			*kind = parser->name;
 			state = parser->open(&sink);
 			if (!state) {
@@ -763,6 +853,14 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 			nl = line_end(buf + off, have - off);
 			if (!nl && !eof && off > 0)
 				break;	/* move the partial line to the front, read more */
+			if (!nl && cut) {
+				/* the last line's end is lost: it may be cut too */
+				im->cuts++;
+				cut = 0;
+				rc = sink_error(im, lineno + 1, why, buf + off, have - off);
+				off = have;
+				break;
+			}
 			if (!nl && !eof) {
 				/* a line that fills the whole buffer: grow it as far as the
 				 * format allows (one-line JSON dumps), else skip the line */
@@ -801,8 +899,15 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 			}
 			lineno++;
 			im->lines++;
-			if (len > 0)
-				rc = parser->line(state, buf + off, len, lineno);
+			{
+				/* NUL bytes an unclean shutdown left before a line */
+				const char *t = buf + off;
+				size_t tl = len;
+				while (tl > 0 && *t == '\0')
+					t++, tl--;
+				if (tl > 0)
+					rc = parser->line(state, t, tl, lineno);
+			}
 			off += len + term;
 			if ((lineno & 4095) == 0)
 				draw_progress(im, 0);
@@ -812,6 +917,10 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 		have -= off < have ? off : have;
 		if (eof && have == 0)
 			break;
+	}
+	if (cut && rc == 0) {	/* cut at a line's end */
+		im->cuts++;
+		rc = sink_error(im, lineno + 1, why, NULL, 0);
 	}
 	if (state && parser->close(state) && rc == 0)
 		rc = -1;
@@ -861,6 +970,8 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	}
 	if (rc < 0 || im->store_failed)
 		goto store_bad_tx;
+	if (rc == 1)
+		goto known;
 	memset(&c, 0, sizeof c);
 	c.kind = kind;
 	c.sha256 = sha;
@@ -874,6 +985,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	if (rc < 0)
 		goto store_bad_tx;
 	if (rc == 1) {
+known:
 		if (!im->o->quiet)
 			fprintf(stderr, "natlog: '%s' was imported before (same content); nothing added\n",
 				path);
@@ -885,6 +997,10 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	if (store_commit(im->s))
 		goto store_bad_tx;
 	im->st->files++;
+	if (im->unknown && im->lines > 0 && !im->events && !im->rulesets && !im->errors) {
+		if (!im->st->unknown++)
+			nl_strlcpy(im->st->unknown_first, path, sizeof im->st->unknown_first);
+	}
 	im->st->lines += im->lines;
 	im->st->events += im->events;
 	im->st->errors += im->errors;
@@ -914,73 +1030,6 @@ store_bad:
 	return -1;
 }
 
-/* Archives (tar, zip; compressed or not) and compressed single files are
- * read in memory through libarchive: each member is a source of its own,
- * named "archive:member", and nothing is written to disk. A member that is
- * itself compressed (messages.1.gz in a sosreport) is opened in turn. */
-struct entry_reader {
-	struct archive *a;
-	int64_t left;		/* bytes the member may still expand to */
-	int over;
-	const unsigned char *pre;	/* bytes already read to look at the member */
-	size_t pren, preoff;
-	char msg[256];
-};
-
-static ssize_t entry_read(void *ctx, void *buf, size_t n)
-{
-	struct entry_reader *er = ctx;
-	la_ssize_t r;
-	if (er->preoff < er->pren) {
-		size_t k = er->pren - er->preoff < n ? er->pren - er->preoff : n;
-		memcpy(buf, er->pre + er->preoff, k);
-		er->preoff += k;
-		return (ssize_t)k;
-	}
-	if (er->left <= 0) {
-		char probe[1];
-		/* at the limit: only a member that really goes on is an error */
-		if (archive_read_data(er->a, probe, 1) > 0)
-			er->over = 1;
-		return 0;
-	}
-	if ((int64_t)n > er->left)
-		n = (size_t)er->left;
-	r = archive_read_data(er->a, buf, n);
-	if (r < 0) {
-		snprintf(er->msg, sizeof er->msg, "%s", archive_error_string(er->a));
-		return -1;
-	}
-	er->left -= r;
-	return (ssize_t)r;
-}
-
-static int compressed_magic(const unsigned char *m, size_t n)
-{
-	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
-		return 1;			/* gzip */
-	if (n >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
-		return 1;			/* xz */
-	if (n >= 3 && !memcmp(m, "BZh", 3))
-		return 1;			/* bzip2 */
-	if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
-		return 1;			/* zstd */
-	if (n >= 4 && !memcmp(m, "PK\3\4", 4))
-		return 1;			/* zip */
-	if (n >= 262 && !memcmp(m + 257, "ustar", 5))
-		return 1;			/* tar */
-	return 0;
-}
-
-static int is_compressed_or_archive(int fd)
-{
-	unsigned char m[512];
-	ssize_t n = pread(fd, m, sizeof m, 0);
-	return n > 0 && compressed_magic(m, (size_t)n);
-}
-
-/* "sosreport-node7-2026-11-20-abcdefg" (an optional case id before the
- * date): the host the bundle came from. */
 /* "sosreport-node7-2026-11-20-abcdefg" (an optional case id before the
  * date): the host the bundle came from, and the year its syslog lines
  * (which print none) were written in. */
@@ -1009,70 +1058,286 @@ static void bundle_host(struct import *im, const char *member)
 	pcre2_match_data_free(md);
 }
 
-static int import_archive_open(struct import *im, const char *path, struct archive *a,
-			       char **buf, size_t *cap, int depth);
+/* Compressed files and archives (tar, zip) are read as streams through
+ * libarchive, never extracted and never held whole: each level reads the
+ * entry of the level above through a callback, so a member of a member of
+ * a .tar.zst costs a few buffers, whatever its size. Every member is a
+ * source of its own, named "archive:member". What a stream holds is told
+ * by its first bytes, on stdin and inside archives as for files. */
+#define HEAD 512		/* enough for the tar magic at 257 */
+#define MAX_NEST 8		/* levels of compression and archives */
+#define LEVEL_BUF (1 << 16)
+#define DUP_PEEK (1 << 20)	/* nested archives this small are hashed before they are opened */
 
-/* A member that is compressed itself: read it (bounded) and open it too. */
-static int import_nested(struct import *im, const char *name, struct entry_reader *er, char **buf,
-			 size_t *cap, int depth)
+struct stream {
+	struct import *im;
+	int fd;			/* read when a is NULL */
+	struct archive *a;	/* else the archive whose current entry this is */
+	int expands;		/* the entry's bytes count as expansion (not a tar member) */
+	unsigned char *pre;	/* read ahead to see what it holds, given back first */
+	size_t pren, preoff, precap;
+	int eof, dead;		/* the end was read; a read failed, msg says why */
+	int64_t left;		/* what the entry may still expand to */
+	int over;		/* 1: past --max-entry-size, 2: past --max-expansion */
+	char msg[256];
+};
+
+static ssize_t stream_raw(struct stream *s, void *buf, size_t n)
 {
-	size_t n = 0, size = 1 << 16;
-	unsigned char *data = malloc(size);
-	struct archive *a;
-	ssize_t r;
-	int rc;
-	if (!data)
+	struct import *im = s->im;
+	int64_t room = im->o->max_expansion - im->expanded;
+	la_ssize_t r;
+	if (s->dead)
 		return -1;
-	while ((r = entry_read(er, data + n, size - n)) > 0) {
-		n += (size_t)r;
-		if (n == size) {
-			unsigned char *p = size < ((size_t)1 << 31) ? realloc(data, size * 2) : NULL;
-			if (!p) {
-				fprintf(stderr, "natlog: '%s' is too large to open in memory\n", name);
-				im->st->failed++;
-				free(data);
-				return 0;
-			}
-			data = p;
-			size *= 2;
+	if (s->eof)
+		return 0;
+	if (!s->a) {
+		do
+			r = read(s->fd, buf, n);
+		while (r < 0 && errno == EINTR);
+		if (r < 0) {
+			snprintf(s->msg, sizeof s->msg, "%s", strerror(errno));
+			s->dead = 1;
+		}
+		s->eof = r == 0;
+		return r;
+	}
+	if (im->exp_over) {
+		snprintf(s->msg, sizeof s->msg, "not read: the import reached --max-expansion (%lld bytes)",
+			 (long long)im->o->max_expansion);
+		s->dead = 1;
+		return -1;
+	}
+	if (s->left <= 0 || (s->expands && room <= 0)) {
+		char probe[1];
+		/* at a limit: only an entry that really goes on is cut */
+		r = archive_read_data(s->a, probe, 1);
+		if (r > 0 && s->left <= 0) {
+			s->over = 1;
+			snprintf(s->msg, sizeof s->msg, "expands beyond %lld bytes (--max-entry-size)",
+				 (long long)im->o->max_entry);
+		} else if (r > 0) {
+			s->over = 2;
+			im->exp_over = 1;
+			snprintf(s->msg, sizeof s->msg, "the import expands beyond %lld bytes here "
+				 "(--max-expansion)", (long long)im->o->max_expansion);
+		}
+		if (r > 0)
+			r = -1;
+	} else {
+		if ((int64_t)n > s->left)
+			n = (size_t)s->left;
+		if (s->expands && (int64_t)n > room)
+			n = (size_t)room;
+		r = archive_read_data(s->a, buf, n);
+		if (r > 0) {
+			s->left -= r;
+			if (s->expands)
+				im->expanded += r;
+		} else if (r < 0) {
+			const char *e = archive_error_string(s->a);
+			snprintf(s->msg, sizeof s->msg, "%s", e ? e : "damaged archive or compressed data");
 		}
 	}
-	a = archive_read_new();
+	s->dead = r < 0;
+	s->eof = r == 0;
+	return r < 0 ? -1 : (ssize_t)r;
+}
+
+static ssize_t stream_read(void *ctx, void *buf, size_t n)
+{
+	struct stream *s = ctx;
+	if (s->preoff < s->pren) {
+		size_t k = s->pren - s->preoff < n ? s->pren - s->preoff : n;
+		memcpy(buf, s->pre + s->preoff, k);
+		s->preoff += k;
+		return (ssize_t)k;
+	}
+	return stream_raw(s, buf, n);
+}
+
+/* Reads ahead until `want` bytes, the end or a failure (kept for later). */
+static int stream_fill(struct stream *s, size_t want)
+{
+	if (s->precap < want) {
+		unsigned char *p = realloc(s->pre, want);
+		if (!p)
+			return -1;
+		s->pre = p;
+		s->precap = want;
+	}
+	while (s->pren < want && !s->eof && !s->dead) {
+		ssize_t r = stream_raw(s, s->pre + s->pren, want - s->pren);
+		if (r > 0)
+			s->pren += (size_t)r;
+	}
+	return 0;
+}
+
+/* 1: compressed, 2: an archive, 0: anything else (text led by NUL bytes,
+ * which an unclean shutdown leaves, too). */
+static int container_of(const unsigned char *m, size_t n)
+{
+	if (n >= 3 && m[0] == 0x1f && m[1] == 0x8b && m[2] == 8)
+		return 1;			/* gzip */
+	if (n >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
+		return 1;			/* xz */
+	if (n >= 10 && !memcmp(m, "BZh", 3) && m[3] >= '1' && m[3] <= '9' &&
+	    (!memcmp(m + 4, "1AY&SY", 6) || !memcmp(m + 4, "\x17rE8P\x90", 6)))
+		return 1;			/* bzip2: a block, or the end of an empty one */
+	if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
+		return 1;			/* zstd */
+	if (n >= 4 && !memcmp(m, "PK\3\4", 4))
+		return 2;			/* zip */
+	if (n >= 262 && !memcmp(m + 257, "ustar", 5))
+		return 2;			/* tar */
+	return 0;
+}
+
+/* Reading an archive from the stream of the level above. */
+struct level {
+	struct stream *up;
+	unsigned char *buf;
+};
+
+static la_ssize_t level_read(struct archive *a, void *ctx, const void **out)
+{
+	struct level *lv = ctx;
+	ssize_t r = stream_read(lv->up, lv->buf, LEVEL_BUF);
+	*out = lv->buf;
+	if (r < 0) {
+		archive_set_error(a, EIO, "%s", lv->up->msg);
+		return ARCHIVE_FATAL;
+	}
+	return (la_ssize_t)r;
+}
+
+/* 1 when an archive member with these bytes was opened before in this
+ * import (a bundle of copies is opened once), 0 when not (it is noted),
+ * -1 without memory. */
+static int seen_member(struct import *im, const unsigned char *p, size_t n)
+{
+	struct nl_sha256 sha;
+	char hex[65];
+	size_t i, h;
+	sha256_init(&sha);
+	sha256_update(&sha, p, n);
+	if (sha256_hex(&sha, hex))
+		return 0;
+	if (im->nseen * 2 >= im->seencap) {
+		size_t cap = im->seencap ? im->seencap * 2 : 64;
+		char **t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (i = 0; i < im->seencap; i++)
+			if (im->seen[i]) {
+				memcpy(&h, im->seen[i], sizeof h);
+				for (h %= cap; t[h]; h = (h + 1) % cap)
+					;
+				t[h] = im->seen[i];
+			}
+		free(im->seen);
+		im->seen = t;
+		im->seencap = cap;
+	}
+	memcpy(&h, hex, sizeof h);
+	for (h %= im->seencap; im->seen[h]; h = (h + 1) % im->seencap)
+		if (!strcmp(im->seen[h], hex))
+			return 1;
+	if (!(im->seen[h] = strdup(hex)))
+		return -1;
+	im->nseen++;
+	return 0;
+}
+
+static int import_container(struct import *im, const char *name, struct stream *s, int kind,
+			    char **buf, size_t *cap, int depth);
+
+/* A stream of any kind: a container is opened, anything else imported. */
+static int import_any(struct import *im, const char *name, struct stream *s, char **buf,
+		      size_t *cap, int depth)
+{
+	struct reader rd = { stream_read, s, s->msg };
+	char why[256];
+	int kind;
+	if (stream_fill(s, HEAD))
+		return -1;
+	kind = container_of(s->pre, s->pren);
+	if (!kind)
+		return import_source(im, name, &rd, buf, cap);
+	if (depth >= MAX_NEST) {
+		fprintf(stderr, "natlog: '%s' is compressed or archived more than %d levels deep; "
+				"not read\n", name, MAX_NEST);
+		im->st->failed++;
+		return 0;
+	}
+	if (nl_dl_archive(why, sizeof why)) {
+		fprintf(stderr, "natlog: cannot read '%s': %s\n", name, why);
+		im->st->failed++;
+		return 0;
+	}
+	return import_container(im, name, s, kind, buf, cap, depth);
+}
+
+/* One member (or the content of a compressed file). */
+static int import_member(struct import *im, const char *name, struct stream *child, int raw,
+			 char **buf, size_t *cap, int depth)
+{
+	int seen;
+	if (stream_fill(child, HEAD))
+		return -1;
+	if (!raw && container_of(child->pre, child->pren)) {
+		if (stream_fill(child, DUP_PEEK))
+			return -1;
+		if (child->eof && !child->dead) {
+			if ((seen = seen_member(im, child->pre, child->pren)) < 0)
+				return -1;
+			if (seen) {
+				if (!im->o->quiet)
+					fprintf(stderr, "natlog: '%s' has the same bytes as an archive "
+							"read before; not read again\n", name);
+				im->st->already++;
+				return 0;
+			}
+		}
+	}
+	return import_any(im, name, child, buf, cap, depth + 1);
+}
+
+/* Imports every regular member of a compressed file or an archive. */
+static int import_container(struct import *im, const char *name, struct stream *s, int kind,
+			    char **buf, size_t *cap, int depth)
+{
+	struct level lv = { s, malloc(LEVEL_BUF) };
+	struct archive *a = lv.buf ? archive_read_new() : NULL;
+	struct archive_entry *e;
+	int64_t cuts = im->cuts;
+	int r = ARCHIVE_OK, rc = 0;
 	if (!a) {
-		free(data);
+		free(lv.buf);
 		return -1;
 	}
 	archive_read_support_filter_all(a);
-	/* tar and zip only: other bidders (mtree) claim plain text */
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_raw(a);
-	if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
+	if (kind == 2) {
+		/* tar and zip only: other bidders (mtree) claim plain text */
+		archive_read_support_format_tar(a);
+		archive_read_support_format_zip(a);
+	} else {
+		/* what was compressed is looked at again: the tar bidder would
+		 * take text led by NUL bytes for an empty tar */
+		archive_read_support_format_raw(a);
+	}
+	if (archive_read_open(a, &lv, NULL, level_read, NULL) != ARCHIVE_OK) {
 		fprintf(stderr, "natlog: cannot read '%s': %s\n", name, archive_error_string(a));
 		im->st->failed++;
-		archive_read_free(a);
-		free(data);
-		return 0;
+		goto out;
 	}
-	rc = import_archive_open(im, name, a, buf, cap, depth + 1);
-	free(data);
-	return rc;
-}
-
-/* Imports every regular member of an opened archive; frees it. */
-static int import_archive_open(struct import *im, const char *path, struct archive *a,
-			       char **buf, size_t *cap, int depth)
-{
-	struct archive_entry *e;
-	int r, rc = 0;
-	while (rc == 0 && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+	while (rc == 0 && ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		const char *member = archive_entry_pathname(e);
-		int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
-		struct entry_reader er;
-		struct reader rd = { entry_read, &er, er.msg };
-		unsigned char head[512];
-		char *name;
-		ssize_t hn;
+		int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
+		int raw = fmt == ARCHIVE_FORMAT_RAW;
+		struct stream child;
+		char *cname;
 		if (!raw && archive_entry_filetype(e) != AE_IFREG) {
 			if (archive_entry_filetype(e) != AE_IFDIR)
 				im->st->ignored++;	/* links and devices are never followed */
@@ -1081,69 +1346,45 @@ static int import_archive_open(struct import *im, const char *path, struct archi
 		if (!raw && member)
 			bundle_host(im, member);
 		if (raw)
-			name = strdup(path);
-		else if (asprintf(&name, "%s:%s", path, member ? member : "?") < 0)
-			name = NULL;
-		if (!name) {
+			cname = strdup(name);
+		else if (asprintf(&cname, "%s:%s", name, member ? member : "?") < 0)
+			cname = NULL;
+		if (!cname) {
 			rc = -1;
 			break;
 		}
-		memset(&er, 0, sizeof er);
-		er.a = a;
-		er.left = im->o->max_entry;
-		hn = entry_read(&er, head, sizeof head);
-		if (hn > 0 && depth < 4 && compressed_magic(head, (size_t)hn)) {
-			er.pre = head;
-			er.pren = (size_t)hn;
-			rc = import_nested(im, name, &er, buf, cap, depth);
-		} else if (hn >= 0) {
-			er.pre = head;
-			er.pren = (size_t)(hn > 0 ? hn : 0);
-			rc = import_source(im, name, &rd, buf, cap);
-		} else {
-			fprintf(stderr, "natlog: cannot read '%s': %s\n", name, er.msg);
-			im->st->failed++;
-		}
-		if (er.over) {
+		memset(&child, 0, sizeof child);
+		child.im = im;
+		child.fd = -1;
+		child.a = a;
+		/* a tar member's bytes were counted when the tar was */
+		child.expands = fmt != ARCHIVE_FORMAT_TAR;
+		child.left = im->o->max_entry;
+		cuts = im->cuts;
+		rc = import_member(im, cname, &child, raw, buf, cap, depth);
+		if (child.over == 1) {
 			fprintf(stderr, "natlog: '%s' expands beyond %lld bytes (decompression bomb?); "
-					"the rest of it was not read\n", name, (long long)im->o->max_entry);
+					"the rest of it was not read\n", cname, (long long)im->o->max_entry);
+			im->st->failed++;
+		} else if (child.over == 2) {
+			fprintf(stderr, "natlog: '%s' takes the import beyond %lld expanded bytes "
+					"(--max-expansion); the rest of it and of any compressed input "
+					"after it is not read\n", cname, (long long)im->o->max_expansion);
 			im->st->failed++;
 		}
-		free(name);
+		free(child.pre);
+		free(cname);
 	}
-	if (rc == 0 && r != ARCHIVE_EOF && r != ARCHIVE_OK) {
-		fprintf(stderr, "natlog: '%s' is damaged: %s\n", path, archive_error_string(a));
+	/* a cut the member's source reported (with its line) is not told twice */
+	if (rc == 0 && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN &&
+	    im->cuts == cuts && !im->exp_over) {
+		fprintf(stderr, "natlog: '%s' is damaged: %s\n", name, archive_error_string(a));
 		im->st->failed++;
 	}
+out:
 	archive_read_free(a);
+	free(lv.buf);
 	return rc;
-}
-
-static int import_archive(struct import *im, const char *path, int fd, char **buf, size_t *cap)
-{
-	struct archive *a;
-	char why[256];
-	if (nl_dl_archive(why, sizeof why)) {
-		fprintf(stderr, "natlog: cannot read '%s': %s\n", path, why);
-		im->st->failed++;
-		return 0;
-	}
-	a = archive_read_new();
-	if (!a)
-		return -1;
-	archive_read_support_filter_all(a);
-	/* tar and zip only: other bidders (mtree) claim plain text */
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_raw(a);	/* a compressed single file */
-	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
-		fprintf(stderr, "natlog: cannot read '%s': %s\n", path, archive_error_string(a));
-		im->st->failed++;
-		archive_read_free(a);
-		return 0;
-	}
-	im->bundle_host[0] = '\0';
-	return import_archive_open(im, path, a, buf, cap, 0);
 }
 
 /* A file imported before under this name and size is hashed first: when
@@ -1177,25 +1418,25 @@ static int imported_before(struct import *im, const char *path, int fd)
 
 static int import_one(struct import *im, const char *path, char **buf, size_t *cap)
 {
-	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	struct reader rd = { fd_read, &fd, NULL };
+	struct stream st;
 	int rc;
-	if (fd < 0) {
+	memset(&st, 0, sizeof st);
+	st.im = im;
+	st.fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (st.fd < 0) {
 		fprintf(stderr, "natlog: cannot open '%s': %s\n", path, strerror(errno));
 		im->st->failed++;
 		return 0;
 	}
 	im->bundle_host[0] = '\0';
-	if (fd != 0 && imported_before(im, path, fd)) {
-		close(fd);
+	if (st.fd != 0 && imported_before(im, path, st.fd)) {
+		close(st.fd);
 		return 0;
 	}
-	if (fd != 0 && is_compressed_or_archive(fd))
-		rc = import_archive(im, path, fd, buf, cap);
-	else
-		rc = import_source(im, path, &rd, buf, cap);
-	if (fd != 0)
-		close(fd);
+	rc = import_any(im, path, &st, buf, cap, 0);
+	free(st.pre);
+	if (st.fd != 0)
+		close(st.fd);
 	return rc;
 }
 
@@ -1240,6 +1481,9 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 out:
 	if (im.sos_re)
 		pcre2_code_free(im.sos_re);
+	for (i = 0; i < im.seencap; i++)
+		free(im.seen[i]);
+	free(im.seen);
 	for (i = 0; i < l.n; i++)
 		free(l.paths[i]);
 	free(l.paths);
