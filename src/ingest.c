@@ -18,6 +18,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <archive.h>
 #include <archive_entry.h>
+#include <bzlib.h>
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
 #include "dynlib.h"
 #include <dirent.h>
 #include <pcre2.h>
@@ -1069,18 +1073,68 @@ static void bundle_host(struct import *im, const char *member)
 #define LEVEL_BUF (1 << 16)
 #define DUP_PEEK (1 << 20)	/* nested archives this small are hashed before they are opened */
 
+struct decoder;
+
 struct stream {
 	struct import *im;
-	int fd;			/* read when a is NULL */
+	int fd;			/* read when a and dec are NULL */
 	struct archive *a;	/* else the archive whose current entry this is */
+	struct decoder *dec;	/* or the decoder of a compressed stream */
 	int expands;		/* the entry's bytes count as expansion (not a tar member) */
 	unsigned char *pre;	/* read ahead to see what it holds, given back first */
 	size_t pren, preoff, precap;
 	int eof, dead;		/* the end was read; a read failed, msg says why */
 	int64_t left;		/* what the entry may still expand to */
 	int over;		/* 1: past --max-entry-size, 2: past --max-expansion */
+	const unsigned char *blk;	/* the archive's block being read: libarchive's */
+	size_t blklen, blkoff;
+	int64_t blkat, pos;	/* where the block goes in the entry; where the reading is */
 	char msg[256];
 };
+
+static ssize_t dec_read(struct decoder *d, void *out, size_t n);
+static const char *dec_msg(const struct decoder *d);
+
+/* The bytes of an archive member, block by block (archive_read_data()
+ * would drop what it had gathered when a later block fails), or of what
+ * was compressed. */
+static ssize_t entry_data(struct stream *s, void *buf, size_t n)
+{
+	size_t k;
+	if (s->dec) {
+		ssize_t r = dec_read(s->dec, buf, n);
+		if (r < 0)
+			snprintf(s->msg, sizeof s->msg, "%s", dec_msg(s->dec));
+		return r;
+	}
+	while (s->blkoff == s->blklen) {
+		const void *p;
+		size_t len;
+		la_int64_t at;
+		int r = archive_read_data_block(s->a, &p, &len, &at);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			const char *e = archive_error_string(s->a);
+			snprintf(s->msg, sizeof s->msg, "%s", e && *e ? e : "damaged archive");
+			return -1;
+		}
+		s->blk = p;
+		s->blklen = len;
+		s->blkoff = 0;
+		s->blkat = at;
+	}
+	if (s->pos < s->blkat) {	/* a hole of a sparse member */
+		k = (int64_t)n < s->blkat - s->pos ? n : (size_t)(s->blkat - s->pos);
+		memset(buf, 0, k);
+	} else {
+		k = s->blklen - s->blkoff < n ? s->blklen - s->blkoff : n;
+		memcpy(buf, s->blk + s->blkoff, k);
+		s->blkoff += k;
+	}
+	s->pos += (int64_t)k;
+	return (ssize_t)k;
+}
 
 static ssize_t stream_raw(struct stream *s, void *buf, size_t n)
 {
@@ -1091,7 +1145,7 @@ static ssize_t stream_raw(struct stream *s, void *buf, size_t n)
 		return -1;
 	if (s->eof)
 		return 0;
-	if (!s->a) {
+	if (!s->a && !s->dec) {
 		do
 			r = read(s->fd, buf, n);
 		while (r < 0 && errno == EINTR);
@@ -1111,7 +1165,7 @@ static ssize_t stream_raw(struct stream *s, void *buf, size_t n)
 	if (s->left <= 0 || (s->expands && room <= 0)) {
 		char probe[1];
 		/* at a limit: only an entry that really goes on is cut */
-		r = archive_read_data(s->a, probe, 1);
+		r = entry_data(s, probe, 1);
 		if (r > 0 && s->left <= 0) {
 			s->over = 1;
 			snprintf(s->msg, sizeof s->msg, "expands beyond %lld bytes (--max-entry-size)",
@@ -1129,14 +1183,11 @@ static ssize_t stream_raw(struct stream *s, void *buf, size_t n)
 			n = (size_t)s->left;
 		if (s->expands && (int64_t)n > room)
 			n = (size_t)room;
-		r = archive_read_data(s->a, buf, n);
+		r = entry_data(s, buf, n);
 		if (r > 0) {
 			s->left -= r;
 			if (s->expands)
 				im->expanded += r;
-		} else if (r < 0) {
-			const char *e = archive_error_string(s->a);
-			snprintf(s->msg, sizeof s->msg, "%s", e ? e : "damaged archive or compressed data");
 		}
 	}
 	s->dead = r < 0;
@@ -1174,23 +1225,23 @@ static int stream_fill(struct stream *s, size_t want)
 	return 0;
 }
 
-/* 1: compressed, 2: an archive, 0: anything else (text led by NUL bytes,
- * which an unclean shutdown leaves, too). */
+/* 'g' gzip, 'x' xz, 'b' bzip2, 'z' zstd, 'a' an archive, 0 anything
+ * else (text led by NUL bytes, which an unclean shutdown leaves, too). */
 static int container_of(const unsigned char *m, size_t n)
 {
 	if (n >= 3 && m[0] == 0x1f && m[1] == 0x8b && m[2] == 8)
-		return 1;			/* gzip */
+		return 'g';
 	if (n >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
-		return 1;			/* xz */
+		return 'x';
 	if (n >= 10 && !memcmp(m, "BZh", 3) && m[3] >= '1' && m[3] <= '9' &&
 	    (!memcmp(m + 4, "1AY&SY", 6) || !memcmp(m + 4, "\x17rE8P\x90", 6)))
-		return 1;			/* bzip2: a block, or the end of an empty one */
+		return 'b';			/* a block, or the end of an empty stream */
 	if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
-		return 1;			/* zstd */
+		return 'z';
 	if (n >= 4 && !memcmp(m, "PK\3\4", 4))
-		return 2;			/* zip */
+		return 'a';			/* zip */
 	if (n >= 262 && !memcmp(m + 257, "ustar", 5))
-		return 2;			/* tar */
+		return 'a';			/* tar */
 	return 0;
 }
 
@@ -1210,6 +1261,190 @@ static la_ssize_t level_read(struct archive *a, void *ctx, const void **out)
 		return ARCHIVE_FATAL;
 	}
 	return (la_ssize_t)r;
+}
+
+/* A compressed stream (gzip, xz, bzip2, zstd, also several concatenated)
+ * decoded here rather than by libarchive, which drops the block it was
+ * decoding when the input is cut short: every byte that decodes reaches
+ * the parsers, then the cut is an error. */
+struct decoder {
+	int kind;		/* 'g', 'x', 'b', 'z' */
+	struct stream *up;
+	unsigned char *in;
+	size_t inn, inoff;
+	int in_eof, ended, started;	/* a member ended; one was begun */
+	z_stream z;
+	lzma_stream x;
+	bz_stream b;
+	ZSTD_DStream *zs;
+	char msg[256];
+};
+
+static const char *dec_name(int kind)
+{
+	return kind == 'g' ? "gzip" : kind == 'x' ? "xz" : kind == 'b' ? "bzip2" : "zstd";
+}
+
+static int dec_begin(struct decoder *d)
+{
+	d->ended = 0;
+	switch (d->kind) {
+	case 'g':
+		memset(&d->z, 0, sizeof d->z);
+		return inflateInit2(&d->z, 15 + 16) == Z_OK ? 0 : -1;
+	case 'x':
+		memset(&d->x, 0, sizeof d->x);
+		return lzma_stream_decoder(&d->x, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK ? 0 : -1;
+	case 'b':
+		memset(&d->b, 0, sizeof d->b);
+		return BZ2_bzDecompressInit(&d->b, 0, 0) == BZ_OK ? 0 : -1;
+	default:
+		return (d->zs = ZSTD_createDStream()) ? 0 : -1;
+	}
+}
+
+static void dec_end(struct decoder *d)
+{
+	if (!d->started)
+		return;
+	d->started = 0;
+	if (d->kind == 'g')
+		inflateEnd(&d->z);
+	else if (d->kind == 'x')
+		lzma_end(&d->x);
+	else if (d->kind == 'b')
+		BZ2_bzDecompressEnd(&d->b);
+	else
+		ZSTD_freeDStream(d->zs);
+}
+
+/* One step: *used input bytes taken, *made output bytes given; 1 at the
+ * end of a member, 0 to go on, -1 on damage (msg). */
+static int dec_step(struct decoder *d, void *out, size_t n, size_t *used, size_t *made)
+{
+	const unsigned char *in = d->in + d->inoff;
+	size_t avail = d->inn - d->inoff;
+	int r;
+	if (d->kind == 'g') {
+		d->z.next_in = (unsigned char *)in;
+		d->z.avail_in = (uInt)avail;
+		d->z.next_out = out;
+		d->z.avail_out = (uInt)n;
+		r = inflate(&d->z, Z_NO_FLUSH);
+		*used = avail - d->z.avail_in;
+		*made = n - d->z.avail_out;
+		if (r == Z_STREAM_END)
+			return 1;
+		if (r == Z_OK || r == Z_BUF_ERROR)
+			return 0;
+		snprintf(d->msg, sizeof d->msg, "damaged gzip data: %s", d->z.msg ? d->z.msg : "?");
+		return -1;
+	}
+	if (d->kind == 'x') {
+		lzma_ret x;
+		d->x.next_in = in;
+		d->x.avail_in = avail;
+		d->x.next_out = out;
+		d->x.avail_out = n;
+		x = lzma_code(&d->x, d->in_eof ? LZMA_FINISH : LZMA_RUN);
+		*used = avail - d->x.avail_in;
+		*made = n - d->x.avail_out;
+		if (x == LZMA_STREAM_END)
+			return 1;
+		if (x == LZMA_OK || (x == LZMA_BUF_ERROR && d->in_eof && !*used && !*made))
+			return 0;	/* the caller tells a cut from the end */
+		snprintf(d->msg, sizeof d->msg, "damaged xz data (liblzma error %d)", (int)x);
+		return -1;
+	}
+	if (d->kind == 'b') {
+		d->b.next_in = (char *)in;
+		d->b.avail_in = (unsigned)avail;
+		d->b.next_out = out;
+		d->b.avail_out = (unsigned)n;
+		r = BZ2_bzDecompress(&d->b);
+		*used = avail - d->b.avail_in;
+		*made = n - d->b.avail_out;
+		if (r == BZ_STREAM_END)
+			return 1;
+		if (r == BZ_OK)
+			return 0;
+		snprintf(d->msg, sizeof d->msg, "damaged bzip2 data (libbz2 error %d)", r);
+		return -1;
+	}
+	{
+		ZSTD_inBuffer ib = { in, avail, 0 };
+		ZSTD_outBuffer ob = { out, n, 0 };
+		size_t z = ZSTD_decompressStream(d->zs, &ob, &ib);
+		*used = ib.pos;
+		*made = ob.pos;
+		if (ZSTD_isError(z)) {
+			snprintf(d->msg, sizeof d->msg, "damaged zstd data: %s", ZSTD_getErrorName(z));
+			return -1;
+		}
+		return z == 0;	/* a frame is complete and flushed */
+	}
+}
+
+/* Decoded bytes: up to n, 0 at the end, -1 on damage or a cut (msg). */
+static ssize_t dec_read(struct decoder *d, void *out, size_t n)
+{
+	int idle = 0;
+	for (;;) {
+		size_t used = 0, made = 0;
+		int r;
+		if (d->inoff == d->inn && !d->in_eof) {
+			ssize_t k = stream_read(d->up, d->in, LEVEL_BUF);
+			if (k < 0) {
+				memcpy(d->msg, d->up->msg, sizeof d->msg);
+				return -1;
+			}
+			d->inn = (size_t)k;
+			d->inoff = 0;
+			d->in_eof = k == 0;
+		}
+		if (d->ended && d->inoff == d->inn && d->in_eof)
+			return 0;
+		if (d->ended && d->kind != 'z') {
+			/* another member follows, or padding (NUL bytes after a
+			 * gzip on tape), which ends the stream as gzip -d does */
+			unsigned char c = d->in[d->inoff];
+			if ((d->kind == 'g' && c != 0x1f) || (d->kind == 'b' && c != 'B') || d->kind == 'x')
+				return 0;
+			dec_end(d);
+			if (dec_begin(d)) {
+				snprintf(d->msg, sizeof d->msg, "cannot start the %s decoder", dec_name(d->kind));
+				return -1;
+			}
+			d->started = 1;
+		}
+		r = dec_step(d, out, n, &used, &made);
+		d->inoff += used;
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			d->ended = 1;
+		else if (used || made)
+			d->ended = d->kind == 'z' ? 0 : d->ended;
+		if (made)
+			return (ssize_t)made;
+		if (used || r == 1) {
+			idle = 0;
+			continue;
+		}
+		if (d->inoff == d->inn && d->in_eof) {
+			snprintf(d->msg, sizeof d->msg, "truncated %s input", dec_name(d->kind));
+			return -1;
+		}
+		if (d->inoff < d->inn && ++idle > 2) {
+			snprintf(d->msg, sizeof d->msg, "damaged %s data", dec_name(d->kind));
+			return -1;
+		}
+	}
+}
+
+static const char *dec_msg(const struct decoder *d)
+{
+	return d->msg;
 }
 
 /* 1 when an archive member with these bytes was opened before in this
@@ -1250,8 +1485,10 @@ static int seen_member(struct import *im, const unsigned char *p, size_t n)
 	return 0;
 }
 
-static int import_container(struct import *im, const char *name, struct stream *s, int kind,
-			    char **buf, size_t *cap, int depth);
+static int import_container(struct import *im, const char *name, struct stream *s, char **buf,
+			    size_t *cap, int depth);
+static int import_compressed(struct import *im, const char *name, struct stream *s, int kind,
+			     char **buf, size_t *cap, int depth);
 
 /* A stream of any kind: a container is opened, anything else imported. */
 static int import_any(struct import *im, const char *name, struct stream *s, char **buf,
@@ -1271,22 +1508,25 @@ static int import_any(struct import *im, const char *name, struct stream *s, cha
 		im->st->failed++;
 		return 0;
 	}
-	if (nl_dl_archive(why, sizeof why)) {
+	if (kind == 'a' ? nl_dl_archive(why, sizeof why) : nl_dl_decompressor(kind, why, sizeof why)) {
 		fprintf(stderr, "natlog: cannot read '%s': %s\n", name, why);
 		im->st->failed++;
 		return 0;
 	}
-	return import_container(im, name, s, kind, buf, cap, depth);
+	if (kind != 'a')
+		return import_compressed(im, name, s, kind, buf, cap, depth);
+	return import_container(im, name, s, buf, cap, depth);
 }
 
 /* One member (or the content of a compressed file). */
-static int import_member(struct import *im, const char *name, struct stream *child, int raw,
+static int import_member(struct import *im, const char *name, struct stream *child, int decoded,
 			 char **buf, size_t *cap, int depth)
 {
 	int seen;
 	if (stream_fill(child, HEAD))
 		return -1;
-	if (!raw && container_of(child->pre, child->pren)) {
+	/* (a decoded stream is one of a kind: its bytes were counted above) */
+	if (!decoded && container_of(child->pre, child->pren)) {
 		if (stream_fill(child, DUP_PEEK))
 			return -1;
 		if (child->eof && !child->dead) {
@@ -1304,9 +1544,58 @@ static int import_member(struct import *im, const char *name, struct stream *chi
 	return import_any(im, name, child, buf, cap, depth + 1);
 }
 
-/* Imports every regular member of a compressed file or an archive. */
-static int import_container(struct import *im, const char *name, struct stream *s, int kind,
-			    char **buf, size_t *cap, int depth)
+/* After a member: what a limit cut. */
+static void report_over(struct import *im, const char *name, const struct stream *child)
+{
+	if (child->over == 1) {
+		fprintf(stderr, "natlog: '%s' expands beyond %lld bytes (decompression bomb?); "
+				"the rest of it was not read\n", name, (long long)im->o->max_entry);
+		im->st->failed++;
+	} else if (child->over == 2) {
+		fprintf(stderr, "natlog: '%s' takes the import beyond %lld expanded bytes "
+				"(--max-expansion); the rest of it and of any compressed input "
+				"after it is not read\n", name, (long long)im->o->max_expansion);
+		im->st->failed++;
+	}
+}
+
+/* The content of a compressed stream, whatever it is. */
+static int import_compressed(struct import *im, const char *name, struct stream *s, int kind,
+			     char **buf, size_t *cap, int depth)
+{
+	struct decoder d;
+	struct stream child;
+	int rc;
+	memset(&d, 0, sizeof d);
+	d.kind = kind;
+	d.up = s;
+	if (!(d.in = malloc(LEVEL_BUF)))
+		return -1;
+	if (dec_begin(&d)) {
+		fprintf(stderr, "natlog: cannot read '%s': cannot start the %s decoder\n", name,
+			dec_name(kind));
+		im->st->failed++;
+		free(d.in);
+		return 0;
+	}
+	d.started = 1;
+	memset(&child, 0, sizeof child);
+	child.im = im;
+	child.fd = -1;
+	child.dec = &d;
+	child.expands = 1;
+	child.left = im->o->max_entry;
+	rc = import_member(im, name, &child, 1, buf, cap, depth);
+	report_over(im, name, &child);
+	free(child.pre);
+	dec_end(&d);
+	free(d.in);
+	return rc;
+}
+
+/* Imports every regular member of an archive. */
+static int import_container(struct import *im, const char *name, struct stream *s, char **buf,
+			    size_t *cap, int depth)
 {
 	struct level lv = { s, malloc(LEVEL_BUF) };
 	struct archive *a = lv.buf ? archive_read_new() : NULL;
@@ -1317,16 +1606,10 @@ static int import_container(struct import *im, const char *name, struct stream *
 		free(lv.buf);
 		return -1;
 	}
-	archive_read_support_filter_all(a);
-	if (kind == 2) {
-		/* tar and zip only: other bidders (mtree) claim plain text */
-		archive_read_support_format_tar(a);
-		archive_read_support_format_zip(a);
-	} else {
-		/* what was compressed is looked at again: the tar bidder would
-		 * take text led by NUL bytes for an empty tar */
-		archive_read_support_format_raw(a);
-	}
+	/* tar and zip only: other bidders (mtree) claim plain text; what
+	 * was compressed was decoded above */
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip(a);
 	if (archive_read_open(a, &lv, NULL, level_read, NULL) != ARCHIVE_OK) {
 		fprintf(stderr, "natlog: cannot read '%s': %s\n", name, archive_error_string(a));
 		im->st->failed++;
@@ -1335,21 +1618,16 @@ static int import_container(struct import *im, const char *name, struct stream *
 	while (rc == 0 && ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		const char *member = archive_entry_pathname(e);
 		int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
-		int raw = fmt == ARCHIVE_FORMAT_RAW;
 		struct stream child;
 		char *cname;
-		if (!raw && archive_entry_filetype(e) != AE_IFREG) {
+		if (archive_entry_filetype(e) != AE_IFREG) {
 			if (archive_entry_filetype(e) != AE_IFDIR)
 				im->st->ignored++;	/* links and devices are never followed */
 			continue;
 		}
-		if (!raw && member)
+		if (member)
 			bundle_host(im, member);
-		if (raw)
-			cname = strdup(name);
-		else if (asprintf(&cname, "%s:%s", name, member ? member : "?") < 0)
-			cname = NULL;
-		if (!cname) {
+		if (asprintf(&cname, "%s:%s", name, member ? member : "?") < 0) {
 			rc = -1;
 			break;
 		}
@@ -1361,17 +1639,8 @@ static int import_container(struct import *im, const char *name, struct stream *
 		child.expands = fmt != ARCHIVE_FORMAT_TAR;
 		child.left = im->o->max_entry;
 		cuts = im->cuts;
-		rc = import_member(im, cname, &child, raw, buf, cap, depth);
-		if (child.over == 1) {
-			fprintf(stderr, "natlog: '%s' expands beyond %lld bytes (decompression bomb?); "
-					"the rest of it was not read\n", cname, (long long)im->o->max_entry);
-			im->st->failed++;
-		} else if (child.over == 2) {
-			fprintf(stderr, "natlog: '%s' takes the import beyond %lld expanded bytes "
-					"(--max-expansion); the rest of it and of any compressed input "
-					"after it is not read\n", cname, (long long)im->o->max_expansion);
-			im->st->failed++;
-		}
+		rc = import_member(im, cname, &child, 0, buf, cap, depth);
+		report_over(im, cname, &child);
 		free(child.pre);
 		free(cname);
 	}
