@@ -58,7 +58,7 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nl_import_opts o = { NULL, 10, 0, 0, (int64_t)4 << 30, (int64_t)64 << 30, -1, 0 };
+	struct nl_import_opts o = { NULL, 10, 0, 0, (int64_t)4 << 30, (int64_t)64 << 30, -1, 0, 0 };
 	struct nl_import_stats st;
 	struct timeval t0, t1;
 	int c, force_progress = 0;

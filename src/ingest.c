@@ -1724,8 +1724,10 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	im.st = st;
 	for (k = 0; k < n && rc == 0; k++)
 		rc = walk(&l, paths[k], 0, st);
+	if (o->block >= 64 && o->block < BLOCK)
+		cap = o->block;
 	if (rc == 0)
-		buf = malloc(BLOCK);
+		buf = malloc(cap);
 	if (rc != 0 || !buf) {
 		fprintf(stderr, "natlog: out of memory\n");
 		rc = -1;

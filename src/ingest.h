@@ -18,6 +18,7 @@ struct nl_import_opts {
 	int64_t max_expansion;	/* the most all compressed input of an import may expand to */
 	int64_t boot_us;	/* --boot-time: epoch microseconds of boot, or -1 */
 	int year;		/* --year: for syslog times without one; 0 when not given */
+	size_t block;		/* the first read block; 0: 1 MiB (the fuzzer uses small ones) */
 };
 
 struct nl_import_stats {
