@@ -1072,6 +1072,7 @@ static void bundle_host(struct import *im, const char *member)
 #define MAX_NEST 8		/* levels of compression and archives */
 #define LEVEL_BUF (1 << 16)
 #define DUP_PEEK (1 << 20)	/* nested archives this small are hashed before they are opened */
+#define XZ_MEMLIMIT ((uint64_t)256 << 20)
 
 struct decoder;
 
@@ -1294,7 +1295,8 @@ static int dec_begin(struct decoder *d)
 		return inflateInit2(&d->z, 15 + 16) == Z_OK ? 0 : -1;
 	case 'x':
 		memset(&d->x, 0, sizeof d->x);
-		return lzma_stream_decoder(&d->x, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK ? 0 : -1;
+		/* xz -9 needs 65 MiB; a header may ask for gigabytes */
+		return lzma_stream_decoder(&d->x, XZ_MEMLIMIT, LZMA_CONCATENATED) == LZMA_OK ? 0 : -1;
 	case 'b':
 		memset(&d->b, 0, sizeof d->b);
 		return BZ2_bzDecompressInit(&d->b, 0, 0) == BZ_OK ? 0 : -1;
@@ -1353,7 +1355,11 @@ static int dec_step(struct decoder *d, void *out, size_t n, size_t *used, size_t
 			return 1;
 		if (x == LZMA_OK || (x == LZMA_BUF_ERROR && d->in_eof && !*used && !*made))
 			return 0;	/* the caller tells a cut from the end */
-		snprintf(d->msg, sizeof d->msg, "damaged xz data (liblzma error %d)", (int)x);
+		if (x == LZMA_MEMLIMIT_ERROR)
+			snprintf(d->msg, sizeof d->msg, "the xz data needs more than %d MiB of memory to "
+				 "decode", (int)(XZ_MEMLIMIT >> 20));
+		else
+			snprintf(d->msg, sizeof d->msg, "damaged xz data (liblzma error %d)", (int)x);
 		return -1;
 	}
 	if (d->kind == 'b') {

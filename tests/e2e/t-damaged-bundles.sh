@@ -151,6 +151,11 @@ check_status "--max-expansion stops the import's expansion there (exit 3)" 3 \
 	"$NATLOG" --db "$TMP/d.db" import --max-expansion 100000000 "$TMP/nested.tar.zst"
 check_grep "and names the member" "nested.tar.zst' takes the import beyond 100000000 expanded bytes" "$TMP/err"
 check_status "--max-expansion wants a number" 2 "$NATLOG" --db "$TMP/d.db" import --max-expansion lots "$TMP/nested.tar.zst"
+# an .xz header may ask for gigabytes of dictionary: refused, and said
+head -c 300000 /dev/urandom | xz --lzma2=dict=1GiB -c > "$TMP/bigdict.xz"
+fresh
+check_status "an .xz that needs a 1 GiB dictionary is refused (exit 3)" 3 "$NATLOG" --db "$TMP/d.db" import "$TMP/bigdict.xz"
+check_grep "with the reason" "bigdict.xz': the xz data needs more than 256 MiB of memory" "$TMP/err"
 # a bundle of copies: 16 copies of a .tar.gz of 16 copies of a .tar.gz of a log
 mkdir -p "$TMP/bomb/l0" "$TMP/bomb/l1" "$TMP/bomb/l2"
 cp "$L/docker-legacy/messages" "$TMP/bomb/l0/messages"
