@@ -1,6 +1,7 @@
 /*
  * ingest.c - streams each input through its parser into the store.
- * Files are read in large blocks and split into lines in place; the
+ * Files are read in large blocks and split into lines in place, through
+ * the decoders and archives they are in; the
  * format is chosen by probing the first lines; every source is one
  * transaction, so an interrupted import leaves nothing half-written and
  * the same content (by SHA-256) is imported once.
