@@ -682,6 +682,8 @@ static const struct nl_parser *choose(const char *buf, size_t n, int *known)
 	while (p < end && lines < PROBE_LINES) {
 		const char *nl = line_end(p, (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		while (len > 0 && *p == '\0')	/* as the line loop skips them */
+			p++, len--;
 		/* probes look at a line's beginning: a one-line JSON dump is long */
 		if (len > 0) {
 			for (k = 0; k < 32 && nl_parsers[k]; k++)
@@ -822,6 +824,15 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 			if (!eof && have < cap)
 				continue;
 		}
+		if (!parser && !eof) {
+			size_t z = 0;
+			while (z < have && buf[z] == '\0')
+				z++;
+			if (z == have) {
+				have = 0;	/* NUL bytes only so far: the probes want text */
+				continue;
+			}
+		}
 		if (!parser) {
 			const struct nl_parser *bin = choose_binary(buf, have);
 			int known = 1;
@@ -854,6 +865,13 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 					off++;
 					continue;
 				}
+			}
+			if (buf[off] == '\0' && !overlong) {
+				/* NUL bytes an unclean shutdown left, however many: part
+				 * of no line, and no reason to call the next one overlong */
+				while (off < have && buf[off] == '\0')
+					off++;
+				continue;
 			}
 			nl = line_end(buf + off, have - off);
 			if (!nl && !eof && off > 0)

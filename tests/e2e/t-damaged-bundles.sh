@@ -58,6 +58,13 @@ fresh
 n=$(q "$TMP/d.db" "SELECT events FROM sources")
 want=$(grep -c 'IN=' "$L/docker-legacy/dmesg.txt")
 if [ "$n" = "$want" ]; then ok "a plain file led by NUL bytes: $n events"; else not_ok "NUL-led text: $n events, wanted $want"; fi
+{ head -c 3000000 /dev/zero; cat "$L/docker-legacy/iptables-save.txt"; } > "$TMP/nul-save.txt"
+fresh
+"$NATLOG" --db "$TMP/d.db" import -q "$TMP/nul-save.txt"
+n=$(q "$TMP/d.db" "SELECT count(*) FROM rulesets")
+e=$(q "$TMP/d.db" "SELECT count(*) FROM errors")
+if [ "$n" = 1 ] && [ "$e" = 0 ]; then ok "a dump after 3 MB of NUL bytes (blocks of them) is a ruleset, no error"; else
+	not_ok "NUL-led dump: $n rulesets, $e errors"; fi
 
 # --- stdin is sniffed like a file -------------------------------------------
 want=$(grep -c 'IN=' "$L/docker-legacy/messages")
