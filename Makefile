@@ -96,7 +96,8 @@ FORCE:
 .PHONY: FORCE all unit check check-asan check-tsan demo lab clean install
 
 # Fuzzing (tests/fuzz/): one libFuzzer harness per input format of
-# nl_parsers[] and one for the whole pipeline. `make fuzz` builds them with
+# nl_parsers[], one for the import loop (fuzz_ingest: blocks, line ends,
+# decoders, archives) and one for the whole pipeline. `make fuzz` builds them with
 # clang into build-fuzz/ and runs each for FUZZ_SECONDS on its corpus in
 # build-fuzz/corpus/<name> (seeded from testdata/ by tests/fuzz/seeds.sh);
 # `make fuzz-smoke` is the 15-second run for CI, from the seeds alone. A

@@ -19,7 +19,7 @@ _natlog() {
 	"") COMPREPLY=($(compgen -W "import traces explain invalid flows rules sql errors sources --db --help --version" -- "$cur")) ;;
 	import)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--host --max-errors --max-entry-size --boot-time --year --quiet --progress --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--host --max-errors --max-entry-size --max-expansion --boot-time --year --quiet --progress --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;

@@ -23,7 +23,7 @@ static void usage(FILE *f)
 		"dumps. PATH may be a file, a directory (read recursively) or '-' for\n"
 		"standard input, and archives (.tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst,\n"
 		".zip, e.g. a sosreport) and compressed logs (.gz, .xz, .bz2, .zst), which are\n"
-		"read in memory. The format of each file is recognised by its content. The\n"
+		"read as streams in memory. The format of each file is recognised by its content. The\n"
 		"same content is imported only once.\n"
 		"\n"
 		"options:\n"
@@ -38,6 +38,8 @@ static void usage(FILE *f)
 		"                     (a sosreport's name gives it); times are read in TZ\n"
 		"  --max-entry-size N the most one archive member or compressed file may\n"
 		"                     expand to, in bytes (default 4 GiB)\n"
+		"  --max-expansion N  the most all compressed files and archives of the\n"
+		"                     import may expand to together, in bytes (default 64 GiB)\n"
 		"  -h, --help         this help\n");
 }
 
@@ -50,12 +52,13 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "max-entry-size", required_argument, NULL, 'E' },
+		{ "max-expansion", required_argument, NULL, 'X' },
 		{ "boot-time", required_argument, NULL, 'B' },
 		{ "year", required_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nl_import_opts o = { NULL, 10, 0, 0, (int64_t)4 << 30, -1, 0 };
+	struct nl_import_opts o = { NULL, 10, 0, 0, (int64_t)4 << 30, (int64_t)64 << 30, -1, 0, 0 };
 	struct nl_import_stats st;
 	struct timeval t0, t1;
 	int c, force_progress = 0;
@@ -110,6 +113,16 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 			o.max_entry = (int64_t)v;
 			break;
 		}
+		case 'X': {
+			uint64_t v;
+			if (!nl_parse_u64(optarg, strlen(optarg), INT64_MAX, &v) || v == 0) {
+				fprintf(stderr, "natlog import: --max-expansion wants a number of bytes, "
+						"not '%s'\n", optarg);
+				return NL_EXIT_USAGE;
+			}
+			o.max_expansion = (int64_t)v;
+			break;
+		}
 		case 'p':
 			force_progress = 1;
 			break;
@@ -152,6 +165,10 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "natlog: %lld lines were already in the store from another file "
 				"(the same kernel message in dmesg, syslog or the journal)\n",
 			(long long)st.dups);
+	if (!o.quiet && st.unknown)
+		fprintf(stderr, "natlog: %lld file%s not a format natlog reads (no log lines, "
+				"ruleset or capture), e.g. '%s'\n", (long long)st.unknown,
+			st.unknown == 1 ? " is" : "s are", st.unknown_first);
 	if (!o.quiet && st.ignored)
 		fprintf(stderr, "natlog: %lld archive members that are links or devices were not read\n",
 			(long long)st.ignored);

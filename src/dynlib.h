@@ -15,10 +15,9 @@
 #ifdef ARCHIVE_VERSION_NUMBER
 #define NL_ARCHIVE_FUNCS(X)                                                                  \
 	X(archive_error_string) X(archive_read_free) X(archive_read_support_format_zip)      \
-	X(archive_read_support_format_tar) X(archive_read_support_format_raw)               \
-	X(archive_read_support_filter_all) X(archive_read_new) X(archive_read_data)         \
-	X(archive_entry_filetype) X(archive_read_open_memory) X(archive_read_open_fd)       \
-	X(archive_read_next_header) X(archive_format) X(archive_entry_pathname)
+	X(archive_read_support_format_tar) X(archive_read_new) X(archive_entry_filetype)     \
+	X(archive_read_next_header) X(archive_format) X(archive_entry_pathname)             \
+	X(archive_read_open) X(archive_set_error) X(archive_read_data_block)
 #define NL_DL_FIELD(f) __typeof__(f) *f##_;
 struct nl_dl_archive {
 	NL_ARCHIVE_FUNCS(NL_DL_FIELD)
@@ -29,16 +28,14 @@ extern struct nl_dl_archive nl_ar;
 #define archive_read_free (*nl_ar.archive_read_free_)
 #define archive_read_support_format_zip (*nl_ar.archive_read_support_format_zip_)
 #define archive_read_support_format_tar (*nl_ar.archive_read_support_format_tar_)
-#define archive_read_support_format_raw (*nl_ar.archive_read_support_format_raw_)
-#define archive_read_support_filter_all (*nl_ar.archive_read_support_filter_all_)
 #define archive_read_new (*nl_ar.archive_read_new_)
-#define archive_read_data (*nl_ar.archive_read_data_)
 #define archive_entry_filetype (*nl_ar.archive_entry_filetype_)
-#define archive_read_open_memory (*nl_ar.archive_read_open_memory_)
-#define archive_read_open_fd (*nl_ar.archive_read_open_fd_)
 #define archive_read_next_header (*nl_ar.archive_read_next_header_)
 #define archive_format (*nl_ar.archive_format_)
 #define archive_entry_pathname (*nl_ar.archive_entry_pathname_)
+#define archive_read_open (*nl_ar.archive_read_open_)
+#define archive_set_error (*nl_ar.archive_set_error_)
+#define archive_read_data_block (*nl_ar.archive_read_data_block_)
 #endif
 #endif
 
@@ -62,6 +59,68 @@ extern struct nl_dl_pcap nl_pc;
 #define pcap_next_ex (*nl_pc.pcap_next_ex_)
 #endif
 #endif
+
+/* The decompressors natlog drives itself (libarchive would drop the last
+ * block it had decoded when a file is cut short). */
+#ifndef NL_DL_FIELD
+#define NL_DL_FIELD(f) __typeof__(f) *f##_;
+#endif
+#ifdef ZLIB_H
+#define NL_Z_FUNCS(X) X(inflateInit2_) X(inflate) X(inflateEnd) X(inflateReset)
+struct nl_dl_z {
+	NL_Z_FUNCS(NL_DL_FIELD)
+};
+extern struct nl_dl_z nl_z;
+#ifndef NL_DL_NO_REDIRECT
+#define inflateInit2_ (*nl_z.inflateInit2__)
+#define inflate (*nl_z.inflate_)
+#define inflateEnd (*nl_z.inflateEnd_)
+#define inflateReset (*nl_z.inflateReset_)
+#endif
+#endif
+#ifdef LZMA_H
+#define NL_XZ_FUNCS(X) X(lzma_stream_decoder) X(lzma_code) X(lzma_end)
+struct nl_dl_xz {
+	NL_XZ_FUNCS(NL_DL_FIELD)
+};
+extern struct nl_dl_xz nl_xz;
+#ifndef NL_DL_NO_REDIRECT
+#define lzma_stream_decoder (*nl_xz.lzma_stream_decoder_)
+#define lzma_code (*nl_xz.lzma_code_)
+#define lzma_end (*nl_xz.lzma_end_)
+#endif
+#endif
+#ifdef _BZLIB_H
+#define NL_BZ_FUNCS(X) X(BZ2_bzDecompressInit) X(BZ2_bzDecompress) X(BZ2_bzDecompressEnd)
+struct nl_dl_bz {
+	NL_BZ_FUNCS(NL_DL_FIELD)
+};
+extern struct nl_dl_bz nl_bz;
+#ifndef NL_DL_NO_REDIRECT
+#define BZ2_bzDecompressInit (*nl_bz.BZ2_bzDecompressInit_)
+#define BZ2_bzDecompress (*nl_bz.BZ2_bzDecompress_)
+#define BZ2_bzDecompressEnd (*nl_bz.BZ2_bzDecompressEnd_)
+#endif
+#endif
+#ifdef ZSTD_H_235446
+#define NL_ZST_FUNCS(X) X(ZSTD_createDStream) X(ZSTD_freeDStream) X(ZSTD_decompressStream) \
+	X(ZSTD_isError) X(ZSTD_getErrorName)
+struct nl_dl_zst {
+	NL_ZST_FUNCS(NL_DL_FIELD)
+};
+extern struct nl_dl_zst nl_zst;
+#ifndef NL_DL_NO_REDIRECT
+#define ZSTD_createDStream (*nl_zst.ZSTD_createDStream_)
+#define ZSTD_freeDStream (*nl_zst.ZSTD_freeDStream_)
+#define ZSTD_decompressStream (*nl_zst.ZSTD_decompressStream_)
+#define ZSTD_isError (*nl_zst.ZSTD_isError_)
+#define ZSTD_getErrorName (*nl_zst.ZSTD_getErrorName_)
+#endif
+#endif
+
+/* The decompressors by the magic they read: 'g' gzip, 'x' xz, 'b' bzip2,
+ * 'z' zstd; as nl_dl_archive(). */
+int nl_dl_decompressor(int which, char *err, size_t n);
 
 /* Load the library once (later calls return at once); 0, or -1 with what
  * is missing and the package to install in err. Thread-safe. */

@@ -1,6 +1,7 @@
 /*
  * ingest.c - streams each input through its parser into the store.
- * Files are read in large blocks and split into lines in place; the
+ * Files are read in large blocks and split into lines in place, through
+ * the decoders and archives they are in; the
  * format is chosen by probing the first lines; every source is one
  * transaction, so an interrupted import leaves nothing half-written and
  * the same content (by SHA-256) is imported once.
@@ -18,6 +19,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <archive.h>
 #include <archive_entry.h>
+#include <bzlib.h>
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
 #include "dynlib.h"
 #include <dirent.h>
 #include <pcre2.h>
@@ -57,6 +62,12 @@ struct import {
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
 	int store_failed;
 	struct nl_relay *relay;		/* events_only parsers: the store thread's queue */
+	int64_t expanded;		/* bytes out of decompression, for --max-expansion */
+	int exp_over;			/* the limit was reached: no more is expanded */
+	int64_t cuts;			/* sources cut short by a read failure */
+	int unknown;			/* this source is in no format natlog reads */
+	char **seen;			/* hashes of the nested archives opened */
+	size_t nseen, seencap;
 	/* progress */
 	int64_t total_bytes, done_bytes;
 	double started, last_draw;
@@ -149,8 +160,23 @@ static int walk(struct filelist *l, const char *path, int depth, struct nl_impor
 	}
 	if (S_ISREG(sb.st_mode))
 		return add_file(l, path, (int64_t)sb.st_size);
-	if (!S_ISDIR(sb.st_mode) || depth > 32)
+	/* a pipe named on the command line (`<(zcat log.gz)`) is read like
+	 * stdin; one met in a tree could block forever */
+	if (S_ISFIFO(sb.st_mode) && depth == 0)
+		return add_file(l, path, -1);
+	if (!S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "natlog: '%s' is %s, not a file; not read\n", nl_esc(path),
+			S_ISFIFO(sb.st_mode) ? "a pipe" : S_ISSOCK(sb.st_mode) ? "a socket"
+			: S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device" : "no regular file");
+		st->failed++;
 		return 0;
+	}
+	if (depth > 32) {
+		fprintf(stderr, "natlog: '%s' is more than 32 directories deep; not read\n",
+			nl_esc(path));
+		st->failed++;
+		return 0;
+	}
 	d = opendir(path);
 	if (!d) {
 		fprintf(stderr, "natlog: cannot open '%s': %s\n", nl_esc(path), strerror(errno));
@@ -613,13 +639,66 @@ static const char *line_end(const char *p, size_t n)
 	return cr ? cr : nl;
 }
 
-static const struct nl_parser *choose(const char *buf, size_t n)
+/* 1 when a line starts as log lines do: a time stamp in one of the forms
+ * syslog, dmesg, the journal and kmsg print, or a journal header. */
+static int log_line(const char *p, size_t n)
+{
+	size_t i = 0;
+	if (n >= 3 && p[0] == '<' && p[1] >= '0' && p[1] <= '9') {
+		while (i < n && i < 5 && p[i] != '>')
+			i++;
+		if (i < n && p[i] == '>')
+			p += i + 1, n -= i + 1;	/* a kmsg priority */
+		i = 0;
+	}
+	if (n >= 3 && p[0] == '[' && memchr(p, ']', n < 40 ? n : 40))
+		return 1;			/* dmesg, dmesg -T, short-monotonic */
+	if (n >= 6 && nl_month_index(p, n) >= 0 && p[3] == ' ')
+		return 1;			/* syslog, journalctl short */
+	if (n >= 10 && p[4] == '-' && p[7] == '-') {
+		for (i = 0; i < 10 && (i == 4 || i == 7 || (p[i] >= '0' && p[i] <= '9')); i++)
+			;
+		return i == 10;			/* RFC 3339, --time-format iso */
+	}
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	if (i >= 9 && i + 1 < n && p[i] == '.')
+		return 1;			/* short-unix */
+	if (n >= 2 && p[0] == '{' && p[1] == '"' && memmem(p, n, "TIMESTAMP", 9))
+		return 1;			/* journalctl -o json */
+	return n >= 3 && !memcmp(p, "-- ", 3);	/* "-- Logs begin at ..." */
+}
+
+/* Whether most of the first lines look like log lines: a log without any
+ * netfilter line is still a log, /etc/passwd or a binary is not. */
+static int looks_like_log(const char *buf, size_t n)
+{
+	const char *p = buf, *end = buf + n;
+	int lines = 0, logs = 0;
+	while (p < end && lines < PROBE_LINES) {
+		const char *nl = line_end(p, (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		while (len > 0 && (*p == '\0' || *p == ' ' || *p == '\t'))
+			p++, len--;
+		if (len > 0) {
+			lines++;
+			logs += log_line(p, len < PROBE_BYTES ? len : PROBE_BYTES);
+		}
+		p += len;
+		p = p < end ? p + 1 : end;
+	}
+	return lines > 0 && logs * 2 >= lines;
+}
+
+static const struct nl_parser *choose(const char *buf, size_t n, int *known)
 {
 	int score[32] = { 0 }, k, best = -1, lines = 0;
 	const char *p = buf, *end = buf + n;
 	while (p < end && lines < PROBE_LINES) {
 		const char *nl = line_end(p, (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		while (len > 0 && *p == '\0')	/* as the line loop skips them */
+			p++, len--;
 		/* probes look at a line's beginning: a one-line JSON dump is long */
 		if (len > 0) {
 			for (k = 0; k < 32 && nl_parsers[k]; k++)
@@ -631,6 +710,7 @@ static const struct nl_parser *choose(const char *buf, size_t n)
 	for (k = 0; k < 32 && nl_parsers[k]; k++)
 		if (score[k] > 0 && (best < 0 || score[k] > score[best]))
 			best = k;
+	*known = best >= 0;
 	return best >= 0 ? nl_parsers[best] : &nl_parser_klog;
 }
 
@@ -640,15 +720,6 @@ struct reader {
 	void *ctx;
 	const char *what;	/* for messages */
 };
-
-static ssize_t fd_read(void *ctx, void *buf, size_t n)
-{
-	ssize_t r;
-	do
-		r = read(*(int *)ctx, buf, n);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
 
 /* A capture is handed to its parser as a FILE that first gives back the
  * block already read for probing, then reads on, hashing as it goes. */
@@ -709,6 +780,19 @@ static int import_binary(struct import *im, const struct nl_parser *parser, void
 	return rc;
 }
 
+/* A source whose whole content is in the first block: 1 when the store
+ * has the same content already (it is then not parsed), -1 on failure. */
+static int known_whole(struct import *im, const char *buf, size_t n)
+{
+	struct nl_sha256 sha;
+	char hex[65];
+	sha256_init(&sha);
+	sha256_update(&sha, buf, n);
+	if (sha256_hex(&sha, hex))
+		return 0;
+	return store_source_known(im->s, hex, default_host(im));
+}
+
 /* Reads one source and feeds its lines to the chosen parser. */
 static int import_stream(struct import *im, struct reader *rd, char **bufp, size_t *capp,
 			 char *sha_out, const char **kind)
@@ -721,19 +805,29 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;
-	int eof = 0, rc = 0, overlong = 0, skip_lf = 0;
+	int eof = 0, rc = 0, overlong = 0, skip_lf = 0, cut = 0;
 	long lineno = 0;
+	char why[320];
 
 	sha256_init(&sha);
+	im->unknown = 0;
 	while (rc == 0) {
 		size_t off = 0;
 		if (!eof && have < cap) {
 			ssize_t r = rd->read(rd->ctx, buf + have, cap - have < BLOCK ? cap - have : BLOCK);
-			if (r < 0) {
+			if (r < 0 && im->bytes == 0) {
 				fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(im->path),
 					rd->what ? nl_esc(rd->what) : strerror(errno));
 				rc = -2;
 				break;
+			}
+			if (r < 0) {
+				/* a truncated or damaged file: what was read is kept, and
+				 * the cut is an error at its line */
+				snprintf(why, sizeof why, "input cut short here (%s); the lines before "
+					 "are kept", rd->what ? nl_esc(rd->what) : strerror(errno));
+				cut = 1;
+				r = 0;
 			}
 			if (r == 0)
 				eof = 1;
@@ -745,10 +839,23 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 			if (!eof && have < cap)
 				continue;
 		}
+		if (!parser && !eof) {
+			size_t z = 0;
+			while (z < have && buf[z] == '\0')
+				z++;
+			if (z == have) {
+				have = 0;	/* NUL bytes only so far: the probes want text */
+				continue;
+			}
+		}
 		if (!parser) {
 			const struct nl_parser *bin = choose_binary(buf, have);
+			int known = 1;
 			draw_progress(im, 0);	/* at once, so short files show up too */
-			parser = bin ? bin : choose(buf, have);
+			if (eof && !cut && !bin && have > 0 && (rc = known_whole(im, buf, have)) != 0)
+				break;	/* the same content, whole in the first block: not parsed */
+			parser = bin ? bin : choose(buf, have, &known);
+			im->unknown = !known && !looks_like_log(buf, have);
 			*kind = parser->name;
 			state = parser->open(&sink);
 			if (!state) {
@@ -774,9 +881,24 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 					continue;
 				}
 			}
+			if (buf[off] == '\0' && !overlong) {
+				/* NUL bytes an unclean shutdown left, however many: part
+				 * of no line, and no reason to call the next one overlong */
+				while (off < have && buf[off] == '\0')
+					off++;
+				continue;
+			}
 			nl = line_end(buf + off, have - off);
 			if (!nl && !eof && off > 0)
 				break;	/* move the partial line to the front, read more */
+			if (!nl && cut) {
+				/* the last line's end is lost: it may be cut too */
+				im->cuts++;
+				cut = 0;
+				rc = sink_error(im, lineno + 1, why, buf + off, have - off);
+				off = have;
+				break;
+			}
 			if (!nl && !eof) {
 				/* a line that fills the whole buffer: grow it as far as the
 				 * format allows (one-line JSON dumps), else skip the line */
@@ -815,8 +937,15 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 			}
 			lineno++;
 			im->lines++;
-			if (len > 0)
-				rc = parser->line(state, buf + off, len, lineno);
+			{
+				/* NUL bytes an unclean shutdown left before a line */
+				const char *t = buf + off;
+				size_t tl = len;
+				while (tl > 0 && *t == '\0')
+					t++, tl--;
+				if (tl > 0)
+					rc = parser->line(state, t, tl, lineno);
+			}
 			off += len + term;
 			if ((lineno & 4095) == 0)
 				draw_progress(im, 0);
@@ -826,6 +955,10 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 		have -= off < have ? off : have;
 		if (eof && have == 0)
 			break;
+	}
+	if (cut && rc == 0) {	/* cut at a line's end */
+		im->cuts++;
+		rc = sink_error(im, lineno + 1, why, NULL, 0);
 	}
 	if (state && parser->close(state) && rc == 0)
 		rc = -1;
@@ -875,6 +1008,8 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	}
 	if (rc < 0 || im->store_failed)
 		goto store_bad_tx;
+	if (rc == 1)
+		goto known;
 	memset(&c, 0, sizeof c);
 	c.kind = kind;
 	c.sha256 = sha;
@@ -888,6 +1023,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	if (rc < 0)
 		goto store_bad_tx;
 	if (rc == 1) {
+known:
 		if (!im->o->quiet)
 			fprintf(stderr, "natlog: '%s' was imported before (same content); nothing added\n",
 				nl_esc(path));
@@ -899,6 +1035,10 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	if (store_commit(im->s))
 		goto store_bad_tx;
 	im->st->files++;
+	if (im->unknown && im->lines > 0 && !im->events && !im->rulesets && !im->errors) {
+		if (!im->st->unknown++)
+			nl_strlcpy(im->st->unknown_first, path, sizeof im->st->unknown_first);
+	}
 	im->st->lines += im->lines;
 	im->st->events += im->events;
 	im->st->errors += im->errors;
@@ -928,73 +1068,6 @@ store_bad:
 	return -1;
 }
 
-/* Archives (tar, zip; compressed or not) and compressed single files are
- * read in memory through libarchive: each member is a source of its own,
- * named "archive:member", and nothing is written to disk. A member that is
- * itself compressed (messages.1.gz in a sosreport) is opened in turn. */
-struct entry_reader {
-	struct archive *a;
-	int64_t left;		/* bytes the member may still expand to */
-	int over;
-	const unsigned char *pre;	/* bytes already read to look at the member */
-	size_t pren, preoff;
-	char msg[256];
-};
-
-static ssize_t entry_read(void *ctx, void *buf, size_t n)
-{
-	struct entry_reader *er = ctx;
-	la_ssize_t r;
-	if (er->preoff < er->pren) {
-		size_t k = er->pren - er->preoff < n ? er->pren - er->preoff : n;
-		memcpy(buf, er->pre + er->preoff, k);
-		er->preoff += k;
-		return (ssize_t)k;
-	}
-	if (er->left <= 0) {
-		char probe[1];
-		/* at the limit: only a member that really goes on is an error */
-		if (archive_read_data(er->a, probe, 1) > 0)
-			er->over = 1;
-		return 0;
-	}
-	if ((int64_t)n > er->left)
-		n = (size_t)er->left;
-	r = archive_read_data(er->a, buf, n);
-	if (r < 0) {
-		snprintf(er->msg, sizeof er->msg, "%s", archive_error_string(er->a));
-		return -1;
-	}
-	er->left -= r;
-	return (ssize_t)r;
-}
-
-static int compressed_magic(const unsigned char *m, size_t n)
-{
-	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
-		return 1;			/* gzip */
-	if (n >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
-		return 1;			/* xz */
-	if (n >= 3 && !memcmp(m, "BZh", 3))
-		return 1;			/* bzip2 */
-	if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
-		return 1;			/* zstd */
-	if (n >= 4 && !memcmp(m, "PK\3\4", 4))
-		return 1;			/* zip */
-	if (n >= 262 && !memcmp(m + 257, "ustar", 5))
-		return 1;			/* tar */
-	return 0;
-}
-
-static int is_compressed_or_archive(int fd)
-{
-	unsigned char m[512];
-	ssize_t n = pread(fd, m, sizeof m, 0);
-	return n > 0 && compressed_magic(m, (size_t)n);
-}
-
-/* "sosreport-node7-2026-11-20-abcdefg" (an optional case id before the
- * date): the host the bundle came from. */
 /* "sosreport-node7-2026-11-20-abcdefg" (an optional case id before the
  * date): the host the bundle came from, and the year its syslog lines
  * (which print none) were written in. */
@@ -1023,145 +1096,606 @@ static void bundle_host(struct import *im, const char *member)
 	pcre2_match_data_free(md);
 }
 
-static int import_archive_open(struct import *im, const char *path, struct archive *a,
-			       char **buf, size_t *cap, int depth);
+/* Compressed files and archives (tar, zip) are read as streams through
+ * libarchive, never extracted and never held whole: each level reads the
+ * entry of the level above through a callback, so a member of a member of
+ * a .tar.zst costs a few buffers, whatever its size. Every member is a
+ * source of its own, named "archive:member". What a stream holds is told
+ * by its first bytes, on stdin and inside archives as for files. */
+#define HEAD 512		/* enough for the tar magic at 257 */
+#define MAX_NEST 8		/* levels of compression and archives */
+#define LEVEL_BUF (1 << 16)
+#define DUP_PEEK (1 << 20)	/* nested archives this small are hashed before they are opened */
+#define XZ_MEMLIMIT ((uint64_t)256 << 20)
 
-/* A member that is compressed itself: read it (bounded) and open it too. */
-static int import_nested(struct import *im, const char *name, struct entry_reader *er, char **buf,
-			 size_t *cap, int depth)
+struct decoder;
+
+struct stream {
+	struct import *im;
+	int fd;			/* read when a and dec are NULL */
+	struct archive *a;	/* else the archive whose current entry this is */
+	struct decoder *dec;	/* or the decoder of a compressed stream */
+	int expands;		/* the entry's bytes count as expansion (not a tar member) */
+	unsigned char *pre;	/* read ahead to see what it holds, given back first */
+	size_t pren, preoff, precap;
+	int eof, dead;		/* the end was read; a read failed, msg says why */
+	int64_t left;		/* what the entry may still expand to */
+	int over;		/* 1: past --max-entry-size, 2: past --max-expansion */
+	const unsigned char *blk;	/* the archive's block being read: libarchive's */
+	size_t blklen, blkoff;
+	int64_t blkat, pos;	/* where the block goes in the entry; where the reading is */
+	char msg[256];
+};
+
+static ssize_t dec_read(struct decoder *d, void *out, size_t n);
+static const char *dec_msg(const struct decoder *d);
+
+/* The bytes of an archive member, block by block (archive_read_data()
+ * would drop what it had gathered when a later block fails), or of what
+ * was compressed. */
+static ssize_t entry_data(struct stream *s, void *buf, size_t n)
 {
-	size_t n = 0, size = 1 << 16;
-	unsigned char *data = malloc(size);
-	struct archive *a;
-	ssize_t r;
-	int rc;
-	if (!data)
+	size_t k;
+	if (s->dec) {
+		ssize_t r = dec_read(s->dec, buf, n);
+		if (r < 0)
+			snprintf(s->msg, sizeof s->msg, "%s", dec_msg(s->dec));
+		return r;
+	}
+	while (s->blkoff == s->blklen) {
+		const void *p;
+		size_t len;
+		la_int64_t at;
+		int r = archive_read_data_block(s->a, &p, &len, &at);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			const char *e = archive_error_string(s->a);
+			snprintf(s->msg, sizeof s->msg, "%s", e && *e ? e : "damaged archive");
+			return -1;
+		}
+		s->blk = p;
+		s->blklen = len;
+		s->blkoff = 0;
+		s->blkat = at;
+	}
+	if (s->pos < s->blkat) {	/* a hole of a sparse member */
+		k = (int64_t)n < s->blkat - s->pos ? n : (size_t)(s->blkat - s->pos);
+		memset(buf, 0, k);
+	} else {
+		k = s->blklen - s->blkoff < n ? s->blklen - s->blkoff : n;
+		memcpy(buf, s->blk + s->blkoff, k);
+		s->blkoff += k;
+	}
+	s->pos += (int64_t)k;
+	return (ssize_t)k;
+}
+
+static ssize_t stream_raw(struct stream *s, void *buf, size_t n)
+{
+	struct import *im = s->im;
+	int64_t room = im->o->max_expansion - im->expanded;
+	la_ssize_t r;
+	if (s->dead)
 		return -1;
-	while ((r = entry_read(er, data + n, size - n)) > 0) {
-		n += (size_t)r;
-		if (n == size) {
-			unsigned char *p = size < ((size_t)1 << 31) ? realloc(data, size * 2) : NULL;
-			if (!p) {
-				fprintf(stderr, "natlog: '%s' is too large to open in memory\n",
-					nl_esc(name));
-				im->st->failed++;
-				free(data);
-				return 0;
-			}
-			data = p;
-			size *= 2;
+	if (s->eof)
+		return 0;
+	if (!s->a && !s->dec) {
+		do
+			r = read(s->fd, buf, n);
+		while (r < 0 && errno == EINTR);
+		if (r < 0) {
+			snprintf(s->msg, sizeof s->msg, "%s", strerror(errno));
+			s->dead = 1;
+		}
+		s->eof = r == 0;
+		return r;
+	}
+	if (im->exp_over) {
+		snprintf(s->msg, sizeof s->msg, "not read: the import reached --max-expansion (%lld bytes)",
+			 (long long)im->o->max_expansion);
+		s->dead = 1;
+		return -1;
+	}
+	if (s->left <= 0 || (s->expands && room <= 0)) {
+		char probe[1];
+		/* at a limit: only an entry that really goes on is cut */
+		r = entry_data(s, probe, 1);
+		if (r > 0 && s->left <= 0) {
+			s->over = 1;
+			snprintf(s->msg, sizeof s->msg, "expands beyond %lld bytes (--max-entry-size)",
+				 (long long)im->o->max_entry);
+		} else if (r > 0) {
+			s->over = 2;
+			im->exp_over = 1;
+			snprintf(s->msg, sizeof s->msg, "the import expands beyond %lld bytes here "
+				 "(--max-expansion)", (long long)im->o->max_expansion);
+		}
+		if (r > 0)
+			r = -1;
+	} else {
+		if ((int64_t)n > s->left)
+			n = (size_t)s->left;
+		if (s->expands && (int64_t)n > room)
+			n = (size_t)room;
+		r = entry_data(s, buf, n);
+		if (r > 0) {
+			s->left -= r;
+			if (s->expands)
+				im->expanded += r;
 		}
 	}
-	a = archive_read_new();
-	if (!a) {
-		free(data);
+	s->dead = r < 0;
+	s->eof = r == 0;
+	return r < 0 ? -1 : (ssize_t)r;
+}
+
+static ssize_t stream_read(void *ctx, void *buf, size_t n)
+{
+	struct stream *s = ctx;
+	if (s->preoff < s->pren) {
+		size_t k = s->pren - s->preoff < n ? s->pren - s->preoff : n;
+		memcpy(buf, s->pre + s->preoff, k);
+		s->preoff += k;
+		return (ssize_t)k;
+	}
+	return stream_raw(s, buf, n);
+}
+
+/* Reads ahead until `want` bytes, the end or a failure (kept for later). */
+static int stream_fill(struct stream *s, size_t want)
+{
+	if (s->precap < want) {
+		unsigned char *p = realloc(s->pre, want);
+		if (!p)
+			return -1;
+		s->pre = p;
+		s->precap = want;
+	}
+	while (s->pren < want && !s->eof && !s->dead) {
+		ssize_t r = stream_raw(s, s->pre + s->pren, want - s->pren);
+		if (r > 0)
+			s->pren += (size_t)r;
+	}
+	return 0;
+}
+
+/* 'g' gzip, 'x' xz, 'b' bzip2, 'z' zstd, 'a' an archive, 0 anything
+ * else (text led by NUL bytes, which an unclean shutdown leaves, too). */
+static int container_of(const unsigned char *m, size_t n)
+{
+	if (n >= 3 && m[0] == 0x1f && m[1] == 0x8b && m[2] == 8)
+		return 'g';
+	if (n >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
+		return 'x';
+	if (n >= 10 && !memcmp(m, "BZh", 3) && m[3] >= '1' && m[3] <= '9' &&
+	    (!memcmp(m + 4, "1AY&SY", 6) || !memcmp(m + 4, "\x17rE8P\x90", 6)))
+		return 'b';			/* a block, or the end of an empty stream */
+	if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
+		return 'z';
+	if (n >= 4 && !memcmp(m, "PK\3\4", 4))
+		return 'a';			/* zip */
+	if (n >= 262 && !memcmp(m + 257, "ustar", 5))
+		return 'a';			/* tar */
+	return 0;
+}
+
+/* Reading an archive from the stream of the level above. */
+struct level {
+	struct stream *up;
+	unsigned char *buf;
+};
+
+static la_ssize_t level_read(struct archive *a, void *ctx, const void **out)
+{
+	struct level *lv = ctx;
+	ssize_t r = stream_read(lv->up, lv->buf, LEVEL_BUF);
+	*out = lv->buf;
+	if (r < 0) {
+		archive_set_error(a, EIO, "%s", lv->up->msg);
+		return ARCHIVE_FATAL;
+	}
+	return (la_ssize_t)r;
+}
+
+/* A compressed stream (gzip, xz, bzip2, zstd, also several concatenated)
+ * decoded here rather than by libarchive, which drops the block it was
+ * decoding when the input is cut short: every byte that decodes reaches
+ * the parsers, then the cut is an error. */
+struct decoder {
+	int kind;		/* 'g', 'x', 'b', 'z' */
+	struct stream *up;
+	unsigned char *in;
+	size_t inn, inoff;
+	int in_eof, ended, started;	/* a member ended; one was begun */
+	z_stream z;
+	lzma_stream x;
+	bz_stream b;
+	ZSTD_DStream *zs;
+	char msg[256];
+};
+
+static const char *dec_name(int kind)
+{
+	return kind == 'g' ? "gzip" : kind == 'x' ? "xz" : kind == 'b' ? "bzip2" : "zstd";
+}
+
+static int dec_begin(struct decoder *d)
+{
+	d->ended = 0;
+	switch (d->kind) {
+	case 'g':
+		memset(&d->z, 0, sizeof d->z);
+		return inflateInit2(&d->z, 15 + 16) == Z_OK ? 0 : -1;
+	case 'x':
+		memset(&d->x, 0, sizeof d->x);
+		/* xz -9 needs 65 MiB; a header may ask for gigabytes */
+		return lzma_stream_decoder(&d->x, XZ_MEMLIMIT, LZMA_CONCATENATED) == LZMA_OK ? 0 : -1;
+	case 'b':
+		memset(&d->b, 0, sizeof d->b);
+		return BZ2_bzDecompressInit(&d->b, 0, 0) == BZ_OK ? 0 : -1;
+	default:
+		return (d->zs = ZSTD_createDStream()) ? 0 : -1;
+	}
+}
+
+static void dec_end(struct decoder *d)
+{
+	if (!d->started)
+		return;
+	d->started = 0;
+	if (d->kind == 'g')
+		inflateEnd(&d->z);
+	else if (d->kind == 'x')
+		lzma_end(&d->x);
+	else if (d->kind == 'b')
+		BZ2_bzDecompressEnd(&d->b);
+	else
+		ZSTD_freeDStream(d->zs);
+}
+
+/* One step: *used input bytes taken, *made output bytes given; 1 at the
+ * end of a member, 0 to go on, -1 on damage (msg). */
+static int dec_step(struct decoder *d, void *out, size_t n, size_t *used, size_t *made)
+{
+	const unsigned char *in = d->in + d->inoff;
+	size_t avail = d->inn - d->inoff;
+	int r;
+	if (d->kind == 'g') {
+		d->z.next_in = (unsigned char *)in;
+		d->z.avail_in = (uInt)avail;
+		d->z.next_out = out;
+		d->z.avail_out = (uInt)n;
+		r = inflate(&d->z, Z_NO_FLUSH);
+		*used = avail - d->z.avail_in;
+		*made = n - d->z.avail_out;
+		if (r == Z_STREAM_END)
+			return 1;
+		if (r == Z_OK || r == Z_BUF_ERROR)
+			return 0;
+		snprintf(d->msg, sizeof d->msg, "damaged gzip data: %s", d->z.msg ? d->z.msg : "?");
 		return -1;
 	}
-	archive_read_support_filter_all(a);
-	/* tar and zip only: other bidders (mtree) claim plain text */
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_raw(a);
-	if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
-		fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(name),
-			nl_esc(archive_error_string(a)));
+	if (d->kind == 'x') {
+		lzma_ret x;
+		d->x.next_in = in;
+		d->x.avail_in = avail;
+		d->x.next_out = out;
+		d->x.avail_out = n;
+		x = lzma_code(&d->x, d->in_eof ? LZMA_FINISH : LZMA_RUN);
+		*used = avail - d->x.avail_in;
+		*made = n - d->x.avail_out;
+		if (x == LZMA_STREAM_END)
+			return 1;
+		if (x == LZMA_OK || (x == LZMA_BUF_ERROR && d->in_eof && !*used && !*made))
+			return 0;	/* the caller tells a cut from the end */
+		if (x == LZMA_MEMLIMIT_ERROR)
+			snprintf(d->msg, sizeof d->msg, "the xz data needs more than %d MiB of memory to "
+				 "decode", (int)(XZ_MEMLIMIT >> 20));
+		else
+			snprintf(d->msg, sizeof d->msg, "damaged xz data (liblzma error %d)", (int)x);
+		return -1;
+	}
+	if (d->kind == 'b') {
+		d->b.next_in = (char *)in;
+		d->b.avail_in = (unsigned)avail;
+		d->b.next_out = out;
+		d->b.avail_out = (unsigned)n;
+		r = BZ2_bzDecompress(&d->b);
+		*used = avail - d->b.avail_in;
+		*made = n - d->b.avail_out;
+		if (r == BZ_STREAM_END)
+			return 1;
+		if (r == BZ_OK)
+			return 0;
+		snprintf(d->msg, sizeof d->msg, "damaged bzip2 data (libbz2 error %d)", r);
+		return -1;
+	}
+	{
+		ZSTD_inBuffer ib = { in, avail, 0 };
+		ZSTD_outBuffer ob = { out, n, 0 };
+		size_t z = ZSTD_decompressStream(d->zs, &ob, &ib);
+		*used = ib.pos;
+		*made = ob.pos;
+		if (ZSTD_isError(z)) {
+			snprintf(d->msg, sizeof d->msg, "damaged zstd data: %s", ZSTD_getErrorName(z));
+			return -1;
+		}
+		return z == 0;	/* a frame is complete and flushed */
+	}
+}
+
+/* Decoded bytes: up to n, 0 at the end, -1 on damage or a cut (msg). */
+static ssize_t dec_read(struct decoder *d, void *out, size_t n)
+{
+	int idle = 0;
+	for (;;) {
+		size_t used = 0, made = 0;
+		int r;
+		if (d->inoff == d->inn && !d->in_eof) {
+			ssize_t k = stream_read(d->up, d->in, LEVEL_BUF);
+			if (k < 0) {
+				memcpy(d->msg, d->up->msg, sizeof d->msg);
+				return -1;
+			}
+			d->inn = (size_t)k;
+			d->inoff = 0;
+			d->in_eof = k == 0;
+		}
+		if (d->ended && d->inoff == d->inn && d->in_eof)
+			return 0;
+		if (d->ended && d->kind != 'z') {
+			/* another member follows, or padding (NUL bytes after a
+			 * gzip on tape), which ends the stream as gzip -d does */
+			unsigned char c = d->in[d->inoff];
+			if ((d->kind == 'g' && c != 0x1f) || (d->kind == 'b' && c != 'B') || d->kind == 'x')
+				return 0;
+			dec_end(d);
+			if (dec_begin(d)) {
+				snprintf(d->msg, sizeof d->msg, "cannot start the %s decoder", dec_name(d->kind));
+				return -1;
+			}
+			d->started = 1;
+		}
+		r = dec_step(d, out, n, &used, &made);
+		d->inoff += used;
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			d->ended = 1;
+		else if (used || made)
+			d->ended = d->kind == 'z' ? 0 : d->ended;
+		if (made)
+			return (ssize_t)made;
+		if (used || r == 1) {
+			idle = 0;
+			continue;
+		}
+		if (d->inoff == d->inn && d->in_eof) {
+			snprintf(d->msg, sizeof d->msg, "truncated %s input", dec_name(d->kind));
+			return -1;
+		}
+		if (d->inoff < d->inn && ++idle > 2) {
+			snprintf(d->msg, sizeof d->msg, "damaged %s data", dec_name(d->kind));
+			return -1;
+		}
+	}
+}
+
+static const char *dec_msg(const struct decoder *d)
+{
+	return d->msg;
+}
+
+/* 1 when an archive member with these bytes was opened before in this
+ * import (a bundle of copies is opened once), 0 when not (it is noted),
+ * -1 without memory. */
+static int seen_member(struct import *im, const unsigned char *p, size_t n)
+{
+	struct nl_sha256 sha;
+	char hex[65];
+	size_t i, h;
+	sha256_init(&sha);
+	sha256_update(&sha, p, n);
+	if (sha256_hex(&sha, hex))
+		return 0;
+	if (im->nseen * 2 >= im->seencap) {
+		size_t cap = im->seencap ? im->seencap * 2 : 64;
+		char **t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (i = 0; i < im->seencap; i++)
+			if (im->seen[i]) {
+				memcpy(&h, im->seen[i], sizeof h);
+				for (h %= cap; t[h]; h = (h + 1) % cap)
+					;
+				t[h] = im->seen[i];
+			}
+		free(im->seen);
+		im->seen = t;
+		im->seencap = cap;
+	}
+	memcpy(&h, hex, sizeof h);
+	for (h %= im->seencap; im->seen[h]; h = (h + 1) % im->seencap)
+		if (!strcmp(im->seen[h], hex))
+			return 1;
+	if (!(im->seen[h] = strdup(hex)))
+		return -1;
+	im->nseen++;
+	return 0;
+}
+
+static int import_container(struct import *im, const char *name, struct stream *s, char **buf,
+			    size_t *cap, int depth);
+static int import_compressed(struct import *im, const char *name, struct stream *s, int kind,
+			     char **buf, size_t *cap, int depth);
+
+/* A stream of any kind: a container is opened, anything else imported. */
+static int import_any(struct import *im, const char *name, struct stream *s, char **buf,
+		      size_t *cap, int depth)
+{
+	struct reader rd = { stream_read, s, s->msg };
+	char why[256];
+	int kind;
+	if (stream_fill(s, HEAD))
+		return -1;
+	kind = container_of(s->pre, s->pren);
+	if (!kind)
+		return import_source(im, name, &rd, buf, cap);
+	if (depth >= MAX_NEST) {
+		fprintf(stderr, "natlog: '%s' is compressed or archived more than %d levels deep; "
+				"not read\n", nl_esc(name), MAX_NEST);
 		im->st->failed++;
-		archive_read_free(a);
-		free(data);
 		return 0;
 	}
-	rc = import_archive_open(im, name, a, buf, cap, depth + 1);
-	free(data);
+	if (kind == 'a' ? nl_dl_archive(why, sizeof why) : nl_dl_decompressor(kind, why, sizeof why)) {
+		fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(name), nl_esc(why));
+		im->st->failed++;
+		return 0;
+	}
+	if (kind != 'a')
+		return import_compressed(im, name, s, kind, buf, cap, depth);
+	return import_container(im, name, s, buf, cap, depth);
+}
+
+/* One member (or the content of a compressed file). */
+static int import_member(struct import *im, const char *name, struct stream *child, int decoded,
+			 char **buf, size_t *cap, int depth)
+{
+	int seen;
+	if (stream_fill(child, HEAD))
+		return -1;
+	/* (a decoded stream is one of a kind: its bytes were counted above) */
+	if (!decoded && container_of(child->pre, child->pren)) {
+		if (stream_fill(child, DUP_PEEK))
+			return -1;
+		if (child->eof && !child->dead) {
+			if ((seen = seen_member(im, child->pre, child->pren)) < 0)
+				return -1;
+			if (seen) {
+				if (!im->o->quiet)
+					fprintf(stderr, "natlog: '%s' has the same bytes as an archive "
+							"read before; not read again\n", nl_esc(name));
+				im->st->already++;
+				return 0;
+			}
+		}
+	}
+	return import_any(im, name, child, buf, cap, depth + 1);
+}
+
+/* After a member: what a limit cut. */
+static void report_over(struct import *im, const char *name, const struct stream *child)
+{
+	if (child->over == 1) {
+		fprintf(stderr, "natlog: '%s' expands beyond %lld bytes (decompression bomb?); "
+				"the rest of it was not read\n", nl_esc(name), (long long)im->o->max_entry);
+		im->st->failed++;
+	} else if (child->over == 2) {
+		fprintf(stderr, "natlog: '%s' takes the import beyond %lld expanded bytes "
+				"(--max-expansion); the rest of it and of any compressed input "
+				"after it is not read\n", nl_esc(name), (long long)im->o->max_expansion);
+		im->st->failed++;
+	}
+}
+
+/* The content of a compressed stream, whatever it is. */
+static int import_compressed(struct import *im, const char *name, struct stream *s, int kind,
+			     char **buf, size_t *cap, int depth)
+{
+	struct decoder d;
+	struct stream child;
+	int rc;
+	memset(&d, 0, sizeof d);
+	d.kind = kind;
+	d.up = s;
+	if (!(d.in = malloc(LEVEL_BUF)))
+		return -1;
+	if (dec_begin(&d)) {
+		fprintf(stderr, "natlog: cannot read '%s': cannot start the %s decoder\n", nl_esc(name),
+			dec_name(kind));
+		im->st->failed++;
+		free(d.in);
+		return 0;
+	}
+	d.started = 1;
+	memset(&child, 0, sizeof child);
+	child.im = im;
+	child.fd = -1;
+	child.dec = &d;
+	child.expands = 1;
+	child.left = im->o->max_entry;
+	rc = import_member(im, name, &child, 1, buf, cap, depth);
+	report_over(im, name, &child);
+	free(child.pre);
+	dec_end(&d);
+	free(d.in);
 	return rc;
 }
 
-/* Imports every regular member of an opened archive; frees it. */
-static int import_archive_open(struct import *im, const char *path, struct archive *a,
-			       char **buf, size_t *cap, int depth)
+/* Imports every regular member of an archive. */
+static int import_container(struct import *im, const char *name, struct stream *s, char **buf,
+			    size_t *cap, int depth)
 {
+	struct level lv = { s, malloc(LEVEL_BUF) };
+	struct archive *a = lv.buf ? archive_read_new() : NULL;
 	struct archive_entry *e;
-	int r, rc = 0;
-	while (rc == 0 && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+	int64_t cuts = im->cuts;
+	int r = ARCHIVE_OK, rc = 0;
+	if (!a) {
+		free(lv.buf);
+		return -1;
+	}
+	/* tar and zip only: other bidders (mtree) claim plain text; what
+	 * was compressed was decoded above */
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip(a);
+	if (archive_read_open(a, &lv, NULL, level_read, NULL) != ARCHIVE_OK) {
+		fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(name),
+			nl_esc(archive_error_string(a)));
+		im->st->failed++;
+		goto out;
+	}
+	while (rc == 0 && ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		const char *member = archive_entry_pathname(e);
-		int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
-		struct entry_reader er;
-		struct reader rd = { entry_read, &er, er.msg };
-		unsigned char head[512];
-		char *name;
-		ssize_t hn;
-		if (!raw && archive_entry_filetype(e) != AE_IFREG) {
+		int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
+		struct stream child;
+		char *cname;
+		if (archive_entry_filetype(e) != AE_IFREG) {
 			if (archive_entry_filetype(e) != AE_IFDIR)
 				im->st->ignored++;	/* links and devices are never followed */
 			continue;
 		}
-		if (!raw && member)
+		if (member)
 			bundle_host(im, member);
-		if (raw)
-			name = strdup(path);
-		else if (asprintf(&name, "%s:%s", path, member ? member : "?") < 0)
-			name = NULL;
-		if (!name) {
+		if (asprintf(&cname, "%s:%s", name, member ? member : "?") < 0) {
 			rc = -1;
 			break;
 		}
-		memset(&er, 0, sizeof er);
-		er.a = a;
-		er.left = im->o->max_entry;
-		hn = entry_read(&er, head, sizeof head);
-		if (hn > 0 && depth < 4 && compressed_magic(head, (size_t)hn)) {
-			er.pre = head;
-			er.pren = (size_t)hn;
-			rc = import_nested(im, name, &er, buf, cap, depth);
-		} else if (hn >= 0) {
-			er.pre = head;
-			er.pren = (size_t)(hn > 0 ? hn : 0);
-			rc = import_source(im, name, &rd, buf, cap);
-		} else {
-			fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(name), nl_esc(er.msg));
-			im->st->failed++;
-		}
-		if (er.over) {
-			fprintf(stderr, "natlog: '%s' expands beyond %lld bytes (decompression bomb?); "
-					"the rest of it was not read\n", nl_esc(name), (long long)im->o->max_entry);
-			im->st->failed++;
-		}
-		free(name);
+		memset(&child, 0, sizeof child);
+		child.im = im;
+		child.fd = -1;
+		child.a = a;
+		/* a tar member's bytes were counted when the tar was */
+		child.expands = fmt != ARCHIVE_FORMAT_TAR;
+		child.left = im->o->max_entry;
+		cuts = im->cuts;
+		rc = import_member(im, cname, &child, 0, buf, cap, depth);
+		report_over(im, cname, &child);
+		free(child.pre);
+		free(cname);
 	}
-	if (rc == 0 && r != ARCHIVE_EOF && r != ARCHIVE_OK) {
-		fprintf(stderr, "natlog: '%s' is damaged: %s\n", nl_esc(path),
+	/* a cut the member's source reported (with its line) is not told twice */
+	if (rc == 0 && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN &&
+	    im->cuts == cuts && !im->exp_over) {
+		fprintf(stderr, "natlog: '%s' is damaged: %s\n", nl_esc(name),
 			nl_esc(archive_error_string(a)));
 		im->st->failed++;
 	}
+out:
 	archive_read_free(a);
+	free(lv.buf);
 	return rc;
-}
-
-static int import_archive(struct import *im, const char *path, int fd, char **buf, size_t *cap)
-{
-	struct archive *a;
-	char why[256];
-	if (nl_dl_archive(why, sizeof why)) {
-		fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(path), nl_esc(why));
-		im->st->failed++;
-		return 0;
-	}
-	a = archive_read_new();
-	if (!a)
-		return -1;
-	archive_read_support_filter_all(a);
-	/* tar and zip only: other bidders (mtree) claim plain text */
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_raw(a);	/* a compressed single file */
-	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
-		fprintf(stderr, "natlog: cannot read '%s': %s\n", nl_esc(path),
-			nl_esc(archive_error_string(a)));
-		im->st->failed++;
-		archive_read_free(a);
-		return 0;
-	}
-	im->bundle_host[0] = '\0';
-	return import_archive_open(im, path, a, buf, cap, 0);
 }
 
 /* A file imported before under this name and size is hashed first: when
@@ -1195,25 +1729,25 @@ static int imported_before(struct import *im, const char *path, int fd)
 
 static int import_one(struct import *im, const char *path, char **buf, size_t *cap)
 {
-	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	struct reader rd = { fd_read, &fd, NULL };
+	struct stream st;
 	int rc;
-	if (fd < 0) {
+	memset(&st, 0, sizeof st);
+	st.im = im;
+	st.fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (st.fd < 0) {
 		fprintf(stderr, "natlog: cannot open '%s': %s\n", nl_esc(path), strerror(errno));
 		im->st->failed++;
 		return 0;
 	}
 	im->bundle_host[0] = '\0';
-	if (fd != 0 && imported_before(im, path, fd)) {
-		close(fd);
+	if (st.fd != 0 && imported_before(im, path, st.fd)) {
+		close(st.fd);
 		return 0;
 	}
-	if (fd != 0 && is_compressed_or_archive(fd))
-		rc = import_archive(im, path, fd, buf, cap);
-	else
-		rc = import_source(im, path, &rd, buf, cap);
-	if (fd != 0)
-		close(fd);
+	rc = import_any(im, path, &st, buf, cap, 0);
+	free(st.pre);
+	if (st.fd != 0)
+		close(st.fd);
 	return rc;
 }
 
@@ -1232,8 +1766,10 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	im.st = st;
 	for (k = 0; k < n && rc == 0; k++)
 		rc = walk(&l, paths[k], 0, st);
+	if (o->block >= 64 && o->block < BLOCK)
+		cap = o->block;
 	if (rc == 0)
-		buf = malloc(BLOCK);
+		buf = malloc(cap);
 	if (rc != 0 || !buf) {
 		fprintf(stderr, "natlog: out of memory\n");
 		rc = -1;
@@ -1258,6 +1794,9 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 out:
 	if (im.sos_re)
 		pcre2_code_free(im.sos_re);
+	for (i = 0; i < im.seencap; i++)
+		free(im.seen[i]);
+	free(im.seen);
 	for (i = 0; i < l.n; i++)
 		free(l.paths[i]);
 	free(l.paths);

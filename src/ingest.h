@@ -15,8 +15,10 @@ struct nl_import_opts {
 	int quiet;
 	int progress;		/* draw a progress bar on stderr */
 	int64_t max_entry;	/* the most an archive member or compressed file may expand to */
+	int64_t max_expansion;	/* the most all compressed input of an import may expand to */
 	int64_t boot_us;	/* --boot-time: epoch microseconds of boot, or -1 */
 	int year;		/* --year: for syslog times without one; 0 when not given */
+	size_t block;		/* the first read block; 0: 1 MiB (the fuzzer uses small ones) */
 };
 
 struct nl_import_stats {
@@ -24,6 +26,8 @@ struct nl_import_stats {
 	int64_t bytes, lines, events, packets, rulesets, errors, skipped;
 	int64_t analyzed;
 	int64_t dups;		/* lines another source had already brought */
+	int64_t unknown;	/* files in no format natlog reads */
+	char unknown_first[256];	/* the first of them */
 	int store_failed;
 };
 

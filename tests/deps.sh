@@ -5,8 +5,8 @@
 #   sh tests/deps.sh          build and test dependencies
 #   sh tests/deps.sh --lab    also what the real-kernel lab needs
 set -eu
-BUILD="gcc make pkg-config libc6-dev libpcre2-dev libsqlite3-dev libjansson-dev libarchive-dev libpcap-dev libssl-dev"
-TEST="python3 clang libclang-rt-14-dev clang-tidy cppcheck"
+BUILD="gcc make pkg-config libc6-dev libpcre2-dev libsqlite3-dev libjansson-dev libarchive-dev libpcap-dev libssl-dev zlib1g-dev liblzma-dev libbz2-dev libzstd-dev"
+TEST="python3 clang libclang-rt-14-dev clang-tidy cppcheck gzip xz-utils zstd bzip2 tar time"
 LAB="iproute2 iptables nftables conntrack tcpdump busybox python3-scapy ethtool util-linux procps coreutils mawk"
 want="$BUILD $TEST"
 [ "${1:-}" = "--lab" ] && want="$want $LAB"

@@ -279,6 +279,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&o, 0, sizeof o);
 	o.quiet = 1;
 	o.max_entry = (int64_t)64 << 20;
+	o.max_expansion = (int64_t)256 << 20;
 	o.boot_us = -1;
 	npaths = n = write_parts(data, size, paths);
 	if (store_open(&cmd.s, ":memory:", NL_STORE_RW, &err))

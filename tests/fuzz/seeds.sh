@@ -73,6 +73,65 @@ pipeline)
 		rm -rf "$t"
 	fi
 	;;
+ingest)
+	# a first byte (the read block, fuzz_ingest.c) and a file: the lab's logs
+	# with every line end, NUL-led, in each compression, cut, and archived
+	python3 - "$TD" "$out" <<'PY'
+import bz2, gzip, io, lzma, subprocess, sys, tarfile, zipfile
+td, out = sys.argv[1], sys.argv[2]
+lab = td + "/lab/docker-legacy/"
+log = b"".join(open(lab + "messages", "rb").readlines()[:12])
+dm = b"".join(open(lab + "dmesg.txt", "rb").readlines()[:12])
+save = open(lab + "iptables-save.txt", "rb").read()
+lines = log.split(b"\n")[:-1]
+def put(name, block, data):
+    open(out + "/seed-" + name, "wb").write(bytes([block]) + data)
+def zst(b):
+    try:
+        return subprocess.run(["zstd", "-q", "-c"], input=b, capture_output=True, check=True).stdout
+    except Exception:
+        return b""
+put("lf", 7, log)
+put("crlf-64", 0, b"".join(l + b"\r\n" for l in lines))
+put("cr-65", 1, b"".join(l + b"\r" for l in lines))
+put("mixed-127", 2, b"".join(l + (b"\n", b"\r\n", b"\r")[i % 3] for i, l in enumerate(lines)))
+put("nul-led-512", 3, b"\0" * 700 + dm)
+put("save", 4, save)
+put("gz", 5, gzip.compress(log, mtime=0))
+put("gz-cut", 0, gzip.compress(dm, mtime=0)[:600])
+put("gz-twice", 6, gzip.compress(log, mtime=0) + gzip.compress(dm, mtime=0))
+put("gz-nul", 7, gzip.compress(b"\0" * 512 + log, mtime=0))
+put("xz", 5, lzma.compress(log))
+put("xz-cut", 1, lzma.compress(dm)[:500])
+put("bz2", 5, bz2.compress(log))
+put("bz2-cut", 2, bz2.compress(dm)[:700])
+put("zst", 5, zst(log))
+put("zst-cut", 3, zst(dm)[:500])
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode="w") as t:
+    for name, data in (("sosreport-n1-2026-11-20-abc/var/log/messages", log),
+                       ("sosreport-n1-2026-11-20-abc/var/log/messages.1.gz", gzip.compress(dm, mtime=0)),
+                       ("sosreport-n1-2026-11-20-abc/sos_commands/iptables-save", save)):
+        ti = tarfile.TarInfo(name); ti.size = len(data)
+        t.addfile(ti, io.BytesIO(data))
+tar = b.getvalue()
+put("tar", 7, tar)
+put("tar-gz", 5, gzip.compress(tar, mtime=0))
+put("tar-xz-cut", 6, lzma.compress(tar)[:1500])
+inner = io.BytesIO()
+with tarfile.open(fileobj=inner, mode="w") as t:
+    for i in range(3):
+        d = gzip.compress(tar, mtime=0)
+        ti = tarfile.TarInfo("copy%d.tar.gz" % i); ti.size = len(d)
+        t.addfile(ti, io.BytesIO(d))
+put("tar-of-copies", 7, zst(inner.getvalue()))
+z = io.BytesIO()
+with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as f:
+    f.writestr("kern.log", log)
+    f.writestr("dmesg.gz", gzip.compress(dm, mtime=0))
+put("zip", 7, z.getvalue())
+PY
+	;;
 *)	echo "seeds.sh: no seeds for harness '$h'" >&2 ;;
 esac
 if [ -d "$TD/fuzz/$h" ]; then
