@@ -663,10 +663,17 @@ static void statement(struct sb *s, struct nl_rule *r, const json_t *st, int *ma
 	} else if (strcmp(k, "counter") == 0) {
 		if (json_is_string(v))
 			sb_fmt(s, "counter name \"%s\"", json_string_value(v));
-		else if (json_is_object(v))
+		else if (json_is_object(v)) {
+			const json_t *pk = json_object_get(v, "packets"), *by = json_object_get(v, "bytes");
 			sb_fmt(s, "counter packets %" JSON_INTEGER_FORMAT " bytes %" JSON_INTEGER_FORMAT,
-			       json_integer_value(json_object_get(v, "packets")),
-			       json_integer_value(json_object_get(v, "bytes")));
+			       json_integer_value(pk), json_integer_value(by));
+			/* the evidence that the rule ran */
+			if (json_is_integer(pk) && json_is_integer(by) && json_integer_value(pk) >= 0 &&
+			    json_integer_value(by) >= 0) {
+				r->pkts = (int64_t)json_integer_value(pk);
+				r->bytes = (int64_t)json_integer_value(by);
+			}
+		}
 		else
 			sb_put(s, "counter");
 	} else if (strcmp(k, "log") == 0) {

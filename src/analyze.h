@@ -25,6 +25,7 @@ struct nl_step {
 	int mismatch;			/* dump contradicts this step */
 	char base[64];			/* nft: the base chain this step's traversal entered */
 	int position;			/* 1-based rule position in the dump, or -1 */
+	char why[160];			/* why it does not match, when the counters tell */
 };
 
 struct nl_nat {
@@ -87,6 +88,10 @@ const char *nl_hook_name(int hook);
 int nl_hook_from_name(const char *name);
 
 /* Shared by the legacy and nft analyses (analyze.c). */
+/* A rule whose counter is below the traced packets that hit it: marks the
+ * step as not matching the dump and says why. Returns 1 when it did. */
+int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl_step *st,
+		     const struct nl_rule *r);
 void nl_diag(struct nl_analysis *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step *));
 int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,

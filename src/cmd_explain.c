@@ -253,6 +253,8 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_str(f, s->effect);
 		jw_key(f, &first, "matches_dump");
 		fputs(s->mismatch ? "false" : "true", f);
+		jw_key(f, &first, "mismatch_reason");
+		jw_str(f, s->why);
 		jw_key(f, &first, "time");
 		jw_str(f, s->ev.time);
 		jw_key(f, &first, "file");

@@ -1182,6 +1182,40 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 			   "r.kind = 'iptables-save' DESC, r.id DESC, c.id", host, family, v);
 }
 
+int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
+		    struct nl_rsview *v)
+{
+	static const char legacy[] =
+		"SELECT tbl, chain, rulenum, count(DISTINCT packet_id) FROM events "
+		"WHERE kind = 'trace' AND packet_id IS NOT NULL AND family = ?2 AND "
+		"(?1 IS NULL OR host = ?1) GROUP BY tbl, chain, rulenum";
+	static const char nftq[] =
+		"SELECT nft_family || ' ' || tbl, chain, handle, count(DISTINCT packet_id) FROM events "
+		"WHERE kind = 'nft-trace' AND type = 'rule' AND handle IS NOT NULL AND "
+		"packet_id IS NOT NULL AND (?1 IS NULL OR host = ?1) GROUP BY 1, chain, handle";
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, nft ? nftq : legacy, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot count traced packets per rule");
+	bind_text(st, 1, host);
+	if (!nft)
+		sqlite3_bind_int(st, 2, family);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0), *c = sqlite3_column_text(st, 1);
+		if (rsview_add_hit(v, t ? (const char *)t : "", c ? (const char *)c : "",
+				   sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3))) {
+			sqlite3_finalize(st);
+			snprintf(s->err, sizeof s->err, "out of memory counting traced packets");
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "cannot count traced packets per rule");
+	rsview_sort_hits(v);
+	return 0;
+}
+
 int store_rulesets_hosted(struct nl_store *s)
 {
 	sqlite3_stmt *st;

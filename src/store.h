@@ -121,6 +121,12 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 int store_rulesets_hosted(struct nl_store *s);
 /* nft dumps (text or JSON) of this host, with their sets and elements. */
 int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v);
+/* How many traced packets of host (all hosts' when NULL) hit each rule,
+ * into v->hits, sorted: legacy TRACE steps of that family by table, chain
+ * and number, or (nft) nft trace rule lines by "family table", chain and
+ * handle. */
+int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
+		    struct nl_rsview *v);
 
 /* Queries. */
 struct nl_filter {
