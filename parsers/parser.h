@@ -24,6 +24,10 @@ struct nl_sink {
 	int (*error)(void *ctx, long line, const char *reason, const char *text, size_t len);
 	/* A line that is not this format's business (ordinary syslog noise). */
 	void (*skip)(void *ctx, long line);
+	/* Lost evidence and kernel health lines; sysctl values. Either may
+	 * be NULL: the line is then skipped. */
+	int (*notice)(void *ctx, const struct nl_notice *n);
+	int (*sysctl)(void *ctx, long line, const char *name, const char *value);
 };
 
 struct nl_parser {
@@ -44,7 +48,8 @@ struct nl_parser {
 	 * stop; damage in the file is reported through sink->error. */
 	int (*probe_bytes)(const unsigned char *buf, size_t n);
 	int (*read_stream)(void *state, FILE *f);
-	/* Reports events, errors and skips only (never rulesets or flows): the
+	/* Reports events, notices, errors and skips only (never rulesets,
+	 * flows or sysctls): the
 	 * import may then parse in one thread and store in another. */
 	int events_only;
 };
@@ -58,6 +63,7 @@ extern const struct nl_parser nl_parser_nfttrace;
 extern const struct nl_parser nl_parser_xtmon;
 extern const struct nl_parser nl_parser_pcap;
 extern const struct nl_parser nl_parser_conntrack;
+extern const struct nl_parser nl_parser_sysctl;
 
 /* All parsers, the most specific first; NULL-terminated. */
 extern const struct nl_parser *const nl_parsers[];

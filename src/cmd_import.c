@@ -41,6 +41,20 @@ static void usage(FILE *f)
 		"  -h, --help         this help\n");
 }
 
+/* What the logs said about their own completeness and the kernel's health. */
+static void import_trust_summary(const struct nl_import_stats *st)
+{
+	if (st->losses)
+		fprintf(stderr, "natlog: %lld log line%s say%s that lines were lost (%lld in all, where "
+				"said): traces near them may be incomplete, and explain says so\n",
+			(long long)st->losses, st->losses == 1 ? "" : "s", st->losses == 1 ? "s" : "",
+			(long long)st->lost);
+	if (st->health)
+		fprintf(stderr, "natlog: %lld kernel line%s say%s that the kernel dropped packets by "
+				"itself (conntrack table full, SYN flooding)\n",
+			(long long)st->health, st->health == 1 ? "" : "s", st->health == 1 ? "s" : "");
+}
+
 int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 {
 	struct nl_store *s;
@@ -145,6 +159,7 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 			(long long)st.errors, st.errors == 1 ? "" : "s", (long long)st.skipped, secs);
 		if (st.errors)
 			fprintf(stderr, "natlog: some input could not be used; 'natlog errors' lists it\n");
+		import_trust_summary(&st);
 	}
 	if (st.store_failed)
 		return NL_EXIT_STORE;

@@ -55,6 +55,7 @@ struct import {
 	int fp_index;			/* their index is known to exist */
 	int64_t boot_us;		/* earliest wall - uptime seen in this source, or -1 */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
+	int64_t losses, lost, health;	/* notices (store thread) */
 	int store_failed;
 	struct nl_relay *relay;		/* events_only parsers: the store thread's queue */
 	/* progress */
@@ -435,10 +436,63 @@ static int sink_event(void *ctx, const struct nl_event *ev)
 	return 0;
 }
 
+static const char *netns_of(const char *path, char *buf, size_t n);
+
+/* A notice on its way into the store, counted for the summary. */
+static int store_notice(struct import *im, const struct nl_notice *n)
+{
+	if (!strcmp(n->kind, "loss")) {
+		im->losses++;
+		im->lost += n->count > 0 ? n->count : 0;
+	} else {
+		im->health++;
+	}
+	if (store_add_notice(im->s, im->source_id, n)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int sink_notice(void *ctx, const struct nl_notice *n)
+{
+	struct import *im = ctx;
+	struct nl_notice c = *n;
+	struct nl_relay_item *it;
+	if (c.wall_us < 0 && c.time[0] >= 'A' && c.time[0] <= 'Z')
+		c.wall_us = syslog_wall(im, c.time);
+	if (c.wall_us < 0 && c.uptime >= 0 && im->o->boot_us >= 0)
+		c.wall_us = im->o->boot_us + (int64_t)(c.uptime * 1e6 + 0.5);
+	if (!c.host[0] && default_host(im))
+		nl_strlcpy(c.host, default_host(im), sizeof c.host);
+	if (!im->relay)
+		return store_notice(im, &c);
+	if (!(it = relay_next(im->relay)))
+		return -1;
+	it->kind = NL_RELAY_NOTICE;
+	it->notice = c;
+	return 0;
+}
+
+static int sink_sysctl(void *ctx, long line, const char *name, const char *value)
+{
+	struct import *im = ctx;
+	char netns[128];
+	im->events++;
+	if (store_add_sysctl(im->s, im->source_id, line, default_host(im),
+			     netns_of(im->path, netns, sizeof netns), name, value)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* What the store thread does with an item. */
 static int relay_item(void *ctx, struct nl_relay_item *it)
 {
 	struct import *im = ctx;
+	if (it->kind == NL_RELAY_NOTICE)
+		return store_notice(im, &it->notice);
 	if (it->kind == NL_RELAY_EVENT) {
 		it->ev.raw = it->ev.raw ? it->buf : NULL;
 		return store_event(im, &it->ev, it->wall);
@@ -703,7 +757,8 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	size_t cap = *capp;
 	const struct nl_parser *parser = NULL;
 	struct nl_sink sink = { im, im->path, sink_event, sink_ruleset, sink_chain, sink_rule,
-				sink_set, sink_element, sink_flow, sink_error, sink_skip };
+				sink_set, sink_element, sink_flow, sink_error, sink_skip,
+				sink_notice, sink_sysctl };
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;
@@ -841,6 +896,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	im->path = path;
 	im->source_id = im->ruleset_id = 0;
 	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;
+	im->losses = im->lost = im->health = 0;
 	im->boot_us = im->o->boot_us;
 	if (store_begin(im->s))
 		goto store_bad;
@@ -891,6 +947,9 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	im->st->skipped += im->skipped;
 	im->st->rulesets += im->rulesets;
 	im->st->dups += im->dups;
+	im->st->losses += im->losses;
+	im->st->lost += im->lost;
+	im->st->health += im->health;
 	im->st->packets += corr_packets(im->corr);
 	corr_free(im->corr);
 	im->corr = NULL;

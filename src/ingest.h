@@ -24,6 +24,8 @@ struct nl_import_stats {
 	int64_t bytes, lines, events, packets, rulesets, errors, skipped;
 	int64_t analyzed;
 	int64_t dups;		/* lines another source had already brought */
+	int64_t losses, lost;	/* log lines saying lines were lost, and how many */
+	int64_t health;		/* kernel health lines (conntrack table full, SYN flooding) */
 	int store_failed;
 };
 
