@@ -513,7 +513,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	 * only read up to their counts */
 	a->steps = a->logs = NULL;
 	a->n = a->cap = a->nlogs = a->caplogs = 0;
-	a->nnat = a->ndiag = a->nwire = 0;
+	a->nnat = a->ndiag = a->nwire = a->nloss = 0;
 	a->verdict[0] = '\0';
 	a->inferred = a->decided_rule_known = 0;
 	co.a = a;

@@ -36,6 +36,14 @@ struct nl_nat {
 
 #define NL_MAXDIAG 24
 #define NL_MAXWIRE 16
+#define NL_MAXLOSS 8
+
+/* A log line saying lines were lost while the packet was traced. */
+struct nl_loss {
+	char file[512], time[48], text[256];
+	long line;
+	int64_t count;
+};
 
 /* Where a capture saw the packet, or was expected to and did not; or
  * (conntrack set) what conntrack recorded of its connection. */
@@ -61,6 +69,8 @@ struct nl_analysis {
 	int ndiag;
 	struct nl_wire_ev wire[NL_MAXWIRE];
 	int nwire;
+	struct nl_loss loss[NL_MAXLOSS];	/* explain only (trust.c) */
+	int nloss;
 };
 
 /* Caches the ruleset view between packets of the same host and family. */

@@ -5,6 +5,7 @@
  */
 #include "natlog.h"
 #include "analyze.h"
+#include "trust.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -342,6 +343,23 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_str(f, w->note);
 		fputc('}', f);
 	}
+	fputs("], \"losses\": [", f);
+	for (i = 0; i < (size_t)a->nloss; i++) {
+		const struct nl_loss *l = &a->loss[i];
+		first = 1;
+		fputs(i ? ", {" : "{", f);
+		jw_key(f, &first, "file");
+		jw_str(f, l->file);
+		jw_key(f, &first, "line");
+		jw_num(f, l->line);
+		jw_key(f, &first, "time");
+		jw_str(f, l->time);
+		jw_key(f, &first, "count");
+		jw_num(f, l->count);
+		jw_key(f, &first, "text");
+		jw_str(f, l->text);
+		fputc('}', f);
+	}
 	fputs("], \"diagnosis\": [", f);
 	for (i = 0; i < (size_t)a->ndiag; i++) {
 		if (i)
@@ -430,7 +448,8 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 		return NL_EXIT_NOMATCH;
 	}
 	memset(&rc, 0, sizeof rc);
-	if (analyze_packet(s, &m.rows[0], &rc, &a) || analysis_wire(s, &a)) {
+	if (analyze_packet(s, &m.rows[0], &rc, &a) || analysis_wire(s, &a) ||
+	    analysis_trust(s, &m.rows[0], &a)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	} else {

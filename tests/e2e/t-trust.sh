@@ -26,4 +26,66 @@ check_json "the diagnosis says the chain changed after the trace" \
 check_json "traces shows no rule text for that decision either" \
 	'[p["decided_by"]["rule"] for p in j if p["trace"] == "'"$id"'"] == [None]' < "$TMP/t.json"
 rm -f "$NATLOG_DB"*
+
+# 2. completeness: real lines that say lines were lost, and kernel health lines
+"$NATLOG" import "$T/kernel-real.dmesg" "$T/syslog-real.log" 2> "$TMP/sum"
+check_grep "the import summary counts the loss lines and what they lost" \
+	"3 log lines say that lines were lost (4505770 in all" "$TMP/sum"
+check_grep "and the kernel health lines" "2 kernel lines say that the kernel dropped packets" "$TMP/sum"
+"$NATLOG" sql --json "SELECT kind, origin, host, count, port, line FROM notices ORDER BY id" > "$TMP/n.json"
+check_json "kernel, journald and rsyslog lines are kept with host, count and line" \
+	'[(r["kind"], r["origin"], r["host"], r["count"], r["port"], r["line"]) for r in j] == [("conntrack-full", "kernel", None, None, None, "1"), ("loss", "kernel", None, "83", None, "2"), ("syn-flood", "kernel", None, None, "8080", "3"), ("loss", "journald", "pluto", "4499764", None, "1"), ("loss", "rsyslog", "CTBC013", "5923", None, "2")]' < "$TMP/n.json"
+rm -f "$NATLOG_DB"*
+
+# the lab's trace with lost lines, health lines and its host's sysctls
+check "import a trace with lost lines and a sysctl listing" "$NATLOG" import -q "$T/lossy.dmesg" \
+	"$L/iptables-save-c.txt" "$T/lab-gw.sysctl"
+"$NATLOG" traces --json > "$TMP/t.json"
+pick() { python3 -c 'import json,sys; print([p["trace"] for p in json.load(open(sys.argv[1])) if p["time"].startswith(sys.argv[2])][0])' "$TMP/t.json" "$1"; }
+"$NATLOG" explain --json --trace "$(pick 1642.645623)" > "$TMP/a.json"
+check_json "a loss line inside a packet's trace makes it possibly incomplete" \
+	'[(l["line"], l["count"]) for l in j["losses"]] == [(8, 312)] and any("lost while this packet was traced" in d and "may be incomplete" in d for d in j["diagnosis"])' < "$TMP/a.json"
+check_json "a SYN to the flooded port says so" \
+	'any("possible SYN flood on port 80" in d for d in j["diagnosis"])' < "$TMP/a.json"
+check_json "ip_forward = 0 under a forwarded packet: the listing is from another time" \
+	'any(d.startswith("net.ipv4.ip_forward = 0") and "another time" in d for d in j["diagnosis"])' < "$TMP/a.json"
+"$NATLOG" explain --json --trace "$(pick 1643.712709)" > "$TMP/c.json"
+check_json "a trace cut in prerouting, with a loss line just after, may be incomplete" \
+	'[l["line"] for l in j["losses"]] == [49] and any(d.startswith("the trace stops where nothing decides") for d in j["diagnosis"])' < "$TMP/c.json"
+check_json "the conntrack table full line bears on it" \
+	'any(d.startswith("the conntrack table was full") for d in j["diagnosis"])' < "$TMP/c.json"
+check_json "strict rp_filter on its input interface is named" \
+	'any(d.startswith("strict reverse-path filtering is on for eth0 (net.ipv4.conf.eth0.rp_filter = 1") for d in j["diagnosis"])' < "$TMP/c.json"
+"$NATLOG" explain --json --trace "$(pick 1642.706387)" > "$TMP/d.json"
+check_json "a packet a rule dropped gets neither the loss nor the health lines" \
+	'j["losses"] == [] and not any("conntrack table" in d or "SYN flood" in d or "reverse-path" in d for d in j["diagnosis"])' < "$TMP/d.json"
+check_json "no namespace dump, no nf_log_all_netns diagnosis" \
+	'not any("nf_log_all_netns" in d for d in j["diagnosis"])' < "$TMP/d.json"
+check "import a namespace's ruleset dump" "$NATLOG" import -q "$T/namespaces/ctr1/ip_netns_exec_ctr1_iptables-save"
+"$NATLOG" explain --json --trace "$(pick 1642.706387)" > "$TMP/d.json"
+check_json "nf_log_all_netns = 0 with a namespace's dump explains the missing traces" \
+	'any(d.startswith("net.netfilter.nf_log_all_netns = 0") and "namespaces" in d for d in j["diagnosis"])' < "$TMP/d.json"
+rm -f "$NATLOG_DB"*
+
+# conntrack's sysctls, on the lab's invalid packets (host natlog-lab)
+C=$TD/lab/ct-invalid
+grep -v 'nf_ct_proto_' "$C/dmesg.txt" > "$TMP/noct.dmesg"
+check "import invalid packets without conntrack's lines" "$NATLOG" import -q --host natlog-lab \
+	"$TMP/noct.dmesg" "$C/iptables-save.txt" "$T/lab-gw.sysctl"
+id=$("$NATLOG" traces --json | python3 -c 'import json,sys; print([p["trace"] for p in json.load(sys.stdin) if p["decided_by"]["rule"] and "INVALID" in p["decided_by"]["rule"]][0])')
+"$NATLOG" explain --json --trace "$id" > "$TMP/i.json"
+check_json "nf_conntrack_log_invalid = 0 is why no line says why it was invalid" \
+	'any(d.startswith("net.netfilter.nf_conntrack_log_invalid = 0") for d in j["diagnosis"])' < "$TMP/i.json"
+check_json "and nf_conntrack_tcp_be_liberal = 0 is named for a TCP packet" \
+	'any(d.startswith("net.netfilter.nf_conntrack_tcp_be_liberal = 0") for d in j["diagnosis"])' < "$TMP/i.json"
+rm -f "$NATLOG_DB"*
+
+# a real sosreport's sysctl -a layout
+check "import a sosreport's sysctl_-a" "$NATLOG" import -q "$T/sosreport-coreos/sos_commands/kernel/sysctl_-a"
+"$NATLOG" sql --json "SELECT name, value, line FROM sysctls ORDER BY id" > "$TMP/s.json"
+check_json "every name = value line is kept, tabs and empty values too" \
+	'len(j) == 22 and {"name": "net.ipv4.ip_local_port_range", "value": "32768\t60999", "line": "16"} in j and {"name": "dev.cdrom.info", "value": "", "line": "4"} in j and {"name": "net.netfilter.nf_log_all_netns", "value": "0", "line": "22"} in j' < "$TMP/s.json"
+"$NATLOG" sources --json > "$TMP/src.json"
+check_json "its error line is skipped, not an error" \
+	'j[0]["kind"] == "sysctl" and j[0]["errors"] == 0' < "$TMP/src.json"
 finish
