@@ -324,6 +324,7 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 			st->rule_text = ev->rule[0] ? ev->rule : NULL;
 			if (r && nl_check_counter(a, v, st, r)) {
 				st->rule_text = NULL;
+				st->position = r->position;
 			} else if (r) {
 				st->rule = r;
 				/* xtables-monitor prints the rule in iptables syntax: keep it */

@@ -27,6 +27,25 @@ check_json "traces shows no rule text for that decision either" \
 	'[p["decided_by"]["rule"] for p in j if p["trace"] == "'"$id"'"] == [None]' < "$TMP/t.json"
 rm -f "$NATLOG_DB"*
 
+# nft counters, text and JSON: the lab's real dump, then as after 'nft reset counters'
+N=$TD/lab/ipv6
+check "import the lab's nft trace with its counted dump" "$NATLOG" import -q "$N/nft-monitor-trace-a.txt" "$N/nft-ruleset.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "real nft counters contradict no traced rule" \
+	'j and all(p["decided_by"]["rule"] for p in j)' < "$TMP/t.json"
+rm -f "$NATLOG_DB"*
+sed 's/counter packets 1 bytes 80 accept # handle 3/counter packets 0 bytes 0 accept # handle 3/' \
+	"$N/nft-ruleset.txt" > "$TMP/reset.nft"
+sed 's/"counter": {"packets": 1, "bytes": 80}/"counter": {"packets": 0, "bytes": 0}/' \
+	"$N/nft-ruleset.json" > "$TMP/reset.json"
+for d in reset.nft reset.json; do
+	check "import the nft trace with $d" "$NATLOG" import -q "$N/nft-monitor-trace-a.txt" "$TMP/$d"
+	"$NATLOG" explain --json --trace d7b7a4a4 > "$TMP/x.json"
+	check_json "$d: the rule with handle 3 counting 0 packets does not decide" \
+		'j["decided_by"]["handle"] == 3 and j["decided_by"]["rule"] is None and any("handle 3" in d and "after the trace" in d for d in j["diagnosis"])' < "$TMP/x.json"
+	rm -f "$NATLOG_DB"*
+done
+
 # 2. completeness: real lines that say lines were lost, and kernel health lines
 "$NATLOG" import "$T/kernel-real.dmesg" "$T/syslog-real.log" 2> "$TMP/sum"
 check_grep "the import summary counts the loss lines and what they lost" \
