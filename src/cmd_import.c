@@ -6,6 +6,7 @@
 #include "natlog.h"
 #include "commands.h"
 #include "ingest.h"
+#include "store.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -42,8 +43,16 @@ static void usage(FILE *f)
 }
 
 /* What the logs said about their own completeness and the kernel's health. */
-static void import_trust_summary(const struct nl_import_stats *st)
+static void import_trust_summary(struct nl_store *s, const struct nl_import_stats *st)
 {
+	int64_t ns = store_count_sql(s, "SELECT count(*) FROM sysctls y WHERE y.name = "
+				 "'net.netfilter.nf_log_all_netns' AND y.value = '0' AND y.netns IS NULL "
+				 "AND (?1 IS NULL OR 1) AND EXISTS (SELECT 1 FROM rulesets r WHERE "
+				 "r.netns IS NOT NULL AND r.host IS y.host)", NULL);
+	if (ns > 0)
+		fprintf(stderr, "natlog: net.netfilter.nf_log_all_netns = 0 on a host whose network "
+				"namespaces' rulesets were dumped: the kernel logged no TRACE or LOG line "
+				"of those namespaces (containers)\n");
 	if (st->losses)
 		fprintf(stderr, "natlog: %lld log line%s say%s that lines were lost (%lld in all, where "
 				"said): traces near them may be incomplete, and explain says so\n",
@@ -159,7 +168,7 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 			(long long)st.errors, st.errors == 1 ? "" : "s", (long long)st.skipped, secs);
 		if (st.errors)
 			fprintf(stderr, "natlog: some input could not be used; 'natlog errors' lists it\n");
-		import_trust_summary(&st);
+		import_trust_summary(s, &st);
 	}
 	if (st.store_failed)
 		return NL_EXIT_STORE;

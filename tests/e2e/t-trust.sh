@@ -80,10 +80,21 @@ check_json "a packet a rule dropped gets neither the loss nor the health lines" 
 	'j["losses"] == [] and not any("conntrack table" in d or "SYN flood" in d or "reverse-path" in d for d in j["diagnosis"])' < "$TMP/d.json"
 check_json "no namespace dump, no nf_log_all_netns diagnosis" \
 	'not any("nf_log_all_netns" in d for d in j["diagnosis"])' < "$TMP/d.json"
-check "import a namespace's ruleset dump" "$NATLOG" import -q "$T/namespaces/ctr1/ip_netns_exec_ctr1_iptables-save"
+"$NATLOG" import "$T/namespaces/ctr1/ip_netns_exec_ctr1_iptables-save" 2> "$TMP/sum"
+check_grep "the summary says why the namespace's traces are missing" \
+	"nf_log_all_netns = 0 on a host whose network namespaces' rulesets were dumped" "$TMP/sum"
 "$NATLOG" explain --json --trace "$(pick 1642.706387)" > "$TMP/d.json"
 check_json "nf_log_all_netns = 0 with a namespace's dump explains the missing traces" \
 	'any(d.startswith("net.netfilter.nf_log_all_netns = 0") and "namespaces" in d for d in j["diagnosis"])' < "$TMP/d.json"
+rm -f "$NATLOG_DB"*
+
+# a trace that stops at its DNAT rule, on a host that does not forward
+sed -n '/^\[ 1644\.7367/p;/^\[ 1644\.736792\]/q' "$L/dmesg.txt" > "$TMP/dnat.dmesg"
+check "import a trace that stops at its DNAT rule" "$NATLOG" import -q "$TMP/dnat.dmesg" \
+	"$L/iptables-save-c.txt" "$T/lab-gw.sysctl"
+"$NATLOG" explain --json --trace "$("$NATLOG" traces --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["trace"])')" > "$TMP/f.json"
+check_json "ip_forward = 0 explains where the DNATed packet went" \
+	'any(d.startswith("net.ipv4.ip_forward = 0") and "after DNAT to 10.77.2.2:8081 (nat:DOCKER:rule:4)" in d for d in j["diagnosis"])' < "$TMP/f.json"
 rm -f "$NATLOG_DB"*
 
 # conntrack's sysctls, on the lab's invalid packets (host natlog-lab)
