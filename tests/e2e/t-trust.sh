@@ -27,6 +27,14 @@ check_json "traces shows no rule text for that decision either" \
 	'[p["decided_by"]["rule"] for p in j if p["trace"] == "'"$id"'"] == [None]' < "$TMP/t.json"
 rm -f "$NATLOG_DB"*
 
+# the dump first, the log in a later import: the log's analysis counts its own hits
+check "import the dump taken after the fix" "$NATLOG" import -q "$T/iptables-save-c.after-fix.txt"
+check "then the trace" "$NATLOG" import -q "$L/dmesg.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the stored decision names no rule text either" \
+	'[p["decided_by"]["rule"] for p in j if p["trace"] == "'"$id"'"] == [None]' < "$TMP/t.json"
+rm -f "$NATLOG_DB"*
+
 # nft counters, text and JSON: the lab's real dump, then as after 'nft reset counters'
 N=$TD/lab/ipv6
 check "import the lab's nft trace with its counted dump" "$NATLOG" import -q "$N/nft-monitor-trace-a.txt" "$N/nft-ruleset.txt"
