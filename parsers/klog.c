@@ -491,6 +491,36 @@ static const struct notice_pat notice_pats[] = {
 	{ "Possible SYN flooding on port ", "syn-flood", "kernel", fill_port },
 };
 
+/* A journal JSON entry's message, host and stamps into k->ev; the
+ * message is copied to buf. Returns its length, or -1 when there is none. */
+static long journal_notice_msg(struct klog *k, const char *s, size_t n, char *buf, size_t cap)
+{
+	json_t *o = json_loadb(s, n, 0, NULL), *m;
+	const char *str;
+	uint64_t us;
+	long len = -1;
+	if (o && json_is_object(o) && json_is_string(m = json_object_get(o, "MESSAGE"))) {
+		len = (long)nl_strlcpyn(buf, json_string_value(m), json_string_length(m), cap);
+		if ((size_t)len >= cap)
+			len = (long)cap - 1;
+		if ((str = json_string_value(json_object_get(o, "_HOSTNAME"))))
+			nl_strlcpy(k->ev.host, str, sizeof k->ev.host);
+		str = json_string_value(json_object_get(o, "_SOURCE_MONOTONIC_TIMESTAMP"));
+		if (str && nl_parse_u64(str, strlen(str), UINT64_MAX, &us)) {
+			k->ev.uptime = (double)us / 1e6;
+			snprintf(k->ev.time, sizeof k->ev.time, "%.6f", k->ev.uptime);
+		}
+		str = json_string_value(json_object_get(o, "__REALTIME_TIMESTAMP"));
+		if (str && nl_parse_u64(str, strlen(str), INT64_MAX, &us)) {
+			k->ev.wall_us = (int64_t)us;
+			if (!k->ev.time[0])
+				snprintf(k->ev.time, sizeof k->ev.time, "%.6f", (double)us / 1e6);
+		}
+	}
+	json_decref(o);
+	return len;
+}
+
 /* 0 after reporting a notice (or the sink's failure as -1), 1 when the
  * line is none. Four scans of a line that is not one: the phrases share
  * these words. */
@@ -498,14 +528,23 @@ static int klog_notice(struct klog *k, const char *s, size_t n, long lineno)
 {
 	struct nl_notice o;
 	const char *msg, *hit = NULL;
+	char jbuf[1024];
 	size_t mn, i;
-	if (!k->sink->notice || s[0] == '{' ||
+	if (!k->sink->notice ||
 	    !(memmem(s, n, "uppressed", 9) || memmem(s, n, "messages", 8) ||
 	      memmem(s, n, "table full", 10) || memmem(s, n, "SYN flooding", 12)))
 		return 1;
 	ev_reset(&k->ev);
-	msg = envelope(s, n, &k->ev);
-	mn = n - (size_t)(msg - s);
+	if (s[0] == '{') {
+		long jn = journal_notice_msg(k, s, n, jbuf, sizeof jbuf);
+		if (jn < 0)
+			return 1;
+		msg = jbuf;
+		mn = (size_t)jn;
+	} else {
+		msg = envelope(s, n, &k->ev);
+		mn = n - (size_t)(msg - s);
+	}
 	for (i = 0; i < sizeof notice_pats / sizeof notice_pats[0]; i++)
 		if ((hit = memmem(msg, mn, notice_pats[i].phrase, strlen(notice_pats[i].phrase))))
 			break;

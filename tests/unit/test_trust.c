@@ -117,6 +117,27 @@ static void test_notices(void)
 	CHECK_INT(g->n[10].line, 11);
 }
 
+static void test_journal_json(void)
+{
+	static const char *const lines[] = {
+		"{\"__REALTIME_TIMESTAMP\":\"1700000000000000\",\"_HOSTNAME\":\"pluto\",\"SYSLOG_IDENTIFIER\":\"systemd-journald\",\"MESSAGE\":\"Suppressed 12 messages from foo.service\"}",
+		"{\"_SOURCE_MONOTONIC_TIMESTAMP\":\"10500000\",\"_HOSTNAME\":\"fw1\",\"MESSAGE\":\"net_ratelimit: 5 callbacks suppressed\"}",
+		"{\"MESSAGE\":\"12 messages\"}",
+		"{\"MESSAGE\": [1, 2, 3], \"x\": \"messages\"}",
+		NULL,
+	};
+	struct got *g = run(&nl_parser_klog, lines);
+	CHECK_INT(g->nn, 2);
+	CHECK_STR(g->n[0].origin, "journald");
+	CHECK_STR(g->n[0].host, "pluto");
+	CHECK_INT(g->n[0].count, 12);
+	CHECK_INT(g->n[0].wall_us, 1700000000000000LL);
+	CHECK_STR(g->n[1].host, "fw1");
+	CHECK_INT(g->n[1].count, 5);
+	CHECK(g->n[1].uptime > 10.49 && g->n[1].uptime < 10.51);
+	CHECK_INT(g->nskip, 2);
+}
+
 static void test_sysctl(void)
 {
 	static const char *const lines[] = {
@@ -170,6 +191,7 @@ static void test_counters(void)
 int main(void)
 {
 	test_notices();
+	test_journal_json();
 	test_sysctl();
 	test_counters();
 	return unit_report("test_trust");
