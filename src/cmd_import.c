@@ -47,7 +47,7 @@ static void import_trust_summary(struct nl_store *s, const struct nl_import_stat
 {
 	int64_t ns = store_count_sql(s, "SELECT count(*) FROM sysctls y WHERE y.name = "
 				 "'net.netfilter.nf_log_all_netns' AND y.value = '0' AND y.netns IS NULL "
-				 "AND (?1 IS NULL OR 1) AND EXISTS (SELECT 1 FROM rulesets r WHERE "
+				 "AND EXISTS (SELECT 1 FROM rulesets r WHERE "
 				 "r.netns IS NOT NULL AND r.host IS y.host)", NULL);
 	if (ns > 0)
 		fprintf(stderr, "natlog: net.netfilter.nf_log_all_netns = 0 on a host whose network "

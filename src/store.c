@@ -2036,7 +2036,8 @@ int64_t store_count_sql(struct nl_store *s, const char *sql, const char *arg)
 	int64_t v = -1;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot count");
-	bind_text(st, 1, arg);
+	if (sqlite3_bind_parameter_count(st) > 0)
+		bind_text(st, 1, arg);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);

@@ -245,8 +245,8 @@ struct nl_sysctl_row {
 	long line;
 };
 int store_sysctl(struct nl_store *s, const char *host, const char *name, struct nl_sysctl_row *r);
-/* A count(*) query of natlog's own with one text parameter (?1, NULL when
- * arg is NULL or empty), or -1. */
+/* A count(*) query of natlog's own with at most one text parameter (?1,
+ * NULL when arg is NULL or empty), or -1. */
 int64_t store_count_sql(struct nl_store *s, const char *sql, const char *arg);
 
 #endif
