@@ -4,6 +4,7 @@
  * multi-word value), e.g.
  *   net.ipv4.ip_forward = 0
  *   net.ipv4.conf.eth0.rp_filter = 1
+ * and copies of single /proc/sys files (proc/sys/net/ipv4/ip_forward: "0").
  * The values that decide how netfilter and routing treat a packet
  * (ip_forward, rp_filter, nf_log_all_netns, ...) become evidence.
  */
@@ -63,12 +64,32 @@ static void *sysctl_open(const struct nl_sink *sink)
 	return st;
 }
 
+/* A copy of /proc/sys/net/ipv4/ip_forward (sosreport, a bundle's
+ * proc/sys/...): the name is the path after "proc/sys/", dotted. */
+static int proc_value(const struct nl_sink *k, const char *s, size_t n, long lineno)
+{
+	const char *p = k->path ? strstr(k->path, "proc/sys/") : NULL;
+	char name[256], value[512];
+	size_t i;
+	if (!p || lineno != 1 || !p[9] || strlen(p + 9) >= sizeof name || n >= sizeof value)
+		return 1;
+	nl_strlcpy(name, p + 9, sizeof name);
+	for (i = 0; name[i]; i++)
+		if (name[i] == '/')
+			name[i] = '.';
+	nl_strlcpyn(value, s, n, sizeof value);
+	return k->sysctl(k->ctx, lineno, name, value);
+}
+
 static int sysctl_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct sysctl *st = state;
 	const struct nl_sink *k = st->sink;
 	char name[256], value[512];
 	size_t nl = name_len(s, n), vs;
+	int rc;
+	if (!nl && k->sysctl && (rc = proc_value(k, s, n, lineno)) <= 0)
+		return rc;
 	if (!nl || !k->sysctl) {
 		/* "sysctl: permission denied on key ..." and the like */
 		k->skip(k->ctx, lineno);

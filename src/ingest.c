@@ -790,6 +790,9 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 			const struct nl_parser *bin = choose_binary(buf, have);
 			draw_progress(im, 0);	/* at once, so short files show up too */
 			parser = bin ? bin : choose(buf, have);
+			/* a /proc/sys file holds a bare value: only its path says what */
+			if (!bin && strstr(im->path, "proc/sys/"))
+				parser = &nl_parser_sysctl;
 			*kind = parser->name;
 			state = parser->open(&sink);
 			if (!state) {

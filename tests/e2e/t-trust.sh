@@ -126,4 +126,15 @@ check_json "every name = value line is kept, tabs and empty values too" \
 "$NATLOG" sources --json > "$TMP/src.json"
 check_json "its error line is skipped, not an error" \
 	'j[0]["kind"] == "sysctl" and j[0]["errors"] == 0' < "$TMP/src.json"
+rm -f "$NATLOG_DB"*
+
+# a copy of a single /proc/sys file in a bundle: its path names the sysctl
+b=sosreport-gw1-2026-11-21-abcdefg
+mkdir -p "$TMP/$b/proc/sys/net/ipv4"
+echo 0 > "$TMP/$b/proc/sys/net/ipv4/ip_forward"
+tar -C "$TMP" -czf "$TMP/bundle.tar.gz" "$b"
+check "import a bundle with proc/sys/net/ipv4/ip_forward" "$NATLOG" import -q "$TMP/bundle.tar.gz"
+"$NATLOG" sql --json "SELECT host, name, value FROM sysctls" > "$TMP/s.json"
+check_json "it is net.ipv4.ip_forward = 0 of the bundle's host" \
+	'j == [{"host": "gw1", "name": "net.ipv4.ip_forward", "value": "0"}]' < "$TMP/s.json"
 finish
