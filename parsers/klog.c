@@ -463,7 +463,7 @@ static int fill_none(const char *m, size_t n, const char *hit, const char *after
 	return 1;
 }
 
-/* "on port 80." or, since 4.20, "on port [::]:443." / "on port 0.0.0.0:80." */
+/* "on port 80." or, from newer kernels, "on port [::]:443." / "on port 0.0.0.0:80." */
 static int fill_port(const char *m, size_t n, const char *hit, const char *after,
 		     struct nl_notice *o)
 {
