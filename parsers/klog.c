@@ -428,6 +428,174 @@ static int maybe_netfilter(const char *s, size_t n)
 	return memmem(s, n, "TRACE: ", 7) || memmem(s, n, "nf_ct_", 6);
 }
 
+/* Lines that say evidence was lost or the kernel dropped packets by
+ * itself (lib/ratelimit.c, kernel/printk, systemd journald-server.c,
+ * rsyslog imjournal.c and ratelimit.c, nf_conntrack_core.c,
+ * nf_conntrack_expect.c, tcp_input.c), e.g.
+ *   [1737162.214084] __ratelimit: 83 callbacks suppressed
+ *   pluto systemd-journald[26393]: Suppressed 4499764 messages from run-r73a.service
+ *   kernel: [31617.809376] TCP: request_sock_TCP: Possible SYN flooding on port 5000. Sending cookies.
+ * Each handler gets the message and where its phrase was found. */
+struct notice_pat {
+	const char *phrase;
+	const char *kind, *origin;
+	int (*fill)(const char *m, size_t n, const char *hit, const char *after,
+		    struct nl_notice *o);
+};
+
+/* The decimal number that ends just before p (spaces skipped), or -1. */
+static int64_t num_before(const char *m, const char *p)
+{
+	uint64_t v;
+	const char *e;
+	while (p > m && p[-1] == ' ')
+		p--;
+	e = p;
+	while (p > m && is_digit(p[-1]) && e - p < 18)
+		p--;
+	return p < e && nl_parse_u64(p, (size_t)(e - p), INT64_MAX, &v) ? (int64_t)v : -1;
+}
+
+static int64_t num_at(const char *p, const char *end)
+{
+	const char *q = p;
+	uint64_t v;
+	while (q < end && is_digit(*q) && q - p < 18)
+		q++;
+	return q > p && nl_parse_u64(p, (size_t)(q - p), INT64_MAX, &v) ? (int64_t)v : -1;
+}
+
+static int fill_before(const char *m, size_t n, const char *hit, const char *after,
+		       struct nl_notice *o)
+{
+	(void)n, (void)after;
+	o->count = num_before(m, hit);
+	return o->count >= 0;
+}
+
+/* "Suppressed 1234 messages" and "missed 12 messages": the number right
+ * after the phrase, then " messages". */
+static int fill_after(const char *m, size_t n, const char *hit, const char *after,
+		      struct nl_notice *o)
+{
+	const char *p = after, *end = m + n;
+	(void)hit;
+	o->count = num_at(p, end);
+	while (p < end && is_digit(*p))
+		p++;
+	return o->count >= 0 && (size_t)(end - p) >= 9 && !memcmp(p, " messages", 9);
+}
+
+static int fill_none(const char *m, size_t n, const char *hit, const char *after,
+		     struct nl_notice *o)
+{
+	(void)m, (void)n, (void)hit, (void)after, (void)o;
+	return 1;
+}
+
+/* "on port 80." or, from newer kernels, "on port [::]:443." / "on port 0.0.0.0:80." */
+static int fill_port(const char *m, size_t n, const char *hit, const char *after,
+		     struct nl_notice *o)
+{
+	const char *p = after, *end = m + n, *q, *num;
+	int64_t v;
+	(void)hit;
+	for (q = p, num = p; q < end && *q != ' ' && !(*q == '.' && (q + 1 == end || q[1] == ' '));
+	     q++)
+		if (*q == ':')
+			num = q + 1;
+	v = num < q ? num_at(num, q) : -1;
+	o->port = v >= 0 && v <= 65535 ? (int)v : -1;
+	return 1;
+}
+
+static const struct notice_pat notice_pats[] = {
+	{ " callbacks suppressed", "loss", "kernel", fill_before },
+	{ " messages suppressed", "loss", "kernel", fill_before },
+	{ "Forwarding to syslog missed ", "loss", "journald", fill_after },
+	{ "Suppressed ", "loss", "journald", fill_after },
+	{ " messages lost due to rate-limiting", "loss", "rsyslog", fill_before },
+	{ "begin to drop messages due to rate-limiting", "loss", "rsyslog", fill_none },
+	{ "expectation table full", "expect-full", "kernel", fill_none },
+	{ "table full, dropping packet", "conntrack-full", "kernel", fill_none },
+	{ "Possible SYN flooding on port ", "syn-flood", "kernel", fill_port },
+};
+
+/* A journal JSON entry's message, host and stamps into k->ev; the
+ * message is copied to buf. Returns its length, or -1 when there is none. */
+static long journal_notice_msg(struct klog *k, const char *s, size_t n, char *buf, size_t cap)
+{
+	json_t *o = json_loadb(s, n, 0, NULL), *m;
+	const char *str;
+	uint64_t us;
+	long len = -1;
+	if (o && json_is_object(o) && json_is_string(m = json_object_get(o, "MESSAGE"))) {
+		len = (long)nl_strlcpyn(buf, json_string_value(m), json_string_length(m), cap);
+		if ((size_t)len >= cap)
+			len = (long)cap - 1;
+		if ((str = json_string_value(json_object_get(o, "_HOSTNAME"))))
+			nl_strlcpy(k->ev.host, str, sizeof k->ev.host);
+		str = json_string_value(json_object_get(o, "_SOURCE_MONOTONIC_TIMESTAMP"));
+		if (str && nl_parse_u64(str, strlen(str), UINT64_MAX, &us)) {
+			k->ev.uptime = (double)us / 1e6;
+			snprintf(k->ev.time, sizeof k->ev.time, "%.6f", k->ev.uptime);
+		}
+		str = json_string_value(json_object_get(o, "__REALTIME_TIMESTAMP"));
+		if (str && nl_parse_u64(str, strlen(str), INT64_MAX, &us)) {
+			k->ev.wall_us = (int64_t)us;
+			if (!k->ev.time[0])
+				snprintf(k->ev.time, sizeof k->ev.time, "%.6f", (double)us / 1e6);
+		}
+	}
+	json_decref(o);
+	return len;
+}
+
+/* 0 after reporting a notice (or the sink's failure as -1), 1 when the
+ * line is none. Four scans of a line that is not one: the phrases share
+ * these words. */
+static int klog_notice(struct klog *k, const char *s, size_t n, long lineno)
+{
+	struct nl_notice o;
+	const char *msg, *hit = NULL;
+	char jbuf[1024];
+	size_t mn, i;
+	if (!k->sink->notice ||
+	    !(memmem(s, n, "uppressed", 9) || memmem(s, n, "messages", 8) ||
+	      memmem(s, n, "table full", 10) || memmem(s, n, "SYN flooding", 12)))
+		return 1;
+	ev_reset(&k->ev);
+	if (s[0] == '{') {
+		long jn = journal_notice_msg(k, s, n, jbuf, sizeof jbuf);
+		if (jn < 0)
+			return 1;
+		msg = jbuf;
+		mn = (size_t)jn;
+	} else {
+		msg = envelope(s, n, &k->ev);
+		mn = n - (size_t)(msg - s);
+	}
+	for (i = 0; i < sizeof notice_pats / sizeof notice_pats[0]; i++)
+		if ((hit = memmem(msg, mn, notice_pats[i].phrase, strlen(notice_pats[i].phrase))))
+			break;
+	if (!hit)
+		return 1;
+	memset(&o, 0, sizeof o);
+	o.count = -1;
+	o.port = -1;
+	if (!notice_pats[i].fill(msg, mn, hit, hit + strlen(notice_pats[i].phrase), &o))
+		return 1;
+	o.line = lineno;
+	nl_strlcpy(o.kind, notice_pats[i].kind, sizeof o.kind);
+	nl_strlcpy(o.origin, notice_pats[i].origin, sizeof o.origin);
+	nl_strlcpy(o.host, k->ev.host, sizeof o.host);
+	nl_strlcpy(o.time, k->ev.time, sizeof o.time);
+	o.uptime = k->ev.uptime;
+	o.wall_us = k->ev.wall_us;
+	nl_strlcpyn(o.text, msg, mn, sizeof o.text);
+	return k->sink->notice(k->sink->ctx, &o) ? -1 : 0;
+}
+
 static int klog_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct klog *k = state;
@@ -437,6 +605,8 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	int rc;
 
 	if (n < 8 || !maybe_netfilter(s, n)) {
+		if ((rc = klog_notice(k, s, n, lineno)) <= 0)
+			return rc;
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
 	}

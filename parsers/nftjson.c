@@ -1040,11 +1040,17 @@ static int st_secmark(struct stc *c)
 
 static int st_counter(struct stc *c)
 {
-	if (json_is_object(c->v))
+	if (json_is_object(c->v)) {
+		const json_t *pk = json_object_get(c->v, "packets"), *by = json_object_get(c->v, "bytes");
 		sb_fmt(c->s, "counter packets %" JSON_INTEGER_FORMAT " bytes %" JSON_INTEGER_FORMAT,
-		       json_integer_value(json_object_get(c->v, "packets")),
-		       json_integer_value(json_object_get(c->v, "bytes")));
-	else
+		       json_integer_value(pk), json_integer_value(by));
+		/* the evidence that the rule ran */
+		if (c->r && json_is_integer(pk) && json_is_integer(by) && json_integer_value(pk) >= 0 &&
+		    json_integer_value(by) >= 0) {
+			c->r->pkts = (int64_t)json_integer_value(pk);
+			c->r->bytes = (int64_t)json_integer_value(by);
+		}
+	} else
 		sb_put(c->s, "counter");
 	return 1;
 }

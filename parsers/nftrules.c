@@ -414,6 +414,16 @@ static int is_nat_flags(const struct tok *t)
 /* Fills target, ports, addresses, interfaces, protocol and uncond from the
  * words of a rule. Only plain matches set fields; everything else is kept
  * as text. */
+/* "counter packets 12 bytes 720": the evidence that the rule ran. */
+static void rule_counter(struct nl_rule *r, const struct tok *pk, const struct tok *by)
+{
+	uint64_t p, b;
+	if (nl_parse_u64(pk->p, pk->n, INT64_MAX, &p) && nl_parse_u64(by->p, by->n, INT64_MAX, &b)) {
+		r->pkts = (int64_t)p;
+		r->bytes = (int64_t)b;
+	}
+}
+
 static void rule_fields(struct nl_rule *r, const struct tok *t, int nt)
 {
 	int i = 0, match = 0, have_target = 0;
@@ -498,8 +508,10 @@ static void rule_fields(struct nl_rule *r, const struct tok *t, int nt)
 		}
 		if (teq(w, "counter")) {
 			j = i + 1;
-			if (j + 3 < nt && teq(&t[j], "packets") && teq(&t[j + 2], "bytes"))
+			if (j + 3 < nt && teq(&t[j], "packets") && teq(&t[j + 2], "bytes")) {
+				rule_counter(r, &t[j + 1], &t[j + 3]);
 				j += 4;
+			}
 			else if (j + 1 < nt && teq(&t[j], "name"))
 				j += 2;
 			i = j;

@@ -26,6 +26,10 @@ struct nl_sink {
 	void (*skip)(void *ctx, long line);
 	/* An nft flowtable or stateful object; NULL when not kept. */
 	int (*object)(void *ctx, const struct nl_object_info *o);
+	/* Lost evidence and kernel health lines; sysctl values. Either may
+	 * be NULL: the line is then skipped. */
+	int (*notice)(void *ctx, const struct nl_notice *n);
+	int (*sysctl)(void *ctx, long line, const char *name, const char *value);
 };
 
 struct nl_parser {
@@ -46,7 +50,8 @@ struct nl_parser {
 	 * stop; damage in the file is reported through sink->error. */
 	int (*probe_bytes)(const unsigned char *buf, size_t n);
 	int (*read_stream)(void *state, FILE *f);
-	/* Reports events, errors and skips only (never rulesets or flows): the
+	/* Reports events, notices, errors and skips only (never rulesets,
+	 * flows or sysctls): the
 	 * import may then parse in one thread and store in another. */
 	int events_only;
 };
@@ -60,6 +65,7 @@ extern const struct nl_parser nl_parser_nfttrace;
 extern const struct nl_parser nl_parser_xtmon;
 extern const struct nl_parser nl_parser_pcap;
 extern const struct nl_parser nl_parser_conntrack;
+extern const struct nl_parser nl_parser_sysctl;
 
 /* All parsers, the most specific first; NULL-terminated. */
 extern const struct nl_parser *const nl_parsers[];

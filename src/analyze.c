@@ -97,6 +97,7 @@ static int collect(void *ctx, const struct nl_event_row *e)
 	st->rule_text = NULL;
 	st->effect[0] = '\0';
 	st->chain_policy = st->chain_end = st->mismatch = 0;
+	st->why[0] = '\0';
 	st->ev = e->ev;
 	st->ev.raw = NULL;
 	st->position = e->ev.kind == NL_EV_TRACE ? e->ev.rulenum : -1;
@@ -204,6 +205,8 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 			st->mismatch = 1;
 			return;
 		}
+		if (nl_check_counter(a, v, st, r))
+			return;
 		st->rule = r;
 		st->rule_text = r->text;
 		target_effect(v, ch, r, st->effect, sizeof st->effect);
@@ -232,6 +235,8 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 	if (N >= 1 && N <= ch->nrules) {
 		const struct nl_rule *r = &ch->rules[N - 1];
 		if (r->uncond && target_is_standard(r->target)) {
+			if (nl_check_counter(a, v, st, r))
+				goto nat_policy;
 			st->rule = r;
 			st->rule_text = r->text;
 			target_effect(v, ch, r, st->effect, sizeof st->effect);
@@ -512,6 +517,51 @@ static void explain_drop(struct nl_analysis *a)
 	}
 }
 
+int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl_step *st,
+		     const struct nl_rule *r)
+{
+	const struct nl_event *ev = &st->ev;
+	char key[48], why[160];
+	int64_t n;
+	if (r->pkts < 0)
+		return 0;
+	if (ev->kind == NL_EV_NFTRACE) {
+		if (ev->handle < 0)
+			return 0;
+		snprintf(key, sizeof key, "%s %s", ev->nft_family, ev->table);
+		n = rsview_hits(v, key, ev->chain, ev->handle);
+	} else {
+		n = rsview_hits(v, ev->table, ev->chain, ev->rulenum);
+	}
+	if (!counter_contradicts(r, n, why, sizeof why))
+		return 0;
+	st->mismatch = 1;
+	nl_strlcpy(st->why, why, sizeof st->why);
+	if (ev->kind == NL_EV_NFTRACE)
+		nl_diag(a, "%s %s %s rule with handle %lld (%s): %s; the chain changed (or its counters "
+			   "were reset) after the trace, so the dump does not match this trace",
+			ev->nft_family, ev->table, ev->chain, (long long)ev->handle, r->text, why);
+	else
+		nl_diag(a, "%s:%s:%s:%d (%s): %s; the chain changed (rules inserted or deleted, or "
+			   "counters zeroed) after the trace, so the dump does not match this trace",
+			ev->table, ev->chain, ev->type, ev->rulenum, r->text, why);
+	return 1;
+}
+
+/* Counts traced packets per rule, only when a dump of the view has
+ * counters: the count reads every trace line of the host. */
+static int load_hits(struct nl_store *s, struct nl_rscache *rc, int nft)
+{
+	size_t i;
+	int j;
+	for (i = 0; i < rc->v.n; i++)
+		for (j = 0; j < rc->v.chains[i].nrules; j++)
+			if (rc->v.chains[i].rules[j].pkts >= 0)
+				return store_rule_hits(s, rc->host[0] ? rc->host : NULL, rc->family, nft,
+						       &rc->v);
+	return 0;
+}
+
 int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		  int nft)
 {
@@ -533,6 +583,8 @@ int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_r
 		return -1;
 	nl_strlcpy(rc->host, host, sizeof rc->host);
 	rc->family = family;
+	if (load_hits(s, rc, nft))
+		return -1;
 	rc->loaded = 1;
 	return 0;
 }
@@ -547,7 +599,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	 * only read up to their counts */
 	a->steps = a->logs = NULL;
 	a->n = a->cap = a->nlogs = a->caplogs = 0;
-	a->nnat = a->ndiag = a->nwire = 0;
+	a->nnat = a->ndiag = a->nwire = a->nloss = 0;
 	a->verdict[0] = '\0';
 	a->inferred = a->decided_rule_known = 0;
 	co.a = a;

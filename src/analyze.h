@@ -25,6 +25,7 @@ struct nl_step {
 	int mismatch;			/* dump contradicts this step */
 	char base[64];			/* nft: the base chain this step's traversal entered */
 	int position;			/* 1-based rule position in the dump, or -1 */
+	char why[160];			/* why it does not match, when the counters tell */
 };
 
 struct nl_nat {
@@ -38,6 +39,14 @@ struct nl_nat {
 
 #define NL_MAXDIAG 24
 #define NL_MAXWIRE 16
+#define NL_MAXLOSS 8
+
+/* A log line saying lines were lost while the packet was traced. */
+struct nl_loss {
+	char file[512], time[48], text[256];
+	long line;
+	int64_t count;
+};
 
 /* Where a capture saw the packet, or was expected to and did not; or
  * (conntrack set) what conntrack recorded of its connection. */
@@ -63,6 +72,8 @@ struct nl_analysis {
 	int ndiag;
 	struct nl_wire_ev wire[NL_MAXWIRE];
 	int nwire;
+	struct nl_loss loss[NL_MAXLOSS];	/* explain only (trust.c) */
+	int nloss;
 };
 
 /* Caches the ruleset view between packets of the same host and family. */
@@ -90,6 +101,10 @@ const char *nl_hook_name(int hook);
 int nl_hook_from_name(const char *name);
 
 /* Shared by the legacy and nft analyses (analyze.c). */
+/* A rule whose counter is below the traced packets that hit it: marks the
+ * step as not matching the dump and says why. Returns 1 when it did. */
+int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl_step *st,
+		     const struct nl_rule *r);
 void nl_diag(struct nl_analysis *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step *));
 int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,

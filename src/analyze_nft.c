@@ -339,7 +339,10 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 		} else if (!strcmp(ev->type, "rule")) {
 			const struct nl_rule *r = ch ? find_rule(ch, ev) : NULL;
 			st->rule_text = ev->rule[0] ? ev->rule : NULL;
-			if (r) {
+			if (r && nl_check_counter(a, v, st, r)) {
+				st->rule_text = NULL;
+				st->position = r->position;
+			} else if (r) {
 				st->rule = r;
 				/* xtables-monitor prints the rule in iptables syntax: keep it */
 				st->rule_text = ev->xt && ev->rule[0] ? ev->rule : r->text;

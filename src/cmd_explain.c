@@ -5,6 +5,7 @@
  */
 #include "natlog.h"
 #include "analyze.h"
+#include "trust.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -509,6 +510,8 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		/* null: no dump covers this step, so nothing to match */
 		jw_key(f, &first, "matches_dump");
 		fputs(s->mismatch ? "false" : s->chain ? "true" : "null", f);
+		jw_key(f, &first, "mismatch_reason");
+		jw_str(f, s->why);
 		jw_key(f, &first, "time");
 		jw_str(f, s->ev.time);
 		jw_key(f, &first, "file");
@@ -638,6 +641,23 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		fputs(h->self ? "true" : "false", f);
 		fputc('}', f);
 	}
+	fputs("], \"losses\": [", f);
+	for (i = 0; i < (size_t)a->nloss; i++) {
+		const struct nl_loss *l = &a->loss[i];
+		first = 1;
+		fputs(i ? ", {" : "{", f);
+		jw_key(f, &first, "file");
+		jw_str(f, l->file);
+		jw_key(f, &first, "line");
+		jw_num(f, l->line);
+		jw_key(f, &first, "time");
+		jw_str(f, l->time);
+		jw_key(f, &first, "count");
+		jw_num(f, l->count);
+		jw_key(f, &first, "text");
+		jw_str(f, l->text);
+		fputc('}', f);
+	}
 	fputs("], \"diagnosis\": [", f);
 	for (i = 0; i < (size_t)a->ndiag; i++) {
 		if (i)
@@ -727,7 +747,7 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	memset(&rc, 0, sizeof rc);
 	if (analyze_packet(s, &m.rows[0], &rc, &a) || analysis_wire(s, &a) ||
-	    attach_logged(s, &m.rows[0], &a)) {
+	    attach_logged(s, &m.rows[0], &a) || analysis_trust(s, &m.rows[0], &a)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	} else {

@@ -6,6 +6,7 @@
 #include "natlog.h"
 #include "commands.h"
 #include "ingest.h"
+#include "store.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -41,6 +42,28 @@ static void usage(FILE *f)
 		"  --max-expansion N  the most all compressed files and archives of the\n"
 		"                     import may expand to together, in bytes (default 64 GiB)\n"
 		"  -h, --help         this help\n");
+}
+
+/* What the logs said about their own completeness and the kernel's health. */
+static void import_trust_summary(struct nl_store *s, const struct nl_import_stats *st)
+{
+	int64_t ns = store_count_sql(s, "SELECT count(*) FROM sysctls y WHERE y.name = "
+				 "'net.netfilter.nf_log_all_netns' AND y.value = '0' AND y.netns IS NULL "
+				 "AND EXISTS (SELECT 1 FROM rulesets r WHERE "
+				 "r.netns IS NOT NULL AND r.host IS y.host)", NULL);
+	if (ns > 0)
+		fprintf(stderr, "natlog: net.netfilter.nf_log_all_netns = 0 on a host whose network "
+				"namespaces' rulesets were dumped: the kernel logged no TRACE or LOG line "
+				"of those namespaces (containers)\n");
+	if (st->losses)
+		fprintf(stderr, "natlog: %lld log line%s say%s that lines were lost (%lld in all, where "
+				"said): traces near them may be incomplete, and explain says so\n",
+			(long long)st->losses, st->losses == 1 ? "" : "s", st->losses == 1 ? "s" : "",
+			(long long)st->lost);
+	if (st->health)
+		fprintf(stderr, "natlog: %lld kernel line%s say%s that the kernel dropped packets by "
+				"itself (conntrack table full, SYN flooding)\n",
+			(long long)st->health, st->health == 1 ? "" : "s", st->health == 1 ? "s" : "");
 }
 
 int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
@@ -158,6 +181,7 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 			(long long)st.errors, st.errors == 1 ? "" : "s", (long long)st.skipped, secs);
 		if (st.errors)
 			fprintf(stderr, "natlog: some input could not be used; 'natlog errors' lists it\n");
+		import_trust_summary(s, &st);
 	}
 	if (st.store_failed)
 		return NL_EXIT_STORE;

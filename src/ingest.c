@@ -60,6 +60,7 @@ struct import {
 	int fp_index;			/* their index is known to exist */
 	int64_t boot_us;		/* earliest wall - uptime seen in this source, or -1 */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
+	int64_t losses, lost, health;	/* notices (store thread) */
 	int store_failed;
 	struct nl_relay *relay;		/* events_only parsers: the store thread's queue */
 	int64_t expanded;		/* bytes out of decompression, for --max-expansion */
@@ -465,10 +466,63 @@ static int sink_event(void *ctx, const struct nl_event *ev)
 	return 0;
 }
 
+static const char *netns_of(const char *path, char *buf, size_t n);
+
+/* A notice on its way into the store, counted for the summary. */
+static int store_notice(struct import *im, const struct nl_notice *n)
+{
+	if (!strcmp(n->kind, "loss")) {
+		im->losses++;
+		im->lost += n->count > 0 ? n->count : 0;
+	} else {
+		im->health++;
+	}
+	if (store_add_notice(im->s, im->source_id, n)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int sink_notice(void *ctx, const struct nl_notice *n)
+{
+	struct import *im = ctx;
+	struct nl_notice c = *n;
+	struct nl_relay_item *it;
+	if (c.wall_us < 0 && c.time[0] >= 'A' && c.time[0] <= 'Z')
+		c.wall_us = syslog_wall(im, c.time);
+	if (c.wall_us < 0 && c.uptime >= 0 && im->o->boot_us >= 0)
+		c.wall_us = im->o->boot_us + (int64_t)(c.uptime * 1e6 + 0.5);
+	if (!c.host[0] && default_host(im))
+		nl_strlcpy(c.host, default_host(im), sizeof c.host);
+	if (!im->relay)
+		return store_notice(im, &c);
+	if (!(it = relay_next(im->relay)))
+		return -1;
+	it->kind = NL_RELAY_NOTICE;
+	it->notice = c;
+	return 0;
+}
+
+static int sink_sysctl(void *ctx, long line, const char *name, const char *value)
+{
+	struct import *im = ctx;
+	char netns[128];
+	im->events++;
+	if (store_add_sysctl(im->s, im->source_id, line, default_host(im),
+			     netns_of(im->path, netns, sizeof netns), name, value)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* What the store thread does with an item. */
 static int relay_item(void *ctx, struct nl_relay_item *it)
 {
 	struct import *im = ctx;
+	if (it->kind == NL_RELAY_NOTICE)
+		return store_notice(im, &it->notice);
 	if (it->kind == NL_RELAY_EVENT) {
 		it->ev.raw = it->ev.raw ? it->buf : NULL;
 		return store_event(im, &it->ev, it->wall);
@@ -692,7 +746,7 @@ static int looks_like_log(const char *buf, size_t n)
 
 static const struct nl_parser *choose(const char *buf, size_t n, int *known)
 {
-	int score[32] = { 0 }, k, best = -1, lines = 0;
+	int score[32] = { 0 }, k, best = -1, lines = 0, sure = 0;
 	const char *p = buf, *end = buf + n;
 	while (p < end && lines < PROBE_LINES) {
 		const char *nl = line_end(p, (size_t)(end - p));
@@ -701,8 +755,11 @@ static const struct nl_parser *choose(const char *buf, size_t n, int *known)
 			p++, len--;
 		/* probes look at a line's beginning: a one-line JSON dump is long */
 		if (len > 0) {
-			for (k = 0; k < 32 && nl_parsers[k]; k++)
-				score[k] += nl_parsers[k]->probe(p, len < PROBE_BYTES ? len : PROBE_BYTES);
+			for (k = 0; k < 32 && nl_parsers[k]; k++) {
+				int v = nl_parsers[k]->probe(p, len < PROBE_BYTES ? len : PROBE_BYTES);
+				score[k] += v;
+				sure |= v == 2;
+			}
 			lines++;
 		}
 		p = nl ? nl + 1 : end;
@@ -710,7 +767,8 @@ static const struct nl_parser *choose(const char *buf, size_t n, int *known)
 	for (k = 0; k < 32 && nl_parsers[k]; k++)
 		if (score[k] > 0 && (best < 0 || score[k] > score[best]))
 			best = k;
-	*known = best >= 0;
+	/* a "maybe" on a few lines of random bytes ('[' ... ']') is no format */
+	*known = best >= 0 && (sure || score[best] * 2 >= lines);
 	return best >= 0 ? nl_parsers[best] : &nl_parser_klog;
 }
 
@@ -801,7 +859,8 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	size_t cap = *capp;
 	const struct nl_parser *parser = NULL;
 	struct nl_sink sink = { im, im->path, sink_event, sink_ruleset, sink_chain, sink_rule,
-				sink_set, sink_element, sink_flow, sink_error, sink_skip, sink_object };
+				sink_set, sink_element, sink_flow, sink_error, sink_skip, sink_object,
+				sink_notice, sink_sysctl };
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;
@@ -856,6 +915,11 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 				break;	/* the same content, whole in the first block: not parsed */
 			parser = bin ? bin : choose(buf, have, &known);
 			im->unknown = !known && !looks_like_log(buf, have);
+			/* a /proc/sys file holds a bare value: only its path says what */
+			if (!bin && strstr(im->path, "proc/sys/")) {
+				parser = &nl_parser_sysctl;
+				im->unknown = 0;
+			}
 			*kind = parser->name;
 			state = parser->open(&sink);
 			if (!state) {
@@ -988,6 +1052,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	im->path = path;
 	im->source_id = im->ruleset_id = 0;
 	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;
+	im->losses = im->lost = im->health = 0;
 	im->boot_us = im->o->boot_us;
 	if (store_begin(im->s))
 		goto store_bad;
@@ -1045,6 +1110,9 @@ known:
 	im->st->skipped += im->skipped;
 	im->st->rulesets += im->rulesets;
 	im->st->dups += im->dups;
+	im->st->losses += im->losses;
+	im->st->lost += im->lost;
+	im->st->health += im->health;
 	im->st->packets += corr_packets(im->corr);
 	corr_free(im->corr);
 	im->corr = NULL;

@@ -28,6 +28,8 @@ struct nl_import_stats {
 	int64_t dups;		/* lines another source had already brought */
 	int64_t unknown;	/* files in no format natlog reads */
 	char unknown_first[256];	/* the first of them */
+	int64_t losses, lost;	/* log lines saying lines were lost, and how many */
+	int64_t health;		/* kernel health lines (conntrack table full, SYN flooding) */
 	int store_failed;
 };
 

@@ -155,6 +155,22 @@ struct nl_flow {
 };
 void nl_flow_init(struct nl_flow *f);
 
+/* A log line that says evidence was lost (rate-limited kernel, journald
+ * or rsyslog lines) or that the kernel itself dropped packets (conntrack
+ * table full, SYN flooding). Unknown numbers are -1. */
+struct nl_notice {
+	long line;
+	char kind[16];			/* loss, conntrack-full, expect-full, syn-flood */
+	char origin[16];		/* kernel, journald, rsyslog */
+	char host[128];
+	char time[48];			/* as printed */
+	double uptime;			/* kernel seconds since boot, or -1 */
+	int64_t wall_us;		/* epoch microseconds when known, or -1 */
+	int64_t count;			/* lines lost; -1 when not said */
+	int port;			/* syn-flood: the listening port, or -1 */
+	char text[256];			/* the message without its envelope */
+};
+
 /* A chain of a ruleset dump. Strings may be empty when the dump does not say. */
 struct nl_chain_info {
 	const char *family;		/* nft family; "" for iptables */

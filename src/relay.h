@@ -11,12 +11,13 @@
 
 #include "natlog.h"
 
-enum { NL_RELAY_EVENT, NL_RELAY_ERROR };
+enum { NL_RELAY_EVENT, NL_RELAY_ERROR, NL_RELAY_NOTICE };
 
 struct nl_relay_item {
 	int kind;			/* NL_RELAY_EVENT or NL_RELAY_ERROR */
 	struct nl_event ev;		/* ev.raw points into buf; ev.msg is NULL */
 	int64_t wall[3];		/* fingerprints of the seconds around the line's time */
+	struct nl_notice notice;	/* NL_RELAY_NOTICE */
 	long line;			/* an error's line */
 	char reason[256];		/* an error's reason */
 	char *buf;			/* the raw line or the error's text */

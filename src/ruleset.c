@@ -7,6 +7,7 @@
 #include "natlog.h"
 #include "ruleset.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,75 @@ void rsview_free(struct nl_rsview *v)
 		free(v->sets[i].elems);
 	}
 	free(v->sets);
+	free(v->hits);
 	memset(v, 0, sizeof *v);
+}
+
+int rsview_add_hit(struct nl_rsview *v, const char *table, const char *chain, int64_t num,
+		   int64_t packets)
+{
+	struct nl_rulehit *h;
+	if (v->nhits == v->caphits) {
+		size_t cap = v->caphits ? v->caphits * 2 : 64;
+		h = realloc(v->hits, cap * sizeof *h);
+		if (!h)
+			return -1;
+		v->hits = h;
+		v->caphits = cap;
+	}
+	h = &v->hits[v->nhits++];
+	nl_strlcpy(h->table, table, sizeof h->table);
+	nl_strlcpy(h->chain, chain, sizeof h->chain);
+	h->num = num;
+	h->packets = packets;
+	return 0;
+}
+
+static int hit_cmp(const void *x, const void *y)
+{
+	const struct nl_rulehit *a = x, *b = y;
+	int c = strcmp(a->table, b->table);
+	if (!c)
+		c = strcmp(a->chain, b->chain);
+	if (!c)
+		c = (a->num > b->num) - (a->num < b->num);
+	return c;
+}
+
+void rsview_sort_hits(struct nl_rsview *v)
+{
+	if (v->nhits > 1)
+		qsort(v->hits, v->nhits, sizeof *v->hits, hit_cmp);
+}
+
+int64_t rsview_hits(const struct nl_rsview *v, const char *table, const char *chain, int64_t num)
+{
+	struct nl_rulehit key;
+	const struct nl_rulehit *h;
+	if (!v->nhits)
+		return 0;
+	nl_strlcpy(key.table, table, sizeof key.table);
+	nl_strlcpy(key.chain, chain, sizeof key.chain);
+	key.num = num;
+	h = bsearch(&key, v->hits, v->nhits, sizeof *v->hits, hit_cmp);
+	return h ? h->packets : 0;
+}
+
+int counter_contradicts(const struct nl_rule *r, int64_t traced, char *why, size_t n)
+{
+	int64_t slack = 0, unit;
+	if (r->pkts < 0 || traced <= r->pkts)
+		return 0;
+	/* `iptables -L -v` without -x prints 123K for 123000 to 123999 */
+	if (r->pkts >= 100000)
+		for (unit = 1000; unit <= 1000000000000LL && r->pkts % unit == 0; unit *= 1000)
+			slack = unit - 1;
+	if (traced <= r->pkts + slack)
+		return 0;
+	snprintf(why, n, "the dump counts %lld packet%s for it, yet %lld traced packet%s hit it",
+		 (long long)r->pkts, r->pkts == 1 ? "" : "s", (long long)traced,
+		 traced == 1 ? "" : "s");
+	return 1;
 }
 
 struct nl_set *rsview_add_set(struct nl_rsview *v)

@@ -41,7 +41,26 @@ struct nl_rsview {
 	size_t n, cap;
 	struct nl_set *sets;
 	size_t nsets, capsets;
+	struct nl_rulehit *hits;	/* traced packets per rule, sorted; see below */
+	size_t nhits, caphits;
 };
+
+/* How many traced packets of the view's host hit a rule: legacy rules by
+ * table, chain and number, nft rules by "family table", chain and handle.
+ * A counter below it proves the chain changed after the trace. */
+struct nl_rulehit {
+	char table[48], chain[64];
+	int64_t num;
+	int64_t packets;
+};
+int rsview_add_hit(struct nl_rsview *v, const char *table, const char *chain, int64_t num,
+		   int64_t packets);
+void rsview_sort_hits(struct nl_rsview *v);
+/* The count for that rule, or 0 when no traced packet hit it. */
+int64_t rsview_hits(const struct nl_rsview *v, const char *table, const char *chain, int64_t num);
+/* Why the counter of rule r cannot be right when `traced` packets hit it
+ * ("the dump counts 0 packets"), or 0 when it can (or it has no counter). */
+int counter_contradicts(const struct nl_rule *r, int64_t traced, char *why, size_t n);
 
 void rsview_free(struct nl_rsview *v);
 struct nl_chain *rsview_add_chain(struct nl_rsview *v);

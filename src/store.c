@@ -1501,6 +1501,40 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 			   "r.kind = 'iptables-save' DESC, r.id DESC, c.id", host, family, v);
 }
 
+int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
+		    struct nl_rsview *v)
+{
+	static const char legacy[] =
+		"SELECT tbl, chain, rulenum, count(DISTINCT packet_id) FROM events "
+		"WHERE kind = 'trace' AND packet_id IS NOT NULL AND family = ?2 AND "
+		"(?1 IS NULL OR host = ?1) GROUP BY tbl, chain, rulenum";
+	static const char nftq[] =
+		"SELECT nft_family || ' ' || tbl, chain, handle, count(DISTINCT packet_id) FROM events "
+		"WHERE kind = 'nft-trace' AND type = 'rule' AND handle IS NOT NULL AND "
+		"packet_id IS NOT NULL AND (?1 IS NULL OR host = ?1) GROUP BY 1, chain, handle";
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, nft ? nftq : legacy, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot count traced packets per rule");
+	bind_text(st, 1, host);
+	if (!nft)
+		sqlite3_bind_int(st, 2, family);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0), *c = sqlite3_column_text(st, 1);
+		if (rsview_add_hit(v, t ? (const char *)t : "", c ? (const char *)c : "",
+				   sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3))) {
+			sqlite3_finalize(st);
+			snprintf(s->err, sizeof s->err, "out of memory counting traced packets");
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "cannot count traced packets per rule");
+	rsview_sort_hits(v);
+	return 0;
+}
+
 int store_rulesets_hosted(struct nl_store *s)
 {
 	sqlite3_stmt *st;
@@ -2500,4 +2534,121 @@ int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read packets");
+}
+
+/* ---- what the evidence says about itself: notices and sysctls ---- */
+
+static int run_one(struct nl_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, what);
+}
+
+int store_add_notice(struct nl_store *s, int64_t source_id, const struct nl_notice *n)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO notices(source_id, line, kind, origin, host, time, "
+			       "uptime, wall_us, count, port, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+			       "?8, ?9, ?10, ?11)", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot record a notice");
+	sqlite3_bind_int64(st, 1, source_id);
+	sqlite3_bind_int64(st, 2, n->line);
+	bind_text(st, 3, n->kind);
+	bind_text(st, 4, n->origin);
+	bind_text(st, 5, n->host);
+	bind_text(st, 6, n->time);
+	if (n->uptime >= 0)
+		sqlite3_bind_double(st, 7, n->uptime);
+	bind_num(st, 8, n->wall_us);
+	bind_num(st, 9, n->count);
+	bind_num(st, 10, n->port);
+	sqlite3_bind_text(st, 11, n->text, -1, SQLITE_TRANSIENT);
+	return run_one(s, st, "cannot record a notice");
+}
+
+int store_add_sysctl(struct nl_store *s, int64_t source_id, long line, const char *host,
+		     const char *netns, const char *name, const char *value)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO sysctls(source_id, line, host, netns, name, value) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot record a sysctl");
+	sqlite3_bind_int64(st, 1, source_id);
+	sqlite3_bind_int64(st, 2, line);
+	bind_text(st, 3, host);
+	bind_text(st, 4, netns);
+	sqlite3_bind_text(st, 5, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, value, -1, SQLITE_TRANSIENT);
+	return run_one(s, st, "cannot record a sysctl");
+}
+
+int store_notices(struct nl_store *s, const char *host,
+		  int (*cb)(void *, const struct nl_notice *, const char *file), void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT n.line, n.kind, n.origin, n.host, n.time, n.uptime, "
+			       "n.wall_us, n.count, n.port, n.text, s.path FROM notices n JOIN sources s "
+			       "ON s.id = n.source_id WHERE n.host IS ?1 ORDER BY n.id", -1, &st,
+			       NULL) != SQLITE_OK)
+		return fail(s, "cannot read notices");
+	bind_text(st, 1, host);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nl_notice n;
+		char file[1024];
+		n.line = (long)sqlite3_column_int64(st, 0);
+		col_text(st, 1, n.kind, sizeof n.kind);
+		col_text(st, 2, n.origin, sizeof n.origin);
+		col_text(st, 3, n.host, sizeof n.host);
+		col_text(st, 4, n.time, sizeof n.time);
+		n.uptime = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 5);
+		n.wall_us = col_num(st, 6);
+		n.count = col_num(st, 7);
+		n.port = (int)col_num(st, 8);
+		col_text(st, 9, n.text, sizeof n.text);
+		col_text(st, 10, file, sizeof file);
+		if (cb(ctx, &n, file)) {
+			sqlite3_finalize(st);
+			return 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read notices");
+}
+
+int store_sysctl(struct nl_store *s, const char *host, const char *name, struct nl_sysctl_row *r)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT y.value, y.line, s.path FROM sysctls y JOIN sources s ON "
+			       "s.id = y.source_id WHERE y.host IS ?1 AND y.name = ?2 AND y.netns IS NULL "
+			       "ORDER BY y.id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read sysctls");
+	bind_text(st, 1, host);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		col_text(st, 0, r->value, sizeof r->value);
+		r->line = (long)sqlite3_column_int64(st, 1);
+		col_text(st, 2, r->file, sizeof r->file);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read sysctls");
+}
+
+int64_t store_count_sql(struct nl_store *s, const char *sql, const char *arg)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot count");
+	if (sqlite3_bind_parameter_count(st) > 0)
+		bind_text(st, 1, arg);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v < 0 ? fail(s, "cannot count") : v;
 }

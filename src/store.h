@@ -128,6 +128,12 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 int store_rulesets_hosted(struct nl_store *s);
 /* nft dumps (text or JSON) of this host, with their sets and elements. */
 int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v);
+/* How many traced packets of host (all hosts' when NULL) hit each rule,
+ * into v->hits, sorted: legacy TRACE steps of that family by table, chain
+ * and number, or (nft) nft trace rule lines by "family table", chain and
+ * handle. */
+int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
+		    struct nl_rsview *v);
 
 /* Queries. */
 struct nl_filter {
@@ -268,5 +274,24 @@ int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t
 		      int (*cb)(void *, const struct nl_hop *), void *ctx);
 /* Fills t[i].n for each of the n tuples, with one prepared statement. */
 int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size_t n);
+
+/* Notices (lost lines, kernel health) and sysctl values. */
+int store_add_notice(struct nl_store *s, int64_t source_id, const struct nl_notice *n);
+int store_add_sysctl(struct nl_store *s, int64_t source_id, long line, const char *host,
+		     const char *netns, const char *name, const char *value);
+/* The notices of host (of no host when NULL), in import order; cb returns
+ * nonzero to stop. */
+int store_notices(struct nl_store *s, const char *host,
+		  int (*cb)(void *, const struct nl_notice *, const char *file), void *ctx);
+/* The newest value of sysctl name on host outside any namespace: 1 and
+ * r filled, 0 when no listing has it, -1 on failure. */
+struct nl_sysctl_row {
+	char value[512], file[1024];
+	long line;
+};
+int store_sysctl(struct nl_store *s, const char *host, const char *name, struct nl_sysctl_row *r);
+/* A count(*) query of natlog's own with at most one text parameter (?1,
+ * NULL when arg is NULL or empty), or -1. */
+int64_t store_count_sql(struct nl_store *s, const char *sql, const char *arg);
 
 #endif

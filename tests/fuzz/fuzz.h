@@ -371,13 +371,41 @@ static void fz_skip(void *ctx, long line)
 		fz_fail("skip line %ld, while feeding line %ld", line, z->lineno);
 }
 
+static int fz_notice(void *ctx, const struct nl_notice *n)
+{
+	struct fz *z = ctx;
+	if (n->line < 1 || (!z->binary && n->line > z->lineno))
+		fz_fail("notice line %ld, while feeding line %ld", n->line, z->lineno);
+	FZ_STR(z, n->kind);
+	FZ_STR(z, n->origin);
+	FZ_STR(z, n->host);
+	FZ_STR(z, n->time);
+	FZ_STR(z, n->text);
+	if (n->count < -1 || n->port < -1 || n->port > 65535)
+		fz_fail("notice count %lld, port %d", (long long)n->count, n->port);
+	return fz_callback(z);
+}
+
+static int fz_sysctl(void *ctx, long line, const char *name, const char *value)
+{
+	struct fz *z = ctx;
+	if (line < 1 || (!z->binary && line > z->lineno))
+		fz_fail("sysctl line %ld, while feeding line %ld", line, z->lineno);
+	fz_not_events_only(z, "sysctl");
+	fz_ptr(z, "sysctl name", name, 0);
+	fz_ptr(z, "sysctl value", value, 0);
+	if (!name[0])
+		fz_fail("a sysctl without a name");
+	return fz_callback(z);
+}
+
 /* One run of p over the input; returns the number of callbacks. */
 static long fz_run(const struct nl_parser *p, const char *path, const uint8_t *data, size_t size,
 		   long stop_at)
 {
 	struct fz z;
 	struct nl_sink sink = { &z, path, fz_event, fz_ruleset, fz_chain, fz_rule, fz_set,
-				fz_element, fz_flow, fz_error, fz_skip };
+				fz_element, fz_flow, fz_error, fz_skip, NULL, fz_notice, fz_sysctl };
 	size_t off = 0, max = p->max_line ? p->max_line : (size_t)1 << 20;
 	void *st;
 	int rc = 0;

@@ -28,7 +28,7 @@ cut40() {
 }
 
 case $h in
-klog)		cut40 "$TD"/seed003/messages "$TD"/lab/*/dmesg*.txt "$TD"/lab/*/messages
+klog)		cut40 "$TD"/seed003/messages "$TD"/lab/*/dmesg*.txt "$TD"/lab/*/messages "$TD"/trust/*.dmesg "$TD"/trust/*.log
 		# one line of each envelope the unit test knows (journal JSON, kmsg, ...)
 		grep -E '^[[:space:]]*\{ ".*IN=' "$ROOT/tests/unit/test_klog.c" |
 			sed -e 's/^[[:space:]]*{ "//' -e 's/",[[:space:]]*$//' -e 's/\\"/"/g' |
@@ -41,6 +41,7 @@ nfttrace)	cut40 "$TD"/seed000/trace.txt "$TD"/lab/*/nft-monitor-trace*.txt ;;
 xtmon)		cut40 "$TD"/lab/*/xtables-monitor*.txt ;;
 conntrack)	cut40 "$TD"/conntrack/*conntrack*.txt "$TD"/lab/*/*conntrack-*.txt ;;
 pcap)		put "$TD"/pcap/*.pcap* "$TD"/lab/*/*.pcap "$TD"/lab/*/*.pcapng ;;
+sysctl)		put "$TD"/trust/*.sysctl "$TD"/trust/*/sos_commands/kernel/sysctl_-a ;;
 pipeline)
 	# a log and the dumps that explain it, as one input of several files
 	# (fuzz_pipeline.c: a line "--8<-- NAME" starts the next file)

@@ -169,7 +169,7 @@ static struct capture *feed(const struct nl_parser *p, const char *path, const c
 {
 	static struct capture c;
 	struct nl_sink sink = { &c, path, cap_event, cap_ruleset, cap_chain, cap_rule, cap_set,
-				cap_element, cap_flow, cap_error, cap_skip, cap_object };
+				cap_element, cap_flow, cap_error, cap_skip, cap_object, NULL, NULL };
 	void *st;
 	long line = 0;
 	const char *s = text;
