@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
+#include "timespec.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -171,10 +172,14 @@ static void usage(FILE *f)
 		"  --ip-id N         IP identification\n"
 		"  --verdict V       accept, drop, reject, queue or unknown\n"
 		"  --host NAME       host that logged the packet\n"
-		"  --since T, --until T   time as printed (uptime seconds or wall time)\n"
+		"  --since T, --until T   packets at or after, at or before T (forms below)\n"
 		"  -h, --help        this help\n"
 		"\n"
-		"exit status: 0 packets listed, 1 none matched.\n");
+		"\n"
+		"times (a packet whose time is not on T's clock is left out, and counted\n"
+		"on stderr):\n%s"
+		"\n"
+		"exit status: 0 packets listed, 1 none matched, 2 usage.\n", nl_timespec_forms);
 }
 
 static int num_arg(const char *opt, const char *v, int64_t max, int64_t *out)
@@ -206,7 +211,8 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
+	struct nl_filter f = { NULL, NULL, NULL, NULL, -1, -1, -1, 0, 0, 0, 0, 0 };
+	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
 	struct out o = { 0, 0 };
 	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
 	int64_t v;
@@ -251,8 +257,12 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 			f.verdict = optarg;
 			break;
 		case 'H': f.host = optarg; break;
-		case 'a': f.since = optarg; break;
-		case 'b': f.until = optarg; break;
+		case 'a':
+		case 'b':
+			if (nl_time_opt("traces", c == 'a' ? "--since" : "--until", optarg,
+					c == 'a' ? &since : &until))
+				return NL_EXIT_USAGE;
+			break;
 		case 'h':
 			usage(stdout);
 			return NL_EXIT_OK;
@@ -267,6 +277,8 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
+	nl_time_bounds("traces", store_latest_wall(s), &since, &until, &f.since_clock, &f.since_us,
+		       &f.until_clock, &f.until_us);
 	rc = store_packets(s, &f, print_packet, &o);
 	if (rc < 0) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
@@ -274,5 +286,8 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (o.json)
 		puts(o.n ? "]" : "[]");
+	nl_time_left_out("traces", f.left_out, f.since_clock, f.until_clock);
+	if (!o.n)
+		fprintf(stderr, "natlog traces: no packets match\n");
 	return o.n ? NL_EXIT_OK : NL_EXIT_NOMATCH;
 }

@@ -6,6 +6,7 @@
  */
 #include "natlog.h"
 #include "store.h"
+#include "timespec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -325,10 +326,29 @@ void store_limit_memory(int64_t bytes)
 	heap_limit = bytes;
 }
 
+/* natlog_wall(time) and natlog_yearless(time): a printed time as a number
+ * that compares as a time (timespec.h), NULL when the form has none. */
+static void sql_time_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	int64_t v = sqlite3_user_data(cx) ? nl_time_yearless(t) : nl_time_wall_us(t);
+	(void)argc;
+	if (v < 0)
+		sqlite3_result_null(cx);
+	else
+		sqlite3_result_int64(cx, v);
+}
+
 static int open_db(struct nl_store *s, const char *name, int flags, struct nl_err *err)
 {
 	if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		static int yearless = 1;
 		sqlite3_busy_timeout(s->db, 10000);
+		sqlite3_create_function(s->db, "natlog_wall", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+					NULL, sql_time_fn, NULL, NULL);
+		sqlite3_create_function(s->db, "natlog_yearless", 1,
+					SQLITE_UTF8 | SQLITE_DETERMINISTIC, &yearless, sql_time_fn,
+					NULL, NULL);
 		return 0;
 	}
 	nl_err_set(err, "cannot open store '%s': %s%s%s%s", name,
@@ -1313,11 +1333,22 @@ static int each_packet(struct nl_store *s, sqlite3_stmt *st, nl_packet_cb cb, vo
 	return n;
 }
 
-int store_packets(struct nl_store *s, const struct nl_filter *f, nl_packet_cb cb, void *ctx)
+/* A packet's time on each clock (timespec.h), NULL when it has none: the
+ * wall clock from its first line that has one, else its source's boot time
+ * plus its uptime, else its printed time if that has a year. */
+static const char *const pkt_clock[] = {
+	[NL_CLOCK_WALL] = "COALESCE((SELECT e.wall_us FROM events e WHERE e.packet_id = packets.id "
+			  "AND e.wall_us IS NOT NULL ORDER BY e.step LIMIT 1), (SELECT so.boot_us + "
+			  "CAST(round(packets.uptime * 1000000) AS INTEGER) FROM sources so WHERE "
+			  "so.id = packets.source_id), natlog_wall(packets.time))",
+	[NL_CLOCK_UPTIME] = "CAST(round(packets.uptime * 1000000) AS INTEGER)",
+	[NL_CLOCK_YEARLESS] = "natlog_yearless(packets.time)",
+};
+
+/* The WHERE clause of the filters given, time bounds included or not;
+ * only the filters given go into it, so SQLite can use an index. */
+static size_t packet_where(const struct nl_filter *f, int times, char *sql, size_t n)
 {
-	/* Only the filters given go into the statement, so SQLite can use an
-	 * index (packets_seq, packets_src) instead of scanning; values are
-	 * always bound, never pasted. */
 	static const struct { int on; const char *cond; } parts[] = {
 		{ 1, "src = ?1" },
 		{ 2, "(dst = ?2 OR id IN (SELECT packet_id FROM events WHERE dst = ?2))" },
@@ -1326,26 +1357,29 @@ int store_packets(struct nl_store *s, const struct nl_filter *f, nl_packet_cb cb
 		{ 5, "ip_id = ?5" },
 		{ 6, "verdict = ?6" },
 		{ 7, "host = ?7" },
-		{ 8, "(time >= ?8 OR uptime >= CAST(?8 AS REAL))" },
-		{ 9, "(time <= ?9 OR uptime <= CAST(?9 AS REAL))" },
 	};
-	int given[10] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
-			  f->verdict != NULL, f->host != NULL, f->since != NULL, f->until != NULL };
-	char sql[2048];
-	size_t used, i;
-	sqlite3_stmt *st;
-	int rc, any = 0;
-	used = (size_t)snprintf(sql, sizeof sql, "SELECT " PKTCOLS " FROM packets");
+	int given[8] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
+			 f->verdict != NULL, f->host != NULL };
+	size_t used = 0, i;
+	int any = 0;
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		if (!given[parts[i].on])
 			continue;
-		used += (size_t)snprintf(sql + used, sizeof sql - used, "%s%s", any ? " AND " : " WHERE ",
+		used += (size_t)snprintf(sql + used, n - used, "%s%s", any ? " AND " : " WHERE ",
 					 parts[i].cond);
 		any = 1;
 	}
-	snprintf(sql + used, sizeof sql - used, " ORDER BY id");
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "cannot query packets");
+	if (times && f->since_clock)
+		used += (size_t)snprintf(sql + used, n - used, "%s%s >= ?8", any++ ? " AND " : " WHERE ",
+					 pkt_clock[f->since_clock]);
+	if (times && f->until_clock)
+		used += (size_t)snprintf(sql + used, n - used, "%s%s <= ?9", any++ ? " AND " : " WHERE ",
+					 pkt_clock[f->until_clock]);
+	return used;
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct nl_filter *f)
+{
 	bind_text(st, 1, f->src);
 	bind_text(st, 2, f->dst);
 	bind_num(st, 3, f->port);
@@ -1353,11 +1387,58 @@ int store_packets(struct nl_store *s, const struct nl_filter *f, nl_packet_cb cb
 	bind_num(st, 5, f->ip_id);
 	bind_text(st, 6, f->verdict);
 	bind_text(st, 7, f->host);
-	bind_text(st, 8, f->since);
-	bind_text(st, 9, f->until);
+	if (f->since_clock)
+		sqlite3_bind_int64(st, 8, f->since_us);
+	if (f->until_clock)
+		sqlite3_bind_int64(st, 9, f->until_us);
+}
+
+int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void *ctx)
+{
+	char sql[4096];
+	size_t used;
+	sqlite3_stmt *st;
+	int rc;
+	f->left_out = 0;
+	if (f->since_clock || f->until_clock) {
+		/* the packets the other filters keep that a bound's clock cannot place */
+		used = (size_t)snprintf(sql, sizeof sql, "SELECT count(*) FROM packets");
+		used += packet_where(f, 0, sql + used, sizeof sql - used);
+		snprintf(sql + used, sizeof sql - used, "%s(%s%s%s%s%s)",
+			 strstr(sql, " WHERE ") ? " AND " : " WHERE ",
+			 f->since_clock ? pkt_clock[f->since_clock] : "",
+			 f->since_clock ? " IS NULL" : "", f->since_clock && f->until_clock ? " OR " : "",
+			 f->until_clock ? pkt_clock[f->until_clock] : "", f->until_clock ? " IS NULL" : "");
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return fail(s, "cannot query packets");
+		bind_filter(st, f);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			f->left_out = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	used = (size_t)snprintf(sql, sizeof sql, "SELECT " PKTCOLS " FROM packets");
+	used += packet_where(f, 1, sql + used, sizeof sql - used);
+	snprintf(sql + used, sizeof sql - used, " ORDER BY id");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query packets");
+	bind_filter(st, f);
 	rc = each_packet(s, st, cb, ctx);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int64_t store_latest_wall(struct nl_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(s->db, "WITH a(e, p) AS (SELECT (SELECT max(wall_us) FROM events), "
+			       "(SELECT max(natlog_wall(time)) FROM packets)) "
+			       "SELECT max(coalesce(e, p), coalesce(p, e)) FROM a", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 int store_packets_unanalyzed(struct nl_store *s, int64_t after_id, int limit, nl_packet_cb cb,

@@ -124,12 +124,18 @@ int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v);
 
 /* Queries. */
 struct nl_filter {
-	const char *src, *dst, *host, *verdict, *since, *until;
+	const char *src, *dst, *host, *verdict;
 	int port;
 	int64_t seq, ip_id;
+	/* time bounds, each on its clock (timespec.h's enum nl_clock, 0: none) */
+	int since_clock, until_clock;
+	int64_t since_us, until_us;
+	int64_t left_out;	/* set by store_packets: packets no bound's clock places */
 };
 typedef int (*nl_packet_cb)(void *ctx, const struct nl_packet_row *p);
-int store_packets(struct nl_store *s, const struct nl_filter *f, nl_packet_cb cb, void *ctx);
+int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void *ctx);
+/* The latest wall time of any stored line (epoch us), -1 when none has one. */
+int64_t store_latest_wall(struct nl_store *s);
 int store_packets_unanalyzed(struct nl_store *s, int64_t after_id, int limit, nl_packet_cb cb,
 			     void *ctx);
 int store_packets_by_trace(struct nl_store *s, const char *id, nl_packet_cb cb, void *ctx);
