@@ -1703,12 +1703,33 @@ int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rules");
 }
 
+/* A blob as lowercase hex, in a buffer the caller frees; NULL when out of memory. */
+static char *blob_hex(sqlite3_stmt *st, int i)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = sqlite3_column_blob(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i), k;
+	char *h = malloc(2 * n + 1);
+	if (!h)
+		return NULL;
+	for (k = 0; k < n; k++) {
+		h[2 * k] = hex[b[k] >> 4];
+		h[2 * k + 1] = hex[b[k] & 15];
+	}
+	h[2 * n] = 0;
+	return h;
+}
+
 int store_sql(struct nl_store *s, const char *sql,
-	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals), void *ctx)
+	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals,
+			const int *types),
+	      void *ctx)
 {
 	sqlite3_stmt *st;
 	const char *tail = NULL;
 	const char **names = NULL, **vals = NULL;
+	char **hexes = NULL;
+	int *types = NULL;
 	int rc, n, i;
 	/* sorts and temporary tables stay in memory, under the heap limit,
 	 * instead of spilling to temporary files without bound */
@@ -1730,21 +1751,39 @@ int store_sql(struct nl_store *s, const char *sql,
 	n = sqlite3_column_count(st);
 	names = calloc((size_t)n + 1, sizeof *names);
 	vals = calloc((size_t)n + 1, sizeof *vals);
-	if (!names || !vals) {
+	types = calloc((size_t)n + 1, sizeof *types);
+	hexes = calloc((size_t)n + 1, sizeof *hexes);
+	if (!names || !vals || !types || !hexes) {
 		rc = SQLITE_NOMEM;
 		goto out;
 	}
 	for (i = 0; i < n; i++)
 		names[i] = sqlite3_column_name(st, i);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < n; i++)
-			vals[i] = (const char *)sqlite3_column_text(st, i);
-		if (cb(ctx, n, names, vals)) {
+		static const int type_of[] = { [SQLITE_INTEGER] = NL_SQL_INT,
+			[SQLITE_FLOAT] = NL_SQL_REAL, [SQLITE_TEXT] = NL_SQL_TEXT,
+			[SQLITE_BLOB] = NL_SQL_BLOB, [SQLITE_NULL] = NL_SQL_NULL };
+		for (i = 0; i < n; i++) {
+			types[i] = type_of[sqlite3_column_type(st, i)];
+			free(hexes[i]);
+			hexes[i] = NULL;
+			/* a blob's bytes may hold NULs: it goes out as hex */
+			if (types[i] == NL_SQL_BLOB && !(hexes[i] = blob_hex(st, i))) {
+				rc = SQLITE_NOMEM;
+				goto out;
+			}
+			vals[i] = hexes[i] ? hexes[i] : (const char *)sqlite3_column_text(st, i);
+		}
+		if (cb(ctx, n, names, vals, types)) {
 			rc = SQLITE_ABORT;
 			break;
 		}
 	}
 out:
+	for (i = 0; hexes && i < n; i++)
+		free(hexes[i]);
+	free(hexes);
+	free(types);
 	free(names);
 	free(vals);
 	sqlite3_finalize(st);

@@ -170,12 +170,17 @@ struct nl_rule_row {
 };
 int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *), void *ctx);
 
-/* Runs one read-only statement; cb gets each row's column names and values
- * (NULL for SQL NULL). */
+/* Runs one read-only statement; cb gets each row's column names, values
+ * as SQLite prints them (NULL for SQL NULL, lowercase hex for a blob) and
+ * their types. */
 /* -2 when the statement needed more memory than store_limit_memory()
  * allows; -1 for any other failure. */
+/* The SQLite type of each value store_sql() hands over. */
+enum { NL_SQL_NULL, NL_SQL_INT, NL_SQL_REAL, NL_SQL_TEXT, NL_SQL_BLOB };
 int store_sql(struct nl_store *s, const char *sql,
-	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals), void *ctx);
+	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals,
+			const int *types),
+	      void *ctx);
 
 /* A packet seen in a capture. */
 struct nl_wire_row {
