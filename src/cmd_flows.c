@@ -532,8 +532,10 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		print_flow(&fs.v[i], traced[i], traced_reply[i], json, (int)i);
 	if (json)
 		puts(fs.n ? "]" : "[]");
-	if (!fs.n)
+	if (!fs.n) {
+		fprintf(stderr, "natlog flows: no flows (no conntrack -L or -E output imported)\n");
 		rc = NL_EXIT_NOMATCH;
+	}
 out:
 	free(traced);
 	free(traced_reply);

@@ -146,5 +146,8 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 	free(o.reasons);
 	if (rc)
 		return NL_EXIT_STORE;
+	if (!o.n)
+		fprintf(stderr, "natlog invalid: no packets match (no conntrack invalid lines; the "
+				"kernel logs them with net.netfilter.nf_conntrack_log_invalid set)\n");
 	return o.n ? NL_EXIT_OK : NL_EXIT_NOMATCH;
 }
