@@ -1427,6 +1427,11 @@ int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void
 	return rc;
 }
 
+const char *store_packet_clock_sql(int clock)
+{
+	return clock > 0 && clock <= NL_CLOCK_YEARLESS ? pkt_clock[clock] : NULL;
+}
+
 int64_t store_latest_wall(struct nl_store *s)
 {
 	sqlite3_stmt *st;
@@ -1725,6 +1730,14 @@ int store_sql(struct nl_store *s, const char *sql,
 			const int *types),
 	      void *ctx)
 {
+	return store_sql_params(s, sql, NULL, 0, cb, ctx);
+}
+
+int store_sql_params(struct nl_store *s, const char *sql, const char *const *params, int nparams,
+		     int (*cb)(void *, int ncol, const char *const *names,
+			       const char *const *vals, const int *types),
+		     void *ctx)
+{
 	sqlite3_stmt *st;
 	const char *tail = NULL;
 	const char **names = NULL, **vals = NULL;
@@ -1748,6 +1761,8 @@ int store_sql(struct nl_store *s, const char *sql,
 		snprintf(s->err, sizeof s->err, "only one read-only statement (SELECT, WITH, EXPLAIN) is allowed");
 		return -1;
 	}
+	for (i = 0; i < nparams; i++)
+		bind_text(st, i + 1, params[i]);
 	n = sqlite3_column_count(st);
 	names = calloc((size_t)n + 1, sizeof *names);
 	vals = calloc((size_t)n + 1, sizeof *vals);

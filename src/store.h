@@ -134,6 +134,9 @@ struct nl_filter {
 };
 typedef int (*nl_packet_cb)(void *ctx, const struct nl_packet_row *p);
 int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void *ctx);
+/* The SQL expression of a packet's time on a clock (timespec.h), for
+ * statements on the packets table; NULL for no such clock. */
+const char *store_packet_clock_sql(int clock);
 /* The latest wall time of any stored line (epoch us), -1 when none has one. */
 int64_t store_latest_wall(struct nl_store *s);
 int store_packets_unanalyzed(struct nl_store *s, int64_t after_id, int limit, nl_packet_cb cb,
@@ -181,6 +184,12 @@ int store_sql(struct nl_store *s, const char *sql,
 	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals,
 			const int *types),
 	      void *ctx);
+
+/* The same with params bound as text to ?1..?nparams (NULL: SQL NULL). */
+int store_sql_params(struct nl_store *s, const char *sql, const char *const *params, int nparams,
+		     int (*cb)(void *, int ncol, const char *const *names,
+			       const char *const *vals, const int *types),
+		     void *ctx);
 
 /* A packet seen in a capture. */
 struct nl_wire_row {
