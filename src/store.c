@@ -1664,25 +1664,49 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack lines");
 }
 
-int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *), void *ctx)
+int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct nl_rule_row *),
+		void *ctx)
 {
 	/* hits are counted once over the events, then looked up per rule:
 	 * legacy steps by table, chain and number (policy/return at an
-	 * unconditional rule's own position), nft and xtables steps by handle */
+	 * unconditional rule's own position), nft and xtables steps by handle;
+	 * drops are the dropped or rejected packets a rule or policy decided.
+	 * Built-in chains' policies follow their chain's rules. */
 	static const char *sql =
 		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, "
 		"coalesce(nft_family, '') AS fam, count(*) AS n FROM events "
-		"WHERE kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7) "
+		"WHERE kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7), "
+		"drops AS (SELECT decided_table AS tbl, decided_chain AS chain, decided_type AS type, "
+		"decided_position AS pos, decided_handle AS handle, count(*) AS n FROM packets "
+		"WHERE verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5) "
 		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(r.family, ''), rs.family, r.tbl, "
 		"r.chain, r.position, r.handle, r.text, r.pkts, "
 		"coalesce((SELECT sum(n) FROM hits h WHERE h.tbl = r.tbl AND h.chain = r.chain AND "
 		"((h.kind = 'trace' AND h.rulenum = r.position AND (h.type = 'rule' OR r.uncond)) OR "
-		"(h.kind <> 'trace' AND h.handle = r.handle AND h.fam = coalesce(r.family, '')))), 0) "
-		"FROM rules r JOIN rulesets rs ON rs.id = r.ruleset_id ORDER BY rs.id, r.id";
+		"(h.kind <> 'trace' AND h.handle = r.handle AND h.fam = coalesce(r.family, '')))), 0), "
+		"coalesce((SELECT sum(n) FROM drops d WHERE d.tbl = r.tbl AND d.chain = r.chain AND "
+		"d.type <> 'policy' AND (d.pos = r.position OR (d.pos IS NULL AND "
+		"d.handle = r.handle))), 0) AS nd, 0, "
+		"(upper(coalesce(r.target, '')) = 'TRACE' OR r.text LIKE '%nftrace set 1%'), "
+		"rs.id AS o1, r.id AS o2 FROM rules r JOIN rulesets rs ON rs.id = r.ruleset_id "
+		"UNION ALL "
+		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(c.family, ''), rs.family, c.tbl, "
+		"c.name, NULL, NULL, 'policy ' || c.policy, NULL, "
+		"coalesce((SELECT sum(n) FROM hits h WHERE h.tbl = c.tbl AND h.chain = c.name AND "
+		"h.type = 'policy' AND ((h.kind = 'trace' AND h.rulenum = c.rules + 1) OR "
+		"(h.kind <> 'trace' AND h.fam = coalesce(c.family, '')))), 0), "
+		"coalesce((SELECT sum(n) FROM drops d WHERE d.tbl = c.tbl AND d.chain = c.name AND "
+		"d.type = 'policy'), 0) AS nd, 1, 0, rs.id AS o1, coalesce((SELECT max(r2.id) FROM "
+		"rules r2 WHERE r2.ruleset_id = c.ruleset_id AND r2.tbl = c.tbl AND "
+		"r2.chain = c.name), 0) + 0.5 AS o2 "
+		"FROM chains c JOIN rulesets rs ON rs.id = c.ruleset_id WHERE c.policy IS NOT NULL "
+		"AND c.policy <> '' AND c.policy <> '-' ";
+	char q[8192];
 	sqlite3_stmt *st;
 	struct nl_rule_row r;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	snprintf(q, sizeof q, "%sORDER BY %s o1, o2", sql, by_drops ? "nd DESC, 13 DESC," : "");
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query rules");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
@@ -1694,11 +1718,14 @@ int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *
 		r.ruleset_family = sqlite3_column_int(st, 5);
 		col_text(st, 6, r.table, sizeof r.table);
 		col_text(st, 7, r.chain, sizeof r.chain);
-		r.position = sqlite3_column_int(st, 8);
+		r.position = (int)col_num(st, 8);
 		r.handle = col_num(st, 9);
 		col_text(st, 10, r.text, sizeof r.text);
 		r.pkts = col_num(st, 11);
 		r.hits = sqlite3_column_int64(st, 12);
+		r.drops = sqlite3_column_int64(st, 13);
+		r.is_policy = sqlite3_column_int(st, 14);
+		r.is_trace = sqlite3_column_int(st, 15);
 		if (cb(ctx, &r)) {
 			sqlite3_finalize(st);
 			return -1;

@@ -165,13 +165,17 @@ struct nl_invalid_row {
 };
 int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx);
 
-/* A dumped rule and how many traced steps hit it. */
+/* A dumped rule or built-in chain's policy, how many traced steps hit it
+ * and how many dropped or rejected packets it decided. */
 struct nl_rule_row {
 	char kind[24], host[128], netns[64], family[8], table[32], chain[64], text[1024];
-	int ruleset_family, position;
-	int64_t handle, pkts, hits, ruleset_id;
+	int ruleset_family, position;	/* position -1 for a policy */
+	int is_policy, is_trace;	/* is_trace: a -j TRACE / nftrace rule */
+	int64_t handle, pkts, hits, drops, ruleset_id;
 };
-int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *), void *ctx);
+/* In dump order, or by drops then hits. */
+int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct nl_rule_row *),
+		void *ctx);
 
 /* Runs one read-only statement; cb gets each row's column names, values
  * as SQLite prints them (NULL for SQL NULL, lowercase hex for a blob) and
