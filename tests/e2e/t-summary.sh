@@ -36,6 +36,19 @@ check_json "rules --unused leaves out the -j TRACE rules" \
 	'j and all(r["hits"] == 0 and "-j TRACE" not in r["rule"] for r in j)' < "$TMP/rules.json"
 check_status "rules --by with an unknown key is a usage error" 2 "$NATLOG" rules --by colour
 
+"$NATLOG" sql --json "SELECT sport, uptime, verdict, decided_rule, x'00ff' AS b FROM packets WHERE trace = '85928dc46b'" > "$TMP/sql.json"
+check_json "sql --json keeps SQLite's types: integer, real, text, null, blob as hex" \
+	'j == [{"sport": 35414, "uptime": 1569.565574, "verdict": "drop", "decided_rule": "policy DROP", "b": "00ff"}]' < "$TMP/sql.json"
+"$NATLOG" sql --json "SELECT NULL AS n, 1e999 AS inf" > "$TMP/sql.json"
+check_json "sql --json: NULL is null, an infinite real a string" 'j == [{"n": None, "inf": "Inf"}]' < "$TMP/sql.json"
+check_status "errors on a store without errors exits 1" 1 "$NATLOG" errors
+check_grep "... and says so" "natlog errors: no errors" "$TMP/err"
+"$NATLOG" --db "$TMP/empty.db" import -q "$TD/seed003/messages" 2>/dev/null
+check_status "flows without conntrack input exits 1" 1 "$NATLOG" --db "$TMP/empty.db" flows
+check_grep "... and says so" "natlog flows: no flows" "$TMP/err"
+check_status "invalid without conntrack invalid lines exits 1" 1 "$NATLOG" --db "$TMP/empty.db" invalid
+check_grep "... and says so" "natlog invalid: no packets match" "$TMP/err"
+
 # The README's example: the block after the marker, run command by command
 # in a store of its own, from the top of the source tree.
 mkdir -p "$TMP/bin" && ln -s "$NATLOG" "$TMP/bin/natlog"
