@@ -151,8 +151,13 @@ static int iso(const char *s, int64_t f[5], int64_t *us, int64_t *year, int64_t 
 		*zone_s = 0;
 	else if (*p == '+' || *p == '-') {
 		int sign = *p++ == '-' ? -1 : 1;
-		if (!digits(&p, 2, 2, &zh) || (lit(&p, ':'), !digits(&p, 2, 2, &zm)) || zh > 23 ||
-		    zm > 59)
+		/* +01:00 or +0100 */
+		if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+			return 0;
+		zh = (p[0] - '0') * 10 + (p[1] - '0');
+		p += 2;
+		lit(&p, ':');
+		if (!digits(&p, 2, 2, &zm) || zh > 23 || zm > 59)
 			return 0;
 		*zone_s = sign * (zh * 3600 + zm * 60);
 	}
