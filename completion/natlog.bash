@@ -32,7 +32,8 @@ _natlog() {
 		else
 			COMPREPLY=($(compgen -W "--unused --by --json --help" -- "$cur"))
 		fi ;;
-	invalid|flows|errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+	invalid|flows) COMPREPLY=($(compgen -W "--json --host --since --until --help" -- "$cur")) ;;
+	errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	esac
 }
 complete -F _natlog natlog

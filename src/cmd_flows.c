@@ -11,6 +11,7 @@
 #include "communityid.h"
 #include "jsonw.h"
 #include "store.h"
+#include "timespec.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -461,10 +462,32 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 	}
 }
 
+/* --host, --since and --until choose conntrack records before they are
+ * grouped: a record without a time (a table dump) cannot be placed. */
+struct pick {
+	struct flows *fs;
+	const char *host;
+	int since_clock, until_clock;
+	int64_t since_us, until_us, left_out;
+};
+
+static int pick_record(void *ctx, const struct nl_flow *r)
+{
+	struct pick *p = ctx;
+	int a, b;
+	if (p->host && strcmp(p->host, r->host))
+		return 0;
+	a = nl_time_within(p->since_clock, p->since_us, 0, r->wall_us, -1, r->time);
+	b = nl_time_within(p->until_clock, p->until_us, 1, r->wall_us, -1, r->time);
+	if (a < 0 || b < 0)
+		p->left_out++;
+	return a > 0 && b > 0 ? add_record(p->fs, r) : 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: natlog flows [--json]\n"
+		"usage: natlog flows [--json] [--host NAME] [--since T] [--until T]\n"
 		"\n"
 		"Lists the connections conntrack listed (conntrack -L, /proc/net/nf_conntrack)\n"
 		"or reported (conntrack -E), one per line in time order: the original tuple,\n"
@@ -473,6 +496,10 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --json       a JSON array of flow objects\n"
+		"  --host NAME  records of this host\n"
+		"  --since T, --until T   records stamped at or after, at or before T\n"
+		"               (conntrack -E -o timestamp; the forms of `natlog traces\n"
+		"               --help`); records without a time are left out and counted\n"
 		"  -h, --help   this help\n"
 		"\n"
 		"exit status: 0 flows listed, 1 none.\n");
@@ -482,19 +509,35 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "since", required_argument, NULL, 'a' },
+		{ "until", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
+	struct pick pk;
 	struct flows fs;
 	struct nl_store *s;
 	int64_t *traced = NULL, *traced_reply = NULL;
 	size_t i;
 	int c, json = 0, rc = NL_EXIT_OK;
 
+	memset(&pk, 0, sizeof pk);
+
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
+			break;
+		case 'H':
+			pk.host = optarg;
+			break;
+		case 'a':
+		case 'b':
+			if (nl_time_opt("flows", c == 'a' ? "--since" : "--until", optarg,
+					c == 'a' ? &since : &until))
+				return NL_EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);
@@ -511,7 +554,10 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
 	memset(&fs, 0, sizeof fs);
-	if (store_flows(s, add_record, &fs)) {
+	pk.fs = &fs;
+	nl_time_bounds("flows", store_latest_wall(s), &since, &until, &pk.since_clock, &pk.since_us,
+		       &pk.until_clock, &pk.until_us);
+	if (store_flows(s, pick_record, &pk)) {
 		fprintf(stderr, "natlog: %s\n", fs.oom ? "out of memory" : store_errmsg(s));
 		rc = NL_EXIT_STORE;
 		goto out;
@@ -532,7 +578,12 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		print_flow(&fs.v[i], traced[i], traced_reply[i], json, (int)i);
 	if (json)
 		puts(fs.n ? "]" : "[]");
-	if (!fs.n) {
+	nl_time_left_out_what("flows", "conntrack record", pk.left_out, pk.since_clock,
+			      pk.until_clock);
+	if (!fs.n && (pk.host || pk.since_clock || pk.until_clock)) {
+		fprintf(stderr, "natlog flows: no flows match\n");
+		rc = NL_EXIT_NOMATCH;
+	} else if (!fs.n) {
 		fprintf(stderr, "natlog flows: no flows (no conntrack -L or -E output imported)\n");
 		rc = NL_EXIT_NOMATCH;
 	}

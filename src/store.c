@@ -1638,7 +1638,10 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT e.time, e.host, e.proto, e.src, e.sport, e.dst, e.dport, e.reason, "
-			       "p.trace, s.path, e.line FROM events e JOIN sources s ON s.id = e.source_id "
+			       "p.trace, s.path, e.line, coalesce(e.wall_us, s.boot_us + "
+			       "CAST(round(e.uptime * 1000000) AS INTEGER), natlog_wall(e.time)), "
+			       "CAST(round(e.uptime * 1000000) AS INTEGER) "
+			       "FROM events e JOIN sources s ON s.id = e.source_id "
 			       "LEFT JOIN packets p ON p.id = e.packet_id WHERE e.kind = 'ct-invalid' "
 			       "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query conntrack lines");
@@ -1655,6 +1658,8 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 		col_text(st, 8, r.trace, sizeof r.trace);
 		col_text(st, 9, r.file, sizeof r.file);
 		r.line = (long)col_num(st, 10);
+		r.wall_us = col_num(st, 11);
+		r.uptime_us = col_num(st, 12);
 		if (cb(ctx, &r)) {
 			sqlite3_finalize(st);
 			return -1;

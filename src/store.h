@@ -137,7 +137,8 @@ int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void
 /* The SQL expression of a packet's time on a clock (timespec.h), for
  * statements on the packets table; NULL for no such clock. */
 const char *store_packet_clock_sql(int clock);
-/* The latest wall time of any stored line (epoch us), -1 when none has one. */
+/* The latest wall time of any stored kernel line or traced packet (epoch
+ * us), -1 when none has one: the year syslog bounds are put in. */
 int64_t store_latest_wall(struct nl_store *s);
 int store_packets_unanalyzed(struct nl_store *s, int64_t after_id, int limit, nl_packet_cb cb,
 			     void *ctx);
@@ -162,6 +163,7 @@ struct nl_invalid_row {
 	char file[512];
 	long line;
 	int proto, sport, dport;
+	int64_t wall_us, uptime_us;	/* the line's time on each clock, -1 if none */
 };
 int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx);
 

@@ -352,7 +352,39 @@ void nl_time_bounds(const char *cmd, int64_t ref_us, struct nl_timespec *since,
 	place(cmd, ref_us, until, until_clock, until_us, &noted);
 }
 
+int nl_time_within(int clock, int64_t bound, int until, int64_t wall_us, int64_t uptime_us,
+		   const char *printed)
+{
+	int64_t v = clock == NL_CLOCK_WALL ? wall_us : clock == NL_CLOCK_UPTIME ? uptime_us :
+		    nl_time_yearless(printed);
+	if (!clock)
+		return 1;
+	if (clock == NL_CLOCK_YEARLESS && v < 0 && wall_us >= 0) {
+		/* a wall time read as the syslog time it would print */
+		time_t t = (time_t)(wall_us / 1000000);
+		struct tm tm;
+		int64_t f[5];
+		if (localtime_r(&t, &tm)) {
+			f[0] = tm.tm_mon;
+			f[1] = tm.tm_mday;
+			f[2] = tm.tm_hour;
+			f[3] = tm.tm_min;
+			f[4] = tm.tm_sec;
+			v = yearless_key(f, wall_us % 1000000);
+		}
+	}
+	if (v < 0)
+		return -1;
+	return until ? v <= bound : v >= bound;
+}
+
 void nl_time_left_out(const char *cmd, int64_t n, int since_clock, int until_clock)
+{
+	nl_time_left_out_what(cmd, "packet", n, since_clock, until_clock);
+}
+
+void nl_time_left_out_what(const char *cmd, const char *what, int64_t n, int since_clock,
+			   int until_clock)
 {
 	static const char *const why[] = {
 		[NL_CLOCK_WALL] = "no wall-clock time is known for them (no time with a year in "
@@ -364,7 +396,7 @@ void nl_time_left_out(const char *cmd, int64_t n, int since_clock, int until_clo
 	int c = since_clock ? since_clock : until_clock;
 	if (n <= 0)
 		return;
-	fprintf(stderr, "natlog %s: %lld packet%s left out: %s\n", cmd, (long long)n,
+	fprintf(stderr, "natlog %s: %lld %s%s left out: %s\n", cmd, (long long)n, what,
 		n == 1 ? "" : "s", why[c]);
 	if (since_clock && until_clock && since_clock != until_clock)
 		fprintf(stderr, "natlog %s: (or: %s)\n", cmd, why[until_clock]);

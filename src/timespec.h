@@ -47,7 +47,14 @@ int nl_time_opt(const char *cmd, const char *opt, const char *v, struct nl_times
 void nl_time_bounds(const char *cmd, int64_t ref_us, struct nl_timespec *since,
 		    struct nl_timespec *until, int *since_clock, int64_t *since_us, int *until_clock,
 		    int64_t *until_us);
+/* 1 when a time is within a bound on clock (since: at or after; until: at or
+ * before), 0 when not, -1 when it has no time on that clock. */
+int nl_time_within(int clock, int64_t bound, int until, int64_t wall_us, int64_t uptime_us,
+		   const char *printed);
 /* Says on stderr how many packets a bound's clock could not place, and why. */
 void nl_time_left_out(const char *cmd, int64_t n, int since_clock, int until_clock);
+/* The same for what is not packets: "conntrack invalid lines". */
+void nl_time_left_out_what(const char *cmd, const char *what, int64_t n, int since_clock,
+			   int until_clock);
 
 #endif

@@ -52,6 +52,19 @@ same "seed 003: uptime bound" "$(ids seed --since uptime:2400)" "62fc2acdfc 8342
 check_status "seed 003: a wall-clock bound places none of its packets" 1 T seed --since 2025-01-01
 check_grep "... and says how many were left out" "4 packets left out" "$TMP/err"
 
+# invalid and flows take the same bounds (and --host)
+"$NATLOG" --db "$TMP/ct.db" import -q --year 2026 "$TD/lab/ct-invalid/messages" "$L/conntrack-E.txt" 2>/dev/null
+n=$("$NATLOG" --db "$TMP/ct.db" invalid --json --since "Nov 21 15:26:30" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+all=$("$NATLOG" --db "$TMP/ct.db" invalid --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+same "invalid --since keeps the later lines only" "$all $n" "9 3"
+check_status "invalid --host of another host matches nothing" 1 "$NATLOG" --db "$TMP/ct.db" invalid --host elsewhere
+check_grep "... and says so" "natlog invalid: no packets match" "$TMP/err"
+n=$("$NATLOG" --db "$TMP/ct.db" flows --json --since 2026-11-21T15:26:01Z | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+same "flows --since compares conntrack -E's time stamps" "$n" "2"
+check_status "flows --since uptime: conntrack prints no uptime" 1 "$NATLOG" --db "$TMP/ct.db" flows --since uptime:1
+check_grep "... and the records left out are counted" "18 conntrack records left out" "$TMP/err"
+check_status "flows --until with a bad time is a usage error" 2 "$NATLOG" --db "$TMP/ct.db" flows --until "Nov 21"
+
 for bad in bogus "Nov 21" "Nov 32 10:00:00" "2026-13-01" "-5x" "12345678901" "uptime:" "@"; do
 	check_status "--since '$bad' is a usage error" 2 T year --since "$bad"
 done
