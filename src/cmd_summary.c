@@ -261,7 +261,7 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 	if (!num(&R->dumps, 0, 0))
 		printf("dumps:    none imported: rules show as positions without text\n");
 	else if (num(&R->dumps, 0, 1))
-		printf("dumps:    %lld packet%s decided by a rule no imported dump has (stale dump?)\n",
+		printf("dumps:    %lld packet%s decided by a rule no dump has (stale dump?)\n",
 		       (long long)num(&R->dumps, 0, 1), num(&R->dumps, 0, 1) == 1 ? "" : "s");
 	else
 		printf("dumps:    %lld, every deciding rule found in one\n",
