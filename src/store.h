@@ -179,19 +179,18 @@ struct nl_rule_row {
 int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct nl_rule_row *),
 		void *ctx);
 
-/* Runs one read-only statement; cb gets each row's column names, values
- * as SQLite prints them (NULL for SQL NULL, lowercase hex for a blob) and
- * their types. */
-/* -2 when the statement needed more memory than store_limit_memory()
- * allows; -1 for any other failure. */
 /* The SQLite type of each value store_sql() hands over. */
 enum { NL_SQL_NULL, NL_SQL_INT, NL_SQL_REAL, NL_SQL_TEXT, NL_SQL_BLOB };
+/* Runs one read-only statement; cb gets each row's column names, values
+ * as SQLite prints them (NULL for SQL NULL, lowercase hex for a blob) and
+ * their types. -2 when the statement needed more memory than
+ * store_limit_memory() allows; -1 for any other failure. */
 int store_sql(struct nl_store *s, const char *sql,
 	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals,
 			const int *types),
 	      void *ctx);
 
-/* The same with params bound as text to ?1..?nparams (NULL: SQL NULL). */
+/* The same with params bound as text to ?1..?nparams (NULL or "": SQL NULL). */
 int store_sql_params(struct nl_store *s, const char *sql, const char *const *params, int nparams,
 		     int (*cb)(void *, int ncol, const char *const *names,
 			       const char *const *vals, const int *types),
