@@ -172,10 +172,10 @@ static int64_t total(const struct tab *t)
 	return t->sum;
 }
 
-/* The next commands, as text lines into next[] (each at most 80 bytes). */
+/* The next commands, as text lines into next[] (at most 9, each at most 80 bytes). */
 static int next_steps(const struct report *R, const char *host, char next[][96])
 {
-	int k = 0;
+	int k = 0, r;
 	char h[80] = "";
 	if (host)
 		snprintf(h, sizeof h, " --host %s", host);
@@ -185,6 +185,9 @@ static int next_steps(const struct report *R, const char *host, char next[][96])
 		snprintf(next[k++], 96, "natlog traces --verdict drop%s", h);
 	if (num(&R->dumps, 0, 1) && cell(&R->dumps, 0, 3))
 		snprintf(next[k++], 96, "natlog explain --trace %s", cell(&R->dumps, 0, 3));
+	for (r = 0; r < R->verdicts.n; r++)
+		if (cell(&R->verdicts, r, 0) && !strcmp(cell(&R->verdicts, r, 0), "unknown"))
+			snprintf(next[k++], 96, "natlog traces --verdict unknown%s", h);
 	if (R->invalid_n)
 		snprintf(next[k++], 96, "natlog invalid");
 	if (num(&R->nat, 0, 2))
@@ -200,7 +203,7 @@ static int next_steps(const struct report *R, const char *host, char next[][96])
 
 static void print_text(const struct report *R, const struct sum *S, const char *host)
 {
-	char buf[256], rule[96], next[8][96];
+	char buf[256], rule[96], next[10][96];
 	int r, k, n;
 	const char *sep;
 	printf("inputs:   %lld", (long long)total(&R->inputs));
@@ -307,7 +310,7 @@ static void json_int_or_null(FILE *f, const char *v)
 static void print_json(const struct report *R, const char *host)
 {
 	FILE *f = stdout;
-	char next[8][96];
+	char next[10][96];
 	int first = 1, r, k;
 	fputc('{', f);
 	jw_key(f, &first, "inputs");
