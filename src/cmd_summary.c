@@ -2,9 +2,13 @@
  * cmd_summary.c - `natlog summary [--json] [--host H] [--since T] [--until T]`:
  * one screen on a store: inputs and hosts, time span, verdicts, what dropped
  * most, conntrack's invalid reasons, NAT, dumps that do not match, errors, and
- * the commands to run next. Read-only queries through store_sql_params().
+ * the commands to run next. Read-only queries through store_sql_params();
+ * failed set lookups and steps a dump contradicts come from analysing the
+ * dropped and unknown packets again, as explain does (diagnoses are not
+ * stored).
  */
 #include "natlog.h"
+#include "analyze.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -162,10 +166,87 @@ static const char Q_ERRORS[] =
 	"SELECT reason, count(*) FROM errors WHERE source_id IN (SELECT id FROM sources WHERE "
 	"?1 IS NULL OR host = ?1 OR host IS NULL) GROUP BY reason ORDER BY 2 DESC, 1";
 
+/* What analysing the dropped, rejected and unknown packets again found. */
+#define MAXANALYSE 1000
+struct lookup {
+	char set[160];
+	int64_t n;
+};
+struct deep {
+	struct nl_store *s;
+	struct nl_rscache rc;
+	struct nl_analysis *a;
+	int64_t analysed, unanalysed, mismatch;
+	char mismatch_trace[40];
+	struct lookup sets[MAXROWS];
+	int nsets;
+	int failed;
+};
+
 struct report {
 	struct tab inputs, hosts, span, printed, verdicts, drops, invalid, nat, dumps, errors, left;
 	int64_t packets, invalid_n, errors_n;
+	struct deep d;
 };
+
+static void count_lookup(struct deep *d, const char *set)
+{
+	int i;
+	for (i = 0; i < d->nsets; i++)
+		if (!strcmp(d->sets[i].set, set)) {
+			d->sets[i].n++;
+			return;
+		}
+	if (d->nsets < MAXROWS) {
+		nl_strlcpy(d->sets[d->nsets].set, set, sizeof d->sets[0].set);
+		d->sets[d->nsets++].n = 1;
+	}
+}
+
+/* analyze_nft.c's words for a lookup that found nothing */
+static void read_diag(struct deep *d, const char *t)
+{
+	const char *p;
+	char set[160];
+	size_t k;
+	if ((p = strstr(t, " is not in set "))) {
+		snprintf(set, sizeof set, "%s", p + 15);
+		count_lookup(d, set);
+	} else if (strstr(t, "which the dump does not contain") && (p = strstr(t, " up in @"))) {
+		for (k = 0; p[8 + k] && p[8 + k] != ',' && k < 100; k++)
+			;
+		snprintf(set, sizeof set, "@%.*s (not in the dump)", (int)k, p + 8);
+		count_lookup(d, set);
+	}
+}
+
+static int deep_packet(void *ctx, const struct nl_packet_row *p)
+{
+	struct deep *d = ctx;
+	size_t i;
+	int bad = 0;
+	if (!p->analyzed || (p->verdict[0] && strcmp(p->verdict, "drop") &&
+			     strcmp(p->verdict, "reject") && strcmp(p->verdict, "unknown")))
+		return 0;
+	if (d->analysed >= MAXANALYSE) {
+		d->unanalysed++;
+		return 0;
+	}
+	d->analysed++;
+	if (analyze_packet(d->s, p, &d->rc, d->a)) {
+		analysis_free(d->a);
+		d->failed = 1;
+		return -1;
+	}
+	for (i = 0; i < d->a->n; i++)
+		bad |= d->a->steps[i].mismatch;
+	if (bad && !d->mismatch++)
+		nl_strlcpy(d->mismatch_trace, p->trace, sizeof d->mismatch_trace);
+	for (i = 0; i < (size_t)d->a->ndiag; i++)
+		read_diag(d, d->a->diag[i]);
+	analysis_free(d->a);
+	return 0;
+}
 
 static int64_t total(const struct tab *t)
 {
@@ -183,7 +264,9 @@ static int next_steps(const struct report *R, const char *host, char next[][96])
 		snprintf(next[k++], 96, "natlog explain --trace %s", cell(&R->drops, 0, 9));
 	if (R->drops.n)
 		snprintf(next[k++], 96, "natlog traces --verdict drop%s", h);
-	if (num(&R->dumps, 0, 1) && cell(&R->dumps, 0, 3))
+	if (R->d.mismatch)
+		snprintf(next[k++], 96, "natlog explain --trace %s", R->d.mismatch_trace);
+	else if (num(&R->dumps, 0, 1) && cell(&R->dumps, 0, 3))
 		snprintf(next[k++], 96, "natlog explain --trace %s", cell(&R->dumps, 0, 3));
 	for (r = 0; r < R->verdicts.n; r++)
 		if (cell(&R->verdicts, r, 0) && !strcmp(cell(&R->verdicts, r, 0), "unknown"))
@@ -248,6 +331,13 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 			puts(buf);
 		}
 	}
+	if (R->d.nsets) {
+		printf("\nset lookups that found nothing:\n");
+		for (r = 0; r < R->d.nsets; r++) {
+			fit(buf, sizeof buf, nl_esc(R->d.sets[r].set), 72);
+			printf("%6lld  %s\n", (long long)R->d.sets[r].n, buf);
+		}
+	}
 	if (R->invalid_n) {
 		printf("\ninvalid (conntrack): %lld\n", (long long)R->invalid_n);
 		for (r = 0; r < R->invalid.n && r < 5; r++) {
@@ -269,6 +359,12 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 	else
 		printf("dumps:    %lld, every deciding rule found in one\n",
 		       (long long)num(&R->dumps, 0, 0));
+	if (R->d.mismatch)
+		printf("          %lld dropped or unknown packet%s the dump contradicts (stale or "
+		       "edited?)\n", (long long)R->d.mismatch, R->d.mismatch == 1 ? "" : "s");
+	if (R->d.unanalysed)
+		printf("          (lookups and contradictions: the first %d of %lld packets)\n",
+		       MAXANALYSE, (long long)(R->d.analysed + R->d.unanalysed));
 	printf("errors:   %lld\n", (long long)R->errors_n);
 	for (r = 0; r < R->errors.n && r < 5; r++) {
 		fit(buf, sizeof buf, nl_esc(cell(&R->errors, r, 0)), 72);
@@ -361,6 +457,18 @@ static void print_json(const struct report *R, const char *host)
 		fputc('}', f);
 	}
 	fputc(']', f);
+	jw_key(f, &first, "failed_lookups");
+	fputc('[', f);
+	for (r = 0; r < R->d.nsets; r++) {
+		int f2 = 1;
+		fputs(r ? ", {" : "{", f);
+		jw_key(f, &f2, "set");
+		jw_str_always(f, R->d.sets[r].set);
+		jw_key(f, &f2, "packets");
+		jw_num(f, R->d.sets[r].n);
+		fputc('}', f);
+	}
+	fputc(']', f);
 	jw_key(f, &first, "invalid");
 	jw_num(f, R->invalid_n);
 	jw_key(f, &first, "invalid_reasons");
@@ -385,6 +493,10 @@ static void print_json(const struct report *R, const char *host)
 	jw_num(f, num(&R->dumps, 0, 0));
 	jw_key(f, &first, "decided_not_in_dump");
 	jw_num(f, num(&R->dumps, 0, 1));
+	jw_key(f, &first, "dump_contradicted");
+	jw_num(f, R->d.mismatch);
+	jw_key(f, &first, "analysed");
+	jw_num(f, R->d.analysed);
 	jw_key(f, &first, "errors");
 	jw_num(f, R->errors_n);
 	jw_key(f, &first, "error_reasons");
@@ -406,11 +518,14 @@ static void usage(FILE *f)
 		"usage: natlog summary [--json] [--host NAME] [--since T] [--until T]\n"
 		"\n"
 		"One screen on the store: inputs and hosts, time span, packets by verdict,\n"
-		"the rules and policies that dropped most, conntrack's invalid reasons, NAT,\n"
-		"dumps that lack a deciding rule, errors by reason, and what to run next.\n"
+		"the rules and policies that dropped most, nft set lookups that found\n"
+		"nothing, conntrack's invalid reasons, NAT, dumps that lack a deciding rule\n"
+		"or contradict a trace, errors by reason, and what to run next. Lookups and\n"
+		"contradictions come from analysing the first %d dropped, rejected and\n"
+		"unknown packets again, as explain does.\n"
 		"--since and --until choose traced packets (the times as in `natlog traces\n"
 		"--help`); --host chooses packets, events, conntrack records and inputs.\n"
-		"exit status: 0, or 1 when the store holds no input.\n");
+		"exit status: 0, or 1 when the store holds no input.\n", MAXANALYSE);
 }
 
 int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
@@ -493,6 +608,15 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 				      "AND (%s IS NULL OR %s IS NULL)",
 			 store_packet_clock_sql(sc ? sc : uc), store_packet_clock_sql(uc ? uc : sc));
 		run(&S, &R->left, q);
+	}
+	if (!S.failed) {
+		struct nl_filter f = { NULL, NULL, host, NULL, -1, -1, -1, sc, uc, s_us, u_us, 0 };
+		R->d.s = S.s;
+		if (!(R->d.a = malloc(sizeof *R->d.a)) ||
+		    store_packets(S.s, &f, deep_packet, &R->d) < 0)
+			S.failed = 1;
+		rscache_free(&R->d.rc);
+		free(R->d.a);
 	}
 	if (S.failed) {
 		fprintf(stderr, "natlog summary: %s\n", nl_esc(store_errmsg(S.s)));

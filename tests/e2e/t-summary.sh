@@ -25,6 +25,21 @@ check_json "summary --since keeps the later packets only (the ct-invalid run)" \
 check_status "summary --since with a time it cannot read is a usage error" 2 "$NATLOG" summary --since "soon"
 check_status "summary --host with nothing of that host exits 1" 1 "$NATLOG" summary --host nosuchhost
 
+# failed set lookups and contradicted dumps come from analysing the drops again
+"$NATLOG" --db "$TMP/set.db" import -q "$L/nft-set-drop/nft-monitor-trace.txt" \
+	"$L/nft-set-drop/nft-ruleset.before-add.txt" 2>/dev/null
+"$NATLOG" --db "$TMP/set.db" summary > "$TMP/out"
+check_grep "summary counts the set lookups that found nothing (dump before the element was added)" \
+	"     3  inet filter allow_in" "$TMP/out"
+"$NATLOG" --db "$TMP/set.db" summary --json > "$TMP/s3.json"
+check_json "summary --json: failed_lookups" \
+	'j["failed_lookups"] == [{"set": "inet filter allow_in", "packets": 3}] and j["analysed"] == 3' < "$TMP/s3.json"
+"$NATLOG" --db "$TMP/stale.db" import -q "$L/stale-dump/dmesg.txt" "$L/stale-dump/iptables-save.stale.txt" 2>/dev/null
+"$NATLOG" --db "$TMP/stale.db" summary > "$TMP/out"
+check_grep "summary counts packets a stale dump contradicts" \
+	"3 dropped or unknown packets the dump contradicts (stale or edited?)" "$TMP/out"
+check_grep "... and suggests explaining one" "natlog explain --trace 01ed7bc3ef" "$TMP/out"
+
 "$NATLOG" rules --json > "$TMP/rules.json"
 check_json "rules counts policies, with the drops they decided" \
 	'[(r["hits"], r["drops"], r["position"]) for r in j if r["type"] == "policy" and r["table"] == "filter" and r["chain"] == "FORWARD"] == [(3, 3, None)]' < "$TMP/rules.json"
