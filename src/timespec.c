@@ -11,7 +11,7 @@
 #include <time.h>
 
 const char nl_timespec_forms[] =
-	"  Nov 21 15:26:00            syslog (year from the store)\n"
+	"  Nov 21 15:26[:00]          syslog (year from the store)\n"
 	"  Fri Nov 21 15:26:00 2025   dmesg -T\n"
 	"  2025-11-21T15:26:00[.f][Z|+01:00], 2025-11-21 15:26:00, 2025-11-21\n"
 	"                             ISO 8601 / RFC 3339 (local time without a zone)\n"
@@ -71,13 +71,21 @@ static int name3(const char **p, const char *table, int n)
 	return -1;
 }
 
-/* "hh:mm:ss[.frac]" into f[2..4] and *us */
+/* "hh:mm[:ss[.frac]]" into f[2..4] and *us (people leave the seconds out) */
 static int clock_part(const char **p, int64_t f[5], int64_t *us)
 {
-	if (!digits(p, 1, 2, &f[2]) || !lit(p, ':') || !digits(p, 2, 2, &f[3]) || !lit(p, ':') ||
-	    !digits(p, 2, 2, &f[4]) || f[2] > 23 || f[3] > 59 || f[4] > 60)
+	const char *q = *p;
+	f[4] = 0;
+	*us = 0;
+	if (!digits(&q, 1, 2, &f[2]) || !lit(&q, ':') || !digits(&q, 2, 2, &f[3]) || f[2] > 23 ||
+	    f[3] > 59)
 		return 0;
-	*us = frac_us(p);
+	if (lit(&q, ':')) {
+		if (!digits(&q, 2, 2, &f[4]) || f[4] > 60)
+			return 0;
+		*us = frac_us(&q);
+	}
+	*p = q;
 	return 1;
 }
 

@@ -26,6 +26,8 @@ static int64_t wall(const char *s)
 static void test_wall_forms(void)
 {
 	CHECK_INT(wall("2026-11-21T15:26:00Z"), T0 * S);
+	CHECK_INT(wall("2026-11-21T15:26Z"), T0 * S);
+	CHECK_INT(wall("Sat Nov 21 15:26 2026"), T0 * S);
 	CHECK_INT(wall("2026-11-21T16:26:00+01:00"), T0 * S);
 	CHECK_INT(wall("2026-11-21T10:26:00-0500"), T0 * S);
 	CHECK_INT(wall("2026-11-21 15:26:00.25"), T0 * S + 250000);
@@ -63,6 +65,8 @@ static void test_uptime_and_syslog(void)
 	nl_timespec_parse("Dec 31 23:00:00", NOW, &t);
 	CHECK(nl_timespec_year(&t, T0 * S) == 0 && t.us == (1798758000LL - 365 * 86400) * S);
 	CHECK(nl_timespec_parse("Nov  1 01:02:03", NOW, &t) == 0);
+	CHECK(nl_timespec_parse("Nov 21 15:26", NOW, &t) == 0 &&
+	      t.us == nl_time_yearless("Nov 21 15:26:00"));
 }
 
 static void test_printed(void)
@@ -79,7 +83,8 @@ static void test_refused(void)
 {
 	static const char *const bad[] = {
 		"", "bogus", "Nov 21", "Nov 32 10:00:00", "Foo 21 10:00:00", "Nov 21 24:00:00",
-		"2026-13-01", "2026-02-30", "2026-11-21T15:26", "2026-11-21T15:26:00+25:00",
+		"2026-13-01", "2026-02-30", "2026-11-21T15:2", "2026-11-21T15:26:00+25:00",
+		"Nov 21 15:26:", "Nov 21 15:26:0", "Nov 21 15:60",
 		"-5x", "-m", "--10m", "12345678901", "uptime:", "uptime:-1", "@", "@x", "1.",
 		"1.5.5", "Sat Nov 21 15:26:00", "Sat Nov 21 15:26:00 2026 x", "tomorrow",
 	};
