@@ -16,7 +16,7 @@ _natlog() {
 		return
 	fi
 	case $cmd in
-	"") COMPREPLY=($(compgen -W "import traces explain invalid flows rules sql errors sources --db --help --version" -- "$cur")) ;;
+	"") COMPREPLY=($(compgen -W "import summary traces explain invalid flows rules sql errors sources --db --help --version" -- "$cur")) ;;
 	import)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--host --max-errors --max-entry-size --max-expansion --boot-time --year --quiet --progress --help" -- "$cur"))
@@ -24,9 +24,16 @@ _natlog() {
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
 	traces) COMPREPLY=($(compgen -W "--json --src --dst --port --seq --ip-id --verdict --host --since --until --help" -- "$cur")) ;;
+	summary) COMPREPLY=($(compgen -W "--json --host --since --until --help" -- "$cur")) ;;
 	explain) COMPREPLY=($(compgen -W "--trace --json --help" -- "$cur")) ;;
-	rules) COMPREPLY=($(compgen -W "--unused --json --help" -- "$cur")) ;;
-	invalid|flows|errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+	rules)
+		if [[ $prev == --by ]]; then
+			COMPREPLY=($(compgen -W "drops dump" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--unused --by --json --help" -- "$cur"))
+		fi ;;
+	invalid|flows) COMPREPLY=($(compgen -W "--json --host --since --until --help" -- "$cur")) ;;
+	errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	esac
 }
 complete -F _natlog natlog

@@ -70,5 +70,8 @@ int cmd_errors(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (o.json)
 		puts(o.n ? "]" : "[]");
+	if (!o.n)
+		fprintf(stderr, "natlog errors: no errors: every input line was used or skipped as "
+				"not netfilter output\n");
 	return o.n ? NL_EXIT_OK : NL_EXIT_NOMATCH;
 }

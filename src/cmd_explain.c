@@ -104,7 +104,7 @@ static int add_log(void *ctx, const struct nl_event_row *e)
 
 static int attach_logged(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
 {
-	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
+	struct nl_filter f = { .port = -1, .seq = -1, .ip_id = -1 };
 	struct logged l;
 	int i;
 	if (!strcmp(p->source, "log") || !p->src[0] || p->ip_id < 0)

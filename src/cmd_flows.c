@@ -16,6 +16,7 @@
 #include "communityid.h"
 #include "jsonw.h"
 #include "store.h"
+#include "timespec.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -497,6 +498,7 @@ struct build {
 	struct flows *fs;
 	struct tmap tm;
 	struct pmap pm;
+	struct nl_filter f;	/* --host and the time bounds, for traces and captures */
 };
 
 static int tuple_key(struct build *b, size_t i, int proto, const struct tuple *t, int dir)
@@ -688,6 +690,13 @@ static int add_wire(void *ctx, const struct nl_wire_tuple *t)
 		}
 	}
 	if (i < 0) {
+		int a = nl_time_within(b->f.since_clock, b->f.since_us, 0, t->first_us, -1, t->first_time);
+		int z = nl_time_within(b->f.until_clock, b->f.until_us, 1, t->first_us, -1, t->first_time);
+		/* a capture names no host: its own connections answer no --host */
+		if (b->f.host || a <= 0 || z <= 0) {
+			b->f.left_out += !b->f.host && (a < 0 || z < 0);
+			return 0;
+		}
 		dir = is_reply(t->proto, t->tcp_flags, t->icmp_type);
 		i = dir ? new_flow(b, t->family, t->proto, "", t->dst, t->dport, t->src, t->sport,
 				   t->dst, t->dport, t->src, t->sport, -1, t->icmp_id)
@@ -706,7 +715,8 @@ static int add_wire(void *ctx, const struct nl_wire_tuple *t)
 }
 
 /* Conntrack's connections first, then those of traces, then of captures. */
-static int build_flows(struct nl_store *s, struct flows *fs)
+static int build_flows(struct nl_store *s, struct flows *fs, const struct nl_filter *f,
+		       int64_t *left_out)
 {
 	struct build b;
 	struct nl_filter all;
@@ -715,9 +725,8 @@ static int build_flows(struct nl_store *s, struct flows *fs)
 	memset(&b, 0, sizeof b);
 	b.s = s;
 	b.fs = fs;
-	memset(&all, 0, sizeof all);
-	all.port = -1;
-	all.seq = all.ip_id = -1;
+	b.f = *f;
+	all = *f;
 	for (i = 0; i < fs->n; i++) {
 		fs->v[i].from_ct = 1;
 		if (register_flow(&b, i))
@@ -725,6 +734,7 @@ static int build_flows(struct nl_store *s, struct flows *fs)
 	}
 	if (store_packets(s, &all, add_packet, &b) < 0 || store_wire_tuples(s, add_wire, &b))
 		goto out;
+	*left_out += all.left_out + b.f.left_out;
 	rc = 0;
 out:
 	tmap_free(&b.tm);
@@ -849,10 +859,32 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 	}
 }
 
+/* --host, --since and --until choose conntrack records before they are
+ * grouped: a record without a time (a table dump) cannot be placed. */
+struct pick {
+	struct flows *fs;
+	const char *host;
+	int since_clock, until_clock;
+	int64_t since_us, until_us, left_out;
+};
+
+static int pick_record(void *ctx, const struct nl_flow *r)
+{
+	struct pick *p = ctx;
+	int a, b;
+	if (p->host && strcmp(p->host, r->host))
+		return 0;
+	a = nl_time_within(p->since_clock, p->since_us, 0, r->wall_us, -1, r->time);
+	b = nl_time_within(p->until_clock, p->until_us, 1, r->wall_us, -1, r->time);
+	if (a < 0 || b < 0)
+		p->left_out++;
+	return a > 0 && b > 0 ? add_record(p->fs, r) : 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: natlog flows [--json]\n"
+		"usage: natlog flows [--json] [--host NAME] [--since T] [--until T]\n"
 		"\n"
 		"Lists the connections conntrack listed (conntrack -L, /proc/net/nf_conntrack)\n"
 		"or reported (conntrack -E), and those seen only in traces and captures, one\n"
@@ -863,6 +895,10 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --json       a JSON array of flow objects\n"
+		"  --host NAME  records of this host\n"
+		"  --since T, --until T   records stamped at or after, at or before T\n"
+		"               (conntrack -E -o timestamp; the forms of `natlog traces\n"
+		"               --help`); records without a time are left out and counted\n"
 		"  -h, --help   this help\n"
 		"\n"
 		"exit status: 0 flows listed, 1 none.\n");
@@ -872,19 +908,35 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "since", required_argument, NULL, 'a' },
+		{ "until", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
+	struct pick pk;
 	struct flows fs;
 	struct nl_store *s;
-	int64_t *traced = NULL, *traced_reply = NULL;
+	int64_t *traced = NULL, *traced_reply = NULL, others_out = 0;
 	size_t i;
 	int c, json = 0, rc = NL_EXIT_OK;
+
+	memset(&pk, 0, sizeof pk);
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
+			break;
+		case 'H':
+			pk.host = optarg;
+			break;
+		case 'a':
+		case 'b':
+			if (nl_time_opt("flows", c == 'a' ? "--since" : "--until", optarg,
+					c == 'a' ? &since : &until))
+				return NL_EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);
@@ -901,12 +953,21 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
 	memset(&fs, 0, sizeof fs);
-	if (store_flows(s, add_record, &fs)) {
+	pk.fs = &fs;
+	nl_time_bounds("flows", store_latest_wall(s), &since, &until, &pk.since_clock, &pk.since_us,
+		       &pk.until_clock, &pk.until_us);
+	if (store_flows(s, pick_record, &pk)) {
 		fprintf(stderr, "natlog: %s\n", fs.oom ? "out of memory" : store_errmsg(s));
 		rc = NL_EXIT_STORE;
 		goto out;
 	}
-	if (build_flows(s, &fs)) {
+	{
+		struct nl_filter f = { .host = pk.host, .port = -1, .seq = -1, .ip_id = -1,
+				       .since_clock = pk.since_clock, .until_clock = pk.until_clock,
+				       .since_us = pk.since_us, .until_us = pk.until_us };
+		rc = build_flows(s, &fs, &f, &others_out);
+	}
+	if (rc) {
 		fprintf(stderr, "natlog: %s\n", store_errmsg(s)[0] ? store_errmsg(s) : "out of memory");
 		rc = NL_EXIT_STORE;
 		goto out;
@@ -933,8 +994,18 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		print_flow(&fs.v[i], traced[i], traced_reply[i], json, (int)i);
 	if (json)
 		puts(fs.n ? "]" : "[]");
-	if (!fs.n)
+	nl_time_left_out_what("flows", "conntrack record", pk.left_out, pk.since_clock,
+			      pk.until_clock);
+	nl_time_left_out_what("flows", "traced or captured packet", others_out,
+			      pk.since_clock, pk.until_clock);
+	if (!fs.n && (pk.host || pk.since_clock || pk.until_clock)) {
+		fprintf(stderr, "natlog flows: no flows match\n");
 		rc = NL_EXIT_NOMATCH;
+	} else if (!fs.n) {
+		fprintf(stderr, "natlog flows: no flows (no conntrack output, traced packet or capture "
+				"imported)\n");
+		rc = NL_EXIT_NOMATCH;
+	}
 out:
 	free(traced);
 	free(traced_reply);

@@ -1,5 +1,6 @@
 /*
- * cmd_invalid.c - `natlog invalid [--json]`: the packets conntrack logged as
+ * cmd_invalid.c - `natlog invalid [--json] [--host H] [--since T] [--until T]`:
+ * the packets conntrack logged as
  * invalid (nf_ct_proto_N lines), with the kernel's reason and the traced
  * packet each belongs to; the text form first counts them by reason.
  */
@@ -7,6 +8,7 @@
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
+#include "timespec.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -22,7 +24,24 @@ struct out {
 	struct reason *reasons;
 	size_t nreasons, cap;
 	FILE *lines;		/* text form: the lines, printed after the counts */
+	const char *host;
+	int since_clock, until_clock;
+	int64_t since_us, until_us, left_out;
 };
+
+/* 1 when the line passes --host, --since and --until; counts the lines a
+ * bound's clock cannot place */
+static int wanted(struct out *o, const struct nl_invalid_row *r)
+{
+	int a, b;
+	if (o->host && strcmp(o->host, r->host))
+		return 0;
+	a = nl_time_within(o->since_clock, o->since_us, 0, r->wall_us, r->uptime_us, r->time);
+	b = nl_time_within(o->until_clock, o->until_us, 1, r->wall_us, r->uptime_us, r->time);
+	if (a < 0 || b < 0)
+		o->left_out++;
+	return a > 0 && b > 0;
+}
 
 static int add_reason(struct out *o, const char *text)
 {
@@ -49,6 +68,8 @@ static int print_row(void *ctx, const struct nl_invalid_row *r)
 {
 	struct out *o = ctx;
 	const char *pn = nl_proto_name(r->proto);
+	if (!wanted(o, r))
+		return 0;
 	if (o->json) {
 		int first = 1;
 		FILE *f = stdout;
@@ -96,9 +117,13 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "since", required_argument, NULL, 'a' },
+		{ "until", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
 	struct out o;
 	struct nl_store *s;
 	int c, rc;
@@ -108,19 +133,33 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
+		case 'H': o.host = optarg; break;
+		case 'a':
+		case 'b':
+			if (nl_time_opt("invalid", c == 'a' ? "--since" : "--until", optarg,
+					c == 'a' ? &since : &until))
+				return NL_EXIT_USAGE;
+			break;
 		case 'h':
-			printf("usage: natlog invalid [--json]\n\n"
+			printf("usage: natlog invalid [--json] [--host NAME] [--since T] [--until T]\n\n"
 			       "Lists the packets conntrack logged as invalid (nf_ct_proto_N lines, with\n"
 			       "net.netfilter.nf_conntrack_log_invalid set), with the kernel's reason and\n"
 			       "the traced packet each belongs to; the text form counts them by reason.\n"
+			       "--since and --until take the times `natlog traces --help` lists.\n"
 			       "exit status: 0 listed, 1 none.\n");
 			return NL_EXIT_OK;
 		default:
 			return NL_EXIT_USAGE;
 		}
 	}
+	if (optind < argc) {
+		fprintf(stderr, "natlog invalid: unexpected argument '%s'\n", argv[optind]);
+		return NL_EXIT_USAGE;
+	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
+	nl_time_bounds("invalid", store_latest_wall(s), &since, &until, &o.since_clock, &o.since_us,
+		       &o.until_clock, &o.until_us);
 	if (!o.json && !(o.lines = tmpfile())) {
 		fprintf(stderr, "natlog: cannot create a temporary file\n");
 		return NL_EXIT_STORE;
@@ -146,5 +185,11 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 	free(o.reasons);
 	if (rc)
 		return NL_EXIT_STORE;
+	nl_time_left_out_what("invalid", "line", o.left_out, o.since_clock, o.until_clock);
+	if (!o.n && (o.host || o.since_clock || o.until_clock))
+		fprintf(stderr, "natlog invalid: no packets match\n");
+	else if (!o.n)
+		fprintf(stderr, "natlog invalid: no packets match (no conntrack invalid lines; the "
+				"kernel logs them with net.netfilter.nf_conntrack_log_invalid set)\n");
 	return o.n ? NL_EXIT_OK : NL_EXIT_NOMATCH;
 }

@@ -1,7 +1,8 @@
 /*
- * cmd_rules.c - `natlog rules [--unused] [--json]`: every rule of every
- * imported dump with the number of traced steps that hit it, to find the
- * rules that matter and the ones nothing reaches.
+ * cmd_rules.c - `natlog rules [--unused] [--by drops] [--json]`: every rule
+ * and built-in chain policy of every imported dump with the number of traced
+ * steps that hit it and of packets it dropped, to find the rules that matter
+ * and the ones nothing reaches.
  */
 #include "natlog.h"
 #include "commands.h"
@@ -18,7 +19,8 @@ struct out {
 static int print_rule(void *ctx, const struct nl_rule_row *r)
 {
 	struct out *o = ctx;
-	if (o->unused && r->hits > 0)
+	/* a -j TRACE rule is how the trace was made, not a rule to clean up */
+	if (o->unused && (r->hits > 0 || r->is_trace))
 		return 0;
 	if (o->json) {
 		int first = 1;
@@ -36,6 +38,8 @@ static int print_rule(void *ctx, const struct nl_rule_row *r)
 		jw_str(f, r->table);
 		jw_key(f, &first, "chain");
 		jw_str(f, r->chain);
+		jw_key(f, &first, "type");
+		jw_str(f, r->is_policy ? "policy" : "rule");
 		jw_key(f, &first, "position");
 		jw_num(f, r->position);
 		jw_key(f, &first, "handle");
@@ -46,16 +50,24 @@ static int print_rule(void *ctx, const struct nl_rule_row *r)
 		jw_num(f, r->pkts);
 		jw_key(f, &first, "hits");
 		jw_num(f, r->hits);
+		jw_key(f, &first, "drops");
+		jw_num(f, r->drops);
 		fputc('}', f);
 	} else {
 		char loc[128], pos[16] = "?";	/* after a '...' line: unknown */
 		if (o->n == 0)
-			printf("%6s  %-32s %s\n", "HITS", "RULE", "TEXT");
-		if (r->position >= 0)
-			snprintf(pos, sizeof pos, "%d", r->position);
-		snprintf(loc, sizeof loc, "%s%s%s:%s:%s", r->family, r->family[0] ? " " : "", r->table,
-			 r->chain, pos);
-		printf("%6lld  %-32s %s\n", (long long)r->hits, nl_esc(loc), nl_esc(r->text));
+			printf("%6s %6s  %-32s %s\n", "HITS", "DROPS", "RULE", "TEXT");
+		if (r->is_policy)
+			snprintf(loc, sizeof loc, "%s%s%s:%s:policy", r->family,
+				 r->family[0] ? " " : "", r->table, r->chain);
+		else {
+			if (r->position >= 0)
+				snprintf(pos, sizeof pos, "%d", r->position);
+			snprintf(loc, sizeof loc, "%s%s%s:%s:%s", r->family, r->family[0] ? " " : "",
+				 r->table, r->chain, pos);
+		}
+		printf("%6lld %6lld  %-32s %s\n", (long long)r->hits, (long long)r->drops,
+		       nl_esc(loc), nl_esc(r->text));
 	}
 	o->n++;
 	return 0;
@@ -66,21 +78,34 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "unused", no_argument, NULL, 'u' },
+		{ "by", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct out o = { 0, 0, 0 };
 	struct nl_store *s;
-	int c;
+	int c, by_drops = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
 		case 'u': o.unused = 1; break;
+		case 'b':
+			if (strcmp(optarg, "drops") && strcmp(optarg, "dump")) {
+				fprintf(stderr, "natlog rules: --by is drops or dump, not '%s'\n",
+					optarg);
+				return NL_EXIT_USAGE;
+			}
+			by_drops = !strcmp(optarg, "drops");
+			break;
 		case 'h':
-			printf("usage: natlog rules [--unused] [--json]\n\n"
-			       "Lists every rule of the imported dumps with how many traced steps hit\n"
-			       "it (legacy TRACE by table, chain and number; nft and xtables by handle).\n"
-			       "  --unused   only the rules no trace hit\n"
+			printf("usage: natlog rules [--unused] [--by drops|dump] [--json]\n\n"
+			       "Lists every rule and built-in chain policy of the imported dumps with\n"
+			       "how many traced steps hit it (legacy TRACE by table, chain and number;\n"
+			       "nft and xtables by handle) and how many dropped or rejected packets it\n"
+			       "decided.\n"
+			       "  --unused      only the rules and policies no trace hit (not the\n"
+			       "                -j TRACE / nftrace rules that made the traces)\n"
+			       "  --by drops    most drops first (then most hits); dump: dump order\n"
 			       "exit status: 0 listed, 1 none.\n");
 			return NL_EXIT_OK;
 		default:
@@ -89,7 +114,7 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	if (store_rules(s, print_rule, &o)) {
+	if (store_rules(s, by_drops, print_rule, &o)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;
 	}

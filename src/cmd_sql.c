@@ -35,7 +35,14 @@ static void tsv(const char *v)
 	nl_fputs_esc(stdout, v);
 }
 
-static int print_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
+/* SQLite prints reals with %!.15g: "Inf" and "-Inf" are no JSON numbers */
+static int json_number(const char *v)
+{
+	return v && (v[0] == '-' ? v[1] : v[0]) >= '0' && (v[0] == '-' ? v[1] : v[0]) <= '9';
+}
+
+static int print_row(void *ctx, int ncol, const char *const *names, const char *const *vals,
+		     const int *types)
 {
 	struct out *o = ctx;
 	int i;
@@ -44,10 +51,14 @@ static int print_row(void *ctx, int ncol, const char *const *names, const char *
 		fputs(o->n ? ",\n {" : "[{", stdout);
 		for (i = 0; i < ncol; i++) {
 			jw_key(stdout, &first, names[i] ? names[i] : "?");
-			if (vals[i])
-				jw_str_always(stdout, vals[i]);
-			else
+			/* SQLite's own types: numbers stay numbers, blobs are hex */
+			if (!vals[i] || types[i] == NL_SQL_NULL)
 				fputs("null", stdout);
+			else if ((types[i] == NL_SQL_INT || types[i] == NL_SQL_REAL) &&
+				 json_number(vals[i]))
+				fputs(vals[i], stdout);
+			else
+				jw_str_always(stdout, vals[i]);
 		}
 		fputc('}', stdout);
 	} else {
@@ -101,7 +112,10 @@ int cmd_sql(struct nl_cmd *cmd, int argc, char **argv)
 		case 'h':
 			printf("usage: natlog sql [--json] [--max-memory MIB] 'SELECT ...'\n\n"
 			       "Runs one read-only statement on the store; the tables are described\n"
-			       "in schema/*.sql and the README. Sorts and temporary tables stay in\n"
+			       "in schema/*.sql and the README. --json keeps SQLite's types:\n"
+			       "integers and reals are numbers, NULL is null, text is a string and\n"
+			       "a blob a string of lowercase hex (so is a blob in the tab-separated\n"
+			       "output). Sorts and temporary tables stay in\n"
 			       "memory, never in temporary files, up to --max-memory MiB (default\n"
 			       "$NATLOG_SQL_MAX_MEMORY, else %d).\n"
 			       "exit status: 0 rows printed, 1 no rows, 2 not one read-only statement,\n"

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
+#include "timespec.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -163,7 +164,7 @@ static int is_twin(void *ctx, const struct nl_packet_row *q)
  * with that packet, so it is not listed on its own. */
 static int log_of_traced(struct nl_store *s, const struct nl_packet_row *p)
 {
-	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
+	struct nl_filter f = { .port = -1, .seq = -1, .ip_id = -1 };
 	struct traced_twin t = { p, 0 };
 	if (strcmp(p->source, "log") != 0 || !p->src[0] || p->ip_id < 0)
 		return 0;
@@ -253,10 +254,14 @@ static void usage(FILE *f)
 		"  --ip-id N         IP identification\n"
 		"  --verdict V       accept, drop, reject, queue or unknown\n"
 		"  --host NAME       host that logged the packet\n"
-		"  --since T, --until T   time as printed (uptime seconds or wall time)\n"
+		"  --since T, --until T   packets at or after, at or before T (forms below)\n"
 		"  -h, --help        this help\n"
 		"\n"
-		"exit status: 0 packets listed, 1 none matched.\n");
+		"\n"
+		"times (a packet whose time is not on T's clock is left out, and counted\n"
+		"on stderr):\n%s"
+		"\n"
+		"exit status: 0 packets listed, 1 none matched, 2 usage.\n", nl_timespec_forms);
 }
 
 static int num_arg(const char *opt, const char *v, int64_t max, int64_t *out)
@@ -288,7 +293,8 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nl_filter f = { NULL, NULL, NULL, NULL, NULL, NULL, -1, -1, -1 };
+	struct nl_filter f = { .port = -1, .seq = -1, .ip_id = -1 };
+	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
 	struct out o = { 0, 0, NULL, 0 };
 	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
 	int64_t v;
@@ -333,8 +339,12 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 			f.verdict = optarg;
 			break;
 		case 'H': f.host = optarg; break;
-		case 'a': f.since = optarg; break;
-		case 'b': f.until = optarg; break;
+		case 'a':
+		case 'b':
+			if (nl_time_opt("traces", c == 'a' ? "--since" : "--until", optarg,
+					c == 'a' ? &since : &until))
+				return NL_EXIT_USAGE;
+			break;
 		case 'h':
 			usage(stdout);
 			return NL_EXIT_OK;
@@ -349,6 +359,8 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
+	nl_time_bounds("traces", store_latest_wall(s), &since, &until, &f.since_clock, &f.since_us,
+		       &f.until_clock, &f.until_us);
 	o.s = s;
 	/* a store of LOG lines only (a ufw log) needs no lookup per line */
 	rc = store_packets(s, &f, note_traced, &o);
@@ -360,5 +372,8 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (o.json)
 		puts(o.n ? "]" : "[]");
+	nl_time_left_out("traces", f.left_out, f.since_clock, f.until_clock);
+	if (!o.n)
+		fprintf(stderr, "natlog traces: no packets match\n");
 	return o.n ? NL_EXIT_OK : NL_EXIT_NOMATCH;
 }

@@ -22,10 +22,11 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "import", cmd_import, NEEDS_RW, "read logs, traces and ruleset dumps into the store" },
+	{ "summary", cmd_summary, NEEDS_RO, "one screen on the store: what happened, what to run next" },
 	{ "traces", cmd_traces, NEEDS_RO, "list traced packets, one line each" },
 	{ "explain", cmd_explain, NEEDS_RO, "one packet's journey, rule by rule, and why" },
 	{ "invalid", cmd_invalid, NEEDS_RO, "packets conntrack called invalid, and why" },
-	{ "rules", cmd_rules, NEEDS_RO, "every dumped rule and how often traces hit it" },
+	{ "rules", cmd_rules, NEEDS_RO, "every dumped rule and policy: traces that hit it, packets it dropped" },
 	{ "sql", cmd_sql, NEEDS_RO, "run a read-only SQL query on the store" },
 	{ "flows", cmd_flows, NEEDS_RO, "connections conntrack saw, with NAT and Community IDs" },
 	{ "errors", cmd_errors, NEEDS_RO, "input lines that could not be used" },

@@ -6,6 +6,7 @@
  */
 #include "natlog.h"
 #include "store.h"
+#include "timespec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -407,10 +408,29 @@ void store_limit_memory(int64_t bytes)
 	heap_limit = bytes;
 }
 
+/* natlog_wall(time) and natlog_yearless(time): a printed time as a number
+ * that compares as a time (timespec.h), NULL when the form has none. */
+static void sql_time_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	int64_t v = sqlite3_user_data(cx) ? nl_time_yearless(t) : nl_time_wall_us(t);
+	(void)argc;
+	if (v < 0)
+		sqlite3_result_null(cx);
+	else
+		sqlite3_result_int64(cx, v);
+}
+
 static int open_db(struct nl_store *s, const char *name, int flags, struct nl_err *err)
 {
 	if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		static int yearless = 1;
 		sqlite3_busy_timeout(s->db, 10000);
+		sqlite3_create_function(s->db, "natlog_wall", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+					NULL, sql_time_fn, NULL, NULL);
+		sqlite3_create_function(s->db, "natlog_yearless", 1,
+					SQLITE_UTF8 | SQLITE_DETERMINISTIC, &yearless, sql_time_fn,
+					NULL, NULL);
 		return 0;
 	}
 	nl_err_set(err, "cannot open store '%s': %s%s%s%s", name,
@@ -1666,11 +1686,22 @@ static int each_packet(struct nl_store *s, sqlite3_stmt *st, nl_packet_cb cb, vo
 	return n;
 }
 
-int store_packets(struct nl_store *s, const struct nl_filter *f, nl_packet_cb cb, void *ctx)
+/* A packet's time on each clock (timespec.h), NULL when it has none: the
+ * wall clock from its first line that has one, else its source's boot time
+ * plus its uptime, else its printed time if that has a year. */
+static const char *const pkt_clock[] = {
+	[NL_CLOCK_WALL] = "COALESCE((SELECT e.wall_us FROM events e WHERE e.packet_id = packets.id "
+			  "AND e.wall_us IS NOT NULL ORDER BY e.step LIMIT 1), (SELECT so.boot_us + "
+			  "CAST(round(packets.uptime * 1000000) AS INTEGER) FROM sources so WHERE "
+			  "so.id = packets.source_id), natlog_wall(packets.time))",
+	[NL_CLOCK_UPTIME] = "CAST(round(packets.uptime * 1000000) AS INTEGER)",
+	[NL_CLOCK_YEARLESS] = "natlog_yearless(packets.time)",
+};
+
+/* The WHERE clause of the filters given, time bounds included or not;
+ * only the filters given go into it, so SQLite can use an index. */
+static size_t packet_where(const struct nl_filter *f, int times, char *sql, size_t n)
 {
-	/* Only the filters given go into the statement, so SQLite can use an
-	 * index (packets_seq, packets_src) instead of scanning; values are
-	 * always bound, never pasted. */
 	static const struct { int on; const char *cond; } parts[] = {
 		{ 1, "src = ?1" },
 		{ 2, "(dst = ?2 OR id IN (SELECT packet_id FROM events WHERE dst = ?2))" },
@@ -1679,26 +1710,29 @@ int store_packets(struct nl_store *s, const struct nl_filter *f, nl_packet_cb cb
 		{ 5, "ip_id = ?5" },
 		{ 6, "verdict = ?6" },
 		{ 7, "host = ?7" },
-		{ 8, "(time >= ?8 OR uptime >= CAST(?8 AS REAL))" },
-		{ 9, "(time <= ?9 OR uptime <= CAST(?9 AS REAL))" },
 	};
-	int given[10] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
-			  f->verdict != NULL, f->host != NULL, f->since != NULL, f->until != NULL };
-	char sql[2048];
-	size_t used, i;
-	sqlite3_stmt *st;
-	int rc, any = 0;
-	used = (size_t)snprintf(sql, sizeof sql, "SELECT " PKTCOLS " FROM packets");
+	int given[8] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
+			 f->verdict != NULL, f->host != NULL };
+	size_t used = 0, i;
+	int any = 0;
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		if (!given[parts[i].on])
 			continue;
-		used += (size_t)snprintf(sql + used, sizeof sql - used, "%s%s", any ? " AND " : " WHERE ",
+		used += (size_t)snprintf(sql + used, n - used, "%s%s", any ? " AND " : " WHERE ",
 					 parts[i].cond);
 		any = 1;
 	}
-	snprintf(sql + used, sizeof sql - used, " ORDER BY id");
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "cannot query packets");
+	if (times && f->since_clock)
+		used += (size_t)snprintf(sql + used, n - used, "%s%s >= ?8", any++ ? " AND " : " WHERE ",
+					 pkt_clock[f->since_clock]);
+	if (times && f->until_clock)
+		used += (size_t)snprintf(sql + used, n - used, "%s%s <= ?9", any++ ? " AND " : " WHERE ",
+					 pkt_clock[f->until_clock]);
+	return used;
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct nl_filter *f)
+{
 	bind_text(st, 1, f->src);
 	bind_text(st, 2, f->dst);
 	bind_num(st, 3, f->port);
@@ -1706,11 +1740,63 @@ int store_packets(struct nl_store *s, const struct nl_filter *f, nl_packet_cb cb
 	bind_num(st, 5, f->ip_id);
 	bind_text(st, 6, f->verdict);
 	bind_text(st, 7, f->host);
-	bind_text(st, 8, f->since);
-	bind_text(st, 9, f->until);
+	if (f->since_clock)
+		sqlite3_bind_int64(st, 8, f->since_us);
+	if (f->until_clock)
+		sqlite3_bind_int64(st, 9, f->until_us);
+}
+
+int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void *ctx)
+{
+	char sql[4096];
+	size_t used;
+	sqlite3_stmt *st;
+	int rc;
+	f->left_out = 0;
+	if (f->since_clock || f->until_clock) {
+		/* the packets the other filters keep that a bound's clock cannot place */
+		used = (size_t)snprintf(sql, sizeof sql, "SELECT count(*) FROM packets");
+		used += packet_where(f, 0, sql + used, sizeof sql - used);
+		snprintf(sql + used, sizeof sql - used, "%s(%s%s%s%s%s)",
+			 strstr(sql, " WHERE ") ? " AND " : " WHERE ",
+			 f->since_clock ? pkt_clock[f->since_clock] : "",
+			 f->since_clock ? " IS NULL" : "", f->since_clock && f->until_clock ? " OR " : "",
+			 f->until_clock ? pkt_clock[f->until_clock] : "", f->until_clock ? " IS NULL" : "");
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return fail(s, "cannot query packets");
+		bind_filter(st, f);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			f->left_out = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	used = (size_t)snprintf(sql, sizeof sql, "SELECT " PKTCOLS " FROM packets");
+	used += packet_where(f, 1, sql + used, sizeof sql - used);
+	snprintf(sql + used, sizeof sql - used, " ORDER BY id");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot query packets");
+	bind_filter(st, f);
 	rc = each_packet(s, st, cb, ctx);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+const char *store_packet_clock_sql(int clock)
+{
+	return clock > 0 && clock <= NL_CLOCK_YEARLESS ? pkt_clock[clock] : NULL;
+}
+
+int64_t store_latest_wall(struct nl_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(s->db, "WITH a(e, p) AS (SELECT (SELECT max(wall_us) FROM events), "
+			       "(SELECT max(natlog_wall(time)) FROM packets)) "
+			       "SELECT max(coalesce(e, p), coalesce(p, e)) FROM a", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 int store_packets_unanalyzed(struct nl_store *s, int64_t after_id, int limit, nl_packet_cb cb,
@@ -2046,7 +2132,10 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT e.time, e.host, e.proto, e.src, e.sport, e.dst, e.dport, e.reason, "
-			       "p.trace, s.path, e.line, e.id FROM events e JOIN sources s ON s.id = e.source_id "
+			       "p.trace, s.path, e.line, e.id, coalesce(e.wall_us, s.boot_us + "
+			       "CAST(round(e.uptime * 1000000) AS INTEGER), natlog_wall(e.time)), "
+			       "CAST(round(e.uptime * 1000000) AS INTEGER) "
+			       "FROM events e JOIN sources s ON s.id = e.source_id "
 			       "LEFT JOIN packets p ON p.id = e.packet_id WHERE e.kind = 'ct-invalid' "
 			       "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query conntrack lines");
@@ -2067,6 +2156,8 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 			sqlite3_finalize(st);
 			return -1;
 		}
+		r.wall_us = col_num(st, 12);
+		r.uptime_us = col_num(st, 13);
 		if (cb(ctx, &r)) {
 			sqlite3_finalize(st);
 			return -1;
@@ -2076,25 +2167,49 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack lines");
 }
 
-int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *), void *ctx)
+int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct nl_rule_row *),
+		void *ctx)
 {
 	/* hits are counted once over the events, then looked up per rule:
 	 * legacy steps by table, chain and number (policy/return at an
-	 * unconditional rule's own position), nft and xtables steps by handle */
+	 * unconditional rule's own position), nft and xtables steps by handle;
+	 * drops are the dropped or rejected packets a rule or policy decided.
+	 * Built-in chains' policies follow their chain's rules. */
 	static const char *sql =
 		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, "
 		"coalesce(nft_family, '') AS fam, count(*) AS n FROM events "
-		"WHERE kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7) "
+		"WHERE kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7), "
+		"drops AS (SELECT decided_table AS tbl, decided_chain AS chain, decided_type AS type, "
+		"decided_position AS pos, decided_handle AS handle, count(*) AS n FROM packets "
+		"WHERE verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5) "
 		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(r.family, ''), rs.family, r.tbl, "
 		"r.chain, r.position, r.handle, r.text, r.pkts, "
 		"coalesce((SELECT sum(n) FROM hits h WHERE h.tbl = r.tbl AND h.chain = r.chain AND "
 		"((h.kind = 'trace' AND h.rulenum = r.position AND (h.type = 'rule' OR r.uncond)) OR "
-		"(h.kind <> 'trace' AND h.handle = r.handle AND h.fam = coalesce(r.family, '')))), 0) "
-		"FROM rules r JOIN rulesets rs ON rs.id = r.ruleset_id ORDER BY rs.id, r.id";
+		"(h.kind <> 'trace' AND h.handle = r.handle AND h.fam = coalesce(r.family, '')))), 0), "
+		"coalesce((SELECT sum(n) FROM drops d WHERE d.tbl = r.tbl AND d.chain = r.chain AND "
+		"d.type <> 'policy' AND (d.pos = r.position OR (d.pos IS NULL AND "
+		"d.handle = r.handle))), 0) AS nd, 0, "
+		"(upper(coalesce(r.target, '')) = 'TRACE' OR r.text LIKE '%nftrace set 1%'), "
+		"rs.id AS o1, r.id AS o2 FROM rules r JOIN rulesets rs ON rs.id = r.ruleset_id "
+		"UNION ALL "
+		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(c.family, ''), rs.family, c.tbl, "
+		"c.name, NULL, NULL, 'policy ' || c.policy, NULL, "
+		"coalesce((SELECT sum(n) FROM hits h WHERE h.tbl = c.tbl AND h.chain = c.name AND "
+		"h.type = 'policy' AND ((h.kind = 'trace' AND h.rulenum = c.rules + 1) OR "
+		"(h.kind <> 'trace' AND h.fam = coalesce(c.family, '')))), 0), "
+		"coalesce((SELECT sum(n) FROM drops d WHERE d.tbl = c.tbl AND d.chain = c.name AND "
+		"d.type = 'policy'), 0) AS nd, 1, 0, rs.id AS o1, coalesce((SELECT max(r2.id) FROM "
+		"rules r2 WHERE r2.ruleset_id = c.ruleset_id AND r2.tbl = c.tbl AND "
+		"r2.chain = c.name), 0) + 0.5 AS o2 "
+		"FROM chains c JOIN rulesets rs ON rs.id = c.ruleset_id WHERE c.policy IS NOT NULL "
+		"AND c.policy <> '' AND c.policy <> '-' ";
+	char q[8192];
 	sqlite3_stmt *st;
 	struct nl_rule_row r;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	snprintf(q, sizeof q, "%sORDER BY %s o1, o2", sql, by_drops ? "nd DESC, 13 DESC," : "");
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query rules");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
@@ -2106,11 +2221,14 @@ int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *
 		r.ruleset_family = sqlite3_column_int(st, 5);
 		col_text(st, 6, r.table, sizeof r.table);
 		col_text(st, 7, r.chain, sizeof r.chain);
-		r.position = sqlite3_column_int(st, 8);
+		r.position = (int)col_num(st, 8);
 		r.handle = col_num(st, 9);
 		col_text(st, 10, r.text, sizeof r.text);
 		r.pkts = col_num(st, 11);
 		r.hits = sqlite3_column_int64(st, 12);
+		r.drops = sqlite3_column_int64(st, 13);
+		r.is_policy = sqlite3_column_int(st, 14);
+		r.is_trace = sqlite3_column_int(st, 15);
 		if (cb(ctx, &r)) {
 			sqlite3_finalize(st);
 			return -1;
@@ -2120,12 +2238,41 @@ int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rules");
 }
 
+/* A blob as lowercase hex, in a buffer the caller frees; NULL when out of memory. */
+static char *blob_hex(sqlite3_stmt *st, int i)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = sqlite3_column_blob(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i), k;
+	char *h = malloc(2 * n + 1);
+	if (!h)
+		return NULL;
+	for (k = 0; k < n; k++) {
+		h[2 * k] = hex[b[k] >> 4];
+		h[2 * k + 1] = hex[b[k] & 15];
+	}
+	h[2 * n] = 0;
+	return h;
+}
+
 int store_sql(struct nl_store *s, const char *sql,
-	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals), void *ctx)
+	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals,
+			const int *types),
+	      void *ctx)
+{
+	return store_sql_params(s, sql, NULL, 0, cb, ctx);
+}
+
+int store_sql_params(struct nl_store *s, const char *sql, const char *const *params, int nparams,
+		     int (*cb)(void *, int ncol, const char *const *names,
+			       const char *const *vals, const int *types),
+		     void *ctx)
 {
 	sqlite3_stmt *st;
 	const char *tail = NULL;
 	const char **names = NULL, **vals = NULL;
+	char **hexes = NULL;
+	int *types = NULL;
 	int rc, n, i;
 	/* sorts and temporary tables stay in memory, under the heap limit,
 	 * instead of spilling to temporary files without bound */
@@ -2144,24 +2291,44 @@ int store_sql(struct nl_store *s, const char *sql,
 		snprintf(s->err, sizeof s->err, "only one read-only statement (SELECT, WITH, EXPLAIN) is allowed");
 		return -1;
 	}
+	for (i = 0; i < nparams; i++)
+		bind_text(st, i + 1, params[i]);
 	n = sqlite3_column_count(st);
 	names = calloc((size_t)n + 1, sizeof *names);
 	vals = calloc((size_t)n + 1, sizeof *vals);
-	if (!names || !vals) {
+	types = calloc((size_t)n + 1, sizeof *types);
+	hexes = calloc((size_t)n + 1, sizeof *hexes);
+	if (!names || !vals || !types || !hexes) {
 		rc = SQLITE_NOMEM;
 		goto out;
 	}
 	for (i = 0; i < n; i++)
 		names[i] = sqlite3_column_name(st, i);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < n; i++)
-			vals[i] = (const char *)sqlite3_column_text(st, i);
-		if (cb(ctx, n, names, vals)) {
+		static const int type_of[] = { [SQLITE_INTEGER] = NL_SQL_INT,
+			[SQLITE_FLOAT] = NL_SQL_REAL, [SQLITE_TEXT] = NL_SQL_TEXT,
+			[SQLITE_BLOB] = NL_SQL_BLOB, [SQLITE_NULL] = NL_SQL_NULL };
+		for (i = 0; i < n; i++) {
+			types[i] = type_of[sqlite3_column_type(st, i)];
+			free(hexes[i]);
+			hexes[i] = NULL;
+			/* a blob's bytes may hold NULs: it goes out as hex */
+			if (types[i] == NL_SQL_BLOB && !(hexes[i] = blob_hex(st, i))) {
+				rc = SQLITE_NOMEM;
+				goto out;
+			}
+			vals[i] = hexes[i] ? hexes[i] : (const char *)sqlite3_column_text(st, i);
+		}
+		if (cb(ctx, n, names, vals, types)) {
 			rc = SQLITE_ABORT;
 			break;
 		}
 	}
 out:
+	for (i = 0; hexes && i < n; i++)
+		free(hexes[i]);
+	free(hexes);
+	free(types);
 	free(names);
 	free(vals);
 	sqlite3_finalize(st);

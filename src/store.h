@@ -137,12 +137,22 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 
 /* Queries. */
 struct nl_filter {
-	const char *src, *dst, *host, *verdict, *since, *until;
+	const char *src, *dst, *host, *verdict;
 	int port;
 	int64_t seq, ip_id;
+	/* time bounds, each on its clock (timespec.h's enum nl_clock, 0: none) */
+	int since_clock, until_clock;
+	int64_t since_us, until_us;
+	int64_t left_out;	/* set by store_packets: packets no bound's clock places */
 };
 typedef int (*nl_packet_cb)(void *ctx, const struct nl_packet_row *p);
-int store_packets(struct nl_store *s, const struct nl_filter *f, nl_packet_cb cb, void *ctx);
+int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void *ctx);
+/* The SQL expression of a packet's time on a clock (timespec.h), for
+ * statements on the packets table; NULL for no such clock. */
+const char *store_packet_clock_sql(int clock);
+/* The latest wall time of any stored kernel line or traced packet (epoch
+ * us), -1 when none has one: the year syslog bounds are put in. */
+int64_t store_latest_wall(struct nl_store *s);
 int store_packets_unanalyzed(struct nl_store *s, int64_t after_id, int limit, nl_packet_cb cb,
 			     void *ctx);
 int store_packets_by_trace(struct nl_store *s, const char *id, nl_packet_cb cb, void *ctx);
@@ -171,23 +181,38 @@ struct nl_invalid_row {
 	char file[512];
 	long line;
 	int proto, sport, dport;
+	int64_t wall_us, uptime_us;	/* the line's time on each clock, -1 if none */
 };
 int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx);
 
-/* A dumped rule and how many traced steps hit it. */
+/* A dumped rule or built-in chain's policy, how many traced steps hit it
+ * and how many dropped or rejected packets it decided. */
 struct nl_rule_row {
 	char kind[24], host[128], netns[64], family[8], table[32], chain[64], text[1024];
-	int ruleset_family, position;
-	int64_t handle, pkts, hits, ruleset_id;
+	int ruleset_family, position;	/* position -1 for a policy */
+	int is_policy, is_trace;	/* is_trace: a -j TRACE / nftrace rule */
+	int64_t handle, pkts, hits, drops, ruleset_id;
 };
-int store_rules(struct nl_store *s, int (*cb)(void *, const struct nl_rule_row *), void *ctx);
+/* In dump order, or by drops then hits. */
+int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct nl_rule_row *),
+		void *ctx);
 
-/* Runs one read-only statement; cb gets each row's column names and values
- * (NULL for SQL NULL). */
-/* -2 when the statement needed more memory than store_limit_memory()
- * allows; -1 for any other failure. */
+/* The SQLite type of each value store_sql() hands over. */
+enum { NL_SQL_NULL, NL_SQL_INT, NL_SQL_REAL, NL_SQL_TEXT, NL_SQL_BLOB };
+/* Runs one read-only statement; cb gets each row's column names, values
+ * as SQLite prints them (NULL for SQL NULL, lowercase hex for a blob) and
+ * their types. -2 when the statement needed more memory than
+ * store_limit_memory() allows; -1 for any other failure. */
 int store_sql(struct nl_store *s, const char *sql,
-	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals), void *ctx);
+	      int (*cb)(void *, int ncol, const char *const *names, const char *const *vals,
+			const int *types),
+	      void *ctx);
+
+/* The same with params bound as text to ?1..?nparams (NULL or "": SQL NULL). */
+int store_sql_params(struct nl_store *s, const char *sql, const char *const *params, int nparams,
+		     int (*cb)(void *, int ncol, const char *const *names,
+			       const char *const *vals, const int *types),
+		     void *ctx);
 
 /* A packet seen in a capture. */
 struct nl_wire_row {

@@ -10,7 +10,7 @@ count() { "$NATLOG" traces --json | python3 -c 'import json,sys; print(len(json.
 
 # 1. the README's "$ natlog ..." blocks, run as shown ("..." skips lines)
 cat > "$TMP/readme.py" <<'PY'
-import os, re, subprocess, sys
+import os, re, shlex, subprocess, sys
 root, natlog, tmp = sys.argv[1:4]
 text = open(os.path.join(root, "README.md")).read()
 fails = 0
@@ -25,7 +25,7 @@ for n, block in enumerate(re.findall(r"^```\n(\$ natlog .*?)^```$", text, re.S |
         else:
             cur[1].append(line.rstrip())
     for cmd, want in cmds:
-        argv = cmd.split()
+        argv = shlex.split(cmd)
         got = subprocess.run([natlog] + argv[1:], cwd=root, env=env, capture_output=True,
                              text=True).stdout.splitlines()
         got = [l.rstrip() for l in got]

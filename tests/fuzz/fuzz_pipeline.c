@@ -349,7 +349,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int (*fn)(struct nl_cmd *, int, char **);
 		} q[] = {
 			{ "errors", cmd_errors }, { "sources", cmd_sources }, { "invalid", cmd_invalid },
-			{ "flows", cmd_flows }, { "rules", cmd_rules },
+			{ "flows", cmd_flows }, { "rules", cmd_rules }, { "summary", cmd_summary },
 		};
 		size_t c;
 		for (c = 0; c < sizeof q / sizeof q[0]; c++) {

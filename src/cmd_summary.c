@@ -1,0 +1,653 @@
+/*
+ * cmd_summary.c - `natlog summary [--json] [--host H] [--since T] [--until T]`:
+ * one screen on a store: inputs and hosts, time span, verdicts, what dropped
+ * most, conntrack's invalid reasons, NAT, dumps that do not match, errors, and
+ * the commands to run next. Read-only queries through store_sql_params();
+ * failed set lookups and steps a dump contradicts come from analysing the
+ * dropped and unknown packets again, as explain does (diagnoses are not
+ * stored).
+ */
+#include "natlog.h"
+#include "analyze.h"
+#include "commands.h"
+#include "jsonw.h"
+#include "store.h"
+#include "timespec.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAXROWS 8
+#define MAXCOLS 10
+
+/* A small query result, values as SQLite prints them (NULL stays NULL). */
+struct tab {
+	int n, ncol;
+	int64_t sum;		/* of the second column, over every row, kept or not */
+	char *v[MAXROWS][MAXCOLS];
+};
+
+struct sum {
+	struct nl_store *s;
+	const char *params[3];	/* ?1 host, ?2 since, ?3 until (epoch or uptime us) */
+	char pw[2048];		/* the packets' WHERE condition */
+	int json, failed;
+};
+
+static int collect(void *ctx, int ncol, const char *const *names, const char *const *vals,
+		   const int *types)
+{
+	struct tab *t = ctx;
+	int i;
+	(void)names;
+	(void)types;
+	if (ncol > 1 && vals[1])
+		t->sum += strtoll(vals[1], NULL, 10);
+	if (t->n >= MAXROWS)
+		return 0;
+	t->ncol = ncol < MAXCOLS ? ncol : MAXCOLS;
+	for (i = 0; i < t->ncol; i++)
+		t->v[t->n][i] = vals[i] ? strdup(vals[i]) : NULL;
+	t->n++;
+	return 0;
+}
+
+static void tab_free(struct tab *t)
+{
+	int r, c;
+	for (r = 0; r < t->n; r++)
+		for (c = 0; c < t->ncol; c++)
+			free(t->v[r][c]);
+	memset(t, 0, sizeof *t);
+}
+
+/* Runs sql with "%s" replaced by the packets' condition; t gets the rows. */
+static void run(struct sum *S, struct tab *t, const char *fmt)
+{
+	char sql[8192];
+	memset(t, 0, sizeof *t);
+	if (S->failed)
+		return;
+	snprintf(sql, sizeof sql, fmt, S->pw, S->pw);
+	if (store_sql_params(S->s, sql, S->params, 3, collect, t))
+		S->failed = 1;
+}
+
+static const char *cell(const struct tab *t, int r, int c)
+{
+	return r < t->n && c < t->ncol ? t->v[r][c] : NULL;
+}
+
+static int64_t num(const struct tab *t, int r, int c)
+{
+	const char *v = cell(t, r, c);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* Epoch microseconds as local time, as the imports read syslog times. */
+static void fmt_wall(char *buf, size_t n, const char *us)
+{
+	time_t t = (time_t)(strtoll(us, NULL, 10) / 1000000);
+	struct tm tm;
+	if (!localtime_r(&t, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, n, "?");
+}
+
+/* s cut to width display bytes, ending in "..." when cut (never inside a
+ * UTF-8 sequence). */
+static void fit(char *dst, size_t n, const char *s, size_t width)
+{
+	size_t l = strlen(s);
+	if (width + 1 > n)
+		width = n - 1;
+	if (l <= width) {
+		memcpy(dst, s, l + 1);
+		return;
+	}
+	l = width > 3 ? width - 3 : 0;
+	while (l > 0 && ((unsigned char)s[l] & 0xc0) == 0x80)
+		l--;
+	memcpy(dst, s, l);
+	memcpy(dst + l, "...", 4);
+}
+
+static void deciding(char *buf, size_t n, const struct tab *t, int r)
+{
+	const char *fam = cell(t, r, 0), *tbl = cell(t, r, 1), *pos = cell(t, r, 4),
+		   *handle = cell(t, r, 5);
+	if (!tbl) {
+		snprintf(buf, n, "(no deciding rule known)");
+		return;
+	}
+	snprintf(buf, n, "%s%s%s:%s:%s%s%s%s", fam && *fam ? fam : "", fam && *fam ? " " : "", tbl,
+		 cell(t, r, 2) ? cell(t, r, 2) : "?", cell(t, r, 3) ? cell(t, r, 3) : "?",
+		 pos ? ":" : handle ? " #" : "", pos ? pos : handle ? handle : "", "");
+}
+
+/* The sections, in the order they print. */
+static const char Q_INPUTS[] =
+	"SELECT kind, count(*) FROM sources WHERE ?1 IS NULL OR host = ?1 OR id IN "
+	"(SELECT source_id FROM events WHERE host = ?1) OR id IN (SELECT source_id FROM "
+	"conntrack WHERE host = ?1) GROUP BY kind ORDER BY 2 DESC, 1";
+static const char Q_HOSTS[] =
+	"SELECT coalesce(host, '(unknown)'), count(*) FROM packets WHERE %s GROUP BY host "
+	"ORDER BY 2 DESC, 1";
+static const char Q_VERDICTS[] =
+	"SELECT CASE WHEN analyzed = 0 THEN 'not analysed' WHEN coalesce(verdict, '') = '' "
+	"THEN 'unknown' ELSE verdict END AS v, count(*) FROM packets WHERE %s GROUP BY v "
+	"ORDER BY 2 DESC, 1";
+/* SQLite takes a bare column (trace, rule) from the row min() picked */
+static const char Q_DROPS[] =
+	"SELECT coalesce(decided_family, ''), decided_table, decided_chain, decided_type, "
+	"decided_position, decided_handle, decided_rule, count(*), min(id), trace FROM packets "
+	"WHERE %s AND verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5, 6 "
+	"ORDER BY 8 DESC, 9 LIMIT 5";
+static const char Q_INVALID[] =
+	"SELECT coalesce(reason, '(no reason printed)'), count(*) FROM events WHERE "
+	"kind = 'ct-invalid' AND (?1 IS NULL OR host = ?1) GROUP BY 1 ORDER BY 2 DESC, 1";
+static const char Q_NAT[] =
+	"SELECT (SELECT count(*) FROM (SELECT 1 FROM events WHERE packet_id IN (SELECT id "
+	"FROM packets WHERE %s) GROUP BY packet_id HAVING count(DISTINCT dst) > 1)), "
+	"(SELECT count(*) FROM (SELECT 1 FROM events WHERE packet_id IN (SELECT id FROM "
+	"packets WHERE %s) GROUP BY packet_id HAVING count(DISTINCT src) > 1)), "
+	"(SELECT count(*) FROM conntrack WHERE ?1 IS NULL OR host = ?1), "
+	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND rsrc != odst), "
+	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND rdst != osrc)";
+static const char Q_DUMPS[] =
+	"SELECT (SELECT count(*) FROM rulesets), count(*), min(id), trace FROM packets WHERE %s "
+	"AND decided_table IS NOT NULL AND decided_rule IS NULL";
+static const char Q_PRINTED[] =
+	"SELECT (SELECT time FROM packets WHERE %s AND natlog_yearless(time) IS NOT NULL "
+	"ORDER BY natlog_yearless(time) LIMIT 1), (SELECT time FROM packets WHERE %s AND "
+	"natlog_yearless(time) IS NOT NULL ORDER BY natlog_yearless(time) DESC LIMIT 1)";
+static const char Q_ERRORS[] =
+	"SELECT reason, count(*) FROM errors WHERE source_id IN (SELECT id FROM sources WHERE "
+	"?1 IS NULL OR host = ?1 OR host IS NULL) GROUP BY reason ORDER BY 2 DESC, 1";
+
+/* What analysing the dropped, rejected and unknown packets again found. */
+#define MAXANALYSE 1000
+struct lookup {
+	char set[160];
+	int64_t n;
+};
+struct deep {
+	struct nl_store *s;
+	struct nl_rscache rc;
+	struct nl_analysis *a;
+	int64_t analysed, unanalysed, mismatch;
+	char mismatch_trace[40];
+	struct lookup sets[MAXROWS];
+	int nsets;
+	int failed;
+};
+
+struct report {
+	struct tab inputs, hosts, span, printed, verdicts, drops, invalid, nat, dumps, errors, left;
+	int64_t packets, invalid_n, errors_n;
+	struct deep d;
+};
+
+static void count_lookup(struct deep *d, const char *set)
+{
+	int i;
+	for (i = 0; i < d->nsets; i++)
+		if (!strcmp(d->sets[i].set, set)) {
+			d->sets[i].n++;
+			return;
+		}
+	if (d->nsets < MAXROWS) {
+		nl_strlcpy(d->sets[d->nsets].set, set, sizeof d->sets[0].set);
+		d->sets[d->nsets++].n = 1;
+	}
+}
+
+/* analyze_nft.c's words for a lookup that found nothing */
+static void read_diag(struct deep *d, const char *t)
+{
+	const char *p;
+	char set[160];
+	size_t k;
+	if ((p = strstr(t, " is not in set "))) {
+		snprintf(set, sizeof set, "%s", p + 15);
+		count_lookup(d, set);
+	} else if (strstr(t, "which the dump does not contain") && (p = strstr(t, " up in @"))) {
+		for (k = 0; p[8 + k] && p[8 + k] != ',' && k < 100; k++)
+			;
+		snprintf(set, sizeof set, "@%.*s (not in the dump)", (int)k, p + 8);
+		count_lookup(d, set);
+	}
+}
+
+static int deep_packet(void *ctx, const struct nl_packet_row *p)
+{
+	struct deep *d = ctx;
+	size_t i;
+	int bad = 0;
+	if (!p->analyzed || (p->verdict[0] && strcmp(p->verdict, "drop") &&
+			     strcmp(p->verdict, "reject") && strcmp(p->verdict, "unknown")))
+		return 0;
+	if (d->analysed >= MAXANALYSE) {
+		d->unanalysed++;
+		return 0;
+	}
+	d->analysed++;
+	if (analyze_packet(d->s, p, &d->rc, d->a)) {
+		analysis_free(d->a);
+		d->failed = 1;
+		return -1;
+	}
+	for (i = 0; i < d->a->n; i++)
+		bad |= d->a->steps[i].mismatch;
+	if (bad && !d->mismatch++)
+		nl_strlcpy(d->mismatch_trace, p->trace, sizeof d->mismatch_trace);
+	for (i = 0; i < (size_t)d->a->ndiag; i++)
+		read_diag(d, d->a->diag[i]);
+	analysis_free(d->a);
+	return 0;
+}
+
+static int64_t total(const struct tab *t)
+{
+	return t->sum;
+}
+
+/* The next commands, as text lines into next[] (at most 9, each at most 80 bytes). */
+static int next_steps(const struct report *R, const char *host, char next[][96])
+{
+	int k = 0, r;
+	char h[80] = "";
+	if (host)
+		snprintf(h, sizeof h, " --host %s", host);
+	if (R->drops.n && cell(&R->drops, 0, 9))
+		snprintf(next[k++], 96, "natlog explain --trace %s", cell(&R->drops, 0, 9));
+	if (R->drops.n)
+		snprintf(next[k++], 96, "natlog traces --verdict drop%s", h);
+	if (R->d.mismatch)
+		snprintf(next[k++], 96, "natlog explain --trace %s", R->d.mismatch_trace);
+	else if (num(&R->dumps, 0, 1) && cell(&R->dumps, 0, 3))
+		snprintf(next[k++], 96, "natlog explain --trace %s", cell(&R->dumps, 0, 3));
+	for (r = 0; r < R->verdicts.n; r++)
+		if (cell(&R->verdicts, r, 0) && !strcmp(cell(&R->verdicts, r, 0), "unknown"))
+			snprintf(next[k++], 96, "natlog traces --verdict unknown%s", h);
+	if (R->invalid_n)
+		snprintf(next[k++], 96, "natlog invalid");
+	if (num(&R->nat, 0, 2))
+		snprintf(next[k++], 96, "natlog flows");
+	if (R->errors_n)
+		snprintf(next[k++], 96, "natlog errors");
+	if (R->packets && !num(&R->dumps, 0, 0))
+		snprintf(next[k++], 96, "natlog import iptables-save.txt   (or nft list ruleset)");
+	if (!R->packets)
+		snprintf(next[k++], 96, "natlog import /var/log/messages   (a log with TRACE lines)");
+	return k;
+}
+
+static void print_text(const struct report *R, const struct sum *S, const char *host)
+{
+	char buf[256], rule[96], next[10][96];
+	int r, k, n;
+	const char *sep;
+	printf("inputs:   %lld", (long long)total(&R->inputs));
+	for (r = 0, sep = " ("; r < R->inputs.n; r++, sep = ", ")
+		printf("%s%lld %s", sep, (long long)num(&R->inputs, r, 1), cell(&R->inputs, r, 0));
+	puts(R->inputs.n ? ")" : "");
+	printf("hosts:    ");
+	for (r = 0, n = 10; r < R->hosts.n && r < 4; r++) {
+		snprintf(buf, sizeof buf, "%s%s (%lld)", r ? ", " : "", nl_esc(cell(&R->hosts, r, 0)),
+			 (long long)num(&R->hosts, r, 1));
+		n += (int)strlen(buf);
+		if (n > 78)
+			break;
+		fputs(buf, stdout);
+	}
+	puts(R->hosts.n ? (r < R->hosts.n ? ", ..." : "") : "none with traced packets");
+	if (cell(&R->span, 0, 0)) {
+		char a[32], b[32];
+		fmt_wall(a, sizeof a, cell(&R->span, 0, 0));
+		fmt_wall(b, sizeof b, cell(&R->span, 0, 1));
+		printf("time:     %s .. %s (%lld of %lld packets)\n", a, b,
+		       (long long)num(&R->span, 0, 5), (long long)R->packets);
+	} else if (cell(&R->printed, 0, 0)) {
+		printf("time:     %s .. %s as printed, no year\n", nl_esc(cell(&R->printed, 0, 0)),
+		       nl_esc(cell(&R->printed, 0, 1)));
+	}
+	if (cell(&R->span, 0, 2))
+		printf("uptime:   %s .. %s s (%lld of %lld packets)\n", cell(&R->span, 0, 2),
+		       cell(&R->span, 0, 3), (long long)num(&R->span, 0, 6), (long long)R->packets);
+	printf("packets:  %lld traced", (long long)R->packets);
+	for (r = 0, sep = ": "; r < R->verdicts.n; r++, sep = ", ")
+		printf("%s%lld %s", sep, (long long)num(&R->verdicts, r, 1), cell(&R->verdicts, r, 0));
+	putchar('\n');
+	if (R->drops.n) {
+		printf("\ndropped most by:\n");
+		for (r = 0; r < R->drops.n; r++) {
+			deciding(buf, sizeof buf, &R->drops, r);
+			fit(rule, sizeof rule, nl_esc(buf), 32);
+			k = printf("%6lld  %-32s ", (long long)num(&R->drops, r, 7), rule);
+			fit(buf, sizeof buf, cell(&R->drops, r, 6) ? nl_esc(cell(&R->drops, r, 6)) :
+				cell(&R->drops, r, 1) ? "(not in dump)" : "", (size_t)(80 - k));
+			puts(buf);
+		}
+	}
+	if (R->d.nsets) {
+		printf("\nset lookups that found nothing:\n");
+		for (r = 0; r < R->d.nsets; r++) {
+			fit(buf, sizeof buf, nl_esc(R->d.sets[r].set), 72);
+			printf("%6lld  %s\n", (long long)R->d.sets[r].n, buf);
+		}
+	}
+	if (R->invalid_n) {
+		printf("\ninvalid (conntrack): %lld\n", (long long)R->invalid_n);
+		for (r = 0; r < R->invalid.n && r < 5; r++) {
+			fit(buf, sizeof buf, nl_esc(cell(&R->invalid, r, 0)), 72);
+			printf("%6lld  %s\n", (long long)num(&R->invalid, r, 1), buf);
+		}
+	}
+	printf("\nnat:      %lld traced packets changed destination, %lld source on the way\n",
+	       (long long)num(&R->nat, 0, 0), (long long)num(&R->nat, 0, 1));
+	if (num(&R->nat, 0, 2))
+		printf("          conntrack: %lld records, %lld with DNAT, %lld with SNAT\n",
+		       (long long)num(&R->nat, 0, 2), (long long)num(&R->nat, 0, 3),
+		       (long long)num(&R->nat, 0, 4));
+	if (!num(&R->dumps, 0, 0))
+		printf("dumps:    none imported: rules show as positions without text\n");
+	else if (num(&R->dumps, 0, 1))
+		printf("dumps:    %lld packet%s decided by a rule no dump has (stale dump?)\n",
+		       (long long)num(&R->dumps, 0, 1), num(&R->dumps, 0, 1) == 1 ? "" : "s");
+	else
+		printf("dumps:    %lld, every deciding rule found in one\n",
+		       (long long)num(&R->dumps, 0, 0));
+	if (R->d.mismatch)
+		printf("          %lld dropped or unknown packet%s the dump contradicts (stale or "
+		       "edited?)\n", (long long)R->d.mismatch, R->d.mismatch == 1 ? "" : "s");
+	if (R->d.unanalysed)
+		printf("          (lookups and contradictions: the first %d of %lld packets)\n",
+		       MAXANALYSE, (long long)(R->d.analysed + R->d.unanalysed));
+	printf("errors:   %lld\n", (long long)R->errors_n);
+	for (r = 0; r < R->errors.n && r < 5; r++) {
+		fit(buf, sizeof buf, nl_esc(cell(&R->errors, r, 0)), 72);
+		printf("%6lld  %s\n", (long long)num(&R->errors, r, 1), buf);
+	}
+	k = next_steps(R, host, next);
+	if (k) {
+		printf("\nnext:\n");
+		for (r = 0; r < k; r++)
+			printf("  %s\n", nl_esc(next[r]));
+	}
+	(void)S;
+}
+
+static void json_rows(FILE *f, const struct tab *t, const char *kname, const char *cname)
+{
+	int r;
+	fputc('[', f);
+	for (r = 0; r < t->n; r++) {
+		int first = 1;
+		fputs(r ? ", {" : "{", f);
+		jw_key(f, &first, kname);
+		jw_str_always(f, cell(t, r, 0) ? cell(t, r, 0) : "");
+		jw_key(f, &first, cname);
+		jw_num(f, num(t, r, 1));
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+static void json_int_or_null(FILE *f, const char *v)
+{
+	if (v)
+		fprintf(f, "%lld", (long long)strtoll(v, NULL, 10));
+	else
+		fputs("null", f);
+}
+
+static void print_json(const struct report *R, const char *host)
+{
+	FILE *f = stdout;
+	char next[10][96];
+	int first = 1, r, k;
+	fputc('{', f);
+	jw_key(f, &first, "inputs");
+	json_rows(f, &R->inputs, "kind", "count");
+	jw_key(f, &first, "hosts");
+	json_rows(f, &R->hosts, "host", "packets");
+	jw_key(f, &first, "packets");
+	jw_num(f, R->packets);
+	jw_key(f, &first, "span");
+	{
+		int f2 = 1;
+		fputc('{', f);
+		jw_key(f, &f2, "first_wall_us");
+		json_int_or_null(f, cell(&R->span, 0, 0));
+		jw_key(f, &f2, "last_wall_us");
+		json_int_or_null(f, cell(&R->span, 0, 1));
+		jw_key(f, &f2, "first_uptime");
+		fputs(cell(&R->span, 0, 2) ? cell(&R->span, 0, 2) : "null", f);
+		jw_key(f, &f2, "last_uptime");
+		fputs(cell(&R->span, 0, 3) ? cell(&R->span, 0, 3) : "null", f);
+		fputc('}', f);
+	}
+	jw_key(f, &first, "verdicts");
+	json_rows(f, &R->verdicts, "verdict", "packets");
+	jw_key(f, &first, "dropped_by");
+	fputc('[', f);
+	for (r = 0; r < R->drops.n; r++) {
+		int f2 = 1;
+		fputs(r ? ", {" : "{", f);
+		jw_key(f, &f2, "family");
+		jw_str(f, cell(&R->drops, r, 0));
+		jw_key(f, &f2, "table");
+		jw_str(f, cell(&R->drops, r, 1));
+		jw_key(f, &f2, "chain");
+		jw_str(f, cell(&R->drops, r, 2));
+		jw_key(f, &f2, "type");
+		jw_str(f, cell(&R->drops, r, 3));
+		jw_key(f, &f2, "position");
+		json_int_or_null(f, cell(&R->drops, r, 4));
+		jw_key(f, &f2, "handle");
+		json_int_or_null(f, cell(&R->drops, r, 5));
+		jw_key(f, &f2, "rule");
+		jw_str(f, cell(&R->drops, r, 6));
+		jw_key(f, &f2, "packets");
+		jw_num(f, num(&R->drops, r, 7));
+		jw_key(f, &f2, "example_trace");
+		jw_str(f, cell(&R->drops, r, 9));
+		fputc('}', f);
+	}
+	fputc(']', f);
+	jw_key(f, &first, "failed_lookups");
+	fputc('[', f);
+	for (r = 0; r < R->d.nsets; r++) {
+		int f2 = 1;
+		fputs(r ? ", {" : "{", f);
+		jw_key(f, &f2, "set");
+		jw_str_always(f, R->d.sets[r].set);
+		jw_key(f, &f2, "packets");
+		jw_num(f, R->d.sets[r].n);
+		fputc('}', f);
+	}
+	fputc(']', f);
+	jw_key(f, &first, "invalid");
+	jw_num(f, R->invalid_n);
+	jw_key(f, &first, "invalid_reasons");
+	json_rows(f, &R->invalid, "reason", "count");
+	jw_key(f, &first, "nat");
+	{
+		int f2 = 1;
+		fputc('{', f);
+		jw_key(f, &f2, "traced_dst_changed");
+		jw_num(f, num(&R->nat, 0, 0));
+		jw_key(f, &f2, "traced_src_changed");
+		jw_num(f, num(&R->nat, 0, 1));
+		jw_key(f, &f2, "conntrack_records");
+		jw_num(f, num(&R->nat, 0, 2));
+		jw_key(f, &f2, "conntrack_dnat");
+		jw_num(f, num(&R->nat, 0, 3));
+		jw_key(f, &f2, "conntrack_snat");
+		jw_num(f, num(&R->nat, 0, 4));
+		fputc('}', f);
+	}
+	jw_key(f, &first, "dumps");
+	jw_num(f, num(&R->dumps, 0, 0));
+	jw_key(f, &first, "decided_not_in_dump");
+	jw_num(f, num(&R->dumps, 0, 1));
+	jw_key(f, &first, "dump_contradicted");
+	jw_num(f, R->d.mismatch);
+	jw_key(f, &first, "analysed");
+	jw_num(f, R->d.analysed);
+	jw_key(f, &first, "errors");
+	jw_num(f, R->errors_n);
+	jw_key(f, &first, "error_reasons");
+	json_rows(f, &R->errors, "reason", "count");
+	jw_key(f, &first, "next");
+	k = next_steps(R, host, next);
+	fputc('[', f);
+	for (r = 0; r < k; r++) {
+		if (r)
+			fputs(", ", f);
+		jw_str_always(f, next[r]);
+	}
+	fputs("]}\n", f);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: natlog summary [--json] [--host NAME] [--since T] [--until T]\n"
+		"\n"
+		"One screen on the store: inputs and hosts, time span, packets by verdict,\n"
+		"the rules and policies that dropped most, nft set lookups that found\n"
+		"nothing, conntrack's invalid reasons, NAT, dumps that lack a deciding rule\n"
+		"or contradict a trace, errors by reason, and what to run next. Lookups and\n"
+		"contradictions come from analysing the first %d dropped, rejected and\n"
+		"unknown packets again, as explain does.\n"
+		"--since and --until choose traced packets (the times as in `natlog traces\n"
+		"--help`); --host chooses packets, events, conntrack records and inputs.\n"
+		"exit status: 0, or 1 when the store holds no input.\n", MAXANALYSE);
+}
+
+int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "since", required_argument, NULL, 'a' },
+		{ "until", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
+	struct sum S;
+	struct report *R;
+	char sus[32] = "", uus[32] = "", span[4096];
+	int sc = 0, uc = 0, c, rc;
+	int64_t s_us = 0, u_us = 0;
+	const char *host = NULL;
+
+	memset(&S, 0, sizeof S);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': S.json = 1; break;
+		case 'H': host = optarg; break;
+		case 'a':
+		case 'b':
+			if (nl_time_opt("summary", c == 'a' ? "--since" : "--until", optarg,
+					c == 'a' ? &since : &until))
+				return NL_EXIT_USAGE;
+			break;
+		case 'h':
+			usage(stdout);
+			return NL_EXIT_OK;
+		default:
+			usage(stderr);
+			return NL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "natlog summary: unexpected argument '%s'\n", argv[optind]);
+		return NL_EXIT_USAGE;
+	}
+	if (!(S.s = cmd_store(cmd)))
+		return NL_EXIT_STORE;
+	nl_time_bounds("summary", store_latest_wall(S.s), &since, &until, &sc, &s_us, &uc, &u_us);
+	if (sc)
+		snprintf(sus, sizeof sus, "%lld", (long long)s_us);
+	if (uc)
+		snprintf(uus, sizeof uus, "%lld", (long long)u_us);
+	S.params[0] = host;
+	S.params[1] = sus;
+	S.params[2] = uus;
+	snprintf(S.pw, sizeof S.pw, "(?1 IS NULL OR packets.host = ?1)%s%s%s%s%s%s",
+		 sc ? " AND " : "", sc ? store_packet_clock_sql(sc) : "",
+		 sc ? " >= CAST(?2 AS INTEGER)" : "", uc ? " AND " : "",
+		 uc ? store_packet_clock_sql(uc) : "", uc ? " <= CAST(?3 AS INTEGER)" : "");
+	if (!(R = calloc(1, sizeof *R))) {
+		fprintf(stderr, "natlog summary: out of memory\n");
+		return NL_EXIT_STORE;
+	}
+	run(&S, &R->inputs, Q_INPUTS);
+	run(&S, &R->hosts, Q_HOSTS);
+	snprintf(span, sizeof span,
+		 "SELECT min(w), max(w), min(uptime), max(uptime), count(*), count(w), "
+		 "count(uptime) FROM (SELECT %s AS w, uptime FROM packets WHERE %%s)",
+		 store_packet_clock_sql(1));
+	run(&S, &R->span, span);
+	run(&S, &R->printed, Q_PRINTED);
+	run(&S, &R->verdicts, Q_VERDICTS);
+	run(&S, &R->drops, Q_DROPS);
+	run(&S, &R->invalid, Q_INVALID);
+	run(&S, &R->nat, Q_NAT);
+	run(&S, &R->dumps, Q_DUMPS);
+	run(&S, &R->errors, Q_ERRORS);
+	if (sc || uc) {
+		/* the packets --host keeps that a bound's clock cannot place */
+		char q[4096];
+		snprintf(q, sizeof q, "SELECT count(*) FROM packets WHERE (?1 IS NULL OR host = ?1) "
+				      "AND (%s IS NULL OR %s IS NULL)",
+			 store_packet_clock_sql(sc ? sc : uc), store_packet_clock_sql(uc ? uc : sc));
+		run(&S, &R->left, q);
+	}
+	if (!S.failed) {
+		struct nl_filter f = { .host = host, .port = -1, .seq = -1, .ip_id = -1, .since_clock = sc,
+				       .until_clock = uc, .since_us = s_us, .until_us = u_us };
+		R->d.s = S.s;
+		if (!(R->d.a = malloc(sizeof *R->d.a)) ||
+		    store_packets(S.s, &f, deep_packet, &R->d) < 0)
+			S.failed = 1;
+		rscache_free(&R->d.rc);
+		free(R->d.a);
+	}
+	if (S.failed) {
+		fprintf(stderr, "natlog summary: %s\n", nl_esc(store_errmsg(S.s)));
+		rc = NL_EXIT_STORE;
+		goto out;
+	}
+	R->packets = num(&R->span, 0, 4);
+	R->invalid_n = total(&R->invalid);
+	R->errors_n = total(&R->errors);
+	if (S.json)
+		print_json(R, host);
+	else
+		print_text(R, &S, host);
+	nl_time_left_out("summary", num(&R->left, 0, 0), sc, uc);
+	rc = R->inputs.n ? NL_EXIT_OK : NL_EXIT_NOMATCH;
+	if (!R->inputs.n)
+		fprintf(stderr, "natlog summary: the store holds no input%s\n",
+			host ? " of that host" : "");
+out:
+	tab_free(&R->inputs);
+	tab_free(&R->hosts);
+	tab_free(&R->span);
+	tab_free(&R->printed);
+	tab_free(&R->verdicts);
+	tab_free(&R->drops);
+	tab_free(&R->invalid);
+	tab_free(&R->nat);
+	tab_free(&R->dumps);
+	tab_free(&R->errors);
+	tab_free(&R->left);
+	free(R);
+	return rc;
+}

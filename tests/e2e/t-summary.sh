@@ -1,0 +1,88 @@
+#!/bin/sh
+# t-summary.sh - `natlog summary` on the lab's recordings, `rules` with
+# policies and drops, and the README's summary example: its commands run
+# here and must print what the README shows.
+. "$(dirname "$0")/lib.sh"
+export TZ=UTC
+L=$TD/lab
+
+"$NATLOG" import -q --year 2026 "$L/docker-legacy/messages" "$L/docker-legacy/iptables-save.txt" \
+	"$L/docker-legacy/conntrack-E.txt" "$L/ct-invalid/messages" 2>/dev/null
+check "summary runs on a store" "$NATLOG" summary
+check_grep "summary counts packets by verdict" "packets:  33 traced: 15 accept, 15 unknown, 3 drop" "$TMP/out"
+check_grep "summary names the policy that dropped most, with its count" "     3  filter:FORWARD:policy:7          policy DROP" "$TMP/out"
+check_grep "summary counts conntrack's invalid reasons" "invalid (conntrack): 9" "$TMP/out"
+# the first dropped packet, as traces lists it
+drop1=$("$NATLOG" traces --verdict drop --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["trace"])')
+check_grep "summary suggests explaining one dropped packet" "natlog explain --trace $drop1" "$TMP/out"
+if awk 'length > 80 { bad = 1 } END { exit bad }' "$TMP/out"; then ok "summary fits 80 columns"; else
+	not_ok "summary fits 80 columns"; awk 'length > 80' "$TMP/out"; fi
+
+"$NATLOG" summary --json > "$TMP/s.json"
+check_json "summary --json: verdicts, drops, invalid, NAT, next" \
+	'j["packets"] == 33 and {v["verdict"]: v["packets"] for v in j["verdicts"]} == {"accept": 15, "unknown": 15, "drop": 3} and j["dropped_by"][0]["chain"] == "FORWARD" and j["dropped_by"][0]["type"] == "policy" and j["dropped_by"][0]["packets"] == 3 and j["dropped_by"][0]["example_trace"] == "'$drop1'" and j["invalid"] == 9 and j["nat"]["conntrack_dnat"] == 12 and j["errors"] == 0 and "natlog invalid" in j["next"]' < "$TMP/s.json"
+"$NATLOG" summary --json --since "Nov 21 15:26:20" > "$TMP/s2.json"
+check_json "summary --since keeps the later packets only (the ct-invalid run)" \
+	'j["packets"] == 15 and j["dropped_by"] == [] and j["span"]["first_wall_us"] >= 1795274780000000' < "$TMP/s2.json"
+check_status "summary --since with a time it cannot read is a usage error" 2 "$NATLOG" summary --since "soon"
+check_status "summary --host with nothing of that host exits 1" 1 "$NATLOG" summary --host nosuchhost
+
+# failed set lookups and contradicted dumps come from analysing the drops again
+"$NATLOG" --db "$TMP/set.db" import -q "$L/nft-set-drop/nft-monitor-trace.txt" \
+	"$L/nft-set-drop/nft-ruleset.before-add.txt" 2>/dev/null
+"$NATLOG" --db "$TMP/set.db" summary > "$TMP/out"
+check_grep "summary counts the set lookups that found nothing (dump before the element was added)" \
+	"     3  inet filter allow_in" "$TMP/out"
+"$NATLOG" --db "$TMP/set.db" summary --json > "$TMP/s3.json"
+check_json "summary --json: failed_lookups" \
+	'j["failed_lookups"] == [{"set": "inet filter allow_in", "packets": 3}] and j["analysed"] == 3' < "$TMP/s3.json"
+"$NATLOG" --db "$TMP/stale.db" import -q "$L/stale-dump/dmesg.txt" "$L/stale-dump/iptables-save.stale.txt" 2>/dev/null
+"$NATLOG" --db "$TMP/stale.db" summary > "$TMP/out"
+check_grep "summary counts packets a stale dump contradicts" \
+	"3 dropped or unknown packets the dump contradicts (stale or edited?)" "$TMP/out"
+check_grep "... and suggests explaining one" "natlog explain --trace e01e89eec8" "$TMP/out"
+
+"$NATLOG" rules --json > "$TMP/rules.json"
+check_json "rules counts policies, with the drops they decided" \
+	'[(r["hits"], r["drops"], r["position"]) for r in j if r["type"] == "policy" and r["table"] == "filter" and r["chain"] == "FORWARD"] == [(3, 3, None)]' < "$TMP/rules.json"
+"$NATLOG" rules --by drops --json > "$TMP/rules.json"
+check_json "rules --by drops puts the biggest dropper first" \
+	'j[0]["type"] == "policy" and j[0]["chain"] == "FORWARD" and j[0]["drops"] == 3' < "$TMP/rules.json"
+"$NATLOG" rules --unused --json > "$TMP/rules.json"
+check_json "rules --unused leaves out the -j TRACE rules" \
+	'j and all(r["hits"] == 0 and "-j TRACE" not in r["rule"] for r in j)' < "$TMP/rules.json"
+check_status "rules --by with an unknown key is a usage error" 2 "$NATLOG" rules --by colour
+
+"$NATLOG" sql --json "SELECT sport, uptime, verdict, decided_rule, x'00ff' AS b FROM packets WHERE trace = '$drop1'" > "$TMP/sql.json"
+check_json "sql --json keeps SQLite's types: integer, real, text, null, blob as hex" \
+	'j == [{"sport": 35414, "uptime": 1569.565574, "verdict": "drop", "decided_rule": "policy DROP", "b": "00ff"}]' < "$TMP/sql.json"
+"$NATLOG" sql --json "SELECT NULL AS n, 1e999 AS inf" > "$TMP/sql.json"
+check_json "sql --json: NULL is null, an infinite real a string" 'j == [{"n": None, "inf": "Inf"}]' < "$TMP/sql.json"
+check_status "errors on a store without errors exits 1" 1 "$NATLOG" errors
+check_grep "... and says so" "natlog errors: no errors" "$TMP/err"
+"$NATLOG" --db "$TMP/empty.db" import -q "$TD/seed003/iptables-save.txt" 2>/dev/null
+check_status "flows of a store without connections exits 1" 1 "$NATLOG" --db "$TMP/empty.db" flows
+check_grep "... and says so" "natlog flows: no flows" "$TMP/err"
+check_status "invalid without conntrack invalid lines exits 1" 1 "$NATLOG" --db "$TMP/empty.db" invalid
+check_grep "... and says so" "natlog invalid: no packets match" "$TMP/err"
+
+# The README's example: the block after the marker, run command by command
+# in a store of its own, from the top of the source tree.
+mkdir -p "$TMP/bin" && ln -s "$NATLOG" "$TMP/bin/natlog"
+awk '/^<!-- t-summary.sh runs/ { on = 1; next } on && /^```$/ { if (blk) exit; blk = 1; next } blk' \
+	"$ROOT/README.md" > "$TMP/readme.txt"
+: > "$TMP/got.txt"
+while IFS= read -r line; do
+	case $line in
+	'$ '*)
+		printf '%s\n' "$line" >> "$TMP/got.txt"
+		(cd "$ROOT" && PATH="$TMP/bin:$PATH" NATLOG_DB="$TMP/readme.db" sh -c "${line#\$ }" \
+			>> "$TMP/got.txt" 2>/dev/null) ;;
+	esac
+done < "$TMP/readme.txt"
+if [ -s "$TMP/readme.txt" ] && diff -u "$TMP/readme.txt" "$TMP/got.txt" > "$TMP/diff"; then
+	ok "README's summary example prints what the README shows"
+else
+	not_ok "README's summary example prints what the README shows"; sed 's/^/    /' "$TMP/diff" | head -40
+fi
+finish
