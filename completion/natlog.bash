@@ -16,7 +16,7 @@ _natlog() {
 		return
 	fi
 	case $cmd in
-	"") COMPREPLY=($(compgen -W "import traces explain invalid flows rules sql errors sources --db --help --version" -- "$cur")) ;;
+	"") COMPREPLY=($(compgen -W "import traces explain invalid flows rules sql errors sources report --db --help --version" -- "$cur")) ;;
 	import)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--host --max-errors --max-entry-size --boot-time --year --quiet --progress --help" -- "$cur"))
@@ -24,7 +24,18 @@ _natlog() {
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
 	traces) COMPREPLY=($(compgen -W "--json --src --dst --port --seq --ip-id --verdict --host --since --until --help" -- "$cur")) ;;
-	explain) COMPREPLY=($(compgen -W "--trace --json --help" -- "$cur")) ;;
+	explain)
+		if [[ $prev == -o || $prev == --output ]]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--trace --json --svg --dot -o --help" -- "$cur"))
+		fi ;;
+	report)
+		if [[ $prev == -o || $prev == --output ]]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "-o --host --verdict --max-paths --help" -- "$cur"))
+		fi ;;
 	rules) COMPREPLY=($(compgen -W "--unused --json --help" -- "$cur")) ;;
 	invalid|flows|errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	esac
