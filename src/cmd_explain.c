@@ -720,7 +720,7 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 		if (store_packet_hops(s, &m.rows[0], a.n ? a.steps[0].ev.pkt.len : -1, collect_hop, &hs))
 			hs.n = hs.others = 0;
 		if (pic) {
-			struct nl_path pp = { &m.rows[0], &a, hs.v, hs.others ? hs.n : 0 };
+			struct nl_path pp = { &m.rows[0], &a, hs.v, hs.others ? hs.n : 0, s };
 			ret = nl_path_write(outfile, pic == 'D', &pp);
 		} else if (json)
 			print_json(&m.rows[0], &a, aliases, &hs);

@@ -308,7 +308,7 @@ static int drop_paths(struct page *pg, struct nl_store *s, const struct pkts *m,
 		h(pg->f, tuple);
 		fputs("</span></h3>\n", pg->f);
 		{
-			struct nl_path pp = { p, &a, hs.v, hs.others ? hs.n : 0 };
+			struct nl_path pp = { p, &a, hs.v, hs.others ? hs.n : 0, s };
 			nl_svg_path(pg->f, &pp, 1);
 		}
 		fputs("</div>\n", pg->f);

@@ -46,10 +46,82 @@ void nl_xml_puts(FILE *f, const char *s)
 	xml_putn(f, e, strlen(e));
 }
 
+/* The packet on one host: this packet, or a hop analysed here. */
+struct seg {
+	const struct nl_packet_row *p;
+	const struct nl_analysis *a;
+	int self;
+	int owned;			/* row, own and rc hold a hop analysed here */
+	struct nl_packet_row row;
+	struct nl_analysis own;
+	struct nl_rscache rc;		/* own's steps point into its rules */
+};
+
+struct hopfind {
+	const char *trace;
+	struct nl_packet_row *row;
+	int found;
+};
+
+static int hop_row(void *ctx, const struct nl_packet_row *p)
+{
+	struct hopfind *h = ctx;
+	if (!h->found && !strcmp(p->trace, h->trace)) {
+		*h->row = *p;
+		h->found = 1;
+	}
+	return 0;
+}
+
+/* Every hop's packet and its analysis, in hop order; a hop that cannot be
+ * read is left out (the strip over the drawing still names it). */
+static int segs_load(const struct nl_path *pp, struct seg *g)
+{
+	int i, n = 0;
+	for (i = 0; i < pp->nhops && i < 16; i++) {
+		struct seg *sg = &g[n];
+		struct hopfind hf = { pp->hops[i].trace, &sg->row, 0 };
+		memset(sg, 0, sizeof *sg);
+		if (pp->hops[i].self) {
+			sg->p = pp->p;
+			sg->a = pp->a;
+			sg->self = 1;
+			n++;
+			continue;
+		}
+		if (store_packets_by_trace(pp->s, hf.trace, hop_row, &hf) < 0 || !hf.found)
+			continue;
+		if (analyze_packet(pp->s, &sg->row, &sg->rc, &sg->own)) {
+			analysis_free(&sg->own);
+			rscache_free(&sg->rc);
+			continue;
+		}
+		sg->p = &sg->row;
+		sg->a = &sg->own;
+		sg->owned = 1;
+		n++;
+	}
+	return n;
+}
+
+static void segs_free(struct seg *g, int n)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		if (g[i].owned) {
+			analysis_free(&g[i].own);
+			rscache_free(&g[i].rc);
+		}
+}
+
 /* The drawing: f is NULL while measuring. */
 struct dc {
 	FILE *f;
 	const struct nl_path *pp;
+	const struct nl_packet_row *p;	/* the host being drawn: this packet or a hop */
+	const struct nl_analysis *a;
+	const struct seg *segs;		/* every host's, in hop order, or NULL */
+	int nsegs;
 	char id[48];		/* prefix of ids in this drawing */
 	int w;			/* the width reached */
 };
@@ -195,7 +267,7 @@ static void nat_text(const struct nl_analysis *a, const struct nl_nat *n, char *
  * there and LOG lines printed right after it. */
 static int row_body(struct dc *d, int x, int y, size_t k)
 {
-	const struct nl_analysis *a = d->pp->a;
+	const struct nl_analysis *a = d->a;
 	const struct nl_step *s = &a->steps[k];
 	char loc[160], buf[400];
 	int y0 = y, i;
@@ -242,7 +314,7 @@ static int row_body(struct dc *d, int x, int y, size_t k)
 
 static int row(struct dc *d, int x, int y, size_t k)
 {
-	const struct nl_analysis *a = d->pp->a;
+	const struct nl_analysis *a = d->a;
 	FILE *f = d->f;
 	int h;
 	d->f = NULL;
@@ -262,7 +334,7 @@ static int box_body(struct dc *d, int x, int y, size_t b, size_t e)
 	char name[200];
 	int y0 = y;
 	size_t k;
-	step_box(&d->pp->a->steps[b], name, sizeof name);
+	step_box(&d->a->steps[b], name, sizeof name);
 	text(d, x + PAD, y + 16, "chain", name);
 	out(d, "<line class=\"sep\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", x, y + 23, x + COLW,
 	    y + 23);
@@ -307,7 +379,7 @@ static void transition(const struct nl_step *s, char *buf, size_t n)
 
 static int column(struct dc *d, int x, int y, size_t i, size_t j)
 {
-	const struct nl_analysis *a = d->pp->a;
+	const struct nl_analysis *a = d->a;
 	const struct nl_step *s = &a->steps[i];
 	const struct nl_pkt *k = &s->ev.pkt;
 	char buf[300], e1[80], e2[80];
@@ -375,8 +447,11 @@ static void header(struct dc *d, int *y)
 		text(d, x + 8, *y + 16, "chain", buf);
 		snprintf(buf, sizeof buf, "%s  ttl %d", h->trace, h->ttl);
 		text(d, x + 8, *y + 36, "loc", buf);
-		text(d, x + 182, *y + 36, h->verdict[0] ? vclass(h->verdict) : "warn",
-		     h->verdict[0] ? h->verdict : "-");
+		out(d, "<text x=\"%d\" y=\"%d\" class=\"%s\" text-anchor=\"end\">", x + 182, *y + 36,
+		    h->verdict[0] ? vclass(h->verdict) : "warn");
+		if (d->f)
+			nl_xml_puts(d->f, h->verdict[0] ? h->verdict : "-");
+		out(d, "</text>\n");
 		x += 190 + 34;
 	}
 	if (x > d->w)
@@ -386,8 +461,8 @@ static void header(struct dc *d, int *y)
 
 static int verdict_node(struct dc *d, int x, int y)
 {
-	const struct nl_analysis *a = d->pp->a;
-	const struct nl_packet_row *p = d->pp->p;
+	const struct nl_analysis *a = d->a;
+	const struct nl_packet_row *p = d->p;
 	int logonly = !strcmp(p->source, "log");
 	const char *v = logonly ? "unknown" : a->verdict[0] ? a->verdict : "unknown";
 	char buf[200], up[16];
@@ -458,13 +533,12 @@ static int evidence(struct dc *d, int y)
 	return y;
 }
 
-static int draw(struct dc *d)
+/* One host's columns and its verdict, from x; returns the x after it. */
+static int host_path(struct dc *d, int x, int top, int *bottom)
 {
-	const struct nl_analysis *a = d->pp->a;
-	int y = MARGIN, x = MARGIN, top, bottom, i;
+	const struct nl_analysis *a = d->a;
 	size_t b, e;
-	header(d, &y);
-	top = bottom = y;
+	int i;
 	for (b = 0; b < a->n; b = e) {
 		int cy;
 		for (e = b + 1; e < a->n && same_column(&a->steps[e], &a->steps[b]); e++)
@@ -472,30 +546,75 @@ static int draw(struct dc *d)
 		if (b)
 			arrow(d, x - GAP + 6, top + 11, x - 8, top + 11, "arr hookarr");
 		cy = column(d, x, top, b, e);
-		if (cy > bottom)
-			bottom = cy;
+		if (cy > *bottom)
+			*bottom = cy;
 		x += COLW + GAP;
 	}
 	if (!a->n) {
 		text(d, x, top + 16, "note", "no traced step: natlog knows this packet only from its LOG line");
 		x += 440;
-		bottom = top + 30;
+		if (top + 30 > *bottom)
+			*bottom = top + 30;
 	} else {
 		arrow(d, x - GAP + 6, top + 11, x - 8, top + 11, "arr hookarr");
 	}
 	i = verdict_node(d, x, top);
-	if (i > bottom)
-		bottom = i;
-	x += VW + MARGIN;
+	if (i > *bottom)
+		*bottom = i;
+	return x + VW;
+}
+
+static int draw(struct dc *d)
+{
+	int y = MARGIN, x = MARGIN, top, bottom, i;
+	header(d, &y);
+	top = bottom = y;
+	if (!d->nsegs) {
+		d->p = d->pp->p;
+		d->a = d->pp->a;
+		x = host_path(d, x, top, &bottom);
+	}
+	/* across hosts: a band per host over its columns, the wire between */
+	for (i = 0; i < d->nsegs; i++) {
+		const struct seg *g = &d->segs[i];
+		char buf[300];
+		int x0 = x + 8, b0 = top + 30;
+		d->p = g->p;
+		d->a = g->a;
+		snprintf(buf, sizeof buf, "host %s: trace %s (%s)%s", g->p->host[0] ? g->p->host : "unknown",
+			 g->p->trace, g->p->source, g->self ? ", this packet" : "");
+		/* the band goes under the columns: measure them first */
+		{
+			FILE *f = d->f;
+			int bm = b0;
+			d->f = NULL;
+			x = host_path(d, x0, top + 30, &bm);
+			d->f = f;
+			out(d, "<rect class=\"band%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"8\"/>\n",
+			    g->self ? " self" : "", x0 - 8, top, x - x0 + 16, bm - top + 8);
+		}
+		text(d, x0, top + 18, "hook", buf);
+		x = host_path(d, x0, top + 30, &b0);
+		if (b0 + 8 > bottom)
+			bottom = b0 + 8;
+		if (i + 1 < d->nsegs) {
+			arrow(d, x + 12, top + 41, x + GAP + 8, top + 41, "arr hookarr");
+			text(d, x + 16, top + 34, "trans", "wire");
+		}
+		x += GAP + 16;
+	}
+	x += MARGIN;
 	if (x > d->w)
 		d->w = x;
+	d->p = d->pp->p;
+	d->a = d->pp->a;
 	y = bottom + 16;
-	y = panel(d, y, "diagnosis", NULL, NULL);
-	if (!a->ndiag)
+	y = panel(d, y, d->nsegs ? "diagnosis of this packet" : "diagnosis", NULL, NULL);
+	if (!d->a->ndiag)
 		y = panel(d, y, NULL, "note", "natlog has nothing to add");
-	for (i = 0; i < a->ndiag; i++) {
+	for (i = 0; i < d->a->ndiag; i++) {
 		char buf[520];
-		snprintf(buf, sizeof buf, "\u2022 %s", a->diag[i]);
+		snprintf(buf, sizeof buf, "\u2022 %s", d->a->diag[i]);
 		y = panel(d, y, NULL, "diag", buf);
 	}
 	y = evidence(d, y + 8);
@@ -518,6 +637,7 @@ static const char css[] =
 	".vbox.warn{fill:#fff8c5;stroke:#9a6700}.vtext{font-size:22px;font-weight:800}"
 	".arr{stroke:#57606a;stroke-width:1.5}.ret{stroke-dasharray:5 3}"
 	".hop{fill:#f6f8fa;stroke:#8c959f}.hop.self{stroke:#0969da;stroke-width:2}"
+	".band{fill:#ffffff;stroke:#d0d7de;stroke-dasharray:4 3}.band.self{stroke:#0969da;stroke-dasharray:none}"
 	".ev.ok{fill:#1a7f37}.ev.bad{fill:#cf222e}";
 
 /* The style sheet with every selector under svg.nl-path, so that a page
@@ -543,11 +663,20 @@ static void scoped_css(FILE *f)
 void nl_svg_path(FILE *f, const struct nl_path *pp, int inline_svg)
 {
 	struct dc d;
+	struct seg *segs = NULL;
 	size_t i, o = 0;
 	int h;
 	memset(&d, 0, sizeof d);
 	d.pp = pp;
 	d.w = 760;
+	if (pp->s && pp->nhops > 1 && (segs = calloc(16, sizeof *segs)) != NULL) {
+		d.nsegs = segs_load(pp, segs);
+		d.segs = segs;
+		if (d.nsegs < 2) {	/* only this host: the plain drawing */
+			segs_free(segs, d.nsegs);
+			d.nsegs = 0;
+		}
+	}
 	/* ids: letters, digits, '-' only, whatever the trace id holds */
 	o = (size_t)snprintf(d.id, sizeof d.id, "p");
 	for (i = 0; pp->p->trace[i] && o + 1 < sizeof d.id; i++) {
@@ -574,6 +703,8 @@ void nl_svg_path(FILE *f, const struct nl_path *pp, int inline_svg)
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n<g id=\"%s\">\n", d.id);
 	draw(&d);
 	fputs("</g>\n</svg>\n", f);
+	segs_free(segs, d.nsegs);
+	free(segs);
 }
 
 /* Graphviz: one cluster per hook, one node per chain with a row per rule,

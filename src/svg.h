@@ -18,6 +18,7 @@ struct nl_path {
 	const struct nl_analysis *a;
 	const struct nl_hop *hops;	/* the packet on every host, this one too */
 	int nhops;			/* 0 when no other host traced it */
+	struct nl_store *s;		/* to draw the hops' paths too, or NULL */
 };
 
 /* Writes s for XML/HTML text or a quoted attribute: & < > " ' escaped,

@@ -161,4 +161,18 @@ check_grep "the Docker SVG shows Docker's DNAT" 'DNAT dst: 10.77.1.1:9090 → 10
 "$NATLOG" report -o "$TMP/dk.html"
 browse "$TMP/dkr.dom" --dump-dom "file://$TMP/dk.html"
 check_grep "the Docker report groups the drops under the FORWARD policy" '<td><code>filter:FORWARD:policy:7</code></td><td><code>policy DROP' "$TMP/dkr.dom"
+
+# Across hosts: the client's SYN traced again on the server (hops).
+export NATLOG_DB="$TMP/hosts3.db"
+T=$L/three-hosts
+for h in client gateway server; do
+	"$NATLOG" import -q --host "$h" $(awk -v h="$h" -v d="$T" '$2 == h { print d "/" $1 }' "$T/hosts.tsv")
+done
+id=$("$NATLOG" traces --json --port 8080 --host client | first)
+"$NATLOG" explain --trace "$id" --svg -o "$TMP/h3.svg"
+browse "$TMP/h3.dom" --dump-dom "file://$TMP/h3.svg"
+check_json "the hops' paths are drawn host after host, each with its chains" 'j == [1, 1, 2, 4]' <<EOF
+[$(grep -c '>host client: trace .*this packet<' "$TMP/h3.dom"), $(grep -c '>host server: trace' "$TMP/h3.dom"),
+ $(grep -c '<g class="verdict">' "$TMP/h3.dom"), $(grep -c '<g class="chainbox">' "$TMP/h3.dom")]
+EOF
 finish
