@@ -204,13 +204,33 @@ static int by_count(const void *x, const void *y)
 	return a->n < b->n ? 1 : a->n > b->n ? -1 : strcmp(a->loc, b->loc);
 }
 
-static void drop_groups(struct page *pg, const struct pkts *m)
+/* Why: the first lines of the diagnosis of the group's first packet. */
+static int group_why(struct page *pg, struct nl_store *s, struct nl_rscache *rc,
+		     const struct nl_packet_row *p)
+{
+	struct nl_analysis a;
+	int i;
+	if (analyze_packet(s, p, rc, &a)) {
+		analysis_free(&a);
+		return -1;
+	}
+	for (i = 0; i < a.ndiag && i < 2; i++) {
+		fputs(i ? "<br>" : "", pg->f);
+		h(pg->f, a.diag[i]);
+	}
+	analysis_free(&a);
+	return 0;
+}
+
+static int drop_groups(struct page *pg, struct nl_store *s, const struct pkts *m)
 {
 	struct group *g = calloc(m->n ? m->n : 1, sizeof *g);
+	struct nl_rscache rc;
 	size_t k, ng = 0, i;
+	int ret = 0;
 	section(pg, "drops", "drops by deciding rule");
 	if (!g)
-		return;
+		return -1;
 	for (k = 0; k < m->n; k++) {
 		const struct nl_packet_row *p = &m->v[k];
 		char loc[200];
@@ -234,22 +254,28 @@ static void drop_groups(struct page *pg, const struct pkts *m)
 	if (!ng) {
 		fputs("<p>no packet was dropped or rejected.</p>\n", pg->f);
 		free(g);
-		return;
+		return 0;
 	}
 	qsort(g, ng, sizeof *g, by_count);
 	fputs("<div class=\"scroll\"><table><tr><th>packets</th><th>deciding rule</th><th>rule text</th>"
-	      "<th>traces</th></tr>\n", pg->f);
+	      "<th>why (the first packet's diagnosis)</th><th>traces</th></tr>\n", pg->f);
+	memset(&rc, 0, sizeof rc);
 	for (i = 0; i < ng; i++) {
 		fprintf(pg->f, "<tr><td class=\"n\">%ld</td><td><code>", g[i].n);
 		h(pg->f, g[i].loc);
 		fputs("</code></td><td><code>", pg->f);
 		h(pg->f, g[i].first->has_decided_rule ? g[i].first->decided_rule : "(not in any dump)");
-		fputs("</code></td><td><code>", pg->f);
+		fputs("</code></td><td>", pg->f);
+		if (!ret && group_why(pg, s, &rc, g[i].first))
+			ret = -1;
+		fputs("</td><td><code>", pg->f);
 		h(pg->f, g[i].traces);
 		fputs("</code></td></tr>\n", pg->f);
 	}
 	fputs("</table></div>\n", pg->f);
+	rscache_free(&rc);
 	free(g);
+	return ret;
 }
 
 /* The packet on other hosts (store_packet_hops), this one among them. */
@@ -584,8 +610,7 @@ static int write_page(struct page *pg, struct nl_store *s, const struct pkts *m,
 	      "<a href=\"#flows\">flows</a> \u00b7 <a href=\"#invalid\">invalid</a> \u00b7 "
 	      "<a href=\"#errors\">errors</a> \u00b7 <a href=\"#sources\">sources</a></p>\n", f);
 	summary(pg, m, nflows, ninvalid, nerrors, nsources);
-	drop_groups(pg, m);
-	if (drop_paths(pg, s, m, max_paths))
+	if (drop_groups(pg, s, m) || drop_paths(pg, s, m, max_paths))
 		return -1;
 	packets_table(pg, m);
 	if (table(pg, "flows", "flows (conntrack records)",
