@@ -19,7 +19,7 @@
 #define GAP 56			/* between columns: room for the arrow */
 #define PAD 10
 #define LH 16			/* line height */
-#define VW 170			/* the verdict's column */
+#define VW 250			/* the verdict's column */
 #define CHARW 7.3		/* 12px monospace, for wrapping */
 #define ROWCHARS 50		/* (COLW - 2 * PAD - 8) / CHARW */
 
@@ -484,9 +484,14 @@ static int verdict_node(struct dc *d, int x, int y)
 		const struct nl_step *s = &a->steps[a->decided];
 		text(d, x, y + 12, "sub", "decided by");
 		step_box(s, buf, sizeof buf);
-		y += LH + text_wrap(d, x, y + 12 + LH, "chain", buf, 22) * LH;
+		y += LH + text_wrap(d, x, y + 12 + LH, "chain", buf, 34) * LH;
 		step_short(s, buf, sizeof buf);
-		y += text_wrap(d, x, y + 12, "loc", buf, 22) * LH + LH;
+		y += text_wrap(d, x, y + 12, "loc", buf, 34) * LH + LH;
+	}
+	/* the diagnosis's first word beside the verdict; all of it is below */
+	if (a->ndiag) {
+		text(d, x, y + 12, "sub", "why");
+		y += LH + text_wrap(d, x, y + 12 + LH, "why", a->diag[0], 34) * LH + LH;
 	}
 	out(d, "</g>\n");
 	return y;
@@ -628,7 +633,7 @@ static const char css[] =
 	".chain{font-weight:700}.sub,.loc,.trans{fill:#57606a}.loc{font-size:12px}"
 	".r,.nat{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:12px}"
 	".nat{fill:#953800;font-weight:700}.note{fill:#6e7781;font-style:italic}"
-	".dec{font-weight:700;fill:#1f2328}.eff{font-weight:700}"
+	".dec,.why{font-weight:700;fill:#1f2328}.eff{font-weight:700}"
 	".ok{fill:#1a7f37}.bad{fill:#cf222e}.warn{fill:#9a6700}"
 	".box{fill:#f6f8fa;stroke:#8c959f}.sep{stroke:#d0d7de}"
 	".decided{stroke-width:2}.decided.bad{fill:#ffebe9;stroke:#cf222e}"
