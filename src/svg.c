@@ -154,6 +154,22 @@ static size_t nchars(const char *s, size_t n)
 	return c;
 }
 
+/* How many bytes of p go on a line of at most maxc characters: up to
+ * its last space that fits, else maxc characters. */
+static size_t line_cut(const char *p, int maxc)
+{
+	size_t n = strlen(p), i, c = 0, sp = 0;
+	if (nchars(p, n) <= (size_t)maxc)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)p[i] & 0xc0) != 0x80 && c++ == (size_t)maxc)
+			break;
+		if (p[i] == ' ')
+			sp = i;
+	}
+	return sp > 0 ? sp : i;
+}
+
 /* Writes s in lines of at most maxc characters, broken at spaces where
  * it can be, from baseline y; returns the number of lines. */
 static int text_wrap(struct dc *d, int x, int y, const char *cls, const char *s, int maxc)
@@ -166,16 +182,7 @@ static int text_wrap(struct dc *d, int x, int y, const char *cls, const char *s,
 	if (maxc < 8)
 		maxc = 8;
 	do {
-		size_t n = strlen(p), cut = n, i, c = 0, sp = 0;
-		if (nchars(p, n) > (size_t)maxc) {
-			for (i = 0; i < n; i++) {
-				if (((unsigned char)p[i] & 0xc0) != 0x80 && c++ == (size_t)maxc)
-					break;
-				if (p[i] == ' ')
-					sp = i;
-			}
-			cut = sp > 0 ? sp : i;
-		}
+		size_t cut = line_cut(p, maxc);
 		if (d->f) {
 			fprintf(d->f, "<text x=\"%d\" y=\"%d\" class=\"%s\">", x, y + lines * LH, cls);
 			xml_putn(d->f, p, cut);
@@ -712,6 +719,23 @@ void nl_svg_path(FILE *f, const struct nl_path *pp, int inline_svg)
 	free(segs);
 }
 
+/* s in a Graphviz HTML-like label, in lines of at most maxc characters */
+static void dot_wrap(FILE *f, const char *s, int maxc)
+{
+	char buf[8192];
+	const char *p = buf;
+	nl_strlcpy(buf, nl_esc(s ? s : ""), sizeof buf);
+	do {
+		size_t cut = line_cut(p, maxc);
+		xml_putn(f, p, cut);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		if (*p)
+			fputs("<BR ALIGN=\"LEFT\"/>", f);
+	} while (*p);
+}
+
 /* Graphviz: one cluster per hook, one node per chain with a row per rule,
  * HTML-like labels (so the same XML escaping holds). */
 static void dot_row(FILE *f, const struct nl_analysis *a, size_t k)
@@ -725,7 +749,7 @@ static void dot_row(FILE *f, const struct nl_analysis *a, size_t k)
 	fputs("</TD><TD ALIGN=\"LEFT\"><B>", f);
 	nl_xml_puts(f, s->effect);
 	fputs("</B></TD><TD ALIGN=\"LEFT\">", f);
-	nl_xml_puts(f, s->rule_text ? s->rule_text : s->chain_end ? "(end of chain)" : "(not in any dump)");
+	dot_wrap(f, s->rule_text ? s->rule_text : s->chain_end ? "(end of chain)" : "(not in any dump)", 60);
 	for (i = 0; i < a->nnat; i++)
 		if ((size_t)a->nat[i].step == k) {
 			nat_text(a, &a->nat[i], buf, sizeof buf);
@@ -742,7 +766,7 @@ void nl_dot_path(FILE *f, const struct nl_path *pp)
 {
 	const struct nl_analysis *a = pp->a;
 	const struct nl_packet_row *p = pp->p;
-	char tuple[200], name[200];
+	char tuple[200], name[200], buf[1400];
 	size_t b, e, c, cb;
 	int i, ncl = 0;
 	nl_fmt_tuple(tuple, sizeof tuple, p->proto, p->src, p->sport, p->dst, p->dport, p->family);
@@ -799,15 +823,14 @@ void nl_dot_path(FILE *f, const struct nl_path *pp)
 	fputs("  diagnosis [shape=note, label=<<B>diagnosis</B>", f);
 	for (i = 0; i < a->ndiag; i++) {
 		fputs("<BR ALIGN=\"LEFT\"/>", f);
-		nl_xml_puts(f, a->diag[i]);
+		dot_wrap(f, a->diag[i], 90);
 	}
 	for (i = 0; i < a->nwire; i++) {
 		const struct nl_wire_ev *w = &a->wire[i];
 		fputs(i ? "<BR ALIGN=\"LEFT\"/>" : "<BR ALIGN=\"LEFT\"/><B>evidence</B><BR ALIGN=\"LEFT\"/>", f);
-		fputs(w->conntrack ? "conntrack " : w->seen ? "seen in " : "not seen in ", f);
-		nl_xml_puts(f, w->file);
-		fputs(": ", f);
-		nl_xml_puts(f, w->note);
+		snprintf(buf, sizeof buf, "%s%s: %s", w->conntrack ? "conntrack " : w->seen ? "seen in "
+				: "not seen in ", w->file, w->note);
+		dot_wrap(f, buf, 90);
 	}
 	fputs("<BR ALIGN=\"LEFT\"/>>];\n  verdict -> diagnosis [style=dotted, arrowhead=none];\n}\n", f);
 }

@@ -52,8 +52,8 @@ want = tuple(int(v) for v in sys.argv[2:5])
 sys.exit(0 if any(tuple(r[i:i + 3]) == want for r in rows for i in range(0, len(r), bpp)) else 1)
 EOF
 
-# Hostile input: an interface name, a LOG prefix and a rule comment with
-# markup, quotes and a control byte.
+# Hostile input: an interface name, a LOG prefix, a rule comment, a file
+# name and a line natlog cannot use, with markup, quotes and a control byte.
 ESC=$(printf '\033')
 cat > "$TMP/rules.txt" <<'EOF'
 *filter
@@ -66,13 +66,16 @@ COMMIT
 EOF
 P='SRC=10.9.0.2 DST=10.9.1.2 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=4242 DF PROTO=TCP SPT=40000 DPT=22 SEQ=1 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0'
 M='MAC=4e:33:41:b1:a3:99:66:c4:48:ca:52:f8:08:00'
-cat > "$TMP/dmesg.txt" <<EOF
+K="$TMP/dmesg<i>\"&.txt"
+cat > "$K" <<EOF
 [  100.000200] TRACE: filter:FORWARD:rule:1 IN=x<script>& OUT=eth1 $M $P
 [  100.000250] <script>"pfx$ESC IN=x<script>& OUT=eth1 $M $P
 [  100.000300] TRACE: filter:FORWARD:rule:2 IN=x<script>& OUT=eth1 $M $P
+[  100.000400] TRACE: filter:FORWARD:rule:<script>"x IN=eth0 OUT= SRC=10.9.0.2 DST=10.9.1.2 LEN=60 PROTO=TCP SPT=1 DPT=2
 EOF
 export NATLOG_DB="$TMP/hostile.db"
-check "import input with markup in names, prefixes and comments" "$NATLOG" import -q "$TMP/rules.txt" "$TMP/dmesg.txt"
+check_status "import input with markup in names, prefixes and comments (one line unusable)" 3 \
+	"$NATLOG" import -q "$TMP/rules.txt" "$K"
 id=$("$NATLOG" traces --json | first)
 check "explain --svg -o writes the drawing" "$NATLOG" explain --trace "$id" --svg -o "$TMP/h.svg"
 "$NATLOG" explain --trace "$id" --dot > "$TMP/h.dot"
@@ -88,6 +91,8 @@ for f in h.svg h.dot h.html; do
 		ok "$f: no control byte raw"; fi
 done
 check_grep "the control byte is shown as \\x1b" 'pfx\\x1b' "$TMP/h.svg"
+check_grep "the page lists the unusable line, escaped" 'rule:&lt;script&gt;&quot;x IN=eth0' "$TMP/h.html"
+check_grep "the page lists the input file, its name escaped" 'dmesg&lt;i&gt;&quot;&amp;.txt</code>' "$TMP/h.html"
 check "the drawing is well-formed XML" python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$TMP/h.svg"
 browse "$TMP/h.dom" --dump-dom "file://$TMP/h.html"
 if grep -q '<script' "$TMP/h.dom"; then not_ok "the browser's DOM of the page has no script element"; else
