@@ -103,7 +103,7 @@ static const char css[] =
 	"h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.2em;margin:1.4em 0 .4em;"
 	"border-bottom:1px solid #d0d7de;padding-bottom:.2em}h3{font-size:1em;margin:1em 0 .3em}"
 	"code,.mono{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:.9em;"
-	"overflow-wrap:anywhere}"
+	"overflow-wrap:anywhere}code.loc{white-space:nowrap}"
 	".scroll{overflow-x:auto;max-width:100%}"
 	"table{border-collapse:collapse;margin:.3em 0;font-size:.92em}"
 	"th,td{border:1px solid #d0d7de;padding:3px 7px;text-align:left;vertical-align:top}"
@@ -195,7 +195,8 @@ struct group {
 	char loc[200];
 	const struct nl_packet_row *first;
 	long n;
-	char traces[200];
+	const struct nl_packet_row *ex[5];	/* the first few, linked to their drawing */
+	int drawn[5];
 };
 
 static int by_count(const void *x, const void *y)
@@ -222,8 +223,16 @@ static int group_why(struct page *pg, struct nl_store *s, struct nl_rscache *rc,
 	return 0;
 }
 
-static int drop_groups(struct page *pg, struct nl_store *s, const struct pkts *m)
+static void path_id(FILE *f, const struct nl_packet_row *p)
 {
+	fputs("path-", f);
+	h(f, p->trace);
+}
+
+static int drop_groups(struct page *pg, struct nl_store *s, const struct pkts *m, long max_paths)
+{
+	long ndrop = 0;
+	int j;
 	struct group *g = calloc(m->n ? m->n : 1, sizeof *g);
 	struct nl_rscache rc;
 	size_t k, ng = 0, i;
@@ -236,6 +245,7 @@ static int drop_groups(struct page *pg, struct nl_store *s, const struct pkts *m
 		char loc[200];
 		if (!is_drop(p))
 			continue;
+		ndrop++;
 		decided_loc(p, loc, sizeof loc);
 		for (i = 0; i < ng; i++)
 			if (!strcmp(g[i].loc, loc) && !strcmp(g[i].first->decided_rule, p->decided_rule))
@@ -245,11 +255,11 @@ static int drop_groups(struct page *pg, struct nl_store *s, const struct pkts *m
 			g[ng].first = p;
 			ng++;
 		}
-		if (g[i].n++ < 6) {
-			size_t l = strlen(g[i].traces);
-			snprintf(g[i].traces + l, sizeof g[i].traces - l, "%s%s", l ? " " : "",
-				 g[i].n == 6 ? "..." : p->trace);
+		if (g[i].n < 5) {
+			g[i].ex[g[i].n] = p;
+			g[i].drawn[g[i].n] = ndrop <= max_paths;
 		}
+		g[i].n++;
 	}
 	if (!ng) {
 		fputs("<p>no packet was dropped or rejected.</p>\n", pg->f);
@@ -261,7 +271,7 @@ static int drop_groups(struct page *pg, struct nl_store *s, const struct pkts *m
 	      "<th>why (the first packet's diagnosis)</th><th>traces</th></tr>\n", pg->f);
 	memset(&rc, 0, sizeof rc);
 	for (i = 0; i < ng; i++) {
-		fprintf(pg->f, "<tr><td class=\"n\">%ld</td><td><code>", g[i].n);
+		fprintf(pg->f, "<tr><td class=\"n\">%ld</td><td><code class=\"loc\">", g[i].n);
 		h(pg->f, g[i].loc);
 		fputs("</code></td><td><code>", pg->f);
 		h(pg->f, g[i].first->has_decided_rule ? g[i].first->decided_rule : "(not in any dump)");
@@ -269,8 +279,17 @@ static int drop_groups(struct page *pg, struct nl_store *s, const struct pkts *m
 		if (!ret && group_why(pg, s, &rc, g[i].first))
 			ret = -1;
 		fputs("</td><td><code>", pg->f);
-		h(pg->f, g[i].traces);
-		fputs("</code></td></tr>\n", pg->f);
+		for (j = 0; j < 5 && j < g[i].n; j++) {
+			fputs(j ? " " : "", pg->f);
+			if (g[i].drawn[j]) {
+				fputs("<a href=\"#", pg->f);
+				path_id(pg->f, g[i].ex[j]);
+				fputs("\">", pg->f);
+			}
+			h(pg->f, g[i].ex[j]->trace);
+			fputs(g[i].drawn[j] ? "</a>" : "", pg->f);
+		}
+		fputs(g[i].n > 5 ? " ...</code></td></tr>\n" : "</code></td></tr>\n", pg->f);
 	}
 	fputs("</table></div>\n", pg->f);
 	rscache_free(&rc);
@@ -328,7 +347,9 @@ static int drop_paths(struct page *pg, struct nl_store *s, const struct pkts *m,
 		if (store_packet_hops(s, p, a.n ? a.steps[0].ev.pkt.len : -1, collect_hop, &hs))
 			hs.n = hs.others = 0;
 		tuple_of(p, tuple, sizeof tuple);
-		fputs("<div class=\"path\"><h3>", pg->f);
+		fputs("<div class=\"path\" id=\"", pg->f);
+		path_id(pg->f, p);
+		fputs("\"><h3>", pg->f);
 		h(pg->f, p->trace);
 		fputs(" <span class=\"mono\">", pg->f);
 		h(pg->f, tuple);
@@ -610,7 +631,7 @@ static int write_page(struct page *pg, struct nl_store *s, const struct pkts *m,
 	      "<a href=\"#flows\">flows</a> \u00b7 <a href=\"#invalid\">invalid</a> \u00b7 "
 	      "<a href=\"#errors\">errors</a> \u00b7 <a href=\"#sources\">sources</a></p>\n", f);
 	summary(pg, m, nflows, ninvalid, nerrors, nsources);
-	if (drop_groups(pg, s, m) || drop_paths(pg, s, m, max_paths))
+	if (drop_groups(pg, s, m, max_paths) || drop_paths(pg, s, m, max_paths))
 		return -1;
 	packets_table(pg, m);
 	if (table(pg, "flows", "flows (conntrack records)",

@@ -135,13 +135,15 @@ check_grep "the page loads in the browser" '<h1>natlog report</h1>' "$TMP/sdr.do
 check_json "every drop's path is drawn" 'j == 3' <<EOF
 $(grep -c '<svg xmlns' "$TMP/sdr.dom")
 EOF
-check_grep "drops are grouped by their deciding rule" '<td class="n">3</td><td><code>inet filter:allowed_dnats:rule:2 handle 7' "$TMP/sdr.dom"
+check_grep "drops are grouped by their deciding rule" '<td class="n">3</td><td><code class="loc">inet filter:allowed_dnats:rule:2 handle 7' "$TMP/sdr.dom"
 check_grep "the drop's group says why: the failed set lookup" '<td>10.77.2.10 . 22 is not in set inet filter allow_in<br>so rule 1 of inet filter allowed_dnats' "$TMP/sdr.dom"
 check_grep "the page lists the inputs" 'nft-ruleset.before-add.txt' "$TMP/sdr.dom"
 if grep -q 'src="http\|href="http\|<link\|<script\|@import\|url(http' "$TMP/sd.html"; then
 	not_ok "the page fetches nothing"; else ok "the page fetches nothing"; fi
 "$NATLOG" report --max-paths 1 > "$TMP/one.html"
 check_grep "--max-paths caps the drawings and says so" 'the first 1 of 3 dropped packets are drawn' "$TMP/one.html"
+check_grep "a drawn drop's trace links to its drawing, the others do not" \
+	"<code><a href=\"#path-$id\">$id</a> [0-9a-f]* [0-9a-f]*</code>" "$TMP/one.html"
 check_json "--max-paths 1 draws one" 'j == 1' <<EOF
 $(grep -c '<svg xmlns' "$TMP/one.html")
 EOF
@@ -165,7 +167,7 @@ check_grep "the Docker SVG draws returns as dashed arrows" 'class="arr ret"' "$T
 check_grep "the Docker SVG shows Docker's DNAT" 'DNAT dst: 10.77.1.1:9090 → 10.77.2.2:8081' "$TMP/dk.dom"
 "$NATLOG" report -o "$TMP/dk.html"
 browse "$TMP/dkr.dom" --dump-dom "file://$TMP/dk.html"
-check_grep "the Docker report groups the drops under the FORWARD policy, and says why" '<td class="n">3</td><td><code>filter:FORWARD:policy:7</code></td><td><code>policy DROP</code></td><td>no rule of filter FORWARD' "$TMP/dkr.dom"
+check_grep "the Docker report groups the drops under the FORWARD policy, and says why" '<td class="n">3</td><td><code class="loc">filter:FORWARD:policy:7</code></td><td><code>policy DROP</code></td><td>no rule of filter FORWARD' "$TMP/dkr.dom"
 
 # Across hosts: the client's SYN traced again on the server (hops).
 export NATLOG_DB="$TMP/hosts3.db"
