@@ -182,4 +182,9 @@ check_json "the hops' paths are drawn host after host, each with its chains" 'j 
 [$(grep -c '>host client: trace .*this packet<' "$TMP/h3.dom"), $(grep -c '>host server: trace' "$TMP/h3.dom"),
  $(grep -c '<g class="verdict">' "$TMP/h3.dom"), $(grep -c '<g class="chainbox">' "$TMP/h3.dom")]
 EOF
+n=$("$NATLOG" traces --json --host server | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+"$NATLOG" report --host server -o "$TMP/server.html"
+check_json "report --host keeps that host's packets only" "j == [1, 0, $n]" <<EOF
+[$(grep -c "<div class=\"card\"><b>$n</b>packets</div>" "$TMP/server.html"), $(grep -c '<td>client</td><td class="mono">' "$TMP/server.html"), $n]
+EOF
 finish
