@@ -719,6 +719,7 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 			aliases[0] = '\0';
 		if (store_packet_hops(s, &m.rows[0], a.n ? a.steps[0].ev.pkt.len : -1, collect_hop, &hs))
 			hs.n = hs.others = 0;
+		ret = NL_EXIT_OK;
 		if (pic) {
 			struct nl_path pp = { &m.rows[0], &a, hs.v, hs.others ? hs.n : 0, s };
 			ret = nl_path_write(outfile, pic == 'D', &pp);
@@ -726,8 +727,6 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 			print_json(&m.rows[0], &a, aliases, &hs);
 		else
 			print_text(&m.rows[0], &a, aliases, &hs);
-		if (!pic)
-			ret = NL_EXIT_OK;
 	}
 	analysis_free(&a);
 	rscache_free(&rc);
