@@ -16,7 +16,7 @@ _natlog() {
 		return
 	fi
 	case $cmd in
-	"") COMPREPLY=($(compgen -W "import summary traces explain invalid flows rules sql errors sources --db --help --version" -- "$cur")) ;;
+	"") COMPREPLY=($(compgen -W "import summary traces explain invalid flows rules sql errors sources report --db --help --version" -- "$cur")) ;;
 	import)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--host --max-errors --max-entry-size --max-expansion --boot-time --year --quiet --progress --help" -- "$cur"))
@@ -25,7 +25,18 @@ _natlog() {
 		fi ;;
 	traces) COMPREPLY=($(compgen -W "--json --src --dst --port --seq --ip-id --verdict --host --since --until --help" -- "$cur")) ;;
 	summary) COMPREPLY=($(compgen -W "--json --host --since --until --help" -- "$cur")) ;;
-	explain) COMPREPLY=($(compgen -W "--trace --json --help" -- "$cur")) ;;
+	explain)
+		if [[ $prev == -o || $prev == --output ]]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--trace --json --svg --dot -o --help" -- "$cur"))
+		fi ;;
+	report)
+		if [[ $prev == -o || $prev == --output ]]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "-o --host --verdict --max-paths --help" -- "$cur"))
+		fi ;;
 	rules)
 		if [[ $prev == --by ]]; then
 			COMPREPLY=($(compgen -W "drops dump" -- "$cur"))

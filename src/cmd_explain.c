@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
+#include "svg.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -670,7 +671,7 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: natlog explain --trace ID [--json]\n"
+		"usage: natlog explain --trace ID [--json | --svg | --dot] [-o FILE]\n"
 		"\n"
 		"Shows one packet's journey: every hook, table and chain it passed, the text\n"
 		"of every rule it hit (mapped through the imported ruleset dump), the NAT\n"
@@ -681,6 +682,9 @@ static void usage(FILE *f)
 		"options:\n"
 		"  --trace ID   the packet\n"
 		"  --json       one JSON object\n"
+		"  --svg        the path drawn as SVG (hooks, chains, rules, NAT, verdict)\n"
+		"  --dot        the path as a Graphviz graph\n"
+		"  -o FILE      write the --svg or --dot output to FILE\n"
 		"  -h, --help   this help\n"
 		"\n"
 		"exit status: 0 explained, 1 no such packet (or the prefix is ambiguous).\n");
@@ -692,20 +696,26 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "trace", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "svg", no_argument, NULL, 'S' },
+		{ "dot", no_argument, NULL, 'D' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *id = NULL;
+	const char *id = NULL, *outfile = NULL;
 	struct matches m = { NULL, 0, 0 };
 	struct nl_rscache rc;
 	struct nl_analysis a;
-	int c, json = 0, ret;
+	int c, json = 0, pic = 0, ret;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': id = optarg; break;
 		case 'j': json = 1; break;
+		case 'S': pic = pic && pic != 'S' ? -1 : 'S'; break;
+		case 'D': pic = pic && pic != 'D' ? -1 : 'D'; break;
+		case 'o': outfile = optarg; break;
 		case 'h':
 			usage(stdout);
 			return NL_EXIT_OK;
@@ -716,7 +726,7 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!id && optind < argc)
 		id = argv[optind++];
-	if (!id || !*id || optind < argc) {
+	if (!id || !*id || optind < argc || pic < 0 || (pic && json) || (outfile && !pic)) {
 		usage(stderr);
 		return NL_EXIT_USAGE;
 	}
@@ -761,11 +771,14 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 			aliases[0] = '\0';
 		if (store_packet_hops(s, &m.rows[0], a.n ? a.steps[0].ev.pkt.len : -1, collect_hop, &hs))
 			hs.n = hs.others = 0;
-		if (json)
+		ret = NL_EXIT_OK;
+		if (pic) {
+			struct nl_path pp = { &m.rows[0], &a, hs.v, hs.others ? hs.n : 0, s };
+			ret = nl_path_write(outfile, pic == 'D', &pp);
+		} else if (json)
 			print_json(&m.rows[0], &a, aliases, &hs);
 		else
 			print_text(&m.rows[0], &a, aliases, &hs);
-		ret = NL_EXIT_OK;
 	}
 	analysis_free(&a);
 	rscache_free(&rc);

@@ -30,6 +30,7 @@ int cmd_invalid(struct nl_cmd *c, int argc, char **argv);
 int cmd_rules(struct nl_cmd *c, int argc, char **argv);
 int cmd_sql(struct nl_cmd *c, int argc, char **argv);
 int cmd_flows(struct nl_cmd *c, int argc, char **argv);
+int cmd_report(struct nl_cmd *c, int argc, char **argv);
 
 /* Shared by the queries: the packet's tuple as text ("tcp a:1 -> b:2"). */
 void nl_fmt_tuple(char *buf, size_t n, int proto, const char *src, int sport, const char *dst,

@@ -31,6 +31,7 @@ static const struct {
 	{ "flows", cmd_flows, NEEDS_RO, "connections conntrack saw, with NAT and Community IDs" },
 	{ "errors", cmd_errors, NEEDS_RO, "input lines that could not be used" },
 	{ "sources", cmd_sources, NEEDS_RO, "what was imported" },
+	{ "report", cmd_report, NEEDS_RO, "one self-contained HTML page for a ticket, paths drawn" },
 };
 
 static void usage(FILE *f)

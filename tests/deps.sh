@@ -2,13 +2,15 @@
 # deps.sh - makes sure the Debian packages natlog needs are installed.
 # As root it installs what is missing (apt-get, non-interactive); otherwise
 # it prints the exact command to run and exits 1.
-#   sh tests/deps.sh          build and test dependencies
+#   sh tests/deps.sh          build and test dependencies (a headless browser too)
 #   sh tests/deps.sh --lab    also what the real-kernel lab needs
 set -eu
 BUILD="gcc make pkg-config libc6-dev libpcre2-dev libsqlite3-dev libjansson-dev libarchive-dev libpcap-dev libssl-dev zlib1g-dev liblzma-dev libbz2-dev libzstd-dev"
 TEST="python3 clang libclang-rt-14-dev clang-tidy cppcheck gzip xz-utils zstd bzip2 tar time"
+# t-report.sh renders the report and the SVG in a real browser (headless)
+BROWSER="chromium fonts-dejavu-core"
 LAB="iproute2 iptables nftables conntrack tcpdump busybox python3-scapy ethtool util-linux procps coreutils mawk"
-want="$BUILD $TEST"
+want="$BUILD $TEST $BROWSER"
 [ "${1:-}" = "--lab" ] && want="$want $LAB"
 
 missing=""
