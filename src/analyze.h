@@ -37,6 +37,16 @@ struct nl_nat {
 };
 
 #define NL_MAXDIAG 24
+/* A packet keeps at most NL_MAXSTEPS trace steps for analysis: the first
+ * NL_STEPS_HEAD and the last NL_STEPS_TAIL, so a flood of lines for one
+ * packet cannot take unbounded memory and the end of its trace, where the
+ * verdict is, stays. The kernel's own limits (a few hundred rules per hook,
+ * jumps 16 deep) keep real traces far shorter. LOG lines: the first
+ * NL_MAXLOGS. */
+#define NL_STEPS_HEAD 3072
+#define NL_STEPS_TAIL 1024
+#define NL_MAXSTEPS (NL_STEPS_HEAD + NL_STEPS_TAIL)
+#define NL_MAXLOGS 1024
 #define NL_MAXWIRE 16
 
 /* Where a capture saw the packet, or was expected to and did not; or
@@ -53,6 +63,9 @@ struct nl_analysis {
 	size_t n, cap;
 	struct nl_step *logs;		/* LOG lines among the steps: evidence */
 	size_t nlogs, caplogs;
+	size_t steps_left_out;		/* steps past NL_MAXSTEPS, left out before steps[cut_at] */
+	size_t cut_at;
+	size_t logs_left_out;		/* LOG lines past NL_MAXLOGS */
 	struct nl_nat nat[8];
 	int nnat;
 	char verdict[12];
