@@ -37,14 +37,15 @@ struct nl_nat {
 };
 
 #define NL_MAXDIAG 24
-/* A packet keeps at most NL_MAXSTEPS trace steps for analysis: the first
- * NL_STEPS_HEAD and the last NL_STEPS_TAIL, so a flood of lines for one
- * packet cannot take unbounded memory and the end of its trace, where the
- * verdict is, stays. The kernel's own limits (a few hundred rules per hook,
- * jumps 16 deep) keep real traces far shorter. LOG lines: the first
- * NL_MAXLOGS. */
-#define NL_STEPS_HEAD 3072
-#define NL_STEPS_TAIL 1024
+/* A packet keeps at most NL_MAXSTEPS trace steps for analysis (3.7 KB
+ * each): the first NL_STEPS_HEAD and the last NL_STEPS_TAIL, so that a
+ * flood of lines for one packet cannot take unbounded memory while the end
+ * of its trace, where the verdict is, stays. Real traces are far shorter
+ * (nft jumps at most 16 deep, and a packet meets each rule of a hook once);
+ * only rulesets of thousands of rules in one chain come near. LOG lines:
+ * the first NL_MAXLOGS. */
+#define NL_STEPS_HEAD 1536
+#define NL_STEPS_TAIL 512
 #define NL_MAXSTEPS (NL_STEPS_HEAD + NL_STEPS_TAIL)
 #define NL_MAXLOGS 1024
 #define NL_MAXWIRE 16

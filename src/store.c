@@ -184,6 +184,8 @@ struct nl_store {
 	char err[512];
 	int in_tx;
 	struct align *al;	/* aligning the source being imported with others */
+	char dup_base[40];	/* the last trace id given a number, and that number: */
+	int dup_n;		/* a flood of one packet numbers on, not from 1 each time */
 };
 
 /* Renderings of one ring buffer that share no time key (dmesg's uptime,
@@ -771,9 +773,10 @@ int store_add_error(struct nl_store *s, int64_t source_id, long line, const char
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
 {
 	char base[40];
-	int n;
+	int n, from;
 	nl_strlcpy(base, p->trace, sizeof base);
-	for (n = 1; n < 10000; n++) {
+	from = !strcmp(base, s->dup_base) && s->dup_n < 9000000 ? s->dup_n + 1 : 1;
+	for (n = from; n < from + 10000; n++) {
 		sqlite3_stmt *st = stmt(s, Q_PKT_ADD);
 		if (!st)
 			return -1;
@@ -799,8 +802,13 @@ int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
 		bind_num(st, 17, p->icmp_id);
 		if (step_done(s, st, "cannot add a packet"))
 			return -1;
-		if (sqlite3_changes(s->db) == 1)
+		if (sqlite3_changes(s->db) == 1) {
+			if (n > 1) {
+				memcpy(s->dup_base, base, sizeof s->dup_base);
+				s->dup_n = n;
+			}
 			return p->id = sqlite3_last_insert_rowid(s->db);
+		}
 	}
 	snprintf(s->err, sizeof s->err, "too many packets share trace id '%s'", base);
 	return -1;
