@@ -582,6 +582,21 @@ static int ct_load(FILE *f, int64_t off, struct flow *w)
 	return 0;
 }
 
+/* Read and written, never seen: unlinked at once, in $TMPDIR or /tmp. */
+static FILE *scratch_file(const char *dir)
+{
+	char path[4096];
+	FILE *f;
+	int fd;
+	snprintf(path, sizeof path, "%s/natlog-flows.XXXXXX", dir);
+	if ((fd = mkstemp(path)) < 0)
+		return NULL;
+	unlink(path);
+	if (!(f = fdopen(fd, "w+b")))
+		close(fd);
+	return f;
+}
+
 static int ord_add(struct ctpass *cp, int64_t first_us, int64_t order, int64_t where)
 {
 	struct ord *o;
@@ -1147,6 +1162,7 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	struct flow *chunk = NULL;
 	int64_t traced[CHUNK], traced_reply[CHUNK];
 	size_t i, j;
+	const char *tmpdir;
 	int c, json = 0, rc = NL_EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -1175,8 +1191,10 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	b.fs = &fs;
 	b.ct = &ct;
 	ct.tm = &b.tm;
-	if (!(ct.f = tmpfile())) {
-		fprintf(stderr, "natlog flows: cannot make a scratch file: %s\n", strerror(errno));
+	tmpdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+	if (!(ct.f = scratch_file(tmpdir))) {
+		fprintf(stderr, "natlog flows: cannot make a scratch file in '%s': %s\n", tmpdir,
+			strerror(errno));
 		return NL_EXIT_STORE;
 	}
 	if (build_flows(s, &b)) {
