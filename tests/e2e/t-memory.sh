@@ -62,6 +62,22 @@ check "import of a long trace decided before its cut" "$NATLOG" import -q "$TMP/
 check_grep "a verdict decided before the cut is unknown" "^verdict: unknown" "$TMP/out"
 check_grep "and says why" "the verdict is unknown: it was decided at step 1, before the cut" "$TMP/out"
 
+# A traced packet with 5000 LOG lines among its steps keeps the first 1024.
+python3 - "$TD/lab/log-target/dmesg.txt" "$TMP/logs.txt" <<'EOF'
+import sys
+l = open(sys.argv[1]).read().splitlines()
+with open(sys.argv[2], "w") as f:
+    f.write("\n".join(l[0:2] + [l[3]] + [l[4]] * 5000 + l[5:7]) + "\n")
+EOF
+rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
+check "import of a packet with 5000 LOG lines" "$NATLOG" import -q "$TMP/logs.txt"
+"$NATLOG" explain e1bdcff742 > "$TMP/out" 2>&1
+check_grep "explain says how many LOG lines were left out" \
+	"only the first 1024 LOG lines of this packet were kept: 3976 more were left out" "$TMP/out"
+"$NATLOG" explain --json e1bdcff742 > "$TMP/j" 2>&1
+check_json "JSON: 1024 LOG lines as evidence, 3976 left out" \
+	'len([e for e in j["evidence"] if e["source"] == "log"]) == 1024 and j["evidence_left_out"] == 3976' < "$TMP/j"
+
 # A flood of one identical legacy TRACE line: one packet per line, each
 # with its own trace id, in linear time (no "too many packets share").
 python3 - "$TMP/flood.txt" <<'EOF'
