@@ -10,11 +10,12 @@
  * tuple shows, whose traced packet has their identity (IP ID, SEQ); the
  * others make connections of their own, NAT learned from the trace's last
  * step and from the frames that are its packets after NAT.
- * Memory stays small whatever the number of connections: conntrack's
+ * Memory stays small whatever the number of conntrack's connections: its
  * records come sorted by key from the store, so only one connection is
  * open at a time; a finished one goes to a scratch file, and only its
  * place in the output order (24 bytes) and the tuples that traced packets
- * and frames look up stay in memory.
+ * and frames look up stay in memory. The connections of traces and
+ * captures alone are still built in memory (about 1 KB each).
  */
 #include "natlog.h"
 #include "commands.h"
