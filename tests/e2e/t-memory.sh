@@ -111,6 +111,9 @@ id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["trace"])' < "$T
 check_rss "explain of it" "$NATLOG" explain "$id"
 check_grep "its journey ends at the policy step" "filter:FORWARD:policy:100001" "$TMP/out"
 check_grep "and says 97953 steps were left out" "97953 steps after step 1536 were left out" "$TMP/out"
+"$NATLOG" explain --json "$id" > "$TMP/j" 2>&1
+check_json "JSON: lines 1-1536, then the last 512 (99490-100001) in order" \
+	'[s["line"] for s in j["steps"]] == list(range(1, 1537)) + list(range(99490, 100002))' < "$TMP/j"
 rm -f "$TMP/flood.txt" "$TMP/legacy.txt"
 
 # natlog flows over a million conntrack -L entries.
