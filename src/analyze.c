@@ -150,10 +150,11 @@ static void reverse_steps(struct nl_step *s, size_t n)
 static void close_cut(struct collector *co)
 {
 	struct nl_analysis *a = co->a;
-	struct nl_step *ring = a->steps + NL_STEPS_HEAD;
+	struct nl_step *ring;
 	size_t r;
 	if (co->nsteps <= NL_MAXSTEPS)
 		return;
+	ring = a->steps + NL_STEPS_HEAD;
 	a->steps_left_out = co->nsteps - NL_MAXSTEPS;
 	a->cut_at = NL_STEPS_HEAD;
 	r = (co->nsteps - NL_STEPS_HEAD) % NL_STEPS_TAIL;	/* the oldest kept */
