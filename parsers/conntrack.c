@@ -10,8 +10,10 @@
  * ICMP: the original tuple's type, code and id go in icmp_*; the reply
  * tuple's id, which SNAT may remap, goes in rsport (the kernel keeps the
  * id in the tuple's source part); the other ports stay -1. GRE: srckey and
- * dstkey go in the ports. The summary line conntrack prints on stderr
- * (`conntrack v1.4.7 (conntrack-tools): 16 flow entries have been shown.`)
+ * dstkey go in the ports; both print 16-bit keys (ntohs() in the kernel's
+ * print_tuple and in libnetfilter_conntrack), so a wider one is an error.
+ * The summary line conntrack prints on stderr (`conntrack v1.4.7
+ * (conntrack-tools): 16 flow entries have been shown.`)
  * is skipped; any other line that is not an entry is an error.
  */
 #include "natlog.h"
@@ -303,8 +305,7 @@ static int parse_entry(struct nl_cur *c, struct nl_flow *f, struct nl_err *err)
 		} else if (KEY("srckey") || KEY("dstkey")) {
 			uint64_t k;
 			int *p = KEY("srckey") ? tp->sport : tp->dport;
-			if (after || !tp->have_dst || *p >= 0 || !nl_parse_hex(v, vn, 0xffffffffULL, &k) ||
-			    k > 0x7fffffffULL)
+			if (after || !tp->have_dst || *p >= 0 || !nl_parse_hex(v, vn, 0xffffULL, &k))
 				return nl_err_set(err, "bad or misplaced '%.*s'", SHOWN(t, tn));
 			*p = (int)k;
 			tp->have_keys++;

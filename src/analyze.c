@@ -66,30 +66,56 @@ void nl_diag(struct nl_analysis *a, const char *fmt, ...)
 struct collector {
 	struct nl_analysis *a;
 	char base[64];		/* nft: chain of the last packet: line */
+	size_t nsteps;		/* steps seen, kept or not */
 };
+
+/* Where the step numbered t goes: the first NL_STEPS_HEAD in order, the
+ * rest in a ring of NL_STEPS_TAIL after them that keeps the latest. */
+static size_t step_slot(size_t t)
+{
+	return t < NL_STEPS_HEAD ? t : NL_STEPS_HEAD + (t - NL_STEPS_HEAD) % NL_STEPS_TAIL;
+}
+
+static int grow(struct nl_step **arr, size_t *cap, size_t need)
+{
+	size_t nc = *cap ? *cap * 2 : 16;
+	struct nl_step *p;
+	if (need <= *cap)
+		return 0;
+	if (nc > NL_MAXSTEPS)
+		nc = NL_MAXSTEPS;
+	if (!(p = realloc(*arr, nc * sizeof *p)))
+		return -1;
+	*arr = p;
+	*cap = nc;
+	return 0;
+}
 
 static int collect(void *ctx, const struct nl_event_row *e)
 {
 	struct collector *co = ctx;
 	struct nl_analysis *a = co->a;
-	int is_step = e->ev.kind == NL_EV_TRACE || e->ev.kind == NL_EV_NFTRACE;
-	struct nl_step **arr = is_step ? &a->steps : &a->logs;
-	size_t *n = is_step ? &a->n : &a->nlogs;
-	size_t *cap = is_step ? &a->cap : &a->caplogs;
 	struct nl_step *st;
 	if (e->ev.kind == NL_EV_NFPACKET) {
 		nl_strlcpy(co->base, e->ev.chain, sizeof co->base);
 		return 0;
 	}
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		struct nl_step *p = realloc(*arr, nc * sizeof *p);
-		if (!p)
+	if (e->ev.kind == NL_EV_TRACE || e->ev.kind == NL_EV_NFTRACE) {
+		size_t slot = step_slot(co->nsteps++);
+		if (grow(&a->steps, &a->cap, slot + 1))
 			return -1;
-		*arr = p;
-		*cap = nc;
+		if (slot == a->n)
+			a->n++;
+		st = &a->steps[slot];
+	} else {
+		if (a->nlogs == NL_MAXLOGS) {
+			a->logs_left_out++;
+			return 0;
+		}
+		if (grow(&a->logs, &a->caplogs, a->nlogs + 1))
+			return -1;
+		st = &a->logs[a->nlogs++];
 	}
-	st = &(*arr)[(*n)++];
 	st->file[0] = st->base[0] = st->policy_text[0] = '\0';
 	st->hook = 0;
 	st->rule = NULL;
@@ -104,6 +130,60 @@ static int collect(void *ctx, const struct nl_event_row *e)
 	nl_strlcpy(st->file, e->file, sizeof st->file);
 	nl_strlcpy(st->base, co->base, sizeof st->base);
 	return 0;
+}
+
+static void swap_steps(struct nl_step *x, struct nl_step *y)
+{
+	struct nl_step t = *x;
+	*x = *y;
+	*y = t;
+}
+
+static void reverse_steps(struct nl_step *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n / 2; i++)
+		swap_steps(&s[i], &s[n - 1 - i]);
+}
+
+/* After the last step: put the ring of latest steps in order and note what
+ * was left out between the first steps and them. */
+static void close_cut(struct collector *co)
+{
+	struct nl_analysis *a = co->a;
+	struct nl_step *ring;
+	size_t r;
+	if (co->nsteps <= NL_MAXSTEPS)
+		return;
+	ring = a->steps + NL_STEPS_HEAD;
+	a->steps_left_out = co->nsteps - NL_MAXSTEPS;
+	a->cut_at = NL_STEPS_HEAD;
+	r = (co->nsteps - NL_STEPS_HEAD) % NL_STEPS_TAIL;	/* the oldest kept */
+	reverse_steps(ring, r);
+	reverse_steps(ring + r, NL_STEPS_TAIL - r);
+	reverse_steps(ring, NL_STEPS_TAIL);
+}
+
+/* A cut trace keeps a verdict only when the step that decided it is among
+ * the last steps: one decided before the cut may have been overruled by a
+ * step left out. */
+static void judge_cut(struct nl_analysis *a)
+{
+	if (a->logs_left_out)
+		nl_diag(a, "only the first %d LOG lines of this packet were kept: %zu more were left out",
+			NL_MAXLOGS, a->logs_left_out);
+	if (!a->steps_left_out)
+		return;
+	nl_diag(a, "the trace was cut at %d steps: %zu steps after step %zu were left out "
+		   "(natlog keeps the first %d and the last %d steps of a packet)",
+		NL_MAXSTEPS, a->steps_left_out, a->cut_at, NL_STEPS_HEAD, NL_STEPS_TAIL);
+	if (a->decided >= 0 && (size_t)a->decided < a->cut_at) {
+		nl_diag(a, "the verdict is unknown: it was decided at step %d, before the cut, and "
+			   "the steps left out may have changed it", a->decided + 1);
+		snprintf(a->verdict, sizeof a->verdict, "unknown");
+		a->decided = -1;
+		a->decided_rule_known = 0;
+	}
 }
 
 static int is_nat_target(const char *t)
@@ -599,17 +679,20 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	 * only read up to their counts */
 	a->steps = a->logs = NULL;
 	a->n = a->cap = a->nlogs = a->caplogs = 0;
+	a->steps_left_out = a->cut_at = a->logs_left_out = 0;
 	a->nnat = a->ndiag = a->nwire = a->nloss = 0;
 	a->verdict[0] = '\0';
 	a->inferred = a->decided_rule_known = 0;
 	co.a = a;
 	co.base[0] = '\0';
+	co.nsteps = 0;
 	a->decided = -1;
 	if (store_packet_events(s, p->id, collect, &co))
 		return -1;
 	/* LOG and conntrack lines of other sources, joined by identity */
 	if (store_packet_joins(s, p->id, collect, &co))
 		return -1;
+	close_cut(&co);
 	if (nl_load_rules(s, p, rc, nft))
 		return -1;
 	if (nft) {
@@ -617,6 +700,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 		for (i = 0; i < a->nlogs; i++)
 			if (a->logs[i].ev.kind == NL_EV_CTINVALID)
 				nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
+		judge_cut(a);
 		return 0;
 	}
 	if (rc->v.n == 0)
@@ -640,6 +724,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	nl_explain_common(a);
 	a->decided_rule_known = a->decided >= 0 && !a->steps[a->decided].mismatch &&
 				(a->steps[a->decided].rule || a->steps[a->decided].chain_policy);
+	judge_cut(a);
 	return 0;
 }
 

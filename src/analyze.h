@@ -38,6 +38,17 @@ struct nl_nat {
 };
 
 #define NL_MAXDIAG 24
+/* A packet keeps at most NL_MAXSTEPS trace steps for analysis (3.7 KB
+ * each): the first NL_STEPS_HEAD and the last NL_STEPS_TAIL, so that a
+ * flood of lines for one packet cannot take unbounded memory while the end
+ * of its trace, where the verdict is, stays. Real traces are far shorter
+ * (nft jumps at most 16 deep, and a packet meets each rule of a hook once);
+ * only rulesets of thousands of rules in one chain come near. LOG lines:
+ * the first NL_MAXLOGS. */
+#define NL_STEPS_HEAD 1536
+#define NL_STEPS_TAIL 512
+#define NL_MAXSTEPS (NL_STEPS_HEAD + NL_STEPS_TAIL)
+#define NL_MAXLOGS 1024
 #define NL_MAXWIRE 16
 #define NL_MAXLOSS 8
 
@@ -62,6 +73,9 @@ struct nl_analysis {
 	size_t n, cap;
 	struct nl_step *logs;		/* LOG lines among the steps: evidence */
 	size_t nlogs, caplogs;
+	size_t steps_left_out;		/* steps past NL_MAXSTEPS, left out before steps[cut_at] */
+	size_t cut_at;
+	size_t logs_left_out;		/* LOG lines past NL_MAXLOGS */
 	struct nl_nat nat[8];
 	int nnat;
 	char verdict[12];

@@ -87,6 +87,10 @@ static int add_log(void *ctx, const struct nl_event_row *e)
 	struct nl_step *st;
 	if (e->ev.kind != NL_EV_LOG)
 		return 0;
+	if (a->nlogs >= NL_MAXLOGS) {
+		a->logs_left_out++;
+		return 0;
+	}
 	if (a->nlogs == a->caplogs) {
 		size_t cap = a->caplogs ? a->caplogs * 2 : 4;
 		struct nl_step *n = realloc(a->logs, cap * sizeof *n);
@@ -309,6 +313,9 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		const struct nl_pkt *k = &s->ev.pkt;
 		char loc[160], e1[80], e2[80], ttl[16];
 		size_t j;
+		if (a->steps_left_out && i == a->cut_at)
+			printf("    %s... %zu steps left out: the trace was cut at %d steps ...%s\n",
+			       c->dim, a->steps_left_out, NL_MAXSTEPS, c->off);
 		if (i == 0 || s->hook != lasthook ||
 		    (s->hook < 0 && strcmp(s->base, a->steps[i - 1].base) != 0)) {
 			if (nl_hook_name(s->hook))
@@ -525,7 +532,14 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		json_ct(f, &s->ev.pkt);
 		fputc('}', f);
 	}
-	fputs("], \"nat\": [", f);
+	/* a cut trace: how many steps are missing and where (before steps[at]) */
+	fprintf(f, "], \"steps_left_out\": %zu, \"steps_cut_at\": ", a->steps_left_out);
+	if (a->steps_left_out)
+		fprintf(f, "%zu", a->cut_at);
+	else
+		fputs("null", f);
+	fprintf(f, ", \"evidence_left_out\": %zu", a->logs_left_out);
+	fputs(", \"nat\": [", f);
 	for (i = 0; i < (size_t)a->nnat; i++) {
 		const struct nl_nat *n = &a->nat[i];
 		const struct nl_step *s = &a->steps[n->step];

@@ -10,6 +10,12 @@
  * tuple shows, whose traced packet has their identity (IP ID, SEQ); the
  * others make connections of their own, NAT learned from the trace's last
  * step and from the frames that are its packets after NAT.
+ * Memory stays small whatever the number of conntrack's connections: its
+ * records come sorted by key from the store, so only one connection is
+ * open at a time; a finished one goes to a scratch file, and only its
+ * place in the output order (24 bytes) and the tuples that traced packets
+ * and frames look up stay in memory. The connections of traces and
+ * captures alone are still built in memory (about 1 KB each).
  */
 #include "natlog.h"
 #include "commands.h"
@@ -18,14 +24,18 @@
 #include "store.h"
 #include "timespec.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct flow {
 	struct nl_flow k;		/* the tuples, from the first record */
-	char *key;
-	size_t order;			/* first record's place in import order */
+	int64_t order;			/* first record's place in import order */
 	int64_t first_us, last_us;
 	char first_time[40], last_time[40];
 	long records, nnew, nupdate, ndestroy, nlisted;
@@ -39,9 +49,10 @@ struct flow {
 /* A tuple as a lookup key: "proto|src|sport|dst|dport" (ICMP: the id). */
 struct tkey {
 	char *key;
-	size_t flow;
+	size_t flow;			/* NO_FLOW: looked up later, no flow has it yet */
 	int dir;			/* 0 the original direction, 1 the reply's */
 };
+#define NO_FLOW SIZE_MAX
 
 struct tmap {
 	struct tkey *v;
@@ -56,13 +67,10 @@ struct pmap {
 	size_t n, cap;
 };
 
+/* The connections of traces and captures alone, in memory. */
 struct flows {
 	struct flow *v;
 	size_t n, cap;
-	size_t *slot;			/* hash of key -> index + 1 of the latest flow */
-	size_t nslot;
-	size_t records;
-	int oom;
 };
 
 static int is_icmp(int proto)
@@ -93,7 +101,7 @@ static const struct tkey *tmap_get(struct tmap *m, const char *key)
 	if (!m->cap)
 		return NULL;
 	k = tmap_slot(m, key);
-	return k->key ? k : NULL;
+	return k->key && k->flow != NO_FLOW ? k : NULL;
 }
 
 /* The first flow to claim a tuple keeps it. */
@@ -102,6 +110,13 @@ static int tmap_put(struct tmap *m, const char *key, size_t flow, int dir)
 	struct tkey *k;
 	if (!key[0] || strstr(key, "||"))
 		return 0;	/* an address left out: no key */
+	if (m->cap && (k = tmap_slot(m, key))->key) {
+		if (k->flow == NO_FLOW) {
+			k->flow = flow;
+			k->dir = dir;
+		}
+		return 0;
+	}
 	if (2 * (m->n + 1) > m->cap) {
 		struct tmap g = { NULL, 0, m->cap ? m->cap * 2 : 256 };
 		size_t i;
@@ -179,18 +194,8 @@ static void make_key(const struct nl_flow *f, char *buf, size_t n)
 		 f->rdport);
 }
 
-static size_t find_slot(const struct flows *fs, const char *key)
-{
-	size_t i = (size_t)nl_hash64(key, strlen(key), NL_HASH_INIT) & (fs->nslot - 1);
-	while (fs->slot[i] && strcmp(fs->v[fs->slot[i] - 1].key, key) != 0)
-		i = (i + 1) & (fs->nslot - 1);
-	return i;
-}
-
 static int grow(struct flows *fs)
 {
-	size_t i, nslot = fs->nslot ? fs->nslot * 2 : 1024;
-	size_t *slot;
 	if (fs->n == fs->cap) {
 		size_t cap = fs->cap ? fs->cap * 2 : 256;
 		struct flow *v = realloc(fs->v, cap * sizeof *v);
@@ -199,17 +204,6 @@ static int grow(struct flows *fs)
 		fs->v = v;
 		fs->cap = cap;
 	}
-	if (fs->nslot && (fs->n + 1) * 2 < fs->nslot)
-		return 0;
-	slot = calloc(nslot, sizeof *slot);
-	if (!slot)
-		return -1;
-	free(fs->slot);
-	fs->slot = slot;
-	fs->nslot = nslot;
-	/* the latest flow of each key wins: later indexes overwrite */
-	for (i = 0; i < fs->n; i++)
-		fs->slot[find_slot(fs, fs->v[i].key)] = i + 1;
 	return 0;
 }
 
@@ -227,85 +221,55 @@ static int64_t max64(int64_t a, int64_t b)
 	return a > b ? a : b;
 }
 
-static int add_record(void *ctx, const struct nl_flow *r)
-{
-	struct flows *fs = ctx;
-	struct flow *w = NULL;
-	char key[512];
-	size_t i;
+/* A connection's place in the output: flows with a time first, by time;
+ * then the others in import order. */
+struct ord {
+	int64_t first_us;
+	int64_t order;
+	int64_t where;			/* conntrack's: offset in the scratch file;
+					 * the others: -1 - index in struct flows */
+};
 
-	make_key(r, key, sizeof key);
-	if (grow(fs)) {
-		fs->oom = 1;
-		return -1;
-	}
-	i = find_slot(fs, key);
-	if (fs->slot[i])
-		w = &fs->v[fs->slot[i] - 1];
-	if (!w || starts_new(w, r)) {
-		w = &fs->v[fs->n];
-		memset(w, 0, sizeof *w);
-		w->k = *r;
-		w->key = strdup(key);
-		if (!w->key) {
-			fs->oom = 1;
-			return -1;
-		}
-		w->order = fs->records;
-		w->first_us = w->last_us = -1;
-		w->opackets = w->obytes = w->rpackets = w->rbytes = -1;
-		w->mark = w->zone = w->ct_id = -1;
-		w->unreplied = r->unreplied;
-		fs->slot[i] = ++fs->n;
-	}
-	fs->records++;
-	w->records++;
-	if (!strcmp(r->event, "NEW")) {
-		w->nnew++;
-		w->seen_new = 1;
-	} else if (!strcmp(r->event, "UPDATE")) {
-		w->nupdate++;
-	} else if (!strcmp(r->event, "DESTROY")) {
-		w->ndestroy++;
-		w->closed = 1;
-	} else {
-		w->nlisted++;
-	}
-	if (r->wall_us >= 0) {
-		if (w->first_us < 0 || r->wall_us < w->first_us) {
-			w->first_us = r->wall_us;
-			nl_strlcpy(w->first_time, r->time, sizeof w->first_time);
-		}
-		if (r->wall_us > w->last_us) {
-			w->last_us = r->wall_us;
-			nl_strlcpy(w->last_time, r->time, sizeof w->last_time);
-		}
-	}
-	if (r->state[0])
-		nl_strlcpy(w->state, r->state, sizeof w->state);
-	w->assured |= r->assured;
-	w->unreplied = r->unreplied;
-	w->opackets = max64(w->opackets, r->opackets);
-	w->obytes = max64(w->obytes, r->obytes);
-	w->rpackets = max64(w->rpackets, r->rpackets);
-	w->rbytes = max64(w->rbytes, r->rbytes);
-	if (r->mark >= 0)
-		w->mark = r->mark;	/* events leave out mark=0: keep the last printed */
-	w->zone = max64(w->zone, r->zone);
-	if (r->ct_id >= 0)
-		w->ct_id = r->ct_id;
-	return 0;
-}
-
-/* Flows with a time first, by time; then the others in import order. */
-static int by_time(const void *a, const void *b)
+static int by_time(const struct ord *x, const struct ord *y)
 {
-	const struct flow *x = a, *y = b;
 	if ((x->first_us >= 0) != (y->first_us >= 0))
 		return x->first_us >= 0 ? -1 : 1;
 	if (x->first_us != y->first_us)
 		return x->first_us < y->first_us ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void sift(struct ord *v, size_t i, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		struct ord t;
+		if (c >= n)
+			return;
+		if (c + 1 < n && by_time(&v[c], &v[c + 1]) < 0)
+			c++;
+		if (by_time(&v[i], &v[c]) >= 0)
+			return;
+		t = v[i];
+		v[i] = v[c];
+		v[c] = t;
+		i = c;
+	}
+}
+
+/* In place (glibc's qsort would take a copy of the array): a heapsort.
+ * The order is total (orders are unique), so an unstable sort is exact. */
+static void sort_by_time(struct ord *v, size_t n)
+{
+	size_t i;
+	for (i = n / 2; i-- > 0;)
+		sift(v, i, n);
+	while (n > 1) {
+		struct ord t = v[0];
+		v[0] = v[--n];
+		v[n] = t;
+		sift(v, 0, n);
+	}
 }
 
 /* A tuple as natlog shows it: ports for TCP/UDP/SCTP/..., ICMP's type,
@@ -409,17 +373,17 @@ static void reply_tuples(const struct tuple *o, const struct tuple *r, struct tu
  * after NAT, and of the reply as it came in or after NAT was undone (each
  * packet once: a second tuple equal to the first is not asked). Four
  * queries per flow, in one call. */
-static int count_traced(struct nl_store *s, const struct flows *fs, int64_t *traced,
+static int count_traced(struct nl_store *s, const struct flow *v, size_t n, int64_t *traced,
 			int64_t *traced_reply)
 {
-	struct nl_tuple_count *q = calloc(fs->n * 4 + 1, sizeof *q);
+	struct nl_tuple_count *q = calloc(n * 4 + 1, sizeof *q);
 	size_t i;
 	if (!q)
 		return -1;
-	for (i = 0; i < fs->n; i++) {
+	for (i = 0; i < n; i++) {
 		struct tuple o, r, t, rin, rr;
-		int proto = fs->v[i].k.proto;
-		tuples(&fs->v[i], &o, &r, &t);
+		int proto = v[i].k.proto;
+		tuples(&v[i], &o, &r, &t);
 		reply_tuples(&o, &r, &rin, &rr);
 		query(&q[4 * i], proto, &o);
 		query(&q[4 * i + 1], proto, &t);
@@ -430,11 +394,11 @@ static int count_traced(struct nl_store *s, const struct flows *fs, int64_t *tra
 		if (same(&rr, &rin))
 			q[4 * i + 3].src = NULL;
 	}
-	if (store_count_packets_tuple(s, q, fs->n * 4)) {
+	if (store_count_packets_tuple(s, q, n * 4)) {
 		free(q);
 		return -1;
 	}
-	for (i = 0; i < fs->n; i++) {
+	for (i = 0; i < n; i++) {
 		traced[i] = q[4 * i].n + q[4 * i + 1].n;
 		traced_reply[i] = q[4 * i + 2].n + q[4 * i + 3].n;
 	}
@@ -491,15 +455,299 @@ static void endpoint(char *buf, size_t n, int family, const char *addr, int port
 		snprintf(buf, n, "%s", addr);
 }
 
+/* ---- conntrack's connections, streamed ---- */
+
+/* A connection of conntrack's in the scratch file: these numbers, then its
+ * strings, each a length byte and its bytes. */
+struct ctnum {
+	int64_t first_us, last_us, opackets, obytes, rpackets, rbytes, mark, zone, ct_id;
+	int64_t order, ncaptured;
+	long records, nnew, nupdate, ndestroy, nlisted;
+	int family, proto, osport, odport, rsport, rdport, icmp_type, icmp_code, icmp_id;
+	int assured, unreplied;
+};
+#define CT_STRINGS 8
+#define CT_MAXREC (sizeof(struct ctnum) + CT_STRINGS * 256)
+#define CT_STR(w) { (w)->k.host, (w)->k.osrc, (w)->k.odst, (w)->k.rsrc, (w)->k.rdst, \
+		    (w)->state, (w)->first_time, (w)->last_time }
+#define CT_STRSIZE(w) { sizeof (w)->k.host, sizeof (w)->k.osrc, sizeof (w)->k.odst, \
+			sizeof (w)->k.rsrc, sizeof (w)->k.rdst, sizeof (w)->state, \
+			sizeof (w)->first_time, sizeof (w)->last_time }
+
+/* Conntrack's records, read grouped by key: the open connection, the
+ * scratch file the finished ones go to, and the output order. */
+struct ctpass {
+	struct flow cur;
+	char key[512];
+	int open;
+	FILE *f;
+	int64_t end;			/* bytes written to f */
+	struct ord *ord;		/* conntrack's connections, then the others */
+	size_t n, cap;
+	struct tmap *tm;		/* the tuples packets and frames look up */
+	const char *why;		/* a failure that is not the store's */
+};
+
+static int ct_save(FILE *f, const struct flow *w)
+{
+	struct ctnum c;
+	const char *str[CT_STRINGS] = CT_STR(w);
+	int i;
+	memset(&c, 0, sizeof c);
+	c.first_us = w->first_us;
+	c.last_us = w->last_us;
+	c.opackets = w->opackets;
+	c.obytes = w->obytes;
+	c.rpackets = w->rpackets;
+	c.rbytes = w->rbytes;
+	c.mark = w->mark;
+	c.zone = w->zone;
+	c.ct_id = w->ct_id;
+	c.order = w->order;
+	c.ncaptured = w->ncaptured;
+	c.records = w->records;
+	c.nnew = w->nnew;
+	c.nupdate = w->nupdate;
+	c.ndestroy = w->ndestroy;
+	c.nlisted = w->nlisted;
+	c.family = w->k.family;
+	c.proto = w->k.proto;
+	c.osport = w->k.osport;
+	c.odport = w->k.odport;
+	c.rsport = w->k.rsport;
+	c.rdport = w->k.rdport;
+	c.icmp_type = w->k.icmp_type;
+	c.icmp_code = w->k.icmp_code;
+	c.icmp_id = w->k.icmp_id;
+	c.assured = w->assured;
+	c.unreplied = w->unreplied;
+	if (fwrite(&c, sizeof c, 1, f) != 1)
+		return -1;
+	for (i = 0; i < CT_STRINGS; i++) {
+		size_t n = strlen(str[i]);
+		if (n > 255 || fputc((int)n, f) == EOF || fwrite(str[i], 1, n, f) != n)
+			return -1;
+	}
+	return 0;
+}
+
+static int ct_load(FILE *f, int64_t off, struct flow *w)
+{
+	unsigned char buf[CT_MAXREC];
+	struct ctnum c;
+	char *str[CT_STRINGS] = CT_STR(w);
+	size_t size[CT_STRINGS] = CT_STRSIZE(w);
+	ssize_t got = pread(fileno(f), buf, sizeof buf, (off_t)off);
+	size_t at = sizeof c, len = got > 0 ? (size_t)got : 0;
+	int i;
+	if (len < sizeof c)
+		return -1;
+	memcpy(&c, buf, sizeof c);
+	memset(w, 0, sizeof *w);
+	nl_flow_init(&w->k);
+	for (i = 0; i < CT_STRINGS; i++) {
+		size_t n;
+		if (at >= len || (n = buf[at++]) >= size[i] || at + n > len)
+			return -1;
+		memcpy(str[i], buf + at, n);
+		str[i][n] = '\0';
+		at += n;
+	}
+	w->first_us = c.first_us;
+	w->last_us = c.last_us;
+	w->opackets = c.opackets;
+	w->obytes = c.obytes;
+	w->rpackets = c.rpackets;
+	w->rbytes = c.rbytes;
+	w->mark = c.mark;
+	w->zone = c.zone;
+	w->ct_id = c.ct_id;
+	w->order = c.order;
+	w->ncaptured = c.ncaptured;
+	w->records = c.records;
+	w->nnew = c.nnew;
+	w->nupdate = c.nupdate;
+	w->ndestroy = c.ndestroy;
+	w->nlisted = c.nlisted;
+	w->k.family = c.family;
+	w->k.proto = c.proto;
+	w->k.osport = c.osport;
+	w->k.odport = c.odport;
+	w->k.rsport = c.rsport;
+	w->k.rdport = c.rdport;
+	w->k.icmp_type = c.icmp_type;
+	w->k.icmp_code = c.icmp_code;
+	w->k.icmp_id = c.icmp_id;
+	w->assured = c.assured;
+	w->unreplied = c.unreplied;
+	w->from_ct = 1;
+	return 0;
+}
+
+/* Read and written, never seen: unlinked at once, in $TMPDIR or /tmp. */
+static FILE *scratch_file(const char *dir)
+{
+	char path[4096];
+	FILE *f;
+	int fd;
+	snprintf(path, sizeof path, "%s/natlog-flows.XXXXXX", dir);
+	if ((fd = mkstemp(path)) < 0)
+		return NULL;
+	unlink(path);
+	if (!(f = fdopen(fd, "w+b")))
+		close(fd);
+	return f;
+}
+
+static int ord_add(struct ctpass *cp, int64_t first_us, int64_t order, int64_t where)
+{
+	struct ord *o;
+	if (cp->n == cp->cap) {
+		size_t cap = cp->cap ? cp->cap * 2 : 4096;
+		if (!(o = realloc(cp->ord, cap * sizeof *o)))
+			return -1;
+		cp->ord = o;
+		cp->cap = cap;
+	}
+	o = &cp->ord[cp->n++];
+	o->first_us = first_us;
+	o->order = order;
+	o->where = where;
+	return 0;
+}
+
+/* Every tuple of a connection: as it comes and leaves, and its reply's. */
+static void all_tuples(const struct flow *w, struct tuple t[4])
+{
+	struct tuple r, rr;
+	tuples(w, &t[0], &r, &t[1]);
+	reply_tuples(&t[0], &r, &t[3], &rr);
+	t[2] = r;
+	if (is_icmp(w->k.proto))
+		t[3].id = t[0].id;
+}
+
+/* Connection c takes those of its tuples packets and frames look up,
+ * unless one before it in import order has them: as if every connection
+ * had claimed its tuples in that order, first come first served. */
+static void ct_claim(struct ctpass *cp, size_t c)
+{
+	static const int dir[4] = { 0, 0, 1, 1 };
+	struct tuple t[4];
+	char key[256];
+	int i;
+	if (!cp->tm->n)
+		return;
+	all_tuples(&cp->cur, t);
+	for (i = 0; i < 4; i++) {
+		struct tkey *k;
+		tkey_make(key, sizeof key, cp->cur.k.proto, t[i].src, t[i].sport, t[i].dst, t[i].dport,
+			  t[i].id);
+		if (!key[0] || strstr(key, "||") || !(k = tmap_slot(cp->tm, key))->key)
+			continue;
+		if (k->flow == NO_FLOW || cp->ord[k->flow].order > cp->cur.order) {
+			k->flow = c;
+			k->dir = dir[i];
+		}
+	}
+}
+
+static int ct_finish(struct ctpass *cp)
+{
+	if (!cp->open)
+		return 0;
+	cp->open = 0;
+	if (ord_add(cp, cp->cur.first_us, cp->cur.order, cp->end)) {
+		cp->why = "out of memory";
+		return -1;
+	}
+	ct_claim(cp, cp->n - 1);
+	if (ct_save(cp->f, &cp->cur) || (cp->end = ftello(cp->f)) < 0) {
+		cp->why = "cannot write the scratch file of connections";
+		return -1;
+	}
+	return 0;
+}
+
+static int add_record(void *ctx, int64_t id, const struct nl_flow *r)
+{
+	struct ctpass *cp = ctx;
+	struct flow *w = &cp->cur;
+	char key[512];
+
+	make_key(r, key, sizeof key);
+	if (!cp->open || strcmp(key, cp->key) != 0 || starts_new(w, r)) {
+		if (ct_finish(cp))
+			return -1;
+		memset(w, 0, sizeof *w);
+		w->k = *r;
+		nl_strlcpy(cp->key, key, sizeof cp->key);
+		cp->open = 1;
+		w->order = id;
+		w->first_us = w->last_us = -1;
+		w->opackets = w->obytes = w->rpackets = w->rbytes = -1;
+		w->mark = w->zone = w->ct_id = -1;
+		w->unreplied = r->unreplied;
+		w->from_ct = 1;
+	}
+	w->records++;
+	if (!strcmp(r->event, "NEW")) {
+		w->nnew++;
+		w->seen_new = 1;
+	} else if (!strcmp(r->event, "UPDATE")) {
+		w->nupdate++;
+	} else if (!strcmp(r->event, "DESTROY")) {
+		w->ndestroy++;
+		w->closed = 1;
+	} else {
+		w->nlisted++;
+	}
+	if (r->wall_us >= 0) {
+		if (w->first_us < 0 || r->wall_us < w->first_us) {
+			w->first_us = r->wall_us;
+			nl_strlcpy(w->first_time, r->time, sizeof w->first_time);
+		}
+		if (r->wall_us > w->last_us) {
+			w->last_us = r->wall_us;
+			nl_strlcpy(w->last_time, r->time, sizeof w->last_time);
+		}
+	}
+	if (r->state[0])
+		nl_strlcpy(w->state, r->state, sizeof w->state);
+	w->assured |= r->assured;
+	w->unreplied = r->unreplied;
+	w->opackets = max64(w->opackets, r->opackets);
+	w->obytes = max64(w->obytes, r->obytes);
+	w->rpackets = max64(w->rpackets, r->rpackets);
+	w->rbytes = max64(w->rbytes, r->rbytes);
+	if (r->mark >= 0)
+		w->mark = r->mark;	/* events leave out mark=0: keep the last printed */
+	w->zone = max64(w->zone, r->zone);
+	if (r->ct_id >= 0)
+		w->ct_id = r->ct_id;
+	return 0;
+}
+
+
 /* ---- connections from traces and captures ---- */
 
+/* Flow i is conntrack's for i < nct, else fs->v[i - nct]. */
 struct build {
 	struct nl_store *s;
 	struct flows *fs;
+	struct ctpass *ct;
+	size_t nct;
 	struct tmap tm;
 	struct pmap pm;
-	struct nl_filter f;	/* --host and the time bounds, for traces and captures */
+	int64_t npackets, nwire;	/* in the store */
+	struct nl_filter f;	/* --host and the time bounds */
+	int64_t ct_left_out, others_left_out;	/* what no bound's clock places */
 };
+
+static struct flow *own_flow(struct build *b, size_t i)
+{
+	return i >= b->nct ? &b->fs->v[i - b->nct] : NULL;
+}
 
 static int tuple_key(struct build *b, size_t i, int proto, const struct tuple *t, int dir)
 {
@@ -508,17 +756,14 @@ static int tuple_key(struct build *b, size_t i, int proto, const struct tuple *t
 	return tmap_put(&b->tm, key, i, dir);
 }
 
-/* Every tuple of flow i: as it comes and leaves, and its reply's. */
+/* Every tuple of flow i (not conntrack's: ct_claim did those). */
 static int register_flow(struct build *b, size_t i)
 {
-	struct tuple o, r, t, rin, rr;
-	int proto = b->fs->v[i].k.proto;
-	tuples(&b->fs->v[i], &o, &r, &t);
-	reply_tuples(&o, &r, &rin, &rr);
-	if (is_icmp(proto))
-		rin.id = o.id;
-	return tuple_key(b, i, proto, &o, 0) || tuple_key(b, i, proto, &t, 0) ||
-	       tuple_key(b, i, proto, &r, 1) || tuple_key(b, i, proto, &rin, 1);
+	struct tuple t[4];
+	int proto = own_flow(b, i)->k.proto;
+	all_tuples(own_flow(b, i), t);
+	return tuple_key(b, i, proto, &t[0], 0) || tuple_key(b, i, proto, &t[1], 0) ||
+	       tuple_key(b, i, proto, &t[2], 1) || tuple_key(b, i, proto, &t[3], 1);
 }
 
 /* A connection no conntrack record has: orig and translated as seen. */
@@ -533,8 +778,6 @@ static long new_flow(struct build *b, int family, int proto, const char *host, c
 		return -1;
 	w = &fs->v[fs->n];
 	memset(w, 0, sizeof *w);
-	if (!(w->key = strdup("")))
-		return -1;
 	k = &w->k;
 	nl_flow_init(k);
 	k->family = family;
@@ -556,12 +799,12 @@ static long new_flow(struct build *b, int family, int proto, const char *host, c
 		k->rsport = tdport;
 		k->rdport = tsport;
 	}
-	w->order = fs->records + fs->n;
+	w->order = INT64_MAX / 2 + (int64_t)fs->n;	/* after conntrack's */
 	w->first_us = w->last_us = -1;
 	w->opackets = w->obytes = w->rpackets = w->rbytes = -1;
 	w->mark = w->zone = w->ct_id = -1;
 	fs->n++;
-	return register_flow(b, fs->n - 1) ? -1 : (long)(fs->n - 1);
+	return register_flow(b, b->nct + fs->n - 1) ? -1 : (long)(b->nct + fs->n - 1);
 }
 
 static int is_reply(int proto, int tcp_flags, int icmp_type)
@@ -613,14 +856,14 @@ static int add_packet(void *ctx, const struct nl_packet_row *p)
 				   last.src, last.sport, last.dst, last.dport, p->icmp_type, p->icmp_id);
 		if (i < 0)
 			return -1;
-		nl_strlcpy(b->fs->v[i].first_time, p->time, sizeof b->fs->v[i].first_time);
+		nl_strlcpy(own_flow(b, i)->first_time, p->time, sizeof own_flow(b, i)->first_time);
 	}
 counted:
-	if (!b->fs->v[i].from_ct) {
+	if (own_flow(b, i)) {
 		if (dir)
-			b->fs->v[i].ntraced_reply++;
+			own_flow(b, i)->ntraced_reply++;
 		else
-			b->fs->v[i].ntraced++;
+			own_flow(b, i)->ntraced++;
 	}
 	return pmap_add(&b->pm, p->id, (size_t)i, dir);
 }
@@ -662,6 +905,19 @@ static void learn_nat(struct flow *w, int dir, const struct nl_wire_tuple *t)
 	}
 }
 
+/* Frames of conntrack's connection i: counted in its scratch record. */
+static int ct_captured(struct build *b, size_t i, int64_t frames)
+{
+	int64_t n, off = b->ct->ord[i].where + (int64_t)offsetof(struct ctnum, ncaptured);
+	int fd = fileno(b->ct->f);
+	if (fflush(b->ct->f) || pread(fd, &n, sizeof n, (off_t)off) != (ssize_t)sizeof n ||
+	    (n += frames, pwrite(fd, &n, sizeof n, (off_t)off) != (ssize_t)sizeof n)) {
+		b->ct->why = "cannot update the scratch file of connections";
+		return -1;
+	}
+	return 0;
+}
+
 static int add_wire(void *ctx, const struct nl_wire_tuple *t)
 {
 	struct build *b = ctx;
@@ -684,8 +940,12 @@ static int add_wire(void *ctx, const struct nl_wire_tuple *t)
 		if (pid > 0 && (j = pmap_find(&b->pm, pid)) >= 0) {
 			i = (long)b->pm.flow[j];
 			dir = b->pm.dir[j];
-			learn_nat(&b->fs->v[i], dir, t);
-			if (register_flow(b, (size_t)i) || tmap_put(&b->tm, key, (size_t)i, dir))
+			if ((w = own_flow(b, (size_t)i)) != NULL) {
+				learn_nat(w, dir, t);
+				if (register_flow(b, (size_t)i))
+					return -1;
+			}
+			if (tmap_put(&b->tm, key, (size_t)i, dir))
 				return -1;
 		}
 	}
@@ -694,7 +954,7 @@ static int add_wire(void *ctx, const struct nl_wire_tuple *t)
 		int z = nl_time_within(b->f.until_clock, b->f.until_us, 1, t->first_us, -1, t->first_time);
 		/* a capture names no host: its own connections answer no --host */
 		if (b->f.host || a <= 0 || z <= 0) {
-			b->f.left_out += !b->f.host && (a < 0 || z < 0);
+			b->others_left_out += !b->f.host && (a < 0 || z < 0);
 			return 0;
 		}
 		dir = is_reply(t->proto, t->tcp_flags, t->icmp_type);
@@ -705,43 +965,77 @@ static int add_wire(void *ctx, const struct nl_wire_tuple *t)
 		if (i < 0)
 			return -1;
 	}
-	w = &b->fs->v[i];
+	if (!(w = own_flow(b, (size_t)i)))
+		return ct_captured(b, (size_t)i, t->frames);
 	w->ncaptured += t->frames;
-	if (!w->from_ct && t->first_us >= 0 && (w->first_us < 0 || t->first_us < w->first_us)) {
+	if (t->first_us >= 0 && (w->first_us < 0 || t->first_us < w->first_us)) {
 		w->first_us = t->first_us;
 		nl_strlcpy(w->first_time, t->first_time, sizeof w->first_time);
 	}
 	return 0;
 }
 
-/* Conntrack's connections first, then those of traces, then of captures. */
-static int build_flows(struct nl_store *s, struct flows *fs, const struct nl_filter *f,
-		       int64_t *left_out)
+/* The first pass over packets and frames: the tuples they will look up,
+ * so that conntrack's connections keep only those. */
+static int want_packet(void *ctx, const struct nl_packet_row *p)
 {
-	struct build b;
-	struct nl_filter all;
-	size_t i;
-	int rc = -1;
-	memset(&b, 0, sizeof b);
-	b.s = s;
-	b.fs = fs;
-	b.f = *f;
-	all = *f;
-	for (i = 0; i < fs->n; i++) {
-		fs->v[i].from_ct = 1;
-		if (register_flow(&b, i))
-			goto out;
-	}
-	if (store_packets(s, &all, add_packet, &b) < 0 || store_wire_tuples(s, add_wire, &b))
-		goto out;
-	*left_out += all.left_out + b.f.left_out;
-	rc = 0;
-out:
-	tmap_free(&b.tm);
-	free(b.pm.pid);
-	free(b.pm.flow);
-	free(b.pm.dir);
-	return rc;
+	struct build *b = ctx;
+	char key[256];
+	struct nl_pkt last;
+	b->npackets++;
+	if (is_icmp(p->proto) && p->icmp_id < 0)
+		return 0;
+	tkey_make(key, sizeof key, p->proto, p->src, p->sport, p->dst, p->dport, p->icmp_id);
+	if (tmap_put(&b->tm, key, NO_FLOW, 0) || store_packet_last_tuple(b->s, p->id, &last))
+		return -1;
+	if (!last.src[0])
+		return 0;
+	tkey_make(key, sizeof key, p->proto, last.src, last.sport, last.dst, last.dport, p->icmp_id);
+	return tmap_put(&b->tm, key, NO_FLOW, 0);
+}
+
+static int want_wire(void *ctx, const struct nl_wire_tuple *t)
+{
+	struct build *b = ctx;
+	char key[256];
+	b->nwire++;
+	if (is_icmp(t->proto) && t->icmp_id < 0)
+		return 0;
+	tkey_make(key, sizeof key, t->proto, t->src, t->sport, t->dst, t->dport, t->icmp_id);
+	return tmap_put(&b->tm, key, NO_FLOW, 0);
+}
+
+/* --host, --since and --until choose conntrack records before they are
+ * grouped: a record without a time (a table dump) cannot be placed. */
+static int pick_record(void *ctx, int64_t id, const struct nl_flow *r)
+{
+	struct build *b = ctx;
+	int a, z;
+	if (b->f.host && strcmp(b->f.host, r->host))
+		return 0;
+	a = nl_time_within(b->f.since_clock, b->f.since_us, 0, r->wall_us, -1, r->time);
+	z = nl_time_within(b->f.until_clock, b->f.until_us, 1, r->wall_us, -1, r->time);
+	if (a < 0 || z < 0)
+		b->ct_left_out++;
+	return a > 0 && z > 0 ? add_record(b->ct, id, r) : 0;
+}
+
+/* Conntrack's connections first, then those of traces, then of captures;
+ * traced packets are chosen by the same bounds as in `traces`. */
+static int build_flows(struct nl_store *s, struct build *b)
+{
+	struct nl_filter all = b->f;
+	if (store_packets(s, &all, want_packet, b) < 0 || store_wire_tuples(s, want_wire, b))
+		return -1;
+	if (store_flows_by_tuple(s, pick_record, b) || ct_finish(b->ct))
+		return -1;
+	b->nct = b->ct->n;
+	if (!b->npackets && !b->nwire)
+		return 0;
+	if (store_packets(s, &all, add_packet, b) < 0 || store_wire_tuples(s, add_wire, b))
+		return -1;
+	b->others_left_out += all.left_out;
+	return 0;
 }
 
 static void sources_of(const struct flow *w, int64_t traced, char *buf, size_t n)
@@ -859,28 +1153,6 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 	}
 }
 
-/* --host, --since and --until choose conntrack records before they are
- * grouped: a record without a time (a table dump) cannot be placed. */
-struct pick {
-	struct flows *fs;
-	const char *host;
-	int since_clock, until_clock;
-	int64_t since_us, until_us, left_out;
-};
-
-static int pick_record(void *ctx, const struct nl_flow *r)
-{
-	struct pick *p = ctx;
-	int a, b;
-	if (p->host && strcmp(p->host, r->host))
-		return 0;
-	a = nl_time_within(p->since_clock, p->since_us, 0, r->wall_us, -1, r->time);
-	b = nl_time_within(p->until_clock, p->until_us, 1, r->wall_us, -1, r->time);
-	if (a < 0 || b < 0)
-		p->left_out++;
-	return a > 0 && b > 0 ? add_record(p->fs, r) : 0;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -895,10 +1167,10 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --json       a JSON array of flow objects\n"
-		"  --host NAME  records of this host\n"
+		"  --host NAME  records and packets of this host\n"
 		"  --since T, --until T   records stamped at or after, at or before T\n"
 		"               (conntrack -E -o timestamp; the forms of `natlog traces\n"
-		"               --help`); records without a time are left out and counted\n"
+		"               --help`); what cannot be placed is left out and counted\n"
 		"  -h, --help   this help\n"
 		"\n"
 		"exit status: 0 flows listed, 1 none.\n");
@@ -915,14 +1187,17 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
-	struct pick pk;
+	const char *host = NULL;
+	enum { CHUNK = 512 };	/* connections read back and counted at a time */
 	struct flows fs;
+	struct ctpass ct;
+	struct build b;
 	struct nl_store *s;
-	int64_t *traced = NULL, *traced_reply = NULL, others_out = 0;
-	size_t i;
+	struct flow *chunk = NULL;
+	int64_t traced[CHUNK], traced_reply[CHUNK];
+	size_t i, j;
+	const char *tmpdir;
 	int c, json = 0, rc = NL_EXIT_OK;
-
-	memset(&pk, 0, sizeof pk);
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -930,7 +1205,7 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 			json = 1;
 			break;
 		case 'H':
-			pk.host = optarg;
+			host = optarg;
 			break;
 		case 'a':
 		case 'b':
@@ -953,65 +1228,94 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
 	memset(&fs, 0, sizeof fs);
-	pk.fs = &fs;
-	nl_time_bounds("flows", store_latest_wall(s), &since, &until, &pk.since_clock, &pk.since_us,
-		       &pk.until_clock, &pk.until_us);
-	if (store_flows(s, pick_record, &pk)) {
-		fprintf(stderr, "natlog: %s\n", fs.oom ? "out of memory" : store_errmsg(s));
+	memset(&ct, 0, sizeof ct);
+	memset(&b, 0, sizeof b);
+	b.s = s;
+	b.fs = &fs;
+	b.ct = &ct;
+	ct.tm = &b.tm;
+	b.f.host = host;
+	b.f.port = -1;
+	b.f.seq = b.f.ip_id = -1;
+	nl_time_bounds("flows", store_latest_wall(s), &since, &until, &b.f.since_clock,
+		       &b.f.since_us, &b.f.until_clock, &b.f.until_us);
+	tmpdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+	if (!(ct.f = scratch_file(tmpdir))) {
+		fprintf(stderr, "natlog flows: cannot make a scratch file in '%s': %s\n", tmpdir,
+			strerror(errno));
+		return NL_EXIT_STORE;
+	}
+	if (build_flows(s, &b)) {
+		fprintf(stderr, "natlog: %s\n", ct.why ? ct.why : store_errmsg(s)[0] ? store_errmsg(s)
+										  : "out of memory");
 		rc = NL_EXIT_STORE;
 		goto out;
 	}
-	{
-		struct nl_filter f = { .host = pk.host, .port = -1, .seq = -1, .ip_id = -1,
-				       .since_clock = pk.since_clock, .until_clock = pk.until_clock,
-				       .since_us = pk.since_us, .until_us = pk.until_us };
-		rc = build_flows(s, &fs, &f, &others_out);
-	}
-	if (rc) {
-		fprintf(stderr, "natlog: %s\n", store_errmsg(s)[0] ? store_errmsg(s) : "out of memory");
-		rc = NL_EXIT_STORE;
-		goto out;
-	}
-	if (fs.n)
-		qsort(fs.v, fs.n, sizeof *fs.v, by_time);
-	traced = calloc(fs.n + 1, sizeof *traced);
-	traced_reply = calloc(fs.n + 1, sizeof *traced_reply);
-	if (!traced || !traced_reply || count_traced(s, &fs, traced, traced_reply)) {
-		fprintf(stderr, "natlog: %s\n", traced && traced_reply ? store_errmsg(s) : "out of memory");
-		rc = NL_EXIT_STORE;
-		goto out;
-	}
-	/* conntrack's connections count their packets by tuple, the others as built */
 	for (i = 0; i < fs.n; i++)
-		if (!fs.v[i].from_ct) {
-			traced[i] = fs.v[i].ntraced;
-			traced_reply[i] = fs.v[i].ntraced_reply;
+		if (ord_add(&ct, fs.v[i].first_us, fs.v[i].order, -1 - (int64_t)i)) {
+			fprintf(stderr, "natlog: out of memory\n");
+			rc = NL_EXIT_STORE;
+			goto out;
 		}
-	if (!json && fs.n)
+	if (fflush(ct.f) || !(chunk = calloc(CHUNK, sizeof *chunk))) {
+		fprintf(stderr, "natlog: %s\n", chunk ? "cannot write the scratch file of connections"
+						      : "out of memory");
+		rc = NL_EXIT_STORE;
+		goto out;
+	}
+	sort_by_time(ct.ord, ct.n);
+	if (!json && ct.n)
 		printf("%-17s %-50s %-28s %-11s %7s %6s  %-31s %s\n", "FIRST", "FLOW", "NAT", "STATE",
 		       "RECORDS", "TRACED", "COMMUNITY ID", "SOURCES");
-	for (i = 0; i < fs.n; i++)
-		print_flow(&fs.v[i], traced[i], traced_reply[i], json, (int)i);
+	for (i = 0; i < ct.n; i += CHUNK) {
+		size_t m = ct.n - i < CHUNK ? ct.n - i : CHUNK;
+		for (j = 0; j < m; j++) {
+			const struct ord *o = &ct.ord[i + j];
+			if (o->where < 0) {
+				chunk[j] = fs.v[-1 - o->where];
+			} else if (ct_load(ct.f, o->where, &chunk[j])) {
+				fprintf(stderr, "natlog: cannot read the scratch file of connections\n");
+				rc = NL_EXIT_STORE;
+				goto out;
+			}
+			traced[j] = traced_reply[j] = 0;
+		}
+		/* conntrack's connections count their packets by tuple, the others as built */
+		if (b.npackets && count_traced(s, chunk, m, traced, traced_reply)) {
+			fprintf(stderr, "natlog: %s\n", store_errmsg(s));
+			rc = NL_EXIT_STORE;
+			goto out;
+		}
+		for (j = 0; j < m; j++) {
+			if (!chunk[j].from_ct) {
+				traced[j] = chunk[j].ntraced;
+				traced_reply[j] = chunk[j].ntraced_reply;
+			}
+			print_flow(&chunk[j], traced[j], traced_reply[j], json, i + j != 0);
+		}
+	}
 	if (json)
-		puts(fs.n ? "]" : "[]");
-	nl_time_left_out_what("flows", "conntrack record", pk.left_out, pk.since_clock,
-			      pk.until_clock);
-	nl_time_left_out_what("flows", "traced or captured packet", others_out,
-			      pk.since_clock, pk.until_clock);
-	if (!fs.n && (pk.host || pk.since_clock || pk.until_clock)) {
+		puts(ct.n ? "]" : "[]");
+	nl_time_left_out_what("flows", "conntrack record", b.ct_left_out, b.f.since_clock,
+			      b.f.until_clock);
+	nl_time_left_out_what("flows", "traced or captured packet", b.others_left_out,
+			      b.f.since_clock, b.f.until_clock);
+	if (!ct.n && (host || b.f.since_clock || b.f.until_clock)) {
 		fprintf(stderr, "natlog flows: no flows match\n");
 		rc = NL_EXIT_NOMATCH;
-	} else if (!fs.n) {
+	} else if (!ct.n) {
 		fprintf(stderr, "natlog flows: no flows (no conntrack output, traced packet or capture "
 				"imported)\n");
 		rc = NL_EXIT_NOMATCH;
 	}
 out:
-	free(traced);
-	free(traced_reply);
-	for (i = 0; i < fs.n; i++)
-		free(fs.v[i].key);
+	free(chunk);
+	fclose(ct.f);
+	free(ct.ord);
+	tmap_free(&b.tm);
+	free(b.pm.pid);
+	free(b.pm.flow);
+	free(b.pm.dir);
 	free(fs.v);
-	free(fs.slot);
 	return rc;
 }

@@ -189,6 +189,8 @@ struct nl_store {
 	char err[512];
 	int in_tx;
 	struct align *al;	/* aligning the source being imported with others */
+	char dup_base[40];	/* the last trace id given a number, and that number: */
+	int dup_n;		/* a flood of one packet numbers on, not from 1 each time */
 };
 
 /* Renderings of one ring buffer that share no time key (dmesg's uptime,
@@ -795,9 +797,10 @@ int store_add_error(struct nl_store *s, int64_t source_id, long line, const char
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
 {
 	char base[40];
-	int n;
+	int n, from;
 	nl_strlcpy(base, p->trace, sizeof base);
-	for (n = 1; n < 10000; n++) {
+	from = !strcmp(base, s->dup_base) && s->dup_n < 9000000 ? s->dup_n + 1 : 1;
+	for (n = from; n < from + 10000; n++) {
 		sqlite3_stmt *st = stmt(s, Q_PKT_ADD);
 		if (!st)
 			return -1;
@@ -823,8 +826,13 @@ int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
 		bind_num(st, 17, p->icmp_id);
 		if (step_done(s, st, "cannot add a packet"))
 			return -1;
-		if (sqlite3_changes(s->db) == 1)
+		if (sqlite3_changes(s->db) == 1) {
+			if (n > 1) {
+				memcpy(s->dup_base, base, sizeof s->dup_base);
+				s->dup_n = n;
+			}
 			return p->id = sqlite3_last_insert_rowid(s->db);
+		}
 	}
 	snprintf(s->err, sizeof s->err, "too many packets share trace id '%s'", base);
 	return -1;
@@ -1297,16 +1305,20 @@ int store_add_flow(struct nl_store *s, int64_t source_id, const struct nl_flow *
 	return step_done(s, st, "cannot add a conntrack entry");
 }
 
-int store_flows(struct nl_store *s, int (*cb)(void *, const struct nl_flow *), void *ctx)
+/* The conntrack records in `order`; cb gets each record's id. */
+static int read_flows(struct nl_store *s, const char *order,
+		      int (*cb)(void *, int64_t, const struct nl_flow *), void *ctx)
 {
 	sqlite3_stmt *st;
 	struct nl_flow f;
+	char sql[1024];
 	int rc;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT line, event, time, wall_us, host, family, proto, state, osrc, odst, "
-			       "osport, odport, rsrc, rdst, rsport, rdport, icmp_type, icmp_code, icmp_id, "
-			       "opackets, obytes, rpackets, rbytes, unreplied, assured, mark, zone, ct_id "
-			       "FROM conntrack ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	snprintf(sql, sizeof sql,
+		 "SELECT line, event, time, wall_us, host, family, proto, state, osrc, odst, "
+		 "osport, odport, rsrc, rdst, rsport, rdport, icmp_type, icmp_code, icmp_id, "
+		 "opackets, obytes, rpackets, rbytes, unreplied, assured, mark, zone, ct_id, id "
+		 "FROM conntrack ORDER BY %s", order);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query conntrack entries");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		nl_flow_init(&f);
@@ -1338,13 +1350,43 @@ int store_flows(struct nl_store *s, int (*cb)(void *, const struct nl_flow *), v
 		f.mark = col_num(st, 25);
 		f.zone = col_num(st, 26);
 		f.ct_id = col_num(st, 27);
-		if (cb(ctx, &f)) {
+		if (cb(ctx, sqlite3_column_int64(st, 28), &f)) {
 			sqlite3_finalize(st);
 			return -1;
 		}
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack entries");
+}
+
+struct flows_cb {
+	int (*cb)(void *, const struct nl_flow *);
+	void *ctx;
+};
+
+static int flow_no_id(void *ctx, int64_t id, const struct nl_flow *f)
+{
+	const struct flows_cb *c = ctx;
+	(void)id;
+	return c->cb(c->ctx, f);
+}
+
+int store_flows(struct nl_store *s, int (*cb)(void *, const struct nl_flow *), void *ctx)
+{
+	struct flows_cb c = { cb, ctx };
+	return read_flows(s, "id", flow_no_id, &c);
+}
+
+int store_flows_by_tuple(struct nl_store *s, int (*cb)(void *, int64_t, const struct nl_flow *),
+			 void *ctx)
+{
+	/* the parts of a connection's key as the records are read back (NULL
+	 * is "" or -1), so that SQLite's sorter, not memory, groups them */
+	return read_flows(s, "ifnull(host, ''), family, proto, max(ifnull(zone, 0), 0), "
+			  "ifnull(osrc, ''), ifnull(odst, ''), ifnull(osport, -1), ifnull(odport, -1), "
+			  "ifnull(icmp_type, -1), ifnull(icmp_code, -1), ifnull(icmp_id, -1), "
+			  "ifnull(rsrc, ''), ifnull(rdst, ''), ifnull(rsport, -1), ifnull(rdport, -1), id",
+			  cb, ctx);
 }
 
 int store_add_element(struct nl_store *s, int64_t ruleset_id, const struct nl_set_elem *e)

@@ -121,6 +121,10 @@ int store_add_element(struct nl_store *s, int64_t ruleset_id, const struct nl_se
 int store_add_flow(struct nl_store *s, int64_t source_id, const struct nl_flow *f);
 /* Every conntrack record in import order, as stored. */
 int store_flows(struct nl_store *s, int (*cb)(void *, const struct nl_flow *), void *ctx);
+/* The same grouped by connection key (host, family, proto, zone, both
+ * tuples), in import order within a key; cb also gets the record's id. */
+int store_flows_by_tuple(struct nl_store *s, int (*cb)(void *, int64_t, const struct nl_flow *),
+			 void *ctx);
 int store_add_rule(struct nl_store *s, int64_t ruleset_id, const struct nl_rule *r);
 int store_ruleset_done(struct nl_store *s, int64_t ruleset_id);
 int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v);

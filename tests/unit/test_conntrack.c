@@ -442,6 +442,8 @@ static void test_bad_lines(void)
 		"ipv6     10 tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1",
 		"tcp      999 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1",
 		"gre      47 30 src=10.0.0.1 dst=10.0.0.2 srckey=0xzz dstkey=0x0 src=10.0.0.2 dst=10.0.0.1 srckey=0x0 dstkey=0x0",
+		/* GRE keys are 16 bits; a wider one does not fit the port fields */
+		"gre      47 30 src=10.0.0.1 dst=10.0.0.2 srckey=0x10000 dstkey=0x0 src=10.0.0.2 dst=10.0.0.1 srckey=0x0 dstkey=0x0",
 		"    [NEW] ",
 		"[1709629872.345678]\t [UPDATE]",
 		"just some text",

@@ -1,0 +1,141 @@
+#!/bin/sh
+# Memory stays bounded whatever the input: one packet with a million trace
+# steps (import and explain), a flood of one identical TRACE line, and
+# `natlog flows` over a million conntrack entries each stay under 64 MB of
+# peak RSS (/usr/bin/time's %M), and a trace cut short never gives a
+# verdict that the left-out steps could have changed.
+. "$(dirname "$0")/lib.sh"
+
+LIMIT=65536	# KB
+if [ ! -x /usr/bin/time ]; then
+	not_ok "/usr/bin/time is missing (sh tests/deps.sh installs the 'time' package)"
+	finish
+fi
+
+# check_rss DESCRIPTION COMMAND...: exit 0 and a peak RSS within LIMIT;
+# stdout in $TMP/out
+check_rss() {
+	desc=$1; shift
+	/usr/bin/time -f %M -o "$TMP/rss" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	kb=$(tail -n 1 "$TMP/rss")
+	if [ $rc -eq 0 ] && [ "$kb" -le $LIMIT ] 2>/dev/null; then ok "$desc ($kb KB)"; else
+		not_ok "$desc (exit $rc, peak $kb KB, limit $LIMIT KB)"; sed 's/^/    /' "$TMP/err" | head -10; fi
+}
+
+# One nft trace id with a million rule lines, then its policy drop.
+python3 - "$TMP/nft.txt" <<'EOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('trace id 5eed0001 ip filter forward packet: iif "eth0" oif "eth1" ip saddr 10.0.0.2 '
+            'ip daddr 10.0.1.10 ip id 7 ip length 60 tcp sport 39866 tcp dport 80 tcp flags == syn\n')
+    f.write('trace id 5eed0001 ip filter forward rule ip saddr 10.0.0.2 counter packets 0 bytes 0 '
+            '(verdict continue)\n' * 1000000)
+    f.write('trace id 5eed0001 ip filter forward policy drop\n')
+EOF
+check_rss "import of one packet with a million nft trace steps" "$NATLOG" import -q "$TMP/nft.txt"
+check_rss "explain of that packet" "$NATLOG" explain 5eed0001
+check_grep "its verdict is the policy drop at its end" "^verdict: drop" "$TMP/out"
+check_grep "the journey says where steps were left out" \
+	"\.\.\. 997953 steps left out: the trace was cut at 2048 steps" "$TMP/out"
+check_grep "the diagnosis says the trace was cut and how much is missing" \
+	"the trace was cut at 2048 steps: 997953 steps after step 1536 were left out" "$TMP/out"
+"$NATLOG" explain --json 5eed0001 > "$TMP/j" 2>&1
+check_json "JSON: 2048 steps kept, 997953 left out after step 1536, verdict drop" \
+	'len(j["steps"]) == 2048 and j["steps_left_out"] == 997953 and j["steps_cut_at"] == 1536 and j["verdict"] == "drop" and j["steps"][-1]["verdict"] == "drop"' < "$TMP/j"
+rm -f "$TMP/nft.txt"
+
+# A drop among the left-out steps: the accept before the cut is not taken.
+python3 - "$TMP/cut.txt" <<'EOF'
+import sys
+p = ('trace id 5eed0002 ip %s packet: iif "eth0" oif "eth1" ip saddr 10.0.0.3 ip daddr 10.0.1.10 '
+     'ip id 8 ip length 60 tcp sport 39867 tcp dport 80 tcp flags == syn\n')
+with open(sys.argv[1], "w") as f:
+    f.write(p % "filter forward")
+    f.write('trace id 5eed0002 ip filter forward rule ip saddr 10.0.0.3 accept (verdict accept)\n')
+    f.write(p % "nat postrouting")
+    f.write('trace id 5eed0002 ip nat postrouting rule meta mark 0x1 counter (verdict continue)\n' * 3000)
+    f.write('trace id 5eed0002 ip nat postrouting policy accept\n')
+EOF
+check "import of a long trace decided before its cut" "$NATLOG" import -q "$TMP/cut.txt"
+"$NATLOG" explain 5eed0002 > "$TMP/out" 2>&1
+check_grep "a verdict decided before the cut is unknown" "^verdict: unknown" "$TMP/out"
+check_grep "and says why" "the verdict is unknown: it was decided at step 1, before the cut" "$TMP/out"
+
+# A traced packet with 5000 LOG lines among its steps keeps the first 1024.
+python3 - "$TD/lab/log-target/dmesg.txt" "$TMP/logs.txt" <<'EOF'
+import sys
+l = open(sys.argv[1]).read().splitlines()
+with open(sys.argv[2], "w") as f:
+    f.write("\n".join(l[0:2] + [l[3]] + [l[4]] * 5000 + l[5:7]) + "\n")
+EOF
+rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
+check "import of a packet with 5000 LOG lines" "$NATLOG" import -q "$TMP/logs.txt"
+"$NATLOG" explain e1bdcff742 > "$TMP/out" 2>&1
+check_grep "explain says how many LOG lines were left out" \
+	"only the first 1024 LOG lines of this packet were kept: 3976 more were left out" "$TMP/out"
+"$NATLOG" explain --json e1bdcff742 > "$TMP/j" 2>&1
+check_json "JSON: 1024 LOG lines as evidence, 3976 left out" \
+	'len([e for e in j["evidence"] if e["source"] == "log"]) == 1024 and j["evidence_left_out"] == 3976' < "$TMP/j"
+
+# A flood of one identical legacy TRACE line: one packet per line, each
+# with its own trace id, in linear time (no "too many packets share").
+python3 - "$TMP/flood.txt" <<'EOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('[ 2057.255246] TRACE: filter:FORWARD:rule:1 IN=eth0 OUT=eth1 SRC=10.77.1.2 '
+            'DST=10.77.1.10 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=732 DF PROTO=TCP SPT=44140 '
+            'DPT=8080 SEQ=3259098144 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0\n' * 20000)
+EOF
+rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
+check_rss "import of 20000 identical TRACE lines" "$NATLOG" import -q "$TMP/flood.txt"
+"$NATLOG" sql "SELECT count(*) || ' ' || count(DISTINCT trace) FROM packets" > "$TMP/out" 2>&1
+check_grep "each line is a packet with a trace id of its own" "^20000 20000$" "$TMP/out"
+
+# One legacy packet with 100000 steps (rule numbers rising in one chain).
+python3 - "$TMP/legacy.txt" <<'EOF'
+import sys
+line = ('[ 2057.255246] TRACE: filter:FORWARD:%s:%d IN=eth0 OUT=eth1 SRC=10.77.1.3 DST=10.77.1.10 '
+        'LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=733 DF PROTO=TCP SPT=44141 DPT=8080 SEQ=1 ACK=0 '
+        'WINDOW=64240 RES=0x00 SYN URGP=0\n')
+with open(sys.argv[1], "w") as f:
+    for i in range(1, 100001):
+        f.write(line % ("rule", i))
+    f.write(line % ("policy", 100001))
+EOF
+rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
+check_rss "import of one TRACE packet with 100001 steps" "$NATLOG" import -q "$TMP/legacy.txt"
+"$NATLOG" traces --json > "$TMP/j" 2>&1
+check_json "it is one packet" 'len(j) == 1' < "$TMP/j"
+id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["trace"])' < "$TMP/j")
+check_rss "explain of it" "$NATLOG" explain "$id"
+check_grep "its journey ends at the policy step" "filter:FORWARD:policy:100001" "$TMP/out"
+check_grep "and says 97953 steps were left out" "97953 steps after step 1536 were left out" "$TMP/out"
+"$NATLOG" explain --json "$id" > "$TMP/j" 2>&1
+check_json "JSON: lines 1-1536, then the last 512 (99490-100001) in order" \
+	'[s["line"] for s in j["steps"]] == list(range(1, 1537)) + list(range(99490, 100002))' < "$TMP/j"
+rm -f "$TMP/flood.txt" "$TMP/legacy.txt"
+
+# natlog flows over a million conntrack -L entries.
+python3 - "$TMP/ct.txt" <<'EOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    w = f.write
+    for i in range(1000000):
+        a, b, c, sp = (i >> 16) & 255, (i >> 8) & 255, i & 255, 1024 + i % 60000
+        w("ipv4     2 tcp      6 431999 ESTABLISHED src=10.%d.%d.%d dst=192.0.2.1 sport=%d "
+          "dport=443 packets=3 bytes=180 src=192.0.2.1 dst=203.0.113.%d sport=443 dport=%d "
+          "packets=2 bytes=120 [ASSURED] mark=0 use=1\n" % (a, b, c, sp, c, sp))
+EOF
+rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
+check_rss "import of a million conntrack entries" "$NATLOG" import -q "$TMP/ct.txt"
+rm -f "$TMP/ct.txt"
+check_rss "natlog flows over them" "$NATLOG" flows
+n=$(wc -l < "$TMP/out")
+if [ "$n" -eq 1000001 ]; then ok "a heading and a million flows"; else not_ok "$n lines, wanted 1000001"; fi
+sed -n 2p "$TMP/out" > "$TMP/first"
+check_grep "in import order: the first entry first, with its SNAT" \
+	"tcp 10.0.0.0:1024 -> 192.0.2.1:443 *snat to 203.0.113.0:1024 *ESTABLISHED *1 " "$TMP/first"
+tail -n 1 "$TMP/out" > "$TMP/last"
+check_grep "and the last entry last" "tcp 10.15.66.63:41023 -> 192.0.2.1:443" "$TMP/last"
+finish
