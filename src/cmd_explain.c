@@ -12,7 +12,6 @@
 #include "svg.h"
 
 #include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,22 +60,31 @@ struct style {
  * from it (a LOG rule before the TRACE rule, or another file). */
 struct logged {
 	const struct nl_packet_row *p;
-	int64_t ids[16];
-	int n;
+	int64_t *ids;
+	size_t n, cap;
+	size_t past;		/* packets past NL_MAXLOGS: counted, not read */
 };
 
-/* The same packet: source, IP ID (the query's filter), protocol and
- * source port, logged within a second of it. */
+/* The same packet: source and IP ID (the query's filter), then what
+ * traces asks of a LOG line before it leaves it out. */
 static int logged_candidate(void *ctx, const struct nl_packet_row *q)
 {
 	struct logged *l = ctx;
-	const struct nl_packet_row *p = l->p;
-	if (strcmp(q->source, "log") != 0 || l->n >= 16 || q->proto != p->proto ||
-	    q->sport != p->sport || strcmp(q->host, p->host) != 0)
+	if (!nl_log_of_traced(l->p, q))
 		return 0;
-	if (q->uptime >= 0 && p->uptime >= 0 ? fabs(q->uptime - p->uptime) > 1.0
-					       : strcmp(q->time, p->time) != 0)
+	/* traces leaves every one of them out: none may go unmentioned */
+	if (l->n >= NL_MAXLOGS) {
+		l->past++;
 		return 0;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		int64_t *ids = realloc(l->ids, cap * sizeof *ids);
+		if (!ids)
+			return -1;
+		l->ids = ids;
+		l->cap = cap;
+	}
 	l->ids[l->n++] = q->id;
 	return 0;
 }
@@ -110,20 +118,24 @@ static int add_log(void *ctx, const struct nl_event_row *e)
 static int attach_logged(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
 {
 	struct nl_filter f = { .port = -1, .seq = -1, .ip_id = -1 };
-	struct logged l;
-	int i;
+	struct logged l = { p, NULL, 0, 0, 0 };
+	size_t i, before = a->logs_left_out;
+	int rc = 0;
 	if (!strcmp(p->source, "log") || !p->src[0] || p->ip_id < 0)
 		return 0;
-	l.p = p;
-	l.n = 0;
 	f.src = p->src;
 	f.ip_id = p->ip_id;
 	if (store_packets(s, &f, logged_candidate, &l) < 0)
-		return -1;
-	for (i = 0; i < l.n; i++)
+		rc = -1;
+	for (i = 0; !rc && i < l.n; i++)
 		if (store_packet_events(s, l.ids[i], add_log, a))
-			return -1;
-	return 0;
+			rc = -1;
+	a->logs_left_out += l.past;	/* a LOG packet has one LOG line at least */
+	if (!before && a->logs_left_out)
+		nl_diag(a, "only the first %d LOG lines of this packet were kept: %zu more were left out",
+			NL_MAXLOGS, a->logs_left_out);
+	free(l.ids);
+	return rc;
 }
 
 static size_t trimmed(const char *s)

@@ -146,15 +146,22 @@ struct traced_twin {
 	int found;
 };
 
+/* The same packet: protocol, source port and host, logged within a
+ * second of it (by uptime where both have one, else the same time). */
+int nl_log_of_traced(const struct nl_packet_row *traced, const struct nl_packet_row *log)
+{
+	if (!strcmp(traced->source, "log") || strcmp(log->source, "log") != 0 ||
+	    traced->proto != log->proto || traced->sport != log->sport ||
+	    strcmp(traced->host, log->host) != 0)
+		return 0;
+	return traced->uptime >= 0 && log->uptime >= 0 ? fabs(traced->uptime - log->uptime) <= 1.0
+						       : !strcmp(traced->time, log->time);
+}
+
 static int is_twin(void *ctx, const struct nl_packet_row *q)
 {
 	struct traced_twin *t = ctx;
-	const struct nl_packet_row *p = t->log;
-	if (!strcmp(q->source, "log") || q->proto != p->proto || q->sport != p->sport ||
-	    strcmp(q->host, p->host) != 0)
-		return 0;
-	if (q->uptime >= 0 && p->uptime >= 0 ? fabs(q->uptime - p->uptime) <= 1.0
-					       : !strcmp(q->time, p->time))
+	if (nl_log_of_traced(q, t->log))
 		t->found = 1;
 	return 0;
 }

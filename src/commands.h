@@ -38,5 +38,10 @@ void nl_fmt_tuple(char *buf, size_t n, int proto, const char *src, int sport, co
 /* Writes the design.md packet object's common keys (no braces). */
 struct nl_packet_row;
 void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p);
+/* Whether packet log (source "log") is a LOG line of the traced packet
+ * traced stored apart from it: traces leaves it out, explain shows it with
+ * the traced packet, so both ask this one question. The caller's query
+ * has matched the source address and IP ID already. */
+int nl_log_of_traced(const struct nl_packet_row *traced, const struct nl_packet_row *log);
 
 #endif

@@ -18,6 +18,20 @@ syn=$(python3 -c 'import json,sys; print([p["trace"] for p in json.load(open(sys
 check_json "explain shows it with the traced SYN" \
 	'[(e["source"], e["prefix"], e["file"].endswith("fwd-web.log")) for e in j["evidence"] if e["source"] == "log" and e["prefix"] == "fwd-web: "] == [("log", "fwd-web: ", True)]' < "$TMP/x.json"
 
+# seventeen LOG rules logged the SYN (each its own prefix, in a file
+# apart): traces leaves all of them out, so explain must show all of them
+export NATLOG_DB="$TMP/many.db"
+for i in $(seq 10 26); do
+	sed "s/^\[ 1635.385613\] fwd-web:/[ 1635.3856$i] fwd-web$i:/" "$TMP/fwd-web.log"
+done > "$TMP/many.log"
+check "seventeen LOG lines of one packet import" "$NATLOG" import -q "$TMP/dmesg-without.txt" "$TMP/many.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "none is listed on its own" 'not any(p["logged"] for p in j)' < "$TMP/t.json"
+syn=$(python3 -c 'import json,sys; print([p["trace"] for p in json.load(open(sys.argv[1])) if p["dport"] == 8080 and p["tcp_flags"] == "SYN"][0])' "$TMP/t.json")
+"$NATLOG" explain --json --trace "$syn" > "$TMP/x.json"
+check_json "explain of the SYN shows all seventeen" \
+	'sorted(e["prefix"] for e in j["evidence"] if e["source"] == "log" and e["file"].endswith("many.log")) == ["fwd-web%d: " % i for i in range(10, 27)]' < "$TMP/x.json"
+
 # the same LOG line three seconds after its trace ended is not that
 # packet's (a later one of the same identity): it is not attached to it
 export NATLOG_DB="$TMP/late.db"

@@ -5,6 +5,8 @@
  * then errors, sources, invalid, flows and rules, through the commands' own
  * entry points. The --json output must parse
  * (Jansson, which checks UTF-8 too) and every listed trace must explain.
+ * Every stored packet is listed, or is a LOG line of a listed traced
+ * packet that traces leaves out because explain shows it with that packet.
  * An input may hold several files: a line "--8<-- NAME" starts the next
  * one, named NAME (the name matters: "ip6tables", "iptables_-t_nat_-nvL").
  */
@@ -199,8 +201,59 @@ static int write_parts(const uint8_t *data, size_t size, char **out)
 
 struct ids {
 	char (*id)[40];
+	int64_t *row;		/* the packet's row id */
+	int *from_log;		/* a packet of source "log" */
 	size_t n, cap;
 };
+
+/* A LOG line of a packet traces left out: explain of a listed packet
+ * must show it (same file and line) in its evidence. */
+struct unlisted {
+	char file[512];
+	int64_t line;
+	int shown;
+};
+
+struct unlisted_set {
+	struct unlisted *v;
+	size_t n, cap;
+};
+
+static int note_log_line(void *ctx, const struct nl_event_row *e)
+{
+	struct unlisted_set *u = ctx;
+	if (e->ev.kind != NL_EV_LOG)
+		return 0;
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 8;
+		struct unlisted *v = realloc(u->v, cap * sizeof *v);
+		if (!v)
+			abort();
+		u->v = v;
+		u->cap = cap;
+	}
+	memset(&u->v[u->n], 0, sizeof u->v[u->n]);
+	snprintf(u->v[u->n].file, sizeof u->v[u->n].file, "%s", e->file);
+	u->v[u->n++].line = e->ev.line;
+	return 0;
+}
+
+/* Marks the unlisted LOG lines that explain --json shows as evidence. */
+static void mark_shown(struct unlisted_set *u, json_t *x)
+{
+	json_t *ev = json_object_get(x, "evidence"), *e;
+	size_t i, k;
+	json_array_foreach(ev, i, e) {
+		const char *src = json_string_value(json_object_get(e, "source"));
+		const char *file = json_string_value(json_object_get(e, "file"));
+		json_t *line = json_object_get(e, "line");
+		if (!src || strcmp(src, "log") || !file || !json_is_integer(line))
+			continue;
+		for (k = 0; k < u->n; k++)
+			if (u->v[k].line == json_integer_value(line) && !strcmp(u->v[k].file, file))
+				u->v[k].shown = 1;
+	}
+}
 
 static int collect(void *ctx, const struct nl_packet_row *p)
 {
@@ -215,8 +268,14 @@ static int collect(void *ctx, const struct nl_packet_row *p)
 		if (!id)
 			abort();
 		l->id = id;
+		l->row = realloc(l->row, cap * sizeof *l->row);
+		l->from_log = realloc(l->from_log, cap * sizeof *l->from_log);
+		if (!l->row || !l->from_log)
+			abort();
 		l->cap = cap;
 	}
+	l->row[l->n] = p->id;
+	l->from_log[l->n] = !strcmp(p->source, "log");
 	memcpy(l->id[l->n++], p->trace, sizeof p->trace);
 	return 0;
 }
@@ -266,7 +325,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nl_filter all = { .port = -1, .seq = -1, .ip_id = -1 };
 	struct nl_err err = { "" };
 	struct nl_cmd cmd = { .db = ":memory:", .mode = NL_STORE_RW };
-	struct ids ids = { NULL, 0, 0 };
+	struct ids ids = { NULL, NULL, NULL, 0, 0 };
+	struct unlisted_set unl = { NULL, 0, 0 };
+	char *listed = NULL;
+	size_t nlisted = 0, left_out = 0;
 	struct nl_rscache cache;
 	char a_traces[] = "traces", a_explain[] = "explain", a_json[] = "--json", a_trace[] = "--trace";
 	json_t *j;
@@ -308,8 +370,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (store_packets(cmd.s, &all, collect, &ids) < 0)
 		fail("store_packets: %s", store_errmsg(cmd.s));
-	if (json_array_size(j) != ids.n)
-		fail("traces --json lists %zu packets, the store has %zu", json_array_size(j), ids.n);
+	/* each listed trace once; a packet left out must be a LOG line */
+	listed = calloc(ids.n + 1, 1);
+	if (!listed)
+		abort();
+	{
+		json_t *e;
+		json_array_foreach(j, i, e) {
+			const char *t = json_string_value(json_object_get(e, "trace"));
+			size_t q;
+			for (q = 0; t && q < ids.n && strcmp(ids.id[q], t); q++)
+				;
+			if (!t || q == ids.n)
+				fail("traces --json lists trace '%s' the store does not have", t ? t : "(none)");
+			if (listed[q]++)
+				fail("traces --json lists trace '%s' twice", t);
+			nlisted++;
+		}
+	}
+	for (i = 0; i < ids.n; i++) {
+		if (listed[i])
+			continue;
+		if (!ids.from_log[i])
+			fail("traces --json lists %zu packets, the store has %zu: traced packet '%s' is "
+			     "not listed", nlisted, ids.n, ids.id[i]);
+		if (store_packet_events(cmd.s, ids.row[i], note_log_line, &unl))
+			fail("store_packet_events: %s", store_errmsg(cmd.s));
+	}
 	json_decref(j);
 
 	/* explain every packet, text and JSON, and check the analysis itself */
@@ -326,8 +413,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		j = json_out("explain");
 		if (!json_is_object(j) || !json_is_array(json_object_get(j, "steps")))
 			fail("explain --json is not an object with steps");
+		if (listed[i] && !ids.from_log[i]) {
+			mark_shown(&unl, j);
+			left_out += (size_t)json_integer_value(json_object_get(j, "evidence_left_out"));
+		}
 		json_decref(j);
 	}
+	/* a LOG line neither listed nor shown is lost to the user */
+	for (i = 0; i < unl.n; i++)
+		if (!unl.v[i].shown && !left_out)
+			fail("traces --json lists %zu packets, the store has %zu: the LOG line %s:%lld is "
+			     "neither listed nor shown by explain of a listed packet", nlisted, ids.n,
+			     unl.v[i].file, (long long)unl.v[i].line);
 	/* analyze_packet straight on every packet, with one cache as import uses */
 	memset(&cache, 0, sizeof cache);
 	for (i = 0; i < ids.n; i++) {
@@ -368,6 +465,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	free(ids.id);
+	free(ids.row);
+	free(ids.from_log);
+	free(unl.v);
+	free(listed);
 	store_close(cmd.s);
 	for (k = 0; k < n; k++) {
 		unlink(paths[k]);
