@@ -529,7 +529,7 @@ static long journal_notice_msg(struct klog *k, const char *s, size_t n, char *bu
 	const char *str;
 	uint64_t us;
 	long len = -1;
-	if (o && json_is_object(o) && json_is_string(m = json_object_get(o, "MESSAGE"))) {
+	if (json_is_object(o) && json_is_string(m = json_object_get(o, "MESSAGE"))) {
 		len = (long)nl_strlcpyn(buf, json_string_value(m), json_string_length(m), cap);
 		if ((size_t)len >= cap)
 			len = (long)cap - 1;

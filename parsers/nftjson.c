@@ -1545,6 +1545,24 @@ static int do_object(struct nftjson *st, const char *kind, const json_t *o)
 	return rc;
 }
 
+
+/* "1.0.9" (a suffix such as "-rc1" after the third number is left alone):
+ * 1 with its three numbers, 0 when it is not of that form. */
+static int version3(const char *ver, uint64_t *a, uint64_t *b, uint64_t *c)
+{
+	uint64_t *v[3] = { a, b, c };
+	const char *p = ver;
+	int k;
+	for (k = 0; k < 3; k++) {
+		size_t n = 0;
+		while (p[n] >= '0' && p[n] <= '9')
+			n++;
+		if (!n || !nl_parse_u64(p, n, 1000000, v[k]) || (k < 2 && p[n] != '.'))
+			return 0;
+		p += n + (k < 2);
+	}
+	return 1;
+}
 static int do_document(struct nftjson *st, const json_t *root)
 {
 	static const char *const skipped[] = { "metainfo", "element", NULL };
@@ -1577,9 +1595,9 @@ static int do_document(struct nftjson *st, const json_t *root)
 		st->item = i;
 		if (kind && strcmp(kind, "metainfo") == 0) {
 			/* nft 1.0.9 began to print the default "burst 5 packets" */
-			unsigned a, b, c;
+			uint64_t a, b, c;
 			const char *ver = jstr(v, "version");
-			if (ver && sscanf(ver, "%u.%u.%u", &a, &b, &c) == 3)
+			if (ver && version3(ver, &a, &b, &c))
 				st->burst5 = a < 1 || (a == 1 && b == 0 && c < 9);
 		}
 		if (!kind || !json_is_object(v)) {

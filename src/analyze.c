@@ -419,7 +419,7 @@ void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step 
 					: (p->src[0] && q->src[0] && strcmp(p->src, q->src)) ||
 						  (p->sport >= 0 && q->sport >= 0 && p->sport != q->sport);
 			struct nl_nat *nt;
-			int j, by = (int)i;
+			int j, by;
 			if (!changed)
 				continue;
 			/* done by the last nat-table step at the hook where it

@@ -1239,7 +1239,9 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	b.f.seq = b.f.ip_id = -1;
 	nl_time_bounds("flows", store_latest_wall(s), &since, &until, &b.f.since_clock,
 		       &b.f.since_us, &b.f.until_clock, &b.f.until_us);
-	tmpdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+	tmpdir = getenv("TMPDIR");
+	if (!tmpdir || !tmpdir[0])
+		tmpdir = "/tmp";
 	if (!(ct.f = scratch_file(tmpdir))) {
 		fprintf(stderr, "natlog flows: cannot make a scratch file in '%s': %s\n", tmpdir,
 			strerror(errno));

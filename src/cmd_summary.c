@@ -70,6 +70,8 @@ static void run(struct sum *S, struct tab *t, const char *fmt)
 	memset(t, 0, sizeof *t);
 	if (S->failed)
 		return;
+	/* every fmt of this file has two "%s": the packets' condition, twice */
+	// cppcheck-suppress wrongPrintfScanfArgNum
 	snprintf(sql, sizeof sql, fmt, S->pw, S->pw);
 	if (store_sql_params(S->s, sql, S->params, 3, collect, t))
 		S->failed = 1;
@@ -109,8 +111,7 @@ static void fit(char *dst, size_t n, const char *s, size_t width)
 	l = width > 3 ? width - 3 : 0;
 	while (l > 0 && ((unsigned char)s[l] & 0xc0) == 0x80)
 		l--;
-	memcpy(dst, s, l);
-	memcpy(dst + l, "...", 4);
+	snprintf(dst, l + 4, "%.*s...", (int)l, s);
 }
 
 static void deciding(char *buf, size_t n, const struct tab *t, int r)
@@ -364,7 +365,7 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 		       "edited?)\n", (long long)R->d.mismatch, R->d.mismatch == 1 ? "" : "s");
 	if (R->d.unanalysed)
 		printf("          (lookups and contradictions: the first %d of %lld packets)\n",
-		       MAXANALYSE, (long long)(R->d.analysed + R->d.unanalysed));
+		       MAXANALYSE, (long long)R->d.analysed + (long long)R->d.unanalysed);
 	printf("errors:   %lld\n", (long long)R->errors_n);
 	for (r = 0; r < R->errors.n && r < 5; r++) {
 		fit(buf, sizeof buf, nl_esc(cell(&R->errors, r, 0)), 72);

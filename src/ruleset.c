@@ -70,6 +70,7 @@ int64_t rsview_hits(const struct nl_rsview *v, const char *table, const char *ch
 	const struct nl_rulehit *h;
 	if (!v->nhits)
 		return 0;
+	memset(&key, 0, sizeof key);
 	nl_strlcpy(key.table, table, sizeof key.table);
 	nl_strlcpy(key.chain, chain, sizeof key.chain);
 	key.num = num;

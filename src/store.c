@@ -1068,7 +1068,7 @@ static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event 
 {
 	struct align *a;
 	sqlite3_stmt *st;
-	int rc, found = 0;
+	int rc;
 	int up = e->uptime >= 0;
 	if (!e->mh || up == (e->wsec >= 0))
 		return 0;	/* no message, or both times (the fingerprints decide) */
@@ -1092,7 +1092,6 @@ static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event 
 		hi = lo + 1;
 		if (a->has_key && (hi + 1 < a->key_lo || lo - 1 > a->key_hi))
 			continue;	/* another boot, or another day */
-		found = 1;
 		if (!a->has_key) {
 			a->key_lo = lo;
 			a->key_hi = hi;
@@ -1120,7 +1119,7 @@ static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event 
 		}
 		return 1;
 	}
-	return rc == SQLITE_DONE || found ? 0 : fail(s, "cannot look up an event");
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up an event");
 }
 
 int store_event_seen(struct nl_store *s, int64_t source_id, const struct nl_event *e,
@@ -2101,6 +2100,8 @@ static int64_t join_packet(struct nl_store *s, const struct nl_event_row *l)
 		k++;
 	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "cannot join a line to a packet");
 	return rank >= 0 && rank < n ? ids[rank] : 0;
 }
 
@@ -2125,6 +2126,10 @@ int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, vo
 		read_event(st, &all[n++]);
 	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		free(all);
+		return fail(s, "cannot read a packet's lines");
+	}
 	for (i = 0; i < n; i++) {
 		int64_t p = join_packet(s, &all[i]);
 		/* 0: no other packet has its identity in the first tuple either */
@@ -2154,6 +2159,10 @@ static int invalid_trace(struct nl_store *s, int64_t event_id, char *trace, size
 		read_event(st, r);
 		sqlite3_reset(st);
 		p = join_packet(s, r);
+	} else {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			p = fail(s, "cannot read a conntrack line");
 	}
 	free(r);
 	if (p < 0)

@@ -107,7 +107,7 @@ static int segs_load(const struct nl_path *pp, struct seg *g)
 static void segs_free(struct seg *g, int n)
 {
 	int i;
-	for (i = 0; i < n; i++)
+	for (i = 0; g && i < n; i++)
 		if (g[i].owned) {
 			analysis_free(&g[i].own);
 			rscache_free(&g[i].rc);
@@ -474,9 +474,9 @@ static int verdict_node(struct dc *d, int x, int y)
 	const char *v = logonly ? "unknown" : a->verdict[0] ? a->verdict : "unknown";
 	char buf[200], up[16];
 	int h = 60, i;
-	for (i = 0; v[i] && i < 15; i++)
-		up[i] = (char)(v[i] >= 'a' && v[i] <= 'z' ? v[i] - 32 : v[i]);
-	up[i] = '\0';
+	nl_strlcpy(up, v, sizeof up);
+	for (i = 0; up[i]; i++)
+		up[i] = (char)(up[i] >= 'a' && up[i] <= 'z' ? up[i] - 32 : up[i]);
 	out(d, "<g class=\"verdict\">\n<rect class=\"vbox %s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"8\"/>\n",
 	    vclass(v), x, y, VW, h);
 	out(d, "<text x=\"%d\" y=\"%d\" class=\"vtext %s\" text-anchor=\"middle\">", x + VW / 2, y + 26,
