@@ -15,26 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct matches {
-	struct nl_packet_row *rows;
-	size_t n, cap;
-};
-
-static int collect(void *ctx, const struct nl_packet_row *p)
-{
-	struct matches *m = ctx;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 4;
-		struct nl_packet_row *r = realloc(m->rows, cap * sizeof *r);
-		if (!r)
-			return -1;
-		m->rows = r;
-		m->cap = cap;
-	}
-	m->rows[m->n++] = *p;
-	return 0;
-}
-
 /* The packet on other hosts (store_packet_hops), this one among them. */
 struct hops {
 	struct nl_hop v[16];
@@ -729,7 +709,7 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *id = NULL, *outfile = NULL;
-	struct matches m = { NULL, 0, 0 };
+	struct nl_packet_list m = { NULL, 0, 0 };
 	struct nl_rscache rc;
 	struct nl_analysis a;
 	int c, json = 0, pic = 0, ret;
@@ -758,9 +738,9 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	if (store_packets_by_trace(s, id, collect, &m) < 0) {
+	if (store_packets_by_trace(s, id, nl_packet_list_add, &m) < 0) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
-		free(m.rows);
+		free(m.v);
 		return NL_EXIT_STORE;
 	}
 	if (m.n == 0) {
@@ -773,41 +753,41 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 			nl_esc(id));
 		for (i = 0; i < m.n; i++) {
 			char tuple[200];
-			nl_fmt_tuple(tuple, sizeof tuple, m.rows[i].proto, m.rows[i].src, m.rows[i].sport,
-				     m.rows[i].dst, m.rows[i].dport, m.rows[i].family);
-			fprintf(stderr, "  %-14s %-17s %s\n", nl_esc(m.rows[i].trace),
-				nl_esc(m.rows[i].time), nl_esc(tuple));
+			nl_fmt_tuple(tuple, sizeof tuple, m.v[i].proto, m.v[i].src, m.v[i].sport,
+				     m.v[i].dst, m.v[i].dport, m.v[i].family);
+			fprintf(stderr, "  %-14s %-17s %s\n", nl_esc(m.v[i].trace),
+				nl_esc(m.v[i].time), nl_esc(tuple));
 		}
-		free(m.rows);
+		free(m.v);
 		return NL_EXIT_NOMATCH;
 	}
 	memset(&rc, 0, sizeof rc);
-	if (analyze_packet(s, &m.rows[0], &rc, &a) || analysis_wire(s, &a) ||
-	    attach_logged(s, &m.rows[0], &a) || analysis_trust(s, &m.rows[0], &a)) {
+	if (analyze_packet(s, &m.v[0], &rc, &a) || analysis_wire(s, &a) ||
+	    attach_logged(s, &m.v[0], &a) || analysis_trust(s, &m.v[0], &a)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	} else {
 		/* the stored verdict may predate a later dump: use the fresh one */
-		analysis_summary(&a, &m.rows[0]);
-		explain_logged(&m.rows[0], &a, &rc.v);
+		analysis_summary(&a, &m.v[0]);
+		explain_logged(&m.v[0], &a, &rc.v);
 		char aliases[512];
 		struct hops hs;
 		hs.n = hs.others = 0;
-		if (store_aliases(s, m.rows[0].id, aliases, sizeof aliases))
+		if (store_aliases(s, m.v[0].id, aliases, sizeof aliases))
 			aliases[0] = '\0';
-		if (store_packet_hops(s, &m.rows[0], a.n ? a.steps[0].ev.pkt.len : -1, collect_hop, &hs))
+		if (store_packet_hops(s, &m.v[0], a.n ? a.steps[0].ev.pkt.len : -1, collect_hop, &hs))
 			hs.n = hs.others = 0;
 		ret = NL_EXIT_OK;
 		if (pic) {
-			struct nl_path pp = { &m.rows[0], &a, hs.v, hs.others ? hs.n : 0, s };
+			struct nl_path pp = { &m.v[0], &a, hs.v, hs.others ? hs.n : 0, s };
 			ret = nl_path_write(outfile, pic == 'D', &pp);
 		} else if (json)
-			print_json(&m.rows[0], &a, aliases, &hs);
+			print_json(&m.v[0], &a, aliases, &hs);
 		else
-			print_text(&m.rows[0], &a, aliases, &hs);
+			print_text(&m.v[0], &a, aliases, &hs);
 	}
 	analysis_free(&a);
 	rscache_free(&rc);
-	free(m.rows);
+	free(m.v);
 	return ret;
 }

@@ -19,26 +19,6 @@
 
 #define MAX_ROWS 500		/* per table: the page stays readable */
 
-struct pkts {
-	struct nl_packet_row *v;
-	size_t n, cap;
-};
-
-static int collect(void *ctx, const struct nl_packet_row *p)
-{
-	struct pkts *m = ctx;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		struct nl_packet_row *r = realloc(m->v, cap * sizeof *r);
-		if (!r)
-			return -1;
-		m->v = r;
-		m->cap = cap;
-	}
-	m->v[m->n++] = *p;
-	return 0;
-}
-
 /* The page's state: where it goes, the host filter the other tables
  * share, and how many rows each table had beyond MAX_ROWS. */
 struct page {
@@ -152,7 +132,7 @@ static void bump(struct count *c, int *nc, int max, const char *key)
 	}
 }
 
-static void summary(struct page *pg, const struct pkts *m, long nflows, long ninvalid, long nerrors,
+static void summary(struct page *pg, const struct nl_packet_list *m, long nflows, long ninvalid, long nerrors,
 		    long nsources)
 {
 	struct count v[16], hosts[32], src[16];
@@ -229,7 +209,7 @@ static void path_id(FILE *f, const struct nl_packet_row *p)
 	h(f, p->trace);
 }
 
-static int drop_groups(struct page *pg, struct nl_store *s, const struct pkts *m, long max_paths)
+static int drop_groups(struct page *pg, struct nl_store *s, const struct nl_packet_list *m, long max_paths)
 {
 	long ndrop = 0;
 	int j;
@@ -314,7 +294,7 @@ static int collect_hop(void *ctx, const struct nl_hop *hop)
 }
 
 /* Each dropped packet's path, up to max of them. */
-static int drop_paths(struct page *pg, struct nl_store *s, const struct pkts *m, long max)
+static int drop_paths(struct page *pg, struct nl_store *s, const struct nl_packet_list *m, long max)
 {
 	struct nl_rscache rc;
 	long ndrops = 0, shown = 0;
@@ -366,7 +346,7 @@ static int drop_paths(struct page *pg, struct nl_store *s, const struct pkts *m,
 	return rc_err;
 }
 
-static void packets_table(struct page *pg, const struct pkts *m)
+static void packets_table(struct page *pg, const struct nl_packet_list *m)
 {
 	size_t k;
 	section(pg, "packets", "packets");
@@ -582,7 +562,7 @@ static int q_invalid(struct nl_store *s, struct page *pg) { return store_invalid
 static int q_errors(struct nl_store *s, struct page *pg) { return store_errors(s, -1, error_row, pg); }
 static int q_sources(struct nl_store *s, struct page *pg) { return store_sources(s, source_row, pg); }
 
-static int write_page(struct page *pg, struct nl_store *s, const struct pkts *m,
+static int write_page(struct page *pg, struct nl_store *s, const struct nl_packet_list *m,
 		      const struct nl_filter *flt, long max_paths)
 {
 	long nflows, ninvalid, nerrors, nsources;
@@ -686,7 +666,7 @@ int cmd_report(struct nl_cmd *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nl_filter flt = { .port = -1, .seq = -1, .ip_id = -1 };
-	struct pkts m = { NULL, 0, 0 };
+	struct nl_packet_list m = { NULL, 0, 0 };
 	struct page pg = { NULL, NULL, 0, 0 };
 	const char *out = NULL;
 	long max_paths = 20;
@@ -730,7 +710,7 @@ int cmd_report(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	if (store_packets(s, &flt, collect, &m) < 0) {
+	if (store_packets(s, &flt, nl_packet_list_add, &m) < 0) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		free(m.v);
 		return NL_EXIT_STORE;

@@ -1787,6 +1787,21 @@ static void bind_filter(sqlite3_stmt *st, const struct nl_filter *f)
 		sqlite3_bind_int64(st, 9, f->until_us);
 }
 
+int nl_packet_list_add(void *ctx, const struct nl_packet_row *p)
+{
+	struct nl_packet_list *m = ctx;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		struct nl_packet_row *r = realloc(m->v, cap * sizeof *r);
+		if (!r)
+			return -1;
+		m->v = r;
+		m->cap = cap;
+	}
+	m->v[m->n++] = *p;
+	return 0;
+}
+
 int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void *ctx)
 {
 	char sql[4096];

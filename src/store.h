@@ -150,6 +150,13 @@ struct nl_filter {
 	int64_t left_out;	/* set by store_packets: packets no bound's clock places */
 };
 typedef int (*nl_packet_cb)(void *ctx, const struct nl_packet_row *p);
+/* Packet rows gathered in memory: nl_packet_list_add is an nl_packet_cb
+ * that appends a copy (-1 without memory); the caller frees v. */
+struct nl_packet_list {
+	struct nl_packet_row *v;
+	size_t n, cap;
+};
+int nl_packet_list_add(void *ctx, const struct nl_packet_row *p);
 int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void *ctx);
 /* The SQL expression of a packet's time on a clock (timespec.h), for
  * statements on the packets table; NULL for no such clock. */
