@@ -170,7 +170,7 @@ static int is_twin(void *ctx, const struct nl_packet_row *q)
 /* A LOG line stored apart from the traced packet it belongs to (the same
  * source, IP ID, protocol and port within a second): explain shows it
  * with that packet, so it is not listed on its own. */
-static int log_of_traced(struct nl_store *s, const struct nl_packet_row *p)
+int nl_log_of_traced_stored(struct nl_store *s, const struct nl_packet_row *p)
 {
 	struct nl_filter f = { .port = -1, .seq = -1, .ip_id = -1 };
 	struct traced_twin t = { p, 0 };
@@ -182,7 +182,7 @@ static int log_of_traced(struct nl_store *s, const struct nl_packet_row *p)
 }
 
 /* The LOG prefix of a packet known only from its LOG line, trimmed. */
-static void log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[160])
+void nl_log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[160])
 {
 	size_t n;
 	buf[0] = '\0';
@@ -197,9 +197,9 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct out *o = ctx;
 	char tuple[200], flags[64], by[200], prefix[160];
-	if (o->any_traced && log_of_traced(o->s, p))
+	if (o->any_traced && nl_log_of_traced_stored(o->s, p))
 		return 0;
-	log_prefix(o->s, p, prefix);
+	nl_log_prefix(o->s, p, prefix);
 	if (o->json) {
 		int first = 0;
 		fputs(o->n ? ",\n {" : "[{", stdout);

@@ -54,5 +54,13 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p);
  * the traced packet, so both ask this one question. The caller's query
  * has matched the source address and IP ID already. */
 int nl_log_of_traced(const struct nl_packet_row *traced, const struct nl_packet_row *log);
+/* Whether packet p (source "log") is such a LOG line of a stored traced
+ * packet: traces and export leave it out when any traced packet is listed. */
+int nl_log_of_traced_stored(struct nl_store *s, const struct nl_packet_row *p);
+/* The LOG prefix of a packet known only from its LOG line, trimmed ("" else). */
+void nl_log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[160]);
+/* Writes the design.md step object's keys (no braces), as explain --json. */
+struct nl_step;
+void nl_json_step_keys(FILE *f, const struct nl_step *s);
 
 #endif

@@ -2686,7 +2686,7 @@ int store_errors(struct nl_store *s, int64_t source_id,
 	struct nl_error_row r;
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT s.path, e.line, e.reason, e.text FROM errors e JOIN sources s "
+			       "SELECT s.path, e.line, e.reason, e.text, s.host FROM errors e JOIN sources s "
 			       "ON s.id = e.source_id WHERE ?1 IS NULL OR e.source_id = ?1 "
 			       "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query errors");
@@ -2697,6 +2697,7 @@ int store_errors(struct nl_store *s, int64_t source_id,
 		r.line = (long)col_num(st, 1);
 		col_text(st, 2, r.reason, sizeof r.reason);
 		col_text(st, 3, r.text, sizeof r.text);
+		col_text(st, 4, r.host, sizeof r.host);
 		if (cb(ctx, &r)) {
 			sqlite3_finalize(st);
 			return -1;

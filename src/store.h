@@ -280,6 +280,7 @@ int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_r
 
 struct nl_error_row {
 	char file[1024];
+	char host[128];		/* the source's host, "" when not named */
 	long line;
 	char reason[256];
 	char text[520];
