@@ -109,6 +109,9 @@ same "traces --host server: the nft trace's packets" "$ACC 5f64e494 11cb92ca" id
 same "traces --rule inet:filter:input:handle:2: by nft handle" "$ACC" ids --rule inet:filter:input:handle:2
 same "traces --rule handle:2: a bare handle" "$ACC" ids --rule handle:2
 same "traces --rule inet:filter:input:rule:1: a position, through the dump's handle" "$ACC" ids --rule inet:filter:input:rule:1
+same "traces --rule inet:trace_debug:trace_pre:rule:1: a step that decided nothing, by the dump's handle" \
+	"$ACC 5f64e494 11cb92ca" ids --rule inet:trace_debug:trace_pre:rule:1
+same "traces --rule inet:trace_debug:trace_pre:rule:2: no such rule, nothing" "" ids --rule inet:trace_debug:trace_pre:rule:2
 same "traces --rule 'inet filter:input:policy:3': as traces prints it" "5f64e494 11cb92ca" ids --rule 'inet filter:input:policy:3'
 same "traces --rule ip:filter:input: another family, nothing" "" ids --rule ip:filter:input
 same "traces --rule filter:OUTPUT:policy:1 --port 8081: the client's legacy side" "aed36c1802 27079d3965" \
