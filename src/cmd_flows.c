@@ -1324,11 +1324,6 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	return nl_flows_list(cmd, &fo, json ? NL_OUT_JSON : NL_OUT_TEXT);
 }
 
-int nl_flows_check(const char *cmd, const struct nl_filter_opts *fo)
-{
-	return nl_filter_check(cmd, fo, not_here);
-}
-
 int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json)
 {
 	const char *host = fo->f.host;

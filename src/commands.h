@@ -38,10 +38,9 @@ int cmd_export(struct nl_cmd *c, int argc, char **argv);
 enum { NL_OUT_TEXT, NL_OUT_JSON, NL_OUT_NDJSON, NL_OUT_CSV };
 struct nl_filter_opts;
 /* `natlog flows` after its options, in any of those forms (export uses
- * the last two); returns an exit status. */
+ * the last two): says which filters do not apply (exit 2); returns an
+ * exit status. */
 int nl_flows_list(struct nl_cmd *c, struct nl_filter_opts *fo, int out);
-/* -1 after naming a filter option flows cannot apply, else 0. */
-int nl_flows_check(const char *cmd, const struct nl_filter_opts *fo);
 
 /* Shared by the queries: the packet's tuple as text ("tcp a:1 -> b:2"). */
 void nl_fmt_tuple(char *buf, size_t n, int proto, const char *src, int sport, const char *dst,
