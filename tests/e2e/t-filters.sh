@@ -13,12 +13,18 @@ same() {
 	if [ "$got" = "$want" ]; then ok "$desc"; else
 		not_ok "$desc"; echo "    wanted: $want"; echo "    got:    $got"; sed 's/^/    /' "$TMP/err" | head -5; fi
 }
+# run COMMAND...: its JSON array, or "exit N" when it failed (not 0 or 1)
+run() {
+	"$NATLOG" "$@" > "$TMP/json"
+	rc=$?
+	if [ "$rc" -gt 1 ]; then echo "exit $rc"; return 1; fi
+}
 # the trace ids traces lists for these filters, in its order
-ids() { "$NATLOG" traces --json "$@" | python3 -c 'import json,sys; print(" ".join(p["trace"] for p in json.load(sys.stdin)))'; }
+ids() { run traces --json "$@" && python3 -c 'import json,sys; print(" ".join(p["trace"] for p in json.load(sys.stdin)))' < "$TMP/json"; }
 # connections as "proto src:sport>dst:dport" of the original tuple
-flows() { "$NATLOG" flows --json "$@" | python3 -c 'import json,sys; print(" ".join("%s %s:%s>%s:%s" % (f["proto"], f["orig"]["src"], f["orig"]["sport"], f["orig"]["dst"], f["orig"]["dport"]) for f in json.load(sys.stdin)))'; }
+flows() { run flows --json "$@" && python3 -c 'import json,sys; print(" ".join("%s %s:%s>%s:%s" % (f["proto"], f["orig"]["src"], f["orig"]["sport"], f["orig"]["dst"], f["orig"]["dport"]) for f in json.load(sys.stdin)))' < "$TMP/json"; }
 # conntrack invalid lines as "proto sport"
-inval() { "$NATLOG" invalid --json "$@" | python3 -c 'import json,sys; print(" ".join("%s %s" % (r["proto"], r["sport"]) for r in json.load(sys.stdin)))'; }
+inval() { run invalid --json "$@" && python3 -c 'import json,sys; print(" ".join("%s %s" % (r["proto"], r["sport"]) for r in json.load(sys.stdin)))' < "$TMP/json"; }
 # usage DESCRIPTION PATTERN COMMAND...: exit 2, and stderr says PATTERN
 usage() {
 	desc=$1; pat=$2; shift 2
