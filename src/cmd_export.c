@@ -13,6 +13,7 @@
 #include "filter.h"
 #include "jsonw.h"
 #include "store.h"
+#include "timespec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -258,8 +259,10 @@ static void usage(FILE *f)
 		"filters (those of `natlog traces`; the packets a step belongs to):\n%s"
 		"  -h, --help        this help\n"
 		"\n"
+		"times:\n%s"
+		"\n"
 		"exit status: 0 rows written, 1 none matched, 2 usage, 4 store or I/O failure.\n",
-		nl_filter_help);
+		nl_filter_help, nl_timespec_forms);
 }
 
 int cmd_export(struct nl_cmd *cmd, int argc, char **argv)

@@ -151,8 +151,9 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 			       "net.netfilter.nf_conntrack_log_invalid set), with the kernel's reason and\n"
 			       "the traced packet each belongs to; the text form counts them by reason.\n"
 			       "\nfilters (on the line's own fields; --rule and --verdict do not apply):\n%s"
-			       "--since and --until take the times `natlog traces --help` lists.\n"
-			       "exit status: 0 listed, 1 none, 2 usage.\n", nl_filter_help);
+			       "\ntimes:\n%s"
+			       "\nexit status: 0 listed, 1 none, 2 usage.\n", nl_filter_help,
+			       nl_timespec_forms);
 			return NL_EXIT_OK;
 		default:
 			return NL_EXIT_USAGE;

@@ -1861,7 +1861,7 @@ int nl_packet_list_add(void *ctx, const struct nl_packet_row *p)
 
 int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void *ctx)
 {
-	char sql[4096];
+	char sql[8192];	/* every filter at once and both time bounds take about 3 KB */
 	size_t used;
 	sqlite3_stmt *st;
 	int rc;
