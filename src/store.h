@@ -140,10 +140,21 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 		    struct nl_rsview *v);
 
 /* Queries. */
+/* --rule: packets with a step at, or decided by, a rule or policy. NULL
+ * strings and -1 numbers match anything. */
+struct nl_rule_filter {
+	const char *family, *table, *chain, *type;	/* family: nft's; type: rule, return, policy */
+	int64_t num, handle;
+};
+/* Zero (and .port = .seq = .ip_id = -1) is no filter. src and dst are an
+ * address or a CIDR prefix ("10.77.2.0/24"). */
 struct nl_filter {
 	const char *src, *dst, *host, *verdict;
 	int port;
 	int64_t seq, ip_id;
+	int has_proto, proto;		/* --proto: an IP protocol number */
+	const char *iface;		/* in or out interface (or bridge port) at any step */
+	const struct nl_rule_filter *rule;
 	/* time bounds, each on its clock (timespec.h's enum nl_clock, 0: none) */
 	int since_clock, until_clock;
 	int64_t since_us, until_us;
@@ -195,6 +206,10 @@ struct nl_invalid_row {
 	int64_t wall_us, uptime_us;	/* the line's time on each clock, -1 if none */
 };
 int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx);
+/* The same, the lines f's address, port, protocol, SEQ, IP ID, interface
+ * and host filters keep (f's other filters are the caller's). */
+int store_invalid_where(struct nl_store *s, const struct nl_filter *f,
+			int (*cb)(void *, const struct nl_invalid_row *), void *ctx);
 
 /* A dumped rule or built-in chain's policy, how many traced steps hit it
  * and how many dropped or rejected packets it decided. */
@@ -265,6 +280,7 @@ int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_r
 
 struct nl_error_row {
 	char file[1024];
+	char host[128];		/* the source's host, "" when not named */
 	long line;
 	char reason[256];
 	char text[520];
