@@ -106,6 +106,7 @@ static int64_t packet_time(struct nl_store *s, const struct nl_analysis *a)
 struct cand {
 	int64_t id;
 	int bad;
+	long later;		/* line of a monitor's "add rule" after the packet it holds, or 0 */
 	char contra[400];
 	struct nl_dump_info info;
 	int have_info;
@@ -117,13 +118,87 @@ static int tclass(const struct cand *c, int64_t t, int64_t *dist)
 {
 	*dist = 0;
 	if (t < 0 || !c->have_info || c->info.time_us < 0)
-		return 2;
+		return c->later ? 3 : 2;	/* 3: it holds a rule added after the packet */
 	if (c->info.time_us <= t) {
 		*dist = t - c->info.time_us;
 		return 0;
 	}
 	*dist = c->info.time_us - t;
 	return 1;
+}
+
+/* Does dump c hold a rule that the monitor recorded being added after the
+ * packet ("add rule inet filter forward ... # handle 6" further down the
+ * trace's own file)? Then the dump was taken after that change. */
+struct later_ctx {
+	const struct nl_rsview *v;
+	struct cand *c;
+};
+
+/* The dump's rule text and an event's [ev, end), counters left out:
+ * "replace rule" keeps the handle, so the handle alone says nothing. */
+static int same_rule(const char *dump, const char *ev, const char *end)
+{
+	char a[1024], b[1024];
+	const char *src[2] = { dump, ev };
+	const char *lim[2] = { dump + strlen(dump), end };
+	char *dst[2] = { a, b };
+	int k;
+	for (k = 0; k < 2; k++) {
+		const char *p = src[k];
+		size_t o = 0;
+		while (p < lim[k] && o + 1 < sizeof a) {
+			unsigned long long x, y;
+			int used = 0;
+			if (sscanf(p, "packets %llu bytes %llu%n", &x, &y, &used) == 2 && used > 0 &&
+			    p + used <= lim[k]) {
+				p += used;
+				continue;
+			}
+			dst[k][o++] = *p++;
+		}
+		dst[k][o] = '\0';
+	}
+	return !strcmp(a, b);
+}
+
+static int later_cb(void *ctx, long line, const char *text)
+{
+	struct later_ctx *l = ctx;
+	char fam[16], tbl[64], chain[64];
+	const char *h = strstr(text, " # handle ");
+	long long handle;
+	size_t i;
+	int j;
+	if (strncmp(text, "add rule ", 9) || !h || sscanf(text + 9, "%15s %63s %63s", fam, tbl, chain) != 3 ||
+	    sscanf(h + 10, "%lld", &handle) != 1)
+		return 0;
+	for (i = 0; i < l->v->n; i++) {
+		const struct nl_chain *ch = &l->v->chains[i];
+		if (ch->ruleset_id != l->c->id || strcmp(ch->family, fam) || strcmp(ch->table, tbl) ||
+		    strcmp(ch->name, chain))
+			continue;
+		for (j = 0; j < ch->nrules; j++)
+			if (ch->rules[j].handle == handle && same_rule(ch->rules[j].text, text + 9 +
+					strlen(fam) + strlen(tbl) + strlen(chain) + 3, h)) {
+				l->c->later = line;
+				return 1;
+			}
+	}
+	return 0;
+}
+
+static int mark_later(struct nl_store *s, const struct nl_rsview *v, const struct nl_analysis *a,
+		      struct cand *c)
+{
+	struct later_ctx l = { v, c };
+	const struct nl_step *last;
+	if (a->n == 0)
+		return 0;
+	last = &a->steps[a->n - 1];
+	if (last->ev.kind != NL_EV_NFTRACE)
+		return 0;
+	return store_changes_after(s, last->file, last->ev.line, later_cb, &l);
 }
 
 /* Is x a better choice than y? Fewer contradictions; then taken before
@@ -150,7 +225,8 @@ static const char *base_name(const char *path)
 	return b ? b + 1 : path;
 }
 
-static void say_why(struct nl_dumpsel *d, const struct cand *c, int n, int nfit, int64_t t)
+static void say_why(struct nl_dumpsel *d, const struct cand *c, int n, int nfit, int64_t t,
+		    int other_later)
 {
 	int64_t dist;
 	int cls = tclass(c, t, &dist);
@@ -177,10 +253,15 @@ static void say_why(struct nl_dumpsel *d, const struct cand *c, int n, int nfit,
 		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps and none was taken "
 			 "before the packet; this one was taken %.1f s after it, the closest", nfit, n,
 			 (double)dist / 1e6);
+	else if (cls == 3)
+		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps, but all hold rules "
+			 "the monitor recorded being added after the packet; this one is preferred as a "
+			 "save over a listing, the last imported first", nfit, n);
 	else
 		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps and their times are "
 			 "not known; this one is preferred as a save over a listing, the last imported "
-			 "first", nfit, n);
+			 "first%s", nfit, n, other_later ? ", over those holding rules the monitor "
+			 "recorded being added after the packet" : "");
 }
 
 int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsview *v,
@@ -189,7 +270,7 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 	struct cand c[NL_MAXDUMPS];
 	struct nl_dumpsel *d = &a->dump;
 	size_t i;
-	int n = 0, k, best = 0, nfit = 0;
+	int n = 0, k, best = 0, nfit = 0, later = 0;
 	int64_t t = -1;
 	memset(d, 0, sizeof *d);
 	for (i = 0; i < v->n && n < NL_MAXDUMPS; i++) {
@@ -221,6 +302,8 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 			if (r < 0)
 				return -1;
 			c[k].have_info = r;
+			if (nft && nfit > 1 && !c[k].bad && mark_later(s, v, a, &c[k]))
+				return -1;
 		}
 		for (k = 1; k < n; k++)
 			if (better(&c[k], &c[best], t))
@@ -236,7 +319,9 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 	d->fits = !c[best].bad;
 	d->nfit = nfit;
 	nl_strlcpy(d->contra, c[best].contra, sizeof d->contra);
-	say_why(d, &c[best], n, nfit, t);
+	for (k = 0; k < n; k++)
+		later += c[k].later > 0;
+	say_why(d, &c[best], n, nfit, t, later);
 	if (n > 1 && c[best].bad) {
 		int64_t dist;
 		nl_diag(a, "no imported dump of this host fits this trace: the one that fits best, %s, "
@@ -309,6 +394,59 @@ static int dumps_changes(struct nl_store *s, const struct nl_packet_row *p, stru
 	return 0;
 }
 
+/* The rule behind a handle when the packet was traced, as the monitor's
+ * own ruleset events in the same file said ("add rule inet filter forward
+ * tcp dport 80 accept # handle 5"): the last such event before the step. */
+struct handle_ctx {
+	const struct nl_step *st;
+	char prefix[200], suffix[40];
+	char text[256];
+	long line;
+};
+
+static int handle_cb(void *ctx, const struct nl_notice *no, const char *file)
+{
+	struct handle_ctx *h = ctx;
+	size_t n = strlen(no->text), pn = strlen(h->prefix), sn = strlen(h->suffix);
+	if (strcmp(no->kind, "ruleset-change") || strcmp(file, h->st->file) ||
+	    no->line >= h->st->ev.line || n <= pn + sn || strncmp(no->text, h->prefix, pn) ||
+	    strcmp(no->text + n - sn, h->suffix))
+		return 0;
+	nl_strlcpyn(h->text, no->text + pn, n - pn - sn, sizeof h->text);
+	h->line = no->line;
+	return 0;
+}
+
+static int rules_of_their_time(struct nl_store *s, const struct nl_packet_row *p,
+			       struct nl_analysis *a)
+{
+	size_t i;
+	for (i = 0; i < a->n; i++) {
+		const struct nl_step *st = &a->steps[i];
+		struct handle_ctx h;
+		if (st->ev.kind != NL_EV_NFTRACE || st->ev.rule[0] || st->ev.handle < 0 ||
+		    strcmp(st->ev.type, "rule"))
+			continue;
+		memset(&h, 0, sizeof h);
+		h.st = st;
+		snprintf(h.prefix, sizeof h.prefix, "add rule %s %s %s ", st->ev.nft_family, st->ev.table,
+			 st->ev.chain);
+		snprintf(h.suffix, sizeof h.suffix, " # handle %lld", (long long)st->ev.handle);
+		if (store_notices(s, p->host[0] ? p->host : NULL, handle_cb, &h))
+			return -1;
+		if (!h.text[0])
+			continue;
+		if (st->rule && !strcmp(st->rule->text, h.text))
+			continue;
+		nl_diag(a, "step %zu: the trace printed no rule text for %s %s %s handle %lld; when it "
+			   "was traced that handle was '%s' (%s:%ld, as the monitor recorded it)%s%s%s",
+			i + 1, st->ev.nft_family, st->ev.table, st->ev.chain, (long long)st->ev.handle,
+			h.text, base_name(st->file), h.line, st->rule ? "; the dump has '" : "",
+			st->rule ? st->rule->text : "", st->rule ? "' there" : "");
+	}
+	return 0;
+}
+
 int dumps_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
 {
 	struct nl_dump_info info;
@@ -325,6 +463,8 @@ int dumps_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_a
 			nl_strlcpy(d->time_kind, info.time_kind, sizeof d->time_kind);
 		}
 	}
+	if (rules_of_their_time(s, p, a))
+		return -1;
 	return dumps_changes(s, p, a);
 }
 

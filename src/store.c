@@ -2940,3 +2940,24 @@ int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info 
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rulesets");
 }
+
+int store_changes_after(struct nl_store *s, const char *file, long line,
+			int (*cb)(void *, long line, const char *text), void *ctx)
+{
+	static const char sql[] =
+		"SELECT n.line, n.text FROM notices n JOIN sources s ON s.id = n.source_id "
+		"WHERE s.path = ?1 AND n.kind = 'ruleset-change' AND n.line > ?2 ORDER BY n.line";
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read notices");
+	bind_text(st, 1, file);
+	sqlite3_bind_int64(st, 2, line);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		if (cb(ctx, (long)sqlite3_column_int64(st, 0), t ? (const char *)t : ""))
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot read notices");
+}

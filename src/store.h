@@ -344,5 +344,9 @@ struct nl_dump_info {
 };
 /* 1 and d filled, 0 when there is no such ruleset, -1 on failure. */
 int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info *d);
+/* The ruleset-change notices of the source named file after line, in
+ * order; cb returns nonzero to stop. */
+int store_changes_after(struct nl_store *s, const char *file, long line,
+			int (*cb)(void *, long line, const char *text), void *ctx);
 
 #endif

@@ -90,6 +90,21 @@ check_json "n3 (dport 8080, handle 5 after the change): the later nft dump" \
 	'j["dump"]["source"].endswith("nft-ruleset.after.txt") and j["dump"]["fits"] and j["decided_by"]["rule"] == "tcp dport 8080 accept"' < "$TMP/x.json"
 check_json "n3: the first change after it is the later iptables-nft one, not handle 5's" \
 	'j["dump"]["changed_after"].split("nft-monitor.txt:")[1].startswith("96: add table ip filter")' < "$TMP/x.json"
+"$NATLOG" explain --json --trace "$(nsyn n2)" > "$TMP/x.json"
+check_json "n2 (policy drop, fits both): not the dump holding rules added after it" \
+	'j["dump"]["source"].endswith("nft-ruleset.before.txt") and j["decided_by"]["position"] == 3 and "added after the packet" in j["dump"]["why"]' < "$TMP/x.json"
+"$NATLOG" explain --json --trace "$(nsyn n4)" > "$TMP/x.json"
+check_json "n4 (policy drop after the change): the later dump" \
+	'j["dump"]["source"].endswith("nft-ruleset.after.txt") and j["decided_by"]["position"] == 4' < "$TMP/x.json"
+rm -f "$NATLOG_DB"*
+# the later dump alone: n1's handle 5 is now another rule; the monitor knew
+check "import nft monitor's output with the later dump only" "$NATLOG" import -q \
+	"$L/nft-monitor.txt" "$L/nft-ruleset.after.txt"
+"$NATLOG" explain --json --trace "$(nsyn n1)" > "$TMP/x.json"
+check_json "n1: handle 5 of the later dump cannot have matched it" \
+	'j["dump"]["fits"] is False and "handle 5" in j["dump"]["contradicted_at"] and j["decided_by"]["rule"] is None' < "$TMP/x.json"
+check_json "n1: the rule behind handle 5 when it was traced, from the monitor" \
+	'any("handle 5" in d and "'"'"'tcp dport 80 accept'"'"'" in d and "nft-monitor.txt:9" in d for d in j["diagnosis"])' < "$TMP/x.json"
 "$NATLOG" sql "SELECT count(*) FROM notices WHERE kind = 'ruleset-change' AND origin = 'nft-monitor'" > "$TMP/n"
 check "every ruleset event of nft monitor is kept" grep -qx "$(grep -cE '^(add|delete|create) |^# new generation' "$L/nft-monitor.txt")" "$TMP/n"
 rm -f "$NATLOG_DB"*

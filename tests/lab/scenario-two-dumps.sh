@@ -121,7 +121,7 @@ lab_expect n1 ip tcp "$C" "$SRV" 80 accept filter forward rule 2 connected "$LAB
 lab_check_nft_trace nft-monitor.txt tcp "$LAB_SPORT" "inet filter forward" \
 	"(rule tcp dport 80 accept # handle|unknown rule handle) $H_FWD \\(verdict accept\\)" "n1: forward handle $H_FWD accepts"
 lab_tcp cl "$SRV" 8080
-lab_expect n2 ip tcp "$C" "$SRV" 8080 drop filter forward policy - timeout "$LAB_R" - "$LAB_SPORT" nft-trace
+lab_expect n2 ip tcp "$C" "$SRV" 8080 drop filter forward policy 3 timeout "$LAB_R" - "$LAB_SPORT" nft-trace
 
 lab_settle 1
 lab_x gw nft replace rule inet filter forward handle "$H_FWD" tcp dport 8080 accept
@@ -135,7 +135,7 @@ lab_expect n3 ip tcp "$C" "$SRV" 8080 accept filter forward rule 2 connected "$L
 lab_check_nft_trace nft-monitor.txt tcp "$LAB_SPORT" "inet filter forward" \
 	"(rule tcp dport 8080 accept # handle|unknown rule handle) $H_FWD \\(verdict accept\\)" "n3: forward handle $H_FWD accepts"
 lab_tcp cl "$SRV" 80
-lab_expect n4 ip tcp "$C" "$SRV" 80 drop filter forward policy - timeout "$LAB_R" - "$LAB_SPORT" nft-trace
+lab_expect n4 ip tcp "$C" "$SRV" 80 drop filter forward policy 4 timeout "$LAB_R" - "$LAB_SPORT" nft-trace
 
 lab_x gw iptables-nft -w 10 -N NATLOG_LAB
 lab_x gw iptables-nft -w 10 -A NATLOG_LAB -p tcp --dport 7 -j ACCEPT
