@@ -8,7 +8,7 @@
 # What a person would call netfilter output: a kernel TRACE line, a packet
 # log body, conntrack's invalid-packet lines, nft and xtables monitor lines
 # (trace lines, and ruleset events, which become notices).
-NF_RE='TRACE: |(^|[^A-Za-z_])IN=[^ ]* +OUT=|(^|[^A-Za-z_])(IN|OUT)=.* SRC=|(^|[^A-Za-z_])SRC=[^ ]+ +DST=|nf_ct_[a-z0-9_]+: |^trace id [0-9a-f]|^ *PACKET: [0-9]|^# new generation [0-9]|^ *EVENT:|^NEWGEN: '
+NF_RE='TRACE: |(^|[^A-Za-z_])IN=[^ ]* +OUT=|(^|[^A-Za-z_])(IN|OUT)=.* SRC=|(^|[^A-Za-z_])SRC=[^ ]+ +DST=|nf_ct_[a-z0-9_]+: |^trace id [0-9a-f]|^ *PACKET: [0-9]|^# new generation [0-9]|^ *EVENT:|^NEWGEN: |^(add|delete|create|replace|insert|destroy) (table|chain|rule|set|map|element|flowtable|counter|quota|limit|ct|secmark|synproxy) '
 
 n=0
 for f in $(find "$TD" -type f | LC_ALL=C sort); do
