@@ -266,6 +266,8 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	else
 		printf("%sverdict:%s %s%s%s%s\n", c->bold, c->off, verdict_color(c, a->verdict), nl_esc(a->verdict),
 		       c->off, a->inferred ? " (inferred: legacy TRACE does not print verdicts)" : "");
+	if (strcmp(p->source, "log"))
+		dumps_print_text(stdout, a);
 	if (a->decided >= 0) {
 		const struct nl_step *d = &a->steps[a->decided];
 		char loc[160];
@@ -669,7 +671,9 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_str(f, l->text);
 		fputc('}', f);
 	}
-	fputs("], \"diagnosis\": [", f);
+	fputc(']', f);
+	dumps_print_json(f, a);
+	fputs(", \"diagnosis\": [", f);
 	for (i = 0; i < (size_t)a->ndiag; i++) {
 		if (i)
 			fputs(", ", f);
@@ -767,7 +771,8 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	memset(&rc, 0, sizeof rc);
 	if (analyze_packet(s, &m.v[0], &rc, &a) || analysis_wire(s, &a) ||
-	    attach_logged(s, &m.v[0], &a) || analysis_trust(s, &m.v[0], &a)) {
+	    attach_logged(s, &m.v[0], &a) || analysis_trust(s, &m.v[0], &a) ||
+	    dumps_explain(s, &m.v[0], &a)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	} else {

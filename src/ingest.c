@@ -8,6 +8,8 @@
  */
 #include "natlog.h"
 #include "ingest.h"
+#include "dumps.h"
+#include "timespec.h"
 #include "correlate.h"
 #include "relay.h"
 #include "analyze.h"
@@ -66,6 +68,7 @@ struct import {
 	int64_t expanded;		/* bytes out of decompression, for --max-expansion */
 	int exp_over;			/* the limit was reached: no more is expanded */
 	int64_t cuts;			/* sources cut short by a read failure */
+	int64_t member_mtime;		/* the archive member's mtime (epoch s), or -1 */
 	int unknown;			/* this source is in no format natlog reads */
 	char **seen;			/* hashes of the nested archives opened */
 	size_t nseen, seencap;
@@ -474,8 +477,8 @@ static int store_notice(struct import *im, const struct nl_notice *n)
 	if (!strcmp(n->kind, "loss")) {
 		im->losses++;
 		im->lost += n->count > 0 ? n->count : 0;
-	} else {
-		im->health++;
+	} else if (strcmp(n->kind, "ruleset-change")) {
+		im->health++;	/* a monitor's ruleset events are no kernel health */
 	}
 	if (store_add_notice(im->s, im->source_id, n)) {
 		im->store_failed = 1;
@@ -570,10 +573,24 @@ static int sink_ruleset(void *ctx, const char *kind, int family)
 	if (im->ruleset_id < 0)
 		goto bad;
 	im->rulesets++;
+	if (dumps_member_time(im->s, im->ruleset_id, im->member_mtime))
+		goto bad;
 	return 0;
 bad:
 	im->store_failed = 1;
 	return -1;
+}
+
+static int sink_dump_time(void *ctx, long line, const char *time, const char *kind)
+{
+	struct import *im = ctx;
+	(void)line;
+	if (im->ruleset_id > 0 &&
+	    store_ruleset_time(im->s, im->ruleset_id, time, nl_time_wall_us(time), kind)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
 }
 
 static int sink_chain(void *ctx, const struct nl_chain_info *c)
@@ -860,7 +877,7 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	const struct nl_parser *parser = NULL;
 	struct nl_sink sink = { im, im->path, sink_event, sink_ruleset, sink_chain, sink_rule,
 				sink_set, sink_element, sink_flow, sink_error, sink_skip, sink_object,
-				sink_notice, sink_sysctl };
+				sink_notice, sink_sysctl, sink_dump_time };
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;
@@ -1736,6 +1753,7 @@ static int import_container(struct import *im, const char *name, struct stream *
 		}
 		if (member)
 			bundle_host(im, member);
+		im->member_mtime = archive_entry_mtime_is_set(e) ? (int64_t)archive_entry_mtime(e) : -1;
 		if (asprintf(&cname, "%s:%s", name, member ? member : "?") < 0) {
 			rc = -1;
 			break;
@@ -1753,6 +1771,7 @@ static int import_container(struct import *im, const char *name, struct stream *
 		free(child.pre);
 		free(cname);
 	}
+	im->member_mtime = -1;
 	/* a cut the member's source reported (with its line) is not told twice */
 	if (rc == 0 && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN &&
 	    im->cuts == cuts && !im->exp_over) {
@@ -1829,6 +1848,7 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	int k, rc = 0;
 
 	memset(&im, 0, sizeof im);
+	im.member_mtime = -1;
 	im.s = s;
 	im.o = o;
 	im.st = st;

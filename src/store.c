@@ -114,7 +114,7 @@ static const char *const queries[Q_COUNT] = {
 	[Q_PKT_ANALYSIS] = "UPDATE packets SET verdict = ?2, verdict_inferred = ?3, "
 			   "decided_table = ?4, decided_chain = ?5, decided_type = ?6, "
 			   "decided_position = ?7, decided_handle = ?8, decided_rule = ?9, "
-			   "decided_family = ?10, analyzed = 1 WHERE id = ?1",
+			   "decided_family = ?10, dump_id = ?11, analyzed = 1 WHERE id = ?1",
 	[Q_PKT_EVENTS] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
 			 "e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
 			 "e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
@@ -1966,6 +1966,8 @@ int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p)
 			bind_text(st, 9, p->decided_rule);
 		bind_text(st, 10, p->decided_family);
 	}
+	if (p->dump_id > 0)
+		sqlite3_bind_int64(st, 11, p->dump_id);
 	return step_done(s, st, "cannot store a packet's verdict");
 }
 
@@ -2978,4 +2980,78 @@ int64_t store_count_sql(struct nl_store *s, const char *sql, const char *arg)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v < 0 ? fail(s, "cannot count") : v;
+}
+
+/* ---------------------------------------------------------------- dumps */
+
+int store_ruleset_time(struct nl_store *s, int64_t ruleset_id, const char *time, int64_t us,
+		       const char *kind)
+{
+	/* the dump's own header beats the file's mtime; "generated" (the
+	 * start) beats "completed" */
+	static const char sql[] =
+		"UPDATE rulesets SET time = ?2, time_us = ?3, time_kind = ?4 WHERE id = ?1 AND "
+		"(time_kind IS NULL OR (?4 = 'generated' AND time_kind <> 'generated') OR "
+		"(?4 = 'completed' AND time_kind = 'mtime'))";
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot record a dump's time");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	bind_text(st, 2, time);
+	bind_num(st, 3, us);
+	bind_text(st, 4, kind);
+	rc = step_done(s, st, "cannot record a dump's time");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info *d)
+{
+	static const char sql[] =
+		"SELECT s.path, r.kind, r.host, r.time, r.time_us, r.time_kind, r.family "
+		"FROM rulesets r JOIN sources s ON s.id = r.source_id WHERE r.id = ?1";
+	sqlite3_stmt *st;
+	int rc;
+	memset(d, 0, sizeof *d);
+	d->id = ruleset_id;
+	d->time_us = -1;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read rulesets");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		col_text(st, 0, d->path, sizeof d->path);
+		col_text(st, 1, d->kind, sizeof d->kind);
+		col_text(st, 2, d->host, sizeof d->host);
+		col_text(st, 3, d->time, sizeof d->time);
+		d->time_us = col_num(st, 4);
+		col_text(st, 5, d->time_kind, sizeof d->time_kind);
+		d->family = sqlite3_column_int(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rulesets");
+}
+
+int store_changes_after(struct nl_store *s, const char *file, long line,
+			int (*cb)(void *, long line, const char *text), void *ctx)
+{
+	static const char sql[] =
+		"SELECT n.line, n.text FROM notices n JOIN sources s ON s.id = n.source_id "
+		"WHERE s.path = ?1 AND n.kind = 'ruleset-change' AND n.line > ?2 ORDER BY n.line";
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read notices");
+	bind_text(st, 1, file);
+	sqlite3_bind_int64(st, 2, line);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		if (cb(ctx, (long)sqlite3_column_int64(st, 0), t ? (const char *)t : ""))
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot read notices");
 }

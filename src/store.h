@@ -83,6 +83,7 @@ struct nl_packet_row {
 	int has_decided;
 	int has_decided_rule;
 	int analyzed;		/* 0: the verdict and decided_* are not known yet */
+	int64_t dump_id;	/* the ruleset that explained it (analysis only), or 0 */
 };
 /* Inserts p; p->trace is the wanted id, and gets ".2", ".3", ... when taken. */
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);
@@ -345,5 +346,23 @@ int store_sysctl(struct nl_store *s, const char *host, const char *name, struct 
 /* A count(*) query of natlog's own with at most one text parameter (?1,
  * NULL when arg is NULL or empty), or -1. */
 int64_t store_count_sql(struct nl_store *s, const char *sql, const char *arg);
+
+/* Ruleset dumps as evidence (dumps.c): when one was taken, from what
+ * (time_kind generated, completed or mtime; a better kind replaces a
+ * worse one, never the reverse), and where it came from. */
+int store_ruleset_time(struct nl_store *s, int64_t ruleset_id, const char *time, int64_t us,
+		       const char *kind);
+struct nl_dump_info {
+	int64_t id;
+	char path[1024], kind[24], host[128], time[48], time_kind[16];
+	int64_t time_us;		/* -1 when not known */
+	int family;
+};
+/* 1 and d filled, 0 when there is no such ruleset, -1 on failure. */
+int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info *d);
+/* The ruleset-change notices of the source named file after line, in
+ * order; cb returns nonzero to stop. */
+int store_changes_after(struct nl_store *s, const char *file, long line,
+			int (*cb)(void *, long line, const char *text), void *ctx);
 
 #endif
