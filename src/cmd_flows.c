@@ -22,6 +22,7 @@
 #include "communityid.h"
 #include "jsonw.h"
 #include "store.h"
+#include "table.h"
 #include "timespec.h"
 
 #include <errno.h>
@@ -1045,7 +1046,21 @@ static void sources_of(const struct flow *w, int64_t traced, char *buf, size_t n
 		 (w->from_ct || traced) && w->ncaptured ? "," : "", w->ncaptured ? "capture" : "");
 }
 
-static void print_flow(const struct flow *w, int64_t traced, int64_t traced_reply, int json, int n)
+/* On a narrow terminal the sources and the Community ID (whole in --json)
+ * are left out before the tuple is cut. */
+static const struct nl_tcol flow_columns[] = {
+	{ "FIRST", 17, 9, 3, NL_TBL_CUT_START, 0 },
+	{ "FLOW", 50, 30, 5, 0, 0 },
+	{ "NAT", 28, 12, 4, 0, 0 },
+	{ "STATE", 11, 6, 2, 0, 0 },
+	{ "RECORDS", 7, 0, 1, NL_TBL_RIGHT | NL_TBL_OPTIONAL, 0 },
+	{ "TRACED", 6, 0, 1, NL_TBL_RIGHT | NL_TBL_OPTIONAL, 0 },
+	{ "COMMUNITY ID", 31, 99, 0, NL_TBL_OPTIONAL, 2 },
+	{ "SOURCES", 0, 9, 0, NL_TBL_OPTIONAL, 0 },
+};
+
+static void print_flow(const struct flow *w, int64_t traced, int64_t traced_reply, int json, int n,
+		       struct nl_table *tb)
 {
 	const struct nl_flow *k = &w->k;
 	struct tuple o, r, t;
@@ -1144,12 +1159,19 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 			snprintf(natb, sizeof natb, "snat to %s", a);
 		else
 			snprintf(natb, sizeof natb, "snat to %s, dnat to %s", a, b);
-		char src[40];
+		char src[40], when[64], short_when[64];
 		sources_of(w, traced + traced_reply, src, sizeof src);
-		printf("%-17s %-50s %-28s %-11s %7ld %6lld  %-31s %s\n",
-		       w->first_time[0] ? nl_esc(w->first_time) : "-", nl_esc(tuple), nl_esc(natb),
-		       w->state[0] ? nl_esc(w->state) : "-", w->records, (long long)traced,
-		       cid[0] ? cid : "-", nl_esc(src));
+		nl_time_show(w->first_time, 0, when, sizeof when);
+		nl_time_show(w->first_time, 1, short_when, sizeof short_when);
+		nl_table_cell2(tb, when, short_when);
+		nl_table_cell(tb, tuple);
+		nl_table_cell(tb, natb);
+		nl_table_cell(tb, w->state);
+		nl_table_cellf(tb, "%ld", w->records);
+		nl_table_cellf(tb, "%lld", (long long)traced);
+		nl_table_cell(tb, cid);
+		nl_table_cell(tb, src);
+		nl_table_row(tb);
 	}
 }
 
@@ -1167,6 +1189,7 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --json       a JSON array of flow objects\n"
+		"  --wide       whole values on a terminal too, not cut to its width\n"
 		"  --host NAME  records and packets of this host\n"
 		"  --since T, --until T   records stamped at or after, at or before T\n"
 		"               (conntrack -E -o timestamp; the forms of `natlog traces\n"
@@ -1180,6 +1203,7 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "wide", no_argument, NULL, 'w' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "since", required_argument, NULL, 'a' },
 		{ "until", required_argument, NULL, 'b' },
@@ -1194,15 +1218,19 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	struct build b;
 	struct nl_store *s;
 	struct flow *chunk = NULL;
+	struct nl_table *tb = NULL;
 	int64_t traced[CHUNK], traced_reply[CHUNK];
 	size_t i, j;
 	const char *tmpdir;
-	int c, json = 0, rc = NL_EXIT_OK;
+	int c, json = 0, wide = 0, rc = NL_EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
+			break;
+		case 'w':
+			wide = 1;
 			break;
 		case 'H':
 			host = optarg;
@@ -1266,9 +1294,11 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	sort_by_time(ct.ord, ct.n);
-	if (!json && ct.n)
-		printf("%-17s %-50s %-28s %-11s %7s %6s  %-31s %s\n", "FIRST", "FLOW", "NAT", "STATE",
-		       "RECORDS", "TRACED", "COMMUNITY ID", "SOURCES");
+	if (!json && !(tb = nl_table_new(stdout, flow_columns, 8, nl_table_width(wide)))) {
+		fprintf(stderr, "natlog: out of memory\n");
+		rc = NL_EXIT_STORE;
+		goto out;
+	}
 	for (i = 0; i < ct.n; i += CHUNK) {
 		size_t m = ct.n - i < CHUNK ? ct.n - i : CHUNK;
 		for (j = 0; j < m; j++) {
@@ -1293,11 +1323,18 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 				traced[j] = chunk[j].ntraced;
 				traced_reply[j] = chunk[j].ntraced_reply;
 			}
-			print_flow(&chunk[j], traced[j], traced_reply[j], json, i + j != 0);
+			print_flow(&chunk[j], traced[j], traced_reply[j], json, i + j != 0, tb);
 		}
 	}
 	if (json)
 		puts(ct.n ? "]" : "[]");
+	else if (nl_table_finish(tb)) {
+		tb = NULL;
+		fprintf(stderr, "natlog: out of memory\n");
+		rc = NL_EXIT_STORE;
+		goto out;
+	}
+	tb = NULL;
 	nl_time_left_out_what("flows", "conntrack record", b.ct_left_out, b.f.since_clock,
 			      b.f.until_clock);
 	nl_time_left_out_what("flows", "traced or captured packet", b.others_left_out,
@@ -1311,6 +1348,8 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		rc = NL_EXIT_NOMATCH;
 	}
 out:
+	if (tb)
+		nl_table_finish(tb);	/* a failure: what was held is printed */
 	free(chunk);
 	fclose(ct.f);
 	free(ct.ord);

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
+#include "table.h"
 #include "timespec.h"
 
 #include <getopt.h>
@@ -123,6 +124,17 @@ struct out {
 	int n;
 	struct nl_store *s;
 	int any_traced;		/* a packet that is not only logged is listed */
+	struct nl_table *tb;	/* the text form */
+};
+
+/* At 80 columns the deciding rule is cut first, then the time keeps its
+ * clock (cut at the start), so that the id and the packet stay whole. */
+static const struct nl_tcol columns[] = {
+	{ "TRACE", 12, 99, 9, 0, 0 },	/* the id to explain: never cut */
+	{ "TIME", 17, 9, 2, NL_TBL_CUT_START, 0 },
+	{ "PACKET", 52, 30, 3, 0, 0 },
+	{ "VERDICT", 8, 99, 9, 0, 0 },
+	{ "DECIDED BY", 0, 10, 1, 0, 0 },
 };
 
 static int note_traced(void *ctx, const struct nl_packet_row *p)
@@ -195,7 +207,7 @@ static void log_prefix(struct nl_store *s, const struct nl_packet_row *p, char b
 static int print_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct out *o = ctx;
-	char tuple[200], flags[64], by[200], prefix[160];
+	char tuple[200], flags[64], by[200], prefix[160], when[64], short_when[64];
 	if (o->any_traced && log_of_traced(o->s, p))
 		return 0;
 	log_prefix(o->s, p, prefix);
@@ -211,9 +223,7 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 		o->n++;
 		return 0;
 	}
-	if (o->n++ == 0)
-		printf("%-12s %-17s %-52s %-8s %s\n", "TRACE", "TIME", "PACKET", "VERDICT",
-		       "DECIDED BY");
+	o->n++;
 	nl_fmt_tuple(tuple, sizeof tuple, p->proto, p->src, p->sport, p->dst, p->dport, p->family);
 	nl_tcp_flags_str(p->tcp_flags, flags, sizeof flags);
 	if (flags[0]) {
@@ -237,10 +247,14 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 			 p->decided_type, pos, p->has_decided_rule ? "" : " (not in dump)");
 	} else
 		snprintf(by, sizeof by, "-");
-	printf("%-12s %-17s %-52s %-8s %s\n", nl_esc(p->trace), p->time[0] ? nl_esc(p->time) : "-",
-	       nl_esc(tuple), !p->analyzed ? "-" : p->verdict[0] ? nl_esc(p->verdict) : "unknown",
-	       nl_esc(by));
-	return 0;
+	nl_time_show(p->time, 0, when, sizeof when);
+	nl_time_show(p->time, 1, short_when, sizeof short_when);
+	nl_table_cell(o->tb, p->trace);
+	nl_table_cell2(o->tb, when, short_when);
+	nl_table_cell(o->tb, tuple);
+	nl_table_cell(o->tb, !p->analyzed ? "-" : p->verdict[0] ? p->verdict : "unknown");
+	nl_table_cell(o->tb, by);
+	return nl_table_row(o->tb);
 }
 
 static void usage(FILE *f)
@@ -254,6 +268,7 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --json            a JSON array of packet objects\n"
+		"  --wide            whole values on a terminal too, not cut to its width\n"
 		"  --src ADDR        source address\n"
 		"  --dst ADDR        destination address, before or after NAT\n"
 		"  --port N          source or destination port, before or after NAT\n"
@@ -288,6 +303,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	struct nl_store *s;
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "wide", no_argument, NULL, 'w' },
 		{ "src", required_argument, NULL, 's' },
 		{ "dst", required_argument, NULL, 'd' },
 		{ "port", required_argument, NULL, 'p' },
@@ -302,14 +318,15 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	};
 	struct nl_filter f = { .port = -1, .seq = -1, .ip_id = -1 };
 	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
-	struct out o = { 0, 0, NULL, 0 };
+	struct out o = { 0, 0, NULL, 0, NULL };
 	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
 	int64_t v;
-	int c, rc;
+	int c, rc, wide = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
+		case 'w': wide = 1; break;
 		case 's':
 		case 'd': {
 			char *buf = c == 's' ? src : dst;
@@ -369,10 +386,18 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	nl_time_bounds("traces", store_latest_wall(s), &since, &until, &f.since_clock, &f.since_us,
 		       &f.until_clock, &f.until_us);
 	o.s = s;
+	if (!o.json && !(o.tb = nl_table_new(stdout, columns, 5, nl_table_width(wide)))) {
+		fprintf(stderr, "natlog: out of memory\n");
+		return NL_EXIT_STORE;
+	}
 	/* a store of LOG lines only (a ufw log) needs no lookup per line */
 	rc = store_packets(s, &f, note_traced, &o);
 	if (rc >= 0)
 		rc = store_packets(s, &f, print_packet, &o);
+	if (!o.json && nl_table_finish(o.tb) && rc >= 0) {
+		fprintf(stderr, "natlog: out of memory\n");
+		return NL_EXIT_STORE;
+	}
 	if (rc < 0) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;
