@@ -23,8 +23,8 @@ _natlog() {
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
-	traces) COMPREPLY=($(compgen -W "--json --src --dst --port --seq --ip-id --verdict --host --since --until --help" -- "$cur")) ;;
-	summary) COMPREPLY=($(compgen -W "--json --host --since --until --help" -- "$cur")) ;;
+	traces) COMPREPLY=($(compgen -W "--json --wide --src --dst --port --seq --ip-id --verdict --host --since --until --help" -- "$cur")) ;;
+	summary) COMPREPLY=($(compgen -W "--json --wide --host --since --until --help" -- "$cur")) ;;
 	explain)
 		if [[ $prev == -o || $prev == --output ]]; then
 			COMPREPLY=($(compgen -f -- "$cur"))
@@ -41,10 +41,11 @@ _natlog() {
 		if [[ $prev == --by ]]; then
 			COMPREPLY=($(compgen -W "drops dump" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "--unused --by --json --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--unused --by --json --wide --help" -- "$cur"))
 		fi ;;
-	invalid|flows) COMPREPLY=($(compgen -W "--json --host --since --until --help" -- "$cur")) ;;
-	errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+	invalid|flows) COMPREPLY=($(compgen -W "--json --wide --host --since --until --help" -- "$cur")) ;;
+	errors|sources) COMPREPLY=($(compgen -W "--json --wide --help" -- "$cur")) ;;
+	sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	esac
 }
 complete -F _natlog natlog

@@ -1049,7 +1049,7 @@ static void sources_of(const struct flow *w, int64_t traced, char *buf, size_t n
 /* On a narrow terminal the sources and the Community ID (whole in --json)
  * are left out before the tuple is cut. */
 static const struct nl_tcol flow_columns[] = {
-	{ "FIRST", 17, 9, 3, NL_TBL_CUT_START, 0 },
+	{ "FIRST", 17, 12, 3, NL_TBL_CUT_START, 0 },	/* the clock, to the hundredth */
 	{ "FLOW", 50, 30, 5, 0, 0 },
 	{ "NAT", 28, 12, 4, 0, 0 },
 	{ "STATE", 11, 6, 2, 0, 0 },

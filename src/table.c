@@ -161,6 +161,13 @@ static void cut_into(char *out, size_t n, const char *s, int width, int cut_star
 			w += cw;
 			start = b;
 		}
+		/* a word cut in two reads as another word: start after a blank
+		 * ("Nov21 15:26:00" cut to 9 is "…15:26:00", not "…1 15:26") */
+		if (start > 0 && p[start - 1] != ' ') {
+			const char *sp = strchr(s + start, ' ');
+			if (sp && sp[1])
+				start = (size_t)(sp + 1 - s);
+		}
 		memcpy(out, m, ml);
 		memcpy(out + ml, s + start, e - start + 1);
 	}
