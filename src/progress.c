@@ -22,7 +22,8 @@ static struct {
 	int64_t total, done, base;	/* base: the sizes of the inputs finished */
 	double started, last;
 	FILE *real, *wrap;
-	int shown;			/* the line is on the screen (under wrap's lock) */
+	int shown;			/* the line is on the screen (under wrap's lock;
+					 * the rest is the reading thread's own) */
 } P;
 
 static double now(void)
@@ -51,8 +52,7 @@ static ssize_t wrap_write(void *cookie, const char *buf, size_t n)
 	(void)cookie;
 	if (P.shown) {
 		write_all("\r\033[K", 4);
-		P.shown = 0;
-		P.last = 0;	/* drawn again at the next chance */
+		P.shown = 0;	/* drawn again at the next tick */
 	}
 	write_all(buf, n);
 	return (ssize_t)n;
