@@ -14,6 +14,7 @@
 #include "analyze.h"
 #include "sha256.h"
 #include "store.h"
+#include "table.h"
 #include "cursor.h"
 #include "../parsers/parser.h"
 
@@ -621,8 +622,15 @@ static int sink_error(void *ctx, long line, const char *reason, const char *text
 			fprintf(stderr, "%s:%ld: error: %s\n", nl_esc(im->path), line, nl_esc(reason));
 		else
 			fprintf(stderr, "%s: error: %s\n", nl_esc(im->path), nl_esc(reason));
-		if (text && len)
+		if (text && len && isatty(STDERR_FILENO)) {
+			/* on a terminal the offending line is cut to its width */
+			char *t = strndup(text, len > 200 ? 200 : len);
+			if (t)
+				fprintf(stderr, "    %s\n", nl_fit(t, nl_term_width(STDERR_FILENO) - 5, 0));
+			free(t);
+		} else if (text && len) {
 			fprintf(stderr, "    %s\n", nl_escn(text, len > 200 ? 200 : len));
+		}
 	} else if (im->st->errors + im->errors == im->o->max_errors + 1 && !im->o->quiet) {
 		fprintf(stderr, "natlog: more errors are not shown; 'natlog errors' lists them all\n");
 	}

@@ -175,7 +175,7 @@ static void cut_into(char *out, size_t n, const char *s, int width, int cut_star
 
 const char *nl_fit(const char *s, int width, int cut_start)
 {
-	static char buf[8192 + 8];
+	static _Thread_local char buf[8192 + 8];
 	const char *e = nl_esc(s);
 	if (width <= 0 || nl_display_width(e) <= width)
 		return e;
