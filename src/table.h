@@ -30,8 +30,8 @@ struct nl_table;
 /* Columns to fit on stdout: 0 for whole values (wide set, or stdout not a
  * terminal), else the terminal's width (TIOCGWINSZ, else $COLUMNS, else 80). */
 int nl_table_width(int wide);
-/* The same for a terminal on fd (the progress line on stderr); 0 when fd
- * is no terminal and $COLUMNS is not set. */
+/* The width of the terminal on fd (the progress line on stderr): its own,
+ * else $COLUMNS, else 80. */
 int nl_term_width(int fd);
 
 /* A table printing to out; width 0: whole values. NULL without memory.
