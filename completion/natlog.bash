@@ -23,14 +23,14 @@ _natlog() {
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
-	traces|invalid|flows) COMPREPLY=($(compgen -W "--json --src --dst --port --proto --seq --ip-id --verdict --host --rule --iface --since --until --help" -- "$cur")) ;;
+	traces|invalid|flows) COMPREPLY=($(compgen -W "--json --wide --src --dst --port --proto --seq --ip-id --verdict --host --rule --iface --since --until --help" -- "$cur")) ;;
 	export)
 		if [[ $prev == --what ]]; then
 			COMPREPLY=($(compgen -W "packets steps flows errors" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "--ndjson --csv --what --src --dst --port --proto --seq --ip-id --verdict --host --rule --iface --since --until --help" -- "$cur"))
 		fi ;;
-	summary) COMPREPLY=($(compgen -W "--json --host --since --until --help" -- "$cur")) ;;
+	summary) COMPREPLY=($(compgen -W "--json --wide --host --since --until --help" -- "$cur")) ;;
 	explain)
 		if [[ $prev == -o || $prev == --output ]]; then
 			COMPREPLY=($(compgen -f -- "$cur"))
@@ -47,9 +47,10 @@ _natlog() {
 		if [[ $prev == --by ]]; then
 			COMPREPLY=($(compgen -W "drops dump" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "--unused --by --json --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--unused --by --json --wide --help" -- "$cur"))
 		fi ;;
-	errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+	errors|sources) COMPREPLY=($(compgen -W "--json --wide --help" -- "$cur")) ;;
+	sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	esac
 }
 complete -F _natlog natlog

@@ -322,7 +322,7 @@ int cmd_export(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	x.csv = fmt == 'c';
 	if (x.what == W_FLOWS)
-		return nl_flows_list(cmd, &fo, x.csv ? NL_OUT_CSV : NL_OUT_NDJSON);
+		return nl_flows_list(cmd, &fo, x.csv ? NL_OUT_CSV : NL_OUT_NDJSON, 1);
 	if (x.what == W_ERRORS && nl_filter_check("export --what errors", &fo, errors_na))
 		return NL_EXIT_USAGE;
 	if (!(x.s = cmd_store(cmd)))

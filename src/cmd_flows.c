@@ -24,6 +24,7 @@
 #include "filter.h"
 #include "jsonw.h"
 #include "store.h"
+#include "table.h"
 #include "timespec.h"
 
 #include <errno.h>
@@ -1130,7 +1131,21 @@ static void csv_flow(const struct flow *w, int64_t traced, int64_t traced_reply)
 	cw_end(f);
 }
 
-static void print_flow(const struct flow *w, int64_t traced, int64_t traced_reply, int json, int n)
+/* On a narrow terminal the sources and the Community ID (whole in --json)
+ * are left out before the tuple is cut. */
+static const struct nl_tcol flow_columns[] = {
+	{ "FIRST", 17, 12, 3, NL_TBL_CUT_START, 0 },	/* the clock, to the hundredth */
+	{ "FLOW", 50, 30, 5, 0, 0 },
+	{ "NAT", 28, 12, 4, 0, 0 },
+	{ "STATE", 11, 6, 2, 0, 0 },
+	{ "RECORDS", 7, 0, 1, NL_TBL_RIGHT | NL_TBL_OPTIONAL, 0 },
+	{ "TRACED", 6, 0, 1, NL_TBL_RIGHT | NL_TBL_OPTIONAL, 0 },
+	{ "COMMUNITY ID", 31, 99, 0, NL_TBL_OPTIONAL, 2 },
+	{ "SOURCES", 0, 9, 0, NL_TBL_OPTIONAL, 0 },
+};
+
+static void print_flow(const struct flow *w, int64_t traced, int64_t traced_reply, int json, int n,
+		       struct nl_table *tb)
 {
 	const struct nl_flow *k = &w->k;
 	struct tuple o, r, t;
@@ -1233,19 +1248,26 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 			snprintf(natb, sizeof natb, "snat to %s", a);
 		else
 			snprintf(natb, sizeof natb, "snat to %s, dnat to %s", a, b);
-		char src[40];
+		char src[40], when[64], short_when[64];
 		sources_of(w, traced + traced_reply, src, sizeof src);
-		printf("%-17s %-50s %-28s %-11s %7ld %6lld  %-31s %s\n",
-		       w->first_time[0] ? nl_esc(w->first_time) : "-", nl_esc(tuple), nl_esc(natb),
-		       w->state[0] ? nl_esc(w->state) : "-", w->records, (long long)traced,
-		       cid[0] ? cid : "-", nl_esc(src));
+		nl_time_show(w->first_time, 0, when, sizeof when);
+		nl_time_show(w->first_time, 1, short_when, sizeof short_when);
+		nl_table_cell2(tb, when, short_when);
+		nl_table_cell(tb, tuple);
+		nl_table_cell(tb, natb);
+		nl_table_cell(tb, w->state);
+		nl_table_cellf(tb, "%ld", w->records);
+		nl_table_cellf(tb, "%lld", (long long)traced);
+		nl_table_cell(tb, cid);
+		nl_table_cell(tb, src);
+		nl_table_row(tb);
 	}
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: natlog flows [--json] [FILTERS]\n"
+		"usage: natlog flows [--json] [--wide] [FILTERS]\n"
 		"\n"
 		"Lists the connections conntrack listed (conntrack -L, /proc/net/nf_conntrack)\n"
 		"or reported (conntrack -E), and those seen only in traces and captures, one\n"
@@ -1260,6 +1282,7 @@ static void usage(FILE *f)
 		"  --dst ADDR[/LEN]  original or translated destination address or prefix\n"
 		"  --port N     any port of the original or translated tuple\n"
 		"  --proto P    tcp, udp, icmp, icmpv6, another name, or a number 0-255\n"
+		"  --wide       whole values on a terminal too, not cut to its width\n"
 		"  --host NAME  records and packets of this host\n"
 		"  --since T, --until T   records stamped at or after, at or before T\n"
 		"               (conntrack -E -o timestamp; the forms of `natlog traces\n"
@@ -1292,11 +1315,12 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		NL_FILTER_LONGOPTS,
+		{ "wide", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nl_filter_opts fo;
-	int c, rc, json = 0;
+	int c, rc, json = 0, wide = 0;
 
 	nl_filter_opts_init(&fo);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -1308,6 +1332,9 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		switch (c) {
 		case 'j':
 			json = 1;
+			break;
+		case 'w':
+			wide = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1321,11 +1348,12 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "natlog flows: unexpected '%s'\n", argv[optind]);
 		return NL_EXIT_USAGE;
 	}
-	return nl_flows_list(cmd, &fo, json ? NL_OUT_JSON : NL_OUT_TEXT);
+	return nl_flows_list(cmd, &fo, json ? NL_OUT_JSON : NL_OUT_TEXT, wide);
 }
 
-int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json)
+int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int wide)
 {
+	struct nl_table *tb = NULL;
 	const char *host = fo->f.host;
 	enum { CHUNK = 512 };	/* connections read back and counted at a time */
 	struct flows fs;
@@ -1389,6 +1417,11 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json)
 	sort_by_time(ct.ord, ct.n);
 	if (json == NL_OUT_CSV)
 		cw_header(stdout, flow_csv_header);
+	if (json == NL_OUT_TEXT && !(tb = nl_table_new(stdout, flow_columns, 8, nl_table_width(wide)))) {
+		fprintf(stderr, "natlog: out of memory\n");
+		rc = NL_EXIT_STORE;
+		goto out;
+	}
 	for (i = 0; i < ct.n; i += CHUNK) {
 		size_t m = ct.n - i < CHUNK ? ct.n - i : CHUNK;
 		for (j = 0; j < m; j++) {
@@ -1415,14 +1448,18 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json)
 			}
 			if (!flow_wanted(&chunk[j], &fo->f))
 				continue;
-			if (json == NL_OUT_TEXT && !shown)
-				printf("%-17s %-50s %-28s %-11s %7s %6s  %-31s %s\n", "FIRST", "FLOW",
-				       "NAT", "STATE", "RECORDS", "TRACED", "COMMUNITY ID", "SOURCES");
-			print_flow(&chunk[j], traced[j], traced_reply[j], json, shown++ != 0);
+			print_flow(&chunk[j], traced[j], traced_reply[j], json, shown++ != 0, tb);
 		}
 	}
 	if (json == NL_OUT_JSON)
 		puts(shown ? "]" : "[]");
+	else if (json == NL_OUT_TEXT && nl_table_finish(tb)) {
+		tb = NULL;
+		fprintf(stderr, "natlog: out of memory\n");
+		rc = NL_EXIT_STORE;
+		goto out;
+	}
+	tb = NULL;
 	nl_time_left_out_what("flows", "conntrack record", b.ct_left_out, b.f.since_clock,
 			      b.f.until_clock);
 	nl_time_left_out_what("flows", "traced or captured packet", b.others_left_out,
@@ -1436,6 +1473,8 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json)
 		rc = NL_EXIT_NOMATCH;
 	}
 out:
+	if (tb)
+		nl_table_finish(tb);	/* a failure: what was held is printed */
 	free(chunk);
 	fclose(ct.f);
 	free(ct.ord);

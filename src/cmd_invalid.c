@@ -9,6 +9,7 @@
 #include "filter.h"
 #include "jsonw.h"
 #include "store.h"
+#include "table.h"
 #include "timespec.h"
 
 #include <getopt.h>
@@ -25,8 +26,20 @@ struct out {
 	struct reason *reasons;
 	size_t nreasons, cap;
 	FILE *lines;		/* text form: the lines, printed after the counts */
+	struct nl_table *tb;	/* writing them there */
 	int since_clock, until_clock;
 	int64_t since_us, until_us, left_out;
+};
+
+static const struct nl_tcol line_columns[] = {
+	{ "TIME", 17, 9, 1, NL_TBL_CUT_START, 0 },
+	{ "TRACE", 12, 99, 9, 0, 0 },
+	{ "PACKET", 50, 30, 3, 0, 0 },
+	{ "REASON", 0, 16, 2, 0, 0 },
+};
+static const struct nl_tcol count_columns[] = {
+	{ "COUNT", 6, 0, 9, NL_TBL_RIGHT, 0 },
+	{ "REASON", 0, 16, 1, 0, 2 },
 };
 
 /* 1 when the line passes --since and --until (the store applied the
@@ -99,13 +112,19 @@ static int print_row(void *ctx, const struct nl_invalid_row *r)
 		jw_num(f, r->line);
 		fputc('}', f);
 	} else {
-		char tuple[200];
+		char tuple[200], when[64], short_when[64];
 		nl_fmt_tuple(tuple, sizeof tuple, r->proto, r->src, r->sport, r->dst, r->dport,
 			     strchr(r->src, ':') ? 6 : 4);
 		if (add_reason(o, r->reason))
 			return -1;
-		fprintf(o->lines, "%-17s %-12s %-50s %s\n", r->time[0] ? nl_esc(r->time) : "-",
-			r->trace[0] ? nl_esc(r->trace) : "-", nl_esc(tuple), nl_esc(r->reason));
+		nl_time_show(r->time, 0, when, sizeof when);
+		nl_time_show(r->time, 1, short_when, sizeof short_when);
+		nl_table_cell2(o->tb, when, short_when);
+		nl_table_cell(o->tb, r->trace);
+		nl_table_cell(o->tb, tuple);
+		nl_table_cell(o->tb, r->reason);
+		if (nl_table_row(o->tb))
+			return -1;
 	}
 	o->n++;
 	return 0;
@@ -126,13 +145,14 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		NL_FILTER_LONGOPTS,
+		{ "wide", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nl_filter_opts fo;
 	struct out o;
 	struct nl_store *s;
-	int c, rc;
+	int c, rc, wide = 0;
 	size_t i;
 
 	memset(&o, 0, sizeof o);
@@ -145,11 +165,13 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 		}
 		switch (c) {
 		case 'j': o.json = 1; break;
+		case 'w': wide = 1; break;
 		case 'h':
-			printf("usage: natlog invalid [--json] [FILTERS]\n\n"
+			printf("usage: natlog invalid [--json] [--wide] [FILTERS]\n\n"
 			       "Lists the packets conntrack logged as invalid (nf_ct_proto_N lines, with\n"
 			       "net.netfilter.nf_conntrack_log_invalid set), with the kernel's reason and\n"
 			       "the traced packet each belongs to; the text form counts them by reason.\n"
+			       "--wide prints whole values on a terminal too.\n"
 			       "\nfilters (on the line's own fields; --rule and --verdict do not apply):\n%s"
 			       "\ntimes:\n%s"
 			       "\nexit status: 0 listed, 1 none, 2 usage.\n", nl_filter_help,
@@ -176,7 +198,16 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "natlog: cannot create a temporary file\n");
 		return NL_EXIT_STORE;
 	}
+	if (!o.json && !(o.tb = nl_table_new(o.lines, line_columns, 4, nl_table_width(wide)))) {
+		fprintf(stderr, "natlog: out of memory\n");
+		fclose(o.lines);
+		return NL_EXIT_STORE;
+	}
 	rc = store_invalid_where(s, &fo.f, print_row, &o);
+	if (!o.json && nl_table_finish(o.tb) && !rc) {
+		fprintf(stderr, "natlog: out of memory\n");
+		rc = -1;
+	}
 	if (rc) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 	} else if (o.json) {
@@ -184,10 +215,14 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 	} else if (o.n) {
 		char buf[4096];
 		size_t k;
-		printf("%6s  %s\n", "COUNT", "REASON");
-		for (i = 0; i < o.nreasons; i++)
-			printf("%6ld  %s\n", o.reasons[i].count, nl_esc(o.reasons[i].text));
-		printf("\n%-17s %-12s %-50s %s\n", "TIME", "TRACE", "PACKET", "REASON");
+		struct nl_table *ct = nl_table_new(stdout, count_columns, 2, nl_table_width(wide));
+		for (i = 0; ct && i < o.nreasons; i++) {
+			nl_table_cellf(ct, "%ld", o.reasons[i].count);
+			nl_table_cell(ct, o.reasons[i].text);
+			nl_table_row(ct);
+		}
+		nl_table_finish(ct);
+		putchar('\n');
 		rewind(o.lines);
 		while ((k = fread(buf, 1, sizeof buf, o.lines)) > 0)
 			fwrite(buf, 1, k, stdout);

@@ -8,12 +8,22 @@
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
+#include "table.h"
 
 #include <getopt.h>
 #include <string.h>
 
 struct out {
 	int json, unused, n;
+	struct nl_table *tb;
+};
+
+/* The rule's text is cut first: explain shows it whole. */
+static const struct nl_tcol columns[] = {
+	{ "HITS", 6, 0, 9, NL_TBL_RIGHT, 0 },
+	{ "DROPS", 6, 0, 9, NL_TBL_RIGHT, 0 },
+	{ "RULE", 32, 16, 2, 0, 2 },
+	{ "TEXT", 0, 16, 1, 0, 0 },
 };
 
 static int print_rule(void *ctx, const struct nl_rule_row *r)
@@ -55,8 +65,6 @@ static int print_rule(void *ctx, const struct nl_rule_row *r)
 		fputc('}', f);
 	} else {
 		char loc[128], pos[16] = "?";	/* after a '...' line: unknown */
-		if (o->n == 0)
-			printf("%6s %6s  %-32s %s\n", "HITS", "DROPS", "RULE", "TEXT");
 		if (r->is_policy)
 			snprintf(loc, sizeof loc, "%s%s%s:%s:policy", r->family,
 				 r->family[0] ? " " : "", r->table, r->chain);
@@ -66,8 +74,12 @@ static int print_rule(void *ctx, const struct nl_rule_row *r)
 			snprintf(loc, sizeof loc, "%s%s%s:%s:%s", r->family, r->family[0] ? " " : "",
 				 r->table, r->chain, pos);
 		}
-		printf("%6lld %6lld  %-32s %s\n", (long long)r->hits, (long long)r->drops,
-		       nl_esc(loc), nl_esc(r->text));
+		nl_table_cellf(o->tb, "%lld", (long long)r->hits);
+		nl_table_cellf(o->tb, "%lld", (long long)r->drops);
+		nl_table_cell(o->tb, loc);
+		nl_table_cell(o->tb, r->text);
+		if (nl_table_row(o->tb))
+			return -1;
 	}
 	o->n++;
 	return 0;
@@ -77,18 +89,20 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "wide", no_argument, NULL, 'w' },
 		{ "unused", no_argument, NULL, 'u' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct out o = { 0, 0, 0 };
+	struct out o = { 0, 0, 0, NULL };
 	struct nl_store *s;
-	int c, by_drops = 0;
+	int c, by_drops = 0, wide = 0, rc;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
 		case 'u': o.unused = 1; break;
+		case 'w': wide = 1; break;
 		case 'b':
 			if (strcmp(optarg, "drops") && strcmp(optarg, "dump")) {
 				fprintf(stderr, "natlog rules: --by is drops or dump, not '%s'\n",
@@ -98,7 +112,7 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 			by_drops = !strcmp(optarg, "drops");
 			break;
 		case 'h':
-			printf("usage: natlog rules [--unused] [--by drops|dump] [--json]\n\n"
+			printf("usage: natlog rules [--unused] [--by drops|dump] [--json] [--wide]\n\n"
 			       "Lists every rule and built-in chain policy of the imported dumps with\n"
 			       "how many traced steps hit it (legacy TRACE by table, chain and number;\n"
 			       "nft and xtables by handle) and how many dropped or rejected packets it\n"
@@ -106,6 +120,7 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 			       "  --unused      only the rules and policies no trace hit (not the\n"
 			       "                -j TRACE / nftrace rules that made the traces)\n"
 			       "  --by drops    most drops first (then most hits); dump: dump order\n"
+			       "  --wide        whole rule texts on a terminal too\n"
 			       "exit status: 0 listed, 1 none.\n");
 			return NL_EXIT_OK;
 		default:
@@ -114,7 +129,16 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	if (store_rules(s, by_drops, print_rule, &o)) {
+	if (!o.json && !(o.tb = nl_table_new(stdout, columns, 4, nl_table_width(wide)))) {
+		fprintf(stderr, "natlog: out of memory\n");
+		return NL_EXIT_STORE;
+	}
+	rc = store_rules(s, by_drops, print_rule, &o);
+	if (!o.json && nl_table_finish(o.tb) && !rc) {
+		fprintf(stderr, "natlog: out of memory\n");
+		return NL_EXIT_STORE;
+	}
+	if (rc) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;
 	}

@@ -6,12 +6,25 @@
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
+#include "table.h"
+#include "timespec.h"
 
 #include <getopt.h>
 #include <string.h>
 
 struct out {
 	int json, n;
+	struct nl_table *tb;
+};
+
+/* The path keeps its end (the file and member names) when cut. */
+static const struct nl_tcol columns[] = {
+	{ "KIND", 14, 9, 3, 0, 0 },
+	{ "LINES", 8, 0, 9, NL_TBL_RIGHT, 0 },
+	{ "EVENTS", 8, 0, 9, NL_TBL_RIGHT, 0 },
+	{ "ERRORS", 6, 0, 9, NL_TBL_RIGHT, 0 },
+	{ "IMPORTED", 20, 9, 2, NL_TBL_CUT_START, 2 },
+	{ "PATH", 0, 24, 1, NL_TBL_CUT_START, 0 },
 };
 
 static int print_source(void *ctx, const struct nl_source_row *r)
@@ -42,12 +55,16 @@ static int print_source(void *ctx, const struct nl_source_row *r)
 		jw_str(stdout, r->imported_at);
 		fputc('}', stdout);
 	} else {
-		if (o->n == 0)
-			printf("%-14s %8s %8s %6s  %-20s %s\n", "KIND", "LINES", "EVENTS", "ERRORS",
-			       "IMPORTED", "PATH");
-		printf("%-14s %8lld %8lld %6lld  %-20s %s\n", nl_esc(r->kind), (long long)r->lines,
-		       (long long)r->events, (long long)r->errors, nl_esc(r->imported_at),
-		       nl_esc(r->path));
+		char when[64];
+		nl_time_show(r->imported_at, 1, when, sizeof when);
+		nl_table_cell(o->tb, r->kind);
+		nl_table_cellf(o->tb, "%lld", (long long)r->lines);
+		nl_table_cellf(o->tb, "%lld", (long long)r->events);
+		nl_table_cellf(o->tb, "%lld", (long long)r->errors);
+		nl_table_cell2(o->tb, r->imported_at, when);
+		nl_table_cell(o->tb, r->path);
+		if (nl_table_row(o->tb))
+			return -1;
 	}
 	o->n++;
 	return 0;
@@ -58,17 +75,20 @@ int cmd_sources(struct nl_cmd *cmd, int argc, char **argv)
 	struct nl_store *s;
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "wide", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct out o = { 0, 0 };
-	int c;
+	struct out o = { 0, 0, NULL };
+	int c, wide = 0, rc;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
+		case 'w': wide = 1; break;
 		case 'h':
-			printf("usage: natlog sources [--json]\n\nLists imported sources: kind, counts, "
-			       "when and from where.\nexit status: 0 listed, 1 none.\n");
+			printf("usage: natlog sources [--json] [--wide]\n\nLists imported sources: kind, "
+			       "counts, when and from where.\n--wide prints whole values on a terminal "
+			       "too.\nexit status: 0 listed, 1 none.\n");
 			return NL_EXIT_OK;
 		default:
 			return NL_EXIT_USAGE;
@@ -76,7 +96,16 @@ int cmd_sources(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	if (store_sources(s, print_source, &o)) {
+	if (!o.json && !(o.tb = nl_table_new(stdout, columns, 6, nl_table_width(wide)))) {
+		fprintf(stderr, "natlog: out of memory\n");
+		return NL_EXIT_STORE;
+	}
+	rc = store_sources(s, print_source, &o);
+	if (!o.json && nl_table_finish(o.tb) && !rc) {
+		fprintf(stderr, "natlog: out of memory\n");
+		return NL_EXIT_STORE;
+	}
+	if (rc) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;
 	}

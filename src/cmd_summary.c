@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
+#include "table.h"
 #include "timespec.h"
 
 #include <getopt.h>
@@ -34,7 +35,27 @@ struct sum {
 	const char *params[3];	/* ?1 host, ?2 since, ?3 until (epoch or uptime us) */
 	char pw[2048];		/* the packets' WHERE condition */
 	int json, failed;
+	int width;		/* the terminal's, or 0: whole values */
 };
+
+/* The lists: a count and a text, or a count, a rule and its text; on a
+ * terminal the text is cut first. */
+static const struct nl_tcol count_cols[] = {
+	{ NULL, 6, 0, 9, NL_TBL_RIGHT, 0 },
+	{ NULL, 0, 16, 1, 0, 2 },
+};
+static const struct nl_tcol drop_cols[] = {
+	{ NULL, 6, 0, 9, NL_TBL_RIGHT, 0 },
+	{ NULL, 32, 16, 2, 0, 2 },
+	{ NULL, 0, 12, 1, 0, 0 },
+};
+
+static void count_row(struct nl_table *t, int64_t n, const char *text)
+{
+	nl_table_cellf(t, "%lld", (long long)n);
+	nl_table_cell(t, text);
+	nl_table_row(t);
+}
 
 static int collect(void *ctx, int ncol, const char *const *names, const char *const *vals,
 		   const int *types)
@@ -95,23 +116,6 @@ static void fmt_wall(char *buf, size_t n, const char *us)
 	struct tm tm;
 	if (!localtime_r(&t, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm))
 		snprintf(buf, n, "?");
-}
-
-/* s cut to width display bytes, ending in "..." when cut (never inside a
- * UTF-8 sequence). */
-static void fit(char *dst, size_t n, const char *s, size_t width)
-{
-	size_t l = strlen(s);
-	if (width + 1 > n)
-		width = n - 1;
-	if (l <= width) {
-		memcpy(dst, s, l + 1);
-		return;
-	}
-	l = width > 3 ? width - 3 : 0;
-	while (l > 0 && ((unsigned char)s[l] & 0xc0) == 0x80)
-		l--;
-	snprintf(dst, l + 4, "%.*s...", (int)l, s);
 }
 
 static void deciding(char *buf, size_t n, const struct tab *t, int r)
@@ -287,9 +291,10 @@ static int next_steps(const struct report *R, const char *host, char next[][96])
 
 static void print_text(const struct report *R, const struct sum *S, const char *host)
 {
-	char buf[256], rule[96], next[10][96];
+	char buf[256], next[10][96];
 	int r, k, n;
 	const char *sep;
+	struct nl_table *t;
 	printf("inputs:   %lld", (long long)total(&R->inputs));
 	for (r = 0, sep = " ("; r < R->inputs.n; r++, sep = ", ")
 		printf("%s%lld %s", sep, (long long)num(&R->inputs, r, 1), cell(&R->inputs, r, 0));
@@ -323,28 +328,30 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 	putchar('\n');
 	if (R->drops.n) {
 		printf("\ndropped most by:\n");
-		for (r = 0; r < R->drops.n; r++) {
+		t = nl_table_new(stdout, drop_cols, 3, S->width);
+		for (r = 0; t && r < R->drops.n; r++) {
 			deciding(buf, sizeof buf, &R->drops, r);
-			fit(rule, sizeof rule, nl_esc(buf), 32);
-			k = printf("%6lld  %-32s ", (long long)num(&R->drops, r, 7), rule);
-			fit(buf, sizeof buf, cell(&R->drops, r, 6) ? nl_esc(cell(&R->drops, r, 6)) :
-				cell(&R->drops, r, 1) ? "(not in dump)" : "", (size_t)(80 - k));
-			puts(buf);
+			nl_table_cellf(t, "%lld", (long long)num(&R->drops, r, 7));
+			nl_table_cell(t, buf);
+			nl_table_cell(t, cell(&R->drops, r, 6) ? cell(&R->drops, r, 6) :
+				      cell(&R->drops, r, 1) ? "(not in dump)" : " ");
+			nl_table_row(t);
 		}
+		nl_table_finish(t);
 	}
 	if (R->d.nsets) {
 		printf("\nset lookups that found nothing:\n");
-		for (r = 0; r < R->d.nsets; r++) {
-			fit(buf, sizeof buf, nl_esc(R->d.sets[r].set), 72);
-			printf("%6lld  %s\n", (long long)R->d.sets[r].n, buf);
-		}
+		t = nl_table_new(stdout, count_cols, 2, S->width);
+		for (r = 0; t && r < R->d.nsets; r++)
+			count_row(t, R->d.sets[r].n, R->d.sets[r].set);
+		nl_table_finish(t);
 	}
 	if (R->invalid_n) {
 		printf("\ninvalid (conntrack): %lld\n", (long long)R->invalid_n);
-		for (r = 0; r < R->invalid.n && r < 5; r++) {
-			fit(buf, sizeof buf, nl_esc(cell(&R->invalid, r, 0)), 72);
-			printf("%6lld  %s\n", (long long)num(&R->invalid, r, 1), buf);
-		}
+		t = nl_table_new(stdout, count_cols, 2, S->width);
+		for (r = 0; t && r < R->invalid.n && r < 5; r++)
+			count_row(t, num(&R->invalid, r, 1), cell(&R->invalid, r, 0));
+		nl_table_finish(t);
 	}
 	printf("\nnat:      %lld traced packets changed destination, %lld source on the way\n",
 	       (long long)num(&R->nat, 0, 0), (long long)num(&R->nat, 0, 1));
@@ -367,10 +374,10 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 		printf("          (lookups and contradictions: the first %d of %lld packets)\n",
 		       MAXANALYSE, (long long)R->d.analysed + (long long)R->d.unanalysed);
 	printf("errors:   %lld\n", (long long)R->errors_n);
-	for (r = 0; r < R->errors.n && r < 5; r++) {
-		fit(buf, sizeof buf, nl_esc(cell(&R->errors, r, 0)), 72);
-		printf("%6lld  %s\n", (long long)num(&R->errors, r, 1), buf);
-	}
+	t = nl_table_new(stdout, count_cols, 2, S->width);
+	for (r = 0; t && r < R->errors.n && r < 5; r++)
+		count_row(t, num(&R->errors, r, 1), cell(&R->errors, r, 0));
+	nl_table_finish(t);
 	k = next_steps(R, host, next);
 	if (k) {
 		printf("\nnext:\n");
@@ -516,7 +523,7 @@ static void print_json(const struct report *R, const char *host)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: natlog summary [--json] [--host NAME] [--since T] [--until T]\n"
+		"usage: natlog summary [--json] [--wide] [--host NAME] [--since T] [--until T]\n"
 		"\n"
 		"One screen on the store: inputs and hosts, time span, packets by verdict,\n"
 		"the rules and policies that dropped most, nft set lookups that found\n"
@@ -525,7 +532,8 @@ static void usage(FILE *f)
 		"contradictions come from analysing the first %d dropped, rejected and\n"
 		"unknown packets again, as explain does.\n"
 		"--since and --until choose traced packets (the times as in `natlog traces\n"
-		"--help`); --host chooses packets, events, conntrack records and inputs.\n"
+		"--help`); --host chooses packets, events, conntrack records and inputs;\n"
+		"--wide prints the lists' texts whole on a terminal too.\n"
 		"exit status: 0, or 1 when the store holds no input.\n", MAXANALYSE);
 }
 
@@ -533,6 +541,7 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "wide", no_argument, NULL, 'w' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "since", required_argument, NULL, 'a' },
 		{ "until", required_argument, NULL, 'b' },
@@ -543,7 +552,7 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 	struct sum S;
 	struct report *R;
 	char sus[32] = "", uus[32] = "", span[4096];
-	int sc = 0, uc = 0, c, rc;
+	int sc = 0, uc = 0, c, rc, wide = 0;
 	int64_t s_us = 0, u_us = 0;
 	const char *host = NULL;
 
@@ -551,6 +560,7 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': S.json = 1; break;
+		case 'w': wide = 1; break;
 		case 'H': host = optarg; break;
 		case 'a':
 		case 'b':
@@ -570,6 +580,7 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "natlog summary: unexpected argument '%s'\n", argv[optind]);
 		return NL_EXIT_USAGE;
 	}
+	S.width = nl_table_width(wide);
 	if (!(S.s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
 	nl_time_bounds("summary", store_latest_wall(S.s), &since, &until, &sc, &s_us, &uc, &u_us);

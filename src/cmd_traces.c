@@ -8,6 +8,7 @@
 #include "filter.h"
 #include "jsonw.h"
 #include "store.h"
+#include "table.h"
 #include "timespec.h"
 
 #include <getopt.h>
@@ -124,6 +125,17 @@ struct out {
 	int n;
 	struct nl_store *s;
 	int any_traced;		/* a packet that is not only logged is listed */
+	struct nl_table *tb;	/* the text form */
+};
+
+/* At 80 columns the deciding rule is cut first, then the time keeps its
+ * clock (cut at the start), so that the id and the packet stay whole. */
+static const struct nl_tcol columns[] = {
+	{ "TRACE", 12, 99, 9, 0, 0 },	/* the id to explain: never cut */
+	{ "TIME", 17, 9, 2, NL_TBL_CUT_START, 0 },
+	{ "PACKET", 52, 30, 3, 0, 0 },
+	{ "VERDICT", 8, 99, 9, 0, 0 },
+	{ "DECIDED BY", 0, 10, 1, 0, 0 },
 };
 
 static int note_traced(void *ctx, const struct nl_packet_row *p)
@@ -196,7 +208,7 @@ void nl_log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[1
 static int print_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct out *o = ctx;
-	char tuple[200], flags[64], by[200], prefix[160];
+	char tuple[200], flags[64], by[200], prefix[160], when[64], short_when[64];
 	if (o->any_traced && nl_log_of_traced_stored(o->s, p))
 		return 0;
 	nl_log_prefix(o->s, p, prefix);
@@ -212,9 +224,7 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 		o->n++;
 		return 0;
 	}
-	if (o->n++ == 0)
-		printf("%-12s %-17s %-52s %-8s %s\n", "TRACE", "TIME", "PACKET", "VERDICT",
-		       "DECIDED BY");
+	o->n++;
 	nl_fmt_tuple(tuple, sizeof tuple, p->proto, p->src, p->sport, p->dst, p->dport, p->family);
 	nl_tcp_flags_str(p->tcp_flags, flags, sizeof flags);
 	if (flags[0]) {
@@ -238,10 +248,14 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 			 p->decided_type, pos, p->has_decided_rule ? "" : " (not in dump)");
 	} else
 		snprintf(by, sizeof by, "-");
-	printf("%-12s %-17s %-52s %-8s %s\n", nl_esc(p->trace), p->time[0] ? nl_esc(p->time) : "-",
-	       nl_esc(tuple), !p->analyzed ? "-" : p->verdict[0] ? nl_esc(p->verdict) : "unknown",
-	       nl_esc(by));
-	return 0;
+	nl_time_show(p->time, 0, when, sizeof when);
+	nl_time_show(p->time, 1, short_when, sizeof short_when);
+	nl_table_cell(o->tb, p->trace);
+	nl_table_cell2(o->tb, when, short_when);
+	nl_table_cell(o->tb, tuple);
+	nl_table_cell(o->tb, !p->analyzed ? "-" : p->verdict[0] ? p->verdict : "unknown");
+	nl_table_cell(o->tb, by);
+	return nl_table_row(o->tb);
 }
 
 static void usage(FILE *f)
@@ -255,6 +269,7 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --json            a JSON array of packet objects\n"
+		"  --wide            whole values on a terminal too, not cut to its width\n"
 		"%s"
 		"  -h, --help        this help\n"
 		"\n"
@@ -272,13 +287,14 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		NL_FILTER_LONGOPTS,
+		{ "wide", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nl_filter_opts fo;
 	struct nl_filter *fp = &fo.f;
-	struct out o = { 0, 0, NULL, 0 };
-	int c, rc;
+	struct out o = { 0, 0, NULL, 0, NULL };
+	int c, rc, wide = 0;
 
 	nl_filter_opts_init(&fo);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -289,6 +305,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 		}
 		switch (c) {
 		case 'j': o.json = 1; break;
+		case 'w': wide = 1; break;
 		case 'h':
 			usage(stdout);
 			return NL_EXIT_OK;
@@ -305,10 +322,18 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 		return NL_EXIT_STORE;
 	nl_filter_times("traces", s, &fo);
 	o.s = s;
+	if (!o.json && !(o.tb = nl_table_new(stdout, columns, 5, nl_table_width(wide)))) {
+		fprintf(stderr, "natlog: out of memory\n");
+		return NL_EXIT_STORE;
+	}
 	/* a store of LOG lines only (a ufw log) needs no lookup per line */
 	rc = store_packets(s, fp, note_traced, &o);
 	if (rc >= 0)
 		rc = store_packets(s, fp, print_packet, &o);
+	if (!o.json && nl_table_finish(o.tb) && rc >= 0) {
+		fprintf(stderr, "natlog: out of memory\n");
+		return NL_EXIT_STORE;
+	}
 	if (rc < 0) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;

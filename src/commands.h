@@ -40,7 +40,7 @@ struct nl_filter_opts;
 /* `natlog flows` after its options, in any of those forms (export uses
  * the last two): says which filters do not apply (exit 2); returns an
  * exit status. */
-int nl_flows_list(struct nl_cmd *c, struct nl_filter_opts *fo, int out);
+int nl_flows_list(struct nl_cmd *c, struct nl_filter_opts *fo, int out, int wide);
 
 /* Shared by the queries: the packet's tuple as text ("tcp a:1 -> b:2"). */
 void nl_fmt_tuple(char *buf, size_t n, int proto, const char *src, int sport, const char *dst,

@@ -11,10 +11,12 @@
 #include "dumps.h"
 #include "timespec.h"
 #include "correlate.h"
+#include "progress.h"
 #include "relay.h"
 #include "analyze.h"
 #include "sha256.h"
 #include "store.h"
+#include "table.h"
 #include "cursor.h"
 #include "../parsers/parser.h"
 
@@ -33,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,17 +73,8 @@ struct import {
 	int unknown;			/* this source is in no format natlog reads */
 	char **seen;			/* hashes of the nested archives opened */
 	size_t nseen, seencap;
-	/* progress */
-	int64_t total_bytes, done_bytes;
-	double started, last_draw;
+	const char *top;		/* the input file the source is in (progress) */
 };
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
 
 static int add_file(struct filelist *l, const char *path, int64_t size)
 {
@@ -223,35 +215,15 @@ static int walk(struct filelist *l, const char *path, int depth, struct nl_impor
 	return rc;
 }
 
+/* The progress line (progress.c) names the source being read. */
 static void draw_progress(struct import *im, int final)
 {
-	double t = now(), rate, eta;
-	int width = 30, fill, i;
-	char bar[64];
-	double frac;
-	const char *name;
-
-	if (!im->o->progress || (!final && t - im->last_draw < 0.1))
+	if (!im->o->progress)
 		return;
-	im->last_draw = t;
-	if (final) {
-		fputs("\r\033[K", stderr);
-		return;
-	}
-	frac = im->total_bytes > 0 ? (double)im->done_bytes / (double)im->total_bytes : 0;
-	if (frac > 1)
-		frac = 1;
-	fill = (int)(frac * width);
-	for (i = 0; i < width; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[width] = '\0';
-	rate = t > im->started ? (double)im->done_bytes / (t - im->started) : 0;
-	eta = rate > 0 ? (double)(im->total_bytes - im->done_bytes) / rate : 0;
-	name = strrchr(im->path, '/');
-	name = name ? name + 1 : im->path;
-	fprintf(stderr, "\r\033[K[%s] %3d%% %6.1f MB/s ETA %3.0fs %s", bar, (int)(frac * 100),
-		rate / 1e6, eta, nl_escn(name, 40));
-	fflush(stderr);
+	if (final)
+		nl_progress_end();
+	else
+		nl_progress_draw(im->top, im->path);
 }
 
 /* --host, else the host a bundle was made on; NULL when unknown. */
@@ -663,14 +635,19 @@ static int sink_error(void *ctx, long line, const char *reason, const char *text
 	struct import *im = ctx;
 	im->errors++;
 	if (im->st->errors + im->errors <= im->o->max_errors && !im->o->quiet) {
-		if (im->o->progress)
-			fputs("\r\033[K", stderr);
 		if (line > 0)
 			fprintf(stderr, "%s:%ld: error: %s\n", nl_esc(im->path), line, nl_esc(reason));
 		else
 			fprintf(stderr, "%s: error: %s\n", nl_esc(im->path), nl_esc(reason));
-		if (text && len)
+		if (text && len && isatty(STDERR_FILENO)) {
+			/* on a terminal the offending line is cut to its width */
+			char *t = strndup(text, len > 200 ? 200 : len);
+			if (t)
+				fprintf(stderr, "    %s\n", nl_fit(t, nl_term_width(STDERR_FILENO) - 5, 0));
+			free(t);
+		} else if (text && len) {
 			fprintf(stderr, "    %s\n", nl_escn(text, len > 200 ? 200 : len));
+		}
 	} else if (im->st->errors + im->errors == im->o->max_errors + 1 && !im->o->quiet) {
 		fprintf(stderr, "natlog: more errors are not shown; 'natlog errors' lists them all\n");
 	}
@@ -820,7 +797,6 @@ static ssize_t tee_read(void *cookie, char *buf, size_t n)
 	if (r > 0) {
 		sha256_update(t->sha, buf, (size_t)r);
 		t->im->bytes += r;
-		t->im->done_bytes += r;
 		t->im->st->bytes += r;
 		draw_progress(t->im, 0);
 	}
@@ -910,7 +886,6 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 			sha256_update(&sha, buf + have, (size_t)r);
 			have += (size_t)r;
 			im->bytes += r;
-			im->done_bytes += r;
 			im->st->bytes += r;
 			if (!eof && have < cap)
 				continue;
@@ -1041,6 +1016,8 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 		im->cuts++;
 		rc = sink_error(im, lineno + 1, why, NULL, 0);
 	}
+	if (im->o->progress)
+		nl_progress_note("storing and analysing", im->top, im->path);
 	if (state && parser->close(state) && rc == 0)
 		rc = -1;
 	if (im->relay) {
@@ -1274,6 +1251,8 @@ static ssize_t stream_raw(struct stream *s, void *buf, size_t n)
 			s->dead = 1;
 		}
 		s->eof = r == 0;
+		/* the file's own bytes, compressed or not, move the progress line */
+		nl_progress_bytes(r);
 		return r;
 	}
 	if (im->exp_over) {
@@ -1809,7 +1788,6 @@ static int imported_before(struct import *im, const char *path, int fd)
 			fprintf(stderr, "natlog: '%s' was imported before (same content); nothing added\n",
 				nl_esc(path));
 		im->st->already++;
-		im->done_bytes += sb.st_size;
 	}
 	return known;
 }
@@ -1827,6 +1805,7 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 		return 0;
 	}
 	im->bundle_host[0] = '\0';
+	im->top = path;
 	if (st.fd != 0 && imported_before(im, path, st.fd)) {
 		close(st.fd);
 		return 0;
@@ -1863,12 +1842,17 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 		rc = -1;
 		goto out;
 	}
-	for (i = 0; i < l.n; i++)
-		im.total_bytes += l.sizes[i] > 0 ? l.sizes[i] : 0;
-	im.started = now();
+	if (o->progress) {
+		int64_t total = 0;
+		for (i = 0; i < l.n && total >= 0; i++)
+			total = l.sizes[i] >= 0 ? total + l.sizes[i] : -1;	/* a pipe: unknown */
+		nl_progress_begin(total);
+	}
 	/* packets left unanalyzed by an interrupted import are finished first */
-	for (i = 0; i < l.n && rc == 0; i++)
+	for (i = 0; i < l.n && rc == 0; i++) {
 		rc = import_one(&im, l.paths[i], &buf, &cap);
+		nl_progress_file_end(l.sizes[i]);
+	}
 	draw_progress(&im, 1);
 	if (rc == 0) {
 		if (store_begin(s) || analyze_pending(s, &st->analyzed) || store_commit(s)) {

@@ -409,3 +409,54 @@ void nl_time_left_out_what(const char *cmd, const char *what, int64_t n, int sin
 	if (since_clock && until_clock && since_clock != until_clock)
 		fprintf(stderr, "natlog %s: (or: %s)\n", cmd, why[until_clock]);
 }
+
+/* For tables: epoch seconds (ten digits or more, as pcap and conntrack -o
+ * timestamp print them) become local time; with fitted, the wall-clock
+ * forms become "Nov21 15:25:58.96" (month and day, the clock to the
+ * hundredth when printed with a fraction). Kernel uptime and what is no
+ * time stay as printed. */
+void nl_time_show(const char *printed, int fitted, char *buf, size_t n)
+{
+	int64_t f[5], us, year, zone;
+	const char *p = printed;
+	int nd, frac = printed && strchr(printed, '.') != NULL;
+	if (!printed || !*printed) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	if (number(printed, &us, &nd) && nd >= 10) {
+		time_t t = (time_t)(us / 1000000);
+		struct tm tm;
+		if (!localtime_r(&t, &tm)) {
+			snprintf(buf, n, "%s", printed);
+			return;
+		}
+		f[0] = tm.tm_mon;
+		f[1] = tm.tm_mday;
+		f[2] = tm.tm_hour;
+		f[3] = tm.tm_min;
+		f[4] = tm.tm_sec;
+		us %= 1000000;
+		if (!fitted) {
+			snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
+				 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+			if (frac)
+				snprintf(buf + strlen(buf), n - strlen(buf), ".%06lld", (long long)us);
+			return;
+		}
+	} else if (fitted && number(printed, &us, &nd)) {
+		/* uptime to the hundredth, as the wall clock */
+		snprintf(buf, n, frac ? "%lld.%02d" : "%lld", (long long)(us / 1000000),
+			 (int)(us % 1000000 / 10000));
+		return;
+	} else if (!fitted || !((syslog_part(&p, f, &us) && (!*p || *p == ' ')) ||
+				dmesg_t(printed, f, &us, &year) ||
+				iso(printed, f, &us, &year, &zone))) {
+		snprintf(buf, n, "%s", printed);
+		return;
+	}
+	snprintf(buf, n, "%.3s%02d %02d:%02d:%02d", months + 3 * f[0], (int)f[1], (int)f[2],
+		 (int)f[3], (int)f[4]);
+	if (frac)
+		snprintf(buf + strlen(buf), n - strlen(buf), ".%02d", (int)(us / 10000));
+}

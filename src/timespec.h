@@ -6,6 +6,7 @@
 #ifndef NL_TIMESPEC_H
 #define NL_TIMESPEC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum nl_clock {
@@ -56,5 +57,8 @@ void nl_time_left_out(const char *cmd, int64_t n, int since_clock, int until_clo
 /* The same for what is not packets: "conntrack invalid lines". */
 void nl_time_left_out_what(const char *cmd, const char *what, int64_t n, int since_clock,
 			   int until_clock);
+/* A printed time as tables show it, into buf: epoch seconds as local
+ * time; fitted: wall-clock forms short ("Nov21 15:25:58.96"). */
+void nl_time_show(const char *printed, int fitted, char *buf, size_t n);
 
 #endif
