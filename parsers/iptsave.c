@@ -28,6 +28,8 @@ struct iptsave {
 	char tables_seen[256];		/* " nat filter " */
 	struct chaincount *cc;
 	size_t ncc, capcc;
+	uint32_t *slot;			/* index + 1 into cc by name hash; 0 free */
+	size_t nslot;			/* a power of 2, over twice ncc */
 	struct nl_rule rule;
 };
 
@@ -37,22 +39,45 @@ static int is_builtin(const char *c)
 	       !strcmp(c, "OUTPUT") || !strcmp(c, "POSTROUTING");
 }
 
+static uint32_t *chain_slot(struct iptsave *st, const char *name)
+{
+	size_t i = (size_t)nl_hash64(name, strlen(name), NL_HASH_INIT) & (st->nslot - 1);
+	while (st->slot[i] && strcmp(st->cc[st->slot[i] - 1].name, name) != 0)
+		i = (i + 1) & (st->nslot - 1);
+	return &st->slot[i];
+}
+
+/* The rule counter of a chain of the current table, found by hash: a
+ * kube-proxy dump has tens of thousands of chains. */
 static int *chain_counter(struct iptsave *st, const char *name)
 {
-	size_t i;
-	for (i = 0; i < st->ncc; i++)
-		if (strcmp(st->cc[i].name, name) == 0)
-			return &st->cc[i].n;
+	uint32_t *sl;
+	if (st->nslot && *(sl = chain_slot(st, name)))
+		return &st->cc[*sl - 1].n;
 	if (st->ncc == st->capcc) {
 		size_t cap = st->capcc ? st->capcc * 2 : 64;
-		struct chaincount *n = realloc(st->cc, cap * sizeof *n);
+		struct chaincount *n = cap < UINT32_MAX / 4 ? realloc(st->cc, cap * sizeof *n) : NULL;
 		if (!n)
 			return NULL;
 		st->cc = n;
 		st->capcc = cap;
 	}
+	if (2 * (st->ncc + 1) > st->nslot) {
+		size_t i, ns = st->nslot ? st->nslot * 2 : 128;
+		uint32_t *n = calloc(ns, sizeof *n);
+		if (!n)
+			return NULL;
+		free(st->slot);
+		st->slot = n;
+		st->nslot = ns;
+		for (i = 0; i < st->ncc; i++)
+			*chain_slot(st, st->cc[i].name) = (uint32_t)i + 1;
+	}
 	nl_strlcpy(st->cc[st->ncc].name, name, sizeof st->cc[0].name);
 	st->cc[st->ncc].n = 0;
+	sl = chain_slot(st, st->cc[st->ncc].name);
+	if (!*sl)	/* a name cut to 63 bytes may already be there */
+		*sl = (uint32_t)st->ncc + 1;
 	return &st->cc[st->ncc++].n;
 }
 
@@ -107,6 +132,8 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 				   sizeof st->tables_seen - used);
 		}
 		st->ncc = 0;
+		if (st->nslot)
+			memset(st->slot, 0, st->nslot * sizeof *st->slot);
 		return start(st);
 	}
 	if (n == 6 && memcmp(s, "COMMIT", 6) == 0) {
@@ -214,6 +241,7 @@ static int iptsave_close(void *state)
 {
 	struct iptsave *st = state;
 	free(st->cc);
+	free(st->slot);
 	free(st);
 	return 0;
 }
