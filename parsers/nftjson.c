@@ -1379,6 +1379,8 @@ static int jerr(struct nftjson *st, const char *msg)
 	return st->sink->error(st->sink->ctx, st->line, msg, NULL, 0);
 }
 
+/* 1 when the names can be used; else reported: 0, or -1 when the sink
+ * said stop. */
 static int names_ok(struct nftjson *st, const char *fam, const char *tab, const char *name,
 		    size_t namesz, const char *what)
 {
@@ -1390,8 +1392,7 @@ static int names_ok(struct nftjson *st, const char *fam, const char *tab, const 
 		return 1;
 	snprintf(msg, sizeof msg, "%s without family, table or name, or a name empty or too long",
 		 what);
-	jerr(st, msg);
-	return 0;
+	return jerr(st, msg);	/* 0: reported, or -1: stop */
 }
 
 /* Writes rule o at position pos and hands it to the sink; when it names a
@@ -1473,8 +1474,8 @@ static int do_rule(struct nftjson *st, json_t *o)
 	struct waiting *w;
 	int pos, rc;
 
-	if (!names_ok(st, fam, tab, chain, sizeof st->rule.chain, "rule"))
-		return 0;
+	if ((rc = names_ok(st, fam, tab, chain, sizeof st->rule.chain, "rule")) != 1)
+		return rc;
 	pos = next_position(st, chain_key(fam, tab, chain));
 	if (pos < 0)
 		return -1;
@@ -1500,13 +1501,14 @@ static int do_chain(struct nftjson *st, const json_t *o)
 	const struct nl_sink *k = st->sink;
 	struct nl_chain_info ci;
 	const json_t *prio = json_object_get(o, "prio"), *h = json_object_get(o, "handle");
+	int ok;
 
 	memset(&ci, 0, sizeof ci);
 	ci.family = jstr(o, "family");
 	ci.table = jstr(o, "table");
 	ci.name = jstr(o, "name");
-	if (!names_ok(st, ci.family, ci.table, ci.name, 64, "chain"))
-		return 0;
+	if ((ok = names_ok(st, ci.family, ci.table, ci.name, 64, "chain")) != 1)
+		return ok;
 	ci.type = jstr(o, "type") ? jstr(o, "type") : "";
 	ci.hook = jstr(o, "hook") ? jstr(o, "hook") : "";
 	ci.builtin = jstr(o, "hook") != NULL;
@@ -1576,6 +1578,7 @@ static int set_head(struct nftjson *st, const json_t *o, int is_map, struct sets
 	struct sb ts = { type, sizeof type, 0, 0 }, ms = { map, sizeof map, 0, 0 };
 	struct sb fs = { fl, sizeof fl, 0, 0 };
 	struct rctx x;
+	int ok;
 
 	memset(ss, 0, sizeof *ss);
 	ss->is_map = is_map;
@@ -1586,8 +1589,9 @@ static int set_head(struct nftjson *st, const json_t *o, int is_map, struct sets
 	ss->si.name = jstr(o, "name");
 	memset(&x, 0, sizeof x);
 	x.burst5 = st->burst5;
-	if (!names_ok(st, ss->si.family, ss->si.table, ss->si.name, 64, is_map ? "map" : "set"))
-		return 0;
+	if ((ok = names_ok(st, ss->si.family, ss->si.table, ss->si.name, 64,
+			   is_map ? "map" : "set")) != 1)
+		return ok;
 	type[0] = map[0] = fl[0] = '\0';
 	render_type(&ts, json_object_get(o, "type"), &x);
 	if (is_map)
@@ -1685,8 +1689,8 @@ static int do_object(struct nftjson *st, const char *kind, const json_t *o)
 	oi.family = jstr(o, "family");
 	oi.table = jstr(o, "table");
 	oi.name = jstr(o, "name");
-	if (!names_ok(st, oi.family, oi.table, oi.name, 64, kind))
-		return 0;
+	if ((rc = names_ok(st, oi.family, oi.table, oi.name, 64, kind)) != 1)
+		return rc;
 	if (!k->object)
 		return 0;
 	oi.kind = kind;
@@ -1927,8 +1931,9 @@ static int bad_json(struct nftjson *st, const char *why)
 	char msg[128];
 	snprintf(msg, sizeof msg, "bad JSON: %s", why);
 	st->line = st->curline;
-	st->sink->error(st->sink->ctx, st->curline, msg, st->text, st->textlen > 200 ? 200 : st->textlen);
-	st->failed = 2;	/* reported: the document ends here */
+	/* reported: the document ends here (1: and the sink said stop) */
+	st->failed = st->sink->error(st->sink->ctx, st->curline, msg, st->text,
+				     st->textlen > 200 ? 200 : st->textlen) ? 1 : 2;
 	return 0;
 }
 
@@ -2160,11 +2165,15 @@ static int stopped(struct nftjson *st, yajl_status ys, const unsigned char *s, s
 		}
 		bad_json(st, why);
 	}
+	if (st->failed == 1)
+		return -1;
 	drop_build(st);
 	st->base = 0;
 	st->skip = 0;
-	if (st->env && flush_waiting(st))
+	if (flush_waiting(st)) {
+		st->failed = 1;
 		return -1;
+	}
 	st->env = 3;		/* nothing more is read */
 	return 0;
 }
@@ -2210,8 +2219,8 @@ static int nftjson_line(void *state, const char *s, size_t n, long lineno)
 static int nftjson_close(void *state)
 {
 	struct nftjson *st = state;
-	int rc = 0;
-	if (st->env != 3) {
+	int rc = st->failed == 1 ? -1 : 0;
+	if (st->env != 3 && !st->failed) {
 		yajl_status ys = yajl_complete_parse(st->y);
 		if (ys != yajl_status_ok)
 			rc = stopped(st, ys, NULL, 0);
