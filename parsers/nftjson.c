@@ -2159,7 +2159,9 @@ static int stopped(struct nftjson *st, yajl_status ys, const unsigned char *s, s
 		if (e)
 			yajl_free_error(st->y, e);
 		if (!st->whole && s == (const unsigned char *)st->text && at < st->textlen) {
-			/* in a long line: the text from where it stopped */
+			/* in a long line: the text from a little before where it
+			 * stopped */
+			at = at > 60 ? at - 60 : 0;
 			st->text += at;
 			st->textlen -= at;
 		}
