@@ -85,6 +85,7 @@ struct nftjson {
 	struct bframe b[NFTJSON_DEPTH];
 	int nb, base;			/* containers being built; where values are delivered */
 	size_t ibytes;			/* size of what is being built */
+	size_t quiet;			/* bytes read since yajl's last token */
 	long vline;			/* where the value being built starts */
 	int streaming;			/* a set's "elem" values are delivered one by one */
 	int streamed;			/* the current item's set was */
@@ -1829,7 +1830,7 @@ static int deliver(struct nftjson *st, json_t *v)
 static int budget(struct nftjson *st, size_t n)
 {
 	char msg[96];
-	st->ibytes += n + 32;
+	st->ibytes += n + 96;	/* about what jansson takes for a value */
 	if (st->ibytes <= NFTJSON_ITEM_MAX)
 		return 1;
 	st->line = st->iline;
@@ -1908,22 +1909,34 @@ static int not_nft(struct nftjson *st)
 /* A scalar: built, or part of the envelope. */
 static int scalar(struct nftjson *st, json_t *v, size_t n)
 {
-	if (building(st))
-		return budget(st, n) && add_value(st, v);
+	if (building(st)) {
+		if (budget(st, n) && !st->skip)
+			return add_value(st, v);
+		json_decref(v);
+		return !st->failed;	/* left out just now, or the sink said stop */
+	}
 	json_decref(v);
 	if (st->skip || st->env != 0)
 		return 1;
 	return not_nft(st);
 }
 
+/* The state, from a callback: yajl got a whole token. */
+static struct nftjson *cb(void *ctx)
+{
+	struct nftjson *st = ctx;
+	st->quiet = 0;
+	return st;
+}
+
 static int y_null(void *ctx)
 {
-	return scalar(ctx, json_null(), 0);
+	return scalar(cb(ctx), json_null(), 0);
 }
 
 static int y_bool(void *ctx, int b)
 {
-	return scalar(ctx, json_boolean(b), 0);
+	return scalar(cb(ctx), json_boolean(b), 0);
 }
 
 static int bad_json(struct nftjson *st, const char *why)
@@ -1940,7 +1953,7 @@ static int bad_json(struct nftjson *st, const char *why)
 /* Numbers as jansson reads them: integers without '.', 'e' or 'E'. */
 static int y_number(void *ctx, const char *s, size_t n)
 {
-	struct nftjson *st = ctx;
+	struct nftjson *st = cb(ctx);
 	char buf[400];
 	char *end;
 	if (n >= sizeof buf)
@@ -1963,12 +1976,12 @@ static int y_number(void *ctx, const char *s, size_t n)
 
 static int y_string(void *ctx, const unsigned char *s, size_t n)
 {
-	struct nftjson *st = ctx;
+	struct nftjson *st = cb(ctx);
 	if (memchr(s, '\0', n))
 		return bad_json(st, "\\u0000 is not allowed");
 	if (!building(st))
 		return scalar(st, json_null(), 0);
-	return budget(st, n) && add_value(st, json_stringn((const char *)s, n));
+	return scalar(st, json_stringn((const char *)s, n), n);
 }
 
 /* The header of a set whose "elem" array starts: read it, then stream. */
@@ -2093,22 +2106,22 @@ static int y_end(struct nftjson *st)
 
 static int y_start_map(void *ctx)
 {
-	return y_start(ctx, 1);
+	return y_start(cb(ctx), 1);
 }
 
 static int y_start_array(void *ctx)
 {
-	return y_start(ctx, 0);
+	return y_start(cb(ctx), 0);
 }
 
 static int y_end_any(void *ctx)
 {
-	return y_end(ctx);
+	return y_end(cb(ctx));
 }
 
 static int y_key(void *ctx, const unsigned char *s, size_t n)
 {
-	struct nftjson *st = ctx;
+	struct nftjson *st = cb(ctx);
 	if (memchr(s, '\0', n))
 		return bad_json(st, "NUL byte in object key not supported");
 	if (st->skip)
@@ -2185,6 +2198,12 @@ static int feed(struct nftjson *st, const char *s, size_t n)
 	yajl_status ys;
 	if (st->env == 3)
 		return 0;
+	/* yajl holds a token until it ends: one that long is no nft JSON */
+	st->quiet += n;
+	if (st->quiet > NFTJSON_ITEM_MAX) {
+		bad_json(st, "a token longer than 16 MiB");
+		return stopped(st, yajl_status_client_canceled, NULL, 0);
+	}
 	ys = yajl_parse(st->y, (const unsigned char *)s, n);
 	if (ys != yajl_status_ok)
 		return stopped(st, ys, (const unsigned char *)s, n);

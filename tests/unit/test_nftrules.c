@@ -835,6 +835,44 @@ static void test_json_errors(void)
 	CHECK_INT(c->rule[0].uncond, 1);
 }
 
+/* One object too large to build is left out, and what follows is read; a
+ * token longer than the limit ends the document. */
+static void test_json_limits(void)
+{
+	static const char head[] = "{\"nftables\": [{\"rule\": {\"family\": \"ip\", \"table\": \"t\", "
+				   "\"chain\": \"c\", \"expr\": [";
+	static const char tail[] = "{\"drop\": null}]}}, {\"chain\": {\"family\": \"ip\", \"table\": \"t\", "
+				   "\"name\": \"c2\"}}]}";
+	size_t n = 100000, each = strlen("{\"accept\": null}, "), i;
+	char *doc = malloc(sizeof head + n * each + sizeof tail + (17 << 20));
+	struct capture *c;
+	char *p;
+	if (!doc) {
+		CHECK(doc != NULL);
+		return;
+	}
+	p = doc + sizeof head - 1;
+	memcpy(doc, head, sizeof head - 1);
+	for (i = 0; i < n; i++, p += each)
+		memcpy(p, "{\"accept\": null}, ", each);
+	memcpy(p, tail, sizeof tail);
+	c = feed_parts(&nl_parser_nftjson, "large.json", doc, 1 << 20);
+	CHECK_INT(c->nerr, 1);
+	CHECK_STR(c->err[0], "nft JSON object larger than 16 MiB, left out");
+	CHECK_INT(c->nrule, 0);
+	CHECK_INT(c->nchain, 1);
+	/* a comment of 17 MiB: yajl would hold it whole */
+	p = doc + sizeof head - 1;
+	memcpy(p, "{\"accept\": null}], \"comment\": \"", 31);
+	memset(p + 31, 'x', 17 << 20);
+	memcpy(p + 31 + (17 << 20), "\"}}]}", 6);
+	c = feed_parts(&nl_parser_nftjson, "token.json", doc, 1 << 20);
+	CHECK_INT(c->nerr, 1);
+	CHECK_STR(c->err[0], "bad JSON: a token longer than 16 MiB");
+	CHECK_INT(c->nrule, 0);
+	free(doc);
+}
+
 /* The stream: a one-line dump read in pieces gives what it gives whole;
  * errors name the line their object starts on; a rule listed before the map
  * it writes to takes the map's type; a set's elements are read one by one. */
@@ -887,6 +925,7 @@ static void test_json_stream(void)
 	CHECK_INT(c->errline[1], 8);	/* the element that is not one */
 	CHECK_STR(c->err[1], "cannot read an element of ip x s: bogus at nftables[3].set.elem[1]");
 	CHECK_INT(c->errline[2], 11);	/* the rule without expr */
+	test_json_limits();
 }
 
 /* nftables tests/shell/testcases/chains/dumps/0041chain_binding_0.nft with
