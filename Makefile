@@ -4,7 +4,7 @@
 # bundled sample.
 
 CC      ?= cc
-PKGS    := libpcre2-8 sqlite3 jansson libarchive libcrypto libpcap
+PKGS    := libpcre2-8 sqlite3 jansson yajl libarchive libcrypto libpcap
 # loaded by src/dynlib.c when an import needs them, not linked: the
 # sonames of the libraries the headers belong to
 DL_PKGS := libarchive libpcap

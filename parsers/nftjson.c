@@ -5,7 +5,12 @@
  *    {"rule": {"family": "inet", "table": "filter", "chain": "forward", "handle": 36,
  *     "expr": [{"match": {"op": "in", "left": {"ct": {"key": "status"}}, "right": "dnat"}},
  *              {"jump": {"target": "allowed_dnats"}}]}}]}
- * Lines are collected and parsed at close. A rule's text is written back in
+ * The document is read as a stream (yajl): only one element of the
+ * "nftables" array is built at a time (a jansson value, handed to the code
+ * below and freed), and the elements of a set's "elem" array one by one,
+ * so memory stays flat whatever the dump's size. A rule that writes to or
+ * looks up a set not listed yet waits for the end of the document, when
+ * every set's type is known. A rule's text is written back in
  * the syntax `nft list ruleset` prints (src/statement.c, src/expression.c,
  * src/datatype.c), so that the text and the JSON dump of one ruleset give
  * the same rules (nftrules.c reads the text; tests/nft-dumps-compare.py and
@@ -15,33 +20,78 @@
 #include "natlog.h"
 #include "parser.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
+#include <yajl/yajl_parse.h>
 
-#define NFTJSON_MAX ((size_t)256 << 20)
+#define NFTJSON_DEPTH 2048		/* jansson's own limit */
+#define NFTJSON_ITEM_MAX ((size_t)16 << 20)	/* one object, a set's elements apart */
+#define NFTJSON_WAIT_MAX 1024		/* rules waiting for a set listed after them */
 
 struct chainpos {
 	uint64_t key;
 	int n;
 };
 
+/* A container being built, and the key its next value goes under. */
+struct bframe {
+	json_t *v;
+	char *key;
+};
+
+/* A rule kept until the end of the document, for the type of a set that
+ * comes after it. */
+struct waiting {
+	json_t *o;
+	size_t item;
+	long line;
+	int pos, burst5;
+};
+
+/* The set whose elements are read one by one. */
+struct setstream {
+	struct nl_set_info si;		/* its names point to the copies below */
+	char fam[8], tab[32], name[64];
+	int ok, is_map, hex;
+	size_t i;
+};
+
 struct nftjson {
 	const struct nl_sink *sink;
-	char *buf;			/* the document, one '\n' per input line */
-	size_t len, cap;
-	long lastline;
-	int over;
+	yajl_handle y;
+	int failed;			/* the sink said stop */
 	int started;
 	struct chainpos *pos;
 	size_t npos, cappos;
+	uint32_t *slot;			/* index + 1 into pos by key; 0 free */
+	size_t nslot;
 	struct settype *types;		/* of the document's sets and maps */
 	size_t ntypes, captypes;
 	int burst5;
 	size_t item;			/* index in the "nftables" array, for messages */
+	long line;			/* where the current item (or element) starts */
+	long iline;			/* where the current item starts */
+	long curline;			/* the line being read */
+	const char *text;		/* and its text (this piece of it) */
+	size_t textlen;
+	int whole;			/* the piece is the whole line */
+	/* the envelope: 0 outside a document, 1 in its object, 2 in "nftables" */
+	int env, key_nft, have_arr, skip;
+	struct bframe b[NFTJSON_DEPTH];
+	int nb, base;			/* containers being built; where values are delivered */
+	size_t ibytes;			/* size of what is being built */
+	size_t quiet;			/* bytes read since yajl's last token */
+	long vline;			/* where the value being built starts */
+	int streaming;			/* a set's "elem" values are delivered one by one */
+	int streamed;			/* the current item's set was */
+	struct setstream ss;
+	struct waiting *wait;
+	size_t nwait;
 	struct nl_rule rule;
 };
 
@@ -145,6 +195,7 @@ struct rctx {
 	size_t ntypes;
 	const char *fam, *tab;
 	int nbad;
+	int miss;			/* @set references whose set is not known (yet) */
 	char bad[64];
 };
 
@@ -182,7 +233,7 @@ static uint64_t set_key(const char *fam, const char *tab, const char *name)
 	return nl_hash64(name, strlen(name), h);
 }
 
-static const struct settype *find_type(const struct rctx *x, const char *ref)
+static const struct settype *find_type(struct rctx *x, const char *ref)
 {
 	uint64_t k;
 	size_t i;
@@ -192,6 +243,7 @@ static const struct settype *find_type(const struct rctx *x, const char *ref)
 	for (i = 0; i < x->ntypes; i++)
 		if (x->types[i].key == k)
 			return &x->types[i];
+	x->miss++;
 	return NULL;
 }
 
@@ -1281,28 +1333,56 @@ static uint64_t chain_key(const char *fam, const char *tab, const char *chain)
 	return nl_hash64(chain, strlen(chain), h);
 }
 
-/* The next position in a chain: rules come in chain order. */
+static uint32_t *pos_slot(struct nftjson *st, uint64_t key)
+{
+	size_t i = (size_t)key & (st->nslot - 1);
+	while (st->slot[i] && st->pos[st->slot[i] - 1].key != key)
+		i = (i + 1) & (st->nslot - 1);
+	return &st->slot[i];
+}
+
+/* The next position in a chain: rules come in chain order. Chains are
+ * found by hash: a kube-proxy ruleset has tens of thousands. */
 static int next_position(struct nftjson *st, uint64_t key)
 {
-	size_t i = st->npos;
-	while (i-- > 0)
-		if (st->pos[i].key == key)
-			return ++st->pos[i].n;
+	uint32_t *sl;
+	if (st->nslot && *(sl = pos_slot(st, key)))
+		return ++st->pos[*sl - 1].n;
 	if (st->npos == st->cappos) {
 		size_t cap = st->cappos ? st->cappos * 2 : 64;
-		struct chainpos *n = realloc(st->pos, cap * sizeof *n);
+		struct chainpos *n = cap < UINT32_MAX / 4 ? realloc(st->pos, cap * sizeof *n) : NULL;
 		if (!n)
 			return -1;
 		st->pos = n;
 		st->cappos = cap;
 	}
+	if (2 * (st->npos + 1) > st->nslot) {
+		size_t i, ns = st->nslot ? st->nslot * 2 : 128;
+		uint32_t *n = calloc(ns, sizeof *n);
+		if (!n)
+			return -1;
+		free(st->slot);
+		st->slot = n;
+		st->nslot = ns;
+		for (i = 0; i < st->npos; i++)
+			*pos_slot(st, st->pos[i].key) = (uint32_t)i + 1;
+	}
 	st->pos[st->npos].key = key;
 	st->pos[st->npos].n = 1;
+	*pos_slot(st, key) = (uint32_t)st->npos + 1;
 	st->npos++;
 	return 1;
 }
 
-static int names_ok(const struct nl_sink *k, const char *fam, const char *tab, const char *name,
+/* An error about the object that starts on st->line. */
+static int jerr(struct nftjson *st, const char *msg)
+{
+	return st->sink->error(st->sink->ctx, st->line, msg, NULL, 0);
+}
+
+/* 1 when the names can be used; else reported: 0, or -1 when the sink
+ * said stop. */
+static int names_ok(struct nftjson *st, const char *fam, const char *tab, const char *name,
 		    size_t namesz, const char *what)
 {
 	char msg[96];
@@ -1313,11 +1393,12 @@ static int names_ok(const struct nl_sink *k, const char *fam, const char *tab, c
 		return 1;
 	snprintf(msg, sizeof msg, "%s without family, table or name, or a name empty or too long",
 		 what);
-	k->error(k->ctx, 0, msg, NULL, 0);
-	return 0;
+	return jerr(st, msg);	/* 0: reported, or -1: stop */
 }
 
-static int do_rule(struct nftjson *st, const json_t *o)
+/* Writes rule o at position pos and hands it to the sink; when it names a
+ * set not listed yet and may wait (mayw), it waits instead (1). */
+static int write_rule(struct nftjson *st, const json_t *o, int pos, int mayw)
 {
 	const struct nl_sink *k = st->sink;
 	const char *fam = jstr(o, "family"), *tab = jstr(o, "table"), *chain = jstr(o, "chain");
@@ -1325,8 +1406,8 @@ static int do_rule(struct nftjson *st, const json_t *o)
 	struct nl_rule *r = &st->rule;
 	struct sb s = { r->text, sizeof r->text, 0, 0 };
 	struct rctx x;
-	int match = 0, have_target = 0, pos;
-	size_t i;
+	int match = 0, have_target = 0;
+	size_t i, badat = 0;
 
 	memset(&x, 0, sizeof x);
 	x.burst5 = st->burst5;
@@ -1334,11 +1415,6 @@ static int do_rule(struct nftjson *st, const json_t *o)
 	x.ntypes = st->ntypes;
 	x.fam = fam;
 	x.tab = tab;
-	if (!names_ok(k, fam, tab, chain, sizeof r->chain, "rule"))
-		return 0;
-	pos = next_position(st, chain_key(fam, tab, chain));
-	if (pos < 0)
-		return -1;
 	nl_rule_init(r);
 	r->position = pos;
 	r->handle = json_is_integer(h) && json_integer_value(h) >= 0 ? json_integer_value(h) : -1;
@@ -1346,26 +1422,79 @@ static int do_rule(struct nftjson *st, const json_t *o)
 	nl_strlcpy(r->table, tab, sizeof r->table);
 	nl_strlcpy(r->chain, chain, sizeof r->chain);
 	if (!json_is_array(expr))
-		return k->error(k->ctx, 0, "rule without an expr array", NULL, 0);
-	for (i = 0; i < json_array_size(expr); i++) {
-		int before = x.nbad;
+		return jerr(st, "rule without an expr array");
+	for (i = 0; i < json_array_size(expr) && !x.nbad; i++) {
 		if (i)
 			sb_put(&s, " ");
 		statement(&s, r, json_array_get(expr, i), &match, &have_target, &x);
-		if (x.nbad && !before) {
-			/* a rule nft would print otherwise is no rule: its place stays */
-			char msg[256];
-			snprintf(msg, sizeof msg, "cannot write %s %s %s rule %d as nft prints it: %s at "
-				 "nftables[%zu].rule.expr[%zu]", fam, tab, chain, pos, x.bad, st->item, i);
-			return k->error(k->ctx, 0, msg, NULL, 0);
-		}
+		badat = i;
+	}
+	if (x.miss && mayw)
+		return 1;
+	if (x.nbad) {
+		/* a rule nft would print otherwise is no rule: its place stays */
+		char msg[256];
+		snprintf(msg, sizeof msg, "cannot write %s %s %s rule %d as nft prints it: %s at "
+			 "nftables[%zu].rule.expr[%zu]", fam, tab, chain, pos, x.bad, st->item, badat);
+		return jerr(st, msg);
 	}
 	if (jstr(o, "comment"))
 		sb_fmt(&s, " comment \"%s\"", jstr(o, "comment"));
 	if (s.over)
-		return k->error(k->ctx, 0, "rule is longer than 1023 bytes", NULL, 0);
+		return jerr(st, "rule is longer than 1023 bytes");
 	r->uncond = !match;
 	return k->rule(k->ctx, r);
+}
+
+/* The rules that waited for sets listed after them, now that all are. */
+static int flush_waiting(struct nftjson *st)
+{
+	size_t i;
+	int rc = 0, burst5 = st->burst5;
+	size_t item = st->item;
+	long line = st->line;
+	for (i = 0; i < st->nwait; i++) {
+		struct waiting *w = &st->wait[i];
+		st->item = w->item;
+		st->line = w->line;
+		st->burst5 = w->burst5;
+		if (rc == 0 && write_rule(st, w->o, w->pos, 0) < 0)
+			rc = -1;
+		json_decref(w->o);
+	}
+	st->nwait = 0;
+	st->item = item;
+	st->line = line;
+	st->burst5 = burst5;
+	return rc;
+}
+
+static int do_rule(struct nftjson *st, json_t *o)
+{
+	const char *fam = jstr(o, "family"), *tab = jstr(o, "table"), *chain = jstr(o, "chain");
+	struct waiting *w;
+	int pos, rc;
+
+	if ((rc = names_ok(st, fam, tab, chain, sizeof st->rule.chain, "rule")) != 1)
+		return rc;
+	pos = next_position(st, chain_key(fam, tab, chain));
+	if (pos < 0)
+		return -1;
+	if (!st->wait && !(st->wait = calloc(NFTJSON_WAIT_MAX, sizeof *st->wait)))
+		return -1;
+	if (st->nwait == NFTJSON_WAIT_MAX && flush_waiting(st))
+		return -1;
+	/* once one rule waits, those after it wait too: rules keep their order */
+	rc = st->nwait ? 1 : write_rule(st, o, pos, 1);
+	if (rc <= 0)
+		return rc;
+	w = &st->wait[st->nwait++];
+	w->o = json_incref(o);
+	w->item = st->item;
+	w->line = st->line;
+	w->pos = pos;
+	w->burst5 = st->burst5;
+	return 0;
 }
 
 static int do_chain(struct nftjson *st, const json_t *o)
@@ -1373,13 +1502,14 @@ static int do_chain(struct nftjson *st, const json_t *o)
 	const struct nl_sink *k = st->sink;
 	struct nl_chain_info ci;
 	const json_t *prio = json_object_get(o, "prio"), *h = json_object_get(o, "handle");
+	int ok;
 
 	memset(&ci, 0, sizeof ci);
 	ci.family = jstr(o, "family");
 	ci.table = jstr(o, "table");
 	ci.name = jstr(o, "name");
-	if (!names_ok(k, ci.family, ci.table, ci.name, 64, "chain"))
-		return 0;
+	if ((ok = names_ok(st, ci.family, ci.table, ci.name, 64, "chain")) != 1)
+		return ok;
 	ci.type = jstr(o, "type") ? jstr(o, "type") : "";
 	ci.hook = jstr(o, "hook") ? jstr(o, "hook") : "";
 	ci.builtin = jstr(o, "hook") != NULL;
@@ -1438,84 +1568,114 @@ static int add_type(struct nftjson *st, const json_t *o, int is_map)
 	return 0;
 }
 
-static int do_set(struct nftjson *st, const json_t *o, int is_map)
+/* A set's or map's own fields, before its elements: ss->ok is 0 when it
+ * cannot be used (reported), and its elements are then passed over. The
+ * strings of ss point into o. */
+static int set_head(struct nftjson *st, const json_t *o, int is_map, struct setstream *ss)
 {
 	const struct nl_sink *k = st->sink;
-	const json_t *elems = json_object_get(o, "elem"), *h = json_object_get(o, "handle");
-	const json_t *flags = json_object_get(o, "flags");
-	char type[256], map[256], fl[128], key[1024], val[1024];
+	const json_t *h = json_object_get(o, "handle"), *flags = json_object_get(o, "flags");
+	char type[256], map[256], fl[128];
 	struct sb ts = { type, sizeof type, 0, 0 }, ms = { map, sizeof map, 0, 0 };
 	struct sb fs = { fl, sizeof fl, 0, 0 };
-	struct nl_set_info si;
 	struct rctx x;
-	int hex;
-	size_t i;
+	int ok;
 
-	si.family = jstr(o, "family");
-	si.table = jstr(o, "table");
-	si.name = jstr(o, "name");
+	memset(ss, 0, sizeof *ss);
+	ss->is_map = is_map;
+	if (add_type(st, o, is_map))
+		return -1;
+	ss->si.family = jstr(o, "family");
+	ss->si.table = jstr(o, "table");
+	ss->si.name = jstr(o, "name");
 	memset(&x, 0, sizeof x);
 	x.burst5 = st->burst5;
-	if (!names_ok(k, si.family, si.table, si.name, 64, is_map ? "map" : "set"))
-		return 0;
+	if ((ok = names_ok(st, ss->si.family, ss->si.table, ss->si.name, 64,
+			   is_map ? "map" : "set")) != 1)
+		return ok;
 	type[0] = map[0] = fl[0] = '\0';
 	render_type(&ts, json_object_get(o, "type"), &x);
 	if (is_map)
 		render_type(&ms, json_object_get(o, "map"), &x);
 	if (flags)
 		render(&fs, flags, 0, &x);
-	si.type = type;
-	si.map_type = is_map ? map : NULL;
-	si.flags = fl;
-	si.handle = json_is_integer(h) && json_integer_value(h) >= 0 ? json_integer_value(h) : -1;
-	if (k->set(k->ctx, &si))
+	ss->si.type = type;
+	ss->si.map_type = is_map ? map : NULL;
+	ss->si.flags = fl;
+	ss->si.handle = json_is_integer(h) && json_integer_value(h) >= 0 ? json_integer_value(h) : -1;
+	if (k->set(k->ctx, &ss->si))
 		return -1;
-	hex = strcmp(map, "mark") == 0 || (strlen(map) > 5 && strcmp(map + strlen(map) - 5, " mark") == 0);
-	for (i = 0; i < json_array_size(elems); i++) {
-		const json_t *e = json_array_get(elems, i), *kv = e, *vv = NULL;
-		json_t *ev;
-		const char *ek;
-		struct sb kb = { key, sizeof key, 0, 0 }, vb = { val, sizeof val, 0, 0 };
-		struct nl_set_elem el;
-		key[0] = val[0] = '\0';
-		if (is_map) {
-			if (!json_is_array(e) || json_array_size(e) != 2) {
-				if (k->error(k->ctx, 0, "map element is not [key, value]", NULL, 0))
-					return -1;
-				continue;
-			}
-			kv = json_array_get(e, 0);
-			vv = json_array_get(e, 1);
-			render(&vb, vv, hex ? X_HEX : 0, &x);
-		}
-		/* an element's timeout and statements are not its key */
-		ek = jkind(kv, &ev);
-		if (ek && strcmp(ek, "elem") == 0 && json_is_object(ev))
-			kv = json_object_get(ev, "val");
-		render(&kb, kv, 0, &x);
-		if (x.nbad) {
-			char msg[160];
-			snprintf(msg, sizeof msg, "cannot read an element of %s %s %s: %s at "
-				 "nftables[%zu].%s.elem[%zu]", si.family, si.table, si.name, x.bad,
-				 st->item, is_map ? "map" : "set", i);
-			x.nbad = 0;
-			if (k->error(k->ctx, 0, msg, NULL, 0))
-				return -1;
-			continue;
-		}
-		if (kb.over || vb.over) {
-			if (k->error(k->ctx, 0, "set element longer than 1023 bytes", NULL, 0))
-				return -1;
-			continue;
-		}
-		el.family = si.family;
-		el.table = si.table;
-		el.set = si.name;
-		el.key = key;
-		el.value = is_map ? val : NULL;
-		if (k->element(k->ctx, &el))
-			return -1;
+	/* the names are copied: a key after "elem" may replace them in o */
+	nl_strlcpy(ss->fam, ss->si.family, sizeof ss->fam);
+	nl_strlcpy(ss->tab, ss->si.table, sizeof ss->tab);
+	nl_strlcpy(ss->name, ss->si.name, sizeof ss->name);
+	ss->si.family = ss->fam;
+	ss->si.table = ss->tab;
+	ss->si.name = ss->name;
+	ss->si.type = ss->si.map_type = ss->si.flags = NULL;	/* on the stack */
+	ss->hex = strcmp(map, "mark") == 0 ||
+		  (strlen(map) > 5 && strcmp(map + strlen(map) - 5, " mark") == 0);
+	ss->ok = 1;
+	return 0;
+}
+
+/* Element ss->i of the set. */
+static int set_elem(struct nftjson *st, struct setstream *ss, const json_t *e)
+{
+	const struct nl_sink *k = st->sink;
+	const json_t *kv = e, *vv = NULL;
+	char key[1024], val[1024];
+	struct sb kb = { key, sizeof key, 0, 0 }, vb = { val, sizeof val, 0, 0 };
+	struct nl_set_elem el;
+	struct rctx x;
+	json_t *ev;
+	const char *ek;
+	size_t i = ss->i++;
+
+	if (!ss->ok)
+		return 0;
+	memset(&x, 0, sizeof x);
+	x.burst5 = st->burst5;
+	key[0] = val[0] = '\0';
+	if (ss->is_map) {
+		if (!json_is_array(e) || json_array_size(e) != 2)
+			return jerr(st, "map element is not [key, value]") ? -1 : 0;
+		kv = json_array_get(e, 0);
+		vv = json_array_get(e, 1);
+		render(&vb, vv, ss->hex ? X_HEX : 0, &x);
 	}
+	/* an element's timeout and statements are not its key */
+	ek = jkind(kv, &ev);
+	if (ek && strcmp(ek, "elem") == 0 && json_is_object(ev))
+		kv = json_object_get(ev, "val");
+	render(&kb, kv, 0, &x);
+	if (x.nbad) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "cannot read an element of %s %s %s: %s at "
+			 "nftables[%zu].%s.elem[%zu]", ss->si.family, ss->si.table, ss->si.name, x.bad,
+			 st->item, ss->is_map ? "map" : "set", i);
+		return jerr(st, msg) ? -1 : 0;
+	}
+	if (kb.over || vb.over)
+		return jerr(st, "set element longer than 1023 bytes") ? -1 : 0;
+	el.family = ss->si.family;
+	el.table = ss->si.table;
+	el.set = ss->si.name;
+	el.key = key;
+	el.value = ss->is_map ? val : NULL;
+	return k->element(k->ctx, &el) ? -1 : 0;
+}
+
+static int do_set(struct nftjson *st, const json_t *o, int is_map)
+{
+	const json_t *elems = json_object_get(o, "elem");
+	struct setstream ss;
+	size_t i;
+	if (set_head(st, o, is_map, &ss))
+		return -1;
+	for (i = 0; i < json_array_size(elems); i++)
+		if (set_elem(st, &ss, json_array_get(elems, i)))
+			return -1;
 	return 0;
 }
 
@@ -1530,8 +1690,8 @@ static int do_object(struct nftjson *st, const char *kind, const json_t *o)
 	oi.family = jstr(o, "family");
 	oi.table = jstr(o, "table");
 	oi.name = jstr(o, "name");
-	if (!names_ok(k, oi.family, oi.table, oi.name, 64, kind))
-		return 0;
+	if ((rc = names_ok(st, oi.family, oi.table, oi.name, 64, kind)) != 1)
+		return rc;
 	if (!k->object)
 		return 0;
 	oi.kind = kind;
@@ -1544,7 +1704,6 @@ static int do_object(struct nftjson *st, const char *kind, const json_t *o)
 	free(spec);
 	return rc;
 }
-
 
 /* "1.0.9" (a suffix such as "-rc1" after the third number is left alone):
  * 1 with its three numbers, 0 when it is not of that form. */
@@ -1563,180 +1722,539 @@ static int version3(const char *ver, uint64_t *a, uint64_t *b, uint64_t *c)
 	}
 	return 1;
 }
-static int do_document(struct nftjson *st, const json_t *root)
+
+/* One element of the "nftables" array. */
+static int do_item(struct nftjson *st, json_t *item)
 {
 	static const char *const skipped[] = { "metainfo", "element", NULL };
 	static const char *const objects[] = { "counter", "quota", "limit", "ct helper", "ct timeout",
 					       "ct expectation", "flowtable", "secmark", "synproxy",
 					       "tunnel", NULL };
 	const struct nl_sink *k = st->sink;
-	const json_t *arr = json_object_get(root, "nftables");
-	size_t i;
+	json_t *v;
+	const char *kind = jkind(item, &v);
 
-	if (!json_is_array(arr))
-		return k->error(k->ctx, 0, "not nft JSON: no \"nftables\" array", NULL, 0);
-	st->started = 0;
-	st->npos = 0;
-	st->ntypes = 0;
-	st->burst5 = 0;
-	/* the types of all sets and maps first: a rule may come before the
-	 * set it writes to */
-	for (i = 0; i < json_array_size(arr); i++) {
-		json_t *v;
-		const char *kind = jkind(json_array_get(arr, i), &v);
-		if (kind && (strcmp(kind, "set") == 0 || strcmp(kind, "map") == 0) && json_is_object(v) &&
-		    add_type(st, v, kind[0] == 'm'))
+	if (kind && strcmp(kind, "metainfo") == 0) {
+		/* nft 1.0.9 began to print the default "burst 5 packets" */
+		uint64_t a, b, c;
+		const char *ver = jstr(v, "version");
+		if (ver && version3(ver, &a, &b, &c))
+			st->burst5 = a < 1 || (a == 1 && b == 0 && c < 9);
+	}
+	if (!kind || !json_is_object(v))
+		return jerr(st, "nft JSON item is not {\"kind\": {...}}") ? -1 : 0;
+	if (in_strs(kind, skipped))
+		return 0;
+	if (!st->started) {
+		st->started = 1;
+		if (k->ruleset(k->ctx, "nft-json", 0))
 			return -1;
 	}
-	for (i = 0; i < json_array_size(arr); i++) {
-		json_t *v;
-		const char *kind = jkind(json_array_get(arr, i), &v);
-		int rc = 0;
-		st->item = i;
-		if (kind && strcmp(kind, "metainfo") == 0) {
-			/* nft 1.0.9 began to print the default "burst 5 packets" */
-			uint64_t a, b, c;
-			const char *ver = jstr(v, "version");
-			if (ver && version3(ver, &a, &b, &c))
-				st->burst5 = a < 1 || (a == 1 && b == 0 && c < 9);
-		}
-		if (!kind || !json_is_object(v)) {
-			if (k->error(k->ctx, 0, "nft JSON item is not {\"kind\": {...}}", NULL, 0))
-				return -1;
-			continue;
-		}
-		if (in_strs(kind, skipped))
-			continue;
-		if (!st->started) {
-			st->started = 1;
-			if (k->ruleset(k->ctx, "nft-json", 0))
-				return -1;
-		}
-		if (strcmp(kind, "table") == 0)
-			continue;
-		if (strcmp(kind, "chain") == 0)
-			rc = do_chain(st, v);
-		else if (strcmp(kind, "rule") == 0)
-			rc = do_rule(st, v);
-		else if (strcmp(kind, "set") == 0 || strcmp(kind, "map") == 0)
-			rc = do_set(st, v, kind[0] == 'm');
-		else if (in_strs(kind, objects))
-			rc = do_object(st, kind, v);
-		else {
-			char msg[96];
-			snprintf(msg, sizeof msg, "unknown nft JSON object '%.40s'", kind);
-			rc = k->error(k->ctx, 0, msg, NULL, 0);
-		}
-		if (rc)
-			return -1;
+	if (strcmp(kind, "table") == 0)
+		return 0;
+	if (strcmp(kind, "chain") == 0)
+		return do_chain(st, v) ? -1 : 0;
+	if (strcmp(kind, "rule") == 0)
+		return do_rule(st, v) ? -1 : 0;
+	if (strcmp(kind, "set") == 0 || strcmp(kind, "map") == 0) {
+		if (st->streamed)	/* its fields and elements are in already */
+			return 0;
+		return do_set(st, v, kind[0] == 'm') ? -1 : 0;
+	}
+	if (in_strs(kind, objects))
+		return do_object(st, kind, v) ? -1 : 0;
+	{
+		char msg[96];
+		snprintf(msg, sizeof msg, "unknown nft JSON object '%.40s'", kind);
+		return jerr(st, msg) ? -1 : 0;
+	}
+}
+
+static void doc_begin(struct nftjson *st)
+{
+	st->started = 0;
+	st->npos = 0;
+	if (st->nslot)
+		memset(st->slot, 0, st->nslot * sizeof *st->slot);
+	st->ntypes = 0;
+	st->burst5 = 0;
+	st->have_arr = 0;
+	st->item = 0;
+}
+
+static int doc_end(struct nftjson *st, long line)
+{
+	if (flush_waiting(st))
+		return -1;
+	if (!st->have_arr) {
+		st->line = line;
+		return jerr(st, "not nft JSON: no \"nftables\" array") ? -1 : 0;
 	}
 	return 0;
 }
 
+/* ---- the stream ---------------------------------------------------------- */
+
+/* What is being built is dropped; the parse goes on. */
+static void drop_build(struct nftjson *st)
+{
+	while (st->nb > 0) {
+		st->nb--;
+		json_decref(st->b[st->nb].v);
+		free(st->b[st->nb].key);
+		st->b[st->nb].key = NULL;
+	}
+	st->streaming = 0;
+}
+
+/* A value built whole at the delivery depth: an item, or a set element. */
+static int deliver(struct nftjson *st, json_t *v)
+{
+	int rc;
+	st->line = st->streaming ? st->vline : st->iline;
+	if (st->streaming) {
+		rc = set_elem(st, &st->ss, v);
+	} else {
+		rc = do_item(st, v);
+		st->item++;
+		st->streamed = 0;
+	}
+	json_decref(v);
+	st->ibytes = 0;
+	if (rc)
+		st->failed = 1;
+	return !rc;
+}
+
+/* Counts what is built; past the limit the item is reported and passed over. */
+static int budget(struct nftjson *st, size_t n)
+{
+	char msg[96];
+	st->ibytes += n + 96;	/* about what jansson takes for a value */
+	if (st->ibytes <= NFTJSON_ITEM_MAX)
+		return 1;
+	st->line = st->iline;
+	snprintf(msg, sizeof msg, "nft JSON object larger than %zu MiB, left out",
+		 NFTJSON_ITEM_MAX >> 20);
+	st->skip = st->nb + st->streaming;	/* the containers still open */
+	st->base = 0;
+	drop_build(st);
+	st->item++;
+	st->streamed = 0;
+	st->ibytes = 0;
+	if (jerr(st, msg)) {
+		st->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* Attaches a finished value to the container being built, or delivers it. */
+static int add_value(struct nftjson *st, json_t *v)
+{
+	struct bframe *f;
+	if (!v) {
+		st->failed = 1;
+		return 0;
+	}
+	if (st->nb == st->base)
+		return deliver(st, v);
+	f = &st->b[st->nb - 1];
+	if (json_is_object(f->v)) {
+		int rc = f->key ? json_object_set_new(f->v, f->key, v) : (json_decref(v), -1);
+		free(f->key);
+		f->key = NULL;
+		if (rc) {
+			st->failed = 1;
+			return 0;
+		}
+		return 1;
+	}
+	if (json_array_append_new(f->v, v)) {
+		st->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* A value outside any item: 1 when it begins to be built. */
+static int building(struct nftjson *st)
+{
+	if (st->skip)
+		return 0;
+	if (st->nb > st->base)
+		return 1;
+	if (st->streaming) {
+		st->vline = st->curline;
+		return 1;
+	}
+	if (st->env == 2 && st->nb == 0) {
+		st->vline = st->iline = st->curline;
+		return 1;
+	}
+	return 0;
+}
+
+/* A document that is not an object: reported where it starts. */
+static int not_nft(struct nftjson *st)
+{
+	st->line = st->curline;
+	if (jerr(st, "not nft JSON: no \"nftables\" array")) {
+		st->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* A scalar: built, or part of the envelope. */
+static int scalar(struct nftjson *st, json_t *v, size_t n)
+{
+	if (building(st)) {
+		if (budget(st, n) && !st->skip)
+			return add_value(st, v);
+		json_decref(v);
+		return !st->failed;	/* left out just now, or the sink said stop */
+	}
+	json_decref(v);
+	if (st->skip || st->env != 0)
+		return 1;
+	return not_nft(st);
+}
+
+/* The state, from a callback: yajl got a whole token. */
+static struct nftjson *cb(void *ctx)
+{
+	struct nftjson *st = ctx;
+	st->quiet = 0;
+	return st;
+}
+
+static int y_null(void *ctx)
+{
+	return scalar(cb(ctx), json_null(), 0);
+}
+
+static int y_bool(void *ctx, int b)
+{
+	return scalar(cb(ctx), json_boolean(b), 0);
+}
+
+static int bad_json(struct nftjson *st, const char *why)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "bad JSON: %s", why);
+	st->line = st->curline;
+	/* reported: the document ends here (1: and the sink said stop) */
+	st->failed = st->sink->error(st->sink->ctx, st->curline, msg, st->text,
+				     st->textlen > 200 ? 200 : st->textlen) ? 1 : 2;
+	return 0;
+}
+
+/* Numbers as jansson reads them: integers without '.', 'e' or 'E'. */
+static int y_number(void *ctx, const char *s, size_t n)
+{
+	struct nftjson *st = cb(ctx);
+	char buf[400];
+	char *end;
+	if (n >= sizeof buf)
+		return bad_json(st, "number too long");
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	errno = 0;
+	if (!memchr(s, '.', n) && !memchr(s, 'e', n) && !memchr(s, 'E', n)) {
+		long long v = strtoll(buf, &end, 10);
+		if (errno == ERANGE)
+			return bad_json(st, v < 0 ? "too big negative integer" : "too big integer");
+		return scalar(st, json_integer(v), 0);
+	} else {
+		double d = strtod(buf, &end);
+		if (errno == ERANGE && (d > 1 || d < -1))
+			return bad_json(st, "real number overflow");
+		return scalar(st, json_real(d), 0);
+	}
+}
+
+static int y_string(void *ctx, const unsigned char *s, size_t n)
+{
+	struct nftjson *st = cb(ctx);
+	if (memchr(s, '\0', n))
+		return bad_json(st, "\\u0000 is not allowed");
+	if (!building(st))
+		return scalar(st, json_null(), 0);
+	return scalar(st, json_stringn((const char *)s, n), n);
+}
+
+/* The header of a set whose "elem" array starts: read it, then stream. */
+static int maybe_stream(struct nftjson *st)
+{
+	struct bframe *item = &st->b[0], *body = &st->b[1];
+	const char *kind = item->key;
+	const json_t *o = body->v;
+	int is_map;
+	if (st->nb != 2 || st->streaming || !kind || json_object_size(item->v) != 0 ||
+	    !body->key || strcmp(body->key, "elem") != 0 || !json_is_object(o))
+		return 0;
+	if (strcmp(kind, "set") != 0 && strcmp(kind, "map") != 0)
+		return 0;
+	is_map = kind[0] == 'm';
+	/* nft prints these before the elements; when they come after, the
+	 * set is read whole */
+	if (!json_object_get(o, "family") || !json_object_get(o, "table") ||
+	    !json_object_get(o, "name") || !json_object_get(o, "type") ||
+	    (is_map && !json_object_get(o, "map")))
+		return 0;
+	st->line = st->iline;
+	if (!st->started) {
+		st->started = 1;
+		if (st->sink->ruleset(st->sink->ctx, "nft-json", 0))
+			return -1;
+	}
+	if (set_head(st, o, is_map, &st->ss))
+		return -1;
+	st->streaming = 1;
+	st->streamed = 1;
+	st->base = 2;	/* values that end here are elements */
+	return 1;
+}
+
+static int y_start(struct nftjson *st, int is_map)
+{
+	if (building(st)) {
+		int s;
+		if (st->nb >= NFTJSON_DEPTH)
+			return bad_json(st, "maximum parsing depth reached");
+		if (!is_map && (s = maybe_stream(st)) != 0) {
+			if (s < 0)
+				st->failed = 1;
+			return s > 0;	/* the "elem" array itself is not built */
+		}
+		if (!budget(st, 0))
+			return 0;
+		if (st->skip) {	/* left out just now */
+			st->skip++;
+			return 1;
+		}
+		st->b[st->nb].v = is_map ? json_object() : json_array();
+		st->b[st->nb].key = NULL;
+		if (!st->b[st->nb].v) {
+			st->failed = 1;
+			return 0;
+		}
+		st->nb++;
+		return 1;
+	}
+	if (st->skip) {
+		st->skip++;
+		return 1;
+	}
+	switch (st->env) {
+	case 0:
+		if (!is_map) {
+			st->skip = 1;
+			return not_nft(st);
+		}
+		doc_begin(st);
+		st->env = 1;
+		st->key_nft = 0;
+		return 1;
+	case 1:
+		if (!is_map && st->key_nft) {
+			st->env = 2;
+			st->have_arr = 1;
+			return 1;
+		}
+		st->skip = 1;
+		return 1;
+	}
+	return 1;
+}
+
+static int y_end(struct nftjson *st)
+{
+	if (st->skip) {
+		st->skip--;
+		return 1;
+	}
+	if (st->streaming && st->nb == st->base) {
+		/* the end of the "elem" array: the set goes on without it */
+		struct bframe *body = &st->b[1];
+		st->streaming = 0;
+		st->base = 0;
+		free(body->key);
+		body->key = NULL;
+		return 1;
+	}
+	if (st->nb > st->base) {
+		json_t *v = st->b[--st->nb].v;
+		free(st->b[st->nb].key);
+		st->b[st->nb].key = NULL;
+		return add_value(st, v);
+	}
+	if (st->env == 2) {
+		st->env = 1;
+		return 1;
+	}
+	if (st->env == 1) {
+		st->env = 0;
+		if (doc_end(st, st->curline)) {
+			st->failed = 1;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int y_start_map(void *ctx)
+{
+	return y_start(cb(ctx), 1);
+}
+
+static int y_start_array(void *ctx)
+{
+	return y_start(cb(ctx), 0);
+}
+
+static int y_end_any(void *ctx)
+{
+	return y_end(cb(ctx));
+}
+
+static int y_key(void *ctx, const unsigned char *s, size_t n)
+{
+	struct nftjson *st = cb(ctx);
+	if (memchr(s, '\0', n))
+		return bad_json(st, "NUL byte in object key not supported");
+	if (st->skip)
+		return 1;
+	if (st->nb > st->base) {
+		struct bframe *f = &st->b[st->nb - 1];
+		if (!budget(st, n))
+			return 0;
+		if (st->skip)
+			return 1;
+		free(f->key);
+		if (!(f->key = strndup((const char *)s, n))) {
+			st->failed = 1;
+			return 0;
+		}
+		return 1;
+	}
+	if (st->env == 1)
+		st->key_nft = n == 8 && memcmp(s, "nftables", 8) == 0;
+	return 1;
+}
+
+static const yajl_callbacks y_callbacks = {
+	y_null, y_bool, NULL, NULL, y_number, y_string,
+	y_start_map, y_key, y_end_any, y_start_array, y_end_any,
+};
+
 /* ---- the parser ---------------------------------------------------------- */
 
-static int append(struct nftjson *st, const char *s, size_t n)
+/* After a parse error: what was read before it is kept, one error at it. */
+static int stopped(struct nftjson *st, yajl_status ys, const unsigned char *s, size_t n)
 {
-	if (st->len + n + 1 > NFTJSON_MAX)
+	if (st->failed == 1)
 		return -1;
-	if (st->len + n + 1 > st->cap) {
-		size_t cap = st->cap ? st->cap : 65536;
-		char *b;
-		while (cap < st->len + n + 1)
-			cap *= 2;
-		if (cap > NFTJSON_MAX)
-			cap = NFTJSON_MAX;
-		b = realloc(st->buf, cap);
-		if (!b)
-			return -2;
-		st->buf = b;
-		st->cap = cap;
+	if (st->failed == 0 && ys == yajl_status_error) {
+		unsigned char *e = yajl_get_error(st->y, 0, s, n);
+		char why[96];
+		size_t at = s ? yajl_get_bytes_consumed(st->y) : 0, l;
+		const char *m = (const char *)e;
+		if (m && strncmp(m, "parse error: ", 13) == 0)
+			m += 13;
+		else if (m && strncmp(m, "lexical error: ", 15) == 0)
+			m += 15;
+		nl_strlcpy(why, m ? m : "cannot parse", sizeof why);
+		l = strlen(why);
+		while (l > 0 && (why[l - 1] == '\n' || why[l - 1] == '.' || why[l - 1] == ' '))
+			why[--l] = '\0';
+		if (e)
+			yajl_free_error(st->y, e);
+		if (!st->whole && s == (const unsigned char *)st->text && at < st->textlen) {
+			/* in a long line: the text from a little before where it
+			 * stopped */
+			at = at > 60 ? at - 60 : 0;
+			st->text += at;
+			st->textlen -= at;
+		}
+		bad_json(st, why);
 	}
-	memcpy(st->buf + st->len, s, n);
-	st->len += n;
-	st->buf[st->len] = '\0';
+	if (st->failed == 1)
+		return -1;
+	drop_build(st);
+	st->base = 0;
+	st->skip = 0;
+	if (flush_waiting(st)) {
+		st->failed = 1;
+		return -1;
+	}
+	st->env = 3;		/* nothing more is read */
 	return 0;
+}
+
+static int feed(struct nftjson *st, const char *s, size_t n)
+{
+	yajl_status ys;
+	if (st->env == 3)
+		return 0;
+	/* yajl holds a token until it ends: one that long is no nft JSON */
+	st->quiet += n;
+	if (st->quiet > NFTJSON_ITEM_MAX) {
+		bad_json(st, "a token longer than 16 MiB");
+		return stopped(st, yajl_status_client_canceled, NULL, 0);
+	}
+	ys = yajl_parse(st->y, (const unsigned char *)s, n);
+	if (ys != yajl_status_ok)
+		return stopped(st, ys, (const unsigned char *)s, n);
+	return 0;
+}
+
+/* A piece of a line longer than the import's buffer (a one-line dump). */
+static int nftjson_part(void *state, const char *s, size_t n, long lineno)
+{
+	struct nftjson *st = state;
+	st->whole = 0;
+	st->curline = lineno;
+	st->text = s;
+	st->textlen = n;
+	return feed(st, s, n);
 }
 
 static int nftjson_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct nftjson *st = state;
-	int rc = 0;
-	if (st->over)
-		return 0;
-	/* one '\n' per input line, so JSON error lines are file lines */
-	while (rc == 0 && st->lastline < lineno - 1) {
-		rc = append(st, "\n", 1);
-		st->lastline++;
-	}
+	int rc;
+	st->whole = st->curline != lineno;
+	st->curline = lineno;
+	st->text = s;
+	st->textlen = n;
+	rc = feed(st, s, n);
 	if (rc == 0)
-		rc = append(st, s, n);
-	if (rc == 0)
-		rc = append(st, "\n", 1);
-	st->lastline = lineno;
-	if (rc == -2)
-		return -1;
-	if (rc) {
-		st->over = 1;
-		return st->sink->error(st->sink->ctx, lineno, "nft JSON document larger than 256 MiB", NULL, 0);
-	}
-	return 0;
-}
-
-static int parse_all(struct nftjson *st)
-{
-	const struct nl_sink *k = st->sink;
-	size_t off = 0;
-	long line = 1;
-
-	while (off < st->len) {
-		json_error_t e;
-		json_t *root;
-		size_t i;
-		while (off < st->len && (st->buf[off] == ' ' || st->buf[off] == '\t' ||
-					 st->buf[off] == '\n' || st->buf[off] == '\r')) {
-			if (st->buf[off] == '\n')
-				line++;
-			off++;
-		}
-		if (off >= st->len)
-			break;
-		root = json_loadb(st->buf + off, st->len - off, JSON_DISABLE_EOF_CHECK, &e);
-		if (!root) {
-			char msg[256];
-			size_t at = off + (e.position > 0 ? (size_t)e.position : 0), b, end;
-			if (at > st->len)
-				at = st->len;
-			for (b = at; b > 0 && st->buf[b - 1] != '\n'; b--)
-				;
-			for (end = at; end < st->len && st->buf[end] != '\n'; end++)
-				;
-			snprintf(msg, sizeof msg, "bad JSON: %s", e.text);
-			line += e.line > 0 ? e.line - 1 : 0;
-			if (line > st->lastline)	/* the end of the input is on the last line */
-				line = st->lastline;
-			return k->error(k->ctx, line, msg, st->buf + b, end - b);
-		}
-		for (i = off; i < off + (size_t)e.position && i < st->len; i++)
-			line += st->buf[i] == '\n';
-		off += (size_t)e.position;
-		if (do_document(st, root)) {
-			json_decref(root);
-			return -1;
-		}
-		json_decref(root);
-	}
-	return 0;
+		rc = feed(st, "\n", 1);	/* ends a number at the line's end, here */
+	st->text = NULL;
+	st->textlen = 0;
+	return rc;
 }
 
 static int nftjson_close(void *state)
 {
 	struct nftjson *st = state;
-	int rc = 0;
-	if (!st->over && st->len > 0)
-		rc = parse_all(st);
-	free(st->buf);
+	int rc = st->failed == 1 ? -1 : 0;
+	if (st->env != 3 && !st->failed) {
+		yajl_status ys = yajl_complete_parse(st->y);
+		if (ys != yajl_status_ok)
+			rc = stopped(st, ys, NULL, 0);
+		else if (st->env)	/* cannot happen: yajl says premature EOF */
+			rc = stopped(st, yajl_status_error, NULL, 0);
+	}
+	drop_build(st);
+	while (st->nwait > 0)
+		json_decref(st->wait[--st->nwait].o);
+	yajl_free(st->y);
+	free(st->wait);
 	free(st->pos);
+	free(st->slot);
 	free(st->types);
 	free(st);
 	return rc;
@@ -1757,6 +2275,12 @@ static void *nftjson_open(const struct nl_sink *sink)
 	if (!st)
 		return NULL;
 	st->sink = sink;
+	st->y = yajl_alloc(&y_callbacks, NULL, st);
+	if (!st->y) {
+		free(st);
+		return NULL;
+	}
+	yajl_config(st->y, yajl_allow_multiple_values, 1);
 	return st;
 }
 
@@ -1772,7 +2296,7 @@ const struct nl_parser nl_parser_nftjson = {
 	.probe = nftjson_probe,
 	.open = nftjson_open,
 	.line = nftjson_line,
+	.part = nftjson_part,
 	.close = nftjson_close,
 	.samples = nftjson_samples,
-	.max_line = NFTJSON_MAX,
 };

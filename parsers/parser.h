@@ -44,6 +44,10 @@ struct nl_parser {
 	/* One line without its newline. Returns 0, or -1 when the sink said stop. */
 	int (*line)(void *state, const char *line, size_t len, long lineno);
 	int (*close)(void *state);	/* flush; returns 0 or -1 */
+	/* The pieces of a line longer than the import's buffer (a one-line
+	 * JSON dump), in order, before line() gets its last piece; NULL: such
+	 * a line is taken whole up to max_line, else skipped. */
+	int (*part)(void *state, const char *piece, size_t len, long lineno);
 	const char *const *samples;	/* real lines this parser accepts */
 	size_t max_line;		/* longest line it takes; 0: 1 MiB */
 	/* Binary formats (captures) instead of lines: probe_bytes looks at the

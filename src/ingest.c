@@ -955,9 +955,16 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 				off = have;
 				break;
 			}
+			if (!nl && !eof && parser->part && !overlong) {
+				/* a line that fills the whole buffer, for a format that
+				 * reads it piece by piece */
+				rc = parser->part(state, buf + off, have - off, lineno + 1);
+				off = have;
+				break;
+			}
 			if (!nl && !eof) {
 				/* a line that fills the whole buffer: grow it as far as the
-				 * format allows (one-line JSON dumps), else skip the line */
+				 * format allows, else skip the line */
 				size_t max = parser->max_line ? parser->max_line : BLOCK;
 				if (!overlong && cap < max) {
 					size_t ncap = cap * 2 < max ? cap * 2 : max;

@@ -5,7 +5,7 @@
 #   sh tests/deps.sh          build and test dependencies (a headless browser too)
 #   sh tests/deps.sh --lab    also what the real-kernel lab needs
 set -eu
-BUILD="gcc make pkg-config libc6-dev libpcre2-dev libsqlite3-dev libjansson-dev libarchive-dev libpcap-dev libssl-dev zlib1g-dev liblzma-dev libbz2-dev libzstd-dev"
+BUILD="gcc make pkg-config libc6-dev libpcre2-dev libsqlite3-dev libjansson-dev libyajl-dev libarchive-dev libpcap-dev libssl-dev zlib1g-dev liblzma-dev libbz2-dev libzstd-dev"
 # t-export.sh loads exports as the README shows: jq for NDJSON, sqlite3 .import for CSV
 TEST="python3 clang libclang-rt-14-dev clang-tidy cppcheck gzip xz-utils zstd bzip2 tar time jq sqlite3"
 # t-report.sh renders the report and the SVG in a real browser (headless)

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Memory stays bounded whatever the input: one packet with a million trace
-# steps (import and explain), a flood of one identical TRACE line, and
-# `natlog flows` over a million conntrack entries each stay under 64 MB of
-# peak RSS (/usr/bin/time's %M), and a trace cut short never gives a
-# verdict that the left-out steps could have changed.
+# steps (import and explain), a flood of one identical TRACE line, one-line
+# nft JSON dumps of 5 and 25 MB and `natlog flows` over a million conntrack
+# entries each stay under 64 MB of peak RSS (/usr/bin/time's %M), and a
+# trace cut short never gives a verdict that the left-out steps could have
+# changed.
 . "$(dirname "$0")/lib.sh"
 
 LIMIT=65536	# KB
@@ -122,6 +123,18 @@ check_grep "and says 97953 steps were left out" "97953 steps after step 1536 wer
 check_json "JSON: lines 1-1536, then the last 512 (99490-100001) in order" \
 	'[s["line"] for s in j["steps"]] == list(range(1, 1537)) + list(range(99490, 100002))' < "$TMP/j"
 rm -f "$TMP/flood.txt" "$TMP/legacy.txt"
+
+# One-line nft -j dumps of 3600 and 18000 kube-proxy services (5 and 25 MB,
+# each with a set of every cluster IP): both within the bound, as a stream.
+for n in 3600 18000; do
+	python3 "$(dirname "$0")/../bench/gen.py" --kind ruleset --services $n -o "$TMP/rs$n/iptables-save.txt"
+	mb=$(( $(wc -c < "$TMP/rs$n/nft-ruleset.json") / 1000000 ))
+	rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
+	check_rss "import of a $mb MB one-line nft JSON dump" "$NATLOG" import -q "$TMP/rs$n/nft-ruleset.json"
+	"$NATLOG" sql "SELECT (SELECT count(*) FROM rules) || ' ' || (SELECT count(*) FROM elements)" > "$TMP/out" 2>&1
+	check_grep "all its $((4 * n + 5)) rules and $n set elements are in" "^$((4 * n + 5)) $n\$" "$TMP/out"
+	rm -rf "$TMP/rs$n"
+done
 
 # natlog flows over a million conntrack -L entries.
 python3 - "$TMP/ct.txt" <<'EOF'

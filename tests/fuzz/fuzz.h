@@ -406,7 +406,8 @@ static long fz_run(const struct nl_parser *p, const char *path, const uint8_t *d
 	struct fz z;
 	struct nl_sink sink = { &z, path, fz_event, fz_ruleset, fz_chain, fz_rule, fz_set,
 				fz_element, fz_flow, fz_error, fz_skip, NULL, fz_notice, fz_sysctl, NULL };
-	size_t off = 0, max = p->max_line ? p->max_line : (size_t)1 << 20;
+	/* a parser that takes pieces has no longest line */
+	size_t off = 0, max = p->part ? SIZE_MAX : p->max_line ? p->max_line : (size_t)1 << 20;
 	void *st;
 	int rc = 0;
 
@@ -452,6 +453,7 @@ static long fz_run(const struct nl_parser *p, const char *path, const uint8_t *d
 			if (len > 0) {
 				char *line = malloc(len);
 				int sure, was = z.stopped;
+				size_t k = 0;
 				if (!line)
 					abort();
 				memcpy(line, data + off, len);
@@ -459,7 +461,13 @@ static long fz_run(const struct nl_parser *p, const char *path, const uint8_t *d
 				sure = p->probe(line, len < 4096 ? len : 4096);
 				if (sure < 0 || sure > 2)
 					fz_fail("%s: probe said %d", p->name, sure);
-				rc = p->line(st, line, len, z.lineno);
+				/* a parser that takes long lines in pieces gets them so,
+				 * 64 bytes a piece, as the import gives it a line that
+				 * fills its buffer */
+				for (k = 0; p->part && rc == 0 && len - k > 64; k += 64)
+					rc = p->part(st, line + k, 64, z.lineno);
+				if (rc == 0)
+					rc = p->line(st, line + k, len - k, z.lineno);
 				free(line);
 				if (z.stopped && !was && rc == 0)
 					fz_fail("%s: the sink said stop at line %ld, but line() returned 0",

@@ -187,4 +187,32 @@ static struct capture *feed(const struct nl_parser *p, const char *path, const c
 	return &c;
 }
 
+/* Feeds text as feed() does, but each line in pieces of `piece` bytes
+ * through p->part (as the import does with lines longer than its buffer),
+ * the last piece through p->line. */
+static struct capture *feed_parts(const struct nl_parser *p, const char *path, const char *text,
+				  size_t piece)
+{
+	static struct capture c;
+	struct nl_sink sink = { &c, path, cap_event, cap_ruleset, cap_chain, cap_rule, cap_set,
+				cap_element, cap_flow, cap_error, cap_skip, cap_object, NULL, NULL };
+	void *st;
+	long line = 0;
+	const char *s = text;
+	memset(&c, 0, sizeof c);
+	st = p->open(&sink);
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s), off = 0;
+		line++;
+		for (; n - off > piece; off += piece)
+			p->part(st, s + off, piece, line);
+		if (n - off)
+			p->line(st, s + off, n - off, line);
+		s += n + (nl ? 1 : 0);
+	}
+	p->close(st);
+	return &c;
+}
+
 #endif

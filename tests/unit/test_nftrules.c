@@ -797,14 +797,16 @@ static void test_json_errors(void)
 	struct capture *c;
 	char *s = slurp("testdata/nft/ruleset.json");
 
-	/* cut in the middle: reported on its line, nothing else is read */
+	/* cut in the middle: reported on its line, once; what came before
+	 * the cut is kept */
 	if (s) {
+		int whole = feed(&nl_parser_nftjson, "whole.json", s)->nrule;
 		s[strlen(s) / 2] = '\0';
 		c = feed(&nl_parser_nftjson, "cut.json", s);
 		CHECK_INT(c->nerr, 1);
 		CHECK_INT(c->errline[0], 1);
 		CHECK(strncmp(c->err[0], "bad JSON", 8) == 0);
-		CHECK_INT(c->nrule, 0);
+		CHECK(c->nrule > 0 && c->nrule < whole);
 		free(s);
 	}
 	c = feed(&nl_parser_nftjson, "junk.json", "{\n\"nftables\": [\n{\"metainfo\": {}},\n garbage\n]}\n");
@@ -831,6 +833,99 @@ static void test_json_errors(void)
 	CHECK_INT(c->rule[0].position, 2);	/* the rule without expr still took #1 */
 	CHECK_STR(c->rule[0].text, "counter packets 0 bytes 0 drop comment \"not allowed\"");
 	CHECK_INT(c->rule[0].uncond, 1);
+}
+
+/* One object too large to build is left out, and what follows is read; a
+ * token longer than the limit ends the document. */
+static void test_json_limits(void)
+{
+	static const char head[] = "{\"nftables\": [{\"rule\": {\"family\": \"ip\", \"table\": \"t\", "
+				   "\"chain\": \"c\", \"expr\": [";
+	static const char tail[] = "{\"drop\": null}]}}, {\"chain\": {\"family\": \"ip\", \"table\": \"t\", "
+				   "\"name\": \"c2\"}}]}";
+	size_t n = 100000, each = strlen("{\"accept\": null}, "), i;
+	char *doc = malloc(sizeof head + n * each + sizeof tail + (17 << 20));
+	struct capture *c;
+	char *p;
+	if (!doc) {
+		CHECK(doc != NULL);
+		return;
+	}
+	p = doc + sizeof head - 1;
+	memcpy(doc, head, sizeof head - 1);
+	for (i = 0; i < n; i++, p += each)
+		memcpy(p, "{\"accept\": null}, ", each);
+	memcpy(p, tail, sizeof tail);
+	c = feed_parts(&nl_parser_nftjson, "large.json", doc, 1 << 20);
+	CHECK_INT(c->nerr, 1);
+	CHECK_STR(c->err[0], "nft JSON object larger than 16 MiB, left out");
+	CHECK_INT(c->nrule, 0);
+	CHECK_INT(c->nchain, 1);
+	/* a comment of 17 MiB: yajl would hold it whole */
+	p = doc + sizeof head - 1;
+	memcpy(p, "{\"accept\": null}], \"comment\": \"", 31);
+	memset(p + 31, 'x', 17 << 20);
+	memcpy(p + 31 + (17 << 20), "\"}}]}", 6);
+	c = feed_parts(&nl_parser_nftjson, "token.json", doc, 1 << 20);
+	CHECK_INT(c->nerr, 1);
+	CHECK_STR(c->err[0], "bad JSON: a token longer than 16 MiB");
+	CHECK_INT(c->nrule, 0);
+	free(doc);
+}
+
+/* The stream: a one-line dump read in pieces gives what it gives whole;
+ * errors name the line their object starts on; a rule listed before the map
+ * it writes to takes the map's type; a set's elements are read one by one. */
+static void test_json_stream(void)
+{
+	struct capture whole, *c;
+	char *s = slurp("testdata/nft/ruleset.json");
+	int i, same = 1;
+	if (s) {
+		whole = *feed(&nl_parser_nftjson, "ruleset.json", s);
+		c = feed_parts(&nl_parser_nftjson, "ruleset.json", s, 7);
+		CHECK_INT(c->nerr, 0);
+		CHECK_INT(c->nrule, whole.nrule);
+		CHECK_INT(c->nset, whole.nset);
+		CHECK_INT(c->nelem, whole.nelem);
+		CHECK_INT(c->nchain, whole.nchain);
+		CHECK_INT(c->nobj, whole.nobj);
+		for (i = 0; i < whole.nrule && i < c->nrule; i++)
+			same &= memcmp(&whole.rule[i], &c->rule[i], sizeof whole.rule[i]) == 0;
+		for (i = 0; i < whole.nelem && i < c->nelem; i++)
+			same &= memcmp(&whole.elem[i], &c->elem[i], sizeof whole.elem[i]) == 0;
+		CHECK(same);
+		/* cut in a piece: what came before is kept, one error on line 1 */
+		s[strlen(s) * 2 / 3] = '\0';
+		c = feed_parts(&nl_parser_nftjson, "cut.json", s, 4096);
+		CHECK_INT(c->nerr, 1);
+		CHECK_INT(c->errline[0], 1);
+		CHECK(c->nrule > 0);
+		free(s);
+	}
+	c = feed(&nl_parser_nftjson, "lines.json",
+		 "{\"nftables\": [\n"
+		 " {\"metainfo\": {\"version\": \"1.0.6\"}},\n"
+		 " {\"rule\": {\"family\": \"ip\", \"table\": \"x\", \"chain\": \"y\", \"expr\": [\n"
+		 "   {\"map\": {\"op\": \"add\", \"elem\": \"10.2.3.4\", \"data\": 2, \"map\": \"@late\"}}]}},\n"
+		 " {\"gizmo\": {\"family\": \"ip\"}},\n"
+		 " {\"set\": {\"family\": \"ip\", \"name\": \"s\", \"table\": \"x\", \"type\": \"ipv4_addr\",\n"
+		 "   \"elem\": [\"10.0.0.1\",\n"
+		 "            {\"bogus\": 1},\n"
+		 "            \"10.0.0.3\"]}},\n"
+		 " {\"map\": {\"family\": \"ip\", \"table\": \"x\", \"name\": \"late\", \"type\": \"ipv4_addr\", \"map\": \"mark\"}},\n"
+		 " {\"rule\": {\"family\": \"ip\", \"table\": \"x\", \"chain\": \"y\"}}\n"
+		 "]}\n");
+	CHECK_INT(c->nrule, 1);
+	CHECK_STR(c->rule[0].text, "add @late { 10.2.3.4 : 0x00000002 }");
+	CHECK_INT(c->nelem, 2);
+	CHECK_STR(c->elem[1].key, "10.0.0.3");
+	CHECK_INT(c->nerr, 3);
+	CHECK_INT(c->errline[0], 5);	/* the unknown object */
+	CHECK_INT(c->errline[1], 8);	/* the element that is not one */
+	CHECK_STR(c->err[1], "cannot read an element of ip x s: bogus at nftables[3].set.elem[1]");
+	CHECK_INT(c->errline[2], 11);	/* the rule without expr */
+	test_json_limits();
 }
 
 /* nftables tests/shell/testcases/chains/dumps/0041chain_binding_0.nft with
@@ -1015,5 +1110,6 @@ int main(void)
 	test_text_errors();
 	test_text_limits();
 	test_json_errors();
+	test_json_stream();
 	return unit_report("test_nftrules");
 }
