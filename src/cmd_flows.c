@@ -18,6 +18,7 @@
  * captures alone are still built in memory (about 1 KB each).
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "communityid.h"
 #include "jsonw.h"
@@ -1199,7 +1200,7 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	const char *tmpdir;
 	int c, json = 0, rc = NL_EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -1217,7 +1218,6 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 			usage(stdout);
 			return NL_EXIT_OK;
 		default:
-			usage(stderr);
 			return NL_EXIT_USAGE;
 		}
 	}

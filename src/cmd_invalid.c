@@ -5,6 +5,7 @@
  * packet each belongs to; the text form first counts them by reason.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -130,7 +131,7 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 	size_t i;
 
 	memset(&o, 0, sizeof o);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
 		case 'H': o.host = optarg; break;

@@ -4,6 +4,7 @@
  * Exit 1 when no packet matches.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -307,7 +308,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	int64_t v;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
 		case 's':
@@ -337,12 +338,8 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 				return NL_EXIT_USAGE;
 			break;
 		case 'v':
-			if (strcmp(optarg, "accept") && strcmp(optarg, "drop") && strcmp(optarg, "reject") &&
-			    strcmp(optarg, "queue") && strcmp(optarg, "unknown")) {
-				fprintf(stderr, "natlog traces: --verdict is accept, drop, reject, queue or "
-						"unknown, not '%s'\n", optarg);
+			if (nl_choice_arg("traces", "--verdict", optarg))
 				return NL_EXIT_USAGE;
-			}
 			f.verdict = optarg;
 			break;
 		case 'H': f.host = optarg; break;
@@ -356,7 +353,6 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 			usage(stdout);
 			return NL_EXIT_OK;
 		default:
-			usage(stderr);
 			return NL_EXIT_USAGE;
 		}
 	}
