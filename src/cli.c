@@ -291,20 +291,44 @@ static void write_all(int fd, const char *p, size_t n)
 	}
 }
 
-/* 0 when the pager showed the text; -1 when it could not run. */
+/* 0 when the pager showed the text; -1 when it could not run. The pager
+ * is a shell command line, as git runs $PAGER. */
 static int run_pager(const char *cmd, const char *text, size_t n)
 {
-	void (*old)(int);
-	FILE *p;
-	int st;
+	void (*old)(int), (*oldint)(int), (*oldquit)(int);
+	int fds[2], st;
+	pid_t pid;
 	setenv("LESS", "FRX", 0);	/* what git sets: colour, and quit if it fits */
 	setenv("LV", "-c", 0);
-	if (!(p = popen(cmd, "w")))
+	if (pipe2(fds, O_CLOEXEC) != 0)
 		return -1;
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		if (dup2(fds[0], STDIN_FILENO) < 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
 	old = signal(SIGPIPE, SIG_IGN);	/* quitting the pager early is no error */
-	write_all(fileno(p), text, n);
-	st = pclose(p);
+	/* ^C is the pager's (less stops a search): natlog waits for it, as
+	 * system() does, so the shell's prompt never comes while it runs */
+	oldint = signal(SIGINT, SIG_IGN);
+	oldquit = signal(SIGQUIT, SIG_IGN);
+	write_all(fds[1], text, n);
+	close(fds[1]);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			st = -1;
+			break;
+		}
 	signal(SIGPIPE, old);
+	signal(SIGINT, oldint);
+	signal(SIGQUIT, oldquit);
 	if (st == -1 || (WIFEXITED(st) && WEXITSTATUS(st) == 127))
 		return -1;	/* sh: not found */
 	return 0;
