@@ -316,7 +316,8 @@ static int run_pager(const char *cmd, const char *text, size_t n)
 	close(fds[0]);
 	old = signal(SIGPIPE, SIG_IGN);	/* quitting the pager early is no error */
 	/* ^C is the pager's (less stops a search): natlog waits for it, as
-	 * system() does, so the shell's prompt never comes while it runs */
+	 * the C library does for a shell command, so the shell's prompt never
+	 * comes back while the pager runs */
 	oldint = signal(SIGINT, SIG_IGN);
 	oldquit = signal(SIGQUIT, SIG_IGN);
 	write_all(fds[1], text, n);
