@@ -67,12 +67,14 @@ int nl_edit_distance(const char *a, const char *b)
 const char *nl_nearest(const char *word, const char *const *cands)
 {
 	const char *best = NULL;
-	int bd = 0, limit = (int)strlen(word) / 3;
-	size_t i;
-	if (limit < 1)
-		limit = 1;
+	size_t i, wl = strlen(word);
+	int bd = 0;
 	for (i = 0; cands[i]; i++) {
-		int dist = nl_edit_distance(word, cands[i]);
+		size_t cl = strlen(cands[i]);
+		/* a third of the longer word's letters, at least one */
+		int dist = nl_edit_distance(word, cands[i]), limit = (int)((wl > cl ? wl : cl) / 3);
+		if (limit < 1)
+			limit = 1;
 		if (dist <= limit && (!best || dist < bd)) {
 			best = cands[i];
 			bd = dist;

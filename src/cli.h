@@ -15,7 +15,7 @@
  * edit, as in most typos). Words longer than 64 bytes count as far away. */
 int nl_edit_distance(const char *a, const char *b);
 /* The candidate nearest to word, or NULL when none is near enough to be a
- * likely typo (a third of the word's letters, at least one). cands ends
+ * likely typo (a third of the longer word's letters, at least one). cands ends
  * with NULL. */
 const char *nl_nearest(const char *word, const char *const *cands);
 
