@@ -125,11 +125,13 @@ static void bad_long(const char *who, const char *arg, const struct option *lo)
 		return;
 	}
 	if (count > 1) {
+		int seen = 0;
 		fprintf(stderr, "natlog%s%s: option '--%s' is ambiguous; it could be", *who ? " " : "",
 			who, nl_esc(name));
 		for (o = lo; o->name; o++)
 			if (strncmp(o->name, name, strlen(name)) == 0)
-				fprintf(stderr, " '--%s'", o->name);
+				fprintf(stderr, "%s '--%s'", !seen++ ? "" : seen == count ? " or" : ",",
+					o->name);
 		fputc('\n', stderr);
 		return;
 	}
@@ -164,7 +166,13 @@ int nl_getopt_as(const char *who, int argc, char **argv, const char *shortopts,
 		return c;
 	arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
 	if (c == ':') {
-		if (strncmp(arg, "--", 2) == 0)
+		int count;
+		const struct option *o = strncmp(arg, "--", 2) == 0 ?
+			long_match(longopts, arg + 2, strlen(arg + 2), &count) : NULL;
+		if (o)	/* its whole name, also when abbreviated */
+			fprintf(stderr, "natlog%s%s: option '--%s' wants a value\n", *who ? " " : "",
+				who, o->name);
+		else if (strncmp(arg, "--", 2) == 0)
 			fprintf(stderr, "natlog%s%s: option '%s' wants a value\n", *who ? " " : "", who,
 				nl_esc(arg));
 		else
