@@ -733,7 +733,11 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	if (!id && optind < argc)
 		id = argv[optind++];
 	if (!id || !*id || optind < argc || pic < 0 || (pic && json) || (outfile && !pic)) {
-		usage(stderr);
+		fprintf(stderr, "natlog explain: %s\nsee 'natlog explain --help'\n",
+			!id || !*id ? "give a trace id: --trace ID ('natlog traces' lists them)"
+			: optind < argc ? "one trace id at a time"
+			: pic < 0 || (pic && json) ? "--json, --svg and --dot go one at a time"
+			: "-o FILE is for --svg or --dot");
 		return NL_EXIT_USAGE;
 	}
 	if (!(s = cmd_store(cmd)))

@@ -50,6 +50,12 @@ check_grep "and suggests the word" "not 'dorp'; did you mean 'drop'?" "$TMP/err"
 check_status "a mistyped global option exits 2" 2 "$NATLOG" --verison
 check_grep "and suggests the option" "did you mean '--version'?" "$TMP/err"
 
+check_status "explain without an id exits 2" 2 "$NATLOG" explain
+check_grep "saying what is missing" "natlog explain: give a trace id" "$TMP/err"
+check "in two lines, not the whole help" test "$(wc -l < "$TMP/err")" -eq 2
+check_status "explain --svg --json exits 2" 2 "$NATLOG" explain --trace 1 --svg --json
+check_grep "saying they go one at a time" "go one at a time" "$TMP/err"
+
 # explain's colour: --color=always on a pipe, never on a terminal
 "$NATLOG" --db "$TMP/a.db" traces --json | sed -n 's/.*"trace": "\([^"]*\)".*/\1/p' | head -1 > "$TMP/id"
 id=$(cat "$TMP/id")
