@@ -157,8 +157,8 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "natlog import: nothing to import; give files, directories or '-'\n");
-		usage(stderr);
+		fprintf(stderr, "natlog import: nothing to import; give files, directories or '-'\n"
+				"see 'natlog import --help'\n");
 		return NL_EXIT_USAGE;
 	}
 	o.progress = !o.quiet && (force_progress || isatty(2));

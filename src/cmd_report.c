@@ -701,7 +701,8 @@ int cmd_report(struct nl_cmd *cmd, int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		usage(stderr);
+		fprintf(stderr, "natlog report: unexpected argument '%s' (the page goes to -o FILE)\n"
+				"see 'natlog report --help'\n", nl_esc(argv[optind]));
 		return NL_EXIT_USAGE;
 	}
 	if (!(s = cmd_store(cmd)))
