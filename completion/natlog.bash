@@ -15,7 +15,10 @@ _natlog() {
 		w=${COMP_WORDS[i]}
 		case $w in
 		--) break ;;
-		--db) ((i + 1 < COMP_CWORD)) && db=(--db "${COMP_WORDS[i + 1]}"); ((i++)) ;;
+		--db)
+			[[ ${COMP_WORDS[i + 1]} == = ]] && ((i++))	# --db=PATH, split at '='
+			((i + 1 < COMP_CWORD)) && db=(--db "${COMP_WORDS[i + 1]}")
+			((i++)) ;;
 		--db=*) db=("$w") ;;
 		-*|=) ;;
 		*) [[ -z $cmd && ${COMP_WORDS[i - 1]} != = ]] && cmd=$w ;;

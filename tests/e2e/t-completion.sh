@@ -36,6 +36,7 @@ check "every trace id for an empty word" test "$n" -eq "$(NATLOG_DB=$NATLOG_DB "
 "$NATLOG" --db "$TMP/other.db" import -q "$TD/seed003/messages"
 other=$("$NATLOG" --db "$TMP/other.db" traces --json | sed -n 's/.*"trace": "\([^"]*\)".*/\1/p' | head -1)
 want "from the store --db names on the line" "$other " --db "$TMP/other.db" explain --trace "$(echo "$other" | cut -c1-8)"
+want "and from --db=PATH as bash splits it" "$other " --db = "$TMP/other.db" explain --trace "$(echo "$other" | cut -c1-8)"
 start=$(date +%s%N)
 got=$(cd "$TMP" && NATLOG_DB= complete_words --db "$TMP/none.db" explain --trace "" 2>&1)
 end=$(date +%s%N)
@@ -45,4 +46,5 @@ check "and no store was made" test ! -e "$TMP/none.db"
 touch "$TMP/stage.txt"
 want "files for import" "$TMP/stage.txt " import "$TMP/stag"
 want "files for --db" "$TMP/stage.txt " traces --db "$TMP/stag"
+want "files for --db=" "$TMP/stage.txt " traces --db = "$TMP/stag"
 finish
