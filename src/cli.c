@@ -153,15 +153,18 @@ int nl_getopt_as(const char *who, int argc, char **argv, const char *shortopts,
 {
 	char so[64];
 	const char *arg;
-	int c;
+	int c, saved;
 	/* a ':' first (after a '+' or '-' mode) tells a missing value from an
 	 * unknown option */
 	size_t m = shortopts[0] == '+' || shortopts[0] == '-';
 	memcpy(so, shortopts, m);
 	so[m] = ':';
 	nl_strlcpy(so + m + 1, shortopts + m + (shortopts[m] == ':'), sizeof so - m - 1);
+	/* quiet only here: a command still on getopt_long keeps its messages */
+	saved = opterr;
 	opterr = 0;
 	c = getopt_long(argc, argv, so, longopts, NULL);
+	opterr = saved;
 	if (c != '?' && c != ':')
 		return c;
 	arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
