@@ -3,6 +3,7 @@
  * could not be used, with its file, line and the reason.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -76,7 +77,7 @@ int cmd_errors(struct nl_cmd *cmd, int argc, char **argv)
 	};
 	struct out o = { 0, 0, 0 };
 	int c, wide = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
 		case 'w': wide = 1; break;

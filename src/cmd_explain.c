@@ -6,6 +6,7 @@
 #include "natlog.h"
 #include "analyze.h"
 #include "trust.h"
+#include "cli.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -723,7 +724,7 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	int c, json = 0, pic = 0, ret;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "ho:", opts)) != -1) {
 		switch (c) {
 		case 't': id = optarg; break;
 		case 'j': json = 1; break;
@@ -734,14 +735,17 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 			usage(stdout);
 			return NL_EXIT_OK;
 		default:
-			usage(stderr);
 			return NL_EXIT_USAGE;
 		}
 	}
 	if (!id && optind < argc)
 		id = argv[optind++];
 	if (!id || !*id || optind < argc || pic < 0 || (pic && json) || (outfile && !pic)) {
-		usage(stderr);
+		fprintf(stderr, "natlog explain: %s\nsee 'natlog explain --help'\n",
+			!id || !*id ? "give a trace id: --trace ID ('natlog traces' lists them)"
+			: optind < argc ? "one trace id at a time"
+			: pic < 0 || (pic && json) ? "--json, --svg and --dot go one at a time"
+			: "-o FILE is for --svg or --dot");
 		return NL_EXIT_USAGE;
 	}
 	if (!(s = cmd_store(cmd)))
@@ -792,8 +796,11 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 			ret = nl_path_write(outfile, pic == 'D', &pp);
 		} else if (json)
 			print_json(&m.v[0], &a, aliases, &hs);
-		else
+		else {
+			nl_pager_begin();	/* a long journey on a terminal, as git pages */
 			print_text(&m.v[0], &a, aliases, &hs);
+			nl_pager_end();
+		}
 	}
 	analysis_free(&a);
 	rscache_free(&rc);

@@ -8,6 +8,7 @@
  */
 #include "natlog.h"
 #include "analyze.h"
+#include "cli.h"
 #include "commands.h"
 #include "csvw.h"
 #include "filter.h"
@@ -282,7 +283,7 @@ int cmd_export(struct nl_cmd *cmd, int argc, char **argv)
 
 	memset(&x, 0, sizeof x);
 	nl_filter_opts_init(&fo);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		if ((rc = nl_filter_opt("export", c, optarg, &fo)) <= 0) {
 			if (rc < 0)
 				return NL_EXIT_USAGE;
@@ -298,14 +299,10 @@ int cmd_export(struct nl_cmd *cmd, int argc, char **argv)
 			fmt = c;
 			break;
 		case 'w':
-			for (i = 0; i < sizeof what_names / sizeof what_names[0]; i++)
-				if (!strcmp(optarg, what_names[i]))
-					break;
-			if (i == sizeof what_names / sizeof what_names[0]) {
-				fprintf(stderr, "natlog export: --what is packets, steps, flows or "
-						"errors, not '%s'\n", nl_esc(optarg));
+			if (nl_choice_arg("export", "--what", optarg))
 				return NL_EXIT_USAGE;
-			}
+			for (i = 0; strcmp(optarg, what_names[i]); i++)
+				;
 			x.what = (int)i;
 			break;
 		case 'h':

@@ -18,6 +18,7 @@
  * captures alone are still built in memory (about 1 KB each).
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "communityid.h"
 #include "csvw.h"
@@ -1323,7 +1324,7 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	int c, rc, json = 0, wide = 0;
 
 	nl_filter_opts_init(&fo);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		if ((rc = nl_filter_opt("flows", c, optarg, &fo)) <= 0) {
 			if (rc < 0)
 				return NL_EXIT_USAGE;
@@ -1340,7 +1341,6 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 			usage(stdout);
 			return NL_EXIT_OK;
 		default:
-			usage(stderr);
 			return NL_EXIT_USAGE;
 		}
 	}

@@ -4,6 +4,7 @@
  * could not be used, 4 when the store failed.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "ingest.h"
 #include "store.h"
@@ -19,13 +20,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: natlog import [OPTIONS] PATH...\n"
 		"\n"
-		"Reads kernel logs (dmesg, syslog, journalctl text or JSON) with iptables\n"
-		"TRACE, LOG and conntrack lines, and iptables-save or 'iptables -L -n -v'\n"
-		"dumps. PATH may be a file, a directory (read recursively) or '-' for\n"
-		"standard input, and archives (.tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst,\n"
-		".zip, e.g. a sosreport) and compressed logs (.gz, .xz, .bz2, .zst), which are\n"
-		"read as streams in memory. The format of each file is recognised by its content. The\n"
-		"same content is imported only once.\n"
+		"Reads what netfilter and its tools wrote:\n"
+		"%s"
+		"\n"
+		"PATH may be a file, a directory (read recursively) or '-' for standard\n"
+		"input. The format of each file is recognised by its content. The same\n"
+		"content is imported only once.\n"
 		"\n"
 		"options:\n"
 		"  --host NAME        host name for sources that do not name their host\n"
@@ -41,7 +41,7 @@ static void usage(FILE *f)
 		"                     expand to, in bytes (default 4 GiB)\n"
 		"  --max-expansion N  the most all compressed files and archives of the\n"
 		"                     import may expand to together, in bytes (default 64 GiB)\n"
-		"  -h, --help         this help\n");
+		"  -h, --help         this help\n", nl_input_kinds);
 }
 
 /* What the logs said about their own completeness and the kernel's health. */
@@ -87,7 +87,7 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 	int c, force_progress = 0;
 	double secs;
 
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "qh", opts)) != -1) {
 		switch (c) {
 		case 'H':
 			o.host = optarg;
@@ -153,13 +153,12 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 			usage(stdout);
 			return NL_EXIT_OK;
 		default:
-			usage(stderr);
 			return NL_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "natlog import: nothing to import; give files, directories or '-'\n");
-		usage(stderr);
+		fprintf(stderr, "natlog import: nothing to import; give files, directories or '-'\n"
+				"see 'natlog import --help'\n");
 		return NL_EXIT_USAGE;
 	}
 	o.progress = !o.quiet && (force_progress || isatty(2));

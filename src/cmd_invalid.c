@@ -5,6 +5,7 @@
  * packet each belongs to; the text form first counts them by reason.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "filter.h"
 #include "jsonw.h"
@@ -157,7 +158,7 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	nl_filter_opts_init(&fo);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		if ((rc = nl_filter_opt("invalid", c, optarg, &fo)) <= 0) {
 			if (rc < 0)
 				return NL_EXIT_USAGE;

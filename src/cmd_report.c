@@ -7,6 +7,7 @@
  */
 #include "natlog.h"
 #include "analyze.h"
+#include "cli.h"
 #include "commands.h"
 #include "store.h"
 #include "svg.h"
@@ -674,17 +675,13 @@ int cmd_report(struct nl_cmd *cmd, int argc, char **argv)
 	int c, ret = NL_EXIT_OK, e = 0;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "ho:", opts)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'H': flt.host = optarg; break;
 		case 'v':
-			if (strcmp(optarg, "accept") && strcmp(optarg, "drop") && strcmp(optarg, "reject") &&
-			    strcmp(optarg, "queue") && strcmp(optarg, "unknown")) {
-				fprintf(stderr, "natlog report: --verdict is accept, drop, reject, queue or "
-						"unknown, not '%s'\n", nl_esc(optarg));
+			if (nl_choice_arg("report", "--verdict", optarg))
 				return NL_EXIT_USAGE;
-			}
 			flt.verdict = optarg;
 			break;
 		case 'm':
@@ -700,12 +697,12 @@ int cmd_report(struct nl_cmd *cmd, int argc, char **argv)
 			usage(stdout);
 			return NL_EXIT_OK;
 		default:
-			usage(stderr);
 			return NL_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		usage(stderr);
+		fprintf(stderr, "natlog report: unexpected argument '%s' (the page goes to -o FILE)\n"
+				"see 'natlog report --help'\n", nl_esc(argv[optind]));
 		return NL_EXIT_USAGE;
 	}
 	if (!(s = cmd_store(cmd)))

@@ -5,6 +5,7 @@
  * and the ones nothing reaches.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -98,17 +99,14 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 	struct out o = { 0, 0, 0, NULL };
 	struct nl_store *s;
 	int c, by_drops = 0, wide = 0, rc;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
 		case 'u': o.unused = 1; break;
 		case 'w': wide = 1; break;
 		case 'b':
-			if (strcmp(optarg, "drops") && strcmp(optarg, "dump")) {
-				fprintf(stderr, "natlog rules: --by is drops or dump, not '%s'\n",
-					optarg);
+			if (nl_choice_arg("rules", "--by", optarg))
 				return NL_EXIT_USAGE;
-			}
 			by_drops = !strcmp(optarg, "drops");
 			break;
 		case 'h':

@@ -3,6 +3,7 @@
  * kind of input it was and how much of it was used.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -81,7 +82,7 @@ int cmd_sources(struct nl_cmd *cmd, int argc, char **argv)
 	};
 	struct out o = { 0, 0, NULL };
 	int c, wide = 0, rc;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
 		case 'w': wide = 1; break;

@@ -4,6 +4,7 @@
  * columns with a header, or as a JSON array of objects.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -99,7 +100,7 @@ int cmd_sql(struct nl_cmd *cmd, int argc, char **argv)
 			env);
 		return NL_EXIT_USAGE;
 	}
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j': o.json = 1; break;
 		case 'M':

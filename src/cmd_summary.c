@@ -9,6 +9,7 @@
  */
 #include "natlog.h"
 #include "analyze.h"
+#include "cli.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -557,7 +558,7 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 	const char *host = NULL;
 
 	memset(&S, 0, sizeof S);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j': S.json = 1; break;
 		case 'w': wide = 1; break;
@@ -572,7 +573,6 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 			usage(stdout);
 			return NL_EXIT_OK;
 		default:
-			usage(stderr);
 			return NL_EXIT_USAGE;
 		}
 	}

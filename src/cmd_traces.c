@@ -4,6 +4,7 @@
  * Exit 1 when no packet matches.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "commands.h"
 #include "filter.h"
 #include "jsonw.h"
@@ -297,7 +298,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	int c, rc, wide = 0;
 
 	nl_filter_opts_init(&fo);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
 		if ((rc = nl_filter_opt("traces", c, optarg, &fo)) <= 0) {
 			if (rc < 0)
 				return NL_EXIT_USAGE;
@@ -310,7 +311,6 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 			usage(stdout);
 			return NL_EXIT_OK;
 		default:
-			usage(stderr);
 			return NL_EXIT_USAGE;
 		}
 	}

@@ -6,6 +6,7 @@
  * that says why, never silently ignored.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "filter.h"
 
 #include <arpa/inet.h>
@@ -203,12 +204,8 @@ int nl_filter_opt(const char *cmd, int opt, const char *arg, struct nl_filter_op
 	case NL_FOPT_IPID:
 		return num_arg(cmd, "--ip-id", arg, 65535, &f->ip_id);
 	case NL_FOPT_VERDICT:
-		if (strcmp(arg, "accept") && strcmp(arg, "drop") && strcmp(arg, "reject") &&
-		    strcmp(arg, "queue") && strcmp(arg, "unknown")) {
-			fprintf(stderr, "natlog %s: --verdict is accept, drop, reject, queue or "
-					"unknown, not '%s'\n", cmd, nl_esc(arg));
+		if (nl_choice_arg(cmd, "--verdict", arg))
 			return -1;
-		}
 		f->verdict = arg;
 		return 0;
 	case NL_FOPT_HOST:

@@ -5,6 +5,7 @@
  */
 #include "natlog.h"
 #include "analyze.h"
+#include "cli.h"
 #include "commands.h"
 #include "store.h"
 
@@ -39,23 +40,91 @@ static void usage(FILE *f)
 {
 	size_t i;
 	fprintf(f,
-		"usage: natlog [--db PATH] COMMAND [OPTIONS]\n"
+		"usage: natlog [--db PATH] [--color[=WHEN]] [--no-pager] COMMAND [OPTIONS]\n"
 		"\n"
-		"Explains Linux netfilter debugging output: iptables TRACE and LOG lines,\n"
-		"conntrack logs and ruleset dumps, offline.\n"
+		"Explains Linux netfilter debugging output offline: which rules a packet\n"
+		"hit, its NAT rewrites, its verdict and why. 'natlog import' reads:\n"
+		"%s"
 		"\n"
-		"commands:\n");
+		"commands:\n", nl_input_kinds);
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-9s %s\n", "help", "this help, or 'natlog help COMMAND' for a command's");
 	fprintf(f,
 		"\n"
-		"options:\n"
+		"options (before or after the command, not after '--'):\n"
 		"  --db PATH      the store (default: $NATLOG_DB, else ./natlog.db)\n"
+		"  --color[=WHEN] colour: auto (a terminal and NO_COLOR unset; the default),\n"
+		"                 always (--color alone) or never\n"
+		"  --no-pager     do not page long output on a terminal ($NATLOG_PAGER,\n"
+		"                 else $PAGER, else 'less -FRX')\n"
 		"  -h, --help     this help; 'natlog COMMAND --help' for a command's\n"
 		"  --version      print the version\n"
 		"\n"
 		"exit status: 0 success, 1 nothing matched, 2 usage error, 3 the input had\n"
 		"errors (the import finished what it could), 4 store or I/O failure.\n");
+}
+
+/* The command named name, or -1. */
+static int find_command(const char *name)
+{
+	size_t i;
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* "'trace' is not a command", with the nearest one when there is one. */
+static int not_a_command(const char *name)
+{
+	const char *names[sizeof commands / sizeof commands[0] + 2], *near;
+	size_t i;
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		names[i] = commands[i].name;
+	names[i++] = "help";
+	names[i] = NULL;
+	fprintf(stderr, "natlog: '%s' is not a command", nl_esc(name));
+	if ((near = nl_nearest(name, names)))
+		fprintf(stderr, "; did you mean '%s'?", near);
+	fprintf(stderr, "\nsee 'natlog --help'\n");
+	return NL_EXIT_USAGE;
+}
+
+/* The options every command takes may stand anywhere before "--" (kept for
+ * the command): they are taken out of argv here, so a command's own
+ * getopt never sees them. 0, or -1 after a usage message. */
+static int take_globals(int *argc, char **argv, const char **db)
+{
+	int i, o = 1, rest = 0;
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		if (rest || strcmp(a, "--") == 0) {
+			rest = 1;
+			argv[o++] = argv[i];
+		} else if (strcmp(a, "--db") == 0) {
+			if (i + 1 >= *argc || strcmp(argv[i + 1], "--") == 0) {
+				fprintf(stderr, "natlog: option '--db' wants a path\nsee 'natlog --help'\n");
+				return -1;
+			}
+			*db = argv[++i];
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			*db = a + 5;
+		} else if (strcmp(a, "--color") == 0) {
+			nl_color = 1;
+		} else if (strncmp(a, "--color=", 8) == 0) {
+			if (nl_choice_arg("", "--color", a + 8))
+				return -1;
+			nl_color = strcmp(a + 8, "always") == 0 ? 1 : strcmp(a + 8, "never") == 0 ? 0 : -1;
+		} else if (strcmp(a, "--no-pager") == 0) {
+			nl_no_pager = 1;
+		} else {
+			argv[o++] = argv[i];
+		}
+	}
+	argv[o] = NULL;
+	*argc = o;
+	return 0;
 }
 
 /* Packets an interrupted import (kill -9 during its analysis) left without
@@ -124,23 +193,22 @@ static int close_stdout(int rc)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static char help_opt[] = "--help";
 	const char *db = getenv("NATLOG_DB");
 	struct nl_cmd cmd = { NULL, NL_STORE_RO, NULL };
-	size_t i;
-	int c, rc, k;
+	char *help_argv[3];
+	int c, rc, k, i;
 
 	if (!db || !*db)
 		db = "natlog.db";
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	if (take_globals(&argc, argv, &db))
+		return NL_EXIT_USAGE;
+	while ((c = nl_getopt_as("", argc, argv, "+h", opts)) != -1) {
 		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			return close_stdout(NL_EXIT_OK);
@@ -148,7 +216,6 @@ int main(int argc, char **argv)
 			printf("natlog %s\n", NL_VERSION);
 			return close_stdout(NL_EXIT_OK);
 		default:
-			usage(stderr);
 			return NL_EXIT_USAGE;
 		}
 	}
@@ -156,16 +223,37 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return NL_EXIT_USAGE;
 	}
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[optind], commands[i].name) == 0)
-			break;
-	if (i == sizeof commands / sizeof commands[0]) {
-		fprintf(stderr, "natlog: '%s' is not a command; see 'natlog --help'\n", argv[optind]);
-		return NL_EXIT_USAGE;
-	}
-	cmd.db = db;
-	cmd.mode = commands[i].store == NEEDS_RW ? NL_STORE_RW : NL_STORE_RO;
 	k = optind;
+	cmd.db = db;
+	if (strcmp(argv[k], "__complete") == 0) {	/* for completion/natlog.bash */
+		if (k + 2 == argc && strcmp(argv[k + 1], "commands") == 0) {
+			for (i = 0; i < (int)(sizeof commands / sizeof commands[0]); i++)
+				puts(commands[i].name);
+			puts("help");
+			return close_stdout(NL_EXIT_OK);
+		}
+		return close_stdout(cmd_complete(&cmd, argc - k, argv + k));
+	}
+	if (strcmp(argv[k], "help") == 0) {
+		/* natlog help CMD is natlog CMD --help */
+		if (k + 1 >= argc || strcmp(argv[k + 1], "help") == 0) {
+			usage(stdout);
+			return close_stdout(NL_EXIT_OK);
+		}
+		if (k + 2 < argc) {
+			fprintf(stderr, "natlog help: give one command\nsee 'natlog --help'\n");
+			return NL_EXIT_USAGE;
+		}
+		help_argv[0] = argv[k + 1];
+		help_argv[1] = help_opt;
+		help_argv[2] = NULL;
+		argv = help_argv;
+		argc = 2;
+		k = 0;
+	}
+	if ((i = find_command(argv[k])) < 0)
+		return not_a_command(argv[k]);
+	cmd.mode = commands[i].store == NEEDS_RW ? NL_STORE_RW : NL_STORE_RO;
 	optind = 0;	/* glibc: 0 re-initialises getopt for the command's own options */
 	rc = commands[i].fn(&cmd, argc - k, argv + k);
 	store_close(cmd.s);

@@ -4,6 +4,7 @@
  * nothing exits or prints.
  */
 #include "natlog.h"
+#include "cli.h"
 #include "cursor.h"
 
 #include <arpa/inet.h>
@@ -439,10 +440,14 @@ int nl_parse_decimal(const char *s, size_t n, double *out)
 	return 1;
 }
 
+/* --color=always|never wins over NO_COLOR; auto wants a terminal (stdout
+ * stays one while a pager's text is collected). */
 int nl_use_color(FILE *f)
 {
 	const char *nc = getenv("NO_COLOR");
+	if (nl_color >= 0)
+		return nl_color;
 	if (nc && *nc)
 		return 0;
-	return isatty(fileno(f));
+	return f == stdout ? nl_stdout_tty() : isatty(fileno(f));
 }
