@@ -8,6 +8,7 @@
 #include "natlog.h"
 #include "analyze.h"
 #include "correlate.h"
+#include "realign.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -42,6 +43,7 @@ void analysis_free(struct nl_analysis *a)
 {
 	free(a->steps);
 	free(a->logs);
+	rl_free(a);
 	a->steps = a->logs = NULL;
 	a->n = a->cap = a->nlogs = a->caplogs = 0;
 }
@@ -683,6 +685,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	a->nnat = a->ndiag = a->nwire = a->nloss = 0;
 	a->verdict[0] = '\0';
 	a->inferred = a->decided_rule_known = 0;
+	a->rl = NULL;
 	co.a = a;
 	co.base[0] = '\0';
 	co.nsteps = 0;
@@ -715,11 +718,15 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 		else
 			snprintf(st->effect, sizeof st->effect, "unknown");
 	}
+	if (rc->v.n)
+		rl_flow_check(a, &rc->v);
 	nl_find_nat(a, legacy_nat_step);
 	for (i = 0; i < a->nlogs; i++)
 		if (a->logs[i].ev.kind == NL_EV_CTINVALID)
 			nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
 	infer_verdict(a, rc->v.n == 0);
+	if (rl_contradictions(s, p, a))
+		return -1;
 	explain_drop(a);
 	nl_explain_common(a);
 	a->decided_rule_known = a->decided >= 0 && !a->steps[a->decided].mismatch &&

@@ -88,6 +88,7 @@ struct nl_analysis {
 	int nwire;
 	struct nl_loss loss[NL_MAXLOSS];	/* explain only (trust.c) */
 	int nloss;
+	struct nl_realign *rl;		/* realign.c: contradictions and realignments, or NULL */
 };
 
 /* Caches the ruleset view between packets of the same host and family. */

@@ -6,6 +6,7 @@
 #include "natlog.h"
 #include "analyze.h"
 #include "trust.h"
+#include "realign.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -322,6 +323,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		       nl_esc(s->effect), c->off, s->rule_text ? nl_esc(s->rule_text)
 		       : s->mismatch ? "(does not match the dump)"
 		       : s->chain_end ? "(end of chain: back to the caller)" : "(not in any dump)");
+		rl_text_step(a, i, c->dim, c->off);
 		/* what changed since the previous step */
 		if (!prev || strcmp(prev->iif, k->iif) || strcmp(prev->oif, k->oif) ||
 		    strcmp(prev->src, k->src) || strcmp(prev->dst, k->dst) || prev->sport != k->sport ||
@@ -512,6 +514,7 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		fputs(s->mismatch ? "false" : s->chain ? "true" : "null", f);
 		jw_key(f, &first, "mismatch_reason");
 		jw_str(f, s->why);
+		rl_json_step(f, a, i);
 		jw_key(f, &first, "time");
 		jw_str(f, s->ev.time);
 		jw_key(f, &first, "file");
@@ -665,7 +668,9 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_str(f, l->text);
 		fputc('}', f);
 	}
-	fputs("], \"diagnosis\": [", f);
+	fputc(']', f);
+	rl_json(f, a);
+	fputs(", \"diagnosis\": [", f);
 	for (i = 0; i < (size_t)a->ndiag; i++) {
 		if (i)
 			fputs(", ", f);
@@ -763,7 +768,8 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	memset(&rc, 0, sizeof rc);
 	if (analyze_packet(s, &m.v[0], &rc, &a) || analysis_wire(s, &a) ||
-	    attach_logged(s, &m.v[0], &a) || analysis_trust(s, &m.v[0], &a)) {
+	    attach_logged(s, &m.v[0], &a) || analysis_trust(s, &m.v[0], &a) ||
+	    rl_explain(s, &m.v[0], &rc, &a)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	} else {
