@@ -48,13 +48,18 @@ void rl_search(const int *obs, size_t nobs, int (*fit)(void *ctx, int k, int d),
 	for (d = -RL_MAXSHIFT; d <= RL_MAXSHIFT; d++) {
 		if (!d)
 			continue;
+		int sc = -1;
 		for (k = 1; k <= maxn; k++) {
-			int sc;
 			/* the identity on what was observed is no realignment */
-			if (same_mapping(obs, nobs, k, d, 1, 0))
+			if (same_mapping(obs, nobs, k, d, 1, 0)) {
+				sc = -1;
 				continue;
+			}
+			/* a k that moves no observation against k - 1 fits alike:
+			 * a chain of thousands of rules costs its observations only */
+			if (k == 1 || sc < 0 || !same_mapping(obs, nobs, k, d, k - 1, d))
+				sc = fit(ctx, k, d);
 			/* a shift that only deletes what was traced explains nothing */
-			sc = fit(ctx, k, d);
 			if (sc <= 0)
 				continue;
 			/* one of the best class (the mapping decides the score): its
@@ -117,6 +122,7 @@ struct fitctx {
 	const struct nl_step *steps;
 	size_t n;
 	int contra;		/* step index whose drop later evidence contradicts, or -1 */
+	int cut_ok;		/* a jump may end the trace (it may have been cut there) */
 };
 
 /* Step i under (k, d): -1 when it cannot be (why says why), 0 when its rule
@@ -172,7 +178,7 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 		snprintf(why, wn, "later evidence shows the packet went on");
 		return -1;
 	}
-	if (e == EFF_JUMP && (!nx || !same_run(st, nx) || strcmp(nx->ev.chain, r->target))) {
+	if (e == EFF_JUMP && (nx ? !same_run(st, nx) || strcmp(nx->ev.chain, r->target) : !c->cut_ok)) {
 		snprintf(why, wn, "the dump's rule %d jumps to %s, yet %s", P, r->target,
 			 nx && same_run(st, nx) ? "the next traced step is in another chain"
 			 : "no step in that chain follows");
@@ -207,7 +213,7 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 
 void rl_flow_check(struct nl_analysis *a, const struct nl_rsview *v)
 {
-	struct fitctx c = { v, NULL, a->steps, a->n, -1 };
+	struct fitctx c = { v, NULL, a->steps, a->n, -1, 1 };
 	char why[400];
 	size_t i;
 	if (a->steps_left_out)
@@ -622,14 +628,17 @@ static int doubt_steps(struct nl_analysis *a, struct chainfit *cf, const int *ob
 {
 	char *doubt = calloc(a->n ? a->n : 1, 1), why[300];
 	size_t i;
-	int k, d, maxn = 0;
+	int k, d, maxn = 0, sc = -1;
 	if (!doubt)
 		return -1;
 	for (i = 0; i < nobs; i++)
 		maxn = obs[i] > maxn ? obs[i] : maxn;
 	for (d = -RL_MAXSHIFT; d <= RL_MAXSHIFT; d++)
 		for (k = 1; d && k <= maxn; k++) {
-			if (same_mapping(obs, nobs, k, d, 1, 0) || chain_fit(cf, k, d) != best->score)
+			/* as in rl_search, one fit per class of neighbouring k */
+			if (k == 1 || !same_mapping(obs, nobs, k, d, k - 1, d))
+				sc = same_mapping(obs, nobs, k, d, 1, 0) ? -1 : chain_fit(cf, k, d);
+			if (sc != best->score)
 				continue;
 			for (i = 0; i < a->n; i++)
 				doubt[i] |= a->steps[i].ev.kind == NL_EV_TRACE &&
@@ -736,6 +745,34 @@ static int realign_chain(struct nl_analysis *a, const struct nl_rsview *v, const
 	return 0;
 }
 
+/* The deciding step (or, when none decided, the trace's last step) under
+ * the realignment: the rule that most likely decided, inferred. */
+static void say_decider(struct nl_analysis *a, const struct nl_rsview *v)
+{
+	const struct nl_realign *rl = a->rl;
+	int i = a->decided >= 0 ? a->decided : (int)a->n - 1, known = 0, k;
+	const struct nl_step *d = &a->steps[i];
+	const struct nl_chain *ch;
+	char cut[160];
+	if (!rl->inferred[i] || !d->mismatch || !(ch = rsview_find(v, d->ev.table, d->ev.chain, &known)))
+		return;
+	/* a trace that seemed cut ended on a rule the dump had moved */
+	snprintf(cut, sizeof cut, "the verdict is unknown: the trace ends at %s:%s:%s:%d (", d->ev.table,
+		 d->ev.chain, d->ev.type, d->ev.rulenum);
+	for (k = 0; a->decided < 0 && k < a->ndiag; k++)
+		if (!strncmp(a->diag[k], cut, strlen(cut))) {
+			snprintf(a->diag[k], sizeof a->diag[k], "the verdict is unknown: the trace's last step "
+				 "%s:%s:%s:%d does not match the dump, whose %s %s changed after the trace",
+				 d->ev.table, d->ev.chain, d->ev.type, d->ev.rulenum, d->ev.table, d->ev.chain);
+			break;
+		}
+	nl_diag(a, "under that realignment %s:%s:%s:%d%s is the dump's %s %d: %s (inferred, not a fact)",
+		d->ev.table, d->ev.chain, d->ev.type, d->ev.rulenum,
+		a->decided >= 0 ? "" : ", the trace's last step,",
+		rl->inferred_pos[i] > ch->nrules ? "chain end" : "rule", rl->inferred_pos[i],
+		rl->inferred[i]);
+}
+
 int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 	       struct nl_analysis *a)
 {
@@ -768,11 +805,14 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	prm[2] = id;
 	if (!(tl.v = malloc(RL_MAXPEERS * sizeof *tl.v)))
 		return -1;
-	if (store_sql_params(s, "SELECT DISTINCT p.trace FROM packets p JOIN events e ON e.packet_id = "
-			     "p.id WHERE e.kind = 'trace' AND p.source = 'iptables-trace' AND p.family = ?1 "
-			     "AND p.host IS ?2 AND p.id != ?3 AND e.tbl || ':' || e.chain IN (SELECT tbl || "
-			     "':' || chain FROM events WHERE packet_id = ?3 AND kind = 'trace') ORDER BY "
-			     "p.id LIMIT 256", prm, 3, on_trace_list, &tl)) {
+	/* the nearest in import order: a bounded range of packet ids, each
+	 * looked up by its own events */
+	if (store_sql_params(s, "SELECT p.trace FROM packets p WHERE p.id BETWEEN ?3 - 20000 AND ?3 + "
+			     "20000 AND p.id != ?3 AND p.source = 'iptables-trace' AND p.family = ?1 AND "
+			     "p.host IS ?2 AND EXISTS (SELECT 1 FROM events e WHERE e.packet_id = p.id AND "
+			     "e.kind = 'trace' AND e.tbl || ':' || e.chain IN (SELECT tbl || ':' || chain "
+			     "FROM events WHERE packet_id = ?3 AND kind = 'trace')) ORDER BY abs(p.id - ?3) "
+			     "LIMIT 256", prm, 3, on_trace_list, &tl)) {
 		free(tl.v);
 		return -1;
 	}
@@ -817,15 +857,8 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 		free(ps.v[i].steps);
 	free(ps.v);
 	free(tl.v);
-	/* the deciding step's rule, if the realignment is right */
-	if (!ret && a->decided >= 0 && rl->inferred[a->decided] && a->steps[a->decided].mismatch) {
-		const struct nl_step *d = &a->steps[a->decided];
-		nl_diag(a, "under that realignment %s:%s:%s:%d is the dump's %s %d: %s (inferred, not a "
-			   "fact)", d->ev.table, d->ev.chain, d->ev.type, d->ev.rulenum,
-			rl->inferred_pos[a->decided] > rsview_find(&rc->v, d->ev.table, d->ev.chain,
-								   &(int){ 0 })->nrules ? "chain end" : "rule",
-			rl->inferred_pos[a->decided], rl->inferred[a->decided]);
-	}
+	if (!ret)
+		say_decider(a, &rc->v);
 	return ret;
 }
 
