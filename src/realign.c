@@ -314,11 +314,16 @@ static int seen_behind(struct nl_store *s, struct nl_analysis *a, int hook)
 	snprintf(proto, sizeof proto, "%d", f->proto);
 	prm[0] = proto; prm[1] = id; prm[2] = seq; prm[3] = ttl;
 	prm[4] = f->dst; prm[5] = l->dst; prm[6] = f->src; prm[7] = l->src;
-	if (store_sql_params(s, "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM events e JOIN sources s "
-			     "ON s.id = e.source_id WHERE e.kind = 'wire' AND e.proto = ?1 AND "
-			     "(?2 IS NULL OR e.ip_id = ?2) AND (?3 IS NULL OR e.tcp_seq = ?3) AND "
-			     "e.ttl < ?4 AND (e.dst IN (?5, ?6) OR e.src IN (?7, ?8)) ORDER BY e.id LIMIT 2",
-			     prm, 8, take_row, &r))
+	/* by IP ID, else by SEQ: each has an index of captured frames */
+	if (store_sql_params(s, f->ip_id > 0 ?
+			     "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM events e JOIN sources s ON "
+			     "s.id = e.source_id WHERE e.kind = 'wire' AND e.ip_id = ?2 AND e.proto = ?1 "
+			     "AND (?3 IS NULL OR e.tcp_seq = ?3) AND e.ttl < ?4 AND (e.dst IN (?5, ?6) OR "
+			     "e.src IN (?7, ?8)) ORDER BY e.id LIMIT 2" :
+			     "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM events e JOIN sources s ON "
+			     "s.id = e.source_id WHERE e.kind = 'wire' AND e.tcp_seq = ?3 AND e.proto = ?1 "
+			     "AND e.ttl < ?4 AND (e.dst IN (?5, ?6) OR e.src IN (?7, ?8)) ORDER BY e.id "
+			     "LIMIT 2", prm, 8, take_row, &r))
 		return -1;
 	for (i = 0; i < r.n; i++) {
 		snprintf(note, sizeof note, "%s frame %s shows it %s -> %s with TTL %s, so it left the host "
@@ -368,14 +373,20 @@ static int acked(struct nl_store *s, const struct nl_packet_row *p, struct nl_an
 	num(seq, sizeof seq, f->seq);
 	prm[0] = f->dst; prm[1] = fd; prm[2] = f->src; prm[3] = fs;
 	prm[4] = l->dst; prm[5] = ld; prm[6] = l->src; prm[7] = ls; prm[8] = seq;
-	if (store_sql_params(s, "SELECT s.path, e.line, e.kind, e.tcp_ack, e.src, e.sport, p.trace "
-			     "FROM events e JOIN sources s ON s.id = e.source_id LEFT JOIN packets p ON "
-			     "p.id = e.packet_id WHERE e.kind IN ('wire', 'trace') AND e.proto = 6 AND "
-			     "(e.tcp_flags & 16) != 0 AND ((e.src = ?1 AND e.sport = ?2 AND e.dst = ?3 "
-			     "AND e.dport = ?4) OR (e.src = ?5 AND e.sport = ?6 AND e.dst = ?7 AND "
-			     "e.dport = ?8)) AND ((e.tcp_ack - ?9 + 4294967296) % 4294967296) BETWEEN 1 "
-			     "AND 2147483647 GROUP BY e.source_id, e.packet_id ORDER BY e.id LIMIT 2",
-			     prm, 9, take_row, &r))
+	/* replies captured (by their destination) or traced (by their source) */
+	if (store_sql_params(s, "SELECT * FROM (SELECT s.path, e.line, e.kind, e.tcp_ack, e.src, "
+			     "e.sport, NULL FROM events e JOIN sources s ON s.id = e.source_id WHERE "
+			     "e.kind = 'wire' AND e.dst IN (?3, ?7) AND e.proto = 6 AND (e.tcp_flags & 16) "
+			     "!= 0 AND ((e.src = ?1 AND e.sport = ?2 AND e.dst = ?3 AND e.dport = ?4) OR "
+			     "(e.src = ?5 AND e.sport = ?6 AND e.dst = ?7 AND e.dport = ?8)) AND "
+			     "((e.tcp_ack - ?9 + 4294967296) % 4294967296) BETWEEN 1 AND 2147483647 "
+			     "UNION ALL SELECT s.path, min(e.line), 'trace', e.tcp_ack, e.src, e.sport, "
+			     "p.trace FROM packets p JOIN events e ON e.packet_id = p.id JOIN sources s ON "
+			     "s.id = e.source_id WHERE p.src IN (?1, ?5) AND p.proto = 6 AND e.kind = "
+			     "'trace' AND (e.tcp_flags & 16) != 0 AND ((e.src = ?1 AND e.sport = ?2 AND "
+			     "e.dst = ?3 AND e.dport = ?4) OR (e.src = ?5 AND e.sport = ?6 AND e.dst = ?7 "
+			     "AND e.dport = ?8)) AND ((e.tcp_ack - ?9 + 4294967296) % 4294967296) BETWEEN "
+			     "1 AND 2147483647 GROUP BY p.id) LIMIT 2", prm, 9, take_row, &r))
 		return -1;
 	for (i = 0; i < r.n; i++) {
 		int traced = !strcmp(r.v[i][2], "trace");
