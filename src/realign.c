@@ -502,7 +502,7 @@ struct peers {
 	size_t n, cap;
 	struct nl_store *s;
 	struct nl_rscache *rc;
-	int failed;
+	const char *want;	/* the trace id asked for (the lookup takes prefixes) */
 };
 
 #define RL_MAXPEERS 256
@@ -530,6 +530,8 @@ static int on_peer_row(void *ctx, const struct nl_packet_row *p)
 {
 	struct peers *ps = ctx;
 	struct nl_analysis pa;
+	if (ps->want && strcmp(p->trace, ps->want) != 0)
+		return 0;
 	if (analyze_packet(ps->s, p, ps->rc, &pa)) {
 		analysis_free(&pa);
 		return -1;
@@ -844,12 +846,14 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 		free(self.steps);
 		ret = -1;
 	}
-	for (i = 0; !ret && i < tl.n; i++)
+	for (i = 0; !ret && i < tl.n; i++) {
+		ps.want = tl.v[i];
 		if (store_packets_by_trace(s, tl.v[i], on_peer_row, &ps) < 0)
 			ret = -1;
+	}
 	if (!ret && ps.n)
 		ps.v[0].contra = rl->contra_step;
-	/* rl_explain ran analyze_packet on peers: the rule cache is the same */
+	/* the peers are of this host and family: the rules were not reloaded */
 	for (i = 0; !ret && i < a->n; i++) {
 		const struct nl_step *st = &a->steps[i];
 		int known = 0, seen = 0;
