@@ -373,14 +373,15 @@ static int acked(struct nl_store *s, const struct nl_packet_row *p, struct nl_an
 	num(seq, sizeof seq, f->seq);
 	prm[0] = f->dst; prm[1] = fd; prm[2] = f->src; prm[3] = fs;
 	prm[4] = l->dst; prm[5] = ld; prm[6] = l->src; prm[7] = ls; prm[8] = seq;
-	/* replies captured (by their destination) or traced (by their source) */
-	if (store_sql_params(s, "SELECT * FROM (SELECT s.path, e.line, e.kind, e.tcp_ack, e.src, "
+	/* replies captured (by their destination; the first of each capture) or
+	 * traced (by their source) */
+	if (store_sql_params(s, "SELECT * FROM (SELECT s.path, min(e.line), e.kind, e.tcp_ack, e.src, "
 			     "e.sport, NULL FROM events e JOIN sources s ON s.id = e.source_id WHERE "
 			     "e.kind = 'wire' AND e.dst IN (?3, ?7) AND e.proto = 6 AND (e.tcp_flags & 16) "
 			     "!= 0 AND ((e.src = ?1 AND e.sport = ?2 AND e.dst = ?3 AND e.dport = ?4) OR "
 			     "(e.src = ?5 AND e.sport = ?6 AND e.dst = ?7 AND e.dport = ?8)) AND "
 			     "((e.tcp_ack - ?9 + 4294967296) % 4294967296) BETWEEN 1 AND 2147483647 "
-			     "UNION ALL SELECT s.path, min(e.line), 'trace', e.tcp_ack, e.src, e.sport, "
+			     "GROUP BY e.source_id UNION ALL SELECT s.path, min(e.line), 'trace', e.tcp_ack, e.src, e.sport, "
 			     "p.trace FROM packets p JOIN events e ON e.packet_id = p.id JOIN sources s ON "
 			     "s.id = e.source_id WHERE p.src IN (?1, ?5) AND p.proto = 6 AND e.kind = "
 			     "'trace' AND (e.tcp_flags & 16) != 0 AND ((e.src = ?1 AND e.sport = ?2 AND "
