@@ -8,6 +8,7 @@
 #include "natlog.h"
 #include "analyze.h"
 #include "correlate.h"
+#include "realign.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -42,6 +43,7 @@ void analysis_free(struct nl_analysis *a)
 {
 	free(a->steps);
 	free(a->logs);
+	rl_free(a);
 	a->steps = a->logs = NULL;
 	a->n = a->cap = a->nlogs = a->caplogs = 0;
 }
@@ -685,6 +687,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	a->nnat = a->ndiag = a->nwire = a->nloss = 0;
 	a->verdict[0] = '\0';
 	a->inferred = a->decided_rule_known = 0;
+	a->rl = NULL;
 	co.a = a;
 	co.base[0] = '\0';
 	nl_pkt_init(&co.pkt);
@@ -702,8 +705,8 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 }
 
 /* One run of the analysis over the collected steps with view v. */
-void analyze_steps(struct nl_analysis *a, const struct nl_packet_row *p,
-		   const struct nl_rsview *v, int nft)
+int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_packet_row *p,
+		  const struct nl_rsview *v, int nft)
 {
 	size_t i;
 	const struct nl_rsview *vv = v;
@@ -714,7 +717,7 @@ void analyze_steps(struct nl_analysis *a, const struct nl_packet_row *p,
 			if (a->logs[i].ev.kind == NL_EV_CTINVALID)
 				nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
 		judge_cut(a);
-		return;
+		return 0;
 	}
 	if (vv->n == 0)
 		nl_diag(a, "no ruleset dump for this %shost was imported: rules are shown by number only",
@@ -728,16 +731,21 @@ void analyze_steps(struct nl_analysis *a, const struct nl_packet_row *p,
 		else
 			snprintf(st->effect, sizeof st->effect, "unknown");
 	}
+	if (vv->n)
+		rl_flow_check(a, vv);
 	nl_find_nat(a, legacy_nat_step);
 	for (i = 0; i < a->nlogs; i++)
 		if (a->logs[i].ev.kind == NL_EV_CTINVALID)
 			nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
 	infer_verdict(a, vv->n == 0);
+	if (rl_contradictions(s, p, a))
+		return -1;
 	explain_drop(a);
 	nl_explain_common(a);
 	a->decided_rule_known = a->decided >= 0 && !a->steps[a->decided].mismatch &&
 				(a->steps[a->decided].rule || a->steps[a->decided].chain_policy);
 	judge_cut(a);
+	return 0;
 }
 
 void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)

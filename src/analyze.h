@@ -91,6 +91,7 @@ struct nl_analysis {
 	struct nl_loss loss[NL_MAXLOSS];	/* explain only (trust.c) */
 	int nloss;
 	struct nl_dumpsel dump;		/* the dump that explained it (dumps.c) */
+	struct nl_realign *rl;		/* realign.c: contradictions and realignments, or NULL */
 };
 
 /* Caches the ruleset view between packets of the same host and family. */
@@ -106,8 +107,8 @@ void rscache_free(struct nl_rscache *c);
 int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		   struct nl_analysis *a);
 /* One run over the steps collected, with the view's preferred dump. */
-void analyze_steps(struct nl_analysis *a, const struct nl_packet_row *p,
-		   const struct nl_rsview *v, int nft);
+int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_packet_row *p,
+		  const struct nl_rsview *v, int nft);
 void analysis_free(struct nl_analysis *a);
 /* Copies verdict and decided_by into p (for the packets table). */
 void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p);

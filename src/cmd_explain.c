@@ -7,6 +7,7 @@
 #include "analyze.h"
 #include "trust.h"
 #include "cli.h"
+#include "realign.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -325,6 +326,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		       nl_esc(s->effect), c->off, s->rule_text ? nl_esc(s->rule_text)
 		       : s->mismatch ? "(does not match the dump)"
 		       : s->chain_end ? "(end of chain: back to the caller)" : "(not in any dump)");
+		rl_text_step(a, i, c->dim, c->off);
 		/* what changed since the previous step */
 		if (!prev || strcmp(prev->iif, k->iif) || strcmp(prev->oif, k->oif) ||
 		    strcmp(prev->src, k->src) || strcmp(prev->dst, k->dst) || prev->sport != k->sport ||
@@ -529,6 +531,7 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 	for (i = 0; i < a->n; i++) {
 		fputs(i ? ", {" : "{", f);
 		nl_json_step_keys(f, &a->steps[i]);
+		rl_json_step(f, a, i);
 		fputc('}', f);
 	}
 	/* a cut trace: how many steps are missing and where (before steps[at]) */
@@ -674,6 +677,7 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 	}
 	fputc(']', f);
 	dumps_print_json(f, a);
+	rl_json(f, a);
 	fputs(", \"diagnosis\": [", f);
 	for (i = 0; i < (size_t)a->ndiag; i++) {
 		if (i)
@@ -691,8 +695,9 @@ static void usage(FILE *f)
 		"Shows one packet's journey: every hook, table and chain it passed, the text\n"
 		"of every rule it hit (mapped through the imported ruleset dump), the NAT\n"
 		"rewrites, the verdict, the rule that decided it, and where the dump does not\n"
-		"match the trace. ID is the trace id 'natlog traces' prints; a unique prefix\n"
-		"is enough.\n"
+		"match the trace (with the rule it most likely was, marked inferred, when one\n"
+		"inserted or deleted rule explains it). ID is the trace id 'natlog traces'\n"
+		"prints; a unique prefix is enough.\n"
 		"\n"
 		"options:\n"
 		"  --trace ID   the packet\n"
@@ -776,7 +781,7 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	memset(&rc, 0, sizeof rc);
 	if (analyze_packet(s, &m.v[0], &rc, &a) || analysis_wire(s, &a) ||
 	    attach_logged(s, &m.v[0], &a) || analysis_trust(s, &m.v[0], &a) ||
-	    dumps_explain(s, &m.v[0], &a)) {
+	    dumps_explain(s, &m.v[0], &a) || rl_explain(s, &m.v[0], &rc, &a)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	} else {

@@ -10,6 +10,7 @@
 #include "natlog.h"
 #include "analyze.h"
 #include "cli.h"
+#include "realign.h"
 #include "commands.h"
 #include "jsonw.h"
 #include "store.h"
@@ -183,6 +184,7 @@ struct deep {
 	struct nl_rscache rc;
 	struct nl_analysis *a;
 	int64_t analysed, unanalysed, mismatch;
+	int64_t contradicted;	/* drops later evidence contradicts (realign.c) */
 	char mismatch_trace[40];
 	struct lookup sets[MAXROWS];
 	int nsets;
@@ -248,6 +250,7 @@ static int deep_packet(void *ctx, const struct nl_packet_row *p)
 		bad |= d->a->steps[i].mismatch;
 	if (bad && !d->mismatch++)
 		nl_strlcpy(d->mismatch_trace, p->trace, sizeof d->mismatch_trace);
+	d->contradicted += d->a->rl && d->a->rl->ncontra;
 	for (i = 0; i < (size_t)d->a->ndiag; i++)
 		read_diag(d, d->a->diag[i]);
 	analysis_free(d->a);
@@ -371,6 +374,9 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 	if (R->d.mismatch)
 		printf("          %lld dropped or unknown packet%s the dump contradicts (stale or "
 		       "edited?)\n", (long long)R->d.mismatch, R->d.mismatch == 1 ? "" : "s");
+	if (R->d.contradicted)
+		printf("          %lld of them the dump says were dropped, yet later packets, captures "
+		       "or conntrack show them through\n", (long long)R->d.contradicted);
 	if (R->d.unanalysed)
 		printf("          (lookups and contradictions: the first %d of %lld packets)\n",
 		       MAXANALYSE, (long long)R->d.analysed + (long long)R->d.unanalysed);
@@ -504,6 +510,8 @@ static void print_json(const struct report *R, const char *host)
 	jw_num(f, num(&R->dumps, 0, 1));
 	jw_key(f, &first, "dump_contradicted");
 	jw_num(f, R->d.mismatch);
+	jw_key(f, &first, "evidence_contradicted");
+	jw_num(f, R->d.contradicted);
 	jw_key(f, &first, "analysed");
 	jw_num(f, R->d.analysed);
 	jw_key(f, &first, "errors");

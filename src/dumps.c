@@ -8,6 +8,7 @@
 #include "natlog.h"
 #include "analyze.h"
 #include "dumps.h"
+#include "realign.h"
 #include "timespec.h"
 #include "jsonw.h"
 
@@ -45,6 +46,7 @@ static void reset_run(struct nl_analysis *a)
 	a->verdict[0] = '\0';
 	a->inferred = a->decided_rule_known = 0;
 	a->decided = -1;
+	rl_free(a);	/* the contradictions found with another dump */
 }
 
 static void step_label(const struct nl_step *st, char *buf, size_t n)
@@ -284,14 +286,16 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 	d->candidates = n;
 	if (n == 0) {
 		v->prefer = 0;
-		fn(a, p, v, nft);
+		if (fn(s, a, p, v, nft))
+			return -1;
 		snprintf(d->why, sizeof d->why, "no ruleset dump of this host and family was imported");
 		return 0;
 	}
 	for (k = 0; k < n; k++) {
 		reset_run(a);
 		v->prefer = c[k].id;
-		fn(a, p, v, nft);
+		if (fn(s, a, p, v, nft))
+			return -1;
 		c[k].bad = contradictions(a, c[k].contra, sizeof c[k].contra);
 		nfit += !c[k].bad;
 	}
@@ -312,7 +316,8 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 	if (best != n - 1) {
 		reset_run(a);
 		v->prefer = c[best].id;
-		fn(a, p, v, nft);
+		if (fn(s, a, p, v, nft))
+			return -1;
 	}
 	v->prefer = 0;
 	d->id = c[best].id;

@@ -31,8 +31,9 @@ struct nl_dumpsel {
 	char path[1024], kind[24], host[128], time[48], time_kind[16];
 };
 
-typedef void (*nl_analyze_fn)(struct nl_analysis *a, const struct nl_packet_row *p,
-			      const struct nl_rsview *v, int nft);
+/* 0, or -1 on a store failure */
+typedef int (*nl_analyze_fn)(struct nl_store *s, struct nl_analysis *a,
+			     const struct nl_packet_row *p, const struct nl_rsview *v, int nft);
 
 /* Runs fn once per candidate dump of v (v->prefer set to each), keeps
  * the run of the dump chosen in a and says why in a->dump. Returns 0, or

@@ -64,6 +64,7 @@ struct import {
 	int64_t boot_us;		/* earliest wall - uptime seen in this source, or -1 */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
 	int64_t losses, lost, health;	/* notices (store thread) */
+	int64_t evidence;		/* captured frames and conntrack records */
 	int store_failed;
 	struct nl_relay *relay;		/* events_only parsers: the store thread's queue */
 	int64_t expanded;		/* bytes out of decompression, for --max-expansion */
@@ -395,6 +396,7 @@ static int store_event(struct import *im, const struct nl_event *e, const int64_
 		return 0;
 	}
 	im->events++;
+	im->evidence += e->kind == NL_EV_WIRE;
 	if (corr_event(im->corr, e)) {
 		im->store_failed = 1;
 		return -1;
@@ -623,6 +625,7 @@ static int sink_flow(void *ctx, const struct nl_flow *f)
 	if (!copy.host[0] && default_host(im))
 		nl_strlcpy(copy.host, default_host(im), sizeof copy.host);
 	im->events++;
+	im->evidence++;
 	if (store_add_flow(im->s, im->source_id, &copy)) {
 		im->store_failed = 1;
 		return -1;
@@ -1097,6 +1100,9 @@ known:
 		goto rollback;
 	}
 	if (im->rulesets > 0 && store_reanalyze_source(im->s, im->source_id))
+		goto store_bad_tx;
+	/* captures and conntrack may show an inferred drop went through */
+	if (im->evidence > 0 && store_reanalyze_drops(im->s))
 		goto store_bad_tx;
 	if (store_commit(im->s))
 		goto store_bad_tx;

@@ -1971,6 +1971,12 @@ int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p)
 	return step_done(s, st, "cannot store a packet's verdict");
 }
 
+int store_reanalyze_drops(struct nl_store *s)
+{
+	return exec(s, "UPDATE packets SET analyzed = 0 WHERE analyzed = 1 AND verdict_inferred = 1 "
+		       "AND verdict IN ('drop', 'reject')");
+}
+
 /* The packets whose analysis may read a ruleset (analyze.c's
  * nl_load_rules): nft and xtables traces read nft dumps, legacy traces the
  * iptables dumps of their family; a packet reads the dumps of its host

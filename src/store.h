@@ -182,6 +182,9 @@ int store_packets_by_trace(struct nl_store *s, const char *id, nl_packet_cb cb, 
 int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p);
 /* Marks for analysis only the packets the rulesets of source_id can change. */
 int store_reanalyze_source(struct nl_store *s, int64_t source_id);
+/* Marks for analysis the packets with an inferred drop or reject, which
+ * new captures or conntrack records may contradict (realign.c). */
+int store_reanalyze_drops(struct nl_store *s);
 
 struct nl_event_row {
 	struct nl_event ev;

@@ -1,0 +1,162 @@
+#!/bin/sh
+# A dump taken after the ruleset changed (testdata/lab/stale-insert and
+# stale-delete: traced, then rules inserted or deleted, then dumped; and
+# stale-dump, whose stale dump is older than an insertion): every packet
+# whose steps the change moved is flagged, none is explained with a rule
+# that did not decide it, drops that captures contradict are no verdict,
+# and the one shift that makes the dump fit is suggested, marked inferred.
+. "$(dirname "$0")/lib.sh"
+I=$TD/lab/stale-insert
+D=$TD/lab/stale-delete
+S=$TD/lab/stale-dump
+
+# explain --json of every packet, one file each: $TMP/<name>.<n>.json in
+# traces order, with what the tests look at
+explain_all() {
+	"$NATLOG" traces --json > "$TMP/t.json"
+	python3 -c 'import json,sys; [print(p["trace"]) for p in json.load(open(sys.argv[1]))]' "$TMP/t.json" > "$TMP/ids"
+	n=0
+	while read -r id; do
+		n=$((n + 1))
+		"$NATLOG" explain --json --trace "$id" > "$TMP/$1.$n.json"
+	done < "$TMP/ids"
+}
+# pkt NAME N PYTHON-EXPR DESCRIPTION: the check on packet N
+pkt() {
+	check_json "$4 (packet $2)" "$3" < "$TMP/$1.$2.json"
+}
+# The ESTABLISHED accept the trace's FORWARD rule:3 hit, the dump's rule 4
+# after one rule was inserted at 3
+EST='-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
+FWD3='{"table": "filter", "chain": "FORWARD", "position": 3, "position_max": 3, "shift": 1, "packets": 8}'
+
+# 1. rules inserted after the trace, dump without counters, with captures
+check "import the trace, the later dump, captures and conntrack" "$NATLOG" import -q \
+	"$I/dmesg.txt" "$I/iptables-save.later.txt" "$I/outside.pcap" "$I/inside.pcap" "$I/conntrack-L.txt"
+explain_all ins
+# packets 2-5: ACK, ACK PSH, ACK, ACK FIN of the accepted connection, whose
+# FORWARD rule:3 reads as the inserted DROP
+for n in 2 3 4 5; do
+	pkt ins $n 'j["verdict"] == "unknown" and j["decided_by"]["rule"] is None and j["decided_by"]["position"] == 3' \
+		"a drop the captures contradict is no verdict"
+	pkt ins $n 'any(c["kind"] == "capture" and c["file"].endswith("inside.pcap") for c in j["contradictions"])' \
+		"the capture behind the hook is named as evidence"
+	pkt ins $n 'any(d.startswith("by the dump, filter:FORWARD:rule:3 dropped this packet, yet inside.pcap frame") and d.endswith("so the verdict is unknown") for d in j["diagnosis"])' \
+		"the diagnosis says the dump is contradicted, with the frame"
+	pkt ins $n '[(s["matches_dump"], s["rule"], s["inferred_rule"], s["inferred_position"], json.dumps(s["realignment"])) for s in j["steps"] if s["chain"] == "FORWARD" and s["position"] == 3] == [(False, None, "'"$EST"'", 4, json.dumps('"$FWD3"'))]' \
+		"its step shows the ESTABLISHED accept as inferred, not as fact"
+done
+pkt ins 3 '[c["kind"] for c in j["contradictions"]].count("reply") == 2 and any("acknowledging it (ACK" in c["note"] for c in j["contradictions"])' \
+	"the data packet is acknowledged by the peer in both captures"
+pkt ins 5 'any(c["kind"] == "reply" for c in j["contradictions"])' "the FIN is acknowledged too"
+pkt ins 2 'not any(c["kind"] == "reply" for c in j["contradictions"])' "a pure ACK takes no sequence space: no reply is taken as evidence"
+# packet 1: the SYN, accepted by the unchanged filter DOCKER rule 1
+pkt ins 1 'j["verdict"] == "accept" and j["decided_by"]["chain"] == "DOCKER" and j["decided_by"]["rule"].endswith("--dport 80 -j ACCEPT") and j["contradictions"] == []' \
+	"the SYN's verdict and rule stand"
+pkt ins 1 '[(s["table"], s["position"], s["matches_dump"], s["inferred_position"], s["realignment"]["position"], s["realignment"]["position_max"]) for s in j["steps"] if s["realignment"]] == [("nat", 2, False, 3, 1, 2), ("filter", 4, False, 5, 3, 3)]' \
+	"its nat DOCKER and FORWARD steps are realigned, nat's position known as 1 or 2"
+pkt ins 1 'any(d.startswith("consistent with this dump if 1 rule was inserted at filter FORWARD position 3 after the trace") for d in j["diagnosis"])' \
+	"the diagnosis suggests the insertion"
+# packets 6-8: the SYN to 9090 and its retransmissions, really dropped
+for n in 6 7 8; do
+	pkt ins $n 'j["verdict"] == "unknown" and j["contradictions"] == [] and j["decided_by"]["rule"] is None' \
+		"a real drop is not contradicted, and the moved policy is not named as fact"
+	pkt ins $n '[(s["inferred_rule"], s["inferred_position"]) for s in j["steps"] if s["type"] == "policy" and s["chain"] == "FORWARD"] == [("policy DROP", 8)]' \
+		"its FORWARD policy:7 is the dump's chain end 8, inferred"
+	pkt ins $n 'any(d.startswith("under that realignment filter:FORWARD:policy:7 is the dump'"'"'s chain end 8: policy DROP (inferred, not a fact)") for d in j["diagnosis"])' \
+		"the diagnosis names the policy that most likely dropped it"
+done
+for n in 1 2 3 4 5 6 7 8; do
+	pkt ins $n 'not [s for s in j["steps"] if s["chain"] == "FORWARD" and s["rule"] and s["position"] >= 3]' \
+		"no FORWARD step at or past the insertion is explained with a dumped rule"
+done
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "traces stores no contradicted drop" \
+	'not [p for p in j if p["verdict"] == "drop"]' < "$TMP/t.json"
+"$NATLOG" summary --json > "$TMP/s.json"
+check_json "summary counts the contradicted drops" \
+	'j["evidence_contradicted"] == 4 and j["dump_contradicted"] == 7' < "$TMP/s.json"
+"$NATLOG" summary > "$TMP/s.txt"
+check_grep "and says so" "4 of them the dump says were dropped, yet later packets, captures or conntrack show them through" "$TMP/s.txt"
+"$NATLOG" explain --trace "$(sed -n 2p "$TMP/ids")" > "$TMP/x.txt"
+check_grep "explain's journey marks the inferred rule" \
+	"inferred: $EST  (the dump's rule 4, if 1 rule was inserted at FORWARD position 3)" "$TMP/x.txt"
+rm -f "$NATLOG_DB"*
+
+# the captures imported later: the stored drops are analysed again
+check "import the trace with the later dump" "$NATLOG" import -q "$I/dmesg.txt" "$I/iptables-save.later.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "without captures the ACKs read as dropped" \
+	'len([p for p in j if p["verdict"] == "drop"]) == 4' < "$TMP/t.json"
+explain_all insn
+for n in 2 3 4 5; do
+	pkt insn $n 'j["verdict"] == "unknown" and j["decided_by"]["rule"] is None and any(s["position"] == 3 and s["chain"] == "FORWARD" and not s["matches_dump"] for s in j["steps"])' \
+		"explain: other packets show FORWARD changed, so its rule 3 is no fact"
+	pkt insn $n 'any(d.startswith("several insertions or deletions in filter FORWARD") for d in j["diagnosis"])' \
+		"and no shift is suggested: an insertion at 3 or at 4 fit alike"
+done
+check "import the captures afterwards" "$NATLOG" import -q "$I/inside.pcap"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the stored drops are contradicted now" \
+	'not [p for p in j if p["verdict"] == "drop"]' < "$TMP/t.json"
+rm -f "$NATLOG_DB"*
+
+# 2. the same with counters (iptables-save -c), no captures: the inserted
+# DROP counts 0 packets, which decides the position
+check "import the trace with the later counted dump" "$NATLOG" import -q "$I/dmesg.txt" "$I/iptables-save-c.later.txt"
+explain_all insc
+for n in 2 3 4 5; do
+	pkt insc $n 'j["verdict"] == "unknown" and [(s["mismatch_reason"], s["inferred_rule"]) for s in j["steps"] if s["chain"] == "FORWARD" and s["position"] == 3] == [("the dump counts 0 packets for it, yet 4 traced packets hit it", "'"$EST"'")]' \
+		"counters flag the step and the realignment names the ESTABLISHED accept"
+done
+for n in 1 6; do
+	pkt insc $n 'json.dumps([r for r in j["realignments"] if r["chain"] == "FORWARD"]) == json.dumps(['"$FWD3"'])' \
+		"the FORWARD insertion at 3 is found"
+done
+rm -f "$NATLOG_DB"*
+
+# 3. a rule deleted after the trace (FORWARD 1, the jump to DOCKER-USER)
+check "import the trace with the dump taken after a deletion" "$NATLOG" import -q "$D/dmesg.txt" "$D/iptables-save-c.later.txt"
+explain_all del
+for n in 2 3 4 5; do
+	pkt del $n '[(s["position"], s["matches_dump"], s["inferred_position"]) for s in j["steps"] if s["chain"] == "FORWARD"] == [(1, False, None), (2, False, 1), (3, False, 2)]' \
+		"the deleted rule has no counterpart, the others move up by one"
+	pkt del $n '[r["shift"] for r in j["realignments"]] == [-1] and j["verdict"] == "unknown" and (j["decided_by"] or {}).get("rule") is None' \
+		"one shift of -1; no rule decides as fact"
+	pkt del $n '[s["inferred_rule"] for s in j["steps"] if s["chain"] == "FORWARD" and s["position"] == 3] == ["'"$EST"'"]' \
+		"rule 3 of the trace is the dump's ESTABLISHED accept, inferred"
+done
+for n in 6 7 8; do
+	pkt del $n '[(s["inferred_rule"], s["inferred_position"]) for s in j["steps"] if s["type"] == "policy" and s["chain"] == "FORWARD"] == [("policy DROP", 6)]' \
+		"the dropped SYN's policy:7 is the dump's chain end 6"
+	pkt del $n 'any(d.startswith("consistent with this dump if 1 rule at filter FORWARD position 1 was deleted after the trace") for d in j["diagnosis"]) and any(d.startswith("consistent with this dump if 1 rule at nat DOCKER position 1 was deleted") for d in j["diagnosis"])' \
+		"both deletions are suggested"
+done
+"$NATLOG" explain --trace "$(sed -n 2p "$TMP/ids")" > "$TMP/x.txt"
+check_grep "explain says the trace's FORWARD rule 1 is not in the dump" \
+	"inferred: not in this dump (deleted after the trace, if 1 rule was deleted at FORWARD position 1)" "$TMP/x.txt"
+rm -f "$NATLOG_DB"*
+
+# 4. a dump older than an insertion before the trace looks like a deletion
+check "import the stale-dump trace with its stale dump" "$NATLOG" import -q "$S/dmesg.txt" "$S/iptables-save.stale.txt"
+explain_all old
+for n in 2 3 4 5; do
+	pkt old $n '[(s["position"], s["inferred_position"]) for s in j["steps"] if s["chain"] == "FORWARD"] == [(2, 1), (3, 2), (4, 3)] and (j["decided_by"] or {}).get("rule") is None' \
+		"every FORWARD step is realigned by one"
+	pkt old $n 'any(d.startswith("the verdict is unknown: the trace'"'"'s last step filter:FORWARD:rule:4 does not match the dump") for d in j["diagnosis"]) and not any("rest of the trace is missing" in d for d in j["diagnosis"])' \
+		"the trace is not said to be cut: its last step was moved"
+	pkt old $n 'any(d.startswith("under that realignment filter:FORWARD:rule:4, the trace'"'"'s last step, is the dump'"'"'s rule 3: '"$EST"'") for d in j["diagnosis"])' \
+		"the rule it most likely ended on is named, inferred"
+done
+pkt old 1 'j["verdict"] == "accept" and j["decided_by"]["chain"] == "DOCKER" and j["decided_by"]["rule"] is not None' \
+	"the SYN's deciding rule, in an unchanged chain, stands"
+rm -f "$NATLOG_DB"*
+
+# 5. the dump of the trace's time: nothing to realign, nothing contradicted
+check "import the trace with the dump of its time" "$NATLOG" import -q "$I/dmesg.txt" "$I/iptables-save-c.txt" "$I/inside.pcap"
+explain_all now
+for n in 1 2 3 4 5 6 7 8; do
+	pkt now $n 'j["realignments"] == [] and j["contradictions"] == [] and j["decided_by"]["rule"] is not None and all(s["matches_dump"] for s in j["steps"])' \
+		"a matching dump is neither realigned nor contradicted"
+done
+finish
