@@ -169,7 +169,7 @@ static struct capture *feed(const struct nl_parser *p, const char *path, const c
 {
 	static struct capture c;
 	struct nl_sink sink = { &c, path, cap_event, cap_ruleset, cap_chain, cap_rule, cap_set,
-				cap_element, cap_flow, cap_error, cap_skip, cap_object, NULL, NULL };
+				cap_element, cap_flow, cap_error, cap_skip, cap_object, NULL, NULL, NULL };
 	void *st;
 	long line = 0;
 	const char *s = text;
@@ -190,12 +190,12 @@ static struct capture *feed(const struct nl_parser *p, const char *path, const c
 /* Feeds text as feed() does, but each line in pieces of `piece` bytes
  * through p->part (as the import does with lines longer than its buffer),
  * the last piece through p->line. */
-static struct capture *feed_parts(const struct nl_parser *p, const char *path, const char *text,
+static inline struct capture *feed_parts(const struct nl_parser *p, const char *path, const char *text,
 				  size_t piece)
 {
 	static struct capture c;
 	struct nl_sink sink = { &c, path, cap_event, cap_ruleset, cap_chain, cap_rule, cap_set,
-				cap_element, cap_flow, cap_error, cap_skip, cap_object, NULL, NULL };
+				cap_element, cap_flow, cap_error, cap_skip, cap_object, NULL, NULL, NULL };
 	void *st;
 	long line = 0;
 	const char *s = text;
