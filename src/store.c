@@ -36,7 +36,8 @@ enum {
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
 	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
-	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAMES_ALL, Q_COUNT
+	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAMES_ALL, Q_PKT_LAST_TUPLE,
+	Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -143,9 +144,20 @@ static const char *const queries[Q_COUNT] = {
 			"rulenum, rule, handle, verdict, iif, oif, physin, physout, mac, ttl, src, dst, "
 			"sport, dport FROM steps WHERE packet_id = ?1 ORDER BY step, id",
 	[Q_NAMES_ALL] = "SELECT id, name FROM names",
+	/* the last line of a packet with both addresses: steps take what NAT
+	 * did not change from the first line */
+	[Q_PKT_LAST_TUPLE] = "SELECT a, b, c, d FROM (SELECT step AS k, src AS a, sport AS b, dst AS c, "
+			     "dport AS d FROM event_rows WHERE packet_id = ?1 AND src IS NOT NULL AND "
+			     "dst IS NOT NULL UNION ALL SELECT s.step, ifnull(s.src, f.src), "
+			     "ifnull(s.sport, f.sport), ifnull(s.dst, f.dst), ifnull(s.dport, f.dport) "
+			     "FROM steps s JOIN event_rows f ON f.packet_id = s.packet_id AND f.step = 1 "
+			     "WHERE s.packet_id = ?1 AND s.hdr = 1 AND ifnull(s.src, f.src) IS NOT NULL "
+			     "AND ifnull(s.dst, f.dst) IS NOT NULL) ORDER BY k DESC LIMIT 1",
 	/* LOG and conntrack lines no trace of their own source claimed, with
 	 * the identity of one of this packet's lines: what NAT leaves alone
-	 * must agree where both printed it */
+	 * must agree where both printed it. Lines of no packet are whole rows
+	 * (schema 20): read from event_rows, not the view, whose steps half
+	 * would be scanned for packet_id IS NULL. */
 	[Q_PKT_JOINS] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
 			"e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
 			"e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
@@ -154,7 +166,7 @@ static const char *const queries[Q_COUNT] = {
 			"e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
 			"e.trace_id, e.nft_family, e.rule, e.handle, e.verdict, e.ct_direction, "
 			"e.ct_state, e.ct_status, e.ct_id "
-			"FROM events e JOIN sources s ON s.id = e.source_id "
+			"FROM event_rows e JOIN sources s ON s.id = e.source_id "
 			"WHERE e.packet_id IS NULL AND e.kind IN ('ct-invalid', 'log') AND e.src IN "
 			"(SELECT src FROM events WHERE packet_id = ?1 AND src IS NOT NULL) AND EXISTS "
 			"(SELECT 1 FROM events x WHERE x.packet_id = ?1 AND x.src = e.src AND "
@@ -182,7 +194,7 @@ static const char *const queries[Q_COUNT] = {
 			"ifnull(x.len = ?7, 1) AND ifnull(x.tcp_seq = ?8, 1) AND ifnull(x.tcp_flags = ?9, 1) "
 			"AND ifnull(x.icmp_id = ?10, 1) AND ifnull(x.host = ?11, 1) ORDER BY x.packet_id",
 	/* the unclaimed lines of that identity, in log order */
-	[Q_JOIN_RANK] = "SELECT id FROM events WHERE packet_id IS NULL AND kind = ?12 AND src = ?1 AND "
+	[Q_JOIN_RANK] = "SELECT id FROM event_rows WHERE packet_id IS NULL AND kind = ?12 AND src = ?1 AND "
 			"dst = ?2 AND proto = ?3 AND sport IS ?4 AND dport IS ?5 AND ip_id IS ?6 AND "
 			"len IS ?7 AND tcp_seq IS ?8 AND tcp_flags IS ?9 AND icmp_id IS ?10 AND "
 			"host IS ?11 ORDER BY id",
@@ -1121,6 +1133,9 @@ static int fits_step(const struct step_base *b, int64_t source_id, const struct 
 		     int *hdr)
 {
 	const struct nl_pkt *p = &ev->pkt, *q = &b->pkt;
+	/* LOG and conntrack lines stay whole rows, where their queries look */
+	if (ev->kind == NL_EV_LOG || ev->kind == NL_EV_CTINVALID || ev->kind == NL_EV_WIRE)
+		return 0;
 	if (b->source_id != source_id || strcmp(b->host, ev->host) ||
 	    strcmp(b->prefix, ev->prefix) || strcmp(b->reason, ev->reason) ||
 	    strcmp(b->trace_id, ev->trace_id) || strcmp(b->nft_family, ev->nft_family) ||
@@ -1897,14 +1912,32 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 		    struct nl_rsview *v)
 {
+	/* whole rows and steps apart: through the events view every step
+	 * would look its names up before the grouping. A step has its first
+	 * line's host, and its family when it printed headers (hdr); the
+	 * packet row has both. */
 	static const char legacy[] =
-		"SELECT tbl, chain, rulenum, count(DISTINCT packet_id) FROM events "
+		"SELECT t, c, r, count(DISTINCT p) FROM ("
+		"SELECT tbl AS t, chain AS c, rulenum AS r, packet_id AS p FROM event_rows "
 		"WHERE kind = 'trace' AND packet_id IS NOT NULL AND family = ?2 AND "
-		"(?1 IS NULL OR host = ?1) GROUP BY tbl, chain, rulenum";
+		"(?1 IS NULL OR host = ?1) UNION ALL "
+		"SELECT (SELECT name FROM names WHERE id = g.tbl), (SELECT name FROM names WHERE "
+		"id = g.chain), g.rulenum, g.packet_id FROM (SELECT tbl, chain, rulenum, packet_id "
+		"FROM steps WHERE kind = (SELECT id FROM names WHERE name = 'trace') AND hdr = 1 AND "
+		"packet_id IN (SELECT id FROM packets WHERE family = ?2 AND (?1 IS NULL OR host = ?1)) "
+		"GROUP BY 1, 2, 3, 4) g) GROUP BY 1, 2, 3";
 	static const char nftq[] =
-		"SELECT nft_family || ' ' || tbl, chain, handle, count(DISTINCT packet_id) FROM events "
-		"WHERE kind = 'nft-trace' AND type = 'rule' AND handle IS NOT NULL AND "
-		"packet_id IS NOT NULL AND (?1 IS NULL OR host = ?1) GROUP BY 1, chain, handle";
+		"SELECT t, c, h, count(DISTINCT p) FROM ("
+		"SELECT nft_family || ' ' || tbl AS t, chain AS c, handle AS h, packet_id AS p "
+		"FROM event_rows WHERE kind = 'nft-trace' AND type = 'rule' AND handle IS NOT NULL AND "
+		"packet_id IS NOT NULL AND (?1 IS NULL OR host = ?1) UNION ALL "
+		"SELECT b.nft_family || ' ' || (SELECT name FROM names WHERE id = g.tbl), "
+		"(SELECT name FROM names WHERE id = g.chain), g.handle, g.packet_id FROM "
+		"(SELECT tbl, chain, handle, packet_id FROM steps WHERE kind = (SELECT id FROM names "
+		"WHERE name = 'nft-trace') AND type = (SELECT id FROM names WHERE name = 'rule') AND "
+		"handle IS NOT NULL AND packet_id IN (SELECT id FROM packets WHERE ?1 IS NULL OR "
+		"host = ?1) GROUP BY 1, 2, 3, 4) g JOIN event_rows b ON b.packet_id = g.packet_id "
+		"AND b.step = 1) GROUP BY 1, 2, 3";
 	sqlite3_stmt *st;
 	int rc;
 	if (sqlite3_prepare_v2(s->db, nft ? nftq : legacy, -1, &st, NULL) != SQLITE_OK)
@@ -2063,8 +2096,12 @@ static int each_packet(struct nl_store *s, sqlite3_stmt *st, nl_packet_cb cb, vo
  * wall clock from its first line that has one, else its source's boot time
  * plus its uptime, else its printed time if that has a year. */
 static const char *const pkt_clock[] = {
-	[NL_CLOCK_WALL] = "COALESCE((SELECT e.wall_us FROM events e WHERE e.packet_id = packets.id "
-			  "AND e.wall_us IS NOT NULL ORDER BY e.step LIMIT 1), (SELECT so.boot_us + "
+	/* the tables, not the events view: SQLite would build the whole view
+	 * for a subquery that names an outer column */
+	[NL_CLOCK_WALL] = "COALESCE((SELECT w FROM (SELECT step AS k, wall_us AS w FROM event_rows "
+			  "WHERE packet_id = packets.id AND wall_us IS NOT NULL UNION ALL SELECT step, "
+			  "wall_us FROM steps WHERE packet_id = packets.id AND wall_us IS NOT NULL) "
+			  "ORDER BY k LIMIT 1), (SELECT so.boot_us + "
 			  "CAST(round(packets.uptime * 1000000) AS INTEGER) FROM sources so WHERE "
 			  "so.id = packets.source_id), natlog_wall(packets.time))",
 	[NL_CLOCK_UPTIME] = "CAST(round(packets.uptime * 1000000) AS INTEGER)",
@@ -2177,7 +2214,9 @@ int64_t store_latest_wall(struct nl_store *s)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
-	if (sqlite3_prepare_v2(s->db, "WITH a(e, p) AS (SELECT (SELECT max(wall_us) FROM events), "
+	/* both tables, not the view, which SQLite would build whole for max() */
+	if (sqlite3_prepare_v2(s->db, "WITH a(e, p) AS (SELECT (SELECT max(w) FROM (SELECT "
+			       "max(wall_us) AS w FROM event_rows UNION ALL SELECT max(wall_us) FROM steps)), "
 			       "(SELECT max(natlog_wall(time)) FROM packets)) "
 			       "SELECT max(coalesce(e, p), coalesce(p, e)) FROM a", -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -2667,7 +2706,7 @@ int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_
 			       "p.trace, s.path, e.line, e.id, coalesce(e.wall_us, s.boot_us + "
 			       "CAST(round(e.uptime * 1000000) AS INTEGER), natlog_wall(e.time)), "
 			       "CAST(round(e.uptime * 1000000) AS INTEGER) "
-			       "FROM events e JOIN sources s ON s.id = e.source_id "
+			       "FROM event_rows e JOIN sources s ON s.id = e.source_id "
 			       "LEFT JOIN packets p ON p.id = e.packet_id WHERE e.kind = 'ct-invalid' "
 			       "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query conntrack lines");
@@ -2708,9 +2747,20 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 	 * drops are the dropped or rejected packets a rule or policy decided.
 	 * Built-in chains' policies follow their chain's rules. */
 	static const char *sql =
-		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, "
-		"coalesce(nft_family, '') AS fam, count(*) AS n FROM events "
-		"WHERE kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7), "
+		/* whole rows and steps apart, steps grouped by their name ids
+		 * first: through the view each would look its names up */
+		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, fam, sum(n) AS n FROM ("
+		"SELECT kind, tbl, chain, type, rulenum, handle, "
+		"coalesce(nft_family, '') AS fam, count(*) AS n FROM event_rows "
+		"WHERE kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7 "
+		"UNION ALL SELECT (SELECT name FROM names WHERE id = g.k), (SELECT name FROM names "
+		"WHERE id = g.t), (SELECT name FROM names WHERE id = g.c), (SELECT name FROM names "
+		"WHERE id = g.y), g.r, g.h, g.fam, g.n FROM (SELECT s.kind AS k, s.tbl AS t, "
+		"s.chain AS c, s.type AS y, s.rulenum AS r, s.handle AS h, "
+		"coalesce(b.nft_family, '') AS fam, count(*) AS n FROM steps s JOIN event_rows b ON "
+		"b.packet_id = s.packet_id AND b.step = 1 WHERE s.kind IN (SELECT id FROM names WHERE "
+		"name IN ('trace', 'nft-trace', 'xt-trace')) GROUP BY 1, 2, 3, 4, 5, 6, 7) g) "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7), "
 		"drops AS (SELECT decided_table AS tbl, decided_chain AS chain, decided_type AS type, "
 		"decided_position AS pos, decided_handle AS handle, count(*) AS n FROM packets "
 		"WHERE verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5) "
@@ -2881,11 +2931,12 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 	 * reply either): a frame with one traced address is a candidate when
 	 * something NAT leaves alone is strong enough to tell packets apart
 	 * (a non-zero IP ID or the TCP SEQ), and the length agrees. Frames
-	 * with both addresses come first. */
+	 * with both addresses come first. Captured packets are whole rows
+	 * (schema 20), read from event_rows by its wire indexes. */
 #define WIRE_COLS "SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, " \
 		  "e.dport, e.ttl, (e.src IN (?4, ?5, ?6, ?7, ?9, ?10)) + " \
 		  "(e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) AS ends " \
-		  "FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
+		  "FROM event_rows e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
 #define WIRE_ENDS "(?8 IS NULL OR e.len IS NULL OR e.len = ?8) AND " \
 		  "(e.src IN (?4, ?5, ?6, ?7, ?9, ?10) OR e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) AND " \
 		  "((e.src IN (?4, ?5, ?6, ?7, ?9, ?10) AND e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) OR " \
@@ -3003,9 +3054,9 @@ int store_wire_covering(struct nl_store *s, const char *addr,
 	sqlite3_stmt *st;
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT s.id, s.path, (SELECT iif FROM events x WHERE x.source_id = s.id "
+			       "SELECT s.id, s.path, (SELECT iif FROM event_rows x WHERE x.source_id = s.id "
 			       "AND x.kind = 'wire' AND x.iif IS NOT NULL LIMIT 1) FROM sources s WHERE "
-			       "s.id IN (SELECT DISTINCT source_id FROM events WHERE kind = 'wire' AND "
+			       "s.id IN (SELECT DISTINCT source_id FROM event_rows WHERE kind = 'wire' AND "
 			       "dst = ?1) ORDER BY s.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query captures");
 	bind_text(st, 1, addr);
@@ -3109,13 +3160,11 @@ int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size
 
 int store_packet_last_tuple(struct nl_store *s, int64_t packet_id, struct nl_pkt *out)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = stmt(s, Q_PKT_LAST_TUPLE);
 	int rc;
 	nl_pkt_init(out);
-	if (sqlite3_prepare_v2(s->db, "SELECT src, sport, dst, dport FROM events WHERE packet_id = ?1 "
-			       "AND src IS NOT NULL AND dst IS NOT NULL ORDER BY step DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "cannot read a packet's events");
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 1, packet_id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		col_text(st, 0, out->src, sizeof out->src);
@@ -3123,7 +3172,7 @@ int store_packet_last_tuple(struct nl_store *s, int64_t packet_id, struct nl_pkt
 		col_text(st, 2, out->dst, sizeof out->dst);
 		out->dport = (int)col_num(st, 3);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot read a packet's events");
 }
 
@@ -3135,7 +3184,7 @@ int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire
 	/* the bare columns come from the row of min(id): the first frame */
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT min(id), family, proto, src, dst, sport, dport, icmp_type, icmp_id, "
-			       "tcp_flags, count(*), wall_us, ip_id, tcp_seq, time FROM events "
+			       "tcp_flags, count(*), wall_us, ip_id, tcp_seq, time FROM event_rows "
 			       "WHERE kind = 'wire' AND src IS NOT NULL AND dst IS NOT NULL GROUP BY proto, "
 			       "src, dst, sport, dport, icmp_id ORDER BY min(id)", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query captures");
@@ -3200,11 +3249,14 @@ int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t
 		return 0;	/* IP ID 0 tells nothing; an unnamed host may be any */
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT q.trace, q.host, q.source, q.verdict, q.src, q.sport, q.dst, q.dport, "
-			       "(SELECT ttl FROM events WHERE packet_id = q.id AND ttl IS NOT NULL "
-			       "ORDER BY step LIMIT 1) AS t, q.id = ?3 FROM packets q WHERE q.ip_id = ?1 "
+			       "(SELECT ttl FROM (SELECT step AS k, ttl FROM event_rows WHERE packet_id = "
+			       "q.id AND ttl IS NOT NULL UNION ALL SELECT step, ttl FROM steps WHERE "
+			       "packet_id = q.id AND ttl IS NOT NULL) ORDER BY k LIMIT 1) AS t, q.id = ?3 "
+			       "FROM packets q WHERE q.ip_id = ?1 "
 			       "AND q.proto = ?2 AND (q.id = ?3 OR (q.host IS NOT NULL AND q.host <> ?4)) "
 			       "AND ifnull(q.tcp_seq = ?5, 1) AND ifnull(q.tcp_flags = ?6, 1) AND "
-			       "(?7 IS NULL OR NOT EXISTS (SELECT 1 FROM events x WHERE x.packet_id = q.id "
+			       /* a step's length is its first line's (event_rows) */
+			       "(?7 IS NULL OR NOT EXISTS (SELECT 1 FROM event_rows x WHERE x.packet_id = q.id "
 			       "AND x.len <> ?7)) ORDER BY t IS NULL, t DESC, q.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query packets");
 	sqlite3_bind_int64(st, 1, p->ip_id);
