@@ -37,7 +37,7 @@ enum {
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
 	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
 	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAMES_ALL, Q_PKT_LAST_TUPLE,
-	Q_COUNT
+	Q_ANY_UNCLAIMED, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -144,6 +144,9 @@ static const char *const queries[Q_COUNT] = {
 			"rulenum, rule, handle, verdict, iif, oif, physin, physout, mac, ttl, src, dst, "
 			"sport, dport FROM steps WHERE packet_id = ?1 ORDER BY step, id",
 	[Q_NAMES_ALL] = "SELECT id, name FROM names",
+	/* by the events_unclaimed index */
+	[Q_ANY_UNCLAIMED] = "SELECT 1 FROM event_rows WHERE packet_id IS NULL AND "
+			    "kind IN ('ct-invalid', 'log') LIMIT 1",
 	/* the last line of a packet with both addresses: steps take what NAT
 	 * did not change from the first line */
 	[Q_PKT_LAST_TUPLE] = "SELECT a, b, c, d FROM (SELECT step AS k, src AS a, sport AS b, dst AS c, "
@@ -156,9 +159,17 @@ static const char *const queries[Q_COUNT] = {
 	/* LOG and conntrack lines no trace of their own source claimed, with
 	 * the identity of one of this packet's lines: what NAT leaves alone
 	 * must agree where both printed it. Lines of no packet are whole rows
-	 * (schema 20): read from event_rows, not the view, whose steps half
-	 * would be scanned for packet_id IS NULL. */
-	[Q_PKT_JOINS] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
+	 * (schema 20), and pk is the packet's lines as the events view gives
+	 * them, but only the identity (a step without headers has none): the
+	 * view would look every name up and scan steps for packet_id IS NULL. */
+	[Q_PKT_JOINS] = "WITH pk AS (SELECT src, dst, proto, sport, dport, ip_id, len, tcp_seq, "
+			"tcp_ack, tcp_flags, tcp_window, icmp_id, icmp_seq, host FROM event_rows WHERE "
+			"packet_id = ?1 UNION ALL SELECT ifnull(t.src, f.src), ifnull(t.dst, f.dst), "
+			"f.proto, ifnull(t.sport, f.sport), ifnull(t.dport, f.dport), f.ip_id, f.len, "
+			"f.tcp_seq, f.tcp_ack, f.tcp_flags, f.tcp_window, f.icmp_id, f.icmp_seq, f.host "
+			"FROM steps t JOIN event_rows f ON f.packet_id = t.packet_id AND f.step = 1 "
+			"WHERE t.packet_id = ?1 AND t.hdr = 1) "
+			"SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
 			"e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
 			"e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
 			"e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
@@ -168,8 +179,8 @@ static const char *const queries[Q_COUNT] = {
 			"e.ct_state, e.ct_status, e.ct_id "
 			"FROM event_rows e JOIN sources s ON s.id = e.source_id "
 			"WHERE e.packet_id IS NULL AND e.kind IN ('ct-invalid', 'log') AND e.src IN "
-			"(SELECT src FROM events WHERE packet_id = ?1 AND src IS NOT NULL) AND EXISTS "
-			"(SELECT 1 FROM events x WHERE x.packet_id = ?1 AND x.src = e.src AND "
+			"(SELECT src FROM pk WHERE src IS NOT NULL) AND EXISTS "
+			"(SELECT 1 FROM pk x WHERE x.src = e.src AND "
 			"x.dst = e.dst AND x.proto = e.proto AND x.sport IS e.sport AND "
 			"x.dport IS e.dport AND ifnull(x.ip_id = e.ip_id, 1) AND "
 			"ifnull(x.len = e.len, 1) AND ifnull(x.tcp_seq = e.tcp_seq, 1) AND "
@@ -222,6 +233,7 @@ struct nl_store {
 	char dup_base[40];	/* the last trace id given a number, and that number: */
 	int dup_n;		/* a flood of one packet numbers on, not from 1 each time */
 	int64_t next_id;	/* the next event id, 0 until read in this transaction */
+	int unclaimed;		/* LOG or conntrack lines of no packet: 1, 0, -1 not known */
 	struct names *names;	/* ids of the strings in names */
 	struct step_base *bases;	/* first lines of recent packets, by packet id */
 	char **name_v;		/* names by id, for reading steps */
@@ -625,6 +637,7 @@ int store_open(struct nl_store **out, const char *path, int mode, struct nl_err 
 	if (!s)
 		return nl_err_set(err, "out of memory");
 	s->lock_fd = -1;
+	s->unclaimed = -1;
 	/* SQLite counts every allocation under one global mutex, which the
 	 * import's threads would share; before the first open, or never.
 	 * A heap limit needs the count (a single-threaded query). */
@@ -651,6 +664,7 @@ int store_open_idle_writer(struct nl_store **out, const char *path)
 	if (!s)
 		return -1;
 	s->lock_fd = -1;
+	s->unclaimed = -1;
 	if (open_rw(s, path, LOCK_EX | LOCK_NB, &err)) {
 		store_close(s);
 		return -1;
@@ -712,6 +726,7 @@ void store_close(struct nl_store *s)
 int store_begin(struct nl_store *s)
 {
 	s->next_id = 0;
+	s->unclaimed = -1;
 	if (exec(s, "BEGIN IMMEDIATE"))
 		return -1;
 	s->in_tx = 1;
@@ -724,6 +739,7 @@ int store_commit(struct nl_store *s)
 		return -1;
 	s->in_tx = 0;
 	s->next_id = 0;
+	s->unclaimed = -1;
 	return 0;
 }
 
@@ -999,6 +1015,7 @@ static void steps_forget(struct nl_store *s)
 {
 	size_t i;
 	s->next_id = 0;
+	s->unclaimed = -1;
 	for (i = 0; i < s->name_n; i++)
 		free(s->name_v[i]);
 	free(s->name_v);
@@ -2627,11 +2644,23 @@ static int64_t join_packet(struct nl_store *s, const struct nl_event_row *l)
 
 int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = stmt(s, Q_PKT_JOINS);
+	sqlite3_stmt *st;
 	struct nl_event_row *r, *all = NULL;
 	size_t n = 0, cap = 0, i;
 	int rc;
-	if (!st)
+	/* most stores hold no unclaimed line: then no packet has joins */
+	if (s->unclaimed < 0) {
+		if (!(st = stmt(s, Q_ANY_UNCLAIMED)))
+			return -1;
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return fail(s, "cannot read events");
+		s->unclaimed = rc == SQLITE_ROW;
+	}
+	if (!s->unclaimed)
+		return 0;
+	if (!(st = stmt(s, Q_PKT_JOINS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, packet_id);
 	/* read them all first: join_packet needs statements of its own */
