@@ -16,14 +16,20 @@ _natlog() {
 		return
 	fi
 	case $cmd in
-	"") COMPREPLY=($(compgen -W "import summary traces explain invalid flows rules sql errors sources report --db --help --version" -- "$cur")) ;;
+	"") COMPREPLY=($(compgen -W "import summary traces explain invalid flows rules sql errors sources report export --db --help --version" -- "$cur")) ;;
 	import)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--host --max-errors --max-entry-size --max-expansion --boot-time --year --quiet --progress --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
-	traces) COMPREPLY=($(compgen -W "--json --src --dst --port --seq --ip-id --verdict --host --since --until --help" -- "$cur")) ;;
+	traces|invalid|flows) COMPREPLY=($(compgen -W "--json --src --dst --port --proto --seq --ip-id --verdict --host --rule --iface --since --until --help" -- "$cur")) ;;
+	export)
+		if [[ $prev == --what ]]; then
+			COMPREPLY=($(compgen -W "packets steps flows errors" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--ndjson --csv --what --src --dst --port --proto --seq --ip-id --verdict --host --rule --iface --since --until --help" -- "$cur"))
+		fi ;;
 	summary) COMPREPLY=($(compgen -W "--json --host --since --until --help" -- "$cur")) ;;
 	explain)
 		if [[ $prev == -o || $prev == --output ]]; then
@@ -43,7 +49,6 @@ _natlog() {
 		else
 			COMPREPLY=($(compgen -W "--unused --by --json --help" -- "$cur"))
 		fi ;;
-	invalid|flows) COMPREPLY=($(compgen -W "--json --host --since --until --help" -- "$cur")) ;;
 	errors|sources|sql) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	esac
 }

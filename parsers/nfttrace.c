@@ -296,6 +296,12 @@ static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 			     !memcmp(s + st->ct.hdrn, "packet:", 7)) && ct_orphan(st))
 		return -1;
 	if (!cur_lit(&c, "trace id ")) {
+		struct nl_notice no;
+		rc = nl_rsevent_parse(s, n, lineno, &no, &err);
+		if (rc < 0)
+			return k->error(k->ctx, lineno, err.msg, s, n);
+		if (rc > 0 && k->notice)
+			return k->notice(k->ctx, &no);
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
@@ -420,6 +426,10 @@ static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 
 static int nfttrace_probe(const char *s, size_t n)
 {
+	if (n > 27 && memcmp(s, "# new generation ", 17) == 0 && memmem(s, n, " by process ", 12))
+		return 2;	/* `nft monitor` of ruleset events, maybe traces later */
+	if (nl_rsevent_probe(s, n))
+		return 1;
 	return n > 9 && memcmp(s, "trace id ", 9) == 0 ? 2 : 0;
 }
 

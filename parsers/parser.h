@@ -30,6 +30,9 @@ struct nl_sink {
 	 * be NULL: the line is then skipped. */
 	int (*notice)(void *ctx, const struct nl_notice *n);
 	int (*sysctl)(void *ctx, long line, const char *name, const char *value);
+	/* When the current ruleset was dumped, as the dump prints it ("Thu
+	 * Nov 21 15:30:02 2024"); kind "generated" or "completed". May be NULL. */
+	int (*dump_time)(void *ctx, long line, const char *time, const char *kind);
 };
 
 struct nl_parser {
@@ -82,5 +85,15 @@ int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *
  * out, so it cannot contradict a packet, and the rule keeps its place), or
  * -1 when the rule cannot be used at all. */
 int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_err *err);
+
+/* A ruleset change an `nft monitor` or `xtables-monitor -e` printed
+ * ("delete rule inet filter forward handle 5", "# new generation 3 by
+ * process 23584 (nft)", " EVENT: -4 -t filter -A ...", "NEWGEN: GENID=5
+ * ...") into no as a "ruleset-change" notice: 1, or 0 when the line is
+ * none, or -1 with err set when it is one but damaged (rsevent.c). */
+int nl_rsevent_parse(const char *s, size_t n, long line, struct nl_notice *no,
+		     struct nl_err *err);
+/* 1 when the line starts like an nft monitor ruleset event ("add rule "). */
+int nl_rsevent_probe(const char *s, size_t n);
 
 #endif

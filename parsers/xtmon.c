@@ -251,8 +251,15 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 	else if (cur_lit(&c, "TRACE: "))
 		packet = 0;
 	else {
+		struct nl_notice no;
+		int rc;
 		if (flush_held(st) || flush_pend(st))
 			return -1;
+		rc = nl_rsevent_parse(s, n, lineno, &no, &err);
+		if (rc < 0)
+			return k->error(k->ctx, lineno, err.msg, s, n);
+		if (rc > 0 && k->notice)
+			return k->notice(k->ctx, &no);
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
@@ -381,6 +388,9 @@ static int xtmon_probe(const char *s, size_t n)
 	cur_spaces(&c);
 	if ((cur_lit(&c, "PACKET: ") || cur_lit(&c, "TRACE: ")) && cur_u64(&c, 255, &f) &&
 	    cur_char(&c, ' '))
+		return 2;
+	/* `xtables-monitor -e`: ruleset events */
+	if (cur_lit(&c, "NEWGEN: GENID=") || cur_lit(&c, "EVENT: "))
 		return 2;
 	return 0;
 }

@@ -67,6 +67,7 @@ void nl_diag(struct nl_analysis *a, const char *fmt, ...)
 struct collector {
 	struct nl_analysis *a;
 	char base[64];		/* nft: chain of the last packet: line */
+	struct nl_pkt pkt;	/* nft: and the packet it showed */
 	size_t nsteps;		/* steps seen, kept or not */
 };
 
@@ -99,6 +100,7 @@ static int collect(void *ctx, const struct nl_event_row *e)
 	struct nl_step *st;
 	if (e->ev.kind == NL_EV_NFPACKET) {
 		nl_strlcpy(co->base, e->ev.chain, sizeof co->base);
+		co->pkt = e->ev.pkt;
 		return 0;
 	}
 	if (e->ev.kind == NL_EV_TRACE || e->ev.kind == NL_EV_NFTRACE) {
@@ -130,6 +132,7 @@ static int collect(void *ctx, const struct nl_event_row *e)
 	st->position = e->ev.kind == NL_EV_TRACE ? e->ev.rulenum : -1;
 	nl_strlcpy(st->file, e->file, sizeof st->file);
 	nl_strlcpy(st->base, co->base, sizeof st->base);
+	st->seen = co->pkt;
 	return 0;
 }
 
@@ -675,7 +678,6 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 {
 	struct collector co;
 	int nft = !strcmp(p->source, "nft-trace") || !strcmp(p->source, "xtables-trace");
-	size_t i;
 	int64_t t0;
 	/* not a memset: the diagnosis and capture arrays are large and are
 	 * only read up to their counts */
@@ -687,6 +689,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	a->inferred = a->decided_rule_known = 0;
 	co.a = a;
 	co.base[0] = '\0';
+	nl_pkt_init(&co.pkt);
 	co.nsteps = 0;
 	a->decided = -1;
 	t0 = PROF_T0();
@@ -703,23 +706,33 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	if (nl_load_rules(s, p, rc, nft))
 		return -1;
 	PROF_ADD(NL_P_AN_RULES, t0);
+	return dumps_choose(s, p, &rc->v, a, nft, analyze_steps);
+}
+
+/* One run of the analysis over the collected steps with view v. */
+void analyze_steps(struct nl_analysis *a, const struct nl_packet_row *p,
+		   const struct nl_rsview *v, int nft)
+{
+	size_t i;
+	const struct nl_rsview *vv = v;
+	a->decided = -1;
 	if (nft) {
-		analyze_nft(a, &rc->v);
+		analyze_nft(a, vv);
 		for (i = 0; i < a->nlogs; i++)
 			if (a->logs[i].ev.kind == NL_EV_CTINVALID)
 				nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
 		judge_cut(a);
-		return 0;
+		return;
 	}
-	if (rc->v.n == 0)
+	if (vv->n == 0)
 		nl_diag(a, "no ruleset dump for this %shost was imported: rules are shown by number only",
 		     p->family == 6 ? "IPv6 family of this " : "");
 	for (i = 0; i < a->n; i++) {
 		struct nl_step *st = &a->steps[i];
 		int h = corr_hook(st->ev.chain);
 		st->hook = h != 5 ? h : (i > 0 ? a->steps[i - 1].hook : 0);
-		if (rc->v.n)
-			map_step(a, &rc->v, st);
+		if (vv->n)
+			map_step(a, vv, st);
 		else
 			snprintf(st->effect, sizeof st->effect, "unknown");
 	}
@@ -727,17 +740,17 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	for (i = 0; i < a->nlogs; i++)
 		if (a->logs[i].ev.kind == NL_EV_CTINVALID)
 			nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
-	infer_verdict(a, rc->v.n == 0);
+	infer_verdict(a, vv->n == 0);
 	explain_drop(a);
 	nl_explain_common(a);
 	a->decided_rule_known = a->decided >= 0 && !a->steps[a->decided].mismatch &&
 				(a->steps[a->decided].rule || a->steps[a->decided].chain_policy);
 	judge_cut(a);
-	return 0;
 }
 
 void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 {
+	p->dump_id = a->dump.id;
 	nl_strlcpy(p->verdict, a->verdict, sizeof p->verdict);
 	p->verdict_inferred = a->inferred;
 	p->has_decided = a->decided >= 0;

@@ -10,6 +10,7 @@
 #include "natlog.h"
 #include "ruleset.h"
 #include "store.h"
+#include "dumps.h"
 
 struct nl_step {
 	struct nl_event ev;
@@ -26,6 +27,7 @@ struct nl_step {
 	char base[64];			/* nft: the base chain this step's traversal entered */
 	int position;			/* 1-based rule position in the dump, or -1 */
 	char why[160];			/* why it does not match, when the counters tell */
+	struct nl_pkt seen;		/* nft: the packet as its last packet: line showed it */
 };
 
 struct nl_nat {
@@ -88,6 +90,7 @@ struct nl_analysis {
 	int nwire;
 	struct nl_loss loss[NL_MAXLOSS];	/* explain only (trust.c) */
 	int nloss;
+	struct nl_dumpsel dump;		/* the dump that explained it (dumps.c) */
 };
 
 /* Caches the ruleset view between packets of the same host and family. */
@@ -102,6 +105,9 @@ void rscache_free(struct nl_rscache *c);
 
 int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		   struct nl_analysis *a);
+/* One run over the steps collected, with the view's preferred dump. */
+void analyze_steps(struct nl_analysis *a, const struct nl_packet_row *p,
+		   const struct nl_rsview *v, int nft);
 void analysis_free(struct nl_analysis *a);
 /* Copies verdict and decided_by into p (for the packets table). */
 void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p);

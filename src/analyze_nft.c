@@ -338,8 +338,16 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 					       : ch->nrules + 1;
 		} else if (!strcmp(ev->type, "rule")) {
 			const struct nl_rule *r = ch ? find_rule(ch, ev) : NULL;
+			char why[256];
 			st->rule_text = ev->rule[0] ? ev->rule : NULL;
-			if (r && nl_check_counter(a, v, st, r)) {
+			/* the rule a handle names now may not be the one that ran */
+			if (r && st->seen.src[0] && rule_contradicts(r, &st->seen, why, sizeof why)) {
+				st->mismatch = 1;
+				st->position = r->position;
+				nl_diag(a, "%s %s %s rule with handle %lld (%s) cannot have matched this "
+					   "packet: %s; the dump does not match this trace", ev->nft_family,
+					ev->table, ev->chain, (long long)ev->handle, r->text, why);
+			} else if (r && nl_check_counter(a, v, st, r)) {
 				st->rule_text = NULL;
 				st->position = r->position;
 			} else if (r) {

@@ -266,6 +266,8 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	else
 		printf("%sverdict:%s %s%s%s%s\n", c->bold, c->off, verdict_color(c, a->verdict), nl_esc(a->verdict),
 		       c->off, a->inferred ? " (inferred: legacy TRACE does not print verdicts)" : "");
+	if (strcmp(p->source, "log"))
+		dumps_print_text(stdout, a);
 	if (a->decided >= 0) {
 		const struct nl_step *d = &a->steps[a->decided];
 		char loc[160];
@@ -465,6 +467,44 @@ static void json_ct(FILE *f, const struct nl_pkt *k)
 	fputc('}', f);
 }
 
+void nl_json_step_keys(FILE *f, const struct nl_step *s)
+{
+	int first = 1;
+	jw_key(f, &first, "hook");
+	jw_str(f, nl_hook_name(s->hook));
+	jw_key(f, &first, "family");
+	jw_str(f, s->ev.nft_family);
+	jw_key(f, &first, "table");
+	jw_str(f, s->ev.table);
+	jw_key(f, &first, "chain");
+	jw_str(f, s->ev.chain);
+	jw_key(f, &first, "type");
+	jw_str(f, s->ev.type);
+	jw_key(f, &first, "position");
+	jw_num(f, s->position);
+	jw_key(f, &first, "handle");
+	jw_num(f, s->ev.handle >= 0 ? s->ev.handle : s->rule ? s->rule->handle : -1);
+	jw_key(f, &first, "rule");
+	jw_str(f, s->rule_text);
+	jw_key(f, &first, "verdict");
+	jw_str(f, s->effect);
+	/* null: no dump covers this step, so nothing to match */
+	jw_key(f, &first, "matches_dump");
+	fputs(s->mismatch ? "false" : s->chain ? "true" : "null", f);
+	jw_key(f, &first, "mismatch_reason");
+	jw_str(f, s->why);
+	jw_key(f, &first, "time");
+	jw_str(f, s->ev.time);
+	jw_key(f, &first, "file");
+	jw_str(f, s->file);
+	jw_key(f, &first, "line");
+	jw_num(f, s->ev.line);
+	jw_key(f, &first, "packet");
+	json_pkt(f, &s->ev.pkt);
+	jw_key(f, &first, "conntrack");
+	json_ct(f, &s->ev.pkt);
+}
+
 static void print_json(const struct nl_packet_row *p, const struct nl_analysis *a,
 		       const char *aliases, const struct hops *hs)
 {
@@ -486,42 +526,8 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 	}
 	fputs("], \"steps\": [", f);
 	for (i = 0; i < a->n; i++) {
-		const struct nl_step *s = &a->steps[i];
-		first = 1;
 		fputs(i ? ", {" : "{", f);
-		jw_key(f, &first, "hook");
-		jw_str(f, nl_hook_name(s->hook));
-		jw_key(f, &first, "family");
-		jw_str(f, s->ev.nft_family);
-		jw_key(f, &first, "table");
-		jw_str(f, s->ev.table);
-		jw_key(f, &first, "chain");
-		jw_str(f, s->ev.chain);
-		jw_key(f, &first, "type");
-		jw_str(f, s->ev.type);
-		jw_key(f, &first, "position");
-		jw_num(f, s->position);
-		jw_key(f, &first, "handle");
-		jw_num(f, s->ev.handle >= 0 ? s->ev.handle : s->rule ? s->rule->handle : -1);
-		jw_key(f, &first, "rule");
-		jw_str(f, s->rule_text);
-		jw_key(f, &first, "verdict");
-		jw_str(f, s->effect);
-		/* null: no dump covers this step, so nothing to match */
-		jw_key(f, &first, "matches_dump");
-		fputs(s->mismatch ? "false" : s->chain ? "true" : "null", f);
-		jw_key(f, &first, "mismatch_reason");
-		jw_str(f, s->why);
-		jw_key(f, &first, "time");
-		jw_str(f, s->ev.time);
-		jw_key(f, &first, "file");
-		jw_str(f, s->file);
-		jw_key(f, &first, "line");
-		jw_num(f, s->ev.line);
-		jw_key(f, &first, "packet");
-		json_pkt(f, &s->ev.pkt);
-		jw_key(f, &first, "conntrack");
-		json_ct(f, &s->ev.pkt);
+		nl_json_step_keys(f, &a->steps[i]);
 		fputc('}', f);
 	}
 	/* a cut trace: how many steps are missing and where (before steps[at]) */
@@ -665,7 +671,9 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_str(f, l->text);
 		fputc('}', f);
 	}
-	fputs("], \"diagnosis\": [", f);
+	fputc(']', f);
+	dumps_print_json(f, a);
+	fputs(", \"diagnosis\": [", f);
 	for (i = 0; i < (size_t)a->ndiag; i++) {
 		if (i)
 			fputs(", ", f);
@@ -763,7 +771,8 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	memset(&rc, 0, sizeof rc);
 	if (analyze_packet(s, &m.v[0], &rc, &a) || analysis_wire(s, &a) ||
-	    attach_logged(s, &m.v[0], &a) || analysis_trust(s, &m.v[0], &a)) {
+	    attach_logged(s, &m.v[0], &a) || analysis_trust(s, &m.v[0], &a) ||
+	    dumps_explain(s, &m.v[0], &a)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	} else {

@@ -20,6 +20,8 @@
 #include "natlog.h"
 #include "commands.h"
 #include "communityid.h"
+#include "csvw.h"
+#include "filter.h"
 #include "jsonw.h"
 #include "store.h"
 #include "timespec.h"
@@ -1045,6 +1047,89 @@ static void sources_of(const struct flow *w, int64_t traced, char *buf, size_t n
 		 (w->from_ct || traced) && w->ncaptured ? "," : "", w->ncaptured ? "capture" : "");
 }
 
+/* --src (the original source), --dst (the original or translated
+ * destination), --port (any port of either), --proto; --host and the
+ * time bounds chose the records the connection was built from. */
+static int flow_wanted(const struct flow *w, const struct nl_filter *f)
+{
+	struct tuple o, r, t;
+	tuples(w, &o, &r, &t);
+	if (f->has_proto && w->k.proto != f->proto)
+		return 0;
+	if (f->src && !nl_filter_addr_match(f->src, o.src))
+		return 0;
+	if (f->dst && !nl_filter_addr_match(f->dst, o.dst) && !nl_filter_addr_match(f->dst, t.dst))
+		return 0;
+	return f->port < 0 || o.sport == f->port || o.dport == f->port || t.sport == f->port ||
+	       t.dport == f->port;
+}
+
+static const char flow_csv_header[] =
+	"host,proto,family,orig_src,orig_sport,orig_dst,orig_dport,reply_src,reply_sport,"
+	"reply_dst,reply_dport,translated_src,translated_sport,translated_dst,translated_dport,"
+	"icmp_type,icmp_code,icmp_id,nat,community_id,community_id_translated,state,assured,"
+	"unreplied,mark,zone,ct_id,first,last,events_new,events_update,events_destroy,"
+	"events_listed,orig_packets,orig_bytes,reply_packets,reply_bytes,conntrack_records,"
+	"traced,traced_reply,captured,sources";
+
+static void csv_tuple(FILE *f, int *first, const struct tuple *t)
+{
+	cw_str(f, first, t->src);
+	cw_num(f, first, t->sport);
+	cw_str(f, first, t->dst);
+	cw_num(f, first, t->dport);
+}
+
+/* One connection as a CSV record of flow_csv_header's columns. */
+static void csv_flow(const struct flow *w, int64_t traced, int64_t traced_reply)
+{
+	const struct nl_flow *k = &w->k;
+	struct tuple o, r, t;
+	char cid[NL_COMMUNITY_ID_SIZE], cidt[NL_COMMUNITY_ID_SIZE], src[40], pnum[8];
+	const char *pn = nl_proto_name(k->proto);
+	FILE *f = stdout;
+	int first = 1, icmp = is_icmp(k->proto);
+	tuples(w, &o, &r, &t);
+	community(k->proto, &o, cid, sizeof cid);
+	community(k->proto, &t, cidt, sizeof cidt);
+	snprintf(pnum, sizeof pnum, "%d", k->proto);
+	cw_str(f, &first, k->host);
+	cw_str(f, &first, pn ? pn : pnum);
+	cw_str(f, &first, k->family == 6 ? "ip6" : "ip");
+	csv_tuple(f, &first, &o);
+	csv_tuple(f, &first, &r);
+	csv_tuple(f, &first, &t);
+	cw_num(f, &first, icmp ? o.type : -1);
+	cw_num(f, &first, icmp ? o.code : -1);
+	cw_num(f, &first, icmp ? o.id : -1);
+	cw_str(f, &first, nat_kind(k->proto, &o, &t));
+	cw_str(f, &first, cid);
+	cw_str(f, &first, cidt);
+	cw_str(f, &first, w->state);
+	cw_bool(f, &first, w->assured);
+	cw_bool(f, &first, w->unreplied);
+	cw_num(f, &first, w->mark);
+	cw_num(f, &first, w->zone);
+	cw_num(f, &first, w->ct_id);
+	cw_str(f, &first, w->first_time);
+	cw_str(f, &first, w->last_time);
+	cw_num(f, &first, w->nnew);
+	cw_num(f, &first, w->nupdate);
+	cw_num(f, &first, w->ndestroy);
+	cw_num(f, &first, w->nlisted);
+	cw_num(f, &first, w->opackets);
+	cw_num(f, &first, w->obytes);
+	cw_num(f, &first, w->rpackets);
+	cw_num(f, &first, w->rbytes);
+	cw_num(f, &first, w->records);
+	cw_num(f, &first, traced);
+	cw_num(f, &first, traced_reply);
+	cw_num(f, &first, w->ncaptured);
+	sources_of(w, traced + traced_reply, src, sizeof src);
+	cw_str(f, &first, src);
+	cw_end(f);
+}
+
 static void print_flow(const struct flow *w, int64_t traced, int64_t traced_reply, int json, int n)
 {
 	const struct nl_flow *k = &w->k;
@@ -1052,6 +1137,10 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 	char cid[NL_COMMUNITY_ID_SIZE], cidt[NL_COMMUNITY_ID_SIZE];
 	const char *nat, *pn = nl_proto_name(k->proto);
 
+	if (json == NL_OUT_CSV) {
+		csv_flow(w, traced, traced_reply);
+		return;
+	}
 	tuples(w, &o, &r, &t);
 	nat = nat_kind(k->proto, &o, &t);
 	community(k->proto, &o, cid, sizeof cid);
@@ -1059,7 +1148,7 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 	if (json) {
 		FILE *f = stdout;
 		int first = 1, f2;
-		fputs(n ? ",\n {" : "[{", f);
+		fputs(json == NL_OUT_NDJSON ? "{" : n ? ",\n {" : "[{", f);
 		jw_key(f, &first, "proto");
 		if (pn)
 			jw_str(f, pn);
@@ -1126,7 +1215,7 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 			traced || traced_reply ? "\"trace\"" : "",
 			(w->from_ct || traced || traced_reply) && w->ncaptured ? ", " : "",
 			w->ncaptured ? "\"capture\"" : "");
-		fputc('}', f);
+		fputs(json == NL_OUT_NDJSON ? "}\n" : "}", f);
 	} else {
 		char tuple[200], natb[200], a[80], b[80];
 		text_tuple(tuple, sizeof tuple, k->proto, k->family, &o);
@@ -1156,7 +1245,7 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: natlog flows [--json] [--host NAME] [--since T] [--until T]\n"
+		"usage: natlog flows [--json] [FILTERS]\n"
 		"\n"
 		"Lists the connections conntrack listed (conntrack -L, /proc/net/nf_conntrack)\n"
 		"or reported (conntrack -E), and those seen only in traces and captures, one\n"
@@ -1167,51 +1256,58 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --json       a JSON array of flow objects\n"
+		"  --src ADDR[/LEN]  original source address or prefix\n"
+		"  --dst ADDR[/LEN]  original or translated destination address or prefix\n"
+		"  --port N     any port of the original or translated tuple\n"
+		"  --proto P    tcp, udp, icmp, icmpv6, another name, or a number 0-255\n"
 		"  --host NAME  records and packets of this host\n"
 		"  --since T, --until T   records stamped at or after, at or before T\n"
 		"               (conntrack -E -o timestamp; the forms of `natlog traces\n"
 		"               --help`); what cannot be placed is left out and counted\n"
 		"  -h, --help   this help\n"
+		"--rule, --iface, --verdict, --seq and --ip-id do not apply: a connection\n"
+		"has no one rule, interface, verdict or packet identity; `natlog traces`\n"
+		"takes them.\n"
 		"\n"
 		"exit status: 0 flows listed, 1 none.\n");
 }
+
+/* What a connection cannot answer: conntrack records name no rule,
+ * interface or verdict, and a connection is many packets. */
+static const struct nl_filter_na not_here[] = {
+	{ NL_FOPT_RULE, "a connection has no rule: conntrack records name none, and its "
+			"packets may each hit others; 'natlog traces --rule' lists the traced "
+			"packets that hit it" },
+	{ NL_FOPT_IFACE, "conntrack records name no interface; 'natlog traces --iface' lists "
+			 "the traced packets that crossed it" },
+	{ NL_FOPT_VERDICT, "a connection has no verdict, its packets each have one; 'natlog "
+			   "traces --verdict' lists them" },
+	{ NL_FOPT_SEQ, "a connection is many packets; 'natlog traces --seq' finds one" },
+	{ NL_FOPT_IPID, "a connection is many packets; 'natlog traces --ip-id' finds one" },
+	{ 0, NULL },
+};
 
 int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "since", required_argument, NULL, 'a' },
-		{ "until", required_argument, NULL, 'b' },
+		NL_FILTER_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
-	const char *host = NULL;
-	enum { CHUNK = 512 };	/* connections read back and counted at a time */
-	struct flows fs;
-	struct ctpass ct;
-	struct build b;
-	struct nl_store *s;
-	struct flow *chunk = NULL;
-	int64_t traced[CHUNK], traced_reply[CHUNK];
-	size_t i, j;
-	const char *tmpdir;
-	int c, json = 0, rc = NL_EXIT_OK;
+	struct nl_filter_opts fo;
+	int c, rc, json = 0;
 
+	nl_filter_opts_init(&fo);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if ((rc = nl_filter_opt("flows", c, optarg, &fo)) <= 0) {
+			if (rc < 0)
+				return NL_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 'j':
 			json = 1;
-			break;
-		case 'H':
-			host = optarg;
-			break;
-		case 'a':
-		case 'b':
-			if (nl_time_opt("flows", c == 'a' ? "--since" : "--until", optarg,
-					c == 'a' ? &since : &until))
-				return NL_EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1225,6 +1321,27 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "natlog flows: unexpected '%s'\n", argv[optind]);
 		return NL_EXIT_USAGE;
 	}
+	return nl_flows_list(cmd, &fo, json ? NL_OUT_JSON : NL_OUT_TEXT);
+}
+
+int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json)
+{
+	const char *host = fo->f.host;
+	enum { CHUNK = 512 };	/* connections read back and counted at a time */
+	struct flows fs;
+	struct ctpass ct;
+	struct build b;
+	struct nl_store *s;
+	struct flow *chunk = NULL;
+	int64_t traced[CHUNK], traced_reply[CHUNK];
+	size_t i, j, shown = 0;
+	const char *tmpdir;
+	int rc = NL_EXIT_OK;
+
+	const char *name = json == NL_OUT_TEXT || json == NL_OUT_JSON ? "flows" : "export";
+
+	if (nl_filter_check(name, fo, not_here))
+		return NL_EXIT_USAGE;
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
 	memset(&fs, 0, sizeof fs);
@@ -1234,11 +1351,15 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	b.fs = &fs;
 	b.ct = &ct;
 	ct.tm = &b.tm;
+	nl_filter_times(name, s, fo);
+	/* only --host and the time bounds choose records and packets */
 	b.f.host = host;
 	b.f.port = -1;
 	b.f.seq = b.f.ip_id = -1;
-	nl_time_bounds("flows", store_latest_wall(s), &since, &until, &b.f.since_clock,
-		       &b.f.since_us, &b.f.until_clock, &b.f.until_us);
+	b.f.since_clock = fo->f.since_clock;
+	b.f.since_us = fo->f.since_us;
+	b.f.until_clock = fo->f.until_clock;
+	b.f.until_us = fo->f.until_us;
 	tmpdir = getenv("TMPDIR");
 	if (!tmpdir || !tmpdir[0])
 		tmpdir = "/tmp";
@@ -1266,9 +1387,8 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	sort_by_time(ct.ord, ct.n);
-	if (!json && ct.n)
-		printf("%-17s %-50s %-28s %-11s %7s %6s  %-31s %s\n", "FIRST", "FLOW", "NAT", "STATE",
-		       "RECORDS", "TRACED", "COMMUNITY ID", "SOURCES");
+	if (json == NL_OUT_CSV)
+		cw_header(stdout, flow_csv_header);
 	for (i = 0; i < ct.n; i += CHUNK) {
 		size_t m = ct.n - i < CHUNK ? ct.n - i : CHUNK;
 		for (j = 0; j < m; j++) {
@@ -1293,19 +1413,24 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 				traced[j] = chunk[j].ntraced;
 				traced_reply[j] = chunk[j].ntraced_reply;
 			}
-			print_flow(&chunk[j], traced[j], traced_reply[j], json, i + j != 0);
+			if (!flow_wanted(&chunk[j], &fo->f))
+				continue;
+			if (json == NL_OUT_TEXT && !shown)
+				printf("%-17s %-50s %-28s %-11s %7s %6s  %-31s %s\n", "FIRST", "FLOW",
+				       "NAT", "STATE", "RECORDS", "TRACED", "COMMUNITY ID", "SOURCES");
+			print_flow(&chunk[j], traced[j], traced_reply[j], json, shown++ != 0);
 		}
 	}
-	if (json)
-		puts(ct.n ? "]" : "[]");
+	if (json == NL_OUT_JSON)
+		puts(shown ? "]" : "[]");
 	nl_time_left_out_what("flows", "conntrack record", b.ct_left_out, b.f.since_clock,
 			      b.f.until_clock);
 	nl_time_left_out_what("flows", "traced or captured packet", b.others_left_out,
 			      b.f.since_clock, b.f.until_clock);
-	if (!ct.n && (host || b.f.since_clock || b.f.until_clock)) {
+	if (!shown && (ct.n || fo->given)) {
 		fprintf(stderr, "natlog flows: no flows match\n");
 		rc = NL_EXIT_NOMATCH;
-	} else if (!ct.n) {
+	} else if (!shown) {
 		fprintf(stderr, "natlog flows: no flows (no conntrack output, traced packet or capture "
 				"imported)\n");
 		rc = NL_EXIT_NOMATCH;

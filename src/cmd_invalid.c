@@ -1,11 +1,12 @@
 /*
- * cmd_invalid.c - `natlog invalid [--json] [--host H] [--since T] [--until T]`:
+ * cmd_invalid.c - `natlog invalid [--json] [filters]`:
  * the packets conntrack logged as
  * invalid (nf_ct_proto_N lines), with the kernel's reason and the traced
  * packet each belongs to; the text form first counts them by reason.
  */
 #include "natlog.h"
 #include "commands.h"
+#include "filter.h"
 #include "jsonw.h"
 #include "store.h"
 #include "timespec.h"
@@ -24,18 +25,15 @@ struct out {
 	struct reason *reasons;
 	size_t nreasons, cap;
 	FILE *lines;		/* text form: the lines, printed after the counts */
-	const char *host;
 	int since_clock, until_clock;
 	int64_t since_us, until_us, left_out;
 };
 
-/* 1 when the line passes --host, --since and --until; counts the lines a
- * bound's clock cannot place */
+/* 1 when the line passes --since and --until (the store applied the
+ * other filters); counts the lines a bound's clock cannot place */
 static int wanted(struct out *o, const struct nl_invalid_row *r)
 {
 	int a, b;
-	if (o->host && strcmp(o->host, r->host))
-		return 0;
 	a = nl_time_within(o->since_clock, o->since_us, 0, r->wall_us, r->uptime_us, r->time);
 	b = nl_time_within(o->until_clock, o->until_us, 1, r->wall_us, r->uptime_us, r->time);
 	if (a < 0 || b < 0)
@@ -113,58 +111,72 @@ static int print_row(void *ctx, const struct nl_invalid_row *r)
 	return 0;
 }
 
+/* The filters conntrack's invalid lines cannot answer by themselves. */
+static const struct nl_filter_na not_here[] = {
+	{ NL_FOPT_RULE, "a conntrack invalid line names no rule (conntrack judged the packet "
+			"before or outside the rules); 'natlog traces --rule' lists the traced "
+			"packets that hit it" },
+	{ NL_FOPT_VERDICT, "a conntrack invalid line has no verdict of its own; 'natlog traces "
+			   "--verdict' filters the traced packets" },
+	{ 0, NULL },
+};
+
 int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "since", required_argument, NULL, 'a' },
-		{ "until", required_argument, NULL, 'b' },
+		NL_FILTER_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
+	struct nl_filter_opts fo;
 	struct out o;
 	struct nl_store *s;
 	int c, rc;
 	size_t i;
 
 	memset(&o, 0, sizeof o);
+	nl_filter_opts_init(&fo);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if ((rc = nl_filter_opt("invalid", c, optarg, &fo)) <= 0) {
+			if (rc < 0)
+				return NL_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 'j': o.json = 1; break;
-		case 'H': o.host = optarg; break;
-		case 'a':
-		case 'b':
-			if (nl_time_opt("invalid", c == 'a' ? "--since" : "--until", optarg,
-					c == 'a' ? &since : &until))
-				return NL_EXIT_USAGE;
-			break;
 		case 'h':
-			printf("usage: natlog invalid [--json] [--host NAME] [--since T] [--until T]\n\n"
+			printf("usage: natlog invalid [--json] [FILTERS]\n\n"
 			       "Lists the packets conntrack logged as invalid (nf_ct_proto_N lines, with\n"
 			       "net.netfilter.nf_conntrack_log_invalid set), with the kernel's reason and\n"
 			       "the traced packet each belongs to; the text form counts them by reason.\n"
-			       "--since and --until take the times `natlog traces --help` lists.\n"
-			       "exit status: 0 listed, 1 none.\n");
+			       "\nfilters (on the line's own fields; --rule and --verdict do not apply):\n%s"
+			       "\ntimes:\n%s"
+			       "\nexit status: 0 listed, 1 none, 2 usage.\n", nl_filter_help,
+			       nl_timespec_forms);
 			return NL_EXIT_OK;
 		default:
 			return NL_EXIT_USAGE;
 		}
 	}
+	if (nl_filter_check("invalid", &fo, not_here))
+		return NL_EXIT_USAGE;
 	if (optind < argc) {
 		fprintf(stderr, "natlog invalid: unexpected argument '%s'\n", argv[optind]);
 		return NL_EXIT_USAGE;
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	nl_time_bounds("invalid", store_latest_wall(s), &since, &until, &o.since_clock, &o.since_us,
-		       &o.until_clock, &o.until_us);
+	nl_filter_times("invalid", s, &fo);
+	o.since_clock = fo.f.since_clock;
+	o.since_us = fo.f.since_us;
+	o.until_clock = fo.f.until_clock;
+	o.until_us = fo.f.until_us;
 	if (!o.json && !(o.lines = tmpfile())) {
 		fprintf(stderr, "natlog: cannot create a temporary file\n");
 		return NL_EXIT_STORE;
 	}
-	rc = store_invalid(s, print_row, &o);
+	rc = store_invalid_where(s, &fo.f, print_row, &o);
 	if (rc) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 	} else if (o.json) {
@@ -186,7 +198,7 @@ int cmd_invalid(struct nl_cmd *cmd, int argc, char **argv)
 	if (rc)
 		return NL_EXIT_STORE;
 	nl_time_left_out_what("invalid", "line", o.left_out, o.since_clock, o.until_clock);
-	if (!o.n && (o.host || o.since_clock || o.until_clock))
+	if (!o.n && fo.given)
 		fprintf(stderr, "natlog invalid: no packets match\n");
 	else if (!o.n)
 		fprintf(stderr, "natlog invalid: no packets match (no conntrack invalid lines; the "

@@ -5,6 +5,7 @@
  */
 #include "natlog.h"
 #include "commands.h"
+#include "filter.h"
 #include "jsonw.h"
 #include "store.h"
 #include "timespec.h"
@@ -169,7 +170,7 @@ static int is_twin(void *ctx, const struct nl_packet_row *q)
 /* A LOG line stored apart from the traced packet it belongs to (the same
  * source, IP ID, protocol and port within a second): explain shows it
  * with that packet, so it is not listed on its own. */
-static int log_of_traced(struct nl_store *s, const struct nl_packet_row *p)
+int nl_log_of_traced_stored(struct nl_store *s, const struct nl_packet_row *p)
 {
 	struct nl_filter f = { .port = -1, .seq = -1, .ip_id = -1 };
 	struct traced_twin t = { p, 0 };
@@ -181,7 +182,7 @@ static int log_of_traced(struct nl_store *s, const struct nl_packet_row *p)
 }
 
 /* The LOG prefix of a packet known only from its LOG line, trimmed. */
-static void log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[160])
+void nl_log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[160])
 {
 	size_t n;
 	buf[0] = '\0';
@@ -196,9 +197,9 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct out *o = ctx;
 	char tuple[200], flags[64], by[200], prefix[160];
-	if (o->any_traced && log_of_traced(o->s, p))
+	if (o->any_traced && nl_log_of_traced_stored(o->s, p))
 		return 0;
-	log_prefix(o->s, p, prefix);
+	nl_log_prefix(o->s, p, prefix);
 	if (o->json) {
 		int first = 0;
 		fputs(o->n ? ",\n {" : "[{", stdout);
@@ -254,33 +255,15 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --json            a JSON array of packet objects\n"
-		"  --src ADDR        source address\n"
-		"  --dst ADDR        destination address, before or after NAT\n"
-		"  --port N          source or destination port, before or after NAT\n"
-		"  --seq N           TCP sequence number\n"
-		"  --ip-id N         IP identification\n"
-		"  --verdict V       accept, drop, reject, queue or unknown\n"
-		"  --host NAME       host that logged the packet\n"
-		"  --since T, --until T   packets at or after, at or before T (forms below)\n"
+		"%s"
 		"  -h, --help        this help\n"
 		"\n"
 		"\n"
 		"times (a packet whose time is not on T's clock is left out, and counted\n"
 		"on stderr):\n%s"
 		"\n"
-		"exit status: 0 packets listed, 1 none matched, 2 usage.\n", nl_timespec_forms);
-}
-
-static int num_arg(const char *opt, const char *v, int64_t max, int64_t *out)
-{
-	uint64_t n;
-	if (!nl_parse_u64(v, strlen(v), (uint64_t)max, &n)) {
-		fprintf(stderr, "natlog traces: %s wants a number up to %lld, not '%s'\n", opt,
-			(long long)max, v);
-		return -1;
-	}
-	*out = (int64_t)n;
-	return 0;
+		"exit status: 0 packets listed, 1 none matched, 2 usage.\n", nl_filter_help,
+		nl_timespec_forms);
 }
 
 int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
@@ -288,70 +271,24 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	struct nl_store *s;
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "src", required_argument, NULL, 's' },
-		{ "dst", required_argument, NULL, 'd' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "seq", required_argument, NULL, 'S' },
-		{ "ip-id", required_argument, NULL, 'i' },
-		{ "verdict", required_argument, NULL, 'v' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "since", required_argument, NULL, 'a' },
-		{ "until", required_argument, NULL, 'b' },
+		NL_FILTER_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nl_filter f = { .port = -1, .seq = -1, .ip_id = -1 };
-	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
+	struct nl_filter_opts fo;
+	struct nl_filter *fp = &fo.f;
 	struct out o = { 0, 0, NULL, 0 };
-	char src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
-	int64_t v;
 	int c, rc;
 
+	nl_filter_opts_init(&fo);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if ((rc = nl_filter_opt("traces", c, optarg, &fo)) <= 0) {
+			if (rc < 0)
+				return NL_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 'j': o.json = 1; break;
-		case 's':
-		case 'd': {
-			char *buf = c == 's' ? src : dst;
-			if (nl_addr_canon(optarg, strlen(optarg), NULL, buf, NL_ADDRSIZ)) {
-				fprintf(stderr, "natlog traces: '%s' is not an IP address\n", optarg);
-				return NL_EXIT_USAGE;
-			}
-			if (c == 's')
-				f.src = src;
-			else
-				f.dst = dst;
-			break;
-		}
-		case 'p':
-			if (num_arg("--port", optarg, 65535, &v))
-				return NL_EXIT_USAGE;
-			f.port = (int)v;
-			break;
-		case 'S':
-			if (num_arg("--seq", optarg, 0xffffffffLL, &f.seq))
-				return NL_EXIT_USAGE;
-			break;
-		case 'i':
-			if (num_arg("--ip-id", optarg, 65535, &f.ip_id))
-				return NL_EXIT_USAGE;
-			break;
-		case 'v':
-			if (strcmp(optarg, "accept") && strcmp(optarg, "drop") && strcmp(optarg, "reject") &&
-			    strcmp(optarg, "queue") && strcmp(optarg, "unknown")) {
-				fprintf(stderr, "natlog traces: --verdict is accept, drop, reject, queue or "
-						"unknown, not '%s'\n", optarg);
-				return NL_EXIT_USAGE;
-			}
-			f.verdict = optarg;
-			break;
-		case 'H': f.host = optarg; break;
-		case 'a':
-		case 'b':
-			if (nl_time_opt("traces", c == 'a' ? "--since" : "--until", optarg,
-					c == 'a' ? &since : &until))
-				return NL_EXIT_USAGE;
-			break;
 		case 'h':
 			usage(stdout);
 			return NL_EXIT_OK;
@@ -366,20 +303,19 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	nl_time_bounds("traces", store_latest_wall(s), &since, &until, &f.since_clock, &f.since_us,
-		       &f.until_clock, &f.until_us);
+	nl_filter_times("traces", s, &fo);
 	o.s = s;
 	/* a store of LOG lines only (a ufw log) needs no lookup per line */
-	rc = store_packets(s, &f, note_traced, &o);
+	rc = store_packets(s, fp, note_traced, &o);
 	if (rc >= 0)
-		rc = store_packets(s, &f, print_packet, &o);
+		rc = store_packets(s, fp, print_packet, &o);
 	if (rc < 0) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		return NL_EXIT_STORE;
 	}
 	if (o.json)
 		puts(o.n ? "]" : "[]");
-	nl_time_left_out("traces", f.left_out, f.since_clock, f.until_clock);
+	nl_time_left_out("traces", fp->left_out, fp->since_clock, fp->until_clock);
 	if (!o.n)
 		fprintf(stderr, "natlog traces: no packets match\n");
 	return o.n ? NL_EXIT_OK : NL_EXIT_NOMATCH;

@@ -31,6 +31,16 @@ int cmd_rules(struct nl_cmd *c, int argc, char **argv);
 int cmd_sql(struct nl_cmd *c, int argc, char **argv);
 int cmd_flows(struct nl_cmd *c, int argc, char **argv);
 int cmd_report(struct nl_cmd *c, int argc, char **argv);
+int cmd_export(struct nl_cmd *c, int argc, char **argv);
+
+/* How a query writes its rows: the text table, a JSON array, one JSON
+ * object per line, or CSV with a header line. */
+enum { NL_OUT_TEXT, NL_OUT_JSON, NL_OUT_NDJSON, NL_OUT_CSV };
+struct nl_filter_opts;
+/* `natlog flows` after its options, in any of those forms (export uses
+ * the last two): says which filters do not apply (exit 2); returns an
+ * exit status. */
+int nl_flows_list(struct nl_cmd *c, struct nl_filter_opts *fo, int out);
 
 /* Shared by the queries: the packet's tuple as text ("tcp a:1 -> b:2"). */
 void nl_fmt_tuple(char *buf, size_t n, int proto, const char *src, int sport, const char *dst,
@@ -43,5 +53,13 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p);
  * the traced packet, so both ask this one question. The caller's query
  * has matched the source address and IP ID already. */
 int nl_log_of_traced(const struct nl_packet_row *traced, const struct nl_packet_row *log);
+/* Whether packet p (source "log") is such a LOG line of a stored traced
+ * packet: traces and export leave it out when any traced packet is listed. */
+int nl_log_of_traced_stored(struct nl_store *s, const struct nl_packet_row *p);
+/* The LOG prefix of a packet known only from its LOG line, trimmed ("" else). */
+void nl_log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[160]);
+/* Writes the design.md step object's keys (no braces), as explain --json. */
+struct nl_step;
+void nl_json_step_keys(FILE *f, const struct nl_step *s);
 
 #endif

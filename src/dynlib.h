@@ -17,7 +17,8 @@
 	X(archive_error_string) X(archive_read_free) X(archive_read_support_format_zip)      \
 	X(archive_read_support_format_tar) X(archive_read_new) X(archive_entry_filetype)     \
 	X(archive_read_next_header) X(archive_format) X(archive_entry_pathname)             \
-	X(archive_read_open) X(archive_set_error) X(archive_read_data_block)
+	X(archive_read_open) X(archive_set_error) X(archive_read_data_block)                \
+	X(archive_entry_mtime) X(archive_entry_mtime_is_set)
 #define NL_DL_FIELD(f) __typeof__(f) *f##_;
 struct nl_dl_archive {
 	NL_ARCHIVE_FUNCS(NL_DL_FIELD)
@@ -36,6 +37,8 @@ extern struct nl_dl_archive nl_ar;
 #define archive_read_open (*nl_ar.archive_read_open_)
 #define archive_set_error (*nl_ar.archive_set_error_)
 #define archive_read_data_block (*nl_ar.archive_read_data_block_)
+#define archive_entry_mtime (*nl_ar.archive_entry_mtime_)
+#define archive_entry_mtime_is_set (*nl_ar.archive_entry_mtime_is_set_)
 #endif
 #endif
 

@@ -8,6 +8,8 @@
  */
 #include "natlog.h"
 #include "ingest.h"
+#include "dumps.h"
+#include "timespec.h"
 #include "correlate.h"
 #include "relay.h"
 #include "analyze.h"
@@ -67,6 +69,7 @@ struct import {
 	int64_t expanded;		/* bytes out of decompression, for --max-expansion */
 	int exp_over;			/* the limit was reached: no more is expanded */
 	int64_t cuts;			/* sources cut short by a read failure */
+	int64_t member_mtime;		/* the archive member's mtime (epoch s), or -1 */
 	int unknown;			/* this source is in no format natlog reads */
 	char **seen;			/* hashes of the nested archives opened */
 	size_t nseen, seencap;
@@ -478,8 +481,8 @@ static int store_notice(struct import *im, const struct nl_notice *n)
 	if (!strcmp(n->kind, "loss")) {
 		im->losses++;
 		im->lost += n->count > 0 ? n->count : 0;
-	} else {
-		im->health++;
+	} else if (strcmp(n->kind, "ruleset-change")) {
+		im->health++;	/* a monitor's ruleset events are no kernel health */
 	}
 	if (store_add_notice(im->s, im->source_id, n)) {
 		im->store_failed = 1;
@@ -574,10 +577,24 @@ static int sink_ruleset(void *ctx, const char *kind, int family)
 	if (im->ruleset_id < 0)
 		goto bad;
 	im->rulesets++;
+	if (dumps_member_time(im->s, im->ruleset_id, im->member_mtime))
+		goto bad;
 	return 0;
 bad:
 	im->store_failed = 1;
 	return -1;
+}
+
+static int sink_dump_time(void *ctx, long line, const char *time, const char *kind)
+{
+	struct import *im = ctx;
+	(void)line;
+	if (im->ruleset_id > 0 &&
+	    store_ruleset_time(im->s, im->ruleset_id, time, nl_time_wall_us(time), kind)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
 }
 
 static int sink_chain(void *ctx, const struct nl_chain_info *c)
@@ -864,7 +881,7 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	const struct nl_parser *parser = NULL;
 	struct nl_sink sink = { im, im->path, sink_event, sink_ruleset, sink_chain, sink_rule,
 				sink_set, sink_element, sink_flow, sink_error, sink_skip, sink_object,
-				sink_notice, sink_sysctl };
+				sink_notice, sink_sysctl, sink_dump_time };
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;
@@ -1748,6 +1765,7 @@ static int import_container(struct import *im, const char *name, struct stream *
 		}
 		if (member)
 			bundle_host(im, member);
+		im->member_mtime = archive_entry_mtime_is_set(e) ? (int64_t)archive_entry_mtime(e) : -1;
 		if (asprintf(&cname, "%s:%s", name, member ? member : "?") < 0) {
 			rc = -1;
 			break;
@@ -1765,6 +1783,7 @@ static int import_container(struct import *im, const char *name, struct stream *
 		free(child.pre);
 		free(cname);
 	}
+	im->member_mtime = -1;
 	/* a cut the member's source reported (with its line) is not told twice */
 	if (rc == 0 && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN &&
 	    im->cuts == cuts && !im->exp_over) {
@@ -1842,6 +1861,7 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 
 	prof_init();
 	memset(&im, 0, sizeof im);
+	im.member_mtime = -1;
 	im.s = s;
 	im.o = o;
 	im.st = st;

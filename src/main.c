@@ -32,6 +32,7 @@ static const struct {
 	{ "errors", cmd_errors, NEEDS_RO, "input lines that could not be used" },
 	{ "sources", cmd_sources, NEEDS_RO, "what was imported" },
 	{ "report", cmd_report, NEEDS_RO, "one self-contained HTML page for a ticket, paths drawn" },
+	{ "export", cmd_export, NEEDS_RO, "packets, steps, flows or errors as NDJSON or CSV, for other tools" },
 };
 
 static void usage(FILE *f)

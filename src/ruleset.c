@@ -140,9 +140,11 @@ const struct nl_chain *rsview_find_nft(const struct nl_rsview *v, const char *fa
 	size_t i;
 	int64_t rs = -1;
 	for (i = 0; i < v->n; i++)
-		if (!strcmp(v->chains[i].family, family) && !strcmp(v->chains[i].table, table)) {
+		if (!strcmp(v->chains[i].family, family) && !strcmp(v->chains[i].table, table) &&
+		    (rs < 0 || v->chains[i].ruleset_id == v->prefer)) {
 			rs = v->chains[i].ruleset_id;
-			break;
+			if (!v->prefer || rs == v->prefer)
+				break;
 		}
 	if (table_known)
 		*table_known = rs >= 0;
@@ -198,9 +200,11 @@ const struct nl_chain *rsview_find(const struct nl_rsview *v, const char *table,
 	size_t i;
 	int64_t rs = -1;
 	for (i = 0; i < v->n; i++)
-		if (strcmp(v->chains[i].table, table) == 0) {
+		if (strcmp(v->chains[i].table, table) == 0 &&
+		    (rs < 0 || v->chains[i].ruleset_id == v->prefer)) {
 			rs = v->chains[i].ruleset_id;
-			break;
+			if (!v->prefer || rs == v->prefer)
+				break;
 		}
 	if (table_known)
 		*table_known = rs >= 0;

@@ -43,6 +43,7 @@ struct nl_rsview {
 	size_t nsets, capsets;
 	struct nl_rulehit *hits;	/* traced packets per rule, sorted; see below */
 	size_t nhits, caphits;
+	int64_t prefer;			/* a ruleset id looked at first (dumps.c), or 0 */
 };
 
 /* How many traced packets of the view's host hit a rule: legacy rules by

@@ -128,7 +128,7 @@ static const char *const queries[Q_COUNT] = {
 	[Q_PKT_ANALYSIS] = "UPDATE packets SET verdict = ?2, verdict_inferred = ?3, "
 			   "decided_table = ?4, decided_chain = ?5, decided_type = ?6, "
 			   "decided_position = ?7, decided_handle = ?8, decided_rule = ?9, "
-			   "decided_family = ?10, analyzed = 1 WHERE id = ?1",
+			   "decided_family = ?10, dump_id = ?11, analyzed = 1 WHERE id = ?1",
 	[Q_PKT_EVENTS] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
 			 "e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
 			 "e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
@@ -471,6 +471,20 @@ static void sql_time_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		sqlite3_result_int64(cx, v);
 }
 
+/* natlog_in_prefix(addr, prefix): 1 when addr is inside the CIDR prefix
+ * (the --src/--dst filters), 0 when not, NULL when addr is not one. */
+static void sql_prefix_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *a = (const char *)sqlite3_value_text(argv[0]);
+	const char *p = (const char *)sqlite3_value_text(argv[1]);
+	int r = a && p ? nl_addr_in_prefix(a, p) : -1;
+	(void)argc;
+	if (r < 0)
+		sqlite3_result_null(cx);
+	else
+		sqlite3_result_int(cx, r);
+}
+
 static int open_db(struct nl_store *s, const char *name, int flags, struct nl_err *err)
 {
 	if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
@@ -480,6 +494,9 @@ static int open_db(struct nl_store *s, const char *name, int flags, struct nl_er
 					NULL, sql_time_fn, NULL, NULL);
 		sqlite3_create_function(s->db, "natlog_yearless", 1,
 					SQLITE_UTF8 | SQLITE_DETERMINISTIC, &yearless, sql_time_fn,
+					NULL, NULL);
+		sqlite3_create_function(s->db, "natlog_in_prefix", 2,
+					SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_prefix_fn,
 					NULL, NULL);
 		return 0;
 	}
@@ -2125,28 +2142,57 @@ static const char *const pkt_clock[] = {
 	[NL_CLOCK_YEARLESS] = "natlog_yearless(packets.time)",
 };
 
+/* --rule as SQL over a packet: a traced step at the rule (legacy steps by
+ * number; nft and xtables steps by handle, a position through the dumped
+ * rule's handle, a policy or return whatever its number: a chain has one),
+ * or the rule analysis found deciding. ?12..?17: family, table, chain,
+ * type, number, handle; NULL matches anything. */
+#define RULE_COND \
+	"(EXISTS (SELECT 1 FROM events e WHERE e.packet_id = packets.id AND " \
+	"e.kind IN ('trace', 'nft-trace', 'xt-trace') AND (?13 IS NULL OR e.tbl = ?13) AND " \
+	"(?14 IS NULL OR e.chain = ?14) AND (?15 IS NULL OR e.type = ?15) AND " \
+	"(?12 IS NULL OR e.nft_family = ?12) AND (?17 IS NULL OR e.handle = ?17) AND " \
+	"(?16 IS NULL OR (e.kind = 'trace' AND e.rulenum = ?16) OR (e.kind <> 'trace' AND " \
+	"(e.type <> 'rule' OR e.handle IN (SELECT r.handle FROM rules r WHERE r.tbl = e.tbl AND " \
+	"r.chain = e.chain AND r.position = ?16 AND coalesce(r.family, '') = " \
+	"coalesce(e.nft_family, '')))))) OR (decided_table IS NOT NULL AND " \
+	"(?13 IS NULL OR decided_table = ?13) AND (?14 IS NULL OR decided_chain = ?14) AND " \
+	"(?15 IS NULL OR decided_type = ?15) AND (?12 IS NULL OR decided_family = ?12) AND " \
+	"(?16 IS NULL OR decided_position = ?16) AND (?17 IS NULL OR decided_handle = ?17)))"
+
 /* The WHERE clause of the filters given, time bounds included or not;
- * only the filters given go into it, so SQLite can use an index. */
+ * only the filters given go into it, so SQLite can use an index. A CIDR
+ * prefix is compared by natlog_in_prefix(), a plain address by equality. */
 static size_t packet_where(const struct nl_filter *f, int times, char *sql, size_t n)
 {
-	static const struct { int on; const char *cond; } parts[] = {
-		{ 1, "src = ?1" },
-		{ 2, "(dst = ?2 OR id IN (SELECT packet_id FROM events WHERE dst = ?2))" },
-		{ 3, "(sport = ?3 OR dport = ?3 OR id IN (SELECT packet_id FROM events WHERE dport = ?3))" },
-		{ 4, "tcp_seq = ?4" },
-		{ 5, "ip_id = ?5" },
-		{ 6, "verdict = ?6" },
-		{ 7, "host = ?7" },
+	static const struct { int on; const char *cond, *prefix; } parts[] = {
+		{ 1, "src = ?1", "natlog_in_prefix(src, ?1)" },
+		{ 2, "(dst = ?2 OR id IN (SELECT packet_id FROM events WHERE dst = ?2))",
+		  "(natlog_in_prefix(dst, ?2) OR EXISTS (SELECT 1 FROM events e WHERE "
+		  "e.packet_id = packets.id AND natlog_in_prefix(e.dst, ?2)))" },
+		{ 3, "(sport = ?3 OR dport = ?3 OR id IN (SELECT packet_id FROM events WHERE dport = ?3))", NULL },
+		{ 4, "tcp_seq = ?4", NULL },
+		{ 5, "ip_id = ?5", NULL },
+		{ 6, "verdict = ?6", NULL },
+		{ 7, "host = ?7", NULL },
+		{ 8, "proto = ?10", NULL },
+		{ 9, "EXISTS (SELECT 1 FROM events e WHERE e.packet_id = packets.id AND "
+		     "?11 IN (e.iif, e.oif, e.physin, e.physout))", NULL },
+		{ 10, RULE_COND, NULL },
 	};
-	int given[8] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
-			 f->verdict != NULL, f->host != NULL };
+	int given[11] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
+			  f->verdict != NULL, f->host != NULL, f->has_proto, f->iface != NULL,
+			  f->rule != NULL };
+	const char *val[11] = { NULL, f->src, f->dst };
 	size_t used = 0, i;
 	int any = 0;
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-		if (!given[parts[i].on])
+		int on = parts[i].on;
+		if (!given[on])
 			continue;
 		used += (size_t)snprintf(sql + used, n - used, "%s%s", any ? " AND " : " WHERE ",
-					 parts[i].cond);
+					 parts[i].prefix && strchr(val[on], '/') ? parts[i].prefix
+										  : parts[i].cond);
 		any = 1;
 	}
 	if (times && f->since_clock)
@@ -2171,6 +2217,17 @@ static void bind_filter(sqlite3_stmt *st, const struct nl_filter *f)
 		sqlite3_bind_int64(st, 8, f->since_us);
 	if (f->until_clock)
 		sqlite3_bind_int64(st, 9, f->until_us);
+	if (f->has_proto)
+		sqlite3_bind_int(st, 10, f->proto);
+	bind_text(st, 11, f->iface);
+	if (f->rule) {
+		bind_text(st, 12, f->rule->family);
+		bind_text(st, 13, f->rule->table);
+		bind_text(st, 14, f->rule->chain);
+		bind_text(st, 15, f->rule->type);
+		bind_num(st, 16, f->rule->num);
+		bind_num(st, 17, f->rule->handle);
+	}
 }
 
 int nl_packet_list_add(void *ctx, const struct nl_packet_row *p)
@@ -2190,7 +2247,7 @@ int nl_packet_list_add(void *ctx, const struct nl_packet_row *p)
 
 int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void *ctx)
 {
-	char sql[4096];
+	char sql[8192];	/* every filter at once and both time bounds take about 3 KB */
 	size_t used;
 	sqlite3_stmt *st;
 	int rc;
@@ -2297,6 +2354,8 @@ int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p)
 			bind_text(st, 9, p->decided_rule);
 		bind_text(st, 10, p->decided_family);
 	}
+	if (p->dump_id > 0)
+		sqlite3_bind_int64(st, 11, p->dump_id);
 	return step_done(s, st, "cannot store a packet's verdict");
 }
 
@@ -2727,18 +2786,54 @@ static int invalid_trace(struct nl_store *s, int64_t event_id, char *trace, size
 
 int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx)
 {
+	return store_invalid_where(s, NULL, cb, ctx);
+}
+
+int store_invalid_where(struct nl_store *s, const struct nl_filter *f,
+			int (*cb)(void *, const struct nl_invalid_row *), void *ctx)
+{
+	/* the line's own fields; ?n as in bind_filter() */
+	static const struct { int on; const char *cond; } parts[] = {
+		{ 1, " AND e.src = ?1" }, { 2, " AND e.dst = ?2" },
+		{ 3, " AND (e.sport = ?3 OR e.dport = ?3)" }, { 4, " AND e.tcp_seq = ?4" },
+		{ 5, " AND e.ip_id = ?5" }, { 7, " AND e.host = ?7" }, { 8, " AND e.proto = ?10" },
+		{ 9, " AND ?11 IN (e.iif, e.oif, e.physin, e.physout)" },
+	};
+	char sql[2048];
 	sqlite3_stmt *st;
 	struct nl_invalid_row r;
+	size_t used, i;
 	int rc;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT e.time, e.host, e.proto, e.src, e.sport, e.dst, e.dport, e.reason, "
-			       "p.trace, s.path, e.line, e.id, coalesce(e.wall_us, s.boot_us + "
-			       "CAST(round(e.uptime * 1000000) AS INTEGER), natlog_wall(e.time)), "
-			       "CAST(round(e.uptime * 1000000) AS INTEGER) "
-			       "FROM event_rows e JOIN sources s ON s.id = e.source_id "
-			       "LEFT JOIN packets p ON p.id = e.packet_id WHERE e.kind = 'ct-invalid' "
-			       "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
+	used = (size_t)snprintf(sql, sizeof sql, "%s",
+				"SELECT e.time, e.host, e.proto, e.src, e.sport, e.dst, e.dport, e.reason, "
+				"p.trace, s.path, e.line, e.id, coalesce(e.wall_us, s.boot_us + "
+				"CAST(round(e.uptime * 1000000) AS INTEGER), natlog_wall(e.time)), "
+				"CAST(round(e.uptime * 1000000) AS INTEGER) "
+				"FROM event_rows e JOIN sources s ON s.id = e.source_id "
+				"LEFT JOIN packets p ON p.id = e.packet_id WHERE e.kind = 'ct-invalid'");
+	for (i = 0; f && i < sizeof parts / sizeof parts[0]; i++) {
+		int on = parts[i].on, given[10] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0,
+						    f->seq >= 0, f->ip_id >= 0, 0, f->host != NULL,
+						    f->has_proto, f->iface != NULL };
+		const char *c = parts[i].cond;
+		if (!given[on])
+			continue;
+		if (on == 1 && strchr(f->src, '/'))
+			c = " AND natlog_in_prefix(e.src, ?1)";
+		else if (on == 2 && strchr(f->dst, '/'))
+			c = " AND natlog_in_prefix(e.dst, ?2)";
+		used += (size_t)snprintf(sql + used, sizeof sql - used, "%s", c);
+	}
+	snprintf(sql + used, sizeof sql - used, " ORDER BY e.id");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query conntrack lines");
+	if (f) {
+		struct nl_filter g = *f;
+		g.since_clock = g.until_clock = 0;
+		g.verdict = NULL;
+		g.rule = NULL;
+		bind_filter(st, &g);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
 		col_text(st, 0, r.time, sizeof r.time);
@@ -3139,7 +3234,7 @@ int store_errors(struct nl_store *s, int64_t source_id,
 	struct nl_error_row r;
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT s.path, e.line, e.reason, e.text FROM errors e JOIN sources s "
+			       "SELECT s.path, e.line, e.reason, e.text, s.host FROM errors e JOIN sources s "
 			       "ON s.id = e.source_id WHERE ?1 IS NULL OR e.source_id = ?1 "
 			       "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query errors");
@@ -3150,6 +3245,7 @@ int store_errors(struct nl_store *s, int64_t source_id,
 		r.line = (long)col_num(st, 1);
 		col_text(st, 2, r.reason, sizeof r.reason);
 		col_text(st, 3, r.text, sizeof r.text);
+		col_text(st, 4, r.host, sizeof r.host);
 		if (cb(ctx, &r)) {
 			sqlite3_finalize(st);
 			return -1;
@@ -3431,4 +3527,78 @@ int64_t store_count_sql(struct nl_store *s, const char *sql, const char *arg)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v < 0 ? fail(s, "cannot count") : v;
+}
+
+/* ---------------------------------------------------------------- dumps */
+
+int store_ruleset_time(struct nl_store *s, int64_t ruleset_id, const char *time, int64_t us,
+		       const char *kind)
+{
+	/* the dump's own header beats the file's mtime; "generated" (the
+	 * start) beats "completed" */
+	static const char sql[] =
+		"UPDATE rulesets SET time = ?2, time_us = ?3, time_kind = ?4 WHERE id = ?1 AND "
+		"(time_kind IS NULL OR (?4 = 'generated' AND time_kind <> 'generated') OR "
+		"(?4 = 'completed' AND time_kind = 'mtime'))";
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot record a dump's time");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	bind_text(st, 2, time);
+	bind_num(st, 3, us);
+	bind_text(st, 4, kind);
+	rc = step_done(s, st, "cannot record a dump's time");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info *d)
+{
+	static const char sql[] =
+		"SELECT s.path, r.kind, r.host, r.time, r.time_us, r.time_kind, r.family "
+		"FROM rulesets r JOIN sources s ON s.id = r.source_id WHERE r.id = ?1";
+	sqlite3_stmt *st;
+	int rc;
+	memset(d, 0, sizeof *d);
+	d->id = ruleset_id;
+	d->time_us = -1;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read rulesets");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		col_text(st, 0, d->path, sizeof d->path);
+		col_text(st, 1, d->kind, sizeof d->kind);
+		col_text(st, 2, d->host, sizeof d->host);
+		col_text(st, 3, d->time, sizeof d->time);
+		d->time_us = col_num(st, 4);
+		col_text(st, 5, d->time_kind, sizeof d->time_kind);
+		d->family = sqlite3_column_int(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rulesets");
+}
+
+int store_changes_after(struct nl_store *s, const char *file, long line,
+			int (*cb)(void *, long line, const char *text), void *ctx)
+{
+	static const char sql[] =
+		"SELECT n.line, n.text FROM notices n JOIN sources s ON s.id = n.source_id "
+		"WHERE s.path = ?1 AND n.kind = 'ruleset-change' AND n.line > ?2 ORDER BY n.line";
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read notices");
+	bind_text(st, 1, file);
+	sqlite3_bind_int64(st, 2, line);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		if (cb(ctx, (long)sqlite3_column_int64(st, 0), t ? (const char *)t : ""))
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot read notices");
 }

@@ -83,6 +83,7 @@ struct nl_packet_row {
 	int has_decided;
 	int has_decided_rule;
 	int analyzed;		/* 0: the verdict and decided_* are not known yet */
+	int64_t dump_id;	/* the ruleset that explained it (analysis only), or 0 */
 };
 /* Inserts p; p->trace is the wanted id, and gets ".2", ".3", ... when taken. */
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);
@@ -140,10 +141,21 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 		    struct nl_rsview *v);
 
 /* Queries. */
+/* --rule: packets with a step at, or decided by, a rule or policy. NULL
+ * strings and -1 numbers match anything. */
+struct nl_rule_filter {
+	const char *family, *table, *chain, *type;	/* family: nft's; type: rule, return, policy */
+	int64_t num, handle;
+};
+/* Zero (and .port = .seq = .ip_id = -1) is no filter. src and dst are an
+ * address or a CIDR prefix ("10.77.2.0/24"). */
 struct nl_filter {
 	const char *src, *dst, *host, *verdict;
 	int port;
 	int64_t seq, ip_id;
+	int has_proto, proto;		/* --proto: an IP protocol number */
+	const char *iface;		/* in or out interface (or bridge port) at any step */
+	const struct nl_rule_filter *rule;
 	/* time bounds, each on its clock (timespec.h's enum nl_clock, 0: none) */
 	int since_clock, until_clock;
 	int64_t since_us, until_us;
@@ -195,6 +207,10 @@ struct nl_invalid_row {
 	int64_t wall_us, uptime_us;	/* the line's time on each clock, -1 if none */
 };
 int store_invalid(struct nl_store *s, int (*cb)(void *, const struct nl_invalid_row *), void *ctx);
+/* The same, the lines f's address, port, protocol, SEQ, IP ID, interface
+ * and host filters keep (f's other filters are the caller's). */
+int store_invalid_where(struct nl_store *s, const struct nl_filter *f,
+			int (*cb)(void *, const struct nl_invalid_row *), void *ctx);
 
 /* A dumped rule or built-in chain's policy, how many traced steps hit it
  * and how many dropped or rejected packets it decided. */
@@ -265,6 +281,7 @@ int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_r
 
 struct nl_error_row {
 	char file[1024];
+	char host[128];		/* the source's host, "" when not named */
 	long line;
 	char reason[256];
 	char text[520];
@@ -329,5 +346,23 @@ int store_sysctl(struct nl_store *s, const char *host, const char *name, struct 
 /* A count(*) query of natlog's own with at most one text parameter (?1,
  * NULL when arg is NULL or empty), or -1. */
 int64_t store_count_sql(struct nl_store *s, const char *sql, const char *arg);
+
+/* Ruleset dumps as evidence (dumps.c): when one was taken, from what
+ * (time_kind generated, completed or mtime; a better kind replaces a
+ * worse one, never the reverse), and where it came from. */
+int store_ruleset_time(struct nl_store *s, int64_t ruleset_id, const char *time, int64_t us,
+		       const char *kind);
+struct nl_dump_info {
+	int64_t id;
+	char path[1024], kind[24], host[128], time[48], time_kind[16];
+	int64_t time_us;		/* -1 when not known */
+	int family;
+};
+/* 1 and d filled, 0 when there is no such ruleset, -1 on failure. */
+int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info *d);
+/* The ruleset-change notices of the source named file after line, in
+ * order; cb returns nonzero to stop. */
+int store_changes_after(struct nl_store *s, const char *file, long line,
+			int (*cb)(void *, long line, const char *text), void *ctx);
 
 #endif

@@ -6,7 +6,8 @@
 #   sh tests/deps.sh --lab    also what the real-kernel lab needs
 set -eu
 BUILD="gcc make pkg-config libc6-dev libpcre2-dev libsqlite3-dev libjansson-dev libarchive-dev libpcap-dev libssl-dev zlib1g-dev liblzma-dev libbz2-dev libzstd-dev"
-TEST="python3 clang libclang-rt-14-dev clang-tidy cppcheck gzip xz-utils zstd bzip2 tar time"
+# t-export.sh loads exports as the README shows: jq for NDJSON, sqlite3 .import for CSV
+TEST="python3 clang libclang-rt-14-dev clang-tidy cppcheck gzip xz-utils zstd bzip2 tar time jq sqlite3"
 # t-report.sh renders the report and the SVG in a real browser (headless)
 BROWSER="chromium fonts-dejavu-core"
 LAB="iproute2 iptables nftables conntrack tcpdump busybox python3-scapy ethtool util-linux procps coreutils mawk"

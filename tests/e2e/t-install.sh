@@ -10,7 +10,7 @@ if command -v man >/dev/null 2>&1; then
 else
 	skip "man is not installed: the man page is not rendered"
 fi
-check "bash completion loads and completes commands" bash -c ". completion/natlog.bash; COMP_WORDS=(natlog ex); COMP_CWORD=1; _natlog; [ \"\${COMPREPLY[*]}\" = explain ]"
+check "bash completion loads and completes commands" bash -c ". completion/natlog.bash; COMP_WORDS=(natlog expl); COMP_CWORD=1; _natlog; [ \"\${COMPREPLY[*]}\" = explain ]"
 "$NATLOG" import -q "$TD/lab/docker-legacy/dmesg.txt" "$TD/lab/docker-legacy/iptables-save.txt"
 "$NATLOG" rules --json > "$TMP/rules.json"
 check_json "rules counts the traced steps that hit each rule" \

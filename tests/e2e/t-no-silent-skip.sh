@@ -6,8 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 
 # What a person would call netfilter output: a kernel TRACE line, a packet
-# log body, conntrack's invalid-packet lines, nft and xtables monitor lines.
-NF_RE='TRACE: |(^|[^A-Za-z_])IN=[^ ]* +OUT=|(^|[^A-Za-z_])(IN|OUT)=.* SRC=|(^|[^A-Za-z_])SRC=[^ ]+ +DST=|nf_ct_[a-z0-9_]+: |^trace id [0-9a-f]|^ *PACKET: [0-9]'
+# log body, conntrack's invalid-packet lines, nft and xtables monitor lines
+# (trace lines, and ruleset events, which become notices).
+NF_RE='TRACE: |(^|[^A-Za-z_])IN=[^ ]* +OUT=|(^|[^A-Za-z_])(IN|OUT)=.* SRC=|(^|[^A-Za-z_])SRC=[^ ]+ +DST=|nf_ct_[a-z0-9_]+: |^trace id [0-9a-f]|^ *PACKET: [0-9]|^# new generation [0-9]|^ *EVENT:|^NEWGEN: |^(add|delete|create|replace|insert|destroy) (table|chain|rule|set|map|element|flowtable|counter|quota|limit|ct|secmark|synproxy) '
 
 n=0
 for f in $(find "$TD" -type f | LC_ALL=C sort); do
@@ -22,7 +23,7 @@ for f in $(find "$TD" -type f | LC_ALL=C sort); do
 	db="$TMP/one.db"
 	rm -f "$db" "$db-wal" "$db-shm"
 	NATLOG_DB=$db "$NATLOG" import -q "$f" >/dev/null 2>&1
-	NATLOG_DB=$db "$NATLOG" sql "SELECT line FROM events UNION SELECT line FROM errors WHERE line IS NOT NULL" \
+	NATLOG_DB=$db "$NATLOG" sql "SELECT line FROM events UNION SELECT line FROM errors WHERE line IS NOT NULL UNION SELECT line FROM notices WHERE kind = 'ruleset-change'" \
 		2>/dev/null | grep -E '^[0-9]+$' | LC_ALL=C sort -u > "$TMP/got"
 	# an nft trace's "conntrack:" line is stored with the packet line after
 	# it (nft prints it first): it counts when that line is an event

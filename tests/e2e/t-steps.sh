@@ -1,9 +1,9 @@
 #!/bin/sh
 # Each packet's headers once (schema 20): a packet's later lines are narrow
 # rows of steps, and the events view gives back what whole rows held. The
-# reference is the same lines as whole rows: a store of schema 17 filled
-# with what the view gives, then upgraded by an import, which keeps its
-# rows whole and analyses its packets again from them.
+# reference is the same lines as whole rows: a store of the schema before
+# 20 filled with what the view gives, then upgraded by an import, which
+# keeps its rows whole and analyses its packets again from them.
 . "$(dirname "$0")/lib.sh"
 
 A="$TMP/a.db"
@@ -43,15 +43,18 @@ assert 0 < n < 200, n
 assert c.execute(\"SELECT count(*) FROM names WHERE name IN ('PREROUTING', 'nat', 'eth0')\").fetchone()[0] >= 2
 " "$A"
 
-# B: schema 1 to 17, holding as whole rows what A's view gives
+# B: the schema files before 20, holding as whole rows what A's view gives
 python3 - "$A" "$B" "$ROOT"/schema/0*.sql <<'PY'
 import os, re, sqlite3, sys
 a, b = sys.argv[1], sys.argv[2]
 c = sqlite3.connect(b)
+last = 0
 for f in sys.argv[3:]:
-    if int(re.match(r"0*(\d+)_", os.path.basename(f)).group(1)) <= 17:
+    v = int(re.match(r"0*(\d+)_", os.path.basename(f)).group(1))
+    if v < 20:
         c.executescript(open(f).read())
-c.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '17')")
+        last = max(last, v)
+c.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(last),))
 c.execute("ATTACH ? AS a", (a,))
 for (t,) in c.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name <> 'meta'").fetchall():
     cols = ", ".join(r[1] for r in c.execute("PRAGMA main.table_info(%s)" % t))
@@ -61,7 +64,7 @@ c.execute("UPDATE main.packets SET analyzed = 0, verdict = NULL, decided_rule = 
 c.commit()
 PY
 printf 'net.ipv4.ip_forward = 1\n' > "$TMP/sysctl.conf"
-check "a store of schema 17 is upgraded by an import" "$NATLOG" --db "$B" import -q "$TMP/sysctl.conf"
+check "a store of the schema before 20 is upgraded by an import" "$NATLOG" --db "$B" import -q "$TMP/sysctl.conf"
 "$NATLOG" --db "$A" import -q "$TMP/sysctl.conf" > /dev/null 2>&1
 check "its lines stay whole rows, under the same ids" python3 -c "
 import sqlite3, sys

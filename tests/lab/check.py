@@ -135,6 +135,9 @@ def check_scenario(scen, tmp):
     legacy = [r for r in rows if r["_source"] == "iptables-trace"]
     if legacy:
         dumps = [f(n) for n in ("iptables-save.txt", "ip6tables-save.txt") if have(n)]
+        # a host dumped before and after a change: each packet finds its own
+        dumps = dumps or [f(n) for n in ("iptables-save.before.txt", "iptables-save.after.txt")
+                          if have(n)]
         for log in ("dmesg.txt", "dmesg-T.txt", "messages"):
             if not have(log):
                 continue
@@ -147,11 +150,14 @@ def check_scenario(scen, tmp):
 
     nft = [r for r in rows if r["_source"] == "nft-trace"]
     if nft:
-        trace = next((f(n) for n in ("nft-monitor-trace-a.txt", "nft-monitor-trace.txt")
-                      if have(n)), None)
+        trace = next((f(n) for n in ("nft-monitor-trace-a.txt", "nft-monitor-trace.txt",
+                                      "nft-monitor.txt") if have(n)), None)
         dump = next((f(n) for n in ("nft-ruleset.txt", "nft-ruleset.json") if have(n)), None)
+        more = [f(n) for n in ("nft-ruleset.before.txt", "nft-ruleset.after.txt")
+                if have(n) and not dump]
+        dump = dump or (more[0] if more else None)
         db = os.path.join(tmp, "%s-nft.db" % name)
-        import_files(db, [trace] + ([dump] if dump else []))
+        import_files(db, [trace] + more + ([dump] if dump and not more else []))
         if dump and kinds(db).get(os.path.basename(dump)) not in ("nft-ruleset", "nft-json"):
             print("SKIP: %s: nft ruleset dumps are not read yet, so rule positions cannot be "
                   "checked (%d attempts)" % (name, len(nft)))

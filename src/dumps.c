@@ -1,0 +1,517 @@
+/*
+ * dumps.c - a bundle often holds two dumps of one host (before and after
+ * a change, a save and a listing): each packet is explained with the one
+ * its trace fits (every step fits the rule it names, no counter below
+ * it), the closest in time among several, and says which and why. Also
+ * the time a dump was taken, and ruleset changes a monitor recorded.
+ */
+#include "natlog.h"
+#include "analyze.h"
+#include "dumps.h"
+#include "timespec.h"
+#include "jsonw.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int dumps_member_time(struct nl_store *s, int64_t ruleset_id, int64_t mtime)
+{
+	char iso[48];
+	time_t t = (time_t)mtime;
+	struct tm tm;
+	if (mtime <= 0 || ruleset_id <= 0 || !gmtime_r(&t, &tm))
+		return 0;
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return store_ruleset_time(s, ruleset_id, iso, mtime * 1000000, "mtime");
+}
+
+/* Forgets what one run over the steps concluded, so another dump can be
+ * tried on the same steps. */
+static void reset_run(struct nl_analysis *a)
+{
+	size_t i;
+	for (i = 0; i < a->n; i++) {
+		struct nl_step *st = &a->steps[i];
+		st->hook = 0;
+		st->rule = NULL;
+		st->chain = NULL;
+		st->rule_text = NULL;
+		st->policy_text[0] = st->effect[0] = st->why[0] = '\0';
+		st->chain_policy = st->chain_end = st->mismatch = 0;
+		st->position = st->ev.kind == NL_EV_TRACE ? st->ev.rulenum : -1;
+	}
+	a->nnat = a->ndiag = 0;
+	a->verdict[0] = '\0';
+	a->inferred = a->decided_rule_known = 0;
+	a->decided = -1;
+}
+
+static void step_label(const struct nl_step *st, char *buf, size_t n)
+{
+	if (st->ev.kind == NL_EV_TRACE)
+		snprintf(buf, n, "%s:%s:%s:%d", st->ev.table, st->ev.chain, st->ev.type, st->ev.rulenum);
+	else if (st->ev.handle >= 0)
+		snprintf(buf, n, "%s %s %s handle %lld", st->ev.nft_family, st->ev.table, st->ev.chain,
+			 (long long)st->ev.handle);
+	else
+		snprintf(buf, n, "%s %s %s %s", st->ev.nft_family, st->ev.table, st->ev.chain,
+			 st->ev.type);
+}
+
+/* How many steps the run found contradicted by the dump, and which. A
+ * drop the packet went past is one too. */
+static int contradictions(const struct nl_analysis *a, char *list, size_t n)
+{
+	size_t i, used = 0;
+	int k = 0;
+	char one[160];
+	list[0] = '\0';
+	for (i = 0; i < a->n; i++) {
+		const struct nl_step *st = &a->steps[i];
+		int bad = st->mismatch;
+		if (!bad && i + 1 < a->n && (!strcmp(st->effect, "drop") || !strcmp(st->effect, "reject")))
+			bad = 1;
+		if (!bad)
+			continue;
+		if (k++ < 4 && used + 2 < n) {
+			step_label(st, one, sizeof one);
+			snprintf(list + used, n - used, "%sstep %zu (%s)", used ? ", " : "", i + 1, one);
+			used = strlen(list);
+		}
+	}
+	if (k > 4 && used + 2 < n)
+		snprintf(list + used, n - used, " and %d more", k - 4);
+	return k;
+}
+
+/* The packet's first step on the epoch clock, or -1. */
+static int64_t packet_time(struct nl_store *s, const struct nl_analysis *a)
+{
+	const struct nl_event *e;
+	int64_t boot;
+	if (a->n == 0)
+		return -1;
+	e = &a->steps[0].ev;
+	if (e->wall_us >= 0)
+		return e->wall_us;
+	if (e->time[0] && nl_time_wall_us(e->time) >= 0)	/* dmesg -T */
+		return nl_time_wall_us(e->time);
+	if (e->uptime < 0)
+		return -1;
+	boot = store_boot_time(s, e->host[0] ? e->host : NULL);
+	return boot >= 0 ? boot + (int64_t)(e->uptime * 1e6 + 0.5) : -1;
+}
+
+struct cand {
+	int64_t id;
+	int bad;
+	long later;		/* line of a monitor's "add rule" after the packet it holds, or 0 */
+	char contra[400];
+	struct nl_dump_info info;
+	int have_info;
+};
+
+/* Time class of a candidate: 0 taken before the packet, 1 after, 2 not
+ * known; and the distance in time within the class. */
+static int tclass(const struct cand *c, int64_t t, int64_t *dist)
+{
+	*dist = 0;
+	if (t < 0 || !c->have_info || c->info.time_us < 0)
+		return c->later ? 3 : 2;	/* 3: it holds a rule added after the packet */
+	if (c->info.time_us <= t) {
+		*dist = t - c->info.time_us;
+		return 0;
+	}
+	*dist = c->info.time_us - t;
+	return 1;
+}
+
+/* Does dump c hold a rule that the monitor recorded being added after the
+ * packet ("add rule inet filter forward ... # handle 6" further down the
+ * trace's own file)? Then the dump was taken after that change. */
+struct later_ctx {
+	const struct nl_rsview *v;
+	struct cand *c;
+};
+
+/* The dump's rule text and an event's [ev, end), counters left out:
+ * "replace rule" keeps the handle, so the handle alone says nothing. */
+static int same_rule(const char *dump, const char *ev, const char *end)
+{
+	char a[1024], b[1024];
+	const char *src[2] = { dump, ev };
+	const char *lim[2] = { dump + strlen(dump), end };
+	char *dst[2] = { a, b };
+	int k;
+	for (k = 0; k < 2; k++) {
+		const char *p = src[k];
+		size_t o = 0;
+		while (p < lim[k] && o + 1 < sizeof a) {
+			unsigned long long x, y;
+			int used = 0;
+			if (sscanf(p, "packets %llu bytes %llu%n", &x, &y, &used) == 2 && used > 0 &&
+			    p + used <= lim[k]) {
+				p += used;
+				continue;
+			}
+			dst[k][o++] = *p++;
+		}
+		dst[k][o] = '\0';
+	}
+	return !strcmp(a, b);
+}
+
+static int later_cb(void *ctx, long line, const char *text)
+{
+	struct later_ctx *l = ctx;
+	char fam[16], tbl[64], chain[64];
+	const char *h = strstr(text, " # handle ");
+	long long handle;
+	size_t i;
+	int j;
+	if (strncmp(text, "add rule ", 9) || !h || sscanf(text + 9, "%15s %63s %63s", fam, tbl, chain) != 3 ||
+	    sscanf(h + 10, "%lld", &handle) != 1)
+		return 0;
+	for (i = 0; i < l->v->n; i++) {
+		const struct nl_chain *ch = &l->v->chains[i];
+		if (ch->ruleset_id != l->c->id || strcmp(ch->family, fam) || strcmp(ch->table, tbl) ||
+		    strcmp(ch->name, chain))
+			continue;
+		for (j = 0; j < ch->nrules; j++)
+			if (ch->rules[j].handle == handle && same_rule(ch->rules[j].text, text + 9 +
+					strlen(fam) + strlen(tbl) + strlen(chain) + 3, h)) {
+				l->c->later = line;
+				return 1;
+			}
+	}
+	return 0;
+}
+
+static int mark_later(struct nl_store *s, const struct nl_rsview *v, const struct nl_analysis *a,
+		      struct cand *c)
+{
+	struct later_ctx l = { v, c };
+	const struct nl_step *last;
+	if (a->n == 0)
+		return 0;
+	last = &a->steps[a->n - 1];
+	if (last->ev.kind != NL_EV_NFTRACE)
+		return 0;
+	return store_changes_after(s, last->file, last->ev.line, later_cb, &l);
+}
+
+/* Is x a better choice than y? Fewer contradictions; then taken before
+ * the packet, the closer the better; then after it, the closer the
+ * better; then the view's order (same host, saves, the last imported). */
+static int better(const struct cand *x, const struct cand *y, int64_t t)
+{
+	int64_t dx, dy;
+	int cx, cy;
+	if (x->bad != y->bad)
+		return x->bad < y->bad;
+	cx = tclass(x, t, &dx);
+	cy = tclass(y, t, &dy);
+	if (cx != cy)
+		return cx < cy;
+	return cx < 2 && dx < dy;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/'), *c = strrchr(path, ':');
+	if (c && (!b || c > b))
+		b = c;
+	return b ? b + 1 : path;
+}
+
+static void say_why(struct nl_dumpsel *d, const struct cand *c, int n, int nfit, int64_t t,
+		    int other_later)
+{
+	int64_t dist;
+	int cls = tclass(c, t, &dist);
+	if (n == 1) {
+		snprintf(d->why, sizeof d->why, "the only dump of this host and family; the trace %s it",
+			 c->bad ? "contradicts" : "fits");
+		return;
+	}
+	if (c->bad) {
+		snprintf(d->why, sizeof d->why, "none of the %d dumps of this host and family fits the "
+			 "trace; this one contradicts it least (%d step%s)", n, c->bad,
+			 c->bad == 1 ? "" : "s");
+		return;
+	}
+	if (nfit == 1) {
+		snprintf(d->why, sizeof d->why, "the only one of the %d dumps of this host and family "
+			 "that the trace fits", n);
+		return;
+	}
+	if (cls == 0)
+		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps; this one was taken "
+			 "%.1f s before the packet, the closest before it", nfit, n, (double)dist / 1e6);
+	else if (cls == 1)
+		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps and none was taken "
+			 "before the packet; this one was taken %.1f s after it, the closest", nfit, n,
+			 (double)dist / 1e6);
+	else if (cls == 3)
+		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps, but all hold rules "
+			 "the monitor recorded being added after the packet; this one is preferred as a "
+			 "save over a listing, the last imported first", nfit, n);
+	else
+		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps and their times are "
+			 "not known; this one is preferred as a save over a listing, the last imported "
+			 "first%s", nfit, n, other_later ? ", over those holding rules the monitor "
+			 "recorded being added after the packet" : "");
+}
+
+int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsview *v,
+		 struct nl_analysis *a, int nft, nl_analyze_fn fn)
+{
+	struct cand c[NL_MAXDUMPS];
+	struct nl_dumpsel *d = &a->dump;
+	size_t i;
+	int n = 0, k, best = 0, nfit = 0, later = 0;
+	int64_t t = -1;
+	memset(d, 0, sizeof *d);
+	for (i = 0; i < v->n && n < NL_MAXDUMPS; i++) {
+		for (k = 0; k < n && c[k].id != v->chains[i].ruleset_id; k++)
+			;
+		if (k == n) {
+			memset(&c[n], 0, sizeof c[n]);
+			c[n++].id = v->chains[i].ruleset_id;
+		}
+	}
+	d->candidates = n;
+	if (n == 0) {
+		v->prefer = 0;
+		fn(a, p, v, nft);
+		snprintf(d->why, sizeof d->why, "no ruleset dump of this host and family was imported");
+		return 0;
+	}
+	for (k = 0; k < n; k++) {
+		reset_run(a);
+		v->prefer = c[k].id;
+		fn(a, p, v, nft);
+		c[k].bad = contradictions(a, c[k].contra, sizeof c[k].contra);
+		nfit += !c[k].bad;
+	}
+	if (n > 1) {
+		t = packet_time(s, a);
+		for (k = 0; k < n; k++) {
+			int r = store_dump_info(s, c[k].id, &c[k].info);
+			if (r < 0)
+				return -1;
+			c[k].have_info = r;
+			if (nft && nfit > 1 && !c[k].bad && mark_later(s, v, a, &c[k]))
+				return -1;
+		}
+		for (k = 1; k < n; k++)
+			if (better(&c[k], &c[best], t))
+				best = k;
+	}
+	if (best != n - 1) {
+		reset_run(a);
+		v->prefer = c[best].id;
+		fn(a, p, v, nft);
+	}
+	v->prefer = 0;
+	d->id = c[best].id;
+	d->fits = !c[best].bad;
+	d->nfit = nfit;
+	nl_strlcpy(d->contra, c[best].contra, sizeof d->contra);
+	for (k = 0; k < n; k++)
+		later += c[k].later > 0;
+	say_why(d, &c[best], n, nfit, t, later);
+	if (n > 1 && c[best].bad) {
+		int64_t dist;
+		nl_diag(a, "no imported dump of this host fits this trace: the one that fits best, %s, "
+			   "is contradicted at %s", base_name(c[best].info.path), c[best].contra);
+		if (tclass(&c[best], t, &dist) == 1) {
+			d->after = 1;
+			nl_diag(a, "%s was taken %.1f s after this packet and its trace contradicts it: "
+				   "the ruleset changed in between", base_name(c[best].info.path),
+				(double)dist / 1e6);
+		}
+	} else if (n == 1 && c[0].bad) {
+		struct nl_dump_info info;
+		int64_t dist;
+		int r = store_dump_info(s, c[0].id, &info);
+		if (r < 0)
+			return -1;
+		c[0].info = info;
+		c[0].have_info = r;
+		t = packet_time(s, a);
+		if (tclass(&c[0], t, &dist) == 1) {
+			d->after = 1;
+			nl_diag(a, "%s was taken %.1f s after this packet and its trace contradicts it: "
+				   "the ruleset changed in between", base_name(info.path),
+				(double)dist / 1e6);
+		}
+	}
+	return 0;
+}
+
+struct change_ctx {
+	struct nl_analysis *a;
+	const char *file;
+	long after;		/* the packet's last line in that file */
+	int n;
+};
+
+static int change_cb(void *ctx, const struct nl_notice *no, const char *file)
+{
+	struct change_ctx *c = ctx;
+	if (strcmp(no->kind, "ruleset-change") || strcmp(file, c->file) || no->line <= c->after)
+		return 0;
+	/* a generation line only closes the change before it */
+	if (!strncmp(no->text, "# new generation", 16) || !strncmp(no->text, "NEWGEN:", 7))
+		return 0;
+	if (c->n++ == 0)
+		snprintf(c->a->dump.change, sizeof c->a->dump.change, "%s:%ld: %s", file, no->line,
+			 no->text);
+	return 0;
+}
+
+static int dumps_changes(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
+{
+	struct change_ctx c;
+	size_t i;
+	if (a->n == 0 || a->steps[a->n - 1].ev.kind != NL_EV_NFTRACE)
+		return 0;
+	c.a = a;
+	c.file = a->steps[a->n - 1].file;
+	c.after = 0;
+	c.n = 0;
+	for (i = 0; i < a->n; i++)
+		if (!strcmp(a->steps[i].file, c.file) && a->steps[i].ev.line > c.after)
+			c.after = a->steps[i].ev.line;
+	if (store_notices(s, p->host[0] ? p->host : NULL, change_cb, &c))
+		return -1;
+	if (c.n)
+		nl_diag(a, "the ruleset changed after this packet was traced (%d change%s recorded by the "
+			   "monitor, the first %s): a dump taken after that may not show the ruleset "
+			   "this packet met", c.n, c.n == 1 ? "" : "s", a->dump.change);
+	return 0;
+}
+
+/* The rule behind a handle when the packet was traced, as the monitor's
+ * own ruleset events in the same file said ("add rule inet filter forward
+ * tcp dport 80 accept # handle 5"): the last such event before the step. */
+struct handle_ctx {
+	const struct nl_step *st;
+	char prefix[200], suffix[40];
+	char text[256];
+	long line;
+};
+
+static int handle_cb(void *ctx, const struct nl_notice *no, const char *file)
+{
+	struct handle_ctx *h = ctx;
+	size_t n = strlen(no->text), pn = strlen(h->prefix), sn = strlen(h->suffix);
+	if (strcmp(no->kind, "ruleset-change") || strcmp(file, h->st->file) ||
+	    no->line >= h->st->ev.line || n <= pn + sn || strncmp(no->text, h->prefix, pn) ||
+	    strcmp(no->text + n - sn, h->suffix))
+		return 0;
+	nl_strlcpyn(h->text, no->text + pn, n - pn - sn, sizeof h->text);
+	h->line = no->line;
+	return 0;
+}
+
+static int rules_of_their_time(struct nl_store *s, const struct nl_packet_row *p,
+			       struct nl_analysis *a)
+{
+	size_t i;
+	for (i = 0; i < a->n; i++) {
+		const struct nl_step *st = &a->steps[i];
+		struct handle_ctx h;
+		if (st->ev.kind != NL_EV_NFTRACE || st->ev.rule[0] || st->ev.handle < 0 ||
+		    strcmp(st->ev.type, "rule"))
+			continue;
+		memset(&h, 0, sizeof h);
+		h.st = st;
+		snprintf(h.prefix, sizeof h.prefix, "add rule %s %s %s ", st->ev.nft_family, st->ev.table,
+			 st->ev.chain);
+		snprintf(h.suffix, sizeof h.suffix, " # handle %lld", (long long)st->ev.handle);
+		if (store_notices(s, p->host[0] ? p->host : NULL, handle_cb, &h))
+			return -1;
+		if (!h.text[0])
+			continue;
+		if (st->rule && !strcmp(st->rule->text, h.text))
+			continue;
+		nl_diag(a, "step %zu: the trace printed no rule text for %s %s %s handle %lld; when it "
+			   "was traced that handle was '%s' (%s:%ld, as the monitor recorded it)%s%s%s",
+			i + 1, st->ev.nft_family, st->ev.table, st->ev.chain, (long long)st->ev.handle,
+			h.text, base_name(st->file), h.line, st->rule ? "; the dump has '" : "",
+			st->rule ? st->rule->text : "", st->rule ? "' there" : "");
+	}
+	return 0;
+}
+
+int dumps_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
+{
+	struct nl_dump_info info;
+	struct nl_dumpsel *d = &a->dump;
+	if (d->id > 0) {
+		int r = store_dump_info(s, d->id, &info);
+		if (r < 0)
+			return -1;
+		if (r) {
+			nl_strlcpy(d->path, info.path, sizeof d->path);
+			nl_strlcpy(d->kind, info.kind, sizeof d->kind);
+			nl_strlcpy(d->host, info.host, sizeof d->host);
+			nl_strlcpy(d->time, info.time, sizeof d->time);
+			nl_strlcpy(d->time_kind, info.time_kind, sizeof d->time_kind);
+		}
+	}
+	if (rules_of_their_time(s, p, a))
+		return -1;
+	return dumps_changes(s, p, a);
+}
+
+void dumps_print_text(FILE *f, const struct nl_analysis *a)
+{
+	const struct nl_dumpsel *d = &a->dump;
+	if (d->id <= 0) {
+		fprintf(f, "dump: none (%s)\n", d->why);
+		return;
+	}
+	fprintf(f, "dump: %s (%s", nl_esc(d->path), d->kind);
+	if (d->host[0])
+		fprintf(f, ", host %s", nl_esc(d->host));
+	if (d->time[0])
+		fprintf(f, ", %s %s", !strcmp(d->time_kind, "mtime") ? "file modified" : d->time_kind,
+			nl_esc(d->time));
+	else
+		fputs(", time not known", f);
+	fprintf(f, "): %s\n", d->why);
+	if (!d->fits && d->contra[0])
+		fprintf(f, "  the trace contradicts it at %s\n", d->contra);
+}
+
+void dumps_print_json(FILE *f, const struct nl_analysis *a)
+{
+	const struct nl_dumpsel *d = &a->dump;
+	int first = 1;
+	fputs(", \"dump\": {", f);
+	jw_key(f, &first, "source");
+	jw_str(f, d->id > 0 ? d->path : NULL);
+	jw_key(f, &first, "kind");
+	jw_str(f, d->id > 0 ? d->kind : NULL);
+	jw_key(f, &first, "host");
+	jw_str(f, d->id > 0 ? d->host : NULL);
+	jw_key(f, &first, "time");
+	jw_str(f, d->id > 0 ? d->time : NULL);
+	jw_key(f, &first, "time_evidence");
+	jw_str(f, d->id > 0 ? d->time_kind : NULL);
+	jw_key(f, &first, "fits");
+	fputs(d->id <= 0 ? "null" : d->fits ? "true" : "false", f);
+	jw_key(f, &first, "candidates");
+	jw_num(f, d->candidates);
+	jw_key(f, &first, "why");
+	jw_str(f, d->why);
+	jw_key(f, &first, "contradicted_at");
+	jw_str(f, d->contra);
+	jw_key(f, &first, "changed_after");
+	jw_str(f, d->change);
+	fputc('}', f);
+}

@@ -1,0 +1,54 @@
+/*
+ * dumps.h - several ruleset dumps of one host: which one explains a
+ * packet (the one its trace fits, the closest in time among those that
+ * do), when each was taken, and the ruleset changes a monitor recorded.
+ */
+#ifndef NL_DUMPS_H
+#define NL_DUMPS_H
+
+#include "natlog.h"
+
+#include <stdio.h>
+
+struct nl_store;
+struct nl_rsview;
+struct nl_analysis;
+struct nl_packet_row;
+
+#define NL_MAXDUMPS 16		/* dumps tried per packet; more are not looked at */
+
+/* Which dump explained a packet, and why. */
+struct nl_dumpsel {
+	int64_t id;			/* rulesets.id, or 0: no dump */
+	int fits;			/* the trace contradicts it nowhere */
+	int candidates;			/* dumps of the host and family tried */
+	int nfit;			/* how many of them fit */
+	int after;			/* it was taken after the packet (both times known) */
+	char why[400];			/* why this one */
+	char contra[400];		/* the steps that contradict it ("" when it fits) */
+	char change[400];		/* a ruleset change recorded after the packet, explain only */
+	/* explain only (dumps_explain): the dump itself */
+	char path[1024], kind[24], host[128], time[48], time_kind[16];
+};
+
+typedef void (*nl_analyze_fn)(struct nl_analysis *a, const struct nl_packet_row *p,
+			      const struct nl_rsview *v, int nft);
+
+/* Runs fn once per candidate dump of v (v->prefer set to each), keeps
+ * the run of the dump chosen in a and says why in a->dump. Returns 0, or
+ * -1 on a store failure. */
+int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsview *v,
+		 struct nl_analysis *a, int nft, nl_analyze_fn fn);
+/* Records an archive member's mtime (epoch seconds; -1: none) as the
+ * time of the ruleset just created from it. */
+int dumps_member_time(struct nl_store *s, int64_t ruleset_id, int64_t mtime);
+/* Explain only: the chosen dump's source, kind, host and time into
+ * a->dump, and the ruleset changes a monitor recorded in the packet's own
+ * file after its trace (a->dump.change and a diagnosis). */
+int dumps_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a);
+/* The "dump:" line of explain, and its "dump" JSON object (a key and a
+ * value, after other keys). */
+void dumps_print_text(FILE *f, const struct nl_analysis *a);
+void dumps_print_json(FILE *f, const struct nl_analysis *a);
+
+#endif
