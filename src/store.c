@@ -2167,17 +2167,25 @@ static size_t packet_where(const struct nl_filter *f, int times, char *sql, size
 {
 	static const struct { int on; const char *cond, *prefix; } parts[] = {
 		{ 1, "src = ?1", "natlog_in_prefix(src, ?1)" },
-		{ 2, "(dst = ?2 OR id IN (SELECT packet_id FROM events WHERE dst = ?2))",
-		  "(natlog_in_prefix(dst, ?2) OR EXISTS (SELECT 1 FROM events e WHERE "
-		  "e.packet_id = packets.id AND natlog_in_prefix(e.dst, ?2)))" },
-		{ 3, "(sport = ?3 OR dport = ?3 OR id IN (SELECT packet_id FROM events WHERE dport = ?3))", NULL },
+		/* the tables, not the events view: a step holds an address or
+		 * port only where NAT changed it, its packet's first line (a
+		 * whole row) holds the rest; interfaces are names ids */
+		{ 2, "(dst = ?2 OR id IN (SELECT packet_id FROM event_rows WHERE dst = ?2 UNION ALL "
+		     "SELECT packet_id FROM steps WHERE dst = ?2))",
+		  "(natlog_in_prefix(dst, ?2) OR EXISTS (SELECT 1 FROM event_rows e WHERE "
+		  "e.packet_id = packets.id AND natlog_in_prefix(e.dst, ?2)) OR EXISTS (SELECT 1 FROM "
+		  "steps t WHERE t.packet_id = packets.id AND natlog_in_prefix(t.dst, ?2)))" },
+		{ 3, "(sport = ?3 OR dport = ?3 OR id IN (SELECT packet_id FROM event_rows WHERE "
+		     "dport = ?3 UNION ALL SELECT packet_id FROM steps WHERE dport = ?3))", NULL },
 		{ 4, "tcp_seq = ?4", NULL },
 		{ 5, "ip_id = ?5", NULL },
 		{ 6, "verdict = ?6", NULL },
 		{ 7, "host = ?7", NULL },
 		{ 8, "proto = ?10", NULL },
-		{ 9, "EXISTS (SELECT 1 FROM events e WHERE e.packet_id = packets.id AND "
-		     "?11 IN (e.iif, e.oif, e.physin, e.physout))", NULL },
+		{ 9, "(EXISTS (SELECT 1 FROM event_rows e WHERE e.packet_id = packets.id AND "
+		     "?11 IN (e.iif, e.oif, e.physin, e.physout)) OR EXISTS (SELECT 1 FROM steps t "
+		     "WHERE t.packet_id = packets.id AND (SELECT id FROM names WHERE name = ?11) IN "
+		     "(t.iif, t.oif, t.physin, t.physout)))", NULL },
 		{ 10, RULE_COND, NULL },
 	};
 	int given[11] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
