@@ -207,10 +207,13 @@ fuzz-clean:
 # the same files, and explain latency; prints a table, never fails on timing.
 # `make bench BENCH_MB=1000` for the 1 GB syslog; `make bench
 # BENCH_EXPLAIN_EVENTS=5000000` also times the queries on a 5 M-event store.
+# BENCH_BUSY=1 (the default) adds a busy node's syslog, nearly all TRACE lines.
 BENCH_MB ?= 200
 BENCH_EXPLAIN_EVENTS ?=
+BENCH_BUSY ?= 1
 bench: $(BIN)
 	NATLOG=$(CURDIR)/$(BIN) sh tests/bench/bench.sh --size-mb $(BENCH_MB) \
+		$(if $(filter-out 0,$(BENCH_BUSY)),--busy) \
 		$(if $(BENCH_EXPLAIN_EVENTS),--explain-events $(BENCH_EXPLAIN_EVENTS))
 
 bench-clean:

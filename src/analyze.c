@@ -7,6 +7,7 @@
  */
 #include "natlog.h"
 #include "analyze.h"
+#include "prof.h"
 #include "correlate.h"
 #include "realign.h"
 
@@ -679,6 +680,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 {
 	struct collector co;
 	int nft = !strcmp(p->source, "nft-trace") || !strcmp(p->source, "xtables-trace");
+	int64_t t0;
 	/* not a memset: the diagnosis and capture arrays are large and are
 	 * only read up to their counts */
 	a->steps = a->logs = NULL;
@@ -693,14 +695,20 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	nl_pkt_init(&co.pkt);
 	co.nsteps = 0;
 	a->decided = -1;
+	t0 = PROF_T0();
 	if (store_packet_events(s, p->id, collect, &co))
 		return -1;
+	PROF_ADD(NL_P_AN_EVENTS, t0);
 	/* LOG and conntrack lines of other sources, joined by identity */
+	t0 = PROF_T0();
 	if (store_packet_joins(s, p->id, collect, &co))
 		return -1;
+	PROF_ADD(NL_P_AN_JOINS, t0);
 	close_cut(&co);
+	t0 = PROF_T0();
 	if (nl_load_rules(s, p, rc, nft))
 		return -1;
+	PROF_ADD(NL_P_AN_RULES, t0);
 	return dumps_choose(s, p, &rc->v, a, nft, analyze_steps);
 }
 
@@ -1095,6 +1103,7 @@ static void *analyze_share(void *arg)
 {
 	struct share *sh = arg;
 	size_t i;
+	int64_t cpu0 = PROF_CPU0();
 	for (i = 0; i < sh->n && !sh->failed; i++) {
 		struct nl_analysis a;
 		if (analyze_packet(sh->s, &sh->rows[i], &sh->rc, &a)) {
@@ -1104,6 +1113,7 @@ static void *analyze_share(void *arg)
 		analysis_summary(&a, &sh->rows[i]);
 		analysis_free(&a);
 	}
+	PROF_CPU_ADD(NL_P_AN_CPU, cpu0);
 	return NULL;
 }
 
@@ -1123,11 +1133,13 @@ int analyze_pending(struct nl_store *s, int64_t *count)
 		size_t i;
 		pthread_t th;
 		int threaded = 0;
+		int64_t t0 = PROF_T0();
 		pd.n = 0;
 		if (store_packets_unanalyzed(s, after, 512, pending_cb, &pd) < 0) {
 			rc = -1;
 			break;
 		}
+		PROF_ADD(NL_P_AN_LIST, t0);
 		pd.self.rows = pd.rows;
 		pd.self.n = pd.n;
 		if (pd.helper.s && pd.n >= 64) {
@@ -1147,11 +1159,13 @@ int analyze_pending(struct nl_store *s, int64_t *count)
 			rc = -1;
 			break;
 		}
+		t0 = PROF_T0();
 		for (i = 0; i < pd.n && rc == 0; i++) {
 			rc = store_packet_analysis(s, &pd.rows[i]);
 			pd.count++;
 			after = pd.rows[i].id;
 		}
+		PROF_ADD(NL_P_AN_WRITE, t0);
 	} while (rc == 0 && pd.n > 0);
 	if (count)
 		*count = pd.count;

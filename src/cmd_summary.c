@@ -133,10 +133,12 @@ static void deciding(char *buf, size_t n, const struct tab *t, int r)
 		 pos ? ":" : handle ? " #" : "", pos ? pos : handle ? handle : "", "");
 }
 
-/* The sections, in the order they print. */
+/* The sections, in the order they print. Lines of a host's sources and
+ * conntrack lines are in event_rows: a packet's steps share its first
+ * line's source and host, and conntrack lines are never steps (schema 20). */
 static const char Q_INPUTS[] =
 	"SELECT kind, count(*) FROM sources WHERE ?1 IS NULL OR host = ?1 OR id IN "
-	"(SELECT source_id FROM events WHERE host = ?1) OR id IN (SELECT source_id FROM "
+	"(SELECT source_id FROM event_rows WHERE host = ?1) OR id IN (SELECT source_id FROM "
 	"conntrack WHERE host = ?1) GROUP BY kind ORDER BY 2 DESC, 1";
 static const char Q_HOSTS[] =
 	"SELECT coalesce(host, '(unknown)'), count(*) FROM packets WHERE %s GROUP BY host "
@@ -152,13 +154,20 @@ static const char Q_DROPS[] =
 	"WHERE %s AND verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5, 6 "
 	"ORDER BY 8 DESC, 9 LIMIT 5";
 static const char Q_INVALID[] =
-	"SELECT coalesce(reason, '(no reason printed)'), count(*) FROM events WHERE "
+	"SELECT coalesce(reason, '(no reason printed)'), count(*) FROM event_rows WHERE "
 	"kind = 'ct-invalid' AND (?1 IS NULL OR host = ?1) GROUP BY 1 ORDER BY 2 DESC, 1";
+/* a step keeps an address only where NAT changed it, else its packet's
+ * first line (a whole row) has it */
 static const char Q_NAT[] =
-	"SELECT (SELECT count(*) FROM (SELECT 1 FROM events WHERE packet_id IN (SELECT id "
-	"FROM packets WHERE %s) GROUP BY packet_id HAVING count(DISTINCT dst) > 1)), "
-	"(SELECT count(*) FROM (SELECT 1 FROM events WHERE packet_id IN (SELECT id FROM "
-	"packets WHERE %s) GROUP BY packet_id HAVING count(DISTINCT src) > 1)), "
+	"WITH pd AS (SELECT id FROM packets WHERE %s), ps AS (SELECT id FROM packets WHERE %s) "
+	"SELECT (SELECT count(*) FROM (SELECT 1 FROM (SELECT packet_id, dst FROM event_rows "
+	"WHERE packet_id IN (SELECT id FROM pd) UNION ALL SELECT packet_id, dst FROM steps "
+	"WHERE packet_id IN (SELECT id FROM pd) AND dst IS NOT NULL) "
+	"GROUP BY packet_id HAVING count(DISTINCT dst) > 1)), "
+	"(SELECT count(*) FROM (SELECT 1 FROM (SELECT packet_id, src FROM event_rows "
+	"WHERE packet_id IN (SELECT id FROM ps) UNION ALL SELECT packet_id, src FROM steps "
+	"WHERE packet_id IN (SELECT id FROM ps) AND src IS NOT NULL) "
+	"GROUP BY packet_id HAVING count(DISTINCT src) > 1)), "
 	"(SELECT count(*) FROM conntrack WHERE ?1 IS NULL OR host = ?1), "
 	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND rsrc != odst), "
 	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND rdst != osrc)";

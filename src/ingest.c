@@ -14,6 +14,7 @@
 #include "progress.h"
 #include "relay.h"
 #include "analyze.h"
+#include "prof.h"
 #include "sha256.h"
 #include "store.h"
 #include "table.h"
@@ -386,7 +387,10 @@ static int seen_before(struct import *im, const struct nl_event *e, const int64_
 /* The store's part of an event: in the store thread when a relay runs. */
 static int store_event(struct import *im, const struct nl_event *e, const int64_t wall[3])
 {
+	int64_t t0 = im->may_dup ? PROF_T0() : 0;
 	int seen = seen_before(im, e, wall);
+	if (im->may_dup)
+		PROF_ADD(NL_P_DEDUP, t0);
 	if (seen < 0) {
 		im->store_failed = 1;
 		return -1;
@@ -863,6 +867,7 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	int eof = 0, rc = 0, overlong = 0, skip_lf = 0, cut = 0;
 	long lineno = 0;
 	char why[320];
+	int64_t t0 = PROF_T0(), cpu0 = PROF_CPU0();
 
 	sha256_init(&sha);
 	im->unknown = 0;
@@ -1031,10 +1036,14 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	if (state && parser->close(state) && rc == 0)
 		rc = -1;
 	if (im->relay) {
+		int64_t t1 = PROF_T0();
 		if (relay_finish(im->relay) && rc == 0)
 			rc = -1;
+		PROF_ADD(NL_P_DRAIN, t1);
 		im->relay = NULL;
 	}
+	PROF_CPU_ADD(NL_P_PARSE_CPU, cpu0);
+	PROF_ADD(NL_P_STREAM, t0);
 	if (rc == 0 && im->ruleset_id > 0 && store_ruleset_done(im->s, im->ruleset_id))
 		rc = -1;
 	if (sha256_hex(&sha, sha_out) && rc == 0) {
@@ -1052,6 +1061,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	char sha[65];
 	const char *kind = "unknown";
 	int rc;
+	int64_t t0;
 
 	im->path = path;
 	im->source_id = im->ruleset_id = 0;
@@ -1104,8 +1114,10 @@ known:
 	/* captures and conntrack may show an inferred drop went through */
 	if (im->evidence > 0 && store_reanalyze_drops(im->s))
 		goto store_bad_tx;
+	t0 = PROF_T0();
 	if (store_commit(im->s))
 		goto store_bad_tx;
+	PROF_ADD(NL_P_COMMIT, t0);
 	im->st->files++;
 	if (im->unknown && im->lines > 0 && !im->events && !im->rulesets && !im->errors) {
 		if (!im->st->unknown++)
@@ -1839,6 +1851,7 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	size_t i, cap = BLOCK;
 	int k, rc = 0;
 
+	prof_init();
 	memset(&im, 0, sizeof im);
 	im.member_mtime = -1;
 	im.s = s;
@@ -1868,14 +1881,20 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	}
 	draw_progress(&im, 1);
 	if (rc == 0) {
-		if (store_begin(s) || analyze_pending(s, &st->analyzed) || store_commit(s)) {
+		int64_t t0 = PROF_T0();
+		int bad = store_begin(s) || analyze_pending(s, &st->analyzed);
+		PROF_ADD(NL_P_ANALYZE, t0);
+		t0 = PROF_T0();
+		if (bad || store_commit(s)) {
 			fprintf(stderr, "natlog: store failure while analysing packets: %s\n",
 				nl_esc(store_errmsg(s)));
 			store_rollback(s);
 			st->store_failed = 1;
 			rc = -1;
 		}
+		PROF_ADD(NL_P_AN_COMMIT, t0);
 	}
+	prof_report();
 out:
 	if (im.sos_re)
 		pcre2_code_free(im.sos_re);

@@ -6,6 +6,7 @@
  * keeps memory flat however fast the parser runs ahead.
  */
 #include "relay.h"
+#include "prof.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -34,12 +35,17 @@ struct nl_relay {
 static void *store_thread(void *arg)
 {
 	struct nl_relay *r = arg;
+	int64_t cpu0 = PROF_CPU0();
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
 		struct batch *b;
 		int i, failed;
-		while (r->count == 0 && !r->done)
-			pthread_cond_wait(&r->changed, &r->mu);
+		if (r->count == 0 && !r->done) {
+			int64_t t0 = PROF_T0();
+			while (r->count == 0 && !r->done)
+				pthread_cond_wait(&r->changed, &r->mu);
+			PROF_ADD(NL_P_STORE_IDLE, t0);
+		}
 		if (r->count == 0)
 			break;
 		b = &r->b[r->head];
@@ -61,6 +67,7 @@ static void *store_thread(void *arg)
 		pthread_cond_broadcast(&r->changed);
 	}
 	pthread_mutex_unlock(&r->mu);
+	PROF_CPU_ADD(NL_P_STORE_CPU, cpu0);
 	return NULL;
 }
 
@@ -104,8 +111,12 @@ static int push(struct nl_relay *r)
 	pthread_mutex_lock(&r->mu);
 	r->count++;
 	pthread_cond_broadcast(&r->changed);
-	while (r->count == NBATCH)
-		pthread_cond_wait(&r->changed, &r->mu);
+	if (r->count == NBATCH) {
+		int64_t t0 = PROF_T0();
+		while (r->count == NBATCH)
+			pthread_cond_wait(&r->changed, &r->mu);
+		PROF_ADD(NL_P_PARSE_WAIT, t0);
+	}
 	r->fill = (r->head + r->count) % NBATCH;
 	failed = r->failed;
 	pthread_mutex_unlock(&r->mu);

@@ -7,6 +7,7 @@
 #include "natlog.h"
 #include "store.h"
 #include "timespec.h"
+#include "prof.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +35,9 @@ enum {
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
-	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF, Q_COUNT
+	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
+	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAMES_ALL, Q_PKT_LAST_TUPLE,
+	Q_ANY_UNCLAIMED, Q_COUNT
 };
 
 static const char *const queries[Q_COUNT] = {
@@ -49,16 +52,27 @@ static const char *const queries[Q_COUNT] = {
 		      "uptime, proto, src, sport, dst, dport, ip_id, tcp_seq, tcp_flags, icmp_type, "
 		      "icmp_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 		      "?15, ?16, ?17)",
-	[Q_EV_ADD] = "INSERT INTO events(source_id, line, kind, packet_id, step, host, time, uptime, "
+	/* whole rows; a packet's later lines go to steps (schema 20, Q_STEP_ADD) */
+	[Q_EV_ADD] = "INSERT INTO event_rows(source_id, line, kind, packet_id, step, host, time, uptime, "
 		     "wall_us, tbl, chain, type, rulenum, prefix, reason, family, iif, oif, physin, "
 		     "physout, mac, src, dst, len, tos, ttl, ip_id, ipflags, proto, sport, dport, "
 		     "tcp_seq, tcp_ack, tcp_window, tcp_flags, icmp_type, icmp_code, icmp_id, "
 		     "icmp_seq, inner, mark, uid, gid, extra, trace_id, nft_family, rule, handle, "
-		     "verdict, fp, fp2, mh, wsec, ct_direction, ct_state, ct_status, ct_id) VALUES (?1, ?2, "
+		     "verdict, fp, fp2, mh, wsec, ct_direction, ct_state, ct_status, ct_id, id) VALUES (?1, ?2, "
 		     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
 		     "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, "
 		     "?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, "
-		     "?53, ?54, ?55, ?56, ?57)",
+		     "?53, ?54, ?55, ?56, ?57, ?58)",
+	[Q_STEP_ADD] = "INSERT INTO steps(id, packet_id, step, line, kind, hdr, time, uptime, wall_us, "
+		       "tbl, chain, type, rulenum, rule, handle, verdict, iif, oif, physin, physout, mac, "
+		       "ttl, src, dst, sport, dport, fp, fp2, mh, wsec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+		       "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+		       "?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+	[Q_NAME_GET] = "SELECT id FROM names WHERE name = ?1",
+	[Q_NAME_ADD] = "INSERT INTO names(name) VALUES (?1)",
+	/* event ids are one sequence over both tables */
+	[Q_EV_MAX_ID] = "SELECT max(ifnull((SELECT max(id) FROM event_rows), 0), "
+			"ifnull((SELECT max(id) FROM steps), 0))",
 	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host, netns) "
 		     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin, family, type, "
@@ -123,12 +137,39 @@ static const char *const queries[Q_COUNT] = {
 			 "e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
 			 "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict, e.ct_direction, "
 			 "e.ct_state, e.ct_status, e.ct_id "
-			 "FROM events e JOIN sources s ON s.id = e.source_id "
+			 "FROM event_rows e JOIN sources s ON s.id = e.source_id "
 			 "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
+	/* and its steps, merged in by store_packet_events */
+	[Q_PKT_STEPS] = "SELECT id, step, line, kind, hdr, time, uptime, wall_us, tbl, chain, type, "
+			"rulenum, rule, handle, verdict, iif, oif, physin, physout, mac, ttl, src, dst, "
+			"sport, dport FROM steps WHERE packet_id = ?1 ORDER BY step, id",
+	[Q_NAMES_ALL] = "SELECT id, name FROM names",
+	/* by the events_unclaimed index */
+	[Q_ANY_UNCLAIMED] = "SELECT 1 FROM event_rows WHERE packet_id IS NULL AND "
+			    "kind IN ('ct-invalid', 'log') LIMIT 1",
+	/* the last line of a packet with both addresses: steps take what NAT
+	 * did not change from the first line */
+	[Q_PKT_LAST_TUPLE] = "SELECT a, b, c, d FROM (SELECT step AS k, src AS a, sport AS b, dst AS c, "
+			     "dport AS d FROM event_rows WHERE packet_id = ?1 AND src IS NOT NULL AND "
+			     "dst IS NOT NULL UNION ALL SELECT s.step, ifnull(s.src, f.src), "
+			     "ifnull(s.sport, f.sport), ifnull(s.dst, f.dst), ifnull(s.dport, f.dport) "
+			     "FROM steps s JOIN event_rows f ON f.packet_id = s.packet_id AND f.step = 1 "
+			     "WHERE s.packet_id = ?1 AND s.hdr = 1 AND ifnull(s.src, f.src) IS NOT NULL "
+			     "AND ifnull(s.dst, f.dst) IS NOT NULL) ORDER BY k DESC LIMIT 1",
 	/* LOG and conntrack lines no trace of their own source claimed, with
 	 * the identity of one of this packet's lines: what NAT leaves alone
-	 * must agree where both printed it */
-	[Q_PKT_JOINS] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
+	 * must agree where both printed it. Lines of no packet are whole rows
+	 * (schema 20), and pk is the packet's lines as the events view gives
+	 * them, but only the identity (a step without headers has none): the
+	 * view would look every name up and scan steps for packet_id IS NULL. */
+	[Q_PKT_JOINS] = "WITH pk AS (SELECT src, dst, proto, sport, dport, ip_id, len, tcp_seq, "
+			"tcp_ack, tcp_flags, tcp_window, icmp_id, icmp_seq, host FROM event_rows WHERE "
+			"packet_id = ?1 UNION ALL SELECT ifnull(t.src, f.src), ifnull(t.dst, f.dst), "
+			"f.proto, ifnull(t.sport, f.sport), ifnull(t.dport, f.dport), f.ip_id, f.len, "
+			"f.tcp_seq, f.tcp_ack, f.tcp_flags, f.tcp_window, f.icmp_id, f.icmp_seq, f.host "
+			"FROM steps t JOIN event_rows f ON f.packet_id = t.packet_id AND f.step = 1 "
+			"WHERE t.packet_id = ?1 AND t.hdr = 1) "
+			"SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
 			"e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
 			"e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
 			"e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
@@ -136,10 +177,10 @@ static const char *const queries[Q_COUNT] = {
 			"e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
 			"e.trace_id, e.nft_family, e.rule, e.handle, e.verdict, e.ct_direction, "
 			"e.ct_state, e.ct_status, e.ct_id "
-			"FROM events e JOIN sources s ON s.id = e.source_id "
+			"FROM event_rows e JOIN sources s ON s.id = e.source_id "
 			"WHERE e.packet_id IS NULL AND e.kind IN ('ct-invalid', 'log') AND e.src IN "
-			"(SELECT src FROM events WHERE packet_id = ?1 AND src IS NOT NULL) AND EXISTS "
-			"(SELECT 1 FROM events x WHERE x.packet_id = ?1 AND x.src = e.src AND "
+			"(SELECT src FROM pk WHERE src IS NOT NULL) AND EXISTS "
+			"(SELECT 1 FROM pk x WHERE x.src = e.src AND "
 			"x.dst = e.dst AND x.proto = e.proto AND x.sport IS e.sport AND "
 			"x.dport IS e.dport AND ifnull(x.ip_id = e.ip_id, 1) AND "
 			"ifnull(x.len = e.len, 1) AND ifnull(x.tcp_seq = e.tcp_seq, 1) AND "
@@ -164,7 +205,7 @@ static const char *const queries[Q_COUNT] = {
 			"ifnull(x.len = ?7, 1) AND ifnull(x.tcp_seq = ?8, 1) AND ifnull(x.tcp_flags = ?9, 1) "
 			"AND ifnull(x.icmp_id = ?10, 1) AND ifnull(x.host = ?11, 1) ORDER BY x.packet_id",
 	/* the unclaimed lines of that identity, in log order */
-	[Q_JOIN_RANK] = "SELECT id FROM events WHERE packet_id IS NULL AND kind = ?12 AND src = ?1 AND "
+	[Q_JOIN_RANK] = "SELECT id FROM event_rows WHERE packet_id IS NULL AND kind = ?12 AND src = ?1 AND "
 			"dst = ?2 AND proto = ?3 AND sport IS ?4 AND dport IS ?5 AND ip_id IS ?6 AND "
 			"len IS ?7 AND tcp_seq IS ?8 AND tcp_flags IS ?9 AND icmp_id IS ?10 AND "
 			"host IS ?11 ORDER BY id",
@@ -191,6 +232,12 @@ struct nl_store {
 	struct align *al;	/* aligning the source being imported with others */
 	char dup_base[40];	/* the last trace id given a number, and that number: */
 	int dup_n;		/* a flood of one packet numbers on, not from 1 each time */
+	int64_t next_id;	/* the next event id, 0 until read in this transaction */
+	int unclaimed;		/* LOG or conntrack lines of no packet: 1, 0, -1 not known */
+	struct names *names;	/* ids of the strings in names */
+	struct step_base *bases;	/* first lines of recent packets, by packet id */
+	char **name_v;		/* names by id, for reading steps */
+	size_t name_n;
 };
 
 /* Renderings of one ring buffer that share no time key (dmesg's uptime,
@@ -336,7 +383,8 @@ static int store_kind(struct nl_store *s, int *version, int *code)
 		return STORE_FOREIGN;
 	if (tables == 0)
 		return STORE_NEW;
-	if (read_int(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	/* events is a view since schema 20 */
+	if (read_int(s, "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND "
 			"name IN ('meta', 'sources', 'packets', 'events')", &natlog_tables, code))
 		return -1;
 	if (natlog_tables != 4)
@@ -606,6 +654,7 @@ int store_open(struct nl_store **out, const char *path, int mode, struct nl_err 
 	if (!s)
 		return nl_err_set(err, "out of memory");
 	s->lock_fd = -1;
+	s->unclaimed = -1;
 	/* SQLite counts every allocation under one global mutex, which the
 	 * import's threads would share; before the first open, or never.
 	 * A heap limit needs the count (a single-threaded query). */
@@ -632,6 +681,7 @@ int store_open_idle_writer(struct nl_store **out, const char *path)
 	if (!s)
 		return -1;
 	s->lock_fd = -1;
+	s->unclaimed = -1;
 	if (open_rw(s, path, LOCK_EX | LOCK_NB, &err)) {
 		store_close(s);
 		return -1;
@@ -669,6 +719,8 @@ void store_copy_error(struct nl_store *to, const struct nl_store *from)
 		nl_strlcpy(to->err, from->err, sizeof to->err);
 }
 
+static void steps_forget(struct nl_store *s);
+
 void store_close(struct nl_store *s)
 {
 	int i;
@@ -682,11 +734,16 @@ void store_close(struct nl_store *s)
 	if (s->al)
 		free(s->al->taken);
 	free(s->al);
+	steps_forget(s);
+	free(s->names);
+	free(s->bases);
 	free(s);
 }
 
 int store_begin(struct nl_store *s)
 {
+	s->next_id = 0;
+	s->unclaimed = -1;
 	if (exec(s, "BEGIN IMMEDIATE"))
 		return -1;
 	s->in_tx = 1;
@@ -698,12 +755,15 @@ int store_commit(struct nl_store *s)
 	if (exec(s, "COMMIT"))
 		return -1;
 	s->in_tx = 0;
+	s->next_id = 0;
+	s->unclaimed = -1;
 	return 0;
 }
 
 int store_rollback(struct nl_store *s)
 {
 	s->in_tx = 0;
+	steps_forget(s);	/* names and packet ids of the transaction are gone */
 	return exec(s, "ROLLBACK");
 }
 
@@ -811,7 +871,7 @@ int store_add_error(struct nl_store *s, int64_t source_id, long line, const char
 	return step_done(s, st, "cannot record an input error");
 }
 
-int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
+static int64_t add_packet(struct nl_store *s, struct nl_packet_row *p)
 {
 	char base[40];
 	int n, from;
@@ -855,17 +915,23 @@ int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
 	return -1;
 }
 
-int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, int step,
-		    const struct nl_event *ev)
+static const char *kind_name(const struct nl_event *ev)
+{
+	return !ev->xt ? nl_ev_kind_name(ev->kind)
+		       : ev->kind == NL_EV_NFTRACE ? "xt-trace" : "xt-packet";
+}
+
+static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t packet_id,
+		     int step, const struct nl_event *ev)
 {
 	sqlite3_stmt *st = stmt(s, Q_EV_ADD);
 	const struct nl_pkt *p = &ev->pkt;
 	if (!st)
 		return -1;
+	sqlite3_bind_int64(st, 58, id);
 	sqlite3_bind_int64(st, 1, source_id);
 	sqlite3_bind_int64(st, 2, ev->line);
-	bind_static(st, 3, !ev->xt ? nl_ev_kind_name(ev->kind)
-			 : ev->kind == NL_EV_NFTRACE ? "xt-trace" : "xt-packet");
+	bind_static(st, 3, kind_name(ev));
 	bind_num(st, 4, packet_id > 0 ? packet_id : -1);
 	bind_num(st, 5, packet_id > 0 ? step : -1);
 	bind_static(st, 6, ev->host);
@@ -925,6 +991,304 @@ int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, in
 	bind_static(st, 56, p->ct_status);
 	bind_num(st, 57, p->ct_id);
 	return step_done(s, st, "cannot add an event");
+}
+
+/* The two writers an import calls per line, timed under NATLOG_PROFILE. */
+int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
+{
+	int64_t t0 = PROF_T0(), id = add_packet(s, p);
+	PROF_ADD(NL_P_PKT_INSERT, t0);
+	return id;
+}
+
+/*
+ * Steps (schema 20). A packet's first line is a whole row; a later line
+ * is a narrow row of steps when every field the view takes from the first
+ * line is what this line printed too (as bound: "" and -1 are NULL), so
+ * the view gives back exactly the row it would have had. Anything else is
+ * a whole row as well. The first lines of the last NBASE packets are kept
+ * here to compare with; a packet's lines come close together.
+ */
+#define NBASE 1024
+#define NAMES_MAX 65536		/* strings cached; beyond, names are looked up */
+
+struct step_base {
+	int64_t packet_id, source_id;	/* 0: empty slot */
+	char host[128], prefix[160], reason[200], trace_id[16], nft_family[8];
+	struct nl_pkt pkt;
+};
+
+struct name_slot {
+	char *name;
+	int64_t id;
+};
+
+struct names {
+	struct name_slot *slot;
+	size_t n, cap;
+};
+
+static void steps_forget(struct nl_store *s)
+{
+	size_t i;
+	s->next_id = 0;
+	s->unclaimed = -1;
+	for (i = 0; i < s->name_n; i++)
+		free(s->name_v[i]);
+	free(s->name_v);
+	s->name_v = NULL;
+	s->name_n = 0;
+	if (s->names) {
+		for (i = 0; i < s->names->cap; i++)
+			free(s->names->slot[i].name);
+		free(s->names->slot);
+		memset(s->names, 0, sizeof *s->names);
+	}
+	if (s->bases)
+		for (i = 0; i < NBASE; i++)
+			s->bases[i].packet_id = 0;
+}
+
+static uint64_t name_hash(const char *v)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	while (*v)
+		h = (h ^ (unsigned char)*v++) * 1099511628211ULL;
+	return h;
+}
+
+static int names_grow(struct names *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1024, i;
+	struct name_slot *ns = calloc(cap, sizeof *ns);
+	if (!ns)
+		return -1;
+	for (i = 0; i < t->cap; i++) {
+		size_t k;
+		if (!t->slot[i].name)
+			continue;
+		for (k = name_hash(t->slot[i].name) & (cap - 1); ns[k].name; k = (k + 1) & (cap - 1))
+			;
+		ns[k] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = ns;
+	t->cap = cap;
+	return 0;
+}
+
+/* The id of v in names, added when new; 0 for "" (NULL), -1 on failure. */
+static int64_t name_id(struct nl_store *s, const char *v)
+{
+	struct names *t;
+	struct name_slot *sl = NULL;
+	sqlite3_stmt *st;
+	int64_t id = -1;
+	if (!*v)
+		return 0;
+	if (!s->names && !(s->names = calloc(1, sizeof *s->names)))
+		return fail(s, "out of memory");
+	t = s->names;
+	if (t->n < NAMES_MAX && (t->n + 1) * 2 > t->cap && names_grow(t))
+		return fail(s, "out of memory");
+	if (t->cap) {
+		size_t k;
+		for (k = name_hash(v) & (t->cap - 1); t->slot[k].name; k = (k + 1) & (t->cap - 1))
+			if (!strcmp(t->slot[k].name, v))
+				return t->slot[k].id;
+		sl = (t->n + 1) * 2 <= t->cap ? &t->slot[k] : NULL;
+	}
+	if (!(st = stmt(s, Q_NAME_GET)))
+		return -1;
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (id < 0) {
+		if (!(st = stmt(s, Q_NAME_ADD)))
+			return -1;
+		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+		if (step_done(s, st, "cannot add a name"))
+			return -1;
+		id = sqlite3_last_insert_rowid(s->db);
+	}
+	if (sl && (sl->name = strdup(v))) {
+		sl->id = id;
+		t->n++;
+	}
+	return id;
+}
+
+static void bind_name(sqlite3_stmt *st, int i, int64_t id)
+{
+	if (id > 0)
+		sqlite3_bind_int64(st, i, id);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Equal as stored: "" is NULL, and so is any negative number. */
+static int same_num(int64_t a, int64_t b)
+{
+	return a < 0 ? b < 0 : a == b;
+}
+
+static int no_headers(const struct nl_pkt *p)
+{
+	return !p->family && !p->iif[0] && !p->oif[0] && !p->physin[0] && !p->physout[0] &&
+	       !p->mac[0] && !p->src[0] && !p->dst[0] && p->len < 0 && p->tos < 0 && p->ttl < 0 &&
+	       p->ip_id < 0 && !p->ipflags[0] && p->proto < 0 && p->sport < 0 && p->dport < 0 &&
+	       p->seq < 0 && p->ack < 0 && p->window < 0 && p->tcp_flags < 0 && p->icmp_type < 0 &&
+	       p->icmp_code < 0 && p->icmp_id < 0 && p->icmp_seq < 0 && !p->inner[0] &&
+	       p->mark < 0 && p->uid < 0 && p->gid < 0 && !p->extra[0];
+}
+
+/* The headers NAT leaves alone agree with the first line's. */
+static int same_headers(const struct nl_pkt *b, const struct nl_pkt *p)
+{
+	return same_num(b->family ? b->family : -1, p->family ? p->family : -1) &&
+	       same_num(b->len, p->len) && same_num(b->tos, p->tos) &&
+	       same_num(b->ip_id, p->ip_id) && !strcmp(b->ipflags, p->ipflags) &&
+	       same_num(b->proto, p->proto) && same_num(b->seq, p->seq) &&
+	       same_num(b->ack, p->ack) && same_num(b->window, p->window) &&
+	       same_num(b->tcp_flags, p->tcp_flags) && same_num(b->icmp_type, p->icmp_type) &&
+	       same_num(b->icmp_code, p->icmp_code) && same_num(b->icmp_id, p->icmp_id) &&
+	       same_num(b->icmp_seq, p->icmp_seq) && !strcmp(b->inner, p->inner) &&
+	       same_num(b->mark, p->mark) && same_num(b->uid, p->uid) &&
+	       same_num(b->gid, p->gid) && !strcmp(b->extra, p->extra) &&
+	       /* a NAT'd field may differ, not vanish */
+	       (p->src[0] || !b->src[0]) && (p->dst[0] || !b->dst[0]) &&
+	       (p->sport >= 0 || b->sport < 0) && (p->dport >= 0 || b->dport < 0);
+}
+
+/* 1 when the line is a packet's later step that fits a narrow row (hdr
+ * said in *hdr), 0 when it must be a whole row. */
+static int fits_step(const struct step_base *b, int64_t source_id, const struct nl_event *ev,
+		     int *hdr)
+{
+	const struct nl_pkt *p = &ev->pkt, *q = &b->pkt;
+	/* LOG and conntrack lines stay whole rows, where their queries look */
+	if (ev->kind == NL_EV_LOG || ev->kind == NL_EV_CTINVALID || ev->kind == NL_EV_WIRE)
+		return 0;
+	if (b->source_id != source_id || strcmp(b->host, ev->host) ||
+	    strcmp(b->prefix, ev->prefix) || strcmp(b->reason, ev->reason) ||
+	    strcmp(b->trace_id, ev->trace_id) || strcmp(b->nft_family, ev->nft_family) ||
+	    strcmp(q->ct_dir, p->ct_dir) || strcmp(q->ct_state, p->ct_state) ||
+	    strcmp(q->ct_status, p->ct_status) || !same_num(q->ct_id, p->ct_id))
+		return 0;
+	*hdr = !no_headers(p);
+	return !*hdr || same_headers(q, p);
+}
+
+static int add_step(struct nl_store *s, int64_t id, int64_t packet_id, int step, int hdr,
+		    const struct nl_event *ev, const struct nl_pkt *b)
+{
+	const struct nl_pkt *p = &ev->pkt;
+	int64_t n[12];
+	const char *str[12];
+	sqlite3_stmt *st;
+	int i;
+	str[0] = kind_name(ev), str[1] = ev->table, str[2] = ev->chain, str[3] = ev->type;
+	str[4] = ev->rule, str[5] = ev->verdict, str[6] = p->iif, str[7] = p->oif;
+	str[8] = p->physin, str[9] = p->physout, str[10] = p->mac;
+	for (i = 0; i < 11; i++)
+		if ((n[i] = name_id(s, str[i])) < 0)
+			return -1;
+	if (!(st = stmt(s, Q_STEP_ADD)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, packet_id);
+	sqlite3_bind_int(st, 3, step);
+	sqlite3_bind_int64(st, 4, ev->line);
+	sqlite3_bind_int64(st, 5, n[0]);
+	sqlite3_bind_int(st, 6, hdr);
+	bind_static(st, 7, ev->time);
+	if (ev->uptime >= 0)
+		sqlite3_bind_double(st, 8, ev->uptime);
+	bind_num(st, 9, ev->wall_us);
+	bind_name(st, 10, n[1]);
+	bind_name(st, 11, n[2]);
+	bind_name(st, 12, n[3]);
+	bind_num(st, 13, ev->kind == NL_EV_TRACE ? ev->rulenum : -1);
+	bind_name(st, 14, n[4]);
+	bind_num(st, 15, ev->handle);
+	bind_name(st, 16, n[5]);
+	for (i = 6; i < 11; i++)
+		bind_name(st, 11 + i, n[i]);
+	bind_num(st, 22, p->ttl);
+	/* only what NAT changed; the first line's otherwise */
+	if (strcmp(p->src, b->src))
+		bind_static(st, 23, p->src);
+	if (strcmp(p->dst, b->dst))
+		bind_static(st, 24, p->dst);
+	if (p->sport != b->sport)
+		bind_num(st, 25, p->sport);
+	if (p->dport != b->dport)
+		bind_num(st, 26, p->dport);
+	if (ev->fp)
+		sqlite3_bind_int64(st, 27, ev->fp);
+	if (ev->fp2)
+		sqlite3_bind_int64(st, 28, ev->fp2);
+	if (ev->mh)
+		sqlite3_bind_int64(st, 29, ev->mh);
+	bind_num(st, 30, ev->mh ? ev->wsec : -1);
+	return step_done(s, st, "cannot add a step");
+}
+
+static void remember_base(struct nl_store *s, int64_t source_id, int64_t packet_id,
+			  const struct nl_event *ev)
+{
+	struct step_base *b;
+	if (!s->bases && !(s->bases = calloc(NBASE, sizeof *s->bases)))
+		return;		/* the packet's lines are whole rows */
+	b = &s->bases[packet_id % NBASE];
+	b->packet_id = packet_id;
+	b->source_id = source_id;
+	nl_strlcpy(b->host, ev->host, sizeof b->host);
+	nl_strlcpy(b->prefix, ev->prefix, sizeof b->prefix);
+	nl_strlcpy(b->reason, ev->reason, sizeof b->reason);
+	nl_strlcpy(b->trace_id, ev->trace_id, sizeof b->trace_id);
+	nl_strlcpy(b->nft_family, ev->nft_family, sizeof b->nft_family);
+	b->pkt = ev->pkt;
+}
+
+static int store_event_row(struct nl_store *s, int64_t source_id, int64_t packet_id, int step,
+			   const struct nl_event *ev)
+{
+	struct step_base *b;
+	int hdr = 0;
+	int64_t id;
+	if (!s->next_id) {
+		sqlite3_stmt *st = stmt(s, Q_EV_MAX_ID);
+		if (!st)
+			return -1;
+		if (sqlite3_step(st) != SQLITE_ROW)
+			return fail(s, "cannot number an event");
+		s->next_id = sqlite3_column_int64(st, 0) + 1;
+		sqlite3_reset(st);
+	}
+	id = s->next_id;
+	b = packet_id > 0 && s->bases ? &s->bases[packet_id % NBASE] : NULL;
+	if (b && step > 1 && b->packet_id == packet_id && fits_step(b, source_id, ev, &hdr)) {
+		if (add_step(s, id, packet_id, step, hdr, ev, &b->pkt))
+			return -1;
+	} else {
+		if (add_event(s, id, source_id, packet_id, step, ev))
+			return -1;
+		if (packet_id > 0 && step == 1)
+			remember_base(s, source_id, packet_id, ev);
+	}
+	s->next_id++;
+	return 0;
+}
+
+int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, int step,
+		    const struct nl_event *ev)
+{
+	int64_t t0 = PROF_T0();
+	int rc = store_event_row(s, source_id, packet_id, step, ev);
+	PROF_ADD(NL_P_EV_INSERT, t0);
+	return rc;
 }
 
 int store_add_alias(struct nl_store *s, const char *trace, int64_t packet_id)
@@ -1582,14 +1946,32 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 		    struct nl_rsview *v)
 {
+	/* whole rows and steps apart: through the events view every step
+	 * would look its names up before the grouping. A step has its first
+	 * line's host, and its family when it printed headers (hdr); the
+	 * packet row has both. */
 	static const char legacy[] =
-		"SELECT tbl, chain, rulenum, count(DISTINCT packet_id) FROM events "
+		"SELECT t, c, r, count(DISTINCT p) FROM ("
+		"SELECT tbl AS t, chain AS c, rulenum AS r, packet_id AS p FROM event_rows "
 		"WHERE kind = 'trace' AND packet_id IS NOT NULL AND family = ?2 AND "
-		"(?1 IS NULL OR host = ?1) GROUP BY tbl, chain, rulenum";
+		"(?1 IS NULL OR host = ?1) UNION ALL "
+		"SELECT (SELECT name FROM names WHERE id = g.tbl), (SELECT name FROM names WHERE "
+		"id = g.chain), g.rulenum, g.packet_id FROM (SELECT tbl, chain, rulenum, packet_id "
+		"FROM steps WHERE kind = (SELECT id FROM names WHERE name = 'trace') AND hdr = 1 AND "
+		"packet_id IN (SELECT id FROM packets WHERE family = ?2 AND (?1 IS NULL OR host = ?1)) "
+		"GROUP BY 1, 2, 3, 4) g) GROUP BY 1, 2, 3";
 	static const char nftq[] =
-		"SELECT nft_family || ' ' || tbl, chain, handle, count(DISTINCT packet_id) FROM events "
-		"WHERE kind = 'nft-trace' AND type = 'rule' AND handle IS NOT NULL AND "
-		"packet_id IS NOT NULL AND (?1 IS NULL OR host = ?1) GROUP BY 1, chain, handle";
+		"SELECT t, c, h, count(DISTINCT p) FROM ("
+		"SELECT nft_family || ' ' || tbl AS t, chain AS c, handle AS h, packet_id AS p "
+		"FROM event_rows WHERE kind = 'nft-trace' AND type = 'rule' AND handle IS NOT NULL AND "
+		"packet_id IS NOT NULL AND (?1 IS NULL OR host = ?1) UNION ALL "
+		"SELECT b.nft_family || ' ' || (SELECT name FROM names WHERE id = g.tbl), "
+		"(SELECT name FROM names WHERE id = g.chain), g.handle, g.packet_id FROM "
+		"(SELECT tbl, chain, handle, packet_id FROM steps WHERE kind = (SELECT id FROM names "
+		"WHERE name = 'nft-trace') AND type = (SELECT id FROM names WHERE name = 'rule') AND "
+		"handle IS NOT NULL AND packet_id IN (SELECT id FROM packets WHERE ?1 IS NULL OR "
+		"host = ?1) GROUP BY 1, 2, 3, 4) g JOIN event_rows b ON b.packet_id = g.packet_id "
+		"AND b.step = 1) GROUP BY 1, 2, 3";
 	sqlite3_stmt *st;
 	int rc;
 	if (sqlite3_prepare_v2(s->db, nft ? nftq : legacy, -1, &st, NULL) != SQLITE_OK)
@@ -1748,8 +2130,12 @@ static int each_packet(struct nl_store *s, sqlite3_stmt *st, nl_packet_cb cb, vo
  * wall clock from its first line that has one, else its source's boot time
  * plus its uptime, else its printed time if that has a year. */
 static const char *const pkt_clock[] = {
-	[NL_CLOCK_WALL] = "COALESCE((SELECT e.wall_us FROM events e WHERE e.packet_id = packets.id "
-			  "AND e.wall_us IS NOT NULL ORDER BY e.step LIMIT 1), (SELECT so.boot_us + "
+	/* the tables, not the events view: SQLite would build the whole view
+	 * for a subquery that names an outer column */
+	[NL_CLOCK_WALL] = "COALESCE((SELECT w FROM (SELECT step AS k, wall_us AS w FROM event_rows "
+			  "WHERE packet_id = packets.id AND wall_us IS NOT NULL UNION ALL SELECT step, "
+			  "wall_us FROM steps WHERE packet_id = packets.id AND wall_us IS NOT NULL) "
+			  "ORDER BY k LIMIT 1), (SELECT so.boot_us + "
 			  "CAST(round(packets.uptime * 1000000) AS INTEGER) FROM sources so WHERE "
 			  "so.id = packets.source_id), natlog_wall(packets.time))",
 	[NL_CLOCK_UPTIME] = "CAST(round(packets.uptime * 1000000) AS INTEGER)",
@@ -1781,17 +2167,25 @@ static size_t packet_where(const struct nl_filter *f, int times, char *sql, size
 {
 	static const struct { int on; const char *cond, *prefix; } parts[] = {
 		{ 1, "src = ?1", "natlog_in_prefix(src, ?1)" },
-		{ 2, "(dst = ?2 OR id IN (SELECT packet_id FROM events WHERE dst = ?2))",
-		  "(natlog_in_prefix(dst, ?2) OR EXISTS (SELECT 1 FROM events e WHERE "
-		  "e.packet_id = packets.id AND natlog_in_prefix(e.dst, ?2)))" },
-		{ 3, "(sport = ?3 OR dport = ?3 OR id IN (SELECT packet_id FROM events WHERE dport = ?3))", NULL },
+		/* the tables, not the events view: a step holds an address or
+		 * port only where NAT changed it, its packet's first line (a
+		 * whole row) holds the rest; interfaces are names ids */
+		{ 2, "(dst = ?2 OR id IN (SELECT packet_id FROM event_rows WHERE dst = ?2 UNION ALL "
+		     "SELECT packet_id FROM steps WHERE dst = ?2))",
+		  "(natlog_in_prefix(dst, ?2) OR EXISTS (SELECT 1 FROM event_rows e WHERE "
+		  "e.packet_id = packets.id AND natlog_in_prefix(e.dst, ?2)) OR EXISTS (SELECT 1 FROM "
+		  "steps t WHERE t.packet_id = packets.id AND natlog_in_prefix(t.dst, ?2)))" },
+		{ 3, "(sport = ?3 OR dport = ?3 OR id IN (SELECT packet_id FROM event_rows WHERE "
+		     "dport = ?3 UNION ALL SELECT packet_id FROM steps WHERE dport = ?3))", NULL },
 		{ 4, "tcp_seq = ?4", NULL },
 		{ 5, "ip_id = ?5", NULL },
 		{ 6, "verdict = ?6", NULL },
 		{ 7, "host = ?7", NULL },
 		{ 8, "proto = ?10", NULL },
-		{ 9, "EXISTS (SELECT 1 FROM events e WHERE e.packet_id = packets.id AND "
-		     "?11 IN (e.iif, e.oif, e.physin, e.physout))", NULL },
+		{ 9, "(EXISTS (SELECT 1 FROM event_rows e WHERE e.packet_id = packets.id AND "
+		     "?11 IN (e.iif, e.oif, e.physin, e.physout)) OR EXISTS (SELECT 1 FROM steps t "
+		     "WHERE t.packet_id = packets.id AND (SELECT id FROM names WHERE name = ?11) IN "
+		     "(t.iif, t.oif, t.physin, t.physout)))", NULL },
 		{ 10, RULE_COND, NULL },
 	};
 	int given[11] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
@@ -1902,7 +2296,9 @@ int64_t store_latest_wall(struct nl_store *s)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
-	if (sqlite3_prepare_v2(s->db, "WITH a(e, p) AS (SELECT (SELECT max(wall_us) FROM events), "
+	/* both tables, not the view, which SQLite would build whole for max() */
+	if (sqlite3_prepare_v2(s->db, "WITH a(e, p) AS (SELECT (SELECT max(w) FROM (SELECT "
+			       "max(wall_us) AS w FROM event_rows UNION ALL SELECT max(wall_us) FROM steps)), "
 			       "(SELECT max(natlog_wall(time)) FROM packets)) "
 			       "SELECT max(coalesce(e, p), coalesce(p, e)) FROM a", -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -2018,6 +2414,16 @@ int store_reanalyze_source(struct nl_store *s, int64_t source_id)
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot mark packets for analysis");
 }
 
+static void set_kind(struct nl_event *ev, const char *kind)
+{
+	ev->kind = !strcmp(kind, "trace") ? NL_EV_TRACE
+		   : !strcmp(kind, "log") ? NL_EV_LOG
+		   : !strcmp(kind, "nft-trace") || !strcmp(kind, "xt-trace") ? NL_EV_NFTRACE
+		   : !strcmp(kind, "nft-packet") || !strcmp(kind, "xt-packet") ? NL_EV_NFPACKET
+		   : !strcmp(kind, "wire") ? NL_EV_WIRE : NL_EV_CTINVALID;
+	ev->xt = kind[0] == 'x';
+}
+
 /* One row of the Q_PKT_EVENTS columns into r. */
 static void read_event(sqlite3_stmt *st, struct nl_event_row *r)
 {
@@ -2035,12 +2441,7 @@ static void read_event(sqlite3_stmt *st, struct nl_event_row *r)
 	col_text(st, 3, r->file, sizeof r->file);
 	ev->line = (long)sqlite3_column_int64(st, 4);
 	col_text(st, 5, kind, sizeof kind);
-	ev->kind = !strcmp(kind, "trace") ? NL_EV_TRACE
-		   : !strcmp(kind, "log") ? NL_EV_LOG
-		   : !strcmp(kind, "nft-trace") || !strcmp(kind, "xt-trace") ? NL_EV_NFTRACE
-		   : !strcmp(kind, "nft-packet") || !strcmp(kind, "xt-packet") ? NL_EV_NFPACKET
-		   : !strcmp(kind, "wire") ? NL_EV_WIRE : NL_EV_CTINVALID;
-	ev->xt = kind[0] == 'x';
+	set_kind(ev, kind);
 	col_text(st, 6, ev->host, sizeof ev->host);
 	col_text(st, 7, ev->time, sizeof ev->time);
 	ev->uptime = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 8);
@@ -2091,28 +2492,157 @@ static void read_event(sqlite3_stmt *st, struct nl_event_row *r)
 	p->ct_id = col_num(st, 53);
 }
 
+/* The string of a names id read from column i, "" for NULL; NULL when
+ * the id is unknown even after reading names again. */
+static const char *col_name(struct nl_store *s, sqlite3_stmt *st, int i)
+{
+	int64_t id;
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return "";
+	id = sqlite3_column_int64(st, i);
+	if (id <= 0)
+		return NULL;
+	if ((size_t)id >= s->name_n || !s->name_v[id]) {
+		sqlite3_stmt *q = stmt(s, Q_NAMES_ALL);
+		if (!q)
+			return NULL;
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			int64_t k = sqlite3_column_int64(q, 0);
+			const unsigned char *v = sqlite3_column_text(q, 1);
+			if (k <= 0 || k > 100000000 || !v)
+				continue;
+			if ((size_t)k >= s->name_n) {
+				size_t n = (size_t)k * 2;
+				char **nv = realloc(s->name_v, n * sizeof *nv);
+				if (!nv)
+					break;
+				memset(nv + s->name_n, 0, (n - s->name_n) * sizeof *nv);
+				s->name_v = nv;
+				s->name_n = n;
+			}
+			if (!s->name_v[k])
+				s->name_v[k] = strdup((const char *)v);
+		}
+		sqlite3_reset(q);
+		if ((size_t)id >= s->name_n || !s->name_v[id])
+			return NULL;
+	}
+	return s->name_v[id];
+}
+
+/* A narrow step (Q_PKT_STEPS) into r: its packet's first line, base,
+ * with what changed at the step, as the events view gives it. */
+static int read_step(struct nl_store *s, sqlite3_stmt *st, const struct nl_event_row *base,
+		     struct nl_event_row *r)
+{
+	struct nl_event *ev = &r->ev;
+	struct nl_pkt *p = &ev->pkt;
+	const char *v[11];
+	static const int col[11] = { 3, 8, 9, 10, 12, 14, 15, 16, 17, 18, 19 };
+	int i;
+	for (i = 0; i < 11; i++)
+		if (!(v[i] = col_name(s, st, col[i]))) {
+			snprintf(s->err, sizeof s->err, "a step names a string the store lacks");
+			return -1;
+		}
+	*r = *base;
+	r->id = sqlite3_column_int64(st, 0);
+	r->step = sqlite3_column_int(st, 1);
+	ev->line = (long)sqlite3_column_int64(st, 2);
+	set_kind(ev, v[0]);
+	col_text(st, 5, ev->time, sizeof ev->time);
+	ev->uptime = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 6);
+	ev->wall_us = col_num(st, 7);
+	nl_strlcpy(ev->table, v[1], sizeof ev->table);
+	nl_strlcpy(ev->chain, v[2], sizeof ev->chain);
+	nl_strlcpy(ev->type, v[3], sizeof ev->type);
+	ev->rulenum = (int)col_num(st, 11);
+	nl_strlcpy(ev->rule, v[4], sizeof ev->rule);
+	ev->handle = col_num(st, 13);
+	nl_strlcpy(ev->verdict, v[5], sizeof ev->verdict);
+	if (!sqlite3_column_int(st, 4)) {
+		/* no headers printed: only the conntrack entry is the packet's */
+		struct nl_pkt q = *p;
+		nl_pkt_init(p);
+		memcpy(p->ct_dir, q.ct_dir, sizeof p->ct_dir);
+		memcpy(p->ct_state, q.ct_state, sizeof p->ct_state);
+		memcpy(p->ct_status, q.ct_status, sizeof p->ct_status);
+		p->ct_id = q.ct_id;
+		return 0;
+	}
+	nl_strlcpy(p->iif, v[6], sizeof p->iif);
+	nl_strlcpy(p->oif, v[7], sizeof p->oif);
+	nl_strlcpy(p->physin, v[8], sizeof p->physin);
+	nl_strlcpy(p->physout, v[9], sizeof p->physout);
+	nl_strlcpy(p->mac, v[10], sizeof p->mac);
+	p->ttl = (int)col_num(st, 20);
+	if (sqlite3_column_type(st, 21) != SQLITE_NULL)
+		col_text(st, 21, p->src, sizeof p->src);
+	if (sqlite3_column_type(st, 22) != SQLITE_NULL)
+		col_text(st, 22, p->dst, sizeof p->dst);
+	if (sqlite3_column_type(st, 23) != SQLITE_NULL)
+		p->sport = (int)sqlite3_column_int64(st, 23);
+	if (sqlite3_column_type(st, 24) != SQLITE_NULL)
+		p->dport = (int)sqlite3_column_int64(st, 24);
+	return 0;
+}
+
+/* A packet's lines in step order: its whole rows and its narrow steps,
+ * read from the tables rather than the events view, which looks every
+ * name up in SQL and costs the analysis twice as much. */
 int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = stmt(s, Q_PKT_EVENTS);
-	struct nl_event_row *r;
-	int rc;
-	if (!st)
+	sqlite3_stmt *st = stmt(s, Q_PKT_EVENTS), *ss = st ? stmt(s, Q_PKT_STEPS) : NULL;
+	struct nl_event_row *r, *base;
+	int rc, rs, have_base = 0;
+	if (!ss)
 		return -1;
-	r = malloc(sizeof *r);
+	r = malloc(2 * sizeof *r);
 	if (!r) {
 		snprintf(s->err, sizeof s->err, "out of memory");
 		return -1;
 	}
+	base = r + 1;
 	sqlite3_bind_int64(st, 1, packet_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_event(st, r);
-		if (cb(ctx, r)) {
-			free(r);
-			return -1;
+	sqlite3_bind_int64(ss, 1, packet_id);
+	rc = sqlite3_step(st);
+	rs = sqlite3_step(ss);
+	while (rc == SQLITE_ROW || rs == SQLITE_ROW) {
+		int wide = rc == SQLITE_ROW;
+		if (wide && rs == SQLITE_ROW) {
+			int ws = sqlite3_column_int(st, 2), ns = sqlite3_column_int(ss, 1);
+			wide = ws < ns || (ws == ns && sqlite3_column_int64(st, 0) <
+						     sqlite3_column_int64(ss, 0));
 		}
+		if (wide) {
+			read_event(st, r);
+			if (r->step == 1 && !have_base) {
+				*base = *r;
+				have_base = 1;
+			}
+			rc = sqlite3_step(st);
+		} else {
+			if (!have_base) {
+				snprintf(s->err, sizeof s->err, "packet %lld has steps but no first line",
+					 (long long)packet_id);
+				goto bad;
+			}
+			if (read_step(s, ss, base, r))
+				goto bad;
+			rs = sqlite3_step(ss);
+		}
+		if (cb(ctx, r))
+			goto bad;
 	}
 	free(r);
-	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read events");
+	if (rc != SQLITE_DONE || rs != SQLITE_DONE)
+		return fail(s, "cannot read events");
+	return 0;
+bad:
+	free(r);
+	sqlite3_reset(st);
+	sqlite3_reset(ss);
+	return -1;
 }
 
 static void bind_identity(sqlite3_stmt *st, const struct nl_event *e)
@@ -2187,11 +2717,23 @@ static int64_t join_packet(struct nl_store *s, const struct nl_event_row *l)
 
 int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = stmt(s, Q_PKT_JOINS);
+	sqlite3_stmt *st;
 	struct nl_event_row *r, *all = NULL;
 	size_t n = 0, cap = 0, i;
 	int rc;
-	if (!st)
+	/* most stores hold no unclaimed line: then no packet has joins */
+	if (s->unclaimed < 0) {
+		if (!(st = stmt(s, Q_ANY_UNCLAIMED)))
+			return -1;
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return fail(s, "cannot read events");
+		s->unclaimed = rc == SQLITE_ROW;
+	}
+	if (!s->unclaimed)
+		return 0;
+	if (!(st = stmt(s, Q_PKT_JOINS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, packet_id);
 	/* read them all first: join_packet needs statements of its own */
@@ -2281,7 +2823,7 @@ int store_invalid_where(struct nl_store *s, const struct nl_filter *f,
 				"p.trace, s.path, e.line, e.id, coalesce(e.wall_us, s.boot_us + "
 				"CAST(round(e.uptime * 1000000) AS INTEGER), natlog_wall(e.time)), "
 				"CAST(round(e.uptime * 1000000) AS INTEGER) "
-				"FROM events e JOIN sources s ON s.id = e.source_id "
+				"FROM event_rows e JOIN sources s ON s.id = e.source_id "
 				"LEFT JOIN packets p ON p.id = e.packet_id WHERE e.kind = 'ct-invalid'");
 	for (i = 0; f && i < sizeof parts / sizeof parts[0]; i++) {
 		int on = parts[i].on, given[10] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0,
@@ -2343,9 +2885,20 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 	 * drops are the dropped or rejected packets a rule or policy decided.
 	 * Built-in chains' policies follow their chain's rules. */
 	static const char *sql =
-		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, "
-		"coalesce(nft_family, '') AS fam, count(*) AS n FROM events "
-		"WHERE kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7), "
+		/* whole rows and steps apart, steps grouped by their name ids
+		 * first: through the view each would look its names up */
+		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, fam, sum(n) AS n FROM ("
+		"SELECT kind, tbl, chain, type, rulenum, handle, "
+		"coalesce(nft_family, '') AS fam, count(*) AS n FROM event_rows "
+		"WHERE kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7 "
+		"UNION ALL SELECT (SELECT name FROM names WHERE id = g.k), (SELECT name FROM names "
+		"WHERE id = g.t), (SELECT name FROM names WHERE id = g.c), (SELECT name FROM names "
+		"WHERE id = g.y), g.r, g.h, g.fam, g.n FROM (SELECT s.kind AS k, s.tbl AS t, "
+		"s.chain AS c, s.type AS y, s.rulenum AS r, s.handle AS h, "
+		"coalesce(b.nft_family, '') AS fam, count(*) AS n FROM steps s JOIN event_rows b ON "
+		"b.packet_id = s.packet_id AND b.step = 1 WHERE s.kind IN (SELECT id FROM names WHERE "
+		"name IN ('trace', 'nft-trace', 'xt-trace')) GROUP BY 1, 2, 3, 4, 5, 6, 7) g) "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7), "
 		"drops AS (SELECT decided_table AS tbl, decided_chain AS chain, decided_type AS type, "
 		"decided_position AS pos, decided_handle AS handle, count(*) AS n FROM packets "
 		"WHERE verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5) "
@@ -2516,11 +3069,12 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 	 * reply either): a frame with one traced address is a candidate when
 	 * something NAT leaves alone is strong enough to tell packets apart
 	 * (a non-zero IP ID or the TCP SEQ), and the length agrees. Frames
-	 * with both addresses come first. */
+	 * with both addresses come first. Captured packets are whole rows
+	 * (schema 20), read from event_rows by its wire indexes. */
 #define WIRE_COLS "SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, " \
 		  "e.dport, e.ttl, (e.src IN (?4, ?5, ?6, ?7, ?9, ?10)) + " \
 		  "(e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) AS ends " \
-		  "FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
+		  "FROM event_rows e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
 #define WIRE_ENDS "(?8 IS NULL OR e.len IS NULL OR e.len = ?8) AND " \
 		  "(e.src IN (?4, ?5, ?6, ?7, ?9, ?10) OR e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) AND " \
 		  "((e.src IN (?4, ?5, ?6, ?7, ?9, ?10) AND e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) OR " \
@@ -2638,9 +3192,9 @@ int store_wire_covering(struct nl_store *s, const char *addr,
 	sqlite3_stmt *st;
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT s.id, s.path, (SELECT iif FROM events x WHERE x.source_id = s.id "
+			       "SELECT s.id, s.path, (SELECT iif FROM event_rows x WHERE x.source_id = s.id "
 			       "AND x.kind = 'wire' AND x.iif IS NOT NULL LIMIT 1) FROM sources s WHERE "
-			       "s.id IN (SELECT DISTINCT source_id FROM events WHERE kind = 'wire' AND "
+			       "s.id IN (SELECT DISTINCT source_id FROM event_rows WHERE kind = 'wire' AND "
 			       "dst = ?1) ORDER BY s.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query captures");
 	bind_text(st, 1, addr);
@@ -2745,13 +3299,11 @@ int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size
 
 int store_packet_last_tuple(struct nl_store *s, int64_t packet_id, struct nl_pkt *out)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = stmt(s, Q_PKT_LAST_TUPLE);
 	int rc;
 	nl_pkt_init(out);
-	if (sqlite3_prepare_v2(s->db, "SELECT src, sport, dst, dport FROM events WHERE packet_id = ?1 "
-			       "AND src IS NOT NULL AND dst IS NOT NULL ORDER BY step DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "cannot read a packet's events");
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 1, packet_id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		col_text(st, 0, out->src, sizeof out->src);
@@ -2759,7 +3311,7 @@ int store_packet_last_tuple(struct nl_store *s, int64_t packet_id, struct nl_pkt
 		col_text(st, 2, out->dst, sizeof out->dst);
 		out->dport = (int)col_num(st, 3);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot read a packet's events");
 }
 
@@ -2771,7 +3323,7 @@ int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire
 	/* the bare columns come from the row of min(id): the first frame */
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT min(id), family, proto, src, dst, sport, dport, icmp_type, icmp_id, "
-			       "tcp_flags, count(*), wall_us, ip_id, tcp_seq, time FROM events "
+			       "tcp_flags, count(*), wall_us, ip_id, tcp_seq, time FROM event_rows "
 			       "WHERE kind = 'wire' AND src IS NOT NULL AND dst IS NOT NULL GROUP BY proto, "
 			       "src, dst, sport, dport, icmp_id ORDER BY min(id)", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query captures");
@@ -2836,11 +3388,14 @@ int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t
 		return 0;	/* IP ID 0 tells nothing; an unnamed host may be any */
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT q.trace, q.host, q.source, q.verdict, q.src, q.sport, q.dst, q.dport, "
-			       "(SELECT ttl FROM events WHERE packet_id = q.id AND ttl IS NOT NULL "
-			       "ORDER BY step LIMIT 1) AS t, q.id = ?3 FROM packets q WHERE q.ip_id = ?1 "
+			       "(SELECT ttl FROM (SELECT step AS k, ttl FROM event_rows WHERE packet_id = "
+			       "q.id AND ttl IS NOT NULL UNION ALL SELECT step, ttl FROM steps WHERE "
+			       "packet_id = q.id AND ttl IS NOT NULL) ORDER BY k LIMIT 1) AS t, q.id = ?3 "
+			       "FROM packets q WHERE q.ip_id = ?1 "
 			       "AND q.proto = ?2 AND (q.id = ?3 OR (q.host IS NOT NULL AND q.host <> ?4)) "
 			       "AND ifnull(q.tcp_seq = ?5, 1) AND ifnull(q.tcp_flags = ?6, 1) AND "
-			       "(?7 IS NULL OR NOT EXISTS (SELECT 1 FROM events x WHERE x.packet_id = q.id "
+			       /* a step's length is its first line's (event_rows) */
+			       "(?7 IS NULL OR NOT EXISTS (SELECT 1 FROM event_rows x WHERE x.packet_id = q.id "
 			       "AND x.len <> ?7)) ORDER BY t IS NULL, t DESC, q.id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot query packets");
 	sqlite3_bind_int64(st, 1, p->ip_id);

@@ -1,8 +1,8 @@
 #!/bin/sh
 # bench.sh - natlog's benchmark: `make bench` (200 MB), `make bench BENCH_MB=1000` (1 GB).
 #
-#   sh tests/bench/bench.sh [--size-mb N] [--keep DIR] [--seed S] [--nft-mb N]
-#                           [--pcap-packets N] [--lookups N] [--only syslog,nft,pcap]
+#   sh tests/bench/bench.sh [--size-mb N] [--busy] [--keep DIR] [--seed S] [--nft-mb N]
+#                           [--pcap-packets N] [--lookups N] [--only syslog,busy,nft,pcap]
 #
 # Generates the inputs with tests/bench/gen.py (cached in build-bench/ by
 # kind, size and seed), imports each into a fresh store under
