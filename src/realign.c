@@ -316,11 +316,11 @@ static int seen_behind(struct nl_store *s, struct nl_analysis *a, int hook)
 	prm[4] = f->dst; prm[5] = l->dst; prm[6] = f->src; prm[7] = l->src;
 	/* by IP ID, else by SEQ: each has an index of captured frames */
 	if (store_sql_params(s, f->ip_id > 0 ?
-			     "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM events e JOIN sources s ON "
+			     "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM event_rows e JOIN sources s ON "
 			     "s.id = e.source_id WHERE e.kind = 'wire' AND e.ip_id = ?2 AND e.proto = ?1 "
 			     "AND (?3 IS NULL OR e.tcp_seq = ?3) AND e.ttl < ?4 AND (e.dst IN (?5, ?6) OR "
 			     "e.src IN (?7, ?8)) ORDER BY e.id LIMIT 2" :
-			     "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM events e JOIN sources s ON "
+			     "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM event_rows e JOIN sources s ON "
 			     "s.id = e.source_id WHERE e.kind = 'wire' AND e.tcp_seq = ?3 AND e.proto = ?1 "
 			     "AND e.ttl < ?4 AND (e.dst IN (?5, ?6) OR e.src IN (?7, ?8)) ORDER BY e.id "
 			     "LIMIT 2", prm, 8, take_row, &r))
@@ -376,18 +376,31 @@ static int acked(struct nl_store *s, const struct nl_packet_row *p, struct nl_an
 	/* replies captured (by their destination; the first of each capture) or
 	 * traced (by their source) */
 	if (store_sql_params(s, "SELECT * FROM (SELECT s.path, min(e.line), e.kind, e.tcp_ack, e.src, "
-			     "e.sport, NULL FROM events e JOIN sources s ON s.id = e.source_id WHERE "
+			     "e.sport, NULL FROM event_rows e JOIN sources s ON s.id = e.source_id WHERE "
 			     "e.kind = 'wire' AND e.dst IN (?3, ?7) AND e.proto = 6 AND (e.tcp_flags & 16) "
 			     "!= 0 AND ((e.src = ?1 AND e.sport = ?2 AND e.dst = ?3 AND e.dport = ?4) OR "
 			     "(e.src = ?5 AND e.sport = ?6 AND e.dst = ?7 AND e.dport = ?8)) AND "
 			     "((e.tcp_ack - ?9 + 4294967296) % 4294967296) BETWEEN 1 AND 2147483647 "
-			     "GROUP BY e.source_id UNION ALL SELECT s.path, min(e.line), 'trace', e.tcp_ack, e.src, e.sport, "
-			     "p.trace FROM packets p JOIN events e ON e.packet_id = p.id JOIN sources s ON "
-			     "s.id = e.source_id WHERE p.src IN (?1, ?5) AND p.proto = 6 AND e.kind = "
+			     "GROUP BY e.source_id UNION ALL SELECT path, min(line), 'trace', tcp_ack, src, "
+			     "sport, trace FROM (SELECT s.path, e.line, e.tcp_ack, e.src, e.sport, p.trace, "
+			     "p.id AS pid FROM packets p JOIN event_rows e ON e.packet_id = p.id JOIN sources "
+			     "s ON s.id = e.source_id WHERE p.src IN (?1, ?5) AND p.proto = 6 AND e.kind = "
 			     "'trace' AND (e.tcp_flags & 16) != 0 AND ((e.src = ?1 AND e.sport = ?2 AND "
 			     "e.dst = ?3 AND e.dport = ?4) OR (e.src = ?5 AND e.sport = ?6 AND e.dst = ?7 "
 			     "AND e.dport = ?8)) AND ((e.tcp_ack - ?9 + 4294967296) % 4294967296) BETWEEN "
-			     "1 AND 2147483647 GROUP BY p.id) LIMIT 2", prm, 9, take_row, &r))
+			     "1 AND 2147483647 "
+			     /* a narrow step: its headers are its first line's, NAT's changes its own */
+			     "UNION ALL SELECT o.path, t.line, b.tcp_ack, ifnull(t.src, b.src), "
+			     "ifnull(t.sport, b.sport), p.trace, p.id FROM packets p JOIN steps t ON "
+			     "t.packet_id = p.id JOIN event_rows b ON b.packet_id = p.id AND b.step = 1 "
+			     "JOIN sources o ON o.id = b.source_id WHERE p.src IN (?1, ?5) AND p.proto = 6 "
+			     "AND t.hdr AND t.kind = (SELECT id FROM names WHERE name = 'trace') AND "
+			     "(b.tcp_flags & 16) != 0 AND ((ifnull(t.src, b.src) = ?1 AND "
+			     "ifnull(t.sport, b.sport) = ?2 AND ifnull(t.dst, b.dst) = ?3 AND "
+			     "ifnull(t.dport, b.dport) = ?4) OR (ifnull(t.src, b.src) = ?5 AND "
+			     "ifnull(t.sport, b.sport) = ?6 AND ifnull(t.dst, b.dst) = ?7 AND "
+			     "ifnull(t.dport, b.dport) = ?8)) AND ((b.tcp_ack - ?9 + 4294967296) % "
+			     "4294967296) BETWEEN 1 AND 2147483647) GROUP BY pid) LIMIT 2", prm, 9, take_row, &r))
 		return -1;
 	for (i = 0; i < r.n; i++) {
 		int traced = !strcmp(r.v[i][2], "trace");
@@ -413,8 +426,9 @@ static int handshake_done(struct nl_store *s, const struct nl_packet_row *p, str
 	snprintf(dp, sizeof dp, "%d", p->dport);
 	num(seq, sizeof seq, p->tcp_seq);
 	prm[0] = p->src; prm[1] = sp; prm[2] = p->dst; prm[3] = dp; prm[4] = seq; prm[5] = p->host;
-	if (store_sql_params(s, "SELECT p.trace, s.path, (SELECT min(line) FROM events WHERE packet_id "
-			     "= p.id), p.tcp_seq FROM packets p JOIN sources s ON s.id = p.source_id "
+	if (store_sql_params(s, "SELECT p.trace, s.path, (SELECT min(line) FROM (SELECT line FROM "
+			     "event_rows WHERE packet_id = p.id UNION ALL SELECT line FROM steps WHERE "
+			     "packet_id = p.id)), p.tcp_seq FROM packets p JOIN sources s ON s.id = p.source_id "
 			     "WHERE p.proto = 6 AND p.src = ?1 AND p.sport = ?2 AND p.dst = ?3 AND "
 			     "p.dport = ?4 AND (p.tcp_flags & 2) = 0 AND (p.tcp_flags & 16) != 0 AND "
 			     "((p.tcp_seq - ?5 + 4294967296) % 4294967296) BETWEEN 1 AND 2147483647 AND "
@@ -823,9 +837,12 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	 * looked up by its own events */
 	if (store_sql_params(s, "SELECT p.trace FROM packets p WHERE p.id BETWEEN ?3 - 20000 AND ?3 + "
 			     "20000 AND p.id != ?3 AND p.source = 'iptables-trace' AND p.family = ?1 AND "
-			     "p.host IS ?2 AND EXISTS (SELECT 1 FROM events e WHERE e.packet_id = p.id AND "
-			     "e.kind = 'trace' AND e.tbl || ':' || e.chain IN (SELECT tbl || ':' || chain "
-			     "FROM events WHERE packet_id = ?3 AND kind = 'trace')) ORDER BY abs(p.id - ?3) "
+			     /* not correlated, so the packet range reaches both tables of the
+			      * events view and their packet_id indexes */
+			     "p.host IS ?2 AND p.id IN (SELECT e.packet_id FROM events e WHERE "
+			     "e.packet_id BETWEEN ?3 - 20000 AND ?3 + 20000 AND e.kind = 'trace' AND "
+			     "e.tbl || ':' || e.chain IN (SELECT tbl || ':' || chain FROM events WHERE "
+			     "packet_id = ?3 AND kind = 'trace')) ORDER BY abs(p.id - ?3) "
 			     "LIMIT 256", prm, 3, on_trace_list, &tl)) {
 		free(tl.v);
 		return -1;

@@ -2146,9 +2146,11 @@ static const char *const pkt_clock[] = {
  * number; nft and xtables steps by handle, a position through the dumped
  * rule's handle, a policy or return whatever its number: a chain has one),
  * or the rule analysis found deciding. ?12..?17: family, table, chain,
- * type, number, handle; NULL matches anything. */
+ * type, number, handle; NULL matches anything. Not correlated with the
+ * packet: SQLite pushes no correlated term into the events view, and
+ * would read the whole view once per packet. */
 #define RULE_COND \
-	"(EXISTS (SELECT 1 FROM events e WHERE e.packet_id = packets.id AND " \
+	"(packets.id IN (SELECT e.packet_id FROM events e WHERE " \
 	"e.kind IN ('trace', 'nft-trace', 'xt-trace') AND (?13 IS NULL OR e.tbl = ?13) AND " \
 	"(?14 IS NULL OR e.chain = ?14) AND (?15 IS NULL OR e.type = ?15) AND " \
 	"(?12 IS NULL OR e.nft_family = ?12) AND (?17 IS NULL OR e.handle = ?17) AND " \
