@@ -272,39 +272,42 @@ static int64_t total(const struct tab *t)
 }
 
 /* The next commands, as text lines into next[] (at most 9, each at most 80 bytes). */
-static int next_steps(const struct report *R, const char *host, char next[][96])
+/* a command with a whole --host name (hosts are up to 79 bytes) */
+enum { NEXT_LEN = 160 };
+
+static int next_steps(const struct report *R, const char *host, char next[][NEXT_LEN])
 {
 	int k = 0, r;
 	char h[80] = "";
 	if (host)
 		snprintf(h, sizeof h, " --host %s", host);
 	if (R->drops.n && cell(&R->drops, 0, 9))
-		snprintf(next[k++], 96, "natlog explain --trace %s", cell(&R->drops, 0, 9));
+		snprintf(next[k++], NEXT_LEN, "natlog explain --trace %s", cell(&R->drops, 0, 9));
 	if (R->drops.n)
-		snprintf(next[k++], 96, "natlog traces --verdict drop%s", h);
+		snprintf(next[k++], NEXT_LEN, "natlog traces --verdict drop%s", h);
 	if (R->d.mismatch)
-		snprintf(next[k++], 96, "natlog explain --trace %s", R->d.mismatch_trace);
+		snprintf(next[k++], NEXT_LEN, "natlog explain --trace %s", R->d.mismatch_trace);
 	else if (num(&R->dumps, 0, 1) && cell(&R->dumps, 0, 3))
-		snprintf(next[k++], 96, "natlog explain --trace %s", cell(&R->dumps, 0, 3));
+		snprintf(next[k++], NEXT_LEN, "natlog explain --trace %s", cell(&R->dumps, 0, 3));
 	for (r = 0; r < R->verdicts.n; r++)
 		if (cell(&R->verdicts, r, 0) && !strcmp(cell(&R->verdicts, r, 0), "unknown"))
-			snprintf(next[k++], 96, "natlog traces --verdict unknown%s", h);
+			snprintf(next[k++], NEXT_LEN, "natlog traces --verdict unknown%s", h);
 	if (R->invalid_n)
-		snprintf(next[k++], 96, "natlog invalid");
+		snprintf(next[k++], NEXT_LEN, "natlog invalid");
 	if (num(&R->nat, 0, 2))
-		snprintf(next[k++], 96, "natlog flows");
+		snprintf(next[k++], NEXT_LEN, "natlog flows");
 	if (R->errors_n)
-		snprintf(next[k++], 96, "natlog errors");
+		snprintf(next[k++], NEXT_LEN, "natlog errors");
 	if (R->packets && !num(&R->dumps, 0, 0))
-		snprintf(next[k++], 96, "natlog import iptables-save.txt   (or nft list ruleset)");
+		snprintf(next[k++], NEXT_LEN, "natlog import iptables-save.txt   (or nft list ruleset)");
 	if (!R->packets)
-		snprintf(next[k++], 96, "natlog import /var/log/messages   (a log with TRACE lines)");
+		snprintf(next[k++], NEXT_LEN, "natlog import /var/log/messages   (a log with TRACE lines)");
 	return k;
 }
 
 static void print_text(const struct report *R, const struct sum *S, const char *host)
 {
-	char buf[256], next[10][96];
+	char buf[256], next[10][NEXT_LEN];
 	int r, k, n;
 	const char *sep;
 	struct nl_table *t;
@@ -430,7 +433,7 @@ static void json_int_or_null(FILE *f, const char *v)
 static void print_json(const struct report *R, const char *host)
 {
 	FILE *f = stdout;
-	char next[10][96];
+	char next[10][NEXT_LEN];
 	int first = 1, r, k;
 	fputc('{', f);
 	jw_key(f, &first, "inputs");

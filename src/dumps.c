@@ -137,30 +137,30 @@ struct later_ctx {
 	struct cand *c;
 };
 
+/* [p, lim) into out without its "packets N bytes M" counters. */
+static void strip_counters(const char *p, const char *lim, char *out, size_t n)
+{
+	size_t o = 0;
+	while (p < lim && o + 1 < n) {
+		unsigned long long x, y;
+		int used = 0;
+		if (sscanf(p, "packets %llu bytes %llu%n", &x, &y, &used) == 2 && used > 0 &&
+		    p + used <= lim) {
+			p += used;
+			continue;
+		}
+		out[o++] = *p++;
+	}
+	out[o] = '\0';
+}
+
 /* The dump's rule text and an event's [ev, end), counters left out:
  * "replace rule" keeps the handle, so the handle alone says nothing. */
 static int same_rule(const char *dump, const char *ev, const char *end)
 {
 	char a[1024], b[1024];
-	const char *src[2] = { dump, ev };
-	const char *lim[2] = { dump + strlen(dump), end };
-	char *dst[2] = { a, b };
-	int k;
-	for (k = 0; k < 2; k++) {
-		const char *p = src[k];
-		size_t o = 0;
-		while (p < lim[k] && o + 1 < sizeof a) {
-			unsigned long long x, y;
-			int used = 0;
-			if (sscanf(p, "packets %llu bytes %llu%n", &x, &y, &used) == 2 && used > 0 &&
-			    p + used <= lim[k]) {
-				p += used;
-				continue;
-			}
-			dst[k][o++] = *p++;
-		}
-		dst[k][o] = '\0';
-	}
+	strip_counters(dump, dump + strlen(dump), a, sizeof a);
+	strip_counters(ev, end, b, sizeof b);
 	return !strcmp(a, b);
 }
 
