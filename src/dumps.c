@@ -12,7 +12,9 @@
 #include "timespec.h"
 #include "jsonw.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -107,10 +109,10 @@ static int64_t packet_time(struct nl_store *s, const struct nl_analysis *a)
 
 struct cand {
 	int64_t id;
-	int bad;
 	long later;		/* line of a monitor's "add rule" after the packet it holds, or 0 */
-	char contra[400];
 	struct nl_dump_info info;
+	char contra[400];
+	int bad;
 	int have_info;
 };
 
@@ -137,16 +139,35 @@ struct later_ctx {
 	struct cand *c;
 };
 
+static int word(const char **p, const char *lim, const char *w)
+{
+	size_t n = strlen(w);
+	if ((size_t)(lim - *p) < n || memcmp(*p, w, n))
+		return 0;
+	*p += n;
+	return 1;
+}
+
+static int digits(const char **p, const char *lim)
+{
+	const char *q = *p;
+	while (q < lim && *q >= '0' && *q <= '9')
+		q++;
+	if (q == *p)
+		return 0;
+	*p = q;
+	return 1;
+}
+
 /* [p, lim) into out without its "packets N bytes M" counters. */
 static void strip_counters(const char *p, const char *lim, char *out, size_t n)
 {
 	size_t o = 0;
 	while (p < lim && o + 1 < n) {
-		unsigned long long x, y;
-		int used = 0;
-		if (sscanf(p, "packets %llu bytes %llu%n", &x, &y, &used) == 2 && used > 0 &&
-		    p + used <= lim) {
-			p += used;
+		const char *q = p;
+		if (word(&q, lim, "packets ") && digits(&q, lim) && word(&q, lim, " bytes ") &&
+		    digits(&q, lim)) {
+			p = q;
 			continue;
 		}
 		out[o++] = *p++;
@@ -172,8 +193,12 @@ static int later_cb(void *ctx, long line, const char *text)
 	long long handle;
 	size_t i;
 	int j;
-	if (strncmp(text, "add rule ", 9) || !h || sscanf(text + 9, "%15s %63s %63s", fam, tbl, chain) != 3 ||
-	    sscanf(h + 10, "%lld", &handle) != 1)
+	char *end;
+	if (strncmp(text, "add rule ", 9) || !h || sscanf(text + 9, "%15s %63s %63s", fam, tbl, chain) != 3)
+		return 0;
+	errno = 0;
+	handle = strtoll(h + 10, &end, 10);
+	if (end == h + 10 || errno)
 		return 0;
 	for (i = 0; i < l->v->n; i++) {
 		const struct nl_chain *ch = &l->v->chains[i];

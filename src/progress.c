@@ -161,7 +161,7 @@ void nl_progress_draw(const char *top, const char *name)
 		if (secs >= 1 && rate > 0 && P.done < P.total) {
 			double left = (double)(P.total - P.done) / rate;
 			if (left < 100 * 3600) {
-				memcpy(eta, " ETA ", 5);
+				nl_strlcpy(eta, " ETA ", sizeof eta);
 				fmt_secs(eta + 5, sizeof eta - 5, left);
 			}
 		}
