@@ -176,6 +176,9 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 	}
 	if (!st->table[0])
 		return k->error(k->ctx, lineno, "iptables-save line outside a *table section", s, n);
+	/* iptables-save writes none; a name cut at one would be empty */
+	if (memchr(s, '\0', n))
+		return k->error(k->ctx, lineno, "iptables-save line holding a NUL byte", s, n);
 	if (s[0] == ':') {
 		const char *name, *pol;
 		size_t nn, pn;

@@ -1413,6 +1413,10 @@ static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 	}
 	if (len == 0)
 		return 0;
+	/* nft prints none; a name cut at one would be empty */
+	if (memchr(p, '\0', len))
+		return st->sink->error(st->sink->ctx, lineno, "nft list ruleset line holding a NUL byte",
+				       s, n);
 	if (st->st == B_ELEMS)
 		return elems_line(st, p, len, s, n, lineno);
 	if (*p == '#')
