@@ -73,7 +73,7 @@ check-tsan:
 	$(MAKE) BUILD=build-tsan BIN=natlog-tsan CC=clang CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" check
 
 demo: natlog
-	sh tests/demo.sh
+	sh demo.sh
 
 lab:
 	bash tests/lab/record-all.sh testdata/lab
