@@ -7,14 +7,13 @@
  */
 #include "natlog.h"
 #include "analyze.h"
+#include "cursor.h"
 #include "dumps.h"
 #include "realign.h"
 #include "timespec.h"
 #include "jsonw.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -139,35 +138,16 @@ struct later_ctx {
 	struct cand *c;
 };
 
-static int word(const char **p, const char *lim, const char *w)
-{
-	size_t n = strlen(w);
-	if ((size_t)(lim - *p) < n || memcmp(*p, w, n))
-		return 0;
-	*p += n;
-	return 1;
-}
-
-static int digits(const char **p, const char *lim)
-{
-	const char *q = *p;
-	while (q < lim && *q >= '0' && *q <= '9')
-		q++;
-	if (q == *p)
-		return 0;
-	*p = q;
-	return 1;
-}
-
 /* [p, lim) into out without its "packets N bytes M" counters. */
 static void strip_counters(const char *p, const char *lim, char *out, size_t n)
 {
 	size_t o = 0;
 	while (p < lim && o + 1 < n) {
-		const char *q = p;
-		if (word(&q, lim, "packets ") && digits(&q, lim) && word(&q, lim, " bytes ") &&
-		    digits(&q, lim)) {
-			p = q;
+		struct nl_cur c = cur_make(p, (size_t)(lim - p));
+		uint64_t v;
+		if (cur_lit(&c, "packets ") && cur_u64(&c, UINT64_MAX, &v) && cur_lit(&c, " bytes ") &&
+		    cur_u64(&c, UINT64_MAX, &v)) {
+			p = c.p;
 			continue;
 		}
 		out[o++] = *p++;
@@ -193,13 +173,14 @@ static int later_cb(void *ctx, long line, const char *text)
 	long long handle;
 	size_t i;
 	int j;
-	char *end;
+	struct nl_cur c;
+	uint64_t hv;
 	if (strncmp(text, "add rule ", 9) || !h || sscanf(text + 9, "%15s %63s %63s", fam, tbl, chain) != 3)
 		return 0;
-	errno = 0;
-	handle = strtoll(h + 10, &end, 10);
-	if (end == h + 10 || errno)
+	c = cur_make(h + 10, strlen(h + 10));
+	if (!cur_u64(&c, INT64_MAX, &hv))
 		return 0;
+	handle = (long long)hv;
 	for (i = 0; i < l->v->n; i++) {
 		const struct nl_chain *ch = &l->v->chains[i];
 		if (ch->ruleset_id != l->c->id || strcmp(ch->family, fam) || strcmp(ch->table, tbl) ||

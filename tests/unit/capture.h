@@ -164,32 +164,9 @@ static int cap_object(void *ctx, const struct nl_object_info *o)
 	return 0;
 }
 
-/* Feeds text (lines separated by '\n') to parser p as file `path`. */
-static struct capture *feed(const struct nl_parser *p, const char *path, const char *text)
-{
-	static struct capture c;
-	struct nl_sink sink = { &c, path, cap_event, cap_ruleset, cap_chain, cap_rule, cap_set,
-				cap_element, cap_flow, cap_error, cap_skip, cap_object, NULL, NULL, NULL };
-	void *st;
-	long line = 0;
-	const char *s = text;
-	memset(&c, 0, sizeof c);
-	st = p->open(&sink);
-	while (*s) {
-		const char *nl = strchr(s, '\n');
-		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		line++;
-		if (n)
-			p->line(st, s, n, line);
-		s += n + (nl ? 1 : 0);
-	}
-	p->close(st);
-	return &c;
-}
-
-/* Feeds text as feed() does, but each line in pieces of `piece` bytes
- * through p->part (as the import does with lines longer than its buffer),
- * the last piece through p->line. */
+/* Feeds text (lines separated by '\n') to parser p as file `path`, each
+ * line in pieces of `piece` bytes through p->part (as the import does with
+ * lines longer than its buffer), the last piece through p->line. */
 static inline struct capture *feed_parts(const struct nl_parser *p, const char *path, const char *text,
 				  size_t piece)
 {
@@ -213,6 +190,12 @@ static inline struct capture *feed_parts(const struct nl_parser *p, const char *
 	}
 	p->close(st);
 	return &c;
+}
+
+/* Feeds text (lines separated by '\n') to parser p as file `path`. */
+static struct capture *feed(const struct nl_parser *p, const char *path, const char *text)
+{
+	return feed_parts(p, path, text, SIZE_MAX);
 }
 
 #endif
