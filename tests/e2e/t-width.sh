@@ -1,6 +1,6 @@
 #!/bin/sh
 # t-width.sh - the text tables at a terminal (a pseudo-terminal of a given
-# width, tests/e2e/ptyrun.py): at 80 columns every line fits and the
+# width, tests/e2e/pty-run.py): at 80 columns every line fits and the
 # columns line up, whatever the input holds (wide characters, control
 # bytes); --wide, a wide terminal and a pipe give whole values; and the
 # import's progress line on .gz and .tar.gz input.
@@ -8,7 +8,16 @@
 export TZ=UTC LC_ALL=C.UTF-8
 L=$TD/lab
 E=$ROOT/tests/e2e
-pty() { python3 "$E/ptyrun.py" "$@"; }
+# pty COLS CMD...: CMD on a terminal COLS wide (0: one that reports no
+# size), what the terminal received on stdout
+pty() {
+	_c=$1
+	shift
+	python3 "$E/pty-run.py" "$([ "$_c" = 0 ] && echo 0 || echo 24)" "$_c" "$TMP/pty.out" "$@"
+	_rc=$?
+	cat "$TMP/pty.out"
+	return $_rc
+}
 wcheck() { python3 "$E/width-check.py" "$@"; }
 
 # check_wc DESCRIPTION width-check ARGS...

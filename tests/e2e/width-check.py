@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """width-check.py - checks what a terminal shows of natlog's output, as
-ptyrun.py captured it: each line is what remains after the last carriage
+pty-run.py captured it: each line is what remains after the last carriage
 return (the progress line is redrawn in place), measured in display columns.
 
   width-check.py fits COLS FILE [TEXT]     every line (with TEXT) is at most
