@@ -758,7 +758,14 @@ int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_pac
 
 void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 {
+	int i;
 	p->dump_id = a->dump.id;
+	p->dump_candidates = a->dump.candidates;
+	p->dump_tie = a->dump.tie;
+	p->ncontra_dumps = 0;
+	for (i = 0; i < a->dump.ncontra && i < (int)(sizeof p->contra_dumps / sizeof p->contra_dumps[0]);
+	     i++)
+		p->contra_dumps[p->ncontra_dumps++] = a->dump.contra_ids[i];
 	nl_strlcpy(p->verdict, a->verdict, sizeof p->verdict);
 	p->verdict_inferred = a->inferred;
 	p->has_decided = a->decided >= 0;
@@ -1073,6 +1080,7 @@ struct share {
 	struct nl_packet_row *rows;
 	size_t n;
 	int failed;
+	struct rl_doubts doubts;	/* chains whose steps the dump did not match */
 };
 
 struct pending {
@@ -1111,6 +1119,8 @@ static void *analyze_share(void *arg)
 			break;
 		}
 		analysis_summary(&a, &sh->rows[i]);
+		if (rl_doubts_note(&sh->doubts, &sh->rows[i], &a))
+			sh->failed = 1;
 		analysis_free(&a);
 	}
 	PROF_CPU_ADD(NL_P_AN_CPU, cpu0);
@@ -1121,7 +1131,7 @@ int analyze_pending(struct nl_store *s, int64_t *count)
 {
 	struct pending pd;
 	int64_t after = 0;
-	int rc = 0;
+	int rc = 0, retied = 0;
 	memset(&pd, 0, sizeof pd);
 	pd.self.s = s;
 	/* a second connection lets a second core analyse half of each batch;
@@ -1166,7 +1176,27 @@ int analyze_pending(struct nl_store *s, int64_t *count)
 			after = pd.rows[i].id;
 		}
 		PROF_ADD(NL_P_AN_WRITE, t0);
+		/* once: packets whose dump only the order chose, now that other
+		 * packets' traces may contradict it */
+		if (rc == 0 && pd.n == 0 && !retied) {
+			int n = store_dumps_retie(s);
+			retied = 1;
+			rc = n < 0 ? -1 : 0;
+			if (n > 0) {
+				after = 0;
+				pd.n = 1;	/* go round again */
+			}
+		}
 	} while (rc == 0 && pd.n > 0);
+	/* the verdicts a realignment makes unknown, as explain shows them */
+	if (rc == 0 && pd.count > 0) {
+		int64_t t0 = PROF_T0(), changed;
+		rc = rl_doubts_merge(&pd.self.doubts, &pd.helper.doubts) ||
+		     rl_restate(s, &pd.self.rc, &pd.self.doubts, &changed) ? -1 : 0;
+		PROF_ADD(NL_P_AN_WRITE, t0);
+	}
+	rl_doubts_free(&pd.self.doubts);
+	rl_doubts_free(&pd.helper.doubts);
 	if (count)
 		*count = pd.count;
 	rscache_free(&pd.self.rc);

@@ -350,7 +350,7 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 			nl_table_cellf(t, "%lld", (long long)num(&R->drops, r, 7));
 			nl_table_cell(t, buf);
 			nl_table_cell(t, cell(&R->drops, r, 6) ? cell(&R->drops, r, 6) :
-				      cell(&R->drops, r, 1) ? "(not in dump)" : " ");
+				      cell(&R->drops, r, 1) ? "(rule not known)" : " ");
 			nl_table_row(t);
 		}
 		nl_table_finish(t);

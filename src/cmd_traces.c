@@ -246,7 +246,7 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 			snprintf(pos, sizeof pos, " handle %lld", (long long)p->decided_handle);
 		snprintf(by, sizeof by, "%s%s%s:%s:%s%s%s", p->decided_family,
 			 p->decided_family[0] ? " " : "", p->decided_table, p->decided_chain,
-			 p->decided_type, pos, p->has_decided_rule ? "" : " (not in dump)");
+			 p->decided_type, pos, p->has_decided_rule ? "" : " (rule not known)");
 	} else
 		snprintf(by, sizeof by, "-");
 	nl_time_show(p->time, 0, when, sizeof when);

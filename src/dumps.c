@@ -113,6 +113,7 @@ struct cand {
 	char contra[400];
 	int bad;
 	int have_info;
+	int others;		/* another packet's trace contradicts it */
 };
 
 /* Time class of a candidate: 0 taken before the packet, 1 after, 2 not
@@ -211,7 +212,8 @@ static int mark_later(struct nl_store *s, const struct nl_rsview *v, const struc
 
 /* Is x a better choice than y? Fewer contradictions; then taken before
  * the packet, the closer the better; then after it, the closer the
- * better; then the view's order (same host, saves, the last imported). */
+ * better; without times, one no other packet's trace contradicts; then
+ * the view's order (same host, saves, the last imported). */
 static int better(const struct cand *x, const struct cand *y, int64_t t)
 {
 	int64_t dx, dy;
@@ -222,7 +224,9 @@ static int better(const struct cand *x, const struct cand *y, int64_t t)
 	cy = tclass(y, t, &dy);
 	if (cx != cy)
 		return cx < cy;
-	return cx < 2 && dx < dy;
+	if (cx >= 2)
+		return x->others < y->others;
+	return dx < dy;
 }
 
 static const char *base_name(const char *path)
@@ -234,10 +238,16 @@ static const char *base_name(const char *path)
 }
 
 static void say_why(struct nl_dumpsel *d, const struct cand *c, int n, int nfit, int64_t t,
-		    int other_later)
+		    int other_later, int others_decide)
 {
 	int64_t dist;
 	int cls = tclass(c, t, &dist);
+	if (!c->bad && nfit > 1 && cls >= 2 && others_decide) {
+		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps and their times are "
+			 "not known; this one is the one the traces of other packets of this host do not "
+			 "contradict", nfit, n);
+		return;
+	}
 	if (n == 1) {
 		snprintf(d->why, sizeof d->why, "the only dump of this host and family; the trace %s it",
 			 c->bad ? "contradicts" : "fits");
@@ -278,8 +288,8 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 	struct cand c[NL_MAXDUMPS];
 	struct nl_dumpsel *d = &a->dump;
 	size_t i;
-	int n = 0, k, best = 0, nfit = 0, later = 0;
-	int64_t t = -1;
+	int n = 0, k, best = 0, nfit = 0, later = 0, others = 0, tie = 0;
+	int64_t t = -1, dist0;
 	memset(d, 0, sizeof *d);
 	for (i = 0; i < v->n && n < NL_MAXDUMPS; i++) {
 		for (k = 0; k < n && c[k].id != v->chains[i].ruleset_id; k++)
@@ -312,6 +322,10 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 			if (r < 0)
 				return -1;
 			c[k].have_info = r;
+			if (c[k].bad)
+				d->contra_ids[d->ncontra++] = c[k].id;
+			else if ((c[k].others = store_dump_contradicted(s, c[k].id, p->id)) < 0)
+				return -1;
 			if (nft && nfit > 1 && !c[k].bad && mark_later(s, v, a, &c[k]))
 				return -1;
 		}
@@ -330,9 +344,17 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 	d->fits = !c[best].bad;
 	d->nfit = nfit;
 	nl_strlcpy(d->contra, c[best].contra, sizeof d->contra);
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
+		int64_t dist;
 		later += c[k].later > 0;
-	say_why(d, &c[best], n, nfit, t, later);
+		/* fitting dumps told apart by other packets' traces alone */
+		if (!c[k].bad && k != best && tclass(&c[k], t, &dist) == tclass(&c[best], t, &dist))
+			others += c[k].others != c[best].others;
+		tie |= !c[k].bad && k != best && c[k].others == c[best].others &&
+		       tclass(&c[k], t, &dist) == tclass(&c[best], t, &dist);
+	}
+	d->tie = tie && !c[best].bad && !c[best].others && tclass(&c[best], t, &dist0) >= 2;
+	say_why(d, &c[best], n, nfit, t, later, others);
 	if (n > 1 && c[best].bad) {
 		int64_t dist;
 		nl_diag(a, "no imported dump of this host fits this trace: the one that fits best, %s, "

@@ -24,6 +24,10 @@ struct nl_dumpsel {
 	int candidates;			/* dumps of the host and family tried */
 	int nfit;			/* how many of them fit */
 	int after;			/* it was taken after the packet (both times known) */
+	int tie;			/* only the order chose it, and no other packet's
+					 * trace contradicts it yet */
+	int ncontra;			/* dumps the trace contradicts (several only) */
+	int64_t contra_ids[NL_MAXDUMPS];
 	char why[400];			/* why this one */
 	char contra[400];		/* the steps that contradict it ("" when it fits) */
 	char change[400];		/* a ruleset change recorded after the packet, explain only */

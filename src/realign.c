@@ -518,6 +518,7 @@ struct peers {
 	struct nl_store *s;
 	struct nl_rscache *rc;
 	const char *want;	/* the trace id asked for (the lookup takes prefixes) */
+	int64_t dump;		/* the dump chosen for the packet realigned */
 };
 
 #define RL_MAXPEERS 256
@@ -551,6 +552,11 @@ static int on_peer_row(void *ctx, const struct nl_packet_row *p)
 		analysis_free(&pa);
 		return -1;
 	}
+	/* a packet that another dump of the host fits met another ruleset */
+	if (pa.dump.fits && pa.dump.id != ps->dump) {
+		analysis_free(&pa);
+		return 0;
+	}
 	if (add_peer(ps, &pa)) {
 		analysis_free(&pa);
 		return -1;
@@ -561,7 +567,7 @@ static int on_peer_row(void *ctx, const struct nl_packet_row *p)
 
 struct tracelist {
 	char (*v)[40];
-	size_t n;
+	size_t n, max;
 };
 
 static int on_trace_list(void *ctx, int ncol, const char *const *names, const char *const *vals,
@@ -570,7 +576,7 @@ static int on_trace_list(void *ctx, int ncol, const char *const *names, const ch
 	struct tracelist *tl = ctx;
 	(void)names;
 	(void)types;
-	if (ncol >= 1 && vals[0] && tl->n < RL_MAXPEERS)
+	if (ncol >= 1 && vals[0] && tl->n < tl->max)
 		nl_strlcpy(tl->v[tl->n++], vals[0], 40);
 	return 0;
 }
@@ -805,7 +811,7 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	       struct nl_analysis *a)
 {
 	struct peers ps;
-	struct tracelist tl = { NULL, 0 };
+	struct tracelist tl = { NULL, 0, RL_MAXPEERS };
 	struct nl_realign *rl;
 	struct nl_analysis self;
 	char fam[8], id[24];
@@ -850,6 +856,7 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	memset(&ps, 0, sizeof ps);
 	ps.s = s;
 	ps.rc = rc;
+	ps.dump = a->dump.id;
 	/* this packet first, as analysed (its steps are copied) */
 	memset(&self, 0, sizeof self);
 	self.steps = malloc(a->n * sizeof *self.steps);
@@ -871,7 +878,9 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	}
 	if (!ret && ps.n)
 		ps.v[0].contra = rl->contra_step;
-	/* the peers are of this host and family: the rules were not reloaded */
+	/* the peers are of this host and family: the rules were not reloaded;
+	 * the chains are read in the dump chosen for this packet */
+	rc->v.prefer = a->dump.id;
 	for (i = 0; !ret && i < a->n; i++) {
 		const struct nl_step *st = &a->steps[i];
 		int known = 0, seen = 0;
@@ -892,6 +901,7 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	free(tl.v);
 	if (!ret)
 		say_decider(a, &rc->v);
+	rc->v.prefer = 0;
 	return ret;
 }
 
@@ -905,6 +915,149 @@ void rl_free(struct nl_analysis *a)
 	free(a->rl->policy_text);
 	free(a->rl);
 	a->rl = NULL;
+}
+
+/* ---- stored verdicts under the realignment ---- */
+
+static int doubt_add(struct rl_doubts *d, const struct rl_doubt *x)
+{
+	size_t i;
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].family == x->family && !strcmp(d->v[i].host, x->host) &&
+		    !strcmp(d->v[i].table, x->table) && !strcmp(d->v[i].chain, x->chain))
+			return 0;
+	if (d->n >= RL_MAXDOUBTS)
+		return 0;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 8;
+		struct rl_doubt *v = realloc(d->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		d->v = v;
+		d->cap = cap;
+	}
+	d->v[d->n++] = *x;
+	return 0;
+}
+
+int rl_doubts_note(struct rl_doubts *d, const struct nl_packet_row *p, const struct nl_analysis *a)
+{
+	struct rl_doubt x;
+	size_t i;
+	if (strcmp(p->source, "iptables-trace") != 0)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		const struct nl_step *st = &a->steps[i];
+		if (st->ev.kind != NL_EV_TRACE || !st->mismatch)
+			continue;
+		nl_strlcpy(x.host, p->host, sizeof x.host);
+		nl_strlcpy(x.table, st->ev.table, sizeof x.table);
+		nl_strlcpy(x.chain, st->ev.chain, sizeof x.chain);
+		x.family = p->family;
+		if (doubt_add(d, &x))
+			return -1;
+	}
+	return 0;
+}
+
+int rl_doubts_merge(struct rl_doubts *into, const struct rl_doubts *from)
+{
+	size_t i;
+	for (i = 0; i < from->n; i++)
+		if (doubt_add(into, &from->v[i]))
+			return -1;
+	return 0;
+}
+
+void rl_doubts_free(struct rl_doubts *d)
+{
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = 0;
+}
+
+struct rowlist {
+	struct nl_packet_row *v;
+	size_t n, cap;
+};
+
+static int on_row(void *ctx, const struct nl_packet_row *p)
+{
+	struct rowlist *r = ctx;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		struct nl_packet_row *v = realloc(r->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = *p;
+	return 0;
+}
+
+/* The stored verdict differs from the one the analysis gives now. */
+static int restated(const struct nl_packet_row *was, const struct nl_packet_row *now)
+{
+	return strcmp(was->verdict, now->verdict) || was->has_decided != now->has_decided ||
+	       was->has_decided_rule != now->has_decided_rule ||
+	       (now->has_decided_rule && strcmp(was->decided_rule, now->decided_rule));
+}
+
+int rl_restate(struct nl_store *s, struct nl_rscache *rc, const struct rl_doubts *d,
+	       int64_t *changed)
+{
+	struct tracelist tl = { NULL, 0, RL_MAXRESTATE };
+	struct rowlist rows = { NULL, 0, 0 };
+	size_t i, j;
+	int ret = 0;
+	*changed = 0;
+	if (d->n && !(tl.v = malloc(RL_MAXRESTATE * sizeof *tl.v)))
+		return -1;
+	for (i = 0; !ret && i < d->n; i++) {
+		char fam[8];
+		const char *prm[4];
+		snprintf(fam, sizeof fam, "%d", d->v[i].family);
+		prm[0] = d->v[i].host;
+		prm[1] = fam;
+		prm[2] = d->v[i].table;
+		prm[3] = d->v[i].chain;
+		tl.n = 0;
+		if (store_sql_params(s, "SELECT trace FROM packets WHERE source = 'iptables-trace' AND "
+				     "analyzed = 1 AND verdict_inferred = 1 AND verdict != 'unknown' AND "
+				     "host IS ?1 AND family = ?2 AND decided_table = ?3 AND "
+				     "decided_chain = ?4 ORDER BY id", prm, 4, on_trace_list, &tl)) {
+			ret = -1;
+			break;
+		}
+		/* read first, analysed after: no store writes while a query runs */
+		for (j = 0; !ret && j < tl.n; j++) {
+			struct nl_analysis a;
+			struct nl_packet_row now;
+			rows.n = 0;
+			if (store_packets_by_trace(s, tl.v[j], on_row, &rows) < 0) {
+				ret = -1;
+				break;
+			}
+			if (rows.n != 1)
+				continue;
+			if (analyze_packet(s, &rows.v[0], rc, &a) || rl_explain(s, &rows.v[0], rc, &a)) {
+				analysis_free(&a);
+				ret = -1;
+				break;
+			}
+			now = rows.v[0];
+			analysis_summary(&a, &now);
+			analysis_free(&a);
+			if (restated(&rows.v[0], &now)) {
+				ret = store_packet_analysis(s, &now);
+				++*changed;
+			}
+		}
+	}
+	free(tl.v);
+	free(rows.v);
+	return ret;
 }
 
 /* ---- output ---- */

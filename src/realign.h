@@ -76,6 +76,29 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	       struct nl_analysis *a);
 void rl_free(struct nl_analysis *a);
 
+/* Chains (of a host and family) where some traced step did not match the
+ * dump: the stored verdicts decided in them are checked against the
+ * realignment explain would show, so that traces and summary agree. */
+struct rl_doubt {
+	char host[128], table[32], chain[64];
+	int family;
+};
+struct rl_doubts {
+	struct rl_doubt *v;
+	size_t n, cap;
+};
+#define RL_MAXDOUBTS 256	/* chains noted per import */
+#define RL_MAXRESTATE 2000	/* packets checked per chain */
+/* Notes the chains of a's mismatched steps. 0, or -1 out of memory. */
+int rl_doubts_note(struct rl_doubts *d, const struct nl_packet_row *p, const struct nl_analysis *a);
+int rl_doubts_merge(struct rl_doubts *into, const struct rl_doubts *from);
+void rl_doubts_free(struct rl_doubts *d);
+/* Analyses again, with the realignment, the packets whose stored verdict
+ * a noted chain decided, and stores what changed (*changed of them).
+ * 0, or -1 on a store failure. */
+int rl_restate(struct nl_store *s, struct nl_rscache *rc, const struct rl_doubts *d,
+	       int64_t *changed);
+
 /* explain's output */
 void rl_text_step(const struct nl_analysis *a, size_t i, const char *dim, const char *off);
 void rl_json_step(FILE *f, const struct nl_analysis *a, size_t i);

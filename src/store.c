@@ -32,7 +32,7 @@ extern const struct nl_schema_named nl_schema_ondemand[];
 
 enum {
 	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
-	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
+	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_CONTRA_DEL, Q_CONTRA_ADD, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
 	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
@@ -128,7 +128,10 @@ static const char *const queries[Q_COUNT] = {
 	[Q_PKT_ANALYSIS] = "UPDATE packets SET verdict = ?2, verdict_inferred = ?3, "
 			   "decided_table = ?4, decided_chain = ?5, decided_type = ?6, "
 			   "decided_position = ?7, decided_handle = ?8, decided_rule = ?9, "
-			   "decided_family = ?10, dump_id = ?11, analyzed = 1 WHERE id = ?1",
+			   "decided_family = ?10, dump_id = ?11, dump_tie = ?12, analyzed = 1 "
+			   "WHERE id = ?1",
+	[Q_CONTRA_DEL] = "DELETE FROM dump_contra WHERE packet_id = ?1",
+	[Q_CONTRA_ADD] = "INSERT OR IGNORE INTO dump_contra(ruleset_id, packet_id) VALUES (?1, ?2)",
 	[Q_PKT_EVENTS] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
 			 "e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
 			 "e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
@@ -2346,6 +2349,25 @@ int store_packets_by_trace(struct nl_store *s, const char *id, nl_packet_cb cb, 
 	return each_packet(s, st, cb, ctx);
 }
 
+/* The dumps the packet's trace contradicts, in place of earlier ones. */
+static int packet_contra(struct nl_store *s, const struct nl_packet_row *p)
+{
+	sqlite3_stmt *del = stmt(s, Q_CONTRA_DEL), *add = stmt(s, Q_CONTRA_ADD);
+	int i;
+	if (!del || !add)
+		return -1;
+	sqlite3_bind_int64(del, 1, p->id);
+	if (step_done(s, del, "cannot store which dumps a trace contradicts"))
+		return -1;
+	for (i = 0; i < p->ncontra_dumps && i < (int)(sizeof p->contra_dumps / sizeof p->contra_dumps[0]); i++) {
+		sqlite3_bind_int64(add, 1, p->contra_dumps[i]);
+		sqlite3_bind_int64(add, 2, p->id);
+		if (step_done(s, add, "cannot store which dumps a trace contradicts"))
+			return -1;
+	}
+	return 0;
+}
+
 int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p)
 {
 	sqlite3_stmt *st = stmt(s, Q_PKT_ANALYSIS);
@@ -2366,7 +2388,10 @@ int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p)
 	}
 	if (p->dump_id > 0)
 		sqlite3_bind_int64(st, 11, p->dump_id);
-	return step_done(s, st, "cannot store a packet's verdict");
+	sqlite3_bind_int(st, 12, p->dump_tie);
+	if (step_done(s, st, "cannot store a packet's verdict"))
+		return -1;
+	return p->dump_candidates > 1 ? packet_contra(s, p) : 0;
 }
 
 int store_reanalyze_drops(struct nl_store *s)
@@ -3567,6 +3592,33 @@ int store_ruleset_time(struct nl_store *s, int64_t ruleset_id, const char *time,
 	rc = step_done(s, st, "cannot record a dump's time");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int store_dump_contradicted(struct nl_store *s, int64_t ruleset_id, int64_t packet_id)
+{
+	static const char sql[] = "SELECT 1 FROM dump_contra WHERE ruleset_id = ?1 AND "
+				  "packet_id != ?2 LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		/* an older store read where it cannot be upgraded: no evidence */
+		return strstr(sqlite3_errmsg(s->db), "no such table") ? 0
+			: fail(s, "cannot read which dumps traces contradict");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	sqlite3_bind_int64(st, 2, packet_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read which dumps traces contradict");
+}
+
+int store_dumps_retie(struct nl_store *s)
+{
+	if (exec(s, "UPDATE packets SET analyzed = 0 WHERE analyzed = 1 AND dump_tie = 1 AND "
+		    "dump_id IN (SELECT ruleset_id FROM dump_contra)"))
+		return -1;
+	return sqlite3_changes(s->db);
 }
 
 int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info *d)

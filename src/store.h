@@ -84,6 +84,10 @@ struct nl_packet_row {
 	int has_decided_rule;
 	int analyzed;		/* 0: the verdict and decided_* are not known yet */
 	int64_t dump_id;	/* the ruleset that explained it (analysis only), or 0 */
+	/* analysis only: when the host has several dumps, those the trace
+	 * contradicts, and whether only their order chose dump_id */
+	int dump_candidates, dump_tie, ncontra_dumps;
+	int64_t contra_dumps[16];
 };
 /* Inserts p; p->trace is the wanted id, and gets ".2", ".3", ... when taken. */
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);
@@ -361,6 +365,13 @@ struct nl_dump_info {
 	int64_t time_us;		/* -1 when not known */
 	int family;
 };
+/* 1 when the trace of a packet other than packet_id contradicts the
+ * dump, 0 when none does, -1 on failure. */
+int store_dump_contradicted(struct nl_store *s, int64_t ruleset_id, int64_t packet_id);
+/* Packets whose dump only the order chose, when another packet's trace
+ * has since contradicted that dump, are marked for analysis again: how
+ * many, or -1 on failure. */
+int store_dumps_retie(struct nl_store *s);
 /* 1 and d filled, 0 when there is no such ruleset, -1 on failure. */
 int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info *d);
 /* The ruleset-change notices of the source named file after line, in

@@ -86,8 +86,10 @@ rm -f "$NATLOG_DB"*
 # the captures imported later: the stored drops are analysed again
 check "import the trace with the later dump" "$NATLOG" import -q "$I/dmesg.txt" "$I/iptables-save.later.txt"
 "$NATLOG" traces --json > "$TMP/t.json"
-check_json "without captures the ACKs read as dropped" \
-	'len([p for p in j if p["verdict"] == "drop"]) == 4' < "$TMP/t.json"
+check_json "without captures traces says what explain says: the ACKs' verdict is unknown" \
+	'[(p["verdict"], p["decided_by"]["chain"], p["decided_by"]["rule"]) for p in j[1:5]] == [("unknown", "FORWARD", None)] * 4 and not [p for p in j if p["verdict"] == "drop"]' < "$TMP/t.json"
+"$NATLOG" summary --json > "$TMP/s.json"
+check_json "and summary counts no drop" '[v for v in j["verdicts"] if v["verdict"] == "drop"] == [] and j["dropped_by"] == []' < "$TMP/s.json"
 explain_all insn
 for n in 2 3 4 5; do
 	pkt insn $n 'j["verdict"] == "unknown" and j["decided_by"]["rule"] is None and any(s["position"] == 3 and s["chain"] == "FORWARD" and not s["matches_dump"] for s in j["steps"])' \
@@ -152,7 +154,30 @@ pkt old 1 'j["verdict"] == "accept" and j["decided_by"]["chain"] == "DOCKER" and
 	"the SYN's deciding rule, in an unchanged chain, stands"
 rm -f "$NATLOG_DB"*
 
-# 5. the dump of the trace's time: nothing to realign, nothing contradicted
+# 5. the dump of the trace's time and the later one: the ACKs fit both,
+# but the SYN's trace contradicts the later one, so every packet is
+# explained by the dump of its time, with nothing realigned
+check "import the trace with both dumps" "$NATLOG" import -q "$I/dmesg.txt" "$I/iptables-save-c.txt" \
+	"$I/iptables-save.later.txt"
+explain_all two
+for n in 1 2 3 4 5 6 7 8; do
+	pkt two $n 'j["dump"]["source"].endswith("/iptables-save-c.txt") and j["realignments"] == [] and all(s["matches_dump"] for s in j["steps"]) and j["decided_by"]["rule"] is not None' \
+		"the dump of its time explains it, nothing realigned"
+done
+pkt two 2 'j["verdict"] == "accept" and "the traces of other packets of this host do not contradict" in j["dump"]["why"]' \
+	"an ACK that fits both dumps is told apart by the other packets' traces"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "traces stores the same verdicts" \
+	'[p["verdict"] for p in j] == ["accept"] * 5 + ["drop"] * 3' < "$TMP/t.json"
+rm -f "$NATLOG_DB"*
+check "the later dump imported first changes nothing" "$NATLOG" import -q "$I/iptables-save.later.txt" \
+	"$I/dmesg.txt" "$I/iptables-save-c.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the same verdicts whatever the order" \
+	'[p["verdict"] for p in j] == ["accept"] * 5 + ["drop"] * 3' < "$TMP/t.json"
+rm -f "$NATLOG_DB"*
+
+# 6. the dump of the trace's time: nothing to realign, nothing contradicted
 check "import the trace with the dump of its time" "$NATLOG" import -q "$I/dmesg.txt" "$I/iptables-save-c.txt" "$I/inside.pcap"
 explain_all now
 for n in 1 2 3 4 5 6 7 8; do
