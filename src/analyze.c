@@ -47,6 +47,7 @@ void analysis_free(struct nl_analysis *a)
 	rl_free(a);
 	a->steps = a->logs = NULL;
 	a->n = a->cap = a->nlogs = a->caplogs = 0;
+	a->t_us = -1;
 }
 
 
@@ -608,16 +609,16 @@ int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 {
 	const struct nl_event *ev = &st->ev;
 	char key[48], why[160];
-	int64_t n;
-	if (r->pkts < 0)
+	int64_t n, rs = st->chain ? st->chain->ruleset_id : 0;
+	if (r->pkts < 0 || rsview_predates(v, rs, a->t_us))
 		return 0;
 	if (ev->kind == NL_EV_NFTRACE) {
 		if (ev->handle < 0)
 			return 0;
 		snprintf(key, sizeof key, "%s %s", ev->nft_family, ev->table);
-		n = rsview_hits(v, key, ev->chain, ev->handle);
+		n = rsview_hits(v, rs, key, ev->chain, ev->handle);
 	} else {
-		n = rsview_hits(v, ev->table, ev->chain, ev->rulenum);
+		n = rsview_hits(v, rs, ev->table, ev->chain, ev->rulenum);
 	}
 	if (!counter_contradicts(r, n, why, sizeof why))
 		return 0;
@@ -635,16 +636,40 @@ int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 }
 
 /* Counts traced packets per rule, only when a dump of the view has
- * counters: the count reads every trace line of the host. */
+ * counters: the count reads every trace line of the host. A dump whose
+ * time is known gets counts of its own, of the packets not known to be
+ * traced after it. */
 static int load_hits(struct nl_store *s, struct nl_rscache *rc, int nft)
 {
-	size_t i;
-	int j;
-	for (i = 0; i < rc->v.n; i++)
-		for (j = 0; j < rc->v.chains[i].nrules; j++)
-			if (rc->v.chains[i].rules[j].pkts >= 0)
-				return store_rule_hits(s, rc->host[0] ? rc->host : NULL, rc->family, nft,
-						       &rc->v);
+	const char *host = rc->host[0] ? rc->host : NULL;
+	int64_t boot = -2;
+	size_t i, k;
+	int j, any = 0;
+	for (i = 0; i < rc->v.n; i++) {
+		const struct nl_chain *ch = &rc->v.chains[i];
+		struct nl_dump_info info;
+		int counted = 0, r;
+		for (j = 0; j < ch->nrules && !counted; j++)
+			counted = ch->rules[j].pkts >= 0;
+		for (k = 0; counted && k < rc->v.nbounded; k++)
+			if (rc->v.bounded[k] == ch->ruleset_id)
+				counted = 0;	/* its counts are in */
+		if (!counted)
+			continue;
+		if (!any++ && store_rule_hits(s, host, rc->family, nft, &rc->v, 0, -1, -1))
+			return -1;
+		if ((r = store_dump_info(s, ch->ruleset_id, &info)) < 0)
+			return -1;
+		if (!r || info.time_us < 0)
+			continue;
+		if (boot == -2)
+			boot = store_boot_time(s, host);
+		if (rsview_bound_hits(&rc->v, ch->ruleset_id, info.time_us) ||
+		    store_rule_hits(s, host, rc->family, nft, &rc->v, ch->ruleset_id, info.time_us, boot))
+			return -1;
+	}
+	if (any)
+		rsview_sort_hits(&rc->v);
 	return 0;
 }
 
@@ -687,6 +712,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	a->n = a->cap = a->nlogs = a->caplogs = 0;
 	a->steps_left_out = a->cut_at = a->logs_left_out = 0;
 	a->nnat = a->ndiag = a->nwire = a->nloss = 0;
+	a->t_us = -1;
 	a->verdict[0] = '\0';
 	a->inferred = a->decided_rule_known = 0;
 	a->rl = NULL;

@@ -73,6 +73,8 @@ struct nl_wire_ev {
 struct nl_analysis {
 	struct nl_step *steps;
 	size_t n, cap;
+	int64_t t_us;			/* the first step on the epoch clock, when a dump's
+					 * counters need it (dumps.c); else -1 */
 	struct nl_step *logs;		/* LOG lines among the steps: evidence */
 	size_t nlogs, caplogs;
 	size_t steps_left_out;		/* steps past NL_MAXSTEPS, left out before steps[cut_at] */

@@ -300,6 +300,8 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 		}
 	}
 	d->candidates = n;
+	if (v->nbounded && a->t_us < 0)
+		a->t_us = packet_time(s, a);	/* for the dumps' counters */
 	if (n == 0) {
 		v->prefer = 0;
 		if (fn(s, a, p, v, nft))

@@ -123,6 +123,7 @@ struct fitctx {
 	size_t n;
 	int contra;		/* step index whose drop later evidence contradicts, or -1 */
 	int cut_ok;		/* a jump may end the trace (it may have been cut there) */
+	int64_t t_us;		/* the packet's time, or -1 */
 };
 
 /* Step i under (k, d): -1 when it cannot be (why says why), 0 when its rule
@@ -152,7 +153,9 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 			snprintf(why, wn, "the dump's rule %d cannot match it: %s", P, w);
 			return -1;
 		}
-		if (counter_contradicts(r, rsview_hits(c->v, st->ev.table, st->ev.chain, N), w, sizeof w)) {
+		if (!rsview_predates(c->v, ch->ruleset_id, c->t_us) &&
+		    counter_contradicts(r, rsview_hits(c->v, ch->ruleset_id, st->ev.table, st->ev.chain, N),
+					w, sizeof w)) {
 			snprintf(why, wn, "the dump's rule %d: %s", P, w);
 			return -1;
 		}
@@ -213,7 +216,7 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 
 void rl_flow_check(struct nl_analysis *a, const struct nl_rsview *v)
 {
-	struct fitctx c = { v, NULL, a->steps, a->n, -1, 1 };
+	struct fitctx c = { v, NULL, a->steps, a->n, -1, 1, a->t_us };
 	char why[400];
 	size_t i;
 	if (a->steps_left_out)
@@ -510,6 +513,7 @@ struct peer {
 	struct nl_step *steps;
 	size_t n;
 	int contra;
+	int64_t t_us;
 };
 
 struct peers {
@@ -536,6 +540,7 @@ static int add_peer(struct peers *ps, struct nl_analysis *pa)
 	ps->v[ps->n].steps = pa->steps;
 	ps->v[ps->n].n = pa->n;
 	ps->v[ps->n].contra = pa->rl ? pa->rl->contra_step : -1;
+	ps->v[ps->n].t_us = pa->t_us;
 	ps->n++;
 	pa->steps = NULL;	/* the peer owns them now */
 	pa->n = 0;
@@ -598,6 +603,7 @@ static int chain_fit(void *ctx, int k, int d)
 		cf->c.steps = pe->steps;
 		cf->c.n = pe->n;
 		cf->c.contra = pe->contra;
+		cf->c.t_us = pe->t_us;
 		for (j = 0; j < pe->n; j++) {
 			const struct nl_step *st = &pe->steps[j];
 			int r;
@@ -867,6 +873,7 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	memcpy(self.steps, a->steps, a->n * sizeof *self.steps);
 	self.n = a->n;
 	self.rl = NULL;
+	self.t_us = a->t_us;
 	if (add_peer(&ps, &self)) {
 		free(self.steps);
 		ret = -1;

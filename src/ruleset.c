@@ -24,11 +24,36 @@ void rsview_free(struct nl_rsview *v)
 	}
 	free(v->sets);
 	free(v->hits);
+	free(v->bounded);
+	free(v->bounded_until);
 	memset(v, 0, sizeof *v);
 }
 
-int rsview_add_hit(struct nl_rsview *v, const char *table, const char *chain, int64_t num,
-		   int64_t packets)
+int rsview_bound_hits(struct nl_rsview *v, int64_t rs, int64_t until_us)
+{
+	int64_t *b = realloc(v->bounded, (v->nbounded + 1) * sizeof *b), *u;
+	if (!b)
+		return -1;
+	v->bounded = b;
+	if (!(u = realloc(v->bounded_until, (v->nbounded + 1) * sizeof *u)))
+		return -1;
+	v->bounded_until = u;
+	v->bounded[v->nbounded] = rs;
+	v->bounded_until[v->nbounded++] = until_us;
+	return 0;
+}
+
+int rsview_predates(const struct nl_rsview *v, int64_t rs, int64_t t_us)
+{
+	size_t i;
+	for (i = 0; t_us >= 0 && i < v->nbounded; i++)
+		if (v->bounded[i] == rs)
+			return t_us >= v->bounded_until[i] + NL_DUMP_SKEW_US;
+	return 0;
+}
+
+int rsview_add_hit(struct nl_rsview *v, int64_t ruleset, const char *table, const char *chain,
+		   int64_t num, int64_t packets)
 {
 	struct nl_rulehit *h;
 	if (v->nhits == v->caphits) {
@@ -40,6 +65,7 @@ int rsview_add_hit(struct nl_rsview *v, const char *table, const char *chain, in
 		v->caphits = cap;
 	}
 	h = &v->hits[v->nhits++];
+	h->ruleset = ruleset;
 	nl_strlcpy(h->table, table, sizeof h->table);
 	nl_strlcpy(h->chain, chain, sizeof h->chain);
 	h->num = num;
@@ -50,7 +76,9 @@ int rsview_add_hit(struct nl_rsview *v, const char *table, const char *chain, in
 static int hit_cmp(const void *x, const void *y)
 {
 	const struct nl_rulehit *a = x, *b = y;
-	int c = strcmp(a->table, b->table);
+	int c = (a->ruleset > b->ruleset) - (a->ruleset < b->ruleset);
+	if (!c)
+		c = strcmp(a->table, b->table);
 	if (!c)
 		c = strcmp(a->chain, b->chain);
 	if (!c)
@@ -64,13 +92,18 @@ void rsview_sort_hits(struct nl_rsview *v)
 		qsort(v->hits, v->nhits, sizeof *v->hits, hit_cmp);
 }
 
-int64_t rsview_hits(const struct nl_rsview *v, const char *table, const char *chain, int64_t num)
+int64_t rsview_hits(const struct nl_rsview *v, int64_t rs, const char *table, const char *chain,
+		    int64_t num)
 {
 	struct nl_rulehit key;
 	const struct nl_rulehit *h;
+	size_t i;
 	if (!v->nhits)
 		return 0;
 	memset(&key, 0, sizeof key);
+	for (i = 0; i < v->nbounded; i++)
+		if (v->bounded[i] == rs)
+			key.ruleset = rs;
 	nl_strlcpy(key.table, table, sizeof key.table);
 	nl_strlcpy(key.chain, chain, sizeof key.chain);
 	key.num = num;

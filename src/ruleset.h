@@ -44,21 +44,38 @@ struct nl_rsview {
 	struct nl_rulehit *hits;	/* traced packets per rule, sorted; see below */
 	size_t nhits, caphits;
 	int64_t prefer;			/* a ruleset id looked at first (dumps.c), or 0 */
+	int64_t *bounded;		/* rulesets with counts of their own */
+	int64_t *bounded_until;		/* and the times they were taken at */
+	size_t nbounded;
 };
 
 /* How many traced packets of the view's host hit a rule: legacy rules by
  * table, chain and number, nft rules by "family table", chain and handle.
- * A counter below it proves the chain changed after the trace. */
+ * A counter below it proves the chain changed after the trace. Counts of
+ * ruleset 0 are of every traced packet; a dump whose time is known has
+ * its own, of the packets not known to be traced after it (its counters
+ * cannot have counted those). */
 struct nl_rulehit {
+	int64_t ruleset;
 	char table[48], chain[64];
 	int64_t num;
 	int64_t packets;
 };
-int rsview_add_hit(struct nl_rsview *v, const char *table, const char *chain, int64_t num,
-		   int64_t packets);
+int rsview_add_hit(struct nl_rsview *v, int64_t ruleset, const char *table, const char *chain,
+		   int64_t num, int64_t packets);
+/* Ruleset rs, taken at until_us, has counts of its own (none of a
+ * rule: 0). */
+int rsview_bound_hits(struct nl_rsview *v, int64_t rs, int64_t until_us);
+/* 1 when ruleset rs (with counts of its own) was taken before t_us, the
+ * time of a packet, by more than its whole second and some skew between
+ * clocks: its counters say nothing of that packet. */
+int rsview_predates(const struct nl_rsview *v, int64_t rs, int64_t t_us);
+#define NL_DUMP_SKEW_US 2000000
 void rsview_sort_hits(struct nl_rsview *v);
-/* The count for that rule, or 0 when no traced packet hit it. */
-int64_t rsview_hits(const struct nl_rsview *v, const char *table, const char *chain, int64_t num);
+/* The count for that rule as ruleset rs's counters should show it, or 0
+ * when no traced packet hit it. */
+int64_t rsview_hits(const struct nl_rsview *v, int64_t rs, const char *table, const char *chain,
+		    int64_t num);
 /* Why the counter of rule r cannot be right when `traced` packets hit it
  * ("the dump counts 0 packets"), or 0 when it can (or it has no counter). */
 int counter_contradicts(const struct nl_rule *r, int64_t traced, char *why, size_t n);

@@ -1947,25 +1947,24 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 }
 
 int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
-		    struct nl_rsview *v)
+		    struct nl_rsview *v, int64_t ruleset, int64_t until_us, int64_t boot_us)
 {
 	/* whole rows and steps apart: through the events view every step
 	 * would look its names up before the grouping. A step has its first
 	 * line's host, and its family when it printed headers (hdr); the
 	 * packet row has both. */
 	static const char legacy[] =
-		"SELECT t, c, r, count(DISTINCT p) FROM ("
 		"SELECT tbl AS t, chain AS c, rulenum AS r, packet_id AS p FROM event_rows "
-		"WHERE kind = 'trace' AND packet_id IS NOT NULL AND family = ?2 AND "
+		"WHERE kind = 'trace' AND type = 'rule' AND packet_id IS NOT NULL AND family = ?2 AND "
 		"(?1 IS NULL OR host = ?1) UNION ALL "
 		"SELECT (SELECT name FROM names WHERE id = g.tbl), (SELECT name FROM names WHERE "
 		"id = g.chain), g.rulenum, g.packet_id FROM (SELECT tbl, chain, rulenum, packet_id "
-		"FROM steps WHERE kind = (SELECT id FROM names WHERE name = 'trace') AND hdr = 1 AND "
+		"FROM steps WHERE kind = (SELECT id FROM names WHERE name = 'trace') AND type = (SELECT "
+		"id FROM names WHERE name = 'rule') AND hdr = 1 AND "
 		"packet_id IN (SELECT id FROM packets WHERE family = ?2 AND (?1 IS NULL OR host = ?1)) "
-		"GROUP BY 1, 2, 3, 4) g) GROUP BY 1, 2, 3";
+		"GROUP BY 1, 2, 3, 4) g";
 	static const char nftq[] =
-		"SELECT t, c, h, count(DISTINCT p) FROM ("
-		"SELECT nft_family || ' ' || tbl AS t, chain AS c, handle AS h, packet_id AS p "
+		"SELECT nft_family || ' ' || tbl AS t, chain AS c, handle AS r, packet_id AS p "
 		"FROM event_rows WHERE kind = 'nft-trace' AND type = 'rule' AND handle IS NOT NULL AND "
 		"packet_id IS NOT NULL AND (?1 IS NULL OR host = ?1) UNION ALL "
 		"SELECT b.nft_family || ' ' || (SELECT name FROM names WHERE id = g.tbl), "
@@ -1974,17 +1973,33 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 		"WHERE name = 'nft-trace') AND type = (SELECT id FROM names WHERE name = 'rule') AND "
 		"handle IS NOT NULL AND packet_id IN (SELECT id FROM packets WHERE ?1 IS NULL OR "
 		"host = ?1) GROUP BY 1, 2, 3, 4) g JOIN event_rows b ON b.packet_id = g.packet_id "
-		"AND b.step = 1) GROUP BY 1, 2, 3";
+		"AND b.step = 1";
+	/* a dump's own counts leave out the packets whose first line is known
+	 * to be later than the dump by more than its whole second and some
+	 * clock skew between the log's stamps and the dump's */
+	static const char after[] =
+		" WHERE p NOT IN (SELECT e.packet_id FROM event_rows e JOIN sources s ON s.id = "
+		"e.source_id WHERE e.step = 1 AND e.packet_id IS NOT NULL AND coalesce(e.wall_us, "
+		"natlog_wall(e.time), coalesce(s.boot_us, ?4) + CAST(e.uptime * 1000000 AS INTEGER)) "
+		">= ?3)";
+	char sql[sizeof legacy + sizeof nftq + sizeof after + 128];
 	sqlite3_stmt *st;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, nft ? nftq : legacy, -1, &st, NULL) != SQLITE_OK)
+	snprintf(sql, sizeof sql, "SELECT t, c, r, count(DISTINCT p) FROM (%s)%s GROUP BY 1, 2, 3",
+		 nft ? nftq : legacy, ruleset ? after : "");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot count traced packets per rule");
 	bind_text(st, 1, host);
 	if (!nft)
 		sqlite3_bind_int(st, 2, family);
+	if (ruleset) {
+		sqlite3_bind_int64(st, 3, until_us + NL_DUMP_SKEW_US);
+		if (boot_us >= 0)
+			sqlite3_bind_int64(st, 4, boot_us);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *t = sqlite3_column_text(st, 0), *c = sqlite3_column_text(st, 1);
-		if (rsview_add_hit(v, t ? (const char *)t : "", c ? (const char *)c : "",
+		if (rsview_add_hit(v, ruleset, t ? (const char *)t : "", c ? (const char *)c : "",
 				   sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3))) {
 			sqlite3_finalize(st);
 			snprintf(s->err, sizeof s->err, "out of memory counting traced packets");
@@ -1994,7 +2009,6 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return fail(s, "cannot count traced packets per rule");
-	rsview_sort_hits(v);
 	return 0;
 }
 

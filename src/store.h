@@ -138,11 +138,14 @@ int store_rulesets_hosted(struct nl_store *s);
 /* nft dumps (text or JSON) of this host, with their sets and elements. */
 int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v);
 /* How many traced packets of host (all hosts' when NULL) hit each rule,
- * into v->hits, sorted: legacy TRACE steps of that family by table, chain
- * and number, or (nft) nft trace rule lines by "family table", chain and
- * handle. */
+ * into v->hits (rsview_sort_hits() after): legacy TRACE steps of that
+ * family by table, chain and number, or (nft) nft trace rule lines by
+ * "family table", chain and handle. ruleset 0: every packet; else the
+ * counts of that dump, taken at until_us: packets whose first line is
+ * known to be later (its wall clock, or boot_us plus its kernel time when
+ * boot_us >= 0) are left out. */
 int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
-		    struct nl_rsview *v);
+		    struct nl_rsview *v, int64_t ruleset, int64_t until_us, int64_t boot_us);
 
 /* Queries. */
 /* --rule: packets with a step at, or decided by, a rule or policy. NULL

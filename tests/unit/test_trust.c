@@ -177,14 +177,14 @@ static void test_counters(void)
 	CHECK(!counter_contradicts(&r, 123999, why, sizeof why));
 	CHECK(counter_contradicts(&r, 124000, why, sizeof why));
 	memset(&v, 0, sizeof v);
-	CHECK_INT(rsview_add_hit(&v, "filter", "FORWARD", 2, 8), 0);
-	CHECK_INT(rsview_add_hit(&v, "filter", "DOCKER", 1, 1), 0);
-	CHECK_INT(rsview_add_hit(&v, "ip6 filter", "forward", 3, 1), 0);
+	CHECK_INT(rsview_add_hit(&v, 0, "filter", "FORWARD", 2, 8), 0);
+	CHECK_INT(rsview_add_hit(&v, 0, "filter", "DOCKER", 1, 1), 0);
+	CHECK_INT(rsview_add_hit(&v, 0, "ip6 filter", "forward", 3, 1), 0);
 	rsview_sort_hits(&v);
-	CHECK_INT(rsview_hits(&v, "filter", "FORWARD", 2), 8);
-	CHECK_INT(rsview_hits(&v, "filter", "DOCKER", 1), 1);
-	CHECK_INT(rsview_hits(&v, "ip6 filter", "forward", 3), 1);
-	CHECK_INT(rsview_hits(&v, "filter", "FORWARD", 3), 0);
+	CHECK_INT(rsview_hits(&v, 0, "filter", "FORWARD", 2), 8);
+	CHECK_INT(rsview_hits(&v, 0, "filter", "DOCKER", 1), 1);
+	CHECK_INT(rsview_hits(&v, 0, "ip6 filter", "forward", 3), 1);
+	CHECK_INT(rsview_hits(&v, 0, "filter", "FORWARD", 3), 0);
 	rsview_free(&v);
 }
 
