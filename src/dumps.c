@@ -88,8 +88,10 @@ static int contradictions(const struct nl_analysis *a, char *list, size_t n)
 	return k;
 }
 
-/* The packet's first step on the epoch clock, or -1. */
-static int64_t packet_time(struct nl_store *s, const struct nl_analysis *a)
+/* The packet's first step on the epoch clock, or -1; a syslog time
+ * without a year is placed in the year closest to ref_us (a dump's time;
+ * -1: none). */
+static int64_t packet_time(struct nl_store *s, const struct nl_analysis *a, int64_t ref_us)
 {
 	const struct nl_event *e;
 	int64_t boot;
@@ -100,10 +102,10 @@ static int64_t packet_time(struct nl_store *s, const struct nl_analysis *a)
 		return e->wall_us;
 	if (e->time[0] && nl_time_wall_us(e->time) >= 0)	/* dmesg -T */
 		return nl_time_wall_us(e->time);
-	if (e->uptime < 0)
-		return -1;
-	boot = store_boot_time(s, e->host[0] ? e->host : NULL);
-	return boot >= 0 ? boot + (int64_t)(e->uptime * 1e6 + 0.5) : -1;
+	boot = e->uptime < 0 ? -1 : store_boot_time(s, e->host[0] ? e->host : NULL);
+	if (boot >= 0)
+		return boot + (int64_t)(e->uptime * 1e6 + 0.5);
+	return e->time[0] ? nl_time_near_us(e->time, ref_us) : -1;
 }
 
 struct cand {
@@ -300,8 +302,8 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 		}
 	}
 	d->candidates = n;
-	if (v->nbounded && a->t_us < 0)
-		a->t_us = packet_time(s, a);	/* for the dumps' counters */
+	if (v->nbounded && a->t_us < 0)	/* for the dumps' counters */
+		a->t_us = packet_time(s, a, v->bounded_until[0]);
 	if (n == 0) {
 		v->prefer = 0;
 		if (fn(s, a, p, v, nft))
@@ -318,7 +320,7 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 		nfit += !c[k].bad;
 	}
 	if (n > 1) {
-		t = packet_time(s, a);
+		int64_t ref = -1;
 		for (k = 0; k < n; k++) {
 			int r = store_dump_info(s, c[k].id, &c[k].info);
 			if (r < 0)
@@ -330,7 +332,10 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 				return -1;
 			if (nft && nfit > 1 && !c[k].bad && mark_later(s, v, a, &c[k]))
 				return -1;
+			if (ref < 0 && r)
+				ref = c[k].info.time_us;
 		}
+		t = packet_time(s, a, ref);
 		for (k = 1; k < n; k++)
 			if (better(&c[k], &c[best], t))
 				best = k;
@@ -375,7 +380,7 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 			return -1;
 		c[0].info = info;
 		c[0].have_info = r;
-		t = packet_time(s, a);
+		t = packet_time(s, a, r ? info.time_us : -1);
 		if (tclass(&c[0], t, &dist) == 1) {
 			d->after = 1;
 			nl_diag(a, "%s was taken %.1f s after this packet and its trace contradicts it: "

@@ -474,6 +474,19 @@ static void sql_time_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		sqlite3_result_int64(cx, v);
 }
 
+/* natlog_near(time, ref_us): nl_time_near_us(), NULL when it does not read */
+static void sql_near_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	int64_t v = nl_time_near_us((const char *)sqlite3_value_text(argv[0]),
+				    sqlite3_value_type(argv[1]) == SQLITE_NULL ? -1
+				    : sqlite3_value_int64(argv[1]));
+	(void)argc;
+	if (v < 0)
+		sqlite3_result_null(cx);
+	else
+		sqlite3_result_int64(cx, v);
+}
+
 /* natlog_in_prefix(addr, prefix): 1 when addr is inside the CIDR prefix
  * (the --src/--dst filters), 0 when not, NULL when addr is not one. */
 static void sql_prefix_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
@@ -498,6 +511,8 @@ static int open_db(struct nl_store *s, const char *name, int flags, struct nl_er
 		sqlite3_create_function(s->db, "natlog_yearless", 1,
 					SQLITE_UTF8 | SQLITE_DETERMINISTIC, &yearless, sql_time_fn,
 					NULL, NULL);
+		sqlite3_create_function(s->db, "natlog_near", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+					NULL, sql_near_fn, NULL, NULL);
 		sqlite3_create_function(s->db, "natlog_in_prefix", 2,
 					SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_prefix_fn,
 					NULL, NULL);
@@ -1980,8 +1995,8 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 	static const char after[] =
 		" WHERE p NOT IN (SELECT e.packet_id FROM event_rows e JOIN sources s ON s.id = "
 		"e.source_id WHERE e.step = 1 AND e.packet_id IS NOT NULL AND coalesce(e.wall_us, "
-		"natlog_wall(e.time), coalesce(s.boot_us, ?4) + CAST(e.uptime * 1000000 AS INTEGER)) "
-		">= ?3)";
+		"natlog_wall(e.time), coalesce(s.boot_us, ?4) + CAST(e.uptime * 1000000 AS INTEGER), "
+		"natlog_near(e.time, ?3)) >= ?3)";
 	char sql[sizeof legacy + sizeof nftq + sizeof after + 128];
 	sqlite3_stmt *st;
 	int rc;

@@ -7,6 +7,7 @@
 #include "natlog.h"
 #include "timespec.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -310,6 +311,23 @@ int64_t nl_time_wall_us(const char *printed)
 	if (iso(printed, f, &us, &year, &zone))
 		return iso_us(year, f, us, zone);
 	return -1;
+}
+
+int64_t nl_time_near_us(const char *printed, int64_t ref_us)
+{
+	int64_t f[5], us, best = nl_time_wall_us(printed), y, t;
+	const char *p = printed;
+	time_t r = (time_t)(ref_us / 1000000);
+	struct tm tm;
+	if (best >= 0 || ref_us < 0 || !printed || !syslog_part(&p, f, &us) || (*p && *p != ' ') ||
+	    !localtime_r(&r, &tm))
+		return best;
+	for (y = tm.tm_year + 1900 - 1; y <= tm.tm_year + 1900 + 1; y++) {
+		t = local_us(y, f, us);
+		if (t >= 0 && (best < 0 || llabs(t - ref_us) < llabs(best - ref_us)))
+			best = t;
+	}
+	return best;
 }
 
 int64_t nl_time_yearless(const char *printed)

@@ -39,6 +39,11 @@ int64_t nl_time_wall_us(const char *printed);
 /* A printed time's month, day and clock as one number that sorts like the
  * time within a year (syslog, dmesg -T, ISO forms); -1 for anything else. */
 int64_t nl_time_yearless(const char *printed);
+/* Epoch microseconds of a printed time as nl_time_wall_us() reads it; a
+ * syslog time without a year ("Dec  5 02:30:53") in the year that puts
+ * it closest to ref_us (a dump's time, say: a log and a dump of one
+ * bundle are months apart at most). -1 when neither reads. */
+int64_t nl_time_near_us(const char *printed, int64_t ref_us);
 
 /* For the commands: parses option opt's value, or says what is accepted
  * on stderr and returns -1 (a usage error). */

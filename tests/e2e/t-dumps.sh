@@ -149,6 +149,11 @@ printf '%s\n' "80 accept FORWARD:rule:2 iptables-save-c.before.txt" \
 	"80 accept FORWARD:rule:3 iptables-save-c.after.txt" \
 	"8080 accept FORWARD:rule:2 iptables-save-c.after.txt" \
 	"9090 drop FORWARD:policy:4 iptables-save-c.after.txt" > "$TMP/want"
+check "import syslog (no year in its times) with both counted dumps" "$NATLOG" import -q \
+	"$K/messages" "$K/iptables-save-c.before.txt" "$K/iptables-save-c.after.txt"
+syns > "$TMP/syns"
+check "syslog: every SYN is explained by the counted dump of its time" cmp "$TMP/want" "$TMP/syns"
+rm -f "$NATLOG_DB"*
 check "import dmesg -T with both counted dumps" "$NATLOG" import -q "$K/dmesg-T.txt" \
 	"$K/iptables-save-c.before.txt" "$K/iptables-save-c.after.txt"
 syns > "$TMP/syns"

@@ -77,6 +77,13 @@ static void test_printed(void)
 	CHECK_INT(nl_time_wall_us("2350.411619"), -1);
 	CHECK_INT(nl_time_yearless("2350.411619"), -1);
 	CHECK_INT(nl_time_yearless(""), -1);
+	/* a syslog time takes the year that puts it closest to the reference */
+	CHECK_INT(nl_time_near_us("Nov 21 15:26:00", T0 * S + 3600 * S), T0 * S);
+	CHECK_INT(nl_time_near_us("Dec 31 23:59:59", 1798761600LL * S), 1798761599LL * S);
+	CHECK_INT(nl_time_near_us("Jan  1 00:00:01", 1798761599LL * S), 1798761601LL * S);
+	CHECK_INT(nl_time_near_us("Sat Nov 21 15:26:00 2026", 0), T0 * S);	/* has its year */
+	CHECK_INT(nl_time_near_us("Nov 21 15:26:00", -1), -1);
+	CHECK_INT(nl_time_near_us("2350.411619", T0 * S), -1);
 }
 
 static void test_refused(void)
