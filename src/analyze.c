@@ -1153,7 +1153,7 @@ static void *analyze_share(void *arg)
 	return NULL;
 }
 
-int analyze_pending(struct nl_store *s, int64_t *count)
+int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 {
 	struct pending pd;
 	int64_t after = 0;
@@ -1216,9 +1216,11 @@ int analyze_pending(struct nl_store *s, int64_t *count)
 	} while (rc == 0 && pd.n > 0);
 	/* the verdicts a realignment makes unknown, as explain shows them */
 	if (rc == 0 && pd.count > 0) {
-		int64_t t0 = PROF_T0(), changed;
+		int64_t t0 = PROF_T0(), changed, chains;
 		rc = rl_doubts_merge(&pd.self.doubts, &pd.helper.doubts) ||
-		     rl_restate(s, &pd.self.rc, &pd.self.doubts, &changed) ? -1 : 0;
+		     rl_restate(s, &pd.self.rc, &pd.self.doubts, &changed, &chains) ? -1 : 0;
+		if (cut)
+			*cut = chains;
 		PROF_ADD(NL_P_AN_WRITE, t0);
 	}
 	rl_doubts_free(&pd.self.doubts);

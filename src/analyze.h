@@ -116,8 +116,10 @@ void analysis_free(struct nl_analysis *a);
 void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p);
 /* Looks the packet up in the imported captures (explain only). */
 int analysis_wire(struct nl_store *s, struct nl_analysis *a);
-/* Analyzes every packet not analyzed yet and stores the results. */
-int analyze_pending(struct nl_store *s, int64_t *count);
+/* Analyzes every packet not analyzed yet and stores the results; *cut
+ * (when not NULL) counts the verdicts left unchecked against the
+ * realignment (realign.c's RL_MAXRESTATE). */
+int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut);
 
 /* 0..4 prerouting input forward output postrouting, 5 ingress, 6 egress. */
 const char *nl_hook_name(int hook);

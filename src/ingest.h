@@ -25,6 +25,7 @@ struct nl_import_stats {
 	int64_t files, already, failed, ignored;
 	int64_t bytes, lines, events, packets, rulesets, errors, skipped;
 	int64_t analyzed;
+	int64_t restate_cut;	/* verdicts not checked against the realignment */
 	int64_t dups;		/* lines another source had already brought */
 	int64_t unknown;	/* files in no format natlog reads */
 	char unknown_first[256];	/* the first of them */

@@ -1012,14 +1012,16 @@ static int restated(const struct nl_packet_row *was, const struct nl_packet_row 
 }
 
 int rl_restate(struct nl_store *s, struct nl_rscache *rc, const struct rl_doubts *d,
-	       int64_t *changed)
+	       int64_t *changed, int64_t *cut)
 {
-	struct tracelist tl = { NULL, 0, RL_MAXRESTATE };
+	struct tracelist tl = { NULL, 0, (size_t)1 << 20 };
+	const char *env = getenv("NATLOG_RESTATE_MAX");
+	size_t budget = env && *env ? (size_t)strtoul(env, NULL, 10) : RL_MAXRESTATE;
 	struct rowlist rows = { NULL, 0, 0 };
 	size_t i, j;
 	int ret = 0;
-	*changed = 0;
-	if (d->n && !(tl.v = malloc(RL_MAXRESTATE * sizeof *tl.v)))
+	*changed = *cut = 0;
+	if (d->n && !(tl.v = malloc(tl.max * sizeof *tl.v)))
 		return -1;
 	for (i = 0; !ret && i < d->n; i++) {
 		char fam[8];
@@ -1037,6 +1039,11 @@ int rl_restate(struct nl_store *s, struct nl_rscache *rc, const struct rl_doubts
 			ret = -1;
 			break;
 		}
+		if (tl.n > budget) {
+			*cut += (int64_t)(tl.n - budget);
+			tl.n = budget;
+		}
+		budget -= tl.n;
 		/* read first, analysed after: no store writes while a query runs */
 		for (j = 0; !ret && j < tl.n; j++) {
 			struct nl_analysis a;

@@ -88,16 +88,17 @@ struct rl_doubts {
 	size_t n, cap;
 };
 #define RL_MAXDOUBTS 256	/* chains noted per import */
-#define RL_MAXRESTATE 2000	/* packets checked per chain */
+#define RL_MAXRESTATE 200	/* packets checked per import: each reads its neighbours */
 /* Notes the chains of a's mismatched steps. 0, or -1 out of memory. */
 int rl_doubts_note(struct rl_doubts *d, const struct nl_packet_row *p, const struct nl_analysis *a);
 int rl_doubts_merge(struct rl_doubts *into, const struct rl_doubts *from);
 void rl_doubts_free(struct rl_doubts *d);
 /* Analyses again, with the realignment, the packets whose stored verdict
- * a noted chain decided, and stores what changed (*changed of them).
- * 0, or -1 on a store failure. */
+ * a noted chain decided (RL_MAXRESTATE in all, the first of each chain),
+ * and stores what changed (*changed of them); *cut counts the packets
+ * left as they were. 0, or -1 on a store failure. */
 int rl_restate(struct nl_store *s, struct nl_rscache *rc, const struct rl_doubts *d,
-	       int64_t *changed);
+	       int64_t *changed, int64_t *cut);
 
 /* explain's output */
 void rl_text_step(const struct nl_analysis *a, size_t i, const char *dim, const char *off);

@@ -90,6 +90,15 @@ check_json "without captures traces says what explain says: the ACKs' verdict is
 	'[(p["verdict"], p["decided_by"]["chain"], p["decided_by"]["rule"]) for p in j[1:5]] == [("unknown", "FORWARD", None)] * 4 and not [p for p in j if p["verdict"] == "drop"]' < "$TMP/t.json"
 "$NATLOG" summary --json > "$TMP/s.json"
 check_json "and summary counts no drop" '[v for v in j["verdicts"] if v["verdict"] == "drop"] == [] and j["dropped_by"] == []' < "$TMP/s.json"
+rm -f "$NATLOG_DB"*
+# the check reads each packet's neighbours: it has a budget per import,
+# and the import says what it left
+NATLOG_RESTATE_MAX=1 "$NATLOG" import "$I/dmesg.txt" "$I/iptables-save.later.txt" > /dev/null 2> "$TMP/err"
+check_grep "an import over its budget says how many verdicts it left unchecked" \
+	"natlog: 3 verdicts decided in chains whose traced steps do not match the dump were not checked" "$TMP/err"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "and those are the ones traces still shows as the dump reads them" \
+	'[p["verdict"] for p in j[1:5]] == ["unknown", "drop", "drop", "drop"]' < "$TMP/t.json"
 explain_all insn
 for n in 2 3 4 5; do
 	pkt insn $n 'j["verdict"] == "unknown" and j["decided_by"]["rule"] is None and any(s["position"] == 3 and s["chain"] == "FORWARD" and not s["matches_dump"] for s in j["steps"])' \
