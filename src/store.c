@@ -3805,6 +3805,25 @@ static int merge_table(struct nl_store *s, const char *t, const int64_t *off, in
 		snprintf(s->err, sizeof s->err, "cannot read the columns of table '%s'", t);
 		return -1;
 	}
+	/* a reference merge_expr() does not move would point at another row */
+	snprintf(q, sizeof q, "PRAGMA main.foreign_key_list(\"%s\")", t);
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read the schema");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *to = (const char *)sqlite3_column_text(st, 2);
+		const char *c = (const char *)sqlite3_column_text(st, 3);
+		if (!to || !c || !((!strcmp(c, "source_id") && !strcmp(to, "sources")) ||
+				   (!strcmp(c, "packet_id") && !strcmp(to, "packets")) ||
+				   (!strcmp(c, "ruleset_id") && !strcmp(to, "rulesets")))) {
+			snprintf(s->err, sizeof s->err, "natlog merge does not know how to copy "
+				 "table '%s' (its column '%s')", t, c ? c : "?");
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
 	known = merge_filter(t, has_src, has_rs, has_pkt, &where);
 	if (known == 1)
 		return 0;
@@ -3928,6 +3947,26 @@ static int merge_rows(struct nl_store *s, struct nl_merge_stats *ms)
 		return -1;
 	if (v > off[MERGE_EV])
 		off[MERGE_EV] = v;
+	/* rows of a table this store does not have would be left behind */
+	if (sqlite3_prepare_v2(s->db, "SELECT name FROM nl_in.sqlite_master WHERE type = 'table' AND "
+				      "name NOT GLOB 'sqlite_*' AND name NOT IN (SELECT name FROM "
+				      "main.sqlite_master WHERE type = 'table')", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read the schema");
+	while ((code = sqlite3_step(st)) == SQLITE_ROW) {
+		char t[128], sql[200];
+		col_text(st, 0, t, sizeof t);
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM nl_in.\"%s\"", t);
+		if (read_int(s, sql, &v, &code) || v > 0) {
+			if (v > 0)
+				snprintf(s->err, sizeof s->err, "it has a table natlog does not know "
+					 "('%s', %lld rows)", t, (long long)v);
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (code != SQLITE_DONE)
+		return fail(s, "cannot read the schema");
 	for (i = 0; i < sizeof setup / sizeof setup[0]; i++)
 		if (exec(s, setup[i]))
 			return -1;
@@ -3989,8 +4028,14 @@ int store_merge(struct nl_store *s, const char *path, int version, struct nl_mer
 {
 	int latest = nl_schema_files[nl_schema_nfiles - 1].version, rc;
 	char tmp[4200] = "";
-	const char *from = path;
+	const char *from = path, *self = sqlite3_db_filename(s->db, "main");
+	struct stat a, b;
 	sqlite3_stmt *st;
+	if (self && self[0] && stat(self, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino) {
+		nl_err_set(err, "'%s' is the store merged into", path);
+		return -2;
+	}
 	if (version < latest) {
 		if (merge_upgrade(path, tmp, sizeof tmp, err))
 			return -2;
