@@ -21,19 +21,20 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: natlog merge [OPTIONS] STORE...\n"
 		"\n"
-		"Copies other natlog stores (made with 'natlog import --db', one per bundle\n"
-		"or host) into this one (--db, created if missing): their sources, packets,\n"
-		"steps, rulesets, conntrack records, captures and errors. A source this\n"
-		"store has (the same content for the same host) is not copied again; trace\n"
-		"ids stay as they were, or are numbered on (.2, .3) when this store has one.\n"
-		"A store of an older natlog is upgraded in a temporary copy; a file that is\n"
-		"not a natlog store, or one of a newer natlog, is refused (exit 4) before\n"
+		"Copies other natlog stores (made by 'natlog --db FILE import', one per\n"
+		"bundle or host) into this one (--db, created if missing): their sources,\n"
+		"packets, steps, rulesets, conntrack records, captures and errors, then\n"
+		"analyses the packets as an import does. A source this store has (the\n"
+		"same content for the same host) is not copied again; trace ids stay as\n"
+		"they were, or are numbered on (.2, .3) when this store has one. A store\n"
+		"of an older natlog is upgraded in a temporary copy; a file that is not a\n"
+		"natlog store, or one of a newer natlog, is refused (exit 4) before\n"
 		"anything is written.\n"
 		"\n"
 		"options:\n"
-		"  --json      the summary as one JSON object on standard output\n"
-		"  -q, --quiet no summary\n"
-		"  -h, --help  this help\n");
+		"  --json       the summary as one JSON object on standard output\n"
+		"  -q, --quiet  no summary\n"
+		"  -h, --help   this help\n");
 }
 
 static void summary_json(const struct nl_merge_stats *t, int64_t stores, int64_t analyzed)
