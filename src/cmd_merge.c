@@ -44,6 +44,7 @@ static void summary_json(const struct nl_merge_stats *t, int64_t stores, int64_t
 		{ "stores", stores }, { "sources", t->sources }, { "already", t->already },
 		{ "packets", t->packets }, { "events", t->events }, { "rulesets", t->rulesets },
 		{ "conntrack", t->flows }, { "errors", t->errors }, { "renamed", t->renamed },
+		{ "lines_already", t->dropped }, { "lines_kept_twice", t->dups },
 		{ "analyzed", analyzed },
 	};
 	size_t i;
@@ -123,7 +124,19 @@ int cmd_merge(struct nl_cmd *cmd, int argc, char **argv)
 			fprintf(stderr, "natlog: '%s' holds nothing new (its %lld source%s here "
 					"already); nothing added\n", nl_esc(path), (long long)ms.already,
 				ms.already == 1 ? " is" : "s are");
+		if (!quiet && !json && ms.dropped)
+			fprintf(stderr, "natlog: %lld lines of '%s' were already in the store from another "
+					"file (the same kernel message in dmesg, syslog or the journal)\n",
+				(long long)ms.dropped, nl_esc(path));
+		if (!quiet && ms.dups)
+			fprintf(stderr, "natlog: warning: %lld kernel line%s of '%s' %s in the store "
+					"already, from another file of the same host, in packets only partly "
+					"there: kept twice, where one import of both files keeps each once\n",
+				(long long)ms.dups, ms.dups == 1 ? "" : "s", nl_esc(path),
+				ms.dups == 1 ? "was" : "were");
 		tot.sources += ms.sources;
+		tot.dups += ms.dups;
+		tot.dropped += ms.dropped;
 		tot.already += ms.already;
 		tot.packets += ms.packets;
 		tot.events += ms.events;

@@ -3909,6 +3909,91 @@ static int merge_traces(struct nl_store *s, int64_t off, int64_t *renamed)
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot number a trace id");
 }
 
+/* Kernel lines copied that this store held already from another file of
+ * the same host (dmesg here, the journal there), told by the fingerprints
+ * an import compares (the kernel stamp, or the wall-clock second, with
+ * the message). As in an import, such a line is one event: a copied packet
+ * all of whose lines are here already is dropped with them, and so is a
+ * copied line of no packet. The rest of a packet only partly here stays
+ * whole; those lines are counted in ms->dups, for the caller to say. */
+static int merge_dedup(struct nl_store *s, const int64_t *off, struct nl_merge_stats *ms)
+{
+	/* a line of the host, or of an unknown one, in this store before */
+	static const char seen[] =
+		"EXISTS (SELECT 1 FROM main.event_rows o WHERE o.fp IN (n.fp, n.fp2) AND o.id <= %1$lld "
+		"AND (o.host IS NULL OR n.host IS NULL OR o.host = n.host)) OR "
+		"EXISTS (SELECT 1 FROM main.event_rows o WHERE o.fp2 IN (n.fp, n.fp2) AND o.id <= %1$lld "
+		"AND (o.host IS NULL OR n.host IS NULL OR o.host = n.host)) OR "
+		"EXISTS (SELECT 1 FROM main.steps o JOIN main.event_rows b ON b.packet_id = o.packet_id "
+		"AND b.step = 1 WHERE o.fp IN (n.fp, n.fp2) AND o.id <= %1$lld AND (b.host IS NULL OR "
+		"n.host IS NULL OR b.host = n.host)) OR "
+		"EXISTS (SELECT 1 FROM main.steps o JOIN main.event_rows b ON b.packet_id = o.packet_id "
+		"AND b.step = 1 WHERE o.fp2 IN (n.fp, n.fp2) AND o.id <= %1$lld AND (b.host IS NULL OR "
+		"n.host IS NULL OR b.host = n.host))";
+	static const char *const steps[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS merge_dup(id INTEGER PRIMARY KEY, packet_id INTEGER, "
+		"source_id INTEGER, fp INTEGER, fp2 INTEGER)",
+		"CREATE TEMP TABLE IF NOT EXISTS merge_gone(id INTEGER PRIMARY KEY)",
+		"DELETE FROM temp.merge_dup", "DELETE FROM temp.merge_gone",
+		/* then the copied lines seen before (%s: seen[]) */
+		"INSERT INTO temp.merge_dup SELECT n.id, n.packet_id, n.source_id, n.fp, n.fp2 FROM ("
+		"SELECT id, packet_id, source_id, host, fp, fp2 FROM main.event_rows "
+		"WHERE id > %1$lld AND fp IS NOT NULL UNION ALL "
+		"SELECT s.id, s.packet_id, b.source_id, b.host, s.fp, s.fp2 FROM main.steps s "
+		"JOIN main.event_rows b ON b.packet_id = s.packet_id AND b.step = 1 "
+		"WHERE s.id > %1$lld AND s.fp IS NOT NULL) n WHERE %2$s",
+		"INSERT INTO temp.merge_gone SELECT DISTINCT d.packet_id FROM temp.merge_dup d "
+		"WHERE d.packet_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.event_rows e "
+		"WHERE e.packet_id = d.packet_id AND e.id NOT IN (SELECT id FROM temp.merge_dup)) "
+		"AND NOT EXISTS (SELECT 1 FROM main.steps e WHERE e.packet_id = d.packet_id AND "
+		"e.id NOT IN (SELECT id FROM temp.merge_dup))",
+		/* the wall time a stored line lacked, passed on as an import does */
+		"UPDATE main.event_rows SET fp2 = (SELECT d.fp2 FROM temp.merge_dup d WHERE d.fp = "
+		"event_rows.fp AND d.fp2 IS NOT NULL) WHERE id <= %1$lld AND fp2 IS NULL AND fp IN "
+		"(SELECT fp FROM temp.merge_dup WHERE fp2 IS NOT NULL)",
+		"UPDATE main.steps SET fp2 = (SELECT d.fp2 FROM temp.merge_dup d WHERE d.fp = "
+		"steps.fp AND d.fp2 IS NOT NULL) WHERE id <= %1$lld AND fp2 IS NULL AND fp IN "
+		"(SELECT fp FROM temp.merge_dup WHERE fp2 IS NOT NULL)",
+		"DELETE FROM temp.merge_dup WHERE packet_id IS NOT NULL AND packet_id NOT IN "
+		"(SELECT id FROM temp.merge_gone)",
+		"UPDATE main.sources SET events = events - (SELECT count(*) FROM temp.merge_dup d "
+		"WHERE d.source_id = sources.id) WHERE id IN (SELECT source_id FROM temp.merge_dup)",
+		"DELETE FROM main.steps WHERE id IN (SELECT id FROM temp.merge_dup)",
+		"DELETE FROM main.event_rows WHERE id IN (SELECT id FROM temp.merge_dup)",
+		"DELETE FROM main.trace_aliases WHERE packet_id IN (SELECT id FROM temp.merge_gone)",
+		"DELETE FROM main.packets WHERE id IN (SELECT id FROM temp.merge_gone)",
+	};
+	char sql[4096], cond[2048];
+	int64_t any, all, gone, dropped;
+	size_t i;
+	int code;
+	snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM main.event_rows WHERE id <= %lld AND "
+		 "fp IS NOT NULL) AND EXISTS (SELECT 1 FROM main.event_rows WHERE id > %lld AND "
+		 "fp IS NOT NULL)", (long long)off[MERGE_EV], (long long)off[MERGE_EV]);
+	if (read_int(s, sql, &any, &code))
+		return -1;
+	if (!any)
+		return 0;
+	if (store_ondemand(s, "fp_index"))
+		return -1;
+	snprintf(cond, sizeof cond, seen, (long long)off[MERGE_EV]);
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		snprintf(sql, sizeof sql, steps[i], (long long)off[MERGE_EV], cond);
+		if (exec(s, sql))
+			return -1;
+		if (i == 5 && read_int(s, "SELECT count(*) FROM temp.merge_dup", &all, &code))
+			return -1;
+	}
+	if (read_int(s, "SELECT count(*) FROM temp.merge_dup", &dropped, &code) ||
+	    read_int(s, "SELECT count(*) FROM temp.merge_gone", &gone, &code))
+		return -1;
+	ms->dropped = dropped;
+	ms->dups = all - dropped;
+	ms->events -= dropped;
+	ms->packets -= gone;
+	return 0;
+}
+
 static int merge_rows(struct nl_store *s, struct nl_merge_stats *ms)
 {
 	static const char *const setup[] = {
@@ -3981,8 +4066,6 @@ static int merge_rows(struct nl_store *s, struct nl_merge_stats *ms)
 			return -1;
 		if (count[i])
 			*count[i] += rows;
-		if (i == 1 && merge_traces(s, off[MERGE_PKT], &ms->renamed))
-			return -1;
 	}
 	if (sqlite3_prepare_v2(s->db, "SELECT name FROM main.sqlite_master WHERE type = 'table' "
 				      "ORDER BY name", -1, &st, NULL) != SQLITE_OK)
@@ -4001,6 +4084,8 @@ static int merge_rows(struct nl_store *s, struct nl_merge_stats *ms)
 	sqlite3_finalize(st);
 	if (code != SQLITE_DONE)
 		return fail(s, "cannot read the schema");
+	if (merge_dedup(s, off, ms) || merge_traces(s, off[MERGE_PKT], &ms->renamed))
+		return -1;
 	/* as after an import: the packets a new dump, capture or conntrack
 	 * record can explain differently are analysed again */
 	if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT source_id FROM main.rulesets WHERE id > ?1",

@@ -373,6 +373,8 @@ struct nl_merge_stats {
 	int64_t sources, already;	/* sources copied, and those this store had */
 	int64_t packets, events, rulesets, flows, errors;
 	int64_t renamed;		/* packets whose trace id was taken here, numbered on */
+	int64_t dropped;		/* kernel lines another file of the host brought here before */
+	int64_t dups;			/* such lines kept twice: their packet was only partly here */
 };
 /* 0 when the file at path is a natlog store of this natlog's schema or an
  * older one (its version into *version), and not the store target names;

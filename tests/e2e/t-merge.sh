@@ -103,7 +103,26 @@ case $t in *.2) ok "a gw2 packet has a numbered trace id ($t)" ;; *) not_ok "a g
 "$NATLOG" --db "$TMP/gwm.db" explain --json --trace "$t" > "$TMP/gwe-m"
 check "and its explain --json is the same, explained by gw2's own dump" cmp "$TMP/gwe-all" "$TMP/gwe-m"
 
-# 4. import of a store merges it
+# 4. the same kernel lines in two files of one host (dmesg in one store,
+# syslog in the other): one event each, as one import of both keeps them
+"$NATLOG" --db "$TMP/k1.db" import -q --host natlog-lab "$L/dmesg.txt" "$L/iptables-save.txt"
+"$NATLOG" --db "$TMP/k2.db" import -q --year 2026 "$L/messages"
+"$NATLOG" --db "$TMP/k.db" import -q --host natlog-lab "$L/dmesg.txt" "$L/iptables-save.txt"
+"$NATLOG" --db "$TMP/k.db" import -q --year 2026 "$L/messages"
+"$NATLOG" --db "$TMP/km.db" merge "$TMP/k1.db" "$TMP/k2.db" 2> "$TMP/kerr"
+check_grep "merge says the syslog's lines were in the store already" "89 lines of '.*k2.db' were already in the store from another file" "$TMP/kerr"
+for c in "traces --json" "summary --json" "export" "sources --json"; do
+	"$NATLOG" --db "$TMP/k.db" $c | sed 's/"imported_at": "[^"]*"//' > "$TMP/a.out"
+	"$NATLOG" --db "$TMP/km.db" $c | sed 's/"imported_at": "[^"]*"//' > "$TMP/m.out"
+	check "$c: 18 packets once, as one import of both files" cmp "$TMP/a.out" "$TMP/m.out"
+done
+eq "89 events, not 178" 89 "$("$NATLOG" --db "$TMP/km.db" sql "SELECT count(*) FROM events" | tail -1)"
+head -40 "$L/dmesg.txt" > "$TMP/dmesg-head.txt"
+"$NATLOG" --db "$TMP/k3.db" import -q --host natlog-lab "$TMP/dmesg-head.txt"
+"$NATLOG" --db "$TMP/k3.db" merge "$TMP/k2.db" 2> "$TMP/kerr"
+check_grep "a packet only partly in the store is kept whole, and merge warns of its lines kept twice" "warning: 6 kernel lines of '.*k2.db' were in the store already" "$TMP/kerr"
+
+# 5. import of a store merges it
 check "import of the three stores merges them" "$NATLOG" --db "$TMP/i.db" import -q "$TMP/client.db" "$TMP/gateway.db" "$TMP/server.db"
 "$NATLOG" --db "$TMP/i.db" traces --json > "$TMP/i.out"
 "$NATLOG" --db "$TMP/m.db" traces --json > "$TMP/m.out"
@@ -115,7 +134,7 @@ check_grep "and said to be no natlog store" "foreign.db' is not a natlog store" 
 check_status "import of a store already merged: nothing added" 0 "$NATLOG" --db "$TMP/i.db" import "$TMP/server.db"
 check_grep "and said so" "whose sources were all imported before" "$TMP/err"
 
-# 5. refused before anything is written
+# 6. refused before anything is written
 check_status "another program's SQLite file: exit 4" 4 "$NATLOG" --db "$TMP/new.db" merge "$TMP/foreign.db"
 check_grep "it is named and said not to be a natlog store" "foreign.db' is not a natlog store (another program's SQLite database)" "$TMP/err"
 check "and no store was made" test ! -e "$TMP/new.db"
@@ -136,14 +155,14 @@ check_status "a store with a table natlog does not know: exit 4, not left behind
 check_grep "the table is named" "'notes', 1 rows" "$TMP/err"
 eq "nothing merged" "$before" "$(counts "$TMP/gwm.db")"
 
-# 6. one transaction: a failure half-way (the gateway's conntrack records
+# 7. one transaction: a failure half-way (the gateway's conntrack records
 # refused by a trigger, after its sources, packets and events) leaves nothing
 python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TRIGGER boom BEFORE INSERT ON conntrack BEGIN SELECT RAISE(ABORT, \"no room\"); END"); c.commit()' "$TMP/gwm.db"
 check_status "a merge that fails half-way: exit 4" 4 "$NATLOG" --db "$TMP/gwm.db" merge "$TMP/gateway.db"
 check_grep "with the store's reason" "no room" "$TMP/err"
 eq "and the store as it was" "$before" "$(counts "$TMP/gwm.db")"
 
-# 7. a store of the schema before 20 (events a table) is upgraded in a copy
+# 8. a store of the schema before 20 (events a table) is upgraded in a copy
 python3 - "$TMP/server.db" "$TMP/old.db" "$ROOT"/schema/0*.sql <<'PY'
 import os, re, sqlite3, sys
 a, b = sys.argv[1], sys.argv[2]
