@@ -1846,8 +1846,8 @@ static int import_store(struct import *im, const char *path, int fd)
 	}
 	if (ms.sources == 0) {
 		if (!im->o->quiet)
-			fprintf(stderr, "natlog: '%s' is a natlog store whose sources were all imported "
-					"before; nothing added\n", nl_esc(path));
+			fprintf(stderr, "natlog: '%s' is a natlog store holding nothing new; nothing "
+					"added\n", nl_esc(path));
 		im->st->already++;
 		return 1;
 	}
@@ -1860,6 +1860,11 @@ static int import_store(struct import *im, const char *path, int fd)
 	im->st->events += ms.events;
 	im->st->rulesets += ms.rulesets;
 	im->st->errors += ms.errors;
+	im->st->dups += ms.dropped;
+	if (ms.dups)
+		fprintf(stderr, "natlog: warning: %lld kernel lines of '%s' were in the store already, "
+				"in packets only partly there: kept twice\n", (long long)ms.dups,
+			nl_esc(path));
 	return 1;
 }
 

@@ -132,7 +132,7 @@ python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CR
 check_status "import of another program's SQLite file: not read, exit 3" 3 "$NATLOG" --db "$TMP/i.db" import "$TMP/foreign.db"
 check_grep "and said to be no natlog store" "foreign.db' is not a natlog store" "$TMP/err"
 check_status "import of a store already merged: nothing added" 0 "$NATLOG" --db "$TMP/i.db" import "$TMP/server.db"
-check_grep "and said so" "whose sources were all imported before" "$TMP/err"
+check_grep "and said so" "is a natlog store holding nothing new" "$TMP/err"
 
 # 6. refused before anything is written
 check_status "another program's SQLite file: exit 4" 4 "$NATLOG" --db "$TMP/new.db" merge "$TMP/foreign.db"
