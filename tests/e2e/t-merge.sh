@@ -72,6 +72,32 @@ for k in ("hops", "evidence", "diagnosis"):
 assert a == b, [k for k in a if a[k] != b[k]]
 ' "$TMP/in.json" "$TMP/merged.json"
 
+# ... and so for every kind of evidence: nft sets and objects, conntrack
+# invalid lines, IPv6, several dumps of a host, lost-line notices, sysctls,
+# a sosreport, one store per folder and host
+stores=
+for d in nft-set-drop ct-invalid ipv6 two-dumps stale-insert nft-bridge; do
+	set -- $(find "$TD/lab/$d" -type f ! -name 'README*' ! -name '*.tsv' ! -name 'topology.txt' | sort)
+	"$NATLOG" --db "$TMP/x-$d.db" import -q --year 2026 --host "$d" "$@" 2>/dev/null
+	"$NATLOG" --db "$TMP/x-all.db" import -q --year 2026 --host "$d" "$@" 2>/dev/null
+	stores="$stores $TMP/x-$d.db"
+done
+for d in trust nft; do
+	set -- $(find "$TD/$d" -type f ! -name 'README*' | sort)
+	"$NATLOG" --db "$TMP/x-$d.db" import -q --year 2026 --host "$d" "$@" 2>/dev/null
+	"$NATLOG" --db "$TMP/x-all.db" import -q --year 2026 --host "$d" "$@" 2>/dev/null
+	stores="$stores $TMP/x-$d.db"
+done
+check "eight more stores merged" "$NATLOG" --db "$TMP/x-m.db" merge -q $stores
+for c in "traces --json" "export --what steps" "flows --json" "rules --json" "invalid --json" "summary --json"; do
+	"$NATLOG" --db "$TMP/x-all.db" $c > "$TMP/a.out" 2>&1
+	"$NATLOG" --db "$TMP/x-m.db" $c > "$TMP/m.out" 2>&1
+	check "$c: as one import of all their files" cmp "$TMP/a.out" "$TMP/m.out"
+done
+rows() { "$NATLOG" --db "$1" sql "SELECT (SELECT count(*) FROM sets) || ' ' || (SELECT count(*) FROM elements) || ' ' || (SELECT count(*) FROM objects) || ' ' || (SELECT count(*) FROM notices) || ' ' || (SELECT count(*) FROM sysctls) || ' ' || (SELECT count(*) FROM trace_aliases)" | tail -1; }
+eq "sets, elements, objects, notices, sysctls, trace aliases: every row" "$(rows "$TMP/x-all.db")" "$(rows "$TMP/x-m.db")"
+case " $(rows "$TMP/x-m.db") " in *" 0 "*) not_ok "each of them has rows to copy ($(rows "$TMP/x-m.db"))" ;; *) ok "each of them has rows to copy" ;; esac
+
 # 2. idempotent: the same stores again, and the files they were made from
 before=$(counts "$TMP/m.db")
 check "merging the same stores again succeeds" "$NATLOG" --db "$TMP/m.db" merge --json "$TMP/client.db" "$TMP/gateway.db" "$TMP/server.db"
