@@ -129,6 +129,19 @@ case $t in *.2) ok "a gw2 packet has a numbered trace id ($t)" ;; *) not_ok "a g
 "$NATLOG" --db "$TMP/gwm.db" explain --json --trace "$t" > "$TMP/gwe-m"
 check "and its explain --json is the same, explained by gw2's own dump" cmp "$TMP/gwe-all" "$TMP/gwe-m"
 
+# a host's dump merged after its log (two stores of one host): the packets
+# already here are analysed again with it, as an import of the dump does
+"$NATLOG" --db "$TMP/d-log.db" import -q --host gw "$L/dmesg.txt"
+"$NATLOG" --db "$TMP/d-dump.db" import -q --host gw "$L/iptables-save.txt"
+"$NATLOG" --db "$TMP/d-m.db" merge -q "$TMP/d-log.db"
+"$NATLOG" --db "$TMP/d-m.db" merge -q "$TMP/d-dump.db"
+"$NATLOG" --db "$TMP/d-i.db" import -q --host gw "$L/dmesg.txt"
+"$NATLOG" --db "$TMP/d-i.db" import -q --host gw "$L/iptables-save.txt"
+"$NATLOG" --db "$TMP/d-m.db" traces --json > "$TMP/m.out"
+"$NATLOG" --db "$TMP/d-i.db" traces --json > "$TMP/a.out"
+check "a dump merged later explains the packets merged before it" cmp "$TMP/a.out" "$TMP/m.out"
+check_json "(every packet has a verdict from it)" 'all(p["verdict"] != "unknown" for p in j)' < "$TMP/m.out"
+
 # 4. the same kernel lines in two files of one host (dmesg in one store,
 # syslog in the other): one event each, as one import of both keeps them
 "$NATLOG" --db "$TMP/k1.db" import -q --host natlog-lab "$L/dmesg.txt" "$L/iptables-save.txt"
