@@ -142,6 +142,21 @@ check "and its explain --json is the same, explained by gw2's own dump" cmp "$TM
 check "a dump merged later explains the packets merged before it" cmp "$TMP/a.out" "$TMP/m.out"
 check_json "(every packet has a verdict from it)" 'all(p["verdict"] != "unknown" for p in j)' < "$TMP/m.out"
 
+# and captures and conntrack events merged after a host's log and dump:
+# the drops they contradict are analysed again
+S=$TD/lab/stale-insert
+"$NATLOG" --db "$TMP/c-log.db" import -q --host gw "$S/dmesg.txt" "$S/iptables-save.later.txt"
+"$NATLOG" --db "$TMP/c-cap.db" import -q --host gw "$S/inside.pcap" "$S/outside.pcap" "$S/conntrack-E.txt"
+"$NATLOG" --db "$TMP/c-m.db" merge -q "$TMP/c-log.db"
+"$NATLOG" --db "$TMP/c-m.db" merge -q "$TMP/c-cap.db"
+"$NATLOG" --db "$TMP/c-i.db" import -q --host gw "$S/dmesg.txt" "$S/iptables-save.later.txt"
+"$NATLOG" --db "$TMP/c-i.db" import -q --host gw "$S/inside.pcap" "$S/outside.pcap" "$S/conntrack-E.txt"
+"$NATLOG" --db "$TMP/c-m.db" traces --json > "$TMP/m.out"
+"$NATLOG" --db "$TMP/c-i.db" traces --json > "$TMP/a.out"
+"$NATLOG" --db "$TMP/c-log.db" traces --json > "$TMP/l.out"
+check "(the captures change what the log alone says)" sh -c '! cmp -s "$1" "$2"' sh "$TMP/l.out" "$TMP/a.out"
+check "captures merged after the log: verdicts as one import gives them" cmp "$TMP/a.out" "$TMP/m.out"
+
 # 4. the same kernel lines in two files of one host (dmesg in one store,
 # syslog in the other): one event each, as one import of both keeps them
 "$NATLOG" --db "$TMP/k1.db" import -q --host natlog-lab "$L/dmesg.txt" "$L/iptables-save.txt"
