@@ -67,7 +67,7 @@ int cmd_merge(struct nl_cmd *cmd, int argc, char **argv)
 	struct nl_merge_stats tot;
 	struct nl_store *s;
 	struct nl_err err = { "" };
-	int c, i, n, json = 0, quiet = 0, *version;
+	int c, i, n, json = 0, quiet = 0, *version, status = NL_EXIT_OK;
 	int64_t analyzed = 0;
 
 	while ((c = nl_getopt(argc, argv, "qh", opts)) != -1) {
@@ -115,10 +115,12 @@ int cmd_merge(struct nl_cmd *cmd, int argc, char **argv)
 		memset(&ms, 0, sizeof ms);
 		rc = store_merge(s, path, version[i], &ms, &err);
 		if (rc) {
-			fprintf(stderr, "natlog merge: '%s': %s\n", nl_esc(path),
-				nl_esc(rc == -2 ? err.msg : store_errmsg(s)));
-			free(version);
-			return NL_EXIT_STORE;
+			/* each store is one transaction: those before it stay merged */
+			fprintf(stderr, "natlog merge: '%s': %s; not merged%s\n", nl_esc(path),
+				nl_esc(rc == -2 ? err.msg : store_errmsg(s)),
+				i ? " (the stores before it were)" : "");
+			status = NL_EXIT_STORE;
+			break;
 		}
 		if (!quiet && !json && ms.sources == 0)
 			fprintf(stderr, "natlog: '%s' holds nothing new (its %lld source%s here "
@@ -153,6 +155,8 @@ int cmd_merge(struct nl_cmd *cmd, int argc, char **argv)
 		store_rollback(s);
 		return NL_EXIT_STORE;
 	}
+	if (status != NL_EXIT_OK)
+		return status;
 	if (json)
 		summary_json(&tot, n, analyzed);
 	else if (!quiet)

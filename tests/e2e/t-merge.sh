@@ -215,6 +215,10 @@ python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CR
 check_status "a merge that fails half-way: exit 4" 4 "$NATLOG" --db "$TMP/gwm.db" merge "$TMP/gateway.db"
 check_grep "with the store's reason" "no room" "$TMP/err"
 eq "and the store as it was" "$before" "$(counts "$TMP/gwm.db")"
+check_status "the server's store, then the gateway's again: exit 4" 4 "$NATLOG" --db "$TMP/gwm.db" merge "$TMP/server.db" "$TMP/gateway.db"
+check_grep "which says the store before it was merged" "gateway.db': .*no room; not merged (the stores before it were)" "$TMP/err"
+eq "the server's sources and packets are in, analysed; none of the gateway's" "server 7 0 0" \
+	"$("$NATLOG" --db "$TMP/gwm.db" sql "SELECT 'server ' || (SELECT count(*) FROM packets WHERE host = 'server') || ' ' || (SELECT count(*) FROM packets WHERE analyzed = 0) || ' ' || (SELECT count(*) FROM sources WHERE host = 'gateway')" | tail -1)"
 
 # 8. a store of the schema before 20 (events a table) is upgraded in a copy
 python3 - "$TMP/server.db" "$TMP/old.db" "$ROOT"/schema/0*.sql <<'PY'
