@@ -3776,7 +3776,7 @@ static int merge_filter(const char *t, int has_src, int has_rs, int has_pkt, con
 
 static int merge_table(struct nl_store *s, const char *t, const int64_t *off, int64_t *rows)
 {
-	char sql[8192], cols[4096], exprs[4096], buf[256], q[128];
+	char sql[9216], cols[4096], exprs[4096], buf[256], q[128];
 	const char *where = NULL;
 	size_t nc = 0, ne = 0;
 	int has_src = 0, has_rs = 0, has_pkt = 0, rc, known;
@@ -3801,7 +3801,7 @@ static int merge_table(struct nl_store *s, const char *t, const int64_t *off, in
 			break;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE || nc >= sizeof cols || ne >= sizeof exprs) {
 		snprintf(s->err, sizeof s->err, "cannot read the columns of table '%s'", t);
 		return -1;
 	}
