@@ -65,7 +65,7 @@ _natlog() {
 		return
 	fi
 	case $cmd in
-	import) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	import | merge) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "$("$bin" __complete commands 2>/dev/null)" -- "$cur")) ;;
 	explain) COMPREPLY=($("$bin" "${db[@]}" __complete traces "$cur" 2>/dev/null)) ;;
 	esac

@@ -21,6 +21,7 @@ struct nl_store *cmd_store(struct nl_cmd *c);
 
 /* argv[0] is the command's name; options are the command's own. */
 int cmd_import(struct nl_cmd *c, int argc, char **argv);
+int cmd_merge(struct nl_cmd *c, int argc, char **argv);
 int cmd_traces(struct nl_cmd *c, int argc, char **argv);
 int cmd_summary(struct nl_cmd *c, int argc, char **argv);
 int cmd_explain(struct nl_cmd *c, int argc, char **argv);

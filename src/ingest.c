@@ -1817,6 +1817,57 @@ static int imported_before(struct import *im, const char *path, int fd)
 	return known;
 }
 
+/* A natlog store named on the command line (one per bundle, made where
+ * the bundle was) is merged, as `natlog merge` does; any other SQLite
+ * database is no input natlog reads. Not for archive members: a store is
+ * read in place. */
+static int import_store(struct import *im, const char *path, int fd)
+{
+	static const char magic[16] = "SQLite format 3";
+	struct nl_merge_stats ms;
+	struct nl_err err = { "" };
+	char head[16];
+	int version, rc;
+	if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head || memcmp(head, magic, sizeof magic))
+		return 0;
+	memset(&ms, 0, sizeof ms);
+	rc = store_merge_check(path, NULL, &version, &err) ? -2
+	     : store_merge(im->s, path, version, &ms, &err);
+	if (rc == -1) {
+		fprintf(stderr, "natlog: store failure while merging '%s': %s\n", nl_esc(path),
+			nl_esc(store_errmsg(im->s)));
+		im->st->store_failed = 1;
+		return -1;
+	}
+	if (rc == -2) {
+		fprintf(stderr, "natlog: %s; not read\n", nl_esc(err.msg));
+		im->st->failed++;
+		return 1;
+	}
+	if (ms.sources == 0) {
+		if (!im->o->quiet)
+			fprintf(stderr, "natlog: '%s' is a natlog store holding nothing new; nothing "
+					"added\n", nl_esc(path));
+		im->st->already++;
+		return 1;
+	}
+	if (!im->o->quiet && im->o->host)
+		fprintf(stderr, "natlog: '%s' is a natlog store: its sources keep their own hosts, "
+				"not --host\n", nl_esc(path));
+	im->st->files += ms.sources;
+	im->st->already += ms.already;
+	im->st->packets += ms.packets;
+	im->st->events += ms.events;
+	im->st->rulesets += ms.rulesets;
+	im->st->errors += ms.errors;
+	im->st->dups += ms.dropped;
+	if (ms.dups)
+		fprintf(stderr, "natlog: warning: %lld kernel lines of '%s' were in the store already, "
+				"in packets only partly there: kept twice\n", (long long)ms.dups,
+			nl_esc(path));
+	return 1;
+}
+
 static int import_one(struct import *im, const char *path, char **buf, size_t *cap)
 {
 	struct stream st;
@@ -1834,6 +1885,10 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 	if (st.fd != 0 && imported_before(im, path, st.fd)) {
 		close(st.fd);
 		return 0;
+	}
+	if (st.fd != 0 && (rc = import_store(im, path, st.fd)) != 0) {
+		close(st.fd);
+		return rc < 0 ? -1 : 0;
 	}
 	rc = import_any(im, path, &st, buf, cap, 0);
 	free(st.pre);

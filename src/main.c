@@ -23,6 +23,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "import", cmd_import, NEEDS_RW, "read logs, traces and ruleset dumps into the store" },
+	{ "merge", cmd_merge, NEEDS_RW, "copy other natlog stores (one per bundle or host) into this one" },
 	{ "summary", cmd_summary, NEEDS_RO, "one screen on the store: what happened, what to run next" },
 	{ "traces", cmd_traces, NEEDS_RO, "list traced packets, one line each" },
 	{ "explain", cmd_explain, NEEDS_RO, "one packet's journey, rule by rule, and why" },

@@ -3699,3 +3699,538 @@ int store_changes_after(struct nl_store *s, const char *file, long line,
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot read notices");
 }
+
+/* ---------------------------------------------------------------- merge */
+
+/*
+ * natlog merge: another store's rows copied into this one. The input is
+ * attached and every table copied with one INSERT ... SELECT: the rows of
+ * the sources this store lacks (by content and host, as an import decides)
+ * and of what points at them, with the ids others refer to (sources,
+ * packets, events, rulesets) offset past this store's own, and the strings
+ * of steps mapped to this store's names by text. A table merge does not
+ * know is refused rather than left out.
+ */
+
+enum { MERGE_SRC, MERGE_PKT, MERGE_EV, MERGE_RS, MERGE_NOFF };
+
+/* Tables whose ids other rows hold, with the offset each is moved by. */
+static const struct {
+	const char *table;
+	int off;
+} merge_keyed[] = {
+	{ "sources", MERGE_SRC }, { "packets", MERGE_PKT }, { "event_rows", MERGE_EV },
+	{ "steps", MERGE_EV }, { "rulesets", MERGE_RS },
+};
+
+/* Columns of steps that are ids into names. */
+static const char *const merge_step_names[] = {
+	"kind", "tbl", "chain", "type", "rule", "verdict", "iif", "oif", "physin", "physout", "mac",
+	NULL
+};
+
+int store_merge_check(const char *path, const char *target, int *version, struct nl_err *err)
+{
+	struct nl_store probe;
+	struct stat a, b;
+	char name[4200];
+	int kind, code, latest = nl_schema_files[nl_schema_nfiles - 1].version;
+	*version = 0;
+	if (stat(path, &a) != 0)
+		return nl_err_set(err, "cannot open '%s': %s", path, strerror(errno));
+	if (!S_ISREG(a.st_mode))
+		return nl_err_set(err, "'%s' is not a natlog store (not a file)", path);
+	if (target && stat(target, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return nl_err_set(err, "'%s' is the store merged into", path);
+	/* as first_look(): no -wal, -shm or journal roll-back left behind */
+	snprintf(name, sizeof name, "%s-wal", path);
+	if ((stat(name, &b) == 0 && b.st_size > 0) || immutable_uri(path, name, sizeof name))
+		nl_strlcpy(name, path, sizeof name);
+	memset(&probe, 0, sizeof probe);
+	if (open_db(&probe, name, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, err))
+		return -1;
+	kind = store_kind(&probe, version, &code);
+	if (kind < 0 && (code & 0xff) == SQLITE_NOTADB)
+		nl_err_set(err, "'%s' is not a natlog store (not an SQLite database)", path);
+	else if (kind < 0)
+		nl_err_set(err, "cannot read store '%s': %s", path, probe.err);
+	else if (kind == STORE_FOREIGN)
+		nl_err_set(err, "'%s' is not a natlog store (another program's SQLite database)", path);
+	else if (kind == STORE_NEW)
+		nl_err_set(err, "'%s' is not a natlog store (an empty database)", path);
+	else if (*version > latest)
+		nl_err_set(err, "store '%s' has schema version %d; this natlog knows up to %d (a "
+			   "newer natlog wrote it)", path, *version, latest);
+	sqlite3_close(probe.db);
+	return kind == STORE_NATLOG && *version <= latest ? 0 : -1;
+}
+
+/* A store of an older schema is copied to a temporary file and upgraded
+ * there, as an import would upgrade it; the input itself is not changed. */
+static int merge_upgrade(const char *path, char *tmp, size_t n, struct nl_err *err)
+{
+	const char *dir = getenv("TMPDIR");
+	sqlite3 *from = NULL, *to = NULL;
+	sqlite3_backup *b;
+	struct nl_store *t;
+	int fd, rc = SQLITE_ERROR;
+	snprintf(tmp, n, "%s/natlog-merge.XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return nl_err_set(err, "cannot make a temporary copy of '%s': %s", path,
+				  strerror(errno));
+	close(fd);
+	if (sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+	    (b = sqlite3_backup_init(to, "main", from, "main")) != NULL) {
+		sqlite3_backup_step(b, -1);
+		rc = sqlite3_backup_finish(b);
+	}
+	if (rc != SQLITE_OK)
+		nl_err_set(err, "cannot copy store '%s' to upgrade it: %s", path,
+			   sqlite3_errmsg(to ? to : from));
+	sqlite3_close(from);
+	sqlite3_close(to);
+	if (rc == SQLITE_OK && store_open(&t, tmp, NL_STORE_RW, err) == 0) {
+		store_close(t);
+		return 0;
+	}
+	unlink(tmp);
+	return -1;
+}
+
+/* The expression a column of table t is copied as, or NULL to leave it
+ * out (an id nothing refers to: the row gets a new one). */
+static const char *merge_expr(const char *t, const char *col, const int64_t *off, char *buf,
+			      size_t n)
+{
+	size_t i;
+	if (!strcmp(col, "id")) {
+		for (i = 0; i < sizeof merge_keyed / sizeof merge_keyed[0]; i++)
+			if (!strcmp(t, merge_keyed[i].table)) {
+				snprintf(buf, n, "id + %lld", (long long)off[merge_keyed[i].off]);
+				return buf;
+			}
+		return NULL;
+	}
+	if (!strcmp(col, "source_id"))
+		snprintf(buf, n, "source_id + %lld", (long long)off[MERGE_SRC]);
+	else if (!strcmp(col, "ruleset_id"))
+		snprintf(buf, n, "ruleset_id + %lld", (long long)off[MERGE_RS]);
+	else if (!strcmp(col, "dump_id"))
+		snprintf(buf, n, "CASE WHEN dump_id IN (SELECT id FROM temp.merge_rs) THEN dump_id + %lld END",
+			 (long long)off[MERGE_RS]);
+	else if (!strcmp(col, "packet_id"))
+		/* a LOG line of no packet stays one */
+		snprintf(buf, n, "CASE WHEN packet_id IN (SELECT id FROM temp.merge_pkt) THEN "
+			 "packet_id + %lld END", (long long)off[MERGE_PKT]);
+	else if (!strcmp(t, "packets") && !strcmp(col, "trace"))
+		/* a trace id this store has: numbered on after the copy */
+		snprintf(buf, n, "CASE WHEN trace IN (SELECT trace FROM main.packets) THEN "
+			 "'merge:' || (id + %lld) ELSE trace END", (long long)off[MERGE_PKT]);
+	else if (!strcmp(t, "packets") && !strcmp(col, "analyzed"))
+		snprintf(buf, n, "0");
+	else {
+		for (i = 0; !strcmp(t, "steps") && merge_step_names[i]; i++)
+			if (!strcmp(col, merge_step_names[i])) {
+				snprintf(buf, n, "(SELECT new FROM temp.merge_names WHERE old = %s)", col);
+				return buf;
+			}
+		snprintf(buf, n, "\"%s\"", col);
+	}
+	return buf;
+}
+
+/* Which of the input's rows of table t are copied: those of the sources
+ * copied, by whatever points at them. 1: none (not copied); -1: a table
+ * merge does not know how to copy. */
+static int merge_filter(const char *t, int has_src, int has_rs, int has_pkt, const char **where)
+{
+	if (!strcmp(t, "meta") || !strcmp(t, "names") || !strncmp(t, "sqlite_", 7))
+		return 1;
+	*where = !strcmp(t, "sources") ? "id IN (SELECT id FROM temp.merge_src)"
+		 : has_src ? "source_id IN (SELECT id FROM temp.merge_src)"
+		 : has_rs ? "ruleset_id IN (SELECT id FROM temp.merge_rs)"
+		 : has_pkt ? "packet_id IN (SELECT id FROM temp.merge_pkt)" : NULL;
+	return *where ? 0 : -1;
+}
+
+static int merge_table(struct nl_store *s, const char *t, const int64_t *off, int64_t *rows)
+{
+	char sql[9216], cols[4096], exprs[4096], buf[256], q[128];
+	const char *where = NULL;
+	size_t nc = 0, ne = 0;
+	int has_src = 0, has_rs = 0, has_pkt = 0, rc, known;
+	sqlite3_stmt *st;
+	*rows = 0;
+	snprintf(q, sizeof q, "PRAGMA main.table_info(\"%s\")", t);
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read the schema");
+	cols[0] = exprs[0] = '\0';
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 1), *e;
+		if (!c)
+			continue;
+		has_src |= !strcmp(c, "source_id");
+		has_rs |= !strcmp(c, "ruleset_id");
+		has_pkt |= !strcmp(c, "packet_id");
+		if (!(e = merge_expr(t, c, off, buf, sizeof buf)))
+			continue;
+		nc += (size_t)snprintf(cols + nc, sizeof cols - nc, "%s\"%s\"", nc ? ", " : "", c);
+		ne += (size_t)snprintf(exprs + ne, sizeof exprs - ne, "%s%s", ne ? ", " : "", e);
+		if (nc >= sizeof cols || ne >= sizeof exprs)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || nc >= sizeof cols || ne >= sizeof exprs) {
+		snprintf(s->err, sizeof s->err, "cannot read the columns of table '%s'", t);
+		return -1;
+	}
+	/* a reference merge_expr() does not move would point at another row */
+	snprintf(q, sizeof q, "PRAGMA main.foreign_key_list(\"%s\")", t);
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read the schema");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *to = (const char *)sqlite3_column_text(st, 2);
+		const char *c = (const char *)sqlite3_column_text(st, 3);
+		if (!to || !c || !((!strcmp(c, "source_id") && !strcmp(to, "sources")) ||
+				   (!strcmp(c, "packet_id") && !strcmp(to, "packets")) ||
+				   (!strcmp(c, "ruleset_id") && !strcmp(to, "rulesets")))) {
+			snprintf(s->err, sizeof s->err, "natlog merge does not know how to copy "
+				 "table '%s' (its column '%s')", t, c ? c : "?");
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	known = merge_filter(t, has_src, has_rs, has_pkt, &where);
+	if (known == 1)
+		return 0;
+	if (known < 0) {
+		int64_t n;
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM nl_in.\"%s\"", t);
+		if (read_int(s, sql, &n, &rc))
+			return -1;
+		if (n == 0)
+			return 0;
+		snprintf(s->err, sizeof s->err, "natlog merge does not know how to copy table '%s'", t);
+		return -1;
+	}
+	snprintf(sql, sizeof sql, "INSERT INTO main.\"%s\"(%s) SELECT %s FROM nl_in.\"%s\" WHERE %s "
+		 "ORDER BY rowid", t, cols, exprs, t, where);
+	if (exec(s, sql))
+		return -1;
+	*rows = sqlite3_changes64(s->db);
+	return 0;
+}
+
+/* Trace ids this store had already are numbered on (".2", ".3"), as an
+ * import of the same files into this store would have numbered them. */
+static int merge_traces(struct nl_store *s, int64_t off, int64_t *renamed)
+{
+	static const char sel[] =
+		"SELECT m.id, i.trace FROM main.packets m JOIN nl_in.packets i ON i.id = m.id - ?1 "
+		"WHERE m.id > ?1 AND m.trace GLOB 'merge:*'";
+	sqlite3_stmt *st, *has = NULL, *up = NULL;
+	struct { int64_t id; char trace[40]; } *v = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, sel, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read trace ids");
+	sqlite3_bind_int64(st, 1, off);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			void *p = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
+			if (!p) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			v = p;
+		}
+		v[n].id = sqlite3_column_int64(st, 0);
+		col_text(st, 1, v[n++].trace, sizeof v->trace);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return fail(s, "cannot read trace ids");
+	}
+	if (n && (sqlite3_prepare_v2(s->db, "SELECT 1 FROM main.packets WHERE trace = ?1", -1, &has,
+				     NULL) != SQLITE_OK ||
+		  sqlite3_prepare_v2(s->db, "UPDATE main.packets SET trace = ?2 WHERE id = ?1", -1, &up,
+				     NULL) != SQLITE_OK))
+		rc = SQLITE_ERROR;
+	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+		char base[40], cand[40];
+		char *dot = strrchr(v[i].trace, '.');
+		int k;
+		nl_strlcpy(base, v[i].trace, sizeof base);
+		if (dot && dot[1] && strspn(dot + 1, "0123456789") == strlen(dot + 1))
+			base[dot - v[i].trace] = '\0';
+		for (k = 2; k < 10000000; k++) {
+			snprintf(cand, sizeof cand, "%.30s.%d", base, k);
+			sqlite3_reset(has);
+			sqlite3_bind_text(has, 1, cand, -1, SQLITE_STATIC);
+			if ((rc = sqlite3_step(has)) != SQLITE_ROW)
+				break;
+		}
+		if (rc != SQLITE_DONE)
+			break;
+		sqlite3_reset(up);
+		sqlite3_bind_int64(up, 1, v[i].id);
+		sqlite3_bind_text(up, 2, cand, -1, SQLITE_STATIC);
+		rc = sqlite3_step(up);
+	}
+	sqlite3_finalize(has);
+	sqlite3_finalize(up);
+	free(v);
+	*renamed = (int64_t)n;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot number a trace id");
+}
+
+/* Kernel lines copied that this store held already from another file of
+ * the same host (dmesg here, the journal there), told by the fingerprints
+ * an import compares (the kernel stamp, or the wall-clock second, with
+ * the message). As in an import, such a line is one event: a copied packet
+ * all of whose lines are here already is dropped with them, and so is a
+ * copied line of no packet. The rest of a packet only partly here stays
+ * whole; those lines are counted in ms->dups, for the caller to say. */
+static int merge_dedup(struct nl_store *s, const int64_t *off, struct nl_merge_stats *ms)
+{
+	/* a line of the host, or of an unknown one, in this store before */
+	static const char seen[] =
+		"EXISTS (SELECT 1 FROM main.event_rows o WHERE o.fp IN (n.fp, n.fp2) AND o.id <= %1$lld "
+		"AND (o.host IS NULL OR n.host IS NULL OR o.host = n.host)) OR "
+		"EXISTS (SELECT 1 FROM main.event_rows o WHERE o.fp2 IN (n.fp, n.fp2) AND o.id <= %1$lld "
+		"AND (o.host IS NULL OR n.host IS NULL OR o.host = n.host)) OR "
+		"EXISTS (SELECT 1 FROM main.steps o JOIN main.event_rows b ON b.packet_id = o.packet_id "
+		"AND b.step = 1 WHERE o.fp IN (n.fp, n.fp2) AND o.id <= %1$lld AND (b.host IS NULL OR "
+		"n.host IS NULL OR b.host = n.host)) OR "
+		"EXISTS (SELECT 1 FROM main.steps o JOIN main.event_rows b ON b.packet_id = o.packet_id "
+		"AND b.step = 1 WHERE o.fp2 IN (n.fp, n.fp2) AND o.id <= %1$lld AND (b.host IS NULL OR "
+		"n.host IS NULL OR b.host = n.host))";
+	static const char *const steps[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS merge_dup(id INTEGER PRIMARY KEY, packet_id INTEGER, "
+		"source_id INTEGER, fp INTEGER, fp2 INTEGER)",
+		"CREATE TEMP TABLE IF NOT EXISTS merge_gone(id INTEGER PRIMARY KEY)",
+		"DELETE FROM temp.merge_dup", "DELETE FROM temp.merge_gone",
+		/* then the copied lines seen before (%s: seen[]) */
+		"INSERT INTO temp.merge_dup SELECT n.id, n.packet_id, n.source_id, n.fp, n.fp2 FROM ("
+		"SELECT id, packet_id, source_id, host, fp, fp2 FROM main.event_rows "
+		"WHERE id > %1$lld AND fp IS NOT NULL UNION ALL "
+		"SELECT s.id, s.packet_id, b.source_id, b.host, s.fp, s.fp2 FROM main.steps s "
+		"JOIN main.event_rows b ON b.packet_id = s.packet_id AND b.step = 1 "
+		"WHERE s.id > %1$lld AND s.fp IS NOT NULL) n WHERE %2$s",
+		"INSERT INTO temp.merge_gone SELECT DISTINCT d.packet_id FROM temp.merge_dup d "
+		"WHERE d.packet_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.event_rows e "
+		"WHERE e.packet_id = d.packet_id AND e.id NOT IN (SELECT id FROM temp.merge_dup)) "
+		"AND NOT EXISTS (SELECT 1 FROM main.steps e WHERE e.packet_id = d.packet_id AND "
+		"e.id NOT IN (SELECT id FROM temp.merge_dup))",
+		/* the wall time a stored line lacked, passed on as an import does */
+		"UPDATE main.event_rows SET fp2 = (SELECT d.fp2 FROM temp.merge_dup d WHERE d.fp = "
+		"event_rows.fp AND d.fp2 IS NOT NULL) WHERE id <= %1$lld AND fp2 IS NULL AND fp IN "
+		"(SELECT fp FROM temp.merge_dup WHERE fp2 IS NOT NULL)",
+		"UPDATE main.steps SET fp2 = (SELECT d.fp2 FROM temp.merge_dup d WHERE d.fp = "
+		"steps.fp AND d.fp2 IS NOT NULL) WHERE id <= %1$lld AND fp2 IS NULL AND fp IN "
+		"(SELECT fp FROM temp.merge_dup WHERE fp2 IS NOT NULL)",
+		"DELETE FROM temp.merge_dup WHERE packet_id IS NOT NULL AND packet_id NOT IN "
+		"(SELECT id FROM temp.merge_gone)",
+		"UPDATE main.sources SET events = events - (SELECT count(*) FROM temp.merge_dup d "
+		"WHERE d.source_id = sources.id) WHERE id IN (SELECT source_id FROM temp.merge_dup)",
+		"DELETE FROM main.steps WHERE id IN (SELECT id FROM temp.merge_dup)",
+		"DELETE FROM main.event_rows WHERE id IN (SELECT id FROM temp.merge_dup)",
+		"DELETE FROM main.trace_aliases WHERE packet_id IN (SELECT id FROM temp.merge_gone)",
+		"DELETE FROM main.packets WHERE id IN (SELECT id FROM temp.merge_gone)",
+	};
+	char sql[4096], cond[2048];
+	int64_t any, all, gone, dropped;
+	size_t i;
+	int code;
+	snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM main.event_rows WHERE id <= %lld AND "
+		 "fp IS NOT NULL) AND EXISTS (SELECT 1 FROM main.event_rows WHERE id > %lld AND "
+		 "fp IS NOT NULL)", (long long)off[MERGE_EV], (long long)off[MERGE_EV]);
+	if (read_int(s, sql, &any, &code))
+		return -1;
+	if (!any)
+		return 0;
+	if (store_ondemand(s, "fp_index"))
+		return -1;
+	snprintf(cond, sizeof cond, seen, (long long)off[MERGE_EV]);
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		snprintf(sql, sizeof sql, steps[i], (long long)off[MERGE_EV], cond);
+		if (exec(s, sql))
+			return -1;
+		if (i == 5 && read_int(s, "SELECT count(*) FROM temp.merge_dup", &all, &code))
+			return -1;
+	}
+	if (read_int(s, "SELECT count(*) FROM temp.merge_dup", &dropped, &code) ||
+	    read_int(s, "SELECT count(*) FROM temp.merge_gone", &gone, &code))
+		return -1;
+	ms->dropped = dropped;
+	ms->dups = all - dropped;
+	ms->events -= dropped;
+	ms->packets -= gone;
+	return 0;
+}
+
+static int merge_rows(struct nl_store *s, struct nl_merge_stats *ms)
+{
+	static const char *const setup[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS merge_src(id INTEGER PRIMARY KEY)",
+		"CREATE TEMP TABLE IF NOT EXISTS merge_pkt(id INTEGER PRIMARY KEY)",
+		"CREATE TEMP TABLE IF NOT EXISTS merge_rs(id INTEGER PRIMARY KEY)",
+		"CREATE TEMP TABLE IF NOT EXISTS merge_names(old INTEGER PRIMARY KEY, new INTEGER)",
+		"DELETE FROM temp.merge_src", "DELETE FROM temp.merge_pkt",
+		"DELETE FROM temp.merge_rs", "DELETE FROM temp.merge_names",
+		/* what an import would call imported before: the same content for the same host */
+		"INSERT INTO temp.merge_src SELECT id FROM nl_in.sources i WHERE NOT EXISTS ("
+		"SELECT 1 FROM main.sources m WHERE m.sha256 = i.sha256 AND "
+		"ifnull(m.host, '') = ifnull(i.host, ''))",
+		"INSERT INTO temp.merge_pkt SELECT id FROM nl_in.packets WHERE source_id IN "
+		"(SELECT id FROM temp.merge_src)",
+		"INSERT INTO temp.merge_rs SELECT id FROM nl_in.rulesets WHERE source_id IN "
+		"(SELECT id FROM temp.merge_src)",
+		"INSERT OR IGNORE INTO main.names(name) SELECT name FROM nl_in.names ORDER BY id",
+		"INSERT INTO temp.merge_names SELECT i.id, m.id FROM nl_in.names i JOIN main.names m "
+		"ON m.name = i.name",
+	};
+	/* sources first: a table's rows are counted by what they are */
+	static const char *const order[] = { "sources", "packets", "rulesets", "event_rows", "steps",
+					     "conntrack", "errors" };
+	int64_t off[MERGE_NOFF], v, rows, all;
+	int64_t *count[] = { NULL, &ms->packets, &ms->rulesets, &ms->events, &ms->events,
+			     &ms->flows, &ms->errors };
+	size_t i;
+	int code;
+	sqlite3_stmt *st;
+	if (read_int(s, "SELECT ifnull(max(id), 0) FROM main.sources", &off[MERGE_SRC], &code) ||
+	    read_int(s, "SELECT ifnull(max(id), 0) FROM main.packets", &off[MERGE_PKT], &code) ||
+	    read_int(s, "SELECT ifnull(max(id), 0) FROM main.rulesets", &off[MERGE_RS], &code) ||
+	    read_int(s, "SELECT ifnull(max(id), 0) FROM main.event_rows", &off[MERGE_EV], &code) ||
+	    read_int(s, "SELECT ifnull(max(id), 0) FROM main.steps", &v, &code))
+		return -1;
+	if (v > off[MERGE_EV])
+		off[MERGE_EV] = v;
+	/* rows of a table this store does not have would be left behind */
+	if (sqlite3_prepare_v2(s->db, "SELECT name FROM nl_in.sqlite_master WHERE type = 'table' AND "
+				      "name NOT GLOB 'sqlite_*' AND name NOT IN (SELECT name FROM "
+				      "main.sqlite_master WHERE type = 'table')", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read the schema");
+	while ((code = sqlite3_step(st)) == SQLITE_ROW) {
+		char t[128], sql[200];
+		col_text(st, 0, t, sizeof t);
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM nl_in.\"%s\"", t);
+		if (read_int(s, sql, &v, &code) || v > 0) {
+			if (v > 0)
+				snprintf(s->err, sizeof s->err, "it has a table natlog does not know "
+					 "('%s', %lld rows)", t, (long long)v);
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (code != SQLITE_DONE)
+		return fail(s, "cannot read the schema");
+	for (i = 0; i < sizeof setup / sizeof setup[0]; i++)
+		if (exec(s, setup[i]))
+			return -1;
+	if (read_int(s, "SELECT count(*) FROM nl_in.sources", &all, &code) ||
+	    read_int(s, "SELECT count(*) FROM temp.merge_src", &ms->sources, &code))
+		return -1;
+	ms->already = all - ms->sources;
+	if (ms->sources == 0)
+		return 0;
+	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
+		if (merge_table(s, order[i], off, &rows))
+			return -1;
+		if (count[i])
+			*count[i] += rows;
+	}
+	if (sqlite3_prepare_v2(s->db, "SELECT name FROM main.sqlite_master WHERE type = 'table' "
+				      "ORDER BY name", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read the schema");
+	while ((code = sqlite3_step(st)) == SQLITE_ROW) {
+		char t[128];
+		size_t k;
+		col_text(st, 0, t, sizeof t);
+		for (k = 0; k < sizeof order / sizeof order[0] && strcmp(t, order[k]); k++)
+			;
+		if (k == sizeof order / sizeof order[0] && merge_table(s, t, off, &rows)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (code != SQLITE_DONE)
+		return fail(s, "cannot read the schema");
+	if (merge_dedup(s, off, ms) || merge_traces(s, off[MERGE_PKT], &ms->renamed))
+		return -1;
+	/* as after an import: the packets a new dump, capture or conntrack
+	 * record can explain differently are analysed again */
+	if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT source_id FROM main.rulesets WHERE id > ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read rulesets");
+	sqlite3_bind_int64(st, 1, off[MERGE_RS]);
+	while ((code = sqlite3_step(st)) == SQLITE_ROW)
+		if (store_reanalyze_source(s, sqlite3_column_int64(st, 0))) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	sqlite3_finalize(st);
+	if (code != SQLITE_DONE)
+		return fail(s, "cannot read rulesets");
+	if (read_int(s, "SELECT (SELECT count(*) FROM nl_in.conntrack WHERE source_id IN "
+			"(SELECT id FROM temp.merge_src)) + (SELECT count(*) FROM nl_in.event_rows "
+			"WHERE kind = 'wire' AND source_id IN (SELECT id FROM temp.merge_src))",
+		     &v, &code))
+		return -1;
+	return v > 0 ? store_reanalyze_drops(s) : 0;
+}
+
+int store_merge(struct nl_store *s, const char *path, int version, struct nl_merge_stats *ms,
+		struct nl_err *err)
+{
+	int latest = nl_schema_files[nl_schema_nfiles - 1].version, rc;
+	char tmp[4200] = "";
+	const char *from = path, *self = sqlite3_db_filename(s->db, "main");
+	struct stat a, b;
+	sqlite3_stmt *st;
+	if (self && self[0] && stat(self, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino) {
+		nl_err_set(err, "'%s' is the store merged into", path);
+		return -2;
+	}
+	if (version < latest) {
+		if (merge_upgrade(path, tmp, sizeof tmp, err))
+			return -2;
+		from = tmp;
+	}
+	if (sqlite3_prepare_v2(s->db, "ATTACH ?1 AS nl_in", -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "cannot attach");
+		goto bad;
+	}
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		fail(s, "cannot attach");
+		goto bad;
+	}
+	rc = store_begin(s) || merge_rows(s, ms) || store_commit(s);
+	if (rc) {
+		char keep[sizeof s->err];
+		memcpy(keep, s->err, sizeof keep);
+		store_rollback(s);
+		memcpy(s->err, keep, sizeof keep);
+	}
+	exec(s, "DETACH nl_in");
+	if (tmp[0])
+		unlink(tmp);
+	return rc ? -1 : 0;
+bad:
+	if (tmp[0])
+		unlink(tmp);
+	return -1;
+}

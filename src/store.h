@@ -382,4 +382,24 @@ int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info 
 int store_changes_after(struct nl_store *s, const char *file, long line,
 			int (*cb)(void *, long line, const char *text), void *ctx);
 
+/* Merging stores (natlog merge). */
+struct nl_merge_stats {
+	int64_t sources, already;	/* sources copied, and those this store had */
+	int64_t packets, events, rulesets, flows, errors;
+	int64_t renamed;		/* packets whose trace id was taken here, numbered on */
+	int64_t dropped;		/* kernel lines another file of the host brought here before */
+	int64_t dups;			/* such lines kept twice: their packet was only partly here */
+};
+/* 0 when the file at path is a natlog store of this natlog's schema or an
+ * older one (its version into *version), and not the store target names;
+ * else -1 with err saying why. Reads only. */
+int store_merge_check(const char *path, const char *target, int *version, struct nl_err *err);
+/* Copies into s, in one transaction, the sources of the store at path
+ * that s lacks (by content and host) and every row that points at them,
+ * and marks for analysis the packets copied and those the copied dumps
+ * and captures concern. An older store is upgraded in a temporary copy.
+ * 0; -1 with store_errmsg(s); -2 with err (the input could not be read). */
+int store_merge(struct nl_store *s, const char *path, int version, struct nl_merge_stats *st,
+		struct nl_err *err);
+
 #endif
