@@ -3362,7 +3362,8 @@ int64_t store_packet_by_identity(struct nl_store *s, int proto, int64_t ip_id, i
 	if (ip_id <= 0 && seq < 0)
 		return 0;
 	if (sqlite3_prepare_v2(s->db, ip_id > 0
-			       ? "SELECT id FROM packets WHERE ip_id = ?1 AND proto = ?2 AND "
+			       /* ip_id > 0 lets the partial index packets_ip_id serve it */
+			       ? "SELECT id FROM packets WHERE ip_id = ?1 AND ip_id > 0 AND proto = ?2 AND "
 				 "(?3 IS NULL OR tcp_seq IS NULL OR tcp_seq = ?3) LIMIT 2"
 			       : "SELECT id FROM packets WHERE tcp_seq = ?3 AND proto = ?2 LIMIT 2",
 			       -1, &st, NULL) != SQLITE_OK)
