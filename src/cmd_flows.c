@@ -10,12 +10,12 @@
  * tuple shows, whose traced packet has their identity (IP ID, SEQ); the
  * others make connections of their own, NAT learned from the trace's last
  * step and from the frames that are its packets after NAT.
- * Memory stays small whatever the number of conntrack's connections: its
+ * Memory stays small whatever the number of connections: conntrack's
  * records come sorted by key from the store, so only one connection is
- * open at a time; a finished one goes to a scratch file, and only its
- * place in the output order (24 bytes) and the tuples that traced packets
- * and frames look up stay in memory. The connections of traces and
- * captures alone are still built in memory (about 1 KB each).
+ * open at a time; every connection, conntrack's or not, is a record of a
+ * scratch file (numbers updated in place), the tuples packets and frames
+ * look up are a scratch database on disk, and only each connection's
+ * place in the output order (24 bytes) stays in memory.
  */
 #include "natlog.h"
 #include "cli.h"
@@ -30,7 +30,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,31 +49,15 @@ struct flow {
 	int64_t ntraced, ntraced_reply, ncaptured;
 };
 
-/* A tuple as a lookup key: "proto|src|sport|dst|dport" (ICMP: the id). */
-struct tkey {
-	char *key;
-	size_t flow;			/* NO_FLOW: looked up later, no flow has it yet */
-	int dir;			/* 0 the original direction, 1 the reply's */
-};
-#define NO_FLOW SIZE_MAX
-
+/* The tuples packets and frames look up, each with the connection that
+ * claimed it (2 * index + dir, dir 1 for the reply's direction), and the
+ * connection each traced packet went to, in a scratch database. The first
+ * pass over packets and frames puts every key any of them will look up;
+ * a connection only claims keys among those (a key no packet or frame
+ * has is never asked for). */
 struct tmap {
-	struct tkey *v;
-	size_t n, cap;			/* open addressing, cap a power of 2 */
-};
-
-/* Which flow (and direction) each traced packet went to. */
-struct pmap {
-	int64_t *pid;
-	size_t *flow;
-	int *dir;
-	size_t n, cap;
-};
-
-/* The connections of traces and captures alone, in memory. */
-struct flows {
-	struct flow *v;
-	size_t n, cap;
+	struct nl_scratch *db;
+	size_t n;			/* keys */
 };
 
 static int is_icmp(int proto)
@@ -82,6 +65,7 @@ static int is_icmp(int proto)
 	return proto == 1 || proto == 58;
 }
 
+/* A tuple as a lookup key: "proto|src|sport|dst|dport" (ICMP: the id). */
 static void tkey_make(char *buf, size_t n, int proto, const char *src, int sport, const char *dst,
 		      int dport, int icmp_id)
 {
@@ -91,103 +75,41 @@ static void tkey_make(char *buf, size_t n, int proto, const char *src, int sport
 		snprintf(buf, n, "%d|%s|%d|%s|%d", proto, src, sport, dst, dport);
 }
 
-static struct tkey *tmap_slot(struct tmap *m, const char *key)
+static int tkey_valid(const char *key)
 {
-	size_t i = (size_t)nl_hash64(key, strlen(key), NL_HASH_INIT) & (m->cap - 1);
-	while (m->v[i].key && strcmp(m->v[i].key, key) != 0)
-		i = (i + 1) & (m->cap - 1);
-	return &m->v[i];
+	return key[0] && !strstr(key, "||");	/* an address left out: no key */
 }
 
-static const struct tkey *tmap_get(struct tmap *m, const char *key)
+/* A key packets or frames will look up, yet claimed by none. */
+static int tmap_want(struct tmap *m, const char *key)
 {
-	struct tkey *k;
-	if (!m->cap)
-		return NULL;
-	k = tmap_slot(m, key);
-	return k->key && k->flow != NO_FLOW ? k : NULL;
-}
-
-/* The first flow to claim a tuple keeps it. */
-static int tmap_put(struct tmap *m, const char *key, size_t flow, int dir)
-{
-	struct tkey *k;
-	if (!key[0] || strstr(key, "||"))
-		return 0;	/* an address left out: no key */
-	if (m->cap && (k = tmap_slot(m, key))->key) {
-		if (k->flow == NO_FLOW) {
-			k->flow = flow;
-			k->dir = dir;
-		}
+	int r;
+	if (!tkey_valid(key))
 		return 0;
-	}
-	if (2 * (m->n + 1) > m->cap) {
-		struct tmap g = { NULL, 0, m->cap ? m->cap * 2 : 256 };
-		size_t i;
-		if (!(g.v = calloc(g.cap, sizeof *g.v)))
-			return -1;
-		for (i = 0; i < m->cap; i++)
-			if (m->v[i].key)
-				*tmap_slot(&g, m->v[i].key) = m->v[i];
-		g.n = m->n;
-		free(m->v);
-		*m = g;
-	}
-	k = tmap_slot(m, key);
-	if (k->key)
-		return 0;
-	if (!(k->key = strdup(key)))
+	if ((r = store_scratch_add(m->db, key)) < 0)
 		return -1;
-	k->flow = flow;
-	k->dir = dir;
-	m->n++;
+	m->n += (size_t)r;
 	return 0;
 }
 
-static void tmap_free(struct tmap *m)
+/* 1 and the connection that claimed key, 0 when none did, -1 a failure. */
+static int tmap_get(struct tmap *m, const char *key, size_t *flow, int *dir)
 {
-	size_t i;
-	for (i = 0; i < m->cap; i++)
-		free(m->v[i].key);
-	free(m->v);
+	int64_t v;
+	int r = store_scratch_get(m->db, key, &v);
+	if (r <= 0 || v < 0)
+		return r < 0 ? -1 : 0;
+	*flow = (size_t)(v >> 1);
+	*dir = (int)(v & 1);
+	return 1;
 }
 
-static int pmap_add(struct pmap *m, int64_t pid, size_t flow, int dir)
+/* The first connection to claim a tuple keeps it. */
+static int tmap_claim(struct tmap *m, const char *key, size_t flow, int dir)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		int64_t *p = realloc(m->pid, cap * sizeof *p);
-		size_t *f;
-		int *d;
-		if (!p)
-			return -1;
-		m->pid = p;
-		if (!(f = realloc(m->flow, cap * sizeof *f)))
-			return -1;
-		m->flow = f;
-		if (!(d = realloc(m->dir, cap * sizeof *d)))
-			return -1;
-		m->dir = d;
-		m->cap = cap;
-	}
-	m->pid[m->n] = pid;
-	m->flow[m->n] = flow;
-	m->dir[m->n++] = dir;
-	return 0;
-}
-
-/* Packets come in id order, so the map is sorted. */
-static long pmap_find(const struct pmap *m, int64_t pid)
-{
-	size_t lo = 0, hi = m->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (m->pid[mid] < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < m->n && m->pid[lo] == pid ? (long)lo : -1;
+	if (!tkey_valid(key))
+		return 0;
+	return store_scratch_set(m->db, key, 2 * (int64_t)flow + dir, 1) < 0 ? -1 : 0;
 }
 
 static void make_key(const struct nl_flow *f, char *buf, size_t n)
@@ -196,19 +118,6 @@ static void make_key(const struct nl_flow *f, char *buf, size_t n)
 		 f->proto, (long long)(f->zone > 0 ? f->zone : 0), f->osrc, f->odst, f->osport,
 		 f->odport, f->icmp_type, f->icmp_code, f->icmp_id, f->rsrc, f->rdst, f->rsport,
 		 f->rdport);
-}
-
-static int grow(struct flows *fs)
-{
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 256;
-		struct flow *v = realloc(fs->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		fs->v = v;
-		fs->cap = cap;
-	}
-	return 0;
 }
 
 static int starts_new(const struct flow *w, const struct nl_flow *r)
@@ -230,8 +139,7 @@ static int64_t max64(int64_t a, int64_t b)
 struct ord {
 	int64_t first_us;
 	int64_t order;
-	int64_t where;			/* conntrack's: offset in the scratch file;
-					 * the others: -1 - index in struct flows */
+	int64_t where;			/* its record's offset in the scratch file */
 };
 
 static int by_time(const struct ord *x, const struct ord *y)
@@ -461,14 +369,14 @@ static void endpoint(char *buf, size_t n, int family, const char *addr, int port
 
 /* ---- conntrack's connections, streamed ---- */
 
-/* A connection of conntrack's in the scratch file: these numbers, then its
- * strings, each a length byte and its bytes. */
+/* A connection in the scratch file: these numbers, then its strings, each
+ * a length byte and its bytes. */
 struct ctnum {
 	int64_t first_us, last_us, opackets, obytes, rpackets, rbytes, mark, zone, ct_id;
-	int64_t order, ncaptured;
+	int64_t order, ncaptured, ntraced, ntraced_reply;
 	long records, nnew, nupdate, ndestroy, nlisted;
 	int family, proto, osport, odport, rsport, rdport, icmp_type, icmp_code, icmp_id;
-	int assured, unreplied;
+	int assured, unreplied, from_ct;
 };
 #define CT_STRINGS 8
 #define CT_MAXREC (sizeof(struct ctnum) + CT_STRINGS * 256)
@@ -479,7 +387,8 @@ struct ctnum {
 			sizeof (w)->first_time, sizeof (w)->last_time }
 
 /* Conntrack's records, read grouped by key: the open connection, the
- * scratch file the finished ones go to, and the output order. */
+ * scratch file the finished ones (and then the others) go to, and the
+ * output order, indexed by connection until it is sorted. */
 struct ctpass {
 	struct flow cur;
 	char key[512];
@@ -492,10 +401,13 @@ struct ctpass {
 	const char *why;		/* a failure that is not the store's */
 };
 
-static int ct_save(FILE *f, const struct flow *w)
+/* Connection w as a record in buf: its length, or 0 when a string is too
+ * long for one. */
+static size_t ct_pack(const struct flow *w, unsigned char *buf)
 {
 	struct ctnum c;
 	const char *str[CT_STRINGS] = CT_STR(w);
+	size_t at = sizeof c;
 	int i;
 	memset(&c, 0, sizeof c);
 	c.first_us = w->first_us;
@@ -509,6 +421,8 @@ static int ct_save(FILE *f, const struct flow *w)
 	c.ct_id = w->ct_id;
 	c.order = w->order;
 	c.ncaptured = w->ncaptured;
+	c.ntraced = w->ntraced;
+	c.ntraced_reply = w->ntraced_reply;
 	c.records = w->records;
 	c.nnew = w->nnew;
 	c.nupdate = w->nupdate;
@@ -525,14 +439,24 @@ static int ct_save(FILE *f, const struct flow *w)
 	c.icmp_id = w->k.icmp_id;
 	c.assured = w->assured;
 	c.unreplied = w->unreplied;
-	if (fwrite(&c, sizeof c, 1, f) != 1)
-		return -1;
+	c.from_ct = w->from_ct;
+	memcpy(buf, &c, sizeof c);
 	for (i = 0; i < CT_STRINGS; i++) {
 		size_t n = strlen(str[i]);
-		if (n > 255 || fputc((int)n, f) == EOF || fwrite(str[i], 1, n, f) != n)
-			return -1;
+		if (n > 255)
+			return 0;
+		buf[at++] = (unsigned char)n;
+		memcpy(buf + at, str[i], n);
+		at += n;
 	}
-	return 0;
+	return at;
+}
+
+static int ct_save(FILE *f, const struct flow *w)
+{
+	unsigned char buf[CT_MAXREC];
+	size_t n = ct_pack(w, buf);
+	return n && fwrite(buf, 1, n, f) == n ? 0 : -1;
 }
 
 static int ct_load(FILE *f, int64_t off, struct flow *w)
@@ -568,6 +492,8 @@ static int ct_load(FILE *f, int64_t off, struct flow *w)
 	w->ct_id = c.ct_id;
 	w->order = c.order;
 	w->ncaptured = c.ncaptured;
+	w->ntraced = c.ntraced;
+	w->ntraced_reply = c.ntraced_reply;
 	w->records = c.records;
 	w->nnew = c.nnew;
 	w->nupdate = c.nupdate;
@@ -584,7 +510,7 @@ static int ct_load(FILE *f, int64_t off, struct flow *w)
 	w->k.icmp_id = c.icmp_id;
 	w->assured = c.assured;
 	w->unreplied = c.unreplied;
-	w->from_ct = 1;
+	w->from_ct = c.from_ct;
 	return 0;
 }
 
@@ -634,26 +560,27 @@ static void all_tuples(const struct flow *w, struct tuple t[4])
 /* Connection c takes those of its tuples packets and frames look up,
  * unless one before it in import order has them: as if every connection
  * had claimed its tuples in that order, first come first served. */
-static void ct_claim(struct ctpass *cp, size_t c)
+static int ct_claim(struct ctpass *cp, size_t c)
 {
 	static const int dir[4] = { 0, 0, 1, 1 };
 	struct tuple t[4];
 	char key[256];
 	int i;
 	if (!cp->tm->n)
-		return;
+		return 0;
 	all_tuples(&cp->cur, t);
 	for (i = 0; i < 4; i++) {
-		struct tkey *k;
+		int64_t v;
+		int r;
 		tkey_make(key, sizeof key, cp->cur.k.proto, t[i].src, t[i].sport, t[i].dst, t[i].dport,
 			  t[i].id);
-		if (!key[0] || strstr(key, "||") || !(k = tmap_slot(cp->tm, key))->key)
+		if (!tkey_valid(key) || (r = store_scratch_get(cp->tm->db, key, &v)) == 0)
 			continue;
-		if (k->flow == NO_FLOW || cp->ord[k->flow].order > cp->cur.order) {
-			k->flow = c;
-			k->dir = dir[i];
-		}
+		if (r < 0 || ((v < 0 || cp->ord[v >> 1].order > cp->cur.order) &&
+			      store_scratch_set(cp->tm->db, key, 2 * (int64_t)c + dir[i], 0) < 0))
+			return -1;
 	}
+	return 0;
 }
 
 static int ct_finish(struct ctpass *cp)
@@ -665,7 +592,10 @@ static int ct_finish(struct ctpass *cp)
 		cp->why = "out of memory";
 		return -1;
 	}
-	ct_claim(cp, cp->n - 1);
+	if (ct_claim(cp, cp->n - 1)) {
+		cp->why = "cannot use the scratch database of tuples";
+		return -1;
+	}
 	if (ct_save(cp->f, &cp->cur) || (cp->end = ftello(cp->f)) < 0) {
 		cp->why = "cannot write the scratch file of connections";
 		return -1;
@@ -735,54 +665,83 @@ static int add_record(void *ctx, int64_t id, const struct nl_flow *r)
 
 /* ---- connections from traces and captures ---- */
 
-/* Flow i is conntrack's for i < nct, else fs->v[i - nct]. */
+/* Connection i is conntrack's for i < nct; every one is a record of the
+ * scratch file, at ct->ord[i].where. */
 struct build {
 	struct nl_store *s;
-	struct flows *fs;
 	struct ctpass *ct;
 	size_t nct;
 	struct tmap tm;
-	struct pmap pm;
 	int64_t npackets, nwire;	/* in the store */
 	struct nl_filter f;	/* --host and the time bounds */
 	int64_t ct_left_out, others_left_out;	/* what no bound's clock places */
 };
 
-static struct flow *own_flow(struct build *b, size_t i)
+static int flow_get(struct build *b, size_t i, struct flow *w)
 {
-	return i >= b->nct ? &b->fs->v[i - b->nct] : NULL;
+	if (ct_load(b->ct->f, b->ct->ord[i].where, w)) {
+		b->ct->why = "cannot read the scratch file of connections";
+		return -1;
+	}
+	return 0;
 }
 
-static int tuple_key(struct build *b, size_t i, int proto, const struct tuple *t, int dir)
+/* Connection i back to the scratch file: its numbers in place, or, when a
+ * string changed (and with it perhaps the length), the whole record at the
+ * end, where its place in the order then points. */
+static int flow_put(struct build *b, size_t i, const struct flow *w, int strings)
 {
-	char key[256];
-	tkey_make(key, sizeof key, proto, t->src, t->sport, t->dst, t->dport, t->id);
-	return tmap_put(&b->tm, key, i, dir);
+	struct ctpass *cp = b->ct;
+	unsigned char buf[CT_MAXREC];
+	size_t n = ct_pack(w, buf);
+	int64_t at = strings ? cp->end : cp->ord[i].where;
+	if (n && !strings)
+		n = sizeof(struct ctnum);
+	if (!n || pwrite(fileno(cp->f), buf, n, (off_t)at) != (ssize_t)n) {
+		cp->why = "cannot write the scratch file of connections";
+		return -1;
+	}
+	if (strings) {
+		cp->ord[i].where = at;
+		cp->end += (int64_t)n;
+	}
+	cp->ord[i].first_us = w->first_us;
+	return 0;
 }
 
-/* Every tuple of flow i (not conntrack's: ct_claim did those). */
-static int register_flow(struct build *b, size_t i)
+/* Every tuple of connection i (not conntrack's: ct_claim did those), each
+ * key once. */
+static int register_flow(struct build *b, size_t i, const struct flow *w)
 {
+	static const int dir[4] = { 0, 0, 1, 1 };
 	struct tuple t[4];
-	int proto = own_flow(b, i)->k.proto;
-	all_tuples(own_flow(b, i), t);
-	return tuple_key(b, i, proto, &t[0], 0) || tuple_key(b, i, proto, &t[1], 0) ||
-	       tuple_key(b, i, proto, &t[2], 1) || tuple_key(b, i, proto, &t[3], 1);
+	char key[4][256];
+	int j, k;
+	all_tuples(w, t);
+	for (j = 0; j < 4; j++) {
+		tkey_make(key[j], sizeof key[j], w->k.proto, t[j].src, t[j].sport, t[j].dst,
+			  t[j].dport, t[j].id);
+		for (k = 0; k < j && strcmp(key[k], key[j]); k++)
+			;
+		if (k == j && tmap_claim(&b->tm, key[j], i, dir[j])) {
+			b->ct->why = "cannot use the scratch database of tuples";
+			return -1;
+		}
+	}
+	return 0;
 }
 
-/* A connection no conntrack record has: orig and translated as seen. */
+/* A connection no conntrack record has: orig and translated as seen. Its
+ * index, or -1. */
 static long new_flow(struct build *b, int family, int proto, const char *host, const char *osrc,
 		     int osport, const char *odst, int odport, const char *tsrc, int tsport,
-		     const char *tdst, int tdport, int icmp_type, int icmp_id)
+		     const char *tdst, int tdport, int icmp_type, int icmp_id, const char *first_time)
 {
-	struct flows *fs = b->fs;
-	struct flow *w;
-	struct nl_flow *k;
-	if (grow(fs))
-		return -1;
-	w = &fs->v[fs->n];
-	memset(w, 0, sizeof *w);
-	k = &w->k;
+	struct ctpass *cp = b->ct;
+	struct flow w;
+	struct nl_flow *k = &w.k;
+	size_t i = cp->n;
+	memset(&w, 0, sizeof w);
 	nl_flow_init(k);
 	k->family = family;
 	k->proto = proto;
@@ -803,12 +762,17 @@ static long new_flow(struct build *b, int family, int proto, const char *host, c
 		k->rsport = tdport;
 		k->rdport = tsport;
 	}
-	w->order = INT64_MAX / 2 + (int64_t)fs->n;	/* after conntrack's */
-	w->first_us = w->last_us = -1;
-	w->opackets = w->obytes = w->rpackets = w->rbytes = -1;
-	w->mark = w->zone = w->ct_id = -1;
-	fs->n++;
-	return register_flow(b, b->nct + fs->n - 1) ? -1 : (long)(b->nct + fs->n - 1);
+	w.order = INT64_MAX / 2 + (int64_t)(i - b->nct);	/* after conntrack's */
+	w.first_us = w.last_us = -1;
+	w.opackets = w.obytes = w.rpackets = w.rbytes = -1;
+	w.mark = w.zone = w.ct_id = -1;
+	if (first_time)
+		nl_strlcpy(w.first_time, first_time, sizeof w.first_time);
+	if (ord_add(cp, w.first_us, w.order, -1)) {
+		cp->why = "out of memory";
+		return -1;
+	}
+	return flow_put(b, i, &w, 1) || register_flow(b, i, &w) ? -1 : (long)i;
 }
 
 static int is_reply(int proto, int tcp_flags, int icmp_type)
@@ -822,17 +786,17 @@ static int add_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct build *b = ctx;
 	char key[256];
-	const struct tkey *k;
 	struct nl_pkt last;
-	long i;
-	int dir;
+	struct flow w;
+	size_t i;
+	long n;
+	int dir, r;
 	if (is_icmp(p->proto) && p->icmp_id < 0)
 		return 0;	/* an ICMP error belongs to the connection it quotes */
 	tkey_make(key, sizeof key, p->proto, p->src, p->sport, p->dst, p->dport, p->icmp_id);
-	if ((k = tmap_get(&b->tm, key)) != NULL) {
-		i = (long)k->flow;
-		dir = k->dir;
-	} else {
+	if ((r = tmap_get(&b->tm, key, &i, &dir)) < 0)
+		goto scratch;
+	if (!r) {
 		char lkey[256];
 		if (store_packet_last_tuple(b->s, p->id, &last))
 			return -1;
@@ -845,31 +809,40 @@ static int add_packet(void *ctx, const struct nl_packet_row *p)
 		/* a reply conntrack translated back: known by its tuple after that */
 		tkey_make(lkey, sizeof lkey, p->proto, last.src, last.sport, last.dst, last.dport,
 			  p->icmp_id);
-		if ((k = tmap_get(&b->tm, lkey)) != NULL) {
-			i = (long)k->flow;
-			dir = k->dir;
-			if (tmap_put(&b->tm, key, (size_t)i, dir))
-				return -1;
+		if ((r = tmap_get(&b->tm, lkey, &i, &dir)) < 0)
+			goto scratch;
+		if (r) {
+			if (tmap_claim(&b->tm, key, i, dir))
+				goto scratch;
 			goto counted;
 		}
 		dir = is_reply(p->proto, p->tcp_flags, p->icmp_type);
 		/* a reply traced first: the connection is its last tuple turned around */
-		i = dir ? new_flow(b, p->family, p->proto, p->host, last.dst, last.dport, last.src,
-				   last.sport, p->dst, p->dport, p->src, p->sport, -1, p->icmp_id)
+		n = dir ? new_flow(b, p->family, p->proto, p->host, last.dst, last.dport, last.src,
+				   last.sport, p->dst, p->dport, p->src, p->sport, -1, p->icmp_id, p->time)
 			: new_flow(b, p->family, p->proto, p->host, p->src, p->sport, p->dst, p->dport,
-				   last.src, last.sport, last.dst, last.dport, p->icmp_type, p->icmp_id);
-		if (i < 0)
+				   last.src, last.sport, last.dst, last.dport, p->icmp_type, p->icmp_id,
+				   p->time);
+		if (n < 0)
 			return -1;
-		nl_strlcpy(own_flow(b, i)->first_time, p->time, sizeof own_flow(b, i)->first_time);
+		i = (size_t)n;
 	}
 counted:
-	if (own_flow(b, i)) {
+	if (i >= b->nct) {
+		if (flow_get(b, i, &w))
+			return -1;
 		if (dir)
-			own_flow(b, i)->ntraced_reply++;
+			w.ntraced_reply++;
 		else
-			own_flow(b, i)->ntraced++;
+			w.ntraced++;
+		if (flow_put(b, i, &w, 0))
+			return -1;
 	}
-	return pmap_add(&b->pm, p->id, (size_t)i, dir);
+	if (store_scratch_put_id(b->tm.db, p->id, 2 * (int64_t)i + dir) >= 0)
+		return 0;
+scratch:
+	b->ct->why = "cannot use the scratch database of tuples";
+	return -1;
 }
 
 /* A frame that is a traced packet after a NAT no tuple showed: what the
@@ -909,51 +882,34 @@ static void learn_nat(struct flow *w, int dir, const struct nl_wire_tuple *t)
 	}
 }
 
-/* Frames of conntrack's connection i: counted in its scratch record. */
-static int ct_captured(struct build *b, size_t i, int64_t frames)
-{
-	int64_t n, off = b->ct->ord[i].where + (int64_t)offsetof(struct ctnum, ncaptured);
-	int fd = fileno(b->ct->f);
-	if (fflush(b->ct->f) || pread(fd, &n, sizeof n, (off_t)off) != (ssize_t)sizeof n ||
-	    (n += frames, pwrite(fd, &n, sizeof n, (off_t)off) != (ssize_t)sizeof n)) {
-		b->ct->why = "cannot update the scratch file of connections";
-		return -1;
-	}
-	return 0;
-}
-
 static int add_wire(void *ctx, const struct nl_wire_tuple *t)
 {
 	struct build *b = ctx;
 	char key[256];
-	const struct tkey *k;
-	struct flow *w;
-	long i = -1, j;
-	int dir = 0;
-	int64_t pid;
+	struct flow w;
+	size_t i = 0;
+	long n;
+	int dir = 0, r, learned = 0, strings = 0;
+	int64_t pid, v;
 	if (is_icmp(t->proto) && t->icmp_id < 0)
 		return 0;	/* an ICMP error belongs to the connection it quotes */
 	tkey_make(key, sizeof key, t->proto, t->src, t->sport, t->dst, t->dport, t->icmp_id);
-	if ((k = tmap_get(&b->tm, key)) != NULL) {
-		i = (long)k->flow;
-	} else {
+	if ((r = tmap_get(&b->tm, key, &i, &dir)) < 0)
+		goto scratch;
+	if (!r) {
 		pid = store_packet_by_identity(b->s, t->proto, t->family == 4 ? t->ip_id : -1,
 					       t->proto == 6 ? t->seq : -1);
 		if (pid < 0)
 			return -1;
-		if (pid > 0 && (j = pmap_find(&b->pm, pid)) >= 0) {
-			i = (long)b->pm.flow[j];
-			dir = b->pm.dir[j];
-			if ((w = own_flow(b, (size_t)i)) != NULL) {
-				learn_nat(w, dir, t);
-				if (register_flow(b, (size_t)i))
-					return -1;
-			}
-			if (tmap_put(&b->tm, key, (size_t)i, dir))
-				return -1;
+		if (pid > 0 && (r = store_scratch_get_id(b->tm.db, pid, &v)) != 0) {
+			if (r < 0)
+				goto scratch;
+			i = (size_t)(v >> 1);
+			dir = (int)(v & 1);
+			learned = 1;
 		}
 	}
-	if (i < 0) {
+	if (!r) {
 		int a = nl_time_within(b->f.since_clock, b->f.since_us, 0, t->first_us, -1, t->first_time);
 		int z = nl_time_within(b->f.until_clock, b->f.until_us, 1, t->first_us, -1, t->first_time);
 		/* a capture names no host: its own connections answer no --host */
@@ -962,21 +918,35 @@ static int add_wire(void *ctx, const struct nl_wire_tuple *t)
 			return 0;
 		}
 		dir = is_reply(t->proto, t->tcp_flags, t->icmp_type);
-		i = dir ? new_flow(b, t->family, t->proto, "", t->dst, t->dport, t->src, t->sport,
-				   t->dst, t->dport, t->src, t->sport, -1, t->icmp_id)
+		n = dir ? new_flow(b, t->family, t->proto, "", t->dst, t->dport, t->src, t->sport,
+				   t->dst, t->dport, t->src, t->sport, -1, t->icmp_id, NULL)
 			: new_flow(b, t->family, t->proto, "", t->src, t->sport, t->dst, t->dport,
-				   t->src, t->sport, t->dst, t->dport, t->icmp_type, t->icmp_id);
-		if (i < 0)
+				   t->src, t->sport, t->dst, t->dport, t->icmp_type, t->icmp_id, NULL);
+		if (n < 0)
 			return -1;
+		i = (size_t)n;
 	}
-	if (!(w = own_flow(b, (size_t)i)))
-		return ct_captured(b, (size_t)i, t->frames);
-	w->ncaptured += t->frames;
-	if (t->first_us >= 0 && (w->first_us < 0 || t->first_us < w->first_us)) {
-		w->first_us = t->first_us;
-		nl_strlcpy(w->first_time, t->first_time, sizeof w->first_time);
+	if (flow_get(b, i, &w))
+		return -1;
+	if (learned && i >= b->nct) {
+		learn_nat(&w, dir, t);
+		strings = 1;
+		if (register_flow(b, i, &w))
+			goto scratch;
 	}
-	return 0;
+	if (learned && tmap_claim(&b->tm, key, i, dir))
+		goto scratch;
+	w.ncaptured += t->frames;
+	/* conntrack's connections take only the count */
+	if (i >= b->nct && t->first_us >= 0 && (w.first_us < 0 || t->first_us < w.first_us)) {
+		w.first_us = t->first_us;
+		nl_strlcpy(w.first_time, t->first_time, sizeof w.first_time);
+		strings = 1;
+	}
+	return flow_put(b, i, &w, strings);
+scratch:
+	b->ct->why = "cannot use the scratch database of tuples";
+	return -1;
 }
 
 /* The first pass over packets and frames: the tuples they will look up,
@@ -990,12 +960,20 @@ static int want_packet(void *ctx, const struct nl_packet_row *p)
 	if (is_icmp(p->proto) && p->icmp_id < 0)
 		return 0;
 	tkey_make(key, sizeof key, p->proto, p->src, p->sport, p->dst, p->dport, p->icmp_id);
-	if (tmap_put(&b->tm, key, NO_FLOW, 0) || store_packet_last_tuple(b->s, p->id, &last))
+	if (tmap_want(&b->tm, key)) {
+		b->ct->why = "cannot use the scratch database of tuples";
+		return -1;
+	}
+	if (store_packet_last_tuple(b->s, p->id, &last))
 		return -1;
 	if (!last.src[0])
 		return 0;
 	tkey_make(key, sizeof key, p->proto, last.src, last.sport, last.dst, last.dport, p->icmp_id);
-	return tmap_put(&b->tm, key, NO_FLOW, 0);
+	if (tmap_want(&b->tm, key)) {
+		b->ct->why = "cannot use the scratch database of tuples";
+		return -1;
+	}
+	return 0;
 }
 
 static int want_wire(void *ctx, const struct nl_wire_tuple *t)
@@ -1006,7 +984,11 @@ static int want_wire(void *ctx, const struct nl_wire_tuple *t)
 	if (is_icmp(t->proto) && t->icmp_id < 0)
 		return 0;
 	tkey_make(key, sizeof key, t->proto, t->src, t->sport, t->dst, t->dport, t->icmp_id);
-	return tmap_put(&b->tm, key, NO_FLOW, 0);
+	if (tmap_want(&b->tm, key)) {
+		b->ct->why = "cannot use the scratch database of tuples";
+		return -1;
+	}
+	return 0;
 }
 
 /* --host, --since and --until choose conntrack records before they are
@@ -1036,6 +1018,11 @@ static int build_flows(struct nl_store *s, struct build *b)
 	b->nct = b->ct->n;
 	if (!b->npackets && !b->nwire)
 		return 0;
+	/* from here on the scratch file is read and written in place */
+	if (fflush(b->ct->f)) {
+		b->ct->why = "cannot write the scratch file of connections";
+		return -1;
+	}
 	if (store_packets(s, &all, add_packet, b) < 0 || store_wire_tuples(s, add_wire, b))
 		return -1;
 	b->others_left_out += all.left_out;
@@ -1356,7 +1343,6 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 	struct nl_table *tb = NULL;
 	const char *host = fo->f.host;
 	enum { CHUNK = 512 };	/* connections read back and counted at a time */
-	struct flows fs;
 	struct ctpass ct;
 	struct build b;
 	struct nl_store *s;
@@ -1372,11 +1358,9 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 		return NL_EXIT_USAGE;
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	memset(&fs, 0, sizeof fs);
 	memset(&ct, 0, sizeof ct);
 	memset(&b, 0, sizeof b);
 	b.s = s;
-	b.fs = &fs;
 	b.ct = &ct;
 	ct.tm = &b.tm;
 	nl_filter_times(name, s, fo);
@@ -1396,18 +1380,18 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 			strerror(errno));
 		return NL_EXIT_STORE;
 	}
+	if (store_scratch_open(&b.tm.db)) {
+		fprintf(stderr, "natlog flows: cannot make a scratch database of tuples in '%s'\n",
+			tmpdir);
+		fclose(ct.f);
+		return NL_EXIT_STORE;
+	}
 	if (build_flows(s, &b)) {
 		fprintf(stderr, "natlog: %s\n", ct.why ? ct.why : store_errmsg(s)[0] ? store_errmsg(s)
 										  : "out of memory");
 		rc = NL_EXIT_STORE;
 		goto out;
 	}
-	for (i = 0; i < fs.n; i++)
-		if (ord_add(&ct, fs.v[i].first_us, fs.v[i].order, -1 - (int64_t)i)) {
-			fprintf(stderr, "natlog: out of memory\n");
-			rc = NL_EXIT_STORE;
-			goto out;
-		}
 	if (fflush(ct.f) || !(chunk = calloc(CHUNK, sizeof *chunk))) {
 		fprintf(stderr, "natlog: %s\n", chunk ? "cannot write the scratch file of connections"
 						      : "out of memory");
@@ -1426,9 +1410,7 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 		size_t m = ct.n - i < CHUNK ? ct.n - i : CHUNK;
 		for (j = 0; j < m; j++) {
 			const struct ord *o = &ct.ord[i + j];
-			if (o->where < 0) {
-				chunk[j] = fs.v[-1 - o->where];
-			} else if (ct_load(ct.f, o->where, &chunk[j])) {
+			if (ct_load(ct.f, o->where, &chunk[j])) {
 				fprintf(stderr, "natlog: cannot read the scratch file of connections\n");
 				rc = NL_EXIT_STORE;
 				goto out;
@@ -1478,10 +1460,6 @@ out:
 	free(chunk);
 	fclose(ct.f);
 	free(ct.ord);
-	tmap_free(&b.tm);
-	free(b.pm.pid);
-	free(b.pm.flow);
-	free(b.pm.dir);
-	free(fs.v);
+	store_scratch_close(b.tm.db);
 	return rc;
 }

@@ -3416,7 +3416,8 @@ int64_t store_packet_by_identity(struct nl_store *s, int proto, int64_t ip_id, i
 	if (ip_id <= 0 && seq < 0)
 		return 0;
 	if (sqlite3_prepare_v2(s->db, ip_id > 0
-			       ? "SELECT id FROM packets WHERE ip_id = ?1 AND proto = ?2 AND "
+			       /* ip_id > 0 lets the partial index packets_ip_id serve it */
+			       ? "SELECT id FROM packets WHERE ip_id = ?1 AND ip_id > 0 AND proto = ?2 AND "
 				 "(?3 IS NULL OR tcp_seq IS NULL OR tcp_seq = ?3) LIMIT 2"
 			       : "SELECT id FROM packets WHERE tcp_seq = ?3 AND proto = ?2 LIMIT 2",
 			       -1, &st, NULL) != SQLITE_OK)
@@ -4233,4 +4234,110 @@ bad:
 	if (tmp[0])
 		unlink(tmp);
 	return -1;
+
+/* ---- a scratch map for one command's passes ----
+ * Text keys (and integer ids) to numbers, in a private temporary database
+ * on disk that SQLite deletes when it is closed: a command whose maps
+ * would grow with the store keeps only SQLite's page cache in memory. */
+
+struct nl_scratch {
+	sqlite3 *db;
+	sqlite3_stmt *st[6];
+};
+
+enum { SC_ADD, SC_GET, SC_SET, SC_CLAIM, SC_ID_PUT, SC_ID_GET };
+
+int store_scratch_open(struct nl_scratch **out)
+{
+	static const char *const sql[6] = {
+		[SC_ADD] = "INSERT OR IGNORE INTO k(key) VALUES (?1)",
+		[SC_GET] = "SELECT v FROM k WHERE key = ?1",
+		[SC_SET] = "UPDATE k SET v = ?2 WHERE key = ?1",
+		[SC_CLAIM] = "UPDATE k SET v = ?2 WHERE key = ?1 AND v IS NULL",
+		[SC_ID_PUT] = "INSERT OR IGNORE INTO i(id, v) VALUES (?1, ?2)",
+		[SC_ID_GET] = "SELECT v FROM i WHERE id = ?1",
+	};
+	struct nl_scratch *m = calloc(1, sizeof *m);
+	int i;
+	*out = NULL;
+	if (!m)
+		return -1;
+	/* "": private, on disk, deleted on close; one transaction, never kept */
+	if (sqlite3_open_v2("", &m->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(m->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+			 "PRAGMA cache_size = -8192; PRAGMA locking_mode = EXCLUSIVE; "
+			 "CREATE TABLE k(key TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID; "
+			 "CREATE TABLE i(id INTEGER PRIMARY KEY, v INTEGER); BEGIN",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	for (i = 0; i < 6; i++)
+		if (sqlite3_prepare_v2(m->db, sql[i], -1, &m->st[i], NULL) != SQLITE_OK)
+			goto fail;
+	*out = m;
+	return 0;
+fail:
+	store_scratch_close(m);
+	return -1;
+}
+
+void store_scratch_close(struct nl_scratch *m)
+{
+	int i;
+	if (!m)
+		return;
+	for (i = 0; i < 6; i++)
+		sqlite3_finalize(m->st[i]);
+	sqlite3_close(m->db);
+	free(m);
+}
+
+/* Runs statement q; a row's first column goes to *val (-1 when NULL).
+ * 1 a row (or a change), 0 none, -1 a failure. */
+static int scratch_run(struct nl_scratch *m, int q, const char *key, int64_t id, int64_t val,
+		       int64_t *out)
+{
+	sqlite3_stmt *st = m->st[q];
+	int rc, got = 0;
+	if (key)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	if (q != SC_ADD && q != SC_GET && q != SC_ID_GET)
+		sqlite3_bind_int64(st, 2, val);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		got = 1;
+		*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+	} else if (rc == SQLITE_DONE) {
+		got = sqlite3_changes(m->db) > 0 && !out;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? got : -1;
+}
+
+int store_scratch_add(struct nl_scratch *m, const char *key)
+{
+	return scratch_run(m, SC_ADD, key, 0, 0, NULL);
+}
+
+int store_scratch_get(struct nl_scratch *m, const char *key, int64_t *val)
+{
+	return scratch_run(m, SC_GET, key, 0, 0, val);
+}
+
+int store_scratch_set(struct nl_scratch *m, const char *key, int64_t val, int only_unset)
+{
+	return scratch_run(m, only_unset ? SC_CLAIM : SC_SET, key, 0, val, NULL);
+}
+
+int store_scratch_put_id(struct nl_scratch *m, int64_t id, int64_t val)
+{
+	return scratch_run(m, SC_ID_PUT, NULL, id, val, NULL);
+}
+
+int store_scratch_get_id(struct nl_scratch *m, int64_t id, int64_t *val)
+{
+	return scratch_run(m, SC_ID_GET, NULL, id, 0, val);
 }

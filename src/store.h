@@ -402,4 +402,18 @@ int store_merge_check(const char *path, const char *target, int *version, struct
 int store_merge(struct nl_store *s, const char *path, int version, struct nl_merge_stats *st,
 		struct nl_err *err);
 
+/* A scratch map for a command whose lookups would otherwise grow with the
+ * store: text keys, and integer ids, to numbers (an unset key reads -1), in
+ * a private temporary database on disk deleted on close. The calls return
+ * -1 on a failure; add 1 when the key is new; get 1 when the key is there;
+ * set 1 when a value changed (only_unset: only a key without one). */
+struct nl_scratch;
+int store_scratch_open(struct nl_scratch **out);
+void store_scratch_close(struct nl_scratch *m);
+int store_scratch_add(struct nl_scratch *m, const char *key);
+int store_scratch_get(struct nl_scratch *m, const char *key, int64_t *val);
+int store_scratch_set(struct nl_scratch *m, const char *key, int64_t val, int only_unset);
+int store_scratch_put_id(struct nl_scratch *m, int64_t id, int64_t val);
+int store_scratch_get_id(struct nl_scratch *m, int64_t id, int64_t *val);
+
 #endif
