@@ -62,13 +62,7 @@ static void import_trust_summary(struct nl_store *s, const struct nl_import_stat
 			(long long)st->losses, st->losses == 1 ? "" : "s", st->losses == 1 ? "s" : "",
 			(long long)st->lost);
 	if (st->restate_cut)
-		fprintf(stderr, "natlog: %lld verdict%s decided in chains whose traced steps do not "
-				"match the dump %s not checked against the realignment 'explain' shows "
-				"(the first %d are, per import): 'traces' and 'summary' give %s as the "
-				"dump reads %s; 'explain' gives the realigned reading\n",
-			(long long)st->restate_cut, st->restate_cut == 1 ? "" : "s",
-			st->restate_cut == 1 ? "was" : "were", RL_MAXRESTATE,
-			st->restate_cut == 1 ? "it" : "them", st->restate_cut == 1 ? "it" : "them");
+		rl_say_cut(st->restate_cut);
 	if (st->health)
 		fprintf(stderr, "natlog: %lld kernel line%s say%s that the kernel dropped packets by "
 				"itself (conntrack table full, SYN flooding)\n",

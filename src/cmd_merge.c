@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "jsonw.h"
+#include "realign.h"
 #include "store.h"
 
 #include <getopt.h>
@@ -68,7 +69,7 @@ int cmd_merge(struct nl_cmd *cmd, int argc, char **argv)
 	struct nl_store *s;
 	struct nl_err err = { "" };
 	int c, i, n, json = 0, quiet = 0, *version, status = NL_EXIT_OK;
-	int64_t analyzed = 0;
+	int64_t analyzed = 0, cut = 0;
 
 	while ((c = nl_getopt(argc, argv, "qh", opts)) != -1) {
 		switch (c) {
@@ -149,12 +150,14 @@ int cmd_merge(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	free(version);
 	/* the end of an import: every packet not analysed yet */
-	if (store_begin(s) || analyze_pending(s, &analyzed) || store_commit(s)) {
+	if (store_begin(s) || analyze_pending(s, &analyzed, &cut) || store_commit(s)) {
 		fprintf(stderr, "natlog: store failure while analysing packets: %s\n",
 			nl_esc(store_errmsg(s)));
 		store_rollback(s);
 		return NL_EXIT_STORE;
 	}
+	if (cut)
+		rl_say_cut(cut);
 	if (status != NL_EXIT_OK)
 		return status;
 	if (json)

@@ -1074,6 +1074,17 @@ int rl_restate(struct nl_store *s, struct nl_rscache *rc, const struct rl_doubts
 	return ret;
 }
 
+void rl_say_cut(int64_t cut)
+{
+	fprintf(stderr, "natlog: %lld verdict%s decided in chains whose traced steps do not "
+			"match the dump %s not checked against the realignment 'explain' shows "
+			"(the first %d are, per import): 'traces' and 'summary' give %s as the "
+			"dump reads %s; 'explain' gives the realigned reading\n",
+		(long long)cut, cut == 1 ? "" : "s",
+		cut == 1 ? "was" : "were", RL_MAXRESTATE,
+		cut == 1 ? "it" : "them", cut == 1 ? "it" : "them");
+}
+
 /* ---- output ---- */
 
 void rl_text_step(const struct nl_analysis *a, size_t i, const char *dim, const char *off)

@@ -93,6 +93,8 @@ struct rl_doubts {
 int rl_doubts_note(struct rl_doubts *d, const struct nl_packet_row *p, const struct nl_analysis *a);
 int rl_doubts_merge(struct rl_doubts *into, const struct rl_doubts *from);
 void rl_doubts_free(struct rl_doubts *d);
+/* Says on stderr that cut verdicts were left unchecked (cut > 0). */
+void rl_say_cut(int64_t cut);
 /* Analyses again, with the realignment, the packets whose stored verdict
  * a noted chain decided (RL_MAXRESTATE in all, the first of each chain),
  * and stores what changed (*changed of them); *cut counts the packets

@@ -4234,6 +4234,7 @@ bad:
 	if (tmp[0])
 		unlink(tmp);
 	return -1;
+}
 
 /* ---- a scratch map for one command's passes ----
  * Text keys (and integer ids) to numbers, in a private temporary database
