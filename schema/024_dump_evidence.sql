@@ -7,8 +7,8 @@
 CREATE TABLE dump_contra (
     ruleset_id INTEGER NOT NULL REFERENCES rulesets(id),
     packet_id  INTEGER NOT NULL REFERENCES packets(id),
-    PRIMARY KEY (ruleset_id, packet_id)
-) WITHOUT ROWID;
+    UNIQUE (ruleset_id, packet_id)
+);
 CREATE INDEX dump_contra_packet ON dump_contra(packet_id);
 
 -- 1: the packet fitted several dumps and only their order chose one (no
