@@ -361,7 +361,9 @@ static int undo_one(struct undo *u, size_t k)
 	struct nl_chain *ch;
 	long ci;
 	int j;
+	char where[120];
 	read_change(e->text, &c);
+	snprintf(where, sizeof where, "%s %s %s", c.family, c.table, c.chain);
 	ci = c.kind == C_SKIP || c.kind == C_OPAQUE ? -1 : chain_at(u->rw, u->id, &c);
 	ch = ci >= 0 ? &u->rw->v.chains[ci] : NULL;
 	switch (c.kind) {
@@ -380,7 +382,7 @@ static int undo_one(struct undo *u, size_t k)
 				return 0;	/* the dump was taken before it */
 			return fail(u, e->line, "the dump does not hold %s handle %lld that the monitor "
 				    "recorded being added, yet it holds changes recorded after that",
-				    c.chain, (long long)c.handle);
+				    where, (long long)c.handle);
 		}
 		if (own(u->rw, ci))
 			return -1;
@@ -396,16 +398,16 @@ static int undo_one(struct undo *u, size_t k)
 			if (!u->started)
 				return 0;
 			return fail(u, e->line, "the dump still holds %s handle %lld that the monitor "
-				    "recorded being deleted", c.chain, (long long)c.handle);
+				    "recorded being deleted", where, (long long)c.handle);
 		}
 		if (!ch)
 			return fail(u, e->line, "the dump has no chain %s to put back the rule handle "
-				    "%lld that the monitor recorded being deleted", c.chain,
+				    "%lld that the monitor recorded being deleted", where,
 				    (long long)c.handle);
 		if (!added_before(u->l, k, &c, &add))
 			return fail(u, e->line, "the rule %s handle %lld was deleted after the packet, "
 				    "and the monitor did not record it being added: its text is not known",
-				    c.chain, (long long)c.handle);
+				    where, (long long)c.handle);
 		if (u->nback == u->capback) {
 			size_t cap = u->capback ? u->capback * 2 : 8;
 			struct putback *nb = realloc(u->back, cap * sizeof *nb);
@@ -429,7 +431,7 @@ static int undo_one(struct undo *u, size_t k)
 			r.handle = c.handle;
 			if (nft_rule_from_text(add.rule, (size_t)(add.rule_end - add.rule), &r))
 				return fail(u, e->line, "natlog cannot read the text of %s handle %lld",
-					    c.chain, (long long)c.handle);
+					    where, (long long)c.handle);
 			if (own(u->rw, ci) || insert_rule(ch, ch->nrules, &r))
 				return -1;
 		}
@@ -507,9 +509,9 @@ static int place_back(struct undo *u)
 		if (at < 0)
 			at = by_handle(ch, u->back[i].handle);
 		if (at < 0)
-			r = fail(u, u->back[i].line, "the rule %s handle %lld was deleted after the packet, "
-				 "but the chain is not in handle order: where it stood is not known",
-				 ch->name, (long long)u->back[i].handle);
+			r = fail(u, u->back[i].line, "the rule %s %s %s handle %lld was deleted after the "
+				 "packet, but the chain is not in handle order: where it stood is not known",
+				 ch->family, ch->table, ch->name, (long long)u->back[i].handle);
 		else if (insert_rule(ch, at, &held[i]))
 			r = -1;
 	}
