@@ -249,7 +249,7 @@ static void say_why(struct nl_dumpsel *d, const struct cand *c, int n, int nfit,
 
 /* The run again on the chosen dump rebuilt to the packet's time, when
  * the monitor recorded rule changes after its trace that can be undone. */
-static int rewound_run(struct nl_store *s, const struct nl_packet_row *p, const struct nl_rsview *v,
+static int rewound_run(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsview *v,
 		       struct nl_analysis *a, int64_t id, struct cand *c, nl_analyze_fn fn)
 {
 	struct nl_dumpsel *d = &a->dump;

@@ -47,6 +47,14 @@ struct change {
 	const char *why;		/* C_OPAQUE: why it is not undone */
 };
 
+/* The ruleset changes of one monitor file, read once per view: a log of
+ * many packets asks for them packet after packet. */
+struct nl_rwcache {
+	char file[512];
+	struct evlist l;
+	struct change *c;		/* l.v[i] read */
+};
+
 /* [p, lim) into out without its "packets N bytes M" counters. */
 static void strip_counters(const char *p, const char *lim, char *out, size_t n)
 {
@@ -302,15 +310,15 @@ static void renumber(struct nl_chain *ch)
 
 /* The text of the rule the file's "add rule ... # handle N" before event
  * k gave, or NULL. */
-static const struct rw_ev *added_before(const struct evlist *l, size_t k, const struct change *d,
-					struct change *add)
+static const struct change *added_before(const struct nl_rwcache *k, size_t at,
+					 const struct change *d)
 {
-	size_t j = k;
+	size_t j = at;
 	while (j-- > 0) {
-		read_change(l->v[j].text, add);
+		const struct change *add = &k->c[j];
 		if (add->kind == C_ADD && add->handle == d->handle && !strcmp(add->family, d->family) &&
 		    !strcmp(add->table, d->table) && !strcmp(add->chain, d->chain))
-			return &l->v[j];
+			return add;
 	}
 	return NULL;
 }
@@ -328,7 +336,7 @@ struct putback {
 
 struct undo {
 	struct nl_rewind *rw;
-	const struct evlist *l;
+	const struct nl_rwcache *k;
 	int64_t id;
 	const char *file;
 	struct nl_rewind_result *res;
@@ -356,13 +364,13 @@ static int fail(struct undo *u, long line, const char *fmt, ...)
  * rebuild stops (u->res->why), -1 out of memory. */
 static int undo_one(struct undo *u, size_t k)
 {
-	const struct rw_ev *e = &u->l->v[k];
-	struct change c, add;
+	const struct rw_ev *e = &u->k->l.v[k];
+	const struct change *add, *cp = &u->k->c[k];
+	struct change c = *cp;
 	struct nl_chain *ch;
 	long ci;
 	int j;
 	char where[120];
-	read_change(e->text, &c);
 	snprintf(where, sizeof where, "%s %s %s", c.family, c.table, c.chain);
 	ci = c.kind == C_SKIP || c.kind == C_OPAQUE ? -1 : chain_at(u->rw, u->id, &c);
 	ch = ci >= 0 ? &u->rw->v.chains[ci] : NULL;
@@ -404,7 +412,7 @@ static int undo_one(struct undo *u, size_t k)
 			return fail(u, e->line, "the dump has no chain %s to put back the rule handle "
 				    "%lld that the monitor recorded being deleted", where,
 				    (long long)c.handle);
-		if (!added_before(u->l, k, &c, &add))
+		if (!(add = added_before(u->k, k, &c)))
 			return fail(u, e->line, "the rule %s handle %lld was deleted after the packet, "
 				    "and the monitor did not record it being added: its text is not known",
 				    where, (long long)c.handle);
@@ -429,7 +437,7 @@ static int undo_one(struct undo *u, size_t k)
 			nl_strlcpy(r.table, c.table, sizeof r.table);
 			nl_strlcpy(r.chain, c.chain, sizeof r.chain);
 			r.handle = c.handle;
-			if (nft_rule_from_text(add.rule, (size_t)(add.rule_end - add.rule), &r))
+			if (nft_rule_from_text(add->rule, (size_t)(add->rule_end - add->rule), &r))
 				return fail(u, e->line, "natlog cannot read the text of %s handle %lld",
 					    where, (long long)c.handle);
 			if (own(u->rw, ci) || insert_rule(ch, ch->nrules, &r))
@@ -519,16 +527,52 @@ static int place_back(struct undo *u)
 	return r;
 }
 
-int rewind_build(struct nl_store *s, const struct nl_analysis *a, const struct nl_rsview *v,
+/* The view's cache of the file's changes, read from the store when it
+ * holds another file: 0, or -1 on a store failure. */
+static int changes_of(struct nl_store *s, struct nl_rsview *v, const char *file,
+		      const struct nl_rwcache **out)
+{
+	struct nl_rwcache *k = v->rwc;
+	size_t i;
+	if (k && !strcmp(k->file, file)) {
+		*out = k;
+		return 0;
+	}
+	rewind_cache_free(k);
+	v->rwc = k = calloc(1, sizeof *k);
+	if (!k)
+		return -1;
+	nl_strlcpy(k->file, file, sizeof k->file);
+	if (store_changes_after(s, file, 0, collect, &k->l))
+		return -1;
+	k->c = calloc(k->l.n + 1, sizeof *k->c);
+	if (!k->c)
+		k->l.full = 1;
+	for (i = 0; k->c && i < k->l.n; i++)
+		read_change(k->l.v[i].text, &k->c[i]);
+	*out = k;
+	return 0;
+}
+
+void rewind_cache_free(struct nl_rwcache *k)
+{
+	if (!k)
+		return;
+	evlist_free(&k->l);
+	free(k->c);
+	free(k);
+}
+
+int rewind_build(struct nl_store *s, const struct nl_analysis *a, struct nl_rsview *v,
 		 int64_t id, struct nl_rewind **out, struct nl_rewind_result *res)
 {
-	struct evlist l = { NULL, 0, 0, 0 };
+	const struct nl_rwcache *k;
 	struct nl_rewind *rw = NULL;
 	struct undo u;
 	const struct nl_step *last;
 	long after = 0;
-	size_t i, first;
-	int any = 0, rc = 0;
+	size_t i, first, lo, hi;
+	int any = 0;
 	*out = NULL;
 	memset(res, 0, sizeof *res);
 	memset(&u, 0, sizeof u);
@@ -540,47 +584,48 @@ int rewind_build(struct nl_store *s, const struct nl_analysis *a, const struct n
 	for (i = 0; i < a->n; i++)
 		if (!strcmp(a->steps[i].file, last->file) && a->steps[i].ev.line > after)
 			after = a->steps[i].ev.line;
-	/* most packets meet no change after them: look before reading all */
-	if (store_changes_after(s, last->file, after, collect, &l))
-		goto fail;
-	for (i = 0; i < l.n && !any; i++) {
-		struct change c;
-		read_change(l.v[i].text, &c);
-		any = c.kind != C_SKIP && touched(a, &c);
+	if (changes_of(s, v, last->file, &k)) {
+		rewind_cache_free(v->rwc);
+		v->rwc = NULL;
+		return -1;
 	}
-	evlist_free(&l);
-	memset(&l, 0, sizeof l);
-	if (!any)
+	/* the first change after the packet: the list is in line order */
+	for (lo = 0, hi = k->l.n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (k->l.v[mid].line <= after)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	for (i = first; i < k->l.n && !any; i++)
+		any = k->c && k->c[i].kind != C_SKIP && touched(a, &k->c[i]);
+	if (!any && !k->l.full)
 		return 0;
-	if (store_changes_after(s, last->file, 0, collect, &l))
-		goto fail;
-	if (l.full) {
+	if (k->l.full) {
 		snprintf(res->why, sizeof res->why, "the monitor's file holds more than %d ruleset "
 			 "changes, or memory ran out", RW_MAXEV);
-		goto out;
+		return 0;
 	}
 	rw = calloc(1, sizeof *rw);
 	if (!rw || !(rw->owned = calloc(v->n + 1, 1)))
 		goto oom;
 	rw->v = *v;
 	rw->v.prefer = id;
+	rw->v.rwc = NULL;
 	rw->v.chains = malloc((v->n + 1) * sizeof *rw->v.chains);
 	if (!rw->v.chains)
 		goto oom;
 	memcpy(rw->v.chains, v->chains, v->n * sizeof *v->chains);
-	for (first = 0; first < l.n && l.v[first].line <= after; first++)
-		;
 	u.rw = rw;
-	u.l = &l;
+	u.k = k;
 	u.id = id;
 	u.file = last->file;
 	u.res = res;
 	u.last_chain = -1;
-	for (i = l.n; i-- > first;) {
-		struct change c;
+	for (i = k->l.n; i-- > first;) {
 		int r;
-		read_change(l.v[i].text, &c);
-		if (c.kind == C_SKIP || !touched(a, &c))
+		if (k->c[i].kind == C_SKIP || !touched(a, &k->c[i]))
 			continue;
 		r = undo_one(&u, i);
 		if (r < 0)
@@ -610,14 +655,10 @@ int rewind_build(struct nl_store *s, const struct nl_analysis *a, const struct n
 oom:
 	snprintf(res->why, sizeof res->why, "out of memory");
 	res->undone = 0;
-	goto out;
-fail:
-	rc = -1;
 out:
 	free(u.back);
 	rewind_free(rw);
-	evlist_free(&l);
-	return rc;
+	return 0;
 }
 
 const struct nl_rsview *rewind_view(const struct nl_rewind *rw)

@@ -23,11 +23,14 @@ struct nl_rewind_result {
 };
 
 /* Undoes on dump `id` of v the events the packet's monitor file recorded
- * after its trace. *out is set (free it with rewind_free) only when some
+ * after its trace (read once per file and kept in v). *out is set (free it with rewind_free) only when some
  * were undone; res says how many, or why none could be. 0, or -1 on a
  * store failure. */
-int rewind_build(struct nl_store *s, const struct nl_analysis *a, const struct nl_rsview *v,
+int rewind_build(struct nl_store *s, const struct nl_analysis *a, struct nl_rsview *v,
 		 int64_t id, struct nl_rewind **out, struct nl_rewind_result *res);
+/* The monitor file's changes a view keeps between packets (v->rwc). */
+struct nl_rwcache;
+void rewind_cache_free(struct nl_rwcache *k);
 /* The view to analyze with: v's chains, dump id's as they were rebuilt. */
 const struct nl_rsview *rewind_view(const struct nl_rewind *rw);
 /* Is ch a chain of the view that the events changed? */

@@ -44,6 +44,7 @@ struct nl_rsview {
 	struct nl_rulehit *hits;	/* traced packets per rule, sorted; see below */
 	size_t nhits, caphits;
 	int64_t prefer;			/* a ruleset id looked at first (dumps.c), or 0 */
+	struct nl_rwcache *rwc;		/* rewind.c: a monitor file's ruleset changes, or NULL */
 };
 
 /* How many traced packets of the view's host hit a rule: legacy rules by
