@@ -162,8 +162,9 @@ static int later_cb(void *ctx, long line, const char *text)
 		    strcmp(ch->name, chain))
 			continue;
 		for (j = 0; j < ch->nrules; j++)
-			if (ch->rules[j].handle == handle && rewind_same_rule(ch->rules[j].text, text + 9 +
-					strlen(fam) + strlen(tbl) + strlen(chain) + 3, h)) {
+			if (ch->rules[j].handle == handle &&
+			    rewind_same_rule(ch->rules[j].text, rewind_rule_start(text + 9 + strlen(fam) +
+					     strlen(tbl) + strlen(chain) + 3), h)) {
 				l->c->later = line;
 				return 1;
 			}
@@ -448,7 +449,14 @@ static int handle_cb(void *ctx, const struct nl_notice *no, const char *file)
 	    no->line >= h->st->ev.line || n <= pn + sn || strncmp(no->text, h->prefix, pn) ||
 	    strcmp(no->text + n - sn, h->suffix))
 		return 0;
-	nl_strlcpyn(h->text, no->text + pn, n - pn - sn, sizeof h->text);
+	/* "add rule inet filter forward handle 3 tcp dport 80 accept # handle 4":
+	 * "handle 3 " says where it went, not what it is */
+	{
+		const char *b = rewind_rule_start(no->text + pn);
+		if (b > no->text + n - sn)
+			return 0;
+		nl_strlcpyn(h->text, b, (size_t)(no->text + n - sn - b), sizeof h->text);
+	}
 	h->line = no->line;
 	return 0;
 }

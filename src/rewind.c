@@ -72,6 +72,15 @@ static void strip_counters(const char *p, const char *lim, char *out, size_t n)
 	out[o] = '\0';
 }
 
+const char *rewind_rule_start(const char *p)
+{
+	struct nl_cur c = cur_make(p, strlen(p));
+	uint64_t v;
+	if (cur_lit(&c, "handle ") && cur_u64(&c, INT64_MAX, &v) && cur_lit(&c, " "))
+		return c.p;
+	return p;
+}
+
 int rewind_same_rule(const char *dump, const char *ev, const char *end)
 {
 	char a[1024], b[1024];
@@ -135,6 +144,7 @@ static void opaque(struct change *c, int all, const char *why)
 }
 
 /* nft monitor: "add rule inet filter forward tcp dport 80 accept # handle 5",
+ * "insert rule inet filter forward ip saddr @blocked drop # handle 6",
  * "delete rule inet filter forward handle 5", "add chain ...". */
 static void read_nft(const char *t, struct change *c)
 {
@@ -160,8 +170,10 @@ static void read_nft(const char *t, struct change *c)
 		c->handle = (int64_t)v;
 		return;
 	}
-	if (strcmp(verb, "add"))
-		return opaque(c, 0, "natlog undoes only rules added or deleted by handle");
+	/* an insert is undone as an add: by its handle, wherever it went */
+	if (strcmp(verb, "add") && strcmp(verb, "insert"))
+		return opaque(c, 0, "natlog undoes only rules added, inserted or deleted by handle");
+	body = rewind_rule_start(body);
 	/* the last " # handle " ends the rule: its text may hold '#' */
 	for (h = NULL, p = body; (p = strstr(p, " # handle ")) != NULL; p++)
 		h = p;

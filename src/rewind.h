@@ -37,6 +37,10 @@ const struct nl_rsview *rewind_view(const struct nl_rewind *rw);
 int rewind_changed(const struct nl_rewind *rw, const struct nl_chain *ch);
 void rewind_free(struct nl_rewind *rw);
 
+/* The rule's text in a monitor's "add rule inet filter forward handle 3
+ * tcp dport 80 accept # handle 4" from just after the chain: past the
+ * "handle 3 " that says where it was put (after handle 3), if any. */
+const char *rewind_rule_start(const char *p);
 /* Is the dumped rule text the event's rule [ev, end), counters left out?
  * "replace rule" keeps the handle, so the handle alone says nothing. */
 int rewind_same_rule(const char *dump, const char *ev, const char *end);
