@@ -3,7 +3,8 @@
  * a change, a save and a listing): each packet is explained with the one
  * its trace fits (every step fits the rule it names, no counter below
  * it), the closest in time among several, and says which and why. Also
- * the time a dump was taken, and ruleset changes a monitor recorded.
+ * the time a dump was taken, and ruleset changes a monitor recorded:
+ * those after the packet are undone on the chosen dump (rewind.c).
  */
 #include "natlog.h"
 #include "analyze.h"

@@ -43,8 +43,10 @@ typedef int (*nl_analyze_fn)(struct nl_store *s, struct nl_analysis *a,
 			     const struct nl_packet_row *p, const struct nl_rsview *v, int nft);
 
 /* Runs fn once per candidate dump of v (v->prefer set to each), keeps
- * the run of the dump chosen in a and says why in a->dump. Returns 0, or
- * -1 on a store failure. */
+ * the run of the dump chosen in a and says why in a->dump. For nft, when
+ * the packet's monitor file recorded rule changes after it, runs fn once
+ * more on the chosen dump rebuilt to the packet's time (a->dump.rewound).
+ * Returns 0, or -1 on a store failure. */
 int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsview *v,
 		 struct nl_analysis *a, int nft, nl_analyze_fn fn);
 /* Records an archive member's mtime (epoch seconds; -1: none) as the

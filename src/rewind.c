@@ -136,17 +136,20 @@ static int word(struct nl_cur *c, char *out, size_t n)
 	return 1;
 }
 
-static void opaque(struct change *c, int all, const char *why)
+/* Marks c as a change natlog does not undo. Returns 0, for the readers'
+ * "return opaque(...)". */
+static int opaque(struct change *c, int all, const char *why)
 {
 	c->kind = C_OPAQUE;
 	c->all = all;
 	c->why = why;
+	return 0;
 }
 
 /* nft monitor: "add rule inet filter forward tcp dport 80 accept # handle 5",
  * "insert rule inet filter forward ip saddr @blocked drop # handle 6",
  * "delete rule inet filter forward handle 5", "add chain ...". */
-static void read_nft(const char *t, struct change *c)
+static int read_nft(const char *t, struct change *c)
 {
 	struct nl_cur k = cur_make(t, strlen(t));
 	char verb[16], obj[16];
@@ -168,7 +171,7 @@ static void read_nft(const char *t, struct change *c)
 			return opaque(c, 0, "it names no handle");
 		c->kind = C_DEL;
 		c->handle = (int64_t)v;
-		return;
+		return 0;
 	}
 	/* an insert is undone as an add: by its handle, wherever it went */
 	if (strcmp(verb, "add") && strcmp(verb, "insert"))
@@ -190,10 +193,11 @@ static void read_nft(const char *t, struct change *c)
 	c->rule_end = h;
 	if (body >= h)
 		return opaque(c, 0, "its rule is empty");
+	return 0;
 }
 
 /* xtables-monitor -e: " EVENT: -4 -t filter -A NATLOG_LAB -p tcp ... -j ACCEPT". */
-static void read_xt(const char *t, struct change *c)
+static int read_xt(const char *t, struct change *c)
 {
 	struct nl_cur k = cur_make(t, strlen(t));
 	char fam[8], opt[8], chain[64];
@@ -217,6 +221,7 @@ static void read_xt(const char *t, struct change *c)
 	c->kind = C_XT_ADD;
 	c->rule = strstr(t, "-A ");
 	c->rule_end = t + strlen(t);
+	return 0;
 }
 
 static void read_change(const char *t, struct change *c)
@@ -228,8 +233,9 @@ static void read_change(const char *t, struct change *c)
 	if (!strncmp(p, "# new generation", 16) || !strncmp(p, "NEWGEN:", 7))
 		return;		/* C_SKIP: it only closes the change before it */
 	if (!strncmp(p, "EVENT:", 6))
-		return read_xt(p + 6, c);
-	read_nft(p, c);
+		(void)read_xt(p + 6, c);
+	else
+		(void)read_nft(p, c);
 }
 
 /* Did the packet cross a chain of this family and table? */

@@ -57,6 +57,14 @@ check_json "traces lists the positions of the packet's time too" \
 	'[p["decided_by"]["position"] for p in j if p["trace"] in ("'"$(rsyn r1)"'", "'"$(rsyn r3)"'")] == [2, 3]' < "$TMP/t.json"
 rm -f "$NATLOG_DB"*
 
+# the same dump as nft -j printed it
+check "import the monitor's output with the JSON dump" \
+	"$NATLOG" import -q "$R/nft-monitor.txt" "$R/nft-ruleset.json"
+x "$(rsyn r3)"
+check_json "a JSON dump is rebuilt the same way" \
+	'j["dump"]["kind"] == "nft-json" and j["dump"]["rewound"] == 2 and j["decided_by"]["position"] == 3 and j["decided_by"]["rule"] == "tcp dport 22 accept"' < "$TMP/x.json"
+rm -f "$NATLOG_DB"*
+
 # the rule deleted after the packet was added before the monitor started
 grep -v '# handle 5$' "$R/nft-monitor.txt" > "$TMP/no-add.txt"
 check "import a monitor file without the deleted rule's 'add rule'" \
