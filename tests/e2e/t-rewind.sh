@@ -98,6 +98,18 @@ check_json "no handles: not rewound, and why" \
 	'j["dump"]["rewound"] == 0 and "printed no handle" in j["dump"]["not_rewound"]' < "$TMP/x.json"
 rm -f "$NATLOG_DB"*
 
+# xtables-monitor -e and --trace in one file: an appended rule in iptables
+# syntax, without handle, cannot be found in an nft dump
+X=$TD/lab/xtables-nft
+awk '{ print } NR == 10 { print " EVENT: -4 -t filter -A FORWARD -p tcp -m tcp --dport 9 -j ACCEPT"
+	print "NEWGEN: GENID=9 PID=1 NAME=iptables-nft" }' "$X/xtables-monitor-trace.txt" > "$TMP/xt.txt"
+check "import xtables-monitor output with an -A event after the first packet" \
+	"$NATLOG" import -q "$TMP/xt.txt" "$X/nft-ruleset.txt"
+x 56298ef1
+check_json "xtables-monitor -A against an nft dump: not rewound, and why" \
+	'j["dump"]["rewound"] == 0 and "iptables syntax and without a handle" in j["dump"]["not_rewound"] and "xt.txt:11" in j["dump"]["not_rewound"]' < "$TMP/x.json"
+rm -f "$NATLOG_DB"*
+
 # recorded on a live kernel: handle 5 replaced (tcp dport 80 -> 8080)
 # after n1, then handle 6 added; only the later dump imported
 nsyn() { syn_of "$L" "$1"; }
