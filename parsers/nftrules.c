@@ -1497,3 +1497,17 @@ const struct nl_parser nl_parser_nftrules = {
 	.close = nftrules_close,
 	.samples = nftrules_samples,
 };
+
+int nft_rule_from_text(const char *s, size_t n, struct nl_rule *r)
+{
+	struct tok t[MAXTOK];
+	int nt;
+	if (n >= sizeof r->text)
+		return -1;
+	nl_strlcpyn(r->text, s, n, sizeof r->text);
+	nt = tokenize(r->text, n, t, MAXTOK);
+	if (nt < 0)
+		return -1;
+	rule_fields(r, t, nt);
+	return 0;
+}

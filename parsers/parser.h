@@ -90,6 +90,12 @@ int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *
  * -1 when the rule cannot be used at all. */
 int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_err *err);
 
+/* One nft rule as `nft monitor` prints it ("tcp dport 80 accept", no
+ * handle) into r->text and the matches and target a dumped rule gets; r's
+ * place (family, table, chain, position, handle) is left alone: 0, or -1
+ * when the text is too long or unbalanced (nftrules.c). */
+int nft_rule_from_text(const char *s, size_t n, struct nl_rule *r);
+
 /* A ruleset change an `nft monitor` or `xtables-monitor -e` printed
  * ("delete rule inet filter forward handle 5", "# new generation 3 by
  * process 23584 (nft)", " EVENT: -4 -t filter -A ...", "NEWGEN: GENID=5

@@ -45,6 +45,7 @@ void analysis_free(struct nl_analysis *a)
 	free(a->steps);
 	free(a->logs);
 	rl_free(a);
+	dumps_free(a);
 	a->steps = a->logs = NULL;
 	a->n = a->cap = a->nlogs = a->caplogs = 0;
 	a->t_us = -1;
@@ -716,6 +717,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	a->verdict[0] = '\0';
 	a->inferred = a->decided_rule_known = 0;
 	a->rl = NULL;
+	a->dump.rw = NULL;
 	co.a = a;
 	co.base[0] = '\0';
 	nl_pkt_init(&co.pkt);

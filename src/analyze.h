@@ -28,6 +28,7 @@ struct nl_step {
 	int position;			/* 1-based rule position in the dump, or -1 */
 	char why[160];			/* why it does not match, when the counters tell */
 	struct nl_pkt seen;		/* nft: the packet as its last packet: line showed it */
+	int rewound;			/* its chain is one the dump had to be rebuilt for (rewind.c) */
 };
 
 struct nl_nat {

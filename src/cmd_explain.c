@@ -327,6 +327,9 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		       : s->mismatch ? "(does not match the dump)"
 		       : s->chain_end ? "(end of chain: back to the caller)" : "(not in any dump)");
 		rl_text_step(a, i, c->dim, c->off);
+		if (s->rewound)
+			printf("    %s  rewound: %s as it was when the packet was traced%s\n", c->dim,
+			       s->chain_policy ? "the chain" : "the rule", c->off);
 		/* what changed since the previous step */
 		if (!prev || strcmp(prev->iif, k->iif) || strcmp(prev->oif, k->oif) ||
 		    strcmp(prev->src, k->src) || strcmp(prev->dst, k->dst) || prev->sport != k->sport ||
@@ -494,6 +497,9 @@ void nl_json_step_keys(FILE *f, const struct nl_step *s)
 	/* null: no dump covers this step, so nothing to match */
 	jw_key(f, &first, "matches_dump");
 	fputs(s->mismatch ? "false" : s->chain ? "true" : "null", f);
+	/* its chain was rebuilt to the packet's time from the monitor's events */
+	jw_key(f, &first, "rewound");
+	fputs(s->rewound ? "true" : "false", f);
 	jw_key(f, &first, "mismatch_reason");
 	jw_str(f, s->why);
 	jw_key(f, &first, "time");

@@ -3,13 +3,15 @@
  * a change, a save and a listing): each packet is explained with the one
  * its trace fits (every step fits the rule it names, no counter below
  * it), the closest in time among several, and says which and why. Also
- * the time a dump was taken, and ruleset changes a monitor recorded.
+ * the time a dump was taken, and ruleset changes a monitor recorded:
+ * those after the packet are undone on the chosen dump (rewind.c).
  */
 #include "natlog.h"
 #include "analyze.h"
 #include "cursor.h"
 #include "dumps.h"
 #include "realign.h"
+#include "rewind.h"
 #include "timespec.h"
 #include "jsonw.h"
 
@@ -42,6 +44,7 @@ static void reset_run(struct nl_analysis *a)
 		st->policy_text[0] = st->effect[0] = st->why[0] = '\0';
 		st->chain_policy = st->chain_end = st->mismatch = 0;
 		st->position = st->ev.kind == NL_EV_TRACE ? st->ev.rulenum : -1;
+		st->rewound = 0;
 	}
 	a->nnat = a->ndiag = 0;
 	a->verdict[0] = '\0';
@@ -141,33 +144,6 @@ struct later_ctx {
 	struct cand *c;
 };
 
-/* [p, lim) into out without its "packets N bytes M" counters. */
-static void strip_counters(const char *p, const char *lim, char *out, size_t n)
-{
-	size_t o = 0;
-	while (p < lim && o + 1 < n) {
-		struct nl_cur c = cur_make(p, (size_t)(lim - p));
-		uint64_t v;
-		if (cur_lit(&c, "packets ") && cur_u64(&c, UINT64_MAX, &v) && cur_lit(&c, " bytes ") &&
-		    cur_u64(&c, UINT64_MAX, &v)) {
-			p = c.p;
-			continue;
-		}
-		out[o++] = *p++;
-	}
-	out[o] = '\0';
-}
-
-/* The dump's rule text and an event's [ev, end), counters left out:
- * "replace rule" keeps the handle, so the handle alone says nothing. */
-static int same_rule(const char *dump, const char *ev, const char *end)
-{
-	char a[1024], b[1024];
-	strip_counters(dump, dump + strlen(dump), a, sizeof a);
-	strip_counters(ev, end, b, sizeof b);
-	return !strcmp(a, b);
-}
-
 static int later_cb(void *ctx, long line, const char *text)
 {
 	struct later_ctx *l = ctx;
@@ -190,8 +166,9 @@ static int later_cb(void *ctx, long line, const char *text)
 		    strcmp(ch->name, chain))
 			continue;
 		for (j = 0; j < ch->nrules; j++)
-			if (ch->rules[j].handle == handle && same_rule(ch->rules[j].text, text + 9 +
-					strlen(fam) + strlen(tbl) + strlen(chain) + 3, h)) {
+			if (ch->rules[j].handle == handle &&
+			    rewind_same_rule(ch->rules[j].text, rewind_rule_start(text + 9 + strlen(fam) +
+					     strlen(tbl) + strlen(chain) + 3), h)) {
 				l->c->later = line;
 				return 1;
 			}
@@ -284,10 +261,44 @@ static void say_why(struct nl_dumpsel *d, const struct cand *c, int n, int nfit,
 			 "recorded being added after the packet" : "");
 }
 
+/* The run again on the chosen dump rebuilt to the packet's time, when
+ * the monitor recorded rule changes after its trace that can be undone. */
+static int rewound_run(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsview *v,
+		       struct nl_analysis *a, int64_t id, struct cand *c, nl_analyze_fn fn)
+{
+	struct nl_dumpsel *d = &a->dump;
+	struct nl_rewind_result res;
+	struct nl_rewind *rw;
+	size_t i;
+	if (rewind_build(s, a, v, id, &rw, &res))
+		return -1;
+	nl_strlcpy(d->not_rewound, res.why, sizeof d->not_rewound);
+	if (!rw)
+		return 0;
+	reset_run(a);
+	d->rw = rw;
+	if (fn(s, a, p, rewind_view(rw), 1))
+		return -1;
+	for (i = 0; i < a->n; i++)
+		a->steps[i].rewound = rewind_changed(rw, a->steps[i].chain);
+	d->rewound = res.undone;
+	d->rewound_from = res.from;
+	d->rewound_to = res.to;
+	nl_strlcpy(d->rewound_file, a->steps[a->n - 1].file, sizeof d->rewound_file);
+	c->bad = contradictions(a, c->contra, sizeof c->contra);
+	return 0;
+}
+
+void dumps_free(struct nl_analysis *a)
+{
+	rewind_free(a->dump.rw);
+	a->dump.rw = NULL;
+}
+
 int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsview *v,
 		 struct nl_analysis *a, int nft, nl_analyze_fn fn)
 {
-	struct cand c[NL_MAXDUMPS];
+	struct cand c[NL_MAXDUMPS], chosen;
 	struct nl_dumpsel *d = &a->dump;
 	size_t i;
 	int n = 0, k, best = 0, nfit = 0, later = 0, others = 0, tie = 0;
@@ -347,6 +358,9 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 			return -1;
 	}
 	v->prefer = 0;
+	chosen = c[best];	/* why it was chosen: as it was dumped */
+	if (nft && rewound_run(s, p, v, a, c[best].id, &c[best], fn))
+		return -1;
 	d->id = c[best].id;
 	d->fits = !c[best].bad;
 	d->nfit = nfit;
@@ -355,13 +369,17 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 		int64_t dist;
 		later += c[k].later > 0;
 		/* fitting dumps told apart by other packets' traces alone */
-		if (!c[k].bad && k != best && tclass(&c[k], t, &dist) == tclass(&c[best], t, &dist))
-			others += c[k].others != c[best].others;
-		tie |= !c[k].bad && k != best && c[k].others == c[best].others &&
-		       tclass(&c[k], t, &dist) == tclass(&c[best], t, &dist);
+		if (!c[k].bad && k != best && tclass(&c[k], t, &dist) == tclass(&chosen, t, &dist))
+			others += c[k].others != chosen.others;
+		tie |= !c[k].bad && k != best && c[k].others == chosen.others &&
+		       tclass(&c[k], t, &dist) == tclass(&chosen, t, &dist);
 	}
-	d->tie = tie && !c[best].bad && !c[best].others && tclass(&c[best], t, &dist0) >= 2;
-	say_why(d, &c[best], n, nfit, t, later, others);
+	d->tie = tie && !chosen.bad && !chosen.others && tclass(&chosen, t, &dist0) >= 2;
+	say_why(d, &chosen, n, nfit, t, later, others);
+	if (d->rewound && chosen.bad && !c[best].bad) {
+		size_t w = strlen(d->why);
+		snprintf(d->why + w, sizeof d->why - w, "; rebuilt to the packet's time, it fits");
+	}
 	if (n > 1 && c[best].bad) {
 		int64_t dist;
 		nl_diag(a, "no imported dump of this host fits this trace: the one that fits best, %s, "
@@ -427,10 +445,19 @@ static int dumps_changes(struct nl_store *s, const struct nl_packet_row *p, stru
 			c.after = a->steps[i].ev.line;
 	if (store_notices(s, p->host[0] ? p->host : NULL, change_cb, &c))
 		return -1;
-	if (c.n)
+	if (c.n && a->dump.rewound)
+		nl_diag(a, "the ruleset changed after this packet was traced (%d change%s recorded by the "
+			   "monitor, the first %s): natlog undid the %d that the dump shows (lines "
+			   "%ld-%ld) and explains the packet with the ruleset of its time", c.n,
+			c.n == 1 ? "" : "s", a->dump.change, a->dump.rewound, a->dump.rewound_from,
+			a->dump.rewound_to);
+	else if (c.n)
 		nl_diag(a, "the ruleset changed after this packet was traced (%d change%s recorded by the "
 			   "monitor, the first %s): a dump taken after that may not show the ruleset "
 			   "this packet met", c.n, c.n == 1 ? "" : "s", a->dump.change);
+	if (a->dump.not_rewound[0])
+		nl_diag(a, "the ruleset of this packet's time cannot be rebuilt from the monitor's "
+			   "events: %s", a->dump.not_rewound);
 	return 0;
 }
 
@@ -452,7 +479,14 @@ static int handle_cb(void *ctx, const struct nl_notice *no, const char *file)
 	    no->line >= h->st->ev.line || n <= pn + sn || strncmp(no->text, h->prefix, pn) ||
 	    strcmp(no->text + n - sn, h->suffix))
 		return 0;
-	nl_strlcpyn(h->text, no->text + pn, n - pn - sn, sizeof h->text);
+	/* "add rule inet filter forward handle 3 tcp dport 80 accept # handle 4":
+	 * "handle 3 " says where it went, not what it is */
+	{
+		const char *b = rewind_rule_start(no->text + pn);
+		if (b > no->text + n - sn)
+			return 0;
+		nl_strlcpyn(h->text, b, (size_t)(no->text + n - sn - b), sizeof h->text);
+	}
 	h->line = no->line;
 	return 0;
 }
@@ -524,6 +558,13 @@ void dumps_print_text(FILE *f, const struct nl_analysis *a)
 	else
 		fputs(", time not known", f);
 	fprintf(f, "): %s\n", d->why);
+	if (d->rewound)
+		fprintf(f, "  rewound: %d ruleset change%s that %s recorded after this packet (lines "
+			"%ld-%ld) undone on it: steps marked 'rewound' read the ruleset of the packet's "
+			"time\n", d->rewound, d->rewound == 1 ? "" : "s",
+			nl_esc(base_name(d->rewound_file)), d->rewound_from, d->rewound_to);
+	else if (d->not_rewound[0])
+		fprintf(f, "  not rewound: %s\n", nl_esc(d->not_rewound));
 	if (!d->fits && d->contra[0])
 		fprintf(f, "  the trace contradicts it at %s\n", d->contra);
 }
@@ -553,5 +594,16 @@ void dumps_print_json(FILE *f, const struct nl_analysis *a)
 	jw_str(f, d->contra);
 	jw_key(f, &first, "changed_after");
 	jw_str(f, d->change);
+	jw_key(f, &first, "rewound");
+	jw_num(f, d->rewound);
+	jw_key(f, &first, "rewound_to");
+	if (d->rewound) {
+		char to[600];
+		snprintf(to, sizeof to, "%s:%ld", d->rewound_file, d->rewound_from);
+		jw_str(f, to);
+	} else
+		jw_str(f, NULL);
+	jw_key(f, &first, "not_rewound");
+	jw_str(f, d->not_rewound[0] ? d->not_rewound : NULL);
 	fputc('}', f);
 }

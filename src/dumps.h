@@ -14,6 +14,7 @@ struct nl_store;
 struct nl_rsview;
 struct nl_analysis;
 struct nl_packet_row;
+struct nl_rewind;
 
 #define NL_MAXDUMPS 16		/* dumps tried per packet; more are not looked at */
 
@@ -31,6 +32,12 @@ struct nl_dumpsel {
 	char why[400];			/* why this one */
 	char contra[400];		/* the steps that contradict it ("" when it fits) */
 	char change[400];		/* a ruleset change recorded after the packet, explain only */
+	/* the dump rebuilt to the packet's time from the monitor's events (rewind.c) */
+	int rewound;			/* events undone, or 0 */
+	long rewound_from, rewound_to;	/* their lines in the packet's monitor file */
+	char rewound_file[512];
+	char not_rewound[400];		/* why events after the packet could not be undone, or "" */
+	struct nl_rewind *rw;		/* the rebuilt chains the steps point into (analysis_free) */
 	/* explain only (dumps_explain): the dump itself */
 	char path[1024], kind[24], host[128], time[48], time_kind[16];
 };
@@ -40,8 +47,10 @@ typedef int (*nl_analyze_fn)(struct nl_store *s, struct nl_analysis *a,
 			     const struct nl_packet_row *p, const struct nl_rsview *v, int nft);
 
 /* Runs fn once per candidate dump of v (v->prefer set to each), keeps
- * the run of the dump chosen in a and says why in a->dump. Returns 0, or
- * -1 on a store failure. */
+ * the run of the dump chosen in a and says why in a->dump. For nft, when
+ * the packet's monitor file recorded rule changes after it, runs fn once
+ * more on the chosen dump rebuilt to the packet's time (a->dump.rewound).
+ * Returns 0, or -1 on a store failure. */
 int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsview *v,
 		 struct nl_analysis *a, int nft, nl_analyze_fn fn);
 /* Records an archive member's mtime (epoch seconds; -1: none) as the
@@ -55,5 +64,7 @@ int dumps_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_a
  * value, after other keys). */
 void dumps_print_text(FILE *f, const struct nl_analysis *a);
 void dumps_print_json(FILE *f, const struct nl_analysis *a);
+/* Frees the rebuilt ruleset a->dump holds, if any. */
+void dumps_free(struct nl_analysis *a);
 
 #endif

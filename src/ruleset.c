@@ -6,6 +6,7 @@
  */
 #include "natlog.h"
 #include "ruleset.h"
+#include "rewind.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ void rsview_free(struct nl_rsview *v)
 	free(v->hits);
 	free(v->bounded);
 	free(v->bounded_until);
+	rewind_cache_free(v->rwc);
 	memset(v, 0, sizeof *v);
 }
 

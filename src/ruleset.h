@@ -47,6 +47,7 @@ struct nl_rsview {
 	int64_t *bounded;		/* rulesets with counts of their own */
 	int64_t *bounded_until;		/* and the times they were taken at */
 	size_t nbounded;
+	struct nl_rwcache *rwc;		/* rewind.c: a monitor file's ruleset changes, or NULL */
 };
 
 /* How many traced packets of the view's host hit a rule: legacy rules by
