@@ -222,9 +222,20 @@ static const char *const queries[Q_COUNT] = {
 		"decided_chain, decided_type, decided_position, decided_handle, decided_rule, " \
 		"icmp_type, icmp_id, decided_family, analyzed"
 
+/* store_sql_params() runs the same few queries once per packet (realign.c)
+ * or per line of a summary: the last ones stay prepared, reset. One that
+ * runs is busy, so a callback that runs the same query again gets another. */
+#define SQL_CACHE 8
+struct sql_cached {
+	char *sql;
+	sqlite3_stmt *st;
+	int busy;
+};
+
 struct nl_store {
 	sqlite3 *db;
 	int lock_fd;	/* the flock() on the store file of a writer, or -1 */
+	int image;	/* in memory on a store image: its name ('x') is no file */
 	char warn[512];	/* what a query should know about how the store was read */
 	sqlite3_stmt *q[Q_COUNT];
 	char err[512];
@@ -238,6 +249,8 @@ struct nl_store {
 	struct step_base *bases;	/* first lines of recent packets, by packet id */
 	char **name_v;		/* names by id, for reading steps */
 	size_t name_n;
+	struct sql_cached sqlc[SQL_CACHE];	/* store_sql_params()'s statements */
+	int sqlc_next;
 };
 
 /* Renderings of one ring buffer that share no time key (dmesg's uptime,
@@ -613,6 +626,9 @@ static int lock_store(struct nl_store *s, const char *path, int how)
 	return 0;
 }
 
+#define STORE_RW_PRAGMAS "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " \
+			 "PRAGMA cache_size = -32768;"
+
 /* Read-write: nothing is written (no WAL switch, no table) until the file
  * is known to be a natlog store, an empty database or no file at all. */
 static int open_rw(struct nl_store *s, const char *path, int lock, struct nl_err *err)
@@ -640,10 +656,23 @@ static int open_rw(struct nl_store *s, const char *path, int lock, struct nl_err
 				       "system): cannot import into it; queries still work", path);
 	if (lock_store(s, path, lock))
 		return nl_err_set(err, "store '%s' is in use by an import", path);
-	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-		    "PRAGMA cache_size = -32768;"))
+	if (exec(s, STORE_RW_PRAGMAS))
 		return nl_err_set(err, "cannot write to store '%s': %s", path, s->err);
 	return migrate(s, path, version, err);
+}
+
+/* SQLite counts every allocation under one global mutex, which the
+ * import's threads would share; before the first open, or never.
+ * A heap limit needs the count (a single-threaded query). */
+static void configure(void)
+{
+	if (!configured) {
+		configured = 1;
+		if (heap_limit > 0)
+			sqlite3_hard_heap_limit64(heap_limit);
+		else
+			sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
 }
 
 int store_open(struct nl_store **out, const char *path, int mode, struct nl_err *err)
@@ -655,16 +684,7 @@ int store_open(struct nl_store **out, const char *path, int mode, struct nl_err 
 		return nl_err_set(err, "out of memory");
 	s->lock_fd = -1;
 	s->unclaimed = -1;
-	/* SQLite counts every allocation under one global mutex, which the
-	 * import's threads would share; before the first open, or never.
-	 * A heap limit needs the count (a single-threaded query). */
-	if (!configured) {
-		configured = 1;
-		if (heap_limit > 0)
-			sqlite3_hard_heap_limit64(heap_limit);
-		else
-			sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	}
+	configure();
 	if (mode == NL_STORE_RW ? open_rw(s, path, LOCK_SH, err) : open_ro(s, path, err)) {
 		store_close(s);
 		return -1;
@@ -690,6 +710,97 @@ int store_open_idle_writer(struct nl_store **out, const char *path)
 	return 0;
 }
 
+/* The bytes of the store, in a malloc()ed block of *size bytes. */
+unsigned char *store_image(struct nl_store *s, size_t *size)
+{
+	sqlite3_int64 n = 0;
+	unsigned char *db = sqlite3_serialize(s->db, "main", &n, 0), *copy = NULL;
+	if (!db) {
+		fail(s, "cannot serialize the store");
+		return NULL;
+	}
+	copy = n > 0 ? malloc((size_t)n) : NULL;
+	if (copy) {
+		memcpy(copy, db, (size_t)n);
+		*size = (size_t)n;
+	} else {
+		snprintf(s->err, sizeof s->err, "cannot copy the store's %lld bytes", (long long)n);
+	}
+	sqlite3_free(db);
+	return copy;
+}
+
+/* An in-memory store on a copy of an image store_image() made: only a
+ * natlog store of the latest schema, which is then set up as open_rw()
+ * sets up a new one (less the file lock, which memory has no use for). */
+int store_open_image(struct nl_store **out, const unsigned char *image, size_t size,
+		     struct nl_err *err)
+{
+	struct nl_store *s = calloc(1, sizeof *s);
+	unsigned char *copy;
+	int version = 0, code = SQLITE_OK;
+
+	*out = NULL;
+	if (!s)
+		return nl_err_set(err, "out of memory");
+	s->lock_fd = -1;
+	s->unclaimed = -1;
+	s->image = 1;
+	configure();
+	if (open_db(s, ":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err))
+		goto bad;
+	copy = size ? sqlite3_malloc64(size) : NULL;
+	if (!copy) {
+		nl_err_set(err, "cannot copy a store image of %zu bytes", size);
+		goto bad;
+	}
+	memcpy(copy, image, size);
+	/* on failure SQLite frees the copy itself */
+	if (sqlite3_deserialize(s->db, "main", copy, (sqlite3_int64)size, (sqlite3_int64)size,
+				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
+	    SQLITE_OK) {
+		nl_err_set(err, "cannot load a store image: %s", sqlite3_errmsg(s->db));
+		goto bad;
+	}
+	if (store_kind(s, &version, &code) != STORE_NATLOG ||
+	    version != nl_schema_files[nl_schema_nfiles - 1].version) {
+		nl_err_set(err, "the store image is not a natlog store of schema version %d",
+			   nl_schema_files[nl_schema_nfiles - 1].version);
+		goto bad;
+	}
+	if (exec(s, STORE_RW_PRAGMAS)) {
+		nl_err_set(err, "cannot set up a store image: %s", s->err);
+		goto bad;
+	}
+	*out = s;
+	return 0;
+bad:
+	store_close(s);
+	return -1;
+}
+
+int64_t store_rows(struct nl_store *s)
+{
+	int64_t n;
+	int code;
+	char *sql = NULL;
+	sqlite3_stmt *st = NULL;
+	/* meta holds the schema version; sqlite_sequence counts, so is counted */
+	if (sqlite3_prepare_v2(s->db, "SELECT 'SELECT 0' || group_concat(' + (SELECT count(*) FROM ' "
+				      "|| quote(name) || ')', '') FROM sqlite_schema WHERE type = "
+				      "'table' AND name <> 'meta' AND name NOT LIKE 'sqlite\\_stat%' "
+				      "ESCAPE '\\'", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		sql = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (!sql)
+		return fail(s, "cannot list the store's tables");
+	if (read_int(s, sql, &n, &code))
+		n = -1;
+	sqlite3_free(sql);
+	return n;
+}
+
 int64_t store_unanalyzed_count(struct nl_store *s)
 {
 	int64_t n;
@@ -707,7 +818,7 @@ int store_open_reader(struct nl_store *s, struct nl_store **out)
 	const char *path = sqlite3_db_filename(s->db, "main");
 	struct nl_err err;
 	*out = NULL;
-	if (!path || !path[0])
+	if (!path || !path[0] || s->image)
 		return -1;	/* a temporary or in-memory store has no second door */
 	err.msg[0] = '\0';
 	return store_open(out, path, NL_STORE_RO, &err);
@@ -728,6 +839,10 @@ void store_close(struct nl_store *s)
 		return;
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	for (i = 0; i < SQL_CACHE; i++) {
+		sqlite3_finalize(s->sqlc[i].st);
+		free(s->sqlc[i].sql);
+	}
 	sqlite3_close(s->db);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);	/* and with it the flock */
@@ -2985,33 +3100,91 @@ int store_sql(struct nl_store *s, const char *sql,
 	return store_sql_params(s, sql, NULL, 0, cb, ctx);
 }
 
+/* The cached statement of sql not running now, marked busy: its slot, or -1. */
+static int sql_take(struct nl_store *s, const char *sql, sqlite3_stmt **st)
+{
+	int i;
+	for (i = 0; i < SQL_CACHE; i++)
+		if (s->sqlc[i].st && !s->sqlc[i].busy && !strcmp(s->sqlc[i].sql, sql)) {
+			s->sqlc[i].busy = 1;
+			*st = s->sqlc[i].st;
+			return i;
+		}
+	return -1;
+}
+
+/* A new statement into the cache, in place of one not running: its slot,
+ * or -1 when it is not kept (then the caller finalizes it). */
+static int sql_keep(struct nl_store *s, const char *sql, sqlite3_stmt *st)
+{
+	int k, i;
+	char *copy;
+	for (k = 0; k < SQL_CACHE; k++) {
+		i = (s->sqlc_next + k) % SQL_CACHE;
+		if (!s->sqlc[i].busy)
+			break;
+	}
+	if (k == SQL_CACHE || !(copy = strdup(sql)))
+		return -1;
+	sqlite3_finalize(s->sqlc[i].st);
+	free(s->sqlc[i].sql);
+	s->sqlc[i].sql = copy;
+	s->sqlc[i].st = st;
+	s->sqlc[i].busy = 1;
+	s->sqlc_next = (i + 1) % SQL_CACHE;
+	return i;
+}
+
+/* Back into the cache, reset, when it ran as it should; else finalized. */
+static void sql_put(struct nl_store *s, int slot, sqlite3_stmt *st, int ok)
+{
+	if (slot < 0) {
+		sqlite3_finalize(st);
+		return;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	s->sqlc[slot].busy = 0;
+	if (!ok) {
+		sqlite3_finalize(st);
+		free(s->sqlc[slot].sql);
+		s->sqlc[slot].sql = NULL;
+		s->sqlc[slot].st = NULL;
+	}
+}
+
 int store_sql_params(struct nl_store *s, const char *sql, const char *const *params, int nparams,
 		     int (*cb)(void *, int ncol, const char *const *names,
 			       const char *const *vals, const int *types),
 		     void *ctx)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	const char *tail = NULL;
 	const char **names = NULL, **vals = NULL;
 	char **hexes = NULL;
 	int *types = NULL;
-	int rc, n, i;
+	int rc, n, i, slot;
 	/* sorts and temporary tables stay in memory, under the heap limit,
 	 * instead of spilling to temporary files without bound */
 	if (heap_limit > 0 && exec(s, "PRAGMA temp_store = MEMORY"))
 		return -1;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, &tail) != SQLITE_OK)
-		return fail(s, "the statement does not compile");
-	if (!st) {
-		snprintf(s->err, sizeof s->err, "no statement given");
-		return -1;
-	}
-	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
-		tail++;
-	if ((tail && *tail) || !sqlite3_stmt_readonly(st)) {
-		sqlite3_finalize(st);
-		snprintf(s->err, sizeof s->err, "only one read-only statement (SELECT, WITH, EXPLAIN) is allowed");
-		return -1;
+	slot = sql_take(s, sql, &st);
+	if (slot < 0) {
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, &tail) != SQLITE_OK)
+			return fail(s, "the statement does not compile");
+		if (!st) {
+			snprintf(s->err, sizeof s->err, "no statement given");
+			return -1;
+		}
+		while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
+			tail++;
+		if ((tail && *tail) || !sqlite3_stmt_readonly(st)) {
+			sqlite3_finalize(st);
+			snprintf(s->err, sizeof s->err, "only one read-only statement (SELECT, WITH, "
+				 "EXPLAIN) is allowed");
+			return -1;
+		}
+		slot = sql_keep(s, sql, st);
 	}
 	for (i = 0; i < nparams; i++)
 		bind_text(st, i + 1, params[i]);
@@ -3053,13 +3226,15 @@ out:
 	free(types);
 	free(names);
 	free(vals);
-	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		fail(s, "the statement failed");	/* before a reset clears the message */
+	sql_put(s, slot, st, rc == SQLITE_DONE || rc == SQLITE_ABORT);
 	if (rc == SQLITE_NOMEM && heap_limit > 0) {
 		snprintf(s->err, sizeof s->err, "the statement needs more than %lld MiB of memory",
 			 (long long)(heap_limit >> 20));
 		return -2;
 	}
-	return rc == SQLITE_DONE ? 0 : fail(s, "the statement failed");
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, int64_t len,
