@@ -122,12 +122,13 @@ FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=$(FUZZ_SANITIZE) \
 FUZZ_RUNFLAGS ?= -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
 FUZZ_CORPUS  ?= build-fuzz/corpus
 
-$(BUILD)/fuzz/replay-%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libnatlog.a
+$(BUILD)/fuzz/replay-%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzzstore.h \
+			$(BUILD)/libnatlog.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NL_CFLAGS) $(LDFLAGS) -Itests/fuzz -o $@ tests/fuzz/replay.c \
 		tests/fuzz/fuzz_$*.c $(BUILD)/libnatlog.a $(NL_LIBS) $(LDLIBS)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libnatlog.a
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzzstore.h $(BUILD)/libnatlog.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(NL_CFLAGS) $(LDFLAGS) -Itests/fuzz -o $@ $< \
 		$(BUILD)/libnatlog.a $(NL_LIBS) $(LDLIBS)

@@ -1974,11 +1974,47 @@ static int y_number(void *ctx, const char *s, size_t n)
 	}
 }
 
+/* UTF-8 as jansson takes it: yajl lets overlong forms, surrogates and
+ * code points past U+10FFFF through, which jansson then refuses. */
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+	size_t i = 0, len, k;
+	uint32_t cp;
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf)
+			len = 2, cp = s[i] & 0x1f;
+		else if (s[i] >= 0xe0 && s[i] <= 0xef)
+			len = 3, cp = s[i] & 0x0f;
+		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
+			len = 4, cp = s[i] & 0x07;
+		else
+			return 0;
+		if (len > n - i)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
 static int y_string(void *ctx, const unsigned char *s, size_t n)
 {
 	struct nftjson *st = cb(ctx);
 	if (memchr(s, '\0', n))
 		return bad_json(st, "\\u0000 is not allowed");
+	if (!utf8_ok(s, n))
+		return bad_json(st, "invalid UTF-8 in a string");
 	if (!building(st))
 		return scalar(st, json_null(), 0);
 	return scalar(st, json_stringn((const char *)s, n), n);
@@ -2124,6 +2160,8 @@ static int y_key(void *ctx, const unsigned char *s, size_t n)
 	struct nftjson *st = cb(ctx);
 	if (memchr(s, '\0', n))
 		return bad_json(st, "NUL byte in object key not supported");
+	if (!utf8_ok(s, n))
+		return bad_json(st, "invalid UTF-8 in an object key");
 	if (st->skip)
 		return 1;
 	if (st->nb > st->base) {

@@ -299,7 +299,8 @@ static void root_cause(struct nl_analysis *a, const struct nl_rsview *v)
 	ch = rsview_find_nft(v, d->ev.nft_family, d->ev.table, d->ev.chain, NULL);
 	if (!ch)
 		return;
-	upto = d->position > 0 ? d->position - 1 : ch->nrules;
+	/* a trace's position past the dump's rules: another dump, all of them */
+	upto = d->position > 0 && d->position - 1 < ch->nrules ? d->position - 1 : ch->nrules;
 	for (i = 0; i < upto; i++)
 		if (strchr(ch->rules[i].text, '@'))
 			check_lookup(a, v, ch, &ch->rules[i], &d->ev.pkt);

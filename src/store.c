@@ -225,9 +225,26 @@ static const char *const queries[Q_COUNT] = {
 		"decided_chain, decided_type, decided_position, decided_handle, decided_rule, " \
 		"icmp_type, icmp_id, decided_family, analyzed"
 
+/* The queries not in queries[] (built at run time, or few per import) and
+ * store_sql_params()'s run once per packet (realign.c, analysis) or per
+ * line of a summary: the last ones stay prepared, reset, by their text.
+ * One that runs is busy, so a query run again inside its own loop gets
+ * another. */
+#define SQL_CACHE 32
+struct sql_cached {
+	char *sql;
+	sqlite3_stmt *st;
+	int busy;
+};
+
+struct nl_store;
+static int prep(struct nl_store *s, const char *sql, sqlite3_stmt **st);
+static void unprep(struct nl_store *s, sqlite3_stmt *st);
+
 struct nl_store {
 	sqlite3 *db;
 	int lock_fd;	/* the flock() on the store file of a writer, or -1 */
+	int image;	/* in memory on a store image: its name ('x') is no file */
 	char warn[512];	/* what a query should know about how the store was read */
 	sqlite3_stmt *q[Q_COUNT];
 	char err[512];
@@ -241,6 +258,8 @@ struct nl_store {
 	struct step_base *bases;	/* first lines of recent packets, by packet id */
 	char **name_v;		/* names by id, for reading steps */
 	size_t name_n;
+	struct sql_cached sqlc[SQL_CACHE];	/* store_sql_params()'s statements */
+	int sqlc_next;
 };
 
 /* Renderings of one ring buffer that share no time key (dmesg's uptime,
@@ -631,6 +650,9 @@ static int lock_store(struct nl_store *s, const char *path, int how)
 	return 0;
 }
 
+#define STORE_RW_PRAGMAS "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " \
+			 "PRAGMA cache_size = -32768;"
+
 /* Read-write: nothing is written (no WAL switch, no table) until the file
  * is known to be a natlog store, an empty database or no file at all. */
 static int open_rw(struct nl_store *s, const char *path, int lock, struct nl_err *err)
@@ -658,10 +680,23 @@ static int open_rw(struct nl_store *s, const char *path, int lock, struct nl_err
 				       "system): cannot import into it; queries still work", path);
 	if (lock_store(s, path, lock))
 		return nl_err_set(err, "store '%s' is in use by an import", path);
-	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-		    "PRAGMA cache_size = -32768;"))
+	if (exec(s, STORE_RW_PRAGMAS))
 		return nl_err_set(err, "cannot write to store '%s': %s", path, s->err);
 	return migrate(s, path, version, err);
+}
+
+/* SQLite counts every allocation under one global mutex, which the
+ * import's threads would share; before the first open, or never.
+ * A heap limit needs the count (a single-threaded query). */
+static void configure(void)
+{
+	if (!configured) {
+		configured = 1;
+		if (heap_limit > 0)
+			sqlite3_hard_heap_limit64(heap_limit);
+		else
+			sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
 }
 
 int store_open(struct nl_store **out, const char *path, int mode, struct nl_err *err)
@@ -673,16 +708,7 @@ int store_open(struct nl_store **out, const char *path, int mode, struct nl_err 
 		return nl_err_set(err, "out of memory");
 	s->lock_fd = -1;
 	s->unclaimed = -1;
-	/* SQLite counts every allocation under one global mutex, which the
-	 * import's threads would share; before the first open, or never.
-	 * A heap limit needs the count (a single-threaded query). */
-	if (!configured) {
-		configured = 1;
-		if (heap_limit > 0)
-			sqlite3_hard_heap_limit64(heap_limit);
-		else
-			sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	}
+	configure();
 	if (mode == NL_STORE_RW ? open_rw(s, path, LOCK_SH, err) : open_ro(s, path, err)) {
 		store_close(s);
 		return -1;
@@ -708,6 +734,97 @@ int store_open_idle_writer(struct nl_store **out, const char *path)
 	return 0;
 }
 
+/* The bytes of the store, in a malloc()ed block of *size bytes. */
+unsigned char *store_image(struct nl_store *s, size_t *size)
+{
+	sqlite3_int64 n = 0;
+	unsigned char *db = sqlite3_serialize(s->db, "main", &n, 0), *copy = NULL;
+	if (!db) {
+		fail(s, "cannot serialize the store");
+		return NULL;
+	}
+	copy = n > 0 ? malloc((size_t)n) : NULL;
+	if (copy) {
+		memcpy(copy, db, (size_t)n);
+		*size = (size_t)n;
+	} else {
+		snprintf(s->err, sizeof s->err, "cannot copy the store's %lld bytes", (long long)n);
+	}
+	sqlite3_free(db);
+	return copy;
+}
+
+/* An in-memory store on a copy of an image store_image() made: only a
+ * natlog store of the latest schema, which is then set up as open_rw()
+ * sets up a new one (less the file lock, which memory has no use for). */
+int store_open_image(struct nl_store **out, const unsigned char *image, size_t size,
+		     struct nl_err *err)
+{
+	struct nl_store *s = calloc(1, sizeof *s);
+	unsigned char *copy;
+	int version = 0, code = SQLITE_OK;
+
+	*out = NULL;
+	if (!s)
+		return nl_err_set(err, "out of memory");
+	s->lock_fd = -1;
+	s->unclaimed = -1;
+	s->image = 1;
+	configure();
+	if (open_db(s, ":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err))
+		goto bad;
+	copy = size ? sqlite3_malloc64(size) : NULL;
+	if (!copy) {
+		nl_err_set(err, "cannot copy a store image of %zu bytes", size);
+		goto bad;
+	}
+	memcpy(copy, image, size);
+	/* on failure SQLite frees the copy itself */
+	if (sqlite3_deserialize(s->db, "main", copy, (sqlite3_int64)size, (sqlite3_int64)size,
+				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
+	    SQLITE_OK) {
+		nl_err_set(err, "cannot load a store image: %s", sqlite3_errmsg(s->db));
+		goto bad;
+	}
+	if (store_kind(s, &version, &code) != STORE_NATLOG ||
+	    version != nl_schema_files[nl_schema_nfiles - 1].version) {
+		nl_err_set(err, "the store image is not a natlog store of schema version %d",
+			   nl_schema_files[nl_schema_nfiles - 1].version);
+		goto bad;
+	}
+	if (exec(s, STORE_RW_PRAGMAS)) {
+		nl_err_set(err, "cannot set up a store image: %s", s->err);
+		goto bad;
+	}
+	*out = s;
+	return 0;
+bad:
+	store_close(s);
+	return -1;
+}
+
+int64_t store_rows(struct nl_store *s)
+{
+	int64_t n;
+	int code;
+	char *sql = NULL;
+	sqlite3_stmt *st = NULL;
+	/* meta holds the schema version; sqlite_sequence counts, so is counted */
+	if (prep(s, "SELECT 'SELECT 0' || group_concat(' + (SELECT count(*) FROM ' "
+				      "|| quote(name) || ')', '') FROM sqlite_schema WHERE type = "
+				      "'table' AND name <> 'meta' AND name NOT LIKE 'sqlite\\_stat%' "
+				      "ESCAPE '\\'", &st) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		sql = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+	unprep(s, st);
+	if (!sql)
+		return fail(s, "cannot list the store's tables");
+	if (read_int(s, sql, &n, &code))
+		n = -1;
+	sqlite3_free(sql);
+	return n;
+}
+
 int64_t store_unanalyzed_count(struct nl_store *s)
 {
 	int64_t n;
@@ -725,7 +842,7 @@ int store_open_reader(struct nl_store *s, struct nl_store **out)
 	const char *path = sqlite3_db_filename(s->db, "main");
 	struct nl_err err;
 	*out = NULL;
-	if (!path || !path[0])
+	if (!path || !path[0] || s->image)
 		return -1;	/* a temporary or in-memory store has no second door */
 	err.msg[0] = '\0';
 	return store_open(out, path, NL_STORE_RO, &err);
@@ -746,6 +863,10 @@ void store_close(struct nl_store *s)
 		return;
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	for (i = 0; i < SQL_CACHE; i++) {
+		sqlite3_finalize(s->sqlc[i].st);
+		free(s->sqlc[i].sql);
+	}
 	sqlite3_close(s->db);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);	/* and with it the flock */
@@ -1313,13 +1434,13 @@ int store_add_alias(struct nl_store *s, const char *trace, int64_t packet_id)
 {
 	sqlite3_stmt *st;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO trace_aliases(trace, packet_id) VALUES (?1, ?2)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, "INSERT INTO trace_aliases(trace, packet_id) VALUES (?1, ?2)",
+		 &st) != SQLITE_OK)
 		return fail(s, "cannot add a trace alias");
 	bind_text(st, 1, trace);
 	sqlite3_bind_int64(st, 2, packet_id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot add a trace alias");
 }
 
@@ -1329,8 +1450,8 @@ int store_aliases(struct nl_store *s, int64_t packet_id, char *buf, size_t n)
 	size_t used = 0;
 	int rc;
 	buf[0] = '\0';
-	if (sqlite3_prepare_v2(s->db, "SELECT trace FROM trace_aliases WHERE packet_id = ?1 ORDER BY rowid",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, "SELECT trace FROM trace_aliases WHERE packet_id = ?1 ORDER BY rowid",
+		 &st) != SQLITE_OK)
 		return fail(s, "cannot read trace aliases");
 	sqlite3_bind_int64(st, 1, packet_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1340,7 +1461,7 @@ int store_aliases(struct nl_store *s, int64_t packet_id, char *buf, size_t n)
 			break;
 		used += (size_t)w;
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, "cannot read trace aliases");
 }
 
@@ -1650,9 +1771,9 @@ int store_add_object(struct nl_store *s, int64_t ruleset_id, const struct nl_obj
 {
 	sqlite3_stmt *st;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO objects(ruleset_id, family, tbl, kind, name, "
-			       "handle, spec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (prep(s, "INSERT INTO objects(ruleset_id, family, tbl, kind, name, "
+			       "handle, spec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			       &st) != SQLITE_OK)
 		return fail(s, "cannot add an nft object");
 	sqlite3_bind_int64(st, 1, ruleset_id);
 	bind_text(st, 2, o->family);
@@ -1662,7 +1783,7 @@ int store_add_object(struct nl_store *s, int64_t ruleset_id, const struct nl_obj
 	bind_num(st, 6, o->handle);
 	bind_text(st, 7, o->spec);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot add an nft object");
 }
 
@@ -1716,7 +1837,7 @@ static int read_flows(struct nl_store *s, const char *order,
 		 "osport, odport, rsrc, rdst, rsport, rdport, icmp_type, icmp_code, icmp_id, "
 		 "opackets, obytes, rpackets, rbytes, unreplied, assured, mark, zone, ct_id, id "
 		 "FROM conntrack ORDER BY %s", order);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot query conntrack entries");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		nl_flow_init(&f);
@@ -1749,11 +1870,11 @@ static int read_flows(struct nl_store *s, const char *order,
 		f.zone = col_num(st, 26);
 		f.ct_id = col_num(st, 27);
 		if (cb(ctx, sqlite3_column_int64(st, 28), &f)) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack entries");
 }
 
@@ -1862,8 +1983,8 @@ static int load_chains(struct nl_store *s, const char *sql_chains, const char *h
 	int rc = -1;
 	size_t i;
 
-	if (sqlite3_prepare_v2(s->db, sql_chains, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, sql_rules, -1, &rs, NULL) != SQLITE_OK) {
+	if (prep(s, sql_chains, &st) != SQLITE_OK ||
+	    prep(s, sql_rules, &rs) != SQLITE_OK) {
 		fail(s, "cannot read rulesets");
 		goto out;
 	}
@@ -1941,8 +2062,8 @@ oom:
 	snprintf(s->err, sizeof s->err, "out of memory reading rulesets");
 	rc = -1;
 out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(rs);
+	unprep(s, st);
+	unprep(s, rs);
 	return rc;
 }
 
@@ -2002,7 +2123,7 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 	int rc;
 	snprintf(sql, sizeof sql, "SELECT t, c, r, count(DISTINCT p) FROM (%s)%s GROUP BY 1, 2, 3",
 		 nft ? nftq : legacy, ruleset ? after : "");
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot count traced packets per rule");
 	bind_text(st, 1, host);
 	if (!nft)
@@ -2016,12 +2137,12 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 		const unsigned char *t = sqlite3_column_text(st, 0), *c = sqlite3_column_text(st, 1);
 		if (rsview_add_hit(v, ruleset, t ? (const char *)t : "", c ? (const char *)c : "",
 				   sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3))) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			snprintf(s->err, sizeof s->err, "out of memory counting traced packets");
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	if (rc != SQLITE_DONE)
 		return fail(s, "cannot count traced packets per rule");
 	return 0;
@@ -2031,11 +2152,10 @@ int store_rulesets_hosted(struct nl_store *s)
 {
 	sqlite3_stmt *st;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM rulesets WHERE host IS NOT NULL LIMIT 1", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (prep(s, "SELECT 1 FROM rulesets WHERE host IS NOT NULL LIMIT 1", &st) != SQLITE_OK)
 		return fail(s, "cannot read rulesets");
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	unprep(s, st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rulesets");
@@ -2058,8 +2178,8 @@ int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v)
 			 host, 0, v);
 	if (rc)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, sql_sets, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, sql_elems, -1, &es, NULL) != SQLITE_OK) {
+	if (prep(s, sql_sets, &st) != SQLITE_OK ||
+	    prep(s, sql_elems, &es) != SQLITE_OK) {
 		rc = fail(s, "cannot read sets");
 		goto out;
 	}
@@ -2096,8 +2216,8 @@ oom:
 	snprintf(s->err, sizeof s->err, "out of memory reading sets");
 	rc = -1;
 out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(es);
+	unprep(s, st);
+	unprep(s, es);
 	return rc;
 }
 
@@ -2303,21 +2423,21 @@ int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void
 			 f->since_clock ? pkt_clock[f->since_clock] : "",
 			 f->since_clock ? " IS NULL" : "", f->since_clock && f->until_clock ? " OR " : "",
 			 f->until_clock ? pkt_clock[f->until_clock] : "", f->until_clock ? " IS NULL" : "");
-		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		if (prep(s, sql, &st) != SQLITE_OK)
 			return fail(s, "cannot query packets");
 		bind_filter(st, f);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			f->left_out = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		unprep(s, st);
 	}
 	used = (size_t)snprintf(sql, sizeof sql, "SELECT " PKTCOLS " FROM packets");
 	used += packet_where(f, 1, sql + used, sizeof sql - used);
 	snprintf(sql + used, sizeof sql - used, " ORDER BY id");
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot query packets");
 	bind_filter(st, f);
 	rc = each_packet(s, st, cb, ctx);
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc;
 }
 
@@ -2331,14 +2451,15 @@ int64_t store_latest_wall(struct nl_store *s)
 	sqlite3_stmt *st;
 	int64_t v = -1;
 	/* both tables, not the view, which SQLite would build whole for max() */
-	if (sqlite3_prepare_v2(s->db, "WITH a(e, p) AS (SELECT (SELECT max(w) FROM (SELECT "
+	if (prep(s, "WITH a(e, p) AS (SELECT (SELECT max(w) FROM (SELECT "
 			       "max(wall_us) AS w FROM event_rows UNION ALL SELECT max(wall_us) FROM steps)), "
 			       "(SELECT max(natlog_wall(time)) FROM packets)) "
-			       "SELECT max(coalesce(e, p), coalesce(p, e)) FROM a", -1, &st, NULL) != SQLITE_OK)
+			       "SELECT max(coalesce(e, p), coalesce(p, e)) FROM a",
+			       &st) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return v;
 }
 
@@ -2449,24 +2570,24 @@ int store_reanalyze_source(struct nl_store *s, int64_t source_id)
 	};
 	sqlite3_stmt *rs, *up;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT host, kind LIKE 'nft-%', family FROM rulesets "
-				      "WHERE source_id = ?1 AND netns IS NULL", -1, &rs, NULL) != SQLITE_OK)
+	if (prep(s, "SELECT host, kind LIKE 'nft-%', family FROM rulesets "
+				      "WHERE source_id = ?1 AND netns IS NULL", &rs) != SQLITE_OK)
 		return fail(s, "cannot read rulesets");
 	sqlite3_bind_int64(rs, 1, source_id);
 	while ((rc = sqlite3_step(rs)) == SQLITE_ROW) {
 		int hosted = sqlite3_column_type(rs, 0) != SQLITE_NULL, nft = sqlite3_column_int(rs, 1);
-		if (sqlite3_prepare_v2(s->db, marks[hosted][nft], -1, &up, NULL) != SQLITE_OK)
+		if (prep(s, marks[hosted][nft], &up) != SQLITE_OK)
 			break;
 		if (hosted)
 			sqlite3_bind_value(up, 1, sqlite3_column_value(rs, 0));
 		if (!nft)
 			sqlite3_bind_int(up, 2, sqlite3_column_int(rs, 2));
 		rc = sqlite3_step(up);
-		sqlite3_finalize(up);
+		unprep(s, up);
 		if (rc != SQLITE_DONE)
 			break;
 	}
-	sqlite3_finalize(rs);
+	unprep(s, rs);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot mark packets for analysis");
 }
 
@@ -2895,7 +3016,7 @@ int store_invalid_where(struct nl_store *s, const struct nl_filter *f,
 		used += (size_t)snprintf(sql + used, sizeof sql - used, "%s", c);
 	}
 	snprintf(sql + used, sizeof sql - used, " ORDER BY e.id");
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot query conntrack lines");
 	if (f) {
 		struct nl_filter g = *f;
@@ -2918,17 +3039,17 @@ int store_invalid_where(struct nl_store *s, const struct nl_filter *f,
 		col_text(st, 9, r.file, sizeof r.file);
 		r.line = (long)col_num(st, 10);
 		if (!r.trace[0] && invalid_trace(s, sqlite3_column_int64(st, 11), r.trace, sizeof r.trace)) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 		r.wall_us = col_num(st, 12);
 		r.uptime_us = col_num(st, 13);
 		if (cb(ctx, &r)) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack lines");
 }
 
@@ -2985,7 +3106,7 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 	struct nl_rule_row r;
 	int rc;
 	snprintf(q, sizeof q, "%sORDER BY %s o1, o2", sql, by_drops ? "nd DESC, 13 DESC," : "");
-	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, q, &st) != SQLITE_OK)
 		return fail(s, "cannot query rules");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
@@ -3006,11 +3127,11 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 		r.is_policy = sqlite3_column_int(st, 14);
 		r.is_trace = sqlite3_column_int(st, 15);
 		if (cb(ctx, &r)) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rules");
 }
 
@@ -3039,33 +3160,116 @@ int store_sql(struct nl_store *s, const char *sql,
 	return store_sql_params(s, sql, NULL, 0, cb, ctx);
 }
 
+/* The cached statement of sql not running now, marked busy: its slot, or -1. */
+static int sql_take(struct nl_store *s, const char *sql, sqlite3_stmt **st)
+{
+	int i;
+	for (i = 0; i < SQL_CACHE; i++)
+		if (s->sqlc[i].st && !s->sqlc[i].busy && !strcmp(s->sqlc[i].sql, sql)) {
+			s->sqlc[i].busy = 1;
+			*st = s->sqlc[i].st;
+			return i;
+		}
+	return -1;
+}
+
+/* A new statement into the cache, in place of one not running: its slot,
+ * or -1 when it is not kept (then the caller finalizes it). */
+static int sql_keep(struct nl_store *s, const char *sql, sqlite3_stmt *st)
+{
+	int k, i;
+	char *copy;
+	for (k = 0; k < SQL_CACHE; k++) {
+		i = (s->sqlc_next + k) % SQL_CACHE;
+		if (!s->sqlc[i].busy)
+			break;
+	}
+	if (k == SQL_CACHE || !(copy = strdup(sql)))
+		return -1;
+	sqlite3_finalize(s->sqlc[i].st);
+	free(s->sqlc[i].sql);
+	s->sqlc[i].sql = copy;
+	s->sqlc[i].st = st;
+	s->sqlc[i].busy = 1;
+	s->sqlc_next = (i + 1) % SQL_CACHE;
+	return i;
+}
+
+/* Back into the cache, reset, when it ran as it should; else finalized. */
+static void sql_put(struct nl_store *s, int slot, sqlite3_stmt *st, int ok)
+{
+	if (slot < 0) {
+		sqlite3_finalize(st);
+		return;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	s->sqlc[slot].busy = 0;
+	if (!ok) {
+		sqlite3_finalize(st);
+		free(s->sqlc[slot].sql);
+		s->sqlc[slot].sql = NULL;
+		s->sqlc[slot].st = NULL;
+	}
+}
+
+/* sqlite3_prepare_v2() through the cache: a statement of the same text
+ * not running now, or a new one kept if there is room; unprep() puts it
+ * back reset (or finalizes one that was not kept). */
+static int prep(struct nl_store *s, const char *sql, sqlite3_stmt **st)
+{
+	int rc;
+	if (sql_take(s, sql, st) >= 0)
+		return SQLITE_OK;
+	rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+	if (rc == SQLITE_OK && *st)
+		sql_keep(s, sql, *st);
+	return rc;
+}
+
+static void unprep(struct nl_store *s, sqlite3_stmt *st)
+{
+	int i;
+	for (i = 0; st && i < SQL_CACHE; i++)
+		if (s->sqlc[i].st == st) {
+			sql_put(s, i, st, 1);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 int store_sql_params(struct nl_store *s, const char *sql, const char *const *params, int nparams,
 		     int (*cb)(void *, int ncol, const char *const *names,
 			       const char *const *vals, const int *types),
 		     void *ctx)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	const char *tail = NULL;
 	const char **names = NULL, **vals = NULL;
 	char **hexes = NULL;
 	int *types = NULL;
-	int rc, n, i;
+	int rc, n, i, slot;
 	/* sorts and temporary tables stay in memory, under the heap limit,
 	 * instead of spilling to temporary files without bound */
 	if (heap_limit > 0 && exec(s, "PRAGMA temp_store = MEMORY"))
 		return -1;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, &tail) != SQLITE_OK)
-		return fail(s, "the statement does not compile");
-	if (!st) {
-		snprintf(s->err, sizeof s->err, "no statement given");
-		return -1;
-	}
-	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
-		tail++;
-	if ((tail && *tail) || !sqlite3_stmt_readonly(st)) {
-		sqlite3_finalize(st);
-		snprintf(s->err, sizeof s->err, "only one read-only statement (SELECT, WITH, EXPLAIN) is allowed");
-		return -1;
+	slot = sql_take(s, sql, &st);
+	if (slot < 0) {
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, &tail) != SQLITE_OK)
+			return fail(s, "the statement does not compile");
+		if (!st) {
+			snprintf(s->err, sizeof s->err, "no statement given");
+			return -1;
+		}
+		while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
+			tail++;
+		if ((tail && *tail) || !sqlite3_stmt_readonly(st)) {
+			sqlite3_finalize(st);
+			snprintf(s->err, sizeof s->err, "only one read-only statement (SELECT, WITH, "
+				 "EXPLAIN) is allowed");
+			return -1;
+		}
+		slot = sql_keep(s, sql, st);
 	}
 	for (i = 0; i < nparams; i++)
 		bind_text(st, i + 1, params[i]);
@@ -3107,13 +3311,15 @@ out:
 	free(types);
 	free(names);
 	free(vals);
-	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		fail(s, "the statement failed");	/* before a reset clears the message */
+	sql_put(s, slot, st, rc == SQLITE_DONE || rc == SQLITE_ABORT);
 	if (rc == SQLITE_NOMEM && heap_limit > 0) {
 		snprintf(s->err, sizeof s->err, "the statement needs more than %lld MiB of memory",
 			 (long long)(heap_limit >> 20));
 		return -2;
 	}
-	return rc == SQLITE_DONE ? 0 : fail(s, "the statement failed");
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, int64_t len,
@@ -3147,7 +3353,7 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 	int rc, i;
 	if (ip_id < 0 && seq < 0)
 		return 0;	/* nothing identifies the packet on the wire */
-	if (sqlite3_prepare_v2(s->db, ip_id >= 0 ? by_id : by_seq, -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, ip_id >= 0 ? by_id : by_seq, &st) != SQLITE_OK)
 		return fail(s, "cannot query captures");
 	bind_num(st, 1, ip_id);
 	sqlite3_bind_int(st, 2, proto);
@@ -3171,11 +3377,11 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 		r.ttl = (int)col_num(st, 9);
 		r.ends = (int)col_num(st, 10);
 		if (cb(ctx, &r)) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
 }
 
@@ -3185,13 +3391,14 @@ int store_conntrack_for(struct nl_store *s, int proto, const char *src, int spor
 	sqlite3_stmt *st;
 	struct nl_flow f;
 	int rc;
-	if (sqlite3_prepare_v2(s->db,
+	if (prep(s,
 			       "SELECT c.line, c.event, c.time, c.state, c.rsrc, c.rdst, c.rsport, c.rdport, "
 			       "c.unreplied, c.assured, s.path, c.osrc, c.odst, c.osport, c.odport "
 			       "FROM conntrack c JOIN sources s ON "
 			       "s.id = c.source_id WHERE c.proto = ?1 AND ((c.osrc = ?2 AND c.osport IS ?3 AND "
 			       "c.odst = ?4 AND c.odport IS ?5) OR (c.rdst = ?2 AND c.rdport IS ?3 AND "
-			       "c.rsrc = ?4 AND c.rsport IS ?5)) ORDER BY c.id LIMIT 8", -1, &st, NULL) != SQLITE_OK)
+			       "c.rsrc = ?4 AND c.rsport IS ?5)) ORDER BY c.id LIMIT 8",
+			       &st) != SQLITE_OK)
 		return fail(s, "cannot query conntrack");
 	sqlite3_bind_int(st, 1, proto);
 	bind_text(st, 2, src);
@@ -3217,11 +3424,11 @@ int store_conntrack_for(struct nl_store *s, int proto, const char *src, int spor
 		f.odport = (int)col_num(st, 14);
 		f.proto = proto;
 		if (cb(ctx, &f, file ? file : "")) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack");
 }
 
@@ -3229,15 +3436,15 @@ int64_t store_boot_time(struct nl_store *s, const char *host)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
-	if (sqlite3_prepare_v2(s->db,
+	if (prep(s,
 			       "SELECT boot_us FROM sources WHERE boot_us IS NOT NULL AND "
 			       "(?1 IS NULL OR host IS NULL OR host = ?1) ORDER BY host = ?1 DESC, id DESC "
-			       "LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+			       "LIMIT 1", &st) != SQLITE_OK)
 		return -1;
 	bind_text(st, 1, host);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return v;
 }
 
@@ -3247,22 +3454,22 @@ int store_wire_covering(struct nl_store *s, const char *addr,
 {
 	sqlite3_stmt *st;
 	int rc;
-	if (sqlite3_prepare_v2(s->db,
+	if (prep(s,
 			       "SELECT s.id, s.path, (SELECT iif FROM event_rows x WHERE x.source_id = s.id "
 			       "AND x.kind = 'wire' AND x.iif IS NOT NULL LIMIT 1) FROM sources s WHERE "
 			       "s.id IN (SELECT DISTINCT source_id FROM event_rows WHERE kind = 'wire' AND "
-			       "dst = ?1) ORDER BY s.id", -1, &st, NULL) != SQLITE_OK)
+			       "dst = ?1) ORDER BY s.id", &st) != SQLITE_OK)
 		return fail(s, "cannot query captures");
 	bind_text(st, 1, addr);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *file = (const char *)sqlite3_column_text(st, 1);
 		const char *iface = (const char *)sqlite3_column_text(st, 2);
 		if (cb(ctx, sqlite3_column_int64(st, 0), file ? file : "", iface ? iface : "")) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
 }
 
@@ -3271,9 +3478,9 @@ int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_r
 	sqlite3_stmt *st;
 	struct nl_source_row r;
 	int rc;
-	if (sqlite3_prepare_v2(s->db,
+	if (prep(s,
 			       "SELECT id, path, kind, host, imported_at, sha256, size, lines, events, "
-			       "errors, skipped FROM sources ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+			       "errors, skipped FROM sources ORDER BY id", &st) != SQLITE_OK)
 		return fail(s, "cannot query sources");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
@@ -3289,11 +3496,11 @@ int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_r
 		r.errors = sqlite3_column_int64(st, 9);
 		r.skipped = sqlite3_column_int64(st, 10);
 		if (cb(ctx, &r)) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read sources");
 }
 
@@ -3303,10 +3510,10 @@ int store_errors(struct nl_store *s, int64_t source_id,
 	sqlite3_stmt *st;
 	struct nl_error_row r;
 	int rc;
-	if (sqlite3_prepare_v2(s->db,
+	if (prep(s,
 			       "SELECT s.path, e.line, e.reason, e.text, s.host FROM errors e JOIN sources s "
 			       "ON s.id = e.source_id WHERE ?1 IS NULL OR e.source_id = ?1 "
-			       "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
+			       "ORDER BY e.id", &st) != SQLITE_OK)
 		return fail(s, "cannot query errors");
 	bind_num(st, 1, source_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -3317,11 +3524,11 @@ int store_errors(struct nl_store *s, int64_t source_id,
 		col_text(st, 3, r.text, sizeof r.text);
 		col_text(st, 4, r.host, sizeof r.host);
 		if (cb(ctx, &r)) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read errors");
 }
 
@@ -3330,12 +3537,12 @@ int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size
 	sqlite3_stmt *st;
 	size_t i;
 	int rc = SQLITE_ROW;
-	if (sqlite3_prepare_v2(s->db,
+	if (prep(s,
 			       "SELECT count(*) FROM packets WHERE proto = ?1 AND src = ?2 AND dst = ?3 "
 			       "AND CASE WHEN ?1 IN (1, 58) "
 			       "THEN (?4 IS NULL OR icmp_id = ?4) AND (?5 IS NULL OR icmp_type = ?5) "
 			       "ELSE (?4 IS NULL OR sport = ?4) AND (?5 IS NULL OR dport = ?5) END",
-			       -1, &st, NULL) != SQLITE_OK)
+			       &st) != SQLITE_OK)
 		return fail(s, "cannot count packets");
 	for (i = 0; i < n && rc == SQLITE_ROW; i++) {
 		sqlite3_reset(st);
@@ -3349,7 +3556,7 @@ int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size
 		if (rc == SQLITE_ROW)
 			t[i].n = sqlite3_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_ROW ? 0 : fail(s, "cannot count packets");
 }
 
@@ -3377,11 +3584,12 @@ int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire
 	struct nl_wire_tuple t;
 	int rc;
 	/* the bare columns come from the row of min(id): the first frame */
-	if (sqlite3_prepare_v2(s->db,
+	if (prep(s,
 			       "SELECT min(id), family, proto, src, dst, sport, dport, icmp_type, icmp_id, "
 			       "tcp_flags, count(*), wall_us, ip_id, tcp_seq, time FROM event_rows "
 			       "WHERE kind = 'wire' AND src IS NOT NULL AND dst IS NOT NULL GROUP BY proto, "
-			       "src, dst, sport, dport, icmp_id ORDER BY min(id)", -1, &st, NULL) != SQLITE_OK)
+			       "src, dst, sport, dport, icmp_id ORDER BY min(id)",
+			       &st) != SQLITE_OK)
 		return fail(s, "cannot query captures");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&t, 0, sizeof t);
@@ -3400,11 +3608,11 @@ int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire
 		t.seq = col_num(st, 13);
 		col_text(st, 14, t.first_time, sizeof t.first_time);
 		if (cb(ctx, &t)) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
 }
 
@@ -3415,12 +3623,12 @@ int64_t store_packet_by_identity(struct nl_store *s, int proto, int64_t ip_id, i
 	int rc, n = 0;
 	if (ip_id <= 0 && seq < 0)
 		return 0;
-	if (sqlite3_prepare_v2(s->db, ip_id > 0
+	if (prep(s, ip_id > 0
 			       /* ip_id > 0 lets the partial index packets_ip_id serve it */
 			       ? "SELECT id FROM packets WHERE ip_id = ?1 AND ip_id > 0 AND proto = ?2 AND "
 				 "(?3 IS NULL OR tcp_seq IS NULL OR tcp_seq = ?3) LIMIT 2"
 			       : "SELECT id FROM packets WHERE tcp_seq = ?3 AND proto = ?2 LIMIT 2",
-			       -1, &st, NULL) != SQLITE_OK)
+			       &st) != SQLITE_OK)
 		return fail(s, "cannot query packets");
 	bind_num(st, 1, ip_id);
 	sqlite3_bind_int(st, 2, proto);
@@ -3429,7 +3637,7 @@ int64_t store_packet_by_identity(struct nl_store *s, int proto, int64_t ip_id, i
 		id = sqlite3_column_int64(st, 0);
 		n++;
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	if (rc != SQLITE_DONE)
 		return fail(s, "cannot query packets");
 	return n == 1 ? id : 0;
@@ -3443,7 +3651,7 @@ int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t
 	int rc;
 	if (p->ip_id <= 0 || !p->host[0])
 		return 0;	/* IP ID 0 tells nothing; an unnamed host may be any */
-	if (sqlite3_prepare_v2(s->db,
+	if (prep(s,
 			       "SELECT q.trace, q.host, q.source, q.verdict, q.src, q.sport, q.dst, q.dport, "
 			       "(SELECT ttl FROM (SELECT step AS k, ttl FROM event_rows WHERE packet_id = "
 			       "q.id AND ttl IS NOT NULL UNION ALL SELECT step, ttl FROM steps WHERE "
@@ -3453,7 +3661,8 @@ int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t
 			       "AND ifnull(q.tcp_seq = ?5, 1) AND ifnull(q.tcp_flags = ?6, 1) AND "
 			       /* a step's length is its first line's (event_rows) */
 			       "(?7 IS NULL OR NOT EXISTS (SELECT 1 FROM event_rows x WHERE x.packet_id = q.id "
-			       "AND x.len <> ?7)) ORDER BY t IS NULL, t DESC, q.id", -1, &st, NULL) != SQLITE_OK)
+			       "AND x.len <> ?7)) ORDER BY t IS NULL, t DESC, q.id",
+			       &st) != SQLITE_OK)
 		return fail(s, "cannot query packets");
 	sqlite3_bind_int64(st, 1, p->ip_id);
 	sqlite3_bind_int(st, 2, p->proto);
@@ -3475,11 +3684,11 @@ int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t
 		h.ttl = (int)col_num(st, 8);
 		h.self = sqlite3_column_int(st, 9);
 		if (cb(ctx, &h)) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read packets");
 }
 
@@ -3488,16 +3697,16 @@ int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t
 static int run_one(struct nl_store *s, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, what);
 }
 
 int store_add_notice(struct nl_store *s, int64_t source_id, const struct nl_notice *n)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO notices(source_id, line, kind, origin, host, time, "
+	if (prep(s, "INSERT INTO notices(source_id, line, kind, origin, host, time, "
 			       "uptime, wall_us, count, port, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-			       "?8, ?9, ?10, ?11)", -1, &st, NULL) != SQLITE_OK)
+			       "?8, ?9, ?10, ?11)", &st) != SQLITE_OK)
 		return fail(s, "cannot record a notice");
 	sqlite3_bind_int64(st, 1, source_id);
 	sqlite3_bind_int64(st, 2, n->line);
@@ -3518,8 +3727,8 @@ int store_add_sysctl(struct nl_store *s, int64_t source_id, long line, const cha
 		     const char *netns, const char *name, const char *value)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO sysctls(source_id, line, host, netns, name, value) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, "INSERT INTO sysctls(source_id, line, host, netns, name, value) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st) != SQLITE_OK)
 		return fail(s, "cannot record a sysctl");
 	sqlite3_bind_int64(st, 1, source_id);
 	sqlite3_bind_int64(st, 2, line);
@@ -3535,10 +3744,10 @@ int store_notices(struct nl_store *s, const char *host,
 {
 	sqlite3_stmt *st;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT n.line, n.kind, n.origin, n.host, n.time, n.uptime, "
+	if (prep(s, "SELECT n.line, n.kind, n.origin, n.host, n.time, n.uptime, "
 			       "n.wall_us, n.count, n.port, n.text, s.path FROM notices n JOIN sources s "
-			       "ON s.id = n.source_id WHERE n.host IS ?1 ORDER BY n.id", -1, &st,
-			       NULL) != SQLITE_OK)
+			       "ON s.id = n.source_id WHERE n.host IS ?1 ORDER BY n.id",
+			       &st) != SQLITE_OK)
 		return fail(s, "cannot read notices");
 	bind_text(st, 1, host);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -3556,11 +3765,11 @@ int store_notices(struct nl_store *s, const char *host,
 		col_text(st, 9, n.text, sizeof n.text);
 		col_text(st, 10, file, sizeof file);
 		if (cb(ctx, &n, file)) {
-			sqlite3_finalize(st);
+			unprep(s, st);
 			return 0;
 		}
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read notices");
 }
 
@@ -3568,9 +3777,9 @@ int store_sysctl(struct nl_store *s, const char *host, const char *name, struct 
 {
 	sqlite3_stmt *st;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT y.value, y.line, s.path FROM sysctls y JOIN sources s ON "
+	if (prep(s, "SELECT y.value, y.line, s.path FROM sysctls y JOIN sources s ON "
 			       "s.id = y.source_id WHERE y.host IS ?1 AND y.name = ?2 AND y.netns IS NULL "
-			       "ORDER BY y.id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+			       "ORDER BY y.id DESC LIMIT 1", &st) != SQLITE_OK)
 		return fail(s, "cannot read sysctls");
 	bind_text(st, 1, host);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
@@ -3580,7 +3789,7 @@ int store_sysctl(struct nl_store *s, const char *host, const char *name, struct 
 		r->line = (long)sqlite3_column_int64(st, 1);
 		col_text(st, 2, r->file, sizeof r->file);
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read sysctls");
@@ -3590,13 +3799,13 @@ int64_t store_count_sql(struct nl_store *s, const char *sql, const char *arg)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot count");
 	if (sqlite3_bind_parameter_count(st) > 0)
 		bind_text(st, 1, arg);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return v < 0 ? fail(s, "cannot count") : v;
 }
 
@@ -3613,14 +3822,14 @@ int store_ruleset_time(struct nl_store *s, int64_t ruleset_id, const char *time,
 		"(?4 = 'completed' AND time_kind = 'mtime'))";
 	sqlite3_stmt *st;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot record a dump's time");
 	sqlite3_bind_int64(st, 1, ruleset_id);
 	bind_text(st, 2, time);
 	bind_num(st, 3, us);
 	bind_text(st, 4, kind);
 	rc = step_done(s, st, "cannot record a dump's time");
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc;
 }
 
@@ -3661,7 +3870,7 @@ int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info 
 	memset(d, 0, sizeof *d);
 	d->id = ruleset_id;
 	d->time_us = -1;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot read rulesets");
 	sqlite3_bind_int64(st, 1, ruleset_id);
 	rc = sqlite3_step(st);
@@ -3674,7 +3883,7 @@ int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info 
 		col_text(st, 5, d->time_kind, sizeof d->time_kind);
 		d->family = sqlite3_column_int(st, 6);
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rulesets");
@@ -3688,7 +3897,7 @@ int store_changes_after(struct nl_store *s, const char *file, long line,
 		"WHERE s.path = ?1 AND n.kind = 'ruleset-change' AND n.line > ?2 ORDER BY n.line";
 	sqlite3_stmt *st;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot read notices");
 	bind_text(st, 1, file);
 	sqlite3_bind_int64(st, 2, line);
@@ -3697,7 +3906,7 @@ int store_changes_after(struct nl_store *s, const char *file, long line,
 		if (cb(ctx, (long)sqlite3_column_int64(st, 0), t ? (const char *)t : ""))
 			break;
 	}
-	sqlite3_finalize(st);
+	unprep(s, st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot read notices");
 }
 

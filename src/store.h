@@ -23,6 +23,14 @@ void store_limit_memory(int64_t bytes);
  * analysed yet): -1 at once when an import is running or the store cannot
  * be written. Imports hold a shared lock on the store file for this. */
 int store_open_idle_writer(struct nl_store **out, const char *path);
+/* For the fuzz harnesses, which want a new store per input without
+ * creating the schema each time: the bytes of a store (malloc()ed, NULL
+ * on failure), and a new in-memory store on a copy of such bytes. */
+unsigned char *store_image(struct nl_store *s, size_t *size);
+int store_open_image(struct nl_store **out, const unsigned char *image, size_t size,
+		     struct nl_err *err);
+/* How many rows the store's tables hold, meta apart (0: a new store). */
+int64_t store_rows(struct nl_store *s);
 /* How many packets wait for their analysis; -1 on failure. */
 int64_t store_unanalyzed_count(struct nl_store *s);
 /* A second, read-only connection to the store s is open on (for another

@@ -1,8 +1,10 @@
 /*
  * fuzz_nftjson.c - libFuzzer harness for the nft -j list ruleset JSON parser
- * ("nft-json" in nl_parsers[]):
- * the input is one file, fed line by line through open/line/close with a
- * sink that aborts on any broken invariant (fuzz.h).
+ * ("nft-json" in nl_parsers[], the streaming yajl reader the import uses):
+ * the input is one file, fed as the import feeds it (fuzz.h): line by
+ * line, and a line over 64 bytes in pieces through part() first, so
+ * tokens are cut anywhere; the sink aborts on any broken invariant.
+ * Seeds: the lab's one-line dumps and nftables' pretty-printed ones.
  */
 #include "natlog.h"
 #include "parser.h"

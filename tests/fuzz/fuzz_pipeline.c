@@ -9,12 +9,14 @@
  * packet that traces leaves out because explain shows it with that packet.
  * An input may hold several files: a line "--8<-- NAME" starts the next
  * one, named NAME (the name matters: "ip6tables", "iptables_-t_nat_-nvL").
+ * The store of each input is a fresh copy of a new one (fuzzstore.h).
  */
 #include "natlog.h"
 #include "analyze.h"
 #include "commands.h"
 #include "ingest.h"
 #include "store.h"
+#include "fuzzstore.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -323,7 +325,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nl_import_opts o;
 	struct nl_import_stats st;
 	struct nl_filter all = { .port = -1, .seq = -1, .ip_id = -1 };
-	struct nl_err err = { "" };
 	struct nl_cmd cmd = { .db = ":memory:", .mode = NL_STORE_RW };
 	struct ids ids = { NULL, NULL, NULL, 0, 0 };
 	struct unlisted_set unl = { NULL, 0, 0 };
@@ -344,8 +345,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.max_expansion = (int64_t)256 << 20;
 	o.boot_us = -1;
 	npaths = n = write_parts(data, size, paths);
-	if (store_open(&cmd.s, ":memory:", NL_STORE_RW, &err))
-		fail("cannot open an in-memory store: %s", err.msg);
+	cmd.s = fz_new_store();
 	memset(&st, 0, sizeof st);
 	rc = ingest_paths(cmd.s, paths, n, &o, &st);
 	if (rc != 0 || st.store_failed)

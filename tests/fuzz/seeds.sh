@@ -36,7 +36,9 @@ klog)		cut40 "$TD"/seed003/messages "$TD"/lab/*/dmesg*.txt "$TD"/lab/*/messages 
 iptsave)	put "$TD"/*/iptables-save*.txt "$TD"/lab/*/ip*tables-save*.txt ;;
 iptlist)	put "$TD"/lab/*/ip*tables-L-*.txt ;;
 nftrules)	put "$TD"/*/*.nft "$TD"/lab/*/nft-ruleset*.txt ;;
-nftjson)	put "$TD"/*/*.json "$TD"/lab/*/*.json ;;
+nftjson)	# the lab's `nft -j list ruleset` dumps, and nftables' own tests' ones
+		put "$TD"/*/*.json "$TD"/lab/*/*.json
+		find "$TD"/nft-tests -name '*.json-nft' | sort | while read -r f; do put "$f"; done ;;
 nfttrace)	cut40 "$TD"/seed000/trace.txt "$TD"/lab/*/nft-monitor-trace*.txt ;;
 xtmon)		cut40 "$TD"/lab/*/xtables-monitor*.txt ;;
 conntrack)	cut40 "$TD"/conntrack/*conntrack*.txt "$TD"/lab/*/*conntrack-*.txt ;;

@@ -815,6 +815,19 @@ static void test_json_errors(void)
 	c = feed(&nl_parser_nftjson, "other.json", "{\"iptables\": []}\n");
 	CHECK_INT(c->nerr, 1);
 	CHECK_INT(c->nruleset, 0);
+	/* UTF-8 that yajl lets through and jansson refuses: bad JSON at its
+	 * line, what came before kept (testdata/fuzz/nftjson/) */
+	c = feed(&nl_parser_nftjson, "utf8.json",
+		 "{\"nftables\": [\n{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"c\"}},\n"
+		 "{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"\xc0\x98\"}}\n]}\n");
+	CHECK_INT(c->nerr, 1);
+	CHECK_INT(c->errline[0], 3);
+	CHECK_STR(c->err[0], "bad JSON: invalid UTF-8 in a string");
+	CHECK_INT(c->nchain, 1);
+	c = feed(&nl_parser_nftjson, "key.json",
+		 "{\"nftables\": [{\"table\": {\"\xed\xa0\x80\": \"inet\"}}]}\n");
+	CHECK_INT(c->nerr, 1);
+	CHECK_STR(c->err[0], "bad JSON: invalid UTF-8 in an object key");
 	/* real objects with parts removed or changed */
 	c = feed(&nl_parser_nftjson, "broken.json",
 		 "{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"filter\", \"handle\": 2}},"
