@@ -4,6 +4,7 @@
  * in the library; this file only dispatches.
  */
 #include "natlog.h"
+#include "timespec.h"
 #include "analyze.h"
 #include "cli.h"
 #include "commands.h"
@@ -204,6 +205,7 @@ int main(int argc, char **argv)
 	char *help_argv[3];
 	int c, rc, k, i;
 
+	nl_time_init();
 	if (!db || !*db)
 		db = "natlog.db";
 	if (take_globals(&argc, argv, &db))

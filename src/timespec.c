@@ -313,6 +313,13 @@ int64_t nl_time_wall_us(const char *printed)
 	return -1;
 }
 
+void nl_time_init(void)
+{
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 0);
+	tzset();
+}
+
 int64_t nl_time_near_us(const char *printed, int64_t ref_us)
 {
 	int64_t f[5], us, best = nl_time_wall_us(printed), y, t;

@@ -44,6 +44,10 @@ int64_t nl_time_yearless(const char *printed);
  * it closest to ref_us (a dump's time, say: a log and a dump of one
  * bundle are months apart at most). -1 when neither reads. */
 int64_t nl_time_near_us(const char *printed, int64_t ref_us);
+/* At start, before any thread: without TZ, glibc's mktime() reads
+ * /etc/localtime again and replaces its zone state on every call; TZ set
+ * to that same file (what an unset TZ means) makes it read it once. */
+void nl_time_init(void);
 
 /* For the commands: parses option opt's value, or says what is accepted
  * on stderr and returns -1 (a usage error). */
