@@ -1218,7 +1218,7 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 	} while (rc == 0 && pd.n > 0);
 	/* the verdicts a realignment makes unknown, as explain shows them */
 	if (rc == 0 && pd.count > 0) {
-		int64_t t0 = PROF_T0(), changed, chains;
+		int64_t t0 = PROF_T0(), changed = 0, chains = 0;
 		rc = rl_doubts_merge(&pd.self.doubts, &pd.helper.doubts) ||
 		     rl_restate(s, &pd.self.rc, &pd.self.doubts, &changed, &chains) ? -1 : 0;
 		if (cut)

@@ -4173,7 +4173,7 @@ static int merge_traces(struct nl_store *s, int64_t off, int64_t *renamed)
 				     NULL) != SQLITE_OK))
 		rc = SQLITE_ERROR;
 	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
-		char base[40], cand[40];
+		char base[40], cand[48];
 		char *dot = strrchr(v[i].trace, '.');
 		int k;
 		nl_strlcpy(base, v[i].trace, sizeof base);
@@ -4518,7 +4518,9 @@ static int scratch_run(struct nl_scratch *m, int q, const char *key, int64_t id,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		got = 1;
-		*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+		if (out)
+			*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1
+										 : sqlite3_column_int64(st, 0);
 	} else if (rc == SQLITE_DONE) {
 		got = sqlite3_changes(m->db) > 0 && !out;
 	}
