@@ -129,7 +129,7 @@ static int collect(void *ctx, const struct nl_event_row *e)
 	st->chain = NULL;
 	st->rule_text = NULL;
 	st->effect[0] = '\0';
-	st->chain_policy = st->chain_end = st->mismatch = 0;
+	st->chain_policy = st->chain_end = st->mismatch = st->rewound = 0;
 	st->why[0] = '\0';
 	st->ev = e->ev;
 	st->ev.raw = NULL;
