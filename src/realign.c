@@ -813,6 +813,76 @@ static void say_decider(struct nl_analysis *a, const struct nl_rsview *v)
 		rl->inferred[i]);
 }
 
+/* The packet's traced chains as "\ntable:chain\n..." for instr(). */
+static char *chain_keys(const struct nl_analysis *a)
+{
+	size_t i, len = 1, cap = 256;
+	char *k = malloc(cap), key[160];
+	if (!k)
+		return NULL;
+	strcpy(k, "\n");
+	for (i = 0; i < a->n; i++) {
+		const struct nl_step *st = &a->steps[i];
+		size_t kl;
+		if (st->ev.kind != NL_EV_TRACE)
+			continue;
+		snprintf(key, sizeof key, "\n%s:%s\n", st->ev.table, st->ev.chain);
+		if (strstr(k, key))
+			continue;
+		kl = strlen(key);
+		if (len + kl > cap) {
+			char *g = realloc(k, (cap = 2 * (len + kl)));
+			if (!g) {
+				free(k);
+				return NULL;
+			}
+			k = g;
+		}
+		memcpy(k + len, key + 1, kl);	/* its leading newline is k's last byte */
+		len += kl - 1;
+	}
+	return k;
+}
+
+/* The traced packets of the host nearest in import order that passed one
+ * of the same chains: up to RL_MAXPEERS, within 20000 ids either side.
+ * Windows widen only when the narrower one had too few, and the nearest
+ * in a window are the nearest overall once it has enough. The tables are
+ * read, not the events view, whose names would be joined for every row
+ * of the range. */
+static int list_peers(struct nl_store *s, const struct nl_analysis *a, const char **prm3,
+		      struct tracelist *tl)
+{
+	static const char *const win[] = { "1536", "6144", "20000" };
+	const char *prm[5];
+	size_t w;
+	char *keys = chain_keys(a);
+	int rc = 0;
+	if (!keys)
+		return -1;
+	prm[0] = prm3[0];
+	prm[1] = prm3[1];
+	prm[2] = prm3[2];
+	prm[3] = keys;
+	for (w = 0; w < sizeof win / sizeof win[0] && rc == 0; w++) {
+		tl->n = 0;
+		prm[4] = win[w];
+		rc = store_sql_params(s,
+			"SELECT p.trace FROM packets p WHERE p.id BETWEEN ?3 - ?5 AND ?3 + ?5 AND "
+			"p.id != ?3 AND p.source = 'iptables-trace' AND p.family = ?1 AND +p.host IS ?2 AND "
+			"(EXISTS (SELECT 1 FROM event_rows e WHERE e.packet_id = p.id AND e.kind = 'trace' "
+			"AND instr(?4, char(10) || e.tbl || ':' || e.chain || char(10))) OR "
+			"EXISTS (SELECT 1 FROM steps t WHERE t.packet_id = p.id AND t.kind = (SELECT id "
+			"FROM names WHERE name = 'trace') AND instr(?4, char(10) || (SELECT name FROM "
+			"names WHERE id = t.tbl) || ':' || (SELECT name FROM names WHERE id = t.chain) || "
+			"char(10)))) ORDER BY abs(p.id - ?3), p.id LIMIT 256", prm, 5, on_trace_list, tl);
+		if (tl->n >= tl->max)
+			break;
+	}
+	free(keys);
+	return rc;
+}
+
 int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 	       struct nl_analysis *a)
 {
@@ -845,17 +915,7 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	prm[2] = id;
 	if (!(tl.v = malloc(RL_MAXPEERS * sizeof *tl.v)))
 		return -1;
-	/* the nearest in import order: a bounded range of packet ids, each
-	 * looked up by its own events */
-	if (store_sql_params(s, "SELECT p.trace FROM packets p WHERE p.id BETWEEN ?3 - 20000 AND ?3 + "
-			     "20000 AND p.id != ?3 AND p.source = 'iptables-trace' AND p.family = ?1 AND "
-			     /* not correlated, so the packet range reaches both tables of the
-			      * events view and their packet_id indexes */
-			     "p.host IS ?2 AND p.id IN (SELECT e.packet_id FROM events e WHERE "
-			     "e.packet_id BETWEEN ?3 - 20000 AND ?3 + 20000 AND e.kind = 'trace' AND "
-			     "e.tbl || ':' || e.chain IN (SELECT tbl || ':' || chain FROM events WHERE "
-			     "packet_id = ?3 AND kind = 'trace')) ORDER BY abs(p.id - ?3) "
-			     "LIMIT 256", prm, 3, on_trace_list, &tl)) {
+	if (list_peers(s, a, prm, &tl)) {
 		free(tl.v);
 		return -1;
 	}
