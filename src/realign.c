@@ -435,7 +435,7 @@ static int handshake_done(struct nl_store *s, const struct nl_packet_row *p, str
 			     "WHERE p.proto = 6 AND p.src = ?1 AND p.sport = ?2 AND p.dst = ?3 AND "
 			     "p.dport = ?4 AND (p.tcp_flags & 2) = 0 AND (p.tcp_flags & 16) != 0 AND "
 			     "((p.tcp_seq - ?5 + 4294967296) % 4294967296) BETWEEN 1 AND 2147483647 AND "
-			     "p.host IS ?6 ORDER BY p.id LIMIT 1", prm, 6, take_row, &r))
+			     "+p.host IS ?6 ORDER BY p.id LIMIT 1", prm, 6, take_row, &r))
 		return -1;
 	for (i = 0; i < r.n; i++) {
 		snprintf(note, sizeof note, "packet %s (%s line %s) of the same connection, SEQ %s, "
