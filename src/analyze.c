@@ -1220,6 +1220,7 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 	if (rc == 0 && pd.count > 0) {
 		int64_t t0 = PROF_T0(), changed = 0, chains = 0;
 		rc = rl_doubts_merge(&pd.self.doubts, &pd.helper.doubts) ||
+		     rl_doubts_keep(s, &pd.self.doubts) ||
 		     rl_restate(s, &pd.self.rc, &pd.self.doubts, &changed, &chains) ? -1 : 0;
 		if (cut)
 			*cut = chains;

@@ -896,6 +896,17 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	int ret = 0;
 	if (strcmp(p->source, "iptables-trace") != 0 || a->n == 0 || a->steps_left_out || !rc->v.n)
 		return 0;
+	/* where no traced step of the host ever contradicted the dump, nor
+	 * this packet's own, every chain fits: no neighbours to read */
+	for (i = 0; i < a->n && !a->steps[i].mismatch; i++)
+		;
+	if (i == a->n && a->dump.candidates <= 1) {
+		char *keys = chain_keys(a);
+		int doubted = keys ? store_doubted(s, p->host, p->family, keys) : -1;
+		free(keys);
+		if (doubted <= 0)
+			return doubted;
+	}
 	if (!(rl = rl_get(a)))
 		return -1;
 	rl->nsteps = a->n;
@@ -993,8 +1004,11 @@ static int doubt_add(struct rl_doubts *d, const struct rl_doubt *x)
 		if (d->v[i].family == x->family && !strcmp(d->v[i].host, x->host) &&
 		    !strcmp(d->v[i].table, x->table) && !strcmp(d->v[i].chain, x->chain))
 			return 0;
-	if (d->n >= RL_MAXDOUBTS)
+	if (d->n >= RL_MAXDOUBTS || strlen(x->table) + 1 >= sizeof x->table ||
+	    strlen(x->chain) + 1 >= sizeof x->chain || strlen(x->host) + 1 >= sizeof x->host) {
+		d->overflow = 1;	/* not noted, or a name that may be cut */
 		return 0;
+	}
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 8;
 		struct rl_doubt *v = realloc(d->v, cap * sizeof *v);
@@ -1030,6 +1044,7 @@ int rl_doubts_note(struct rl_doubts *d, const struct nl_packet_row *p, const str
 int rl_doubts_merge(struct rl_doubts *into, const struct rl_doubts *from)
 {
 	size_t i;
+	into->overflow |= from->overflow;
 	for (i = 0; i < from->n; i++)
 		if (doubt_add(into, &from->v[i]))
 			return -1;
@@ -1041,6 +1056,18 @@ void rl_doubts_free(struct rl_doubts *d)
 	free(d->v);
 	d->v = NULL;
 	d->n = d->cap = 0;
+	d->overflow = 0;
+}
+
+int rl_doubts_keep(struct nl_store *s, const struct rl_doubts *d)
+{
+	size_t i;
+	if (d->overflow && store_doubt_add(s, NULL, 0, NULL, NULL))
+		return -1;
+	for (i = 0; i < d->n; i++)
+		if (store_doubt_add(s, d->v[i].host, d->v[i].family, d->v[i].table, d->v[i].chain))
+			return -1;
+	return 0;
 }
 
 struct rowlist {

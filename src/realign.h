@@ -86,6 +86,7 @@ struct rl_doubt {
 struct rl_doubts {
 	struct rl_doubt *v;
 	size_t n, cap;
+	int overflow;			/* a chain was not noted: all are in doubt */
 };
 #define RL_MAXDOUBTS 256	/* chains noted per import */
 #define RL_MAXRESTATE 200	/* packets checked per import: each reads its neighbours */
@@ -93,6 +94,9 @@ struct rl_doubts {
 int rl_doubts_note(struct rl_doubts *d, const struct nl_packet_row *p, const struct nl_analysis *a);
 int rl_doubts_merge(struct rl_doubts *into, const struct rl_doubts *from);
 void rl_doubts_free(struct rl_doubts *d);
+/* Keeps d in the store (chain_doubts), for explain to know which chains
+ * any traced step of a host ever contradicted. 0, or -1. */
+int rl_doubts_keep(struct nl_store *s, const struct rl_doubts *d);
 /* Says on stderr that cut verdicts were left unchecked (cut > 0). */
 void rl_say_cut(int64_t cut);
 /* Analyses again, with the realignment, the packets whose stored verdict

@@ -3852,6 +3852,47 @@ int store_dump_contradicted(struct nl_store *s, int64_t ruleset_id, int64_t pack
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read which dumps traces contradict");
 }
 
+int store_doubt_add(struct nl_store *s, const char *host, int family, const char *table,
+		    const char *chain)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (prep(s, "INSERT OR IGNORE INTO chain_doubts(host, family, tbl, chain) VALUES "
+		    "(?1, ?2, ?3, ?4)", &st) != SQLITE_OK)
+		return fail(s, "cannot record a chain in doubt");
+	/* "" is a host of its own here, not NULL */
+	sqlite3_bind_text(st, 1, table ? (host ? host : "") : "*", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, table ? family : 0);
+	bind_text(st, 3, table ? table : "*");
+	bind_text(st, 4, table ? chain : "*");
+	rc = step_done(s, st, "cannot record a chain in doubt");
+	unprep(s, st);
+	return rc;
+}
+
+int store_doubted(struct nl_store *s, const char *host, int family, const char *keys)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM packets WHERE analyzed = 0) OR "
+		"EXISTS (SELECT 1 FROM chain_doubts WHERE host = '*') OR "
+		"EXISTS (SELECT 1 FROM chain_doubts WHERE host = ?1 AND family = ?2 AND "
+		"instr(?3, char(10) || tbl || ':' || chain || char(10)))";
+	sqlite3_stmt *st;
+	int rc, r = 1;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		/* an older store read where it cannot be upgraded: cannot tell */
+		return strstr(sqlite3_errmsg(s->db), "no such table") ? 1
+			: fail(s, "cannot read which chains are in doubt");
+	sqlite3_bind_text(st, 1, host ? host : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, family);
+	sqlite3_bind_text(st, 3, keys, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		r = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? r : fail(s, "cannot read which chains are in doubt");
+}
+
 int store_dumps_retie(struct nl_store *s)
 {
 	if (exec(s, "UPDATE packets SET analyzed = 0 WHERE analyzed = 1 AND dump_tie = 1 AND "
@@ -4056,7 +4097,9 @@ static const char *merge_expr(const char *t, const char *col, const int64_t *off
  * merge does not know how to copy. */
 static int merge_filter(const char *t, int has_src, int has_rs, int has_pkt, const char **where)
 {
-	if (!strcmp(t, "meta") || !strcmp(t, "names") || !strncmp(t, "sqlite_", 7))
+	/* chain_doubts: the merged packets are analysed again, which notes them */
+	if (!strcmp(t, "meta") || !strcmp(t, "names") || !strcmp(t, "chain_doubts") ||
+	    !strncmp(t, "sqlite_", 7))
 		return 1;
 	*where = !strcmp(t, "sources") ? "id IN (SELECT id FROM temp.merge_src)"
 		 : has_src ? "source_id IN (SELECT id FROM temp.merge_src)"

@@ -379,6 +379,14 @@ struct nl_dump_info {
 /* 1 when the trace of a packet other than packet_id contradicts the
  * dump, 0 when none does, -1 on failure. */
 int store_dump_contradicted(struct nl_store *s, int64_t ruleset_id, int64_t packet_id);
+/* Notes that a traced step of host/family in table:chain did not match
+ * the dump it was read with; table NULL: every chain of every host. */
+int store_doubt_add(struct nl_store *s, const char *host, int family, const char *table,
+		    const char *chain);
+/* 1 when a traced step of host/family in one of the chains of keys
+ * ("\ntable:chain\n...") ever mismatched its dump, or natlog cannot
+ * tell (an older store, packets not analysed yet); 0 when none did; -1. */
+int store_doubted(struct nl_store *s, const char *host, int family, const char *keys);
 /* Packets whose dump only the order chose, when another packet's trace
  * has since contradicted that dump, are marked for analysis again: how
  * many, or -1 on failure. */

@@ -193,4 +193,37 @@ for n in 1 2 3 4 5 6 7 8; do
 	pkt now $n 'j["realignments"] == [] and j["contradictions"] == [] and j["decided_by"]["rule"] is not None and all(s["matches_dump"] for s in j["steps"])' \
 		"a matching dump is neither realigned nor contradicted"
 done
+# 7. explain reads a packet's neighbours only for chains in which some
+# traced step of the host did not match the dump (chain_doubts), and then
+# also for a packet whose own steps fit: here a packet that passed only
+# filter FORWARD rule 1, before the insertion at 3
+rm -f "$NATLOG_DB"*
+{ cat "$I/dmesg.txt"; sed -n 4p "$I/dmesg.txt" | sed 's/^\[10968.767484\]/[10969.000001]/;
+	s/ID=7428/ID=9999/; s/SPT=34818/SPT=40000/; s/SEQ=3036317996/SEQ=1000/'; } > "$TMP/fits.txt"
+check "import the trace, one more packet that fits, and the later dump" "$NATLOG" import -q \
+	"$TMP/fits.txt" "$I/iptables-save.later.txt"
+"$NATLOG" sql --json "SELECT host, family, tbl, chain FROM chain_doubts ORDER BY tbl, chain" > "$TMP/d.json"
+check_json "the chains whose steps did not match are kept" \
+	'[(r["host"], r["family"], r["tbl"], r["chain"]) for r in j] == [("", 4, "filter", "FORWARD"), ("", 4, "nat", "DOCKER")]' < "$TMP/d.json"
+"$NATLOG" traces --json > "$TMP/t.json"
+FIT=$(python3 -c 'import json,sys; print([p["trace"] for p in json.load(open(sys.argv[1])) if p["sport"] == 40000][0])' "$TMP/t.json")
+"$NATLOG" explain --json --trace "$FIT" > "$TMP/fit.json"
+check_json "a packet whose steps fit is still read against its chain's neighbours" \
+	'all(s["matches_dump"] for s in j["steps"]) and any("in filter FORWARD" in d for d in j["diagnosis"][1:])' < "$TMP/fit.json"
+python3 -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM chain_doubts"); c.commit()' "$NATLOG_DB"
+"$NATLOG" explain --json --trace "$FIT" > "$TMP/fit.json"
+check_json "with no chain in doubt, no neighbour is read" \
+	'not any("filter FORWARD" in d for d in j["diagnosis"][1:])' < "$TMP/fit.json"
+python3 -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE meta SET value = 24 WHERE key = '"'schema_version'"'"); c.execute("DROP TABLE chain_doubts"); c.commit()' "$NATLOG_DB"
+"$NATLOG" explain --json --trace "$FIT" > "$TMP/fit.json"
+check_json "a store analysed before chain_doubts existed has every chain in doubt" \
+	'any("in filter FORWARD" in d for d in j["diagnosis"][1:])' < "$TMP/fit.json"
+printf 'net.ipv4.ip_forward = 1\n' > "$TMP/sysctl.conf"
+check "an import upgrades that store" "$NATLOG" import -q "$TMP/sysctl.conf"
+"$NATLOG" sql --json "SELECT host FROM chain_doubts" > "$TMP/d.json"
+check_json "which says so with the row '*'" 'j == [{"host": "*"}]' < "$TMP/d.json"
+"$NATLOG" explain --json --trace "$FIT" > "$TMP/fit.json"
+check_json "and reads the neighbours as before" \
+	'any("in filter FORWARD" in d for d in j["diagnosis"][1:])' < "$TMP/fit.json"
+rm -f "$NATLOG_DB"*
 finish
