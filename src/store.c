@@ -3656,7 +3656,8 @@ int store_packet_hops(struct nl_store *s, const struct nl_packet_row *p, int64_t
 			       "(SELECT ttl FROM (SELECT step AS k, ttl FROM event_rows WHERE packet_id = "
 			       "q.id AND ttl IS NOT NULL UNION ALL SELECT step, ttl FROM steps WHERE "
 			       "packet_id = q.id AND ttl IS NOT NULL) ORDER BY k LIMIT 1) AS t, q.id = ?3 "
-			       "FROM packets q WHERE q.ip_id = ?1 "
+			       /* ip_id > 0: the partial index's own condition */
+			       "FROM packets q WHERE q.ip_id = ?1 AND q.ip_id > 0 "
 			       "AND q.proto = ?2 AND (q.id = ?3 OR (q.host IS NOT NULL AND q.host <> ?4)) "
 			       "AND ifnull(q.tcp_seq = ?5, 1) AND ifnull(q.tcp_flags = ?6, 1) AND "
 			       /* a step's length is its first line's (event_rows) */
