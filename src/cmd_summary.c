@@ -603,7 +603,8 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 	S.width = nl_table_width(wide);
 	if (!(S.s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	nl_time_bounds("summary", store_latest_wall(S.s), &since, &until, &sc, &s_us, &uc, &u_us);
+	nl_time_bounds("summary", nl_time_needs_year(&since, &until) ? store_latest_wall(S.s) : -1,
+		       &since, &until, &sc, &s_us, &uc, &u_us);
 	if (sc)
 		snprintf(sus, sizeof sus, "%lld", (long long)s_us);
 	if (uc)

@@ -252,6 +252,7 @@ int nl_filter_check(const char *cmd, const struct nl_filter_opts *o, const struc
 
 void nl_filter_times(const char *cmd, struct nl_store *s, struct nl_filter_opts *o)
 {
-	nl_time_bounds(cmd, store_latest_wall(s), &o->since, &o->until, &o->f.since_clock,
+	nl_time_bounds(cmd, nl_time_needs_year(&o->since, &o->until) ? store_latest_wall(s) : -1,
+		       &o->since, &o->until, &o->f.since_clock,
 		       &o->f.since_us, &o->f.until_clock, &o->f.until_us);
 }

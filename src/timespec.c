@@ -376,6 +376,11 @@ static void place(const char *cmd, int64_t ref_us, struct nl_timespec *t, int *c
 	*us = t->us;
 }
 
+int nl_time_needs_year(const struct nl_timespec *since, const struct nl_timespec *until)
+{
+	return since->clock == NL_CLOCK_YEARLESS || until->clock == NL_CLOCK_YEARLESS;
+}
+
 void nl_time_bounds(const char *cmd, int64_t ref_us, struct nl_timespec *since,
 		    struct nl_timespec *until, int *since_clock, int64_t *since_us, int *until_clock,
 		    int64_t *until_us)

@@ -54,6 +54,9 @@ void nl_time_init(void);
 int nl_time_opt(const char *cmd, const char *opt, const char *v, struct nl_timespec *t);
 /* Puts the bounds given (clock 0: not given) on their clocks, year-less
  * ones in the store's year (ref_us: its latest wall time, -1 if none). */
+/* 1 when since or until is a syslog time without a year: placing it
+ * needs the store's latest time, which costs a read of every packet. */
+int nl_time_needs_year(const struct nl_timespec *since, const struct nl_timespec *until);
 void nl_time_bounds(const char *cmd, int64_t ref_us, struct nl_timespec *since,
 		    struct nl_timespec *until, int *since_clock, int64_t *since_us, int *until_clock,
 		    int64_t *until_us);
