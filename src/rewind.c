@@ -631,6 +631,7 @@ int rewind_build(struct nl_store *s, const struct nl_analysis *a, struct nl_rsvi
 	rw->v = *v;
 	rw->v.prefer = id;
 	rw->v.rwc = NULL;
+	rw->v.idx = NULL;
 	rw->v.chains = malloc((v->n + 1) * sizeof *rw->v.chains);
 	if (!rw->v.chains)
 		goto oom;
@@ -700,6 +701,7 @@ void rewind_free(struct nl_rewind *rw)
 			if (rw->owned[i])
 				free(rw->v.chains[i].rules);
 	free(rw->v.chains);
+	free(rw->v.idx);
 	free(rw->owned);
 	free(rw);
 }

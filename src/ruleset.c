@@ -28,7 +28,109 @@ void rsview_free(struct nl_rsview *v)
 	free(v->bounded);
 	free(v->bounded_until);
 	rewind_cache_free(v->rwc);
+	free(v->idx);
 	memset(v, 0, sizeof *v);
+}
+
+/* Chains by name: a kube-proxy dump has 80 000, and every traced step
+ * looks one up. Open addressing over three kinds of key, each slot the
+ * index + 1 of the first chain in view order that has the key. */
+enum { IX_CHAIN, IX_RSTABLE, IX_TABLE };
+struct nl_chainidx {
+	const struct nl_chain *base;	/* the chains it was built over */
+	size_t n, mask;
+	int families;			/* a chain has an nft family */
+	uint32_t slot[];
+};
+
+static uint64_t ix_mix(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL;	/* ends the string */
+}
+
+static uint64_t ix_hash(int kind, int64_t rs, const char *family, const char *table,
+			const char *name)
+{
+	uint64_t h = 14695981039346656037ULL ^ (uint64_t)kind;
+	if (kind != IX_TABLE)
+		h = (h ^ (uint64_t)rs) * 1099511628211ULL;
+	h = ix_mix(ix_mix(h, family), table);
+	return kind == IX_CHAIN ? ix_mix(h, name) : h;
+}
+
+static int ix_same(const struct nl_chain *c, int kind, int64_t rs, const char *family,
+		   const char *table, const char *name)
+{
+	return (kind == IX_TABLE || c->ruleset_id == rs) && !strcmp(c->family, family) &&
+	       !strcmp(c->table, table) && (kind != IX_CHAIN || !strcmp(c->name, name));
+}
+
+/* Slot of the key: its chain's, or the empty one it would take. */
+static size_t ix_slot(const struct nl_rsview *v, int kind, int64_t rs, const char *family,
+		      const char *table, const char *name)
+{
+	const struct nl_chainidx *x = v->idx;
+	size_t i = (size_t)ix_hash(kind, rs, family, table, name) & x->mask;
+	while (x->slot[i] && !(((x->slot[i] >> 30) & 3) == (uint32_t)kind &&
+			       ix_same(&v->chains[(x->slot[i] & 0x3fffffff) - 1], kind, rs, family,
+				       table, name)))
+		i = (i + 1) & x->mask;
+	return i;
+}
+
+/* 0, or -1 when there is no index (out of memory, too many chains): the
+ * callers then scan. Built again when the chains changed. */
+static int ix_build(const struct nl_rsview *cv)
+{
+	struct nl_rsview *v = (struct nl_rsview *)cv;	/* the index is a cache of the view */
+	size_t cap = 16, i;
+	int k;
+	if (v->idx && v->idx->base == v->chains && v->idx->n == v->n)
+		return 0;
+	free(v->idx);
+	v->idx = NULL;
+	if (v->n >= 0x3fffffff / 4)
+		return -1;
+	while (cap < 3 * v->n * 2)
+		cap *= 2;
+	if (!(v->idx = calloc(1, sizeof *v->idx + cap * sizeof v->idx->slot[0])))
+		return -1;
+	v->idx->base = v->chains;
+	v->idx->n = v->n;
+	v->idx->mask = cap - 1;
+	for (i = 0; i < v->n; i++)
+		for (k = IX_CHAIN; k <= IX_TABLE; k++) {
+			const struct nl_chain *c = &v->chains[i];
+			size_t s = ix_slot(v, k, c->ruleset_id, c->family, c->table, c->name);
+			if (!v->idx->slot[s])
+				v->idx->slot[s] = (uint32_t)(i + 1) | ((uint32_t)k << 30);
+			v->idx->families |= c->family[0] != '\0';
+		}
+	return 0;
+}
+
+/* The first chain with the key, or NULL. */
+static const struct nl_chain *ix_find(const struct nl_rsview *v, int kind, int64_t rs,
+				      const char *family, const char *table, const char *name)
+{
+	uint32_t e = v->idx->slot[ix_slot(v, kind, rs, family, table, name)];
+	return e ? &v->chains[(e & 0x3fffffff) - 1] : NULL;
+}
+
+/* The chain of ruleset `prefer` if it has the family's table, else of the
+ * first dump in view order that has it. */
+static const struct nl_chain *ix_lookup(const struct nl_rsview *v, const char *family,
+					const char *table, const char *chain, int *table_known)
+{
+	const struct nl_chain *first = ix_find(v, IX_TABLE, 0, family, table, "");
+	int64_t rs = first ? first->ruleset_id : -1;
+	if (first && v->prefer && rs != v->prefer && ix_find(v, IX_RSTABLE, v->prefer, family, table, ""))
+		rs = v->prefer;
+	if (table_known)
+		*table_known = rs >= 0;
+	return rs >= 0 ? ix_find(v, IX_CHAIN, rs, family, table, chain) : NULL;
 }
 
 int rsview_bound_hits(struct nl_rsview *v, int64_t rs, int64_t until_us)
@@ -174,6 +276,8 @@ const struct nl_chain *rsview_find_nft(const struct nl_rsview *v, const char *fa
 {
 	size_t i;
 	int64_t rs = -1;
+	if (ix_build(v) == 0)
+		return ix_lookup(v, family, table, chain, table_known);
 	for (i = 0; i < v->n; i++)
 		if (!strcmp(v->chains[i].family, family) && !strcmp(v->chains[i].table, table) &&
 		    (rs < 0 || v->chains[i].ruleset_id == v->prefer)) {
@@ -234,6 +338,9 @@ const struct nl_chain *rsview_find(const struct nl_rsview *v, const char *table,
 {
 	size_t i;
 	int64_t rs = -1;
+	/* legacy lookups take any family: the index only where none has one */
+	if (ix_build(v) == 0 && !v->idx->families)
+		return ix_lookup(v, "", table, chain, table_known);
 	for (i = 0; i < v->n; i++)
 		if (strcmp(v->chains[i].table, table) == 0 &&
 		    (rs < 0 || v->chains[i].ruleset_id == v->prefer)) {

@@ -48,6 +48,8 @@ struct nl_rsview {
 	int64_t *bounded_until;		/* and the times they were taken at */
 	size_t nbounded;
 	struct nl_rwcache *rwc;		/* rewind.c: a monitor file's ruleset changes, or NULL */
+	struct nl_chainidx *idx;	/* chains by name, built at the first lookup; a
+					 * copy of the view must not share it (NULL it) */
 };
 
 /* How many traced packets of the view's host hit a rule: legacy rules by

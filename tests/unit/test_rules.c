@@ -370,6 +370,68 @@ static void test_helpers(void)
 	CHECK_INT(nl_proto_number("300"), -1);
 }
 
+/* rsview_find over a view of many chains answers as the scan in view
+ * order it replaced: the preferred dump when it has the table, else the
+ * first dump that has it; the first of duplicate chains; again after
+ * chains are added. */
+static void test_find(void)
+{
+	struct nl_rsview v;
+	struct nl_chain *c;
+	int known, i;
+	char name[32];
+	memset(&v, 0, sizeof v);
+	for (i = 0; i < 3000; i++) {
+		c = rsview_add_chain(&v);
+		c->ruleset_id = i < 2000 ? 7 : 3;	/* 7 first, then 3 */
+		snprintf(c->table, sizeof c->table, "%s", i % 2 ? "nat" : "filter");
+		snprintf(c->name, sizeof c->name, "C%d", i % 1500);
+		c->nrules = i;				/* tells duplicates apart */
+	}
+	c = rsview_add_chain(&v);
+	c->ruleset_id = 3;
+	snprintf(c->table, sizeof c->table, "raw");
+	snprintf(c->name, sizeof c->name, "PREROUTING");
+	CHECK(rsview_find(&v, "filter", "C4", &known) == &v.chains[4] && known);
+	/* C4 of filter: chains 4 and 1504, both of dump 7 */
+	CHECK(rsview_find(&v, "filter", "C4", NULL)->nrules == 4);
+	CHECK(rsview_find(&v, "filter", "C9", &known) == NULL && known);	/* odd: nat */
+	CHECK(rsview_find(&v, "mangle", "C4", &known) == NULL && !known);
+	CHECK(rsview_find(&v, "raw", "PREROUTING", &known) == &v.chains[3000] && known);
+	v.prefer = 3;					/* 3 has C500..C1499 */
+	CHECK(rsview_find(&v, "filter", "C504", NULL)->nrules == 2004);
+	CHECK(rsview_find(&v, "filter", "C400", NULL) == NULL);
+	CHECK(rsview_find(&v, "raw", "PREROUTING", NULL)->ruleset_id == 3);
+	v.prefer = 99;					/* no such dump: the first */
+	CHECK(rsview_find(&v, "filter", "C400", NULL)->nrules == 400);
+	v.prefer = 0;
+	c = rsview_add_chain(&v);
+	c->ruleset_id = 7;
+	snprintf(c->table, sizeof c->table, "mangle");
+	snprintf(c->name, sizeof c->name, "OUTPUT");
+	CHECK(rsview_find(&v, "mangle", "OUTPUT", &known) == &v.chains[3001] && known);
+	for (i = 0; i < 1500; i += 7) {
+		snprintf(name, sizeof name, "C%d", i);
+		CHECK(rsview_find(&v, i % 2 ? "nat" : "filter", name, NULL)->nrules == i);
+	}
+	rsview_free(&v);
+	/* nft chains: by family too; a legacy lookup takes any family */
+	for (i = 0; i < 3; i++) {
+		c = rsview_add_chain(&v);
+		c->ruleset_id = 5;
+		c->nrules = i;
+		snprintf(c->family, sizeof c->family, "%s", i ? "ip" : "ip6");
+		snprintf(c->table, sizeof c->table, "filter");
+		snprintf(c->name, sizeof c->name, "%s", i == 2 ? "input" : "forward");
+	}
+	CHECK(rsview_find_nft(&v, "ip", "filter", "forward", &known)->nrules == 1 && known);
+	CHECK(rsview_find_nft(&v, "ip", "filter", "output", &known) == NULL && known);
+	CHECK(rsview_find_nft(&v, "inet", "filter", "forward", &known) == NULL && !known);
+	CHECK(rsview_find(&v, "filter", "forward", NULL)->nrules == 0);
+	CHECK(rsview_find(&v, "filter", "input", NULL)->nrules == 2);
+	rsview_free(&v);
+}
+
 int main(void)
 {
 	test_save();
@@ -379,5 +441,6 @@ int main(void)
 	test_listing_forms();
 	test_contradicts();
 	test_helpers();
+	test_find();
 	return unit_report("test_rules");
 }
