@@ -77,7 +77,7 @@ struct nl_corr {
 	int64_t packets;
 	int buckets[NBUCKET];
 	struct open_pkt *slots;
-	int nslots;
+	int nslots;		/* slots ever used: the rest are free, not listed */
 	int lru_head, lru_tail;	/* head = most recent */
 	int free_head;
 };
@@ -148,9 +148,9 @@ struct nl_corr *corr_new(struct nl_store *s, int64_t source_id)
 	c->source_id = source_id;
 	for (i = 0; i < NBUCKET; i++)
 		c->buckets[i] = -1;
-	for (i = 0; i < MAXOPEN; i++)
-		c->slots[i].next = i + 1 < MAXOPEN ? i + 1 : -1;
-	c->free_head = 0;
+	/* slots are taken in order before the free list is used, so a small
+	 * file touches only the pages it needs */
+	c->free_head = -1;
 	c->lru_head = c->lru_tail = -1;
 	return c;
 }
@@ -214,7 +214,9 @@ static int find(struct nl_corr *c, uint64_t key)
 static int take_slot(struct nl_corr *c, uint64_t key)
 {
 	int i = c->free_head;
-	if (i < 0) {
+	if (i < 0 && c->nslots < MAXOPEN) {
+		i = c->nslots++;
+	} else if (i < 0) {
 		/* full: forget the packet seen longest ago */
 		i = c->lru_tail;
 		lru_unlink(c, i);
