@@ -724,7 +724,8 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	co.nsteps = 0;
 	a->decided = -1;
 	t0 = PROF_T0();
-	if (store_packet_events(s, p->id, collect, &co))
+	if (rc->cur ? store_evcursor_packet(rc->cur, p->id, collect, &co)
+		    : store_packet_events(s, p->id, collect, &co))
 		return -1;
 	PROF_ADD(NL_P_AN_EVENTS, t0);
 	/* LOG and conntrack lines of other sources, joined by identity */
@@ -1140,6 +1141,10 @@ static void *analyze_share(void *arg)
 	struct share *sh = arg;
 	size_t i;
 	int64_t cpu0 = PROF_CPU0();
+	/* the share's packets are in id order: their lines in one pass */
+	if (sh->n > 1 && store_evcursor_open(sh->s, sh->rows[0].id, sh->rows[sh->n - 1].id,
+					     &sh->rc.cur))
+		sh->failed = 1;
 	for (i = 0; i < sh->n && !sh->failed; i++) {
 		struct nl_analysis a;
 		if (analyze_packet(sh->s, &sh->rows[i], &sh->rc, &a)) {
@@ -1151,6 +1156,8 @@ static void *analyze_share(void *arg)
 			sh->failed = 1;
 		analysis_free(&a);
 	}
+	store_evcursor_close(sh->rc.cur);
+	sh->rc.cur = NULL;
 	PROF_CPU_ADD(NL_P_AN_CPU, cpu0);
 	return NULL;
 }

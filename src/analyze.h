@@ -104,6 +104,7 @@ struct nl_rscache {
 	int loaded;
 	int hosted;			/* some dump names its host: -1 not known yet, 0, 1 */
 	struct nl_rsview v;
+	struct nl_evcursor *cur;	/* packets' lines read in one pass, or NULL */
 };
 void rscache_free(struct nl_rscache *c);
 

@@ -40,6 +40,25 @@ enum {
 	Q_ANY_UNCLAIMED, Q_COUNT
 };
 
+/* A packet's lines: whole rows, and steps (read_event, read_step); the
+ * packet id comes last, for the cursor over many packets. */
+#define PKT_EVENT_COLS \
+	"SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, " \
+	"e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, " \
+	"e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, " \
+	"e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, " \
+	"e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, " \
+	"e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, " \
+	"e.trace_id, e.nft_family, e.rule, e.handle, e.verdict, e.ct_direction, " \
+	"e.ct_state, e.ct_status, e.ct_id, e.packet_id " \
+	"FROM event_rows e JOIN sources s ON s.id = e.source_id "
+#define PKT_EVENT_PID 54
+#define PKT_STEP_COLS \
+	"SELECT id, step, line, kind, hdr, time, uptime, wall_us, tbl, chain, type, " \
+	"rulenum, rule, handle, verdict, iif, oif, physin, physout, mac, ttl, src, dst, " \
+	"sport, dport, packet_id FROM steps "
+#define PKT_STEP_PID 25
+
 static const char *const queries[Q_COUNT] = {
 	[Q_SRC_KNOWN] = "SELECT 1 FROM sources WHERE sha256 = ?1 AND ifnull(host, '') = ifnull(?2, '')",
 	[Q_SRC_PATH_SIZE] = "SELECT 1 FROM sources WHERE path = ?1 AND size = ?2 LIMIT 1",
@@ -132,20 +151,9 @@ static const char *const queries[Q_COUNT] = {
 			   "WHERE id = ?1",
 	[Q_CONTRA_DEL] = "DELETE FROM dump_contra WHERE packet_id = ?1",
 	[Q_CONTRA_ADD] = "INSERT OR IGNORE INTO dump_contra(ruleset_id, packet_id) VALUES (?1, ?2)",
-	[Q_PKT_EVENTS] = "SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
-			 "e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
-			 "e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
-			 "e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
-			 "e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
-			 "e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
-			 "e.trace_id, e.nft_family, e.rule, e.handle, e.verdict, e.ct_direction, "
-			 "e.ct_state, e.ct_status, e.ct_id "
-			 "FROM event_rows e JOIN sources s ON s.id = e.source_id "
-			 "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
+	[Q_PKT_EVENTS] = PKT_EVENT_COLS "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
 	/* and its steps, merged in by store_packet_events */
-	[Q_PKT_STEPS] = "SELECT id, step, line, kind, hdr, time, uptime, wall_us, tbl, chain, type, "
-			"rulenum, rule, handle, verdict, iif, oif, physin, physout, mac, ttl, src, dst, "
-			"sport, dport FROM steps WHERE packet_id = ?1 ORDER BY step, id",
+	[Q_PKT_STEPS] = PKT_STEP_COLS "WHERE packet_id = ?1 ORDER BY step, id",
 	[Q_NAMES_ALL] = "SELECT id, name FROM names",
 	/* by the events_unclaimed index */
 	[Q_ANY_UNCLAIMED] = "SELECT 1 FROM event_rows WHERE packet_id IS NULL AND "
@@ -2767,26 +2775,27 @@ static int read_step(struct nl_store *s, sqlite3_stmt *st, const struct nl_event
 /* A packet's lines in step order: its whole rows and its narrow steps,
  * read from the tables rather than the events view, which looks every
  * name up in SQL and costs the analysis twice as much. */
-int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
+/* The lines of packet_id waiting in st (whole rows) and ss (steps), merged
+ * in step order, to cb; *rc and *rs are the statements' states. pid_e and
+ * pid_s: the columns of the packet id, whose other rows are left waiting
+ * (-1: every row is the packet's). */
+static int merge_lines(struct nl_store *s, sqlite3_stmt *st, sqlite3_stmt *ss, int *rc, int *rs,
+		       int pid_e, int pid_s, int64_t packet_id, nl_event_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = stmt(s, Q_PKT_EVENTS), *ss = st ? stmt(s, Q_PKT_STEPS) : NULL;
-	struct nl_event_row *r, *base;
-	int rc, rs, have_base = 0;
-	if (!ss)
-		return -1;
-	r = malloc(2 * sizeof *r);
+	struct nl_event_row *r = malloc(2 * sizeof *r), *base;
+	int have_base = 0;
 	if (!r) {
 		snprintf(s->err, sizeof s->err, "out of memory");
 		return -1;
 	}
 	base = r + 1;
-	sqlite3_bind_int64(st, 1, packet_id);
-	sqlite3_bind_int64(ss, 1, packet_id);
-	rc = sqlite3_step(st);
-	rs = sqlite3_step(ss);
-	while (rc == SQLITE_ROW || rs == SQLITE_ROW) {
-		int wide = rc == SQLITE_ROW;
-		if (wide && rs == SQLITE_ROW) {
+	for (;;) {
+		int e = *rc == SQLITE_ROW && (pid_e < 0 || sqlite3_column_int64(st, pid_e) == packet_id);
+		int t = *rs == SQLITE_ROW && (pid_s < 0 || sqlite3_column_int64(ss, pid_s) == packet_id);
+		int wide = e;
+		if (!e && !t)
+			break;
+		if (e && t) {
 			int ws = sqlite3_column_int(st, 2), ns = sqlite3_column_int(ss, 1);
 			wide = ws < ns || (ws == ns && sqlite3_column_int64(st, 0) <
 						     sqlite3_column_int64(ss, 0));
@@ -2797,7 +2806,7 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 				*base = *r;
 				have_base = 1;
 			}
-			rc = sqlite3_step(st);
+			*rc = sqlite3_step(st);
 		} else {
 			if (!have_base) {
 				snprintf(s->err, sizeof s->err, "packet %lld has steps but no first line",
@@ -2806,20 +2815,94 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 			}
 			if (read_step(s, ss, base, r))
 				goto bad;
-			rs = sqlite3_step(ss);
+			*rs = sqlite3_step(ss);
 		}
 		if (cb(ctx, r))
 			goto bad;
 	}
 	free(r);
-	if (rc != SQLITE_DONE || rs != SQLITE_DONE)
+	if ((*rc != SQLITE_DONE && *rc != SQLITE_ROW) || (*rs != SQLITE_DONE && *rs != SQLITE_ROW))
 		return fail(s, "cannot read events");
 	return 0;
 bad:
 	free(r);
+	return -1;
+}
+
+int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = stmt(s, Q_PKT_EVENTS), *ss = st ? stmt(s, Q_PKT_STEPS) : NULL;
+	int rc, rs, ret;
+	if (!ss)
+		return -1;
+	sqlite3_bind_int64(st, 1, packet_id);
+	sqlite3_bind_int64(ss, 1, packet_id);
+	rc = sqlite3_step(st);
+	rs = sqlite3_step(ss);
+	ret = merge_lines(s, st, ss, &rc, &rs, -1, -1, packet_id, cb, ctx);
 	sqlite3_reset(st);
 	sqlite3_reset(ss);
-	return -1;
+	return ret;
+}
+
+struct nl_evcursor {
+	struct nl_store *s;
+	sqlite3_stmt *st, *ss;
+	int rc, rs;		/* SQLITE_ROW: a row is waiting */
+	int64_t lo, hi, last;
+};
+
+int store_evcursor_open(struct nl_store *s, int64_t lo, int64_t hi, struct nl_evcursor **out)
+{
+	struct nl_evcursor *c = calloc(1, sizeof *c);
+	*out = NULL;
+	if (!c) {
+		snprintf(s->err, sizeof s->err, "out of memory");
+		return -1;
+	}
+	c->s = s;
+	c->lo = lo;
+	c->hi = hi;
+	c->last = lo - 1;
+	if (sqlite3_prepare_v2(s->db, PKT_EVENT_COLS "WHERE e.packet_id BETWEEN ?1 AND ?2 "
+			       "ORDER BY e.packet_id, e.step, e.id", -1, &c->st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, PKT_STEP_COLS "WHERE packet_id BETWEEN ?1 AND ?2 "
+			       "ORDER BY packet_id, step, id", -1, &c->ss, NULL) != SQLITE_OK) {
+		fail(s, "cannot read events");
+		store_evcursor_close(c);
+		return -1;
+	}
+	sqlite3_bind_int64(c->st, 1, lo);
+	sqlite3_bind_int64(c->st, 2, hi);
+	sqlite3_bind_int64(c->ss, 1, lo);
+	sqlite3_bind_int64(c->ss, 2, hi);
+	c->rc = sqlite3_step(c->st);
+	c->rs = sqlite3_step(c->ss);
+	*out = c;
+	return 0;
+}
+
+int store_evcursor_packet(struct nl_evcursor *c, int64_t packet_id, nl_event_cb cb, void *ctx)
+{
+	if (packet_id <= c->last || packet_id > c->hi)
+		return store_packet_events(c->s, packet_id, cb, ctx);
+	c->last = packet_id;
+	/* the lines of packets not asked for are passed over */
+	while (c->rc == SQLITE_ROW && sqlite3_column_int64(c->st, PKT_EVENT_PID) < packet_id)
+		c->rc = sqlite3_step(c->st);
+	while (c->rs == SQLITE_ROW && sqlite3_column_int64(c->ss, PKT_STEP_PID) < packet_id)
+		c->rs = sqlite3_step(c->ss);
+	return merge_lines(c->s, c->st, c->ss, &c->rc, &c->rs, PKT_EVENT_PID, PKT_STEP_PID, packet_id,
+			   cb, ctx);
+}
+
+void store_evcursor_close(struct nl_evcursor *c)
+{
+	if (!c)
+		return;
+	sqlite3_finalize(c->st);
+	sqlite3_finalize(c->ss);
+	free(c);
 }
 
 static void bind_identity(sqlite3_stmt *st, const struct nl_event *e)

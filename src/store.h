@@ -210,6 +210,14 @@ struct nl_event_row {
 };
 typedef int (*nl_event_cb)(void *ctx, const struct nl_event_row *e);
 int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx);
+/* The same for many packets asked for in ascending id order within
+ * lo..hi: both tables are read once, in one pass, rather than twice per
+ * packet. A packet out of that order is read alone. Only reads may run on
+ * the store while the cursor is open. */
+struct nl_evcursor;
+int store_evcursor_open(struct nl_store *s, int64_t lo, int64_t hi, struct nl_evcursor **out);
+int store_evcursor_packet(struct nl_evcursor *c, int64_t packet_id, nl_event_cb cb, void *ctx);
+void store_evcursor_close(struct nl_evcursor *c);
 /* LOG and conntrack-invalid lines of other sources (a dmesg beside an nft
  * trace) that are this packet by identity: addresses, ports, IP ID,
  * length, SEQ/ACK, flags, ICMP id agreeing wherever both lines print
