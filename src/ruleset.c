@@ -363,6 +363,8 @@ int rsview_has_chain(const struct nl_rsview *v, int64_t ruleset_id, const char *
 		     const char *chain)
 {
 	size_t i;
+	if (ix_build(v) == 0 && !v->idx->families)
+		return ix_find(v, IX_CHAIN, ruleset_id, "", table, chain) != NULL;
 	for (i = 0; i < v->n; i++)
 		if (v->chains[i].ruleset_id == ruleset_id && !strcmp(v->chains[i].table, table) &&
 		    !strcmp(v->chains[i].name, chain))

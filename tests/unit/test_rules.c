@@ -402,6 +402,8 @@ static void test_find(void)
 	CHECK(rsview_find(&v, "filter", "C504", NULL)->nrules == 2004);
 	CHECK(rsview_find(&v, "filter", "C400", NULL) == NULL);
 	CHECK(rsview_find(&v, "raw", "PREROUTING", NULL)->ruleset_id == 3);
+	CHECK(rsview_has_chain(&v, 3, "filter", "C504") && !rsview_has_chain(&v, 3, "filter", "C4"));
+	CHECK(rsview_has_chain(&v, 7, "filter", "C4") && !rsview_has_chain(&v, 7, "nat", "C4"));
 	v.prefer = 99;					/* no such dump: the first */
 	CHECK(rsview_find(&v, "filter", "C400", NULL)->nrules == 400);
 	v.prefer = 0;
