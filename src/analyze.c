@@ -1187,7 +1187,10 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 		PROF_ADD(NL_P_AN_LIST, t0);
 		pd.self.rows = pd.rows;
 		pd.self.n = pd.n;
-		if (pd.helper.s && pd.n >= 64) {
+		/* the packets placed again are analysed on this connection
+		 * alone: the helper's sees only committed rows, not the
+		 * dump_contra rows this import wrote, which decide them */
+		if (pd.helper.s && pd.n >= 64 && !retied) {
 			pd.helper.rows = pd.rows + pd.n / 2;
 			pd.helper.n = pd.n - pd.n / 2;
 			pd.self.n = pd.n / 2;
