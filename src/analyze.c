@@ -643,13 +643,18 @@ int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 static int load_hits(struct nl_store *s, struct nl_rscache *rc, int nft)
 {
 	const char *host = rc->host[0] ? rc->host : NULL;
-	int64_t boot = -2;
-	size_t i, k;
+	int64_t boot = -2, seen[NL_MAXDUMPS];
+	size_t i, k, nseen = 0;
 	int j, any = 0;
 	for (i = 0; i < rc->v.n; i++) {
 		const struct nl_chain *ch = &rc->v.chains[i];
 		struct nl_dump_info info;
 		int counted = 0, r;
+		/* each dump once, not once per chain (a kube-proxy dump has 80 000) */
+		for (k = 0; k < nseen && seen[k] != ch->ruleset_id; k++)
+			;
+		if (k < nseen)
+			continue;
 		for (j = 0; j < ch->nrules && !counted; j++)
 			counted = ch->rules[j].pkts >= 0;
 		for (k = 0; counted && k < rc->v.nbounded; k++)
@@ -657,6 +662,8 @@ static int load_hits(struct nl_store *s, struct nl_rscache *rc, int nft)
 				counted = 0;	/* its counts are in */
 		if (!counted)
 			continue;
+		if (nseen < NL_MAXDUMPS)
+			seen[nseen++] = ch->ruleset_id;
 		if (!any++ && store_rule_hits(s, host, rc->family, nft, &rc->v, 0, -1, -1))
 			return -1;
 		if ((r = store_dump_info(s, ch->ruleset_id, &info)) < 0)
