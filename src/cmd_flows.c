@@ -13,9 +13,9 @@
  * Memory stays small whatever the number of connections: conntrack's
  * records come sorted by key from the store, so only one connection is
  * open at a time; every connection, conntrack's or not, is a record of a
- * scratch file (numbers updated in place), the tuples packets and frames
- * look up are a scratch database on disk, and only each connection's
- * place in the output order (24 bytes) stays in memory.
+ * scratch file (numbers updated in place); the tuples packets and frames
+ * look up, and each connection's place in the output order, are rows of a
+ * scratch database on disk, which sorts them. Only bounded buffers stay.
  */
 #include "natlog.h"
 #include "cli.h"
@@ -47,6 +47,7 @@ struct flow {
 	int64_t opackets, obytes, rpackets, rbytes, mark, zone, ct_id;
 	int from_ct;			/* conntrack listed or reported it */
 	int64_t ntraced, ntraced_reply, ncaptured;
+	int64_t where;			/* its record's offset in the scratch file */
 };
 
 /* The tuples packets and frames look up, each with the connection that
@@ -132,56 +133,6 @@ static int starts_new(const struct flow *w, const struct nl_flow *r)
 static int64_t max64(int64_t a, int64_t b)
 {
 	return a > b ? a : b;
-}
-
-/* A connection's place in the output: flows with a time first, by time;
- * then the others in import order. */
-struct ord {
-	int64_t first_us;
-	int64_t order;
-	int64_t where;			/* its record's offset in the scratch file */
-};
-
-static int by_time(const struct ord *x, const struct ord *y)
-{
-	if ((x->first_us >= 0) != (y->first_us >= 0))
-		return x->first_us >= 0 ? -1 : 1;
-	if (x->first_us != y->first_us)
-		return x->first_us < y->first_us ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static void sift(struct ord *v, size_t i, size_t n)
-{
-	for (;;) {
-		size_t c = 2 * i + 1;
-		struct ord t;
-		if (c >= n)
-			return;
-		if (c + 1 < n && by_time(&v[c], &v[c + 1]) < 0)
-			c++;
-		if (by_time(&v[i], &v[c]) >= 0)
-			return;
-		t = v[i];
-		v[i] = v[c];
-		v[c] = t;
-		i = c;
-	}
-}
-
-/* In place (glibc's qsort would take a copy of the array): a heapsort.
- * The order is total (orders are unique), so an unstable sort is exact. */
-static void sort_by_time(struct ord *v, size_t n)
-{
-	size_t i;
-	for (i = n / 2; i-- > 0;)
-		sift(v, i, n);
-	while (n > 1) {
-		struct ord t = v[0];
-		v[0] = v[--n];
-		v[n] = t;
-		sift(v, 0, n);
-	}
 }
 
 /* A tuple as natlog shows it: ports for TCP/UDP/SCTP/..., ICMP's type,
@@ -387,16 +338,18 @@ struct ctnum {
 			sizeof (w)->first_time, sizeof (w)->last_time }
 
 /* Conntrack's records, read grouped by key: the open connection, the
- * scratch file the finished ones (and then the others) go to, and the
- * output order, indexed by connection until it is sorted. */
+ * scratch file the finished ones (and then the others) go to, and how
+ * many there are. Connection i's place in the output is row i of the
+ * scratch database: its first time (-1 none), its order and its record's
+ * offset; flows with a time come first, by time, then the others in
+ * import order (orders are unique). */
 struct ctpass {
 	struct flow cur;
 	char key[512];
 	int open;
 	FILE *f;
 	int64_t end;			/* bytes written to f */
-	struct ord *ord;		/* conntrack's connections, then the others */
-	size_t n, cap;
+	size_t n;			/* conntrack's connections, then the others */
 	struct tmap *tm;		/* the tuples packets and frames look up */
 	const char *why;		/* a failure that is not the store's */
 };
@@ -473,6 +426,7 @@ static int ct_load(FILE *f, int64_t off, struct flow *w)
 	memcpy(&c, buf, sizeof c);
 	memset(w, 0, sizeof *w);
 	nl_flow_init(&w->k);
+	w->where = off;
 	for (i = 0; i < CT_STRINGS; i++) {
 		size_t n;
 		if (at >= len || (n = buf[at++]) >= size[i] || at + n > len)
@@ -529,20 +483,30 @@ static FILE *scratch_file(const char *dir)
 	return f;
 }
 
-static int ord_add(struct ctpass *cp, int64_t first_us, int64_t order, int64_t where)
+/* Connection i's place in the output, its record at where. */
+static int ord_put(struct ctpass *cp, size_t i, const struct flow *w, int64_t where)
 {
-	struct ord *o;
-	if (cp->n == cp->cap) {
-		size_t cap = cp->cap ? cp->cap * 2 : 4096;
-		if (!(o = realloc(cp->ord, cap * sizeof *o)))
-			return -1;
-		cp->ord = o;
-		cp->cap = cap;
+	int64_t v[3];
+	v[0] = w->first_us;
+	v[1] = w->order;
+	v[2] = where;
+	if (store_scratch_row_put(cp->tm->db, (int64_t)i, v)) {
+		cp->why = "cannot use the scratch database of connections";
+		return -1;
 	}
-	o = &cp->ord[cp->n++];
-	o->first_us = first_us;
-	o->order = order;
-	o->where = where;
+	return 0;
+}
+
+/* Connection i's order and its record's offset: 0, or -1 a failure. */
+static int ord_get(struct ctpass *cp, size_t i, int64_t *order, int64_t *where)
+{
+	int64_t v[3];
+	if (store_scratch_row_get(cp->tm->db, (int64_t)i, v) != 1) {
+		cp->why = "cannot use the scratch database of connections";
+		return -1;
+	}
+	*order = v[1];
+	*where = v[2];
 	return 0;
 }
 
@@ -570,14 +534,16 @@ static int ct_claim(struct ctpass *cp, size_t c)
 		return 0;
 	all_tuples(&cp->cur, t);
 	for (i = 0; i < 4; i++) {
-		int64_t v;
+		int64_t v, order = -1, where;
 		int r;
 		tkey_make(key, sizeof key, cp->cur.k.proto, t[i].src, t[i].sport, t[i].dst, t[i].dport,
 			  t[i].id);
 		if (!tkey_valid(key) || (r = store_scratch_get(cp->tm->db, key, &v)) == 0)
 			continue;
-		if (r < 0 || ((v < 0 || cp->ord[v >> 1].order > cp->cur.order) &&
-			      store_scratch_set(cp->tm->db, key, 2 * (int64_t)c + dir[i], 0) < 0))
+		if (r < 0 || (v >= 0 && ord_get(cp, (size_t)(v >> 1), &order, &where)))
+			return -1;
+		if ((v < 0 || order > cp->cur.order) &&
+		    store_scratch_set(cp->tm->db, key, 2 * (int64_t)c + dir[i], 0) < 0)
 			return -1;
 	}
 	return 0;
@@ -588,12 +554,11 @@ static int ct_finish(struct ctpass *cp)
 	if (!cp->open)
 		return 0;
 	cp->open = 0;
-	if (ord_add(cp, cp->cur.first_us, cp->cur.order, cp->end)) {
-		cp->why = "out of memory";
+	if (ord_put(cp, cp->n, &cp->cur, cp->end))
 		return -1;
-	}
-	if (ct_claim(cp, cp->n - 1)) {
-		cp->why = "cannot use the scratch database of tuples";
+	if (ct_claim(cp, cp->n++)) {
+		if (!cp->why)
+			cp->why = "cannot use the scratch database of tuples";
 		return -1;
 	}
 	if (ct_save(cp->f, &cp->cur) || (cp->end = ftello(cp->f)) < 0) {
@@ -666,7 +631,7 @@ static int add_record(void *ctx, int64_t id, const struct nl_flow *r)
 /* ---- connections from traces and captures ---- */
 
 /* Connection i is conntrack's for i < nct; every one is a record of the
- * scratch file, at ct->ord[i].where. */
+ * scratch file, where row i of the scratch database says. */
 struct build {
 	struct nl_store *s;
 	struct ctpass *ct;
@@ -679,34 +644,36 @@ struct build {
 
 static int flow_get(struct build *b, size_t i, struct flow *w)
 {
-	if (ct_load(b->ct->f, b->ct->ord[i].where, w)) {
+	int64_t order, where;
+	if (ord_get(b->ct, i, &order, &where))
+		return -1;
+	if (ct_load(b->ct->f, where, w)) {
 		b->ct->why = "cannot read the scratch file of connections";
 		return -1;
 	}
 	return 0;
 }
 
-/* Connection i back to the scratch file: its numbers in place, or, when a
- * string changed (and with it perhaps the length), the whole record at the
- * end, where its place in the order then points. */
+/* Connection i (as flow_get read it) back to the scratch file: its
+ * numbers in place, or, when a string changed (and with it perhaps the
+ * length, and the first time), the whole record at the end, where its
+ * place in the order then points. */
 static int flow_put(struct build *b, size_t i, const struct flow *w, int strings)
 {
 	struct ctpass *cp = b->ct;
 	unsigned char buf[CT_MAXREC];
 	size_t n = ct_pack(w, buf);
-	int64_t at = strings ? cp->end : cp->ord[i].where;
+	int64_t at = strings ? cp->end : w->where;
 	if (n && !strings)
 		n = sizeof(struct ctnum);
 	if (!n || pwrite(fileno(cp->f), buf, n, (off_t)at) != (ssize_t)n) {
 		cp->why = "cannot write the scratch file of connections";
 		return -1;
 	}
-	if (strings) {
-		cp->ord[i].where = at;
-		cp->end += (int64_t)n;
-	}
-	cp->ord[i].first_us = w->first_us;
-	return 0;
+	if (!strings)
+		return 0;
+	cp->end += (int64_t)n;
+	return ord_put(cp, i, w, at);
 }
 
 /* Every tuple of connection i (not conntrack's: ct_claim did those), each
@@ -768,10 +735,7 @@ static long new_flow(struct build *b, int family, int proto, const char *host, c
 	w.mark = w.zone = w.ct_id = -1;
 	if (first_time)
 		nl_strlcpy(w.first_time, first_time, sizeof w.first_time);
-	if (ord_add(cp, w.first_us, w.order, -1)) {
-		cp->why = "out of memory";
-		return -1;
-	}
+	cp->n++;
 	return flow_put(b, i, &w, 1) || register_flow(b, i, &w) ? -1 : (long)i;
 }
 
@@ -1348,7 +1312,7 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 	struct nl_store *s;
 	struct flow *chunk = NULL;
 	int64_t traced[CHUNK], traced_reply[CHUNK];
-	size_t i, j, shown = 0;
+	size_t m, j, shown = 0;
 	const char *tmpdir;
 	int rc = NL_EXIT_OK;
 
@@ -1398,7 +1362,6 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 		rc = NL_EXIT_STORE;
 		goto out;
 	}
-	sort_by_time(ct.ord, ct.n);
 	if (json == NL_OUT_CSV)
 		cw_header(stdout, flow_csv_header);
 	if (json == NL_OUT_TEXT && !(tb = nl_table_new(stdout, flow_columns, 8, nl_table_width(wide)))) {
@@ -1406,17 +1369,25 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 		rc = NL_EXIT_STORE;
 		goto out;
 	}
-	for (i = 0; i < ct.n; i += CHUNK) {
-		size_t m = ct.n - i < CHUNK ? ct.n - i : CHUNK;
-		for (j = 0; j < m; j++) {
-			const struct ord *o = &ct.ord[i + j];
-			if (ct_load(ct.f, o->where, &chunk[j])) {
+	for (;;) {
+		int64_t v[3];
+		int r = 0;
+		/* the next CHUNK connections in the output order */
+		for (m = 0; m < CHUNK && (r = store_scratch_rows_sorted(b.tm.db, v)) == 1; m++) {
+			if (ct_load(ct.f, v[2], &chunk[m])) {
 				fprintf(stderr, "natlog: cannot read the scratch file of connections\n");
 				rc = NL_EXIT_STORE;
 				goto out;
 			}
-			traced[j] = traced_reply[j] = 0;
+			traced[m] = traced_reply[m] = 0;
 		}
+		if (r < 0) {
+			fprintf(stderr, "natlog: cannot use the scratch database of connections\n");
+			rc = NL_EXIT_STORE;
+			goto out;
+		}
+		if (!m)
+			break;
 		/* conntrack's connections count their packets by tuple, the others as built */
 		if (b.npackets && count_traced(s, chunk, m, traced, traced_reply)) {
 			fprintf(stderr, "natlog: %s\n", store_errmsg(s));
@@ -1432,6 +1403,8 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 				continue;
 			print_flow(&chunk[j], traced[j], traced_reply[j], json, shown++ != 0, tb);
 		}
+		if (r == 0)
+			break;
 	}
 	if (json == NL_OUT_JSON)
 		puts(shown ? "]" : "[]");
@@ -1459,7 +1432,6 @@ out:
 		nl_table_finish(tb);	/* a failure: what was held is printed */
 	free(chunk);
 	fclose(ct.f);
-	free(ct.ord);
 	store_scratch_close(b.tm.db);
 	return rc;
 }

@@ -4573,26 +4573,32 @@ bad:
 }
 
 /* ---- a scratch map for one command's passes ----
- * Text keys (and integer ids) to numbers, in a private temporary database
- * on disk that SQLite deletes when it is closed: a command whose maps
- * would grow with the store keeps only SQLite's page cache in memory. */
+ * Text keys (and integer ids) to numbers, and numbered rows of three
+ * numbers, in a private temporary database on disk that SQLite deletes
+ * when it is closed: a command whose maps would grow with the store keeps
+ * only SQLite's page cache (8 MB; during a sorted walk 1 MB, and as much
+ * for its sorter) in memory. */
+
+enum { SC_ADD, SC_GET, SC_SET, SC_CLAIM, SC_ID_PUT, SC_ID_GET, SC_ROW_PUT, SC_ROW_GET, SC_ROWS,
+       SC_N };
 
 struct nl_scratch {
 	sqlite3 *db;
-	sqlite3_stmt *st[6];
+	sqlite3_stmt *st[SC_N];
 };
-
-enum { SC_ADD, SC_GET, SC_SET, SC_CLAIM, SC_ID_PUT, SC_ID_GET };
 
 int store_scratch_open(struct nl_scratch **out)
 {
-	static const char *const sql[6] = {
+	static const char *const sql[SC_N] = {
 		[SC_ADD] = "INSERT OR IGNORE INTO k(key) VALUES (?1)",
 		[SC_GET] = "SELECT v FROM k WHERE key = ?1",
 		[SC_SET] = "UPDATE k SET v = ?2 WHERE key = ?1",
 		[SC_CLAIM] = "UPDATE k SET v = ?2 WHERE key = ?1 AND v IS NULL",
 		[SC_ID_PUT] = "INSERT OR IGNORE INTO i(id, v) VALUES (?1, ?2)",
 		[SC_ID_GET] = "SELECT v FROM i WHERE id = ?1",
+		[SC_ROW_PUT] = "INSERT OR REPLACE INTO r(n, a, b, c) VALUES (?1, ?2, ?3, ?4)",
+		[SC_ROW_GET] = "SELECT a, b, c FROM r WHERE n = ?1",
+		[SC_ROWS] = "SELECT a, b, c FROM r ORDER BY a < 0, a, b",
 	};
 	struct nl_scratch *m = calloc(1, sizeof *m);
 	int i;
@@ -4605,10 +4611,11 @@ int store_scratch_open(struct nl_scratch **out)
 	    sqlite3_exec(m->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
 			 "PRAGMA cache_size = -8192; PRAGMA locking_mode = EXCLUSIVE; "
 			 "CREATE TABLE k(key TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID; "
-			 "CREATE TABLE i(id INTEGER PRIMARY KEY, v INTEGER); BEGIN",
+			 "CREATE TABLE i(id INTEGER PRIMARY KEY, v INTEGER); "
+			 "CREATE TABLE r(n INTEGER PRIMARY KEY, a INTEGER, b INTEGER, c INTEGER); BEGIN",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < SC_N; i++)
 		if (sqlite3_prepare_v2(m->db, sql[i], -1, &m->st[i], NULL) != SQLITE_OK)
 			goto fail;
 	*out = m;
@@ -4623,7 +4630,7 @@ void store_scratch_close(struct nl_scratch *m)
 	int i;
 	if (!m)
 		return;
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < SC_N; i++)
 		sqlite3_finalize(m->st[i]);
 	sqlite3_close(m->db);
 	free(m);
@@ -4679,4 +4686,52 @@ int store_scratch_put_id(struct nl_scratch *m, int64_t id, int64_t val)
 int store_scratch_get_id(struct nl_scratch *m, int64_t id, int64_t *val)
 {
 	return scratch_run(m, SC_ID_GET, NULL, id, 0, val);
+}
+
+int store_scratch_row_put(struct nl_scratch *m, int64_t n, const int64_t v[3])
+{
+	sqlite3_stmt *st = m->st[SC_ROW_PUT];
+	int i, rc;
+	sqlite3_bind_int64(st, 1, n);
+	for (i = 0; i < 3; i++)
+		sqlite3_bind_int64(st, i + 2, v[i]);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The row's numbers from st's current row; 1, 0 at the end, -1 a failure. */
+static int scratch_row(sqlite3_stmt *st, int rc, int64_t v[3])
+{
+	int i;
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : -1;
+	for (i = 0; i < 3; i++)
+		v[i] = sqlite3_column_int64(st, i);
+	return 1;
+}
+
+int store_scratch_row_get(struct nl_scratch *m, int64_t n, int64_t v[3])
+{
+	sqlite3_stmt *st = m->st[SC_ROW_GET];
+	int r;
+	sqlite3_bind_int64(st, 1, n);
+	r = scratch_row(st, sqlite3_step(st), v);
+	sqlite3_reset(st);
+	return r;
+}
+
+int store_scratch_rows_sorted(struct nl_scratch *m, int64_t v[3])
+{
+	sqlite3_stmt *st = m->st[SC_ROWS];
+	int r;
+	/* SQLite's sorter holds as much as the page cache may: the walk
+	 * reads the rows once, so the cache gives its memory to the sort */
+	if (!sqlite3_stmt_busy(st) &&
+	    sqlite3_exec(m->db, "PRAGMA cache_size = -1024", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	r = scratch_row(st, sqlite3_step(st), v);
+	if (r <= 0)
+		sqlite3_reset(st);
+	return r;
 }

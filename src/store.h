@@ -439,5 +439,13 @@ int store_scratch_get(struct nl_scratch *m, const char *key, int64_t *val);
 int store_scratch_set(struct nl_scratch *m, const char *key, int64_t val, int only_unset);
 int store_scratch_put_id(struct nl_scratch *m, int64_t id, int64_t val);
 int store_scratch_get_id(struct nl_scratch *m, int64_t id, int64_t *val);
+/* Numbered rows of three numbers (an item's place in an output order,
+ * say): put 0 (row n replaced), get 1 and its numbers or 0 when there is
+ * none; the sorted walk gives one row a call, by v[0] with those below 0
+ * last, then by v[1], 1 a row, 0 at the end (the next call starts again).
+ * -1 a failure. */
+int store_scratch_row_put(struct nl_scratch *m, int64_t n, const int64_t v[3]);
+int store_scratch_row_get(struct nl_scratch *m, int64_t n, int64_t v[3]);
+int store_scratch_rows_sorted(struct nl_scratch *m, int64_t v[3]);
 
 #endif
