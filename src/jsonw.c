@@ -33,16 +33,25 @@ static size_t utf8_len(const unsigned char *s)
 
 void jw_str_always(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	fputc('"', f);
+	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run;
+	/* one lock per string and one write per run of plain bytes: a byte
+	 * at a time through the locked calls was most of a big --json */
+	flockfile(f);
+	putc_unlocked('"', f);
 	while (*p) {
 		size_t n;
+		for (run = p; *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\'; p++)
+			;
+		if (p > run)
+			fwrite_unlocked(run, 1, (size_t)(p - run), f);
+		if (!*p)
+			break;
 		switch (*p) {
-		case '"': fputs("\\\"", f); p++; continue;
-		case '\\': fputs("\\\\", f); p++; continue;
-		case '\n': fputs("\\n", f); p++; continue;
-		case '\r': fputs("\\r", f); p++; continue;
-		case '\t': fputs("\\t", f); p++; continue;
+		case '"': fputs_unlocked("\\\"", f); p++; continue;
+		case '\\': fputs_unlocked("\\\\", f); p++; continue;
+		case '\n': fputs_unlocked("\\n", f); p++; continue;
+		case '\r': fputs_unlocked("\\r", f); p++; continue;
+		case '\t': fputs_unlocked("\\t", f); p++; continue;
 		}
 		if (*p < 0x20) {
 			fprintf(f, "\\u%04x", *p);
@@ -51,14 +60,15 @@ void jw_str_always(FILE *f, const char *s)
 		}
 		n = utf8_len(p);
 		if (n == 0) {
-			fputs("\\ufffd", f);
+			fputs_unlocked("\\ufffd", f);
 			p++;
 			continue;
 		}
-		fwrite(p, 1, n, f);
+		fwrite_unlocked(p, 1, n, f);
 		p += n;
 	}
-	fputc('"', f);
+	putc_unlocked('"', f);
+	funlockfile(f);
 }
 
 void jw_str(FILE *f, const char *s)
