@@ -256,11 +256,16 @@ struct nl_store {
 	int unclaimed;		/* LOG or conntrack lines of no packet: 1, 0, -1 not known */
 	struct names *names;	/* ids of the strings in names */
 	struct step_base *bases;	/* first lines of recent packets, by packet id */
+	struct step_row *pend;	/* steps not inserted yet, STEP_BATCH at most */
+	int npend;
+	sqlite3_stmt *step_batch;	/* the INSERT of STEP_BATCH steps */
 	char **name_v;		/* names by id, for reading steps */
 	size_t name_n;
 	struct sql_cached sqlc[SQL_CACHE];	/* store_sql_params()'s statements */
 	int sqlc_next;
 };
+
+static int steps_flush(struct nl_store *s);
 
 /* Renderings of one ring buffer that share no time key (dmesg's uptime,
  * dmesg -T's wall clock) are aligned message by message: the k-th line of
@@ -292,6 +297,10 @@ const char *store_errmsg(struct nl_store *s)
 /* Expands %PKTCOLS% so the column list is written once. */
 static sqlite3_stmt *stmt(struct nl_store *s, int q)
 {
+	/* whatever else runs sees the steps written so far */
+	if (s->npend && q != Q_STEP_ADD && q != Q_EV_ADD && q != Q_PKT_ADD && q != Q_NAME_GET &&
+	    q != Q_NAME_ADD && steps_flush(s))
+		return NULL;
 	if (!s->q[q]) {
 		char sql[4096];
 		const char *src = queries[q], *mark = strstr(src, "%PKTCOLS%");
@@ -352,6 +361,8 @@ static int64_t col_num(sqlite3_stmt *st, int i)
 static int exec(struct nl_store *s, const char *sql)
 {
 	char *msg = NULL;
+	if (s->npend && steps_flush(s))
+		return -1;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(s->err, sizeof s->err, "%s", msg ? msg : "unknown SQLite error");
 		sqlite3_free(msg);
@@ -369,8 +380,13 @@ static int exec(struct nl_store *s, const char *sql)
 static int read_int(struct nl_store *s, const char *sql, int64_t *v, int *code)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	int rc;
 	*v = 0;
+	if (s->npend && steps_flush(s)) {
+		*code = SQLITE_ERROR;
+		return -1;
+	}
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
@@ -863,6 +879,7 @@ void store_close(struct nl_store *s)
 		return;
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	sqlite3_finalize(s->step_batch);
 	for (i = 0; i < SQL_CACHE; i++) {
 		sqlite3_finalize(s->sqlc[i].st);
 		free(s->sqlc[i].sql);
@@ -876,6 +893,7 @@ void store_close(struct nl_store *s)
 	steps_forget(s);
 	free(s->names);
 	free(s->bases);
+	free(s->pend);
 	free(s);
 }
 
@@ -1172,6 +1190,7 @@ static void steps_forget(struct nl_store *s)
 	size_t i;
 	s->next_id = 0;
 	s->unclaimed = -1;
+	s->npend = 0;		/* rolled back with the transaction */
 	for (i = 0; i < s->name_n; i++)
 		free(s->name_v[i]);
 	free(s->name_v);
@@ -1319,59 +1338,155 @@ static int fits_step(const struct step_base *b, int64_t source_id, const struct 
 	return !*hdr || same_headers(q, p);
 }
 
+/* A step as it will be bound: names as ids, "" and -1 as NULL. */
+struct step_row {
+	int64_t id, packet_id, line, name[11], wall_us, rulenum, handle, ttl, sport, dport;
+	int64_t hash[3], wsec;	/* fp, fp2, mh */
+	double uptime;
+	int step, hdr;
+	char time[48], src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
+};
+
+/* Steps are inserted STEP_BATCH to a statement: one statement per row
+ * cost a third more (its cursors, its run and reset). They wait in
+ * s->pend until the batch is full, and every other statement flushes
+ * them first (stmt(), exec(), prep() and the rest), so no query of this
+ * connection reads the store without them. */
+#define STEP_BATCH 32
+#define STEP_COLS 30
+
+static void bind_step(sqlite3_stmt *st, int o, const struct step_row *r)
+{
+	int i;
+	sqlite3_bind_int64(st, o + 1, r->id);
+	sqlite3_bind_int64(st, o + 2, r->packet_id);
+	sqlite3_bind_int(st, o + 3, r->step);
+	sqlite3_bind_int64(st, o + 4, r->line);
+	sqlite3_bind_int64(st, o + 5, r->name[0]);
+	sqlite3_bind_int(st, o + 6, r->hdr);
+	bind_static(st, o + 7, r->time);
+	if (r->uptime >= 0)
+		sqlite3_bind_double(st, o + 8, r->uptime);
+	else
+		sqlite3_bind_null(st, o + 8);
+	bind_num(st, o + 9, r->wall_us);
+	bind_name(st, o + 10, r->name[1]);
+	bind_name(st, o + 11, r->name[2]);
+	bind_name(st, o + 12, r->name[3]);
+	bind_num(st, o + 13, r->rulenum);
+	bind_name(st, o + 14, r->name[4]);
+	bind_num(st, o + 15, r->handle);
+	bind_name(st, o + 16, r->name[5]);
+	for (i = 6; i < 11; i++)
+		bind_name(st, o + 11 + i, r->name[i]);
+	bind_num(st, o + 22, r->ttl);
+	bind_static(st, o + 23, r->src);
+	bind_static(st, o + 24, r->dst);
+	bind_num(st, o + 25, r->sport);
+	bind_num(st, o + 26, r->dport);
+	for (i = 0; i < 3; i++)		/* hashes: 0 is none, negative ones are values */
+		if (r->hash[i])
+			sqlite3_bind_int64(st, o + 27 + i, r->hash[i]);
+		else
+			sqlite3_bind_null(st, o + 27 + i);
+	bind_num(st, o + 30, r->wsec);
+}
+
+/* The statement of STEP_BATCH rows, prepared on first use. */
+static sqlite3_stmt *step_batch(struct nl_store *s)
+{
+	const char *one = queries[Q_STEP_ADD], *values = strstr(one, "VALUES ");
+	char *sql, *w;
+	size_t head, cap;
+	int r, c;
+	if (s->step_batch) {
+		sqlite3_reset(s->step_batch);	/* every parameter is bound again */
+		return s->step_batch;
+	}
+	head = (size_t)(values - one) + strlen("VALUES ");
+	cap = head + STEP_BATCH * (STEP_COLS * 6 + 4) + 1;
+	if (!(sql = malloc(cap))) {
+		snprintf(s->err, sizeof s->err, "out of memory");
+		return NULL;
+	}
+	memcpy(sql, one, head);
+	w = sql + head;
+	for (r = 0; r < STEP_BATCH; r++) {
+		*w++ = r ? ',' : '(';
+		if (r)
+			*w++ = '(';
+		for (c = 0; c < STEP_COLS; c++)
+			w += sprintf(w, "%s?%d", c ? "," : "", r * STEP_COLS + c + 1);
+		*w++ = ')';
+	}
+	*w = '\0';
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->step_batch, NULL) !=
+	    SQLITE_OK)
+		fail(s, "cannot prepare a statement");
+	free(sql);
+	return s->step_batch;
+}
+
+/* Inserts the waiting steps: a full batch at once, fewer row by row. */
+static int steps_flush(struct nl_store *s)
+{
+	sqlite3_stmt *st;
+	int n = s->npend, i;
+	s->npend = 0;
+	if (n == STEP_BATCH) {
+		if (!(st = step_batch(s)))
+			return -1;
+		for (i = 0; i < n; i++)
+			bind_step(st, i * STEP_COLS, &s->pend[i]);
+		return step_done(s, st, "cannot add a step");
+	}
+	for (i = 0; i < n; i++) {
+		if (!(st = stmt(s, Q_STEP_ADD)))
+			return -1;
+		bind_step(st, 0, &s->pend[i]);
+		if (step_done(s, st, "cannot add a step"))
+			return -1;
+	}
+	return 0;
+}
+
 static int add_step(struct nl_store *s, int64_t id, int64_t packet_id, int step, int hdr,
 		    const struct nl_event *ev, const struct nl_pkt *b)
 {
 	const struct nl_pkt *p = &ev->pkt;
-	int64_t n[12];
-	const char *str[12];
-	sqlite3_stmt *st;
+	const char *str[11];
+	struct step_row *r;
 	int i;
+	if (!s->pend && !(s->pend = malloc(STEP_BATCH * sizeof *s->pend)))
+		return fail(s, "out of memory");
+	r = &s->pend[s->npend];
 	str[0] = kind_name(ev), str[1] = ev->table, str[2] = ev->chain, str[3] = ev->type;
 	str[4] = ev->rule, str[5] = ev->verdict, str[6] = p->iif, str[7] = p->oif;
 	str[8] = p->physin, str[9] = p->physout, str[10] = p->mac;
 	for (i = 0; i < 11; i++)
-		if ((n[i] = name_id(s, str[i])) < 0)
+		if ((r->name[i] = name_id(s, str[i])) < 0)
 			return -1;
-	if (!(st = stmt(s, Q_STEP_ADD)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, packet_id);
-	sqlite3_bind_int(st, 3, step);
-	sqlite3_bind_int64(st, 4, ev->line);
-	sqlite3_bind_int64(st, 5, n[0]);
-	sqlite3_bind_int(st, 6, hdr);
-	bind_static(st, 7, ev->time);
-	if (ev->uptime >= 0)
-		sqlite3_bind_double(st, 8, ev->uptime);
-	bind_num(st, 9, ev->wall_us);
-	bind_name(st, 10, n[1]);
-	bind_name(st, 11, n[2]);
-	bind_name(st, 12, n[3]);
-	bind_num(st, 13, ev->kind == NL_EV_TRACE ? ev->rulenum : -1);
-	bind_name(st, 14, n[4]);
-	bind_num(st, 15, ev->handle);
-	bind_name(st, 16, n[5]);
-	for (i = 6; i < 11; i++)
-		bind_name(st, 11 + i, n[i]);
-	bind_num(st, 22, p->ttl);
+	r->id = id;
+	r->packet_id = packet_id;
+	r->step = step;
+	r->line = ev->line;
+	r->hdr = hdr;
+	nl_strlcpy(r->time, ev->time, sizeof r->time);
+	r->uptime = ev->uptime;
+	r->wall_us = ev->wall_us;
+	r->rulenum = ev->kind == NL_EV_TRACE ? ev->rulenum : -1;
+	r->handle = ev->handle;
+	r->ttl = p->ttl;
 	/* only what NAT changed; the first line's otherwise */
-	if (strcmp(p->src, b->src))
-		bind_static(st, 23, p->src);
-	if (strcmp(p->dst, b->dst))
-		bind_static(st, 24, p->dst);
-	if (p->sport != b->sport)
-		bind_num(st, 25, p->sport);
-	if (p->dport != b->dport)
-		bind_num(st, 26, p->dport);
-	if (ev->fp)
-		sqlite3_bind_int64(st, 27, ev->fp);
-	if (ev->fp2)
-		sqlite3_bind_int64(st, 28, ev->fp2);
-	if (ev->mh)
-		sqlite3_bind_int64(st, 29, ev->mh);
-	bind_num(st, 30, ev->mh ? ev->wsec : -1);
-	return step_done(s, st, "cannot add a step");
+	nl_strlcpy(r->src, strcmp(p->src, b->src) ? p->src : "", sizeof r->src);
+	nl_strlcpy(r->dst, strcmp(p->dst, b->dst) ? p->dst : "", sizeof r->dst);
+	r->sport = p->sport != b->sport ? p->sport : -1;
+	r->dport = p->dport != b->dport ? p->dport : -1;
+	r->hash[0] = ev->fp;
+	r->hash[1] = ev->fp2;
+	r->hash[2] = ev->mh;
+	r->wsec = ev->mh ? ev->wsec : -1;
+	return ++s->npend == STEP_BATCH ? steps_flush(s) : 0;
 }
 
 static void remember_base(struct nl_store *s, int64_t source_id, int64_t packet_id,
@@ -3219,6 +3334,8 @@ static void sql_put(struct nl_store *s, int slot, sqlite3_stmt *st, int ok)
 static int prep(struct nl_store *s, const char *sql, sqlite3_stmt **st)
 {
 	int rc;
+	if (s->npend && steps_flush(s))
+		return SQLITE_ERROR;
 	if (sql_take(s, sql, st) >= 0)
 		return SQLITE_OK;
 	rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
@@ -3249,6 +3366,8 @@ int store_sql_params(struct nl_store *s, const char *sql, const char *const *par
 	char **hexes = NULL;
 	int *types = NULL;
 	int rc, n, i, slot;
+	if (s->npend && steps_flush(s))
+		return -1;
 	/* sorts and temporary tables stay in memory, under the heap limit,
 	 * instead of spilling to temporary files without bound */
 	if (heap_limit > 0 && exec(s, "PRAGMA temp_store = MEMORY"))
@@ -3839,6 +3958,8 @@ int store_dump_contradicted(struct nl_store *s, int64_t ruleset_id, int64_t pack
 				  "packet_id != ?2 LIMIT 1";
 	sqlite3_stmt *st;
 	int rc;
+	if (s->npend && steps_flush(s))
+		return -1;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		/* an older store read where it cannot be upgraded: no evidence */
 		return strstr(sqlite3_errmsg(s->db), "no such table") ? 0
@@ -4407,6 +4528,8 @@ int store_merge(struct nl_store *s, const char *path, int version, struct nl_mer
 	const char *from = path, *self = sqlite3_db_filename(s->db, "main");
 	struct stat a, b;
 	sqlite3_stmt *st;
+	if (s->npend && steps_flush(s))
+		return -1;
 	if (self && self[0] && stat(self, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino) {
 		nl_err_set(err, "'%s' is the store merged into", path);
