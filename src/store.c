@@ -259,6 +259,7 @@ struct nl_store {
 	struct step_row *pend;	/* steps not inserted yet, STEP_BATCH at most */
 	int npend;
 	sqlite3_stmt *step_batch;	/* the INSERT of STEP_BATCH steps */
+	struct { char v[64]; int64_t id; } last_name[11];	/* each step column's last name */
 	char **name_v;		/* names by id, for reading steps */
 	size_t name_n;
 	struct sql_cached sqlc[SQL_CACHE];	/* store_sql_params()'s statements */
@@ -1040,18 +1041,19 @@ static int64_t add_packet(struct nl_store *s, struct nl_packet_row *p)
 			return -1;
 		if (n > 1)
 			snprintf(p->trace, sizeof p->trace, "%.30s.%d", base, n);
-		bind_text(st, 1, p->trace);
-		bind_text(st, 2, p->source);
+		/* *p outlives the step: no copies */
+		bind_static(st, 1, p->trace);
+		bind_static(st, 2, p->source);
 		sqlite3_bind_int64(st, 3, p->source_id);
-		bind_text(st, 4, p->host);
+		bind_static(st, 4, p->host);
 		sqlite3_bind_int(st, 5, p->family);
-		bind_text(st, 6, p->time);
+		bind_static(st, 6, p->time);
 		if (p->uptime >= 0)
 			sqlite3_bind_double(st, 7, p->uptime);
 		bind_num(st, 8, p->proto);
-		bind_text(st, 9, p->src);
+		bind_static(st, 9, p->src);
 		bind_num(st, 10, p->sport);
-		bind_text(st, 11, p->dst);
+		bind_static(st, 11, p->dst);
 		bind_num(st, 12, p->dport);
 		bind_num(st, 13, p->ip_id);
 		bind_num(st, 14, p->tcp_seq);
@@ -1191,6 +1193,7 @@ static void steps_forget(struct nl_store *s)
 	s->next_id = 0;
 	s->unclaimed = -1;
 	s->npend = 0;		/* rolled back with the transaction */
+	memset(s->last_name, 0, sizeof s->last_name);
 	for (i = 0; i < s->name_n; i++)
 		free(s->name_v[i]);
 	free(s->name_v);
@@ -1273,6 +1276,21 @@ static int64_t name_id(struct nl_store *s, const char *v)
 	if (sl && (sl->name = strdup(v))) {
 		sl->id = id;
 		t->n++;
+	}
+	return id;
+}
+
+/* name_id() of a step's column, most often the name the last step had there. */
+static int64_t col_name_id(struct nl_store *s, int col, const char *v)
+{
+	int64_t id;
+	if (!*v)
+		return 0;
+	if (s->last_name[col].id > 0 && !strcmp(s->last_name[col].v, v))
+		return s->last_name[col].id;
+	if ((id = name_id(s, v)) > 0 && strlen(v) < sizeof s->last_name[col].v) {
+		strcpy(s->last_name[col].v, v);
+		s->last_name[col].id = id;
 	}
 	return id;
 }
@@ -1464,7 +1482,7 @@ static int add_step(struct nl_store *s, int64_t id, int64_t packet_id, int step,
 	str[4] = ev->rule, str[5] = ev->verdict, str[6] = p->iif, str[7] = p->oif;
 	str[8] = p->physin, str[9] = p->physout, str[10] = p->mac;
 	for (i = 0; i < 11; i++)
-		if ((r->name[i] = name_id(s, str[i])) < 0)
+		if ((r->name[i] = col_name_id(s, i, str[i])) < 0)
 			return -1;
 	r->id = id;
 	r->packet_id = packet_id;
