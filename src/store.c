@@ -257,7 +257,9 @@ struct nl_store {
 	struct names *names;	/* ids of the strings in names */
 	struct step_base *bases;	/* first lines of recent packets, by packet id */
 	struct step_row *pend;	/* steps not inserted yet, STEP_BATCH at most */
-	int npend;
+	struct step_row *bound;	/* what step_batch has bound, when bound_full */
+	int npend, bound_full;
+	void *step_mem;		/* pend and bound */
 	sqlite3_stmt *step_batch;	/* the INSERT of STEP_BATCH steps */
 	struct { char v[64]; int64_t id; } last_name[11];	/* each step column's last name */
 	char **name_v;		/* names by id, for reading steps */
@@ -894,7 +896,7 @@ void store_close(struct nl_store *s)
 	steps_forget(s);
 	free(s->names);
 	free(s->bases);
-	free(s->pend);
+	free(s->step_mem);
 	free(s);
 }
 
@@ -1295,14 +1297,6 @@ static int64_t col_name_id(struct nl_store *s, int col, const char *v)
 	return id;
 }
 
-static void bind_name(sqlite3_stmt *st, int i, int64_t id)
-{
-	if (id > 0)
-		sqlite3_bind_int64(st, i, id);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* Equal as stored: "" is NULL, and so is any negative number. */
 static int same_num(int64_t a, int64_t b)
 {
@@ -1356,12 +1350,16 @@ static int fits_step(const struct step_base *b, int64_t source_id, const struct 
 	return !*hdr || same_headers(q, p);
 }
 
-/* A step as it will be bound: names as ids, "" and -1 as NULL. */
+/* A step as it will be bound, one value per parameter of Q_STEP_ADD
+ * (names as ids); a bit of isnull per parameter bound NULL. The time,
+ * uptime and NAT'd addresses are bound from their own fields. */
+#define STEP_COLS 30
+enum { SC_TIME = 6, SC_UPTIME = 7, SC_SRC = 22, SC_DST = 23 };
+
 struct step_row {
-	int64_t id, packet_id, line, name[11], wall_us, rulenum, handle, ttl, sport, dport;
-	int64_t hash[3], wsec;	/* fp, fp2, mh */
+	int64_t v[STEP_COLS];
+	uint32_t isnull;
 	double uptime;
-	int step, hdr;
 	char time[48], src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
 };
 
@@ -1371,43 +1369,39 @@ struct step_row {
  * them first (stmt(), exec(), prep() and the rest), so no query of this
  * connection reads the store without them. */
 #define STEP_BATCH 32
-#define STEP_COLS 30
 
-static void bind_step(sqlite3_stmt *st, int o, const struct step_row *r)
+static void step_set(struct step_row *r, int c, int64_t v, int null)
 {
-	int i;
-	sqlite3_bind_int64(st, o + 1, r->id);
-	sqlite3_bind_int64(st, o + 2, r->packet_id);
-	sqlite3_bind_int(st, o + 3, r->step);
-	sqlite3_bind_int64(st, o + 4, r->line);
-	sqlite3_bind_int64(st, o + 5, r->name[0]);
-	sqlite3_bind_int(st, o + 6, r->hdr);
-	bind_static(st, o + 7, r->time);
-	if (r->uptime >= 0)
-		sqlite3_bind_double(st, o + 8, r->uptime);
-	else
-		sqlite3_bind_null(st, o + 8);
-	bind_num(st, o + 9, r->wall_us);
-	bind_name(st, o + 10, r->name[1]);
-	bind_name(st, o + 11, r->name[2]);
-	bind_name(st, o + 12, r->name[3]);
-	bind_num(st, o + 13, r->rulenum);
-	bind_name(st, o + 14, r->name[4]);
-	bind_num(st, o + 15, r->handle);
-	bind_name(st, o + 16, r->name[5]);
-	for (i = 6; i < 11; i++)
-		bind_name(st, o + 11 + i, r->name[i]);
-	bind_num(st, o + 22, r->ttl);
-	bind_static(st, o + 23, r->src);
-	bind_static(st, o + 24, r->dst);
-	bind_num(st, o + 25, r->sport);
-	bind_num(st, o + 26, r->dport);
-	for (i = 0; i < 3; i++)		/* hashes: 0 is none, negative ones are values */
-		if (r->hash[i])
-			sqlite3_bind_int64(st, o + 27 + i, r->hash[i]);
-		else
-			sqlite3_bind_null(st, o + 27 + i);
-	bind_num(st, o + 30, r->wsec);
+	r->v[c] = null ? 0 : v;
+	if (null)
+		r->isnull |= 1u << c;
+}
+
+/* Binds r at parameter offset o. A batch's bindings stay across resets,
+ * so a value equal to what the slot had (was) is not bound again: most
+ * of a step's names and NULLs are those of the step 32 rows before. */
+static void bind_step(sqlite3_stmt *st, int o, const struct step_row *r,
+		      const struct step_row *was)
+{
+	int c;
+	for (c = 0; c < STEP_COLS; c++) {
+		uint32_t bit = 1u << c;
+		if (c == SC_TIME || c == SC_SRC || c == SC_DST) {
+			const char *t = c == SC_TIME ? r->time : c == SC_SRC ? r->src : r->dst;
+			bind_static(st, o + c + 1, t);
+		} else if (c == SC_UPTIME) {
+			if (r->uptime >= 0)
+				sqlite3_bind_double(st, o + c + 1, r->uptime);
+			else
+				sqlite3_bind_null(st, o + c + 1);
+		} else if (was && (r->isnull & bit) == (was->isnull & bit) && r->v[c] == was->v[c]) {
+			continue;
+		} else if (r->isnull & bit) {
+			sqlite3_bind_null(st, o + c + 1);
+		} else {
+			sqlite3_bind_int64(st, o + c + 1, r->v[c]);
+		}
+	}
 }
 
 /* The statement of STEP_BATCH rows, prepared on first use. */
@@ -1452,16 +1446,21 @@ static int steps_flush(struct nl_store *s)
 	int n = s->npend, i;
 	s->npend = 0;
 	if (n == STEP_BATCH) {
+		struct step_row *t = s->pend;
+		int was = s->bound_full;
 		if (!(st = step_batch(s)))
 			return -1;
 		for (i = 0; i < n; i++)
-			bind_step(st, i * STEP_COLS, &s->pend[i]);
+			bind_step(st, i * STEP_COLS, &t[i], was ? &s->bound[i] : NULL);
+		s->pend = s->bound;	/* what is bound now is the next batch's "was" */
+		s->bound = t;
+		s->bound_full = 1;
 		return step_done(s, st, "cannot add a step");
 	}
 	for (i = 0; i < n; i++) {
 		if (!(st = stmt(s, Q_STEP_ADD)))
 			return -1;
-		bind_step(st, 0, &s->pend[i]);
+		bind_step(st, 0, &s->pend[i], NULL);
 		if (step_done(s, st, "cannot add a step"))
 			return -1;
 	}
@@ -1473,37 +1472,52 @@ static int add_step(struct nl_store *s, int64_t id, int64_t packet_id, int step,
 {
 	const struct nl_pkt *p = &ev->pkt;
 	const char *str[11];
+	int64_t n[11], rulenum;
 	struct step_row *r;
 	int i;
-	if (!s->pend && !(s->pend = malloc(STEP_BATCH * sizeof *s->pend)))
-		return fail(s, "out of memory");
+	if (!s->step_mem) {
+		if (!(s->step_mem = malloc(2 * STEP_BATCH * sizeof *r)))
+			return fail(s, "out of memory");
+		s->pend = s->step_mem;
+		s->bound = s->pend + STEP_BATCH;
+	}
 	r = &s->pend[s->npend];
+	r->isnull = 0;
 	str[0] = kind_name(ev), str[1] = ev->table, str[2] = ev->chain, str[3] = ev->type;
 	str[4] = ev->rule, str[5] = ev->verdict, str[6] = p->iif, str[7] = p->oif;
 	str[8] = p->physin, str[9] = p->physout, str[10] = p->mac;
 	for (i = 0; i < 11; i++)
-		if ((r->name[i] = col_name_id(s, i, str[i])) < 0)
+		if ((n[i] = col_name_id(s, i, str[i])) < 0)
 			return -1;
-	r->id = id;
-	r->packet_id = packet_id;
-	r->step = step;
-	r->line = ev->line;
-	r->hdr = hdr;
+	step_set(r, 0, id, 0);
+	step_set(r, 1, packet_id, 0);
+	step_set(r, 2, step, 0);
+	step_set(r, 3, ev->line, 0);
+	step_set(r, 4, n[0], 0);
+	step_set(r, 5, hdr, 0);
 	nl_strlcpy(r->time, ev->time, sizeof r->time);
 	r->uptime = ev->uptime;
-	r->wall_us = ev->wall_us;
-	r->rulenum = ev->kind == NL_EV_TRACE ? ev->rulenum : -1;
-	r->handle = ev->handle;
-	r->ttl = p->ttl;
+	step_set(r, 8, ev->wall_us, ev->wall_us < 0);
+	step_set(r, 9, n[1], n[1] <= 0);
+	step_set(r, 10, n[2], n[2] <= 0);
+	step_set(r, 11, n[3], n[3] <= 0);
+	rulenum = ev->kind == NL_EV_TRACE ? ev->rulenum : -1;
+	step_set(r, 12, rulenum, rulenum < 0);
+	step_set(r, 13, n[4], n[4] <= 0);
+	step_set(r, 14, ev->handle, ev->handle < 0);
+	step_set(r, 15, n[5], n[5] <= 0);
+	for (i = 6; i < 11; i++)
+		step_set(r, 10 + i, n[i], n[i] <= 0);
+	step_set(r, 21, p->ttl, p->ttl < 0);
 	/* only what NAT changed; the first line's otherwise */
 	nl_strlcpy(r->src, strcmp(p->src, b->src) ? p->src : "", sizeof r->src);
 	nl_strlcpy(r->dst, strcmp(p->dst, b->dst) ? p->dst : "", sizeof r->dst);
-	r->sport = p->sport != b->sport ? p->sport : -1;
-	r->dport = p->dport != b->dport ? p->dport : -1;
-	r->hash[0] = ev->fp;
-	r->hash[1] = ev->fp2;
-	r->hash[2] = ev->mh;
-	r->wsec = ev->mh ? ev->wsec : -1;
+	step_set(r, 24, p->sport, p->sport == b->sport || p->sport < 0);
+	step_set(r, 25, p->dport, p->dport == b->dport || p->dport < 0);
+	step_set(r, 26, ev->fp, !ev->fp);	/* hashes: 0 is none */
+	step_set(r, 27, ev->fp2, !ev->fp2);
+	step_set(r, 28, ev->mh, !ev->mh);
+	step_set(r, 29, ev->wsec, !ev->mh || ev->wsec < 0);
 	return ++s->npend == STEP_BATCH ? steps_flush(s) : 0;
 }
 
