@@ -1291,7 +1291,7 @@ static int64_t col_name_id(struct nl_store *s, int col, const char *v)
 	if (s->last_name[col].id > 0 && !strcmp(s->last_name[col].v, v))
 		return s->last_name[col].id;
 	if ((id = name_id(s, v)) > 0 && strlen(v) < sizeof s->last_name[col].v) {
-		strcpy(s->last_name[col].v, v);
+		nl_strlcpy(s->last_name[col].v, v, sizeof s->last_name[col].v);
 		s->last_name[col].id = id;
 	}
 	return id;
@@ -1428,7 +1428,8 @@ static sqlite3_stmt *step_batch(struct nl_store *s)
 		if (r)
 			*w++ = '(';
 		for (c = 0; c < STEP_COLS; c++)
-			w += sprintf(w, "%s?%d", c ? "," : "", r * STEP_COLS + c + 1);
+			w += snprintf(w, cap - (size_t)(w - sql), "%s?%d", c ? "," : "",
+				      r * STEP_COLS + c + 1);
 		*w++ = ')';
 	}
 	*w = '\0';
