@@ -820,7 +820,7 @@ static char *chain_keys(const struct nl_analysis *a)
 	char *k = malloc(cap), key[160];
 	if (!k)
 		return NULL;
-	strcpy(k, "\n");
+	k[0] = '\n', k[1] = '\0';
 	for (i = 0; i < a->n; i++) {
 		const struct nl_step *st = &a->steps[i];
 		size_t kl;
