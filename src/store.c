@@ -1412,7 +1412,7 @@ static sqlite3_stmt *step_batch(struct nl_store *s)
 	size_t head, cap;
 	int r, c;
 	if (s->step_batch) {
-		sqlite3_reset(s->step_batch);	/* every parameter is bound again */
+		sqlite3_reset(s->step_batch);	/* bindings kept: bind_step() redoes what changed */
 		return s->step_batch;
 	}
 	head = (size_t)(values - one) + strlen("VALUES ");
