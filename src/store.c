@@ -300,9 +300,12 @@ const char *store_errmsg(struct nl_store *s)
 /* Expands %PKTCOLS% so the column list is written once. */
 static sqlite3_stmt *stmt(struct nl_store *s, int q)
 {
-	/* whatever else runs sees the steps written so far */
+	/* whatever else runs sees the steps written so far; but the writers
+	 * and the lookups of a line in other sources (the steps waiting are
+	 * the source's own), which run for every line of a second kernel log */
 	if (s->npend && q != Q_STEP_ADD && q != Q_EV_ADD && q != Q_PKT_ADD && q != Q_NAME_GET &&
-	    q != Q_NAME_ADD && steps_flush(s))
+	    q != Q_NAME_ADD && q != Q_EV_SEEN && q != Q_EV_SEEN_WALL && q != Q_EV_ALIGN &&
+	    steps_flush(s))
 		return NULL;
 	if (!s->q[q]) {
 		char sql[4096];
@@ -1404,10 +1407,15 @@ static void bind_step(sqlite3_stmt *st, int o, const struct step_row *r,
 	}
 }
 
-/* The statement of STEP_BATCH rows, prepared on first use. */
+/* The statement of STEP_BATCH rows, prepared on first use. OR FAIL: a
+ * statement that may abort after some of its rows keeps a journal of
+ * every page it changes to undo them, which with the random-order fp
+ * indexes of a second kernel log (schema/ondemand) made a batch three
+ * times slower; a failing batch fails the import, which rolls back. */
 static sqlite3_stmt *step_batch(struct nl_store *s)
 {
-	const char *one = queries[Q_STEP_ADD], *values = strstr(one, "VALUES ");
+	static const char verb[] = "INSERT OR FAIL";
+	const char *one = queries[Q_STEP_ADD] + strlen("INSERT"), *values = strstr(one, "VALUES ");
 	char *sql, *w;
 	size_t head, cap;
 	int r, c;
@@ -1416,13 +1424,14 @@ static sqlite3_stmt *step_batch(struct nl_store *s)
 		return s->step_batch;
 	}
 	head = (size_t)(values - one) + strlen("VALUES ");
-	cap = head + STEP_BATCH * (STEP_COLS * 6 + 4) + 1;
+	cap = sizeof verb + head + STEP_BATCH * (STEP_COLS * 6 + 4) + 1;
 	if (!(sql = malloc(cap))) {
 		snprintf(s->err, sizeof s->err, "out of memory");
 		return NULL;
 	}
-	memcpy(sql, one, head);
-	w = sql + head;
+	memcpy(sql, verb, sizeof verb - 1);
+	memcpy(sql + sizeof verb - 1, one, head);
+	w = sql + sizeof verb - 1 + head;
 	for (r = 0; r < STEP_BATCH; r++) {
 		*w++ = r ? ',' : '(';
 		if (r)
