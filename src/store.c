@@ -264,11 +264,19 @@ struct nl_store {
 	int unclaimed;		/* LOG or conntrack lines of no packet: 1, 0, -1 not known */
 	struct names *names;	/* ids of the strings in names */
 	struct step_base *bases;	/* first lines of recent packets, by packet id */
+	struct step_row *pend;	/* steps not inserted yet, STEP_BATCH at most */
+	struct step_row *bound;	/* what step_batch has bound, when bound_full */
+	int npend, bound_full;
+	void *step_mem;		/* pend and bound */
+	sqlite3_stmt *step_batch;	/* the INSERT of STEP_BATCH steps */
+	struct { char v[64]; int64_t id; } last_name[11];	/* each step column's last name */
 	char **name_v;		/* names by id, for reading steps */
 	size_t name_n;
 	struct sql_cached sqlc[SQL_CACHE];	/* store_sql_params()'s statements */
 	int sqlc_next;
 };
+
+static int steps_flush(struct nl_store *s);
 
 /* Renderings of one ring buffer that share no time key (dmesg's uptime,
  * dmesg -T's wall clock) are aligned message by message: the k-th line of
@@ -300,6 +308,13 @@ const char *store_errmsg(struct nl_store *s)
 /* Expands %PKTCOLS% so the column list is written once. */
 static sqlite3_stmt *stmt(struct nl_store *s, int q)
 {
+	/* whatever else runs sees the steps written so far; but the writers
+	 * and the lookups of a line in other sources (the steps waiting are
+	 * the source's own), which run for every line of a second kernel log */
+	if (s->npend && q != Q_STEP_ADD && q != Q_EV_ADD && q != Q_PKT_ADD && q != Q_NAME_GET &&
+	    q != Q_NAME_ADD && q != Q_EV_SEEN && q != Q_EV_SEEN_WALL && q != Q_EV_ALIGN &&
+	    steps_flush(s))
+		return NULL;
 	if (!s->q[q]) {
 		char sql[4096];
 		const char *src = queries[q], *mark = strstr(src, "%PKTCOLS%");
@@ -360,6 +375,8 @@ static int64_t col_num(sqlite3_stmt *st, int i)
 static int exec(struct nl_store *s, const char *sql)
 {
 	char *msg = NULL;
+	if (s->npend && steps_flush(s))
+		return -1;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(s->err, sizeof s->err, "%s", msg ? msg : "unknown SQLite error");
 		sqlite3_free(msg);
@@ -377,8 +394,13 @@ static int exec(struct nl_store *s, const char *sql)
 static int read_int(struct nl_store *s, const char *sql, int64_t *v, int *code)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	int rc;
 	*v = 0;
+	if (s->npend && steps_flush(s)) {
+		*code = SQLITE_ERROR;
+		return -1;
+	}
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
@@ -871,6 +893,7 @@ void store_close(struct nl_store *s)
 		return;
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	sqlite3_finalize(s->step_batch);
 	for (i = 0; i < SQL_CACHE; i++) {
 		sqlite3_finalize(s->sqlc[i].st);
 		free(s->sqlc[i].sql);
@@ -884,6 +907,7 @@ void store_close(struct nl_store *s)
 	steps_forget(s);
 	free(s->names);
 	free(s->bases);
+	free(s->step_mem);
 	free(s);
 }
 
@@ -1030,18 +1054,19 @@ static int64_t add_packet(struct nl_store *s, struct nl_packet_row *p)
 			return -1;
 		if (n > 1)
 			snprintf(p->trace, sizeof p->trace, "%.30s.%d", base, n);
-		bind_text(st, 1, p->trace);
-		bind_text(st, 2, p->source);
+		/* *p outlives the step: no copies */
+		bind_static(st, 1, p->trace);
+		bind_static(st, 2, p->source);
 		sqlite3_bind_int64(st, 3, p->source_id);
-		bind_text(st, 4, p->host);
+		bind_static(st, 4, p->host);
 		sqlite3_bind_int(st, 5, p->family);
-		bind_text(st, 6, p->time);
+		bind_static(st, 6, p->time);
 		if (p->uptime >= 0)
 			sqlite3_bind_double(st, 7, p->uptime);
 		bind_num(st, 8, p->proto);
-		bind_text(st, 9, p->src);
+		bind_static(st, 9, p->src);
 		bind_num(st, 10, p->sport);
-		bind_text(st, 11, p->dst);
+		bind_static(st, 11, p->dst);
 		bind_num(st, 12, p->dport);
 		bind_num(st, 13, p->ip_id);
 		bind_num(st, 14, p->tcp_seq);
@@ -1180,6 +1205,8 @@ static void steps_forget(struct nl_store *s)
 	size_t i;
 	s->next_id = 0;
 	s->unclaimed = -1;
+	s->npend = 0;		/* rolled back with the transaction */
+	memset(s->last_name, 0, sizeof s->last_name);
 	for (i = 0; i < s->name_n; i++)
 		free(s->name_v[i]);
 	free(s->name_v);
@@ -1266,12 +1293,19 @@ static int64_t name_id(struct nl_store *s, const char *v)
 	return id;
 }
 
-static void bind_name(sqlite3_stmt *st, int i, int64_t id)
+/* name_id() of a step's column, most often the name the last step had there. */
+static int64_t col_name_id(struct nl_store *s, int col, const char *v)
 {
-	if (id > 0)
-		sqlite3_bind_int64(st, i, id);
-	else
-		sqlite3_bind_null(st, i);
+	int64_t id;
+	if (!*v)
+		return 0;
+	if (s->last_name[col].id > 0 && !strcmp(s->last_name[col].v, v))
+		return s->last_name[col].id;
+	if ((id = name_id(s, v)) > 0 && strlen(v) < sizeof s->last_name[col].v) {
+		nl_strlcpy(s->last_name[col].v, v, sizeof s->last_name[col].v);
+		s->last_name[col].id = id;
+	}
+	return id;
 }
 
 /* Equal as stored: "" is NULL, and so is any negative number. */
@@ -1327,59 +1361,182 @@ static int fits_step(const struct step_base *b, int64_t source_id, const struct 
 	return !*hdr || same_headers(q, p);
 }
 
+/* A step as it will be bound, one value per parameter of Q_STEP_ADD
+ * (names as ids); a bit of isnull per parameter bound NULL. The time,
+ * uptime and NAT'd addresses are bound from their own fields. */
+#define STEP_COLS 30
+enum { SC_TIME = 6, SC_UPTIME = 7, SC_SRC = 22, SC_DST = 23 };
+
+struct step_row {
+	int64_t v[STEP_COLS];
+	uint32_t isnull;
+	double uptime;
+	char time[48], src[NL_ADDRSIZ], dst[NL_ADDRSIZ];
+};
+
+/* Steps are inserted STEP_BATCH to a statement: one statement per row
+ * cost a third more (its cursors, its run and reset). They wait in
+ * s->pend until the batch is full, and every other statement flushes
+ * them first (stmt(), exec(), prep() and the rest), so no query of this
+ * connection reads the store without them. */
+#define STEP_BATCH 32
+
+static void step_set(struct step_row *r, int c, int64_t v, int null)
+{
+	r->v[c] = null ? 0 : v;
+	if (null)
+		r->isnull |= 1u << c;
+}
+
+/* Binds r at parameter offset o. A batch's bindings stay across resets,
+ * so a value equal to what the slot had (was) is not bound again: most
+ * of a step's names and NULLs are those of the step 32 rows before. */
+static void bind_step(sqlite3_stmt *st, int o, const struct step_row *r,
+		      const struct step_row *was)
+{
+	int c;
+	for (c = 0; c < STEP_COLS; c++) {
+		uint32_t bit = 1u << c;
+		if (c == SC_TIME || c == SC_SRC || c == SC_DST) {
+			const char *t = c == SC_TIME ? r->time : c == SC_SRC ? r->src : r->dst;
+			bind_static(st, o + c + 1, t);
+		} else if (c == SC_UPTIME) {
+			if (r->uptime >= 0)
+				sqlite3_bind_double(st, o + c + 1, r->uptime);
+			else
+				sqlite3_bind_null(st, o + c + 1);
+		} else if (was && (r->isnull & bit) == (was->isnull & bit) && r->v[c] == was->v[c]) {
+			continue;
+		} else if (r->isnull & bit) {
+			sqlite3_bind_null(st, o + c + 1);
+		} else {
+			sqlite3_bind_int64(st, o + c + 1, r->v[c]);
+		}
+	}
+}
+
+/* The statement of STEP_BATCH rows, prepared on first use. OR FAIL: a
+ * statement that may abort after some of its rows keeps a journal of
+ * every page it changes to undo them, which with the random-order fp
+ * indexes of a second kernel log (schema/ondemand) made a batch three
+ * times slower; a failing batch fails the import, which rolls back. */
+static sqlite3_stmt *step_batch(struct nl_store *s)
+{
+	static const char verb[] = "INSERT OR FAIL";
+	const char *one = queries[Q_STEP_ADD] + strlen("INSERT"), *values = strstr(one, "VALUES ");
+	char *sql, *w;
+	size_t head, cap;
+	int r, c;
+	if (s->step_batch) {
+		sqlite3_reset(s->step_batch);	/* bindings kept: bind_step() redoes what changed */
+		return s->step_batch;
+	}
+	head = (size_t)(values - one) + strlen("VALUES ");
+	cap = sizeof verb + head + STEP_BATCH * (STEP_COLS * 6 + 4) + 1;
+	if (!(sql = malloc(cap))) {
+		snprintf(s->err, sizeof s->err, "out of memory");
+		return NULL;
+	}
+	memcpy(sql, verb, sizeof verb - 1);
+	memcpy(sql + sizeof verb - 1, one, head);
+	w = sql + sizeof verb - 1 + head;
+	for (r = 0; r < STEP_BATCH; r++) {
+		*w++ = r ? ',' : '(';
+		if (r)
+			*w++ = '(';
+		for (c = 0; c < STEP_COLS; c++)
+			w += snprintf(w, cap - (size_t)(w - sql), "%s?%d", c ? "," : "",
+				      r * STEP_COLS + c + 1);
+		*w++ = ')';
+	}
+	*w = '\0';
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->step_batch, NULL) !=
+	    SQLITE_OK)
+		fail(s, "cannot prepare a statement");
+	free(sql);
+	return s->step_batch;
+}
+
+/* Inserts the waiting steps: a full batch at once, fewer row by row. */
+static int steps_flush(struct nl_store *s)
+{
+	sqlite3_stmt *st;
+	int n = s->npend, i;
+	s->npend = 0;
+	if (n == STEP_BATCH) {
+		struct step_row *t = s->pend;
+		int was = s->bound_full;
+		if (!(st = step_batch(s)))
+			return -1;
+		for (i = 0; i < n; i++)
+			bind_step(st, i * STEP_COLS, &t[i], was ? &s->bound[i] : NULL);
+		s->pend = s->bound;	/* what is bound now is the next batch's "was" */
+		s->bound = t;
+		s->bound_full = 1;
+		return step_done(s, st, "cannot add a step");
+	}
+	for (i = 0; i < n; i++) {
+		if (!(st = stmt(s, Q_STEP_ADD)))
+			return -1;
+		bind_step(st, 0, &s->pend[i], NULL);
+		if (step_done(s, st, "cannot add a step"))
+			return -1;
+	}
+	return 0;
+}
+
 static int add_step(struct nl_store *s, int64_t id, int64_t packet_id, int step, int hdr,
 		    const struct nl_event *ev, const struct nl_pkt *b)
 {
 	const struct nl_pkt *p = &ev->pkt;
-	int64_t n[12];
-	const char *str[12];
-	sqlite3_stmt *st;
+	const char *str[11];
+	int64_t n[11], rulenum;
+	struct step_row *r;
 	int i;
+	if (!s->step_mem) {
+		if (!(s->step_mem = malloc(2 * STEP_BATCH * sizeof *r)))
+			return fail(s, "out of memory");
+		s->pend = s->step_mem;
+		s->bound = s->pend + STEP_BATCH;
+	}
+	r = &s->pend[s->npend];
+	r->isnull = 0;
 	str[0] = kind_name(ev), str[1] = ev->table, str[2] = ev->chain, str[3] = ev->type;
 	str[4] = ev->rule, str[5] = ev->verdict, str[6] = p->iif, str[7] = p->oif;
 	str[8] = p->physin, str[9] = p->physout, str[10] = p->mac;
 	for (i = 0; i < 11; i++)
-		if ((n[i] = name_id(s, str[i])) < 0)
+		if ((n[i] = col_name_id(s, i, str[i])) < 0)
 			return -1;
-	if (!(st = stmt(s, Q_STEP_ADD)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, packet_id);
-	sqlite3_bind_int(st, 3, step);
-	sqlite3_bind_int64(st, 4, ev->line);
-	sqlite3_bind_int64(st, 5, n[0]);
-	sqlite3_bind_int(st, 6, hdr);
-	bind_static(st, 7, ev->time);
-	if (ev->uptime >= 0)
-		sqlite3_bind_double(st, 8, ev->uptime);
-	bind_num(st, 9, ev->wall_us);
-	bind_name(st, 10, n[1]);
-	bind_name(st, 11, n[2]);
-	bind_name(st, 12, n[3]);
-	bind_num(st, 13, ev->kind == NL_EV_TRACE ? ev->rulenum : -1);
-	bind_name(st, 14, n[4]);
-	bind_num(st, 15, ev->handle);
-	bind_name(st, 16, n[5]);
+	step_set(r, 0, id, 0);
+	step_set(r, 1, packet_id, 0);
+	step_set(r, 2, step, 0);
+	step_set(r, 3, ev->line, 0);
+	step_set(r, 4, n[0], 0);
+	step_set(r, 5, hdr, 0);
+	nl_strlcpy(r->time, ev->time, sizeof r->time);
+	r->uptime = ev->uptime;
+	step_set(r, 8, ev->wall_us, ev->wall_us < 0);
+	step_set(r, 9, n[1], n[1] <= 0);
+	step_set(r, 10, n[2], n[2] <= 0);
+	step_set(r, 11, n[3], n[3] <= 0);
+	rulenum = ev->kind == NL_EV_TRACE ? ev->rulenum : -1;
+	step_set(r, 12, rulenum, rulenum < 0);
+	step_set(r, 13, n[4], n[4] <= 0);
+	step_set(r, 14, ev->handle, ev->handle < 0);
+	step_set(r, 15, n[5], n[5] <= 0);
 	for (i = 6; i < 11; i++)
-		bind_name(st, 11 + i, n[i]);
-	bind_num(st, 22, p->ttl);
+		step_set(r, 10 + i, n[i], n[i] <= 0);
+	step_set(r, 21, p->ttl, p->ttl < 0);
 	/* only what NAT changed; the first line's otherwise */
-	if (strcmp(p->src, b->src))
-		bind_static(st, 23, p->src);
-	if (strcmp(p->dst, b->dst))
-		bind_static(st, 24, p->dst);
-	if (p->sport != b->sport)
-		bind_num(st, 25, p->sport);
-	if (p->dport != b->dport)
-		bind_num(st, 26, p->dport);
-	if (ev->fp)
-		sqlite3_bind_int64(st, 27, ev->fp);
-	if (ev->fp2)
-		sqlite3_bind_int64(st, 28, ev->fp2);
-	if (ev->mh)
-		sqlite3_bind_int64(st, 29, ev->mh);
-	bind_num(st, 30, ev->mh ? ev->wsec : -1);
-	return step_done(s, st, "cannot add a step");
+	nl_strlcpy(r->src, strcmp(p->src, b->src) ? p->src : "", sizeof r->src);
+	nl_strlcpy(r->dst, strcmp(p->dst, b->dst) ? p->dst : "", sizeof r->dst);
+	step_set(r, 24, p->sport, p->sport == b->sport || p->sport < 0);
+	step_set(r, 25, p->dport, p->dport == b->dport || p->dport < 0);
+	step_set(r, 26, ev->fp, !ev->fp);	/* hashes: 0 is none */
+	step_set(r, 27, ev->fp2, !ev->fp2);
+	step_set(r, 28, ev->mh, !ev->mh);
+	step_set(r, 29, ev->wsec, !ev->mh || ev->wsec < 0);
+	return ++s->npend == STEP_BATCH ? steps_flush(s) : 0;
 }
 
 static void remember_base(struct nl_store *s, int64_t source_id, int64_t packet_id,
@@ -2864,6 +3021,11 @@ int store_evcursor_open(struct nl_store *s, int64_t lo, int64_t hi, struct nl_ev
 	c->lo = lo;
 	c->hi = hi;
 	c->last = lo - 1;
+	/* the steps waiting for their batch are read too */
+	if (s->npend && steps_flush(s)) {
+		store_evcursor_close(c);
+		return -1;
+	}
 	if (sqlite3_prepare_v2(s->db, PKT_EVENT_COLS "WHERE e.packet_id BETWEEN ?1 AND ?2 "
 			       "ORDER BY e.packet_id, e.step, e.id", -1, &c->st, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, PKT_STEP_COLS "WHERE packet_id BETWEEN ?1 AND ?2 "
@@ -3302,6 +3464,8 @@ static void sql_put(struct nl_store *s, int slot, sqlite3_stmt *st, int ok)
 static int prep(struct nl_store *s, const char *sql, sqlite3_stmt **st)
 {
 	int rc;
+	if (s->npend && steps_flush(s))
+		return SQLITE_ERROR;
 	if (sql_take(s, sql, st) >= 0)
 		return SQLITE_OK;
 	rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
@@ -3332,6 +3496,8 @@ int store_sql_params(struct nl_store *s, const char *sql, const char *const *par
 	char **hexes = NULL;
 	int *types = NULL;
 	int rc, n, i, slot;
+	if (s->npend && steps_flush(s))
+		return -1;
 	/* sorts and temporary tables stay in memory, under the heap limit,
 	 * instead of spilling to temporary files without bound */
 	if (heap_limit > 0 && exec(s, "PRAGMA temp_store = MEMORY"))
@@ -3923,6 +4089,8 @@ int store_dump_contradicted(struct nl_store *s, int64_t ruleset_id, int64_t pack
 				  "packet_id != ?2 LIMIT 1";
 	sqlite3_stmt *st;
 	int rc;
+	if (s->npend && steps_flush(s))
+		return -1;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		/* an older store read where it cannot be upgraded: no evidence */
 		return strstr(sqlite3_errmsg(s->db), "no such table") ? 0
@@ -3963,6 +4131,8 @@ int store_doubted(struct nl_store *s, const char *host, int family, const char *
 		"instr(?3, char(10) || tbl || ':' || chain || char(10)))";
 	sqlite3_stmt *st;
 	int rc, r = 1;
+	if (s->npend && steps_flush(s))
+		return -1;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		/* an older store read where it cannot be upgraded: cannot tell */
 		return strstr(sqlite3_errmsg(s->db), "no such table") ? 1
@@ -4534,6 +4704,8 @@ int store_merge(struct nl_store *s, const char *path, int version, struct nl_mer
 	const char *from = path, *self = sqlite3_db_filename(s->db, "main");
 	struct stat a, b;
 	sqlite3_stmt *st;
+	if (s->npend && steps_flush(s))
+		return -1;
 	if (self && self[0] && stat(self, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino) {
 		nl_err_set(err, "'%s' is the store merged into", path);

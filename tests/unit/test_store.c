@@ -1,7 +1,9 @@
 /*
  * test_store.c - the store's image (a new store copied per fuzz input,
- * tests/fuzz/fuzzstore.h) and the statements store_sql_params() keeps
- * prepared between calls, a query run again from its own callback too.
+ * tests/fuzz/fuzzstore.h), the statements store_sql_params() keeps
+ * prepared between calls, a query run again from its own callback too,
+ * and the steps an import writes in batches: read back before the batch
+ * is full, dropped with a rollback.
  */
 #include "natlog.h"
 #include "store.h"
@@ -132,9 +134,116 @@ static void test_kept_statements(void)
 	store_close(r.s);
 }
 
+static int count_cb(void *ctx, int ncol, const char *const *names, const char *const *vals,
+		    const int *types)
+{
+	(void)ncol;
+	(void)names;
+	(void)types;
+	*(long long *)ctx = vals[0] ? atoll(vals[0]) : -1;
+	return 0;
+}
+
+static long long count(struct nl_store *s, const char *sql)
+{
+	long long n = -2;
+	CHECK(store_sql(s, sql, count_cb, &n) == 0);
+	return n;
+}
+
+static int line_cb(void *ctx, const struct nl_event_row *r)
+{
+	int *lines = ctx;
+	CHECK_INT(r->ev.line, *lines + 1);	/* in order, none missing */
+	CHECK_INT(r->step, *lines + 1);
+	(*lines)++;
+	return 0;
+}
+
+/* One traced packet of nlines lines: its first line a whole row, the
+ * others (same headers) narrow steps. */
+static int64_t add_traced(struct nl_store *s, int64_t source_id, const char *trace, int nlines)
+{
+	struct nl_packet_row p;
+	struct nl_event ev;
+	int64_t id;
+	int i;
+	memset(&p, 0, sizeof p);
+	snprintf(p.trace, sizeof p.trace, "%s", trace);
+	snprintf(p.source, sizeof p.source, "iptables-trace");
+	p.source_id = source_id;
+	p.family = 4;
+	p.uptime = -1;
+	p.proto = 6;
+	snprintf(p.src, sizeof p.src, "10.0.0.1");
+	snprintf(p.dst, sizeof p.dst, "10.0.0.2");
+	p.sport = 40000, p.dport = 80;
+	p.ip_id = 7, p.tcp_seq = 1, p.tcp_flags = 2, p.icmp_type = p.icmp_id = -1;
+	if ((id = store_add_packet(s, &p)) <= 0)
+		return -1;
+	memset(&ev, 0, sizeof ev);
+	nl_pkt_init(&ev.pkt);
+	ev.kind = NL_EV_TRACE;
+	snprintf(ev.host, sizeof ev.host, "h1");
+	snprintf(ev.time, sizeof ev.time, "Mar  1 00:00:00");
+	ev.wall_us = ev.handle = ev.wsec = -1;
+	snprintf(ev.table, sizeof ev.table, "filter");
+	snprintf(ev.type, sizeof ev.type, "rule");
+	ev.pkt.family = 4;
+	ev.pkt.proto = 6;
+	snprintf(ev.pkt.src, sizeof ev.pkt.src, "10.0.0.1");
+	snprintf(ev.pkt.dst, sizeof ev.pkt.dst, "10.0.0.2");
+	ev.pkt.sport = 40000, ev.pkt.dport = 80, ev.pkt.ip_id = 7, ev.pkt.seq = 1;
+	for (i = 1; i <= nlines; i++) {
+		ev.line = i;
+		ev.uptime = 100 + i;
+		ev.rulenum = i;
+		ev.pkt.ttl = 64 - i % 3;
+		snprintf(ev.chain, sizeof ev.chain, i % 2 ? "FORWARD" : "DOCKER");
+		if (store_add_event(s, source_id, id, i, &ev))
+			return -1;
+	}
+	return id;
+}
+
+static void test_waiting_steps(void)
+{
+	struct nl_err err = { "" };
+	struct nl_store *s = NULL;
+	int64_t src, pid;
+	int lines = 0;
+	CHECK(store_open(&s, ":memory:", NL_STORE_RW, &err) == 0);
+	if (!s)
+		return;
+	/* 40 steps: a batch of 32 written, 8 waiting, which every read sees */
+	CHECK(store_begin(s) == 0);
+	CHECK((src = store_source_add(s, "messages", "h1")) > 0);
+	CHECK((pid = add_traced(s, src, "aaaa", 41)) > 0);
+	CHECK(count(s, "SELECT count(*) FROM steps") == 40);
+	CHECK(count(s, "SELECT count(*) FROM events WHERE chain = 'DOCKER'") == 20);
+	CHECK(store_packet_events(s, pid, line_cb, &lines) == 0);
+	CHECK_INT(lines, 41);
+	CHECK(store_commit(s) == 0);
+	/* the 5 steps of a transaction rolled back go with it */
+	CHECK(store_begin(s) == 0);
+	CHECK(add_traced(s, src, "bbbb", 6) > 0);
+	CHECK(store_rollback(s) == 0);
+	CHECK(store_begin(s) == 0);
+	CHECK(add_traced(s, src, "cccc", 3) > 0);
+	CHECK(store_commit(s) == 0);
+	CHECK(count(s, "SELECT count(*) FROM steps") == 42);
+	CHECK(count(s, "SELECT count(*) FROM steps s JOIN packets p ON p.id = s.packet_id "
+		       "WHERE p.trace = 'bbbb'") == 0);
+	/* ids are one sequence over both tables, and the view gives every line back */
+	CHECK(count(s, "SELECT count(DISTINCT id) FROM events") == 44);
+	CHECK(count(s, "SELECT sum(rulenum) FROM events") == 41 * 42 / 2 + 6);
+	store_close(s);
+}
+
 int main(void)
 {
 	test_image();
 	test_kept_statements();
+	test_waiting_steps();
 	return unit_report("test_store");
 }
