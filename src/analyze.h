@@ -106,6 +106,9 @@ struct nl_rscache {
 	struct nl_rsview v;
 };
 void rscache_free(struct nl_rscache *c);
+/* Between packets only, when no analysis points into the view: frees
+ * the chains read once they are many. */
+void rscache_trim(struct nl_rscache *c);
 
 int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		   struct nl_analysis *a);

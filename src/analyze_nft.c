@@ -317,7 +317,7 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 	a->inferred = 0;
 	a->decided = -1;
 	snprintf(a->verdict, sizeof a->verdict, "unknown");
-	if (v->n == 0 && a->n > 0)
+	if (v->ndumps == 0 && a->n > 0)
 		nl_diag(a, "no nft ruleset dump was imported: rule positions are unknown");
 	for (i = 0; i < a->n; i++) {
 		struct nl_step *st = &a->steps[i];
@@ -370,7 +370,7 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 				st->mismatch = 1;
 				nl_diag(a, "the dump of %s %s has no chain %s; the dump does not match this "
 					   "trace", ev->nft_family, ev->table, ev->chain);
-			} else if (v->n) {
+			} else if (v->ndumps) {
 				nl_diag(a, "no dump covers table %s %s", ev->nft_family, ev->table);
 			}
 		} else {

@@ -895,7 +895,7 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	const char *prm[3];
 	size_t i, j;
 	int ret = 0;
-	if (strcmp(p->source, "iptables-trace") != 0 || a->n == 0 || a->steps_left_out || !rc->v.n)
+	if (strcmp(p->source, "iptables-trace") != 0 || a->n == 0 || a->steps_left_out || !rc->v.ndumps)
 		return 0;
 	/* where no traced step of the host ever contradicted the dump, nor
 	 * this packet's own, every chain fits: no neighbours to read */
@@ -1143,6 +1143,7 @@ int rl_restate(struct nl_store *s, struct nl_rscache *rc, const struct rl_doubts
 			}
 			if (rows.n != 1)
 				continue;
+			rscache_trim(rc);
 			if (analyze_packet(s, &rows.v[0], rc, &a) || rl_explain(s, &rows.v[0], rc, &a)) {
 				analysis_free(&a);
 				ret = -1;

@@ -7,6 +7,8 @@
 
 #include "natlog.h"
 
+struct nl_store;
+
 struct nl_chain {
 	int64_t ruleset_id;
 	char kind[24];			/* iptables-save, iptables-list, nft-ruleset, nft-json */
@@ -22,6 +24,18 @@ struct nl_chain {
 	int nrules;
 	struct nl_rule *rules;		/* rules[0] is position 1 */
 	size_t cap;
+	const struct nl_chain *orig;	/* rewind.c: the chain this is a changed copy of */
+};
+
+/* A dump of the view, and a table one has (nft: of a family). */
+struct nl_rsdump {
+	int64_t id;
+	char kind[24];
+};
+struct nl_rstable {
+	int64_t ruleset_id;
+	char family[8];
+	char table[32];
 };
 
 /* A named nft set or map with its elements ("key" or "key\tvalue"). */
@@ -34,11 +48,26 @@ struct nl_set {
 	size_t nelems, cap;
 };
 
-/* Chains ordered by preference: the same host first, then saves before
- * listings, then the newest dump. */
+/* The dumps of a host and family ordered by preference: the same host
+ * first, then saves before listings, then the newest dump. A view read
+ * from a store holds the list of its dumps and their tables, and reads a
+ * chain with its rules at the first lookup of it (a kube-proxy dump has
+ * 80 000 chains; a packet's trace names a few): memory goes with the
+ * chains looked at, not with the dumps. A chain read stays where it is
+ * until rsview_trim(), which callers run between packets only, as the
+ * analysis of a packet points into its chains and rules. A view without
+ * a store holds every chain added to it (tests). */
 struct nl_rsview {
-	struct nl_chain *chains;
-	size_t n, cap;
+	struct nl_chain **chains;	/* the chains read or added, each allocated alone */
+	size_t nchains, capchains;
+	struct nl_rsdump *dumps;	/* in view order */
+	size_t ndumps, capdumps;
+	struct nl_rstable *tables;	/* in view order */
+	size_t ntables, captables;
+	struct nl_store *store;		/* reads the chains, or NULL */
+	const struct nl_rsview *base;	/* rewind.c: a view over base whose own chains are
+					 * changed copies of base's; it owns only those */
+	size_t bytes;			/* of the chains read, for rsview_trim() */
 	struct nl_set *sets;
 	size_t nsets, capsets;
 	struct nl_rulehit *hits;	/* traced packets per rule, sorted; see below */
@@ -48,8 +77,10 @@ struct nl_rsview {
 	int64_t *bounded_until;		/* and the times they were taken at */
 	size_t nbounded;
 	struct nl_rwcache *rwc;		/* rewind.c: a monitor file's ruleset changes, or NULL */
-	struct nl_chainidx *idx;	/* chains by name, built at the first lookup; a
-					 * copy of the view must not share it (NULL it) */
+	struct nl_chainidx *idx;	/* lookups answered: chains by name, and names
+					 * known not to be chains; a copy must not share it */
+	size_t nindexed;		/* chains[0..nindexed) are in idx */
+	int failed;			/* a read failed: the store's error says why */
 };
 
 /* How many traced packets of the view's host hit a rule: legacy rules by
@@ -84,7 +115,19 @@ int64_t rsview_hits(const struct nl_rsview *v, int64_t rs, const char *table, co
 int counter_contradicts(const struct nl_rule *r, int64_t traced, char *why, size_t n);
 
 void rsview_free(struct nl_rsview *v);
+/* Frees the chains read once they hold more than keep bytes: only
+ * between packets. */
+void rsview_trim(struct nl_rsview *v, size_t keep);
+#define NL_RSVIEW_KEEP (4u << 20)
 struct nl_chain *rsview_add_chain(struct nl_rsview *v);
+int rsview_add_dump(struct nl_rsview *v, int64_t id, const char *kind);
+int rsview_add_table(struct nl_rsview *v, int64_t id, const char *family, const char *table);
+/* Chain (family, table, name) of dump rs, read when not yet; NULL when
+ * the dump has none (or it could not be read: see rsview_failed). */
+const struct nl_chain *rsview_chain(const struct nl_rsview *v, int64_t rs, const char *family,
+				    const char *table, const char *name);
+/* A chain could not be read from the store (its error says why). */
+int rsview_failed(const struct nl_rsview *v);
 int rsview_add_rule(struct nl_chain *c, const struct nl_rule *r);
 /* The chain of the most preferred dump that has this table; NULL if none.
  * *table_known tells whether any dump has the table at all. */

@@ -392,12 +392,12 @@ static void test_find(void)
 	c->ruleset_id = 3;
 	snprintf(c->table, sizeof c->table, "raw");
 	snprintf(c->name, sizeof c->name, "PREROUTING");
-	CHECK(rsview_find(&v, "filter", "C4", &known) == &v.chains[4] && known);
+	CHECK(rsview_find(&v, "filter", "C4", &known) == v.chains[4] && known);
 	/* C4 of filter: chains 4 and 1504, both of dump 7 */
 	CHECK(rsview_find(&v, "filter", "C4", NULL)->nrules == 4);
 	CHECK(rsview_find(&v, "filter", "C9", &known) == NULL && known);	/* odd: nat */
 	CHECK(rsview_find(&v, "mangle", "C4", &known) == NULL && !known);
-	CHECK(rsview_find(&v, "raw", "PREROUTING", &known) == &v.chains[3000] && known);
+	CHECK(rsview_find(&v, "raw", "PREROUTING", &known) == v.chains[3000] && known);
 	v.prefer = 3;					/* 3 has C500..C1499 */
 	CHECK(rsview_find(&v, "filter", "C504", NULL)->nrules == 2004);
 	CHECK(rsview_find(&v, "filter", "C400", NULL) == NULL);
@@ -409,7 +409,7 @@ static void test_find(void)
 	c->ruleset_id = 7;
 	snprintf(c->table, sizeof c->table, "mangle");
 	snprintf(c->name, sizeof c->name, "OUTPUT");
-	CHECK(rsview_find(&v, "mangle", "OUTPUT", &known) == &v.chains[3001] && known);
+	CHECK(rsview_find(&v, "mangle", "OUTPUT", &known) == v.chains[3001] && known);
 	for (i = 0; i < 1500; i += 7) {
 		snprintf(name, sizeof name, "C%d", i);
 		CHECK(rsview_find(&v, i % 2 ? "nat" : "filter", name, NULL)->nrules == i);
