@@ -220,7 +220,7 @@ static int is_continue_target(const char *t)
 
 /* What the rule's target does to the packet. */
 static void target_effect(const struct nl_rsview *v, const struct nl_chain *ch,
-			  const struct nl_rule *r, char *eff, size_t n)
+			  const struct nl_vrule *r, char *eff, size_t n)
 {
 	const char *t = r->target;
 	if (!strcmp(t, "ACCEPT"))
@@ -276,7 +276,7 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 		goto nat_policy;
 	}
 	if (!strcmp(ev->type, "rule")) {
-		const struct nl_rule *r;
+		const struct nl_vrule *r;
 		if (N < 1 || N > ch->nrules) {
 			nl_diag(a, "%s:%s:rule:%d: the dump's %s %s has %d rule%s; the dump does not match "
 				"this trace (stale or edited?)", ev->table, where, N, ev->table,
@@ -326,7 +326,7 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 		return;
 	}
 	if (N >= 1 && N <= ch->nrules) {
-		const struct nl_rule *r = &ch->rules[N - 1];
+		const struct nl_vrule *r = &ch->rules[N - 1];
 		if (r->uncond && target_is_standard(r->target)) {
 			if (nl_check_counter(a, v, st, r))
 				goto nat_policy;
@@ -611,7 +611,7 @@ static void explain_drop(struct nl_analysis *a)
 }
 
 int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl_step *st,
-		     const struct nl_rule *r)
+		     const struct nl_vrule *r)
 {
 	const struct nl_event *ev = &st->ev;
 	char key[48], why[160];

@@ -130,7 +130,7 @@ static size_t trimmed(const char *s)
 
 /* Whether rule r is a LOG rule with this prefix (iptables-save's
  * --log-prefix "..." or the listing's prefix "..."). */
-static int logs_with(const struct nl_rule *r, const char *prefix, size_t pn)
+static int logs_with(const struct nl_vrule *r, const char *prefix, size_t pn)
 {
 	const char *t = r->text, *q;
 	if (strcmp(r->target, "LOG") != 0 && !strstr(r->text, "-j LOG"))
@@ -164,7 +164,7 @@ static int logged_in(void *ctx, const char *family, const char *table, const cha
 	const struct nl_chain *ch = rsview_chain(l->v, l->dump, family, table, name);
 	int j;
 	for (j = 0; ch && j < ch->nrules; j++) {
-		const struct nl_rule *r = &ch->rules[j];
+		const struct nl_vrule *r = &ch->rules[j];
 		char why[160];
 		if (!logs_with(r, l->ev->prefix, l->pn) ||
 		    rule_contradicts(r, &l->ev->pkt, why, sizeof why))

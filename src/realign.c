@@ -98,7 +98,7 @@ static int is_terminal_target(const char *t)
 }
 
 static enum eff rule_eff(const struct nl_rsview *v, const struct nl_chain *ch,
-			 const struct nl_rule *r)
+			 const struct nl_vrule *r)
 {
 	if (!r)
 		return ch->builtin ? EFF_END : EFF_RETURN;
@@ -132,7 +132,7 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 {
 	const struct nl_step *st = &c->steps[i], *nx = i + 1 < c->n ? &c->steps[i + 1] : NULL;
 	const struct nl_chain *ch = c->ch;
-	const struct nl_rule *r = NULL;
+	const struct nl_vrule *r = NULL;
 	int N = st->ev.rulenum, P = rl_map(N, k, d), prev = 0, q;
 	size_t j;
 	enum eff e;

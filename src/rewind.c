@@ -21,8 +21,28 @@
 
 struct nl_rewind {
 	struct nl_rsview v;		/* a view over the dumps' view whose chains are the
-					 * changed copies, each with its own rules */
+					 * changed copies, each with its own rules array */
+	char **strs;			/* the strings of the rules put back */
+	size_t nstrs, capstrs;
 };
+
+/* r as a view's rule, its strings ours (the copies' other rules share
+ * those of the dump's chains). */
+static int keep_rule(struct nl_rewind *rw, const struct nl_rule *r, struct nl_vrule *out)
+{
+	if (rw->nstrs == rw->capstrs) {
+		size_t cap = rw->capstrs ? rw->capstrs * 2 : 8;
+		char **n = realloc(rw->strs, cap * sizeof *n);
+		if (!n)
+			return -1;
+		rw->strs = n;
+		rw->capstrs = cap;
+	}
+	if (rsview_rule(out, r) < 0)
+		return -1;
+	rw->strs[rw->nstrs++] = (char *)out->text;
+	return 0;
+}
 
 struct rw_ev {
 	long line;
@@ -262,7 +282,7 @@ static const struct nl_chain *chain_at(const struct nl_rewind *rw, int64_t id,
 static int own(struct nl_rewind *rw, struct nl_chain **ch)
 {
 	struct nl_chain *cp;
-	struct nl_rule *r;
+	struct nl_vrule *r;
 	size_t i;
 	for (i = 0; i < rw->v.nchains; i++)
 		if (rw->v.chains[i] == *ch)
@@ -288,10 +308,10 @@ static void remove_rule(struct nl_chain *ch, int j)
 	ch->nrules--;
 }
 
-static int insert_rule(struct nl_chain *ch, int j, const struct nl_rule *r)
+static int insert_rule(struct nl_chain *ch, int j, const struct nl_vrule *r)
 {
 	if ((size_t)ch->nrules == ch->cap) {
-		struct nl_rule *nr = realloc(ch->rules, (ch->cap * 2 + 1) * sizeof *nr);
+		struct nl_vrule *nr = realloc(ch->rules, (ch->cap * 2 + 1) * sizeof *nr);
 		if (!nr)
 			return -1;
 		ch->rules = nr;
@@ -455,6 +475,7 @@ static int undo_one(struct undo *u, size_t k)
 		u->back[u->nback++].line = e->line;
 		{
 			struct nl_rule r;
+			struct nl_vrule vr;
 			nl_rule_init(&r);
 			nl_strlcpy(r.family, c.family, sizeof r.family);
 			nl_strlcpy(r.table, c.table, sizeof r.table);
@@ -463,7 +484,7 @@ static int undo_one(struct undo *u, size_t k)
 			if (nft_rule_from_text(add->rule, (size_t)(add->rule_end - add->rule), &r))
 				return fail(u, e->line, "natlog cannot read the text of %s handle %lld",
 					    where, (long long)c.handle);
-			if (insert_rule(ch, ch->nrules, &r))
+			if (keep_rule(u->rw, &r, &vr) || insert_rule(ch, ch->nrules, &vr))
 				return -1;
 		}
 		u->last_chain = NULL;
@@ -510,7 +531,7 @@ static int find_handle(const struct nl_chain *ch, int64_t handle)
  * known (u->res->why), -1 out of memory. */
 static int place_back(struct undo *u)
 {
-	struct nl_rule *held;
+	struct nl_vrule *held;
 	size_t i;
 	int r = 0;
 	if (!u->nback)
@@ -711,6 +732,9 @@ void rewind_free(struct nl_rewind *rw)
 		free(rw->v.chains[i]->rules);
 		free(rw->v.chains[i]);
 	}
+	for (i = 0; i < rw->nstrs; i++)
+		free(rw->strs[i]);
+	free(rw->strs);
 	free(rw->v.chains);
 	free(rw);
 }

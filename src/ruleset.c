@@ -20,7 +20,11 @@ static void drop_chains(struct nl_rsview *v)
 {
 	size_t i;
 	for (i = 0; i < v->nchains; i++) {
-		free(v->chains[i]->rules);
+		const struct nl_chain *c = v->chains[i];
+		int j;
+		for (j = 0; c->rules && j < c->nrules; j++)
+			free((char *)c->rules[j].text);
+		free(c->rules);
 		free(v->chains[i]);
 	}
 	free(v->chains);
@@ -266,7 +270,7 @@ static const struct nl_chain *load_chain(struct nl_rsview *v, int64_t rs, const 
 		return NULL;
 	}
 	*n = c;
-	v->bytes += sizeof c + c.cap * sizeof c.rules[0];
+	v->bytes += sizeof c + c.size + (c.cap - (size_t)c.nrules) * sizeof c.rules[0];
 	if (ix_sync(v))
 		v->failed = 1;
 	return n;
@@ -405,7 +409,7 @@ int64_t rsview_hits(const struct nl_rsview *v, int64_t rs, const char *table, co
 	return h ? h->packets : 0;
 }
 
-int counter_contradicts(const struct nl_rule *r, int64_t traced, char *why, size_t n)
+int counter_contradicts(const struct nl_vrule *r, int64_t traced, char *why, size_t n)
 {
 	int64_t slack = 0, unit;
 	if (r->pkts < 0 || traced <= r->pkts)
@@ -501,17 +505,60 @@ struct nl_chain *rsview_add_chain(struct nl_rsview *v)
 	return c;
 }
 
+int rsview_rule(struct nl_vrule *o, const struct nl_rule *r)
+{
+	const char *s[10] = { r->text, r->family, r->table, r->chain, r->target, r->target_arg,
+			      r->src, r->dst, r->iif, r->oif };
+	const char **d[10] = { &o->text, &o->family, &o->table, &o->chain, &o->target,
+			       &o->target_arg, &o->src, &o->dst, &o->iif, &o->oif };
+	size_t len[10], sum = 0;
+	char *m;
+	int i;
+	for (i = 0; i < 10; i++)
+		sum += len[i] = strlen(s[i]) + 1;
+	if (!(m = malloc(sum)))
+		return -1;
+	for (i = 0; i < 10; i++) {
+		memcpy(m, s[i], len[i]);
+		*d[i] = m;
+		m += len[i];
+	}
+	o->position = r->position;
+	o->handle = r->handle;
+	o->is_goto = r->is_goto;
+	o->uncond = r->uncond;
+	o->proto = r->proto;
+	o->proto_neg = r->proto_neg;
+	o->src_neg = r->src_neg;
+	o->dst_neg = r->dst_neg;
+	o->iif_neg = r->iif_neg;
+	o->oif_neg = r->oif_neg;
+	o->sport_lo = r->sport_lo;
+	o->sport_hi = r->sport_hi;
+	o->sport_neg = r->sport_neg;
+	o->dport_lo = r->dport_lo;
+	o->dport_hi = r->dport_hi;
+	o->dport_neg = r->dport_neg;
+	o->pkts = r->pkts;
+	o->bytes = r->bytes;
+	return (int)sum;
+}
+
 int rsview_add_rule(struct nl_chain *c, const struct nl_rule *r)
 {
+	int n;
 	if ((size_t)c->nrules == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 8;
-		struct nl_rule *n = realloc(c->rules, cap * sizeof *n);
-		if (!n)
+		struct nl_vrule *nr = realloc(c->rules, cap * sizeof *nr);
+		if (!nr)
 			return -1;
-		c->rules = n;
+		c->rules = nr;
 		c->cap = cap;
 	}
-	c->rules[c->nrules++] = *r;
+	if ((n = rsview_rule(&c->rules[c->nrules], r)) < 0)
+		return -1;
+	c->nrules++;
+	c->size += (size_t)n + sizeof c->rules[0];
 	return 0;
 }
 
@@ -567,7 +614,7 @@ static int port_in(int port, int lo, int hi)
 	return port >= lo && port <= hi;
 }
 
-int rule_contradicts(const struct nl_rule *r, const struct nl_pkt *p, char *why, size_t n)
+int rule_contradicts(const struct nl_vrule *r, const struct nl_pkt *p, char *why, size_t n)
 {
 	int in;
 

@@ -9,6 +9,28 @@
 
 struct nl_store;
 
+/* A rule as a view holds it: nl_rule's fields, its strings in one block
+ * of their own sizes (text first: free((char *)text) frees them), where
+ * nl_rule holds 1.7 KB of arrays (a kube-proxy chain has 40 000 rules). */
+struct nl_vrule {
+	const char *family, *table, *chain;
+	int position;
+	int64_t handle;
+	const char *text, *target, *target_arg;
+	int is_goto;
+	int uncond;
+	int proto, proto_neg;
+	const char *src, *dst;
+	int src_neg, dst_neg;
+	const char *iif, *oif;
+	int iif_neg, oif_neg;
+	int sport_lo, sport_hi, sport_neg;
+	int dport_lo, dport_hi, dport_neg;
+	int64_t pkts, bytes;
+};
+/* out is r, its strings in a block of their own; 0, or -1 out of memory. */
+int rsview_rule(struct nl_vrule *out, const struct nl_rule *r);
+
 struct nl_chain {
 	int64_t ruleset_id;
 	char kind[24];			/* iptables-save, iptables-list, nft-ruleset, nft-json */
@@ -22,8 +44,10 @@ struct nl_chain {
 	char policy[16];		/* built-in chains only */
 	int builtin;
 	int nrules;
-	struct nl_rule *rules;		/* rules[0] is position 1 */
+	struct nl_vrule *rules;		/* rules[0] is position 1; a chain of a view's own
+					 * (not a rewind.c copy) owns their strings */
 	size_t cap;
+	size_t size;			/* bytes its rules take */
 	const struct nl_chain *orig;	/* rewind.c: the chain this is a changed copy of */
 };
 
@@ -112,7 +136,7 @@ int64_t rsview_hits(const struct nl_rsview *v, int64_t rs, const char *table, co
 		    int64_t num);
 /* Why the counter of rule r cannot be right when `traced` packets hit it
  * ("the dump counts 0 packets"), or 0 when it can (or it has no counter). */
-int counter_contradicts(const struct nl_rule *r, int64_t traced, char *why, size_t n);
+int counter_contradicts(const struct nl_vrule *r, int64_t traced, char *why, size_t n);
 
 void rsview_free(struct nl_rsview *v);
 /* Frees the chains read once they hold more than keep bytes: only
@@ -145,7 +169,7 @@ int rsview_add_elem(struct nl_set *s, const char *key, const char *value);
 
 /* Why rule r cannot have matched packet p ("protocol udp, packet is tcp"),
  * or 0 when nothing contradicts it. */
-int rule_contradicts(const struct nl_rule *r, const struct nl_pkt *p, char *why, size_t n);
+int rule_contradicts(const struct nl_vrule *r, const struct nl_pkt *p, char *why, size_t n);
 int target_is_standard(const char *target);	/* ACCEPT DROP RETURN QUEUE */
 
 #endif
