@@ -1160,6 +1160,7 @@ static void *analyze_share(void *arg)
 			sh->failed = 1;
 		analysis_free(&a);
 	}
+	rscache_trim(&sh->rc);	/* nor held while the other thread works */
 	PROF_CPU_ADD(NL_P_AN_CPU, cpu0);
 	return NULL;
 }

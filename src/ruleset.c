@@ -83,7 +83,7 @@ static void ix_free(struct nl_rsview *v)
 void rsview_trim(struct nl_rsview *v, size_t keep)
 {
 	/* lookups of names that are no chain count too */
-	if (v->store && !v->base && (v->bytes > keep || (v->idx && v->idx->n > 65536)))
+	if (v->store && !v->base && (v->bytes > keep || (v->idx && v->idx->n > 16384)))
 		drop_chains(v);
 }
 

@@ -2030,7 +2030,7 @@ int store_find_chain(struct nl_store *s, int64_t ruleset_id, const char *family,
 	/* any family: the first chain of the dump, as the dump listed it */
 	static const char *sql =
 		"SELECT c.ruleset_id, r.kind, c.tbl, c.name, c.policy, c.builtin, "
-		"coalesce(c.family, ''), c.type, c.hook, c.prio, c.handle FROM chains c "
+		"coalesce(c.family, ''), c.type, c.hook, c.prio, c.handle, c.rules FROM chains c "
 		"JOIN rulesets r ON r.id = c.ruleset_id WHERE c.ruleset_id = ?1 AND c.tbl = ?2 AND "
 		"c.name = ?3 AND (?4 IS NULL OR coalesce(c.family, '') = ?4) ORDER BY c.id LIMIT 1";
 	sqlite3_stmt *st;
@@ -2055,6 +2055,9 @@ int store_find_chain(struct nl_store *s, int64_t ruleset_id, const char *family,
 		col_text(st, 8, c->hook, sizeof c->hook);
 		c->prio = sqlite3_column_int(st, 9);
 		c->handle = col_num(st, 10);
+		/* its rules' count, for store_chain_rules() */
+		c->cap = (size_t)sqlite3_column_int64(st, 11);
+		c->rules = NULL;
 	}
 	unprep(s, st);
 	if (rc == SQLITE_ROW)
@@ -2074,6 +2077,13 @@ int store_chain_rules(struct nl_store *s, struct nl_chain *c)
 	struct nl_rule r;
 	int rc;
 
+	/* the array at once at the count store_find_chain() read, not
+	 * doubled: a kube-proxy chain has 40 000 rules */
+	if (!c->rules && c->cap > 0 && c->cap <= 10000000 &&
+	    !(c->rules = malloc(c->cap * sizeof *c->rules)))
+		c->cap = 0;
+	if (!c->rules)
+		c->cap = 0;
 	if (prep(s, sql_rules, &rs) != SQLITE_OK)
 		return fail(s, "cannot read rules");
 	sqlite3_bind_int64(rs, 1, c->ruleset_id);

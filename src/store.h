@@ -146,8 +146,9 @@ int store_rulesets_hosted(struct nl_store *s);
 /* nft dumps (text or JSON) of this host, with their sets and elements. */
 int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v);
 /* The views read the chains they look up (ruleset.c): chain (family, or
- * NULL: any, the first; table, name) of a dump without its rules: 1, 0
- * when the dump has none, -1 on failure; then its rules. */
+ * NULL: any, the first; table, name) of a dump without its rules (cap is
+ * their count, rules NULL): 1, 0 when the dump has none, -1 on failure;
+ * then its rules. */
 struct nl_chain;
 int store_find_chain(struct nl_store *s, int64_t ruleset_id, const char *family, const char *table,
 		     const char *name, struct nl_chain *c);
