@@ -1172,6 +1172,8 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 	int rc = 0, retied = 0;
 	memset(&pd, 0, sizeof pd);
 	pd.self.s = s;
+	if (store_analysis_cache(s, 1))
+		return -1;
 	/* a second connection lets a second core analyse half of each batch;
 	 * the packets it reads were committed by the import */
 	if (store_open_reader(s, &pd.helper.s))
@@ -1244,5 +1246,7 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 	rscache_free(&pd.helper.rc);
 	store_close(pd.helper.s);
 	free(pd.rows);
+	if (store_analysis_cache(s, 0))
+		rc = -1;
 	return rc;
 }

@@ -2258,6 +2258,13 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 	return 0;
 }
 
+int store_analysis_cache(struct nl_store *s, int on)
+{
+	if (on)
+		sqlite3_db_release_memory(s->db);
+	return exec(s, on ? "PRAGMA cache_size = -4096" : "PRAGMA cache_size = -32768");
+}
+
 int store_rulesets_hosted(struct nl_store *s)
 {
 	sqlite3_stmt *st;
