@@ -1,6 +1,7 @@
 /*
- * ruleset.h - an in-memory view of the ruleset dumps that apply to one
- * host and family, and the checks of a rule against a logged packet.
+ * ruleset.h - a view of the ruleset dumps that apply to one host and
+ * family (their chains read from the store as lookups ask for them), and
+ * the checks of a rule against a logged packet.
  */
 #ifndef NL_RULESET_H
 #define NL_RULESET_H

@@ -79,7 +79,7 @@ done
 # The kube trace against the iptables-save dump (the last one imported
 # is nft: the legacy trace reads the iptables dump alone).
 rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
-check "import of the kube trace with the iptables-save dump" "$NATLOG" import -q \
+check_rss "import of the kube trace with the iptables-save dump" "$NATLOG" import -q \
 	"$TMP/kube-trace.txt" "$TMP/kube/iptables-save.txt"
 id=$("$NATLOG" traces --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["trace"])')
 check_rss "explain of the kube trace" "$NATLOG" explain "$id"
