@@ -40,6 +40,11 @@ void rscache_free(struct nl_rscache *c)
 	c->loaded = 0;
 }
 
+void rscache_trim(struct nl_rscache *c)
+{
+	rsview_trim(&c->v, NL_RSVIEW_KEEP);
+}
+
 void analysis_free(struct nl_analysis *a)
 {
 	free(a->steps);
@@ -215,7 +220,7 @@ static int is_continue_target(const char *t)
 
 /* What the rule's target does to the packet. */
 static void target_effect(const struct nl_rsview *v, const struct nl_chain *ch,
-			  const struct nl_rule *r, char *eff, size_t n)
+			  const struct nl_vrule *r, char *eff, size_t n)
 {
 	const char *t = r->target;
 	if (!strcmp(t, "ACCEPT"))
@@ -271,7 +276,7 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 		goto nat_policy;
 	}
 	if (!strcmp(ev->type, "rule")) {
-		const struct nl_rule *r;
+		const struct nl_vrule *r;
 		if (N < 1 || N > ch->nrules) {
 			nl_diag(a, "%s:%s:rule:%d: the dump's %s %s has %d rule%s; the dump does not match "
 				"this trace (stale or edited?)", ev->table, where, N, ev->table,
@@ -321,7 +326,7 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 		return;
 	}
 	if (N >= 1 && N <= ch->nrules) {
-		const struct nl_rule *r = &ch->rules[N - 1];
+		const struct nl_vrule *r = &ch->rules[N - 1];
 		if (r->uncond && target_is_standard(r->target)) {
 			if (nl_check_counter(a, v, st, r))
 				goto nat_policy;
@@ -606,7 +611,7 @@ static void explain_drop(struct nl_analysis *a)
 }
 
 int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl_step *st,
-		     const struct nl_rule *r)
+		     const struct nl_vrule *r)
 {
 	const struct nl_event *ev = &st->ev;
 	char key[48], why[160];
@@ -643,37 +648,30 @@ int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 static int load_hits(struct nl_store *s, struct nl_rscache *rc, int nft)
 {
 	const char *host = rc->host[0] ? rc->host : NULL;
-	int64_t boot = -2, seen[NL_MAXDUMPS];
-	size_t i, k, nseen = 0;
-	int j, any = 0;
-	for (i = 0; i < rc->v.n; i++) {
-		const struct nl_chain *ch = &rc->v.chains[i];
+	int64_t boot = -2;
+	size_t i, k;
+	int any = 0;
+	for (i = 0; i < rc->v.ndumps; i++) {
+		int64_t id = rc->v.dumps[i].id;
 		struct nl_dump_info info;
-		int counted = 0, r;
-		/* each dump once, not once per chain (a kube-proxy dump has 80 000) */
-		for (k = 0; k < nseen && seen[k] != ch->ruleset_id; k++)
-			;
-		if (k < nseen)
-			continue;
-		for (j = 0; j < ch->nrules && !counted; j++)
-			counted = ch->rules[j].pkts >= 0;
+		int counted, r;
+		if ((counted = store_dump_counted(s, id)) < 0)
+			return -1;
 		for (k = 0; counted && k < rc->v.nbounded; k++)
-			if (rc->v.bounded[k] == ch->ruleset_id)
+			if (rc->v.bounded[k] == id)
 				counted = 0;	/* its counts are in */
 		if (!counted)
 			continue;
-		if (nseen < NL_MAXDUMPS)
-			seen[nseen++] = ch->ruleset_id;
 		if (!any++ && store_rule_hits(s, host, rc->family, nft, &rc->v, 0, -1, -1))
 			return -1;
-		if ((r = store_dump_info(s, ch->ruleset_id, &info)) < 0)
+		if ((r = store_dump_info(s, id, &info)) < 0)
 			return -1;
 		if (!r || info.time_us < 0)
 			continue;
 		if (boot == -2)
 			boot = store_boot_time(s, host);
-		if (rsview_bound_hits(&rc->v, ch->ruleset_id, info.time_us) ||
-		    store_rule_hits(s, host, rc->family, nft, &rc->v, ch->ruleset_id, info.time_us, boot))
+		if (rsview_bound_hits(&rc->v, id, info.time_us) ||
+		    store_rule_hits(s, host, rc->family, nft, &rc->v, id, info.time_us, boot))
 			return -1;
 	}
 	if (any)
@@ -745,7 +743,10 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	if (nl_load_rules(s, p, rc, nft))
 		return -1;
 	PROF_ADD(NL_P_AN_RULES, t0);
-	return dumps_choose(s, p, &rc->v, a, nft, analyze_steps);
+	if (dumps_choose(s, p, &rc->v, a, nft, analyze_steps))
+		return -1;
+	/* a chain the analysis looked up could not be read */
+	return rsview_failed(&rc->v) ? -1 : 0;
 }
 
 /* One run of the analysis over the collected steps with view v. */
@@ -763,25 +764,25 @@ int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_pac
 		judge_cut(a);
 		return 0;
 	}
-	if (vv->n == 0)
+	if (vv->ndumps == 0)
 		nl_diag(a, "no ruleset dump for this %shost was imported: rules are shown by number only",
 		     p->family == 6 ? "IPv6 family of this " : "");
 	for (i = 0; i < a->n; i++) {
 		struct nl_step *st = &a->steps[i];
 		int h = corr_hook(st->ev.chain);
 		st->hook = h != 5 ? h : (i > 0 ? a->steps[i - 1].hook : 0);
-		if (vv->n)
+		if (vv->ndumps)
 			map_step(a, vv, st);
 		else
 			snprintf(st->effect, sizeof st->effect, "unknown");
 	}
-	if (vv->n)
+	if (vv->ndumps)
 		rl_flow_check(a, vv);
 	nl_find_nat(a, legacy_nat_step);
 	for (i = 0; i < a->nlogs; i++)
 		if (a->logs[i].ev.kind == NL_EV_CTINVALID)
 			nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
-	infer_verdict(a, vv->n == 0);
+	infer_verdict(a, vv->ndumps == 0);
 	if (rl_contradictions(s, p, a))
 		return -1;
 	explain_drop(a);
@@ -1154,6 +1155,7 @@ static void *analyze_share(void *arg)
 		sh->failed = 1;
 	for (i = 0; i < sh->n && !sh->failed; i++) {
 		struct nl_analysis a;
+		rscache_trim(&sh->rc);	/* the last packet's analysis is freed */
 		if (analyze_packet(sh->s, &sh->rows[i], &sh->rc, &a)) {
 			sh->failed = 1;
 			break;
@@ -1165,6 +1167,7 @@ static void *analyze_share(void *arg)
 	}
 	store_evcursor_close(sh->rc.cur);
 	sh->rc.cur = NULL;
+	rscache_trim(&sh->rc);	/* nor held while the other thread works */
 	PROF_CPU_ADD(NL_P_AN_CPU, cpu0);
 	return NULL;
 }
@@ -1176,6 +1179,8 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 	int rc = 0, retied = 0;
 	memset(&pd, 0, sizeof pd);
 	pd.self.s = s;
+	if (store_analysis_cache(s, 1))
+		return -1;
 	/* a second connection lets a second core analyse half of each batch;
 	 * the packets it reads were committed by the import */
 	if (store_open_reader(s, &pd.helper.s))
@@ -1251,5 +1256,7 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 	rscache_free(&pd.helper.rc);
 	store_close(pd.helper.s);
 	free(pd.rows);
+	if (store_analysis_cache(s, 0))
+		rc = -1;
 	return rc;
 }

@@ -16,7 +16,7 @@ struct nl_step {
 	struct nl_event ev;
 	char file[512];
 	int hook;
-	const struct nl_rule *rule;	/* the dumped rule, or NULL */
+	const struct nl_vrule *rule;	/* the dumped rule, or NULL */
 	const struct nl_chain *chain;	/* the dumped chain it is in, or NULL */
 	const char *rule_text;		/* rule text, "policy DROP", or NULL */
 	char policy_text[48];		/* storage for "policy DROP" */
@@ -107,6 +107,9 @@ struct nl_rscache {
 	struct nl_evcursor *cur;	/* packets' lines read in one pass, or NULL */
 };
 void rscache_free(struct nl_rscache *c);
+/* Between packets only, when no analysis points into the view: frees
+ * the chains read once they are many. */
+void rscache_trim(struct nl_rscache *c);
 
 int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		   struct nl_analysis *a);
@@ -131,7 +134,7 @@ int nl_hook_from_name(const char *name);
 /* A rule whose counter is below the traced packets that hit it: marks the
  * step as not matching the dump and says why. Returns 1 when it did. */
 int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl_step *st,
-		     const struct nl_rule *r);
+		     const struct nl_vrule *r);
 void nl_diag(struct nl_analysis *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step *));
 int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,

@@ -44,7 +44,7 @@ static void normalize(const char *in, char *out, size_t n)
 	out[o] = '\0';
 }
 
-static const struct nl_rule *find_rule(const struct nl_chain *ch, const struct nl_event *ev)
+static const struct nl_vrule *find_rule(const struct nl_chain *ch, const struct nl_event *ev)
 {
 	char a[1024], b[1024];
 	int i;
@@ -192,7 +192,7 @@ static int element_holds(const char *elem, char vals[][64], int nvals)
 
 /* Looks at one rule with "<selectors> @set": can the packet's key be in it? */
 static void check_lookup(struct nl_analysis *a, const struct nl_rsview *v, const struct nl_chain *ch,
-			 const struct nl_rule *r, const struct nl_pkt *pkt)
+			 const struct nl_vrule *r, const struct nl_pkt *pkt)
 {
 	char words[64][64];
 	char vals[MAXSEL][64], keytext[512];
@@ -317,7 +317,7 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 	a->inferred = 0;
 	a->decided = -1;
 	snprintf(a->verdict, sizeof a->verdict, "unknown");
-	if (v->n == 0 && a->n > 0)
+	if (v->ndumps == 0 && a->n > 0)
 		nl_diag(a, "no nft ruleset dump was imported: rule positions are unknown");
 	for (i = 0; i < a->n; i++) {
 		struct nl_step *st = &a->steps[i];
@@ -338,7 +338,7 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 					       ? -1	/* a '...' hid rules: the count is unknown */
 					       : ch->nrules + 1;
 		} else if (!strcmp(ev->type, "rule")) {
-			const struct nl_rule *r = ch ? find_rule(ch, ev) : NULL;
+			const struct nl_vrule *r = ch ? find_rule(ch, ev) : NULL;
 			char why[256];
 			st->rule_text = ev->rule[0] ? ev->rule : NULL;
 			/* the rule a handle names now may not be the one that ran */
@@ -370,7 +370,7 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 				st->mismatch = 1;
 				nl_diag(a, "the dump of %s %s has no chain %s; the dump does not match this "
 					   "trace", ev->nft_family, ev->table, ev->chain);
-			} else if (v->n) {
+			} else if (v->ndumps) {
 				nl_diag(a, "no dump covers table %s %s", ev->nft_family, ev->table);
 			}
 		} else {

@@ -130,7 +130,7 @@ static size_t trimmed(const char *s)
 
 /* Whether rule r is a LOG rule with this prefix (iptables-save's
  * --log-prefix "..." or the listing's prefix "..."). */
-static int logs_with(const struct nl_rule *r, const char *prefix, size_t pn)
+static int logs_with(const struct nl_vrule *r, const char *prefix, size_t pn)
 {
 	const char *t = r->text, *q;
 	if (strcmp(r->target, "LOG") != 0 && !strstr(r->text, "-j LOG"))
@@ -147,47 +147,76 @@ static int logs_with(const struct nl_rule *r, const char *prefix, size_t pn)
 	return 0;
 }
 
-/* What natlog can say of a packet it knows only from LOG lines. */
-static void explain_logged(const struct nl_packet_row *p, struct nl_analysis *a,
-			   const struct nl_rsview *v)
+/* The LOG rules of chain ch with the prefix of the packet's LOG line. */
+struct logged_by {
+	struct nl_analysis *a;
+	const struct nl_rsview *v;
+	const struct nl_event *ev;
+	int64_t dump;
+	size_t pn;
+	int found;
+};
+
+static int logged_in(void *ctx, const char *family, const char *table, const char *name)
+{
+	struct logged_by *l = ctx;
+	struct nl_analysis *a = l->a;
+	const struct nl_chain *ch = rsview_chain(l->v, l->dump, family, table, name);
+	int j;
+	for (j = 0; ch && j < ch->nrules; j++) {
+		const struct nl_vrule *r = &ch->rules[j];
+		char why[160];
+		if (!logs_with(r, l->ev->prefix, l->pn) ||
+		    rule_contradicts(r, &l->ev->pkt, why, sizeof why))
+			continue;
+		l->found++;
+		nl_diag(a, "logged by %s:%s:rule:%d (%s)", ch->table, ch->name, j + 1, r->text);
+		if (j + 1 < ch->nrules && ch->rules[j + 1].uncond &&
+		    (!strcmp(ch->rules[j + 1].target, "DROP") || !strcmp(ch->rules[j + 1].target, "REJECT")))
+			nl_diag(a, "the next rule, %s:%s:rule:%d (%s), matches every packet: after the LOG "
+				   "rule the packet was dropped there, unless an earlier rule decided first",
+				ch->table, ch->name, j + 2, ch->rules[j + 1].text);
+		else if (j + 1 < ch->nrules)
+			nl_diag(a, "after it comes %s:%s:rule:%d (%s); whether the packet matched it, "
+				   "natlog cannot tell from a LOG line", ch->table, ch->name, j + 2,
+				ch->rules[j + 1].text);
+		else
+			nl_diag(a, "it is the last rule of %s %s, so the packet went on to %s",
+				ch->table, ch->name,
+				ch->builtin && ch->policy[0] ? "the chain's policy" : "the calling chain");
+	}
+	return rsview_failed(l->v) ? -1 : 0;
+}
+
+/* What natlog can say of a packet it knows only from LOG lines: the
+ * store names the chains that hold LOG rules with a prefix, dump by dump
+ * in view order, so that only those are read. */
+static int explain_logged(struct nl_store *s, const struct nl_packet_row *p,
+			  struct nl_analysis *a, const struct nl_rsview *v)
 {
 	const struct nl_event *ev = a->nlogs ? &a->logs[0].ev : NULL;
-	size_t pn, i;
-	int j, found = 0;
+	struct logged_by l;
+	size_t i;
 	if (strcmp(p->source, "log") != 0 || !ev)
-		return;
+		return 0;
 	a->ndiag = 0;	/* the trace analysis has nothing to say of it */
-	pn = trimmed(ev->prefix);
-	for (i = 0; v && i < v->n; i++) {
-		const struct nl_chain *ch = &v->chains[i];
-		for (j = 0; j < ch->nrules; j++) {
-			const struct nl_rule *r = &ch->rules[j];
-			char why[160];
-			if (!pn || !logs_with(r, ev->prefix, pn) || rule_contradicts(r, &ev->pkt, why, sizeof why))
-				continue;
-			found++;
-			nl_diag(a, "logged by %s:%s:rule:%d (%s)", ch->table, ch->name, j + 1, r->text);
-			if (j + 1 < ch->nrules && ch->rules[j + 1].uncond &&
-			    (!strcmp(ch->rules[j + 1].target, "DROP") || !strcmp(ch->rules[j + 1].target, "REJECT")))
-				nl_diag(a, "the next rule, %s:%s:rule:%d (%s), matches every packet: after the LOG "
-					   "rule the packet was dropped there, unless an earlier rule decided first",
-					ch->table, ch->name, j + 2, ch->rules[j + 1].text);
-			else if (j + 1 < ch->nrules)
-				nl_diag(a, "after it comes %s:%s:rule:%d (%s); whether the packet matched it, "
-					   "natlog cannot tell from a LOG line", ch->table, ch->name, j + 2,
-					ch->rules[j + 1].text);
-			else
-				nl_diag(a, "it is the last rule of %s %s, so the packet went on to %s",
-					ch->table, ch->name,
-					ch->builtin && ch->policy[0] ? "the chain's policy" : "the calling chain");
-		}
+	memset(&l, 0, sizeof l);
+	l.a = a;
+	l.v = v;
+	l.ev = ev;
+	l.pn = trimmed(ev->prefix);
+	for (i = 0; l.pn && v && i < v->ndumps; i++) {
+		l.dump = v->dumps[i].id;
+		if (store_log_chains(s, l.dump, logged_in, &l))
+			return -1;
 	}
-	if (!found && pn)
-		nl_diag(a, "%s", v && v->n ? "no LOG rule of the imported ruleset dump has this prefix: natlog "
-					     "cannot tell which rule logged it"
-					   : "no ruleset dump was imported: natlog cannot tell which rule logged it");
+	if (!l.found && l.pn)
+		nl_diag(a, "%s", v && v->ndumps ? "no LOG rule of the imported ruleset dump has this prefix: natlog "
+						  "cannot tell which rule logged it"
+						: "no ruleset dump was imported: natlog cannot tell which rule logged it");
 	nl_diag(a, "natlog has only the LOG line of this packet: a LOG rule does not decide what happens "
 		   "to a packet, so its verdict is unknown; trace it (-j TRACE in the raw table) to know");
+	return 0;
 }
 
 static void endpoint(char *b, size_t n, const char *addr, int port, int family)
@@ -787,13 +816,13 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	memset(&rc, 0, sizeof rc);
 	if (analyze_packet(s, &m.v[0], &rc, &a) || analysis_wire(s, &a) ||
 	    attach_logged(s, &m.v[0], &a) || analysis_trust(s, &m.v[0], &a) ||
-	    dumps_explain(s, &m.v[0], &a) || rl_explain(s, &m.v[0], &rc, &a)) {
+	    dumps_explain(s, &m.v[0], &a) || rl_explain(s, &m.v[0], &rc, &a) ||
+	    explain_logged(s, &m.v[0], &a, &rc.v)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	} else {
 		/* the stored verdict may predate a later dump: use the fresh one */
 		analysis_summary(&a, &m.v[0]);
-		explain_logged(&m.v[0], &a, &rc.v);
 		char aliases[512];
 		struct hops hs;
 		hs.n = hs.others = 0;

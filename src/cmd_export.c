@@ -140,6 +140,7 @@ static int export_steps(struct ex *x, const struct nl_packet_row *p)
 {
 	struct nl_analysis a;
 	size_t i;
+	rscache_trim(&x->rc);
 	if (analyze_packet(x->s, p, &x->rc, &a)) {
 		analysis_free(&a);
 		x->failed = 1;

@@ -192,6 +192,7 @@ static int group_why(struct page *pg, struct nl_store *s, struct nl_rscache *rc,
 {
 	struct nl_analysis a;
 	int i;
+	rscache_trim(rc);
 	if (analyze_packet(s, p, rc, &a)) {
 		analysis_free(&a);
 		return -1;
@@ -320,6 +321,7 @@ static int drop_paths(struct page *pg, struct nl_store *s, const struct nl_packe
 		char tuple[200];
 		if (!is_drop(p))
 			continue;
+		rscache_trim(&rc);
 		if (analyze_packet(s, p, &rc, &a) || analysis_wire(s, &a)) {
 			analysis_free(&a);
 			rc_err = -1;

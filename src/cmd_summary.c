@@ -250,6 +250,7 @@ static int deep_packet(void *ctx, const struct nl_packet_row *p)
 		return 0;
 	}
 	d->analysed++;
+	rscache_trim(&d->rc);
 	if (analyze_packet(d->s, p, &d->rc, d->a)) {
 		analysis_free(d->a);
 		d->failed = 1;

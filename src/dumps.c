@@ -150,7 +150,6 @@ static int later_cb(void *ctx, long line, const char *text)
 	char fam[16], tbl[64], chain[64];
 	const char *h = strstr(text, " # handle ");
 	long long handle;
-	size_t i;
 	int j;
 	struct nl_cur c;
 	uint64_t hv;
@@ -160,12 +159,9 @@ static int later_cb(void *ctx, long line, const char *text)
 	if (!cur_u64(&c, INT64_MAX, &hv))
 		return 0;
 	handle = (long long)hv;
-	for (i = 0; i < l->v->n; i++) {
-		const struct nl_chain *ch = &l->v->chains[i];
-		if (ch->ruleset_id != l->c->id || strcmp(ch->family, fam) || strcmp(ch->table, tbl) ||
-		    strcmp(ch->name, chain))
-			continue;
-		for (j = 0; j < ch->nrules; j++)
+	{
+		const struct nl_chain *ch = rsview_chain(l->v, l->c->id, fam, tbl, chain);
+		for (j = 0; ch && j < ch->nrules; j++)
 			if (ch->rules[j].handle == handle &&
 			    rewind_same_rule(ch->rules[j].text, rewind_rule_start(text + 9 + strlen(fam) +
 					     strlen(tbl) + strlen(chain) + 3), h)) {
@@ -304,13 +300,9 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 	int n = 0, k, best = 0, nfit = 0, later = 0, others = 0, tie = 0;
 	int64_t t = -1, dist0;
 	memset(d, 0, sizeof *d);
-	for (i = 0; i < v->n && n < NL_MAXDUMPS; i++) {
-		for (k = 0; k < n && c[k].id != v->chains[i].ruleset_id; k++)
-			;
-		if (k == n) {
-			memset(&c[n], 0, sizeof c[n]);
-			c[n++].id = v->chains[i].ruleset_id;
-		}
+	for (i = 0; i < v->ndumps && n < NL_MAXDUMPS; i++) {
+		memset(&c[n], 0, sizeof c[n]);
+		c[n++].id = v->dumps[i].id;
 	}
 	d->candidates = n;
 	if (v->nbounded && a->t_us < 0)	/* for the dumps' counters */

@@ -98,7 +98,7 @@ static int is_terminal_target(const char *t)
 }
 
 static enum eff rule_eff(const struct nl_rsview *v, const struct nl_chain *ch,
-			 const struct nl_rule *r)
+			 const struct nl_vrule *r)
 {
 	if (!r)
 		return ch->builtin ? EFF_END : EFF_RETURN;
@@ -132,7 +132,7 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 {
 	const struct nl_step *st = &c->steps[i], *nx = i + 1 < c->n ? &c->steps[i + 1] : NULL;
 	const struct nl_chain *ch = c->ch;
-	const struct nl_rule *r = NULL;
+	const struct nl_vrule *r = NULL;
 	int N = st->ev.rulenum, P = rl_map(N, k, d), prev = 0, q;
 	size_t j;
 	enum eff e;
@@ -895,7 +895,7 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 	const char *prm[3];
 	size_t i, j;
 	int ret = 0;
-	if (strcmp(p->source, "iptables-trace") != 0 || a->n == 0 || a->steps_left_out || !rc->v.n)
+	if (strcmp(p->source, "iptables-trace") != 0 || a->n == 0 || a->steps_left_out || !rc->v.ndumps)
 		return 0;
 	/* where no traced step of the host ever contradicted the dump, nor
 	 * this packet's own, every chain fits: no neighbours to read */
@@ -1143,6 +1143,7 @@ int rl_restate(struct nl_store *s, struct nl_rscache *rc, const struct rl_doubts
 			}
 			if (rows.n != 1)
 				continue;
+			rscache_trim(rc);
 			if (analyze_packet(s, &rows.v[0], rc, &a) || rl_explain(s, &rows.v[0], rc, &a)) {
 				analysis_free(&a);
 				ret = -1;

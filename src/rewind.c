@@ -20,9 +20,29 @@
 #define RW_MAXEV 100000		/* events of one file read; a longer log is not rewound */
 
 struct nl_rewind {
-	struct nl_rsview v;		/* shallow copy of the view; changed chains own their rules */
-	unsigned char *owned;		/* per chain of v: its rules array is ours */
+	struct nl_rsview v;		/* a view over the dumps' view whose chains are the
+					 * changed copies, each with its own rules array */
+	char **strs;			/* the strings of the rules put back */
+	size_t nstrs, capstrs;
 };
+
+/* r as a view's rule, its strings ours (the copies' other rules share
+ * those of the dump's chains). */
+static int keep_rule(struct nl_rewind *rw, const struct nl_rule *r, struct nl_vrule *out)
+{
+	if (rw->nstrs == rw->capstrs) {
+		size_t cap = rw->capstrs ? rw->capstrs * 2 : 8;
+		char **n = realloc(rw->strs, cap * sizeof *n);
+		if (!n)
+			return -1;
+		rw->strs = n;
+		rw->capstrs = cap;
+	}
+	if (rsview_rule(out, r) < 0)
+		return -1;
+	rw->strs[rw->nstrs++] = (char *)out->text;
+	return 0;
+}
 
 struct rw_ev {
 	long line;
@@ -250,34 +270,35 @@ static int touched(const struct nl_analysis *a, const struct change *c)
 	return 0;
 }
 
-/* The chain of dump id in the rebuilt view, or -1. */
-static long chain_at(const struct nl_rewind *rw, int64_t id, const struct change *c)
+/* The chain of dump id in the rebuilt view (read when not yet), or NULL. */
+static const struct nl_chain *chain_at(const struct nl_rewind *rw, int64_t id,
+				       const struct change *c)
 {
-	size_t i;
-	for (i = 0; i < rw->v.n; i++) {
-		const struct nl_chain *ch = &rw->v.chains[i];
-		if (ch->ruleset_id == id && !strcmp(ch->family, c->family) &&
-		    !strcmp(ch->table, c->table) && !strcmp(ch->name, c->chain))
-			return (long)i;
-	}
-	return -1;
+	return rsview_chain(&rw->v, id, c->family, c->table, c->chain);
 }
 
-/* Makes chain i's rules our own, so they can change. */
-static int own(struct nl_rewind *rw, long i)
+/* Makes *ch a copy of our own, so its rules can change: 0, -1 out of
+ * memory. */
+static int own(struct nl_rewind *rw, struct nl_chain **ch)
 {
-	struct nl_chain *ch = &rw->v.chains[i];
-	struct nl_rule *r;
-	if (rw->owned[i])
-		return 0;
-	r = malloc(((size_t)ch->nrules + 1) * sizeof *r);
-	if (!r)
+	struct nl_chain *cp;
+	struct nl_vrule *r;
+	size_t i;
+	for (i = 0; i < rw->v.nchains; i++)
+		if (rw->v.chains[i] == *ch)
+			return 0;
+	r = malloc(((size_t)(*ch)->nrules + 1) * sizeof *r);
+	if (!r || !(cp = rsview_add_chain(&rw->v))) {
+		free(r);
 		return -1;
-	if (ch->nrules)
-		memcpy(r, ch->rules, (size_t)ch->nrules * sizeof *r);
-	ch->rules = r;
-	ch->cap = (size_t)ch->nrules + 1;
-	rw->owned[i] = 1;
+	}
+	if ((*ch)->nrules)
+		memcpy(r, (*ch)->rules, (size_t)(*ch)->nrules * sizeof *r);
+	*cp = **ch;
+	cp->orig = *ch;
+	cp->rules = r;
+	cp->cap = (size_t)cp->nrules + 1;
+	*ch = cp;
 	return 0;
 }
 
@@ -287,10 +308,10 @@ static void remove_rule(struct nl_chain *ch, int j)
 	ch->nrules--;
 }
 
-static int insert_rule(struct nl_chain *ch, int j, const struct nl_rule *r)
+static int insert_rule(struct nl_chain *ch, int j, const struct nl_vrule *r)
 {
 	if ((size_t)ch->nrules == ch->cap) {
-		struct nl_rule *nr = realloc(ch->rules, (ch->cap * 2 + 1) * sizeof *nr);
+		struct nl_vrule *nr = realloc(ch->rules, (ch->cap * 2 + 1) * sizeof *nr);
 		if (!nr)
 			return -1;
 		ch->rules = nr;
@@ -346,7 +367,7 @@ static const struct change *added_before(const struct nl_rwcache *k, size_t at,
 /* A deleted rule put back: at the end of its chain until every event is
  * undone, then where it stood. */
 struct putback {
-	long chain;
+	struct nl_chain *chain;		/* NULL: its own add was undone too */
 	int64_t handle;
 	int64_t next;			/* the handle it stood before (a replace), AT_END, or -1: by handle */
 	long line;
@@ -359,7 +380,7 @@ struct undo {
 	const char *file;
 	struct nl_rewind_result *res;
 	int started;			/* an event was undone: later ones are before the dump too */
-	long last_chain;		/* the chain, handle and next handle of the rule the last undo removed */
+	const struct nl_chain *last_chain;	/* the chain, handle and next handle of the rule the last undo removed */
 	int64_t last_handle, last_next;
 	struct putback *back;		/* rules put back, placed once every undo is done */
 	size_t nback, capback;
@@ -386,12 +407,14 @@ static int undo_one(struct undo *u, size_t k)
 	const struct change *add, *cp = &u->k->c[k];
 	struct change c = *cp;
 	struct nl_chain *ch;
-	long ci;
 	int j;
 	char where[120];
 	snprintf(where, sizeof where, "%s %s %s", c.family, c.table, c.chain);
-	ci = c.kind == C_SKIP || c.kind == C_OPAQUE ? -1 : chain_at(u->rw, u->id, &c);
-	ch = ci >= 0 ? &u->rw->v.chains[ci] : NULL;
+	/* changed only once owned */
+	ch = c.kind == C_SKIP || c.kind == C_OPAQUE ? NULL
+						    : (struct nl_chain *)chain_at(u->rw, u->id, &c);
+	if (rsview_failed(&u->rw->v))
+		return -1;
 	switch (c.kind) {
 	case C_SKIP:
 		return 0;
@@ -410,9 +433,9 @@ static int undo_one(struct undo *u, size_t k)
 				    "recorded being added, yet it holds changes recorded after that",
 				    where, (long long)c.handle);
 		}
-		if (own(u->rw, ci))
+		if (own(u->rw, &ch))
 			return -1;
-		u->last_chain = ci;
+		u->last_chain = ch;
 		u->last_handle = c.handle;
 		u->last_next = j + 1 < ch->nrules ? ch->rules[j + 1].handle : AT_END;
 		remove_rule(ch, j);
@@ -434,6 +457,8 @@ static int undo_one(struct undo *u, size_t k)
 			return fail(u, e->line, "the rule %s handle %lld was deleted after the packet, "
 				    "and the monitor did not record it being added: its text is not known",
 				    where, (long long)c.handle);
+		if (own(u->rw, &ch))
+			return -1;
 		if (u->nback == u->capback) {
 			size_t cap = u->capback ? u->capback * 2 : 8;
 			struct putback *nb = realloc(u->back, cap * sizeof *nb);
@@ -442,14 +467,15 @@ static int undo_one(struct undo *u, size_t k)
 			u->back = nb;
 			u->capback = cap;
 		}
-		u->back[u->nback].chain = ci;
+		u->back[u->nback].chain = ch;
 		u->back[u->nback].handle = c.handle;
 		/* "replace rule" prints a delete and an add of one handle: same place */
-		u->back[u->nback].next = u->last_chain == ci && u->last_handle == c.handle ? u->last_next
+		u->back[u->nback].next = u->last_chain == ch && u->last_handle == c.handle ? u->last_next
 											  : -1;
 		u->back[u->nback++].line = e->line;
 		{
 			struct nl_rule r;
+			struct nl_vrule vr;
 			nl_rule_init(&r);
 			nl_strlcpy(r.family, c.family, sizeof r.family);
 			nl_strlcpy(r.table, c.table, sizeof r.table);
@@ -458,10 +484,10 @@ static int undo_one(struct undo *u, size_t k)
 			if (nft_rule_from_text(add->rule, (size_t)(add->rule_end - add->rule), &r))
 				return fail(u, e->line, "natlog cannot read the text of %s handle %lld",
 					    where, (long long)c.handle);
-			if (own(u->rw, ci) || insert_rule(ch, ch->nrules, &r))
+			if (keep_rule(u->rw, &r, &vr) || insert_rule(ch, ch->nrules, &vr))
 				return -1;
 		}
-		u->last_chain = -1;
+		u->last_chain = NULL;
 		break;
 	case C_XT_ADD:
 		if (ch && ch->nrules && strncmp(ch->kind, "iptables", 8))
@@ -478,10 +504,10 @@ static int undo_one(struct undo *u, size_t k)
 				    "recorded being appended, yet it holds changes recorded after that",
 				    c.rule);
 		}
-		if (own(u->rw, ci))
+		if (own(u->rw, &ch))
 			return -1;
 		remove_rule(ch, j);	/* -A appends: the last one of that text */
-		u->last_chain = -1;
+		u->last_chain = NULL;
 		break;
 	}
 	u->started = 1;
@@ -505,7 +531,7 @@ static int find_handle(const struct nl_chain *ch, int64_t handle)
  * known (u->res->why), -1 out of memory. */
 static int place_back(struct undo *u)
 {
-	struct nl_rule *held;
+	struct nl_vrule *held;
 	size_t i;
 	int r = 0;
 	if (!u->nback)
@@ -514,9 +540,9 @@ static int place_back(struct undo *u)
 	if (!held)
 		return -1;
 	for (i = 0; i < u->nback; i++) {
-		struct nl_chain *ch = &u->rw->v.chains[u->back[i].chain];
+		struct nl_chain *ch = u->back[i].chain;
 		int j = find_handle(ch, u->back[i].handle);
-		u->back[i].chain = j < 0 ? -1 : u->back[i].chain;	/* its own add was undone too */
+		u->back[i].chain = j < 0 ? NULL : ch;	/* its own add was undone too */
 		if (j >= 0) {
 			held[i] = ch->rules[j];
 			remove_rule(ch, j);
@@ -525,9 +551,9 @@ static int place_back(struct undo *u)
 	for (i = 0; i < u->nback && !r; i++) {
 		struct nl_chain *ch;
 		int at = -1;
-		if (u->back[i].chain < 0)
+		if (!u->back[i].chain)
 			continue;
-		ch = &u->rw->v.chains[u->back[i].chain];
+		ch = u->back[i].chain;
 		if (u->back[i].next == AT_END)
 			at = ch->nrules;
 		else if (u->back[i].next >= 0)
@@ -626,27 +652,31 @@ int rewind_build(struct nl_store *s, const struct nl_analysis *a, struct nl_rsvi
 		return 0;
 	}
 	rw = calloc(1, sizeof *rw);
-	if (!rw || !(rw->owned = calloc(v->n + 1, 1)))
+	if (!rw)
 		goto oom;
+	/* v's dumps, tables, sets and counts, not its chains nor caches */
 	rw->v = *v;
 	rw->v.prefer = id;
 	rw->v.rwc = NULL;
 	rw->v.idx = NULL;
-	rw->v.chains = malloc((v->n + 1) * sizeof *rw->v.chains);
-	if (!rw->v.chains)
-		goto oom;
-	memcpy(rw->v.chains, v->chains, v->n * sizeof *v->chains);
+	rw->v.nindexed = 0;
+	rw->v.chains = NULL;
+	rw->v.nchains = rw->v.capchains = 0;
+	rw->v.store = NULL;
+	rw->v.base = v;
 	u.rw = rw;
 	u.k = k;
 	u.id = id;
 	u.file = last->file;
 	u.res = res;
-	u.last_chain = -1;
+	u.last_chain = NULL;
 	for (i = k->l.n; i-- > first;) {
 		int r;
 		if (k->c[i].kind == C_SKIP || !touched(a, &k->c[i]))
 			continue;
 		r = undo_one(&u, i);
+		if (r < 0 && rsview_failed(v))
+			goto out;	/* the store's error says why */
 		if (r < 0)
 			goto oom;
 		if (r > 0) {
@@ -663,9 +693,8 @@ int rewind_build(struct nl_store *s, const struct nl_analysis *a, struct nl_rsvi
 		res->from = res->to = 0;
 		goto out;
 	}
-	for (i = 0; i < rw->v.n; i++)
-		if (rw->owned[i])
-			renumber(&rw->v.chains[i]);
+	for (i = 0; i < rw->v.nchains; i++)
+		renumber(rw->v.chains[i]);
 	if (res->undone) {
 		*out = rw;
 		rw = NULL;
@@ -687,8 +716,11 @@ const struct nl_rsview *rewind_view(const struct nl_rewind *rw)
 
 int rewind_changed(const struct nl_rewind *rw, const struct nl_chain *ch)
 {
-	return rw && ch >= rw->v.chains && ch < rw->v.chains + rw->v.n &&
-	       rw->owned[ch - rw->v.chains];
+	size_t i;
+	for (i = 0; rw && ch && i < rw->v.nchains; i++)
+		if (rw->v.chains[i] == ch)
+			return 1;
+	return 0;
 }
 
 void rewind_free(struct nl_rewind *rw)
@@ -696,12 +728,13 @@ void rewind_free(struct nl_rewind *rw)
 	size_t i;
 	if (!rw)
 		return;
-	if (rw->v.chains && rw->owned)
-		for (i = 0; i < rw->v.n; i++)
-			if (rw->owned[i])
-				free(rw->v.chains[i].rules);
+	for (i = 0; i < rw->v.nchains; i++) {
+		free(rw->v.chains[i]->rules);
+		free(rw->v.chains[i]);
+	}
+	for (i = 0; i < rw->nstrs; i++)
+		free(rw->strs[i]);
+	free(rw->strs);
 	free(rw->v.chains);
-	free(rw->v.idx);
-	free(rw->owned);
 	free(rw);
 }

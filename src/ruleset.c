@@ -7,17 +7,38 @@
 #include "natlog.h"
 #include "ruleset.h"
 #include "rewind.h"
+#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static void ix_free(struct nl_rsview *v);
+
+/* The chains read and the lookups answered; the dumps' list stays. */
+static void drop_chains(struct nl_rsview *v)
+{
+	size_t i;
+	for (i = 0; i < v->nchains; i++) {
+		const struct nl_chain *c = v->chains[i];
+		int j;
+		for (j = 0; c->rules && j < c->nrules; j++)
+			free((char *)c->rules[j].text);
+		free(c->rules);
+		free(v->chains[i]);
+	}
+	free(v->chains);
+	v->chains = NULL;
+	v->nchains = v->capchains = v->nindexed = v->bytes = 0;
+	ix_free(v);
+}
+
 void rsview_free(struct nl_rsview *v)
 {
 	size_t i, j;
-	for (i = 0; i < v->n; i++)
-		free(v->chains[i].rules);
-	free(v->chains);
+	drop_chains(v);
+	free(v->dumps);
+	free(v->tables);
 	for (i = 0; i < v->nsets; i++) {
 		for (j = 0; j < v->sets[i].nelems; j++)
 			free(v->sets[i].elems[j]);
@@ -28,20 +49,43 @@ void rsview_free(struct nl_rsview *v)
 	free(v->bounded);
 	free(v->bounded_until);
 	rewind_cache_free(v->rwc);
-	free(v->idx);
 	memset(v, 0, sizeof *v);
 }
 
-/* Chains by name: a kube-proxy dump has 80 000, and every traced step
- * looks one up. Open addressing over three kinds of key, each slot the
- * index + 1 of the first chain in view order that has the key. */
-enum { IX_CHAIN, IX_RSTABLE, IX_TABLE };
-struct nl_chainidx {
-	const struct nl_chain *base;	/* the chains it was built over */
-	size_t n, mask;
-	int families;			/* a chain has an nft family */
-	uint32_t slot[];
+/* Lookups answered, by key: (dump, family, table, name) exactly, or
+ * (dump, table, name) in any family (legacy lookups): the first chain in
+ * view order, or none. Open addressing over entries that hold the chain
+ * (NULL: the dump has none, or HAS: only whether it has one is known). */
+enum { IX_EXACT, IX_ANY, IX_HAS };
+struct ixent {
+	int kind, has;
+	int64_t rs;
+	const struct nl_chain *ch;
+	char family[8], table[32], name[64];
 };
+struct nl_chainidx {
+	struct ixent *e;
+	size_t n, cap;
+	uint32_t *slot;			/* index + 1 into e, or 0 */
+	size_t mask;
+};
+
+static void ix_free(struct nl_rsview *v)
+{
+	if (v->idx) {
+		free(v->idx->e);
+		free(v->idx->slot);
+		free(v->idx);
+	}
+	v->idx = NULL;
+}
+
+void rsview_trim(struct nl_rsview *v, size_t keep)
+{
+	/* lookups of names that are no chain count too */
+	if (v->store && !v->base && (v->bytes > keep || (v->idx && v->idx->n > 16384)))
+		drop_chains(v);
+}
 
 static uint64_t ix_mix(uint64_t h, const char *s)
 {
@@ -54,83 +98,233 @@ static uint64_t ix_hash(int kind, int64_t rs, const char *family, const char *ta
 			const char *name)
 {
 	uint64_t h = 14695981039346656037ULL ^ (uint64_t)kind;
-	if (kind != IX_TABLE)
-		h = (h ^ (uint64_t)rs) * 1099511628211ULL;
-	h = ix_mix(ix_mix(h, family), table);
-	return kind == IX_CHAIN ? ix_mix(h, name) : h;
+	h = (h ^ (uint64_t)rs) * 1099511628211ULL;
+	if (kind == IX_EXACT)
+		h = ix_mix(h, family);
+	return ix_mix(ix_mix(h, table), name);
 }
 
-static int ix_same(const struct nl_chain *c, int kind, int64_t rs, const char *family,
-		   const char *table, const char *name)
-{
-	return (kind == IX_TABLE || c->ruleset_id == rs) && !strcmp(c->family, family) &&
-	       !strcmp(c->table, table) && (kind != IX_CHAIN || !strcmp(c->name, name));
-}
-
-/* Slot of the key: its chain's, or the empty one it would take. */
-static size_t ix_slot(const struct nl_rsview *v, int kind, int64_t rs, const char *family,
+static size_t ix_slot(const struct nl_chainidx *x, int kind, int64_t rs, const char *family,
 		      const char *table, const char *name)
 {
-	const struct nl_chainidx *x = v->idx;
 	size_t i = (size_t)ix_hash(kind, rs, family, table, name) & x->mask;
-	while (x->slot[i] && !(((x->slot[i] >> 30) & 3) == (uint32_t)kind &&
-			       ix_same(&v->chains[(x->slot[i] & 0x3fffffff) - 1], kind, rs, family,
-				       table, name)))
-		i = (i + 1) & x->mask;
+	for (; x->slot[i]; i = (i + 1) & x->mask) {
+		const struct ixent *e = &x->e[x->slot[i] - 1];
+		if (e->kind == kind && e->rs == rs && (kind != IX_EXACT || !strcmp(e->family, family)) &&
+		    !strcmp(e->table, table) && !strcmp(e->name, name))
+			break;
+	}
 	return i;
 }
 
-/* 0, or -1 when there is no index (out of memory, too many chains): the
- * callers then scan. Built again when the chains changed. */
-static int ix_build(const struct nl_rsview *cv)
+static struct ixent *ix_get(const struct nl_rsview *v, int kind, int64_t rs, const char *family,
+			    const char *table, const char *name)
 {
-	struct nl_rsview *v = (struct nl_rsview *)cv;	/* the index is a cache of the view */
-	size_t cap = 16, i;
-	int k;
-	if (v->idx && v->idx->base == v->chains && v->idx->n == v->n)
-		return 0;
-	free(v->idx);
-	v->idx = NULL;
-	if (v->n >= 0x3fffffff / 4)
+	const struct nl_chainidx *x = v->idx;
+	uint32_t k;
+	if (!x || !x->slot)
+		return NULL;
+	k = x->slot[ix_slot(x, kind, rs, family, table, name)];
+	return k ? &x->e[k - 1] : NULL;
+}
+
+/* Records the answer unless one is there: 0, or -1 out of memory. */
+static int ix_put(struct nl_rsview *v, int kind, int64_t rs, const char *family, const char *table,
+		  const char *name, const struct nl_chain *ch, int has)
+{
+	struct nl_chainidx *x = v->idx;
+	struct ixent *e;
+	size_t i;
+	if (!x && !(x = v->idx = calloc(1, sizeof *x)))
 		return -1;
-	while (cap < 3 * v->n * 2)
-		cap *= 2;
-	if (!(v->idx = calloc(1, sizeof *v->idx + cap * sizeof v->idx->slot[0])))
-		return -1;
-	v->idx->base = v->chains;
-	v->idx->n = v->n;
-	v->idx->mask = cap - 1;
-	for (i = 0; i < v->n; i++)
-		for (k = IX_CHAIN; k <= IX_TABLE; k++) {
-			const struct nl_chain *c = &v->chains[i];
-			size_t s = ix_slot(v, k, c->ruleset_id, c->family, c->table, c->name);
-			if (!v->idx->slot[s])
-				v->idx->slot[s] = (uint32_t)(i + 1) | ((uint32_t)k << 30);
-			v->idx->families |= c->family[0] != '\0';
+	if ((x->n + 1) * 2 > x->mask + 1 || !x->slot) {
+		size_t cap = x->slot ? (x->mask + 1) * 2 : 64;
+		uint32_t *sl = calloc(cap, sizeof *sl);
+		if (!sl || cap >= 0x7fffffff)
+			return free(sl), -1;
+		free(x->slot);
+		x->slot = sl;
+		x->mask = cap - 1;
+		for (i = 0; i < x->n; i++) {
+			e = &x->e[i];
+			x->slot[ix_slot(x, e->kind, e->rs, e->family, e->table, e->name)] = (uint32_t)i + 1;
 		}
+	}
+	i = ix_slot(x, kind, rs, family, table, name);
+	if (x->slot[i])
+		return 0;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 32;
+		struct ixent *ne = realloc(x->e, cap * sizeof *ne);
+		if (!ne)
+			return -1;
+		x->e = ne;
+		x->cap = cap;
+	}
+	e = &x->e[x->n];
+	e->kind = kind;
+	e->has = has;
+	e->rs = rs;
+	e->ch = ch;
+	nl_strlcpy(e->family, family, sizeof e->family);
+	nl_strlcpy(e->table, table, sizeof e->table);
+	nl_strlcpy(e->name, name, sizeof e->name);
+	x->slot[i] = (uint32_t)++x->n;
 	return 0;
 }
 
-/* The first chain with the key, or NULL. */
-static const struct nl_chain *ix_find(const struct nl_rsview *v, int kind, int64_t rs,
-				      const char *family, const char *table, const char *name)
+static int add_unique_dump(struct nl_rsview *v, int64_t id)
 {
-	uint32_t e = v->idx->slot[ix_slot(v, kind, rs, family, table, name)];
-	return e ? &v->chains[(e & 0x3fffffff) - 1] : NULL;
+	size_t i;
+	for (i = 0; i < v->ndumps; i++)
+		if (v->dumps[i].id == id)
+			return 0;
+	return rsview_add_dump(v, id, "");
 }
 
-/* The chain of ruleset `prefer` if it has the family's table, else of the
- * first dump in view order that has it. */
-static const struct nl_chain *ix_lookup(const struct nl_rsview *v, const char *family,
-					const char *table, const char *chain, int *table_known)
+/* Chains added since the last lookup go in the index; in a view without
+ * a store they make its dumps and tables too, in view order. */
+static int ix_sync(struct nl_rsview *v)
 {
-	const struct nl_chain *first = ix_find(v, IX_TABLE, 0, family, table, "");
-	int64_t rs = first ? first->ruleset_id : -1;
-	if (first && v->prefer && rs != v->prefer && ix_find(v, IX_RSTABLE, v->prefer, family, table, ""))
-		rs = v->prefer;
-	if (table_known)
-		*table_known = rs >= 0;
-	return rs >= 0 ? ix_find(v, IX_CHAIN, rs, family, table, chain) : NULL;
+	if (v->base)
+		return 0;	/* its chains are found through base's */
+	for (; v->nindexed < v->nchains; v->nindexed++) {
+		const struct nl_chain *c = v->chains[v->nindexed];
+		if (ix_put(v, IX_EXACT, c->ruleset_id, c->family, c->table, c->name, c, 1) ||
+		    ix_put(v, IX_ANY, c->ruleset_id, "", c->table, c->name, c, 1))
+			return -1;
+		if (!v->store && (add_unique_dump(v, c->ruleset_id) ||
+				  rsview_add_table(v, c->ruleset_id, c->family, c->table)))
+			return -1;
+	}
+	return 0;
+}
+
+int rsview_add_dump(struct nl_rsview *v, int64_t id, const char *kind)
+{
+	if (v->ndumps == v->capdumps) {
+		size_t cap = v->capdumps ? v->capdumps * 2 : 4;
+		struct nl_rsdump *d = realloc(v->dumps, cap * sizeof *d);
+		if (!d)
+			return -1;
+		v->dumps = d;
+		v->capdumps = cap;
+	}
+	v->dumps[v->ndumps].id = id;
+	nl_strlcpy(v->dumps[v->ndumps++].kind, kind, sizeof v->dumps[0].kind);
+	return 0;
+}
+
+int rsview_add_table(struct nl_rsview *v, int64_t id, const char *family, const char *table)
+{
+	size_t i;
+	for (i = 0; i < v->ntables; i++)
+		if (v->tables[i].ruleset_id == id && !strcmp(v->tables[i].family, family) &&
+		    !strcmp(v->tables[i].table, table))
+			return 0;
+	if (v->ntables == v->captables) {
+		size_t cap = v->captables ? v->captables * 2 : 8;
+		struct nl_rstable *t = realloc(v->tables, cap * sizeof *t);
+		if (!t)
+			return -1;
+		v->tables = t;
+		v->captables = cap;
+	}
+	v->tables[v->ntables].ruleset_id = id;
+	nl_strlcpy(v->tables[v->ntables].family, family, sizeof v->tables[0].family);
+	nl_strlcpy(v->tables[v->ntables++].table, table, sizeof v->tables[0].table);
+	return 0;
+}
+
+int rsview_failed(const struct nl_rsview *v)
+{
+	return v->failed || (v->base && v->base->failed);
+}
+
+/* Reads a chain (family NULL: any) from the store into the view. */
+static const struct nl_chain *load_chain(struct nl_rsview *v, int64_t rs, const char *family,
+					 const char *table, const char *name)
+{
+	struct nl_chain c, *n;
+	const struct ixent *e;
+	int r;
+	memset(&c, 0, sizeof c);
+	r = store_find_chain(v->store, rs, family, table, name, &c);
+	if (r <= 0) {
+		if (r < 0)
+			v->failed = 1;
+		else if (ix_put(v, family ? IX_EXACT : IX_ANY, rs, family ? family : "", table, name,
+				NULL, 0))
+			v->failed = 1;
+		return NULL;
+	}
+	/* an any-family lookup of a chain read by its family before */
+	if (!family && (e = ix_get(v, IX_EXACT, rs, c.family, table, name)) && e->ch) {
+		if (ix_put(v, IX_ANY, rs, "", table, name, e->ch, 1))
+			v->failed = 1;
+		return e->ch;
+	}
+	if (store_chain_rules(v->store, &c) || !(n = rsview_add_chain(v))) {
+		free(c.rules);
+		v->failed = 1;
+		return NULL;
+	}
+	*n = c;
+	v->bytes += sizeof c + c.size + (c.cap - (size_t)c.nrules) * sizeof c.rules[0];
+	if (ix_sync(v))
+		v->failed = 1;
+	return n;
+}
+
+static const struct nl_chain *chain_get(const struct nl_rsview *cv, int64_t rs, const char *family,
+					const char *table, const char *name)
+{
+	struct nl_rsview *v = (struct nl_rsview *)cv;	/* the chains read are a cache */
+	const struct ixent *e;
+	if (v->base) {
+		const struct nl_chain *p = chain_get(v->base, rs, family, table, name);
+		size_t i;
+		for (i = 0; p && i < v->nchains; i++)
+			if (v->chains[i]->orig == p)
+				return v->chains[i];
+		return p;
+	}
+	if (ix_sync(v)) {
+		v->failed = 1;
+		return NULL;
+	}
+	e = ix_get(v, family ? IX_EXACT : IX_ANY, rs, family ? family : "", table, name);
+	if (e && e->has)
+		return e->ch;
+	if (e || !v->store)
+		return NULL;
+	return load_chain(v, rs, family, table, name);
+}
+
+const struct nl_chain *rsview_chain(const struct nl_rsview *v, int64_t rs, const char *family,
+				    const char *table, const char *name)
+{
+	return chain_get(v, rs, family, table, name);
+}
+
+/* The dump whose chains a lookup reads: `prefer` if it has the table,
+ * else the first in view order that has it; -1 when none has. */
+static int64_t table_dump(const struct nl_rsview *v, const char *family, const char *table)
+{
+	size_t i;
+	int64_t rs = -1;
+	for (i = 0; i < v->ntables; i++) {
+		const struct nl_rstable *t = &v->tables[i];
+		if ((family && strcmp(t->family, family)) || strcmp(t->table, table))
+			continue;
+		if (rs < 0)
+			rs = t->ruleset_id;
+		if (!v->prefer || t->ruleset_id == v->prefer) {
+			rs = t->ruleset_id;
+			break;
+		}
+	}
+	return rs;
 }
 
 int rsview_bound_hits(struct nl_rsview *v, int64_t rs, int64_t until_us)
@@ -215,7 +409,7 @@ int64_t rsview_hits(const struct nl_rsview *v, int64_t rs, const char *table, co
 	return h ? h->packets : 0;
 }
 
-int counter_contradicts(const struct nl_rule *r, int64_t traced, char *why, size_t n)
+int counter_contradicts(const struct nl_vrule *r, int64_t traced, char *why, size_t n)
 {
 	int64_t slack = 0, unit;
 	if (r->pkts < 0 || traced <= r->pkts)
@@ -274,24 +468,13 @@ int rsview_add_elem(struct nl_set *s, const char *key, const char *value)
 const struct nl_chain *rsview_find_nft(const struct nl_rsview *v, const char *family,
 				       const char *table, const char *chain, int *table_known)
 {
-	size_t i;
-	int64_t rs = -1;
-	if (ix_build(v) == 0)
-		return ix_lookup(v, family, table, chain, table_known);
-	for (i = 0; i < v->n; i++)
-		if (!strcmp(v->chains[i].family, family) && !strcmp(v->chains[i].table, table) &&
-		    (rs < 0 || v->chains[i].ruleset_id == v->prefer)) {
-			rs = v->chains[i].ruleset_id;
-			if (!v->prefer || rs == v->prefer)
-				break;
-		}
+	int64_t rs;
+	if (ix_sync((struct nl_rsview *)v))
+		((struct nl_rsview *)v)->failed = 1;
+	rs = table_dump(v, family, table);
 	if (table_known)
 		*table_known = rs >= 0;
-	for (i = 0; rs >= 0 && i < v->n; i++)
-		if (v->chains[i].ruleset_id == rs && !strcmp(v->chains[i].family, family) &&
-		    !strcmp(v->chains[i].table, table) && !strcmp(v->chains[i].name, chain))
-			return &v->chains[i];
-	return NULL;
+	return rs >= 0 ? chain_get(v, rs, family, table, chain) : NULL;
 }
 
 const struct nl_set *rsview_find_set(const struct nl_rsview *v, int64_t ruleset_id,
@@ -307,69 +490,117 @@ const struct nl_set *rsview_find_set(const struct nl_rsview *v, int64_t ruleset_
 
 struct nl_chain *rsview_add_chain(struct nl_rsview *v)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 32;
-		struct nl_chain *c = realloc(v->chains, cap * sizeof *c);
-		if (!c)
+	struct nl_chain *c;
+	if (v->nchains == v->capchains) {
+		size_t cap = v->capchains ? v->capchains * 2 : 32;
+		struct nl_chain **n = realloc(v->chains, cap * sizeof *n);
+		if (!n)
 			return NULL;
-		v->chains = c;
-		v->cap = cap;
+		v->chains = n;
+		v->capchains = cap;
 	}
-	memset(&v->chains[v->n], 0, sizeof v->chains[0]);
-	return &v->chains[v->n++];
+	if (!(c = calloc(1, sizeof *c)))
+		return NULL;
+	v->chains[v->nchains++] = c;
+	return c;
+}
+
+int rsview_rule(struct nl_vrule *o, const struct nl_rule *r)
+{
+	const char *s[10] = { r->text, r->family, r->table, r->chain, r->target, r->target_arg,
+			      r->src, r->dst, r->iif, r->oif };
+	const char **d[10] = { &o->text, &o->family, &o->table, &o->chain, &o->target,
+			       &o->target_arg, &o->src, &o->dst, &o->iif, &o->oif };
+	size_t len[10], sum = 0;
+	char *m;
+	int i;
+	for (i = 0; i < 10; i++)
+		sum += len[i] = strlen(s[i]) + 1;
+	if (!(m = malloc(sum)))
+		return -1;
+	for (i = 0; i < 10; i++) {
+		memcpy(m, s[i], len[i]);
+		*d[i] = m;
+		m += len[i];
+	}
+	o->position = r->position;
+	o->handle = r->handle;
+	o->is_goto = r->is_goto;
+	o->uncond = r->uncond;
+	o->proto = r->proto;
+	o->proto_neg = r->proto_neg;
+	o->src_neg = r->src_neg;
+	o->dst_neg = r->dst_neg;
+	o->iif_neg = r->iif_neg;
+	o->oif_neg = r->oif_neg;
+	o->sport_lo = r->sport_lo;
+	o->sport_hi = r->sport_hi;
+	o->sport_neg = r->sport_neg;
+	o->dport_lo = r->dport_lo;
+	o->dport_hi = r->dport_hi;
+	o->dport_neg = r->dport_neg;
+	o->pkts = r->pkts;
+	o->bytes = r->bytes;
+	return (int)sum;
 }
 
 int rsview_add_rule(struct nl_chain *c, const struct nl_rule *r)
 {
+	int n;
 	if ((size_t)c->nrules == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 8;
-		struct nl_rule *n = realloc(c->rules, cap * sizeof *n);
-		if (!n)
+		struct nl_vrule *nr = realloc(c->rules, cap * sizeof *nr);
+		if (!nr)
 			return -1;
-		c->rules = n;
+		c->rules = nr;
 		c->cap = cap;
 	}
-	c->rules[c->nrules++] = *r;
+	if ((n = rsview_rule(&c->rules[c->nrules], r)) < 0)
+		return -1;
+	c->nrules++;
+	c->size += (size_t)n + sizeof c->rules[0];
 	return 0;
 }
 
 const struct nl_chain *rsview_find(const struct nl_rsview *v, const char *table,
 				   const char *chain, int *table_known)
 {
-	size_t i;
-	int64_t rs = -1;
-	/* legacy lookups take any family: the index only where none has one */
-	if (ix_build(v) == 0 && !v->idx->families)
-		return ix_lookup(v, "", table, chain, table_known);
-	for (i = 0; i < v->n; i++)
-		if (strcmp(v->chains[i].table, table) == 0 &&
-		    (rs < 0 || v->chains[i].ruleset_id == v->prefer)) {
-			rs = v->chains[i].ruleset_id;
-			if (!v->prefer || rs == v->prefer)
-				break;
-		}
+	int64_t rs;
+	/* legacy lookups take any family */
+	if (ix_sync((struct nl_rsview *)v))
+		((struct nl_rsview *)v)->failed = 1;
+	rs = table_dump(v, NULL, table);
 	if (table_known)
 		*table_known = rs >= 0;
-	if (rs < 0)
-		return NULL;
-	for (i = 0; i < v->n; i++)
-		if (v->chains[i].ruleset_id == rs && strcmp(v->chains[i].table, table) == 0 &&
-		    strcmp(v->chains[i].name, chain) == 0)
-			return &v->chains[i];
-	return NULL;
+	return rs >= 0 ? chain_get(v, rs, NULL, table, chain) : NULL;
 }
 
-int rsview_has_chain(const struct nl_rsview *v, int64_t ruleset_id, const char *table,
+/* Whether the dump has the chain, without reading its rules: a rule's
+ * jump target is looked up for every traced step. */
+int rsview_has_chain(const struct nl_rsview *cv, int64_t ruleset_id, const char *table,
 		     const char *chain)
 {
-	size_t i;
-	if (ix_build(v) == 0 && !v->idx->families)
-		return ix_find(v, IX_CHAIN, ruleset_id, "", table, chain) != NULL;
-	for (i = 0; i < v->n; i++)
-		if (v->chains[i].ruleset_id == ruleset_id && !strcmp(v->chains[i].table, table) &&
-		    !strcmp(v->chains[i].name, chain))
-			return 1;
-	return 0;
+	struct nl_rsview *v = (struct nl_rsview *)cv;
+	const struct ixent *e;
+	struct nl_chain c;
+	int r;
+	while (v->base)
+		v = (struct nl_rsview *)v->base;	/* changed copies keep their names */
+	if (ix_sync(v))
+		v->failed = 1;
+	if ((e = ix_get(v, IX_ANY, ruleset_id, "", table, chain)))
+		return e->ch != NULL;
+	if ((e = ix_get(v, IX_HAS, ruleset_id, "", table, chain)))
+		return e->has;
+	if (!v->store)
+		return 0;
+	memset(&c, 0, sizeof c);
+	if ((r = store_find_chain(v->store, ruleset_id, NULL, table, chain, &c)) < 0 ||
+	    ix_put(v, IX_HAS, ruleset_id, "", table, chain, NULL, r)) {
+		v->failed = 1;
+		return 0;
+	}
+	return r;
 }
 
 int target_is_standard(const char *t)
@@ -383,7 +614,7 @@ static int port_in(int port, int lo, int hi)
 	return port >= lo && port <= hi;
 }
 
-int rule_contradicts(const struct nl_rule *r, const struct nl_pkt *p, char *why, size_t n)
+int rule_contradicts(const struct nl_vrule *r, const struct nl_pkt *p, char *why, size_t n)
 {
 	int in;
 

@@ -1,11 +1,36 @@
 /*
- * ruleset.h - an in-memory view of the ruleset dumps that apply to one
- * host and family, and the checks of a rule against a logged packet.
+ * ruleset.h - a view of the ruleset dumps that apply to one host and
+ * family (their chains read from the store as lookups ask for them), and
+ * the checks of a rule against a logged packet.
  */
 #ifndef NL_RULESET_H
 #define NL_RULESET_H
 
 #include "natlog.h"
+
+struct nl_store;
+
+/* A rule as a view holds it: nl_rule's fields, its strings in one block
+ * of their own sizes (text first: free((char *)text) frees them), where
+ * nl_rule holds 1.7 KB of arrays (a kube-proxy chain has 40 000 rules). */
+struct nl_vrule {
+	const char *family, *table, *chain;
+	int position;
+	int64_t handle;
+	const char *text, *target, *target_arg;
+	int is_goto;
+	int uncond;
+	int proto, proto_neg;
+	const char *src, *dst;
+	int src_neg, dst_neg;
+	const char *iif, *oif;
+	int iif_neg, oif_neg;
+	int sport_lo, sport_hi, sport_neg;
+	int dport_lo, dport_hi, dport_neg;
+	int64_t pkts, bytes;
+};
+/* out is r, its strings in a block of their own; 0, or -1 out of memory. */
+int rsview_rule(struct nl_vrule *out, const struct nl_rule *r);
 
 struct nl_chain {
 	int64_t ruleset_id;
@@ -20,8 +45,22 @@ struct nl_chain {
 	char policy[16];		/* built-in chains only */
 	int builtin;
 	int nrules;
-	struct nl_rule *rules;		/* rules[0] is position 1 */
+	struct nl_vrule *rules;		/* rules[0] is position 1; a chain of a view's own
+					 * (not a rewind.c copy) owns their strings */
 	size_t cap;
+	size_t size;			/* bytes its rules take */
+	const struct nl_chain *orig;	/* rewind.c: the chain this is a changed copy of */
+};
+
+/* A dump of the view, and a table one has (nft: of a family). */
+struct nl_rsdump {
+	int64_t id;
+	char kind[24];
+};
+struct nl_rstable {
+	int64_t ruleset_id;
+	char family[8];
+	char table[32];
 };
 
 /* A named nft set or map with its elements ("key" or "key\tvalue"). */
@@ -34,11 +73,26 @@ struct nl_set {
 	size_t nelems, cap;
 };
 
-/* Chains ordered by preference: the same host first, then saves before
- * listings, then the newest dump. */
+/* The dumps of a host and family ordered by preference: the same host
+ * first, then saves before listings, then the newest dump. A view read
+ * from a store holds the list of its dumps and their tables, and reads a
+ * chain with its rules at the first lookup of it (a kube-proxy dump has
+ * 80 000 chains; a packet's trace names a few): memory goes with the
+ * chains looked at, not with the dumps. A chain read stays where it is
+ * until rsview_trim(), which callers run between packets only, as the
+ * analysis of a packet points into its chains and rules. A view without
+ * a store holds every chain added to it (tests). */
 struct nl_rsview {
-	struct nl_chain *chains;
-	size_t n, cap;
+	struct nl_chain **chains;	/* the chains read or added, each allocated alone */
+	size_t nchains, capchains;
+	struct nl_rsdump *dumps;	/* in view order */
+	size_t ndumps, capdumps;
+	struct nl_rstable *tables;	/* in view order */
+	size_t ntables, captables;
+	struct nl_store *store;		/* reads the chains, or NULL */
+	const struct nl_rsview *base;	/* rewind.c: a view over base whose own chains are
+					 * changed copies of base's; it owns only those */
+	size_t bytes;			/* of the chains read, for rsview_trim() */
 	struct nl_set *sets;
 	size_t nsets, capsets;
 	struct nl_rulehit *hits;	/* traced packets per rule, sorted; see below */
@@ -48,8 +102,10 @@ struct nl_rsview {
 	int64_t *bounded_until;		/* and the times they were taken at */
 	size_t nbounded;
 	struct nl_rwcache *rwc;		/* rewind.c: a monitor file's ruleset changes, or NULL */
-	struct nl_chainidx *idx;	/* chains by name, built at the first lookup; a
-					 * copy of the view must not share it (NULL it) */
+	struct nl_chainidx *idx;	/* lookups answered: chains by name, and names
+					 * known not to be chains; a copy must not share it */
+	size_t nindexed;		/* chains[0..nindexed) are in idx */
+	int failed;			/* a read failed: the store's error says why */
 };
 
 /* How many traced packets of the view's host hit a rule: legacy rules by
@@ -81,10 +137,22 @@ int64_t rsview_hits(const struct nl_rsview *v, int64_t rs, const char *table, co
 		    int64_t num);
 /* Why the counter of rule r cannot be right when `traced` packets hit it
  * ("the dump counts 0 packets"), or 0 when it can (or it has no counter). */
-int counter_contradicts(const struct nl_rule *r, int64_t traced, char *why, size_t n);
+int counter_contradicts(const struct nl_vrule *r, int64_t traced, char *why, size_t n);
 
 void rsview_free(struct nl_rsview *v);
+/* Frees the chains read once they hold more than keep bytes: only
+ * between packets. */
+void rsview_trim(struct nl_rsview *v, size_t keep);
+#define NL_RSVIEW_KEEP (4u << 20)
 struct nl_chain *rsview_add_chain(struct nl_rsview *v);
+int rsview_add_dump(struct nl_rsview *v, int64_t id, const char *kind);
+int rsview_add_table(struct nl_rsview *v, int64_t id, const char *family, const char *table);
+/* Chain (family, table, name) of dump rs, read when not yet; NULL when
+ * the dump has none (or it could not be read: see rsview_failed). */
+const struct nl_chain *rsview_chain(const struct nl_rsview *v, int64_t rs, const char *family,
+				    const char *table, const char *name);
+/* A chain could not be read from the store (its error says why). */
+int rsview_failed(const struct nl_rsview *v);
 int rsview_add_rule(struct nl_chain *c, const struct nl_rule *r);
 /* The chain of the most preferred dump that has this table; NULL if none.
  * *table_known tells whether any dump has the table at all. */
@@ -102,7 +170,7 @@ int rsview_add_elem(struct nl_set *s, const char *key, const char *value);
 
 /* Why rule r cannot have matched packet p ("protocol udp, packet is tcp"),
  * or 0 when nothing contradicts it. */
-int rule_contradicts(const struct nl_rule *r, const struct nl_pkt *p, char *why, size_t n);
+int rule_contradicts(const struct nl_vrule *r, const struct nl_pkt *p, char *why, size_t n);
 int target_is_standard(const char *target);	/* ACCEPT DROP RETURN QUEUE */
 
 #endif

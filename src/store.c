@@ -2134,31 +2134,81 @@ int store_ruleset_done(struct nl_store *s, int64_t ruleset_id)
 }
 
 
-/* Chains of the selected rulesets in preference order, each with its rules. */
-static int load_chains(struct nl_store *s, const char *sql_chains, const char *host, int family,
-		       struct nl_rsview *v)
+/* The selected dumps in preference order and the tables each has; their
+ * chains are read at their first lookup (store_find_chain). */
+static int load_dumps(struct nl_store *s, const char *sql_dumps, const char *host, int family,
+		      struct nl_rsview *v)
 {
-	static const char *sql_rules =
-		"SELECT tbl, chain, position, handle, text, target, target_arg, is_goto, uncond, "
-		"proto, proto_neg, src, src_neg, dst, dst_neg, iif, iif_neg, oif, oif_neg, "
-		"sport_lo, sport_hi, sport_neg, dport_lo, dport_hi, dport_neg, pkts, bytes, family "
-		"FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 AND "
-		"coalesce(family, '') = ?4 ORDER BY position < 0, position, id";	/* -1: unknown, in dump order */
-	sqlite3_stmt *st = NULL, *rs = NULL;
+	static const char *sql_tables =
+		"SELECT coalesce(family, ''), tbl FROM chains WHERE ruleset_id = ?1 "
+		"GROUP BY 1, 2 ORDER BY min(id)";
+	sqlite3_stmt *st = NULL, *ts = NULL;
 	int rc = -1;
 	size_t i;
 
-	if (prep(s, sql_chains, &st) != SQLITE_OK ||
-	    prep(s, sql_rules, &rs) != SQLITE_OK) {
+	v->store = s;
+	if (prep(s, sql_dumps, &st) != SQLITE_OK || prep(s, sql_tables, &ts) != SQLITE_OK) {
 		fail(s, "cannot read rulesets");
 		goto out;
 	}
 	sqlite3_bind_int(st, 1, family);
 	bind_text(st, 2, host);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct nl_chain *c = rsview_add_chain(v);
-		if (!c)
+		char kind[24];
+		col_text(st, 1, kind, sizeof kind);
+		if (rsview_add_dump(v, sqlite3_column_int64(st, 0), kind))
 			goto oom;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = fail(s, "cannot read rulesets");
+		goto out;
+	}
+	for (i = 0; i < v->ndumps; i++) {
+		sqlite3_reset(ts);
+		sqlite3_bind_int64(ts, 1, v->dumps[i].id);
+		while ((rc = sqlite3_step(ts)) == SQLITE_ROW) {
+			char fam[8], tbl[32];
+			col_text(ts, 0, fam, sizeof fam);
+			col_text(ts, 1, tbl, sizeof tbl);
+			if (rsview_add_table(v, v->dumps[i].id, fam, tbl))
+				goto oom;
+		}
+		if (rc != SQLITE_DONE) {
+			rc = fail(s, "cannot read chains");
+			goto out;
+		}
+	}
+	rc = 0;
+	goto out;
+oom:
+	snprintf(s->err, sizeof s->err, "out of memory reading rulesets");
+	rc = -1;
+out:
+	unprep(s, st);
+	unprep(s, ts);
+	return rc;
+}
+
+int store_find_chain(struct nl_store *s, int64_t ruleset_id, const char *family, const char *table,
+		     const char *name, struct nl_chain *c)
+{
+	/* any family: the first chain of the dump, as the dump listed it */
+	static const char *sql =
+		"SELECT c.ruleset_id, r.kind, c.tbl, c.name, c.policy, c.builtin, "
+		"coalesce(c.family, ''), c.type, c.hook, c.prio, c.handle, c.rules FROM chains c "
+		"JOIN rulesets r ON r.id = c.ruleset_id WHERE c.ruleset_id = ?1 AND c.tbl = ?2 AND "
+		"c.name = ?3 AND (?4 IS NULL OR coalesce(c.family, '') = ?4) ORDER BY c.id LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+	if (prep(s, sql, &st) != SQLITE_OK)
+		return fail(s, "cannot read chains");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	sqlite3_bind_text(st, 2, table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+	if (family)
+		sqlite3_bind_text(st, 4, family, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
 		c->ruleset_id = sqlite3_column_int64(st, 0);
 		col_text(st, 1, c->kind, sizeof c->kind);
 		col_text(st, 2, c->table, sizeof c->table);
@@ -2170,81 +2220,141 @@ static int load_chains(struct nl_store *s, const char *sql_chains, const char *h
 		col_text(st, 8, c->hook, sizeof c->hook);
 		c->prio = sqlite3_column_int(st, 9);
 		c->handle = col_num(st, 10);
+		/* its rules' count, for store_chain_rules() */
+		c->cap = (size_t)sqlite3_column_int64(st, 11);
+		c->rules = NULL;
 	}
-	if (rc != SQLITE_DONE) {
-		rc = fail(s, "cannot read chains");
-		goto out;
-	}
-	for (i = 0; i < v->n; i++) {
-		struct nl_chain *c = &v->chains[i];
-		struct nl_rule r;
-		sqlite3_reset(rs);
-		sqlite3_bind_int64(rs, 1, c->ruleset_id);
-		bind_text(rs, 2, c->table);
-		bind_text(rs, 3, c->name);
-		sqlite3_bind_text(rs, 4, c->family, -1, SQLITE_TRANSIENT);
-		while ((rc = sqlite3_step(rs)) == SQLITE_ROW) {
-			nl_rule_init(&r);
-			col_text(rs, 0, r.table, sizeof r.table);
-			col_text(rs, 1, r.chain, sizeof r.chain);
-			r.position = sqlite3_column_int(rs, 2);
-			r.handle = col_num(rs, 3);
-			col_text(rs, 4, r.text, sizeof r.text);
-			col_text(rs, 5, r.target, sizeof r.target);
-			col_text(rs, 6, r.target_arg, sizeof r.target_arg);
-			r.is_goto = sqlite3_column_int(rs, 7);
-			r.uncond = sqlite3_column_int(rs, 8);
-			r.proto = (int)col_num(rs, 9);
-			r.proto_neg = sqlite3_column_int(rs, 10);
-			col_text(rs, 11, r.src, sizeof r.src);
-			r.src_neg = sqlite3_column_int(rs, 12);
-			col_text(rs, 13, r.dst, sizeof r.dst);
-			r.dst_neg = sqlite3_column_int(rs, 14);
-			col_text(rs, 15, r.iif, sizeof r.iif);
-			r.iif_neg = sqlite3_column_int(rs, 16);
-			col_text(rs, 17, r.oif, sizeof r.oif);
-			r.oif_neg = sqlite3_column_int(rs, 18);
-			r.sport_lo = (int)col_num(rs, 19);
-			r.sport_hi = (int)col_num(rs, 20);
-			r.sport_neg = sqlite3_column_int(rs, 21);
-			r.dport_lo = (int)col_num(rs, 22);
-			r.dport_hi = (int)col_num(rs, 23);
-			r.dport_neg = sqlite3_column_int(rs, 24);
-			r.pkts = col_num(rs, 25);
-			r.bytes = col_num(rs, 26);
-			col_text(rs, 27, r.family, sizeof r.family);
-			if (rsview_add_rule(c, &r))
-				goto oom;
-		}
-		if (rc != SQLITE_DONE) {
-			rc = fail(s, "cannot read rules");
-			goto out;
-		}
-	}
-	rc = 0;
-	goto out;
-oom:
-	snprintf(s->err, sizeof s->err, "out of memory reading rulesets");
-	rc = -1;
-out:
 	unprep(s, st);
-	unprep(s, rs);
-	return rc;
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read chains");
 }
 
-#define CHAIN_COLS "SELECT c.ruleset_id, r.kind, c.tbl, c.name, c.policy, c.builtin, " \
-		   "coalesce(c.family, ''), c.type, c.hook, c.prio, c.handle FROM chains c " \
-		   "JOIN rulesets r ON r.id = c.ruleset_id "
+int store_chain_rules(struct nl_store *s, struct nl_chain *c)
+{
+	static const char *sql_rules =
+		"SELECT tbl, chain, position, handle, text, target, target_arg, is_goto, uncond, "
+		"proto, proto_neg, src, src_neg, dst, dst_neg, iif, iif_neg, oif, oif_neg, "
+		"sport_lo, sport_hi, sport_neg, dport_lo, dport_hi, dport_neg, pkts, bytes, family "
+		"FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 AND "
+		"coalesce(family, '') = ?4 ORDER BY position < 0, position, id";	/* -1: unknown, in dump order */
+	sqlite3_stmt *rs;
+	struct nl_rule r;
+	int rc;
+
+	/* the array at once at the count store_find_chain() read, not
+	 * doubled: a kube-proxy chain has 40 000 rules */
+	if (!c->rules && c->cap > 0 && c->cap <= 10000000 &&
+	    !(c->rules = malloc(c->cap * sizeof *c->rules)))
+		c->cap = 0;
+	if (!c->rules)
+		c->cap = 0;
+	if (prep(s, sql_rules, &rs) != SQLITE_OK)
+		return fail(s, "cannot read rules");
+	sqlite3_bind_int64(rs, 1, c->ruleset_id);
+	bind_text(rs, 2, c->table);
+	bind_text(rs, 3, c->name);
+	sqlite3_bind_text(rs, 4, c->family, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(rs)) == SQLITE_ROW) {
+		nl_rule_init(&r);
+		col_text(rs, 0, r.table, sizeof r.table);
+		col_text(rs, 1, r.chain, sizeof r.chain);
+		r.position = sqlite3_column_int(rs, 2);
+		r.handle = col_num(rs, 3);
+		col_text(rs, 4, r.text, sizeof r.text);
+		col_text(rs, 5, r.target, sizeof r.target);
+		col_text(rs, 6, r.target_arg, sizeof r.target_arg);
+		r.is_goto = sqlite3_column_int(rs, 7);
+		r.uncond = sqlite3_column_int(rs, 8);
+		r.proto = (int)col_num(rs, 9);
+		r.proto_neg = sqlite3_column_int(rs, 10);
+		col_text(rs, 11, r.src, sizeof r.src);
+		r.src_neg = sqlite3_column_int(rs, 12);
+		col_text(rs, 13, r.dst, sizeof r.dst);
+		r.dst_neg = sqlite3_column_int(rs, 14);
+		col_text(rs, 15, r.iif, sizeof r.iif);
+		r.iif_neg = sqlite3_column_int(rs, 16);
+		col_text(rs, 17, r.oif, sizeof r.oif);
+		r.oif_neg = sqlite3_column_int(rs, 18);
+		r.sport_lo = (int)col_num(rs, 19);
+		r.sport_hi = (int)col_num(rs, 20);
+		r.sport_neg = sqlite3_column_int(rs, 21);
+		r.dport_lo = (int)col_num(rs, 22);
+		r.dport_hi = (int)col_num(rs, 23);
+		r.dport_neg = sqlite3_column_int(rs, 24);
+		r.pkts = col_num(rs, 25);
+		r.bytes = col_num(rs, 26);
+		col_text(rs, 27, r.family, sizeof r.family);
+		if (rsview_add_rule(c, &r)) {
+			unprep(s, rs);
+			snprintf(s->err, sizeof s->err, "out of memory reading rulesets");
+			return -1;
+		}
+	}
+	unprep(s, rs);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rules");
+}
+
+int store_dump_counted(struct nl_store *s, int64_t ruleset_id)
+{
+	/* a rule of one of its chains has a counter */
+	static const char *sql =
+		"SELECT 1 FROM rules u WHERE u.ruleset_id = ?1 AND u.pkts >= 0 AND EXISTS (SELECT 1 "
+		"FROM chains c WHERE c.ruleset_id = ?1 AND c.tbl = u.tbl AND c.name = u.chain AND "
+		"coalesce(c.family, '') = coalesce(u.family, '')) LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+	if (prep(s, sql, &st) != SQLITE_OK)
+		return fail(s, "cannot read rules");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	rc = sqlite3_step(st);
+	unprep(s, st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rules");
+}
+
+int store_log_chains(struct nl_store *s, int64_t ruleset_id,
+		     int (*fn)(void *ctx, const char *family, const char *table, const char *name),
+		     void *ctx)
+{
+	/* what logs_with() in cmd_explain.c looks for, in the dump's chain order */
+	static const char *sql =
+		"SELECT coalesce(c.family, ''), c.tbl, c.name FROM chains c JOIN (SELECT DISTINCT tbl, "
+		"chain, coalesce(family, '') AS f FROM rules WHERE ruleset_id = ?1 AND "
+		"instr(text, 'prefix \"') > 0 AND (target = 'LOG' OR instr(text, '-j LOG') > 0)) u "
+		"ON c.tbl = u.tbl AND c.name = u.chain AND coalesce(c.family, '') = u.f "
+		"WHERE c.ruleset_id = ?1 ORDER BY c.id";
+	sqlite3_stmt *st;
+	int rc;
+	if (prep(s, sql, &st) != SQLITE_OK)
+		return fail(s, "cannot read rules");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(st, 0);
+		const char *t = (const char *)sqlite3_column_text(st, 1);
+		const char *n = (const char *)sqlite3_column_text(st, 2);
+		if ((rc = fn(ctx, f ? f : "", t ? t : "", n ? n : "")) != 0) {
+			unprep(s, st);
+			return rc;
+		}
+	}
+	unprep(s, st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rules");
+}
+
+#define DUMP_COLS "SELECT r.id, r.kind FROM rulesets r WHERE EXISTS (SELECT 1 FROM chains c " \
+		  "WHERE c.ruleset_id = r.id) AND "
 
 int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v)
 {
 	/* Preference: same host (or a dump without host), saves before
-	 * listings, newest first. Rules come in chain order. */
-	return load_chains(s, CHAIN_COLS "WHERE r.family = ?1 AND r.kind LIKE 'iptables-%' AND "
-			   "r.netns IS NULL AND "
-			   "(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
-			   "ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, "
-			   "r.kind = 'iptables-save' DESC, r.id DESC, c.id", host, family, v);
+	 * listings, newest first. */
+	return load_dumps(s, DUMP_COLS "r.family = ?1 AND r.kind LIKE 'iptables-%' AND "
+			  "r.netns IS NULL AND "
+			  "(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
+			  "ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, "
+			  "r.kind = 'iptables-save' DESC, r.id DESC", host, family, v);
 }
 
 int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
@@ -2313,6 +2423,13 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 	return 0;
 }
 
+int store_analysis_cache(struct nl_store *s, int on)
+{
+	if (on)
+		sqlite3_db_release_memory(s->db);
+	return exec(s, on ? "PRAGMA cache_size = -4096" : "PRAGMA cache_size = -32768");
+}
+
 int store_rulesets_hosted(struct nl_store *s)
 {
 	sqlite3_stmt *st;
@@ -2337,10 +2454,10 @@ int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v)
 	sqlite3_stmt *st = NULL, *es = NULL;
 	int rc;
 
-	rc = load_chains(s, CHAIN_COLS "WHERE r.kind LIKE 'nft-%' AND ?1 = ?1 AND r.netns IS NULL AND "
-			 "(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
-			 "ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, r.id DESC, c.id",
-			 host, 0, v);
+	rc = load_dumps(s, DUMP_COLS "r.kind LIKE 'nft-%' AND ?1 = ?1 AND r.netns IS NULL AND "
+			"(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
+			"ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, r.id DESC",
+			host, 0, v);
 	if (rc)
 		return rc;
 	if (prep(s, sql_sets, &st) != SQLITE_OK ||

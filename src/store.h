@@ -141,10 +141,30 @@ int store_flows_by_tuple(struct nl_store *s, int (*cb)(void *, int64_t, const st
 int store_add_rule(struct nl_store *s, int64_t ruleset_id, const struct nl_rule *r);
 int store_ruleset_done(struct nl_store *s, int64_t ruleset_id);
 int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v);
+/* on: frees the import's pages (after a commit, all unused) and keeps
+ * the cache to 4 MB, as the analysis reads what it does not reuse (the
+ * rules of a 40 000-rule chain are 16 MB of pages); off: the import's
+ * 32 MB again. */
+int store_analysis_cache(struct nl_store *s, int on);
 /* 1 when some ruleset dump names its host, 0 when none does. */
 int store_rulesets_hosted(struct nl_store *s);
 /* nft dumps (text or JSON) of this host, with their sets and elements. */
 int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v);
+/* The views read the chains they look up (ruleset.c): chain (family, or
+ * NULL: any, the first; table, name) of a dump without its rules (cap is
+ * their count, rules NULL): 1, 0 when the dump has none, -1 on failure;
+ * then its rules. */
+struct nl_chain;
+int store_find_chain(struct nl_store *s, int64_t ruleset_id, const char *family, const char *table,
+		     const char *name, struct nl_chain *c);
+int store_chain_rules(struct nl_store *s, struct nl_chain *c);
+/* 1 when a rule of the dump has a counter, 0 when none has, -1 failure. */
+int store_dump_counted(struct nl_store *s, int64_t ruleset_id);
+/* The chains of the dump that hold a LOG rule with a prefix, in the
+ * dump's order: fn returns nonzero to stop (and that is returned). */
+int store_log_chains(struct nl_store *s, int64_t ruleset_id,
+		     int (*fn)(void *ctx, const char *family, const char *table, const char *name),
+		     void *ctx);
 /* How many traced packets of host (all hosts' when NULL) hit each rule,
  * into v->hits (rsview_sort_hits() after): legacy TRACE steps of that
  * family by table, chain and number, or (nft) nft trace rule lines by

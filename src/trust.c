@@ -158,7 +158,7 @@ static int ip_forward(struct nl_store *s, const struct nl_packet_row *p, struct 
 		}
 	/* a trace that stops at the DNAT rule itself shows no rewritten step */
 	for (i = (int)a->n - 1; i >= 0 && looks_cut(a); i--) {
-		const struct nl_rule *d = a->steps[i].rule;
+		const struct nl_vrule *d = a->steps[i].rule;
 		if (d && !strcmp(d->target, "DNAT") && d->target_arg[0]) {
 			nl_diag(a, "%s = 0 (%s line %ld): the kernel does not forward, so after DNAT to %s "
 				   "(%s:%s:rule:%d) the packet is dropped at routing, without a rule or a "

@@ -305,6 +305,7 @@ static void test_listing_forms(void)
 static void test_contradicts(void)
 {
 	struct nl_rule r;
+	struct nl_vrule vr;	/* as a view holds it */
 	struct nl_pkt p;
 	char why[256];
 	const char *spec;
@@ -318,30 +319,36 @@ static void test_contradicts(void)
 	p.sport = 52842;
 	p.dport = 80;
 
+	vr.text = NULL;
 	nl_rule_init(&r);
 	spec = "-A DOCKER -d 172.19.0.9/32 ! -i br-00ea7870520a -o br-00ea7870520a -p tcp -m tcp --dport 80 -j ACCEPT";
 	CHECK(iptrule_parse_spec(spec, strlen(spec), &r, NULL) == 0);
-	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 0);
+	free((char *)vr.text);
+	CHECK(rsview_rule(&vr, &r) > 0);
+	CHECK_INT(rule_contradicts(&vr, &p, why, sizeof why), 0);
 	p.dport = 81;
-	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 1);
+	CHECK_INT(rule_contradicts(&vr, &p, why, sizeof why), 1);
 	p.dport = 80;
 	strcpy(p.iif, "br-00ea7870520a");
-	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 1);
+	CHECK_INT(rule_contradicts(&vr, &p, why, sizeof why), 1);
 	strcpy(p.iif, "enp0s1");
 	p.proto = 17;
-	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 1);
+	CHECK_INT(rule_contradicts(&vr, &p, why, sizeof why), 1);
 	CHECK(strstr(why, "protocol tcp") != NULL);
 	p.proto = 6;
 	strcpy(p.dst, "172.19.0.10");
-	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 1);
+	CHECK_INT(rule_contradicts(&vr, &p, why, sizeof why), 1);
 
 	nl_rule_init(&r);
 	spec = "-A FORWARD -o br+ -s 10.0.0.0/8 -j ACCEPT";
 	CHECK(iptrule_parse_spec(spec, strlen(spec), &r, NULL) == 0);
+	free((char *)vr.text);
+	CHECK(rsview_rule(&vr, &r) > 0);
 	strcpy(p.src, "10.9.9.9");
-	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 0);
+	CHECK_INT(rule_contradicts(&vr, &p, why, sizeof why), 0);
 	strcpy(p.src, "11.0.0.1");
-	CHECK_INT(rule_contradicts(&r, &p, why, sizeof why), 1);
+	CHECK_INT(rule_contradicts(&vr, &p, why, sizeof why), 1);
+	free((char *)vr.text);
 }
 
 static void test_helpers(void)
@@ -392,12 +399,12 @@ static void test_find(void)
 	c->ruleset_id = 3;
 	snprintf(c->table, sizeof c->table, "raw");
 	snprintf(c->name, sizeof c->name, "PREROUTING");
-	CHECK(rsview_find(&v, "filter", "C4", &known) == &v.chains[4] && known);
+	CHECK(rsview_find(&v, "filter", "C4", &known) == v.chains[4] && known);
 	/* C4 of filter: chains 4 and 1504, both of dump 7 */
 	CHECK(rsview_find(&v, "filter", "C4", NULL)->nrules == 4);
 	CHECK(rsview_find(&v, "filter", "C9", &known) == NULL && known);	/* odd: nat */
 	CHECK(rsview_find(&v, "mangle", "C4", &known) == NULL && !known);
-	CHECK(rsview_find(&v, "raw", "PREROUTING", &known) == &v.chains[3000] && known);
+	CHECK(rsview_find(&v, "raw", "PREROUTING", &known) == v.chains[3000] && known);
 	v.prefer = 3;					/* 3 has C500..C1499 */
 	CHECK(rsview_find(&v, "filter", "C504", NULL)->nrules == 2004);
 	CHECK(rsview_find(&v, "filter", "C400", NULL) == NULL);
@@ -411,7 +418,7 @@ static void test_find(void)
 	c->ruleset_id = 7;
 	snprintf(c->table, sizeof c->table, "mangle");
 	snprintf(c->name, sizeof c->name, "OUTPUT");
-	CHECK(rsview_find(&v, "mangle", "OUTPUT", &known) == &v.chains[3001] && known);
+	CHECK(rsview_find(&v, "mangle", "OUTPUT", &known) == v.chains[3001] && known);
 	for (i = 0; i < 1500; i += 7) {
 		snprintf(name, sizeof name, "C%d", i);
 		CHECK(rsview_find(&v, i % 2 ? "nat" : "filter", name, NULL)->nrules == i);

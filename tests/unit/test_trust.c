@@ -162,10 +162,11 @@ static void test_sysctl(void)
 
 static void test_counters(void)
 {
-	struct nl_rule r;
+	struct nl_vrule r;
 	struct nl_rsview v;
 	char why[160];
-	nl_rule_init(&r);
+	memset(&r, 0, sizeof r);
+	r.pkts = -1;
 	CHECK(!counter_contradicts(&r, 5, why, sizeof why));	/* no counter */
 	r.pkts = 0;
 	CHECK(counter_contradicts(&r, 1, why, sizeof why));
