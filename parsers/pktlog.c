@@ -264,8 +264,10 @@ static int set_addr(struct nl_pkt *p, char *dst, const char *key, size_t klen,
 		dst[0] = '\0';
 		return unreadable(p, key, klen, v, vn, "is not an IP address", err);
 	}
-	if (p->family && p->family != fam)
+	if (p->family && p->family != fam) {
+		dst[0] = '\0';	/* the line may still be kept: not with this address */
 		return nl_err_set(err, "SRC= and DST= are of different families");
+	}
 	p->family = fam;
 	return 0;
 }
