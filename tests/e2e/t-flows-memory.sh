@@ -6,15 +6,7 @@
 # the capture. Built in memory, the connections took over 200 MB.
 . "$(dirname "$0")/lib.sh"
 
-LIMIT=65536	# KB
-if grep -aq -e __asan_init -e __tsan_init "$NATLOG" 2>/dev/null; then
-	LIMIT=1048576
-	echo "# sanitizer build: peak RSS bound 1 GiB instead of 64 MiB"
-fi
-if [ ! -x /usr/bin/time ]; then
-	not_ok "/usr/bin/time is missing (sh tests/deps.sh installs the 'time' package)"
-	finish
-fi
+rss_limit
 
 python3 - "$TMP/c.pcap" "$TMP/dmesg.txt" <<'EOF_PY'
 import struct, sys

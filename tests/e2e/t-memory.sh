@@ -7,29 +7,7 @@
 # never gives a verdict that the left-out steps could have changed.
 . "$(dirname "$0")/lib.sh"
 
-LIMIT=65536	# KB
-# A sanitizer keeps freed memory in quarantine and shadows the rest: its
-# build is held to a looser bound that still catches the gigabytes an
-# unbounded step list or flow table takes.
-if grep -aq -e __asan_init -e __tsan_init "$NATLOG" 2>/dev/null; then
-	LIMIT=1048576
-	echo "# sanitizer build: peak RSS bound 1 GiB instead of 64 MiB"
-fi
-if [ ! -x /usr/bin/time ]; then
-	not_ok "/usr/bin/time is missing (sh tests/deps.sh installs the 'time' package)"
-	finish
-fi
-
-# check_rss DESCRIPTION COMMAND...: exit 0 and a peak RSS within LIMIT;
-# stdout in $TMP/out
-check_rss() {
-	desc=$1; shift
-	/usr/bin/time -f %M -o "$TMP/rss" "$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	kb=$(tail -n 1 "$TMP/rss")
-	if [ $rc -eq 0 ] && [ "$kb" -le $LIMIT ] 2>/dev/null; then ok "$desc ($kb KB)"; else
-		not_ok "$desc (exit $rc, peak $kb KB, limit $LIMIT KB)"; sed 's/^/    /' "$TMP/err" | head -10; fi
-}
+rss_limit
 
 # One nft trace id with a million rule lines, then its policy drop.
 python3 - "$TMP/nft.txt" <<'EOF'
