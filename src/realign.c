@@ -181,7 +181,8 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 		snprintf(why, wn, "later evidence shows the packet went on");
 		return -1;
 	}
-	if (e == EFF_JUMP && (nx ? !same_run(st, nx) || strcmp(nx->ev.chain, r->target) : !c->cut_ok)) {
+	if (e == EFF_JUMP && r &&
+	    (nx ? !same_run(st, nx) || strcmp(nx->ev.chain, r->target) : !c->cut_ok)) {
 		snprintf(why, wn, "the dump's rule %d jumps to %s, yet %s", P, r->target,
 			 nx && same_run(st, nx) ? "the next traced step is in another chain"
 			 : "no step in that chain follows");

@@ -145,7 +145,7 @@ static int ix_put(struct nl_rsview *v, int kind, int64_t rs, const char *family,
 		free(x->slot);
 		x->slot = sl;
 		x->mask = cap - 1;
-		for (i = 0; i < x->n; i++) {
+		for (i = 0; x->e && i < x->n; i++) {
 			e = &x->e[i];
 			x->slot[ix_slot(x, e->kind, e->rs, e->family, e->table, e->name)] = (uint32_t)i + 1;
 		}
@@ -493,7 +493,7 @@ struct nl_chain *rsview_add_chain(struct nl_rsview *v)
 	struct nl_chain *c;
 	if (v->nchains == v->capchains) {
 		size_t cap = v->capchains ? v->capchains * 2 : 32;
-		struct nl_chain **n = realloc(v->chains, cap * sizeof *n);
+		struct nl_chain **n = realloc(v->chains, cap * sizeof(struct nl_chain *));
 		if (!n)
 			return NULL;
 		v->chains = n;
