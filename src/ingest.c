@@ -1868,6 +1868,22 @@ static int import_store(struct import *im, const char *path, int fd)
 	return 1;
 }
 
+/* SQLite reads a store in place, so one on standard input cannot be
+ * merged; read as text it would be one long error, unlike the same file
+ * named. */
+static int stdin_store(struct import *im, struct stream *st)
+{
+	static const char magic[16] = "SQLite format 3";
+	if (stream_fill(st, HEAD))
+		return -1;
+	if (st->pren < sizeof magic || memcmp(st->pre, magic, sizeof magic))
+		return 0;
+	fprintf(stderr, "natlog: '-' is an SQLite database: a natlog store is merged from its "
+			"file, named on the command line; not read\n");
+	im->st->failed++;
+	return 1;
+}
+
 static int import_one(struct import *im, const char *path, char **buf, size_t *cap)
 {
 	struct stream st;
@@ -1888,6 +1904,10 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 	}
 	if (st.fd != 0 && (rc = import_store(im, path, st.fd)) != 0) {
 		close(st.fd);
+		return rc < 0 ? -1 : 0;
+	}
+	if (st.fd == 0 && (rc = stdin_store(im, &st)) != 0) {
+		free(st.pre);
 		return rc < 0 ? -1 : 0;
 	}
 	rc = import_any(im, path, &st, buf, cap, 0);

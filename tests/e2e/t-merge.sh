@@ -190,6 +190,8 @@ check_status "import of another program's SQLite file: not read, exit 3" 3 "$NAT
 check_grep "and said to be no natlog store" "foreign.db' is not a natlog store" "$TMP/err"
 check_status "import of a store already merged: nothing added" 0 "$NATLOG" --db "$TMP/i.db" import "$TMP/server.db"
 check_grep "and said so" "is a natlog store holding nothing new" "$TMP/err"
+check_status "a store on standard input: not read, exit 3" 3 sh -c '"$1" --db "$2" import - < "$3"' sh "$NATLOG" "$TMP/i.db" "$TMP/server.db"
+check_grep "and said to be merged from its file" "'-' is an SQLite database: a natlog store is merged from its file" "$TMP/err"
 
 # 6. refused before anything is written
 check_status "another program's SQLite file: exit 4" 4 "$NATLOG" --db "$TMP/new.db" merge "$TMP/foreign.db"
