@@ -139,7 +139,7 @@ struct nl_corr *corr_new(struct nl_store *s, int64_t source_id)
 	int i;
 	if (!c)
 		return NULL;
-	c->slots = calloc(MAXOPEN, sizeof *c->slots);
+	c->slots = malloc(MAXOPEN * sizeof *c->slots);	/* each cleared when taken */
 	if (!c->slots) {
 		free(c);
 		return NULL;

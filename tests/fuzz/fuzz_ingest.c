@@ -62,9 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd, in;
 
 	if (!path[0]) {
-		const char *tmp = getenv("TMPDIR");
-		snprintf(path, sizeof path, "%s/natlog-fuzz-ingest.XXXXXX",
-			 tmp && strlen(tmp) < 24 ? tmp : "/tmp");
+		snprintf(path, sizeof path, "%s/natlog-fuzz-ingest.XXXXXX", fz_tmpdir());
 		fd = mkstemp(path);
 		if (fd < 0)
 			abort();

@@ -76,8 +76,7 @@ static void cleanup(void)
 
 static void setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/natlog-fuzz.XXXXXX", tmp && strlen(tmp) < 24 ? tmp : "/tmp");
+	snprintf(dir, sizeof dir, "%s/natlog-fuzz.XXXXXX", fz_tmpdir());
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(outpath, sizeof outpath, "%s/stdout", dir);
