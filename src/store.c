@@ -595,6 +595,26 @@ static int refuse(struct nl_store *s, const char *path, int kind, int version, i
 	return 0;
 }
 
+/* The file's header carries natlog's application id: the probe below,
+ * which parses the whole schema (a third of a short query's time), is
+ * for files that may be another program's. Its version is checked when
+ * it is opened. The id can still be in the write-ahead log of a new
+ * store: then the probe looks. */
+static int marked_natlog(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	unsigned char h[72];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = pread(fd, h, sizeof h, 0);
+	close(fd);
+	return n == (ssize_t)sizeof h && !memcmp(h, magic, sizeof magic) &&
+	       ((uint32_t)h[68] << 24 | (uint32_t)h[69] << 16 | (uint32_t)h[70] << 8 | h[71]) ==
+	       NL_APPLICATION_ID;
+}
+
 /* A look at the file through a connection that cannot change it: -1 with
  * err set for a file natlog must not open, 0 (go on) when it is natlog's
  * or it cannot tell. Without a write-ahead log, the file is read as
@@ -607,6 +627,8 @@ static int first_look(const char *path, int ro, struct nl_err *err)
 	char name[4200];
 	struct stat sb;
 	int version, code, kind, rc = 0;
+	if (marked_natlog(path))
+		return 0;
 	snprintf(name, sizeof name, "%s-wal", path);
 	if ((stat(name, &sb) == 0 && sb.st_size > 0) || immutable_uri(path, name, sizeof name))
 		nl_strlcpy(name, path, sizeof name);
