@@ -37,7 +37,7 @@ enum {
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
 	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
 	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAMES_ALL, Q_PKT_LAST_TUPLE,
-	Q_ANY_UNCLAIMED, Q_COUNT
+	Q_ANY_UNCLAIMED, Q_WIRE_DST, Q_COUNT
 };
 
 /* A packet's lines: whole rows, and steps (read_event, read_step); the
@@ -158,6 +158,7 @@ static const char *const queries[Q_COUNT] = {
 	/* by the events_unclaimed index */
 	[Q_ANY_UNCLAIMED] = "SELECT 1 FROM event_rows WHERE packet_id IS NULL AND "
 			    "kind IN ('ct-invalid', 'log') LIMIT 1",
+	[Q_WIRE_DST] = "INSERT OR IGNORE INTO wire_dsts(dst, source_id) VALUES (?1, ?2)",
 	/* the last line of a packet with both addresses: steps take what NAT
 	 * did not change from the first line */
 	[Q_PKT_LAST_TUPLE] = "SELECT a, b, c, d FROM (SELECT step AS k, src AS a, sport AS b, dst AS c, "
@@ -274,6 +275,9 @@ struct nl_store {
 	size_t name_n;
 	struct sql_cached sqlc[SQL_CACHE];	/* store_sql_params()'s statements */
 	int sqlc_next;
+	/* wire_dsts rows written in this transaction, by a hash of the
+	 * address: a capture repeats few destinations a million times */
+	struct { int64_t source_id; char dst[48]; } wdst[256];
 };
 
 static int steps_flush(struct nl_store *s);
@@ -935,6 +939,7 @@ void store_close(struct nl_store *s)
 
 int store_begin(struct nl_store *s)
 {
+	memset(s->wdst, 0, sizeof s->wdst);	/* a rolled-back id can come again */
 	s->next_id = 0;
 	s->unclaimed = -1;
 	if (exec(s, "BEGIN IMMEDIATE"))
@@ -1115,6 +1120,26 @@ static const char *kind_name(const struct nl_event *ev)
 		       : ev->kind == NL_EV_NFTRACE ? "xt-trace" : "xt-packet";
 }
 
+/* A capture's destination, for store_wire_covering(). */
+static int wire_dst(struct nl_store *s, int64_t source_id, const char *dst)
+{
+	size_t n = strlen(dst), k = (size_t)nl_hash64(dst, n, NL_HASH_INIT) % 256;
+	sqlite3_stmt *st;
+	if (s->wdst[k].source_id == source_id && !strcmp(s->wdst[k].dst, dst))
+		return 0;
+	if (!(st = stmt(s, Q_WIRE_DST)))
+		return -1;
+	bind_static(st, 1, dst);
+	sqlite3_bind_int64(st, 2, source_id);
+	if (step_done(s, st, "cannot add a capture's destination"))
+		return -1;
+	if (n < sizeof s->wdst[k].dst) {
+		s->wdst[k].source_id = source_id;
+		memcpy(s->wdst[k].dst, dst, n + 1);
+	}
+	return 0;
+}
+
 static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t packet_id,
 		     int step, const struct nl_event *ev)
 {
@@ -1184,7 +1209,9 @@ static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t 
 	bind_static(st, 55, p->ct_state);
 	bind_static(st, 56, p->ct_status);
 	bind_num(st, 57, p->ct_id);
-	return step_done(s, st, "cannot add an event");
+	if (step_done(s, st, "cannot add an event"))
+		return -1;
+	return ev->kind == NL_EV_WIRE && p->dst[0] ? wire_dst(s, source_id, p->dst) : 0;
 }
 
 /* The two writers an import calls per line, timed under NATLOG_PROFILE. */
@@ -3845,8 +3872,8 @@ int store_wire_covering(struct nl_store *s, const char *addr,
 	if (prep(s,
 			       "SELECT s.id, s.path, (SELECT iif FROM event_rows x WHERE x.source_id = s.id "
 			       "AND x.kind = 'wire' AND x.iif IS NOT NULL LIMIT 1) FROM sources s WHERE "
-			       "s.id IN (SELECT DISTINCT source_id FROM event_rows WHERE kind = 'wire' AND "
-			       "dst = ?1) ORDER BY s.id", &st) != SQLITE_OK)
+			       "s.id IN (SELECT source_id FROM wire_dsts WHERE dst = ?1) ORDER BY s.id",
+		 &st) != SQLITE_OK)
 		return fail(s, "cannot query captures");
 	bind_text(st, 1, addr);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -4,6 +4,7 @@
 # it is missing from the inside capture. Real lab recordings.
 . "$(dirname "$0")/lib.sh"
 L=$TD/lab/docker-legacy
+eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; echo "    wanted '$2', got '$3'"; fi; }
 first() { python3 -c 'import json,sys; j=json.load(sys.stdin); print(j[0]["trace"] if j else "none")'; }
 
 check "import traces, dump and both captures" "$NATLOG" import -q "$L/dmesg.txt" "$L/iptables-save.txt" "$L/outside.pcap" "$L/inside.pcapng"
@@ -38,4 +39,36 @@ check "import with --boot-time" "$NATLOG" import -q --boot-time "$boot" "$L/dmes
 check_json "captures are placed in time relative to the trace" \
 	'any(e["source"] == "pcap" and e["iface"] == "docker0" and "s from the first traced step" in e["note"] for e in j["evidence"]) and not any(d.startswith("captures were matched") for d in j["diagnosis"])' < "$TMP/a1.json"
 check_status "a bad --boot-time is a usage error" 2 "$NATLOG" import --boot-time yesterday "$L/dmesg.txt"
+
+# A store of schema 26 (captured frames indexed by destination) is
+# upgraded: each capture's destinations are listed once, and the dropped
+# packet is still expected, unseen, in the inside capture.
+python3 - "$TMP/natlog.db" "$TMP/s26.db" "$ROOT"/schema/0*.sql <<'PY'
+import os, re, sqlite3, sys
+a, b = sys.argv[1], sys.argv[2]
+c = sqlite3.connect(b)
+for f in sys.argv[3:]:
+    v = int(re.match(r"0*(\d+)_", os.path.basename(f)).group(1))
+    if v <= 26:
+        c.executescript(open(f).read())
+c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '26')")
+c.execute("ATTACH ? AS a", (a,))
+for (t,) in c.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT IN ('meta', 'sqlite_sequence')").fetchall():
+    cols = ", ".join('"%s"' % r[1] for r in c.execute("PRAGMA main.table_info(%s)" % t))
+    c.execute("INSERT INTO main.%s(%s) SELECT %s FROM a.%s" % (t, cols, cols, t))
+c.commit()
+PY
+eq "the schema 26 store indexes frames by destination" 1 \
+	"$("$NATLOG" --db "$TMP/s26.db" sql "SELECT count(*) FROM sqlite_master WHERE name = 'events_wire_dst'" | tail -1)"
+check "an import upgrades it" "$NATLOG" --db "$TMP/s26.db" import -q "$L/dmesg.txt"
+frames="SELECT group_concat(dst || '@' || source_id, ' ') FROM (SELECT DISTINCT dst, source_id FROM event_rows WHERE kind = 'wire' AND dst IS NOT NULL ORDER BY 1, 2)"
+listed="SELECT group_concat(dst || '@' || source_id, ' ') FROM (SELECT dst, source_id FROM wire_dsts ORDER BY 1, 2)"
+want=$("$NATLOG" --db "$TMP/natlog.db" sql "$frames" | tail -1)
+eq "an import lists each capture's destinations once" "$want" "$("$NATLOG" --db "$TMP/natlog.db" sql "$listed" | tail -1)"
+eq "and so does the upgrade, from the frames" "$want" "$("$NATLOG" --db "$TMP/s26.db" sql "$listed" | tail -1)"
+eq "which drops the index of frames by destination" 0 \
+	"$("$NATLOG" --db "$TMP/s26.db" sql "SELECT count(*) FROM sqlite_master WHERE name = 'events_wire_dst'" | tail -1)"
+"$NATLOG" --db "$TMP/s26.db" explain --json --trace "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["trace"])' "$TMP/drop.json")" > "$TMP/drop26.json"
+check_json "the dropped SYN is still expected, unseen, inside" \
+	'any(e["source"] == "pcap" and not e["seen"] and e["iface"] == "docker0" for e in j["evidence"]) and any("never appears in inside.pcapng" in d for d in j["diagnosis"])' < "$TMP/drop26.json"
 finish
