@@ -7,7 +7,7 @@ CC      ?= cc
 PKGS    := libpcre2-8 sqlite3 jansson yajl libarchive libcrypto libpcap
 # loaded by src/dynlib.c when an import needs them, not linked: the
 # sonames of the libraries the headers belong to
-DL_PKGS := libarchive libpcap
+DL_PKGS := libarchive libpcap libcrypto
 soname   = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(1).so 2>/dev/null | \
 	     awk '/SONAME/ { print $$2 }')
 CFLAGS  ?= -O2 -g
@@ -16,7 +16,8 @@ NL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-forma
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 NL_LIBS := $(shell pkg-config --libs $(filter-out $(DL_PKGS),$(PKGS)) 2>/dev/null) -pthread -ldl
 NL_CFLAGS += $(if $(call soname,libarchive),-DNL_ARCHIVE_SO='"$(strip $(call soname,libarchive))"') \
-             $(if $(call soname,libpcap),-DNL_PCAP_SO='"$(strip $(call soname,libpcap))"')
+             $(if $(call soname,libpcap),-DNL_PCAP_SO='"$(strip $(call soname,libpcap))"') \
+             $(if $(call soname,libcrypto),-DNL_CRYPTO_SO='"$(strip $(call soname,libcrypto))"')
 BUILD   ?= build
 BIN     ?= natlog
 

@@ -1,8 +1,9 @@
 /*
- * dynlib.c - loads libarchive, libpcap and the decompressors on first use
- * (dynlib.h). The sonames of libarchive and libpcap are those the build
- * found (Makefile), so the loaded library is the one the headers
- * described; the decompressors' have been stable for over a decade.
+ * dynlib.c - loads libarchive, libpcap, libcrypto and the decompressors on
+ * first use (dynlib.h). The sonames of libarchive, libpcap and libcrypto
+ * are those the build found (Makefile), so the loaded library is the one
+ * the headers described; the decompressors' have been stable for over a
+ * decade.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -11,6 +12,7 @@
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <openssl/evp.h>
 
 #include "natlog.h"
 #define NL_DL_NO_REDIRECT
@@ -30,6 +32,9 @@
 #ifndef NL_PCAP_SO
 #define NL_PCAP_SO "libpcap.so.0.8"
 #endif
+#ifndef NL_CRYPTO_SO
+#define NL_CRYPTO_SO "libcrypto.so.3"
+#endif
 
 struct nl_dl_archive nl_ar;
 struct nl_dl_pcap nl_pc;
@@ -37,6 +42,7 @@ struct nl_dl_z nl_z;
 struct nl_dl_xz nl_xz;
 struct nl_dl_bz nl_bz;
 struct nl_dl_zst nl_zst;
+struct nl_dl_crypto nl_cr;
 
 struct sym {
 	const char *name;
@@ -55,6 +61,8 @@ static const struct sym z_syms[] = { NL_Z_FUNCS(Z_SYM) { NULL, NULL } };
 static const struct sym xz_syms[] = { NL_XZ_FUNCS(XZ_SYM) { NULL, NULL } };
 static const struct sym bz_syms[] = { NL_BZ_FUNCS(BZ_SYM) { NULL, NULL } };
 static const struct sym zst_syms[] = { NL_ZST_FUNCS(ZST_SYM) { NULL, NULL } };
+#define CR_SYM(f) { #f, (void **)&nl_cr.f##_ },
+static const struct sym cr_syms[] = { NL_CRYPTO_FUNCS(CR_SYM) { NULL, NULL } };
 
 struct lib {
 	const char *so, *package;
@@ -69,6 +77,7 @@ static struct lib z_lib = { NL_Z_SO, "zlib1g", z_syms, 0, "" };
 static struct lib xz_lib = { NL_XZ_SO, "liblzma5", xz_syms, 0, "" };
 static struct lib bz_lib = { NL_BZ_SO, "libbz2-1.0", bz_syms, 0, "" };
 static struct lib zst_lib = { NL_ZST_SO, "libzstd1", zst_syms, 0, "" };
+static struct lib cr_lib = { NL_CRYPTO_SO, "libssl3", cr_syms, 0, "" };
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 static int load(struct lib *l, char *err, size_t n)
@@ -108,6 +117,11 @@ int nl_dl_archive(char *err, size_t n)
 int nl_dl_pcap(char *err, size_t n)
 {
 	return load(&pc_lib, err, n);
+}
+
+int nl_dl_crypto(char *err, size_t n)
+{
+	return load(&cr_lib, err, n);
 }
 
 int nl_dl_decompressor(int which, char *err, size_t n)

@@ -1047,7 +1047,7 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	if (rc == 0 && im->ruleset_id > 0 && store_ruleset_done(im->s, im->ruleset_id))
 		rc = -1;
 	if (sha256_hex(&sha, sha_out) && rc == 0) {
-		fprintf(stderr, "natlog: cannot hash '%s'\n", nl_esc(im->path));
+		fprintf(stderr, "natlog: cannot hash '%s': %s\n", nl_esc(im->path), sha256_why());
 		rc = -1;
 	}
 	return rc;

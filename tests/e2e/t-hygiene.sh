@@ -9,10 +9,11 @@ if [ -z "$hits" ]; then ok "no banned functions in src/ and parsers/"; else not_
 sqlh=$(grep -l 'sqlite3\.h' src/*.c src/*.h parsers/*.c parsers/*.h | grep -v '^src/store\.c$' || true)
 if [ -z "$sqlh" ]; then ok "only src/store.c includes sqlite3.h"; else not_ok "sqlite3.h included by: $sqlh"; fi
 # queries start fast: libarchive and libpcap (and the seventeen libraries
-# they bring) are loaded by an import that needs them, not at start
+# they bring) and libcrypto are loaded by an import that needs them, not
+# at start
 if command -v ldd > /dev/null; then
-	linked=$(ldd "$NATLOG" | grep -E 'libarchive|libpcap|libxml2|libicu' || true)
-	if [ -z "$linked" ]; then ok "natlog does not load libarchive or libpcap at start"; else
+	linked=$(ldd "$NATLOG" | grep -E 'libarchive|libpcap|libxml2|libicu|libcrypto' || true)
+	if [ -z "$linked" ]; then ok "natlog does not load libarchive, libpcap or libcrypto at start"; else
 		not_ok "linked at start: $linked"; fi
 else
 	skip "ldd is not installed: cannot list the libraries natlog loads at start"
