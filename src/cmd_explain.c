@@ -745,51 +745,16 @@ static void usage(FILE *f)
 		"exit status: 0 explained, 1 no such packet (or the prefix is ambiguous).\n");
 }
 
-int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
+/* Explains the packet of trace id (or says why it cannot). */
+static int explain_trace(struct nl_store *s, const char *id, int json, int pic,
+			 const char *outfile)
 {
-	struct nl_store *s;
-	static const struct option opts[] = {
-		{ "trace", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "svg", no_argument, NULL, 'S' },
-		{ "dot", no_argument, NULL, 'D' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *id = NULL, *outfile = NULL;
 	struct nl_packet_list m = { NULL, 0, 0 };
 	struct nl_rscache rc;
 	struct nl_analysis a;
-	int c, json = 0, pic = 0, ret;
+	int ret;
 	size_t i;
 
-	while ((c = nl_getopt(argc, argv, "ho:", opts)) != -1) {
-		switch (c) {
-		case 't': id = optarg; break;
-		case 'j': json = 1; break;
-		case 'S': pic = pic && pic != 'S' ? -1 : 'S'; break;
-		case 'D': pic = pic && pic != 'D' ? -1 : 'D'; break;
-		case 'o': outfile = optarg; break;
-		case 'h':
-			usage(stdout);
-			return NL_EXIT_OK;
-		default:
-			return NL_EXIT_USAGE;
-		}
-	}
-	if (!id && optind < argc)
-		id = argv[optind++];
-	if (!id || !*id || optind < argc || pic < 0 || (pic && json) || (outfile && !pic)) {
-		fprintf(stderr, "natlog explain: %s\nsee 'natlog explain --help'\n",
-			!id || !*id ? "give a trace id: --trace ID ('natlog traces' lists them)"
-			: optind < argc ? "one trace id at a time"
-			: pic < 0 || (pic && json) ? "--json, --svg and --dot go one at a time"
-			: "-o FILE is for --svg or --dot");
-		return NL_EXIT_USAGE;
-	}
-	if (!(s = cmd_store(cmd)))
-		return NL_EXIT_STORE;
 	if (store_packets_by_trace(s, id, nl_packet_list_add, &m) < 0) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		free(m.v);
@@ -837,6 +802,7 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 		} else if (json)
 			print_json(&m.v[0], &a, aliases, &hs);
 		else {
+			store_read_end(s);	/* a pager may stay open: no snapshot held */
 			nl_pager_begin();	/* a long journey on a terminal, as git pages */
 			print_text(&m.v[0], &a, aliases, &hs);
 			nl_pager_end();
@@ -845,5 +811,54 @@ int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
 	analysis_free(&a);
 	rscache_free(&rc);
 	free(m.v);
+	return ret;
+}
+
+int cmd_explain(struct nl_cmd *cmd, int argc, char **argv)
+{
+	struct nl_store *s;
+	static const struct option opts[] = {
+		{ "trace", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "svg", no_argument, NULL, 'S' },
+		{ "dot", no_argument, NULL, 'D' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *id = NULL, *outfile = NULL;
+	int c, json = 0, pic = 0, ret;
+
+	while ((c = nl_getopt(argc, argv, "ho:", opts)) != -1) {
+		switch (c) {
+		case 't': id = optarg; break;
+		case 'j': json = 1; break;
+		case 'S': pic = pic && pic != 'S' ? -1 : 'S'; break;
+		case 'D': pic = pic && pic != 'D' ? -1 : 'D'; break;
+		case 'o': outfile = optarg; break;
+		case 'h':
+			usage(stdout);
+			return NL_EXIT_OK;
+		default:
+			return NL_EXIT_USAGE;
+		}
+	}
+	if (!id && optind < argc)
+		id = argv[optind++];
+	if (!id || !*id || optind < argc || pic < 0 || (pic && json) || (outfile && !pic)) {
+		fprintf(stderr, "natlog explain: %s\nsee 'natlog explain --help'\n",
+			!id || !*id ? "give a trace id: --trace ID ('natlog traces' lists them)"
+			: optind < argc ? "one trace id at a time"
+			: pic < 0 || (pic && json) ? "--json, --svg and --dot go one at a time"
+			: "-o FILE is for --svg or --dot");
+		return NL_EXIT_USAGE;
+	}
+	if (!(s = cmd_store(cmd)))
+		return NL_EXIT_STORE;
+	/* its thirty lookups in one snapshot: each alone takes and drops
+	 * the store's read locks */
+	store_read_begin(s);
+	ret = explain_trace(s, id, json, pic, outfile);
+	store_read_end(s);
 	return ret;
 }

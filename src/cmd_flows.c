@@ -1350,7 +1350,7 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 		fclose(ct.f);
 		return NL_EXIT_STORE;
 	}
-	if (build_flows(s, &b)) {
+	if (store_read_begin(s) || build_flows(s, &b)) {
 		fprintf(stderr, "natlog: %s\n", ct.why ? ct.why : store_errmsg(s)[0] ? store_errmsg(s)
 										  : "out of memory");
 		rc = NL_EXIT_STORE;
@@ -1430,6 +1430,7 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 out:
 	if (tb)
 		nl_table_finish(tb);	/* a failure: what was held is printed */
+	store_read_end(s);
 	free(chunk);
 	fclose(ct.f);
 	store_scratch_close(b.tm.db);

@@ -965,6 +965,17 @@ int store_rollback(struct nl_store *s)
 	return exec(s, "ROLLBACK");
 }
 
+int store_read_begin(struct nl_store *s)
+{
+	return exec(s, "BEGIN");
+}
+
+void store_read_end(struct nl_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		exec(s, "COMMIT");
+}
+
 static int step_done(struct nl_store *s, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);

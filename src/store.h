@@ -46,6 +46,10 @@ const char *store_warning(struct nl_store *s);
 int store_begin(struct nl_store *s);
 int store_commit(struct nl_store *s);
 int store_rollback(struct nl_store *s);
+/* One snapshot for a query of many lookups: each lookup outside it takes
+ * and drops the store's read locks (two system calls and a stat each). */
+int store_read_begin(struct nl_store *s);
+void store_read_end(struct nl_store *s);
 
 /* Sources. */
 /* 1 when a source of this path and size was imported (a cheap hint that a
