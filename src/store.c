@@ -3878,14 +3878,19 @@ int store_wire_covering(struct nl_store *s, const char *addr,
 			int (*cb)(void *, int64_t source_id, const char *file, const char *iface),
 			void *ctx)
 {
+#define COVERING "SELECT s.id, s.path, (SELECT iif FROM event_rows x WHERE x.source_id = s.id " \
+		 "AND x.kind = 'wire' AND x.iif IS NOT NULL LIMIT 1) FROM sources s WHERE s.id IN "
 	sqlite3_stmt *st;
 	int rc;
-	if (prep(s,
-			       "SELECT s.id, s.path, (SELECT iif FROM event_rows x WHERE x.source_id = s.id "
-			       "AND x.kind = 'wire' AND x.iif IS NOT NULL LIMIT 1) FROM sources s WHERE "
-			       "s.id IN (SELECT source_id FROM wire_dsts WHERE dst = ?1) ORDER BY s.id",
-		 &st) != SQLITE_OK)
+	/* a store before schema 27, read where it cannot be upgraded, has
+	 * its frames indexed by destination instead */
+	if (prep(s, COVERING "(SELECT source_id FROM wire_dsts WHERE dst = ?1) ORDER BY s.id",
+		 &st) != SQLITE_OK &&
+	    (!strstr(sqlite3_errmsg(s->db), "no such table") ||
+	     prep(s, COVERING "(SELECT DISTINCT source_id FROM event_rows WHERE kind = 'wire' AND "
+		  "dst = ?1) ORDER BY s.id", &st) != SQLITE_OK))
 		return fail(s, "cannot query captures");
+#undef COVERING
 	bind_text(st, 1, addr);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *file = (const char *)sqlite3_column_text(st, 1);
