@@ -258,6 +258,7 @@ struct nl_store {
 	sqlite3_stmt *q[Q_COUNT];
 	char err[512];
 	int in_tx;
+	int read_tx;	/* store_read_begin() began a transaction */
 	struct align *al;	/* aligning the source being imported with others */
 	char dup_base[40];	/* the last trace id given a number, and that number: */
 	int dup_n;		/* a flood of one packet numbers on, not from 1 each time */
@@ -967,13 +968,19 @@ int store_rollback(struct nl_store *s)
 
 int store_read_begin(struct nl_store *s)
 {
-	return exec(s, "BEGIN");
+	if (!sqlite3_get_autocommit(s->db))
+		return 0;	/* inside a transaction already: that one is the snapshot */
+	if (exec(s, "BEGIN"))
+		return -1;
+	s->read_tx = 1;
+	return 0;
 }
 
 void store_read_end(struct nl_store *s)
 {
-	if (!sqlite3_get_autocommit(s->db))
+	if (s->read_tx && !sqlite3_get_autocommit(s->db))
 		exec(s, "COMMIT");
+	s->read_tx = 0;
 }
 
 static int step_done(struct nl_store *s, sqlite3_stmt *st, const char *what)
