@@ -1887,10 +1887,12 @@ static int stdin_store(struct import *im, struct stream *st)
 static int import_one(struct import *im, const char *path, char **buf, size_t *cap)
 {
 	struct stream st;
+	/* by name, not by descriptor: with stdin closed, open() gives 0 */
+	int in = strcmp(path, "-") == 0;
 	int rc;
 	memset(&st, 0, sizeof st);
 	st.im = im;
-	st.fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	st.fd = in ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	if (st.fd < 0) {
 		fprintf(stderr, "natlog: cannot open '%s': %s\n", nl_esc(path), strerror(errno));
 		im->st->failed++;
@@ -1898,21 +1900,21 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 	}
 	im->bundle_host[0] = '\0';
 	im->top = path;
-	if (st.fd != 0 && imported_before(im, path, st.fd)) {
+	if (!in && imported_before(im, path, st.fd)) {
 		close(st.fd);
 		return 0;
 	}
-	if (st.fd != 0 && (rc = import_store(im, path, st.fd)) != 0) {
+	if (!in && (rc = import_store(im, path, st.fd)) != 0) {
 		close(st.fd);
 		return rc < 0 ? -1 : 0;
 	}
-	if (st.fd == 0 && (rc = stdin_store(im, &st)) != 0) {
+	if (in && (rc = stdin_store(im, &st)) != 0) {
 		free(st.pre);
 		return rc < 0 ? -1 : 0;
 	}
 	rc = import_any(im, path, &st, buf, cap, 0);
 	free(st.pre);
-	if (st.fd != 0)
+	if (!in)
 		close(st.fd);
 	return rc;
 }
