@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "ingest.h"
+#include "jsonw.h"
 #include "realign.h"
 #include "store.h"
 
@@ -32,6 +33,7 @@ static void usage(FILE *f)
 		"  --host NAME        host name for sources that do not name their host\n"
 		"  --max-errors N     print at most N input errors (default 10); all are\n"
 		"                     kept, see 'natlog errors'\n"
+		"  --json             the summary as one JSON object on standard output\n"
 		"  -q, --quiet        no progress bar and no summary\n"
 		"  --progress         draw the progress bar even when stderr is not a terminal\n"
 		"  --boot-time T      when the host booted, in epoch seconds: puts kernel\n"
@@ -46,6 +48,29 @@ static void usage(FILE *f)
 }
 
 /* What the logs said about their own completeness and the kernel's health. */
+/* The summary line's counts, and what the notes after it count. */
+static void summary_json(const struct nl_import_stats *st, double secs)
+{
+	int first = 1;
+	const struct { const char *key; int64_t v; } f[] = {
+		{ "files", st->files }, { "already", st->already }, { "unreadable", st->failed },
+		{ "lines", st->lines }, { "events", st->events }, { "packets", st->packets },
+		{ "rulesets", st->rulesets }, { "errors", st->errors }, { "skipped", st->skipped },
+		{ "lines_already", st->dups }, { "not_a_format", st->unknown },
+		{ "links_or_devices", st->ignored }, { "loss_lines", st->losses },
+		{ "lines_lost", st->lost }, { "kernel_drop_lines", st->health },
+	};
+	size_t i;
+	putchar('{');
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		jw_key(stdout, &first, f[i].key);
+		jw_num(stdout, f[i].v);
+	}
+	jw_key(stdout, &first, "seconds");
+	printf("%.3f", secs);
+	fputs("}\n", stdout);
+}
+
 static void import_trust_summary(struct nl_store *s, const struct nl_import_stats *st)
 {
 	int64_t ns = store_count_sql(s, "SELECT count(*) FROM sysctls y WHERE y.name = "
@@ -81,13 +106,14 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		{ "max-expansion", required_argument, NULL, 'X' },
 		{ "boot-time", required_argument, NULL, 'B' },
 		{ "year", required_argument, NULL, 'Y' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nl_import_opts o = { NULL, 10, 0, 0, (int64_t)4 << 30, (int64_t)64 << 30, -1, 0, 0 };
 	struct nl_import_stats st;
 	struct timeval t0, t1;
-	int c, force_progress = 0;
+	int c, force_progress = 0, json = 0;
 	double secs;
 
 	while ((c = nl_getopt(argc, argv, "qh", opts)) != -1) {
@@ -152,6 +178,9 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 		case 'p':
 			force_progress = 1;
 			break;
+		case 'j':
+			json = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return NL_EXIT_OK;
@@ -172,7 +201,9 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 	ingest_paths(s, argv + optind, argc - optind, &o, &st);
 	gettimeofday(&t1, NULL);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_usec - t0.tv_usec) / 1e6;
-	if (!o.quiet) {
+	if (json)
+		summary_json(&st, secs);
+	if (!o.quiet && !json) {
 		fprintf(stderr,
 			"imported %lld file%s (%lld already imported, %lld unreadable): %lld lines, "
 			"%lld events, %lld packets, %lld ruleset%s, %lld error%s, %lld other lines "
@@ -181,6 +212,8 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 			(long long)st.failed, (long long)st.lines, (long long)st.events,
 			(long long)st.packets, (long long)st.rulesets, st.rulesets == 1 ? "" : "s",
 			(long long)st.errors, st.errors == 1 ? "" : "s", (long long)st.skipped, secs);
+	}
+	if (!o.quiet) {
 		if (st.errors)
 			fprintf(stderr, "natlog: some input could not be used; 'natlog errors' lists it\n");
 		import_trust_summary(s, &st);

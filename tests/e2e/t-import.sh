@@ -119,4 +119,26 @@ assert 'WHERE packet_id IS NOT NULL' in sql, sql
 plan = ' '.join(r[3] for r in c.execute('EXPLAIN QUERY PLAN SELECT * FROM events WHERE packet_id = 7 ORDER BY step'))
 assert 'USING INDEX events_packet' in plan, plan
 " "$NATLOG_DB"
+# --json: the summary's counts as one object on stdout, the line not on stderr
+export NATLOG_DB="$TMP/json.db"
+L=$ROOT/testdata/lab/docker-legacy
+check "import --json" "$NATLOG" import --json "$L/dmesg.txt" "$L/iptables-save.txt"
+cp "$TMP/out" "$TMP/sum.json"; cp "$TMP/err" "$TMP/sum.err"
+"$NATLOG" --db "$TMP/text.db" import "$L/dmesg.txt" "$L/iptables-save.txt" 2> "$TMP/text.err"
+check "the object has the counts the summary line prints" python3 - "$TMP/sum.json" "$TMP/text.err" <<'PY2'
+import json, re, sys
+j = json.load(open(sys.argv[1]))
+m = re.search(r"imported (\d+) files? \((\d+) already imported, (\d+) unreadable\): (\d+) lines, "
+              r"(\d+) events, (\d+) packets, (\d+) rulesets?, (\d+) errors?, (\d+) other", open(sys.argv[2]).read())
+keys = ["files", "already", "unreadable", "lines", "events", "packets", "rulesets", "errors", "skipped"]
+got = [j[k] for k in keys]
+want = [int(x) for x in m.groups()]
+assert got == want and j["files"] == 2 and j["rulesets"] == 1 and j["events"] > 0, (got, want)
+PY2
+check "and stderr has no summary line" sh -c '! grep -q "^imported " "$1"' sh "$TMP/sum.err"
+"$NATLOG" import --json -q "$L/dmesg.txt" > "$TMP/again.json" 2> "$TMP/again.err"
+check_json "again, with -q: one file already imported, nothing added" \
+	'j["files"] == 0 and j["already"] == 1 and j["events"] == 0' < "$TMP/again.json"
+eq_packets=$("$NATLOG" sql "SELECT count(*) FROM packets" | tail -1)
+check_json "its packets are the store's" "j['packets'] == $eq_packets" < "$TMP/sum.json"
 finish
