@@ -53,6 +53,12 @@ check_grep() {
 
 finish() { exit $FAILED; }
 
+# eq DESCRIPTION WANTED GOT: the two are the same, and not empty (an
+# empty answer is a query that failed, not a match)
+eq() {
+	if [ -n "$2" ] && [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; echo "    wanted: $2"; echo "    got:    $3"; fi
+}
+
 # Peak RSS (/usr/bin/time's %M) against LIMIT, in KB: 64 MiB, or 1 GiB
 # for a sanitizer build, which keeps freed memory in quarantine and
 # shadows the rest (the looser bound still catches the gigabytes of an

@@ -4,7 +4,6 @@
 # it is missing from the inside capture. Real lab recordings.
 . "$(dirname "$0")/lib.sh"
 L=$TD/lab/docker-legacy
-eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; echo "    wanted '$2', got '$3'"; fi; }
 first() { python3 -c 'import json,sys; j=json.load(sys.stdin); print(j[0]["trace"] if j else "none")'; }
 
 check "import traces, dump and both captures" "$NATLOG" import -q "$L/dmesg.txt" "$L/iptables-save.txt" "$L/outside.pcap" "$L/inside.pcapng"

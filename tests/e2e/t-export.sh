@@ -13,10 +13,6 @@ same() {
 		not_ok "$1"; diff "$2" "$3" | head -10 | sed 's/^/    /'; fi
 }
 # eq DESCRIPTION WANTED GOT: WANTED is not empty, and GOT is it
-eq() {
-	if [ -n "$2" ] && [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; echo "    wanted: $2"; echo "    got:    $3"; fi
-}
-
 export NATLOG_DB=$TMP/docker.db
 "$NATLOG" import -q --year 2026 "$L/docker-legacy/messages" "$L/docker-legacy/iptables-save.txt" \
 	"$L/docker-legacy/conntrack-E.txt"

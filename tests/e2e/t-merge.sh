@@ -10,7 +10,6 @@ files() { awk -v h="$1" -v d="$T" '$2 == h { print d "/" $1 }' "$T/hosts.tsv"; }
 counts() {
 	"$NATLOG" --db "$1" sql "SELECT (SELECT count(*) FROM sources) || ' ' || (SELECT count(*) FROM packets) || ' ' || (SELECT count(*) FROM events) || ' ' || (SELECT count(*) FROM rules) || ' ' || (SELECT count(*) FROM conntrack) || ' ' || (SELECT count(*) FROM names) AS n" | tail -1
 }
-eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; echo "    wanted '$2', got '$3'"; fi; }
 same() {	# DESCRIPTION COMMAND...: the same output on the merged and the imported store
 	desc=$1; shift
 	"$NATLOG" --db "$TMP/all.db" "$@" > "$TMP/a.out" 2>&1
