@@ -259,6 +259,7 @@ struct nl_store {
 	char err[512];
 	int in_tx;
 	int read_tx;	/* store_read_begin() began a transaction */
+	int fresh;	/* a new store, in a rollback journal until closed (open_rw) */
 	struct align *al;	/* aligning the source being imported with others */
 	char dup_base[40];	/* the last trace id given a number, and that number: */
 	int dup_n;		/* a flood of one packet numbers on, not from 1 each time */
@@ -652,6 +653,38 @@ static int first_look(const char *path, int ro, struct nl_err *err)
 	return rc;
 }
 
+/* A new store's first import writes through a rollback journal (open_rw).
+ * One that was killed leaves the journal beside the file, which then holds
+ * half a transaction until a writer rolls it back: a query does that
+ * first, through a connection of its own, or refuses to read the half.
+ * An import that is running holds the journal; SQLite leaves it alone. */
+static int undo_killed_write(const char *path, struct nl_err *err)
+{
+	char name[4200];
+	struct stat sb;
+	sqlite3 *db = NULL;
+	int rc;
+	snprintf(name, sizeof name, "%s-journal", path);
+	if (stat(name, &sb) != 0 || sb.st_size == 0 || !marked_natlog(path))
+		return 0;
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 10000);
+		rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return nl_err_set(err, "store '%s' is being written by its first import, which "
+				       "lets queries in only between its files; try again when it "
+				       "has finished", path);
+	if (rc != SQLITE_OK && stat(name, &sb) == 0 && sb.st_size > 0)
+		return nl_err_set(err, "store '%s' holds half of the last write of an import that "
+				       "was killed, which only a writer can undo, and it cannot be "
+				       "written here (%s); query it where it can", path,
+				  sqlite3_errstr(rc));
+	return 0;
+}
+
 /* Read-only: queries only. A store in a read-only directory or mount, or
  * on a full disk, has no -shm file and SQLite cannot make one; it is then
  * read as immutable. */
@@ -663,7 +696,7 @@ static int open_ro(struct nl_store *s, const char *path, struct nl_err *err)
 	if (stat(path, &sb) != 0)
 		return nl_err_set(err, "no store at '%s' (run 'natlog import' first, or give --db)",
 				  path);
-	if (first_look(path, 1, err))
+	if (first_look(path, 1, err) || undo_killed_write(path, err))
 		return -1;
 	if (open_db(s, path, SQLITE_OPEN_READONLY, err))
 		return -1;
@@ -709,6 +742,15 @@ static int lock_store(struct nl_store *s, const char *path, int how)
 
 #define STORE_RW_PRAGMAS "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " \
 			 "PRAGMA cache_size = -32768;"
+/* A new store's first writer: WAL writes every page twice (into the log,
+ * then the checkpoint copies it into the file), a third of a capture's
+ * import. A rollback journal writes a page once and journals only pages
+ * that were there before the transaction, which a new store has few of.
+ * Unsynced: a killed import still leaves the sources it finished (the
+ * journal rolls back the one it was in); store_close() syncs the file
+ * and switches it to WAL. */
+#define STORE_NEW_PRAGMAS "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF; " \
+			  "PRAGMA cache_size = -32768;"
 
 /* Read-write: nothing is written (no WAL switch, no table) until the file
  * is known to be a natlog store, an empty database or no file at all. */
@@ -737,9 +779,12 @@ static int open_rw(struct nl_store *s, const char *path, int lock, struct nl_err
 				       "system): cannot import into it; queries still work", path);
 	if (lock_store(s, path, lock))
 		return nl_err_set(err, "store '%s' is in use by an import", path);
-	if (exec(s, STORE_RW_PRAGMAS))
+	if (exec(s, kind == STORE_NEW ? STORE_NEW_PRAGMAS : STORE_RW_PRAGMAS))
 		return nl_err_set(err, "cannot write to store '%s': %s", path, s->err);
-	return migrate(s, path, version, err);
+	if (migrate(s, path, version, err))
+		return -1;
+	s->fresh = kind == STORE_NEW;
+	return 0;
 }
 
 /* SQLite counts every allocation under one global mutex, which the
@@ -899,8 +944,10 @@ int store_open_reader(struct nl_store *s, struct nl_store **out)
 	const char *path = sqlite3_db_filename(s->db, "main");
 	struct nl_err err;
 	*out = NULL;
-	if (!path || !path[0] || s->image)
-		return -1;	/* a temporary or in-memory store has no second door */
+	/* a temporary or in-memory store has no second door; a new one's
+	 * rollback journal would make the two connections wait on each other */
+	if (!path || !path[0] || s->image || s->fresh)
+		return -1;
 	err.msg[0] = '\0';
 	return store_open(out, path, NL_STORE_RO, &err);
 }
@@ -912,6 +959,21 @@ void store_copy_error(struct nl_store *to, const struct nl_store *from)
 }
 
 static void steps_forget(struct nl_store *s);
+
+/* A new store's first writer is done: the file on disk, then in WAL so
+ * that later imports and queries run side by side. A reader that holds
+ * the file keeps it as it is (busy); the next writer switches it. */
+static void settle(struct nl_store *s)
+{
+	const char *path = sqlite3_db_filename(s->db, "main");
+	int fd = path && path[0] ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	sqlite3_busy_timeout(s->db, 0);
+	exec(s, STORE_RW_PRAGMAS);
+}
 
 void store_close(struct nl_store *s)
 {
@@ -925,6 +987,8 @@ void store_close(struct nl_store *s)
 		sqlite3_finalize(s->sqlc[i].st);
 		free(s->sqlc[i].sql);
 	}
+	if (s->fresh && !s->in_tx)
+		settle(s);
 	sqlite3_close(s->db);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);	/* and with it the flock */

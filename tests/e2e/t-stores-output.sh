@@ -112,6 +112,28 @@ c.execute("INSERT INTO meta VALUES (\"note\", \"x\")"); c.commit(); os._exit(0)'
 	"$NATLOG" --db "$TMP/walm/s.db" traces 2> "$TMP/walm.err" > /dev/null
 	check_grep "and warns that the log's content is not seen" "latest imports may be missing" "$TMP/walm.err"
 
+	# an import killed in the middle of a rollback-journal write (a new
+	# store's first import writes that way): on a read-only mount nothing
+	# can undo the half write, so it is not read; once writable, the query
+	# undoes it and answers
+	tmpfs_at 4m "$TMP/hot"
+	"$NATLOG" --db "$TMP/hot/s.db" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.nft"
+	python3 -c 'import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA journal_mode = DELETE"); c.execute("PRAGMA cache_size = 1")
+c.execute("BEGIN")
+for i in range(2000):
+    c.execute("INSERT INTO meta VALUES (?, ?)", ("half%d" % i, "x" * 200))
+os._exit(0)' "$TMP/hot/s.db"
+	check "(a killed write left its journal)" test -s "$TMP/hot/s.db-journal"
+	mount -o remount,ro "$TMP/hot"
+	check_status "a query on it on a read-only mount exits 4" 4 "$NATLOG" --db "$TMP/hot/s.db" traces
+	check_grep "and says why" "holds half of the last write of an import that was killed" "$TMP/err"
+	mount -o remount,rw "$TMP/hot"
+	check "writable again, the query undoes the half write and answers as before" \
+		same_traces "$TMP/hot/s.db"
+	check "and the journal is gone" test ! -s "$TMP/hot/s.db-journal"
+
 	tmpfs_at 1m "$TMP/full"
 	"$NATLOG" --db "$TMP/full/s.db" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.nft"
 	dd if=/dev/zero of="$TMP/full/fill" bs=4k 2>/dev/null
