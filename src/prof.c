@@ -26,6 +26,7 @@ static const char *const names[NL_P_COUNT] = {
 	[NL_P_AN_EVENTS] = "analyse.read_events", [NL_P_AN_JOINS] = "analyse.read_joins",
 	[NL_P_AN_RULES] = "analyse.load_rules", [NL_P_AN_CPU] = "analyse.cpu",
 	[NL_P_AN_WRITE] = "analyse.write", [NL_P_AN_COMMIT] = "analyse.commit",
+	[NL_P_SCAN_ROWS] = "store.scan_rows",
 };
 
 static int64_t clock_ns(clockid_t id)
@@ -58,6 +59,12 @@ void prof_add(int key, int64_t ns)
 		return;
 	__atomic_fetch_add(&sums[key], ns, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&calls[key], 1, __ATOMIC_RELAXED);
+}
+
+void prof_count(int key, int64_t n)
+{
+	if (key >= 0 && key < NL_P_COUNT && n > 0)
+		__atomic_fetch_add(&calls[key], n, __ATOMIC_RELAXED);
 }
 
 static double secs(const struct timeval *tv)

@@ -29,6 +29,8 @@ enum nl_prof_key {
 	NL_P_AN_CPU,		/* CPU of the analysing threads */
 	NL_P_AN_WRITE,		/* writing verdicts to packets */
 	NL_P_AN_COMMIT,		/* the analysis commit */
+	NL_P_SCAN_ROWS,		/* rows the cached lookups stepped through without an
+				 * index (a count, not a time) */
 	NL_P_COUNT
 };
 
@@ -41,6 +43,8 @@ int64_t prof_ns(void);
 int64_t prof_cpu_ns(void);
 /* Adds ns to a key and counts one call; thread-safe. */
 void prof_add(int key, int64_t ns);
+/* Adds n to a key's count (a count of things, its time stays 0). */
+void prof_count(int key, int64_t n);
 /* The lines "natlog profile: KEY SECONDS s CALLS" to stderr. */
 void prof_report(void);
 

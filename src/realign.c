@@ -381,7 +381,8 @@ static int acked(struct nl_store *s, const struct nl_packet_row *p, struct nl_an
 	 * traced (by their source) */
 	if (store_sql_params(s, "SELECT * FROM (SELECT s.path, min(e.line), e.kind, e.tcp_ack, e.src, "
 			     "e.sport, NULL FROM event_rows e JOIN sources s ON s.id = e.source_id WHERE "
-			     "e.kind = 'wire' AND e.dst IN (?3, ?7) AND e.proto = 6 AND (e.tcp_flags & 16) "
+			     "e.kind = 'wire' AND e.proto = 6 AND e.dport IN (?4, ?8) AND e.sport IN (?2, ?6) "
+			     "AND e.dst IN (?3, ?7) AND (e.tcp_flags & 16) "
 			     "!= 0 AND ((e.src = ?1 AND e.sport = ?2 AND e.dst = ?3 AND e.dport = ?4) OR "
 			     "(e.src = ?5 AND e.sport = ?6 AND e.dst = ?7 AND e.dport = ?8)) AND "
 			     "((e.tcp_ack - ?9 + 4294967296) % 4294967296) BETWEEN 1 AND 2147483647 "

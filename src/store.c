@@ -260,6 +260,7 @@ struct nl_store {
 	int in_tx;
 	int read_tx;	/* store_read_begin() began a transaction */
 	int fresh;	/* a new store, in a rollback journal until closed (open_rw) */
+	int wire_ports;	/* schema/ondemand/wire_ports.sql was run */
 	struct align *al;	/* aligning the source being imported with others */
 	char dup_base[40];	/* the last trace id given a number, and that number: */
 	int dup_n;		/* a flood of one packet numbers on, not from 1 each time */
@@ -2011,6 +2012,23 @@ int store_ondemand(struct nl_store *s, const char *name)
 	return -1;
 }
 
+int store_wire_ports(struct nl_store *s)
+{
+	int64_t any;
+	int code;
+	if (s->wire_ports)
+		return 0;
+	/* by the indexes of packets to analyse and of frames by SEQ */
+	if (read_int(s, "SELECT EXISTS (SELECT 1 FROM packets WHERE analyzed = 0) AND EXISTS "
+			"(SELECT 1 FROM event_rows WHERE kind = 'wire' AND tcp_seq IS NOT NULL)",
+		     &any, &code))
+		return -1;
+	if (any && store_ondemand(s, "wire_ports"))
+		return -1;
+	s->wire_ports = (int)any;
+	return 0;
+}
+
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,
 			  const char *host, const char *netns)
 {
@@ -3691,6 +3709,9 @@ static int sql_keep(struct nl_store *s, const char *sql, sqlite3_stmt *st)
 /* Back into the cache, reset, when it ran as it should; else finalized. */
 static void sql_put(struct nl_store *s, int slot, sqlite3_stmt *st, int ok)
 {
+	/* rows a lookup read without an index: what a missing index costs */
+	if (nl_prof_on)
+		prof_count(NL_P_SCAN_ROWS, sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1));
 	if (slot < 0) {
 		sqlite3_finalize(st);
 		return;

@@ -34,6 +34,34 @@ FWD3='{"table": "filter", "chain": "FORWARD", "position": 3, "position_max": 3, 
 check "import the trace, the later dump, captures and conntrack" "$NATLOG" import -q \
 	"$I/dmesg.txt" "$I/iptables-save.later.txt" "$I/outside.pcap" "$I/inside.pcap" "$I/conntrack-L.txt"
 explain_all ins
+# the analysis reads captured frames through indexes: a capture of 5000
+# other TCP frames makes it read no more rows without one than a capture
+# of the first of them does (NATLOG_PROFILE counts them as store.scan_rows)
+python3 - "$TMP/other.pcap" 5000 <<'PY'
+import struct, sys
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(int(sys.argv[2])):
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, i, 0x4000, 64, 6, 0,
+                         bytes([10, 9, i // 250, i % 250 + 1]), bytes([10, 9, 255, 1]))
+        tcp = struct.pack("!HHIIBBHHH", 40000 + i % 1000, 443, 1000 + i, 77, 0x50, 0x10, 512, 0, 0)
+        frame = b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip + tcp
+        f.write(struct.pack("<IIII", 1700000000 + i, 0, len(frame), len(frame)) + frame)
+PY
+head -c $((24 + 16 + 54)) "$TMP/other.pcap" > "$TMP/other1.pcap"
+scan_rows() {
+	rm -f "$TMP/scan.db"*
+	NATLOG_PROFILE=1 "$NATLOG" --db "$TMP/scan.db" import -q "$@" 2>&1 |
+		sed -n 's/^natlog profile: store.scan_rows [0-9.]* s //p'
+}
+without=$(scan_rows "$I/dmesg.txt" "$I/iptables-save.later.txt" "$I/outside.pcap" \
+	"$I/inside.pcap" "$I/conntrack-L.txt" "$TMP/other1.pcap")
+with=$(scan_rows "$I/dmesg.txt" "$I/iptables-save.later.txt" "$I/outside.pcap" \
+	"$I/inside.pcap" "$I/conntrack-L.txt" "$TMP/other.pcap")
+frames=$(NATLOG_DB=$TMP/scan.db "$NATLOG" sql "SELECT count(*) FROM events e JOIN sources s ON s.id = e.source_id WHERE s.path LIKE '%other.pcap'" | tail -1)
+check "(the other capture's frames are stored: $frames)" test "$frames" -eq 5000
+eq "the analysis reads none of them without an index ($without, then $with rows)" \
+	"$without" "$with"
 # packets 2-5: ACK, ACK PSH, ACK, ACK FIN of the accepted connection, whose
 # FORWARD rule:3 reads as the inserted DROP
 for n in 2 3 4 5; do
