@@ -135,7 +135,8 @@ static void deciding(char *buf, size_t n, const struct tab *t, int r)
 
 /* The sections, in the order they print. Lines of a host's sources and
  * conntrack lines are in event_rows: a packet's steps share its first
- * line's source and host, and conntrack lines are never steps (schema 20). */
+ * line's source and host, and conntrack lines are never steps (schema 20);
+ * a captured frame's host is its capture's (frames, schema 28). */
 static const char Q_INPUTS[] =
 	"SELECT kind, count(*) FROM sources WHERE ?1 IS NULL OR host = ?1 OR id IN "
 	"(SELECT source_id FROM event_rows WHERE host = ?1) OR id IN (SELECT source_id FROM "

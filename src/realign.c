@@ -320,12 +320,12 @@ static int seen_behind(struct nl_store *s, struct nl_analysis *a, int hook)
 	prm[4] = f->dst; prm[5] = l->dst; prm[6] = f->src; prm[7] = l->src;
 	/* by IP ID, else by SEQ: each has an index of captured frames */
 	if (store_sql_params(s, f->ip_id > 0 ?
-			     "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM event_rows e JOIN sources s ON "
-			     "s.id = e.source_id WHERE e.kind = 'wire' AND e.ip_id = ?2 AND e.proto = ?1 "
+			     "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM frames e JOIN sources s ON "
+			     "s.id = e.source_id WHERE e.ip_id = ?2 AND e.proto = ?1 "
 			     "AND (?3 IS NULL OR e.tcp_seq = ?3) AND e.ttl < ?4 AND (e.dst IN (?5, ?6) OR "
 			     "e.src IN (?7, ?8)) ORDER BY e.id LIMIT 2" :
-			     "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM event_rows e JOIN sources s ON "
-			     "s.id = e.source_id WHERE e.kind = 'wire' AND e.tcp_seq = ?3 AND e.proto = ?1 "
+			     "SELECT s.path, e.line, e.ttl, e.src, e.dst FROM frames e JOIN sources s ON "
+			     "s.id = e.source_id WHERE e.tcp_seq = ?3 AND e.proto = ?1 "
 			     "AND e.ttl < ?4 AND (e.dst IN (?5, ?6) OR e.src IN (?7, ?8)) ORDER BY e.id "
 			     "LIMIT 2", prm, 8, take_row, &r))
 		return -1;
@@ -377,11 +377,11 @@ static int acked(struct nl_store *s, const struct nl_packet_row *p, struct nl_an
 	num(seq, sizeof seq, f->seq);
 	prm[0] = f->dst; prm[1] = fd; prm[2] = f->src; prm[3] = fs;
 	prm[4] = l->dst; prm[5] = ld; prm[6] = l->src; prm[7] = ls; prm[8] = seq;
-	/* replies captured (by their destination; the first of each capture) or
+	/* replies captured (by their ports; the first of each capture) or
 	 * traced (by their source) */
-	if (store_sql_params(s, "SELECT * FROM (SELECT s.path, min(e.line), e.kind, e.tcp_ack, e.src, "
-			     "e.sport, NULL FROM event_rows e JOIN sources s ON s.id = e.source_id WHERE "
-			     "e.kind = 'wire' AND e.proto = 6 AND e.dport IN (?4, ?8) AND e.sport IN (?2, ?6) "
+	if (store_sql_params(s, "SELECT * FROM (SELECT s.path, min(e.line), 'wire', e.tcp_ack, e.src, "
+			     "e.sport, NULL FROM frames e JOIN sources s ON s.id = e.source_id WHERE "
+			     "e.proto = 6 AND e.dport IN (?4, ?8) AND e.sport IN (?2, ?6) "
 			     "AND e.dst IN (?3, ?7) AND (e.tcp_flags & 16) "
 			     "!= 0 AND ((e.src = ?1 AND e.sport = ?2 AND e.dst = ?3 AND e.dport = ?4) OR "
 			     "(e.src = ?5 AND e.sport = ?6 AND e.dst = ?7 AND e.dport = ?8)) AND "

@@ -37,7 +37,7 @@ enum {
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
 	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
 	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAMES_ALL, Q_PKT_LAST_TUPLE,
-	Q_ANY_UNCLAIMED, Q_WIRE_DST, Q_COUNT
+	Q_ANY_UNCLAIMED, Q_WIRE_DST, Q_FRAME_ADD, Q_MAC_GET, Q_MAC_ADD, Q_COUNT
 };
 
 /* A packet's lines: whole rows, and steps (read_event, read_step); the
@@ -91,7 +91,7 @@ static const char *const queries[Q_COUNT] = {
 	[Q_NAME_ADD] = "INSERT INTO names(name) VALUES (?1)",
 	/* event ids are one sequence over both tables */
 	[Q_EV_MAX_ID] = "SELECT max(ifnull((SELECT max(id) FROM event_rows), 0), "
-			"ifnull((SELECT max(id) FROM steps), 0))",
+			"ifnull((SELECT max(id) FROM steps), 0), ifnull((SELECT max(id) FROM frames), 0))",
 	[Q_RS_ADD] = "INSERT INTO rulesets(source_id, kind, family, host, netns) "
 		     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_CHAIN_ADD] = "INSERT INTO chains(ruleset_id, tbl, name, policy, builtin, family, type, "
@@ -159,6 +159,14 @@ static const char *const queries[Q_COUNT] = {
 	[Q_ANY_UNCLAIMED] = "SELECT 1 FROM event_rows WHERE packet_id IS NULL AND "
 			    "kind IN ('ct-invalid', 'log') LIMIT 1",
 	[Q_WIRE_DST] = "INSERT OR IGNORE INTO wire_dsts(dst, source_id) VALUES (?1, ?2)",
+	[Q_FRAME_ADD] = "INSERT INTO frames(id, source_id, line, wall_us, family, src, dst, proto, "
+			"sport, dport, ip_id, len, ttl, tos, ipflags, tcp_seq, tcp_ack, tcp_window, "
+			"tcp_flags, mac, host, time, iif, icmp_type, icmp_code, icmp_id, icmp_seq, "
+			"inner, prefix, mark, uid, gid, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+			"?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
+			"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
+	[Q_MAC_GET] = "SELECT id FROM frame_macs WHERE mac = ?1",
+	[Q_MAC_ADD] = "INSERT INTO frame_macs(mac) VALUES (?1)",
 	/* the last line of a packet with both addresses: steps take what NAT
 	 * did not change from the first line */
 	[Q_PKT_LAST_TUPLE] = "SELECT a, b, c, d FROM (SELECT step AS k, src AS a, sport AS b, dst AS c, "
@@ -281,6 +289,7 @@ struct nl_store {
 	/* wire_dsts rows written in this transaction, by a hash of the
 	 * address: a capture repeats few destinations a million times */
 	struct { int64_t source_id; char dst[48]; } wdst[256];
+	struct { int64_t id; char mac[48]; } wmac[64];	/* frame_macs ids, by hash */
 };
 
 static int steps_flush(struct nl_store *s);
@@ -722,6 +731,15 @@ static int open_ro(struct nl_store *s, const char *path, struct nl_err *err)
 				       "first, or give --db)", path);
 	if (refuse(s, path, kind, version, code, err))
 		return -1;
+	/* a store before schema 28, read where nothing upgrades it, keeps its
+	 * frames in event_rows: the queries read them through a view of the
+	 * connection's own, with frames' columns (its MAC header as text) */
+	if (version < 28 &&
+	    exec(s, "CREATE TEMP VIEW frames AS SELECT id, source_id, line, wall_us, family, src, dst, "
+		    "proto, sport, dport, ip_id, len, ttl, tos, ipflags, tcp_seq, tcp_ack, tcp_window, "
+		    "tcp_flags, mac, host, time, iif, icmp_type, icmp_code, icmp_id, icmp_seq, inner, "
+		    "prefix, mark, uid, gid, extra FROM main.event_rows WHERE kind = 'wire'"))
+		return nl_err_set(err, "cannot read store '%s': %s", path, s->err);
 	exec(s, "PRAGMA query_only = 1");
 	return 0;
 }
@@ -1006,6 +1024,7 @@ void store_close(struct nl_store *s)
 int store_begin(struct nl_store *s)
 {
 	memset(s->wdst, 0, sizeof s->wdst);	/* a rolled-back id can come again */
+	memset(s->wmac, 0, sizeof s->wmac);
 	s->next_id = 0;
 	s->unclaimed = -1;
 	if (exec(s, "BEGIN IMMEDIATE"))
@@ -1223,6 +1242,93 @@ static int wire_dst(struct nl_store *s, int64_t source_id, const char *dst)
 	return 0;
 }
 
+/* The frame_macs id of a captured MAC header, added when new; -1 on failure. */
+static int64_t frame_mac(struct nl_store *s, const char *mac)
+{
+	size_t n = strlen(mac), k = (size_t)nl_hash64(mac, n, NL_HASH_INIT) % 64;
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int rc;
+	if (s->wmac[k].id > 0 && !strcmp(s->wmac[k].mac, mac))
+		return s->wmac[k].id;
+	if (!(st = stmt(s, Q_MAC_GET)))
+		return -1;
+	bind_static(st, 1, mac);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "cannot look up a MAC header");
+	if (!id) {
+		if (!(st = stmt(s, Q_MAC_ADD)))
+			return -1;
+		bind_static(st, 1, mac);
+		if (step_done(s, st, "cannot add a MAC header"))
+			return -1;
+		id = sqlite3_last_insert_rowid(s->db);
+	}
+	if (n < sizeof s->wmac[k].mac) {
+		s->wmac[k].id = id;
+		memcpy(s->wmac[k].mac, mac, n + 1);
+	}
+	return id;
+}
+
+/* A captured frame (schema 28): the fields a captured packet has, its
+ * time only when it is not wall_us printed with six decimals. */
+static int add_frame(struct nl_store *s, int64_t id, int64_t source_id, const struct nl_event *ev)
+{
+	const struct nl_pkt *p = &ev->pkt;
+	sqlite3_stmt *st;
+	char t[40];
+	int64_t mac = 0;
+	if (p->mac[0] && (mac = frame_mac(s, p->mac)) < 0)
+		return -1;
+	if (!(st = stmt(s, Q_FRAME_ADD)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, source_id);
+	sqlite3_bind_int64(st, 3, ev->line);
+	bind_num(st, 4, ev->wall_us);
+	bind_num(st, 5, p->family ? p->family : -1);
+	bind_static(st, 6, p->src);
+	bind_static(st, 7, p->dst);
+	bind_num(st, 8, p->proto);
+	bind_num(st, 9, p->sport);
+	bind_num(st, 10, p->dport);
+	bind_num(st, 11, p->ip_id);
+	bind_num(st, 12, p->len);
+	bind_num(st, 13, p->ttl);
+	bind_num(st, 14, p->tos);
+	bind_static(st, 15, p->ipflags);
+	bind_num(st, 16, p->seq);
+	bind_num(st, 17, p->ack);
+	bind_num(st, 18, p->window);
+	bind_num(st, 19, p->tcp_flags);
+	if (mac > 0)
+		sqlite3_bind_int64(st, 20, mac);
+	bind_static(st, 21, ev->host);
+	snprintf(t, sizeof t, "%lld.%06lld", (long long)(ev->wall_us / 1000000),
+		 (long long)(ev->wall_us % 1000000));
+	if (ev->wall_us < 0 || strcmp(t, ev->time))
+		bind_static(st, 22, ev->time);
+	bind_static(st, 23, p->iif);
+	bind_num(st, 24, p->icmp_type);
+	bind_num(st, 25, p->icmp_code);
+	bind_num(st, 26, p->icmp_id);
+	bind_num(st, 27, p->icmp_seq);
+	bind_static(st, 28, p->inner);
+	bind_static(st, 29, ev->prefix);
+	bind_num(st, 30, p->mark);
+	bind_num(st, 31, p->uid);
+	bind_num(st, 32, p->gid);
+	bind_static(st, 33, p->extra);
+	if (step_done(s, st, "cannot add a captured frame"))
+		return -1;
+	return p->dst[0] ? wire_dst(s, source_id, p->dst) : 0;
+}
+
 static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t packet_id,
 		     int step, const struct nl_event *ev)
 {
@@ -1292,9 +1398,7 @@ static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t 
 	bind_static(st, 55, p->ct_state);
 	bind_static(st, 56, p->ct_status);
 	bind_num(st, 57, p->ct_id);
-	if (step_done(s, st, "cannot add an event"))
-		return -1;
-	return ev->kind == NL_EV_WIRE && p->dst[0] ? wire_dst(s, source_id, p->dst) : 0;
+	return step_done(s, st, "cannot add an event");
 }
 
 /* The two writers an import calls per line, timed under NATLOG_PROFILE. */
@@ -1705,7 +1809,12 @@ static int store_event_row(struct nl_store *s, int64_t source_id, int64_t packet
 	}
 	id = s->next_id;
 	b = packet_id > 0 && s->bases ? &s->bases[packet_id % NBASE] : NULL;
-	if (b && step > 1 && b->packet_id == packet_id && fits_step(b, source_id, ev, &hdr)) {
+	/* a captured packet has no packet row (correlate.c) and no field
+	 * frames lacks (pcap.c) */
+	if (ev->kind == NL_EV_WIRE) {
+		if (add_frame(s, id, source_id, ev))
+			return -1;
+	} else if (b && step > 1 && b->packet_id == packet_id && fits_step(b, source_id, ev, &hdr)) {
 		if (add_step(s, id, packet_id, step, hdr, ev, &b->pkt))
 			return -1;
 	} else {
@@ -2020,7 +2129,7 @@ int store_wire_ports(struct nl_store *s)
 		return 0;
 	/* by the indexes of packets to analyse and of frames by SEQ */
 	if (read_int(s, "SELECT EXISTS (SELECT 1 FROM packets WHERE analyzed = 0) AND EXISTS "
-			"(SELECT 1 FROM event_rows WHERE kind = 'wire' AND tcp_seq IS NOT NULL)",
+			"(SELECT 1 FROM frames WHERE tcp_seq IS NOT NULL)",
 		     &any, &code))
 		return -1;
 	if (any && store_ondemand(s, "wire_ports"))
@@ -2883,7 +2992,8 @@ int64_t store_latest_wall(struct nl_store *s)
 	int64_t v = -1;
 	/* both tables, not the view, which SQLite would build whole for max() */
 	if (prep(s, "WITH a(e, p) AS (SELECT (SELECT max(w) FROM (SELECT "
-			       "max(wall_us) AS w FROM event_rows UNION ALL SELECT max(wall_us) FROM steps)), "
+			       "max(wall_us) AS w FROM event_rows UNION ALL SELECT max(wall_us) FROM steps "
+			       "UNION ALL SELECT max(wall_us) FROM frames)), "
 			       "(SELECT max(natlog_wall(time)) FROM packets)) "
 			       "SELECT max(coalesce(e, p), coalesce(p, e)) FROM a",
 			       &st) != SQLITE_OK)
@@ -3840,6 +3950,11 @@ out:
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A frame's time as events shows it (schema 28 keeps it only when it is
+ * not wall_us with six decimals); frames as e. */
+#define FRAME_TIME "CASE WHEN e.time IS NOT NULL THEN e.time WHEN e.wall_us >= 0 THEN " \
+		   "printf('%d.%06d', e.wall_us / 1000000, e.wall_us % 1000000) END"
+
 int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, int64_t len,
 		    const char *const addrs[6], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx)
@@ -3849,17 +3964,17 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 	 * reply either): a frame with one traced address is a candidate when
 	 * something NAT leaves alone is strong enough to tell packets apart
 	 * (a non-zero IP ID or the TCP SEQ), and the length agrees. Frames
-	 * with both addresses come first. Captured packets are whole rows
-	 * (schema 20), read from event_rows by its wire indexes. */
-#define WIRE_COLS "SELECT e.source_id, s.path, e.line, e.time, e.iif, e.src, e.dst, e.sport, " \
-		  "e.dport, e.ttl, (e.src IN (?4, ?5, ?6, ?7, ?9, ?10)) + " \
+	 * with both addresses come first. Captured packets are frames (schema
+	 * 28), read by their indexes of IP ID and SEQ. */
+#define WIRE_COLS "SELECT e.source_id, s.path, e.line, " FRAME_TIME " AS t, e.iif, e.src, " \
+		  "e.dst, e.sport, e.dport, e.ttl, (e.src IN (?4, ?5, ?6, ?7, ?9, ?10)) + " \
 		  "(e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) AS ends " \
-		  "FROM event_rows e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND "
+		  "FROM frames e JOIN sources s ON s.id = e.source_id WHERE "
 #define WIRE_ENDS "(?8 IS NULL OR e.len IS NULL OR e.len = ?8) AND " \
 		  "(e.src IN (?4, ?5, ?6, ?7, ?9, ?10) OR e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) AND " \
 		  "((e.src IN (?4, ?5, ?6, ?7, ?9, ?10) AND e.dst IN (?4, ?5, ?6, ?7, ?9, ?10)) OR " \
 		  "?1 > 0 OR " \
-		  "?3 IS NOT NULL) ORDER BY ends DESC, e.time"
+		  "?3 IS NOT NULL) ORDER BY ends DESC, t"
 	static const char *by_id = WIRE_COLS
 		"e.ip_id = ?1 AND e.proto = ?2 AND (?3 IS NULL OR e.tcp_seq = ?3) AND " WIRE_ENDS;
 	static const char *by_seq = WIRE_COLS
@@ -3970,8 +4085,8 @@ int store_wire_covering(struct nl_store *s, const char *addr,
 			int (*cb)(void *, int64_t source_id, const char *file, const char *iface),
 			void *ctx)
 {
-#define COVERING "SELECT s.id, s.path, (SELECT iif FROM event_rows x WHERE x.source_id = s.id " \
-		 "AND x.kind = 'wire' AND x.iif IS NOT NULL LIMIT 1) FROM sources s WHERE s.id IN "
+#define COVERING "SELECT s.id, s.path, (SELECT iif FROM frames x WHERE x.source_id = s.id " \
+		 "AND x.iif IS NOT NULL LIMIT 1) FROM sources s WHERE s.id IN "
 	sqlite3_stmt *st;
 	int rc;
 	/* a store before schema 27, read where it cannot be upgraded, has
@@ -3979,8 +4094,8 @@ int store_wire_covering(struct nl_store *s, const char *addr,
 	if (prep(s, COVERING "(SELECT source_id FROM wire_dsts WHERE dst = ?1) ORDER BY s.id",
 		 &st) != SQLITE_OK &&
 	    (!strstr(sqlite3_errmsg(s->db), "no such table") ||
-	     prep(s, COVERING "(SELECT DISTINCT source_id FROM event_rows WHERE kind = 'wire' AND "
-		  "dst = ?1) ORDER BY s.id", &st) != SQLITE_OK))
+	     prep(s, COVERING "(SELECT DISTINCT source_id FROM frames WHERE dst = ?1) "
+		  "ORDER BY s.id", &st) != SQLITE_OK))
 		return fail(s, "cannot query captures");
 #undef COVERING
 	bind_text(st, 1, addr);
@@ -4109,8 +4224,8 @@ int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire
 	/* the bare columns come from the row of min(id): the first frame */
 	if (prep(s,
 			       "SELECT min(id), family, proto, src, dst, sport, dport, icmp_type, icmp_id, "
-			       "tcp_flags, count(*), wall_us, ip_id, tcp_seq, time FROM event_rows "
-			       "WHERE kind = 'wire' AND src IS NOT NULL AND dst IS NOT NULL GROUP BY proto, "
+			       "tcp_flags, count(*), wall_us, ip_id, tcp_seq, " FRAME_TIME " FROM frames e "
+			       "WHERE src IS NOT NULL AND dst IS NOT NULL GROUP BY proto, "
 			       "src, dst, sport, dport, icmp_id ORDER BY min(id)",
 			       &st) != SQLITE_OK)
 		return fail(s, "cannot query captures");
@@ -4499,7 +4614,7 @@ static const struct {
 	int off;
 } merge_keyed[] = {
 	{ "sources", MERGE_SRC }, { "packets", MERGE_PKT }, { "event_rows", MERGE_EV },
-	{ "steps", MERGE_EV }, { "rulesets", MERGE_RS },
+	{ "steps", MERGE_EV }, { "frames", MERGE_EV }, { "rulesets", MERGE_RS },
 };
 
 /* Columns of steps that are ids into names. */
@@ -4609,6 +4724,8 @@ static const char *merge_expr(const char *t, const char *col, const int64_t *off
 			 "'merge:' || (id + %lld) ELSE trace END", (long long)off[MERGE_PKT]);
 	else if (!strcmp(t, "packets") && !strcmp(col, "analyzed"))
 		snprintf(buf, n, "0");
+	else if (!strcmp(t, "frames") && !strcmp(col, "mac"))
+		snprintf(buf, n, "(SELECT new FROM temp.merge_macs WHERE old = mac)");
 	else {
 		for (i = 0; !strcmp(t, "steps") && merge_step_names[i]; i++)
 			if (!strcmp(col, merge_step_names[i])) {
@@ -4626,7 +4743,8 @@ static const char *merge_expr(const char *t, const char *col, const int64_t *off
 static int merge_filter(const char *t, int has_src, int has_rs, int has_pkt, const char **where)
 {
 	/* chain_doubts: the merged packets are analysed again, which notes them */
-	if (!strcmp(t, "meta") || !strcmp(t, "names") || !strcmp(t, "chain_doubts") ||
+	if (!strcmp(t, "meta") || !strcmp(t, "names") || !strcmp(t, "frame_macs") ||
+	    !strcmp(t, "chain_doubts") ||
 	    !strncmp(t, "sqlite_", 7))
 		return 1;
 	*where = !strcmp(t, "sources") ? "id IN (SELECT id FROM temp.merge_src)"
@@ -4863,8 +4981,9 @@ static int merge_rows(struct nl_store *s, struct nl_merge_stats *ms)
 		"CREATE TEMP TABLE IF NOT EXISTS merge_pkt(id INTEGER PRIMARY KEY)",
 		"CREATE TEMP TABLE IF NOT EXISTS merge_rs(id INTEGER PRIMARY KEY)",
 		"CREATE TEMP TABLE IF NOT EXISTS merge_names(old INTEGER PRIMARY KEY, new INTEGER)",
+		"CREATE TEMP TABLE IF NOT EXISTS merge_macs(old INTEGER PRIMARY KEY, new INTEGER)",
 		"DELETE FROM temp.merge_src", "DELETE FROM temp.merge_pkt",
-		"DELETE FROM temp.merge_rs", "DELETE FROM temp.merge_names",
+		"DELETE FROM temp.merge_rs", "DELETE FROM temp.merge_names", "DELETE FROM temp.merge_macs",
 		/* what an import would call imported before: the same content for the same host */
 		"INSERT INTO temp.merge_src SELECT id FROM nl_in.sources i WHERE NOT EXISTS ("
 		"SELECT 1 FROM main.sources m WHERE m.sha256 = i.sha256 AND "
@@ -4876,13 +4995,16 @@ static int merge_rows(struct nl_store *s, struct nl_merge_stats *ms)
 		"INSERT OR IGNORE INTO main.names(name) SELECT name FROM nl_in.names ORDER BY id",
 		"INSERT INTO temp.merge_names SELECT i.id, m.id FROM nl_in.names i JOIN main.names m "
 		"ON m.name = i.name",
+		"INSERT OR IGNORE INTO main.frame_macs(mac) SELECT mac FROM nl_in.frame_macs ORDER BY id",
+		"INSERT INTO temp.merge_macs SELECT i.id, m.id FROM nl_in.frame_macs i JOIN "
+		"main.frame_macs m ON m.mac = i.mac",
 	};
 	/* sources first: a table's rows are counted by what they are */
 	static const char *const order[] = { "sources", "packets", "rulesets", "event_rows", "steps",
-					     "conntrack", "errors" };
+					     "frames", "conntrack", "errors" };
 	int64_t off[MERGE_NOFF], v, rows, all;
 	int64_t *count[] = { NULL, &ms->packets, &ms->rulesets, &ms->events, &ms->events,
-			     &ms->flows, &ms->errors };
+			     &ms->events, &ms->flows, &ms->errors };
 	size_t i;
 	int code;
 	sqlite3_stmt *st;
@@ -4890,7 +5012,8 @@ static int merge_rows(struct nl_store *s, struct nl_merge_stats *ms)
 	    read_int(s, "SELECT ifnull(max(id), 0) FROM main.packets", &off[MERGE_PKT], &code) ||
 	    read_int(s, "SELECT ifnull(max(id), 0) FROM main.rulesets", &off[MERGE_RS], &code) ||
 	    read_int(s, "SELECT ifnull(max(id), 0) FROM main.event_rows", &off[MERGE_EV], &code) ||
-	    read_int(s, "SELECT ifnull(max(id), 0) FROM main.steps", &v, &code))
+	    read_int(s, "SELECT max(ifnull((SELECT max(id) FROM main.steps), 0), "
+			"ifnull((SELECT max(id) FROM main.frames), 0))", &v, &code))
 		return -1;
 	if (v > off[MERGE_EV])
 		off[MERGE_EV] = v;
@@ -4963,8 +5086,8 @@ static int merge_rows(struct nl_store *s, struct nl_merge_stats *ms)
 	if (code != SQLITE_DONE)
 		return fail(s, "cannot read rulesets");
 	if (read_int(s, "SELECT (SELECT count(*) FROM nl_in.conntrack WHERE source_id IN "
-			"(SELECT id FROM temp.merge_src)) + (SELECT count(*) FROM nl_in.event_rows "
-			"WHERE kind = 'wire' AND source_id IN (SELECT id FROM temp.merge_src))",
+			"(SELECT id FROM temp.merge_src)) + (SELECT count(*) FROM nl_in.frames "
+			"WHERE source_id IN (SELECT id FROM temp.merge_src))",
 		     &v, &code))
 		return -1;
 	return v > 0 ? store_reanalyze_drops(s) : 0;

@@ -6,5 +6,4 @@
 -- the start, it cost a capture's import a third of its time, though a
 -- capture alone has no packet to analyse.
 
-CREATE INDEX IF NOT EXISTS events_wire_ports ON event_rows(dport, sport)
-    WHERE kind = 'wire' AND proto = 6;
+CREATE INDEX IF NOT EXISTS frames_ports ON frames(dport, sport) WHERE proto = 6;

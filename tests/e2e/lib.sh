@@ -87,3 +87,33 @@ check_rss() {
 		not_ok "$desc (exit $rc, peak $kb KB, limit $LIMIT KB)"; sed 's/^/    /' "$TMP/err" | head -10; fi
 }
 
+
+# unframe DB: the store as schema 27 held it, its captured frames whole
+# rows of event_rows and events the view of schema 20 (what the store of
+# an older natlog holds); for the tests of upgrades and of old stores
+# read as they are
+unframe() {
+	python3 - "$1" "$ROOT/schema/020_steps.sql" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+old = open(sys.argv[2]).read()
+view = old[old.index("CREATE VIEW events AS"):]
+cols = ("source_id, line, host, wall_us, prefix, family, iif, src, dst, len, tos, ttl, ip_id, "
+        "ipflags, proto, sport, dport, tcp_seq, tcp_ack, tcp_window, tcp_flags, icmp_type, "
+        "icmp_code, icmp_id, icmp_seq, inner, mark, uid, gid, extra")
+c.executescript("""
+INSERT INTO event_rows(id, kind, time, mac, %s)
+SELECT id, 'wire', CASE WHEN time IS NOT NULL THEN time WHEN wall_us >= 0
+       THEN printf('%%d.%%06d', wall_us / 1000000, wall_us %% 1000000) END,
+       (SELECT mac FROM frame_macs m WHERE m.id = f.mac), %s FROM frames f;
+DROP VIEW events;
+DROP TABLE frames;
+DROP TABLE frame_macs;
+DROP INDEX IF EXISTS frames_ports;
+CREATE INDEX events_wire_id ON event_rows(ip_id, proto) WHERE kind = 'wire';
+CREATE INDEX events_wire_seq ON event_rows(tcp_seq) WHERE kind = 'wire';
+UPDATE meta SET value = '27' WHERE key = 'schema_version';
+""" % (cols, cols) + view)
+c.commit()
+PY
+}

@@ -42,7 +42,29 @@ check_status "a bad --boot-time is a usage error" 2 "$NATLOG" import --boot-time
 # A store of schema 26 (captured frames indexed by destination) is
 # upgraded: each capture's destinations are listed once, and the dropped
 # packet is still expected, unseen, in the inside capture.
-python3 - "$TMP/natlog.db" "$TMP/s26.db" "$ROOT"/schema/0*.sql <<'PY'
+# Captured frames are rows of frames (schema 28), which events shows as
+# it showed the whole rows of event_rows that a store of schema 27 holds.
+eq "captured frames are rows of frames, none of event_rows" "1 0" \
+	"$("$NATLOG" --db "$TMP/natlog.db" sql "SELECT (SELECT count(*) > 40 FROM frames) || ' ' || (SELECT count(*) FROM event_rows WHERE kind = 'wire')" | tail -1)"
+cp "$TMP/natlog.db" "$TMP/s27.db"
+unframe "$TMP/s27.db"
+wire="SELECT * FROM events WHERE kind = 'wire' ORDER BY id"
+"$NATLOG" --db "$TMP/natlog.db" sql "$wire" > "$TMP/wire28"
+"$NATLOG" --db "$TMP/s27.db" sql "$wire" > "$TMP/wire27"
+check "events shows each frame as the whole row of schema 27 held it" cmp "$TMP/wire28" "$TMP/wire27"
+check "(their times and MAC headers among them)" grep -q "	1[0-9]*\.[0-9]\{6\}	.*	[0-9a-f][0-9a-f]:[0-9a-f:]*	" "$TMP/wire27"
+drop=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["trace"])' "$TMP/drop.json")
+"$NATLOG" --db "$TMP/s27.db" explain --json --trace "$drop" > "$TMP/drop27.json"
+"$NATLOG" --db "$TMP/natlog.db" explain --json --trace "$drop" > "$TMP/drop28.json"
+check "a schema 27 store read as it is explains the dropped SYN as this one does" \
+	cmp "$TMP/drop27.json" "$TMP/drop28.json"
+cp "$TMP/s27.db" "$TMP/up27.db"
+check "an import upgrades it" "$NATLOG" --db "$TMP/up27.db" import -q "$L/dmesg.txt"
+"$NATLOG" --db "$TMP/up27.db" sql "$wire" > "$TMP/wireup"
+check "which moves its frames into frames, shown as before" cmp "$TMP/wire28" "$TMP/wireup"
+eq "and leaves none in event_rows" 0 \
+	"$("$NATLOG" --db "$TMP/up27.db" sql "SELECT count(*) FROM event_rows WHERE kind = 'wire'" | tail -1)"
+python3 - "$TMP/s27.db" "$TMP/s26.db" "$ROOT"/schema/0*.sql <<'PY'
 import os, re, sqlite3, sys
 a, b = sys.argv[1], sys.argv[2]
 c = sqlite3.connect(b)
@@ -59,12 +81,11 @@ c.commit()
 PY
 eq "the schema 26 store indexes frames by destination" 1 \
 	"$("$NATLOG" --db "$TMP/s26.db" sql "SELECT count(*) FROM sqlite_master WHERE name = 'events_wire_dst'" | tail -1)"
-drop=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["trace"])' "$TMP/drop.json")
 "$NATLOG" --db "$TMP/s26.db" explain --json --trace "$drop" > "$TMP/drop26.json"
 check_json "read as it is (queries do not upgrade), it still expects the dropped SYN inside" \
 	'any(e["source"] == "pcap" and not e["seen"] and e["iface"] == "docker0" for e in j["evidence"]) and any("never appears in inside.pcapng" in d for d in j["diagnosis"])' < "$TMP/drop26.json"
 check "an import upgrades it" "$NATLOG" --db "$TMP/s26.db" import -q "$L/dmesg.txt"
-frames="SELECT group_concat(dst || '@' || source_id, ' ') FROM (SELECT DISTINCT dst, source_id FROM event_rows WHERE kind = 'wire' AND dst IS NOT NULL ORDER BY 1, 2)"
+frames="SELECT group_concat(dst || '@' || source_id, ' ') FROM (SELECT DISTINCT dst, source_id FROM frames WHERE dst IS NOT NULL ORDER BY 1, 2)"
 listed="SELECT group_concat(dst || '@' || source_id, ' ') FROM (SELECT dst, source_id FROM wire_dsts ORDER BY 1, 2)"
 want=$("$NATLOG" --db "$TMP/natlog.db" sql "$frames" | tail -1)
 eq "an import lists each capture's destinations once" "$want" "$("$NATLOG" --db "$TMP/natlog.db" sql "$listed" | tail -1)"

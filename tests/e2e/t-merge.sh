@@ -158,6 +158,14 @@ for c in "traces --json" "summary --json"; do
 		check "(the captures change what the log alone says)" sh -c '! cmp -s "$1" "$2"' sh "$TMP/l.out" "$TMP/a.out"
 	check "captures merged after the log: $c as one import gives it" cmp "$TMP/a.out" "$TMP/m.out"
 done
+# frames merged into a store whose own captures numbered their MAC
+# headers first: each frame keeps its own header
+"$NATLOG" --db "$TMP/c-x.db" import -q "$L/outside.pcap"
+"$NATLOG" --db "$TMP/c-x.db" merge -q "$TMP/c-cap.db"
+frames="SELECT s.path, e.line, e.time, e.mac, e.src, e.dst, e.tcp_seq, e.iif FROM events e JOIN sources s ON s.id = e.source_id WHERE e.kind = 'wire' AND s.path LIKE '%stale-insert%' ORDER BY 1, 2"
+"$NATLOG" --db "$TMP/c-cap.db" sql "$frames" > "$TMP/a.out"
+"$NATLOG" --db "$TMP/c-x.db" sql "$frames" > "$TMP/m.out"
+check "frames merged after other captures keep their MAC headers and times" cmp "$TMP/a.out" "$TMP/m.out"
 
 # 4. the same kernel lines in two files of one host (dmesg in one store,
 # syslog in the other): one event each, as one import of both keeps them

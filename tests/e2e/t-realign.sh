@@ -242,6 +242,7 @@ python3 -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); c.execute("DEL
 "$NATLOG" explain --json --trace "$FIT" > "$TMP/fit.json"
 check_json "with no chain in doubt, no neighbour is read" \
 	'not any("filter FORWARD" in d for d in j["diagnosis"][1:])' < "$TMP/fit.json"
+unframe "$NATLOG_DB"
 python3 -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE meta SET value = 24 WHERE key = '"'schema_version'"'"); c.execute("DROP TABLE chain_doubts"); c.execute("DROP TABLE wire_dsts"); c.commit()' "$NATLOG_DB"
 "$NATLOG" explain --json --trace "$FIT" > "$TMP/fit.json"
 check_json "a store analysed before chain_doubts existed has every chain in doubt" \

@@ -19,12 +19,16 @@ c = sqlite3.connect(sys.argv[1])
 steps = c.execute('SELECT count(*) FROM steps').fetchone()[0]
 rows = c.execute('SELECT count(*) FROM event_rows').fetchone()[0]
 assert steps > 200 and steps > rows // 2, (steps, rows)
-assert c.execute('SELECT count(*) FROM events').fetchone()[0] == steps + rows
+frames = c.execute('SELECT count(*) FROM frames').fetchone()[0]
+assert frames > 0, frames
+assert c.execute('SELECT count(*) FROM events').fetchone()[0] == steps + rows + frames
 # every packet with steps has its first line whole
 assert c.execute('SELECT count(*) FROM steps s WHERE NOT EXISTS (SELECT 1 FROM event_rows b '
                  'WHERE b.packet_id = s.packet_id AND b.step = 1)').fetchone()[0] == 0
-# ids are one sequence over both tables
+# ids are one sequence over the three tables
 assert c.execute('SELECT count(*) FROM steps s JOIN event_rows e ON e.id = s.id').fetchone()[0] == 0
+assert c.execute('SELECT count(*) FROM (SELECT id FROM steps UNION ALL SELECT id FROM event_rows) e '
+                 'JOIN frames f ON f.id = e.id').fetchone()[0] == 0
 " "$A"
 check "a step keeps the addresses only where NAT changed them" python3 -c "
 import sqlite3, sys
