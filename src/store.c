@@ -290,6 +290,11 @@ struct nl_store {
 	 * address: a capture repeats few destinations a million times */
 	struct { int64_t source_id; char dst[48]; } wdst[256];
 	struct { int64_t id; char mac[48]; } wmac[64];	/* frame_macs ids, by hash */
+	/* store_boot_time()'s answers by host ("\1" for none), until sources
+	 * may change: a transaction or snapshot begins or ends, or a source
+	 * is finished */
+	struct { int64_t boot; char host[64]; } boots[8];
+	int nboots;
 };
 
 static int steps_flush(struct nl_store *s);
@@ -1027,6 +1032,7 @@ int store_begin(struct nl_store *s)
 	memset(s->wmac, 0, sizeof s->wmac);
 	s->next_id = 0;
 	s->unclaimed = -1;
+	s->nboots = 0;
 	if (exec(s, "BEGIN IMMEDIATE"))
 		return -1;
 	s->in_tx = 1;
@@ -1040,12 +1046,14 @@ int store_commit(struct nl_store *s)
 	s->in_tx = 0;
 	s->next_id = 0;
 	s->unclaimed = -1;
+	s->nboots = 0;
 	return 0;
 }
 
 int store_rollback(struct nl_store *s)
 {
 	s->in_tx = 0;
+	s->nboots = 0;
 	steps_forget(s);	/* names and packet ids of the transaction are gone */
 	return exec(s, "ROLLBACK");
 }
@@ -1057,6 +1065,7 @@ int store_read_begin(struct nl_store *s)
 	if (exec(s, "BEGIN"))
 		return -1;
 	s->read_tx = 1;
+	s->nboots = 0;
 	return 0;
 }
 
@@ -1130,6 +1139,7 @@ int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_c
 	int rc;
 	if (!st)
 		return -1;
+	s->nboots = 0;
 	if (s->al && s->al->source_id == id && s->al->has_boot) {
 		int64_t learned = s->al->boot_lo / 2 + s->al->boot_hi / 2;
 		if (boot < 0)
@@ -4069,6 +4079,13 @@ int64_t store_boot_time(struct nl_store *s, const char *host)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
+	const char *key = host ? host : "\001";	/* NULL: any host */
+	int i;
+	/* asked once per packet analysed, and sources is read whole: a bundle
+	 * of many files made that a scan of them all per packet */
+	for (i = 0; i < s->nboots; i++)
+		if (!strcmp(s->boots[i].host, key))
+			return s->boots[i].boot;
 	if (prep(s,
 			       "SELECT boot_us FROM sources WHERE boot_us IS NOT NULL AND "
 			       "(?1 IS NULL OR host IS NULL OR host = ?1) ORDER BY host = ?1 DESC, id DESC "
@@ -4078,6 +4095,11 @@ int64_t store_boot_time(struct nl_store *s, const char *host)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	unprep(s, st);
+	if (strlen(key) < sizeof s->boots[0].host &&
+	    (size_t)s->nboots < sizeof s->boots / sizeof s->boots[0]) {
+		nl_strlcpy(s->boots[s->nboots].host, key, sizeof s->boots[0].host);
+		s->boots[s->nboots++].boot = v;
+	}
 	return v;
 }
 

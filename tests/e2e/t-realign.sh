@@ -62,6 +62,15 @@ frames=$(NATLOG_DB=$TMP/scan.db "$NATLOG" sql "SELECT count(*) FROM events e JOI
 check "(the other capture's frames are stored: $frames)" test "$frames" -eq 5000
 eq "the analysis reads none of them without an index ($without, then $with rows)" \
 	"$without" "$with"
+# nor the list of sources once per packet: 100 more sources (a bundle of
+# many files) add about one reading of them to the whole analysis
+for n in $(seq 1 100); do echo "net.ipv4.conf.eth$n.forwarding = 1" > "$TMP/s$n.conf"; done
+one=$(scan_rows "$I/dmesg.txt" "$I/iptables-save.later.txt" "$I/outside.pcap" \
+	"$I/inside.pcap" "$I/conntrack-L.txt" "$TMP/s1.conf")
+many=$(scan_rows "$I/dmesg.txt" "$I/iptables-save.later.txt" "$I/outside.pcap" \
+	"$I/inside.pcap" "$I/conntrack-L.txt" "$TMP"/s*.conf)
+check "the analysis reads the sources about once, not once per packet ($one, then $many rows)" \
+	test "$many" -le $((one + 2 * 100))
 # packets 2-5: ACK, ACK PSH, ACK, ACK FIN of the accepted connection, whose
 # FORWARD rule:3 reads as the inserted DROP
 for n in 2 3 4 5; do
