@@ -805,6 +805,15 @@ void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 		p->contra_dumps[p->ncontra_dumps++] = a->dump.contra_ids[i];
 	nl_strlcpy(p->verdict, a->verdict, sizeof p->verdict);
 	p->verdict_inferred = a->inferred;
+	p->nat_sport = p->nat_dport = -1;
+	for (i = 0; i < (int)(a->n + a->nlogs); i++) {
+		const struct nl_pkt *k = i < (int)a->n ? &a->steps[i].ev.pkt
+						       : &a->logs[i - (int)a->n].ev.pkt;
+		if (k->sport >= 0 && k->sport != p->sport)
+			p->nat_sport = k->sport;
+		if (k->dport >= 0 && k->dport != p->dport)
+			p->nat_dport = k->dport;
+	}
 	p->has_decided = a->decided >= 0;
 	p->has_decided_rule = 0;
 	if (a->decided >= 0) {

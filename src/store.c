@@ -147,8 +147,8 @@ static const char *const queries[Q_COUNT] = {
 	[Q_PKT_ANALYSIS] = "UPDATE packets SET verdict = ?2, verdict_inferred = ?3, "
 			   "decided_table = ?4, decided_chain = ?5, decided_type = ?6, "
 			   "decided_position = ?7, decided_handle = ?8, decided_rule = ?9, "
-			   "decided_family = ?10, dump_id = ?11, dump_tie = ?12, analyzed = 1 "
-			   "WHERE id = ?1",
+			   "decided_family = ?10, dump_id = ?11, dump_tie = ?12, nat_sport = ?13, "
+			   "nat_dport = ?14, analyzed = 1 WHERE id = ?1",
 	[Q_CONTRA_DEL] = "DELETE FROM dump_contra WHERE packet_id = ?1",
 	[Q_CONTRA_ADD] = "INSERT OR IGNORE INTO dump_contra(ruleset_id, packet_id) VALUES (?1, ?2)",
 	[Q_PKT_EVENTS] = PKT_EVENT_COLS "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
@@ -268,6 +268,7 @@ struct nl_store {
 	int in_tx;
 	int read_tx;	/* store_read_begin() began a transaction */
 	int fresh;	/* a new store, in a rollback journal until closed (open_rw) */
+	int version;	/* its schema: a query reads an older one as it is */
 	int wire_ports;	/* schema/ondemand/wire_ports.sql was run */
 	struct align *al;	/* aligning the source being imported with others */
 	char dup_base[40];	/* the last trace id given a number, and that number: */
@@ -736,6 +737,7 @@ static int open_ro(struct nl_store *s, const char *path, struct nl_err *err)
 				       "first, or give --db)", path);
 	if (refuse(s, path, kind, version, code, err))
 		return -1;
+	s->version = version;
 	/* a store before schema 28, read where nothing upgrades it, keeps its
 	 * frames in event_rows: the queries read them through a view of the
 	 * connection's own, with frames' columns (its MAC header as text) */
@@ -807,6 +809,7 @@ static int open_rw(struct nl_store *s, const char *path, int lock, struct nl_err
 		return nl_err_set(err, "cannot write to store '%s': %s", path, s->err);
 	if (migrate(s, path, version, err))
 		return -1;
+	s->version = nl_schema_files[nl_schema_nfiles - 1].version;
 	s->fresh = kind == STORE_NEW;
 	return 0;
 }
@@ -922,6 +925,7 @@ int store_open_image(struct nl_store **out, const unsigned char *image, size_t s
 		nl_err_set(err, "cannot set up a store image: %s", s->err);
 		goto bad;
 	}
+	s->version = version;
 	*out = s;
 	return 0;
 bad:
@@ -2867,7 +2871,8 @@ static const char *const pkt_clock[] = {
 /* The WHERE clause of the filters given, time bounds included or not;
  * only the filters given go into it, so SQLite can use an index. A CIDR
  * prefix is compared by natlog_in_prefix(), a plain address by equality. */
-static size_t packet_where(const struct nl_filter *f, int times, char *sql, size_t n)
+static size_t packet_where(const struct nl_store *s, const struct nl_filter *f, int times,
+			   char *sql, size_t n)
 {
 	static const struct { int on; const char *cond, *prefix; } parts[] = {
 		{ 1, "src = ?1", "natlog_in_prefix(src, ?1)" },
@@ -2892,6 +2897,12 @@ static size_t packet_where(const struct nl_filter *f, int times, char *sql, size
 		     "(t.iif, t.oif, t.physin, t.physout)))", NULL },
 		{ 10, RULE_COND, NULL },
 	};
+	/* schema 29: the analysis wrote the ports after NAT on the packet;
+	 * only a packet not analysed yet has its lines read */
+	static const char port_after_nat[] =
+		"(sport = ?3 OR dport = ?3 OR nat_sport = ?3 OR nat_dport = ?3 OR (analyzed = 0 AND "
+		"id IN (SELECT packet_id FROM event_rows WHERE ?3 IN (sport, dport) UNION ALL "
+		"SELECT packet_id FROM steps WHERE ?3 IN (sport, dport))))";
 	int given[11] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
 			  f->verdict != NULL, f->host != NULL, f->has_proto, f->iface != NULL,
 			  f->rule != NULL };
@@ -2903,7 +2914,8 @@ static size_t packet_where(const struct nl_filter *f, int times, char *sql, size
 		if (!given[on])
 			continue;
 		used += (size_t)snprintf(sql + used, n - used, "%s%s", any ? " AND " : " WHERE ",
-					 parts[i].prefix && strchr(val[on], '/') ? parts[i].prefix
+					 on == 3 && s->version >= 29 ? port_after_nat
+					 : parts[i].prefix && strchr(val[on], '/') ? parts[i].prefix
 										  : parts[i].cond);
 		any = 1;
 	}
@@ -2967,7 +2979,7 @@ int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void
 	if (f->since_clock || f->until_clock) {
 		/* the packets the other filters keep that a bound's clock cannot place */
 		used = (size_t)snprintf(sql, sizeof sql, "SELECT count(*) FROM packets");
-		used += packet_where(f, 0, sql + used, sizeof sql - used);
+		used += packet_where(s, f, 0, sql + used, sizeof sql - used);
 		snprintf(sql + used, sizeof sql - used, "%s(%s%s%s%s%s)",
 			 strstr(sql, " WHERE ") ? " AND " : " WHERE ",
 			 f->since_clock ? pkt_clock[f->since_clock] : "",
@@ -2981,7 +2993,7 @@ int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void
 		unprep(s, st);
 	}
 	used = (size_t)snprintf(sql, sizeof sql, "SELECT " PKTCOLS " FROM packets");
-	used += packet_where(f, 1, sql + used, sizeof sql - used);
+	used += packet_where(s, f, 1, sql + used, sizeof sql - used);
 	snprintf(sql + used, sizeof sql - used, " ORDER BY id");
 	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot query packets");
@@ -3090,6 +3102,8 @@ int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p)
 	if (p->dump_id > 0)
 		sqlite3_bind_int64(st, 11, p->dump_id);
 	sqlite3_bind_int(st, 12, p->dump_tie);
+	bind_num(st, 13, p->nat_sport);
+	bind_num(st, 14, p->nat_dport);
 	if (step_done(s, st, "cannot store a packet's verdict"))
 		return -1;
 	return p->dump_candidates > 1 ? packet_contra(s, p) : 0;

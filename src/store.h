@@ -100,6 +100,9 @@ struct nl_packet_row {
 	 * contradicts, and whether only their order chose dump_id */
 	int dump_candidates, dump_tie, ncontra_dumps;
 	int64_t contra_dumps[16];
+	/* analysis: the last source and destination ports its lines show
+	 * NAT rewrote them to, or -1 (traces --port reads them) */
+	int nat_sport, nat_dport;
 };
 /* Inserts p; p->trace is the wanted id, and gets ".2", ".3", ... when taken. */
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);
