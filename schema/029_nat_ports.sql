@@ -1,25 +1,23 @@
--- natlog store, schema version 29: a packet's ports after NAT on its row.
--- traces --port matches a port before or after NAT; the ports after NAT
--- were on the lines of the packet only (steps keep what NAT rewrote), so
--- the filter read every line of the store. The analysis now writes them
--- on the packet, where they differ from its own: the last rewritten
--- source and destination port its lines show. Packets analysed before
--- this schema get theirs from their lines here.
+-- natlog store, schema version 29: what a packet's lines show beyond its
+-- first tuple, on its row, for the filters of traces. --port, --dst and
+-- --iface match a value at any step (after NAT too), which was on the
+-- lines only (steps keep what NAT rewrote): each read every line of the
+-- store. The analysis writes, from the lines it reads anyway:
+--   nat_sport, nat_dport, nat_src, nat_dst: the port or address NAT
+--     rewrote it to, NULL where no line shows one;
+--   ifaces: every interface its lines name (in, out, bridge ports), as
+--     ' eth0 docker0 ', ' ' for none.
+-- ifaces NULL says the row is not enough (a packet not analysed since
+-- this schema, one whose trace was cut, one rewritten to two different
+-- values): the filters read its lines. The packets of an older store are
+-- analysed again by the import that upgrades it, which also notes the
+-- chains in doubt anew (schema 26's row '*', every chain, is not needed).
 
 ALTER TABLE packets ADD COLUMN nat_sport INTEGER;
 ALTER TABLE packets ADD COLUMN nat_dport INTEGER;
+ALTER TABLE packets ADD COLUMN nat_src TEXT;
+ALTER TABLE packets ADD COLUMN nat_dst TEXT;
+ALTER TABLE packets ADD COLUMN ifaces TEXT;
 
-UPDATE packets SET
-    nat_sport = (SELECT x FROM (SELECT sport AS x, id AS k FROM event_rows
-                                WHERE packet_id = packets.id AND sport IS NOT NULL
-                                UNION ALL
-                                SELECT sport, id FROM steps
-                                WHERE packet_id = packets.id AND sport IS NOT NULL)
-                 WHERE x IS NOT packets.sport ORDER BY k DESC LIMIT 1),
-    nat_dport = (SELECT x FROM (SELECT dport AS x, id AS k FROM event_rows
-                                WHERE packet_id = packets.id AND dport IS NOT NULL
-                                UNION ALL
-                                SELECT dport, id FROM steps
-                                WHERE packet_id = packets.id AND dport IS NOT NULL)
-                 WHERE x IS NOT packets.dport ORDER BY k DESC LIMIT 1)
-WHERE analyzed = 1;
+UPDATE packets SET analyzed = 0;
+DELETE FROM chain_doubts WHERE host = '*';

@@ -793,6 +793,73 @@ int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_pac
 	return 0;
 }
 
+/* One more value a line shows for a packet field NAT rewrites: 0 when
+ * it is the packet's own or the rewritten one known, 1 when it is a
+ * second rewritten one (the row cannot hold both). */
+static int rewritten_num(int v, int own, int *nat)
+{
+	if (v < 0 || v == own || v == *nat)
+		return 0;
+	if (*nat >= 0)
+		return 1;
+	*nat = v;
+	return 0;
+}
+
+static int rewritten_addr(const char *v, const char *own, char *nat, size_t n)
+{
+	if (!v[0] || !strcmp(v, own) || !strcmp(v, nat))
+		return 0;
+	if (nat[0])
+		return 1;
+	nl_strlcpy(nat, v, n);
+	return 0;
+}
+
+/* An interface name into " a b ": 1 when it cannot be (a space in it, no
+ * room left). */
+static int add_iface(char *set, size_t n, const char *name)
+{
+	char tok[NL_IFNAMSIZ + 2];
+	size_t used = strlen(set), k = strlen(name);
+	if (!k)
+		return 0;
+	if (strpbrk(name, " \t\n"))
+		return 1;
+	snprintf(tok, sizeof tok, " %s ", name);
+	if (strstr(set, tok))
+		return 0;
+	if (used + k + 1 >= n)
+		return 1;
+	memcpy(set + used, name, k);
+	set[used + k] = ' ';
+	set[used + k + 1] = '\0';
+	return 0;
+}
+
+/* What the packet's lines show beyond its first tuple, for the filters
+ * of traces (schema 29): from the steps and LOG lines analysed. */
+static void line_summary(const struct nl_analysis *a, struct nl_packet_row *p)
+{
+	size_t i;
+	int bad = a->steps_left_out > 0 || a->logs_left_out > 0;
+	p->nat_sport = p->nat_dport = -1;
+	p->nat_src[0] = p->nat_dst[0] = '\0';
+	nl_strlcpy(p->ifaces, " ", sizeof p->ifaces);
+	for (i = 0; i < a->n + a->nlogs && !bad; i++) {
+		const struct nl_pkt *k = i < a->n ? &a->steps[i].ev.pkt : &a->logs[i - a->n].ev.pkt;
+		bad = rewritten_num(k->sport, p->sport, &p->nat_sport) ||
+		      rewritten_num(k->dport, p->dport, &p->nat_dport) ||
+		      rewritten_addr(k->src, p->src, p->nat_src, sizeof p->nat_src) ||
+		      rewritten_addr(k->dst, p->dst, p->nat_dst, sizeof p->nat_dst) ||
+		      add_iface(p->ifaces, sizeof p->ifaces, k->iif) ||
+		      add_iface(p->ifaces, sizeof p->ifaces, k->oif) ||
+		      add_iface(p->ifaces, sizeof p->ifaces, k->physin) ||
+		      add_iface(p->ifaces, sizeof p->ifaces, k->physout);
+	}
+	p->ifaces_ok = !bad;
+}
+
 void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 {
 	int i;
@@ -805,15 +872,7 @@ void analysis_summary(const struct nl_analysis *a, struct nl_packet_row *p)
 		p->contra_dumps[p->ncontra_dumps++] = a->dump.contra_ids[i];
 	nl_strlcpy(p->verdict, a->verdict, sizeof p->verdict);
 	p->verdict_inferred = a->inferred;
-	p->nat_sport = p->nat_dport = -1;
-	for (i = 0; i < (int)(a->n + a->nlogs); i++) {
-		const struct nl_pkt *k = i < (int)a->n ? &a->steps[i].ev.pkt
-						       : &a->logs[i - (int)a->n].ev.pkt;
-		if (k->sport >= 0 && k->sport != p->sport)
-			p->nat_sport = k->sport;
-		if (k->dport >= 0 && k->dport != p->dport)
-			p->nat_dport = k->dport;
-	}
+	line_summary(a, p);
 	p->has_decided = a->decided >= 0;
 	p->has_decided_rule = 0;
 	if (a->decided >= 0) {

@@ -148,7 +148,8 @@ static const char *const queries[Q_COUNT] = {
 			   "decided_table = ?4, decided_chain = ?5, decided_type = ?6, "
 			   "decided_position = ?7, decided_handle = ?8, decided_rule = ?9, "
 			   "decided_family = ?10, dump_id = ?11, dump_tie = ?12, nat_sport = ?13, "
-			   "nat_dport = ?14, analyzed = 1 WHERE id = ?1",
+			   "nat_dport = ?14, nat_src = ?15, nat_dst = ?16, ifaces = ?17, analyzed = 1 "
+			   "WHERE id = ?1",
 	[Q_CONTRA_DEL] = "DELETE FROM dump_contra WHERE packet_id = ?1",
 	[Q_CONTRA_ADD] = "INSERT OR IGNORE INTO dump_contra(ruleset_id, packet_id) VALUES (?1, ?2)",
 	[Q_PKT_EVENTS] = PKT_EVENT_COLS "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
@@ -2897,12 +2898,30 @@ static size_t packet_where(const struct nl_store *s, const struct nl_filter *f, 
 		     "(t.iif, t.oif, t.physin, t.physout)))", NULL },
 		{ 10, RULE_COND, NULL },
 	};
-	/* schema 29: the analysis wrote the ports after NAT on the packet;
-	 * only a packet not analysed yet has its lines read */
-	static const char port_after_nat[] =
-		"(sport = ?3 OR dport = ?3 OR nat_sport = ?3 OR nat_dport = ?3 OR (analyzed = 0 AND "
-		"id IN (SELECT packet_id FROM event_rows WHERE ?3 IN (sport, dport) UNION ALL "
-		"SELECT packet_id FROM steps WHERE ?3 IN (sport, dport))))";
+	/* schema 29: what the lines show beyond the first tuple is on the
+	 * packet; its lines are read only where the row does not tell all
+	 * (ifaces NULL) or the packet is not analysed yet, by its own index */
+#define LINES_ONLY "(analyzed = 0 OR ifaces IS NULL) AND "
+	static const char *const on_row[11] = {
+		[2] = "(dst = ?2 OR nat_dst = ?2 OR (" LINES_ONLY "(EXISTS (SELECT 1 FROM event_rows e "
+		      "WHERE e.packet_id = packets.id AND e.dst = ?2) OR EXISTS (SELECT 1 FROM steps t "
+		      "WHERE t.packet_id = packets.id AND t.dst = ?2))))",
+		[3] = "(sport = ?3 OR dport = ?3 OR nat_sport = ?3 OR nat_dport = ?3 OR (" LINES_ONLY
+		      "(EXISTS (SELECT 1 FROM event_rows e WHERE e.packet_id = packets.id AND ?3 IN "
+		      "(e.sport, e.dport)) OR EXISTS (SELECT 1 FROM steps t WHERE t.packet_id = "
+		      "packets.id AND ?3 IN (t.sport, t.dport)))))",
+		[9] = "(CASE WHEN analyzed = 1 AND ifaces IS NOT NULL THEN instr(ifaces, ' ' || ?11 || "
+		      "' ') > 0 ELSE (EXISTS (SELECT 1 FROM event_rows e WHERE e.packet_id = packets.id "
+		      "AND ?11 IN (e.iif, e.oif, e.physin, e.physout)) OR EXISTS (SELECT 1 FROM steps t "
+		      "WHERE t.packet_id = packets.id AND (SELECT id FROM names WHERE name = ?11) IN "
+		      "(t.iif, t.oif, t.physin, t.physout))) END)",
+	};
+	static const char dst_prefix_on_row[] =
+		"(natlog_in_prefix(dst, ?2) OR natlog_in_prefix(nat_dst, ?2) OR (" LINES_ONLY
+		"(EXISTS (SELECT 1 FROM event_rows e WHERE e.packet_id = packets.id AND "
+		"natlog_in_prefix(e.dst, ?2)) OR EXISTS (SELECT 1 FROM steps t WHERE t.packet_id = "
+		"packets.id AND natlog_in_prefix(t.dst, ?2)))))";
+#undef LINES_ONLY
 	int given[11] = { 0, f->src != NULL, f->dst != NULL, f->port >= 0, f->seq >= 0, f->ip_id >= 0,
 			  f->verdict != NULL, f->host != NULL, f->has_proto, f->iface != NULL,
 			  f->rule != NULL };
@@ -2910,13 +2929,16 @@ static size_t packet_where(const struct nl_store *s, const struct nl_filter *f, 
 	size_t used = 0, i;
 	int any = 0;
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-		int on = parts[i].on;
+		int on = parts[i].on, prefix, row;
 		if (!given[on])
 			continue;
+		prefix = parts[i].prefix && strchr(val[on], '/');
+		/* a name with a space in it is no token of ifaces */
+		row = s->version >= 29 && on_row[on] && !(on == 9 && strchr(f->iface, ' '));
 		used += (size_t)snprintf(sql + used, n - used, "%s%s", any ? " AND " : " WHERE ",
-					 on == 3 && s->version >= 29 ? port_after_nat
-					 : parts[i].prefix && strchr(val[on], '/') ? parts[i].prefix
-										  : parts[i].cond);
+					 row && on == 2 && prefix ? dst_prefix_on_row
+					 : row ? on_row[on]
+					 : prefix ? parts[i].prefix : parts[i].cond);
 		any = 1;
 	}
 	if (times && f->since_clock)
@@ -3104,6 +3126,9 @@ int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p)
 	sqlite3_bind_int(st, 12, p->dump_tie);
 	bind_num(st, 13, p->nat_sport);
 	bind_num(st, 14, p->nat_dport);
+	bind_text(st, 15, p->nat_src[0] ? p->nat_src : NULL);
+	bind_text(st, 16, p->nat_dst[0] ? p->nat_dst : NULL);
+	bind_text(st, 17, p->ifaces_ok ? p->ifaces : NULL);
 	if (step_done(s, st, "cannot store a packet's verdict"))
 		return -1;
 	return p->dump_candidates > 1 ? packet_contra(s, p) : 0;

@@ -100,9 +100,14 @@ struct nl_packet_row {
 	 * contradicts, and whether only their order chose dump_id */
 	int dump_candidates, dump_tie, ncontra_dumps;
 	int64_t contra_dumps[16];
-	/* analysis: the last source and destination ports its lines show
-	 * NAT rewrote them to, or -1 (traces --port reads them) */
+	/* analysis, for the filters of traces (schema 29): the ports and
+	 * addresses its lines show NAT rewrote it to (-1, ""), and every
+	 * interface they name (" eth0 docker0 "); ifaces_ok 0 when these do
+	 * not tell all its lines show (a cut trace, two rewritten values) */
 	int nat_sport, nat_dport;
+	char nat_src[NL_ADDRSIZ], nat_dst[NL_ADDRSIZ];
+	char ifaces[256];
+	int ifaces_ok;
 };
 /* Inserts p; p->trace is the wanted id, and gets ".2", ".3", ... when taken. */
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);

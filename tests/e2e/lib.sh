@@ -89,8 +89,8 @@ check_rss() {
 
 
 # unframe DB: the store as schema 27 held it, its captured frames whole
-# rows of event_rows, events the view of schema 20 and no ports after NAT
-# on its packets (what the store of an older natlog holds); for the tests
+# rows of event_rows, events the view of schema 20 and nothing of its
+# lines on its packets (what the store of an older natlog holds); for the tests
 # of upgrades and of old stores read as they are
 unframe() {
 	python3 - "$1" "$ROOT/schema/020_steps.sql" <<'PY'
@@ -112,6 +112,9 @@ DROP TABLE frame_macs;
 DROP INDEX IF EXISTS frames_ports;
 ALTER TABLE packets DROP COLUMN nat_sport;
 ALTER TABLE packets DROP COLUMN nat_dport;
+ALTER TABLE packets DROP COLUMN nat_src;
+ALTER TABLE packets DROP COLUMN nat_dst;
+ALTER TABLE packets DROP COLUMN ifaces;
 CREATE INDEX events_wire_id ON event_rows(ip_id, proto) WHERE kind = 'wire';
 CREATE INDEX events_wire_seq ON event_rows(tcp_seq) WHERE kind = 'wire';
 UPDATE meta SET value = '27' WHERE key = 'schema_version';

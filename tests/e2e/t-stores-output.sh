@@ -291,12 +291,14 @@ check "(a DNAT'd port: ${want% *} packets)" test "${want% *}" -gt 10
 cp "$TMP/whole.db" "$TMP/s28.db"
 [ -e "$TMP/whole.db-wal" ] && cp "$TMP/whole.db-wal" "$TMP/s28.db-wal"
 sqlite "$TMP/s28.db" "PRAGMA wal_checkpoint(TRUNCATE)" "ALTER TABLE packets DROP COLUMN nat_sport" \
-	"ALTER TABLE packets DROP COLUMN nat_dport" "UPDATE meta SET value = '28' WHERE key = 'schema_version'"
+	"ALTER TABLE packets DROP COLUMN nat_dport" "ALTER TABLE packets DROP COLUMN nat_src" \
+	"ALTER TABLE packets DROP COLUMN nat_dst" "ALTER TABLE packets DROP COLUMN ifaces" \
+	"UPDATE meta SET value = '28' WHERE key = 'schema_version'"
 eq "a schema 28 store read as it is finds them by their lines" "$want" \
 	"$("$NATLOG" --db "$TMP/s28.db" traces --json --port 81 | traces_of)"
 printf 'net.ipv4.ip_forward = 1\n' > "$TMP/s28.conf"
 "$NATLOG" --db "$TMP/s28.db" import -q "$TMP/s28.conf"
-eq "the upgrade writes them on its analysed packets" "${want% *}" \
+eq "the upgrade analyses its packets again, writing them on the packets" "${want% *}" \
 	"$("$NATLOG" --db "$TMP/s28.db" sql "SELECT count(*) FROM packets WHERE nat_dport = 81" | tail -1)"
 eq "which the filter then reads" "$want" \
 	"$("$NATLOG" --db "$TMP/s28.db" traces --json --port 81 | traces_of)"
