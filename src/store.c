@@ -4539,16 +4539,15 @@ int store_dump_contradicted(struct nl_store *s, int64_t ruleset_id, int64_t pack
 				  "packet_id != ?2 LIMIT 1";
 	sqlite3_stmt *st;
 	int rc;
-	if (s->npend && steps_flush(s))
-		return -1;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	/* asked for every candidate dump of every packet: a cached statement */
+	if (prep(s, sql, &st) != SQLITE_OK)
 		/* an older store read where it cannot be upgraded: no evidence */
 		return strstr(sqlite3_errmsg(s->db), "no such table") ? 0
 			: fail(s, "cannot read which dumps traces contradict");
 	sqlite3_bind_int64(st, 1, ruleset_id);
 	sqlite3_bind_int64(st, 2, packet_id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	unprep(s, st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read which dumps traces contradict");
