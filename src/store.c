@@ -36,7 +36,7 @@ enum {
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
 	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
-	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAMES_ALL, Q_PKT_LAST_TUPLE,
+	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAME_OF, Q_PKT_LAST_TUPLE,
 	Q_ANY_UNCLAIMED, Q_WIRE_DST, Q_FRAME_ADD, Q_MAC_GET, Q_MAC_ADD, Q_COUNT
 };
 
@@ -155,7 +155,7 @@ static const char *const queries[Q_COUNT] = {
 	[Q_PKT_EVENTS] = PKT_EVENT_COLS "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
 	/* and its steps, merged in by store_packet_events */
 	[Q_PKT_STEPS] = PKT_STEP_COLS "WHERE packet_id = ?1 ORDER BY step, id",
-	[Q_NAMES_ALL] = "SELECT id, name FROM names",
+	[Q_NAME_OF] = "SELECT name FROM names WHERE id = ?1",
 	/* by the events_unclaimed index */
 	[Q_ANY_UNCLAIMED] = "SELECT 1 FROM event_rows WHERE packet_id IS NULL AND "
 			    "kind IN ('ct-invalid', 'log') LIMIT 1",
@@ -259,6 +259,8 @@ struct nl_store;
 static int prep(struct nl_store *s, const char *sql, sqlite3_stmt **st);
 static void unprep(struct nl_store *s, sqlite3_stmt *st);
 
+#define NAME_RING 16		/* col_name's strings not kept by id */
+
 struct nl_store {
 	sqlite3 *db;
 	int lock_fd;	/* the flock() on the store file of a writer, or -1 */
@@ -284,8 +286,10 @@ struct nl_store {
 	void *step_mem;		/* pend and bound */
 	sqlite3_stmt *step_batch;	/* the INSERT of STEP_BATCH steps */
 	struct { char v[64]; int64_t id; } last_name[11];	/* each step column's last name */
-	char **name_v;		/* names by id, for reading steps */
-	size_t name_n;
+	char **name_v;		/* names by id, for reading steps (col_name) */
+	size_t name_n, name_bytes;
+	char *name_ring[NAME_RING];	/* those not kept in name_v */
+	int name_ring_i;
 	struct sql_cached sqlc[SQL_CACHE];	/* store_sql_params()'s statements */
 	int sqlc_next;
 	/* wire_dsts rows written in this transaction, by a hash of the
@@ -1434,6 +1438,8 @@ int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
  */
 #define NBASE 1024
 #define NAMES_MAX 65536		/* strings cached; beyond, names are looked up */
+#define NAME_IDS 65536		/* col_name keeps the strings of smaller ids, */
+#define NAME_BYTES (4 << 20)	/* up to this many bytes */
 
 struct step_base {
 	int64_t packet_id, source_id;	/* 0: empty slot */
@@ -1448,7 +1454,7 @@ struct name_slot {
 
 struct names {
 	struct name_slot *slot;
-	size_t n, cap;
+	size_t n, cap, bytes;
 };
 
 static void steps_forget(struct nl_store *s)
@@ -1462,7 +1468,11 @@ static void steps_forget(struct nl_store *s)
 		free(s->name_v[i]);
 	free(s->name_v);
 	s->name_v = NULL;
-	s->name_n = 0;
+	s->name_n = s->name_bytes = 0;
+	for (i = 0; i < NAME_RING; i++) {
+		free(s->name_ring[i]);
+		s->name_ring[i] = NULL;
+	}
 	if (s->names) {
 		for (i = 0; i < s->names->cap; i++)
 			free(s->names->slot[i].name);
@@ -1537,9 +1547,11 @@ static int64_t name_id(struct nl_store *s, const char *v)
 			return -1;
 		id = sqlite3_last_insert_rowid(s->db);
 	}
-	if (sl && (sl->name = strdup(v))) {
+	/* the count and the bytes both bounded: a rule text is up to 1 KB */
+	if (sl && t->bytes + strlen(v) < NAME_BYTES && (sl->name = strdup(v))) {
 		sl->id = id;
 		t->n++;
+		t->bytes += strlen(v) + 1;
 	}
 	return id;
 }
@@ -3260,41 +3272,49 @@ static void read_event(sqlite3_stmt *st, struct nl_event_row *r)
 }
 
 /* The string of a names id read from column i, "" for NULL; NULL when
- * the id is unknown even after reading names again. */
+ * the store has no such id. Looked up one at a time and kept while the
+ * ids are small and the strings few (a log can name a million MACs,
+ * which reading names whole kept in memory); beyond, the string lives
+ * in a ring of NAME_RING, enough for the columns of one step. */
 static const char *col_name(struct nl_store *s, sqlite3_stmt *st, int i)
 {
+	sqlite3_stmt *q;
+	const unsigned char *v;
+	char *copy;
 	int64_t id;
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return "";
 	id = sqlite3_column_int64(st, i);
 	if (id <= 0)
 		return NULL;
-	if ((size_t)id >= s->name_n || !s->name_v[id]) {
-		sqlite3_stmt *q = stmt(s, Q_NAMES_ALL);
-		if (!q)
-			return NULL;
-		while (sqlite3_step(q) == SQLITE_ROW) {
-			int64_t k = sqlite3_column_int64(q, 0);
-			const unsigned char *v = sqlite3_column_text(q, 1);
-			if (k <= 0 || k > 100000000 || !v)
-				continue;
-			if ((size_t)k >= s->name_n) {
-				size_t n = (size_t)k * 2;
-				char **nv = realloc(s->name_v, n * sizeof *nv);
-				if (!nv)
-					break;
-				memset(nv + s->name_n, 0, (n - s->name_n) * sizeof *nv);
-				s->name_v = nv;
-				s->name_n = n;
+	if ((size_t)id < s->name_n && s->name_v[id])
+		return s->name_v[id];
+	if (!(q = stmt(s, Q_NAME_OF)))
+		return NULL;
+	sqlite3_bind_int64(q, 1, id);
+	copy = sqlite3_step(q) == SQLITE_ROW && (v = sqlite3_column_text(q, 0)) ?
+		       strdup((const char *)v) : NULL;
+	sqlite3_reset(q);
+	if (!copy)
+		return NULL;
+	if (id < NAME_IDS && s->name_bytes + strlen(copy) < NAME_BYTES) {
+		if ((size_t)id >= s->name_n) {
+			size_t n = (size_t)id * 2 < NAME_IDS ? (size_t)id * 2 : NAME_IDS;
+			char **nv = realloc(s->name_v, n * sizeof *nv);
+			if (!nv) {
+				free(copy);
+				return NULL;
 			}
-			if (!s->name_v[k])
-				s->name_v[k] = strdup((const char *)v);
+			memset(nv + s->name_n, 0, (n - s->name_n) * sizeof *nv);
+			s->name_v = nv;
+			s->name_n = n;
 		}
-		sqlite3_reset(q);
-		if ((size_t)id >= s->name_n || !s->name_v[id])
-			return NULL;
+		s->name_bytes += strlen(copy) + 1;
+		return s->name_v[id] = copy;
 	}
-	return s->name_v[id];
+	s->name_ring_i = (s->name_ring_i + 1) % NAME_RING;
+	free(s->name_ring[s->name_ring_i]);
+	return s->name_ring[s->name_ring_i] = copy;
 }
 
 /* A narrow step (Q_PKT_STEPS) into r: its packet's first line, base,

@@ -31,6 +31,32 @@ check_json "JSON: 2048 steps kept, 997953 left out after step 1536, verdict drop
 	'len(j["steps"]) == 2048 and j["steps_left_out"] == 997953 and j["steps_cut_at"] == 1536 and j["verdict"] == "drop" and j["steps"][-1]["verdict"] == "drop"' < "$TMP/j"
 rm -f "$TMP/nft.txt"
 
+# A log whose every line names another MAC header: 300 000 strings of
+# steps, which the analysis once read back all at once.
+python3 - "$TMP/macs.txt" <<'PY'
+import random, sys
+random.seed(1)
+with open(sys.argv[1], "w") as f:
+    for i in range(150000):
+        for k, (tbl, chain) in enumerate((("raw", "PREROUTING"), ("mangle", "PREROUTING"), ("nat", "PREROUTING"))):
+            mac = ":".join("%02x" % random.randrange(256) for _ in range(14))
+            f.write("[%12.6f] TRACE: %s:%s:policy:2 IN=eth0 OUT= MAC=%s SRC=10.1.%d.%d DST=10.2.0.1 "
+                    "LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=%d DF PROTO=TCP SPT=%d DPT=80 SEQ=%d ACK=0 "
+                    "WINDOW=64240 RES=0x00 SYN URGP=0\n"
+                    % (1000 + i * 0.00001 + k * 0.000001, tbl, chain, mac, (i >> 8) & 255, i & 255,
+                       i & 65535, 1024 + i % 60000, i * 7919))
+PY
+rm -f "$TMP/macs.db"*
+check_rss "import of 450 000 lines that name 450 000 MAC headers" \
+	"$NATLOG" --db "$TMP/macs.db" import -q "$TMP/macs.txt"
+eq "(the store holds their strings: 300 000 of the later steps')" 1 \
+	"$("$NATLOG" --db "$TMP/macs.db" sql "SELECT count(*) >= 300000 FROM names" | tail -1)"
+check_rss "explain of one of their packets" "$NATLOG" --db "$TMP/macs.db" explain \
+	"$("$NATLOG" --db "$TMP/macs.db" sql "SELECT trace FROM packets LIMIT 1 OFFSET 120000" | tail -1)"
+check_grep "which reads its steps' names, the MAC headers among them" \
+	"nat:PREROUTING:policy:2" "$TMP/out"
+rm -f "$TMP/macs.txt" "$TMP/macs.db"*
+
 # A drop among the left-out steps: the accept before the cut is not taken.
 python3 - "$TMP/cut.txt" <<'EOF'
 import sys
