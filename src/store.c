@@ -323,6 +323,18 @@ struct align {
 
 static int fail(struct nl_store *s, const char *what)
 {
+	const char *path = sqlite3_db_filename(s->db, "main");
+	char journal[4200];
+	struct stat sb;
+	/* a query kept out by a new store's first import (open_rw): say so */
+	if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY && path && path[0] &&
+	    snprintf(journal, sizeof journal, "%s-journal", path) < (int)sizeof journal &&
+	    stat(journal, &sb) == 0) {
+		snprintf(s->err, sizeof s->err, "%s: the store is being written by its first import, "
+			 "which lets queries in only between its files; try again when it has "
+			 "finished", what);
+		return -1;
+	}
 	snprintf(s->err, sizeof s->err, "%s: %s", what, sqlite3_errmsg(s->db));
 	return -1;
 }

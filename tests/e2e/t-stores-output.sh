@@ -134,6 +134,25 @@ os._exit(0)' "$TMP/hot/s.db"
 		same_traces "$TMP/hot/s.db"
 	check "and the journal is gone" test ! -s "$TMP/hot/s.db-journal"
 
+	# a writer in the middle of a rollback-journal write, as a new store's
+	# first import is for a whole file: a query waits, then says why
+	python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA journal_mode = DELETE"); c.execute("PRAGMA cache_size = 1")
+c.execute("BEGIN EXCLUSIVE")
+for i in range(500):
+    c.execute("INSERT INTO meta VALUES (?, ?)", ("busy%d" % i, "x" * 200))
+open(sys.argv[2], "w").close()
+time.sleep(14)
+c.execute("ROLLBACK")' "$TMP/hot/s.db" "$TMP/hot.held" &
+	held=$!
+	while [ ! -e "$TMP/hot.held" ] && kill -0 $held 2>/dev/null; do sleep 0.1; done
+	check_status "a query while a first import writes exits 4" 4 "$NATLOG" --db "$TMP/hot/s.db" traces
+	check_grep "and says the store is being written by its first import" \
+		"is being written by its first import" "$TMP/err"
+	wait $held
+	check "and answers once it has finished" same_traces "$TMP/hot/s.db"
+
 	tmpfs_at 1m "$TMP/full"
 	"$NATLOG" --db "$TMP/full/s.db" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.nft"
 	dd if=/dev/zero of="$TMP/full/fill" bs=4k 2>/dev/null
