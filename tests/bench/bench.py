@@ -346,8 +346,8 @@ def profile_table(imports):
            "us/event", "packet ins", "us/packet", "commit", "analyse wall", "read events", "analyse cpu"],
           rows)
     log("parse: the thread that reads, hashes, splits and parses (waits: for the store thread, queue full);"
-        " store: the thread that correlates and inserts; analyse: after the import, two threads"
-        " (read events and cpu summed over both)")
+        " store: the thread that correlates and inserts; analyse: after the import, two threads,"
+        " one in a new store's first import as here (read events and cpu summed over the threads)")
 
 
 def main(argv):
