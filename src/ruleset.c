@@ -354,6 +354,10 @@ int rsview_add_hit(struct nl_rsview *v, int64_t ruleset, const char *table, cons
 		   int64_t num, int64_t packets)
 {
 	struct nl_rulehit *h;
+	if (v->nhits >= NL_MAXHITS) {
+		v->hits_cut = 1;
+		return 0;
+	}
 	if (v->nhits == v->caphits) {
 		size_t cap = v->caphits ? v->caphits * 2 : 64;
 		h = realloc(v->hits, cap * sizeof *h);

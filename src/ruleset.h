@@ -97,6 +97,7 @@ struct nl_rsview {
 	size_t nsets, capsets;
 	struct nl_rulehit *hits;	/* traced packets per rule, sorted; see below */
 	size_t nhits, caphits;
+	int hits_cut;			/* more rules traced than NL_MAXHITS: not counted */
 	int64_t prefer;			/* a ruleset id looked at first (dumps.c), or 0 */
 	int64_t *bounded;		/* rulesets with counts of their own */
 	int64_t *bounded_until;		/* and the times they were taken at */
@@ -114,6 +115,9 @@ struct nl_rsview {
  * ruleset 0 are of every traced packet; a dump whose time is known has
  * its own, of the packets not known to be traced after it (its counters
  * cannot have counted those). */
+/* Rules whose traced packets a view counts at most: a log can name a
+ * rule number per line (136 bytes a rule). */
+#define NL_MAXHITS 100000
 struct nl_rulehit {
 	int64_t ruleset;
 	char table[48], chain[64];
