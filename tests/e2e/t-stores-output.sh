@@ -112,19 +112,27 @@ c.execute("INSERT INTO meta VALUES (\"note\", \"x\")"); c.commit(); os._exit(0)'
 	"$NATLOG" --db "$TMP/walm/s.db" traces 2> "$TMP/walm.err" > /dev/null
 	check_grep "and warns that the log's content is not seen" "latest imports may be missing" "$TMP/walm.err"
 
+	# half_write DB kill|MARKER: a write through a rollback journal, with
+	# pages of it already in the file, as a new store's first import makes
+	# for a whole file; then killed, or held 14 s once MARKER exists
+	half_write() { python3 -c 'import os, sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA journal_mode = DELETE"); c.execute("PRAGMA cache_size = 1")
+c.execute("BEGIN EXCLUSIVE")
+for i in range(2000):
+    c.execute("INSERT INTO meta VALUES (?, ?)", ("half%d" % i, "x" * 200))
+if sys.argv[2] == "kill":
+    os._exit(0)
+open(sys.argv[2], "w").close()
+time.sleep(14)
+c.execute("ROLLBACK")' "$@"; }
 	# an import killed in the middle of a rollback-journal write (a new
 	# store's first import writes that way): on a read-only mount nothing
 	# can undo the half write, so it is not read; once writable, the query
 	# undoes it and answers
 	tmpfs_at 4m "$TMP/hot"
 	"$NATLOG" --db "$TMP/hot/s.db" import -q "$TD/seed000/trace.txt" "$TD/seed000/ruleset.nft"
-	python3 -c 'import os, sqlite3, sys
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("PRAGMA journal_mode = DELETE"); c.execute("PRAGMA cache_size = 1")
-c.execute("BEGIN")
-for i in range(2000):
-    c.execute("INSERT INTO meta VALUES (?, ?)", ("half%d" % i, "x" * 200))
-os._exit(0)' "$TMP/hot/s.db"
+	half_write "$TMP/hot/s.db" kill
 	check "(a killed write left its journal)" test -s "$TMP/hot/s.db-journal"
 	mount -o remount,ro "$TMP/hot"
 	check_status "a query on it on a read-only mount exits 4" 4 "$NATLOG" --db "$TMP/hot/s.db" traces
@@ -136,15 +144,7 @@ os._exit(0)' "$TMP/hot/s.db"
 
 	# a writer in the middle of a rollback-journal write, as a new store's
 	# first import is for a whole file: a query waits, then says why
-	python3 -c 'import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("PRAGMA journal_mode = DELETE"); c.execute("PRAGMA cache_size = 1")
-c.execute("BEGIN EXCLUSIVE")
-for i in range(500):
-    c.execute("INSERT INTO meta VALUES (?, ?)", ("busy%d" % i, "x" * 200))
-open(sys.argv[2], "w").close()
-time.sleep(14)
-c.execute("ROLLBACK")' "$TMP/hot/s.db" "$TMP/hot.held" &
+	half_write "$TMP/hot/s.db" "$TMP/hot.held" &
 	held=$!
 	while [ ! -e "$TMP/hot.held" ] && kill -0 $held 2>/dev/null; do sleep 0.1; done
 	check_status "a query while a first import writes exits 4" 4 "$NATLOG" --db "$TMP/hot/s.db" traces
