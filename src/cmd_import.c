@@ -47,7 +47,6 @@ static void usage(FILE *f)
 		"  -h, --help         this help\n", nl_input_kinds);
 }
 
-/* What the logs said about their own completeness and the kernel's health. */
 /* The summary line's counts, and what the notes after it count. */
 static void summary_json(const struct nl_import_stats *st, double secs)
 {
@@ -71,6 +70,7 @@ static void summary_json(const struct nl_import_stats *st, double secs)
 	fputs("}\n", stdout);
 }
 
+/* What the logs said about their own completeness and the kernel's health. */
 static void import_trust_summary(struct nl_store *s, const struct nl_import_stats *st)
 {
 	int64_t ns = store_count_sql(s, "SELECT count(*) FROM sysctls y WHERE y.name = "

@@ -1817,13 +1817,6 @@ static int imported_before(struct import *im, const char *path, int fd)
 	return known;
 }
 
-/* The first bytes of an SQLite database. */
-static int sqlite_head(const void *p, size_t n)
-{
-	static const char magic[16] = "SQLite format 3";
-	return n >= sizeof magic && !memcmp(p, magic, sizeof magic);
-}
-
 /* A natlog store named on the command line (one per bundle, made where
  * the bundle was) is merged, as `natlog merge` does; any other SQLite
  * database is no input natlog reads. Not for archive members: a store is
@@ -1834,7 +1827,7 @@ static int import_store(struct import *im, const char *path, int fd)
 	struct nl_err err = { "" };
 	char head[16];
 	int version, rc;
-	if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head || !sqlite_head(head, sizeof head))
+	if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head || !nl_sqlite_head(head, sizeof head))
 		return 0;
 	memset(&ms, 0, sizeof ms);
 	rc = store_merge_check(path, NULL, &version, &err) ? -2
@@ -1881,7 +1874,7 @@ static int stdin_store(struct import *im, struct stream *st)
 {
 	if (stream_fill(st, HEAD))
 		return -1;
-	if (!sqlite_head(st->pre, st->pren))
+	if (!nl_sqlite_head(st->pre, st->pren))
 		return 0;
 	fprintf(stderr, "natlog: '-' is an SQLite database: a natlog store is merged from its "
 			"file, named on the command line; not read\n");

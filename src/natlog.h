@@ -233,6 +233,8 @@ uint64_t nl_mix64(uint64_t h);
 #define NL_HASH_INIT 1469598103934665603ULL
 size_t nl_strlcpy(char *dst, const char *src, size_t n);
 size_t nl_strlcpyn(char *dst, const char *src, size_t srclen, size_t n);
+/* 1 when the n bytes at p begin with SQLite's file header. */
+int nl_sqlite_head(const void *p, size_t n);
 /* Text from input, safe to print on a terminal: control bytes, DEL, C1
  * controls, bidi overrides and invalid UTF-8 become \xNN, valid UTF-8
  * stays. The result lives until eight more calls in the same thread (so a

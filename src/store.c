@@ -641,7 +641,6 @@ static int refuse(struct nl_store *s, const char *path, int kind, int version, i
  * store: then the probe looks. */
 static int marked_natlog(const char *path)
 {
-	static const char magic[16] = "SQLite format 3";
 	unsigned char h[72];
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -649,7 +648,7 @@ static int marked_natlog(const char *path)
 		return 0;
 	n = pread(fd, h, sizeof h, 0);
 	close(fd);
-	return n == (ssize_t)sizeof h && !memcmp(h, magic, sizeof magic) &&
+	return n == (ssize_t)sizeof h && nl_sqlite_head(h, sizeof h) &&
 	       ((uint32_t)h[68] << 24 | (uint32_t)h[69] << 16 | (uint32_t)h[70] << 8 | h[71]) ==
 	       NL_APPLICATION_ID;
 }

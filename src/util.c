@@ -43,6 +43,12 @@ size_t nl_strlcpy(char *dst, const char *src, size_t n)
 	return nl_strlcpyn(dst, src, strlen(src), n);
 }
 
+int nl_sqlite_head(const void *p, size_t n)
+{
+	static const char magic[16] = "SQLite format 3";
+	return n >= sizeof magic && !memcmp(p, magic, sizeof magic);
+}
+
 /* Length of the valid UTF-8 sequence at p (at most n bytes) that a
  * terminal shows as text, or 0: C0 and C1 controls, DEL, the bidi
  * overrides that reorder what is shown (U+202A..E, U+2066..9), overlong
