@@ -273,6 +273,8 @@ struct nl_store {
 	int fresh;	/* a new store, in a rollback journal until closed (open_rw) */
 	int version;	/* its schema: a query reads an older one as it is */
 	int wire_ports;	/* schema/ondemand/wire_ports.sql was run */
+	int frames_seen;	/* this transaction has added a frame */
+	char *frames_idx;	/* the frames indexes this transaction dropped, to create again */
 	struct align *al;	/* aligning the source being imported with others */
 	char dup_base[40];	/* the last trace id given a number, and that number: */
 	int dup_n;		/* a flood of one packet numbers on, not from 1 each time */
@@ -1043,7 +1045,73 @@ void store_close(struct nl_store *s)
 	free(s->names);
 	free(s->bases);
 	free(s->step_mem);
+	free(s->frames_idx);
 	free(s);
+}
+
+static int collect_sql(void *ctx, int n, char **v, char **names)
+{
+	char **all = ctx, *more;
+	(void)names;
+	if (n < 1 || !v[0])
+		return 0;
+	if (asprintf(&more, "%s%s;\n", *all ? *all : "", v[0]) < 0)
+		return 1;
+	free(*all);
+	*all = more;
+	return 0;
+}
+
+/* The first frames of a transaction into an empty frames table: its two
+ * indexes are dropped, and created again (frames_index) before the source
+ * is finished or the transaction commits. CREATE INDEX over a capture's
+ * frames costs about half of keeping them frame by frame, and nothing
+ * reads frames by them while the capture's frames are added. The text is
+ * the store's own, so schema/ stays the one place they are written. */
+static int frames_defer(struct nl_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t any;
+	int code;
+	char *msg = NULL;
+	s->frames_seen = 1;
+	if (s->frames_idx)
+		return 0;
+	if (read_int(s, "SELECT EXISTS (SELECT 1 FROM frames)", &any, &code))
+		return fail(s, "cannot read the frames");
+	if (any)
+		return 0;
+	/* DROP INDEX fails while a statement is reading: index frame by frame */
+	for (st = sqlite3_next_stmt(s->db, NULL); st; st = sqlite3_next_stmt(s->db, st))
+		if (sqlite3_stmt_busy(st))
+			return 0;
+	if (sqlite3_exec(s->db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND "
+			 "name IN ('frames_ip_id', 'frames_seq') ORDER BY name", collect_sql,
+			 &s->frames_idx, &msg) != SQLITE_OK) {
+		snprintf(s->err, sizeof s->err, "cannot read the frames' indexes: %s",
+			 msg ? msg : "out of memory");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return s->frames_idx ? exec(s, "DROP INDEX IF EXISTS frames_ip_id; "
+				    "DROP INDEX IF EXISTS frames_seq") : 0;
+}
+
+static int frames_index(struct nl_store *s)
+{
+	char *sql = s->frames_idx;
+	int rc;
+	int64_t t0 = PROF_T0();
+	if (!sql)
+		return 0;
+	/* the sort's memory is the cache's size: a smaller one keeps the
+	 * import's peak where it was, and is no slower */
+	rc = exec(s, "PRAGMA cache_size = -8192") || exec(s, sql) ||
+	     exec(s, "PRAGMA cache_size = -32768");
+	s->frames_idx = NULL;
+	free(sql);
+	PROF_ADD(NL_P_INDEX, t0);
+	return rc;
 }
 
 int store_begin(struct nl_store *s)
@@ -1053,6 +1121,7 @@ int store_begin(struct nl_store *s)
 	s->next_id = 0;
 	s->unclaimed = -1;
 	s->nboots = 0;
+	s->frames_seen = 0;
 	if (exec(s, "BEGIN IMMEDIATE"))
 		return -1;
 	s->in_tx = 1;
@@ -1061,7 +1130,7 @@ int store_begin(struct nl_store *s)
 
 int store_commit(struct nl_store *s)
 {
-	if (exec(s, "COMMIT"))
+	if (frames_index(s) || exec(s, "COMMIT"))
 		return -1;
 	s->in_tx = 0;
 	s->next_id = 0;
@@ -1075,6 +1144,8 @@ int store_rollback(struct nl_store *s)
 	s->in_tx = 0;
 	s->nboots = 0;
 	steps_forget(s);	/* names and packet ids of the transaction are gone */
+	free(s->frames_idx);	/* the indexes come back with the rollback */
+	s->frames_idx = NULL;
 	return exec(s, "ROLLBACK");
 }
 
@@ -1127,6 +1198,7 @@ int store_source_known(struct nl_store *s, const char *sha256, const char *host)
 	bind_text(st, 1, sha256);
 	bind_text(st, 2, host);
 	rc = sqlite3_step(st);
+	sqlite3_reset(st);	/* a statement left reading keeps tables from DROP */
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up a source");
@@ -1157,7 +1229,7 @@ int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_c
 	sqlite3_stmt *st = stmt(s, Q_SRC_FINISH);
 	int64_t boot = c->boot_us;
 	int rc;
-	if (!st)
+	if (!st || frames_index(s))
 		return -1;
 	s->nboots = 0;
 	if (s->al && s->al->source_id == id && s->al->has_boot) {
@@ -1313,6 +1385,8 @@ static int add_frame(struct nl_store *s, int64_t id, int64_t source_id, const st
 	sqlite3_stmt *st;
 	char t[40];
 	int64_t mac = 0;
+	if (!s->frames_seen && frames_defer(s))
+		return -1;
 	if (p->mac[0] && (mac = frame_mac(s, p->mac)) < 0)
 		return -1;
 	if (!(st = stmt(s, Q_FRAME_ADD)))

@@ -103,4 +103,34 @@ if [ $bad -eq 0 ]; then ok "$n queries during a first import: $answered answered
 else not_ok "$bad of $n queries during a first import failed without saying why"; fi
 got=$(NATLOG_DB=$db "$NATLOG" traces --json | count)
 check "and the first import is whole ($got packets)" test "$got" = "$want"
+# a capture's first frames go in unindexed and are indexed once, in the
+# same transaction: killed in between, the store keeps the indexes a new
+# store has, and so does the import that completes it
+python3 "$ROOT/tests/bench/gen.py" --kind pcap --packets 150000 --seed 2 -o "$TMP/cap.pcap"
+idx="SELECT group_concat(name || ': ' || sql, ' | ') FROM (SELECT name, sql FROM sqlite_master WHERE tbl_name = 'frames' AND type = 'index' ORDER BY name)"
+NATLOG_DB=$TMP/none.db "$NATLOG" import -q "$TMP/rules.txt"
+want_idx=$(NATLOG_DB=$TMP/none.db "$NATLOG" sql "$idx" | tail -1)
+for delay in 0.1 0.3 0.5; do
+	db=$TMP/cap-$delay.db
+	NATLOG_DB=$db "$NATLOG" import -q "$TMP/rules.txt" "$TMP/cap.pcap" &
+	pid=$!
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if [ -s "$db" ]; then
+		eq "a capture killed after ${delay}s leaves the frames' indexes" "$want_idx" \
+			"$(NATLOG_DB=$db "$NATLOG" sql "$idx" | tail -1)"
+	else ok "a capture killed after ${delay}s: no store yet"; fi
+	had=0
+	[ -s "$db" ] && had=$(NATLOG_DB=$db "$NATLOG" sql "SELECT count(*) FROM frames" | tail -1)
+	NATLOG_DB=$db NATLOG_PROFILE=1 "$NATLOG" import -q "$TMP/rules.txt" "$TMP/cap.pcap" 2> "$TMP/prof"
+	if [ "$had" = 0 ]; then
+		check_grep "importing it again indexes the frames after them" "^natlog profile: store.index [0-9.]* s 1\$" "$TMP/prof"
+	else
+		check_grep "the capture was whole: nothing to index again" "^natlog profile: store.index [0-9.]* s 0\$" "$TMP/prof"
+	fi
+	eq "as a new store does" "$want_idx" \
+		"$(NATLOG_DB=$db "$NATLOG" sql "$idx" | tail -1)"
+	eq "with each frame once" 150000 "$(NATLOG_DB=$db "$NATLOG" sql "SELECT count(*) FROM frames" | tail -1)"
+done
 finish
