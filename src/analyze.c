@@ -251,10 +251,20 @@ static void lower(char *dst, const char *src, size_t n)
 	dst[i] = '\0';
 }
 
+/* A rule of a chain too long to read whole that could not be read. */
+static void sparse_unread(struct nl_analysis *a, const struct nl_chain *ch,
+			  const struct nl_event *ev, const char *where, int N)
+{
+	char why[200];
+	rsview_sparse_why(ch, why, sizeof why);
+	nl_diag(a, "%s:%s:%s:%d: the dump's %s; its rule %d was not read, so the step is shown by "
+		   "number only", ev->table, where, ev->type, N, why, N);
+}
+
 static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl_step *st)
 {
 	const struct nl_event *ev = &st->ev;
-	int known = 0, N = ev->rulenum;
+	int known = 0, N = ev->rulenum, unread;
 	const struct nl_chain *ch = rsview_find(v, ev->table, ev->chain, &known);
 	char why[256];
 	const char *where = ev->chain;
@@ -284,7 +294,10 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 			st->mismatch = 1;
 			return;
 		}
-		r = &ch->rules[N - 1];
+		if (!(r = rsview_rule_at(v, ch, N, -1, &unread))) {
+			sparse_unread(a, ch, ev, where, N);
+			return;
+		}
 		if (r->uncond && target_is_standard(r->target)) {
 			nl_diag(a, "%s:%s:rule:%d: the dump's rule %d is an unconditional -j %s, which the "
 				"kernel reports as %s, not rule; the dump does not match this trace",
@@ -326,7 +339,11 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 		return;
 	}
 	if (N >= 1 && N <= ch->nrules) {
-		const struct nl_vrule *r = &ch->rules[N - 1];
+		const struct nl_vrule *r = rsview_rule_at(v, ch, N, -1, &unread);
+		if (!r) {
+			sparse_unread(a, ch, ev, where, N);
+			goto nat_policy;
+		}
 		if (r->uncond && target_is_standard(r->target)) {
 			if (nl_check_counter(a, v, st, r))
 				goto nat_policy;

@@ -44,14 +44,18 @@ static void normalize(const char *in, char *out, size_t n)
 	out[o] = '\0';
 }
 
-static const struct nl_vrule *find_rule(const struct nl_chain *ch, const struct nl_event *ev)
+/* The rule of the step, by handle or else by text; *unread: a chain too
+ * long to read whole could not tell. */
+static const struct nl_vrule *find_rule(const struct nl_rsview *v, const struct nl_chain *ch,
+					const struct nl_event *ev, int *unread)
 {
 	char a[1024], b[1024];
 	int i;
-	if (ev->handle >= 0) {
-		for (i = 0; i < ch->nrules; i++)
-			if (ch->rules[i].handle == ev->handle)
-				return &ch->rules[i];
+	*unread = 0;
+	if (ev->handle >= 0)
+		return rsview_rule_at(v, ch, 0, ev->handle, unread);
+	if (ch->sparse) {
+		*unread = 1;
 		return NULL;
 	}
 	normalize(ev->rule, a, sizeof a);
@@ -299,6 +303,13 @@ static void root_cause(struct nl_analysis *a, const struct nl_rsview *v)
 	ch = rsview_find_nft(v, d->ev.nft_family, d->ev.table, d->ev.chain, NULL);
 	if (!ch)
 		return;
+	if (ch->sparse) {
+		char why[200];
+		rsview_sparse_why(ch, why, sizeof why);
+		nl_diag(a, "the dump's %s: natlog did not look in its rules for the set lookup that "
+			   "dropped the packet", why);
+		return;
+	}
 	/* a trace's position past the dump's rules: another dump, all of them */
 	upto = d->position > 0 && d->position - 1 < ch->nrules ? d->position - 1 : ch->nrules;
 	for (i = 0; i < upto; i++)
@@ -334,11 +345,13 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 			st->rule_text = st->policy_text;
 			st->chain_policy = 1;
 			if (ch)
-				st->position = ch->nrules > 0 && ch->rules[ch->nrules - 1].position < 0
+				st->position = !ch->sparse && ch->nrules > 0 &&
+					       ch->rules[ch->nrules - 1].position < 0
 					       ? -1	/* a '...' hid rules: the count is unknown */
 					       : ch->nrules + 1;
 		} else if (!strcmp(ev->type, "rule")) {
-			const struct nl_vrule *r = ch ? find_rule(ch, ev) : NULL;
+			int unread = 0;
+			const struct nl_vrule *r = ch ? find_rule(v, ch, ev, &unread) : NULL;
 			char why[256];
 			st->rule_text = ev->rule[0] ? ev->rule : NULL;
 			/* the rule a handle names now may not be the one that ran */
@@ -356,6 +369,16 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 				/* xtables-monitor prints the rule in iptables syntax: keep it */
 				st->rule_text = ev->xt && ev->rule[0] ? ev->rule : r->text;
 				st->position = r->position;
+			} else if (ch && unread) {
+				rsview_sparse_why(ch, why, sizeof why);
+				if (ev->handle >= 0)
+					nl_diag(a, "the dump's %s: its rule with handle %lld was not read, "
+						   "so the step is shown as the trace printed it", why,
+						(long long)ev->handle);
+				else
+					nl_diag(a, "the dump's %s: natlog did not look in it for the rule "
+						   "'%s', so the step is shown as the trace printed it", why,
+						ev->rule);
 			} else if (ch) {
 				st->mismatch = 1;
 				if (ev->handle >= 0)

@@ -150,7 +150,7 @@ static int later_cb(void *ctx, long line, const char *text)
 	char fam[16], tbl[64], chain[64];
 	const char *h = strstr(text, " # handle ");
 	long long handle;
-	int j;
+	int unread;
 	struct nl_cur c;
 	uint64_t hv;
 	if (strncmp(text, "add rule ", 9) || !h || sscanf(text + 9, "%15s %63s %63s", fam, tbl, chain) != 3)
@@ -161,13 +161,12 @@ static int later_cb(void *ctx, long line, const char *text)
 	handle = (long long)hv;
 	{
 		const struct nl_chain *ch = rsview_chain(l->v, l->c->id, fam, tbl, chain);
-		for (j = 0; ch && j < ch->nrules; j++)
-			if (ch->rules[j].handle == handle &&
-			    rewind_same_rule(ch->rules[j].text, rewind_rule_start(text + 9 + strlen(fam) +
-					     strlen(tbl) + strlen(chain) + 3), h)) {
-				l->c->later = line;
-				return 1;
-			}
+		const struct nl_vrule *r = ch ? rsview_rule_at(l->v, ch, 0, handle, &unread) : NULL;
+		if (r && rewind_same_rule(r->text, rewind_rule_start(text + 9 + strlen(fam) +
+					  strlen(tbl) + strlen(chain) + 3), h)) {
+			l->c->later = line;
+			return 1;
+		}
 	}
 	return 0;
 }

@@ -126,6 +126,25 @@ struct fitctx {
 	int64_t t_us;		/* the packet's time, or -1 */
 };
 
+/* A sparse chain's first unconditional rule after position lo and before
+ * hi that was not inserted after the trace ([k, k + d)), or 0 (also when
+ * the chain has too many such rules to have read them). */
+static int uncond_between(const struct nl_chain *ch, int lo, int hi, int k, int d)
+{
+	int a = 0, b = ch->nuncond > 0 ? ch->nuncond : 0;
+	while (a < b) {		/* the first position > lo */
+		int m = a + (b - a) / 2;
+		if (ch->uncond[m] <= lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (; a < ch->nuncond && ch->uncond[a] < hi; a++)
+		if (!(d > 0 && ch->uncond[a] >= k && ch->uncond[a] < k + d))
+			return ch->uncond[a];
+	return 0;
+}
+
 /* Step i under (k, d): -1 when it cannot be (why says why), 0 when its rule
  * is not in the dump (deleted), 1 when it fits a dumped rule or the end. */
 static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, size_t wn)
@@ -133,7 +152,7 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 	const struct nl_step *st = &c->steps[i], *nx = i + 1 < c->n ? &c->steps[i + 1] : NULL;
 	const struct nl_chain *ch = c->ch;
 	const struct nl_vrule *r = NULL;
-	int N = st->ev.rulenum, P = rl_map(N, k, d), prev = 0, q;
+	int N = st->ev.rulenum, P = rl_map(N, k, d), prev = 0, q, unread;
 	size_t j;
 	enum eff e;
 	char w[256];
@@ -144,7 +163,8 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 			snprintf(why, wn, "the dump's chain has %d rules", ch->nrules);
 			return -1;
 		}
-		r = &ch->rules[P - 1];
+		if (!(r = rsview_rule_at(c->v, ch, P, -1, &unread)))
+			return 1;	/* a long chain's rule not read: map_step said so */
 		if (r->uncond && target_is_standard(r->target)) {
 			snprintf(why, wn, "the dump's rule %d is an unconditional -j %s", P, r->target);
 			return -1;
@@ -164,9 +184,12 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 			snprintf(why, wn, "the dump's chain is of the other kind");
 			return -1;
 		}
-		if (P >= 1 && P <= ch->nrules && ch->rules[P - 1].uncond &&
-		    target_is_standard(ch->rules[P - 1].target)) {
-			r = &ch->rules[P - 1];
+		const struct nl_vrule *u = P >= 1 && P <= ch->nrules &&
+					   (!ch->sparse || ch->nuncond < 0 ||
+					    uncond_between(ch, P - 1, P + 1, 0, 0))
+					   ? rsview_rule_at(c->v, ch, P, -1, &unread) : NULL;
+		if (u && u->uncond && target_is_standard(u->target)) {
+			r = u;
 		} else if (P != ch->nrules + 1) {
 			snprintf(why, wn, "the dump's chain ends at %d", ch->nrules + 1);
 			return -1;
@@ -203,7 +226,7 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 				return 1;
 			break;
 		}
-	for (q = prev + 1; q < P && q <= ch->nrules; q++) {
+	for (q = prev + 1; !ch->sparse && q < P && q <= ch->nrules; q++) {
 		if (d > 0 && q >= k && q < k + d)
 			continue;	/* inserted after the trace */
 		if (ch->rules[q - 1].uncond) {
@@ -211,6 +234,12 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 				 "does not show it", q, ch->rules[q - 1].text);
 			return -1;
 		}
+	}
+	if (ch->sparse && (q = uncond_between(ch, prev, P, k, d)) > 0 &&
+	    (r = rsview_rule_at(c->v, ch, q, -1, &unread))) {
+		snprintf(why, wn, "the dump's rule %d (%.200s) matches every packet, yet the trace "
+			 "does not show it", q, r->text);
+		return -1;
 	}
 	return 1;
 }
@@ -974,6 +1003,13 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 				!strcmp(a->steps[j].ev.chain, st->ev.chain);
 		if (seen || !(ch = rsview_find(&rc->v, st->ev.table, st->ev.chain, &known)))
 			continue;
+		if (ch->sparse) {
+			char why[200];
+			rsview_sparse_why(ch, why, sizeof why);
+			nl_diag(a, "the dump's %s: natlog did not search it for rules inserted or "
+				   "deleted after the trace", why);
+			continue;
+		}
 		ret = realign_chain(a, &rc->v, ch, &ps, st->ev.table, st->ev.chain);
 	}
 	for (i = 0; i < ps.n; i++)

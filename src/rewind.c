@@ -415,6 +415,12 @@ static int undo_one(struct undo *u, size_t k)
 						    : (struct nl_chain *)chain_at(u->rw, u->id, &c);
 	if (rsview_failed(&u->rw->v))
 		return -1;
+	if (ch && ch->sparse) {
+		char why[200];
+		rsview_sparse_why(ch, why, sizeof why);
+		return fail(u, e->line, "'%.160s' changed the ruleset after the packet, and the "
+			    "dump's %s: natlog cannot undo the change", e->text, why);
+	}
 	switch (c.kind) {
 	case C_SKIP:
 		return 0;

@@ -22,9 +22,16 @@ static void drop_chains(struct nl_rsview *v)
 	for (i = 0; i < v->nchains; i++) {
 		const struct nl_chain *c = v->chains[i];
 		int j;
+		size_t k;
 		for (j = 0; c->rules && j < c->nrules; j++)
 			free((char *)c->rules[j].text);
 		free(c->rules);
+		for (k = 0; k < c->ngot; k++) {
+			free((char *)c->got[k]->text);
+			free(c->got[k]);
+		}
+		free(c->got);
+		free(c->uncond);
 		free(v->chains[i]);
 	}
 	free(v->chains);
@@ -266,11 +273,13 @@ static const struct nl_chain *load_chain(struct nl_rsview *v, int64_t rs, const 
 	}
 	if (store_chain_rules(v->store, &c) || !(n = rsview_add_chain(v))) {
 		free(c.rules);
+		free(c.uncond);
 		v->failed = 1;
 		return NULL;
 	}
 	*n = c;
-	v->bytes += sizeof c + c.size + (c.cap - (size_t)c.nrules) * sizeof c.rules[0];
+	v->bytes += sizeof c + c.size + (c.sparse ? (size_t)(c.nuncond > 0 ? c.nuncond : 0) * sizeof(int)
+						  : (c.cap - (size_t)c.nrules) * sizeof c.rules[0]);
 	if (ix_sync(v))
 		v->failed = 1;
 	return n;
@@ -546,6 +555,64 @@ int rsview_rule(struct nl_vrule *o, const struct nl_rule *r)
 	o->pkts = r->pkts;
 	o->bytes = r->bytes;
 	return (int)sum;
+}
+
+void rsview_sparse_why(const struct nl_chain *ch, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s %s has %d rules, more than natlog reads whole (%d)", ch->family,
+		 ch->family[0] ? " " : "", ch->table, ch->name, ch->nrules, NL_MAXCHAIN);
+}
+
+const struct nl_vrule *rsview_rule_at(const struct nl_rsview *cv, const struct nl_chain *cch,
+				      int pos, int64_t handle, int *unread)
+{
+	struct nl_rsview *v = (struct nl_rsview *)cv;	/* the rules read are a cache */
+	struct nl_chain *ch = (struct nl_chain *)cch;
+	struct nl_store *st = v->store ? v->store : v->base ? v->base->store : NULL;
+	struct nl_vrule *got = NULL, **more;
+	struct nl_rule *r = NULL;
+	size_t k;
+	int i, n;
+	*unread = 0;
+	if (pos > ch->nrules || (pos <= 0 && handle < 0))
+		return NULL;
+	if (!ch->sparse) {
+		if (pos > 0)
+			return &ch->rules[pos - 1];
+		for (i = 0; i < ch->nrules; i++)
+			if (ch->rules[i].handle == handle)
+				return &ch->rules[i];
+		return NULL;
+	}
+	for (k = 0; k < ch->ngot; k++)
+		if (pos > 0 ? ch->got[k]->position == pos : ch->got[k]->handle == handle)
+			return ch->got[k];
+	*unread = 1;
+	if (!st || ch->ngot >= NL_SPARSE_GOT)
+		return NULL;
+	if (!(r = malloc(sizeof *r)) || !(got = malloc(sizeof *got)) ||
+	    !(more = realloc(ch->got, (ch->ngot + 1) * sizeof *more))) {
+		free(got);
+		free(r);
+		v->failed = 1;
+		return NULL;
+	}
+	ch->got = more;
+	n = store_chain_rule(st, ch, pos, handle, r);
+	if (n > 0)
+		n = rsview_rule(got, r);
+	free(r);
+	if (n <= 0) {
+		if (n < 0)
+			v->failed = 1;
+		*unread = n == 0 && pos > 0;	/* a position that a '...' hid */
+		free(got);
+		return NULL;
+	}
+	*unread = 0;
+	ch->got[ch->ngot++] = got;
+	v->bytes += sizeof *got + (size_t)n;
+	return got;
 }
 
 int rsview_add_rule(struct nl_chain *c, const struct nl_rule *r)

@@ -48,9 +48,23 @@ struct nl_chain {
 	struct nl_vrule *rules;		/* rules[0] is position 1; a chain of a view's own
 					 * (not a rewind.c copy) owns their strings */
 	size_t cap;
+	int sparse;			/* more than NL_MAXCHAIN rules: rules is NULL, and
+					 * rsview_rule_at() reads them one at a time */
+	struct nl_vrule **got;		/* sparse: the rules read, each allocated alone */
+	size_t ngot;
+	int *uncond;			/* sparse: positions of its unconditional rules */
+	int nuncond;			/* -1: more than NL_SPARSE_GOT, not read */
 	size_t size;			/* bytes its rules take */
 	const struct nl_chain *orig;	/* rewind.c: the chain this is a changed copy of */
 };
+
+/* A chain of more rules than this is not read whole (about 330 bytes a
+ * rule): a lookup reads the rule it asks for (rsview_rule_at), and what
+ * needs every rule of it (realignment, undoing monitored changes, the LOG
+ * rules of a prefix) says it was not done. At most NL_SPARSE_GOT rules of
+ * it are read between two rsview_trim(). */
+#define NL_MAXCHAIN 65536
+#define NL_SPARSE_GOT 4096
 
 /* A dump of the view, and a table one has (nft: of a family). */
 struct nl_rsdump {
@@ -158,6 +172,14 @@ const struct nl_chain *rsview_chain(const struct nl_rsview *v, int64_t rs, const
 /* A chain could not be read from the store (its error says why). */
 int rsview_failed(const struct nl_rsview *v);
 int rsview_add_rule(struct nl_chain *c, const struct nl_rule *r);
+/* Rule at position pos (> 0), or of handle (pos 0), of chain ch: NULL
+ * when there is none. *unread is 1 when natlog could not tell (a sparse
+ * chain past NL_SPARSE_GOT rules read, or looked up by text); a store
+ * that fails marks the view failed. */
+const struct nl_vrule *rsview_rule_at(const struct nl_rsview *v, const struct nl_chain *ch,
+				      int pos, int64_t handle, int *unread);
+/* "filter BIG has 300000 rules, more than natlog reads whole (65536)" */
+void rsview_sparse_why(const struct nl_chain *ch, char *buf, size_t n);
 /* The chain of the most preferred dump that has this table; NULL if none.
  * *table_known tells whether any dump has the table at all. */
 const struct nl_chain *rsview_find(const struct nl_rsview *v, const char *table,

@@ -2600,68 +2600,149 @@ int store_find_chain(struct nl_store *s, int64_t ruleset_id, const char *family,
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read chains");
 }
 
+#define RULE_COLS "SELECT tbl, chain, position, handle, text, target, target_arg, is_goto, " \
+	"uncond, proto, proto_neg, src, src_neg, dst, dst_neg, iif, iif_neg, oif, oif_neg, " \
+	"sport_lo, sport_hi, sport_neg, dport_lo, dport_hi, dport_neg, pkts, bytes, family " \
+	"FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 AND coalesce(family, '') = ?4"
+
+/* A row of RULE_COLS. */
+static void rule_row(sqlite3_stmt *rs, struct nl_rule *r)
+{
+	nl_rule_init(r);
+	col_text(rs, 0, r->table, sizeof r->table);
+	col_text(rs, 1, r->chain, sizeof r->chain);
+	r->position = sqlite3_column_int(rs, 2);
+	r->handle = col_num(rs, 3);
+	col_text(rs, 4, r->text, sizeof r->text);
+	col_text(rs, 5, r->target, sizeof r->target);
+	col_text(rs, 6, r->target_arg, sizeof r->target_arg);
+	r->is_goto = sqlite3_column_int(rs, 7);
+	r->uncond = sqlite3_column_int(rs, 8);
+	r->proto = (int)col_num(rs, 9);
+	r->proto_neg = sqlite3_column_int(rs, 10);
+	col_text(rs, 11, r->src, sizeof r->src);
+	r->src_neg = sqlite3_column_int(rs, 12);
+	col_text(rs, 13, r->dst, sizeof r->dst);
+	r->dst_neg = sqlite3_column_int(rs, 14);
+	col_text(rs, 15, r->iif, sizeof r->iif);
+	r->iif_neg = sqlite3_column_int(rs, 16);
+	col_text(rs, 17, r->oif, sizeof r->oif);
+	r->oif_neg = sqlite3_column_int(rs, 18);
+	r->sport_lo = (int)col_num(rs, 19);
+	r->sport_hi = (int)col_num(rs, 20);
+	r->sport_neg = sqlite3_column_int(rs, 21);
+	r->dport_lo = (int)col_num(rs, 22);
+	r->dport_hi = (int)col_num(rs, 23);
+	r->dport_neg = sqlite3_column_int(rs, 24);
+	r->pkts = col_num(rs, 25);
+	r->bytes = col_num(rs, 26);
+	col_text(rs, 27, r->family, sizeof r->family);
+}
+
+static void bind_chain(sqlite3_stmt *st, const struct nl_chain *c)
+{
+	sqlite3_bind_int64(st, 1, c->ruleset_id);
+	bind_text(st, 2, c->table);
+	bind_text(st, 3, c->name);
+	sqlite3_bind_text(st, 4, c->family, -1, SQLITE_TRANSIENT);
+}
+
+/* The positions of a sparse chain's unconditional rules, which a trace
+ * would show between two of its steps (realign.c): a kube-proxy chain has
+ * a few. */
+static int sparse_uncond(struct nl_store *s, struct nl_chain *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (prep(s, "SELECT position FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 "
+		    "AND coalesce(family, '') = ?4 AND uncond AND position > 0 ORDER BY position",
+		 &st) != SQLITE_OK)
+		return fail(s, "cannot read rules");
+	bind_chain(st, c);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int *more;
+		if (c->nuncond >= NL_SPARSE_GOT) {
+			c->nuncond = -1;
+			break;
+		}
+		if (!(more = realloc(c->uncond, ((size_t)c->nuncond + 1) * sizeof *more))) {
+			unprep(s, st);
+			snprintf(s->err, sizeof s->err, "out of memory reading rules");
+			return -1;
+		}
+		c->uncond = more;
+		c->uncond[c->nuncond++] = sqlite3_column_int(st, 0);
+	}
+	unprep(s, st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, "cannot read rules");
+}
+
 int store_chain_rules(struct nl_store *s, struct nl_chain *c)
 {
-	static const char *sql_rules =
-		"SELECT tbl, chain, position, handle, text, target, target_arg, is_goto, uncond, "
-		"proto, proto_neg, src, src_neg, dst, dst_neg, iif, iif_neg, oif, oif_neg, "
-		"sport_lo, sport_hi, sport_neg, dport_lo, dport_hi, dport_neg, pkts, bytes, family "
-		"FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 AND "
-		"coalesce(family, '') = ?4 ORDER BY position < 0, position, id";	/* -1: unknown, in dump order */
+	/* -1: unknown, in dump order */
+	static const char *sql_rules = RULE_COLS " ORDER BY position < 0, position, id";
 	sqlite3_stmt *rs;
 	struct nl_rule r;
 	int rc;
 
+	/* chains' count is of every family: a long chain is counted in its own */
+	if (c->cap > NL_MAXCHAIN) {
+		int64_t n = 0;
+		if (prep(s, "SELECT count(*) FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND "
+			    "chain = ?3 AND coalesce(family, '') = ?4", &rs) != SQLITE_OK)
+			return fail(s, "cannot count rules");
+		bind_chain(rs, c);
+		rc = sqlite3_step(rs);
+		if (rc == SQLITE_ROW)
+			n = sqlite3_column_int64(rs, 0);
+		unprep(s, rs);
+		if (rc != SQLITE_ROW)
+			return fail(s, "cannot count rules");
+		c->cap = (size_t)n;
+		if (n > NL_MAXCHAIN) {
+			c->sparse = 1;	/* read rule by rule: store_chain_rule() */
+			c->nrules = n > INT32_MAX ? INT32_MAX : (int)n;
+			c->cap = 0;
+			return sparse_uncond(s, c);
+		}
+	}
 	/* the array at once at the count store_find_chain() read, not
 	 * doubled: a kube-proxy chain has 40 000 rules */
-	if (!c->rules && c->cap > 0 && c->cap <= 10000000 &&
-	    !(c->rules = malloc(c->cap * sizeof *c->rules)))
+	if (!c->rules && c->cap > 0 && !(c->rules = malloc(c->cap * sizeof *c->rules)))
 		c->cap = 0;
 	if (!c->rules)
 		c->cap = 0;
 	if (prep(s, sql_rules, &rs) != SQLITE_OK)
 		return fail(s, "cannot read rules");
-	sqlite3_bind_int64(rs, 1, c->ruleset_id);
-	bind_text(rs, 2, c->table);
-	bind_text(rs, 3, c->name);
-	sqlite3_bind_text(rs, 4, c->family, -1, SQLITE_TRANSIENT);
+	bind_chain(rs, c);
 	while ((rc = sqlite3_step(rs)) == SQLITE_ROW) {
-		nl_rule_init(&r);
-		col_text(rs, 0, r.table, sizeof r.table);
-		col_text(rs, 1, r.chain, sizeof r.chain);
-		r.position = sqlite3_column_int(rs, 2);
-		r.handle = col_num(rs, 3);
-		col_text(rs, 4, r.text, sizeof r.text);
-		col_text(rs, 5, r.target, sizeof r.target);
-		col_text(rs, 6, r.target_arg, sizeof r.target_arg);
-		r.is_goto = sqlite3_column_int(rs, 7);
-		r.uncond = sqlite3_column_int(rs, 8);
-		r.proto = (int)col_num(rs, 9);
-		r.proto_neg = sqlite3_column_int(rs, 10);
-		col_text(rs, 11, r.src, sizeof r.src);
-		r.src_neg = sqlite3_column_int(rs, 12);
-		col_text(rs, 13, r.dst, sizeof r.dst);
-		r.dst_neg = sqlite3_column_int(rs, 14);
-		col_text(rs, 15, r.iif, sizeof r.iif);
-		r.iif_neg = sqlite3_column_int(rs, 16);
-		col_text(rs, 17, r.oif, sizeof r.oif);
-		r.oif_neg = sqlite3_column_int(rs, 18);
-		r.sport_lo = (int)col_num(rs, 19);
-		r.sport_hi = (int)col_num(rs, 20);
-		r.sport_neg = sqlite3_column_int(rs, 21);
-		r.dport_lo = (int)col_num(rs, 22);
-		r.dport_hi = (int)col_num(rs, 23);
-		r.dport_neg = sqlite3_column_int(rs, 24);
-		r.pkts = col_num(rs, 25);
-		r.bytes = col_num(rs, 26);
-		col_text(rs, 27, r.family, sizeof r.family);
+		rule_row(rs, &r);
 		if (rsview_add_rule(c, &r)) {
 			unprep(s, rs);
-			snprintf(s->err, sizeof s->err, "out of memory reading rulesets");
+			snprintf(s->err, sizeof s->err, "out of memory reading rules");
 			return -1;
 		}
 	}
 	unprep(s, rs);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rules");
+}
+
+int store_chain_rule(struct nl_store *s, const struct nl_chain *c, int position, int64_t handle,
+		     struct nl_rule *r)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (prep(s, position > 0 ? RULE_COLS " AND position = ?5 ORDER BY id LIMIT 1"
+				 : RULE_COLS " AND handle = ?5 ORDER BY id LIMIT 1", &st) != SQLITE_OK)
+		return fail(s, "cannot read rules");
+	bind_chain(st, c);
+	sqlite3_bind_int64(st, 5, position > 0 ? position : handle);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rule_row(st, r);
+	unprep(s, st);
+	if (rc == SQLITE_ROW)
+		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rules");
 }
 

@@ -175,6 +175,9 @@ struct nl_chain;
 int store_find_chain(struct nl_store *s, int64_t ruleset_id, const char *family, const char *table,
 		     const char *name, struct nl_chain *c);
 int store_chain_rules(struct nl_store *s, struct nl_chain *c);
+/* Rule at position (> 0) or of handle of chain c into r: 1, 0 none, -1. */
+int store_chain_rule(struct nl_store *s, const struct nl_chain *c, int position, int64_t handle,
+		     struct nl_rule *r);
 /* 1 when a rule of the dump has a counter, 0 when none has, -1 failure. */
 int store_dump_counted(struct nl_store *s, int64_t ruleset_id);
 /* The chains of the dump that hold a LOG rule with a prefix, in the

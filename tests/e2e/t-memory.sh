@@ -82,6 +82,75 @@ check_grep "explain says the counters were not compared, and why" \
 	"the dump's counters were not compared with the traces: those of this host name more than 100000 rules" "$TMP/out"
 rm -f "$TMP/rulenums.txt" "$TMP/rn.db"*
 
+# One chain of 200 000 rules (a dump of about 20 MB): such a chain is
+# read rule by rule, as the traced steps name them, never whole.
+python3 - "$TMP/bigchain.txt" "$TMP/bigchain.log" "$TMP/bignft.txt" "$TMP/bignft.log" <<'PY'
+import sys
+def src(i):
+    return "10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255)
+with open(sys.argv[1], "w") as f:
+    f.write("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:BIG - [0:0]\n"
+            "-A FORWARD -j BIG\n")
+    for i in range(200000):
+        if i == 175000:    # a rule every packet matches, which a trace would show
+            f.write("-A BIG -j MARK --set-xmark 0x1/0xffffffff\n")
+            continue
+        f.write('-A BIG -s %s/32 -p tcp -m tcp --dport %d -m comment --comment "svc %d" -j ACCEPT\n'
+                % (src(i), 1000 + i % 50000, i))
+    f.write("COMMIT\n")
+line = ("[%12.6f] TRACE: filter:%s IN=eth0 OUT=eth1 SRC=%s DST=10.254.0.1 LEN=60 TOS=0x00 "
+        "PREC=0x00 TTL=63 ID=%d DF PROTO=TCP SPT=4000 DPT=%d SEQ=%d ACK=0 WINDOW=64240 RES=0x00 "
+        "SYN URGP=0\n")
+with open(sys.argv[2], "w") as f:
+    for k, n in enumerate([1, 150000, 200000, 200001]):
+        i = min(n, 200000) - 1
+        for step in ("FORWARD:rule:1", "BIG:rule:%d" % n):
+            f.write(line % (100 + k + (0.000001 if step[0] == "B" else 0), step, src(i), 500 + k,
+                            1000 + i % 50000, 9000 + k))
+with open(sys.argv[3], "w") as f:
+    f.write("table ip filter { # handle 1\n\tchain forward { # handle 1\n"
+            "\t\ttype filter hook forward priority filter; policy drop;\n")
+    for i in range(150000):
+        f.write("\t\tip saddr %s tcp dport %d accept # handle %d\n" % (src(i), 1000 + i % 50000, i + 2))
+    f.write("\t}\n}\n")
+pkt = ('trace id 6e%06x ip filter forward packet: iif "eth0" oif "eth1" ip saddr %s ip daddr '
+       '10.254.0.1 ip id %d ip length 60 tcp sport 4000 tcp dport %d tcp flags == syn\n')
+with open(sys.argv[4], "w") as f:
+    for k, i in enumerate([0, 149999]):
+        f.write(pkt % (k, src(i), 700 + k, 1000 + i % 50000))
+        f.write("trace id 6e%06x ip filter forward rule ip saddr %s tcp dport %d accept # handle %d "
+                "(verdict accept)\n" % (k, src(i), 1000 + i % 50000, i + 2))
+    f.write(pkt % (2, src(5), 702, 1005))
+    f.write("trace id 6e000002 ip filter forward rule ip saddr %s tcp dport 1005 accept # handle "
+            "999999 (verdict accept)\n" % src(5))
+PY
+rm -f "$TMP/bc.db"*
+check_rss "import of a chain of 200 000 rules and packets traced through it" \
+	"$NATLOG" --db "$TMP/bc.db" import -q "$TMP/bigchain.txt" "$TMP/bigchain.log"
+bc_trace() { "$NATLOG" --db "$TMP/bc.db" sql "SELECT trace FROM packets WHERE ip_id = $1" | tail -1; }
+check_rss "explain of the packet accepted by its rule 150000" \
+	"$NATLOG" --db "$TMP/bc.db" explain --trace "$(bc_trace 501)"
+check_grep "its verdict is that rule's accept" "^verdict: accept" "$TMP/out"
+check_grep "with the rule's text, read alone" \
+	"decided by: filter:BIG:rule:150000  -A BIG -s 10.2.73.239/32 .*--comment \"svc 149999\" -j ACCEPT" "$TMP/out"
+check_grep "and says the chain was not searched for changed rules, and why" \
+	"the dump's filter BIG has 200000 rules, more than natlog reads whole (65536): natlog did not search it" "$TMP/out"
+"$NATLOG" --db "$TMP/bc.db" explain --trace "$(bc_trace 502)" > "$TMP/out" 2>&1
+check_grep "a rule every packet matches, passed untraced, contradicts the dump" \
+	"filter:BIG:rule:200000: the dump's rule 175001 (-A BIG -j MARK --set-xmark 0x1/0xffffffff) matches every packet, yet the trace does not show it" "$TMP/out"
+"$NATLOG" --db "$TMP/bc.db" explain --trace "$(bc_trace 503)" > "$TMP/out" 2>&1
+check_grep "a rule past its end contradicts the dump" \
+	"filter:BIG:rule:200001: the dump's filter BIG has 200000 rules; the dump does not match" "$TMP/out"
+rm -f "$TMP/bc.db"*
+check_rss "import of an nft chain of 150 000 rules and packets traced through it by handle" \
+	"$NATLOG" --db "$TMP/bc.db" import -q "$TMP/bignft.txt" "$TMP/bignft.log"
+check_rss "explain of the packet its last rule accepted" "$NATLOG" --db "$TMP/bc.db" explain 6e000001
+check_grep "the rule of that handle is read alone" "decided by: .*ip saddr 10.2.73.239 tcp dport 50999 accept" "$TMP/out"
+"$NATLOG" --db "$TMP/bc.db" explain 6e000002 > "$TMP/out" 2>&1
+check_grep "a handle the chain lacks contradicts the dump" \
+	"ip filter forward has no rule with handle 999999 in the dump; the dump does not match" "$TMP/out"
+rm -f "$TMP/bc.db"* "$TMP/bigchain.txt" "$TMP/bignft.txt"
+
 # A drop among the left-out steps: the accept before the cut is not taken.
 python3 - "$TMP/cut.txt" <<'EOF'
 import sys
