@@ -150,7 +150,7 @@ int cmd_merge(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	free(version);
 	/* the end of an import: every packet not analysed yet */
-	if (store_wire_ports(s) || store_begin(s) || analyze_pending(s, &analyzed, &cut) ||
+	if (store_analysis_indexes(s) || store_begin(s) || analyze_pending(s, &analyzed, &cut) ||
 	    store_commit(s)) {
 		fprintf(stderr, "natlog: store failure while analysing packets: %s\n",
 			nl_esc(store_errmsg(s)));

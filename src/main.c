@@ -139,7 +139,7 @@ static void finish_analysis(struct nl_cmd *c)
 	if (n <= 0)
 		return;
 	if (store_open_idle_writer(&w, c->db) == 0) {
-		if (store_wire_ports(w) == 0 && store_begin(w) == 0 &&
+		if (store_analysis_indexes(w) == 0 && store_begin(w) == 0 &&
 		    analyze_pending(w, &done, NULL) == 0 && store_commit(w) == 0) {
 			store_close(w);
 			fprintf(stderr, "natlog: analysed %lld packets an interrupted import had left\n",

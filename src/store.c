@@ -2233,21 +2233,29 @@ int store_ondemand(struct nl_store *s, const char *name)
 	return -1;
 }
 
-int store_wire_ports(struct nl_store *s)
+int store_analysis_indexes(struct nl_store *s)
 {
 	int64_t any;
 	int code;
-	if (s->wire_ports)
-		return 0;
+	char sql[96];
 	/* by the indexes of packets to analyse and of frames by SEQ */
-	if (read_int(s, "SELECT EXISTS (SELECT 1 FROM packets WHERE analyzed = 0) AND EXISTS "
-			"(SELECT 1 FROM frames WHERE tcp_seq IS NOT NULL)",
-		     &any, &code))
+	if (read_int(s, "SELECT EXISTS (SELECT 1 FROM packets WHERE analyzed = 0)", &any, &code))
 		return -1;
-	if (any && store_ondemand(s, "wire_ports"))
+	if (!any)
+		return 0;
+	if (!s->wire_ports) {
+		if (read_int(s, "SELECT EXISTS (SELECT 1 FROM frames WHERE tcp_seq IS NOT NULL)",
+			     &any, &code))
+			return -1;
+		if (any && store_ondemand(s, "wire_ports"))
+			return -1;
+		s->wire_ports = (int)any;
+	}
+	snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM chains WHERE rules > %d)",
+		 NL_MAXCHAIN);
+	if (read_int(s, sql, &any, &code))
 		return -1;
-	s->wire_ports = (int)any;
-	return 0;
+	return any ? store_ondemand(s, "rules_handle") : 0;
 }
 
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,
@@ -2600,10 +2608,11 @@ int store_find_chain(struct nl_store *s, int64_t ruleset_id, const char *family,
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read chains");
 }
 
-#define RULE_COLS "SELECT tbl, chain, position, handle, text, target, target_arg, is_goto, " \
+#define RULE_SEL "SELECT tbl, chain, position, handle, text, target, target_arg, is_goto, " \
 	"uncond, proto, proto_neg, src, src_neg, dst, dst_neg, iif, iif_neg, oif, oif_neg, " \
 	"sport_lo, sport_hi, sport_neg, dport_lo, dport_hi, dport_neg, pkts, bytes, family " \
-	"FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 AND coalesce(family, '') = ?4"
+	"FROM rules WHERE ruleset_id = ?1 AND coalesce(family, '') = ?4 AND "
+#define RULE_COLS RULE_SEL "tbl = ?2 AND chain = ?3"
 
 /* A row of RULE_COLS. */
 static void rule_row(sqlite3_stmt *rs, struct nl_rule *r)
@@ -2732,8 +2741,10 @@ int store_chain_rule(struct nl_store *s, const struct nl_chain *c, int position,
 {
 	sqlite3_stmt *st;
 	int rc;
+	/* by handle through rules_handle (schema/ondemand), not rules_pos */
 	if (prep(s, position > 0 ? RULE_COLS " AND position = ?5 ORDER BY id LIMIT 1"
-				 : RULE_COLS " AND handle = ?5 ORDER BY id LIMIT 1", &st) != SQLITE_OK)
+				 : RULE_SEL "+tbl = ?2 AND +chain = ?3 AND handle = ?5 "
+					    "ORDER BY id LIMIT 1", &st) != SQLITE_OK)
 		return fail(s, "cannot read rules");
 	bind_chain(st, c);
 	sqlite3_bind_int64(st, 5, position > 0 ? position : handle);

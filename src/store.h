@@ -133,11 +133,13 @@ int store_other_events(struct nl_store *s, int64_t source_id);
 /* Runs schema/ondemand/<name>.sql (idempotent DDL): "fp_index" before the
  * first fingerprint lookup. */
 int store_ondemand(struct nl_store *s, const char *name);
-/* Before the transaction that analyses packets (analyze_pending): the
- * index of captured TCP frames by ports (schema/ondemand/wire_ports.sql),
- * when there are packets to analyse and such frames; committed first, so
- * that the analysis's second connection reads through it too. */
-int store_wire_ports(struct nl_store *s);
+/* Before the transaction that analyses packets (analyze_pending), when
+ * there are packets to analyse: the index of captured TCP frames by ports
+ * (schema/ondemand/wire_ports.sql) when there are such frames, and of
+ * rules by handle (rules_handle.sql) when a chain is too long to read
+ * whole; committed first, so that the analysis's second connection reads
+ * through them too. */
+int store_analysis_indexes(struct nl_store *s);
 /* Gives the stored event with kernel-stamp fingerprint fp its wall-clock one. */
 int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2);
 

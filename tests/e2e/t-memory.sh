@@ -144,6 +144,8 @@ check_grep "a rule past its end contradicts the dump" \
 rm -f "$TMP/bc.db"*
 check_rss "import of an nft chain of 150 000 rules and packets traced through it by handle" \
 	"$NATLOG" --db "$TMP/bc.db" import -q "$TMP/bignft.txt" "$TMP/bignft.log"
+eq "a store with so long a chain indexes rules by handle (schema/ondemand/rules_handle.sql)" 1 \
+	"$("$NATLOG" --db "$TMP/bc.db" sql "SELECT count(*) FROM sqlite_master WHERE name = 'rules_handle'" | tail -1)"
 check_rss "explain of the packet its last rule accepted" "$NATLOG" --db "$TMP/bc.db" explain 6e000001
 check_grep "the rule of that handle is read alone" "decided by: .*ip saddr 10.2.73.239 tcp dport 50999 accept" "$TMP/out"
 "$NATLOG" --db "$TMP/bc.db" explain 6e000002 > "$TMP/out" 2>&1
