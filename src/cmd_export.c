@@ -41,7 +41,7 @@ static const char packet_header[] =
 static const char step_header[] =
 	"trace,host,step,hook,family,table,chain,type,position,handle,rule,verdict,matches_dump,"
 	"mismatch_reason,time,file,line,src,dst,sport,dport,iif,oif,ttl,len,mark,ct_direction,"
-	"ct_state,ct_status,ct_id";
+	"ct_state,ct_status,ct_id,rewound";
 
 static const char error_header[] = "host,file,line,reason,text";
 
@@ -123,6 +123,7 @@ static void csv_step(const struct nl_packet_row *p, size_t i, const struct nl_st
 	cw_str(f, &first, k->ct_state);
 	cw_str(f, &first, k->ct_status);
 	cw_num(f, &first, k->ct_id);
+	cw_bool(f, &first, s->rewound);
 	cw_end(f);
 }
 

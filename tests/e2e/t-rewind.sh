@@ -32,6 +32,9 @@ check_json "inserted after: explain says it rewound two events, from line 76" \
 	'j["dump"]["rewound"] == 2 and j["dump"]["rewound_to"].endswith("nft-monitor.txt:76") and j["dump"]["not_rewound"] is None' < "$TMP/x.json"
 check_json "inserted after: its forward step is marked as read from the rebuilt ruleset" \
 	'[s["rewound"] for s in j["steps"]] == [False, False, True]' < "$TMP/x.json"
+eq "and export --what steps --csv says so in its last column" "false false true" \
+	"$("$NATLOG" export --what steps --csv | python3 -c 'import csv, sys
+print(" ".join(r["rewound"] for r in csv.DictReader(sys.stdin) if r["trace"] == sys.argv[1]))' "$(rsyn r1)")"
 # r2: dropped by the policy; the set lookup rule came later
 x "$(rsyn r2)"
 check_json "inserted after: a policy drop does not name the rule inserted after it" \
