@@ -3058,6 +3058,37 @@ static const char *const pkt_clock[] = {
 	"(?15 IS NULL OR decided_type = ?15) AND (?12 IS NULL OR decided_family = ?12) AND " \
 	"(?16 IS NULL OR decided_position = ?16) AND (?17 IS NULL OR decided_handle = ?17)))"
 
+/* RULE_COND over the tables of schema 20 on: the view's steps branch
+ * names every step's strings by subqueries, read for each row; here a
+ * step is compared by names ids, looked up once, and its first line is
+ * read only for an nft family. */
+#define RULE_COND_TABLES \
+	"(packets.id IN (SELECT e.packet_id FROM event_rows e WHERE e.packet_id IS NOT NULL AND " \
+	"e.kind IN ('trace', 'nft-trace', 'xt-trace') AND (?13 IS NULL OR e.tbl = ?13) AND " \
+	"(?14 IS NULL OR e.chain = ?14) AND (?15 IS NULL OR e.type = ?15) AND " \
+	"(?12 IS NULL OR e.nft_family = ?12) AND (?17 IS NULL OR e.handle = ?17) AND " \
+	"(?16 IS NULL OR (e.kind = 'trace' AND e.rulenum = ?16) OR (e.kind <> 'trace' AND " \
+	"(e.type <> 'rule' OR e.handle IN (SELECT r.handle FROM rules r WHERE r.tbl = e.tbl AND " \
+	"r.chain = e.chain AND r.position = ?16 AND coalesce(r.family, '') = " \
+	"coalesce(e.nft_family, ''))))) " \
+	"UNION ALL SELECT t.packet_id FROM steps t WHERE t.kind IN (SELECT id FROM names WHERE " \
+	"name IN ('trace', 'nft-trace', 'xt-trace')) AND " \
+	"(?13 IS NULL OR t.tbl = (SELECT id FROM names WHERE name = ?13)) AND " \
+	"(?14 IS NULL OR t.chain = (SELECT id FROM names WHERE name = ?14)) AND " \
+	"(?15 IS NULL OR t.type = (SELECT id FROM names WHERE name = ?15)) AND " \
+	"(?17 IS NULL OR t.handle = ?17) AND (?12 IS NULL OR (SELECT b.nft_family FROM " \
+	"event_rows b WHERE b.packet_id = t.packet_id AND b.step = 1) = ?12) AND " \
+	"(?16 IS NULL OR (t.kind = (SELECT id FROM names WHERE name = 'trace') AND " \
+	"t.rulenum = ?16) OR (t.kind <> (SELECT id FROM names WHERE name = 'trace') AND " \
+	"(t.type <> (SELECT id FROM names WHERE name = 'rule') OR t.handle IN (SELECT r.handle " \
+	"FROM rules r WHERE r.tbl = (SELECT name FROM names WHERE id = t.tbl) AND " \
+	"r.chain = (SELECT name FROM names WHERE id = t.chain) AND r.position = ?16 AND " \
+	"coalesce(r.family, '') = coalesce((SELECT b.nft_family FROM event_rows b WHERE " \
+	"b.packet_id = t.packet_id AND b.step = 1), '')))))) OR (decided_table IS NOT NULL AND " \
+	"(?13 IS NULL OR decided_table = ?13) AND (?14 IS NULL OR decided_chain = ?14) AND " \
+	"(?15 IS NULL OR decided_type = ?15) AND (?12 IS NULL OR decided_family = ?12) AND " \
+	"(?16 IS NULL OR decided_position = ?16) AND (?17 IS NULL OR decided_handle = ?17)))"
+
 /* The WHERE clause of the filters given, time bounds included or not;
  * only the filters given go into it, so SQLite can use an index. A CIDR
  * prefix is compared by natlog_in_prefix(), a plain address by equality. */
@@ -3127,6 +3158,7 @@ static size_t packet_where(const struct nl_store *s, const struct nl_filter *f, 
 		used += (size_t)snprintf(sql + used, n - used, "%s%s", any ? " AND " : " WHERE ",
 					 row && on == 2 && prefix ? dst_prefix_on_row
 					 : row ? on_row[on]
+					 : on == 10 && s->version >= 20 ? RULE_COND_TABLES
 					 : prefix ? parts[i].prefix : parts[i].cond);
 		any = 1;
 	}
@@ -3182,7 +3214,7 @@ int nl_packet_list_add(void *ctx, const struct nl_packet_row *p)
 
 int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void *ctx)
 {
-	char sql[8192];	/* every filter at once and both time bounds take about 3 KB */
+	char sql[16384];	/* every filter at once and both time bounds take about 5 KB */
 	size_t used;
 	sqlite3_stmt *st;
 	int rc;

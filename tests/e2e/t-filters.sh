@@ -156,4 +156,54 @@ usage "invalid --verdict" "no verdict of its own" "$NATLOG" invalid --verdict dr
 usage "export --what flows --rule: as flows" "conntrack records name none" "$NATLOG" export --what flows --rule filter:FORWARD
 usage "export --what errors --dst" "no packet fields" "$NATLOG" export --what errors --dst 10.0.0.0/8
 
+# --rule reads event_rows and steps (schema 20 on), not the events view:
+# every rule, chain and nft handle the steps of these recordings name
+# keeps the packets the view says hit it, or that it decided.
+for set in "udp-icmp/dmesg.txt udp-icmp/iptables-save.txt" "docker-legacy/messages docker-legacy/iptables-save.txt" \
+	"ipv6/nft-monitor-trace-a.txt ipv6/nft-ruleset.txt" "ipv6/dmesg.txt ipv6/ip6tables-save.txt" \
+	"xtables-nft/xtables-monitor-trace.txt xtables-nft/nft-ruleset.txt" "rewind/nft-monitor.txt rewind/nft-ruleset.txt"; do
+	db=$TMP/rules-$(echo "$set" | tr '/ ' '__').db
+	# shellcheck disable=SC2086 # two files
+	NATLOG_DB=$db "$NATLOG" import -q $(for f in $set; do printf '%s ' "$L/$f"; done)
+	check "--rule on $set: the packets of each rule as the events view has them" \
+		python3 - "$db" "$NATLOG" <<'PY'
+import json, sqlite3, subprocess, sys
+c = sqlite3.connect(sys.argv[1])
+legacy = c.execute("SELECT DISTINCT tbl, chain, type, rulenum FROM events WHERE kind = 'trace'").fetchall()
+nft = c.execute("SELECT DISTINCT nft_family, tbl, chain, handle FROM events WHERE kind IN "
+                "('nft-trace', 'xt-trace') AND handle >= 0").fetchall()
+chains = c.execute("SELECT DISTINCT tbl, chain FROM events WHERE kind IN ('trace', 'nft-trace', "
+                   "'xt-trace')").fetchall()
+assert legacy or nft, "no traced step"
+def packets(where, args, decided, dargs):
+    q = ("SELECT trace FROM packets p WHERE p.id IN (SELECT packet_id FROM events e WHERE "
+         "e.kind IN ('trace', 'nft-trace', 'xt-trace') AND " + where + ") OR (p.decided_table "
+         "IS NOT NULL AND " + decided + ")")
+    return sorted(r[0] for r in c.execute(q, args + dargs))
+specs = []
+for t, ch, ty, n in legacy:
+    specs.append(("%s:%s:%s:%d" % (t, ch, ty, n), packets(
+        "e.tbl = ? AND e.chain = ? AND e.type = ? AND e.rulenum = ?", [t, ch, ty, n],
+        "decided_table = ? AND decided_chain = ? AND decided_type = ? AND decided_position = ?",
+        [t, ch, ty, n])))
+for fam, t, ch, h in nft:
+    specs.append(("%s:%s:%s:handle:%d" % (fam, t, ch, h), packets(
+        "e.nft_family = ? AND e.tbl = ? AND e.chain = ? AND e.handle = ?", [fam, t, ch, h],
+        "decided_family = ? AND decided_table = ? AND decided_chain = ? AND decided_handle = ?",
+        [fam, t, ch, h])))
+for t, ch in chains:
+    specs.append(("%s:%s" % (t, ch), packets("e.tbl = ? AND e.chain = ?", [t, ch],
+                                            "decided_table = ? AND decided_chain = ?", [t, ch])))
+bad = []
+for spec, want in specs:
+    r = subprocess.run([sys.argv[2], "--db", sys.argv[1], "traces", "--json", "--rule", spec],
+                       capture_output=True, text=True)
+    got = sorted(p["trace"] for p in json.loads(r.stdout)) if r.returncode <= 1 else ["exit %d" % r.returncode]
+    if got != want:
+        bad.append("%s: wanted %s, got %s" % (spec, want, got))
+print("%d rules compared" % len(specs), file=sys.stderr)
+assert len(specs) >= 3 and not bad, "\n".join(bad[:5])
+PY
+done
+
 finish
