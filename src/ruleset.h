@@ -63,7 +63,9 @@ struct nl_chain {
  * needs every rule of it (realignment, undoing monitored changes, the LOG
  * rules of a prefix) says it was not done. At most NL_SPARSE_GOT rules of
  * it are read between two rsview_trim(). */
+#ifndef NL_MAXCHAIN	/* -DNL_MAXCHAIN=1: every chain read rule by rule (a test build) */
 #define NL_MAXCHAIN 65536
+#endif
 #define NL_SPARSE_GOT 4096
 
 /* A dump of the view, and a table one has (nft: of a family). */
