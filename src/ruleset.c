@@ -591,7 +591,7 @@ const struct nl_vrule *rsview_rule_at(const struct nl_rsview *cv, const struct n
 	if (!st || ch->ngot >= NL_SPARSE_GOT)
 		return NULL;
 	if (!(r = malloc(sizeof *r)) || !(got = malloc(sizeof *got)) ||
-	    !(more = realloc(ch->got, (ch->ngot + 1) * sizeof *more))) {
+	    !(more = realloc(ch->got, (ch->ngot + 1) * sizeof(struct nl_vrule *)))) {
 		free(got);
 		free(r);
 		v->failed = 1;
