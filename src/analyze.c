@@ -73,6 +73,13 @@ void nl_diag(struct nl_analysis *a, const char *fmt, ...)
 		memcpy(a->diag[a->ndiag++], buf, sizeof buf);
 }
 
+void nl_sparse_diag(struct nl_analysis *a, const struct nl_chain *ch, const char *what)
+{
+	char why[200];
+	rsview_sparse_why(ch, why, sizeof why);
+	nl_diag(a, "the dump's %s: natlog did not %s", why, what);
+}
+
 struct collector {
 	struct nl_analysis *a;
 	char base[64];		/* nft: chain of the last packet: line */

@@ -136,6 +136,9 @@ int nl_hook_from_name(const char *name);
 int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl_step *st,
 		     const struct nl_vrule *r);
 void nl_diag(struct nl_analysis *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "the dump's CHAIN has N rules, more than natlog reads whole (M): natlog
+ * did not WHAT", of a chain that is not read whole (ruleset.h). */
+void nl_sparse_diag(struct nl_analysis *a, const struct nl_chain *ch, const char *what);
 void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step *));
 int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		  int nft);

@@ -304,10 +304,7 @@ static void root_cause(struct nl_analysis *a, const struct nl_rsview *v)
 	if (!ch)
 		return;
 	if (ch->sparse) {
-		char why[200];
-		rsview_sparse_why(ch, why, sizeof why);
-		nl_diag(a, "the dump's %s: natlog did not look in its rules for the set lookup that "
-			   "dropped the packet", why);
+		nl_sparse_diag(a, ch, "look in its rules for the set lookup that dropped the packet");
 		return;
 	}
 	/* a trace's position past the dump's rules: another dump, all of them */

@@ -164,10 +164,7 @@ static int logged_in(void *ctx, const char *family, const char *table, const cha
 	const struct nl_chain *ch = rsview_chain(l->v, l->dump, family, table, name);
 	int j;
 	if (ch && ch->sparse) {
-		char why[200];
-		rsview_sparse_why(ch, why, sizeof why);
-		nl_diag(a, "the dump's %s: natlog did not look in it for the LOG rule of this prefix",
-			why);
+		nl_sparse_diag(a, ch, "look in it for the LOG rule of this prefix");
 		return 0;
 	}
 	for (j = 0; ch && j < ch->nrules; j++) {

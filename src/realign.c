@@ -1004,10 +1004,7 @@ int rl_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsca
 		if (seen || !(ch = rsview_find(&rc->v, st->ev.table, st->ev.chain, &known)))
 			continue;
 		if (ch->sparse) {
-			char why[200];
-			rsview_sparse_why(ch, why, sizeof why);
-			nl_diag(a, "the dump's %s: natlog did not search it for rules inserted or "
-				   "deleted after the trace", why);
+			nl_sparse_diag(a, ch, "search it for rules inserted or deleted after the trace");
 			continue;
 		}
 		ret = realign_chain(a, &rc->v, ch, &ps, st->ev.table, st->ev.chain);

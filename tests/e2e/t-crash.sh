@@ -44,13 +44,20 @@ assert c.execute("SELECT count(*) FROM packets WHERE source_id NOT IN (SELECT id
 ' "$1"
 }
 
+# killed_import DB DELAY FILE...: an import into DB killed with SIGKILL after DELAY
+killed_import() {
+	kdb=$1 kdelay=$2
+	shift 2
+	NATLOG_DB=$kdb "$NATLOG" import -q "$@" &
+	kpid=$!
+	sleep "$kdelay"
+	kill -9 "$kpid" 2>/dev/null
+	wait "$kpid" 2>/dev/null
+}
+
 for delay in 0.05 0.2 0.4 0.7 1.0; do
 	db=$TMP/kill-$delay.db
-	NATLOG_DB=$db "$NATLOG" import -q "$TMP/rules.txt" "$TMP/big.log" &
-	pid=$!
-	sleep "$delay"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	killed_import "$db" "$delay" "$TMP/rules.txt" "$TMP/big.log"
 	# natlog first: a query rolls back what the killed write left half done
 	NATLOG_DB=$db "$NATLOG" traces --json > "$TMP/k.json" 2> "$TMP/k.err"
 	rc=$?
@@ -112,11 +119,7 @@ NATLOG_DB=$TMP/none.db "$NATLOG" import -q "$TMP/rules.txt"
 want_idx=$(NATLOG_DB=$TMP/none.db "$NATLOG" sql "$idx" | tail -1)
 for delay in 0.1 0.3 0.5; do
 	db=$TMP/cap-$delay.db
-	NATLOG_DB=$db "$NATLOG" import -q "$TMP/rules.txt" "$TMP/cap.pcap" &
-	pid=$!
-	sleep "$delay"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	killed_import "$db" "$delay" "$TMP/rules.txt" "$TMP/cap.pcap"
 	if [ -s "$db" ]; then
 		eq "a capture killed after ${delay}s leaves the frames' indexes" "$want_idx" \
 			"$(NATLOG_DB=$db "$NATLOG" sql "$idx" | tail -1)"
