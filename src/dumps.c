@@ -16,6 +16,7 @@
 #include "jsonw.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -290,20 +291,86 @@ void dumps_free(struct nl_analysis *a)
 	a->dump.rw = NULL;
 }
 
+static int time_order(const void *x, const void *y)
+{
+	const struct nl_dumptime *a = x, *b = y;
+	if (a->time_us != b->time_us)
+		return a->time_us < b->time_us ? -1 : 1;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+static int index_order(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Of a host's many dumps, the NL_MAXDUMPS taken nearest to the packet,
+ * in the view's order, into ids: 1 when times chose them, 0 when the
+ * view's first ones were taken (the packet's time or the dumps' not
+ * known, or no memory to sort them). */
+static int nearest_dumps(struct nl_store *s, struct nl_analysis *a, struct nl_rsview *v,
+			 int64_t *ids)
+{
+	size_t pick[NL_MAXDUMPS], np = 0, i, lo, hi;
+	int64_t t;
+	if (!v->by_time) {	/* once per view: its dumps do not change */
+		if (!(v->by_time = malloc(v->ndumps * sizeof *v->by_time)))
+			v->nby_time = 0;
+		for (i = 0, v->nby_time = 0; v->by_time && i < v->ndumps; i++)
+			if (v->dumps[i].time_us >= 0) {
+				v->by_time[v->nby_time].time_us = v->dumps[i].time_us;
+				v->by_time[v->nby_time++].at = i;
+			}
+		qsort(v->by_time, v->nby_time, sizeof *v->by_time, time_order);
+	}
+	t = v->nby_time ? packet_time(s, a, v->by_time[0].time_us) : -1;
+	if (t < 0) {
+		for (i = 0; i < NL_MAXDUMPS; i++)
+			ids[i] = v->dumps[i].id;
+		return 0;
+	}
+	/* outwards from the packet's time, the nearer side first */
+	for (hi = 0; hi < v->nby_time && v->by_time[hi].time_us < t; hi++)
+		;
+	lo = hi;
+	while (np < NL_MAXDUMPS && (lo > 0 || hi < v->nby_time)) {
+		if (hi == v->nby_time ||
+		    (lo > 0 && t - v->by_time[lo - 1].time_us <= v->by_time[hi].time_us - t))
+			pick[np++] = v->by_time[--lo].at;
+		else
+			pick[np++] = v->by_time[hi++].at;
+	}
+	/* fewer timed than tried: the untimed ones, in the view's order */
+	for (i = 0; np < NL_MAXDUMPS && i < v->ndumps; i++)
+		if (v->dumps[i].time_us < 0)
+			pick[np++] = i;
+	qsort(pick, np, sizeof pick[0], index_order);
+	for (i = 0; i < np; i++)
+		ids[i] = v->dumps[pick[i]].id;
+	return 1;
+}
+
 int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsview *v,
 		 struct nl_analysis *a, int nft, nl_analyze_fn fn)
 {
 	struct cand c[NL_MAXDUMPS], chosen;
 	struct nl_dumpsel *d = &a->dump;
+	int64_t ids[NL_MAXDUMPS];
 	size_t i;
-	int n = 0, k, best = 0, nfit = 0, later = 0, others = 0, tie = 0;
+	int n = 0, k, best = 0, nfit = 0, later = 0, others = 0, tie = 0, nearest = 0;
 	int64_t t = -1, dist0;
 	memset(d, 0, sizeof *d);
+	/* more dumps than are tried: those nearest in time to the packet */
+	if (v->ndumps > NL_MAXDUMPS)
+		nearest = nearest_dumps(s, a, v, ids);
 	for (i = 0; i < v->ndumps && n < NL_MAXDUMPS; i++) {
 		memset(&c[n], 0, sizeof c[n]);
-		c[n++].id = v->dumps[i].id;
+		c[n].id = v->ndumps > NL_MAXDUMPS ? ids[n] : v->dumps[i].id;
+		n++;
 	}
 	d->candidates = n;
+	d->dumps = (int)v->ndumps;
 	if (v->nbounded && a->t_us < 0)	/* for the dumps' counters */
 		a->t_us = packet_time(s, a, v->bounded_until[0]);
 	if (n == 0) {
@@ -367,6 +434,12 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 	}
 	d->tie = tie && !chosen.bad && !chosen.others && tclass(&chosen, t, &dist0) >= 2;
 	say_why(d, &chosen, n, nfit, t, later, others);
+	if (d->dumps > n) {
+		size_t w = strlen(d->why);
+		snprintf(d->why + w, sizeof d->why - w, " (%d of the host's %d dumps were tried: %s)", n,
+			 d->dumps, nearest ? "those taken nearest to the packet"
+			 : "the first in that order, as the times do not tell");
+	}
 	if (d->rewound && chosen.bad && !c[best].bad) {
 		size_t w = strlen(d->why);
 		snprintf(d->why + w, sizeof d->why - w, "; rebuilt to the packet's time, it fits");
@@ -579,6 +652,8 @@ void dumps_print_json(FILE *f, const struct nl_analysis *a)
 	fputs(d->id <= 0 ? "null" : d->fits ? "true" : "false", f);
 	jw_key(f, &first, "candidates");
 	jw_num(f, d->candidates);
+	jw_key(f, &first, "dumps");
+	jw_num(f, d->dumps);
 	jw_key(f, &first, "why");
 	jw_str(f, d->why);
 	jw_key(f, &first, "contradicted_at");

@@ -16,13 +16,17 @@ struct nl_analysis;
 struct nl_packet_row;
 struct nl_rewind;
 
-#define NL_MAXDUMPS 16		/* dumps tried per packet; more are not looked at */
+/* Dumps tried per packet: of more, those taken nearest to the packet, and
+ * explain says how many of how many. */
+#define NL_MAXDUMPS 16
 
 /* Which dump explained a packet, and why. */
 struct nl_dumpsel {
 	int64_t id;			/* rulesets.id, or 0: no dump */
 	int fits;			/* the trace contradicts it nowhere */
 	int candidates;			/* dumps of the host and family tried */
+	int dumps;			/* all of them (more than candidates: see
+					 * NL_MAXDUMPS) */
 	int nfit;			/* how many of them fit */
 	int after;			/* it was taken after the packet (both times known) */
 	int tie;			/* only the order chose it, and no other packet's

@@ -45,6 +45,7 @@ void rsview_free(struct nl_rsview *v)
 	size_t i, j;
 	drop_chains(v);
 	free(v->dumps);
+	free(v->by_time);
 	free(v->tables);
 	for (i = 0; i < v->nsets; i++) {
 		for (j = 0; j < v->sets[i].nelems; j++)
@@ -217,7 +218,11 @@ int rsview_add_dump(struct nl_rsview *v, int64_t id, const char *kind)
 		v->dumps = d;
 		v->capdumps = cap;
 	}
+	free(v->by_time);	/* dumps.c sorts them again */
+	v->by_time = NULL;
+	v->nby_time = 0;
 	v->dumps[v->ndumps].id = id;
+	v->dumps[v->ndumps].time_us = -1;
 	nl_strlcpy(v->dumps[v->ndumps++].kind, kind, sizeof v->dumps[0].kind);
 	return 0;
 }

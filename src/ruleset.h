@@ -68,10 +68,17 @@ struct nl_chain {
 #endif
 #define NL_SPARSE_GOT 4096
 
+/* A timed dump of the view: its time, and where it is in dumps. */
+struct nl_dumptime {
+	int64_t time_us;
+	size_t at;
+};
+
 /* A dump of the view, and a table one has (nft: of a family). */
 struct nl_rsdump {
 	int64_t id;
 	char kind[24];
+	int64_t time_us;	/* when it was taken (rulesets.time_us), or -1 */
 };
 struct nl_rstable {
 	int64_t ruleset_id;
@@ -103,6 +110,8 @@ struct nl_rsview {
 	size_t nchains, capchains;
 	struct nl_rsdump *dumps;	/* in view order */
 	size_t ndumps, capdumps;
+	struct nl_dumptime *by_time;	/* dumps.c: the timed dumps by time, once asked */
+	size_t nby_time;
 	struct nl_rstable *tables;	/* in view order */
 	size_t ntables, captables;
 	struct nl_store *store;		/* reads the chains, or NULL */

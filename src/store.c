@@ -2536,6 +2536,7 @@ static int load_dumps(struct nl_store *s, const char *sql_dumps, const char *hos
 		col_text(st, 1, kind, sizeof kind);
 		if (rsview_add_dump(v, sqlite3_column_int64(st, 0), kind))
 			goto oom;
+		v->dumps[v->ndumps - 1].time_us = col_num(st, 2);
 	}
 	if (rc != SQLITE_DONE) {
 		rc = fail(s, "cannot read rulesets");
@@ -2805,7 +2806,8 @@ int store_log_chains(struct nl_store *s, int64_t ruleset_id,
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rules");
 }
 
-#define DUMP_COLS "SELECT r.id, r.kind FROM rulesets r WHERE EXISTS (SELECT 1 FROM chains c " \
+#define DUMP_COLS "SELECT r.id, r.kind, r.time_us FROM rulesets r WHERE EXISTS (SELECT 1 FROM " \
+		  "chains c " \
 		  "WHERE c.ruleset_id = r.id) AND "
 
 int store_load_rules(struct nl_store *s, const char *host, int family, struct nl_rsview *v)
