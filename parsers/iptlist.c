@@ -28,6 +28,7 @@ struct iptlist {
 	char hint[32];			/* table named by the file name */
 	char cmd_table[32];		/* table named by a pasted command line */
 	int started;
+	int bad_chain;			/* the last Chain line's name could not be read */
 	int has_num, has_counters, has_ifaces;
 	struct lchain *chains;
 	size_t nchains, capchains;
@@ -149,6 +150,17 @@ static int counter(const char *s, size_t n, int64_t *out)
 	return 1;
 }
 
+/* A chain name iptables could print: no NUL or control byte (a damaged
+ * file's bytes would make another name, or none, of it). */
+static int name_ok(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return n > 0;
+}
+
 static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 {
 	struct nl_cur c = cur_make(s + 6, n - 6);
@@ -157,8 +169,11 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	struct lchain *ch;
 	size_t i;
 
-	if (!cur_word(&c, &name, &nn) || nn >= sizeof ch->name)
+	/* its rows are errors too, not rows of the chain before it */
+	st->bad_chain = 1;
+	if (!cur_word(&c, &name, &nn) || nn >= sizeof ch->name || !name_ok(name, nn))
 		return st->sink->error(st->sink->ctx, lineno, "Chain line without a valid name", s, n);
+	st->bad_chain = 0;
 	/* the same built-in chain again: the next table's listing begins */
 	for (i = 0; i < st->nchains; i++)
 		if (strlen(st->chains[i].name) == nn && !memcmp(st->chains[i].name, name, nn))
@@ -272,6 +287,9 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 
 	if (st->nchains == 0)
 		return k->error(k->ctx, lineno, "rule row before any Chain line", s, n);
+	if (st->bad_chain)
+		return k->error(k->ctx, lineno, "rule row under a Chain line whose name could not be read",
+				s, n);
 	while (!cur_eof(&c) && nt < MAXCOL) {
 		cur_spaces(&c);
 		if (cur_eof(&c))
@@ -457,6 +475,12 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 		n--;
 	if (n == 0)
 		return 0;
+	/* iptables prints none; a name cut at one would be another, or none */
+	if (memchr(s, '\0', n)) {
+		st->bad_chain |= n > 6 && memcmp(s, "Chain ", 6) == 0;
+		return st->sink->error(st->sink->ctx, lineno, "iptables listing line holding a NUL byte",
+				       s, n);
+	}
 	if (n > 6 && memcmp(s, "Chain ", 6) == 0)
 		return chain_line(st, s, n, lineno);
 	if (memmem(s, n, "target", 6) && memmem(s, n, "prot", 4) && memmem(s, n, "source", 6)) {

@@ -178,4 +178,17 @@ if [ "$n" = 30 ]; then ok "each repeated nested archive is opened once (30 copie
 	not_ok "copies skipped: $n, wanted 30"; sed 's/^/    /' "$TMP/err" | head -5; fi
 n=$(q "$TMP/d.db" "SELECT count(*) FROM sources")
 if [ "$n" = 1 ]; then ok "one source holds the log"; else not_ok "sources: $n"; fi
+
+# A listing whose Chain line holds NUL or control bytes (a damaged file):
+# the line is an error, and so is each row under it, never a row of the
+# chain before it (a NUL-led name once failed the whole import).
+fresh
+printf 'Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\nACCEPT     all  --  0.0.0.0/0            0.0.0.0/0\n\nChain \0\0FOO (1 references)\ntarget     prot opt source               destination\nDROP       all  --  0.0.0.0/0            0.0.0.0/0\n\nChain B\001AR (1 references)\ntarget     prot opt source               destination\nDROP       all  --  0.0.0.0/0            0.0.0.0/0\n\nChain OK (0 references)\ntarget     prot opt source               destination\nRETURN     all  --  0.0.0.0/0            0.0.0.0/0\n' \
+	> "$TMP/iptables-L-filter.txt"
+check_status "a listing with a damaged Chain line imports, with errors (exit 3)" 3 \
+	"$NATLOG" --db "$TMP/d.db" import -q "$TMP/iptables-L-filter.txt"
+eq "the two Chain lines and the row under each are errors, at their lines" "5 7 9 11" \
+	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(line, ' ') FROM (SELECT line FROM errors ORDER BY line)" | tail -1)"
+eq "and the chains that could be read keep their own rules" "INPUT:1:ACCEPT OK:1:RETURN" \
+	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(chain || ':' || position || ':' || target, ' ') FROM (SELECT * FROM rules ORDER BY id)" | tail -1)"
 finish
