@@ -1263,13 +1263,25 @@ int store_add_error(struct nl_store *s, int64_t source_id, long line, const char
 		    const char *text, size_t len)
 {
 	sqlite3_stmt *st = stmt(s, Q_ERR_ADD);
+	char shown[512 * 3];
+	size_t i, n = 0;
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, source_id);
 	bind_num(st, 2, line);
 	bind_text(st, 3, reason);
+	/* a NUL byte would end the text where it is read back: shown as
+	 * U+2400, the symbol for it */
+	for (i = 0; text && i < len && i < 512; i++) {
+		if (text[i])
+			shown[n++] = text[i];
+		else {
+			memcpy(shown + n, "\xe2\x90\x80", 3);
+			n += 3;
+		}
+	}
 	if (text)
-		sqlite3_bind_text(st, 4, text, (int)(len > 512 ? 512 : len), SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, shown, (int)n, SQLITE_TRANSIENT);
 	return step_done(s, st, "cannot record an input error");
 }
 

@@ -352,7 +352,7 @@ struct nl_error_row {
 	char host[128];		/* the source's host, "" when not named */
 	long line;
 	char reason[256];
-	char text[520];
+	char text[1540];	/* 512 bytes of the line, a NUL byte as U+2400 */
 };
 int store_errors(struct nl_store *s, int64_t source_id,
 		 int (*cb)(void *, const struct nl_error_row *), void *ctx);

@@ -189,6 +189,8 @@ check_status "a listing with a damaged Chain line imports, with errors (exit 3)"
 	"$NATLOG" --db "$TMP/d.db" import -q "$TMP/iptables-L-filter.txt"
 eq "the two Chain lines and the row under each are errors, at their lines" "5 7 9 11" \
 	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(line, ' ') FROM (SELECT line FROM errors ORDER BY line)" | tail -1)"
+eq "the line is shown whole, its NUL bytes as U+2400" "Chain ␀␀FOO (1 references)" \
+	"$("$NATLOG" --db "$TMP/d.db" errors --json | python3 -c 'import json,sys; print([e["text"] for e in json.load(sys.stdin) if e["line"] == 5][0])')"
 eq "and the chains that could be read keep their own rules" "INPUT:1:ACCEPT OK:1:RETURN" \
 	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(chain || ':' || position || ':' || target, ' ') FROM (SELECT * FROM rules ORDER BY id)" | tail -1)"
 finish
