@@ -314,17 +314,16 @@ static int nearest_dumps(struct nl_store *s, struct nl_analysis *a, struct nl_rs
 {
 	size_t pick[NL_MAXDUMPS], np = 0, i, lo, hi;
 	int64_t t;
-	if (!v->by_time) {	/* once per view: its dumps do not change */
-		if (!(v->by_time = malloc(v->ndumps * sizeof *v->by_time)))
-			v->nby_time = 0;
-		for (i = 0, v->nby_time = 0; v->by_time && i < v->ndumps; i++)
+	/* once per view: its dumps do not change (without memory, in order) */
+	if (!v->by_time && (v->by_time = malloc(v->ndumps * sizeof *v->by_time)) != NULL) {
+		for (i = 0, v->nby_time = 0; i < v->ndumps; i++)
 			if (v->dumps[i].time_us >= 0) {
 				v->by_time[v->nby_time].time_us = v->dumps[i].time_us;
 				v->by_time[v->nby_time++].at = i;
 			}
 		qsort(v->by_time, v->nby_time, sizeof *v->by_time, time_order);
 	}
-	t = v->nby_time ? packet_time(s, a, v->by_time[0].time_us) : -1;
+	t = v->by_time && v->nby_time ? packet_time(s, a, v->by_time[0].time_us) : -1;
 	if (t < 0) {
 		for (i = 0; i < NL_MAXDUMPS; i++)
 			ids[i] = v->dumps[i].id;
@@ -356,7 +355,7 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 {
 	struct cand c[NL_MAXDUMPS], chosen;
 	struct nl_dumpsel *d = &a->dump;
-	int64_t ids[NL_MAXDUMPS];
+	int64_t ids[NL_MAXDUMPS] = { 0 };
 	size_t i;
 	int n = 0, k, best = 0, nfit = 0, later = 0, others = 0, tie = 0, nearest = 0;
 	int64_t t = -1, dist0;

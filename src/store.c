@@ -1276,8 +1276,9 @@ int store_add_error(struct nl_store *s, int64_t source_id, long line, const char
 		if (text[i])
 			shown[n++] = text[i];
 		else {
-			memcpy(shown + n, "\xe2\x90\x80", 3);
-			n += 3;
+			shown[n++] = (char)0xe2;
+			shown[n++] = (char)0x90;
+			shown[n++] = (char)0x80;
 		}
 	}
 	if (text)
