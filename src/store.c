@@ -1541,7 +1541,7 @@ int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
 
 struct step_base {
 	int64_t packet_id, source_id;	/* 0: empty slot */
-	char host[128], prefix[160], reason[200], trace_id[16], nft_family[8];
+	char host[128], prefix[160], reason[200], trace_id[16], nft_family[8], time[48];
 	struct nl_pkt pkt;
 };
 
@@ -1716,7 +1716,8 @@ static int fits_step(const struct step_base *b, int64_t source_id, const struct 
 	    strcmp(b->prefix, ev->prefix) || strcmp(b->reason, ev->reason) ||
 	    strcmp(b->trace_id, ev->trace_id) || strcmp(b->nft_family, ev->nft_family) ||
 	    strcmp(q->ct_dir, p->ct_dir) || strcmp(q->ct_state, p->ct_state) ||
-	    strcmp(q->ct_status, p->ct_status) || !same_num(q->ct_id, p->ct_id))
+	    strcmp(q->ct_status, p->ct_status) || !same_num(q->ct_id, p->ct_id) ||
+	    (!ev->time[0] && b->time[0]))	/* a step's NULL time is the first line's */
 		return 0;
 	*hdr = !no_headers(p);
 	return !*hdr || same_headers(q, p);
@@ -1847,9 +1848,9 @@ static int steps_flush(struct nl_store *s)
 }
 
 static int add_step(struct nl_store *s, int64_t id, int64_t packet_id, int step, int hdr,
-		    const struct nl_event *ev, const struct nl_pkt *b)
+		    const struct nl_event *ev, const struct step_base *base)
 {
-	const struct nl_pkt *p = &ev->pkt;
+	const struct nl_pkt *p = &ev->pkt, *b = &base->pkt;
 	const char *str[11];
 	int64_t n[11], rulenum;
 	struct step_row *r;
@@ -1874,7 +1875,8 @@ static int add_step(struct nl_store *s, int64_t id, int64_t packet_id, int step,
 	step_set(r, 3, ev->line, 0);
 	step_set(r, 4, n[0], 0);
 	step_set(r, 5, hdr, 0);
-	nl_strlcpy(r->time, ev->time, sizeof r->time);
+	/* the first line's time, as it nearly always is, is not stored again */
+	nl_strlcpy(r->time, strcmp(ev->time, base->time) ? ev->time : "", sizeof r->time);
 	r->uptime = ev->uptime;
 	step_set(r, 8, ev->wall_us, ev->wall_us < 0);
 	step_set(r, 9, n[1], n[1] <= 0);
@@ -1914,6 +1916,7 @@ static void remember_base(struct nl_store *s, int64_t source_id, int64_t packet_
 	nl_strlcpy(b->reason, ev->reason, sizeof b->reason);
 	nl_strlcpy(b->trace_id, ev->trace_id, sizeof b->trace_id);
 	nl_strlcpy(b->nft_family, ev->nft_family, sizeof b->nft_family);
+	nl_strlcpy(b->time, ev->time, sizeof b->time);
 	b->pkt = ev->pkt;
 }
 
@@ -1940,7 +1943,7 @@ static int store_event_row(struct nl_store *s, int64_t source_id, int64_t packet
 		if (add_frame(s, id, source_id, ev))
 			return -1;
 	} else if (b && step > 1 && b->packet_id == packet_id && fits_step(b, source_id, ev, &hdr)) {
-		if (add_step(s, id, packet_id, step, hdr, ev, &b->pkt))
+		if (add_step(s, id, packet_id, step, hdr, ev, b))
 			return -1;
 	} else {
 		if (add_event(s, id, source_id, packet_id, step, ev))
@@ -3561,7 +3564,8 @@ static int read_step(struct nl_store *s, sqlite3_stmt *st, const struct nl_event
 	r->step = sqlite3_column_int(st, 1);
 	ev->line = (long)sqlite3_column_int64(st, 2);
 	set_kind(ev, v[0]);
-	col_text(st, 5, ev->time, sizeof ev->time);
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL)	/* NULL: the first line's */
+		col_text(st, 5, ev->time, sizeof ev->time);
 	ev->uptime = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 6);
 	ev->wall_us = col_num(st, 7);
 	nl_strlcpy(ev->table, v[1], sizeof ev->table);

@@ -39,6 +39,18 @@ assert same > 0 and nat > 0, (same, nat)
 assert c.execute('SELECT count(*) FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id '
                  'AND b.step = 1 WHERE s.dst = b.dst OR s.src = b.src').fetchone()[0] == 0
 " "$A"
+check "a step stores no time when it is its first line's (schema 30)" python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+base = 'FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND b.step = 1 '
+n, timed = c.execute('SELECT count(*), count(b.time) ' + base + 'WHERE s.time IS NULL').fetchone()
+assert n > 100 and timed > 50, (n, timed)
+assert c.execute('SELECT count(*) ' + base + 'WHERE s.time = b.time').fetchone()[0] == 0
+# the view gives the first line's time back
+assert c.execute('SELECT count(*) FROM events e JOIN steps s ON s.id = e.id JOIN event_rows b ON '
+                 'b.packet_id = s.packet_id AND b.step = 1 WHERE s.time IS NULL AND '
+                 'e.time IS NOT b.time').fetchone()[0] == 0
+" "$A"
 check "tables, chains, interfaces and rules are stored once, as names" python3 -c "
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
@@ -107,5 +119,30 @@ assert b.execute('SELECT count(*) FROM steps').fetchone()[0] > 0
 for q in ('SELECT * FROM events ORDER BY id', 'SELECT * FROM packets ORDER BY id'):
     assert a.execute(q).fetchall() == b.execute(q).fetchall(), q
 " "$A" "$B"
+# a store of schema 29 stored every step's time; a step that printed none
+# under a first line that did stays without one after the upgrade
+O="$TMP/old29.db"
+cp "$A" "$O"
+python3 - "$O" "$ROOT"/schema/028_frames.sql <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+v28 = open(sys.argv[2]).read()
+c.executescript(v28[v28.index("DROP VIEW events;"):])
+c.execute("UPDATE steps SET time = (SELECT b.time FROM event_rows b WHERE b.packet_id = steps.packet_id "
+          "AND b.step = 1) WHERE time IS NULL")
+c.execute("UPDATE steps SET time = NULL WHERE id = (SELECT min(s.id) FROM steps s JOIN event_rows b ON "
+          "b.packet_id = s.packet_id AND b.step = 1 WHERE b.time IS NOT NULL)")
+c.execute("UPDATE meta SET value = '29' WHERE key = 'schema_version'")
+c.commit()
+open(sys.argv[1] + ".events", "w").write(repr(c.execute("SELECT * FROM events ORDER BY id").fetchall()))
+PY
+check "a store of schema 29 is upgraded by an import" "$NATLOG" --db "$O" import -q "$TMP/sysctl.conf"
+check "and its events keep their times, none where a step printed none" python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+assert repr(c.execute('SELECT * FROM events ORDER BY id').fetchall()) == open(sys.argv[1] + '.events').read()
+assert c.execute('SELECT count(*) FROM events e JOIN steps s ON s.id = e.id WHERE s.time = \'\' '
+                 'AND e.time IS NULL').fetchone()[0] == 1
+" "$O"
 check "natlog sql reads the events view" sh -c "\"$NATLOG\" --db \"$A\" sql \"SELECT count(*) FROM events WHERE chain = 'DOCKER' AND step > 1\" | tail -1 | grep -qv '^0$'"
 finish
