@@ -197,9 +197,26 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 			struct nl_chain_info ci = { "", st->table, chain, "", "", 0, 0,
 						    strcmp(policy, "-") ? policy : NULL,
 						    is_builtin(chain) && strcmp(policy, "-") != 0, -1 };
+			const char *close;
 			if (ci.builtin)
 				ci.hook = chain;
-			return k->chain(k->ctx, &ci);
+			if (k->chain(k->ctx, &ci))
+				return -1;
+			/* a paste that lost a line break: ":foo - [0:0]-A PREROUTING -j foo" */
+			cur_spaces(&c);
+			if (cur_char(&c, '[') && (close = memchr(c.p, ']', cur_left(&c))))
+				c.p = close + 1;
+			cur_spaces(&c);
+			if (!cur_left(&c))
+				return 0;
+			if (cur_left(&c) > 3 && (!memcmp(c.p, "-A ", 3) || !memcmp(c.p, "-I ", 3))) {
+				if (k->error(k->ctx, lineno, "a chain line and a rule run together on one "
+					     "line (a lost line break); the rule is read as a line of its own",
+					     s, n))
+					return -1;
+				return iptsave_line(state, c.p, cur_left(&c), lineno);
+			}
+			return k->error(k->ctx, lineno, "chain line with text after its counters", s, n);
 		}
 	}
 	{

@@ -193,4 +193,20 @@ eq "the line is shown whole, its NUL bytes as U+2400" "Chain ␀␀FOO (1 refere
 	"$("$NATLOG" --db "$TMP/d.db" errors --json | python3 -c 'import json,sys; print([e["text"] for e in json.load(sys.stdin) if e["line"] == 5][0])')"
 eq "and the chains that could be read keep their own rules" "INPUT:1:ACCEPT OK:1:RETURN" \
 	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(chain || ':' || position || ':' || target, ' ') FROM (SELECT * FROM rules ORDER BY id)" | tail -1)"
+
+# An iptables-save paste that lost a line break after a chain line
+# (":foo - [0:0]-A PREROUTING -j foo"): the rule is read, numbered where
+# it stands, and the line is an error; other text after the counters is
+# an error too. Neither vanished silently before.
+fresh
+printf '*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:foo - [0:0]-A PREROUTING -j foo\n-A PREROUTING -j RETURN\n:bar - [0:0] junk\nCOMMIT\n' \
+	> "$TMP/iptables-save.txt"
+check_status "a chain line and a rule run together import, with errors (exit 3)" 3 \
+	"$NATLOG" --db "$TMP/d.db" import -q "$TMP/iptables-save.txt"
+eq "lines 4 and 6 are errors" "4 6" \
+	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(line, ' ') FROM (SELECT line FROM errors ORDER BY line)" | tail -1)"
+eq "the rule on the chain line is PREROUTING's first, the next its second" "1:foo 2:RETURN" \
+	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(position || ':' || target, ' ') FROM (SELECT * FROM rules WHERE chain = 'PREROUTING' ORDER BY position)" | tail -1)"
+eq "and both chains are declared" "bar foo" \
+	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(name, ' ') FROM (SELECT name FROM chains WHERE builtin = 0 ORDER BY name)" | tail -1)"
 finish
