@@ -233,6 +233,7 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	uint64_t v;
 	double up;
 
+	cur_spaces(&c);	/* a paste indented as a quote or a code block */
 	/* dmesg -r "<4>" and dmesg -x "kern  :warn  : " */
 	t = c;
 	if (cur_char(&t, '<') && cur_u64(&t, 1023, &v) && cur_char(&t, '>'))
@@ -419,13 +420,30 @@ static void ev_reset(struct nl_event *ev)
 static int maybe_netfilter(const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;
+	int proto = 0;
 	while ((p = memchr(p, '=', (size_t)(end - p))) != NULL) {
 		if (p - s >= 2 && ((p[-1] == 'N' && p[-2] == 'I') ||
 				   (p - s >= 3 && p[-1] == 'C' && p[-2] == 'R' && p[-3] == 'S')))
 			return 1;
+		if (p - s >= 5 && p[-1] == 'O' && !memcmp(p - 5, "PROTO", 5))
+			proto = 1;
 		p++;
 	}
-	return memmem(s, n, "TRACE: ", 7) || memmem(s, n, "nf_ct_", 6);
+	if (memmem(s, n, "TRACE: ", 7) || memmem(s, n, "nf_ct_", 6))
+		return 1;
+	return proto ? 2 : 0;
+}
+
+/* The second half of a netfilter line broken in two ("PREC=0x00 TTL=64
+ * ID=0 DF PROTO=UDP SPT=1900 ..."): PROTO= and the fields around it, with
+ * no IN= or SRC= (maybe_netfilter() said 2). */
+static int wrapped_rest(const char *s, size_t n)
+{
+	static const char *const keys[] = { " TTL=", " SPT=", " DPT=", " LEN=", " ID=" };
+	size_t i, hits = 0;
+	for (i = 0; i < sizeof keys / sizeof *keys; i++)
+		hits += memmem(s, n, keys[i], strlen(keys[i])) != NULL;
+	return hits >= 2;
 }
 
 /* Lines that say evidence was lost or the kernel dropped packets by
@@ -596,26 +614,78 @@ static int klog_notice(struct klog *k, const char *s, size_t n, long lineno)
 	return k->sink->notice(k->sink->ctx, &o) ? -1 : 0;
 }
 
+/* A kernel time stamp ("[ 5281.737057] ") after the start of msg that
+ * opens a netfilter record: dmesg records a paste flattened onto one
+ * line. NULL when there is none. */
+static const char *next_record(const char *msg, const char *end)
+{
+	const char *p = msg + (msg < end);
+	while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
+		const char *q = ++p;
+		size_t digits = 0;
+		while (q < end && *q == ' ')
+			q++;
+		while (q < end && *q >= '0' && *q <= '9')
+			q++, digits++;
+		if (!digits || q == end || *q++ != '.')
+			continue;
+		for (digits = 0; q < end && *q >= '0' && *q <= '9'; q++)
+			digits++;
+		if (digits && end - q > 2 && q[0] == ']' && q[1] == ' ' &&
+		    maybe_netfilter(q + 2, (size_t)(end - q - 2)) == 1)
+			return p - 1;
+	}
+	return NULL;
+}
+
+static int klog_record(struct klog *k, const char *s, size_t n, long lineno, const char **next);
+
 static int klog_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct klog *k = state;
-	struct nl_event *ev = &k->ev;
-	struct nl_err err;
-	const char *msg;
 	int rc;
 
-	if (n < 8 || !maybe_netfilter(s, n)) {
+	if (n < 8 || (rc = maybe_netfilter(s, n)) != 1) {
+		if (rc == 2 && n >= 8 && wrapped_rest(s, n))
+			return k->sink->error(k->sink->ctx, lineno, "the rest of a netfilter line broken "
+					      "in two (PROTO= without IN= or SRC=): its head is on a "
+					      "line before", s, n);
 		if ((rc = klog_notice(k, s, n, lineno)) <= 0)
 			return rc;
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
 	}
+	if (s[0] == '{') {
+		ev_reset(&k->ev);
+		k->ev.raw = s;
+		k->ev.rawlen = n;
+		return journal_json(k, s, n, lineno);
+	}
+	/* each record of a flattened line is read as a line of its own */
+	for (;;) {
+		const char *next = NULL, *end = s + n;
+		if ((rc = klog_record(k, s, n, lineno, &next)) || !next)
+			return rc;
+		n = (size_t)(end - next);
+		s = next;
+	}
+}
+
+/* The record at s; *next: where another record of the line starts, or NULL. */
+static int klog_record(struct klog *k, const char *s, size_t n, long lineno, const char **next)
+{
+	struct nl_event *ev = &k->ev;
+	struct nl_err err;
+	const char *msg;
+	int rc;
+
 	ev_reset(ev);
 	ev->raw = s;
-	ev->rawlen = n;
-	if (s[0] == '{')
-		return journal_json(k, s, n, lineno);
 	msg = envelope(s, n, ev);
+	if ((*next = next_record(msg, s + n)) != NULL)
+		for (n = (size_t)(*next - s); n > (size_t)(msg - s) && s[n - 1] == ' ';)
+			n--;
+	ev->rawlen = n;
 	rc = pktlog_parse(msg, n - (size_t)(msg - s), ev, &err);
 	if (rc > 0) {
 		k->sink->skip(k->sink->ctx, lineno);

@@ -577,6 +577,13 @@ int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *
 	}
 	if (classify(msg, (size_t)(body - msg), ev, &ct_proto, err))
 		return -1;
+	/* LOG prints its prefix, then IN= and OUT=: without them, what comes
+	 * before SRC= is no prefix ("MAC=..." or nothing) but the rest of a
+	 * line a paste or a syslog broke in two */
+	if (ev->kind == NL_EV_LOG && memcmp(body, "IN=", 3) != 0 &&
+	    (!ev->prefix[0] || strchr(ev->prefix, '=')))
+		return nl_err_set(err, "the rest of a netfilter line broken in two (no prefix, IN= "
+				  "or OUT= before SRC=): its head is on a line before");
 	if (ct_proto >= 0)
 		ev->pkt.proto = ct_proto;	/* PROTO= may be cut; the tracker says */
 	return parse_body(body, n - (size_t)(body - msg), &ev->pkt, err);
