@@ -85,6 +85,8 @@ struct collector {
 	char base[64];		/* nft: chain of the last packet: line */
 	struct nl_pkt pkt;	/* nft: and the packet it showed */
 	size_t nsteps;		/* steps seen, kept or not */
+	struct nl_event_row tail;	/* nft: a packet: line no step followed */
+	int has_tail;
 };
 
 /* Where the step numbered t goes: the first NL_STEPS_HEAD in order, the
@@ -117,9 +119,12 @@ static int collect(void *ctx, const struct nl_event_row *e)
 	if (e->ev.kind == NL_EV_NFPACKET) {
 		nl_strlcpy(co->base, e->ev.chain, sizeof co->base);
 		co->pkt = e->ev.pkt;
+		co->tail = *e;
+		co->has_tail = 1;
 		return 0;
 	}
 	if (e->ev.kind == NL_EV_TRACE || e->ev.kind == NL_EV_NFTRACE) {
+		co->has_tail = 0;
 		size_t slot = step_slot(co->nsteps++);
 		if (grow(&a->steps, &a->cap, slot + 1))
 			return -1;
@@ -499,9 +504,22 @@ static int effect_is(const struct nl_step *s, const char *e)
 	return !strcmp(s->effect, e);
 }
 
-/* nodump: no ruleset dump was imported for this packet's host and family. */
-static void infer_verdict(struct nl_analysis *a, int nodump)
+/* A table of the dump with INPUT or FORWARD chains, which print TRACE
+ * lines for every packet that gets past PREROUTING; NULL when none. */
+static const char *table_after_prerouting(const struct nl_rsview *v)
 {
+	static const char *const tables[] = { "filter", "mangle", "security" };
+	size_t i;
+	for (i = 0; i < sizeof tables / sizeof *tables; i++)
+		if (rsview_find(v, tables[i], "INPUT", NULL) || rsview_find(v, tables[i], "FORWARD", NULL))
+			return tables[i];
+	return NULL;
+}
+
+/* nodump: no ruleset dump was imported for this packet's host and family. */
+static void infer_verdict(struct nl_analysis *a, const struct nl_rsview *v, int nodump)
+{
+	const char *after;
 	const struct nl_step *last;
 	int i, lasthook = -1;
 
@@ -528,6 +546,18 @@ static void infer_verdict(struct nl_analysis *a, int nodump)
 			lasthook = a->steps[i].hook;
 			break;
 		}
+	/* accepted at PREROUTING and not seen again, though a table the
+	 * packet passes next would have printed it */
+	if (effect_is(last, "accept") && i < 0 && last->hook == 0 && !nodump &&
+	    (after = table_after_prerouting(v))) {
+		nl_diag(a, "the verdict is unknown: %s:%s:%s:%d let the packet through at PREROUTING "
+			   "and the trace ends there, yet every packet that goes on passes table %s "
+			   "at INPUT or FORWARD, which TRACE prints: the packet was dropped after "
+			   "PREROUTING outside iptables (no route, rp_filter, forwarding off) or the "
+			   "rest of the trace was lost", last->ev.table, last->ev.chain, last->ev.type,
+			last->ev.rulenum, after);
+		return;
+	}
 	if (effect_is(last, "accept") || (last->mismatch && i >= 0 && i < (int)a->n - 1)) {
 		/* it reached its last step and that step let it through, or it
 		 * went on past the filter table */
@@ -756,12 +786,25 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	co.base[0] = '\0';
 	nl_pkt_init(&co.pkt);
 	co.nsteps = 0;
+	co.has_tail = 0;
 	a->decided = -1;
 	t0 = PROF_T0();
 	if (rc->cur ? store_evcursor_packet(rc->cur, p->id, collect, &co)
 		    : store_packet_events(s, p->id, collect, &co))
 		return -1;
 	PROF_ADD(NL_P_AN_EVENTS, t0);
+	/* The trace went on into a chain whose own line is missing (nft prints
+	 * a packet: line and its event's line from one message): a step of
+	 * type "packet", so the journey shows it and no verdict before it is
+	 * taken as the last. */
+	if (co.has_tail) {
+		co.tail.ev.kind = NL_EV_NFTRACE;
+		nl_strlcpy(co.tail.ev.type, "packet", sizeof co.tail.ev.type);
+		co.tail.ev.verdict[0] = co.tail.ev.rule[0] = '\0';
+		co.tail.ev.handle = -1;
+		if (collect(&co, &co.tail))
+			return -1;
+	}
 	/* LOG and conntrack lines of other sources, joined by identity */
 	t0 = PROF_T0();
 	if (store_packet_joins(s, p->id, collect, &co))
@@ -811,7 +854,7 @@ int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_pac
 	for (i = 0; i < a->nlogs; i++)
 		if (a->logs[i].ev.kind == NL_EV_CTINVALID)
 			nl_diag(a, "conntrack called this packet INVALID: %s", a->logs[i].ev.reason);
-	infer_verdict(a, vv->ndumps == 0);
+	infer_verdict(a, vv, vv->ndumps == 0);
 	if (rl_contradictions(s, p, a))
 		return -1;
 	explain_drop(a);

@@ -393,7 +393,7 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 			} else if (v->ndumps) {
 				nl_diag(a, "no dump covers table %s %s", ev->nft_family, ev->table);
 			}
-		} else {
+		} else if (strcmp(ev->type, "packet") != 0) {	/* packet: entered, no more */
 			st->chain_end = 1;
 		}
 		if (is_final(ev->verdict))
@@ -402,6 +402,14 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 	nl_find_nat(a, nft_nat_step);
 	if (a->n == 0)
 		return;
+	if (!strcmp(a->steps[a->n - 1].ev.type, "packet")) {
+		const struct nl_event *e = &a->steps[a->n - 1].ev;
+		nl_diag(a, "the verdict is unknown: the trace ends as the packet enters %s %s %s "
+			   "(line %ld), without the line of what happened there: the rest of the "
+			   "trace was cut%s", e->nft_family, e->table, e->chain, e->line,
+			lastfinal >= 0 ? ", so the verdict before it was not the last" : "");
+		return;
+	}
 	if (!is_final(a->steps[a->n - 1].ev.verdict)) {
 		nl_diag(a, "the trace ends without a final verdict (%s): the monitor may have stopped",
 			a->steps[a->n - 1].ev.verdict);
