@@ -132,4 +132,60 @@ check "the -L listing imports" "$NATLOG" import -q "$R/pivpn-iptables-L.txt"
 check_grep "INPUT's policy is DROP, not 'DROP)'" "^filter INPUT=DROP$" "$TMP/c.txt"
 check_grep "FORWARD's is ACCEPT" "^filter FORWARD=ACCEPT$" "$TMP/c.txt"
 
+# 14. Eric Leblond's post on ICMP errors and NAT, as a copy of it has the
+# dmesg lines: run together on one line. The post: DNAT of 1.2.3.4 to
+# 192.168.42.4 by nat:PREROUTING:rule:2, then filter FORWARD.
+use regit
+check "four kernel records on one line import" "$NATLOG" import -q "$R/regit-icmp-nat-flattened.log"
+"$NATLOG" explain --json --trace "$("$NATLOG" traces --json | first_id traced)" > "$TMP/x.json"
+check_json "each record is a step, the last one in FORWARD after the DNAT" \
+	'[s["chain"] for s in j["steps"]] == ["PREROUTING", "PREROUTING", "PREROUTING", "FORWARD"] and j["steps"][3]["packet"]["dst"] == "192.168.42.4"' < "$TMP/x.json"
+check_json "the DNAT is found, by nat:PREROUTING:rule:2" \
+	'[(n["to"], n["chain"], n["position"]) for n in j["nat"]] == [("192.168.42.4", "PREROUTING", 2)]' < "$TMP/x.json"
+
+# 15. "Docker 与 systemd-networkd" (2015): addresses blanked as xxx, and the
+# mangle table listed. The second ping reply is accepted at PREROUTING and
+# never seen again: systemd-networkd had turned forwarding off, so routing
+# dropped it. Not an accept.
+use networkd
+check "the trace and the mangle listing import" "$NATLOG" import -q "$R/docker-networkd-trace.log" "$R/docker-networkd-mangle-nL.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the reply forwarded to docker0 is accepted, the lost one is unknown" \
+	'[(p["ip_id"], p["verdict"]) for p in j] == [(60758, "accept"), (60797, "unknown")]' < "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(python3 -c 'import json,sys; print(json.load(sys.stdin)[1]["trace"])' < "$TMP/t.json")" > "$TMP/x.json"
+check_json "explain says it was dropped after PREROUTING outside iptables, or lines were lost" \
+	'j["decided_by"] is None and any("let the packet through at PREROUTING and the trace ends there" in d and "table mangle" in d and "forwarding off" in d for d in j["diagnosis"])' < "$TMP/x.json"
+
+# 16. Shorewall FAQ 85: a LOG line indented as a quote and wrapped over
+# three lines. The FAQ: a LAN host's DNS query arrived on the net side.
+use shorewall
+check_status "the wrapped rest of the line is reported, not read as packets" 3 "$NATLOG" import -q "$R/shorewall-faq85-wrapped.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "one logged packet, its prefix and interface read under the indented header" \
+	'len(j) == 1 and j[0]["log_prefix"] == "Shorewall:net2fw:DROP:" and j[0]["host"] == "fw22"' < "$TMP/t.json"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "lines 2 and 3 are errors: the rest of a line broken in two" \
+	'[e["line"] for e in j] == [2, 3] and all("broken in two" in e["reason"] for e in j)' < "$TMP/e.json"
+
+# 17. OpenWrt issue 19814: the IPv4 trace as posted, which ends with the
+# packet: line of mangle_prerouting after raw_prerouting's policy accept.
+# The thread: the packet was dropped later, in drop_from_wan.
+use owrt19814
+check "the fw4 trace imports" "$NATLOG" import -q "$R/openwrt-19814-trace.txt"
+"$NATLOG" explain --json --trace efb1d592 > "$TMP/x.json"
+check_json "raw_prerouting's accept is not taken as the verdict" \
+	'j["verdict"] == "unknown" and j["decided_by"] is None' < "$TMP/x.json"
+check_json "the journey ends with the packet entering mangle_prerouting" \
+	'j["steps"][-1]["chain"] == "mangle_prerouting" and j["steps"][-1]["type"] == "packet" and any("enters inet fw4 mangle_prerouting (line 5)" in d for d in j["diagnosis"])' < "$TMP/x.json"
+
+# 18. aojea/nftrace's README: its last trace is cut after its packet: line.
+use nftrace
+check "the README's trace imports" "$NATLOG" import -q "$R/aojea-nftrace-readme.trace"
+"$NATLOG" explain --json --trace 03e7a3e4 > "$TMP/x.json"
+check_json "the cut packet's journey is its packet: line, with where it was read" \
+	'len(j["steps"]) == 1 and j["steps"][0]["type"] == "packet" and j["steps"][0]["line"] == 12 and j["verdict"] == "unknown"' < "$TMP/x.json"
+"$NATLOG" explain --json --trace 8974f599 > "$TMP/x.json"
+check_json "the whole one is accepted by ip filter INPUT's policy" \
+	'j["verdict"] == "accept" and j["decided_by"]["chain"] == "INPUT" and j["decided_by"]["type"] == "policy"' < "$TMP/x.json"
+
 finish
