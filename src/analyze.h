@@ -126,9 +126,6 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a);
  * realignment (realign.c's RL_MAXRESTATE). */
 int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut);
 
-/* 0..4 prerouting input forward output postrouting, 5 ingress, 6 egress. */
-const char *nl_hook_name(int hook);
-int nl_hook_from_name(const char *name);
 
 /* Shared by the legacy and nft analyses (analyze.c). */
 /* A rule whose counter is below the traced packets that hit it: marks the

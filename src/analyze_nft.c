@@ -290,6 +290,79 @@ static void check_lookup(struct nl_analysis *a, const struct nl_rsview *v, const
 	}
 }
 
+/* Whether packets of a trace step's family (and IP version, 0 when not
+ * known) pass the base chains of a table of family fam: 1 yes, 0 no, -1
+ * natlog cannot tell (bridge, netdev and arp traces). */
+static int family_applies(const char *step_fam, int ipver, const char *fam)
+{
+	int ver;
+	if (strcmp(step_fam, "ip") && strcmp(step_fam, "ip6") && strcmp(step_fam, "inet"))
+		return -1;
+	ver = !strcmp(step_fam, "ip") ? 4 : !strcmp(step_fam, "ip6") ? 6 : ipver;
+	if (!strcmp(fam, "inet"))
+		return 1;
+	if (!strcmp(fam, "ip") || !strcmp(fam, "ip6"))
+		return ver == 0 ? -1 : ver == (fam[2] == '6' ? 6 : 4);
+	return 0;
+}
+
+/* The trace ends with the accept of step d in base chain b, yet base
+ * chains of the dump see every packet that chain accepts: why, into buf,
+ * and 1; 0 when the accept may be the packet's last. An accept only ends
+ * its base chain: the next base chain of the hook runs (by priority),
+ * and after prerouting the packet is routed to input or forward. */
+static int went_on(const struct nl_rsview *v, const struct nl_step *d, const struct nl_chain *b,
+		   char *buf, size_t n)
+{
+	const struct nl_rsview *r = v->base ? v->base : v;
+	int hook = nl_hook_from_name(b->hook), ipver = d->seen.family;
+	const struct nl_rstable *in = NULL, *fwd = NULL;
+	size_t i;
+	int k;
+	if (hook < 0)
+		return 0;
+	for (i = 0; i < r->ntables; i++) {
+		const struct nl_rstable *t = &r->tables[i];
+		if (t->ruleset_id != b->ruleset_id || t->bases_more ||
+		    family_applies(d->ev.nft_family, ipver, t->family) != 1)
+			continue;
+		for (k = 0; k < t->nbases; k++) {
+			if (t->base_hook[k] == hook && t->base_prio[k] > b->prio) {
+				snprintf(buf, n, "table %s %s has a base chain at %s with priority %d, "
+					 "after %s's %d, which every packet it accepts passes",
+					 t->family, t->table, b->hook, t->base_prio[k], b->name, b->prio);
+				return 1;
+			}
+			if (hook == 0 && t->base_hook[k] == 1)
+				in = t;
+			if (hook == 0 && t->base_hook[k] == 2)
+				fwd = t;
+		}
+	}
+	if (!in || !fwd)
+		return 0;
+	snprintf(buf, n, "a packet that goes on from prerouting passes input (table %s %s) or "
+		 "forward (table %s %s), whose base chains would have traced it: it was dropped "
+		 "after prerouting outside nftables (no route, rp_filter, forwarding off), or",
+		 in->family, in->table, fwd->family, fwd->table);
+	return 1;
+}
+
+/* The trace shows one chain, whose rules only turn tracing on: its
+ * accept hands the packet to the base chains after it. */
+static int only_tracing_chain(const struct nl_analysis *a)
+{
+	size_t i;
+	for (i = 0; i < a->n; i++) {
+		const struct nl_event *e = &a->steps[i].ev;
+		if (strcmp(e->table, a->steps[0].ev.table) || strcmp(e->chain, a->steps[0].ev.chain) ||
+		    strcmp(e->nft_family, a->steps[0].ev.nft_family) ||
+		    (!strcmp(e->type, "rule") && !strstr(e->rule, "nftrace set 1")))
+			return 0;
+	}
+	return a->n > 0;
+}
+
 /* Why was the packet not accepted before the deciding step? */
 static void root_cause(struct nl_analysis *a, const struct nl_rsview *v)
 {
@@ -433,6 +506,31 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 				a->decided = j;
 				break;
 			}
+		}
+	}
+	if (!strcmp(a->verdict, "accept") && lastfinal == (int)a->n - 1) {
+		const struct nl_step *d = &a->steps[lastfinal];
+		const struct nl_chain *b = rsview_find_nft(v, d->ev.nft_family, d->ev.table,
+							   d->base[0] ? d->base : d->ev.chain, NULL);
+		char why[512];
+		if (b && b->hook[0] && went_on(v, d, b, why, sizeof why)) {
+			nl_diag(a, "the verdict is unknown: the trace ends with the accept of %s %s %s "
+				   "at %s, yet %s the rest of the trace was cut", d->ev.nft_family,
+				d->ev.table, b->name, b->hook, why);
+			snprintf(a->verdict, sizeof a->verdict, "unknown");
+			a->decided = -1;
+		} else if (!b && only_tracing_chain(a)) {
+			nl_diag(a, "the verdict is unknown: the trace shows only %s %s %s, whose rules "
+				   "turn tracing on; its accept hands the packet to the base chains after "
+				   "it, whose lines are missing", d->ev.nft_family, d->ev.table,
+				d->ev.chain);
+			snprintf(a->verdict, sizeof a->verdict, "unknown");
+			a->decided = -1;
+		} else if (!b && !v->ndumps) {
+			nl_diag(a, "the accept of %s %s %s is the last the trace shows; without a dump "
+				   "natlog cannot tell whether base chains after it would have traced the "
+				   "packet, so a trace cut there would read the same", d->ev.nft_family,
+				d->ev.table, d->ev.chain);
 		}
 	}
 	a->decided_rule_known = a->decided >= 0 && a->steps[a->decided].rule_text != NULL &&

@@ -204,6 +204,11 @@ static int ix_sync(struct nl_rsview *v)
 		if (!v->store && (add_unique_dump(v, c->ruleset_id) ||
 				  rsview_add_table(v, c->ruleset_id, c->family, c->table)))
 			return -1;
+		if (!v->store && c->hook[0] && (!c->type[0] || !strcmp(c->type, "filter") ||
+						 !strcmp(c->type, "route")) &&
+		    rsview_add_base(v, c->ruleset_id, c->family, c->table, nl_hook_from_name(c->hook),
+				    c->prio))
+			return -1;
 	}
 	return 0;
 }
@@ -242,9 +247,31 @@ int rsview_add_table(struct nl_rsview *v, int64_t id, const char *family, const 
 		v->tables = t;
 		v->captables = cap;
 	}
+	memset(&v->tables[v->ntables], 0, sizeof v->tables[0]);
 	v->tables[v->ntables].ruleset_id = id;
 	nl_strlcpy(v->tables[v->ntables].family, family, sizeof v->tables[0].family);
 	nl_strlcpy(v->tables[v->ntables++].table, table, sizeof v->tables[0].table);
+	return 0;
+}
+
+int rsview_add_base(struct nl_rsview *v, int64_t id, const char *family, const char *table,
+		    int hook, int prio)
+{
+	size_t i;
+	if (hook < 0 || rsview_add_table(v, id, family, table))
+		return hook < 0 ? 0 : -1;
+	for (i = 0; i < v->ntables; i++) {
+		struct nl_rstable *t = &v->tables[i];
+		if (t->ruleset_id != id || strcmp(t->family, family) || strcmp(t->table, table))
+			continue;
+		if (t->nbases == NL_TABLE_BASES) {
+			t->bases_more = 1;
+			return 0;
+		}
+		t->base_hook[t->nbases] = (signed char)hook;
+		t->base_prio[t->nbases++] = prio;
+		return 0;
+	}
 	return 0;
 }
 

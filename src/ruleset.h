@@ -80,10 +80,21 @@ struct nl_rsdump {
 	char kind[24];
 	int64_t time_us;	/* when it was taken (rulesets.time_us), or -1 */
 };
+/* 0..4 prerouting input forward output postrouting, 5 ingress, 6 egress
+ * (analyze.c). */
+const char *nl_hook_name(int hook);
+int nl_hook_from_name(const char *name);
+
+#define NL_TABLE_BASES 16
 struct nl_rstable {
 	int64_t ruleset_id;
 	char family[8];
 	char table[32];
+	/* nft: its filter and route base chains (hook, priority), which see
+	 * every packet of their hook; more than NL_TABLE_BASES: bases_more */
+	int nbases, bases_more;
+	signed char base_hook[NL_TABLE_BASES];
+	int base_prio[NL_TABLE_BASES];
 };
 
 /* A named nft set or map with its elements ("key" or "key\tvalue"). */
@@ -176,6 +187,9 @@ void rsview_trim(struct nl_rsview *v, size_t keep);
 struct nl_chain *rsview_add_chain(struct nl_rsview *v);
 int rsview_add_dump(struct nl_rsview *v, int64_t id, const char *kind);
 int rsview_add_table(struct nl_rsview *v, int64_t id, const char *family, const char *table);
+/* A filter or route base chain of that table at hook (nl_hook_from_name). */
+int rsview_add_base(struct nl_rsview *v, int64_t id, const char *family, const char *table,
+		    int hook, int prio);
 /* Chain (family, table, name) of dump rs, read when not yet; NULL when
  * the dump has none (or it could not be read: see rsview_failed). */
 const struct nl_chain *rsview_chain(const struct nl_rsview *v, int64_t rs, const char *family,

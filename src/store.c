@@ -2534,7 +2534,9 @@ static int load_dumps(struct nl_store *s, const char *sql_dumps, const char *hos
 		      struct nl_rsview *v)
 {
 	static const char *sql_tables =
-		"SELECT coalesce(family, ''), tbl FROM chains WHERE ruleset_id = ?1 "
+		"SELECT coalesce(family, ''), tbl, group_concat(CASE WHEN family IS NOT NULL AND "
+		"hook IS NOT NULL AND coalesce(type, 'filter') IN ('filter', 'route') THEN hook || ' ' "
+		"|| ifnull(prio, 0) END, ' ') FROM chains WHERE ruleset_id = ?1 "
 		"GROUP BY 1, 2 ORDER BY min(id)";
 	sqlite3_stmt *st = NULL, *ts = NULL;
 	int rc = -1;
@@ -2563,10 +2565,20 @@ static int load_dumps(struct nl_store *s, const char *sql_dumps, const char *hos
 		sqlite3_bind_int64(ts, 1, v->dumps[i].id);
 		while ((rc = sqlite3_step(ts)) == SQLITE_ROW) {
 			char fam[8], tbl[32];
+			const char *b = (const char *)sqlite3_column_text(ts, 2);
+			char hook[16];
+			int prio, used;
 			col_text(ts, 0, fam, sizeof fam);
 			col_text(ts, 1, tbl, sizeof tbl);
 			if (rsview_add_table(v, v->dumps[i].id, fam, tbl))
 				goto oom;
+			/* "prerouting -300 input 0": its filter and route base chains */
+			while (b && sscanf(b, "%15s %d%n", hook, &prio, &used) == 2) {
+				if (rsview_add_base(v, v->dumps[i].id, fam, tbl, nl_hook_from_name(hook),
+						    prio))
+					goto oom;
+				b += used;
+			}
 		}
 		if (rc != SQLITE_DONE) {
 			rc = fail(s, "cannot read chains");

@@ -83,4 +83,37 @@ export NATLOG_DB="$TMP/v6.db"
 "$NATLOG" traces --json --verdict drop > "$TMP/v6.json"
 check_json "an ip6 nft trace is dropped by the base chain policy" \
 	'j and j[0]["family"] == "ip6" and j[0]["decided_by"]["type"] == "policy" and j[0]["decided_by"]["rule"] == "policy drop"' < "$TMP/v6.json"
+
+# An accept ends only its base chain. A real trace cut after inet filter
+# prerouting's policy accept: the table has input and forward chains, one
+# of which every packet that goes on passes and would trace.
+export NATLOG_DB="$TMP/cut.db"
+head -n 9 "$L/nft-bridge/nft-monitor-trace.txt" > "$TMP/cut.trace"
+"$NATLOG" import -q "$TMP/cut.trace" "$L/nft-bridge/nft-ruleset.txt"
+"$NATLOG" explain --json --trace 14818318 > "$TMP/cut.json"
+check_json "a trace that ends with an accept at prerouting, while input and forward chains exist, is unknown" \
+	'j["verdict"] == "unknown" and j["decided_by"] is None and any("passes input (table inet filter) or forward (table inet filter)" in d for d in j["diagnosis"])' < "$TMP/cut.json"
+export NATLOG_DB="$TMP/whole.db"
+head -n 15 "$L/nft-bridge/nft-monitor-trace.txt" > "$TMP/whole.trace"
+"$NATLOG" import -q "$TMP/whole.trace" "$L/nft-bridge/nft-ruleset.txt"
+"$NATLOG" explain --json --trace 14818318 > "$TMP/whole.json"
+check_json "the whole trace is accepted by inet filter forward's policy" \
+	'j["verdict"] == "accept" and j["decided_by"]["family"] == "inet" and j["decided_by"]["chain"] == "forward" and j["decided_by"]["type"] == "policy"' < "$TMP/whole.json"
+
+# A base chain of the same hook with a later priority sees every packet the
+# first one accepts: a trace that ends before it was cut.
+export NATLOG_DB="$TMP/prio.db"
+pkt=$(sed -n 7p "$L/nft-bridge/nft-monitor-trace.txt" | sed 's/^trace id 14818318 inet filter prerouting //')
+printf 'table inet t {\n\tchain early {\n\t\ttype filter hook prerouting priority raw; policy accept;\n\t}\n\tchain late {\n\t\ttype filter hook prerouting priority filter; policy accept;\n\t}\n}\n' > "$TMP/prio.nft"
+printf 'trace id 0000aaaa inet t early %s\ntrace id 0000aaaa inet t early policy accept\n' "$pkt" > "$TMP/prio.trace"
+"$NATLOG" import -q "$TMP/prio.trace" "$TMP/prio.nft"
+"$NATLOG" explain --json --trace 0000aaaa > "$TMP/prio.json"
+check_json "a trace that ends before a later base chain of its hook is unknown" \
+	'j["verdict"] == "unknown" and any("has a base chain at prerouting with priority 0, after early'"'"'s -300" in d for d in j["diagnosis"])' < "$TMP/prio.json"
+printf 'trace id 0000bbbb inet t early %s\ntrace id 0000bbbb inet t early policy accept\ntrace id 0000bbbb inet t late %s\ntrace id 0000bbbb inet t late policy accept\n' "$pkt" "$pkt" > "$TMP/prio2.trace"
+"$NATLOG" import -q "$TMP/prio2.trace"
+"$NATLOG" explain --json --trace 0000bbbb > "$TMP/prio2.json"
+check_json "one that shows the later chain too is accepted by it" \
+	'j["verdict"] == "accept" and j["decided_by"]["chain"] == "late"' < "$TMP/prio2.json"
+
 finish

@@ -187,5 +187,13 @@ check_json "the cut packet's journey is its packet: line, with where it was read
 "$NATLOG" explain --json --trace 8974f599 > "$TMP/x.json"
 check_json "the whole one is accepted by ip filter INPUT's policy" \
 	'j["verdict"] == "accept" and j["decided_by"]["chain"] == "INPUT" and j["decided_by"]["type"] == "policy"' < "$TMP/x.json"
+# 19. firewalld issue 527: the first lines of a trace, all in the chain
+# that turns tracing on. The thread: the packet was rejected later, by
+# filter_FWD_public_REJECT.
+use fw527
+check "the trace_chain lines import" "$NATLOG" import -q "$R/firewalld-527-trace-chain.trace"
+"$NATLOG" explain --json --trace cb6bc762 > "$TMP/x.json"
+check_json "trace_chain's policy accept is not taken as the verdict" \
+	'j["verdict"] == "unknown" and any("whose rules turn tracing on" in d for d in j["diagnosis"])' < "$TMP/x.json"
 
 finish
