@@ -31,8 +31,8 @@ static int print_rule(void *ctx, const struct nl_rule_row *r)
 {
 	struct out *o = ctx;
 	/* a -j TRACE rule is how the trace was made, not a rule to clean up */
-	if (o->unused && (r->hits > 0 || r->is_trace))
-		return 0;
+	if (o->unused && (r->hits != 0 || r->is_trace))
+		return 0;	/* hits < 0: not known, so not shown as unused */
 	if (o->json) {
 		int first = 1;
 		FILE *f = stdout;
@@ -75,7 +75,10 @@ static int print_rule(void *ctx, const struct nl_rule_row *r)
 			snprintf(loc, sizeof loc, "%s%s%s:%s:%s", r->family, r->family[0] ? " " : "",
 				 r->table, r->chain, pos);
 		}
-		nl_table_cellf(o->tb, "%lld", (long long)r->hits);
+		if (r->hits < 0)
+			nl_table_cell(o->tb, "?");
+		else
+			nl_table_cellf(o->tb, "%lld", (long long)r->hits);
 		nl_table_cellf(o->tb, "%lld", (long long)r->drops);
 		nl_table_cell(o->tb, loc);
 		nl_table_cell(o->tb, r->text);

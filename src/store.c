@@ -4011,9 +4011,15 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 		"WHERE verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5) "
 		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(r.family, ''), rs.family, r.tbl, "
 		"r.chain, r.position, r.handle, r.text, r.pkts, "
+		/* nft rule steps without a handle (a trace without -a) name
+		 * their rule by text alone: the chain's counts are unknown */
+		"CASE WHEN r.family IS NOT NULL AND EXISTS (SELECT 1 FROM hits h WHERE h.tbl = r.tbl "
+		"AND h.chain = r.chain AND h.kind <> 'trace' AND h.type = 'rule' AND h.handle IS NULL "
+		"AND h.fam = r.family) THEN -1 ELSE "
 		"coalesce((SELECT sum(n) FROM hits h WHERE h.tbl = r.tbl AND h.chain = r.chain AND "
 		"((h.kind = 'trace' AND h.rulenum = r.position AND (h.type = 'rule' OR r.uncond)) OR "
-		"(h.kind <> 'trace' AND h.handle = r.handle AND h.fam = coalesce(r.family, '')))), 0), "
+		"(h.kind <> 'trace' AND h.handle = r.handle AND h.fam = coalesce(r.family, '')))), 0) "
+		"END, "
 		"coalesce((SELECT sum(n) FROM drops d WHERE d.tbl = r.tbl AND d.chain = r.chain AND "
 		"d.type <> 'policy' AND (d.pos = r.position OR (d.pos IS NULL AND "
 		"d.handle = r.handle))), 0) AS nd, 0, "

@@ -116,4 +116,17 @@ printf 'trace id 0000bbbb inet t early %s\ntrace id 0000bbbb inet t early policy
 check_json "one that shows the later chain too is accepted by it" \
 	'j["verdict"] == "accept" and j["decided_by"]["chain"] == "late"' < "$TMP/prio2.json"
 
+# A trace without handles (nft monitor trace without -a) names its rules by
+# text alone: `rules` cannot count them, and says so rather than 0.
+export NATLOG_DB="$TMP/noh.db"
+"$NATLOG" import -q "$L/nft-set-drop/nft-monitor-trace.txt" "$L/nft-set-drop/nft-ruleset.txt"
+"$NATLOG" rules --json > "$TMP/noh.json"
+check_json "the rules of chains the handle-less trace went through have no count (null)" \
+	'[r["hits"] for r in j if r["chain"] == "allowed_dnats"] == [None, None] and [r["drops"] for r in j if r["chain"] == "allowed_dnats"] == [0, 3] and [r["hits"] for r in j if r["chain"] == "trace_pre" and r["type"] == "policy"] == [8]' < "$TMP/noh.json"
+"$NATLOG" rules --unused --json > "$TMP/nou.json"
+check_json "and --unused lists only what is known unused" \
+	'j and all(r["hits"] == 0 and r["type"] == "policy" for r in j)' < "$TMP/nou.json"
+"$NATLOG" rules > "$TMP/noh.txt"
+check_grep "the table prints ? for them" '^ *? *3  inet filter:allowed_dnats:2' "$TMP/noh.txt"
+
 finish
