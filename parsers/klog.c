@@ -308,8 +308,13 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	} else if (w1n >= 7 && memcmp(w1, "kernel", 6) == 0 && w1[w1n - 1] == ':') {
 		c.p = w1 + w1n;
 	} else if (syslogish && w1n > 0 && word_is_tag(w2, w2n)) {
+		struct nl_cur m = cur_make(w2 + w2n, cur_left(&c) - (size_t)(w2 + w2n - c.p));
 		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
-		c.p = w2 + w2n;
+		cur_spaces(&m);
+		/* ulogd's LOGEMU writes "host PREFIX: IN=...": a tag of no pid
+		 * right before IN= is the packet's log prefix */
+		c.p = cur_left(&m) >= 3 && !memcmp(m.p, "IN=", 3) && !memchr(w2, '[', w2n)
+			      ? w2 : w2 + w2n;
 	}
 	cur_spaces(&c);
 	/* imklog keeps the kernel's own stamp inside the message */

@@ -196,4 +196,16 @@ check "the trace_chain lines import" "$NATLOG" import -q "$R/firewalld-527-trace
 check_json "trace_chain's policy accept is not taken as the verdict" \
 	'j["verdict"] == "unknown" and any("whose rules turn tracing on" in d for d in j["diagnosis"])' < "$TMP/x.json"
 
+# 20. netdata issue 2047: FireHOL's LOG lines as ulogd writes them, with
+# the prefix where syslog puts a program's tag; the first line is the
+# tail of one the poster cut.
+use ulogd
+check_status "ulogd's lines import, the cut tail an error (exit 3)" 3 "$NATLOG" import -q "$R/netdata-firehol-ulogd.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "two logged packets, prefix IN-work:, host box" \
+	'[(p["log_prefix"], p["host"], p["dport"]) for p in j] == [("IN-work:", "box", 137)] * 2' < "$TMP/t.json"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "line 1 is the rest of a line broken in two" \
+	'[e["line"] for e in j] == [1] and "broken in two" in j[0]["reason"]' < "$TMP/e.json"
+
 finish
