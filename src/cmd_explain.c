@@ -274,7 +274,8 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	printf("%spacket %s%s  %s%s%s\n", c->bold, nl_esc(p->trace), c->off, nl_esc(tuple),
 	       flags[0] ? " " : "", flags);
 	printf("  source %s, host %s, %s, first seen %s", nl_esc(p->source),
-	       p->host[0] ? nl_esc(p->host) : "unknown", p->family == 6 ? "IPv6" : "IPv4",
+	       p->host[0] ? nl_esc(p->host) : "unknown",
+	       p->family == 6 ? "IPv6" : p->family == 4 ? "IPv4" : "no IP header seen",
 	       p->time[0] ? nl_esc(p->time) : "(no time)");
 	if (p->ip_id >= 0)
 		printf(", IP ID %lld", (long long)p->ip_id);

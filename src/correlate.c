@@ -55,6 +55,7 @@ struct nft_open {
 	uint64_t seen[NFT_SEEN];	/* base chains passed */
 	int nseen;
 	int ended;			/* its last line accepted it at a base chain */
+	int bare;			/* its row has no headers: its first line showed none */
 	int used;
 	unsigned long last_use;
 };
@@ -327,7 +328,8 @@ static struct nft_open *nft_slot(struct nl_corr *c, const struct nl_event *ev, i
 	return victim;
 }
 
-static int64_t nft_new_packet(struct nl_corr *c, const struct nl_event *ev)
+/* The packet row of an nft or xtables trace's line ev, into row. */
+static void nft_row(const struct nl_corr *c, const struct nl_event *ev, struct nl_packet_row *row)
 {
 	struct nl_packet_row p;
 	const struct nl_pkt *k = &ev->pkt;
@@ -336,7 +338,11 @@ static int64_t nft_new_packet(struct nl_corr *c, const struct nl_event *ev)
 	nl_strlcpy(p.source, ev->xt ? "xtables-trace" : "nft-trace", sizeof p.source);
 	p.source_id = c->source_id;
 	nl_strlcpy(p.host, ev->host, sizeof p.host);
-	p.family = k->family ? k->family : (!strcmp(ev->nft_family, "ip6") ? 6 : 4);
+	/* a line without an IP header (ARP, a packet: line cut short) in an
+	 * inet, bridge or netdev table: the IP version is not known */
+	p.family = k->family			  ? k->family
+		   : !strcmp(ev->nft_family, "ip6") ? 6
+		   : !strcmp(ev->nft_family, "ip")  ? 4 : 0;
 	nl_strlcpy(p.time, ev->time, sizeof p.time);
 	p.uptime = ev->uptime;
 	p.proto = k->proto;
@@ -349,6 +355,13 @@ static int64_t nft_new_packet(struct nl_corr *c, const struct nl_event *ev)
 	p.tcp_flags = k->tcp_flags;
 	p.icmp_type = k->icmp_type;
 	p.icmp_id = k->icmp_id;
+	*row = p;
+}
+
+static int64_t nft_new_packet(struct nl_corr *c, const struct nl_event *ev)
+{
+	struct nl_packet_row p;
+	nft_row(c, ev, &p);
 	c->packets++;
 	return store_add_packet(c->store, &p);
 }
@@ -459,6 +472,7 @@ static int nft_event(struct nl_corr *c, struct nl_event *ev)
 		nl_strlcpy(o->host, ev->host, sizeof o->host);
 		o->packet_id = id;
 		nl_pkt_init(&o->pkt);
+		o->bare = !ev->pkt.src[0] && !ev->pkt.dst[0] && ev->pkt.proto < 0;
 	}
 	o->last_use = ++c->clock;
 	o->ended = 0;
@@ -466,6 +480,16 @@ static int nft_event(struct nl_corr *c, struct nl_event *ev)
 		uint64_t k = nft_identity(ev), k0 = nft_identity0(ev);
 		int me = (int)(o - c->nft), s0 = (int)(k0 % NFT_IDENT);
 		o->pkt = ev->pkt;
+		/* a paste that starts inside a trace: its first packet: line
+		 * gives the packet its headers */
+		if (o->bare && (ev->pkt.src[0] || ev->pkt.dst[0] || ev->pkt.proto >= 0)) {
+			struct nl_packet_row p;
+			nft_row(c, ev, &p);
+			p.id = o->packet_id;
+			if (store_packet_identity(c->store, &p))
+				return -1;
+			o->bare = 0;
+		}
 		if (o->nseen < NFT_SEEN)
 			o->seen[o->nseen++] = base;
 		c->ident_key[k % NFT_IDENT] = k;

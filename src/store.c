@@ -31,7 +31,7 @@ struct nl_schema_named { const char *name; const char *sql; };
 extern const struct nl_schema_named nl_schema_ondemand[];
 
 enum {
-	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_EV_ADD, Q_RS_ADD,
+	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_PKT_IDENTITY, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_CONTRA_DEL, Q_CONTRA_ADD, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
@@ -71,6 +71,9 @@ static const char *const queries[Q_COUNT] = {
 		      "uptime, proto, src, sport, dst, dport, ip_id, tcp_seq, tcp_flags, icmp_type, "
 		      "icmp_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 		      "?15, ?16, ?17)",
+	[Q_PKT_IDENTITY] = "UPDATE packets SET family = ?2, proto = ?3, src = ?4, sport = ?5, dst = ?6, "
+			   "dport = ?7, ip_id = ?8, tcp_flags = ?9, icmp_type = ?10, icmp_id = ?11 "
+			   "WHERE id = ?1",
 	/* whole rows; a packet's later lines go to steps (schema 20, Q_STEP_ADD) */
 	[Q_EV_ADD] = "INSERT INTO event_rows(source_id, line, kind, packet_id, step, host, time, uptime, "
 		     "wall_us, tbl, chain, type, rulenum, prefix, reason, family, iif, oif, physin, "
@@ -1516,6 +1519,25 @@ static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t 
 	bind_static(st, 56, p->ct_status);
 	bind_num(st, 57, p->ct_id);
 	return step_done(s, st, "cannot add an event");
+}
+
+int store_packet_identity(struct nl_store *s, const struct nl_packet_row *p)
+{
+	sqlite3_stmt *st = stmt(s, Q_PKT_IDENTITY);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->id);
+	sqlite3_bind_int(st, 2, p->family);
+	bind_num(st, 3, p->proto);
+	bind_text(st, 4, p->src);
+	bind_num(st, 5, p->sport);
+	bind_text(st, 6, p->dst);
+	bind_num(st, 7, p->dport);
+	bind_num(st, 8, p->ip_id);
+	bind_num(st, 9, p->tcp_flags);
+	bind_num(st, 10, p->icmp_type);
+	bind_num(st, 11, p->icmp_id);
+	return step_done(s, st, "cannot add a packet's headers");
 }
 
 /* The two writers an import calls per line, timed under NATLOG_PROFILE. */

@@ -111,6 +111,9 @@ struct nl_packet_row {
 };
 /* Inserts p; p->trace is the wanted id, and gets ".2", ".3", ... when taken. */
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);
+/* Packet p->id's headers (family, tuple, IP ID, flags, ICMP) from p: a
+ * trace whose first line showed none. */
+int store_packet_identity(struct nl_store *s, const struct nl_packet_row *p);
 int store_add_event(struct nl_store *s, int64_t source_id, int64_t packet_id, int step,
 		    const struct nl_event *ev);
 /* Another trace id the same packet went by. */

@@ -208,4 +208,22 @@ check_json "two logged packets, prefix IN-work:, host box" \
 check_json "line 1 is the rest of a line broken in two" \
 	'[e["line"] for e in j] == [1] and "broken in two" in j[0]["reason"]' < "$TMP/e.json"
 
+# 21. docker/for-linux issue 1353: a bridge-family trace with an ARP reply
+# and a packet whose lines show no headers: no IP version is made up.
+use arp
+check "the bridge trace imports" "$NATLOG" import -q "$R/docker-1353-bridge-arp.trace"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the ARP reply and the header-less packet have no family; the TCP SYN is ip" \
+	'[(p["trace"], p["family"]) for p in j] == [("d91c35db", None), ("13ca8ca9", None), ("a0369369", "ip")]' < "$TMP/t.json"
+"$NATLOG" explain --trace 13ca8ca9 > "$TMP/x.txt"
+check_grep "explain says no IP header was seen, not IPv4" "no IP header seen" "$TMP/x.txt"
+
+# 22. OpenWrt issue 19359: a trace pasted from inside, a policy line before
+# the packet: line that shows the TCP packet.
+use hairpin
+check "the trace imports" "$NATLOG" import -q "$R/openwrt-19359-hairpin.trace"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the packet takes its headers from the packet: line" \
+	'len(j) == 1 and (j[0]["family"], j[0]["proto"], j[0]["src"], j[0]["sport"], j[0]["dst"], j[0]["dport"]) == ("ip", "tcp", "192.168.2.84", 62702, "34.218.107.222", 443)' < "$TMP/t.json"
+
 finish
