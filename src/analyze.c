@@ -411,9 +411,12 @@ static const char *snat_kind(const struct nl_step *s)
 	if (s->rule && (!strcmp(s->rule->target, "SNAT") || !strcmp(s->rule->target, "MASQUERADE")))
 		return s->rule->target;
 	t = s->rule_text ? s->rule_text : s->ev.rule;
-	if (s->ev.kind == NL_EV_NFTRACE && t && (strstr(t, "snat ") || strstr(t, "masquerade")))
-		return strstr(t, "masquerade") ? "MASQUERADE" : "SNAT";
-	return NULL;
+	if (s->ev.kind != NL_EV_NFTRACE || !t)
+		return NULL;
+	/* nft's statements, or the iptables rule xtables-monitor prints */
+	if (strstr(t, "masquerade") || strstr(t, "-j MASQUERADE"))
+		return "MASQUERADE";
+	return strstr(t, "snat ") || strstr(t, "-j SNAT") ? "SNAT" : NULL;
 }
 
 static void find_snat(struct nl_analysis *a)
@@ -424,8 +427,10 @@ static void find_snat(struct nl_analysis *a)
 	int k, at = -1;
 	if (a->nnat >= 8)
 		return;
-	/* the last step at postrouting that applies SNAT or MASQUERADE */
-	for (k = (int)a->n - 1; k >= 0 && a->steps[k].hook == 4; k--)
+	/* the last step at postrouting that applies SNAT or MASQUERADE (an
+	 * nft step's hook is not known without a dump; the kernel takes
+	 * those targets only at postrouting and input) */
+	for (k = (int)a->n - 1; k >= 0 && (a->steps[k].hook == 4 || a->steps[k].hook < 0); k--)
 		if ((kind = snat_kind(&a->steps[k])) != NULL) {
 			at = k;
 			s = &a->steps[k];

@@ -226,4 +226,13 @@ check "the trace imports" "$NATLOG" import -q "$R/openwrt-19359-hairpin.trace"
 check_json "the packet takes its headers from the packet: line" \
 	'len(j) == 1 and (j[0]["family"], j[0]["proto"], j[0]["src"], j[0]["sport"], j[0]["dst"], j[0]["dport"]) == ("ip", "tcp", "192.168.2.84", 62702, "34.218.107.222", 443)' < "$TMP/t.json"
 
+# 23. k8s-svc-trace: xtables-monitor --trace of a SYN to a ClusterIP on
+# k3s with Calico: DNAT by a KUBE-SEP chain, then MASQUERADE, which the
+# monitor prints as an iptables rule ("-j MASQUERADE").
+use calico
+check "the xtables trace imports" "$NATLOG" import -q "$R/k3s-calico-xtables-trace.txt"
+"$NATLOG" explain --json --trace "$("$NATLOG" traces --json | first_id traced)" > "$TMP/x.json"
+check_json "the DNAT to the pod and the MASQUERADE after it are both found" \
+	'[(n["kind"], n["chain"]) for n in j["nat"]] == [("DNAT", "KUBE-SEP-OYNVDBAPYJ623W6H"), ("MASQUERADE", "cali-POSTROUTING")] and j["nat"][0]["to"] == "10.42.54.194:9898"' < "$TMP/x.json"
+
 finish
