@@ -589,12 +589,14 @@ static void infer_verdict(struct nl_analysis *a, const struct nl_rsview *v, int 
 		const struct nl_step *f = &a->steps[i];
 		snprintf(a->verdict, sizeof a->verdict, "accept");
 		a->decided = i;
-		nl_diag(a, "the trace shows the packet at %s after filter %s, so filter %s let it through%s",
+		nl_diag(a, "the trace shows the packet at %s after filter %s, so filter %s let it through",
 			nl_hook_name(last->hook) ? nl_hook_name(last->hook) : last->ev.chain,
 			nl_hook_name(f->hook) ? nl_hook_name(f->hook) : f->ev.chain,
-			nl_hook_name(f->hook) ? nl_hook_name(f->hook) : f->ev.chain,
-			f->rule || f->chain_policy ? ""
-			: "; which rule accepted it is not known without a dump that covers it");
+			nl_hook_name(f->hook) ? nl_hook_name(f->hook) : f->ev.chain);
+		if (!f->rule && !f->chain_policy)
+			nl_diag(a, "%s:%s:%s:%d is the last step the trace shows there; what that rule "
+				   "is is not known without a dump that covers it", f->ev.table,
+				f->ev.chain, f->ev.type, f->ev.rulenum);
 		return;
 	}
 	if (last->mismatch) {

@@ -20,6 +20,8 @@ check_json "without a dump no step claims to match it: matches_dump is null" \
 	'len(j["steps"]) > 5 and all(s["matches_dump"] is None for s in j["steps"])' < "$TMP/a.json"
 check_json "a packet traced on to postrouting was let through by filter forward: accept, the rule unknown" \
 	'j["verdict"] == "accept" and j["decided_by"]["chain"] == "DOCKER" and j["decided_by"]["rule"] is None and any(d.startswith("the trace shows the packet at postrouting after filter forward, so filter forward let it through") for d in j["diagnosis"])' < "$TMP/a.json"
+check_json "and the diagnosis names the step it takes as the decision, not an unknown rule" \
+	'any(d == "filter:DOCKER:rule:%d is the last step the trace shows there; what that rule is is not known without a dump that covers it" % j["decided_by"]["position"] for d in j["diagnosis"]) and not any("which rule accepted it" in d for d in j["diagnosis"])' < "$TMP/a.json"
 "$NATLOG" explain --json --trace "$syn9090" > "$TMP/b.json"
 check_json "a packet whose trace stops in forward stays unknown, and the diagnosis says no dump is why" \
 	'j["verdict"] == "unknown" and any(d.startswith("the verdict is unknown: no ruleset dump was imported, so what the trace'"'"'s last step filter:FORWARD:policy:7 did is not known") for d in j["diagnosis"])' < "$TMP/b.json"
