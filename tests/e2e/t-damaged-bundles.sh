@@ -209,4 +209,17 @@ eq "the rule on the chain line is PREROUTING's first, the next its second" "1:fo
 	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(position || ':' || target, ' ') FROM (SELECT * FROM rules WHERE chain = 'PREROUTING' ORDER BY position)" | tail -1)"
 eq "and both chains are declared" "bar foo" \
 	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(name, ' ') FROM (SELECT name FROM chains WHERE builtin = 0 ORDER BY name)" | tail -1)"
+
+# A dump cut short, or two pasted together: a table with no COMMIT before
+# the next table or the end of the file is an error, not chains that look
+# empty.
+fresh
+printf '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\n*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j RETURN\n' \
+	> "$TMP/iptables-save.txt"
+check_status "tables without COMMIT import, with errors (exit 3)" 3 \
+	"$NATLOG" --db "$TMP/d.db" import -q "$TMP/iptables-save.txt"
+eq "the next table's line and the last line are errors" "4 6" \
+	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(line, ' ') FROM (SELECT line FROM errors ORDER BY line)" | tail -1)"
+eq "and both tables keep their rules" "INPUT:1 PREROUTING:1" \
+	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(chain || ':' || position, ' ') FROM (SELECT * FROM rules ORDER BY id)" | tail -1)"
 finish

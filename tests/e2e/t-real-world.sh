@@ -235,4 +235,14 @@ check "the xtables trace imports" "$NATLOG" import -q "$R/k3s-calico-xtables-tra
 check_json "the DNAT to the pod and the MASQUERADE after it are both found" \
 	'[(n["kind"], n["chain"]) for n in j["nat"]] == [("DNAT", "KUBE-SEP-OYNVDBAPYJ623W6H"), ("MASQUERADE", "cali-POSTROUTING")] and j["nat"][0]["to"] == "10.42.54.194:9898"' < "$TMP/x.json"
 
+# 24. kubernetes issue 66454: iptables-save v1.4.21 pasted with every line
+# tab-indented; our copy ends inside *nat, before its COMMIT.
+use k66454
+check_status "the indented dump imports; the missing COMMIT is an error (exit 3)" 3 "$NATLOG" import -q "$R/k8s-66454-iptables-save-indented.txt"
+"$NATLOG" sql "SELECT tbl || ' ' || name || ' ' || rules FROM chains WHERE rules > 0 ORDER BY id" > "$TMP/c.txt"
+check_grep "its rules are read under the indent" "^nat POSTROUTING 4$" "$TMP/c.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "the error is at the last line, naming the table left open" \
+	'[(e["line"], "ends inside *nat (line 13) without its COMMIT" in e["reason"]) for e in j] == [(30, True)]' < "$TMP/e.json"
+
 finish
