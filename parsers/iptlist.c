@@ -358,6 +358,11 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	dst = tok[i + 1];
 	dstn = tl[i + 1];
 	i += 2;
+	/* iptables prints "[goto] " before the matches of a -g rule */
+	if (i < nt && tl[i] == 6 && !memcmp(tok[i], "[goto]", 6)) {
+		r->is_goto = 1;
+		i++;
+	}
 	extra = i < nt ? tok[i] : NULL;
 
 	/* the row as text, counters dropped, spacing folded */

@@ -245,4 +245,13 @@ check_grep "its rules are read under the indent" "^nat POSTROUTING 4$" "$TMP/c.t
 check_json "the error is at the last line, naming the table left open" \
 	'[(e["line"], "ends inside *nat (line 13) without its COMMIT" in e["reason"]) for e in j] == [(30, True)]' < "$TMP/e.json"
 
+# 25. jc's fixture of iptables -nvL on CentOS 7 (firewalld and Docker):
+# firewalld dispatches to its zones with -g, which the listing prints as
+# "[goto]".
+use goto
+check "the listing imports" "$NATLOG" import -q "$R/jc-centos7-iptables-filter-nv.txt"
+"$NATLOG" sql "SELECT chain || ':' || position || ':' || target || ':' || is_goto FROM rules WHERE chain IN ('INPUT_ZONES', 'FORWARD') ORDER BY chain, position" > "$TMP/g.txt"
+check_grep "INPUT_ZONES' rules are gotos" "^INPUT_ZONES:1:IN_public:1$" "$TMP/g.txt"
+check_grep "FORWARD's jumps are not" "^FORWARD:10:FORWARD_IN_ZONES:0$" "$TMP/g.txt"
+
 finish
