@@ -540,7 +540,7 @@ static const struct notice_pat notice_pats[] = {
 	{ " messages lost due to rate-limiting", "loss", "rsyslog", fill_before },
 	{ "begin to drop messages due to rate-limiting", "loss", "rsyslog", fill_none },
 	{ "expectation table full", "expect-full", "kernel", fill_none },
-	{ "table full, dropping packet", "conntrack-full", "kernel", fill_none },
+	{ "conntrack: table full", "conntrack-full", "kernel", fill_none },
 	{ "Possible SYN flooding on port ", "syn-flood", "kernel", fill_port },
 };
 

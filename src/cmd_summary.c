@@ -157,6 +157,10 @@ static const char Q_DROPS[] =
 static const char Q_INVALID[] =
 	"SELECT coalesce(reason, '(no reason printed)'), count(*) FROM event_rows WHERE "
 	"kind = 'ct-invalid' AND (?1 IS NULL OR host = ?1) GROUP BY 1 ORDER BY 2 DESC, 1";
+/* lines that say the kernel dropped packets by itself, or log lines were lost */
+static const char Q_NOTICES[] =
+	"SELECT kind, count(*), sum(count) FROM notices WHERE ?1 IS NULL OR host = ?1 "
+	"GROUP BY 1 ORDER BY 1";
 /* a step keeps an address only where NAT changed it, else its packet's
  * first line (a whole row) has it */
 static const char Q_NAT[] =
@@ -203,6 +207,7 @@ struct deep {
 
 struct report {
 	struct tab inputs, hosts, span, printed, verdicts, drops, invalid, nat, dumps, errors, left;
+	struct tab notices;
 	int64_t packets, invalid_n, errors_n;
 	struct deep d;
 };
@@ -307,6 +312,53 @@ static int next_steps(const struct report *R, const char *host, char next[][NEXT
 	return k;
 }
 
+/* The notices of a kind: lines, and the lines lost they add up to (-1:
+ * none said how many). */
+static int64_t notice_lines(const struct report *R, const char *kind, int64_t *count)
+{
+	int r;
+	for (r = 0; r < R->notices.n; r++)
+		if (cell(&R->notices, r, 0) && !strcmp(cell(&R->notices, r, 0), kind)) {
+			if (count)
+				*count = cell(&R->notices, r, 2) ? num(&R->notices, r, 2) : -1;
+			return num(&R->notices, r, 1);
+		}
+	if (count)
+		*count = -1;
+	return 0;
+}
+
+static const struct {
+	const char *kind, *words, *key;
+} kernel_drops[] = {
+	{ "conntrack-full", "conntrack table full", "conntrack_full" },
+	{ "expect-full", "expectation table full", "expect_full" },
+	{ "syn-flood", "SYN flooding", "syn_flood" },
+};
+
+static void print_notices(const struct report *R)
+{
+	int64_t all = 0, n, lost;
+	size_t i;
+	const char *sep = "";
+	for (i = 0; i < sizeof kernel_drops / sizeof *kernel_drops; i++)
+		all += notice_lines(R, kernel_drops[i].kind, NULL);
+	if (all) {
+		printf("\nkernel:   %lld line%s the kernel dropped packets by itself\n          ",
+		       (long long)all, all == 1 ? " says" : "s say");
+		for (i = 0; i < sizeof kernel_drops / sizeof *kernel_drops; i++)
+			if ((n = notice_lines(R, kernel_drops[i].kind, NULL))) {
+				printf("%s%s %lld", sep, kernel_drops[i].words, (long long)n);
+				sep = ", ";
+			}
+		putchar('\n');
+	}
+	if ((n = notice_lines(R, "loss", &lost)))
+		printf("%slost:     %lld line%s log lines were lost%s%lld%s\n", all ? "" : "\n",
+		       (long long)n, n == 1 ? " says" : "s say", lost >= 0 ? " (" : "",
+		       (long long)(lost >= 0 ? lost : 0), lost >= 0 ? " lines counted)" : "");
+}
+
 static void print_text(const struct report *R, const struct sum *S, const char *host)
 {
 	char buf[256], next[10][NEXT_LEN];
@@ -371,6 +423,7 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 			count_row(t, num(&R->invalid, r, 1), cell(&R->invalid, r, 0));
 		nl_table_finish(t);
 	}
+	print_notices(R);
 	printf("\nnat:      %lld traced packets changed destination, %lld source on the way\n",
 	       (long long)num(&R->nat, 0, 0), (long long)num(&R->nat, 0, 1));
 	if (num(&R->nat, 0, 2))
@@ -502,6 +555,28 @@ static void print_json(const struct report *R, const char *host)
 	jw_num(f, R->invalid_n);
 	jw_key(f, &first, "invalid_reasons");
 	json_rows(f, &R->invalid, "reason", "count");
+	jw_key(f, &first, "kernel_drops");
+	{
+		int f2 = 1;
+		size_t i;
+		fputc('{', f);
+		for (i = 0; i < sizeof kernel_drops / sizeof *kernel_drops; i++) {
+			jw_key(f, &f2, kernel_drops[i].key);
+			jw_num(f, notice_lines(R, kernel_drops[i].kind, NULL));
+		}
+		fputc('}', f);
+	}
+	jw_key(f, &first, "log_losses");
+	{
+		int f2 = 1;
+		int64_t lost;
+		fputc('{', f);
+		jw_key(f, &f2, "notices");
+		jw_num(f, notice_lines(R, "loss", &lost));
+		jw_key(f, &f2, "lines_counted");
+		jw_num(f, lost);
+		fputc('}', f);
+	}
 	jw_key(f, &first, "nat");
 	{
 		int f2 = 1;
@@ -633,6 +708,7 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 	run(&S, &R->verdicts, Q_VERDICTS);
 	run(&S, &R->drops, Q_DROPS);
 	run(&S, &R->invalid, Q_INVALID);
+	run(&S, &R->notices, Q_NOTICES);
 	run(&S, &R->nat, Q_NAT);
 	run(&S, &R->dumps, Q_DUMPS);
 	run(&S, &R->errors, Q_ERRORS);
@@ -679,6 +755,7 @@ out:
 	tab_free(&R->verdicts);
 	tab_free(&R->drops);
 	tab_free(&R->invalid);
+	tab_free(&R->notices);
 	tab_free(&R->nat);
 	tab_free(&R->dumps);
 	tab_free(&R->errors);

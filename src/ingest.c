@@ -1119,7 +1119,8 @@ known:
 		goto store_bad_tx;
 	PROF_ADD(NL_P_COMMIT, t0);
 	im->st->files++;
-	if (im->unknown && im->lines > 0 && !im->events && !im->rulesets && !im->errors) {
+	if (im->unknown && im->lines > 0 && !im->events && !im->rulesets && !im->errors &&
+	    !im->losses && !im->health) {
 		if (!im->st->unknown++)
 			nl_strlcpy(im->st->unknown_first, path, sizeof im->st->unknown_first);
 	}

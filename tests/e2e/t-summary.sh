@@ -87,4 +87,21 @@ if [ -s "$TMP/readme.txt" ] && diff -u "$TMP/readme.txt" "$TMP/got.txt" > "$TMP/
 else
 	not_ok "README's summary example prints what the README shows"; sed 's/^/    /' "$TMP/diff" | head -40
 fi
+
+# Kernel lines saying it dropped packets by itself (five table-full lines,
+# four wrapped, and lossy.dmesg's one and its SYN flood), and lines saying log
+# lines were lost, are counted: alone they are what a bundle shows.
+export NATLOG_DB="$TMP/kernel.db"
+"$NATLOG" import -q "$TD/real/starphleet-352-conntrack-full-wrapped.log" "$TD/trust/lossy.dmesg" > /dev/null 2>&1
+"$NATLOG" summary > "$TMP/k.txt"
+check_grep "the summary counts the table-full lines, wrapped ones too" \
+	"^          conntrack table full 6, SYN flooding 1$" "$TMP/k.txt"
+check_grep "and the lines saying log lines were lost" "^lost:     [1-9][0-9]* lines* says* log lines were lost" "$TMP/k.txt"
+"$NATLOG" summary --json > "$TMP/k.json"
+check_json "the JSON has kernel_drops and log_losses" \
+	'j["kernel_drops"] == {"conntrack_full": 6, "expect_full": 0, "syn_flood": 1} and j["log_losses"]["notices"] >= 1' < "$TMP/k.json"
+export NATLOG_DB="$TMP/hotsos.db"
+"$NATLOG" import "$TD/real/hotsos-101-conntrack-full.log" > /dev/null 2> "$TMP/h.err"
+check_grep "a file holding only a table-full line is read as what it is" "kernel line says that the kernel dropped packets" "$TMP/h.err"
+if grep -q "not a format natlog reads" "$TMP/h.err"; then not_ok "and is not called a format natlog does not read"; else ok "and is not called a format natlog does not read"; fi
 finish
