@@ -253,6 +253,18 @@ static int port_match(const char *t, size_t tn, int *lo, int *hi, int *neg)
 	return *lo >= 0 && *hi >= *lo;
 }
 
+/* A listing's prot column: all, a protocol's name or number, maybe negated. */
+static int proto_word(const char *t, size_t n)
+{
+	char buf[32];
+	if (n > 1 && t[0] == '!')
+		t++, n--;
+	if (n == 0 || n >= sizeof buf)
+		return 0;
+	nl_strlcpyn(buf, t, n, sizeof buf);
+	return !strcmp(buf, "all") || nl_proto_number(buf) >= 0;
+}
+
 /* A row that is a rule, by its number or its counters, but whose columns
  * cannot be read: it is reported and still counted, with its text and an
  * unknown target, so that the rules after it keep their numbers. */
@@ -336,12 +348,17 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		target = tok[i];
 		targetn = tl[i];
 		i++;
-	} else if (opt != i + 1) {
+	} else if (opt < 0 && i + 1 < nt && proto_word(tok[i + 1], tl[i + 1])) {
+		/* ip6tables before 1.6 printed blanks for opt */
+		target = tok[i];
+		targetn = tl[i];
+		i++;
+	} else if (opt != i + 1 && !(opt < 0 && proto_word(tok[i], tl[i]))) {
 		return row_unread(st, ch, r, s, n, lineno, "rule row does not have the listing's columns");
 	}
 	prot = tok[i];
 	protn = tl[i];
-	i += 2;
+	i += opt < 0 ? 1 : 2;
 	if (st->has_ifaces) {
 		if (i + 1 >= nt)
 			return row_unread(st, ch, r, s, n, lineno, "rule row ends before in/out");
@@ -399,7 +416,7 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		nl_strlcpyn(r->dst, dst + r->dst_neg, dstn - (size_t)r->dst_neg, sizeof r->dst);
 	}
 	r->uncond = r->proto < 0 && !r->iif[0] && !r->oif[0] && !r->src[0] && !r->dst[0] &&
-		    tok[opt][0] == '-' && tok[opt][1] == '-' && !extra;
+		    (opt < 0 || (tok[opt][0] == '-' && tok[opt][1] == '-')) && !extra;
 	/* the free text: ports and the NAT target's address */
 	for (j = i; j < nt; j++) {
 		const char *t = tok[j];

@@ -1089,7 +1089,7 @@ static const struct nl_tcol flow_columns[] = {
 	{ "FIRST", 17, 12, 3, NL_TBL_CUT_START, 0 },	/* the clock, to the hundredth */
 	{ "FLOW", 50, 30, 5, 0, 0 },
 	{ "NAT", 28, 12, 4, 0, 0 },
-	{ "STATE", 11, 6, 2, 0, 0 },
+	{ "STATE", 20, 6, 2, 0, 0 },
 	{ "RECORDS", 7, 0, 1, NL_TBL_RIGHT | NL_TBL_OPTIONAL, 0 },
 	{ "TRACED", 6, 0, 1, NL_TBL_RIGHT | NL_TBL_OPTIONAL, 0 },
 	{ "COMMUNITY ID", 31, 99, 0, NL_TBL_OPTIONAL, 2 },
@@ -1207,7 +1207,10 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 		nl_table_cell2(tb, when, short_when);
 		nl_table_cell(tb, tuple);
 		nl_table_cell(tb, natb);
-		nl_table_cell(tb, w->state);
+		/* conntrack's own mark for a connection never answered */
+		nl_table_cellf(tb, "%s%s%s", w->state,
+			       w->state[0] && w->unreplied ? " " : "",
+			       w->unreplied ? "[UNREPLIED]" : "");
 		nl_table_cellf(tb, "%ld", w->records);
 		nl_table_cellf(tb, "%lld", (long long)traced);
 		nl_table_cell(tb, cid);

@@ -175,7 +175,10 @@ static const char Q_NAT[] =
 	"GROUP BY packet_id HAVING count(DISTINCT src) > 1)), "
 	"(SELECT count(*) FROM conntrack WHERE ?1 IS NULL OR host = ?1), "
 	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND rsrc != odst), "
-	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND rdst != osrc)";
+	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND rdst != osrc), "
+	/* never answered: [UNREPLIED] in a table dump, or when it was destroyed */
+	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND unreplied AND "
+	"(event IS NULL OR event = 'DESTROY'))";
 static const char Q_DUMPS[] =
 	"SELECT (SELECT count(*) FROM rulesets), count(*), min(id), trace FROM packets WHERE %s "
 	"AND decided_table IS NOT NULL AND decided_rule IS NULL";
@@ -427,9 +430,10 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 	printf("\nnat:      %lld traced packets changed destination, %lld source on the way\n",
 	       (long long)num(&R->nat, 0, 0), (long long)num(&R->nat, 0, 1));
 	if (num(&R->nat, 0, 2))
-		printf("          conntrack: %lld records, %lld with DNAT, %lld with SNAT\n",
+		printf("          conntrack: %lld records, %lld with DNAT, %lld with SNAT%s%.0lld%s\n",
 		       (long long)num(&R->nat, 0, 2), (long long)num(&R->nat, 0, 3),
-		       (long long)num(&R->nat, 0, 4));
+		       (long long)num(&R->nat, 0, 4), num(&R->nat, 0, 5) ? ", " : "",
+		       (long long)num(&R->nat, 0, 5), num(&R->nat, 0, 5) ? " never answered" : "");
 	if (!num(&R->dumps, 0, 0))
 		printf("dumps:    none imported: rules show as positions without text\n");
 	else if (num(&R->dumps, 0, 1))
@@ -591,6 +595,8 @@ static void print_json(const struct report *R, const char *host)
 		jw_num(f, num(&R->nat, 0, 3));
 		jw_key(f, &f2, "conntrack_snat");
 		jw_num(f, num(&R->nat, 0, 4));
+		jw_key(f, &f2, "conntrack_unanswered");
+		jw_num(f, num(&R->nat, 0, 5));
 		fputc('}', f);
 	}
 	jw_key(f, &first, "dumps");

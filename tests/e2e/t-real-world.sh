@@ -254,4 +254,22 @@ check "the listing imports" "$NATLOG" import -q "$R/jc-centos7-iptables-filter-n
 check_grep "INPUT_ZONES' rules are gotos" "^INPUT_ZONES:1:IN_public:1$" "$TMP/g.txt"
 check_grep "FORWARD's jumps are not" "^FORWARD:10:FORWARD_IN_ZONES:0$" "$TMP/g.txt"
 
+# 26. v6brouter issue 7: an old ip6tables -L, blanks where opt is.
+use v6old
+check "the listing imports without error" "$NATLOG" import -q "$R/v6brouter-ip6tables-L-filter.txt"
+"$NATLOG" sql "SELECT position || ':' || target || ':' || coalesce(proto, '-') || ':' || coalesce(dport_lo, '-') FROM rules WHERE chain = 'forwarding_rule' ORDER BY position" > "$TMP/r.txt"
+check_grep "its rows keep target, protocol and port" "^5:ACCEPT:6:22$" "$TMP/r.txt"
+check_grep "ipv6-icmp is protocol 58" "^4:ACCEPT:58:-$" "$TMP/r.txt"
+
+# 27. kubernetes issue 101607: conntrack entries DNATed to an endpoint that
+# never answered; [UNREPLIED] is what the thread looked at.
+use unreplied
+check_status "the entries import, the prose between them an error (exit 3)" 3 "$NATLOG" import -q "$R/k8s-101607-conntrack-L-unreplied.txt"
+"$NATLOG" flows > "$TMP/f.txt"
+check_grep "flows marks them [UNREPLIED]" "SYN_SENT \\[UNREPLIED\\]" "$TMP/f.txt"
+"$NATLOG" summary > "$TMP/s.txt"
+check_grep "and summary counts them as never answered" "conntrack: 2 records, 1 with DNAT, 2 with SNAT, 2 never answered$" "$TMP/s.txt"
+"$NATLOG" summary --json > "$TMP/s.json"
+check_json "as the JSON does" 'j["nat"]["conntrack_unanswered"] == 2' < "$TMP/s.json"
+
 finish
