@@ -395,8 +395,12 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	f->line = lineno;
 	read_stamp(&c, f);
 	read_event(&c, f);
-	if (parse_entry(&c, f, &err))
-		return k->error(k->ctx, lineno, err.msg, s, n);
+	if (parse_entry(&c, f, &err)) {
+		/* a ticket pastes dmesg next to the table: "table full" and the
+		 * rest are notices as in a kernel log */
+		int rc = nl_klog_notice(k, s, n, lineno);
+		return rc <= 0 ? rc : k->error(k->ctx, lineno, err.msg, s, n);
+	}
 	return k->flow(k->ctx, f);
 }
 

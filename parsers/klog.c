@@ -619,6 +619,18 @@ static int klog_notice(struct klog *k, const char *s, size_t n, long lineno)
 	return k->sink->notice(k->sink->ctx, &o) ? -1 : 0;
 }
 
+int nl_klog_notice(const struct nl_sink *sink, const char *s, size_t n, long lineno)
+{
+	struct klog *k;
+	int rc;
+	if (!sink->notice || !(k = calloc(1, sizeof *k)))
+		return sink->notice ? -1 : 1;
+	k->sink = sink;
+	rc = klog_notice(k, s, n, lineno);
+	free(k);
+	return rc;
+}
+
 /* A kernel time stamp ("[ 5281.737057] ") after the start of msg that
  * opens a netfilter record: dmesg records a paste flattened onto one
  * line. NULL when there is none. */

@@ -54,6 +54,7 @@ struct nftrules {
 	uint64_t *seen;			/* family+table of this ruleset, hashed */
 	size_t nseen, capseen;
 	char family[8], table[32];
+	long table_line, last_line;	/* of the open table, of the last line read */
 	struct chainctx c;
 	struct binding bind[MAXBIND];
 	int nbind;
@@ -552,8 +553,26 @@ static void rule_fields(struct nl_rule *r, const struct tok *t, int nt)
 			continue;
 		}
 		if (teq(w, "xt") && i + 2 < nt) {
-			if (!teq(&t[i + 1], "target"))
+			/* iptables-nft's compat extensions: a match, or its target
+			 * by the iptables name (nat targets as nft's own words) */
+			if (!teq(&t[i + 1], "target")) {
 				match = 1;
+			} else {
+				static const char *const own[][2] = {
+					{ "DNAT", "dnat" }, { "SNAT", "snat" }, { "MASQUERADE", "masquerade" },
+					{ "REDIRECT", "redirect" }, { "REJECT", "reject" }, { "LOG", "log" },
+				};
+				const struct tok *x = &t[i + 2];
+				char name[32];
+				size_t k, q = x->n >= 2 && x->p[0] == '"' && x->p[x->n - 1] == '"';
+				nl_strlcpyn(name, x->p + q, x->n - 2 * q, sizeof name);
+				for (k = 0; k < sizeof own / sizeof *own; k++)
+					if (!strcmp(name, own[k][0]))
+						nl_strlcpy(name, own[k][1], sizeof name);
+				nl_strlcpy(r->target, name, sizeof r->target);
+				r->target_arg[0] = '\0';
+				have_target = 1;
+			}
 			i += 3;
 			continue;
 		}
@@ -681,6 +700,7 @@ static int open_table(struct nftrules *st, const char *family, const char *name)
 	st->seen[st->nseen++] = h;
 	nl_strlcpy(st->family, family, sizeof st->family);
 	nl_strlcpy(st->table, name, sizeof st->table);
+	st->table_line = st->last_line;
 	st->st = B_TABLE;
 	return start(st);
 }
@@ -1413,6 +1433,7 @@ static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 	}
 	if (len == 0)
 		return 0;
+	st->last_line = lineno;
 	/* nft prints none; a name cut at one would be empty */
 	if (memchr(p, '\0', len))
 		return st->sink->error(st->sink->ctx, lineno, "nft list ruleset line holding a NUL byte",
@@ -1473,9 +1494,13 @@ static int nftrules_close(void *state)
 		rc = -1;
 	if ((st->st == B_SET || st->st == B_ELEMS) && send_set(st))
 		rc = -1;
-	if (rc == 0 && st->st != B_TOP &&
-	    st->sink->error(st->sink->ctx, 0, "the dump ends inside a block", NULL, 0))
-		rc = -1;
+	if (rc == 0 && st->st != B_TOP) {
+		char why[160];
+		snprintf(why, sizeof why, "the dump ends inside table %s %s (line %ld): what it "
+			 "held after this line is not in it", st->family, st->table, st->table_line);
+		if (st->sink->error(st->sink->ctx, st->last_line, why, NULL, 0))
+			rc = -1;
+	}
 	free(st->seen);
 	free(st);
 	return rc;

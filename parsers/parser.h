@@ -83,6 +83,10 @@ extern const struct nl_parser *const nl_parsers[];
  * the message is not netfilter output, -1 with err set when it is but
  * cannot be used. */
 int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *err);
+/* A kernel or logger line in a file of another format saying the kernel
+ * dropped packets by itself or log lines were lost (klog.c): told to
+ * sink->notice, 0; -1 when the sink failed; 1 when it is none. */
+int nl_klog_notice(const struct nl_sink *sink, const char *s, size_t n, long lineno);
 
 /* iptables rule-spec matches (-s -d -i -o -p --dport ... -j) into r: 0,
  * or 1 when a value could not be read (err says which; the match is left

@@ -410,6 +410,8 @@ static const char *snat_kind(const struct nl_step *s)
 	const char *t;
 	if (s->rule && (!strcmp(s->rule->target, "SNAT") || !strcmp(s->rule->target, "MASQUERADE")))
 		return s->rule->target;
+	if (s->rule && (!strcmp(s->rule->target, "snat") || !strcmp(s->rule->target, "masquerade")))
+		return s->rule->target[0] == 's' ? "SNAT" : "MASQUERADE";
 	t = s->rule_text ? s->rule_text : s->ev.rule;
 	if (s->ev.kind != NL_EV_NFTRACE || !t)
 		return NULL;

@@ -76,6 +76,10 @@ static int is_final(const char *v)
 static int nft_nat_step(const struct nl_step *s)
 {
 	const char *t = s->rule_text ? s->rule_text : s->ev.rule;
+	const char *g = s->rule ? s->rule->target : "";	/* nftrules.c's, xt targets too */
+	if (!strcmp(g, "dnat") || !strcmp(g, "snat") || !strcmp(g, "masquerade") ||
+	    !strcmp(g, "redirect"))
+		return 1;
 	return strstr(t, "dnat ") || strstr(t, "snat ") || strstr(t, "masquerade") ||
 	       strstr(t, "redirect") || strstr(t, "-j DNAT") || strstr(t, "-j SNAT") ||
 	       strstr(t, "-j MASQUERADE") || strstr(t, "-j REDIRECT");

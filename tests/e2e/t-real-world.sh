@@ -272,4 +272,26 @@ check_grep "and summary counts them as never answered" "conntrack: 2 records, 1 
 "$NATLOG" summary --json > "$TMP/s.json"
 check_json "as the JSON does" 'j["nat"]["conntrack_unanswered"] == 2' < "$TMP/s.json"
 
+# 28. LKML, 2001: a kernel's "table full" line pasted among conntrack
+# entries and netstat lines is the kernel line it is, not a broken entry.
+use lkml2001
+check_status "the paste imports, what is neither an error (exit 3)" 3 "$NATLOG" import -q "$R/lkml-2001-ip-conntrack-table-full.txt"
+"$NATLOG" sql "SELECT kind || ' ' || line || ' ' || host FROM notices" > "$TMP/n.txt"
+check_grep "line 15 is a conntrack-full notice of host doom" "^conntrack-full 15 doom$" "$TMP/n.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "and not an error; the entry the mail broke is one" \
+	'15 not in [e["line"] for e in j] and any(e["line"] == 19 and e["reason"] == "unexpected '"'"'1'"'"'" for e in j)' < "$TMP/e.json"
+
+# 29. netavark issue 1057: iptables-nft's tables as nft lists them, their
+# targets as compat extensions (xt target "DNAT").
+use xt
+check_status "the ruleset imports, our copy's cut an error (exit 3)" 3 "$NATLOG" import -q "$R/netavark-1057-nft-xt-targets.nft"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "the cut is reported at the last line, naming the open table" \
+	'[(e["line"], e["reason"]) for e in j] == [(26, "the dump ends inside table ip nat (line 2): what it held after this line is not in it")]' < "$TMP/e.json"
+"$NATLOG" sql "SELECT DISTINCT target FROM rules WHERE text LIKE '%xt target%' ORDER BY 1" > "$TMP/t.txt"
+check_grep "xt target DNAT is a dnat" "^dnat$" "$TMP/t.txt"
+check_grep "MASQUERADE a masquerade" "^masquerade$" "$TMP/t.txt"
+check_grep "and MARK keeps its name" "^MARK$" "$TMP/t.txt"
+
 finish
