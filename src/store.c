@@ -735,8 +735,16 @@ static int open_ro(struct nl_store *s, const char *path, struct nl_err *err)
 				  path);
 	if (first_look(path, 1, err) || undo_killed_write(path, err))
 		return -1;
-	if (open_db(s, path, SQLITE_OPEN_READONLY, err))
-		return -1;
+	/* read-write where it may, but query_only (below): the last connection
+	 * to close a store in WAL mode removes its -wal and -shm files, which
+	 * a read-only one leaves behind */
+	if (access(path, W_OK) != 0 || open_db(s, path, SQLITE_OPEN_READWRITE, err) ||
+	    exec(s, "PRAGMA query_only = 1")) {
+		sqlite3_close(s->db);
+		s->db = NULL;
+		if (open_db(s, path, SQLITE_OPEN_READONLY, err))
+			return -1;
+	}
 	kind = store_kind(s, &version, &code);
 	if (kind < 0 && (code & 0xff) != SQLITE_NOTADB && (code & 0xff) != SQLITE_BUSY &&
 	    immutable_uri(path, uri, sizeof uri) == 0) {

@@ -354,4 +354,14 @@ check "and leaves node-b's alone" verdicts node-b "$TMP/hosts.json" "$TMP/hosts2
 "$NATLOG" --db "$R" import -q "$TMP/nohost.txt"
 "$NATLOG" --db "$R" traces --json > "$TMP/hosts3.json"
 check "a dump without a host analyses every host's packets again" verdicts node-b "$TMP/hosts.json" "$TMP/hosts3.json" same
+
+# A query leaves nothing next to the store: the last connection to close
+# removes the write-ahead log's -wal and -shm files (a read-only
+# connection left them).
+W="$TMP/tidy.db"
+"$NATLOG" --db "$W" import -q "$TD/lab/udp-icmp/dmesg.txt"
+"$NATLOG" --db "$W" traces > /dev/null
+"$NATLOG" --db "$W" sql "SELECT count(*) FROM packets" > /dev/null
+check "after an import and two queries the store is one file" sh -c "[ ! -e '$W-wal' ] && [ ! -e '$W-shm' ]"
+check "and queries still cannot write to it" sh -c "! '$NATLOG' --db '$W' sql 'DELETE FROM packets' 2>/dev/null"
 finish
