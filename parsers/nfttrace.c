@@ -276,6 +276,19 @@ static int ct_orphan(struct nfttrace *st)
 			st->ct.raw, st->ct.rawn);
 }
 
+/* Words only a trace's packet line or a rule prints: a line of them
+ * without "trace id" was broken off one. */
+static int trace_fragment(const char *s, size_t n)
+{
+	static const char *const words[] = { "tcp flags ", "tcp window ", "ip saddr ", "ip daddr ",
+					     "ip6 saddr ", "ip6 daddr ", "ether saddr ", "(verdict " };
+	size_t i;
+	for (i = 0; i < sizeof words / sizeof *words; i++)
+		if (memmem(s, n, words[i], strlen(words[i])))
+			return 1;
+	return 0;
+}
+
 static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct nfttrace *st = state;
@@ -302,6 +315,10 @@ static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 			return k->error(k->ctx, lineno, err.msg, s, n);
 		if (rc > 0 && k->notice)
 			return k->notice(k->ctx, &no);
+		if (rc == 0 && trace_fragment(s, n))
+			return k->error(k->ctx, lineno, "part of an nft trace or ruleset line without "
+					"'trace id' at its start: the rest of a line broken in two, or "
+					"ruleset text (import a ruleset as a file of its own)", s, n);
 		k->skip(k->ctx, lineno);
 		return 0;
 	}

@@ -735,11 +735,10 @@ static int open_ro(struct nl_store *s, const char *path, struct nl_err *err)
 				  path);
 	if (first_look(path, 1, err) || undo_killed_write(path, err))
 		return -1;
-	/* read-write where it may, but query_only (below): the last connection
-	 * to close a store in WAL mode removes its -wal and -shm files, which
-	 * a read-only one leaves behind */
-	if (access(path, W_OK) != 0 || open_db(s, path, SQLITE_OPEN_READWRITE, err) ||
-	    exec(s, "PRAGMA query_only = 1")) {
+	/* read-write where it may, but query_only (at the end): the last
+	 * connection to close a store in WAL mode removes its -wal and -shm
+	 * files, which a read-only one leaves behind */
+	if (access(path, W_OK) != 0 || open_db(s, path, SQLITE_OPEN_READWRITE, err)) {
 		sqlite3_close(s->db);
 		s->db = NULL;
 		if (open_db(s, path, SQLITE_OPEN_READONLY, err))
@@ -776,7 +775,8 @@ static int open_ro(struct nl_store *s, const char *path, struct nl_err *err)
 		    "tcp_flags, mac, host, time, iif, icmp_type, icmp_code, icmp_id, icmp_seq, inner, "
 		    "prefix, mark, uid, gid, extra FROM main.event_rows WHERE kind = 'wire'"))
 		return nl_err_set(err, "cannot read store '%s': %s", path, s->err);
-	exec(s, "PRAGMA query_only = 1");
+	if (exec(s, "PRAGMA query_only = 1"))
+		return nl_err_set(err, "cannot read store '%s': %s", path, s->err);
 	return 0;
 }
 

@@ -222,4 +222,17 @@ eq "the next table's line and the last line are errors" "4 6" \
 	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(line, ' ') FROM (SELECT line FROM errors ORDER BY line)" | tail -1)"
 eq "and both tables keep their rules" "INPUT:1 PREROUTING:1" \
 	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(chain || ':' || position, ' ') FROM (SELECT * FROM rules ORDER BY id)" | tail -1)"
+
+# An nft trace whose packet: line a paste wrapped: the rest ("== syn tcp
+# window 64240") is an error at its line, not a skipped line; a prompt
+# line is skipped.
+fresh
+printf 'trace id 1a2b3c4d ip filter input packet: iif "eth0" ip saddr 10.0.0.1 ip daddr 10.0.0.2 ip protocol tcp tcp sport 1000 tcp dport 22 tcp flags\n == syn tcp window 64240\ntrace id 1a2b3c4d ip filter input rule tcp dport 22 accept (verdict accept)\n$ nft monitor trace\n' \
+	> "$TMP/wrapped.trace"
+check_status "a wrapped trace imports, with an error (exit 3)" 3 \
+	"$NATLOG" --db "$TMP/d.db" import -q "$TMP/wrapped.trace"
+eq "line 2 is the error" "2" \
+	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(line, ' ') FROM errors" | tail -1)"
+eq "and the packet is accepted by its rule" "accept" \
+	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT verdict FROM packets" | tail -1)"
 finish
