@@ -353,7 +353,7 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		target = tok[i];
 		targetn = tl[i];
 		i++;
-	} else if (opt != i + 1 && !(opt < 0 && proto_word(tok[i], tl[i]))) {
+	} else if (opt != i + 1 && !(opt < 0 && i < nt && proto_word(tok[i], tl[i]))) {
 		return row_unread(st, ch, r, s, n, lineno, "rule row does not have the listing's columns");
 	}
 	prot = tok[i];

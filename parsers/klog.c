@@ -660,10 +660,10 @@ static int klog_record(struct klog *k, const char *s, size_t n, long lineno, con
 static int klog_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct klog *k = state;
-	int rc;
+	int rc = 0;
 
 	if (n < 8 || (rc = maybe_netfilter(s, n)) != 1) {
-		if (rc == 2 && n >= 8 && wrapped_rest(s, n))
+		if (rc == 2 && wrapped_rest(s, n))
 			return k->sink->error(k->sink->ctx, lineno, "the rest of a netfilter line broken "
 					      "in two (PROTO= without IN= or SRC=): its head is on a "
 					      "line before", s, n);

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2595,19 +2596,24 @@ static int load_dumps(struct nl_store *s, const char *sql_dumps, const char *hos
 		sqlite3_bind_int64(ts, 1, v->dumps[i].id);
 		while ((rc = sqlite3_step(ts)) == SQLITE_ROW) {
 			char fam[8], tbl[32];
-			const char *b = (const char *)sqlite3_column_text(ts, 2);
-			char hook[16];
-			int prio, used;
+			const char *b = (const char *)sqlite3_column_text(ts, 2), *sp;
+			char hook[16], *end;
+			long prio;
 			col_text(ts, 0, fam, sizeof fam);
 			col_text(ts, 1, tbl, sizeof tbl);
 			if (rsview_add_table(v, v->dumps[i].id, fam, tbl))
 				goto oom;
 			/* "prerouting -300 input 0": its filter and route base chains */
-			while (b && sscanf(b, "%15s %d%n", hook, &prio, &used) == 2) {
+			while (b && (sp = strchr(b, ' ')) && (size_t)(sp - b) < sizeof hook) {
+				nl_strlcpyn(hook, b, (size_t)(sp - b), sizeof hook);
+				errno = 0;
+				prio = strtol(sp + 1, &end, 10);
+				if (end == sp + 1 || errno || prio < INT_MIN || prio > INT_MAX)
+					break;
 				if (rsview_add_base(v, v->dumps[i].id, fam, tbl, nl_hook_from_name(hook),
-						    prio))
+						    (int)prio))
 					goto oom;
-				b += used;
+				b = *end ? end + 1 : NULL;
 			}
 		}
 		if (rc != SQLITE_DONE) {
