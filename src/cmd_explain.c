@@ -192,34 +192,73 @@ static int logged_in(void *ctx, const char *family, const char *table, const cha
 	return rsview_failed(l->v) ? -1 : 0;
 }
 
+static void endpoint(char *b, size_t n, const char *addr, int port, int family);
+
+/* What NAT did between a packet's first LOG line and its last: each line
+ * shows the headers as they were where its rule is. */
+static void logged_nat(struct nl_analysis *a)
+{
+	static const char *const what[2] = { "destination", "source" };
+	const struct nl_pkt *x = &a->logs[0].ev.pkt, *y = &a->logs[a->nlogs - 1].ev.pkt;
+	int f;
+	for (f = 0; f < 2 && a->nlogs > 1; f++) {
+		const char *ax = f ? x->src : x->dst, *ay = f ? y->src : y->dst;
+		int px = f ? x->sport : x->dport, py = f ? y->sport : y->dport;
+		char from[80], to[80];
+		if (!ax[0] || !ay[0] || (!strcmp(ax, ay) && px == py))
+			continue;
+		endpoint(from, sizeof from, ax, px, x->family);
+		endpoint(to, sizeof to, ay, py, y->family);
+		nl_diag(a, "its %s was %s at LOG '%s' (line %ld) and %s at LOG '%s' (line %ld): NAT "
+			   "rewrote it between them (%s)",
+			what[f], from, a->logs[0].ev.prefix, a->logs[0].ev.line, to,
+			a->logs[a->nlogs - 1].ev.prefix, a->logs[a->nlogs - 1].ev.line,
+			f ? "SNAT or MASQUERADE, or a reply's destination NAT undone"
+			  : "DNAT or REDIRECT, or a reply's source NAT undone");
+	}
+}
+
 /* What natlog can say of a packet it knows only from LOG lines: the
  * store names the chains that hold LOG rules with a prefix, dump by dump
- * in view order, so that only those are read. */
+ * in view order, so that only those are read. Each LOG line of the packet
+ * (one before DNAT and one in FORWARD, say) is looked up. */
 static int explain_logged(struct nl_store *s, const struct nl_packet_row *p,
 			  struct nl_analysis *a, const struct nl_rsview *v)
 {
-	const struct nl_event *ev = a->nlogs ? &a->logs[0].ev : NULL;
-	struct logged_by l;
-	size_t i;
-	if (strcmp(p->source, "log") != 0 || !ev)
+	size_t i, k;
+	int unfound = 0;
+	if (strcmp(p->source, "log") != 0 || !a->nlogs)
 		return 0;
 	a->ndiag = 0;	/* the trace analysis has nothing to say of it */
-	memset(&l, 0, sizeof l);
-	l.a = a;
-	l.v = v;
-	l.ev = ev;
-	l.pn = trimmed(ev->prefix);
-	for (i = 0; l.pn && v && i < v->ndumps; i++) {
-		l.dump = v->dumps[i].id;
-		if (store_log_chains(s, l.dump, logged_in, &l))
-			return -1;
+	for (k = 0; k < a->nlogs; k++) {
+		struct logged_by l;
+		memset(&l, 0, sizeof l);
+		l.a = a;
+		l.v = v;
+		l.ev = &a->logs[k].ev;
+		l.pn = trimmed(l.ev->prefix);
+		for (i = 0; l.pn && v && i < v->ndumps; i++) {
+			l.dump = v->dumps[i].id;
+			if (store_log_chains(s, l.dump, logged_in, &l))
+				return -1;
+		}
+		if (l.pn && !l.found && v && v->ndumps && a->nlogs > 1)
+			nl_diag(a, "no LOG rule of the imported ruleset dump has the prefix '%.*s' (line %ld): "
+				   "natlog cannot tell which rule logged it",
+				(int)l.pn, l.ev->prefix, l.ev->line);
+		unfound |= l.pn && !l.found;
 	}
-	if (!l.found && l.pn)
+	if (unfound && (a->nlogs == 1 || !v || !v->ndumps))
 		nl_diag(a, "%s", v && v->ndumps ? "no LOG rule of the imported ruleset dump has this prefix: natlog "
 						  "cannot tell which rule logged it"
 						: "no ruleset dump was imported: natlog cannot tell which rule logged it");
-	nl_diag(a, "natlog has only the LOG line of this packet: a LOG rule does not decide what happens "
-		   "to a packet, so its verdict is unknown; trace it (-j TRACE in the raw table) to know");
+	logged_nat(a);
+	nl_diag(a, a->nlogs > 1 ? "natlog has only LOG lines of this packet: a LOG rule does not decide what "
+				  "happens to a packet, so its verdict is unknown; trace it (-j TRACE in the "
+				  "raw table) to know"
+				: "natlog has only the LOG line of this packet: a LOG rule does not decide what "
+				  "happens to a packet, so its verdict is unknown; trace it (-j TRACE in the "
+				  "raw table) to know");
 	return 0;
 }
 

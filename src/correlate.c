@@ -25,6 +25,7 @@ enum { H_PRE, H_IN, H_FWD, H_OUT, H_POST, H_NONE };
 #define NBUCKET 8192
 #define MAXOPEN 16384
 #define GAP_SECONDS 1.0
+#define LOG_PREFIXES 8
 
 struct open_pkt {
 	uint64_t key;
@@ -40,6 +41,15 @@ struct open_pkt {
 	int used;
 	int next;		/* bucket chain */
 	int lru_prev, lru_next;
+	/* a packet of LOG lines alone: what a later LOG line of it must agree
+	 * with (its interfaces, a TTL one lower at most after forwarding,
+	 * a LOG rule it did not hit yet) */
+	int logonly;
+	uint64_t iif_h, oif_h, dst_h;
+	int ttl;
+	int64_t wsec;
+	uint64_t prefix_h[LOG_PREFIXES];
+	int nprefix;
 };
 
 #define NFT_SLOTS 4096
@@ -515,6 +525,82 @@ static int nft_event(struct nl_corr *c, struct nl_event *ev)
 	return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
 }
 
+static uint64_t str_hash(const char *s)
+{
+	return nl_hash64(s, strlen(s) + 1, NL_HASH_INIT);
+}
+
+/* Can one packet's LOG lines be told from the next packet's by what they
+ * show? An IPv4 ID other than 0, a TCP SEQ, an echo's id and sequence
+ * can, and so can TCP's ports and length with the order of the rules (a
+ * SYN-ACK's ID is 0; two packets of one identity pass one after the other,
+ * and the second repeats the first's prefix). Without them (the ID 0 of
+ * unconnected UDP: a QUIC flow's packets of one length, IPv6 UDP) every
+ * LOG line stays a packet of its own. */
+static int log_identified(const struct nl_pkt *p)
+{
+	return (p->family == 4 && p->ip_id > 0) || p->seq >= 0 || (p->proto == 6 && p->sport >= 0) ||
+	       ((p->proto == 1 || p->proto == 58) && p->icmp_id >= 0 && p->icmp_seq >= 0);
+}
+
+static void log_note(struct open_pkt *o, const struct nl_event *ev)
+{
+	if (ev->pkt.iif[0] || !o->nprefix)
+		o->iif_h = str_hash(ev->pkt.iif);	/* the way in */
+	if (ev->pkt.oif[0])
+		o->oif_h = str_hash(ev->pkt.oif);
+	if (!o->nprefix)
+		o->dst_h = str_hash(ev->pkt.dst);	/* before any NAT */
+	o->ttl = ev->pkt.ttl;
+	o->last_up = ev->uptime;
+	o->wsec = ev->wsec;
+	if (o->nprefix < LOG_PREFIXES)
+		o->prefix_h[o->nprefix++] = str_hash(ev->prefix);
+}
+
+/* Is LOG line ev a later line of the LOG-only packet o (a LOG rule before
+ * DNAT and one in FORWARD, say)? The same moment, in by the same
+ * interface (POSTROUTING prints no IN=) and out by the same once routed
+ * (unless NAT changed the destination: a local packet is routed again
+ * after nat OUTPUT), one router hop on at most, and logged by a
+ * rule it was not logged by yet: a packet that repeats a prefix is the
+ * next one. */
+static int log_continues(const struct open_pkt *o, const struct nl_event *ev)
+{
+	const struct nl_pkt *p = &ev->pkt;
+	uint64_t ph = str_hash(ev->prefix);
+	int k;
+	if (!log_identified(p) || o->nprefix >= LOG_PREFIXES)
+		return 0;
+	if (o->seq >= 0 && p->seq >= 0 && (o->seq != p->seq || o->ack != p->ack))
+		return 0;
+	if (o->last_up >= 0 && ev->uptime >= 0) {
+		if (ev->uptime < o->last_up || ev->uptime - o->last_up > GAP_SECONDS)
+			return 0;
+	} else if (o->wsec >= 0 && ev->wsec >= 0 && (ev->wsec < o->wsec || ev->wsec - o->wsec > 1)) {
+		return 0;
+	}
+	if (str_hash(p->iif) != o->iif_h && !(!p->iif[0] && p->oif[0]))
+		return 0;
+	if (o->oif_h && str_hash(p->oif) != o->oif_h &&
+	    (!p->oif[0] || str_hash(p->dst) == o->dst_h))
+		return 0;
+	if (o->ttl >= 0 && p->ttl >= 0 && (p->ttl > o->ttl || o->ttl - p->ttl > 1))
+		return 0;
+	for (k = 0; k < o->nprefix; k++)
+		if (o->prefix_h[k] == ph)
+			return 0;
+	return 1;
+}
+
+static void slot_drop(struct nl_corr *c, int i)
+{
+	lru_unlink(c, i);
+	bucket_remove(c, i);
+	c->slots[i].next = c->free_head;
+	c->free_head = i;
+}
+
 int corr_event(struct nl_corr *c, const struct nl_event *ev)
 {
 	uint64_t key = identity(ev);
@@ -523,11 +609,23 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 
 	if (ev->kind == NL_EV_NFTRACE || ev->kind == NL_EV_NFPACKET)
 		return nft_event(c, (struct nl_event *)ev);
+	if (i >= 0 && c->slots[i].logonly) {
+		o = &c->slots[i];
+		if (ev->kind == NL_EV_LOG && log_continues(o, ev)) {
+			log_note(o, ev);
+			lru_unlink(c, i);
+			lru_front(c, i);
+			return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
+		}
+		if (ev->kind == NL_EV_LOG)
+			slot_drop(c, i);	/* the next packet of that identity */
+		i = -1;
+	}
 	if (ev->kind != NL_EV_TRACE) {
 		/* LOG and conntrack lines are evidence of the packet being traced;
-		 * a LOG line alone is a packet of its own (source "log", not
-		 * grouped: LOG lines carry no chain to order them by), a
-		 * conntrack line alone is kept without a packet. */
+		 * a LOG line alone is a packet of its own (source "log"), which
+		 * its later LOG lines join (log_continues), a conntrack line
+		 * alone is kept without a packet. */
 		if ((ev->kind == NL_EV_LOG || ev->kind == NL_EV_CTINVALID) && i >= 0 &&
 		    (c->slots[i].seq < 0 || ev->pkt.seq < 0 || c->slots[i].seq == ev->pkt.seq) &&
 		    /* the same moment: not a later packet of the same identity */
@@ -538,7 +636,20 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 		}
 		if (ev->kind == NL_EV_LOG) {
 			int64_t id = new_packet(c, ev, "log");
-			return id < 0 ? -1 : store_add_event(c->store, c->source_id, id, 1, ev);
+			if (id < 0)
+				return -1;
+			/* followed unless a traced packet of that identity is */
+			if (log_identified(&ev->pkt) && find(c, key) < 0) {
+				i = take_slot(c, key);
+				o = &c->slots[i];
+				o->logonly = 1;
+				o->packet_id = id;
+				o->step = 1;
+				o->seq = ev->pkt.seq;
+				o->ack = ev->pkt.ack;
+				log_note(o, ev);
+			}
+			return store_add_event(c->store, c->source_id, id, 1, ev);
 		}
 		return store_add_event(c->store, c->source_id, 0, 0, ev);
 	}
@@ -552,12 +663,8 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 	if (i < 0) {
 		int64_t id;
 		int old = find(c, key);
-		if (old >= 0) {
-			lru_unlink(c, old);
-			bucket_remove(c, old);
-			c->slots[old].next = c->free_head;
-			c->free_head = old;
-		}
+		if (old >= 0)
+			slot_drop(c, old);
 		id = new_packet(c, ev, "iptables-trace");
 		if (id < 0)
 			return -1;

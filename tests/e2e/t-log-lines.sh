@@ -52,4 +52,53 @@ check_grep "the text listing says it was only logged" '(only logged: LOG "fwd-we
 "$NATLOG" explain --json --trace "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["trace"])' "$TMP/t.json")" > "$TMP/x.json"
 check_json "explain names the dump's LOG rule with that prefix" \
 	'any(d.startswith("logged by filter:") and "--log-prefix \"fwd-web: \"" in d for d in j["diagnosis"]) and any("cannot tell" in d or "unknown" in d for d in j["diagnosis"])' < "$TMP/x.json"
+# Packets known only from LOG lines, recorded by the kernel (the lab's
+# log-dnat): each was logged before DNAT (mangle PREROUTING) and after it
+# (filter FORWARD). A packet's lines are one packet; the SYNs sent again
+# with the same SEQ, each logged twice, stay three packets.
+D=$TD/lab/log-dnat
+for f in dmesg.txt dmesg-T.txt messages; do
+	export NATLOG_DB="$TMP/dnat-$f.db"
+	check "$f: the LOG lines and the dump import" "$NATLOG" import -q "$D/$f" "$D/iptables-save.txt"
+	"$NATLOG" traces --json > "$TMP/t.json"
+	check_json "$f: 30 LOG lines are 14 packets, each of a packet's two lines" \
+		'len(j) == 14 and all(p["source"] == "log" for p in j)' < "$TMP/t.json"
+	syns=$(python3 -c 'import json,sys; print(" ".join(p["trace"] for p in json.load(open(sys.argv[1])) if p["dport"] == 9090))' "$TMP/t.json")
+	check_json "$f: the three SYNs to 9090 (one SEQ, three IP IDs) are three packets" \
+		'len([p for p in j if p["dport"] == 9090]) == 3 and len({p["ip_id"] for p in j if p["dport"] == 9090}) == 3' < "$TMP/t.json"
+	for t in $syns; do
+		"$NATLOG" explain --json --trace "$t" > "$TMP/x.json"
+		check_json "$f: SYN $t has its line before DNAT and its line in FORWARD" \
+			'[e["prefix"] for e in j["evidence"] if e["source"] == "log"] == ["pre-dnat: ", "fwd-drop: "] and any("10.77.1.1:9090 at LOG" in d and "10.77.2.10:81 at LOG" in d for d in j["diagnosis"])' < "$TMP/x.json"
+	done
+	web=$(python3 -c 'import json,sys; print([p["trace"] for p in json.load(open(sys.argv[1])) if p["dport"] == 8080 and p["tcp_flags"] == "SYN"][0])' "$TMP/t.json")
+	"$NATLOG" explain --json --trace "$web" > "$TMP/x.json"
+	check_json "$f: explain of the web SYN names both LOG rules and the DNAT between them" \
+		'sum(d.startswith("logged by ") for d in j["diagnosis"]) == 2 and any(d.startswith("logged by mangle:PREROUTING:rule:1 ") for d in j["diagnosis"]) and any(d.startswith("logged by filter:FORWARD:rule:1 ") for d in j["diagnosis"]) and any(d.startswith("its destination was 10.77.1.1:8080 at LOG") and "10.77.2.10:80 at LOG" in d for d in j["diagnosis"]) and j["verdict"] == "unknown"' < "$TMP/x.json"
+	check_json "$f: the SYN-ACK (IP ID 0) is one packet of two lines too" \
+		'len([p for p in j if p["sport"] == 80 and p["tcp_flags"] == "ACK SYN"]) == 1' < "$TMP/t.json"
+done
+"$NATLOG" explain --trace "$web" > "$TMP/x.txt"
+check_grep "explain's text lists both lines under logged" "LOG 'fwd-in: '  in eth0 out eth1" "$TMP/x.txt"
+
+# What must stay apart: one rule's lines of packets alike but for the
+# IP ID (the next packet repeats the prefix), UDP lines of IP ID 0
+# (a QUIC flow's packets of one length: nothing tells them apart), and a
+# line that goes back from FORWARD to PREROUTING.
+export NATLOG_DB="$TMP/apart.db"
+hdr='Mar  3 10:00:01 gw kernel: [ 100.0000'
+pk='MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.7 DST=198.51.100.1 LEN=1280 TOS=0x00 PREC=0x00'
+{
+	echo "${hdr}01] quic-in: IN=eth0 OUT= $pk TTL=55 ID=0 DF PROTO=UDP SPT=50000 DPT=443 LEN=1260 "
+	echo "${hdr}02] quic-fwd: IN=eth0 OUT=br0 $pk TTL=54 ID=0 DF PROTO=UDP SPT=50000 DPT=443 LEN=1260 "
+	echo "${hdr}03] web-fwd: IN=eth0 OUT=br0 $pk TTL=54 ID=7 DF PROTO=TCP SPT=40000 DPT=443 WINDOW=64 RES=0x00 ACK URGP=0 "
+	echo "${hdr}04] web-in: IN=eth0 OUT= $pk TTL=55 ID=7 DF PROTO=TCP SPT=40000 DPT=443 WINDOW=64 RES=0x00 ACK URGP=0 "
+	echo "${hdr}05] web-in: IN=eth0 OUT= $pk TTL=55 ID=7 DF PROTO=TCP SPT=40000 DPT=443 WINDOW=64 RES=0x00 ACK URGP=0 "
+	echo "${hdr}06] web-in: IN=eth0 OUT= $pk TTL=57 ID=8 DF PROTO=TCP SPT=40000 DPT=443 WINDOW=64 RES=0x00 ACK URGP=0 "
+	echo "${hdr}07] web-fwd: IN=eth0 OUT=br0 $pk TTL=58 ID=8 DF PROTO=TCP SPT=40000 DPT=443 WINDOW=64 RES=0x00 ACK URGP=0 "
+} > "$TMP/apart.log"
+check "lines of packets alike import" "$NATLOG" import -q "$TMP/apart.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "each is a packet of its own, but for none" \
+	'len(j) == 7 and all(p["source"] == "log" for p in j)' < "$TMP/t.json"
 finish

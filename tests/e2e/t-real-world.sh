@@ -294,4 +294,30 @@ check_grep "xt target DNAT is a dnat" "^dnat$" "$TMP/t.txt"
 check_grep "MASQUERADE a masquerade" "^masquerade$" "$TMP/t.txt"
 check_grep "and MARK keeps its name" "^MARK$" "$TMP/t.txt"
 
+# LOG lines of one packet logged by several rules are one packet (netdev
+# 2021: "DNAT: " before DNAT, "FWD: " in FORWARD); packets alike but for
+# the IP ID stay apart (asuswrt-merlin #1328, DShield #101).
+use dnatfwd
+check "the netdev DNAT/FWD lines import" "$NATLOG" import -q "$R/netdev-2021-dnat-fwd-log.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "three lines, two packets: the first logged before and after DNAT" \
+	'len(j) == 2 and [p["ip_id"] for p in j] == [32612, 32613] and all(p["source"] == "log" for p in j)' < "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id any < "$TMP/t.json")" > "$TMP/x.json"
+check_json "explain shows both its lines and the destination NAT rewrote" \
+	'[e["prefix"] for e in j["evidence"] if e["source"] == "log"] == ["DNAT: ", "FWD: "] and any(d.startswith("its destination was 37.34.63.177:161 at LOG \x27DNAT: \x27 (line 1) and 192.168.4.2:161 at LOG \x27FWD: \x27 (line 2)") for d in j["diagnosis"])' < "$TMP/x.json"
+use lijiaocn
+check "lijiaocn's LOG lines of every chain import" "$NATLOG" import -q "$R/lijiaocn-calico-log-chain-110.log" "$R/lijiaocn-calico-log-chain-107.log" "$R/lijiaocn-flannel-output-dnat.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "five lines an echo reply (IP ID 0) on each node, six and six a local SYN: four packets" \
+	'sorted((p["host"], p["ip_id"]) for p in j) == [("dev-slave-107", 0), ("dev-slave-110", 0), ("slave1", 23666), ("slave1", 46455)]' < "$TMP/t.json"
+syn=$(python3 -c 'import json,sys; print([p["trace"] for p in json.load(open(sys.argv[1])) if p["ip_id"] == 46455][0])' "$TMP/t.json")
+"$NATLOG" explain --json --trace "$syn" > "$TMP/x.json"
+check_json "the SYN DNATed in nat OUTPUT and routed out of flannel0 after it keeps its six lines" \
+	'len([e for e in j["evidence"] if e["source"] == "log"]) == 6 and any(d.startswith("its destination was 10.254.51.153:80 ") and "192.168.67.4:8082" in d for d in j["diagnosis"])' < "$TMP/x.json"
+use apart
+check "lines of SYNs and UDP packets alike import" "$NATLOG" import -q "$R/asuswrt-merlin-1328-drop.log" "$R/dshield-101-same-second.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "each of the eight lines is a packet of its own" \
+	'len(j) == 8 and len({(p["ip_id"], p["sport"]) for p in j}) == 8' < "$TMP/t.json"
+
 finish
