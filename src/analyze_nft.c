@@ -113,21 +113,9 @@ static int selector_value(const char *proto, const char *field, const struct nl_
 	return -1;
 }
 
-static const struct { const char *name; int port; } services[] = {
-	{ "ssh", 22 }, { "http", 80 }, { "https", 443 }, { "domain", 53 }, { "smtp", 25 },
-	{ "ntp", 123 }, { "telnet", 23 }, { "ftp", 21 }, { "http-alt", 8080 },
-};
-
 static long port_of(const char *s)
 {
-	uint64_t v;
-	size_t i;
-	if (nl_parse_u64(s, strlen(s), 65535, &v))
-		return (long)v;
-	for (i = 0; i < sizeof services / sizeof services[0]; i++)
-		if (!strcmp(s, services[i].name))
-			return services[i].port;
-	return -1;
+	return nl_port_number(s, strlen(s));
 }
 
 static int addr_cmp(const char *a, const char *b, int *res)
@@ -352,6 +340,22 @@ static int went_on(const struct nl_rsview *v, const struct nl_step *d, const str
 	return 1;
 }
 
+/* A rule that turns tracing on and decides nothing: "meta nftrace set 1",
+ * not "tcp dport ssh nftrace set 1 accept" (RHEL's documented way), whose
+ * accept is the packet's verdict at that chain like any other. */
+static int only_sets_nftrace(const char *rule)
+{
+	static const char *const verdicts[] = { " accept", " drop", " reject", " queue", NULL };
+	const char *at = strstr(rule, "nftrace set 1");
+	size_t i;
+	if (!at)
+		return 0;
+	for (i = 0; verdicts[i]; i++)
+		if (strstr(at, verdicts[i]))
+			return 0;
+	return 1;
+}
+
 /* The trace shows one chain, whose rules only turn tracing on: its
  * accept hands the packet to the base chains after it. */
 static int only_tracing_chain(const struct nl_analysis *a)
@@ -361,7 +365,7 @@ static int only_tracing_chain(const struct nl_analysis *a)
 		const struct nl_event *e = &a->steps[i].ev;
 		if (strcmp(e->table, a->steps[0].ev.table) || strcmp(e->chain, a->steps[0].ev.chain) ||
 		    strcmp(e->nft_family, a->steps[0].ev.nft_family) ||
-		    (!strcmp(e->type, "rule") && !strstr(e->rule, "nftrace set 1")))
+		    (!strcmp(e->type, "rule") && !only_sets_nftrace(e->rule)))
 			return 0;
 	}
 	return a->n > 0;

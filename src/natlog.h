@@ -220,6 +220,11 @@ int nl_parse_decimal(const char *s, size_t n, double *out);
 /* Small helpers (util.c). */
 int nl_month_index(const char *p, size_t n);	/* "Mar..." -> 2, -1 if no month */
 int nl_proto_number(const char *name);	/* "tcp" -> 6, "47" -> 47, -1 */
+/* nft's names as numbers, or -1: "ssh" -> 22, "echo-reply" -> 0 (proto 1)
+ * or 129 (proto 58), "port-unreachable" -> 3 or 4; digits as they are */
+int nl_port_number(const char *s, size_t n);
+int nl_icmp_type_number(int proto, const char *s, size_t n);
+int nl_icmp_code_number(int proto, const char *s, size_t n);
 const char *nl_proto_name(int proto);	/* 6 -> "tcp", NULL if unnamed */
 void nl_tcp_flags_str(int flags, char *buf, size_t n);	/* "SYN ACK" */
 int nl_addr_canon(const char *in, size_t n, int *family, char *out, size_t outn);

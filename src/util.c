@@ -233,6 +233,81 @@ int nl_proto_number(const char *name)
 	return -1;
 }
 
+/* The names nft prints for ports (nft -S, and older nft by default) and
+ * for ICMP types and codes, as numbers. */
+struct nl_named { const char *name; int num; };
+
+static const struct nl_named services[] = {
+	{ "ftp-data", 20 }, { "ftp", 21 }, { "ssh", 22 }, { "telnet", 23 }, { "smtp", 25 },
+	{ "domain", 53 }, { "bootps", 67 }, { "bootpc", 68 }, { "tftp", 69 }, { "http", 80 },
+	{ "kerberos", 88 }, { "pop3", 110 }, { "sunrpc", 111 }, { "ntp", 123 },
+	{ "netbios-ns", 137 }, { "netbios-dgm", 138 }, { "netbios-ssn", 139 }, { "imap2", 143 },
+	{ "imap", 143 }, { "snmp", 161 }, { "snmp-trap", 162 }, { "ldap", 389 }, { "https", 443 },
+	{ "microsoft-ds", 445 }, { "isakmp", 500 }, { "syslog", 514 }, { "dhcpv6-client", 546 },
+	{ "dhcpv6-server", 547 }, { "submission", 587 }, { "ldaps", 636 }, { "rsync", 873 },
+	{ "imaps", 993 }, { "pop3s", 995 }, { "openvpn", 1194 }, { "nfs", 2049 },
+	{ "mysql", 3306 }, { "ms-wbt-server", 3389 }, { "ipsec-nat-t", 4500 }, { "sip", 5060 },
+	{ "mdns", 5353 }, { "postgresql", 5432 }, { "http-alt", 8080 },
+};
+
+static const struct nl_named icmp_types[] = {
+	{ "echo-reply", 0 }, { "destination-unreachable", 3 }, { "source-quench", 4 },
+	{ "redirect", 5 }, { "echo-request", 8 }, { "router-advertisement", 9 },
+	{ "router-solicitation", 10 }, { "time-exceeded", 11 }, { "parameter-problem", 12 },
+	{ "timestamp-request", 13 }, { "timestamp-reply", 14 }, { "info-request", 15 },
+	{ "info-reply", 16 }, { "address-mask-request", 17 }, { "address-mask-reply", 18 },
+};
+
+static const struct nl_named icmp6_types[] = {
+	{ "destination-unreachable", 1 }, { "packet-too-big", 2 }, { "time-exceeded", 3 },
+	{ "parameter-problem", 4 }, { "echo-request", 128 }, { "echo-reply", 129 },
+	{ "mld-listener-query", 130 }, { "mld-listener-report", 131 }, { "mld-listener-done", 132 },
+	{ "mld-listener-reduction", 132 }, { "nd-router-solicit", 133 }, { "nd-router-advert", 134 },
+	{ "nd-neighbor-solicit", 135 }, { "nd-neighbor-advert", 136 }, { "nd-redirect", 137 },
+	{ "router-renumbering", 138 }, { "ind-neighbor-solicit", 141 },
+	{ "ind-neighbor-advert", 142 }, { "mld2-listener-report", 143 },
+};
+
+static const struct nl_named icmp_codes[] = {
+	{ "net-unreachable", 0 }, { "host-unreachable", 1 }, { "prot-unreachable", 2 },
+	{ "port-unreachable", 3 }, { "frag-needed", 4 }, { "net-prohibited", 9 },
+	{ "host-prohibited", 10 }, { "admin-prohibited", 13 },
+};
+
+static const struct nl_named icmp6_codes[] = {
+	{ "no-route", 0 }, { "admin-prohibited", 1 }, { "addr-unreachable", 3 },
+	{ "port-unreachable", 4 }, { "policy-fail", 5 }, { "reject-route", 6 },
+};
+
+static int named(const struct nl_named *t, size_t nt, const char *s, size_t n, uint64_t max)
+{
+	uint64_t v;
+	size_t i;
+	if (nl_parse_u64(s, n, max, &v))
+		return (int)v;
+	for (i = 0; i < nt; i++)
+		if (strlen(t[i].name) == n && memcmp(t[i].name, s, n) == 0)
+			return t[i].num;
+	return -1;
+}
+
+int nl_port_number(const char *s, size_t n)
+{
+	return named(services, sizeof services / sizeof services[0], s, n, 65535);
+}
+
+int nl_icmp_type_number(int proto, const char *s, size_t n)
+{
+	return proto == 58 ? named(icmp6_types, sizeof icmp6_types / sizeof icmp6_types[0], s, n, 255)
+			   : named(icmp_types, sizeof icmp_types / sizeof icmp_types[0], s, n, 255);
+}
+
+int nl_icmp_code_number(int proto, const char *s, size_t n)
+{
+	return proto == 58 ? named(icmp6_codes, sizeof icmp6_codes / sizeof icmp6_codes[0], s, n, 255)
+			   : named(icmp_codes, sizeof icmp_codes / sizeof icmp_codes[0], s, n, 255);
+}
+
 const char *nl_proto_name(int proto)
 {
 	size_t i;

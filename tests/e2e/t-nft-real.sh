@@ -20,6 +20,8 @@ check_json "the existing step keys are unchanged" \
 "$NATLOG" explain --json --trace 5e0d21f4 > "$TMP/ct2.json"
 check_json "a reply's conntrack status list is kept as printed" \
 	'j["steps"][0]["conntrack"]["direction"] == "reply" and j["steps"][0]["conntrack"]["status"] == "seen-reply,confirmed"' < "$TMP/ct2.json"
+check_json "nft's names of an ICMP type and code are numbers" \
+	'j["icmp_type"] == 8 and j["proto"] == "icmp"' < "$TMP/ct.json"
 "$NATLOG" explain --trace 3b1c0a7e > "$TMP/ct.txt"
 check_grep "explain's text shows the conntrack entry" \
 	"conntrack: state new, direction original, status dnat-done, id 2641368242" "$TMP/ct.txt"

@@ -320,4 +320,19 @@ check "lines of SYNs and UDP packets alike import" "$NATLOG" import -q "$R/asusw
 check_json "each of the eight lines is a packet of its own" \
 	'len(j) == 8 and len({(p["ip_id"], p["sport"]) for p in j}) == 8' < "$TMP/t.json"
 
+# RHEL 8's documented nftrace procedure: the traced rule itself accepts
+# ("tcp dport ssh nftrace set 1 accept"), and nft printed the port's
+# service name. The accept is the verdict (with no later base chain in
+# the dump), the port 22; the dump is the one listed before the rule was
+# replaced with its tracing form, and explain says it does not match.
+use rhel
+check "the RHEL trace and its listing import" "$NATLOG" import -q "$R/rhel8-nftrace-accept.trace" "$R/rhel8-nftrace-ruleset.nft"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the SYN to ssh (22) was accepted by the tracing rule" \
+	'len(j) == 1 and j[0]["verdict"] == "accept" and j[0]["dport"] == 22' < "$TMP/t.json"
+check_status "traces --port 22 finds it" 0 "$NATLOG" traces --port 22
+"$NATLOG" explain --json --trace 3c5eb15e > "$TMP/x.json"
+check_json "explain says the dump has no such rule" \
+	'any("has no rule \x27tcp dport ssh nftrace set 1 accept\x27 in the dump" in d for d in j["diagnosis"])' < "$TMP/x.json"
+
 finish
