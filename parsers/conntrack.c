@@ -383,6 +383,7 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	struct nl_cur c;
 	struct nl_err err;
 
+	nl_unquote(&s, &n);	/* entries indented or quoted in a mail */
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
 		n--;
 	c = cur_make(s, n);
@@ -407,7 +408,9 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 /* 2 for a line shaped like an entry, 1 for conntrack's summary line. */
 static int ct_probe(const char *s, size_t n)
 {
-	struct nl_cur c = cur_make(s, n);
+	struct nl_cur c;
+	nl_unquote(&s, &n);
+	c = cur_make(s, n);
 	struct nl_flow f;
 	const char *w;
 	size_t wn;

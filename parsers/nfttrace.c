@@ -296,7 +296,7 @@ static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 	struct nfttrace *st = state;
 	const struct nl_sink *k = st->sink;
 	struct nl_event *ev = &st->ev;
-	struct nl_cur c = cur_make(s, n);
+	struct nl_cur c;
 	const char *w;
 	size_t wn;
 	struct nl_err err;
@@ -304,9 +304,10 @@ static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 	size_t idn, famn, tbln, chn;
 	int rc;
 
+	nl_unquote(&s, &n);	/* a trace indented or quoted in a mail */
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r'))
 		n--;
-	c.end = s + n;
+	c = cur_make(s, n);
 	if (st->ct.have && !(n >= st->ct.hdrn + 7 && !memcmp(s, st->ct.hdr, st->ct.hdrn) &&
 			     !memcmp(s + st->ct.hdrn, "packet:", 7)) && ct_orphan(st))
 		return -1;
@@ -445,6 +446,7 @@ static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 
 static int nfttrace_probe(const char *s, size_t n)
 {
+	nl_unquote(&s, &n);
 	if (n > 27 && memcmp(s, "# new generation ", 17) == 0 && memmem(s, n, " by process ", 12))
 		return 2;	/* `nft monitor` of ruleset events, maybe traces later */
 	if (nl_rsevent_probe(s, n))

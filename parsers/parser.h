@@ -110,4 +110,9 @@ int nl_rsevent_parse(const char *s, size_t n, long line, struct nl_notice *no,
 /* 1 when the line starts like an nft monitor ruleset event ("add rule "). */
 int nl_rsevent_probe(const char *s, size_t n);
 
+/* A line as a paste indents or quotes it ("    trace id ...", "> > [NEW]
+ * tcp ..."): s and n past the blanks and '>' marks before its text, for
+ * formats whose lines start with a fixed word (parsers.c). */
+void nl_unquote(const char **s, size_t *n);
+
 #endif

@@ -19,3 +19,12 @@ const struct nl_parser *const nl_parsers[] = {
 	&nl_parser_klog,
 	NULL,
 };
+
+void nl_unquote(const char **s, size_t *n)
+{
+	const char *p = *s, *end = *s + *n;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '>'))
+		p++;
+	*n = (size_t)(end - p);
+	*s = p;
+}

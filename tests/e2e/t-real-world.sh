@@ -335,4 +335,33 @@ check_status "traces --port 22 finds it" 0 "$NATLOG" traces --port 22
 check_json "explain says the dump has no such rule" \
 	'any("has no rule \x27tcp dport ssh nftrace set 1 accept\x27 in the dump" in d for d in j["diagnosis"])' < "$TMP/x.json"
 
+# Traces and conntrack events quoted in mails ("> trace id ...", "> > [NEW]
+# tcp ...") or indented: read as the lines they quote. netfilter-devel
+# 2024: a NAT66 flow's events quoted twice; 2025: a trace abridged with
+# "[..]", whose conntrack line has lost its packet line (an error, never
+# a skip). And a lab trace indented and quoted gives the same packets as
+# the trace itself.
+use quoted
+check "conntrack -E quoted twice imports" "$NATLOG" import -q "$R/nfdevel-2024-flowtable-E-quoted.txt"
+"$NATLOG" flows --json > "$TMP/f.json"
+check_json "its flow: NAT66 source NAT, one NEW, five UPDATEs, one DESTROY" \
+	'len(j) == 1 and j[0]["nat"] == "snat" and j[0]["translated"]["src"] == "2003:a:c7f:e5e8:a3ae:63f7:7f92:e286" and j[0]["events"] == {"new": 1, "update": 5, "destroy": 1, "listed": 0}' < "$TMP/f.json"
+use quotedtrace
+check_status "the abridged quoted trace is read, its damage reported" 3 "$NATLOG" import -q "$R/nfdevel-2025-trace-quoted.trace"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "the conntrack line without its packet line is an error at its line" \
+	'[e["line"] for e in j] == [6] and "conntrack line not followed by its packet line" in j[0]["reason"]' < "$TMP/e.json"
+use plaintrace
+"$NATLOG" import -q "$TD/lab/nft-set-drop/nft-monitor-trace.txt"
+"$NATLOG" traces --json > "$TMP/plain.json"
+use quotedlab
+sed 's/^/>    /' "$TD/lab/nft-set-drop/nft-monitor-trace.txt" > "$TMP/quoted.trace"
+check "a lab trace quoted and indented imports" "$NATLOG" import -q "$TMP/quoted.trace"
+"$NATLOG" traces --json > "$TMP/q.json"
+check "it gives the packets and verdicts of the trace itself" python3 -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+key = lambda j: sorted((p["trace"], p["verdict"], p["src"], p["dport"]) for p in j)
+sys.exit(0 if a and key(a) == key(b) else 1)' "$TMP/plain.json" "$TMP/q.json"
+
 finish
