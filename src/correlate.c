@@ -254,6 +254,11 @@ static int continues(const struct open_pkt *o, const struct nl_event *ev, int ho
 	if (hook == H_NONE)
 		return 1;	/* a user chain: entered from the chain seen last */
 	if (hook != o->hook) {
+		/* a local packet to a local address comes back in on lo, traced
+		 * still: after OUTPUT (and POSTROUTING) its PREROUTING */
+		if (hook == H_PRE && (o->hook == H_OUT || o->hook == H_POST) &&
+		    !strcmp(ev->pkt.iif, "lo"))
+			return 1;
 		if (!transition_ok(o->hook, hook) || hook_rank(hook) < hook_rank(o->hook))
 			return 0;
 		return 1;

@@ -364,4 +364,16 @@ a, b = (json.load(open(f)) for f in sys.argv[1:])
 key = lambda j: sorted((p["trace"], p["verdict"], p["src"], p["dport"]) for p in j)
 sys.exit(0 if a and key(a) == key(b) else 1)' "$TMP/plain.json" "$TMP/q.json"
 
+# A traced SYN to 127.0.0.1 (a blog post on a connection stuck in
+# SYN_SENT): raw and filter OUTPUT, then in again on lo, raw PREROUTING
+# and filter INPUT rule 1, the DROP. Each SYN is one packet whose journey
+# goes on after OUTPUT; the one sent again a second later is the next.
+use loopback
+check "the loopback trace imports" "$NATLOG" import -q "$R/synsent-loopback-trace.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "two SYNs, two packets" 'len(j) == 2 and [p["ip_id"] for p in j] == [48009, 48010]' < "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id any < "$TMP/t.json")" > "$TMP/x.json"
+check_json "each journey runs from raw OUTPUT to filter INPUT rule 1" \
+	'[(s["table"], s["chain"]) for s in j["steps"]] == [("raw", "OUTPUT"), ("filter", "OUTPUT"), ("raw", "PREROUTING"), ("filter", "INPUT")] and j["steps"][-1]["position"] == 1' < "$TMP/x.json"
+
 finish
