@@ -418,6 +418,52 @@ static void ev_reset(struct nl_event *ev)
 	nl_pkt_init(&ev->pkt);
 }
 
+/* Proxmox's pvefw-logger (/var/log/pve-firewall.log, or its lines sent on
+ * to a syslog): "VMID LEVEL CHAIN DD/Mon/YYYY:HH:MM:SS +ZZZZ ACTION: fields"
+ * with the fields it formats itself, IN= and OUT= only when set
+ * (pve-firewall's pvefw-logger.c). The fields, with the time and a prefix
+ * of chain and action ("PVEFW-HOST-IN policy DROP: ") set, or NULL. */
+static const char *pvefw(const char *m, const char *end, struct nl_event *ev)
+{
+	struct nl_cur c = cur_make(m, (size_t)(end - m));
+	const char *chain, *stamp, *act, *colon;
+	size_t chainn;
+	uint64_t vmid, lvl;
+	int d, mo, y, hh, mm, ss, oh, om, sign;
+	struct tm tm;
+	if (!cur_u64(&c, UINT32_MAX, &vmid) || !cur_char(&c, ' ') || !cur_u64(&c, 7, &lvl) ||
+	    !cur_char(&c, ' ') || !cur_word(&c, &chain, &chainn) || !cur_char(&c, ' '))
+		return NULL;
+	stamp = c.p;
+	if (!digits(&c, 2, &d) || !cur_char(&c, '/') || (mo = nl_month_index(c.p, cur_left(&c))) < 0)
+		return NULL;
+	c.p += 3;
+	if (!cur_char(&c, '/') || !digits(&c, 4, &y) || !cur_char(&c, ':') || !digits(&c, 2, &hh) ||
+	    !cur_char(&c, ':') || !digits(&c, 2, &mm) || !cur_char(&c, ':') || !digits(&c, 2, &ss) ||
+	    !cur_char(&c, ' ') || (cur_peek(&c) != '+' && cur_peek(&c) != '-'))
+		return NULL;
+	sign = *c.p++ == '-' ? -1 : 1;
+	if (!digits(&c, 2, &oh) || !digits(&c, 2, &om) || d < 1 || d > 31 || hh > 23 || mm > 59 ||
+	    ss > 60 || !cur_char(&c, ' '))
+		return NULL;
+	act = c.p;
+	colon = memmem(act, cur_left(&c), ": ", 2);
+	if (!colon || colon == act || (size_t)(colon + 2 - act) >= sizeof ev->prefix - chainn - 1)
+		return NULL;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo;
+	tm.tm_mday = d;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	ev->wall_us = ((int64_t)timegm(&tm) - sign * (oh * 3600 + om * 60)) * 1000000;
+	set_time(ev, stamp, (size_t)(act - 1 - stamp));
+	snprintf(ev->prefix, sizeof ev->prefix, "%.*s %.*s", (int)chainn, chain,
+		 (int)(colon + 2 - act), act);
+	return colon + 2;
+}
+
 /* Whether the line may be netfilter's: an "IN=" or "SRC=" field (memchr's
  * vector scan for '=' and a look back beat memmem's search for the bytes
  * on the 70 % of a syslog that is not netfilter's), or a TRACE or
@@ -693,17 +739,23 @@ static int klog_record(struct klog *k, const char *s, size_t n, long lineno, con
 {
 	struct nl_event *ev = &k->ev;
 	struct nl_err err;
-	const char *msg;
+	const char *msg, *fields;
 	int rc;
 
 	ev_reset(ev);
 	ev->raw = s;
 	msg = envelope(s, n, ev);
-	if ((*next = next_record(msg, s + n)) != NULL)
-		for (n = (size_t)(*next - s); n > (size_t)(msg - s) && s[n - 1] == ' ';)
-			n--;
-	ev->rawlen = n;
-	rc = pktlog_parse(msg, n - (size_t)(msg - s), ev, &err);
+	if ((fields = pvefw(msg, s + n, ev)) != NULL) {
+		*next = NULL;
+		ev->rawlen = n;
+		rc = pktlog_parse_fields(fields, n - (size_t)(fields - s), ev, &err);
+	} else {
+		if ((*next = next_record(msg, s + n)) != NULL)
+			for (n = (size_t)(*next - s); n > (size_t)(msg - s) && s[n - 1] == ' ';)
+				n--;
+		ev->rawlen = n;
+		rc = pktlog_parse(msg, n - (size_t)(msg - s), ev, &err);
+	}
 	if (rc > 0) {
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;

@@ -83,6 +83,10 @@ extern const struct nl_parser *const nl_parsers[];
  * the message is not netfilter output, -1 with err set when it is but
  * cannot be used. */
 int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *err);
+/* The fields alone of a packet log another program formatted (Proxmox's
+ * pvefw-logger prints IN= and OUT= only when set) as a LOG line whose
+ * prefix the caller sets: 0, or -1 with err set. */
+int pktlog_parse_fields(const char *s, size_t n, struct nl_event *ev, struct nl_err *err);
 /* A kernel or logger line in a file of another format saying the kernel
  * dropped packets by itself or log lines were lost (klog.c): told to
  * sink->notice, 0; -1 when the sink failed; 1 when it is none. */

@@ -588,3 +588,9 @@ int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *
 		ev->pkt.proto = ct_proto;	/* PROTO= may be cut; the tracker says */
 	return parse_body(body, n - (size_t)(body - msg), &ev->pkt, err);
 }
+
+int pktlog_parse_fields(const char *s, size_t n, struct nl_event *ev, struct nl_err *err)
+{
+	ev->kind = NL_EV_LOG;
+	return parse_body(s, n, &ev->pkt, err);
+}

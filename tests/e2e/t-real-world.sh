@@ -376,4 +376,24 @@ check_json "two SYNs, two packets" 'len(j) == 2 and [p["ip_id"] for p in j] == [
 check_json "each journey runs from raw OUTPUT to filter INPUT rule 1" \
 	'[(s["table"], s["chain"]) for s in j["steps"]] == [("raw", "OUTPUT"), ("filter", "OUTPUT"), ("raw", "PREROUTING"), ("filter", "INPUT")] and j["steps"][-1]["position"] == 1' < "$TMP/x.json"
 
+# Proxmox VE's firewall logs through its own pvefw-logger, which prints
+# "VMID LEVEL CHAIN DD/Mon/YYYY:HH:MM:SS +ZZZZ ACTION: fields" and IN= or
+# OUT= only when set: /var/log/pve-firewall.log (a homelab guide) and the
+# same lines sent on to a syslog (crowdsec hub #168). Each is a logged
+# packet of that chain and action, at the logger's time.
+use pve
+check "pve-firewall.log imports without an error" "$NATLOG" import -q "$R/pve-firewall.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "its two host-firewall drops are logged packets, the logger's own lines skipped" \
+	'[(p["log_prefix"], p["src"], p["icmp_id"]) for p in j] == [("PVEFW-HOST-IN policy DROP:", "192.168.1.2", 1)] * 2' < "$TMP/t.json"
+"$NATLOG" traces --since 2021-11-16T09:17:10Z --json > "$TMP/t2.json"
+check_json "their time is the logger's, with its UTC offset" 'len(j) == 1 and j[0]["time"].startswith("16/Nov/2021:10:17:17")' < "$TMP/t2.json"
+"$NATLOG" summary --json > "$TMP/s.json"
+check_json "no line is an error" 'j["errors"] == 0' < "$TMP/s.json"
+use pvesyslog
+check "pvefw-logger lines in a syslog import" "$NATLOG" import -q "$R/crowdsec-168-pve-syslog.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "a VM's accept and the host's drop, each with its syslog host" \
+	'[(p["host"], p["log_prefix"], p["dport"]) for p in j] == [("pve-bkp", "tap101i0-IN ACCEPT:", 10051), ("cvn1", "PVEFW-HOST-IN policy DROP:", 8123)]' < "$TMP/t.json"
+
 finish
