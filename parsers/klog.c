@@ -189,6 +189,43 @@ static int ctime_bracket(struct nl_cur *c)
 	return 1;
 }
 
+/* dmesg -H (--human, --reltime): "[Jan14 11:48]" when the minute changes,
+ * "[  +0.000011]" for the time since the record before. Neither is a
+ * kernel time nor a wall time natlog could place (no year, no second),
+ * so the stamp is kept as printed and nothing else. */
+static int reltime_bracket(struct nl_cur *c, const char **txt, size_t *tn)
+{
+	struct nl_cur t = *c;
+	const char *s;
+	int d, hh, mm;
+	if (!cur_char(&t, '['))
+		return 0;
+	cur_spaces(&t);
+	s = t.p;
+	if (cur_char(&t, '+')) {
+		const char *v = t.p;
+		double sec;
+		while (t.p < t.end && (is_digit(*t.p) || *t.p == '.'))
+			t.p++;
+		if (t.p == v || !nl_parse_decimal(v, (size_t)(t.p - v), &sec))
+			return 0;
+	} else {
+		if (nl_month_index(t.p, cur_left(&t)) < 0)
+			return 0;
+		t.p += 3;
+		if ((!digits(&t, 2, &d) && !digits(&t, 1, &d)) || !cur_char(&t, ' ') ||
+		    !digits(&t, 2, &hh) || !cur_char(&t, ':') || !digits(&t, 2, &mm) || d < 1 ||
+		    d > 31 || hh > 23 || mm > 59)
+			return 0;
+	}
+	*tn = (size_t)(t.p - s);
+	if (!cur_char(&t, ']'))
+		return 0;
+	*txt = s;
+	*c = t;
+	return 1;
+}
+
 /* "1709629872.345678" (journalctl -o short-unix). */
 static int unix_time(struct nl_cur *c, int64_t *wall_us)
 {
@@ -272,6 +309,10 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	} else if (ctime_bracket(&c)) {
 		tn = (size_t)(c.p - ts) - 2;
 		ts++;
+		caller_bracket(&c);
+	} else if (reltime_bracket(&c, &ut, &utn)) {
+		ts = ut;
+		tn = utn;
 		caller_bracket(&c);
 	} else if (syslog_time(&c) || iso_time(&c, &ev->wall_us)) {
 		tn = (size_t)(c.p - ts);

@@ -396,4 +396,17 @@ check "pvefw-logger lines in a syslog import" "$NATLOG" import -q "$R/crowdsec-1
 check_json "a VM's accept and the host's drop, each with its syslog host" \
 	'[(p["host"], p["log_prefix"], p["dport"]) for p in j] == [("pve-bkp", "tap101i0-IN ACCEPT:", 10051), ("cvn1", "PVEFW-HOST-IN policy DROP:", 8123)]' < "$TMP/t.json"
 
+# dmesg -H ("[Jan14 11:48]", then "[  +0.000011]" since the record before):
+# a ping through a tun gateway, logged in every chain (a blog's walk
+# through iptables). The stamp is not the LOG prefix; the request's seven
+# lines and the reply's five are two packets.
+use dmesgH
+check "dmesg -H LOG lines import" "$NATLOG" import -q "$R/kayoch1n-dmesg-H-all-chains.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "two packets, the prefix without the stamp, the time as printed" \
+	'[(p["log_prefix"], p["time"]) for p in j] == [("raw-PREROUTING [114514]", "Jan14 11:48"), ("raw-PREROUTING [114514]", "+0.004704")]' < "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id any < "$TMP/t.json")" > "$TMP/x.json"
+check_json "the request has its seven lines, raw PREROUTING to nat POSTROUTING" \
+	'[e["prefix"].split(" ")[0] for e in j["evidence"] if e["source"] == "log"] == ["raw-PREROUTING", "mangle-PREROUTING", "nat-PREROUTING", "mangle-FORWARD", "filter-FORWARD", "mangle-POSTROUTING", "nat-POSTROUTING"]' < "$TMP/x.json"
+
 finish
