@@ -538,6 +538,34 @@ static int wrapped_rest(const char *s, size_t n)
 	return hits >= 2;
 }
 
+/* A line that starts with a field of the packet-log body ("GID=12",
+ * "DST=2a00:... LEN=2928", "WINDOW=447 RES=0x00 ..."): the rest of a line
+ * a mail or a terminal wrapped, whatever else it holds. IN= starts a LOG
+ * line without a prefix, so it is not one of them. */
+static int fragment_head(const char *s, size_t n)
+{
+	static const char *const keys[] = { "SRC", "DST", "LEN", "TOS", "PREC", "TTL", "ID",
+					    "PROTO", "SPT", "DPT", "WINDOW", "RES", "URGP", "SEQ",
+					    "ACK", "MAC", "MACSRC", "MACDST", "MACPROTO", "TC",
+					    "HOPLIMIT", "FLOWLBL", "UID", "GID", "MARK", "PHYSIN",
+					    "PHYSOUT", "TYPE", "CODE", "OUT", NULL };
+	size_t i = 0, start, k;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	start = i;
+	while (i < n && i - start < 9 && s[i] >= 'A' && s[i] <= 'Z')
+		i++;
+	if (i == start || i >= n || s[i] != '=')
+		return 0;
+	for (k = 0; keys[k]; k++)
+		if (strlen(keys[k]) == i - start && !memcmp(keys[k], s + start, i - start))
+			return 1;
+	return 0;
+}
+
+#define FRAGMENT_MSG "the rest of a netfilter line broken in parts (it starts with a field of the " \
+		     "packet): its head is on a line before"
+
 /* Lines that say evidence was lost or the kernel dropped packets by
  * itself (lib/ratelimit.c, kernel/printk, systemd journald-server.c,
  * rsyslog imjournal.c and ratelimit.c, nf_conntrack_core.c,
@@ -754,6 +782,8 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 			return k->sink->error(k->sink->ctx, lineno, "the rest of a netfilter line broken "
 					      "in two (PROTO= without IN= or SRC=): its head is on a "
 					      "line before", s, n);
+		if (fragment_head(s, n))
+			return k->sink->error(k->sink->ctx, lineno, FRAGMENT_MSG, s, n);
 		if ((rc = klog_notice(k, s, n, lineno)) <= 0)
 			return rc;
 		k->sink->skip(k->sink->ctx, lineno);
@@ -798,11 +828,20 @@ static int klog_record(struct klog *k, const char *s, size_t n, long lineno, con
 		rc = pktlog_parse(msg, n - (size_t)(msg - s), ev, &err);
 	}
 	if (rc > 0) {
+		if (fragment_head(msg, n - (size_t)(msg - s)))
+			return k->sink->error(k->sink->ctx, lineno, FRAGMENT_MSG, s, n);
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
 	}
 	if (rc < 0)
 		return k->sink->error(k->sink->ctx, lineno, err.msg, s, n);
+	/* "(over the window of the receiver) IN= OUT=bond0": a conntrack
+	 * line's reason wrapped onto a line of its own, no time, no packet */
+	if (ev->kind == NL_EV_LOG && !ev->time[0] && !ev->pkt.src[0] && !ev->pkt.dst[0] &&
+	    !ev->pkt.mac[0] && ev->pkt.proto < 0 && ev->pkt.len < 0 && !ev->pkt.extra[0])
+		return k->sink->error(k->sink->ctx, lineno, "a piece of a netfilter line broken in "
+				      "parts: IN= and OUT= with no time before them and no packet "
+				      "after them", s, n);
 	if (ev->uptime > MAX_UPTIME_S && bad_time(k, lineno, "the kernel time stamp", s, n))
 		return -1;
 	ev->line = lineno;

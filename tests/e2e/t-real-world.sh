@@ -409,4 +409,15 @@ check_json "two packets, the prefix without the stamp, the time as printed" \
 check_json "the request has its seven lines, raw PREROUTING to nat POSTROUTING" \
 	'[e["prefix"].split(" ")[0] for e in j["evidence"] if e["source"] == "log"] == ["raw-PREROUTING", "mangle-PREROUTING", "nat-PREROUTING", "mangle-FORWARD", "filter-FORWARD", "mangle-POSTROUTING", "nat-POSTROUTING"]' < "$TMP/x.json"
 
+# nf_ct_proto_6 lines of dmesg -T that a mail wrapped at 72 columns
+# (netdev 2022): no piece of them is a packet of its own or skipped as
+# text; each is an error at its line (the conntrack reason alone, the
+# reason's tail with IN= and OUT=, and every line that starts with a
+# field of the packet: SRC=, DST=, WINDOW=, GID=).
+use wrapped
+check_status "the wrapped conntrack lines import, their damage reported" 3 "$NATLOG" import -q "$R/netdev-2022-ct-invalid-wrapped.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "every one of the 14 lines is an error" '[e["line"] for e in j] == list(range(1, 15))' < "$TMP/e.json"
+check_status "and no packet was made of them" 1 "$NATLOG" traces
+
 finish
