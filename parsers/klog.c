@@ -749,9 +749,42 @@ int nl_klog_notice(const struct nl_sink *sink, const char *s, size_t n, long lin
 /* A kernel time stamp ("[ 5281.737057] ") after the start of msg that
  * opens a netfilter record: dmesg records a paste flattened onto one
  * line. NULL when there is none. */
+/* The start of the word that ends at e (at a blank or msg). */
+static const char *word_back(const char *msg, const char *e)
+{
+	while (e > msg && e[-1] != ' ')
+		e--;
+	return e;
+}
+
+/* Where a syslog record run on after msg starts ("... URGP=0 Mar 19
+ * 20:56:59 fw kernel: IPTABLES Dropped: IN=...", busybox's "fw kern.warn
+ * kernel: "), or NULL. */
+static const char *next_syslog_record(const char *msg, const char *end)
+{
+	const char *p = msg + (msg < end);
+	while ((p = memmem(p, (size_t)(end - p), " kernel: ", 9)) != NULL) {
+		const char *h = word_back(msg, p), *t;
+		struct nl_cur c;
+		if (h > msg + 1 && memchr(h, '.', (size_t)(p - h)))
+			h = word_back(msg, h - 1);	/* facility.level: the host is before it */
+		t = h - 16;	/* "Mar 19 20:56:59 " */
+		p += 9;
+		if (h >= p - 9 || t <= msg || t[-1] != ' ')
+			continue;
+		c = cur_make(t, (size_t)(end - t));
+		if (syslog_time(&c) && c.p == h - 1 && maybe_netfilter(p, (size_t)(end - p)) == 1)
+			return t;
+	}
+	return NULL;
+}
+
 static const char *next_record(const char *msg, const char *end)
 {
 	const char *p = msg + (msg < end);
+	const char *sys = next_syslog_record(msg, end);
+	if (sys)
+		end = sys;	/* a dmesg record before it, or the syslog record */
 	while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {
 		const char *q = ++p;
 		size_t digits = 0;
@@ -767,7 +800,7 @@ static const char *next_record(const char *msg, const char *end)
 		    maybe_netfilter(q + 2, (size_t)(end - q - 2)) == 1)
 			return p - 1;
 	}
-	return NULL;
+	return sys;
 }
 
 static int klog_record(struct klog *k, const char *s, size_t n, long lineno, const char **next);

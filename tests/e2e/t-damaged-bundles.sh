@@ -235,4 +235,22 @@ eq "line 2 is the error" "2" \
 	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT group_concat(line, ' ') FROM errors" | tail -1)"
 eq "and the packet is accepted by its rule" "accept" \
 	"$("$NATLOG" --db "$TMP/d.db" sql "SELECT verdict FROM packets" | tail -1)"
+# Syslog records run together on one line (a manual's example lost its
+# line breaks): each is read as a record of its own, as on its own line.
+sed 's/\[ *[0-9.]*\] //' "$TD/lab/log-dnat/messages" > "$TMP/syslog-lines.txt"
+tr '\n' ' ' < "$TMP/syslog-lines.txt" > "$TMP/syslog-run.txt"
+echo >> "$TMP/syslog-run.txt"
+check "syslog records on their own lines import" "$NATLOG" --db "$TMP/sl.db" import -q "$TMP/syslog-lines.txt"
+check "the same records run together on one line import" "$NATLOG" --db "$TMP/sr.db" import -q "$TMP/syslog-run.txt"
+"$NATLOG" --db "$TMP/sl.db" traces --json > "$TMP/sl.json"
+"$NATLOG" --db "$TMP/sr.db" traces --json > "$TMP/sr.json"
+check "they give the same 14 packets, each its prefix and addresses" python3 -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+key = lambda j: [(p["trace"], p["log_prefix"], p["src"], p["dst"], p["ip_id"]) for p in j]
+sys.exit(0 if len(a) == 14 and key(a) == key(b) else 1)' "$TMP/sl.json" "$TMP/sr.json"
+eq "the one line holds an event per record, as the lines do" \
+	"$(grep -c . "$TMP/syslog-lines.txt")" \
+	"$("$NATLOG" --db "$TMP/sr.db" sql "SELECT count(*) FROM events" | tail -1)"
+
 finish
