@@ -125,6 +125,22 @@ static int summary_line(const char *s, size_t n)
 	return n > 12 && !memcmp(s, "conntrack v", 11) && memmem(s, n, "(conntrack-tools)", 17);
 }
 
+/* The shell prompt and command a paste shows above the entries
+ * ("HOSTNAME ~ # conntrack -L -p udp", "$ sudo cat /proc/net/nf_conntrack"). */
+static int prompt_line(const char *s, size_t n)
+{
+	static const char *const marks[] = { "# ", "$ ", NULL };
+	size_t i;
+	if (memmem(s, n, "src=", 4))
+		return 0;
+	for (i = 0; marks[i]; i++) {
+		const char *m = memmem(s, n, marks[i], 2);
+		if (m && (memmem(m, (size_t)(s + n - m), "conntrack", 9)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Where a tuple's fields go: orig (dir 0) or reply (dir 1). */
 struct tuple {
 	char *src, *dst;
@@ -388,7 +404,7 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 		n--;
 	c = cur_make(s, n);
 	cur_spaces(&c);
-	if (cur_eof(&c) || summary_line(c.p, cur_left(&c))) {
+	if (cur_eof(&c) || summary_line(c.p, cur_left(&c)) || prompt_line(c.p, cur_left(&c))) {
 		k->skip(k->ctx, lineno);
 		return 0;
 	}

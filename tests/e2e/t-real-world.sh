@@ -420,4 +420,13 @@ check_status "the wrapped conntrack lines import, their damage reported" 3 "$NAT
 check_json "every one of the 14 lines is an error" '[e["line"] for e in j] == list(range(1, 15))' < "$TMP/e.json"
 check_status "and no packet was made of them" 1 "$NATLOG" traces
 
+# conntrack -L pasted with the shell prompt that ran it (kubernetes
+# #95258): the prompt is no broken entry; the four UDP entries to a
+# statsd port that was never answered are read.
+use ctprompt
+check "conntrack -L under its shell prompt imports without an error" "$NATLOG" import -q "$R/k8s-95258-conntrack-L-prompt.txt"
+"$NATLOG" flows --json > "$TMP/f.json"
+check_json "four UDP flows to port 8125, each never answered" \
+	'len(j) == 4 and all(f["orig"]["dport"] == 8125 and f["unreplied"] for f in j)' < "$TMP/f.json"
+
 finish
