@@ -61,8 +61,10 @@ for f in dmesg.txt dmesg-T.txt messages; do
 	export NATLOG_DB="$TMP/dnat-$f.db"
 	check "$f: the LOG lines and the dump import" "$NATLOG" import -q "$D/$f" "$D/iptables-save.txt"
 	"$NATLOG" traces --json > "$TMP/t.json"
-	check_json "$f: 30 LOG lines are 14 packets, each of a packet's two lines" \
-		'len(j) == 14 and all(p["source"] == "log" for p in j)' < "$TMP/t.json"
+	check_json "$f: 30 LOG lines are 16 packets: 14 IP packets of two lines each, 2 ARP" \
+		'len(j) == 16 and all(p["source"] == "log" for p in j) and len([p for p in j if p["family"] == "ip"]) == 14' < "$TMP/t.json"
+	check_json "$f: an ARP line's packet has IPSRC and IPDST as its addresses, and no IP family" \
+		'sorted((p["src"], p["dst"]) for p in j if p["family"] is None) == [("10.77.1.2", "10.77.1.1"), ("10.77.2.10", "10.77.2.1")]' < "$TMP/t.json"
 	syns=$(python3 -c 'import json,sys; print(" ".join(p["trace"] for p in json.load(open(sys.argv[1])) if p["dport"] == 9090))' "$TMP/t.json")
 	check_json "$f: the three SYNs to 9090 (one SEQ, three IP IDs) are three packets" \
 		'len([p for p in j if p["dport"] == 9090]) == 3 and len({p["ip_id"] for p in j if p["dport"] == 9090}) == 3' < "$TMP/t.json"

@@ -6,7 +6,9 @@
 # way ("pre-reply: ", "fwd-out: "). Port 9090 is DNATed to a port whose
 # packets FORWARD logs ("fwd-drop: ") and drops: the SYN is sent again
 # with the same SEQ, each time a packet of its own. A ping through gw is
-# logged in PREROUTING and FORWARD. Nothing is TRACEd.
+# logged in PREROUTING and FORWARD. An nft arp table logs the ARP
+# packets gw receives ("arp-in: ", their addresses as IPSRC= and IPDST=).
+# Nothing is TRACEd.
 . "$(dirname "$0")/lib.sh"
 LAB_SOURCE=log
 lab_init "$@"
@@ -54,6 +56,15 @@ COMMIT
 COMMIT
 EOT
 
+lab_x gw nft -f - <<EOT
+table arp arplog {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		log prefix "arp-in: "
+	}
+}
+EOT
+
 lab_server web srv serve-tcp --port 80
 lab_settle
 
@@ -64,6 +75,8 @@ lab_check dmesg.txt "\\] pre-dnat: IN=eth0 OUT= MAC=[0-9a-f:]+ SRC=$C DST=$H .*S
 lab_check dmesg.txt "\\] fwd-in: IN=eth0 OUT=eth1 MAC=[0-9a-f:]+ SRC=$C DST=$SRV .*SPT=$WEB DPT=80 .* SYN URGP=0 \$" "SYN after DNAT"
 lab_check dmesg.txt "\\] pre-reply: IN=eth1 OUT= MAC=[0-9a-f:]+ SRC=$SRV DST=$C .*SPT=80 DPT=$WEB .* ACK SYN URGP=0 \$" "SYN-ACK"
 lab_check dmesg.txt "\\] fwd-out: IN=eth1 OUT=eth0 MAC=[0-9a-f:]+ SRC=$SRV DST=$C .*SPT=80 DPT=$WEB .* ACK SYN URGP=0 \$" "SYN-ACK forwarded"
+
+lab_check dmesg.txt "\\] arp-in: IN=eth0 OUT= ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=[0-9a-f:]+ IPSRC=$C MACDST=[0-9a-f:]+ IPDST=$H *\$" "ARP request logged by the arp table"
 
 lab_tcp cl "$H" 9090 2.5
 [ "$LAB_R" = timeout ] || lab_fail "dropped: designed timeout, observed $LAB_R"
@@ -76,5 +89,6 @@ lab_check dmesg.txt "\\] fwd-ping: IN=eth0 OUT=eth1 MAC=[0-9a-f:]+ SRC=$C DST=$S
 
 lab_settle 1
 lab_dump_legacy gw
+lab_dump_nft gw
 lab_topology cl gw srv
 lab_finish
