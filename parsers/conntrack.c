@@ -26,6 +26,7 @@
 struct ct {
 	const struct nl_sink *sink;
 	struct nl_flow f;
+	char cmd_event[12];	/* DESTROY under a pasted "conntrack -D", UPDATE under -U */
 };
 
 #define KEY(k) (kn == sizeof(k) - 1 && !memcmp(t, k, kn))
@@ -126,17 +127,27 @@ static int summary_line(const char *s, size_t n)
 }
 
 /* The shell prompt and command a paste shows above the entries
- * ("HOSTNAME ~ # conntrack -L -p udp", "$ sudo cat /proc/net/nf_conntrack"). */
-static int prompt_line(const char *s, size_t n)
+ * ("HOSTNAME ~ # conntrack -L -p udp", "$ sudo cat /proc/net/nf_conntrack"):
+ * 1, with what the entries under it are (conntrack -D prints the entries
+ * it deleted, -U those it changed) in ev; else 0. */
+static int prompt_line(const char *s, size_t n, char ev[12])
 {
 	static const char *const marks[] = { "# ", "$ ", NULL };
 	size_t i;
 	if (memmem(s, n, "src=", 4))
 		return 0;
 	for (i = 0; marks[i]; i++) {
-		const char *m = memmem(s, n, marks[i], 2);
-		if (m && (memmem(m, (size_t)(s + n - m), "conntrack", 9)))
-			return 1;
+		const char *m = memmem(s, n, marks[i], 2), *cmd;
+		size_t cn;
+		if (!m || !(cmd = memmem(m, (size_t)(s + n - m), "conntrack", 9)))
+			continue;
+		cn = (size_t)(s + n - cmd);
+		ev[0] = '\0';
+		if (memmem(cmd, cn, " -D", 3) || memmem(cmd, cn, " --delete", 9))
+			nl_strlcpy(ev, "DESTROY", 12);
+		else if (memmem(cmd, cn, " -U", 3) || memmem(cmd, cn, " --update", 9))
+			nl_strlcpy(ev, "UPDATE", 12);
+		return 1;
 	}
 	return 0;
 }
@@ -404,14 +415,16 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 		n--;
 	c = cur_make(s, n);
 	cur_spaces(&c);
-	if (cur_eof(&c) || summary_line(c.p, cur_left(&c)) || prompt_line(c.p, cur_left(&c))) {
+	if (cur_eof(&c) || summary_line(c.p, cur_left(&c)) ||
+	    prompt_line(c.p, cur_left(&c), st->cmd_event)) {
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
 	nl_flow_init(f);
 	f->line = lineno;
 	read_stamp(&c, f);
-	read_event(&c, f);
+	if (!read_event(&c, f) && st->cmd_event[0])
+		nl_strlcpy(f->event, st->cmd_event, sizeof f->event);
 	if (parse_entry(&c, f, &err)) {
 		/* a ticket pastes dmesg next to the table: "table full" and the
 		 * rest are notices as in a kernel log */

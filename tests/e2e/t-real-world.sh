@@ -429,4 +429,13 @@ check "conntrack -L under its shell prompt imports without an error" "$NATLOG" i
 check_json "four UDP flows to port 8125, each never answered" \
 	'len(j) == 4 and all(f["orig"]["dport"] == 8125 and f["unreplied"] for f in j)' < "$TMP/f.json"
 
+# conntrack-tools' manual: `conntrack -L`, then `-U` and `-D` of one entry,
+# each under its prompt. The entries under -D are the ones it deleted and
+# those under -U the ones it changed, not more table listings.
+use ctmanual
+check "the manual's conntrack session imports without an error" "$NATLOG" import -q "$R/conntrack-tools-manual-L-U-D.txt"
+"$NATLOG" flows --json > "$TMP/f.json"
+check_json "the entry updated and deleted: listed once, updated once, destroyed once" \
+	'sorted((f["orig"]["sport"], f["events"]["listed"], f["events"]["update"], f["events"]["destroy"]) for f in j) == [(34846, 1, 1, 1), (34849, 1, 0, 0)]' < "$TMP/f.json"
+
 finish
