@@ -405,14 +405,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 			} else if (KEY("MACSRC") || KEY("MACDST") || KEY("MACPROTO") ||
 				   KEY("VPROTO") || KEY("VID") || KEY("TUNNEL")) {
 				extra_add(p, tok, tn);
-			} else if (KEY("IPSRC") || KEY("IPDST")) {
-				/* an ARP packet's addresses (dump_arp_packet): kept as
-				 * its source and destination, kept in extra too, and
-				 * no IP header, so no family */
-				if (set_addr(p, KEY("IPSRC") ? p->src : p->dst, key, klen, val, vn, err))
-					CUT_OR_FAIL;
-				p->family = 0;
-				extra_add(p, tok, tn);
+
 			} else if (KEY("SRC")) {
 				st = ST_NET;
 				if (set_addr(p, p->src, key, klen, val, vn, err))
