@@ -244,11 +244,11 @@ check "syslog records on their own lines import" "$NATLOG" --db "$TMP/sl.db" imp
 check "the same records run together on one line import" "$NATLOG" --db "$TMP/sr.db" import -q "$TMP/syslog-run.txt"
 "$NATLOG" --db "$TMP/sl.db" traces --json > "$TMP/sl.json"
 "$NATLOG" --db "$TMP/sr.db" traces --json > "$TMP/sr.json"
-check "they give the same 14 packets, each its prefix and addresses" python3 -c '
+check "they give the same 16 packets, each its prefix and addresses" python3 -c '
 import json, sys
 a, b = (json.load(open(f)) for f in sys.argv[1:])
 key = lambda j: [(p["trace"], p["log_prefix"], p["src"], p["dst"], p["ip_id"]) for p in j]
-sys.exit(0 if len(a) == 14 and key(a) == key(b) else 1)' "$TMP/sl.json" "$TMP/sr.json"
+sys.exit(0 if len(a) == 16 and key(a) == key(b) else 1)' "$TMP/sl.json" "$TMP/sr.json"
 eq "the one line holds an event per record, as the lines do" \
 	"$(grep -c . "$TMP/syslog-lines.txt")" \
 	"$("$NATLOG" --db "$TMP/sr.db" sql "SELECT count(*) FROM events" | tail -1)"
