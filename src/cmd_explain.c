@@ -194,9 +194,51 @@ static int logged_in(void *ctx, const char *family, const char *table, const cha
 
 static void endpoint(char *b, size_t n, const char *addr, int port, int family);
 
+/* Whether a DNAT rule's --to-destination is addr (port unchanged) or
+ * addr:port; ranges and IPv6 brackets are not compared. */
+static int dnat_to(const char *arg, const char *addr, int port, int old_port)
+{
+	char want[96];
+	if (!arg || !arg[0])
+		return 0;
+	if (port == old_port && !strcmp(arg, addr))
+		return 1;
+	snprintf(want, sizeof want, "%s:%d", addr, port);
+	return port >= 0 && !strcmp(arg, want);
+}
+
+/* The legacy nat rule that DNATs a packet logged before it as x to addr
+ * (and port), and that x matches as far as natlog can check: walked from
+ * chain through the chains it jumps to, in order. */
+static const struct nl_vrule *dnat_rule(const struct nl_rsview *v, const char *chain,
+					const struct nl_pkt *x, const char *addr, int port,
+					int depth)
+{
+	const struct nl_chain *ch;
+	int i, known;
+	if (depth > 8 || !(ch = rsview_find(v, "nat", chain, &known)) || ch->sparse)
+		return NULL;
+	for (i = 0; i < ch->nrules; i++) {
+		const struct nl_vrule *r = &ch->rules[i];
+		char why[160];
+		if (!r->target || !r->target[0] || rule_contradicts(r, x, why, sizeof why))
+			continue;
+		if (!strcmp(r->target, "DNAT")) {
+			if (dnat_to(r->target_arg, addr, port, x->dport))
+				return r;
+		} else if (strcmp(r->target, chain) != 0 && rsview_find(v, "nat", r->target, &known)) {
+			const struct nl_vrule *d = dnat_rule(v, r->target, x, addr, port, depth + 1);
+			if (d)
+				return d;
+		}
+	}
+	return NULL;
+}
+
 /* What NAT did between a packet's first LOG line and its last: each line
- * shows the headers as they were where its rule is. */
-static void logged_nat(struct nl_analysis *a)
+ * shows the headers as they were where its rule is. With a legacy dump,
+ * the nat rule that DNATs to what the last line shows. */
+static void logged_nat(struct nl_analysis *a, const struct nl_rsview *v)
 {
 	static const char *const what[2] = { "destination", "source" };
 	const struct nl_pkt *x = &a->logs[0].ev.pkt, *y = &a->logs[a->nlogs - 1].ev.pkt;
@@ -215,6 +257,14 @@ static void logged_nat(struct nl_analysis *a)
 			a->logs[a->nlogs - 1].ev.prefix, a->logs[a->nlogs - 1].ev.line,
 			f ? "SNAT or MASQUERADE, or a reply's destination NAT undone"
 			  : "DNAT or REDIRECT, or a reply's source NAT undone");
+		if (!f && v && v->ndumps) {
+			const struct nl_vrule *r =
+				dnat_rule(v, x->iif[0] ? "PREROUTING" : "OUTPUT", x, ay, py, 0);
+			if (r)
+				nl_diag(a, "nat:%s:rule:%d (%s) DNATs to %s, and the packet matches "
+					   "it as far as natlog can check", r->chain, r->position,
+					r->text, to);
+		}
 	}
 }
 
@@ -252,14 +302,14 @@ static int explain_logged(struct nl_store *s, const struct nl_packet_row *p,
 		nl_diag(a, "%s", v && v->ndumps ? "no LOG rule of the imported ruleset dump has this prefix: natlog "
 						  "cannot tell which rule logged it"
 						: "no ruleset dump was imported: natlog cannot tell which rule logged it");
-	logged_nat(a);
+	logged_nat(a, v);
 	nl_diag(a, a->nlogs > 1 ? "natlog has only LOG lines of this packet: a LOG rule does not decide what "
 				  "happens to a packet, so its verdict is unknown; trace it (-j TRACE in the "
 				  "raw table) to know"
 				: "natlog has only the LOG line of this packet: a LOG rule does not decide what "
 				  "happens to a packet, so its verdict is unknown; trace it (-j TRACE in the "
 				  "raw table) to know");
-	return 0;
+	return v && rsview_failed(v) ? -1 : 0;	/* a chain could not be read */
 }
 
 static void endpoint(char *b, size_t n, const char *addr, int port, int family)

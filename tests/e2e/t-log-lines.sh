@@ -72,6 +72,8 @@ for f in dmesg.txt dmesg-T.txt messages; do
 		'len([p for p in j if p["dport"] == 9090]) == 3 and len({p["ip_id"] for p in j if p["dport"] == 9090}) == 3' < "$TMP/t.json"
 	for t in $syns; do
 		"$NATLOG" explain --json --trace "$t" > "$TMP/x.json"
+		check_json "$f: SYN $t: the dump's DNAT rule to port 81 is named" \
+			'any(d.startswith("nat:PREROUTING:rule:2 (-A PREROUTING -d 10.77.1.1/32 -p tcp -m tcp --dport 9090 -j DNAT --to-destination 10.77.2.10:81) DNATs to 10.77.2.10:81") for d in j["diagnosis"])' < "$TMP/x.json"
 		check_json "$f: SYN $t has its line before DNAT and its line in FORWARD" \
 			'[e["prefix"] for e in j["evidence"] if e["source"] == "log"] == ["pre-dnat: ", "fwd-drop: "] and any("10.77.1.1:9090 at LOG" in d and "10.77.2.10:81 at LOG" in d for d in j["diagnosis"])' < "$TMP/x.json"
 	done
