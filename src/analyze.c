@@ -1409,3 +1409,17 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 		rc = -1;
 	return rc;
 }
+
+const char *nl_step_note(const struct nl_step *s)
+{
+	if (s->mismatch)
+		return "(does not match the dump)";
+	if (!s->chain_end)
+		return "(not in any dump)";
+	if (s->ev.kind == NL_EV_NFTRACE && s->base[0] && !strcmp(s->ev.chain, s->base))
+		return !strcmp(s->ev.verdict, "return") ? "(a rule returned: the base chain's policy applies)"
+							 : "(end of the base chain: its policy applies)";
+	if (s->ev.kind == NL_EV_NFTRACE && !strcmp(s->ev.verdict, "return"))
+		return "(a rule returned: back to the caller)";
+	return "(end of chain: back to the caller)";
+}

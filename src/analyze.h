@@ -143,5 +143,9 @@ int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_r
 void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v);
 /* Diagnoses both analyses share: conntrack-invalid drops, early returns. */
 void nl_explain_common(struct nl_analysis *a);
+/* What a step with no rule text shows in a journey: "(end of chain: back
+ * to the caller)", or for an nft return verdict (a rule that returned,
+ * whose text the trace does not print) what it returned to. */
+const char *nl_step_note(const struct nl_step *s);
 
 #endif

@@ -340,6 +340,19 @@ static int went_on(const struct nl_rsview *v, const struct nl_step *d, const str
 	return 1;
 }
 
+/* Whether an nft rule's statement is a reject ("... reject", "reject with
+ * tcp reset"), a word of the rule, not of a comment or a name in it. */
+static int rejects(const char *rule)
+{
+	const char *p = rule, *q = strstr(rule, " comment \"");
+	while ((p = strstr(p, "reject")) != NULL && (!q || p < q)) {
+		if ((p == rule || p[-1] == ' ') && (p[6] == '\0' || p[6] == ' '))
+			return 1;
+		p += 6;
+	}
+	return 0;
+}
+
 /* A rule that turns tracing on and decides nothing: "meta nftrace set 1",
  * not "tcp dport ssh nftrace set 1 accept" (RHEL's documented way), whose
  * accept is the packet's verdict at that chain like any other. */
@@ -416,6 +429,9 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 		const struct nl_chain *base = rsview_find_nft(v, ev->nft_family, ev->table,
 							      st->base[0] ? st->base : ev->chain, NULL);
 		nl_strlcpy(st->effect, ev->verdict, sizeof st->effect);
+		/* the kernel traces a reject as a drop; the rule says which */
+		if (!strcmp(ev->type, "rule") && !strcmp(ev->verdict, "drop") && rejects(ev->rule))
+			nl_strlcpy(st->effect, "reject", sizeof st->effect);
 		st->chain = ch;
 		st->hook = base && base->hook[0] ? nl_hook_from_name(base->hook) : -1;
 		if (!strcmp(ev->type, "policy")) {
@@ -497,6 +513,8 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 		return;
 	}
 	snprintf(a->verdict, sizeof a->verdict, "%.11s", a->steps[lastfinal].ev.verdict);
+	if (!strcmp(a->steps[lastfinal].effect, "reject"))
+		snprintf(a->verdict, sizeof a->verdict, "reject");
 	if (!strcmp(a->verdict, "stolen"))
 		snprintf(a->verdict, sizeof a->verdict, "unknown");
 	a->decided = lastfinal;

@@ -446,9 +446,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		}
 		step_loc(s, loc, sizeof loc);
 		printf("    %-40s %s%-10s%s %s\n", nl_esc(loc), verdict_color(c, s->effect),
-		       nl_esc(s->effect), c->off, s->rule_text ? nl_esc(s->rule_text)
-		       : s->mismatch ? "(does not match the dump)"
-		       : s->chain_end ? "(end of chain: back to the caller)" : "(not in any dump)");
+		       nl_esc(s->effect), c->off, s->rule_text ? nl_esc(s->rule_text) : nl_step_note(s));
 		rl_text_step(a, i, c->dim, c->off);
 		if (s->rewound)
 			printf("    %s  rewound: %s as it was when the packet was traced%s\n", c->dim,

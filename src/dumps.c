@@ -376,7 +376,10 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 		v->prefer = 0;
 		if (fn(s, a, p, v, nft))
 			return -1;
-		snprintf(d->why, sizeof d->why, "no ruleset dump of this host and family was imported");
+		snprintf(d->why, sizeof d->why, "%s",
+			 nft ? "no nft ruleset dump (nft list ruleset, nft -j list ruleset) of this host was "
+			       "imported; iptables-save dumps are not read for nft and xtables traces"
+			     : "no ruleset dump of this host and family was imported");
 		return 0;
 	}
 	for (k = 0; k < n; k++) {

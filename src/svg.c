@@ -291,10 +291,7 @@ static int row_body(struct dc *d, int x, int y, size_t k)
 	if (s->rule_text)
 		y += LH * text_wrap(d, x + PAD + 8, y + 12, "r", s->rule_text, ROWCHARS);
 	else
-		y += LH * text_wrap(d, x + PAD + 8, y + 12, "note",
-				    s->mismatch ? "(does not match the dump)"
-				    : s->chain_end ? "(end of chain: back to the caller)"
-						   : "(not in any dump)", ROWCHARS);
+		y += LH * text_wrap(d, x + PAD + 8, y + 12, "note", nl_step_note(s), ROWCHARS);
 	if (s->mismatch && s->rule_text)
 		y += LH * text_wrap(d, x + PAD + 8, y + 12, "bad", "the dump contradicts this step",
 				    ROWCHARS);

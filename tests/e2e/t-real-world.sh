@@ -438,4 +438,22 @@ check "the manual's conntrack session imports without an error" "$NATLOG" import
 check_json "the entry updated and deleted: listed once, updated once, destroyed once" \
 	'sorted((f["orig"]["sport"], f["events"]["listed"], f["events"]["update"], f["events"]["destroy"]) for f in j) == [(34846, 1, 1, 1), (34849, 1, 0, 0)]' < "$TMP/f.json"
 
+# An nft trace of a WireGuard peer's SYN (a blog on tracing iptables-nft
+# rules): nat PREROUTING's explicit RETURN, a user chain's return, and the
+# INPUT rule that rejects, which the kernel traces as "(verdict drop)".
+use wgreject
+check "the WireGuard trace imports" "$NATLOG" import -q "$R/vbatts-wg-reject.trace"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the verdict is the rule's reject" 'len(j) == 1 and j[0]["verdict"] == "reject"' < "$TMP/t.json"
+check_status "traces --verdict reject finds it" 0 "$NATLOG" traces --verdict reject
+"$NATLOG" explain --trace 4cc0afaa > "$TMP/x.txt"
+check_grep "a base chain's return goes to its policy, not to a caller" \
+	"ip nat PREROUTING return                 return     (a rule returned: the base chain's policy applies)" "$TMP/x.txt"
+check_grep "a user chain's return goes back to its caller" \
+	"ip filter wg1-state return               return     (a rule returned: back to the caller)" "$TMP/x.txt"
+check_grep "a base chain that ran out goes to its policy" \
+	"ip raw PREROUTING return                 continue   (end of the base chain: its policy applies)" "$TMP/x.txt"
+check_grep "without an nft dump, explain says iptables-save dumps are not read for it" \
+	"iptables-save dumps are not read for nft and xtables traces" "$TMP/x.txt"
+
 finish
