@@ -341,6 +341,27 @@ static void set_ports(const struct tok *op, const struct tok *v, int *lo, int *h
 	*neg = op && teq(op, "!=");
 }
 
+/* A value nft never prints after ip saddr / daddr: not an address or
+ * prefix, a range of them, a set, a map or a variable ("X.X.X.X",
+ * "<my-ip>", "1.2.3": a paste's blanked-out value, or a typo). */
+static int unreadable_addr(const struct tok *v)
+{
+	const char *dash = memchr(v->p, '-', v->n), *slash;
+	char canon[NL_ADDRSIZ];
+	size_t an;
+	uint64_t bits;
+	if (!v->n || v->p[0] == '@' || v->p[0] == '{' || v->p[0] == '$' || v->p[0] == '"')
+		return 0;
+	if (dash && !nl_addr_canon(v->p, (size_t)(dash - v->p), NULL, canon, sizeof canon) &&
+	    !nl_addr_canon(dash + 1, v->n - (size_t)(dash + 1 - v->p), NULL, canon, sizeof canon))
+		return 0;
+	slash = memchr(v->p, '/', v->n);
+	an = slash ? (size_t)(slash - v->p) : v->n;
+	if (nl_addr_canon(v->p, an, NULL, canon, sizeof canon))
+		return 1;
+	return slash && !nl_parse_u64(slash + 1, v->n - an - 1, 128, &bits);
+}
+
 /* An address or prefix as nft prints it; ranges and sets are not. */
 static void set_addr(const struct tok *op, const struct tok *v, char *out, size_t sz, int *neg)
 {
@@ -425,7 +446,7 @@ static void rule_counter(struct nl_rule *r, const struct tok *pk, const struct t
 	}
 }
 
-static void rule_fields(struct nl_rule *r, const struct tok *t, int nt)
+static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const struct tok **bad)
 {
 	int i = 0, match = 0, have_target = 0;
 	char logprefix[256] = "";
@@ -552,6 +573,30 @@ static void rule_fields(struct nl_rule *r, const struct tok *t, int nt)
 			i += 3;
 			continue;
 		}
+		if (teq(w, "#") && i + 1 < nt && t[i + 1].n > 3 && !memcmp(t[i + 1].p, "xt_", 3)) {
+			/* the same as nft before 0.9.1 printed them: "# xt_addrtype"
+			 * a match, "# xt_MASQUERADE" a target (upper case) */
+			const struct tok *x = &t[i + 1];
+			if (x->p[3] >= 'A' && x->p[3] <= 'Z') {
+				static const char *const own[][2] = {
+					{ "DNAT", "dnat" }, { "SNAT", "snat" }, { "MASQUERADE", "masquerade" },
+					{ "REDIRECT", "redirect" }, { "REJECT", "reject" }, { "LOG", "log" },
+				};
+				char name[32];
+				size_t k;
+				nl_strlcpyn(name, x->p + 3, x->n - 3, sizeof name);
+				for (k = 0; k < sizeof own / sizeof *own; k++)
+					if (!strcmp(name, own[k][0]))
+						nl_strlcpy(name, own[k][1], sizeof name);
+				nl_strlcpy(r->target, name, sizeof r->target);
+				r->target_arg[0] = '\0';
+				have_target = 1;
+			} else {
+				match = 1;
+			}
+			i += 2;
+			continue;
+		}
 		if (teq(w, "xt") && i + 2 < nt) {
 			/* iptables-nft's compat extensions: a match, or its target
 			 * by the iptables name (nat targets as nft's own words) */
@@ -646,10 +691,13 @@ static void rule_fields(struct nl_rule *r, const struct tok *t, int nt)
 					set_ports(op, v, &r->dport_lo, &r->dport_hi, &r->dport_neg);
 					break;
 				case L_SADDR:
-					set_addr(op, v, r->src, sizeof r->src, &r->src_neg);
-					break;
 				case L_DADDR:
-					set_addr(op, v, r->dst, sizeof r->dst, &r->dst_neg);
+					if (bad && !*bad && unreadable_addr(v))
+						*bad = v;
+					if (L.kind == L_SADDR)
+						set_addr(op, v, r->src, sizeof r->src, &r->src_neg);
+					else
+						set_addr(op, v, r->dst, sizeof r->dst, &r->dst_neg);
 					break;
 				case L_IIF:
 					set_ifname(op, v, r->iif, sizeof r->iif, &r->iif_neg);
@@ -754,6 +802,21 @@ static int send_set(struct nftrules *st)
 	return st->sink->set(st->sink->ctx, &si);
 }
 
+/* The shell prompt that ran nft, pasted above its output ("% nft list
+ * ruleset", "root@OpenWrt:~# nft -a list table inet fw4"). */
+static int prompt_nft(const char *p, size_t len)
+{
+	static const char *const marks[] = { "# nft ", "$ nft ", "% nft ", "# sudo nft ",
+					     "$ sudo nft ", NULL };
+	size_t i;
+	for (i = 0; marks[i]; i++) {
+		const char *m = memmem(p, len, marks[i], strlen(marks[i]));
+		if (m && memmem(m, (size_t)(p + len - m), " list", 5))
+			return 1;
+	}
+	return 0;
+}
+
 static int top_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
 {
 	static const char *const families[] = { "ip", "ip6", "inet", "arp", "bridge", "netdev", NULL };
@@ -764,6 +827,10 @@ static int top_line(struct nftrules *st, const char *p, size_t len, const char *
 
 	if (line_is(p, len, "}"))
 		return k->error(k->ctx, lineno, "'}' without an open table", s, n);
+	if (prompt_nft(p, len)) {
+		k->skip(k->ctx, lineno);	/* "root@OpenWrt:~# nft list ruleset" */
+		return 0;
+	}
 	if (!cur_lit(&c, "table "))
 		return k->error(k->ctx, lineno, "not nft ruleset text: expected 'table <family> <name> {'", s, n);
 	if (!cur_name(&c, fam, sizeof fam) || !cur_name(&c, name, sizeof name) ||
@@ -1117,7 +1184,7 @@ static int close_binding(struct nftrules *st, const char *p, size_t len, const c
 	nt = tokenize(r->text, strlen(r->text), st->tok, MAXTOK);
 	if (nt < 0)
 		return k->error(k->ctx, lineno, "rule with a chain binding has too many words", s, n);
-	rule_fields(r, st->tok, nt);
+	rule_fields(r, st->tok, nt, NULL);
 	nl_strlcpy(r->target_arg, inner, sizeof r->target_arg);
 	bind_append(st, r->text);
 	return k->rule(k->ctx, r);
@@ -1127,6 +1194,7 @@ static int rule_line(struct nftrules *st, const char *p, size_t len, const char 
 {
 	const struct nl_sink *k = st->sink;
 	struct nl_rule *r = &st->rule;
+	const struct tok *bad = NULL;
 	int nt, opens;
 
 	if (send_chain(st))
@@ -1135,7 +1203,8 @@ static int rule_line(struct nftrules *st, const char *p, size_t len, const char 
 	/* printed order, bad lines included; none after a '...' line */
 	r->position = st->c.pos_unknown ? -1 : ++st->c.nrules;
 	strip_handle(p, &len, &r->handle);
-	if (len == 0 || !((p[0] >= 'a' && p[0] <= 'z') || p[0] == '@'))
+	if (len == 0 || !((p[0] >= 'a' && p[0] <= 'z') || p[0] == '@' ||
+			  (len > 5 && !memcmp(p, "# xt_", 5))))
 		return k->error(k->ctx, lineno, "not an nft rule", s, n);
 	if (is_ellipsis(p, len)) {
 		st->c.pos_unknown = 1;
@@ -1159,8 +1228,16 @@ static int rule_line(struct nftrules *st, const char *p, size_t len, const char 
 		return k->error(k->ctx, lineno, "rule has more than 256 words", s, n);
 	if (nt < 0)
 		return k->error(k->ctx, lineno, "unbalanced quotes or braces in a rule", s, n);
-	rule_fields(r, st->tok, nt);
+	rule_fields(r, st->tok, nt, &bad);
 	bind_append(st, r->text);
+	if (bad) {
+		/* kept, its address unknown, as iptables-save's "bad address" */
+		char why[160];
+		snprintf(why, sizeof why, "bad address '%.*s': the rule is kept, that match unknown",
+			 (int)(bad->n > 64 ? 64 : bad->n), bad->p);
+		if (k->error(k->ctx, lineno, why, s, n))
+			return -1;
+	}
 	return k->rule(k->ctx, r);
 }
 
@@ -1440,7 +1517,7 @@ static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 				       s, n);
 	if (st->st == B_ELEMS)
 		return elems_line(st, p, len, s, n, lineno);
-	if (*p == '#')
+	if (*p == '#' && !(len > 5 && !memcmp(p, "# xt_", 5)))
 		return 0;	/* "# Warning: table ip filter is managed by iptables-nft, ..." */
 	switch (st->st) {
 	case B_OBJ:
@@ -1533,6 +1610,6 @@ int nft_rule_from_text(const char *s, size_t n, struct nl_rule *r)
 	nt = tokenize(r->text, n, t, MAXTOK);
 	if (nt < 0)
 		return -1;
-	rule_fields(r, t, nt);
+	rule_fields(r, t, nt, NULL);
 	return 0;
 }

@@ -456,4 +456,24 @@ check_grep "a base chain that ran out goes to its policy" \
 check_grep "without an nft dump, explain says iptables-save dumps are not read for it" \
 	"iptables-save dumps are not read for nft and xtables traces" "$TMP/x.txt"
 
+# NixOS/nixpkgs #81172: nft before 0.9.1 printing iptables-nft's compat
+# matches and targets as "# xt_addrtype", "# xt_MASQUERADE" (a rule, not
+# a comment), and a ruleset whose addresses the poster blanked out
+# ("ip saddr X.X.X.X"), under the prompt that listed it.
+use nixxt
+check_status "the nat table with # xt_ words imports, its cut end reported" 3 "$NATLOG" import -q "$R/nixpkgs-81172-nft-xt-comments.nft"
+"$NATLOG" sql "SELECT chain, position, target FROM rules ORDER BY chain, position" > "$TMP/r.txt"
+check_grep "the DOCKER jump after '# xt_addrtype' is PREROUTING's rule 2" "^PREROUTING	2	jump$" "$TMP/r.txt"
+check_grep "'# xt_MASQUERADE' is a masquerade" "^POSTROUTING	1	masquerade$" "$TMP/r.txt"
+check_grep "a rule of only '# xt_' words is a rule too" "^nixos-nat-post	1	masquerade$" "$TMP/r.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "the one error is the cut at the end" '[e["line"] for e in j] == [34]' < "$TMP/e.json"
+use nixredacted
+check_status "the blanked-out ruleset imports, its blanks reported" 3 "$NATLOG" import -q "$R/nixpkgs-81172-nft-redacted.nft"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "each 'ip saddr X.X.X.X' is a bad address at its line, the prompt no error" \
+	'[e["line"] for e in j if e["reason"].startswith("bad address \x27X.X.X.X\x27")] == [5, 6, 7, 8] and 1 not in [e["line"] for e in j]' < "$TMP/e.json"
+eq "the four rules are kept, their source unknown" "4" \
+	"$("$NATLOG" sql "SELECT count(*) FROM rules WHERE chain = 'INPUT' AND src IS NULL AND text LIKE '%X.X.X.X%'" | tail -1)"
+
 finish
