@@ -348,9 +348,21 @@ static int unreadable_addr(const struct tok *v)
 {
 	const char *dash = memchr(v->p, '-', v->n), *slash;
 	char canon[NL_ADDRSIZ];
-	size_t an;
+	size_t an, i;
 	uint64_t bits;
-	if (!v->n || v->p[0] == '@' || v->p[0] == '{' || v->p[0] == '$' || v->p[0] == '"')
+	int shaped = 0;
+	/* only a word shaped like an address is one gone wrong: not the '.'
+	 * of a concatenation ("ip saddr . tcp dport @s"), a set, a map, a
+	 * variable or a keyword */
+	for (i = 0; i < v->n; i++) {
+		char ch = v->p[i];
+		if (ch == '.' || ch == ':' || ch == '<')
+			shaped = 1;
+		else if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+			   (ch >= 'A' && ch <= 'Z') || ch == '/' || ch == '-' || ch == '_' || ch == '>'))
+			return 0;
+	}
+	if (!shaped || v->n < 3)
 		return 0;
 	if (dash && !nl_addr_canon(v->p, (size_t)(dash - v->p), NULL, canon, sizeof canon) &&
 	    !nl_addr_canon(dash + 1, v->n - (size_t)(dash + 1 - v->p), NULL, canon, sizeof canon))
