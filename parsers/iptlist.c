@@ -503,8 +503,15 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 		return st->sink->error(st->sink->ctx, lineno, "iptables listing line holding a NUL byte",
 				       s, n);
 	}
-	if (n > 6 && memcmp(s, "Chain ", 6) == 0)
-		return chain_line(st, s, n, lineno);
+	{
+		/* a listing indented as a quote or a Markdown code block */
+		const char *t = s;
+		size_t tn = n;
+		while (tn > 0 && (*t == ' ' || *t == '\t'))
+			t++, tn--;
+		if (tn > 6 && memcmp(t, "Chain ", 6) == 0)
+			return chain_line(st, t, tn, lineno);
+	}
 	if (memmem(s, n, "target", 6) && memmem(s, n, "prot", 4) && memmem(s, n, "source", 6)) {
 		struct nl_cur c = cur_make(s, n);
 		const char *w;
@@ -525,6 +532,8 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 
 static int iptlist_probe(const char *s, size_t n)
 {
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
 	if (n > 6 && memcmp(s, "Chain ", 6) == 0 &&
 	    (memmem(s, n, "(policy ", 8) || memmem(s, n, " references)", 12)))
 		return 2;

@@ -476,4 +476,12 @@ check_json "each 'ip saddr X.X.X.X' is a bad address at its line, the prompt no 
 eq "the four rules are kept, their source unknown" "4" \
 	"$("$NATLOG" sql "SELECT count(*) FROM rules WHERE chain = 'INPUT' AND src IS NULL AND text LIKE '%X.X.X.X%'" | tail -1)"
 
+# moby's generated iptables documentation: `iptables -vL --line-numbers`
+# of the filter table, indented four spaces as Markdown code. Every one
+# of its 14 numbered rows is a rule of its chain, none an error.
+use mobylist
+check "the indented listing imports without an error" "$NATLOG" import -q "$R/moby-usernet-portmap-iptables-filter-vL.txt"
+"$NATLOG" sql "SELECT chain || ':' || count(*) FROM rules GROUP BY chain ORDER BY chain" > "$TMP/r.txt"
+check "its rules, chain by chain" grep -qz "DOCKER:3.DOCKER-BRIDGE:2.DOCKER-CT:2.DOCKER-FORWARD:5.FORWARD:2" "$TMP/r.txt"
+
 finish
