@@ -450,6 +450,26 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	return 0;
 }
 
+/* "iptables", "/sbin/ip6tables", "iptables-legacy", "ip6tables-nft": 1,
+ * with *v6 set for ip6tables; else 0. */
+static int ipt_command(const char *w, size_t wn, int *v6)
+{
+	static const char *const names[] = { "iptables", "iptables-legacy", "iptables-nft",
+					     "ip6tables", "ip6tables-legacy", "ip6tables-nft", NULL };
+	const char *slash = memrchr(w, '/', wn);
+	size_t i;
+	if (slash) {
+		wn -= (size_t)(slash + 1 - w);
+		w = slash + 1;
+	}
+	for (i = 0; names[i]; i++)
+		if (strlen(names[i]) == wn && !memcmp(names[i], w, wn)) {
+			*v6 = names[i][2] == '6';
+			return 1;
+		}
+	return 0;
+}
+
 /* The command pasted above its output ("# iptables -t nat -nvL", "$ sudo
  * ip6tables -L -t raw --line-numbers"): its -t names the table of the
  * listing that follows, filter when it has none. 1 when s is one. */
@@ -458,16 +478,16 @@ static int command_line(struct iptlist *st, const char *s, size_t n)
 	struct nl_cur c = cur_make(s, n);
 	const char *w, *table = "filter";
 	size_t wn;
-	int cmd = 0, list = 0;
+	int cmd = 0, list = 0, v6 = 0;
 	char tb[32];
 	while (!cur_eof(&c)) {
 		cur_spaces(&c);
 		if (!cur_word(&c, &w, &wn))
 			break;
-		if (wn >= 8 && !memcmp(w + wn - 8, "iptables", 8)) {
+		if (ipt_command(w, wn, &v6)) {
 			cmd = 1;
-			if (wn >= 9 && w[wn - 9] == '6' && !st->started)
-				st->family = 6;	/* ip6tables */
+			if (v6 && !st->started)
+				st->family = 6;
 		}
 		else if (cmd && wn > 1 && w[0] == '-' && w[1] != '-' && memchr(w, 'L', wn))
 			list = 1;
@@ -523,7 +543,7 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 		st->has_ifaces = memmem(s, n, " in ", 4) != NULL;
 		return 0;
 	}
-	if (memmem(s, n, "iptables", 8) && (rc = command_line(st, s, n)) != 0)
+	if (memmem(s, n, "tables", 6) && (rc = command_line(st, s, n)) != 0)
 		return rc < 0 ? -1 : 0;
 	if (s[0] == '#')
 		return 0;

@@ -484,4 +484,11 @@ check "the indented listing imports without an error" "$NATLOG" import -q "$R/mo
 "$NATLOG" sql "SELECT chain || ':' || count(*) FROM rules GROUP BY chain ORDER BY chain" > "$TMP/r.txt"
 check "its rules, chain by chain" grep -qz "DOCKER:3.DOCKER-BRIDGE:2.DOCKER-CT:2.DOCKER-FORWARD:5.FORWARD:2" "$TMP/r.txt"
 
+# `sudo ip6tables -nv -L` pasted with its command (toralf/torutils #4):
+# the command says the family and the table; it is no broken row.
+use ip6cmd
+check "the ip6tables listing under its command imports without an error" "$NATLOG" import -q "$R/torutils-4-ip6tables-nvL.txt"
+eq "an IPv6 listing of the filter table" "iptables-list|6|filter" \
+	"$("$NATLOG" sql "SELECT DISTINCT r.kind || '|' || r.family || '|' || c.tbl FROM rulesets r JOIN chains c ON c.ruleset_id = r.id" | tail -1)"
+
 finish
