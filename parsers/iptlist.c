@@ -545,6 +545,8 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 	}
 	if (memmem(s, n, "tables", 6) && (rc = command_line(st, s, n)) != 0)
 		return rc < 0 ? -1 : 0;
+	if (memmem(s, n, NL_LEGACY_PRESENT, strlen(NL_LEGACY_PRESENT)))
+		return st->sink->error(st->sink->ctx, lineno, NL_LEGACY_MSG, s, n);
 	if (s[0] == '#')
 		return 0;
 	return row_line(st, s, n, lineno);

@@ -132,6 +132,8 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 	if (n == 0)
 		return 0;
 	st->last_line = lineno;
+	if (s[0] == '#' && memmem(s, n, NL_LEGACY_PRESENT, strlen(NL_LEGACY_PRESENT)))
+		return st->sink->error(st->sink->ctx, lineno, NL_LEGACY_MSG, s, n);
 	if (s[0] == '#') {
 		int fam = memmem(s, n, "ip6tables-save", 14) ? 6 :
 			  memmem(s, n, "iptables-save", 13) ? 4 : 0;

@@ -119,4 +119,12 @@ int nl_rsevent_probe(const char *s, size_t n);
  * formats whose lines start with a fixed word (parsers.c). */
 void nl_unquote(const char **s, size_t *n);
 
+/* iptables-nft's warning that iptables-legacy tables are present, which the
+ * dump or listing does not show ("# Warning: iptables-legacy tables
+ * present, use iptables-legacy-save to see them"): an error of the dump,
+ * whose rules are not all in it (parsers.c). */
+#define NL_LEGACY_PRESENT "iptables-legacy tables present"
+#define NL_LEGACY_MSG "iptables-nft says iptables-legacy tables are present, which this dump does " \
+		      "not show: their rules are not in it (import iptables-legacy-save too)"
+
 #endif

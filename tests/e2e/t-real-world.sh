@@ -491,4 +491,13 @@ check "the ip6tables listing under its command imports without an error" "$NATLO
 eq "an IPv6 listing of the filter table" "iptables-list|6|filter" \
 	"$("$NATLOG" sql "SELECT DISTINCT r.kind || '|' || r.family || '|' || c.tbl FROM rulesets r JOIN chains c ON c.ruleset_id = r.id" | tail -1)"
 
+# iptables-nft's save of an empty filter table, which warns that
+# iptables-legacy tables are present (dev-sec ansible-collection-hardening
+# #274: the rules were all in them): the dump is incomplete, and says so.
+use legacywarn
+check_status "the dump imports, the warning an error" 3 "$NATLOG" import -q "$R/devsec-274-xtables-save-legacy-warning.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "at its line, saying the legacy tables' rules are not in the dump" \
+	'[e["line"] for e in j] == [8] and "iptables-legacy tables are present, which this dump does not show" in j[0]["reason"]' < "$TMP/e.json"
+
 finish
