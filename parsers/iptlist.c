@@ -282,6 +282,23 @@ static int row_unread(struct iptlist *st, struct lchain *ch, struct nl_rule *r, 
 	return 0;
 }
 
+/* Whether a source or destination column holds what iptables prints
+ * there: an address or prefix, a host name (without -n), anywhere. A
+ * match word ("RELATED,ESTABLISHED", "dpt:80") is a column the paste lost. */
+static int addr_column(const char *a, size_t n)
+{
+	char canon[NL_ADDRSIZ];
+	const char *slash;
+	if (n && a[0] == '!')
+		a++, n--;
+	if (!n || memchr(a, ',', n) || memchr(a, '=', n) || memchr(a, '(', n) || memchr(a, '"', n))
+		return 0;
+	if (!memchr(a, ':', n))
+		return 1;
+	slash = memchr(a, '/', n);
+	return !nl_addr_canon(a, slash ? (size_t)(slash - a) : n, NULL, canon, sizeof canon);
+}
+
 static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 {
 	const struct nl_sink *k = st->sink;
@@ -375,6 +392,10 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	dst = tok[i + 1];
 	dstn = tl[i + 1];
 	i += 2;
+	if (!addr_column(src, srcn) || !addr_column(dst, dstn))
+		return row_unread(st, ch, r, s, n, lineno, "rule row whose source and destination are "
+				  "not addresses (its matches in their place: the paste lost those "
+				  "columns?)");
 	/* iptables prints "[goto] " before the matches of a -g rule */
 	if (i < nt && tl[i] == 6 && !memcmp(tok[i], "[goto]", 6)) {
 		r->is_goto = 1;

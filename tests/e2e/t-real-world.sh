@@ -500,4 +500,16 @@ check_status "the dump imports, the warning an error" 3 "$NATLOG" import -q "$R/
 check_json "at its line, saying the legacy tables' rules are not in the dump" \
 	'[e["line"] for e in j] == [8] and "iptables-legacy tables are present, which this dump does not show" in j[0]["reason"]' < "$TMP/e.json"
 
+# A blog's `iptables -L INPUT -n -v --line-numbers` whose page lost the
+# source and destination columns: the match words in their place
+# ("ctstate RELATED,ESTABLISHED", "tcp dpt:80") are not taken as
+# addresses; each row is an error at its line, its position kept.
+use noaddr
+check_status "the listing imports, its damage reported" 3 "$NATLOG" import -q "$R/stroebitzer-iptables-L-INPUT-no-addresses.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "rows 1 to 3 are not addresses, row 4 ends early" \
+	'[e["line"] for e in j] == [5, 6, 7, 8] and all("not addresses" in e["reason"] for e in j[:3])' < "$TMP/e.json"
+eq "no rule took a match word as an address" "0" \
+	"$("$NATLOG" sql "SELECT count(*) FROM rules WHERE src IS NOT NULL OR dst IS NOT NULL" | tail -1)"
+
 finish
