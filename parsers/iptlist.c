@@ -26,7 +26,10 @@ struct iptlist {
 	const struct nl_sink *sink;
 	int family;
 	char hint[32];			/* table named by the file name */
-	char cmd_table[32];		/* table named by a pasted command line */
+	char cmd_tables[8][32];		/* tables named by a pasted command line, one per
+					 * iptables command in it ("iptables -nvL; iptables
+					 * -nvL -t nat"), for the listings under it in order */
+	int ncmd, cmd_at;
 	int started;
 	int bad_chain;			/* the last Chain line's name could not be read */
 	int has_num, has_counters, has_ifaces;
@@ -102,8 +105,10 @@ static int flush(struct iptlist *st)
 	table = table_from_chains(st);
 	if (st->hint[0] && (!table || st->nchains < 3))
 		table = st->hint;
-	if (st->cmd_table[0])
-		table = st->cmd_table;
+	if (st->ncmd) {
+		table = st->cmd_tables[st->cmd_at < st->ncmd ? st->cmd_at : st->ncmd - 1];
+		st->cmd_at++;
+	}
 	if (!table) {
 		rc = k->error(k->ctx, st->section_line,
 			      "cannot tell which table this listing is of (name the file after it, e.g. iptables-L-nat.txt)",
@@ -174,11 +179,19 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	if (!cur_word(&c, &name, &nn) || nn >= sizeof ch->name || !name_ok(name, nn))
 		return st->sink->error(st->sink->ctx, lineno, "Chain line without a valid name", s, n);
 	st->bad_chain = 0;
-	/* the same built-in chain again: the next table's listing begins */
-	for (i = 0; i < st->nchains; i++)
-		if (strlen(st->chains[i].name) == nn && !memcmp(st->chains[i].name, name, nn))
-			if (flush(st))
-				return -1;
+	/* the same chain again, or a built-in chain after the user chains that
+	 * end a listing: the next table's listing begins */
+	{
+		char nm[64];
+		int user = 0, again = 0;
+		nl_strlcpyn(nm, name, nn, sizeof nm);
+		for (i = 0; i < st->nchains; i++) {
+			again |= strlen(st->chains[i].name) == nn && !memcmp(st->chains[i].name, name, nn);
+			user |= !st->chains[i].builtin;
+		}
+		if ((again || (user && is_builtin(nm) && memmem(s, n, "(policy ", 8))) && flush(st))
+			return -1;
+	}
 	if (st->nchains == 0)
 		st->section_line = lineno;
 	if (st->nchains == st->capchains) {
@@ -208,27 +221,10 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 #define MAXCOL 64
 
 /* Without -n, iptables prints ports by their /etc/services names; the
- * common ones. Another name leaves the port match out (unknown). */
+ * common ones (util.c). Another name leaves the port match out (unknown). */
 static int service_port(const char *name)
 {
-	static const struct { const char *n; int port; } svc[] = {
-		{ "ftp-data", 20 }, { "ftp", 21 }, { "ssh", 22 }, { "telnet", 23 }, { "smtp", 25 },
-		{ "domain", 53 }, { "bootps", 67 }, { "bootpc", 68 }, { "tftp", 69 }, { "http", 80 },
-		{ "www", 80 }, { "pop3", 110 }, { "ntp", 123 }, { "imap", 143 }, { "imap2", 143 },
-		{ "snmp", 161 }, { "ldap", 389 }, { "https", 443 }, { "microsoft-ds", 445 },
-		{ "isakmp", 500 }, { "syslog", 514 }, { "submission", 587 }, { "ldaps", 636 },
-		{ "imaps", 993 }, { "pop3s", 995 }, { "openvpn", 1194 }, { "ms-sql-s", 1433 },
-		{ "mysql", 3306 }, { "ms-wbt-server", 3389 }, { "postgresql", 5432 },
-		{ "http-alt", 8080 }, { "webcache", 8080 },
-	};
-	uint64_t v;
-	size_t i;
-	if (nl_parse_u64(name, strlen(name), 65535, &v))
-		return (int)v;
-	for (i = 0; i < sizeof svc / sizeof svc[0]; i++)
-		if (!strcmp(svc[i].n, name))
-			return svc[i].port;
-	return -1;
+	return nl_port_number(name, strlen(name));
 }
 
 /* "dpt:22", "dpt:https", "dpts:1000:2000", "dpt:!22" (libxt_tcp's
@@ -497,36 +493,40 @@ static int ipt_command(const char *w, size_t wn, int *v6)
 static int command_line(struct iptlist *st, const char *s, size_t n)
 {
 	struct nl_cur c = cur_make(s, n);
-	const char *w, *table = "filter";
+	const char *w;
 	size_t wn;
-	int cmd = 0, list = 0, v6 = 0;
-	char tb[32];
+	int list = 0, v6 = 0, ncmd = 0;
+	char tables[8][32];
 	while (!cur_eof(&c)) {
 		cur_spaces(&c);
 		if (!cur_word(&c, &w, &wn))
 			break;
 		if (ipt_command(w, wn, &v6)) {
-			cmd = 1;
+			if (ncmd < 8)
+				nl_strlcpy(tables[ncmd++], "filter", sizeof tables[0]);
 			if (v6 && !st->started)
 				st->family = 6;
+		} else if (ncmd && wn > 1 && w[0] == '-' && w[1] != '-' && memchr(w, 'L', wn)) {
+			list = 1;
+		} else if (ncmd && wn == 6 && !memcmp(w, "--list", 6)) {
+			list = 1;
 		}
-		else if (cmd && wn > 1 && w[0] == '-' && w[1] != '-' && memchr(w, 'L', wn))
-			list = 1;
-		else if (cmd && wn == 6 && !memcmp(w, "--list", 6))
-			list = 1;
-		if (cmd && ((wn == 2 && !memcmp(w, "-t", 2)) || (wn == 7 && !memcmp(w, "--table", 7)))) {
+		if (ncmd && ((wn == 2 && !memcmp(w, "-t", 2)) || (wn == 7 && !memcmp(w, "--table", 7)))) {
 			cur_spaces(&c);
-			if (cur_word(&c, &w, &wn) && wn < sizeof tb) {
-				nl_strlcpyn(tb, w, wn, sizeof tb);
-				table = tb;
+			if (cur_word(&c, &w, &wn) && wn < sizeof tables[0]) {
+				while (wn > 0 && (w[wn - 1] == ';' || w[wn - 1] == '&'))
+					wn--;	/* "-t nat;" */
+				nl_strlcpyn(tables[ncmd - 1], w, wn, sizeof tables[0]);
 			}
 		}
 	}
-	if (!cmd || !list)
+	if (!ncmd || !list)
 		return 0;
 	if (flush(st))
 		return -1;
-	nl_strlcpy(st->cmd_table, table, sizeof st->cmd_table);
+	memcpy(st->cmd_tables, tables, sizeof tables[0] * (size_t)ncmd);
+	st->ncmd = ncmd;
+	st->cmd_at = 0;
 	return 1;
 }
 

@@ -247,7 +247,8 @@ static const struct nl_named services[] = {
 	{ "dhcpv6-server", 547 }, { "submission", 587 }, { "ldaps", 636 }, { "rsync", 873 },
 	{ "imaps", 993 }, { "pop3s", 995 }, { "openvpn", 1194 }, { "nfs", 2049 },
 	{ "mysql", 3306 }, { "ms-wbt-server", 3389 }, { "ipsec-nat-t", 4500 }, { "sip", 5060 },
-	{ "mdns", 5353 }, { "postgresql", 5432 }, { "http-alt", 8080 },
+	{ "mdns", 5353 }, { "postgresql", 5432 }, { "http-alt", 8080 }, { "www", 80 },
+	{ "ms-sql-s", 1433 }, { "webcache", 8080 },
 };
 
 static const struct nl_named icmp_types[] = {

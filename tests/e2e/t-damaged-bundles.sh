@@ -253,4 +253,21 @@ eq "the one line holds an event per record, as the lines do" \
 	"$(grep -c . "$TMP/syslog-lines.txt")" \
 	"$("$NATLOG" --db "$TMP/sr.db" sql "SELECT count(*) FROM events" | tail -1)"
 
+# Two listings in one paste, as a maintainer asks for them ("iptables
+# -nvL; iptables -nvL -t nat", wireguard-install #1): each command's
+# table is its listing's, in order; without the command, a listing's
+# built-in chains after the user chains of the one before start it.
+L2=$TD/lab/docker-legacy
+{ echo '[root@host ~]# sudo iptables -nvL --line-numbers; sudo iptables -nvL -t nat --line-numbers'
+  cat "$L2/iptables-L-filter.txt" "$L2/iptables-L-nat.txt"; } > "$TMP/two-listings.txt"
+check "two listings under one command line import" "$NATLOG" --db "$TMP/two.db" import -q "$TMP/two-listings.txt"
+eq "each chain is in its own listing's table" \
+	"$(for t in filter nat; do sed -n 's/^Chain \([^ ]*\) .*/'$t' \1/p' "$L2/iptables-L-$t.txt"; done | sort | tr '\n' ' ')" \
+	"$("$NATLOG" --db "$TMP/two.db" sql "SELECT tbl || ' ' || name FROM chains ORDER BY 1" | tail -n +2 | tr '\n' ' ')"
+cat "$L2/iptables-L-filter.txt" "$L2/iptables-L-nat.txt" > "$TMP/two-bare.txt"
+check "the same two listings without a command import" "$NATLOG" --db "$TMP/two-bare.db" import -q "$TMP/two-bare.txt"
+eq "their tables are told by their chains" \
+	"$(for t in filter nat; do sed -n 's/^Chain \([^ ]*\) .*/'$t' \1/p' "$L2/iptables-L-$t.txt"; done | sort | tr '\n' ' ')" \
+	"$("$NATLOG" --db "$TMP/two-bare.db" sql "SELECT tbl || ' ' || name FROM chains ORDER BY 1" | tail -n +2 | tr '\n' ' ')"
+
 finish
