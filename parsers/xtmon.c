@@ -230,6 +230,23 @@ static int rule_proto(const char *rule)
 	return -1;
 }
 
+/* A line number a page or a numbered paste put before the line ("1 TRACE:
+ * 2 fc475095 ...", "03: PACKET: 2 ..."): skipped when a PACKET: or TRACE:
+ * follows it. */
+static void skip_number(struct nl_cur *c)
+{
+	struct nl_cur t = *c, u;
+	uint64_t v;
+	if (!cur_u64(&t, 99999999, &v))
+		return;
+	cur_char(&t, ':');
+	if (!cur_spaces(&t))
+		return;
+	u = t;
+	if (cur_lit(&u, "PACKET: ") || cur_lit(&u, "TRACE: "))
+		*c = t;
+}
+
 static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct xtmon *st = state;
@@ -246,6 +263,7 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 		n--;
 	c = cur_make(s, n);
 	cur_spaces(&c);
+	skip_number(&c);
 	if (cur_lit(&c, "PACKET: "))
 		packet = 1;
 	else if (cur_lit(&c, "TRACE: "))
@@ -386,6 +404,7 @@ static int xtmon_probe(const char *s, size_t n)
 	struct nl_cur c = cur_make(s, n);
 	uint64_t f;
 	cur_spaces(&c);
+	skip_number(&c);
 	if ((cur_lit(&c, "PACKET: ") || cur_lit(&c, "TRACE: ")) && cur_u64(&c, 255, &f) &&
 	    cur_char(&c, ' '))
 		return 2;

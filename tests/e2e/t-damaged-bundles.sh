@@ -270,4 +270,22 @@ eq "their tables are told by their chains" \
 	"$(for t in filter nat; do sed -n 's/^Chain \([^ ]*\) .*/'$t' \1/p' "$L2/iptables-L-$t.txt"; done | sort | tr '\n' ' ')" \
 	"$("$NATLOG" --db "$TMP/two-bare.db" sql "SELECT tbl || ' ' || name FROM chains ORDER BY 1" | tail -n +2 | tr '\n' ' ')"
 
+# xtables-monitor --trace with the line numbers a page or a paste put
+# before each line ("1 TRACE: 2 ...", "03: PACKET: 2 ..."): read as the
+# lines themselves, never skipped as text.
+M=$TD/real/xtables-monitor-manpage.txt
+"$NATLOG" --db "$TMP/xm.db" import -q "$M"
+"$NATLOG" --db "$TMP/xm.db" traces --json > "$TMP/xm.json"
+awk '{ print NR " " $0 }' "$M" > "$TMP/xm-n.txt"
+awk '{ printf "%02d: %s\n", NR - 1, $0 }' "$M" > "$TMP/xm-c.txt"
+for v in n c; do
+	check "numbered lines ($v) import without an error" "$NATLOG" --db "$TMP/xm-$v.db" import -q "$TMP/xm-$v.txt"
+	"$NATLOG" --db "$TMP/xm-$v.db" traces --json > "$TMP/xm-$v.json"
+	check "numbered lines ($v) give the packets and verdicts of the lines" python3 -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+key = lambda j: [(p["trace"], p["verdict"], p["src"], p["proto"]) for p in j]
+sys.exit(0 if a and key(a) == key(b) else 1)' "$TMP/xm.json" "$TMP/xm-$v.json"
+done
+
 finish
