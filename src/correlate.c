@@ -384,7 +384,9 @@ static int64_t nft_new_packet(struct nl_corr *c, const struct nl_event *ev)
 static uint64_t nft_identity(const struct nl_event *ev)
 {
 	const struct nl_pkt *p = &ev->pkt;
-	int64_t v[5] = { p->proto, p->ip_id, p->len, p->sport, p->dport };
+	/* not the protocol: an xtables PACKET: line of ICMP prints none, and
+	 * the rule before it (-p icmp) may have given one id its protocol */
+	int64_t v[4] = { p->ip_id, p->len, p->sport, p->dport };
 	uint64_t h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
 	h = nl_hash64(p->src, strlen(p->src) + 1, h);
 	return nl_hash64(v, sizeof v, h) | 1;

@@ -228,4 +228,21 @@ export NATLOG_DB=$TMP/hosts3-nohost.db
 "$NATLOG" explain --json --trace "$t" > "$TMP/h3n.json"
 check_json "without hosts, no hops are guessed" 'j["hops"] == []' < "$TMP/h3n.json"
 
+# An xtables-monitor trace whose id changes between hooks (a bridge's
+# frame routed on): an ICMP PACKET: line prints no protocol, and the rule
+# of the first id (-p icmp) gave that id one; the second id still
+# continues the packet, which is one, accepted in FORWARD.
+cat > "$TMP/xt-icmp.txt" <<'EOT'
+PACKET: 2 aa11bb22 IN=br0 MACSRC=2:42:ac:14:0:2 MACDST=2:42:a4:c7:f1:f1 MACPROTO=0800 SRC=192.0.2.2 DST=198.51.100.9 LEN=84 TOS=0x0 TTL=64 ID=43751DF 
+ TRACE: 2 aa11bb22 raw:PREROUTING:rule:0x4:CONTINUE  -4 -t raw -A PREROUTING -p icmp -j TRACE
+ TRACE: 2 aa11bb22 raw:PREROUTING:return:
+ TRACE: 2 aa11bb22 raw:PREROUTING:policy:ACCEPT 
+PACKET: 2 cc33dd44 IN=br0 OUT=eth0 MACSRC=2:42:ac:14:0:2 MACDST=2:42:a4:c7:f1:f1 MACPROTO=0800 SRC=192.0.2.2 DST=198.51.100.9 LEN=84 TOS=0x0 TTL=63 ID=43751DF 
+ TRACE: 2 cc33dd44 filter:FORWARD:rule:0x34:ACCEPT  -4 -t filter -A FORWARD -i br0 ! -o br0 -j ACCEPT
+EOT
+check "an ICMP trace whose id changes imports" "$NATLOG" --db "$TMP/xti.db" import -q "$TMP/xt-icmp.txt"
+"$NATLOG" --db "$TMP/xti.db" traces --json > "$TMP/xti.json"
+check_json "it is one packet under its first id, accepted in FORWARD" \
+	'len(j) == 1 and j[0]["trace"] == "aa11bb22" and j[0]["verdict"] == "accept" and j[0]["proto"] == "icmp"' < "$TMP/xti.json"
+
 finish
