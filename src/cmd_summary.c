@@ -360,6 +360,9 @@ static void print_notices(const struct report *R)
 		printf("%slost:     %lld line%s log lines were lost%s%lld%s\n", all ? "" : "\n",
 		       (long long)n, n == 1 ? " says" : "s say", lost >= 0 ? " (" : "",
 		       (long long)(lost >= 0 ? lost : 0), lost >= 0 ? " lines counted)" : "");
+	if ((n = notice_lines(R, "ruleset-change", NULL)))
+		printf("%schanges:  %lld ruleset change%s monitored (nft monitor, xtables-monitor -e)\n",
+		       all || notice_lines(R, "loss", NULL) ? "" : "\n", (long long)n, n == 1 ? "" : "s");
 }
 
 static void print_text(const struct report *R, const struct sum *S, const char *host)
@@ -581,6 +584,8 @@ static void print_json(const struct report *R, const char *host)
 		jw_num(f, lost);
 		fputc('}', f);
 	}
+	jw_key(f, &first, "ruleset_changes");
+	jw_num(f, notice_lines(R, "ruleset-change", NULL));
 	jw_key(f, &first, "nat");
 	{
 		int f2 = 1;

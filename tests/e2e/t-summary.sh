@@ -104,4 +104,15 @@ export NATLOG_DB="$TMP/hotsos.db"
 "$NATLOG" import "$TD/real/hotsos-101-conntrack-full.log" > /dev/null 2> "$TMP/h.err"
 check_grep "a file holding only a table-full line is read as what it is" "kernel line says that the kernel dropped packets" "$TMP/h.err"
 if grep -q "not a format natlog reads" "$TMP/h.err"; then not_ok "and is not called a format natlog does not read"; else ok "and is not called a format natlog does not read"; fi
+# Ruleset changes that nft monitor printed beside its traces (the lab's
+# rewind: an insert, a delete and the generations around them) are
+# counted, in the text and the JSON, as the monitor's lines show them.
+export NATLOG_DB="$TMP/changes.db"
+"$NATLOG" import -q "$TD/lab/rewind/nft-monitor.txt"
+"$NATLOG" summary --json > "$TMP/ch.json"
+check_json "summary --json counts the monitored ruleset changes" \
+	"j['ruleset_changes'] == $(grep -c -E '^(add|insert|delete|replace|# new generation) ' "$TD/lab/rewind/nft-monitor.txt")" < "$TMP/ch.json"
+"$NATLOG" summary > "$TMP/ch.txt"
+check_grep "and the text says so" "^changes:  14 ruleset changes monitored" "$TMP/ch.txt"
+
 finish
