@@ -814,6 +814,25 @@ static int send_set(struct nftrules *st)
 	return st->sink->set(st->sink->ctx, &si);
 }
 
+/* A line a mail or a terminal broke off a rule: it starts with a word
+ * that only follows another in a rule ("match \"connlimit\" counter
+ * packets 0", "bytes 0 reject with tcp reset"), or with a number. */
+static int continuation(const char *p, size_t len)
+{
+	static const char *const words[] = { "match", "bytes", "packets", "target", "with", "to",
+					     "prefix", "level", "saddr", "daddr", "sport", "dport",
+					     "type", "code", "state", "status", NULL };
+	size_t i, wn = 0;
+	while (wn < len && p[wn] != ' ')
+		wn++;
+	if (len && p[0] >= '0' && p[0] <= '9')
+		return 1;
+	for (i = 0; words[i]; i++)
+		if (strlen(words[i]) == wn && !memcmp(words[i], p, wn))
+			return 1;
+	return 0;
+}
+
 /* The shell prompt that ran nft, pasted above its output ("% nft list
  * ruleset", "root@OpenWrt:~# nft -a list table inet fw4"). */
 static int prompt_nft(const char *p, size_t len)
@@ -1211,6 +1230,9 @@ static int rule_line(struct nftrules *st, const char *p, size_t len, const char 
 
 	if (send_chain(st))
 		return -1;
+	if (continuation(p, len))
+		return k->error(k->ctx, lineno, "the rest of an nft rule broken over lines (no rule starts "
+				"with its first word): its head is on a line before", s, n);
 	nl_rule_init(r);
 	/* printed order, bad lines included; none after a '...' line */
 	r->position = st->c.pos_unknown ? -1 : ++st->c.nrules;
@@ -1516,10 +1538,7 @@ static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 
 	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r'))
 		len--;
-	while (len > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		len--;
-	}
+	nl_unquote(&p, &len);	/* indented, or quoted in a mail ">>>> table ip filter {" */
 	if (len == 0)
 		return 0;
 	st->last_line = lineno;
@@ -1557,6 +1576,7 @@ static int nftrules_probe(const char *s, size_t n)
 {
 	static const char *const families[] = { "ip ", "ip6 ", "inet ", "arp ", "bridge ", "netdev ", NULL };
 	size_t i;
+	nl_unquote(&s, &n);
 	if (n < 10 || memcmp(s, "table ", 6) != 0 || !memchr(s, '{', n))
 		return 0;
 	for (i = 0; families[i]; i++)

@@ -512,4 +512,15 @@ check_json "rows 1 to 3 are not addresses, row 4 ends early" \
 eq "no rule took a match word as an address" "0" \
 	"$("$NATLOG" sql "SELECT count(*) FROM rules WHERE src IS NOT NULL OR dst IS NOT NULL" | tail -1)"
 
+# `nft list ruleset` quoted four times in a mail thread (">>>> ") with a
+# rule the mail broke over three lines: the quoted text is read, and the
+# two broken-off pieces are errors at their lines, not rules of their
+# own (the third was an unconditional reject at position 3).
+use nftquoted
+check_status "the quoted ruleset imports, its broken rule reported" 3 "$NATLOG" import -q "$R/netfilter-connlimit-nft-quoted-wrapped.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "the pieces at lines 7 and 8 are errors" '[e["line"] for e in j] == [7, 8] and all("broken over lines" in e["reason"] for e in j)' < "$TMP/e.json"
+eq "INPUT holds the one rule the head of it is" "1" \
+	"$("$NATLOG" sql "SELECT count(*) FROM rules WHERE chain = 'INPUT'" | tail -1)"
+
 finish
