@@ -863,7 +863,10 @@ static int klog_record(struct klog *k, const char *s, size_t n, long lineno, con
 	if (rc > 0) {
 		if (fragment_head(msg, n - (size_t)(msg - s)))
 			return k->sink->error(k->sink->ctx, lineno, FRAGMENT_MSG, s, n);
-		k->sink->skip(k->sink->ctx, lineno);
+		/* text before a record run on after it ("Apr 1811:50:23 host
+		 * kernel: [1038991.870882] TRACE: ..."): the line is that record's */
+		if (!*next)
+			k->sink->skip(k->sink->ctx, lineno);
 		return 0;
 	}
 	if (rc < 0)

@@ -288,4 +288,13 @@ key = lambda j: [(p["trace"], p["verdict"], p["src"], p["proto"]) for p in j]
 sys.exit(0 if a and key(a) == key(b) else 1)' "$TMP/xm.json" "$TMP/xm-$v.json"
 done
 
+# A syslog header damaged before the kernel's record on the same line
+# ("Apr 1811:50:23 host kernel: [1038991.870882] TRACE: ..."): the record
+# is read, and the line is counted once, not as skipped text as well.
+sed -n '1,6p' "$TD/lab/log-target/messages" | sed 's/^\([A-Z][a-z][a-z]\) *\([0-9]*\) /\1 \2/' > "$TMP/glued-date.txt"
+"$NATLOG" --db "$TMP/gd.db" import -q "$TMP/glued-date.txt"
+"$NATLOG" --db "$TMP/gd.db" sources --json > "$TMP/gd.json"
+check_json "each line is an event, an error or skipped, never two of them" \
+	'j[0]["lines"] == 6 and j[0]["events"] + j[0]["errors"] + j[0]["skipped"] == 6 and j[0]["events"] > 0' < "$TMP/gd.json"
+
 finish
