@@ -434,6 +434,9 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 			nl_strlcpy(st->effect, "reject", sizeof st->effect);
 		st->chain = ch;
 		st->hook = base && base->hook[0] ? nl_hook_from_name(base->hook) : -1;
+		/* iptables-nft's base chains are named after their hooks */
+		if (st->hook < 0 && ev->xt)
+			st->hook = nl_hook_from_name(st->base[0] ? st->base : ev->chain);
 		if (!strcmp(ev->type, "policy")) {
 			snprintf(st->policy_text, sizeof st->policy_text, "policy %.32s", ev->verdict);
 			st->rule_text = st->policy_text;

@@ -234,6 +234,8 @@ check "the xtables trace imports" "$NATLOG" import -q "$R/k3s-calico-xtables-tra
 "$NATLOG" explain --json --trace "$("$NATLOG" traces --json | first_id traced)" > "$TMP/x.json"
 check_json "the DNAT to the pod and the MASQUERADE after it are both found" \
 	'[(n["kind"], n["chain"]) for n in j["nat"]] == [("DNAT", "KUBE-SEP-OYNVDBAPYJ623W6H"), ("MASQUERADE", "cali-POSTROUTING")] and j["nat"][0]["to"] == "10.42.54.194:9898"' < "$TMP/x.json"
+check_json "without a dump, each step's hook is its built-in chain's" \
+	'j["steps"][0]["hook"] == "output" and all(s["hook"] in ("output", "postrouting") for s in j["steps"])' < "$TMP/x.json"
 
 # 24. kubernetes issue 66454: iptables-save v1.4.21 pasted with every line
 # tab-indented; our copy ends inside *nat, before its COMMIT.
