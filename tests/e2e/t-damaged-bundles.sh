@@ -297,4 +297,13 @@ sed -n '1,6p' "$TD/lab/log-target/messages" | sed 's/^\([A-Z][a-z][a-z]\) *\([0-
 check_json "each line is an event, an error or skipped, never two of them" \
 	'j[0]["lines"] == 6 and j[0]["events"] + j[0]["errors"] + j[0]["skipped"] == 6 and j[0]["events"] > 0' < "$TMP/gd.json"
 
+# A syslog relay's own header before the host's ("Jun 30 19:13:37 relay
+# Nov 21 15:27:04 natlog-lab kern.warn kernel: ..."): the record is the
+# host's, its host and prefix as the host logged them.
+sed -n '5p' "$TD/lab/log-target/messages" | sed 's/^/Jun 30 19:13:37 192.0.2.1 /' > "$TMP/relayed.txt"
+"$NATLOG" --db "$TMP/rl.db" import -q "$TMP/relayed.txt"
+"$NATLOG" --db "$TMP/rl.db" traces --json > "$TMP/rl.json"
+check_json "a relayed line keeps its host's name and its LOG prefix" \
+	'len(j) == 1 and j[0]["host"] == "natlog-lab" and j[0]["log_prefix"] == "fwd-web:"' < "$TMP/rl.json"
+
 finish
