@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dest=${1:-$here/../../testdata/lab}
 shift || true
-all=(docker-legacy nft-set-drop xtables-nft ct-invalid ct-invalid-nft ipv6 interleaved udp-icmp log-target stale-dump stale-insert stale-delete nft-bridge nft-bridge-reply three-hosts two-dumps counted-dumps rewind log-dnat)
+all=(docker-legacy nft-set-drop xtables-nft ct-invalid ct-invalid-nft ipv6 interleaved udp-icmp log-target stale-dump stale-insert stale-delete nft-bridge nft-bridge-reply three-hosts two-dumps counted-dumps rewind log-dnat loopback)
 if [ $# -gt 0 ]; then scenarios=("$@"); else scenarios=("${all[@]}"); fi
 
 mkdir -p "$dest"
