@@ -116,6 +116,9 @@ static int collect(void *ctx, const struct nl_event_row *e)
 	struct collector *co = ctx;
 	struct nl_analysis *a = co->a;
 	struct nl_step *st;
+	if (!a->first_line && (e->ev.kind == NL_EV_NFPACKET || e->ev.kind == NL_EV_TRACE ||
+			       e->ev.kind == NL_EV_NFTRACE))
+		a->first_line = e->ev.line;
 	if (e->ev.kind == NL_EV_NFPACKET) {
 		nl_strlcpy(co->base, e->ev.chain, sizeof co->base);
 		co->pkt = e->ev.pkt;
@@ -787,6 +790,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	a->steps_left_out = a->cut_at = a->logs_left_out = 0;
 	a->nnat = a->ndiag = a->nwire = a->nloss = 0;
 	a->t_us = -1;
+	a->first_line = 0;
 	a->verdict[0] = '\0';
 	a->inferred = a->decided_rule_known = 0;
 	a->rl = NULL;

@@ -74,6 +74,8 @@ struct nl_wire_ev {
 struct nl_analysis {
 	struct nl_step *steps;
 	size_t n, cap;
+	long first_line;		/* the packet's first line in its trace (an nft packet:
+					 * line before its first step), or 0 */
 	int64_t t_us;			/* the first step on the epoch clock, when a dump's
 					 * counters need it (dumps.c); else -1 */
 	struct nl_step *logs;		/* LOG lines among the steps: evidence */

@@ -371,7 +371,9 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	if (p->tcp_seq >= 0)
 		printf(", SEQ %lld", (long long)p->tcp_seq);
 	if (a->n)
-		printf("\n  from %s line %ld\n", nl_esc(a->steps[0].file), a->steps[0].ev.line);
+		printf("\n  from %s line %ld\n", nl_esc(a->steps[0].file),
+		       a->first_line > 0 && a->first_line < a->steps[0].ev.line ? a->first_line
+										 : a->steps[0].ev.line);
 	else if (a->nlogs)
 		printf("\n  from %s line %ld\n", nl_esc(a->logs[0].file), a->logs[0].ev.line);
 	else
