@@ -27,6 +27,7 @@ struct ct {
 	const struct nl_sink *sink;
 	struct nl_flow f;
 	char cmd_event[12];	/* DESTROY under a pasted "conntrack -D", UPDATE under -U */
+	int continued;		/* the line before ended with '\' */
 };
 
 #define KEY(k) (kn == sizeof(k) - 1 && !memcmp(t, k, kn))
@@ -413,6 +414,18 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	nl_unquote(&s, &n);	/* entries indented or quoted in a mail */
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
 		n--;
+	{
+		/* an entry a shell or a mail broke with '\': not joined, said so */
+		int was = st->continued;
+		st->continued = n > 0 && s[n - 1] == '\\';
+		if (was)
+			return k->error(k->ctx, lineno, "the rest of a conntrack entry continued with '\\' "
+					"from the line before (entries broken over lines are not joined)",
+					s, n);
+		if (st->continued)
+			return k->error(k->ctx, lineno, "a conntrack entry continued with '\\' on the next "
+					"line (entries broken over lines are not joined)", s, n);
+	}
 	c = cur_make(s, n);
 	cur_spaces(&c);
 	if (cur_eof(&c) || summary_line(c.p, cur_left(&c)) ||

@@ -527,4 +527,13 @@ check_json "the pieces at lines 7 and 8 are errors" '[e["line"] for e in j] == [
 eq "INPUT holds the one rule the head of it is" "1" \
 	"$("$NATLOG" sql "SELECT count(*) FROM rules WHERE chain = 'INPUT'" | tail -1)"
 
+# conntrack -L entries a mail broke over three lines with '\' (netfilter-
+# devel 2026, an FTP helper's connections): each line says it is a piece
+# of an entry continued with '\', rather than that a protocol is missing.
+use ctbackslash
+check_status "the broken entries import, each piece reported" 3 "$NATLOG" import -q "$R/nfdevel-2026-conntrack-L-backslash.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "lines 2 to 7 are errors that name the continuation" \
+	'[e["line"] for e in j] == [2, 3, 4, 5, 6, 7] and all("continued with" in e["reason"] for e in j)' < "$TMP/e.json"
+
 finish
