@@ -175,19 +175,32 @@ static int logged_in(void *ctx, const char *family, const char *table, const cha
 			continue;
 		l->found++;
 		nl_diag(a, "logged by %s:%s:rule:%d (%s)", ch->table, ch->name, j + 1, r->text);
-		if (j + 1 < ch->nrules && ch->rules[j + 1].uncond &&
-		    (!strcmp(ch->rules[j + 1].target, "DROP") || !strcmp(ch->rules[j + 1].target, "REJECT")))
-			nl_diag(a, "the next rule, %s:%s:rule:%d (%s), matches every packet: after the LOG "
-				   "rule the packet was dropped there, unless an earlier rule decided first",
-				ch->table, ch->name, j + 2, ch->rules[j + 1].text);
-		else if (j + 1 < ch->nrules)
-			nl_diag(a, "after it comes %s:%s:rule:%d (%s); whether the packet matched it, "
-				   "natlog cannot tell from a LOG line", ch->table, ch->name, j + 2,
-				ch->rules[j + 1].text);
-		else
-			nl_diag(a, "it is the last rule of %s %s, so the packet went on to %s",
-				ch->table, ch->name,
-				ch->builtin && ch->policy[0] ? "the chain's policy" : "the calling chain");
+		/* the rules after it that the packet cannot match (another
+		 * address, port, interface) are passed over to the next it can */
+		{
+			int k = j + 1;
+			char skipped[64] = "";
+			while (k < ch->nrules && rule_contradicts(&ch->rules[k], &l->ev->pkt, why, sizeof why))
+				k++;
+			if (k > j + 2)
+				snprintf(skipped, sizeof skipped, " (rules %d to %d do not match the packet)",
+					 j + 2, k);
+			else if (k == j + 2)
+				snprintf(skipped, sizeof skipped, " (rule %d does not match the packet)", j + 2);
+			if (k < ch->nrules && ch->rules[k].uncond &&
+			    (!strcmp(ch->rules[k].target, "DROP") || !strcmp(ch->rules[k].target, "REJECT")))
+				nl_diag(a, "the next rule%s, %s:%s:rule:%d (%s), matches every packet: after the "
+					   "LOG rule the packet was dropped there, unless an earlier rule decided "
+					   "first", skipped, ch->table, ch->name, k + 1, ch->rules[k].text);
+			else if (k < ch->nrules)
+				nl_diag(a, "after it comes %s:%s:rule:%d (%s)%s; whether the packet matched it, "
+					   "natlog cannot tell from a LOG line", ch->table, ch->name, k + 1,
+					ch->rules[k].text, skipped);
+			else
+				nl_diag(a, "it is the last rule of %s %s%s, so the packet went on to %s",
+					ch->table, ch->name, k > j + 1 ? " that can match the packet" : "",
+					ch->builtin && ch->policy[0] ? "the chain's policy" : "the calling chain");
+		}
 	}
 	return rsview_failed(l->v) ? -1 : 0;
 }

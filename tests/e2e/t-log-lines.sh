@@ -81,6 +81,8 @@ for f in dmesg.txt dmesg-T.txt messages; do
 	"$NATLOG" explain --json --trace "$web" > "$TMP/x.json"
 	check_json "$f: explain of the web SYN names both LOG rules and the DNAT between them" \
 		'sum(d.startswith("logged by ") for d in j["diagnosis"]) == 2 and any(d.startswith("logged by mangle:PREROUTING:rule:1 ") for d in j["diagnosis"]) and any(d.startswith("logged by filter:FORWARD:rule:1 ") for d in j["diagnosis"]) and any(d.startswith("its destination was 10.77.1.1:8080 at LOG") and "10.77.2.10:80 at LOG" in d for d in j["diagnosis"]) and j["verdict"] == "unknown"' < "$TMP/x.json"
+	check_json "$f: the rules after a LOG rule that the packet cannot match are passed over" \
+		'any(d == "it is the last rule of filter FORWARD that can match the packet, so the packet went on to the chain\x27s policy" for d in j["diagnosis"])' < "$TMP/x.json"
 	check_json "$f: the SYN-ACK (IP ID 0) is one packet of two lines too" \
 		'len([p for p in j if p["sport"] == 80 and p["tcp_flags"] == "ACK SYN"]) == 1' < "$TMP/t.json"
 done
