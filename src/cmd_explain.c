@@ -502,7 +502,11 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	/* LOG and conntrack lines of other sources, joined by identity */
 	for (i = 0, joined = 0; i < a->nlogs; i++) {
 		const struct nl_step *l = &a->logs[i];
-		if (a->n && !strcmp(l->file, a->steps[0].file))
+		/* a packet's own lines are not other sources: its trace's
+		 * file, or for a packet only logged, the file of its LOG lines */
+		const char *own = a->n ? a->steps[0].file
+				       : !strcmp(p->source, "log") ? a->logs[0].file : NULL;
+		if (own && !strcmp(l->file, own))
 			continue;
 		if (!joined++)
 			printf("\n%sother sources (joined by identity):%s\n", c->bold, c->off);

@@ -88,6 +88,7 @@ for f in dmesg.txt dmesg-T.txt messages; do
 done
 "$NATLOG" explain --trace "$web" > "$TMP/x.txt"
 check_grep "explain's text lists both lines under logged" "LOG 'fwd-in: '  in eth0 out eth1" "$TMP/x.txt"
+if grep -q "other sources" "$TMP/x.txt"; then not_ok "its own LOG lines are not listed as other sources"; else ok "its own LOG lines are not listed as other sources"; fi
 
 # What must stay apart: one rule's lines of packets alike but for the
 # IP ID (the next packet repeats the prefix), UDP lines of IP ID 0
