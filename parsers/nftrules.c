@@ -486,6 +486,18 @@ static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const st
 		struct lexpr L;
 		int n, j;
 
+		if (teq(w, "fib")) {
+			/* "fib saddr . mark . iif oif missing": a route lookup whose
+			 * keys (iif, mark) and result (oif, type) are no interface
+			 * match; a match natlog does not check */
+			match = 1;
+			for (i++; i < nt && !teq(&t[i], "oif") && !teq(&t[i], "oifname") &&
+				  !teq(&t[i], "type");
+			     i++)
+				;
+			i++;	/* the result; its comparison and value are plain words */
+			continue;
+		}
 		if (teq(w, "accept") || teq(w, "drop") || teq(w, "continue") || teq(w, "return")) {
 			copy_span(r->target, sizeof r->target, w, w);
 			r->target_arg[0] = '\0';

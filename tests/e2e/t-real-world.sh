@@ -536,4 +536,13 @@ check_status "the broken entries import, each piece reported" 3 "$NATLOG" import
 check_json "lines 2 to 7 are errors that name the continuation" \
 	'[e["line"] for e in j] == [2, 3, 4, 5, 6, 7] and all("continued with" in e["reason"] for e in j)' < "$TMP/e.json"
 
+# firewalld's ruleset as pasted in miniupnp #806: its IPv6 reverse-path
+# rule "fib saddr . mark . iif oif missing drop" is a route lookup, not
+# an input interface named "oif" (which made every trace through it
+# contradict the dump).
+use fib
+check "firewalld's ruleset imports without an error" "$NATLOG" import -q "$R/miniupnp-806-firewalld-fib.nft"
+eq "the fib rule matches no interface and drops" "||drop|0" \
+	"$("$NATLOG" sql "SELECT ifnull(iif, '') || '|' || ifnull(oif, '') || '|' || target || '|' || uncond FROM rules WHERE text LIKE '%fib saddr%'" | tail -1)"
+
 finish
