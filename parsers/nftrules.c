@@ -302,15 +302,16 @@ static int left_expr(const struct tok *t, int nt, int i, struct lexpr *L)
 	return 0;
 }
 
-/* "22" or "1000-2000" */
+/* "22", "ssh" (older nft and nft -S print service names) or "1000-2000" */
 static int port_range(const struct tok *t, int *lo, int *hi)
 {
 	const char *dash = memchr(t->p, '-', t->n);
 	uint64_t a, b;
-	if (!dash) {
-		if (!nl_parse_u64(t->p, t->n, 65535, &a))
+	if (!dash || nl_port_number(t->p, t->n) >= 0) {
+		int p = nl_port_number(t->p, t->n);
+		if (p < 0)
 			return 0;
-		*lo = *hi = (int)a;
+		*lo = *hi = p;
 		return 1;
 	}
 	if (!nl_parse_u64(t->p, (size_t)(dash - t->p), 65535, &a) ||

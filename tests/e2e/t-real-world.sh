@@ -334,6 +334,8 @@ check_json "the SYN to ssh (22) was accepted by the tracing rule" \
 	'len(j) == 1 and j[0]["verdict"] == "accept" and j[0]["dport"] == 22' < "$TMP/t.json"
 check_status "traces --port 22 finds it" 0 "$NATLOG" traces --port 22
 "$NATLOG" explain --json --trace 3c5eb15e > "$TMP/x.json"
+eq "the listing's 'tcp dport ssh' is port 22" "22-22" \
+	"$("$NATLOG" sql "SELECT dport_lo || '-' || dport_hi FROM rules WHERE text = 'tcp dport ssh accept'" | tail -1)"
 "$NATLOG" explain --trace 3c5eb15e > "$TMP/x.txt"
 check_grep "explain names the packet: line the packet starts at" "from .*rhel8-nftrace-accept.trace line 1$" "$TMP/x.txt"
 check_json "explain says the dump has no such rule" \
