@@ -1248,10 +1248,20 @@ static int st_dup(struct stc *c)
 /* iptables-nft compat: the JSON names only the extension */
 static int st_xt(struct stc *c)
 {
-	sb_fmt(c->s, "xt %s %s", jstr(c->v, "type") ? jstr(c->v, "type") : "",
-	       jstr(c->v, "name") ? jstr(c->v, "name") : "");
-	if (!jis(json_object_get(c->v, "type"), "target"))
+	const char *type = jstr(c->v, "type"), *name = jstr(c->v, "name");
+	if (!type || !name) {
+		/* nft before 1.0.6 printed {"xt": null}: which match or target
+		 * the rule held is not in the dump */
+		bad(c->x, "an xt statement printed as null (nft before 1.0.6)");
+		return 1;
+	}
+	sb_fmt(c->s, "xt %s \"%s\"", type, name);	/* as nft 1.0.6 and later print it */
+	if (strcmp(type, "target") == 0) {
+		nl_xt_target(c->r, name, strlen(name));
+		*c->have_target = 1;
+	} else {
 		*c->match = 1;
+	}
 	return 1;
 }
 

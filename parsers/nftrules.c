@@ -459,24 +459,6 @@ static void rule_counter(struct nl_rule *r, const struct tok *pk, const struct t
 	}
 }
 
-/* An iptables-nft compat target by its iptables name, the nat ones (and
- * reject, log) as nft's own words: "DNAT" is dnat, "MARK" stays MARK. */
-static void xt_target(struct nl_rule *r, const char *p, size_t n)
-{
-	static const char *const own[][2] = {
-		{ "DNAT", "dnat" }, { "SNAT", "snat" }, { "MASQUERADE", "masquerade" },
-		{ "REDIRECT", "redirect" }, { "REJECT", "reject" }, { "LOG", "log" },
-	};
-	char name[32];
-	size_t k;
-	nl_strlcpyn(name, p, n, sizeof name);
-	for (k = 0; k < sizeof own / sizeof *own; k++)
-		if (!strcmp(name, own[k][0]))
-			nl_strlcpy(name, own[k][1], sizeof name);
-	nl_strlcpy(r->target, name, sizeof r->target);
-	r->target_arg[0] = '\0';
-}
-
 static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const struct tok **bad)
 {
 	int i = 0, match = 0, have_target = 0;
@@ -621,7 +603,7 @@ static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const st
 			 * a match, "# xt_MASQUERADE" a target (upper case) */
 			const struct tok *x = &t[i + 1];
 			if (x->p[3] >= 'A' && x->p[3] <= 'Z') {
-				xt_target(r, x->p + 3, x->n - 3);
+				nl_xt_target(r, x->p + 3, x->n - 3);
 				have_target = 1;
 			} else {
 				match = 1;
@@ -637,7 +619,7 @@ static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const st
 			} else {
 				const struct tok *x = &t[i + 2];
 				size_t q = x->n >= 2 && x->p[0] == '"' && x->p[x->n - 1] == '"';
-				xt_target(r, x->p + q, x->n - 2 * q);
+				nl_xt_target(r, x->p + q, x->n - 2 * q);
 				have_target = 1;
 			}
 			i += 3;

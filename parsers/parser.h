@@ -118,6 +118,10 @@ int nl_rsevent_probe(const char *s, size_t n);
  * tcp ..."): s and n past the blanks and '>' marks before its text, for
  * formats whose lines start with a fixed word (parsers.c). */
 void nl_unquote(const char **s, size_t *n);
+/* An iptables-nft compat target by its iptables name into r->target, the
+ * nat ones (and reject, log) as nft's own words: "DNAT" is dnat, "MARK"
+ * stays MARK (parsers.c; nftrules.c, nftjson.c). */
+void nl_xt_target(struct nl_rule *r, const char *name, size_t n);
 
 /* iptables-nft's warning that iptables-legacy tables are present, which the
  * dump or listing does not show ("# Warning: iptables-legacy tables

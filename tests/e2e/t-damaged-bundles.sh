@@ -306,4 +306,16 @@ sed -n '5p' "$TD/lab/log-target/messages" | sed 's/^/Jun 30 19:13:37 192.0.2.1 /
 check_json "a relayed line keeps its host's name and its LOG prefix" \
 	'len(j) == 1 and j[0]["host"] == "natlog-lab" and j[0]["log_prefix"] == "fwd-web:"' < "$TMP/rl.json"
 
+# nft before 1.0.6 printed an iptables-nft compat statement in JSON as
+# {"xt": null}: which match or target the rule held is not in the dump,
+# so the rule is an error (its position kept), not a rule without it.
+cat > "$TMP/xtnull.json" <<'EOT'
+{"nftables": [{"metainfo": {"version": "1.0.2", "release_name": "Lester Gooch", "json_schema_version": 1}}, {"table": {"family": "ip", "name": "nat", "handle": 1}}, {"chain": {"family": "ip", "table": "nat", "name": "POSTROUTING", "handle": 1, "type": "nat", "hook": "postrouting", "prio": 100, "policy": "accept"}}, {"rule": {"family": "ip", "table": "nat", "chain": "POSTROUTING", "handle": 5, "expr": [{"match": {"op": "!=", "left": {"meta": {"key": "oifname"}}, "right": "docker0"}}, {"counter": {"packets": 0, "bytes": 0}}, {"xt": null}]}}, {"rule": {"family": "ip", "table": "nat", "chain": "POSTROUTING", "handle": 6, "expr": [{"counter": {"packets": 0, "bytes": 0}}, {"accept": null}]}}]}
+EOT
+check_status "a JSON dump with an xt null imports, the rule an error (exit 3)" 3 "$NATLOG" --db "$TMP/xn.db" import -q "$TMP/xtnull.json"
+check_grep "the error says the xt statement was printed as null" "xt statement printed as null" \
+	"$("$NATLOG" --db "$TMP/xn.db" errors > "$TMP/xn.txt"; echo "$TMP/xn.txt")"
+eq "the rule after it keeps its position" "2" \
+	"$("$NATLOG" --db "$TMP/xn.db" sql "SELECT position FROM rules WHERE chain = 'POSTROUTING' AND text LIKE 'counter%accept'" | tail -1)"
+
 finish

@@ -547,4 +547,12 @@ check "firewalld's ruleset imports without an error" "$NATLOG" import -q "$R/min
 eq "the fib rule matches no interface and drops" "||drop|0" \
 	"$("$NATLOG" sql "SELECT ifnull(iif, '') || '|' || ifnull(oif, '') || '|' || target || '|' || uncond FROM rules WHERE text LIKE '%fib saddr%'" | tail -1)"
 
+# `nft -j list ruleset` of a server running Docker through iptables-nft
+# (aleph-vm's firewall tests, "taken from a real server"): its xt targets
+# are the rules' targets, as in the text form ("xt target \"DNAT\"").
+use alephjson
+check "the JSON ruleset imports without an error" "$NATLOG" import -q "$R/aleph-vm-nft-j-docker.json"
+"$NATLOG" sql "SELECT target FROM rules WHERE text LIKE '%xt target%' ORDER BY target" | tail -n +2 | tr '\n' ' ' > "$TMP/t.txt"
+check "one DNAT and three MASQUERADE targets" grep -qx "dnat masquerade masquerade masquerade " "$TMP/t.txt"
+
 finish
