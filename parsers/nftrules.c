@@ -481,6 +481,20 @@ static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const st
 			i++;	/* the result; its comparison and value are plain words */
 			continue;
 		}
+		if (teq(w, "tproxy")) {
+			/* "tproxy ip to 127.0.0.1:12345", "tproxy to :50080" */
+			nl_strlcpy(r->target, "tproxy", sizeof r->target);
+			r->target_arg[0] = '\0';
+			have_target = 1;
+			i++;
+			if (i < nt && (teq(&t[i], "ip") || teq(&t[i], "ip6")))
+				i++;
+			if (i + 1 < nt && teq(&t[i], "to")) {
+				copy_span(r->target_arg, sizeof r->target_arg, &t[i + 1], &t[i + 1]);
+				i += 2;
+			}
+			continue;
+		}
 		if (teq(w, "accept") || teq(w, "drop") || teq(w, "continue") || teq(w, "return")) {
 			copy_span(r->target, sizeof r->target, w, w);
 			r->target_arg[0] = '\0';

@@ -555,4 +555,13 @@ check "the JSON ruleset imports without an error" "$NATLOG" import -q "$R/aleph-
 "$NATLOG" sql "SELECT target FROM rules WHERE text LIKE '%xt target%' ORDER BY target" | tail -n +2 | tr '\n' ' ' > "$TMP/t.txt"
 check "one DNAT and three MASQUERADE targets" grep -qx "dnat masquerade masquerade masquerade " "$TMP/t.txt"
 
+# nftables-rs' tproxy test ruleset, its JSON and the text nft lists of it:
+# "tproxy ip to 127.0.0.1:12345" is the rule's target in both.
+for f in nftables-rs-tproxy.nft nftables-rs-tproxy.json; do
+	use "tproxy-$f"
+	check "$f imports without an error" "$NATLOG" import -q "$R/$f"
+	eq "$f: the tproxy rules' targets" "tproxy 127.0.0.1:12345|tproxy :12345|tproxy [::1]:12345|tproxy :12345|" \
+		"$("$NATLOG" sql "SELECT target || ' ' || target_arg FROM rules WHERE text LIKE '%tproxy%' ORDER BY chain, position" | tail -n +2 | tr '\n' '|')"
+done
+
 finish
