@@ -175,14 +175,7 @@ static int tokenize(const char *s, size_t n, struct tok *t, int max)
 		if (k >= max)
 			return -1;
 		b = i;
-		if (s[i] == '"') {
-			for (i++; i < n && s[i] != '"'; i++)
-				if (s[i] == '\\' && i + 1 < n)
-					i++;
-			if (i >= n)
-				return -2;
-			i++;
-		} else if (s[i] == '{') {
+		if (s[i] == '{') {
 			int d = 0, q = 0;
 			for (; i < n; i++) {
 				if (s[i] == '"')
@@ -196,8 +189,19 @@ static int tokenize(const char *s, size_t n, struct tok *t, int max)
 				return -2;
 			i++;
 		} else {
+			/* a word, its quoted parts whole: "eth0", and fw4's
+			 * "2022-05-30 21:51:23"-"2022-06-01 23:51:23" */
 			while (i < n && s[i] != ' ' && s[i] != '\t') {
-				if (s[i] == '{' || s[i] == '}' || s[i] == '"')
+				if (s[i] == '"') {
+					for (i++; i < n && s[i] != '"'; i++)
+						if (s[i] == '\\' && i + 1 < n)
+							i++;
+					if (i >= n)
+						return -2;
+					i++;
+					continue;
+				}
+				if (s[i] == '{' || s[i] == '}')
 					return -2;
 				i++;
 			}

@@ -564,4 +564,12 @@ for f in nftables-rs-tproxy.nft nftables-rs-tproxy.json; do
 		"$("$NATLOG" sql "SELECT target || ' ' || target_arg FROM rules WHERE text LIKE '%tproxy%' ORDER BY chain, position" | tail -n +2 | tr '\n' '|')"
 done
 
+# OpenWrt firewall4's time rules as nft lists them: 'meta time
+# "2022-05-30 21:51:23"-"2022-06-01 23:51:23"' is a rule, not "unbalanced
+# quotes", and every later rule keeps its place.
+use fw4time
+check "firewall4's time rules import without an error" "$NATLOG" import -q "$R/firewall4-09-time.nft"
+eq "the quoted ranges are rules 12 and 13 of fw4 output" "12 13" \
+	"$("$NATLOG" sql "SELECT position FROM rules WHERE chain = 'output' AND text LIKE 'meta % \"%\"-\"%' ORDER BY position" | tail -n +2 | tr '\n' ' ' | sed 's/ $//')"
+
 finish
