@@ -225,7 +225,7 @@ static int dnat_to(const char *arg, const char *addr, int port, int old_port)
  * chain through the chains it jumps to, in order. */
 static const struct nl_vrule *dnat_rule(const struct nl_rsview *v, const char *chain,
 					const struct nl_pkt *x, const char *addr, int port,
-					int depth)
+					int depth, long *budget)
 {
 	const struct nl_chain *ch;
 	int i, known;
@@ -234,13 +234,18 @@ static const struct nl_vrule *dnat_rule(const struct nl_rsview *v, const char *c
 	for (i = 0; i < ch->nrules; i++) {
 		const struct nl_vrule *r = &ch->rules[i];
 		char why[160];
+		/* a bounded walk: jumps that fan out at every level (a hostile
+		 * dump) would otherwise take forever */
+		if (--*budget < 0)
+			return NULL;
 		if (!r->target || !r->target[0] || rule_contradicts(r, x, why, sizeof why))
 			continue;
 		if (!strcmp(r->target, "DNAT")) {
 			if (dnat_to(r->target_arg, addr, port, x->dport))
 				return r;
 		} else if (strcmp(r->target, chain) != 0 && rsview_find(v, "nat", r->target, &known)) {
-			const struct nl_vrule *d = dnat_rule(v, r->target, x, addr, port, depth + 1);
+			const struct nl_vrule *d = dnat_rule(v, r->target, x, addr, port, depth + 1,
+							     budget);
 			if (d)
 				return d;
 		}
@@ -271,8 +276,9 @@ static void logged_nat(struct nl_analysis *a, const struct nl_rsview *v)
 			f ? "SNAT or MASQUERADE, or a reply's destination NAT undone"
 			  : "DNAT or REDIRECT, or a reply's source NAT undone");
 		if (!f && v && v->ndumps) {
+			long budget = 200000;
 			const struct nl_vrule *r =
-				dnat_rule(v, x->iif[0] ? "PREROUTING" : "OUTPUT", x, ay, py, 0);
+				dnat_rule(v, x->iif[0] ? "PREROUTING" : "OUTPUT", x, ay, py, 0, &budget);
 			if (r)
 				nl_diag(a, "nat:%s:rule:%d (%s) DNATs to %s, and the packet matches "
 					   "it as far as natlog can check", r->chain, r->position,
@@ -295,6 +301,12 @@ static int explain_logged(struct nl_store *s, const struct nl_packet_row *p,
 	a->ndiag = 0;	/* the trace analysis has nothing to say of it */
 	for (k = 0; k < a->nlogs; k++) {
 		struct logged_by l;
+		size_t m;
+		/* each prefix once: the LOG lines of one rule are many at most */
+		for (m = 0; m < k && strcmp(a->logs[m].ev.prefix, a->logs[k].ev.prefix) != 0; m++)
+			;
+		if (m < k)
+			continue;
 		memset(&l, 0, sizeof l);
 		l.a = a;
 		l.v = v;

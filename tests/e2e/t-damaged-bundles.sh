@@ -318,4 +318,20 @@ check_grep "the error says the xt statement was printed as null" "xt statement p
 eq "the rule after it keeps its position" "2" \
 	"$("$NATLOG" --db "$TMP/xn.db" sql "SELECT position FROM rules WHERE chain = 'POSTROUTING' AND text LIKE 'counter%accept'" | tail -1)"
 
+# explain's walk for the DNAT rule of a logged packet is bounded: a nat
+# table whose 30 chains each jump to all the others (8 deep: 30^8 ways)
+# must not keep explain busy for ever.
+{
+	echo '*nat'
+	echo ':PREROUTING ACCEPT [0:0]'
+	for i in $(seq 1 30); do echo ":C$i - [0:0]"; done
+	for i in $(seq 1 30); do echo "-A PREROUTING -j C$i"; done
+	for i in $(seq 1 30); do for j in $(seq 1 30); do [ "$i" != "$j" ] && echo "-A C$i -j C$j"; done; done
+	echo 'COMMIT'
+} > "$TMP/fan.save"
+sed -n '2,3p' "$TD/lab/log-dnat/dmesg.txt" > "$TMP/fan.log"
+check "a fanned-out nat table and two LOG lines import" "$NATLOG" --db "$TMP/fan.db" import -q "$TMP/fan.save" "$TMP/fan.log"
+t=$("$NATLOG" --db "$TMP/fan.db" traces --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["trace"])')
+check "explain of the logged packet ends (within 60 s)" timeout 60 "$NATLOG" --db "$TMP/fan.db" explain --trace "$t"
+
 finish
