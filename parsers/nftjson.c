@@ -1255,7 +1255,7 @@ static int st_xt(struct stc *c)
 		bad(c->x, "an xt statement printed as null (nft before 1.0.6)");
 		return 1;
 	}
-	sb_fmt(c->s, "xt %s \"%s\"", type, name);	/* as nft 1.0.6 and later print it */
+	sb_fmt(c->s, "xt %s %s", type, name);	/* as nft 1.0.6 prints it (later ones quote it) */
 	if (strcmp(type, "target") == 0) {
 		nl_xt_target(c->r, name, strlen(name));
 		*c->have_target = 1;
