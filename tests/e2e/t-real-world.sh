@@ -549,7 +549,7 @@ eq "the fib rule matches no interface and drops" "||drop|0" \
 
 # `nft -j list ruleset` of a server running Docker through iptables-nft
 # (aleph-vm's firewall tests, "taken from a real server"): its xt targets
-# are the rules' targets, as in the text form ("xt target \"DNAT\"").
+# are the rules' targets, as in the text form (xt target DNAT).
 use alephjson
 check "the JSON ruleset imports without an error" "$NATLOG" import -q "$R/aleph-vm-nft-j-docker.json"
 "$NATLOG" sql "SELECT target FROM rules WHERE text LIKE '%xt target%' ORDER BY target" | tail -n +2 | tr '\n' ' ' > "$TMP/t.txt"
