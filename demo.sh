@@ -9,6 +9,9 @@
 set -eu
 cd "$(dirname "$0")"
 sh tests/deps.sh
+# the plain build, whatever make this runs under (make check-tsan passes
+# its BIN, BUILD and CFLAGS down through MAKEFLAGS)
+unset MAKEFLAGS MFLAGS MAKELEVEL
 make -s natlog
 if [ -z "${PREFIX:-}" ]; then
 	if [ "$(id -u)" -eq 0 ]; then PREFIX=/usr/local; else PREFIX=$HOME/.local; fi
