@@ -381,6 +381,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	char tuple[200], flags[64];
 	const struct nl_pkt *prev = NULL;
 	size_t i, joined;
+	const char *own;
 	int lasthook = -1;
 
 	nl_fmt_tuple(tuple, sizeof tuple, p->proto, p->src, p->sport, p->dst, p->dport, p->family);
@@ -512,12 +513,12 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 				       nl_esc(a->logs[j].file), a->logs[j].ev.line, c->off);
 	}
 	/* LOG and conntrack lines of other sources, joined by identity */
-	for (i = 0, joined = 0; i < a->nlogs; i++) {
+	/* a packet's own lines are not other sources: its trace's file, or
+	 * for a packet only logged, the file of its LOG lines */
+	own = a->n ? a->steps[0].file
+		   : a->nlogs && a->logs && !strcmp(p->source, "log") ? a->logs[0].file : NULL;
+	for (i = 0, joined = 0; a->logs && i < a->nlogs; i++) {
 		const struct nl_step *l = &a->logs[i];
-		/* a packet's own lines are not other sources: its trace's
-		 * file, or for a packet only logged, the file of its LOG lines */
-		const char *own = a->n ? a->steps[0].file
-				       : !strcmp(p->source, "log") ? a->logs[0].file : NULL;
 		if (own && !strcmp(l->file, own))
 			continue;
 		if (!joined++)
@@ -529,7 +530,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	}
 	/* LOG lines the journey could not place: before the first step, in
 	 * another file, or of a packet that was only logged */
-	for (i = 0, lasthook = 0; i < a->nlogs; i++) {
+	for (i = 0, lasthook = 0; a->logs && i < a->nlogs; i++) {
 		const struct nl_step *l = &a->logs[i];
 		const struct nl_pkt *k = &l->ev.pkt;
 		char e1[80], e2[80];
