@@ -124,15 +124,27 @@ static int syslog_time(struct nl_cur *c)
 	return 1;
 }
 
+/* Epoch microseconds of a civil time (month 1-12) at a UTC offset. */
+static int64_t civil_us(int y, int mo, int d, int hh, int mm, int ss, int offset_s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	return ((int64_t)timegm(&tm) - offset_s) * 1000000;
+}
+
 /* "2024-03-05T10:11:12[.,]345678+01:00" (RFC 3339, short-iso, dmesg iso).
  * Sets *wall_us when an offset is given. */
 static int iso_time(struct nl_cur *c, int64_t *wall_us)
 {
 	struct nl_cur t = *c;
-	struct tm tm;
 	int y, mo, d, hh, mm, ss, oh = 0, om = 0, sign = 0;
 	int64_t frac = 0, scale = 1000000;
-	memset(&tm, 0, sizeof tm);
 	if (!digits(&t, 4, &y) || !cur_char(&t, '-') || !digits(&t, 2, &mo) ||
 	    !cur_char(&t, '-') || !digits(&t, 2, &d) || (!cur_char(&t, 'T') && !cur_char(&t, ' ')) ||
 	    !digits(&t, 2, &hh) || !cur_char(&t, ':') || !digits(&t, 2, &mm) ||
@@ -161,15 +173,8 @@ static int iso_time(struct nl_cur *c, int64_t *wall_us)
 	}
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60)
 		return 0;
-	if (sign) {
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = hh;
-		tm.tm_min = mm;
-		tm.tm_sec = ss;
-		*wall_us = ((int64_t)timegm(&tm) - sign * (oh * 3600 + om * 60)) * 1000000 + frac;
-	}
+	if (sign)
+		*wall_us = civil_us(y, mo, d, hh, mm, ss, sign * (oh * 3600 + om * 60)) + frac;
 	*c = t;
 	return 1;
 }
@@ -218,7 +223,7 @@ static int reltime_bracket(struct nl_cur *c, const char **txt, size_t *tn)
 		    d > 31 || hh > 23 || mm > 59)
 			return 0;
 	}
-	*tn = (size_t)(t.p - s);
+	*tn = (size_t)(t.p - s);	/* the stamp without its brackets */
 	if (!cur_char(&t, ']'))
 		return 0;
 	*txt = s;
@@ -471,7 +476,6 @@ static const char *pvefw(const char *m, const char *end, struct nl_event *ev)
 	size_t chainn;
 	uint64_t vmid, lvl;
 	int d, mo, y, hh, mm, ss, oh, om, sign;
-	struct tm tm;
 	if (!cur_u64(&c, UINT32_MAX, &vmid) || !cur_char(&c, ' ') || !cur_u64(&c, 7, &lvl) ||
 	    !cur_char(&c, ' ') || !cur_word(&c, &chain, &chainn) || !cur_char(&c, ' '))
 		return NULL;
@@ -489,16 +493,9 @@ static const char *pvefw(const char *m, const char *end, struct nl_event *ev)
 		return NULL;
 	act = c.p;
 	colon = memmem(act, cur_left(&c), ": ", 2);
-	if (!colon || colon == act || (size_t)(colon + 2 - act) >= sizeof ev->prefix - chainn - 1)
+	if (!colon || colon == act || chainn + 1 + (size_t)(colon + 2 - act) >= sizeof ev->prefix)
 		return NULL;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo;
-	tm.tm_mday = d;
-	tm.tm_hour = hh;
-	tm.tm_min = mm;
-	tm.tm_sec = ss;
-	ev->wall_us = ((int64_t)timegm(&tm) - sign * (oh * 3600 + om * 60)) * 1000000;
+	ev->wall_us = civil_us(y, mo + 1, d, hh, mm, ss, sign * (oh * 3600 + om * 60));
 	set_time(ev, stamp, (size_t)(act - 1 - stamp));
 	snprintf(ev->prefix, sizeof ev->prefix, "%.*s %.*s", (int)chainn, chain,
 		 (int)(colon + 2 - act), act);

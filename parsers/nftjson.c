@@ -807,8 +807,7 @@ static int port_value(const json_t *x, int *lo, int *hi)
 	json_int_t a, b;
 	if (json_is_integer(x)) {
 		a = b = json_integer_value(x);
-	} else if (json_is_string(x) && nl_port_number(json_string_value(x),
-						      strlen(json_string_value(x))) >= 0) {
+	} else if (json_is_string(x)) {
 		/* nft -S: "ssh" */
 		a = b = nl_port_number(json_string_value(x), strlen(json_string_value(x)));
 	} else if (k && strcmp(k, "range") == 0 && json_is_integer(json_array_get(v, 0)) &&

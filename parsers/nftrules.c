@@ -311,8 +311,8 @@ static int port_range(const struct tok *t, int *lo, int *hi)
 {
 	const char *dash = memchr(t->p, '-', t->n);
 	uint64_t a, b;
-	if (!dash || nl_port_number(t->p, t->n) >= 0) {
-		int p = nl_port_number(t->p, t->n);
+	int p = nl_port_number(t->p, t->n);
+	if (!dash || p >= 0) {	/* "http-alt" holds a dash too */
 		if (p < 0)
 			return 0;
 		*lo = *hi = p;

@@ -189,10 +189,12 @@ static int parse_packet(const char *s, size_t n, struct nl_pkt *p, struct nl_err
 				   teq(a, "udplite")) {
 				p->proto = teq(a, "tcp") ? 6 : teq(a, "udp") ? 17 : teq(a, "sctp") ? 132
 					   : teq(a, "dccp") ? 33 : 136;
-				if (teq(f, "sport") && nl_port_number(val->s, val->n) >= 0)
-					p->sport = nl_port_number(val->s, val->n);
-				else if (teq(f, "dport") && nl_port_number(val->s, val->n) >= 0)
-					p->dport = nl_port_number(val->s, val->n);
+				int port = teq(f, "sport") || teq(f, "dport") ? nl_port_number(val->s, val->n)
+									     : -1;
+				if (port >= 0 && teq(f, "sport"))
+					p->sport = port;
+				else if (port >= 0)
+					p->dport = port;
 				else if (teq(f, "window") && tnum(val, 65535, &v))
 					p->window = (int)v;
 			} else if (teq(a, "icmp") || teq(a, "icmpv6")) {
@@ -201,9 +203,9 @@ static int parse_packet(const char *s, size_t n, struct nl_pkt *p, struct nl_err
 					p->icmp_id = (int)v;
 				else if (teq(f, "sequence") && tnum(val, 65535, &v))
 					p->icmp_seq = (int)v;
-				else if (teq(f, "code") && nl_icmp_code_number(p->proto, val->s, val->n) >= 0)
+				else if (teq(f, "code"))
 					p->icmp_code = nl_icmp_code_number(p->proto, val->s, val->n);
-				else if (teq(f, "type") && nl_icmp_type_number(p->proto, val->s, val->n) >= 0)
+				else if (teq(f, "type"))
 					p->icmp_type = nl_icmp_type_number(p->proto, val->s, val->n);
 			} else if (teq(a, "meta") && teq(f, "mark") && tnum(val, 0xffffffffULL, &v)) {
 				p->mark = (int64_t)v;
