@@ -695,15 +695,18 @@ static int first_look(const char *path, int ro, struct nl_err *err)
  * One that was killed leaves the journal beside the file, which then holds
  * half a transaction until a writer rolls it back: a query does that
  * first, through a connection of its own, or refuses to read the half.
+ * Killed before its first page reached the file, the journal sits beside
+ * an empty file, which it has nothing to give back to: SQLite deletes it.
  * An import that is running holds the journal; SQLite leaves it alone. */
 static int undo_killed_write(const char *path, struct nl_err *err)
 {
 	char name[4200];
-	struct stat sb;
+	struct stat sb, db_sb;
 	sqlite3 *db = NULL;
 	int rc;
 	snprintf(name, sizeof name, "%s-journal", path);
-	if (stat(name, &sb) != 0 || sb.st_size == 0 || !marked_natlog(path))
+	if (stat(name, &sb) != 0 || sb.st_size == 0 || stat(path, &db_sb) != 0 ||
+	    (db_sb.st_size > 0 && !marked_natlog(path)))
 		return 0;
 	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK) {
@@ -734,7 +737,7 @@ static int open_ro(struct nl_store *s, const char *path, struct nl_err *err)
 	if (stat(path, &sb) != 0)
 		return nl_err_set(err, "no store at '%s' (run 'natlog import' first, or give --db)",
 				  path);
-	if (first_look(path, 1, err) || undo_killed_write(path, err))
+	if (undo_killed_write(path, err) || first_look(path, 1, err))
 		return -1;
 	/* read-write where it may, but query_only (at the end): the last
 	 * connection to close a store in WAL mode removes its -wal and -shm

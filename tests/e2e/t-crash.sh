@@ -72,6 +72,28 @@ for delay in 0.05 0.2 0.4 0.7 1.0; do
 	else not_ok "killed after ${delay}s: $got packets after re-import, wanted $want"; fi
 done
 
+# killed before the first page reached the file: an empty file with a
+# journal of a transaction that never wrote to it (SQLite's own, made here
+# so that the moment does not depend on the machine's speed)
+db=$TMP/unborn.db
+python3 -c '
+import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA synchronous = OFF")
+c.execute("BEGIN")
+c.execute("CREATE TABLE t (a)")
+os._exit(0)' "$db"
+check "a first write killed early leaves an empty file and its journal" \
+	sh -c 'test ! -s "$1" && test -s "$1-journal"' sh "$db"
+NATLOG_DB=$db "$NATLOG" traces --json > "$TMP/k.json" 2> "$TMP/k.err"
+rc=$?
+check "a query there says no store yet (exit $rc)" \
+	sh -c 'test "$1" = 4 && grep -q "holds no natlog store yet" "$2"' sh "$rc" "$TMP/k.err"
+check "and deletes the journal, which has nothing to give back" test ! -e "$db-journal"
+NATLOG_DB=$db "$NATLOG" import -q "$TMP/rules.txt" "$TMP/big.log"
+got=$(NATLOG_DB=$db "$NATLOG" traces --json | count)
+check "an import there then makes the whole store ($got packets)" test "$got" = "$want"
+
 # readers while a writer imports (WAL): every answer is complete JSON
 db=$TMP/concurrent.db
 NATLOG_DB=$db "$NATLOG" import -q "$TMP/rules.txt"
