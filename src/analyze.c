@@ -111,6 +111,18 @@ static int grow(struct nl_step **arr, size_t *cap, size_t need)
 	return 0;
 }
 
+static int collect(void *ctx, const struct nl_event_row *e);
+
+/* The packet: line waiting in co->tail as a step of type "packet". */
+static int packet_step(struct collector *co)
+{
+	co->tail.ev.kind = NL_EV_NFTRACE;
+	nl_strlcpy(co->tail.ev.type, "packet", sizeof co->tail.ev.type);
+	co->tail.ev.verdict[0] = co->tail.ev.rule[0] = '\0';
+	co->tail.ev.handle = -1;
+	return collect(co, &co->tail);
+}
+
 static int collect(void *ctx, const struct nl_event_row *e)
 {
 	struct collector *co = ctx;
@@ -120,6 +132,13 @@ static int collect(void *ctx, const struct nl_event_row *e)
 			       e->ev.kind == NL_EV_NFTRACE))
 		a->first_line = e->ev.line;
 	if (e->ev.kind == NL_EV_NFPACKET) {
+		/* the base chain before showed its packet: line and nothing
+		 * after it (lines cut): a step of type "packet" says so */
+		if (co->has_tail) {
+			co->has_tail = 0;
+			if (packet_step(co))
+				return -1;
+		}
 		nl_strlcpy(co->base, e->ev.chain, sizeof co->base);
 		co->pkt = e->ev.pkt;
 		co->tail = *e;
@@ -128,6 +147,11 @@ static int collect(void *ctx, const struct nl_event_row *e)
 	}
 	if (e->ev.kind == NL_EV_TRACE || e->ev.kind == NL_EV_NFTRACE) {
 		co->has_tail = 0;
+		/* xtables-monitor prints PACKET: only with a rule's event: a
+		 * base chain passed by its policy alone shows none, but its
+		 * name is its hook's (user chains cannot take those names) */
+		if (e->ev.kind == NL_EV_NFTRACE && e->ev.xt && nl_hook_from_name(e->ev.chain) >= 0)
+			nl_strlcpy(co->base, e->ev.chain, sizeof co->base);
 		size_t slot = step_slot(co->nsteps++);
 		if (grow(&a->steps, &a->cap, slot + 1))
 			return -1;
@@ -810,14 +834,8 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	 * a packet: line and its event's line from one message): a step of
 	 * type "packet", so the journey shows it and no verdict before it is
 	 * taken as the last. */
-	if (co.has_tail) {
-		co.tail.ev.kind = NL_EV_NFTRACE;
-		nl_strlcpy(co.tail.ev.type, "packet", sizeof co.tail.ev.type);
-		co.tail.ev.verdict[0] = co.tail.ev.rule[0] = '\0';
-		co.tail.ev.handle = -1;
-		if (collect(&co, &co.tail))
-			return -1;
-	}
+	if (co.has_tail && packet_step(&co))
+		return -1;
 	/* LOG and conntrack lines of other sources, joined by identity */
 	t0 = PROF_T0();
 	if (store_packet_joins(s, p->id, collect, &co))

@@ -495,6 +495,10 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 			}
 		} else if (strcmp(ev->type, "packet") != 0) {	/* packet: entered, no more */
 			st->chain_end = 1;
+		} else if (i + 1 < a->n) {
+			nl_diag(a, "the trace shows the packet entering %s %s %s (line %ld) and no line "
+				   "of what happened there: those lines were cut; it went on, so that "
+				   "chain let it pass", ev->nft_family, ev->table, ev->chain, ev->line);
 		}
 		if (is_final(ev->verdict))
 			lastfinal = (int)i;

@@ -572,4 +572,49 @@ check "firewall4's time rules import without an error" "$NATLOG" import -q "$R/f
 eq "the quoted ranges are rules 12 and 13 of fw4 output" "12 13" \
 	"$("$NATLOG" sql "SELECT position FROM rules WHERE chain = 'output' AND text LIKE 'meta % \"%\"-\"%' ORDER BY position" | tail -n +2 | tr '\n' ' ' | sed 's/ $//')"
 
+# xtables-monitor --trace of a locally sent SYN, as a public note on Docker
+# networking (Ubuntu 22.04, iptables-nft) shows it; its repository could
+# not be cited, so the lines are here. xtables-monitor prints PACKET: only
+# with a rule's event: nat POSTROUTING, passed by its policy alone, has
+# none, and is still the postrouting hook's base chain.
+use xtpost
+cat > "$TMP/xtpost.trace" <<'EOF'
+PACKET: 2 fc1648f0 OUT=ens160 SRC=192.168.91.132 DST=185.125.190.17 LEN=60 TOS=0x0 TTL=64 ID=10624DF SPORT=58366 DPORT=80 SYN 
+ TRACE: 2 fc1648f0 raw:OUTPUT:rule:0x6:CONTINUE  -4 -t raw -A OUTPUT -p tcp -j TRACE
+ TRACE: 2 fc1648f0 raw:OUTPUT:return:
+ TRACE: 2 fc1648f0 raw:OUTPUT:policy:ACCEPT 
+ TRACE: 2 fc1648f0 nat:OUTPUT:return:
+ TRACE: 2 fc1648f0 nat:OUTPUT:policy:ACCEPT 
+ TRACE: 2 fc1648f0 nat:POSTROUTING:return:
+ TRACE: 2 fc1648f0 nat:POSTROUTING:policy:ACCEPT 
+EOF
+check "the xtables trace imports" "$NATLOG" import -q "$TMP/xtpost.trace"
+"$NATLOG" explain --json --trace fc1648f0 > "$TMP/x.json"
+check_json "nat POSTROUTING's steps are at postrouting, raw and nat OUTPUT's at output" \
+	'[(s["chain"], s["hook"]) for s in j["steps"]] == [("OUTPUT", "output")] * 5 + [("POSTROUTING", "postrouting")] * 2 and j["verdict"] == "accept"' < "$TMP/x.json"
+"$NATLOG" explain --trace fc1648f0 > "$TMP/x.txt"
+check_grep "its return is the end of a base chain, not a return to a caller" \
+	"nat POSTROUTING return .*end of the base chain: its policy applies" "$TMP/x.txt"
+
+# OpenWrt firewall4 traces of a SYN/ACK from a blog post on MSS clamping
+# (its repository path could not be cited): the author cut everything
+# after the first base chain's packet: line. The trace goes on, and
+# natlog says that chain's lines are missing rather than passing over it.
+use fw4cut
+cat > "$TMP/fw4cut.trace" <<'EOF'
+trace id 3786311f inet fw4 trace_chain packet: iif "br-lan2" ether saddr 00:16:3e:4b:67:80 ether daddr 5a:ff:4d:38:41:2f ip saddr 192.168.35.1 ip daddr 192.168.35.126 ip dscp af21 ip ecn not-ect ip ttl 64 ip id 0 ip protocol tcp ip length 60 tcp sport 2202 tcp dport 49780 tcp flags == 0x12 tcp window 64860
+
+trace id 3786311f inet fw4 prerouting packet: iif "br-lan2"
+trace id 3786311f inet fw4 prerouting rule iifname { "br-lan2", "gre4t-gre3" } jump helper_lan2 comment "!fw4: Handle lan2 IPv4/IPv6 helper assignment" (verdict jump helper_lan2)
+trace id 3786311f inet fw4 helper_lan2 verdict continue
+trace id 3786311f inet fw4 prerouting verdict continue
+trace id 3786311f inet fw4 prerouting policy accept
+EOF
+check "the cut trace imports" "$NATLOG" import -q "$TMP/fw4cut.trace"
+"$NATLOG" explain --json --trace 3786311f > "$TMP/x.json"
+check_json "trace_chain is a step of its own, and the verdict the later chain's accept" \
+	'j["steps"][0]["chain"] == "trace_chain" and j["steps"][0]["type"] == "packet" and j["verdict"] == "accept"' < "$TMP/x.json"
+check_json "the diagnosis says trace_chain's lines were cut" \
+	'any(d.startswith("the trace shows the packet entering inet fw4 trace_chain (line 1) and no line of what happened there") for d in j["diagnosis"])' < "$TMP/x.json"
+
 finish
