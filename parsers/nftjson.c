@@ -1521,7 +1521,7 @@ static int do_chain(struct nftjson *st, const json_t *o)
 	ci.family = jstr(o, "family");
 	ci.table = jstr(o, "table");
 	ci.name = jstr(o, "name");
-	if ((ok = names_ok(st, ci.family, ci.table, ci.name, 64, "chain")) != 1)
+	if ((ok = names_ok(st, ci.family, ci.table, ci.name, NL_CHAINSIZ, "chain")) != 1)
 		return ok;
 	ci.type = jstr(o, "type") ? jstr(o, "type") : "";
 	ci.hook = jstr(o, "hook") ? jstr(o, "hook") : "";

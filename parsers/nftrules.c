@@ -28,7 +28,7 @@ struct tok {
 
 /* The open chain: a table's chain, or the anonymous chain of a binding. */
 struct chainctx {
-	char chain[64], ctype[16], hook[16], policy[16];
+	char chain[NL_CHAINSIZ], ctype[16], hook[16], policy[16];
 	int prio, has_prio, base, chain_sent, nrules;
 	int pos_unknown;		/* after a '...' line: positions unknown */
 	int64_t chain_handle;
@@ -1171,7 +1171,7 @@ static int open_binding(struct nftrules *st, const struct nl_rule *r, const char
 {
 	const struct nl_sink *k = st->sink;
 	struct binding *b;
-	char name[96];
+	char name[NL_CHAINSIZ + 16];
 	const char *bad = NULL;
 	if (r->position > 0)
 		snprintf(name, sizeof name, "%s {%d}", st->c.chain, r->position);

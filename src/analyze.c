@@ -82,7 +82,7 @@ void nl_sparse_diag(struct nl_analysis *a, const struct nl_chain *ch, const char
 
 struct collector {
 	struct nl_analysis *a;
-	char base[64];		/* nft: chain of the last packet: line */
+	char base[NL_CHAINSIZ];	/* nft: chain of the last packet: line */
 	struct nl_pkt pkt;	/* nft: and the packet it showed */
 	size_t nsteps;		/* steps seen, kept or not */
 	struct nl_event_row tail;	/* nft: a packet: line no step followed */
@@ -1061,7 +1061,7 @@ static void wire_nat_note(struct wire_ctx *w, const struct nl_wire_row *r, struc
 	const struct nl_pkt *f = w->first, *l = w->last;
 	const struct nl_step *st;
 	const char *what = NULL;
-	char ep[96], loc[160];
+	char ep[96], loc[NL_LOCSIZ];
 	int src_moved = strcmp(r->src, f->src) && strcmp(r->src, l->src);
 	int dst_moved = strcmp(r->dst, f->dst) && strcmp(r->dst, l->dst);
 	size_t u;

@@ -20,11 +20,11 @@ struct nl_step {
 	const struct nl_chain *chain;	/* the dumped chain it is in, or NULL */
 	const char *rule_text;		/* rule text, "policy DROP", or NULL */
 	char policy_text[48];		/* storage for "policy DROP" */
-	char effect[80];		/* accept, drop, reject, queue, continue, jump X, return, unknown */
+	char effect[NL_CHAINSIZ + 16];		/* accept, drop, reject, queue, continue, jump X, return, unknown */
 	int chain_policy;		/* the chain's own policy applied */
 	int chain_end;			/* fell off the end of a user chain */
 	int mismatch;			/* dump contradicts this step */
-	char base[64];			/* nft: the base chain this step's traversal entered */
+	char base[NL_CHAINSIZ];			/* nft: the base chain this step's traversal entered */
 	int position;			/* 1-based rule position in the dump, or -1 */
 	char why[160];			/* why it does not match, when the counters tell */
 	struct nl_pkt seen;		/* nft: the packet as its last packet: line showed it */

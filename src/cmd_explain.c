@@ -423,7 +423,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		dumps_print_text(stdout, a);
 	if (a->decided >= 0) {
 		const struct nl_step *d = &a->steps[a->decided];
-		char loc[160];
+		char loc[NL_LOCSIZ];
 		step_loc(d, loc, sizeof loc);
 		printf("%sdecided by:%s %s", c->bold, c->off, nl_esc(loc));
 		if (a->decided_rule_known && d->rule_text)
@@ -434,7 +434,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	for (i = 0; i < (size_t)a->nnat; i++) {
 		const struct nl_nat *n = &a->nat[i];
 		const struct nl_step *s = &a->steps[n->step];
-		char loc[160], to[96];
+		char loc[NL_LOCSIZ], to[96];
 		step_loc(s, loc, sizeof loc);
 		if (n->to[0])
 			nl_strlcpy(to, n->to, sizeof to);
@@ -458,7 +458,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	for (i = 0; i < a->n; i++) {
 		const struct nl_step *s = &a->steps[i];
 		const struct nl_pkt *k = &s->ev.pkt;
-		char loc[160], e1[80], e2[80], ttl[16];
+		char loc[NL_LOCSIZ], e1[80], e2[80], ttl[16];
 		size_t j;
 		if (a->steps_left_out && i == a->cut_at)
 			printf("    %s... %zu steps left out: the trace was cut at %d steps ...%s\n",

@@ -173,7 +173,7 @@ static void summary(struct page *pg, const struct nl_packet_list *m, long nflows
 
 /* Drops grouped by the rule that decided them, biggest group first. */
 struct group {
-	char loc[200];
+	char loc[NL_LOCSIZ];
 	const struct nl_packet_row *first;
 	long n;
 	const struct nl_packet_row *ex[5];	/* the first few, linked to their drawing */
@@ -224,7 +224,7 @@ static int drop_groups(struct page *pg, struct nl_store *s, const struct nl_pack
 		return -1;
 	for (k = 0; k < m->n; k++) {
 		const struct nl_packet_row *p = &m->v[k];
-		char loc[200];
+		char loc[NL_LOCSIZ];
 		if (!is_drop(p))
 			continue;
 		ndrop++;

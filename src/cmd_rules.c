@@ -65,7 +65,7 @@ static int print_rule(void *ctx, const struct nl_rule_row *r)
 		jw_num(f, r->drops);
 		fputc('}', f);
 	} else {
-		char loc[128], pos[16] = "?";	/* after a '...' line: unknown */
+		char loc[NL_LOCSIZ], pos[16] = "?";	/* after a '...' line: unknown */
 		if (r->is_policy)
 			snprintf(loc, sizeof loc, "%s%s%s:%s:policy", r->family,
 				 r->family[0] ? " " : "", r->table, r->chain);

@@ -209,7 +209,7 @@ void nl_log_prefix(struct nl_store *s, const struct nl_packet_row *p, char buf[1
 static int print_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct out *o = ctx;
-	char tuple[200], flags[64], by[200], prefix[160], when[64], short_when[64];
+	char tuple[200], flags[64], by[NL_LOCSIZ], prefix[160], when[64], short_when[64];
 	if (o->any_traced && nl_log_of_traced_stored(o->s, p))
 		return 0;
 	nl_log_prefix(o->s, p, prefix);

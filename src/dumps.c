@@ -72,7 +72,7 @@ static int contradictions(const struct nl_analysis *a, char *list, size_t n)
 {
 	size_t i, used = 0;
 	int k = 0;
-	char one[160];
+	char one[NL_LOCSIZ];
 	list[0] = '\0';
 	for (i = 0; i < a->n; i++) {
 		const struct nl_step *st = &a->steps[i];
@@ -83,7 +83,7 @@ static int contradictions(const struct nl_analysis *a, char *list, size_t n)
 			continue;
 		if (k++ < 4 && used + 2 < n) {
 			step_label(st, one, sizeof one);
-			snprintf(list + used, n - used, "%sstep %zu (%s)", used ? ", " : "", i + 1, one);
+			snprintf(list + used, n - used, "%sstep %zu (%.200s)", used ? ", " : "", i + 1, one);
 			used = strlen(list);
 		}
 	}
@@ -148,13 +148,13 @@ struct later_ctx {
 static int later_cb(void *ctx, long line, const char *text)
 {
 	struct later_ctx *l = ctx;
-	char fam[16], tbl[64], chain[64];
+	char fam[16], tbl[64], chain[NL_CHAINSIZ];
 	const char *h = strstr(text, " # handle ");
 	long long handle;
 	int unread;
 	struct nl_cur c;
 	uint64_t hv;
-	if (strncmp(text, "add rule ", 9) || !h || sscanf(text + 9, "%15s %63s %63s", fam, tbl, chain) != 3)
+	if (strncmp(text, "add rule ", 9) || !h || sscanf(text + 9, "%15s %63s %255s", fam, tbl, chain) != 3)
 		return 0;
 	c = cur_make(h + 10, strlen(h + 10));
 	if (!cur_u64(&c, INT64_MAX, &hv))
@@ -532,7 +532,7 @@ static int dumps_changes(struct nl_store *s, const struct nl_packet_row *p, stru
  * tcp dport 80 accept # handle 5"): the last such event before the step. */
 struct handle_ctx {
 	const struct nl_step *st;
-	char prefix[200], suffix[40];
+	char prefix[NL_LOCSIZ], suffix[40];
 	char text[256];
 	long line;
 };

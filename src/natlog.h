@@ -37,6 +37,8 @@ enum {
 
 #define NL_IFNAMSIZ 64		/* pcapng names: Windows NPF device names are 50 bytes */
 #define NL_ADDRSIZ 48
+#define NL_CHAINSIZ 256		/* nft chain names: NFT_CHAIN_MAXNAMELEN (kube-proxy's are long) */
+#define NL_LOCSIZ (2 * NL_CHAINSIZ)	/* a step's or rule's place as text, its chain's name in it */
 
 /* Packet header fields as one log line, trace line or capture shows them.
  * Unknown numbers are -1, unknown strings empty. */
@@ -86,7 +88,7 @@ struct nl_event {
 	double uptime;			/* kernel seconds since boot, or -1 */
 	int64_t wall_us;		/* epoch microseconds when known, or -1 */
 	char table[32];
-	char chain[64];
+	char chain[NL_CHAINSIZ];
 	char type[8];			/* rule, return, policy */
 	int rulenum;
 	char prefix[160];		/* LOG prefix as printed */
@@ -96,7 +98,7 @@ struct nl_event {
 	char nft_family[8];		/* ip ip6 inet bridge netdev arp */
 	char rule[1024];		/* rule text as the trace prints it */
 	int64_t handle;			/* -1 when not printed */
-	char verdict[80];		/* accept, drop, continue, jump x, ... */
+	char verdict[NL_CHAINSIZ + 16];	/* accept, drop, continue, jump x, ... */
 	int xt;				/* from xtables-monitor (iptables-nft) */
 	struct nl_pkt pkt;
 	const char *raw;		/* the whole input line, valid during the callback */
@@ -113,12 +115,12 @@ struct nl_event {
 struct nl_rule {
 	char family[8];			/* nft: ip ip6 inet arp bridge netdev; "" for iptables */
 	char table[32];
-	char chain[64];
+	char chain[NL_CHAINSIZ];
 	int position;
 	int64_t handle;
 	char text[1024];
 	char target[64];
-	char target_arg[256];
+	char target_arg[NL_CHAINSIZ + 16];
 	int is_goto;
 	int uncond;
 	int proto, proto_neg;

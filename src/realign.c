@@ -247,7 +247,7 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 void rl_flow_check(struct nl_analysis *a, const struct nl_rsview *v)
 {
 	struct fitctx c = { v, NULL, a->steps, a->n, -1, 1, a->t_us };
-	char why[400];
+	char why[NL_LOCSIZ + 400];
 	size_t i;
 	if (a->steps_left_out)
 		return;
@@ -697,7 +697,7 @@ static void say_shift(struct nl_analysis *a, const struct nl_shift *sh)
 static int doubt_steps(struct nl_analysis *a, struct chainfit *cf, const int *obs, size_t nobs,
 		       const struct rl_best *best, const char *table, const char *chain)
 {
-	char *doubt = calloc(a->n ? a->n : 1, 1), why[300];
+	char *doubt = calloc(a->n ? a->n : 1, 1), why[NL_LOCSIZ + 160];
 	size_t i;
 	int k, d, maxn = 0, sc = -1;
 	if (!doubt)
@@ -824,7 +824,7 @@ static void say_decider(struct nl_analysis *a, const struct nl_rsview *v)
 	int i = a->decided >= 0 ? a->decided : (int)a->n - 1, known = 0, k;
 	const struct nl_step *d = &a->steps[i];
 	const struct nl_chain *ch;
-	char cut[160];
+	char cut[NL_LOCSIZ];
 	if (!rl->inferred[i] || !d->mismatch || !(ch = rsview_find(v, d->ev.table, d->ev.chain, &known)))
 		return;
 	/* a trace that seemed cut ended on a rule the dump had moved */
@@ -833,7 +833,7 @@ static void say_decider(struct nl_analysis *a, const struct nl_rsview *v)
 	for (k = 0; a->decided < 0 && k < a->ndiag; k++)
 		if (!strncmp(a->diag[k], cut, strlen(cut))) {
 			snprintf(a->diag[k], sizeof a->diag[k], "the verdict is unknown: the trace's last step "
-				 "%s:%s:%s:%d does not match the dump, whose %s %s changed after the trace",
+				 "%s:%.100s:%s:%d does not match the dump, whose %s %.100s changed after the trace",
 				 d->ev.table, d->ev.chain, d->ev.type, d->ev.rulenum, d->ev.table, d->ev.chain);
 			break;
 		}
@@ -848,7 +848,7 @@ static void say_decider(struct nl_analysis *a, const struct nl_rsview *v)
 static char *chain_keys(const struct nl_analysis *a)
 {
 	size_t i, len = 1, cap = 256;
-	char *k = malloc(cap), key[160];
+	char *k = malloc(cap), key[NL_LOCSIZ];
 	if (!k)
 		return NULL;
 	k[0] = '\n';

@@ -61,7 +61,7 @@ enum ckind { C_SKIP, C_ADD, C_DEL, C_XT_ADD, C_OPAQUE };
 struct change {
 	enum ckind kind;
 	int all;			/* C_OPAQUE: it may touch any table */
-	char family[8], table[32], chain[64];
+	char family[8], table[32], chain[NL_CHAINSIZ];
 	int64_t handle;
 	const char *rule, *rule_end;	/* C_ADD, C_XT_ADD: the rule's text */
 	const char *why;		/* C_OPAQUE: why it is not undone */
@@ -220,7 +220,7 @@ static int read_nft(const char *t, struct change *c)
 static int read_xt(const char *t, struct change *c)
 {
 	struct nl_cur k = cur_make(t, strlen(t));
-	char fam[8], opt[8], chain[64];
+	char fam[8], opt[8], chain[NL_CHAINSIZ];
 	cur_spaces(&k);
 	if (cur_eof(&k))
 		return opaque(c, 1, "xtables-monitor printed an empty EVENT: a change it cannot show");
@@ -408,7 +408,7 @@ static int undo_one(struct undo *u, size_t k)
 	struct change c = *cp;
 	struct nl_chain *ch;
 	int j;
-	char where[120];
+	char where[NL_LOCSIZ];
 	snprintf(where, sizeof where, "%s %s %s", c.family, c.table, c.chain);
 	/* changed only once owned */
 	ch = c.kind == C_SKIP || c.kind == C_OPAQUE ? NULL

@@ -69,7 +69,7 @@ struct ixent {
 	int kind, has;
 	int64_t rs;
 	const struct nl_chain *ch;
-	char family[8], table[32], name[64];
+	char family[8], table[32], name[NL_CHAINSIZ];
 };
 struct nl_chainidx {
 	struct ixent *e;
@@ -395,6 +395,10 @@ int rsview_add_hit(struct nl_rsview *v, int64_t ruleset, const char *table, cons
 		   int64_t num, int64_t packets)
 {
 	struct nl_rulehit *h;
+	/* a chain whose name the fixed-size entry cannot hold is not
+	 * counted: its counters are then never said to be too low */
+	if (strlen(chain) >= sizeof h->chain || strlen(table) >= sizeof h->table)
+		return 0;
 	if (v->nhits >= NL_MAXHITS) {
 		v->hits_cut = 1;
 		return 0;

@@ -41,7 +41,7 @@ struct nl_chain {
 	int prio;
 	int64_t handle;
 	char table[32];
-	char name[64];
+	char name[NL_CHAINSIZ];
 	char policy[16];		/* built-in chains only */
 	int builtin;
 	int nrules;

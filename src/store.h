@@ -88,7 +88,7 @@ struct nl_packet_row {
 	/* analysis */
 	char verdict[12];
 	int verdict_inferred;
-	char decided_table[32], decided_chain[64], decided_type[8], decided_family[8];
+	char decided_table[32], decided_chain[NL_CHAINSIZ], decided_type[8], decided_family[8];
 	int decided_position;
 	int64_t decided_handle;
 	char decided_rule[1024];
@@ -286,7 +286,7 @@ int store_invalid_where(struct nl_store *s, const struct nl_filter *f,
 /* A dumped rule or built-in chain's policy, how many traced steps hit it
  * and how many dropped or rejected packets it decided. */
 struct nl_rule_row {
-	char kind[24], host[128], netns[64], family[8], table[32], chain[64], text[1024];
+	char kind[24], host[128], netns[64], family[8], table[32], chain[NL_CHAINSIZ], text[1024];
 	int ruleset_family, position;	/* position -1 for a policy */
 	int is_policy, is_trace;	/* is_trace: a -j TRACE / nftrace rule */
 	int64_t handle, pkts, hits, drops, ruleset_id;

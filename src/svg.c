@@ -276,7 +276,7 @@ static int row_body(struct dc *d, int x, int y, size_t k)
 {
 	const struct nl_analysis *a = d->a;
 	const struct nl_step *s = &a->steps[k];
-	char loc[160], buf[400];
+	char loc[NL_LOCSIZ], buf[400];
 	int y0 = y, i;
 	size_t j;
 	step_short(s, loc, sizeof loc);
@@ -335,7 +335,7 @@ static int row(struct dc *d, int x, int y, size_t k)
 
 static int box_body(struct dc *d, int x, int y, size_t b, size_t e)
 {
-	char name[200];
+	char name[NL_LOCSIZ];
 	int y0 = y;
 	size_t k;
 	step_box(&d->a->steps[b], name, sizeof name);
@@ -469,7 +469,7 @@ static int verdict_node(struct dc *d, int x, int y)
 	const struct nl_packet_row *p = d->p;
 	int logonly = !strcmp(p->source, "log");
 	const char *v = logonly ? "unknown" : a->verdict[0] ? a->verdict : "unknown";
-	char buf[200], up[16];
+	char buf[NL_LOCSIZ], up[16];
 	int h = 60, i;
 	nl_strlcpy(up, v, sizeof up);
 	for (i = 0; up[i]; i++)
@@ -738,7 +738,7 @@ static void dot_wrap(FILE *f, const char *s, int maxc)
 static void dot_row(FILE *f, const struct nl_analysis *a, size_t k)
 {
 	const struct nl_step *s = &a->steps[k];
-	char loc[160], buf[400];
+	char loc[NL_LOCSIZ], buf[400];
 	int i;
 	step_short(s, loc, sizeof loc);
 	fprintf(f, "<TR><TD ALIGN=\"LEFT\"%s>", (int)k == a->decided ? " BGCOLOR=\"#ffd8d3\"" : "");
@@ -763,7 +763,7 @@ void nl_dot_path(FILE *f, const struct nl_path *pp)
 {
 	const struct nl_analysis *a = pp->a;
 	const struct nl_packet_row *p = pp->p;
-	char tuple[200], name[200], buf[1400];
+	char tuple[200], name[NL_LOCSIZ], buf[1400];
 	size_t b, e, c, cb;
 	int i, ncl = 0;
 	nl_fmt_tuple(tuple, sizeof tuple, p->proto, p->src, p->sport, p->dst, p->dport, p->family);
