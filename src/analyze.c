@@ -482,6 +482,57 @@ static void find_snat(struct nl_analysis *a)
 	nt->after_trace = 1;
 }
 
+static const char *dnat_kind(const struct nl_step *s)
+{
+	const char *t;
+	if (s->rule && (!strcmp(s->rule->target, "DNAT") || !strcmp(s->rule->target, "dnat")))
+		return "DNAT";
+	if (s->rule && (!strcmp(s->rule->target, "REDIRECT") || !strcmp(s->rule->target, "redirect")))
+		return "REDIRECT";
+	t = s->rule_text ? s->rule_text : s->ev.rule;
+	if (s->ev.kind != NL_EV_NFTRACE || !t || s->mismatch)
+		return NULL;
+	if (strstr(t, "redirect") || strstr(t, "-j REDIRECT"))
+		return "REDIRECT";
+	return strstr(t, "dnat ") || strstr(t, "-j DNAT") ? "DNAT" : NULL;
+}
+
+/* A trace that ends at the hook of its DNAT (nat prerouting or output, and
+ * no base chain after it traced): the rewrite is the rule's, after the
+ * last line, which no later line shows. */
+static void find_dnat(struct nl_analysis *a)
+{
+	const struct nl_step *s;
+	const char *kind = NULL, *arg;
+	struct nl_nat *nt;
+	int k, at = -1, hook;
+	if (a->nnat >= 8 || a->n == 0)
+		return;
+	hook = a->steps[a->n - 1].hook;
+	if (hook != 0 && hook != 3 && hook >= 0)
+		return;
+	for (k = (int)a->n - 1; k >= 0 && a->steps[k].hook == hook; k--)
+		if (!a->steps[k].mismatch && (kind = dnat_kind(&a->steps[k])) != NULL) {
+			at = k;
+			break;
+		}
+	if (at < 0)
+		return;
+	for (k = 0; k < a->nnat; k++)
+		if (a->nat[k].step >= at && !strcmp(a->nat[k].field, "dst"))
+			return;
+	s = &a->steps[at];
+	nt = &a->nat[a->nnat++];
+	snprintf(nt->field, sizeof nt->field, "dst");
+	nl_strlcpy(nt->kind, kind, sizeof nt->kind);
+	endpoint(&s->ev.pkt, 1, nt->from, sizeof nt->from);
+	arg = s->rule && !strcmp(kind, "DNAT") ? s->rule->target_arg : "";
+	nl_strlcpy(nt->to, arg, sizeof nt->to);
+	nt->step = at;
+	nt->by_conntrack = 0;
+	nt->after_trace = 1;
+}
+
 void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step *))
 {
 	size_t i;
@@ -531,6 +582,7 @@ void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step 
 		}
 	}
 	find_snat(a);
+	find_dnat(a);
 }
 
 static int effect_is(const struct nl_step *s, const char *e)

@@ -672,6 +672,8 @@ eq "the endpoint chains and their rules are kept" "4 2" \
 "$NATLOG" explain --json --trace 5a0f12c3 > "$TMP/x.json"
 check_json "the DNAT rule of the 70-byte endpoint chain decides, found in the dump" \
 	'j["verdict"] == "accept" and j["decided_by"]["chain"] == "'"$E"'" and j["decided_by"]["position"] == 2 and j["decided_by"]["rule"] == "meta l4proto tcp dnat to 10.42.0.171:53" and j["steps"][2]["verdict"] == "goto '"$E"'"' < "$TMP/x.json"
+check_json "the trace ends at the DNAT: its rewrite is the rule's, after the last step" \
+	'[(n["kind"], n["from"], n["to"], n["after_trace"]) for n in j["nat"]] == [("DNAT", "10.43.0.10:53", "10.42.0.171:53", True)]' < "$TMP/x.json"
 # the same chain in nft -j's form
 cat > "$TMP/kplong.json" <<EOF
 {"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}},
