@@ -137,7 +137,8 @@ out:
 	return rc;
 }
 
-/* "98K", "12M", exact numbers with -x. */
+/* "98K", "12M", exact numbers with -x ("17207 52497455"): the bound is
+ * the multiplier's, so that a -x count reads in full and none wraps. */
 static int counter(const char *s, size_t n, int64_t *out)
 {
 	uint64_t v, mul = 1;
@@ -149,7 +150,7 @@ static int counter(const char *s, size_t n, int64_t *out)
 	case 'G': mul = 1000000000ULL; n--; break;
 	case 'T': mul = 1000000000000ULL; n--; break;
 	}
-	if (!nl_parse_u64(s, n, INT64_MAX / 1000000000000LL, &v))
+	if (!nl_parse_u64(s, n, (uint64_t)INT64_MAX / mul, &v))
 		return 0;
 	*out = (int64_t)(v * mul);
 	return 1;
@@ -487,6 +488,16 @@ static int ipt_command(const char *w, size_t wn, int *v6)
 	return 0;
 }
 
+/* A shell prompt with no command, as a paste ends ("toor4nsn@fzm-lsp-k2:~#",
+ * "[root@host ~]#"): user@host, then '#' or '$' ending the line. No row of
+ * a listing ends so. */
+static int bare_prompt(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n);
+	return n > 2 && (s[n - 1] == '#' || s[n - 1] == '$') && at && at > s &&
+	       !memchr(s, '\t', n) && !memmem(s, n, "  ", 2);
+}
+
 /* The command pasted above its output ("# iptables -t nat -nvL", "$ sudo
  * ip6tables -L -t raw --line-numbers"): its -t names the table of the
  * listing that follows, filter when it has none. 1 when s is one. */
@@ -570,6 +581,10 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 		return st->sink->error(st->sink->ctx, lineno, NL_LEGACY_MSG, s, n);
 	if (s[0] == '#')
 		return 0;
+	if (bare_prompt(s, n)) {
+		st->sink->skip(st->sink->ctx, lineno);
+		return 0;
+	}
 	return row_line(st, s, n, lineno);
 }
 

@@ -684,5 +684,16 @@ EOF
 use kplongjson
 check "the chain in JSON imports without an error" "$NATLOG" import -q "$TMP/kplong.json"
 eq "its rule is kept under its whole name" "1" "$("$NATLOG" sql "SELECT count(*) FROM rules WHERE chain = '$E'" | tail -1)"
+# `iptables -nvxL` of a Nokia device (nokia/moler's test output): -x
+# prints exact counters, "17207 52497455", which are read in full; the
+# row keeps its place, so the rows after it keep theirs, and the bare
+# prompt that ends the paste is not a rule row.
+use nvxl
+check "the -x listing imports without an error" "$NATLOG" import -q "$R/moler-iptables-nvxL-exact-counters.txt"
+eq "INPUT's rule 6 is the lo rule with its exact counters, rule 7 the DHCP reply" \
+	"6|lo|17207|52497455 7|udp|67|0" \
+	"$("$NATLOG" sql "SELECT position || '|' || ifnull(iif, 'udp') || '|' || ifnull(NULLIF(pkts, 0), sport_lo) || '|' || bytes FROM rules WHERE chain = 'INPUT' AND position IN (6, 7) ORDER BY position" | tail -n +2 | tr '\n' ' ' | sed 's/ $//')"
+eq "OUTPUT's rule counts 18743328 bytes" "18743328" \
+	"$("$NATLOG" sql "SELECT bytes FROM rules WHERE chain = 'OUTPUT' AND position = 1" | tail -1)"
 
 finish
