@@ -463,6 +463,24 @@ static void rule_counter(struct nl_rule *r, const struct tok *pk, const struct t
 	}
 }
 
+/* "fib saddr . mark . iif oif missing", "fib saddr . iif check missing"
+ * (nft 1.1.4 prints check where older nft printed oif), "fib daddr type
+ * local": a route lookup whose keys (iif, mark) and result (oif, check,
+ * type) are no interface match; a match natlog does not check. The index
+ * after the result: its comparison and value are plain words, and the
+ * statements after them are read as in any rule (src/fib.c). */
+static int fib_end(const struct tok *t, int nt, int i)
+{
+	static const char *const results[] = { "oif", "oifname", "type", "check", NULL };
+	/* the keys, each joined to the next by '.' */
+	for (i++; i + 1 < nt && teq(&t[i + 1], "."); i += 2)
+		;
+	i++;	/* the last key */
+	if (i < nt && in_list(&t[i], results))
+		i++;
+	return i;
+}
+
 static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const struct tok **bad)
 {
 	int i = 0, match = 0, have_target = 0;
@@ -474,15 +492,8 @@ static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const st
 		int n, j;
 
 		if (teq(w, "fib")) {
-			/* "fib saddr . mark . iif oif missing": a route lookup whose
-			 * keys (iif, mark) and result (oif, type) are no interface
-			 * match; a match natlog does not check */
 			match = 1;
-			for (i++; i < nt && !teq(&t[i], "oif") && !teq(&t[i], "oifname") &&
-				  !teq(&t[i], "type");
-			     i++)
-				;
-			i++;	/* the result; its comparison and value are plain words */
+			i = fib_end(t, nt, i);
 			continue;
 		}
 		if (teq(w, "tproxy")) {

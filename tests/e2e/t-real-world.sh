@@ -696,4 +696,12 @@ eq "INPUT's rule 6 is the lo rule with its exact counters, rule 7 the DHCP reply
 eq "OUTPUT's rule counts 18743328 bytes" "18743328" \
 	"$("$NATLOG" sql "SELECT bytes FROM rules WHERE chain = 'OUTPUT' AND position = 1" | tail -1)"
 
+# firewalld's raw_PREROUTING as nft 1.1.4 lists it (nftables' own test
+# dump): the reverse-path rule's fib result is "check" where older nft
+# printed "oif"; the lookup is a match, and the rule drops.
+use fibcheck
+check "the nft 1.1.4 fib rule imports without an error" "$NATLOG" import -q "$R/nftables-large-rule-pipe-fib-check.nft"
+eq "its rule 2 drops, like the JSON form of the ruleset, and is no unconditional rule" "drop|0" \
+	"$("$NATLOG" sql "SELECT target || '|' || uncond FROM rules WHERE chain = 'raw_PREROUTING' AND position = 2" | tail -1)"
+
 finish
