@@ -1080,7 +1080,9 @@ static int st_named(struct stc *c)
 		return 0;
 	sb_fmt(c->s, "%s name ", c->k);
 	render(c->s, c->v, X_QUOTE, c->x);
-	*c->match |= strcmp(c->k, "quota") == 0 || strcmp(c->k, "limit") == 0;
+	/* a map's lookup that finds no element ends the rule (the kernel's
+	 * nft_objref_map_eval breaks), as a quota or limit over may */
+	*c->match |= json_is_object(c->v) || strcmp(c->k, "quota") == 0 || strcmp(c->k, "limit") == 0;
 	return 1;
 }
 

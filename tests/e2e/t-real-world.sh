@@ -704,4 +704,12 @@ check "the nft 1.1.4 fib rule imports without an error" "$NATLOG" import -q "$R/
 eq "its rule 2 drops, like the JSON form of the ruleset, and is no unconditional rule" "drop|0" \
 	"$("$NATLOG" sql "SELECT target || '|' || uncond FROM rules WHERE chain = 'raw_PREROUTING' AND position = 2" | tail -1)"
 
+# nftables' test dump of named synproxy objects in JSON: a rule that
+# picks its object by an objref map matches only the addresses the map
+# holds (a lookup that finds none ends the rule), as the text form says.
+use objrefmap
+check "the JSON ruleset imports without an error" "$NATLOG" import -q "$R/nftables-0024synproxy-objref-map.json"
+eq "the synproxy-by-map rule is not unconditional" "synproxy name ip saddr map|0" \
+	"$("$NATLOG" sql "SELECT substr(text, 1, 26) || '|' || uncond FROM rules WHERE chain = 'y'" | tail -1)"
+
 finish
