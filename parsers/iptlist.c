@@ -46,27 +46,6 @@ static int is_builtin(const char *c)
 	       !strcmp(c, "OUTPUT") || !strcmp(c, "POSTROUTING");
 }
 
-static const char *table_from_path(const char *path)
-{
-	static const char *const t[] = { "filter", "nat", "mangle", "raw", "security" };
-	size_t i;
-	if (!path)
-		return NULL;
-	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-		const char *p = strstr(path, t[i]);
-		/* "-t_nat_", "-L-nat.txt", "_nat-": delimited on both sides */
-		while (p) {
-			char before = p > path ? p[-1] : '/';
-			char after = p[strlen(t[i])];
-			if ((before == '_' || before == '-' || before == '/' || before == '.') &&
-			    (after == '_' || after == '-' || after == '.' || after == '\0'))
-				return t[i];
-			p = strstr(p + 1, t[i]);
-		}
-	}
-	return NULL;
-}
-
 /* Which table has exactly these built-in chains. */
 static const char *table_from_chains(const struct iptlist *st)
 {
@@ -468,26 +447,6 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	return 0;
 }
 
-/* "iptables", "/sbin/ip6tables", "iptables-legacy", "ip6tables-nft": 1,
- * with *v6 set for ip6tables; else 0. */
-static int ipt_command(const char *w, size_t wn, int *v6)
-{
-	static const char *const names[] = { "iptables", "iptables-legacy", "iptables-nft",
-					     "ip6tables", "ip6tables-legacy", "ip6tables-nft", NULL };
-	const char *slash = memrchr(w, '/', wn);
-	size_t i;
-	if (slash) {
-		wn -= (size_t)(slash + 1 - w);
-		w = slash + 1;
-	}
-	for (i = 0; names[i]; i++)
-		if (strlen(names[i]) == wn && !memcmp(names[i], w, wn)) {
-			*v6 = names[i][2] == '6';
-			return 1;
-		}
-	return 0;
-}
-
 /* A shell prompt with no command, as a paste ends ("toor4nsn@fzm-lsp-k2:~#",
  * "[root@host ~]#"): user@host, then '#' or '$' ending the line. No row of
  * a listing ends so. */
@@ -512,7 +471,7 @@ static int command_line(struct iptlist *st, const char *s, size_t n)
 		cur_spaces(&c);
 		if (!cur_word(&c, &w, &wn))
 			break;
-		if (ipt_command(w, wn, &v6)) {
+		if (nl_ipt_command(w, wn, &v6)) {
 			if (ncmd < 8)
 				nl_strlcpy(tables[ncmd++], "filter", sizeof tables[0]);
 			if (v6 && !st->started)
@@ -608,7 +567,7 @@ static void *iptlist_open(const struct nl_sink *sink)
 		return NULL;
 	st->sink = sink;
 	st->family = sink->path && strstr(sink->path, "ip6tables") ? 6 : 4;
-	t = table_from_path(sink->path);
+	t = nl_table_from_path(sink->path);
 	if (t)
 		nl_strlcpy(st->hint, t, sizeof st->hint);
 	st->has_ifaces = 1;

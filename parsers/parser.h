@@ -131,4 +131,11 @@ void nl_xt_target(struct nl_rule *r, const char *name, size_t n);
 #define NL_LEGACY_MSG "iptables-nft says iptables-legacy tables are present, which this dump does " \
 		      "not show: their rules are not in it (import iptables-legacy-save too)"
 
+/* The table a file's name gives ("iptables_-t_nat_-nvL", "iptables-S-nat.txt":
+ * a table's name delimited by '_', '-', '/' or '.'), or NULL (parsers.c). */
+const char *nl_table_from_path(const char *path);
+/* A word that runs iptables ("iptables", "/sbin/ip6tables", "iptables-legacy",
+ * "ip6tables-nft"): 1, with *v6 set for ip6tables; else 0 (parsers.c). */
+int nl_ipt_command(const char *w, size_t wn, int *v6);
+
 #endif

@@ -46,3 +46,42 @@ void nl_xt_target(struct nl_rule *r, const char *p, size_t n)
 	nl_strlcpy(r->target, name, sizeof r->target);
 	r->target_arg[0] = '\0';
 }
+
+const char *nl_table_from_path(const char *path)
+{
+	static const char *const t[] = { "filter", "nat", "mangle", "raw", "security" };
+	size_t i;
+	if (!path)
+		return NULL;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		const char *p = strstr(path, t[i]);
+		/* "-t_nat_", "-L-nat.txt", "_nat-": delimited on both sides */
+		while (p) {
+			char before = p > path ? p[-1] : '/';
+			char after = p[strlen(t[i])];
+			if ((before == '_' || before == '-' || before == '/' || before == '.') &&
+			    (after == '_' || after == '-' || after == '.' || after == '\0'))
+				return t[i];
+			p = strstr(p + 1, t[i]);
+		}
+	}
+	return NULL;
+}
+
+int nl_ipt_command(const char *w, size_t wn, int *v6)
+{
+	static const char *const names[] = { "iptables", "iptables-legacy", "iptables-nft",
+					     "ip6tables", "ip6tables-legacy", "ip6tables-nft", NULL };
+	const char *slash = memrchr(w, '/', wn);
+	size_t i;
+	if (slash) {
+		wn -= (size_t)(slash + 1 - w);
+		w = slash + 1;
+	}
+	for (i = 0; names[i]; i++)
+		if (strlen(names[i]) == wn && !memcmp(names[i], w, wn)) {
+			*v6 = names[i][2] == '6';
+			return 1;
+		}
+	return 0;
+}

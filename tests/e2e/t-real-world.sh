@@ -712,4 +712,25 @@ check "the JSON ruleset imports without an error" "$NATLOG" import -q "$R/nftabl
 eq "the synproxy-by-map rule is not unconditional" "synproxy name ip saddr map|0" \
 	"$("$NATLOG" sql "SELECT substr(text, 1, 26) || '|' || uncond FROM rules WHERE chain = 'y'" | tail -1)"
 
+# moby's documentation of a routed port mapping: the filter table as
+# `iptables -S` prints it, with no *filter line and no COMMIT. It is read
+# as iptables-save's lines are, in the filter table (iptables' default),
+# each chain's rules numbered from 1.
+use iptS
+check "the iptables -S output imports without an error" "$NATLOG" import -q "$R/moby-usernet-portmap-routed-iptables-S.txt"
+eq "its 15 rules are the filter table's, DOCKER's 4th the DROP into bridge1" "15|DROP|!bridge1|bridge1" \
+	"$("$NATLOG" sql "SELECT (SELECT count(*) FROM rules WHERE tbl = 'filter') || '|' || target || '|!' || iif || '|' || oif FROM rules WHERE chain = 'DOCKER' AND position = 4 AND iif_neg = 1" | tail -1)"
+eq "the built-in chains keep their policies, DOCKER-USER is a chain of no rules" "FORWARD:ACCEPT:1 DOCKER-USER::0" \
+	"$("$NATLOG" sql "SELECT name || ':' || ifnull(policy, '') || ':' || builtin FROM chains WHERE name IN ('FORWARD', 'DOCKER-USER') ORDER BY name DESC" | tail -n +2 | tr '\n' ' ' | sed 's/ $//')"
+"$NATLOG" sources --json > "$TMP/s.json" 2>/dev/null
+check_json "it is read by the iptables-save parser" 'any(x.get("kind") == "iptables-save" for x in j)' < "$TMP/s.json"
+
+# A file of -A lines alone, with no -P or -N line and no `iptables -S`
+# command, is no -S output a table could be told for: each line stays an
+# error rather than a rule of a guessed table.
+use iptSbare
+grep -- '-A ' "$R/moby-usernet-portmap-routed-iptables-S.txt" > "$TMP/rules-only.txt"
+check_status "the -A lines alone are reported" 3 "$NATLOG" import -q "$TMP/rules-only.txt"
+eq "and no rule is stored" "0" "$("$NATLOG" sql "SELECT count(*) FROM rules" | tail -1)"
+
 finish
