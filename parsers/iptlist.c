@@ -414,6 +414,10 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	}
 	r->uncond = r->proto < 0 && !r->iif[0] && !r->oif[0] && !r->src[0] && !r->dst[0] &&
 		    (opt < 0 || (tok[opt][0] == '-' && tok[opt][1] == '-')) && !extra;
+	/* without -v the in and out columns are not printed: a row that
+	 * shows no match may still have -i or -o (2: none shown) */
+	if (r->uncond && !st->has_ifaces)
+		r->uncond = 2;
 	/* the free text: ports and the NAT target's address */
 	for (j = i; j < nt; j++) {
 		const char *t = tok[j];

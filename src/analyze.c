@@ -337,7 +337,7 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 			sparse_unread(a, ch, ev, where, N);
 			return;
 		}
-		if (r->uncond && target_is_standard(r->target)) {
+		if (r->uncond == 1 && target_is_standard(r->target)) {
 			nl_diag(a, "%s:%s:rule:%d: the dump's rule %d is an unconditional -j %s, which the "
 				"kernel reports as %s, not rule; the dump does not match this trace",
 			     ev->table, where, N, N, r->target, ch->builtin ? "policy" : "return");
@@ -533,6 +533,68 @@ static void find_dnat(struct nl_analysis *a)
 	nt->after_trace = 1;
 }
 
+/* 1 when rule text t matches conntrack states that are all of a
+ * connection's later packets: "--ctstate RELATED,ESTABLISHED", "ct state
+ * established,related", "ct state { established, related }". */
+static int later_states(const char *t)
+{
+	static const char *const keys[] = { "--ctstate ", "--state ", "ct state " };
+	size_t k;
+	for (k = 0; t && k < 3; k++) {
+		const char *m = strstr(t, keys[k]), *v, *end;
+		int later = 0;
+		if (!m || (m - t >= 2 && !strncmp(m - 2, "! ", 2)))
+			continue;
+		v = m + strlen(keys[k]);
+		if (*v == '!')
+			continue;	/* ct state != ... */
+		end = *v == '{' ? strchr(v, '}') : v + strcspn(v, " ");
+		if (!end)
+			continue;
+		for (; v < end; v += strcspn(v, ", {}") + 1) {
+			size_t n = strcspn(v, ", {}");
+			if (n == 0 || (size_t)(end - v) < n)
+				continue;
+			if ((n == 11 && !strncasecmp(v, "ESTABLISHED", 11)) ||
+			    (n == 7 && !strncasecmp(v, "RELATED", 7)))
+				later = 1;
+			else
+				return 0;	/* NEW, INVALID, UNTRACKED, DNAT: a first packet may match */
+		}
+		return later;
+	}
+	return 0;
+}
+
+/* Who rewrote p where no traced nat rule did (NL_NAT_*). Only a
+ * connection's first packet goes through the nat chains, and conntrack
+ * rewrites only the packets after it and replies. */
+static int unseen_nat(const struct nl_analysis *a, const struct nl_pkt *p)
+{
+	size_t j;
+	for (j = 0; j < a->n; j++) {
+		const struct nl_step *s = &a->steps[j];
+		if (((s->ev.kind == NL_EV_TRACE || s->ev.xt) && !strcmp(s->ev.table, "nat")) ||
+		    (s->chain && !strcmp(s->chain->type, "nat")))
+			return NL_NAT_UNTRACED;
+	}
+	/* a rule the packet matched tells its conntrack state */
+	for (j = 0; j < a->n; j++) {
+		const struct nl_step *s = &a->steps[j];
+		if (!strcmp(s->ev.type, "rule") && !s->mismatch &&
+		    later_states(s->rule_text ? s->rule_text : s->ev.rule))
+			return NL_NAT_CONNTRACK;
+		if (!strcasecmp(s->ev.pkt.ct_dir, "reply") || !strncasecmp(s->ev.pkt.ct_state, "established", 11))
+			return NL_NAT_CONNTRACK;
+	}
+	if (p->proto == 6 && p->tcp_flags >= 0 &&
+	    (!(p->tcp_flags & NL_TCP_SYN) || (p->tcp_flags & NL_TCP_ACK)))
+		return NL_NAT_CONNTRACK;
+	if ((p->proto == 1 && p->icmp_type == 0) || (p->proto == 58 && p->icmp_type == 129))
+		return NL_NAT_CONNTRACK;	/* an echo reply */
+	return NL_NAT_EITHER;
+}
+
 void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step *))
 {
 	size_t i;
@@ -550,10 +612,8 @@ void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step 
 			if (!changed)
 				continue;
 			/* done by the last nat-table step at the hook where it
-			 * changed; with none there, no nat rule ran (only a
-			 * connection's first packet sees the nat chains), so it is
-			 * conntrack applying the connection's NAT to a later packet,
-			 * or reversing it for a reply */
+			 * changed; with none there, no traced nat rule ran:
+			 * unseen_nat() says what natlog can tell of who did */
 			by = -1;
 			for (j = (int)i; j >= 0 && a->steps[j].hook == a->steps[i].hook; j--)
 				if (is_nat_step(&a->steps[j])) {
@@ -565,7 +625,7 @@ void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step 
 			snprintf(nt->kind, sizeof nt->kind, "%s", f ? "DNAT" : "SNAT");
 			endpoint(p, f, nt->from, sizeof nt->from);
 			endpoint(q, f, nt->to, sizeof nt->to);
-			nt->by_conntrack = by < 0;
+			nt->by_conntrack = by < 0 ? unseen_nat(a, p) : 0;
 			nt->after_trace = 0;
 			nt->step = by < 0 ? (int)i + 1 : by;
 			if (by < 0)

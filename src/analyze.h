@@ -31,12 +31,21 @@ struct nl_step {
 	int rewound;			/* its chain is one the dump had to be rebuilt for (rewind.c) */
 };
 
+/* A rewrite no traced nat rule did (nl_nat.by_conntrack). */
+enum {
+	NL_NAT_CONNTRACK = 1,	/* a later packet or a reply: conntrack applied (or reversed) it */
+	NL_NAT_EITHER,		/* that, or a nat rule the trace does not show */
+	NL_NAT_UNTRACED,	/* the packet went through a nat table, so it is its connection's
+				 * first, which conntrack does not rewrite: a nat rule whose line
+				 * is missing, or in a table the trace does not cover */
+};
+
 struct nl_nat {
 	char field[8];			/* dst or src */
 	char kind[12];			/* DNAT, SNAT, MASQUERADE */
 	char from[64], to[64];		/* to: "" when the trace cannot tell (MASQUERADE) */
 	int step;			/* index of the step that did it, or where it was seen */
-	int by_conntrack;		/* no nat rule ran: conntrack applied (or, for a reply, reversed) the connection's NAT */
+	int by_conntrack;		/* no nat rule shows where it changed: NL_NAT_* */
 	int after_trace;		/* SNAT/MASQUERADE at postrouting: done after the last step */
 };
 

@@ -187,7 +187,7 @@ static int logged_in(void *ctx, const char *family, const char *table, const cha
 					 j + 2, k);
 			else if (k == j + 2)
 				snprintf(skipped, sizeof skipped, " (rule %d does not match the packet)", j + 2);
-			if (k < ch->nrules && ch->rules[k].uncond &&
+			if (k < ch->nrules && ch->rules[k].uncond == 1 &&
 			    (!strcmp(ch->rules[k].target, "DROP") || !strcmp(ch->rules[k].target, "REJECT")))
 				nl_diag(a, "the next rule%s, %s:%s:rule:%d (%s), matches every packet: after the "
 					   "LOG rule the packet was dropped there, unless an earlier rule decided "
@@ -347,6 +347,21 @@ static void endpoint(char *b, size_t n, const char *addr, int port, int family)
 
 /* "filter:FORWARD:rule:8" for legacy, "inet filter forward rule 2 handle 4"
  * for nft and xtables-monitor: their number is a handle, not a position. */
+/* A rewrite no traced nat rule did, by NL_NAT_* - 1: who, and why. */
+static const char *const nat_by[3][2] = {
+	{ "by conntrack", "the connection's NAT, applied to a later packet or reversed for a reply "
+			  "(no nat rule runs after a connection's first packet)" },
+	{ "by conntrack or by a nat rule the trace does not show",
+	  "no nat rule is traced there; conntrack rewrites a connection's later packets and its "
+	  "replies, and nat rules in a table this trace does not cover (nft or iptables-nft tables, "
+	  "for legacy TRACE lines) print no line; whether this is its connection's first packet "
+	  "is not known" },
+	{ "by a nat rule the trace does not show",
+	  "the packet went through a nat table, so it is its connection's first, which conntrack "
+	  "does not rewrite: the rule's line is missing, or the rule is in a table this trace does "
+	  "not cover (nft or iptables-nft tables, for legacy TRACE lines)" },
+};
+
 static void step_loc(const struct nl_step *s, char *buf, size_t n)
 {
 	const struct nl_event *e = &s->ev;
@@ -444,11 +459,10 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		else
 			snprintf(to, sizeof to, "the address the rule gives");
 		if (n->by_conntrack)
-			printf("%snat:%s %s %s -> %s  by conntrack, seen at %s: the connection's NAT, "
-			       "applied to a later packet or reversed for a reply (no nat rule runs "
-			       "after a connection's first packet)\n", c->bold, c->off,
+			printf("%snat:%s %s %s -> %s  %s, seen at %s: %s\n", c->bold, c->off,
 			       !strcmp(n->field, "dst") ? "destination" : "source", nl_esc(n->from),
-			       nl_esc(n->to), nl_esc(loc));
+			       nl_esc(n->to), nat_by[n->by_conntrack - 1][0], nl_esc(loc),
+			       nat_by[n->by_conntrack - 1][1]);
 		else
 			printf("%snat:%s %s %s -> %s  by %s%s\n", c->bold, c->off, n->kind, nl_esc(n->from),
 			       nl_esc(to), nl_esc(loc), n->after_trace ? " (after the last traced step)" : "");
@@ -716,7 +730,7 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		jw_str(f, n->to);
 		/* conntrack reversing the connection's NAT: no rule did it */
 		jw_key(f, &first, "by");
-		jw_str(f, n->by_conntrack ? "conntrack" : "rule");
+		jw_str(f, !n->by_conntrack ? "rule" : n->by_conntrack == NL_NAT_CONNTRACK ? "conntrack" : NULL);
 		jw_key(f, &first, "table");
 		jw_str(f, n->by_conntrack ? NULL : s->ev.table);
 		jw_key(f, &first, "chain");

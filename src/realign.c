@@ -165,7 +165,7 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 		}
 		if (!(r = rsview_rule_at(c->v, ch, P, -1, &unread)))
 			return 1;	/* a long chain's rule not read: map_step said so */
-		if (r->uncond && target_is_standard(r->target)) {
+		if (r->uncond == 1 && target_is_standard(r->target)) {
 			snprintf(why, wn, "the dump's rule %d is an unconditional -j %s", P, r->target);
 			return -1;
 		}
@@ -229,7 +229,7 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 	for (q = prev + 1; !ch->sparse && q < P && q <= ch->nrules; q++) {
 		if (d > 0 && q >= k && q < k + d)
 			continue;	/* inserted after the trace */
-		if (ch->rules[q - 1].uncond) {
+		if (ch->rules[q - 1].uncond == 1) {
 			snprintf(why, wn, "the dump's rule %d (%.200s) matches every packet, yet the trace "
 				 "does not show it", q, ch->rules[q - 1].text);
 			return -1;

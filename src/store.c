@@ -2732,7 +2732,7 @@ static int sparse_uncond(struct nl_store *s, struct nl_chain *c)
 	sqlite3_stmt *st;
 	int rc;
 	if (prep(s, "SELECT position FROM rules WHERE ruleset_id = ?1 AND tbl = ?2 AND chain = ?3 "
-		    "AND coalesce(family, '') = ?4 AND uncond AND position > 0 ORDER BY position",
+		    "AND coalesce(family, '') = ?4 AND uncond = 1 AND position > 0 ORDER BY position",
 		 &st) != SQLITE_OK)
 		return fail(s, "cannot read rules");
 	bind_chain(st, c);

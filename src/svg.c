@@ -263,8 +263,10 @@ static void nat_text(const struct nl_analysis *a, const struct nl_nat *n, char *
 			 s->ev.pkt.oif[0] ? s->ev.pkt.oif : "the outgoing interface");
 	else
 		snprintf(to, sizeof to, "the address the rule gives");
-	if (n->by_conntrack)
+	if (n->by_conntrack == NL_NAT_CONNTRACK)
 		snprintf(buf, len, "conntrack NAT (%s): %s \u2192 %s", n->field, n->from, to);
+	else if (n->by_conntrack)
+		snprintf(buf, len, "NAT no traced rule did (%s): %s \u2192 %s", n->field, n->from, to);
 	else
 		snprintf(buf, len, "%s %s: %s \u2192 %s%s", n->kind, n->field, n->from, to,
 			 n->after_trace ? " (after the last traced step)" : "");

@@ -150,7 +150,7 @@ static int ip_forward(struct nl_store *s, const struct nl_packet_row *p, struct 
 		return 0;
 	}
 	for (i = 0; i < a->nnat; i++)
-		if (!strcmp(a->nat[i].field, "dst")) {
+		if (!strcmp(a->nat[i].field, "dst") && !a->nat[i].after_trace) {
 			nl_diag(a, "%s = 0 (%s line %ld): the kernel does not forward, so after DNAT to %s "
 				   "the packet is dropped at routing, without a rule or a log line",
 				name, r.file, r.line, a->nat[i].to);

@@ -733,4 +733,66 @@ grep -- '-A ' "$R/moby-usernet-portmap-routed-iptables-S.txt" > "$TMP/rules-only
 check_status "the -A lines alone are reported" 3 "$NATLOG" import -q "$TMP/rules-only.txt"
 eq "and no rule is stored" "0" "$("$NATLOG" sql "SELECT count(*) FROM rules" | tail -1)"
 
+# A blog post on a published Docker port that timed out (its repository
+# could not be cited, so its lines are here): legacy TRACE lines, cut with
+# "...", and `iptables-legacy -L` without -v, whose rows do not show -i or
+# -o. The post found the legacy FORWARD policy DROP (policy:7, after six
+# rules). A row that shows no match may still have -i or -o: it is not
+# taken to match every packet, so the dump fits the trace; and with no
+# nat step traced and no flags shown, who did the DNAT is not known (the
+# post's DNAT was in iptables-nft's nat table).
+use legacyl
+cat > "$TMP/legacyl.trace" <<'EOF'
+# redacted a bit for readability
+[ 1288.683905] TRACE: raw:PREROUTING:policy:1 IN=enp2s0 OUT= MAC=... SRC=192.168.30.252 DST=192.168.50.254 ...
+[ 1288.684048] TRACE: filter:FORWARD:rule:1 IN=enp2s0 OUT=docker0 MAC=... SRC=192.168.30.252 DST=172.17.0.2 ...
+[ 1288.684079] TRACE: filter:DOCKER-USER:return:1 IN=enp2s0 OUT=docker0 MAC=... SRC=192.168.30.252 DST=172.17.0.2 ...
+[ 1288.684104] TRACE: filter:FORWARD:rule:2 IN=enp2s0 OUT=docker0 MAC=... SRC=192.168.30.252 DST=172.17.0.2 ...
+[ 1288.684130] TRACE: filter:DOCKER-ISOLATION-STAGE-1:return:2 IN=enp2s0 OUT=docker0 MAC=... SRC=192.168.30.252 DST=172.17.0.2 ...
+[ 1288.684158] TRACE: filter:FORWARD:rule:4 IN=enp2s0 OUT=docker0 MAC=... SRC=192.168.30.252 DST=172.17.0.2 ...
+[ 1288.684182] TRACE: filter:DOCKER:return:1 IN=enp2s0 OUT=docker0 MAC=... SRC=192.168.30.252 DST=172.17.0.2 ...
+[ 1288.684206] TRACE: filter:FORWARD:policy:7 IN=enp2s0 OUT=docker0 MAC=... SRC=192.168.30.252 DST=172.17.0.2 ...
+EOF
+cat > "$TMP/legacyl.txt" <<'EOF'
+Chain INPUT (policy ACCEPT)
+target     prot opt source               destination         
+
+Chain FORWARD (policy DROP)
+target     prot opt source               destination         
+DOCKER-USER  all  --  anywhere             anywhere            
+DOCKER-ISOLATION-STAGE-1  all  --  anywhere             anywhere            
+ACCEPT     all  --  anywhere             anywhere             ctstate RELATED,ESTABLISHED
+DOCKER     all  --  anywhere             anywhere            
+ACCEPT     all  --  anywhere             anywhere            
+ACCEPT     all  --  anywhere             anywhere            
+
+Chain OUTPUT (policy ACCEPT)
+target     prot opt source               destination         
+
+Chain DOCKER (1 references)
+target     prot opt source               destination         
+
+Chain DOCKER-ISOLATION-STAGE-1 (1 references)
+target     prot opt source               destination         
+DOCKER-ISOLATION-STAGE-2  all  --  anywhere             anywhere            
+RETURN     all  --  anywhere             anywhere            
+
+Chain DOCKER-ISOLATION-STAGE-2 (1 references)
+target     prot opt source               destination         
+DROP       all  --  anywhere             anywhere            
+RETURN     all  --  anywhere             anywhere            
+
+Chain DOCKER-USER (1 references)
+target     prot opt source               destination         
+RETURN     all  --  anywhere             anywhere            
+EOF
+check "the trace and the listing import" "$NATLOG" import -q "$TMP/legacyl.trace" "$TMP/legacyl.txt"
+"$NATLOG" explain --json --trace "$("$NATLOG" traces --json | first_id any)" > "$TMP/x.json"
+check_json "drop by the FORWARD policy, the listing fitting the trace" \
+	'j["verdict"] == "drop" and j["decided_by"]["chain"] == "FORWARD" and j["decided_by"]["type"] == "policy" and not any("does not match" in d or "matches every packet" in d or "realignment" in d for d in j["diagnosis"])' < "$TMP/x.json"
+check_json "the DNAT no traced rule did is not said to be conntrack's" \
+	'[(n["field"], n["by"]) for n in j["nat"]] == [("dst", None)]' < "$TMP/x.json"
+"$NATLOG" explain --trace "$("$NATLOG" traces --json | first_id any)" > "$TMP/x.txt"
+check_grep "the text gives both possibilities" "by conntrack or by a nat rule the trace does not show" "$TMP/x.txt"
+
 finish
