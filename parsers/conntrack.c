@@ -13,8 +13,8 @@
  * dstkey go in the ports; both print 16-bit keys (ntohs() in the kernel's
  * print_tuple and in libnetfilter_conntrack), so a wider one is an error.
  * The summary line conntrack prints on stderr (`conntrack v1.4.7
- * (conntrack-tools): 16 flow entries have been shown.`)
- * is skipped; any other line that is not an entry is an error.
+ * (conntrack-tools): 16 flow entries have been shown.`, after an echoed
+ * `^C` when Ctrl-C stopped -E) is skipped; any other line that is not an entry is an error.
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -122,8 +122,14 @@ static int read_event(struct nl_cur *c, struct nl_flow *f)
 	return 0;
 }
 
+/* conntrack's summary on stderr; -E prints it when Ctrl-C stops it, so a
+ * paste of a terminal has the "^C" the terminal echoed in front. */
 static int summary_line(const char *s, size_t n)
 {
+	if (n > 2 && s[0] == '^' && s[1] == 'C') {
+		s += 2;
+		n -= 2;
+	}
 	return n > 12 && !memcmp(s, "conntrack v", 11) && memmem(s, n, "(conntrack-tools)", 17);
 }
 

@@ -98,4 +98,16 @@ check_json "IPv6 DNAT" \
 	'[f["translated"]["dst"] for f in j if f["family"] == "ip6" and f["nat"] == "dnat"] == ["fd00:77:f2::10"]' < "$TMP/ct.json"
 check_json "zone, mark, conntrack id and counters" \
 	'any(f["zone"] == 7 for f in j) and any(f["mark"] == 42 for f in j) and all(f["ct_id"] for f in j) and all(f["counters"]["orig_packets"] >= 1 for f in j)' < "$TMP/ct.json"
+
+# Real pastes of conntrack output (testdata/real/README), each in a store
+# of its own.
+R=$TD/real
+q() { "$NATLOG" sql "$1" | tail -n +2; }	# the rows, without the header
+
+# conntrack -E stopped with Ctrl-C: its summary line comes after the "^C"
+# the terminal echoed, and is skipped as the summary it is.
+export NATLOG_DB="$TMP/ctrlc.db"
+check "the summary after '^C' is no error" "$NATLOG" import -q "$R/netify-mwan3-E-ctrl-c-summary.txt"
+eq "two events, the summary line skipped" "2 1 0" \
+	"$(q "SELECT (SELECT count(*) FROM conntrack) || ' ' || skipped || ' ' || errors FROM sources")"
 finish
