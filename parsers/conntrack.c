@@ -68,34 +68,36 @@ static int is_name(const char *s, size_t n)
 	return s[0] >= 'a' && s[0] <= 'z';
 }
 
-/* `[1709629872.345678]` then a TAB (conntrack -E -o timestamp). */
+/* `[1709629872.345678]` then a TAB (conntrack -E -o timestamp):
+ * "[%ld.%06ld]" since conntrack-tools 1.4.2, "[%-8ld.%-6ld]" before it
+ * (and still in its expectation events), where `[1300000000.12345 ]` is
+ * 12345 us: a fraction of fewer than 6 digits is that older format, its
+ * digits microseconds, not a decimal fraction; its time is kept as the
+ * current format prints the same instant. */
 static int read_stamp(struct nl_cur *c, struct nl_flow *f)
 {
 	struct nl_cur u = *c;
-	const char *s;
+	const char *d;
 	uint64_t sec, frac;
 	size_t nd;
-	if (!cur_char(&u, '['))
+	if (!cur_char(&u, '[') || !cur_u64(&u, 99999999999ULL, &sec) || !cur_char(&u, '.'))
 		return 0;
-	s = u.p;
-	if (!cur_u64(&u, 99999999999ULL, &sec) || !cur_char(&u, '.'))
+	d = u.p;
+	if (!cur_u64(&u, 999999999ULL, &frac))
 		return 0;
-	{
-		const char *d = u.p;
-		if (!cur_u64(&u, 999999999ULL, &frac))
+	nd = (size_t)(u.p - d);
+	if (nd < 6) {
+		cur_spaces(&u);	/* %-6ld pads the short fraction on the right */
+		if (!cur_char(&u, ']'))
 			return 0;
-		nd = (size_t)(u.p - d);
-	}
-	if (!cur_char(&u, ']') || (size_t)(u.p - s - 1) >= sizeof f->time)
-		return 0;
-	nl_strlcpyn(f->time, s, (size_t)(u.p - s - 1), sizeof f->time);
-	while (nd < 6) {
-		frac *= 10;
-		nd++;
-	}
-	while (nd > 6) {
-		frac /= 10;
-		nd--;
+		snprintf(f->time, sizeof f->time, "%llu.%06llu", (unsigned long long)sec,
+			 (unsigned long long)frac);
+	} else {
+		if (!cur_char(&u, ']') || (size_t)(u.p - c->p - 2) >= sizeof f->time)
+			return 0;
+		nl_strlcpyn(f->time, c->p + 1, (size_t)(u.p - c->p - 2), sizeof f->time);
+		for (; nd > 6; nd--)
+			frac /= 10;	/* finer than microseconds: cut */
 	}
 	f->wall_us = (int64_t)(sec * 1000000ULL + frac);
 	*c = u;

@@ -110,4 +110,19 @@ export NATLOG_DB="$TMP/ctrlc.db"
 check "the summary after '^C' is no error" "$NATLOG" import -q "$R/netify-mwan3-E-ctrl-c-summary.txt"
 eq "two events, the summary line skipped" "2 1 0" \
 	"$(q "SELECT (SELECT count(*) FROM conntrack) || ' ' || skipped || ' ' || errors FROM sources")"
+
+# conntrack-tools before 1.4.2 printed -E -o timestamp stamps with
+# "[%-8ld.%-6ld]" (its expectation events still do): microseconds
+# left-aligned and padded with spaces. No real paste of it was found, so
+# these lines are built from that format: 12345 us and 5 us, not .12345 s
+# and .5 s.
+export NATLOG_DB="$TMP/oldstamp.db"
+printf '[1300000000.12345 ]\t    [NEW] tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=40000 dport=80 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40000\n[1300000001.5     ]\t [UPDATE] tcp      6 60 SYN_RECV src=10.0.0.1 dst=10.0.0.2 sport=40000 dport=80 src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40000\n[1300000002.000007]\t [UPDATE] tcp      6 432000 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=40000 dport=80 src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40000 [ASSURED]\n' > "$TMP/oldstamp.txt"
+check "stamps of conntrack-tools before 1.4.2 import" "$NATLOG" import -q "$TMP/oldstamp.txt"
+eq "their fractions are microseconds, as the current format's are" \
+	"1300000000012345 1300000000.012345,1300000001000005 1300000001.000005,1300000002000007 1300000002.000007" \
+	"$(q "SELECT group_concat(wall_us || ' ' || time, ',') FROM (SELECT wall_us, time FROM conntrack ORDER BY line)")"
+"$NATLOG" flows --json > "$TMP/oldstamp.json"
+check_json "the flow spans them" \
+	'[(f["first"], f["last"]) for f in j] == [("1300000000.012345", "1300000002.000007")]' < "$TMP/oldstamp.json"
 finish
