@@ -161,6 +161,35 @@ static int prompt_line(const char *s, size_t n, char ev[12])
 	return 0;
 }
 
+/* What a vendor's kernel adds to /proc/net/nf_conntrack after the reply
+ * tuple (Keenetic: "[ASSURED] [FASTNAT] [RTCACHE o33/r11] mark=0 nmark=0
+ * ... slan attrs= use=2", "nomac swan no_if"): a flag of capitals, with
+ * words after a space, and bare lowercase words. Accepted there and
+ * dropped like the key=value fields natlog does not know; a number or
+ * anything else stays an error (a mail that broke "dport=3881" as
+ * "dport=388 1"). */
+static int vendor_flag(const char *b, size_t bn)
+{
+	size_t i;
+	if (bn < 3 || b[1] < 'A' || b[1] > 'Z')
+		return 0;
+	for (i = 2; i < bn - 1 && b[i] != ' '; i++)
+		if (!((b[i] >= 'A' && b[i] <= 'Z') || (b[i] >= '0' && b[i] <= '9') || b[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static int vendor_word(const char *t, size_t tn)
+{
+	size_t i;
+	if (tn == 0 || tn > 32 || t[0] < 'a' || t[0] > 'z')
+		return 0;
+	for (i = 1; i < tn; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') || t[i] == '_'))
+			return 0;
+	return 1;
+}
+
 /* Where a tuple's fields go: orig (dir 0) or reply (dir 1). */
 struct tuple {
 	char *src, *dst;
@@ -287,12 +316,18 @@ static int parse_entry(struct nl_cur *c, struct nl_flow *f, struct nl_err *err)
 			else if (!((bn == 9 && !memcmp(b, "[OFFLOAD]", 9)) ||
 				   (bn == 12 && !memcmp(b, "[HW_OFFLOAD]", 12)) ||
 				   (bn > 7 && !memcmp(b, "[start=", 7)) ||
-				   (bn > 6 && !memcmp(b, "[stop=", 6))))
+				   (bn > 6 && !memcmp(b, "[stop=", 6)) ||
+				   (tu[1].have_dst && vendor_flag(b, bn))))
 				return nl_err_set(err, "unknown flag '%.*s'", SHOWN(b, bn));
 			continue;
 		}
 		cur_word(c, &t, &tn);
 		eq = memchr(t, '=', tn);
+		if (!eq && dir == 1 && tu[1].have_dst && vendor_word(t, tn)) {
+			after = 1;
+			prev = "";
+			continue;
+		}
 		if (!eq || eq == t)
 			return nl_err_set(err, "unexpected '%.*s'", SHOWN(t, tn));
 		kn = (size_t)(eq - t);

@@ -429,7 +429,12 @@ static void test_bad_lines(void)
 		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=fd00::1 sport=1 dport=2 src=fd00::1 dst=10.0.0.1 sport=2 dport=1",
 		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 src=1.1.1.1",
 		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 [ASSURED src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1",
-		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 [WHATEVER]",
+		/* a vendor's flag (capitals) or word (lowercase) only after the reply tuple */
+		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 [whatever]",
+		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 [WHATEVER] src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1",
+		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 slan src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1",
+		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 Slan",
+		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 slan sport=3",
 		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 mark=99999999999",
 		"tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 packets=18446744073709551615 bytes=1 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1",
 		"tcp      6 120 SYN_SENT ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1",
