@@ -560,6 +560,46 @@ static int fragment_head(const char *s, size_t n)
 	return 0;
 }
 
+/* A conntrack -E event carried in a syslog or journal line (VyOS's
+ * conntrack logger, `conntrack -E | logger`), e.g.
+ *   Jul 16 12:55:12 vyos-conntrack-logger[9387]: [NEW]     2800357913 tcp      6 120 SYN_SENT src=...
+ *   fw1 conntrack: [NEW] tcp      6 120 SYN_SENT src=192.168.1.2 dst=...
+ * "[NEW]", "[UPDATE]" or "[DESTROY]", an id the logger may put first, a
+ * protocol name and number, then src= and dst=. Not read (the conntrack
+ * parser takes conntrack's own lines), but not skipped as if it were not
+ * netfilter's either. src= comes first: it is rare in other lines. */
+static int conntrack_in_log(const char *s, size_t n)
+{
+	static const char *const evs[] = { "[NEW] ", "[UPDATE] ", "[DESTROY] " };
+	const char *src = memmem(s, n, " src=", 5);
+	size_t i;
+	if (!src || !memmem(src, (size_t)(s + n - src), " dst=", 5))
+		return 0;
+	for (i = 0; i < sizeof evs / sizeof *evs; i++) {
+		const char *e = memmem(s, (size_t)(src - s), evs[i], strlen(evs[i])), *w;
+		struct nl_cur c;
+		size_t wn, k;
+		uint64_t v;
+		if (!e)
+			continue;
+		c = cur_make(e + strlen(evs[i]), (size_t)(src - e) - strlen(evs[i]));
+		cur_spaces(&c);
+		if (cur_u64(&c, UINT64_MAX, &v) && !cur_spaces(&c))
+			continue;	/* the id, then a space */
+		if (!cur_word(&c, &w, &wn) || w[0] < 'a' || w[0] > 'z' || wn > 16)
+			continue;
+		for (k = 0; k < wn && ((w[k] >= 'a' && w[k] <= 'z') || (w[k] >= '0' && w[k] <= '9')); k++)
+			;
+		if (k == wn && cur_spaces(&c) && cur_u64(&c, 255, &v))
+			return 1;
+	}
+	return 0;
+}
+
+#define CONNTRACK_IN_LOG_MSG "a conntrack event inside a syslog or journal line: natlog reads " \
+			     "conntrack -E output only as conntrack prints it, in a file of its own " \
+			     "(conntrack -E -o timestamp > FILE)"
+
 #define FRAGMENT_MSG "the rest of a netfilter line broken in parts (it starts with a field of the " \
 		     "packet): its head is on a line before"
 
@@ -814,6 +854,8 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 					      "line before", s, n);
 		if (fragment_head(s, n))
 			return k->sink->error(k->sink->ctx, lineno, FRAGMENT_MSG, s, n);
+		if (conntrack_in_log(s, n))
+			return k->sink->error(k->sink->ctx, lineno, CONNTRACK_IN_LOG_MSG, s, n);
 		if ((rc = klog_notice(k, s, n, lineno)) <= 0)
 			return rc;
 		k->sink->skip(k->sink->ctx, lineno);

@@ -139,4 +139,21 @@ check_json "[ASSURED] before [FASTNAT] is kept" \
 	'sorted(f["orig"]["dport"] for f in j if f["assured"] is True) == [80, 443]' < "$TMP/fastnat.json"
 printf 'ipv4     2 tcp      6 1191 ESTABLISHED src=192.168.3.151 dst=199.232.210.172 sport=63854 dport=80 src=199.232.210.172 dst=192.168.0.10 sport=80 dport=63854 [FASTNAT] 1 use=2\n' > "$TMP/fastnat-bad.txt"
 check_status "a number there is still an error" 3 "$NATLOG" import -q "$TMP/fastnat-bad.txt"
+
+# conntrack events inside syslog or journal lines (VyOS's conntrack
+# logger; `conntrack -E | logger`, a line built from what logger writes,
+# no paste of it was found) are netfilter output natlog does not read:
+# errors that say so, not lines skipped in silence. Ordinary syslog lines
+# around them stay skipped.
+export NATLOG_DB="$TMP/ctlog.db"
+check_status "conntrack events in a journal are errors (exit 3)" 3 \
+	"$NATLOG" import -q "$R/vyos-3804-conntrack-logger-journal.txt"
+"$NATLOG" errors --json > "$TMP/ctlog.json"
+check_json "each line, saying what natlog reads instead" \
+	'[e["line"] for e in j] == [1, 2] and all("conntrack -E output only as conntrack prints it" in e["reason"] for e in j)' < "$TMP/ctlog.json"
+export NATLOG_DB="$TMP/ctlogger.db"
+printf 'Jul 16 12:55:11 fw1 sshd[812]: Accepted publickey for root from 10.0.0.9 port 50022 ssh2\nJul 16 12:55:12 fw1 conntrack: [NEW] tcp      6 120 SYN_SENT src=192.168.1.2 dst=10.0.0.1 sport=40000 dport=80 [UNREPLIED] src=10.0.0.1 dst=192.168.1.2 sport=80 dport=40000\nJul 16 12:55:13 fw1 systemd[1]: Started Daily apt upgrade and clean activities.\n' > "$TMP/ctlogger.log"
+check_status "and through logger" 3 "$NATLOG" import -q "$TMP/ctlogger.log"
+eq "only the conntrack line is an error, the others are skipped" "2 2" \
+	"$(q "SELECT group_concat(line) || ' ' || (SELECT skipped FROM sources) FROM errors")"
 finish
