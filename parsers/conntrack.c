@@ -311,11 +311,15 @@ static int parse_entry(struct nl_cur *c, struct nl_flow *f, struct nl_err *err)
 			after = 1;
 			if (bn == 11 && !memcmp(b, "[USERSPACE]", 11))
 				break;	/* -o userspace: portid= progname=, nothing natlog keeps */
-			if (bn == 9 && !memcmp(b, "[ASSURED]", 9))
+			if (bn == 9 && !memcmp(b, "[ASSURED]", 9)) {
 				f->assured = 1;
-			else if (!((bn == 9 && !memcmp(b, "[OFFLOAD]", 9)) ||
-				   (bn == 12 && !memcmp(b, "[HW_OFFLOAD]", 12)) ||
-				   (bn > 7 && !memcmp(b, "[start=", 7)) ||
+			} else if ((bn == 9 && !memcmp(b, "[OFFLOAD]", 9)) ||
+				   (bn == 12 && !memcmp(b, "[HW_OFFLOAD]", 12))) {
+				/* printed instead of [ASSURED] (ct_seq_show, and
+				 * libnetfilter_conntrack: one of the three) */
+				if (!f->assured)
+					f->assured = -1;
+			} else if (!((bn > 7 && !memcmp(b, "[start=", 7)) ||
 				   (bn > 6 && !memcmp(b, "[stop=", 6)) ||
 				   (tu[1].have_dst && vendor_flag(b, bn))))
 				return nl_err_set(err, "unknown flag '%.*s'", SHOWN(b, bn));

@@ -1298,7 +1298,7 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 	snat = f->rdst[0] && (strcmp(f->rdst, f->osrc) || f->rdport != f->osport);
 	snprintf(e->note, sizeof e->note, "%s%s%s%s%s%s%s", f->event[0] ? f->event : "listed",
 		 f->state[0] ? " " : "", f->state, f->unreplied ? ", unreplied" : "",
-		 f->assured ? ", assured" : "", dnat ? ", DNAT to " : "", dnat ? f->rsrc : "");
+		 f->assured > 0 ? ", assured" : "", dnat ? ", DNAT to " : "", dnat ? f->rsrc : "");
 	if (dnat && f->rsport >= 0) {
 		size_t u = strlen(e->note);
 		snprintf(e->note + u, sizeof e->note - u, ":%d", f->rsport);

@@ -613,7 +613,10 @@ static int add_record(void *ctx, int64_t id, const struct nl_flow *r)
 	}
 	if (r->state[0])
 		nl_strlcpy(w->state, r->state, sizeof w->state);
-	w->assured |= r->assured;
+	/* ASSURED is never cleared: one record that shows it says so; one
+	 * whose offload flag hid it leaves the others' "no" in doubt */
+	if (r->assured > 0 || (r->assured < 0 && w->assured == 0))
+		w->assured = r->assured;
 	w->unreplied = r->unreplied;
 	w->opackets = max64(w->opackets, r->opackets);
 	w->obytes = max64(w->obytes, r->obytes);
@@ -1140,7 +1143,8 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 		jw_key(f, &first, "state");
 		jw_str(f, w->state);
 		jw_key(f, &first, "assured");
-		fputs(w->assured ? "true" : "false", f);
+		/* null: conntrack showed [OFFLOAD] or [HW_OFFLOAD] in its place */
+		fputs(w->assured < 0 ? "null" : w->assured ? "true" : "false", f);
 		jw_key(f, &first, "unreplied");
 		fputs(w->unreplied ? "true" : "false", f);
 		jw_key(f, &first, "mark");

@@ -440,7 +440,7 @@ static int flow_row(void *ctx, const struct nl_flow *fl)
 	fputs("</td><td>", pg->f);
 	h(pg->f, fl->state[0] ? fl->state : "-");
 	fputs(fl->unreplied ? " [UNREPLIED]" : "", pg->f);
-	fputs(fl->assured ? " [ASSURED]" : "", pg->f);
+	fputs(fl->assured > 0 ? " [ASSURED]" : "", pg->f);
 	fputs("</td><td>", pg->f);
 	h(pg->f, nat[0] ? nat : "-");
 	fputs("</td></tr>\n", pg->f);

@@ -151,7 +151,10 @@ struct nl_flow {
 	int rsport, rdport;
 	int icmp_type, icmp_code, icmp_id;
 	int64_t opackets, obytes, rpackets, rbytes;
-	int unreplied, assured;
+	int unreplied;
+	/* 1 [ASSURED], 0 not, -1 unknown: [OFFLOAD] or [HW_OFFLOAD] printed
+	 * in its place */
+	int assured;
 	int64_t mark, zone, ct_id;
 	char host[128];
 };

@@ -481,10 +481,10 @@ static int ct_established(void *ctx, const struct nl_flow *f, const char *file)
 {
 	struct nl_analysis *a = ctx;
 	char note[200];
-	if (!f->assured && strcmp(f->state, "ESTABLISHED") != 0)
+	if (f->assured <= 0 && strcmp(f->state, "ESTABLISHED") != 0)
 		return 0;
 	snprintf(note, sizeof note, "conntrack (%s line %ld) lists the connection %s%s", base_name(file),
-		 f->line, f->state[0] ? f->state : "", f->assured ? " [ASSURED]" : "");
+		 f->line, f->state[0] ? f->state : "", f->assured > 0 ? " [ASSURED]" : "");
 	add_contra(a, "conntrack", file, f->line, "", note);
 	return 0;
 }

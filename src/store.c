@@ -2410,7 +2410,7 @@ int store_add_flow(struct nl_store *s, int64_t source_id, const struct nl_flow *
 	bind_num(st, 23, f->rpackets);
 	bind_num(st, 24, f->rbytes);
 	sqlite3_bind_int(st, 25, f->unreplied);
-	sqlite3_bind_int(st, 26, f->assured);
+	bind_num(st, 26, f->assured);	/* -1: unknown, NULL */
 	bind_num(st, 27, f->mark);
 	bind_num(st, 28, f->zone);
 	bind_num(st, 29, f->ct_id);
@@ -2458,7 +2458,7 @@ static int read_flows(struct nl_store *s, const char *order,
 		f.rpackets = col_num(st, 21);
 		f.rbytes = col_num(st, 22);
 		f.unreplied = sqlite3_column_int(st, 23);
-		f.assured = sqlite3_column_int(st, 24);
+		f.assured = (int)col_num(st, 24);
 		f.mark = col_num(st, 25);
 		f.zone = col_num(st, 26);
 		f.ct_id = col_num(st, 27);
@@ -4404,7 +4404,7 @@ int store_conntrack_for(struct nl_store *s, int proto, const char *src, int spor
 		f.rsport = (int)col_num(st, 6);
 		f.rdport = (int)col_num(st, 7);
 		f.unreplied = sqlite3_column_int(st, 8);
-		f.assured = sqlite3_column_int(st, 9);
+		f.assured = (int)col_num(st, 9);
 		col_text(st, 11, f.osrc, sizeof f.osrc);
 		col_text(st, 12, f.odst, sizeof f.odst);
 		f.osport = (int)col_num(st, 13);

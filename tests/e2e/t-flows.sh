@@ -156,4 +156,20 @@ printf 'Jul 16 12:55:11 fw1 sshd[812]: Accepted publickey for root from 10.0.0.9
 check_status "and through logger" 3 "$NATLOG" import -q "$TMP/ctlogger.log"
 eq "only the conntrack line is an error, the others are skipped" "2 2" \
 	"$(q "SELECT group_concat(line) || ' ' || (SELECT skipped FROM sources) FROM errors")"
+
+# [OFFLOAD] and [HW_OFFLOAD] are printed in place of [ASSURED] (the kernel
+# and libnetfilter_conntrack print one of the three): an offloaded entry's
+# ASSURED is unknown, not absent.
+export NATLOG_DB="$TMP/offload.db"
+check "an offloaded connection's events import" \
+	"$NATLOG" import -q "$R/nfdevel-2024-flowtable-offload-10x-quoted.txt"
+eq "the [OFFLOAD] record's assured is NULL, the others' 0" "0,0,NULL" \
+	"$(q "SELECT group_concat(ifnull(assured, 'NULL')) FROM (SELECT assured FROM conntrack ORDER BY line)")"
+"$NATLOG" flows --json > "$TMP/offload.json"
+check_json "flows --json says null, not false" \
+	'[(f["state"], f["assured"]) for f in j] == [("ESTABLISHED", None)]' < "$TMP/offload.json"
+check "and an [ASSURED] record still makes it true" "$NATLOG" import -q "$TD/real/nfdevel-2024-flowtable-E-quoted.txt"
+"$NATLOG" flows --json > "$TMP/offload.json"
+check_json "the connection whose LAST_ACK shows [ASSURED] is assured" \
+	'sorted(str(f["assured"]) for f in j) == ["None", "True"]' < "$TMP/offload.json"
 finish
