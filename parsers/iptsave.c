@@ -252,6 +252,26 @@ static int spec_chain(struct iptsave *st, const char *s, size_t n, long lineno)
 	return put_chain(st, chain, policy);
 }
 
+/* A line of `conntrack -L -o save` (conntrack-tools src/conntrack.c,
+ * ct_save_snprintf: each entry as the conntrack options that add it), e.g.
+ *   -A -t 431996 -u SEEN_REPLY,ASSURED -s 71.34.64.4 -d 172.31.26.253 ... --state ESTABLISHED
+ * "-A" (-E: "-I", "-U", "-D") then "-t" and the timeout, or the reply
+ * tuple's options: no iptables chain is called "-t", and iptables has no
+ * --reply-* option. */
+static int conntrack_save_line(const char *s, size_t n)
+{
+	size_t i = 6;
+	if (n < 8 || s[0] != '-' || !memchr("AIUD", s[1], 4) || s[2] != ' ')
+		return 0;
+	if (!memcmp(s + 3, "-t ", 3) && s[i] >= '0' && s[i] <= '9') {
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == n || s[i] == ' ')
+			return 1;
+	}
+	return memmem(s, n, " --reply-port-src ", 18) || memmem(s, n, " --reply-src ", 13);
+}
+
 static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct iptsave *st = state;
@@ -319,6 +339,9 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 	}
 	if (n > 3 && (!memcmp(s, "-P ", 3) || !memcmp(s, "-N ", 3)) && !memchr(s, '\0', n))
 		return spec_chain(st, s, n, lineno);
+	if (!st->table[0] && conntrack_save_line(s, n))
+		return k->error(k->ctx, lineno, "conntrack -o save output, which natlog does not read "
+				"(it reads conntrack -L and -E in their default or extended format)", s, n);
 	if (!st->table[0])
 		return k->error(k->ctx, lineno, "iptables-save line outside a *table section", s, n);
 	/* iptables-save writes none; a name cut at one would be empty */

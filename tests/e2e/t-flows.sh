@@ -172,4 +172,13 @@ check "and an [ASSURED] record still makes it true" "$NATLOG" import -q "$TD/rea
 "$NATLOG" flows --json > "$TMP/offload.json"
 check_json "the connection whose LAST_ACK shows [ASSURED] is assured" \
 	'sorted(str(f["assured"]) for f in j) == ["None", "True"]' < "$TMP/offload.json"
+
+# `conntrack -L -o save` looks like iptables-save ("-A ..."); natlog does
+# not read it, and says so rather than calling it a stray iptables line.
+export NATLOG_DB="$TMP/ctsave.db"
+check_status "conntrack -o save output is an error (exit 3)" 3 \
+	"$NATLOG" import -q "$R/conntrack-o-save-comment-example.txt"
+"$NATLOG" errors --json > "$TMP/ctsave.json"
+check_json "named as conntrack -o save output" \
+	'[(e["line"], e["reason"].startswith("conntrack -o save output")) for e in j] == [(1, True)]' < "$TMP/ctsave.json"
 finish
