@@ -123,14 +123,6 @@ void nl_unquote(const char **s, size_t *n);
  * stays MARK (parsers.c; nftrules.c, nftjson.c). */
 void nl_xt_target(struct nl_rule *r, const char *name, size_t n);
 
-/* iptables-nft's warning that iptables-legacy tables are present, which the
- * dump or listing does not show ("# Warning: iptables-legacy tables
- * present, use iptables-legacy-save to see them"): an error of the dump,
- * whose rules are not all in it (parsers.c). */
-#define NL_LEGACY_PRESENT "iptables-legacy tables present"
-#define NL_LEGACY_MSG "iptables-nft says iptables-legacy tables are present, which this dump does " \
-		      "not show: their rules are not in it (import iptables-legacy-save too)"
-
 /* The table a file's name gives ("iptables_-t_nat_-nvL", "iptables-S-nat.txt":
  * a table's name delimited by '_', '-', '/' or '.'), or NULL (parsers.c). */
 const char *nl_table_from_path(const char *path);

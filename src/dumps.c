@@ -350,6 +350,42 @@ static int nearest_dumps(struct nl_store *s, struct nl_analysis *a, struct nl_rs
 	return 1;
 }
 
+/* Legacy TRACE lines come from iptables-legacy's tables alone: a dump whose
+ * file iptables-nft wrote with its warning that legacy tables are present
+ * may not hold the rules they hit. Looked up once per dump of the view. */
+static int legacy_warned(struct nl_store *s, struct nl_rsview *v, struct nl_analysis *a,
+			 int64_t id, int contradicted)
+{
+	size_t i;
+	for (i = 0; i < v->ndumps && v->dumps[i].id != id; i++)
+		;
+	if (i == v->ndumps)
+		return 0;
+	if (v->dumps[i].legacy_line < 0 &&
+	    (v->dumps[i].legacy_line = store_dump_legacy_line(s, id)) < 0)
+		return -1;
+	if (v->dumps[i].legacy_line > 0) {
+		struct nl_dump_info info;
+		int r = store_dump_info(s, id, &info);
+		if (r < 0)
+			return -1;
+		nl_diag(a, "%s says at line %ld that iptables-legacy tables are present: a listing "
+			   "iptables-nft printed there holds its own tables, not the legacy ones that "
+			   "legacy TRACE lines come from; import iptables-legacy-save (or "
+			   "iptables-legacy -L) output to explain them", r ? base_name(info.path) : "the dump",
+			v->dumps[i].legacy_line);
+		/* contradicted too: its verdict is iptables-nft's guess */
+		if (contradicted && a->decided >= 0) {
+			nl_diag(a, "the verdict is unknown: the trace contradicts that dump, whose "
+				   "tables may not be the ones traced");
+			snprintf(a->verdict, sizeof a->verdict, "unknown");
+			a->decided = -1;
+			a->decided_rule_known = 0;
+		}
+	}
+	return 0;
+}
+
 int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rsview *v,
 		 struct nl_analysis *a, int nft, nl_analyze_fn fn)
 {
@@ -423,6 +459,8 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 		return -1;
 	d->id = c[best].id;
 	d->fits = !c[best].bad;
+	if (!nft && legacy_warned(s, v, a, d->id, c[best].bad))
+		return -1;
 	d->nfit = nfit;
 	nl_strlcpy(d->contra, c[best].contra, sizeof d->contra);
 	for (k = 0; k < n; k++) {

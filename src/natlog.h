@@ -28,6 +28,15 @@ struct nl_err {
 int nl_err_set(struct nl_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* iptables-nft's warning that iptables-legacy tables are present, which the
+ * dump or listing does not show ("# Warning: iptables-legacy tables
+ * present, use iptables-legacy-save to see them"): an error of the dump,
+ * whose rules are not all in it (parsers.c); the analysis looks for it
+ * among a dump's errors (dumps.c). */
+#define NL_LEGACY_PRESENT "iptables-legacy tables present"
+#define NL_LEGACY_MSG "iptables-nft says iptables-legacy tables are present, which this dump does " \
+		      "not show: their rules are not in it (import iptables-legacy-save too)"
+
 /* TCP flag bits as stored (tcp_flags column). */
 enum {
 	NL_TCP_FIN = 1, NL_TCP_SYN = 2, NL_TCP_RST = 4, NL_TCP_PSH = 8,

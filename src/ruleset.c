@@ -228,6 +228,7 @@ int rsview_add_dump(struct nl_rsview *v, int64_t id, const char *kind)
 	v->nby_time = 0;
 	v->dumps[v->ndumps].id = id;
 	v->dumps[v->ndumps].time_us = -1;
+	v->dumps[v->ndumps].legacy_line = -1;
 	nl_strlcpy(v->dumps[v->ndumps++].kind, kind, sizeof v->dumps[0].kind);
 	return 0;
 }

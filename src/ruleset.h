@@ -79,6 +79,8 @@ struct nl_rsdump {
 	int64_t id;
 	char kind[24];
 	int64_t time_us;	/* when it was taken (rulesets.time_us), or -1 */
+	long legacy_line;	/* its file's "iptables-legacy tables present" line, 0: none,
+				 * -1: not looked for yet */
 };
 /* 0..4 prerouting input forward output postrouting, 5 ingress, 6 egress
  * (analyze.c). */

@@ -4909,6 +4909,24 @@ int store_dumps_retie(struct nl_store *s)
 	return sqlite3_changes(s->db);
 }
 
+long store_dump_legacy_line(struct nl_store *s, int64_t ruleset_id)
+{
+	static const char sql[] =
+		"SELECT min(e.line) FROM errors e JOIN rulesets r ON e.source_id = r.source_id "
+		"WHERE r.id = ?1 AND e.reason = ?2";
+	sqlite3_stmt *st;
+	long line = 0;
+	int rc;
+	if (prep(s, sql, &st) != SQLITE_OK)
+		return fail(s, "cannot read errors");
+	sqlite3_bind_int64(st, 1, ruleset_id);
+	sqlite3_bind_text(st, 2, NL_LEGACY_MSG, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		line = (long)sqlite3_column_int64(st, 0);
+	unprep(s, st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? line : fail(s, "cannot read errors");
+}
+
 int store_dump_info(struct nl_store *s, int64_t ruleset_id, struct nl_dump_info *d)
 {
 	static const char sql[] =

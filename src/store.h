@@ -429,6 +429,10 @@ struct nl_dump_info {
 	int64_t time_us;		/* -1 when not known */
 	int family;
 };
+/* The line of the "iptables-legacy tables present" warning iptables-nft
+ * printed in the file of dump ruleset_id, 0 when there is none, -1 on
+ * failure. */
+long store_dump_legacy_line(struct nl_store *s, int64_t ruleset_id);
 /* 1 when the trace of a packet other than packet_id contradicts the
  * dump, 0 when none does, -1 on failure. */
 int store_dump_contradicted(struct nl_store *s, int64_t ruleset_id, int64_t packet_id);

@@ -794,5 +794,50 @@ check_json "the DNAT no traced rule did is not said to be conntrack's" \
 	'[(n["field"], n["by"]) for n in j["nat"]] == [("dst", None)]' < "$TMP/x.json"
 "$NATLOG" explain --trace "$("$NATLOG" traces --json | first_id any)" > "$TMP/x.txt"
 check_grep "the text gives both possibilities" "by conntrack or by a nat rule the trace does not show" "$TMP/x.txt"
+# The post's `iptables -L -v -n`, by iptables-nft with its warning that
+# legacy tables are present: legacy TRACE lines come from the legacy
+# tables, so a verdict from this listing, which the trace contradicts, is
+# not given, and the diagnosis says why.
+use legacynft
+cat > "$TMP/legacynft.txt" <<'EOF'
+# Warning: iptables-legacy tables present, use iptables-legacy to see them
+Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+   57  3420 DOCKER-USER  all  --  *      *       0.0.0.0/0            0.0.0.0/0           
+   57  3420 DOCKER-ISOLATION-STAGE-1  all  --  *      *       0.0.0.0/0            0.0.0.0/0           
+    0     0 ACCEPT     all  --  *      docker0  0.0.0.0/0            0.0.0.0/0            ctstate RELATED,ESTABLISHED
+   57  3420 DOCKER     all  --  *      docker0  0.0.0.0/0            0.0.0.0/0           
+    0     0 ACCEPT     all  --  docker0 !docker0  0.0.0.0/0            0.0.0.0/0           
+    0     0 ACCEPT     all  --  docker0 docker0  0.0.0.0/0            0.0.0.0/0           
+
+Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)
+ pkts bytes target     prot opt in     out     source               destination         
+
+Chain DOCKER (1 references)
+ pkts bytes target     prot opt in     out     source               destination         
+   22  1320 ACCEPT     tcp  --  !docker0 docker0  0.0.0.0/0            172.17.0.2           tcp dpt:80
+
+Chain DOCKER-ISOLATION-STAGE-1 (1 references)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 DOCKER-ISOLATION-STAGE-2  all  --  docker0 !docker0  0.0.0.0/0            0.0.0.0/0           
+   57  3420 RETURN     all  --  *      *       0.0.0.0/0            0.0.0.0/0           
+
+Chain DOCKER-ISOLATION-STAGE-2 (1 references)
+ pkts bytes target     prot opt in     out     source               destination         
+    0     0 DROP       all  --  *      docker0  0.0.0.0/0            0.0.0.0/0           
+    0     0 RETURN     all  --  *      *       0.0.0.0/0            0.0.0.0/0           
+
+Chain DOCKER-USER (1 references)
+ pkts bytes target     prot opt in     out     source               destination         
+   57  3420 RETURN     all  --  *      *       0.0.0.0/0            0.0.0.0/0           
+EOF
+check_status "the trace and iptables-nft's listing import (its warning an error)" 3 \
+	"$NATLOG" import -q "$TMP/legacyl.trace" "$TMP/legacynft.txt"
+"$NATLOG" explain --json --trace "$("$NATLOG" traces --json | first_id any)" > "$TMP/x.json"
+check_json "the verdict is unknown, the warning's line named" \
+	'j["verdict"] == "unknown" and any(d.startswith("legacynft.txt says at line 1 that iptables-legacy tables are present") for d in j["diagnosis"])' < "$TMP/x.json"
 
 finish
