@@ -16,29 +16,43 @@
 #include <string.h>
 #include <strings.h>
 
-/* Start of the body: "IN=<word> OUT=", with any run of blanks between
- * (pastes get column-aligned). Else, for lines that lack IN= and OUT= (old
+/* Whether the packet-log body starts at in: "IN=<word> OUT=", with any
+ * run of blanks between (pastes get column-aligned), or with the bridge's
+ * "PHYSIN=<word>" between them as the 2.4 bridge-netfilter patch printed
+ * it. */
+static int body_at(const char *in, const char *end)
+{
+	const char *q = in + 3;
+	int phys = 0;
+	for (;;) {
+		while (q < end && *q != ' ' && *q != '\t')
+			q++;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if ((size_t)(end - q) >= 4 && memcmp(q, "OUT=", 4) == 0)
+			return 1;
+		if (phys++ || (size_t)(end - q) < 7 || memcmp(q, "PHYSIN=", 7) != 0)
+			return 0;
+		q += 7;
+	}
+}
+
+/* Start of the body: the first "IN=" that body_at() accepts at a word
+ * boundary ("INBOUND TCP: IN=br0 PHYSIN=eth0 OUT=": not the IN= inside
+ * PHYSIN=), else the first one glued to its prefix ("REJECT(src
+ * wan)IN=br-wan OUT="). Else, for lines that lack IN= and OUT= (old
  * conntrack lines, cut pastes), the first " SRC=" that a "DST=" follows. */
 static const char *find_body(const char *s, size_t n)
 {
-	const char *p = s, *end = s + n, *src;
-	while (p < end) {
-		const char *in = memmem(p, (size_t)(end - p), "IN=", 3);
-		const char *q;
-		if (!in)
-			break;
-		q = in + 3;
-		while (q < end && *q != ' ' && *q != '\t')
-			q++;
-		if (q < end) {
-			const char *w = q;
-			while (w < end && (*w == ' ' || *w == '\t'))
-				w++;
-			if ((size_t)(end - w) >= 4 && memcmp(w, "OUT=", 4) == 0)
+	const char *p, *end = s + n, *src, *in;
+	int glued;
+	for (glued = 0; glued < 2; glued++)
+		for (p = s; (in = memmem(p, (size_t)(end - p), "IN=", 3)) != NULL; p = in + 3) {
+			int boundary = in == s || in[-1] == ' ' || in[-1] == '\t';
+			if (boundary == !glued && !(in - s >= 4 && !memcmp(in - 4, "PHYS", 4)) &&
+			    body_at(in, end))
 				return in;
 		}
-		p = in + 3;
-	}
 	for (p = s; p < end && (src = memmem(p, (size_t)(end - p), "SRC=", 4)) != NULL; p = src + 4)
 		if ((src == s || src[-1] == ' ' || src[-1] == '\t') &&
 		    memmem(src + 4, (size_t)(end - src - 4), "DST=", 4))

@@ -110,4 +110,12 @@ check "lines of packets alike import" "$NATLOG" import -q "$TMP/apart.log"
 "$NATLOG" traces --json > "$TMP/t.json"
 check_json "each is a packet of its own, but for none" \
 	'len(j) == 7 and all(p["source"] == "log" for p in j)' < "$TMP/t.json"
+
+# The 2.4 bridge-netfilter patch printed PHYSIN= between IN= and OUT=:
+# the fields start at the IN= that begins a word, not at the IN= inside
+# PHYSIN=, and the prefix ends before them.
+export NATLOG_DB="$TMP/physin.db"
+check "a bridge line with PHYSIN= between IN= and OUT= imports" "$NATLOG" import -q "$TD/real/exercise-bridge-nf-physin-between.log"
+eq "its prefix and its four interfaces" "INBOUND TCP: |br0|eth0|br0|eth1" \
+	"$("$NATLOG" sql "SELECT prefix || '|' || iif || '|' || physin || '|' || oif || '|' || physout FROM events" | tail -n +2)"
 finish
