@@ -11,6 +11,7 @@
 #include "natlog.h"
 #include "cursor.h"
 #include "parser.h"
+#include "timespec.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -231,6 +232,27 @@ static int reltime_bracket(struct nl_cur *c, const char **txt, size_t *tn)
 	return 1;
 }
 
+/* "Mon Dec 25 13:31:15 2017" (busybox and OpenWrt logread): the weekday,
+ * a syslog time and the year, then a blank. */
+static int logread_time(struct nl_cur *c)
+{
+	static const char wdays[] = "SunMonTueWedThuFriSat";
+	struct nl_cur t = *c;
+	int i, y;
+	if (cur_left(&t) < 4)
+		return 0;
+	for (i = 0; i < 7 && memcmp(t.p, wdays + 3 * i, 3) != 0; i++)
+		;
+	if (i == 7)
+		return 0;
+	t.p += 3;
+	if (!cur_char(&t, ' ') || !syslog_time(&t) || !cur_char(&t, ' ') || !digits(&t, 4, &y) ||
+	    cur_peek(&t) != ' ')
+		return 0;
+	*c = t;
+	return 1;
+}
+
 /* "1709629872.345678" (journalctl -o short-unix). */
 static int unix_time(struct nl_cur *c, int64_t *wall_us)
 {
@@ -265,13 +287,75 @@ static void set_time(struct nl_event *ev, const char *s, size_t n)
 	nl_strlcpyn(ev->time, s, n, sizeof ev->time);
 }
 
+/* ulogd's LOGEMU writes "host PREFIX: IN=...": a tag of no pid right
+ * before IN= (after is the cursor past the tag) is the packet's log
+ * prefix, not a tag. */
+static int tag_is_prefix(const char *w, size_t wn, struct nl_cur after)
+{
+	cur_spaces(&after);
+	return cur_left(&after) >= 3 && !memcmp(after.p, "IN=", 3) && !memchr(w, '[', wn);
+}
+
+/* After logread's stamp: "kern.warn kernel: ", no host. */
+static void logread_tag(struct nl_cur *c)
+{
+	struct nl_cur t = *c;
+	const char *w;
+	size_t wn;
+	cur_spaces(&t);
+	cur_word(&t, &w, &wn);
+	if (wn > 2 && memchr(w, '.', wn) && w[wn - 1] != ':') {
+		*c = t;		/* facility.level */
+		cur_spaces(&t);
+		cur_word(&t, &w, &wn);
+	}
+	if (word_is_tag(w, wn) && !tag_is_prefix(w, wn, t))
+		*c = t;
+}
+
+/* Host and tag after a time stamp (syslogish: a syslog or journal one):
+ * "fw1 kernel: ", busybox "fw1 kern.warn kernel: ". The host goes to
+ * ev, c past the tag. */
+static void host_tag(struct nl_cur *c, int syslogish, struct nl_event *ev)
+{
+	struct nl_cur t;
+	const char *w1, *w2;
+	size_t w1n, w2n;
+	cur_spaces(c);
+	t = *c;
+	cur_word(&t, &w1, &w1n);
+	cur_spaces(&t);
+	cur_word(&t, &w2, &w2n);
+	if (syslogish && w2n > 2 && memchr(w2, '.', w2n) && w2[w2n - 1] != ':') {
+		const char *w3;
+		size_t w3n;
+		struct nl_cur u = t;
+		cur_spaces(&u);
+		cur_word(&u, &w3, &w3n);
+		if (word_is_tag(w3, w3n)) {
+			w2 = w3;	/* facility.level between host and tag */
+			w2n = w3n;
+		}
+	}
+	if (w1n > 0 && w2n >= 7 && memcmp(w2, "kernel", 6) == 0 && w2[w2n - 1] == ':') {
+		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
+		c->p = w2 + w2n;
+	} else if (w1n >= 7 && memcmp(w1, "kernel", 6) == 0 && w1[w1n - 1] == ':') {
+		c->p = w1 + w1n;
+	} else if (syslogish && w1n > 0 && word_is_tag(w2, w2n)) {
+		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
+		c->p = tag_is_prefix(w2, w2n, cur_make(w2 + w2n, (size_t)(c->end - w2 - w2n)))
+			       ? w2 : w2 + w2n;
+	}
+}
+
 /* Reads the envelope; returns where the message starts. */
 static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 {
 	struct nl_cur c = cur_make(s, n), t;
-	const char *ts = NULL, *w1, *w2, *ut;
-	size_t tn = 0, w1n, w2n, utn;
-	int syslogish = 0;
+	const char *ts = NULL, *ut;
+	size_t tn = 0, utn;
+	int syslogish = 0, logread = 0;
 	uint64_t v;
 	double up;
 
@@ -319,6 +403,9 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 		ts = ut;
 		tn = utn;
 		caller_bracket(&c);
+	} else if (logread_time(&c)) {
+		tn = (size_t)(c.p - ts);
+		logread = 1;
 	} else if (syslog_time(&c) || iso_time(&c, &ev->wall_us)) {
 		tn = (size_t)(c.p - ts);
 		syslogish = 1;
@@ -330,37 +417,13 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	}
 	if (ts)
 		set_time(ev, ts, tn);
-
-	/* host and tag: "fw1 kernel: ", busybox "fw1 kern.warn kernel: " */
-	cur_spaces(&c);
-	t = c;
-	cur_word(&t, &w1, &w1n);
-	cur_spaces(&t);
-	cur_word(&t, &w2, &w2n);
-	if (syslogish && w2n > 2 && memchr(w2, '.', w2n) && w2[w2n - 1] != ':') {
-		const char *w3;
-		size_t w3n;
-		struct nl_cur u = t;
-		cur_spaces(&u);
-		cur_word(&u, &w3, &w3n);
-		if (word_is_tag(w3, w3n)) {
-			w2 = w3;	/* facility.level between host and tag */
-			w2n = w3n;
-		}
-	}
-	if (w1n > 0 && w2n >= 7 && memcmp(w2, "kernel", 6) == 0 && w2[w2n - 1] == ':') {
-		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
-		c.p = w2 + w2n;
-	} else if (w1n >= 7 && memcmp(w1, "kernel", 6) == 0 && w1[w1n - 1] == ':') {
-		c.p = w1 + w1n;
-	} else if (syslogish && w1n > 0 && word_is_tag(w2, w2n)) {
-		struct nl_cur m = cur_make(w2 + w2n, cur_left(&c) - (size_t)(w2 + w2n - c.p));
-		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
-		cur_spaces(&m);
-		/* ulogd's LOGEMU writes "host PREFIX: IN=...": a tag of no pid
-		 * right before IN= is the packet's log prefix */
-		c.p = cur_left(&m) >= 3 && !memcmp(m.p, "IN=", 3) && !memchr(w2, '[', w2n)
-			      ? w2 : w2 + w2n;
+	if (logread) {
+		/* the year is printed: the time is on the wall clock (local, as
+		 * logread prints it and as the store reads that form) */
+		ev->wall_us = nl_time_wall_us(ev->time);
+		logread_tag(&c);
+	} else {
+		host_tag(&c, syslogish, ev);
 	}
 	cur_spaces(&c);
 	/* imklog keeps the kernel's own stamp inside the message */

@@ -118,4 +118,16 @@ export NATLOG_DB="$TMP/physin.db"
 check "a bridge line with PHYSIN= between IN= and OUT= imports" "$NATLOG" import -q "$TD/real/exercise-bridge-nf-physin-between.log"
 eq "its prefix and its four interfaces" "INBOUND TCP: |br0|eth0|br0|eth1" \
 	"$("$NATLOG" sql "SELECT prefix || '|' || iif || '|' || physin || '|' || oif || '|' || physout FROM events" | tail -n +2)"
+
+# OpenWrt's logread prints no host, and a stamp with its weekday and year:
+# the host is unknown, not the year, and the time is the whole stamp, on
+# the wall clock since the year is known.
+export NATLOG_DB="$TMP/logread.db"
+check "logread lines import" env TZ=UTC "$NATLOG" import -q "$TD/real/gluon-1284-openwrt-logread.log"
+eq "no host, the stamp with its year, its wall time and uptime, fw3's prefix" \
+	"NULL|Mon Dec 25 13:31:15 2017|1514208675000000|45020.39382|REJECT(src wan)
+NULL|Mon Dec 25 13:31:37 2017|1514208697000000|45042.333568|REJECT(src wan)" \
+	"$("$NATLOG" sql "SELECT quote(host) || '|' || time || '|' || wall_us || '|' || uptime || '|' || prefix FROM events ORDER BY line" | tail -n +2)"
+TZ=UTC "$NATLOG" summary > "$TMP/s.txt"
+check_grep "the summary places them in 2017" "^time:     2017-12-25 13:31:15 .. 2017-12-25 13:31:37 (2 of 2 packets)" "$TMP/s.txt"
 finish
