@@ -296,6 +296,28 @@ static int tag_is_prefix(const char *w, size_t wn, struct nl_cur after)
 	return cur_left(&after) >= 3 && !memcmp(after.p, "IN=", 3) && !memchr(w, '[', wn);
 }
 
+/* Whether w may be a syslog header's host: a name or an address, not a
+ * tag ("DENY:"), a field or a bracketed prefix. */
+static int host_word(const char *w, size_t n)
+{
+	size_t i;
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= 'A' && w[i] <= 'Z') || is_digit(w[i]) ||
+		      w[i] == '-' || w[i] == '.' || w[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* Whether a syslog, logread or RFC 3339 stamp starts at p. */
+static int stamp_at(const char *p, const char *end)
+{
+	struct nl_cur u = cur_make(p, (size_t)(end - p));
+	int64_t wall;
+	return syslog_time(&u) || logread_time(&u) || iso_time(&u, &wall);
+}
+
 /* After logread's stamp: "kern.warn kernel: ", no host. */
 static void logread_tag(struct nl_cur *c)
 {
@@ -346,6 +368,12 @@ static void host_tag(struct nl_cur *c, int syslogish, struct nl_event *ev)
 		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
 		c->p = tag_is_prefix(w2, w2n, cur_make(w2 + w2n, (size_t)(c->end - w2 - w2n)))
 			       ? w2 : w2 + w2n;
+	} else if (syslogish && w2n > 0 && host_word(w1, w1n) && !stamp_at(w2, c->end)) {
+		/* no tag: a router's syslog sends the message right after the
+		 * host ("unifi-r1 [VPN_LAN-D-10004] DESCR=... IN="); a second
+		 * stamp after it is a relay's header before the record's own */
+		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
+		c->p = w1 + w1n;
 	}
 }
 

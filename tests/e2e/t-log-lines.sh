@@ -130,4 +130,19 @@ NULL|Mon Dec 25 13:31:37 2017|1514208697000000|45042.333568|REJECT(src wan)" \
 	"$("$NATLOG" sql "SELECT quote(host) || '|' || time || '|' || wall_us || '|' || uptime || '|' || prefix FROM events ORDER BY line" | tail -n +2)"
 TZ=UTC "$NATLOG" summary > "$TMP/s.txt"
 check_grep "the summary places them in 2017" "^time:     2017-12-25 13:31:15 .. 2017-12-25 13:31:37 (2 of 2 packets)" "$TMP/s.txt"
+
+# A syslog line without a tag (a UniFi OS gateway's): the word after the
+# time is the host, and the LOG prefix starts after it.
+export NATLOG_DB="$TMP/notag.db"
+check "untagged syslog lines import" "$NATLOG" import -q "$TD/real/elastic-ubnt-unifi-syslog-descr.log"
+eq "the host is the gateway, the prefix is UniFi's rule and description" \
+	"unifi-r1|[VPN_LAN-D-10004] DESCR=\"Block VPN to Internal - Other\" |wgsrv1
+unifi-r1|[LAN_VPN-A-2147483647] DESCR=\"[LAN_VPN]Allow All Traffic\" |br2" \
+	"$("$NATLOG" sql "SELECT host || '|' || prefix || '|' || iif FROM events ORDER BY line" | tail -n +2)"
+# a LOG prefix right after the time, with no host ("DENY: IN="), stays
+# the prefix
+printf 'Jan  8 03:37:09 DENY: IN=eth0 OUT= MAC=00:00:00:00:00:00:00:00:00:00:00:00:08:00 SRC=192.0.2.7 DST=198.51.100.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=5000 DPT=53 LEN=40 \n' > "$TMP/deny.log"
+check "a hostless line imports" "$NATLOG" import -q "$TMP/deny.log"
+eq "it has no host and its prefix" "NULL|DENY: " \
+	"$("$NATLOG" sql "SELECT quote(host) || '|' || prefix FROM events WHERE iif = 'eth0'" | tail -n +2)"
 finish
