@@ -47,6 +47,7 @@ struct open_pkt {
 	int logonly;
 	uint64_t iif_h, oif_h, dst_h;
 	int ttl;
+	int window;		/* TCP's: no LOG rule or NAT changes it */
 	int64_t wsec;
 	uint64_t prefix_h[LOG_PREFIXES];
 	int nprefix;
@@ -559,6 +560,8 @@ static void log_note(struct open_pkt *o, const struct nl_event *ev)
 	if (!o->nprefix)
 		o->dst_h = str_hash(ev->pkt.dst);	/* before any NAT */
 	o->ttl = ev->pkt.ttl;
+	if (ev->pkt.window >= 0)
+		o->window = ev->pkt.window;
 	o->last_up = ev->uptime;
 	o->wsec = ev->wsec;
 	if (o->nprefix < LOG_PREFIXES)
@@ -569,9 +572,10 @@ static void log_note(struct open_pkt *o, const struct nl_event *ev)
  * DNAT and one in FORWARD, say)? The same moment, in by the same
  * interface (POSTROUTING prints no IN=) and out by the same once routed
  * (unless NAT changed the destination: a local packet is routed again
- * after nat OUTPUT), one router hop on at most, and logged by a
- * rule it was not logged by yet: a packet that repeats a prefix is the
- * next one. */
+ * after nat OUTPUT), one router hop on at most, the same TCP window
+ * where both lines show one (neither LOG nor NAT changes it), and logged
+ * by a rule it was not logged by yet: a packet that repeats a prefix is
+ * the next one. */
 static int log_continues(const struct open_pkt *o, const struct nl_event *ev)
 {
 	const struct nl_pkt *p = &ev->pkt;
@@ -594,6 +598,8 @@ static int log_continues(const struct open_pkt *o, const struct nl_event *ev)
 		return 0;
 	if (o->ttl >= 0 && p->ttl >= 0 && (p->ttl > o->ttl || o->ttl - p->ttl > 1))
 		return 0;
+	if (o->window >= 0 && p->window >= 0 && p->window != o->window)
+		return 0;	/* two lines, two windows: two packets */
 	for (k = 0; k < o->nprefix; k++)
 		if (o->prefix_h[k] == ph)
 			return 0;
@@ -654,6 +660,7 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 				o->step = 1;
 				o->seq = ev->pkt.seq;
 				o->ack = ev->pkt.ack;
+				o->window = -1;
 				log_note(o, ev);
 			}
 			return store_add_event(c->store, c->source_id, id, 1, ev);

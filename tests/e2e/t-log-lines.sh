@@ -145,4 +145,14 @@ printf 'Jan  8 03:37:09 DENY: IN=eth0 OUT= MAC=00:00:00:00:00:00:00:00:00:00:00:
 check "a hostless line imports" "$NATLOG" import -q "$TMP/deny.log"
 eq "it has no host and its prefix" "NULL|DENY: " \
 	"$("$NATLOG" sql "SELECT quote(host) || '|' || prefix FROM events WHERE iif = 'eth0'" | tail -n +2)"
+
+# Two LOG lines alike in every field, IP ID 0, but for the TCP window: a
+# packet's window does not change from one LOG rule to the next (NAT does
+# not touch it), so they are two packets.
+export NATLOG_DB="$TMP/window.db"
+check "two lines of two windows import" "$NATLOG" import -q "$TD/real/beats-iptables-ubiquiti-window.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "they are two packets, one line each" \
+	'sorted((p["log_prefix"], p["source"]) for p in j) == [("[WAN_OUT-2000-A]", "log"), ("[source-dest-default-D]", "log")]' < "$TMP/t.json"
+eq "each line its own packet" "2" "$("$NATLOG" sql "SELECT count(DISTINCT packet_id) FROM events" | tail -n +2)"
 finish
