@@ -1,7 +1,8 @@
 /*
  * klog.c - kernel log containers: dmesg (raw, -T, -r, -x, iso), /dev/kmsg,
  * syslog (traditional and RFC 3339, with or without imklog's [uptime]),
- * journalctl short, -precise, -iso, -monotonic, -unix and -o json.
+ * busybox logread, journalctl short, -precise, -iso, -monotonic, -unix and
+ * -o json, and log collectors' JSON ("message").
  * The envelope is recognised per line (util-linux dmesg.c, systemd
  * logs-show.c, rsyslog templates), e.g.
  *   [ 2631.978281] TRACE: raw:PREROUTING:policy:2 IN=enp0s1 OUT= ...
@@ -465,6 +466,50 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	return c.p;
 }
 
+/* A log collector's JSON record (Vector, Fluent Bit, Logstash): the line
+ * in "message", read as a kernel log line would be, with "host" or
+ * "hostname" and "timestamp" where the line has none, e.g.
+ *   {"appname":"kernel","host":"fw","message":"[UFW BLOCK] IN=enp0s3 OUT= ...",
+ *    "timestamp":"2021-09-06T08:00:26Z"} */
+static int collector_json(struct klog *k, json_t *o, const char *s, size_t n, long lineno)
+{
+	struct nl_event *ev = &k->ev;
+	struct nl_err err;
+	json_t *m = json_object_get(o, "message");
+	const char *msg = json_string_value(m), *body, *str;
+	size_t mn = json_string_length(m);
+	int rc;
+
+	body = envelope(msg, mn, ev);
+	mn -= (size_t)(body - msg);
+	if (!ev->host[0] && ((str = json_string_value(json_object_get(o, "host"))) ||
+			     (str = json_string_value(json_object_get(o, "hostname")))))
+		nl_strlcpy(ev->host, str, sizeof ev->host);
+	str = json_string_value(json_object_get(o, "timestamp"));
+	if (str && !ev->time[0]) {
+		struct nl_cur t = cur_make(str, strlen(str));
+		int64_t wall = -1;
+		/* the collector's stamp, when it is one natlog reads */
+		if (iso_time(&t, &wall) || syslog_time(&t)) {
+			set_time(ev, str, strlen(str));
+			ev->wall_us = wall;
+		}
+	}
+	rc = pktlog_parse(body, mn, ev, &err);
+	if (rc == 0) {
+		ev->msg = body;
+		ev->msglen = mn;
+		ev->line = lineno;
+		rc = k->sink->event(k->sink->ctx, ev);
+	} else if (rc > 0) {
+		k->sink->skip(k->sink->ctx, lineno);
+		rc = 0;
+	} else {
+		rc = k->sink->error(k->sink->ctx, lineno, err.msg, s, n);
+	}
+	return rc;
+}
+
 static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 {
 	struct nl_event *ev = &k->ev;
@@ -481,6 +526,11 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 		return k->sink->error(k->sink->ctx, lineno, "journal JSON line does not parse", s, n);
 	}
 	m = json_object_get(o, "MESSAGE");
+	if (!m && json_is_string(json_object_get(o, "message"))) {
+		rc = collector_json(k, o, s, n, lineno);
+		json_decref(o);
+		return rc;
+	}
 	if (json_is_string(m)) {
 		msg = json_string_value(m);
 		mn = json_string_length(m);
@@ -494,9 +544,12 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 		}
 		msg = buf;
 	} else {
+		/* the line holds netfilter's fields (maybe_netfilter), in no
+		 * key that is read: an error, never a silent skip */
 		json_decref(o);
-		k->sink->skip(k->sink->ctx, lineno);
-		return 0;
+		return k->sink->error(k->sink->ctx, lineno, "JSON line has no MESSAGE or message "
+				      "text: its netfilter fields are in a key natlog does not read",
+				      s, n);
 	}
 	str = json_string_value(json_object_get(o, "_HOSTNAME"));
 	if (str)
