@@ -300,6 +300,27 @@ static void sparse_unread(struct nl_analysis *a, const struct nl_chain *ch,
 		   "number only", ev->table, where, ev->type, N, why, N);
 }
 
+/* 1 when the dump's table lacks a built-in chain iptables always has in it:
+ * a listing of some chains only ("iptables -L OUTPUT"), which says
+ * nothing of the others. */
+static int partial_table(const struct nl_rsview *v, const char *table)
+{
+	static const struct { const char *table, *chains[6]; } builtin[] = {
+		{ "filter", { "INPUT", "FORWARD", "OUTPUT", NULL } },
+		{ "nat", { "PREROUTING", "OUTPUT", "POSTROUTING", NULL } },
+		{ "mangle", { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING", NULL } },
+		{ "raw", { "PREROUTING", "OUTPUT", NULL } },
+		{ "security", { "INPUT", "FORWARD", "OUTPUT", NULL } },
+	};
+	size_t t, k;
+	for (t = 0; t < sizeof builtin / sizeof builtin[0]; t++)
+		if (!strcmp(builtin[t].table, table))
+			for (k = 0; builtin[t].chains[k]; k++)
+				if (!rsview_find(v, table, builtin[t].chains[k], NULL))
+					return 1;
+	return 0;
+}
+
 static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl_step *st)
 {
 	const struct nl_event *ev = &st->ev;
@@ -318,6 +339,13 @@ static void map_step(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 		return;
 	}
 	st->chain = ch;
+	if (!ch && partial_table(v, ev->table)) {
+		nl_diag(a, "the dump lists only some chains of table %s (as iptables -L CHAIN does), "
+			   "not %s: its rules are shown by number only", ev->table, ev->chain);
+		if (isnat && !strcmp(ev->type, "policy"))
+			snprintf(st->effect, sizeof st->effect, "accept");
+		return;
+	}
 	if (!ch) {
 		nl_diag(a, "%s:%s:%s:%d: the dump has no chain %s in table %s; the dump does not match "
 			"this trace", ev->table, where, ev->type, N, ev->chain, ev->table);

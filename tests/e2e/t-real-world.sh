@@ -840,4 +840,35 @@ check_status "the trace and iptables-nft's listing import (its warning an error)
 check_json "the verdict is unknown, the warning's line named" \
 	'j["verdict"] == "unknown" and any(d.startswith("legacynft.txt says at line 1 that iptables-legacy tables are present") for d in j["diagnosis"])' < "$TMP/x.json"
 
+# A blog post on debugging iptables (its site could not be cited, so its
+# lines are here): a ping traced after `iptables -A OUTPUT -d
+# 192.168.6.21 -j DROP`, and `iptables -t filter -L OUTPUT -nv`, a listing
+# of one chain. The request is accepted (it goes on to nat INPUT), the
+# reply dropped by OUTPUT's rule 1; INPUT is not in the listing, which
+# says nothing of it, rather than contradicting the trace.
+use onechain
+cat > "$TMP/onechain.log" <<'EOF'
+Jul 20 11:09:58 ubuntu kernel: [ 6484.565458] TRACE: raw:PREROUTING:policy:2 IN=ens37 OUT= MAC=00:0c:29:30:06:44:00:68:eb:c6:60:f2:08:00 SRC=192.168.6.21 DST=192.168.6.23 LEN=60 TOS=0x00 PREC=0x00 TTL=128 ID=33554 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=582
+ Jul 20 11:09:58 ubuntu kernel: [ 6484.565548] TRACE: nat:PREROUTING:rule:1 IN=ens37 OUT= MAC=00:0c:29:30:06:44:00:68:eb:c6:60:f2:08:00 SRC=192.168.6.21 DST=192.168.6.23 LEN=60 TOS=0x00 PREC=0x00 TTL=128 ID=33554 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=582
+ Jul 20 11:09:58 ubuntu kernel: [ 6484.565592] TRACE: nat:DOCKER:return:3 IN=ens37 OUT= MAC=00:0c:29:30:06:44:00:68:eb:c6:60:f2:08:00 SRC=192.168.6.21 DST=192.168.6.23 LEN=60 TOS=0x00 PREC=0x00 TTL=128 ID=33554 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=582
+ Jul 20 11:09:58 ubuntu kernel: [ 6484.565631] TRACE: nat:PREROUTING:policy:2 IN=ens37 OUT= MAC=00:0c:29:30:06:44:00:68:eb:c6:60:f2:08:00 SRC=192.168.6.21 DST=192.168.6.23 LEN=60 TOS=0x00 PREC=0x00 TTL=128 ID=33554 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=582
+ Jul 20 11:09:58 ubuntu kernel: [ 6484.565673] TRACE: filter:INPUT:policy:1 IN=ens37 OUT= MAC=00:0c:29:30:06:44:00:68:eb:c6:60:f2:08:00 SRC=192.168.6.21 DST=192.168.6.23 LEN=60 TOS=0x00 PREC=0x00 TTL=128 ID=33554 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=582
+ Jul 20 11:09:58 ubuntu kernel: [ 6484.565713] TRACE: nat:INPUT:policy:1 IN=ens37 OUT= MAC=00:0c:29:30:06:44:00:68:eb:c6:60:f2:08:00 SRC=192.168.6.21 DST=192.168.6.23 LEN=60 TOS=0x00 PREC=0x00 TTL=128 ID=33554 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=582
+ Jul 20 11:09:58 ubuntu kernel: [ 6484.565763] TRACE: raw:OUTPUT:policy:2 IN= OUT=ens37 SRC=192.168.6.23 DST=192.168.6.21 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=14584 PROTO=ICMP TYPE=0 CODE=0 ID=1 SEQ=582
+ Jul 20 11:09:58 ubuntu kernel: [ 6484.565804] TRACE: filter:OUTPUT:rule:1 IN= OUT=ens37 SRC=192.168.6.23 DST=192.168.6.21 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=14584 PROTO=ICMP TYPE=0 CODE=0 ID=1 SEQ=582
+EOF
+cat > "$TMP/onechain.txt" <<'EOF'
+ iptables -t filter -L OUTPUT -nv --line-number
+ Chain OUTPUT (policy ACCEPT 65 packets, 7466 bytes)
+ num   pkts bytes target     prot opt in     out     source               destination
+ 1        3   180 DROP       all  --  *      *       0.0.0.0/0            192.168.6.21
+EOF
+check "the trace and the one-chain listing import" "$NATLOG" import -q "$TMP/onechain.log" "$TMP/onechain.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the request accepted, the reply dropped by OUTPUT rule 1" \
+	'[(p["src"], p["verdict"]) for p in j] == [("192.168.6.21", "accept"), ("192.168.6.23", "drop")]' < "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id any < "$TMP/t.json")" > "$TMP/x.json"
+check_json "INPUT missing from the listing is not a contradiction" \
+	'j["dump"]["fits"] and not any("does not match" in d for d in j["diagnosis"]) and any(d.startswith("the dump lists only some chains of table filter") for d in j["diagnosis"])' < "$TMP/x.json"
+
 finish
