@@ -392,14 +392,15 @@ int rsview_predates(const struct nl_rsview *v, int64_t rs, int64_t t_us)
 	return 0;
 }
 
+static uint64_t hit_where(const char *table, const char *chain)
+{
+	return nl_hash64(chain, strlen(chain), nl_hash64(table, strlen(table) + 1, NL_HASH_INIT));
+}
+
 int rsview_add_hit(struct nl_rsview *v, int64_t ruleset, const char *table, const char *chain,
 		   int64_t num, int64_t packets)
 {
 	struct nl_rulehit *h;
-	/* a chain whose name the fixed-size entry cannot hold is not
-	 * counted: its counters are then never said to be too low */
-	if (strlen(chain) >= sizeof h->chain || strlen(table) >= sizeof h->table)
-		return 0;
 	if (v->nhits >= NL_MAXHITS) {
 		v->hits_cut = 1;
 		return 0;
@@ -414,8 +415,7 @@ int rsview_add_hit(struct nl_rsview *v, int64_t ruleset, const char *table, cons
 	}
 	h = &v->hits[v->nhits++];
 	h->ruleset = ruleset;
-	nl_strlcpy(h->table, table, sizeof h->table);
-	nl_strlcpy(h->chain, chain, sizeof h->chain);
+	h->where = hit_where(table, chain);
 	h->num = num;
 	h->packets = packets;
 	return 0;
@@ -426,9 +426,7 @@ static int hit_cmp(const void *x, const void *y)
 	const struct nl_rulehit *a = x, *b = y;
 	int c = (a->ruleset > b->ruleset) - (a->ruleset < b->ruleset);
 	if (!c)
-		c = strcmp(a->table, b->table);
-	if (!c)
-		c = strcmp(a->chain, b->chain);
+		c = (a->where > b->where) - (a->where < b->where);
 	if (!c)
 		c = (a->num > b->num) - (a->num < b->num);
 	return c;
@@ -452,8 +450,7 @@ int64_t rsview_hits(const struct nl_rsview *v, int64_t rs, const char *table, co
 	for (i = 0; i < v->nbounded; i++)
 		if (v->bounded[i] == rs)
 			key.ruleset = rs;
-	nl_strlcpy(key.table, table, sizeof key.table);
-	nl_strlcpy(key.chain, chain, sizeof key.chain);
+	key.where = hit_where(table, chain);
 	key.num = num;
 	h = bsearch(&key, v->hits, v->nhits, sizeof *v->hits, hit_cmp);
 	return h ? h->packets : 0;

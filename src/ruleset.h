@@ -154,11 +154,12 @@ struct nl_rsview {
  * its own, of the packets not known to be traced after it (its counters
  * cannot have counted those). */
 /* Rules whose traced packets a view counts at most: a log can name a
- * rule number per line (136 bytes a rule). */
+ * rule number per line (32 bytes a rule, in each analysis thread). */
 #define NL_MAXHITS 100000
 struct nl_rulehit {
 	int64_t ruleset;
-	char table[48], chain[64];
+	uint64_t where;			/* hash of table and chain: two of a view's 100 000
+					 * share one with a chance of about 1e-9 */
 	int64_t num;
 	int64_t packets;
 };
