@@ -1958,7 +1958,7 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	draw_progress(&im, 1);
 	if (rc == 0) {
 		int64_t t0 = PROF_T0();
-		int bad = store_analysis_indexes(s) || store_begin(s) ||
+		int bad = store_analysis_indexes(s) || store_settle(s) || store_begin(s) ||
 			  analyze_pending(s, &st->analyzed, &st->restate_cut);
 		PROF_ADD(NL_P_ANALYZE, t0);
 		t0 = PROF_T0();

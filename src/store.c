@@ -1036,6 +1036,25 @@ static void settle(struct nl_store *s)
 	exec(s, STORE_RW_PRAGMAS);
 }
 
+int store_settle(struct nl_store *s)
+{
+	sqlite3_stmt *st;
+	int wal = 0;
+	if (!s->fresh || s->in_tx)
+		return 0;
+	settle(s);
+	sqlite3_busy_timeout(s->db, 10000);
+	/* a query that holds the file keeps it in its journal: one thread then */
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			wal = !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
+		sqlite3_finalize(st);
+	}
+	if (wal)
+		s->fresh = 0;
+	return 0;
+}
+
 void store_close(struct nl_store *s)
 {
 	int i;

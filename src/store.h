@@ -33,6 +33,10 @@ int store_open_image(struct nl_store **out, const unsigned char *image, size_t s
 int64_t store_rows(struct nl_store *s);
 /* How many packets wait for their analysis; -1 on failure. */
 int64_t store_unanalyzed_count(struct nl_store *s);
+/* A new store's first import, between two transactions: the file synced
+ * and switched to WAL now rather than when it closes, so that a second
+ * connection can read it beside the writer (store_open_reader). */
+int store_settle(struct nl_store *s);
 /* A second, read-only connection to the store s is open on (for another
  * thread); -1 when there is none to open (a temporary store). */
 int store_open_reader(struct nl_store *s, struct nl_store **out);
