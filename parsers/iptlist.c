@@ -26,7 +26,7 @@ struct iptlist {
 	const struct nl_sink *sink;
 	int family;
 	char hint[32];			/* table named by the file name */
-	char cmd_tables[8][32];		/* tables named by a pasted command line, one per
+	char cmd_tables[NL_IPT_MAXCMDS][32];	/* tables named by a pasted command line, one per
 					 * iptables command in it ("iptables -nvL; iptables
 					 * -nvL -t nat"), for the listings under it in order */
 	int ncmd, cmd_at;
@@ -464,36 +464,18 @@ static int bare_prompt(const char *s, size_t n)
 /* The command pasted above its output ("# iptables -t nat -nvL", "$ sudo
  * ip6tables -L -t raw --line-numbers"): its -t names the table of the
  * listing that follows, filter when it has none. 1 when s is one. */
+static int list_opt(const char *w, size_t wn)
+{
+	return (wn > 1 && w[0] == '-' && w[1] != '-' && memchr(w, 'L', wn)) ||
+	       (wn == 6 && !memcmp(w, "--list", 6));
+}
+
 static int command_line(struct iptlist *st, const char *s, size_t n)
 {
-	struct nl_cur c = cur_make(s, n);
-	const char *w;
-	size_t wn;
-	int list = 0, v6 = 0, ncmd = 0;
-	char tables[8][32];
-	while (!cur_eof(&c)) {
-		cur_spaces(&c);
-		if (!cur_word(&c, &w, &wn))
-			break;
-		if (nl_ipt_command(w, wn, &v6)) {
-			if (ncmd < 8)
-				nl_strlcpy(tables[ncmd++], "filter", sizeof tables[0]);
-			if (v6 && !st->started)
-				st->family = 6;
-		} else if (ncmd && wn > 1 && w[0] == '-' && w[1] != '-' && memchr(w, 'L', wn)) {
-			list = 1;
-		} else if (ncmd && wn == 6 && !memcmp(w, "--list", 6)) {
-			list = 1;
-		}
-		if (ncmd && ((wn == 2 && !memcmp(w, "-t", 2)) || (wn == 7 && !memcmp(w, "--table", 7)))) {
-			cur_spaces(&c);
-			if (cur_word(&c, &w, &wn) && wn < sizeof tables[0]) {
-				while (wn > 0 && (w[wn - 1] == ';' || w[wn - 1] == '&'))
-					wn--;	/* "-t nat;" */
-				nl_strlcpyn(tables[ncmd - 1], w, wn, sizeof tables[0]);
-			}
-		}
-	}
+	char tables[NL_IPT_MAXCMDS][32];
+	int list, v6, ncmd = nl_ipt_command_tables(s, n, list_opt, tables, &v6, &list);
+	if (ncmd && v6 && !st->started)
+		st->family = 6;
 	if (!ncmd || !list)
 		return 0;
 	if (flush(st))

@@ -45,7 +45,7 @@ struct iptsave {
 	int spec;			/* the open table is iptables -S output: no COMMIT ends it */
 	int spec_body;			/* it has had -N or -A lines: a -P line begins the next */
 	char hint[32];			/* table named by the file name */
-	char cmd_tables[8][32];		/* tables named by a pasted -S command line, one per
+	char cmd_tables[NL_IPT_MAXCMDS][32];	/* tables named by a pasted -S command line, one per
 					 * iptables command in it, for the outputs under it */
 	int ncmd, cmd_at;
 };
@@ -170,34 +170,15 @@ static int open_spec(struct iptsave *st, long lineno)
  * ip6tables -S -t raw", "iptables -S; iptables -t nat -S"): 1, its tables
  * noted and the first one's output begun; 0 when s is none; -1 when the
  * sink said stop. */
+static int spec_opt(const char *w, size_t wn)
+{
+	return (wn == 2 && !memcmp(w, "-S", 2)) || (wn == 12 && !memcmp(w, "--list-rules", 12));
+}
+
 static int spec_command(struct iptsave *st, const char *s, size_t n, long lineno)
 {
-	struct nl_cur c = cur_make(s, n);
-	const char *w;
-	size_t wn;
-	int list = 0, v6 = 0, ncmd = 0;
-	char tables[8][32];
-	while (!cur_eof(&c)) {
-		cur_spaces(&c);
-		if (!cur_word(&c, &w, &wn))
-			break;
-		if (nl_ipt_command(w, wn, &v6)) {
-			if (ncmd < 8)
-				nl_strlcpy(tables[ncmd++], "filter", sizeof tables[0]);
-		} else if (ncmd && ((wn == 2 && !memcmp(w, "-S", 2)) ||
-				    (wn == 12 && !memcmp(w, "--list-rules", 12)))) {
-			list = 1;
-		} else if (ncmd && ((wn == 2 && !memcmp(w, "-t", 2)) ||
-				    (wn == 7 && !memcmp(w, "--table", 7)))) {
-			cur_spaces(&c);
-			if (cur_word(&c, &w, &wn)) {
-				while (wn > 0 && (w[wn - 1] == ';' || w[wn - 1] == '&'))
-					wn--;	/* "-t nat;" */
-				if (wn > 0 && wn < sizeof tables[0])
-					nl_strlcpyn(tables[ncmd - 1], w, wn, sizeof tables[0]);
-			}
-		}
-	}
+	char tables[NL_IPT_MAXCMDS][32];
+	int list, v6, ncmd = nl_ipt_command_tables(s, n, spec_opt, tables, &v6, &list);
 	if (!ncmd || !list)
 		return 0;
 	if (st->started && (v6 ? 6 : 4) != st->family) {

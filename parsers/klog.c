@@ -466,6 +466,23 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	return c.p;
 }
 
+/* What pktlog_parse() made of a message (rc): an event, a line of no
+ * interest, or an error at the line. */
+static int deliver(struct klog *k, int rc, struct nl_event *ev, const char *msg, size_t mn,
+		   long lineno, const struct nl_err *err, const char *s, size_t n)
+{
+	if (rc > 0) {
+		k->sink->skip(k->sink->ctx, lineno);
+		return 0;
+	}
+	if (rc < 0)
+		return k->sink->error(k->sink->ctx, lineno, err->msg, s, n);
+	ev->msg = msg;
+	ev->msglen = mn;
+	ev->line = lineno;
+	return k->sink->event(k->sink->ctx, ev);
+}
+
 /* A log collector's JSON record (Vector, Fluent Bit, Logstash): the line
  * in "message", read as a kernel log line would be, with "host" or
  * "hostname" and "timestamp" where the line has none, e.g.
@@ -496,18 +513,7 @@ static int collector_json(struct klog *k, json_t *o, const char *s, size_t n, lo
 		}
 	}
 	rc = pktlog_parse(body, mn, ev, &err);
-	if (rc == 0) {
-		ev->msg = body;
-		ev->msglen = mn;
-		ev->line = lineno;
-		rc = k->sink->event(k->sink->ctx, ev);
-	} else if (rc > 0) {
-		k->sink->skip(k->sink->ctx, lineno);
-		rc = 0;
-	} else {
-		rc = k->sink->error(k->sink->ctx, lineno, err.msg, s, n);
-	}
-	return rc;
+	return deliver(k, rc, ev, body, mn, lineno, &err, s, n);
 }
 
 static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
@@ -578,17 +584,7 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 		json_decref(o);
 		return -1;
 	}
-	if (rc == 0) {
-		ev->msg = msg;
-		ev->msglen = mn;
-		ev->line = lineno;
-		rc = k->sink->event(k->sink->ctx, ev);
-	} else if (rc > 0) {
-		k->sink->skip(k->sink->ctx, lineno);
-		rc = 0;
-	} else {
-		rc = k->sink->error(k->sink->ctx, lineno, err.msg, s, n);
-	}
+	rc = deliver(k, rc, ev, msg, mn, lineno, &err, s, n);
 	json_decref(o);
 	return rc;
 }

@@ -129,5 +129,13 @@ const char *nl_table_from_path(const char *path);
 /* A word that runs iptables ("iptables", "/sbin/ip6tables", "iptables-legacy",
  * "ip6tables-nft"): 1, with *v6 set for ip6tables; else 0 (parsers.c). */
 int nl_ipt_command(const char *w, size_t wn, int *v6);
+/* A pasted iptables command line ("# iptables -t nat -nvL", "iptables -S;
+ * iptables -t nat -S"): the table each iptables command on it names (-t,
+ * else filter), in order, at most NL_IPT_MAXCMDS; *v6 when one is
+ * ip6tables; *listed when a word after a command is one is_list takes.
+ * Returns how many commands it holds (0: it is no command line). */
+#define NL_IPT_MAXCMDS 8
+int nl_ipt_command_tables(const char *s, size_t n, int (*is_list)(const char *, size_t),
+			  char tables[NL_IPT_MAXCMDS][32], int *v6, int *listed);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "natlog.h"
 #include "parser.h"
+#include "cursor.h"
 
 #include <string.h>
 
@@ -84,4 +85,35 @@ int nl_ipt_command(const char *w, size_t wn, int *v6)
 			return 1;
 		}
 	return 0;
+}
+
+int nl_ipt_command_tables(const char *s, size_t n, int (*is_list)(const char *, size_t),
+			  char tables[NL_IPT_MAXCMDS][32], int *v6, int *listed)
+{
+	struct nl_cur c = cur_make(s, n);
+	const char *w;
+	size_t wn;
+	int ncmd = 0;
+	*v6 = *listed = 0;
+	while (!cur_eof(&c)) {
+		cur_spaces(&c);
+		if (!cur_word(&c, &w, &wn))
+			break;
+		if (nl_ipt_command(w, wn, v6)) {
+			if (ncmd < NL_IPT_MAXCMDS)
+				nl_strlcpy(tables[ncmd++], "filter", 32);
+		} else if (ncmd && is_list(w, wn)) {
+			*listed = 1;
+		} else if (ncmd && ((wn == 2 && !memcmp(w, "-t", 2)) ||
+				    (wn == 7 && !memcmp(w, "--table", 7)))) {
+			cur_spaces(&c);
+			if (cur_word(&c, &w, &wn)) {
+				while (wn > 0 && (w[wn - 1] == ';' || w[wn - 1] == '&'))
+					wn--;	/* "-t nat;" */
+				if (wn > 0 && wn < 32)
+					nl_strlcpyn(tables[ncmd - 1], w, wn, 32);
+			}
+		}
+	}
+	return ncmd;
 }
