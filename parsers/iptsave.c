@@ -242,7 +242,8 @@ static int spec_chain(struct iptsave *st, const char *s, size_t n, long lineno)
 static int conntrack_save_line(const char *s, size_t n)
 {
 	size_t i = 6;
-	if (n < 8 || s[0] != '-' || !memchr("AIUD", s[1], 4) || s[2] != ' ')
+	if (n < 8 || s[0] != '-' || (s[1] != 'A' && s[1] != 'I' && s[1] != 'U' && s[1] != 'D') ||
+	    s[2] != ' ')
 		return 0;
 	if (!memcmp(s + 3, "-t ", 3) && s[i] >= '0' && s[i] <= '9') {
 		while (i < n && s[i] >= '0' && s[i] <= '9')
