@@ -476,11 +476,30 @@ static const char *snat_kind(const struct nl_step *s)
 	return strstr(t, "snat ") || strstr(t, "-j SNAT") ? "SNAT" : NULL;
 }
 
+/* A rewrite the rule of step at does after the last traced line (dst:
+ * DNAT or REDIRECT, else SNAT or MASQUERADE), to `to` ("" when the rule
+ * does not say), unless the trace showed one of that field after it. */
+static void nat_after_trace(struct nl_analysis *a, int at, int dst, const char *kind,
+			    const char *to)
+{
+	struct nl_nat *nt;
+	int k;
+	for (k = 0; k < a->nnat; k++)
+		if (a->nat[k].step >= at && !strcmp(a->nat[k].field, dst ? "dst" : "src"))
+			return;
+	nt = &a->nat[a->nnat++];
+	snprintf(nt->field, sizeof nt->field, "%s", dst ? "dst" : "src");
+	nl_strlcpy(nt->kind, kind, sizeof nt->kind);
+	endpoint(&a->steps[at].ev.pkt, dst, nt->from, sizeof nt->from);
+	nl_strlcpy(nt->to, to, sizeof nt->to);
+	nt->step = at;
+	nt->by_conntrack = 0;
+	nt->after_trace = 1;
+}
+
 static void find_snat(struct nl_analysis *a)
 {
-	const struct nl_step *s = NULL;
-	const char *kind, *arg;
-	struct nl_nat *nt;
+	const char *kind = NULL;
 	int k, at = -1;
 	if (a->nnat >= 8)
 		return;
@@ -490,24 +509,11 @@ static void find_snat(struct nl_analysis *a)
 	for (k = (int)a->n - 1; k >= 0 && (a->steps[k].hook == 4 || a->steps[k].hook < 0); k--)
 		if ((kind = snat_kind(&a->steps[k])) != NULL) {
 			at = k;
-			s = &a->steps[k];
 			break;
 		}
-	if (at < 0)
-		return;
-	for (k = 0; k < a->nnat; k++)
-		if (a->nat[k].step >= at && !strcmp(a->nat[k].field, "src"))
-			return;
-	nt = &a->nat[a->nnat++];
-	snprintf(nt->field, sizeof nt->field, "src");
-	nl_strlcpy(nt->kind, kind, sizeof nt->kind);
-	endpoint(&s->ev.pkt, 0, nt->from, sizeof nt->from);
-	nt->to[0] = '\0';
-	arg = s->rule && !strcmp(kind, "SNAT") ? s->rule->target_arg : "";
-	nl_strlcpy(nt->to, arg, sizeof nt->to);
-	nt->step = at;
-	nt->by_conntrack = 0;
-	nt->after_trace = 1;
+	if (at >= 0)
+		nat_after_trace(a, at, 0, kind, a->steps[at].rule && !strcmp(kind, "SNAT")
+						? a->steps[at].rule->target_arg : "");
 }
 
 static const char *dnat_kind(const struct nl_step *s)
@@ -518,7 +524,7 @@ static const char *dnat_kind(const struct nl_step *s)
 	if (s->rule && (!strcmp(s->rule->target, "REDIRECT") || !strcmp(s->rule->target, "redirect")))
 		return "REDIRECT";
 	t = s->rule_text ? s->rule_text : s->ev.rule;
-	if (s->ev.kind != NL_EV_NFTRACE || !t || s->mismatch)
+	if (s->ev.kind != NL_EV_NFTRACE || !t)
 		return NULL;
 	if (strstr(t, "redirect") || strstr(t, "-j REDIRECT"))
 		return "REDIRECT";
@@ -530,9 +536,7 @@ static const char *dnat_kind(const struct nl_step *s)
  * last line, which no later line shows. */
 static void find_dnat(struct nl_analysis *a)
 {
-	const struct nl_step *s;
-	const char *kind = NULL, *arg;
-	struct nl_nat *nt;
+	const char *kind = NULL;
 	int k, at = -1, hook;
 	if (a->nnat >= 8 || a->n == 0)
 		return;
@@ -544,21 +548,9 @@ static void find_dnat(struct nl_analysis *a)
 			at = k;
 			break;
 		}
-	if (at < 0)
-		return;
-	for (k = 0; k < a->nnat; k++)
-		if (a->nat[k].step >= at && !strcmp(a->nat[k].field, "dst"))
-			return;
-	s = &a->steps[at];
-	nt = &a->nat[a->nnat++];
-	snprintf(nt->field, sizeof nt->field, "dst");
-	nl_strlcpy(nt->kind, kind, sizeof nt->kind);
-	endpoint(&s->ev.pkt, 1, nt->from, sizeof nt->from);
-	arg = s->rule && !strcmp(kind, "DNAT") ? s->rule->target_arg : "";
-	nl_strlcpy(nt->to, arg, sizeof nt->to);
-	nt->step = at;
-	nt->by_conntrack = 0;
-	nt->after_trace = 1;
+	if (at >= 0)
+		nat_after_trace(a, at, 1, kind, a->steps[at].rule && !strcmp(kind, "DNAT")
+						? a->steps[at].rule->target_arg : "");
 }
 
 /* 1 when rule text t matches conntrack states that are all of a
