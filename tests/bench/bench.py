@@ -224,7 +224,7 @@ def pct(xs, q):
 def latency(natlog, db, packets, n, seed):
     rng = random.Random(seed)
     res = {}
-    if not packets:
+    if not packets or n <= 0:
         return res
     ids = [p["trace"] for p in packets]
     sample = [ids[rng.randrange(len(ids))] for _ in range(n)]

@@ -19,7 +19,18 @@ PY
 cp "$TD/lab/interleaved/iptables-save.txt" "$TMP/rules.txt"
 
 count() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
-NATLOG_DB=$TMP/clean.db "$NATLOG" import -q "$TMP/big.log" "$TMP/rules.txt"
+# the indexes a new store has on the tables an import fills first and
+# indexes after (packets, frames)
+idx="SELECT group_concat(name || ': ' || sql, ' | ') FROM (SELECT name, sql FROM sqlite_master WHERE tbl_name IN ('frames', 'packets') AND type = 'index' ORDER BY name)"
+NATLOG_DB=$TMP/none.db "$NATLOG" import -q "$TMP/rules.txt"
+want_idx=$(NATLOG_DB=$TMP/none.db "$NATLOG" sql "$idx" | tail -1)
+check "a new store has the packets' indexes" \
+	sh -c 'case "$1" in *packets_ip_id*packets_seq*packets_src*) exit 0;; esac; exit 1' sh "$want_idx"
+NATLOG_DB=$TMP/clean.db NATLOG_PROFILE=1 "$NATLOG" import -q "$TMP/big.log" "$TMP/rules.txt" 2> "$TMP/prof"
+check_grep "a log's packets into an empty store are indexed after them" \
+	"^natlog profile: store.index [0-9.]* s 1\$" "$TMP/prof"
+eq "which leaves the indexes a new store has" "$want_idx" \
+	"$(NATLOG_DB=$TMP/clean.db "$NATLOG" sql "$idx" | tail -1)"
 want=$(NATLOG_DB=$TMP/clean.db "$NATLOG" traces --json | count)
 check "a clean import traces packets" test "$want" -gt 1000
 # a new store's first import writes through a rollback journal, then
@@ -66,10 +77,16 @@ for delay in 0.05 0.2 0.4 0.7 1.0; do
 	else not_ok "killed after ${delay}s: the query exits $rc"; sed 's/^/    /' "$TMP/k.err"; fi
 	check "killed after ${delay}s: no half write is left" test ! -s "$db-journal"
 	check "killed after ${delay}s: the store is consistent" integrity "$db"
+	if [ -s "$db" ]; then
+		eq "killed after ${delay}s: the packets' indexes are there" "$want_idx" \
+			"$(NATLOG_DB=$db "$NATLOG" sql "$idx" | tail -1)"
+	else ok "killed after ${delay}s: no store yet"; fi
 	NATLOG_DB=$db "$NATLOG" import -q "$TMP/rules.txt" "$TMP/big.log"
 	got=$(NATLOG_DB=$db "$NATLOG" traces --json | count)
 	if [ "$got" = "$want" ]; then ok "killed after ${delay}s: importing again completes it, no duplicates ($got packets)"
 	else not_ok "killed after ${delay}s: $got packets after re-import, wanted $want"; fi
+	eq "killed after ${delay}s: and leaves the indexes a new store has" "$want_idx" \
+		"$(NATLOG_DB=$db "$NATLOG" sql "$idx" | tail -1)"
 done
 
 # killed before the first page reached the file: an empty file with a
@@ -136,9 +153,6 @@ check "and the first import is whole ($got packets)" test "$got" = "$want"
 # same transaction: killed in between, the store keeps the indexes a new
 # store has, and so does the import that completes it
 python3 "$ROOT/tests/bench/gen.py" --kind pcap --packets 150000 --seed 2 -o "$TMP/cap.pcap"
-idx="SELECT group_concat(name || ': ' || sql, ' | ') FROM (SELECT name, sql FROM sqlite_master WHERE tbl_name = 'frames' AND type = 'index' ORDER BY name)"
-NATLOG_DB=$TMP/none.db "$NATLOG" import -q "$TMP/rules.txt"
-want_idx=$(NATLOG_DB=$TMP/none.db "$NATLOG" sql "$idx" | tail -1)
 for delay in 0.1 0.3 0.5; do
 	db=$TMP/cap-$delay.db
 	killed_import "$db" "$delay" "$TMP/rules.txt" "$TMP/cap.pcap"
