@@ -35,6 +35,11 @@ struct iptlist {
 	int has_num, has_counters, has_ifaces;
 	struct lchain *chains;
 	size_t nchains, capchains;
+	char table[32];			/* the section's table, once known: its rules are
+					 * then handed on as read, not kept */
+	uint32_t *slots;		/* chains by name: index + 1, 0 empty; */
+	size_t nslots;			/* twice capchains, a power of two */
+	int user_chains;		/* the section has a user chain */
 	struct nl_rule *rules;
 	size_t nrules, caprules;
 	long section_line;
@@ -72,48 +77,126 @@ static const char *table_from_chains(const struct iptlist *st)
 	return NULL;
 }
 
-static int flush(struct iptlist *st)
+/* The section's table: the command pasted above it, else the one whose
+ * built-in chains it lists, else the file's name; NULL when none tells. */
+static const char *decide(struct iptlist *st)
 {
-	const struct nl_sink *k = st->sink;
-	const char *table;
-	size_t i, j;
-	int rc = 0;
-
-	if (st->nchains == 0)
-		return 0;
-	table = table_from_chains(st);
+	const char *table = table_from_chains(st);
 	if (st->hint[0] && (!table || st->nchains < 3))
 		table = st->hint;
 	if (st->ncmd) {
 		table = st->cmd_tables[st->cmd_at < st->ncmd ? st->cmd_at : st->ncmd - 1];
 		st->cmd_at++;
 	}
-	if (!table) {
-		rc = k->error(k->ctx, st->section_line,
-			      "cannot tell which table this listing is of (name the file after it, e.g. iptables-L-nat.txt)",
-			      NULL, 0);
-		goto out;
-	}
+	return table;
+}
+
+static int hand_chain(struct iptlist *st, const struct lchain *c)
+{
+	struct nl_chain_info ci = { "", st->table, c->name, "", c->builtin ? c->name : "", 0, 0,
+				    c->builtin ? c->policy : NULL, c->builtin, -1 };
+	return st->sink->chain(st->sink->ctx, &ci);
+}
+
+/* The table is known: the chains and rules kept so far are handed on. */
+static int hand_kept(struct iptlist *st, const char *table)
+{
+	const struct nl_sink *k = st->sink;
+	size_t i, j;
+	int rc = 0;
+	nl_strlcpy(st->table, table, sizeof st->table);
 	if (!st->started) {
 		st->started = 1;
 		if ((rc = k->ruleset(k->ctx, "iptables-list", st->family)) != 0)
-			goto out;
+			return rc;
 	}
 	for (i = 0; i < st->nchains && rc == 0; i++) {
 		struct lchain *c = &st->chains[i];
-		struct nl_chain_info ci = { "", table, c->name, "", c->builtin ? c->name : "", 0, 0,
-					    c->builtin ? c->policy : NULL, c->builtin, -1 };
-		rc = k->chain(k->ctx, &ci);
+		rc = hand_chain(st, c);
 		for (j = 0; j < c->nrules && rc == 0; j++) {
 			struct nl_rule *r = &st->rules[c->first + j];
 			nl_strlcpy(r->table, table, sizeof r->table);
 			rc = k->rule(k->ctx, r);
 		}
 	}
-out:
-	st->nchains = 0;
 	st->nrules = 0;
 	return rc;
+}
+
+/* The section ends. */
+static int flush(struct iptlist *st)
+{
+	const struct nl_sink *k = st->sink;
+	const char *table;
+	int rc = 0;
+
+	if (st->nchains == 0)
+		return 0;
+	if (!st->table[0]) {
+		if ((table = decide(st)) != NULL)
+			rc = hand_kept(st, table);
+		else
+			rc = k->error(k->ctx, st->section_line,
+				      "cannot tell which table this listing is of (name the file after it, e.g. iptables-L-nat.txt)",
+				      NULL, 0);
+	}
+	st->table[0] = '\0';
+	st->nchains = 0;
+	st->nrules = 0;
+	st->user_chains = 0;
+	if (st->slots)
+		memset(st->slots, 0, st->nslots * sizeof *st->slots);
+	return rc;
+}
+
+/* A rule read: kept until the section's table is known, then handed on
+ * as read, so that a listing of 100 000 rules is not held whole. */
+static int row_done(struct iptlist *st, struct lchain *ch, struct nl_rule *r)
+{
+	ch->nrules++;
+	if (!st->table[0]) {
+		st->nrules++;
+		return 0;
+	}
+	nl_strlcpy(r->table, st->table, sizeof r->table);
+	return st->sink->rule(st->sink->ctx, r);
+}
+
+/* The slot of chain NAME in the section: its own, or the empty one
+ * where it would go. A kube-proxy listing has tens of thousands. */
+static uint32_t *chain_slot(struct iptlist *st, const char *name, size_t nn)
+{
+	size_t m = st->nslots - 1, k = (size_t)nl_hash64(name, nn, NL_HASH_INIT) & m;
+	while (st->slots[k]) {
+		const char *c = st->chains[st->slots[k] - 1].name;
+		if (strlen(c) == nn && !memcmp(c, name, nn))
+			break;
+		k = (k + 1) & m;
+	}
+	return &st->slots[k];
+}
+
+/* Room for one more chain, and its slots. */
+static int chain_room(struct iptlist *st)
+{
+	size_t cap, i;
+	struct lchain *p;
+	uint32_t *sl;
+	if (st->nchains < st->capchains)
+		return 0;
+	cap = st->capchains ? st->capchains * 2 : 32;
+	if (cap > UINT32_MAX / 2 || !(p = realloc(st->chains, cap * sizeof *p)))
+		return -1;
+	st->chains = p;
+	st->capchains = cap;
+	if (!(sl = calloc(cap * 2, sizeof *sl)))
+		return -1;
+	free(st->slots);
+	st->slots = sl;
+	st->nslots = cap * 2;
+	for (i = 0; i < st->nchains; i++)
+		*chain_slot(st, st->chains[i].name, strlen(st->chains[i].name)) = (uint32_t)i + 1;
+	return 0;
 }
 
 /* "98K", "12M", exact numbers with -x ("17207 52497455"): the bound is
@@ -152,7 +235,6 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	const char *name, *w;
 	size_t nn, wn;
 	struct lchain *ch;
-	size_t i;
 
 	/* its rows are errors too, not rows of the chain before it */
 	st->bad_chain = 1;
@@ -163,28 +245,19 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	 * end a listing: the next table's listing begins */
 	{
 		char nm[64];
-		int user = 0, again = 0;
 		nl_strlcpyn(nm, name, nn, sizeof nm);
-		for (i = 0; i < st->nchains; i++) {
-			again |= strlen(st->chains[i].name) == nn && !memcmp(st->chains[i].name, name, nn);
-			user |= !st->chains[i].builtin;
-		}
-		if ((again || (user && is_builtin(nm) && memmem(s, n, "(policy ", 8))) && flush(st))
+		if (((st->nslots && *chain_slot(st, name, nn)) ||
+		     (st->user_chains && is_builtin(nm) && memmem(s, n, "(policy ", 8))) && flush(st))
 			return -1;
 	}
 	if (st->nchains == 0)
 		st->section_line = lineno;
-	if (st->nchains == st->capchains) {
-		size_t cap = st->capchains ? st->capchains * 2 : 32;
-		struct lchain *p = realloc(st->chains, cap * sizeof *p);
-		if (!p)
-			return -1;
-		st->chains = p;
-		st->capchains = cap;
-	}
+	if (chain_room(st))
+		return -1;
 	ch = &st->chains[st->nchains++];
 	memset(ch, 0, sizeof *ch);
 	nl_strlcpyn(ch->name, name, nn, sizeof ch->name);
+	*chain_slot(st, name, nn) = (uint32_t)st->nchains;
 	ch->first = st->nrules;
 	cur_spaces(&c);
 	if (cur_lit(&c, "(policy ")) {
@@ -194,6 +267,16 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 			wn--;
 		nl_strlcpyn(ch->policy, w, wn, sizeof ch->policy);
 		ch->builtin = is_builtin(ch->name);
+	}
+	st->user_chains |= !ch->builtin;
+	if (st->table[0])
+		return hand_chain(st, ch);
+	/* iptables lists the built-in chains first: at the first user chain
+	 * they are all known, and so is the table */
+	if (st->ncmd || (st->user_chains && st->nchains >= 3)) {
+		const char *table = decide(st);
+		if (table)
+			return hand_kept(st, table);
 	}
 	return 0;
 }
@@ -253,9 +336,7 @@ static int row_unread(struct iptlist *st, struct lchain *ch, struct nl_rule *r, 
 	nl_strlcpyn(r->text, s, n, sizeof r->text);
 	nl_strlcpy(r->target, "?", sizeof r->target);
 	r->uncond = 0;
-	st->nrules++;
-	ch->nrules++;
-	return 0;
+	return row_done(st, ch, r);
 }
 
 /* Whether a source or destination column holds what iptables prints
@@ -446,9 +527,7 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 			nl_strlcpyn(r->target_arg, t + 3, tn - 3, sizeof r->target_arg);
 		}
 	}
-	st->nrules++;
-	ch->nrules++;
-	return 0;
+	return row_done(st, ch, r);
 }
 
 /* A shell prompt with no command, as a paste ends ("toor4nsn@fzm-lsp-k2:~#",
@@ -565,6 +644,7 @@ static int iptlist_close(void *state)
 	struct iptlist *st = state;
 	int rc = flush(st);
 	free(st->chains);
+	free(st->slots);
 	free(st->rules);
 	free(st);
 	return rc;

@@ -995,6 +995,45 @@ def kube_iptables_save(svcs, f):
     w("COMMIT\n# Completed on %s\n" % stamp)
 
 
+def kube_iptables_list(svcs, f):
+    """The nat table as iptables-legacy 1.8.9 lists it with -n -v: user
+    chains sorted by name, protocols as numbers."""
+    w = f.write
+    head = " pkts bytes target     prot opt in     out     source               destination         \n"
+
+    def row(target, proto, src, dst, extra):
+        w("    0     0 %-9s  %-4s --  *      *       %-20s %-20s %s\n" % (target, proto, src, dst, extra))
+
+    chains = {"PREROUTING": [("KUBE-SERVICES", "0", "0.0.0.0/0", "0.0.0.0/0", "/* kubernetes service portals */")],
+              "INPUT": [],
+              "OUTPUT": [("KUBE-SERVICES", "0", "0.0.0.0/0", "0.0.0.0/0", "/* kubernetes service portals */")],
+              "POSTROUTING": [("KUBE-POSTROUTING", "0", "0.0.0.0/0", "0.0.0.0/0", "/* kubernetes postrouting rules */")],
+              "KUBE-MARK-MASQ": [("MARK", "0", "0.0.0.0/0", "0.0.0.0/0", "MARK set 0x4000")],
+              "KUBE-POSTROUTING": [("MASQUERADE", "0", "0.0.0.0/0", "0.0.0.0/0", "mark match 0x4000")],
+              "KUBE-SERVICES": []}
+    refs = {"KUBE-MARK-MASQ": len(svcs), "KUBE-POSTROUTING": 1, "KUBE-SERVICES": 2}
+    num = {"tcp": "6", "udp": "17"}
+    for k in svcs:
+        ip = k.ep.split(":")[0]
+        chains["KUBE-SERVICES"].append((k.svc, num[k.proto], "0.0.0.0/0", k.cip,
+                                        "/* %s cluster IP */ %s dpt:%d" % (k.name, k.proto, k.port)))
+        chains[k.svc] = [(k.sep, "0", "0.0.0.0/0", "0.0.0.0/0", "/* %s -> %s */" % (k.name, k.ep))]
+        chains[k.sep] = [("KUBE-MARK-MASQ", "0", ip, "0.0.0.0/0", "/* %s */" % k.name),
+                         ("DNAT", num[k.proto], "0.0.0.0/0", "0.0.0.0/0", "/* %s */ %s to:%s" % (k.name, k.proto, k.ep))]
+        refs[k.svc] = refs[k.sep] = 1
+    builtin = ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"]
+    for i, c in enumerate(builtin + sorted(c for c in chains if c not in builtin)):
+        if i:
+            w("\n")
+        if c in builtin:
+            w("Chain %s (policy ACCEPT 0 packets, 0 bytes)\n" % c)
+        else:
+            w("Chain %s (%d references)\n" % (c, refs[c]))
+        w(head)
+        for r in chains[c]:
+            row(*r)
+
+
 HOOKS = (("PREROUTING", "prerouting", "dstnat", -100), ("INPUT", "input", "100", 100),
          ("OUTPUT", "output", "-100", -100), ("POSTROUTING", "postrouting", "srcnat", 100))
 
@@ -1096,6 +1135,8 @@ def kube_ruleset(rng, n, path):
     d = os.path.dirname(os.path.abspath(path))
     with open(path, "w", buffering=1 << 20) as f:
         kube_iptables_save(svcs, f)
+    with open(os.path.join(d, "iptables-L-nat.txt"), "w", buffering=1 << 20) as f:
+        kube_iptables_list(svcs, f)
     with open(os.path.join(d, "nft-ruleset.txt"), "w", buffering=1 << 20) as f:
         kube_nft_text(svcs, f)
     with open(os.path.join(d, "nft-ruleset.json"), "w", buffering=1 << 20) as f:

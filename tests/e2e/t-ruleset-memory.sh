@@ -1,7 +1,7 @@
 #!/bin/sh
 # Memory stays bounded whatever the size of the ruleset dumps: with a
 # kube-proxy dump of 12000 services (48000 rules in 24000 chains, in its
-# iptables-save, nft text and nft JSON forms), the import of a few legacy
+# iptables-save, iptables -L -n -v (nat), nft text and nft JSON forms), the import of a few legacy
 # and nft traces and the explain of each stay under 64 MB of peak RSS, as
 # the analysis reads only the chains a packet's trace looks up. A trace through the
 # dump's service chains is explained with the dump's own rules.
@@ -36,7 +36,7 @@ print(k, svc, sep, to)
 EOF
 read -r k svc sep to < "$TMP/svc"
 
-for dump in iptables-save.txt nft-ruleset.txt nft-ruleset.json; do
+for dump in iptables-save.txt iptables-L-nat.txt nft-ruleset.txt nft-ruleset.json; do
 	rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
 	check_rss "import of traces with the $dump of 12000 services" "$NATLOG" import -q \
 		"$TMP/kube-trace.txt" "$TD/lab/docker-legacy/dmesg.txt" \
@@ -70,5 +70,20 @@ check_grep "step 4 is the endpoint's DNAT to $to" "DNAT --to-destination $to" "$
 "$NATLOG" explain --json "$id" > "$TMP/j" 2>&1
 check_json "JSON: the four steps fit the dump, the last is the endpoint's DNAT" \
 	'len(j["steps"]) == 4 and not any(s.get("mismatch") for s in j["steps"]) and "'"$to"'" in j["steps"][3]["rule"]' < "$TMP/j"
+
+# The same against the nat table's listing, whose rules are handed on as
+# they are read once the built-in chains have told the table
+rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
+check_rss "import of the kube trace with the iptables -L listing" "$NATLOG" import -q \
+	"$TMP/kube-trace.txt" "$TMP/kube/iptables-L-nat.txt"
+eq "the listing's 48005 rules are all stored" 48005 \
+	"$("$NATLOG" sql "SELECT count(*) FROM rules WHERE tbl = 'nat'" | tail -1)"
+id=$("$NATLOG" traces --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["trace"])')
+"$NATLOG" explain "$id" > "$TMP/out" 2>&1
+# the listing's counters are 0 (it was listed before any packet): the
+# steps are found at their positions and said not to fit it
+check_grep "rule $k of KUBE-SERVICES is the jump to $svc" \
+	"nat:KUBE-SERVICES:rule:$k ($svc 6 -- \\* \\* 0.0.0.0/0 " "$TMP/out"
+check_grep "rule 2 of $sep is its DNAT to $to" "nat:$sep:rule:2 (DNAT 6 .* to:$to)" "$TMP/out"
 rm -rf "$TMP/kube"
 finish
