@@ -429,11 +429,13 @@ def main(argv):
         inputs["pcap"] = [p]
 
     if "ruleset" in only:
-        # one kube-proxy ruleset as iptables-save, nft text and nft JSON
+        # one kube-proxy ruleset as iptables-save, its nat table as
+        # iptables -L -n -v lists it, nft text and nft JSON
         p = generate(a.cache, "ruleset", "%ds" % a.ruleset_services, "iptables-save.txt",
                      ["--services", str(a.ruleset_services)], a.seed)
         d = os.path.dirname(p)
         inputs["ruleset-ipt"] = [p]
+        inputs["ruleset-list"] = [os.path.join(d, "iptables-L-nat.txt")]
         inputs["ruleset-nft"] = [os.path.join(d, "nft-ruleset.txt")]
         inputs["ruleset-json"] = [os.path.join(d, "nft-ruleset.json")]
 
@@ -521,7 +523,7 @@ def main(argv):
     prim = {"syslog": "lnav count", "syslog-busy": "lnav count", "syslog-small": "grep -c TRACE:",
             "syslog-big": "grep -c TRACE:",
             "nft": "grep -c 'trace id'",
-            "pcap": "tcpdump -nn -r", "ruleset-ipt": "wc -l", "ruleset-nft": "wc -l",
+            "pcap": "tcpdump -nn -r", "ruleset-ipt": "wc -l", "ruleset-list": "wc -l", "ruleset-nft": "wc -l",
             "ruleset-json": "wc -l"}
     for name, imp in results["imports"].items():
         size_mb = os.path.getsize(imp["files"][0]) / MB
@@ -612,7 +614,7 @@ def main(argv):
             note = "" if ev >= TARGETS["explain_events"] else " (store has %.2f M events, target is at 5 M)" % (ev / 1e6)
             rows.append(["explain median <= 5 ms (%s store)" % name, "%.2f ms" % lat["explain"]["median"],
                          verdict(lat["explain"]["median"] <= TARGETS["explain_ms"]) + note])
-    for name in ("ruleset-ipt", "ruleset-nft", "ruleset-json"):
+    for name in ("ruleset-ipt", "ruleset-list", "ruleset-nft", "ruleset-json"):
         if name in imps:
             rs = imps[name]
             rate = rs["events"] / rs["wall"] if rs["wall"] else 0
