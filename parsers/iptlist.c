@@ -12,14 +12,16 @@
 #include "cursor.h"
 #include "parser.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct lchain {
 	char name[64];
 	char policy[16];
 	int builtin;
-	size_t first, nrules;	/* rules[first .. first+nrules) */
+	size_t nrules;
 };
 
 struct iptlist {
@@ -40,8 +42,11 @@ struct iptlist {
 	uint32_t *slots;		/* chains by name: index + 1, 0 empty; */
 	size_t nslots;			/* twice capchains, a power of two */
 	int user_chains;		/* the section has a user chain */
-	struct nl_rule *rules;
+	struct nl_rule *rules;		/* kept while the table is not known, */
 	size_t nrules, caprules;
+	FILE *spill;			/* and beyond SPILL_AT, in a file */
+	size_t spilled;			/* rules in it, before those in rules[] */
+	int spill_failed;
 	long section_line;
 };
 
@@ -98,11 +103,99 @@ static int hand_chain(struct iptlist *st, const struct lchain *c)
 	return st->sink->chain(st->sink->ctx, &ci);
 }
 
-/* The table is known: the chains and rules kept so far are handed on. */
+/* Rules kept while the table is not known go to a file beyond this many,
+ * so that a listing of built-in chains alone, whose table is known only
+ * at its end, does not hold 2 KB a rule in memory. A rule's unused bytes
+ * are zeros: runs of them are written as a count. */
+#define SPILL_AT 4096
+
+static int spill_put(FILE *f, const struct nl_rule *r)
+{
+	const unsigned char *b = (const unsigned char *)r;
+	size_t i = 0, n = sizeof *r;
+	while (i < n) {
+		size_t z = 0;
+		if (b[i]) {
+			if (putc(b[i++], f) == EOF)
+				return -1;
+			continue;
+		}
+		while (i < n && !b[i])
+			i++, z++;
+		if (putc(0, f) == EOF)
+			return -1;
+		for (; z >= 0x80; z >>= 7)
+			if (putc((int)(z & 0x7f) | 0x80, f) == EOF)
+				return -1;
+		if (putc((int)z, f) == EOF)
+			return -1;
+	}
+	return 0;
+}
+
+static int spill_get(FILE *f, struct nl_rule *r)
+{
+	unsigned char *b = (unsigned char *)r;
+	size_t i = 0, n = sizeof *r;
+	while (i < n) {
+		int c = getc(f);
+		size_t z = 0;
+		unsigned shift = 0;
+		if (c == EOF)
+			return -1;
+		if (c) {
+			b[i++] = (unsigned char)c;
+			continue;
+		}
+		do {
+			if ((c = getc(f)) == EOF || shift > 28)
+				return -1;
+			z |= (size_t)(c & 0x7f) << shift;
+			shift += 7;
+		} while (c & 0x80);
+		if (z == 0 || z > n - i)
+			return -1;
+		memset(b + i, 0, z);
+		i += z;
+	}
+	return 0;
+}
+
+/* The kept rules into the file; they stay in memory if it cannot be. */
+static void spill_out(struct iptlist *st)
+{
+	size_t i;
+	if (st->spill_failed)
+		return;
+	if (!st->spill && !(st->spill = tmpfile())) {
+		st->spill_failed = 1;
+		return;
+	}
+	/* a section's rules after the last one's, which were handed on */
+	if (fseek(st->spill, 0, st->spilled ? SEEK_END : SEEK_SET) != 0 ||
+	    (!st->spilled && ftruncate(fileno(st->spill), 0) != 0)) {
+		st->spill_failed = 1;
+		return;
+	}
+	for (i = 0; i < st->nrules; i++)
+		if (spill_put(st->spill, &st->rules[i])) {
+			st->spill_failed = 1;
+			return;
+		}
+	if (fflush(st->spill) != 0) {
+		st->spill_failed = 1;
+		return;
+	}
+	st->spilled += st->nrules;
+	st->nrules = 0;
+}
+
+/* The table is known: the chains and rules kept so far are handed on, in
+ * the order they were read (those in the file first). */
 static int hand_kept(struct iptlist *st, const char *table)
 {
 	const struct nl_sink *k = st->sink;
-	size_t i, j;
+	size_t i, j, next = 0, from_file = st->spilled;
 	int rc = 0;
 	nl_strlcpy(st->table, table, sizeof st->table);
 	if (!st->started) {
@@ -110,16 +203,28 @@ static int hand_kept(struct iptlist *st, const char *table)
 		if ((rc = k->ruleset(k->ctx, "iptables-list", st->family)) != 0)
 			return rc;
 	}
+	if (from_file && fseek(st->spill, 0, SEEK_SET) != 0)
+		return -1;
 	for (i = 0; i < st->nchains && rc == 0; i++) {
 		struct lchain *c = &st->chains[i];
 		rc = hand_chain(st, c);
 		for (j = 0; j < c->nrules && rc == 0; j++) {
-			struct nl_rule *r = &st->rules[c->first + j];
+			struct nl_rule one, *r = &one;
+			if (from_file) {
+				if (spill_get(st->spill, &one))
+					return -1;
+				from_file--;
+			} else if (next < st->nrules) {
+				r = &st->rules[next++];
+			} else {
+				return -1;
+			}
 			nl_strlcpy(r->table, table, sizeof r->table);
 			rc = k->rule(k->ctx, r);
 		}
 	}
 	st->nrules = 0;
+	st->spilled = 0;
 	return rc;
 }
 
@@ -143,6 +248,7 @@ static int flush(struct iptlist *st)
 	st->table[0] = '\0';
 	st->nchains = 0;
 	st->nrules = 0;
+	st->spilled = 0;
 	st->user_chains = 0;
 	if (st->slots)
 		memset(st->slots, 0, st->nslots * sizeof *st->slots);
@@ -155,7 +261,8 @@ static int row_done(struct iptlist *st, struct lchain *ch, struct nl_rule *r)
 {
 	ch->nrules++;
 	if (!st->table[0]) {
-		st->nrules++;
+		if (++st->nrules == SPILL_AT)
+			spill_out(st);
 		return 0;
 	}
 	nl_strlcpy(r->table, st->table, sizeof r->table);
@@ -258,7 +365,6 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	memset(ch, 0, sizeof *ch);
 	nl_strlcpyn(ch->name, name, nn, sizeof ch->name);
 	*chain_slot(st, name, nn) = (uint32_t)st->nchains;
-	ch->first = st->nrules;
 	cur_spaces(&c);
 	if (cur_lit(&c, "(policy ")) {
 		cur_word(&c, &w, &wn);
@@ -645,6 +751,8 @@ static int iptlist_close(void *state)
 	int rc = flush(st);
 	free(st->chains);
 	free(st->slots);
+	if (st->spill)
+		fclose(st->spill);
 	free(st->rules);
 	free(st);
 	return rc;

@@ -86,4 +86,39 @@ check_grep "rule $k of KUBE-SERVICES is the jump to $svc" \
 	"nat:KUBE-SERVICES:rule:$k ($svc 6 -- \\* \\* 0.0.0.0/0 " "$TMP/out"
 check_grep "rule 2 of $sep is its DNAT to $to" "nat:$sep:rule:2 (DNAT 6 .* to:$to)" "$TMP/out"
 rm -rf "$TMP/kube"
+
+# A listing of built-in chains alone tells its table only at its end:
+# 60 000 DROP rules in INPUT are kept in a file meanwhile, not in memory.
+# In a second file, before the same listing, a section whose table cannot
+# be told (INPUT and FORWARD only, then INPUT again) with 5000 rules of
+# other addresses: reported, and none of its rules mixed into the next
+# section's.
+python3 - "$TMP/blocklist.txt" "$TMP/blocklist2.txt" <<'EOF'
+import sys
+head = " pkts bytes target     prot opt in     out     source               destination\n"
+def section(f, n, net, chains):
+    f.write("Chain INPUT (policy ACCEPT 0 packets, 0 bytes)\n" + head)
+    for i in range(n):
+        f.write("    0     0 DROP       0    --  *      *       %-20s 0.0.0.0/0\n"
+                % ("%d.%d.%d.%d" % (net, i >> 16, (i >> 8) & 255, i & 255)))
+    for c in chains:
+        f.write("\nChain %s (policy ACCEPT 0 packets, 0 bytes)\n" % c + head)
+    f.write("\n")
+with open(sys.argv[1], "w") as f:
+    section(f, 60000, 10, ["FORWARD", "OUTPUT"])
+with open(sys.argv[2], "w") as f:
+    section(f, 5000, 172, ["FORWARD"])
+    section(f, 60000, 10, ["FORWARD", "OUTPUT"])
+EOF
+q="SELECT count(*), sum(position), count(DISTINCT src), sum(src LIKE '172.%') FROM rules WHERE tbl = 'filter' AND chain = 'INPUT'"
+rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
+check_rss "import of a filter listing of 60 000 rules in INPUT alone" "$NATLOG" import -q "$TMP/blocklist.txt"
+eq "every rule of it is stored, in order" "60000 1800030000 60000 0" \
+	"$("$NATLOG" sql "$q" | tail -1 | tr '\t' ' ')"
+rm -f "$NATLOG_DB" "$NATLOG_DB-wal" "$NATLOG_DB-shm"
+check_status "the same after a section whose table cannot be told: exit 3" 3 "$NATLOG" import -q "$TMP/blocklist2.txt"
+eq "the listing's rules are stored, none of the section before" "60000 1800030000 60000 0" \
+	"$("$NATLOG" sql "$q" | tail -1 | tr '\t' ' ')"
+"$NATLOG" errors > "$TMP/out" 2>&1
+check_grep "the section before is reported: its table cannot be told" "cannot tell which table" "$TMP/out"
 finish
