@@ -118,8 +118,9 @@ FUZZ_RUNS    ?= -1
 FUZZ_CC      ?= clang
 FUZZ_SANITIZE ?= address,undefined
 FUZZ_DIR     := build-fuzz$(if $(filter address%,$(FUZZ_SANITIZE)),,-$(subst $(comma),-,$(FUZZ_SANITIZE)))
+# (small inputs reach what large ones do: a listing's rules kept in a file)
 FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=$(FUZZ_SANITIZE) \
-                -fno-sanitize-recover=all
+                -fno-sanitize-recover=all -DNL_IPTLIST_SPILL_AT=4
 FUZZ_RUNFLAGS ?= -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
 FUZZ_CORPUS  ?= build-fuzz/corpus
 

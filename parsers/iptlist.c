@@ -107,7 +107,10 @@ static int hand_chain(struct iptlist *st, const struct lchain *c)
  * so that a listing of built-in chains alone, whose table is known only
  * at its end, does not hold 2 KB a rule in memory. A rule's unused bytes
  * are zeros: runs of them are written as a count. */
-#define SPILL_AT 4096
+#ifndef NL_IPTLIST_SPILL_AT
+#define NL_IPTLIST_SPILL_AT 4096	/* the fuzz builds set 4, to reach the file */
+#endif
+#define SPILL_AT NL_IPTLIST_SPILL_AT
 
 static int spill_put(FILE *f, const struct nl_rule *r)
 {
