@@ -248,12 +248,12 @@ static void say_why(struct nl_dumpsel *d, const struct cand *c, int n, int nfit,
 			 (double)dist / 1e6);
 	else if (cls == 3)
 		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps, but all hold rules "
-			 "the monitor recorded being added after the packet; this one is preferred as a "
-			 "save over a listing, the last imported first", nfit, n);
+			 "the monitor recorded being added after the packet; this one comes first in "
+			 "natlog's order (a save before a listing, then the last imported)", nfit, n);
 	else
 		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps and their times are "
-			 "not known; this one is preferred as a save over a listing, the last imported "
-			 "first%s", nfit, n, other_later ? ", over those holding rules the monitor "
+			 "not known; this one comes first in natlog's order (a save before a listing, "
+			 "then the last imported)%s", nfit, n, other_later ? ", over those holding rules the monitor "
 			 "recorded being added after the packet" : "");
 }
 
@@ -625,6 +625,34 @@ static int rules_of_their_time(struct nl_store *s, const struct nl_packet_row *p
 	return 0;
 }
 
+/* The tables whose chains the steps read from another dump than the
+ * chosen one: it does not list them, and the view fell back on a dump
+ * that does (ruleset.c), as with one listing per table. */
+static int tables_from(struct nl_store *s, struct nl_analysis *a)
+{
+	struct nl_dumpsel *d = &a->dump;
+	int64_t ids[NL_MAXFROM];
+	size_t i;
+	int k;
+	for (i = 0; i < a->n && d->id > 0; i++) {
+		const struct nl_chain *c = a->steps[i].chain;
+		struct nl_dump_info info;
+		int r;
+		if (!c || c->ruleset_id == d->id)
+			continue;
+		for (k = 0; k < d->nfrom && (ids[k] != c->ruleset_id || strcmp(d->from[k].table, c->table)); k++)
+			;
+		if (k < d->nfrom || d->nfrom == NL_MAXFROM)
+			continue;
+		if ((r = store_dump_info(s, c->ruleset_id, &info)) < 0)
+			return -1;
+		ids[d->nfrom] = c->ruleset_id;
+		nl_strlcpy(d->from[d->nfrom].table, c->table, sizeof d->from[0].table);
+		nl_strlcpy(d->from[d->nfrom++].path, r ? info.path : "?", sizeof d->from[0].path);
+	}
+	return 0;
+}
+
 int dumps_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
 {
 	struct nl_dump_info info;
@@ -641,7 +669,7 @@ int dumps_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_a
 			nl_strlcpy(d->time_kind, info.time_kind, sizeof d->time_kind);
 		}
 	}
-	if (rules_of_their_time(s, p, a))
+	if (tables_from(s, a) || rules_of_their_time(s, p, a))
 		return -1;
 	return dumps_changes(s, p, a);
 }
@@ -649,6 +677,7 @@ int dumps_explain(struct nl_store *s, const struct nl_packet_row *p, struct nl_a
 void dumps_print_text(FILE *f, const struct nl_analysis *a)
 {
 	const struct nl_dumpsel *d = &a->dump;
+	int i;
 	if (d->id <= 0) {
 		fprintf(f, "dump: none (%s)\n", d->why);
 		return;
@@ -662,6 +691,9 @@ void dumps_print_text(FILE *f, const struct nl_analysis *a)
 	else
 		fputs(", time not known", f);
 	fprintf(f, "): %s\n", d->why);
+	for (i = 0; i < d->nfrom; i++)
+		fprintf(f, "  table %s: read from %s, which lists it (this dump does not)\n",
+			nl_esc(d->from[i].table), nl_esc(d->from[i].path));
 	if (d->rewound)
 		fprintf(f, "  rewound: %d ruleset change%s that %s recorded after this packet (lines "
 			"%ld-%ld) undone on it: steps marked 'rewound' read the ruleset of the packet's "
@@ -676,7 +708,7 @@ void dumps_print_text(FILE *f, const struct nl_analysis *a)
 void dumps_print_json(FILE *f, const struct nl_analysis *a)
 {
 	const struct nl_dumpsel *d = &a->dump;
-	int first = 1;
+	int first = 1, i;
 	fputs(", \"dump\": {", f);
 	jw_key(f, &first, "source");
 	jw_str(f, d->id > 0 ? d->path : NULL);
@@ -711,5 +743,16 @@ void dumps_print_json(FILE *f, const struct nl_analysis *a)
 		jw_str(f, NULL);
 	jw_key(f, &first, "not_rewound");
 	jw_str(f, d->not_rewound[0] ? d->not_rewound : NULL);
-	fputc('}', f);
+	jw_key(f, &first, "tables_from");
+	fputc('[', f);
+	for (i = 0; i < d->nfrom; i++) {
+		int one = 1;
+		fputs(i ? ", {" : "{", f);
+		jw_key(f, &one, "table");
+		jw_str(f, d->from[i].table);
+		jw_key(f, &one, "source");
+		jw_str(f, d->from[i].path);
+		fputc('}', f);
+	}
+	fputs("]}", f);
 }

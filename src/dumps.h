@@ -21,6 +21,8 @@ struct nl_rewind;
 #define NL_MAXDUMPS 16
 
 /* Which dump explained a packet, and why. */
+#define NL_MAXFROM 4
+
 struct nl_dumpsel {
 	int64_t id;			/* rulesets.id, or 0: no dump */
 	int fits;			/* the trace contradicts it nowhere */
@@ -44,6 +46,10 @@ struct nl_dumpsel {
 	struct nl_rewind *rw;		/* the rebuilt chains the steps point into (analysis_free) */
 	/* explain only (dumps_explain): the dump itself */
 	char path[1024], kind[24], host[128], time[48], time_kind[16];
+	/* tables the steps read from other dumps, which this one does not
+	 * list (one listing per table: iptables -L, iptables -t nat -L) */
+	int nfrom;
+	struct { char table[32], path[1024]; } from[NL_MAXFROM];
 };
 
 /* 0, or -1 on a store failure */

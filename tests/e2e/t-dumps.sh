@@ -197,4 +197,24 @@ check_json "of 40 dumps, the 16 taken nearest are tried, and the one that fits i
 check_json "and why says how many of how many were tried, and which" \
 	'j["dump"]["why"].endswith("(16 of the host'"'"'s 40 dumps were tried: those taken nearest to the packet)")' < "$TMP/many.json"
 rm -f "$NATLOG_DB"*
+
+# One listing per table (iptables -L, iptables -t nat -L, -t raw -L, as
+# a bundle often holds them): the dump chosen lists one table, and the
+# steps of the others were read from the listings that have them; explain
+# names those files rather than leave them out.
+export NATLOG_DB=$TMP/per-table.db
+"$NATLOG" import -q "$D/dmesg.txt" "$D/iptables-L-filter.txt" "$D/iptables-L-nat.txt" "$D/iptables-L-raw.txt"
+"$NATLOG" explain --json --trace 6f5b100616 > "$TMP/pt.json"
+check_json "JSON: the tables the chosen listing lacks, with the listing each was read from" \
+	'sorted((t["table"], t["source"].rsplit("/", 1)[-1]) for t in j["dump"]["tables_from"]) == sorted((t, "iptables-L-%s.txt" % t) for t in ("filter", "nat", "raw") if not j["dump"]["source"].endswith("-%s.txt" % t)) and len(j["dump"]["tables_from"]) == 2' < "$TMP/pt.json"
+"$NATLOG" explain --trace 6f5b100616 > "$TMP/pt.txt"
+check_grep "text: each such table on a line under the dump" \
+	"^  table nat: read from .*iptables-L-nat.txt, which lists it (this dump does not)" "$TMP/pt.txt"
+check_grep "why says how the order chose among listings, not that a save was" \
+	"comes first in natlog's order (a save before a listing, then the last imported)" "$TMP/pt.txt"
+export NATLOG_DB=$TMP/whole.db
+"$NATLOG" import -q "$D/dmesg.txt" "$D/iptables-save.txt"
+"$NATLOG" explain --json --trace 6f5b100616 > "$TMP/pt.json"
+check_json "a save of every table: no table read elsewhere" 'j["dump"]["tables_from"] == []' < "$TMP/pt.json"
+rm -f "$TMP"/per-table.db* "$TMP"/whole.db*
 finish
