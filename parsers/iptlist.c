@@ -569,14 +569,18 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	}
 	extra = i < nt ? tok[i] : NULL;
 
-	/* the row as text, counters dropped, spacing folded */
+	/* the row as text, counters dropped, spacing folded (whole words
+	 * only, as they fit) */
 	for (j = st->has_num + 2 * st->has_counters; j < nt; j++) {
-		int w = snprintf(r->text + used, sizeof r->text - used, "%s%.*s", used ? " " : "",
-				 (int)tl[j], tok[j]);
-		if (w < 0 || (size_t)w >= sizeof r->text - used)
+		size_t sp = used ? 1 : 0;
+		if (used + sp + tl[j] >= sizeof r->text)
 			break;
-		used += (size_t)w;
+		if (sp)
+			r->text[used] = ' ';
+		memcpy(r->text + used + sp, tok[j], tl[j]);
+		used += sp + tl[j];
 	}
+	r->text[used] = '\0';
 	nl_strlcpyn(r->target, target, targetn, sizeof r->target);
 	if (protn && !(protn == 3 && !memcmp(prot, "all", 3)) && !(protn == 1 && prot[0] == '0')) {
 		int neg = prot[0] == '!';
@@ -674,6 +678,15 @@ static int command_line(struct iptlist *st, const char *s, size_t n)
 	return 1;
 }
 
+/* A line whose first word can begin the columns' header. */
+static int header_start(const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	return (n >= 3 && !memcmp(s, "num", 3)) || (n >= 4 && !memcmp(s, "pkts", 4)) ||
+	       (n >= 6 && !memcmp(s, "target", 6));
+}
+
 static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct iptlist *st = state;
@@ -697,7 +710,10 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 		if (tn > 6 && memcmp(t, "Chain ", 6) == 0)
 			return chain_line(st, t, tn, lineno);
 	}
-	if (memmem(s, n, "target", 6) && memmem(s, n, "prot", 4) && memmem(s, n, "source", 6)) {
+	/* the header, "num pkts bytes target prot opt ...": by its first word
+	 * before the rest is searched */
+	if (header_start(s, n) && memmem(s, n, "target", 6) && memmem(s, n, "prot", 4) &&
+	    memmem(s, n, "source", 6)) {
 		struct nl_cur c = cur_make(s, n);
 		const char *w;
 		size_t wn;
@@ -710,7 +726,7 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 	}
 	if (memmem(s, n, "tables", 6) && (rc = command_line(st, s, n)) != 0)
 		return rc < 0 ? -1 : 0;
-	if (memmem(s, n, NL_LEGACY_PRESENT, strlen(NL_LEGACY_PRESENT)))
+	if (memchr(s, '#', n) && memmem(s, n, NL_LEGACY_PRESENT, strlen(NL_LEGACY_PRESENT)))
 		return st->sink->error(st->sink->ctx, lineno, NL_LEGACY_MSG, s, n);
 	if (s[0] == '#')
 		return 0;
