@@ -603,6 +603,8 @@ static void render(struct sb *s, const json_t *e, int fl, struct rctx *x)
 		sb_put(s, k);
 	} else if ((strcmp(k, "jump") == 0 || strcmp(k, "goto") == 0) && jstr(v, "target")) {
 		sb_fmt(s, "%s %s", k, jstr(v, "target"));
+	} else if ((strcmp(k, "jump") == 0 || strcmp(k, "goto") == 0) && json_is_string(v)) {
+		sb_fmt(s, "%s %s", k, json_string_value(v));	/* a map element of nft 0.9.0 */
 	} else if (strcmp(k, "numgen") == 0 && jstr(v, "mode")) {
 		sb_fmt(s, "numgen %s mod %" JSON_INTEGER_FORMAT, jstr(v, "mode"),
 		       json_integer_value(json_object_get(v, "mod")));
@@ -662,8 +664,8 @@ static void render_match(struct sb *s, const json_t *m, struct rctx *x)
 	int binop = is_binop(left, &a, &b, &bop);
 	const struct settype *t = json_is_string(right) ? find_type(x, json_string_value(right)) : NULL;
 
-	if (!op)
-		op = "==";
+	if (!op)	/* nft 0.9.0 left out an implicit op: a flag test */
+		op = "in";
 	if (binop && strcmp(bop, "&") == 0 && is_bitmask(a) && json_is_array(b) && scalar) {
 		/* tcp flags syn / fin,syn,rst,ack */
 		render(s, a, 0, x);
@@ -1484,6 +1486,72 @@ static int flush_waiting(struct nftjson *st)
 	return rc;
 }
 
+/* Renames key from to key to in object o, unless to is there already. */
+static void rename_key(json_t *o, const char *from, const char *to)
+{
+	json_t *v = json_object_get(o, from);
+	if (v && !json_object_get(o, to) && json_object_set(o, to, v) == 0)
+		json_object_del(o, from);
+}
+
+/* nft 0.9.0 (Debian 10's) printed forms that nft 0.9.1 renamed (nftables
+ * src/json.c, commits 2a4a5a2c, dfd72398, 8125785d, 665da8df, 8f6e1c37,
+ * d4bd008b, 2018): {"meta": "iifname"} for {"meta": {"key": "iifname"}},
+ * a payload's "name" for "protocol" (and "name": "raw" beside base, offset
+ * and len), {"jump": "x"} for {"jump": {"target": "x"}}, a map's "left"
+ * and "right" for "key" and "data", a mangle's for "key" and "value", and
+ * a verdict map statement as "map". No later nft prints these, so they
+ * are rewritten in place, wherever they are, into the later forms read
+ * below. A statement of the rule's own array is at depth 1. */
+static void older_forms(json_t *v, int depth)
+{
+	const char *k;
+	json_t *in;
+	void *it;
+	size_t i;
+
+	if (depth > NFTJSON_DEPTH)
+		return;
+	if (json_is_array(v)) {
+		for (i = 0; i < json_array_size(v); i++)
+			older_forms(json_array_get(v, i), depth + 1);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	for (it = json_object_iter(v); it; it = json_object_iter_next(v, it))
+		older_forms(json_object_iter_value(it), depth + 1);
+	k = jkind(v, &in);
+	if (!k)
+		return;
+	if (strcmp(k, "meta") == 0 && json_is_string(in)) {
+		json_t *o = json_object();
+		if (o && json_object_set(o, "key", in) == 0)
+			json_object_set_new(v, "meta", o);
+		else
+			json_decref(o);
+	} else if ((strcmp(k, "jump") == 0 || strcmp(k, "goto") == 0) && json_is_string(in)) {
+		json_t *o = json_object();
+		if (o && json_object_set(o, "target", in) == 0)
+			json_object_set_new(v, k[0] == 'j' ? "jump" : "goto", o);
+		else
+			json_decref(o);
+	} else if (strcmp(k, "payload") == 0 && json_is_object(in)) {
+		if (jis(json_object_get(in, "name"), "raw") && json_object_get(in, "base"))
+			json_object_del(in, "name");
+		else if (json_object_get(in, "field"))
+			rename_key(in, "name", "protocol");
+	} else if (strcmp(k, "map") == 0 && json_is_object(in) && json_object_get(in, "left")) {
+		rename_key(in, "left", "key");
+		rename_key(in, "right", "data");
+		if (depth == 1)		/* a map as a statement is a verdict map */
+			rename_key(v, "map", "vmap");
+	} else if (strcmp(k, "mangle") == 0 && json_is_object(in)) {
+		rename_key(in, "left", "key");
+		rename_key(in, "right", "value");
+	}
+}
+
 static int do_rule(struct nftjson *st, json_t *o)
 {
 	const char *fam = jstr(o, "family"), *tab = jstr(o, "table"), *chain = jstr(o, "chain");
@@ -1492,6 +1560,7 @@ static int do_rule(struct nftjson *st, json_t *o)
 
 	if ((rc = names_ok(st, fam, tab, chain, sizeof st->rule.chain, "rule")) != 1)
 		return rc;
+	older_forms(json_object_get(o, "expr"), 0);
 	pos = next_position(st, chain_key(fam, tab, chain));
 	if (pos < 0)
 		return -1;

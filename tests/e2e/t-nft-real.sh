@@ -138,4 +138,31 @@ else
 	not_ok "rules of nftables' rule tests written otherwise"; sed 's/^/    /' "$TMP/py.txt" | head -30
 fi
 
+
+# 4. nft 0.9.0 (Debian 10's) printed JSON that nft 0.9.1 renamed:
+# {"meta": "iifname"}, a payload's "name" for "protocol", a match without
+# "op", a map's and a mangle's "left" and "right", {"jump": "chain"}.
+export NATLOG_DB="$TMP/j090.db"
+check "a JSON dump of nft 0.9.0 imports without an error" \
+	"$NATLOG" import -q "$TD/real/zero-os-nft090-j.json"
+q="SELECT tbl, chain, position, text, iif, dport_lo, target FROM rules ORDER BY family, tbl, chain, position"
+"$NATLOG" sql --json "$q" > "$TMP/j090.json"
+export NATLOG_DB="$TMP/t090.db"
+"$NATLOG" import -q "$TD/real/zero-os-nft090.nft"
+"$NATLOG" sql --json "$q" > "$TMP/t090.json"
+check_json "its 12 rules are its text twin's, interfaces, ports and targets too" \
+	"len(j) == 12 and j == json.load(open('$TMP/t090.json'))" < "$TMP/j090.json"
+export NATLOG_DB="$TMP/py090.db"
+check "nft 0.9.0's verdict map, mangle and flag test import without an error" \
+	"$NATLOG" import -q "$TD/real/nftables-090-py-json.json"
+"$NATLOG" sql --json "SELECT text FROM rules ORDER BY position" > "$TMP/py090.json"
+check_json "they are written as nft lists them" \
+	'[r["text"] for r in j] == ["ct state established accept", "tcp dport vmap { 22 : accept, 23 : drop }", "meta mark set 0xffffffde"]' < "$TMP/py090.json"
+export NATLOG_DB="$TMP/jump090.db"
+printf '%s\n' '{"nftables": [{"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"match": {"left": {"meta": "iifname"}, "right": "eth0"}}, {"jump": "x"}]}}]}' > "$TMP/jump090.json"
+"$NATLOG" import -q "$TMP/jump090.json"
+"$NATLOG" sql --json "SELECT text, target, target_arg, iif FROM rules" > "$TMP/jump090.out"
+check_json "nft 0.9.0's {\"jump\": \"x\"} is a jump to x (src/json.c verdict_expr_json of v0.9.0)" \
+	'j == [{"text": "iifname \"eth0\" jump x", "target": "jump", "target_arg": "x", "iif": "eth0"}]' < "$TMP/jump090.out"
+
 finish
