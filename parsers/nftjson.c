@@ -1150,6 +1150,27 @@ static int st_set(struct stc *c)
 	return 1;
 }
 
+/* meter flood size 65535 { ip saddr timeout 30s limit rate over 10/second }
+ * (src/statement.c meter_stmt_print; its statement is printed stateless).
+ * As in the text, a rule with a meter is no unconditional rule. */
+static int st_meter(struct stc *c)
+{
+	const json_t *size = json_object_get(c->v, "size"), *key = json_object_get(c->v, "key");
+	const json_t *sub = json_object_get(c->v, "stmt");
+	if (!json_is_object(c->v) || !json_is_integer(size) || !key || !json_is_object(sub))
+		return 0;
+	sb_put(c->s, "meter ");
+	if (jstr(c->v, "name"))
+		sb_fmt(c->s, "%s ", jstr(c->v, "name"));
+	sb_fmt(c->s, "size %" JSON_INTEGER_FORMAT " { ", json_integer_value(size));
+	render(c->s, key, 0, c->x);
+	sb_put(c->s, " ");
+	statement_text(c->s, sub, c->x);
+	sb_put(c->s, " }");
+	*c->match = 1;
+	return 1;
+}
+
 /* update @m { ip saddr : 0x00000002 } */
 static int st_map(struct stc *c)
 {
@@ -1300,6 +1321,7 @@ static const struct { const char *kind; st_fn fn; } st_handlers[] = {
 	{ "limit", st_named }, { "limit", st_limit }, { "synproxy", st_named },
 	{ "synproxy", st_synproxy }, { "secmark", st_secmark },
 	{ "log", st_log }, { "mangle", st_mangle }, { "set", st_set }, { "map", st_map },
+	{ "meter", st_meter },
 	{ "ct helper", st_ctobj }, { "ct timeout", st_ctobj }, { "ct expectation", st_ctobj },
 	{ "ct count", st_ctcount }, { "reset", st_reset }, { "last", st_last },
 	{ "notrack", st_word }, { "flow", st_flow }, { "dup", st_dup }, { "fwd", st_dup },

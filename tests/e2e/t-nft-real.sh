@@ -165,4 +165,14 @@ printf '%s\n' '{"nftables": [{"rule": {"family": "ip", "table": "t", "chain": "c
 check_json "nft 0.9.0's {\"jump\": \"x\"} is a jump to x (src/json.c verdict_expr_json of v0.9.0)" \
 	'j == [{"text": "iifname \"eth0\" jump x", "target": "jump", "target_arg": "x", "iif": "eth0"}]' < "$TMP/jump090.out"
 
+
+# 5. A meter, as nft 1.0.x lists it in JSON ({"meter": {"key", "stmt",
+# "size", "name"}}), is written as in the text, not reported.
+export NATLOG_DB="$TMP/meter.db"
+check "nft's JSON of two meter rules imports without an error" \
+	"$NATLOG" import -q "$TD/real/nftables-106-py-meter.json"
+"$NATLOG" sql --json "SELECT family, text, uncond FROM rules ORDER BY family" > "$TMP/meter.json"
+check_json "they are written as nft lists them, and neither is unconditional" \
+	'[(r["text"], r["uncond"]) for r in j] == [("meter xyz size 8192 { ip saddr timeout 30s counter }", 0), ("meter acct_out size 4096 { iif . ip6 saddr timeout 10m counter }", 0)]' < "$TMP/meter.json"
+
 finish
