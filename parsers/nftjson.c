@@ -1603,6 +1603,92 @@ static int do_rule(struct nftjson *st, json_t *o)
 	return 0;
 }
 
+/* One line of `nft -j monitor` (nftables src/monitor.c and src/json.c,
+ * monitor_print_*_json), written as `nft -a monitor` prints the same
+ * event, so that it is read as one:
+ *   {"add": {"rule": {"family": "ip", "table": "t", "chain": "c", "handle": 5,
+ *    "expr": [...]}}}  ->  add rule ip t c tcp dport 22 accept # handle 5
+ *   {"delete": {"rule": {..., "handle": 5, ...}}}  ->  delete rule ip t c handle 5
+ *   {"add": {"set": {"family": "ip", "table": "t", "name": "s", ...}}}  ->  add set ip t s
+ * Returns 1 with the text in out, 0 when the line is no such event, -1
+ * with err set when it is one whose rule natlog cannot write. */
+int nl_nftjson_event(const char *s, size_t n, char *out, size_t outn, struct nl_err *err)
+{
+	static const char *const verbs[] = { "add", "insert", "replace", "create", "delete",
+					     "destroy", NULL };
+	json_t *doc, *o, *v;
+	const char *verb, *kind, *fam, *tab;
+	struct sb t = { out, outn, 0, 0 };
+	int rc = 0;
+
+	if (outn == 0 || n < 2 || s[0] != '{')
+		return 0;
+	doc = json_loadb(s, n, JSON_REJECT_DUPLICATES, NULL);
+	verb = jkind(doc, &o);
+	kind = verb && in_strs(verb, verbs) ? jkind(o, &v) : NULL;
+	fam = kind && json_is_object(v) ? jstr(v, "family") : NULL;
+	tab = fam ? jstr(v, kind && strcmp(kind, "table") == 0 ? "name" : "table") : NULL;
+	out[0] = '\0';
+	if (!tab)
+		goto out;
+	sb_fmt(&t, "%s %s %s %s", verb, kind, fam, tab);
+	if (strcmp(kind, "rule") == 0) {
+		const json_t *expr = json_object_get(v, "expr"), *h = json_object_get(v, "handle");
+		struct nl_rule *r = malloc(sizeof *r);
+		struct rctx x;
+		int match = 0, have_target = 0;
+		size_t i;
+		rc = -1;
+		if (!r) {
+			nl_err_set(err, "out of memory");
+			goto out;
+		}
+		memset(&x, 0, sizeof x);
+		x.fam = fam;
+		x.tab = tab;
+		nl_rule_init(r);
+		sb_fmt(&t, " %s", jstr(v, "chain") ? jstr(v, "chain") : "");
+		if (strcmp(verb, "delete") == 0 || strcmp(verb, "destroy") == 0) {
+			if (json_is_integer(h))
+				sb_fmt(&t, " handle %" JSON_INTEGER_FORMAT, json_integer_value(h));
+		} else {
+			older_forms((json_t *)expr, 0);
+			for (i = 0; i < json_array_size(expr) && !x.nbad; i++) {
+				sb_put(&t, " ");
+				statement(&t, r, json_array_get(expr, i), &match, &have_target, &x);
+			}
+			if (jstr(v, "comment"))
+				sb_fmt(&t, " comment \"%s\"", jstr(v, "comment"));
+			if (json_is_integer(h))
+				sb_fmt(&t, " # handle %" JSON_INTEGER_FORMAT, json_integer_value(h));
+		}
+		free(r);
+		if (x.nbad || !json_is_array(expr)) {
+			nl_err_set(err, "nft -j monitor rule event natlog cannot write as nft prints it: %s",
+				   x.nbad ? x.bad : "no expr array");
+			goto out;
+		}
+	} else if (jstr(v, "name") && strcmp(kind, "table") != 0) {
+		sb_fmt(&t, " %s", jstr(v, "name"));
+		if (strcmp(kind, "element") == 0 && json_object_get(v, "elem")) {
+			/* add element ip t s { 20, 30-40 } */
+			struct rctx x;
+			memset(&x, 0, sizeof x);
+			sb_put(&t, " ");
+			render(&t, json_object_get(v, "elem"), 0, &x);
+		}
+	}
+	if (t.over) {
+		nl_err_set(err, "nft -j monitor event longer than natlog keeps");
+		rc = -1;
+		goto out;
+	}
+	rc = 1;
+out:
+	json_decref(doc);
+	return rc;
+}
+
 static int do_chain(struct nftjson *st, const json_t *o)
 {
 	const struct nl_sink *k = st->sink;

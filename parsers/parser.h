@@ -111,6 +111,11 @@ int nft_rule_from_text(const char *s, size_t n, struct nl_rule *r);
  * none, or -1 with err set when it is one but damaged (rsevent.c). */
 int nl_rsevent_parse(const char *s, size_t n, long line, struct nl_notice *no,
 		     struct nl_err *err);
+/* One `nft -j monitor` event line ({"add": {"rule": {...}}}) as `nft -a
+ * monitor` prints it ("add rule ip t c tcp dport 22 accept # handle 5")
+ * into out: 1, 0 when the line is none, -1 with err set when its rule
+ * cannot be written so (nftjson.c). */
+int nl_nftjson_event(const char *s, size_t n, char *out, size_t outn, struct nl_err *err);
 /* 1 when the line starts like an nft monitor ruleset event ("add rule "). */
 int nl_rsevent_probe(const char *s, size_t n);
 

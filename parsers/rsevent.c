@@ -8,6 +8,8 @@
  *   # new generation 3 by process 23584 (nft)
  *    EVENT: -4 -t filter -A NATLOG_LAB -p tcp -m tcp --dport 7 -j ACCEPT
  *   NEWGEN: GENID=5 PID=24229 NAME=iptables-nft
+ * and `nft -j monitor`'s {"add": {"rule": {...}}}, kept as the text the
+ * same event has in `nft -a monitor` (nftjson.c writes it).
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -45,6 +47,22 @@ static void fill(struct nl_notice *no, long line, const char *origin, const char
 	nl_strlcpyn(no->text, s, n, sizeof no->text);
 }
 
+/* `nft -j monitor`'s {"add": {"rule": ...}}: the verb and the kind of
+ * object at the line's start, as jansson's compact dump prints them. */
+static int json_event_start(const char *s, size_t n)
+{
+	static const char *const jverbs[] = { "{\"add\": {\"", "{\"insert\": {\"",
+					      "{\"replace\": {\"", "{\"create\": {\"",
+					      "{\"delete\": {\"", "{\"destroy\": {\"", NULL };
+	static const char *const jkinds[] = { "table\"", "chain\"", "rule\"", "set\"", "map\"",
+					      "element\"", "flowtable\"", "counter\"", "quota\"",
+					      "limit\"", "ct helper\"", "ct timeout\"",
+					      "ct expectation\"", "secmark\"", "synproxy\"",
+					      "tunnel\"", NULL };
+	struct nl_cur c = cur_make(s, n);
+	return lit_of(&c, jverbs) && lit_of(&c, jkinds) && cur_lit(&c, ": {");
+}
+
 int nl_rsevent_parse(const char *s, size_t n, long line, struct nl_notice *no,
 		     struct nl_err *err)
 {
@@ -52,6 +70,14 @@ int nl_rsevent_parse(const char *s, size_t n, long line, struct nl_notice *no,
 	uint64_t gen, pid;
 	const struct nl_cur at = c;
 	const char *t;
+	if (json_event_start(s, n)) {
+		/* read as the text `nft -a monitor` prints for the same event */
+		char text[2048];
+		int rc = nl_nftjson_event(s, n, text, sizeof text, err);
+		if (rc > 0)
+			fill(no, line, "nft-monitor", text, strlen(text), -1);
+		return rc;
+	}
 	if (cur_lit(&c, "# new generation ")) {
 		if (!cur_u64(&c, INT64_MAX, &gen) || !cur_lit(&c, " by process ") ||
 		    !cur_u64(&c, INT64_MAX, &pid)) {
@@ -88,5 +114,5 @@ int nl_rsevent_parse(const char *s, size_t n, long line, struct nl_notice *no,
 int nl_rsevent_probe(const char *s, size_t n)
 {
 	struct nl_cur c = cur_make(s, n);
-	return lit_of(&c, verbs) && lit_of(&c, objects);
+	return (lit_of(&c, verbs) && lit_of(&c, objects)) || json_event_start(s, n);
 }

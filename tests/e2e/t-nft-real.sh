@@ -175,4 +175,17 @@ check "nft's JSON of two meter rules imports without an error" \
 check_json "they are written as nft lists them, and neither is unconditional" \
 	'[(r["text"], r["uncond"]) for r in j] == [("meter xyz size 8192 { ip saddr timeout 30s counter }", 0), ("meter acct_out size 4096 { iif . ip6 saddr timeout 10m counter }", 0)]' < "$TMP/meter.json"
 
+
+# 6. `nft -j monitor` prints ruleset events as JSON, one a line: each is
+# kept as the notice `nft -a monitor` prints for it, none skipped.
+export NATLOG_DB="$TMP/jmon.db"
+check "nft -j monitor's events import without an error" \
+	"$NATLOG" import -q "$TD/real/nftables-monitor-simple-j.txt"
+"$NATLOG" sql --json "SELECT line, kind, text FROM notices ORDER BY line" > "$TMP/jmon.json"
+check_json "each of its 8 lines is a ruleset change, written as nft monitor writes it" \
+	'[n["text"] for n in j] == ["add table ip t", "add chain ip t c", "add rule ip t c accept # handle 0", "add rule ip t c tcp dport { 22, 80, 443 } accept # handle 0", "insert rule ip t c counter packets 0 bytes 0 accept # handle 0", "delete rule ip t c handle 0", "add rule ip t c accept comment \"foo bar\" # handle 0", "add counter ip t cnt"] and {n["kind"] for n in j} == {"ruleset-change"}' < "$TMP/jmon.json"
+export NATLOG_DB="$TMP/jmonbad.db"
+printf '%s\n' '{"add": {"rule": {"family": "ip", "table": "t", "chain": "c", "handle": 7, "expr": [{"gizmo": {}}]}}}' > "$TMP/jmonbad.txt"
+check_status "a rule event natlog cannot write is an error, not a skip" 3 "$NATLOG" import -q "$TMP/jmonbad.txt"
+
 finish
