@@ -1,8 +1,8 @@
 /*
  * klog.c - kernel log containers: dmesg (raw, -T, -r, -x, iso), /dev/kmsg,
  * syslog (traditional and RFC 3339, with or without imklog's [uptime]),
- * busybox logread, journalctl short, -precise, -iso, -monotonic, -unix and
- * -o json, and log collectors' JSON ("message").
+ * busybox logread, journalctl short, -precise, -iso, -monotonic, -unix,
+ * -o json and -o export, and log collectors' JSON ("message").
  * The envelope is recognised per line (util-linux dmesg.c, systemd
  * logs-show.c, rsyslog templates), e.g.
  *   [ 2631.978281] TRACE: raw:PREROUTING:policy:2 IN=enp0s1 OUT= ...
@@ -19,9 +19,20 @@
 #include <string.h>
 #include <time.h>
 
+/* The fields of a `journalctl -o export` record seen before its MESSAGE=
+ * line (systemd's journal-export format: "KEY=value" lines, a blank line
+ * between records). */
+struct export_rec {
+	int open;		/* a __CURSOR= or __REALTIME_TIMESTAMP= line was seen */
+	char host[128];
+	int64_t wall_us;	/* -1: unknown */
+	int64_t mono_us;	/* the kernel's time; -1: unknown, -2: out of range */
+};
+
 struct klog {
 	const struct nl_sink *sink;
 	struct nl_event ev;
+	struct export_rec xr;
 };
 
 /* No kernel runs for a century: a larger stamp (journal fields near 2^64,
@@ -980,6 +991,78 @@ static const char *next_record(const char *msg, const char *end)
 	return sys;
 }
 
+/* A line of a `journalctl -o export` record: the fields natlog keeps are
+ * remembered until the record's MESSAGE=, e.g.
+ *   __REALTIME_TIMESTAMP=1642033008518660
+ *   _HOSTNAME=compute04.hc.va.local.example.com
+ *   _SOURCE_MONOTONIC_TIMESTAMP=1840789131578
+ *   MESSAGE=iptables DROP_INPUT: IN=eth1 OUT= MAC=ff:ff:...
+ * A blank line ends the record. Returns 1 when the line was such a field. */
+static int export_field(struct export_rec *xr, const char *s, size_t n)
+{
+	static const char cursor[] = "__CURSOR=", real[] = "__REALTIME_TIMESTAMP=",
+			  host[] = "_HOSTNAME=", mono[] = "_SOURCE_MONOTONIC_TIMESTAMP=";
+	uint64_t v;
+	if (n == 0) {
+		xr->open = 0;
+		return 0;
+	}
+	if (s[0] != '_')
+		return 0;
+	if (n >= sizeof cursor - 1 && !memcmp(s, cursor, sizeof cursor - 1)) {
+		xr->open = 1;
+		xr->host[0] = '\0';
+		xr->wall_us = xr->mono_us = -1;
+	} else if (n >= sizeof real - 1 && !memcmp(s, real, sizeof real - 1)) {
+		if (!xr->open) {
+			xr->host[0] = '\0';
+			xr->mono_us = -1;
+		}
+		xr->open = 1;
+		xr->wall_us = nl_parse_u64(s + sizeof real - 1, n - (sizeof real - 1), INT64_MAX, &v)
+				      ? (int64_t)v : -1;
+	} else if (xr->open && n >= sizeof host - 1 && !memcmp(s, host, sizeof host - 1)) {
+		nl_strlcpyn(xr->host, s + sizeof host - 1, n - (sizeof host - 1), sizeof xr->host);
+	} else if (xr->open && n >= sizeof mono - 1 && !memcmp(s, mono, sizeof mono - 1)) {
+		xr->mono_us = nl_parse_u64(s + sizeof mono - 1, n - (sizeof mono - 1),
+					   (uint64_t)(MAX_UPTIME_S * 1e6), &v) ? (int64_t)v : -2;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* The MESSAGE= line of an export record: the kernel's message as
+ * journal_json() reads it, with the record's host and times. */
+static int export_message(struct klog *k, const char *s, size_t n, long lineno)
+{
+	struct nl_event *ev = &k->ev;
+	struct export_rec *xr = &k->xr;
+	const char *msg = s + 8;
+	size_t mn = n - 8;
+	struct nl_err err;
+	int rc;
+
+	ev_reset(ev);
+	ev->raw = s;
+	ev->rawlen = n;
+	nl_strlcpy(ev->host, xr->host, sizeof ev->host);
+	if (xr->mono_us >= 0) {
+		ev->uptime = (double)xr->mono_us / 1e6;
+		snprintf(ev->time, sizeof ev->time, "%.6f", ev->uptime);
+	}
+	if (xr->wall_us >= 0) {
+		ev->wall_us = xr->wall_us;
+		if (!ev->time[0])
+			snprintf(ev->time, sizeof ev->time, "%.6f", (double)xr->wall_us / 1e6);
+	}
+	rc = pktlog_parse(msg, mn, ev, &err);
+	if (rc == 0 && xr->mono_us == -2 &&
+	    bad_time(k, lineno, "_SOURCE_MONOTONIC_TIMESTAMP", s, n))
+		return -1;
+	return deliver(k, rc, ev, msg, mn, lineno, &err, s, n);
+}
+
 static int klog_record(struct klog *k, const char *s, size_t n, long lineno, const char **next);
 
 static int klog_line(void *state, const char *s, size_t n, long lineno)
@@ -987,6 +1070,12 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	struct klog *k = state;
 	int rc = 0;
 
+	if (export_field(&k->xr, s, n)) {
+		k->sink->skip(k->sink->ctx, lineno);
+		return 0;
+	}
+	if (k->xr.open && n > 8 && !memcmp(s, "MESSAGE=", 8) && maybe_netfilter(s, n) == 1)
+		return export_message(k, s, n, lineno);
 	if (n < 8 || (rc = maybe_netfilter(s, n)) != 1) {
 		if (rc == 2 && wrapped_rest(s, n))
 			return k->sink->error(k->sink->ctx, lineno, "the rest of a netfilter line broken "
@@ -1071,6 +1160,8 @@ static int klog_probe(const char *s, size_t n)
 		return 2;
 	if (memmem(s, n, " kernel: ", 9) || (n > 2 && s[0] == '[' && memchr(s, ']', n)))
 		return 1;
+	if (n > 11 && !memcmp(s, "__CURSOR=s=", 11))
+		return 1;	/* journalctl -o export */
 	return 0;
 }
 

@@ -871,4 +871,14 @@ check_json "the request accepted, the reply dropped by OUTPUT rule 1" \
 check_json "INPUT missing from the listing is not a contradiction" \
 	'j["dump"]["fits"] and not any("does not match" in d for d in j["diagnosis"]) and any(d.startswith("the dump lists only some chains of table filter") for d in j["diagnosis"])' < "$TMP/x.json"
 
+# Elastic's iptables integration: kernel LOG lines as `journalctl -o
+# export` writes them, one KEY=value line per field, a blank line between
+# records. The message is the LOG line; the host is _HOSTNAME, the kernel
+# time _SOURCE_MONOTONIC_TIMESTAMP when it comes before MESSAGE.
+use jexport
+check "journalctl -o export records import" "$NATLOG" import -q "$R/elastic-iptables-journal-export.txt"
+"$NATLOG" sql --json "select line, host, uptime, wall_us, prefix from events order by line" > "$TMP/e.json"
+check_json "each MESSAGE= is a LOG line with its record's host and times, prefix without MESSAGE=" \
+	'[(e["line"], e["prefix"]) for e in j] == [(12, "iptables DROP_INPUT: "), (24, "iptables DROP_INPUT: "), (38, "iptables DROP_INPUT: ")] and all(e["host"] == "compute04.hc.va.local.example.com" for e in j) and [e["wall_us"] for e in j] == [1642033008518660, 1642033008534638, 1642033021964974] and [e["uptime"] for e in j] == [1840789.131578, None, 1840802.579931]' < "$TMP/e.json"
+
 finish
