@@ -389,6 +389,98 @@ static void host_tag(struct nl_cur *c, int syslogish, struct nl_event *ev)
 	}
 }
 
+/* RFC 5424's structured data after the MSGID: "-", or one or more
+ * "[id name=\"value\" ...]" elements, a value's '"', '\\' and ']'
+ * escaped with a backslash. */
+static int sd_elements(struct nl_cur *c)
+{
+	struct nl_cur t = *c;
+	if (cur_char(&t, '-')) {
+		*c = t;
+		return 1;
+	}
+	if (cur_peek(&t) != '[')
+		return 0;
+	while (cur_char(&t, '[')) {
+		int quoted = 0;
+		for (;;) {
+			if (t.p >= t.end)
+				return 0;
+			if (*t.p == '\\' && quoted && t.p + 1 < t.end)
+				t.p++;
+			else if (*t.p == '"')
+				quoted = !quoted;
+			else if (*t.p == ']' && !quoted)
+				break;
+			t.p++;
+		}
+		t.p++;
+	}
+	*c = t;
+	return 1;
+}
+
+/* An RFC 5424 header after its "<PRI>" (rsyslog's
+ * RSYSLOG_SyslogProtocol23Format, syslog-ng's syslog() destination):
+ *   1 2016-06-21T15:27:15.771223+08:00 host kernel - - - [ 3132.531409] [UFW BLOCK] IN=...
+ * VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA, each
+ * "-" when absent. Sets the time and host; c past the header. */
+static int rfc5424_header(struct nl_cur *c, struct nl_event *ev)
+{
+	struct nl_cur t = *c;
+	const char *ts = NULL, *w;
+	size_t tn = 0, wn, host_n = 0;
+	const char *host = NULL;
+	uint64_t ver;
+	int64_t wall = -1;
+	int i;
+	if (!cur_u64(&t, 99, &ver) || ver == 0 || !cur_char(&t, ' '))
+		return 0;
+	if (!cur_char(&t, '-')) {
+		ts = t.p;
+		if (!iso_time(&t, &wall))
+			return 0;
+		tn = (size_t)(t.p - ts);
+	}
+	if (!cur_char(&t, ' ') || !cur_word(&t, &host, &host_n))
+		return 0;
+	for (i = 0; i < 3; i++)	/* APP-NAME, PROCID, MSGID */
+		if (!cur_char(&t, ' ') || !cur_word(&t, &w, &wn))
+			return 0;
+	if (!cur_char(&t, ' ') || !sd_elements(&t))
+		return 0;
+	if (!cur_eof(&t) && !cur_char(&t, ' '))
+		return 0;
+	if (cur_left(&t) >= 3 && !memcmp(t.p, "\xef\xbb\xbf", 3))
+		t.p += 3;	/* the message's UTF-8 byte order mark */
+	if (ts) {
+		set_time(ev, ts, tn);
+		ev->wall_us = wall;
+	}
+	if (!(host_n == 1 && host[0] == '-'))
+		nl_strlcpyn(ev->host, host, host_n, sizeof ev->host);
+	*c = t;
+	return 1;
+}
+
+/* imklog keeps the kernel's own stamp inside the message: "[uptime]" and
+ * a caller's bracket after it. Returns where the message starts. */
+static const char *kernel_stamp(struct nl_cur c, struct nl_event *ev)
+{
+	const char *ut;
+	size_t utn;
+	double up;
+	cur_spaces(&c);
+	if (uptime_bracket(&c, &up, &ut, &utn)) {
+		ev->uptime = up;
+		if (!ev->time[0])
+			set_time(ev, ut, utn);
+		caller_bracket(&c);
+		cur_spaces(&c);
+	}
+	return c.p;
+}
+
 /* Reads the envelope; returns where the message starts. */
 static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 {
@@ -402,8 +494,12 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	cur_spaces(&c);	/* a paste indented as a quote or a code block */
 	/* dmesg -r "<4>" and dmesg -x "kern  :warn  : " */
 	t = c;
-	if (cur_char(&t, '<') && cur_u64(&t, 1023, &v) && cur_char(&t, '>'))
+	if (cur_char(&t, '<') && cur_u64(&t, 1023, &v) && cur_char(&t, '>')) {
 		c = t;
+		cur_spaces(&t);
+		if (rfc5424_header(&t, ev))
+			return kernel_stamp(t, ev);
+	}
 	t = c;
 	while (t.p < t.end && *t.p >= 'a' && *t.p <= 'z')
 		t.p++;
@@ -465,16 +561,7 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	} else {
 		host_tag(&c, syslogish, ev);
 	}
-	cur_spaces(&c);
-	/* imklog keeps the kernel's own stamp inside the message */
-	if (uptime_bracket(&c, &up, &ut, &utn)) {
-		ev->uptime = up;
-		if (!ev->time[0])
-			set_time(ev, ut, utn);
-		caller_bracket(&c);
-		cur_spaces(&c);
-	}
-	return c.p;
+	return kernel_stamp(c, ev);
 }
 
 /* What pktlog_parse() made of a message (rc): an event, a line of no

@@ -881,4 +881,14 @@ check "journalctl -o export records import" "$NATLOG" import -q "$R/elastic-ipta
 check_json "each MESSAGE= is a LOG line with its record's host and times, prefix without MESSAGE=" \
 	'[(e["line"], e["prefix"]) for e in j] == [(12, "iptables DROP_INPUT: "), (24, "iptables DROP_INPUT: "), (38, "iptables DROP_INPUT: ")] and all(e["host"] == "compute04.hc.va.local.example.com" for e in j) and [e["wall_us"] for e in j] == [1642033008518660, 1642033008534638, 1642033021964974] and [e["uptime"] for e in j] == [1840789.131578, None, 1840802.579931]' < "$TMP/e.json"
 
+# syslog4j-graylog2 issue 13: an Ubuntu host's kernel line as RFC 5424
+# syslog ("<4>1 TIMESTAMP HOST kernel - - - [uptime] [UFW BLOCK] IN=..."):
+# the host and the stamp with its offset are the header's, the kernel
+# time the bracket's.
+use rfc5424
+check "an RFC 5424 kernel line imports" "$NATLOG" import -q "$R/syslog4j-13-rfc5424-ufw.log"
+"$NATLOG" sql --json "select host, wall_us, uptime, prefix, src from events" > "$TMP/e.json"
+check_json "its host, wall time and kernel time are read, the prefix is UFW's" \
+	'[(e["host"], e["wall_us"], e["uptime"], e["prefix"], e["src"]) for e in j] == [("xiaoleidouglas", 1466494035771223, 3132.531409, "[UFW BLOCK] ", "219.15.121.109")]' < "$TMP/e.json"
+
 finish
