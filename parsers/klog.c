@@ -581,35 +581,60 @@ static int deliver(struct klog *k, int rc, struct nl_event *ev, const char *msg,
 	return k->sink->event(k->sink->ctx, ev);
 }
 
+/* The time a collector put beside the line: an RFC 3339 or syslog stamp
+ * in "timestamp" (Vector), "time" (Docker's json-file) or "date" (Fluent
+ * Bit's json_lines, a string with json_date_format iso8601), or Fluent
+ * Bit's default, "date" as epoch seconds (json_date_format double). */
+static void collector_time(json_t *o, struct nl_event *ev)
+{
+	static const char *const keys[] = { "timestamp", "time", "date" };
+	json_t *d = json_object_get(o, "date");
+	size_t i;
+	for (i = 0; i < sizeof keys / sizeof *keys; i++) {
+		const char *str = json_string_value(json_object_get(o, keys[i]));
+		struct nl_cur t;
+		int64_t wall = -1;
+		if (!str)
+			continue;
+		t = cur_make(str, strlen(str));
+		if (iso_time(&t, &wall) || syslog_time(&t)) {
+			set_time(ev, str, strlen(str));
+			ev->wall_us = wall;
+			return;
+		}
+	}
+	if (json_is_number(d) && json_number_value(d) > 0 && json_number_value(d) < 1e11) {
+		ev->wall_us = (int64_t)(json_number_value(d) * 1e6 + 0.5);
+		snprintf(ev->time, sizeof ev->time, "%.6f", (double)ev->wall_us / 1e6);
+	}
+}
+
 /* A log collector's JSON record (Vector, Fluent Bit, Logstash): the line
- * in "message", read as a kernel log line would be, with "host" or
- * "hostname" and "timestamp" where the line has none, e.g.
+ * in "message", or in "log" (Fluent Bit's tail input and Docker's json-file
+ * driver keep the line there), read as a kernel log line would be, with
+ * "host" or "hostname" and the collector's time where the line has none,
+ * e.g.
  *   {"appname":"kernel","host":"fw","message":"[UFW BLOCK] IN=enp0s3 OUT= ...",
- *    "timestamp":"2021-09-06T08:00:26Z"} */
-static int collector_json(struct klog *k, json_t *o, const char *s, size_t n, long lineno)
+ *    "timestamp":"2021-09-06T08:00:26Z"}
+ *   {"date":1642033008.518660,"log":"Jan 13 00:16:48 fw kernel: iptables DROP_INPUT: IN=..."} */
+static int collector_json(struct klog *k, json_t *o, json_t *m, const char *s, size_t n,
+			  long lineno)
 {
 	struct nl_event *ev = &k->ev;
 	struct nl_err err;
-	json_t *m = json_object_get(o, "message");
 	const char *msg = json_string_value(m), *body, *str;
 	size_t mn = json_string_length(m);
 	int rc;
 
+	while (mn > 0 && (msg[mn - 1] == '\n' || msg[mn - 1] == '\r'))
+		mn--;	/* Docker keeps the line's end */
 	body = envelope(msg, mn, ev);
 	mn -= (size_t)(body - msg);
 	if (!ev->host[0] && ((str = json_string_value(json_object_get(o, "host"))) ||
 			     (str = json_string_value(json_object_get(o, "hostname")))))
 		nl_strlcpy(ev->host, str, sizeof ev->host);
-	str = json_string_value(json_object_get(o, "timestamp"));
-	if (str && !ev->time[0]) {
-		struct nl_cur t = cur_make(str, strlen(str));
-		int64_t wall = -1;
-		/* the collector's stamp, when it is one natlog reads */
-		if (iso_time(&t, &wall) || syslog_time(&t)) {
-			set_time(ev, str, strlen(str));
-			ev->wall_us = wall;
-		}
-	}
+	if (!ev->time[0])
+		collector_time(o, ev);
 	rc = pktlog_parse(body, mn, ev, &err);
 	return deliver(k, rc, ev, body, mn, lineno, &err, s, n);
 }
@@ -630,11 +655,13 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 		return k->sink->error(k->sink->ctx, lineno, "journal JSON line does not parse", s, n);
 	}
 	m = json_object_get(o, "MESSAGE");
-	if (!m && json_is_string(json_object_get(o, "message"))) {
-		rc = collector_json(k, o, s, n, lineno);
+	if (!m && (json_is_string(m = json_object_get(o, "message")) ||
+		   json_is_string(m = json_object_get(o, "log")))) {
+		rc = collector_json(k, o, m, s, n, lineno);
 		json_decref(o);
 		return rc;
 	}
+	m = json_object_get(o, "MESSAGE");
 	if (json_is_string(m)) {
 		msg = json_string_value(m);
 		mn = json_string_length(m);
@@ -651,8 +678,9 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 		/* the line holds netfilter's fields (maybe_netfilter), in no
 		 * key that is read: an error, never a silent skip */
 		json_decref(o);
-		return k->sink->error(k->sink->ctx, lineno, "JSON line has no MESSAGE or message "
-				      "text: its netfilter fields are in a key natlog does not read",
+		return k->sink->error(k->sink->ctx, lineno, "JSON line has no MESSAGE, message or "
+				      "log text: its netfilter fields are in a key natlog does not "
+				      "read",
 				      s, n);
 	}
 	str = json_string_value(json_object_get(o, "_HOSTNAME"));

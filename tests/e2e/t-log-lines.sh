@@ -165,8 +165,8 @@ check "a collector's JSON line imports" "$NATLOG" import -q "$TD/real/vconfig-ve
 eq "its packet, host, time and prefix" \
 	"syslog-sender|2021-09-06T08:00:26Z|1630915226000000|[UFW BLOCK] |enp0s3|10.0.11.72|34930" \
 	"$("$NATLOG" sql "SELECT host || '|' || time || '|' || wall_us || '|' || prefix || '|' || iif || '|' || src || '|' || dport FROM events" | tail -n +2)"
-printf '%s\n' '{"log":"[UFW BLOCK] IN=eth0 OUT= MAC= SRC=192.0.2.1 DST=192.0.2.2 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=TCP SPT=1 DPT=2 WINDOW=0 RES=0x00 RST URGP=0 "}' > "$TMP/other-key.json"
+printf '%s\n' '{"msg":"[UFW BLOCK] IN=eth0 OUT= MAC= SRC=192.0.2.1 DST=192.0.2.2 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=TCP SPT=1 DPT=2 WINDOW=0 RES=0x00 RST URGP=0 "}' > "$TMP/other-key.json"
 "$NATLOG" import -q "$TMP/other-key.json" 2>/dev/null
 eq "a LOG line in another key is an error that says why" "1|0" \
-	"$("$NATLOG" sql "SELECT (SELECT count(*) FROM errors WHERE reason LIKE '%no MESSAGE or message%') || '|' || (SELECT skipped FROM sources WHERE path LIKE '%other-key.json')" | tail -n +2)"
+	"$("$NATLOG" sql "SELECT (SELECT count(*) FROM errors WHERE reason LIKE '%no MESSAGE, message or log%') || '|' || (SELECT skipped FROM sources WHERE path LIKE '%other-key.json')" | tail -n +2)"
 finish

@@ -891,4 +891,20 @@ check "an RFC 5424 kernel line imports" "$NATLOG" import -q "$R/syslog4j-13-rfc5
 check_json "its host, wall time and kernel time are read, the prefix is UFW's" \
 	'[(e["host"], e["wall_us"], e["uptime"], e["prefix"], e["src"]) for e in j] == [("xiaoleidouglas", 1466494035771223, 3132.531409, "[UFW BLOCK] ", "219.15.121.109")]' < "$TMP/e.json"
 
+# Elastic's iptables integration, test-journald.json: a kernel LOG line
+# ("iptables DROP_INPUT: IN=eth0 ...") as it reaches a collector. Fluent
+# Bit's tail input keeps a line in "log" and its json_lines output adds
+# "date" in epoch seconds; Docker's json-file driver keeps it in "log" with
+# its line end and "time". Both are read, not reported as a key natlog
+# does not read.
+use fbitlog
+cat > "$TMP/fbit.json" <<'EOF'
+{"date":1641991438.224,"log":"iptables DROP_INPUT: IN=eth0 OUT= MAC=dc:a6:32:bd:54:fb:64:9e:f3:ce:a4:48:08:00 SRC=10.10.10.18 DST=10.10.10.34 LEN=40 TOS=0x00 PREC=0x00 TTL=63 ID=31214 DF PROTO=TCP SPT=443 DPT=40702 WINDOW=0 RES=0x00 RST URGP=0 "}
+{"log":"iptables DROP_INPUT: IN=eth0 OUT= MAC=dc:a6:32:bd:54:fb:64:9e:f3:ce:a4:48:08:00 SRC=10.10.10.18 DST=10.10.10.34 LEN=40 TOS=0x00 PREC=0x00 TTL=63 ID=31215 DF PROTO=TCP SPT=443 DPT=40702 WINDOW=0 RES=0x00 RST URGP=0 \n","stream":"stdout","time":"2022-01-12T12:43:58.224Z"}
+EOF
+check "a LOG line in a collector's \"log\" key imports without error" "$NATLOG" import -q "$TMP/fbit.json"
+"$NATLOG" sql --json "select prefix, src, dport, ip_id, wall_us from events order by line" > "$TMP/e.json"
+check_json "both lines are LOG events at the collector's time" \
+	'[(e["prefix"], e["src"], e["dport"], e["ip_id"], e["wall_us"]) for e in j] == [("iptables DROP_INPUT: ", "10.10.10.18", 40702, 31214, 1641991438224000), ("iptables DROP_INPUT: ", "10.10.10.18", 40702, 31215, 1641991438224000)]' < "$TMP/e.json"
+
 finish
