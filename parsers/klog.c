@@ -96,11 +96,48 @@ static int uptime_bracket(struct nl_cur *c, double *up, const char **txt, size_t
 	return 1;
 }
 
-/* "[    C3] " / "[  T123] " from CONFIG_PRINTK_CALLER. */
+/* MediaTek kernels' caller before each message: the CPU and the task,
+ * "(0)[27829:sed]", after the level and a mark of the context ("<0>-",
+ * "<1>.", "*"), maybe with the module's name after it, "[name:usb20_host&]":
+ *   [ 1782.082073] <0>-(0)[0:swapper/0][name:usb20_host&][MUSB]mt_usb_...
+ *   (0)[27829:sed][FW] IPTABLES [Pkt_Illegal] IN=br-lan OUT=ccmni2 ...
+ * Returns 1 with c past it. */
+static int mtk_caller(struct nl_cur *c)
+{
+	struct nl_cur t = *c;
+	const char *close;
+	uint64_t v;
+	cur_spaces(&t);
+	if (cur_char(&t, '<') && (!cur_u64(&t, 1023, &v) || !cur_char(&t, '>')))
+		return 0;
+	cur_spaces(&t);
+	if (!cur_char(&t, '-') && !cur_char(&t, '*'))
+		cur_char(&t, '.');
+	if (!cur_char(&t, '(') || !cur_u64(&t, 0xffffULL, &v) || !cur_char(&t, ')') ||
+	    !cur_char(&t, '[') || !cur_u64(&t, 0xffffffffULL, &v) || !cur_char(&t, ':'))
+		return 0;
+	/* the task's name: at most 15 bytes, a ':' or '/' in it allowed */
+	close = memchr(t.p, ']', cur_left(&t) < 17 ? cur_left(&t) : 17);
+	if (!close || close == t.p)
+		return 0;
+	t.p = close + 1;
+	if (cur_left(&t) > 6 && !memcmp(t.p, "[name:", 6)) {
+		close = memchr(t.p, ']', cur_left(&t) < 72 ? cur_left(&t) : 72);
+		if (close && close[-1] == '&')
+			t.p = close + 1;
+	}
+	*c = t;
+	return 1;
+}
+
+/* "[    C3] " / "[  T123] " from CONFIG_PRINTK_CALLER, or a MediaTek
+ * kernel's caller. */
 static void caller_bracket(struct nl_cur *c)
 {
 	struct nl_cur t = *c;
 	uint64_t v;
+	if (mtk_caller(c))
+		return;
 	cur_spaces(&t);
 	if (!cur_char(&t, '['))
 		return;
@@ -477,6 +514,8 @@ static const char *kernel_stamp(struct nl_cur c, struct nl_event *ev)
 			set_time(ev, ut, utn);
 		caller_bracket(&c);
 		cur_spaces(&c);
+	} else if (mtk_caller(&c)) {
+		cur_spaces(&c);	/* a paste that kept the caller, not the stamp */
 	}
 	return c.p;
 }

@@ -907,4 +907,21 @@ check "a LOG line in a collector's \"log\" key imports without error" "$NATLOG" 
 check_json "both lines are LOG events at the collector's time" \
 	'[(e["prefix"], e["src"], e["dport"], e["ip_id"], e["wall_us"]) for e in j] == [("iptables DROP_INPUT: ", "10.10.10.18", 40702, 31214, 1641991438224000), ("iptables DROP_INPUT: ", "10.10.10.18", 40702, 31215, 1641991438224000)]' < "$TMP/e.json"
 
+# A router on a MediaTek modem (ccmni2) pasted its LOG lines with each
+# message's caller as that kernel prints it, "(CPU)[PID:TASK]", before the
+# prefix. The caller is not part of the LOG prefix. The same caller before
+# a TRACE line (composed: a MediaTek dmesg's "<4>[...] (0)[64:bat_thread_kthr]"
+# before the first line of case 1) leaves it a traced step.
+use mtk
+check "MediaTek-prefixed LOG lines import" "$NATLOG" import -q "$R/mtk-router-pkt-illegal.log"
+"$NATLOG" sql --json "select prefix, iif, oif, sport from events order by line" > "$TMP/e.json"
+check_json "each prefix is the rule's, without the CPU and task" \
+	'[e["prefix"] for e in j] == ["[FW] IPTABLES [Pkt_Illegal] "] * 6 and [e["sport"] for e in j] == [60268, 63387, 47550, 443, 41650, 63387] and j[3]["iif"] == "ccmni2"' < "$TMP/e.json"
+use mtktrace
+printf '%s\n' '<4>[90332.179725] (0)[64:bat_thread_kthr]TRACE: raw:PREROUTING:policy:2 IN=cbr0 OUT= PHYSIN=veth4a3719bc SRC=10.24.10.2 DST=10.27.240.10 LEN=82 TOS=0x00 PREC=0x00 TTL=64 ID=43592 PROTO=UDP SPT=36775 DPT=53 LEN=62' > "$TMP/mtk.trace"
+check "a MediaTek-prefixed TRACE line imports" "$NATLOG" import -q "$TMP/mtk.trace"
+"$NATLOG" sql --json "select kind, tbl, chain, type, rulenum, prefix, uptime from events" > "$TMP/e.json"
+check_json "it is a traced step, not a LOG line whose prefix holds the caller" \
+	'[(e["kind"], e["tbl"], e["chain"], e["type"], e["rulenum"], e["prefix"], e["uptime"]) for e in j] == [("trace", "raw", "PREROUTING", "policy", 2, None, 90332.179725)]' < "$TMP/e.json"
+
 finish
