@@ -1,8 +1,9 @@
 /*
  * klog.c - kernel log containers: dmesg (raw, -T, -r, -x, iso), /dev/kmsg,
- * syslog (traditional and RFC 3339, with or without imklog's [uptime]),
- * busybox logread, journalctl short, -precise, -iso, -monotonic, -unix,
- * -o json and -o export, and log collectors' JSON ("message").
+ * syslog (traditional, RFC 3339 and RFC 5424, with or without imklog's
+ * [uptime]), busybox logread, journalctl short, -precise, -iso, -monotonic,
+ * -unix, -o json, -o json-pretty and -o export, and log collectors' JSON
+ * ("message" or "log", one line or pretty-printed).
  * The envelope is recognised per line (util-linux dmesg.c, systemd
  * logs-show.c, rsyslog templates), e.g.
  *   [ 2631.978281] TRACE: raw:PREROUTING:policy:2 IN=enp0s1 OUT= ...
@@ -1186,35 +1187,111 @@ static int export_field(struct export_rec *xr, const char *s, size_t n)
 	return 1;
 }
 
-/* The MESSAGE= line of an export record: the kernel's message as
- * journal_json() reads it, with the record's host and times. */
-static int export_message(struct klog *k, const char *s, size_t n, long lineno)
+/* The message of an export record, or of a JSON record printed one member
+ * a line: the kernel's message as journal_json() reads it, with the
+ * record's host and times (s, n: the whole line). */
+static int export_message(struct klog *k, const char *msg, size_t mn, const char *s, size_t n,
+			  long lineno)
 {
 	struct nl_event *ev = &k->ev;
 	struct export_rec *xr = &k->xr;
-	const char *msg = s + 8;
-	size_t mn = n - 8;
 	struct nl_err err;
 	int rc;
 
 	ev_reset(ev);
 	ev->raw = s;
 	ev->rawlen = n;
-	nl_strlcpy(ev->host, xr->host, sizeof ev->host);
-	if (xr->mono_us >= 0) {
-		ev->uptime = (double)xr->mono_us / 1e6;
-		snprintf(ev->time, sizeof ev->time, "%.6f", ev->uptime);
-	}
-	if (xr->wall_us >= 0) {
-		ev->wall_us = xr->wall_us;
-		if (!ev->time[0])
-			snprintf(ev->time, sizeof ev->time, "%.6f", (double)xr->wall_us / 1e6);
+	if (!xr->open) {
+		/* a collector's record: the line keeps its own envelope */
+		const char *body = envelope(msg, mn, ev);
+		mn -= (size_t)(body - msg);
+		msg = body;
+	} else {
+		nl_strlcpy(ev->host, xr->host, sizeof ev->host);
+		if (xr->mono_us >= 0) {
+			ev->uptime = (double)xr->mono_us / 1e6;
+			snprintf(ev->time, sizeof ev->time, "%.6f", ev->uptime);
+		}
+		if (xr->wall_us >= 0) {
+			ev->wall_us = xr->wall_us;
+			if (!ev->time[0])
+				snprintf(ev->time, sizeof ev->time, "%.6f", (double)xr->wall_us / 1e6);
+		}
 	}
 	rc = pktlog_parse(msg, mn, ev, &err);
-	if (rc == 0 && xr->mono_us == -2 &&
+	if (rc == 0 && xr->open && xr->mono_us == -2 &&
 	    bad_time(k, lineno, "_SOURCE_MONOTONIC_TIMESTAMP", s, n))
 		return -1;
 	return deliver(k, rc, ev, msg, mn, lineno, &err, s, n);
+}
+
+/* A line that is one member of a pretty-printed JSON object, as `journalctl
+ * -o json-pretty` and log collectors' exports print a record:
+ *   "_HOSTNAME" : "fw1",
+ *   "MESSAGE" : "[UFW BLOCK] IN=eth0 OUT= ...",
+ *   "message": "iptables DROP_INPUT: IN=eth0 OUT= MAC=... URGP=0 ",
+ * The journal's fields feed the record as export_field() does; a message
+ * holding netfilter output is read. Returns 1 when the line is none of
+ * these (the caller reads it as a line), else 0 or -1 as the sink said. */
+static int json_member_line(struct klog *k, const char *s, size_t n, long lineno)
+{
+	const char *t = s, *key, *val;
+	size_t tn = n, kn, vn;
+	char *buf;
+	json_t *o, *v;
+	int rc = 1;
+
+	while (tn > 0 && (*t == ' ' || *t == '\t'))
+		t++, tn--;
+	while (tn > 0 && (t[tn - 1] == ' ' || t[tn - 1] == '\t' || t[tn - 1] == '\r'))
+		tn--;
+	if (tn == 1 && (*t == '{' || *t == '}')) {
+		k->xr.open = 0;	/* a record's bounds */
+		return 1;
+	}
+	if (tn > 0 && t[tn - 1] == ',')
+		tn--;
+	if (tn < 6 || t[0] != '"' || t[tn - 1] != '"')
+		return 1;
+	if (t[1] != '_' && memcmp(t, "\"MESSAGE\"", 9) && memcmp(t, "\"message\"", 9) &&
+	    memcmp(t, "\"log\"", 5))
+		return 1;
+	if (t[1] != '_' && maybe_netfilter(t, tn) != 1)
+		return 1;
+	if ((buf = malloc(tn + 2)) == NULL)
+		return 1;
+	buf[0] = '{';
+	memcpy(buf + 1, t, tn);
+	buf[tn + 1] = '}';
+	o = json_loadb(buf, tn + 2, 0, NULL);
+	free(buf);
+	if (!o || json_object_size(o) != 1 || !json_is_string(v = json_object_iter_value(
+		    json_object_iter(o)))) {
+		json_decref(o);
+		return 1;
+	}
+	key = json_object_iter_key(json_object_iter(o));
+	kn = strlen(key);
+	val = json_string_value(v);
+	vn = json_string_length(v);
+	if (key[0] == '_') {
+		char field[192];
+		if (kn + 1 + vn < sizeof field) {
+			memcpy(field, key, kn);
+			field[kn] = '=';
+			memcpy(field + kn + 1, val, vn);
+			if (export_field(&k->xr, field, kn + 1 + vn)) {
+				k->sink->skip(k->sink->ctx, lineno);
+				rc = 0;
+			}
+		}
+	} else {
+		while (vn > 0 && (val[vn - 1] == '\n' || val[vn - 1] == '\r'))
+			vn--;
+		rc = export_message(k, val, vn, s, n, lineno);
+	}
+	json_decref(o);
+	return rc;
 }
 
 static int klog_record(struct klog *k, const char *s, size_t n, long lineno, const char **next);
@@ -1229,7 +1306,10 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 		return 0;
 	}
 	if (k->xr.open && n > 8 && !memcmp(s, "MESSAGE=", 8) && maybe_netfilter(s, n) == 1)
-		return export_message(k, s, n, lineno);
+		return export_message(k, s + 8, n - 8, s, n, lineno);
+	if ((rc = json_member_line(k, s, n, lineno)) != 1)
+		return rc;
+	rc = 0;
 	if (n < 8 || (rc = maybe_netfilter(s, n)) != 1) {
 		if (rc == 2 && wrapped_rest(s, n))
 			return k->sink->error(k->sink->ctx, lineno, "the rest of a netfilter line broken "

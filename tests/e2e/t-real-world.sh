@@ -924,4 +924,39 @@ check "a MediaTek-prefixed TRACE line imports" "$NATLOG" import -q "$TMP/mtk.tra
 check_json "it is a traced step, not a LOG line whose prefix holds the caller" \
 	'[(e["kind"], e["tbl"], e["chain"], e["type"], e["rulenum"], e["prefix"], e["uptime"]) for e in j] == [("trace", "raw", "PREROUTING", "policy", 2, None, 90332.179725)]' < "$TMP/e.json"
 
+# Elastic's iptables integration, test-journald.json: a Filebeat event
+# pretty-printed, one member a line, the kernel's LOG line in
+# "message": "iptables DROP_INPUT: IN=eth0 ...",. The member's value is the
+# line: its prefix is the rule's, and the quote and comma are no field.
+use prettyjson
+check "a pretty-printed collector's record imports" "$NATLOG" import -q "$R/elastic-iptables-filebeat-pretty.json"
+"$NATLOG" sql --json "select line, prefix, src, dport, extra from events" > "$TMP/e.json"
+check_json "its message is a LOG line with the rule's prefix, nothing glued on" \
+	'[(e["line"], e["prefix"], e["src"], e["dport"], e["extra"]) for e in j] == [(42, "iptables DROP_INPUT: ", "10.10.10.18", 40702, None)]' < "$TMP/e.json"
+
+# The first record of elastic-iptables-journal-export.txt as `journalctl -o
+# json-pretty` prints it (composed: the same fields, one member a line):
+# host and times come from the record's members before MESSAGE.
+use jsonpretty
+cat > "$TMP/jp.json" <<'EOF'
+{
+	"__CURSOR" : "s=35ec845e042c462a9db31f14745b7721;i=6427907;b=c2f79f985830406a9e08241d015eff05;m=1ac9c3f0b62;t=5d56b9a2ea604;x=4161b3812c28f910",
+	"__REALTIME_TIMESTAMP" : "1642033008518660",
+	"__MONOTONIC_TIMESTAMP" : "1840867380066",
+	"_BOOT_ID" : "c2f79f985830406a9e08241d015eff05",
+	"_MACHINE_ID" : "28c5bf41aa984b5889fbc9de96f504c0",
+	"_HOSTNAME" : "compute04.hc.va.local.example.com",
+	"_SOURCE_MONOTONIC_TIMESTAMP" : "1840789131578",
+	"_TRANSPORT" : "kernel",
+	"PRIORITY" : "7",
+	"SYSLOG_FACILITY" : "0",
+	"SYSLOG_IDENTIFIER" : "kernel",
+	"MESSAGE" : "iptables DROP_INPUT: IN=eth1 OUT= MAC=ff:ff:ff:ff:ff:ff:b4:fb:e4:10:0b:51:08:00 SRC=0.0.0.0 DST=255.255.255.255 LEN=328 TOS=0x00 PREC=0x00 TTL=64 ID=0 PROTO=UDP SPT=68 DPT=67 LEN=308 "
+}
+EOF
+check "a journalctl -o json-pretty record imports" "$NATLOG" import -q "$TMP/jp.json"
+"$NATLOG" sql --json "select host, uptime, wall_us, prefix from events" > "$TMP/e.json"
+check_json "its host, kernel time and wall time are the record's" \
+	'[(e["host"], e["uptime"], e["wall_us"], e["prefix"]) for e in j] == [("compute04.hc.va.local.example.com", 1840789.131578, 1642033008518660, "iptables DROP_INPUT: ")]' < "$TMP/e.json"
+
 finish
