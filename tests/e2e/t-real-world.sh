@@ -959,4 +959,19 @@ check "a journalctl -o json-pretty record imports" "$NATLOG" import -q "$TMP/jp.
 check_json "its host, kernel time and wall time are the record's" \
 	'[(e["host"], e["uptime"], e["wall_us"], e["prefix"]) for e in j] == [("compute04.hc.va.local.example.com", 1840789.131578, 1642033008518660, "iptables DROP_INPUT: ")]' < "$TMP/e.json"
 
+# bpf list, 2023 ("XDP SYNProxy SYN+ACK packet missing?"): FireHOL's
+# iptables-save -c output quoted in a reply, "> " before every line, a
+# mail client's wrapping breaking four rules. The quoted dump is read as a
+# dump, its tables and rules kept; each broken-off piece is an error at
+# its line.
+use quotedsave
+check_status "the quoted dump imports, the wrapped pieces reported" 3 \
+	"$NATLOG" import -q "$R/bpf-2023-synproxy-save-quoted.txt"
+"$NATLOG" sql --json "select tbl, chain, position, target from rules where position is not null order by id" > "$TMP/r.json"
+check_json "its raw and nat rules are there, in their chains" \
+	'("raw", "PREROUTING", 1, "SYNPROXY2SERVER_PRE") in [(r["tbl"], r["chain"], r["position"], r["target"]) for r in j] and ("nat", "POSTROUTING", 1, "MASQUERADE") in [(r["tbl"], r["chain"], r["position"], r["target"]) for r in j] and len(j) == 11' < "$TMP/r.json"
+"$NATLOG" sql --json "select line from errors order by line" > "$TMP/e.json"
+check_json "the pieces a mail client broke off are errors at their lines" \
+	'[e["line"] for e in j] == [1, 11, 26, 28, 31]' < "$TMP/e.json"
+
 finish
