@@ -687,10 +687,23 @@ static int header_start(const char *s, size_t n)
 	       (n >= 6 && !memcmp(s, "target", 6));
 }
 
+/* A listing quoted in a mail or a forum post ("> Chain INPUT (policy
+ * ACCEPT)", "> > target ..."): s past the quote marks, each with the one
+ * blank after it, the columns after them left as aligned. */
+static void unquote_marks(const char **s, size_t *n)
+{
+	while (*n > 0 && **s == '>') {
+		(*s)++, (*n)--;
+		if (*n > 0 && **s == ' ')
+			(*s)++, (*n)--;
+	}
+}
+
 static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct iptlist *st = state;
 	int rc;
+	unquote_marks(&s, &n);
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r'))
 		n--;
 	if (n == 0)
@@ -739,6 +752,7 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 
 static int iptlist_probe(const char *s, size_t n)
 {
+	unquote_marks(&s, &n);
 	while (n > 0 && (*s == ' ' || *s == '\t'))
 		s++, n--;
 	if (n > 6 && memcmp(s, "Chain ", 6) == 0 &&

@@ -974,4 +974,13 @@ check_json "its raw and nat rules are there, in their chains" \
 check_json "the pieces a mail client broke off are errors at their lines" \
 	'[e["line"] for e in j] == [1, 11, 26, 28, 31]' < "$TMP/e.json"
 
+# Notes on NFLOG found in a public code index: `sudo iptables -L`, its
+# output quoted with "> " as Markdown does. The listing is read, its
+# columns as aligned after the marks.
+use quotedlist
+check "a quoted iptables -L listing imports without error" "$NATLOG" import -q "$R/nflog-notes-iptables-L-quoted.txt"
+"$NATLOG" sql --json "select tbl, chain, position, target from rules where position is not null order by id" > "$TMP/r.json"
+check_json "its three rules, in filter's INPUT and OUTPUT" \
+	'[(r["tbl"], r["chain"], r["position"], r["target"]) for r in j] == [("filter", "INPUT", 1, "NFLOG"), ("filter", "OUTPUT", 1, "CONNMARK"), ("filter", "OUTPUT", 2, "NFLOG")]' < "$TMP/r.json"
+
 finish
