@@ -747,6 +747,14 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 		st->sink->skip(st->sink->ctx, lineno);
 		return 0;
 	}
+	/* iptables that does not know the kernel's revision of a match or
+	 * target prints this in place of its options: the row keeps its
+	 * place, and what it left out is said */
+	if (st->nchains && !st->bad_chain && memmem(s, n, "[unsupported revision]", 22) &&
+	    st->sink->error(st->sink->ctx, lineno, "iptables printed '[unsupported revision]' in "
+			    "place of a match's or target's options: what they are is unknown",
+			    s, n))
+		return -1;
 	return row_line(st, s, n, lineno);
 }
 

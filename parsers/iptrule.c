@@ -110,6 +110,16 @@ int iptrule_parse_spec(const char *spec, size_t n, struct nl_rule *r, struct nl_
 			neg = 1;
 			continue;
 		}
+		/* iptables that does not know the kernel's revision of a match
+		 * or target prints this in place of its options (xshared.c) */
+		if (strcmp(o, "[unsupported") == 0 && v && strcmp(v, "revision]") == 0) {
+			if (!bad++)
+				nl_err_set(err, "iptables printed '[unsupported revision]' in place of "
+					   "the %s's options: what they are is unknown",
+					   in_target ? "target" : "match");
+			i++;
+			continue;
+		}
 		if (in_target) {
 			if (v && (strcmp(o, "--to-destination") == 0 || strcmp(o, "--to-source") == 0 ||
 				  strcmp(o, "--to-ports") == 0 || strcmp(o, "--to") == 0 ||

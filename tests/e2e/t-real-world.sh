@@ -983,4 +983,19 @@ check "a quoted iptables -L listing imports without error" "$NATLOG" import -q "
 check_json "its three rules, in filter's INPUT and OUTPUT" \
 	'[(r["tbl"], r["chain"], r["position"], r["target"]) for r in j] == [("filter", "INPUT", 1, "NFLOG"), ("filter", "OUTPUT", 1, "CONNMARK"), ("filter", "OUTPUT", 2, "NFLOG")]' < "$TMP/r.json"
 
+# Notes on Kubernetes services: `iptables -t nat -S KUBE-SEP-...` where
+# the iptables run was older than the one kube-proxy used, so it printed
+# "-j DNAT [unsupported revision]" in place of --to-destination. The rule
+# keeps its place and its DNAT target; that its options are unknown is an
+# error at its line, not a silent DNAT to nowhere.
+use unsupported
+check_status "the listing imports, the unreadable rule reported" 3 \
+	"$NATLOG" import -q "$R/k8s-notes-iptables-S-unsupported-revision.txt"
+"$NATLOG" sql --json "select chain, position, target, target_arg from rules where position is not null order by position" > "$TMP/r.json"
+check_json "both rules are kept, the DNAT's address unknown" \
+	'[(r["position"], r["target"], r["target_arg"]) for r in j] == [(1, "KUBE-MARK-MASQ", None), (2, "DNAT", None)]' < "$TMP/r.json"
+"$NATLOG" sql --json "select line, reason from errors" > "$TMP/e.json"
+check_json "the error names the line and what iptables printed" \
+	'[(e["line"], "[unsupported revision]" in e["reason"]) for e in j] == [(4, True)]' < "$TMP/e.json"
+
 finish
