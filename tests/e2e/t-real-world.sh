@@ -998,4 +998,16 @@ check_json "both rules are kept, the DNAT's address unknown" \
 check_json "the error names the line and what iptables printed" \
 	'[(e["line"], "[unsupported revision]" in e["reason"]) for e in j] == [(4, True)]' < "$TMP/e.json"
 
+# The same reply: the four rules the wrapping cut in two are not taken for
+# rules without a target (which would let the packet go on): their target
+# is unknown, "?", the piece after each an error naming the rule's line.
+use quotedsave2
+"$NATLOG" import -q "$R/bpf-2023-synproxy-save-quoted.txt" 2>/dev/null
+"$NATLOG" sql --json "select tbl, chain, position, target from rules where target = '?' order by id" > "$TMP/r.json"
+check_json "the cut rules' targets are unknown" \
+	'[(r["tbl"], r["chain"], r["position"]) for r in j] == [("raw", "PREROUTING", 2), ("nat", "PREROUTING", 1), ("nat", "OUTPUT", 1), ("nat", "SYNPROXY2SERVER_OUT", 1)]' < "$TMP/r.json"
+"$NATLOG" sql --json "select line, reason from errors where line = 26" > "$TMP/e.json"
+check_json "the piece names the line of the rule it belongs to" \
+	'len(j) == 1 and "the rule at line 25" in j[0]["reason"]' < "$TMP/e.json"
+
 finish
