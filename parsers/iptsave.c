@@ -276,7 +276,11 @@ static int rest_of_rule(const char *s, size_t n)
 {
 	static const char *const heads[] = { "-A ", "-I ", "-P ", "-N ", "-X", "COMMIT", NULL };
 	size_t i;
-	if (n == 0 || s[0] == '*' || s[0] == ':' || s[0] == '#' || s[0] == '[')
+	if (n == 0 || s[0] == '*' || s[0] == ':' || s[0] == '#' || s[0] == '[' || s[0] == '$')
+		return 0;
+	/* a pasted command ("iptables -t nat -S") or what iptables said on
+	 * stderr ("Warning: Extension state revision 0 not supported") */
+	if (memmem(s, n, "tables", 6) || (n > 8 && !memcmp(s, "Warning:", 8)))
 		return 0;
 	for (i = 0; heads[i]; i++)
 		if (n >= strlen(heads[i]) && !memcmp(s, heads[i], strlen(heads[i])))
