@@ -76,23 +76,49 @@ static int digits(struct nl_cur *c, size_t n, int *out)
 	return 1;
 }
 
-/* "[ 5678.901234]" : the kernel's seconds since boot. */
+/* dmesg -d's time since the record before, "<    0.075392>": c past it. */
+static int delta_stamp(struct nl_cur *c)
+{
+	struct nl_cur t = *c;
+	const char *v;
+	if (!cur_char(&t, '<'))
+		return 0;
+	cur_spaces(&t);
+	v = t.p;
+	while (t.p < t.end && (is_digit(*t.p) || *t.p == '.'))
+		t.p++;
+	if (t.p == v || !cur_char(&t, '>'))
+		return 0;
+	*c = t;
+	return 1;
+}
+
+/* "[ 5678.901234]" : the kernel's seconds since boot; dmesg -d adds the
+ * time since the record before, "[    1.991080 <    0.075392>]". */
 static int uptime_bracket(struct nl_cur *c, double *up, const char **txt, size_t *tn)
 {
 	struct nl_cur t = *c;
 	const char *s;
+	size_t sn;
 	if (!cur_char(&t, '['))
 		return 0;
 	cur_spaces(&t);
 	s = t.p;
 	while (t.p < t.end && (is_digit(*t.p) || *t.p == '.'))
 		t.p++;
-	if (t.p == s || !cur_char(&t, ']'))
+	sn = (size_t)(t.p - s);
+	if (sn > 0 && cur_peek(&t) == ' ') {
+		struct nl_cur u = t;
+		cur_spaces(&u);
+		if (delta_stamp(&u))
+			t = u;
+	}
+	if (sn == 0 || !cur_char(&t, ']'))
 		return 0;
-	if (!nl_parse_decimal(s, (size_t)(t.p - 1 - s), up))
+	if (!nl_parse_decimal(s, sn, up))
 		return 0;
 	*txt = s;
-	*tn = (size_t)(t.p - 1 - s);
+	*tn = sn;
 	*c = t;
 	return 1;
 }
@@ -246,7 +272,8 @@ static int ctime_bracket(struct nl_cur *c)
 }
 
 /* dmesg -H (--human, --reltime): "[Jan14 11:48]" when the minute changes,
- * "[  +0.000011]" for the time since the record before. Neither is a
+ * "[  +0.000011]" for the time since the record before; --time-format delta
+ * prints that time alone, "[<    0.000011>]". Neither is a
  * kernel time nor a wall time natlog could place (no year, no second),
  * so the stamp is kept as printed and nothing else. */
 static int reltime_bracket(struct nl_cur *c, const char **txt, size_t *tn)
@@ -258,7 +285,9 @@ static int reltime_bracket(struct nl_cur *c, const char **txt, size_t *tn)
 		return 0;
 	cur_spaces(&t);
 	s = t.p;
-	if (cur_char(&t, '+')) {
+	if (delta_stamp(&t)) {
+		;	/* dmesg --time-format delta: "[<    0.000011>]" */
+	} else if (cur_char(&t, '+')) {
 		const char *v = t.p;
 		double sec;
 		while (t.p < t.end && (is_digit(*t.p) || *t.p == '.'))

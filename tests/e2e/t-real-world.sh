@@ -1010,4 +1010,20 @@ check_json "the cut rules' targets are unknown" \
 check_json "the piece names the line of the rule it belongs to" \
 	'len(j) == 1 and "the rule at line 25" in j[0]["reason"]' < "$TMP/e.json"
 
+# dmesg -d (--show-delta) puts the time since the record before inside the
+# stamp, as a forum post's `dmesg -d | grep error` shows ("[    1.991080
+# <    0.075392>] usb 1-13: ..."); --time-format delta prints that time
+# alone. Composed: those stamps before the UFW line of
+# syslog4j-13-rfc5424-ufw.log. The uptime is the kernel's, the delta no
+# part of the LOG prefix.
+use dmesgdelta
+cat > "$TMP/delta.log" <<'EOF'
+[ 3132.531409 <    0.075392>] [UFW BLOCK] IN=enp9s0 OUT= MAC=01:2e:12:49:87:2b:01:36:1b:38:ad:80:08:50 SRC=219.15.121.109 DST=219.15.121.109 LEN=32 TOS=0x00 PREC=0x00 TTL=1 ID=0 PROTO=2
+[<    0.215836>] [UFW BLOCK] IN=enp9s0 OUT= MAC=01:2e:12:49:87:2b:01:36:1b:38:ad:80:08:50 SRC=219.15.121.109 DST=219.15.121.109 LEN=32 TOS=0x00 PREC=0x00 TTL=1 ID=1 PROTO=2
+EOF
+check "dmesg -d and --time-format delta lines import" "$NATLOG" import -q "$TMP/delta.log"
+"$NATLOG" sql --json "select uptime, prefix from events order by line" > "$TMP/e.json"
+check_json "the uptime is read, the delta kept out of the prefix" \
+	'[(e["uptime"], e["prefix"]) for e in j] == [(3132.531409, "[UFW BLOCK] "), (None, "[UFW BLOCK] ")]' < "$TMP/e.json"
+
 finish
