@@ -2,8 +2,8 @@
  * klog.c - kernel log containers: dmesg (raw, -T, -r, -x, iso), /dev/kmsg,
  * syslog (traditional, RFC 3339 and RFC 5424, with or without imklog's
  * [uptime]), busybox logread, journalctl short, -precise, -iso, -monotonic,
- * -unix, -o json, -o json-pretty and -o export, and log collectors' JSON
- * ("message" or "log", one line or pretty-printed).
+ * -unix, -o json, -o json-seq, -o json-pretty and -o export, and log
+ * collectors' JSON ("message" or "log", one line or pretty-printed).
  * The envelope is recognised per line (util-linux dmesg.c, systemd
  * logs-show.c, rsyslog templates), e.g.
  *   [ 2631.978281] TRACE: raw:PREROUTING:policy:2 IN=enp0s1 OUT= ...
@@ -1353,7 +1353,11 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
 	}
-	if (s[0] == '{') {
+	if (s[0] == '\x1e') {
+		s++;	/* journalctl -o json-seq: RFC 7464's record separator */
+		n--;
+	}
+	if (n > 0 && s[0] == '{') {
 		ev_reset(&k->ev);
 		k->ev.raw = s;
 		k->ev.rawlen = n;

@@ -1026,4 +1026,15 @@ check "dmesg -d and --time-format delta lines import" "$NATLOG" import -q "$TMP/
 check_json "the uptime is read, the delta kept out of the prefix" \
 	'[(e["uptime"], e["prefix"]) for e in j] == [(3132.531409, "[UFW BLOCK] "), (None, "[UFW BLOCK] ")]' < "$TMP/e.json"
 
+# journalctl -o json-seq writes each record as -o json does, after RFC
+# 7464's record separator (0x1E). Composed: the first record of
+# elastic-iptables-journal-export.txt so written. It is read as the JSON
+# record it is, not as a line whose LOG prefix starts with the record.
+use jsonseq
+printf '\036{"__REALTIME_TIMESTAMP":"1642033008518660","_HOSTNAME":"compute04.hc.va.local.example.com","_SOURCE_MONOTONIC_TIMESTAMP":"1840789131578","_TRANSPORT":"kernel","MESSAGE":"iptables DROP_INPUT: IN=eth1 OUT= MAC=ff:ff:ff:ff:ff:ff:b4:fb:e4:10:0b:51:08:00 SRC=0.0.0.0 DST=255.255.255.255 LEN=328 TOS=0x00 PREC=0x00 TTL=64 ID=0 PROTO=UDP SPT=68 DPT=67 LEN=308 "}\n' > "$TMP/seq.json"
+check "a json-seq record imports" "$NATLOG" import -q "$TMP/seq.json"
+"$NATLOG" sql --json "select host, uptime, prefix from events" > "$TMP/e.json"
+check_json "its host, kernel time and prefix are the record's" \
+	'[(e["host"], e["uptime"], e["prefix"]) for e in j] == [("compute04.hc.va.local.example.com", 1840789.131578, "iptables DROP_INPUT: ")]' < "$TMP/e.json"
+
 finish
