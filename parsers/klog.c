@@ -2,7 +2,7 @@
  * klog.c - kernel log containers: dmesg (raw, -T, -r, -x, iso), /dev/kmsg,
  * syslog (traditional, RFC 3339 and RFC 5424, with or without imklog's
  * [uptime]), busybox logread, journalctl short, -precise, -iso, -monotonic,
- * -unix, -o json, -o json-seq, -o json-pretty and -o export, and log
+ * -unix, -full, -o json, -o json-seq, -o json-pretty and -o export, and log
  * collectors' JSON ("message" or "log", one line or pretty-printed).
  * The envelope is recognised per line (util-linux dmesg.c, systemd
  * logs-show.c, rsyslog templates), e.g.
@@ -332,6 +332,59 @@ static int logread_time(struct nl_cur *c)
 	return 1;
 }
 
+/* journalctl -o short-full (and -o with-unit): "Thu 2022-01-13 00:16:48
+ * UTC", the weekday, a date and time with no offset, and the zone's
+ * abbreviation (systemd's format_timestamp()). Only UTC places it on the
+ * wall clock; *wall_us is set then. */
+static int full_time(struct nl_cur *c, int64_t *wall_us)
+{
+	static const char wdays[] = "SunMonTueWedThuFriSat";
+	struct nl_cur t = *c;
+	const char *z;
+	size_t zn;
+	int64_t wall = -1;
+	int i;
+	if (cur_left(&t) < 4)
+		return 0;
+	for (i = 0; i < 7 && memcmp(t.p, wdays + 3 * i, 3) != 0; i++)
+		;
+	if (i == 7)
+		return 0;
+	t.p += 3;
+	if (!cur_char(&t, ' ') || !is_digit(cur_peek(&t)))
+		return 0;
+	{
+		/* the date and time as iso_time() reads them, but no offset:
+		 * the zone is the word after */
+		struct nl_cur u = t;
+		const char *sp;
+		if (cur_left(&u) < 19 || u.p[10] != ' ')
+			return 0;
+		sp = memchr(u.p + 11, ' ', cur_left(&u) - 11);
+		if (!sp)
+			return 0;
+		u.end = sp;
+		if (!iso_time(&u, &wall) || u.p != sp)
+			return 0;
+		t.p = sp;
+	}
+	if (!cur_char(&t, ' ') || !cur_word(&t, &z, &zn) || zn > 6 || cur_peek(&t) != ' ')
+		return 0;
+	if (zn == 3 && !memcmp(z, "UTC", 3)) {
+		struct nl_cur u = cur_make(c->p + 4, (size_t)(z - 1 - (c->p + 4)));
+		char buf[40];
+		struct nl_cur v;
+		int n = snprintf(buf, sizeof buf, "%.*sZ", (int)cur_left(&u), u.p);
+		if (n > 0 && (size_t)n < sizeof buf) {
+			v = cur_make(buf, (size_t)n);
+			if (iso_time(&v, &wall))
+				*wall_us = wall;
+		}
+	}
+	*c = t;
+	return 1;
+}
+
 /* "1709629872.345678" (journalctl -o short-unix). */
 static int unix_time(struct nl_cur *c, int64_t *wall_us)
 {
@@ -611,6 +664,9 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	} else if (logread_time(&c)) {
 		tn = (size_t)(c.p - ts);
 		logread = 1;
+	} else if (full_time(&c, &ev->wall_us)) {
+		tn = (size_t)(c.p - ts);
+		syslogish = 1;
 	} else if (syslog_time(&c) || iso_time(&c, &ev->wall_us)) {
 		tn = (size_t)(c.p - ts);
 		syslogish = 1;

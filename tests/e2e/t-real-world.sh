@@ -1037,4 +1037,17 @@ check "a json-seq record imports" "$NATLOG" import -q "$TMP/seq.json"
 check_json "its host, kernel time and prefix are the record's" \
 	'[(e["host"], e["uptime"], e["prefix"]) for e in j] == [("compute04.hc.va.local.example.com", 1840789.131578, "iptables DROP_INPUT: ")]' < "$TMP/e.json"
 
+# journalctl -o short-full (--utc) prints the weekday, date, time and zone
+# (systemd's format_timestamp()). Composed: the first record of
+# elastic-iptables-journal-export.txt as short-full prints it. The host is
+# read, the LOG prefix is the rule's, and a UTC stamp is on the wall clock.
+use shortfull
+cat > "$TMP/full.log" <<'EOF'
+Thu 2022-01-13 00:16:48 UTC compute04.hc.va.local.example.com kernel: iptables DROP_INPUT: IN=eth1 OUT= MAC=ff:ff:ff:ff:ff:ff:b4:fb:e4:10:0b:51:08:00 SRC=0.0.0.0 DST=255.255.255.255 LEN=328 TOS=0x00 PREC=0x00 TTL=64 ID=0 PROTO=UDP SPT=68 DPT=67 LEN=308 
+EOF
+check "a short-full line imports" "$NATLOG" import -q "$TMP/full.log"
+"$NATLOG" sql --json "select host, wall_us, prefix from events" > "$TMP/e.json"
+check_json "its host, wall time and prefix are read" \
+	'[(e["host"], e["wall_us"], e["prefix"]) for e in j] == [("compute04.hc.va.local.example.com", 1642033008000000, "iptables DROP_INPUT: ")]' < "$TMP/e.json"
+
 finish
