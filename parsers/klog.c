@@ -603,6 +603,42 @@ static const char *kernel_stamp(struct nl_cur c, struct nl_event *ev)
 	return c.p;
 }
 
+/* Loki's logcli (default output) prints a stream's labels between the
+ * time and the line: "2018-06-25T12:52:09Z {host=\"fw\", job=\"varlogs\"} ...".
+ * The labels are skipped, a host= label kept as the host; c past them. */
+static int loki_labels(struct nl_cur *c, struct nl_event *ev)
+{
+	struct nl_cur t = *c;
+	const char *open, *h;
+	int quoted = 0;
+	cur_spaces(&t);
+	open = t.p;
+	if (!cur_char(&t, '{') || (cur_peek(&t) != '}' && !(cur_peek(&t) >= 'a' &&
+							   cur_peek(&t) <= 'z') &&
+				    cur_peek(&t) != '_'))
+		return 0;
+	for (; t.p < t.end; t.p++) {
+		if (*t.p == '\\' && quoted && t.p + 1 < t.end)
+			t.p++;
+		else if (*t.p == '"')
+			quoted = !quoted;
+		else if (*t.p == '}' && !quoted)
+			break;
+	}
+	if (t.p >= t.end || !memchr(open, '=', (size_t)(t.p - open)))
+		return 0;
+	h = memmem(open, (size_t)(t.p - open), "host=\"", 6);
+	if (h && (h == open + 1 || h[-1] == ' ' || h[-1] == ',')) {
+		const char *e = memchr(h + 6, '"', (size_t)(t.p - h - 6));
+		if (e && !ev->host[0])
+			nl_strlcpyn(ev->host, h + 6, (size_t)(e - h - 6), sizeof ev->host);
+	}
+	t.p++;
+	cur_spaces(&t);
+	*c = t;
+	return 1;
+}
+
 /* Reads the envelope; returns where the message starts. */
 static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 {
@@ -678,6 +714,17 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	}
 	if (ts)
 		set_time(ev, ts, tn);
+	if (syslogish && loki_labels(&c, ev)) {
+		/* the line Loki stored: a log file's line keeps its own envelope */
+		if (stamp_at(c.p, c.end)) {
+			int64_t wall = ev->wall_us;
+			const char *m = envelope(c.p, cur_left(&c), ev);
+			if (ev->wall_us < 0)
+				ev->wall_us = wall;
+			return m;
+		}
+		return kernel_stamp(c, ev);
+	}
 	if (logread) {
 		/* the year is printed: the time is on the wall clock (local, as
 		 * logread prints it and as the store reads that form) */
@@ -756,8 +803,10 @@ static int collector_json(struct klog *k, json_t *o, json_t *m, const char *s, s
 	body = envelope(msg, mn, ev);
 	mn -= (size_t)(body - msg);
 	if (!ev->host[0] && ((str = json_string_value(json_object_get(o, "host"))) ||
-			     (str = json_string_value(json_object_get(o, "hostname")))))
-		nl_strlcpy(ev->host, str, sizeof ev->host);
+			     (str = json_string_value(json_object_get(o, "hostname"))) ||
+			     (str = json_string_value(json_object_get(
+				      json_object_get(o, "labels"), "host")))))
+		nl_strlcpy(ev->host, str, sizeof ev->host);	/* labels: logcli's jsonl */
 	if (!ev->time[0])
 		collector_time(o, ev);
 	rc = pktlog_parse(body, mn, ev, &err);
@@ -781,7 +830,8 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 	}
 	m = json_object_get(o, "MESSAGE");
 	if (!m && (json_is_string(m = json_object_get(o, "message")) ||
-		   json_is_string(m = json_object_get(o, "log")))) {
+		   json_is_string(m = json_object_get(o, "log")) ||
+		   json_is_string(m = json_object_get(o, "line")))) {
 		rc = collector_json(k, o, m, s, n, lineno);
 		json_decref(o);
 		return rc;
@@ -803,9 +853,9 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 		/* the line holds netfilter's fields (maybe_netfilter), in no
 		 * key that is read: an error, never a silent skip */
 		json_decref(o);
-		return k->sink->error(k->sink->ctx, lineno, "JSON line has no MESSAGE, message or "
-				      "log text: its netfilter fields are in a key natlog does not "
-				      "read",
+		return k->sink->error(k->sink->ctx, lineno, "JSON line has no MESSAGE, message, log "
+				      "or line text: its netfilter fields are in a key natlog does "
+				      "not read",
 				      s, n);
 	}
 	str = json_string_value(json_object_get(o, "_HOSTNAME"));

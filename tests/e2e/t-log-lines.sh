@@ -168,5 +168,5 @@ eq "its packet, host, time and prefix" \
 printf '%s\n' '{"msg":"[UFW BLOCK] IN=eth0 OUT= MAC= SRC=192.0.2.1 DST=192.0.2.2 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=TCP SPT=1 DPT=2 WINDOW=0 RES=0x00 RST URGP=0 "}' > "$TMP/other-key.json"
 "$NATLOG" import -q "$TMP/other-key.json" 2>/dev/null
 eq "a LOG line in another key is an error that says why" "1|0" \
-	"$("$NATLOG" sql "SELECT (SELECT count(*) FROM errors WHERE reason LIKE '%no MESSAGE, message or log%') || '|' || (SELECT skipped FROM sources WHERE path LIKE '%other-key.json')" | tail -n +2)"
+	"$("$NATLOG" sql "SELECT (SELECT count(*) FROM errors WHERE reason LIKE '%no MESSAGE, message, log or line%') || '|' || (SELECT skipped FROM sources WHERE path LIKE '%other-key.json')" | tail -n +2)"
 finish

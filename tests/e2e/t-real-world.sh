@@ -1050,4 +1050,22 @@ check "a short-full line imports" "$NATLOG" import -q "$TMP/full.log"
 check_json "its host, wall time and prefix are read" \
 	'[(e["host"], e["wall_us"], e["prefix"]) for e in j] == [("compute04.hc.va.local.example.com", 1642033008000000, "iptables DROP_INPUT: ")]' < "$TMP/e.json"
 
+# Loki's logcli prints a stream's labels between the time and the line
+# (grafana/loki pkg/logcli/output/default.go: RFC 3339 time, labels as
+# {a="b", c="d"} padded with blanks, the line), and with -o jsonl an
+# object of "timestamp", "line" and "labels" (output/jsonl.go). Composed:
+# the kernel LOG line of Elastic's test-journald.json as a journal-scraped
+# stream and as a kern.log-scraped one. The labels are no part of the LOG
+# prefix; a host= label is the host.
+use loki
+cat > "$TMP/loki.log" <<'EOF'
+2022-01-12T12:43:58Z {host="f780e7ca37a7", job="systemd-journal"}  iptables DROP_INPUT: IN=eth0 OUT= MAC=dc:a6:32:bd:54:fb:64:9e:f3:ce:a4:48:08:00 SRC=10.10.10.18 DST=10.10.10.34 LEN=40 TOS=0x00 PREC=0x00 TTL=63 ID=31214 DF PROTO=TCP SPT=443 DPT=40702 WINDOW=0 RES=0x00 RST URGP=0
+2022-01-12T12:43:59Z {filename="/var/log/kern.log", job="varlogs"} Jan 12 12:43:59 f780e7ca37a7 kernel: [12345.678901] iptables DROP_INPUT: IN=eth0 OUT= MAC=dc:a6:32:bd:54:fb:64:9e:f3:ce:a4:48:08:00 SRC=10.10.10.18 DST=10.10.10.34 LEN=40 TOS=0x00 PREC=0x00 TTL=63 ID=31215 DF PROTO=TCP SPT=443 DPT=40702 WINDOW=0 RES=0x00 RST URGP=0
+{"labels":{"host":"f780e7ca37a7","job":"systemd-journal"},"line":"iptables DROP_INPUT: IN=eth0 OUT= MAC=dc:a6:32:bd:54:fb:64:9e:f3:ce:a4:48:08:00 SRC=10.10.10.18 DST=10.10.10.34 LEN=40 TOS=0x00 PREC=0x00 TTL=63 ID=31216 DF PROTO=TCP SPT=443 DPT=40702 WINDOW=0 RES=0x00 RST URGP=0","timestamp":"2022-01-12T12:44:00Z"}
+EOF
+check "logcli's default and jsonl lines import without error" "$NATLOG" import -q "$TMP/loki.log"
+"$NATLOG" sql --json "select host, uptime, wall_us, prefix from events order by line" > "$TMP/e.json"
+check_json "each is a LOG line of host f780e7ca37a7 with the rule's prefix" \
+	'[(e["host"], e["uptime"], e["wall_us"], e["prefix"]) for e in j] == [("f780e7ca37a7", None, 1641991438000000, "iptables DROP_INPUT: "), ("f780e7ca37a7", 12345.678901, 1641991439000000, "iptables DROP_INPUT: "), ("f780e7ca37a7", None, 1641991440000000, "iptables DROP_INPUT: ")]' < "$TMP/e.json"
+
 finish
