@@ -1388,8 +1388,8 @@ static int json_member_line(struct klog *k, const char *s, size_t n, long lineno
 		tn--;
 	if (tn < 6 || t[0] != '"' || t[tn - 1] != '"')
 		return 1;
-	if (t[1] != '_' && memcmp(t, "\"MESSAGE\"", 9) && memcmp(t, "\"message\"", 9) &&
-	    memcmp(t, "\"log\"", 5))
+	if (t[1] != '_' && !(tn >= 9 && (!memcmp(t, "\"MESSAGE\"", 9) ||
+					 !memcmp(t, "\"message\"", 9))) && memcmp(t, "\"log\"", 5))
 		return 1;
 	if (t[1] != '_' && maybe_netfilter(t, tn) != 1)
 		return 1;
