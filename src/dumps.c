@@ -631,9 +631,10 @@ static int rules_of_their_time(struct nl_store *s, const struct nl_packet_row *p
 static int tables_from(struct nl_store *s, struct nl_analysis *a)
 {
 	struct nl_dumpsel *d = &a->dump;
-	int64_t ids[NL_MAXFROM];
+	int64_t ids[NL_MAXFROM] = { 0 };
 	size_t i;
 	int k;
+	d->nfrom = 0;
 	for (i = 0; i < a->n && d->id > 0; i++) {
 		const struct nl_chain *c = a->steps[i].chain;
 		struct nl_dump_info info;
