@@ -457,6 +457,57 @@ static int legacy_nat_step(const struct nl_step *s)
 	return !strcmp(s->ev.table, "nat");
 }
 
+/* A token of rule text that leaves the expression before it open: an
+ * operator, or another of conntrack's status bits ("ct status snat
+ * dnat", "ct status & dnat == dnat"). */
+static int value_glue(const char *b, size_t n)
+{
+	static const char *const w[] = { "==", "!=", "&", "|", "expected", "seen-reply",
+					 "assured", "confirmed", "snat", "dnat", "dying" };
+	size_t k;
+	for (k = 0; k < sizeof w / sizeof w[0]; k++)
+		if (strlen(w[k]) == n && !strncmp(b, w[k], n))
+			return 1;
+	return 0;
+}
+
+int nl_nat_stmt(const char *t, const char *w)
+{
+	size_t wl = strlen(w);
+	const char *m;
+	for (m = t ? strstr(t, w) : NULL; m; m = strstr(m + 1, w)) {
+		const char *c, *e = m;
+		int quotes = 0, open = 0;
+		if ((m > t && m[-1] != ' ') || (m[wl] && m[wl] != ' ' && m[wl] != ';'))
+			continue;	/* part of a longer word or of "snat,dnat" */
+		for (c = t; c < m; c++) {
+			quotes += *c == '"';
+			open += *c == '{' ? 1 : *c == '}' ? -1 : 0;
+		}
+		if (quotes % 2 || open > 0)
+			continue;	/* in a comment, or an element of a set or map */
+		/* the token before, past operators and status bits: a
+		 * match's key ("status", "type", "code") makes w its value */
+		for (;;) {
+			const char *b;
+			while (e > t && e[-1] == ' ')
+				e--;
+			for (b = e; b > t && b[-1] != ' '; b--)
+				;
+			if (b == e || !value_glue(b, (size_t)(e - b))) {
+				if ((e - b == 6 && !strncmp(b, "status", 6)) ||
+				    (e - b == 4 && (!strncmp(b, "type", 4) || !strncmp(b, "code", 4))))
+					e = NULL;
+				break;
+			}
+			e = b;
+		}
+		if (e)
+			return 1;
+	}
+	return 0;
+}
+
 /* SNAT and MASQUERADE rewrite the source after the nat POSTROUTING chain,
  * the last thing netfilter traces: no later step shows the new address,
  * so the rule that did it is the evidence. */
@@ -471,9 +522,9 @@ static const char *snat_kind(const struct nl_step *s)
 	if (s->ev.kind != NL_EV_NFTRACE || !t)
 		return NULL;
 	/* nft's statements, or the iptables rule xtables-monitor prints */
-	if (strstr(t, "masquerade") || strstr(t, "-j MASQUERADE"))
+	if (nl_nat_stmt(t, "masquerade") || strstr(t, "-j MASQUERADE"))
 		return "MASQUERADE";
-	return strstr(t, "snat ") || strstr(t, "-j SNAT") ? "SNAT" : NULL;
+	return nl_nat_stmt(t, "snat") || strstr(t, "-j SNAT") ? "SNAT" : NULL;
 }
 
 /* A rewrite the rule of step at does after the last traced line (dst:
@@ -526,9 +577,9 @@ static const char *dnat_kind(const struct nl_step *s)
 	t = s->rule_text ? s->rule_text : s->ev.rule;
 	if (s->ev.kind != NL_EV_NFTRACE || !t)
 		return NULL;
-	if (strstr(t, "redirect") || strstr(t, "-j REDIRECT"))
+	if (nl_nat_stmt(t, "redirect") || strstr(t, "-j REDIRECT"))
 		return "REDIRECT";
-	return strstr(t, "dnat ") || strstr(t, "-j DNAT") ? "DNAT" : NULL;
+	return nl_nat_stmt(t, "dnat") || strstr(t, "-j DNAT") ? "DNAT" : NULL;
 }
 
 /* A trace that ends at the hook of its DNAT (nat prerouting or output, and
@@ -1166,11 +1217,11 @@ static const struct nl_step *src_nat_step(const struct nl_analysis *a, const cha
 		const struct nl_step *st = &a->steps[i];
 		const char *t = st->rule ? st->rule->target : "";
 		const char *txt = st->rule_text ? st->rule_text : st->ev.rule;
-		if (!strcmp(t, "MASQUERADE") || (txt && strstr(txt, "masquerade"))) {
+		if (!strcmp(t, "MASQUERADE") || nl_nat_stmt(txt, "masquerade")) {
 			*what = "MASQUERADE";
 			return st;
 		}
-		if (!strcmp(t, "SNAT") || (txt && strstr(txt, "snat "))) {
+		if (!strcmp(t, "SNAT") || nl_nat_stmt(txt, "snat")) {
 			*what = "SNAT";
 			return st;
 		}

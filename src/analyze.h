@@ -148,6 +148,10 @@ void nl_diag(struct nl_analysis *a, const char *fmt, ...) __attribute__((format(
  * did not WHAT", of a chain that is not read whole (ruleset.h). */
 void nl_sparse_diag(struct nl_analysis *a, const struct nl_chain *ch, const char *what);
 void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step *));
+/* 1 when nft rule text t holds the statement w ("dnat", "snat",
+ * "masquerade", "redirect"), not the word as a value: "ct status dnat",
+ * "icmp type redirect", a set's element or a comment. */
+int nl_nat_stmt(const char *t, const char *w);
 int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		  int nft);
 /* analyze_nft.c */

@@ -80,8 +80,8 @@ static int nft_nat_step(const struct nl_step *s)
 	if (!strcmp(g, "dnat") || !strcmp(g, "snat") || !strcmp(g, "masquerade") ||
 	    !strcmp(g, "redirect"))
 		return 1;
-	return strstr(t, "dnat ") || strstr(t, "snat ") || strstr(t, "masquerade") ||
-	       strstr(t, "redirect") || strstr(t, "-j DNAT") || strstr(t, "-j SNAT") ||
+	return nl_nat_stmt(t, "dnat") || nl_nat_stmt(t, "snat") || nl_nat_stmt(t, "masquerade") ||
+	       nl_nat_stmt(t, "redirect") || strstr(t, "-j DNAT") || strstr(t, "-j SNAT") ||
 	       strstr(t, "-j MASQUERADE") || strstr(t, "-j REDIRECT");
 }
 

@@ -188,4 +188,22 @@ export NATLOG_DB="$TMP/jmonbad.db"
 printf '%s\n' '{"add": {"rule": {"family": "ip", "table": "t", "chain": "c", "handle": 7, "expr": [{"gizmo": {}}]}}}' > "$TMP/jmonbad.txt"
 check_status "a rule event natlog cannot write is an error, not a skip" 3 "$NATLOG" import -q "$TMP/jmonbad.txt"
 
+
+# 7. Fedora Magazine, NAT part 1: a forwarded ssh SYN is DNATed by inet nat
+# prerouting to 192.168.70.10:22, then dropped by the unconditional drop
+# of inet filter allowed_dnats (the address was missing from @allow_in).
+# The forward rule "ct status dnat jump allowed_dnats" matches a DNATed
+# connection; it rewrites nothing. The retransmit's trace is cut.
+export NATLOG_DB="$TMP/fedora.db"
+check "the article's trace imports without an error" \
+	"$NATLOG" import -q "$TD/real/fedora-nat-part1-trace.txt"
+"$NATLOG" traces --json > "$TMP/fedora-t.json"
+check_json "the SYN is dropped, the retransmit's verdict unknown" \
+	'[(p["trace"], p["verdict"]) for p in j] == [("9c01f8", "drop"), ("20a4ef", "unknown")]' < "$TMP/fedora-t.json"
+"$NATLOG" explain --json --trace 9c01f8 > "$TMP/fedora.json"
+check_json "the drop is allowed_dnats' rule" \
+	'(j["decided_by"]["table"], j["decided_by"]["chain"], j["decided_by"]["rule"]) == ("filter", "allowed_dnats", "drop")' < "$TMP/fedora.json"
+check_json "the one rewrite is the prerouting DNAT; ct status dnat is no DNAT" \
+	'[(n["kind"], n["from"], n["to"], n["chain"]) for n in j["nat"]] == [("DNAT", "10.1.2.3:1222", "192.168.70.10:22", "prerouting")]' < "$TMP/fedora.json"
+
 finish
