@@ -1068,4 +1068,27 @@ check "logcli's default and jsonl lines import without error" "$NATLOG" import -
 check_json "each is a LOG line of host f780e7ca37a7 with the rule's prefix" \
 	'[(e["host"], e["uptime"], e["wall_us"], e["prefix"]) for e in j] == [("f780e7ca37a7", None, 1641991438000000, "iptables DROP_INPUT: "), ("f780e7ca37a7", 12345.678901, 1641991439000000, "iptables DROP_INPUT: "), ("f780e7ca37a7", None, 1641991440000000, "iptables DROP_INPUT: ")]' < "$TMP/e.json"
 
+# A published Docker port unreachable from outside (a blog post): the
+# TRACE lines come from legacy tables a removed docker snap had left, and
+# the post found the packet dropped by their FORWARD policy DROP
+# (filter:FORWARD:policy:7); the iptables -L -v -n it showed first was
+# iptables-nft's, with its FORWARD policy ACCEPT and a warning that legacy
+# tables are present. With that listing alone natlog must not say accept.
+use dksnap
+check "the cut TRACE lines and both listings import" \
+	"$NATLOG" import -q "$R/docker-snap-legacy-trace.log" "$R/docker-snap-iptables-legacy-L.txt"
+"$NATLOG" explain --json --trace c69603c276 > "$TMP/x.json"
+check_json "with the legacy listing, the FORWARD policy DROP dropped it" \
+	'j["verdict"] == "drop" and (j["decided_by"]["chain"], j["decided_by"]["type"], j["decided_by"]["position"]) == ("FORWARD", "policy", 7)' < "$TMP/x.json"
+use dksnapnft
+"$NATLOG" import -q "$R/docker-snap-legacy-trace.log" "$R/docker-snap-nft-iptables-L.txt" 2>/dev/null
+"$NATLOG" explain --json --trace c69603c276 > "$TMP/x.json"
+check_json "with iptables-nft's listing only, the verdict is unknown and the legacy tables named" \
+	'j["verdict"] == "unknown" and j["decided_by"] is None and any("iptables-legacy tables are present" in d for d in j["diagnosis"])' < "$TMP/x.json"
+use dksnapall
+"$NATLOG" import -q "$R/docker-snap-legacy-trace.log" "$R/docker-snap-nft-iptables-L.txt" "$R/docker-snap-iptables-legacy-L.txt" 2>/dev/null
+"$NATLOG" explain --json --trace c69603c276 > "$TMP/x.json"
+check_json "with both, the legacy listing is the one the trace fits" \
+	'j["verdict"] == "drop" and j["dump"]["source"].endswith("docker-snap-iptables-legacy-L.txt")' < "$TMP/x.json"
+
 finish
