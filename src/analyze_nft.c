@@ -411,6 +411,39 @@ static void root_cause(struct nl_analysis *a, const struct nl_rsview *v)
 			   "applied", ch->family, ch->table, ch->name);
 }
 
+/* A drop after an accept of another base chain: nft's accept ends only
+ * the base chain it is in, and a later base chain (of that hook or the
+ * next) may still drop the packet. A nat chain's accept is not one:
+ * without a dump, a table named nat or a rule with a nat statement. */
+static void overruled_accept(struct nl_analysis *a, const struct nl_rsview *v)
+{
+	const struct nl_step *d, *acc = NULL;
+	const char *dbase;
+	int j;
+	if (a->decided < 0 || strcmp(a->verdict, "drop") != 0)
+		return;
+	d = &a->steps[a->decided];
+	dbase = d->base[0] ? d->base : d->ev.chain;
+	for (j = a->decided - 1; j >= 0 && !acc; j--) {
+		const struct nl_step *st = &a->steps[j];
+		const char *base = st->base[0] ? st->base : st->ev.chain;
+		const struct nl_chain *b = rsview_find_nft(v, st->ev.nft_family, st->ev.table,
+							   base, NULL);
+		int filter = b ? !strcmp(b->type, "filter")
+			       : !strstr(st->ev.table, "nat") && !nft_nat_step(st);
+		if (filter && !strcmp(st->ev.type, "rule") && !strcmp(st->ev.verdict, "accept") &&
+		    !only_sets_nftrace(st->ev.rule) &&
+		    (strcmp(base, dbase) || strcmp(st->ev.table, d->ev.table) ||
+		     strcmp(st->ev.nft_family, d->ev.nft_family)))
+			acc = st;
+	}
+	if (acc)
+		nl_diag(a, "%s %s %s's rule accepted the packet, but an accept ends only its base "
+			   "chain (%s); base chain %s %s %s, which the packet went through after it, "
+			   "dropped it", acc->ev.nft_family, acc->ev.table, acc->ev.chain,
+			acc->base[0] ? acc->base : acc->ev.chain, d->ev.nft_family, d->ev.table, dbase);
+}
+
 void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 {
 	size_t i;
@@ -569,5 +602,6 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 	a->decided_rule_known = a->decided >= 0 && a->steps[a->decided].rule_text != NULL &&
 				!a->steps[a->decided].mismatch;
 	root_cause(a, v);
+	overruled_accept(a, v);
 	nl_explain_common(a);
 }

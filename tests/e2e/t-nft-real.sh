@@ -206,4 +206,20 @@ check_json "the drop is allowed_dnats' rule" \
 check_json "the one rewrite is the prerouting DNAT; ct status dnat is no DNAT" \
 	'[(n["kind"], n["from"], n["to"], n["chain"]) for n in j["nat"]] == [("DNAT", "10.1.2.3:1222", "192.168.70.10:22", "prerouting")]' < "$TMP/fedora.json"
 
+
+# 8. pam_authnft's packet-flow audit, case E3: the session chain's rule
+# accepted the SYN, and the packet died anyway in base chain sitedeny, by
+# its policy drop: "accept ends the chain it fires in, not the hook".
+export NATLOG_DB="$TMP/authnft.db"
+check "the audit's traces import without an error" \
+	"$NATLOG" import -q "$TD/real/pam-authnft-denied-by-foreign-chain.trace" "$TD/real/pam-authnft-admitted.trace"
+"$NATLOG" explain --json --trace 7d526d5f > "$TMP/authnft.json"
+check_json "the SYN is dropped by sitedeny's policy" \
+	'j["verdict"] == "drop" and (j["decided_by"]["chain"], j["decided_by"]["type"]) == ("sitedeny", "policy")' < "$TMP/authnft.json"
+check_json "the diagnosis says the session chain's accept was overruled by a later base chain" \
+	'any("session_a\x27s rule accepted the packet, but an accept ends only its base chain (filter); base chain inet authnft sitedeny" in d for d in j["diagnosis"])' < "$TMP/authnft.json"
+"$NATLOG" traces --json > "$TMP/authnft-t.json"
+check_json "a trace id that comes back for a later packet is a packet of its own" \
+	'sorted((p["trace"], p["ip_id"], p["verdict"]) for p in j if p["dport"] == 19100 and p["src"] == "127.0.0.1" and p["trace"].startswith(("bc7e16e3", "cc36db20"))) == [("bc7e16e3", 50662, "accept"), ("bc7e16e3.2", 50664, "accept"), ("cc36db20", 50666, "accept"), ("cc36db20.2", 50667, "accept")]' < "$TMP/authnft-t.json"
+
 finish
