@@ -34,6 +34,7 @@ struct klog {
 	const struct nl_sink *sink;
 	struct nl_event ev;
 	struct export_rec xr;
+	int dump_said;		/* the error of a ruleset dump in the log was given */
 };
 
 /* No kernel runs for a century: a larger stamp (journal fields near 2^64,
@@ -1037,6 +1038,51 @@ static int conntrack_in_log(const char *s, size_t n)
 	return 0;
 }
 
+/* The first line of a ruleset dump pasted into a log, a section's head:
+ *   Chain FORWARD (policy DROP)
+ *   Chain DOCKER (2 references)
+ *   *filter
+ *   table inet filter {
+ * (iptables -L, iptables-save, nft list ruleset). The parser chosen for a
+ * file reads it all, so the dump is not read: said once, not skipped. */
+static int dump_in_log(const char *s, size_t n)
+{
+	static const char *const tables[] = { "filter", "nat", "mangle", "raw", "security" };
+	static const char *const fams[] = { "ip ", "ip6 ", "inet ", "arp ", "bridge ", "netdev " };
+	size_t i;
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n > 6 && !memcmp(s, "Chain ", 6)) {
+		const char *p = memchr(s + 6, ' ', n - 6);
+		if (!p || (size_t)(s + n - p) < 3 || p[1] != '(')
+			return 0;
+		p += 2;
+		if ((size_t)(s + n - p) > 7 && !memcmp(p, "policy ", 7))
+			return 1;
+		while (p < s + n && *p >= '0' && *p <= '9')
+			p++;
+		return p > s && p[-1] >= '0' && p[-1] <= '9' && (size_t)(s + n - p) > 10 &&
+		       !memcmp(p, " reference", 10);
+	}
+	if (n > 1 && s[0] == '*') {
+		for (i = 0; i < sizeof tables / sizeof *tables; i++)
+			if (n - 1 == strlen(tables[i]) && !memcmp(s + 1, tables[i], n - 1))
+				return 1;
+		return 0;
+	}
+	if (n > 8 && !memcmp(s, "table ", 6) && s[n - 1] == '{')
+		for (i = 0; i < sizeof fams / sizeof *fams; i++)
+			if (n > 6 + strlen(fams[i]) && !memcmp(s + 6, fams[i], strlen(fams[i])))
+				return 1;
+	return 0;
+}
+
+#define DUMP_IN_LOG_MSG "a ruleset dump inside a log (iptables -L, iptables-save or nft list " \
+			"ruleset output): natlog reads a dump only from a file of its own, so " \
+			"this one is not read; save it apart and import that file"
+
 #define CONNTRACK_IN_LOG_MSG "a conntrack event inside a syslog or journal line: natlog reads " \
 			     "conntrack -E output only as conntrack prints it, in a file of its own " \
 			     "(conntrack -E -o timestamp > FILE)"
@@ -1454,6 +1500,10 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 			return k->sink->error(k->sink->ctx, lineno, FRAGMENT_MSG, s, n);
 		if (conntrack_in_log(s, n))
 			return k->sink->error(k->sink->ctx, lineno, CONNTRACK_IN_LOG_MSG, s, n);
+		if (!k->dump_said && dump_in_log(s, n)) {
+			k->dump_said = 1;
+			return k->sink->error(k->sink->ctx, lineno, DUMP_IN_LOG_MSG, s, n);
+		}
 		if ((rc = klog_notice(k, s, n, lineno)) <= 0)
 			return rc;
 		k->sink->skip(k->sink->ctx, lineno);

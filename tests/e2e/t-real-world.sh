@@ -1091,4 +1091,22 @@ use dksnapall
 check_json "with both, the legacy listing is the one the trace fits" \
 	'j["verdict"] == "drop" and j["dump"]["source"].endswith("docker-snap-iptables-legacy-L.txt")' < "$TMP/x.json"
 
+# How to trace IPTables in RHEL7 (opensourcerers.org, reposted): a port
+# forward to a libvirt guest, traced on a firewalld host. The post's
+# trace shows the DNAT of 10.32.105.30:80 to the guest 192.168.101.10 by
+# firewalld's nat PREROUTING_direct rule 1, then the packet forwarded to
+# virbr1, where tail cut the trace. Its `iptables -t raw -L` is pasted in
+# the same block: a dump inside a log is not read, and natlog says so
+# rather than skip it.
+use rhel7
+check_status "a listing pasted in a log is an error" 3 \
+	"$NATLOG" import -q "$R/opensourcerers-rhel7-raw-L-and-trace.txt"
+"$NATLOG" sql --json "SELECT line, reason FROM errors" > "$TMP/e.json"
+check_json "one error, at the listing's first chain" \
+	'[(e["line"], e["reason"].startswith("a ruleset dump inside a log")) for e in j] == [(2, True)]' < "$TMP/e.json"
+"$NATLOG" traces --json > "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id any < "$TMP/t.json")" > "$TMP/x.json"
+check_json "the DNAT to the guest is firewalld's PREROUTING_direct rule 1; the verdict unknown" \
+	'[(n["to"], n["chain"], n["position"]) for n in j["nat"]] == [("192.168.101.10:80", "PREROUTING_direct", 1)] and j["verdict"] == "unknown"' < "$TMP/x.json"
+
 finish
