@@ -1109,4 +1109,26 @@ check_json "one error, at the listing's first chain" \
 check_json "the DNAT to the guest is firewalld's PREROUTING_direct rule 1; the verdict unknown" \
 	'[(n["to"], n["chain"], n["position"]) for n in j["nat"]] == [("192.168.101.10:80", "PREROUTING_direct", 1)] and j["verdict"] == "unknown"' < "$TMP/x.json"
 
+# xtables-monitor --trace of pings from containers (notes on Docker
+# network issues): each packet's trace id changes between prerouting and
+# forward, the same packet all the same. On docker0, FORWARD accepts the
+# ping, nat POSTROUTING's MASQUERADE rewrites its source after the trace,
+# and conntrack turns the reply's destination back to 172.17.0.2. On the
+# user-defined bridge the trace shows no nat POSTROUTING at all: natlog
+# names no rewrite there.
+use xtdocker
+check "both runs import without error" "$NATLOG" import -q "$R/docker-bridge-xtables-monitor-trace.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "three packets, each accepted, the changed trace ids joined" \
+	'[(p["trace"], p["verdict"]) for p in j] == [("2089bd8f", "accept"), ("119c5605", "accept"), ("5d0e7204", "accept")]' < "$TMP/t.json"
+"$NATLOG" explain --json --trace 2089bd8f > "$TMP/x.json"
+check_json "the user-defined bridge's ping: accepted by FORWARD, no rewrite named" \
+	'j["aliases"] == ["d922bdcd"] and j["decided_by"]["chain"] == "FORWARD" and j["nat"] == []' < "$TMP/x.json"
+"$NATLOG" explain --json --trace 119c5605 > "$TMP/x.json"
+check_json "docker0's ping: MASQUERADE by nat POSTROUTING, after the last traced step" \
+	'j["aliases"] == ["2e1c3e85"] and [(n["kind"], n["from"], n["chain"], n["after_trace"]) for n in j["nat"]] == [("MASQUERADE", "172.17.0.2", "POSTROUTING", True)]' < "$TMP/x.json"
+"$NATLOG" explain --json --trace 5d0e7204 > "$TMP/x.json"
+check_json "the reply's destination is turned back by conntrack" \
+	'[(n["from"], n["to"], n["by"]) for n in j["nat"]] == [("192.168.91.132", "172.17.0.2", "conntrack")]' < "$TMP/x.json"
+
 finish
