@@ -1,5 +1,6 @@
 /*
- * pktlog.c - the kernel's packet-log line: LOG target, TRACE, conntrack invalid.
+ * pktlog.c - the kernel's packet-log line: LOG target, TRACE, conntrack invalid,
+ * and ebtables' log target.
  * Produced by nf_log_dump_packet_common, dump_ipv4_packet, dump_ipv6_packet
  * and nf_log_dump_tcp_header in net/netfilter/nf_log_syslog.c, e.g.
  *   TRACE: nat:DOCKER:rule:3 IN=enp0s1 OUT= MAC=fa:f3:...:08:00 SRC=192.168.64.1
@@ -551,6 +552,110 @@ trailer:
 	return 0;
 }
 
+/* ebtables' log target (ebt_log_packet() in net/bridge/netfilter/ebt_log.c):
+ *   PREFIX IN=veth0594f4b OUT=veth57a3dec MAC source = 02:42:c0:a8:00:02
+ *     MAC dest = 02:42:c0:a8:00:03 proto = 0x0800 IP SRC=192.168.0.2
+ *     IP DST=192.168.0.3, IP tos=0x00, IP proto=1 SPT=n DPT=n
+ * --log-ip6 prints "IPv6 SRC=a IPv6 DST=b, IPv6 priority=0x0, Next
+ * Header=n", --log-arp "ARP HTYPE=1, PTYPE=0x0800, OPCODE=1" and ARP's
+ * addresses. Where the body at s (IN=) is one: its "MAC source = ", after
+ * IN= and OUT=; else NULL. */
+static const char *ebt_macs(const char *s, const char *end)
+{
+	const char *q = s;
+	int k;
+	for (k = 0; k < 2; k++) {
+		while (q < end && *q != ' ')
+			q++;
+		while (q < end && *q == ' ')
+			q++;
+	}
+	return (size_t)(end - q) >= 13 && !memcmp(q, "MAC source = ", 13) ? q : NULL;
+}
+
+static int ebt_body(const char *s, const char *end, const char *macs, struct nl_pkt *p,
+		    struct nl_err *err)
+{
+	struct nl_cur c = cur_make(s, (size_t)(macs - s));
+	const char *tok, *m1, *m2, *et;
+	size_t tn, n1, n2, en;
+	int ip = 0, last;
+	uint64_t v;
+
+	cur_word(&c, &tok, &tn);	/* IN= */
+	if (set_ifname(p->iif, "IN", 2, tok + 3, tn - 3, err))
+		return -1;
+	cur_spaces(&c);
+	cur_word(&c, &tok, &tn);
+	if (tn < 4 || memcmp(tok, "OUT=", 4) || set_ifname(p->oif, "OUT", 3, tok + 4, tn - 4, err))
+		return tn < 4 || memcmp(tok, "OUT=", 4) ? nl_err_set(err, "no OUT= in the ebtables "
+								       "log line") : -1;
+	c = cur_make(macs + 13, (size_t)(end - macs - 13));
+	cur_word(&c, &m1, &n1);
+	cur_spaces(&c);
+	if (!cur_lit(&c, "MAC dest = "))
+		return nl_err_set(err, "an ebtables log line without \"MAC dest = \" after its source");
+	cur_word(&c, &m2, &n2);
+	cur_spaces(&c);
+	if (!cur_lit(&c, "proto = 0x"))
+		return nl_err_set(err, "an ebtables log line without \"proto = 0x\" after its MACs");
+	cur_word(&c, &et, &en);
+	if (n1 != 17 || n2 != 17 || en != 4)
+		return nl_err_set(err, "an ebtables log line whose MAC addresses or protocol are "
+				  "not as ebt_log prints them");
+	/* as the LOG target prints it: destination, source, ethertype */
+	snprintf(p->mac, sizeof p->mac, "%.17s:%.17s:%.2s:%.2s", m2, m1, et, et + 2);
+	while (!cur_eof(&c)) {
+		const char *key, *val, *eq;
+		size_t klen, vn;
+		cur_spaces(&c);
+		if (cur_eof(&c))
+			break;
+		cur_word(&c, &tok, &tn);
+		last = cur_eof(&c);
+		if (tn > 0 && tok[tn - 1] == ',')
+			tn--;
+		if (tn == 3 && !memcmp(tok, "ARP", 3)) {
+			/* ARP's header and addresses: kept as printed */
+			extra_add(p, tok, (size_t)(end - tok));
+			break;
+		}
+		if ((tn == 2 && !memcmp(tok, "IP", 2)) || (tn == 4 && !memcmp(tok, "IPv6", 4))) {
+			ip = tn == 2 ? 4 : 6;
+			continue;
+		}
+		eq = memchr(tok, '=', tn);
+		if (!eq) {
+			if (!(ip == 6 && tn == 4 && !memcmp(tok, "Next", 4)))
+				extra_add(p, tok, tn);	/* "INCOMPLETE IP header" */
+			continue;
+		}
+		key = tok;
+		klen = (size_t)(eq - tok);
+		val = eq + 1;
+		vn = tn - klen - 1;
+		if (ip && (KEY("SRC") || KEY("DST"))) {
+			if (set_addr(p, KEY("SRC") ? p->src : p->dst, key, klen, val, vn, err))
+				CUT_OR_FAIL;
+		} else if (ip == 4 && KEY("tos")) {
+			NUM(0xff, 1);
+			p->tos = (int)v;
+		} else if ((ip == 4 && KEY("proto")) || (ip == 6 && KEY("Header"))) {
+			NUM(255, 0);
+			p->proto = (int)v;
+		} else if (KEY("SPT")) {
+			NUM(65535, 0);
+			p->sport = (int)v;
+		} else if (KEY("DPT")) {
+			NUM(65535, 0);
+			p->dport = (int)v;
+		} else if (!(ip == 6 && KEY("priority"))) {
+			extra_add(p, tok, tn);
+		}
+	}
+	return 0;
+}
+
 /* Whether msg starts like a TRACE line ("TRACE: table:chain:type:N") or a
  * conntrack tracker's line, whatever follows; an application's own
  * "TRACE: entering foo" in the same syslog is not netfilter's. */
@@ -576,7 +681,7 @@ static int looks_netfilter(const char *s, size_t n)
 
 int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *err)
 {
-	const char *body = find_body(msg, n);
+	const char *body = find_body(msg, n), *macs;
 	int ct_proto = -1;
 	if (!body && looks_netfilter(msg, n)) {
 		/* a TRACE line cut after IN= ("IN=eth0 ..."): what there is */
@@ -589,6 +694,13 @@ int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *
 			return nl_err_set(err, "no packet after the %s prefix (IN=, OUT=, SRC= are missing: line cut short?)",
 					  memmem(msg, n, "TRACE: ", 7) ? "TRACE" : "conntrack");
 		return 1;
+	}
+	if ((macs = ebt_macs(body, msg + n)) != NULL) {
+		/* ebtables has no TRACE: a "TRACE: eb:filter:FORWARD" before
+		 * it is a LOG prefix that imitates one */
+		ev->kind = NL_EV_LOG;
+		nl_strlcpyn(ev->prefix, msg, (size_t)(body - msg), sizeof ev->prefix);
+		return ebt_body(body, msg + n, macs, &ev->pkt, err);
 	}
 	if (classify(msg, (size_t)(body - msg), ev, &ct_proto, err))
 		return -1;

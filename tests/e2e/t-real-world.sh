@@ -1131,4 +1131,20 @@ check_json "docker0's ping: MASQUERADE by nat POSTROUTING, after the last traced
 check_json "the reply's destination is turned back by conntrack" \
 	'[(n["from"], n["to"], n["by"]) for n in j["nat"]] == [("192.168.91.132", "172.17.0.2", "conntrack")]' < "$TMP/x.json"
 
+# Tony Bai's ping between two containers on docker0: the request is
+# accepted by FORWARD rule 6 (-i docker0 -o docker0), the reply by rule 3
+# (RELATED,ESTABLISHED). Between the TRACE lines, ebtables' own log lines
+# (ebt_log: "MAC source = ... IP SRC=a IP DST=b, IP tos=0x00, IP
+# proto=1") under a prefix imitating TRACE: LOG lines of the bridge
+# ports, not broken TRACE lines.
+use tonybai
+check "the TRACE and ebtables lines and the listing import without error" \
+	"$NATLOG" import -q "$R/tonybai-docker-bridge-trace-ebtables.log" "$R/tonybai-docker-iptables-nL-v-line-numbers.txt"
+"$NATLOG" sql --json "SELECT line, kind, prefix, iif, oif, src, dst, proto, mac FROM events WHERE prefix LIKE 'TRACE: eb:%' ORDER BY line" > "$TMP/e.json"
+check_json "the 8 ebtables lines are LOG lines of the bridge ports" \
+	'len(j) == 8 and {e["kind"] for e in j} == {"log"} and (j[2]["prefix"], j[2]["iif"], j[2]["oif"], j[2]["src"], j[2]["dst"], j[2]["proto"], j[2]["mac"]) == ("TRACE: eb:filter:FORWARD ", "veth0594f4b", "veth57a3dec", "192.168.0.2", "192.168.0.3", 1, "02:42:c0:a8:00:03:02:42:c0:a8:00:02:08:00")' < "$TMP/e.json"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the request is accepted by FORWARD rule 6, the reply by rule 3" \
+	'sorted((p["src"], p["verdict"], p["decided_by"]["position"]) for p in j if p["source"] == "iptables-trace") == [("192.168.0.2", "accept", 6), ("192.168.0.3", "accept", 3)]' < "$TMP/t.json"
+
 finish
