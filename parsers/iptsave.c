@@ -391,6 +391,10 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 		size_t nn, pn;
 		char chain[64], policy[16];
 		c.p++;
+		/* iptables-restore's strtok() skips blanks after the colon:
+		 * ": PREROUTING ACCEPT [0:0]", as blogs print it where ":P"
+		 * and ":D" would become smileys */
+		cur_spaces(&c);
 		if (!cur_word(&c, &name, &nn) || nn >= sizeof chain)
 			return k->error(k->ctx, lineno, "chain line without a valid name", s, n);
 		cur_spaces(&c);

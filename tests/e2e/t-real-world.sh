@@ -1147,4 +1147,18 @@ check_json "the 8 ebtables lines are LOG lines of the bridge ports" \
 check_json "the request is accepted by FORWARD rule 6, the reply by rule 3" \
 	'sorted((p["src"], p["verdict"], p["decided_by"]["position"]) for p in j if p["source"] == "iptables-trace") == [("192.168.0.2", "accept", 6), ("192.168.0.3", "accept", 3)]' < "$TMP/t.json"
 
+# The same post's iptables-save, its chain lines written ": PREROUTING
+# ACCEPT [...]" where ":P" would have become a smiley. iptables-restore
+# skips the blank (strtok); natlog reads those chains too, and the trace
+# fits the dump with every policy named.
+use tonybaisave
+check "the iptables-save with blanks after the colons imports without error" \
+	"$NATLOG" import -q "$R/tonybai-docker-bridge-trace-ebtables.log" "$R/tonybai-docker-iptables-save-colon-space.txt"
+"$NATLOG" sql --json "SELECT tbl, name, policy FROM chains WHERE name IN ('PREROUTING', 'POSTROUTING', 'DOCKER') ORDER BY tbl, name" > "$TMP/c.json"
+check_json "the chains of the ': NAME' lines are read, with their policies" \
+	'[(c["tbl"], c["name"], c["policy"]) for c in j] == [("filter", "DOCKER", None), ("nat", "DOCKER", None), ("nat", "POSTROUTING", "ACCEPT"), ("nat", "PREROUTING", "ACCEPT"), ("raw", "PREROUTING", "ACCEPT")]' < "$TMP/c.json"
+"$NATLOG" explain --json --trace aa6b9deaca > "$TMP/x.json"
+check_json "the request's trace fits the dump, accepted by FORWARD rule 6" \
+	'j["dump"]["fits"] and all(s["matches_dump"] for s in j["steps"]) and j["decided_by"]["position"] == 6' < "$TMP/x.json"
+
 finish
