@@ -130,6 +130,32 @@ static int ct_prefix(struct nl_cur *c)
 	return -1;
 }
 
+/* A TRACE line whose "TRACE: " a post cut to shorten it, e.g.
+ *   nat:DOCKER:rule:2               IN=enp0s8 OUT= MAC=... SRC=10.0.3.122 ...
+ * the whole prefix table:chain:type:number, the table one of iptables'
+ * (no LOG prefix of a person's reads so). 1 when s is one, read into ev. */
+static int trace_cut_word(const char *s, size_t n, struct nl_event *ev)
+{
+	static const char *const tables[] = { "raw", "mangle", "nat", "filter", "security" };
+	const char *colon;
+	struct nl_err err;
+	size_t i;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || memchr(s, ' ', n) || memchr(s, '\t', n) || !(colon = memchr(s, ':', n)))
+		return 0;
+	for (i = 0; i < sizeof tables / sizeof *tables; i++)
+		if ((size_t)(colon - s) == strlen(tables[i]) && !memcmp(s, tables[i], (size_t)(colon - s)))
+			break;
+	if (i == sizeof tables / sizeof *tables)
+		return 0;
+	if (parse_trace_prefix(s, n, ev, &err) == 0)
+		return 1;
+	ev->table[0] = ev->chain[0] = ev->type[0] = '\0';
+	ev->rulenum = 0;
+	return 0;
+}
+
 static int classify(const char *s, size_t n, struct nl_event *ev, int *ct_proto, struct nl_err *err)
 {
 	struct nl_cur c = cur_make(s, n);
@@ -147,6 +173,10 @@ static int classify(const char *s, size_t n, struct nl_event *ev, int *ct_proto,
 		while (n > 0 && (c.p[n - 1] == ' ' || c.p[n - 1] == '\t'))
 			n--;
 		nl_strlcpyn(ev->reason, c.p, n, sizeof ev->reason);
+		return 0;
+	}
+	if (trace_cut_word(s, n, ev)) {
+		ev->kind = NL_EV_TRACE;
 		return 0;
 	}
 	ev->kind = NL_EV_LOG;

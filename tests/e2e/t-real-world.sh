@@ -1161,4 +1161,20 @@ check_json "the chains of the ': NAME' lines are read, with their policies" \
 check_json "the request's trace fits the dump, accepted by FORWARD rule 6" \
 	'j["dump"]["fits"] and all(s["matches_dump"] for s in j["steps"]) and j["decided_by"]["position"] == 6' < "$TMP/x.json"
 
+# A post's shortened TRACE lines, "TRACE: " cut: "nat:DOCKER:rule:2
+# IN=enp0s8 ...". The post: after nat DOCKER (rule 2, -j DNAT
+# --to-destination 172.17.0.2:80) the destination is the container's,
+# from another machine and from the host alike. A prefix that is a whole
+# TRACE prefix of an iptables table is a TRACE line, not a LOG rule's.
+use tracecut
+check "the shortened lines import without error" "$NATLOG" import -q "$R/docker-notes-trace-word-cut.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "two traced packets, not fourteen logged ones" \
+	'[(p["source"], p["src"], p["dst"]) for p in j] == [("iptables-trace", "10.0.3.122", "10.0.3.121"), ("iptables-trace", "172.17.0.1", "172.17.0.1")]' < "$TMP/t.json"
+for id in 2ca82dd562 d97da2834a; do
+	"$NATLOG" explain --json --trace "$id" > "$TMP/x-$id.json"
+	check_json "packet $id: DNAT to 172.17.0.2 by nat DOCKER rule 2" \
+		'[(n["kind"], n["to"], n["chain"], n["position"]) for n in j["nat"]] == [("DNAT", "172.17.0.2", "DOCKER", 2)]' < "$TMP/x-$id.json"
+done
+
 finish
