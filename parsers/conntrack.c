@@ -14,7 +14,9 @@
  * print_tuple and in libnetfilter_conntrack), so a wider one is an error.
  * The summary line conntrack prints on stderr (`conntrack v1.4.7
  * (conntrack-tools): 16 flow entries have been shown.`, after an echoed
- * `^C` when Ctrl-C stopped -E) is skipped; any other line that is not an entry is an error.
+ * `^C` when Ctrl-C stopped -E) is skipped; `conntrack -S`'s per-CPU
+ * counters are notices (kind ct-stats, count its drop=); any other line
+ * that is not an entry is an error.
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -133,6 +135,58 @@ static int summary_line(const char *s, size_t n)
 		n -= 2;
 	}
 	return n > 12 && !memcmp(s, "conntrack v", 11) && memmem(s, n, "(conntrack-tools)", 17);
+}
+
+/* `conntrack -S` (conntrack-tools 1.4.2 and later; the kernel's per-CPU
+ * counters, nfct_snprintf of ctnetlink's CTA_STATS_*):
+ *   cpu=7   	found=109 invalid=336 ignore=2373314 insert=0 insert_failed=0 drop=0 early_drop=0 error=0 search_restart=3938
+ * cpu= then key=number fields; a kernel may add or drop counters, so only
+ * drop= is required. 1 with the line's drop counter in *drop (packets
+ * conntrack dropped for want of an entry: table full, or a clash it could
+ * not resolve), 0 when the line is none. */
+static int stats_line(const char *s, size_t n, int64_t *drop)
+{
+	struct nl_cur c = cur_make(s, n);
+	uint64_t v;
+	int have_drop = 0;
+	if (!cur_lit(&c, "cpu=") || !cur_u64(&c, 65535, &v) || !cur_spaces(&c))
+		return 0;
+	while (!cur_eof(&c)) {
+		const char *t, *eq;
+		size_t tn;
+		cur_word(&c, &t, &tn);
+		eq = memchr(t, '=', tn);
+		if (!eq || eq == t || !nl_parse_u64(eq + 1, tn - (size_t)(eq + 1 - t), INT64_MAX, &v))
+			return 0;
+		if (eq - t == 4 && !memcmp(t, "drop", 4)) {
+			*drop = (int64_t)v;
+			have_drop = 1;
+		}
+		cur_spaces(&c);
+	}
+	return have_drop;
+}
+
+/* One `conntrack -S` line as a notice of kind ct-stats: its drop counter
+ * and the line as printed. */
+static int stats_notice(const struct nl_sink *k, const char *s, size_t n, long lineno,
+			int64_t drop)
+{
+	struct nl_notice o;
+	if (!k->notice) {
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
+	memset(&o, 0, sizeof o);
+	o.line = lineno;
+	nl_strlcpy(o.kind, "ct-stats", sizeof o.kind);
+	nl_strlcpy(o.origin, "conntrack", sizeof o.origin);
+	o.uptime = -1;
+	o.wall_us = -1;
+	o.count = drop;
+	o.port = -1;
+	nl_strlcpyn(o.text, s, n, sizeof o.text);
+	return k->notice(k->ctx, &o);
 }
 
 /* The shell prompt and command a paste shows above the entries
@@ -480,6 +534,11 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
+	{
+		int64_t drop;
+		if (stats_line(c.p, cur_left(&c), &drop))
+			return stats_notice(k, c.p, cur_left(&c), lineno, drop);
+	}
 	nl_flow_init(f);
 	f->line = lineno;
 	read_stamp(&c, f);
@@ -507,6 +566,11 @@ static int ct_probe(const char *s, size_t n)
 	cur_spaces(&c);
 	if (summary_line(c.p, cur_left(&c)))
 		return 1;
+	{
+		int64_t drop;
+		if (stats_line(c.p, cur_left(&c), &drop))
+			return 2;
+	}
 	nl_flow_init(&f);
 	read_stamp(&c, &f);
 	cur_spaces(&c);

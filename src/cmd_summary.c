@@ -360,9 +360,14 @@ static void print_notices(const struct report *R)
 		printf("%slost:     %lld line%s log lines were lost%s%lld%s\n", all ? "" : "\n",
 		       (long long)n, n == 1 ? " says" : "s say", lost >= 0 ? " (" : "",
 		       (long long)(lost >= 0 ? lost : 0), lost >= 0 ? " lines counted)" : "");
+	if ((n = notice_lines(R, "ct-stats", &lost)))
+		printf("%sconntrack: -S counters of %lld CPU%s: %lld packet%s dropped (drop=)\n",
+		       all || notice_lines(R, "loss", NULL) ? "" : "\n", (long long)n, n == 1 ? "" : "s",
+		       (long long)(lost > 0 ? lost : 0), lost == 1 ? "" : "s");
 	if ((n = notice_lines(R, "ruleset-change", NULL)))
 		printf("%schanges:  %lld ruleset change%s monitored (nft monitor, xtables-monitor -e)\n",
-		       all || notice_lines(R, "loss", NULL) ? "" : "\n", (long long)n, n == 1 ? "" : "s");
+		       all || notice_lines(R, "loss", NULL) || notice_lines(R, "ct-stats", NULL) ? "" : "\n",
+		       (long long)n, n == 1 ? "" : "s");
 }
 
 static void print_text(const struct report *R, const struct sum *S, const char *host)
@@ -582,6 +587,17 @@ static void print_json(const struct report *R, const char *host)
 		jw_num(f, notice_lines(R, "loss", &lost));
 		jw_key(f, &f2, "lines_counted");
 		jw_num(f, lost);
+		fputc('}', f);
+	}
+	jw_key(f, &first, "conntrack_stats");
+	{
+		int f2 = 1;
+		int64_t drop;
+		fputc('{', f);
+		jw_key(f, &f2, "cpus");
+		jw_num(f, notice_lines(R, "ct-stats", &drop));
+		jw_key(f, &f2, "drop");
+		jw_num(f, drop > 0 ? drop : 0);
 		fputc('}', f);
 	}
 	jw_key(f, &first, "ruleset_changes");

@@ -455,8 +455,10 @@ static int store_notice(struct import *im, const struct nl_notice *n)
 	if (!strcmp(n->kind, "loss")) {
 		im->losses++;
 		im->lost += n->count > 0 ? n->count : 0;
-	} else if (strcmp(n->kind, "ruleset-change")) {
-		im->health++;	/* a monitor's ruleset events are no kernel health */
+	} else if (strcmp(n->kind, "ruleset-change") && (strcmp(n->kind, "ct-stats") || n->count > 0)) {
+		/* a monitor's ruleset events are no kernel health, nor is
+		 * conntrack -S's line of a CPU that dropped nothing */
+		im->health++;
 	}
 	if (store_add_notice(im->s, im->source_id, n)) {
 		im->store_failed = 1;

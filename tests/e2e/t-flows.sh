@@ -181,4 +181,19 @@ check_status "conntrack -o save output is an error (exit 3)" 3 \
 "$NATLOG" errors --json > "$TMP/ctsave.json"
 check_json "named as conntrack -o save output" \
 	'[(e["line"], e["reason"].startswith("conntrack -o save output")) for e in j] == [(1, True)]' < "$TMP/ctsave.json"
+# `conntrack -S` prints the kernel's per-CPU counters; each line is a
+# notice (ct-stats, its drop= as the count), not a file natlog cannot read.
+export NATLOG_DB="$TMP/ctstats.db"
+check "conntrack -S output imports" "$NATLOG" import "$R/concourse-4153-conntrack-S.txt"
+if grep -q "not a format natlog reads" "$TMP/err"; then not_ok "read as conntrack output"; else ok "read as conntrack output"; fi
+eq "the source is conntrack's" "conntrack" "$(q "SELECT kind FROM sources")"
+eq "one ct-stats notice per CPU, with its line and drop counter" "2-9 8 0" \
+	"$(q "SELECT min(line) || '-' || max(line) || ' ' || count(*) || ' ' || sum(count) FROM notices WHERE kind = 'ct-stats'")"
+eq "the line is kept as printed (cpu 7's invalid=336)" "1" \
+	"$(q "SELECT count(*) FROM notices WHERE line = 9 AND text LIKE 'cpu=7%invalid=336 %'")"
+"$NATLOG" summary --json > "$TMP/ctstats.json"
+check_json "summary --json counts the CPUs and their drops" \
+	'j["conntrack_stats"] == {"cpus": 8, "drop": 0}' < "$TMP/ctstats.json"
+check "summary" "$NATLOG" summary
+check_grep "and says so in text" "conntrack: -S counters of 8 CPUs: 0 packets dropped" "$TMP/out"
 finish
