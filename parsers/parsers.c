@@ -18,6 +18,7 @@ const struct nl_parser *const nl_parsers[] = {
 	&nl_parser_nftrules,
 	&nl_parser_nftjson,
 	&nl_parser_conntrack,
+	&nl_parser_ulogjson,
 	&nl_parser_sysctl,
 	&nl_parser_klog,
 	NULL,

@@ -1176,5 +1176,20 @@ for id in 2ca82dd562 d97da2834a; do
 	check_json "packet $id: DNAT to 172.17.0.2 by nat DOCKER rule 2" \
 		'[(n["kind"], n["to"], n["chain"], n["position"]) for n in j["nat"]] == [("DNAT", "172.17.0.2", "DOCKER", 2)]' < "$TMP/x-$id.json"
 done
+# ulogd2's JSON output plugin writes one object a line for each packet an
+# NFLOG rule sent (ulogd_output_JSON.c): the rule's prefix in "oob.prefix",
+# the addresses and ports under IP2STR's CIM names, the packet's own time in
+# "oob.time.sec"/"oob.time.usec". Each is a LOG line of that prefix.
+use ulogdjson
+check "ulogd JSON records import without error" "$NATLOG" import -q "$R/ulogd-json-nflog.json"
+eq "read as ulogd's JSON, not skipped as no format" "ulogd-json 2 0" \
+	"$("$NATLOG" sql "SELECT kind || ' ' || events || ' ' || errors FROM sources" | tail -n +2)"
+"$NATLOG" sql --json "select kind, prefix, family, iif, src, dst, proto, sport, dport, len, ttl, tcp_seq, tcp_flags, icmp_type, wall_us, mac from events order by line" > "$TMP/e.json"
+check_json "the TCP SYN: its prefix, interface, addresses, ports, LEN= as the kernel counts it (IPv6 header too), SEQ and flags" \
+	'j[0] == {"kind": "log", "prefix": "[NFTABLES HTTP PKT]", "family": 6, "iif": "eth2", "src": "fde4:8dba:82e1:1006::1001", "dst": "fde4:8dba:82e1:1006::1002", "proto": 6, "sport": 52938, "dport": 80, "len": 80, "ttl": 64, "tcp_seq": 3860706922, "tcp_flags": 2, "icmp_type": None, "wall_us": 1684666445058650, "mac": "08:00:27:2d:64:2b:08:00:27:5b:f8:27:86:dd"}' < "$TMP/e.json"
+check_json "the ICMPv6 router advertisement: type 134, the time from oob.time.sec and usec" \
+	'(j[1]["prefix"], j[1]["proto"], j[1]["icmp_type"], j[1]["iif"], j[1]["dst"], j[1]["wall_us"]) == ("DRP:INP ", 58, 134, "wlan0", "ff02::1", 1658754118947620)' < "$TMP/e.json"
+check "traces lists them as logged packets" "$NATLOG" traces
+check_grep "with the prefix" 'only logged: LOG "\[NFTABLES HTTP PKT\]"' "$TMP/out"
 
 finish
