@@ -15,8 +15,9 @@
  * The summary line conntrack prints on stderr (`conntrack v1.4.7
  * (conntrack-tools): 16 flow entries have been shown.`, after an echoed
  * `^C` when Ctrl-C stopped -E) is skipped; `conntrack -S`'s per-CPU
- * counters are notices (kind ct-stats, count its drop=); any other line
- * that is not an entry is an error.
+ * counters are notices (kind ct-stats, count its drop=); `-o xml`'s
+ * <flow> lines are entries too; any other line that is not an entry is an
+ * error.
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -504,6 +505,171 @@ static int parse_entry(struct nl_cur *c, struct nl_flow *f, struct nl_err *err)
 	return 0;
 }
 
+/* conntrack -o xml (libnetfilter_conntrack's snprintf_xml.c): one
+ * <flow> a line between "<?xml ...?>", "<conntrack>" and "</conntrack>",
+ * -E's with type="new|update|destroy":
+ *   <flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>192.168.50.4</src><dst>192.168.50.4</dst></layer3><layer4 protonum="6" protoname="tcp"><sport>53922</sport><dport>5000</dport></layer4></meta><meta direction="reply">...</meta><meta direction="independent"><state>ESTABLISHED</state><timeout>431985</timeout><mark>0</mark><use>1</use><id>907490432</id><assured/></meta></flow>
+ * The text of <tag> within [*s, end): 1 with it in v/vn, 0 when absent. */
+static int xml_text(const char *s, const char *end, const char *tag, const char **v, size_t *vn)
+{
+	char open[24], close[24];
+	const char *a, *b;
+	int on = snprintf(open, sizeof open, "<%s>", tag), cn = snprintf(close, sizeof close, "</%s>", tag);
+	if (on <= 0 || cn <= 0 || (size_t)on >= sizeof open || (size_t)cn >= sizeof close)
+		return 0;
+	if (!(a = memmem(s, (size_t)(end - s), open, (size_t)on)))
+		return 0;
+	a += on;
+	if (!(b = memmem(a, (size_t)(end - a), close, (size_t)cn)))
+		return 0;
+	*v = a;
+	*vn = (size_t)(b - a);
+	return 1;
+}
+
+/* A number in <tag>: 1 and *out, 0 when absent, -1 when no number. */
+static int xml_num(const char *s, const char *end, const char *tag, uint64_t max, int64_t *out)
+{
+	const char *v;
+	size_t vn;
+	uint64_t x;
+	if (!xml_text(s, end, tag, &v, &vn))
+		return 0;
+	if (!nl_parse_u64(v, vn, max, &x))
+		return -1;
+	*out = (int64_t)x;
+	return 1;
+}
+
+/* The <meta direction="..."> section's extent, or 0. */
+static int xml_meta(const char *s, const char *end, const char *dir, const char **a, const char **b)
+{
+	char open[48];
+	int on = snprintf(open, sizeof open, "<meta direction=\"%s\">", dir);
+	if (on <= 0 || (size_t)on >= sizeof open || !(*a = memmem(s, (size_t)(end - s), open, (size_t)on)))
+		return 0;
+	*a += on;
+	return (*b = memmem(*a, (size_t)(end - *a), "</meta>", 7)) != NULL;
+}
+
+/* A protonum="N" attribute after <layerN in [s, end). */
+static int xml_protonum(const char *s, const char *end, const char *layer, int *out)
+{
+	const char *a = memmem(s, (size_t)(end - s), layer, strlen(layer)), *q;
+	uint64_t x;
+	if (!a || !(a = memmem(a, (size_t)(end - a), "protonum=\"", 10)))
+		return 0;
+	a += 10;
+	if (!(q = memchr(a, '"', (size_t)(end - a))) || !nl_parse_u64(a, (size_t)(q - a), 255, &x))
+		return 0;
+	*out = (int)x;
+	return 1;
+}
+
+/* One tuple's meta section into f (dir 0 original, 1 reply): 0 or -1 with err. */
+static int xml_tuple(const char *a, const char *b, int dir, struct nl_flow *f, int *l3,
+		     struct nl_err *err)
+{
+	static const char *const dirs[] = { "original", "reply" };
+	char *addr[2] = { dir ? f->rsrc : f->osrc, dir ? f->rdst : f->odst };
+	int *port[2] = { dir ? &f->rsport : &f->osport, dir ? &f->rdport : &f->odport };
+	int64_t *cnt[2] = { dir ? &f->rpackets : &f->opackets, dir ? &f->rbytes : &f->obytes };
+	static const char *const at[] = { "src", "dst" }, *const pt[] = { "sport", "dport" },
+		*const ct[] = { "packets", "bytes" };
+	const char *v;
+	size_t vn, i;
+	int64_t x;
+	int fam, proto = -1, rc;
+	if (!xml_protonum(a, b, "<layer3", l3) || !xml_protonum(a, b, "<layer4", &proto))
+		return nl_err_set(err, "the %s tuple without layer3 and layer4 protonum=", dirs[dir]);
+	if (dir == 0)
+		f->proto = proto;
+	else if (proto != f->proto)
+		return nl_err_set(err, "the reply tuple's protocol is not the original's");
+	for (i = 0; i < 2; i++) {
+		if (!xml_text(a, b, at[i], &v, &vn) || nl_addr_canon(v, vn, &fam, addr[i], NL_ADDRSIZ))
+			return nl_err_set(err, "the %s tuple's <%s> is not an IP address", dirs[dir], at[i]);
+		if (f->family && f->family != fam)
+			return nl_err_set(err, "IPv4 and IPv6 addresses in one flow");
+		f->family = fam;
+		if ((rc = xml_num(a, b, pt[i], 65535, &x)) < 0)
+			return nl_err_set(err, "the %s tuple's <%s> is not a port", dirs[dir], pt[i]);
+		if (rc > 0)
+			*port[i] = (int)x;
+		if (xml_num(a, b, ct[i], INT64_MAX, &x) > 0)
+			*cnt[i] = x;
+	}
+	if (proto == 1 || proto == 58) {
+		int64_t t = -1, c = -1, id = -1;
+		if (xml_num(a, b, "type", 255, &t) < 0 || xml_num(a, b, "code", 255, &c) < 0 ||
+		    xml_num(a, b, "id", 65535, &id) < 0)
+			return nl_err_set(err, "the %s tuple's ICMP type, code or id is no number", dirs[dir]);
+		if (dir == 0) {
+			f->icmp_type = (int)t;
+			f->icmp_code = (int)c;
+			f->icmp_id = (int)id;
+		} else {
+			f->rsport = (int)id;	/* as in the text form: the reply's id */
+		}
+	} else if ((proto == 6 || proto == 17 || proto == 132 || proto == 136) &&
+		   (*port[0] < 0 || *port[1] < 0)) {
+		return nl_err_set(err, "the %s tuple without <sport> and <dport>", dirs[dir]);
+	}
+	return 0;
+}
+
+/* One <flow> line into f: 0, or -1 with err set. */
+static int xml_flow(const char *s, size_t n, struct nl_flow *f, struct nl_err *err)
+{
+	const char *end = s + n, *a, *b, *v;
+	size_t vn;
+	int l3o = 0, l3r = 0;
+	int64_t x;
+	if (n < 7 || memcmp(s + n - 7, "</flow>", 7))
+		return nl_err_set(err, "a <flow> without its </flow> on the same line");
+	if (n > 12 && !memcmp(s, "<flow type=\"", 12)) {
+		static const char *const ev[][2] = { { "new", "NEW" }, { "update", "UPDATE" },
+						     { "destroy", "DESTROY" } };
+		size_t i;
+		for (i = 0; i < 3; i++) {
+			size_t k = strlen(ev[i][0]);
+			if (n > 12 + k + 1 && !memcmp(s + 12, ev[i][0], k) && s[12 + k] == '"')
+				nl_strlcpy(f->event, ev[i][1], sizeof f->event);
+		}
+		if (!f->event[0])
+			return nl_err_set(err, "a <flow type=...> of no event conntrack prints");
+	}
+	if (!xml_meta(s, end, "original", &a, &b) || xml_tuple(a, b, 0, f, &l3o, err))
+		return err->msg[0] ? -1 : nl_err_set(err, "a <flow> without its original tuple");
+	if (!xml_meta(s, end, "reply", &a, &b) || xml_tuple(a, b, 1, f, &l3r, err))
+		return err->msg[0] ? -1 : nl_err_set(err, "a <flow> without its reply tuple");
+	if ((l3o != 2 && l3o != 10) || l3o != l3r || (l3o == 2) != (f->family == 4))
+		return nl_err_set(err, "a <flow> whose layer3 protonum is not its addresses' family");
+	if (xml_meta(s, end, "independent", &a, &b)) {
+		if (xml_text(a, b, "state", &v, &vn)) {
+			if (!is_state(v, vn))
+				return nl_err_set(err, "'%.*s' is no state", SHOWN(v, vn));
+			nl_strlcpyn(f->state, v, vn, sizeof f->state);
+		}
+		if (xml_num(a, b, "mark", 0xffffffffULL, &x) > 0)
+			f->mark = x;
+		if (xml_num(a, b, "zone", 65535, &x) > 0)
+			f->zone = x;
+		if (xml_num(a, b, "id", 0xffffffffULL, &x) > 0)
+			f->ct_id = x;
+		f->assured = memmem(a, (size_t)(b - a), "<assured/>", 10) != NULL;
+		f->unreplied = memmem(a, (size_t)(b - a), "<unreplied/>", 12) != NULL;
+	}
+	return 0;
+}
+
+/* The lines around conntrack -o xml's flows. */
+static int xml_frame(const char *s, size_t n)
+{
+	return (n > 5 && !memcmp(s, "<?xml", 5)) || (n == 11 && !memcmp(s, "<conntrack>", 11)) ||
+	       (n == 12 && !memcmp(s, "</conntrack>", 12));
+}
+
 static int ct_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct ct *st = state;
@@ -541,6 +707,16 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	}
 	nl_flow_init(f);
 	f->line = lineno;
+	if (xml_frame(c.p, cur_left(&c))) {
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
+	if (cur_left(&c) > 5 && !memcmp(c.p, "<flow", 5)) {
+		err.msg[0] = '\0';
+		if (xml_flow(c.p, cur_left(&c), f, &err))
+			return k->error(k->ctx, lineno, err.msg, s, n);
+		return k->flow(k->ctx, f);
+	}
 	read_stamp(&c, f);
 	if (!read_event(&c, f) && st->cmd_event[0])
 		nl_strlcpy(f->event, st->cmd_event, sizeof f->event);
@@ -571,6 +747,9 @@ static int ct_probe(const char *s, size_t n)
 		if (stats_line(c.p, cur_left(&c), &drop))
 			return 2;
 	}
+	if (cur_left(&c) > 5 && !memcmp(c.p, "<flow", 5) &&
+	    memmem(c.p, cur_left(&c), "<meta direction=\"original\">", 27))
+		return 2;
 	nl_flow_init(&f);
 	read_stamp(&c, &f);
 	cur_spaces(&c);

@@ -196,4 +196,16 @@ check_json "summary --json counts the CPUs and their drops" \
 	'j["conntrack_stats"] == {"cpus": 8, "drop": 0}' < "$TMP/ctstats.json"
 check "summary" "$NATLOG" summary
 check_grep "and says so in text" "conntrack: -S counters of 8 CPUs: 0 packets dropped" "$TMP/out"
+# `conntrack -L -o xml` prints one <flow> a line (libnetfilter_conntrack's
+# snprintf_xml.c); each is an entry like the text form's, the lines around
+# them skipped.
+export NATLOG_DB="$TMP/ctxml.db"
+check "conntrack -o xml output imports" "$NATLOG" import -q "$R/tsuru-bs-conntrack-o-xml.txt"
+eq "four entries, no errors, the XML frame skipped" "conntrack 4 0 3" \
+	"$(q "SELECT kind || ' ' || events || ' ' || errors || ' ' || skipped FROM sources")"
+"$NATLOG" flows --json > "$TMP/ctxml.json"
+check_json "the flow to the published port is DNATed to the container's side" \
+	'[(f["orig"]["dport"], f["nat"], f["translated"]["dst"], f["state"], f["assured"], f["ct_id"]) for f in j if f["orig"]["sport"] == 53922] == [(5000, "dnat", "172.17.0.1", "ESTABLISHED", True, 907490432)]' < "$TMP/ctxml.json"
+check_json "the others are not NATed" \
+	'sorted(f["orig"]["sport"] for f in j if f["nat"] is None) == [33404, 42418, 51388]' < "$TMP/ctxml.json"
 finish
