@@ -216,6 +216,45 @@ static int prompt_line(const char *s, size_t n, char ev[12])
 	return 0;
 }
 
+/* A shell prompt alone, as a paste ends ("tw:/home/bor #", "user@fw:~$"):
+ * one word, then '#' or '$' and nothing after it. */
+static int bare_prompt(const char *s, size_t n)
+{
+	size_t i;
+	if (n < 2 || (s[n - 1] != '#' && s[n - 1] != '$'))
+		return 0;
+	n--;
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '=')
+			return 0;
+	return 1;
+}
+
+/* An expectation, as `conntrack -L expect` and `-E expect` print them
+ * (libnetfilter_conntrack's __snprintf_expect_default): the timeout, then
+ * "proto=N src=... mask-src=... master-src=... helper=...", or a piece of
+ * one a mail broke over lines (its mask- or master- tuple, its flags). */
+static int expect_line(const char *s, size_t n)
+{
+	struct nl_cur c = cur_make(s, n);
+	uint64_t v;
+	const char *w;
+	size_t wn;
+	if (memmem(s, n, "mask-src=", 9) || memmem(s, n, "master-src=", 11))
+		return 1;
+	cur_spaces(&c);
+	if (cur_u64(&c, UINT32_MAX, &v) && cur_spaces(&c) && cur_lit(&c, "proto="))
+		return 1;
+	c = cur_make(s, n);
+	return cur_word(&c, &w, &wn) &&
+	       ((wn == 9 && !memcmp(w, "PERMANENT", 9)) || (wn == 8 && !memcmp(w, "INACTIVE", 8))) &&
+	       memmem(s, n, "helper=", 7);
+}
+
 /* What a vendor's kernel adds to /proc/net/nf_conntrack after the reply
  * tuple (Keenetic: "[ASSURED] [FASTNAT] [RTCACHE o33/r11] mark=0 nmark=0
  * ... slan attrs= use=2", "nomac swan no_if"): a flag of capitals, with
@@ -707,7 +746,7 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	}
 	nl_flow_init(f);
 	f->line = lineno;
-	if (xml_frame(c.p, cur_left(&c))) {
+	if (xml_frame(c.p, cur_left(&c)) || bare_prompt(c.p, cur_left(&c))) {
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
@@ -720,6 +759,9 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	read_stamp(&c, f);
 	if (!read_event(&c, f) && st->cmd_event[0])
 		nl_strlcpy(f->event, st->cmd_event, sizeof f->event);
+	if (expect_line(c.p, cur_left(&c)))
+		return k->error(k->ctx, lineno, "a conntrack expectation (conntrack -L expect or -E "
+				"expect): natlog reads connections, not expectations", s, n);
 	if (parse_entry(&c, f, &err)) {
 		/* a ticket pastes dmesg next to the table: "table full" and the
 		 * rest are notices as in a kernel log */

@@ -208,4 +208,15 @@ check_json "the flow to the published port is DNATed to the container's side" \
 	'[(f["orig"]["dport"], f["nat"], f["translated"]["dst"], f["state"], f["assured"], f["ct_id"]) for f in j if f["orig"]["sport"] == 53922] == [(5000, "dnat", "172.17.0.1", "ESTABLISHED", True, 907490432)]' < "$TMP/ctxml.json"
 check_json "the others are not NATed" \
 	'sorted(f["orig"]["sport"] for f in j if f["nat"] is None) == [33404, 42418, 51388]' < "$TMP/ctxml.json"
+# `conntrack -E expect` prints expectations ("[NEW] 30 proto=17 src=...
+# mask-src=... master-src=... PERMANENT class=0 helper=mdns"), which natlog
+# does not read: each line is an error saying so, not "no protocol name";
+# the bare prompt that ends the paste is skipped.
+export NATLOG_DB="$TMP/ctexpect.db"
+check_status "an expectation's lines are errors (exit 3)" 3 \
+	"$NATLOG" import -q "$R/nfdevel-2020-mdns-expect-E-wrapped.txt"
+"$NATLOG" errors --json > "$TMP/ctexpect.json"
+check_json "lines 2 to 5, each named an expectation" \
+	'[(e["line"], "conntrack expectation" in e["reason"]) for e in j] == [(2, True), (3, True), (4, True), (5, True)]' < "$TMP/ctexpect.json"
+eq "the prompts and the summary are skipped" "3" "$(q "SELECT skipped FROM sources")"
 finish
