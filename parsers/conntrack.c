@@ -15,7 +15,8 @@
  * The summary line conntrack prints on stderr (`conntrack v1.4.7
  * (conntrack-tools): 16 flow entries have been shown.`, after an echoed
  * `^C` when Ctrl-C stopped -E) is skipped; `conntrack -S`'s per-CPU
- * counters are notices (kind ct-stats, count its drop=); `-o xml`'s
+ * counters are notices (kind ct-stats, count its drop=), and so is the
+ * drop line of the totals older versions printed; `-o xml`'s
  * <flow> lines are entries too; any other line that is not an entry is an
  * error.
  */
@@ -138,8 +139,9 @@ static int summary_line(const char *s, size_t n)
 	return n > 12 && !memcmp(s, "conntrack v", 11) && memmem(s, n, "(conntrack-tools)", 17);
 }
 
-/* `conntrack -S` (conntrack-tools 1.4.2 and later; the kernel's per-CPU
- * counters, nfct_snprintf of ctnetlink's CTA_STATS_*):
+/* `conntrack -S` (conntrack-tools src/conntrack.c nfct_stats_cb: the
+ * kernel's per-CPU counters, ctnetlink's CTA_STATS_*, "cpu=%-4u\t" then
+ * name=value):
  *   cpu=7   	found=109 invalid=336 ignore=2373314 insert=0 insert_failed=0 drop=0 early_drop=0 error=0 search_restart=3938
  * cpu= then key=number fields; a kernel may add or drop counters, so only
  * drop= is required. 1 with the line's drop counter in *drop (packets
@@ -166,6 +168,37 @@ static int stats_line(const char *s, size_t n, int64_t *drop)
 		cur_spaces(&c);
 	}
 	return have_drop;
+}
+
+/* conntrack -S when ctnetlink's statistics fail (no CAP_NET_ADMIN in a
+ * pod, kubernetes#56903) falls back to /proc/net/stat/nf_conntrack, and
+ * older conntrack-tools printed its counters summed over the CPUs, one a
+ * line ("drop      \t\t0"):
+ * 1 for such a line, with the value of its drop line in *drop and
+ * *is_drop set, 0 when the line is none. */
+static int old_stats_line(const char *s, size_t n, int64_t *drop, int *is_drop)
+{
+	static const char *const names[] = {
+		"entries", "searched", "found", "new", "invalid", "ignore", "delete",
+		"delete_list", "insert", "insert_failed", "drop", "early_drop", "icmp_error",
+		"expect_new", "expect_create", "expect_delete", "search_restart", NULL,
+	};
+	struct nl_cur c = cur_make(s, n);
+	const char *w;
+	size_t wn, i;
+	uint64_t v;
+	if (!cur_word(&c, &w, &wn) || !cur_spaces(&c) || !cur_u64(&c, INT64_MAX, &v))
+		return 0;
+	cur_spaces(&c);
+	if (!cur_eof(&c))
+		return 0;
+	for (i = 0; names[i]; i++)
+		if (strlen(names[i]) == wn && !memcmp(names[i], w, wn)) {
+			*is_drop = wn == 4;
+			*drop = (int64_t)v;
+			return 1;
+		}
+	return 0;
 }
 
 /* One `conntrack -S` line as a notice of kind ct-stats: its drop counter
@@ -217,10 +250,14 @@ static int prompt_line(const char *s, size_t n, char ev[12])
 }
 
 /* A shell prompt alone, as a paste ends ("tw:/home/bor #", "user@fw:~$"):
- * one word, then '#' or '$' and nothing after it. */
+ * one word, then '#' or '$' and nothing after it; and what kubectl adds
+ * after a command it ran in a pod failed ("command terminated with exit
+ * code 1"). */
 static int bare_prompt(const char *s, size_t n)
 {
 	size_t i;
+	if (n > 34 && !memcmp(s, "command terminated with exit code ", 34))
+		return 1;
 	if (n < 2 || (s[n - 1] != '#' && s[n - 1] != '$'))
 		return 0;
 	n--;
@@ -741,8 +778,15 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	}
 	{
 		int64_t drop;
+		int is_drop;
 		if (stats_line(c.p, cur_left(&c), &drop))
 			return stats_notice(k, c.p, cur_left(&c), lineno, drop);
+		if (old_stats_line(c.p, cur_left(&c), &drop, &is_drop)) {
+			if (is_drop)
+				return stats_notice(k, c.p, cur_left(&c), lineno, drop);
+			k->skip(k->ctx, lineno);
+			return 0;
+		}
 	}
 	nl_flow_init(f);
 	f->line = lineno;
@@ -786,8 +830,11 @@ static int ct_probe(const char *s, size_t n)
 		return 1;
 	{
 		int64_t drop;
+		int is_drop;
 		if (stats_line(c.p, cur_left(&c), &drop))
 			return 2;
+		if (old_stats_line(c.p, cur_left(&c), &drop, &is_drop))
+			return 1;
 	}
 	if (cur_left(&c) > 5 && !memcmp(c.p, "<flow", 5) &&
 	    memmem(c.p, cur_left(&c), "<meta direction=\"original\">", 27))

@@ -361,9 +361,9 @@ static void print_notices(const struct report *R)
 		       (long long)n, n == 1 ? " says" : "s say", lost >= 0 ? " (" : "",
 		       (long long)(lost >= 0 ? lost : 0), lost >= 0 ? " lines counted)" : "");
 	if ((n = notice_lines(R, "ct-stats", &lost)))
-		printf("%sconntrack: -S counters of %lld CPU%s: %lld packet%s dropped (drop=)\n",
-		       all || notice_lines(R, "loss", NULL) ? "" : "\n", (long long)n, n == 1 ? "" : "s",
-		       (long long)(lost > 0 ? lost : 0), lost == 1 ? "" : "s");
+		printf("%sconntrack: -S says %lld packet%s dropped (drop= on %lld line%s)\n",
+		       all || notice_lines(R, "loss", NULL) ? "" : "\n", (long long)(lost > 0 ? lost : 0),
+		       lost == 1 ? "" : "s", (long long)n, n == 1 ? "" : "s");
 	if ((n = notice_lines(R, "ruleset-change", NULL)))
 		printf("%schanges:  %lld ruleset change%s monitored (nft monitor, xtables-monitor -e)\n",
 		       all || notice_lines(R, "loss", NULL) || notice_lines(R, "ct-stats", NULL) ? "" : "\n",
@@ -594,7 +594,7 @@ static void print_json(const struct report *R, const char *host)
 		int f2 = 1;
 		int64_t drop;
 		fputc('{', f);
-		jw_key(f, &f2, "cpus");
+		jw_key(f, &f2, "lines");
 		jw_num(f, notice_lines(R, "ct-stats", &drop));
 		jw_key(f, &f2, "drop");
 		jw_num(f, drop > 0 ? drop : 0);
