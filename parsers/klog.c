@@ -1087,6 +1087,22 @@ static int dump_in_log(const char *s, size_t n)
 			     "conntrack -E output only as conntrack prints it, in a file of its own " \
 			     "(conntrack -E -o timestamp > FILE)"
 
+/* A connection ulogd's NFCT input logged through its PRINTFLOW filter
+ * (ulogd's util/printflow.c: "something looking like an iptables LOG
+ * message, but for flows"), e.g.
+ *   Oct 16 14:15:54 lothlorien [DESTROY] ORIG: SRC=192.168.0.170 DST=255.255.255.255 PROTO=UDP SPT=17500 DPT=17500 PKTS=9 BYTES=1188 , REPLY: SRC=255.255.255.255 ...
+ * It has the fields of a packet log but is no packet: read as one, its
+ * ports would be the reply's. The kernel's LOG prints IN= before SRC=, so
+ * "ORIG: SRC=" and "REPLY: SRC=" are ulogd's. */
+static int ulogd_flow_in_log(const char *s, size_t n)
+{
+	return memmem(s, n, "ORIG: SRC=", 10) || memmem(s, n, "REPLY: SRC=", 11);
+}
+
+#define ULOGD_FLOW_MSG "a connection ulogd logged from conntrack (NFCT and PRINTFLOW: \"ORIG: SRC=... " \
+		       "REPLY: SRC=...\"), not a packet: natlog reads connections from conntrack -L " \
+		       "or -E output"
+
 #define FRAGMENT_MSG "the rest of a netfilter line broken in parts (it starts with a field of the " \
 		     "packet): its head is on a line before"
 
@@ -1509,6 +1525,8 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
 	}
+	if (ulogd_flow_in_log(s, n))
+		return k->sink->error(k->sink->ctx, lineno, ULOGD_FLOW_MSG, s, n);
 	if (s[0] == '\x1e') {
 		s++;	/* journalctl -o json-seq: RFC 7464's record separator */
 		n--;

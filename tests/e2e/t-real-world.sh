@@ -1192,4 +1192,16 @@ check_json "the ICMPv6 router advertisement: type 134, the time from oob.time.se
 check "traces lists them as logged packets" "$NATLOG" traces
 check_grep "with the prefix" 'only logged: LOG "\[NFTABLES HTTP PKT\]"' "$TMP/out"
 
+# ulogd's NFCT input through PRINTFLOW logs connections in words like a
+# packet log's ("[DESTROY] ORIG: SRC=... DST=... PROTO=UDP SPT= DPT= PKTS=
+# BYTES= , REPLY: SRC=..."; ulogd util/printflow.c). They are no packets:
+# read as LOG lines they took "[DESTROY] ORIG:" for a prefix and the
+# reply's ports for the packet's. Each line is an error saying what it is.
+use printflow
+check_status "ulogd's PRINTFLOW lines are errors (exit 3)" 3 "$NATLOG" import -q "$R/ulogd-printflow-nfct.log"
+eq "no packet is made of them" "0" "$("$NATLOG" sql "SELECT count(*) FROM events" | tail -n +2)"
+"$NATLOG" errors --json > "$TMP/pf.json"
+check_json "both lines, named as ulogd's conntrack records" \
+	'[(e["line"], "ulogd logged from conntrack" in e["reason"]) for e in j] == [(1, True), (2, True)]' < "$TMP/pf.json"
+
 finish
