@@ -17,8 +17,8 @@
  * `^C` when Ctrl-C stopped -E) is skipped; `conntrack -S`'s per-CPU
  * counters are notices (kind ct-stats, count its drop=), and so is the
  * drop line of the totals older versions printed; `-o xml`'s
- * <flow> lines are entries too; any other line that is not an entry is an
- * error.
+ * <flow> lines and `-o save`'s option lines are entries too; any other
+ * line that is not an entry is an error.
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -739,6 +739,118 @@ static int xml_flow(const char *s, size_t n, struct nl_flow *f, struct nl_err *e
 	return 0;
 }
 
+/* conntrack -o save (conntrack-tools 1.4.6 and later, src/conntrack.c
+ * ct_save_snprintf): each entry as the options that would add it, e.g.
+ *   -A -t 431996 -u SEEN_REPLY,ASSURED -s 71.34.64.4 -d 172.31.26.253 -g 10.88.0.18 -q 71.34.64.4 -p tcp --sport 47202 --dport 8080 --reply-port-src 80 --reply-port-dst 47202 --state ESTABLISHED
+ * "-A" (a listed entry, or -E's NEW), "-U" or "-D"; the reply tuple's
+ * source as -g (DNAT) or -r, its destination as -n (SNAT) or -q; no
+ * SEEN_REPLY in -u is conntrack's [UNREPLIED]. */
+static int save_line(const char *s, size_t n)
+{
+	if (n < 8 || s[0] != '-' || (s[1] != 'A' && s[1] != 'U' && s[1] != 'D') || s[2] != ' ')
+		return 0;
+	return (n > 6 && !memcmp(s + 3, "-t ", 3) && memmem(s, n, " -s ", 4)) ||
+	       memmem(s, n, " --reply-port-src ", 18) != NULL;
+}
+
+static int save_addr(const char *v, size_t vn, char *out, int *fam, struct nl_err *err)
+{
+	int af;
+	if (nl_addr_canon(v, vn, &af, out, NL_ADDRSIZ))
+		return nl_err_set(err, "'%.*s' is not an IP address", SHOWN(v, vn));
+	if (*fam && af != *fam)
+		return nl_err_set(err, "IPv4 and IPv6 addresses in one entry");
+	*fam = af;
+	return 0;
+}
+
+/* One -o save line into f: 0, or -1 with err set. */
+static int save_entry(const char *s, size_t n, struct nl_flow *f, struct nl_err *err)
+{
+	struct nl_cur c = cur_make(s, n);
+	const char *o, *v;
+	size_t on, vn;
+	int fam = 0, have = 0, status = 0;
+	int64_t x;
+	if (s[1] == 'U')
+		nl_strlcpy(f->event, "UPDATE", sizeof f->event);
+	else if (s[1] == 'D')
+		nl_strlcpy(f->event, "DESTROY", sizeof f->event);
+	c.p += 3;
+	while (!cur_eof(&c)) {
+		cur_spaces(&c);
+		if (!cur_word(&c, &o, &on))
+			break;
+		cur_spaces(&c);
+		if (on < 2 || o[0] != '-' || !cur_word(&c, &v, &vn))
+			return nl_err_set(err, "'%.*s' is not an option with its value", SHOWN(o, on));
+#define OPT(k) (on == sizeof(k) - 1 && !memcmp(o, k, on))
+		if (OPT("-s") || OPT("-d") || OPT("-g") || OPT("-r") || OPT("-n") || OPT("-q")) {
+			char *dst = OPT("-s") ? f->osrc : OPT("-d") ? f->odst :
+				    OPT("-g") || OPT("-r") ? f->rsrc : f->rdst;
+			int bit = OPT("-s") ? 1 : OPT("-d") ? 2 : OPT("-g") || OPT("-r") ? 4 : 8;
+			if (have & bit)
+				return nl_err_set(err, "'%.*s' twice", SHOWN(o, on));
+			if (save_addr(v, vn, dst, &fam, err))
+				return -1;
+			have |= bit;
+		} else if (OPT("-p")) {
+			char name[16];
+			nl_strlcpyn(name, v, vn, sizeof name);
+			if (vn >= sizeof name || (f->proto = nl_proto_number(name)) < 0)
+				return nl_err_set(err, "'%.*s' is no protocol", SHOWN(v, vn));
+		} else if (OPT("-u")) {
+			status = 1;
+			f->assured = memmem(v, vn, "ASSURED", 7) != NULL;
+			f->unreplied = !memmem(v, vn, "SEEN_REPLY", 10);
+		} else if (OPT("--state")) {
+			if (!is_state(v, vn))
+				return nl_err_set(err, "'%.*s' is no state", SHOWN(v, vn));
+			nl_strlcpyn(f->state, v, vn, sizeof f->state);
+		} else if (OPT("--sport") || OPT("--dport") || OPT("--reply-port-src") ||
+			   OPT("--reply-port-dst") || OPT("--icmp-type") || OPT("--icmp-code") ||
+			   OPT("--icmp-id") || OPT("-w") || OPT("--orig-zone")) {
+			if (set_u64(v, vn, 65535, &x))
+				return nl_err_set(err, "bad '%.*s %.*s'", SHOWN(o, on), SHOWN(v, vn));
+			if (OPT("--sport"))
+				f->osport = (int)x;
+			else if (OPT("--dport"))
+				f->odport = (int)x;
+			else if (OPT("--reply-port-src"))
+				f->rsport = (int)x;
+			else if (OPT("--reply-port-dst"))
+				f->rdport = (int)x;
+			else if (OPT("--icmp-type"))
+				f->icmp_type = (int)x;
+			else if (OPT("--icmp-code"))
+				f->icmp_code = (int)x;
+			else if (OPT("--icmp-id"))
+				f->icmp_id = (int)x;
+			else if (OPT("-w") || f->zone < 0)
+				f->zone = x;	/* -w (both directions) is printed first */
+		}
+		/* -t, -c, --reply-zone, SCTP's vtags, DCCP's role: not kept */
+#undef OPT
+	}
+	if ((have & 15) != 15)
+		return nl_err_set(err, "an entry needs both tuples' addresses (-s, -d, -r or -g, -q or -n)");
+	if (f->proto < 0)
+		return nl_err_set(err, "an entry without -p");
+	f->family = fam;
+	if ((f->proto == 6 || f->proto == 17 || f->proto == 132 || f->proto == 136) &&
+	    (f->osport < 0 || f->odport < 0 || f->rsport < 0 || f->rdport < 0))
+		return nl_err_set(err, "%s entry without --sport, --dport and the reply ports",
+				  nl_proto_name(f->proto));
+	if (f->proto == 1 || f->proto == 58) {
+		if (f->icmp_type < 0 || f->icmp_code < 0)
+			return nl_err_set(err, "ICMP entry without --icmp-type and --icmp-code");
+		f->rsport = f->icmp_id;	/* the reply's id, as in the text form */
+	}
+	if (!status)
+		f->unreplied = 0;
+	return 0;
+}
+
 /* The lines around conntrack -o xml's flows. */
 static int xml_frame(const char *s, size_t n)
 {
@@ -794,6 +906,12 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
+	if (save_line(c.p, cur_left(&c))) {
+		err.msg[0] = '\0';
+		if (save_entry(c.p, cur_left(&c), f, &err))
+			return k->error(k->ctx, lineno, err.msg, s, n);
+		return k->flow(k->ctx, f);
+	}
 	if (cur_left(&c) > 5 && !memcmp(c.p, "<flow", 5)) {
 		err.msg[0] = '\0';
 		if (xml_flow(c.p, cur_left(&c), f, &err))
@@ -838,6 +956,8 @@ static int ct_probe(const char *s, size_t n)
 	}
 	if (cur_left(&c) > 5 && !memcmp(c.p, "<flow", 5) &&
 	    memmem(c.p, cur_left(&c), "<meta direction=\"original\">", 27))
+		return 2;
+	if (save_line(c.p, cur_left(&c)))
 		return 2;
 	nl_flow_init(&f);
 	read_stamp(&c, &f);

@@ -379,8 +379,8 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 	if (n > 3 && (!memcmp(s, "-P ", 3) || !memcmp(s, "-N ", 3)) && !memchr(s, '\0', n))
 		return spec_chain(st, s, n, lineno);
 	if (!st->table[0] && conntrack_save_line(s, n))
-		return k->error(k->ctx, lineno, "conntrack -o save output, which natlog does not read "
-				"(it reads conntrack -L and -E in their default or extended format)", s, n);
+		return k->error(k->ctx, lineno, "conntrack -o save output inside an iptables dump: "
+				"natlog reads it as a file of its own", s, n);
 	if (!st->table[0])
 		return k->error(k->ctx, lineno, "iptables-save line outside a *table section", s, n);
 	/* iptables-save writes none; a name cut at one would be empty */
