@@ -201,6 +201,25 @@ static int old_stats_line(const char *s, size_t n, int64_t *drop, int *is_drop)
 	return 0;
 }
 
+/* VyOS's `show conntrack statistics` prints conntrack -S's lines under a
+ * table's header and rule (vyos-1x op_mode/conntrack.py):
+ *   CPU    Found    Invalid    Insert    Insert fail      Drop    Early drop    Errors    Search restart
+ *   -----  -------  ---------  --------  ---------------  ------  ------------  --------  -----------------
+ * 1 for either line. */
+static int stats_table_head(const char *s, size_t n)
+{
+	size_t i, dashes = 0;
+	if (n > 4 && !memcmp(s, "CPU ", 4) && memmem(s, n, " Found ", 7) && memmem(s, n, " Drop ", 6))
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '-')
+			dashes++;
+		else if (s[i] != ' ')
+			return 0;
+	}
+	return dashes >= 3;
+}
+
 /* One `conntrack -S` line as a notice of kind ct-stats: its drop counter
  * and the line as printed. */
 static int stats_notice(const struct nl_sink *k, const char *s, size_t n, long lineno,
@@ -902,7 +921,8 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	}
 	nl_flow_init(f);
 	f->line = lineno;
-	if (xml_frame(c.p, cur_left(&c)) || bare_prompt(c.p, cur_left(&c))) {
+	if (xml_frame(c.p, cur_left(&c)) || bare_prompt(c.p, cur_left(&c)) ||
+	    stats_table_head(c.p, cur_left(&c))) {
 		k->skip(k->ctx, lineno);
 		return 0;
 	}

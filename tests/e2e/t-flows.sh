@@ -231,4 +231,10 @@ check "conntrack -S totals import without error" "$NATLOG" import -q "$R/k8s-569
 eq "the drop line is the one ct-stats notice" "12 0" \
 	"$(q "SELECT line || ' ' || count FROM notices WHERE kind = 'ct-stats'")"
 eq "every other line is skipped, none an error" "19 0" "$(q "SELECT skipped || ' ' || errors FROM sources")"
+# VyOS's `show conntrack statistics` puts conntrack -S's lines under a
+# table header and a rule of dashes: those are skipped, not errors.
+export NATLOG_DB="$TMP/ctstats-vyos.db"
+check "VyOS's conntrack statistics import without error" "$NATLOG" import -q "$R/vyos-1489-show-conntrack-statistics.txt"
+eq "four ct-stats notices, the header, rule and prompts skipped" "4 4 0" \
+	"$(q "SELECT (SELECT count(*) FROM notices WHERE kind = 'ct-stats') || ' ' || skipped || ' ' || errors FROM sources")"
 finish
