@@ -567,6 +567,9 @@ static int parse_entry(struct nl_cur *c, struct nl_flow *f, struct nl_err *err)
 		prev = KEY("code") ? "code" : "";
 	}
 
+	if (dir == 0 && tu[0].have_dst && !after)
+		return nl_err_set(err, "an entry cut after its original tuple (its reply tuple, src= "
+				  "dst=, may be on the next line)");
 	if (dir != 1 || !tu[0].have_dst || !tu[1].have_dst)
 		return nl_err_set(err, "an entry needs an original and a reply tuple (src= dst= twice)");
 	if (!f->family)
@@ -941,6 +944,19 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	read_stamp(&c, f);
 	if (!read_event(&c, f) && st->cmd_event[0])
 		nl_strlcpy(f->event, st->cmd_event, sizeof f->event);
+	{
+		/* "[UNREPLIED] src=..." or "src=..." alone: the reply tuple of
+		 * an entry a paste broke in two ("... bytes=241" ending the line
+		 * before) */
+		struct nl_cur u = c;
+		cur_spaces(&u);
+		if (cur_lit(&u, "[UNREPLIED]"))
+			cur_spaces(&u);
+		if (cur_lit(&u, "src="))
+			return k->error(k->ctx, lineno, "a conntrack tuple without the entry's protocol "
+					"before it: the rest of an entry broken over lines (its head is on "
+					"the line before)", s, n);
+	}
 	if (expect_line(c.p, cur_left(&c)))
 		return k->error(k->ctx, lineno, "a conntrack expectation (conntrack -L expect or -E "
 				"expect): natlog reads connections, not expectations", s, n);

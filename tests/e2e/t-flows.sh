@@ -237,4 +237,13 @@ export NATLOG_DB="$TMP/ctstats-vyos.db"
 check "VyOS's conntrack statistics import without error" "$NATLOG" import -q "$R/vyos-1489-show-conntrack-statistics.txt"
 eq "four ct-stats notices, the header, rule and prompts skipped" "4 4 0" \
 	"$(q "SELECT (SELECT count(*) FROM notices WHERE kind = 'ct-stats') || ' ' || skipped || ' ' || errors FROM sources")"
+# An event broken after its original tuple: each piece is an error that
+# says what it is, not "needs an original and a reply tuple" and "no
+# protocol name".
+export NATLOG_DB="$TMP/ctbroken.db"
+check_status "a broken event's pieces are errors (exit 3)" 3 \
+	"$NATLOG" import -q "$R/ulogd-printflow-post-conntrack-E-broken.txt"
+"$NATLOG" errors --json > "$TMP/ctbroken.json"
+check_json "the head is cut after its original tuple, the rest is a tuple without its entry" \
+	'[(e["line"], e["reason"].split(" (")[0].split(":")[0]) for e in j] == [(1, "an entry cut after its original tuple"), (2, "a conntrack tuple without the entry'"'"'s protocol before it")]' < "$TMP/ctbroken.json"
 finish
