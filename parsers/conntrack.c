@@ -17,8 +17,9 @@
  * `^C` when Ctrl-C stopped -E) is skipped; `conntrack -S`'s per-CPU
  * counters are notices (kind ct-stats, count its drop=), and so is the
  * drop line of the totals older versions printed; `-o xml`'s
- * <flow> lines and `-o save`'s option lines are entries too; any other
- * line that is not an entry is an error.
+ * <flow> lines, `-o save`'s option lines and the rows of VyOS's `show
+ * conntrack table` are entries too; any other line that is not an entry
+ * is an error.
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -27,11 +28,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define VY_MAXCOL 24
+
 struct ct {
 	const struct nl_sink *sink;
 	struct nl_flow f;
 	char cmd_event[12];	/* DESTROY under a pasted "conntrack -D", UPDATE under -U */
 	int continued;		/* the line before ended with '\' */
+	/* VyOS's `show conntrack table`: its header, then the columns its
+	 * rule of dashes marks (vy_state 1 after the header, 2 after the rule) */
+	int vy_state, vy_ncol;
+	char vy_head[1024];
+	size_t vy_headn;
+	struct { size_t at; int kind; } vy_col[VY_MAXCOL];
 };
 
 #define KEY(k) (kn == sizeof(k) - 1 && !memcmp(t, k, kn))
@@ -880,6 +889,156 @@ static int xml_frame(const char *s, size_t n)
 	       (n == 12 && !memcmp(s, "</conntrack>", 12));
 }
 
+/* VyOS's `show conntrack table ipv4|ipv6` (vyos-1x op_mode/conntrack.py,
+ * 1.4 and later: a table of conntrack -L -o xml's entries):
+ *   Id          Original src         Original dst        Reply src           Reply dst            Protocol    State        Timeout    Mark    Zone
+ *   ----------  -------------------  ------------------  ------------------  -------------------  ----------  -----------  ---------  ------  ------
+ *   1584867853  192.168.122.1:52992  192.168.122.14:22   192.168.122.14:22   192.168.122.1:52992  tcp         ESTABLISHED  430105     0
+ * The rule of dashes gives the columns (a cell may be empty: a UDP
+ * entry's State); "address:port", the port appended even to an IPv6
+ * address. No [ASSURED] or [UNREPLIED] is shown: assured is unknown. */
+enum { VY_SKIP, VY_ID, VY_OSRC, VY_ODST, VY_RSRC, VY_RDST, VY_PROTO, VY_STATE, VY_MARK,
+       VY_ZONE, VY_OPK, VY_OBY, VY_RPK, VY_RBY };
+
+static int vy_table_head(const char *s, size_t n)
+{
+	return memmem(s, n, "Original src", 12) && memmem(s, n, "Reply src", 9) &&
+	       memmem(s, n, "Protocol", 8);
+}
+
+static int vy_kind(const char *h, size_t hn)
+{
+	static const struct { const char *name; int kind; } names[] = {
+		{ "Id", VY_ID }, { "Original src", VY_OSRC }, { "Original dst", VY_ODST },
+		{ "Reply src", VY_RSRC }, { "Reply dst", VY_RDST }, { "Protocol", VY_PROTO },
+		{ "State", VY_STATE }, { "Mark", VY_MARK }, { "Zone", VY_ZONE },
+		{ "Original packets", VY_OPK }, { "Original bytes", VY_OBY },
+		{ "Reply packets", VY_RPK }, { "Reply bytes", VY_RBY },
+	};
+	size_t i;
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (strlen(names[i].name) == hn && !memcmp(names[i].name, h, hn))
+			return names[i].kind;
+	return VY_SKIP;
+}
+
+/* The cell of column i in a line of n bytes, blanks trimmed. */
+static void vy_cell(const struct ct *st, int i, const char *s, size_t n, const char **v, size_t *vn)
+{
+	size_t a = st->vy_col[i].at, b = i + 1 < st->vy_ncol ? st->vy_col[i + 1].at : n;
+	if (b > n)
+		b = n;
+	if (a >= b) {
+		*v = s;
+		*vn = 0;
+		return;
+	}
+	while (a < b && s[a] == ' ')
+		a++;
+	while (b > a && s[b - 1] == ' ')
+		b--;
+	*v = s + a;
+	*vn = b - a;
+}
+
+/* The rule under the header: its runs of dashes are the columns. 1, or 0
+ * when the line is no such rule. */
+static int vy_columns(struct ct *st, const char *s, size_t n)
+{
+	size_t i = 0;
+	st->vy_ncol = 0;
+	while (i < n) {
+		if (s[i] == ' ') {
+			i++;
+			continue;
+		}
+		if (s[i] != '-' || st->vy_ncol == VY_MAXCOL)
+			return 0;
+		st->vy_col[st->vy_ncol++].at = i;
+		while (i < n && s[i] == '-')
+			i++;
+	}
+	for (i = 0; i < (size_t)st->vy_ncol; i++) {
+		const char *h;
+		size_t hn;
+		vy_cell(st, (int)i, st->vy_head, st->vy_headn, &h, &hn);
+		st->vy_col[i].kind = vy_kind(h, hn);
+	}
+	return st->vy_ncol > 0;
+}
+
+/* "192.168.122.1:52992", "192.168.50.1", or an IPv6 address with the
+ * port after its last ':'. */
+static int vy_endpoint(const char *v, size_t vn, int ports, char *addr, int *port, int *fam,
+		       struct nl_err *err)
+{
+	const char *colon = vn ? memrchr(v, ':', vn) : NULL;
+	size_t an = vn;
+	int af;
+	uint64_t p;
+	if (ports) {
+		if (!colon || !nl_parse_u64(colon + 1, (size_t)(v + vn - colon - 1), 65535, &p))
+			return nl_err_set(err, "'%.*s' is not an address and port", SHOWN(v, vn));
+		an = (size_t)(colon - v);
+		*port = (int)p;
+	}
+	if (nl_addr_canon(v, an, &af, addr, NL_ADDRSIZ))
+		return nl_err_set(err, "'%.*s' is not an IP address", SHOWN(v, an));
+	if (*fam && af != *fam)
+		return nl_err_set(err, "IPv4 and IPv6 addresses in one entry");
+	*fam = af;
+	return 0;
+}
+
+/* One row of the table into f: 0, or -1 with err set. */
+static int vy_row(const struct ct *st, const char *s, size_t n, struct nl_flow *f, struct nl_err *err)
+{
+	const char *v, *ep[4] = { NULL, NULL, NULL, NULL };
+	size_t vn, epn[4] = { 0, 0, 0, 0 };
+	char name[16];
+	int i, fam = 0, ports;
+	int64_t x;
+	for (i = 0; i < st->vy_ncol; i++) {
+		int k = st->vy_col[i].kind;
+		vy_cell(st, i, s, n, &v, &vn);
+		if (k >= VY_OSRC && k <= VY_RDST) {
+			ep[k - VY_OSRC] = v;
+			epn[k - VY_OSRC] = vn;
+		} else if (k == VY_PROTO) {
+			nl_strlcpyn(name, v, vn, sizeof name);
+			if (vn == 0 || vn >= sizeof name || (f->proto = nl_proto_number(name)) < 0)
+				return nl_err_set(err, "'%.*s' is no protocol", SHOWN(v, vn));
+		} else if (k == VY_STATE && vn) {
+			if (!is_state(v, vn))
+				return nl_err_set(err, "'%.*s' is no state", SHOWN(v, vn));
+			nl_strlcpyn(f->state, v, vn, sizeof f->state);
+		} else if (k != VY_SKIP && vn) {
+			int64_t *out = k == VY_ID ? &f->ct_id : k == VY_MARK ? &f->mark :
+				       k == VY_ZONE ? &f->zone : k == VY_OPK ? &f->opackets :
+				       k == VY_OBY ? &f->obytes : k == VY_RPK ? &f->rpackets : &f->rbytes;
+			if (set_u64(v, vn, k == VY_ZONE ? 65535 : k == VY_ID || k == VY_MARK ?
+				    0xffffffffULL : INT64_MAX, &x))
+				return nl_err_set(err, "'%.*s' is not a number", SHOWN(v, vn));
+			*out = x;
+		}
+	}
+	if (f->proto < 0)
+		return nl_err_set(err, "a row without its protocol");
+	ports = f->proto == 6 || f->proto == 17 || f->proto == 132 || f->proto == 136 ||
+		f->proto == 33;
+	for (i = 0; i < 4; i++) {
+		char *addr[4] = { f->osrc, f->odst, f->rsrc, f->rdst };
+		int *port[4] = { &f->osport, &f->odport, &f->rsport, &f->rdport };
+		if (!ep[i] || !epn[i])
+			return nl_err_set(err, "a row without both tuples' addresses");
+		if (vy_endpoint(ep[i], epn[i], ports, addr[i], port[i], &fam, err))
+			return -1;
+	}
+	f->family = fam;
+	f->assured = -1;
+	return 0;
+}
+
 static int ct_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct ct *st = state;
@@ -924,6 +1083,27 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	}
 	nl_flow_init(f);
 	f->line = lineno;
+	if (vy_table_head(c.p, cur_left(&c))) {
+		st->vy_headn = nl_strlcpyn(st->vy_head, s, n, sizeof st->vy_head);
+		if (st->vy_headn >= sizeof st->vy_head)
+			st->vy_headn = sizeof st->vy_head - 1;
+		st->vy_state = 1;
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
+	if (st->vy_state == 1) {
+		st->vy_state = vy_columns(st, s, n) ? 2 : 0;
+		if (st->vy_state == 2) {
+			k->skip(k->ctx, lineno);
+			return 0;
+		}
+	}
+	if (st->vy_state == 2 && !bare_prompt(c.p, cur_left(&c)) && !memmem(s, n, "src=", 4)) {
+		err.msg[0] = '\0';
+		if (vy_row(st, s, n, f, &err))
+			return k->error(k->ctx, lineno, err.msg, s, n);
+		return k->flow(k->ctx, f);
+	}
 	if (xml_frame(c.p, cur_left(&c)) || bare_prompt(c.p, cur_left(&c)) ||
 	    stats_table_head(c.p, cur_left(&c))) {
 		k->skip(k->ctx, lineno);
@@ -994,6 +1174,8 @@ static int ct_probe(const char *s, size_t n)
 	    memmem(c.p, cur_left(&c), "<meta direction=\"original\">", 27))
 		return 2;
 	if (save_line(c.p, cur_left(&c)))
+		return 2;
+	if (vy_table_head(c.p, cur_left(&c)))
 		return 2;
 	nl_flow_init(&f);
 	read_stamp(&c, &f);

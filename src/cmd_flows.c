@@ -300,11 +300,12 @@ static void json_tuple(FILE *f, int proto, const struct tuple *t)
 static void text_tuple(char *buf, size_t n, int proto, int family, const struct tuple *t)
 {
 	if (is_icmp(proto)) {
-		char ty[48] = "";
+		char ty[48] = "", id[24] = "";
 		if (t->type >= 0)
 			snprintf(ty, sizeof ty, " type %d", t->type);
-		snprintf(buf, n, "%s %s -> %s%s id %d", nl_proto_name(proto), t->src, t->dst, ty,
-			 t->id);
+		if (t->id >= 0)	/* VyOS's conntrack table shows neither */
+			snprintf(id, sizeof id, " id %d", t->id);
+		snprintf(buf, n, "%s %s -> %s%s%s", nl_proto_name(proto), t->src, t->dst, ty, id);
 	} else {
 		nl_fmt_tuple(buf, n, proto, t->src, t->sport, t->dst, t->dport, family);
 	}

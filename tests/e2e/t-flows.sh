@@ -246,4 +246,21 @@ check_status "a broken event's pieces are errors (exit 3)" 3 \
 "$NATLOG" errors --json > "$TMP/ctbroken.json"
 check_json "the head is cut after its original tuple, the rest is a tuple without its entry" \
 	'[(e["line"], e["reason"].split(" (")[0].split(":")[0]) for e in j] == [(1, "an entry cut after its original tuple"), (2, "a conntrack tuple without the entry'"'"'s protocol before it")]' < "$TMP/ctbroken.json"
+# VyOS's `show conntrack table ipv4` (vyos-1x op_mode/conntrack.py) is a
+# table of conntrack's entries: its rule of dashes gives the columns, a
+# row is an entry (assured unknown: the table does not show it).
+export NATLOG_DB="$TMP/ctvyos.db"
+check "VyOS's conntrack table imports without error" "$NATLOG" import -q "$R/vyos-1425-show-conntrack-table.txt"
+eq "two entries, the prompt, header and rule skipped" "conntrack 2 0 3" \
+	"$(q "SELECT kind || ' ' || events || ' ' || errors || ' ' || skipped FROM sources")"
+"$NATLOG" flows --json > "$TMP/ctvyos.json"
+check_json "each row's tuples, state and id" \
+	'[(f["orig"]["sport"], f["reply"]["dst"], f["nat"], f["state"], f["ct_id"], f["mark"], f["assured"]) for f in j] == [(52992, "192.168.122.1", None, "ESTABLISHED", 1584867853, 0, None), (52580, "192.168.122.1", None, "ESTABLISHED", 311010180, 0, None)]' < "$TMP/ctvyos.json"
+export NATLOG_DB="$TMP/ctvyos2.db"
+check "and with flow accounting's counters" "$NATLOG" import -q "$R/vyos-doc-2055-show-conntrack-table-counters.txt"
+"$NATLOG" flows --json > "$TMP/ctvyos2.json"
+check_json "the counters are read, an empty State is none" \
+	'[(f["proto"], f["state"], f["counters"]["orig_packets"], f["counters"]["reply_bytes"]) for f in j] == [("tcp", "TIME_WAIT", 79, 8495), ("icmp", None, 31953, 2684052)]' < "$TMP/ctvyos2.json"
+check "flows" "$NATLOG" flows
+check_grep "an ICMP row without type or id shows neither" "icmp 192.168.50.1 -> 192.168.50.4  " "$TMP/out"
 finish
