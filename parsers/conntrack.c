@@ -18,7 +18,8 @@
  * counters are notices (kind ct-stats, count its drop=), and so is the
  * drop line of the totals older versions printed; `-o xml`'s
  * <flow> lines, `-o save`'s option lines and the rows of VyOS's `show
- * conntrack table` are entries too; any other line that is not an entry
+ * conntrack table` are entries too; -E's warning that it lost events
+ * (ENOBUFS) is a notice of kind loss; any other line that is not an entry
  * is an error.
  */
 #include "natlog.h"
@@ -227,6 +228,50 @@ static int stats_table_head(const char *s, size_t n)
 			return 0;
 	}
 	return dashes >= 3;
+}
+
+/* What conntrack -E prints on stderr when the kernel dropped events for
+ * want of socket buffer (conntrack-tools src/conntrack.c, on ENOBUFS):
+ *   WARNING: We have hit ENOBUFS! We are losing events.
+ *   This message means that the current netlink socket buffer size is too small.
+ *   Please, check --buffer-size in conntrack(8) manpage.
+ * and, with -b, "NOTICE: Netlink socket buffer size has been set to N
+ * bytes.". 2 for the first line (events were lost), 1 for the others, 0
+ * for any other line. */
+static int enobufs_line(const char *s, size_t n)
+{
+	static const char *const rest[] = {
+		"This message means that the current netlink socket buffer size is too small.",
+		"Please, check --buffer-size in conntrack(8) manpage.",
+		"NOTICE: Netlink socket buffer size has been set to ",
+	};
+	size_t i;
+	if (n >= 37 && !memcmp(s, "WARNING: We have hit ENOBUFS! We are", 36))
+		return 2;
+	for (i = 0; i < sizeof rest / sizeof *rest; i++)
+		if (n >= strlen(rest[i]) && !memcmp(s, rest[i], strlen(rest[i])))
+			return 1;
+	return 0;
+}
+
+/* conntrack's own word that events were lost, as a notice of kind loss. */
+static int loss_notice(const struct nl_sink *k, const char *s, size_t n, long lineno)
+{
+	struct nl_notice o;
+	if (!k->notice) {
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
+	memset(&o, 0, sizeof o);
+	o.line = lineno;
+	nl_strlcpy(o.kind, "loss", sizeof o.kind);
+	nl_strlcpy(o.origin, "conntrack", sizeof o.origin);
+	o.uptime = -1;
+	o.wall_us = -1;
+	o.count = -1;
+	o.port = -1;
+	nl_strlcpyn(o.text, s, n, sizeof o.text);
+	return k->notice(k->ctx, &o);
 }
 
 /* One `conntrack -S` line as a notice of kind ct-stats: its drop counter
@@ -1069,6 +1114,13 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
+	switch (enobufs_line(c.p, cur_left(&c))) {
+	case 2:
+		return loss_notice(k, c.p, cur_left(&c), lineno);
+	case 1:
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
 	{
 		int64_t drop;
 		int is_drop;
@@ -1162,6 +1214,8 @@ static int ct_probe(const char *s, size_t n)
 	cur_spaces(&c);
 	if (summary_line(c.p, cur_left(&c)))
 		return 1;
+	if (enobufs_line(c.p, cur_left(&c)))
+		return enobufs_line(c.p, cur_left(&c));
 	{
 		int64_t drop;
 		int is_drop;

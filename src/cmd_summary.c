@@ -356,10 +356,13 @@ static void print_notices(const struct report *R)
 			}
 		putchar('\n');
 	}
-	if ((n = notice_lines(R, "loss", &lost)))
-		printf("%slost:     %lld line%s log lines were lost%s%lld%s\n", all ? "" : "\n",
-		       (long long)n, n == 1 ? " says" : "s say", lost >= 0 ? " (" : "",
-		       (long long)(lost >= 0 ? lost : 0), lost >= 0 ? " lines counted)" : "");
+	if ((n = notice_lines(R, "loss", &lost))) {
+		char counted[48] = "";	/* none when no line said how many */
+		if (lost >= 0)
+			snprintf(counted, sizeof counted, " (%lld lines counted)", (long long)lost);
+		printf("%slost:     %lld line%s log lines were lost%s\n", all ? "" : "\n",
+		       (long long)n, n == 1 ? " says" : "s say", counted);
+	}
 	if ((n = notice_lines(R, "ct-stats", &lost)))
 		printf("%sconntrack: -S says %lld packet%s dropped (drop= on %lld line%s)\n",
 		       all || notice_lines(R, "loss", NULL) ? "" : "\n", (long long)(lost > 0 ? lost : 0),

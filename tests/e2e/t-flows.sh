@@ -263,4 +263,13 @@ check_json "the counters are read, an empty State is none" \
 	'[(f["proto"], f["state"], f["counters"]["orig_packets"], f["counters"]["reply_bytes"]) for f in j] == [("tcp", "TIME_WAIT", 79, 8495), ("icmp", None, 31953, 2684052)]' < "$TMP/ctvyos2.json"
 check "flows" "$NATLOG" flows
 check_grep "an ICMP row without type or id shows neither" "icmp 192.168.50.1 -> 192.168.50.4  " "$TMP/out"
+# conntrack -E says on stderr when the kernel dropped events (ENOBUFS): a
+# notice that the record is incomplete, not three errors or a file natlog
+# does not read.
+export NATLOG_DB="$TMP/ctenobufs.db"
+check "conntrack's ENOBUFS warning imports without error" "$NATLOG" import -q "$R/conntrack-tools-E-enobufs.txt"
+eq "a loss notice of conntrack's at its line, the explanation skipped" "1 loss conntrack 2" \
+	"$(q "SELECT line || ' ' || kind || ' ' || origin || ' ' || (SELECT skipped FROM sources) FROM notices")"
+check "summary" "$NATLOG" summary
+check_grep "summary says lines were lost, no count after it when none was said" '^lost: *1 line says log lines were lost$' "$TMP/out"
 finish
