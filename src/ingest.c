@@ -1900,6 +1900,9 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 		return 0;
 	}
 	im->bundle_host[0] = '\0';
+	im->bundle_year = 0;
+	if (!in)
+		bundle_host(im, path);	/* a file of an unpacked sosreport */
 	im->top = path;
 	if (!in && imported_before(im, path, st.fd)) {
 		close(st.fd);

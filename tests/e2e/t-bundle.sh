@@ -74,4 +74,20 @@ check_grep "every member says so" "imported before" "$TMP/err"
 check "a zip of logs imports" "$NATLOG" import -q logs.zip
 check_status "a decompression bomb is cut at the limit and reported" 3 "$NATLOG" import --max-entry-size 1000000 bomb.gz
 check_grep "the report names the limit" "expands beyond 1000000 bytes" "$TMP/err"
+# An unpacked sosreport, named as sos 4 names it (host, case id, date, random
+# suffix: sos/report/__init__.py) and read as a directory: its name gives the
+# host and the year, as the archive's does. File names as sos's
+# firewall_tables, networking and kernel plugins write them.
+U="$TMP/sosreport-node7-01234567-2026-11-21-xkqpzvb"
+mkdir -p "$U/sos_commands/firewall_tables" "$U/sos_commands/kernel" "$U/var/log"
+cp "$L/iptables-L-nat.txt" "$U/sos_commands/firewall_tables/iptables_-t_nat_-nvL"
+cp "$L/iptables-L-filter.txt" "$U/sos_commands/firewall_tables/iptables_-vnxL"
+cp "$L/messages" "$U/var/log/messages"
+check "an unpacked sosreport imports" "$NATLOG" import --db "$TMP/unpacked.db" -q "$U"
+"$NATLOG" sources --db "$TMP/unpacked.db" --json > "$TMP/src.json"
+check_json "an unpacked sosreport's directory name gives its files' host" \
+	'len(j) == 3 and all(s["host"] == "node7" for s in j)' < "$TMP/src.json"
+"$NATLOG" sql --db "$TMP/unpacked.db" --json "SELECT path, boot_us FROM sources WHERE path LIKE '%var/log/messages'" > "$TMP/boot.json"
+check_json "and its year dates the syslog lines" \
+	'j and all(r["boot_us"] and int(r["boot_us"]) > 1700000000 * 10**6 for r in j)' < "$TMP/boot.json"
 finish
