@@ -33,6 +33,10 @@ struct nl_sink {
 	/* When the current ruleset was dumped, as the dump prints it ("Thu
 	 * Nov 21 15:30:02 2024"); kind "generated" or "completed". May be NULL. */
 	int (*dump_time)(void *ctx, long line, const char *time, const char *kind);
+	/* The network namespace the dumps that follow were made in (a
+	 * supportconfig section's "ip netns exec NS ..."), NULL for the
+	 * host's or the file's own. May be NULL. */
+	int (*netns)(void *ctx, const char *name);
 };
 
 struct nl_parser {
@@ -74,6 +78,7 @@ extern const struct nl_parser nl_parser_pcap;
 extern const struct nl_parser nl_parser_conntrack;
 extern const struct nl_parser nl_parser_ulogjson;
 extern const struct nl_parser nl_parser_sysctl;
+extern const struct nl_parser nl_parser_sections;
 
 /* All parsers, the most specific first; NULL-terminated. */
 extern const struct nl_parser *const nl_parsers[];

@@ -11,6 +11,7 @@
 
 const struct nl_parser *const nl_parsers[] = {
 	&nl_parser_pcap,
+	&nl_parser_sections,
 	&nl_parser_iptsave,
 	&nl_parser_iptlist,
 	&nl_parser_nfttrace,

@@ -76,6 +76,7 @@ struct import {
 	char **seen;			/* hashes of the nested archives opened */
 	size_t nseen, seencap;
 	const char *top;		/* the input file the source is in (progress) */
+	char sect_ns[128];		/* the namespace a section's dumps were made in */
 };
 
 static int add_file(struct filelist *l, const char *path, int64_t size)
@@ -449,6 +450,16 @@ static int sink_event(void *ctx, const struct nl_event *ev)
 
 static const char *netns_of(const char *path, char *buf, size_t n);
 
+/* The namespace of the dump being read: a section's, else its path's. */
+static const char *dump_netns(const struct import *im, char *buf, size_t n)
+{
+	if (im->sect_ns[0]) {
+		nl_strlcpy(buf, im->sect_ns, n);
+		return buf;
+	}
+	return netns_of(im->path, buf, n);
+}
+
 /* A notice on its way into the store, counted for the summary. */
 static int store_notice(struct import *im, const struct nl_notice *n)
 {
@@ -493,7 +504,7 @@ static int sink_sysctl(void *ctx, long line, const char *name, const char *value
 	char netns[128];
 	im->events++;
 	if (store_add_sysctl(im->s, im->source_id, line, default_host(im),
-			     netns_of(im->path, netns, sizeof netns), name, value)) {
+			     dump_netns(im, netns, sizeof netns), name, value)) {
 		im->store_failed = 1;
 		return -1;
 	}
@@ -549,7 +560,7 @@ static int sink_ruleset(void *ctx, const char *kind, int family)
 	if (im->ruleset_id > 0 && store_ruleset_done(im->s, im->ruleset_id))
 		goto bad;
 	im->ruleset_id = store_add_ruleset(im->s, im->source_id, kind, family, default_host(im),
-					   netns_of(im->path, netns, sizeof netns));
+					   dump_netns(im, netns, sizeof netns));
 	if (im->ruleset_id < 0)
 		goto bad;
 	im->rulesets++;
@@ -680,6 +691,13 @@ static int sink_error(void *ctx, long line, const char *reason, const char *text
 	return 0;
 }
 
+static int sink_netns(void *ctx, const char *name)
+{
+	struct import *im = ctx;
+	nl_strlcpy(im->sect_ns, name ? name : "", sizeof im->sect_ns);
+	return 0;
+}
+
 static void sink_skip(void *ctx, long line)
 {
 	struct import *im = ctx;
@@ -775,6 +793,21 @@ static const struct nl_parser *choose(const char *buf, size_t n, int *known)
 	return best >= 0 ? nl_parsers[best] : &nl_parser_klog;
 }
 
+/* 1 when the first line that is not blank is a supportconfig section's
+ * header: the file is read section by section, whatever the sections hold. */
+static int sections_first(const char *buf, size_t n)
+{
+	const char *p = buf, *end = buf + n;
+	while (p < end) {
+		const char *nl = line_end(p, (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (len > 0)
+			return nl_parser_sections.probe(p, len < PROBE_BYTES ? len : PROBE_BYTES) == 2;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
 /* Where a source's bytes come from: a file descriptor or an archive entry. */
 struct reader {
 	ssize_t (*read)(void *ctx, void *buf, size_t n);
@@ -862,7 +895,7 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	const struct nl_parser *parser = NULL;
 	struct nl_sink sink = { im, im->path, sink_event, sink_ruleset, sink_chain, sink_rule,
 				sink_set, sink_element, sink_flow, sink_error, sink_skip, sink_object,
-				sink_notice, sink_sysctl, sink_dump_time };
+				sink_notice, sink_sysctl, sink_dump_time, sink_netns };
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;
@@ -916,6 +949,9 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 			if (eof && !cut && !bin && have > 0 && (rc = known_whole(im, buf, have)) != 0)
 				break;	/* the same content, whole in the first block: not parsed */
 			parser = bin ? bin : choose(buf, have, &known);
+			/* a supportconfig file begins with a section's header */
+			if (!bin && sections_first(buf, have))
+				parser = &nl_parser_sections;
 			im->unknown = !known && !looks_like_log(buf, have);
 			/* a /proc/sys file holds a bare value: only its path says what */
 			if (!bin && strstr(im->path, "proc/sys/")) {
@@ -1066,6 +1102,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	int64_t t0;
 
 	im->path = path;
+	im->sect_ns[0] = '\0';
 	im->source_id = im->ruleset_id = 0;
 	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;
 	im->losses = im->lost = im->health = 0;

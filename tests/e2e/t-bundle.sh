@@ -90,4 +90,37 @@ check_json "an unpacked sosreport's directory name gives its files' host" \
 "$NATLOG" sql --db "$TMP/unpacked.db" --json "SELECT path, boot_us FROM sources WHERE path LIKE '%var/log/messages'" > "$TMP/boot.json"
 check_json "and its year dates the syslog lines" \
 	'j and all(r["boot_us"] and int(r["boot_us"]) > 1700000000 * 10**6 for r in j)' < "$TMP/boot.json"
+# A SUSE supportconfig (supportutils' bin/supportconfig): network.txt holds
+# each command's output under a "#==[ Command ]==#" header and its command
+# line, listings and saves of each table one after the other, a namespace's
+# too; boot.txt and messages.txt hold dmesg -T and the log. Each section is
+# read as its command's format.
+S="$TMP/scc_node7_261121_1530"
+mkdir -p "$S"
+cp "$TD/real/supportconfig-network.txt" "$S/network.txt"
+{ echo '#==[ Log File ]=====================================#'
+  echo '# /var/log/messages - Last 500 Lines'; cat "$L/messages"; echo
+} > "$S/messages.txt"
+{ echo '#==[ Command ]======================================#'
+  echo '# /usr/bin/dmesg -T'; cat "$L/dmesg-T.txt"; echo
+} > "$S/boot.txt"
+(cd "$TMP" && tar cJf scc_node7_261121_1530.txz scc_node7_261121_1530)
+export NATLOG_DB="$TMP/scc.db"
+check "a supportconfig imports with no error" "$NATLOG" import -q "$TMP/scc_node7_261121_1530.txz"
+"$NATLOG" sql --json "SELECT r.kind, r.netns, c.tbl, count(DISTINCT c.id) AS chains FROM rulesets r JOIN chains c ON c.ruleset_id = r.id GROUP BY r.id, c.tbl" > "$TMP/rs.json"
+check_json "network.txt's listings and saves are each read as such, with their table" \
+	'sorted((r["kind"], r["tbl"]) for r in j if r["netns"] is None) == sorted((k, t) for k in ("iptables-list", "iptables-save") for t in ("filter", "nat", "raw"))' < "$TMP/rs.json"
+check_json "the namespace's listing is its own" \
+	'[(r["kind"], r["tbl"]) for r in j if r["netns"] == "ns1"] == [("iptables-list", "nat")]' < "$TMP/rs.json"
+"$NATLOG" sql --json "SELECT netns, value FROM sysctls WHERE name = 'net.ipv4.ip_forward'" > "$TMP/sc.json"
+check_json "so is its sysctl" 'j == [{"netns": "ns1", "value": "0"}]' < "$TMP/sc.json"
+"$NATLOG" errors --json > "$TMP/e.json" 2>/dev/null
+check_json "no section is an error" 'j == []' < "$TMP/e.json"
+"$NATLOG" traces --json > "$TMP/all.json"
+check_json "each packet once, though boot.txt and messages.txt both hold it" \
+	"len(j) == $(grep -c -e 'raw:PREROUTING' -e 'raw:OUTPUT' "$L/dmesg.txt")" < "$TMP/all.json"
+id=$("$NATLOG" traces --json --port 9090 --verdict drop | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["trace"])')
+"$NATLOG" explain --json --trace "$id" > "$TMP/drop.json"
+check_json "explain works with the host's dumps from network.txt" \
+	'j["decided_by"]["chain"] == "FORWARD" and j["decided_by"]["rule"] == "policy DROP" and all(s["matches_dump"] for s in j["steps"])' < "$TMP/drop.json"
 finish

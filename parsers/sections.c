@@ -1,0 +1,250 @@
+/*
+ * sections.c - SUSE supportconfig's text files (network.txt, messages.txt,
+ * boot.txt, ...): the output of many commands and copies of log files in
+ * one file, each under a header that names what follows (supportutils'
+ * bin/supportconfig.rc, _log_cmd() and log_files()), e.g.
+ *   #==[ Command ]======================================#
+ *   # /usr/sbin/iptables -t nat -nvL
+ *   Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
+ * Each section is read by the parser of the format its command prints
+ * (the listing, the save, nft's ruleset, sysctl, conntrack, journalctl and
+ * dmesg, a log file); other commands' output as a log, for any netfilter
+ * line in it; configuration files are skipped. A command
+ * run as "ip netns exec NS ..." dumped NS's rules, not the host's.
+ */
+#include "natlog.h"
+#include "parser.h"
+#include "cursor.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HEAD "#==[ "
+
+struct sections {
+	const struct nl_sink *sink;
+	const struct nl_parser *sub;	/* the current section's parser, or NULL */
+	void *state;			/* its state */
+	int label;			/* a header was read: its "# what" line is next */
+	int log;			/* and it is a log file's */
+};
+
+/* "#==[ Command ]=====#" (plugins' own scripts may leave out the last
+ * '#'): 1 for a command's header, 2 for a log file's, 3 for another (a
+ * configuration file, a note, a namespace); 0: none. */
+static int header(const char *s, size_t n)
+{
+	const char *close;
+	if (n < 10 || memcmp(s, HEAD, strlen(HEAD)))
+		return 0;
+	close = memchr(s, ']', n);
+	if (!close || close + 1 >= s + n || close[1] != '=')
+		return 0;
+	s += strlen(HEAD);
+	n = (size_t)(close - s);
+	if (n == 8 && !memcmp(s, "Command ", 8))
+		return 1;
+	if (n == 9 && !memcmp(s, "Log File ", 9))
+		return 2;
+	return 3;
+}
+
+static int sections_probe(const char *s, size_t n)
+{
+	return header(s, n) ? 2 : 0;
+}
+
+/* A word is w (after its directory, "/usr/sbin/nft" is "nft"). */
+static int is_word(const char *w, size_t wn, const char *name)
+{
+	const char *slash = memrchr(w, '/', wn);
+	if (slash) {
+		wn -= (size_t)(slash + 1 - w);
+		w = slash + 1;
+	}
+	return strlen(name) == wn && !memcmp(w, name, wn);
+}
+
+static int is_save(const char *w, size_t wn)
+{
+	static const char *const names[] = { "iptables-save", "ip6tables-save",
+					     "iptables-legacy-save", "ip6tables-legacy-save",
+					     "iptables-nft-save", "ip6tables-nft-save", NULL };
+	int i;
+	for (i = 0; names[i]; i++)
+		if (is_word(w, wn, names[i]))
+			return 1;
+	return 0;
+}
+
+/* An iptables option word that lists: -L, -nvL, --list; -S, --list-rules. */
+static int opt_lists(const char *w, size_t wn, char opt, const char *long_opt)
+{
+	if (wn >= 2 && w[0] == '-' && w[1] == '-')
+		return wn == strlen(long_opt) && !memcmp(w, long_opt, wn);
+	return wn >= 2 && w[0] == '-' && memchr(w + 1, opt, wn - 1) != NULL;
+}
+
+/* The parser for what a command line prints ("/usr/sbin/ip netns exec ns1
+ * iptables -t nat -nvL"), NULL when natlog reads none of it; the namespace
+ * it ran in into ns (empty for the host's). */
+static const struct nl_parser *command_parser(const char *s, size_t n, char *ns, size_t nsn)
+{
+	struct nl_cur c = cur_make(s, n);
+	const char *w, *cmd;
+	size_t wn, cn;
+	int v6, list = 0, rules = 0, nft_list = 0, nft_what = 0, json = 0;
+	ns[0] = '\0';
+	cur_spaces(&c);
+	if (!cur_word(&c, &cmd, &cn))
+		return NULL;
+	if (is_word(cmd, cn, "ip")) {
+		const char *a, *b;
+		size_t an, bn;
+		cur_spaces(&c);
+		if (!cur_word(&c, &a, &an) || !is_word(a, an, "netns"))
+			return NULL;
+		cur_spaces(&c);
+		if (!cur_word(&c, &b, &bn) || !is_word(b, bn, "exec"))
+			return NULL;
+		cur_spaces(&c);
+		if (!cur_word(&c, &w, &wn))
+			return NULL;
+		nl_strlcpyn(ns, w, wn, nsn);
+		cur_spaces(&c);
+		if (!cur_word(&c, &cmd, &cn))
+			return NULL;
+	}
+	while (!cur_eof(&c)) {
+		cur_spaces(&c);
+		if (!cur_word(&c, &w, &wn))
+			break;
+		if (wn == 1 && (*w == '|' || *w == ';'))
+			break;	/* "dmesg -T | grep taint": what follows is another's */
+		list |= opt_lists(w, wn, 'L', "--list");
+		rules |= opt_lists(w, wn, 'S', "--list-rules");
+		nft_list |= is_word(w, wn, "list");
+		nft_what |= is_word(w, wn, "ruleset") || is_word(w, wn, "table");
+		json |= is_word(w, wn, "-j") || is_word(w, wn, "--json");
+	}
+	if (nl_ipt_command(cmd, cn, &v6))
+		return rules ? &nl_parser_iptsave : list ? &nl_parser_iptlist : NULL;
+	if (is_save(cmd, cn))
+		return &nl_parser_iptsave;
+	if (is_word(cmd, cn, "nft"))
+		return nft_list && nft_what ? json ? &nl_parser_nftjson : &nl_parser_nftrules : NULL;
+	if (is_word(cmd, cn, "sysctl"))
+		return &nl_parser_sysctl;
+	if (is_word(cmd, cn, "conntrack"))
+		return &nl_parser_conntrack;
+	if (is_word(cmd, cn, "journalctl") || is_word(cmd, cn, "dmesg"))
+		return &nl_parser_klog;
+	return NULL;
+}
+
+static void *sections_open(const struct nl_sink *sink)
+{
+	struct sections *st = calloc(1, sizeof *st);
+	if (st)
+		st->sink = sink;
+	return st;
+}
+
+/* Ends the current section: its parser's last word. */
+static int end_section(struct sections *st)
+{
+	int rc = 0;
+	if (st->sub && st->state)
+		rc = st->sub->close(st->state);
+	st->sub = NULL;
+	st->state = NULL;
+	return rc;
+}
+
+/* Opens p for the section's lines, dumps made in namespace ns ("": the
+ * host's). */
+static int open_sub(struct sections *st, const struct nl_parser *p, const char *ns)
+{
+	const struct nl_sink *k = st->sink;
+	if (k->netns && k->netns(k->ctx, ns[0] ? ns : NULL))
+		return -1;
+	st->state = p->open(k);
+	if (!st->state)
+		return -1;
+	st->sub = p;
+	return 0;
+}
+
+/* The "# what" line under a header: the section's parser is chosen and
+ * given the command (the listing's and -S's table is on it). The output
+ * of other commands is read as a log is: its netfilter lines, if any, are
+ * still read, the rest skipped. */
+static int begin_section(struct sections *st, const char *s, size_t n, long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	char ns[128] = "";
+	const struct nl_parser *p = NULL;
+	if (!st->log && n >= 2 && s[0] == '#')	/* "# /usr/sbin/iptables -t nat -nvL" */
+		p = command_parser(s + 1, n - 1, ns, sizeof ns);
+	if (!p)
+		p = &nl_parser_klog;
+	if (open_sub(st, p, ns))
+		return -1;
+	if (p == &nl_parser_iptlist || p == &nl_parser_iptsave)
+		return p->line(st->state, s, n, lineno);
+	k->skip(k->ctx, lineno);
+	return 0;
+}
+
+static int sections_line(void *state, const char *s, size_t n, long lineno)
+{
+	struct sections *st = state;
+	const struct nl_sink *k = st->sink;
+	int h = header(s, n);
+	if (h) {
+		if (end_section(st))
+			return -1;
+		st->label = h == 1 || h == 2;
+		st->log = h == 2;
+		k->skip(k->ctx, lineno);
+		/* a note, a summary: read as a log; a configuration file is
+		 * no output of the running system */
+		if (h == 3 && !memmem(s, n, "[ Configuration File ]", 22))
+			return open_sub(st, &nl_parser_klog, "");
+		return 0;
+	}
+	if (st->label) {
+		st->label = 0;
+		return begin_section(st, s, n, lineno);
+	}
+	if (!st->sub) {
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
+	return st->sub->line(st->state, s, n, lineno);
+}
+
+static int sections_close(void *state)
+{
+	struct sections *st = state;
+	int rc = end_section(st);
+	if (st->sink->netns && st->sink->netns(st->sink->ctx, NULL))
+		rc = -1;
+	free(st);
+	return rc;
+}
+
+static const char *const sections_samples[] = {
+	"#==[ Command ]======================================#",
+	"#==[ Log File ]=====================================#",
+	NULL,
+};
+
+const struct nl_parser nl_parser_sections = {
+	.name = "supportconfig",
+	.probe = sections_probe,
+	.open = sections_open,
+	.line = sections_line,
+	.close = sections_close,
+	.samples = sections_samples,
+};
