@@ -57,7 +57,7 @@ struct import {
 	int64_t source_id;
 	int64_t ruleset_id;
 	struct nl_corr *corr;
-	char bundle_host[128];		/* the host a sosreport was made on */
+	char bundle_host[128];		/* the host a sosreport or supportconfig was made on */
 	int bundle_year;		/* and the year it was made, or 0 */
 	pcre2_code *sos_re;
 	int may_dup;			/* other sources hold fingerprinted events */
@@ -1196,13 +1196,16 @@ store_bad:
 }
 
 /* "sosreport-node7-2026-11-20-abcdefg" (an optional case id before the
- * date): the host the bundle came from, and the year its syslog lines
- * (which print none) were written in. */
+ * date), or supportconfig's "scc_node7_261121_1530" (an optional SR
+ * number before the host, a unique id after the time: supportutils'
+ * normalize_base()): the host the bundle came from, and the year its
+ * syslog lines (which print none) were written in. */
 static void bundle_host(struct import *im, const char *member)
 {
-	static const char *pat = "^(?:[^/]*/)*sosreport-([A-Za-z0-9._-]+?)(?:-[0-9]+)?-([0-9]{4})-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:/|$)";
+	static const char *pat = "^(?:[^/]*/)*(?:sosreport-([A-Za-z0-9._-]+?)(?:-[0-9]+)?-([0-9]{4})-[0-9]{2}-[0-9]{2}-[a-z0-9]+"
+				 "|scc_(?:SR[0-9]+_)?([A-Za-z0-9._-]+?)_([0-9]{2})[0-9]{4}_[0-9]{4}(?:_[0-9A-Za-z-]+)?)(?:/|$)";
 	pcre2_match_data *md;
-	int err;
+	int err, sos;
 	PCRE2_SIZE off;
 	if (im->bundle_host[0])
 		return;
@@ -1216,9 +1219,12 @@ static void bundle_host(struct import *im, const char *member)
 	if (md && pcre2_match(im->sos_re, (PCRE2_SPTR)member, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) > 2) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 		uint64_t y;
+		sos = ov[2] != PCRE2_UNSET;
+		if (!sos)
+			ov += 4;	/* supportconfig's groups follow */
 		nl_strlcpyn(im->bundle_host, member + ov[2], ov[3] - ov[2], sizeof im->bundle_host);
 		if (nl_parse_u64(member + ov[4], ov[5] - ov[4], 9999, &y))
-			im->bundle_year = (int)y;
+			im->bundle_year = sos ? (int)y : 2000 + (int)y;
 	}
 	pcre2_match_data_free(md);
 }

@@ -95,7 +95,7 @@ check_json "and its year dates the syslog lines" \
 # line, listings and saves of each table one after the other, a namespace's
 # too; boot.txt and messages.txt hold dmesg -T and the log. Each section is
 # read as its command's format.
-S="$TMP/scc_node7_261121_1530"
+S="$TMP/scc_natlog-lab_261121_1530"
 mkdir -p "$S"
 cp "$TD/real/supportconfig-network.txt" "$S/network.txt"
 { echo '#==[ Log File ]=====================================#'
@@ -104,9 +104,9 @@ cp "$TD/real/supportconfig-network.txt" "$S/network.txt"
 { echo '#==[ Command ]======================================#'
   echo '# /usr/bin/dmesg -T'; cat "$L/dmesg-T.txt"; echo
 } > "$S/boot.txt"
-(cd "$TMP" && tar cJf scc_node7_261121_1530.txz scc_node7_261121_1530)
+(cd "$TMP" && tar cJf scc_natlog-lab_261121_1530.txz scc_natlog-lab_261121_1530)
 export NATLOG_DB="$TMP/scc.db"
-check "a supportconfig imports with no error" "$NATLOG" import -q "$TMP/scc_node7_261121_1530.txz"
+check "a supportconfig imports with no error" "$NATLOG" import -q "$TMP/scc_natlog-lab_261121_1530.txz"
 "$NATLOG" sql --json "SELECT r.kind, r.netns, c.tbl, count(DISTINCT c.id) AS chains FROM rulesets r JOIN chains c ON c.ruleset_id = r.id GROUP BY r.id, c.tbl" > "$TMP/rs.json"
 check_json "network.txt's listings and saves are each read as such, with their table" \
 	'sorted((r["kind"], r["tbl"]) for r in j if r["netns"] is None) == sorted((k, t) for k in ("iptables-list", "iptables-save") for t in ("filter", "nat", "raw"))' < "$TMP/rs.json"
@@ -123,4 +123,7 @@ id=$("$NATLOG" traces --json --port 9090 --verdict drop | python3 -c 'import jso
 "$NATLOG" explain --json --trace "$id" > "$TMP/drop.json"
 check_json "explain works with the host's dumps from network.txt" \
 	'j["decided_by"]["chain"] == "FORWARD" and j["decided_by"]["rule"] == "policy DROP" and all(s["matches_dump"] for s in j["steps"])' < "$TMP/drop.json"
+"$NATLOG" sources --json > "$TMP/src.json"
+check_json "the supportconfig's name gives its files' host" \
+	'len(j) == 3 and all(s["host"] == "natlog-lab" for s in j)' < "$TMP/src.json"
 finish
