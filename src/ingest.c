@@ -1199,7 +1199,10 @@ store_bad:
  * date), or supportconfig's "scc_node7_261121_1530" (an optional SR
  * number before the host, a unique id after the time: supportutils'
  * normalize_base()): the host the bundle came from, and the year its
- * syslog lines (which print none) were written in. */
+ * syslog lines (which print none) were written in. A name nearer the
+ * member (a sosreport inside sos collect's archive) is taken over one
+ * further out; a member's path without such a name keeps what is set,
+ * until the archive that set it ends. */
 static void bundle_host(struct import *im, const char *member)
 {
 	static const char *pat = "^(?:[^/]*/)*(?:sosreport-([A-Za-z0-9._-]+?)(?:-[0-9]+)?-([0-9]{4})-[0-9]{2}-[0-9]{2}-[a-z0-9]+"
@@ -1207,8 +1210,6 @@ static void bundle_host(struct import *im, const char *member)
 	pcre2_match_data *md;
 	int err, sos;
 	PCRE2_SIZE off;
-	if (im->bundle_host[0])
-		return;
 	if (!im->sos_re) {
 		im->sos_re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
 		if (!im->sos_re)
@@ -1777,6 +1778,10 @@ static int import_container(struct import *im, const char *name, struct stream *
 	struct archive_entry *e;
 	int64_t cuts = im->cuts;
 	int r = ARCHIVE_OK, rc = 0;
+	char outer_host[sizeof im->bundle_host];
+	int outer_year = im->bundle_year;
+	/* each node's sosreport in one archive: its host ends with it */
+	memcpy(outer_host, im->bundle_host, sizeof outer_host);
 	if (!a) {
 		free(lv.buf);
 		return -1;
@@ -1830,6 +1835,8 @@ static int import_container(struct import *im, const char *name, struct stream *
 		im->st->failed++;
 	}
 out:
+	memcpy(im->bundle_host, outer_host, sizeof outer_host);
+	im->bundle_year = outer_year;
 	archive_read_free(a);
 	free(lv.buf);
 	return rc;

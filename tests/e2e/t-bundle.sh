@@ -126,4 +126,37 @@ check_json "explain works with the host's dumps from network.txt" \
 "$NATLOG" sources --json > "$TMP/src.json"
 check_json "the supportconfig's name gives its files' host" \
 	'len(j) == 3 and all(s["host"] == "natlog-lab" for s in j)' < "$TMP/src.json"
+# sos collect's archive (sos/collector/__init__.py: sos-collector-LABEL-DATE-
+# RAND holding each node's sosreport archive and sos_logs/): each node's
+# files have its own host, the collector's log none.
+python3 - "$TMP" "$L" <<'PY'
+import io, sys, tarfile
+tmp, lab = sys.argv[1:3]
+def tar_of(members):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w:xz") as t:
+        for name, data in members.items():
+            ti = tarfile.TarInfo(name)
+            ti.size = len(data)
+            t.addfile(ti, io.BytesIO(data))
+    return b.getvalue()
+top = "sos-collector-lab-2026-11-21-qwert/"
+outer = {}
+for node in ("node1", "node2"):
+    d = "sosreport-%s-2026-11-21-abcdefg/" % node
+    outer[top + d[:-1] + ".tar.xz"] = tar_of({
+        d + "sos_commands/firewall_tables/iptables_-t_nat_-nvL": open(lab + "/iptables-L-nat.txt", "rb").read(),
+        d + "sos_commands/kernel/sysctl_-a": ("net.ipv4.ip_forward = %d\n" % (node == "node1")).encode(),
+    })
+outer[top + "sos_logs/sos.log"] = b"2026-11-21 15:26:00,001 INFO: Beginning collection\n"
+open(tmp + "/sos-collector.tar.xz", "wb").write(tar_of(outer))
+PY
+export NATLOG_DB="$TMP/collector.db"
+check "sos collect's archive imports" "$NATLOG" import -q "$TMP/sos-collector.tar.xz"
+"$NATLOG" sql --json "SELECT host, value FROM sysctls ORDER BY host" > "$TMP/sc.json"
+check_json "each node's sosreport gives its files its own host" \
+	'j == [{"host": "node1", "value": "1"}, {"host": "node2", "value": "0"}]' < "$TMP/sc.json"
+"$NATLOG" sources --json > "$TMP/src.json"
+check_json "the collector's own log names no host" \
+	'[s["host"] for s in j if s["path"].endswith("sos_logs/sos.log")] == [None]' < "$TMP/src.json"
 finish
