@@ -309,16 +309,49 @@ static int broken_rule(struct iptsave *st, const char *s, size_t n, long lineno)
 	return st->sink->error(st->sink->ctx, lineno, why, s, n);
 }
 
+/* pvereport pipes the dump through `column -t -l4 -o " "`, which pads
+ * the first three words of every line to a column's width ("[13:815]
+ * -A        FORWARD   -j ..."): those runs of blanks become one again
+ * in out, 1; 0 when the line has none (or is longer than out). The rest
+ * of the line, a rule's quoted comment included, is left as it is. */
+static int unalign(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t i = 0, o = 0;
+	int seps = 0, wide = 0;
+	if (n >= cap)
+		return 0;
+	while (i < n) {
+		if (s[i] == ' ' && seps < 3) {
+			size_t j = i;
+			while (j < n && s[j] == ' ')
+				j++;
+			wide |= j - i > 1;
+			seps++;
+			out[o++] = ' ';
+			i = j;
+			continue;
+		}
+		out[o++] = s[i++];
+	}
+	out[o] = '\0';
+	return wide;
+}
+
 static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct iptsave *st = state;
 	const struct nl_sink *k = st->sink;
 	struct nl_cur c;
 	struct nl_err err;
+	char flat[8192];
 
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r'))
 		n--;
 	nl_unquote(&s, &n);	/* a paste indented as a code block, or quoted in a mail */
+	if (unalign(s, n, flat, sizeof flat)) {
+		s = flat;
+		n = strlen(flat);
+	}
 	c = cur_make(s, n);
 	if (st->has_pending && st->pending_line == lineno - 1 && st->table[0] && rest_of_rule(s, n))
 		return broken_rule(st, s, n, lineno);
@@ -474,6 +507,25 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 	}
 }
 
+/* "[13:815]   -A   FORWARD ...": -c's counters, then a rule, the blanks
+ * between its first words widened (pvereport aligns the dump's columns
+ * with `column -t -l4`); a kernel log's "[ 12.5]" is no such line. */
+static int counted_rule(const char *s, size_t n)
+{
+	size_t i = 1, d;
+	for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (i == d || i >= n || s[i++] != ':')
+		return 0;
+	for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (i == d || i >= n || s[i++] != ']' || i >= n || s[i] != ' ')
+		return 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	return n - i > 3 && !memcmp(s + i, "-A ", 3);
+}
+
 static int iptsave_probe(const char *s, size_t n)
 {
 	nl_unquote(&s, &n);
@@ -487,6 +539,8 @@ static int iptsave_probe(const char *s, size_t n)
 		return 1;
 	if (n > 3 && (memcmp(s, "-A ", 3) == 0 || (s[0] == '[' && memmem(s, n, "] -A ", 5))))
 		return 1;
+	if (counted_rule(s, n))
+		return 2;
 	/* iptables -S */
 	if (n > 3 && (memcmp(s, "-P ", 3) == 0 || memcmp(s, "-N ", 3) == 0))
 		return 1;

@@ -159,4 +159,15 @@ check_json "each node's sosreport gives its files its own host" \
 "$NATLOG" sources --json > "$TMP/src.json"
 check_json "the collector's own log names no host" \
 	'[s["host"] for s in j if s["path"].endswith("sos_logs/sos.log")] == [None]' < "$TMP/src.json"
+# pvereport aligns iptables-save -c's columns (`column -t -l4 -o" "`): the
+# save is still read as one, the same rules and counters as unaligned.
+export NATLOG_DB="$TMP/aligned.db"
+check "an aligned save imports" "$NATLOG" import -q "$TD/real/pvereport-iptables-save-c-column.txt"
+"$NATLOG" sql --json "SELECT r.kind, r.time, count(*) AS n FROM rulesets r JOIN rules x ON x.ruleset_id = r.id GROUP BY r.id" > "$TMP/al.json"
+check_json "it is read as iptables-save, its time kept" \
+	'len(j) == 1 and j[0]["kind"] == "iptables-save" and j[0]["time"] == "Sat Nov 21 15:26:02 2026" and j[0]["n"] == '"$(grep -c -- '-A ' "$L/iptables-save-c.txt")" < "$TMP/al.json"
+"$NATLOG" sql "SELECT tbl, chain, position, text, pkts, bytes FROM rules ORDER BY id" > "$TMP/al.tsv"
+"$NATLOG" import -q --db "$TMP/plain.db" "$L/iptables-save-c.txt"
+"$NATLOG" sql --db "$TMP/plain.db" "SELECT tbl, chain, position, text, pkts, bytes FROM rules ORDER BY id" > "$TMP/plain.tsv"
+check "its rules, texts and counters are the unaligned save's" cmp "$TMP/al.tsv" "$TMP/plain.tsv"
 finish
