@@ -1,8 +1,9 @@
 /*
  * sections.c - SUSE supportconfig's text files (network.txt, messages.txt,
- * boot.txt, ...): the output of many commands and copies of log files in
- * one file, each under a header that names what follows (supportutils'
- * bin/supportconfig.rc, _log_cmd() and log_files()), e.g.
+ * boot.txt, ...) and Proxmox VE's pvereport: the output of many commands
+ * and copies of log files in one file, each under a header that names what
+ * follows (supportutils' bin/supportconfig.rc, _log_cmd() and log_files();
+ * pve-manager's PVE/Report.pm), e.g.
  *   #==[ Command ]======================================#
  *   # /usr/sbin/iptables -t nat -nvL
  *   Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
@@ -27,6 +28,8 @@ struct sections {
 	void *state;			/* its state */
 	int label;			/* a header was read: its "# what" line is next */
 	int log;			/* and it is a log file's */
+	int pve;			/* pvereport: "==== title ====", "# command" */
+	long last;			/* the line before (empty lines are not given) */
 };
 
 /* "#==[ Command ]=====#" (plugins' own scripts may leave out the last
@@ -49,9 +52,17 @@ static int header(const char *s, size_t n)
 	return 3;
 }
 
+/* Proxmox VE's pvereport (pve-manager's PVE/Report.pm): "==== info about
+ * firewall ====" before a group of commands, each after an empty line as
+ * "# iptables-save -c | column -t -l4 -o\" \"". */
+static int pve_title(const char *s, size_t n)
+{
+	return n > 10 && !memcmp(s, "==== ", 5) && !memcmp(s + n - 5, " ====", 5);
+}
+
 static int sections_probe(const char *s, size_t n)
 {
-	return header(s, n) ? 2 : 0;
+	return header(s, n) || pve_title(s, n) ? 2 : 0;
 }
 
 /* A word is w (after its directory, "/usr/sbin/nft" is "nft"). */
@@ -196,11 +207,42 @@ static int begin_section(struct sections *st, const char *s, size_t n, long line
 	return 0;
 }
 
+/* A pvereport line: a title ends the section before it, and so does a
+ * command's line; a title's own lines ("# output '...' file(s)") and a
+ * file's copy are read as a log. */
+static int pve_line(struct sections *st, const char *s, size_t n, long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	int blank = lineno > st->last + 1;
+	st->last = lineno;
+	if (pve_title(s, n)) {
+		if (end_section(st))
+			return -1;
+		k->skip(k->ctx, lineno);
+		return open_sub(st, &nl_parser_klog, "");
+	}
+	if (blank && n >= 2 && s[0] == '#' && s[1] == ' ') {
+		if (end_section(st))
+			return -1;
+		return begin_section(st, s, n, lineno);
+	}
+	if (!st->sub) {
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
+	return st->sub->line(st->state, s, n, lineno);
+}
+
 static int sections_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct sections *st = state;
 	const struct nl_sink *k = st->sink;
-	int h = header(s, n);
+	int h;
+	if (!st->sub && !st->label && !st->pve && pve_title(s, n))
+		st->pve = 1;	/* the first header says which collector wrote it */
+	if (st->pve)
+		return pve_line(st, s, n, lineno);
+	h = header(s, n);
 	if (h) {
 		if (end_section(st))
 			return -1;
@@ -241,7 +283,7 @@ static const char *const sections_samples[] = {
 };
 
 const struct nl_parser nl_parser_sections = {
-	.name = "supportconfig",
+	.name = "sections",
 	.probe = sections_probe,
 	.open = sections_open,
 	.line = sections_line,

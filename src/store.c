@@ -134,7 +134,7 @@ static const char *const queries[Q_COUNT] = {
 	[Q_PKT_UPTIME] = "UPDATE packets SET uptime = ?2 WHERE uptime IS NULL AND id = "
 			 "(SELECT packet_id FROM events WHERE id = ?1 AND step = 1)",
 	/* kernel logs are the only sources with fingerprints (ingest.c) */
-	[Q_EV_ANY_FP] = "SELECT 1 FROM sources WHERE id <> ?1 AND kind IN ('kernel-log', 'supportconfig') AND events > 0 "
+	[Q_EV_ANY_FP] = "SELECT 1 FROM sources WHERE id <> ?1 AND kind IN ('kernel-log', 'sections') AND events > 0 "
 			"LIMIT 1",
 	[Q_EV_FP2] = "UPDATE events SET fp2 = ?2 WHERE fp = ?1 AND fp2 IS NULL",
 	[Q_ELEM_ADD] = "INSERT INTO elements(ruleset_id, family, tbl, set_name, key, value) "

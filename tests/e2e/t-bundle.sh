@@ -170,4 +170,12 @@ check_json "it is read as iptables-save, its time kept" \
 "$NATLOG" import -q --db "$TMP/plain.db" "$L/iptables-save-c.txt"
 "$NATLOG" sql --db "$TMP/plain.db" "SELECT tbl, chain, position, text, pkts, bytes FROM rules ORDER BY id" > "$TMP/plain.tsv"
 check "its rules, texts and counters are the unaligned save's" cmp "$TMP/al.tsv" "$TMP/plain.tsv"
+# A pvereport (pve-manager's PVE/Report.pm): "==== title ====" groups of
+# "# command" outputs; its firewall group's aligned iptables-save is read
+# as a save, the rest as a log.
+export NATLOG_DB="$TMP/pve.db"
+check "a pvereport imports with no error" "$NATLOG" import -q "$TD/real/pvereport-firewall.txt"
+"$NATLOG" sql --json "SELECT r.kind, r.time, count(*) AS n FROM rulesets r JOIN rules x ON x.ruleset_id = r.id GROUP BY r.id" > "$TMP/pv.json"
+check_json "its iptables-save is read, with its time" \
+	'len(j) == 1 and j[0]["kind"] == "iptables-save" and j[0]["time"] == "Sat Nov 21 15:26:02 2026" and j[0]["n"] == '"$(grep -c -- '-A ' "$L/iptables-save-c.txt")" < "$TMP/pv.json"
 finish
