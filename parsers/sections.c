@@ -21,6 +21,7 @@
 #include <string.h>
 
 #define HEAD "#==[ "
+#define NOT_RUN "ERROR: Command not found or not executable"
 
 struct sections {
 	const struct nl_sink *sink;
@@ -259,7 +260,8 @@ static int sections_line(void *state, const char *s, size_t n, long lineno)
 		st->label = 0;
 		return begin_section(st, s, n, lineno);
 	}
-	if (!st->sub) {
+	/* _log_cmd()'s own word for a command it could not run: no output */
+	if (!st->sub || (n == strlen(NOT_RUN) && !memcmp(s, NOT_RUN, n))) {
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
