@@ -43,6 +43,7 @@ nfttrace)	cut40 "$TD"/seed000/trace.txt "$TD"/lab/*/nft-monitor-trace*.txt ;;
 xtmon)		cut40 "$TD"/lab/*/xtables-monitor*.txt ;;
 conntrack)	cut40 "$TD"/conntrack/*conntrack*.txt "$TD"/lab/*/*conntrack-*.txt ;;
 ulogjson)	put "$TD"/real/ulogd-json*.json ;;
+sections)	put "$TD"/real/supportconfig-*.txt "$TD"/real/pvereport-*.txt ;;
 pcap)		put "$TD"/pcap/*.pcap* "$TD"/lab/*/*.pcap "$TD"/lab/*/*.pcapng ;;
 sysctl)		put "$TD"/trust/*.sysctl "$TD"/trust/*/sos_commands/kernel/sysctl_-a ;;
 pipeline)
