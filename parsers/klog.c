@@ -1171,6 +1171,20 @@ static int fill_none(const char *m, size_t n, const char *hit, const char *after
 	return 1;
 }
 
+/* Older kernels' conntrack helpers said a drop without the packet
+ * ("nf_ct_q931: packet dropped", nf_conntrack_h323_main.c before 3.8;
+ * newer ones log the packet, "nf_ct_h323: dropping packet ... IN=..."):
+ * the phrase after a helper's "nf_ct_" name. */
+static int fill_helper(const char *m, size_t n, const char *hit, const char *after,
+		       struct nl_notice *o)
+{
+	const char *w = hit;
+	(void)n, (void)after, (void)o;
+	while (w > m && w[-1] != ' ')
+		w--;
+	return hit - w > 6 && !memcmp(w, "nf_ct_", 6);
+}
+
 /* "on port 80." or, from newer kernels, "on port [::]:443." / "on port 0.0.0.0:80." */
 static int fill_port(const char *m, size_t n, const char *hit, const char *after,
 		     struct nl_notice *o)
@@ -1197,6 +1211,7 @@ static const struct notice_pat notice_pats[] = {
 	{ "expectation table full", "expect-full", "kernel", fill_none },
 	{ "conntrack: table full", "conntrack-full", "kernel", fill_none },
 	{ "Possible SYN flooding on port ", "syn-flood", "kernel", fill_port },
+	{ ": packet dropped", "helper-drop", "kernel", fill_helper },
 };
 
 /* A journal JSON entry's message, host and stamps into k->ev; the
@@ -1240,7 +1255,8 @@ static int klog_notice(struct klog *k, const char *s, size_t n, long lineno)
 	size_t mn, i;
 	if (!k->sink->notice ||
 	    !(memmem(s, n, "uppressed", 9) || memmem(s, n, "messages", 8) ||
-	      memmem(s, n, "table full", 10) || memmem(s, n, "SYN flooding", 12)))
+	      memmem(s, n, "table full", 10) || memmem(s, n, "SYN flooding", 12) ||
+	      memmem(s, n, "packet dropped", 14)))
 		return 1;
 	ev_reset(&k->ev);
 	if (s[0] == '{') {
@@ -1572,6 +1588,10 @@ static int klog_record(struct klog *k, const char *s, size_t n, long lineno, con
 	if (rc > 0) {
 		if (fragment_head(msg, n - (size_t)(msg - s)))
 			return k->sink->error(k->sink->ctx, lineno, FRAGMENT_MSG, s, n);
+		/* a conntrack helper's drop said without the packet */
+		if (!*next && n - (size_t)(msg - s) > 6 && !memcmp(msg, "nf_ct_", 6) &&
+		    (rc = klog_notice(k, s, n, lineno)) <= 0)
+			return rc;
 		/* text before a record run on after it ("Apr 1811:50:23 host
 		 * kernel: [1038991.870882] TRACE: ..."): the line is that record's */
 		if (!*next)

@@ -90,7 +90,7 @@ static void import_trust_summary(struct nl_store *s, const struct nl_import_stat
 		rl_say_cut(st->restate_cut);
 	if (st->health)
 		fprintf(stderr, "natlog: %lld kernel line%s say%s that the kernel dropped packets by "
-				"itself (conntrack table full, SYN flooding)\n",
+				"itself (conntrack table full, SYN flooding, a helper's drop)\n",
 			(long long)st->health, st->health == 1 ? "" : "s", st->health == 1 ? "s" : "");
 }
 

@@ -337,6 +337,7 @@ static const struct {
 	{ "conntrack-full", "conntrack table full", "conntrack_full" },
 	{ "expect-full", "expectation table full", "expect_full" },
 	{ "syn-flood", "SYN flooding", "syn_flood" },
+	{ "helper-drop", "conntrack helper dropped", "helper_drop" },
 };
 
 static void print_notices(const struct report *R)

@@ -99,7 +99,7 @@ check_grep "the summary counts the table-full lines, wrapped ones too" \
 check_grep "and the lines saying log lines were lost" "^lost:     [1-9][0-9]* lines* says* log lines were lost" "$TMP/k.txt"
 "$NATLOG" summary --json > "$TMP/k.json"
 check_json "the JSON has kernel_drops and log_losses" \
-	'j["kernel_drops"] == {"conntrack_full": 6, "expect_full": 0, "syn_flood": 1} and j["log_losses"]["notices"] >= 1' < "$TMP/k.json"
+	'j["kernel_drops"] == {"conntrack_full": 6, "expect_full": 0, "syn_flood": 1, "helper_drop": 0} and j["log_losses"]["notices"] >= 1' < "$TMP/k.json"
 export NATLOG_DB="$TMP/hotsos.db"
 "$NATLOG" import "$TD/real/hotsos-101-conntrack-full.log" > /dev/null 2> "$TMP/h.err"
 check_grep "a file holding only a table-full line is read as what it is" "kernel line says that the kernel dropped packets" "$TMP/h.err"
@@ -115,4 +115,17 @@ check_json "summary --json counts the monitored ruleset changes" \
 "$NATLOG" summary > "$TMP/ch.txt"
 check_grep "and the text says so" "^changes:  14 ruleset changes monitored" "$TMP/ch.txt"
 
+# Kernels before 3.8 said an H.323 helper's drop without the packet
+# (nf_conntrack_h323_main.c: "nf_ct_q931: packet dropped", also h245 and
+# ras): a drop by the kernel itself, counted, not a line skipped.
+export NATLOG_DB="$TMP/helper.db"
+printf '%s\n' '[ 5120.330917] nf_ct_q931: packet dropped' \
+	'Nov 21 15:26:24 pbx kernel: [ 5121.004410] nf_ct_h245: packet dropped' \
+	'[ 5122.100000] e1000e: packet dropped' > "$TMP/h323.log"
+"$NATLOG" import "$TMP/h323.log" > /dev/null 2> "$TMP/h.err"
+"$NATLOG" summary --json > "$TMP/k.json"
+check_json "a helper's drop said without the packet is a kernel drop (2; a NIC's line is not one)" \
+	'j["kernel_drops"]["helper_drop"] == 2' < "$TMP/k.json"
+"$NATLOG" summary > "$TMP/k.txt"
+check_grep "and the summary names it" "conntrack helper dropped 2" "$TMP/k.txt"
 finish
