@@ -254,8 +254,11 @@ static int enobufs_line(const char *s, size_t n)
 	return 0;
 }
 
-/* conntrack's own word that events were lost, as a notice of kind loss. */
-static int loss_notice(const struct nl_sink *k, const char *s, size_t n, long lineno)
+/* A line of conntrack's own as a notice: its word that events were lost
+ * (kind loss, no count), or a `conntrack -S` line (kind ct-stats, its
+ * drop counter), with the line as printed. */
+static int ct_notice(const struct nl_sink *k, const char *s, size_t n, long lineno,
+		     const char *kind, int64_t count)
 {
 	struct nl_notice o;
 	if (!k->notice) {
@@ -264,33 +267,11 @@ static int loss_notice(const struct nl_sink *k, const char *s, size_t n, long li
 	}
 	memset(&o, 0, sizeof o);
 	o.line = lineno;
-	nl_strlcpy(o.kind, "loss", sizeof o.kind);
+	nl_strlcpy(o.kind, kind, sizeof o.kind);
 	nl_strlcpy(o.origin, "conntrack", sizeof o.origin);
 	o.uptime = -1;
 	o.wall_us = -1;
-	o.count = -1;
-	o.port = -1;
-	nl_strlcpyn(o.text, s, n, sizeof o.text);
-	return k->notice(k->ctx, &o);
-}
-
-/* One `conntrack -S` line as a notice of kind ct-stats: its drop counter
- * and the line as printed. */
-static int stats_notice(const struct nl_sink *k, const char *s, size_t n, long lineno,
-			int64_t drop)
-{
-	struct nl_notice o;
-	if (!k->notice) {
-		k->skip(k->ctx, lineno);
-		return 0;
-	}
-	memset(&o, 0, sizeof o);
-	o.line = lineno;
-	nl_strlcpy(o.kind, "ct-stats", sizeof o.kind);
-	nl_strlcpy(o.origin, "conntrack", sizeof o.origin);
-	o.uptime = -1;
-	o.wall_us = -1;
-	o.count = drop;
+	o.count = count;
 	o.port = -1;
 	nl_strlcpyn(o.text, s, n, sizeof o.text);
 	return k->notice(k->ctx, &o);
@@ -1116,7 +1097,7 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	}
 	switch (enobufs_line(c.p, cur_left(&c))) {
 	case 2:
-		return loss_notice(k, c.p, cur_left(&c), lineno);
+		return ct_notice(k, c.p, cur_left(&c), lineno, "loss", -1);
 	case 1:
 		k->skip(k->ctx, lineno);
 		return 0;
@@ -1125,10 +1106,10 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 		int64_t drop;
 		int is_drop;
 		if (stats_line(c.p, cur_left(&c), &drop))
-			return stats_notice(k, c.p, cur_left(&c), lineno, drop);
+			return ct_notice(k, c.p, cur_left(&c), lineno, "ct-stats", drop);
 		if (old_stats_line(c.p, cur_left(&c), &drop, &is_drop)) {
 			if (is_drop)
-				return stats_notice(k, c.p, cur_left(&c), lineno, drop);
+				return ct_notice(k, c.p, cur_left(&c), lineno, "ct-stats", drop);
 			k->skip(k->ctx, lineno);
 			return 0;
 		}

@@ -312,20 +312,29 @@ static int reltime_bracket(struct nl_cur *c, const char **txt, size_t *tn)
 	return 1;
 }
 
+/* A weekday's three letters ("Mon"): t past them. */
+static int weekday(struct nl_cur *t)
+{
+	static const char wdays[] = "SunMonTueWedThuFriSat";
+	int i;
+	if (cur_left(t) < 4)
+		return 0;
+	for (i = 0; i < 7 && memcmp(t->p, wdays + 3 * i, 3) != 0; i++)
+		;
+	if (i == 7)
+		return 0;
+	t->p += 3;
+	return 1;
+}
+
 /* "Mon Dec 25 13:31:15 2017" (busybox and OpenWrt logread): the weekday,
  * a syslog time and the year, then a blank. */
 static int logread_time(struct nl_cur *c)
 {
-	static const char wdays[] = "SunMonTueWedThuFriSat";
 	struct nl_cur t = *c;
-	int i, y;
-	if (cur_left(&t) < 4)
+	int y;
+	if (!weekday(&t))
 		return 0;
-	for (i = 0; i < 7 && memcmp(t.p, wdays + 3 * i, 3) != 0; i++)
-		;
-	if (i == 7)
-		return 0;
-	t.p += 3;
 	if (!cur_char(&t, ' ') || !syslog_time(&t) || !cur_char(&t, ' ') || !digits(&t, 4, &y) ||
 	    cur_peek(&t) != ' ')
 		return 0;
@@ -339,19 +348,12 @@ static int logread_time(struct nl_cur *c)
  * wall clock; *wall_us is set then. */
 static int full_time(struct nl_cur *c, int64_t *wall_us)
 {
-	static const char wdays[] = "SunMonTueWedThuFriSat";
 	struct nl_cur t = *c;
 	const char *z;
 	size_t zn;
 	int64_t wall = -1;
-	int i;
-	if (cur_left(&t) < 4)
+	if (!weekday(&t))
 		return 0;
-	for (i = 0; i < 7 && memcmp(t.p, wdays + 3 * i, 3) != 0; i++)
-		;
-	if (i == 7)
-		return 0;
-	t.p += 3;
 	if (!cur_char(&t, ' ') || !is_digit(cur_peek(&t)))
 		return 0;
 	{
