@@ -147,7 +147,7 @@ fuzz-build:
 	@for h in $(FUZZ_NAMES); do ln -sf fuzz/fuzz_$$h $(FUZZ_DIR)/fuzz_$$h; done
 
 fuzz: fuzz-build
-	@failed=""; \
+	@failed=""; rm -f $(FUZZ_DIR)/failures.txt; \
 	for h in $(FUZZ_NAMES); do \
 		mkdir -p $(FUZZ_CORPUS)/$$h $(FUZZ_DIR)/artifacts/$$h; \
 		sh tests/fuzz/seeds.sh $$h $(FUZZ_CORPUS)/$$h || exit 1; \
@@ -160,10 +160,11 @@ fuzz: fuzz-build
 		else \
 			failed="$$failed $$h"; \
 			echo "fuzz: $$h FAILED; the input is in $(FUZZ_DIR)/artifacts/$$h/:"; \
-			grep -E -A12 '^==[0-9]+==ERROR|runtime error|fuzz invariant' $(FUZZ_DIR)/$$h.log | head -30; \
+			sh tests/fuzz/failure.sh $$h $(FUZZ_DIR)/$$h.log >> $(FUZZ_DIR)/failures.txt; \
 		fi; \
 	done; \
 	if [ -n "$$failed" ]; then \
+		cat $(FUZZ_DIR)/failures.txt; \
 		echo "fuzz: failed:$$failed (keep each input in testdata/fuzz/<name>/ once fixed)"; exit 1; \
 	fi
 

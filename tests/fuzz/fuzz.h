@@ -341,7 +341,7 @@ static int fz_flow(void *ctx, const struct nl_flow *f)
 	FZ_RANGE(f->rpackets, -1, INT64_MAX);
 	FZ_RANGE(f->rbytes, -1, INT64_MAX);
 	FZ_RANGE(f->unreplied, 0, 1);
-	FZ_RANGE(f->assured, 0, 1);
+	FZ_RANGE(f->assured, -1, 1);	/* -1: unknown ([OFFLOAD], VyOS) */
 	FZ_RANGE(f->mark, -1, 0xffffffffLL);
 	FZ_RANGE(f->zone, -1, 65535);
 	FZ_RANGE(f->ct_id, -1, 0xffffffffLL);
