@@ -2026,6 +2026,7 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 		}
 		PROF_ADD(NL_P_AN_COMMIT, t0);
 	}
+	store_prof_steps(s);
 	prof_report();
 out:
 	if (im.sos_re)

@@ -27,7 +27,7 @@ static const char *const names[NL_P_COUNT] = {
 	[NL_P_AN_EVENTS] = "analyse.read_events", [NL_P_AN_JOINS] = "analyse.read_joins",
 	[NL_P_AN_RULES] = "analyse.load_rules", [NL_P_AN_CPU] = "analyse.cpu",
 	[NL_P_AN_WRITE] = "analyse.write", [NL_P_AN_COMMIT] = "analyse.commit",
-	[NL_P_SCAN_ROWS] = "store.scan_rows",
+	[NL_P_SCAN_ROWS] = "store.scan_rows", [NL_P_SQL_STEPS] = "store.sql_steps",
 };
 
 static int64_t clock_ns(clockid_t id)

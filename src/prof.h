@@ -32,6 +32,9 @@ enum nl_prof_key {
 	NL_P_AN_COMMIT,		/* the analysis commit */
 	NL_P_SCAN_ROWS,		/* rows the cached lookups stepped through without an
 				 * index (a count, not a time) */
+	NL_P_SQL_STEPS,		/* SQLite's virtual machine steps, every statement of
+				 * the import's stores: the work they did, index
+				 * walks included (a count, the same each run) */
 	NL_P_COUNT
 };
 

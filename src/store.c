@@ -203,8 +203,9 @@ static const char *const queries[Q_COUNT] = {
 			"e.trace_id, e.nft_family, e.rule, e.handle, e.verdict, e.ct_direction, "
 			"e.ct_state, e.ct_status, e.ct_id "
 			"FROM event_rows e JOIN sources s ON s.id = e.source_id "
-			"WHERE e.packet_id IS NULL AND e.kind IN ('ct-invalid', 'log') AND e.src IN "
-			"(SELECT src FROM pk WHERE src IS NOT NULL) AND EXISTS "
+			"WHERE e.packet_id IS NULL AND e.kind IN ('ct-invalid', 'log') AND e.id IN "
+			"(SELECT u.id FROM pk y JOIN event_rows u ON u.src = y.src AND u.sport IS y.sport "
+			"WHERE u.packet_id IS NULL AND u.kind IN ('ct-invalid', 'log')) AND EXISTS "
 			"(SELECT 1 FROM pk x WHERE x.src = e.src AND "
 			"x.dst = e.dst AND x.proto = e.proto AND x.sport IS e.sport AND "
 			"x.dport IS e.dport AND ifnull(x.ip_id = e.ip_id, 1) AND "
@@ -223,12 +224,29 @@ static const char *const queries[Q_COUNT] = {
 		       "FROM events e JOIN sources s ON s.id = e.source_id WHERE e.id = ?1",
 	[Q_PKT_TRACE_OF] = "SELECT trace FROM packets WHERE id = ?1",
 	/* every traced packet such a line could be, in log order */
-	[Q_JOIN_PKTS] = "SELECT DISTINCT x.packet_id, p.uptime FROM events x JOIN packets p ON "
-			"p.id = x.packet_id WHERE x.packet_id IN (SELECT id FROM packets WHERE "
-			"src = ?1 OR src = ?2) AND x.src = ?1 AND x.dst = ?2 AND x.proto = ?3 AND "
+	/* (the tables, not the events view: through the view SQLite built
+	 * every line of the store for each call; a step holds an address or
+	 * port only where it differs from its first line, and none at all
+	 * without hdr, as the view reads them). The candidates are packets
+	 * whose first tuple has the line's source (or destination) address
+	 * and port, or its IP ID: by address alone every packet of a client
+	 * was read for each line. A packet whose source port alone was
+	 * rewritten, of IP ID 0 or IPv6, is not found. */
+	[Q_JOIN_PKTS] = "SELECT p.id, p.uptime FROM packets p WHERE ((p.src = ?1 AND p.sport IS ?4) OR "
+			"(p.src = ?2 AND p.sport IS ?5) OR (p.ip_id = ?6 AND p.ip_id > 0 AND "
+			"p.src IN (?1, ?2))) AND ("
+			"EXISTS (SELECT 1 FROM event_rows x WHERE x.packet_id = p.id AND "
+			"x.src = ?1 AND x.dst = ?2 AND x.proto = ?3 AND "
 			"x.sport IS ?4 AND x.dport IS ?5 AND ifnull(x.ip_id = ?6, 1) AND "
 			"ifnull(x.len = ?7, 1) AND ifnull(x.tcp_seq = ?8, 1) AND ifnull(x.tcp_flags = ?9, 1) "
-			"AND ifnull(x.icmp_id = ?10, 1) AND ifnull(x.host = ?11, 1) ORDER BY x.packet_id",
+			"AND ifnull(x.icmp_id = ?10, 1) AND ifnull(x.host = ?11, 1)) OR "
+			"EXISTS (SELECT 1 FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND "
+			"b.step = 1 WHERE s.packet_id = p.id AND s.hdr AND "
+			"ifnull(s.src, b.src) = ?1 AND ifnull(s.dst, b.dst) = ?2 AND b.proto = ?3 AND "
+			"ifnull(s.sport, b.sport) IS ?4 AND ifnull(s.dport, b.dport) IS ?5 AND "
+			"ifnull(b.ip_id = ?6, 1) AND ifnull(b.len = ?7, 1) AND ifnull(b.tcp_seq = ?8, 1) AND "
+			"ifnull(b.tcp_flags = ?9, 1) AND ifnull(b.icmp_id = ?10, 1) AND "
+			"ifnull(b.host = ?11, 1))) ORDER BY p.id",
 	/* the unclaimed lines of that identity, in log order */
 	[Q_JOIN_RANK] = "SELECT id FROM event_rows WHERE packet_id IS NULL AND kind = ?12 AND src = ?1 AND "
 			"dst = ?2 AND proto = ?3 AND sport IS ?4 AND dport IS ?5 AND ip_id IS ?6 AND "
@@ -1057,11 +1075,24 @@ int store_settle(struct nl_store *s)
 	return 0;
 }
 
+void store_prof_steps(struct nl_store *s)
+{
+	int i;
+	if (!nl_prof_on || !s)
+		return;
+	for (i = 0; i < Q_COUNT; i++)
+		if (s->q[i])
+			prof_count(NL_P_SQL_STEPS, sqlite3_stmt_status(s->q[i], SQLITE_STMTSTATUS_VM_STEP, 1));
+	if (s->step_batch)
+		prof_count(NL_P_SQL_STEPS, sqlite3_stmt_status(s->step_batch, SQLITE_STMTSTATUS_VM_STEP, 1));
+}
+
 void store_close(struct nl_store *s)
 {
 	int i;
 	if (!s)
 		return;
+	store_prof_steps(s);
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->q[i]);
 	sqlite3_finalize(s->step_batch);
@@ -4222,8 +4253,10 @@ static int sql_keep(struct nl_store *s, const char *sql, sqlite3_stmt *st)
 static void sql_put(struct nl_store *s, int slot, sqlite3_stmt *st, int ok)
 {
 	/* rows a lookup read without an index: what a missing index costs */
-	if (nl_prof_on)
+	if (nl_prof_on) {
 		prof_count(NL_P_SCAN_ROWS, sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1));
+		prof_count(NL_P_SQL_STEPS, sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1));
+	}
 	if (slot < 0) {
 		sqlite3_finalize(st);
 		return;

@@ -43,6 +43,9 @@ int store_open_reader(struct nl_store *s, struct nl_store **out);
 /* The error message of one connection, into another. */
 void store_copy_error(struct nl_store *to, const struct nl_store *from);
 void store_close(struct nl_store *s);
+/* With NATLOG_PROFILE: adds the virtual machine steps its prepared statements
+ * ran since the last call to store.sql_steps. */
+void store_prof_steps(struct nl_store *s);
 const char *store_errmsg(struct nl_store *s);
 /* What a query should say about how the store was read (NULL: nothing). */
 const char *store_warning(struct nl_store *s);
