@@ -204,8 +204,14 @@ static const char *const queries[Q_COUNT] = {
 			"e.ct_state, e.ct_status, e.ct_id "
 			"FROM event_rows e JOIN sources s ON s.id = e.source_id "
 			"WHERE e.packet_id IS NULL AND e.kind IN ('ct-invalid', 'log') AND e.id IN "
+			/* by the events_unclaimed index: the IP ID where both have one */
 			"(SELECT u.id FROM pk y JOIN event_rows u ON u.src = y.src AND u.sport IS y.sport "
-			"WHERE u.packet_id IS NULL AND u.kind IN ('ct-invalid', 'log')) AND EXISTS "
+			"AND u.ip_id = y.ip_id WHERE u.packet_id IS NULL AND u.kind IN ('ct-invalid', 'log') "
+			"UNION ALL SELECT u.id FROM pk y JOIN event_rows u ON u.src = y.src AND "
+			"u.sport IS y.sport AND u.ip_id IS NULL WHERE u.packet_id IS NULL AND "
+			"u.kind IN ('ct-invalid', 'log') UNION ALL SELECT u.id FROM pk y JOIN event_rows u "
+			"ON u.src = y.src AND u.sport IS y.sport WHERE y.ip_id IS NULL AND "
+			"u.packet_id IS NULL AND u.kind IN ('ct-invalid', 'log')) AND EXISTS "
 			"(SELECT 1 FROM pk x WHERE x.src = e.src AND "
 			"x.dst = e.dst AND x.proto = e.proto AND x.sport IS e.sport AND "
 			"x.dport IS e.dport AND ifnull(x.ip_id = e.ip_id, 1) AND "
@@ -229,12 +235,14 @@ static const char *const queries[Q_COUNT] = {
 	 * port only where it differs from its first line, and none at all
 	 * without hdr, as the view reads them). The candidates are packets
 	 * whose first tuple has the line's source (or destination) address
-	 * and port, or its IP ID: by address alone every packet of a client
-	 * was read for each line. A packet whose source port alone was
-	 * rewritten, of IP ID 0 or IPv6, is not found. */
-	[Q_JOIN_PKTS] = "SELECT p.id, p.uptime FROM packets p WHERE ((p.src = ?1 AND p.sport IS ?4) OR "
-			"(p.src = ?2 AND p.sport IS ?5) OR (p.ip_id = ?6 AND p.ip_id > 0 AND "
-			"p.src IN (?1, ?2))) AND ("
+	 * and port, or its IP ID; a line of neither (ICMP of IP ID 0, IPv6)
+	 * reads every packet without ports of the address: by address alone
+	 * every packet of a client was read for each line. A packet whose
+	 * source port alone was rewritten, of IP ID 0 or IPv6, is not found. */
+	[Q_JOIN_PKTS] = "SELECT p.id, p.uptime FROM packets p WHERE ((p.src = ?1 AND p.sport = ?4) OR "
+			"(p.src = ?2 AND p.sport = ?5) OR (p.ip_id = ?6 AND p.ip_id > 0 AND "
+			"p.src IN (?1, ?2)) OR (?4 IS NULL AND ifnull(?6, 0) <= 0 AND "
+			"p.src IN (?1, ?2) AND p.sport IS NULL)) AND ("
 			"EXISTS (SELECT 1 FROM event_rows x WHERE x.packet_id = p.id AND "
 			"x.src = ?1 AND x.dst = ?2 AND x.proto = ?3 AND "
 			"x.sport IS ?4 AND x.dport IS ?5 AND ifnull(x.ip_id = ?6, 1) AND "
@@ -283,7 +291,8 @@ struct nl_store;
 static int prep(struct nl_store *s, const char *sql, sqlite3_stmt **st);
 static void unprep(struct nl_store *s, sqlite3_stmt *st);
 
-#define NAME_RING 16		/* col_name's strings not kept by id */
+#define NAME_RING 16
+#define DUP_SLOTS 1024		/* trace ids numbered, kept by hash */		/* col_name's strings not kept by id */
 
 struct nl_store {
 	sqlite3 *db;
@@ -300,8 +309,11 @@ struct nl_store {
 	int defer_seen;	/* 1 << DEFER_*: this transaction has added such a row */
 	char *defer_sql[DEFER_N];	/* the indexes it dropped, to create again */
 	struct align *al;	/* aligning the source being imported with others */
-	char dup_base[40];	/* the last trace id given a number, and that number: */
-	int dup_n;		/* a flood of one packet numbers on, not from 1 each time */
+	/* trace ids given a number, each with the last it got, by hash: the
+	 * packets of one identity (redacted addresses, a retransmitted SYN of
+	 * IP ID 0) number on from it, not from 1 each time, even when other
+	 * packets come between them */
+	struct { char base[40]; int n; } dup[DUP_SLOTS];
 	int64_t next_id;	/* the next event id, 0 until read in this transaction */
 	int unclaimed;		/* LOG or conntrack lines of no packet: 1, 0, -1 not known */
 	struct names *names;	/* ids of the strings in names */
@@ -1382,8 +1394,10 @@ static int64_t add_packet(struct nl_store *s, struct nl_packet_row *p)
 {
 	char base[40];
 	int n, from;
+	size_t slot;
 	nl_strlcpy(base, p->trace, sizeof base);
-	from = !strcmp(base, s->dup_base) && s->dup_n < 9000000 ? s->dup_n + 1 : 1;
+	slot = (size_t)(nl_hash64(base, strlen(base), NL_HASH_INIT) % DUP_SLOTS);
+	from = !strcmp(base, s->dup[slot].base) && s->dup[slot].n < 9000000 ? s->dup[slot].n + 1 : 1;
 	if (!(s->defer_seen & 1 << DEFER_PACKETS) && defer_index(s, DEFER_PACKETS))
 		return -1;
 	for (n = from; n < from + 10000; n++) {
@@ -1415,8 +1429,8 @@ static int64_t add_packet(struct nl_store *s, struct nl_packet_row *p)
 			return -1;
 		if (sqlite3_changes(s->db) == 1) {
 			if (n > 1) {
-				memcpy(s->dup_base, base, sizeof s->dup_base);
-				s->dup_n = n;
+				memcpy(s->dup[slot].base, base, sizeof s->dup[slot].base);
+				s->dup[slot].n = n;
 			}
 			return p->id = sqlite3_last_insert_rowid(s->db);
 		}

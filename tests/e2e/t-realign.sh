@@ -272,7 +272,7 @@ rm -f "$NATLOG_DB"*
 # the look for a later packet of each SYN's connection read every packet of
 # the client: twice the copies were nearly four times the lookup work.
 # (The work is SQLite's virtual machine steps: a count, not a time.)
-python3 - "$TD/lab/ct-invalid/messages" "$TMP/one-client" <<'PY'
+cat > "$TMP/copies.py" <<'PY'
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
 def port(m, k):
@@ -284,11 +284,13 @@ for n in (40, 80):
             for l in lines:
                 l = re.sub(r"\[ *(\d+\.\d+)\]", lambda m: "[%12.6f]" % (float(m.group(1)) + k * 10), l)
                 l = re.sub(r"( ID=)(\d+)", lambda m: m.group(1) + str((int(m.group(2)) + k * 7) % 65536), l)
-                l = re.sub(r"( SEQ=)(\d+)", lambda m: m.group(1) + str((int(m.group(2)) + k * 100003) % 2**32), l)
+                if "PROTO=TCP" in l:  # an ICMP echo's SEQ= is 16 bits
+                    l = re.sub(r"( SEQ=)(\d+)", lambda m: m.group(1) + str((int(m.group(2)) + k * 100003) % 2**32), l)
                 l = re.sub(r"( ACK=)([1-9]\d*)", lambda m: m.group(1) + str((int(m.group(2)) + k * 100003) % 2**32), l)
                 l = re.sub(r"( [SD]PT=)(\d+)", lambda m: port(m, k), l)
                 out.write(l + "\n")
 PY
+python3 "$TMP/copies.py" "$TD/lab/ct-invalid/messages" "$TMP/one-client"
 sql_steps() {
 	rm -f "$TMP/steps.db"*
 	NATLOG_PROFILE=1 "$NATLOG" --db "$TMP/steps.db" import -q "$TD/lab/ct-invalid/iptables-save.txt" "$@" 2>&1 |
@@ -314,6 +316,40 @@ check "(every one of the 80 copies' invalid lines is joined to its traced packet
 	sh -c 'set -- $1; [ "$1" -ge 500 ] && [ "$1" = "$2" ]' sh "$joined"
 check "joining them grows with the lines, not their square ($j40, then $j80 steps)" \
 	test $((j80 * 10)) -le $((j40 * 25))
+# packets of one identity with others between them (a paste whose
+# addresses were redacted: two identities, by length, taking turns) are
+# numbered on from the last number their trace id got, not from 1 each time
+for n in 40 80; do
+	awk '{ print } NR % 3 == 0 { printf "Nov 21 15:26:24 natlog-lab kern.warn kernel: [%d.000001] TRACE: raw:PREROUTING:rule:1 IN=eth0 OUT= SRC=XXX DST=XXX LEN=%d PROTO=TCP SPT=XXX DPT=XXX\n", 20000 + NR, 52 + NR % 2 * 8 }' \
+		"$TMP/one-client.$n" > "$TMP/redacted.$n"
+done
+r40=$(sql_steps "$TMP/redacted.40")
+r80=$(sql_steps "$TMP/redacted.80")
+want=$(grep -c "SRC=XXX" "$TMP/redacted.80")
+got=$(NATLOG_DB=$TMP/steps.db "$NATLOG" sql "SELECT count(DISTINCT trace) FROM packets WHERE src IS NULL AND uptime >= 20000" | tail -1)
+eq "each of the $want redacted packets has a trace id of its own" "$want" "$got"
+bases=$(NATLOG_DB=$TMP/steps.db "$NATLOG" sql "SELECT count(DISTINCT substr(trace, 1, 10)) FROM packets WHERE src IS NULL AND uptime >= 20000" | tail -1)
+eq "(they share two trace ids, numbered on)" 2 "$bases"
+check "numbering them grows with the packets, not their square ($r40, then $r80 steps)" \
+	test $((r80 * 10)) -le $((r40 * 25))
+# a log with many unreadable lines: whether a dump's file warned of
+# iptables-legacy tables is asked of its own errors, not of every error
+python3 "$TMP/copies.py" "$TD/lab/log-dnat/messages" "$TMP/dnat"
+for n in 40 80; do
+	awk '{ print } NR % 3 == 0 { printf "Dec  5 22:17:29 natlog-lab kern.warn kernel: [%d.000001] pre-ping: IN=eth0 OUT= SRC=10.77.1.2 DST=10.77.2.10 LEN=76 TOS=0x00 PREC=0x00 TTL=64 ID=31266 DF PROTO=ICMP TYPE=8 CODE=0 ID=7171 SEQ=99999999 \n", 20000 + NR }' \
+		"$TMP/dnat.$n" > "$TMP/dnat-errors.$n"
+done
+sql_steps_dnat() {
+	rm -f "$TMP/steps.db"*
+	NATLOG_PROFILE=1 "$NATLOG" --db "$TMP/steps.db" import -q "$TD/lab/log-dnat/iptables-save.txt" "$@" 2>&1 |
+		sed -n 's/^natlog profile: store.sql_steps [0-9.]* s //p'
+}
+e40=$(sql_steps_dnat "$TMP/dnat-errors.40")
+e80=$(sql_steps_dnat "$TMP/dnat-errors.80")
+errs=$(NATLOG_DB=$TMP/steps.db "$NATLOG" errors --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+eq "(the 80 copies' $errs unreadable lines are errors)" "$(grep -c 'SEQ=99999999' "$TMP/dnat-errors.80")" "$errs"
+check "the analysis grows with them, not their square ($e40, then $e80 steps)" \
+	test $((e80 * 10)) -le $((e40 * 25))
 check "the store's packets_src index holds the source port" sh -c \
 	'NATLOG_DB=$1 "$2" sql "SELECT sql FROM sqlite_master WHERE name = '"'packets_src'"'" | tail -1 | grep -q "(src, sport)"' \
 	sh "$TMP/steps.db" "$NATLOG"
