@@ -39,6 +39,9 @@ struct ct {
 	/* VyOS's `show conntrack table`: its header, then the columns its
 	 * rule of dashes marks (vy_state 1 after the header, 2 after the rule) */
 	int vy_state, vy_ncol;
+	/* /proc/net/stat/nf_conntrack: its header's columns, 0 before one,
+	 * and which is drop */
+	int ps_ncol, ps_drop;
 	char vy_head[1024];
 	size_t vy_headn;
 	struct { size_t at; int kind; } vy_col[VY_MAXCOL];
@@ -209,6 +212,54 @@ static int old_stats_line(const char *s, size_t n, int64_t *drop, int *is_drop)
 			return 1;
 		}
 	return 0;
+}
+
+/* /proc/net/stat/nf_conntrack (nf_conntrack_standalone.c ct_cpu_seq_show,
+ * what sosreport copies and conntrack -S reads without ctnetlink): a
+ * header naming the counters, then one row of hex numbers per CPU:
+ *   entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart
+ *   0000002a  00000000 00000000 00000000 00000003 00000000 00000000 00000000 ...
+ * (older kernels name searched and delete_list where newer ones name
+ * clashres and chainlength). The header's column of drop with the number
+ * of columns in *ncol, or -1 when the line is no such header. */
+static int proc_stat_head(const char *s, size_t n, int *ncol)
+{
+	struct nl_cur c = cur_make(s, n);
+	const char *w;
+	size_t wn, i;
+	int col = 0, drop = -1;
+	while (cur_spaces(&c), cur_word(&c, &w, &wn)) {
+		for (i = 0; i < wn; i++)
+			if (!((w[i] >= 'a' && w[i] <= 'z') || w[i] == '_'))
+				return -1;
+		if (col == 0 && !(wn == 7 && !memcmp(w, "entries", 7)))
+			return -1;
+		if (wn == 4 && !memcmp(w, "drop", 4))
+			drop = col;
+		if (++col > 64)
+			return -1;
+	}
+	*ncol = col;
+	return drop;
+}
+
+/* A row under that header: ncol hex numbers; 1 with the drop column's in
+ * *drop, 0 when the line is none. */
+static int proc_stat_row(const char *s, size_t n, int ncol, int dropcol, int64_t *drop)
+{
+	struct nl_cur c = cur_make(s, n);
+	const char *w;
+	size_t wn;
+	uint64_t v;
+	int col = 0;
+	while (cur_spaces(&c), cur_word(&c, &w, &wn)) {
+		if (col >= ncol || wn > 16 || !nl_parse_hex(w, wn, UINT64_MAX, &v))
+			return 0;
+		if (col == dropcol)
+			*drop = (int64_t)(v > INT64_MAX ? INT64_MAX : v);
+		col++;
+	}
+	return col == ncol;
 }
 
 /* VyOS's `show conntrack statistics` prints conntrack -S's lines under a
@@ -1107,12 +1158,21 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 		int is_drop;
 		if (stats_line(c.p, cur_left(&c), &drop))
 			return ct_notice(k, c.p, cur_left(&c), lineno, "ct-stats", drop);
+		int ncol, col;
 		if (old_stats_line(c.p, cur_left(&c), &drop, &is_drop)) {
 			if (is_drop)
 				return ct_notice(k, c.p, cur_left(&c), lineno, "ct-stats", drop);
 			k->skip(k->ctx, lineno);
 			return 0;
 		}
+		if ((col = proc_stat_head(c.p, cur_left(&c), &ncol)) >= 0) {
+			st->ps_ncol = ncol;
+			st->ps_drop = col;
+			k->skip(k->ctx, lineno);
+			return 0;
+		}
+		if (st->ps_ncol && proc_stat_row(c.p, cur_left(&c), st->ps_ncol, st->ps_drop, &drop))
+			return ct_notice(k, c.p, cur_left(&c), lineno, "ct-stats", drop);
 	}
 	nl_flow_init(f);
 	f->line = lineno;
@@ -1202,8 +1262,11 @@ static int ct_probe(const char *s, size_t n)
 		int is_drop;
 		if (stats_line(c.p, cur_left(&c), &drop))
 			return 2;
+		int ncol;
 		if (old_stats_line(c.p, cur_left(&c), &drop, &is_drop))
 			return 1;
+		if (proc_stat_head(c.p, cur_left(&c), &ncol) >= 0)
+			return 2;
 	}
 	if (cur_left(&c) > 5 && !memcmp(c.p, "<flow", 5) &&
 	    memmem(c.p, cur_left(&c), "<meta direction=\"original\">", 27))

@@ -231,6 +231,32 @@ check "conntrack -S totals import without error" "$NATLOG" import -q "$R/k8s-569
 eq "the drop line is the one ct-stats notice" "12 0" \
 	"$(q "SELECT line || ' ' || count FROM notices WHERE kind = 'ct-stats'")"
 eq "every other line is skipped, none an error" "19 0" "$(q "SELECT skipped || ' ' || errors FROM sources")"
+# /proc/net/stat/nf_conntrack itself (what sosreport copies): a header
+# naming the counters, then a row of hex numbers per CPU; each row is a
+# ct-stats notice with its drop column (0x53a and 0x8 in netdata's paste)
+export NATLOG_DB="$TMP/ctstats-proc.db"
+check "/proc/net/stat/nf_conntrack imports without error" \
+	"$NATLOG" import -q "$R/netdata-161-proc-net-stat-nf-conntrack.txt"
+eq "a ct-stats notice a CPU, with its drop counter" "2 1338|3 0|4 8" \
+	"$(q "SELECT group_concat(line || ' ' || count, '|') FROM (SELECT line, count FROM notices WHERE kind = 'ct-stats' ORDER BY line)")"
+eq "the header is skipped, nothing is an error" "1 0" "$(q "SELECT skipped || ' ' || errors FROM sources")"
+"$NATLOG" summary --json > "$TMP/ctproc.json"
+check_json "summary counts 1346 packets conntrack dropped, on 3 lines" \
+	'j["conntrack_stats"] == {"lines": 3, "drop": 1346}' < "$TMP/ctproc.json"
+# a newer kernel's names (clashres, chainlength; composed from
+# nf_conntrack_standalone.c's format), an older one's trailing space, and
+# a row that is not the header's numbers: an error, not a guess
+export NATLOG_DB="$TMP/ctstats-proc2.db"
+printf '%s\n' \
+	'entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart' \
+	'00000004  00000000 00000000 00000000 00000070 00000000 00000000 00000000 00000000 00000000 0000000a 00000000 00000000  00000000 00000000 00000000 00000001' \
+	'00000004  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000001 00000000 00000000  00000000 00000000 00000000 00000000 ' \
+	'00000004  00000000 00000000' > "$TMP/nf_conntrack"
+check_status "a row short of the header's columns is an error (exit 3)" 3 \
+	"$NATLOG" import -q "$TMP/nf_conntrack"
+eq "the two full rows are notices, drop 10 and 1" "2 10|3 1" \
+	"$(q "SELECT group_concat(line || ' ' || count, '|') FROM (SELECT line, count FROM notices WHERE kind = 'ct-stats' ORDER BY line)")"
+eq "the short row is the error" "4" "$(q "SELECT group_concat(line) FROM errors")"
 # VyOS's `show conntrack statistics` puts conntrack -S's lines under a
 # table header and a rule of dashes: those are skipped, not errors.
 export NATLOG_DB="$TMP/ctstats-vyos.db"
