@@ -30,10 +30,23 @@ struct export_rec {
 	int64_t mono_us;	/* the kernel's time; -1: unknown, -2: out of range */
 };
 
+/* A journal record's MESSAGE is read when the record ends: the journal
+ * keeps a record's fields in the order they came, and the kernel's
+ * _HOSTNAME and _SOURCE_MONOTONIC_TIMESTAMP often follow its MESSAGE. The
+ * line as printed, then the message, in one buffer. */
+struct pending {
+	int on;			/* 1: an export or verbose record's, 2: a JSON one's */
+	char *buf;
+	size_t cap, rawn, msgn;
+	long line;
+};
+
 struct klog {
 	const struct nl_sink *sink;
 	struct nl_event ev;
 	struct export_rec xr;
+	struct pending pm;
+	int verbose;		/* in a `journalctl -o verbose` record */
 	int dump_said;		/* the error of a ruleset dump in the log was given */
 };
 
@@ -1440,6 +1453,39 @@ static int export_message(struct klog *k, const char *msg, size_t mn, const char
 	return deliver(k, rc, ev, msg, mn, lineno, &err, s, n);
 }
 
+/* A record's message, kept until the record ends (export_message then). */
+static int pend_message(struct klog *k, int kind, const char *msg, size_t mn, const char *s,
+			size_t n, long lineno)
+{
+	struct pending *pm = &k->pm;
+	if (n > SIZE_MAX / 2 - mn)
+		return k->sink->error(k->sink->ctx, lineno, "a journal record too long to read", s, n);
+	if (pm->cap < n + mn) {
+		char *b = realloc(pm->buf, n + mn);
+		if (!b)
+			return k->sink->error(k->sink->ctx, lineno, "out of memory", s, n);
+		pm->buf = b;
+		pm->cap = n + mn;
+	}
+	memcpy(pm->buf, s, n);
+	memcpy(pm->buf + n, msg, mn);
+	pm->rawn = n;
+	pm->msgn = mn;
+	pm->line = lineno;
+	pm->on = kind;
+	return 0;
+}
+
+/* The record ended: its message is read with all its fields. */
+static int pend_flush(struct klog *k)
+{
+	struct pending *pm = &k->pm;
+	if (!pm->on)
+		return 0;
+	pm->on = 0;
+	return export_message(k, pm->buf + pm->rawn, pm->msgn, pm->buf, pm->rawn, pm->line);
+}
+
 /* A line that is one member of a pretty-printed JSON object, as `journalctl
  * -o json-pretty` and log collectors' exports print a record:
  *   "_HOSTNAME" : "fw1",
@@ -1461,6 +1507,8 @@ static int json_member_line(struct klog *k, const char *s, size_t n, long lineno
 	while (tn > 0 && (t[tn - 1] == ' ' || t[tn - 1] == '\t' || t[tn - 1] == '\r'))
 		tn--;
 	if (tn == 1 && (*t == '{' || *t == '}')) {
+		if (pend_flush(k))
+			return -1;
 		k->xr.open = 0;	/* a record's bounds */
 		return 1;
 	}
@@ -1503,10 +1551,64 @@ static int json_member_line(struct klog *k, const char *s, size_t n, long lineno
 	} else {
 		while (vn > 0 && (val[vn - 1] == '\n' || val[vn - 1] == '\r'))
 			vn--;
-		rc = export_message(k, val, vn, s, n, lineno);
+		/* a journal record's: read when it ends, with all its fields */
+		rc = k->xr.open ? pend_message(k, 2, val, vn, s, n, lineno)
+				: export_message(k, val, vn, s, n, lineno);
 	}
 	json_decref(o);
 	return rc;
+}
+
+/* "KEY=value" with a journal field's name (upper case, digits, '_'). */
+static int field_line(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n && s[i] != '='; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return i > 0 && i < n;
+}
+
+/* The head of a `journalctl -o verbose` record, its time then its cursor
+ * (a pager may cut the line, '>' at the cut):
+ *   Tue 2017-10-24 10:37:50.315725 UTC [s=6bff...;i=524715a;b=0a16...;m=914ed6facb5;t=55c4887dc4ccd;x=98df...]
+ * The fields follow, indented by four spaces. 1 with the record begun,
+ * its wall time from t= (hex microseconds) when the line holds it whole. */
+static int is_verbose_head(const char *s, size_t n)
+{
+	const char *c = n > 24 && s[0] != ' ' ? memmem(s, n, " [s=", 4) : NULL;
+	return c && memmem(c, (size_t)(s + n - c), ";i=", 3) && memmem(c, (size_t)(s + n - c), ";b=", 3);
+}
+
+static void verbose_head(struct export_rec *xr, const char *s, size_t n)
+{
+	const char *c = memmem(s, n, " [s=", 4), *t, *e;
+	uint64_t v;
+	xr->open = 1;
+	xr->host[0] = '\0';
+	xr->wall_us = xr->mono_us = -1;
+	if ((t = memmem(c, (size_t)(s + n - c), ";t=", 3)) != NULL) {
+		t += 3;
+		for (e = t; e < s + n && *e != ';' && *e != ']'; e++)
+			;
+		if (e < s + n && nl_parse_hex(t, (size_t)(e - t), INT64_MAX, &v))
+			xr->wall_us = (int64_t)v;
+	}
+}
+
+/* Whether the line ends the record whose message waits: a record's first
+ * line, or a line of no record (a JSON record's members are its lines). */
+static int ends_record(const struct klog *k, const char *s, size_t n)
+{
+	const char *t = s;
+	size_t tn = n;
+	if (k->pm.on == 2) {
+		while (tn > 0 && (*t == ' ' || *t == '\t'))
+			t++, tn--;
+		return tn == 0 || *t != '"';
+	}
+	return !field_line(s, n) || (n > 9 && !memcmp(s, "__CURSOR=", 9)) ||
+	       (n > 21 && !memcmp(s, "__REALTIME_TIMESTAMP=", 21));
 }
 
 static int klog_record(struct klog *k, const char *s, size_t n, long lineno, const char **next);
@@ -1516,12 +1618,29 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	struct klog *k = state;
 	int rc = 0;
 
+	if (is_verbose_head(s, n) || (k->verbose && !(n > 4 && !memcmp(s, "    ", 4)))) {
+		if (pend_flush(k))
+			return -1;
+		k->xr.open = 0;
+		k->verbose = is_verbose_head(s, n);
+		if (k->verbose) {
+			verbose_head(&k->xr, s, n);
+			k->sink->skip(k->sink->ctx, lineno);
+			return 0;
+		}
+	}
+	if (k->verbose) {
+		s += 4;	/* a field of the record */
+		n -= 4;
+	}
+	if (k->pm.on && ends_record(k, s, n) && pend_flush(k))
+		return -1;
 	if (export_field(&k->xr, s, n)) {
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
 	}
 	if (k->xr.open && n > 8 && !memcmp(s, "MESSAGE=", 8) && maybe_netfilter(s, n) == 1)
-		return export_message(k, s + 8, n - 8, s, n, lineno);
+		return pend_message(k, 1, s + 8, n - 8, s, n, lineno);
 	if ((rc = json_member_line(k, s, n, lineno)) != 1)
 		return rc;
 	rc = 0;
@@ -1638,8 +1757,11 @@ static void *klog_open(const struct nl_sink *sink)
 
 static int klog_close(void *state)
 {
-	free(state);
-	return 0;
+	struct klog *k = state;
+	int rc = pend_flush(k);
+	free(k->pm.buf);
+	free(k);
+	return rc ? -1 : 0;
 }
 
 static const char *const klog_samples[] = {

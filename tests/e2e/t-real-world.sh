@@ -874,12 +874,13 @@ check_json "INPUT missing from the listing is not a contradiction" \
 # Elastic's iptables integration: kernel LOG lines as `journalctl -o
 # export` writes them, one KEY=value line per field, a blank line between
 # records. The message is the LOG line; the host is _HOSTNAME, the kernel
-# time _SOURCE_MONOTONIC_TIMESTAMP when it comes before MESSAGE.
+# time _SOURCE_MONOTONIC_TIMESTAMP, before or after MESSAGE (the second
+# record has it after: the message is read when its record ends).
 use jexport
 check "journalctl -o export records import" "$NATLOG" import -q "$R/elastic-iptables-journal-export.txt"
 "$NATLOG" sql --json "select line, host, uptime, wall_us, prefix from events order by line" > "$TMP/e.json"
 check_json "each MESSAGE= is a LOG line with its record's host and times, prefix without MESSAGE=" \
-	'[(e["line"], e["prefix"]) for e in j] == [(12, "iptables DROP_INPUT: "), (24, "iptables DROP_INPUT: "), (38, "iptables DROP_INPUT: ")] and all(e["host"] == "compute04.hc.va.local.example.com" for e in j) and [e["wall_us"] for e in j] == [1642033008518660, 1642033008534638, 1642033021964974] and [e["uptime"] for e in j] == [1840789.131578, None, 1840802.579931]' < "$TMP/e.json"
+	'[(e["line"], e["prefix"]) for e in j] == [(12, "iptables DROP_INPUT: "), (24, "iptables DROP_INPUT: "), (38, "iptables DROP_INPUT: ")] and all(e["host"] == "compute04.hc.va.local.example.com" for e in j) and [e["wall_us"] for e in j] == [1642033008518660, 1642033008534638, 1642033021964974] and [e["uptime"] for e in j] == [1840789.131578, 1840789.149093, 1840802.579931]' < "$TMP/e.json"
 
 # syslog4j-graylog2 issue 13: an Ubuntu host's kernel line as RFC 5424
 # syslog ("<4>1 TIMESTAMP HOST kernel - - - [uptime] [UFW BLOCK] IN=..."):
@@ -958,6 +959,52 @@ check "a journalctl -o json-pretty record imports" "$NATLOG" import -q "$TMP/jp.
 "$NATLOG" sql --json "select host, uptime, wall_us, prefix from events" > "$TMP/e.json"
 check_json "its host, kernel time and wall time are the record's" \
 	'[(e["host"], e["uptime"], e["wall_us"], e["prefix"]) for e in j] == [("compute04.hc.va.local.example.com", 1840789.131578, 1642033008518660, "iptables DROP_INPUT: ")]' < "$TMP/e.json"
+# the journal keeps a kernel record's _HOSTNAME and monotonic time after
+# its MESSAGE as often as before (the second record of the export above):
+# the same record so ordered is read the same
+python3 - "$TMP/jp.json" "$TMP/jp2.json" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+late = [l for l in lines if l.lstrip().startswith(('"_HOSTNAME"', '"_SOURCE_MONOTONIC_TIMESTAMP"'))]
+rest = [l for l in lines if l not in late]
+msg = rest.index([l for l in rest if l.lstrip().startswith('"MESSAGE"')][0])
+rest[msg] += ","
+late[-1] = late[-1].rstrip(",")
+open(sys.argv[2], "w").write("\n".join(rest[:msg + 1] + late + rest[msg + 1:]) + "\n")
+PY
+export NATLOG_DB="$TMP/jp2.db"
+check "a json-pretty record with its host after MESSAGE imports" "$NATLOG" import -q "$TMP/jp2.json"
+"$NATLOG" sql --json "select host, uptime, wall_us, prefix from events" > "$TMP/e.json"
+check_json "its host and kernel time are still the record's" \
+	'[(e["host"], e["uptime"], e["wall_us"], e["prefix"]) for e in j] == [("compute04.hc.va.local.example.com", 1840789.131578, 1642033008518660, "iptables DROP_INPUT: ")]' < "$TMP/e.json"
+
+# `journalctl -o verbose` (composed: the export's first two records in
+# verbose's layout, a header of time and cursor, then the fields indented
+# by four spaces, in the export's order; the header's t= is the wall time)
+export NATLOG_DB="$TMP/jverbose.db"
+python3 - "$R/elastic-iptables-journal-export.txt" "$TMP/verbose.txt" <<'PY'
+import re, sys
+recs, cur = [], []
+for l in open(sys.argv[1]).read().splitlines():
+    if l.startswith("__CURSOR=") and cur:
+        recs.append(cur)
+        cur = []
+    if l:
+        cur.append(l)
+recs.append(cur)
+out = []
+for r in recs[:2]:
+    f = dict(l.split("=", 1) for l in r)
+    out.append("Wed 2022-01-12 23:36:48.518660 UTC [%s]" % f["__CURSOR"])
+    out += ["    " + l for l in r if not l.startswith("__")]
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+check "journalctl -o verbose records import" "$NATLOG" import -q "$TMP/verbose.txt"
+"$NATLOG" sql --json "select host, uptime, wall_us, prefix, src from events order by line" > "$TMP/e.json"
+check_json "each MESSAGE is a LOG line with its record's host, kernel time and the cursor's wall time" \
+	'[(e["host"], e["uptime"], e["wall_us"], e["prefix"], e["src"]) for e in j] == [("compute04.hc.va.local.example.com", 1840789.131578, 1642033008518660, "iptables DROP_INPUT: ", "0.0.0.0"), ("compute04.hc.va.local.example.com", 1840789.149093, 1642033008534638, "iptables DROP_INPUT: ", "0.0.0.0")]' < "$TMP/e.json"
+eq "the headers and other fields are skipped, none an error" "0 18" \
+	"$("$NATLOG" sql "SELECT errors || ' ' || skipped FROM sources" | tail -1)"
 
 # bpf list, 2023 ("XDP SYNProxy SYN+ACK packet missing?"): FireHOL's
 # iptables-save -c output quoted in a reply, "> " before every line, a
