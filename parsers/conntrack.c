@@ -18,7 +18,8 @@
  * counters are notices (kind ct-stats, count its drop=), and so is the
  * drop line of the totals older versions printed; `-o xml`'s
  * <flow> lines, `-o save`'s option lines and the rows of VyOS's `show
- * conntrack table` are entries too; -E's warning that it lost events
+ * conntrack table` are entries too, and so are conntrackd -i's and -e's;
+ * conntrackd -s's statistics are skipped; -E's warning that it lost events
  * (ENOBUFS) is a notice of kind loss; any other line that is not an entry
  * is an error.
  */
@@ -35,6 +36,7 @@ struct ct {
 	const struct nl_sink *sink;
 	struct nl_flow f;
 	char cmd_event[12];	/* DESTROY under a pasted "conntrack -D", UPDATE under -U */
+	int cd_stats;		/* within conntrackd -s's sections */
 	int continued;		/* the line before ended with '\' */
 	/* VyOS's `show conntrack table`: its header, then the columns its
 	 * rule of dashes marks (vy_state 1 after the header, 2 after the rule) */
@@ -331,7 +333,8 @@ static int ct_notice(const struct nl_sink *k, const char *s, size_t n, long line
 /* The shell prompt and command a paste shows above the entries
  * ("HOSTNAME ~ # conntrack -L -p udp", "$ sudo cat /proc/net/nf_conntrack"):
  * 1, with what the entries under it are (conntrack -D prints the entries
- * it deleted, -U those it changed) in ev; else 0. */
+ * it deleted, -U those it changed) in ev; 2 for "conntrackd -s", whose
+ * statistics follow; else 0. */
 static int prompt_line(const char *s, size_t n, char ev[12])
 {
 	static const char *const marks[] = { "# ", "$ ", NULL };
@@ -345,6 +348,8 @@ static int prompt_line(const char *s, size_t n, char ev[12])
 			continue;
 		cn = (size_t)(s + n - cmd);
 		ev[0] = '\0';
+		if (cn > 10 && cmd[9] == 'd')
+			return memmem(cmd, cn, " -s", 3) || memmem(cmd, cn, " --stats", 8) ? 2 : 1;
 		if (memmem(cmd, cn, " -D", 3) || memmem(cmd, cn, " --delete", 9))
 			nl_strlcpy(ev, "DESTROY", 12);
 		else if (memmem(cmd, cn, " -U", 3) || memmem(cmd, cn, " --update", 9))
@@ -374,6 +379,45 @@ static int bare_prompt(const char *s, size_t n)
 		if (s[i] == ' ' || s[i] == '\t' || s[i] == '=')
 			return 0;
 	return 1;
+}
+
+/* conntrackd -s (conntrack-tools src/stats-mode.c, cache.c, network.c,
+ * run.c), in sections under a heading that ends with ':':
+ *   cache internal:
+ *   connections created:                       4    failed:            0
+ *                     352 Bytes sent                    0 Bytes recv
+ *   cache:internal  active objects:                    0
+ *           active/total entries:                      0/           0
+ * 1 for a line that starts such a section, 0 for any other. */
+static int cd_stats_head(const char *s, size_t n)
+{
+	return (n >= 14 && (!memcmp(s, "cache internal", 14) || !memcmp(s, "cache external", 14) ||
+			    !memcmp(s, "cache:internal", 14) || !memcmp(s, "cache:external", 14)));
+}
+
+/* Within its sections, a heading ("multicast traffic (active
+ * device=eth3):") or a line of counters: words, labels and numbers, at
+ * least one number, no key=value. 1 for either, 0 for any other line. */
+static int cd_stats_line(const char *s, size_t n)
+{
+	size_t i;
+	int digits = 0, eq = 0;
+	if (memmem(s, n, "src=", 4))
+		return 0;
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+		if (ch >= '0' && ch <= '9')
+			digits = 1;
+		else if (ch == '=')
+			eq = 1;
+		else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == ' ' ||
+			   ch == '\t' || ch == ':' || ch == '/' || ch == '(' || ch == ')' || ch == '_' ||
+			   ch == '-' || ch == '.'))
+			return 0;
+	}
+	if (n > 0 && s[n - 1] == ':')
+		return 1;
+	return digits && !eq;
 }
 
 /* An expectation, as `conntrack -L expect` and `-E expect` print them
@@ -424,6 +468,15 @@ static int vendor_word(const char *t, size_t tn)
 		if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') || t[i] == '_'))
 			return 0;
 	return 1;
+}
+
+/* conntrackd -i and -e print their caches' entries as conntrack does,
+ * with how long each has been in the cache after them (conntrack-tools
+ * src/cache.c, its lifetime feature: " [active since %lds]"). */
+static int active_since(const char *b, size_t bn)
+{
+	return bn > 16 && !memcmp(b, "[active since ", 14) && b[bn - 2] == 's' &&
+	       is_digits(b + 14, bn - 16);
 }
 
 /* Where a tuple's fields go: orig (dir 0) or reply (dir 1). */
@@ -556,6 +609,7 @@ static int parse_entry(struct nl_cur *c, struct nl_flow *f, struct nl_err *err)
 				if (!f->assured)
 					f->assured = -1;
 			} else if (!((bn > 7 && !memcmp(b, "[start=", 7)) ||
+				   active_since(b, bn) ||
 				   (bn > 6 && !memcmp(b, "[stop=", 6)) ||
 				   (tu[1].have_dst && vendor_flag(b, bn))))
 				return nl_err_set(err, "unknown flag '%.*s'", SHOWN(b, bn));
@@ -1141,10 +1195,24 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	}
 	c = cur_make(s, n);
 	cur_spaces(&c);
-	if (cur_eof(&c) || summary_line(c.p, cur_left(&c)) ||
-	    prompt_line(c.p, cur_left(&c), st->cmd_event)) {
+	if (cur_eof(&c) || summary_line(c.p, cur_left(&c))) {
 		k->skip(k->ctx, lineno);
 		return 0;
+	}
+	{
+		int p = prompt_line(c.p, cur_left(&c), st->cmd_event);
+		if (p || cd_stats_head(c.p, cur_left(&c)) ||
+		    (st->cd_stats && cd_stats_line(c.p, cur_left(&c)))) {
+			/* conntrackd's statistics say nothing of any one
+			 * connection: their lines are skipped */
+			if (p)
+				st->cd_stats = p == 2;
+			else
+				st->cd_stats = 1;
+			k->skip(k->ctx, lineno);
+			return 0;
+		}
+		st->cd_stats = 0;
 	}
 	switch (enobufs_line(c.p, cur_left(&c))) {
 	case 2:
