@@ -19,9 +19,10 @@
  * drop line of the totals older versions printed; `-o xml`'s
  * <flow> lines, `-o save`'s option lines and the rows of VyOS's `show
  * conntrack table` are entries too, and so are conntrackd -i's and -e's;
- * conntrackd -s's statistics are skipped; -E's warning that it lost events
- * (ENOBUFS) is a notice of kind loss; any other line that is not an entry
- * is an error.
+ * conntrackd -s's statistics are skipped; expectations (conntrack -L
+ * expect, /proc/net/nf_conntrack_expect) are errors that say so; -E's
+ * warning that it lost events (ENOBUFS) is a notice of kind loss; any
+ * other line that is not an entry is an error.
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -359,8 +360,8 @@ static int prompt_line(const char *s, size_t n, char ev[12])
 	return 0;
 }
 
-/* A shell prompt alone, as a paste ends ("tw:/home/bor #", "user@fw:~$"):
- * one word, then '#' or '$' and nothing after it; and what kubectl adds
+/* A shell prompt alone, as a paste ends ("tw:/home/bor #", "user@fw:~$",
+ * "#"): one word or none, then '#' or '$' and nothing after it; and what kubectl adds
  * after a command it ran in a pod failed ("command terminated with exit
  * code 1"). */
 static int bare_prompt(const char *s, size_t n)
@@ -368,13 +369,13 @@ static int bare_prompt(const char *s, size_t n)
 	size_t i;
 	if (n > 34 && !memcmp(s, "command terminated with exit code ", 34))
 		return 1;
-	if (n < 2 || (s[n - 1] != '#' && s[n - 1] != '$'))
+	if (n < 1 || (s[n - 1] != '#' && s[n - 1] != '$'))
 		return 0;
 	n--;
 	while (n > 0 && s[n - 1] == ' ')
 		n--;
 	if (n == 0)
-		return 0;
+		return 1;	/* "# " alone: root's prompt without its host */
 	for (i = 0; i < n; i++)
 		if (s[i] == ' ' || s[i] == '\t' || s[i] == '=')
 			return 0;
@@ -423,7 +424,10 @@ static int cd_stats_line(const char *s, size_t n)
 /* An expectation, as `conntrack -L expect` and `-E expect` print them
  * (libnetfilter_conntrack's __snprintf_expect_default): the timeout, then
  * "proto=N src=... mask-src=... master-src=... helper=...", or a piece of
- * one a mail broke over lines (its mask- or master- tuple, its flags). */
+ * one a mail broke over lines (its mask- or master- tuple, its flags); or
+ * as /proc/net/nf_conntrack_expect lists them (the kernel's
+ * exp_seq_show): the timeout or "-", then "l3proto = 2 proto=47 src=...
+ * srckey=0xa9a0 dstkey=0x6bd8 pptp". */
 static int expect_line(const char *s, size_t n)
 {
 	struct nl_cur c = cur_make(s, n);
@@ -433,7 +437,8 @@ static int expect_line(const char *s, size_t n)
 	if (memmem(s, n, "mask-src=", 9) || memmem(s, n, "master-src=", 11))
 		return 1;
 	cur_spaces(&c);
-	if (cur_u64(&c, UINT32_MAX, &v) && cur_spaces(&c) && cur_lit(&c, "proto="))
+	if ((cur_char(&c, '-') || cur_u64(&c, UINT32_MAX, &v)) && cur_spaces(&c) &&
+	    (cur_lit(&c, "proto=") || cur_lit(&c, "l3proto = ")))
 		return 1;
 	c = cur_make(s, n);
 	return cur_word(&c, &w, &wn) &&
@@ -1299,8 +1304,9 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 					"the line before)", s, n);
 	}
 	if (expect_line(c.p, cur_left(&c)))
-		return k->error(k->ctx, lineno, "a conntrack expectation (conntrack -L expect or -E "
-				"expect): natlog reads connections, not expectations", s, n);
+		return k->error(k->ctx, lineno, "a conntrack expectation (conntrack -L expect, -E "
+				"expect or /proc/net/nf_conntrack_expect): natlog reads connections, not "
+				"expectations", s, n);
 	if (parse_entry(&c, f, &err)) {
 		/* a ticket pastes dmesg next to the table: "table full" and the
 		 * rest are notices as in a kernel log */

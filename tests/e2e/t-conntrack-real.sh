@@ -21,4 +21,14 @@ check_json "and its tuples" \
 "$NATLOG" summary > "$TMP/s.txt"
 check_grep "summary counts the five records" "conntrack: 5 records, 0 with DNAT, 0 with SNAT" "$TMP/s.txt"
 
+# 2. A PPTP client NATed by a router: /proc/net/nf_conntrack_expect's GRE
+# expectation (named an expectation, as conntrack -L expect's are), and
+# nf_conntrack's GRE entry and TCP control connection, the prompt alone
+# ("# ") between them skipped. (The entries themselves, GRE keys and all,
+# were read right before.)
+check_status "the expectation is the one error (exit 3)" 3 "$NATLOG" --db "$TMP/pptp.db" import -q "$R/pptp-nf_conntrack_expect-gre.txt"
+"$NATLOG" --db "$TMP/pptp.db" errors --json > "$TMP/pe.json"
+check_json "line 2 is named an expectation, nothing else an error" \
+	'[(e["line"], "conntrack expectation" in e["reason"] and "nf_conntrack_expect" in e["reason"]) for e in j] == [(2, True)]' < "$TMP/pe.json"
+
 finish
