@@ -14,7 +14,7 @@
  * print_tuple and in libnetfilter_conntrack), so a wider one is an error.
  * The summary line conntrack prints on stderr (`conntrack v1.4.7
  * (conntrack-tools): 16 flow entries have been shown.`, after an echoed
- * `^C` when Ctrl-C stopped -E) is skipped; `conntrack -S`'s per-CPU
+ * `^C` when Ctrl-C stopped -E) is skipped, and so is watch(1)'s header; `conntrack -S`'s per-CPU
  * counters are notices (kind ct-stats, count its drop=), and so is the
  * drop line of the totals older versions printed; `-o xml`'s
  * <flow> lines, `-o save`'s option lines and the rows of VyOS's `show
@@ -358,6 +358,20 @@ static int prompt_line(const char *s, size_t n, char ev[12])
 		return 1;
 	}
 	return 0;
+}
+
+/* The header watch(1) prints above each refresh of the command it runs
+ * ("Every 2.0s: conntrack -L 2>&1 | egrep ...   host: Fri Feb 10
+ * 06:45:02 2023"): 1 for it, else 0. */
+static int watch_header(const char *s, size_t n)
+{
+	struct nl_cur c = cur_make(s, n);
+	uint64_t v;
+	if (!cur_lit(&c, "Every ") || !cur_u64(&c, 999999, &v))
+		return 0;
+	if (cur_char(&c, '.') && !cur_u64(&c, 999999, &v))
+		return 0;
+	return cur_lit(&c, "s: ");
 }
 
 /* A shell prompt alone, as a paste ends ("tw:/home/bor #", "user@fw:~$",
@@ -1200,7 +1214,7 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	}
 	c = cur_make(s, n);
 	cur_spaces(&c);
-	if (cur_eof(&c) || summary_line(c.p, cur_left(&c))) {
+	if (cur_eof(&c) || summary_line(c.p, cur_left(&c)) || watch_header(c.p, cur_left(&c))) {
 		k->skip(k->ctx, lineno);
 		return 0;
 	}

@@ -31,4 +31,9 @@ check_status "the expectation is the one error (exit 3)" 3 "$NATLOG" --db "$TMP/
 check_json "line 2 is named an expectation, nothing else an error" \
 	'[(e["line"], "conntrack expectation" in e["reason"] and "nf_conntrack_expect" in e["reason"]) for e in j] == [(2, True)]' < "$TMP/pe.json"
 
+# 3. `watch conntrack -L`: watch's header above each refresh ("Every 2.0s:
+# conntrack -L ... host: Fri Feb 10 06:45:02 2023") is skipped, the
+# entries under it read as before (one REDIRECTed to a sidecar's port).
+check "watch's refreshes of conntrack -L import without an error" "$NATLOG" --db "$TMP/w.db" import -q "$R/istio-watch-conntrack-L-close-wait.txt"
+
 finish
