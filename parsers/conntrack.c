@@ -14,7 +14,8 @@
  * print_tuple and in libnetfilter_conntrack), so a wider one is an error.
  * The summary line conntrack prints on stderr (`conntrack v1.4.7
  * (conntrack-tools): 16 flow entries have been shown.`, after an echoed
- * `^C` when Ctrl-C stopped -E) is skipped, and so is watch(1)'s header; `conntrack -S`'s per-CPU
+ * `^C` when Ctrl-C stopped -E) is skipped, and so is watch(1)'s header;
+ * a glog header in front of an entry (a CI log's dump) is passed over; `conntrack -S`'s per-CPU
  * counters are notices (kind ct-stats, count its drop=), and so is the
  * drop line of the totals older versions printed; `-o xml`'s
  * <flow> lines, `-o save`'s option lines and the rows of VyOS's `show
@@ -122,6 +123,39 @@ static int read_stamp(struct nl_cur *c, struct nl_flow *f)
 	f->wall_us = (int64_t)(sec * 1000000ULL + frac);
 	*c = u;
 	return 1;
+}
+
+/* The header glog/klog writes in front of each line of a log
+ * ("I0812 15:31:25.778224   12345 conntrack.go:77] "), and the shorter one
+ * of Kubernetes' CI build logs, where its e2e tests dump the table
+ * ("I0812 15:31:25.778] udp      17 175 src=..."): s and n past it when the
+ * line has one. Its time has no year and is the log's, not conntrack's:
+ * not kept. */
+static void skip_glog(const char **s, size_t *n)
+{
+	struct nl_cur c = cur_make(*s, *n);
+	uint64_t v;
+	const char *w;
+	size_t wn;
+	if (*n < 16 || ((*s)[0] != 'I' && (*s)[0] != 'W' && (*s)[0] != 'E' && (*s)[0] != 'F'))
+		return;
+	c.p++;
+	if (!cur_u64(&c, 1231, &v) || c.p - *s != 5 || !cur_char(&c, ' ') ||
+	    !cur_u64(&c, 23, &v) || !cur_char(&c, ':') || !cur_u64(&c, 59, &v) ||
+	    !cur_char(&c, ':') || !cur_u64(&c, 60, &v))
+		return;
+	if (cur_char(&c, '.') && !cur_u64(&c, 999999999, &v))
+		return;
+	if (!cur_char(&c, ']')) {
+		/* glog's: the thread id, then file:line] */
+		if (!cur_spaces(&c) || !cur_u64(&c, UINT32_MAX, &v) || !cur_spaces(&c) ||
+		    !cur_word(&c, &w, &wn) || wn < 2 || w[wn - 1] != ']')
+			return;
+	}
+	if (!cur_char(&c, ' '))
+		return;
+	*n -= (size_t)(c.p - *s);
+	*s = c.p;
 }
 
 /* `    [NEW] `, ` [UPDATE] `, `[DESTROY] ` (%9s). */
@@ -1198,6 +1232,7 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	struct nl_err err;
 
 	nl_unquote(&s, &n);	/* entries indented or quoted in a mail */
+	skip_glog(&s, &n);
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
 		n--;
 	{
@@ -1335,6 +1370,7 @@ static int ct_probe(const char *s, size_t n)
 {
 	struct nl_cur c;
 	nl_unquote(&s, &n);
+	skip_glog(&s, &n);
 	c = cur_make(s, n);
 	struct nl_flow f;
 	const char *w;

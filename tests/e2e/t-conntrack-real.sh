@@ -36,4 +36,17 @@ check_json "line 2 is named an expectation, nothing else an error" \
 # entries under it read as before (one REDIRECTed to a sidecar's port).
 check "watch's refreshes of conntrack -L import without an error" "$NATLOG" --db "$TMP/w.db" import -q "$R/istio-watch-conntrack-L-close-wait.txt"
 
+# 4. Kubernetes' CI build log: a conntrack -L entry its e2e test dumped,
+# under the log's "I0812 15:31:25.778] " header; and (composed around the
+# same entry) glog's longer header, "I0812 15:31:25.778224   12345
+# conntrack.go:77] ".
+check "the entry under the build log's header imports" "$NATLOG" --db "$TMP/k.db" import -q "$R/k8s-93767-ci-build-log-conntrack-L.txt"
+"$NATLOG" --db "$TMP/k.db" flows --json > "$TMP/kf.json"
+check_json "as the UDP flow DNATed to 10.64.1.119:80" \
+	'[(f["proto"], f["orig"]["dst"], f["reply"]["src"], f["reply"]["sport"], f["assured"], f["mark"]) for f in j] == [("udp", "10.0.140.245", "10.64.1.119", 80, True, 0)]' < "$TMP/kf.json"
+sed 's/^I0812 15:31:25.778\]/I0812 15:31:25.778224   12345 conntrack.go:77]/' "$R/k8s-93767-ci-build-log-conntrack-L.txt" > "$TMP/glog.txt"
+check "and under glog's header (composed)" "$NATLOG" --db "$TMP/g.db" import -q "$TMP/glog.txt"
+"$NATLOG" --db "$TMP/g.db" flows --json > "$TMP/gf.json"
+check_json "the same flow" '[(f["orig"]["sport"], f["reply"]["src"]) for f in j] == [(12345, "10.64.1.119")]' < "$TMP/gf.json"
+
 finish
