@@ -917,7 +917,8 @@ static int xml_flow(const char *s, size_t n, struct nl_flow *f, struct nl_err *e
 	int l3o = 0, l3r = 0;
 	int64_t x;
 	if (n < 7 || memcmp(s + n - 7, "</flow>", 7))
-		return nl_err_set(err, "a <flow> without its </flow> on the same line");
+		return nl_err_set(err, "a <flow> without its </flow> on the same line (cut, or "
+				  "broken over lines, which are not joined)");
 	if (n > 12 && !memcmp(s, "<flow type=\"", 12)) {
 		static const char *const ev[][2] = { { "new", "NEW" }, { "update", "UPDATE" },
 						     { "destroy", "DESTROY" } };
@@ -1330,6 +1331,11 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 			return k->error(k->ctx, lineno, err.msg, s, n);
 		return k->flow(k->ctx, f);
 	}
+	if (cur_left(&c) >= 7 && !memcmp(c.p + cur_left(&c) - 7, "</flow>", 7) &&
+	    !memmem(c.p, cur_left(&c), "<flow", 5))
+		return k->error(k->ctx, lineno, "the rest of a conntrack -o xml <flow> broken over "
+				"lines (its head is on the line before; flows broken over lines are "
+				"not joined)", s, n);
 	if (cur_left(&c) > 5 && !memcmp(c.p, "<flow", 5)) {
 		err.msg[0] = '\0';
 		if (xml_flow(c.p, cur_left(&c), f, &err))

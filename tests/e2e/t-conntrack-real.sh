@@ -49,4 +49,12 @@ check "and under glog's header (composed)" "$NATLOG" --db "$TMP/g.db" import -q 
 "$NATLOG" --db "$TMP/g.db" flows --json > "$TMP/gf.json"
 check_json "the same flow" '[(f["orig"]["sport"], f["reply"]["src"]) for f in j] == [(12345, "10.64.1.119")]' < "$TMP/gf.json"
 
+# 5. conntrack -L -o xml in a loop with ipvsadm and date (calico#9967): a
+# <flow> broken in two is reported as such, its first piece cut, its
+# second the rest of a flow, not "no protocol name".
+check_status "the broken flow is reported (exit 3)" 3 "$NATLOG" --db "$TMP/x.db" import -q "$R/calico-9967-conntrack-L-o-xml-wrapped.txt"
+"$NATLOG" --db "$TMP/x.db" errors --json > "$TMP/xe.json"
+check_json "line 1 a flow without its end, line 2 the rest of one" \
+	'[(e["line"], ("broken over lines" in e["reason"]) if e["line"] in (1, 2) else True) for e in j][:2] == [(1, True), (2, True)] and "the rest of a conntrack -o xml <flow>" in j[1]["reason"]' < "$TMP/xe.json"
+
 finish
