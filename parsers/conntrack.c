@@ -15,7 +15,9 @@
  * The summary line conntrack prints on stderr (`conntrack v1.4.7
  * (conntrack-tools): 16 flow entries have been shown.`, after an echoed
  * `^C` when Ctrl-C stopped -E) is skipped, and so is watch(1)'s header;
- * a glog header in front of an entry (a CI log's dump) is passed over; `conntrack -S`'s per-CPU
+ * a glog header in front of an entry (a CI log's dump) is passed over;
+ * the number under a pasted `conntrack -C` (or a cat of
+ * nf_conntrack_count or _max) is skipped; `conntrack -S`'s per-CPU
  * counters are notices (kind ct-stats, count its drop=), and so is the
  * drop line of the totals older versions printed; `-o xml`'s
  * <flow> lines, `-o save`'s option lines and the rows of VyOS's `show
@@ -39,6 +41,7 @@ struct ct {
 	struct nl_flow f;
 	char cmd_event[12];	/* DESTROY under a pasted "conntrack -D", UPDATE under -U */
 	int cd_stats;		/* within conntrackd -s's sections */
+	int counts;		/* under a command that prints a count (conntrack -C) */
 	int continued;		/* the line before ended with '\' */
 	/* VyOS's `show conntrack table`: its header, then the columns its
 	 * rule of dashes marks (vy_state 1 after the header, 2 after the rule) */
@@ -369,7 +372,8 @@ static int ct_notice(const struct nl_sink *k, const char *s, size_t n, long line
  * ("HOSTNAME ~ # conntrack -L -p udp", "$ sudo cat /proc/net/nf_conntrack"):
  * 1, with what the entries under it are (conntrack -D prints the entries
  * it deleted, -U those it changed) in ev; 2 for "conntrackd -s", whose
- * statistics follow; else 0. */
+ * statistics follow; 3 for a command that prints a number ("conntrack -C",
+ * "cat /proc/sys/net/netfilter/nf_conntrack_max"); else 0. */
 static int prompt_line(const char *s, size_t n, char ev[12])
 {
 	static const char *const marks[] = { "# ", "$ ", NULL };
@@ -378,13 +382,18 @@ static int prompt_line(const char *s, size_t n, char ev[12])
 		return 0;
 	for (i = 0; marks[i]; i++) {
 		const char *m = memmem(s, n, marks[i], 2), *cmd;
-		size_t cn;
+		size_t cn, mn;
 		if (!m || !(cmd = memmem(m, (size_t)(s + n - m), "conntrack", 9)))
 			continue;
 		cn = (size_t)(s + n - cmd);
 		ev[0] = '\0';
 		if (cn > 10 && cmd[9] == 'd')
 			return memmem(cmd, cn, " -s", 3) || memmem(cmd, cn, " --stats", 8) ? 2 : 1;
+		mn = (size_t)(s + n - m);
+		if (memmem(cmd, cn, " -C", 3) || memmem(cmd, cn, " --count", 8) ||
+		    memmem(m, mn, "_conntrack_count", 16) || memmem(m, mn, "_conntrack_max", 14) ||
+		    memmem(m, mn, "_conntrack_buckets", 18))
+			return 3;
 		if (memmem(cmd, cn, " -D", 3) || memmem(cmd, cn, " --delete", 9))
 			nl_strlcpy(ev, "DESTROY", 12);
 		else if (memmem(cmd, cn, " -U", 3) || memmem(cmd, cn, " --update", 9))
@@ -1256,6 +1265,12 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	}
 	{
 		int p = prompt_line(c.p, cur_left(&c), st->cmd_event);
+		if (st->counts && is_digits(c.p, cur_left(&c))) {
+			/* the count conntrack -C (or the sysctl) printed */
+			k->skip(k->ctx, lineno);
+			return 0;
+		}
+		st->counts = p == 3;
 		if (p || cd_stats_head(c.p, cur_left(&c)) ||
 		    (st->cd_stats && cd_stats_line(c.p, cur_left(&c)))) {
 			/* conntrackd's statistics say nothing of any one

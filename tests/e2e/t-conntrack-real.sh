@@ -57,4 +57,10 @@ check_status "the broken flow is reported (exit 3)" 3 "$NATLOG" --db "$TMP/x.db"
 check_json "line 1 a flow without its end, line 2 the rest of one" \
 	'[(e["line"], ("broken over lines" in e["reason"]) if e["line"] in (1, 2) else True) for e in j][:2] == [(1, True), (2, True)] and "the rest of a conntrack -o xml <flow>" in j[1]["reason"]' < "$TMP/xe.json"
 
+# 6. A netfilter-devel patch's session: conntrack -U of an entry with
+# labels, then `conntrack -C` and its count, which is no broken entry.
+check "the session imports without an error" "$NATLOG" --db "$TMP/u.db" import -q "$R/nfdevel-2023-conntrack-U-labels-C.txt"
+"$NATLOG" --db "$TMP/u.db" errors --json > "$TMP/ue.json"
+check_json "conntrack -C's count is not an error" 'j == []' < "$TMP/ue.json"
+
 finish
