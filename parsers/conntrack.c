@@ -22,10 +22,10 @@
  * drop line of the totals older versions printed; `-o xml`'s
  * <flow> lines, `-o save`'s option lines and the rows of VyOS's `show
  * conntrack table` are entries too, and so are conntrackd -i's and -e's;
- * conntrackd -s's statistics are skipped; expectations (conntrack -L
- * expect, /proc/net/nf_conntrack_expect) are errors that say so; -E's
- * warning that it lost events (ENOBUFS) is a notice of kind loss; any
- * other line that is not an entry is an error.
+ * conntrackd -s's statistics and conntrackd's log lines are skipped;
+ * expectations (conntrack -L expect, /proc/net/nf_conntrack_expect) are
+ * errors that say so; -E's warning that it lost events (ENOBUFS) is a
+ * notice of kind loss; any other line that is not an entry is an error.
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -418,9 +418,9 @@ static int watch_header(const char *s, size_t n)
 }
 
 /* A shell prompt alone, as a paste ends ("tw:/home/bor #", "user@fw:~$",
- * "#"): one word or none, then '#' or '$' and nothing after it; and what kubectl adds
- * after a command it ran in a pod failed ("command terminated with exit
- * code 1"). */
+ * "#"): one word or none, then '#' or '$' and nothing after it; and what
+ * kubectl adds after a command it ran in a pod failed ("command terminated
+ * with exit code 1"). */
 static int bare_prompt(const char *s, size_t n)
 {
 	size_t i;
@@ -436,6 +436,25 @@ static int bare_prompt(const char *s, size_t n)
 	for (i = 0; i < n; i++)
 		if (s[i] == ' ' || s[i] == '\t' || s[i] == '=')
 			return 0;
+	return 1;
+}
+
+/* A line of conntrackd's own log (conntrack-tools src/log.c: the ctime,
+ * the pid, the level), as pasted next to its caches:
+ *   [Thu Sep 18 18:03:02 2008] (pid=9759) [notice] Committed 1545 new entries
+ * 1 for one, else 0. */
+static int cd_log_line(const char *s, size_t n)
+{
+	struct nl_cur c = cur_make(s, n);
+	const char *w;
+	size_t wn;
+	uint64_t v;
+	if (n < 40 || s[0] != '[' || s[25] != ']')
+		return 0;
+	c.p += 26;
+	if (!cur_lit(&c, " (pid=") || !cur_u64(&c, UINT32_MAX, &v) || !cur_lit(&c, ") [") ||
+	    !cur_until(&c, ']', &w, &wn) || wn > 16 || !cur_char(&c, ']'))
+		return 0;
 	return 1;
 }
 
@@ -1259,7 +1278,8 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	}
 	c = cur_make(s, n);
 	cur_spaces(&c);
-	if (cur_eof(&c) || summary_line(c.p, cur_left(&c)) || watch_header(c.p, cur_left(&c))) {
+	if (cur_eof(&c) || summary_line(c.p, cur_left(&c)) || watch_header(c.p, cur_left(&c)) ||
+	    cd_log_line(c.p, cur_left(&c))) {
 		k->skip(k->ctx, lineno);
 		return 0;
 	}

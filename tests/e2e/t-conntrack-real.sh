@@ -7,7 +7,8 @@ R=$TD/real
 
 # 1. The conntrack-tools manual: `conntrackd -s` (its older layout and its
 # cache section), then `conntrackd -i`, whose entries end with how long
-# conntrackd has cached them ("[active since 536s]").
+# conntrackd has cached them ("[active since 536s]"), and two lines of
+# conntrackd's log, skipped.
 check "conntrackd -s and -i import without an error" "$NATLOG" import -q "$R/conntrack-tools-manual-conntrackd-s-i.txt"
 "$NATLOG" errors --json > "$TMP/e.json"
 check_json "no line is an error" 'j == []' < "$TMP/e.json"
