@@ -1350,10 +1350,36 @@ static const char *next_syslog_record(const char *msg, const char *end)
 	return NULL;
 }
 
+/* Where a syslog record with no "kernel:" tag run on after msg starts:
+ * ulogd's syslogemu and UniFi gateways write "May 14 13:12:11 UDM-Pro
+ * [LAN_LOCAL-RET-2147483647] DESCR=... IN=...", the host followed by the
+ * LOG prefix. A syslog time at a word start, a host, then a netfilter
+ * message; or NULL. */
+static const char *next_bare_syslog_record(const char *msg, const char *end)
+{
+	const char *p;
+	for (p = msg + 1; p < end && end - p > 16; p++) {
+		struct nl_cur c;
+		const char *h;
+		if (p[-1] != ' ' || *p < 'A' || *p > 'S')
+			continue;
+		c = cur_make(p, (size_t)(end - p));
+		if (!syslog_time(&c) || !cur_char(&c, ' '))
+			continue;
+		for (h = c.p; c.p < c.end && *c.p != ' ' && *c.p != '='; c.p++)
+			;
+		if (c.p > h && cur_char(&c, ' ') && maybe_netfilter(c.p, cur_left(&c)) == 1)
+			return p;
+	}
+	return NULL;
+}
+
 static const char *next_record(const char *msg, const char *end)
 {
 	const char *p = msg + (msg < end);
-	const char *sys = next_syslog_record(msg, end);
+	const char *sys = next_syslog_record(msg, end), *bare = next_bare_syslog_record(msg, end);
+	if (bare && (!sys || bare < sys))
+		sys = bare;
 	if (sys)
 		end = sys;	/* a dmesg record before it, or the syslog record */
 	while ((p = memchr(p, '[', (size_t)(end - p))) != NULL) {

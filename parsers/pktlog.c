@@ -432,6 +432,13 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 		val = eq + 1;
 		vn = tn - klen - 1;
 
+		/* the kernel prints IN= and SRC= once, outside an ICMP error's
+		 * brackets: another is a record run on after this one, not
+		 * fields to keep as unknown */
+		if (st != ST_LINK && (KEY("IN") || (KEY("SRC") && st != ST_NET)))
+			return nl_err_set(err, "a second %.*s= after the packet's fields: another "
+					  "record run on in this line", (int)klen, key);
+
 		if (st == ST_LINK) {
 			if (KEY("IN")) {
 				if (set_ifname(p->iif, key, klen, val, vn, err))
