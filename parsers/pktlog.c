@@ -242,6 +242,48 @@ static int tcp_flag_bit(const char *w, size_t n)
 	return 0;
 }
 
+/* The IPv6 fragment header as dump_ipv6_packet() prints it, bare or
+ * inside "OPT ( ... )" with --log-ip-options: "FRAG:1232 ID:5efa507c",
+ * "INCOMPLETE" between them when more fragments follow. Its
+ * identification is the packet's IP ID (as a capture gives it), its
+ * INCOMPLETE the MF flag; *seen: 1 after FRAG:, 2 after ID:. 1 when the
+ * word was one of them. */
+static int frag6_word(struct nl_pkt *p, const char *w, size_t n, int *seen)
+{
+	uint64_t id;
+	if (n > 5 && !memcmp(w, "FRAG:", 5)) {
+		extra_add(p, w, n);	/* the offset, as the pcap reader keeps it */
+		*seen = 1;
+		return 1;
+	}
+	if (*seen == 1 && n == 10 && !memcmp(w, "INCOMPLETE", 10)) {
+		word_add(p->ipflags, sizeof p->ipflags, "MF", 2);
+		return 1;
+	}
+	if (*seen == 1 && n > 3 && !memcmp(w, "ID:", 3) && nl_parse_hex(w + 3, n - 3, 0xffffffffULL, &id)) {
+		p->ip_id = (int64_t)id;
+		*seen = 2;
+		return 1;
+	}
+	return 0;
+}
+
+/* The words of an IPv6 "OPT ( ... )" group (g, n, its parentheses
+ * included): the fragment header's are read, the other headers' (AH,
+ * ESP and their SPI=) are no identity and are skipped as before. */
+static void opt6_group(struct nl_pkt *p, const char *g, size_t n, int *seen)
+{
+	struct nl_cur c = cur_make(g + 1, n > 2 ? n - 2 : 0);
+	const char *w;
+	size_t wn;
+	while (!cur_eof(&c)) {
+		cur_spaces(&c);
+		if (!cur_word(&c, &w, &wn))
+			break;
+		frag6_word(p, w, wn, seen);
+	}
+}
+
 #define KEY(k) (klen == sizeof(k) - 1 && memcmp(key, k, klen) == 0)
 
 /* A value a person blanked out before pasting ("XXX.XXX.XXX.XXX",
@@ -364,7 +406,7 @@ static int transport_key(const char *key, size_t klen)
 static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *err)
 {
 	struct nl_cur c = cur_make(s, n);
-	int st = ST_LINK, v4 = 0, v6 = 0, last = 0;
+	int st = ST_LINK, v4 = 0, v6 = 0, last = 0, frag6 = 0;
 	uint64_t v;
 
 	while (!cur_eof(&c)) {
@@ -404,10 +446,16 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				const char *g;
 				size_t gn;
 				cur_spaces(&c);
-				if (cur_peek(&c) == '(' && !skip_group(&c, '(', ')', &g, &gn))
-					break;	/* options cut short: the line ends there */
+				if (cur_peek(&c) == '(') {
+					if (!skip_group(&c, '(', ')', &g, &gn))
+						break;	/* options cut short: the line ends there */
+					if (st == ST_NET && (v6 || p->family == 6))
+						opt6_group(p, g, gn, &frag6);
+				}
 				continue;
 			}
+			if (st == ST_NET && (v6 || p->family == 6) && frag6_word(p, tok, tn, &frag6))
+				continue;
 			if (tn == 9 && memcmp(tok, "TRUNCATED", 9) == 0) {
 				/* the kernel could not read further; what came before stands */
 				extra_add(p, tok, tn);

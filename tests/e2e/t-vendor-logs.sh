@@ -29,4 +29,26 @@ check_status "the line without the time imports with an error" 3 "$NATLOG" impor
 check_json "the error says another record ran on" \
 	'len(j) == 1 and j[0]["line"] == 1 and "another record run on" in j[0]["reason"]' < "$TMP/e.json"
 
+# IPv6 fragments: the fragment header's identification is the packet's IP
+# ID, as a capture of it gives (tcpdump: "frag (0x5efa507c:1232|376)"),
+# inside --log-ip-options' "OPT ( ... )" (Server Fault 533704) or bare
+# (a UFW line of a Linux Mint forum thread)
+export NATLOG_DB="$TMP/frag6.db"
+check "the fragment lines import" "$NATLOG" import -q "$R/serverfault-533704-ip6-frag-opt.log" "$R/mint-forum-2013-ufw-ip6-frag.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the fragment in OPT ( ) has its ID, UDP and no ports" \
+	'[(p["ip_id"], p["proto"], p["sport"], p["dport"]) for p in j if p["host"] == "grummle"] == [(0x5efa507c, "udp", None, None)]' < "$TMP/t.json"
+check_json "the bare fragment header has its ID too" \
+	'[p["ip_id"] for p in j if p["family"] == "ip6" and p["host"] is None] == [0x2d4055e5]' < "$TMP/t.json"
+eq "the offsets are kept as printed, the IDs no longer unknown fields" "FRAG:1232|FRAG:1232" \
+	"$("$NATLOG" sql "SELECT group_concat(extra, '|') FROM events WHERE family = 6" | tail -1)"
+# composed from the kernel's format (dump_ipv6_packet) around the forum's
+# line: the first fragment, "INCOMPLETE" between FRAG: and ID: when more
+# follow, is MF, not a truncated packet
+export NATLOG_DB="$TMP/frag6-first.db"
+sed -n 2p "$R/mint-forum-2013-ufw-ip6-frag.log" | sed 's/FRAG:1232 ID:2d4055e5 PROTO=UDP /FRAG:0 INCOMPLETE ID:2d4055e5 PROTO=UDP SPT=5353 DPT=5353 LEN=1240 /' > "$TMP/first.log"
+check "the first fragment imports" "$NATLOG" import -q "$TMP/first.log"
+eq "its ID, MF and ports are read" "759191013|MF|5353|5353" \
+	"$("$NATLOG" sql "SELECT ip_id || '|' || ipflags || '|' || sport || '|' || dport FROM events" | tail -1)"
+
 finish
