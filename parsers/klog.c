@@ -981,11 +981,13 @@ static int maybe_netfilter(const char *s, size_t n)
 }
 
 /* The second half of a netfilter line broken in two ("PREC=0x00 TTL=64
- * ID=0 DF PROTO=UDP SPT=1900 ..."): PROTO= and the fields around it, with
- * no IN= or SRC= (maybe_netfilter() said 2). */
+ * ID=0 DF PROTO=UDP SPT=1900 ...", an ICMP packet's "| PROTO=ICMP TYPE=8
+ * CODE=0 ID=56857 SEQ=1"): PROTO= and the fields around it, with no IN=
+ * or SRC= (maybe_netfilter() said 2). */
 static int wrapped_rest(const char *s, size_t n)
 {
-	static const char *const keys[] = { " TTL=", " SPT=", " DPT=", " LEN=", " ID=" };
+	static const char *const keys[] = { " TTL=", " SPT=", " DPT=", " LEN=", " ID=", " TYPE=",
+					    " CODE=" };
 	size_t i, hits = 0;
 	for (i = 0; i < sizeof keys / sizeof *keys; i++)
 		hits += memmem(s, n, keys[i], strlen(keys[i])) != NULL;
@@ -1639,6 +1641,24 @@ static int ends_record(const struct klog *k, const char *s, size_t n)
 
 static int klog_record(struct klog *k, const char *s, size_t n, long lineno, const char **next);
 
+/* A mail's quote marks of the "| " kind ("| IN= OUT=xfrm SRC=..."): no
+ * kernel or syslog line starts with '|' and a blank, and a LOG line
+ * without a prefix must not take the mark for one. s and n past them. */
+static void pipe_quote(const char **s, size_t *n)
+{
+	size_t i = 0;
+	for (;;) {
+		size_t j = i;
+		while (j < *n && ((*s)[j] == ' ' || (*s)[j] == '\t'))
+			j++;
+		if (j + 1 >= *n || (*s)[j] != '|' || ((*s)[j + 1] != ' ' && (*s)[j + 1] != '\t'))
+			break;
+		i = j + 2;
+	}
+	*s += i;
+	*n -= i;
+}
+
 static int klog_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct klog *k = state;
@@ -1661,6 +1681,7 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	}
 	if (k->pm.on && ends_record(k, s, n) && pend_flush(k))
 		return -1;
+	pipe_quote(&s, &n);
 	if (export_field(&k->xr, s, n)) {
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;

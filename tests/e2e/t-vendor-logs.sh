@@ -51,4 +51,18 @@ check "the first fragment imports" "$NATLOG" import -q "$TMP/first.log"
 eq "its ID, MF and ports are read" "759191013|MF|5353|5353" \
 	"$("$NATLOG" sql "SELECT ip_id || '|' || ipflags || '|' || sport || '|' || dport FROM events" | tail -1)"
 
+# LOG lines without a prefix quoted with "| " in a mail (netdev, 2020):
+# the mark is no LOG prefix, and the ICMP line's rest the mail wrapped
+# ("| PROTO=ICMP TYPE=8 CODE=0 ID=56857 SEQ=1") is an error, not skipped
+export NATLOG_DB="$TMP/xfrm.db"
+check_status "the quoted lines import, the wrapped rest reported" 3 "$NATLOG" import -q "$R/netdev-2020-xfrm-log-pipe-quoted.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "five packets, none with a prefix" \
+	'len(j) == 5 and all(p["log_prefix"] is None for p in j)' < "$TMP/t.json"
+check_json "the ESP packets are read with their protocol" \
+	'sorted(p["ip_id"] for p in j if p["proto"] == "esp") == [0, 37109]' < "$TMP/t.json"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "line 2 is the rest of line 1" \
+	'[(e["line"], "broken in two" in e["reason"]) for e in j] == [(2, True)]' < "$TMP/e.json"
+
 finish
