@@ -764,6 +764,10 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 			jw_key(f, &first, "prefix");
 			jw_str_always(f, s->ev.prefix);
 		}
+		/* the line's own fields, as the text's "in eth0 out - a -> b":
+		 * a LOG before DNAT and one after it show different packets */
+		jw_key(f, &first, "packet");
+		json_pkt(f, &s->ev.pkt);
 		jw_key(f, &first, "seen");
 		fputs("true", f);
 		jw_key(f, &first, "note");

@@ -65,4 +65,14 @@ check_json "the ESP packets are read with their protocol" \
 check_json "line 2 is the rest of line 1" \
 	'[(e["line"], "broken in two" in e["reason"]) for e in j] == [(2, True)]' < "$TMP/e.json"
 
+# explain --json gives each LOG line's own packet, as the text does ("in
+# eth0 out eth1 a -> b"): the netdev 2021 packet logged before DNAT and
+# in FORWARD shows its destination before and after, and where it went out
+export NATLOG_DB="$TMP/dnat.db"
+check "the DNAT and FORWARD LOG lines import" "$NATLOG" import -q "$R/netdev-2021-dnat-fwd-log.log"
+t=$("$NATLOG" traces --json | python3 -c 'import json,sys; print([p["trace"] for p in json.load(sys.stdin) if p["ip_id"] == 32612][0])')
+"$NATLOG" explain --json --trace "$t" > "$TMP/x.json"
+check_json "each LOG line of the packet has its interfaces and addresses" \
+	'[(e["prefix"], e["packet"]["iif"], e["packet"]["oif"], e["packet"]["dst"], e["packet"]["dport"], e["packet"]["ttl"]) for e in j["evidence"] if e["source"] == "log"] == [("DNAT: ", "eth0", None, "37.34.63.177", 161, 55), ("FWD: ", "eth0", "eth1", "192.168.4.2", 161, 54)]' < "$TMP/x.json"
+
 finish
