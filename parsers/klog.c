@@ -3,7 +3,8 @@
  * syslog (traditional, RFC 3339 and RFC 5424, with or without imklog's
  * [uptime]), busybox logread, journalctl short, -precise, -iso, -monotonic,
  * -unix, -full, -o json, -o json-seq, -o json-pretty and -o export, and log
- * collectors' JSON ("message" or "log", one line or pretty-printed).
+ * collectors' JSON ("message" or "log", one line or pretty-printed;
+ * OpenTelemetry's OTLP/JSON).
  * The envelope is recognised per line (util-linux dmesg.c, systemd
  * logs-show.c, rsyslog templates), e.g.
  *   [ 2631.978281] TRACE: raw:PREROUTING:policy:2 IN=enp0s1 OUT= ...
@@ -829,6 +830,105 @@ static int collector_json(struct klog *k, json_t *o, json_t *m, const char *s, s
 	return deliver(k, rc, ev, body, mn, lineno, &err, s, n);
 }
 
+/* The value of the OTLP attribute key in a "key"/"value" list, as a
+ * string ({"key": "host.name", "value": {"stringValue": "wally"}}), or
+ * NULL. */
+static json_t *otlp_attr(json_t *list, const char *key)
+{
+	size_t i;
+	for (i = 0; i < json_array_size(list); i++) {
+		json_t *kv = json_array_get(list, i);
+		const char *k = json_string_value(json_object_get(kv, "key"));
+		json_t *v = json_object_get(json_object_get(kv, "value"), "stringValue");
+		if (k && !strcmp(k, key) && json_is_string(v))
+			return v;
+	}
+	return NULL;
+}
+
+static void ev_reset(struct nl_event *ev);
+
+/* An OpenTelemetry export (OTLP/JSON, as the collector's file exporter
+ * writes it, one object a line):
+ *   {"resourceLogs":[{"resource":{"attributes":[{"key":"host.name",...}]},
+ *    "scopeLogs":[{"logRecords":[{"timeUnixNano":"1756401581000000000",
+ *    "body":{"kvlistValue":{"values":[{"key":"message","value":
+ *    {"stringValue":"[874004.146653] drop wan in: IN=eth0 ..."}}]}}}]}]}]}
+ * Each log record's line (its body's string, or the body's "message") is
+ * read as a collector's "message" is, with host.name and timeUnixNano
+ * where the line has none. 0 or the sink's verdict; -2: o is no OTLP
+ * export. */
+static int otlp_json(struct klog *k, json_t *o, const char *s, size_t n, long lineno)
+{
+	json_t *rl = json_object_get(o, "resourceLogs");
+	struct nl_event *ev = &k->ev;
+	size_t i, j, r, events = 0;
+	int rc;
+
+	if (!json_is_array(rl))
+		return -2;
+	for (i = 0; i < json_array_size(rl); i++) {
+		json_t *res = json_array_get(rl, i);
+		json_t *host = otlp_attr(json_object_get(json_object_get(res, "resource"), "attributes"),
+					 "host.name");
+		json_t *sl = json_object_get(res, "scopeLogs");
+		for (j = 0; j < json_array_size(sl); j++) {
+			json_t *recs = json_object_get(json_array_get(sl, j), "logRecords");
+			for (r = 0; r < json_array_size(recs); r++) {
+				json_t *rec = json_array_get(recs, r), *body = json_object_get(rec, "body");
+				json_t *m = json_object_get(body, "stringValue");
+				const char *msg, *line, *ns;
+				struct nl_err err;
+				size_t mn;
+				uint64_t v;
+				if (!json_is_string(m))
+					m = otlp_attr(json_object_get(json_object_get(body, "kvlistValue"),
+								      "values"), "message");
+				if (!m)
+					continue;
+				msg = json_string_value(m);
+				mn = json_string_length(m);
+				while (mn > 0 && (msg[mn - 1] == '\n' || msg[mn - 1] == '\r'))
+					mn--;
+				ev_reset(ev);
+				ev->raw = s;
+				ev->rawlen = n;
+				line = envelope(msg, mn, ev);
+				mn -= (size_t)(line - msg);
+				if (!ev->host[0] && host)
+					nl_strlcpy(ev->host, json_string_value(host), sizeof ev->host);
+				ns = json_string_value(json_object_get(rec, "timeUnixNano"));
+				if (ev->wall_us < 0 && ns && nl_parse_u64(ns, strlen(ns), INT64_MAX, &v) && v) {
+					/* as the journal's __REALTIME_TIMESTAMP beside a kernel stamp */
+					ev->wall_us = (int64_t)(v / 1000);
+					if (!ev->time[0])
+						snprintf(ev->time, sizeof ev->time, "%.6f",
+							 (double)ev->wall_us / 1e6);
+				}
+				rc = pktlog_parse(line, mn, ev, &err);
+				if (rc > 0)
+					continue;	/* another program's record */
+				if (rc < 0)
+					rc = k->sink->error(k->sink->ctx, lineno, err.msg, s, n);
+				else {
+					ev->msg = line;
+					ev->msglen = mn;
+					ev->line = lineno;
+					rc = k->sink->event(k->sink->ctx, ev);
+				}
+				if (rc)
+					return rc;
+				events++;
+			}
+		}
+	}
+	if (!events)
+		return k->sink->error(k->sink->ctx, lineno, "OpenTelemetry line without a log record "
+				      "whose body natlog reads: its netfilter fields are where natlog "
+				      "does not look", s, n);
+	return 0;
+}
+
 static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 {
 	struct nl_event *ev = &k->ev;
@@ -843,6 +943,10 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 	if (!o || !json_is_object(o)) {
 		json_decref(o);
 		return k->sink->error(k->sink->ctx, lineno, "journal JSON line does not parse", s, n);
+	}
+	if ((rc = otlp_json(k, o, s, n, lineno)) != -2) {
+		json_decref(o);
+		return rc;
 	}
 	m = json_object_get(o, "MESSAGE");
 	if (!m && (json_is_string(m = json_object_get(o, "message")) ||

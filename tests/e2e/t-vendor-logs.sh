@@ -75,4 +75,15 @@ t=$("$NATLOG" traces --json | python3 -c 'import json,sys; print([p["trace"] for
 check_json "each LOG line of the packet has its interfaces and addresses" \
 	'[(e["prefix"], e["packet"]["iif"], e["packet"]["oif"], e["packet"]["dst"], e["packet"]["dport"], e["packet"]["ttl"]) for e in j["evidence"] if e["source"] == "log"] == [("DNAT: ", "eth0", None, "37.34.63.177", 161, 55), ("FWD: ", "eth0", "eth1", "192.168.4.2", 161, 54)]' < "$TMP/x.json"
 
+# an OpenTelemetry export (labwatch): the OpenWrt line in a log record's
+# body, the host in the resource's attributes, the record's time beside
+# the kernel's stamp; one object a line, as the file exporter writes it
+export NATLOG_DB="$TMP/otlp.db"
+check "the OTLP line imports" "$NATLOG" import -q "$R/labwatch-otlp-openwrt.jsonl"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "its packet, with the prefix, host and kernel time" \
+	'[(p["log_prefix"], p["host"], p["time"], p["src"], p["dst"], p["dport"], p["ip_id"]) for p in j] == [("drop wan in:", "wally", "874004.146653", "192.168.0.15", "224.0.0.251", 5353, 41075)]' < "$TMP/t.json"
+eq "the record's timeUnixNano is its wall time" "1756401581000000" \
+	"$("$NATLOG" sql "SELECT wall_us FROM events" | tail -1)"
+
 finish
