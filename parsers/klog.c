@@ -4,7 +4,7 @@
  * [uptime]), busybox logread, journalctl short, -precise, -iso, -monotonic,
  * -unix, -full, -o json, -o json-seq, -o json-pretty and -o export, and log
  * collectors' JSON ("message" or "log", one line or pretty-printed;
- * OpenTelemetry's OTLP/JSON).
+ * OpenTelemetry's OTLP/JSON), and the audit log's NETFILTER_PKT records.
  * The envelope is recognised per line (util-linux dmesg.c, systemd
  * logs-show.c, rsyslog templates), e.g.
  *   [ 2631.978281] TRACE: raw:PREROUTING:policy:2 IN=enp0s1 OUT= ...
@@ -1745,6 +1745,121 @@ static int ends_record(const struct klog *k, const char *s, size_t n)
 
 static int klog_record(struct klog *k, const char *s, size_t n, long lineno, const char **next);
 
+/* w appended to p's unknown fields, as printed; dropped when full */
+static void extra_word(struct nl_pkt *p, const char *w, size_t n)
+{
+	size_t used = strlen(p->extra);
+	if (used + n + 2 >= sizeof p->extra)
+		return;
+	if (used)
+		p->extra[used++] = ' ';
+	memcpy(p->extra + used, w, n);
+	p->extra[used + n] = '\0';
+}
+
+/* The audit record a LOG with `log level audit` (nft) or the AUDIT target
+ * writes (audit_log_nfcfg()'s sibling in net/netfilter/xt_AUDIT.c and
+ * nft_log.c: nf_log_audit), as auditd's log and ausearch print it:
+ *   type=NETFILTER_PKT msg=audit(1606404287.984:174549): mark=0x15766399 saddr=127.0.0.1 daddr=127.0.0.1 proto=1
+ *   type=NETFILTER_PKT msg=audit(03/15/2019 14:16:13.369:244) : mark=0x12345555 saddr=... proto=icmp
+ * Kernels before 4.12 wrote "action=0 hook=1 len=76 inif=enp0s3 outif=?
+ * smac=... saddr=... daddr=... ipid=31284 proto=17 sport=123 dport=58139".
+ * No LOG prefix: the packet's fields only. 1 when s is none. */
+static int audit_record(struct klog *k, const char *s, size_t n, long lineno)
+{
+	static const char head[] = "type=NETFILTER_PKT msg=audit(";
+	struct nl_event *ev = &k->ev;
+	struct nl_pkt *p = &ev->pkt;
+	const char *a = memmem(s, n, head, sizeof head - 1), *t, *close, *colon;
+	char msg[96];
+	struct nl_cur c;
+	uint64_t v;
+
+	if (!a)
+		return 1;
+	ev_reset(ev);
+	ev->raw = s;
+	ev->rawlen = n;
+	ev->kind = NL_EV_LOG;
+	t = a + sizeof head - 1;
+	close = memchr(t, ')', (size_t)(s + n - t));
+	colon = close ? memrchr(t, ':', (size_t)(close - t)) : NULL;
+	if (!colon)
+		return k->sink->error(k->sink->ctx, lineno, "audit record without its "
+				      "\"msg=audit(TIME:SERIAL)\"", s, n);
+	set_time(ev, t, (size_t)(colon - t));
+	{
+		/* raw auditd: epoch seconds; ausearch -i: local time, as printed */
+		const char *dot = memchr(t, '.', (size_t)(colon - t));
+		uint64_t sec, ms;
+		if (dot && nl_parse_u64(t, (size_t)(dot - t), 1ULL << 40, &sec) &&
+		    nl_parse_u64(dot + 1, (size_t)(colon - dot - 1), 999, &ms) && colon - dot == 4)
+			ev->wall_us = (int64_t)(sec * 1000000 + ms * 1000);
+	}
+	c = cur_make(close + 1, (size_t)(s + n - close - 1));
+	cur_spaces(&c);
+	cur_char(&c, ':');
+	while (!cur_eof(&c)) {
+		const char *w, *eq, *val;
+		size_t wn, kn, vn;
+		int fam = 0, bad = 0;
+		cur_spaces(&c);
+		if (!cur_word(&c, &w, &wn))
+			break;
+		eq = memchr(w, '=', wn);
+		if (!eq) {
+			bad = 1;
+		} else {
+			kn = (size_t)(eq - w);
+			val = eq + 1;
+			vn = wn - kn - 1;
+#define AKEY(x) (kn == sizeof(x) - 1 && !memcmp(w, x, kn))
+			if (AKEY("saddr") || AKEY("daddr")) {
+				char *dst = AKEY("saddr") ? p->src : p->dst;
+				if (vn && val[0] == '<') {
+					extra_word(p, w, wn);	/* "<ip>": blanked out by a poster */
+				} else {
+					bad = nl_addr_canon(val, vn, &fam, dst, NL_ADDRSIZ) != 0 ||
+					      (p->family && p->family != fam);
+					p->family = fam;
+				}
+			} else if (AKEY("proto")) {
+				char name[16];
+				nl_strlcpyn(name, val, vn, sizeof name);
+				bad = vn >= sizeof name || (p->proto = nl_proto_number(name)) < 0;
+			} else if (AKEY("sport") || AKEY("dport")) {
+				bad = !nl_parse_u64(val, vn, 65535, &v);
+				*(AKEY("sport") ? &p->sport : &p->dport) = (int)v;
+			} else if (AKEY("ipid")) {
+				bad = !nl_parse_u64(val, vn, 65535, &v);
+				p->ip_id = (int64_t)v;
+			} else if (AKEY("len")) {
+				bad = !nl_parse_u64(val, vn, 0xffffffffULL, &v);
+				p->len = (int64_t)v;
+			} else if (AKEY("mark")) {
+				bad = !nl_parse_hex(val, vn, 0xffffffffULL, &v);
+				p->mark = (int64_t)v;
+			} else if (AKEY("inif") || AKEY("outif")) {
+				/* "?": none */
+				if (!(vn == 1 && val[0] == '?'))
+					nl_strlcpyn(AKEY("inif") ? p->iif : p->oif, val, vn, NL_IFNAMSIZ);
+			} else if (!AKEY("record")) {
+				extra_word(p, w, wn);	/* action=, hook=, smac=, ...: as printed */
+			}
+#undef AKEY
+		}
+		if (bad) {
+			snprintf(msg, sizeof msg, "audit record's field '%.*s' cannot be read",
+				 (int)(wn > 40 ? 40 : wn), w);
+			return k->sink->error(k->sink->ctx, lineno, msg, s, n);
+		}
+	}
+	ev->msg = a;
+	ev->msglen = (size_t)(s + n - a);
+	ev->line = lineno;
+	return k->sink->event(k->sink->ctx, ev);
+}
+
 /* A mail's quote marks of the "| " kind ("| IN= OUT=xfrm SRC=..."): no
  * kernel or syslog line starts with '|' and a blank, and a LOG line
  * without a prefix must not take the mark for one. s and n past them. */
@@ -1786,6 +1901,9 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	if (k->pm.on && ends_record(k, s, n) && pend_flush(k))
 		return -1;
 	pipe_quote(&s, &n);
+	if ((rc = audit_record(k, s, n, lineno)) != 1)
+		return rc;
+	rc = 0;
 	if (export_field(&k->xr, s, n)) {
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
@@ -1889,6 +2007,8 @@ static int klog_record(struct klog *k, const char *s, size_t n, long lineno, con
 
 static int klog_probe(const char *s, size_t n)
 {
+	if (memmem(s, n, "type=NETFILTER_PKT msg=audit(", 29))
+		return 2;	/* auditd's log, ausearch */
 	if (memmem(s, n, "IN=", 3) && memmem(s, n, " OUT=", 5))
 		return 2;
 	if (memmem(s, n, " kernel: ", 9) || (n > 2 && s[0] == '[' && memchr(s, ']', n)))

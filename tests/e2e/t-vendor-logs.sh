@@ -86,4 +86,20 @@ check_json "its packet, with the prefix, host and kernel time" \
 eq "the record's timeUnixNano is its wall time" "1756401581000000" \
 	"$("$NATLOG" sql "SELECT wall_us FROM events" | tail -1)"
 
+# the audit log's NETFILTER_PKT records (the AUDIT target, nft's `log
+# level audit`): packets logged without a prefix, read, not skipped as
+# if they were not netfilter's
+export NATLOG_DB="$TMP/audit.db"
+check "the audit records import" "$NATLOG" import -q "$R/netdev-2021-audit-netfilter-pkt.txt" "$R/audit-kernel-162-ausearch-i.txt" "$R/audit-netfilter-pkt-pre412.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "four packets, one per NETFILTER_PKT record" 'len(j) == 4 and all(p["source"] == "log" for p in j)' < "$TMP/t.json"
+check_json "the raw record: epoch time, addresses, ICMP" \
+	'[(p["time"], p["src"], p["dst"], p["proto"]) for p in j if p["time"] == "1606404287.984"] == [("1606404287.984", "127.0.0.1", "127.0.0.1", "icmp")]' < "$TMP/t.json"
+check_json "ausearch -i: local time as printed, TCP by name, addresses blanked" \
+	'[(p["time"], p["proto"], p["src"]) for p in j if p["time"].startswith("06/20/2024")] == [("06/20/2024 15:49:52.819", "tcp", None), ("06/20/2024 15:49:56.452", "tcp", None)]' < "$TMP/t.json"
+check_json "the old record: ports, IP ID and interface" \
+	'[(p["sport"], p["dport"], p["ip_id"], p["proto"]) for p in j if p["time"] == "1494469680.359"] == [(123, 58139, 31284, "udp")]' < "$TMP/t.json"
+eq "its wall time, mark, interface and the fields kept as printed" "1606404287984000|360080281|1494469680359000|enp0s3|action=0 hook=1 smac=52:54:00:12:35:02 dmac=08:00:27:1d:e8:ec macproto=0x0800" \
+	"$("$NATLOG" sql "SELECT (SELECT wall_us || '|' || mark FROM events WHERE proto = 1) || '|' || (SELECT wall_us || '|' || iif || '|' || extra FROM events WHERE proto = 17)" | tail -1)"
+
 finish
