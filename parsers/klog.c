@@ -1767,27 +1767,37 @@ static void extra_word(struct nl_pkt *p, const char *w, size_t n)
  * No LOG prefix: the packet's fields only. 1 when s is none. */
 static int audit_record(struct klog *k, const char *s, size_t n, long lineno)
 {
-	static const char head[] = "type=NETFILTER_PKT msg=audit(";
+	static const char head[] = "type=NETFILTER_PKT msg=audit(", khead[] = "audit: type=1324 audit(";
 	struct nl_event *ev = &k->ev;
 	struct nl_pkt *p = &ev->pkt;
 	const char *a = memmem(s, n, head, sizeof head - 1), *t, *close, *colon;
+	const char *ka = a ? NULL : memmem(s, n, khead, sizeof khead - 1);
 	char msg[96];
 	struct nl_cur c;
 	uint64_t v;
 
-	if (!a)
+	if (!a && !ka)
 		return 1;
 	ev_reset(ev);
 	ev->raw = s;
 	ev->rawlen = n;
+	if (ka) {
+		/* no auditd: the kernel log has it (audit_printk_skb(), type
+		 * 1324 is AUDIT_NETFILTER_PKT), under the log's own envelope */
+		envelope(s, (size_t)(ka - s), ev);
+		a = ka;
+		t = ka + sizeof khead - 1;
+	} else {
+		t = a + sizeof head - 1;
+	}
 	ev->kind = NL_EV_LOG;
-	t = a + sizeof head - 1;
 	close = memchr(t, ')', (size_t)(s + n - t));
 	colon = close ? memrchr(t, ':', (size_t)(close - t)) : NULL;
 	if (!colon)
 		return k->sink->error(k->sink->ctx, lineno, "audit record without its "
 				      "\"msg=audit(TIME:SERIAL)\"", s, n);
-	set_time(ev, t, (size_t)(colon - t));
+	if (!ev->time[0])
+		set_time(ev, t, (size_t)(colon - t));
 	{
 		/* raw auditd: epoch seconds; ausearch -i: local time, as printed */
 		const char *dot = memchr(t, '.', (size_t)(colon - t));
@@ -2007,8 +2017,9 @@ static int klog_record(struct klog *k, const char *s, size_t n, long lineno, con
 
 static int klog_probe(const char *s, size_t n)
 {
-	if (memmem(s, n, "type=NETFILTER_PKT msg=audit(", 29))
-		return 2;	/* auditd's log, ausearch */
+	if (memmem(s, n, "type=NETFILTER_PKT msg=audit(", 29) ||
+	    memmem(s, n, "audit: type=1324 audit(", 23))
+		return 2;	/* auditd's log, ausearch, the kernel's log */
 	if (memmem(s, n, "IN=", 3) && memmem(s, n, " OUT=", 5))
 		return 2;
 	if (memmem(s, n, " kernel: ", 9) || (n > 2 && s[0] == '[' && memchr(s, ']', n)))

@@ -102,4 +102,14 @@ check_json "the old record: ports, IP ID and interface" \
 eq "its wall time, mark, interface and the fields kept as printed" "1606404287984000|360080281|1494469680359000|enp0s3|action=0 hook=1 smac=52:54:00:12:35:02 dmac=08:00:27:1d:e8:ec macproto=0x0800" \
 	"$("$NATLOG" sql "SELECT (SELECT wall_us || '|' || mark FROM events WHERE proto = 1) || '|' || (SELECT wall_us || '|' || iif || '|' || extra FROM events WHERE proto = 17)" | tail -1)"
 
+# composed from the mail's record and audit_printk_skb()'s format: without
+# auditd the kernel logs the record itself ("audit: type=1324 audit(...):
+# ..."), under the syslog's envelope, whose host and time it keeps
+export NATLOG_DB="$TMP/kaudit.db"
+grep NETFILTER_PKT "$R/netdev-2021-audit-netfilter-pkt.txt" | sed 's/^ *type=NETFILTER_PKT msg=/Nov 26 10:24:47 fw kernel: [ 5120.512351] audit: type=1324 /; s/ record=1$//' > "$TMP/kaudit.log"
+check "the kernel's audit line imports" "$NATLOG" import -q "$TMP/kaudit.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "a packet of host fw at the syslog time, with the record's fields" \
+	'[(p["host"], p["time"], p["src"], p["proto"]) for p in j] == [("fw", "Nov 26 10:24:47", "127.0.0.1", "icmp")]' < "$TMP/t.json"
+
 finish
