@@ -1758,8 +1758,8 @@ static void extra_word(struct nl_pkt *p, const char *w, size_t n)
 }
 
 /* The audit record a LOG with `log level audit` (nft) or the AUDIT target
- * writes (audit_log_nfcfg()'s sibling in net/netfilter/xt_AUDIT.c and
- * nft_log.c: nf_log_audit), as auditd's log and ausearch print it:
+ * writes (audit_tg() in net/netfilter/xt_AUDIT.c, nft_log_eval_audit() in
+ * nft_log.c), as auditd's log and ausearch print it:
  *   type=NETFILTER_PKT msg=audit(1606404287.984:174549): mark=0x15766399 saddr=127.0.0.1 daddr=127.0.0.1 proto=1
  *   type=NETFILTER_PKT msg=audit(03/15/2019 14:16:13.369:244) : mark=0x12345555 saddr=... proto=icmp
  * Kernels before 4.12 wrote "action=0 hook=1 len=76 inif=enp0s3 outif=?

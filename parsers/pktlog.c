@@ -260,7 +260,8 @@ static int frag6_word(struct nl_pkt *p, const char *w, size_t n, int *seen)
 		word_add(p->ipflags, sizeof p->ipflags, "MF", 2);
 		return 1;
 	}
-	if (*seen == 1 && n > 3 && !memcmp(w, "ID:", 3) && nl_parse_hex(w + 3, n - 3, 0xffffffffULL, &id)) {
+	if (*seen == 1 && n > 3 && !memcmp(w, "ID:", 3) &&
+	    nl_parse_hex(w + 3, n - 3, 0xffffffffULL, &id)) {
 		p->ip_id = (int64_t)id;
 		*seen = 2;
 		return 1;
