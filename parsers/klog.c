@@ -1474,8 +1474,13 @@ static const char *next_bare_syslog_record(const char *msg, const char *end)
 			continue;
 		for (h = c.p; c.p < c.end && *c.p != ' ' && *c.p != '='; c.p++)
 			;
-		if (c.p > h && cur_char(&c, ' ') && maybe_netfilter(c.p, cur_left(&c)) == 1)
-			return p;
+		if (c.p == h || !cur_char(&c, ' ') || maybe_netfilter(c.p, cur_left(&c)) != 1)
+			continue;
+		/* "[Wed Sep  1 22:40:08 2021] ": dmesg -T's stamp, no syslog
+		 * time and host; the record starts at its bracket */
+		if (c.p[-2] == ']')
+			return p - msg >= 5 && p[-5] == '[' ? p - 5 : NULL;
+		return p;
 	}
 	return NULL;
 }

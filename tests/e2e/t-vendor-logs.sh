@@ -112,4 +112,13 @@ check "the kernel's audit line imports" "$NATLOG" import -q "$TMP/kaudit.log"
 check_json "a packet of host fw at the syslog time, with the record's fields" \
 	'[(p["host"], p["time"], p["src"], p["proto"]) for p in j] == [("fw", "Nov 26 10:24:47", "127.0.0.1", "icmp")]' < "$TMP/t.json"
 
+# composed from the netdev 2021 lines: dmesg -T's records run together on
+# one line, as a paste that lost its line ends has them. Each record
+# starts at its "[Wed Sep  1 22:40:08 2021]", whose year is no host
+export NATLOG_DB="$TMP/flat-T.db"
+paste -d' ' -s "$R/netdev-2021-dnat-fwd-log.log" > "$TMP/flat-T.log"
+check "the run-together dmesg -T line imports" "$NATLOG" import -q "$TMP/flat-T.log"
+eq "three records, each with its time and prefix, no host" "Wed Sep  1 22:40:08 2021|-|DNAT: ;Wed Sep  1 22:40:08 2021|-|FWD: ;Wed Sep  1 22:40:08 2021|-|FWD: " \
+	"$("$NATLOG" sql "SELECT group_concat(time || '|' || coalesce(host, '-') || '|' || prefix, ';') FROM (SELECT * FROM events ORDER BY id)" | tail -1)"
+
 finish
