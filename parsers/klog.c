@@ -1461,13 +1461,31 @@ static const char *next_syslog_record(const char *msg, const char *end)
  * [LAN_LOCAL-RET-2147483647] DESCR=... IN=...", the host followed by the
  * LOG prefix. A syslog time at a word start, a host, then a netfilter
  * message; or NULL. */
+/* The first "IN=" in [p, end), or NULL: by memchr, as a LOG line holds
+ * few 'I's and memmem is slower with so short a needle. */
+static const char *find_in(const char *p, const char *end)
+{
+	while (p < end && (p = memchr(p, 'I', (size_t)(end - p))) != NULL) {
+		if (end - p >= 3 && p[1] == 'N' && p[2] == '=')
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 static const char *next_bare_syslog_record(const char *msg, const char *end)
 {
-	const char *p;
+	const char *p, *in = find_in(msg, end);
+	/* each record has its IN=: a line of one is not searched (this runs
+	 * on every line) */
+	if (!in || !find_in(in + 3, end))
+		return NULL;
 	for (p = msg + 1; p < end && end - p > 16; p++) {
 		struct nl_cur c;
 		const char *h;
-		if (p[-1] != ' ' || *p < 'A' || *p > 'S')
+		/* a month's name ("May "), before the cost of reading a time:
+		 * this runs on every line */
+		if (p[-1] != ' ' || *p < 'A' || *p > 'S' || p[1] < 'a' || p[1] > 'u' || p[3] != ' ')
 			continue;
 		c = cur_make(p, (size_t)(end - p));
 		if (!syslog_time(&c) || !cur_char(&c, ' '))
@@ -1775,12 +1793,21 @@ static int audit_record(struct klog *k, const char *s, size_t n, long lineno)
 	static const char head[] = "type=NETFILTER_PKT msg=audit(", khead[] = "audit: type=1324 audit(";
 	struct nl_event *ev = &k->ev;
 	struct nl_pkt *p = &ev->pkt;
-	const char *a = memmem(s, n, head, sizeof head - 1), *t, *close, *colon;
-	const char *ka = a ? NULL : memmem(s, n, khead, sizeof khead - 1);
+	const char *a = NULL, *ka = NULL, *t, *close, *colon, *x = s;
 	char msg[96];
 	struct nl_cur c;
 	uint64_t v;
 
+	/* one scan for "type=" (this runs on every line), then which record */
+	while (!a && !ka && (x = memmem(x, (size_t)(s + n - x), "type=", 5)) != NULL) {
+		if ((size_t)(s + n - x) >= sizeof head - 1 && !memcmp(x, head, sizeof head - 1))
+			a = x;
+		else if (x - s >= 7 && !memcmp(x - 7, "audit: ", 7) &&
+			 (size_t)(s + n - x) >= sizeof khead - 1 - 7 &&
+			 !memcmp(x, khead + 7, sizeof khead - 1 - 7))
+			ka = x - 7;
+		x += 5;
+	}
 	if (!a && !ka)
 		return 1;
 	ev_reset(ev);
@@ -1916,9 +1943,6 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	if (k->pm.on && ends_record(k, s, n) && pend_flush(k))
 		return -1;
 	pipe_quote(&s, &n);
-	if ((rc = audit_record(k, s, n, lineno)) != 1)
-		return rc;
-	rc = 0;
 	if (export_field(&k->xr, s, n)) {
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
@@ -1941,6 +1965,9 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 			k->dump_said = 1;
 			return k->sink->error(k->sink->ctx, lineno, DUMP_IN_LOG_MSG, s, n);
 		}
+		/* an audit record names no IN= or SRC=: asked of such lines only */
+		if (rc != 2 && (rc = audit_record(k, s, n, lineno)) != 1)
+			return rc;
 		if ((rc = klog_notice(k, s, n, lineno)) <= 0)
 			return rc;
 		k->sink->skip(k->sink->ctx, lineno);
