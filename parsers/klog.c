@@ -666,7 +666,11 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	uint64_t v;
 	double up;
 
-	cur_spaces(&c);	/* a paste indented as a quote or a code block */
+	/* a paste indented as a code block, or quoted in a mail ("> kernel:
+	 * [ 7018.727278] TRACE: ..."): no kernel line starts with '>', so the
+	 * marks are no host before "kernel:" and no part of the stamp */
+	while (c.p < c.end && (*c.p == ' ' || *c.p == '\t' || *c.p == '>'))
+		c.p++;
 	/* dmesg -r "<4>" and dmesg -x "kern  :warn  : " */
 	t = c;
 	if (cur_char(&t, '<') && cur_u64(&t, 1023, &v) && cur_char(&t, '>')) {
