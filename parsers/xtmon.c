@@ -247,6 +247,25 @@ static void skip_number(struct nl_cur *c)
 		*c = t;
 }
 
+/* A line that starts with a field of a PACKET line ("DST=127.0.0.1 LEN=84
+ * TOS=0x0 TTL=64 ID=38349DF"): the rest of one a terminal, a mail or man
+ * wrapped, whose packet would otherwise lack what it holds. */
+static int packet_rest(const char *s, size_t n)
+{
+	static const char *const keys[] = { "IN", "OUT", "MACSRC", "MACDST", "MACPROTO", "SRC",
+					    "DST", "LEN", "TOS", "TTL", "ID", "TC", "HOPLIMIT",
+					    "FLOWLBL", "SPORT", "DPORT", "MARK", "NFPROTO", NULL };
+	const char *eq = memchr(s, '=', n);
+	size_t i, kn;
+	if (!eq)
+		return 0;
+	kn = (size_t)(eq - s);
+	for (i = 0; keys[i]; i++)
+		if (strlen(keys[i]) == kn && !memcmp(keys[i], s, kn))
+			return 1;
+	return 0;
+}
+
 static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct xtmon *st = state;
@@ -259,10 +278,10 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 	uint64_t fam;
 	int packet;
 
+	nl_unquote(&s, &n);	/* a trace indented or quoted in a mail */
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r'))
 		n--;
 	c = cur_make(s, n);
-	cur_spaces(&c);
 	skip_number(&c);
 	if (cur_lit(&c, "PACKET: "))
 		packet = 1;
@@ -278,6 +297,9 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 			return k->error(k->ctx, lineno, err.msg, s, n);
 		if (rc > 0 && k->notice)
 			return k->notice(k->ctx, &no);
+		if (packet_rest(s, n))
+			return k->error(k->ctx, lineno, "the rest of an xtables-monitor PACKET line "
+					"broken in two: its head is on a line before", s, n);
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
@@ -401,9 +423,10 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 
 static int xtmon_probe(const char *s, size_t n)
 {
-	struct nl_cur c = cur_make(s, n);
+	struct nl_cur c;
 	uint64_t f;
-	cur_spaces(&c);
+	nl_unquote(&s, &n);
+	c = cur_make(s, n);
 	skip_number(&c);
 	if ((cur_lit(&c, "PACKET: ") || cur_lit(&c, "TRACE: ")) && cur_u64(&c, 255, &f) &&
 	    cur_char(&c, ' '))

@@ -59,4 +59,24 @@ SAVE
 "$NATLOG" import -q "$TMP/v6.save"
 eq "ip6tables-nft-save's dump is of IPv6" "6" "$("$NATLOG" sql "SELECT family FROM rulesets" | tail -1)"
 
+# Composed: the xtables-monitor -t lines of the "Iptables Labs" README
+# quoted with "> ", as a mail reply quotes them. The quote marks are no
+# part of the lines: the three packets are read, not reported broken.
+use xtquoted
+sed 's/^/> /' "$R/iptables-labs-xtables-monitor-t.txt" > "$TMP/quoted.txt"
+"$NATLOG" import -q "$TMP/quoted.txt"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the quoted xtables-monitor trace gives its three packets" \
+	'[(p["trace"], p["verdict"], p["decided_by"]["chain"]) for p in j] == [("1266087f", "accept", "PREROUTING"), ("f2d0e258", "accept", "OUTPUT"), ("28d75b54", "accept", "PREROUTING")]' < "$TMP/t.json"
+
+# xtables-monitor(8)'s example as manpages.ubuntu.com renders it: man
+# wrapped the PACKET line after SRC=. Its rest ("DST=127.0.0.1 LEN=84 ...")
+# is an error at its line, not a line skipped, so the packet's missing
+# destination is said.
+use xtman
+"$NATLOG" import -q "$R/ubuntu-noble-xtables-monitor-8-example.txt" 2>/dev/null
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "the wrapped rest of the PACKET line is an error at line 6" \
+	'any(e["line"] == 6 and "PACKET line broken in two" in e["reason"] for e in j)' < "$TMP/e.json"
+
 finish
