@@ -653,6 +653,27 @@ static int bare_prompt(const char *s, size_t n)
 	       !memchr(s, '\t', n) && !memmem(s, n, "  ", 2);
 }
 
+/* A shell prompt and a command other than iptables', as a paste shows the
+ * commands run before the listing ("$ docker run -p 5000:5000 ...",
+ * "[root@fw ~]# ip route", "user@fw:~$ ping ..."): its first word is "$"
+ * or a prompt ending in '$' or '#' that holds '@', ':' or ']'. No row of
+ * a listing starts so. */
+static int prompt_command(const char *s, size_t n)
+{
+	const char *sp = memchr(s, ' ', n);
+	size_t wn = sp ? (size_t)(sp - s) : n;
+	if (n > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+		return close && close + 2 < s + n && (close[1] == '$' || close[1] == '#') &&
+		       close[2] == ' ';
+	}
+	if (!sp || wn == 0 || (s[wn - 1] != '$' && s[wn - 1] != '#'))
+		return 0;
+	if (wn == 1)
+		return s[0] == '$';
+	return memchr(s, '@', wn) || memchr(s, ':', wn);
+}
+
 /* The command pasted above its output ("# iptables -t nat -nvL", "$ sudo
  * ip6tables -L -t raw --line-numbers"): its -t names the table of the
  * listing that follows, filter when it has none. 1 when s is one. */
@@ -743,7 +764,7 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 		return st->sink->error(st->sink->ctx, lineno, NL_LEGACY_MSG, s, n);
 	if (s[0] == '#')
 		return 0;
-	if (bare_prompt(s, n)) {
+	if (bare_prompt(s, n) || prompt_command(s, n)) {
 		st->sink->skip(st->sink->ctx, lineno);
 		return 0;
 	}

@@ -79,4 +79,11 @@ use xtman
 check_json "the wrapped rest of the PACKET line is an error at line 6" \
 	'any(e["line"] == 6 and "PACKET line broken in two" in e["reason"] for e in j)' < "$TMP/e.json"
 
+# Docker notes: `docker run -p 5000:5000 ...` under its prompt, then
+# `sudo iptables -t nat -L -n` and its listing with the author's comment
+# lines. The first prompt runs no iptables: it is the paste's, no row.
+use listprompt
+check "a prompt running another command above the listing is no error" \
+	"$NATLOG" import -q "$R/docker-notes-nat-L-after-docker-run.txt"
+
 finish
