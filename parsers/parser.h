@@ -93,6 +93,9 @@ int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *
  * pvefw-logger prints IN= and OUT= only when set) as a LOG line whose
  * prefix the caller sets: 0, or -1 with err set. */
 int pktlog_parse_fields(const char *s, size_t n, struct nl_event *ev, struct nl_err *err);
+/* The part of a TRACE prefix after "TRACE: " ("raw:PREROUTING:policy:3 "):
+ * table, chain, type and rule number into ev; 0, or -1 with err set. */
+int pktlog_trace_prefix(const char *s, size_t n, struct nl_event *ev, struct nl_err *err);
 /* A kernel or logger line in a file of another format saying the kernel
  * dropped packets by itself or log lines were lost (klog.c): told to
  * sink->notice, 0; -1 when the sink failed; 1 when it is none. */

@@ -1097,6 +1097,16 @@ static int decode_nflog(struct pcapst *st, struct nl_event *ev, struct bcur c)
 	}
 	if (!have_payload)
 		return 1;		/* logged without a packet (--nflog-size 0) */
+	/* TRACE through the nfnetlink_log backend (net.netfilter.nf_log.2 =
+	 * nfnetlink_log): the record is a step of the packet's trace, its
+	 * prefix "TRACE: raw:PREROUTING:policy:3 " as nf_log_trace() wrote
+	 * it, not a sighting of the packet on a wire */
+	if (!strncmp(ev->prefix, "TRACE: ", 7)) {
+		if (pktlog_trace_prefix(ev->prefix + 7, strlen(ev->prefix + 7), ev, &st->err))
+			return -1;
+		ev->kind = NL_EV_TRACE;
+		ev->prefix[0] = '\0';
+	}
 	return decode_ip(st, p, payload, fam == 2 ? 4 : fam == 10 ? 6 : 0);
 }
 

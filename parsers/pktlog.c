@@ -63,7 +63,7 @@ static const char *find_body(const char *s, size_t n)
 
 /* "TRACE: table:chain:type:num " - chain names may hold ':' in principle,
  * so type and number are split from the right. */
-static int parse_trace_prefix(const char *s, size_t n, struct nl_event *ev, struct nl_err *err)
+int pktlog_trace_prefix(const char *s, size_t n, struct nl_event *ev, struct nl_err *err)
 {
 	const char *c1, *c3, *c2, *end;
 	uint64_t num;
@@ -149,7 +149,7 @@ static int trace_cut_word(const char *s, size_t n, struct nl_event *ev)
 			break;
 	if (i == sizeof tables / sizeof *tables)
 		return 0;
-	if (parse_trace_prefix(s, n, ev, &err) == 0)
+	if (pktlog_trace_prefix(s, n, ev, &err) == 0)
 		return 1;
 	ev->table[0] = ev->chain[0] = ev->type[0] = '\0';
 	ev->rulenum = 0;
@@ -164,7 +164,7 @@ static int classify(const char *s, size_t n, struct nl_event *ev, int *ct_proto,
 	cur_spaces(&c);
 	if (cur_lit(&c, "TRACE: ")) {
 		ev->kind = NL_EV_TRACE;
-		return parse_trace_prefix(c.p, cur_left(&c), ev, err);
+		return pktlog_trace_prefix(c.p, cur_left(&c), ev, err);
 	}
 	if ((proto = ct_prefix(&c)) > -2) {
 		ev->kind = NL_EV_CTINVALID;
@@ -758,7 +758,7 @@ static int looks_netfilter(const char *s, size_t n)
 		if (!ev)
 			return 0;
 		cur_word(&c, &w, &wn);
-		ok = parse_trace_prefix(w, wn, ev, &err) == 0;
+		ok = pktlog_trace_prefix(w, wn, ev, &err) == 0;
 		free(ev);
 		return ok;
 	}

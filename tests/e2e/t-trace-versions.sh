@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 R=$TD/real
 use() { export NATLOG_DB="$TMP/$1.db"; }
-first() { "$NATLOG" traces --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["trace"])'; }
+first() { "$NATLOG" traces --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["trace"])' 2>/dev/null; }
 
 # netdev 2022 (Pablo Neira Ayuso's reply to kai zhang's TRACE patch): the
 # five TRACE lines of an ssh SYN quoted with "> ", each "kernel: [uptime]"
@@ -85,5 +85,54 @@ check_json "the wrapped rest of the PACKET line is an error at line 6" \
 use listprompt
 check "a prompt running another command above the listing is no error" \
 	"$NATLOG" import -q "$R/docker-notes-nat-L-after-docker-run.txt"
+
+# Composed: TRACE through the nfnetlink_log backend (nf_log.2 =
+# nfnetlink_log), captured with `tcpdump -i nflog -w`, as the cos74 post
+# on CentOS 7 describes (its capture shown only as screenshots): NFLOG
+# records whose prefix is "TRACE: table:chain:type:N ", the packet the
+# post's kern.log lines print (a SYN to a NodePort, marked 0x8000 in nat
+# and dropped in filter KUBE-FIREWALL). Each record is a step of one
+# trace, not a sighting of a packet on a wire.
+use nflogtrace
+cat > "$TMP/mknflog.py" <<'PY'
+# Compose an NFLOG capture (DLT_NFLOG, 239) of TRACE records as the
+# nfnetlink_log backend hands them to tcpdump -i nflog: prefix
+# "TRACE: table:chain:type:N ", the IPv4 packet as payload.
+import struct, sys
+steps = sys.argv[2].split(',')
+def tlv(t, v):
+    l = 4 + len(v)
+    return struct.pack('<HH', l, t) + v + b'\0' * ((4 - l % 4) % 4)
+def csum(b):
+    if len(b) % 2: b += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+src, dst = bytes([172,28,129,2]), bytes([172,28,129,4])
+opt = bytes.fromhex('020405B40402080ACCEE00200000000001030307')
+tcp = struct.pack('!HHIIBBHHH', 55694, 52000, 2805899841, 0, (40 // 4) << 4, 0x02, 29200, 0, 0) + opt
+ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp), 41569, 0x4000, 64, 6, 0, src, dst)
+ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+pkt = ip + tcp
+out = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 239)
+t = 1704115396
+for i, st in enumerate(steps):
+    mark = b''
+    if st.startswith('M'):
+        st = st[1:]
+        mark = tlv(2, struct.pack('!I', 0x8000))
+    rec = struct.pack('!BBH', 2, 0, 0)
+    rec += tlv(1, struct.pack('!HBB', 0x0800, 0, 0))
+    rec += mark
+    rec += tlv(10, ('TRACE: %s ' % st).encode() + b'\0')
+    rec += tlv(9, pkt)
+    out += struct.pack('<IIII', t, 100 + i * 20, len(rec), len(rec)) + rec
+open(sys.argv[1], 'wb').write(out)
+PY
+python3 "$TMP/mknflog.py" "$TMP/nflog.pcap" "raw:PREROUTING:policy:3,mangle:PREROUTING:rule:1,nat:PREROUTING:rule:1,Mnat:PREROUTING:policy:9,Mfilter:INPUT:rule:1,Mfilter:KUBE-FIREWALL:rule:1"
+"$NATLOG" import -q "$TMP/nflog.pcap"
+"$NATLOG" explain --json --trace "$(first)" > "$TMP/x.json"
+check_json "the NFLOG records of TRACE are one packet's steps, the mark on the last" \
+	'j["source"] == "iptables-trace" and j["src"] == "172.28.129.2" and [(s["table"], s["chain"], s["type"], s["position"]) for s in j["steps"]] == [("raw", "PREROUTING", "policy", 3), ("mangle", "PREROUTING", "rule", 1), ("nat", "PREROUTING", "rule", 1), ("nat", "PREROUTING", "policy", 9), ("filter", "INPUT", "rule", 1), ("filter", "KUBE-FIREWALL", "rule", 1)] and j["steps"][-1]["packet"]["mark"] == 32768' < "$TMP/x.json"
 
 finish
