@@ -5,7 +5,8 @@
  * address and port keys under their CIM names, e.g.
  *   {"timestamp": "2023-05-21T10:54:05.058650", "dvc": "Netfilter", "oob.prefix": "[NFTABLES HTTP PKT]", "oob.time.sec": 1684666445, "oob.time.usec": 58650, "oob.family": 10, "ip.protocol": 6, "ip6.payloadlen": 40, "ip6.hoplimit": 64, "src_port": 52938, "dest_port": 80, "tcp.syn": 1, "oob.in": "eth2", "oob.out": "", "src_ip": "fde4:8dba:82e1:1006::1001", "dest_ip": "fde4:8dba:82e1:1006::1002", ...}
  * Each packet is a LOG event, as the kernel's LOG line of the same rule
- * would be: its prefix, interfaces and header fields. ulogd's conntrack
+ * would be: its prefix, interfaces and header fields; one whose prefix is
+ * TRACE's ("TRACE: raw:PREROUTING:policy:3 ") a step of a legacy trace. ulogd's conntrack
  * records (NFCT: "ct.event", "orig.ip.protocol") and other lines are
  * errors: natlog reads conntrack -E for connections.
  */
@@ -247,6 +248,15 @@ static int ulj_line(void *state, const char *s, size_t n, long lineno)
 		return k->error(k->ctx, lineno, err.msg, s, n);
 	}
 	json_decref(o);
+	/* TRACE through the nfnetlink_log backend: the record is a step of
+	 * the packet's trace ("oob.prefix": "TRACE: raw:PREROUTING:policy:3 "),
+	 * not a LOG rule's line */
+	if (!strncmp(ev->prefix, "TRACE: ", 7)) {
+		if (pktlog_trace_prefix(ev->prefix + 7, strlen(ev->prefix + 7), ev, &err))
+			return k->error(k->ctx, lineno, err.msg, s, n);
+		ev->kind = NL_EV_TRACE;
+		ev->prefix[0] = '\0';
+	}
 	ev->line = lineno;
 	ev->raw = s;
 	ev->rawlen = n;

@@ -135,4 +135,13 @@ python3 "$TMP/mknflog.py" "$TMP/nflog.pcap" "raw:PREROUTING:policy:3,mangle:PRER
 check_json "the NFLOG records of TRACE are one packet's steps, the mark on the last" \
 	'j["source"] == "iptables-trace" and j["src"] == "172.28.129.2" and [(s["table"], s["chain"], s["type"], s["position"]) for s in j["steps"]] == [("raw", "PREROUTING", "policy", 3), ("mangle", "PREROUTING", "rule", 1), ("nat", "PREROUTING", "rule", 1), ("nat", "PREROUTING", "policy", 9), ("filter", "INPUT", "rule", 1), ("filter", "KUBE-FIREWALL", "rule", 1)] and j["steps"][-1]["packet"]["mark"] == 32768' < "$TMP/x.json"
 
+# The same post's ulogd2 JSON of TRACE through nfnetlink_log: a record
+# whose "oob.prefix" is TRACE's is a step of the packet's trace, not a
+# LOG line. The first record, broken in two by the post, is an error.
+use ulogtrace
+"$NATLOG" import -q "$R/cos74-ulogd-json-trace.json" 2>/dev/null
+"$NATLOG" explain --json --trace "$(first)" > "$TMP/x.json"
+check_json "ulogd's TRACE record is a trace step of mangle PREROUTING rule 1" \
+	'j["source"] == "iptables-trace" and [(s["table"], s["chain"], s["type"], s["position"]) for s in j["steps"]] == [("mangle", "PREROUTING", "rule", 1)] and j["logged"] is False' < "$TMP/x.json"
+
 finish
