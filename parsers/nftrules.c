@@ -18,6 +18,8 @@
 #include <string.h>
 
 #define MAXTOK 256
+#define MAXDEFS 64
+#define DEFSIZ 1024
 
 enum blk { B_TOP, B_TABLE, B_CHAIN, B_SET, B_ELEMS, B_SKIP, B_OBJ };
 
@@ -72,6 +74,11 @@ struct nftrules {
 	int pend_inq, pend_depth, pend_over;
 	struct nl_rule rule;
 	struct tok tok[MAXTOK];
+	/* `define` variables of a file nft -f reads, values expanded; a
+	 * value with an open '{' continues on the lines after it */
+	struct { char name[64]; char val[DEFSIZ]; } defs[MAXDEFS];
+	int ndefs, defpend, defdepth;
+	char xrule[1024];		/* a rule with its variables expanded */
 };
 
 static int teq(const struct tok *t, const char *s)
@@ -869,6 +876,166 @@ static int prompt_nft(const char *p, size_t len)
 	return 0;
 }
 
+/* A variable's name as nft's scanner reads it after '$' (src/scanner.l,
+ * "string"): a letter, '_' or '.', then letters, digits and "/-_.". */
+static size_t var_len(const char *s, size_t n)
+{
+	size_t i;
+	if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_' ||
+			s[0] == '.'))
+		return 0;
+	for (i = 1; i < n; i++) {
+		char ch = s[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      ch == '/' || ch == '-' || ch == '_' || ch == '.'))
+			break;
+	}
+	return i;
+}
+
+static int find_def(const struct nftrules *st, const char *name, size_t n)
+{
+	int i;
+	for (i = 0; i < st->ndefs; i++)
+		if (strlen(st->defs[i].name) == n && !memcmp(st->defs[i].name, name, n))
+			return i;
+	return -1;
+}
+
+/* s into out with each $name outside quotes replaced by its define's
+ * value, as nft -f reads it: 0; 1 with *bad at the first name no define
+ * set (left as written); -1 when out is too small. */
+static int expand_vars(const struct nftrules *st, const char *s, size_t n, char *out, size_t sz,
+		       const char **bad, size_t *badn)
+{
+	size_t i = 0, o = 0;
+	int q = 0;
+	*bad = NULL;
+	*badn = 0;
+	while (i < n) {
+		if (q && s[i] == '\\' && i + 1 < n) {
+			if (o + 2 >= sz)
+				return -1;
+			out[o++] = s[i++];
+			out[o++] = s[i++];
+			continue;
+		}
+		if (s[i] == '"')
+			q = !q;
+		if (!q && s[i] == '$') {
+			size_t vn = var_len(s + i + 1, n - i - 1);
+			int d = vn ? find_def(st, s + i + 1, vn) : -1;
+			if (d >= 0) {
+				size_t dl = strlen(st->defs[d].val);
+				if (o + dl >= sz)
+					return -1;
+				memcpy(out + o, st->defs[d].val, dl);
+				o += dl;
+				i += 1 + vn;
+				continue;
+			}
+			if (!*bad) {
+				*bad = s + i;
+				*badn = vn + 1;
+			}
+		}
+		if (o + 1 >= sz)
+			return -1;
+		out[o++] = s[i++];
+	}
+	out[o] = '\0';
+	return *bad ? 1 : 0;
+}
+
+/* The value of a define, or the part of it on a line of its own, added
+ * to defs[d] with its variables expanded. */
+static int def_append(struct nftrules *st, int d, const char *v, size_t vn, const char *s, size_t n,
+		      long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	char *val = st->defs[d].val;
+	size_t used = strlen(val);
+	const char *bad;
+	size_t badn;
+	int rc;
+
+	while (vn > 0 && (v[vn - 1] == ';' || v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+		vn--;
+	if (used && used + 1 < DEFSIZ)
+		val[used++] = ' ';
+	rc = expand_vars(st, v, vn, val + used, DEFSIZ - used, &bad, &badn);
+	if (rc < 0) {
+		val[0] = '\0';
+		return k->error(k->ctx, lineno, "define's value is longer than 1023 bytes", s, n);
+	}
+	if (rc > 0) {
+		char why[160];
+		snprintf(why, sizeof why, "define uses '%.*s', which no define before it sets",
+			 (int)(badn > 64 ? 64 : badn), bad);
+		return k->error(k->ctx, lineno, why, s, n);
+	}
+	return 0;
+}
+
+/* The next line of a define whose value opened a '{'. */
+static int def_more(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
+{
+	int d = st->defpend - 1;
+	st->defdepth += brace_balance(p, len);
+	if (st->defdepth <= 0)
+		st->defpend = 0;
+	return def_append(st, d, p, len, s, n, lineno);
+}
+
+/* Lines of a file for nft -f that `nft list ruleset` never prints (nftables
+ * src/parser_bison.y common_block, "flush ruleset"): 1 when the line was
+ * one of them, used or reported; 0 when not; -1 when the sink failed. */
+static int script_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n,
+		       long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	struct nl_cur c = cur_make(p, len);
+	const char *w = NULL;
+	size_t wn = 0;
+	int d, undef;
+
+	if (line_is(p, len, "flush ruleset") || line_is(p, len, "flush ruleset;"))
+		return 1;	/* the file replaces the whole ruleset: what follows is all of it */
+	if (starts(p, len, "include ") || starts(p, len, "include\t"))
+		return k->error(k->ctx, lineno, "'include' is not followed: import the files it names "
+				"too, or the rules in them are not known", s, n) ? -1 : 1;
+	undef = cur_lit(&c, "undefine ");
+	if (!undef && !cur_lit(&c, "define ") && !cur_lit(&c, "redefine "))
+		return 0;
+	cur_spaces(&c);
+	wn = var_len(c.p, cur_left(&c));
+	w = c.p;
+	c.p += wn;
+	cur_spaces(&c);
+	if (wn == 0 || wn >= sizeof st->defs[0].name)
+		return k->error(k->ctx, lineno, "bad variable name in a define", s, n) ? -1 : 1;
+	d = find_def(st, w, wn);
+	if (undef) {
+		if (d >= 0)
+			st->defs[d] = st->defs[--st->ndefs];
+		return 1;
+	}
+	if (!cur_char(&c, '='))
+		return k->error(k->ctx, lineno, "define without '='", s, n) ? -1 : 1;
+	cur_spaces(&c);
+	if (d < 0) {
+		if (st->ndefs == MAXDEFS)
+			return k->error(k->ctx, lineno, "more than 64 defines: this one is not read", s, n)
+			       ? -1 : 1;
+		d = st->ndefs++;
+		nl_strlcpyn(st->defs[d].name, w, wn, sizeof st->defs[d].name);
+	}
+	st->defs[d].val[0] = '\0';
+	st->defdepth = brace_balance(c.p, cur_left(&c));
+	st->defpend = st->defdepth > 0 ? d + 1 : 0;
+	return def_append(st, d, c.p, cur_left(&c), s, n, lineno) ? -1 : 1;
+}
+
 static int top_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
 {
 	static const char *const families[] = { "ip", "ip6", "inet", "arp", "bridge", "netdev", NULL };
@@ -876,9 +1043,12 @@ static int top_line(struct nftrules *st, const char *p, size_t len, const char *
 	struct nl_cur c = cur_make(p, len);
 	char fam[16], name[64];
 	int64_t handle;
+	int rc;
 
 	if (line_is(p, len, "}"))
 		return k->error(k->ctx, lineno, "'}' without an open table", s, n);
+	if ((rc = script_line(st, p, len, s, n, lineno)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (prompt_nft(p, len)) {
 		k->skip(k->ctx, lineno);	/* "root@OpenWrt:~# nft list ruleset" */
 		return 0;
@@ -980,11 +1150,14 @@ static int table_line(struct nftrules *st, const char *p, size_t len, const char
 	struct nl_cur c = cur_make(p, len);
 	const char *w;
 	size_t wn;
+	int rc;
 
 	if (line_is(p, len, "}")) {
 		st->st = B_TOP;
 		return 0;
 	}
+	if ((rc = script_line(st, p, len, s, n, lineno)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (starts(p, len, "table ")) {
 		st->st = B_TOP;
 		if (k->error(k->ctx, lineno, "missing '}' before the next table", s, n))
@@ -1125,7 +1298,30 @@ static int base_chain(struct nftrules *st, const char *p, size_t len, const char
 		bad = "base chain line without type or hook";
 	if (bad && k->error(k->ctx, lineno, bad, s, n))
 		return -1;
-	return send_chain(st);
+	return 0;	/* sent at the first rule or the '}': a "policy drop;" line may follow */
+}
+
+/* "policy drop;" on a line of its own, as files for nft -f write it
+ * (nftables src/parser_bison.y chain_block: policy_spec). */
+static int policy_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n,
+		       long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	size_t vn = len - 7;
+	const char *v = p + 7;
+	while (vn > 0 && (v[vn - 1] == ';' || v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+		vn--;
+	while (vn > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vn--;
+	}
+	if (!line_is(v, vn, "accept") && !line_is(v, vn, "drop"))
+		return k->error(k->ctx, lineno, "unknown chain policy", s, n);
+	if (st->c.chain_sent)
+		return k->error(k->ctx, lineno, "chain policy after the chain's first rule: natlog "
+				"has taken the policy of the type line (accept when it says none)", s, n);
+	nl_strlcpyn(st->c.policy, v, vn, sizeof st->c.policy);
+	return 0;
 }
 
 /* "..." or "…": a paste trimmed by hand, never nft's own output */
@@ -1268,6 +1464,26 @@ static int rule_line(struct nftrules *st, const char *p, size_t len, const char 
 	}
 	if (len >= sizeof r->text)
 		return k->error(k->ctx, lineno, "rule is longer than 1023 bytes", s, n);
+	if (memchr(p, '$', len)) {
+		/* a file for nft -f: the kernel holds the rule with its
+		 * variables' values, and traces print it so */
+		const char *var;
+		size_t varn;
+		int rc = expand_vars(st, p, len, st->xrule, sizeof st->xrule, &var, &varn);
+		if (rc < 0)
+			return k->error(k->ctx, lineno, "rule is longer than 1023 bytes with its "
+					"variables' values", s, n);
+		if (rc > 0) {
+			char why[160];
+			snprintf(why, sizeof why, "rule uses '%.*s', which no define before it sets "
+				 "(an included file's?): the rule is kept as written, that match unknown",
+				 (int)(varn > 64 ? 64 : varn), var);
+			if (k->error(k->ctx, lineno, why, s, n))
+				return -1;
+		}
+		p = st->xrule;
+		len = strlen(st->xrule);
+	}
 	nl_strlcpy(r->family, st->family, sizeof r->family);
 	nl_strlcpy(r->table, st->table, sizeof r->table);
 	nl_strlcpy(r->chain, st->c.chain, sizeof r->chain);
@@ -1333,6 +1549,13 @@ static int chain_line(struct nftrules *st, const char *p, size_t len, const char
 	}
 	if (starts(p, len, "comment \""))
 		return 0;	/* the chain's comment */
+	if (st->nbind == 0) {
+		int rc = script_line(st, p, len, s, n, lineno);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+		if (starts(p, len, "policy "))
+			return policy_line(st, p, len, s, n, lineno);
+	}
 	if (is_ellipsis(p, len)) {
 		st->c.pos_unknown = 1;
 		return k->error(k->ctx, lineno, "'...' (a trimmed paste): positions of the rules after it "
@@ -1571,6 +1794,8 @@ static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 		return elems_line(st, p, len, s, n, lineno);
 	if (*p == '#' && !(len > 5 && !memcmp(p, "# xt_", 5)))
 		return 0;	/* "# Warning: table ip filter is managed by iptables-nft, ..." */
+	if (st->defpend)
+		return def_more(st, p, len, s, n, lineno);
 	switch (st->st) {
 	case B_OBJ:
 		return object_line(st, p, len, s, n, lineno);

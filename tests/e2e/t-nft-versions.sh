@@ -1,0 +1,68 @@
+#!/bin/sh
+# nft rulesets and traces as other nftables versions and users write them:
+# a file for `nft -f` (flush ruleset, define, a chain's policy on a line of
+# its own, include), beside the `nft list ruleset` dumps natlog reads.
+. "$(dirname "$0")/lib.sh"
+R=$TD/real
+
+# ferpaesdias/UC07: a Debian 13 /etc/nftables.conf with `define WAN_IF =
+# "enp0s3"` and "policy drop;" on the line after the chain's type line.
+check_status "an /etc/nftables.conf with flush ruleset and defines imports without errors" 0 \
+	"$NATLOG" import -q "$R/uc07-nftables-conf-define.nft"
+"$NATLOG" rules --json > "$TMP/rules.json"
+check_json "a policy on a line of its own is the chain's policy, not accept" \
+	'[r["rule"] for r in j if r["chain"] == "input" and r["type"] == "policy"] == ["policy drop"]' \
+	< "$TMP/rules.json"
+check_json "that line is not counted as the chain's first rule" \
+	'[r["rule"] for r in j if r["chain"] == "input" and r["position"] == 1] == ["iifname \"lo\" accept"]' \
+	< "$TMP/rules.json"
+check_json "a rule's \$variables are replaced by their define's values, as the kernel holds it" \
+	'[r["rule"] for r in j if r["chain"] == "input" and r["position"] == 7] == ["iifname \"enp0s9\" tcp dport 22 accept"]' \
+	< "$TMP/rules.json"
+check_json "so is a variable in the nat table below" \
+	'[r["rule"] for r in j if r["chain"] == "postrouting" and r["type"] == "rule"] == ["oifname \"enp0s3\" masquerade"]' \
+	< "$TMP/rules.json"
+
+# composed around the file's rules: SSH from the WAN, logged, then the
+# input chain's policy drop
+"$NATLOG" import -q "$R/uc07-composed-ssh-from-wan.trace"
+"$NATLOG" explain --trace 5a1e0c27 --json > "$TMP/ex.json"
+check_json "the policy the trace printed is the one the file sets" \
+	'j["decided_by"]["rule"] == "policy drop" and j["decided_by"]["position"] == 9 and j["steps"][-1]["matches_dump"] is True' < "$TMP/ex.json"
+check_json "the log rule is found at its position in the file" \
+	'j["steps"][0]["position"] == 8 and j["steps"][0]["matches_dump"] is True' < "$TMP/ex.json"
+
+# composed: what natlog cannot follow or resolve is said, with the line
+export NATLOG_DB="$TMP/b.db"
+cat > "$TMP/inc.nft" <<'EOT'
+#!/usr/sbin/nft -f
+flush ruleset
+define admin = {
+	192.0.2.10,
+	192.0.2.11
+}
+include "/etc/nftables.d/*.nft"
+table inet filter {
+	chain input {
+		type filter hook input priority filter
+		policy drop
+		ip saddr $admin tcp dport 22 accept
+		iifname $lan_if accept
+	}
+}
+EOT
+"$NATLOG" import -q "$TMP/inc.nft" 2>/dev/null
+"$NATLOG" errors --json > "$TMP/err.json"
+check_json "the include is reported as not followed, at its line" \
+	'any(e["line"] == 7 and "include" in e["reason"] for e in j)' < "$TMP/err.json"
+check_json "a variable no define sets is reported, at its line" \
+	'any(e["line"] == 13 and "$lan_if" in e["reason"] for e in j)' < "$TMP/err.json"
+check_json "nothing else is" 'len(j) == 2' < "$TMP/err.json"
+"$NATLOG" rules --json > "$TMP/rules2.json"
+check_json "a define over several lines is read whole" \
+	'[r["rule"] for r in j if r["position"] == 1] == ["ip saddr { 192.0.2.10, 192.0.2.11 } tcp dport 22 accept"]' \
+	< "$TMP/rules2.json"
+check_json "a policy line without ';' is read too" \
+	'[r["rule"] for r in j if r["type"] == "policy"] == ["policy drop"]' < "$TMP/rules2.json"
+
+finish
