@@ -479,6 +479,14 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 					       ch->rules[ch->nrules - 1].position < 0
 					       ? -1	/* a '...' hid rules: the count is unknown */
 					       : ch->nrules + 1;
+			/* the kernel printed the policy it applied: a dump that
+			 * says another is of another time */
+			if (ch && ch->policy[0] && strcmp(ch->policy, ev->verdict) != 0) {
+				st->mismatch = 1;
+				nl_diag(a, "the dump gives %s %s %s policy %s, the trace printed policy "
+					   "%s; the dump does not match this trace", ev->nft_family,
+					ev->table, ev->chain, ch->policy, ev->verdict);
+			}
 		} else if (!strcmp(ev->type, "rule")) {
 			int unread = 0;
 			const struct nl_vrule *r = ch ? find_rule(v, ch, ev, &unread) : NULL;

@@ -32,6 +32,16 @@ check_json "the policy the trace printed is the one the file sets" \
 check_json "the log rule is found at its position in the file" \
 	'j["steps"][0]["position"] == 8 and j["steps"][0]["matches_dump"] is True' < "$TMP/ex.json"
 
+# composed: the same packet accepted by the policy, as if the file had
+# been changed after it was copied: the dump is of another time
+export NATLOG_DB="$TMP/c.db"
+sed 's/policy drop$/policy accept/' "$R/uc07-composed-ssh-from-wan.trace" > "$TMP/acc.trace"
+"$NATLOG" import -q "$R/uc07-nftables-conf-define.nft" "$TMP/acc.trace"
+"$NATLOG" explain --trace 5a1e0c27 --json > "$TMP/ex2.json"
+check_json "a policy the trace printed that is not the dump's says the dump does not match" \
+	'j["steps"][-1]["matches_dump"] is False and any("policy drop, the trace printed policy accept" in d for d in j["diagnosis"])' \
+	< "$TMP/ex2.json"
+
 # composed: what natlog cannot follow or resolve is said, with the line
 export NATLOG_DB="$TMP/b.db"
 cat > "$TMP/inc.nft" <<'EOT'
