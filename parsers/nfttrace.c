@@ -426,6 +426,12 @@ static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 		if (vn == 0 || vn >= sizeof ev->verdict)
 			return k->error(k->ctx, lineno, "verdict or policy line without a verdict", s, n);
 		nl_strlcpyn(ev->verdict, v, vn, sizeof ev->verdict);
+		/* The kernel ends a chain with "accept" or "drop" only as a base
+		 * chain's policy (NFT_TRACETYPE_POLICY; a return is "continue"
+		 * or "return"): nft 0.9.0 and older print that policy as
+		 * "verdict accept" too (src/netlink.c trace_print_verdict). */
+		if (wn == 7 && (!strcmp(ev->verdict, "accept") || !strcmp(ev->verdict, "drop")))
+			nl_strlcpy(ev->type, "policy", sizeof ev->type);
 		/* "verdict jump x" / "goto x" keep their target */
 		if ((vn == 4 && !memcmp(v, "jump", 4)) || (vn == 4 && !memcmp(v, "goto", 4))) {
 			cur_spaces(&c);

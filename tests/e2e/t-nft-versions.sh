@@ -42,6 +42,19 @@ check_json "a policy the trace printed that is not the dump's says the dump does
 	'j["steps"][-1]["matches_dump"] is False and any("policy drop, the trace printed policy accept" in d for d in j["diagnosis"])' \
 	< "$TMP/ex2.json"
 
+# composed: nft 0.9.0 and older print a base chain's policy as "verdict
+# drop" (nftables v0.9.0 src/netlink.c, netlink_events_trace_cb gives
+# NFT_TRACETYPE_POLICY and _RETURN the same line)
+export NATLOG_DB="$TMP/d.db"
+sed 's/ policy drop$/ verdict drop/' "$R/uc07-composed-ssh-from-wan.trace" > "$TMP/old.trace"
+"$NATLOG" import -q "$R/uc07-nftables-conf-define.nft" "$TMP/old.trace"
+"$NATLOG" explain --trace 5a1e0c27 --json > "$TMP/ex3.json"
+check_json "an old nft's 'verdict drop' at a chain's end is the chain's policy" \
+	'j["decided_by"]["type"] == "policy" and j["decided_by"]["rule"] == "policy drop" and j["decided_by"]["position"] == 9' \
+	< "$TMP/ex3.json"
+check_json "and the diagnosis says the policy dropped it" \
+	'any("its policy drop applied" in d for d in j["diagnosis"])' < "$TMP/ex3.json"
+
 # composed: what natlog cannot follow or resolve is said, with the line
 export NATLOG_DB="$TMP/b.db"
 cat > "$TMP/inc.nft" <<'EOT'
