@@ -79,6 +79,12 @@ struct nftrules {
 	struct { char name[64]; char val[DEFSIZ]; } defs[MAXDEFS];
 	int ndefs, defpend, defdepth;
 	char xrule[1024];		/* a rule with its variables expanded */
+	/* lines a file for nft -f continues with '\\', joined */
+	char join[2048];
+	size_t joinn;
+	long join_line;
+	int join_over;
+	int join_depth;			/* of a rule's '{' still open */
 };
 
 static int teq(const struct tok *t, const char *s)
@@ -1774,6 +1780,80 @@ static int set_line(struct nftrules *st, const char *p, size_t len, const char *
 	return k->error(k->ctx, lineno, "unknown line in a set", s, n);
 }
 
+/* "... jump {" or "goto {": a rule opening a chain binding */
+static int bind_opener(const char *p, size_t len)
+{
+	return len >= 6 && (starts(p + len - 6, 6, "jump {") || starts(p + len - 6, 6, "goto {")) &&
+	       (len == 6 || p[len - 7] == ' ');
+}
+
+/* Double quotes in s are balanced: a '\\' after them is outside a string. */
+static int quotes_even(const char *s, size_t n)
+{
+	int q = 0;
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (s[i] == '"' && (i == 0 || s[i - 1] != '\\'))
+			q = !q;
+	return !q;
+}
+
+/* A line ending in '\\' goes on on the next one (nftables src/scanner.l
+ * reads "\\\n" as a space): such lines are kept until the last, then read
+ * as one from the first one's number. 0 when *p is a whole line to read;
+ * 1 while lines are kept; 2 when the joined lines outgrew the buffer. */
+static int joined(struct nftrules *st, const char **p, size_t *len, const char **s, size_t *n,
+		  long *lineno)
+{
+	int more = *len > 0 && (*p)[*len - 1] == '\\' && quotes_even(*p, *len - 1);
+	size_t add = more ? *len - 1 : *len;
+
+	/* a rule's anonymous set or map written over lines ("tcp dport vmap {"),
+	 * which nft list ruleset prints on one; a chain binding ("jump {")
+	 * and a block's own '{' are read line by line */
+	if (st->joinn || st->join_over) {
+		st->join_depth += brace_balance(*p, add);
+	} else if (st->st == B_CHAIN && opens_block(*p, *len) && !starts(*p, *len, "chain ") &&
+		   !starts(*p, *len, "set ") && !starts(*p, *len, "map ") &&
+		   !starts(*p, *len, "table ") && !bind_opener(*p, *len)) {
+		st->join_depth = brace_balance(*p, add);
+	} else {
+		st->join_depth = 0;
+	}
+	if (st->join_depth > 0)
+		more = 1;
+
+	while (more && add > 0 && ((*p)[add - 1] == ' ' || (*p)[add - 1] == '\t'))
+		add--;
+	if (!more && st->joinn == 0 && !st->join_over)
+		return 0;
+	if (st->joinn == 0 && !st->join_over)
+		st->join_line = *lineno;
+	if (!st->join_over && st->joinn + add + 1 >= sizeof st->join) {
+		st->joinn = 0;
+		st->join_over = 1;
+	}
+	if (st->join_over) {
+		if (more)
+			return 1;
+		st->join_over = 0;
+		*lineno = st->join_line;
+		return 2;
+	}
+	memcpy(st->join + st->joinn, *p, add);
+	st->joinn += add;
+	if (more) {
+		st->join[st->joinn++] = ' ';
+		return 1;
+	}
+	st->join[st->joinn] = '\0';
+	*p = *s = st->join;
+	*len = *n = st->joinn;
+	*lineno = st->join_line;
+	st->joinn = 0;
+	return 0;
+}
+
 static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct nftrules *st = state;
@@ -1790,6 +1870,14 @@ static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 	if (memchr(p, '\0', len))
 		return st->sink->error(st->sink->ctx, lineno, "nft list ruleset line holding a NUL byte",
 				       s, n);
+	if (st->joinn || st->join_over || *p != '#') {
+		int j = joined(st, &p, &len, &s, &n, &lineno);
+		if (j == 1)
+			return 0;
+		if (j == 2)
+			return st->sink->error(st->sink->ctx, lineno, "lines joined with '\\' are longer "
+					       "than 2047 bytes: that statement is not read", NULL, 0);
+	}
 	if (st->st == B_ELEMS)
 		return elems_line(st, p, len, s, n, lineno);
 	if (*p == '#' && !(len > 5 && !memcmp(p, "# xt_", 5)))
@@ -1845,6 +1933,10 @@ static int nftrules_close(void *state)
 {
 	struct nftrules *st = state;
 	int rc = 0;
+	if ((st->joinn || st->join_over) &&
+	    st->sink->error(st->sink->ctx, st->join_line, "the file ends in a line continued with "
+			    "'\\': that statement is not read", NULL, 0))
+		rc = -1;
 	if (st->st == B_CHAIN && (unwind_bindings(st, NULL, 0, 0) || send_chain(st)))
 		rc = -1;
 	if ((st->st == B_SET || st->st == B_ELEMS) && send_set(st))

@@ -88,4 +88,22 @@ check_json "a define over several lines is read whole" \
 check_json "a policy line without ';' is read too" \
 	'[r["rule"] for r in j if r["type"] == "policy"] == ["policy drop"]' < "$TMP/rules2.json"
 
+# nftables' own tests/shell/testcases/optimizations/ruleset: an nft -f
+# input with vmaps written over lines and rules continued with '\'
+export NATLOG_DB="$TMP/e.db"
+check_status "rules written over several lines import without errors" 0 \
+	"$NATLOG" import -q "$R/nftables-opt-ruleset-wrapped.nft"
+"$NATLOG" rules --json > "$TMP/rules3.json"
+check_json "a rule continued with '\\' is one rule, at its position" \
+	'[r["rule"] for r in j if r["chain"] == "nat_dns_acme" and r["position"] in (2, 6)] == ["udp length 62-78 @th,160,128 0x0e31393032383939353831343037320e goto nat_dns_this_5301", "drop"]' \
+	< "$TMP/rules3.json"
+check_json "a vmap over several lines is one rule with all its elements" \
+	'[r["rule"] for r in j if r["chain"] == "filter_in_tcp" and r["type"] == "rule"] == ["tcp dport vmap { 80 : accept, 81 : accept, 443 : accept, 931 : accept, 5001 : accept, 5201 : accept, }", "tcp dport vmap { 6800-6999  : accept, 33434-33499 : accept, }", "drop"]' \
+	< "$TMP/rules3.json"
+printf 'table ip t {\n\tchain c {\n\t\ttcp dport 22 \\\n' > "$TMP/cut.nft"
+"$NATLOG" import -q "$TMP/cut.nft" 2>/dev/null
+"$NATLOG" errors --json > "$TMP/err3.json"
+check_json "a file that ends in a continued line says so, at the line the statement began" \
+	'any(e["line"] == 3 and "ends in a line continued" in e["reason"] for e in j)' < "$TMP/err3.json"
+
 finish
