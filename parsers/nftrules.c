@@ -1148,6 +1148,56 @@ static int object_line(struct nftrules *st, const char *p, size_t len, const cha
 	return k->object(k->ctx, &o);
 }
 
+static int chain_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n,
+		      long lineno);
+
+/* A chain opened, its name already in st->c.chain. */
+static void chain_reset(struct nftrules *st, int64_t handle)
+{
+	st->c.ctype[0] = st->c.hook[0] = st->c.policy[0] = '\0';
+	st->c.prio = st->c.has_prio = st->c.base = st->c.chain_sent = st->c.nrules = 0;
+	st->c.pos_unknown = 0;
+	st->c.chain_handle = handle;
+	st->nbind = 0;
+	st->st = B_CHAIN;
+}
+
+/* "chain x { meta l4proto udp redirect to :5300 ; drop ; }": a chain on one
+ * line, as nft -f reads it (statements end at ';' as at a newline), read
+ * part by part as if each were a line of its own, then closed. */
+static int oneline_chain(struct nftrules *st, const char *b, size_t bn, const char *s, size_t n,
+			 long lineno)
+{
+	size_t i = 0, from = 0;
+	int q = 0, d = 0;
+	for (i = 0; i <= bn; i++) {
+		if (i < bn) {
+			if (b[i] == '"')
+				q = !q;
+			else if (!q && b[i] == '{')
+				d++;
+			else if (!q && b[i] == '}')
+				d--;
+			if (q || d > 0 || b[i] != ';')
+				continue;
+		}
+		{
+			const char *part = b + from;
+			size_t pn = i - from;
+			while (pn > 0 && (*part == ' ' || *part == '\t')) {
+				part++;
+				pn--;
+			}
+			while (pn > 0 && (part[pn - 1] == ' ' || part[pn - 1] == '\t'))
+				pn--;
+			if (pn > 0 && chain_line(st, part, pn, s, n, lineno))
+				return -1;
+		}
+		from = i + 1;
+	}
+	return chain_line(st, "}", 1, s, n, lineno);
+}
+
 static int table_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
 {
 	static const char *const objects[] = { "counter", "quota", "limit", "ct", "flowtable",
@@ -1171,16 +1221,21 @@ static int table_line(struct nftrules *st, const char *p, size_t len, const char
 		return top_line(st, p, len, s, n, lineno);
 	}
 	if (cur_lit(&c, "chain ")) {
-		if (!cur_name(&c, st->c.chain, sizeof st->c.chain) || !opener_tail(&c, &st->c.chain_handle)) {
+		struct nl_cur o;
+		int named = cur_name(&c, st->c.chain, sizeof st->c.chain);
+		o = c;
+		cur_spaces(&o);
+		if (named && cur_left(&o) > 2 && o.p[0] == '{' && o.p[cur_left(&o) - 1] == '}' &&
+		    brace_balance(o.p, cur_left(&o)) == 0) {
+			chain_reset(st, -1);
+			return oneline_chain(st, o.p + 1, cur_left(&o) - 2, s, n, lineno);
+		}
+		if (!named || !opener_tail(&c, &st->c.chain_handle)) {
 			if (k->error(k->ctx, lineno, "bad chain line", s, n))
 				return -1;
 			return skip_block(st, p, len, B_TABLE);
 		}
-		st->c.ctype[0] = st->c.hook[0] = st->c.policy[0] = '\0';
-		st->c.prio = st->c.has_prio = st->c.base = st->c.chain_sent = st->c.nrules = 0;
-		st->c.pos_unknown = 0;
-		st->nbind = 0;
-		st->st = B_CHAIN;
+		chain_reset(st, st->c.chain_handle);
 		return 0;
 	}
 	if (cur_lit(&c, "set ") || cur_lit(&c, "map ")) {

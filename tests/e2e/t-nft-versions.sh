@@ -100,6 +100,16 @@ check_json "a rule continued with '\\' is one rule, at its position" \
 check_json "a vmap over several lines is one rule with all its elements" \
 	'[r["rule"] for r in j if r["chain"] == "filter_in_tcp" and r["type"] == "rule"] == ["tcp dport vmap { 80 : accept, 81 : accept, 443 : accept, 931 : accept, 5001 : accept, 5201 : accept, }", "tcp dport vmap { 6800-6999  : accept, 33434-33499 : accept, }", "drop"]' \
 	< "$TMP/rules3.json"
+check_json "a chain on one line holds its statements, split at ';'" \
+	'[r["rule"] for r in j if r["chain"] == "nat_dns_moon_5301" and r["type"] == "rule"] == ["meta nfproto ipv4 meta l4proto udp dnat to 240.0.1.2:5301", "drop"]' \
+	< "$TMP/rules3.json"
+printf 'table inet f {\n\tchain input { type filter hook input priority 0; policy drop; tcp dport 22 accept; }\n}\n' > "$TMP/one.nft"
+export NATLOG_DB="$TMP/f.db"
+"$NATLOG" import -q "$TMP/one.nft"
+"$NATLOG" rules --json > "$TMP/rules4.json"
+check_json "a base chain on one line (composed) has its type, policy and rule" \
+	'[(r["type"], r["rule"]) for r in j] == [("rule", "tcp dport 22 accept"), ("policy", "policy drop")]' \
+	< "$TMP/rules4.json"
 printf 'table ip t {\n\tchain c {\n\t\ttcp dport 22 \\\n' > "$TMP/cut.nft"
 "$NATLOG" import -q "$TMP/cut.nft" 2>/dev/null
 "$NATLOG" errors --json > "$TMP/err3.json"
