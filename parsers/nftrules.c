@@ -1835,11 +1835,13 @@ static int set_line(struct nftrules *st, const char *p, size_t len, const char *
 	return k->error(k->ctx, lineno, "unknown line in a set", s, n);
 }
 
-/* "... jump {" or "goto {": a rule opening a chain binding */
+/* "... jump {" or "goto {", "jump { # handle 4" with -a: a rule opening a
+ * chain binding */
 static int bind_opener(const char *p, size_t len)
 {
-	return len >= 6 && (starts(p + len - 6, 6, "jump {") || starts(p + len - 6, 6, "goto {")) &&
-	       (len == 6 || p[len - 7] == ' ');
+	return (len >= 6 && (starts(p + len - 6, 6, "jump {") || starts(p + len - 6, 6, "goto {")) &&
+		(len == 6 || p[len - 7] == ' ')) ||
+	       memmem(p, len, " jump { # handle ", 17) || memmem(p, len, " goto { # handle ", 17);
 }
 
 /* Double quotes in s are balanced: a '\\' after them is outside a string. */
