@@ -395,7 +395,9 @@ static void render_binop(struct sb *s, const char *op, const json_t *v, int fl, 
 	for (i = 1; i < json_array_size(v); i++) {
 		const json_t *b = json_array_get(v, i);
 		sb_fmt(s, " %s ", op);
-		if (is_binop_expr(b, &aop)) {
+		/* as nft's binop_arg_print: parentheses only round an operand
+		 * that binds more loosely, on either side */
+		if (is_binop_expr(b, &aop) && binop_prec(aop) < prec) {
 			sb_put(s, "(");
 			render(s, b, cfl, x);
 			sb_put(s, ")");

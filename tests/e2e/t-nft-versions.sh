@@ -116,4 +116,18 @@ printf 'table ip t {\n\tchain c {\n\t\ttcp dport 22 \\\n' > "$TMP/cut.nft"
 check_json "a file that ends in a continued line says so, at the line the statement began" \
 	'any(e["line"] == 3 and "ends in a line continued" in e["reason"] for e in j)' < "$TMP/err3.json"
 
+# nftables' tests/shell bitwise/dumps/0040mark_binop_10.json-nft: nft
+# prints "a & b | c & d" without parentheses; the trace (composed) prints
+# the rule so
+export NATLOG_DB="$TMP/g.db"
+"$NATLOG" import -q "$R/nftables-0040mark-binop-10.json" "$R/nftables-0040mark-binop-composed.trace"
+"$NATLOG" rules --json > "$TMP/rules5.json"
+check_json "a JSON dump's bitwise operations read as nft lists them" \
+	'[r["rule"] for r in j if r["type"] == "rule"] == ["ct mark set ct mark & 0xffff0000 | meta mark & 0x0000ffff"]' \
+	< "$TMP/rules5.json"
+"$NATLOG" explain --trace 3c1e8f20 --json > "$TMP/ex5.json"
+check_json "so the traced rule is found in the JSON dump" \
+	'j["steps"][0]["position"] == 1 and j["steps"][0]["matches_dump"] is True and j["dump"]["fits"] is True' \
+	< "$TMP/ex5.json"
+
 finish
