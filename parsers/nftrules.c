@@ -1935,6 +1935,26 @@ static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 			return st->sink->error(st->sink->ctx, lineno, "lines joined with '\\' are longer "
 					       "than 2047 bytes: that statement is not read", NULL, 0);
 	}
+	if ((st->st == B_SET || st->st == B_ELEMS) && st->ndefs && memchr(p, '$', len)) {
+		/* "elements = { $admin, 192.0.2.5 }", "elements = $admins" in
+		 * a file for nft -f: the set holds the values */
+		const char *var;
+		size_t varn;
+		int rc = expand_vars(st, p, len, st->xrule, sizeof st->xrule, &var, &varn);
+		if (rc < 0)
+			return st->sink->error(st->sink->ctx, lineno, "set line longer than 1023 bytes "
+					       "with its variables' values", s, n);
+		if (rc > 0) {
+			char why[160];
+			snprintf(why, sizeof why, "set line uses '%.*s', which no define before it sets "
+				 "(an included file's?): it is read as written", (int)(varn > 64 ? 64 : varn),
+				 var);
+			if (st->sink->error(st->sink->ctx, lineno, why, s, n))
+				return -1;
+		}
+		p = st->xrule;
+		len = strlen(st->xrule);
+	}
 	if (st->st == B_ELEMS)
 		return elems_line(st, p, len, s, n, lineno);
 	if (*p == '#' && !(len > 5 && !memcmp(p, "# xt_", 5)))

@@ -4,6 +4,7 @@
 # its own, include), beside the `nft list ruleset` dumps natlog reads.
 . "$(dirname "$0")/lib.sh"
 R=$TD/real
+q() { "$NATLOG" sql "$1" | tail -n +2; }	# the rows, without the header
 
 # ferpaesdias/UC07: a Debian 13 /etc/nftables.conf with `define WAN_IF =
 # "enp0s3"` and "policy drop;" on the line after the chain's type line.
@@ -129,5 +130,14 @@ check_json "a JSON dump's bitwise operations read as nft lists them" \
 check_json "so the traced rule is found in the JSON dump" \
 	'j["steps"][0]["position"] == 1 and j["steps"][0]["matches_dump"] is True and j["dump"]["fits"] is True' \
 	< "$TMP/ex5.json"
+
+# composed, as /etc/nftables.conf files write them: a set's elements given
+# by defines
+export NATLOG_DB="$TMP/h.db"
+printf 'define admins = { 192.0.2.10, 192.0.2.11 }\ndefine one = 198.51.100.1\ntable inet f {\n\tset a {\n\t\ttype ipv4_addr\n\t\telements = { $one,\n\t\t\t     203.0.113.5 }\n\t}\n\tset b {\n\t\ttype ipv4_addr\n\t\telements = $admins\n\t}\n}\n' > "$TMP/setdef.nft"
+check_status "a set whose elements are defines imports without errors" 0 "$NATLOG" import -q "$TMP/setdef.nft"
+eq "each set holds the defines' values, not their names" \
+	"a 198.51.100.1,a 203.0.113.5,b 192.0.2.10,b 192.0.2.11" \
+	"$(q "SELECT group_concat(set_name || ' ' || key, ',') FROM (SELECT set_name, key FROM elements ORDER BY set_name, key)")"
 
 finish
