@@ -1225,7 +1225,7 @@ static int table_line(struct nftrules *st, const char *p, size_t len, const char
 		int named = cur_name(&c, st->c.chain, sizeof st->c.chain);
 		o = c;
 		cur_spaces(&o);
-		if (named && cur_left(&o) > 2 && o.p[0] == '{' && o.p[cur_left(&o) - 1] == '}' &&
+		if (named && cur_left(&o) >= 2 && o.p[0] == '{' && o.p[cur_left(&o) - 1] == '}' &&
 		    brace_balance(o.p, cur_left(&o)) == 0) {
 			chain_reset(st, -1);
 			return oneline_chain(st, o.p + 1, cur_left(&o) - 2, s, n, lineno);
@@ -1375,6 +1375,10 @@ static int policy_line(struct nftrules *st, const char *p, size_t len, const cha
 	while (vn > 0 && (*v == ' ' || *v == '\t')) {
 		v++;
 		vn--;
+	}
+	if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"') {
+		v++;	/* define default_policy = "drop" */
+		vn -= 2;
 	}
 	if (!line_is(v, vn, "accept") && !line_is(v, vn, "drop"))
 		return k->error(k->ctx, lineno, "unknown chain policy", s, n);
@@ -1585,6 +1589,17 @@ static int unwind_bindings(struct nftrules *st, const char *s, size_t n, long li
 static int chain_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
 {
 	const struct nl_sink *k = st->sink;
+	if (st->nbind == 0 && (starts(p, len, "type ") || starts(p, len, "policy ")) &&
+	    st->ndefs && memchr(p, '$', len)) {
+		/* "priority $pri", "policy $default_policy" in a file for nft -f */
+		const char *var;
+		size_t varn;
+		int rc = expand_vars(st, p, len, st->xrule, sizeof st->xrule, &var, &varn);
+		if (rc == 0) {
+			p = st->xrule;
+			len = strlen(st->xrule);
+		}
+	}
 	if (st->nbind > 0 && (line_is(p, len, "}") || starts(p, len, "} # handle ")))
 		return close_binding(st, p, len, s, n, lineno);
 	if (line_is(p, len, "}")) {

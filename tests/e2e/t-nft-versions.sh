@@ -104,13 +104,15 @@ check_json "a vmap over several lines is one rule with all its elements" \
 check_json "a chain on one line holds its statements, split at ';'" \
 	'[r["rule"] for r in j if r["chain"] == "nat_dns_moon_5301" and r["type"] == "rule"] == ["meta nfproto ipv4 meta l4proto udp dnat to 240.0.1.2:5301", "drop"]' \
 	< "$TMP/rules3.json"
-printf 'table inet f {\n\tchain input { type filter hook input priority 0; policy drop; tcp dport 22 accept; }\n}\n' > "$TMP/one.nft"
+printf 'table inet f {\n\tchain input { type filter hook input priority 0; policy drop; tcp dport 22 accept; }\n\tchain w {}\n}\n' > "$TMP/one.nft"
 export NATLOG_DB="$TMP/f.db"
 "$NATLOG" import -q "$TMP/one.nft"
 "$NATLOG" rules --json > "$TMP/rules4.json"
 check_json "a base chain on one line (composed) has its type, policy and rule" \
 	'[(r["type"], r["rule"]) for r in j] == [("rule", "tcp dport 22 accept"), ("policy", "policy drop")]' \
 	< "$TMP/rules4.json"
+eq "an empty chain on one line (nftables' tests/shell maps/0051map_0) is a chain" "input w" \
+	"$(q "SELECT group_concat(name, ' ') FROM (SELECT name FROM chains ORDER BY name)")"
 printf 'table ip t {\n\tchain c {\n\t\ttcp dport 22 \\\n' > "$TMP/cut.nft"
 "$NATLOG" import -q "$TMP/cut.nft" 2>/dev/null
 "$NATLOG" errors --json > "$TMP/err3.json"
@@ -139,5 +141,15 @@ check_status "a set whose elements are defines imports without errors" 0 "$NATLO
 eq "each set holds the defines' values, not their names" \
 	"a 198.51.100.1,a 203.0.113.5,b 192.0.2.10,b 192.0.2.11" \
 	"$(q "SELECT group_concat(set_name || ' ' || key, ',') FROM (SELECT set_name, key FROM elements ORDER BY set_name, key)")"
+
+# nftables' tests/shell chains/0036policy_variable_0 and
+# 0031priority_variable_0: a chain's policy and priority from defines
+export NATLOG_DB="$TMP/i.db"
+check_status "a policy and a priority given by defines import without errors" 0 \
+	"$NATLOG" import -q "$R/nftables-0036policy-variable.nft" "$R/nftables-0031priority-variable.nft"
+eq "the policy is the define's value" "drop" \
+	"$(q "SELECT policy FROM chains WHERE name = 'prerouting' AND ruleset_id = 1")"
+eq "the priority is the define's value" "0" \
+	"$(q "SELECT prio FROM chains WHERE name = 'prerouting' AND ruleset_id = 2")"
 
 finish
