@@ -1150,6 +1150,8 @@ static int object_line(struct nftrules *st, const char *p, size_t len, const cha
 
 static int chain_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n,
 		      long lineno);
+static int set_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n,
+		    long lineno);
 
 /* A chain opened, its name already in st->c.chain. */
 static void chain_reset(struct nftrules *st, int64_t handle)
@@ -1162,11 +1164,13 @@ static void chain_reset(struct nftrules *st, int64_t handle)
 	st->st = B_CHAIN;
 }
 
-/* "chain x { meta l4proto udp redirect to :5300 ; drop ; }": a chain on one
- * line, as nft -f reads it (statements end at ';' as at a newline), read
- * part by part as if each were a line of its own, then closed. */
-static int oneline_chain(struct nftrules *st, const char *b, size_t bn, const char *s, size_t n,
-			 long lineno)
+/* "chain x { meta l4proto udp redirect to :5300 ; drop ; }", "set s { type
+ * ipv4_addr; }": a block on one line, as nft -f reads it (statements end at
+ * ';' as at a newline), read part by part by line() as if each were a line
+ * of its own, then closed. */
+static int oneline_block(struct nftrules *st,
+			 int (*line)(struct nftrules *, const char *, size_t, const char *, size_t, long),
+			 const char *b, size_t bn, const char *s, size_t n, long lineno)
 {
 	size_t i = 0, from = 0;
 	int q = 0, d = 0;
@@ -1190,12 +1194,12 @@ static int oneline_chain(struct nftrules *st, const char *b, size_t bn, const ch
 			}
 			while (pn > 0 && (part[pn - 1] == ' ' || part[pn - 1] == '\t'))
 				pn--;
-			if (pn > 0 && chain_line(st, part, pn, s, n, lineno))
+			if (pn > 0 && line(st, part, pn, s, n, lineno))
 				return -1;
 		}
 		from = i + 1;
 	}
-	return chain_line(st, "}", 1, s, n, lineno);
+	return line(st, "}", 1, s, n, lineno);
 }
 
 static int table_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
@@ -1228,7 +1232,7 @@ static int table_line(struct nftrules *st, const char *p, size_t len, const char
 		if (named && cur_left(&o) >= 2 && o.p[0] == '{' && o.p[cur_left(&o) - 1] == '}' &&
 		    brace_balance(o.p, cur_left(&o)) == 0) {
 			chain_reset(st, -1);
-			return oneline_chain(st, o.p + 1, cur_left(&o) - 2, s, n, lineno);
+			return oneline_block(st, chain_line, o.p + 1, cur_left(&o) - 2, s, n, lineno);
 		}
 		if (!named || !opener_tail(&c, &st->c.chain_handle)) {
 			if (k->error(k->ctx, lineno, "bad chain line", s, n))
@@ -1239,7 +1243,13 @@ static int table_line(struct nftrules *st, const char *p, size_t len, const char
 		return 0;
 	}
 	if (cur_lit(&c, "set ") || cur_lit(&c, "map ")) {
-		if (!cur_name(&c, st->set, sizeof st->set) || !opener_tail(&c, &st->set_handle)) {
+		struct nl_cur o;
+		int named = cur_name(&c, st->set, sizeof st->set), one;
+		o = c;
+		cur_spaces(&o);
+		one = named && cur_left(&o) >= 2 && o.p[0] == '{' && o.p[cur_left(&o) - 1] == '}' &&
+		      brace_balance(o.p, cur_left(&o)) == 0;
+		if (!one && (!named || !opener_tail(&c, &st->set_handle))) {
 			if (k->error(k->ctx, lineno, "bad set line", s, n))
 				return -1;
 			return skip_block(st, p, len, B_TABLE);
@@ -1248,6 +1258,11 @@ static int table_line(struct nftrules *st, const char *p, size_t len, const char
 		st->stype[0] = st->smap[0] = st->sflags[0] = '\0';
 		st->set_sent = 0;
 		st->st = B_SET;
+		if (one) {
+			/* "set whitelist_v4 { type ipv4_addr; }", as nft -f reads it */
+			st->set_handle = -1;
+			return oneline_block(st, set_line, o.p + 1, cur_left(&o) - 2, s, n, lineno);
+		}
 		return 0;
 	}
 	if (starts(p, len, "flags ") || starts(p, len, "comment "))

@@ -152,4 +152,10 @@ eq "the policy is the define's value" "drop" \
 eq "the priority is the define's value" "0" \
 	"$(q "SELECT prio FROM chains WHERE name = 'prerouting' AND ruleset_id = 2")"
 
+# nftables' tests/shell nft-f/0010variable_0: a set declared on one line
+export NATLOG_DB="$TMP/j.db"
+check_status "a set declared on one line imports without errors" 0 \
+	"$NATLOG" import -q "$R/nftables-0010variable-oneline-set.nft"
+eq "it is a set of its type" "whitelist_v4 ipv4_addr" "$(q "SELECT name || ' ' || type FROM sets")"
+
 finish
