@@ -1501,7 +1501,7 @@ static const char *next_bare_syslog_record(const char *msg, const char *end)
 		/* "[Wed Sep  1 22:40:08 2021] ": dmesg -T's stamp, no syslog
 		 * time and host; the record starts at its bracket */
 		if (c.p[-2] == ']')
-			return p - msg >= 5 && p[-5] == '[' ? p - 5 : NULL;
+			return p - msg > 5 && p[-5] == '[' ? p - 5 : NULL;	/* after msg's start */
 		return p;
 	}
 	return NULL;
