@@ -1772,18 +1772,6 @@ static int ends_record(const struct klog *k, const char *s, size_t n)
 
 static int klog_record(struct klog *k, const char *s, size_t n, long lineno, const char **next);
 
-/* w appended to p's unknown fields, as printed; dropped when full */
-static void extra_word(struct nl_pkt *p, const char *w, size_t n)
-{
-	size_t used = strlen(p->extra);
-	if (used + n + 2 >= sizeof p->extra)
-		return;
-	if (used)
-		p->extra[used++] = ' ';
-	memcpy(p->extra + used, w, n);
-	p->extra[used + n] = '\0';
-}
-
 /* The audit record a LOG with `log level audit` (nft) or the AUDIT target
  * writes (audit_tg() in net/netfilter/xt_AUDIT.c, nft_log_eval_audit() in
  * nft_log.c), as auditd's log and ausearch print it:
@@ -1863,7 +1851,7 @@ static int audit_record(struct klog *k, const char *s, size_t n, long lineno)
 			if (AKEY("saddr") || AKEY("daddr")) {
 				char *dst = AKEY("saddr") ? p->src : p->dst;
 				if (vn && val[0] == '<') {
-					extra_word(p, w, wn);	/* "<ip>": blanked out by a poster */
+					pktlog_extra_add(p, w, wn);	/* "<ip>": blanked out by a poster */
 				} else {
 					bad = nl_addr_canon(val, vn, &fam, dst, NL_ADDRSIZ) != 0 ||
 					      (p->family && p->family != fam);
@@ -1890,7 +1878,7 @@ static int audit_record(struct klog *k, const char *s, size_t n, long lineno)
 				if (!(vn == 1 && val[0] == '?'))
 					nl_strlcpyn(AKEY("inif") ? p->iif : p->oif, val, vn, NL_IFNAMSIZ);
 			} else if (!AKEY("record")) {
-				extra_word(p, w, wn);	/* action=, hook=, smac=, ...: as printed */
+				pktlog_extra_add(p, w, wn);	/* action=, hook=, smac=, ...: as printed */
 			}
 #undef AKEY
 		}

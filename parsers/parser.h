@@ -93,6 +93,8 @@ int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *
  * pvefw-logger prints IN= and OUT= only when set) as a LOG line whose
  * prefix the caller sets: 0, or -1 with err set. */
 int pktlog_parse_fields(const char *s, size_t n, struct nl_event *ev, struct nl_err *err);
+/* tok appended to p's unknown fields, as printed; dropped when full. */
+void pktlog_extra_add(struct nl_pkt *p, const char *tok, size_t n);
 /* The part of a TRACE prefix after "TRACE: " ("raw:PREROUTING:policy:3 "):
  * table, chain, type and rule number into ev; 0, or -1 with err set. */
 int pktlog_trace_prefix(const char *s, size_t n, struct nl_event *ev, struct nl_err *err);

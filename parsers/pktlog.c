@@ -184,7 +184,7 @@ static int classify(const char *s, size_t n, struct nl_event *ev, int *ct_proto,
 	return 0;
 }
 
-static void extra_add(struct nl_pkt *p, const char *tok, size_t n)
+void pktlog_extra_add(struct nl_pkt *p, const char *tok, size_t n)
 {
 	size_t used = strlen(p->extra);
 	if (used + n + 2 >= sizeof p->extra)
@@ -252,7 +252,7 @@ static int frag6_word(struct nl_pkt *p, const char *w, size_t n, int *seen)
 {
 	uint64_t id;
 	if (n > 5 && !memcmp(w, "FRAG:", 5)) {
-		extra_add(p, w, n);	/* the offset, as the pcap reader keeps it */
+		pktlog_extra_add(p, w, n);	/* the offset, as the pcap reader keeps it */
 		*seen = 1;
 		return 1;
 	}
@@ -320,7 +320,7 @@ static int unreadable(struct nl_pkt *p, const char *key, size_t klen, const char
 		      const char *what, struct nl_err *err)
 {
 	if (redacted(v, vn, !(klen == 5 && memcmp(key, "PROTO", 5) == 0))) {
-		extra_add(p, key, klen + 1 + vn);
+		pktlog_extra_add(p, key, klen + 1 + vn);
 		return 0;
 	}
 	return nl_err_set(err, "%.*s=%.*s %s", (int)klen, key, (int)(vn > 48 ? 48 : vn), v, what);
@@ -390,7 +390,7 @@ static int transport_key(const char *key, size_t klen)
 	{                                                                      \
 		if (!last)                                                     \
 			return -1;                                             \
-		extra_add(p, tok, tn);                                         \
+		pktlog_extra_add(p, tok, tn);                                  \
 		break;                                                         \
 	}
 
@@ -459,7 +459,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				continue;
 			if (tn == 9 && memcmp(tok, "TRUNCATED", 9) == 0) {
 				/* the kernel could not read further; what came before stands */
-				extra_add(p, tok, tn);
+				pktlog_extra_add(p, tok, tn);
 				break;
 			}
 			if (tn == 10 && memcmp(tok, "INCOMPLETE", 10) == 0)
@@ -473,7 +473,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				p->tcp_flags = (p->tcp_flags < 0 ? 0 : p->tcp_flags) | tcp_flag_bit(tok, tn);
 				continue;
 			}
-			extra_add(p, tok, tn);	/* FRAG:n, ID:hex, ARP, ... */
+			pktlog_extra_add(p, tok, tn);	/* FRAG:n, ID:hex, ARP, ... */
 			continue;
 		}
 		key = tok;
@@ -505,7 +505,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				nl_strlcpyn(p->mac, val, vn, sizeof p->mac);
 			} else if (KEY("MACSRC") || KEY("MACDST") || KEY("MACPROTO") ||
 				   KEY("VPROTO") || KEY("VID") || KEY("TUNNEL")) {
-				extra_add(p, tok, tn);
+				pktlog_extra_add(p, tok, tn);
 
 			} else if (KEY("SRC")) {
 				st = ST_NET;
@@ -513,7 +513,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 					CUT_OR_FAIL;
 				continue;
 			} else if (!net_key(key, klen)) {
-				extra_add(p, tok, tn);
+				pktlog_extra_add(p, tok, tn);
 			}
 			/* SRC= cut or blanked out: the network part starts here */
 			if (!net_key(key, klen))
@@ -568,7 +568,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				st = ST_DONE;
 				goto trailer;
 			} else {
-				extra_add(p, tok, tn);
+				pktlog_extra_add(p, tok, tn);
 			}
 			continue;
 		}
@@ -612,7 +612,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				st = ST_DONE;
 				goto trailer;
 			} else {
-				extra_add(p, tok, tn);
+				pktlog_extra_add(p, tok, tn);
 			}
 			continue;
 		}
@@ -627,7 +627,7 @@ trailer:
 			NUM(0xffffffffULL, 1);
 			p->mark = (int64_t)v;
 		} else {
-			extra_add(p, tok, tn);
+			pktlog_extra_add(p, tok, tn);
 		}
 	}
 
@@ -703,7 +703,7 @@ static int ebt_body(const char *s, const char *end, const char *macs, struct nl_
 			tn--;
 		if (tn == 3 && !memcmp(tok, "ARP", 3)) {
 			/* ARP's header and addresses: kept as printed */
-			extra_add(p, tok, (size_t)(end - tok));
+			pktlog_extra_add(p, tok, (size_t)(end - tok));
 			break;
 		}
 		if ((tn == 2 && !memcmp(tok, "IP", 2)) || (tn == 4 && !memcmp(tok, "IPv6", 4))) {
@@ -713,7 +713,7 @@ static int ebt_body(const char *s, const char *end, const char *macs, struct nl_
 		eq = memchr(tok, '=', tn);
 		if (!eq) {
 			if (!(ip == 6 && tn == 4 && !memcmp(tok, "Next", 4)))
-				extra_add(p, tok, tn);	/* "INCOMPLETE IP header" */
+				pktlog_extra_add(p, tok, tn);	/* "INCOMPLETE IP header" */
 			continue;
 		}
 		key = tok;
@@ -736,7 +736,7 @@ static int ebt_body(const char *s, const char *end, const char *macs, struct nl_
 			NUM(65535, 0);
 			p->dport = (int)v;
 		} else if (!(ip == 6 && KEY("priority"))) {
-			extra_add(p, tok, tn);
+			pktlog_extra_add(p, tok, tn);
 		}
 	}
 	return 0;

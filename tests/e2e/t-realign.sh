@@ -291,11 +291,15 @@ for n in (40, 80):
                 out.write(l + "\n")
 PY
 python3 "$TMP/copies.py" "$TD/lab/ct-invalid/messages" "$TMP/one-client"
-sql_steps() {
+# the steps of importing the files after the lab recording's dump ($1)
+steps_with() {
+	lab=$1
+	shift
 	rm -f "$TMP/steps.db"*
-	NATLOG_PROFILE=1 "$NATLOG" --db "$TMP/steps.db" import -q "$TD/lab/ct-invalid/iptables-save.txt" "$@" 2>&1 |
+	NATLOG_PROFILE=1 "$NATLOG" --db "$TMP/steps.db" import -q "$TD/lab/$lab/iptables-save.txt" "$@" 2>&1 |
 		sed -n 's/^natlog profile: store.sql_steps [0-9.]* s //p'
 }
+sql_steps() { steps_with ct-invalid "$@"; }
 s40=$(sql_steps "$TMP/one-client.40")
 s80=$(sql_steps "$TMP/one-client.80")
 drops=$(NATLOG_DB=$TMP/steps.db "$NATLOG" traces --json --verdict drop | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
@@ -339,13 +343,8 @@ for n in 40 80; do
 	awk '{ print } NR % 3 == 0 { printf "Dec  5 22:17:29 natlog-lab kern.warn kernel: [%d.000001] pre-ping: IN=eth0 OUT= SRC=10.77.1.2 DST=10.77.2.10 LEN=76 TOS=0x00 PREC=0x00 TTL=64 ID=31266 DF PROTO=ICMP TYPE=8 CODE=0 ID=7171 SEQ=99999999 \n", 20000 + NR }' \
 		"$TMP/dnat.$n" > "$TMP/dnat-errors.$n"
 done
-sql_steps_dnat() {
-	rm -f "$TMP/steps.db"*
-	NATLOG_PROFILE=1 "$NATLOG" --db "$TMP/steps.db" import -q "$TD/lab/log-dnat/iptables-save.txt" "$@" 2>&1 |
-		sed -n 's/^natlog profile: store.sql_steps [0-9.]* s //p'
-}
-e40=$(sql_steps_dnat "$TMP/dnat-errors.40")
-e80=$(sql_steps_dnat "$TMP/dnat-errors.80")
+e40=$(steps_with log-dnat "$TMP/dnat-errors.40")
+e80=$(steps_with log-dnat "$TMP/dnat-errors.80")
 errs=$(NATLOG_DB=$TMP/steps.db "$NATLOG" errors --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 eq "(the 80 copies' $errs unreadable lines are errors)" "$(grep -c 'SEQ=99999999' "$TMP/dnat-errors.80")" "$errs"
 check "the analysis grows with them, not their square ($e40, then $e80 steps)" \
