@@ -1735,7 +1735,10 @@ static int field_line(const char *s, size_t n)
  * its wall time from t= (hex microseconds) when the line holds it whole. */
 static int is_verbose_head(const char *s, size_t n)
 {
-	const char *c = n > 24 && s[0] != ' ' ? memmem(s, n, " [s=", 4) : NULL;
+	/* "Tue 2017-10-24 ": a weekday and a date before the search (this
+	 * runs on every line) */
+	const char *c = n > 24 && s[3] == ' ' && s[8] == '-' && s[11] == '-' ? memmem(s, n, " [s=", 4)
+									      : NULL;
 	return c && memmem(c, (size_t)(s + n - c), ";i=", 3) && memmem(c, (size_t)(s + n - c), ";b=", 3);
 }
 
