@@ -118,8 +118,10 @@ int nft_rule_from_text(const char *s, size_t n, struct nl_rule *r);
 /* A ruleset change an `nft monitor` or `xtables-monitor -e` printed
  * ("delete rule inet filter forward handle 5", "# new generation 3 by
  * process 23584 (nft)", " EVENT: -4 -t filter -A ...", "NEWGEN: GENID=5
- * ...") into no as a "ruleset-change" notice: 1, or 0 when the line is
- * none, or -1 with err set when it is one but damaged (rsevent.c). */
+ * ...") into no as a "ruleset-change" notice, or a monitor's word that it
+ * lost events ("# ERROR: We lost some netlink events!") as a "loss"
+ * notice: 1, or 0 when the line is none, or -1 with err set when it is one
+ * but damaged (rsevent.c). */
 int nl_rsevent_parse(const char *s, size_t n, long line, struct nl_notice *no,
 		     struct nl_err *err);
 /* One `nft -j monitor` event line ({"add": {"rule": {...}}}) as `nft -a

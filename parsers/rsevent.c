@@ -9,7 +9,8 @@
  *    EVENT: -4 -t filter -A NATLOG_LAB -p tcp -m tcp --dport 7 -j ACCEPT
  *   NEWGEN: GENID=5 PID=24229 NAME=iptables-nft
  * and `nft -j monitor`'s {"add": {"rule": {...}}}, kept as the text the
- * same event has in `nft -a monitor` (nftjson.c writes it).
+ * same event has in `nft -a monitor` (nftjson.c writes it); and the
+ * monitors' word that events were lost, a notice of kind "loss".
  */
 #include "natlog.h"
 #include "cursor.h"
@@ -63,6 +64,24 @@ static int json_event_start(const char *s, size_t n)
 	return lit_of(&c, jverbs) && lit_of(&c, jkinds) && cur_lit(&c, ": {");
 }
 
+/* A monitor's word that the kernel dropped events for want of socket
+ * buffer (ENOBUFS): nft monitor goes on after it (nftables src/mnl.c,
+ * mnl_nft_event_listener), xtables-monitor stops (iptables
+ * xtables-monitor.c, perror() and exit):
+ *   # ERROR: We lost some netlink events!
+ *   cannot receive from nfnetlink socket: No buffer space available
+ * The origin, or NULL when the line is none. */
+static const char *monitor_loss(const char *s, size_t n)
+{
+	static const char nft[] = "# ERROR: We lost some netlink events!",
+			  xt[] = "cannot receive from nfnetlink socket: No buffer space available";
+	if (n >= sizeof nft - 1 && !memcmp(s, nft, sizeof nft - 1))
+		return "nft-monitor";
+	if (n >= sizeof xt - 1 && !memcmp(s, xt, sizeof xt - 1))
+		return "xtables-monitor";
+	return NULL;
+}
+
 int nl_rsevent_parse(const char *s, size_t n, long line, struct nl_notice *no,
 		     struct nl_err *err)
 {
@@ -70,6 +89,11 @@ int nl_rsevent_parse(const char *s, size_t n, long line, struct nl_notice *no,
 	uint64_t gen, pid;
 	const struct nl_cur at = c;
 	const char *t;
+	if ((t = monitor_loss(s, n)) != NULL) {
+		fill(no, line, t, s, n, -1);
+		nl_strlcpy(no->kind, "loss", sizeof no->kind);	/* no count: not said */
+		return 1;
+	}
 	if (json_event_start(s, n)) {
 		/* read as the text `nft -a monitor` prints for the same event */
 		char text[2048];

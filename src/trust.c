@@ -71,13 +71,47 @@ static void add_loss(struct nl_analysis *a, const struct nl_notice *n, const cha
 	l->count = n->count;
 }
 
+/* Lines lost and said without a time (a monitor's ENOBUFS: nft monitor
+ * trace prints none): placed by its line among the packet's lines of the
+ * same file, within the trace or, for a trace that stops where nothing
+ * decides, within NEAR_LINES after it. */
+#define NEAR_LINES 200
+static void loss_by_line(struct notice_ctx *c, const struct nl_notice *n, const char *file)
+{
+	struct nl_analysis *a = c->a;
+	long lo = -1, hi = -1;
+	size_t i;
+	for (i = 0; i < a->n; i++)
+		if (!strcmp(a->steps[i].file, file)) {
+			if (lo < 0 || a->steps[i].ev.line < lo)
+				lo = a->steps[i].ev.line;
+			if (a->steps[i].ev.line > hi)
+				hi = a->steps[i].ev.line;
+		}
+	if (hi < 0)
+		return;
+	if (n->line > lo && n->line < hi) {
+		add_loss(a, n, file);
+		nl_diag(a, "events were lost while this packet was traced ('%s', %s line %ld, between "
+			   "its lines %ld and %ld): its trace may be incomplete", n->text, file, n->line,
+			lo, hi);
+	} else if (c->cut && n->line > hi && n->line - hi <= NEAR_LINES) {
+		add_loss(a, n, file);
+		nl_diag(a, "the trace stops where nothing decides, and events were lost after it "
+			   "('%s', %s line %ld): its trace may be incomplete", n->text, file, n->line);
+	}
+}
+
 static int on_notice(void *ctx, const struct nl_notice *n, const char *file)
 {
 	struct notice_ctx *c = ctx;
 	struct nl_analysis *a = c->a;
 	double t = notice_at(&c->sp, n);
-	if (isnan(t))
+	if (isnan(t)) {
+		if (!strcmp(n->kind, "loss") && n->uptime < 0 && n->wall_us < 0)
+			loss_by_line(c, n, file);
 		return 0;
+	}
 	if (!strcmp(n->kind, "loss")) {
 		if (t >= c->sp.first && t <= c->sp.last) {
 			add_loss(a, n, file);
@@ -293,7 +327,8 @@ int analysis_trust(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 			c.past_ct |= strcmp(a->steps[i].ev.table, "raw") != 0 &&
 				     strcmp(a->steps[i].ev.table, "mangle") != 0;
 	}
-	if (c.sp.clock && store_notices(s, p->host[0] ? p->host : NULL, on_notice, &c))
+	/* without a clock, only losses said without a time can be placed */
+	if (store_notices(s, p->host[0] ? p->host : NULL, on_notice, &c))
 		return -1;
 	if (ip_forward(s, p, a) || rp_filter(s, p, a) || conntrack_sysctls(s, p, a) ||
 	    log_netns(s, p, a))

@@ -129,4 +129,37 @@ check_json "and --unused lists only what is known unused" \
 "$NATLOG" rules > "$TMP/noh.txt"
 check_grep "the table prints ? for them" '^ *? *3  inet filter:allowed_dnats:2' "$TMP/noh.txt"
 
+# A monitor's word that the kernel dropped events (ENOBUFS), as nft
+# monitor prints it and goes on (nftables src/mnl.c) and as
+# xtables-monitor's perror() prints it before it exits (iptables
+# xtables-monitor.c); composed: the lab's recordings with the line put in.
+# The loss is a notice; a packet whose lines it falls between, or whose
+# trace stops just before it, says its trace may be incomplete.
+awk 'NR == 4 { print "# ERROR: We lost some netlink events!" } { print }' \
+	"$L/nft-set-drop/nft-monitor-trace.txt" > "$TMP/lost.trace"
+export NATLOG_DB="$TMP/lost.db"
+check "an nft trace with a loss line imports without error" \
+	"$NATLOG" import -q "$L/nft-set-drop/nft-ruleset.txt" "$TMP/lost.trace"
+eq "the line is a loss notice of nft monitor" "4 loss nft-monitor" \
+	"$("$NATLOG" sql "SELECT line || ' ' || kind || ' ' || origin FROM notices" | tail -1)"
+"$NATLOG" explain --json --trace ee0f0b9b > "$TMP/lost.json"
+check_json "explain of the packet whose lines it falls between names the loss" \
+	'[(l["line"], l["text"]) for l in j["losses"]] == [(4, "# ERROR: We lost some netlink events!")] and any(d.startswith("events were lost while this packet was traced") for d in j["diagnosis"])' < "$TMP/lost.json"
+"$NATLOG" explain --json --trace 591dcccf > "$TMP/lost2.json"
+check_json "a packet traced whole after it does not" 'j["losses"] == []' < "$TMP/lost2.json"
+"$NATLOG" summary --json > "$TMP/lost3.json"
+check_json "summary counts the loss line" 'j["log_losses"]["notices"] == 1' < "$TMP/lost3.json"
+# xtables-monitor stops at its loss: the trace cut by it says so
+head -n 13 "$L/xtables-nft/xtables-monitor-trace.txt" > "$TMP/xlost.trace"
+echo "cannot receive from nfnetlink socket: No buffer space available" >> "$TMP/xlost.trace"
+export NATLOG_DB="$TMP/xlost.db"
+check "an xtables-monitor trace that ends in its loss line imports without error" \
+	"$NATLOG" import -q "$L/xtables-nft/nft-ruleset.txt" "$TMP/xlost.trace"
+eq "the line is a loss notice of xtables-monitor" "14 loss xtables-monitor" \
+	"$("$NATLOG" sql "SELECT line || ' ' || kind || ' ' || origin FROM notices" | tail -1)"
+cut=$("$NATLOG" traces --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["trace"])')
+"$NATLOG" explain --json --trace "$cut" > "$TMP/xlost.json"
+check_json "the packet whose trace it cut says events were lost after it" \
+	'[l["line"] for l in j["losses"]] == [14] and any(d.startswith("the trace stops where nothing decides, and events were lost after it") for d in j["diagnosis"])' < "$TMP/xlost.json"
+
 finish
