@@ -9,8 +9,13 @@
 set -eu
 cd "$(dirname "$0")"
 sh tests/deps.sh
-# the plain build, whatever make this runs under (make check-tsan passes
-# its BIN, BUILD and CFLAGS down through MAKEFLAGS)
+# the plain build, whatever make this runs under (make check-asan and
+# check-tsan pass their BIN, BUILD and CFLAGS down through MAKEFLAGS and
+# the environment: on a clone where no plain natlog was built yet, make
+# then knew no rule for it)
+if [ -n "${MAKELEVEL:-}" ]; then
+	unset BIN BUILD CFLAGS LDFLAGS
+fi
 unset MAKEFLAGS MFLAGS MAKELEVEL
 make -s natlog
 if [ -z "${PREFIX:-}" ]; then
