@@ -1104,16 +1104,26 @@ static int rewritten_addr(const char *v, const char *own, char *nat, size_t n)
 
 /* An interface name into " a b ": 1 when it cannot be (a space in it, no
  * room left). */
+/* 1 when set (" eth0 docker0 ") holds name, of k bytes, as a word. */
+static int has_word(const char *set, const char *name, size_t k)
+{
+	const char *p = set;
+	while ((p = strstr(p, name)) != NULL) {
+		if (p > set && p[-1] == ' ' && p[k] == ' ')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 static int add_iface(char *set, size_t n, const char *name)
 {
-	char tok[NL_IFNAMSIZ + 2];
 	size_t used = strlen(set), k = strlen(name);
 	if (!k)
 		return 0;
 	if (strpbrk(name, " \t\n"))
 		return 1;
-	snprintf(tok, sizeof tok, " %s ", name);
-	if (strstr(set, tok))
+	if (has_word(set, name, k))
 		return 0;
 	if (used + k + 1 >= n)
 		return 1;
