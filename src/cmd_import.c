@@ -58,6 +58,7 @@ static void summary_json(const struct nl_import_stats *st, double secs)
 		{ "lines_already", st->dups }, { "not_a_format", st->unknown },
 		{ "links_or_devices", st->ignored }, { "loss_lines", st->losses },
 		{ "lines_lost", st->lost }, { "kernel_drop_lines", st->health },
+		{ "ct_stats_drop_rows", st->ct_drops },
 	};
 	size_t i;
 	putchar('{');
@@ -92,6 +93,11 @@ static void import_trust_summary(struct nl_store *s, const struct nl_import_stat
 		fprintf(stderr, "natlog: %lld kernel line%s say%s that the kernel dropped packets by "
 				"itself (conntrack table full, SYN flooding, a helper's drop)\n",
 			(long long)st->health, st->health == 1 ? "" : "s", st->health == 1 ? "s" : "");
+	if (st->ct_drops)
+		fprintf(stderr, "natlog: %lld conntrack statistics row%s (conntrack -S, "
+				"/proc/net/stat/nf_conntrack) count%s packets the kernel dropped by itself\n",
+			(long long)st->ct_drops, st->ct_drops == 1 ? "" : "s",
+			st->ct_drops == 1 ? "s" : "");
 }
 
 int cmd_import(struct nl_cmd *cmd, int argc, char **argv)

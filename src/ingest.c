@@ -64,7 +64,7 @@ struct import {
 	int fp_index;			/* their index is known to exist */
 	int64_t boot_us;		/* earliest wall - uptime seen in this source, or -1 */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
-	int64_t losses, lost, health;	/* notices (store thread) */
+	int64_t losses, lost, health, ct_drops;	/* notices (store thread) */
 	int64_t evidence;		/* captured frames and conntrack records */
 	int store_failed;
 	struct nl_relay *relay;		/* events_only parsers: the store thread's queue */
@@ -466,10 +466,12 @@ static int store_notice(struct import *im, const struct nl_notice *n)
 	if (!strcmp(n->kind, "loss")) {
 		im->losses++;
 		im->lost += n->count > 0 ? n->count : 0;
-	} else if (strcmp(n->kind, "ruleset-change") && (strcmp(n->kind, "ct-stats") || n->count > 0)) {
-		/* a monitor's ruleset events are no kernel health, nor is
-		 * conntrack -S's line of a CPU that dropped nothing */
-		im->health++;
+	} else if (!strcmp(n->kind, "ct-stats")) {
+		/* a counter, not a line the kernel logged; a CPU that
+		 * dropped nothing says nothing */
+		im->ct_drops += n->count > 0;
+	} else if (strcmp(n->kind, "ruleset-change")) {
+		im->health++;	/* a monitor's ruleset events are no kernel health */
 	}
 	if (store_add_notice(im->s, im->source_id, n)) {
 		im->store_failed = 1;
@@ -1105,7 +1107,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	im->sect_ns[0] = '\0';
 	im->source_id = im->ruleset_id = 0;
 	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;
-	im->losses = im->lost = im->health = 0;
+	im->losses = im->lost = im->health = im->ct_drops = 0;
 	im->boot_us = im->o->boot_us;
 	if (store_begin(im->s))
 		goto store_bad;
@@ -1159,7 +1161,7 @@ known:
 	PROF_ADD(NL_P_COMMIT, t0);
 	im->st->files++;
 	if (im->unknown && im->lines > 0 && !im->events && !im->rulesets && !im->errors &&
-	    !im->losses && !im->health) {
+	    !im->losses && !im->health && !im->ct_drops) {
 		if (!im->st->unknown++)
 			nl_strlcpy(im->st->unknown_first, path, sizeof im->st->unknown_first);
 	}
@@ -1172,6 +1174,7 @@ known:
 	im->st->losses += im->losses;
 	im->st->lost += im->lost;
 	im->st->health += im->health;
+	im->st->ct_drops += im->ct_drops;
 	im->st->packets += corr_packets(im->corr);
 	corr_free(im->corr);
 	im->corr = NULL;

@@ -31,6 +31,7 @@ struct nl_import_stats {
 	char unknown_first[256];	/* the first of them */
 	int64_t losses, lost;	/* log lines saying lines were lost, and how many */
 	int64_t health;		/* kernel health lines (conntrack table full, SYN flooding) */
+	int64_t ct_drops;	/* conntrack statistics rows that count drops */
 	int store_failed;
 };
 

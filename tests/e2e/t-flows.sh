@@ -240,6 +240,13 @@ check "/proc/net/stat/nf_conntrack imports without error" \
 eq "a ct-stats notice a CPU, with its drop counter" "2 1338|3 0|4 8" \
 	"$(q "SELECT group_concat(line || ' ' || count, '|') FROM (SELECT line, count FROM notices WHERE kind = 'ct-stats' ORDER BY line)")"
 eq "the header is skipped, nothing is an error" "1 0" "$(q "SELECT skipped || ' ' || errors FROM sources")"
+# counters are no kernel lines: the import says what they are
+export NATLOG_DB="$TMP/ctstats-proc-say.db"
+"$NATLOG" import --json "$R/netdata-161-proc-net-stat-nf-conntrack.txt" > "$TMP/ctproc-imp.json" 2> "$TMP/ctproc-imp.err"
+check_json "import --json: two rows count drops, no kernel line says so" \
+	'j["ct_stats_drop_rows"] == 2 and j["kernel_drop_lines"] == 0' < "$TMP/ctproc-imp.json"
+check_grep "the import names the counters" "2 conntrack statistics rows (conntrack -S, /proc/net/stat/nf_conntrack) count packets the kernel dropped by itself" "$TMP/ctproc-imp.err"
+check "and claims no kernel line" sh -c "! grep -q 'kernel line' '$TMP/ctproc-imp.err'"
 "$NATLOG" summary --json > "$TMP/ctproc.json"
 check_json "summary counts 1346 packets conntrack dropped, on 3 lines" \
 	'j["conntrack_stats"] == {"lines": 3, "drop": 1346}' < "$TMP/ctproc.json"
