@@ -339,9 +339,12 @@ struct nl_store {
 	 * is finished */
 	struct { int64_t boot; char host[64]; } boots[8];
 	int nboots;
+	struct fpset *fps;	/* the lines' fingerprints, once a second log is read */
 };
 
 static int steps_flush(struct nl_store *s);
+static void fps_drop(struct nl_store *s);
+static void fps_note(struct nl_store *s, int64_t v);
 
 /* Renderings of one ring buffer that share no time key (dmesg's uptime,
  * dmesg -T's wall clock) are aligned message by message: the k-th line of
@@ -1121,6 +1124,7 @@ void store_close(struct nl_store *s)
 		free(s->al->taken);
 	free(s->al);
 	steps_forget(s);
+	fps_drop(s);
 	free(s->names);
 	free(s->bases);
 	free(s->step_mem);
@@ -1618,6 +1622,9 @@ static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t 
 		sqlite3_bind_int64(st, 51, ev->fp2);
 	if (ev->mh)
 		sqlite3_bind_int64(st, 52, ev->mh);
+	fps_note(s, ev->fp);
+	fps_note(s, ev->fp2);
+	fps_note(s, ev->mh);
 	bind_num(st, 53, ev->mh ? ev->wsec : -1);
 	bind_static(st, 54, p->ct_dir);
 	bind_static(st, 55, p->ct_state);
@@ -2025,6 +2032,9 @@ static int add_step(struct nl_store *s, int64_t id, int64_t packet_id, int step,
 	step_set(r, 26, ev->fp, !ev->fp);	/* hashes: 0 is none */
 	step_set(r, 27, ev->fp2, !ev->fp2);
 	step_set(r, 28, ev->mh, !ev->mh);
+	fps_note(s, ev->fp);
+	fps_note(s, ev->fp2);
+	fps_note(s, ev->mh);
 	step_set(r, 29, ev->wsec, !ev->mh || ev->wsec < 0);
 	return ++s->npend == STEP_BATCH ? steps_flush(s) : 0;
 }
@@ -2126,6 +2136,122 @@ int store_aliases(struct nl_store *s, int64_t packet_id, char *buf, size_t n)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, "cannot read trace aliases");
 }
 
+/* The fingerprints (fp, fp2) and message hashes (mh) of the store's lines
+ * as a Bloom filter. A kernel log read after another looks each of its
+ * lines up three times (seen by uptime, seen by wall clock, aligned with
+ * another rendering), through the events view: 26 us of CPU a line. Most
+ * lines are in no other log (rotated files), which the filter tells
+ * without SQLite. It never says no for a value the store holds, so the
+ * answers are the lookups'; a false maybe costs only the lookup. It is
+ * built once the lookups would have cost more than reading every line's
+ * values (a small log into a big store does without), then kept up to
+ * date with every value written, and read again twice the size when it
+ * holds more than a tenth of its bits' values (up to 4 MB). */
+#define FPS_MAX_BITS ((uint64_t)1 << 25)	/* 4 MB */
+#define FPS_PROBES 4
+
+struct fpset {
+	uint64_t *w;
+	uint64_t mask;		/* bits - 1 */
+	int64_t n;		/* values noted */
+	int64_t rows;		/* the store's lines when first asked, -1 before */
+	int64_t asked;		/* lookups made without the filter */
+	int off;		/* no memory for it: the lookups decide alone */
+};
+
+static void fps_drop(struct nl_store *s)
+{
+	if (s->fps)
+		free(s->fps->w);
+	free(s->fps);
+	s->fps = NULL;
+}
+
+static void fps_note(struct nl_store *s, int64_t v)
+{
+	uint64_t h, step;
+	int i;
+	if (!s->fps || !s->fps->w || !v)
+		return;
+	h = nl_mix64((uint64_t)v);
+	step = nl_mix64(h) | 1;
+	for (i = 0; i < FPS_PROBES; i++, h += step)
+		s->fps->w[(h & s->fps->mask) >> 6] |= (uint64_t)1 << (h & 63);
+	s->fps->n++;
+}
+
+static int fps_has(const struct fpset *f, int64_t v)
+{
+	uint64_t h = nl_mix64((uint64_t)v), step = nl_mix64(h) | 1;
+	int i;
+	for (i = 0; i < FPS_PROBES; i++, h += step)
+		if (!(f->w[(h & f->mask) >> 6] & ((uint64_t)1 << (h & 63))))
+			return 0;
+	return 1;
+}
+
+/* Every line's values into a new filter of 20 bits for each of the
+ * values expected, so that it holds twice as many before it is read again. */
+static int fps_fill(struct nl_store *s, struct fpset *f, int64_t values)
+{
+	uint64_t bits = (uint64_t)1 << 16;
+	sqlite3_stmt *st = NULL;
+	int rc, i;
+	while (bits < FPS_MAX_BITS && bits < (uint64_t)values * 20)
+		bits <<= 1;
+	free(f->w);
+	f->n = 0;
+	f->w = calloc(bits / 64, sizeof *f->w);
+	if (!f->w) {
+		f->off = 1;
+		return 0;
+	}
+	f->mask = bits - 1;
+	if (sqlite3_prepare_v2(s->db, "SELECT fp, fp2, mh FROM event_rows UNION ALL "
+			       "SELECT fp, fp2, mh FROM steps", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read fingerprints");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (i = 0; i < 3; i++)
+			fps_note(s, sqlite3_column_type(st, i) == SQLITE_NULL ? 0
+						      : sqlite3_column_int64(st, i));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read fingerprints");
+}
+
+/* 0 when no line of the store can have any of the n values v (0: none),
+ * 1 when one may; -1 on a store error. */
+static int fps_maybe(struct nl_store *s, const int64_t *v, int n)
+{
+	struct fpset *f = s->fps;
+	int i, code;
+	if (!f) {
+		if (!(f = s->fps = calloc(1, sizeof *f)))
+			return 1;
+		f->rows = -1;
+	}
+	if (f->off)
+		return 1;
+	if (!f->w) {
+		if (f->rows < 0 && read_int(s, "SELECT (SELECT count(*) FROM event_rows) + "
+					       "(SELECT count(*) FROM steps)", &f->rows, &code))
+			return -1;
+		/* reading a line's values costs about a hundredth of its lookups */
+		if (++f->asked < 256 || f->asked * 64 < f->rows)
+			return 1;
+		if (fps_fill(s, f, f->rows * 3))
+			return -1;
+	} else if ((uint64_t)f->n * 10 > f->mask + 1 && f->mask + 1 < FPS_MAX_BITS &&
+		   fps_fill(s, f, f->n)) {
+		return -1;
+	}
+	if (f->off)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (v[i] && fps_has(f, v[i]))
+			return 1;
+	return 0;
+}
+
 int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2)
 {
 	sqlite3_stmt *st = stmt(s, Q_EV_FP2);
@@ -2133,6 +2259,7 @@ int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2)
 		return -1;
 	sqlite3_bind_int64(st, 1, fp);
 	sqlite3_bind_int64(st, 2, fp2);
+	fps_note(s, fp2);
 	return step_done(s, st, "cannot update an event");
 }
 
@@ -2236,8 +2363,10 @@ static int fill_uptime(struct nl_store *s, int64_t event_id, double u, int64_t f
 			return -1;
 		sqlite3_bind_int64(st, 1, event_id);
 		sqlite3_bind_double(st, 2, u);
-		if (i == 0 && fp)
+		if (i == 0 && fp) {
 			sqlite3_bind_int64(st, 3, fp);
+			fps_note(s, fp);
+		}
 		if (step_done(s, st, "cannot update an event"))
 			return -1;
 	}
@@ -2250,9 +2379,11 @@ static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event 
 	struct align *a;
 	sqlite3_stmt *st;
 	int rc;
-	int up = e->uptime >= 0;
+	int up = e->uptime >= 0, m;
 	if (!e->mh || up == (e->wsec >= 0))
 		return 0;	/* no message, or both times (the fingerprints decide) */
+	if ((m = fps_maybe(s, &e->mh, 1)) <= 0)
+		return m;	/* in no line of the store */
 	if (!(a = align_of(s, source_id)))
 		return fail(s, "out of memory");
 	if (!(st = stmt(s, Q_EV_ALIGN)))
@@ -2295,6 +2426,7 @@ static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event 
 				return -1;
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_int64(st, 2, e->fp);
+			fps_note(s, e->fp);
 			if (step_done(s, st, "cannot update an event"))
 				return -1;
 		}
@@ -2307,8 +2439,10 @@ int store_event_seen(struct nl_store *s, int64_t source_id, const struct nl_even
 		     const int64_t wall[3])
 {
 	sqlite3_stmt *st;
-	int rc, i;
-	if (e->uptime >= 0 && e->fp) {
+	int rc, i, m;
+	if (e->uptime >= 0 && e->fp && (m = fps_maybe(s, &e->fp, 1)) != 0) {
+		if (m < 0)
+			return -1;
 		if (!(st = stmt(s, Q_EV_SEEN)))
 			return -1;
 		sqlite3_bind_int64(st, 1, source_id);
@@ -2320,7 +2454,9 @@ int store_event_seen(struct nl_store *s, int64_t source_id, const struct nl_even
 		if (rc != SQLITE_DONE)
 			return fail(s, "cannot look up an event");
 	}
-	if (wall[1]) {
+	if (wall[1] && (m = fps_maybe(s, wall, 3)) != 0) {
+		if (m < 0)
+			return -1;
 		if (!(st = stmt(s, Q_EV_SEEN_WALL)))
 			return -1;
 		sqlite3_bind_int64(st, 1, source_id);
@@ -5579,6 +5715,7 @@ int store_merge(struct nl_store *s, const char *path, int version, struct nl_mer
 	const char *from = path, *self = sqlite3_db_filename(s->db, "main");
 	struct stat a, b;
 	sqlite3_stmt *st;
+	fps_drop(s);	/* the merged rows bring fingerprints it does not hold */
 	if (s->npend && steps_flush(s))
 		return -1;
 	if (self && self[0] && stat(self, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&

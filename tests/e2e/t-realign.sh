@@ -353,4 +353,38 @@ check "the store's packets_src index holds the source port" sh -c \
 	'NATLOG_DB=$1 "$2" sql "SELECT sql FROM sqlite_master WHERE name = '"'packets_src'"'" | tail -1 | grep -q "(src, sport)"' \
 	sh "$TMP/steps.db" "$NATLOG"
 rm -f "$TMP/steps.db"*
+
+# A log in rotated files (messages.00 ... .09): each file after the first
+# looks each of its lines up in the others (a line two logs hold is one
+# event); a filter of the stored lines' fingerprints answers for the
+# lines no other file holds, so ten files take about the steps of one
+# (3.9x before it)
+python3 "$ROOT/tests/bench/gen.py" --kind syslog --size-mb 2 --nf-ratio 0.96 --seed 3 -o "$TMP/rot.log"
+mkdir -p "$TMP/rot1" "$TMP/rot10"
+cp "$TMP/rot.log" "$TMP/rot1/messages"
+(cd "$TMP/rot10" && split -n l/10 -d -a 2 "$TMP/rot.log" messages.)
+rot_steps() {
+	rm -f "$TMP/rot.db"*
+	NATLOG_PROFILE=1 "$NATLOG" --db "$TMP/rot.db" import -q "$1" 2>&1 |
+		sed -n 's/^natlog profile: store.sql_steps [0-9.]* s //p'
+}
+r1=$(rot_steps "$TMP/rot1")
+r10=$(rot_steps "$TMP/rot10")
+check "ten rotated files take at most 1.5x the steps of one file ($r1, then $r10)" \
+	test $((r10 * 10)) -le $((r1 * 15))
+rq() { NATLOG_DB=$TMP/rot.db "$NATLOG" sql "$1" | tail -1; }
+ev=$(rq "SELECT count(*) FROM events")
+nf=$(grep -c -e 'TRACE:' -e 'nf_ct_' "$TMP/rot.log")
+# the lines again, in the other renderings: each is a line the store
+# holds (by its kernel stamp, by its wall-clock second, or aligned by its
+# message), found through the filter, which never says no to one it holds
+sed -E 's/^.* kernel: (\[ *[0-9]+\.[0-9]+\] )/\1/' "$TMP/rot.log" > "$TMP/rot.dmesg"
+sed -E 's/ kernel: \[ *[0-9]+\.[0-9]+\] / kernel: /' "$TMP/rot.log" > "$TMP/rot.wall"
+for f in rot.log rot.dmesg rot.wall; do
+	"$NATLOG" --db "$TMP/rot.db" import --json "$TMP/$f" > "$TMP/rot.json" 2> /dev/null
+	eq "$f again adds no event" "$ev" "$(rq "SELECT count(*) FROM events")"
+	check_json "each of its $nf netfilter lines was one the store held" \
+		"j['lines_already'] == $nf and j['events'] == 0" < "$TMP/rot.json"
+done
+rm -rf "$TMP/rot"*
 finish
