@@ -2197,6 +2197,10 @@ static int fps_fill(struct nl_store *s, struct fpset *f, int64_t values)
 	uint64_t bits = (uint64_t)1 << 16;
 	sqlite3_stmt *st = NULL;
 	int rc, i;
+	/* the steps waiting for their batch were noted before there was a
+	 * filter: they are read with the rest */
+	if (s->npend && steps_flush(s))
+		return -1;
 	while (bits < FPS_MAX_BITS && bits < (uint64_t)values * 20)
 		bits <<= 1;
 	free(f->w);
