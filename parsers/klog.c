@@ -109,7 +109,8 @@ static int delta_stamp(struct nl_cur *c)
 }
 
 /* "[ 5678.901234]" : the kernel's seconds since boot; dmesg -d adds the
- * time since the record before, "[    1.991080 <    0.075392>]". */
+ * time since the record before, "[    1.991080 <    0.075392>]". The
+ * kernel prints a fraction ("%5lu.%06lu"): a whole number is no stamp. */
 static int uptime_bracket(struct nl_cur *c, double *up, const char **txt, size_t *tn)
 {
 	struct nl_cur t = *c;
@@ -122,6 +123,9 @@ static int uptime_bracket(struct nl_cur *c, double *up, const char **txt, size_t
 	while (t.p < t.end && (is_digit(*t.p) || *t.p == '.'))
 		t.p++;
 	sn = (size_t)(t.p - s);
+	/* the kernel's six decimals first: one look, not a search */
+	if (!(sn > 7 && s[sn - 7] == '.') && (sn == 0 || !memchr(s, '.', sn)))
+		return 0;
 	if (sn > 0 && cur_peek(&t) == ' ') {
 		struct nl_cur u = t;
 		cur_spaces(&u);
@@ -134,6 +138,23 @@ static int uptime_bracket(struct nl_cur *c, double *up, const char **txt, size_t
 		return 0;
 	*txt = s;
 	*tn = sn;
+	*c = t;
+	return 1;
+}
+
+/* A whole number in brackets where the kernel's stamp goes, "[00] ",
+ * "[12345] ": a count, a task id or a stamp a paste blanked, never the
+ * kernel's time (uptime_bracket). c past it and the blank after it. */
+static int number_bracket(struct nl_cur *c)
+{
+	struct nl_cur t = *c;
+	uint64_t v;
+	if (!cur_char(&t, '['))
+		return 0;
+	cur_spaces(&t);
+	if (!cur_u64(&t, UINT64_MAX, &v) || !cur_char(&t, ']') || cur_peek(&t) != ' ')
+		return 0;
+	cur_spaces(&t);
 	*c = t;
 	return 1;
 }
@@ -616,6 +637,8 @@ static const char *kernel_stamp(struct nl_cur c, struct nl_event *ev)
 		cur_spaces(&c);
 	} else if (mtk_caller(&c)) {
 		cur_spaces(&c);	/* a paste that kept the caller, not the stamp */
+	} else if (cur_peek(&c) == '[') {
+		number_bracket(&c);
 	}
 	return c.p;
 }
@@ -732,6 +755,8 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 		syslogish = 1;
 	} else {
 		ts = NULL;
+		if (cur_peek(&c) == '[')
+			number_bracket(&c);
 	}
 	if (ts)
 		set_time(ev, ts, tn);

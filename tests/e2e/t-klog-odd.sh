@@ -1,0 +1,25 @@
+#!/bin/sh
+# Kernel-log envelopes of unusual shape, as posted (testdata/real): each
+# line's time, host and message are read as its envelope gives them.
+. "$(dirname "$0")/lib.sh"
+R=$TD/real
+
+# The kernel prints its stamp with a fraction ("[%5lu.%06lu]"): OpenWrt's
+# "[00] nf_ct_proto_6: ..." (a stamp the post blanked) is no time since
+# boot, and the line stays a conntrack line
+export NATLOG_DB="$TMP/ct.db"
+check "the OpenWrt conntrack line imports" "$NATLOG" import -q "$R/openwrt-ct-invalid.log"
+eq "'[00]' is no kernel time, the line still conntrack's" "ct-invalid|unknown|unknown" \
+	"$("$NATLOG" sql "SELECT kind || '|' || ifnull(uptime, 'unknown') || '|' || ifnull(time, 'unknown') FROM events" | tail -1)"
+# composed from the rsyslog line below: "[12345] " put after "kernel: "
+export NATLOG_DB="$TMP/num.db"
+sed 's/kernel: New SSH/kernel: [12345] New SSH/' "$R/icloudnative-nftables-localhost-host.log" > "$TMP/num.log"
+check "a syslog line with '[12345]' after the tag imports" "$NATLOG" import -q "$TMP/num.log"
+eq "its time is the syslog header's, no uptime, its prefix its own" "Dec 19 17:15:33|none|New SSH connection: " \
+	"$("$NATLOG" sql "SELECT time || '|' || ifnull(uptime, 'none') || '|' || prefix FROM events" | tail -1)"
+# a stamp with its fraction is still the kernel's time
+export NATLOG_DB="$TMP/up.db"
+check "a dmesg TRACE imports" "$NATLOG" import -q "$R/docker-networkd-trace.log"
+eq "its first line's uptime is read" "118.520085" \
+	"$("$NATLOG" sql "SELECT uptime FROM events ORDER BY line LIMIT 1" | tail -1)"
+finish
