@@ -530,7 +530,12 @@ static void host_tag(struct nl_cur *c, int syslogish, struct nl_event *ev)
 		}
 	}
 	if (w1n > 0 && w2n >= 7 && memcmp(w2, "kernel", 6) == 0 && w2[w2n - 1] == ':') {
-		nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
+		/* rsyslog 8.2210 writes "[localhost]" before it learns the host
+		 * name (rsyslog#4975): the name is inside the brackets */
+		if (w1n > 2 && w1[0] == '[' && w1[w1n - 1] == ']' && host_word(w1 + 1, w1n - 2))
+			nl_strlcpyn(ev->host, w1 + 1, w1n - 2, sizeof ev->host);
+		else
+			nl_strlcpyn(ev->host, w1, w1n, sizeof ev->host);
 		c->p = w2 + w2n;
 	} else if (w1n >= 7 && memcmp(w1, "kernel", 6) == 0 && w1[w1n - 1] == ':') {
 		c->p = w1 + w1n;

@@ -22,4 +22,14 @@ export NATLOG_DB="$TMP/up.db"
 check "a dmesg TRACE imports" "$NATLOG" import -q "$R/docker-networkd-trace.log"
 eq "its first line's uptime is read" "118.520085" \
 	"$("$NATLOG" sql "SELECT uptime FROM events ORDER BY line LIMIT 1" | tail -1)"
+
+# rsyslog 8.2210 writes "[localhost]" for the host until it learns the
+# name (rsyslog#4975): the host is localhost
+export NATLOG_DB="$TMP/lh.db"
+check "the [localhost] line imports" "$NATLOG" import -q "$R/icloudnative-nftables-localhost-host.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "its host is localhost, its prefix and source read" \
+	'[(p["host"], p["log_prefix"], p["src"], p["dport"]) for p in j] == [("localhost", "New SSH connection:", "192.168.57.2", 22)]' < "$TMP/t.json"
+
+# Graylog GELF, as rsyslog's documented "gelf" template writes it: the
 finish
