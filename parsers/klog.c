@@ -807,7 +807,8 @@ static int deliver(struct klog *k, int rc, struct nl_event *ev, const char *msg,
 /* The time a collector put beside the line: an RFC 3339 or syslog stamp
  * in "timestamp" (Vector), "time" (Docker's json-file) or "date" (Fluent
  * Bit's json_lines, a string with json_date_format iso8601), or Fluent
- * Bit's default, "date" as epoch seconds (json_date_format double). */
+ * Bit's default, "date" as epoch seconds (json_date_format double), as
+ * GELF's "timestamp" is. */
 static void collector_time(json_t *o, struct nl_event *ev)
 {
 	static const char *const keys[] = { "timestamp", "time", "date" };
@@ -826,6 +827,8 @@ static void collector_time(json_t *o, struct nl_event *ev)
 			return;
 		}
 	}
+	if (!json_is_number(d))
+		d = json_object_get(o, "timestamp");	/* GELF's */
 	if (json_is_number(d) && json_number_value(d) > 0 && json_number_value(d) < 1e11) {
 		ev->wall_us = (int64_t)(json_number_value(d) * 1e6 + 0.5);
 		snprintf(ev->time, sizeof ev->time, "%.6f", (double)ev->wall_us / 1e6);
@@ -963,6 +966,23 @@ static int otlp_json(struct klog *k, json_t *o, const char *s, size_t n, long li
 	return 0;
 }
 
+static int maybe_netfilter(const char *s, size_t n);
+
+/* Graylog's GELF: the line in "short_message", or in "full_message" when
+ * only that one holds netfilter's fields (a syslog input keeps the whole
+ * line there), with "host" and "timestamp" (epoch seconds, a number):
+ *   {"version":"1.1","host":"fw","short_message":" [46506.088085] DROP IN=...",
+ *    "timestamp":1519131044,"level":4} */
+static json_t *gelf_message(json_t *o)
+{
+	json_t *m = json_object_get(o, "short_message"), *f;
+	if (json_is_string(m) && maybe_netfilter(json_string_value(m), json_string_length(m)) != 1 &&
+	    json_is_string(f = json_object_get(o, "full_message")) &&
+	    maybe_netfilter(json_string_value(f), json_string_length(f)) == 1)
+		return f;
+	return m;
+}
+
 static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 {
 	struct nl_event *ev = &k->ev;
@@ -985,7 +1005,8 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 	m = json_object_get(o, "MESSAGE");
 	if (!m && (json_is_string(m = json_object_get(o, "message")) ||
 		   json_is_string(m = json_object_get(o, "log")) ||
-		   json_is_string(m = json_object_get(o, "line")))) {
+		   json_is_string(m = json_object_get(o, "line")) ||
+		   json_is_string(m = gelf_message(o)))) {
 		rc = collector_json(k, o, m, s, n, lineno);
 		json_decref(o);
 		return rc;

@@ -32,4 +32,18 @@ check_json "its host is localhost, its prefix and source read" \
 	'[(p["host"], p["log_prefix"], p["src"], p["dport"]) for p in j] == [("localhost", "New SSH connection:", "192.168.57.2", 22)]' < "$TMP/t.json"
 
 # Graylog GELF, as rsyslog's documented "gelf" template writes it: the
+# kernel's message in short_message, host and epoch-seconds timestamp
+export NATLOG_DB="$TMP/gelf.db"
+check "the GELF records import" "$NATLOG" import -q "$R/dshield-101-rsyslog-gelf.json"
+eq "the message's own stamp, else GELF's timestamp; GELF's host" \
+	"1|46506.088085|46506.088085|none|rpi2tumhon|58987;2|1519131044.000000|none|1519131044000000|rpi2tumhon|58990" \
+	"$("$NATLOG" sql "SELECT group_concat(line || '|' || time || '|' || ifnull(uptime, 'none') || '|' || ifnull(wall_us, 'none') || '|' || host || '|' || ip_id, ';') FROM (SELECT * FROM events ORDER BY line)" | tail -1)"
+# composed: the record's message moved to full_message (a syslog input's
+# whole line) and short_message a title without it
+export NATLOG_DB="$TMP/gelf-full.db"
+head -n 1 "$R/dshield-101-rsyslog-gelf.json" | sed 's/"short_message":/"short_message":"kernel", "full_message":/' > "$TMP/full.json"
+check "a GELF record with the line in full_message imports" "$NATLOG" import -q "$TMP/full.json"
+eq "it is read from full_message" "rpi2tumhon|58987" \
+	"$("$NATLOG" sql "SELECT host || '|' || ip_id FROM events" | tail -1)"
+
 finish
