@@ -42,11 +42,26 @@ struct pending {
 	long line;
 };
 
+/* A binary field of an export record: its name alone on a line, then a
+ * 64-bit little-endian length, the bytes and a newline (systemd's
+ * "Journal Export Format"); the journal writes a value that way when it
+ * holds a newline or another control character. Its bytes reach us as
+ * lines: they are joined again with the newlines between them. */
+struct export_bin {
+	int on;			/* 1: the bytes of a binary field are being read */
+	int is_msg;		/* the field is MESSAGE */
+	long line;		/* the line of the field's name */
+	long last;		/* the last line read of it */
+	char *buf;		/* the length, then the bytes (MESSAGE's only) */
+	size_t cap, got;	/* got: bytes read so far, the length's included */
+};
+
 struct klog {
 	const struct nl_sink *sink;
 	struct nl_event ev;
 	struct export_rec xr;
 	struct pending pm;
+	struct export_bin xb;
 	int verbose;		/* in a `journalctl -o verbose` record */
 	int dump_said;		/* the error of a ruleset dump in the log was given */
 };
@@ -1800,6 +1815,88 @@ static int json_member_line(struct klog *k, const char *s, size_t n, long lineno
 	return rc;
 }
 
+/* A journal field's name alone on a line: a binary field's head. */
+static int bin_field_name(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return n > 0 && n <= 64;
+}
+
+/* No kernel message is near this long; a larger length is bytes a copy
+ * lost (a NUL or a line end inside the length) and cannot be trusted. */
+#define BIN_MAX ((uint64_t)1 << 24)
+#define BIN_BAD_MSG "journal export: a binary MESSAGE whose length does not match its " \
+	"bytes (the copy lost or gained some): its message is unknown"
+
+/* Appends m bytes of a binary field (c: a byte repeated, when p is
+ * NULL): all of MESSAGE's, the length alone of another field's. 0 when
+ * they do not fit. */
+static int bin_put(struct export_bin *xb, const char *p, int c, size_t m)
+{
+	size_t keep = xb->is_msg ? m : (xb->got < 8 ? (m < 8 - xb->got ? m : 8 - xb->got) : 0);
+	if (xb->got + keep > BIN_MAX + 8)
+		return 0;
+	if (xb->cap < xb->got + keep) {
+		size_t ncap = xb->got + keep + 256;
+		char *b = realloc(xb->buf, ncap);
+		if (!b)
+			return 0;
+		xb->buf = b;
+		xb->cap = ncap;
+	}
+	if (p)
+		memcpy(xb->buf + xb->got, p, keep);
+	else
+		memset(xb->buf + xb->got, c, keep);
+	xb->got += m;
+	return 1;
+}
+
+/* A line of a binary field's bytes (the first starts with the length):
+ * the field ends when its length is read. MESSAGE's bytes are kept as
+ * the record's message, read when the record ends. */
+static int export_bin_line(struct klog *k, const char *s, size_t n, long lineno)
+{
+	struct export_bin *xb = &k->xb;
+	/* the line ends between (blank lines never reach us) were bytes of
+	 * the value, but for the name's own */
+	size_t ends = (size_t)(lineno - xb->last) - (xb->got == 0 && xb->last == xb->line);
+	uint64_t len = 0;
+	int i;
+
+	if (xb->got >= 8 && n > 9 && !memcmp(s, "__CURSOR=", 9)) {
+		/* the next record: the value lost bytes on its way */
+		xb->on = 0;
+		if (xb->is_msg && k->sink->error(k->sink->ctx, xb->line, BIN_BAD_MSG, NULL, 0))
+			return -1;
+		return 1;	/* the caller reads the line */
+	}
+	xb->last = lineno;
+	if (!bin_put(xb, NULL, '\n', ends) || !bin_put(xb, s, 0, n))
+		goto bad;
+	k->sink->skip(k->sink->ctx, lineno);
+	if (xb->got < 8)
+		return 0;
+	for (i = 7; i >= 0; i--)
+		len = len << 8 | (unsigned char)xb->buf[i];
+	if (len > BIN_MAX || xb->got > 8 + len)
+		goto bad;
+	if (xb->got < 8 + len)
+		return 0;
+	xb->on = 0;
+	if (!xb->is_msg || maybe_netfilter(xb->buf + 8, (size_t)len) != 1)
+		return 0;
+	return pend_message(k, 1, xb->buf + 8, (size_t)len, xb->buf + 8, (size_t)len, xb->line);
+bad:
+	xb->on = 0;
+	if (!xb->is_msg)
+		return 0;
+	return k->sink->error(k->sink->ctx, xb->line, BIN_BAD_MSG, s, n);
+}
+
 /* "KEY=value" with a journal field's name (upper case, digits, '_'). */
 static int field_line(const char *s, size_t n)
 {
@@ -2017,6 +2114,17 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 		s += 4;	/* a field of the record */
 		n -= 4;
 	}
+	if (k->xb.on && (rc = export_bin_line(k, s, n, lineno)) != 1)
+		return rc;
+	rc = 0;
+	if (k->xr.open && !k->verbose && s[0] >= 'A' && bin_field_name(s, n)) {
+		k->xb.on = 1;	/* its bytes follow: the record goes on */
+		k->xb.is_msg = n == 7 && !memcmp(s, "MESSAGE", 7);
+		k->xb.line = k->xb.last = lineno;
+		k->xb.got = 0;
+		k->sink->skip(k->sink->ctx, lineno);
+		return 0;
+	}
 	if (k->pm.on && ends_record(k, s, n) && pend_flush(k))
 		return -1;
 	pipe_quote(&s, &n);
@@ -2150,6 +2258,10 @@ static int klog_close(void *state)
 {
 	struct klog *k = state;
 	int rc = pend_flush(k);
+	if (k->xb.on && k->xb.is_msg)
+		rc = rc ? rc : k->sink->error(k->sink->ctx, k->xb.line, "journal export: a binary "
+					      "MESSAGE cut short: its message is unknown", NULL, 0);
+	free(k->xb.buf);
 	free(k->pm.buf);
 	free(k);
 	return rc ? -1 : 0;
