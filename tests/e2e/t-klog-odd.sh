@@ -71,4 +71,13 @@ check_json "the error names the binary MESSAGE's line" \
 eq "the other record is read" "1840789.149093" \
 	"$("$NATLOG" sql "SELECT group_concat(uptime) FROM events" | tail -1)"
 
+# kubectl debug's notices above a dmesg paste (the Kubernetes docs'
+# console, then a real dmesg TRACE): skipped, no error
+export NATLOG_DB="$TMP/kubectl.db"
+cat "$R/k8s-docs-kubectl-debug-node.txt" "$R/docker-networkd-trace.log" > "$TMP/kubectl.log"
+check "kubectl's notices and the dmesg lines import" "$NATLOG" import -q "$TMP/kubectl.log"
+check_status "the notices are no error" 1 "$NATLOG" errors
+eq "every TRACE line is an event" "$(grep -c 'TRACE:' "$R/docker-networkd-trace.log")" \
+	"$("$NATLOG" sql "SELECT count(*) FROM events" | tail -1)"
+
 finish
