@@ -1839,6 +1839,10 @@ static int bin_put(struct export_bin *xb, const char *p, int c, size_t m)
 	size_t keep = xb->is_msg ? m : (xb->got < 8 ? (m < 8 - xb->got ? m : 8 - xb->got) : 0);
 	if (xb->got + keep > BIN_MAX + 8)
 		return 0;
+	if (!keep) {	/* past another field's length: counted, not kept */
+		xb->got += m;
+		return 1;
+	}
 	if (xb->cap < xb->got + keep) {
 		size_t ncap = xb->got + keep + 256;
 		char *b = realloc(xb->buf, ncap);
