@@ -37,6 +37,10 @@ struct nl_sink {
 	 * supportconfig section's "ip netns exec NS ..."), NULL for the
 	 * host's or the file's own. May be NULL. */
 	int (*netns)(void *ctx, const char *name);
+	/* The host the file itself names as its own (pvereport's hostname
+	 * section): what it reports from here on is that host's, unless the
+	 * user named one. May be NULL. */
+	int (*host)(void *ctx, const char *name);
 };
 
 struct nl_parser {

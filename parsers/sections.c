@@ -10,8 +10,9 @@
  * Each section is read by the parser of the format its command prints
  * (the listing, the save, nft's ruleset, sysctl, conntrack, journalctl and
  * dmesg, a log file); other commands' output as a log, for any netfilter
- * line in it; configuration files are skipped. A command
- * run as "ip netns exec NS ..." dumped NS's rules, not the host's.
+ * line in it; configuration files are skipped. A command run as "ip netns
+ * exec NS ..." dumped NS's rules, not the host's; the output of
+ * pvereport's "# hostname" is the host the file is about.
  */
 #include "natlog.h"
 #include "parser.h"
@@ -31,6 +32,7 @@ struct sections {
 	int log;			/* and it is a log file's */
 	int pve;			/* pvereport: "==== title ====", "# command" */
 	long last;			/* the line before (empty lines are not given) */
+	int want_host;			/* pvereport's hostname: its output is next */
 };
 
 /* "#==[ Command ]=====#" (plugins' own scripts may leave out the last
@@ -170,6 +172,7 @@ static int end_section(struct sections *st)
 		rc = st->sub->close(st->state);
 	st->sub = NULL;
 	st->state = NULL;
+	st->want_host = 0;
 	return rc;
 }
 
@@ -198,6 +201,7 @@ static int begin_section(struct sections *st, const char *s, size_t n, long line
 	const struct nl_parser *p = NULL;
 	if (!st->log && n >= 2 && s[0] == '#')	/* "# /usr/sbin/iptables -t nat -nvL" */
 		p = command_parser(s + 1, n - 1, ns, sizeof ns);
+	st->want_host = st->pve && n == 10 && !memcmp(s, "# hostname", 10);
 	if (!p)
 		p = &nl_parser_klog;
 	if (open_sub(st, p, ns))
@@ -206,6 +210,25 @@ static int begin_section(struct sections *st, const char *s, size_t n, long line
 		return p->line(st->state, s, n, lineno);
 	k->skip(k->ctx, lineno);
 	return 0;
+}
+
+/* The output of pvereport's "# hostname" ("pve1"): the host, when it is
+ * one name as hostname(1) prints it. */
+static int take_host(struct sections *st, const char *s, size_t n, long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	char name[128];
+	size_t i;
+	st->want_host = 0;
+	k->skip(k->ctx, lineno);
+	if (n == 0 || n >= sizeof name || !k->host)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '.' || s[i] == '_'))
+			return 0;
+	nl_strlcpyn(name, s, n, sizeof name);
+	return k->host(k->ctx, name);
 }
 
 /* A pvereport line: a title ends the section before it, and so does a
@@ -227,6 +250,8 @@ static int pve_line(struct sections *st, const char *s, size_t n, long lineno)
 			return -1;
 		return begin_section(st, s, n, lineno);
 	}
+	if (st->want_host)
+		return take_host(st, s, n, lineno);
 	if (!st->sub) {
 		k->skip(k->ctx, lineno);
 		return 0;

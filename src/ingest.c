@@ -77,6 +77,7 @@ struct import {
 	size_t nseen, seencap;
 	const char *top;		/* the input file the source is in (progress) */
 	char sect_ns[128];		/* the namespace a section's dumps were made in */
+	char file_host[128];		/* the host the source names as its own (pvereport) */
 };
 
 static int add_file(struct filelist *l, const char *path, int64_t size)
@@ -229,11 +230,14 @@ static void draw_progress(struct import *im, int final)
 		nl_progress_draw(im->top, im->path);
 }
 
-/* --host, else the host a bundle was made on; NULL when unknown. */
+/* --host, else the host the source names as its own, else the host a
+ * bundle was made on; NULL when unknown. */
 static const char *default_host(const struct import *im)
 {
 	if (im->o->host)
 		return im->o->host;
+	if (im->file_host[0])
+		return im->file_host;
 	return im->bundle_host[0] ? im->bundle_host : NULL;
 }
 
@@ -700,6 +704,21 @@ static int sink_netns(void *ctx, const char *name)
 	return 0;
 }
 
+/* The source names its host (pvereport's hostname): what follows, and the
+ * source, are that host's; --host still wins. */
+static int sink_host(void *ctx, const char *name)
+{
+	struct import *im = ctx;
+	if (im->o->host || !name[0])
+		return 0;
+	nl_strlcpy(im->file_host, name, sizeof im->file_host);
+	if (store_source_host(im->s, im->source_id, im->file_host)) {
+		im->store_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static void sink_skip(void *ctx, long line)
 {
 	struct import *im = ctx;
@@ -897,7 +916,7 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	const struct nl_parser *parser = NULL;
 	struct nl_sink sink = { im, im->path, sink_event, sink_ruleset, sink_chain, sink_rule,
 				sink_set, sink_element, sink_flow, sink_error, sink_skip, sink_object,
-				sink_notice, sink_sysctl, sink_dump_time, sink_netns };
+				sink_notice, sink_sysctl, sink_dump_time, sink_netns, sink_host };
 	struct nl_sha256 sha;
 	void *state = NULL;
 	size_t have = 0;
@@ -1105,6 +1124,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 
 	im->path = path;
 	im->sect_ns[0] = '\0';
+	im->file_host[0] = '\0';
 	im->source_id = im->ruleset_id = 0;
 	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;
 	im->losses = im->lost = im->health = im->ct_drops = 0;

@@ -32,7 +32,7 @@ struct nl_schema_named { const char *name; const char *sql; };
 extern const struct nl_schema_named nl_schema_ondemand[];
 
 enum {
-	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_PKT_IDENTITY, Q_EV_ADD, Q_RS_ADD,
+	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_HOST, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_PKT_IDENTITY, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_CONTRA_DEL, Q_CONTRA_ADD, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
@@ -65,6 +65,7 @@ static const char *const queries[Q_COUNT] = {
 	[Q_SRC_PATH_SIZE] = "SELECT 1 FROM sources WHERE path = ?1 AND size = ?2 LIMIT 1",
 	[Q_SRC_ADD] = "INSERT INTO sources(path, kind, host, sha256, size, imported_at) "
 		      "VALUES (?1, 'pending', ?2, 'pending:' || hex(randomblob(8)), 0, ?3)",
+	[Q_SRC_HOST] = "UPDATE sources SET host = ?2 WHERE id = ?1",
 	[Q_SRC_FINISH] = "UPDATE sources SET kind = ?2, sha256 = ?3, size = ?4, lines = ?5, "
 			 "events = ?6, errors = ?7, skipped = ?8, boot_us = ?9 WHERE id = ?1",
 	[Q_ERR_ADD] = "INSERT INTO errors(source_id, line, reason, text) VALUES (?1, ?2, ?3, ?4)",
@@ -1330,6 +1331,16 @@ int64_t store_source_add(struct nl_store *s, const char *path, const char *host)
 	if (step_done(s, st, "cannot add a source"))
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
+}
+
+int store_source_host(struct nl_store *s, int64_t id, const char *host)
+{
+	sqlite3_stmt *st = stmt(s, Q_SRC_HOST);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, host);
+	return step_done(s, st, "cannot set a source's host");
 }
 
 int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_counts *c)

@@ -71,6 +71,8 @@ struct nl_source_counts {
 	int64_t size, lines, events, errors, skipped;
 	int64_t boot_us;	/* when the source's host booted, or -1 */
 };
+/* The host a source names as its own, found while it is read. */
+int store_source_host(struct nl_store *s, int64_t id, const char *host);
 /* Returns 1 when the same content was imported before (the caller rolls back). */
 int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_counts *c);
 int store_add_error(struct nl_store *s, int64_t source_id, long line, const char *reason,

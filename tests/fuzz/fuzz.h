@@ -405,7 +405,7 @@ static long fz_run(const struct nl_parser *p, const char *path, const uint8_t *d
 {
 	struct fz z;
 	struct nl_sink sink = { &z, path, fz_event, fz_ruleset, fz_chain, fz_rule, fz_set,
-				fz_element, fz_flow, fz_error, fz_skip, NULL, fz_notice, fz_sysctl, NULL, NULL };
+				fz_element, fz_flow, fz_error, fz_skip, NULL, fz_notice, fz_sysctl, NULL, NULL, NULL };
 	/* a parser that takes pieces has no longest line */
 	size_t off = 0, max = p->part ? SIZE_MAX : p->max_line ? p->max_line : (size_t)1 << 20;
 	void *st;

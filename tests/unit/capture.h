@@ -172,7 +172,7 @@ static inline struct capture *feed_parts(const struct nl_parser *p, const char *
 {
 	static struct capture c;
 	struct nl_sink sink = { &c, path, cap_event, cap_ruleset, cap_chain, cap_rule, cap_set,
-				cap_element, cap_flow, cap_error, cap_skip, cap_object, NULL, NULL, NULL, NULL };
+				cap_element, cap_flow, cap_error, cap_skip, cap_object, NULL, NULL, NULL, NULL, NULL };
 	void *st;
 	long line = 0;
 	const char *s = text;

@@ -67,7 +67,7 @@ static void feed_count(const char *text, size_t n, struct counts *c, long *probe
 		       long *klog_wins)
 {
 	struct nl_sink sink = { c, "test", NULL, NULL, NULL, NULL, NULL, NULL, cnt_flow, cnt_error,
-				cnt_skip, NULL, NULL, NULL, NULL, NULL };
+				cnt_skip, NULL, NULL, NULL, NULL, NULL, NULL };
 	void *st = nl_parser_conntrack.open(&sink);
 	const char *s = text, *end = text + n;
 	long line = 0;
@@ -483,7 +483,7 @@ static void test_hostile(void)
 		size_t n = strlen(real[i]);
 		struct counts c = { 0, 0, 0, 0, "" };
 		struct nl_sink sink = { &c, "t", NULL, NULL, NULL, NULL, NULL, NULL, cnt_flow,
-					cnt_error, cnt_skip, NULL, NULL, NULL, NULL, NULL };
+					cnt_error, cnt_skip, NULL, NULL, NULL, NULL, NULL, NULL };
 		void *st = nl_parser_conntrack.open(&sink);
 		for (k = 0; k <= n; k++) {
 			long before = c.flows + c.errors + c.skipped;

@@ -58,7 +58,7 @@ static struct run *read_capture(FILE *f, long stop_after)
 	static struct capture c;
 	static struct run r;
 	struct nl_sink sink = { &c, "test.pcap", run_event, cap_ruleset, cap_chain, cap_rule,
-				cap_set, cap_element, cap_flow, run_error, run_skip, NULL, NULL, NULL, NULL, NULL };
+				cap_set, cap_element, cap_flow, run_error, run_skip, NULL, NULL, NULL, NULL, NULL, NULL };
 	void *st;
 	memset(&c, 0, sizeof c);
 	memset(&r, 0, sizeof r);

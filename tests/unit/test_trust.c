@@ -61,7 +61,7 @@ static struct got *run(const struct nl_parser *p, const char *const *lines)
 {
 	static struct got g;
 	struct nl_sink sink = { &g, "t", g_event, NULL, NULL, NULL, NULL, NULL, NULL, g_error,
-				g_skip, NULL, g_notice, g_sysctl, NULL, NULL };
+				g_skip, NULL, g_notice, g_sysctl, NULL, NULL, NULL };
 	void *st;
 	long i;
 	memset(&g, 0, sizeof g);
