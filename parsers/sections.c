@@ -10,9 +10,11 @@
  * Each section is read by the parser of the format its command prints
  * (the listing, the save, nft's ruleset, sysctl, conntrack, journalctl and
  * dmesg, a log file); other commands' output as a log, for any netfilter
- * line in it; configuration files are skipped. A command run as "ip netns
- * exec NS ..." dumped NS's rules, not the host's; the output of
- * pvereport's "# hostname" is the host the file is about.
+ * line in it. A configuration file (conf_files(), pvereport's "# cat
+ * FILE") is what loads at boot, not what ran: a ruleset in one is
+ * reported, not read. A command run as "ip netns exec NS ..." dumped NS's
+ * rules, not the host's; the output of pvereport's "# hostname" is the
+ * host the file is about.
  */
 #include "natlog.h"
 #include "parser.h"
@@ -32,6 +34,9 @@ struct sections {
 	int log;			/* and it is a log file's */
 	int pve;			/* pvereport: "==== title ====", "# command" */
 	long last;			/* the line before (empty lines are not given) */
+	int conf;			/* in a configuration file's section */
+	int conf_said;			/* and its ruleset was reported */
+	char conf_path[256];		/* the file's name */
 	int want_host;			/* pvereport's hostname: its output is next */
 };
 
@@ -173,6 +178,7 @@ static int end_section(struct sections *st)
 	st->sub = NULL;
 	st->state = NULL;
 	st->want_host = 0;
+	st->conf = 0;
 	return rc;
 }
 
@@ -190,6 +196,8 @@ static int open_sub(struct sections *st, const struct nl_parser *p, const char *
 	return 0;
 }
 
+static void conf_label(struct sections *st, const char *s, size_t n);
+
 /* The "# what" line under a header: the section's parser is chosen and
  * given the command (the listing's and -S's table is on it). The output
  * of other commands is read as a log is: its netfilter lines, if any, are
@@ -202,6 +210,11 @@ static int begin_section(struct sections *st, const char *s, size_t n, long line
 	if (!st->log && n >= 2 && s[0] == '#')	/* "# /usr/sbin/iptables -t nat -nvL" */
 		p = command_parser(s + 1, n - 1, ns, sizeof ns);
 	st->want_host = st->pve && n == 10 && !memcmp(s, "# hostname", 10);
+	if (!p && st->pve && n > 6 && !memcmp(s, "# cat ", 6)) {
+		conf_label(st, s, n);	/* a configuration file's copy */
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
 	if (!p)
 		p = &nl_parser_klog;
 	if (open_sub(st, p, ns))
@@ -231,6 +244,92 @@ static int take_host(struct sections *st, const char *s, size_t n, long lineno)
 	return k->host(k->ctx, name);
 }
 
+static int starts(const char *s, size_t n, const char *p)
+{
+	return n >= strlen(p) && !memcmp(s, p, strlen(p));
+}
+
+/* A ruleset's line in a configuration file: iptables-save's or -S's
+ * ("*filter", ":INPUT ACCEPT [0:0]", "-A INPUT ...", "[0:0] -A ..."), nft's
+ * ("table inet filter {"), a firewalld direct rule ("<rule ipv=...>-p tcp
+ * --dport 22 -j ACCEPT</rule>"), or an iptables command with a target in
+ * a script or /etc/network/interfaces ("post-up iptables -t nat -A
+ * POSTROUTING -s '10.10.10.0/24' -o eno1 -j MASQUERADE"). */
+static int conf_ruleset(const char *s, size_t n)
+{
+	static const char *const tables[] = { "*filter", "*nat", "*mangle", "*raw", "*security",
+					      NULL };
+	struct nl_cur c = cur_make(s, n);
+	const char *w;
+	size_t wn, i;
+	int v6;
+	cur_spaces(&c);
+	s = c.p;
+	n = cur_left(&c);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	for (i = 0; tables[i]; i++)
+		if (n == strlen(tables[i]) && !memcmp(s, tables[i], n))
+			return 1;
+	if (n > 3 && s[0] == ':' && s[n - 1] == ']' && memmem(s, n, " [", 2))
+		return 1;
+	if (n > 3 && s[0] == '-' && memchr("AINP", s[1], 4) && s[2] == ' ')
+		return 1;
+	if ((n > 4 && s[0] == '[' && memmem(s, n, "] -A ", 5)) || nl_parser_nftrules.probe(s, n) == 2 ||
+	    (n == 13 && !memcmp(s, "flush ruleset", 13)))
+		return 1;
+	if ((starts(s, n, "<rule ") || starts(s, n, "<passthrough ")) && memmem(s, n, " -j ", 4))
+		return 1;
+	while (cur_word(&c, &w, &wn)) {
+		if (nl_ipt_command(w, wn, &v6))
+			return memmem(s, n, " -j ", 4) != NULL;
+		cur_spaces(&c);
+	}
+	return 0;
+}
+
+/* conf_files()' "# /etc/sysconfig/iptables" (or "# FILE - File not found")
+ * under a configuration file's header, or pvereport's "# cat FILE": the
+ * file's name. */
+static void conf_label(struct sections *st, const char *s, size_t n)
+{
+	static const char nf[] = " - File not found";
+	const char *sp;
+	if (starts(s, n, "# cat ")) {
+		s += 6;
+		n -= 6;
+		if ((sp = memchr(s, ' ', n)))	/* "cat /etc/pve/corosync.conf 2>/dev/null" */
+			n = (size_t)(sp - s);
+	} else if (starts(s, n, "# ")) {
+		s += 2;
+		n -= 2;
+	}
+	if (n >= strlen(nf) && !memcmp(s + n - strlen(nf), nf, strlen(nf)))
+		n -= strlen(nf);
+	st->conf = 1;
+	st->conf_said = 0;
+	nl_strlcpyn(st->conf_path, s, n, sizeof st->conf_path);
+}
+
+/* A configuration file's line. A ruleset in it is what loads at boot, not
+ * necessarily what the packets ran through: reported at its first line,
+ * never read as a dump; the running one is in the command sections. */
+static int conf_line(struct sections *st, const char *s, size_t n, long lineno)
+{
+	const struct nl_sink *k = st->sink;
+	char why[512];
+	if (st->conf_said || !conf_ruleset(s, n)) {
+		k->skip(k->ctx, lineno);
+		return 0;
+	}
+	st->conf_said = 1;
+	snprintf(why, sizeof why, "a saved ruleset in the configuration file '%.200s' (what loads "
+		 "at boot, not necessarily what the packets ran through) is not read as a dump: "
+		 "the running rules are what iptables-save, iptables -L or nft list printed",
+		 st->conf_path[0] ? st->conf_path : "?");
+	return k->error(k->ctx, lineno, why, s, n);
+}
+
 /* A pvereport line: a title ends the section before it, and so does a
  * command's line; a title's own lines ("# output '...' file(s)") and a
  * file's copy are read as a log. */
@@ -252,6 +351,8 @@ static int pve_line(struct sections *st, const char *s, size_t n, long lineno)
 	}
 	if (st->want_host)
 		return take_host(st, s, n, lineno);
+	if (st->conf)
+		return conf_line(st, s, n, lineno);
 	if (!st->sub) {
 		k->skip(k->ctx, lineno);
 		return 0;
@@ -272,19 +373,26 @@ static int sections_line(void *state, const char *s, size_t n, long lineno)
 	if (h) {
 		if (end_section(st))
 			return -1;
-		st->label = h == 1 || h == 2;
+		/* a configuration file is no output of the running system */
+		st->conf = h == 3 && memmem(s, n, "[ Configuration File ]", 22) != NULL;
+		st->conf_path[0] = '\0';
+		st->label = h == 1 || h == 2 || st->conf;
 		st->log = h == 2;
 		k->skip(k->ctx, lineno);
-		/* a note, a summary: read as a log; a configuration file is
-		 * no output of the running system */
-		if (h == 3 && !memmem(s, n, "[ Configuration File ]", 22))
+		if (h == 3 && !st->conf)	/* a note, a summary: read as a log */
 			return open_sub(st, &nl_parser_klog, "");
 		return 0;
 	}
 	if (st->label) {
 		st->label = 0;
-		return begin_section(st, s, n, lineno);
+		if (!st->conf)
+			return begin_section(st, s, n, lineno);
+		conf_label(st, s, n);
+		k->skip(k->ctx, lineno);
+		return 0;
 	}
+	if (st->conf)
+		return conf_line(st, s, n, lineno);
 	/* _log_cmd()'s own word for a command it could not run: no output */
 	if (!st->sub || (n == strlen(NOT_RUN) && !memcmp(s, NOT_RUN, n))) {
 		k->skip(k->ctx, lineno);

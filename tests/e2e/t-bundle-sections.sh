@@ -1,9 +1,39 @@
 #!/bin/sh
 # Support bundles' sections natlog used to skip without a word or read as
-# the wrong thing: pvereport's hostname.
+# the wrong thing: a supportconfig's copies of saved rulesets (what loads at
+# boot, not what ran) and pvereport's hostname.
 . "$(dirname "$0")/lib.sh"
 R=$TD/real
 L=$TD/lab/docker-legacy
+
+# supportconfig's conf_files() copies /etc/sysconfig/iptables and
+# /etc/nftables.conf under "#==[ Configuration File ]==#": each is
+# reported at its first ruleset line, with the file's name, and is never
+# a dump
+export NATLOG_DB="$TMP/conf.db"
+check_status "saved rulesets in configuration files are reported" 3 \
+	"$NATLOG" import -q "$R/supportconfig-conf-files-rulesets.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "one error per file, at its first ruleset line, naming the file" \
+	'[(e["line"], e["reason"].split("'"'"'")[1]) for e in j] == [(3, "/etc/sysconfig/iptables"), (19, "/etc/nftables.conf")]' < "$TMP/e.json"
+check_json "the error says it is what loads at boot, not read as a dump" \
+	'j and all("what loads at boot" in e["reason"] and "not read as a dump" in e["reason"] for e in j)' < "$TMP/e.json"
+eq "no ruleset is made of them" "0" "$("$NATLOG" sql "SELECT count(*) FROM rulesets" | tail -1)"
+"$NATLOG" summary --json > "$TMP/s.json"
+check_json "summary lists them among the errors" \
+	'"/etc/sysconfig/iptables" in json.dumps(j) and "/etc/nftables.conf" in json.dumps(j)' < "$TMP/s.json"
+
+# the same in a network.txt beside the commands' dumps: the running rules
+# are read, the saved ones only reported
+S="$TMP/scc_natlog-lab_261121_1530"
+mkdir -p "$S"
+cat "$R/supportconfig-network.txt" "$R/supportconfig-conf-files-rulesets.txt" > "$S/network.txt"
+export NATLOG_DB="$TMP/scc.db"
+"$NATLOG" import -q "$S" 2>/dev/null
+"$NATLOG" sql --json "SELECT count(*) AS n FROM rulesets WHERE netns IS NULL AND id IN (SELECT ruleset_id FROM chains WHERE tbl = 'filter' AND name = 'INPUT')" > "$TMP/rs.json"
+check_json "the dumps of the running rules are read, no more" '[r["n"] for r in j] == [2]' < "$TMP/rs.json"
+eq "the saved ones are two errors" "2" \
+	"$("$NATLOG" sql "SELECT count(*) FROM errors WHERE reason LIKE '%configuration file%'" | tail -1)"
 
 # pvereport (pve-manager's PVE/Report.pm) runs `hostname` first: its
 # output is the host of what the report holds
@@ -22,4 +52,15 @@ export NATLOG_DB="$TMP/pve-host.db"
 "$NATLOG" import -q --host hv7 "$R/pvereport-firewall.txt"
 eq "--host still names the host" "hv7 hv7" \
 	"$("$NATLOG" sql "SELECT (SELECT host FROM sources) || ' ' || (SELECT host FROM rulesets)" | tail -1)"
+# its copies of configuration files ("# cat /etc/network/interfaces")
+# are what loads at boot too: the masquerading rule Proxmox VE's guide
+# puts there is reported, not read
+export NATLOG_DB="$TMP/pve-conf.db"
+check_status "a pvereport with iptables commands in /etc/network/interfaces" 3 \
+	"$NATLOG" import -q "$R/pvereport-network-interfaces-masquerade.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "the first one is reported, naming the file" \
+	'[(e["line"], e["reason"].split("'"'"'")[1]) for e in j] == [(28, "/etc/network/interfaces")]' < "$TMP/e.json"
+eq "and this report's host is its hostname's too" "pve1" "$("$NATLOG" sql "SELECT host FROM sources" | tail -1)"
+
 finish
