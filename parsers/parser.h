@@ -83,6 +83,7 @@ extern const struct nl_parser nl_parser_conntrack;
 extern const struct nl_parser nl_parser_ulogjson;
 extern const struct nl_parser nl_parser_sysctl;
 extern const struct nl_parser nl_parser_sections;
+extern const struct nl_parser nl_parser_ebtables;
 
 /* All parsers, the most specific first; NULL-terminated. */
 extern const struct nl_parser *const nl_parsers[];
@@ -135,6 +136,12 @@ int nl_rsevent_parse(const char *s, size_t n, long line, struct nl_notice *no,
 int nl_nftjson_event(const char *s, size_t n, char *out, size_t outn, struct nl_err *err);
 /* 1 when the line starts like an nft monitor ruleset event ("add rule "). */
 int nl_rsevent_probe(const char *s, size_t n);
+
+/* An ebtables table (the bridge layer's rules) in a listing or a save:
+ * reported at line as not read, t its name (ebtables.c). Returns what
+ * sink->error does. */
+int nl_ebtables_table(const struct nl_sink *k, long line, const char *t, size_t tn,
+		      const char *s, size_t n);
 
 /* A line as a paste indents or quotes it ("    trace id ...", "> > [NEW]
  * tcp ..."): s and n past the blanks and '>' marks before its text, for

@@ -14,6 +14,7 @@ const struct nl_parser *const nl_parsers[] = {
 	&nl_parser_sections,
 	&nl_parser_iptsave,
 	&nl_parser_iptlist,
+	&nl_parser_ebtables,
 	&nl_parser_nfttrace,
 	&nl_parser_xtmon,
 	&nl_parser_nftrules,

@@ -9,9 +9,9 @@
  *   Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
  * Each section is read by the parser of the format its command prints
  * (the listing, the save, nft's ruleset, sysctl, conntrack, journalctl and
- * dmesg, a log file); other commands' output as a log, for any netfilter
- * line in it. A configuration file (conf_files(), pvereport's "# cat
- * FILE") is what loads at boot, not what ran: a ruleset in one is
+ * dmesg, ebtables', a log file); other commands' output as a log, for any
+ * netfilter line in it. A configuration file (conf_files(), pvereport's
+ * "# cat FILE") is what loads at boot, not what ran: a ruleset in one is
  * reported, not read. A command run as "ip netns exec NS ..." dumped NS's
  * rules, not the host's; the output of pvereport's "# hostname" is the
  * host the file is about.
@@ -149,6 +149,13 @@ static const struct nl_parser *command_parser(const char *s, size_t n, char *ns,
 	if (nl_ipt_command(cmd, cn, &v6))
 		return rules ? &nl_parser_iptsave : list ? &nl_parser_iptlist : NULL;
 	if (is_save(cmd, cn))
+		return &nl_parser_iptsave;
+	/* ebtables-save is told apart where saves are read (iptsave.c) */
+	if (is_word(cmd, cn, "ebtables") || is_word(cmd, cn, "ebtables-legacy") ||
+	    is_word(cmd, cn, "ebtables-nft"))
+		return list ? &nl_parser_ebtables : NULL;
+	if (is_word(cmd, cn, "ebtables-save") || is_word(cmd, cn, "ebtables-legacy-save") ||
+	    is_word(cmd, cn, "ebtables-nft-save"))
 		return &nl_parser_iptsave;
 	if (is_word(cmd, cn, "nft"))
 		return nft_list && nft_what ? json ? &nl_parser_nftjson : &nl_parser_nftrules : NULL;
