@@ -10,6 +10,7 @@
 #include "prof.h"
 #include "correlate.h"
 #include "realign.h"
+#include "trust.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -1195,6 +1196,10 @@ struct wire_ctx {
 	int64_t seen_sources[NL_MAXWIRE];
 	int nseen;
 	int ct_dst;		/* the destination was rewritten by conntrack, not by a rule */
+	/* the kernel log holds every namespace's lines (nf_log_all_netns, where
+	 * said): conntrack entries of any namespace may be the packet's */
+	int any_netns, ns_said;
+	struct nl_sysctl_row all_netns;
 };
 
 static const char *base_name(const char *path)
@@ -1305,6 +1310,7 @@ static int wire_seen(void *ctx, const struct nl_wire_row *r)
 	e->frame = r->frame;
 	e->seen = 1;
 	e->conntrack = 0;
+	e->netns[0] = '\0';
 	if (r->ends < 2 || (strcmp(r->src, f->src) && strcmp(r->src, l->src)) ||
 	    (strcmp(r->dst, f->dst) && strcmp(r->dst, l->dst)))
 		wire_nat_note(w, r, e);
@@ -1347,6 +1353,7 @@ static int wire_expected(void *ctx, int64_t source_id, const char *file, const c
 	iface_of(iface, file, e->iface, sizeof e->iface);
 	e->seen = 0;
 	e->conntrack = 0;
+	e->netns[0] = '\0';
 	e->time[0] = '\0';
 	e->frame = -1;
 	snprintf(e->note, sizeof e->note, "not in this capture, which holds other traffic to %s",
@@ -1364,6 +1371,7 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 {
 	struct wire_ctx *w = ctx;
 	struct nl_wire_ev *e;
+	char ns[160] = "";
 	int dnat, snat;
 	if (w->a->nwire >= NL_MAXWIRE)
 		return 0;
@@ -1377,7 +1385,10 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 	/* the reply tuple mirrors the original unless NAT changed it */
 	dnat = f->rsrc[0] && (strcmp(f->rsrc, f->odst) || f->rsport != f->odport);
 	snat = f->rdst[0] && (strcmp(f->rdst, f->osrc) || f->rdport != f->osport);
-	snprintf(e->note, sizeof e->note, "%s%s%s%s%s%s%s", f->event[0] ? f->event : "listed",
+	nl_strlcpy(e->netns, f->netns, sizeof e->netns);
+	if (f->netns[0])
+		snprintf(ns, sizeof ns, "network namespace %s: ", f->netns);
+	snprintf(e->note, sizeof e->note, "%s%s%s%s%s%s%s%s", ns, f->event[0] ? f->event : "listed",
 		 f->state[0] ? " " : "", f->state, f->unreplied ? ", unreplied" : "",
 		 f->assured > 0 ? ", assured" : "", dnat ? ", DNAT to " : "", dnat ? f->rsrc : "");
 	if (dnat && f->rsport >= 0) {
@@ -1387,6 +1398,14 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 	if (snat) {
 		size_t u = strlen(e->note);
 		snprintf(e->note + u, sizeof e->note - u, ", SNAT to %s", f->rdst);
+	}
+	if (f->netns[0] && !w->ns_said) {
+		w->ns_said = 1;
+		nl_diag(w->a, "net.netfilter.nf_log_all_netns = %s (%s line %ld): the kernel logs every "
+			      "network namespace's TRACE and LOG lines and a line does not say whose, so "
+			      "natlog cannot tell whether the conntrack entries of namespace %s are this "
+			      "packet's connection", w->all_netns.value, w->all_netns.file,
+			w->all_netns.line, f->netns);
 	}
 	return 0;
 }
@@ -1442,6 +1461,11 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 		const struct nl_event *e0 = &a->steps[0].ev;
 		int64_t boot = e0->uptime >= 0 ? store_boot_time(s, e0->host[0] ? e0->host : NULL) : -1;
 		w.step_us = boot >= 0 ? boot + (int64_t)(e0->uptime * 1e6 + 0.5) : e0->wall_us;
+		/* a monitor's trace is of the namespace it ran in, the host's;
+		 * the kernel log is the host's unless it logs every namespace */
+		if ((e0->kind == NL_EV_TRACE || e0->kind == NL_EV_LOG) &&
+		    (w.any_netns = trust_log_all_netns(s, e0->host, &w.all_netns)) < 0)
+			return -1;
 	}
 	for (k = 0; k < a->nnat; k++)
 		w.ct_dst |= a->nat[k].by_conntrack && !strcmp(a->nat[k].field, "dst");
@@ -1452,8 +1476,8 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 	memset(&ct, 0, sizeof ct);
 	ct.first = w.first;
 	ct.last = w.last;
-	if (store_conntrack_for(s, w.first->proto, w.first->src, w.first->sport, w.first->dst,
-				w.first->dport, ct_nat_addrs, &ct))
+	if (store_conntrack_for(s, w.any_netns, w.first->proto, w.first->src, w.first->sport,
+				w.first->dst, w.first->dport, ct_nat_addrs, &ct))
 		return -1;
 	addrs[4] = ct.a[0][0] ? ct.a[0] : NULL;
 	addrs[5] = ct.a[1][0] ? ct.a[1] : NULL;
@@ -1469,8 +1493,8 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 	if (store_wire_covering(s, w.last->dst, wire_expected, &w))
 		return -1;
 	/* conntrack's view of the connection, by its original tuple */
-	return store_conntrack_for(s, w.first->proto, w.first->src, w.first->sport, w.first->dst,
-				   w.first->dport, conntrack_seen, &w);
+	return store_conntrack_for(s, w.any_netns, w.first->proto, w.first->src,
+				   w.first->sport, w.first->dst, w.first->dport, conntrack_seen, &w);
 }
 
 /* One thread's share of a batch of packets, analysed through its own

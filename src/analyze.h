@@ -75,6 +75,7 @@ struct nl_loss {
  * (conntrack set) what conntrack recorded of its connection. */
 struct nl_wire_ev {
 	char file[512], iface[NL_IFNAMSIZ], time[48], note[200];
+	char netns[128];		/* conntrack: the namespace whose table, "" the host's */
 	long frame;
 	int seen;
 	int conntrack;

@@ -791,6 +791,8 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		if (w->conntrack) {
 			jw_key(f, &first, "line");
 			jw_num(f, w->frame);
+			jw_key(f, &first, "netns");	/* null: the host's own table */
+			jw_str(f, w->netns);
 		} else {
 			jw_key(f, &first, "iface");
 			jw_str(f, w->iface);

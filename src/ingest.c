@@ -645,8 +645,12 @@ static int sink_flow(void *ctx, const struct nl_flow *f)
 {
 	struct import *im = ctx;
 	struct nl_flow copy = *f;
+	char netns[128];
 	if (!copy.host[0] && default_host(im))
 		nl_strlcpy(copy.host, default_host(im), sizeof copy.host);
+	/* a namespace's table, as its rulesets are: from the section or path */
+	if (!copy.netns[0] && dump_netns(im, netns, sizeof netns))
+		nl_strlcpy(copy.netns, netns, sizeof copy.netns);
 	im->events++;
 	im->evidence++;
 	if (store_add_flow(im->s, im->source_id, &copy)) {

@@ -166,6 +166,9 @@ struct nl_flow {
 	int assured;
 	int64_t mark, zone, ct_id;
 	char host[128];
+	/* the network namespace whose table it is (a listing run with "ip
+	 * netns exec NS"), "" for the host's own */
+	char netns[128];
 };
 void nl_flow_init(struct nl_flow *f);
 

@@ -10,6 +10,7 @@
 #include "natlog.h"
 #include "analyze.h"
 #include "realign.h"
+#include "trust.h"
 #include "jsonw.h"
 
 #include <stdlib.h>
@@ -477,16 +478,50 @@ static int handshake_done(struct nl_store *s, const struct nl_packet_row *p, str
 	return r.n;
 }
 
+/* A SYN whose connection conntrack lists as established went on. With a
+ * kernel log of every namespace (any_netns) an entry may be another
+ * namespace's connection of the same tuple: said, never a contradiction. */
+struct ct_est {
+	struct nl_analysis *a;
+	int any_netns;
+	struct nl_sysctl_row all_netns;
+};
+
 static int ct_established(void *ctx, const struct nl_flow *f, const char *file)
 {
-	struct nl_analysis *a = ctx;
-	char note[200];
+	struct ct_est *c = ctx;
+	char note[200], ns[160] = "";
 	if (f->assured <= 0 && strcmp(f->state, "ESTABLISHED") != 0)
 		return 0;
-	snprintf(note, sizeof note, "conntrack (%s line %ld) lists the connection %s%s", base_name(file),
-		 f->line, f->state[0] ? f->state : "", f->assured > 0 ? " [ASSURED]" : "");
-	add_contra(a, "conntrack", file, f->line, "", note);
+	if (f->netns[0])
+		snprintf(ns, sizeof ns, " in network namespace %s's table", f->netns);
+	snprintf(note, sizeof note, "conntrack (%s line %ld) lists the connection %s%s%s",
+		 base_name(file), f->line, f->state[0] ? f->state : "",
+		 f->assured > 0 ? " [ASSURED]" : "", ns);
+	if (!c->any_netns) {
+		add_contra(c->a, "conntrack", file, f->line, "", note);
+		return 0;
+	}
+	nl_diag(c->a, "%s, but net.netfilter.nf_log_all_netns = %s (%s line %ld): the kernel logs "
+		      "every network namespace's lines, so natlog cannot tell whether this packet "
+		      "was of the namespace whose table that is", note, c->all_netns.value,
+		c->all_netns.file, c->all_netns.line);
 	return 0;
+}
+
+/* Conntrack's entries of the SYN's connection, of its host's namespace:
+ * a monitor's trace is of the namespace it ran in, the host's; the kernel
+ * log the host's unless it logs every namespace. */
+static int ct_contradicts(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
+{
+	struct ct_est c;
+	memset(&c, 0, sizeof c);
+	c.a = a;
+	if (strcmp(p->source, "nft-trace") && strcmp(p->source, "xtables-trace") &&
+	    (c.any_netns = trust_log_all_netns(s, p->host, &c.all_netns)) < 0)
+		return -1;
+	return store_conntrack_for(s, c.any_netns, p->proto, p->src, p->sport, p->dst, p->dport,
+				   ct_established, &c);
 }
 
 int rl_contradictions(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
@@ -510,8 +545,7 @@ int rl_contradictions(struct nl_store *s, const struct nl_packet_row *p, struct 
 	if (p->proto == 6 && p->tcp_seq >= 0 && rt == 0) {
 		if (acked(s, p, a) < 0 || (syn && handshake_done(s, p, a) < 0))
 			return -1;
-		if (syn && store_conntrack_for(s, p->proto, p->src, p->sport, p->dst, p->dport,
-					       ct_established, a))
+		if (syn && ct_contradicts(s, p, a))
 			return -1;
 	}
 	if (!a->rl || a->rl->ncontra == before)

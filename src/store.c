@@ -106,9 +106,9 @@ static const char *const queries[Q_COUNT] = {
 	[Q_FLOW_ADD] = "INSERT INTO conntrack(source_id, line, event, time, wall_us, host, family, "
 		       "proto, state, osrc, odst, osport, odport, rsrc, rdst, rsport, rdport, "
 		       "icmp_type, icmp_code, icmp_id, opackets, obytes, rpackets, rbytes, unreplied, "
-		       "assured, mark, zone, ct_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-		       "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
-		       "?26, ?27, ?28, ?29)",
+		       "assured, mark, zone, ct_id, netns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		       "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
+		       "?25, ?26, ?27, ?28, ?29, ?30)",
 	/* two plain index lookups: an OR over both columns makes SQLite build
 	 * a temporary table for every line; a line of another host is never a duplicate (a line of unknown host
 	 * may be one of any) */
@@ -2658,10 +2658,16 @@ int store_add_flow(struct nl_store *s, int64_t source_id, const struct nl_flow *
 	bind_num(st, 27, f->mark);
 	bind_num(st, 28, f->zone);
 	bind_num(st, 29, f->ct_id);
+	bind_text(st, 30, f->netns);	/* "": the host's, NULL */
 	return step_done(s, st, "cannot add a conntrack entry");
 }
 
-/* The conntrack records in `order`; cb gets each record's id. */
+/* A conntrack record's namespace: none in a store before schema 34,
+ * which queries read as it is. */
+#define CT_NETNS(s) ((s)->version >= 34 ? "netns" : "NULL")
+
+/* The conntrack records in `order` (netns may be named, as CT_NETNS
+ * gives it); cb gets each record's id. */
 static int read_flows(struct nl_store *s, const char *order,
 		      int (*cb)(void *, int64_t, const struct nl_flow *), void *ctx)
 {
@@ -2672,8 +2678,8 @@ static int read_flows(struct nl_store *s, const char *order,
 	snprintf(sql, sizeof sql,
 		 "SELECT line, event, time, wall_us, host, family, proto, state, osrc, odst, "
 		 "osport, odport, rsrc, rdst, rsport, rdport, icmp_type, icmp_code, icmp_id, "
-		 "opackets, obytes, rpackets, rbytes, unreplied, assured, mark, zone, ct_id, id "
-		 "FROM conntrack ORDER BY %s", order);
+		 "opackets, obytes, rpackets, rbytes, unreplied, assured, mark, zone, ct_id, id, "
+		 "%s FROM conntrack ORDER BY %s", CT_NETNS(s), order);
 	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot query conntrack entries");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2706,6 +2712,7 @@ static int read_flows(struct nl_store *s, const char *order,
 		f.mark = col_num(st, 25);
 		f.zone = col_num(st, 26);
 		f.ct_id = col_num(st, 27);
+		col_text(st, 29, f.netns, sizeof f.netns);
 		if (cb(ctx, sqlite3_column_int64(st, 28), &f)) {
 			unprep(s, st);
 			return -1;
@@ -2738,11 +2745,14 @@ int store_flows_by_tuple(struct nl_store *s, int (*cb)(void *, int64_t, const st
 {
 	/* the parts of a connection's key as the records are read back (NULL
 	 * is "" or -1), so that SQLite's sorter, not memory, groups them */
-	return read_flows(s, "ifnull(host, ''), family, proto, max(ifnull(zone, 0), 0), "
-			  "ifnull(osrc, ''), ifnull(odst, ''), ifnull(osport, -1), ifnull(odport, -1), "
-			  "ifnull(icmp_type, -1), ifnull(icmp_code, -1), ifnull(icmp_id, -1), "
-			  "ifnull(rsrc, ''), ifnull(rdst, ''), ifnull(rsport, -1), ifnull(rdport, -1), id",
-			  cb, ctx);
+	char order[512];
+	snprintf(order, sizeof order,
+		 "ifnull(host, ''), ifnull(%s, ''), family, proto, max(ifnull(zone, 0), 0), "
+		 "ifnull(osrc, ''), ifnull(odst, ''), ifnull(osport, -1), ifnull(odport, -1), "
+		 "ifnull(icmp_type, -1), ifnull(icmp_code, -1), ifnull(icmp_id, -1), "
+		 "ifnull(rsrc, ''), ifnull(rdst, ''), ifnull(rsport, -1), ifnull(rdport, -1), id",
+		 CT_NETNS(s));
+	return read_flows(s, order, cb, ctx);
 }
 
 int store_add_element(struct nl_store *s, int64_t ruleset_id, const struct nl_set_elem *e)
@@ -4618,26 +4628,34 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
 }
 
-int store_conntrack_for(struct nl_store *s, int proto, const char *src, int sport, const char *dst,
-			int dport, int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx)
+int store_conntrack_for(struct nl_store *s, int any_netns, int proto, const char *src, int sport,
+			const char *dst, int dport,
+			int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx)
 {
 	sqlite3_stmt *st;
 	struct nl_flow f;
+	const char *ns = s->version >= 34 ? "c.netns" : "NULL";
+	char sql[1024];
 	int rc;
-	if (prep(s,
-			       "SELECT c.line, c.event, c.time, c.state, c.rsrc, c.rdst, c.rsport, c.rdport, "
-			       "c.unreplied, c.assured, s.path, c.osrc, c.odst, c.osport, c.odport "
-			       "FROM conntrack c JOIN sources s ON "
-			       "s.id = c.source_id WHERE c.proto = ?1 AND ((c.osrc = ?2 AND c.osport IS ?3 AND "
-			       "c.odst = ?4 AND c.odport IS ?5) OR (c.rdst = ?2 AND c.rdport IS ?3 AND "
-			       "c.rsrc = ?4 AND c.rsport IS ?5)) ORDER BY c.id LIMIT 8",
-			       &st) != SQLITE_OK)
+	/* another namespace's table is another network stack's view, whose
+	 * tuples may be other connections' (its own loopback, addresses it
+	 * reuses); other hosts' are kept: a connection crosses hosts */
+	snprintf(sql, sizeof sql,
+		 "SELECT c.line, c.event, c.time, c.state, c.rsrc, c.rdst, c.rsport, c.rdport, "
+		 "c.unreplied, c.assured, s.path, c.osrc, c.odst, c.osport, c.odport, %s "
+		 "FROM conntrack c JOIN sources s ON "
+		 "s.id = c.source_id WHERE c.proto = ?1 AND ((c.osrc = ?2 AND c.osport IS ?3 AND "
+		 "c.odst = ?4 AND c.odport IS ?5) OR (c.rdst = ?2 AND c.rdport IS ?3 AND "
+		 "c.rsrc = ?4 AND c.rsport IS ?5)) AND (?6 OR %s IS NULL) ORDER BY c.id LIMIT 8",
+		 ns, ns);
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot query conntrack");
 	sqlite3_bind_int(st, 1, proto);
 	bind_text(st, 2, src);
 	bind_num(st, 3, sport);
 	bind_text(st, 4, dst);
 	bind_num(st, 5, dport);
+	sqlite3_bind_int(st, 6, any_netns != 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *file = (const char *)sqlite3_column_text(st, 10);
 		nl_flow_init(&f);
@@ -4655,6 +4673,7 @@ int store_conntrack_for(struct nl_store *s, int proto, const char *src, int spor
 		col_text(st, 12, f.odst, sizeof f.odst);
 		f.osport = (int)col_num(st, 13);
 		f.odport = (int)col_num(st, 14);
+		col_text(st, 15, f.netns, sizeof f.netns);
 		f.proto = proto;
 		if (cb(ctx, &f, file ? file : "")) {
 			unprep(s, st);

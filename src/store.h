@@ -341,9 +341,12 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 		    const char *const addrs[6], int (*cb)(void *, const struct nl_wire_row *),
 		    void *ctx);
 /* Conntrack records of the connection whose original tuple this is, or
- * whose translated one (a packet seen after the connection's NAT). */
-int store_conntrack_for(struct nl_store *s, int proto, const char *src, int sport, const char *dst,
-			int dport, int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx);
+ * whose translated one (a packet seen after the connection's NAT), of any
+ * host: of the hosts' own namespaces only unless any_netns, when every
+ * namespace's come (f->netns says whose). */
+int store_conntrack_for(struct nl_store *s, int any_netns, int proto, const char *src, int sport,
+			const char *dst, int dport,
+			int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx);
 /* When this host last booted, from the sources that told (or -1). */
 int64_t store_boot_time(struct nl_store *s, const char *host);
 /* Captures that hold any packet to or from addr (so a packet to it would

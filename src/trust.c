@@ -292,6 +292,14 @@ static int conntrack_sysctls(struct nl_store *s, const struct nl_packet_row *p,
 	return 0;
 }
 
+int trust_log_all_netns(struct nl_store *s, const char *host, struct nl_sysctl_row *r)
+{
+	int rc = sysctl_get(s, host ? host : "", "net.netfilter.nf_log_all_netns", r);
+	if (rc <= 0)
+		return rc;
+	return strcmp(r->value, "0") != 0;
+}
+
 static int log_netns(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
 {
 	struct nl_sysctl_row r;
