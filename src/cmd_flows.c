@@ -1,13 +1,16 @@
 /*
  * cmd_flows.c - `natlog flows [--json]`: one line (or object) per
  * connection, whatever the sources that saw it. Conntrack records are
- * grouped by host, protocol, zone, original and reply tuple; a NEW event
+ * grouped by host, network namespace (each has a table of its own),
+ * protocol, zone, original and reply tuple; a NEW event
  * after a NEW or DESTROY of the same tuples, an UPDATE after a DESTROY, or
  * another conntrack id starts a new connection. The translated tuple (the
  * packet as it leaves after NAT) is the reply tuple turned around. Traced
  * packets and captured frames join the connection one of whose tuples
  * (either direction, before or after NAT) they have, or, after a NAT no
- * tuple shows, whose traced packet has their identity (IP ID, SEQ); the
+ * tuple shows, whose traced packet has their identity (IP ID, SEQ): the
+ * host's own namespace's only, as the kernel log and the monitors hold
+ * that namespace's packets (a namespace's connections take none); the
  * others make connections of their own, NAT learned from the trace's last
  * step and from the frames that are its packets after NAT.
  * Memory stays small whatever the number of connections: conntrack's
@@ -115,8 +118,8 @@ static int tmap_claim(struct tmap *m, const char *key, size_t flow, int dir)
 
 static void make_key(const struct nl_flow *f, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s|%d|%d|%lld|%s|%s|%d|%d|%d|%d|%d|%s|%s|%d|%d", f->host, f->family,
-		 f->proto, (long long)(f->zone > 0 ? f->zone : 0), f->osrc, f->odst, f->osport,
+	snprintf(buf, n, "%s|%s|%d|%d|%lld|%s|%s|%d|%d|%d|%d|%d|%s|%s|%d|%d", f->host, f->netns,
+		 f->family, f->proto, (long long)(f->zone > 0 ? f->zone : 0), f->osrc, f->odst, f->osport,
 		 f->odport, f->icmp_type, f->icmp_code, f->icmp_id, f->rsrc, f->rdst, f->rsport,
 		 f->rdport);
 }
@@ -256,6 +259,8 @@ static int count_traced(struct nl_store *s, const struct flow *v, size_t n, int6
 			q[4 * i + 1].src = NULL;	/* matches nothing */
 		if (same(&rr, &rin))
 			q[4 * i + 3].src = NULL;
+		if (v[i].k.netns[0])	/* traced packets are the host namespace's */
+			q[4 * i].src = q[4 * i + 1].src = q[4 * i + 2].src = q[4 * i + 3].src = NULL;
 	}
 	if (store_count_packets_tuple(s, q, n * 4)) {
 		free(q);
@@ -330,13 +335,13 @@ struct ctnum {
 	int family, proto, osport, odport, rsport, rdport, icmp_type, icmp_code, icmp_id;
 	int assured, unreplied, from_ct;
 };
-#define CT_STRINGS 8
+#define CT_STRINGS 9
 #define CT_MAXREC (sizeof(struct ctnum) + CT_STRINGS * 256)
 #define CT_STR(w) { (w)->k.host, (w)->k.osrc, (w)->k.odst, (w)->k.rsrc, (w)->k.rdst, \
-		    (w)->state, (w)->first_time, (w)->last_time }
+		    (w)->state, (w)->first_time, (w)->last_time, (w)->k.netns }
 #define CT_STRSIZE(w) { sizeof (w)->k.host, sizeof (w)->k.osrc, sizeof (w)->k.odst, \
 			sizeof (w)->k.rsrc, sizeof (w)->k.rdst, sizeof (w)->state, \
-			sizeof (w)->first_time, sizeof (w)->last_time }
+			sizeof (w)->first_time, sizeof (w)->last_time, sizeof (w)->k.netns }
 
 /* Conntrack's records, read grouped by key: the open connection, the
  * scratch file the finished ones (and then the others) go to, and how
@@ -351,6 +356,7 @@ struct ctpass {
 	FILE *f;
 	int64_t end;			/* bytes written to f */
 	size_t n;			/* conntrack's connections, then the others */
+	size_t nns;			/* conntrack's connections of a namespace's table */
 	struct tmap *tm;		/* the tuples packets and frames look up */
 	const char *why;		/* a failure that is not the store's */
 };
@@ -524,14 +530,16 @@ static void all_tuples(const struct flow *w, struct tuple t[4])
 
 /* Connection c takes those of its tuples packets and frames look up,
  * unless one before it in import order has them: as if every connection
- * had claimed its tuples in that order, first come first served. */
+ * had claimed its tuples in that order, first come first served. A
+ * namespace's connection takes none: natlog's packets and frames are
+ * the host's namespace's (its kernel log, its monitors). */
 static int ct_claim(struct ctpass *cp, size_t c)
 {
 	static const int dir[4] = { 0, 0, 1, 1 };
 	struct tuple t[4];
 	char key[256];
 	int i;
-	if (!cp->tm->n)
+	if (!cp->tm->n || cp->cur.k.netns[0])
 		return 0;
 	all_tuples(&cp->cur, t);
 	for (i = 0; i < 4; i++) {
@@ -555,6 +563,7 @@ static int ct_finish(struct ctpass *cp)
 	if (!cp->open)
 		return 0;
 	cp->open = 0;
+	cp->nns += cp->cur.k.netns[0] != 0;
 	if (ord_put(cp, cp->n, &cp->cur, cp->end))
 		return -1;
 	if (ct_claim(cp, cp->n++)) {
@@ -1027,7 +1036,7 @@ static const char flow_csv_header[] =
 	"icmp_type,icmp_code,icmp_id,nat,community_id,community_id_translated,state,assured,"
 	"unreplied,mark,zone,ct_id,first,last,events_new,events_update,events_destroy,"
 	"events_listed,orig_packets,orig_bytes,reply_packets,reply_bytes,conntrack_records,"
-	"traced,traced_reply,captured,sources";
+	"traced,traced_reply,captured,sources,netns";
 
 static void csv_tuple(FILE *f, int *first, const struct tuple *t)
 {
@@ -1084,6 +1093,7 @@ static void csv_flow(const struct flow *w, int64_t traced, int64_t traced_reply)
 	cw_num(f, &first, w->ncaptured);
 	sources_of(w, traced + traced_reply, src, sizeof src);
 	cw_str(f, &first, src);
+	cw_str(f, &first, k->netns);
 	cw_end(f);
 }
 
@@ -1100,8 +1110,22 @@ static const struct nl_tcol flow_columns[] = {
 	{ "SOURCES", 0, 9, 0, NL_TBL_OPTIONAL, 0 },
 };
 
+/* The same with the namespace whose table listed the connection, when
+ * one did ("-": the host's own). */
+static const struct nl_tcol flow_ns_columns[] = {
+	{ "FIRST", 17, 12, 3, NL_TBL_CUT_START, 0 },
+	{ "NETNS", 16, 6, 4, 0, 0 },
+	{ "FLOW", 50, 30, 5, 0, 0 },
+	{ "NAT", 28, 12, 4, 0, 0 },
+	{ "STATE", 20, 6, 2, 0, 0 },
+	{ "RECORDS", 7, 0, 1, NL_TBL_RIGHT | NL_TBL_OPTIONAL, 0 },
+	{ "TRACED", 6, 0, 1, NL_TBL_RIGHT | NL_TBL_OPTIONAL, 0 },
+	{ "COMMUNITY ID", 31, 99, 0, NL_TBL_OPTIONAL, 2 },
+	{ "SOURCES", 0, 9, 0, NL_TBL_OPTIONAL, 0 },
+};
+
 static void print_flow(const struct flow *w, int64_t traced, int64_t traced_reply, int json, int n,
-		       struct nl_table *tb)
+		       struct nl_table *tb, int ns)
 {
 	const struct nl_flow *k = &w->k;
 	struct tuple o, r, t;
@@ -1129,6 +1153,8 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 		jw_str(f, k->family == 6 ? "ip6" : "ip");
 		jw_key(f, &first, "host");
 		jw_str(f, k->host);
+		jw_key(f, &first, "netns");	/* null: the host's own table */
+		jw_str(f, k->netns);
 		jw_key(f, &first, "orig");
 		json_tuple(f, k->proto, &o);
 		jw_key(f, &first, "reply");
@@ -1210,6 +1236,8 @@ static void print_flow(const struct flow *w, int64_t traced, int64_t traced_repl
 		nl_time_show(w->first_time, 0, when, sizeof when);
 		nl_time_show(w->first_time, 1, short_when, sizeof short_when);
 		nl_table_cell2(tb, when, short_when);
+		if (ns)
+			nl_table_cell(tb, k->netns);	/* "" prints "-": the host's */
 		nl_table_cell(tb, tuple);
 		nl_table_cell(tb, natb);
 		/* conntrack's own mark for a connection never answered */
@@ -1234,7 +1262,10 @@ static void usage(FILE *f)
 		"per line in time order: the original tuple, what NAT made of it (from the\n"
 		"reply tuple, or the trace and the captures), the last state, how many\n"
 		"conntrack records and traced packets belong to it, its Community ID, and\n"
-		"the sources that saw it.\n"
+		"the sources that saw it. A network namespace's table (conntrack run with\n"
+		"ip netns exec NS) lists that namespace's connections, shown with it\n"
+		"(NETNS; \"netns\" in --json, null for the host's own); traced packets and\n"
+		"captures join the host's own connections only.\n"
 		"\n"
 		"options:\n"
 		"  --json       a JSON array of flow objects\n"
@@ -1310,6 +1341,17 @@ int cmd_flows(struct nl_cmd *cmd, int argc, char **argv)
 	return nl_flows_list(cmd, &fo, json ? NL_OUT_JSON : NL_OUT_TEXT, wide);
 }
 
+/* Whether a host (host, else any) whose namespaces' tables were listed
+ * logs every namespace's packets (nf_log_all_netns in its own namespace):
+ * its traced packets may be of any of them. */
+static int any_netns_logged(struct nl_store *s, const char *host)
+{
+	return store_count_sql(s, "SELECT count(*) FROM sysctls y WHERE y.name = "
+				  "'net.netfilter.nf_log_all_netns' AND y.value <> '0' AND y.netns IS NULL "
+				  "AND (?1 IS NULL OR y.host IS ?1) AND EXISTS (SELECT 1 FROM conntrack c "
+				  "WHERE c.netns IS NOT NULL AND c.host IS y.host)", host) > 0;
+}
+
 int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int wide)
 {
 	struct nl_table *tb = NULL;
@@ -1372,7 +1414,9 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 	}
 	if (json == NL_OUT_CSV)
 		cw_header(stdout, flow_csv_header);
-	if (json == NL_OUT_TEXT && !(tb = nl_table_new(stdout, flow_columns, 8, nl_table_width(wide)))) {
+	if (json == NL_OUT_TEXT &&
+	    !(tb = ct.nns ? nl_table_new(stdout, flow_ns_columns, 9, nl_table_width(wide))
+			  : nl_table_new(stdout, flow_columns, 8, nl_table_width(wide)))) {
 		fprintf(stderr, "natlog: out of memory\n");
 		rc = NL_EXIT_STORE;
 		goto out;
@@ -1409,7 +1453,8 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 			}
 			if (!flow_wanted(&chunk[j], &fo->f))
 				continue;
-			print_flow(&chunk[j], traced[j], traced_reply[j], json, shown++ != 0, tb);
+			print_flow(&chunk[j], traced[j], traced_reply[j], json, shown++ != 0, tb,
+				   ct.nns != 0);
 		}
 		if (r == 0)
 			break;
@@ -1427,6 +1472,11 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 			      b.f.until_clock);
 	nl_time_left_out_what("flows", "traced or captured packet", b.others_left_out,
 			      b.f.since_clock, b.f.until_clock);
+	if (ct.nns && any_netns_logged(s, host))
+		fprintf(stderr, "natlog flows: net.netfilter.nf_log_all_netns is set on a host whose "
+				"network namespaces' conntrack tables were listed: its kernel log holds "
+				"every namespace's packets, which are counted with the host's own "
+				"connections, as no line says its namespace\n");
 	if (!shown && (ct.n || fo->given)) {
 		fprintf(stderr, "natlog flows: no flows match\n");
 		rc = NL_EXIT_NOMATCH;
