@@ -112,7 +112,7 @@ static const struct nl_parser *command_parser(const char *s, size_t n, char *ns,
 	struct nl_cur c = cur_make(s, n);
 	const char *w, *cmd;
 	size_t wn, cn;
-	int v6, list = 0, rules = 0, nft_list = 0, nft_what = 0, json = 0;
+	int v6, list = 0, rules = 0, nft_list = 0, nft_what = 0, json = 0, nfct = 0;
 	ns[0] = '\0';
 	cur_spaces(&c);
 	if (!cur_word(&c, &cmd, &cn))
@@ -145,6 +145,8 @@ static const struct nl_parser *command_parser(const char *s, size_t n, char *ns,
 		nft_list |= is_word(w, wn, "list");
 		nft_what |= is_word(w, wn, "ruleset") || is_word(w, wn, "table");
 		json |= is_word(w, wn, "-j") || is_word(w, wn, "--json");
+		/* "cat /proc/net/nf_conntrack": the table as /proc shows it */
+		nfct |= wn >= 12 && !memcmp(w + wn - 12, "nf_conntrack", 12);
 	}
 	if (nl_ipt_command(cmd, cn, &v6))
 		return rules ? &nl_parser_iptsave : list ? &nl_parser_iptlist : NULL;
@@ -161,7 +163,7 @@ static const struct nl_parser *command_parser(const char *s, size_t n, char *ns,
 		return nft_list && nft_what ? json ? &nl_parser_nftjson : &nl_parser_nftrules : NULL;
 	if (is_word(cmd, cn, "sysctl"))
 		return &nl_parser_sysctl;
-	if (is_word(cmd, cn, "conntrack"))
+	if (is_word(cmd, cn, "conntrack") || (is_word(cmd, cn, "cat") && nfct))
 		return &nl_parser_conntrack;
 	if (is_word(cmd, cn, "journalctl") || is_word(cmd, cn, "dmesg"))
 		return &nl_parser_klog;
