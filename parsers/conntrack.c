@@ -369,19 +369,21 @@ static int ct_notice(const struct nl_sink *k, const char *s, size_t n, long line
 }
 
 /* The shell prompt and command a paste shows above the entries
- * ("HOSTNAME ~ # conntrack -L -p udp", "$ sudo cat /proc/net/nf_conntrack"):
- * 1, with what the entries under it are (conntrack -D prints the entries
- * it deleted, -U those it changed) in ev; 2 for "conntrackd -s", whose
- * statistics follow; 3 for a command that prints a number ("conntrack -C",
- * "cat /proc/sys/net/netfilter/nf_conntrack_max"); else 0. */
+ * ("HOSTNAME ~ # conntrack -L -p udp", "$ sudo cat /proc/net/nf_conntrack"),
+ * or the header a collector writes there (eks-log-collector.sh's
+ * "*** Output of conntrack -L ***"): 1, with what the entries under it are
+ * (conntrack -D prints the entries it deleted, -U those it changed) in ev;
+ * 2 for "conntrackd -s", whose statistics follow; 3 for a command that
+ * prints a number ("conntrack -C", "cat
+ * /proc/sys/net/netfilter/nf_conntrack_max"); else 0. */
 static int prompt_line(const char *s, size_t n, char ev[12])
 {
-	static const char *const marks[] = { "# ", "$ ", NULL };
+	static const char *const marks[] = { "# ", "$ ", "*** Output of ", NULL };
 	size_t i;
 	if (memmem(s, n, "src=", 4))
 		return 0;
 	for (i = 0; marks[i]; i++) {
-		const char *m = memmem(s, n, marks[i], 2), *cmd;
+		const char *m = memmem(s, n, marks[i], strlen(marks[i])), *cmd;
 		size_t cn, mn;
 		if (!m || !(cmd = memmem(m, (size_t)(s + n - m), "conntrack", 9)))
 			continue;
