@@ -720,6 +720,40 @@ static void unquote_marks(const char **s, size_t *n)
 	}
 }
 
+/* The count eks-log-collector.sh writes under each listing it keeps (its
+ * get_iptables_info(): the listing's lines without the Chain, header and
+ * empty ones, counted with wc -l), "=======" then "Total Number of Rules:
+ * 47": no rule rows. 1 when s is one of these lines; a count other than
+ * the rows read says the file lost rows (or gained some), and is an error. */
+static int collector_count(struct iptlist *st, const char *s, size_t n, long lineno)
+{
+	struct nl_cur c = cur_make(s, n);
+	uint64_t want, have = 0;
+	size_t i;
+	char why[160];
+	if (s[0] == '=') {
+		for (i = 0; i < n && s[i] == '='; i++)
+			;
+		if (i < n || n < 3)
+			return 0;
+		st->sink->skip(st->sink->ctx, lineno);
+		return 1;
+	}
+	if (!cur_lit(&c, "Total Number of Rules: ") || !cur_u64(&c, UINT32_MAX, &want) ||
+	    !cur_eof(&c))
+		return 0;
+	for (i = 0; i < st->nchains; i++)
+		have += st->chains[i].nrules;
+	if (have == want) {
+		st->sink->skip(st->sink->ctx, lineno);
+		return 1;
+	}
+	snprintf(why, sizeof why, "the collector counted %llu rule rows in the listing above, "
+		 "natlog read %llu: this is not the listing it counted", (unsigned long long)want,
+		 (unsigned long long)have);
+	return st->sink->error(st->sink->ctx, lineno, why, s, n) ? -1 : 1;
+}
+
 static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct iptlist *st = state;
@@ -768,6 +802,8 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 		st->sink->skip(st->sink->ctx, lineno);
 		return 0;
 	}
+	if ((s[0] == '=' || s[0] == 'T') && (rc = collector_count(st, s, n, lineno)) != 0)
+		return rc < 0 ? -1 : 0;
 	/* iptables that does not know the kernel's revision of a match or
 	 * target prints this in place of its options: the row keeps its
 	 * place, and what it left out is said */
