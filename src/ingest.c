@@ -1223,20 +1223,28 @@ store_bad:
 }
 
 /* "sosreport-node7-2026-11-20-abcdefg" (an optional case id before the
- * date), or supportconfig's "scc_node7_261121_1530" (an optional SR
- * number before the host, a unique id after the time: supportutils'
- * normalize_base()): the host the bundle came from, and the year its
- * syslog lines (which print none) were written in. A name nearer the
- * member (a sosreport inside sos collect's archive) is taken over one
- * further out; a member's path without such a name keeps what is set,
- * until the archive that set it ends. */
+ * date), supportconfig's "scc_node7_261121_1530" (an optional SR number
+ * before the host, a unique id after the time: supportutils'
+ * normalize_base()), or the Rancher logs collector's
+ * "node7-2026-11-21_15_30_00" (rancher2_logs_collector.sh's LOGNAME,
+ * $(hostname)-$(date +'%Y-%m-%d_%H_%M_%S')): the host the bundle came
+ * from, and the year its syslog lines (which print none) were written in.
+ * eks-log-collector.sh's archive, "eks_i-0abc_2026-11-21_1530-UTC_0.7.9.tar.gz",
+ * gives the year only: its instance id is not the host name the node's
+ * syslog lines carry. A name nearer the member (a sosreport inside sos
+ * collect's archive) is taken over one further out; a member's path
+ * without such a name keeps what is set, until the archive that set it
+ * ends. */
 static void bundle_host(struct import *im, const char *member)
 {
 	static const char *pat = "^(?:[^/]*/)*(?:sosreport-([A-Za-z0-9._-]+?)(?:-[0-9]+)?-([0-9]{4})-[0-9]{2}-[0-9]{2}-[a-z0-9]+"
-				 "|scc_(?:SR[0-9]+_)?([A-Za-z0-9._-]+?)_([0-9]{2})[0-9]{4}_[0-9]{4}(?:_[0-9A-Za-z-]+)?)(?:/|$)";
+				 "|scc_(?:SR[0-9]+_)?([A-Za-z0-9._-]+?)_([0-9]{2})[0-9]{4}_[0-9]{4}(?:_[0-9A-Za-z-]+)?"
+				 "|([A-Za-z0-9._-]+?)-([0-9]{4})-[0-9]{2}-[0-9]{2}_[0-9]{2}_[0-9]{2}_[0-9]{2}"
+				 "|eks_(?:i-[0-9a-f]+)?_([0-9]{4})-[0-9]{2}-[0-9]{2}_[0-9]{4}-[A-Za-z]+_[0-9.]+\\.tar\\.gz$)(?:/|$)";
 	pcre2_match_data *md;
-	int err, sos;
-	PCRE2_SIZE off;
+	int err, g;
+	PCRE2_SIZE off, *ov;
+	uint64_t y;
 	if (!im->sos_re) {
 		im->sos_re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
 		if (!im->sos_re)
@@ -1244,16 +1252,22 @@ static void bundle_host(struct import *im, const char *member)
 		pcre2_jit_compile(im->sos_re, PCRE2_JIT_COMPLETE);
 	}
 	md = pcre2_match_data_create_from_pattern(im->sos_re, NULL);
-	if (md && pcre2_match(im->sos_re, (PCRE2_SPTR)member, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) > 2) {
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-		uint64_t y;
-		sos = ov[2] != PCRE2_UNSET;
-		if (!sos)
-			ov += 4;	/* supportconfig's groups follow */
-		nl_strlcpyn(im->bundle_host, member + ov[2], ov[3] - ov[2], sizeof im->bundle_host);
-		if (nl_parse_u64(member + ov[4], ov[5] - ov[4], 9999, &y))
-			im->bundle_year = sos ? (int)y : 2000 + (int)y;
+	if (!md || pcre2_match(im->sos_re, (PCRE2_SPTR)member, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 2)
+		goto out;
+	ov = pcre2_get_ovector_pointer(md);
+	/* the first group set says which name it is: host and year, or year */
+	for (g = 1; g < 7 && ov[2 * g] == PCRE2_UNSET; g += 2)
+		;
+	if (g == 7) {
+		im->bundle_host[0] = '\0';
+	} else {
+		nl_strlcpyn(im->bundle_host, member + ov[2 * g], ov[2 * g + 1] - ov[2 * g],
+			    sizeof im->bundle_host);
+		g++;
 	}
+	if (nl_parse_u64(member + ov[2 * g], ov[2 * g + 1] - ov[2 * g], 9999, &y))
+		im->bundle_year = g == 4 ? 2000 + (int)y : (int)y;	/* scc's two digits */
+out:
 	pcre2_match_data_free(md);
 }
 
