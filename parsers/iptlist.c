@@ -804,6 +804,15 @@ static int iptlist_line(void *state, const char *s, size_t n, long lineno)
 	}
 	if ((s[0] == '=' || s[0] == 'T') && (rc = collector_count(st, s, n, lineno)) != 0)
 		return rc < 0 ? -1 : 0;
+	if (s[0] == '`' || s[0] == 'E') {
+		int f = nl_bundle_frame(s, n);
+		if (f == 2)
+			return st->sink->error(st->sink->ctx, lineno, NL_BUNDLE_FAILED, s, n);
+		if (f) {
+			st->sink->skip(st->sink->ctx, lineno);
+			return 0;
+		}
+	}
 	/* iptables that does not know the kernel's revision of a match or
 	 * target prints this in place of its options: the row keeps its
 	 * place, and what it left out is said */

@@ -504,6 +504,13 @@ static int iptsave_line(void *state, const char *s, size_t n, long lineno)
 		s = flat;
 		n = strlen(flat);
 	}
+	if (n > 0 && (s[0] == '`' || s[0] == 'E')) {
+		int f = nl_bundle_frame(s, n);
+		if (f == 2)
+			return k->error(k->ctx, lineno, NL_BUNDLE_FAILED, s, n);
+		if (f)
+			return 0;
+	}
 	c = cur_make(s, n);
 	if (st->has_pending && st->pending_line == lineno - 1 && st->table[0] && rest_of_rule(s, n))
 		return broken_rule(st, s, n, lineno);

@@ -147,6 +147,14 @@ int nl_ebtables_table(const struct nl_sink *k, long line, const char *t, size_t 
  * tcp ..."): s and n past the blanks and '>' marks before its text, for
  * formats whose lines start with a fixed word (parsers.c). */
 void nl_unquote(const char **s, size_t *n);
+/* What a support bundle's tool writes around a command's output, s past
+ * its quote marks (parsers.c): 1 for a Markdown code fence ("```", as
+ * cilium-bugtool frames each command's output in Markdown and bug reports
+ * paste it), 2 for cilium-bugtool's word that the command failed ("> Error
+ * while running 'iptables-save -c':  exit status 1"), else 0. */
+int nl_bundle_frame(const char *s, size_t n);
+#define NL_BUNDLE_FAILED "cilium-bugtool's note that the command failed: the output " \
+	"around it may be incomplete or missing"
 /* An iptables-nft compat target by its iptables name into r->target, the
  * nat ones (and reject, log) as nft's own words: "DNAT" is dnat, "MARK"
  * stays MARK (parsers.c; nftrules.c, nftjson.c). */

@@ -35,6 +35,20 @@ void nl_unquote(const char **s, size_t *n)
 	*s = p;
 }
 
+int nl_bundle_frame(const char *s, size_t n)
+{
+	static const char failed[] = "Error while running '";
+	size_t i;
+	if (n >= 3 && !memcmp(s, "```", 3)) {
+		for (i = 3; i < n; i++)	/* "```", "```console": one word at most */
+			if (s[i] == ' ' || s[i] == '\t' || s[i] == '`')
+				return 0;
+		return 1;
+	}
+	return n > sizeof failed && !memcmp(s, failed, sizeof failed - 1) &&
+	       memmem(s, n, "':  ", 4) ? 2 : 0;
+}
+
 void nl_xt_target(struct nl_rule *r, const char *p, size_t n)
 {
 	static const char *const own[][2] = {

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Support bundles of container platforms, laid out as their collectors
 # write them (testdata/real/bundles, README there names each script): the
-# EKS node log collector and the Rancher logs collector. Each netfilter
-# file is read in its format, with the host and year the bundle's name
-# gives, and the collector's own lines (headers, counts) are not taken
-# for netfilter output.
+# EKS node log collector, the Rancher logs collector and cilium-bugtool.
+# Each netfilter file is read in its format, with
+# the host and year the bundle's name gives, and the collector's own lines
+# (headers, counts, Markdown fences, failure notes) are not taken for
+# netfilter output.
 . "$(dirname "$0")/lib.sh"
 B=$TD/real/bundles
 
@@ -59,5 +60,26 @@ export NATLOG_DB="$TMP/rancher-dir.db"
 check "unpacked, the directory gives the host as well" "$NATLOG" import -q "$B/rancher2-logs-collector/$RAN"
 eq "every source of the directory is the host's" "3" \
 	"$("$NATLOG" sql "SELECT count(*) FROM sources WHERE host = 'centos-7-01'" | tail -1)"
+
+# cilium-bugtool (before 1.0): each command's output as Markdown in
+# cmd/<command>.md, "# <command>", then the output between fences
+export NATLOG_DB="$TMP/cilium.db"
+check "the cilium-bugtool directory imports without an error" "$NATLOG" import -q "$B/cilium-bugtool-243785589"
+"$NATLOG" sources --json > "$TMP/s.json"
+check_json "the Markdown files are read as save, listing and kernel log, none with an error" \
+	'sorted((s["path"].rsplit("/", 1)[1], s["kind"], s["errors"]) for s in j) == [("dmesg.md", "kernel-log", 0), ("iptables--L--v.md", "iptables-list", 0), ("iptables-save.md", "iptables-save", 0)]' < "$TMP/s.json"
+eq "the save's mangle rule and the listing's six rows" "mangle:1 filter:6" \
+	"$("$NATLOG" sql "SELECT tbl || ':' || count(*) FROM rules GROUP BY tbl ORDER BY tbl DESC" | tail -n +2 | tr '\n' ' ' | sed 's/ $//')"
+# its note that a command failed, written above the output
+mkdir -p "$TMP/cilium-bugtool-1/cmd"
+{ printf "> Error while running 'iptables-save':  exit status 1\n\n"; cat "$B/cilium-bugtool-243785589/cmd/iptables-save.md"; } \
+	> "$TMP/cilium-bugtool-1/cmd/iptables-save.md"
+export NATLOG_DB="$TMP/cilium-failed.db"
+check_status "a command cilium-bugtool saw fail is reported" 3 "$NATLOG" import -q "$TMP/cilium-bugtool-1"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "at the note's line, saying the output may be incomplete" \
+	'len(j) == 1 and j[0]["line"] == 1 and "command failed" in j[0]["reason"] and "incomplete" in j[0]["reason"]' < "$TMP/e.json"
+eq "the output under it is still read" "1" \
+	"$("$NATLOG" sql "SELECT count(*) FROM rules" | tail -1)"
 
 finish
