@@ -748,7 +748,7 @@ static void *iptsave_open(const struct nl_sink *sink)
 	if (!st)
 		return NULL;
 	st->sink = sink;
-	st->family = sink->path && strstr(sink->path, "ip6tables") ? 6 : 4;
+	st->family = nl_family_from_path(sink->path);
 	t = nl_table_from_path(sink->path);
 	if (t)
 		nl_strlcpy(st->hint, t, sizeof st->hint);

@@ -163,6 +163,10 @@ void nl_xt_target(struct nl_rule *r, const char *name, size_t n);
 /* The table a file's name gives ("iptables_-t_nat_-nvL", "iptables-S-nat.txt":
  * a table's name delimited by '_', '-', '/' or '.'), or NULL (parsers.c). */
 const char *nl_table_from_path(const char *path);
+/* The family a file's name gives: 6 for ip6tables' output ("ip6tables-save.txt",
+ * sosreport's "ip6tables_-vnxL", calicoctl node diags' "ipv6_tables"), else 4
+ * (parsers.c). */
+int nl_family_from_path(const char *path);
 /* A word that runs iptables ("iptables", "/sbin/ip6tables", "iptables-legacy",
  * "ip6tables-nft"): 1, with *v6 set for ip6tables; else 0 (parsers.c). */
 int nl_ipt_command(const char *w, size_t wn, int *v6);

@@ -86,6 +86,11 @@ const char *nl_table_from_path(const char *path)
 	return NULL;
 }
 
+int nl_family_from_path(const char *path)
+{
+	return path && (strstr(path, "ip6tables") || strstr(path, "ipv6_tables")) ? 6 : 4;
+}
+
 int nl_ipt_command(const char *w, size_t wn, int *v6)
 {
 	static const char *const names[] = { "iptables", "iptables-legacy", "iptables-nft",

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Support bundles of container platforms, laid out as their collectors
 # write them (testdata/real/bundles, README there names each script): the
-# EKS node log collector, the Rancher logs collector and cilium-bugtool.
-# Each netfilter file is read in its format, with
+# EKS node log collector, the Rancher logs collector, cilium-bugtool and
+# calicoctl node diags. Each netfilter file is read in its format, with
 # the host and year the bundle's name gives, and the collector's own lines
 # (headers, counts, Markdown fences, failure notes) are not taken for
 # netfilter output.
@@ -81,5 +81,18 @@ check_json "at the note's line, saying the output may be incomplete" \
 	'len(j) == 1 and j[0]["line"] == 1 and "command failed" in j[0]["reason"] and "incomplete" in j[0]["reason"]' < "$TMP/e.json"
 eq "the output under it is still read" "1" \
 	"$("$NATLOG" sql "SELECT count(*) FROM rules" | tail -1)"
+
+# calicoctl node diags: diagnostics/ipv4_tables and ipv6_tables, in
+# diags-<date>_<time>.tar.gz
+tar -czf "$TMP/diags-20200521_000322.tar.gz" -C "$B/calicoctl-node-diags" diagnostics
+export NATLOG_DB="$TMP/calico.db"
+check_status "calicoctl's bundle imports, the legacy warning an error" 3 \
+	"$NATLOG" import -q "$TMP/diags-20200521_000322.tar.gz"
+"$NATLOG" sql --json "SELECT s.path, r.family FROM rulesets r JOIN sources s ON s.id = r.source_id" > "$TMP/r.json"
+check_json "ipv6_tables is IPv6 though xtables-save 1.8.2 names no family, ipv4_tables IPv4" \
+	'sorted((r["path"].rsplit("/", 1)[1], r["family"]) for r in j) == [("ipv4_tables", 4), ("ipv6_tables", 6)]' < "$TMP/r.json"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "the one error is ipv4_tables' warning, on its line" \
+	'len(j) == 1 and j[0]["file"].endswith("diagnostics/ipv4_tables") and j[0]["line"] == 8' < "$TMP/e.json"
 
 finish
