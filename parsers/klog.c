@@ -699,6 +699,29 @@ static int loki_labels(struct nl_cur *c, struct nl_event *ev)
 	return 1;
 }
 
+/* The CRI log format, as containerd and CRI-O write a container's output
+ * (/var/log/pods/<pod>/<container>/0.log and its links in
+ * /var/log/containers; kubelet's
+ * parseCRILog()): "2016-10-06T00:17:09.669794202Z stdout F content", the
+ * stream and a tag after the time, F for a whole line, P for a part of one
+ * longer than the runtime's buffer (16 KiB: never a kernel line, whose
+ * rest would be a record of its own, its first word a field of the
+ * packet). No host: the stream is none. 1, c past the tag, when it follows. */
+static int cri_stream(struct nl_cur *c)
+{
+	struct nl_cur t = *c;
+	if (!cur_lit(&t, " stdout ") && !cur_lit(&t, " stderr "))
+		return 0;
+	if (!cur_char(&t, 'F') && !cur_char(&t, 'P'))
+		return 0;
+	while (t.p < t.end && *t.p != ' ')	/* "F:more" kept forward compatible */
+		t.p++;
+	if (!cur_char(&t, ' '))
+		return 0;
+	*c = t;
+	return 1;
+}
+
 /* Reads the envelope; returns where the message starts. */
 static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 {
@@ -780,6 +803,20 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	}
 	if (ts)
 		set_time(ev, ts, tn);
+	if (syslogish && cri_stream(&c)) {
+		/* the container's line, with its own envelope if it has one
+		 * (a dmesg or syslog stamp, whose time is then the line's: the
+		 * runtime's says when the container printed it) */
+		int64_t wall = ev->wall_us;
+		char was[sizeof ev->time];
+		const char *m;
+		memcpy(was, ev->time, sizeof was);
+		ev->wall_us = -1;
+		m = envelope(c.p, cur_left(&c), ev);
+		if (!memcmp(was, ev->time, sizeof was))
+			ev->wall_us = wall;
+		return m;
+	}
 	if (syslogish && loki_labels(&c, ev)) {
 		/* the line Loki stored: a log file's line keeps its own envelope */
 		if (stamp_at(c.p, c.end)) {

@@ -95,4 +95,12 @@ check_json "ipv6_tables is IPv6 though xtables-save 1.8.2 names no family, ipv4_
 check_json "the one error is ipv4_tables' warning, on its line" \
 	'len(j) == 1 and j[0]["file"].endswith("diagnostics/ipv4_tables") and j[0]["line"] == 8' < "$TMP/e.json"
 
+# a container's log as containerd writes it (EKS and Rancher bundles copy
+# /var/log/pods): time, stream and tag, then the line the container printed
+export NATLOG_DB="$TMP/cri.db"
+check "a CRI container log imports" "$NATLOG" import -q "$TD/real/cri-log-dmesg-T.log"
+"$NATLOG" sql --json "SELECT line, host, time, prefix FROM events ORDER BY line" > "$TMP/c.json"
+check_json "the stream is no host, the tag no part of the prefix, dmesg -T's stamp the time" \
+	'[(r["host"], r["time"], r["prefix"]) for r in j] == [(None, "Wed Sep  1 22:40:08 2021", "DNAT: "), (None, "Wed Sep  1 22:40:08 2021", "FWD: "), (None, "Wed Sep  1 22:40:08 2021", "FWD: ")]' < "$TMP/c.json"
+
 finish
