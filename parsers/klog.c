@@ -722,8 +722,11 @@ static int cri_stream(struct nl_cur *c)
 	return 1;
 }
 
-/* Reads the envelope; returns where the message starts. */
-static const char *envelope(const char *s, size_t n, struct nl_event *ev)
+/* Reads the envelope; returns where the message starts. depth: how many
+ * envelopes this one is inside (a container's line in its runtime's, a
+ * log file's line in Loki's), two at most, so that a line of nothing but
+ * envelopes cannot exhaust the stack. */
+static const char *envelope_in(const char *s, size_t n, struct nl_event *ev, int depth)
 {
 	struct nl_cur c = cur_make(s, n), t;
 	const char *ts = NULL, *ut;
@@ -803,7 +806,7 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 	}
 	if (ts)
 		set_time(ev, ts, tn);
-	if (syslogish && cri_stream(&c)) {
+	if (syslogish && depth < 2 && cri_stream(&c)) {
 		/* the container's line, with its own envelope if it has one
 		 * (a dmesg or syslog stamp, whose time is then the line's: the
 		 * runtime's says when the container printed it) */
@@ -812,16 +815,16 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 		const char *m;
 		memcpy(was, ev->time, sizeof was);
 		ev->wall_us = -1;
-		m = envelope(c.p, cur_left(&c), ev);
+		m = envelope_in(c.p, cur_left(&c), ev, depth + 1);
 		if (!memcmp(was, ev->time, sizeof was))
 			ev->wall_us = wall;
 		return m;
 	}
-	if (syslogish && loki_labels(&c, ev)) {
+	if (syslogish && depth < 2 && loki_labels(&c, ev)) {
 		/* the line Loki stored: a log file's line keeps its own envelope */
 		if (stamp_at(c.p, c.end)) {
 			int64_t wall = ev->wall_us;
-			const char *m = envelope(c.p, cur_left(&c), ev);
+			const char *m = envelope_in(c.p, cur_left(&c), ev, depth + 1);
 			if (ev->wall_us < 0)
 				ev->wall_us = wall;
 			return m;
@@ -837,6 +840,11 @@ static const char *envelope(const char *s, size_t n, struct nl_event *ev)
 		host_tag(&c, syslogish, ev);
 	}
 	return kernel_stamp(c, ev);
+}
+
+static const char *envelope(const char *s, size_t n, struct nl_event *ev)
+{
+	return envelope_in(s, n, ev, 0);
 }
 
 /* What pktlog_parse() made of a message (rc): an event, a line of no
