@@ -46,6 +46,7 @@ ulogjson)	put "$TD"/real/ulogd-json*.json ;;
 sections)	put "$TD"/real/supportconfig-*.txt "$TD"/real/pvereport-*.txt ;;
 pcap)		put "$TD"/pcap/*.pcap* "$TD"/lab/*/*.pcap "$TD"/lab/*/*.pcapng ;;
 sysctl)		put "$TD"/trust/*.sysctl "$TD"/trust/*/sos_commands/kernel/sysctl_-a ;;
+ebtables)	put "$TD"/real/*ebtables-L*.txt ;;
 pipeline)
 	# a log and the dumps that explain it, as one input of several files
 	# (fuzz_pipeline.c: a line "--8<-- NAME" starts the next file)
