@@ -109,24 +109,48 @@ static const char *const queries[Q_COUNT] = {
 		       "assured, mark, zone, ct_id, netns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
 		       "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
 		       "?25, ?26, ?27, ?28, ?29, ?30)",
-	/* two plain index lookups: an OR over both columns makes SQLite build
-	 * a temporary table for every line; a line of another host is never a duplicate (a line of unknown host
-	 * may be one of any) */
-	[Q_EV_SEEN] = "SELECT 1 FROM events WHERE fp = ?2 AND source_id <> ?1 AND "
+	/* plain index lookups, one a column and table: an OR over both
+	 * columns makes SQLite build a temporary table for every line, and the
+	 * events view costs each lookup its co-routines (a step's source and
+	 * host are its first line's, as in the view; captured frames have no
+	 * fingerprints); a line of another host is never a duplicate (a line
+	 * of unknown host may be one of any) */
+	[Q_EV_SEEN] = "SELECT 1 FROM event_rows WHERE fp = ?2 AND source_id <> ?1 AND "
 		      "(?3 IS NULL OR host IS NULL OR host = ?3) UNION ALL "
-		      "SELECT 1 FROM events WHERE fp2 = ?2 AND source_id <> ?1 AND "
-		      "(?3 IS NULL OR host IS NULL OR host = ?3) LIMIT 1",
-	[Q_EV_SEEN_WALL] = "SELECT uptime, wall_us, time, source_id, id FROM events WHERE source_id <> ?1 "
-			   "AND fp IN (?2, ?3, ?4) AND (?5 IS NULL OR host IS NULL OR host = ?5) "
-			   "UNION ALL SELECT uptime, wall_us, time, source_id, id FROM events WHERE "
-			   "source_id <> ?1 AND fp2 IN (?2, ?3, ?4) "
-			   "AND (?5 IS NULL OR host IS NULL OR host = ?5) LIMIT 1",
+		      "SELECT 1 FROM event_rows WHERE fp2 = ?2 AND source_id <> ?1 AND "
+		      "(?3 IS NULL OR host IS NULL OR host = ?3) UNION ALL "
+		      "SELECT 1 FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND "
+		      "b.step = 1 WHERE s.fp = ?2 AND b.source_id <> ?1 AND "
+		      "(?3 IS NULL OR b.host IS NULL OR b.host = ?3) UNION ALL "
+		      "SELECT 1 FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND "
+		      "b.step = 1 WHERE s.fp2 = ?2 AND b.source_id <> ?1 AND "
+		      "(?3 IS NULL OR b.host IS NULL OR b.host = ?3) LIMIT 1",
+	[Q_EV_SEEN_WALL] = "SELECT uptime, wall_us, time, source_id, id FROM event_rows WHERE "
+			   "source_id <> ?1 AND fp IN (?2, ?3, ?4) AND "
+			   "(?5 IS NULL OR host IS NULL OR host = ?5) UNION ALL "
+			   "SELECT uptime, wall_us, time, source_id, id FROM event_rows WHERE "
+			   "source_id <> ?1 AND fp2 IN (?2, ?3, ?4) AND "
+			   "(?5 IS NULL OR host IS NULL OR host = ?5) UNION ALL "
+			   "SELECT s.uptime, s.wall_us, nullif(ifnull(s.time, b.time), ''), b.source_id, "
+			   "s.id FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND b.step = 1 "
+			   "WHERE b.source_id <> ?1 AND s.fp IN (?2, ?3, ?4) AND "
+			   "(?5 IS NULL OR b.host IS NULL OR b.host = ?5) UNION ALL "
+			   "SELECT s.uptime, s.wall_us, nullif(ifnull(s.time, b.time), ''), b.source_id, "
+			   "s.id FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND b.step = 1 "
+			   "WHERE b.source_id <> ?1 AND s.fp2 IN (?2, ?3, ?4) AND "
+			   "(?5 IS NULL OR b.host IS NULL OR b.host = ?5) LIMIT 1",
 	/* the same message in another rendering with the other kind of time
 	 * (uptime only against wall clock only), in log order */
-	[Q_EV_ALIGN] = "SELECT id, source_id, uptime, wsec, wall_us, time FROM events WHERE mh = ?1 "
+	[Q_EV_ALIGN] = "SELECT id, source_id, uptime, wsec, wall_us, time FROM event_rows WHERE mh = ?1 "
 		       "AND source_id <> ?2 AND (?3 IS NULL OR host IS NULL OR host = ?3) AND "
 		       "CASE WHEN ?4 THEN uptime IS NULL AND wsec IS NOT NULL "
-		       "ELSE uptime IS NOT NULL AND wsec IS NULL END ORDER BY id LIMIT 256",
+		       "ELSE uptime IS NOT NULL AND wsec IS NULL END UNION ALL "
+		       "SELECT s.id, b.source_id, s.uptime, s.wsec, s.wall_us, "
+		       "nullif(ifnull(s.time, b.time), '') FROM steps s JOIN event_rows b ON "
+		       "b.packet_id = s.packet_id AND b.step = 1 WHERE s.mh = ?1 AND b.source_id <> ?2 "
+		       "AND (?3 IS NULL OR b.host IS NULL OR b.host = ?3) AND "
+		       "CASE WHEN ?4 THEN s.uptime IS NULL AND s.wsec IS NOT NULL "
+		       "ELSE s.uptime IS NOT NULL AND s.wsec IS NULL END ORDER BY 1 LIMIT 256",
 	[Q_EV_ALIGNED] = "UPDATE events SET fp2 = ?2 WHERE id = ?1 AND fp2 IS NULL",
 	/* a wall-clock line learns its uptime from another rendering, and so
 	 * does its packet when it is the packet's first line */
