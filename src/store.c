@@ -38,7 +38,8 @@ enum {
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
 	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
 	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAME_OF, Q_PKT_LAST_TUPLE,
-	Q_ANY_UNCLAIMED, Q_WIRE_DST, Q_FRAME_ADD, Q_MAC_GET, Q_MAC_ADD, Q_COUNT
+	Q_ANY_UNCLAIMED, Q_WIRE_DST, Q_FRAME_ADD, Q_MAC_GET, Q_MAC_ADD, Q_EV_FP2_S, Q_EV_ALIGNED_S,
+	Q_EV_UPTIME_S, Q_COUNT
 };
 
 /* A packet's lines: whole rows, and steps (read_event, read_step); the
@@ -151,17 +152,24 @@ static const char *const queries[Q_COUNT] = {
 		       "AND (?3 IS NULL OR b.host IS NULL OR b.host = ?3) AND "
 		       "CASE WHEN ?4 THEN s.uptime IS NULL AND s.wsec IS NOT NULL "
 		       "ELSE s.uptime IS NOT NULL AND s.wsec IS NULL END ORDER BY 1 LIMIT 256",
-	[Q_EV_ALIGNED] = "UPDATE events SET fp2 = ?2 WHERE id = ?1 AND fp2 IS NULL",
+	/* the updates below write the tables, a line's id being in one of
+	 * them: an update of the events view read the view's rows first,
+	 * names and all */
+	[Q_EV_ALIGNED] = "UPDATE event_rows SET fp2 = ?2 WHERE id = ?1 AND fp2 IS NULL",
+	[Q_EV_ALIGNED_S] = "UPDATE steps SET fp2 = ?2 WHERE id = ?1 AND fp2 IS NULL",
 	/* a wall-clock line learns its uptime from another rendering, and so
 	 * does its packet when it is the packet's first line */
-	[Q_EV_UPTIME] = "UPDATE events SET uptime = ?2, fp2 = ifnull(fp2, ?3) WHERE id = ?1 AND "
+	[Q_EV_UPTIME] = "UPDATE event_rows SET uptime = ?2, fp2 = ifnull(fp2, ?3) WHERE id = ?1 AND "
 			"uptime IS NULL",
+	[Q_EV_UPTIME_S] = "UPDATE steps SET uptime = ?2, fp2 = ifnull(fp2, ?3) WHERE id = ?1 AND "
+			  "uptime IS NULL",
 	[Q_PKT_UPTIME] = "UPDATE packets SET uptime = ?2 WHERE uptime IS NULL AND id = "
-			 "(SELECT packet_id FROM events WHERE id = ?1 AND step = 1)",
+			 "(SELECT packet_id FROM event_rows WHERE id = ?1 AND step = 1)",
 	/* kernel logs are the only sources with fingerprints (ingest.c) */
 	[Q_EV_ANY_FP] = "SELECT 1 FROM sources WHERE id <> ?1 AND kind IN ('kernel-log', 'sections') AND events > 0 "
 			"LIMIT 1",
-	[Q_EV_FP2] = "UPDATE events SET fp2 = ?2 WHERE fp = ?1 AND fp2 IS NULL",
+	[Q_EV_FP2] = "UPDATE event_rows SET fp2 = ?2 WHERE fp = ?1 AND fp2 IS NULL",
+	[Q_EV_FP2_S] = "UPDATE steps SET fp2 = ?2 WHERE fp = ?1 AND fp2 IS NULL",
 	[Q_ELEM_ADD] = "INSERT INTO elements(ruleset_id, family, tbl, set_name, key, value) "
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_RULE_ADD] = "INSERT INTO rules(ruleset_id, tbl, chain, position, handle, text, target, "
@@ -2293,13 +2301,18 @@ static int fps_maybe(struct nl_store *s, const int64_t *v, int n)
 
 int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2)
 {
-	sqlite3_stmt *st = stmt(s, Q_EV_FP2);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, fp);
-	sqlite3_bind_int64(st, 2, fp2);
+	int q[2] = { Q_EV_FP2, Q_EV_FP2_S }, i;
 	fps_note(s, fp2);
-	return step_done(s, st, "cannot update an event");
+	for (i = 0; i < 2; i++) {
+		sqlite3_stmt *st = stmt(s, q[i]);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, fp);
+		sqlite3_bind_int64(st, 2, fp2);
+		if (step_done(s, st, "cannot update an event"))
+			return -1;
+	}
+	return 0;
 }
 
 static int taken(const struct align *a, int64_t id)
@@ -2395,14 +2408,14 @@ static void learn_boot(struct align *a, double u, int64_t epoch, int64_t other)
  * renderings find it by either). */
 static int fill_uptime(struct nl_store *s, int64_t event_id, double u, int64_t fp)
 {
-	int q[2] = { Q_EV_UPTIME, Q_PKT_UPTIME }, i;
-	for (i = 0; i < 2; i++) {
+	int q[3] = { Q_EV_UPTIME, Q_EV_UPTIME_S, Q_PKT_UPTIME }, i;
+	for (i = 0; i < 3; i++) {
 		sqlite3_stmt *st = stmt(s, q[i]);
 		if (!st)
 			return -1;
 		sqlite3_bind_int64(st, 1, event_id);
 		sqlite3_bind_double(st, 2, u);
-		if (i == 0 && fp) {
+		if (i < 2 && fp) {
 			sqlite3_bind_int64(st, 3, fp);
 			fps_note(s, fp);
 		}
@@ -2417,7 +2430,7 @@ static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event 
 {
 	struct align *a;
 	sqlite3_stmt *st;
-	int rc;
+	int rc, i;
 	int up = e->uptime >= 0, m;
 	if (!e->mh || up == (e->wsec >= 0))
 		return 0;	/* no message, or both times (the fingerprints decide) */
@@ -2460,8 +2473,8 @@ static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event 
 		if (up && fill_uptime(s, id, e->uptime, e->fp))
 			return -1;
 		/* the line's own key, so later renderings find it directly */
-		if (e->fp) {
-			if (!(st = stmt(s, Q_EV_ALIGNED)))
+		for (i = 0; e->fp && i < 2; i++) {
+			if (!(st = stmt(s, i ? Q_EV_ALIGNED_S : Q_EV_ALIGNED)))
 				return -1;
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_int64(st, 2, e->fp);
