@@ -49,6 +49,16 @@ struct filelist {
 	size_t n, cap;
 };
 
+/* The last day a bundle's syslog lines (which print no year) can be of,
+ * from the date in its name: the day after (the name's clock and the
+ * log's may differ by a time zone, and lines go on being written while it
+ * is collected). A later month and day is the year before's, as no log
+ * holds lines from after it was collected. */
+struct bundle_date {
+	int last_year;			/* 0: no bundle date known */
+	int last_md;			/* month (0-11) * 32 + day */
+};
+
 struct import {
 	struct nl_store *s;
 	const struct nl_import_opts *o;
@@ -58,7 +68,7 @@ struct import {
 	int64_t ruleset_id;
 	struct nl_corr *corr;
 	char bundle_host[128];		/* the host a sosreport or supportconfig was made on */
-	int bundle_year;		/* and the year it was made, or 0 */
+	struct bundle_date bdate;	/* and when it was made */
 	pcre2_code *sos_re;
 	int may_dup;			/* other sources hold fingerprinted events */
 	int fp_index;			/* their index is known to exist */
@@ -270,11 +280,12 @@ static size_t month_clock(const char *t, int f[5])
 }
 
 /* A syslog or journal time without a year ("Mar  5 10:11:12[.frac]") as
- * epoch microseconds, in the year given (--year, or the bundle's) and the
- * time zone natlog runs in (TZ); -1 when there is no year or no such time. */
+ * epoch microseconds, in the year --year gives, else in the bundle's (the
+ * year before for a day after the bundle was made), and in the time zone
+ * natlog runs in (TZ); -1 when there is no year or no such time. */
 static int64_t syslog_wall(const struct import *im, const char *t)
 {
-	int year = im->o->year ? im->o->year : im->bundle_year;
+	int year = im->o->year ? im->o->year : im->bdate.last_year;
 	int f[5];
 	size_t consumed;
 	const char *p;
@@ -283,6 +294,8 @@ static int64_t syslog_wall(const struct import *im, const char *t)
 	double frac = 0;
 	if (!year || !(consumed = month_clock(t, f)))
 		return -1;
+	if (!im->o->year && f[0] * 32 + f[1] > im->bdate.last_md)
+		year--;		/* after the bundle was made: the year before's */
 	if (t[consumed] == '.') {
 		double scale = 0.1;
 		for (p = t + consumed + 1; *p >= '0' && *p <= '9' && scale > 1e-9; p++, scale /= 10)
@@ -1222,6 +1235,30 @@ store_bad:
 	return -1;
 }
 
+/* A bundle name's date, "2026-11-20" or supportconfig's "261120": the day
+ * after it, the last its syslog lines can be of. A date that is none
+ * leaves what was known. */
+static void bundle_date(struct bundle_date *d, const char *s, int yymmdd)
+{
+	uint64_t y, m, day;
+	struct tm tm;
+	int ok = yymmdd ? nl_parse_u64(s, 2, 99, &y) && nl_parse_u64(s + 2, 2, 12, &m) &&
+				  nl_parse_u64(s + 4, 2, 31, &day)
+			: nl_parse_u64(s, 4, 9999, &y) && nl_parse_u64(s + 5, 2, 12, &m) &&
+				  nl_parse_u64(s + 8, 2, 31, &day);
+	if (!ok || m < 1 || day < 1 || (!yymmdd && y < 1000))
+		return;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = (yymmdd ? 2000 + (int)y : (int)y) - 1900;	/* scc's two digits */
+	tm.tm_mon = (int)m - 1;
+	tm.tm_mday = (int)day + 1;	/* timegm() carries it into the next month */
+	tm.tm_hour = 12;
+	if (timegm(&tm) == (time_t)-1)
+		return;
+	d->last_year = tm.tm_year + 1900;
+	d->last_md = tm.tm_mon * 32 + tm.tm_mday;
+}
+
 /* "sosreport-node7-2026-11-20-abcdefg" (an optional case id before the
  * date), supportconfig's "scc_node7_261121_1530" (an optional SR number
  * before the host, a unique id after the time: supportutils'
@@ -1237,14 +1274,13 @@ store_bad:
  * ends. */
 static void bundle_host(struct import *im, const char *member)
 {
-	static const char *pat = "^(?:[^/]*/)*(?:sosreport-([A-Za-z0-9._-]+?)(?:-[0-9]+)?-([0-9]{4})-[0-9]{2}-[0-9]{2}-[a-z0-9]+"
-				 "|scc_(?:SR[0-9]+_)?([A-Za-z0-9._-]+?)_([0-9]{2})[0-9]{4}_[0-9]{4}(?:_[0-9A-Za-z-]+)?"
-				 "|([A-Za-z0-9._-]+?)-([0-9]{4})-[0-9]{2}-[0-9]{2}_[0-9]{2}_[0-9]{2}_[0-9]{2}"
-				 "|eks_(?:i-[0-9a-f]+)?_([0-9]{4})-[0-9]{2}-[0-9]{2}_[0-9]{4}-[A-Za-z]+_[0-9.]+\\.tar\\.gz$)(?:/|$)";
+	static const char *pat = "^(?:[^/]*/)*(?:sosreport-([A-Za-z0-9._-]+?)(?:-[0-9]+)?-([0-9]{4}-[0-9]{2}-[0-9]{2})-[a-z0-9]+"
+				 "|scc_(?:SR[0-9]+_)?([A-Za-z0-9._-]+?)_([0-9]{6})_[0-9]{4}(?:_[0-9A-Za-z-]+)?"
+				 "|([A-Za-z0-9._-]+?)-([0-9]{4}-[0-9]{2}-[0-9]{2})_[0-9]{2}_[0-9]{2}_[0-9]{2}"
+				 "|eks_(?:i-[0-9a-f]+)?_([0-9]{4}-[0-9]{2}-[0-9]{2})_[0-9]{4}-[A-Za-z]+_[0-9.]+\\.tar\\.gz$)(?:/|$)";
 	pcre2_match_data *md;
 	int err, g;
 	PCRE2_SIZE off, *ov;
-	uint64_t y;
 	if (!im->sos_re) {
 		im->sos_re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
 		if (!im->sos_re)
@@ -1265,8 +1301,7 @@ static void bundle_host(struct import *im, const char *member)
 			    sizeof im->bundle_host);
 		g++;
 	}
-	if (nl_parse_u64(member + ov[2 * g], ov[2 * g + 1] - ov[2 * g], 9999, &y))
-		im->bundle_year = g == 4 ? 2000 + (int)y : (int)y;	/* scc's two digits */
+	bundle_date(&im->bdate, member + ov[2 * g], g == 4);
 out:
 	pcre2_match_data_free(md);
 }
@@ -1820,7 +1855,7 @@ static int import_container(struct import *im, const char *name, struct stream *
 	int64_t cuts = im->cuts;
 	int r = ARCHIVE_OK, rc = 0;
 	char outer_host[sizeof im->bundle_host];
-	int outer_year = im->bundle_year;
+	struct bundle_date outer_date = im->bdate;
 	/* each node's sosreport in one archive: its host ends with it */
 	memcpy(outer_host, im->bundle_host, sizeof outer_host);
 	if (!a) {
@@ -1877,7 +1912,7 @@ static int import_container(struct import *im, const char *name, struct stream *
 	}
 out:
 	memcpy(im->bundle_host, outer_host, sizeof outer_host);
-	im->bundle_year = outer_year;
+	im->bdate = outer_date;
 	archive_read_free(a);
 	free(lv.buf);
 	return rc;
@@ -1991,7 +2026,7 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 		return 0;
 	}
 	im->bundle_host[0] = '\0';
-	im->bundle_year = 0;
+	memset(&im->bdate, 0, sizeof im->bdate);
 	if (!in)
 		bundle_host(im, path);	/* a file of an unpacked sosreport */
 	im->top = path;
