@@ -59,6 +59,12 @@ struct bundle_date {
 	int last_md;			/* month (0-11) * 32 + day */
 };
 
+/* A bundle directory whose collector wrote the host's name in a file. */
+struct named_host {
+	char *dir;			/* the directory, with its '/' */
+	char host[128];
+};
+
 struct import {
 	struct nl_store *s;
 	const struct nl_import_opts *o;
@@ -69,6 +75,8 @@ struct import {
 	struct nl_corr *corr;
 	char bundle_host[128];		/* the host a sosreport or supportconfig was made on */
 	struct bundle_date bdate;	/* and when it was made */
+	struct named_host *named;	/* hosts that bundles' hostname files name */
+	size_t nnamed;
 	pcre2_code *sos_re;
 	int may_dup;			/* other sources hold fingerprinted events */
 	int fp_index;			/* their index is known to exist */
@@ -1306,6 +1314,107 @@ out:
 	pcre2_match_data_free(md);
 }
 
+/* The files in which container platforms' collectors write hostname(1)'s
+ * output: cilium-bugtool's "cmd/hostname.md" (bugtool/cmd/configuration.go
+ * runs "hostname"; writeCmdToFile() names the file after the command and,
+ * in Markdown mode, writes "# hostname", an empty line and the output
+ * between ``` fences), calicoctl node diags' "diagnostics/hostname"
+ * (commands/node/diags.go, the output alone). The length of the name's
+ * collector part, or 0 when path is no such file. */
+static size_t hostname_file(const char *path)
+{
+	static const char *const names[] = { "cmd/hostname.md", "diagnostics/hostname" };
+	size_t n = strlen(path), i, k;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		k = strlen(names[i]);
+		if (n >= k && !strcmp(path + n - k, names[i]) && (n == k || path[n - k - 1] == '/'))
+			return k;
+	}
+	return 0;
+}
+
+/* The host name such a file holds, from its first bytes: the output's
+ * first line (in cilium's Markdown, the line after the opening fence), a
+ * name as hostname(1) prints it; 0 when it holds none (a command that
+ * failed, an empty output). */
+static int hostname_in(const unsigned char *b, size_t n, char *out, size_t outn)
+{
+	struct nl_cur c = cur_make((const char *)b, n);
+	const char *l;
+	size_t len, i;
+	if (cur_left(&c) >= 2 && c.p[0] == '#' && c.p[1] == ' ') {
+		while (cur_left(&c) >= 4 && memcmp(c.p, "```\n", 4)) {	/* to the fence */
+			const char *e = memchr(c.p, '\n', cur_left(&c));
+			if (!e)
+				return 0;
+			c.p = e + 1;
+		}
+		if (cur_left(&c) < 4)
+			return 0;
+		c.p += 4;
+	}
+	l = c.p;
+	for (len = 0; len < cur_left(&c) && l[len] != '\n' && l[len] != '\r'; len++)
+		;
+	if (len == 0 || len >= outn || len == cur_left(&c))
+		return 0;	/* none, too long, or cut off before its end */
+	for (i = 0; i < len; i++)
+		if (!((l[i] >= 'a' && l[i] <= 'z') || (l[i] >= 'A' && l[i] <= 'Z') ||
+		      (l[i] >= '0' && l[i] <= '9') || l[i] == '-' || l[i] == '.' || l[i] == '_'))
+			return 0;
+	nl_strlcpyn(out, l, len, outn);
+	return 1;
+}
+
+/* A hostname file of a directory read: its host for the files under the
+ * directory that holds its collector part. The list of files is looked
+ * through before any is read, so the name is known for all of them,
+ * whatever their order. -1 without memory. */
+static int note_hostname_file(struct import *im, const char *path, size_t k)
+{
+	unsigned char b[512];
+	char host[128];
+	struct named_host *p;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;	/* said when it is imported */
+	r = read(fd, b, sizeof b);
+	close(fd);
+	if (r <= 0 || !hostname_in(b, (size_t)r, host, sizeof host)) {
+		fprintf(stderr, "natlog: warning: '%s' names no host; the files beside it "
+				"keep none\n", nl_esc(path));
+		return 0;
+	}
+	p = realloc(im->named, (im->nnamed + 1) * sizeof *p);
+	if (!p)
+		return -1;
+	im->named = p;
+	p += im->nnamed;
+	if (!(p->dir = strndup(path, strlen(path) - k)))
+		return -1;
+	nl_strlcpy(p->host, host, sizeof p->host);
+	im->nnamed++;
+	return 0;
+}
+
+/* The host a hostname file gives the file at path, when its bundle's
+ * name gave none: that of the deepest directory holding both. */
+static void named_host_of(struct import *im, const char *path)
+{
+	size_t i, best = 0, k;
+	const char *host = NULL;
+	for (i = 0; i < im->nnamed; i++) {
+		k = strlen(im->named[i].dir);
+		if (k >= best && !strncmp(path, im->named[i].dir, k)) {
+			best = k;
+			host = im->named[i].host;
+		}
+	}
+	if (host && !im->bundle_host[0])
+		nl_strlcpy(im->bundle_host, host, sizeof im->bundle_host);
+}
+
 /* Compressed files and archives (tar, zip) are read as streams through
  * libarchive, never extracted and never held whole: each level reads the
  * entry of the level above through a callback, so a member of a member of
@@ -1845,6 +1954,26 @@ static int import_compressed(struct import *im, const char *name, struct stream 
 	return rc;
 }
 
+/* A hostname file met in an archive whose name gave no host: its host is
+ * the bundle's from here on; the members read before it keep none, as an
+ * archive is read once, which is said. */
+static int member_hostname(struct import *im, const char *archive, const char *cname,
+			   struct stream *child, long hostless)
+{
+	if (stream_fill(child, HEAD))
+		return -1;
+	if (!hostname_in(child->pre, child->pren, im->bundle_host, sizeof im->bundle_host)) {
+		fprintf(stderr, "natlog: warning: '%s' names no host; the files beside it "
+				"keep none\n", nl_esc(cname));
+		return 0;
+	}
+	if (hostless && !im->o->host)
+		fprintf(stderr, "natlog: warning: '%s' names its host '%s' after %ld members "
+				"read without one; import with --host %s\n", nl_esc(archive),
+			nl_esc(im->bundle_host), hostless, nl_esc(im->bundle_host));
+	return 0;
+}
+
 /* Imports every regular member of an archive. */
 static int import_container(struct import *im, const char *name, struct stream *s, char **buf,
 			    size_t *cap, int depth)
@@ -1854,6 +1983,7 @@ static int import_container(struct import *im, const char *name, struct stream *
 	struct archive_entry *e;
 	int64_t cuts = im->cuts;
 	int r = ARCHIVE_OK, rc = 0;
+	long hostless = 0;		/* members read without a host */
 	char outer_host[sizeof im->bundle_host];
 	struct bundle_date outer_date = im->bdate;
 	/* each node's sosreport in one archive: its host ends with it */
@@ -1897,7 +2027,11 @@ static int import_container(struct import *im, const char *name, struct stream *
 		child.expands = fmt != ARCHIVE_FORMAT_TAR;
 		child.left = im->o->max_entry;
 		cuts = im->cuts;
-		rc = import_member(im, cname, &child, 0, buf, cap, depth);
+		if (member && hostname_file(member) && !im->bundle_host[0])
+			rc = member_hostname(im, name, cname, &child, hostless);
+		hostless += !default_host(im);
+		if (rc == 0)
+			rc = import_member(im, cname, &child, 0, buf, cap, depth);
 		report_over(im, cname, &child);
 		free(child.pre);
 		free(cname);
@@ -2027,8 +2161,10 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 	}
 	im->bundle_host[0] = '\0';
 	memset(&im->bdate, 0, sizeof im->bdate);
-	if (!in)
+	if (!in) {
 		bundle_host(im, path);	/* a file of an unpacked sosreport */
+		named_host_of(im, path);
+	}
 	im->top = path;
 	if (!in && imported_before(im, path, st.fd)) {
 		close(st.fd);
@@ -2068,6 +2204,11 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 		rc = walk(&l, paths[k], 0, st);
 	if (o->block >= 64 && o->block < BLOCK)
 		cap = o->block;
+	for (i = 0; i < l.n && rc == 0; i++) {
+		size_t hk = hostname_file(l.paths[i]);
+		if (hk)
+			rc = note_hostname_file(&im, l.paths[i], hk);
+	}
 	if (rc == 0)
 		buf = malloc(cap);
 	if (rc != 0 || !buf) {
@@ -2110,6 +2251,9 @@ out:
 	for (i = 0; i < im.seencap; i++)
 		free(im.seen[i]);
 	free(im.seen);
+	for (i = 0; i < im.nnamed; i++)
+		free(im.named[i].dir);
+	free(im.named);
 	for (i = 0; i < l.n; i++)
 		free(l.paths[i]);
 	free(l.paths);

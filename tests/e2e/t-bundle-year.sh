@@ -79,4 +79,73 @@ check "the sosreport of 31 December imports" "$NATLOG" import -q "$TMP/sosreport
 eq "made 31 December 2024: Jan 1 is 2025's" \
 	"2024-12-19 17:15:33, 2025-01-01 20:17:01, 2025-01-01 20:17:01" "$(walls)"
 
+# hostname files: cilium-bugtool's cmd/hostname.md (Markdown, as
+# writeCmdToFile() writes "hostname"'s output; the name is ours) in the
+# bundle of testdata/real/bundles, whose name gives no host
+B=$R/bundles
+srchosts() {
+	"$NATLOG" sql --json "SELECT path, host FROM sources ORDER BY path" > "$TMP/src.json"
+}
+cp -R "$B/cilium-bugtool-243785589" "$TMP/"
+printf '# hostname\n\n```\nnode-7\n\n```\n' > "$TMP/cilium-bugtool-243785589/cmd/hostname.md"
+export NATLOG_DB="$TMP/cilium.db"
+check "cilium-bugtool's directory with its hostname imports" "$NATLOG" import -q "$TMP/cilium-bugtool-243785589"
+srchosts
+check_json "cilium-bugtool: every file is the host's hostname.md names" \
+	'len(j) == 4 and all(r["host"] == "node-7" for r in j)' < "$TMP/src.json"
+eq "its dumps and packets are that host's" "node-7|node-7" \
+	"$("$NATLOG" sql "SELECT (SELECT group_concat(DISTINCT ifnull(host, '-')) FROM rulesets) || '|' || (SELECT group_concat(DISTINCT ifnull(host, '-')) FROM packets)" | tail -1)"
+# without Markdown (--enable-markdown=false), the output alone
+printf 'node-8\n' > "$TMP/cilium-bugtool-243785589/cmd/hostname.md"
+export NATLOG_DB="$TMP/cilium-plain.db"
+check "cilium-bugtool's plain hostname.md imports" "$NATLOG" import -q "$TMP/cilium-bugtool-243785589"
+srchosts
+check_json "cilium-bugtool: the plain output names the host" \
+	'len(j) == 4 and all(r["host"] == "node-8" for r in j)' < "$TMP/src.json"
+# --host wins over it
+export NATLOG_DB="$TMP/cilium-host.db"
+check "with --host it imports" "$NATLOG" import -q --host other "$TMP/cilium-bugtool-243785589"
+srchosts
+check_json "--host wins over the hostname file" \
+	'all(r["host"] == "other" for r in j)' < "$TMP/src.json"
+# a hostname the command could not print names no host, and says so
+printf "> Error while running 'hostname':  exit status 1\n\n" > "$TMP/cilium-bugtool-243785589/cmd/hostname.md"
+export NATLOG_DB="$TMP/cilium-none.db"
+"$NATLOG" import -q "$TMP/cilium-bugtool-243785589" 2> "$TMP/none.err"
+check_grep "a hostname file naming no host is said" "hostname.md' names no host" "$TMP/none.err"
+srchosts
+check_json "and nothing gets a host from it" 'all(r["host"] is None for r in j)' < "$TMP/src.json"
+
+# calicoctl node diags: diagnostics/hostname (the output alone; the name
+# is ours), as a directory and in its tar, hostname first and last
+cp -R "$B/calicoctl-node-diags" "$TMP/calico"
+printf 'k8s-node-2\n' > "$TMP/calico/diagnostics/hostname"
+export NATLOG_DB="$TMP/calico-dir.db"
+"$NATLOG" import -q "$TMP/calico" 2>/dev/null
+srchosts
+check_json "calico's directory: every file is diagnostics/hostname's host" \
+	'len(j) == 3 and all(r["host"] == "k8s-node-2" for r in j)' < "$TMP/src.json"
+tar -czf "$TMP/diags-20200521_000322.tar.gz" -C "$TMP/calico" diagnostics/hostname diagnostics/ipv4_tables diagnostics/ipv6_tables
+export NATLOG_DB="$TMP/calico-tar.db"
+"$NATLOG" import -q "$TMP/diags-20200521_000322.tar.gz" 2> "$TMP/tar.err"
+srchosts
+check_json "calico's tar, hostname first: every member is its host's" \
+	'len(j) == 3 and all(r["host"] == "k8s-node-2" for r in j)' < "$TMP/src.json"
+tar -czf "$TMP/diags-20200521_000323.tar.gz" -C "$TMP/calico" diagnostics/ipv6_tables diagnostics/hostname diagnostics/ipv4_tables
+export NATLOG_DB="$TMP/calico-late.db"
+"$NATLOG" import -q "$TMP/diags-20200521_000323.tar.gz" 2> "$TMP/late.err"
+srchosts
+check_json "calico's tar, hostname after a member: the members after it are its host's" \
+	'[(r["path"].rsplit("/", 1)[1], r["host"]) for r in j] == [("hostname", "k8s-node-2"), ("ipv4_tables", "k8s-node-2"), ("ipv6_tables", None)]' < "$TMP/src.json"
+check_grep "and the member read before it is said" \
+	"names its host 'k8s-node-2' after 1 members read without one; import with --host k8s-node-2" "$TMP/late.err"
+# a bundle whose name gives the host keeps it
+mkdir -p "$TMP/sosreport-gw-2026-11-21-named"
+cp -R "$TMP/calico/diagnostics" "$TMP/sosreport-gw-2026-11-21-named/"
+export NATLOG_DB="$TMP/named.db"
+"$NATLOG" import -q "$TMP/sosreport-gw-2026-11-21-named" 2>/dev/null
+srchosts
+check_json "the bundle's name, which gives a host, comes first" \
+	'len(j) == 3 and all(r["host"] == "gw" for r in j)' < "$TMP/src.json"
+
 finish
