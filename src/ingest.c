@@ -95,6 +95,7 @@ struct import {
 	size_t nseen, seencap;
 	const char *top;		/* the input file the source is in (progress) */
 	char sect_ns[128];		/* the namespace a section's dumps were made in */
+	int ns_told;			/* the source's namespace was said to be unsure */
 	char file_host[128];		/* the host the source names as its own (pvereport) */
 };
 
@@ -473,16 +474,24 @@ static int sink_event(void *ctx, const struct nl_event *ev)
 	return 0;
 }
 
-static const char *netns_of(const char *path, char *buf, size_t n);
+static const char *netns_of(const char *path, char *buf, size_t n, int *unsure);
 
-/* The namespace of the dump being read: a section's, else its path's. */
-static const char *dump_netns(const struct import *im, char *buf, size_t n)
+/* The namespace of the dump being read: a section's, else its path's. A
+ * name whose namespace may be longer than what is taken is said once. */
+static const char *dump_netns(struct import *im, char *buf, size_t n)
 {
+	const char *ns;
+	int unsure;
 	if (im->sect_ns[0]) {
 		nl_strlcpy(buf, im->sect_ns, n);
 		return buf;
 	}
-	return netns_of(im->path, buf, n);
+	ns = netns_of(im->path, buf, n, &unsure);
+	if (ns && unsure && !im->ns_told++)
+		fprintf(stderr, "natlog: warning: '%s': its namespace is taken as '%s', but what "
+				"follows is no command sos runs: the name may go on past '_'\n",
+			nl_esc(im->path), ns);
+	return ns;
 }
 
 /* A notice on its way into the store, counted for the summary. */
@@ -557,10 +566,48 @@ static int relay_item(void *ctx, struct nl_relay_item *it)
 	return 0;
 }
 
-/* sosreport: ".../namespaces/<ns>/ip_netns_exec_<ns>_iptables-save". */
-static const char *netns_of(const char *path, char *buf, size_t n)
+/* The commands sos runs in each namespace (sos/report/plugins: networking,
+ * conntrack, ebpf), as _mangle_command() names their files after
+ * "ip_netns_exec_<ns>_": the namespace is what comes before one of them,
+ * underscores and all ("my_ns"). */
+static const char *const sos_ns_cmds[] = {
+	"iptables-save", "ip6tables-save", "conntrack_-L_-o_extended", "conntrack_-S",
+	"sysctl_-a", "nft_list_ruleset", "ip_-d_address_show", "ip_address_show",
+	"ip_route_show_table_all", "ip_-s_-s_neigh_show", "ip_-4_rule_list", "ip_-6_rule_list",
+	"ip_vrf_show", "netstat_-W_-neopa", "netstat_-T_-neopa", "netstat_-neopa", "netstat_-s",
+	"netstat_-W_-agn", "netstat_-T_-agn", "netstat_-agn", "nstat_-zas", "ss_-peaonmi",
+	"bpftool_net_list",
+};
+
+/* The namespace in "ip_netns_exec_<ns>_<command>" (p after the prefix,
+ * the name's end at e): before a command sos runs; else, as before, up to
+ * the first '_', and *unsure set when more '_' follow, as then the
+ * namespace's name may go on past it. */
+static size_t netns_in_name(const char *p, const char *e, int *unsure)
+{
+	size_t i, n = (size_t)(e - p), k;
+	const char *u;
+	*unsure = 0;
+	for (i = 0; i < sizeof sos_ns_cmds / sizeof sos_ns_cmds[0]; i++) {
+		k = strlen(sos_ns_cmds[i]);
+		if (n > k + 1 && p[n - k - 1] == '_' && !memcmp(p + n - k, sos_ns_cmds[i], k))
+			return n - k - 1;
+	}
+	u = memchr(p, '_', n);
+	if (!u)
+		return 0;
+	*unsure = memchr(u + 1, '_', (size_t)(e - u - 1)) != NULL;
+	return (size_t)(u - p);
+}
+
+/* sosreport: ".../namespaces/<ns>/ip_netns_exec_<ns>_iptables-save", or
+ * the file's name alone (".../conntrack/ip_netns_exec_<ns>_conntrack_-S").
+ * *unsure as netns_in_name() says (0 when the directory names it). */
+static const char *netns_of(const char *path, char *buf, size_t n, int *unsure)
 {
 	const char *p = strstr(path, "/namespaces/"), *e;
+	size_t len;
+	*unsure = 0;
 	if (p) {
 		p += strlen("/namespaces/");
 		e = strchr(p, '/');
@@ -573,10 +620,13 @@ static const char *netns_of(const char *path, char *buf, size_t n)
 	if (!p)
 		return NULL;
 	p += strlen("ip_netns_exec_");
-	e = strchr(p, '_');
-	if (!e || e == p)
+	e = strchr(p, '/');
+	if (!e)
+		e = p + strlen(p);
+	len = netns_in_name(p, e, unsure);
+	if (!len)
 		return NULL;
-	nl_strlcpyn(buf, p, (size_t)(e - p), n);
+	nl_strlcpyn(buf, p, len, n);
 	return buf;
 }
 
@@ -1149,6 +1199,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 
 	im->path = path;
 	im->sect_ns[0] = '\0';
+	im->ns_told = 0;
 	im->file_host[0] = '\0';
 	im->source_id = im->ruleset_id = 0;
 	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;

@@ -148,4 +148,36 @@ srchosts
 check_json "the bundle's name, which gives a host, comes first" \
 	'len(j) == 3 and all(r["host"] == "gw" for r in j)' < "$TMP/src.json"
 
+# network namespaces named with '_' (Docker's and Kubernetes' cni-<uuid>
+# and OpenStack's qrouter-<uuid> have dashes): sos names the file
+# ip_netns_exec_<ns>_<command>, the namespace being what comes before the
+# command sos ran. The bundle of t-netns-ct with tables of more
+# namespaces, each one line of namespace ct's table.
+N=sosreport-gw-2026-11-21-nsctlab
+cp -R "$R/$N" "$TMP/"
+CT=$TMP/$N/sos_commands/conntrack
+ctns=$CT/ip_netns_exec_ct_conntrack_-L_-o_extended
+sed -n 1p "$ctns" > "$CT/ip_netns_exec_my_ns_conntrack_-L_-o_extended"
+sed -n 2p "$ctns" > "$CT/ip_netns_exec_qrouter-5f8e2a4c-8c1b-4d6e-9a3f-2b7c1d0e4f6a_conntrack_-L_-o_extended"
+sed -n 3p "$ctns" > "$CT/ip_netns_exec_cni-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d_conntrack_-L_-o_extended"
+mkdir -p "$TMP/$N/sos_commands/networking"
+head -n 8 "$TMP/$N/sos_commands/firewall_tables/iptables-save" > "$TMP/$N/sos_commands/networking/ip_netns_exec_my_ns_iptables-save"
+head -n 5 "$TD/trust/sosreport-coreos/sos_commands/kernel/sysctl_-a" > "$TMP/$N/sos_commands/networking/ip_netns_exec_my_ns_sysctl_-a"
+# a command sos does not run: the name cannot be told, and that is said
+head -n 9 "$TMP/$N/sos_commands/firewall_tables/iptables-save" > "$TMP/$N/sos_commands/networking/ip_netns_exec_x_y_z_iptables-legacy-save"
+export NATLOG_DB="$TMP/ns.db"
+"$NATLOG" import -q "$TMP/$N" 2> "$TMP/ns.err"
+eq "conntrack: my_ns whole, the dashed names whole" \
+	"-:4 cni-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d:1 ct:3 my_ns:1 qrouter-5f8e2a4c-8c1b-4d6e-9a3f-2b7c1d0e4f6a:1" \
+	"$("$NATLOG" sql "SELECT group_concat(n, ' ') FROM (SELECT ifnull(netns, '-') || ':' || count(*) AS n FROM conntrack GROUP BY netns ORDER BY netns)" | tail -1)"
+eq "iptables-save: my_ns's" "my_ns" \
+	"$("$NATLOG" sql "SELECT r.netns FROM rulesets r JOIN sources s ON s.id = r.source_id WHERE s.path LIKE '%my_ns_iptables-save'" | tail -1)"
+eq "sysctl -a: my_ns's" "my_ns:5" \
+	"$("$NATLOG" sql "SELECT netns || ':' || count(*) FROM sysctls WHERE netns IS NOT NULL GROUP BY netns" | tail -1)"
+eq "a command sos does not run: up to the first '_', as before" "x" \
+	"$("$NATLOG" sql "SELECT r.netns FROM rulesets r JOIN sources s ON s.id = r.source_id WHERE s.path LIKE '%iptables-legacy-save'" | tail -1)"
+check_grep "and it says the name may go on" \
+	"ip_netns_exec_x_y_z_iptables-legacy-save': its namespace is taken as 'x', but what follows is no command sos runs" "$TMP/ns.err"
+check_status "no other warning" 1 grep -v "ip_netns_exec_x_y_z" "$TMP/ns.err"
+
 finish
