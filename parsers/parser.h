@@ -80,6 +80,7 @@ extern const struct nl_parser nl_parser_nfttrace;
 extern const struct nl_parser nl_parser_xtmon;
 extern const struct nl_parser nl_parser_pcap;
 extern const struct nl_parser nl_parser_conntrack;
+extern const struct nl_parser nl_parser_ovsct;
 extern const struct nl_parser nl_parser_ulogjson;
 extern const struct nl_parser nl_parser_sysctl;
 extern const struct nl_parser nl_parser_sections;

@@ -19,6 +19,7 @@ const struct nl_parser *const nl_parsers[] = {
 	&nl_parser_xtmon,
 	&nl_parser_nftrules,
 	&nl_parser_nftjson,
+	&nl_parser_ovsct,
 	&nl_parser_conntrack,
 	&nl_parser_ulogjson,
 	&nl_parser_sysctl,

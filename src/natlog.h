@@ -167,10 +167,17 @@ struct nl_flow {
 	int64_t mark, zone, ct_id;
 	char host[128];
 	/* the network namespace whose table it is (a listing run with "ip
-	 * netns exec NS"), "" for the host's own */
+	 * netns exec NS"), "" for the host's own; or a table no kernel's,
+	 * NL_OVS_USERSPACE and its datapath */
 	char netns[128];
 };
 void nl_flow_init(struct nl_flow *f);
+
+/* The netns of Open vSwitch's userspace datapath's own conntrack table
+ * ("ovs-userspace/netdev@ovs-netdev"): no namespace's name holds a '/'. */
+#define NL_OVS_USERSPACE "ovs-userspace/"
+/* That datapath ("netdev@ovs-netdev") when netns is such a table, else NULL. */
+const char *nl_ovs_userspace(const char *netns);
 
 /* A log line that says evidence was lost (rate-limited kernel, journald
  * or rsyslog lines) or that the kernel itself dropped packets (conntrack

@@ -166,6 +166,12 @@ void nl_flow_init(struct nl_flow *f)
 	f->mark = f->zone = f->ct_id = -1;
 }
 
+const char *nl_ovs_userspace(const char *netns)
+{
+	size_t n = sizeof NL_OVS_USERSPACE - 1;
+	return netns && !strncmp(netns, NL_OVS_USERSPACE, n) ? netns + n : NULL;
+}
+
 void nl_rule_init(struct nl_rule *r)
 {
 	memset(r, 0, sizeof *r);

@@ -1,14 +1,16 @@
 #!/bin/sh
 # No silent skip: in every text input under testdata/, each line that looks
 # like netfilter output (by a grep defined here, not by natlog) becomes an
-# event or a reported error. Each file is imported alone into a fresh store
-# and the line numbers of events and errors are compared with the grep's.
+# event, a conntrack entry or a reported error. Each file is imported alone
+# into a fresh store and the line numbers of events, entries and errors are
+# compared with the grep's.
 . "$(dirname "$0")/lib.sh"
 
 # What a person would call netfilter output: a kernel TRACE line, a packet
 # log body, conntrack's invalid-packet lines, nft and xtables monitor lines
-# (trace lines, and ruleset events, which become notices).
-NF_RE='TRACE: |(^|[^A-Za-z_])IN=[^ ]* +OUT=|(^|[^A-Za-z_])(IN|OUT)=.* SRC=|(^|[^A-Za-z_])SRC=[^ ]+ +DST=|nf_ct_[a-z0-9_]+: |^trace id [0-9a-f]|^ *PACKET: [0-9]|^# new generation [0-9]|^ *EVENT:|^NEWGEN: |^(add|delete|create|replace|insert|destroy) (table|chain|rule|set|map|element|flowtable|counter|quota|limit|ct|secmark|synproxy) '
+# (trace lines, and ruleset events, which become notices), Open vSwitch's
+# conntrack entries.
+NF_RE='(^|[ >])[a-z0-9]+,orig=\(src=|TRACE: |(^|[^A-Za-z_])IN=[^ ]* +OUT=|(^|[^A-Za-z_])(IN|OUT)=.* SRC=|(^|[^A-Za-z_])SRC=[^ ]+ +DST=|nf_ct_[a-z0-9_]+: |^trace id [0-9a-f]|^ *PACKET: [0-9]|^# new generation [0-9]|^ *EVENT:|^NEWGEN: |^(add|delete|create|replace|insert|destroy) (table|chain|rule|set|map|element|flowtable|counter|quota|limit|ct|secmark|synproxy) '
 
 n=0
 for f in $(find "$TD" -type f | LC_ALL=C sort); do
@@ -23,7 +25,7 @@ for f in $(find "$TD" -type f | LC_ALL=C sort); do
 	db="$TMP/one.db"
 	rm -f "$db" "$db-wal" "$db-shm"
 	NATLOG_DB=$db "$NATLOG" import -q "$f" >/dev/null 2>&1
-	NATLOG_DB=$db "$NATLOG" sql "SELECT line FROM events UNION SELECT line FROM errors WHERE line IS NOT NULL UNION SELECT line FROM notices WHERE kind = 'ruleset-change'" \
+	NATLOG_DB=$db "$NATLOG" sql "SELECT line FROM events UNION SELECT line FROM errors WHERE line IS NOT NULL UNION SELECT line FROM notices WHERE kind = 'ruleset-change' UNION SELECT line FROM conntrack" \
 		2>/dev/null | grep -E '^[0-9]+$' | LC_ALL=C sort -u > "$TMP/got"
 	# an nft trace's "conntrack:" line is stored with the packet line after
 	# it (nft prints it first): it counts when that line is an event

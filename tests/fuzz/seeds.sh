@@ -42,6 +42,8 @@ nftjson)	# the lab's `nft -j list ruleset` dumps, and nftables' own tests' ones
 nfttrace)	cut40 "$TD"/seed000/trace.txt "$TD"/lab/*/nft-monitor-trace*.txt ;;
 xtmon)		cut40 "$TD"/lab/*/xtables-monitor*.txt ;;
 conntrack)	cut40 "$TD"/conntrack/*conntrack*.txt "$TD"/lab/*/*conntrack-*.txt ;;
+ovsct)		put "$TD"/real/ovs-*dump-conntrack*.txt "$TD"/real/antrea-ovs-dump-conntrack*.txt \
+			"$TD"/real/ovn-*-dump-conntrack*.txt ;;
 ulogjson)	put "$TD"/real/ulogd-json*.json ;;
 sections)	put "$TD"/real/supportconfig-*.txt "$TD"/real/pvereport-*.txt ;;
 pcap)		put "$TD"/pcap/*.pcap* "$TD"/lab/*/*.pcap "$TD"/lab/*/*.pcapng ;;
