@@ -1386,7 +1386,10 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 	dnat = f->rsrc[0] && (strcmp(f->rsrc, f->odst) || f->rsport != f->odport);
 	snat = f->rdst[0] && (strcmp(f->rdst, f->osrc) || f->rdport != f->osport);
 	nl_strlcpy(e->netns, f->netns, sizeof e->netns);
-	if (f->netns[0])
+	if (nl_ovs_userspace(f->netns))
+		snprintf(ns, sizeof ns, "Open vSwitch userspace datapath %s's own conntrack, not the "
+			 "kernel's: ", nl_ovs_userspace(f->netns));
+	else if (f->netns[0])
 		snprintf(ns, sizeof ns, "network namespace %s: ", f->netns);
 	snprintf(e->note, sizeof e->note, "%s%s%s%s%s%s%s%s", ns, f->event[0] ? f->event : "listed",
 		 f->state[0] ? " " : "", f->state, f->unreplied ? ", unreplied" : "",
@@ -1399,7 +1402,7 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 		size_t u = strlen(e->note);
 		snprintf(e->note + u, sizeof e->note - u, ", SNAT to %s", f->rdst);
 	}
-	if (f->netns[0] && !w->ns_said) {
+	if (f->netns[0] && !nl_ovs_userspace(f->netns) && !w->ns_said) {
 		w->ns_said = 1;
 		nl_diag(w->a, "net.netfilter.nf_log_all_netns = %s (%s line %ld): the kernel logs every "
 			      "network namespace's TRACE and LOG lines and a line does not say whose, so "

@@ -493,6 +493,15 @@ static int ct_established(void *ctx, const struct nl_flow *f, const char *file)
 	char note[200], ns[160] = "";
 	if (f->assured <= 0 && strcmp(f->state, "ESTABLISHED") != 0)
 		return 0;
+	if (nl_ovs_userspace(f->netns)) {
+		/* OVS's own tracker, which the packet may never have met */
+		nl_diag(c->a, "the conntrack of Open vSwitch's userspace datapath %s (%s line %ld) lists "
+			      "the connection %s%s: that is OVS's own table, not the kernel's, so natlog "
+			      "does not take it as the kernel's word on this packet",
+			nl_ovs_userspace(f->netns), base_name(file), f->line, f->state,
+			f->assured > 0 ? " [ASSURED]" : "");
+		return 0;
+	}
 	if (f->netns[0])
 		snprintf(ns, sizeof ns, " in network namespace %s's table", f->netns);
 	snprintf(note, sizeof note, "conntrack (%s line %ld) lists the connection %s%s%s",

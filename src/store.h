@@ -343,7 +343,8 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 /* Conntrack records of the connection whose original tuple this is, or
  * whose translated one (a packet seen after the connection's NAT), of any
  * host: of the hosts' own namespaces only unless any_netns, when every
- * namespace's come (f->netns says whose). */
+ * namespace's come (f->netns says whose); an OVS userspace datapath's
+ * always, f->netns saying so (nl_ovs_userspace). */
 int store_conntrack_for(struct nl_store *s, int any_netns, int proto, const char *src, int sport,
 			const char *dst, int dport,
 			int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx);
