@@ -59,6 +59,8 @@ static void summary_json(const struct nl_import_stats *st, double secs)
 		{ "links_or_devices", st->ignored }, { "loss_lines", st->losses },
 		{ "lines_lost", st->lost }, { "kernel_drop_lines", st->health },
 		{ "ct_stats_drop_rows", st->ct_drops },
+		{ "ct_stats_drop_rows_netns", st->ct_drops_netns },
+		{ "loss_lines_netns", st->losses_netns },
 	};
 	size_t i;
 	putchar('{');
@@ -69,6 +71,24 @@ static void summary_json(const struct nl_import_stats *st, double secs)
 	jw_key(stdout, &first, "seconds");
 	printf("%.3f", secs);
 	fputs("}\n", stdout);
+}
+
+/* The conntrack statistics rows that count drops: the host's, and apart
+ * those listed inside network namespaces, each of which has a table and
+ * counters of its own. */
+static void ct_drops_note(const struct nl_import_stats *st)
+{
+	int64_t host = st->ct_drops - st->ct_drops_netns, ns = st->ct_drops_netns;
+	if (host)
+		fprintf(stderr, "natlog: %lld conntrack statistics row%s (conntrack -S, "
+				"/proc/net/stat/nf_conntrack) count%s packets the kernel dropped by itself\n",
+			(long long)host, host == 1 ? "" : "s", host == 1 ? "s" : "");
+	if (ns)
+		fprintf(stderr, "natlog: %lld conntrack statistics row%s listed inside network "
+				"namespace%s %s count%s packets dropped by %s conntrack table, not the "
+				"host's\n", (long long)ns, ns == 1 ? "" : "s",
+			strchr(st->ct_drops_ns, ',') ? "s" : "", nl_esc(st->ct_drops_ns),
+			ns == 1 ? "s" : "", strchr(st->ct_drops_ns, ',') ? "their own" : "its own");
 }
 
 /* What the logs said about their own completeness and the kernel's health. */
@@ -82,22 +102,24 @@ static void import_trust_summary(struct nl_store *s, const struct nl_import_stat
 		fprintf(stderr, "natlog: net.netfilter.nf_log_all_netns = 0 on a host whose network "
 				"namespaces' rulesets were dumped: the kernel logged no TRACE or LOG line "
 				"of those namespaces (containers)\n");
-	if (st->losses)
+	if (st->losses > st->losses_netns)
 		fprintf(stderr, "natlog: %lld log line%s say%s that lines were lost (%lld in all, where "
 				"said): traces near them may be incomplete, and explain says so\n",
-			(long long)st->losses, st->losses == 1 ? "" : "s", st->losses == 1 ? "s" : "",
-			(long long)st->lost);
+			(long long)(st->losses - st->losses_netns),
+			st->losses - st->losses_netns == 1 ? "" : "s",
+			st->losses - st->losses_netns == 1 ? "s" : "", (long long)st->lost);
+	if (st->losses_netns)	/* conntrack -E run in a namespace */
+		fprintf(stderr, "natlog: %lld line%s of conntrack run inside a network namespace say%s "
+				"that its events were lost: they bear on that namespace's connections, "
+				"not on the host's traces\n", (long long)st->losses_netns,
+			st->losses_netns == 1 ? "" : "s", st->losses_netns == 1 ? "s" : "");
 	if (st->restate_cut)
 		rl_say_cut(st->restate_cut);
 	if (st->health)
 		fprintf(stderr, "natlog: %lld kernel line%s say%s that the kernel dropped packets by "
 				"itself (conntrack table full, SYN flooding, a helper's drop)\n",
 			(long long)st->health, st->health == 1 ? "" : "s", st->health == 1 ? "s" : "");
-	if (st->ct_drops)
-		fprintf(stderr, "natlog: %lld conntrack statistics row%s (conntrack -S, "
-				"/proc/net/stat/nf_conntrack) count%s packets the kernel dropped by itself\n",
-			(long long)st->ct_drops, st->ct_drops == 1 ? "" : "s",
-			st->ct_drops == 1 ? "s" : "");
+	ct_drops_note(st);
 }
 
 int cmd_import(struct nl_cmd *cmd, int argc, char **argv)

@@ -83,6 +83,9 @@ struct import {
 	int64_t boot_us;		/* earliest wall - uptime seen in this source, or -1 */
 	int64_t lines, events, errors, skipped, rulesets, bytes, dups;
 	int64_t losses, lost, health, ct_drops;	/* notices (store thread) */
+	int64_t ct_drops_netns;		/* of them, rows of a namespace's counters */
+	int64_t losses_netns;		/* losses a namespace's conntrack said */
+	char ct_drops_ns[256];		/* and those namespaces, ", " between */
 	int64_t evidence;		/* captured frames and conntrack records */
 	int store_failed;
 	struct nl_relay *relay;		/* events_only parsers: the store thread's queue */
@@ -494,16 +497,49 @@ static const char *dump_netns(struct import *im, char *buf, size_t n)
 	return ns;
 }
 
+/* Adds name to the comma-separated names in buf unless there already;
+ * names that do not fit are left out. */
+static void add_name(char *buf, size_t n, const char *name)
+{
+	size_t len = strlen(name), at = 0, used = strlen(buf);
+	while (at < used) {
+		const char *e = strchr(buf + at, ',');
+		size_t wn = e ? (size_t)(e - (buf + at)) : used - at;
+		if (wn == len && !memcmp(buf + at, name, len))
+			return;
+		at += wn + (e ? 2 : 0);
+	}
+	if (used + (used ? 2 : 0) + len < n)
+		snprintf(buf + used, n - used, "%s%s", used ? ", " : "", name);
+}
+
+/* Adds the names of src (which it cuts up) to those of dst. */
+static void merge_names(char *dst, size_t n, char *src)
+{
+	char *p = src, *e;
+	for (; *p; p = e ? e + 2 : p + strlen(p)) {
+		if ((e = strstr(p, ", ")))
+			*e = '\0';
+		add_name(dst, n, p);
+	}
+}
+
 /* A notice on its way into the store, counted for the summary. */
 static int store_notice(struct import *im, const struct nl_notice *n)
 {
 	if (!strcmp(n->kind, "loss")) {
 		im->losses++;
 		im->lost += n->count > 0 ? n->count : 0;
+		im->losses_netns += n->netns[0] != 0;
 	} else if (!strcmp(n->kind, "ct-stats")) {
 		/* a counter, not a line the kernel logged; a CPU that
-		 * dropped nothing says nothing */
+		 * dropped nothing says nothing; a namespace's counters are
+		 * its own table's */
 		im->ct_drops += n->count > 0;
+		if (n->count > 0 && n->netns[0]) {
+			im->ct_drops_netns++;
+			add_name(im->ct_drops_ns, sizeof im->ct_drops_ns, n->netns);
+		}
 	} else if (strcmp(n->kind, "ruleset-change")) {
 		im->health++;	/* a monitor's ruleset events are no kernel health */
 	}
@@ -519,12 +555,20 @@ static int sink_notice(void *ctx, const struct nl_notice *n)
 	struct import *im = ctx;
 	struct nl_notice c = *n;
 	struct nl_relay_item *it;
+	char netns[128];
 	if (c.wall_us < 0 && c.time[0] >= 'A' && c.time[0] <= 'Z')
 		c.wall_us = syslog_wall(im, c.time);
 	if (c.wall_us < 0 && c.uptime >= 0 && im->o->boot_us >= 0)
 		c.wall_us = im->o->boot_us + (int64_t)(c.uptime * 1e6 + 0.5);
 	if (!c.host[0] && default_host(im))
 		nl_strlcpy(c.host, default_host(im), sizeof c.host);
+	/* a command run in a namespace speaks of it (conntrack's counters and
+	 * events, a monitor's ruleset), as its table does; the kernel has
+	 * one log for every namespace, so its lines and the log daemons'
+	 * are the host's wherever they were copied */
+	if (!c.netns[0] && strcmp(c.origin, "kernel") && strcmp(c.origin, "journald") &&
+	    strcmp(c.origin, "rsyslog") && dump_netns(im, netns, sizeof netns))
+		nl_strlcpy(c.netns, netns, sizeof c.netns);
 	if (!im->relay)
 		return store_notice(im, &c);
 	if (!(it = relay_next(im->relay)))
@@ -1203,7 +1247,9 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	im->file_host[0] = '\0';
 	im->source_id = im->ruleset_id = 0;
 	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;
-	im->losses = im->lost = im->health = im->ct_drops = 0;
+	im->losses = im->lost = im->health = im->ct_drops = im->ct_drops_netns = 0;
+	im->losses_netns = 0;
+	im->ct_drops_ns[0] = '\0';
 	im->boot_us = im->o->boot_us;
 	if (store_begin(im->s))
 		goto store_bad;
@@ -1271,6 +1317,9 @@ known:
 	im->st->lost += im->lost;
 	im->st->health += im->health;
 	im->st->ct_drops += im->ct_drops;
+	im->st->ct_drops_netns += im->ct_drops_netns;
+	im->st->losses_netns += im->losses_netns;
+	merge_names(im->st->ct_drops_ns, sizeof im->st->ct_drops_ns, im->ct_drops_ns);
 	im->st->packets += corr_packets(im->corr);
 	corr_free(im->corr);
 	im->corr = NULL;

@@ -32,6 +32,9 @@ struct nl_import_stats {
 	int64_t losses, lost;	/* log lines saying lines were lost, and how many */
 	int64_t health;		/* kernel health lines (conntrack table full, SYN flooding) */
 	int64_t ct_drops;	/* conntrack statistics rows that count drops */
+	int64_t ct_drops_netns;	/* of them, a network namespace's (ip netns exec) */
+	int64_t losses_netns;	/* loss lines a namespace's conntrack -E printed */
+	char ct_drops_ns[256];	/* those namespaces' names, ", " between */
 	int store_failed;
 };
 

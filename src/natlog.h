@@ -193,6 +193,10 @@ struct nl_notice {
 	int64_t count;			/* lines lost; -1 when not said */
 	int port;			/* syn-flood: the listening port, or -1 */
 	char text[256];			/* the message without its envelope */
+	/* the network namespace a command that printed it ran in ("ip netns
+	 * exec NS conntrack -S"), "" for the host's own and for the kernel's
+	 * log, which is one for every namespace */
+	char netns[128];
 };
 
 /* A chain of a ruleset dump. Strings may be empty when the dump does not say. */

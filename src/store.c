@@ -1034,6 +1034,11 @@ bad:
 	return -1;
 }
 
+int store_version(const struct nl_store *s)
+{
+	return s->version;
+}
+
 int64_t store_rows(struct nl_store *s)
 {
 	int64_t n;
@@ -5015,8 +5020,8 @@ int store_add_notice(struct nl_store *s, int64_t source_id, const struct nl_noti
 {
 	sqlite3_stmt *st;
 	if (prep(s, "INSERT INTO notices(source_id, line, kind, origin, host, time, "
-			       "uptime, wall_us, count, port, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-			       "?8, ?9, ?10, ?11)", &st) != SQLITE_OK)
+			       "uptime, wall_us, count, port, text, netns) VALUES (?1, ?2, ?3, ?4, ?5, "
+			       "?6, ?7, ?8, ?9, ?10, ?11, ?12)", &st) != SQLITE_OK)
 		return fail(s, "cannot record a notice");
 	sqlite3_bind_int64(st, 1, source_id);
 	sqlite3_bind_int64(st, 2, n->line);
@@ -5030,6 +5035,7 @@ int store_add_notice(struct nl_store *s, int64_t source_id, const struct nl_noti
 	bind_num(st, 9, n->count);
 	bind_num(st, 10, n->port);
 	sqlite3_bind_text(st, 11, n->text, -1, SQLITE_TRANSIENT);
+	bind_text(st, 12, n->netns);	/* "": the host's, NULL */
 	return run_one(s, st, "cannot record a notice");
 }
 
@@ -5053,11 +5059,14 @@ int store_notices(struct nl_store *s, const char *host,
 		  int (*cb)(void *, const struct nl_notice *, const char *file), void *ctx)
 {
 	sqlite3_stmt *st;
+	char sql[512];
 	int rc;
-	if (prep(s, "SELECT n.line, n.kind, n.origin, n.host, n.time, n.uptime, "
-			       "n.wall_us, n.count, n.port, n.text, s.path FROM notices n JOIN sources s "
-			       "ON s.id = n.source_id WHERE n.host IS ?1 ORDER BY n.id",
-			       &st) != SQLITE_OK)
+	/* a store before schema 35 has no namespace's notices */
+	snprintf(sql, sizeof sql, "SELECT n.line, n.kind, n.origin, n.host, n.time, n.uptime, "
+		 "n.wall_us, n.count, n.port, n.text, s.path, %s FROM notices n JOIN sources s "
+		 "ON s.id = n.source_id WHERE n.host IS ?1 ORDER BY n.id",
+		 s->version >= 35 ? "n.netns" : "NULL");
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot read notices");
 	bind_text(st, 1, host);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -5074,6 +5083,7 @@ int store_notices(struct nl_store *s, const char *host,
 		n.port = (int)col_num(st, 8);
 		col_text(st, 9, n.text, sizeof n.text);
 		col_text(st, 10, file, sizeof file);
+		col_text(st, 11, n.netns, sizeof n.netns);
 		if (cb(ctx, &n, file)) {
 			unprep(s, st);
 			return 0;

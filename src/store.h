@@ -31,6 +31,9 @@ int store_open_image(struct nl_store **out, const unsigned char *image, size_t s
 		     struct nl_err *err);
 /* How many rows the store's tables hold, meta apart (0: a new store). */
 int64_t store_rows(struct nl_store *s);
+/* The store's schema version: a store read where nothing upgrades it may
+ * be older than this natlog's, and lack the later columns. */
+int store_version(const struct nl_store *s);
 /* How many packets wait for their analysis; -1 on failure. */
 int64_t store_unanalyzed_count(struct nl_store *s);
 /* A new store's first import, between two transactions: the file synced
@@ -416,8 +419,9 @@ int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size
 int store_add_notice(struct nl_store *s, int64_t source_id, const struct nl_notice *n);
 int store_add_sysctl(struct nl_store *s, int64_t source_id, long line, const char *host,
 		     const char *netns, const char *name, const char *value);
-/* The notices of host (of no host when NULL), in import order; cb returns
- * nonzero to stop. */
+/* The notices of host (of no host when NULL), in import order, those of
+ * network namespaces too (n->netns says whose); cb returns nonzero to
+ * stop. */
 int store_notices(struct nl_store *s, const char *host,
 		  int (*cb)(void *, const struct nl_notice *, const char *file), void *ctx);
 /* The newest value of sysctl name on host outside any namespace: 1 and

@@ -107,6 +107,10 @@ static int on_notice(void *ctx, const struct nl_notice *n, const char *file)
 	struct notice_ctx *c = ctx;
 	struct nl_analysis *a = c->a;
 	double t = notice_at(&c->sp, n);
+	/* a namespace's conntrack (its events lost, its counters) is not the
+	 * one the host's packets went through, and its lines are not theirs */
+	if (n->netns[0])
+		return 0;
 	if (isnan(t)) {
 		if (!strcmp(n->kind, "loss") && n->uptime < 0 && n->wall_us < 0)
 			loss_by_line(c, n, file);
