@@ -28,6 +28,7 @@
 /* A small query result, values as SQLite prints them (NULL stays NULL). */
 struct tab {
 	int n, ncol;
+	int seen;		/* rows, kept or not */
 	int64_t sum;		/* of the second column, over every row, kept or not */
 	char *v[MAXROWS][MAXCOLS];
 };
@@ -68,6 +69,7 @@ static int collect(void *ctx, int ncol, const char *const *names, const char *co
 	(void)types;
 	if (ncol > 1 && vals[1])
 		t->sum += strtoll(vals[1], NULL, 10);
+	t->seen++;
 	if (t->n >= MAXROWS)
 		return 0;
 	t->ncol = ncol < MAXCOLS ? ncol : MAXCOLS;
@@ -157,14 +159,18 @@ static const char Q_DROPS[] =
 static const char Q_INVALID[] =
 	"SELECT coalesce(reason, '(no reason printed)'), count(*) FROM event_rows WHERE "
 	"kind = 'ct-invalid' AND (?1 IS NULL OR host = ?1) GROUP BY 1 ORDER BY 2 DESC, 1";
-/* lines that say the kernel dropped packets by itself, or log lines were lost */
+/* Lines that say the kernel dropped packets by itself, or log lines were
+ * lost: the host's own namespace's (NS_HOST, "%%s" the condition
+ * notices_host() puts there). */
 static const char Q_NOTICES[] =
-	"SELECT kind, count(*), sum(count) FROM notices WHERE ?1 IS NULL OR host = ?1 "
+	"SELECT kind, count(*), sum(count) FROM notices WHERE (?1 IS NULL OR host = ?1)%s "
 	"GROUP BY 1 ORDER BY 1";
 /* a step keeps an address only where NAT changed it, else its packet's
- * first line (a whole row) has it */
+ * first line (a whole row) has it; conntrack's records are the host's own
+ * table's, "%%s" the condition */
 static const char Q_NAT[] =
-	"WITH pd AS (SELECT id FROM packets WHERE %s), ps AS (SELECT id FROM packets WHERE %s) "
+	"WITH pd AS (SELECT id FROM packets WHERE %%s), ps AS (SELECT id FROM packets WHERE %%s), "
+	"ct AS (SELECT * FROM conntrack WHERE (?1 IS NULL OR host = ?1)%s) "
 	"SELECT (SELECT count(*) FROM (SELECT 1 FROM (SELECT packet_id, dst FROM event_rows "
 	"WHERE packet_id IN (SELECT id FROM pd) UNION ALL SELECT packet_id, dst FROM steps "
 	"WHERE packet_id IN (SELECT id FROM pd) AND dst IS NOT NULL) "
@@ -173,12 +179,30 @@ static const char Q_NAT[] =
 	"WHERE packet_id IN (SELECT id FROM ps) UNION ALL SELECT packet_id, src FROM steps "
 	"WHERE packet_id IN (SELECT id FROM ps) AND src IS NOT NULL) "
 	"GROUP BY packet_id HAVING min(src) <> max(src))), "
-	"(SELECT count(*) FROM conntrack WHERE ?1 IS NULL OR host = ?1), "
-	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND rsrc != odst), "
-	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND rdst != osrc), "
+	"(SELECT count(*) FROM ct), (SELECT count(*) FROM ct WHERE rsrc != odst), "
+	"(SELECT count(*) FROM ct WHERE rdst != osrc), "
 	/* never answered: [UNREPLIED] in a table dump, or when it was destroyed */
-	"(SELECT count(*) FROM conntrack WHERE (?1 IS NULL OR host = ?1) AND unreplied AND "
-	"(event IS NULL OR event = 'DESTROY'))";
+	"(SELECT count(*) FROM ct WHERE unreplied AND (event IS NULL OR event = 'DESTROY'))";
+/* Each network namespace whose conntrack table was listed, or whose
+ * commands printed notices (conntrack -S in it): its records as Q_NAT
+ * counts the host's, its conntrack -S lines and drops, its lines saying
+ * events were lost, its monitored ruleset changes. "%%s": the notices (an
+ * empty table in a store before schema 35). */
+static const char Q_NETNS[] =
+	"WITH ct AS (SELECT * FROM conntrack WHERE netns IS NOT NULL AND (?1 IS NULL OR host = ?1)), "
+	"nt AS (SELECT netns, kind, count FROM %s WHERE netns IS NOT NULL AND "
+	"(?1 IS NULL OR host = ?1)), ns AS (SELECT netns FROM ct UNION SELECT netns FROM nt) "
+	"SELECT ns.netns, (SELECT count(*) FROM ct WHERE ct.netns = ns.netns), "
+	"(SELECT count(*) FROM ct WHERE ct.netns = ns.netns AND rsrc != odst), "
+	"(SELECT count(*) FROM ct WHERE ct.netns = ns.netns AND rdst != osrc), "
+	"(SELECT count(*) FROM ct WHERE ct.netns = ns.netns AND unreplied AND "
+	"(event IS NULL OR event = 'DESTROY')), "
+	"(SELECT count(*) FROM nt WHERE nt.netns = ns.netns AND kind = 'ct-stats'), "
+	"(SELECT sum(count) FROM nt WHERE nt.netns = ns.netns AND kind = 'ct-stats'), "
+	"(SELECT count(*) FROM nt WHERE nt.netns = ns.netns AND kind = 'loss'), "
+	"(SELECT sum(count) FROM nt WHERE nt.netns = ns.netns AND kind = 'loss'), "
+	"(SELECT count(*) FROM nt WHERE nt.netns = ns.netns AND kind = 'ruleset-change') "
+	"FROM ns ORDER BY 1";
 static const char Q_DUMPS[] =
 	"SELECT (SELECT count(*) FROM rulesets), count(*), min(id), trace FROM packets WHERE %s "
 	"AND decided_table IS NOT NULL AND decided_rule IS NULL";
@@ -211,6 +235,7 @@ struct deep {
 struct report {
 	struct tab inputs, hosts, span, printed, verdicts, drops, invalid, nat, dumps, errors, left;
 	struct tab notices;
+	struct tab netns;	/* Q_NETNS: the network namespaces' own */
 	int64_t packets, invalid_n, errors_n;
 	struct deep d;
 };
@@ -304,7 +329,7 @@ static int next_steps(const struct report *R, const char *host, char next[][NEXT
 			snprintf(next[k++], NEXT_LEN, "natlog traces --verdict unknown%s", h);
 	if (R->invalid_n)
 		snprintf(next[k++], NEXT_LEN, "natlog invalid");
-	if (num(&R->nat, 0, 2))
+	if (num(&R->nat, 0, 2) || R->netns.n)
 		snprintf(next[k++], NEXT_LEN, "natlog flows");
 	if (R->errors_n)
 		snprintf(next[k++], NEXT_LEN, "natlog errors");
@@ -372,6 +397,45 @@ static void print_notices(const struct report *R)
 		printf("%schanges:  %lld ruleset change%s monitored (nft monitor, xtables-monitor -e)\n",
 		       all || notice_lines(R, "loss", NULL) || notice_lines(R, "ct-stats", NULL) ? "" : "\n",
 		       (long long)n, n == 1 ? "" : "s");
+}
+
+/* Each network namespace's own conntrack records and notices, apart
+ * from the host's: a line each that says something. */
+static void print_netns(const struct report *R)
+{
+	const struct tab *t = &R->netns;
+	const char *label = "netns:    ";
+	int r;
+	for (r = 0; r < t->n; r++) {
+		const char *ns = nl_esc(cell(t, r, 0));
+		int64_t n;
+		if ((n = num(t, r, 1))) {
+			printf("%s%s: conntrack: %lld record%s, %lld with DNAT, %lld with SNAT%s%.0lld%s\n",
+			       label, ns, (long long)n, n == 1 ? "" : "s", (long long)num(t, r, 2),
+			       (long long)num(t, r, 3), num(t, r, 4) ? ", " : "", (long long)num(t, r, 4),
+			       num(t, r, 4) ? " never answered" : "");
+			label = "          ";
+		}
+		if ((n = num(t, r, 5))) {
+			printf("%s%s: conntrack -S says %lld packet%s dropped (drop= on %lld line%s)\n",
+			       label, ns, (long long)num(t, r, 6), num(t, r, 6) == 1 ? "" : "s",
+			       (long long)n, n == 1 ? "" : "s");
+			label = "          ";
+		}
+		if ((n = num(t, r, 7))) {
+			printf("%s%s: %lld line%s events were lost\n", label, ns, (long long)n,
+			       n == 1 ? " says" : "s say");
+			label = "          ";
+		}
+		if ((n = num(t, r, 9))) {
+			printf("%s%s: %lld ruleset change%s monitored\n", label, ns, (long long)n,
+			       n == 1 ? "" : "s");
+			label = "          ";
+		}
+	}
+	if (t->seen > t->n)
+		printf("          and %d network namespace%s more\n", t->seen - t->n,
+		       t->seen - t->n == 1 ? "" : "s");
 }
 
 static void print_text(const struct report *R, const struct sum *S, const char *host)
@@ -442,10 +506,12 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 	printf("\nnat:      %lld traced packets changed destination, %lld source on the way\n",
 	       (long long)num(&R->nat, 0, 0), (long long)num(&R->nat, 0, 1));
 	if (num(&R->nat, 0, 2))
-		printf("          conntrack: %lld records, %lld with DNAT, %lld with SNAT%s%.0lld%s\n",
-		       (long long)num(&R->nat, 0, 2), (long long)num(&R->nat, 0, 3),
-		       (long long)num(&R->nat, 0, 4), num(&R->nat, 0, 5) ? ", " : "",
-		       (long long)num(&R->nat, 0, 5), num(&R->nat, 0, 5) ? " never answered" : "");
+		printf("          %sconntrack: %lld records, %lld with DNAT, %lld with SNAT%s%.0lld%s\n",
+		       R->netns.seen ? "host: " : "", (long long)num(&R->nat, 0, 2),
+		       (long long)num(&R->nat, 0, 3), (long long)num(&R->nat, 0, 4),
+		       num(&R->nat, 0, 5) ? ", " : "", (long long)num(&R->nat, 0, 5),
+		       num(&R->nat, 0, 5) ? " never answered" : "");
+	print_netns(R);
 	if (!num(&R->dumps, 0, 0))
 		printf("dumps:    none imported: rules show as positions without text\n");
 	else if (num(&R->dumps, 0, 1))
@@ -499,6 +565,47 @@ static void json_int_or_null(FILE *f, const char *v)
 		fprintf(f, "%lld", (long long)strtoll(v, NULL, 10));
 	else
 		fputs("null", f);
+}
+
+/* Q_NETNS's rows as objects: the namespace, its conntrack records as
+ * "nat" counts the host's, and its notices as the host's are counted. */
+static void json_netns(FILE *f, const struct tab *t)
+{
+	int r;
+	fputc('[', f);
+	for (r = 0; r < t->n; r++) {
+		int f2 = 1, f3 = 1;
+		fputs(r ? ", {" : "{", f);
+		jw_key(f, &f2, "netns");
+		jw_str_always(f, cell(t, r, 0) ? cell(t, r, 0) : "");
+		jw_key(f, &f2, "conntrack_records");
+		jw_num(f, num(t, r, 1));
+		jw_key(f, &f2, "conntrack_dnat");
+		jw_num(f, num(t, r, 2));
+		jw_key(f, &f2, "conntrack_snat");
+		jw_num(f, num(t, r, 3));
+		jw_key(f, &f2, "conntrack_unanswered");
+		jw_num(f, num(t, r, 4));
+		jw_key(f, &f2, "conntrack_stats");
+		fputc('{', f);
+		jw_key(f, &f3, "lines");
+		jw_num(f, num(t, r, 5));
+		jw_key(f, &f3, "drop");
+		jw_num(f, num(t, r, 6) > 0 ? num(t, r, 6) : 0);
+		fputc('}', f);
+		jw_key(f, &f2, "log_losses");
+		f3 = 1;
+		fputc('{', f);
+		jw_key(f, &f3, "notices");
+		jw_num(f, num(t, r, 7));
+		jw_key(f, &f3, "lines_counted");
+		jw_num(f, cell(t, r, 8) ? num(t, r, 8) : -1);
+		fputc('}', f);
+		jw_key(f, &f2, "ruleset_changes");
+		jw_num(f, num(t, r, 9));
+		fputc('}', f);
+	}
+	fputc(']', f);
 }
 
 static void print_json(const struct report *R, const char *host)
@@ -624,6 +731,10 @@ static void print_json(const struct report *R, const char *host)
 		jw_num(f, num(&R->nat, 0, 5));
 		fputc('}', f);
 	}
+	jw_key(f, &first, "netns");
+	json_netns(f, &R->netns);
+	jw_key(f, &first, "netns_more");
+	jw_num(f, R->netns.seen - R->netns.n);
 	jw_key(f, &first, "dumps");
 	jw_num(f, num(&R->dumps, 0, 0));
 	jw_key(f, &first, "decided_not_in_dump");
@@ -660,10 +771,32 @@ static void usage(FILE *f)
 		"or contradict a trace, errors by reason, and what to run next. Lookups and\n"
 		"contradictions come from analysing the first %d dropped, rejected and\n"
 		"unknown packets again, as explain does.\n"
+		"Conntrack's records and conntrack -S drops are the host's own table's; each\n"
+		"network namespace's (ip netns exec NS) are counted apart.\n"
 		"--since and --until choose traced packets (the times as in `natlog traces\n"
 		"--help`); --host chooses packets, events, conntrack records and inputs;\n"
 		"--wide prints the lists' texts whole on a terminal too.\n"
 		"exit status: 0, or 1 when the store holds no input.\n", MAXANALYSE);
+}
+
+/* The notices and conntrack records of the host's own namespace, then
+ * each namespace's: a store read as it is may predate their netns
+ * columns (conntrack's schema 34, notices' 35), and then holds the host's
+ * only. */
+static void run_netns(struct sum *S, struct report *R)
+{
+	int v = store_version(S->s);
+	char q[4096];
+	snprintf(q, sizeof q, Q_NOTICES, v >= 35 ? " AND netns IS NULL" : "");
+	run(S, &R->notices, q);
+	snprintf(q, sizeof q, Q_NAT, v >= 34 ? " AND netns IS NULL" : "");
+	run(S, &R->nat, q);
+	memset(&R->netns, 0, sizeof R->netns);
+	if (v < 34)
+		return;
+	snprintf(q, sizeof q, Q_NETNS, v >= 35 ? "notices" : "(SELECT NULL AS netns, NULL AS kind, "
+			      "NULL AS count, NULL AS host WHERE 0)");
+	run(S, &R->netns, q);
 }
 
 int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
@@ -739,8 +872,7 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 	run(&S, &R->verdicts, Q_VERDICTS);
 	run(&S, &R->drops, Q_DROPS);
 	run(&S, &R->invalid, Q_INVALID);
-	run(&S, &R->notices, Q_NOTICES);
-	run(&S, &R->nat, Q_NAT);
+	run_netns(&S, R);
 	run(&S, &R->dumps, Q_DUMPS);
 	run(&S, &R->errors, Q_ERRORS);
 	if (sc || uc) {
@@ -787,6 +919,7 @@ out:
 	tab_free(&R->drops);
 	tab_free(&R->invalid);
 	tab_free(&R->notices);
+	tab_free(&R->netns);
 	tab_free(&R->nat);
 	tab_free(&R->dumps);
 	tab_free(&R->errors);
