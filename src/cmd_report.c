@@ -26,6 +26,7 @@ struct page {
 	FILE *f;
 	const char *host;
 	long n, more;
+	long nns;		/* conntrack records of a network namespace's table */
 };
 
 static void h(FILE *f, const char *s)
@@ -151,11 +152,14 @@ static void summary(struct page *pg, const struct nl_packet_list *m, long nflows
 		h(pg->f, v[i].key);
 		fputs("</div>\n", pg->f);
 	}
-	fprintf(pg->f, "<div class=\"card\"><b>%ld</b>conntrack records</div>\n"
-		       "<div class=\"card\"><b>%ld</b>invalid packets</div>\n"
+	fprintf(pg->f, "<div class=\"card\"><b>%ld</b>conntrack records</div>\n", nflows);
+	if (pg->nns)
+		fprintf(pg->f, "<div class=\"card\"><b>%ld</b>of them network namespaces'</div>\n",
+			pg->nns);
+	fprintf(pg->f, "<div class=\"card\"><b>%ld</b>invalid packets</div>\n"
 		       "<div class=\"card\"><b>%ld</b>input errors</div>\n"
 		       "<div class=\"card\"><b>%ld</b>sources</div>\n</div>\n",
-		nflows, ninvalid, nerrors, nsources);
+		ninvalid, nerrors, nsources);
 	fputs("<p>hosts: ", pg->f);
 	for (i = 0; i < nh; i++) {
 		fputs(i ? ", " : "", pg->f);
@@ -395,8 +399,10 @@ static void endpoint(char *b, size_t n, const char *addr, int port, int family)
 static int count_flow(void *ctx, const struct nl_flow *fl)
 {
 	struct page *pg = ctx;
-	if (!pg->host || !strcmp(pg->host, fl->host))
+	if (!pg->host || !strcmp(pg->host, fl->host)) {
 		pg->n++;
+		pg->nns += fl->netns[0] != 0;
+	}
 	return 0;
 }
 
@@ -425,6 +431,10 @@ static int flow_row(void *ctx, const struct nl_flow *fl)
 	fputs("</td><td>", pg->f);
 	h(pg->f, fl->time[0] ? fl->time : "-");
 	fputs("</td><td>", pg->f);
+	if (pg->nns) {	/* whose table: "-" the host's own */
+		h(pg->f, fl->netns[0] ? fl->netns : "-");
+		fputs("</td><td>", pg->f);
+	}
 	if (pn)
 		h(pg->f, pn);
 	else
@@ -574,7 +584,7 @@ static int write_page(struct page *pg, struct nl_store *s, const struct nl_packe
 	struct tm tm;
 	FILE *f = pg->f;
 
-	pg->n = 0;
+	pg->n = pg->nns = 0;
 	if (store_flows(s, count_flow, pg))
 		return -1;
 	nflows = pg->n;
@@ -617,10 +627,14 @@ static int write_page(struct page *pg, struct nl_store *s, const struct nl_packe
 	if (drop_groups(pg, s, m, max_paths) || drop_paths(pg, s, m, max_paths))
 		return -1;
 	packets_table(pg, m);
+	/* a namespace's table lists that namespace's connections: said as
+	 * flows says it, in a column of its own */
 	if (table(pg, "flows", "flows (conntrack records)",
-		  "<th>event</th><th>time</th><th>proto</th><th>original</th><th>reply</th><th>state</th>"
-		  "<th>NAT</th>", "no conntrack table or events were imported.", "records", q_flows, s,
-		  nflows) ||
+		  pg->nns ? "<th>event</th><th>time</th><th>netns</th><th>proto</th><th>original</th>"
+			    "<th>reply</th><th>state</th><th>NAT</th>"
+			  : "<th>event</th><th>time</th><th>proto</th><th>original</th><th>reply</th>"
+			    "<th>state</th><th>NAT</th>",
+		  "no conntrack table or events were imported.", "records", q_flows, s, nflows) ||
 	    table(pg, "invalid", "invalid packets",
 		  "<th>time</th><th>host</th><th>packet</th><th>reason</th><th>trace</th><th>where</th>",
 		  "conntrack called no packet invalid.", "invalid packets", q_invalid, s, ninvalid) ||
@@ -670,7 +684,7 @@ int cmd_report(struct nl_cmd *cmd, int argc, char **argv)
 	};
 	struct nl_filter flt = { .port = -1, .seq = -1, .ip_id = -1 };
 	struct nl_packet_list m = { NULL, 0, 0 };
-	struct page pg = { NULL, NULL, 0, 0 };
+	struct page pg = { NULL, NULL, 0, 0, 0 };
 	const char *out = NULL;
 	long max_paths = 20;
 	struct nl_store *s;
