@@ -254,7 +254,7 @@ static int parse_entry(const char *s, size_t n, struct nl_flow *f, struct nl_err
 		return nl_err_set(err, "'%.*s' is no protocol OVS prints", SHOWN(w, wn));
 	for (dir = 0; dir < 2; dir++) {
 		if (next_field(&c, &key, &kn, &v, &vn) <= 0 || !(dir ? KEY("reply") : KEY("orig")) ||
-		    key[kn + 1] != '(')
+		    (size_t)(s + n - key) <= kn + 1 || key[kn + 1] != '(')
 			return nl_err_set(err, "no %s=( ) tuple where OVS prints it (an entry cut, or "
 					  "broken over lines)", dir ? "reply" : "orig");
 		if (tuple(v, vn, dir, f, &fam, err))
