@@ -996,7 +996,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	a->steps = a->logs = NULL;
 	a->n = a->cap = a->nlogs = a->caplogs = 0;
 	a->steps_left_out = a->cut_at = a->logs_left_out = 0;
-	a->nnat = a->ndiag = a->nwire = a->nloss = 0;
+	a->nnat = a->ndiag = a->nwire = a->nloss = a->nctloss = 0;
 	a->t_us = -1;
 	a->first_line = 0;
 	a->verdict[0] = '\0';

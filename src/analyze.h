@@ -105,6 +105,10 @@ struct nl_analysis {
 	int nwire;
 	struct nl_loss loss[NL_MAXLOSS];	/* explain only (trust.c) */
 	int nloss;
+	/* conntrack events lost (conntrack -E's ENOBUFS): they bear on the
+	 * connection's records, never on the trace (trust.c) */
+	struct nl_loss ctloss[NL_MAXLOSS];
+	int nctloss;
 	struct nl_dumpsel dump;		/* the dump that explained it (dumps.c) */
 	struct nl_realign *rl;		/* realign.c: contradictions and realignments, or NULL */
 };

@@ -560,7 +560,7 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		       nl_esc(e2), l->ev.time[0] ? "  at " : "", nl_esc(l->ev.time), nl_esc(l->file),
 		       l->ev.line);
 	}
-	if (a->nwire) {
+	if (a->nwire || a->nctloss) {
 		printf("\n%scaptures and conntrack:%s\n", c->bold, c->off);
 		for (i = 0; i < (size_t)a->nwire; i++) {
 			const struct nl_wire_ev *w = &a->wire[i];
@@ -574,6 +574,11 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 				printf("  %snot seen%s in %s (%s): %s\n", c->red, c->off, nl_esc(w->file),
 				       nl_esc(w->iface), nl_esc(w->note));
 		}
+		for (i = 0; i < (size_t)a->nctloss; i++)
+			printf("  conntrack events were lost %s('%s', %s line %ld): the connection's "
+			       "record may be missing\n", a->ctloss[i].time[0] ? "near this time " :
+			       "(when is not said) ", nl_esc(a->ctloss[i].text),
+			       nl_esc(a->ctloss[i].file), a->ctloss[i].line);
 	}
 	if (hs->others) {
 		printf("\n%shops:%s (the same IP ID, length%s and flags on other hosts, by TTL)\n",
@@ -592,6 +597,27 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		printf("\n%sdiagnosis:%s\n", c->bold, c->off);
 		for (i = 0; i < (size_t)a->ndiag; i++)
 			printf("  - %s\n", nl_esc(a->diag[i]));
+	}
+}
+
+static void json_losses(FILE *f, const struct nl_loss *v, int n)
+{
+	int i, first;
+	for (i = 0; i < n; i++) {
+		const struct nl_loss *l = &v[i];
+		first = 1;
+		fputs(i ? ", {" : "{", f);
+		jw_key(f, &first, "file");
+		jw_str(f, l->file);
+		jw_key(f, &first, "line");
+		jw_num(f, l->line);
+		jw_key(f, &first, "time");
+		jw_str(f, l->time);
+		jw_key(f, &first, "count");
+		jw_num(f, l->count);
+		jw_key(f, &first, "text");
+		jw_str(f, l->text);
+		fputc('}', f);
 	}
 }
 
@@ -838,22 +864,10 @@ static void print_json(const struct nl_packet_row *p, const struct nl_analysis *
 		fputc('}', f);
 	}
 	fputs("], \"losses\": [", f);
-	for (i = 0; i < (size_t)a->nloss; i++) {
-		const struct nl_loss *l = &a->loss[i];
-		first = 1;
-		fputs(i ? ", {" : "{", f);
-		jw_key(f, &first, "file");
-		jw_str(f, l->file);
-		jw_key(f, &first, "line");
-		jw_num(f, l->line);
-		jw_key(f, &first, "time");
-		jw_str(f, l->time);
-		jw_key(f, &first, "count");
-		jw_num(f, l->count);
-		jw_key(f, &first, "text");
-		jw_str(f, l->text);
-		fputc('}', f);
-	}
+	json_losses(f, a->loss, a->nloss);
+	/* conntrack events lost: the connection's records may be missing */
+	fputs("], \"conntrack_losses\": [", f);
+	json_losses(f, a->ctloss, a->nctloss);
 	fputc(']', f);
 	dumps_print_json(f, a);
 	rl_json(f, a);

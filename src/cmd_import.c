@@ -61,6 +61,8 @@ static void summary_json(const struct nl_import_stats *st, double secs)
 		{ "ct_stats_drop_rows", st->ct_drops },
 		{ "ct_stats_drop_rows_netns", st->ct_drops_netns },
 		{ "loss_lines_netns", st->losses_netns },
+		{ "loss_lines_conntrack", st->losses_ct },
+		{ "loss_lines_monitor", st->losses_mon },
 	};
 	size_t i;
 	putchar('{');
@@ -91,6 +93,26 @@ static void ct_drops_note(const struct nl_import_stats *st)
 			ns == 1 ? "s" : "", strchr(st->ct_drops_ns, ',') ? "their own" : "its own");
 }
 
+/* Each kind of loss line, with what it can have made incomplete. */
+static void loss_notes(const struct nl_import_stats *st)
+{
+	int64_t klog = st->losses - st->losses_netns - st->losses_ct - st->losses_mon;
+	if (klog > 0)
+		fprintf(stderr, "natlog: %lld log line%s say%s that lines were lost (%lld in all, where "
+				"said): traces near them may be incomplete, and explain says so\n",
+			(long long)klog, klog == 1 ? "" : "s", klog == 1 ? "s" : "", (long long)st->lost);
+	if (st->losses_mon)
+		fprintf(stderr, "natlog: %lld line%s of nft monitor or xtables-monitor say%s that its "
+				"events were lost: the traces and ruleset events of that file may be "
+				"incomplete, and explain says so\n", (long long)st->losses_mon,
+			st->losses_mon == 1 ? "" : "s", st->losses_mon == 1 ? "s" : "");
+	if (st->losses_ct)
+		fprintf(stderr, "natlog: %lld line%s of conntrack say%s that its events were lost: "
+				"connection records (flows, explain's conntrack entries) may be missing; "
+				"they bear on no trace\n", (long long)st->losses_ct,
+			st->losses_ct == 1 ? "" : "s", st->losses_ct == 1 ? "s" : "");
+}
+
 /* What the logs said about their own completeness and the kernel's health. */
 static void import_trust_summary(struct nl_store *s, const struct nl_import_stats *st)
 {
@@ -102,12 +124,7 @@ static void import_trust_summary(struct nl_store *s, const struct nl_import_stat
 		fprintf(stderr, "natlog: net.netfilter.nf_log_all_netns = 0 on a host whose network "
 				"namespaces' rulesets were dumped: the kernel logged no TRACE or LOG line "
 				"of those namespaces (containers)\n");
-	if (st->losses > st->losses_netns)
-		fprintf(stderr, "natlog: %lld log line%s say%s that lines were lost (%lld in all, where "
-				"said): traces near them may be incomplete, and explain says so\n",
-			(long long)(st->losses - st->losses_netns),
-			st->losses - st->losses_netns == 1 ? "" : "s",
-			st->losses - st->losses_netns == 1 ? "s" : "", (long long)st->lost);
+	loss_notes(st);
 	if (st->losses_netns)	/* conntrack -E run in a namespace */
 		fprintf(stderr, "natlog: %lld line%s of conntrack run inside a network namespace say%s "
 				"that its events were lost: they bear on that namespace's connections, "

@@ -518,12 +518,23 @@ struct change_ctx {
 	const char *file;
 	long after;		/* the packet's last line in that file */
 	int n;
+	const struct nl_notice *lost;	/* the monitor's first lost-events line after it */
+	struct nl_notice lost_copy;
 };
 
 static int change_cb(void *ctx, const struct nl_notice *no, const char *file)
 {
 	struct change_ctx *c = ctx;
-	if (strcmp(no->kind, "ruleset-change") || strcmp(file, c->file) || no->line <= c->after)
+	if (strcmp(file, c->file) || no->line <= c->after)
+		return 0;
+	/* the monitor's own events lost: its ruleset events among them */
+	if (!strcmp(no->kind, "loss") && !c->lost && (!strcmp(no->origin, "nft-monitor") ||
+						     !strcmp(no->origin, "xtables-monitor"))) {
+		c->lost_copy = *no;
+		c->lost = &c->lost_copy;
+		return 0;
+	}
+	if (strcmp(no->kind, "ruleset-change"))
 		return 0;
 	/* a generation line only closes the change before it */
 	if (!strncmp(no->text, "# new generation", 16) || !strncmp(no->text, "NEWGEN:", 7))
@@ -544,6 +555,7 @@ static int dumps_changes(struct nl_store *s, const struct nl_packet_row *p, stru
 	c.file = a->steps[a->n - 1].file;
 	c.after = 0;
 	c.n = 0;
+	c.lost = NULL;
 	for (i = 0; i < a->n; i++)
 		if (!strcmp(a->steps[i].file, c.file) && a->steps[i].ev.line > c.after)
 			c.after = a->steps[i].ev.line;
@@ -562,6 +574,12 @@ static int dumps_changes(struct nl_store *s, const struct nl_packet_row *p, stru
 	if (a->dump.not_rewound[0])
 		nl_diag(a, "the ruleset of this packet's time cannot be rebuilt from the monitor's "
 			   "events: %s", a->dump.not_rewound);
+	if (c.lost && a->dump.id)
+		nl_diag(a, "the monitor lost events after this packet ('%s', %s line %ld): ruleset "
+			   "changes among them are not in its file, so %s", c.lost->text, c.file,
+			c.lost->line, a->dump.rewound ? "the ruleset rebuilt to this packet's time may "
+			"not be the one it met" : "a dump taken after it may not show the ruleset this "
+			"packet met");
 	return 0;
 }
 

@@ -85,6 +85,7 @@ struct import {
 	int64_t losses, lost, health, ct_drops;	/* notices (store thread) */
 	int64_t ct_drops_netns;		/* of them, rows of a namespace's counters */
 	int64_t losses_netns;		/* losses a namespace's conntrack said */
+	int64_t losses_ct, losses_mon;	/* the host's conntrack -E's, monitors' */
 	char ct_drops_ns[256];		/* and those namespaces, ", " between */
 	int64_t evidence;		/* captured frames and conntrack records */
 	int store_failed;
@@ -531,6 +532,11 @@ static int store_notice(struct import *im, const struct nl_notice *n)
 		im->losses++;
 		im->lost += n->count > 0 ? n->count : 0;
 		im->losses_netns += n->netns[0] != 0;
+		/* what was lost: conntrack events, a monitor's events, else
+		 * kernel log lines */
+		im->losses_ct += !n->netns[0] && !strcmp(n->origin, "conntrack");
+		im->losses_mon += !n->netns[0] && (!strcmp(n->origin, "nft-monitor") ||
+						   !strcmp(n->origin, "xtables-monitor"));
 	} else if (!strcmp(n->kind, "ct-stats")) {
 		/* a counter, not a line the kernel logged; a CPU that
 		 * dropped nothing says nothing; a namespace's counters are
@@ -1248,7 +1254,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	im->source_id = im->ruleset_id = 0;
 	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;
 	im->losses = im->lost = im->health = im->ct_drops = im->ct_drops_netns = 0;
-	im->losses_netns = 0;
+	im->losses_netns = im->losses_ct = im->losses_mon = 0;
 	im->ct_drops_ns[0] = '\0';
 	im->boot_us = im->o->boot_us;
 	if (store_begin(im->s))
@@ -1319,6 +1325,8 @@ known:
 	im->st->ct_drops += im->ct_drops;
 	im->st->ct_drops_netns += im->ct_drops_netns;
 	im->st->losses_netns += im->losses_netns;
+	im->st->losses_ct += im->losses_ct;
+	im->st->losses_mon += im->losses_mon;
 	merge_names(im->st->ct_drops_ns, sizeof im->st->ct_drops_ns, im->ct_drops_ns);
 	im->st->packets += corr_packets(im->corr);
 	corr_free(im->corr);

@@ -34,6 +34,8 @@ struct nl_import_stats {
 	int64_t ct_drops;	/* conntrack statistics rows that count drops */
 	int64_t ct_drops_netns;	/* of them, a network namespace's (ip netns exec) */
 	int64_t losses_netns;	/* loss lines a namespace's conntrack -E printed */
+	int64_t losses_ct;	/* of the host's, conntrack -E's lost events */
+	int64_t losses_mon;	/* of the host's, nft monitor's or xtables-monitor's */
 	char ct_drops_ns[256];	/* those namespaces' names, ", " between */
 	int store_failed;
 };

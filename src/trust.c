@@ -1,8 +1,9 @@
 /*
  * trust.c - what the evidence around a packet says about the packet's own
  * evidence and fate: log lines lost while it was traced (rate-limited
- * kernel, journald, rsyslog), the kernel dropping packets by itself
- * (conntrack table full, SYN flooding), and sysctls that decide what the
+ * kernel, journald, rsyslog; a monitor's lost events), conntrack events
+ * lost (its records in doubt, not its trace), the kernel dropping packets
+ * by itself (conntrack table full, SYN flooding), and sysctls that decide what the
  * kernel does with it or logs of it. Explain only: each adds a diagnosis.
  */
 #include "natlog.h"
@@ -58,17 +59,45 @@ static int first_last_port(const struct nl_analysis *a, int port)
 	return a->steps[0].ev.pkt.dport == port || a->steps[a->n - 1].ev.pkt.dport == port;
 }
 
-static void add_loss(struct nl_analysis *a, const struct nl_notice *n, const char *file)
+static void add_loss(struct nl_loss *v, int *nv, const struct nl_notice *n, const char *file)
 {
 	struct nl_loss *l;
-	if (a->nloss >= NL_MAXLOSS)
+	if (*nv >= NL_MAXLOSS)
 		return;
-	l = &a->loss[a->nloss++];
+	l = &v[(*nv)++];
 	nl_strlcpy(l->file, file, sizeof l->file);
 	nl_strlcpy(l->time, n->time, sizeof l->time);
 	nl_strlcpy(l->text, n->text, sizeof l->text);
 	l->line = n->line;
 	l->count = n->count;
+}
+
+/* What a loss notice's lines were, by who said it: the kernel's log
+ * (rate-limited printk, journald, rsyslog) holds TRACE and LOG lines; a
+ * monitor's ENOBUFS loses that monitor's own events (its traces and
+ * ruleset events); conntrack -E's loses conntrack events, which are no
+ * trace lines. */
+enum loss_of { LOSS_KLOG, LOSS_NFT, LOSS_XT, LOSS_CT };
+
+static enum loss_of loss_of_origin(const char *origin)
+{
+	if (!strcmp(origin, "nft-monitor"))
+		return LOSS_NFT;
+	if (!strcmp(origin, "xtables-monitor"))
+		return LOSS_XT;
+	if (!strcmp(origin, "conntrack"))
+		return LOSS_CT;
+	return LOSS_KLOG;
+}
+
+/* The lines a packet's trace was read from. */
+static enum loss_of loss_of_packet(const struct nl_packet_row *p)
+{
+	if (!strcmp(p->source, "nft-trace"))
+		return LOSS_NFT;
+	if (!strcmp(p->source, "xtables-trace"))
+		return LOSS_XT;
+	return LOSS_KLOG;
 }
 
 /* Lines lost and said without a time (a monitor's ENOBUFS: nft monitor
@@ -91,15 +120,44 @@ static void loss_by_line(struct notice_ctx *c, const struct nl_notice *n, const 
 	if (hi < 0)
 		return;
 	if (n->line > lo && n->line < hi) {
-		add_loss(a, n, file);
+		add_loss(a->loss, &a->nloss, n, file);
 		nl_diag(a, "events were lost while this packet was traced ('%s', %s line %ld, between "
 			   "its lines %ld and %ld): its trace may be incomplete", n->text, file, n->line,
 			lo, hi);
 	} else if (c->cut && n->line > hi && n->line - hi <= NEAR_LINES) {
-		add_loss(a, n, file);
+		add_loss(a->loss, &a->nloss, n, file);
 		nl_diag(a, "the trace stops where nothing decides, and events were lost after it "
 			   "('%s', %s line %ld): its trace may be incomplete", n->text, file, n->line);
 	}
+}
+
+/* A loss of the lines the packet's trace was read from. */
+static void trace_loss(struct notice_ctx *c, const struct nl_notice *n, const char *file, double t)
+{
+	struct nl_analysis *a = c->a;
+	if (isnan(t)) {
+		if (n->uptime < 0 && n->wall_us < 0)
+			loss_by_line(c, n, file);
+	} else if (t >= c->sp.first && t <= c->sp.last) {
+		add_loss(a->loss, &a->nloss, n, file);
+		nl_diag(a, "log lines were lost while this packet was traced ('%s', %s line %ld): "
+			   "its trace may be incomplete", n->text, file, n->line);
+	} else if (c->cut && t > c->sp.last && t <= c->sp.last + NEAR_S) {
+		add_loss(a->loss, &a->nloss, n, file);
+		nl_diag(a, "the trace stops where nothing decides, and log lines were lost just "
+			   "after it ('%s', %s line %ld): its trace may be incomplete",
+			n->text, file, n->line);
+	}
+}
+
+/* conntrack -E's word that the kernel dropped its events: the records of
+ * the packet's connection may be missing, its trace is whole. Said
+ * without a time (on stderr), it bears on every connection of the host;
+ * with one, on those near it. */
+static void ct_loss(struct notice_ctx *c, const struct nl_notice *n, const char *file, double t)
+{
+	if (!isnan(t) ? fabs(t - c->sp.first) <= NEAR_S : n->uptime < 0 && n->wall_us < 0)
+		add_loss(c->a->ctloss, &c->a->nctloss, n, file);
 }
 
 static int on_notice(void *ctx, const struct nl_notice *n, const char *file)
@@ -111,24 +169,16 @@ static int on_notice(void *ctx, const struct nl_notice *n, const char *file)
 	 * one the host's packets went through, and its lines are not theirs */
 	if (n->netns[0])
 		return 0;
-	if (isnan(t)) {
-		if (!strcmp(n->kind, "loss") && n->uptime < 0 && n->wall_us < 0)
-			loss_by_line(c, n, file);
-		return 0;
-	}
 	if (!strcmp(n->kind, "loss")) {
-		if (t >= c->sp.first && t <= c->sp.last) {
-			add_loss(a, n, file);
-			nl_diag(a, "log lines were lost while this packet was traced ('%s', %s line %ld): "
-				   "its trace may be incomplete", n->text, file, n->line);
-		} else if (c->cut && t > c->sp.last && t <= c->sp.last + NEAR_S) {
-			add_loss(a, n, file);
-			nl_diag(a, "the trace stops where nothing decides, and log lines were lost just "
-				   "after it ('%s', %s line %ld): its trace may be incomplete",
-				n->text, file, n->line);
-		}
+		enum loss_of of = loss_of_origin(n->origin);
+		if (of == LOSS_CT)
+			ct_loss(c, n, file, t);
+		else if (of == loss_of_packet(c->p))
+			trace_loss(c, n, file, t);
 		return 0;
 	}
+	if (isnan(t))
+		return 0;
 	if (fabs(t - c->sp.first) > NEAR_S)
 		return 0;
 	/* conntrack drops in prerouting right after the raw table, so a trace
