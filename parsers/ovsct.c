@@ -271,7 +271,10 @@ static int parse_entry(const char *s, size_t n, struct nl_flow *f, struct nl_err
 
 /* The datapath a dpctl command line names: "netdev@ovs-netdev" (its type
  * netdev: the userspace datapath), else a kernel one (system@, a bare name,
- * ovs-dpctl), into st->dp: the marker, or "" for the kernel's. */
+ * ovs-dpctl), into st->dp: the marker, or "" for the kernel's. Without
+ * one (no command line, or none named) it is NL_OVS_UNKNOWN: OVS dumps
+ * the only datapath there is (lib/dpctl.c, dpctl_dump_conntrack), which
+ * may be the userspace one. */
 static void dp_set(struct ovsct *st, const char *type, size_t tn, const char *name, size_t nn)
 {
 	st->dp[0] = '\0';
@@ -289,7 +292,8 @@ static int prompt_line(struct ovsct *st, const char *s, size_t n)
 	size_t wn;
 	if (!cmd || memmem(s, n, "orig=(", 6) || !(memmem(s, n, "dpctl/", 6) || memmem(s, n, "ovs-dpctl", 9)))
 		return 0;
-	st->dp[0] = '\0';
+	/* ovs-dpctl opens kernel datapaths only */
+	nl_strlcpy(st->dp, memmem(s, n, "ovs-dpctl", 9) ? "" : NL_OVS_UNKNOWN, sizeof st->dp);
 	c = cur_make(cmd, (size_t)(s + n - cmd));
 	cur_word(&c, &w, &wn);
 	while (cur_spaces(&c), cur_word(&c, &w, &wn)) {
@@ -297,9 +301,10 @@ static int prompt_line(struct ovsct *st, const char *s, size_t n)
 			break;
 		if (w[0] == '-' || (wn > 5 && !memcmp(w, "zone=", 5)))
 			continue;
+		/* a name without a type is a kernel (system) datapath's */
 		at = memchr(w, '@', wn);
-		if (at)
-			dp_set(st, w, (size_t)(at - w), at + 1, (size_t)(w + wn - at - 1));
+		dp_set(st, w, at ? (size_t)(at - w) : 0, at ? at + 1 : w,
+		       at ? (size_t)(w + wn - at - 1) : wn);
 		break;
 	}
 	return memmem(s, n, "wc -l", 5) ? 2 : 1;
@@ -312,7 +317,14 @@ static void dp_from_path(struct ovsct *st, const char *path)
 {
 	const char *b = path ? strrchr(path, '/') : NULL, *p, *e;
 	b = b ? b + 1 : path;
-	if (!b || !(p = strstr(b, "dump-conntrack")) || !(p = strstr(p, "_netdev_")))
+	nl_strlcpy(st->dp, NL_OVS_UNKNOWN, sizeof st->dp);
+	if (!b || !(p = strstr(b, "dump-conntrack")))
+		return;
+	if (strstr(p, "_system_") || strstr(b, "ovs-dpctl")) {
+		st->dp[0] = '\0';
+		return;
+	}
+	if (!(p = strstr(p, "_netdev_")))
 		return;
 	p += 8;
 	e = strstr(p, "_zone_");

@@ -1389,6 +1389,9 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 	if (nl_ovs_userspace(f->netns))
 		snprintf(ns, sizeof ns, "Open vSwitch userspace datapath %s's own conntrack, not the "
 			 "kernel's: ", nl_ovs_userspace(f->netns));
+	else if (nl_ovs_unknown(f->netns))
+		snprintf(ns, sizeof ns, "Open vSwitch conntrack of a datapath the dump does not "
+			 "name, the kernel's or OVS's own: ");
 	else if (f->netns[0])
 		snprintf(ns, sizeof ns, "network namespace %s: ", f->netns);
 	snprintf(e->note, sizeof e->note, "%s%s%s%s%s%s%s%s", ns, f->event[0] ? f->event : "listed",
@@ -1402,7 +1405,8 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 		size_t u = strlen(e->note);
 		snprintf(e->note + u, sizeof e->note - u, ", SNAT to %s", f->rdst);
 	}
-	if (f->netns[0] && !nl_ovs_userspace(f->netns) && !w->ns_said) {
+	if (f->netns[0] && !nl_ovs_userspace(f->netns) && !nl_ovs_unknown(f->netns) &&
+	    !w->ns_said) {
 		w->ns_said = 1;
 		nl_diag(w->a, "net.netfilter.nf_log_all_netns = %s (%s line %ld): the kernel logs every "
 			      "network namespace's TRACE and LOG lines and a line does not say whose, so "

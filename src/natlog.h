@@ -178,6 +178,11 @@ void nl_flow_init(struct nl_flow *f);
 #define NL_OVS_USERSPACE "ovs-userspace/"
 /* That datapath ("netdev@ovs-netdev") when netns is such a table, else NULL. */
 const char *nl_ovs_userspace(const char *netns);
+/* The netns of an Open vSwitch conntrack dump that names no datapath: OVS
+ * then dumps the only one there is, the kernel's (system@) or its own
+ * userspace one (netdev@), and which is not known. */
+#define NL_OVS_UNKNOWN "ovs-datapath/unknown"
+int nl_ovs_unknown(const char *netns);
 
 /* A log line that says evidence was lost (rate-limited kernel, journald
  * or rsyslog lines) or that the kernel itself dropped packets (conntrack

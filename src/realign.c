@@ -502,6 +502,16 @@ static int ct_established(void *ctx, const struct nl_flow *f, const char *file)
 			f->assured > 0 ? " [ASSURED]" : "");
 		return 0;
 	}
+	if (nl_ovs_unknown(f->netns)) {
+		/* maybe the kernel's table, maybe OVS's own: no certainty */
+		nl_diag(c->a, "an Open vSwitch conntrack dump that names no datapath (%s line %ld) lists "
+			      "the connection %s%s: OVS dumps the only datapath there is, which may be "
+			      "its userspace one, whose table is OVS's own, not the kernel's, so natlog "
+			      "does not take it as the kernel's word on this packet; if it is the kernel "
+			      "datapath's, this packet went on", base_name(file), f->line, f->state,
+			f->assured > 0 ? " [ASSURED]" : "");
+		return 0;
+	}
 	if (f->netns[0])
 		snprintf(ns, sizeof ns, " in network namespace %s's table", f->netns);
 	snprintf(note, sizeof note, "conntrack (%s line %ld) lists the connection %s%s%s",

@@ -4682,7 +4682,8 @@ int store_conntrack_for(struct nl_store *s, int any_netns, int proto, const char
 	/* another namespace's table is another network stack's view, whose
 	 * tuples may be other connections' (its own loopback, addresses it
 	 * reuses); other hosts' are kept: a connection crosses hosts; and so
-	 * is an OVS userspace datapath's table, which the callback names:
+	 * is an OVS userspace datapath's table, or a dump's that names no
+	 * datapath, which the callback names:
 	 * a kernel packet may have crossed it too (through an internal port) */
 	snprintf(sql, sizeof sql,
 		 "SELECT c.line, c.event, c.time, c.state, c.rsrc, c.rdst, c.rsport, c.rdport, "
@@ -4691,8 +4692,8 @@ int store_conntrack_for(struct nl_store *s, int any_netns, int proto, const char
 		 "s.id = c.source_id WHERE c.proto = ?1 AND ((c.osrc = ?2 AND c.osport IS ?3 AND "
 		 "c.odst = ?4 AND c.odport IS ?5) OR (c.rdst = ?2 AND c.rdport IS ?3 AND "
 		 "c.rsrc = ?4 AND c.rsport IS ?5)) AND (?6 OR %s IS NULL OR "
-		 "substr(%s, 1, %d) = '" NL_OVS_USERSPACE "') ORDER BY c.id LIMIT 8",
-		 ns, ns, ns, (int)sizeof NL_OVS_USERSPACE - 1);
+		 "substr(%s, 1, %d) = '" NL_OVS_USERSPACE "' OR %s = '" NL_OVS_UNKNOWN "') "
+		 "ORDER BY c.id LIMIT 8", ns, ns, ns, (int)sizeof NL_OVS_USERSPACE - 1, ns);
 	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot query conntrack");
 	sqlite3_bind_int(st, 1, proto);

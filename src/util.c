@@ -172,6 +172,11 @@ const char *nl_ovs_userspace(const char *netns)
 	return netns && !strncmp(netns, NL_OVS_USERSPACE, n) ? netns + n : NULL;
 }
 
+int nl_ovs_unknown(const char *netns)
+{
+	return netns && !strcmp(netns, NL_OVS_UNKNOWN);
+}
+
 void nl_rule_init(struct nl_rule *r)
 {
 	memset(r, 0, sizeof *r);
