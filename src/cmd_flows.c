@@ -1265,8 +1265,9 @@ static void usage(FILE *f)
 		"the sources that saw it. A network namespace's table (conntrack run with\n"
 		"ip netns exec NS) lists that namespace's connections, shown with it\n"
 		"(NETNS; \"netns\" in --json, null for the host's own), and so does an Open\n"
-		"vSwitch userspace datapath's (ovs-userspace/netdev@NAME); traced packets\n"
-		"and captures join the host's own connections only.\n"
+		"vSwitch userspace datapath's (ovs-userspace/netdev@NAME), and an OVS dump\n"
+		"that names no datapath (" NL_OVS_UNKNOWN ": the kernel's or OVS's own);\n"
+		"traced packets and captures join the host's own connections only.\n"
 		"\n"
 		"options:\n"
 		"  --json       a JSON array of flow objects\n"
@@ -1351,6 +1352,28 @@ static int any_netns_logged(struct nl_store *s, const char *host)
 				  "'net.netfilter.nf_log_all_netns' AND y.value <> '0' AND y.netns IS NULL "
 				  "AND (?1 IS NULL OR y.host IS ?1) AND EXISTS (SELECT 1 FROM conntrack c "
 				  "WHERE c.netns IS NOT NULL AND c.host IS y.host)", host) > 0;
+}
+
+/* What the listed records cannot say of themselves: conntrack -E's lost
+ * events (connections missing, or their events incomplete), and OVS dumps
+ * whose datapath is not known. */
+static void ct_doubt_notes(struct nl_store *s, const char *host)
+{
+	int64_t lost = store_count_sql(s, "SELECT count(*) FROM notices WHERE kind = 'loss' AND "
+				       "origin = 'conntrack' AND netns IS NULL AND (?1 IS NULL OR "
+				       "host IS ?1)", host);
+	int64_t ovs = store_count_sql(s, "SELECT count(*) FROM conntrack WHERE netns = '"
+				      NL_OVS_UNKNOWN "' AND (?1 IS NULL OR host IS ?1)", host);
+	if (lost > 0)
+		fprintf(stderr, "natlog flows: %lld line%s of conntrack say%s that its events were "
+				"lost: connections may be missing, or their events incomplete\n",
+			(long long)lost, lost == 1 ? "" : "s", lost == 1 ? "s" : "");
+	if (ovs > 0)
+		fprintf(stderr, "natlog flows: %lld conntrack record%s of Open vSwitch dumps that name "
+				"no datapath (NETNS " NL_OVS_UNKNOWN "): OVS dumps the only datapath "
+				"there is, which may be its userspace one, whose table is OVS's own, not "
+				"the kernel's; traced packets are not counted with them\n",
+			(long long)ovs, ovs == 1 ? "" : "s");
 }
 
 int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int wide)
@@ -1478,6 +1501,7 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 				"network namespaces' conntrack tables were listed: its kernel log holds "
 				"every namespace's packets, which are counted with the host's own "
 				"connections, as no line says its namespace\n");
+	ct_doubt_notes(s, host);
 	if (!shown && (ct.n || fo->given)) {
 		fprintf(stderr, "natlog flows: no flows match\n");
 		rc = NL_EXIT_NOMATCH;
