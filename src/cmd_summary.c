@@ -386,7 +386,8 @@ static void print_notices(const struct report *R)
 		char counted[48] = "";	/* none when no line said how many */
 		if (lost >= 0)
 			snprintf(counted, sizeof counted, " (%lld lines counted)", (long long)lost);
-		printf("%slost:     %lld line%s log lines were lost%s\n", all ? "" : "\n",
+		/* a kernel log's, a monitor's or conntrack -E's: lines or events */
+		printf("%slost:     %lld line%s lines or events were lost%s\n", all ? "" : "\n",
 		       (long long)n, n == 1 ? " says" : "s say", counted);
 	}
 	if ((n = notice_lines(R, "ct-stats", &lost)))

@@ -304,5 +304,5 @@ check "conntrack's ENOBUFS warning imports without error" "$NATLOG" import -q "$
 eq "a loss notice of conntrack's at its line, the explanation skipped" "1 loss conntrack 2" \
 	"$(q "SELECT line || ' ' || kind || ' ' || origin || ' ' || (SELECT skipped FROM sources) FROM notices")"
 check "summary" "$NATLOG" summary
-check_grep "summary says lines were lost, no count after it when none was said" '^lost: *1 line says log lines were lost$' "$TMP/out"
+check_grep "summary says events were lost, no count after it when none was said" '^lost: *1 line says lines or events were lost$' "$TMP/out"
 finish
