@@ -112,7 +112,7 @@ static const struct nl_parser *command_parser(const char *s, size_t n, char *ns,
 	struct nl_cur c = cur_make(s, n);
 	const char *w, *cmd;
 	size_t wn, cn;
-	int v6, list = 0, rules = 0, nft_list = 0, nft_what = 0, json = 0, nfct = 0;
+	int v6, list = 0, rules = 0, nft_list = 0, nft_what = 0, json = 0, nfct = 0, monitor = 0;
 	ns[0] = '\0';
 	cur_spaces(&c);
 	if (!cur_word(&c, &cmd, &cn))
@@ -144,6 +144,7 @@ static const struct nl_parser *command_parser(const char *s, size_t n, char *ns,
 		rules |= opt_lists(w, wn, 'S', "--list-rules");
 		nft_list |= is_word(w, wn, "list");
 		nft_what |= is_word(w, wn, "ruleset") || is_word(w, wn, "table");
+		monitor |= is_word(w, wn, "monitor");
 		json |= is_word(w, wn, "-j") || is_word(w, wn, "--json");
 		/* "cat /proc/net/nf_conntrack": the table as /proc shows it */
 		nfct |= wn >= 12 && !memcmp(w + wn - 12, "nf_conntrack", 12);
@@ -159,8 +160,14 @@ static const struct nl_parser *command_parser(const char *s, size_t n, char *ns,
 	if (is_word(cmd, cn, "ebtables-save") || is_word(cmd, cn, "ebtables-legacy-save") ||
 	    is_word(cmd, cn, "ebtables-nft-save"))
 		return &nl_parser_iptsave;
+	/* a monitor's trace, run in a namespace or not (its packets are
+	 * that namespace's) */
+	if (is_word(cmd, cn, "nft") && monitor && !json)
+		return &nl_parser_nfttrace;
 	if (is_word(cmd, cn, "nft"))
 		return nft_list && nft_what ? json ? &nl_parser_nftjson : &nl_parser_nftrules : NULL;
+	if (is_word(cmd, cn, "xtables-monitor") || is_word(cmd, cn, "xtables-nft-monitor"))
+		return &nl_parser_xtmon;
 	if (is_word(cmd, cn, "sysctl"))
 		return &nl_parser_sysctl;
 	if (is_word(cmd, cn, "conntrack") || (is_word(cmd, cn, "cat") && nfct))

@@ -354,6 +354,7 @@ static void nft_row(const struct nl_corr *c, const struct nl_event *ev, struct n
 	nl_strlcpy(p.source, ev->xt ? "xtables-trace" : "nft-trace", sizeof p.source);
 	p.source_id = c->source_id;
 	nl_strlcpy(p.host, ev->host, sizeof p.host);
+	nl_strlcpy(p.netns, ev->netns, sizeof p.netns);
 	/* a line without an IP header (ARP, a packet: line cut short) in an
 	 * inet, bridge or netdev table: the IP version is not known */
 	p.family = k->family			  ? k->family

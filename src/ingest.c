@@ -100,6 +100,8 @@ struct import {
 	const char *top;		/* the input file the source is in (progress) */
 	char sect_ns[128];		/* the namespace a section's dumps were made in */
 	int ns_told;			/* the source's namespace was said to be unsure */
+	char path_ns[128];		/* the namespace its path names, for its traces */
+	int path_ns_known;		/* path_ns looked up */
 	char file_host[128];		/* the host the source names as its own (pvereport) */
 };
 
@@ -439,6 +441,8 @@ static int store_event(struct import *im, const struct nl_event *e, const int64_
 	return 0;
 }
 
+static void trace_netns(struct import *im, struct nl_event *e);
+
 static int sink_event(void *ctx, const struct nl_event *ev)
 {
 	struct import *im = ctx;
@@ -460,6 +464,10 @@ static int sink_event(void *ctx, const struct nl_event *ev)
 	}
 	if (!e->host[0] && default_host(im))
 		nl_strlcpy(e->host, default_host(im), sizeof e->host);
+	/* a monitor run in a namespace traced that namespace's packets; the
+	 * kernel's log is one for every namespace, and stays the host's */
+	if (e->kind == NL_EV_NFTRACE || e->kind == NL_EV_NFPACKET)
+		trace_netns(im, e);
 	if (!im->relay) {
 		fingerprint(im, e, wall);
 		return store_event(im, e, wall);
@@ -496,6 +504,22 @@ static const char *dump_netns(struct import *im, char *buf, size_t n)
 				"follows is no command sos runs: the name may go on past '_'\n",
 			nl_esc(im->path), ns);
 	return ns;
+}
+
+/* The namespace a monitor's trace line was printed in: the section's, or
+ * the path's, looked up once per source. */
+static void trace_netns(struct import *im, struct nl_event *e)
+{
+	if (im->sect_ns[0]) {
+		nl_strlcpy(e->netns, im->sect_ns, sizeof e->netns);
+		return;
+	}
+	if (!im->path_ns_known) {
+		if (!dump_netns(im, im->path_ns, sizeof im->path_ns))
+			im->path_ns[0] = '\0';
+		im->path_ns_known = 1;
+	}
+	nl_strlcpy(e->netns, im->path_ns, sizeof e->netns);
 }
 
 /* Adds name to the comma-separated names in buf unless there already;
@@ -618,7 +642,8 @@ static int relay_item(void *ctx, struct nl_relay_item *it)
 
 /* The commands sos runs in each namespace (sos/report/plugins: networking,
  * conntrack, ebpf), as _mangle_command() names their files after
- * "ip_netns_exec_<ns>_": the namespace is what comes before one of them,
+ * "ip_netns_exec_<ns>_" (and a monitor's file named so): the namespace is
+ * what comes before one of them,
  * underscores and all ("my_ns"). */
 static const char *const sos_ns_cmds[] = {
 	"iptables-save", "ip6tables-save", "conntrack_-L_-o_extended", "conntrack_-S",
@@ -627,6 +652,10 @@ static const char *const sos_ns_cmds[] = {
 	"ip_vrf_show", "netstat_-W_-neopa", "netstat_-T_-neopa", "netstat_-neopa", "netstat_-s",
 	"netstat_-W_-agn", "netstat_-T_-agn", "netstat_-agn", "nstat_-zas", "ss_-peaonmi",
 	"bpftool_net_list",
+	/* and the monitors a namespace's trace is recorded with, its file
+	 * named the same way */
+	"nft_monitor_trace", "nft_monitor", "xtables-monitor_--trace", "xtables-monitor_-t",
+	"conntrack_-E", "conntrack_-E_-o_timestamp",
 };
 
 /* The namespace in "ip_netns_exec_<ns>_<command>" (p after the prefix,
@@ -1250,6 +1279,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	im->path = path;
 	im->sect_ns[0] = '\0';
 	im->ns_told = 0;
+	im->path_ns_known = 0;
 	im->file_host[0] = '\0';
 	im->source_id = im->ruleset_id = 0;
 	im->lines = im->events = im->errors = im->skipped = im->rulesets = im->bytes = im->dups = 0;

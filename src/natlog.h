@@ -109,6 +109,9 @@ struct nl_event {
 	int64_t handle;			/* -1 when not printed */
 	char verdict[NL_CHAINSIZ + 16];	/* accept, drop, continue, jump x, ... */
 	int xt;				/* from xtables-monitor (iptables-nft) */
+	/* nft and xtables traces only: the network namespace the monitor ran in (set by
+	 * the import from the section or path), "" for the host's */
+	char netns[128];
 	struct nl_pkt pkt;
 	const char *raw;		/* the whole input line, valid during the callback */
 	size_t rawlen;

@@ -72,8 +72,8 @@ static const char *const queries[Q_COUNT] = {
 	[Q_ERR_ADD] = "INSERT INTO errors(source_id, line, reason, text) VALUES (?1, ?2, ?3, ?4)",
 	[Q_PKT_ADD] = "INSERT OR IGNORE INTO packets(trace, source, source_id, host, family, time, "
 		      "uptime, proto, src, sport, dst, dport, ip_id, tcp_seq, tcp_flags, icmp_type, "
-		      "icmp_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-		      "?15, ?16, ?17)",
+		      "icmp_id, netns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+		      "?14, ?15, ?16, ?17, ?18)",
 	[Q_PKT_IDENTITY] = "UPDATE packets SET family = ?2, proto = ?3, src = ?4, sport = ?5, dst = ?6, "
 			   "dport = ?7, ip_id = ?8, tcp_flags = ?9, icmp_type = ?10, icmp_id = ?11 "
 			   "WHERE id = ?1",
@@ -305,6 +305,8 @@ static const char *const queries[Q_COUNT] = {
 		"dst, dport, ip_id, tcp_seq, tcp_flags, verdict, verdict_inferred, decided_table, " \
 		"decided_chain, decided_type, decided_position, decided_handle, decided_rule, " \
 		"icmp_type, icmp_id, decided_family, analyzed"
+/* and the packet's namespace: a store before schema 36 has none */
+#define PKT_NETNS(s) ((s)->version >= 36 ? ", netns" : ", NULL")
 
 /* The queries not in queries[] (built at run time, or few per import) and
  * store_sql_params()'s run once per packet (realign.c, analysis) or per
@@ -432,8 +434,8 @@ static sqlite3_stmt *stmt(struct nl_store *s, int q)
 		char sql[4096];
 		const char *src = queries[q], *mark = strstr(src, "%PKTCOLS%");
 		if (mark)
-			snprintf(sql, sizeof sql, "%.*s%s%s", (int)(mark - src), src, PKTCOLS,
-				 mark + strlen("%PKTCOLS%"));
+			snprintf(sql, sizeof sql, "%.*s%s%s%s", (int)(mark - src), src, PKTCOLS,
+				 PKT_NETNS(s), mark + strlen("%PKTCOLS%"));
 		else
 			nl_strlcpy(sql, src, sizeof sql);
 		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->q[q], NULL) !=
@@ -1477,6 +1479,7 @@ static int64_t add_packet(struct nl_store *s, struct nl_packet_row *p)
 		bind_num(st, 15, p->tcp_flags);
 		bind_num(st, 16, p->icmp_type);
 		bind_num(st, 17, p->icmp_id);
+		bind_static(st, 18, p->netns);	/* "": the host's, NULL */
 		if (step_done(s, st, "cannot add a packet"))
 			return -1;
 		if (sqlite3_changes(s->db) == 1) {
@@ -3363,6 +3366,7 @@ static void read_packet(sqlite3_stmt *st, struct nl_packet_row *p)
 	p->icmp_id = (int)col_num(st, 25);
 	col_text(st, 26, p->decided_family, sizeof p->decided_family);
 	p->analyzed = sqlite3_column_int(st, 27);
+	col_text(st, 28, p->netns, sizeof p->netns);
 }
 
 static int each_packet(struct nl_store *s, sqlite3_stmt *st, nl_packet_cb cb, void *ctx)
@@ -3600,7 +3604,7 @@ int store_packets(struct nl_store *s, struct nl_filter *f, nl_packet_cb cb, void
 			f->left_out = sqlite3_column_int64(st, 0);
 		unprep(s, st);
 	}
-	used = (size_t)snprintf(sql, sizeof sql, "SELECT " PKTCOLS " FROM packets");
+	used = (size_t)snprintf(sql, sizeof sql, "SELECT " PKTCOLS "%s FROM packets", PKT_NETNS(s));
 	used += packet_where(s, f, 1, sql + used, sizeof sql - used);
 	snprintf(sql + used, sizeof sql - used, " ORDER BY id");
 	if (prep(s, sql, &st) != SQLITE_OK)

@@ -97,6 +97,9 @@ struct nl_packet_row {
 	int64_t ip_id, tcp_seq;
 	int tcp_flags;
 	int icmp_type, icmp_id;
+	/* the network namespace a monitor traced it in ("ip netns exec NS nft
+	 * monitor trace"), whose dumps explain it; "" for the host's own */
+	char netns[128];
 	/* analysis */
 	char verdict[12];
 	int verdict_inferred;

@@ -121,6 +121,7 @@ ALTER TABLE packets DROP COLUMN nat_src;
 ALTER TABLE packets DROP COLUMN nat_dst;
 ALTER TABLE packets DROP COLUMN ifaces;
 ALTER TABLE notices DROP COLUMN netns;
+ALTER TABLE packets DROP COLUMN netns;
 CREATE INDEX events_wire_id ON event_rows(ip_id, proto) WHERE kind = 'wire';
 CREATE INDEX events_wire_seq ON event_rows(tcp_seq) WHERE kind = 'wire';
 UPDATE meta SET value = '27' WHERE key = 'schema_version';

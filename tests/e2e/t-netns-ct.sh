@@ -119,6 +119,7 @@ c = sqlite3.connect(sys.argv[1])
 c.execute("DELETE FROM conntrack WHERE netns IS NOT NULL")
 c.execute("ALTER TABLE conntrack DROP COLUMN netns")
 c.execute("ALTER TABLE notices DROP COLUMN netns")	# schema 35
+c.execute("ALTER TABLE packets DROP COLUMN netns")	# schema 36
 c.execute("UPDATE meta SET value = '33' WHERE key = 'schema_version'")
 c.commit()
 PY

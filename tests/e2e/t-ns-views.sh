@@ -130,6 +130,7 @@ python3 - "$TMP/s34.db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("ALTER TABLE notices DROP COLUMN netns")
+c.execute("ALTER TABLE packets DROP COLUMN netns")	# schema 36
 c.execute("UPDATE meta SET value = '34' WHERE key = 'schema_version'")
 c.commit()
 PY

@@ -133,6 +133,7 @@ c.execute("UPDATE steps SET time = (SELECT b.time FROM event_rows b WHERE b.pack
 c.execute("UPDATE steps SET time = NULL WHERE id = (SELECT min(s.id) FROM steps s JOIN event_rows b ON "
           "b.packet_id = s.packet_id AND b.step = 1 WHERE b.time IS NOT NULL)")
 c.execute("ALTER TABLE notices DROP COLUMN netns")	# schema 35
+c.execute("ALTER TABLE packets DROP COLUMN netns")	# schema 36
 c.execute("UPDATE meta SET value = '29' WHERE key = 'schema_version'")
 c.commit()
 open(sys.argv[1] + ".events", "w").write(repr(c.execute("SELECT * FROM events ORDER BY id").fetchall()))

@@ -312,7 +312,8 @@ cp "$TMP/whole.db" "$TMP/s28.db"
 sqlite "$TMP/s28.db" "PRAGMA wal_checkpoint(TRUNCATE)" "ALTER TABLE packets DROP COLUMN nat_sport" \
 	"ALTER TABLE packets DROP COLUMN nat_dport" "ALTER TABLE packets DROP COLUMN nat_src" \
 	"ALTER TABLE packets DROP COLUMN nat_dst" "ALTER TABLE packets DROP COLUMN ifaces" \
-	"ALTER TABLE notices DROP COLUMN netns" "UPDATE meta SET value = '28' WHERE key = 'schema_version'"
+	"ALTER TABLE notices DROP COLUMN netns" "ALTER TABLE packets DROP COLUMN netns" \
+	"UPDATE meta SET value = '28' WHERE key = 'schema_version'"
 eq "a schema 28 store read as it is finds them by their lines" "$want" \
 	"$("$NATLOG" --db "$TMP/s28.db" traces --json --port 81 | traces_of)"
 printf 'net.ipv4.ip_forward = 1\n' > "$TMP/s28.conf"
