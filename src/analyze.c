@@ -927,6 +927,7 @@ int nl_check_counter(struct nl_analysis *a, const struct nl_rsview *v, struct nl
 static int load_hits(struct nl_store *s, struct nl_rscache *rc, int nft)
 {
 	const char *host = rc->host[0] ? rc->host : NULL;
+	const char *ns = rc->netns[0] ? rc->netns : NULL;
 	int64_t boot = -2;
 	size_t i, k;
 	int any = 0;
@@ -941,7 +942,7 @@ static int load_hits(struct nl_store *s, struct nl_rscache *rc, int nft)
 				counted = 0;	/* its counts are in */
 		if (!counted)
 			continue;
-		if (!any++ && store_rule_hits(s, host, rc->family, nft, &rc->v, 0, -1, -1))
+		if (!any++ && store_rule_hits(s, host, ns, rc->family, nft, &rc->v, 0, -1, -1))
 			return -1;
 		if ((r = store_dump_info(s, id, &info)) < 0)
 			return -1;
@@ -950,7 +951,7 @@ static int load_hits(struct nl_store *s, struct nl_rscache *rc, int nft)
 		if (boot == -2)
 			boot = store_boot_time(s, host);
 		if (rsview_bound_hits(&rc->v, id, info.time_us) ||
-		    store_rule_hits(s, host, rc->family, nft, &rc->v, id, info.time_us, boot))
+		    store_rule_hits(s, host, ns, rc->family, nft, &rc->v, id, info.time_us, boot))
 			return -1;
 	}
 	if (any)
@@ -962,7 +963,7 @@ int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_r
 		  int nft)
 {
 	int family = nft ? 0 : p->family;
-	const char *host;
+	const char *host, *ns;
 	/* when no dump names a host, every host gets the same rules: a log of
 	 * many nodes must not reload them packet after packet */
 	if (!rc->loaded && rc->hosted <= 0) {
@@ -971,13 +972,17 @@ int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_r
 			return -1;
 	}
 	host = rc->hosted ? p->host : "";
-	if (rc->loaded && rc->family == family && !strcmp(rc->host, host))
+	/* a packet a monitor traced in a namespace ran through that
+	 * namespace's ruleset, never the host's */
+	ns = nft ? p->netns : "";
+	if (rc->loaded && rc->family == family && !strcmp(rc->host, host) && !strcmp(rc->netns, ns))
 		return 0;
 	rscache_free(rc);
-	if (nft ? store_load_nft(s, host[0] ? host : NULL, &rc->v)
+	if (nft ? store_load_nft(s, host[0] ? host : NULL, ns[0] ? ns : NULL, &rc->v)
 		: store_load_rules(s, host[0] ? host : NULL, family, &rc->v))
 		return -1;
 	nl_strlcpy(rc->host, host, sizeof rc->host);
+	nl_strlcpy(rc->netns, ns, sizeof rc->netns);
 	rc->family = family;
 	if (load_hits(s, rc, nft))
 		return -1;
@@ -1406,7 +1411,7 @@ static int conntrack_seen(void *ctx, const struct nl_flow *f, const char *file)
 		snprintf(e->note + u, sizeof e->note - u, ", SNAT to %s", f->rdst);
 	}
 	if (f->netns[0] && !nl_ovs_userspace(f->netns) && !nl_ovs_unknown(f->netns) &&
-	    !w->ns_said) {
+	    strcmp(f->netns, w->a->dump.netns) && !w->ns_said) {
 		w->ns_said = 1;
 		nl_diag(w->a, "net.netfilter.nf_log_all_netns = %s (%s line %ld): the kernel logs every "
 			      "network namespace's TRACE and LOG lines and a line does not say whose, so "
@@ -1468,8 +1473,9 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 		const struct nl_event *e0 = &a->steps[0].ev;
 		int64_t boot = e0->uptime >= 0 ? store_boot_time(s, e0->host[0] ? e0->host : NULL) : -1;
 		w.step_us = boot >= 0 ? boot + (int64_t)(e0->uptime * 1e6 + 0.5) : e0->wall_us;
-		/* a monitor's trace is of the namespace it ran in, the host's;
-		 * the kernel log is the host's unless it logs every namespace */
+		/* a monitor's trace is of the namespace it ran in (its table,
+		 * a->dump.netns); the kernel log is the host's unless it logs
+		 * every namespace */
 		if ((e0->kind == NL_EV_TRACE || e0->kind == NL_EV_LOG) &&
 		    (w.any_netns = trust_log_all_netns(s, e0->host, &w.all_netns)) < 0)
 			return -1;
@@ -1483,8 +1489,8 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 	memset(&ct, 0, sizeof ct);
 	ct.first = w.first;
 	ct.last = w.last;
-	if (store_conntrack_for(s, w.any_netns, w.first->proto, w.first->src, w.first->sport,
-				w.first->dst, w.first->dport, ct_nat_addrs, &ct))
+	if (store_conntrack_for(s, w.any_netns, a->dump.netns, w.first->proto, w.first->src,
+				w.first->sport, w.first->dst, w.first->dport, ct_nat_addrs, &ct))
 		return -1;
 	addrs[4] = ct.a[0][0] ? ct.a[0] : NULL;
 	addrs[5] = ct.a[1][0] ? ct.a[1] : NULL;
@@ -1500,7 +1506,7 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
 	if (store_wire_covering(s, w.last->dst, wire_expected, &w))
 		return -1;
 	/* conntrack's view of the connection, by its original tuple */
-	return store_conntrack_for(s, w.any_netns, w.first->proto, w.first->src,
+	return store_conntrack_for(s, w.any_netns, a->dump.netns, w.first->proto, w.first->src,
 				   w.first->sport, w.first->dst, w.first->dport, conntrack_seen, &w);
 }
 

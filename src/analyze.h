@@ -116,6 +116,7 @@ struct nl_analysis {
 /* Caches the ruleset view between packets of the same host and family. */
 struct nl_rscache {
 	char host[128];
+	char netns[128];		/* nft: the namespace whose dumps, "" the host's */
 	int family;			/* 4 or 6 for iptables, 0 for nft */
 	int loaded;
 	int hosted;			/* some dump names its host: -1 not known yet, 0, 1 */

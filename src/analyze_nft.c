@@ -452,7 +452,10 @@ void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v)
 	a->inferred = 0;
 	a->decided = -1;
 	snprintf(a->verdict, sizeof a->verdict, "unknown");
-	if (v->ndumps == 0 && a->n > 0)
+	if (v->ndumps == 0 && a->n > 0 && a->dump.netns[0])
+		nl_diag(a, "no ruleset dump of network namespace %s was imported: rule positions are "
+			   "unknown (the host's ruleset is not the one this packet met)", a->dump.netns);
+	else if (v->ndumps == 0 && a->n > 0)
 		nl_diag(a, "no nft ruleset dump was imported: rule positions are unknown");
 	for (i = 0; i < a->n; i++) {
 		struct nl_step *st = &a->steps[i];

@@ -407,6 +407,8 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 	       p->host[0] ? nl_esc(p->host) : "unknown",
 	       p->family == 6 ? "IPv6" : p->family == 4 ? "IPv4" : "no IP header seen",
 	       p->time[0] ? nl_esc(p->time) : "(no time)");
+	if (p->netns[0])	/* a monitor traced it there: that namespace's ruleset */
+		printf(", network namespace %s", nl_esc(p->netns));
 	if (p->ip_id >= 0)
 		printf(", IP ID %lld", (long long)p->ip_id);
 	if (p->tcp_seq >= 0)

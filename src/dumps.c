@@ -217,6 +217,12 @@ static void say_why(struct nl_dumpsel *d, const struct cand *c, int n, int nfit,
 {
 	int64_t dist;
 	int cls = tclass(c, t, &dist);
+	char whose[200];
+	/* a namespace's packet was tried on that namespace's dumps alone */
+	if (d->netns[0])
+		snprintf(whose, sizeof whose, "network namespace %.128s", d->netns);
+	else
+		snprintf(whose, sizeof whose, "this host and family");
 	if (!c->bad && nfit > 1 && cls >= 2 && others_decide) {
 		snprintf(d->why, sizeof d->why, "the trace fits %d of the %d dumps and their times are "
 			 "not known; this one is the one the traces of other packets of this host do not "
@@ -224,19 +230,19 @@ static void say_why(struct nl_dumpsel *d, const struct cand *c, int n, int nfit,
 		return;
 	}
 	if (n == 1) {
-		snprintf(d->why, sizeof d->why, "the only dump of this host and family; the trace %s it",
-			 c->bad ? "contradicts" : "fits");
+		snprintf(d->why, sizeof d->why, "the only dump of %s; the trace %s it",
+			 whose, c->bad ? "contradicts" : "fits");
 		return;
 	}
 	if (c->bad) {
-		snprintf(d->why, sizeof d->why, "none of the %d dumps of this host and family fits the "
-			 "trace; this one contradicts it least (%d step%s)", n, c->bad,
+		snprintf(d->why, sizeof d->why, "none of the %d dumps of %s fits the "
+			 "trace; this one contradicts it least (%d step%s)", n, whose, c->bad,
 			 c->bad == 1 ? "" : "s");
 		return;
 	}
 	if (nfit == 1) {
-		snprintf(d->why, sizeof d->why, "the only one of the %d dumps of this host and family "
-			 "that the trace fits", n);
+		snprintf(d->why, sizeof d->why, "the only one of the %d dumps of %s "
+			 "that the trace fits", n, whose);
 		return;
 	}
 	if (cls == 0)
@@ -396,6 +402,8 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 	int n = 0, k, best = 0, nfit = 0, later = 0, others = 0, tie = 0, nearest = 0;
 	int64_t t = -1, dist0;
 	memset(d, 0, sizeof *d);
+	if (nft)
+		nl_strlcpy(d->netns, p->netns, sizeof d->netns);
 	/* more dumps than are tried: those nearest in time to the packet */
 	if (v->ndumps > NL_MAXDUMPS)
 		nearest = nearest_dumps(s, a, v, ids);
@@ -412,10 +420,16 @@ int dumps_choose(struct nl_store *s, const struct nl_packet_row *p, struct nl_rs
 		v->prefer = 0;
 		if (fn(s, a, p, v, nft))
 			return -1;
-		snprintf(d->why, sizeof d->why, "%s",
-			 nft ? "no nft ruleset dump (nft list ruleset, nft -j list ruleset) of this host was "
-			       "imported; iptables-save dumps are not read for nft and xtables traces"
-			     : "no ruleset dump of this host and family was imported");
+		if (d->netns[0])	/* the host's dumps are not its ruleset */
+			snprintf(d->why, sizeof d->why, "no ruleset dump of network namespace %.128s "
+				 "(ip netns exec %.128s nft list ruleset) was imported; the host's are "
+				 "not the ruleset this packet met", d->netns, d->netns);
+		else
+			snprintf(d->why, sizeof d->why, "%s",
+				 nft ? "no nft ruleset dump (nft list ruleset, nft -j list ruleset) of "
+				       "this host was imported; iptables-save dumps are not read for nft "
+				       "and xtables traces"
+				     : "no ruleset dump of this host and family was imported");
 		return 0;
 	}
 	for (k = 0; k < n; k++) {
@@ -704,6 +718,8 @@ void dumps_print_text(FILE *f, const struct nl_analysis *a)
 	fprintf(f, "dump: %s (%s", nl_esc(d->path), d->kind);
 	if (d->host[0])
 		fprintf(f, ", host %s", nl_esc(d->host));
+	if (d->netns[0])
+		fprintf(f, ", network namespace %s", nl_esc(d->netns));
 	if (d->time[0])
 		fprintf(f, ", %s %s", !strcmp(d->time_kind, "mtime") ? "file modified" : d->time_kind,
 			nl_esc(d->time));
@@ -773,5 +789,8 @@ void dumps_print_json(FILE *f, const struct nl_analysis *a)
 		jw_str(f, d->from[i].path);
 		fputc('}', f);
 	}
-	fputs("]}", f);
+	fputc(']', f);
+	jw_key(f, &first, "netns");	/* null: the host's own dumps */
+	jw_str(f, d->netns);
+	fputc('}', f);
 }

@@ -25,6 +25,8 @@ struct nl_rewind;
 
 struct nl_dumpsel {
 	int64_t id;			/* rulesets.id, or 0: no dump */
+	char netns[128];		/* nft: the network namespace whose dumps were
+					 * tried (the packet's), "" the host's own */
 	int fits;			/* the trace contradicts it nowhere */
 	int candidates;			/* dumps of the host and family tried */
 	int dumps;			/* all of them (more than candidates: see

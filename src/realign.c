@@ -529,8 +529,8 @@ static int ct_established(void *ctx, const struct nl_flow *f, const char *file)
 }
 
 /* Conntrack's entries of the SYN's connection, of its host's namespace:
- * a monitor's trace is of the namespace it ran in, the host's; the kernel
- * log the host's unless it logs every namespace. */
+ * a monitor's trace is of the namespace it ran in (p->netns, "" the
+ * host's); the kernel log the host's unless it logs every namespace. */
 static int ct_contradicts(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)
 {
 	struct ct_est c;
@@ -539,8 +539,8 @@ static int ct_contradicts(struct nl_store *s, const struct nl_packet_row *p, str
 	if (strcmp(p->source, "nft-trace") && strcmp(p->source, "xtables-trace") &&
 	    (c.any_netns = trust_log_all_netns(s, p->host, &c.all_netns)) < 0)
 		return -1;
-	return store_conntrack_for(s, c.any_netns, p->proto, p->src, p->sport, p->dst, p->dport,
-				   ct_established, &c);
+	return store_conntrack_for(s, c.any_netns, p->netns, p->proto, p->src, p->sport, p->dst,
+				   p->dport, ct_established, &c);
 }
 
 int rl_contradictions(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a)

@@ -2864,7 +2864,7 @@ int store_ruleset_done(struct nl_store *s, int64_t ruleset_id)
 /* The selected dumps in preference order and the tables each has; their
  * chains are read at their first lookup (store_find_chain). */
 static int load_dumps(struct nl_store *s, const char *sql_dumps, const char *host, int family,
-		      struct nl_rsview *v)
+		      const char *netns, struct nl_rsview *v)
 {
 	static const char *sql_tables =
 		"SELECT coalesce(family, ''), tbl, group_concat(CASE WHEN family IS NOT NULL AND "
@@ -2882,6 +2882,8 @@ static int load_dumps(struct nl_store *s, const char *sql_dumps, const char *hos
 	}
 	sqlite3_bind_int(st, 1, family);
 	bind_text(st, 2, host);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		bind_text(st, 3, netns);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char kind[24];
 		col_text(st, 1, kind, sizeof kind);
@@ -3184,10 +3186,10 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 			  "r.netns IS NULL AND "
 			  "(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
 			  "ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, "
-			  "r.kind = 'iptables-save' DESC, r.id DESC", host, family, v);
+			  "r.kind = 'iptables-save' DESC, r.id DESC", host, family, NULL, v);
 }
 
-int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
+int store_rule_hits(struct nl_store *s, const char *host, const char *netns, int family, int nft,
 		    struct nl_rsview *v, int64_t ruleset, int64_t until_us, int64_t boot_us)
 {
 	/* whole rows and steps apart: through the events view every step
@@ -3223,14 +3225,20 @@ int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
 		"e.source_id WHERE e.step = 1 AND e.packet_id IS NOT NULL AND coalesce(e.wall_us, "
 		"natlog_wall(e.time), coalesce(s.boot_us, ?4) + CAST(e.uptime * 1000000 AS INTEGER), "
 		"natlog_near(e.time, ?3)) >= ?3)";
-	char sql[sizeof legacy + sizeof nftq + sizeof after + 128];
+	/* a namespace's dumps count its own monitor's packets, the host's
+	 * the host's (schema 36) */
+	static const char ns_only[] = " p IN (SELECT id FROM packets WHERE netns IS ?5)";
+	char sql[sizeof legacy + sizeof nftq + sizeof after + sizeof ns_only + 128];
 	sqlite3_stmt *st;
-	int rc;
-	snprintf(sql, sizeof sql, "SELECT t, c, r, count(DISTINCT p) FROM (%s)%s GROUP BY 1, 2, 3",
-		 nft ? nftq : legacy, ruleset ? after : "");
+	int rc, by_ns = nft && s->version >= 36;
+	snprintf(sql, sizeof sql, "SELECT t, c, r, count(DISTINCT p) FROM (%s)%s%s%s GROUP BY 1, 2, 3",
+		 nft ? nftq : legacy, ruleset ? after : "", by_ns ? (ruleset ? " AND" : " WHERE") : "",
+		 by_ns ? ns_only : "");
 	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot count traced packets per rule");
 	bind_text(st, 1, host);
+	if (by_ns)
+		bind_text(st, 5, netns);
 	if (!nft)
 		sqlite3_bind_int(st, 2, family);
 	if (ruleset) {
@@ -3273,7 +3281,7 @@ int store_rulesets_hosted(struct nl_store *s)
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read rulesets");
 }
 
-int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v)
+int store_load_nft(struct nl_store *s, const char *host, const char *netns, struct nl_rsview *v)
 {
 	static const char *sql_sets =
 		"SELECT id, ruleset_id, family, tbl, name, type, map_type, flags FROM sets "
@@ -3284,10 +3292,10 @@ int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v)
 	sqlite3_stmt *st = NULL, *es = NULL;
 	int rc;
 
-	rc = load_dumps(s, DUMP_COLS "r.kind LIKE 'nft-%' AND ?1 = ?1 AND r.netns IS NULL AND "
+	rc = load_dumps(s, DUMP_COLS "r.kind LIKE 'nft-%' AND ?1 = ?1 AND r.netns IS ?3 AND "
 			"(r.host IS NULL OR ?2 IS NULL OR r.host = ?2) "
 			"ORDER BY (r.host IS NOT NULL AND r.host = ?2) DESC, r.id DESC",
-			host, 0, v);
+			host, 0, netns, v);
 	if (rc)
 		return rc;
 	if (prep(s, sql_sets, &st) != SQLITE_OK ||
@@ -4674,7 +4682,8 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read captures");
 }
 
-int store_conntrack_for(struct nl_store *s, int any_netns, int proto, const char *src, int sport,
+int store_conntrack_for(struct nl_store *s, int any_netns, const char *netns, int proto,
+			const char *src, int sport,
 			const char *dst, int dport,
 			int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx)
 {
@@ -4695,7 +4704,7 @@ int store_conntrack_for(struct nl_store *s, int any_netns, int proto, const char
 		 "FROM conntrack c JOIN sources s ON "
 		 "s.id = c.source_id WHERE c.proto = ?1 AND ((c.osrc = ?2 AND c.osport IS ?3 AND "
 		 "c.odst = ?4 AND c.odport IS ?5) OR (c.rdst = ?2 AND c.rdport IS ?3 AND "
-		 "c.rsrc = ?4 AND c.rsport IS ?5)) AND (?6 OR %s IS NULL OR "
+		 "c.rsrc = ?4 AND c.rsport IS ?5)) AND (?6 OR %s IS ?7 OR "
 		 "substr(%s, 1, %d) = '" NL_OVS_USERSPACE "' OR %s = '" NL_OVS_UNKNOWN "') "
 		 "ORDER BY c.id LIMIT 8", ns, ns, ns, (int)sizeof NL_OVS_USERSPACE - 1, ns);
 	if (prep(s, sql, &st) != SQLITE_OK)
@@ -4706,6 +4715,7 @@ int store_conntrack_for(struct nl_store *s, int any_netns, int proto, const char
 	bind_text(st, 4, dst);
 	bind_num(st, 5, dport);
 	sqlite3_bind_int(st, 6, any_netns != 0);
+	bind_text(st, 7, s->version >= 34 ? netns : NULL);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *file = (const char *)sqlite3_column_text(st, 10);
 		nl_flow_init(&f);

@@ -185,8 +185,9 @@ int store_load_rules(struct nl_store *s, const char *host, int family, struct nl
 int store_analysis_cache(struct nl_store *s, int on);
 /* 1 when some ruleset dump names its host, 0 when none does. */
 int store_rulesets_hosted(struct nl_store *s);
-/* nft dumps (text or JSON) of this host, with their sets and elements. */
-int store_load_nft(struct nl_store *s, const char *host, struct nl_rsview *v);
+/* nft dumps (text or JSON) of this host, with their sets and elements:
+ * of network namespace netns, or of the host's own when NULL. */
+int store_load_nft(struct nl_store *s, const char *host, const char *netns, struct nl_rsview *v);
 /* The views read the chains they look up (ruleset.c): chain (family, or
  * NULL: any, the first; table, name) of a dump without its rules (cap is
  * their count, rules NULL): 1, 0 when the dump has none, -1 on failure;
@@ -211,8 +212,9 @@ int store_log_chains(struct nl_store *s, int64_t ruleset_id,
  * "family table", chain and handle. ruleset 0: every packet; else the
  * counts of that dump, taken at until_us: packets whose first line is
  * known to be later (its wall clock, or boot_us plus its kernel time when
- * boot_us >= 0) are left out. */
-int store_rule_hits(struct nl_store *s, const char *host, int family, int nft,
+ * boot_us >= 0) are left out. nft: of the packets traced in network
+ * namespace netns only (NULL: the host's own). */
+int store_rule_hits(struct nl_store *s, const char *host, const char *netns, int family, int nft,
 		    struct nl_rsview *v, int64_t ruleset, int64_t until_us, int64_t boot_us);
 
 /* Queries. */
@@ -350,9 +352,11 @@ int store_wire_find(struct nl_store *s, int proto, int64_t ip_id, int64_t seq, i
  * whose translated one (a packet seen after the connection's NAT), of any
  * host: of the hosts' own namespaces only unless any_netns, when every
  * namespace's come (f->netns says whose); an OVS userspace datapath's
- * always, f->netns saying so (nl_ovs_userspace). */
-int store_conntrack_for(struct nl_store *s, int any_netns, int proto, const char *src, int sport,
-			const char *dst, int dport,
+ * always, f->netns saying so (nl_ovs_userspace). netns (not NULL, not
+ * ""): network namespace netns's table instead of the host's own (a
+ * packet a monitor traced there). */
+int store_conntrack_for(struct nl_store *s, int any_netns, const char *netns, int proto,
+			const char *src, int sport, const char *dst, int dport,
 			int (*cb)(void *, const struct nl_flow *, const char *file), void *ctx);
 /* When this host last booted, from the sources that told (or -1). */
 int64_t store_boot_time(struct nl_store *s, const char *host);
