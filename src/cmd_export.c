@@ -36,7 +36,8 @@ struct ex {
 static const char packet_header[] =
 	"trace,source,host,family,time,uptime,proto,src,sport,dst,dport,ip_id,tcp_seq,icmp_type,"
 	"icmp_id,tcp_flags,verdict,analyzed,verdict_inferred,decided_family,decided_table,"
-	"decided_chain,decided_type,decided_position,decided_handle,decided_rule,logged,log_prefix";
+	"decided_chain,decided_type,decided_position,decided_handle,decided_rule,logged,log_prefix,"
+	"netns";
 
 static const char step_header[] =
 	"trace,host,step,hook,family,table,chain,type,position,handle,rule,verdict,matches_dump,"
@@ -85,6 +86,7 @@ static void csv_packet(const struct nl_packet_row *p, const char *prefix)
 	cw_str(f, &first, p->has_decided && p->has_decided_rule ? p->decided_rule : NULL);
 	cw_bool(f, &first, logged);
 	cw_str(f, &first, logged ? prefix : NULL);
+	cw_str(f, &first, p->netns);
 	cw_end(f);
 }
 

@@ -69,14 +69,17 @@ static int is_icmp(int proto)
 	return proto == 1 || proto == 58;
 }
 
-/* A tuple as a lookup key: "proto|src|sport|dst|dport" (ICMP: the id). */
-static void tkey_make(char *buf, size_t n, int proto, const char *src, int sport, const char *dst,
-		      int dport, int icmp_id)
+/* A tuple as a lookup key: "proto|src|sport|dst|dport" (ICMP: the id);
+ * of a network namespace ns (a monitor's packets there, its table's
+ * connections) "ns|" before it: another stack's, never the host's. */
+static void tkey_make(char *buf, size_t n, const char *ns, int proto, const char *src, int sport,
+		      const char *dst, int dport, int icmp_id)
 {
 	if (is_icmp(proto))
-		snprintf(buf, n, "%d|%s|%d|%s|", proto, src, icmp_id, dst);
+		snprintf(buf, n, "%s%s%d|%s|%d|%s|", ns, ns[0] ? "|" : "", proto, src, icmp_id, dst);
 	else
-		snprintf(buf, n, "%d|%s|%d|%s|%d", proto, src, sport, dst, dport);
+		snprintf(buf, n, "%s%s%d|%s|%d|%s|%d", ns, ns[0] ? "|" : "", proto, src, sport, dst,
+			 dport);
 }
 
 static int tkey_valid(const char *key)
@@ -259,8 +262,9 @@ static int count_traced(struct nl_store *s, const struct flow *v, size_t n, int6
 			q[4 * i + 1].src = NULL;	/* matches nothing */
 		if (same(&rr, &rin))
 			q[4 * i + 3].src = NULL;
-		if (v[i].k.netns[0])	/* traced packets are the host namespace's */
-			q[4 * i].src = q[4 * i + 1].src = q[4 * i + 2].src = q[4 * i + 3].src = NULL;
+		/* a namespace's table counts the packets a monitor traced there */
+		q[4 * i].netns = q[4 * i + 1].netns = q[4 * i + 2].netns = q[4 * i + 3].netns =
+			v[i].k.netns;
 	}
 	if (store_count_packets_tuple(s, q, n * 4)) {
 		free(q);
@@ -357,6 +361,7 @@ struct ctpass {
 	int64_t end;			/* bytes written to f */
 	size_t n;			/* conntrack's connections, then the others */
 	size_t nns;			/* conntrack's connections of a namespace's table */
+	size_t ntns;			/* the others of a namespace (its monitor's packets) */
 	struct tmap *tm;		/* the tuples packets and frames look up */
 	const char *why;		/* a failure that is not the store's */
 };
@@ -531,22 +536,22 @@ static void all_tuples(const struct flow *w, struct tuple t[4])
 /* Connection c takes those of its tuples packets and frames look up,
  * unless one before it in import order has them: as if every connection
  * had claimed its tuples in that order, first come first served. A
- * namespace's connection takes none: natlog's packets and frames are
- * the host's namespace's (its kernel log, its monitors). */
+ * namespace's connection takes its namespace's keys: the packets a
+ * monitor traced there (the kernel log and captures are the host's). */
 static int ct_claim(struct ctpass *cp, size_t c)
 {
 	static const int dir[4] = { 0, 0, 1, 1 };
 	struct tuple t[4];
 	char key[256];
 	int i;
-	if (!cp->tm->n || cp->cur.k.netns[0])
+	if (!cp->tm->n)
 		return 0;
 	all_tuples(&cp->cur, t);
 	for (i = 0; i < 4; i++) {
 		int64_t v, order = -1, where;
 		int r;
-		tkey_make(key, sizeof key, cp->cur.k.proto, t[i].src, t[i].sport, t[i].dst, t[i].dport,
-			  t[i].id);
+		tkey_make(key, sizeof key, cp->cur.k.netns, cp->cur.k.proto, t[i].src, t[i].sport,
+			  t[i].dst, t[i].dport, t[i].id);
 		if (!tkey_valid(key) || (r = store_scratch_get(cp->tm->db, key, &v)) == 0)
 			continue;
 		if (r < 0 || (v >= 0 && ord_get(cp, (size_t)(v >> 1), &order, &where)))
@@ -699,8 +704,8 @@ static int register_flow(struct build *b, size_t i, const struct flow *w)
 	int j, k;
 	all_tuples(w, t);
 	for (j = 0; j < 4; j++) {
-		tkey_make(key[j], sizeof key[j], w->k.proto, t[j].src, t[j].sport, t[j].dst,
-			  t[j].dport, t[j].id);
+		tkey_make(key[j], sizeof key[j], w->k.netns, w->k.proto, t[j].src, t[j].sport,
+			  t[j].dst, t[j].dport, t[j].id);
 		for (k = 0; k < j && strcmp(key[k], key[j]); k++)
 			;
 		if (k == j && tmap_claim(&b->tm, key[j], i, dir[j])) {
@@ -713,9 +718,10 @@ static int register_flow(struct build *b, size_t i, const struct flow *w)
 
 /* A connection no conntrack record has: orig and translated as seen. Its
  * index, or -1. */
-static long new_flow(struct build *b, int family, int proto, const char *host, const char *osrc,
-		     int osport, const char *odst, int odport, const char *tsrc, int tsport,
-		     const char *tdst, int tdport, int icmp_type, int icmp_id, const char *first_time)
+static long new_flow(struct build *b, int family, int proto, const char *host, const char *netns,
+		     const char *osrc, int osport, const char *odst, int odport, const char *tsrc,
+		     int tsport, const char *tdst, int tdport, int icmp_type, int icmp_id,
+		     const char *first_time)
 {
 	struct ctpass *cp = b->ct;
 	struct flow w;
@@ -726,6 +732,8 @@ static long new_flow(struct build *b, int family, int proto, const char *host, c
 	k->family = family;
 	k->proto = proto;
 	nl_strlcpy(k->host, host, sizeof k->host);
+	nl_strlcpy(k->netns, netns, sizeof k->netns);
+	cp->ntns += netns[0] != 0;
 	nl_strlcpy(k->osrc, osrc, sizeof k->osrc);
 	nl_strlcpy(k->odst, odst, sizeof k->odst);
 	/* the reply tuple is the translated one turned around */
@@ -770,7 +778,8 @@ static int add_packet(void *ctx, const struct nl_packet_row *p)
 	int dir, r;
 	if (is_icmp(p->proto) && p->icmp_id < 0)
 		return 0;	/* an ICMP error belongs to the connection it quotes */
-	tkey_make(key, sizeof key, p->proto, p->src, p->sport, p->dst, p->dport, p->icmp_id);
+	tkey_make(key, sizeof key, p->netns, p->proto, p->src, p->sport, p->dst, p->dport,
+		  p->icmp_id);
 	if ((r = tmap_get(&b->tm, key, &i, &dir)) < 0)
 		goto scratch;
 	if (!r) {
@@ -784,8 +793,8 @@ static int add_packet(void *ctx, const struct nl_packet_row *p)
 			last.dport = p->dport;
 		}
 		/* a reply conntrack translated back: known by its tuple after that */
-		tkey_make(lkey, sizeof lkey, p->proto, last.src, last.sport, last.dst, last.dport,
-			  p->icmp_id);
+		tkey_make(lkey, sizeof lkey, p->netns, p->proto, last.src, last.sport, last.dst,
+			  last.dport, p->icmp_id);
 		if ((r = tmap_get(&b->tm, lkey, &i, &dir)) < 0)
 			goto scratch;
 		if (r) {
@@ -795,9 +804,9 @@ static int add_packet(void *ctx, const struct nl_packet_row *p)
 		}
 		dir = is_reply(p->proto, p->tcp_flags, p->icmp_type);
 		/* a reply traced first: the connection is its last tuple turned around */
-		n = dir ? new_flow(b, p->family, p->proto, p->host, last.dst, last.dport, last.src,
+		n = dir ? new_flow(b, p->family, p->proto, p->host, p->netns, last.dst, last.dport, last.src,
 				   last.sport, p->dst, p->dport, p->src, p->sport, -1, p->icmp_id, p->time)
-			: new_flow(b, p->family, p->proto, p->host, p->src, p->sport, p->dst, p->dport,
+			: new_flow(b, p->family, p->proto, p->host, p->netns, p->src, p->sport, p->dst, p->dport,
 				   last.src, last.sport, last.dst, last.dport, p->icmp_type, p->icmp_id,
 				   p->time);
 		if (n < 0)
@@ -870,7 +879,7 @@ static int add_wire(void *ctx, const struct nl_wire_tuple *t)
 	int64_t pid, v;
 	if (is_icmp(t->proto) && t->icmp_id < 0)
 		return 0;	/* an ICMP error belongs to the connection it quotes */
-	tkey_make(key, sizeof key, t->proto, t->src, t->sport, t->dst, t->dport, t->icmp_id);
+	tkey_make(key, sizeof key, "", t->proto, t->src, t->sport, t->dst, t->dport, t->icmp_id);
 	if ((r = tmap_get(&b->tm, key, &i, &dir)) < 0)
 		goto scratch;
 	if (!r) {
@@ -895,9 +904,9 @@ static int add_wire(void *ctx, const struct nl_wire_tuple *t)
 			return 0;
 		}
 		dir = is_reply(t->proto, t->tcp_flags, t->icmp_type);
-		n = dir ? new_flow(b, t->family, t->proto, "", t->dst, t->dport, t->src, t->sport,
+		n = dir ? new_flow(b, t->family, t->proto, "", "", t->dst, t->dport, t->src, t->sport,
 				   t->dst, t->dport, t->src, t->sport, -1, t->icmp_id, NULL)
-			: new_flow(b, t->family, t->proto, "", t->src, t->sport, t->dst, t->dport,
+			: new_flow(b, t->family, t->proto, "", "", t->src, t->sport, t->dst, t->dport,
 				   t->src, t->sport, t->dst, t->dport, t->icmp_type, t->icmp_id, NULL);
 		if (n < 0)
 			return -1;
@@ -936,7 +945,8 @@ static int want_packet(void *ctx, const struct nl_packet_row *p)
 	b->npackets++;
 	if (is_icmp(p->proto) && p->icmp_id < 0)
 		return 0;
-	tkey_make(key, sizeof key, p->proto, p->src, p->sport, p->dst, p->dport, p->icmp_id);
+	tkey_make(key, sizeof key, p->netns, p->proto, p->src, p->sport, p->dst, p->dport,
+		  p->icmp_id);
 	if (tmap_want(&b->tm, key)) {
 		b->ct->why = "cannot use the scratch database of tuples";
 		return -1;
@@ -945,7 +955,8 @@ static int want_packet(void *ctx, const struct nl_packet_row *p)
 		return -1;
 	if (!last.src[0])
 		return 0;
-	tkey_make(key, sizeof key, p->proto, last.src, last.sport, last.dst, last.dport, p->icmp_id);
+	tkey_make(key, sizeof key, p->netns, p->proto, last.src, last.sport, last.dst, last.dport,
+		  p->icmp_id);
 	if (tmap_want(&b->tm, key)) {
 		b->ct->why = "cannot use the scratch database of tuples";
 		return -1;
@@ -960,7 +971,7 @@ static int want_wire(void *ctx, const struct nl_wire_tuple *t)
 	b->nwire++;
 	if (is_icmp(t->proto) && t->icmp_id < 0)
 		return 0;
-	tkey_make(key, sizeof key, t->proto, t->src, t->sport, t->dst, t->dport, t->icmp_id);
+	tkey_make(key, sizeof key, "", t->proto, t->src, t->sport, t->dst, t->dport, t->icmp_id);
 	if (tmap_want(&b->tm, key)) {
 		b->ct->why = "cannot use the scratch database of tuples";
 		return -1;
@@ -1266,8 +1277,10 @@ static void usage(FILE *f)
 		"ip netns exec NS) lists that namespace's connections, shown with it\n"
 		"(NETNS; \"netns\" in --json, null for the host's own), and so does an Open\n"
 		"vSwitch userspace datapath's (ovs-userspace/netdev@NAME), and an OVS dump\n"
-		"that names no datapath (" NL_OVS_UNKNOWN ": the kernel's or OVS's own);\n"
-		"traced packets and captures join the host's own connections only.\n"
+		"that names no datapath (" NL_OVS_UNKNOWN ": the kernel's or OVS's own); a\n"
+		"packet a monitor traced in a namespace (ip netns exec NS nft monitor trace)\n"
+		"joins that namespace's connections, other traced packets and captures the\n"
+		"host's own.\n"
 		"\n"
 		"options:\n"
 		"  --json       a JSON array of flow objects\n"
@@ -1439,7 +1452,7 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 	if (json == NL_OUT_CSV)
 		cw_header(stdout, flow_csv_header);
 	if (json == NL_OUT_TEXT &&
-	    !(tb = ct.nns ? nl_table_new(stdout, flow_ns_columns, 9, nl_table_width(wide))
+	    !(tb = ct.nns || ct.ntns ? nl_table_new(stdout, flow_ns_columns, 9, nl_table_width(wide))
 			  : nl_table_new(stdout, flow_columns, 8, nl_table_width(wide)))) {
 		fprintf(stderr, "natlog: out of memory\n");
 		rc = NL_EXIT_STORE;
@@ -1478,7 +1491,7 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 			if (!flow_wanted(&chunk[j], &fo->f))
 				continue;
 			print_flow(&chunk[j], traced[j], traced_reply[j], json, shown++ != 0, tb,
-				   ct.nns != 0);
+				   ct.nns || ct.ntns);
 		}
 		if (r == 0)
 			break;

@@ -119,6 +119,10 @@ void nl_json_packet_keys(FILE *f, const struct nl_packet_row *p)
 	/* a packet natlog knows only from a LOG target line, not traced */
 	jw_key(f, &first, "logged");
 	fputs(!strcmp(p->source, "log") ? "true" : "false", f);
+	/* the namespace a monitor traced it in (ip netns exec NS nft monitor
+	 * trace), null for the host's own, as flows says of a table */
+	jw_key(f, &first, "netns");
+	jw_str(f, p->netns);
 }
 
 struct out {
@@ -126,6 +130,7 @@ struct out {
 	int n;
 	struct nl_store *s;
 	int any_traced;		/* a packet that is not only logged is listed */
+	int any_ns;		/* a packet a monitor traced in a network namespace is */
 	struct nl_table *tb;	/* the text form */
 };
 
@@ -139,11 +144,24 @@ static const struct nl_tcol columns[] = {
 	{ "DECIDED BY", 0, 10, 1, 0, 0 },
 };
 
+/* The same with the namespace a monitor traced the packet in, when one
+ * did ("-": the host's own), as flows shows a table's. */
+static const struct nl_tcol ns_columns[] = {
+	{ "TRACE", 12, 99, 9, 0, 0 },
+	{ "TIME", 17, 9, 2, NL_TBL_CUT_START, 0 },
+	{ "NETNS", 16, 6, 4, 0, 0 },
+	{ "PACKET", 52, 30, 3, 0, 0 },
+	{ "VERDICT", 8, 99, 9, 0, 0 },
+	{ "DECIDED BY", 0, 10, 1, 0, 0 },
+};
+
 static int note_traced(void *ctx, const struct nl_packet_row *p)
 {
 	struct out *o = ctx;
 	if (strcmp(p->source, "log") != 0)
 		o->any_traced = 1;
+	if (p->netns[0])
+		o->any_ns = 1;
 	return 0;
 }
 
@@ -253,6 +271,8 @@ static int print_packet(void *ctx, const struct nl_packet_row *p)
 	nl_time_show(p->time, 1, short_when, sizeof short_when);
 	nl_table_cell(o->tb, p->trace);
 	nl_table_cell2(o->tb, when, short_when);
+	if (o->any_ns)
+		nl_table_cell(o->tb, p->netns);	/* "" prints "-": the host's */
 	nl_table_cell(o->tb, tuple);
 	nl_table_cell(o->tb, !p->analyzed ? "-" : p->verdict[0] ? p->verdict : "unknown");
 	nl_table_cell(o->tb, by);
@@ -266,7 +286,10 @@ static void usage(FILE *f)
 		"\n"
 		"Lists traced packets: trace id, time, tuple as first seen, verdict and the\n"
 		"rule or policy that decided it; and packets known only from a LOG target\n"
-		"line (source \"log\", \"logged\": true), whose verdict is unknown.\n"
+		"line (source \"log\", \"logged\": true), whose verdict is unknown. A packet\n"
+		"a monitor traced inside a network namespace (ip netns exec NS nft monitor\n"
+		"trace) is shown with it (NETNS; \"netns\" in --json, null for the host's\n"
+		"own) and explained with that namespace's ruleset dumps.\n"
 		"\n"
 		"options:\n"
 		"  --json            a JSON array of packet objects\n"
@@ -294,7 +317,7 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 	};
 	struct nl_filter_opts fo;
 	struct nl_filter *fp = &fo.f;
-	struct out o = { 0, 0, NULL, 0, NULL };
+	struct out o = { 0, 0, NULL, 0, 0, NULL };
 	int c, rc, wide = 0;
 
 	nl_filter_opts_init(&fo);
@@ -322,15 +345,17 @@ int cmd_traces(struct nl_cmd *cmd, int argc, char **argv)
 		return NL_EXIT_STORE;
 	nl_filter_times("traces", s, &fo);
 	o.s = s;
-	if (!o.json && !(o.tb = nl_table_new(stdout, columns, 5, nl_table_width(wide)))) {
+	/* a store of LOG lines only (a ufw log) needs no lookup per line */
+	rc = store_packets(s, fp, note_traced, &o);
+	if (rc >= 0 && !o.json &&
+	    !(o.tb = o.any_ns ? nl_table_new(stdout, ns_columns, 6, nl_table_width(wide))
+			      : nl_table_new(stdout, columns, 5, nl_table_width(wide)))) {
 		fprintf(stderr, "natlog: out of memory\n");
 		return NL_EXIT_STORE;
 	}
-	/* a store of LOG lines only (a ufw log) needs no lookup per line */
-	rc = store_packets(s, fp, note_traced, &o);
 	if (rc >= 0)
 		rc = store_packets(s, fp, print_packet, &o);
-	if (!o.json && nl_table_finish(o.tb) && rc >= 0) {
+	if (!o.json && o.tb && nl_table_finish(o.tb) && rc >= 0) {
 		fprintf(stderr, "natlog: out of memory\n");
 		return NL_EXIT_STORE;
 	}

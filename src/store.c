@@ -4866,12 +4866,14 @@ int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size
 	sqlite3_stmt *st;
 	size_t i;
 	int rc = SQLITE_ROW;
-	if (prep(s,
-			       "SELECT count(*) FROM packets WHERE proto = ?1 AND src = ?2 AND dst = ?3 "
-			       "AND CASE WHEN ?1 IN (1, 58) "
-			       "THEN (?4 IS NULL OR icmp_id = ?4) AND (?5 IS NULL OR icmp_type = ?5) "
-			       "ELSE (?4 IS NULL OR sport = ?4) AND (?5 IS NULL OR dport = ?5) END",
-			       &st) != SQLITE_OK)
+	char sql[512];
+	/* a store before schema 36 has the host's packets only */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM packets WHERE proto = ?1 AND src = ?2 AND "
+		 "dst = ?3 AND CASE WHEN ?1 IN (1, 58) "
+		 "THEN (?4 IS NULL OR icmp_id = ?4) AND (?5 IS NULL OR icmp_type = ?5) "
+		 "ELSE (?4 IS NULL OR sport = ?4) AND (?5 IS NULL OR dport = ?5) END AND %s IS ?6",
+		 s->version >= 36 ? "netns" : "NULL");
+	if (prep(s, sql, &st) != SQLITE_OK)
 		return fail(s, "cannot count packets");
 	for (i = 0; i < n && rc == SQLITE_ROW; i++) {
 		sqlite3_reset(st);
@@ -4881,6 +4883,7 @@ int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size
 		bind_text(st, 3, t[i].dst);
 		bind_num(st, 4, t[i].sport);
 		bind_num(st, 5, t[i].dport);
+		bind_text(st, 6, t[i].netns);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
 			t[i].n = sqlite3_column_int64(st, 0);

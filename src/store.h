@@ -390,6 +390,8 @@ struct nl_tuple_count {
 	int proto;
 	const char *src, *dst;
 	int sport, dport;
+	const char *netns;	/* of the packets a monitor traced in this namespace ("",
+				 * NULL: the host's own) */
 	int64_t n;		/* out: how many traced packets (the packets table) have it */
 };
 /* The packet's tuple at its last traced step (after DNAT): 0, or -1. */

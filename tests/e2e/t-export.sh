@@ -40,12 +40,12 @@ eq "export with no format is NDJSON: one object per line" "18" "$("$NATLOG" expo
 eq "every NDJSON row names its host and trace" "true" \
 	"$("$NATLOG" export | jq -s 'length == 18 and all(has("host") and has("trace") and .host == "natlog-lab")')"
 eq "the CSV header names the columns" \
-	"trace,source,host,family,time,uptime,proto,src,sport,dst,dport,ip_id,tcp_seq,icmp_type,icmp_id,tcp_flags,verdict,analyzed,verdict_inferred,decided_family,decided_table,decided_chain,decided_type,decided_position,decided_handle,decided_rule,logged,log_prefix" \
+	"trace,source,host,family,time,uptime,proto,src,sport,dst,dport,ip_id,tcp_seq,icmp_type,icmp_id,tcp_flags,verdict,analyzed,verdict_inferred,decided_family,decided_table,decided_chain,decided_type,decided_position,decided_handle,decided_rule,logged,log_prefix,netns" \
 	"$("$NATLOG" export --csv | head -1)"
 # a rule text with a comma is quoted, and comes back whole
 rm -f "$TMP/load.db"
 "$NATLOG" export --csv > "$TMP/all.csv"
-eq "a field with a comma is quoted" '6fc97f95cf,iptables-trace,natlog-lab,ip,Nov 21 15:25:58,1569.499807,tcp,10.77.1.2,60270,10.77.1.1,8080,45684,53153550,,,ACK,accept,true,true,,filter,FORWARD,rule,3,,"-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",false,' \
+eq "a field with a comma is quoted" '6fc97f95cf,iptables-trace,natlog-lab,ip,Nov 21 15:25:58,1569.499807,tcp,10.77.1.2,60270,10.77.1.1,8080,45684,53153550,,,ACK,accept,true,true,,filter,FORWARD,rule,3,,"-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",false,,' \
 	"$(grep '^6fc97f95cf,' "$TMP/all.csv")"
 eq "and sqlite3 reads it back as the JSON has it" \
 	"$("$NATLOG" traces --json | jq -r '.[] | select(.trace == "6fc97f95cf") | .decided_by.rule')" \
