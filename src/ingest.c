@@ -555,12 +555,13 @@ static int store_notice(struct import *im, const struct nl_notice *n)
 	if (!strcmp(n->kind, "loss")) {
 		im->losses++;
 		im->lost += n->count > 0 ? n->count : 0;
-		im->losses_netns += n->netns[0] != 0;
-		/* what was lost: conntrack events, a monitor's events, else
-		 * kernel log lines */
+		/* what was lost: conntrack events (a namespace's apart), a
+		 * monitor's events (of its own file, in a namespace or not),
+		 * else kernel log lines */
+		int mon = !strcmp(n->origin, "nft-monitor") || !strcmp(n->origin, "xtables-monitor");
+		im->losses_netns += n->netns[0] && !mon;
 		im->losses_ct += !n->netns[0] && !strcmp(n->origin, "conntrack");
-		im->losses_mon += !n->netns[0] && (!strcmp(n->origin, "nft-monitor") ||
-						   !strcmp(n->origin, "xtables-monitor"));
+		im->losses_mon += mon;
 	} else if (!strcmp(n->kind, "ct-stats")) {
 		/* a counter, not a line the kernel logged; a CPU that
 		 * dropped nothing says nothing; a namespace's counters are

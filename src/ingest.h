@@ -35,7 +35,7 @@ struct nl_import_stats {
 	int64_t ct_drops_netns;	/* of them, a network namespace's (ip netns exec) */
 	int64_t losses_netns;	/* loss lines a namespace's conntrack -E printed */
 	int64_t losses_ct;	/* of the host's, conntrack -E's lost events */
-	int64_t losses_mon;	/* of the host's, nft monitor's or xtables-monitor's */
+	int64_t losses_mon;	/* nft monitor's or xtables-monitor's, a namespace's too */
 	char ct_drops_ns[256];	/* those namespaces' names, ", " between */
 	int store_failed;
 };

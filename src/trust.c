@@ -165,9 +165,12 @@ static int on_notice(void *ctx, const struct nl_notice *n, const char *file)
 	struct notice_ctx *c = ctx;
 	struct nl_analysis *a = c->a;
 	double t = notice_at(&c->sp, n);
-	/* a namespace's conntrack (its events lost, its counters) is not the
-	 * one the host's packets went through, and its lines are not theirs */
-	if (n->netns[0])
+	/* a namespace's conntrack (its events lost, its counters) and its
+	 * monitor are not the host's packets', nor the host's its packets';
+	 * the kernel's lines are of one log for every namespace */
+	if (strcmp(n->netns, c->p->netns) &&
+	    (n->netns[0] || (strcmp(n->origin, "kernel") && strcmp(n->origin, "journald") &&
+			     strcmp(n->origin, "rsyslog"))))
 		return 0;
 	if (!strcmp(n->kind, "loss")) {
 		enum loss_of of = loss_of_origin(n->origin);
