@@ -113,6 +113,24 @@ cp "$L/xtables-nft/xtables-monitor-trace.txt" "$TMP/x/$NET/ip_netns_exec_gw_xtab
 check_json "xtables-monitor in gw: gw's dump, web rule 2 (handle 8)" \
 	'j["netns"] == "gw" and j["dump"]["netns"] == "gw" and j["dump"]["fits"] and (j["decided_by"]["chain"], j["decided_by"]["position"], j["decided_by"]["handle"]) == ("web", 2, 8)' < "$TMP/x.json"
 
+# nft monitor's word that it lost events, inside ee0f0b9b's trace, in the
+# namespace's file: a monitor's loss (not conntrack's), and explain
+# places it in that packet's trace as for the host's own monitor
+export NATLOG_DB="$TMP/loss.db"
+mkdir -p "$TMP/l"
+{ sed -n 1,2p "$SD/nft-monitor-trace.txt"; echo "# ERROR: We lost some netlink events!"
+  sed -n '3,$p' "$SD/nft-monitor-trace.txt"; } > "$TMP/l/ip_netns_exec_gw_nft_monitor_trace"
+cp "$SD/nft-ruleset.before-add.txt" "$TMP/l/ip_netns_exec_gw_nft_list_ruleset"
+"$NATLOG" import --json "$TMP/l" > "$TMP/li.json" 2> "$TMP/li.err"
+check_json "import --json: a namespace's monitor's loss is a monitor's" \
+	'(j["loss_lines"], j["loss_lines_monitor"], j["loss_lines_netns"]) == (1, 1, 0)' < "$TMP/li.json"
+if grep -q "conntrack run inside a network namespace" "$TMP/li.err"; then
+	not_ok "import does not call it conntrack's"; sed 's/^/    /' "$TMP/li.err"
+else ok "import does not call it conntrack's"; fi
+"$NATLOG" explain --json ee0f0b9b > "$TMP/lx.json"
+check_json "explain: the loss is in the namespace's packet's trace" \
+	'[(l["line"], l["text"]) for l in j["losses"]] == [(3, "# ERROR: We lost some netlink events!")]' < "$TMP/lx.json"
+
 # a store of schema 35, read as it is: every packet the host's
 export NATLOG_DB="$TMP/s35.db"
 cp "$TMP/natlog.db" "$NATLOG_DB"
