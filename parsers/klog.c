@@ -1062,14 +1062,21 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 		json_decref(o);
 		return rc;
 	}
-	m = json_object_get(o, "MESSAGE");
-	if (!m && (json_is_string(m = json_object_get(o, "message")) ||
-		   json_is_string(m = json_object_get(o, "log")) ||
-		   json_is_string(m = json_object_get(o, "line")) ||
-		   json_is_string(m = gelf_message(o)))) {
-		rc = collector_json(k, o, m, s, n, lineno);
-		json_decref(o);
-		return rc;
+	if (!json_object_get(o, "MESSAGE")) {
+		/* a collector's line: its key, or GELF's (json_is_string()
+		 * evaluates its argument twice: no call inside it) */
+		static const char *const keys[] = { "message", "log", "line" };
+		size_t i;
+		m = NULL;
+		for (i = 0; i < sizeof keys / sizeof keys[0] && !json_is_string(m); i++)
+			m = json_object_get(o, keys[i]);
+		if (!json_is_string(m))
+			m = gelf_message(o);
+		if (json_is_string(m)) {
+			rc = collector_json(k, o, m, s, n, lineno);
+			json_decref(o);
+			return rc;
+		}
 	}
 	m = json_object_get(o, "MESSAGE");
 	if (json_is_string(m)) {
@@ -2165,7 +2172,6 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	}
 	if (k->xb.on && (rc = export_bin_line(k, s, n, lineno)) != 1)
 		return rc;
-	rc = 0;
 	if (k->xr.open && !k->verbose && s[0] >= 'A' && bin_field_name(s, n)) {
 		k->xb.on = 1;	/* its bytes follow: the record goes on */
 		k->xb.is_msg = n == 7 && !memcmp(s, "MESSAGE", 7);
