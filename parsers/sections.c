@@ -289,7 +289,8 @@ static int conf_ruleset(const char *s, size_t n)
 			return 1;
 	if (n > 3 && s[0] == ':' && s[n - 1] == ']' && memmem(s, n, " [", 2))
 		return 1;
-	if (n > 3 && s[0] == '-' && memchr("AINP", s[1], 4) && s[2] == ' ')
+	if (n > 3 && s[0] == '-' && (s[1] == 'A' || s[1] == 'I' || s[1] == 'N' || s[1] == 'P') &&
+	    s[2] == ' ')
 		return 1;
 	if ((n > 4 && s[0] == '[' && memmem(s, n, "] -A ", 5)) || nl_parser_nftrules.probe(s, n) == 2 ||
 	    (n == 13 && !memcmp(s, "flush ruleset", 13)))
