@@ -2190,9 +2190,8 @@ int store_aliases(struct nl_store *s, int64_t packet_id, char *buf, size_t n)
 /* The fingerprints (fp, fp2) and message hashes (mh) of the store's lines
  * as a Bloom filter. A kernel log read after another looks each of its
  * lines up three times (seen by uptime, seen by wall clock, aligned with
- * another rendering), through the events view: 26 us of CPU a line. Most
- * lines are in no other log (rotated files), which the filter tells
- * without SQLite. It never says no for a value the store holds, so the
+ * another rendering), several index lookups each. Most lines are in no
+ * other log (rotated files), which the filter tells without SQLite. It never says no for a value the store holds, so the
  * answers are the lookups'; a false maybe costs only the lookup. It is
  * built once the lookups would have cost more than reading every line's
  * values (a small log into a big store does without), then kept up to
