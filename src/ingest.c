@@ -2,9 +2,10 @@
  * ingest.c - streams each input through its parser into the store.
  * Files are read in large blocks and split into lines in place, through
  * the decoders and archives they are in; the
- * format is chosen by probing the first lines; every source is one
- * transaction, so an interrupted import leaves nothing half-written and
- * the same content (by SHA-256) is imported once.
+ * format is chosen by probing the first lines; every source is kept
+ * whole or not at all (a savepoint in a transaction small sources share),
+ * so an interrupted import leaves nothing half-written, and the same
+ * content (by SHA-256) is imported once.
  */
 #include "natlog.h"
 #include "ingest.h"
@@ -69,6 +70,7 @@ struct import {
 	struct nl_store *s;
 	const struct nl_import_opts *o;
 	struct nl_import_stats *st;
+	struct nl_import_stats committed;	/* *st at the open transaction's start */
 	const char *path;
 	int64_t source_id;
 	int64_t ruleset_id;
@@ -1267,7 +1269,21 @@ static int import_stream(struct import *im, struct reader *rd, char **bufp, size
 	return rc;
 }
 
-/* One source (a file, stdin, or an archive member) in one transaction. */
+/* A failed store took the open transaction with it: the sources it held
+ * since the last commit are not in the store and no longer counted. */
+static void group_lost(struct import *im)
+{
+	int64_t n = im->st->files - im->committed.files;
+	if (n > 0)
+		fprintf(stderr, "natlog: the %lld file%s imported before it since the last commit "
+			"%s not kept either\n", (long long)n, n == 1 ? "" : "s",
+			n == 1 ? "is" : "are");
+	*im->st = im->committed;
+	im->st->store_failed = 1;
+}
+
+/* One source (a file, stdin, or an archive member), kept whole or not at
+ * all: a savepoint inside the transaction small sources share. */
 static int import_source(struct import *im, const char *path, struct reader *rd, char **buf,
 			 size_t *cap)
 {
@@ -1288,8 +1304,10 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	im->losses_netns = im->losses_ct = im->losses_mon = 0;
 	im->ct_drops_ns[0] = '\0';
 	im->boot_us = im->o->boot_us;
-	if (store_begin(im->s))
-		goto store_bad;
+	if (!store_in_tx(im->s))
+		im->committed = *im->st;	/* what a store failure leaves counted */
+	if (store_source_begin(im->s))
+		goto store_bad_tx;
 	im->source_id = store_source_add(im->s, path, default_host(im));
 	if (im->source_id < 0)
 		goto store_bad_tx;
@@ -1335,7 +1353,7 @@ known:
 	if (im->evidence > 0 && store_reanalyze_drops(im->s))
 		goto store_bad_tx;
 	t0 = PROF_T0();
-	if (store_commit(im->s))
+	if (store_source_keep(im->s, im->bytes))
 		goto store_bad_tx;
 	PROF_ADD(NL_P_COMMIT, t0);
 	im->st->files++;
@@ -1366,7 +1384,8 @@ known:
 rollback:
 	corr_free(im->corr);
 	im->corr = NULL;
-	store_rollback(im->s);
+	if (store_source_undo(im->s))
+		goto store_bad_tx;
 	return 0;
 store_bad_tx:
 	fprintf(stderr, "natlog: store failure while importing '%s': %s\n", nl_esc(path),
@@ -1374,11 +1393,7 @@ store_bad_tx:
 	store_rollback(im->s);
 	corr_free(im->corr);
 	im->corr = NULL;
-	im->st->store_failed = 1;
-	return -1;
-store_bad:
-	fprintf(stderr, "natlog: store failure: %s\n", nl_esc(store_errmsg(im->s)));
-	im->st->store_failed = 1;
+	group_lost(im);
 	return -1;
 }
 
@@ -2232,6 +2247,12 @@ static int import_store(struct import *im, const char *path, int fd)
 	if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head || !nl_sqlite_head(head, sizeof head))
 		return 0;
 	memset(&ms, 0, sizeof ms);
+	if (store_group_commit(im->s)) {	/* a merge is a transaction of its own */
+		fprintf(stderr, "natlog: store failure: %s\n", nl_esc(store_errmsg(im->s)));
+		store_rollback(im->s);
+		group_lost(im);
+		return -1;
+	}
 	rc = store_merge_check(path, NULL, &version, &err) ? -2
 	     : store_merge(im->s, path, version, &ms, &err);
 	if (rc == -1) {
@@ -2367,6 +2388,12 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 		nl_progress_file_end(l.sizes[i]);
 	}
 	draw_progress(&im, 1);
+	if (!st->store_failed && store_group_commit(s)) {
+		fprintf(stderr, "natlog: store failure: %s\n", nl_esc(store_errmsg(s)));
+		store_rollback(s);
+		group_lost(&im);
+		rc = -1;
+	}
 	if (rc == 0) {
 		int64_t t0 = PROF_T0();
 		int bad = store_analysis_indexes(s) || store_settle(s) || store_begin(s) ||

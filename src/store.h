@@ -56,6 +56,15 @@ const char *store_warning(struct nl_store *s);
 int store_begin(struct nl_store *s);
 int store_commit(struct nl_store *s);
 int store_rollback(struct nl_store *s);
+/* An imported source inside a transaction that several small ones share:
+ * kept whole (keep, which may commit) or undone whole (undo); a failure of
+ * the store takes store_rollback(), and with it every source since the
+ * last commit. store_group_commit() commits what is open. */
+int store_source_begin(struct nl_store *s);
+int store_source_keep(struct nl_store *s, int64_t bytes);
+int store_source_undo(struct nl_store *s);
+int store_group_commit(struct nl_store *s);
+int store_in_tx(const struct nl_store *s);
 /* One snapshot for a query of many lookups: each lookup outside it takes
  * and drops the store's read locks (two system calls and a stat each). */
 int store_read_begin(struct nl_store *s);
