@@ -384,10 +384,83 @@ static int transport_key(const char *key, size_t klen)
 	return key_in(key, klen, k);
 }
 
+/* The names nf_log_syslog.c prints before '=', and the words it prints
+ * alone (IP and TCP flags). */
+static int field_name(const char *w, size_t n)
+{
+	static const char *const k[] = { "IN", "OUT", "PHYSIN", "PHYSOUT", "MAC", "SRC", "DST",
+					 "LEN", "TOS", "PREC", "TTL", "ID", "TC", "HOPLIMIT",
+					 "FLOWLBL", "PROTO", "SPT", "DPT", "SEQ", "ACK", "WINDOW",
+					 "RES", "URGP", "TYPE", "CODE", "MTU", "PARAMETER",
+					 "GATEWAY", "UID", "GID", "MARK", NULL };
+	return key_in(w, n, k);
+}
+
+static int flag_word(const char *w, size_t n)
+{
+	static const char *const k[] = { "DF", "MF", "CE", "CWR", "ECE", "URG", "ACK", "PSH",
+					 "RST", "SYN", "FIN", NULL };
+	return key_in(w, n, k);
+}
+
+/* The longest suffix of the capitals ending at e (not before b) that ok()
+ * accepts: its length, or 0. */
+static size_t name_suffix(const char *b, const char *e, int (*ok)(const char *, size_t))
+{
+	const char *q = e;
+	while (q > b && q[-1] >= 'A' && q[-1] <= 'Z')
+		q--;
+	for (; q < e; q++)
+		if (ok(q, (size_t)(e - q)))
+			return (size_t)(e - q);
+	return 0;
+}
+
+/* Two fields a paste or a logger ran together, the space the kernel ends
+ * every field with lost: "TTL=49ID=32077", "PROTO=TCPSPT=46764",
+ * "OUT=eth0SRC=10.0.2.15", "DFPROTO=UDP", "SYNURGP=0", "ID=0DF". The
+ * length of the first field when what follows it starts with a name the
+ * kernel prints (the longest that fits: "0GID=" is "0" and GID), else 0
+ * and the token stays as it is. Only called for a token that cannot be
+ * read, or a link-layer value that holds an '='. */
+static size_t glued_len(const char *tok, size_t tn, const char *eq)
+{
+	const char *end = tok + tn, *e2 = memchr(eq + 1, '=', (size_t)(end - eq - 1));
+	size_t k;
+	if (e2 && (k = name_suffix(eq + 1, e2, field_name)) > 0)
+		return (size_t)(e2 - k - tok);
+	if (!field_name(tok, (size_t)(eq - tok))) {
+		/* a flag before a name: "DFPROTO", "SYNURGP", "ACKURGP" */
+		for (k = 2; k < (size_t)(eq - tok); k++)
+			if (flag_word(tok, k) && field_name(tok + k, (size_t)(eq - tok) - k))
+				return k;
+		return 0;
+	}
+	/* a flag after a number: "ID=0DF" */
+	if (!e2 && (k = name_suffix(eq + 1, end, flag_word)) > 0 && end - k > eq + 1 &&
+	    end[-(ptrdiff_t)k - 1] >= '0' && end[-(ptrdiff_t)k - 1] <= '9')
+		return tn - k;
+	return 0;
+}
+
+/* A token run together with the next field: read the first here, the
+ * rest as the next token, in the state the token began in. */
+#define UNGLUE                                                                 \
+	{                                                                      \
+		size_t g_ = glued_len(tok, tn, eq);                            \
+		if (g_) {                                                      \
+			c.p = tok + g_;                                        \
+			tn = g_;                                               \
+			st = st0;                                              \
+			goto token;                                            \
+		}                                                              \
+	}
+
 /* The last field of a line that cannot be read was cut by the paste: it
  * is kept as printed and the line ends there; anywhere else, an error. */
 #define CUT_OR_FAIL                                                            \
 	{                                                                      \
+		TRY_GLUE;                                                      \
 		if (!last)                                                     \
 			return -1;                                             \
 		pktlog_extra_add(p, tok, tn);                                  \
@@ -404,10 +477,11 @@ static int transport_key(const char *key, size_t klen)
 			continue;                                              \
 	}
 
+#define TRY_GLUE UNGLUE
 static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *err)
 {
 	struct nl_cur c = cur_make(s, n);
-	int st = ST_LINK, v4 = 0, v6 = 0, last = 0, frag6 = 0;
+	int st = ST_LINK, st0, v4 = 0, v6 = 0, last = 0, frag6 = 0;
 	uint64_t v;
 
 	while (!cur_eof(&c)) {
@@ -438,6 +512,8 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 			continue;
 		}
 		cur_word(&c, &tok, &tn);
+		st0 = st;
+token:
 		/* the kernel ends every field with a space: a last field without
 		 * one may have been cut */
 		last = cur_eof(&c);
@@ -489,6 +565,8 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 					  "record run on in this line", (int)klen, key);
 
 		if (st == ST_LINK) {
+			if (memchr(val, '=', vn))
+				UNGLUE;	/* "OUT=eth0SRC=", "MAC=...:08:00SRC=" */
 			if (KEY("IN")) {
 				if (set_ifname(p->iif, key, klen, val, vn, err))
 					return -1;
@@ -513,6 +591,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 					CUT_OR_FAIL;
 				continue;
 			} else if (!net_key(key, klen)) {
+				UNGLUE;
 				pktlog_extra_add(p, tok, tn);
 			}
 			/* SRC= cut or blanked out: the network part starts here */
@@ -568,6 +647,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				st = ST_DONE;
 				goto trailer;
 			} else {
+				UNGLUE;	/* "DFPROTO=UDP", "SYNURGP=0" */
 				pktlog_extra_add(p, tok, tn);
 			}
 			continue;
@@ -612,6 +692,7 @@ static int parse_body(const char *s, size_t n, struct nl_pkt *p, struct nl_err *
 				st = ST_DONE;
 				goto trailer;
 			} else {
+				UNGLUE;	/* "DFPROTO=UDP", "SYNURGP=0" */
 				pktlog_extra_add(p, tok, tn);
 			}
 			continue;
@@ -627,6 +708,7 @@ trailer:
 			NUM(0xffffffffULL, 1);
 			p->mark = (int64_t)v;
 		} else {
+			UNGLUE;
 			pktlog_extra_add(p, tok, tn);
 		}
 	}
@@ -637,6 +719,9 @@ trailer:
 		p->family = v4 ? 4 : 6;
 	return 0;
 }
+
+#undef TRY_GLUE
+#define TRY_GLUE	/* ebt_log prints its own fields */
 
 /* ebtables' log target (ebt_log_packet() in net/bridge/netfilter/ebt_log.c):
  *   PREFIX IN=veth0594f4b OUT=veth57a3dec MAC source = 02:42:c0:a8:00:02
