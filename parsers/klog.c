@@ -1485,6 +1485,10 @@ static const struct notice_pat notice_pats[] = {
 	{ "expectation table full", "expect-full", "kernel", fill_none },
 	{ "conntrack: table full", "conntrack-full", "kernel", fill_none },
 	{ "Possible SYN flooding on port ", "syn-flood", "kernel", fill_port },
+	/* conntrack -E's stderr behind another program's prefix (a syslog
+	 * tag, a collector's "conntrack stderr:"): its word that events
+	 * were lost, as the conntrack parser reads it bare */
+	{ "WARNING: We have hit ENOBUFS! We are", "loss", "conntrack", fill_none },
 	{ ": packet dropped", "helper-drop", "kernel", fill_helper },
 };
 
@@ -1519,8 +1523,8 @@ static long journal_notice_msg(struct klog *k, const char *s, size_t n, char *bu
 }
 
 /* 0 after reporting a notice (or the sink's failure as -1), 1 when the
- * line is none. Four scans of a line that is not one: the phrases share
- * these words. */
+ * line is none. Five scans of a line that is not one, and a memchr for
+ * the rare '!' of ENOBUFS's warning: the phrases share these words. */
 static int klog_notice(struct klog *k, const char *s, size_t n, long lineno)
 {
 	struct nl_notice o;
@@ -1530,7 +1534,8 @@ static int klog_notice(struct klog *k, const char *s, size_t n, long lineno)
 	if (!k->sink->notice ||
 	    !(memmem(s, n, "uppressed", 9) || memmem(s, n, "messages", 8) ||
 	      memmem(s, n, "table full", 10) || memmem(s, n, "SYN flooding", 12) ||
-	      memmem(s, n, "packet dropped", 14)))
+	      memmem(s, n, "packet dropped", 14) ||
+	      (memchr(s, '!', n) && memmem(s, n, "hit ENOBUFS!", 12))))
 		return 1;
 	ev_reset(&k->ev);
 	if (s[0] == '{') {

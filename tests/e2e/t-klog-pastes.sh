@@ -41,4 +41,20 @@ check_status "a value run into an unknown name is an error" 3 "$NATLOG" import -
 check_json "the error names the field" \
 	'len(j) == 1 and j[0]["line"] == 1 and "TTL=64XYZ=1" in j[0]["reason"]' < "$TMP/e.json"
 
+# conntrack -E's warning that the kernel dropped its events, behind a
+# collector's prefix (Weave Scope's probe log: "conntrack stderr:"): a
+# loss notice, as the bare line is; so under a syslog tag (composed: the
+# warning's text after "Mar  7 12:21:21 fw conntrack[812]: ")
+export NATLOG_DB="$TMP/enobufs.db"
+check "the probe's log imports" "$NATLOG" import -q "$R/weave-scope-1137-conntrack-enobufs.log"
+eq "its first line is conntrack's loss notice" "loss|conntrack|1" \
+	"$("$NATLOG" sql "SELECT group_concat(kind || '|' || origin || '|' || line, ';') FROM notices" | tail -1)"
+"$NATLOG" summary > "$TMP/s.txt" 2>&1
+check "summary counts the line as a loss" grep -q "^lost: *1 line says" "$TMP/s.txt"
+export NATLOG_DB="$TMP/enobufs-syslog.db"
+sed -n 1p "$R/weave-scope-1137-conntrack-enobufs.log" | sed 's/^.*stderr:/Mar  7 12:21:21 fw conntrack[812]: /' > "$TMP/enobufs.log"
+check "the syslog line imports" "$NATLOG" import -q "$TMP/enobufs.log"
+eq "a loss notice with the syslog's host and time" "loss|conntrack|fw|Mar  7 12:21:21" \
+	"$("$NATLOG" sql "SELECT kind || '|' || origin || '|' || host || '|' || time FROM notices" | tail -1)"
+
 finish
