@@ -1043,6 +1043,37 @@ static json_t *gelf_message(json_t *o)
 	return m;
 }
 
+static int journal_json(struct klog *k, const char *s, size_t n, long lineno);
+
+/* GELF over TCP, as Graylog's input reads it and a capture of the stream
+ * keeps it: each record ends with a NUL byte, not a newline, so the
+ * records arrive as one line. Each is read as a line of its own (at the
+ * stream's line number); blanks between them are no record. */
+static int nul_records(struct klog *k, const char *s, size_t n, long lineno)
+{
+	const char *end = s + n, *e;
+	int rc = 0;
+	for (; s < end; s = e + 1) {
+		while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+			s++;
+		if (!(e = memchr(s, '\0', (size_t)(end - s))))
+			e = end;
+		if (e == s)
+			continue;
+		ev_reset(&k->ev);
+		k->ev.raw = s;
+		k->ev.rawlen = (size_t)(e - s);
+		if (s[0] != '{' || memchr(s, '\0', (size_t)(e - s)))
+			rc = k->sink->error(k->sink->ctx, lineno, "a NUL-separated record (GELF over "
+					    "TCP) that is not a JSON object", s, (size_t)(e - s));
+		else
+			rc = journal_json(k, s, (size_t)(e - s), lineno);
+		if (rc < 0)
+			return rc;
+	}
+	return rc;
+}
+
 static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 {
 	struct nl_event *ev = &k->ev;
@@ -1056,6 +1087,8 @@ static int journal_json(struct klog *k, const char *s, size_t n, long lineno)
 
 	if (!o || !json_is_object(o)) {
 		json_decref(o);
+		if (memchr(s, '\0', n))
+			return nul_records(k, s, n, lineno);
 		return k->sink->error(k->sink->ctx, lineno, "journal JSON line does not parse", s, n);
 	}
 	if ((rc = otlp_json(k, o, s, n, lineno)) != -2) {

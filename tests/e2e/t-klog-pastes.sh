@@ -57,4 +57,26 @@ check "the syslog line imports" "$NATLOG" import -q "$TMP/enobufs.log"
 eq "a loss notice with the syslog's host and time" "loss|conntrack|fw|Mar  7 12:21:21" \
 	"$("$NATLOG" sql "SELECT kind || '|' || origin || '|' || host || '|' || time FROM notices" | tail -1)"
 
+# GELF over TCP: each record ends with a NUL byte, not a newline (Graylog's
+# GELF TCP framing), so a capture of the stream is one line. Composed at
+# run time from the two GELF records of dshield-101-rsyslog-gelf.json,
+# each newline replaced by a NUL byte: each record is read as the
+# newline-separated ones are
+export NATLOG_DB="$TMP/gelf-lines.db"
+check "the newline-separated GELF records import" "$NATLOG" import -q "$R/dshield-101-rsyslog-gelf.json"
+want=$("$NATLOG" sql "SELECT group_concat(host || '|' || time || '|' || prefix || '|' || src || '|' || ip_id, ';') FROM events" | tail -1)
+export NATLOG_DB="$TMP/gelf-nul.db"
+tr '\n' '\000' < "$R/dshield-101-rsyslog-gelf.json" > "$TMP/gelf-tcp.bin"
+check "the NUL-separated GELF stream imports without errors" "$NATLOG" import -q "$TMP/gelf-tcp.bin"
+eq "two packets, as from the newline-separated records" "$want" \
+	"$("$NATLOG" sql "SELECT group_concat(host || '|' || time || '|' || prefix || '|' || src || '|' || ip_id, ';') FROM events" | tail -1)"
+# a record of the stream cut short is an error; the one after it is read
+export NATLOG_DB="$TMP/gelf-nul-cut.db"
+{ head -n 1 "$R/dshield-101-rsyslog-gelf.json" | cut -c1-120 | tr -d '\n'; printf '\000'; sed -n 2p "$R/dshield-101-rsyslog-gelf.json" | tr '\n' '\000'; } > "$TMP/gelf-cut.bin"
+check_status "the stream with a cut record imports with an error" 3 "$NATLOG" import -q "$TMP/gelf-cut.bin"
+eq "the second record is read" "58990" "$("$NATLOG" sql "SELECT group_concat(ip_id) FROM events" | tail -1)"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "one error, its text the cut record alone" \
+	'len(j) == 1 and j[0]["line"] == 1 and "does not parse" in j[0]["reason"] and j[0]["text"].endswith("b8:27:eb:c0:71:7f")' < "$TMP/e.json"
+
 finish
