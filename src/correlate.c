@@ -51,7 +51,11 @@ struct open_pkt {
 	int64_t wsec;
 	uint64_t prefix_h[LOG_PREFIXES];
 	int nprefix;
+	int carried;		/* handed on from the log read before (corr_carry) */
+	uint64_t host_h;
 };
+
+#define CORR_HOSTS 64
 
 #define NFT_SLOTS 4096
 #define NFT_SEEN 16
@@ -92,6 +96,13 @@ struct nl_corr {
 	int nslots;		/* slots ever used: the rest are free, not listed */
 	int lru_head, lru_tail;	/* head = most recent */
 	int free_head;
+	/* the latest kernel time of a traced line, per host (clocks of
+	 * several hosts' logs interleaved have nothing in common) */
+	struct {
+		uint64_t h;
+		double up;
+	} hosts[CORR_HOSTS];
+	int nhosts;
 };
 
 int corr_hook(const char *chain)
@@ -165,6 +176,31 @@ struct nl_corr *corr_new(struct nl_store *s, int64_t source_id)
 	c->free_head = -1;
 	c->lru_head = c->lru_tail = -1;
 	return c;
+}
+
+/* The latest kernel time of host h's traced lines, -1 when none is known. */
+static double host_up(const struct nl_corr *c, uint64_t h)
+{
+	int i;
+	for (i = 0; i < c->nhosts; i++)
+		if (c->hosts[i].h == h)
+			return c->hosts[i].up;
+	return -1;
+}
+
+static void host_saw(struct nl_corr *c, uint64_t h, double up)
+{
+	int i;
+	for (i = 0; i < c->nhosts; i++)
+		if (c->hosts[i].h == h) {
+			if (up > c->hosts[i].up)
+				c->hosts[i].up = up;
+			return;
+		}
+	if (c->nhosts < CORR_HOSTS) {
+		c->hosts[c->nhosts].h = h;
+		c->hosts[c->nhosts++].up = up;
+	}
 }
 
 void corr_free(struct nl_corr *c)
@@ -247,6 +283,8 @@ static int take_slot(struct nl_corr *c, uint64_t key)
 /* Does event ev continue the open packet o, or start a new one? */
 static int continues(const struct open_pkt *o, const struct nl_event *ev, int hook, int prio)
 {
+	if (o->carried && ev->uptime < 0)
+		return 0;	/* another file: only its kernel time can tell */
 	if (o->seq >= 0 && ev->pkt.seq >= 0 && (o->seq != ev->pkt.seq || o->ack != ev->pkt.ack))
 		return 0;
 	if (o->last_up >= 0 && ev->uptime >= 0 &&
@@ -641,6 +679,7 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 		 * its later LOG lines join (log_continues), a conntrack line
 		 * alone is kept without a packet. */
 		if ((ev->kind == NL_EV_LOG || ev->kind == NL_EV_CTINVALID) && i >= 0 &&
+		    (!c->slots[i].carried || ev->uptime >= 0) &&
 		    (c->slots[i].seq < 0 || ev->pkt.seq < 0 || c->slots[i].seq == ev->pkt.seq) &&
 		    /* the same moment: not a later packet of the same identity */
 		    (c->slots[i].last_up < 0 || ev->uptime < 0 ||
@@ -711,5 +750,46 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 			o->builtin_done = 1;
 	}
 	o->last_up = ev->uptime;
+	if (ev->uptime >= 0) {
+		o->host_h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
+		host_saw(c, o->host_h, ev->uptime);
+	}
 	return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
+}
+
+/* A rotated log's next file goes on where the one before stopped, and a
+ * packet traced across the rotation is one packet, not two halves: the
+ * packets the log read before left open in its last GAP_SECONDS (by the
+ * kernel's time) are handed to the next, where they continue only a line
+ * with a kernel time at most GAP_SECONDS after their last (a reboot in
+ * between starts the time again). Its lines keep their own file. */
+void corr_carry(struct nl_corr *to, const struct nl_corr *from)
+{
+	int i;
+	if (!from)
+		return;
+	/* oldest first, so that the most recent ends at the head */
+	for (i = from->lru_tail; i >= 0; i = from->slots[i].lru_prev) {
+		const struct open_pkt *o = &from->slots[i];
+		struct open_pkt *n;
+		int j, next, prev, after;
+		double last;
+		if (o->logonly || o->last_up < 0 || find(to, o->key) >= 0)
+			continue;
+		last = host_up(from, o->host_h);
+		if (last >= 0 && last - o->last_up > GAP_SECONDS)
+			continue;	/* its host's log went on without it */
+		j = take_slot(to, o->key);
+		n = &to->slots[j];
+		next = n->next;		/* take_slot's links */
+		prev = n->lru_prev;
+		after = n->lru_next;
+		*n = *o;
+		n->next = next;
+		n->lru_prev = prev;
+		n->lru_next = after;
+		n->carried = 1;
+	}
+	for (i = 0; i < from->nhosts; i++)
+		host_saw(to, from->hosts[i].h, from->hosts[i].up);
 }

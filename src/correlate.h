@@ -15,6 +15,9 @@ void corr_free(struct nl_corr *c);
 /* Assigns ev to a packet (creating one when needed) and stores it. */
 int corr_event(struct nl_corr *c, const struct nl_event *ev);
 int64_t corr_packets(const struct nl_corr *c);
+/* Hands the packets the log read before left open at its end to the
+ * next source's correlator (a rotated log's next file). */
+void corr_carry(struct nl_corr *to, const struct nl_corr *from);
 
 /* 0..4 for PREROUTING INPUT FORWARD OUTPUT POSTROUTING, 5 for a user chain. */
 int corr_hook(const char *chain);

@@ -71,6 +71,7 @@ struct import {
 	const struct nl_import_opts *o;
 	struct nl_import_stats *st;
 	struct nl_import_stats committed;	/* *st at the open transaction's start */
+	struct nl_corr *prev_corr;	/* the last source kept: its open packets */
 	const char *path;
 	int64_t source_id;
 	int64_t ruleset_id;
@@ -1280,6 +1281,8 @@ static void group_lost(struct import *im)
 			n == 1 ? "is" : "are");
 	*im->st = im->committed;
 	im->st->store_failed = 1;
+	corr_free(im->prev_corr);	/* its packets went too */
+	im->prev_corr = NULL;
 }
 
 /* One source (a file, stdin, or an archive member), kept whole or not at
@@ -1318,6 +1321,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 	im->corr = corr_new(im->s, im->source_id);
 	if (!im->corr)
 		goto store_bad_tx;
+	corr_carry(im->corr, im->prev_corr);
 	rc = import_stream(im, rd, buf, cap, sha, &kind);
 	if (rc == -2) {
 		im->st->failed++;
@@ -1378,7 +1382,8 @@ known:
 	im->st->losses_mon += im->losses_mon;
 	merge_names(im->st->ct_drops_ns, sizeof im->st->ct_drops_ns, im->ct_drops_ns);
 	im->st->packets += corr_packets(im->corr);
-	corr_free(im->corr);
+	corr_free(im->prev_corr);	/* what it left open, the next file may go on with */
+	im->prev_corr = im->corr;
 	im->corr = NULL;
 	return 0;
 rollback:
@@ -2253,6 +2258,8 @@ static int import_store(struct import *im, const char *path, int fd)
 		group_lost(im);
 		return -1;
 	}
+	corr_free(im->prev_corr);	/* no file goes on from another store's */
+	im->prev_corr = NULL;
 	rc = store_merge_check(path, NULL, &version, &err) ? -2
 	     : store_merge(im->s, path, version, &ms, &err);
 	if (rc == -1) {
@@ -2412,6 +2419,7 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	store_prof_steps(s);
 	prof_report();
 out:
+	corr_free(im.prev_corr);
 	if (im.sos_re)
 		pcre2_code_free(im.sos_re);
 	for (i = 0; i < im.seencap; i++)

@@ -162,6 +162,35 @@ def generate(cache, kind, key, fname, genargs, seed):
     return out
 
 
+def split_log(src, d, names):
+    """SRC cut at line boundaries into len(NAMES) files of about equal size
+    in D (kept beside it, remade when the source changed): the same lines
+    as a log rotated, or a bundle of many small files, would hold them."""
+    stamp = d + ".complete"	# beside it: the directory is imported whole
+    want = "%s %d %d" % (src, os.path.getsize(src), len(names))
+    outs = [os.path.join(d, n) for n in names]
+    if os.path.exists(stamp) and open(stamp).read() == want and all(os.path.exists(o) for o in outs):
+        return outs
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    per = os.path.getsize(src) / len(names)
+    with open(src, "rb") as f:
+        for k, o in enumerate(outs):
+            with open(o, "wb") as w:
+                if k == len(outs) - 1:
+                    shutil.copyfileobj(f, w)
+                    break
+                n = 0
+                for line in f:
+                    w.write(line)
+                    n += len(line)
+                    if n >= per:
+                        break
+    with open(stamp, "w") as f:
+        f.write(want)
+    return outs
+
+
 # --------------------------------------------------------------------------
 # natlog
 
@@ -179,6 +208,21 @@ def profile_of(stderr):
     return prof
 
 
+def log_files(name, files):
+    """The log files an input is made of: every file but the dump of a split log."""
+    if name not in ("busy-rotated", "busy-pieces"):
+        return files[:1]
+    if os.path.isdir(files[0]):
+        return sorted(os.path.join(files[0], f) for f in os.listdir(files[0]) if not f.startswith("."))
+    return files[:-1]
+
+
+def tree_size(path):
+    if not os.path.isdir(path):
+        return os.path.getsize(path)
+    return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(path) for f in fs)
+
+
 def import_one(R, natlog, work, name, files):
     db = os.path.join(work, name + ".db")
     for p in store_files(db):
@@ -189,7 +233,7 @@ def import_one(R, natlog, work, name, files):
     err = "\n".join(x for x in r["stderr"].splitlines() if not PROFILE_RE.match(x))
     res = {"name": name, "files": files, "db": db, "wall": r["wall"], "cpu": r["cpu"],
            "rss_mb": r["rss_mb"], "rc": r["rc"], "stderr": err[-2000:], "profile": prof}
-    res["input_bytes"] = sum(os.path.getsize(f) for f in files)
+    res["input_bytes"] = sum(tree_size(f) for f in files)
     res["store_bytes"] = sum(os.path.getsize(p) for p in store_files(db))
     src = subprocess.run([natlog, "--db", db, "sources", "--json"], stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL)
@@ -201,6 +245,10 @@ def import_one(R, natlog, work, name, files):
     main = os.path.abspath(files[0])
     res["main"] = next((s for s in sources if os.path.abspath(s.get("path", "")) == main), None)
     res["events"] = (res["main"] or {}).get("events", 0)  # the log's, not the dump's
+    if os.path.isdir(files[0]) or name == "busy-rotated":
+        # the pieces' events: every source's but the dump's
+        dump = os.path.abspath(files[-1])
+        res["events"] = sum(s.get("events", 0) for s in sources if os.path.abspath(s.get("path", "")) != dump)
     res["errors"] = sum(s.get("errors", 0) for s in sources)
     return res
 
@@ -419,6 +467,14 @@ def main(argv):
         p = generate(a.cache, "syslog", "busy-%gmb" % size, "messages",
                      ["--size-mb", "%g" % size, "--nf-ratio", "%g" % BUSY_NF_RATIO], a.seed)
         inputs["syslog-busy"] = [p, os.path.join(os.path.dirname(p), "iptables-save.txt")]
+        # the same lines in ten rotated files (messages.9 the oldest), and
+        # in pieces of 512 KB as a bundle of small files holds them
+        d = os.path.dirname(p)
+        rot = split_log(p, os.path.join(d, "rotated"), ["messages.%d" % k for k in range(9, 0, -1)] + ["messages"])
+        inputs["busy-rotated"] = rot + [os.path.join(d, "iptables-save.txt")]
+        n = max(2, int(round(os.path.getsize(p) / (512 * 1024))))
+        split_log(p, os.path.join(d, "pieces"), ["part%05d.log" % k for k in range(n)])
+        inputs["busy-pieces"] = [os.path.join(d, "pieces"), os.path.join(d, "iptables-save.txt")]
     if "nft" in only:
         p = generate(a.cache, "nft", "%gmb" % nft_mb, "nft-monitor-trace.txt", ["--size-mb", "%g" % nft_mb],
                      a.seed)
@@ -452,7 +508,10 @@ def main(argv):
 
     for name, files in inputs.items():
         log("")
-        log("%s: %s (%.1f MB)" % (name, os.path.relpath(files[0], ROOT), os.path.getsize(files[0]) / MB))
+        logs = log_files(name, files)
+        nbytes = sum(os.path.getsize(f) for f in logs)
+        log("%s: %s (%.1f MB%s)" % (name, os.path.relpath(files[0], ROOT), nbytes / MB,
+                                    ", %d files" % len(logs) if len(logs) > 1 else ""))
         warm(files)
         imp = import_one(R, natlog, work, name, files)
         results["imports"][name] = imp
@@ -468,9 +527,20 @@ def main(argv):
         else:
             log("  natlog import: %.2f s, %d events, %d errors, peak RSS %.1f MB, store %.1f MB (rc %d)"
                 % (imp["wall"], imp["events"], imp["errors"], imp["rss_mb"], imp["store_bytes"] / MB, rc))
-        nbytes = os.path.getsize(files[0])
         bl = []
-        if name.startswith("syslog"):
+        if name in ("busy-rotated", "busy-pieces"):
+            one = results["imports"].get("syslog-busy")
+            if one and one["rc"] in (0, 3):
+                bl.append({"label": "natlog, one file", "cmd": "the syslog-busy import above",
+                           "wall": one["wall"], "cpu": one["cpu"], "rss_mb": one["rss_mb"], "rc": 0,
+                           "result": "%d events" % one["events"], "mbps": nbytes / MB / one["wall"]})
+            if lnav:
+                fmt = lnav_table(R, lnav, logs[0]) or "syslog_log"
+                bl.append(baseline(R, "lnav count", [lnav, "-n", "-c", ";SELECT count(*) FROM %s" % fmt] + logs,
+                                   nbytes, last=True))
+            else:
+                bl.append(skipped("lnav count", "lnav is not installed (apt-get install lnav)"))
+        elif name.startswith("syslog"):
             if name in ("syslog", "syslog-busy"):
                 if lnav:
                     fmt = lnav_table(R, lnav, files[0]) or "syslog_log"
@@ -524,9 +594,9 @@ def main(argv):
             "syslog-big": "grep -c TRACE:",
             "nft": "grep -c 'trace id'",
             "pcap": "tcpdump -nn -r", "ruleset-ipt": "wc -l", "ruleset-list": "wc -l", "ruleset-nft": "wc -l",
-            "ruleset-json": "wc -l"}
+            "ruleset-json": "wc -l", "busy-rotated": "natlog, one file", "busy-pieces": "natlog, one file"}
     for name, imp in results["imports"].items():
-        size_mb = os.path.getsize(imp["files"][0]) / MB
+        size_mb = sum(os.path.getsize(f) for f in log_files(name, imp["files"])) / MB
         b = next((x for x in results["baselines"].get(name, []) if x["label"] == prim[name] and "skip" not in x),
                  None)
         if b is None:

@@ -28,14 +28,16 @@ commits() {
 	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(28); print(int.from_bytes(d[24:28], "big"))' "$1"
 }
 
-# what the files give imported one command each, a transaction each
-for f in "$TMP"/parts/*.log; do "$NATLOG" --db "$TMP/each.db" import -q "$f"; done
+# what the log gives as one file: its pieces, read one after the other in
+# one command, give the same packets (a packet cut between two pieces goes
+# on in the next, t-rotated.sh)
+"$NATLOG" --db "$TMP/each.db" import -q "$src"
 # the packets, verdicts and rules as traces lists them
 digest='SELECT count(*) || "/" || group_concat(x, ",") FROM (SELECT p.trace || ":" || ifnull(p.verdict, "-") || ":" || ifnull(p.decided_chain, "-") || ":" || (SELECT count(*) FROM events e WHERE e.packet_id = p.id) AS x FROM packets p ORDER BY p.tcp_seq, p.ip_id, p.id)'
 want=$(count "$TMP/each.db" "SELECT count(*) FROM events")
 
 "$NATLOG" --db "$TMP/parts.db" import -q "$TMP/parts"
-eq "the $nparts files in one import give the events of one import each" "$want" "$(count "$TMP/parts.db" "SELECT count(*) FROM events")"
+eq "the $nparts files in one import give the events of the whole log" "$want" "$(count "$TMP/parts.db" "SELECT count(*) FROM events")"
 eq "and the same packets, verdicts and steps" "$(count "$TMP/each.db" "$digest")" \
 	"$(count "$TMP/parts.db" "$digest")"
 eq "each piece is a source" "$nparts" "$(count "$TMP/parts.db" "SELECT count(*) FROM sources")"
@@ -57,8 +59,7 @@ cp "$TMP/parts/p00.log" "$TMP/mixed/a.log"
 cp "$TMP/parts/p00.log" "$TMP/mixed/b.log"
 printf '\037\213\010\000garbage that is no deflate stream' > "$TMP/mixed/c.gz"
 cp "$TMP/parts/p01.log" "$TMP/mixed/d.log"
-"$NATLOG" --db "$TMP/ad.db" import -q "$TMP/mixed/a.log"
-"$NATLOG" --db "$TMP/ad.db" import -q "$TMP/mixed/d.log"
+"$NATLOG" --db "$TMP/ad.db" import -q "$TMP/mixed/a.log" "$TMP/mixed/d.log"
 "$NATLOG" --db "$TMP/mixed.db" import --json -q "$TMP/mixed" > "$TMP/mixed.json" 2> "$TMP/mixed.err"
 check_json "the copy is counted as known, the damaged file as unreadable, two files imported" \
 	"j['files'] == 2 and j['already'] == 1 and j['unreadable'] == 1" < "$TMP/mixed.json"
