@@ -15,17 +15,38 @@
 #include <string.h>
 
 struct out {
-	int json, unused, n;
+	int json, unused, n, host_col, ns_col;
 	struct nl_table *tb;
 };
 
-/* The rule's text is cut first: explain shows it whole. */
-static const struct nl_tcol columns[] = {
+/* The rule's text is cut first: explain shows it whole. HOST and NETNS
+ * (whose dump the rule is of, "-": none named, the host's own) only when
+ * the dumps are of more than one host, or one is a namespace's. */
+static const struct nl_tcol col_hits[] = {
 	{ "HITS", 6, 0, 9, NL_TBL_RIGHT, 0 },
 	{ "DROPS", 6, 0, 9, NL_TBL_RIGHT, 0 },
+};
+static const struct nl_tcol col_host = { "HOST", 16, 6, 4, 0, 2 };
+static const struct nl_tcol col_ns = { "NETNS", 16, 6, 4, 0, 2 };
+static const struct nl_tcol col_rule[] = {
 	{ "RULE", 32, 16, 2, 0, 2 },
 	{ "TEXT", 0, 16, 1, 0, 0 },
 };
+
+static struct nl_table *rules_table(const struct out *o, int wide)
+{
+	struct nl_tcol cols[6];
+	int n = 0;
+	memcpy(cols, col_hits, sizeof col_hits);
+	n += 2;
+	if (o->host_col)
+		cols[n++] = col_host;
+	if (o->ns_col)
+		cols[n++] = col_ns;
+	memcpy(cols + n, col_rule, sizeof col_rule);
+	n += 2;
+	return nl_table_new(stdout, cols, n, nl_table_width(wide));
+}
 
 static int print_rule(void *ctx, const struct nl_rule_row *r)
 {
@@ -80,6 +101,10 @@ static int print_rule(void *ctx, const struct nl_rule_row *r)
 		else
 			nl_table_cellf(o->tb, "%lld", (long long)r->hits);
 		nl_table_cellf(o->tb, "%lld", (long long)r->drops);
+		if (o->host_col)
+			nl_table_cell(o->tb, r->host);	/* "" prints "-" */
+		if (o->ns_col)
+			nl_table_cell(o->tb, r->netns);
 		nl_table_cell(o->tb, loc);
 		nl_table_cell(o->tb, r->text);
 		if (nl_table_row(o->tb))
@@ -99,7 +124,8 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct out o = { 0, 0, 0, NULL };
+	struct out o = { 0, 0, 0, 0, 0, NULL };
+	struct nl_rule_places pl;
 	struct nl_store *s;
 	int c, by_drops = 0, wide = 0, rc;
 	while ((c = nl_getopt(argc, argv, "h", opts)) != -1) {
@@ -117,7 +143,9 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 			       "Lists every rule and built-in chain policy of the imported dumps with\n"
 			       "how many traced steps hit it (legacy TRACE by table, chain and number;\n"
 			       "nft and xtables by handle) and how many dropped or rejected packets it\n"
-			       "decided.\n"
+			       "decided. A packet's hits and drops count against the dumps of its\n"
+			       "own host and network namespace only (HOST and NETNS columns when the\n"
+			       "dumps are of several hosts or of a namespace).\n"
 			       "  --unused      only the rules and policies no trace hit (not the\n"
 			       "                -j TRACE / nftrace rules that made the traces)\n"
 			       "  --by drops    most drops first (then most hits); dump: dump order\n"
@@ -130,7 +158,13 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (!(s = cmd_store(cmd)))
 		return NL_EXIT_STORE;
-	if (!o.json && !(o.tb = nl_table_new(stdout, columns, 4, nl_table_width(wide)))) {
+	if (store_rule_places(s, &pl)) {
+		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
+		return NL_EXIT_STORE;
+	}
+	o.host_col = pl.hosts + pl.unhosted > 1;
+	o.ns_col = pl.any_netns;
+	if (!o.json && !(o.tb = rules_table(&o, wide))) {
 		fprintf(stderr, "natlog: out of memory\n");
 		return NL_EXIT_STORE;
 	}
@@ -145,5 +179,12 @@ int cmd_rules(struct nl_cmd *cmd, int argc, char **argv)
 	}
 	if (o.json)
 		puts(o.n ? "]" : "[]");
+	/* a packet of no host may be any host's: its hits are in every one's */
+	if (pl.hostless && o.host_col)
+		fprintf(stderr, "natlog: %lld traced packet%s name%s no host: %s hits and drops are "
+			"counted against the dumps of every host, as no line says whose %s\n",
+			(long long)pl.hostless, pl.hostless == 1 ? "" : "s",
+			pl.hostless == 1 ? "s" : "", pl.hostless == 1 ? "its" : "their",
+			pl.hostless == 1 ? "it is" : "they are");
 	return o.n ? NL_EXIT_OK : NL_EXIT_NOMATCH;
 }

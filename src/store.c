@@ -4392,6 +4392,34 @@ int store_invalid_where(struct nl_store *s, const struct nl_filter *f,
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot read conntrack lines");
 }
 
+int store_rule_places(struct nl_store *s, struct nl_rule_places *pl)
+{
+	sqlite3_stmt *st;
+	int rc;
+	memset(pl, 0, sizeof *pl);
+	if (prep(s, "SELECT (SELECT count(DISTINCT host) FROM rulesets), EXISTS (SELECT 1 FROM "
+		    "rulesets WHERE host IS NULL), EXISTS (SELECT 1 FROM rulesets WHERE netns IS "
+		    "NOT NULL), (SELECT count(*) FROM packets WHERE host IS NULL AND "
+		    "source <> 'log')", &st) != SQLITE_OK)
+		return fail(s, "cannot read rulesets");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pl->hosts = sqlite3_column_int64(st, 0);
+		pl->unhosted = sqlite3_column_int(st, 1);
+		pl->any_netns = sqlite3_column_int(st, 2);
+		pl->hostless = sqlite3_column_int64(st, 3);
+	}
+	unprep(s, st);
+	return rc == SQLITE_ROW ? 0 : fail(s, "cannot read rulesets");
+}
+
+/* A traced packet's hits and drops count against the dumps of its own host
+ * (every host's for a dump or a packet without one, as explain takes them)
+ * and of its own network namespace only (schema 36's packets.netns; the
+ * kernel log's packets are the host namespace's). a is the hits' or drops'
+ * row, rs the dump. */
+#define RULES_PLACE(a) " AND (rs.host IS NULL OR " a ".host IS NULL OR " a ".host = rs.host) " \
+		       "AND " a ".ns IS rs.netns"
+
 int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct nl_rule_row *),
 		void *ctx)
 {
@@ -4399,58 +4427,69 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 	 * legacy steps by table, chain and number (policy/return at an
 	 * unconditional rule's own position), nft and xtables steps by handle;
 	 * drops are the dropped or rejected packets a rule or policy decided.
-	 * Built-in chains' policies follow their chain's rules. */
+	 * Built-in chains' policies follow their chain's rules. Each %s is a
+	 * packet's namespace: a monitor's packets' netns (NULL before schema
+	 * 36), the kernel log's always the host's. */
 	static const char *sql =
 		/* whole rows and steps apart, steps grouped by their name ids
 		 * first: through the view each would look its names up */
-		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, fam, sum(n) AS n FROM ("
-		"SELECT kind, tbl, chain, type, rulenum, handle, "
-		"coalesce(nft_family, '') AS fam, count(*) AS n FROM event_rows "
-		"WHERE kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7 "
+		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, fam, host, ns, "
+		"sum(n) AS n FROM ("
+		"SELECT e.kind, e.tbl, e.chain, e.type, e.rulenum, e.handle, "
+		"coalesce(e.nft_family, '') AS fam, e.host, CASE WHEN e.kind = 'trace' THEN NULL "
+		"ELSE %s END AS ns, count(*) AS n FROM event_rows e "
+		"WHERE e.kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 "
 		"UNION ALL SELECT (SELECT name FROM names WHERE id = g.k), (SELECT name FROM names "
 		"WHERE id = g.t), (SELECT name FROM names WHERE id = g.c), (SELECT name FROM names "
-		"WHERE id = g.y), g.r, g.h, g.fam, g.n FROM (SELECT s.kind AS k, s.tbl AS t, "
-		"s.chain AS c, s.type AS y, s.rulenum AS r, s.handle AS h, "
-		"coalesce(b.nft_family, '') AS fam, count(*) AS n FROM steps s JOIN event_rows b ON "
+		"WHERE id = g.y), g.r, g.h, g.fam, g.host, g.ns, g.n FROM (SELECT s.kind AS k, "
+		"s.tbl AS t, s.chain AS c, s.type AS y, s.rulenum AS r, s.handle AS h, "
+		"coalesce(b.nft_family, '') AS fam, b.host AS host, CASE WHEN b.kind = 'trace' "
+		"THEN NULL ELSE %s END AS ns, count(*) AS n FROM steps s JOIN event_rows b ON "
 		"b.packet_id = s.packet_id AND b.step = 1 WHERE s.kind IN (SELECT id FROM names WHERE "
-		"name IN ('trace', 'nft-trace', 'xt-trace')) GROUP BY 1, 2, 3, 4, 5, 6, 7) g) "
-		"GROUP BY 1, 2, 3, 4, 5, 6, 7), "
+		"name IN ('trace', 'nft-trace', 'xt-trace')) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) g) "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9), "
 		"drops AS (SELECT decided_table AS tbl, decided_chain AS chain, decided_type AS type, "
-		"decided_position AS pos, decided_handle AS handle, count(*) AS n FROM packets "
-		"WHERE verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5) "
+		"decided_position AS pos, decided_handle AS handle, host, %s AS ns, count(*) AS n "
+		"FROM packets WHERE verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5, 6, 7) "
 		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(r.family, ''), rs.family, r.tbl, "
 		"r.chain, r.position, r.handle, r.text, r.pkts, "
 		/* nft rule steps without a handle (a trace without -a) name
 		 * their rule by text alone: the chain's counts are unknown */
 		"CASE WHEN r.family IS NOT NULL AND EXISTS (SELECT 1 FROM hits h WHERE h.tbl = r.tbl "
 		"AND h.chain = r.chain AND h.kind <> 'trace' AND h.type = 'rule' AND h.handle IS NULL "
-		"AND h.fam = r.family) THEN -1 ELSE "
+		"AND h.fam = r.family" RULES_PLACE("h") ") THEN -1 ELSE "
 		"coalesce((SELECT sum(n) FROM hits h WHERE h.tbl = r.tbl AND h.chain = r.chain AND "
 		"((h.kind = 'trace' AND h.rulenum = r.position AND (h.type = 'rule' OR r.uncond)) OR "
-		"(h.kind <> 'trace' AND h.handle = r.handle AND h.fam = coalesce(r.family, '')))), 0) "
-		"END, "
+		"(h.kind <> 'trace' AND h.handle = r.handle AND h.fam = coalesce(r.family, '')))"
+		RULES_PLACE("h") "), 0) END, "
 		"coalesce((SELECT sum(n) FROM drops d WHERE d.tbl = r.tbl AND d.chain = r.chain AND "
 		"d.type <> 'policy' AND (d.pos = r.position OR (d.pos IS NULL AND "
-		"d.handle = r.handle))), 0) AS nd, 0, "
-		"(upper(coalesce(r.target, '')) = 'TRACE' OR r.text LIKE '%nftrace set 1%'), "
+		"d.handle = r.handle))" RULES_PLACE("d") "), 0) AS nd, 0, "
+		"(upper(coalesce(r.target, '')) = 'TRACE' OR r.text LIKE '%%nftrace set 1%%'), "
 		"rs.id AS o1, r.id AS o2 FROM rules r JOIN rulesets rs ON rs.id = r.ruleset_id "
 		"UNION ALL "
 		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(c.family, ''), rs.family, c.tbl, "
 		"c.name, NULL, NULL, 'policy ' || c.policy, NULL, "
 		"coalesce((SELECT sum(n) FROM hits h WHERE h.tbl = c.tbl AND h.chain = c.name AND "
 		"h.type = 'policy' AND ((h.kind = 'trace' AND h.rulenum = c.rules + 1) OR "
-		"(h.kind <> 'trace' AND h.fam = coalesce(c.family, '')))), 0), "
+		"(h.kind <> 'trace' AND h.fam = coalesce(c.family, '')))" RULES_PLACE("h") "), 0), "
 		"coalesce((SELECT sum(n) FROM drops d WHERE d.tbl = c.tbl AND d.chain = c.name AND "
-		"d.type = 'policy'), 0) AS nd, 1, 0, rs.id AS o1, coalesce((SELECT max(r2.id) FROM "
+		"d.type = 'policy'" RULES_PLACE("d") "), 0) AS nd, 1, 0, rs.id AS o1, "
+		"coalesce((SELECT max(r2.id) FROM "
 		"rules r2 WHERE r2.ruleset_id = c.ruleset_id AND r2.tbl = c.tbl AND "
 		"r2.chain = c.name), 0) + 0.5 AS o2 "
 		"FROM chains c JOIN rulesets rs ON rs.id = c.ruleset_id WHERE c.policy IS NOT NULL "
 		"AND c.policy <> '' AND c.policy <> '-' ";
-	char q[8192];
+	const int ns = s->version >= 36;
+	char q[12288];
 	sqlite3_stmt *st;
 	struct nl_rule_row r;
 	int rc;
-	snprintf(q, sizeof q, "%sORDER BY %s o1, o2", sql, by_drops ? "nd DESC, 13 DESC," : "");
+	snprintf(q, sizeof q, sql, ns ? "(SELECT p.netns FROM packets p WHERE p.id = e.packet_id)"
+		 : "NULL", ns ? "(SELECT p.netns FROM packets p WHERE p.id = s.packet_id)" : "NULL",
+		 ns ? "netns" : "NULL");
+	snprintf(q + strlen(q), sizeof q - strlen(q), "ORDER BY %s o1, o2",
+		 by_drops ? "nd DESC, 13 DESC," : "");
 	if (prep(s, q, &st) != SQLITE_OK)
 		return fail(s, "cannot query rules");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

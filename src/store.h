@@ -320,6 +320,14 @@ struct nl_rule_row {
 /* In dump order, or by drops then hits. */
 int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct nl_rule_row *),
 		void *ctx);
+/* Whose the dumps are: hosts, the distinct hosts they name; any_netns, 1
+ * when one was dumped inside a network namespace; hostless, the traced
+ * packets that name no host, whose hits count against every host's dumps. */
+struct nl_rule_places {
+	int64_t hosts, hostless;
+	int unhosted, any_netns;	/* unhosted: a dump names no host */
+};
+int store_rule_places(struct nl_store *s, struct nl_rule_places *pl);
 
 /* The SQLite type of each value store_sql() hands over. */
 enum { NL_SQL_NULL, NL_SQL_INT, NL_SQL_REAL, NL_SQL_TEXT, NL_SQL_BLOB };

@@ -1,0 +1,123 @@
+#!/bin/sh
+# natlog rules counts a traced packet's hits and drops against the dumps of
+# its own host and network namespace only: two hosts' dumps with the same
+# chains, or the host's and a namespace's (sosreport's
+# namespaces/<ns>/ip_netns_exec_<ns>_..., a monitor run with ip netns
+# exec), each show their own packets' counts, never the other's.
+. "$(dirname "$0")/lib.sh"
+R=$TD/real
+L=$TD/lab
+NET=sos_commands/networking
+
+# rules --json as "host netns table chain type position hits drops" lines
+rows() {
+	python3 -c '
+import json, sys
+for r in json.load(sys.stdin):
+    print(r["host"] or "-", r["netns"] or "-", r["table"], r["chain"], r["type"], r["position"] or "-", r["hits"], r["drops"])'
+}
+
+# two hosts: cilium-bugtool's bundle of node-a (its dmesg traced one
+# packet) and the Rancher collector's of centos-7-01 (no trace), whose
+# iptables-save are the same save: the same chains, positions and policies
+export NATLOG_DB="$TMP/hosts.db"
+"$NATLOG" import -q --host node-a "$R/bundles/cilium-bugtool-243785589"
+"$NATLOG" import -q "$R/bundles/rancher2-logs-collector"
+"$NATLOG" rules --json | rows > "$TMP/h.txt"
+eq "node-a's trace hit node-a's mangle PREROUTING policy" \
+	"node-a - mangle PREROUTING policy - 1 0" "$(grep '^node-a - mangle PREROUTING policy ' "$TMP/h.txt")"
+eq "and not centos-7-01's, whose dump has the same chain" \
+	"centos-7-01 - mangle PREROUTING policy - 0 0" "$(grep '^centos-7-01 - mangle PREROUTING policy ' "$TMP/h.txt")"
+eq "no rule of centos-7-01 is hit" "0" "$(grep '^centos-7-01 ' "$TMP/h.txt" | grep -vc ' 0 0$')"
+eq "node-a's dumps: one hit in all" "1" \
+	"$(awk '$1 == "node-a" && $7 > 0 { n += $7 } END { print n }' "$TMP/h.txt")"
+"$NATLOG" rules --unused --json | rows > "$TMP/hu.txt"
+eq "--unused: centos-7-01's mangle PREROUTING policy is unused" \
+	"centos-7-01 - mangle PREROUTING policy - 0 0" "$(grep ' mangle PREROUTING policy ' "$TMP/hu.txt")"
+"$NATLOG" rules --wide > "$TMP/h-text.txt"
+check_grep "text: a HOST column when the dumps are of two hosts" \
+	"^  HITS  DROPS  HOST  *RULE  *TEXT\$" "$TMP/h-text.txt"
+check_grep "text: centos-7-01's policy with no hit" \
+	"^     0      0  centos-7-01  *mangle:PREROUTING:policy  *policy ACCEPT\$" "$TMP/h-text.txt"
+check_grep "text: node-a's with its hit" \
+	"^     1      0  node-a  *mangle:PREROUTING:policy  *policy ACCEPT\$" "$TMP/h-text.txt"
+
+# the same bundle without a host: its packet may be centos-7-01's, and
+# its hits count against both dumps, which rules says
+export NATLOG_DB="$TMP/hostless.db"
+"$NATLOG" import -q "$R/bundles/cilium-bugtool-243785589"
+"$NATLOG" import -q "$R/bundles/rancher2-logs-collector"
+"$NATLOG" rules --json 2> "$TMP/hl.err" | rows > "$TMP/hl.txt"
+eq "a packet of no host: counted for the dumps of no host and of centos-7-01" \
+	"- 1|centos-7-01 1" \
+	"$(awk '$3 == "mangle" && $4 == "PREROUTING" && $5 == "policy" { print $1, $7 }' "$TMP/hl.txt" | sort | paste -sd'|')"
+check_grep "rules says the hostless packet's hits are in every host's dumps" \
+	"^natlog: 1 traced packet names no host: its hits and drops are counted against the dumps of every host, as no line says whose it is\$" "$TMP/hl.err"
+
+# the host's kernel log and a namespace's iptables-save: a sosreport of
+# gateway gw whose namespace ct has a save of the same chains
+export NATLOG_DB="$TMP/legacy-ns.db"
+S=$TMP/l/sosreport-gw-2026-11-21-nsctlab
+mkdir -p "$TMP/l"
+cp -R "$R/sosreport-gw-2026-11-21-nsctlab" "$S"
+mkdir -p "$S/$NET/namespaces/ct"
+cp "$L/docker-legacy/iptables-save-c.txt" "$S/$NET/namespaces/ct/ip_netns_exec_ct_iptables-save"
+"$NATLOG" import -q "$S" 2> /dev/null
+"$NATLOG" rules --json | rows > "$TMP/l.txt"
+eq "the kernel log's drops: the host's FORWARD policy" \
+	"gw - filter FORWARD policy - 3 3" "$(grep '^gw - filter FORWARD policy ' "$TMP/l.txt")"
+eq "not namespace ct's, of the same chain" \
+	"gw ct filter FORWARD policy - 0 0" "$(grep '^gw ct filter FORWARD policy ' "$TMP/l.txt")"
+eq "no rule of ct's is hit" "0" "$(grep '^gw ct ' "$TMP/l.txt" | grep -vc ' 0 0$')"
+eq "the host's DNAT rule has its 4 hits" "gw - nat PREROUTING rule 1 4 0" \
+	"$(grep '^gw - nat PREROUTING rule 1 ' "$TMP/l.txt")"
+"$NATLOG" rules --by drops --json | rows > "$TMP/ld.txt"
+eq "--by drops: the host's policy first, and nothing else dropped" \
+	"gw - filter FORWARD policy - 3 3|0" "$(head -n 1 "$TMP/ld.txt")|$(sed -n 2p "$TMP/ld.txt" | awk '{ print $NF }')"
+"$NATLOG" rules --wide > "$TMP/l-text.txt"
+check_grep "text: a NETNS column, '-' for the host's own" \
+	"^     3      3  -  *filter:FORWARD:policy  *policy DROP\$" "$TMP/l-text.txt"
+check_grep "text: ct's policy with no drop" \
+	"^     0      0  ct  *filter:FORWARD:policy  *policy DROP\$" "$TMP/l-text.txt"
+
+# nft: a monitor run in namespace gw (sos's name for its command) and the
+# host's own ruleset, of the same tables, chains and handles
+export NATLOG_DB="$TMP/nft-ns.db"
+SD=$L/nft-set-drop
+N=$TMP/n
+mkdir -p "$N/$NET/namespaces/gw" "$N/sos_commands/nftables"
+cp "$SD/nft-ruleset.txt" "$N/sos_commands/nftables/nft_list_ruleset"
+cp "$SD/nft-ruleset.before-add.txt" "$N/$NET/namespaces/gw/ip_netns_exec_gw_nft_list_ruleset"
+cp "$SD/nft-monitor-trace-a.txt" "$N/$NET/ip_netns_exec_gw_nft_monitor_trace"
+"$NATLOG" import -q "$N"
+"$NATLOG" rules --json | rows > "$TMP/n.txt"
+eq "gw's drop rule: gw's 3 packets" "- gw filter allowed_dnats rule 2 3 3" \
+	"$(grep '^- gw filter allowed_dnats rule 2 ' "$TMP/n.txt")"
+eq "the host's same rule: none" "- - filter allowed_dnats rule 2 0 0" \
+	"$(grep '^- - filter allowed_dnats rule 2 ' "$TMP/n.txt")"
+eq "no rule or policy of the host's is hit" "0" "$(grep '^- - ' "$TMP/n.txt" | grep -vc ' 0 0$')"
+"$NATLOG" rules --unused --json | rows > "$TMP/nu.txt"
+eq "--unused: the host's drop rule, not gw's" "- - filter allowed_dnats rule 2 0 0" \
+	"$(grep ' filter allowed_dnats rule 2 ' "$TMP/nu.txt")"
+"$NATLOG" rules --by drops --json | rows > "$TMP/nd.txt"
+eq "--by drops: gw's rule first" "- gw filter allowed_dnats rule 2 3 3" "$(head -n 1 "$TMP/nd.txt")"
+
+# a store of schema 35 has no packets.netns: every packet is the host's,
+# counted against the host's dump and not the namespace's
+export NATLOG_DB="$TMP/s35.db"
+cp "$TMP/nft-ns.db" "$NATLOG_DB"
+python3 - "$NATLOG_DB" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+c.execute("ALTER TABLE packets DROP COLUMN netns")
+c.execute("UPDATE meta SET value = '35' WHERE key = 'schema_version'")
+c.commit()
+PY
+"$NATLOG" rules --json | rows > "$TMP/o.txt"
+eq "schema 35: the host's drop rule has the packets" "- - filter allowed_dnats rule 2 3 3" \
+	"$(grep '^- - filter allowed_dnats rule 2 ' "$TMP/o.txt")"
+eq "schema 35: gw's none" "- gw filter allowed_dnats rule 2 0 0" \
+	"$(grep '^- gw filter allowed_dnats rule 2 ' "$TMP/o.txt")"
+
+finish
