@@ -4415,10 +4415,12 @@ int store_rule_places(struct nl_store *s, struct nl_rule_places *pl)
 /* A traced packet's hits and drops count against the dumps of its own host
  * (every host's for a dump or a packet without one, as explain takes them)
  * and of its own network namespace only (schema 36's packets.netns; the
- * kernel log's packets are the host namespace's). a is the hits' or drops'
- * row, rs the dump. */
+ * kernel log's packets are the host namespace's), and an iptables dump of
+ * the packet's family (ip6tables' FORWARD is not iptables'; nft dumps,
+ * family 0, hold every family's tables). a is the hits' or drops' row, rs
+ * the dump. */
 #define RULES_PLACE(a) " AND (rs.host IS NULL OR " a ".host IS NULL OR " a ".host = rs.host) " \
-		       "AND " a ".ns IS rs.netns"
+		       "AND " a ".ns IS rs.netns AND (rs.family = 0 OR " a ".pf = rs.family)"
 
 int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct nl_rule_row *),
 		void *ctx)
@@ -4433,24 +4435,25 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 	static const char *sql =
 		/* whole rows and steps apart, steps grouped by their name ids
 		 * first: through the view each would look its names up */
-		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, fam, host, ns, "
+		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, fam, host, ns, pf, "
 		"sum(n) AS n FROM ("
 		"SELECT e.kind, e.tbl, e.chain, e.type, e.rulenum, e.handle, "
 		"coalesce(e.nft_family, '') AS fam, e.host, CASE WHEN e.kind = 'trace' THEN NULL "
-		"ELSE %s END AS ns, count(*) AS n FROM event_rows e "
-		"WHERE e.kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 "
+		"ELSE %s END AS ns, e.family AS pf, count(*) AS n FROM event_rows e "
+		"WHERE e.kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 "
 		"UNION ALL SELECT (SELECT name FROM names WHERE id = g.k), (SELECT name FROM names "
 		"WHERE id = g.t), (SELECT name FROM names WHERE id = g.c), (SELECT name FROM names "
-		"WHERE id = g.y), g.r, g.h, g.fam, g.host, g.ns, g.n FROM (SELECT s.kind AS k, "
+		"WHERE id = g.y), g.r, g.h, g.fam, g.host, g.ns, g.pf, g.n FROM (SELECT s.kind AS k, "
 		"s.tbl AS t, s.chain AS c, s.type AS y, s.rulenum AS r, s.handle AS h, "
 		"coalesce(b.nft_family, '') AS fam, b.host AS host, CASE WHEN b.kind = 'trace' "
-		"THEN NULL ELSE %s END AS ns, count(*) AS n FROM steps s JOIN event_rows b ON "
+		"THEN NULL ELSE %s END AS ns, b.family AS pf, count(*) AS n FROM steps s JOIN event_rows b ON "
 		"b.packet_id = s.packet_id AND b.step = 1 WHERE s.kind IN (SELECT id FROM names WHERE "
-		"name IN ('trace', 'nft-trace', 'xt-trace')) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) g) "
-		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9), "
+		"name IN ('trace', 'nft-trace', 'xt-trace')) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) g) "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), "
 		"drops AS (SELECT decided_table AS tbl, decided_chain AS chain, decided_type AS type, "
-		"decided_position AS pos, decided_handle AS handle, host, %s AS ns, count(*) AS n "
-		"FROM packets WHERE verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5, 6, 7) "
+		"decided_position AS pos, decided_handle AS handle, host, %s AS ns, family AS pf, "
+		"count(*) AS n FROM packets WHERE verdict IN ('drop', 'reject') "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) "
 		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(r.family, ''), rs.family, r.tbl, "
 		"r.chain, r.position, r.handle, r.text, r.pkts, "
 		/* nft rule steps without a handle (a trace without -a) name

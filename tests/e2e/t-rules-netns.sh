@@ -3,7 +3,8 @@
 # its own host and network namespace only: two hosts' dumps with the same
 # chains, or the host's and a namespace's (sosreport's
 # namespaces/<ns>/ip_netns_exec_<ns>_..., a monitor run with ip netns
-# exec), each show their own packets' counts, never the other's.
+# exec), each show their own packets' counts, never the other's; and so
+# do an iptables-save and an ip6tables-save of one host.
 . "$(dirname "$0")/lib.sh"
 R=$TD/real
 L=$TD/lab
@@ -101,6 +102,22 @@ eq "--unused: the host's drop rule, not gw's" "- - filter allowed_dnats rule 2 0
 	"$(grep ' filter allowed_dnats rule 2 ' "$TMP/nu.txt")"
 "$NATLOG" rules --by drops --json | rows > "$TMP/nd.txt"
 eq "--by drops: gw's rule first" "- gw filter allowed_dnats rule 2 3 3" "$(head -n 1 "$TMP/nd.txt")"
+
+# one host's iptables-save and ip6tables-save, of the same chains: an
+# IPv4 packet counts against the IPv4 dump only, an IPv6 one the IPv6's
+export NATLOG_DB="$TMP/family.db"
+"$NATLOG" import -q "$L/docker-legacy/dmesg.txt" "$L/docker-legacy/iptables-save.txt" \
+	"$L/ipv6/dmesg.txt" "$L/ipv6/ip6tables-save.txt"
+"$NATLOG" rules --json | python3 -c '
+import json, sys
+for r in json.load(sys.stdin):
+    print(r["family"], r["table"], r["chain"], r["type"], r["position"] or "-", r["hits"], r["drops"])' > "$TMP/f.txt"
+eq "FORWARD's policy: the IPv4 drops on iptables', the IPv6 ones on ip6tables'" \
+	"ip filter FORWARD policy - 3 3|ip6 filter FORWARD policy - 3 3" \
+	"$(grep ' filter FORWARD policy ' "$TMP/f.txt" | paste -sd'|')"
+eq "raw PREROUTING's policy: 8 packets of each family" \
+	"ip raw PREROUTING policy - 8 0|ip6 raw PREROUTING policy - 8 0" \
+	"$(grep ' raw PREROUTING policy ' "$TMP/f.txt" | paste -sd'|')"
 
 # a store of schema 35 has no packets.netns: every packet is the host's,
 # counted against the host's dump and not the namespace's
