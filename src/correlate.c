@@ -60,10 +60,13 @@ struct open_pkt {
 #define NFT_SLOTS 4096
 #define NFT_SEEN 16
 
-/* A packet being followed by its nft trace id. */
+/* A packet being followed by its nft trace id, in its host's network
+ * namespace: a monitor run in another namespace (a section run with ip
+ * netns exec) may print the same id for a packet of that namespace's. */
 struct nft_open {
 	char id[16];
 	char host[128];
+	char netns[128];
 	int64_t packet_id;
 	int step;
 	struct nl_pkt pkt;		/* headers at the last base chain */
@@ -363,11 +366,14 @@ static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev, const ch
 static struct nft_open *nft_slot(struct nl_corr *c, const struct nl_event *ev, int *found)
 {
 	uint64_t h = nl_hash64(ev->trace_id, strlen(ev->trace_id), NL_HASH_INIT);
-	size_t i, start = (size_t)(nl_hash64(ev->host, strlen(ev->host), h) % NFT_SLOTS);
+	size_t i, start;
 	struct nft_open *victim = NULL;
+	h = nl_hash64(ev->netns, strlen(ev->netns), h);
+	start = (size_t)(nl_hash64(ev->host, strlen(ev->host), h) % NFT_SLOTS);
 	for (i = 0; i < 64; i++) {
 		struct nft_open *o = &c->nft[(start + i) % NFT_SLOTS];
-		if (o->used && !strcmp(o->id, ev->trace_id) && !strcmp(o->host, ev->host)) {
+		if (o->used && !strcmp(o->id, ev->trace_id) && !strcmp(o->host, ev->host) &&
+		    !strcmp(o->netns, ev->netns)) {
 			*found = 1;
 			return o;
 		}
@@ -428,6 +434,7 @@ static uint64_t nft_identity(const struct nl_event *ev)
 	 * the rule before it (-p icmp) may have given one id its protocol */
 	int64_t v[4] = { p->ip_id, p->len, p->sport, p->dport };
 	uint64_t h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
+	h = nl_hash64(ev->netns, strlen(ev->netns) + 1, h);
 	h = nl_hash64(p->src, strlen(p->src) + 1, h);
 	return nl_hash64(v, sizeof v, h) | 1;
 }
@@ -440,6 +447,7 @@ static uint64_t nft_identity0(const struct nl_event *ev)
 	const struct nl_pkt *p = &ev->pkt;
 	int64_t v[7] = { p->proto, p->ip_id, p->len, p->sport, p->dport, p->tcp_flags, p->window };
 	uint64_t h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
+	h = nl_hash64(ev->netns, strlen(ev->netns) + 1, h);
 	h = nl_hash64(p->src, strlen(p->src) + 1, h);
 	h = nl_hash64(p->dst, strlen(p->dst) + 1, h);
 	return nl_hash64(v, sizeof v, h) | 1;
@@ -474,6 +482,7 @@ static struct nft_open *nft_renamed(struct nl_corr *c, const struct nl_event *ev
 			return NULL;
 	}
 	if (!o->used || !strcmp(o->id, ev->trace_id) || strcmp(o->host, ev->host) != 0 ||
+	    strcmp(o->netns, ev->netns) != 0 ||
 	    c->clock - o->last_use > 32 || o->pkt.ip_id != ev->pkt.ip_id)
 		return NULL;
 	for (i = 0; i < o->nseen; i++)
@@ -527,6 +536,7 @@ static int nft_event(struct nl_corr *c, struct nl_event *ev)
 		o->used = 1;
 		nl_strlcpy(o->id, ev->trace_id, sizeof o->id);
 		nl_strlcpy(o->host, ev->host, sizeof o->host);
+		nl_strlcpy(o->netns, ev->netns, sizeof o->netns);
 		o->packet_id = id;
 		nl_pkt_init(&o->pkt);
 		o->bare = !ev->pkt.src[0] && !ev->pkt.dst[0] && ev->pkt.proto < 0;

@@ -4,7 +4,8 @@
 # chains, or the host's and a namespace's (sosreport's
 # namespaces/<ns>/ip_netns_exec_<ns>_..., a monitor run with ip netns
 # exec), each show their own packets' counts, never the other's; and so
-# do an iptables-save and an ip6tables-save of one host.
+# do an iptables-save and an ip6tables-save of one host. An nft or xtables
+# trace id seen by two namespaces' monitors is two packets.
 . "$(dirname "$0")/lib.sh"
 R=$TD/real
 L=$TD/lab
@@ -118,6 +119,48 @@ eq "FORWARD's policy: the IPv4 drops on iptables', the IPv6 ones on ip6tables'" 
 eq "raw PREROUTING's policy: 8 packets of each family" \
 	"ip raw PREROUTING policy - 8 0|ip6 raw PREROUTING policy - 8 0" \
 	"$(grep ' raw PREROUTING policy ' "$TMP/f.txt" | paste -sd'|')"
+
+# one file of sections run with ip netns exec: the same nft trace id in
+# namespaces a and b is two packets, each its namespace's, not one that
+# went through both rulesets (Fedora Magazine's trace, cut after its nat
+# prerouting line: the prerouting part in a, the forward part in b)
+export NATLOG_DB="$TMP/ids.db"
+H='#==[ Command ]======================================#'
+{
+	printf '%s\n# /usr/sbin/ip netns exec a nft monitor trace\n' "$H"
+	head -n 6 "$R/fedora-nat-part1-trace.txt"
+	printf '\n%s\n# /usr/sbin/ip netns exec b nft monitor trace\n' "$H"
+	sed -n 7,9p "$R/fedora-nat-part1-trace.txt"
+} > "$TMP/nft-sections.txt"
+"$NATLOG" import -q "$TMP/nft-sections.txt"
+eq "trace id 9c01f8 in a and in b: two packets, the second 9c01f8.2" \
+	"9c01f8 a 6 accept|9c01f8.2 b 3 drop" \
+	"$("$NATLOG" sql "SELECT trace || ' ' || netns || ' ' || (SELECT count(*) FROM events e WHERE e.packet_id = p.id) || ' ' || verdict FROM packets p ORDER BY id" | tail -n +2 | paste -sd'|')"
+"$NATLOG" traces --json > "$TMP/ids.json"
+check_json "traces --json: b's packet starts at b's forward chain" \
+	'[(p["trace"], p["netns"], p["dst"]) for p in j] == [("9c01f8", "a", "10.1.2.3"), ("9c01f8.2", "b", "192.168.70.10")]' < "$TMP/ids.json"
+
+# xtables-monitor: a packet whose id changed on its way (docker's bridge,
+# 2089bd8f to d922bdcd) continues under the new id in its own namespace
+# only: the first run's prerouting part in a, its forward part in b
+export NATLOG_DB="$TMP/xt-ids.db"
+{
+	printf '%s\n# /usr/sbin/ip netns exec a xtables-monitor --trace\n' "$H"
+	sed -n 2,7p "$R/docker-bridge-xtables-monitor-trace.txt"
+	printf '\n%s\n# /usr/sbin/ip netns exec b xtables-monitor --trace\n' "$H"
+	sed -n 8,15p "$R/docker-bridge-xtables-monitor-trace.txt"
+} > "$TMP/xt-sections.txt"
+"$NATLOG" import -q "$TMP/xt-sections.txt"
+eq "2089bd8f in a and d922bdcd in b: two packets" "2089bd8f a 6|d922bdcd b 8" \
+	"$("$NATLOG" sql "SELECT trace || ' ' || netns || ' ' || (SELECT count(*) FROM events e WHERE e.packet_id = p.id) FROM packets p ORDER BY id" | tail -n +2 | paste -sd'|')"
+eq "and d922bdcd is no alias of a's packet" "0" \
+	"$("$NATLOG" sql "SELECT count(*) FROM trace_aliases" | tail -n 1)"
+# the same run in one namespace: the id's change is followed, as before
+export NATLOG_DB="$TMP/xt-one.db"
+sed 's/ip netns exec b /ip netns exec a /' "$TMP/xt-sections.txt" > "$TMP/xt-one.txt"
+"$NATLOG" import -q "$TMP/xt-one.txt"
+eq "in one namespace: one packet, d922bdcd its alias" "2089bd8f a 14 d922bdcd" \
+	"$("$NATLOG" sql "SELECT trace || ' ' || netns || ' ' || (SELECT count(*) FROM events e WHERE e.packet_id = p.id) || ' ' || (SELECT group_concat(trace) FROM trace_aliases a WHERE a.packet_id = p.id) FROM packets p" | tail -n +2 | paste -sd'|')"
 
 # a store of schema 35 has no packets.netns: every packet is the host's,
 # counted against the host's dump and not the namespace's
