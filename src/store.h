@@ -312,7 +312,7 @@ int store_invalid_where(struct nl_store *s, const struct nl_filter *f,
 /* A dumped rule or built-in chain's policy, how many traced steps hit it
  * and how many dropped or rejected packets it decided. */
 struct nl_rule_row {
-	char kind[24], host[128], netns[64], family[8], table[32], chain[NL_CHAINSIZ], text[1024];
+	char kind[24], host[128], netns[128], family[8], table[32], chain[NL_CHAINSIZ], text[1024];
 	int ruleset_family, position;	/* position -1 for a policy */
 	int is_policy, is_trace;	/* is_trace: a -j TRACE / nftrace rule */
 	int64_t handle, pkts, hits, drops, ruleset_id;

@@ -104,6 +104,16 @@ eq "--unused: the host's drop rule, not gw's" "- - filter allowed_dnats rule 2 0
 "$NATLOG" rules --by drops --json | rows > "$TMP/nd.txt"
 eq "--by drops: gw's rule first" "- gw filter allowed_dnats rule 2 3 3" "$(head -n 1 "$TMP/nd.txt")"
 
+# a namespace's name as long as a CNI plugin's (69 bytes): whole in rules
+export NATLOG_DB="$TMP/long.db"
+NS=cni-0123456789abcdef0123456789abcdef-0123456789abcdef0123456789abcdef
+mkdir -p "$TMP/long/$NET/namespaces/$NS"
+cp "$L/docker-legacy/iptables-save.txt" "$TMP/long/$NET/namespaces/$NS/ip_netns_exec_${NS}_iptables-save"
+"$NATLOG" import -q "$TMP/long"
+"$NATLOG" rules --json > "$TMP/long.json"
+check_json "rules --json: the namespace's whole name" \
+	'{r["netns"] for r in j} == {"'"$NS"'"}' < "$TMP/long.json"
+
 # one host's iptables-save and ip6tables-save, of the same chains: an
 # IPv4 packet counts against the IPv4 dump only, an IPv6 one the IPv6's
 export NATLOG_DB="$TMP/family.db"
