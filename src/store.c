@@ -4420,7 +4420,55 @@ int store_rule_places(struct nl_store *s, struct nl_rule_places *pl)
  * family 0, hold every family's tables). a is the hits' or drops' row, rs
  * the dump. */
 #define RULES_PLACE(a) " AND (rs.host IS NULL OR " a ".host IS NULL OR " a ".host = rs.host) " \
-		       "AND " a ".ns IS rs.netns AND (rs.family = 0 OR " a ".pf = rs.family)"
+		       "AND " a ".ns IS rs.netns AND (rs.family = 0 OR " a ".pf IS NULL OR " a ".pf = rs.family)"
+
+/* The columns host, ns and pf of the packets whose hits and drops rules
+ * counts: of the first lines (e), of the steps through their first line
+ * (b, and s), of the packets; by and dby, those of them the hits and the
+ * drops group by (columns 8 to 10 and 6 to 8). Each only when the store
+ * needs it told (NULL counts against every dump; grouping by a column
+ * costs): a host when a dump names one, a namespace when a monitor ran
+ * in one (a lookup per line, the kernel log's never), a family when an
+ * iptables dump is of another family than some packet. */
+struct rules_whose {
+	char first[256], steps[256], packets[96], by[16], dby[16];
+};
+
+static int rules_whose(struct nl_store *s, struct rules_whose *w)
+{
+	sqlite3_stmt *st;
+	int rc, host = 0, ns = 0, pf = 0;
+	char q[512];
+	snprintf(q, sizeof q, "SELECT EXISTS (SELECT 1 FROM rulesets WHERE host IS NOT NULL), "
+		 "EXISTS (SELECT 1 FROM rulesets r, (SELECT DISTINCT family AS f FROM packets) p "
+		 "WHERE r.family <> 0 AND r.family <> p.f), %s",
+		 s->version >= 36 ? "EXISTS (SELECT 1 FROM packets WHERE netns IS NOT NULL)" : "0");
+	if (prep(s, q, &st) != SQLITE_OK)
+		return fail(s, "cannot query rules");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		host = sqlite3_column_int(st, 0);
+		pf = sqlite3_column_int(st, 1);
+		ns = sqlite3_column_int(st, 2);
+	}
+	unprep(s, st);
+	if (rc != SQLITE_ROW)
+		return fail(s, "cannot query rules");
+	snprintf(w->first, sizeof w->first, "%s AS host, %s AS ns, %s AS pf",
+		 host ? "e.host" : "NULL", ns ? "CASE WHEN e.kind = 'trace' THEN NULL ELSE (SELECT "
+		 "p.netns FROM packets p WHERE p.id = e.packet_id) END" : "NULL",
+		 pf ? "e.family" : "NULL");
+	snprintf(w->steps, sizeof w->steps, "%s AS host, %s AS ns, %s AS pf",
+		 host ? "b.host" : "NULL", ns ? "CASE WHEN b.kind = 'trace' THEN NULL ELSE (SELECT "
+		 "p.netns FROM packets p WHERE p.id = s.packet_id) END" : "NULL",
+		 pf ? "b.family" : "NULL");
+	snprintf(w->packets, sizeof w->packets, "%s AS host, %s AS ns, %s AS pf",
+		 host ? "host" : "NULL", ns ? "netns" : "NULL", pf ? "family" : "NULL");
+	snprintf(w->by, sizeof w->by, "%s%s%s", host ? ", 8" : "", ns ? ", 9" : "",
+		 pf ? ", 10" : "");
+	snprintf(w->dby, sizeof w->dby, "%s%s%s", host ? ", 6" : "", ns ? ", 7" : "",
+		 pf ? ", 8" : "");
+	return 0;
+}
 
 int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct nl_rule_row *),
 		void *ctx)
@@ -4429,31 +4477,29 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 	 * legacy steps by table, chain and number (policy/return at an
 	 * unconditional rule's own position), nft and xtables steps by handle;
 	 * drops are the dropped or rejected packets a rule or policy decided.
-	 * Built-in chains' policies follow their chain's rules. Each %s is a
-	 * packet's namespace: a monitor's packets' netns (NULL before schema
-	 * 36), the kernel log's always the host's. */
+	 * Built-in chains' policies follow their chain's rules. The %s are
+	 * the packets' host, namespace and family and their grouping
+	 * (rules_whose()). */
 	static const char *sql =
 		/* whole rows and steps apart, steps grouped by their name ids
 		 * first: through the view each would look its names up */
 		"WITH hits AS (SELECT kind, tbl, chain, type, rulenum, handle, fam, host, ns, pf, "
 		"sum(n) AS n FROM ("
 		"SELECT e.kind, e.tbl, e.chain, e.type, e.rulenum, e.handle, "
-		"coalesce(e.nft_family, '') AS fam, e.host, CASE WHEN e.kind = 'trace' THEN NULL "
-		"ELSE %s END AS ns, e.family AS pf, count(*) AS n FROM event_rows e "
-		"WHERE e.kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 "
+		"coalesce(e.nft_family, '') AS fam, %s, count(*) AS n FROM event_rows e "
+		"WHERE e.kind IN ('trace', 'nft-trace', 'xt-trace') GROUP BY 1, 2, 3, 4, 5, 6, 7%s "
 		"UNION ALL SELECT (SELECT name FROM names WHERE id = g.k), (SELECT name FROM names "
 		"WHERE id = g.t), (SELECT name FROM names WHERE id = g.c), (SELECT name FROM names "
 		"WHERE id = g.y), g.r, g.h, g.fam, g.host, g.ns, g.pf, g.n FROM (SELECT s.kind AS k, "
 		"s.tbl AS t, s.chain AS c, s.type AS y, s.rulenum AS r, s.handle AS h, "
-		"coalesce(b.nft_family, '') AS fam, b.host AS host, CASE WHEN b.kind = 'trace' "
-		"THEN NULL ELSE %s END AS ns, b.family AS pf, count(*) AS n FROM steps s JOIN event_rows b ON "
+		"coalesce(b.nft_family, '') AS fam, %s, count(*) AS n FROM steps s JOIN event_rows b ON "
 		"b.packet_id = s.packet_id AND b.step = 1 WHERE s.kind IN (SELECT id FROM names WHERE "
-		"name IN ('trace', 'nft-trace', 'xt-trace')) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) g) "
-		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), "
+		"name IN ('trace', 'nft-trace', 'xt-trace')) GROUP BY 1, 2, 3, 4, 5, 6, 7%s) g) "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7%s), "
 		"drops AS (SELECT decided_table AS tbl, decided_chain AS chain, decided_type AS type, "
-		"decided_position AS pos, decided_handle AS handle, host, %s AS ns, family AS pf, "
+		"decided_position AS pos, decided_handle AS handle, %s, "
 		"count(*) AS n FROM packets WHERE verdict IN ('drop', 'reject') "
-		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) "
+		"GROUP BY 1, 2, 3, 4, 5%s) "
 		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(r.family, ''), rs.family, r.tbl, "
 		"r.chain, r.position, r.handle, r.text, r.pkts, "
 		/* nft rule steps without a handle (a trace without -a) name
@@ -4483,14 +4529,14 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 		"r2.chain = c.name), 0) + 0.5 AS o2 "
 		"FROM chains c JOIN rulesets rs ON rs.id = c.ruleset_id WHERE c.policy IS NOT NULL "
 		"AND c.policy <> '' AND c.policy <> '-' ";
-	const int ns = s->version >= 36;
 	char q[12288];
+	struct rules_whose w;
 	sqlite3_stmt *st;
 	struct nl_rule_row r;
 	int rc;
-	snprintf(q, sizeof q, sql, ns ? "(SELECT p.netns FROM packets p WHERE p.id = e.packet_id)"
-		 : "NULL", ns ? "(SELECT p.netns FROM packets p WHERE p.id = s.packet_id)" : "NULL",
-		 ns ? "netns" : "NULL");
+	if (rules_whose(s, &w))
+		return -1;
+	snprintf(q, sizeof q, sql, w.first, w.by, w.steps, w.by, w.by, w.packets, w.dby);
 	snprintf(q + strlen(q), sizeof q - strlen(q), "ORDER BY %s o1, o2",
 		 by_drops ? "nd DESC, 13 DESC," : "");
 	if (prep(s, q, &st) != SQLITE_OK)
