@@ -3807,21 +3807,24 @@ int store_reanalyze_drops(struct nl_store *s)
  * from inside a network namespace is read by none. */
 int store_reanalyze_source(struct nl_store *s, int64_t source_id)
 {
+	/* an nft dump's namespace's monitors' packets (?3; NULL the host's) */
 	static const char *const marks[2][2] = {
 		/* [dump has a host][nft dump] */
 		{ "UPDATE packets SET analyzed = 0 WHERE analyzed = 1 AND "
 		  "source NOT IN ('nft-trace', 'xtables-trace') AND family = ?2",
 		  "UPDATE packets SET analyzed = 0 WHERE analyzed = 1 AND "
-		  "source IN ('nft-trace', 'xtables-trace')" },
+		  "source IN ('nft-trace', 'xtables-trace') AND netns IS ?3" },
 		{ "UPDATE packets SET analyzed = 0 WHERE (host = ?1 OR host IS NULL) AND "
 		  "analyzed = 1 AND source NOT IN ('nft-trace', 'xtables-trace') AND family = ?2",
 		  "UPDATE packets SET analyzed = 0 WHERE (host = ?1 OR host IS NULL) AND "
-		  "analyzed = 1 AND source IN ('nft-trace', 'xtables-trace')" },
+		  "analyzed = 1 AND source IN ('nft-trace', 'xtables-trace') AND netns IS ?3" },
 	};
 	sqlite3_stmt *rs, *up;
 	int rc;
-	if (prep(s, "SELECT host, kind LIKE 'nft-%', family FROM rulesets "
-				      "WHERE source_id = ?1 AND netns IS NULL", &rs) != SQLITE_OK)
+	/* a namespace's iptables dump changes no packet: the kernel log's are
+	 * the host's */
+	if (prep(s, "SELECT host, kind LIKE 'nft-%', family, netns FROM rulesets "
+		    "WHERE source_id = ?1 AND (netns IS NULL OR kind LIKE 'nft-%')", &rs) != SQLITE_OK)
 		return fail(s, "cannot read rulesets");
 	sqlite3_bind_int64(rs, 1, source_id);
 	while ((rc = sqlite3_step(rs)) == SQLITE_ROW) {
@@ -3832,6 +3835,8 @@ int store_reanalyze_source(struct nl_store *s, int64_t source_id)
 			sqlite3_bind_value(up, 1, sqlite3_column_value(rs, 0));
 		if (!nft)
 			sqlite3_bind_int(up, 2, sqlite3_column_int(rs, 2));
+		else
+			sqlite3_bind_value(up, 3, sqlite3_column_value(rs, 3));
 		rc = sqlite3_step(up);
 		unprep(s, up);
 		if (rc != SQLITE_DONE)

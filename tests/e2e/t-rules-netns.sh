@@ -5,7 +5,8 @@
 # namespaces/<ns>/ip_netns_exec_<ns>_..., a monitor run with ip netns
 # exec), each show their own packets' counts, never the other's; and so
 # do an iptables-save and an ip6tables-save of one host. An nft or xtables
-# trace id seen by two namespaces' monitors is two packets.
+# trace id seen by two namespaces' monitors is two packets, and a
+# namespace's dump imported later has its packets analysed again.
 . "$(dirname "$0")/lib.sh"
 R=$TD/real
 L=$TD/lab
@@ -103,6 +104,18 @@ eq "--unused: the host's drop rule, not gw's" "- - filter allowed_dnats rule 2 0
 	"$(grep ' filter allowed_dnats rule 2 ' "$TMP/nu.txt")"
 "$NATLOG" rules --by drops --json | rows > "$TMP/nd.txt"
 eq "--by drops: gw's rule first" "- gw filter allowed_dnats rule 2 3 3" "$(head -n 1 "$TMP/nd.txt")"
+
+# the namespace's dump imported after its monitor's trace: the packets
+# are analysed again with it, as they are after a host's dump
+export NATLOG_DB="$TMP/later.db"
+mkdir -p "$TMP/t1/$NET" "$TMP/t2/$NET/namespaces/gw"
+cp "$SD/nft-monitor-trace-a.txt" "$TMP/t1/$NET/ip_netns_exec_gw_nft_monitor_trace"
+cp "$SD/nft-ruleset.before-add.txt" "$TMP/t2/$NET/namespaces/gw/ip_netns_exec_gw_nft_list_ruleset"
+"$NATLOG" import -q "$TMP/t1"
+"$NATLOG" import -q "$TMP/t2"
+"$NATLOG" traces --json > "$TMP/later.json"
+check_json "traces: decided by gw's rule at its position, read from the later dump" \
+	'[(p["trace"], p["decided_by"]["chain"], p["decided_by"]["position"]) for p in j if p["verdict"] == "drop"] == [("ee0f0b9b", "allowed_dnats", 2), ("591dcccf", "allowed_dnats", 2), ("18de3a20", "allowed_dnats", 2)]' < "$TMP/later.json"
 
 # a namespace's name as long as a CNI plugin's (69 bytes): whole in rules
 export NATLOG_DB="$TMP/long.db"
