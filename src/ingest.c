@@ -1052,17 +1052,25 @@ static int import_binary(struct import *im, const struct nl_parser *parser, void
 	return rc;
 }
 
+/* The network namespace a file's path names (sos's ip_netns_exec_<ns>_...),
+ * NULL for the host's: the same bytes of two namespaces are two sources. */
+static const char *file_netns(const char *path, char *buf, size_t n)
+{
+	int unsure;
+	return netns_of(path, buf, n, &unsure);
+}
+
 /* A source whose whole content is in the first block: 1 when the store
  * has the same content already (it is then not parsed), -1 on failure. */
 static int known_whole(struct import *im, const char *buf, size_t n)
 {
 	struct nl_sha256 sha;
-	char hex[65];
+	char hex[65], ns[128];
 	sha256_init(&sha);
 	sha256_update(&sha, buf, n);
 	if (sha256_hex(&sha, hex))
 		return 0;
-	return store_source_known(im->s, hex, default_host(im));
+	return store_source_known(im->s, hex, default_host(im), file_netns(im->path, ns, sizeof ns));
 }
 
 /* Reads one source and feeds its lines to the chosen parser. */
@@ -1291,7 +1299,7 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 			 size_t *cap)
 {
 	struct nl_source_counts c;
-	char sha[65];
+	char sha[65], ns[128];
 	const char *kind = "unknown";
 	int rc;
 	int64_t t0;
@@ -1311,7 +1319,8 @@ static int import_source(struct import *im, const char *path, struct reader *rd,
 		im->committed = *im->st;	/* what a store failure leaves counted */
 	if (store_source_begin(im->s))
 		goto store_bad_tx;
-	im->source_id = store_source_add(im->s, path, default_host(im));
+	im->source_id = store_source_add(im->s, path, default_host(im),
+					 file_netns(path, ns, sizeof ns));
 	if (im->source_id < 0)
 		goto store_bad_tx;
 	im->may_dup = store_other_events(im->s, im->source_id);
@@ -2218,7 +2227,7 @@ static int imported_before(struct import *im, const char *path, int fd)
 {
 	struct stat sb;
 	struct nl_sha256 sha;
-	char hex[65], blk[1 << 16];
+	char hex[65], blk[1 << 16], ns[128];
 	ssize_t r;
 	int known = 0;
 	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || store_source_seen_as(im->s, path, sb.st_size) != 1)
@@ -2227,7 +2236,8 @@ static int imported_before(struct import *im, const char *path, int fd)
 	while ((r = read(fd, blk, sizeof blk)) > 0)
 		sha256_update(&sha, blk, (size_t)r);
 	if (r == 0 && sha256_hex(&sha, hex) == 0)
-		known = store_source_known(im->s, hex, default_host(im)) == 1;
+		known = store_source_known(im->s, hex, default_host(im),
+					   file_netns(path, ns, sizeof ns)) == 1;
 	if (lseek(fd, 0, SEEK_SET) != 0)
 		return 0;
 	if (known) {

@@ -62,10 +62,11 @@ enum {
 #define PKT_STEP_PID 25
 
 static const char *const queries[Q_COUNT] = {
-	[Q_SRC_KNOWN] = "SELECT 1 FROM sources WHERE sha256 = ?1 AND ifnull(host, '') = ifnull(?2, '')",
+	[Q_SRC_KNOWN] = "SELECT 1 FROM sources WHERE sha256 = ?1 AND ifnull(host, '') = ifnull(?2, '') "
+			"AND ifnull(netns, '') = ifnull(?3, '')",
 	[Q_SRC_PATH_SIZE] = "SELECT 1 FROM sources WHERE path = ?1 AND size = ?2 LIMIT 1",
-	[Q_SRC_ADD] = "INSERT INTO sources(path, kind, host, sha256, size, imported_at) "
-		      "VALUES (?1, 'pending', ?2, 'pending:' || hex(randomblob(8)), 0, ?3)",
+	[Q_SRC_ADD] = "INSERT INTO sources(path, kind, host, sha256, size, imported_at, netns) "
+		      "VALUES (?1, 'pending', ?2, 'pending:' || hex(randomblob(8)), 0, ?3, ?4)",
 	[Q_SRC_HOST] = "UPDATE sources SET host = ?2 WHERE id = ?1",
 	[Q_SRC_FINISH] = "UPDATE sources SET kind = ?2, sha256 = ?3, size = ?4, lines = ?5, "
 			 "events = ?6, errors = ?7, skipped = ?8, boot_us = ?9 WHERE id = ?1",
@@ -1400,7 +1401,7 @@ int store_source_seen_as(struct nl_store *s, const char *path, int64_t size)
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up a source");
 }
 
-int store_source_known(struct nl_store *s, const char *sha256, const char *host)
+int store_source_known(struct nl_store *s, const char *sha256, const char *host, const char *netns)
 {
 	sqlite3_stmt *st = stmt(s, Q_SRC_KNOWN);
 	int rc;
@@ -1408,6 +1409,7 @@ int store_source_known(struct nl_store *s, const char *sha256, const char *host)
 		return -1;
 	bind_text(st, 1, sha256);
 	bind_text(st, 2, host);
+	bind_text(st, 3, netns);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);	/* a statement left reading keeps tables from DROP */
 	if (rc == SQLITE_ROW)
@@ -1415,7 +1417,7 @@ int store_source_known(struct nl_store *s, const char *sha256, const char *host)
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot look up a source");
 }
 
-int64_t store_source_add(struct nl_store *s, const char *path, const char *host)
+int64_t store_source_add(struct nl_store *s, const char *path, const char *host, const char *netns)
 {
 	sqlite3_stmt *st = stmt(s, Q_SRC_ADD);
 	char now[32];
@@ -1430,6 +1432,7 @@ int64_t store_source_add(struct nl_store *s, const char *path, const char *host)
 	bind_text(st, 1, path);
 	bind_text(st, 2, host);
 	bind_text(st, 3, now);
+	bind_text(st, 4, netns);
 	if (step_done(s, st, "cannot add a source"))
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
@@ -5858,7 +5861,7 @@ static int merge_rows(struct nl_store *s, struct nl_merge_stats *ms)
 		/* what an import would call imported before: the same content for the same host */
 		"INSERT INTO temp.merge_src SELECT id FROM nl_in.sources i WHERE NOT EXISTS ("
 		"SELECT 1 FROM main.sources m WHERE m.sha256 = i.sha256 AND "
-		"ifnull(m.host, '') = ifnull(i.host, ''))",
+		"ifnull(m.host, '') = ifnull(i.host, '') AND ifnull(m.netns, '') = ifnull(i.netns, ''))",
 		"INSERT INTO temp.merge_pkt SELECT id FROM nl_in.packets WHERE source_id IN "
 		"(SELECT id FROM temp.merge_src)",
 		"INSERT INTO temp.merge_rs SELECT id FROM nl_in.rulesets WHERE source_id IN "

@@ -75,8 +75,10 @@ void store_read_end(struct nl_store *s);
  * file is imported again; its content hash decides). */
 int store_source_seen_as(struct nl_store *s, const char *path, int64_t size);
 /* 1 when this content was imported for this host (NULL: none named), 0, -1. */
-int store_source_known(struct nl_store *s, const char *sha256, const char *host);
-int64_t store_source_add(struct nl_store *s, const char *path, const char *host);
+/* netns: the network namespace the file's path names (NULL, "": the
+ * host's); the same bytes of two namespaces are two sources. */
+int store_source_known(struct nl_store *s, const char *sha256, const char *host, const char *netns);
+int64_t store_source_add(struct nl_store *s, const char *path, const char *host, const char *netns);
 struct nl_source_counts {
 	const char *kind;
 	const char *sha256;

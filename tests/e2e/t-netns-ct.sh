@@ -120,6 +120,9 @@ c.execute("DELETE FROM conntrack WHERE netns IS NOT NULL")
 c.execute("ALTER TABLE conntrack DROP COLUMN netns")
 c.execute("ALTER TABLE notices DROP COLUMN netns")	# schema 35
 c.execute("ALTER TABLE packets DROP COLUMN netns")	# schema 36
+c.execute("DROP INDEX sources_sha256_host")	# schema 37
+c.execute("ALTER TABLE sources DROP COLUMN netns")
+c.execute("CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))")
 c.execute("UPDATE meta SET value = '33' WHERE key = 'schema_version'")
 c.commit()
 PY

@@ -139,6 +139,9 @@ import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 c.execute("ALTER TABLE packets DROP COLUMN netns")
+c.execute("DROP INDEX sources_sha256_host")	# schema 37
+c.execute("ALTER TABLE sources DROP COLUMN netns")
+c.execute("CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))")
 c.execute("UPDATE meta SET value = '35' WHERE key = 'schema_version'")
 c.commit()
 PY
@@ -150,5 +153,23 @@ check_json "and explain answers, with the host's dump" \
 	'j["netns"] is None and j["dump"]["netns"] is None and j["dump"]["source"].endswith("/nft_list_ruleset")' < "$TMP/o2.json"
 eq "read as it is, not upgraded" "35" \
 	"$("$NATLOG" sql "SELECT value FROM meta WHERE key = 'schema_version'" | tail -1)"
+
+# the namespace's dump byte for byte the host's (schema 37): two sources,
+# two dumps, and the namespace's packets explained with the namespace's
+S3=$TMP/sos3
+mkdir -p "$S3/$NET/namespaces/gw" "$S3/sos_commands/nftables"
+cp "$SD/nft-ruleset.before-add.txt" "$S3/sos_commands/nftables/nft_list_ruleset"
+cp "$SD/nft-ruleset.before-add.txt" "$S3/$NET/namespaces/gw/ip_netns_exec_gw_nft_list_ruleset"
+cp "$SD/nft-monitor-trace.txt" "$S3/$NET/ip_netns_exec_gw_nft_monitor_trace"
+NATLOG_DB=$TMP/s3.db "$NATLOG" import --json "$S3" > "$TMP/i3.json" 2> "$TMP/i3.err"
+check_json "a namespace's copy of the host's dump is no copy of what was imported" \
+	'j["files"] == 3 and j["already"] == 0 and j["rulesets"] == 2' < "$TMP/i3.json"
+eq "the store holds both dumps, each of its own namespace" "-,gw" \
+	"$(NATLOG_DB=$TMP/s3.db "$NATLOG" sql "SELECT group_concat(ifnull(netns, '-'), ',') FROM (SELECT netns FROM rulesets ORDER BY netns)" | tail -1)"
+NATLOG_DB=$TMP/s3.db "$NATLOG" explain --json ee0f0b9b > "$TMP/x3.json"
+check_json "and explain takes the namespace's" \
+	'j["netns"] == "gw" and j["dump"]["netns"] == "gw" and j["dump"]["source"].endswith("/ip_netns_exec_gw_nft_list_ruleset")' < "$TMP/x3.json"
+NATLOG_DB=$TMP/s3.db "$NATLOG" import --json "$S3" > "$TMP/i4.json" 2>/dev/null
+check_json "imported again, both are known" 'j["files"] == 0 and j["already"] == 3' < "$TMP/i4.json"
 
 finish

@@ -131,6 +131,9 @@ import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("ALTER TABLE notices DROP COLUMN netns")
 c.execute("ALTER TABLE packets DROP COLUMN netns")	# schema 36
+c.execute("DROP INDEX sources_sha256_host")	# schema 37
+c.execute("ALTER TABLE sources DROP COLUMN netns")
+c.execute("CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))")
 c.execute("UPDATE meta SET value = '34' WHERE key = 'schema_version'")
 c.commit()
 PY

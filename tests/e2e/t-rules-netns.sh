@@ -194,6 +194,9 @@ import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 c.execute("ALTER TABLE packets DROP COLUMN netns")
+c.execute("DROP INDEX sources_sha256_host")	# schema 37
+c.execute("ALTER TABLE sources DROP COLUMN netns")
+c.execute("CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))")
 c.execute("UPDATE meta SET value = '35' WHERE key = 'schema_version'")
 c.commit()
 PY

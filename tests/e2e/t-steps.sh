@@ -134,6 +134,9 @@ c.execute("UPDATE steps SET time = NULL WHERE id = (SELECT min(s.id) FROM steps 
           "b.packet_id = s.packet_id AND b.step = 1 WHERE b.time IS NOT NULL)")
 c.execute("ALTER TABLE notices DROP COLUMN netns")	# schema 35
 c.execute("ALTER TABLE packets DROP COLUMN netns")	# schema 36
+c.execute("DROP INDEX sources_sha256_host")	# schema 37
+c.execute("ALTER TABLE sources DROP COLUMN netns")
+c.execute("CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))")
 c.execute("UPDATE meta SET value = '29' WHERE key = 'schema_version'")
 c.commit()
 open(sys.argv[1] + ".events", "w").write(repr(c.execute("SELECT * FROM events ORDER BY id").fetchall()))

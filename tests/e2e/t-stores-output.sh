@@ -313,6 +313,8 @@ sqlite "$TMP/s28.db" "PRAGMA wal_checkpoint(TRUNCATE)" "ALTER TABLE packets DROP
 	"ALTER TABLE packets DROP COLUMN nat_dport" "ALTER TABLE packets DROP COLUMN nat_src" \
 	"ALTER TABLE packets DROP COLUMN nat_dst" "ALTER TABLE packets DROP COLUMN ifaces" \
 	"ALTER TABLE notices DROP COLUMN netns" "ALTER TABLE packets DROP COLUMN netns" \
+	"DROP INDEX sources_sha256_host" "ALTER TABLE sources DROP COLUMN netns" \
+	"CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))" \
 	"UPDATE meta SET value = '28' WHERE key = 'schema_version'"
 eq "a schema 28 store read as it is finds them by their lines" "$want" \
 	"$("$NATLOG" --db "$TMP/s28.db" traces --json --port 81 | traces_of)"

@@ -30,7 +30,7 @@ static void test_image(void)
 	CHECK_INT(store_rows(a), 0);
 	/* a source in one copy: counted there, and the other stays empty */
 	CHECK(store_begin(a) == 0);
-	CHECK(store_source_add(a, "/var/log/messages", "h1") > 0);
+	CHECK(store_source_add(a, "/var/log/messages", "h1", NULL) > 0);
 	CHECK(store_commit(a) == 0);
 	CHECK_INT(store_rows(a), 1);
 	CHECK_INT(store_rows(b), 0);
@@ -217,7 +217,7 @@ static void test_waiting_steps(void)
 		return;
 	/* 40 steps: a batch of 32 written, 8 waiting, which every read sees */
 	CHECK(store_begin(s) == 0);
-	CHECK((src = store_source_add(s, "messages", "h1")) > 0);
+	CHECK((src = store_source_add(s, "messages", "h1", NULL)) > 0);
 	CHECK((pid = add_traced(s, src, "aaaa", 41)) > 0);
 	CHECK(count(s, "SELECT count(*) FROM steps") == 40);
 	CHECK(count(s, "SELECT count(*) FROM events WHERE chain = 'DOCKER'") == 20);
