@@ -125,6 +125,9 @@ def quick(cmd, **kw):
 def warm(paths):
     """Reads the files once so every tool measured finds them in the page cache."""
     for path in paths:
+        if os.path.isdir(path):
+            warm(sorted(os.path.join(path, f) for f in os.listdir(path)))
+            continue
         with open(path, "rb", buffering=0) as f:
             while f.read(8 << 20):
                 pass
