@@ -23,7 +23,7 @@
 #include <time.h>
 
 #define MAXROWS 8
-#define MAXCOLS 10
+#define MAXCOLS 12
 
 /* A small query result, values as SQLite prints them (NULL stays NULL). */
 struct tab {
@@ -122,17 +122,35 @@ static void fmt_wall(char *buf, size_t n, const char *us)
 		snprintf(buf, n, "?");
 }
 
-static void deciding(char *buf, size_t n, const struct tab *t, int r)
+/* Do the drops listed come from more than one host or namespace? */
+static int drops_apart(const struct tab *d)
+{
+	int r;
+	for (r = 1; r < d->n; r++) {
+		const char *h0 = cell(d, 0, 10), *h = cell(d, r, 10);
+		const char *n0 = cell(d, 0, 11), *n = cell(d, r, 11);
+		if (!h0 != !h || (h && strcmp(h0, h)) || !n0 != !n || (n && strcmp(n0, n)))
+			return 1;
+	}
+	return 0;
+}
+
+/* where: name the row's host and namespace (the drops are of several) */
+static void deciding(char *buf, size_t n, const struct tab *t, int r, int where)
 {
 	const char *fam = cell(t, r, 0), *tbl = cell(t, r, 1), *pos = cell(t, r, 4),
-		   *handle = cell(t, r, 5);
+		   *handle = cell(t, r, 5), *host = cell(t, r, 10), *ns = cell(t, r, 11);
+	char at[320] = "";
+	if (where)
+		snprintf(at, sizeof at, " (%s%s%s)", host ? nl_esc(host) : "host unknown",
+			 ns ? ", netns " : "", ns ? nl_esc(ns) : "");
 	if (!tbl) {
-		snprintf(buf, n, "(no deciding rule known)");
+		snprintf(buf, n, "(no deciding rule known)%s", at);
 		return;
 	}
 	snprintf(buf, n, "%s%s%s:%s:%s%s%s%s", fam && *fam ? fam : "", fam && *fam ? " " : "", tbl,
 		 cell(t, r, 2) ? cell(t, r, 2) : "?", cell(t, r, 3) ? cell(t, r, 3) : "?",
-		 pos ? ":" : handle ? " #" : "", pos ? pos : handle ? handle : "", "");
+		 pos ? ":" : handle ? " #" : "", pos ? pos : handle ? handle : "", at);
 }
 
 /* The sections, in the order they print. Lines of a host's sources and
@@ -151,11 +169,13 @@ static const char Q_VERDICTS[] =
 	"THEN 'unknown' ELSE verdict END AS v, count(*) FROM packets WHERE %s GROUP BY v "
 	"ORDER BY 2 DESC, 1";
 /* SQLite takes a bare column (trace, rule) from the row min() picked */
+/* by host and namespace too: rule 3 of one host's FORWARD is not another
+ * host's; "%%s" the packets' netns (a store before schema 36 has none) */
 static const char Q_DROPS[] =
 	"SELECT coalesce(decided_family, ''), decided_table, decided_chain, decided_type, "
-	"decided_position, decided_handle, decided_rule, count(*), min(id), trace FROM packets "
-	"WHERE %s AND verdict IN ('drop', 'reject') GROUP BY 1, 2, 3, 4, 5, 6 "
-	"ORDER BY 8 DESC, 9 LIMIT 5";
+	"decided_position, decided_handle, decided_rule, count(*), min(id), trace, host, %s "
+	"FROM packets WHERE %%s AND verdict IN ('drop', 'reject') "
+	"GROUP BY 1, 2, 3, 4, 5, 6, 11, 12 ORDER BY 8 DESC, 9 LIMIT 5";
 static const char Q_INVALID[] =
 	"SELECT coalesce(reason, '(no reason printed)'), count(*) FROM event_rows WHERE "
 	"kind = 'ct-invalid' AND (?1 IS NULL OR host = ?1) GROUP BY 1 ORDER BY 2 DESC, 1";
@@ -480,7 +500,7 @@ static void print_text(const struct report *R, const struct sum *S, const char *
 		printf("\ndropped most by:\n");
 		t = nl_table_new(stdout, drop_cols, 3, S->width);
 		for (r = 0; t && r < R->drops.n; r++) {
-			deciding(buf, sizeof buf, &R->drops, r);
+			deciding(buf, sizeof buf, &R->drops, r, drops_apart(&R->drops));
 			nl_table_cellf(t, "%lld", (long long)num(&R->drops, r, 7));
 			nl_table_cell(t, buf);
 			nl_table_cell(t, cell(&R->drops, r, 6) ? cell(&R->drops, r, 6) :
@@ -660,6 +680,10 @@ static void print_json(const struct report *R, const char *host)
 		jw_num(f, num(&R->drops, r, 7));
 		jw_key(f, &f2, "example_trace");
 		jw_str(f, cell(&R->drops, r, 9));
+		jw_key(f, &f2, "host");
+		jw_str(f, cell(&R->drops, r, 10));
+		jw_key(f, &f2, "netns");
+		jw_str(f, cell(&R->drops, r, 11));
 		fputc('}', f);
 	}
 	fputc(']', f);
@@ -814,7 +838,7 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 	struct nl_timespec since = { 0, 0, 0 }, until = { 0, 0, 0 };
 	struct sum S;
 	struct report *R;
-	char sus[32] = "", uus[32] = "", span[4096];
+	char sus[32] = "", uus[32] = "", span[4096], drops[1024];
 	int sc = 0, uc = 0, c, rc, wide = 0;
 	int64_t s_us = 0, u_us = 0;
 	const char *host = NULL;
@@ -871,7 +895,8 @@ int cmd_summary(struct nl_cmd *cmd, int argc, char **argv)
 	run(&S, &R->span, span);
 	run(&S, &R->printed, Q_PRINTED);
 	run(&S, &R->verdicts, Q_VERDICTS);
-	run(&S, &R->drops, Q_DROPS);
+	snprintf(drops, sizeof drops, Q_DROPS, store_version(S.s) >= 36 ? "netns" : "NULL");
+	run(&S, &R->drops, drops);
 	run(&S, &R->invalid, Q_INVALID);
 	run_netns(&S, R);
 	run(&S, &R->dumps, Q_DUMPS);

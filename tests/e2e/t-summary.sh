@@ -128,4 +128,17 @@ check_json "a helper's drop said without the packet is a kernel drop (2; a NIC's
 	'j["kernel_drops"]["helper_drop"] == 2' < "$TMP/k.json"
 "$NATLOG" summary > "$TMP/k.txt"
 check_grep "and the summary names it" "conntrack helper dropped 2" "$TMP/k.txt"
+
+# two hosts' drops by the rule at the same place: each host's own row
+# (rule 7 of one host's FORWARD is not another's), named in the text
+export NATLOG_DB="$TMP/twohosts.db"
+"$NATLOG" import -q --host node-a "$TD/lab/docker-legacy/dmesg.txt" "$TD/lab/docker-legacy/iptables-save.txt"
+"$NATLOG" import -q --host node-b "$TD/lab/docker-legacy/dmesg.txt" "$TD/lab/docker-legacy/iptables-save.txt"
+"$NATLOG" summary --json > "$TMP/th.json"
+check_json "dropped_by: a row per host, each with its host and its own count" \
+	'sorted((d["host"], d["chain"], d["position"], d["packets"], d["netns"]) for d in j["dropped_by"]) == [("node-a", "FORWARD", 7, 3, None), ("node-b", "FORWARD", 7, 3, None)]' < "$TMP/th.json"
+"$NATLOG" summary > "$TMP/th.txt"
+check_grep "and the text names the host of each" "filter:FORWARD:policy:7 (node-a)" "$TMP/th.txt"
+"$NATLOG" summary --host node-b > "$TMP/tb.txt"
+if grep -q "(node-b)" "$TMP/tb.txt"; then not_ok "one host's summary names no host"; else ok "one host's summary names no host"; fi
 finish
