@@ -40,6 +40,8 @@ static int print_source(void *ctx, const struct nl_source_row *r)
 		jw_str(stdout, r->kind);
 		jw_key(stdout, &first, "host");
 		jw_str(stdout, r->host);
+		jw_key(stdout, &first, "netns");
+		jw_str(stdout, r->netns);
 		jw_key(stdout, &first, "sha256");
 		jw_str(stdout, r->sha256);
 		jw_key(stdout, &first, "size");

@@ -4965,9 +4965,11 @@ int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_r
 	sqlite3_stmt *st;
 	struct nl_source_row r;
 	int rc;
-	if (prep(s,
-			       "SELECT id, path, kind, host, imported_at, sha256, size, lines, events, "
-			       "errors, skipped FROM sources ORDER BY id", &st) != SQLITE_OK)
+	char q[256];
+	/* a store read as it is may predate sources.netns (schema 37) */
+	snprintf(q, sizeof q, "SELECT id, path, kind, host, imported_at, sha256, size, lines, events, "
+		 "errors, skipped, %s FROM sources ORDER BY id", s->version >= 37 ? "netns" : "NULL");
+	if (prep(s, q, &st) != SQLITE_OK)
 		return fail(s, "cannot query sources");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
@@ -4982,6 +4984,7 @@ int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_r
 		r.events = sqlite3_column_int64(st, 8);
 		r.errors = sqlite3_column_int64(st, 9);
 		r.skipped = sqlite3_column_int64(st, 10);
+		col_text(st, 11, r.netns, sizeof r.netns);
 		if (cb(ctx, &r)) {
 			unprep(s, st);
 			return -1;

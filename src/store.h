@@ -388,6 +388,7 @@ int store_wire_covering(struct nl_store *s, const char *addr,
 struct nl_source_row {
 	int64_t id;
 	char path[1024], kind[24], host[128], imported_at[32], sha256[72];
+	char netns[128];	/* the namespace its path names, "" the host's (schema 37) */
 	int64_t size, lines, events, errors, skipped;
 };
 int store_sources(struct nl_store *s, int (*cb)(void *, const struct nl_source_row *), void *ctx);

@@ -169,6 +169,9 @@ eq "the store holds both dumps, each of its own namespace" "-,gw" \
 NATLOG_DB=$TMP/s3.db "$NATLOG" explain --json ee0f0b9b > "$TMP/x3.json"
 check_json "and explain takes the namespace's" \
 	'j["netns"] == "gw" and j["dump"]["netns"] == "gw" and j["dump"]["source"].endswith("/ip_netns_exec_gw_nft_list_ruleset")' < "$TMP/x3.json"
+NATLOG_DB=$TMP/s3.db "$NATLOG" sources --json > "$TMP/src3.json"
+check_json "sources --json gives each file's namespace" \
+	'sorted((s["path"].rsplit("/", 1)[1], s["netns"]) for s in j) == [("ip_netns_exec_gw_nft_list_ruleset", "gw"), ("ip_netns_exec_gw_nft_monitor_trace", "gw"), ("nft_list_ruleset", None)]' < "$TMP/src3.json"
 NATLOG_DB=$TMP/s3.db "$NATLOG" import --json "$S3" > "$TMP/i4.json" 2>/dev/null
 check_json "imported again, both are known" 'j["files"] == 0 and j["already"] == 3' < "$TMP/i4.json"
 
