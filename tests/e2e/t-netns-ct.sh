@@ -113,19 +113,7 @@ check_json "explain names the host's entry as the contradiction" \
 # a store of schema 33, read as it is: flows and explain still work
 export NATLOG_DB="$TMP/s33.db"
 "$NATLOG" import -q "$B"
-python3 - "$NATLOG_DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("DELETE FROM conntrack WHERE netns IS NOT NULL")
-c.execute("ALTER TABLE conntrack DROP COLUMN netns")
-c.execute("ALTER TABLE notices DROP COLUMN netns")	# schema 35
-c.execute("ALTER TABLE packets DROP COLUMN netns")	# schema 36
-c.execute("DROP INDEX sources_sha256_host")	# schema 37
-c.execute("ALTER TABLE sources DROP COLUMN netns")
-c.execute("CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))")
-c.execute("UPDATE meta SET value = '33' WHERE key = 'schema_version'")
-c.commit()
-PY
+downgrade_to "$NATLOG_DB" 33
 "$NATLOG" flows --json > "$TMP/f33.json"
 check_json "a schema 33 store: flows, every connection the host's" \
 	'len(j) == 5 and all(f["netns"] is None for f in j)' < "$TMP/f33.json"

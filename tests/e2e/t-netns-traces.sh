@@ -134,17 +134,7 @@ check_json "explain: the loss is in the namespace's packet's trace" \
 # a store of schema 35, read as it is: every packet the host's
 export NATLOG_DB="$TMP/s35.db"
 cp "$TMP/natlog.db" "$NATLOG_DB"
-python3 - "$NATLOG_DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-c.execute("ALTER TABLE packets DROP COLUMN netns")
-c.execute("DROP INDEX sources_sha256_host")	# schema 37
-c.execute("ALTER TABLE sources DROP COLUMN netns")
-c.execute("CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))")
-c.execute("UPDATE meta SET value = '35' WHERE key = 'schema_version'")
-c.commit()
-PY
+downgrade_to "$NATLOG_DB" 35
 "$NATLOG" traces --json > "$TMP/o.json"
 check_json "a schema 35 store: traces lists its packets, netns null" \
 	'len(j) == 8 and {p["netns"] for p in j} == {None}' < "$TMP/o.json"

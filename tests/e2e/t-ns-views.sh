@@ -126,17 +126,7 @@ check_json "and summary of the merged store says the same" \
 # a store of schema 34, read as it is (its notices have no namespace):
 # summary still answers, every notice the host's
 cp "$TMP/natlog.db" "$TMP/s34.db"
-python3 - "$TMP/s34.db" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("ALTER TABLE notices DROP COLUMN netns")
-c.execute("ALTER TABLE packets DROP COLUMN netns")	# schema 36
-c.execute("DROP INDEX sources_sha256_host")	# schema 37
-c.execute("ALTER TABLE sources DROP COLUMN netns")
-c.execute("CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))")
-c.execute("UPDATE meta SET value = '34' WHERE key = 'schema_version'")
-c.commit()
-PY
+downgrade_to "$TMP/s34.db" 34
 "$NATLOG" --db "$TMP/s34.db" summary --json > "$TMP/s34.json"
 check_json "a schema 34 store: the namespace's records apart, its notices the host's" \
 	'j["conntrack_stats"] == {"lines": 10, "drop": 239974} and [(n["netns"], n["conntrack_records"], n["conntrack_stats"]["lines"]) for n in j["netns"]] == [("ct", 3, 0)]' < "$TMP/s34.json"

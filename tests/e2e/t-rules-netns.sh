@@ -189,17 +189,7 @@ eq "in one namespace: one packet, d922bdcd its alias" "2089bd8f a 14 d922bdcd" \
 # counted against the host's dump and not the namespace's
 export NATLOG_DB="$TMP/s35.db"
 cp "$TMP/nft-ns.db" "$NATLOG_DB"
-python3 - "$NATLOG_DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-c.execute("ALTER TABLE packets DROP COLUMN netns")
-c.execute("DROP INDEX sources_sha256_host")	# schema 37
-c.execute("ALTER TABLE sources DROP COLUMN netns")
-c.execute("CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))")
-c.execute("UPDATE meta SET value = '35' WHERE key = 'schema_version'")
-c.commit()
-PY
+downgrade_to "$NATLOG_DB" 35
 "$NATLOG" rules --json | rows > "$TMP/o.txt"
 eq "schema 35: the host's drop rule has the packets" "- - filter allowed_dnats rule 2 3 3" \
 	"$(grep '^- - filter allowed_dnats rule 2 ' "$TMP/o.txt")"
