@@ -105,7 +105,7 @@ struct nl_corr {
 		uint64_t h;
 		double up;
 	} hosts[CORR_HOSTS];
-	int nhosts;
+	int nhosts, last_host;
 };
 
 int corr_hook(const char *chain)
@@ -193,17 +193,20 @@ static double host_up(const struct nl_corr *c, uint64_t h)
 
 static void host_saw(struct nl_corr *c, uint64_t h, double up)
 {
-	int i;
-	for (i = 0; i < c->nhosts; i++)
-		if (c->hosts[i].h == h) {
-			if (up > c->hosts[i].up)
-				c->hosts[i].up = up;
+	int i = c->last_host;
+	/* a log's lines come mostly from one host at a time */
+	if (i >= c->nhosts || c->hosts[i].h != h)
+		for (i = 0; i < c->nhosts && c->hosts[i].h != h; i++)
+			;
+	if (i == c->nhosts) {
+		if (c->nhosts == CORR_HOSTS)
 			return;
-		}
-	if (c->nhosts < CORR_HOSTS) {
-		c->hosts[c->nhosts].h = h;
-		c->hosts[c->nhosts++].up = up;
+		c->hosts[c->nhosts++].h = h;
+		c->hosts[i].up = up;
 	}
+	c->last_host = i;
+	if (up > c->hosts[i].up)
+		c->hosts[i].up = up;
 }
 
 void corr_free(struct nl_corr *c)
@@ -739,6 +742,7 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 		o->ack = ev->pkt.ack;
 		o->hook = hook == H_NONE ? H_PRE : hook;
 		o->prio = corr_table_prio(ev->table, o->hook);
+		o->host_h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
 		nl_strlcpy(o->table, ev->table, sizeof o->table);
 		o->last_rulenum = 0;
 	} else {
@@ -760,10 +764,8 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 			o->builtin_done = 1;
 	}
 	o->last_up = ev->uptime;
-	if (ev->uptime >= 0) {
-		o->host_h = nl_hash64(ev->host, strlen(ev->host) + 1, NL_HASH_INIT);
+	if (ev->uptime >= 0)
 		host_saw(c, o->host_h, ev->uptime);
-	}
 	return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
 }
 
