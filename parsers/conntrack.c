@@ -562,6 +562,29 @@ static int active_since(const char *b, size_t bn)
 	       is_digits(b + 14, bn - 16);
 }
 
+/* Whether a line starts where no entry starts but its rest does: a tuple's
+ * later field or what follows the reply tuple, as a mail wrapped it:
+ * "dst=1.1.1.17 sport=5001 dport=56408 [HW_OFFLOAD] mark=0 use=2",
+ * "zone=0 use=3". */
+static const char rest_msg[] = "a conntrack tuple without the entry's protocol before it: "
+	"the rest of an entry broken over lines (its head is on the line before)";
+
+static int entry_tail(const char *p, size_t n)
+{
+	static const char *const heads[] = {
+		"dst=", "sport=", "dport=", "packets=", "bytes=", "mark=", "zone=",
+		"use=", "secctx=", "labels=", "[ASSURED]", "[OFFLOAD]", "[HW_OFFLOAD]",
+	};
+	size_t i, hn;
+
+	for (i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+		hn = strlen(heads[i]);
+		if (n > hn && !memcmp(p, heads[i], hn))
+			return 1;
+	}
+	return 0;
+}
+
 /* Where a tuple's fields go: orig (dir 0) or reply (dir 1). */
 struct tuple {
 	char *src, *dst;
@@ -793,6 +816,9 @@ static int parse_entry(struct nl_cur *c, struct nl_flow *f, struct nl_err *err)
 	if (dir == 0 && tu[0].have_dst && !after)
 		return nl_err_set(err, "an entry cut after its original tuple (its reply tuple, src= "
 				  "dst=, may be on the next line)");
+	if (dir == 1 && tu[1].have_src && !tu[1].have_dst && !after)
+		return nl_err_set(err, "an entry cut inside its reply tuple (its rest, dst=, may be "
+				  "on the next line)");
 	if (dir != 1 || !tu[0].have_dst || !tu[1].have_dst)
 		return nl_err_set(err, "an entry needs an original and a reply tuple (src= dst= twice)");
 	if (!f->family)
@@ -1391,14 +1417,20 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 		if (cur_lit(&u, "[UNREPLIED]"))
 			cur_spaces(&u);
 		if (cur_lit(&u, "src="))
-			return k->error(k->ctx, lineno, "a conntrack tuple without the entry's protocol "
-					"before it: the rest of an entry broken over lines (its head is on "
-					"the line before)", s, n);
+			return k->error(k->ctx, lineno, rest_msg, s, n);
 	}
 	if (expect_line(c.p, cur_left(&c)))
 		return k->error(k->ctx, lineno, "a conntrack expectation (conntrack -L expect, -E "
 				"expect or /proc/net/nf_conntrack_expect): natlog reads connections, not "
 				"expectations", s, n);
+	{
+		/* "dst=... [HW_OFFLOAD] mark=0 use=2", "zone=0 use=3": the rest of
+		 * an entry a mail wrapped (an expectation's pieces are named above) */
+		struct nl_cur u = c;
+		cur_spaces(&u);
+		if (entry_tail(u.p, cur_left(&u)))
+			return k->error(k->ctx, lineno, rest_msg, s, n);
+	}
 	if (parse_entry(&c, f, &err)) {
 		/* a ticket pastes dmesg next to the table: "table full" and the
 		 * rest are notices as in a kernel log */
