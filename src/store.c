@@ -342,6 +342,7 @@ struct nl_store {
 	int fresh;	/* a new store, in a rollback journal until closed (open_rw) */
 	int version;	/* its schema: a query reads an older one as it is */
 	int wire_ports;	/* schema/ondemand/wire_ports.sql was run */
+	int mh_index;	/* schema/ondemand/mh_index.sql was run */
 	int defer_seen;	/* 1 << DEFER_*: this transaction has added such a row */
 	int64_t group_bytes;	/* input of the sources the open transaction holds */
 	int64_t group_t0;	/* when it began, prof_ns() */
@@ -2509,6 +2510,11 @@ static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event 
 		return 0;	/* no message, or both times (the fingerprints decide) */
 	if ((m = fps_maybe(s, &e->mh, 1)) <= 0)
 		return m;	/* in no line of the store */
+	if (!s->mh_index) {
+		if (store_ondemand(s, "mh_index"))
+			return -1;
+		s->mh_index = 1;
+	}
 	if (!(a = align_of(s, source_id)))
 		return fail(s, "out of memory");
 	if (!(st = stmt(s, Q_EV_ALIGN)))

@@ -8,6 +8,4 @@ CREATE INDEX IF NOT EXISTS events_fp ON event_rows(fp) WHERE fp IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_fp2 ON event_rows(fp2) WHERE fp2 IS NOT NULL;
 CREATE INDEX IF NOT EXISTS steps_fp ON steps(fp) WHERE fp IS NOT NULL;
 CREATE INDEX IF NOT EXISTS steps_fp2 ON steps(fp2) WHERE fp2 IS NOT NULL;
--- Lines of renderings that share no time key are aligned by their message.
-CREATE INDEX IF NOT EXISTS events_mh ON event_rows(mh) WHERE mh IS NOT NULL;
-CREATE INDEX IF NOT EXISTS steps_mh ON steps(mh) WHERE mh IS NOT NULL;
+-- The message hashes' indexes are schema/ondemand/mh_index.sql.
