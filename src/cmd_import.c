@@ -266,9 +266,9 @@ int cmd_import(struct nl_cmd *cmd, int argc, char **argv)
 	if (st.store_failed)
 		return NL_EXIT_STORE;
 	if (!o.quiet && st.dups)
-		fprintf(stderr, "natlog: %lld lines were already in the store from another file "
+		fprintf(stderr, "natlog: %lld line%s already in the store from another file "
 				"(the same kernel message in dmesg, syslog or the journal)\n",
-			(long long)st.dups);
+			(long long)st.dups, st.dups == 1 ? " was" : "s were");
 	if (!o.quiet && st.unknown)
 		fprintf(stderr, "natlog: %lld file%s not a format natlog reads (no log lines, "
 				"ruleset or capture), e.g. '%s'\n", (long long)st.unknown,

@@ -357,14 +357,6 @@ static int64_t wall_second(const char *t)
 	return (((int64_t)f[0] * 31 + f[1]) * 24 + f[2]) * 3600 + f[3] * 60 + f[4];
 }
 
-/* A fingerprint: the message's hash (taken once per line) mixed with a key,
- * the kernel time stamp or a wall-clock second. */
-static int64_t fp_hash(int64_t key, uint64_t msg)
-{
-	uint64_t h = nl_mix64(msg ^ nl_mix64((uint64_t)key + 0x632be59bd9b4e019ULL));
-	return (int64_t)(h & 0x7fffffffffffffffULL) | 1;
-}
-
 /* The same kernel message with the same kernel time stamp is one event,
  * whichever file brought it; without a stamp, the same message in the same
  * wall-clock second, give or take one (syslog daemons stamp lines when they
@@ -387,17 +379,16 @@ static void fingerprint(const struct import *im, struct nl_event *e, int64_t wal
 	e->mh = (int64_t)(msg & 0x7fffffffffffffffULL) | 1;
 	e->wsec = sec;
 	if (e->uptime >= 0)
-		e->fp = fp_hash((int64_t)(e->uptime * 1e6 + 0.5), msg);
+		e->fp = nl_fp_key(0, (int64_t)(e->uptime * 1e6 + 0.5), e->mh);
 	if (sec >= 0) {
-		/* apart from uptime keys */
-		wall[1] = fp_hash(sec + ((int64_t)1 << 40), msg);
+		wall[1] = nl_fp_key(1, sec, e->mh);
 		if (e->fp)
 			e->fp2 = wall[1];
 		else
 			e->fp = wall[1];
 		if (im->may_dup)
 			for (i = 0; i < 3; i += 2)
-				wall[i] = fp_hash(sec - 1 + i + ((int64_t)1 << 40), msg);
+				wall[i] = nl_fp_key(1, sec - 1 + i, e->mh);
 	}
 }
 
@@ -415,7 +406,7 @@ static int seen_before(struct import *im, const struct nl_event *e, const int64_
 	i = store_event_seen(im->s, im->source_id, e, wall);
 	/* a duplicate that brings the wall time the stored line lacked (syslog
 	 * after dmesg) passes it on, so a later dmesg -T finds it too */
-	if (i == 1 && e->fp2 && store_event_fp2(im->s, e->fp, e->fp2))
+	if (i == 1 && e->fp2 && store_event_fp2(im->s, e->fp, e->fp2, e->mh))
 		return -1;
 	return i;
 }

@@ -271,6 +271,10 @@ int nl_ifname_match(const char *pattern, const char *name);	/* "eth+" */
 uint64_t nl_hash64(const void *data, size_t n, uint64_t h);
 uint64_t nl_hash_fast(const void *data, size_t n);
 uint64_t nl_mix64(uint64_t h);
+/* A kernel line's fingerprint key (ingest.c): t is its kernel time in
+ * microseconds (wall 0) or its wall-clock second (wall 1), mh its message
+ * hash; never 0. */
+int64_t nl_fp_key(int wall, int64_t t, int64_t mh);
 #define NL_HASH_INIT 1469598103934665603ULL
 size_t nl_strlcpy(char *dst, const char *src, size_t n);
 size_t nl_strlcpyn(char *dst, const char *src, size_t srclen, size_t n);

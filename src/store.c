@@ -116,30 +116,31 @@ static const char *const queries[Q_COUNT] = {
 	 * events view costs each lookup its co-routines (a step's source and
 	 * host are its first line's, as in the view; captured frames have no
 	 * fingerprints); a line of another host is never a duplicate (a line
-	 * of unknown host may be one of any) */
-	[Q_EV_SEEN] = "SELECT 1 FROM event_rows WHERE fp = ?2 AND source_id <> ?1 AND "
+	 * of unknown host may be one of any); a key holds only some bits of
+	 * the message's hash (nl_fp_key), so the hash is compared too */
+	[Q_EV_SEEN] = "SELECT 1 FROM event_rows WHERE fp = ?2 AND mh = ?4 AND source_id <> ?1 AND "
 		      "(?3 IS NULL OR host IS NULL OR host = ?3) UNION ALL "
-		      "SELECT 1 FROM event_rows WHERE fp2 = ?2 AND source_id <> ?1 AND "
+		      "SELECT 1 FROM event_rows WHERE fp2 = ?2 AND mh = ?4 AND source_id <> ?1 AND "
 		      "(?3 IS NULL OR host IS NULL OR host = ?3) UNION ALL "
 		      "SELECT 1 FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND "
-		      "b.step = 1 WHERE s.fp = ?2 AND b.source_id <> ?1 AND "
+		      "b.step = 1 WHERE s.fp = ?2 AND s.mh = ?4 AND b.source_id <> ?1 AND "
 		      "(?3 IS NULL OR b.host IS NULL OR b.host = ?3) UNION ALL "
 		      "SELECT 1 FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND "
-		      "b.step = 1 WHERE s.fp2 = ?2 AND b.source_id <> ?1 AND "
+		      "b.step = 1 WHERE s.fp2 = ?2 AND s.mh = ?4 AND b.source_id <> ?1 AND "
 		      "(?3 IS NULL OR b.host IS NULL OR b.host = ?3) LIMIT 1",
 	[Q_EV_SEEN_WALL] = "SELECT uptime, wall_us, time, source_id, id FROM event_rows WHERE "
-			   "source_id <> ?1 AND fp IN (?2, ?3, ?4) AND "
+			   "source_id <> ?1 AND fp IN (?2, ?3, ?4) AND mh = ?6 AND "
 			   "(?5 IS NULL OR host IS NULL OR host = ?5) UNION ALL "
 			   "SELECT uptime, wall_us, time, source_id, id FROM event_rows WHERE "
-			   "source_id <> ?1 AND fp2 IN (?2, ?3, ?4) AND "
+			   "source_id <> ?1 AND fp2 IN (?2, ?3, ?4) AND mh = ?6 AND "
 			   "(?5 IS NULL OR host IS NULL OR host = ?5) UNION ALL "
 			   "SELECT s.uptime, s.wall_us, nullif(ifnull(s.time, b.time), ''), b.source_id, "
 			   "s.id FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND b.step = 1 "
-			   "WHERE b.source_id <> ?1 AND s.fp IN (?2, ?3, ?4) AND "
+			   "WHERE b.source_id <> ?1 AND s.fp IN (?2, ?3, ?4) AND s.mh = ?6 AND "
 			   "(?5 IS NULL OR b.host IS NULL OR b.host = ?5) UNION ALL "
 			   "SELECT s.uptime, s.wall_us, nullif(ifnull(s.time, b.time), ''), b.source_id, "
 			   "s.id FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND b.step = 1 "
-			   "WHERE b.source_id <> ?1 AND s.fp2 IN (?2, ?3, ?4) AND "
+			   "WHERE b.source_id <> ?1 AND s.fp2 IN (?2, ?3, ?4) AND s.mh = ?6 AND "
 			   "(?5 IS NULL OR b.host IS NULL OR b.host = ?5) LIMIT 1",
 	/* the same message in another rendering with the other kind of time
 	 * (uptime only against wall clock only), in log order */
@@ -159,18 +160,20 @@ static const char *const queries[Q_COUNT] = {
 	[Q_EV_ALIGNED] = "UPDATE event_rows SET fp2 = ?2 WHERE id = ?1 AND fp2 IS NULL",
 	[Q_EV_ALIGNED_S] = "UPDATE steps SET fp2 = ?2 WHERE id = ?1 AND fp2 IS NULL",
 	/* a wall-clock line learns its uptime from another rendering, and so
-	 * does its packet when it is the packet's first line */
-	[Q_EV_UPTIME] = "UPDATE event_rows SET uptime = ?2, fp2 = ifnull(fp2, ?3) WHERE id = ?1 AND "
-			"uptime IS NULL",
-	[Q_EV_UPTIME_S] = "UPDATE steps SET uptime = ?2, fp2 = ifnull(fp2, ?3) WHERE id = ?1 AND "
-			  "uptime IS NULL",
+	 * does its packet when it is the packet's first line; its keys become
+	 * those of a line that printed both (fp the uptime's, fp2 the wall
+	 * clock's), which schema 38 computes from the two times */
+	[Q_EV_UPTIME] = "UPDATE event_rows SET uptime = ?2, fp = ifnull(?3, fp), fp2 = CASE WHEN ?3 "
+			"IS NULL THEN fp2 ELSE ifnull(fp2, fp) END WHERE id = ?1 AND uptime IS NULL",
+	[Q_EV_UPTIME_S] = "UPDATE steps SET uptime = ?2, fp = ifnull(?3, fp), fp2 = CASE WHEN ?3 "
+			  "IS NULL THEN fp2 ELSE ifnull(fp2, fp) END WHERE id = ?1 AND uptime IS NULL",
 	[Q_PKT_UPTIME] = "UPDATE packets SET uptime = ?2 WHERE uptime IS NULL AND id = "
 			 "(SELECT packet_id FROM event_rows WHERE id = ?1 AND step = 1)",
 	/* kernel logs are the only sources with fingerprints (ingest.c) */
 	[Q_EV_ANY_FP] = "SELECT 1 FROM sources WHERE id <> ?1 AND kind IN ('kernel-log', 'sections') AND events > 0 "
 			"LIMIT 1",
-	[Q_EV_FP2] = "UPDATE event_rows SET fp2 = ?2 WHERE fp = ?1 AND fp2 IS NULL",
-	[Q_EV_FP2_S] = "UPDATE steps SET fp2 = ?2 WHERE fp = ?1 AND fp2 IS NULL",
+	[Q_EV_FP2] = "UPDATE event_rows SET fp2 = ?2 WHERE fp = ?1 AND mh = ?3 AND fp2 IS NULL",
+	[Q_EV_FP2_S] = "UPDATE steps SET fp2 = ?2 WHERE fp = ?1 AND mh = ?3 AND fp2 IS NULL",
 	[Q_ELEM_ADD] = "INSERT INTO elements(ruleset_id, family, tbl, set_name, key, value) "
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_RULE_ADD] = "INSERT INTO rules(ruleset_id, tbl, chain, position, handle, text, target, "
@@ -669,6 +672,23 @@ static void sql_prefix_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		sqlite3_result_int(cx, r);
 }
 
+/* natlog_fp_key(wall, time, mh): nl_fp_key() of a stored line, its kernel
+ * time in seconds (wall 0) or its wall-clock second (wall 1), as the
+ * import takes it; NULL without the time or the hash (schema 38). */
+static void sql_fp_key_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	int wall = sqlite3_value_int(argv[0]);
+	(void)argc;
+	if (sqlite3_value_type(argv[1]) == SQLITE_NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL)
+		sqlite3_result_null(cx);
+	else if (wall)
+		sqlite3_result_int64(cx, nl_fp_key(1, sqlite3_value_int64(argv[1]),
+						   sqlite3_value_int64(argv[2])));
+	else
+		sqlite3_result_int64(cx, nl_fp_key(0, (int64_t)(sqlite3_value_double(argv[1]) * 1e6 + 0.5),
+						   sqlite3_value_int64(argv[2])));
+}
+
 static int open_db(struct nl_store *s, const char *name, int flags, struct nl_err *err)
 {
 	if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
@@ -684,6 +704,8 @@ static int open_db(struct nl_store *s, const char *name, int flags, struct nl_er
 		sqlite3_create_function(s->db, "natlog_in_prefix", 2,
 					SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_prefix_fn,
 					NULL, NULL);
+		sqlite3_create_function(s->db, "natlog_fp_key", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+					NULL, sql_fp_key_fn, NULL, NULL);
 		return 0;
 	}
 	nl_err_set(err, "cannot open store '%s': %s%s%s%s", name,
@@ -2373,7 +2395,7 @@ static int fps_maybe(struct nl_store *s, const int64_t *v, int n)
 	return 0;
 }
 
-int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2)
+int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2, int64_t mh)
 {
 	int q[2] = { Q_EV_FP2, Q_EV_FP2_S }, i;
 	fps_note(s, fp2);
@@ -2383,6 +2405,7 @@ int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2)
 			return -1;
 		sqlite3_bind_int64(st, 1, fp);
 		sqlite3_bind_int64(st, 2, fp2);
+		sqlite3_bind_int64(st, 3, mh);
 		if (step_done(s, st, "cannot update an event"))
 			return -1;
 	}
@@ -2579,6 +2602,7 @@ int store_event_seen(struct nl_store *s, int64_t source_id, const struct nl_even
 		sqlite3_bind_int64(st, 1, source_id);
 		sqlite3_bind_int64(st, 2, e->fp);
 		bind_static(st, 3, e->host);
+		sqlite3_bind_int64(st, 4, e->mh);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
 			return 1;
@@ -2594,6 +2618,7 @@ int store_event_seen(struct nl_store *s, int64_t source_id, const struct nl_even
 		for (i = 0; i < 3; i++)
 			sqlite3_bind_int64(st, 2 + i, wall[i]);
 		bind_static(st, 5, e->host);
+		sqlite3_bind_int64(st, 6, e->mh);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
 			/* a wall-clock rendering that names its year against one
@@ -5783,26 +5808,26 @@ static int merge_dedup(struct nl_store *s, const int64_t *off, struct nl_merge_s
 {
 	/* a line of the host, or of an unknown one, in this store before */
 	static const char seen[] =
-		"EXISTS (SELECT 1 FROM main.event_rows o WHERE o.fp IN (n.fp, n.fp2) AND o.id <= %1$lld "
+		"EXISTS (SELECT 1 FROM main.event_rows o WHERE o.fp IN (n.fp, n.fp2) AND o.mh = n.mh AND o.id <= %1$lld "
 		"AND (o.host IS NULL OR n.host IS NULL OR o.host = n.host)) OR "
-		"EXISTS (SELECT 1 FROM main.event_rows o WHERE o.fp2 IN (n.fp, n.fp2) AND o.id <= %1$lld "
+		"EXISTS (SELECT 1 FROM main.event_rows o WHERE o.fp2 IN (n.fp, n.fp2) AND o.mh = n.mh AND o.id <= %1$lld "
 		"AND (o.host IS NULL OR n.host IS NULL OR o.host = n.host)) OR "
 		"EXISTS (SELECT 1 FROM main.steps o JOIN main.event_rows b ON b.packet_id = o.packet_id "
-		"AND b.step = 1 WHERE o.fp IN (n.fp, n.fp2) AND o.id <= %1$lld AND (b.host IS NULL OR "
+		"AND b.step = 1 WHERE o.fp IN (n.fp, n.fp2) AND o.mh = n.mh AND o.id <= %1$lld AND (b.host IS NULL OR "
 		"n.host IS NULL OR b.host = n.host)) OR "
 		"EXISTS (SELECT 1 FROM main.steps o JOIN main.event_rows b ON b.packet_id = o.packet_id "
-		"AND b.step = 1 WHERE o.fp2 IN (n.fp, n.fp2) AND o.id <= %1$lld AND (b.host IS NULL OR "
+		"AND b.step = 1 WHERE o.fp2 IN (n.fp, n.fp2) AND o.mh = n.mh AND o.id <= %1$lld AND (b.host IS NULL OR "
 		"n.host IS NULL OR b.host = n.host))";
 	static const char *const steps[] = {
 		"CREATE TEMP TABLE IF NOT EXISTS merge_dup(id INTEGER PRIMARY KEY, packet_id INTEGER, "
-		"source_id INTEGER, fp INTEGER, fp2 INTEGER)",
+		"source_id INTEGER, fp INTEGER, fp2 INTEGER, mh INTEGER)",
 		"CREATE TEMP TABLE IF NOT EXISTS merge_gone(id INTEGER PRIMARY KEY)",
 		"DELETE FROM temp.merge_dup", "DELETE FROM temp.merge_gone",
 		/* then the copied lines seen before (%s: seen[]) */
-		"INSERT INTO temp.merge_dup SELECT n.id, n.packet_id, n.source_id, n.fp, n.fp2 FROM ("
-		"SELECT id, packet_id, source_id, host, fp, fp2 FROM main.event_rows "
+		"INSERT INTO temp.merge_dup SELECT n.id, n.packet_id, n.source_id, n.fp, n.fp2, n.mh FROM ("
+		"SELECT id, packet_id, source_id, host, fp, fp2, mh FROM main.event_rows "
 		"WHERE id > %1$lld AND fp IS NOT NULL UNION ALL "
-		"SELECT s.id, s.packet_id, b.source_id, b.host, s.fp, s.fp2 FROM main.steps s "
+		"SELECT s.id, s.packet_id, b.source_id, b.host, s.fp, s.fp2, s.mh FROM main.steps s "
 		"JOIN main.event_rows b ON b.packet_id = s.packet_id AND b.step = 1 "
 		"WHERE s.id > %1$lld AND s.fp IS NOT NULL) n WHERE %2$s",
 		"INSERT INTO temp.merge_gone SELECT DISTINCT d.packet_id FROM temp.merge_dup d "
@@ -5812,10 +5837,10 @@ static int merge_dedup(struct nl_store *s, const int64_t *off, struct nl_merge_s
 		"e.id NOT IN (SELECT id FROM temp.merge_dup))",
 		/* the wall time a stored line lacked, passed on as an import does */
 		"UPDATE main.event_rows SET fp2 = (SELECT d.fp2 FROM temp.merge_dup d WHERE d.fp = "
-		"event_rows.fp AND d.fp2 IS NOT NULL) WHERE id <= %1$lld AND fp2 IS NULL AND fp IN "
+		"event_rows.fp AND d.mh = event_rows.mh AND d.fp2 IS NOT NULL) WHERE id <= %1$lld AND fp2 IS NULL AND fp IN "
 		"(SELECT fp FROM temp.merge_dup WHERE fp2 IS NOT NULL)",
 		"UPDATE main.steps SET fp2 = (SELECT d.fp2 FROM temp.merge_dup d WHERE d.fp = "
-		"steps.fp AND d.fp2 IS NOT NULL) WHERE id <= %1$lld AND fp2 IS NULL AND fp IN "
+		"steps.fp AND d.mh = steps.mh AND d.fp2 IS NOT NULL) WHERE id <= %1$lld AND fp2 IS NULL AND fp IN "
 		"(SELECT fp FROM temp.merge_dup WHERE fp2 IS NOT NULL)",
 		"DELETE FROM temp.merge_dup WHERE packet_id IS NOT NULL AND packet_id NOT IN "
 		"(SELECT id FROM temp.merge_gone)",

@@ -169,8 +169,9 @@ int store_ondemand(struct nl_store *s, const char *name);
  * whole; committed first, so that the analysis's second connection reads
  * through them too. */
 int store_analysis_indexes(struct nl_store *s);
-/* Gives the stored event with kernel-stamp fingerprint fp its wall-clock one. */
-int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2);
+/* Gives the stored event with kernel-stamp fingerprint fp and message hash
+ * mh its wall-clock one. */
+int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2, int64_t mh);
 
 /* Rulesets. */
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,

@@ -465,6 +465,21 @@ int nl_ifname_match(const char *pattern, const char *name)
 }
 
 /* murmur3's finalizer: every input bit reaches every output bit */
+/* The time in the high bits, so that the keys of a log go into their
+ * indexes nearly in order (a random key is a page read and written per
+ * line once the indexes outgrow the cache), and bits of the message hash
+ * below: two lines of one time stamp whose bits agree have the same key,
+ * and are told apart by mh. Kernel times wrap after 4.4 years of uptime;
+ * wall-clock keys have bit 62 set. */
+int64_t nl_fp_key(int wall, int64_t t, int64_t mh)
+{
+	uint64_t h = (uint64_t)mh >> 1, u = (uint64_t)t;
+	if (wall)
+		return (int64_t)((1ULL << 62) | ((u & ((1ULL << 26) - 1)) << 36) |
+				 (h & ((1ULL << 36) - 1)));
+	return (int64_t)(((u & ((1ULL << 47) - 1)) << 15) | (h & 0x7fff) | 1);
+}
+
 uint64_t nl_mix64(uint64_t h)
 {
 	h ^= h >> 33;

@@ -1,0 +1,138 @@
+#!/bin/sh
+# A kernel line's fingerprints begin with its time (schema 38): a log's
+# keys go into their indexes in the order of the log, two lines of one
+# time stamp whose keys agree are told apart by their message, and an
+# older store's keys are computed again so that its lines are still found
+# by a later rendering of them.
+. "$(dirname "$0")/lib.sh"
+
+lab="$TD/lab/docker-legacy"
+
+# the lab's syslog (the kernel's own TRACE lines): keys in the log's order
+export NATLOG_DB="$TMP/one.db"
+"$NATLOG" import -q "$lab/messages" > /dev/null 2>&1
+check "a log's uptime keys rise with its kernel times, its wall-clock keys with its seconds" \
+	python3 - "$NATLOG_DB" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+rows = c.execute("SELECT uptime, wsec, fp, fp2 FROM events WHERE fp IS NOT NULL ORDER BY id").fetchall()
+assert len(rows) > 50, len(rows)
+up = sorted(rows, key=lambda r: r[0])
+# a later kernel time (in microseconds) has a greater key
+for a, b in zip(up, up[1:]):
+    if round(b[0] * 1e6) > round(a[0] * 1e6):
+        assert b[2] > a[2], (a, b)
+wall = sorted(rows, key=lambda r: r[1])
+for a, b in zip(wall, wall[1:]):
+    if b[1] > a[1]:
+        assert b[3] > a[3], (a, b)
+# the two kinds of key never meet
+assert max(r[2] for r in rows) < min(r[3] for r in rows)
+PY
+
+# a second log whose lines carry both times looks them up by key only: the
+# message hashes' indexes (random keys) wait for a rendering that needs them
+indexes() {
+	python3 - "$NATLOG_DB" <<'PY'
+import sqlite3, sys
+names = ("events_fp", "events_fp2", "steps_fp", "steps_fp2", "events_mh", "steps_mh")
+c = sqlite3.connect(sys.argv[1])
+print(" ".join(sorted(r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+                      if r[0] in names)))
+PY
+}
+sed 's/ kern\.warn kernel:/ kernel:/' "$lab/messages" > "$TMP/kern.log"
+"$NATLOG" import -q "$TMP/kern.log" > /dev/null 2>&1
+check "a second log with both times builds the key indexes, not the message ones" \
+	test "$(indexes)" = "events_fp events_fp2 steps_fp steps_fp2"
+export NATLOG_DB="$TMP/align.db"
+"$NATLOG" import -q "$lab/dmesg.txt" > /dev/null 2>&1
+"$NATLOG" import -q "$lab/dmesg-T.txt" > /dev/null 2>&1
+check "dmesg -T after dmesg (no time in common: lines aligned by message) builds those" \
+	test "$(indexes)" = "events_fp events_fp2 events_mh steps_fp steps_fp2 steps_mh"
+
+# two lines of one kernel time stamp whose keys agree (IP IDs 1247 and
+# 1711: found by importing 800 such lines and grouping them by key)
+line() {
+	printf 'Nov 21 15:25:58 natlog-lab kernel: [ 1569.499602] TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= MAC=4e:33:41:b1:a3:99:66:c4:48:ca:52:f8:08:00 SRC=10.77.1.2 DST=10.77.1.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=%s DF PROTO=TCP SPT=60270 DPT=8080 SEQ=53153549 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 \n' "$1"
+}
+mkdir -p "$TMP/c"
+line 1247 > "$TMP/c/messages"
+{ line 1711; line 1247; } > "$TMP/c/kern.log"
+export NATLOG_DB="$TMP/coll.db"
+"$NATLOG" import "$TMP/c/messages" > /dev/null 2>&1
+"$NATLOG" import "$TMP/c/kern.log" > /dev/null 2> "$TMP/c/err"
+check "two messages of one time stamp share a key" python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+r = c.execute('SELECT count(DISTINCT fp), count(DISTINCT mh), count(*) FROM events').fetchone()
+assert r == (1, 2, 2), r
+" "$NATLOG_DB"
+check_json "and are two packets: the second file's other line is not taken for the first" \
+	'sorted(p["ip_id"] for p in j) == [1247, 1711]' <<EOF
+$("$NATLOG" traces --json)
+EOF
+check_grep "while the same line in both files is one event" "1 line was already in the store" "$TMP/c/err"
+
+# an older store: its keys hashes unrelated to these (downgrade_to), then
+# the same log as another daemon wrote it (its own tag, both times on
+# each line: found by key alone, never by message)
+export NATLOG_DB="$TMP/new.db"
+"$NATLOG" import -q "$lab/messages" "$lab/dmesg.txt" > /dev/null 2>&1
+"$NATLOG" import "$TMP/kern.log" > /dev/null 2> "$TMP/new.err"
+"$NATLOG" traces --json > "$TMP/new.json"
+export NATLOG_DB="$TMP/old.db"
+"$NATLOG" import -q "$lab/messages" "$lab/dmesg.txt" > /dev/null 2>&1
+downgrade_to "$NATLOG_DB" 37
+check "an older store's keys are not these" python3 -c "
+import sqlite3, sys
+a, b = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
+q = 'SELECT fp, fp2 FROM events WHERE fp IS NOT NULL ORDER BY id'
+x, y = a.execute(q).fetchall(), b.execute(q).fetchall()
+assert len(x) == len(y) > 50 and not set(x) & set(y)
+" "$TMP/old.db" "$TMP/new.db"
+"$NATLOG" import "$TMP/kern.log" > /dev/null 2> "$TMP/old.err"
+check "imported into it, the log's lines are found as in a new store" \
+	sh -c 'grep -o "[0-9]* lines* .*already in the store[^;]*" "$1" > "$1.n" && test -s "$1.n" &&
+		grep -o "[0-9]* lines* .*already in the store[^;]*" "$2" | cmp -s - "$1.n"' sh \
+	"$TMP/old.err" "$TMP/new.err"
+check "and it holds the same packets" sh -c '"$1" traces --json | cmp -s - "$2"' sh "$NATLOG" "$TMP/new.json"
+check "and its keys are those of a new store" python3 -c "
+import sqlite3, sys
+a, b = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
+q = 'SELECT id, fp, fp2, mh FROM events WHERE fp IS NOT NULL ORDER BY id'
+assert a.execute(q).fetchall() == b.execute(q).fetchall()
+" "$TMP/old.db" "$TMP/new.db"
+
+# dmesg first: its lines have only the kernel time, and syslog's copies
+# gave them syslog's wall-clock keys, whose second the store does not
+# keep. The upgrade drops those keys; dmesg -T (wall clock only) finds the
+# lines by their message instead, as it would have before syslog came.
+export NATLOG_DB="$TMP/new2.db"
+"$NATLOG" import -q "$lab/dmesg.txt" > /dev/null 2>&1
+"$NATLOG" import -q "$lab/messages" > /dev/null 2>&1
+check "syslog after dmesg gives dmesg's lines wall-clock keys" python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+assert c.execute('SELECT count(*) FROM events WHERE fp2 IS NOT NULL AND wsec IS NULL').fetchone()[0] > 50
+" "$NATLOG_DB"
+cp "$NATLOG_DB" "$TMP/old2.db"
+"$NATLOG" import "$lab/dmesg-T.txt" > /dev/null 2> "$TMP/new2.err"
+"$NATLOG" traces --json > "$TMP/new2.json"
+export NATLOG_DB="$TMP/old2.db"
+downgrade_to "$NATLOG_DB" 37
+printf 'net.ipv4.ip_forward = 1\n' > "$TMP/sysctl.conf"
+"$NATLOG" import -q "$TMP/sysctl.conf" > /dev/null 2>&1
+check "the upgrade keeps none of those keys" python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+assert c.execute('SELECT value FROM meta WHERE key = \'schema_version\'').fetchone()[0] == '38'
+assert c.execute('SELECT count(*) FROM events WHERE fp2 IS NOT NULL AND wsec IS NULL').fetchone()[0] == 0
+" "$NATLOG_DB"
+"$NATLOG" import "$lab/dmesg-T.txt" > /dev/null 2> "$TMP/old2.err"
+check "dmesg -T's lines are found in the upgraded store as in the other" \
+	sh -c 'grep -o "[0-9]* lines* .*already in the store[^;]*" "$1" > "$1.n" && test -s "$1.n" &&
+		grep -o "[0-9]* lines* .*already in the store[^;]*" "$2" | cmp -s - "$1.n"' sh \
+	"$TMP/old2.err" "$TMP/new2.err"
+check "and the packets are the same" sh -c '"$1" traces --json | cmp -s - "$2"' sh "$NATLOG" "$TMP/new2.json"
+finish
