@@ -117,7 +117,11 @@ static const char *const queries[Q_COUNT] = {
 	 * host are its first line's, as in the view; captured frames have no
 	 * fingerprints); a line of another host is never a duplicate (a line
 	 * of unknown host may be one of any); a key holds only some bits of
-	 * the message's hash (nl_fp_key), so the hash is compared too */
+	 * the message's hash (nl_fp_key), so the hash is compared too. By the
+	 * wall-clock second, a line with a kernel stamp is only a line without
+	 * one or with the same (to the millisecond: a stamp printed with fewer
+	 * digits): the same message twice within a second, the kernel's stamps
+	 * apart, is two events */
 	[Q_EV_SEEN] = "SELECT 1 FROM event_rows WHERE fp = ?2 AND mh = ?4 AND source_id <> ?1 AND "
 		      "(?3 IS NULL OR host IS NULL OR host = ?3) UNION ALL "
 		      "SELECT 1 FROM event_rows WHERE fp2 = ?2 AND mh = ?4 AND source_id <> ?1 AND "
@@ -130,17 +134,21 @@ static const char *const queries[Q_COUNT] = {
 		      "(?3 IS NULL OR b.host IS NULL OR b.host = ?3) LIMIT 1",
 	[Q_EV_SEEN_WALL] = "SELECT uptime, wall_us, time, source_id, id FROM event_rows WHERE "
 			   "source_id <> ?1 AND fp IN (?2, ?3, ?4) AND mh = ?6 AND "
+			   "(?7 IS NULL OR uptime IS NULL OR abs(uptime - ?7) < 0.001) AND "
 			   "(?5 IS NULL OR host IS NULL OR host = ?5) UNION ALL "
 			   "SELECT uptime, wall_us, time, source_id, id FROM event_rows WHERE "
 			   "source_id <> ?1 AND fp2 IN (?2, ?3, ?4) AND mh = ?6 AND "
+			   "(?7 IS NULL OR uptime IS NULL OR abs(uptime - ?7) < 0.001) AND "
 			   "(?5 IS NULL OR host IS NULL OR host = ?5) UNION ALL "
 			   "SELECT s.uptime, s.wall_us, nullif(ifnull(s.time, b.time), ''), b.source_id, "
 			   "s.id FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND b.step = 1 "
 			   "WHERE b.source_id <> ?1 AND s.fp IN (?2, ?3, ?4) AND s.mh = ?6 AND "
+			   "(?7 IS NULL OR s.uptime IS NULL OR abs(s.uptime - ?7) < 0.001) AND "
 			   "(?5 IS NULL OR b.host IS NULL OR b.host = ?5) UNION ALL "
 			   "SELECT s.uptime, s.wall_us, nullif(ifnull(s.time, b.time), ''), b.source_id, "
 			   "s.id FROM steps s JOIN event_rows b ON b.packet_id = s.packet_id AND b.step = 1 "
 			   "WHERE b.source_id <> ?1 AND s.fp2 IN (?2, ?3, ?4) AND s.mh = ?6 AND "
+			   "(?7 IS NULL OR s.uptime IS NULL OR abs(s.uptime - ?7) < 0.001) AND "
 			   "(?5 IS NULL OR b.host IS NULL OR b.host = ?5) LIMIT 1",
 	/* the same message in another rendering with the other kind of time
 	 * (uptime only against wall clock only), in log order */
@@ -2619,6 +2627,8 @@ int store_event_seen(struct nl_store *s, int64_t source_id, const struct nl_even
 			sqlite3_bind_int64(st, 2 + i, wall[i]);
 		bind_static(st, 5, e->host);
 		sqlite3_bind_int64(st, 6, e->mh);
+		if (e->uptime >= 0)
+			sqlite3_bind_double(st, 7, e->uptime);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
 			/* a wall-clock rendering that names its year against one

@@ -1,9 +1,10 @@
 #!/bin/sh
 # A kernel line's fingerprints begin with its time (schema 38): a log's
 # keys go into their indexes in the order of the log, two lines of one
-# time stamp whose keys agree are told apart by their message, and an
-# older store's keys are computed again so that its lines are still found
-# by a later rendering of them.
+# time stamp whose keys agree are told apart by their message, the same
+# message at two kernel times within one wall-clock second is two lines,
+# and an older store's keys are computed again so that its lines are
+# still found by a later rendering of them.
 . "$(dirname "$0")/lib.sh"
 
 lab="$TD/lab/docker-legacy"
@@ -135,4 +136,27 @@ check "dmesg -T's lines are found in the upgraded store as in the other" \
 		grep -o "[0-9]* lines* .*already in the store[^;]*" "$2" | cmp -s - "$1.n"' sh \
 	"$TMP/old2.err" "$TMP/new2.err"
 check "and the packets are the same" sh -c '"$1" traces --json | cmp -s - "$2"' sh "$NATLOG" "$TMP/new2.json"
+
+# the same message twice within one wall-clock second, its kernel stamps
+# 0.4 s apart (a DHCP client's broadcasts, ID=0), in two files: two
+# events; the first again with its stamp printed to the millisecond is
+# that first line
+mkdir -p "$TMP/w"
+bcast() {
+	printf 'Nov 21 15:25:58 natlog-lab kernel: [ %s] TRACE: raw:PREROUTING:policy:2 IN=eth0 OUT= MAC=4e:33:41:b1:a3:99:66:c4:48:ca:52:f8:08:00 SRC=0.0.0.0 DST=255.255.255.255 LEN=328 TOS=0x00 PREC=0x00 TTL=64 ID=0 PROTO=UDP SPT=68 DPT=67 LEN=308 \n' "$1"
+}
+bcast 1569.499602 > "$TMP/w/part1.log"
+bcast 1569.899602 > "$TMP/w/part2.log"
+bcast 1569.499 > "$TMP/w/part3.log"
+export NATLOG_DB="$TMP/w.db"
+"$NATLOG" import "$TMP/w/part1.log" "$TMP/w/part2.log" > /dev/null 2> "$TMP/w/err12"
+check "the same message at two kernel times within a second is two events" python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+assert sorted(r[0] for r in c.execute('SELECT uptime FROM events')) == [1569.499602, 1569.899602]
+" "$NATLOG_DB"
+check "and neither is said to be in the store already" sh -c '! grep -q "already in the store" "$1"' sh "$TMP/w/err12"
+"$NATLOG" import "$TMP/w/part3.log" > /dev/null 2> "$TMP/w/err3"
+check_grep "a kernel stamp printed to the millisecond is the line of that stamp" \
+	"1 line was already in the store" "$TMP/w/err3"
 finish
