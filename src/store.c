@@ -1148,9 +1148,15 @@ static void settle(struct nl_store *s)
 int store_settle(struct nl_store *s)
 {
 	sqlite3_stmt *st;
-	int wal = 0;
+	int wal = 0, i;
 	if (!s->fresh || s->in_tx)
 		return 0;
+	/* a cached statement left on a row holds a read transaction, and the
+	 * switch to WAL fails "from within a transaction": the analysis then
+	 * ran in one thread */
+	for (i = 0; i < Q_COUNT; i++)
+		if (s->q[i])
+			sqlite3_reset(s->q[i]);
 	settle(s);
 	sqlite3_busy_timeout(s->db, 10000);
 	/* a query that holds the file keeps it in its journal: one thread then */
@@ -2663,6 +2669,7 @@ int store_other_events(struct nl_store *s, int64_t source_id)
 		return -1;
 	sqlite3_bind_int64(st, 1, source_id);
 	rc = sqlite3_step(st);
+	sqlite3_reset(st);	/* left on its row, it held the file (store_settle) */
 	if (rc == SQLITE_DONE)
 		return 0;
 	return rc == SQLITE_ROW ? 1 : fail(s, "cannot look up sources");

@@ -21,6 +21,24 @@ n_events=$("$NATLOG" sql "SELECT count(*) FROM events" | tail -1)
 n_packets=$("$NATLOG" sql "SELECT count(*) FROM packets" | tail -1)
 check_grep "each event stored is one call of the event insert" "^natlog profile: store.event_insert [0-9.]* s $n_events\$" "$TMP/prof"
 check_grep "each packet is read back once by the analysis" "^natlog profile: analyse.read_events [0-9.]* s $n_packets\$" "$TMP/prof"
+# a new store's first import of a log and its dump analyses in two
+# threads: the store is in WAL before the analysis (a lookup left on its
+# row had kept it in its rollback journal, and the analysis in one thread)
+mkdir -p "$TMP/gen"
+python3 "$ROOT/tests/bench/gen.py" --kind syslog --seed 3 -o "$TMP/gen/messages" --size-mb 2 \
+	--nf-ratio 0.96 > /dev/null
+NATLOG_DB="$TMP/two.db" NATLOG_PROFILE=1 "$NATLOG" import -q "$TMP/gen/messages" \
+	"$TMP/gen/iptables-save.txt" 2> "$TMP/prof2" > /dev/null
+check "a new store's first import analyses its packets in two threads" python3 - "$TMP/prof2" <<'PY'
+import re, sys
+calls = {}
+for line in open(sys.argv[1]):
+    m = re.match(r"^natlog profile: (\S+) [0-9.]+ s ([0-9]+)$", line)
+    if m:
+        calls[m.group(1)] = int(m.group(2))
+# one call of the list a batch; each batch's two halves, one a thread
+assert calls["analyse.list"] > 2 and calls["analyse.cpu"] >= 2 * (calls["analyse.list"] - 1), calls
+PY
 export NATLOG_DB="$TMP/quiet.db"
 "$NATLOG" import -q "$LAB/messages" 2> "$TMP/quiet" > /dev/null
 check "without NATLOG_PROFILE, no profile" sh -c "! grep -q 'natlog profile' '$TMP/quiet'"
