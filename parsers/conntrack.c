@@ -31,6 +31,7 @@
 #include "cursor.h"
 #include "parser.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -419,6 +420,39 @@ static int watch_header(const char *s, size_t n)
 	return cur_lit(&c, "s: ");
 }
 
+/* A time alone on its line, as a loop that lists the table prints before
+ * each listing ("17:14:30", date +%T); the entries carry no time of it. */
+static int time_line(const char *s, size_t n)
+{
+	struct nl_cur c = cur_make(s, n);
+	uint64_t h, m, sec;
+	if (!cur_u64(&c, 23, &h) || !cur_char(&c, ':') || cur_left(&c) < 5 ||
+	    !cur_u64(&c, 59, &m) || !cur_char(&c, ':') || !cur_u64(&c, 60, &sec))
+		return 0;
+	if (cur_char(&c, '.') && !cur_u64(&c, 999999999, &sec))
+		return 0;
+	return cur_eof(&c);
+}
+
+/* A row of MediaTek's hardware flow table (the PPE's debugfs "entries":
+ * "0252a BND IPv4 5T orig=a:p->b:q new=... eth=..."), which routers with
+ * hardware offload are asked for beside conntrack's [HW_OFFLOAD] entries:
+ * the hash, the state and the packet type, then orig= and new=. */
+static int ppe_row(const char *s, size_t n)
+{
+	static const char *const states[] = { " INV ", " UNB ", " BND ", " FIN " };
+	size_t i = 0, k;
+	while (i < n && i < 6 && isxdigit((unsigned char)s[i]))
+		i++;
+	if (i < 4 || i + 9 > n)
+		return 0;
+	for (k = 0; k < 4; k++)
+		if (!memcmp(s + i, states[k], 5))
+			break;
+	return k < 4 && (!memcmp(s + i + 5, "IPv4", 4) || !memcmp(s + i + 5, "IPv6", 4)) &&
+	       memmem(s, n, " orig=", 6) != NULL;
+}
+
 /* A shell prompt alone, as a paste ends ("tw:/home/bor #", "user@fw:~$",
  * "#"): one word or none, then '#' or '$' and nothing after it; and what
  * kubectl adds after a command it ran in a pod failed ("command terminated
@@ -747,8 +781,13 @@ static int parse_entry(struct nl_cur *c, struct nl_flow *f, struct nl_err *err)
 			int *have = KEY("src") ? &tp->have_src : &tp->have_dst;
 			if (after || *have || (KEY("dst") && !tp->have_src))
 				return nl_err_set(err, "'%.*s' out of place", SHOWN(t, tn));
-			if (nl_addr_canon(v, vn, &af, dst, NL_ADDRSIZ))
+			if (nl_addr_canon(v, vn, &af, dst, NL_ADDRSIZ)) {
+				if (nl_redacted(v, vn, 1))
+					return nl_err_set(err, "'%.*s' blanked out before pasting: an "
+							  "entry is kept only with its addresses",
+							  SHOWN(t, tn));
 				return nl_err_set(err, "'%.*s' is not an IP address", SHOWN(t, tn));
+			}
 			if (fam && af != fam)
 				return nl_err_set(err, "IPv4 and IPv6 addresses in one entry");
 			fam = af;
@@ -1307,10 +1346,14 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 	c = cur_make(s, n);
 	cur_spaces(&c);
 	if (cur_eof(&c) || summary_line(c.p, cur_left(&c)) || watch_header(c.p, cur_left(&c)) ||
-	    cd_log_line(c.p, cur_left(&c))) {
+	    cd_log_line(c.p, cur_left(&c)) || time_line(c.p, cur_left(&c))) {
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
+	if (ppe_row(c.p, cur_left(&c)))
+		return k->error(k->ctx, lineno, "a row of a hardware flow table (MediaTek PPE: "
+				"orig= new=), not a conntrack entry: natlog does not read these",
+				s, n);
 	{
 		int p = prompt_line(c.p, cur_left(&c), st->cmd_event);
 		if (st->counts && is_digits(c.p, cur_left(&c))) {

@@ -287,39 +287,12 @@ static void opt6_group(struct nl_pkt *p, const char *g, size_t n, int *seen)
 
 #define KEY(k) (klen == sizeof(k) - 1 && memcmp(key, k, klen) == 0)
 
-/* A value a person blanked out before pasting ("XXX.XXX.XXX.XXX",
- * "XXXX:XXXX:0002:...", "xx:xx", "...", "*", "<server-ip>", "a.b.c.d", or
- * nothing): unknown, not damage. No address, port or number contains
- * "xx", and every one that failed to parse but was real had digits. */
-static int redacted(const char *v, size_t vn, int numeric)
-{
-	static const char *const words[] = { "xx", "...", "*", "?", "redact", "hidden", "removed", NULL };
-	const char *const *w;
-	size_t i;
-	if (vn == 0)
-		return 1;
-	for (w = words; *w; w++) {
-		size_t wl = strlen(*w);
-		for (i = 0; i + wl <= vn; i++)
-			if (strncasecmp(v + i, *w, wl) == 0)
-				return 1;
-	}
-	if (v[0] == '<' || v[0] == '[' || v[0] == '{')
-		return 1;	/* "<server-ip>", "[REDACTED]", "{ip}" */
-	if (!numeric)
-		return 0;	/* protocol names have no digits either */
-	for (i = 0; i < vn; i++)
-		if (v[i] >= '0' && v[i] <= '9')
-			return 0;
-	return 1;	/* no digit at all: "a.b.c.d", "x.x.x.x", "MY_IP" */
-}
-
 /* The value of key cannot be used: a redacted one is kept as printed
  * among the unknown fields, anything else is an error. */
 static int unreadable(struct nl_pkt *p, const char *key, size_t klen, const char *v, size_t vn,
 		      const char *what, struct nl_err *err)
 {
-	if (redacted(v, vn, !(klen == 5 && memcmp(key, "PROTO", 5) == 0))) {
+	if (nl_redacted(v, vn, !(klen == 5 && memcmp(key, "PROTO", 5) == 0))) {
 		pktlog_extra_add(p, key, klen + 1 + vn);
 		return 0;
 	}

@@ -275,6 +275,10 @@ uint64_t nl_mix64(uint64_t h);
  * microseconds (wall 0) or its wall-clock second (wall 1), mh its message
  * hash; never 0. */
 int64_t nl_fp_key(int wall, int64_t t, int64_t mh);
+/* 1 when the n bytes at v are a value a person blanked out before pasting
+ * ("x.x.x.x", "XXX", "<server-ip>", "..."); numeric: a value that has
+ * digits when real (an address, a port), so one without any is blanked. */
+int nl_redacted(const char *v, size_t vn, int numeric);
 #define NL_HASH_INIT 1469598103934665603ULL
 size_t nl_strlcpy(char *dst, const char *src, size_t n);
 size_t nl_strlcpyn(char *dst, const char *src, size_t srclen, size_t n);

@@ -465,6 +465,33 @@ int nl_ifname_match(const char *pattern, const char *name)
 }
 
 /* murmur3's finalizer: every input bit reaches every output bit */
+/* A value a person blanked out before pasting ("XXX.XXX.XXX.XXX",
+ * "XXXX:XXXX:0002:...", "xx:xx", "...", "*", "<server-ip>", "a.b.c.d", or
+ * nothing): unknown, not damage. No address, port or number contains
+ * "xx", and every one that failed to parse but was real had digits. */
+int nl_redacted(const char *v, size_t vn, int numeric)
+{
+	static const char *const words[] = { "xx", "...", "*", "?", "redact", "hidden", "removed", NULL };
+	const char *const *w;
+	size_t i;
+	if (vn == 0)
+		return 1;
+	for (w = words; *w; w++) {
+		size_t wl = strlen(*w);
+		for (i = 0; i + wl <= vn; i++)
+			if (strncasecmp(v + i, *w, wl) == 0)
+				return 1;
+	}
+	if (v[0] == '<' || v[0] == '[' || v[0] == '{')
+		return 1;	/* "<server-ip>", "[REDACTED]", "{ip}" */
+	if (!numeric)
+		return 0;	/* protocol names have no digits either */
+	for (i = 0; i < vn; i++)
+		if (v[i] >= '0' && v[i] <= '9')
+			return 0;
+	return 1;	/* no digit at all: "a.b.c.d", "x.x.x.x", "MY_IP" */
+}
+
 /* The time in the high bits, so that the keys of a log go into their
  * indexes nearly in order (a random key is a page read and written per
  * line once the indexes outgrow the cache), and bits of the message hash

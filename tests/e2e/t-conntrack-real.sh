@@ -64,4 +64,16 @@ check "the session imports without an error" "$NATLOG" --db "$TMP/u.db" import -
 "$NATLOG" --db "$TMP/u.db" errors --json > "$TMP/ue.json"
 check_json "conntrack -C's count is not an error" 'j == []' < "$TMP/ue.json"
 
+# 7. A router with hardware offload (openwrt#17915): the time a loop
+# printed before each listing is skipped, not "no protocol name"; an
+# entry whose addresses were blanked out says so, and the rows of
+# MediaTek's PPE table are named as such, not taken for broken entries.
+check_status "the blanked entries and the PPE rows are the errors (exit 3)" 3 \
+	"$NATLOG" --db "$TMP/o.db" import -q "$R/openwrt-17915-hw-offload-watch.txt"
+"$NATLOG" --db "$TMP/o.db" errors --json > "$TMP/oe.json"
+check_json "lines 2 and 7 blanked out, 3, 4, 8 and 9 PPE rows, the times none" \
+	'[(e["line"], "blanked out before pasting" in e["reason"] if e["line"] in (2, 7) else "hardware flow table (MediaTek PPE" in e["reason"]) for e in j] == [(2, True), (3, True), (4, True), (7, True), (8, True), (9, True)]' < "$TMP/oe.json"
+"$NATLOG" --db "$TMP/o.db" sources --json > "$TMP/os.json"
+check_json "the two time lines are counted as skipped" '[s["skipped"] for s in j] == [2]' < "$TMP/os.json"
+
 finish
