@@ -75,6 +75,16 @@ $("$NATLOG" traces --json)
 EOF
 check_grep "while the same line in both files is one event" "1 line was already in the store" "$TMP/c/err"
 
+# same_as_new WHAT WHAT2 ERR NEW_ERR NEW_JSON: the import into the
+# upgraded store found as many lines in the store as into the new one
+# (both some), and the store ($NATLOG_DB) holds the new one's packets
+same_as_new() {
+	check "$1" sh -c 'grep -o "[0-9]* lines* .*already in the store[^;]*" "$1" > "$1.n" &&
+		test -s "$1.n" && grep -o "[0-9]* lines* .*already in the store[^;]*" "$2" |
+		cmp -s - "$1.n"' sh "$3" "$4"
+	check "$2" sh -c '"$1" traces --json | cmp -s - "$2"' sh "$NATLOG" "$5"
+}
+
 # an older store: its keys hashes unrelated to these (downgrade_to), then
 # the same log as another daemon wrote it (its own tag, both times on
 # each line: found by key alone, never by message)
@@ -93,11 +103,8 @@ x, y = a.execute(q).fetchall(), b.execute(q).fetchall()
 assert len(x) == len(y) > 50 and not set(x) & set(y)
 " "$TMP/old.db" "$TMP/new.db"
 "$NATLOG" import "$TMP/kern.log" > /dev/null 2> "$TMP/old.err"
-check "imported into it, the log's lines are found as in a new store" \
-	sh -c 'grep -o "[0-9]* lines* .*already in the store[^;]*" "$1" > "$1.n" && test -s "$1.n" &&
-		grep -o "[0-9]* lines* .*already in the store[^;]*" "$2" | cmp -s - "$1.n"' sh \
-	"$TMP/old.err" "$TMP/new.err"
-check "and it holds the same packets" sh -c '"$1" traces --json | cmp -s - "$2"' sh "$NATLOG" "$TMP/new.json"
+same_as_new "imported into it, the log's lines are found as in a new store" \
+	"and it holds the same packets" "$TMP/old.err" "$TMP/new.err" "$TMP/new.json"
 check "and its keys are those of a new store" python3 -c "
 import sqlite3, sys
 a, b = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
@@ -131,11 +138,8 @@ assert c.execute('SELECT value FROM meta WHERE key = \'schema_version\'').fetcho
 assert c.execute('SELECT count(*) FROM events WHERE fp2 IS NOT NULL AND wsec IS NULL').fetchone()[0] == 0
 " "$NATLOG_DB"
 "$NATLOG" import "$lab/dmesg-T.txt" > /dev/null 2> "$TMP/old2.err"
-check "dmesg -T's lines are found in the upgraded store as in the other" \
-	sh -c 'grep -o "[0-9]* lines* .*already in the store[^;]*" "$1" > "$1.n" && test -s "$1.n" &&
-		grep -o "[0-9]* lines* .*already in the store[^;]*" "$2" | cmp -s - "$1.n"' sh \
-	"$TMP/old2.err" "$TMP/new2.err"
-check "and the packets are the same" sh -c '"$1" traces --json | cmp -s - "$2"' sh "$NATLOG" "$TMP/new2.json"
+same_as_new "dmesg -T's lines are found in the upgraded store as in the other" \
+	"and the packets are the same" "$TMP/old2.err" "$TMP/new2.err" "$TMP/new2.json"
 
 # the same message twice within one wall-clock second, its kernel stamps
 # 0.4 s apart (a DHCP client's broadcasts, ID=0), in two files: two
