@@ -131,19 +131,23 @@ static int take_globals(int *argc, char **argv, const char **db)
 
 /* Packets an interrupted import (kill -9 during its analysis) left without
  * a verdict are analysed before a query when the store can be written and
- * no import is running; otherwise the query says how many are left. */
+ * no import is running; otherwise the query says how many are left. The
+ * indexes such an import dropped to build after its rows are built then
+ * too (a query without them is slower, not wrong). */
 static void finish_analysis(struct nl_cmd *c)
 {
 	struct nl_store *w;
 	int64_t n = store_unanalyzed_count(c->s), done = 0;
-	if (n <= 0)
+	if (n <= 0 && store_indexes_left(c->s) <= 0)
 		return;
 	if (store_open_idle_writer(&w, c->db) == 0) {
-		if (store_analysis_indexes(w) == 0 && store_begin(w) == 0 &&
-		    analyze_pending(w, &done, NULL) == 0 && store_commit(w) == 0) {
+		if (store_analysis_indexes(w) == 0 &&
+		    (n <= 0 || (store_begin(w) == 0 && analyze_pending(w, &done, NULL) == 0 &&
+				store_commit(w) == 0))) {
 			store_close(w);
-			fprintf(stderr, "natlog: analysed %lld packets an interrupted import had left\n",
-				(long long)done);
+			if (n > 0)
+				fprintf(stderr, "natlog: analysed %lld packets an interrupted import had "
+						"left\n", (long long)done);
 			return;
 		}
 		store_rollback(w);

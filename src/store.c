@@ -328,6 +328,9 @@ static const char *const queries[Q_COUNT] = {
 #define SQL_CACHE 32
 
 enum { DEFER_FRAMES, DEFER_PACKETS, DEFER_N };	/* deferrable[] */
+/* what a rollback takes back of a drop: nothing (committed), the open
+ * transaction's, the source's savepoint's */
+enum { DEFER_IN_STORE, DEFER_IN_TX, DEFER_IN_SOURCE };
 struct sql_cached {
 	char *sql;
 	sqlite3_stmt *st;
@@ -358,7 +361,9 @@ struct nl_store {
 	int defer_seen;	/* 1 << DEFER_*: this transaction has added such a row */
 	int64_t group_bytes;	/* input of the sources the open transaction holds */
 	int64_t group_t0;	/* when it began, prof_ns() */
-	char *defer_sql[DEFER_N];	/* the indexes it dropped, to create again */
+	char *defer_sql[DEFER_N];	/* the indexes the import dropped, to create again */
+	int defer_at[DEFER_N];	/* where that drop is: DEFER_IN_* */
+	int in_source;	/* between store_source_begin and its keep or undo */
 	struct align *al;	/* aligning the source being imported with others */
 	/* trace ids given a number, each with the last it got, by hash: the
 	 * packets of one identity (redacted addresses, a retransmitted SYN of
@@ -1106,6 +1111,14 @@ int64_t store_unanalyzed_count(struct nl_store *s)
 	return read_int(s, "SELECT count(*) FROM packets WHERE analyzed = 0", &n, &code) ? -1 : n;
 }
 
+int store_indexes_left(struct nl_store *s)
+{
+	int64_t n;
+	int code;
+	return read_int(s, "SELECT EXISTS (SELECT 1 FROM meta WHERE key LIKE 'deferred!_index:%' "
+			"ESCAPE '!')", &n, &code) ? -1 : (int)n;
+}
+
 const char *store_warning(struct nl_store *s)
 {
 	return s->warn[0] ? s->warn : NULL;
@@ -1218,22 +1231,31 @@ void store_close(struct nl_store *s)
 static int collect_sql(void *ctx, int n, char **v, char **names)
 {
 	char **all = ctx, *more;
+	static const char create[] = "CREATE INDEX ";
+	int plain;
 	(void)names;
 	if (n < 1 || !v[0])
 		return 0;
-	if (asprintf(&more, "%s%s;\n", *all ? *all : "", v[0]) < 0)
+	/* the text is kept in meta: one created already is no error */
+	plain = !strncmp(v[0], create, sizeof create - 1);
+	if (asprintf(&more, "%s%s%s;\n", *all ? *all : "", plain ? "CREATE INDEX IF NOT EXISTS " : "",
+		     v[0] + (plain ? sizeof create - 1 : 0)) < 0)
 		return 1;
 	free(*all);
 	*all = more;
 	return 0;
 }
 
-/* Indexes a transaction may drop while it fills an empty table, and
- * create again (deferred_index) before the source is finished or the
- * transaction commits: CREATE INDEX over a capture's frames or a log's
- * packets costs about half of keeping them row by row (their keys come in
- * random order), and nothing reads these tables by them while the
- * source's rows are added. The packets' trace id stays: a collision is
+/* Indexes an import may drop while it fills an empty table, and create
+ * again (deferred_index) when its sources are in, before the analysis:
+ * CREATE INDEX over a capture's frames or a log's packets costs about half
+ * of keeping them row by row (their keys come in random order), and
+ * nothing reads these tables by them while sources are added. The drop
+ * outlives the commits of a bundle's groups of files (one commit per group
+ * would build them again over every row); its text waits in meta
+ * ('deferred_index:' and the table) in the same transaction, so that an
+ * import killed after a commit leaves them to the next analysis
+ * (store_analysis_indexes). The packets' trace id stays: a collision is
  * found as the row goes in. The text is the store's own, so schema/ stays
  * the one place they are written. */
 static const struct {
@@ -1245,6 +1267,23 @@ static const struct {
 			    "DROP INDEX IF EXISTS packets_seq; DROP INDEX IF EXISTS packets_src; "
 			    "DROP INDEX IF EXISTS packets_host; DROP INDEX IF EXISTS packets_ip_id" },
 };
+
+/* The indexes of deferrable[which] waiting for their CREATE, in meta
+ * (text) or no longer (NULL). */
+static int defer_note(struct nl_store *s, int which, const char *text)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (prep(s, text ? "INSERT OR REPLACE INTO meta(key, value) VALUES ('deferred_index:' || ?1, ?2)"
+			 : "DELETE FROM meta WHERE key = 'deferred_index:' || ?1", &st) != SQLITE_OK)
+		return fail(s, "cannot note the indexes to build");
+	sqlite3_bind_text(st, 1, deferrable[which].table, -1, SQLITE_STATIC);
+	if (text)
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	unprep(s, st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot note the indexes to build");
+}
 
 static int defer_index(struct nl_store *s, int which)
 {
@@ -1275,8 +1314,13 @@ static int defer_index(struct nl_store *s, int which)
 	}
 	if (!text)
 		return 0;
+	if (exec(s, deferrable[which].drop) || defer_note(s, which, text)) {
+		free(text);
+		return -1;
+	}
 	s->defer_sql[which] = text;
-	return exec(s, deferrable[which].drop);
+	s->defer_at[which] = s->in_source ? DEFER_IN_SOURCE : DEFER_IN_TX;
+	return 0;
 }
 
 static int deferred_index(struct nl_store *s)
@@ -1292,7 +1336,7 @@ static int deferred_index(struct nl_store *s)
 	rc = exec(s, "PRAGMA cache_size = -2048");
 	for (i = 0; i < DEFER_N; i++) {
 		if (!rc && s->defer_sql[i])
-			rc = exec(s, s->defer_sql[i]);
+			rc = exec(s, s->defer_sql[i]) || defer_note(s, i, NULL);
 		free(s->defer_sql[i]);
 		s->defer_sql[i] = NULL;
 	}
@@ -1324,10 +1368,15 @@ int store_begin(struct nl_store *s)
 	return 0;
 }
 
-int store_commit(struct nl_store *s)
+/* keep: a group of a bundle's sources, the import going on; its dropped
+ * indexes stay dropped */
+static int commit(struct nl_store *s, int keep)
 {
-	if (deferred_index(s) || exec(s, "COMMIT"))
+	int i;
+	if ((!keep && deferred_index(s)) || exec(s, "COMMIT"))
 		return -1;
+	for (i = 0; i < DEFER_N; i++)
+		s->defer_at[i] = DEFER_IN_STORE;
 	s->in_tx = 0;
 	s->next_id = 0;
 	s->unclaimed = -1;
@@ -1335,17 +1384,23 @@ int store_commit(struct nl_store *s)
 	return 0;
 }
 
-/* Names and packet ids of what was rolled back are gone; dropped indexes
- * come back with it. */
-static void tx_forget(struct nl_store *s)
+int store_commit(struct nl_store *s)
+{
+	return commit(s, 0);
+}
+
+/* Names and packet ids of what was rolled back are gone; indexes dropped
+ * since `from` (DEFER_IN_*) come back with it. */
+static void tx_forget(struct nl_store *s, int from)
 {
 	int i;
 	s->nboots = 0;
 	steps_forget(s);
-	for (i = 0; i < DEFER_N; i++) {
-		free(s->defer_sql[i]);
-		s->defer_sql[i] = NULL;
-	}
+	for (i = 0; i < DEFER_N; i++)
+		if (s->defer_sql[i] && s->defer_at[i] >= from) {
+			free(s->defer_sql[i]);
+			s->defer_sql[i] = NULL;
+		}
 	memset(s->wdst, 0, sizeof s->wdst);
 	memset(s->wmac, 0, sizeof s->wmac);
 }
@@ -1353,7 +1408,8 @@ static void tx_forget(struct nl_store *s)
 int store_rollback(struct nl_store *s)
 {
 	s->in_tx = 0;
-	tx_forget(s);
+	s->in_source = 0;
+	tx_forget(s, DEFER_IN_TX);
 	return exec(s, "ROLLBACK");
 }
 
@@ -1371,22 +1427,31 @@ int store_source_begin(struct nl_store *s)
 	if (!s->in_tx && store_begin(s))
 		return -1;
 	tx_fresh(s);
-	return exec(s, "SAVEPOINT nl_source");
+	if (exec(s, "SAVEPOINT nl_source"))
+		return -1;
+	s->in_source = 1;
+	return 0;
 }
 
 int store_source_keep(struct nl_store *s, int64_t bytes)
 {
+	int i;
 	if (exec(s, "RELEASE nl_source"))
 		return -1;
+	s->in_source = 0;
+	for (i = 0; i < DEFER_N; i++)
+		if (s->defer_at[i] == DEFER_IN_SOURCE)
+			s->defer_at[i] = DEFER_IN_TX;
 	s->group_bytes += bytes > 0 ? bytes : 0;
 	if (s->group_bytes >= GROUP_BYTES || prof_ns() - s->group_t0 >= GROUP_NS)
-		return store_commit(s);
+		return commit(s, 1);
 	return 0;
 }
 
 int store_source_undo(struct nl_store *s)
 {
-	tx_forget(s);
+	s->in_source = 0;
+	tx_forget(s, DEFER_IN_SOURCE);
 	return exec(s, "ROLLBACK TO nl_source") || exec(s, "RELEASE nl_source");
 }
 
@@ -1492,7 +1557,7 @@ int store_source_finish(struct nl_store *s, int64_t id, const struct nl_source_c
 	sqlite3_stmt *st = stmt(s, Q_SRC_FINISH);
 	int64_t boot = c->boot_us;
 	int rc;
-	if (!st || deferred_index(s))
+	if (!st)
 		return -1;
 	s->nboots = 0;
 	if (s->al && s->al->source_id == id && s->al->has_boot) {
@@ -2687,11 +2752,38 @@ int store_ondemand(struct nl_store *s, const char *name)
 	return -1;
 }
 
+/* Indexes an import dropped and did not build again (killed after one of
+ * its commits), as meta keeps them (defer_index): built now. */
+static int deferred_left(struct nl_store *s)
+{
+	int i;
+	for (i = 0; i < DEFER_N; i++) {
+		sqlite3_stmt *st;
+		const unsigned char *v;
+		int rc;
+		if (s->defer_sql[i])
+			continue;
+		if (prep(s, "SELECT value FROM meta WHERE key = 'deferred_index:' || ?1", &st) != SQLITE_OK)
+			return fail(s, "cannot read the store");
+		sqlite3_bind_text(st, 1, deferrable[i].table, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW && (v = sqlite3_column_text(st, 0)) &&
+		    !(s->defer_sql[i] = strdup((const char *)v)))
+			rc = SQLITE_NOMEM;
+		unprep(s, st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return fail(s, "cannot read the store");
+	}
+	return deferred_index(s);
+}
+
 int store_analysis_indexes(struct nl_store *s)
 {
 	int64_t any;
 	int code;
 	char sql[96];
+	if (deferred_left(s))
+		return -1;
 	/* by the indexes of packets to analyse and of frames by SEQ */
 	if (read_int(s, "SELECT EXISTS (SELECT 1 FROM packets WHERE analyzed = 0)", &any, &code))
 		return -1;

@@ -36,6 +36,9 @@ int64_t store_rows(struct nl_store *s);
 int store_version(const struct nl_store *s);
 /* How many packets wait for their analysis; -1 on failure. */
 int64_t store_unanalyzed_count(struct nl_store *s);
+/* 1 when an import was killed after a commit that left indexes to
+ * build (store_analysis_indexes builds them); -1 on failure. */
+int store_indexes_left(struct nl_store *s);
 /* A new store's first import, between two transactions: the file synced
  * and switched to WAL now rather than when it closes, so that a second
  * connection can read it beside the writer (store_open_reader). */

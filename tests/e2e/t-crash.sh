@@ -89,6 +89,89 @@ for delay in 0.05 0.2 0.4 0.7 1.0; do
 		"$(NATLOG_DB=$db "$NATLOG" sql "$idx" | tail -1)"
 done
 
+# A bundle's files into a store without packets: the packets' indexes are
+# dropped at the first packet and built once, after the last file, even
+# across the commits of the bundle's groups of files (16 MB of input):
+# built whole, their pages are as full as one file's, where rows added
+# one by one to a built index leave pages half full.
+python3 - "$TMP/big.log" "$TMP/parts" <<'PY'
+import os, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+os.makedirs(sys.argv[2], exist_ok=True)
+for k in (1, 2, 3):
+    with open(os.path.join(sys.argv[2], "part%d.log" % k), "w") as out:
+        for l in lines:
+            m = re.match(r"\[\s*(\d+\.\d+)\](.*)", l)
+            body = re.sub(r"SPT=(\d+)", lambda x: "SPT=%d" % ((int(x.group(1)) + 1000 * k) % 65536), m.group(2))
+            out.write("[%12.6f]%s\n" % (float(m.group(1)) + k * 20000, body))
+PY
+cat "$TMP/parts/part1.log" "$TMP/parts/part2.log" "$TMP/parts/part3.log" > "$TMP/parts-one.log"
+pages() {
+	python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(" ".join("%s:%d" % r for r in c.execute("SELECT name, count(*) FROM dbstat WHERE name IN "
+      "(\"packets_seq\", \"packets_src\", \"packets_host\", \"packets_ip_id\") GROUP BY name ORDER BY name")))
+' "$1"
+}
+NATLOG_DB=$TMP/one.db "$NATLOG" import -q "$TMP/rules.txt" "$TMP/parts-one.log"
+NATLOG_DB=$TMP/bundle.db NATLOG_PROFILE=1 "$NATLOG" import -q "$TMP/rules.txt" "$TMP/parts" 2> "$TMP/prof"
+eq "a bundle's packets are indexed after its last file, as one file's are" \
+	"$(pages "$TMP/one.db")" "$(pages "$TMP/bundle.db")"
+check_grep "once" "^natlog profile: store.index [0-9.]* s 1\$" "$TMP/prof"
+eq "and the bundle leaves the indexes a new store has" "$want_idx" \
+	"$(NATLOG_DB=$TMP/bundle.db "$NATLOG" sql "$idx" | tail -1)"
+eq "and nothing left to build" 0 \
+	"$(NATLOG_DB=$TMP/bundle.db "$NATLOG" sql "SELECT count(*) FROM meta WHERE key LIKE 'deferred%'" | tail -1)"
+
+# killed after such a commit (the import waits on a FIFO named after two
+# files of 8.5 MB, whose commit it made): the store says which indexes are
+# left to build, and the next command that can write builds them
+left() {
+	python3 -c '
+import sqlite3, sys
+c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+keys = [r[0] for r in c.execute("SELECT key FROM meta WHERE key LIKE \"deferred%\" ORDER BY key")]
+idx = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = \"index\" AND tbl_name = \"packets\" ORDER BY name")]
+print("%s | %s" % (" ".join(keys) or "nothing", " ".join(idx)))
+' "$1"
+}
+killed_at_fifo() {
+	rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
+	NATLOG_DB=$1 "$NATLOG" import -q "$TMP/rules.txt" "$TMP/parts/part1.log" "$TMP/parts/part2.log" "$TMP/fifo" &
+	kpid=$!
+	n=0
+	while [ $n -lt 100 ] && ! python3 -c '
+import sqlite3, sys
+c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+sys.exit(0 if c.execute("SELECT count(*) FROM packets").fetchone()[0] == 16800 else 1)
+' "$1" 2>/dev/null; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -9 "$kpid" 2>/dev/null
+	wait "$kpid" 2>/dev/null
+	rm -f "$TMP/fifo"
+}
+db=$TMP/fifo-query.db
+killed_at_fifo "$db"
+eq "killed after a group's commit: the packets' indexes wait, noted in meta" \
+	"deferred_index:packets | packets_pending sqlite_autoindex_packets_1" "$(left "$db")"
+got=$(NATLOG_DB=$db "$NATLOG" traces --json 2> "$TMP/k.err" | count)
+eq "a query answers from the two files" 16800 "$got"
+check_grep "and analyses their packets" "analysed 16800 packets an interrupted import had left" "$TMP/k.err"
+eq "after building the indexes" "nothing | packets_host packets_ip_id packets_pending packets_seq packets_src sqlite_autoindex_packets_1" \
+	"$(left "$db")"
+eq "which are a new store's" "$want_idx" "$(NATLOG_DB=$db "$NATLOG" sql "$idx" | tail -1)"
+db=$TMP/fifo-import.db
+killed_at_fifo "$db"
+NATLOG_DB=$db "$NATLOG" import -q "$TMP/rules.txt" "$TMP/parts"
+eq "killed so, the next import builds them too" "$want_idx" "$(NATLOG_DB=$db "$NATLOG" sql "$idx" | tail -1)"
+eq "and completes the bundle, each packet once" \
+	"$(NATLOG_DB=$TMP/bundle.db "$NATLOG" traces --json | count)" "$(NATLOG_DB=$db "$NATLOG" traces --json | count)"
+eq "with nothing left to build" "nothing | packets_host packets_ip_id packets_pending packets_seq packets_src sqlite_autoindex_packets_1" \
+	"$(left "$db")"
+
 # killed before the first page reached the file: an empty file with a
 # journal of a transaction that never wrote to it (SQLite's own, made here
 # so that the moment does not depend on the machine's speed)
