@@ -88,6 +88,7 @@ struct collector {
 	size_t nsteps;		/* steps seen, kept or not */
 	struct nl_event_row tail;	/* nft: a packet: line no step followed */
 	int has_tail;
+	int own;		/* the lines are the packet's own, not joined by identity */
 };
 
 /* Where the step numbered t goes: the first NL_STEPS_HEAD in order, the
@@ -168,6 +169,8 @@ static int collect(void *ctx, const struct nl_event_row *e)
 			return -1;
 		st = &a->logs[a->nlogs++];
 	}
+	if (co->own && e != &co->tail)
+		nl_hits_add(&a->hits, &e->ev);
 	st->file[0] = st->base[0] = st->policy_text[0] = '\0';
 	st->hook = 0;
 	st->rule = NULL;
@@ -1013,11 +1016,14 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	nl_pkt_init(&co.pkt);
 	co.nsteps = 0;
 	co.has_tail = 0;
+	co.own = 1;
+	nl_hits_init(&a->hits);
 	a->decided = -1;
 	t0 = PROF_T0();
 	if (rc->cur ? store_evcursor_packet(rc->cur, p->id, collect, &co)
 		    : store_packet_events(s, p->id, collect, &co))
 		return -1;
+	co.own = 0;
 	PROF_ADD(NL_P_AN_EVENTS, t0);
 	/* The trace went on into a chain whose own line is missing (nft prints
 	 * a packet: line and its event's line from one message): a step of
@@ -1516,6 +1522,8 @@ struct share {
 	struct nl_store *s;
 	struct nl_rscache rc;
 	struct nl_packet_row *rows;
+	struct nl_hits *hits;	/* each row's list of rules, not in the row: rows
+				 * are copied whole elsewhere, by the thousand */
 	size_t n;
 	int failed;
 	struct rl_doubts doubts;	/* chains whose steps the dump did not match */
@@ -1526,6 +1534,7 @@ struct pending {
 	int64_t count;
 	/* packets are collected first: updating while reading is not safe */
 	struct nl_packet_row *rows;
+	struct nl_hits *hits;
 	size_t n, cap;
 };
 
@@ -1535,9 +1544,13 @@ static int pending_cb(void *ctx, const struct nl_packet_row *p)
 	if (pd->n == pd->cap) {
 		size_t cap = pd->cap ? pd->cap * 2 : 256;
 		struct nl_packet_row *r = realloc(pd->rows, cap * sizeof *r);
+		struct nl_hits *h;
 		if (!r)
 			return -1;
 		pd->rows = r;
+		if (!(h = realloc(pd->hits, cap * sizeof *h)))
+			return -1;
+		pd->hits = h;
 		pd->cap = cap;
 	}
 	pd->rows[pd->n++] = *p;
@@ -1562,6 +1575,9 @@ static void *analyze_share(void *arg)
 			break;
 		}
 		analysis_summary(&a, &sh->rows[i]);
+		sh->hits[i].len = a.hits.len;
+		sh->hits[i].bad = a.hits.bad;
+		memcpy(sh->hits[i].s, a.hits.s, a.hits.len + 1);
 		if (rl_doubts_note(&sh->doubts, &sh->rows[i], &a))
 			sh->failed = 1;
 		analysis_free(&a);
@@ -1599,12 +1615,14 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 		}
 		PROF_ADD(NL_P_AN_LIST, t0);
 		pd.self.rows = pd.rows;
+		pd.self.hits = pd.hits;
 		pd.self.n = pd.n;
 		/* the packets placed again are analysed on this connection
 		 * alone: the helper's sees only committed rows, not the
 		 * dump_contra rows this import wrote, which decide them */
 		if (pd.helper.s && pd.n >= 64 && !retied) {
 			pd.helper.rows = pd.rows + pd.n / 2;
+			pd.helper.hits = pd.hits + pd.n / 2;
 			pd.helper.n = pd.n - pd.n / 2;
 			pd.self.n = pd.n / 2;
 			threaded = pthread_create(&th, NULL, analyze_share, &pd.helper) == 0;
@@ -1622,7 +1640,7 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 		}
 		t0 = PROF_T0();
 		for (i = 0; i < pd.n && rc == 0; i++) {
-			rc = store_packet_analysis(s, &pd.rows[i]);
+			rc = store_packet_analysis(s, &pd.rows[i], pd.hits[i].bad ? NULL : pd.hits[i].s);
 			pd.count++;
 			after = pd.rows[i].id;
 		}
@@ -1657,6 +1675,7 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 	rscache_free(&pd.helper.rc);
 	store_close(pd.helper.s);
 	free(pd.rows);
+	free(pd.hits);
 	if (store_analysis_cache(s, 0))
 		rc = -1;
 	return rc;

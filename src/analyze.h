@@ -11,6 +11,7 @@
 #include "ruleset.h"
 #include "store.h"
 #include "dumps.h"
+#include "hits.h"
 
 struct nl_step {
 	struct nl_event ev;
@@ -111,6 +112,7 @@ struct nl_analysis {
 	int nctloss;
 	struct nl_dumpsel dump;		/* the dump that explained it (dumps.c) */
 	struct nl_realign *rl;		/* realign.c: contradictions and realignments, or NULL */
+	struct nl_hits hits;		/* the rules its own lines name, all of them (schema 39) */
 };
 
 /* Caches the ruleset view between packets of the same host and family. */

@@ -1241,7 +1241,7 @@ int rl_restate(struct nl_store *s, struct nl_rscache *rc, const struct rl_doubts
 			analysis_summary(&a, &now);
 			analysis_free(&a);
 			if (restated(&rows.v[0], &now)) {
-				ret = store_packet_analysis(s, &now);
+				ret = store_packet_analysis(s, &now, a.hits.bad ? NULL : a.hits.s);
 				++*changed;
 			}
 		}

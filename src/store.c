@@ -39,7 +39,7 @@ enum {
 	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
 	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAME_OF, Q_PKT_LAST_TUPLE,
 	Q_ANY_UNCLAIMED, Q_WIRE_DST, Q_FRAME_ADD, Q_MAC_GET, Q_MAC_ADD, Q_EV_FP2_S, Q_EV_ALIGNED_S,
-	Q_EV_UPTIME_S, Q_COUNT
+	Q_EV_UPTIME_S, Q_HITS_ID, Q_HITS_ADD, Q_COUNT
 };
 
 /* A packet's lines: whole rows, and steps (read_event, read_step); the
@@ -197,8 +197,10 @@ static const char *const queries[Q_COUNT] = {
 			   "decided_table = ?4, decided_chain = ?5, decided_type = ?6, "
 			   "decided_position = ?7, decided_handle = ?8, decided_rule = ?9, "
 			   "decided_family = ?10, dump_id = ?11, dump_tie = ?12, nat_sport = ?13, "
-			   "nat_dport = ?14, nat_src = ?15, nat_dst = ?16, ifaces = ?17, analyzed = 1 "
-			   "WHERE id = ?1",
+			   "nat_dport = ?14, nat_src = ?15, nat_dst = ?16, ifaces = ?17, hits_id = ?18, "
+			   "analyzed = 1 WHERE id = ?1",
+	[Q_HITS_ID] = "SELECT id FROM rule_hits WHERE hits = ?1",
+	[Q_HITS_ADD] = "INSERT INTO rule_hits(hits) VALUES (?1)",
 	[Q_CONTRA_DEL] = "DELETE FROM dump_contra WHERE packet_id = ?1",
 	[Q_CONTRA_ADD] = "INSERT OR IGNORE INTO dump_contra(ruleset_id, packet_id) VALUES (?1, ?2)",
 	[Q_PKT_EVENTS] = PKT_EVENT_COLS "WHERE e.packet_id = ?1 ORDER BY e.step, e.id",
@@ -340,6 +342,7 @@ struct sql_cached {
 struct nl_store;
 static int prep(struct nl_store *s, const char *sql, sqlite3_stmt **st);
 static void unprep(struct nl_store *s, sqlite3_stmt *st);
+static void hits_forget(struct nl_store *s);
 
 #define NAME_RING 16
 #define DUP_SLOTS 1024		/* trace ids numbered, kept by hash */		/* col_name's strings not kept by id */
@@ -364,6 +367,12 @@ struct nl_store {
 	char *defer_sql[DEFER_N];	/* the indexes the import dropped, to create again */
 	int defer_at[DEFER_N];	/* where that drop is: DEFER_IN_* */
 	int in_source;	/* between store_source_begin and its keep or undo */
+	/* rule_hits ids by their lists, as the analysis wrote them */
+	struct hits_slot {
+		uint64_t h;
+		int64_t id;
+		char *s;
+	} *hits_cache;
 	struct align *al;	/* aligning the source being imported with others */
 	/* trace ids given a number, each with the last it got, by hash: the
 	 * packets of one identity (redacted addresses, a retransmitted SYN of
@@ -703,6 +712,26 @@ static void sql_fp_key_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 						   sqlite3_value_int64(argv[2])));
 }
 
+/* natlog_rule_hit(hits, family, table, chain, type, num, handle, pairs):
+ * nl_hits_match() of a rule_hits list (schema 39), NULL arguments
+ * matching anything; the --rule filter. */
+static void sql_rule_hit_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *v[8];
+	int i;
+	(void)argc;
+	for (i = 0; i < 8; i++)
+		v[i] = sqlite3_value_type(argv[i]) == SQLITE_NULL ? NULL
+			: (const char *)sqlite3_value_text(argv[i]);
+	if (!v[0]) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	sqlite3_result_int(cx, nl_hits_match(v[0], v[1], v[2], v[3], v[4],
+					     v[5] ? sqlite3_value_int64(argv[5]) : -1,
+					     v[6] ? sqlite3_value_int64(argv[6]) : -1, v[7]));
+}
+
 static int open_db(struct nl_store *s, const char *name, int flags, struct nl_err *err)
 {
 	if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
@@ -720,6 +749,8 @@ static int open_db(struct nl_store *s, const char *name, int flags, struct nl_er
 					NULL, NULL);
 		sqlite3_create_function(s->db, "natlog_fp_key", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 					NULL, sql_fp_key_fn, NULL, NULL);
+		sqlite3_create_function(s->db, "natlog_rule_hit", 8, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+					NULL, sql_rule_hit_fn, NULL, NULL);
 		return 0;
 	}
 	nl_err_set(err, "cannot open store '%s': %s%s%s%s", name,
@@ -1225,6 +1256,7 @@ void store_close(struct nl_store *s)
 	free(s->step_mem);
 	for (i = 0; i < DEFER_N; i++)
 		free(s->defer_sql[i]);
+	hits_forget(s);
 	free(s);
 }
 
@@ -1389,6 +1421,20 @@ int store_commit(struct nl_store *s)
 	return commit(s, 0);
 }
 
+#define HITS_SLOTS 1024
+
+/* rule_hits rows a rollback took back may be given again other ids */
+static void hits_forget(struct nl_store *s)
+{
+	size_t i;
+	if (!s->hits_cache)
+		return;
+	for (i = 0; i < HITS_SLOTS; i++)
+		free(s->hits_cache[i].s);
+	free(s->hits_cache);
+	s->hits_cache = NULL;
+}
+
 /* Names and packet ids of what was rolled back are gone; indexes dropped
  * since `from` (DEFER_IN_*) come back with it. */
 static void tx_forget(struct nl_store *s, int from)
@@ -1403,6 +1449,7 @@ static void tx_forget(struct nl_store *s, int from)
 		}
 	memset(s->wdst, 0, sizeof s->wdst);
 	memset(s->wmac, 0, sizeof s->wmac);
+	hits_forget(s);
 }
 
 int store_rollback(struct nl_store *s)
@@ -3645,9 +3692,11 @@ static const char *const pkt_clock[] = {
 /* RULE_COND over the tables of schema 20 on: the view's steps branch
  * names every step's strings by subqueries, read for each row; here a
  * step is compared by names ids, looked up once, and its first line is
- * read only for an nft family. */
-#define RULE_COND_TABLES \
-	"(packets.id IN (SELECT e.packet_id FROM event_rows e WHERE e.packet_id IS NOT NULL AND " \
+ * read only for an nft family. A name the store never took ('trace' in
+ * a store of nft traces alone) has no id: IS and IS NOT, which compare a
+ * NULL id as a value, keep such a store's steps. */
+#define RULE_LINES_TABLES \
+	"packets.id IN (SELECT e.packet_id FROM event_rows e WHERE e.packet_id IS NOT NULL AND " \
 	"e.kind IN ('trace', 'nft-trace', 'xt-trace') AND (?13 IS NULL OR e.tbl = ?13) AND " \
 	"(?14 IS NULL OR e.chain = ?14) AND (?15 IS NULL OR e.type = ?15) AND " \
 	"(?12 IS NULL OR e.nft_family = ?12) AND (?17 IS NULL OR e.handle = ?17) AND " \
@@ -3662,16 +3711,32 @@ static const char *const pkt_clock[] = {
 	"(?15 IS NULL OR t.type = (SELECT id FROM names WHERE name = ?15)) AND " \
 	"(?17 IS NULL OR t.handle = ?17) AND (?12 IS NULL OR (SELECT b.nft_family FROM " \
 	"event_rows b WHERE b.packet_id = t.packet_id AND b.step = 1) = ?12) AND " \
-	"(?16 IS NULL OR (t.kind = (SELECT id FROM names WHERE name = 'trace') AND " \
-	"t.rulenum = ?16) OR (t.kind <> (SELECT id FROM names WHERE name = 'trace') AND " \
-	"(t.type <> (SELECT id FROM names WHERE name = 'rule') OR t.handle IN (SELECT r.handle " \
+	"(?16 IS NULL OR (t.kind IS (SELECT id FROM names WHERE name = 'trace') AND " \
+	"t.rulenum = ?16) OR (t.kind IS NOT (SELECT id FROM names WHERE name = 'trace') AND " \
+	"((t.type IS NOT NULL AND t.type IS NOT (SELECT id FROM names WHERE name = 'rule')) OR " \
+	"t.handle IN (SELECT r.handle " \
 	"FROM rules r WHERE r.tbl = (SELECT name FROM names WHERE id = t.tbl) AND " \
 	"r.chain = (SELECT name FROM names WHERE id = t.chain) AND r.position = ?16 AND " \
 	"coalesce(r.family, '') = coalesce((SELECT b.nft_family FROM event_rows b WHERE " \
-	"b.packet_id = t.packet_id AND b.step = 1), '')))))) OR (decided_table IS NOT NULL AND " \
+	"b.packet_id = t.packet_id AND b.step = 1), ''))))))"
+#define RULE_DECIDED \
+	"(decided_table IS NOT NULL AND " \
 	"(?13 IS NULL OR decided_table = ?13) AND (?14 IS NULL OR decided_chain = ?14) AND " \
 	"(?15 IS NULL OR decided_type = ?15) AND (?12 IS NULL OR decided_family = ?12) AND " \
-	"(?16 IS NULL OR decided_position = ?16) AND (?17 IS NULL OR decided_handle = ?17)))"
+	"(?16 IS NULL OR decided_position = ?16) AND (?17 IS NULL OR decided_handle = ?17))"
+#define RULE_COND_TABLES "(" RULE_LINES_TABLES " OR " RULE_DECIDED ")"
+
+/* Schema 39 on: the packet's list of the rules its lines name (hits.c),
+ * tested once per distinct list, rather than every line of the store;
+ * its lines are read only for a packet without one (not analysed since,
+ * or a list too long), in one pass for all of them. An nft position is
+ * matched through the handles the dumps give it, read once. */
+#define RULE_COND_HITS \
+	"(CASE WHEN analyzed = 1 AND hits_id IS NOT NULL THEN hits_id IN (SELECT id FROM " \
+	"rule_hits WHERE natlog_rule_hit(hits, ?12, ?13, ?14, ?15, ?16, ?17, (SELECT " \
+	"group_concat(ifnull(r.family, '') || char(31) || r.handle, char(30)) FROM rules r " \
+	"WHERE r.tbl = ?13 AND r.chain = ?14 AND r.position = ?16 AND r.handle IS NOT NULL))) " \
+	"ELSE " RULE_LINES_TABLES " END OR " RULE_DECIDED ")"
 
 /* The WHERE clause of the filters given, time bounds included or not;
  * only the filters given go into it, so SQLite can use an index. A CIDR
@@ -3742,6 +3807,7 @@ static size_t packet_where(const struct nl_store *s, const struct nl_filter *f, 
 		used += (size_t)snprintf(sql + used, n - used, "%s%s", any ? " AND " : " WHERE ",
 					 row && on == 2 && prefix ? dst_prefix_on_row
 					 : row ? on_row[on]
+					 : on == 10 && s->version >= 39 ? RULE_COND_HITS
 					 : on == 10 && s->version >= 20 ? RULE_COND_TABLES
 					 : prefix ? parts[i].prefix : parts[i].cond);
 		any = 1;
@@ -3908,10 +3974,56 @@ static int packet_contra(struct nl_store *s, const struct nl_packet_row *p)
 	return 0;
 }
 
-int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p)
+/* The id of a packet's list of rules in rule_hits (schema 39), added
+ * when new; 0 on failure. Lists repeat: a busy syslog's 80 000 packets
+ * take a few hundred. */
+static int64_t hits_id(struct nl_store *s, const char *hits)
 {
-	sqlite3_stmt *st = stmt(s, Q_PKT_ANALYSIS);
-	if (!st)
+	uint64_t h = nl_hash64(hits, strlen(hits), NL_HASH_INIT);
+	struct hits_slot *slot;
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int rc;
+	if (!s->hits_cache && !(s->hits_cache = calloc(HITS_SLOTS, sizeof *s->hits_cache))) {
+		snprintf(s->err, sizeof s->err, "out of memory");
+		return 0;
+	}
+	slot = &s->hits_cache[h % HITS_SLOTS];
+	if (slot->s && slot->h == h && !strcmp(slot->s, hits))
+		return slot->id;
+	if (!(st = stmt(s, Q_HITS_ID)))
+		return 0;
+	sqlite3_bind_text(st, 1, hits, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		fail(s, "cannot read the lists of rules hit");
+		return 0;
+	}
+	if (!id) {
+		if (!(st = stmt(s, Q_HITS_ADD)))
+			return 0;
+		sqlite3_bind_text(st, 1, hits, -1, SQLITE_STATIC);
+		if (step_done(s, st, "cannot store a list of rules hit"))
+			return 0;
+		id = sqlite3_last_insert_rowid(s->db);
+	}
+	free(slot->s);
+	slot->h = h;
+	slot->id = id;
+	slot->s = strdup(hits);	/* NULL: not kept, looked up again */
+	return id;
+}
+
+int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p, const char *hits)
+{
+	sqlite3_stmt *st;
+	int64_t hid = hits ? hits_id(s, hits) : 0;
+	if (hits && !hid)
+		return -1;
+	if (!(st = stmt(s, Q_PKT_ANALYSIS)))
 		return -1;
 	s->none_analyzed = 0;
 	sqlite3_bind_int64(st, 1, p->id);
@@ -3935,6 +4047,10 @@ int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p)
 	bind_text(st, 15, p->nat_src[0] ? p->nat_src : NULL);
 	bind_text(st, 16, p->nat_dst[0] ? p->nat_dst : NULL);
 	bind_text(st, 17, p->ifaces_ok ? p->ifaces : NULL);
+	if (hid > 0)
+		sqlite3_bind_int64(st, 18, hid);
+	else
+		sqlite3_bind_null(st, 18);
 	if (step_done(s, st, "cannot store a packet's verdict"))
 		return -1;
 	return p->dump_candidates > 1 ? packet_contra(s, p) : 0;
@@ -5752,6 +5868,8 @@ static const char *merge_expr(const char *t, const char *col, const int64_t *off
 			 "'merge:' || (id + %lld) ELSE trace END", (long long)off[MERGE_PKT]);
 	else if (!strcmp(t, "packets") && !strcmp(col, "analyzed"))
 		snprintf(buf, n, "0");
+	else if (!strcmp(t, "packets") && !strcmp(col, "hits_id"))
+		snprintf(buf, n, "NULL");	/* analysed again, which lists them anew */
 	else if (!strcmp(t, "frames") && !strcmp(col, "mac"))
 		snprintf(buf, n, "(SELECT new FROM temp.merge_macs WHERE old = mac)");
 	else {
@@ -5772,7 +5890,7 @@ static int merge_filter(const char *t, int has_src, int has_rs, int has_pkt, con
 {
 	/* chain_doubts: the merged packets are analysed again, which notes them */
 	if (!strcmp(t, "meta") || !strcmp(t, "names") || !strcmp(t, "frame_macs") ||
-	    !strcmp(t, "chain_doubts") ||
+	    !strcmp(t, "chain_doubts") || !strcmp(t, "rule_hits") ||
 	    !strncmp(t, "sqlite_", 7))
 		return 1;
 	*where = !strcmp(t, "sources") ? "id IN (SELECT id FROM temp.merge_src)"

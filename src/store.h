@@ -8,6 +8,7 @@
 
 #include "natlog.h"
 #include "ruleset.h"
+#include "hits.h"
 
 struct nl_store;
 
@@ -271,7 +272,9 @@ int64_t store_latest_wall(struct nl_store *s);
 int store_packets_unanalyzed(struct nl_store *s, int64_t after_id, int limit, nl_packet_cb cb,
 			     void *ctx);
 int store_packets_by_trace(struct nl_store *s, const char *id, nl_packet_cb cb, void *ctx);
-int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p);
+/* hits: the rules its traced lines name (hits.h), for --rule (schema
+ * 39); NULL when that list could not be made. */
+int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p, const char *hits);
 /* Marks for analysis only the packets the rulesets of source_id can change. */
 int store_reanalyze_source(struct nl_store *s, int64_t source_id);
 /* Marks for analysis the packets with an inferred drop or reject, which

@@ -95,14 +95,18 @@ check_rss() {
 # downgrade_to DB V: the store as natlog of schema V wrote it, as far as
 # the tests of older stores need: the columns schemas 34 to 37 added are
 # taken out again (a namespace's conntrack entries with their column),
-# the fingerprint keys before 38 are hashes unrelated to today's, and the
-# store says it is of V. One place to add the next schema's.
+# the fingerprint keys before 38 are hashes unrelated to today's, the
+# lists of rules hit of 39 are gone, and the store says it is of V. One
+# place to add the next schema's.
 downgrade_to() {
 	python3 - "$1" "$2" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 v = int(sys.argv[2])
 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+if v < 39:
+    c.execute("ALTER TABLE packets DROP COLUMN hits_id")
+    c.execute("DROP TABLE rule_hits")
 if v < 38:
     for t in ("event_rows", "steps"):
         c.execute("UPDATE %s SET fp = abs(random()) | 1, fp2 = CASE WHEN fp2 IS NOT NULL "
@@ -151,6 +155,8 @@ ALTER TABLE packets DROP COLUMN nat_dport;
 ALTER TABLE packets DROP COLUMN nat_src;
 ALTER TABLE packets DROP COLUMN nat_dst;
 ALTER TABLE packets DROP COLUMN ifaces;
+ALTER TABLE packets DROP COLUMN hits_id;
+DROP TABLE rule_hits;
 ALTER TABLE notices DROP COLUMN netns;
 ALTER TABLE packets DROP COLUMN netns;
 DROP INDEX sources_sha256_host;

@@ -137,6 +137,8 @@ c.execute("ALTER TABLE packets DROP COLUMN netns")	# schema 36
 c.execute("DROP INDEX sources_sha256_host")	# schema 37
 c.execute("ALTER TABLE sources DROP COLUMN netns")
 c.execute("CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))")
+c.execute("ALTER TABLE packets DROP COLUMN hits_id")	# schema 39
+c.execute("DROP TABLE rule_hits")
 c.execute("UPDATE meta SET value = '29' WHERE key = 'schema_version'")
 c.commit()
 open(sys.argv[1] + ".events", "w").write(repr(c.execute("SELECT * FROM events ORDER BY id").fetchall()))

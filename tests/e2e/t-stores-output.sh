@@ -315,6 +315,7 @@ sqlite "$TMP/s28.db" "PRAGMA wal_checkpoint(TRUNCATE)" "ALTER TABLE packets DROP
 	"ALTER TABLE notices DROP COLUMN netns" "ALTER TABLE packets DROP COLUMN netns" \
 	"DROP INDEX sources_sha256_host" "ALTER TABLE sources DROP COLUMN netns" \
 	"CREATE UNIQUE INDEX sources_sha256_host ON sources(sha256, ifnull(host, ''))" \
+	"ALTER TABLE packets DROP COLUMN hits_id" "DROP TABLE rule_hits" \
 	"UPDATE meta SET value = '28' WHERE key = 'schema_version'"
 eq "a schema 28 store read as it is finds them by their lines" "$want" \
 	"$("$NATLOG" --db "$TMP/s28.db" traces --json --port 81 | traces_of)"
