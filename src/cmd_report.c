@@ -134,19 +134,106 @@ static void bump(struct count *c, int *nc, int max, const char *key)
 	}
 }
 
-static void summary(struct page *pg, const struct nl_packet_list *m, long nflows, long ninvalid, long nerrors,
+/* Drops grouped by the rule that decided them, biggest group first. */
+struct group {
+	char loc[NL_LOCSIZ];
+	struct nl_packet_row first;	/* its first packet, whose diagnosis it shows */
+	long n;
+	char ex[5][40];			/* the first few, linked to their drawing */
+	int drawn[5];
+	uint64_t h;
+	int next;			/* the next group of its bucket, or -1 */
+};
+
+#define MAX_GROUPS 1000		/* deciding rules listed; the rest are counted */
+#define GROUP_BUCKETS 2048
+
+/* What the page needs of the packets, gathered in one pass (store_packets)
+ * in bounded memory, however many packets match: counts, the drop groups,
+ * the first MAX_ROWS rows for the packets' table. The paths drawn are a
+ * second pass. */
+struct tally {
+	long n, ndrops, max_paths;
+	struct count v[16], hosts[32], src[16];
+	int nv, nh, ns;
+	struct group *g;
+	size_t ng;
+	long ungrouped;			/* drops of rules past MAX_GROUPS */
+	int bucket[GROUP_BUCKETS];
+	struct nl_packet_row *rows;
+	size_t nrows;
+};
+
+static int tally_group(struct tally *t, const struct nl_packet_row *p)
+{
+	char loc[NL_LOCSIZ];
+	uint64_t hv;
+	int i;
+	struct group *g;
+	decided_loc(p, loc, sizeof loc);
+	hv = nl_hash64(loc, strlen(loc), NL_HASH_INIT);
+	hv = nl_hash64(p->decided_rule, strlen(p->decided_rule), hv);
+	for (i = t->bucket[hv % GROUP_BUCKETS]; i >= 0; i = t->g[i].next)
+		if (t->g[i].h == hv && !strcmp(t->g[i].loc, loc) &&
+		    !strcmp(t->g[i].first.decided_rule, p->decided_rule))
+			break;
+	if (i < 0) {
+		if (t->ng == MAX_GROUPS) {
+			t->ungrouped++;
+			return 0;
+		}
+		if (!t->g && !(t->g = malloc(MAX_GROUPS * sizeof *t->g)))
+			return -1;
+		i = (int)t->ng++;
+		g = &t->g[i];
+		nl_strlcpy(g->loc, loc, sizeof g->loc);
+		g->first = *p;
+		g->n = 0;
+		g->h = hv;
+		g->next = t->bucket[hv % GROUP_BUCKETS];
+		t->bucket[hv % GROUP_BUCKETS] = i;
+	}
+	g = &t->g[i];
+	if (g->n < 5) {
+		nl_strlcpy(g->ex[g->n], p->trace, sizeof g->ex[0]);
+		g->drawn[g->n] = t->ndrops <= t->max_paths;
+	}
+	g->n++;
+	return 0;
+}
+
+static int tally_packet(void *ctx, const struct nl_packet_row *p)
+{
+	struct tally *t = ctx;
+	t->n++;
+	bump(t->v, &t->nv, 16, verdict_of(p));
+	bump(t->hosts, &t->nh, 32, p->host[0] ? p->host : "(host unknown)");
+	bump(t->src, &t->ns, 16, p->source);
+	if (t->nrows < MAX_ROWS) {
+		if (!t->rows && !(t->rows = malloc(MAX_ROWS * sizeof *t->rows)))
+			return -1;
+		t->rows[t->nrows++] = *p;
+	}
+	if (!is_drop(p))
+		return 0;
+	t->ndrops++;
+	return tally_group(t, p);
+}
+
+static void tally_free(struct tally *t)
+{
+	free(t->g);
+	free(t->rows);
+	free(t);
+}
+
+static void summary(struct page *pg, const struct tally *t, long nflows, long ninvalid, long nerrors,
 		    long nsources)
 {
-	struct count v[16], hosts[32], src[16];
-	int nv = 0, nh = 0, ns = 0, i;
-	size_t k;
-	for (k = 0; k < m->n; k++) {
-		bump(v, &nv, 16, verdict_of(&m->v[k]));
-		bump(hosts, &nh, 32, m->v[k].host[0] ? m->v[k].host : "(host unknown)");
-		bump(src, &ns, 16, m->v[k].source);
-	}
+	const struct count *v = t->v, *hosts = t->hosts, *src = t->src;
+	int nv = t->nv, nh = t->nh, ns = t->ns, i;
 	section(pg, "summary", "summary");
-	fprintf(pg->f, "<div class=\"cards\">\n<div class=\"card\"><b>%zu</b>packets</div>\n", m->n);
+	fprintf(pg->f, "<div class=\"cards\">\n<div class=\"card\"><b>%ld</b>packets</div>\n", t->n);
 	for (i = 0; i < nv; i++) {
 		fprintf(pg->f, "<div class=\"card\"><b class=\"v-%s\">%ld</b>", vclass(v[i].key), v[i].n);
 		h(pg->f, v[i].key);
@@ -175,15 +262,6 @@ static void summary(struct page *pg, const struct nl_packet_list *m, long nflows
 	fputs(ns ? "</p>\n" : "none</p>\n", pg->f);
 }
 
-/* Drops grouped by the rule that decided them, biggest group first. */
-struct group {
-	char loc[NL_LOCSIZ];
-	const struct nl_packet_row *first;
-	long n;
-	const struct nl_packet_row *ex[5];	/* the first few, linked to their drawing */
-	int drawn[5];
-};
-
 static int by_count(const void *x, const void *y)
 {
 	const struct group *a = x, *b = y;
@@ -209,47 +287,22 @@ static int group_why(struct page *pg, struct nl_store *s, struct nl_rscache *rc,
 	return 0;
 }
 
-static void path_id(FILE *f, const struct nl_packet_row *p)
+static void path_id(FILE *f, const char *trace)
 {
 	fputs("path-", f);
-	h(f, p->trace);
+	h(f, trace);
 }
 
-static int drop_groups(struct page *pg, struct nl_store *s, const struct nl_packet_list *m, long max_paths)
+static int drop_groups(struct page *pg, struct nl_store *s, struct tally *t)
 {
-	long ndrop = 0;
 	int j;
-	struct group *g = calloc(m->n ? m->n : 1, sizeof *g);
+	struct group *g = t->g;
 	struct nl_rscache rc;
-	size_t k, ng = 0, i;
+	size_t ng = t->ng, i;
 	int ret = 0;
 	section(pg, "drops", "drops by deciding rule");
-	if (!g)
-		return -1;
-	for (k = 0; k < m->n; k++) {
-		const struct nl_packet_row *p = &m->v[k];
-		char loc[NL_LOCSIZ];
-		if (!is_drop(p))
-			continue;
-		ndrop++;
-		decided_loc(p, loc, sizeof loc);
-		for (i = 0; i < ng; i++)
-			if (!strcmp(g[i].loc, loc) && !strcmp(g[i].first->decided_rule, p->decided_rule))
-				break;
-		if (i == ng) {
-			nl_strlcpy(g[ng].loc, loc, sizeof g[0].loc);
-			g[ng].first = p;
-			ng++;
-		}
-		if (g[i].n < 5) {
-			g[i].ex[g[i].n] = p;
-			g[i].drawn[g[i].n] = ndrop <= max_paths;
-		}
-		g[i].n++;
-	}
 	if (!ng) {
 		fputs("<p>no packet was dropped or rejected.</p>\n", pg->f);
-		free(g);
 		return 0;
 	}
 	qsort(g, ng, sizeof *g, by_count);
@@ -260,9 +313,9 @@ static int drop_groups(struct page *pg, struct nl_store *s, const struct nl_pack
 		fprintf(pg->f, "<tr><td class=\"n\">%ld</td><td><code class=\"loc\">", g[i].n);
 		h(pg->f, g[i].loc);
 		fputs("</code></td><td><code>", pg->f);
-		h(pg->f, g[i].first->has_decided_rule ? g[i].first->decided_rule : "(not in any dump)");
+		h(pg->f, g[i].first.has_decided_rule ? g[i].first.decided_rule : "(not in any dump)");
 		fputs("</code></td><td>", pg->f);
-		if (!ret && group_why(pg, s, &rc, g[i].first))
+		if (!ret && group_why(pg, s, &rc, &g[i].first))
 			ret = -1;
 		fputs("</td><td><code>", pg->f);
 		for (j = 0; j < 5 && j < g[i].n; j++) {
@@ -272,14 +325,17 @@ static int drop_groups(struct page *pg, struct nl_store *s, const struct nl_pack
 				path_id(pg->f, g[i].ex[j]);
 				fputs("\">", pg->f);
 			}
-			h(pg->f, g[i].ex[j]->trace);
+			h(pg->f, g[i].ex[j]);
 			fputs(g[i].drawn[j] ? "</a>" : "", pg->f);
 		}
 		fputs(g[i].n > 5 ? " ...</code></td></tr>\n" : "</code></td></tr>\n", pg->f);
 	}
 	fputs("</table></div>\n", pg->f);
+	if (t->ungrouped)
+		fprintf(pg->f, "<p class=\"muted\">%ld more dropped packets, decided by rules past the "
+			       "first %d listed; <code>natlog traces --verdict drop</code> lists them.</p>\n",
+			t->ungrouped, MAX_GROUPS);
 	rscache_free(&rc);
-	free(g);
 	return ret;
 }
 
@@ -299,72 +355,87 @@ static int collect_hop(void *ctx, const struct nl_hop *hop)
 	return 0;
 }
 
-/* Each dropped packet's path, up to max of them. */
-static int drop_paths(struct page *pg, struct nl_store *s, const struct nl_packet_list *m, long max)
-{
+/* The second pass: each dropped packet's path, up to max of them. */
+struct paths {
+	struct page *pg;
+	struct nl_store *s;
 	struct nl_rscache rc;
-	long ndrops = 0, shown = 0;
-	size_t k;
-	int rc_err = 0;
-	for (k = 0; k < m->n; k++)
-		ndrops += is_drop(&m->v[k]);
+	long max, shown;
+};
+
+static int draw_path(void *ctx, const struct nl_packet_row *p)
+{
+	struct paths *d = ctx;
+	struct page *pg = d->pg;
+	struct nl_analysis a;
+	struct hopset hs = { .n = 0, .others = 0 };
+	char tuple[200];
+	if (d->shown >= d->max || !is_drop(p))
+		return 0;
+	rscache_trim(&d->rc);
+	if (analyze_packet(d->s, p, &d->rc, &a) || analysis_wire(d->s, &a)) {
+		analysis_free(&a);
+		return -1;
+	}
+	if (store_packet_hops(d->s, p, a.n ? a.steps[0].ev.pkt.len : -1, collect_hop, &hs))
+		hs.n = hs.others = 0;
+	tuple_of(p, tuple, sizeof tuple);
+	fputs("<div class=\"path\" id=\"", pg->f);
+	path_id(pg->f, p->trace);
+	fputs("\"><h3>", pg->f);
+	h(pg->f, p->trace);
+	fputs(" <span class=\"mono\">", pg->f);
+	h(pg->f, tuple);
+	fputs("</span></h3>\n", pg->f);
+	{
+		struct nl_path pp = { p, &a, hs.v, hs.others ? hs.n : 0, d->s };
+		nl_svg_path(pg->f, &pp, 1);
+	}
+	fputs("</div>\n", pg->f);
+	analysis_free(&a);
+	d->shown++;
+	return 0;
+}
+
+static int drop_paths(struct page *pg, struct nl_store *s, const struct nl_filter *flt,
+		      const struct tally *t)
+{
+	struct paths d;
+	int rc;
 	section(pg, "paths", "paths of dropped packets");
-	if (!ndrops) {
+	if (!t->ndrops) {
 		fputs("<p>none.</p>\n", pg->f);
 		return 0;
 	}
-	if (ndrops > max)
+	if (t->ndrops > t->max_paths)
 		fprintf(pg->f, "<p class=\"muted\">the first %ld of %ld dropped packets are drawn "
 			       "(--max-paths); <code>natlog explain --trace ID --svg</code> draws any "
-			       "other.</p>\n", max, ndrops);
-	memset(&rc, 0, sizeof rc);
-	for (k = 0; k < m->n && shown < max; k++) {
-		struct nl_analysis a;
-		struct hopset hs = { .n = 0, .others = 0 };
-		const struct nl_packet_row *p = &m->v[k];
-		char tuple[200];
-		if (!is_drop(p))
-			continue;
-		rscache_trim(&rc);
-		if (analyze_packet(s, p, &rc, &a) || analysis_wire(s, &a)) {
-			analysis_free(&a);
-			rc_err = -1;
-			break;
-		}
-		if (store_packet_hops(s, p, a.n ? a.steps[0].ev.pkt.len : -1, collect_hop, &hs))
-			hs.n = hs.others = 0;
-		tuple_of(p, tuple, sizeof tuple);
-		fputs("<div class=\"path\" id=\"", pg->f);
-		path_id(pg->f, p);
-		fputs("\"><h3>", pg->f);
-		h(pg->f, p->trace);
-		fputs(" <span class=\"mono\">", pg->f);
-		h(pg->f, tuple);
-		fputs("</span></h3>\n", pg->f);
-		{
-			struct nl_path pp = { p, &a, hs.v, hs.others ? hs.n : 0, s };
-			nl_svg_path(pg->f, &pp, 1);
-		}
-		fputs("</div>\n", pg->f);
-		analysis_free(&a);
-		shown++;
+			       "other.</p>\n", t->max_paths, t->ndrops);
+	memset(&d, 0, sizeof d);
+	d.pg = pg;
+	d.s = s;
+	d.max = t->max_paths;
+	/* the filters' copy: store_packets may set what it read of them */
+	{
+		struct nl_filter f = *flt;
+		rc = t->max_paths > 0 && store_packets(s, &f, draw_path, &d) < 0 ? -1 : 0;
 	}
-	rscache_free(&rc);
-	return rc_err;
+	rscache_free(&d.rc);
+	return rc;
 }
 
-static void packets_table(struct page *pg, const struct nl_packet_list *m)
+static void packets_table(struct page *pg, const struct tally *t)
 {
 	size_t k;
 	section(pg, "packets", "packets");
-	if (!m->n) {
+	if (!t->n) {
 		fputs("<p>no traced or logged packet matches.</p>\n", pg->f);
 		return;
 	}
 	fputs("<div class=\"scroll\"><table><tr><th>trace</th><th>time</th><th>host</th><th>packet</th>"
 	      "<th>verdict</th><th>decided by</th></tr>\n", pg->f);
-	for (k = 0; k < m->n && k < MAX_ROWS; k++) {
-		const struct nl_packet_row *p = &m->v[k];
+	for (k = 0; k < t->nrows; k++) {
+		const struct nl_packet_row *p = &t->rows[k];
 		char tuple[200], loc[200];
 		const char *v = verdict_of(p);
 		tuple_of(p, tuple, sizeof tuple);
@@ -384,7 +455,7 @@ static void packets_table(struct page *pg, const struct nl_packet_list *m)
 		fputs("</code></td></tr>\n", pg->f);
 	}
 	fputs("</table></div>\n", pg->f);
-	pg->more = (long)m->n - MAX_ROWS;
+	pg->more = t->n - MAX_ROWS;
 	more_note(pg, "packets");
 }
 
@@ -575,12 +646,12 @@ static int q_invalid(struct nl_store *s, struct page *pg) { return store_invalid
 static int q_errors(struct nl_store *s, struct page *pg) { return store_errors(s, -1, error_row, pg); }
 static int q_sources(struct nl_store *s, struct page *pg) { return store_sources(s, source_row, pg); }
 
-static int write_page(struct page *pg, struct nl_store *s, const struct nl_packet_list *m,
-		      const struct nl_filter *flt, long max_paths)
+static int write_page(struct page *pg, struct nl_store *s, struct tally *t,
+		      const struct nl_filter *flt)
 {
 	long nflows, ninvalid, nerrors, nsources;
 	char now[64];
-	time_t t = time(NULL);
+	time_t when = time(NULL);
 	struct tm tm;
 	FILE *f = pg->f;
 
@@ -601,7 +672,7 @@ static int write_page(struct page *pg, struct nl_store *s, const struct nl_packe
 		return -1;
 	nsources = pg->n;
 
-	strftime(now, sizeof now, "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&t, &tm));
+	strftime(now, sizeof now, "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&when, &tm));
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<title>natlog report</title>\n<style>%s</style>\n</head>\n<body>\n"
@@ -623,10 +694,10 @@ static int write_page(struct page *pg, struct nl_store *s, const struct nl_packe
 	      "<a href=\"#paths\">paths</a> \u00b7 <a href=\"#packets\">packets</a> \u00b7 "
 	      "<a href=\"#flows\">flows</a> \u00b7 <a href=\"#invalid\">invalid</a> \u00b7 "
 	      "<a href=\"#errors\">errors</a> \u00b7 <a href=\"#sources\">sources</a></p>\n", f);
-	summary(pg, m, nflows, ninvalid, nerrors, nsources);
-	if (drop_groups(pg, s, m, max_paths) || drop_paths(pg, s, m, max_paths))
+	summary(pg, t, nflows, ninvalid, nerrors, nsources);
+	if (drop_groups(pg, s, t) || drop_paths(pg, s, flt, t))
 		return -1;
-	packets_table(pg, m);
+	packets_table(pg, t);
 	/* a namespace's table lists that namespace's connections: said as
 	 * flows says it, in a column of its own */
 	if (table(pg, "flows", "flows (conntrack records)",
@@ -683,7 +754,7 @@ int cmd_report(struct nl_cmd *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nl_filter flt = { .port = -1, .seq = -1, .ip_id = -1 };
-	struct nl_packet_list m = { NULL, 0, 0 };
+	struct tally *t;
 	struct page pg = { NULL, NULL, 0, 0, 0 };
 	const char *out = NULL;
 	long max_paths = 20;
@@ -721,21 +792,29 @@ int cmd_report(struct nl_cmd *cmd, int argc, char **argv)
 				"see 'natlog report --help'\n", nl_esc(argv[optind]));
 		return NL_EXIT_USAGE;
 	}
-	if (!(s = cmd_store(cmd)))
+	if (!(t = calloc(1, sizeof *t))) {
+		fprintf(stderr, "natlog: out of memory\n");
 		return NL_EXIT_STORE;
-	if (store_packets(s, &flt, nl_packet_list_add, &m) < 0) {
+	}
+	t->max_paths = max_paths;
+	memset(t->bucket, -1, sizeof t->bucket);
+	if (!(s = cmd_store(cmd))) {
+		free(t);
+		return NL_EXIT_STORE;
+	}
+	if (store_packets(s, &flt, tally_packet, t) < 0) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
-		free(m.v);
+		tally_free(t);
 		return NL_EXIT_STORE;
 	}
 	pg.host = flt.host;
 	pg.f = stdout;
 	if (out && strcmp(out, "-") != 0 && !(pg.f = fopen(out, "w"))) {
 		fprintf(stderr, "natlog report: cannot write '%s': %s\n", nl_esc(out), strerror(errno));
-		free(m.v);
+		tally_free(t);
 		return NL_EXIT_STORE;
 	}
-	if (write_page(&pg, s, &m, &flt, max_paths)) {
+	if (write_page(&pg, s, t, &flt)) {
 		fprintf(stderr, "natlog: %s\n", nl_esc(store_errmsg(s)));
 		ret = NL_EXIT_STORE;
 	}
@@ -749,6 +828,6 @@ int cmd_report(struct nl_cmd *cmd, int argc, char **argv)
 			ret = NL_EXIT_STORE;
 		}
 	}
-	free(m.v);
+	tally_free(t);
 	return ret;
 }
