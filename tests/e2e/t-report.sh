@@ -209,4 +209,32 @@ check "($n packets)" test "$n" -ge 28000
 check_rss "report over them stays within the memory bound" "$NATLOG" report -o "$TMP/many.html"
 check_grep "and counts them all" "<div class=\"card\"><b>$n</b>packets</div>" "$TMP/many.html"
 check_grep "lists the first 500" "$((n - 500)) more packets not shown" "$TMP/many.html"
+
+# drops by 1100 rules, one packet each: the first 1000 rules listed, the
+# drops of the others counted
+python3 - "$TMP/drops.txt" "$TMP/drops.log" <<'PY'
+import sys
+N = 1100
+with open(sys.argv[1], "w") as f:
+    f.write("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:DROPS - [0:0]\n"
+            "-A FORWARD -j DROPS\n")
+    for i in range(N):
+        f.write("-A DROPS -s 10.9.%d.%d/32 -j DROP\n" % (i // 250, i % 250 + 1))
+    f.write("COMMIT\n")
+with open(sys.argv[2], "w") as f:
+    for i in range(N):
+        hdr = ("IN=eth0 OUT=eth1 MAC=02:00:00:00:00:01:02:00:00:00:00:02:08:00 SRC=10.9.%d.%d "
+               "DST=10.77.2.2 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=%d DF PROTO=TCP SPT=%d DPT=80 "
+               "SEQ=%d ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 " % (i // 250, i % 250 + 1, 1000 + i, 40000 + i, 5000 + i))
+        f.write("[%12.6f] TRACE: filter:FORWARD:rule:1 %s\n" % (100 + i * 0.01, hdr))
+        f.write("[%12.6f] TRACE: filter:DROPS:rule:%d %s\n" % (100 + i * 0.01 + 0.000001, i + 1, hdr))
+PY
+export NATLOG_DB="$TMP/drops.db"
+"$NATLOG" import -q "$TMP/drops.txt" "$TMP/drops.log"
+eq "(1100 packets, each dropped by a rule of its own)" "1100 1100" \
+	"$("$NATLOG" sql "SELECT count(*), count(DISTINCT decided_position) FROM packets WHERE verdict = 'drop'" | tail -1 | tr '\t' ' ')"
+"$NATLOG" report --max-paths 2 -o "$TMP/drops.html"
+eq "report lists the first 1000 deciding rules" 1000 "$(grep -c '<tr><td class="n">' "$TMP/drops.html")"
+check_grep "and counts the drops of the others" "100 more dropped packets, decided by rules past the first 1000" \
+	"$TMP/drops.html"
 finish
