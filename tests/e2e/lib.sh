@@ -92,6 +92,23 @@ check_rss() {
 		not_ok "$desc (exit $rc, peak $kb KB, limit $LIMIT KB)"; sed 's/^/    /' "$TMP/err" | head -10; fi
 }
 
+# repeat_lab OUT N [FIRST]: the lab's interleaved recording (dmesg) N
+# times over, copy k (from FIRST, default 0) 100 k seconds later with
+# client ports k higher: a long log of distinct packets, 56 a copy
+repeat_lab() {
+	python3 - "$TD/lab/interleaved/dmesg.txt" "$1" "$2" "${3:-0}" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+n, first = int(sys.argv[3]), int(sys.argv[4])
+with open(sys.argv[2], "w") as out:
+    for k in range(first, first + n):
+        for l in lines:
+            m = re.match(r"\[\s*(\d+\.\d+)\](.*)", l)
+            body = re.sub(r"SPT=(\d+)", lambda x: "SPT=%d" % ((int(x.group(1)) + k) % 65536), m.group(2))
+            out.write("[%12.6f]%s\n" % (float(m.group(1)) + k * 100, body))
+PY
+}
+
 # downgrade_to DB V: the store as natlog of schema V wrote it, as far as
 # the tests of older stores need: the columns schemas 34 to 37 added are
 # taken out again (a namespace's conntrack entries with their column),

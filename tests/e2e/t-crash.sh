@@ -6,16 +6,7 @@
 # shifted kernel times and ports so it is long enough to be interrupted.
 . "$(dirname "$0")/lib.sh"
 
-python3 - "$TD/lab/interleaved/dmesg.txt" "$TMP/big.log" <<'PY'
-import re, sys
-lines = open(sys.argv[1]).read().splitlines()
-with open(sys.argv[2], "w") as out:
-    for k in range(150):
-        for l in lines:
-            m = re.match(r"\[\s*(\d+\.\d+)\](.*)", l)
-            body = re.sub(r"SPT=(\d+)", lambda x: "SPT=%d" % ((int(x.group(1)) + k) % 65536), m.group(2))
-            out.write("[%12.6f]%s\n" % (float(m.group(1)) + k * 100, body))
-PY
+repeat_lab "$TMP/big.log" 150
 cp "$TD/lab/interleaved/iptables-save.txt" "$TMP/rules.txt"
 
 count() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
@@ -94,17 +85,8 @@ done
 # across the commits of the bundle's groups of files (16 MB of input):
 # built whole, their pages are as full as one file's, where rows added
 # one by one to a built index leave pages half full.
-python3 - "$TMP/big.log" "$TMP/parts" <<'PY'
-import os, re, sys
-lines = open(sys.argv[1]).read().splitlines()
-os.makedirs(sys.argv[2], exist_ok=True)
-for k in (1, 2, 3):
-    with open(os.path.join(sys.argv[2], "part%d.log" % k), "w") as out:
-        for l in lines:
-            m = re.match(r"\[\s*(\d+\.\d+)\](.*)", l)
-            body = re.sub(r"SPT=(\d+)", lambda x: "SPT=%d" % ((int(x.group(1)) + 1000 * k) % 65536), m.group(2))
-            out.write("[%12.6f]%s\n" % (float(m.group(1)) + k * 20000, body))
-PY
+mkdir -p "$TMP/parts"
+for k in 1 2 3; do repeat_lab "$TMP/parts/part$k.log" 150 $((k * 150)); done
 cat "$TMP/parts/part1.log" "$TMP/parts/part2.log" "$TMP/parts/part3.log" > "$TMP/parts-one.log"
 pages() {
 	python3 -c '

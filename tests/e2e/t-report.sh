@@ -192,16 +192,7 @@ EOF
 # keeping its 500 rows and the drop groups' first packets, not every
 # packet in memory (28 000 packets took about 76 MB, a million 2.6 GB).
 rss_limit
-python3 - "$L/interleaved/dmesg.txt" "$TMP/many.log" <<'PY'
-import re, sys
-lines = open(sys.argv[1]).read().splitlines()
-with open(sys.argv[2], "w") as out:
-    for k in range(500):
-        for l in lines:
-            m = re.match(r"\[\s*(\d+\.\d+)\](.*)", l)
-            body = re.sub(r"SPT=(\d+)", lambda x: "SPT=%d" % ((int(x.group(1)) + k) % 65536), m.group(2))
-            out.write("[%12.6f]%s\n" % (float(m.group(1)) + k * 100, body))
-PY
+repeat_lab "$TMP/many.log" 500
 export NATLOG_DB="$TMP/many.db"
 "$NATLOG" import -q "$L/interleaved/iptables-save.txt" "$TMP/many.log"
 n=$("$NATLOG" sql "SELECT count(*) FROM packets" | tail -1)

@@ -243,16 +243,7 @@ check_json "JSON keeps the member name as it is" \
 
 # --- an import killed during its analysis: the next query finishes it, or
 # (when the store cannot be written) says the verdicts are not known yet
-python3 - "$TD/lab/interleaved/dmesg.txt" "$TMP/big.log" <<'PY'
-import re, sys
-lines = open(sys.argv[1]).read().splitlines()
-with open(sys.argv[2], "w") as out:
-    for k in range(150):
-        for l in lines:
-            m = re.match(r"\[\s*(\d+\.\d+)\](.*)", l)
-            body = re.sub(r"SPT=(\d+)", lambda x: "SPT=%d" % ((int(x.group(1)) + k) % 65536), m.group(2))
-            out.write("[%12.6f]%s\n" % (float(m.group(1)) + k * 100, body))
-PY
+repeat_lab "$TMP/big.log" 150
 K=$TMP/killed.db
 NATLOG_DB=$TMP/whole.db "$NATLOG" import -q "$TD/lab/interleaved/iptables-save.txt" "$TMP/big.log"
 NATLOG_DB=$TMP/whole.db "$NATLOG" traces --json > "$TMP/whole.json"
