@@ -237,4 +237,32 @@ for delay in 0.1 0.3 0.5; do
 		"$(NATLOG_DB=$db "$NATLOG" sql "$idx" | tail -1)"
 	eq "with each frame once" 150000 "$(NATLOG_DB=$db "$NATLOG" sql "SELECT count(*) FROM frames" | tail -1)"
 done
+
+# a capture cut in three files (tcpdump -C): its frames indexed once,
+# after the last, as the whole capture's are
+python3 - "$TMP/cap.pcap" "$TMP/caps" <<'PY'
+import os, struct, sys
+data = open(sys.argv[1], "rb").read()
+recs, off = [], 24
+while off < len(data):
+    n = struct.unpack("<I", data[off + 8:off + 12])[0]
+    recs.append(data[off:off + 16 + n])
+    off += 16 + n
+os.makedirs(sys.argv[2], exist_ok=True)
+for i in range(3):
+    with open(os.path.join(sys.argv[2], "cap.pcap%d" % i), "wb") as f:
+        f.write(data[:24] + b"".join(recs[i * len(recs) // 3:(i + 1) * len(recs) // 3]))
+PY
+fpages() {
+	python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(" ".join("%s:%d" % r for r in c.execute("SELECT name, count(*) FROM dbstat WHERE name IN "
+      "(\"frames_ip_id\", \"frames_seq\") GROUP BY name ORDER BY name")))
+' "$1"
+}
+NATLOG_DB=$TMP/cap-one.db "$NATLOG" import -q "$TMP/cap.pcap"
+NATLOG_DB=$TMP/cap-three.db "$NATLOG" import -q "$TMP/caps/cap.pcap0" "$TMP/caps/cap.pcap1" "$TMP/caps/cap.pcap2"
+eq "a capture in three files: its frames indexed after the last, as one file's are" \
+	"$(fpages "$TMP/cap-one.db")" "$(fpages "$TMP/cap-three.db")"
 finish
