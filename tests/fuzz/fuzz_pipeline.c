@@ -7,6 +7,7 @@
  * (Jansson, which checks UTF-8 too) and every listed trace must explain.
  * Every stored packet is listed, or is a LOG line of a listed traced
  * packet that traces leaves out because explain shows it with that packet.
+ * --rule with each traced line's rule keeps that line's packet.
  * An input may hold several files: a line "--8<-- NAME" starts the next
  * one, named NAME (the name matters: "ip6tables", "iptables_-t_nat_-nvL").
  * The store of each input is a fresh copy of a new one (fuzzstore.h).
@@ -319,6 +320,78 @@ static void check_analysis(const struct nl_analysis *a)
 	}
 }
 
+/* --rule of each traced line of a packet keeps that packet, from the
+ * packet's list of the rules its lines name (schema 39) or from its lines
+ * (a packet without a list): the rules of its first lines, as the filter
+ * takes them. */
+struct line_rules {
+	struct nl_rule_filter f[8];
+	char s[8][4][NL_CHAINSIZ + 16];
+	int n;
+};
+
+static int note_rule(void *ctx, const struct nl_event_row *e)
+{
+	struct line_rules *l = ctx;
+	const struct nl_event *ev = &e->ev;
+	struct nl_rule_filter *f;
+	const char *v[4];
+	int i;
+	if ((ev->kind != NL_EV_TRACE && ev->kind != NL_EV_NFTRACE) || !ev->table[0] || !ev->chain[0] ||
+	    l->n == 8)
+		return 0;
+	f = &l->f[l->n];
+	v[0] = ev->kind == NL_EV_NFTRACE ? ev->nft_family : "";
+	v[1] = ev->table;
+	v[2] = ev->chain;
+	v[3] = ev->type;
+	for (i = 0; i < 4; i++)
+		snprintf(l->s[l->n][i], sizeof l->s[0][0], "%s", v[i]);
+	f->family = l->s[l->n][0][0] ? l->s[l->n][0] : NULL;
+	f->table = l->s[l->n][1];
+	f->chain = l->s[l->n][2];
+	f->type = l->s[l->n][3][0] ? l->s[l->n][3] : NULL;
+	f->num = ev->kind == NL_EV_TRACE && f->type ? ev->rulenum : -1;
+	f->handle = ev->kind == NL_EV_NFTRACE ? ev->handle : -1;
+	l->n++;
+	return 0;
+}
+
+struct kept {
+	int64_t want;
+	int found;
+};
+
+static int note_kept(void *ctx, const struct nl_packet_row *p)
+{
+	struct kept *k = ctx;
+	k->found |= p->id == k->want;
+	return 0;
+}
+
+static void check_rules(struct nl_store *s, const struct ids *ids)
+{
+	size_t i;
+	int r;
+	for (i = 0; i < ids->n; i++) {
+		struct line_rules l;
+		l.n = 0;
+		if (store_packet_events(s, ids->row[i], note_rule, &l))
+			fail("store_packet_events: %s", store_errmsg(s));
+		for (r = 0; r < l.n; r++) {
+			struct nl_filter flt = { .port = -1, .seq = -1, .ip_id = -1, .rule = &l.f[r] };
+			struct kept k = { ids->row[i], 0 };
+			if (store_packets(s, &flt, note_kept, &k) < 0)
+				fail("store_packets --rule: %s", store_errmsg(s));
+			if (!k.found)
+				fail("--rule %s:%s:%s:%s:%lld handle %lld does not keep packet '%s', whose line "
+				     "names it", l.f[r].family ? l.f[r].family : "", l.f[r].table,
+				     l.f[r].chain, l.f[r].type ? l.f[r].type : "", (long long)l.f[r].num,
+				     (long long)l.f[r].handle, ids->id[i]);
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nl_import_opts o;
@@ -438,6 +511,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		analysis_free(&a);
 	}
 	rscache_free(&cache);
+	check_rules(cmd.s, &ids);
 	/* the other queries print what the input brought too */
 	{
 		static const struct {
