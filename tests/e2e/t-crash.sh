@@ -88,18 +88,21 @@ done
 mkdir -p "$TMP/parts"
 for k in 1 2 3; do repeat_lab "$TMP/parts/part$k.log" 150 $((k * 150)); done
 cat "$TMP/parts/part1.log" "$TMP/parts/part2.log" "$TMP/parts/part3.log" > "$TMP/parts-one.log"
+# pages DB INDEX...: each index's pages in DB
 pages() {
 	python3 -c '
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-print(" ".join("%s:%d" % r for r in c.execute("SELECT name, count(*) FROM dbstat WHERE name IN "
-      "(\"packets_seq\", \"packets_src\", \"packets_host\", \"packets_ip_id\") GROUP BY name ORDER BY name")))
-' "$1"
+names = sys.argv[2:]
+print(" ".join("%s:%d" % r for r in c.execute("SELECT name, count(*) FROM dbstat WHERE name IN (%s) "
+      "GROUP BY name ORDER BY name" % ", ".join("?" * len(names)), names)))
+' "$@"
 }
+pkt_pages() { pages "$1" packets_seq packets_src packets_host packets_ip_id; }
 NATLOG_DB=$TMP/one.db "$NATLOG" import -q "$TMP/rules.txt" "$TMP/parts-one.log"
 NATLOG_DB=$TMP/bundle.db NATLOG_PROFILE=1 "$NATLOG" import -q "$TMP/rules.txt" "$TMP/parts" 2> "$TMP/prof"
 eq "a bundle's packets are indexed after its last file, as one file's are" \
-	"$(pages "$TMP/one.db")" "$(pages "$TMP/bundle.db")"
+	"$(pkt_pages "$TMP/one.db")" "$(pkt_pages "$TMP/bundle.db")"
 check_grep "once" "^natlog profile: store.index [0-9.]* s 1\$" "$TMP/prof"
 eq "and the bundle leaves the indexes a new store has" "$want_idx" \
 	"$(NATLOG_DB=$TMP/bundle.db "$NATLOG" sql "$idx" | tail -1)"
@@ -253,14 +256,7 @@ for i in range(3):
     with open(os.path.join(sys.argv[2], "cap.pcap%d" % i), "wb") as f:
         f.write(data[:24] + b"".join(recs[i * len(recs) // 3:(i + 1) * len(recs) // 3]))
 PY
-fpages() {
-	python3 -c '
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-print(" ".join("%s:%d" % r for r in c.execute("SELECT name, count(*) FROM dbstat WHERE name IN "
-      "(\"frames_ip_id\", \"frames_seq\") GROUP BY name ORDER BY name")))
-' "$1"
-}
+fpages() { pages "$1" frames_ip_id frames_seq; }
 NATLOG_DB=$TMP/cap-one.db "$NATLOG" import -q "$TMP/cap.pcap"
 NATLOG_DB=$TMP/cap-three.db "$NATLOG" import -q "$TMP/caps/cap.pcap0" "$TMP/caps/cap.pcap1" "$TMP/caps/cap.pcap2"
 eq "a capture in three files: its frames indexed after the last, as one file's are" \
