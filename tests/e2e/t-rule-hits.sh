@@ -79,6 +79,18 @@ c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE packets SET hits_id = NULL")
 	same "$lab" "$db" "$TMP/nulled.db"
 done
 
+# third parties' traces (testdata/real: xtables-monitor, nft monitor
+# trace, legacy TRACE), all of them in one store
+for f in docker-bridge-xtables-monitor-trace.txt aojea-nftrace-readme.trace firewalld-527-trace-chain.trace \
+	k3s-calico-xtables-trace.txt docker-networkd-trace.log fedora-nat-part1-trace.txt docker-snap-legacy-trace.log; do
+	"$NATLOG" --db "$TMP/real.db" import -q "$TD/real/$f" 2>/dev/null
+done
+eq "real: every analysed packet has its list" 1 "$(listed "$TMP/real.db")"
+cp "$TMP/real.db" "$TMP/real-nulled.db"
+python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE packets SET hits_id = NULL"); c.commit()' "$TMP/real-nulled.db"
+same "testdata/real's traces" "$TMP/real.db" "$TMP/real-nulled.db"
+
 # an nft rule by its position, in a store of nft traces alone: every
 # packet with a step at that rule's handle, not only those it decided
 # (the lines' query compared kinds with the id of 'trace', a name such a
