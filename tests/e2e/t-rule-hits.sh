@@ -64,6 +64,14 @@ same() {
 	else not_ok "$lab: of $n --rule forms, these differ:$bad"; fi
 }
 
+# nulled DB COPY: DB's copy without the lists, so --rule reads the lines
+# (the import closed the store: its file holds it all)
+nulled() {
+	cp "$1" "$2"
+	python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE packets SET hits_id = NULL"); c.commit()' "$2"
+}
+
 listed() {
 	"$NATLOG" --db "$1" sql "SELECT count(*) = count(hits_id) AND count(*) > 0 FROM packets WHERE analyzed = 1" | tail -1
 }
@@ -72,10 +80,7 @@ for lab in docker-legacy interleaved nft-set-drop nft-bridge xtables-nft two-dum
 	db=$TMP/$lab.db
 	"$NATLOG" --db "$db" import -q "$TD/lab/$lab" 2>/dev/null
 	eq "$lab: every analysed packet has its list" 1 "$(listed "$db")"
-	cp "$db" "$TMP/nulled.db"
-	"$NATLOG" --db "$TMP/nulled.db" sql "SELECT 1" > /dev/null	# a WAL checkpointed into the copy's file
-	python3 -c 'import sqlite3, sys
-c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE packets SET hits_id = NULL"); c.commit()' "$TMP/nulled.db"
+	nulled "$db" "$TMP/nulled.db"
 	same "$lab" "$db" "$TMP/nulled.db"
 done
 
@@ -86,9 +91,7 @@ for f in docker-bridge-xtables-monitor-trace.txt aojea-nftrace-readme.trace fire
 	"$NATLOG" --db "$TMP/real.db" import -q "$TD/real/$f" 2>/dev/null
 done
 eq "real: every analysed packet has its list" 1 "$(listed "$TMP/real.db")"
-cp "$TMP/real.db" "$TMP/real-nulled.db"
-python3 -c 'import sqlite3, sys
-c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE packets SET hits_id = NULL"); c.commit()' "$TMP/real-nulled.db"
+nulled "$TMP/real.db" "$TMP/real-nulled.db"
 same "testdata/real's traces" "$TMP/real.db" "$TMP/real-nulled.db"
 
 # an nft rule by its position, in a store of nft traces alone: every
@@ -103,9 +106,7 @@ want=$("$NATLOG" --db "$TMP/nft-set-drop.db" sql "SELECT count(*) FROM packets W
 check "(filter:forward:rule:2: $want packets in nft-set-drop)" test "$want" -gt 2
 eq "an nft position keeps every packet that hit its handle, from the lists" "$want" \
 	"$("$NATLOG" --db "$TMP/nft-set-drop.db" traces --json --rule filter:forward:rule:2 | count)"
-cp "$TMP/nft-set-drop.db" "$TMP/nft-nulled.db"
-python3 -c 'import sqlite3, sys
-c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE packets SET hits_id = NULL"); c.commit()' "$TMP/nft-nulled.db"
+nulled "$TMP/nft-set-drop.db" "$TMP/nft-nulled.db"
 eq "and from the lines" "$want" \
 	"$("$NATLOG" --db "$TMP/nft-nulled.db" traces --json --rule filter:forward:rule:2 | count)"
 
