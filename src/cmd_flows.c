@@ -658,6 +658,7 @@ struct build {
 	int64_t npackets, nwire;	/* in the store */
 	struct nl_filter f;	/* --host and the time bounds */
 	int64_t ct_left_out, others_left_out;	/* what no bound's clock places */
+	struct nl_tuplecursor *lt;	/* the packets' last tuples, in id order */
 };
 
 static int flow_get(struct build *b, size_t i, struct flow *w)
@@ -784,7 +785,7 @@ static int add_packet(void *ctx, const struct nl_packet_row *p)
 		goto scratch;
 	if (!r) {
 		char lkey[256];
-		if (store_packet_last_tuple(b->s, p->id, &last))
+		if (store_tuplecur_get(b->lt, p->id, &last))
 			return -1;
 		if (!last.src[0]) {
 			nl_strlcpy(last.src, p->src, sizeof last.src);
@@ -951,7 +952,7 @@ static int want_packet(void *ctx, const struct nl_packet_row *p)
 		b->ct->why = "cannot use the scratch database of tuples";
 		return -1;
 	}
-	if (store_packet_last_tuple(b->s, p->id, &last))
+	if (store_tuplecur_get(b->lt, p->id, &last))
 		return -1;
 	if (!last.src[0])
 		return 0;
@@ -996,10 +997,23 @@ static int pick_record(void *ctx, int64_t id, const struct nl_flow *r)
 
 /* Conntrack's connections first, then those of traces, then of captures;
  * traced packets are chosen by the same bounds as in `traces`. */
-static int build_flows(struct nl_store *s, struct build *b)
+/* The packets in id order, each with its last tuple. */
+static int read_packets(struct nl_store *s, struct build *b, nl_packet_cb cb)
 {
 	struct nl_filter all = b->f;
-	if (store_packets(s, &all, want_packet, b) < 0 || store_wire_tuples(s, want_wire, b))
+	int64_t n;
+	if (store_tuplecur_open(s, &b->lt))
+		return -1;
+	n = store_packets(s, &all, cb, b);
+	store_tuplecur_close(b->lt);
+	b->lt = NULL;
+	b->others_left_out += cb == add_packet ? all.left_out : 0;
+	return n < 0 ? -1 : 0;
+}
+
+static int build_flows(struct nl_store *s, struct build *b)
+{
+	if (read_packets(s, b, want_packet) || store_wire_tuples(s, want_wire, b))
 		return -1;
 	if (store_flows_by_tuple(s, pick_record, b) || ct_finish(b->ct))
 		return -1;
@@ -1011,9 +1025,8 @@ static int build_flows(struct nl_store *s, struct build *b)
 		b->ct->why = "cannot write the scratch file of connections";
 		return -1;
 	}
-	if (store_packets(s, &all, add_packet, b) < 0 || store_wire_tuples(s, add_wire, b))
+	if (read_packets(s, b, add_packet) || store_wire_tuples(s, add_wire, b))
 		return -1;
-	b->others_left_out += all.left_out;
 	return 0;
 }
 

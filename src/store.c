@@ -5338,6 +5338,141 @@ int store_packet_last_tuple(struct nl_store *s, int64_t packet_id, struct nl_pkt
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot read a packet's events");
 }
 
+/* The last tuples of many packets asked for in ascending id order: the
+ * packets' whole rows and steps read once, in id order, as
+ * Q_PKT_LAST_TUPLE reads them for one. A packet far ahead is sought
+ * rather than stepped to, so a filter that keeps few packets reads few
+ * rows; one asked for out of order is looked up alone. */
+struct nl_tuplecursor {
+	struct nl_store *s;
+	sqlite3_stmt *st[2];	/* whole rows, steps */
+	int rc[2];		/* SQLITE_ROW: a row is waiting */
+	int open;		/* the statements were stepped */
+	int64_t last;		/* the packet asked for before */
+};
+
+enum { LT_ROWS, LT_STEPS };
+#define LT_COLS "SELECT packet_id, step, src, sport, dst, dport FROM "
+#define LT_SKIP 16	/* rows stepped over before a packet is sought */
+
+int store_tuplecur_open(struct nl_store *s, struct nl_tuplecursor **out)
+{
+	struct nl_tuplecursor *c = calloc(1, sizeof *c);
+	*out = NULL;
+	if (!c) {
+		snprintf(s->err, sizeof s->err, "out of memory");
+		return -1;
+	}
+	c->s = s;
+	if (s->npend && steps_flush(s)) {
+		free(c);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(s->db, LT_COLS "event_rows WHERE packet_id >= ?1 AND packet_id IS "
+			       "NOT NULL ORDER BY packet_id, step", -1, &c->st[LT_ROWS], NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, LT_COLS "steps WHERE packet_id >= ?1 AND hdr = 1 ORDER BY "
+			       "packet_id, step", -1, &c->st[LT_STEPS], NULL) != SQLITE_OK) {
+		fail(s, "cannot read a packet's events");
+		store_tuplecur_close(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+void store_tuplecur_close(struct nl_tuplecursor *c)
+{
+	if (!c)
+		return;
+	sqlite3_finalize(c->st[LT_ROWS]);
+	sqlite3_finalize(c->st[LT_STEPS]);
+	free(c);
+}
+
+static void lt_seek(struct nl_tuplecursor *c, int k, int64_t packet_id)
+{
+	sqlite3_reset(c->st[k]);
+	sqlite3_bind_int64(c->st[k], 1, packet_id);
+	c->rc[k] = sqlite3_step(c->st[k]);
+}
+
+/* Statement k to the first row of packet_id or after. */
+static void lt_reach(struct nl_tuplecursor *c, int k, int64_t packet_id)
+{
+	int n = 0;
+	while (c->rc[k] == SQLITE_ROW && sqlite3_column_int64(c->st[k], 0) < packet_id) {
+		if (++n > LT_SKIP) {
+			lt_seek(c, k, packet_id);
+			return;
+		}
+		c->rc[k] = sqlite3_step(c->st[k]);
+	}
+}
+
+int store_tuplecur_get(struct nl_tuplecursor *c, int64_t packet_id, struct nl_pkt *out)
+{
+	struct nl_pkt first;
+	int64_t best = INT64_MIN;
+	int have_first = 0, no_src = 0, no_dst = 0, k;
+	if (c->open && packet_id <= c->last)
+		return store_packet_last_tuple(c->s, packet_id, out);
+	nl_pkt_init(out);
+	nl_pkt_init(&first);
+	for (k = 0; k < 2; k++) {
+		if (!c->open)
+			lt_seek(c, k, packet_id);
+		else
+			lt_reach(c, k, packet_id);
+	}
+	c->open = 1;
+	c->last = packet_id;
+	/* the whole rows first: a step takes what it left NULL from the
+	 * packet's first line, and is none of the packet's without one */
+	for (k = 0; k < 2; k++) {
+		sqlite3_stmt *st = c->st[k];
+		for (; c->rc[k] == SQLITE_ROW && sqlite3_column_int64(st, 0) == packet_id;
+		     c->rc[k] = sqlite3_step(st)) {
+			int64_t step = col_num(st, 1);
+			const unsigned char *src, *dst;
+			if (k == LT_ROWS && step == 1 && !have_first) {
+				have_first = 1;
+				col_text(st, 2, first.src, sizeof first.src);
+				first.sport = (int)col_num(st, 3);
+				col_text(st, 4, first.dst, sizeof first.dst);
+				first.dport = (int)col_num(st, 5);
+				no_src = sqlite3_column_type(st, 2) == SQLITE_NULL;
+				no_dst = sqlite3_column_type(st, 4) == SQLITE_NULL;
+			}
+			if (k == LT_STEPS && !have_first)
+				continue;
+			src = sqlite3_column_text(st, 2);
+			dst = sqlite3_column_text(st, 4);
+			if (k == LT_STEPS) {
+				if (!src && !no_src)
+					src = (const unsigned char *)first.src;
+				if (!dst && !no_dst)
+					dst = (const unsigned char *)first.dst;
+			}
+			if (!src || !dst || step < best)
+				continue;
+			best = step;
+			nl_strlcpy(out->src, (const char *)src, sizeof out->src);
+			nl_strlcpy(out->dst, (const char *)dst, sizeof out->dst);
+			out->sport = (int)col_num(st, 3);
+			out->dport = (int)col_num(st, 5);
+			if (k == LT_STEPS && out->sport < 0)
+				out->sport = first.sport;
+			if (k == LT_STEPS && out->dport < 0)
+				out->dport = first.dport;
+		}
+	}
+	if ((c->rc[0] != SQLITE_ROW && c->rc[0] != SQLITE_DONE) ||
+	    (c->rc[1] != SQLITE_ROW && c->rc[1] != SQLITE_DONE))
+		return fail(c->s, "cannot read a packet's events");
+	return 0;
+}
+
 int store_wire_tuples(struct nl_store *s, int (*cb)(void *, const struct nl_wire_tuple *), void *ctx)
 {
 	sqlite3_stmt *st;

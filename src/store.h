@@ -423,6 +423,14 @@ struct nl_tuple_count {
 };
 /* The packet's tuple at its last traced step (after DNAT): 0, or -1. */
 int store_packet_last_tuple(struct nl_store *s, int64_t packet_id, struct nl_pkt *out);
+/* The same for many packets asked for in ascending id order (flows): the
+ * lines are read in one pass rather than queried packet by packet. A
+ * packet out of that order is looked up alone. Only reads may run on the
+ * store while the cursor is open. */
+struct nl_tuplecursor;
+int store_tuplecur_open(struct nl_store *s, struct nl_tuplecursor **out);
+int store_tuplecur_get(struct nl_tuplecursor *c, int64_t packet_id, struct nl_pkt *out);
+void store_tuplecur_close(struct nl_tuplecursor *c);
 /* Each distinct tuple seen in captures, with how many frames, the first
  * one's time and what identifies it (IP ID, SEQ, flags). */
 struct nl_wire_tuple {

@@ -7,7 +7,8 @@
  * (Jansson, which checks UTF-8 too) and every listed trace must explain.
  * Every stored packet is listed, or is a LOG line of a listed traced
  * packet that traces leaves out because explain shows it with that packet.
- * --rule with each traced line's rule keeps that line's packet.
+ * --rule with each traced line's rule keeps that line's packet. The
+ * cursor of last tuples (flows) agrees with each packet's own lookup.
  * An input may hold several files: a line "--8<-- NAME" starts the next
  * one, named NAME (the name matters: "ip6tables", "iptables_-t_nat_-nvL").
  * The store of each input is a fresh copy of a new one (fuzzstore.h).
@@ -392,6 +393,26 @@ static void check_rules(struct nl_store *s, const struct ids *ids)
 	}
 }
 
+/* The last tuples flows reads through one cursor, in id order, against
+ * each packet's own lookup. */
+static void check_tuples(struct nl_store *s, const struct ids *ids)
+{
+	struct nl_tuplecursor *c;
+	size_t i;
+	if (store_tuplecur_open(s, &c))
+		fail("store_tuplecur_open: %s", store_errmsg(s));
+	for (i = 0; i < ids->n; i++) {
+		struct nl_pkt a, b;
+		if (store_packet_last_tuple(s, ids->row[i], &a) || store_tuplecur_get(c, ids->row[i], &b))
+			fail("last tuple: %s", store_errmsg(s));
+		if (strcmp(a.src, b.src) || strcmp(a.dst, b.dst) || a.sport != b.sport ||
+		    a.dport != b.dport)
+			fail("packet '%s': the cursor's last tuple %s:%d -> %s:%d, its own %s:%d -> %s:%d",
+			     ids->id[i], b.src, b.sport, b.dst, b.dport, a.src, a.sport, a.dst, a.dport);
+	}
+	store_tuplecur_close(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nl_import_opts o;
@@ -512,6 +533,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	rscache_free(&cache);
 	check_rules(cmd.s, &ids);
+	check_tuples(cmd.s, &ids);
 	/* the other queries print what the input brought too */
 	{
 		static const struct {
