@@ -5291,19 +5291,25 @@ int store_errors(struct nl_store *s, int64_t source_id,
 
 int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size_t n)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *any = NULL, *port = NULL;
 	size_t i;
 	int rc = SQLITE_ROW;
-	char sql[512];
-	/* a store before schema 36 has the host's packets only */
+	char sql[512], by_port[512];
+	const char *ns = s->version >= 36 ? "netns" : "NULL";	/* before 36: the host's only */
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM packets WHERE proto = ?1 AND src = ?2 AND "
 		 "dst = ?3 AND CASE WHEN ?1 IN (1, 58) "
 		 "THEN (?4 IS NULL OR icmp_id = ?4) AND (?5 IS NULL OR icmp_type = ?5) "
-		 "ELSE (?4 IS NULL OR sport = ?4) AND (?5 IS NULL OR dport = ?5) END AND %s IS ?6",
-		 s->version >= 36 ? "netns" : "NULL");
-	if (prep(s, sql, &st) != SQLITE_OK)
+		 "ELSE (?4 IS NULL OR sport = ?4) AND (?5 IS NULL OR dport = ?5) END AND %s IS ?6", ns);
+	/* the same with a source port, which the index (src, sport) finds:
+	 * the query above reads every packet of the source address */
+	snprintf(by_port, sizeof by_port, "SELECT count(*) FROM packets WHERE src = ?2 AND sport = ?4 "
+		 "AND proto = ?1 AND dst = ?3 AND (?5 IS NULL OR dport = ?5) AND %s IS ?6", ns);
+	if (prep(s, sql, &any) != SQLITE_OK || prep(s, by_port, &port) != SQLITE_OK) {
+		unprep(s, any);
 		return fail(s, "cannot count packets");
+	}
 	for (i = 0; i < n && rc == SQLITE_ROW; i++) {
+		sqlite3_stmt *st = t[i].proto == 1 || t[i].proto == 58 || t[i].sport < 0 ? any : port;
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 		sqlite3_bind_int(st, 1, t[i].proto);
@@ -5316,7 +5322,8 @@ int store_count_packets_tuple(struct nl_store *s, struct nl_tuple_count *t, size
 		if (rc == SQLITE_ROW)
 			t[i].n = sqlite3_column_int64(st, 0);
 	}
-	unprep(s, st);
+	unprep(s, port);
+	unprep(s, any);
 	return rc == SQLITE_ROW ? 0 : fail(s, "cannot count packets");
 }
 
