@@ -3658,11 +3658,16 @@ static int each_packet(struct nl_store *s, sqlite3_stmt *st, nl_packet_cb cb, vo
  * plus its uptime, else its printed time if that has a year. */
 static const char *const pkt_clock[] = {
 	/* the tables, not the events view: SQLite would build the whole view
-	 * for a subquery that names an outer column */
-	[NL_CLOCK_WALL] = "COALESCE((SELECT w FROM (SELECT step AS k, wall_us AS w FROM event_rows "
+	 * for a subquery that names an outer column; and only in a store
+	 * where some line has a wall-clock time (SQLite asks that once per
+	 * statement): a syslog's have none, and looking through each
+	 * packet's lines for one took most of summary's time */
+	[NL_CLOCK_WALL] = "COALESCE(CASE WHEN (SELECT EXISTS (SELECT 1 FROM event_rows WHERE wall_us "
+			  "IS NOT NULL) OR EXISTS (SELECT 1 FROM steps WHERE wall_us IS NOT NULL)) "
+			  "THEN (SELECT w FROM (SELECT step AS k, wall_us AS w FROM event_rows "
 			  "WHERE packet_id = packets.id AND wall_us IS NOT NULL UNION ALL SELECT step, "
 			  "wall_us FROM steps WHERE packet_id = packets.id AND wall_us IS NOT NULL) "
-			  "ORDER BY k LIMIT 1), (SELECT so.boot_us + "
+			  "ORDER BY k LIMIT 1) END, (SELECT so.boot_us + "
 			  "CAST(round(packets.uptime * 1000000) AS INTEGER) FROM sources so WHERE "
 			  "so.id = packets.source_id), natlog_wall(packets.time))",
 	[NL_CLOCK_UPTIME] = "CAST(round(packets.uptime * 1000000) AS INTEGER)",
