@@ -141,4 +141,22 @@ check_json "dropped_by: a row per host, each with its host and its own count" \
 check_grep "and the text names the host of each" "filter:FORWARD:policy:7 (node-a)" "$TMP/th.txt"
 "$NATLOG" summary --host node-b > "$TMP/tb.txt"
 if grep -q "(node-b)" "$TMP/tb.txt"; then not_ok "one host's summary names no host"; else ok "one host's summary names no host"; fi
+# the NAT counts are the packets whose lines show more than one destination
+# (source) address, counted here through the events view: on lab recordings
+# (legacy, nft, xtables) and third parties' traces
+for input in "$L/docker-legacy/messages" "$L/interleaved/messages" "$L/nft-set-drop/nft-monitor-trace.txt" \
+	"$L/xtables-nft" "$L/udp-icmp" "$TD/real/lijiaocn-flannel-output-dnat.log" \
+	"$TD/real/docker-notes-trace-word-cut.txt"; do
+	db="$TMP/nat.db"
+	rm -f "$db"*
+	"$NATLOG" --db "$db" import -q "$input" 2>/dev/null
+	want=$("$NATLOG" --db "$db" sql "SELECT (SELECT count(*) FROM (SELECT packet_id FROM events WHERE
+		packet_id IS NOT NULL AND dst IS NOT NULL GROUP BY packet_id HAVING count(DISTINCT dst) > 1))
+		|| ' ' || (SELECT count(*) FROM (SELECT packet_id FROM events WHERE packet_id IS NOT NULL AND
+		src IS NOT NULL GROUP BY packet_id HAVING count(DISTINCT src) > 1))" | tail -n 1)
+	got=$("$NATLOG" --db "$db" summary --json | python3 -c 'import json,sys; n = json.load(sys.stdin)["nat"]; print(n["traced_dst_changed"], n["traced_src_changed"])')
+	case $want in "0 "*) not_ok "the events of $(basename "$input") show a destination rewritten"; continue ;; esac
+	eq "summary's NAT counts are its lines' (${input#$TD/})" "$want" "$got"
+done
+
 finish
