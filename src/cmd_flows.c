@@ -995,8 +995,6 @@ static int pick_record(void *ctx, int64_t id, const struct nl_flow *r)
 	return a > 0 && z > 0 ? add_record(b->ct, id, r) : 0;
 }
 
-/* Conntrack's connections first, then those of traces, then of captures;
- * traced packets are chosen by the same bounds as in `traces`. */
 /* The packets in id order, each with its last tuple. */
 static int read_packets(struct nl_store *s, struct build *b, nl_packet_cb cb)
 {
@@ -1011,6 +1009,8 @@ static int read_packets(struct nl_store *s, struct build *b, nl_packet_cb cb)
 	return n < 0 ? -1 : 0;
 }
 
+/* Conntrack's connections first, then those of traces, then of captures;
+ * traced packets are chosen by the same bounds as in `traces`. */
 static int build_flows(struct nl_store *s, struct build *b)
 {
 	if (read_packets(s, b, want_packet) || store_wire_tuples(s, want_wire, b))
