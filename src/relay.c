@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NBATCH 4
-#define BATCH 128
+#define NBATCH NL_RELAY_BATCHES
+#define BATCH NL_RELAY_BATCH
 
 struct batch {
 	struct nl_relay_item item[BATCH];

@@ -13,6 +13,14 @@
 
 enum { NL_RELAY_EVENT, NL_RELAY_ERROR, NL_RELAY_NOTICE };
 
+/* The queue: NL_RELAY_BATCHES batches of NL_RELAY_BATCH items (about 5 KB
+ * each, touched only once used). Eight batches made a busy log's import
+ * faster (either thread waits less for the other's slow moments) but took
+ * the peak memory of a big import over 64 MB; eight of 64 items were no
+ * faster than four of 128 (tests/bench/README.md). */
+#define NL_RELAY_BATCHES 4
+#define NL_RELAY_BATCH 128
+
 struct nl_relay_item {
 	int kind;			/* NL_RELAY_EVENT or NL_RELAY_ERROR */
 	struct nl_event ev;		/* ev.raw points into buf; ev.msg is NULL */

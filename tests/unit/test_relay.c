@@ -87,7 +87,7 @@ static void test_failure(void)
 	handed = feed(r, 1000000);
 	/* the producer learns of the failure within the batches in flight */
 	CHECK(handed >= 1000);
-	CHECK(handed < 1000 + 5 * 128);
+	CHECK(handed < 1000 + (NL_RELAY_BATCHES + 1) * NL_RELAY_BATCH);
 	CHECK_INT(relay_finish(r), -1);
 	CHECK_INT(s.seen, 1000);
 	CHECK_INT(s.after_fail, 0);	/* nothing after the failure reaches fn */
