@@ -191,18 +191,19 @@ static const char Q_NOTICES[] =
  * host's own table's, "%%s" the condition */
 static const char Q_NAT[] =
 	"WITH pd AS (SELECT id FROM packets WHERE %%s), "
-	"n AS MATERIALIZED (SELECT count(CASE WHEN d THEN 1 END) AS nd, "
+	"n AS (SELECT count(CASE WHEN d THEN 1 END) AS nd, "
 	"count(CASE WHEN s THEN 1 END) AS ns FROM (SELECT min(dst) <> max(dst) AS d, "
 	"min(src) <> max(src) AS s FROM (SELECT packet_id, src, dst FROM event_rows "
 	"WHERE packet_id IN (SELECT id FROM pd) UNION ALL SELECT packet_id, src, dst FROM steps "
 	"WHERE packet_id IN (SELECT id FROM pd) AND (dst IS NOT NULL OR src IS NOT NULL)) "
 	"GROUP BY packet_id)), "
 	"ct AS (SELECT * FROM conntrack WHERE (?1 IS NULL OR host = ?1)%s) "
-	"SELECT (SELECT nd FROM n), (SELECT ns FROM n), "
+	"SELECT n.nd, n.ns, "
 	"(SELECT count(*) FROM ct), (SELECT count(*) FROM ct WHERE rsrc != odst), "
 	"(SELECT count(*) FROM ct WHERE rdst != osrc), "
 	/* never answered: [UNREPLIED] in a table dump, or when it was destroyed */
-	"(SELECT count(*) FROM ct WHERE unreplied AND (event IS NULL OR event = 'DESTROY'))";
+	"(SELECT count(*) FROM ct WHERE unreplied AND (event IS NULL OR event = 'DESTROY')) "
+	"FROM n";
 /* Each network namespace whose conntrack table was listed, or whose
  * commands printed notices (conntrack -S in it): its records as Q_NAT
  * counts the host's, its conntrack -S lines and drops, its lines saying
