@@ -406,7 +406,7 @@ static int seen_before(struct import *im, const struct nl_event *e, const int64_
 	i = store_event_seen(im->s, im->source_id, e, wall);
 	/* a duplicate that brings the wall time the stored line lacked (syslog
 	 * after dmesg) passes it on, so a later dmesg -T finds it too */
-	if (i == 1 && e->fp2 && store_event_fp2(im->s, e->fp, e->fp2, e->mh))
+	if (i == 1 && e->fp2 && store_event_fp2(im->s, e->fp, e->fp2, e->mh, e->wsec))
 		return -1;
 	return i;
 }

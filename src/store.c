@@ -84,16 +84,16 @@ static const char *const queries[Q_COUNT] = {
 		     "physout, mac, src, dst, len, tos, ttl, ip_id, ipflags, proto, sport, dport, "
 		     "tcp_seq, tcp_ack, tcp_window, tcp_flags, icmp_type, icmp_code, icmp_id, "
 		     "icmp_seq, inner, mark, uid, gid, extra, trace_id, nft_family, rule, handle, "
-		     "verdict, fp, fp2, mh, wsec, ct_direction, ct_state, ct_status, ct_id, id) VALUES (?1, ?2, "
+		     "verdict, mh, wsec, ct_direction, ct_state, ct_status, ct_id, id) VALUES (?1, ?2, "
 		     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
 		     "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, "
 		     "?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, "
-		     "?53, ?54, ?55, ?56, ?57, ?58)",
+		     "?53, ?54, ?55, ?56)",
 	[Q_STEP_ADD] = "INSERT INTO steps(id, packet_id, step, line, kind, hdr, time, uptime, wall_us, "
 		       "tbl, chain, type, rulenum, rule, handle, verdict, iif, oif, physin, physout, mac, "
-		       "ttl, src, dst, sport, dport, fp, fp2, mh, wsec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-		       "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-		       "?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+		       "ttl, src, dst, sport, dport, mh, wsec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+		       "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
+		       "?25, ?26, ?27, ?28)",
 	[Q_NAME_GET] = "SELECT id FROM names WHERE name = ?1",
 	[Q_NAME_ADD] = "INSERT INTO names(name) VALUES (?1)",
 	/* event ids are one sequence over both tables */
@@ -165,23 +165,21 @@ static const char *const queries[Q_COUNT] = {
 	/* the updates below write the tables, a line's id being in one of
 	 * them: an update of the events view read the view's rows first,
 	 * names and all */
-	[Q_EV_ALIGNED] = "UPDATE event_rows SET fp2 = ?2 WHERE id = ?1 AND fp2 IS NULL",
-	[Q_EV_ALIGNED_S] = "UPDATE steps SET fp2 = ?2 WHERE id = ?1 AND fp2 IS NULL",
+	[Q_EV_ALIGNED] = "UPDATE event_rows SET wsec = ?2 WHERE id = ?1 AND wsec IS NULL",
+	[Q_EV_ALIGNED_S] = "UPDATE steps SET wsec = ?2 WHERE id = ?1 AND wsec IS NULL",
 	/* a wall-clock line learns its uptime from another rendering, and so
 	 * does its packet when it is the packet's first line; its keys become
 	 * those of a line that printed both (fp the uptime's, fp2 the wall
-	 * clock's), which schema 38 computes from the two times */
-	[Q_EV_UPTIME] = "UPDATE event_rows SET uptime = ?2, fp = ifnull(?3, fp), fp2 = CASE WHEN ?3 "
-			"IS NULL THEN fp2 ELSE ifnull(fp2, fp) END WHERE id = ?1 AND uptime IS NULL",
-	[Q_EV_UPTIME_S] = "UPDATE steps SET uptime = ?2, fp = ifnull(?3, fp), fp2 = CASE WHEN ?3 "
-			  "IS NULL THEN fp2 ELSE ifnull(fp2, fp) END WHERE id = ?1 AND uptime IS NULL",
+	 * clock's), computed from the two times (schema 40) */
+	[Q_EV_UPTIME] = "UPDATE event_rows SET uptime = ?2 WHERE id = ?1 AND uptime IS NULL",
+	[Q_EV_UPTIME_S] = "UPDATE steps SET uptime = ?2 WHERE id = ?1 AND uptime IS NULL",
 	[Q_PKT_UPTIME] = "UPDATE packets SET uptime = ?2 WHERE uptime IS NULL AND id = "
 			 "(SELECT packet_id FROM event_rows WHERE id = ?1 AND step = 1)",
 	/* kernel logs are the only sources with fingerprints (ingest.c) */
 	[Q_EV_ANY_FP] = "SELECT 1 FROM sources WHERE id <> ?1 AND kind IN ('kernel-log', 'sections') AND events > 0 "
 			"LIMIT 1",
-	[Q_EV_FP2] = "UPDATE event_rows SET fp2 = ?2 WHERE fp = ?1 AND mh = ?3 AND fp2 IS NULL",
-	[Q_EV_FP2_S] = "UPDATE steps SET fp2 = ?2 WHERE fp = ?1 AND mh = ?3 AND fp2 IS NULL",
+	[Q_EV_FP2] = "UPDATE event_rows SET wsec = ?2 WHERE fp = ?1 AND mh = ?3 AND wsec IS NULL",
+	[Q_EV_FP2_S] = "UPDATE steps SET wsec = ?2 WHERE fp = ?1 AND mh = ?3 AND wsec IS NULL",
 	[Q_ELEM_ADD] = "INSERT INTO elements(ruleset_id, family, tbl, set_name, key, value) "
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_RULE_ADD] = "INSERT INTO rules(ruleset_id, tbl, chain, position, handle, text, target, "
@@ -1833,7 +1831,8 @@ static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t 
 	const struct nl_pkt *p = &ev->pkt;
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 58, id);
+	/* the id is Q_EV_ADD's last parameter */
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_count(st), id);
 	sqlite3_bind_int64(st, 1, source_id);
 	sqlite3_bind_int64(st, 2, ev->line);
 	bind_static(st, 3, kind_name(ev));
@@ -1884,20 +1883,17 @@ static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t 
 	bind_static(st, 47, ev->rule);
 	bind_num(st, 48, ev->handle);
 	bind_static(st, 49, ev->verdict);
-	if (ev->fp)
-		sqlite3_bind_int64(st, 50, ev->fp);
-	if (ev->fp2)
-		sqlite3_bind_int64(st, 51, ev->fp2);
+	/* fp and fp2 are computed from uptime, wsec and mh (schema 40) */
 	if (ev->mh)
-		sqlite3_bind_int64(st, 52, ev->mh);
+		sqlite3_bind_int64(st, 50, ev->mh);
 	fps_note(s, ev->fp);
 	fps_note(s, ev->fp2);
 	fps_note(s, ev->mh);
-	bind_num(st, 53, ev->mh ? ev->wsec : -1);
-	bind_static(st, 54, p->ct_dir);
-	bind_static(st, 55, p->ct_state);
-	bind_static(st, 56, p->ct_status);
-	bind_num(st, 57, p->ct_id);
+	bind_num(st, 51, ev->mh ? ev->wsec : -1);
+	bind_static(st, 52, p->ct_dir);
+	bind_static(st, 53, p->ct_state);
+	bind_static(st, 54, p->ct_status);
+	bind_num(st, 55, p->ct_id);
 	return step_done(s, st, "cannot add an event");
 }
 
@@ -2128,7 +2124,7 @@ static int fits_step(const struct step_base *b, int64_t source_id, const struct 
 /* A step as it will be bound, one value per parameter of Q_STEP_ADD
  * (names as ids); a bit of isnull per parameter bound NULL. The time,
  * uptime and NAT'd addresses are bound from their own fields. */
-#define STEP_COLS 30
+#define STEP_COLS 28
 enum { SC_TIME = 6, SC_UPTIME = 7, SC_SRC = 22, SC_DST = 23 };
 
 struct step_row {
@@ -2297,13 +2293,11 @@ static int add_step(struct nl_store *s, int64_t id, int64_t packet_id, int step,
 	nl_strlcpy(r->dst, strcmp(p->dst, b->dst) ? p->dst : "", sizeof r->dst);
 	step_set(r, 24, p->sport, p->sport == b->sport || p->sport < 0);
 	step_set(r, 25, p->dport, p->dport == b->dport || p->dport < 0);
-	step_set(r, 26, ev->fp, !ev->fp);	/* hashes: 0 is none */
-	step_set(r, 27, ev->fp2, !ev->fp2);
-	step_set(r, 28, ev->mh, !ev->mh);
+	step_set(r, 26, ev->mh, !ev->mh);	/* 0 is none; fp and fp2 come from it */
 	fps_note(s, ev->fp);
 	fps_note(s, ev->fp2);
 	fps_note(s, ev->mh);
-	step_set(r, 29, ev->wsec, !ev->mh || ev->wsec < 0);
+	step_set(r, 27, ev->wsec, !ev->mh || ev->wsec < 0);
 	return ++s->npend == STEP_BATCH ? steps_flush(s) : 0;
 }
 
@@ -2523,7 +2517,7 @@ static int fps_maybe(struct nl_store *s, const int64_t *v, int n)
 	return 0;
 }
 
-int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2, int64_t mh)
+int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2, int64_t mh, int64_t wsec)
 {
 	int q[2] = { Q_EV_FP2, Q_EV_FP2_S }, i;
 	fps_note(s, fp2);
@@ -2532,7 +2526,7 @@ int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2, int64_t mh)
 		if (!st)
 			return -1;
 		sqlite3_bind_int64(st, 1, fp);
-		sqlite3_bind_int64(st, 2, fp2);
+		sqlite3_bind_int64(st, 2, wsec);
 		sqlite3_bind_int64(st, 3, mh);
 		if (step_done(s, st, "cannot update an event"))
 			return -1;
@@ -2634,16 +2628,13 @@ static void learn_boot(struct align *a, double u, int64_t epoch, int64_t other)
 static int fill_uptime(struct nl_store *s, int64_t event_id, double u, int64_t fp)
 {
 	int q[3] = { Q_EV_UPTIME, Q_EV_UPTIME_S, Q_PKT_UPTIME }, i;
+	fps_note(s, fp);	/* the key the line's new uptime gives it */
 	for (i = 0; i < 3; i++) {
 		sqlite3_stmt *st = stmt(s, q[i]);
 		if (!st)
 			return -1;
 		sqlite3_bind_int64(st, 1, event_id);
 		sqlite3_bind_double(st, 2, u);
-		if (i < 2 && fp) {
-			sqlite3_bind_int64(st, 3, fp);
-			fps_note(s, fp);
-		}
 		if (step_done(s, st, "cannot update an event"))
 			return -1;
 	}
@@ -2702,12 +2693,12 @@ static int aligned(struct nl_store *s, int64_t source_id, const struct nl_event 
 			return fail(s, "out of memory");
 		if (up && fill_uptime(s, id, e->uptime, e->fp))
 			return -1;
-		/* the line's own key, so later renderings find it directly */
-		for (i = 0; e->fp && i < 2; i++) {
+		/* the line's own second, so later renderings find it by its key */
+		for (i = 0; e->fp && e->wsec >= 0 && i < 2; i++) {
 			if (!(st = stmt(s, i ? Q_EV_ALIGNED_S : Q_EV_ALIGNED)))
 				return -1;
 			sqlite3_bind_int64(st, 1, id);
-			sqlite3_bind_int64(st, 2, e->fp);
+			sqlite3_bind_int64(st, 2, e->wsec);
 			fps_note(s, e->fp);
 			if (step_done(s, st, "cannot update an event"))
 				return -1;
@@ -6205,14 +6196,14 @@ static int merge_dedup(struct nl_store *s, const int64_t *off, struct nl_merge_s
 		"n.host IS NULL OR b.host = n.host))";
 	static const char *const steps[] = {
 		"CREATE TEMP TABLE IF NOT EXISTS merge_dup(id INTEGER PRIMARY KEY, packet_id INTEGER, "
-		"source_id INTEGER, fp INTEGER, fp2 INTEGER, mh INTEGER)",
+		"source_id INTEGER, fp INTEGER, fp2 INTEGER, mh INTEGER, wsec INTEGER)",
 		"CREATE TEMP TABLE IF NOT EXISTS merge_gone(id INTEGER PRIMARY KEY)",
 		"DELETE FROM temp.merge_dup", "DELETE FROM temp.merge_gone",
 		/* then the copied lines seen before (%s: seen[]) */
-		"INSERT INTO temp.merge_dup SELECT n.id, n.packet_id, n.source_id, n.fp, n.fp2, n.mh FROM ("
-		"SELECT id, packet_id, source_id, host, fp, fp2, mh FROM main.event_rows "
+		"INSERT INTO temp.merge_dup SELECT n.id, n.packet_id, n.source_id, n.fp, n.fp2, n.mh, "
+		"n.wsec FROM (SELECT id, packet_id, source_id, host, fp, fp2, mh, wsec FROM main.event_rows "
 		"WHERE id > %1$lld AND fp IS NOT NULL UNION ALL "
-		"SELECT s.id, s.packet_id, b.source_id, b.host, s.fp, s.fp2, s.mh FROM main.steps s "
+		"SELECT s.id, s.packet_id, b.source_id, b.host, s.fp, s.fp2, s.mh, s.wsec FROM main.steps s "
 		"JOIN main.event_rows b ON b.packet_id = s.packet_id AND b.step = 1 "
 		"WHERE s.id > %1$lld AND s.fp IS NOT NULL) n WHERE %2$s",
 		"INSERT INTO temp.merge_gone SELECT DISTINCT d.packet_id FROM temp.merge_dup d "
@@ -6220,11 +6211,12 @@ static int merge_dedup(struct nl_store *s, const int64_t *off, struct nl_merge_s
 		"WHERE e.packet_id = d.packet_id AND e.id NOT IN (SELECT id FROM temp.merge_dup)) "
 		"AND NOT EXISTS (SELECT 1 FROM main.steps e WHERE e.packet_id = d.packet_id AND "
 		"e.id NOT IN (SELECT id FROM temp.merge_dup))",
-		/* the wall time a stored line lacked, passed on as an import does */
-		"UPDATE main.event_rows SET fp2 = (SELECT d.fp2 FROM temp.merge_dup d WHERE d.fp = "
+		/* the wall time a stored line lacked, passed on as an import does
+		 * (its second: fp2 follows, schema 40) */
+		"UPDATE main.event_rows SET wsec = (SELECT d.wsec FROM temp.merge_dup d WHERE d.fp = "
 		"event_rows.fp AND d.mh = event_rows.mh AND d.fp2 IS NOT NULL) WHERE id <= %1$lld AND fp2 IS NULL AND fp IN "
 		"(SELECT fp FROM temp.merge_dup WHERE fp2 IS NOT NULL)",
-		"UPDATE main.steps SET fp2 = (SELECT d.fp2 FROM temp.merge_dup d WHERE d.fp = "
+		"UPDATE main.steps SET wsec = (SELECT d.wsec FROM temp.merge_dup d WHERE d.fp = "
 		"steps.fp AND d.mh = steps.mh AND d.fp2 IS NOT NULL) WHERE id <= %1$lld AND fp2 IS NULL AND fp IN "
 		"(SELECT fp FROM temp.merge_dup WHERE fp2 IS NOT NULL)",
 		"DELETE FROM temp.merge_dup WHERE packet_id IS NOT NULL AND packet_id NOT IN "

@@ -174,8 +174,8 @@ int store_ondemand(struct nl_store *s, const char *name);
  * through them too. */
 int store_analysis_indexes(struct nl_store *s);
 /* Gives the stored event with kernel-stamp fingerprint fp and message hash
- * mh its wall-clock one. */
-int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2, int64_t mh);
+ * mh its wall-clock one, fp2, by its wall-clock second wsec. */
+int store_event_fp2(struct nl_store *s, int64_t fp, int64_t fp2, int64_t mh, int64_t wsec);
 
 /* Rulesets. */
 int64_t store_add_ruleset(struct nl_store *s, int64_t source_id, const char *kind, int family,

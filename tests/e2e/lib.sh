@@ -109,13 +109,54 @@ with open(sys.argv[2], "w") as out:
 PY
 }
 
+# unfp DB: the fingerprints stored again, as before schema 40 computed
+# them (plain columns fp and fp2 with the values, the events view and
+# its trigger of schema 30). A line whose time is a bare number (dmesg's
+# kernel stamp) and that has a wall-clock second learned it from another
+# rendering's copy: before 40 such a line kept the key, not the second.
+unfp() {
+	python3 - "$1" "$ROOT/schema/030_step_time.sql" "$ROOT/schema/ondemand/fp_index.sql" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+v30 = open(sys.argv[2]).read()
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+def learned(t, time):
+    return ("%s.uptime IS NOT NULL AND %s.wsec IS NOT NULL AND %s NOT GLOB '*[^0-9.]*'"
+            % (t, t, time))
+c.execute("CREATE TEMP TABLE k AS SELECT id, fp, fp2, " + learned("e", "ifnull(e.time, '')") +
+          " AS learned FROM event_rows e WHERE fp IS NOT NULL")
+c.execute("INSERT INTO temp.k SELECT s.id, s.fp, s.fp2, " +
+          learned("s", "ifnull(s.time, ifnull(b.time, ''))") + " FROM steps s JOIN event_rows b "
+          "ON b.packet_id = s.packet_id AND b.step = 1 WHERE s.fp IS NOT NULL")
+c.execute("DROP VIEW events")
+idx = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE name IN "
+                               "('events_fp', 'events_fp2', 'steps_fp', 'steps_fp2')")]
+for i in idx:
+    c.execute("DROP INDEX %s" % i)
+for t in ("event_rows", "steps"):
+    for col in ("fp", "fp2"):
+        c.execute("ALTER TABLE %s DROP COLUMN %s" % (t, col))
+    for col in ("fp", "fp2"):
+        c.execute("ALTER TABLE %s ADD COLUMN %s INTEGER" % (t, col))
+    c.execute("UPDATE %s SET fp = k.fp, fp2 = k.fp2 FROM temp.k WHERE k.id = %s.id" % (t, t))
+    c.execute("UPDATE %s SET wsec = NULL WHERE id IN (SELECT id FROM temp.k WHERE learned)" % t)
+c.executescript(v30[v30.index("CREATE VIEW events AS"):])
+if idx:
+    c.executescript(open(sys.argv[3]).read())
+c.execute("UPDATE meta SET value = '39' WHERE key = 'schema_version'")
+c.commit()
+PY
+}
+
 # downgrade_to DB V: the store as natlog of schema V wrote it, as far as
-# the tests of older stores need: the columns schemas 34 to 37 added are
+# the tests of older stores need: the fingerprints stored (unfp) before
+# 40, the columns schemas 34 to 37 added are
 # taken out again (a namespace's conntrack entries with their column),
 # the fingerprint keys before 38 are hashes unrelated to today's, the
 # lists of rules hit of 39 are gone, and the store says it is of V. One
 # place to add the next schema's.
 downgrade_to() {
+	test "$2" -ge 40 || unfp "$1"
 	python3 - "$1" "$2" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
@@ -150,6 +191,7 @@ PY
 # lines on its packets (what the store of an older natlog holds); for the tests
 # of upgrades and of old stores read as they are
 unframe() {
+	unfp "$1"
 	python3 - "$1" "$ROOT/schema/020_steps.sql" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])

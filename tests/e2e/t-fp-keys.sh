@@ -29,6 +29,11 @@ for a, b in zip(wall, wall[1:]):
         assert b[3] > a[3], (a, b)
 # the two kinds of key never meet
 assert max(r[2] for r in rows) < min(r[3] for r in rows)
+# and each is nl_fp_key() of the line's own time and message hash
+for up, wsec, fp, fp2, mh in c.execute("SELECT uptime, wsec, fp, fp2, mh FROM events WHERE fp IS NOT NULL"):
+    h = mh >> 1
+    assert fp == ((int(up * 1e6 + 0.5) & (2**47 - 1)) << 15) | (h & 0x7fff) | 1, (up, fp)
+    assert fp2 == (1 << 62) | ((wsec & (2**26 - 1)) << 36) | (h & (2**36 - 1)), (wsec, fp2)
 PY
 
 # a second log whose lines carry both times looks them up by key only: the
@@ -112,18 +117,61 @@ q = 'SELECT id, fp, fp2, mh FROM events WHERE fp IS NOT NULL ORDER BY id'
 assert a.execute(q).fetchall() == b.execute(q).fetchall()
 " "$TMP/old.db" "$TMP/new.db"
 
+# schema 40: the keys are computed from each line's times and message
+# hash, not stored; a store of 39 (keys stored) upgraded by an import has
+# the keys of a new store and finds the same lines
+export NATLOG_DB="$TMP/s39.db"
+"$NATLOG" import -q "$lab/messages" "$lab/dmesg.txt" > /dev/null 2>&1
+"$NATLOG" import -q "$TMP/kern.log" > /dev/null 2>&1
+downgrade_to "$NATLOG_DB" 39
+"$NATLOG" import -q "$lab/messages" "$lab/dmesg.txt" > /dev/null 2>&1
+check "a store of 39 (keys stored, their indexes built) is upgraded" python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+assert c.execute('SELECT value FROM meta WHERE key = \'schema_version\'').fetchone()[0] == '40'
+" "$NATLOG_DB"
+check "its keys are those of a new store" python3 -c "
+import sqlite3, sys
+a, b = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
+q = 'SELECT id, fp, fp2, mh, wsec FROM events WHERE fp IS NOT NULL ORDER BY id'
+x = a.execute(q).fetchall()
+assert len(x) > 50 and x == b.execute(q).fetchall()
+" "$TMP/s39.db" "$TMP/new.db"
+export NATLOG_DB="$TMP/s39b.db"
+"$NATLOG" import -q "$lab/messages" "$lab/dmesg.txt" > /dev/null 2>&1
+downgrade_to "$NATLOG_DB" 39
+"$NATLOG" import "$TMP/kern.log" > /dev/null 2> "$TMP/s39b.err"
+same_as_new "the second log's lines are found in the upgraded store as in a new one" \
+	"and it holds the same packets" "$TMP/s39b.err" "$TMP/new.err" "$TMP/new.json"
+check "whose key indexes are built again" test "$(indexes)" = "events_fp events_fp2 steps_fp steps_fp2"
+check "the keys are columns computed, not stored" python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for t in ('event_rows', 'steps'):
+    h = {r[1]: r[6] for r in c.execute('PRAGMA table_xinfo(%s)' % t)}
+    assert h['fp'] == 2 and h['fp2'] == 2 and h['mh'] == 0, (t, h)
+" "$NATLOG_DB"
+
 # dmesg first: its lines have only the kernel time, and syslog's copies
-# gave them syslog's wall-clock keys, whose second the store does not
-# keep. The upgrade drops those keys; dmesg -T (wall clock only) finds the
-# lines by their message instead, as it would have before syslog came.
+# gave them syslog's wall-clock keys. Since schema 40 the key is computed
+# from the second, which the line keeps; before, the store kept the key
+# and not the second, and upgrading such a store (38, and again 40) drops
+# those keys: dmesg -T (wall clock only) finds the lines by their message
+# instead, as it would have before syslog came.
 export NATLOG_DB="$TMP/new2.db"
 "$NATLOG" import -q "$lab/dmesg.txt" > /dev/null 2>&1
 "$NATLOG" import -q "$lab/messages" > /dev/null 2>&1
-check "syslog after dmesg gives dmesg's lines wall-clock keys" python3 -c "
+dmesg_keys() {
+	python3 -c "
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-assert c.execute('SELECT count(*) FROM events WHERE fp2 IS NOT NULL AND wsec IS NULL').fetchone()[0] > 50
-" "$NATLOG_DB"
+print(c.execute('SELECT count(*) FROM events WHERE fp2 IS NOT NULL AND time NOT LIKE \'%:%\'').fetchone()[0],
+      c.execute('SELECT count(*) FROM events WHERE fp2 IS NOT NULL AND wsec IS NULL').fetchone()[0])
+" "$1"
+}
+set -- $(dmesg_keys "$NATLOG_DB")
+check "syslog after dmesg gives dmesg's lines wall-clock keys ($1), by their second" \
+	test "$1" -gt 50 -a "$2" = 0
 cp "$NATLOG_DB" "$TMP/old2.db"
 "$NATLOG" import "$lab/dmesg-T.txt" > /dev/null 2> "$TMP/new2.err"
 "$NATLOG" traces --json > "$TMP/new2.json"
@@ -131,12 +179,8 @@ export NATLOG_DB="$TMP/old2.db"
 downgrade_to "$NATLOG_DB" 37
 printf 'net.ipv4.ip_forward = 1\n' > "$TMP/sysctl.conf"
 "$NATLOG" import -q "$TMP/sysctl.conf" > /dev/null 2>&1
-check "the upgrade keeps none of those keys" python3 -c "
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-assert int(c.execute('SELECT value FROM meta WHERE key = \'schema_version\'').fetchone()[0]) >= 38
-assert c.execute('SELECT count(*) FROM events WHERE fp2 IS NOT NULL AND wsec IS NULL').fetchone()[0] == 0
-" "$NATLOG_DB"
+set -- $(dmesg_keys "$NATLOG_DB")
+check "the upgrade keeps none of those keys" test "$1" = 0 -a "$2" = 0
 "$NATLOG" import "$lab/dmesg-T.txt" > /dev/null 2> "$TMP/old2.err"
 same_as_new "dmesg -T's lines are found in the upgraded store as in the other" \
 	"and the packets are the same" "$TMP/old2.err" "$TMP/new2.err" "$TMP/new2.json"

@@ -390,14 +390,16 @@ sd=$(NATLOG_PROFILE=1 "$NATLOG" --db "$TMP/rot.db" import -q "$TMP/rot.dmesg" 2>
 	sed -n 's/^natlog profile: store.sql_steps [0-9.]* s //p')
 check "the same lines as dmesg prints them take fewer steps than storing them ($s1, then $sd)" \
 	test "$sd" -le "$s1"
-# and the other way round: each syslog line passes its wall-clock key on
-# to the dmesg line it is (an update of the tables, not of the view,
-# which read the view's rows first: 6.9x the steps of storing them)
+# and the other way round: each syslog line passes its wall-clock second
+# on to the dmesg line it is (an update of the tables, not of the view,
+# which read the view's rows first: 6.9x the steps of storing them; since
+# schema 40 the second's update computes both keys again and moves the
+# line in both of their indexes: 2.2x, 1.5x before)
 s1=$(rot_steps "$TMP/rot.dmesg")
 sd=$(NATLOG_PROFILE=1 "$NATLOG" --db "$TMP/rot.db" import -q "$TMP/rot.log" 2>&1 |
 	sed -n 's/^natlog profile: store.sql_steps [0-9.]* s //p')
-check "syslog's lines after dmesg's take at most 2x the steps of storing them ($s1, then $sd)" \
-	test "$sd" -le $((s1 * 2))
+check "syslog's lines after dmesg's take at most 2.5x the steps of storing them ($s1, then $sd)" \
+	test $((sd * 2)) -le $((s1 * 5))
 rm -f "$TMP/rot.db"*
 "$NATLOG" --db "$TMP/rot.db" import -q "$TMP/rot10"
 for f in rot.log rot.dmesg rot.wall; do

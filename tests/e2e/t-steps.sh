@@ -123,6 +123,7 @@ for q in ('SELECT * FROM events ORDER BY id', 'SELECT * FROM packets ORDER BY id
 # under a first line that did stays without one after the upgrade
 O="$TMP/old29.db"
 cp "$A" "$O"
+unfp "$O"
 python3 - "$O" "$ROOT"/schema/028_frames.sql <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])

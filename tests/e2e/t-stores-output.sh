@@ -300,6 +300,7 @@ check "(a DNAT'd port: ${want% *} packets)" test "${want% *}" -gt 10
 # as it is, and once an import upgraded it, from the packets
 cp "$TMP/whole.db" "$TMP/s28.db"
 [ -e "$TMP/whole.db-wal" ] && cp "$TMP/whole.db-wal" "$TMP/s28.db-wal"
+unfp "$TMP/s28.db"
 sqlite "$TMP/s28.db" "PRAGMA wal_checkpoint(TRUNCATE)" "ALTER TABLE packets DROP COLUMN nat_sport" \
 	"ALTER TABLE packets DROP COLUMN nat_dport" "ALTER TABLE packets DROP COLUMN nat_src" \
 	"ALTER TABLE packets DROP COLUMN nat_dst" "ALTER TABLE packets DROP COLUMN ifaces" \
