@@ -181,6 +181,10 @@ for c in "traces --json" "summary --json" "export" "sources --json"; do
 	check "$c: 18 packets once, as one import of both files" cmp "$TMP/a.out" "$TMP/m.out"
 done
 eq "89 events, not 178" 89 "$("$NATLOG" --db "$TMP/km.db" sql "SELECT count(*) FROM events" | tail -1)"
+keys() { "$NATLOG" --db "$1" sql "SELECT count(fp2), group_concat(fp || ' ' || fp2 || ' ' || wsec) FROM events" | tail -1; }
+ka=$(keys "$TMP/k.db")
+check "dmesg's lines take syslog's wall-clock seconds and keys, as in one import (${ka%%	*})" \
+	test "${ka%%	*}" = 89 -a "$ka" = "$(keys "$TMP/km.db")"
 head -40 "$L/dmesg.txt" > "$TMP/dmesg-head.txt"
 "$NATLOG" --db "$TMP/k3.db" import -q --host natlog-lab "$TMP/dmesg-head.txt"
 "$NATLOG" --db "$TMP/k3.db" merge "$TMP/k2.db" 2> "$TMP/kerr"
