@@ -56,6 +56,13 @@ struct export_bin {
 	size_t cap, got;	/* got: bytes read so far, the length's included */
 };
 
+/* The byte pairs of the line being read (pairs_may()) */
+#define PAIRS 1024
+struct pairtab {
+	uint16_t gen;
+	uint16_t seen[PAIRS];
+};
+
 struct klog {
 	const struct nl_sink *sink;
 	struct nl_event ev;
@@ -64,6 +71,7 @@ struct klog {
 	struct export_bin xb;
 	int verbose;		/* in a `journalctl -o verbose` record */
 	int dump_said;		/* the error of a ruleset dump in the log was given */
+	struct pairtab pairs;
 };
 
 /* No kernel runs for a century: a larger stamp (journal fields near 2^64,
@@ -1218,6 +1226,72 @@ static const char *pvefw(const char *m, const char *end, struct nl_event *ev)
 	return colon + 2;
 }
 
+/* The byte pairs a line holds, noted on the first question asked of it:
+ * a line that lacks one pair of a needle lacks the needle. A line that is
+ * not netfilter's is searched for a dozen phrases (a conntrack event, an
+ * audit record, the notices' words); one pass over it costs less than
+ * three of those memmem calls, and most then need none. The table marks
+ * a pair with the number of the line that last held it, so that it is
+ * never cleared (but when the number wraps). */
+#define PAIR(a, b) (((unsigned)(unsigned char)(a) * 31u + (unsigned char)(b)) & (PAIRS - 1))
+
+struct pairs {
+	struct pairtab *t;
+	const char *s;
+	size_t n;
+	int built;
+};
+
+static void pairs_init(struct pairs *pr, struct pairtab *t, const char *s, size_t n)
+{
+	pr->t = t;
+	pr->s = s;
+	pr->n = n;
+	pr->built = 0;
+}
+
+/* 0 when the line cannot hold needle, 1 when it may (always, without pr). */
+static int pairs_may(struct pairs *pr, const char *needle, size_t len)
+{
+	const unsigned char *u;
+	uint16_t g;
+	size_t i;
+	if (!pr)
+		return 1;
+	if (len > pr->n)
+		return 0;
+	if (!pr->built) {
+		if (++pr->t->gen == 0) {
+			memset(pr->t->seen, 0, sizeof pr->t->seen);
+			pr->t->gen = 1;
+		}
+		uint16_t *seen = pr->t->seen;
+		size_t n = pr->n;
+		unsigned a;
+		g = pr->t->gen;
+		u = (const unsigned char *)pr->s;
+		a = n ? u[0] : 0;
+		for (i = 1; i < n; i++) {	/* the byte before in a register */
+			unsigned b = u[i];
+			seen[PAIR(a, b)] = g;
+			a = b;
+		}
+		pr->built = 1;
+	}
+	g = pr->t->gen;
+	for (i = 0; i + 1 < len; i++)
+		if (pr->t->seen[PAIR(needle[i], needle[i + 1])] != g)
+			return 0;
+	return 1;
+}
+
+/* memmem of the line pr describes, asked of its pairs first */
+static const char *pairs_mem(struct pairs *pr, const char *s, size_t n, const char *needle,
+			     size_t len)
+{
+	return pairs_may(pr, needle, len) ? memmem(s, n, needle, len) : NULL;
+}
+
 /* The first needle (of len bytes) in [p, end), or NULL, as memmem finds
  * it, but by memchr for its byte at rare: a byte the lines searched hold
  * few of ('k' of " kernel: " in a LOG line) is found by a vector scan
@@ -1244,7 +1318,7 @@ static const char *find_by(const char *p, const char *end, const char *needle, s
  * vector scan for '=' and a look back beat memmem's search for the bytes
  * on the 70 % of a syslog that is not netfilter's), or a TRACE or
  * conntrack prefix whose packet was cut off. */
-static int maybe_netfilter(const char *s, size_t n)
+static int maybe_netfilter_in(const char *s, size_t n, struct pairs *pr)
 {
 	const char *p = s, *end = s + n;
 	int proto = 0;
@@ -1256,9 +1330,14 @@ static int maybe_netfilter(const char *s, size_t n)
 			proto = 1;
 		p++;
 	}
-	if (memmem(s, n, "TRACE: ", 7) || memmem(s, n, "nf_ct_", 6))
+	if (pairs_mem(pr, s, n, "TRACE: ", 7) || pairs_mem(pr, s, n, "nf_ct_", 6))
 		return 1;
 	return proto ? 2 : 0;
+}
+
+static int maybe_netfilter(const char *s, size_t n)
+{
+	return maybe_netfilter_in(s, n, NULL);
 }
 
 /* The second half of a netfilter line broken in two ("PREC=0x00 TTL=64
@@ -1308,10 +1387,10 @@ static int fragment_head(const char *s, size_t n)
  * protocol name and number, then src= and dst=. Not read (the conntrack
  * parser takes conntrack's own lines), but not skipped as if it were not
  * netfilter's either. src= comes first: it is rare in other lines. */
-static int conntrack_in_log(const char *s, size_t n)
+static int conntrack_in_log(const char *s, size_t n, struct pairs *pr)
 {
 	static const char *const evs[] = { "[NEW] ", "[UPDATE] ", "[DESTROY] " };
-	const char *src = memmem(s, n, " src=", 5);
+	const char *src = pairs_mem(pr, s, n, " src=", 5);
 	size_t i;
 	if (!src || !memmem(src, (size_t)(s + n - src), " dst=", 5))
 		return 0;
@@ -1558,17 +1637,17 @@ static long journal_notice_msg(struct klog *k, const char *s, size_t n, char *bu
 /* 0 after reporting a notice (or the sink's failure as -1), 1 when the
  * line is none. Five scans of a line that is not one, and a memchr for
  * the rare '!' of ENOBUFS's warning: the phrases share these words. */
-static int klog_notice(struct klog *k, const char *s, size_t n, long lineno)
+static int klog_notice(struct klog *k, const char *s, size_t n, long lineno, struct pairs *pr)
 {
 	struct nl_notice o;
 	const char *msg, *hit = NULL;
 	char jbuf[1024];
 	size_t mn, i;
 	if (!k->sink->notice ||
-	    !(memmem(s, n, "uppressed", 9) || memmem(s, n, "messages", 8) ||
-	      memmem(s, n, "table full", 10) || memmem(s, n, "SYN flooding", 12) ||
-	      memmem(s, n, "packet dropped", 14) ||
-	      (memchr(s, '!', n) && memmem(s, n, "hit ENOBUFS!", 12))))
+	    !(pairs_mem(pr, s, n, "uppressed", 9) || pairs_mem(pr, s, n, "messages", 8) ||
+	      pairs_mem(pr, s, n, "table full", 10) || pairs_mem(pr, s, n, "SYN flooding", 12) ||
+	      pairs_mem(pr, s, n, "packet dropped", 14) ||
+	      (memchr(s, '!', n) && pairs_mem(pr, s, n, "hit ENOBUFS!", 12))))
 		return 1;
 	ev_reset(&k->ev);
 	if (s[0] == '{') {
@@ -1609,7 +1688,7 @@ int nl_klog_notice(const struct nl_sink *sink, const char *s, size_t n, long lin
 	if (!sink->notice || !(k = calloc(1, sizeof *k)))
 		return sink->notice ? -1 : 1;
 	k->sink = sink;
-	rc = klog_notice(k, s, n, lineno);
+	rc = klog_notice(k, s, n, lineno, NULL);
 	free(k);
 	return rc;
 }
@@ -2056,7 +2135,7 @@ static int klog_record(struct klog *k, const char *s, size_t n, long lineno, con
  * Kernels before 4.12 wrote "action=0 hook=1 len=76 inif=enp0s3 outif=?
  * smac=... saddr=... daddr=... ipid=31284 proto=17 sport=123 dport=58139".
  * No LOG prefix: the packet's fields only. 1 when s is none. */
-static int audit_record(struct klog *k, const char *s, size_t n, long lineno)
+static int audit_record(struct klog *k, const char *s, size_t n, long lineno, struct pairs *pr)
 {
 	static const char head[] = "type=NETFILTER_PKT msg=audit(", khead[] = "audit: type=1324 audit(";
 	struct nl_event *ev = &k->ev;
@@ -2067,6 +2146,8 @@ static int audit_record(struct klog *k, const char *s, size_t n, long lineno)
 	uint64_t v;
 
 	/* one scan for "type=" (this runs on every line), then which record */
+	if (!pairs_may(pr, "type=", 5))
+		return 1;
 	while (!a && !ka && (x = memmem(x, (size_t)(s + n - x), "type=", 5)) != NULL) {
 		if ((size_t)(s + n - x) >= sizeof head - 1 && !memcmp(x, head, sizeof head - 1))
 			a = x;
@@ -2191,6 +2272,7 @@ static void pipe_quote(const char **s, size_t *n)
 static int klog_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct klog *k = state;
+	struct pairs pr;
 	int rc = 0;
 
 	if (is_verbose_head(s, n) || (k->verbose && !(n > 4 && !memcmp(s, "    ", 4)))) {
@@ -2230,23 +2312,24 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 	if ((rc = json_member_line(k, s, n, lineno)) != 1)
 		return rc;
 	rc = 0;
-	if (n < 8 || (rc = maybe_netfilter(s, n)) != 1) {
+	pairs_init(&pr, &k->pairs, s, n);
+	if (n < 8 || (rc = maybe_netfilter_in(s, n, &pr)) != 1) {
 		if (rc == 2 && wrapped_rest(s, n))
 			return k->sink->error(k->sink->ctx, lineno, "the rest of a netfilter line broken "
 					      "in two (PROTO= without IN= or SRC=): its head is on a "
 					      "line before", s, n);
 		if (fragment_head(s, n))
 			return k->sink->error(k->sink->ctx, lineno, FRAGMENT_MSG, s, n);
-		if (conntrack_in_log(s, n))
+		if (conntrack_in_log(s, n, &pr))
 			return k->sink->error(k->sink->ctx, lineno, CONNTRACK_IN_LOG_MSG, s, n);
 		if (!k->dump_said && dump_in_log(s, n)) {
 			k->dump_said = 1;
 			return k->sink->error(k->sink->ctx, lineno, DUMP_IN_LOG_MSG, s, n);
 		}
 		/* an audit record names no IN= or SRC=: asked of such lines only */
-		if (rc != 2 && (rc = audit_record(k, s, n, lineno)) != 1)
+		if (rc != 2 && (rc = audit_record(k, s, n, lineno, &pr)) != 1)
 			return rc;
-		if ((rc = klog_notice(k, s, n, lineno)) <= 0)
+		if ((rc = klog_notice(k, s, n, lineno, &pr)) <= 0)
 			return rc;
 		k->sink->skip(k->sink->ctx, lineno);
 		return 0;
@@ -2300,7 +2383,7 @@ static int klog_record(struct klog *k, const char *s, size_t n, long lineno, con
 			return k->sink->error(k->sink->ctx, lineno, FRAGMENT_MSG, s, n);
 		/* a conntrack helper's drop said without the packet */
 		if (!*next && n - (size_t)(msg - s) > 6 && !memcmp(msg, "nf_ct_", 6) &&
-		    (rc = klog_notice(k, s, n, lineno)) <= 0)
+		    (rc = klog_notice(k, s, n, lineno, NULL)) <= 0)
 			return rc;
 		/* text before a record run on after it ("Apr 1811:50:23 host
 		 * kernel: [1038991.870882] TRACE: ..."): the line is that record's */
