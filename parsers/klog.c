@@ -1261,13 +1261,13 @@ static int pairs_may(struct pairs *pr, const char *needle, size_t len)
 	if (len > pr->n)
 		return 0;
 	if (!pr->built) {
-		if (++pr->t->gen == 0) {
-			memset(pr->t->seen, 0, sizeof pr->t->seen);
-			pr->t->gen = 1;
-		}
 		uint16_t *seen = pr->t->seen;
 		size_t n = pr->n;
 		unsigned a;
+		if (++pr->t->gen == 0) {
+			memset(seen, 0, sizeof pr->t->seen);
+			pr->t->gen = 1;
+		}
 		g = pr->t->gen;
 		u = (const unsigned char *)pr->s;
 		a = n ? u[0] : 0;
