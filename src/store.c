@@ -46,8 +46,8 @@ enum {
  * packet id comes last, for the cursor over many packets. */
 #define PKT_EVENT_COLS \
 	"SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, " \
-	"e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, " \
-	"e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, " \
+	"e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, " NL_ROW_NAME("e.prefix") ", " \
+	"e.reason, e.family, e.iif, e.oif, e.physin, e.physout, " NL_ROW_NAME("e.mac") ", e.src, " \
 	"e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, " \
 	"e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, " \
 	"e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, " \
@@ -240,8 +240,9 @@ static const char *const queries[Q_COUNT] = {
 			"FROM steps t JOIN event_rows f ON f.packet_id = t.packet_id AND f.step = 1 "
 			"WHERE t.packet_id = ?1 AND t.hdr = 1) "
 			"SELECT e.id, e.source_id, e.step, s.path, e.line, e.kind, e.host, e.time, "
-			"e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, e.prefix, "
-			"e.reason, e.family, e.iif, e.oif, e.physin, e.physout, e.mac, e.src, "
+			"e.uptime, e.wall_us, e.tbl, e.chain, e.type, e.rulenum, " NL_ROW_NAME("e.prefix")
+			", e.reason, e.family, e.iif, e.oif, e.physin, e.physout, " NL_ROW_NAME("e.mac")
+			", e.src, "
 			"e.dst, e.len, e.tos, e.ttl, e.ip_id, e.ipflags, e.proto, e.sport, "
 			"e.dport, e.tcp_seq, e.tcp_ack, e.tcp_window, e.tcp_flags, e.icmp_type, "
 			"e.icmp_code, e.icmp_id, e.icmp_seq, e.inner, e.mark, e.uid, e.gid, e.extra, "
@@ -1824,11 +1825,16 @@ static int add_frame(struct nl_store *s, int64_t id, int64_t source_id, const st
 	return p->dst[0] ? wire_dst(s, source_id, p->dst) : 0;
 }
 
+static int64_t name_id(struct nl_store *s, const char *v);
+
 static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t packet_id,
 		     int step, const struct nl_event *ev)
 {
-	sqlite3_stmt *st = stmt(s, Q_EV_ADD);
 	const struct nl_pkt *p = &ev->pkt;
+	/* ids into names, as a step's (schema 41), before the row's
+	 * statement is bound */
+	int64_t mac = name_id(s, p->mac), prefix = mac < 0 ? -1 : name_id(s, ev->prefix);
+	sqlite3_stmt *st = prefix < 0 ? NULL : stmt(s, Q_EV_ADD);
 	if (!st)
 		return -1;
 	/* the id is Q_EV_ADD's last parameter */
@@ -1847,14 +1853,14 @@ static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t 
 	bind_static(st, 11, ev->chain);
 	bind_static(st, 12, ev->type);
 	bind_num(st, 13, ev->kind == NL_EV_TRACE ? ev->rulenum : -1);
-	bind_static(st, 14, ev->prefix);
+	bind_num(st, 14, prefix > 0 ? prefix : -1);
 	bind_static(st, 15, ev->reason);
 	bind_num(st, 16, p->family ? p->family : -1);
 	bind_static(st, 17, p->iif);
 	bind_static(st, 18, p->oif);
 	bind_static(st, 19, p->physin);
 	bind_static(st, 20, p->physout);
-	bind_static(st, 21, p->mac);
+	bind_num(st, 21, mac > 0 ? mac : -1);
 	bind_static(st, 22, p->src);
 	bind_static(st, 23, p->dst);
 	bind_num(st, 24, p->len);
@@ -6008,6 +6014,9 @@ static const char *merge_expr(const char *t, const char *col, const int64_t *off
 		snprintf(buf, n, "0");
 	else if (!strcmp(t, "packets") && !strcmp(col, "hits_id"))
 		snprintf(buf, n, "NULL");	/* analysed again, which lists them anew */
+	else if (!strcmp(t, "event_rows") &&
+		 (!strcmp(col, "mac") || !strcmp(col, "prefix")))
+		snprintf(buf, n, "(SELECT new FROM temp.merge_names WHERE old = %s)", col);
 	else if (!strcmp(t, "frames") && !strcmp(col, "mac"))
 		snprintf(buf, n, "(SELECT new FROM temp.merge_macs WHERE old = mac)");
 	else {

@@ -109,12 +109,34 @@ with open(sys.argv[2], "w") as out:
 PY
 }
 
+# unnames DB: a whole row's MAC header and LOG prefix as text again, as before schema 41 (their columns last, as the upgrade
+# leaves them; the events view of 40).
+unnames() {
+	python3 - "$1" "$ROOT/schema/040_fp_derived.sql" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+v40 = open(sys.argv[2]).read()
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+c.execute("DROP VIEW events")
+for col in ("mac", "prefix"):
+    c.execute("ALTER TABLE event_rows ADD COLUMN %s_text TEXT" % col)
+    c.execute("UPDATE event_rows SET %s_text = (SELECT name FROM names WHERE id = event_rows.%s)"
+              % (col, col))
+    c.execute("ALTER TABLE event_rows DROP COLUMN %s" % col)
+    c.execute("ALTER TABLE event_rows RENAME COLUMN %s_text TO %s" % (col, col))
+c.executescript(v40[v40.index("CREATE VIEW events AS"):])
+c.execute("UPDATE meta SET value = '40' WHERE key = 'schema_version'")
+c.commit()
+PY
+}
+
 # unfp DB: the fingerprints stored again, as before schema 40 computed
 # them (plain columns fp and fp2 with the values, the events view and
 # its trigger of schema 30). A line whose time is a bare number (dmesg's
 # kernel stamp) and that has a wall-clock second learned it from another
 # rendering's copy: before 40 such a line kept the key, not the second.
 unfp() {
+	unnames "$1"
 	python3 - "$1" "$ROOT/schema/030_step_time.sql" "$ROOT/schema/ondemand/fp_index.sql" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
@@ -149,14 +171,14 @@ PY
 }
 
 # downgrade_to DB V: the store as natlog of schema V wrote it, as far as
-# the tests of older stores need: the fingerprints stored (unfp) before
-# 40, the columns schemas 34 to 37 added are
-# taken out again (a namespace's conntrack entries with their column),
+# the tests of older stores need: a whole row's strings as text (unnames)
+# before 41, the fingerprints stored (unfp) before 40, the columns
+# schemas 34 to 37 added are taken out again (a namespace's conntrack entries with their column),
 # the fingerprint keys before 38 are hashes unrelated to today's, the
 # lists of rules hit of 39 are gone, and the store says it is of V. One
 # place to add the next schema's.
 downgrade_to() {
-	test "$2" -ge 40 || unfp "$1"
+	if test "$2" -lt 40; then unfp "$1"; elif test "$2" -lt 41; then unnames "$1"; fi
 	python3 - "$1" "$2" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])

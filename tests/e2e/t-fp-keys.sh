@@ -127,9 +127,10 @@ downgrade_to "$NATLOG_DB" 39
 "$NATLOG" import -q "$lab/messages" "$lab/dmesg.txt" > /dev/null 2>&1
 check "a store of 39 (keys stored, their indexes built) is upgraded" python3 -c "
 import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-assert c.execute('SELECT value FROM meta WHERE key = \'schema_version\'').fetchone()[0] == '40'
-" "$NATLOG_DB"
+q = 'SELECT value FROM meta WHERE key = \'schema_version\''
+v = [sqlite3.connect(f).execute(q).fetchone()[0] for f in sys.argv[1:]]
+assert int(v[0]) >= 40 and v[0] == v[1], v
+" "$NATLOG_DB" "$TMP/new.db"
 check "its keys are those of a new store" python3 -c "
 import sqlite3, sys
 a, b = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])

@@ -38,6 +38,18 @@ eq "packets by host" "client 7 server 7" \
 	"$("$NATLOG" --db "$TMP/m.db" sql "SELECT host || ' ' || count(*) FROM packets GROUP BY host ORDER BY host" | tail -n +2 | paste -sd ' ')"
 same "traces --json: as one import of all the files" traces --json
 same "flows --json: one row per connection across the hosts" flows --json
+# names ids are each store's own: a whole row's MAC header (schema 41),
+# like a step's strings, is the merged store's name for the same text
+"$NATLOG" --db "$TMP/mac1.db" import -q "$TD/lab/log-target"
+"$NATLOG" --db "$TMP/mac2.db" import -q "$TD/lab/docker-legacy" "$TD/lab/interleaved"
+"$NATLOG" --db "$TMP/mac12.db" merge -q "$TMP/mac1.db" "$TMP/mac2.db"
+"$NATLOG" --db "$TMP/macall.db" import -q "$TD/lab/log-target" "$TD/lab/docker-legacy" "$TD/lab/interleaved"
+macs() { "$NATLOG" --db "$1" sql "SELECT s.path, e.line, e.mac, e.iif, e.oif FROM events e JOIN sources s ON s.id = e.source_id WHERE e.mac IS NOT NULL ORDER BY 1, 2, e.id"; }
+macs "$TMP/macall.db" > "$TMP/macall.txt"
+macs "$TMP/mac12.db" > "$TMP/mac12.txt"
+check "stores of lines with MAC headers to merge ($(wc -l < "$TMP/macall.txt") lines)" \
+	test "$(wc -l < "$TMP/macall.txt")" -gt 200 -a "$(grep -c ':08:00' "$TMP/macall.txt")" -gt 200
+check "every line's MAC header merged, as one import of all the files" cmp "$TMP/macall.txt" "$TMP/mac12.txt"
 same "summary --json" summary --json
 same "rules --json: hits and drops per rule" rules --json
 same "export: every packet" export
