@@ -429,7 +429,7 @@ def main(argv):
     ap.add_argument("--time", dest="time_bin", default="/usr/bin/time")
     ap.add_argument("--ruleset-services", type=int, default=40000,
                     help="kube-proxy services of the ruleset dumps (default 40000: 160 k rules)")
-    ap.add_argument("--only", help="comma-separated subset of syslog,busy,nft,pcap,ruleset")
+    ap.add_argument("--only", help="comma-separated subset of syslog,busy,fwlog,nft,pcap,ruleset")
     ap.add_argument("--busy", action="store_true",
                     help="also import a busy node's syslog of --size-mb, nearly every line a TRACE line")
     ap.add_argument("--explain-events", type=int, metavar="N",
@@ -444,7 +444,7 @@ def main(argv):
     os.makedirs(a.cache, exist_ok=True)
     time_bin = a.time_bin if a.time_bin and os.access(a.time_bin, os.X_OK) else None
     R = Runner(time_bin)
-    only = set((a.only or "syslog,nft,pcap,ruleset").split(","))
+    only = set((a.only or "syslog,fwlog,nft,pcap,ruleset").split(","))
     if a.busy:
         only.add("busy")
     size = a.size_mb
@@ -493,6 +493,10 @@ def main(argv):
         n = max(2, int(round(os.path.getsize(p) / (512 * 1024))))
         split_log(p, os.path.join(d, "pieces"), ["part%05d.log" % k for k in range(n)])
         inputs["busy-pieces"] = [os.path.join(d, "pieces"), os.path.join(d, "iptables-save.txt")]
+    if "fwlog" in only:
+        # a firewall's log of LOG lines alone (UFW's), each line its own packet
+        p = generate(a.cache, "fwlog", "%gmb" % nft_mb, "ufw.log", ["--size-mb", "%g" % nft_mb], a.seed)
+        inputs["ufw-log"] = [p, os.path.join(os.path.dirname(p), "iptables-save.txt")]
     if "nft" in only:
         p = generate(a.cache, "nft", "%gmb" % nft_mb, "nft-monitor-trace.txt", ["--size-mb", "%g" % nft_mb],
                      a.seed)
@@ -572,6 +576,14 @@ def main(argv):
                     bl.append(skipped("lnav count", "lnav is not installed (apt-get install lnav)"))
             bl.append(baseline(R, "grep -c TRACE:", [grep, "-c", "TRACE:", files[0]], nbytes))
             bl.append(baseline(R, "wc -l", [wc, "-l", files[0]], nbytes))
+        elif name == "ufw-log":
+            if lnav:
+                bl.append(baseline(R, "lnav count", [lnav, "-n", "-c", ";SELECT count(*) FROM syslog_log",
+                                                     files[0]], nbytes, last=True))
+            else:
+                bl.append(skipped("lnav count", "lnav is not installed (apt-get install lnav)"))
+            bl.append(baseline(R, "grep -c 'IN='", [grep, "-c", "IN=", files[0]], nbytes))
+            bl.append(baseline(R, "wc -l", [wc, "-l", files[0]], nbytes))
         elif name == "nft":
             bl.append(baseline(R, "grep -c 'trace id'", [grep, "-c", "trace id", files[0]], nbytes))
             bl.append(baseline(R, "wc -l", [wc, "-l", files[0]], nbytes))
@@ -590,7 +602,8 @@ def main(argv):
                 log("  baseline %-20s %.2f s, peak RSS %.1f MB -> %s" % (b["label"], b["wall"], b["rss_mb"],
                                                                       b["result"]))
         results["baselines"][name] = bl
-        if name in ("syslog", "syslog-busy", "syslog-small", "syslog-big", "nft") and rc >= 0 and rc in (0, 3):
+        if name in ("syslog", "syslog-busy", "syslog-small", "syslog-big", "nft", "ufw-log") and rc >= 0 and \
+                rc in (0, 3):
             packets, lw = trace_list(natlog, imp["db"])
             imp["packets"] = len(packets)
             imp["traces_all_s"] = lw
@@ -612,7 +625,8 @@ def main(argv):
     log("")
     log("== natlog import (each into a fresh store; files in the page cache) ==")
     rows = []
-    prim = {"syslog": "lnav count", "syslog-busy": "lnav count", "syslog-small": "grep -c TRACE:",
+    prim = {"syslog": "lnav count", "syslog-busy": "lnav count", "ufw-log": "lnav count",
+            "syslog-small": "grep -c TRACE:",
             "syslog-big": "grep -c TRACE:",
             "nft": "grep -c 'trace id'",
             "pcap": "tcpdump -nn -r", "ruleset-ipt": "wc -l", "ruleset-list": "wc -l", "ruleset-nft": "wc -l",
@@ -683,7 +697,7 @@ def main(argv):
 
     def verdict(ok):
         return "met" if ok else "MISSED"
-    for name in ("syslog", "syslog-busy"):
+    for name in ("syslog", "syslog-busy", "ufw-log"):
         sy = imps.get(name)
         if not sy and name != "syslog":
             continue

@@ -5,6 +5,7 @@
     gen.py --kind nft    --size-mb 50  --seed 1 -o DIR/nft-monitor-trace.txt
     gen.py --kind pcap   --packets 1000000 --seed 1 -o DIR/capture.pcap
     gen.py --kind ruleset --services 40000 --seed 1 -o DIR/iptables-save.txt
+    gen.py --kind fwlog  --size-mb 50  --seed 1 -o DIR/ufw.log
 
 Python 3 standard library only. The output is a pure function of the
 arguments (one random.Random(seed) drives everything, no clock, no hash
@@ -36,6 +37,13 @@ pcap    a classic little-endian pcap (LINKTYPE_ETHERNET, microseconds) of
         --packets IPv4 packets: TCP connections (handshake, data both ways,
         FIN) and UDP query/response pairs, with correct IP, TCP and UDP
         checksums.
+fwlog   a firewall host's /var/log/ufw.log: every line a LOG line as UFW
+        writes it (rsyslog's envelope, "Mar  1 00:00:00 web-01 kernel:
+        [  435.398504] [UFW BLOCK] IN=eth0 OUT= MAC=... SRC=..."): scans
+        and probes of many sources to closed ports (TCP SYN, UDP) blocked,
+        and some allowed connections logged, each line its own packet. The
+        matching iptables-save (UFW's chains, the LOG rules of the two
+        prefixes) is written next to it as iptables-save.txt.
 ruleset kube-proxy's shape of --services services, each a cluster IP rule in
         KUBE-SERVICES, a KUBE-SVC chain jumping to a KUBE-SEP chain, and
         the SEP's masquerade mark and DNAT: 4 rules a service, written as
@@ -950,6 +958,96 @@ class KubeSvc:
     __slots__ = ("name", "port", "cip", "ep", "svc", "sep", "proto")
 
 
+# --------------------------------------------------------------------------
+# A UFW host's log of LOG lines, and its rules.
+
+UFW_SAVE = """*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:ufw-after-input - [0:0]
+:ufw-after-logging-input - [0:0]
+:ufw-before-input - [0:0]
+:ufw-logging-allow - [0:0]
+:ufw-logging-deny - [0:0]
+:ufw-skip-to-policy-input - [0:0]
+:ufw-user-input - [0:0]
+-A INPUT -j ufw-before-input
+-A INPUT -j ufw-after-input
+-A INPUT -j ufw-after-logging-input
+-A ufw-after-input -p udp -m udp --dport 137 -j ufw-skip-to-policy-input
+-A ufw-after-input -p udp -m udp --dport 138 -j ufw-skip-to-policy-input
+-A ufw-after-logging-input -m limit --limit 3/min --limit-burst 10 -j LOG --log-prefix "[UFW BLOCK] "
+-A ufw-before-input -i lo -j ACCEPT
+-A ufw-before-input -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A ufw-before-input -m conntrack --ctstate INVALID -j ufw-logging-deny
+-A ufw-before-input -m conntrack --ctstate INVALID -j DROP
+-A ufw-before-input -p icmp -m icmp --icmp-type 8 -j ACCEPT
+-A ufw-before-input -j ufw-user-input
+-A ufw-logging-allow -m limit --limit 3/min --limit-burst 10 -j LOG --log-prefix "[UFW ALLOW] "
+-A ufw-logging-deny -m conntrack --ctstate INVALID -m limit --limit 3/min --limit-burst 10 -j RETURN
+-A ufw-logging-deny -m limit --limit 3/min --limit-burst 10 -j LOG --log-prefix "[UFW BLOCK] "
+-A ufw-skip-to-policy-input -j DROP
+-A ufw-user-input -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -j ufw-logging-allow
+-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT
+-A ufw-user-input -p tcp -m tcp --dport 80 -j ACCEPT
+-A ufw-user-input -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT
+"""
+
+UFW_CLOSED = (23, 25, 445, 1433, 3306, 3389, 5900, 6379, 8080, 8443, 9200, 2375, 5060, 1723, 111)
+
+
+class FwLogGen:
+    """One host's UFW log: SYNs and UDP probes to closed ports blocked, new
+    SSH connections logged as allowed, at a few hundred lines a second."""
+
+    def __init__(self, rng, out):
+        self.rng = rng
+        self.out = out
+        self.clock = Clock()
+        self.mac = "%s:%s:08:00" % (mac_str(rng), mac_str(rng))
+        self.addr = "203.0.113.10"
+        self.sources = []
+        for _ in range(20000):
+            ip = "%d.%d.%d.%d" % (rng.randrange(1, 224), rng.randrange(256), rng.randrange(256),
+                                  rng.randrange(1, 255))
+            self.sources.append((ip, rng.choice((64, 128, 255)) - rng.randrange(0, 25)))
+
+    def run(self):
+        rng, out = self.rng, self.out
+        t = 0
+        up0 = 435398 * 1000000
+        while not out.full():
+            t += rng.randrange(200, 6000)
+            src, ttl = self.sources[min(int(rng.paretovariate(1.2)) - 1, len(self.sources) - 1)
+                                    if rng.random() < 0.5 else rng.randrange(len(self.sources))]
+            up = up0 + t
+            head = "%s web-01 kernel: [%d.%06d] " % (self.clock.at(START_EPOCH + t // 1000000),
+                                                     up // 1000000, up % 1000000)
+            ipid = rng.randrange(65536)
+            df = "DF " if rng.random() < 0.6 else ""
+            r = rng.random()
+            if r < 0.12:  # a new SSH connection, allowed and logged
+                body = ("[UFW ALLOW] IN=eth0 OUT= MAC=%s SRC=%s DST=%s LEN=60 TOS=0x00 PREC=0x00 TTL=%d "
+                        "ID=%d DF PROTO=TCP SPT=%d DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 " %
+                        (self.mac, src, self.addr, ttl, ipid, rng.randrange(32768, 61000)))
+            elif r < 0.75:  # a SYN to a closed port
+                body = ("[UFW BLOCK] IN=eth0 OUT= MAC=%s SRC=%s DST=%s LEN=%d TOS=0x00 PREC=0x00 TTL=%d "
+                        "ID=%d %sPROTO=TCP SPT=%d DPT=%d WINDOW=%d RES=0x00 SYN URGP=0 " %
+                        (self.mac, src, self.addr, rng.choice((40, 44, 52, 60)), ttl, ipid, df,
+                         rng.randrange(1024, 65536), rng.choice(UFW_CLOSED) if rng.random() < 0.8
+                         else rng.randrange(1, 65536), rng.choice((1024, 14600, 29200, 65535))))
+            else:  # a UDP probe
+                n = rng.choice((8, 20, 48, 68))
+                body = ("[UFW BLOCK] IN=eth0 OUT= MAC=%s SRC=%s DST=%s LEN=%d TOS=0x00 PREC=0x00 TTL=%d "
+                        "ID=%d %sPROTO=UDP SPT=%d DPT=%d LEN=%d " %
+                        (self.mac, src, self.addr, n + 20, ttl, ipid, df, rng.randrange(1024, 65536),
+                         rng.choice((53, 123, 161, 1900, 5060, 11211, 137, 500)), n))
+            out.line(head + body)
+        out.close()
+
+
 def kube_services(rng, n):
     out = []
     for i in range(n):
@@ -1146,7 +1244,7 @@ def kube_ruleset(rng, n, path):
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--kind", required=True, choices=("syslog", "nft", "pcap", "ruleset"))
+    ap.add_argument("--kind", required=True, choices=("syslog", "nft", "pcap", "ruleset", "fwlog"))
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--size-mb", type=float, help="text output size in MB (10^6 bytes; default 200)")
     g.add_argument("--packets", type=int, help="pcap: number of packets (default 1000000)")
@@ -1180,6 +1278,10 @@ def main(argv):
         with open(os.path.join(d, "iptables-save.txt"), "w") as f:
             f.write(iptables_save(gen.services))
         gen.run()
+    elif a.kind == "fwlog":
+        with open(os.path.join(d, "iptables-save.txt"), "w") as f:
+            f.write(UFW_SAVE)
+        FwLogGen(rng, Out(a.output, limit)).run()
     else:
         gen = NftGen(rng, Out(a.output, limit))
         with open(os.path.join(d, "nft-ruleset.txt"), "w") as f:
