@@ -30,7 +30,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 all: $(BIN)
 
-$(BIN): $(BUILD)/src/main.o $(BUILD)/libnatlog.a
+$(BIN): $(BUILD)/src/main.o $(BUILD)/image.o $(BUILD)/libnatlog.a
 	$(CC) $(CFLAGS) $(NL_CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(LDLIBS)
 
 $(BUILD)/libnatlog.a: $(LIB_OBJ)
@@ -52,6 +52,19 @@ $(BUILD)/schema.c: $(SCHEMA) $(BUILD)/schema.list tests/embed-schema.sh
 
 $(BUILD)/schema.o: $(BUILD)/schema.c
 	$(CC) $(CFLAGS) $(NL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+# A new store's image, made from the schema files by running them
+# (tests/mkimage.c): natlog copies it into a new store instead of
+# migrating; programs linked without it migrate.
+$(BUILD)/mkimage: tests/mkimage.c $(BUILD)/libnatlog.a
+	$(CC) $(CFLAGS) $(NL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnatlog.a $(NL_LIBS) $(LDLIBS)
+
+$(BUILD)/image.c: $(BUILD)/mkimage
+	./$(BUILD)/mkimage > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/image.o: $(BUILD)/image.c
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -Wno-missing-prototypes -Wno-missing-variable-declarations -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libnatlog.a
 	@mkdir -p $(dir $@)

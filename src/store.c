@@ -951,6 +951,79 @@ static int lock_store(struct nl_store *s, const char *path, int how)
 #define STORE_NEW_PRAGMAS "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF; " \
 			  "PRAGMA cache_size = -32768;"
 
+/* A new store's pages as the schema files leave them, made from them at
+ * build time (tests/mkimage.c: build/image.c, run-length coded), so that a
+ * new store is a copy of them rather than forty migrations run again
+ * (most of a small import's time). A program linked without them (the
+ * image's maker, the unit tests, the fuzzers) migrates. */
+extern const unsigned char nl_store_image_rle[] __attribute__((weak));
+extern const size_t nl_store_image_rle_len __attribute__((weak));
+extern const size_t nl_store_image_size __attribute__((weak));
+
+static unsigned char *image_decode(size_t *size)
+{
+	const unsigned char *in = nl_store_image_rle;
+	size_t len = nl_store_image_rle_len, n = nl_store_image_size, i = 0, o = 0;
+	unsigned char *out = n ? sqlite3_malloc64(n) : NULL;
+	if (!out)
+		return NULL;
+	while (i < len) {
+		size_t run;
+		if (in[i]) {
+			if (o == n)
+				break;
+			out[o++] = in[i++];
+			continue;
+		}
+		if (len - i < 3 || !(run = in[i + 1] | (size_t)in[i + 2] << 8) || run > n - o)
+			break;
+		memset(out + o, 0, run);
+		o += run;
+		i += 3;
+	}
+	if (i != len || o != n) {
+		sqlite3_free(out);
+		return NULL;
+	}
+	*size = n;
+	return out;
+}
+
+/* The image copied into the new store's empty file, when the program has
+ * one; *version is then its schema version, else left 0. */
+static int new_from_image(struct nl_store *s, const char *path, int *version, struct nl_err *err)
+{
+	sqlite3 *mem = NULL;
+	sqlite3_backup *b;
+	unsigned char *img;
+	size_t n = 0;
+	int rc, code = SQLITE_OK;
+	if (!&nl_store_image_size || !&nl_store_image_rle || !&nl_store_image_rle_len)
+		return 0;
+	if (!(img = image_decode(&n)))
+		return nl_err_set(err, "cannot create store '%s': its built-in image is damaged", path);
+	/* on failure SQLite frees the image itself */
+	rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_deserialize(mem, "main", img, (sqlite3_int64)n, (sqlite3_int64)n,
+					 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+	else
+		sqlite3_free(img);
+	if (rc == SQLITE_OK) {
+		b = sqlite3_backup_init(s->db, "main", mem, "main");
+		rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(s->db);
+		if (b && sqlite3_backup_finish(b) != SQLITE_OK && rc == SQLITE_DONE)
+			rc = sqlite3_errcode(s->db);
+	}
+	sqlite3_close(mem);
+	if (rc != SQLITE_DONE)
+		return nl_err_set(err, "cannot create store '%s': %s", path, sqlite3_errmsg(s->db));
+	if (store_kind(s, version, &code) != STORE_NATLOG)
+		return nl_err_set(err, "cannot create store '%s': its built-in image is not a store",
+				  path);
+	return 0;
+}
+
 /* Read-write: nothing is written (no WAL switch, no table) until the file
  * is known to be a natlog store, an empty database or no file at all. */
 static int open_rw(struct nl_store *s, const char *path, int lock, struct nl_err *err)
@@ -980,6 +1053,8 @@ static int open_rw(struct nl_store *s, const char *path, int lock, struct nl_err
 		return nl_err_set(err, "store '%s' is in use by an import", path);
 	if (exec(s, kind == STORE_NEW ? STORE_NEW_PRAGMAS : STORE_RW_PRAGMAS))
 		return nl_err_set(err, "cannot write to store '%s': %s", path, s->err);
+	if (kind == STORE_NEW && new_from_image(s, path, &version, err))
+		return -1;
 	if (migrate(s, path, version, err))
 		return -1;
 	s->version = nl_schema_files[nl_schema_nfiles - 1].version;
