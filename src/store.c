@@ -42,6 +42,12 @@ enum {
 	Q_EV_UPTIME_S, Q_HITS_ID, Q_HITS_ADD, Q_COUNT
 };
 
+/* A string column of event_rows that is an id into names since schema 41
+ * (mac, prefix), as text; an older store read as it is holds the text
+ * itself. x: the column, qualified as the query names it. */
+#define NL_ROW_NAME(x) "CASE WHEN typeof(" x ") = 'integer' THEN (SELECT name FROM names " \
+	"WHERE id = " x ") ELSE " x " END"
+
 /* A packet's lines: whole rows, and steps (read_event, read_step); the
  * packet id comes last, for the cursor over many packets. */
 #define PKT_EVENT_COLS \

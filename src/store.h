@@ -6,12 +6,6 @@
 #ifndef NL_STORE_H
 #define NL_STORE_H
 
-/* A string column of event_rows that is an id into names since schema 41
- * (mac, prefix), as text; an older store read as it is holds the
- * text itself. x: the column, qualified as the query names it. */
-#define NL_ROW_NAME(x) "CASE WHEN typeof(" x ") = 'integer' THEN (SELECT name FROM names " \
-	"WHERE id = " x ") ELSE " x " END"
-
 #include "natlog.h"
 #include "ruleset.h"
 #include "hits.h"
