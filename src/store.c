@@ -39,7 +39,7 @@ enum {
 	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
 	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAME_OF, Q_PKT_LAST_TUPLE,
 	Q_ANY_UNCLAIMED, Q_WIRE_DST, Q_FRAME_ADD, Q_MAC_GET, Q_MAC_ADD, Q_EV_FP2_S, Q_EV_ALIGNED_S,
-	Q_EV_UPTIME_S, Q_HITS_ID, Q_HITS_ADD, Q_COUNT
+	Q_EV_UPTIME_S, Q_HITS_ID, Q_HITS_ADD, Q_EVC_ROWS, Q_EVC_STEPS, Q_COUNT
 };
 
 /* A string column of event_rows that is an id into names since schema 41
@@ -211,6 +211,9 @@ static const char *const queries[Q_COUNT] = {
 	/* and its steps, merged in by store_packet_events */
 	[Q_PKT_STEPS] = PKT_STEP_COLS "WHERE packet_id = ?1 ORDER BY step, id",
 	[Q_NAME_OF] = "SELECT name FROM names WHERE id = ?1",
+	/* the lines of a range of packets, for a cursor over them */
+	[Q_EVC_ROWS] = PKT_EVENT_COLS "WHERE e.packet_id BETWEEN ?1 AND ?2 ORDER BY e.packet_id, e.step, e.id",
+	[Q_EVC_STEPS] = PKT_STEP_COLS "WHERE packet_id BETWEEN ?1 AND ?2 ORDER BY packet_id, step, id",
 	/* by the events_unclaimed index */
 	[Q_ANY_UNCLAIMED] = "SELECT 1 FROM event_rows WHERE packet_id IS NULL AND "
 			    "kind IN ('ct-invalid', 'log') LIMIT 1",
@@ -4457,6 +4460,7 @@ int store_packet_events(struct nl_store *s, int64_t packet_id, nl_event_cb cb, v
 struct nl_evcursor {
 	struct nl_store *s;
 	sqlite3_stmt *st, *ss;
+	int own;		/* st and ss are the cursor's, not the store's kept ones */
 	int rc, rs;		/* SQLITE_ROW: a row is waiting */
 	int64_t lo, hi, last;
 };
@@ -4478,10 +4482,13 @@ int store_evcursor_open(struct nl_store *s, int64_t lo, int64_t hi, struct nl_ev
 		store_evcursor_close(c);
 		return -1;
 	}
-	if (sqlite3_prepare_v2(s->db, PKT_EVENT_COLS "WHERE e.packet_id BETWEEN ?1 AND ?2 "
-			       "ORDER BY e.packet_id, e.step, e.id", -1, &c->st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, PKT_STEP_COLS "WHERE packet_id BETWEEN ?1 AND ?2 "
-			       "ORDER BY packet_id, step, id", -1, &c->ss, NULL) != SQLITE_OK) {
+	/* the store's kept statements (preparing them took 0.4 M instructions
+	 * a batch of packets), unless another cursor has them */
+	c->own = (s->q[Q_EVC_ROWS] && sqlite3_stmt_busy(s->q[Q_EVC_ROWS])) ||
+		 (s->q[Q_EVC_STEPS] && sqlite3_stmt_busy(s->q[Q_EVC_STEPS]));
+	if (c->own ? sqlite3_prepare_v2(s->db, queries[Q_EVC_ROWS], -1, &c->st, NULL) != SQLITE_OK ||
+			     sqlite3_prepare_v2(s->db, queries[Q_EVC_STEPS], -1, &c->ss, NULL) != SQLITE_OK
+		   : !(c->st = stmt(s, Q_EVC_ROWS)) || !(c->ss = stmt(s, Q_EVC_STEPS))) {
 		fail(s, "cannot read events");
 		store_evcursor_close(c);
 		return -1;
@@ -4514,8 +4521,14 @@ void store_evcursor_close(struct nl_evcursor *c)
 {
 	if (!c)
 		return;
-	sqlite3_finalize(c->st);
-	sqlite3_finalize(c->ss);
+	if (c->own) {
+		sqlite3_finalize(c->st);
+		sqlite3_finalize(c->ss);
+	} else {
+		/* kept, but done reading: no read transaction left open */
+		sqlite3_reset(c->st);
+		sqlite3_reset(c->ss);
+	}
 	free(c);
 }
 

@@ -338,11 +338,83 @@ static void test_last_tuples(void)
 	}
 }
 
+/* A packet's lines as a cursor reads them: their ids and line numbers. */
+struct lines {
+	long v[256];
+	size_t n;
+};
+
+static int note_line(void *ctx, const struct nl_event_row *e)
+{
+	struct lines *l = ctx;
+	if (l->n < sizeof l->v / sizeof l->v[0])
+		l->v[l->n++] = (long)e->id * 100000 + e->ev.line;
+	return 0;
+}
+
+static int same_lines(struct nl_evcursor *c, struct nl_store *s, int64_t id)
+{
+	struct lines a = { { 0 }, 0 }, b = { { 0 }, 0 };
+	if (store_evcursor_packet(c, id, note_line, &a) || store_packet_events(s, id, note_line, &b))
+		return 0;
+	return a.n > 0 && a.n == b.n && !memcmp(a.v, b.v, a.n * sizeof a.v[0]);
+}
+
+/* Cursors keep their statements on the store; a second one opened while
+ * the first is reading has its own, and neither disturbs the other. */
+static void test_cursors(void)
+{
+	struct nl_err err = { "" };
+	struct nl_import_opts o;
+	struct nl_import_stats st;
+	struct nl_filter all = { .port = -1, .seq = -1, .ip_id = -1 };
+	struct nl_evcursor *a = NULL, *b = NULL, *c = NULL;
+	struct nl_store *s;
+	struct pids *l = calloc(1, sizeof *l);
+	char path[] = "testdata/lab/docker-legacy/messages", *paths[] = { path };
+	size_t i, half;
+	CHECK(l != NULL);
+	if (!l || store_open(&s, ":memory:", NL_STORE_RW, &err) != 0) {
+		free(l);
+		return;
+	}
+	memset(&o, 0, sizeof o);
+	memset(&st, 0, sizeof st);
+	o.quiet = 1;
+	o.boot_us = -1;
+	CHECK(ingest_paths(s, paths, 1, &o, &st) == 0);
+	CHECK(store_packets(s, &all, note_pid, l) > 0);
+	CHECK(l->n >= 8);
+	if (l->n < 8)
+		goto out;
+	half = l->n / 2;
+	CHECK(store_evcursor_open(s, l->id[0], l->id[l->n - 1], &a) == 0);
+	for (i = 0; a && i < half; i++)
+		CHECK(same_lines(a, s, l->id[i]));
+	/* opened while a reads, over other packets: its own statements */
+	CHECK(store_evcursor_open(s, l->id[0], l->id[half - 1], &b) == 0);
+	for (i = 0; b && i < half; i++)
+		CHECK(same_lines(b, s, l->id[i]));
+	store_evcursor_close(b);
+	for (i = half; a && i < l->n; i++)
+		CHECK(same_lines(a, s, l->id[i]));
+	store_evcursor_close(a);
+	/* the kept statements again, from the start */
+	CHECK(store_evcursor_open(s, l->id[1], l->id[l->n - 2], &c) == 0);
+	for (i = 1; c && i + 1 < l->n; i++)
+		CHECK(same_lines(c, s, l->id[i]));
+	store_evcursor_close(c);
+out:
+	store_close(s);
+	free(l);
+}
+
 int main(void)
 {
 	test_image();
 	test_kept_statements();
 	test_waiting_steps();
 	test_last_tuples();
+	test_cursors();
 	return unit_report("test_store");
 }
