@@ -296,6 +296,21 @@ static int tuples_agree(struct nl_store *s, const struct pids *l, size_t stride,
 	return rewritten;
 }
 
+/* paths imported into s, as `natlog import -q` would, and its packets
+ * noted in l. */
+static void import_noting(struct nl_store *s, char **paths, int n, struct pids *l)
+{
+	struct nl_import_opts o;
+	struct nl_import_stats st;
+	struct nl_filter all = { .port = -1, .seq = -1, .ip_id = -1 };
+	memset(&o, 0, sizeof o);
+	memset(&st, 0, sizeof st);
+	o.quiet = 1;
+	o.boot_us = -1;
+	CHECK(ingest_paths(s, paths, n, &o, &st) == 0);
+	CHECK(store_packets(s, &all, note_pid, l) > 0);
+}
+
 static void test_last_tuples(void)
 {
 	static const char *const labs[] = { "docker-legacy", "interleaved", "three-hosts",
@@ -303,9 +318,6 @@ static void test_last_tuples(void)
 	size_t k;
 	for (k = 0; k < sizeof labs / sizeof labs[0]; k++) {
 		struct nl_err err = { "" };
-		struct nl_import_opts o;
-		struct nl_import_stats st;
-		struct nl_filter all = { .port = -1, .seq = -1, .ip_id = -1 };
 		struct nl_store *s;
 		struct pids *l = calloc(1, sizeof *l);
 		char *paths[2];
@@ -322,12 +334,7 @@ static void test_last_tuples(void)
 			free(l);
 			continue;
 		}
-		memset(&o, 0, sizeof o);
-		memset(&st, 0, sizeof st);
-		o.quiet = 1;
-		o.boot_us = -1;
-		CHECK(ingest_paths(s, paths, n, &o, &st) == 0);
-		CHECK(store_packets(s, &all, note_pid, l) > 0);
+		import_noting(s, paths, n, l);
 		/* in order (three-hosts' gateway routes without NAT), sparse
 		 * (sought, not stepped to), each packet asked for twice */
 		CHECK(tuples_agree(s, l, 1, 0) > 0 || !strcmp(labs[k], "three-hosts"));
@@ -365,9 +372,6 @@ static int same_lines(struct nl_evcursor *c, struct nl_store *s, int64_t id)
 static void test_cursors(void)
 {
 	struct nl_err err = { "" };
-	struct nl_import_opts o;
-	struct nl_import_stats st;
-	struct nl_filter all = { .port = -1, .seq = -1, .ip_id = -1 };
 	struct nl_evcursor *a = NULL, *b = NULL, *c = NULL;
 	struct nl_store *s;
 	struct pids *l = calloc(1, sizeof *l);
@@ -378,12 +382,7 @@ static void test_cursors(void)
 		free(l);
 		return;
 	}
-	memset(&o, 0, sizeof o);
-	memset(&st, 0, sizeof st);
-	o.quiet = 1;
-	o.boot_us = -1;
-	CHECK(ingest_paths(s, paths, 1, &o, &st) == 0);
-	CHECK(store_packets(s, &all, note_pid, l) > 0);
+	import_noting(s, paths, 1, l);
 	CHECK(l->n >= 8);
 	if (l->n < 8)
 		goto out;
