@@ -578,7 +578,8 @@ def main(argv):
             bl.append(baseline(R, "wc -l", [wc, "-l", files[0]], nbytes))
         elif name == "ufw-log":
             if lnav:
-                bl.append(baseline(R, "lnav count", [lnav, "-n", "-c", ";SELECT count(*) FROM syslog_log",
+                fmt = lnav_table(R, lnav, files[0]) or "syslog_log"
+                bl.append(baseline(R, "lnav count", [lnav, "-n", "-c", ";SELECT count(*) FROM %s" % fmt,
                                                      files[0]], nbytes, last=True))
             else:
                 bl.append(skipped("lnav count", "lnav is not installed (apt-get install lnav)"))
