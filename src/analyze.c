@@ -993,12 +993,9 @@ int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_r
 	return 0;
 }
 
-int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
-		   struct nl_analysis *a)
+/* An empty analysis of a packet, and the collector of its lines. */
+static void analysis_start(struct nl_analysis *a, struct collector *co)
 {
-	struct collector co;
-	int nft = !strcmp(p->source, "nft-trace") || !strcmp(p->source, "xtables-trace");
-	int64_t t0;
 	/* not a memset: the diagnosis and capture arrays are large and are
 	 * only read up to their counts */
 	a->steps = a->logs = NULL;
@@ -1011,32 +1008,35 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 	a->inferred = a->decided_rule_known = 0;
 	a->rl = NULL;
 	a->dump.rw = NULL;
-	co.a = a;
-	co.base[0] = '\0';
-	nl_pkt_init(&co.pkt);
-	co.nsteps = 0;
-	co.has_tail = 0;
-	co.own = 1;
+	co->a = a;
+	co->base[0] = '\0';
+	nl_pkt_init(&co->pkt);
+	co->nsteps = 0;
+	co->has_tail = 0;
+	co->own = 1;
 	nl_hits_init(&a->hits);
 	a->decided = -1;
-	t0 = PROF_T0();
-	if (rc->cur ? store_evcursor_packet(rc->cur, p->id, collect, &co)
-		    : store_packet_events(s, p->id, collect, &co))
-		return -1;
-	co.own = 0;
-	PROF_ADD(NL_P_AN_EVENTS, t0);
+}
+
+/* After the packet's own lines: those joined by identity, the rules and
+ * the dump that explain it. */
+static int analysis_end(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
+			struct nl_analysis *a, struct collector *co, int nft)
+{
+	int64_t t0;
+	co->own = 0;
 	/* The trace went on into a chain whose own line is missing (nft prints
 	 * a packet: line and its event's line from one message): a step of
 	 * type "packet", so the journey shows it and no verdict before it is
 	 * taken as the last. */
-	if (co.has_tail && packet_step(&co))
+	if (co->has_tail && packet_step(co))
 		return -1;
 	/* LOG and conntrack lines of other sources, joined by identity */
 	t0 = PROF_T0();
-	if (store_packet_joins(s, p->id, collect, &co))
+	if (store_packet_joins(s, p->id, collect, co))
 		return -1;
 	PROF_ADD(NL_P_AN_JOINS, t0);
-	close_cut(&co);
+	close_cut(co);
 	t0 = PROF_T0();
 	if (nl_load_rules(s, p, rc, nft))
 		return -1;
@@ -1045,6 +1045,44 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 		return -1;
 	/* a chain the analysis looked up could not be read */
 	return rsview_failed(&rc->v) ? -1 : 0;
+}
+
+int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
+		   struct nl_analysis *a)
+{
+	struct collector co;
+	int nft = !strcmp(p->source, "nft-trace") || !strcmp(p->source, "xtables-trace");
+	int64_t t0;
+	analysis_start(a, &co);
+	t0 = PROF_T0();
+	if (rc->cur ? store_evcursor_packet(rc->cur, p->id, collect, &co)
+		    : store_packet_events(s, p->id, collect, &co))
+		return -1;
+	PROF_ADD(NL_P_AN_EVENTS, t0);
+	return analysis_end(s, p, rc, a, &co, nft);
+}
+
+int analyze_logged(struct nl_store *s, struct nl_packet_row *p, struct nl_rscache *rc,
+		   const struct nl_event_row *line, struct nl_hits *hits)
+{
+	struct collector co;
+	struct nl_analysis a;
+	int joins = store_unclaimed(s), r;
+	if (joins)
+		return joins < 0 ? -1 : 0;
+	analysis_start(&a, &co);
+	r = collect(&co, line) || analysis_end(s, p, rc, &a, &co, 0) ? -1 : 0;
+	/* several dumps: other packets' traces, some not stored yet, may
+	 * choose between them (dumps_choose) */
+	if (r == 0 && a.dump.candidates <= 1) {
+		analysis_summary(&a, p);
+		*hits = a.hits;
+		p->analyzed = 1;
+		r = 1;
+	}
+	analysis_free(&a);
+	rscache_trim(rc);
+	return r;
 }
 
 /* One run of the analysis over the collected steps with view v. */

@@ -132,6 +132,15 @@ void rscache_trim(struct nl_rscache *c);
 
 int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		   struct nl_analysis *a);
+/* A packet only logged (source "log"), analysed from its first line
+ * before its row is written, so that nothing reads the line back after
+ * the import: 1 with p's verdict, dump and lines' summary filled
+ * (analysis_summary) and its list of rules hit in *hits; 0 when the
+ * analysis must wait for analyze_pending (a line waits in the store to
+ * be joined by identity, or the host has several dumps, between which
+ * other packets' traces choose); -1 on error. */
+int analyze_logged(struct nl_store *s, struct nl_packet_row *p, struct nl_rscache *rc,
+		   const struct nl_event_row *line, struct nl_hits *hits);
 /* One run over the steps collected, with the view's preferred dump. */
 int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_packet_row *p,
 		  const struct nl_rsview *v, int nft);

@@ -14,6 +14,8 @@
  */
 #include "natlog.h"
 #include "correlate.h"
+#include "analyze.h"
+#include "prof.h"
 #include "store.h"
 
 #include <math.h>
@@ -52,6 +54,7 @@ struct open_pkt {
 	uint64_t prefix_h[LOG_PREFIXES];
 	int nprefix;
 	int carried;		/* handed on from the log read before (corr_carry) */
+	int analysed;		/* its row was written analysed (analyze_logged) */
 	uint64_t host_h;
 };
 
@@ -106,6 +109,12 @@ struct nl_corr {
 		double up;
 	} hosts[CORR_HOSTS];
 	int nhosts, last_host;
+	/* packets only logged, analysed as their rows are written: the rules
+	 * read for them, their line, its hits. A dump the source brings
+	 * after them has them analysed again (store_reanalyze_source). */
+	struct nl_rscache *rc;
+	struct nl_event_row *line;
+	struct nl_hits *hits;
 };
 
 int corr_hook(const char *chain)
@@ -215,6 +224,11 @@ void corr_free(struct nl_corr *c)
 		return;
 	free(c->slots);
 	free(c->nft);
+	if (c->rc)
+		rscache_free(c->rc);
+	free(c->rc);
+	free(c->line);
+	free(c->hits);
 	free(c);
 }
 
@@ -338,7 +352,30 @@ static uint64_t packet_key(const struct nl_event *ev)
 	return nl_hash64(v, sizeof v, h);
 }
 
-static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev, const char *source)
+/* Packet p, only logged, with ev its first line: analysed before its row
+ * is written (analyze_logged), so that nothing reads it back after the
+ * import: 1 when it was, 0 when it waits for analyze_pending. */
+static int log_analyse(struct nl_corr *c, struct nl_packet_row *p, const struct nl_event *ev)
+{
+	if (!c->rc) {
+		c->rc = calloc(1, sizeof *c->rc);
+		c->line = malloc(sizeof *c->line);
+		c->hits = malloc(sizeof *c->hits);
+	}
+	if (!c->rc || !c->line || !c->hits)
+		return -1;
+	c->line->ev = *ev;
+	c->line->ev.raw = c->line->ev.msg = NULL;
+	c->line->id = 0;
+	c->line->source_id = c->source_id;
+	c->line->step = 1;
+	c->line->file[0] = '\0';
+	return analyze_logged(c->store, p, c->rc, c->line, c->hits);
+}
+
+/* analysed: NULL, or set to whether the row was written analysed */
+static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev, const char *source,
+			  int *analysed)
 {
 	struct nl_packet_row p;
 	const struct nl_pkt *k = &ev->pkt;
@@ -362,6 +399,14 @@ static int64_t new_packet(struct nl_corr *c, const struct nl_event *ev, const ch
 	p.icmp_type = k->icmp_type;
 	p.icmp_id = k->icmp_id;
 	c->packets++;
+	if (analysed) {
+		int64_t t0 = PROF_T0();
+		*analysed = log_analyse(c, &p, ev);
+		PROF_ADD(NL_P_LOGGED, t0);
+		if (*analysed)
+			return *analysed < 0 ? -1 : store_add_analysed(c->store, &p,
+								       c->hits->bad ? NULL : c->hits->s);
+	}
 	return store_add_packet(c->store, &p);
 }
 
@@ -680,6 +725,10 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 			log_note(o, ev);
 			lru_unlink(c, i);
 			lru_front(c, i);
+			/* analysed from its first line alone */
+			if (o->analysed && store_packet_pending(c->store, o->packet_id))
+				return -1;
+			o->analysed = 0;
 			return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
 		}
 		if (ev->kind == NL_EV_LOG)
@@ -701,7 +750,8 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 			return store_add_event(c->store, c->source_id, o->packet_id, ++o->step, ev);
 		}
 		if (ev->kind == NL_EV_LOG) {
-			int64_t id = new_packet(c, ev, "log");
+			int analysed;
+			int64_t id = new_packet(c, ev, "log", &analysed);
 			if (id < 0)
 				return -1;
 			/* followed unless a traced packet of that identity is */
@@ -714,6 +764,7 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 				o->seq = ev->pkt.seq;
 				o->ack = ev->pkt.ack;
 				o->window = -1;
+				o->analysed = analysed;
 				log_note(o, ev);
 			}
 			return store_add_event(c->store, c->source_id, id, 1, ev);
@@ -732,7 +783,7 @@ int corr_event(struct nl_corr *c, const struct nl_event *ev)
 		int old = find(c, key);
 		if (old >= 0)
 			slot_drop(c, old);
-		id = new_packet(c, ev, "iptables-trace");
+		id = new_packet(c, ev, "iptables-trace", NULL);
 		if (id < 0)
 			return -1;
 		i = take_slot(c, key);

@@ -22,7 +22,7 @@ static const char *const names[NL_P_COUNT] = {
 	[NL_P_STORE_CPU] = "store.cpu", [NL_P_STORE_IDLE] = "store.idle",
 	[NL_P_DEDUP] = "store.dedup", [NL_P_EV_INSERT] = "store.event_insert",
 	[NL_P_PKT_INSERT] = "store.packet_insert", [NL_P_COMMIT] = "store.commit",
-	[NL_P_INDEX] = "store.index",
+	[NL_P_INDEX] = "store.index", [NL_P_LOGGED] = "store.analyse_logged",
 	[NL_P_ANALYZE] = "analyse.wall", [NL_P_AN_LIST] = "analyse.list",
 	[NL_P_AN_EVENTS] = "analyse.read_events", [NL_P_AN_JOINS] = "analyse.read_joins",
 	[NL_P_AN_RULES] = "analyse.load_rules", [NL_P_AN_CPU] = "analyse.cpu",

@@ -22,6 +22,7 @@ enum nl_prof_key {
 	NL_P_PKT_INSERT,	/* store_add_packet */
 	NL_P_COMMIT,		/* commits of import transactions */
 	NL_P_INDEX,		/* indexing a capture's frames after them (store.c) */
+	NL_P_LOGGED,		/* packets only logged, analysed as written (store thread) */
 	NL_P_ANALYZE,		/* analysis after the import, wall */
 	NL_P_AN_LIST,		/* listing the packets to analyse */
 	NL_P_AN_EVENTS,		/* reading a packet's events back (both threads) */

@@ -32,7 +32,7 @@ struct nl_schema_named { const char *name; const char *sql; };
 extern const struct nl_schema_named nl_schema_ondemand[];
 
 enum {
-	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_HOST, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_PKT_IDENTITY, Q_EV_ADD, Q_RS_ADD,
+	Q_SRC_KNOWN, Q_SRC_ADD, Q_SRC_HOST, Q_SRC_FINISH, Q_ERR_ADD, Q_PKT_ADD, Q_PKT_ADD_DONE, Q_PKT_PENDING, Q_PKT_IDENTITY, Q_EV_ADD, Q_RS_ADD,
 	Q_CHAIN_ADD, Q_RULE_ADD, Q_RS_DONE, Q_PKT_ANALYSIS, Q_CONTRA_DEL, Q_CONTRA_ADD, Q_PKT_EVENTS, Q_PKT_UNANALYZED,
 	Q_PKT_TRACE_EXACT, Q_PKT_TRACE_PREFIX, Q_SET_ADD, Q_ELEM_ADD, Q_FLOW_ADD, Q_EV_SEEN,
 	Q_EV_FP2, Q_EV_SEEN_WALL, Q_EV_ANY_FP, Q_PKT_TRACE_ALIAS, Q_SRC_PATH_SIZE, Q_EV_ALIGN,
@@ -81,6 +81,17 @@ static const char *const queries[Q_COUNT] = {
 		      "uptime, proto, src, sport, dst, dport, ip_id, tcp_seq, tcp_flags, icmp_type, "
 		      "icmp_id, netns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 		      "?14, ?15, ?16, ?17, ?18)",
+	/* and analysed (analyze_logged): ?19 to ?35 are Q_PKT_ANALYSIS's ?2 to ?18 */
+	[Q_PKT_ADD_DONE] = "INSERT OR IGNORE INTO packets(trace, source, source_id, host, family, time, "
+			   "uptime, proto, src, sport, dst, dport, ip_id, tcp_seq, tcp_flags, "
+			   "icmp_type, icmp_id, netns, verdict, verdict_inferred, decided_table, "
+			   "decided_chain, decided_type, decided_position, decided_handle, "
+			   "decided_rule, decided_family, dump_id, dump_tie, nat_sport, nat_dport, "
+			   "nat_src, nat_dst, ifaces, hits_id, analyzed) VALUES (?1, ?2, ?3, ?4, ?5, "
+			   "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+			   "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, "
+			   "?35, 1)",
+	[Q_PKT_PENDING] = "UPDATE packets SET analyzed = 0 WHERE id = ?1",
 	[Q_PKT_IDENTITY] = "UPDATE packets SET family = ?2, proto = ?3, src = ?4, sport = ?5, dst = ?6, "
 			   "dport = ?7, ip_id = ?8, tcp_flags = ?9, icmp_type = ?10, icmp_id = ?11 "
 			   "WHERE id = ?1",
@@ -389,6 +400,7 @@ struct nl_store {
 	struct { char base[40]; int n; } dup[DUP_SLOTS];
 	int64_t next_id;	/* the next event id, 0 until read in this transaction */
 	int unclaimed;		/* LOG or conntrack lines of no packet: 1, 0, -1 not known */
+	int64_t logged_from;	/* the first packet analysed as written, 0 none */
 	struct names *names;	/* ids of the strings in names */
 	struct step_base *bases;	/* first lines of recent packets, by packet id */
 	struct step_row *pend;	/* steps not inserted yet, STEP_BATCH at most */
@@ -1744,7 +1756,11 @@ int store_add_error(struct nl_store *s, int64_t source_id, long line, const char
 	return step_done(s, st, "cannot record an input error");
 }
 
-static int64_t add_packet(struct nl_store *s, struct nl_packet_row *p)
+static int64_t hits_id(struct nl_store *s, const char *hits);
+static void bind_analysis(sqlite3_stmt *st, int at, const struct nl_packet_row *p, int64_t hid);
+
+/* hid: p's list of rules hit (rule_hits) when p->analyzed */
+static int64_t add_packet(struct nl_store *s, struct nl_packet_row *p, int64_t hid)
 {
 	char base[40];
 	int n, from;
@@ -1755,9 +1771,11 @@ static int64_t add_packet(struct nl_store *s, struct nl_packet_row *p)
 	if (!(s->defer_seen & 1 << DEFER_PACKETS) && defer_index(s, DEFER_PACKETS))
 		return -1;
 	for (n = from; n < from + 10000; n++) {
-		sqlite3_stmt *st = stmt(s, Q_PKT_ADD);
+		sqlite3_stmt *st = stmt(s, p->analyzed ? Q_PKT_ADD_DONE : Q_PKT_ADD);
 		if (!st)
 			return -1;
+		if (p->analyzed)
+			bind_analysis(st, 17, p, hid);
 		if (n > 1)
 			snprintf(p->trace, sizeof p->trace, "%.30s.%d", base, n);
 		/* *p outlives the step: no copies */
@@ -2009,9 +2027,35 @@ int store_packet_identity(struct nl_store *s, const struct nl_packet_row *p)
 /* The two writers an import calls per line, timed under NATLOG_PROFILE. */
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p)
 {
-	int64_t t0 = PROF_T0(), id = add_packet(s, p);
+	int64_t t0 = PROF_T0(), id;
+	p->analyzed = 0;
+	id = add_packet(s, p, 0);
 	PROF_ADD(NL_P_PKT_INSERT, t0);
 	return id;
+}
+
+int64_t store_add_analysed(struct nl_store *s, struct nl_packet_row *p, const char *hits)
+{
+	int64_t t0 = PROF_T0(), hid = hits ? hits_id(s, hits) : 0, id;
+	if (hits && !hid)
+		return -1;
+	p->analyzed = 1;
+	if ((id = add_packet(s, p, hid)) < 0)
+		return -1;
+	s->none_analyzed = 0;
+	if (!s->logged_from)
+		s->logged_from = id;
+	PROF_ADD(NL_P_PKT_INSERT, t0);
+	return id;
+}
+
+int store_packet_pending(struct nl_store *s, int64_t packet_id)
+{
+	sqlite3_stmt *st = stmt(s, Q_PKT_PENDING);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, packet_id);
+	return step_done(s, st, "cannot mark a packet for analysis");
 }
 
 /*
@@ -2409,6 +2453,28 @@ static void remember_base(struct nl_store *s, int64_t source_id, int64_t packet_
 	b->pkt = ev->pkt;
 }
 
+/* A LOG or conntrack line no packet claimed may be joined by identity to
+ * a packet analysed as it was written, which that analysis did not see:
+ * those packets are analysed again after the import. */
+static int unclaimed_line(struct nl_store *s)
+{
+	sqlite3_stmt *st;
+	s->unclaimed = 1;
+	if (!s->logged_from)
+		return 0;
+	if (prep(s, "UPDATE packets SET analyzed = 0 WHERE id >= ?1 AND analyzed = 1 AND "
+		    "source = 'log'", &st) != SQLITE_OK)
+		return fail(s, "cannot mark packets for analysis");
+	sqlite3_bind_int64(st, 1, s->logged_from);
+	s->logged_from = 0;
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		unprep(s, st);
+		return fail(s, "cannot mark packets for analysis");
+	}
+	unprep(s, st);
+	return 0;
+}
+
 static int store_event_row(struct nl_store *s, int64_t source_id, int64_t packet_id, int step,
 			   const struct nl_event *ev)
 {
@@ -2439,6 +2505,9 @@ static int store_event_row(struct nl_store *s, int64_t source_id, int64_t packet
 			return -1;
 		if (packet_id > 0 && step == 1)
 			remember_base(s, source_id, packet_id, ev);
+		if (packet_id <= 0 && (ev->kind == NL_EV_LOG || ev->kind == NL_EV_CTINVALID) &&
+		    unclaimed_line(s))
+			return -1;
 	}
 	s->next_id++;
 	return 0;
@@ -4103,6 +4172,35 @@ static int64_t hits_id(struct nl_store *s, const char *hits)
 	return id;
 }
 
+/* p's analysis as Q_PKT_ANALYSIS's ?2 to ?18, moved on by at */
+static void bind_analysis(sqlite3_stmt *st, int at, const struct nl_packet_row *p, int64_t hid)
+{
+	bind_text(st, at + 2, p->verdict);
+	sqlite3_bind_int(st, at + 3, p->verdict_inferred);
+	if (p->has_decided) {
+		bind_text(st, at + 4, p->decided_table);
+		bind_text(st, at + 5, p->decided_chain);
+		bind_text(st, at + 6, p->decided_type);
+		bind_num(st, at + 7, p->decided_position);
+		bind_num(st, at + 8, p->decided_handle);
+		if (p->has_decided_rule)
+			bind_text(st, at + 9, p->decided_rule);
+		bind_text(st, at + 10, p->decided_family);
+	}
+	if (p->dump_id > 0)
+		sqlite3_bind_int64(st, at + 11, p->dump_id);
+	sqlite3_bind_int(st, at + 12, p->dump_tie);
+	bind_num(st, at + 13, p->nat_sport);
+	bind_num(st, at + 14, p->nat_dport);
+	bind_text(st, at + 15, p->nat_src[0] ? p->nat_src : NULL);
+	bind_text(st, at + 16, p->nat_dst[0] ? p->nat_dst : NULL);
+	bind_text(st, at + 17, p->ifaces_ok ? p->ifaces : NULL);
+	if (hid > 0)
+		sqlite3_bind_int64(st, at + 18, hid);
+	else
+		sqlite3_bind_null(st, at + 18);
+}
+
 int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p, const char *hits)
 {
 	sqlite3_stmt *st;
@@ -4113,30 +4211,7 @@ int store_packet_analysis(struct nl_store *s, const struct nl_packet_row *p, con
 		return -1;
 	s->none_analyzed = 0;
 	sqlite3_bind_int64(st, 1, p->id);
-	bind_text(st, 2, p->verdict);
-	sqlite3_bind_int(st, 3, p->verdict_inferred);
-	if (p->has_decided) {
-		bind_text(st, 4, p->decided_table);
-		bind_text(st, 5, p->decided_chain);
-		bind_text(st, 6, p->decided_type);
-		bind_num(st, 7, p->decided_position);
-		bind_num(st, 8, p->decided_handle);
-		if (p->has_decided_rule)
-			bind_text(st, 9, p->decided_rule);
-		bind_text(st, 10, p->decided_family);
-	}
-	if (p->dump_id > 0)
-		sqlite3_bind_int64(st, 11, p->dump_id);
-	sqlite3_bind_int(st, 12, p->dump_tie);
-	bind_num(st, 13, p->nat_sport);
-	bind_num(st, 14, p->nat_dport);
-	bind_text(st, 15, p->nat_src[0] ? p->nat_src : NULL);
-	bind_text(st, 16, p->nat_dst[0] ? p->nat_dst : NULL);
-	bind_text(st, 17, p->ifaces_ok ? p->ifaces : NULL);
-	if (hid > 0)
-		sqlite3_bind_int64(st, 18, hid);
-	else
-		sqlite3_bind_null(st, 18);
+	bind_analysis(st, 0, p, hid);
 	if (step_done(s, st, "cannot store a packet's verdict"))
 		return -1;
 	return p->dump_candidates > 1 ? packet_contra(s, p) : 0;
@@ -4602,13 +4677,10 @@ static int64_t join_packet(struct nl_store *s, const struct nl_event_row *l)
 	return rank >= 0 && rank < n ? ids[rank] : 0;
 }
 
-int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
+int store_unclaimed(struct nl_store *s)
 {
 	sqlite3_stmt *st;
-	struct nl_event_row *r, *all = NULL;
-	size_t n = 0, cap = 0, i;
 	int rc;
-	/* most stores hold no unclaimed line: then no packet has joins */
 	if (s->unclaimed < 0) {
 		if (!(st = stmt(s, Q_ANY_UNCLAIMED)))
 			return -1;
@@ -4618,8 +4690,18 @@ int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, vo
 			return fail(s, "cannot read events");
 		s->unclaimed = rc == SQLITE_ROW;
 	}
-	if (!s->unclaimed)
-		return 0;
+	return s->unclaimed;
+}
+
+int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	struct nl_event_row *r, *all = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = store_unclaimed(s);
+	/* most stores hold no unclaimed line: then no packet has joins */
+	if (rc <= 0)
+		return rc;
 	if (!(st = stmt(s, Q_PKT_JOINS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, packet_id);

@@ -141,6 +141,14 @@ struct nl_packet_row {
 };
 /* Inserts p; p->trace is the wanted id, and gets ".2", ".3", ... when taken. */
 int64_t store_add_packet(struct nl_store *s, struct nl_packet_row *p);
+/* Inserts p with its analysis (analysis_summary's fields) and hits, its
+ * list of rules hit (hits.h), as analyze_pending would have stored them. */
+int64_t store_add_analysed(struct nl_store *s, struct nl_packet_row *p, const char *hits);
+/* Packet packet_id is to be analysed again (after the import). */
+int store_packet_pending(struct nl_store *s, int64_t packet_id);
+/* Whether a LOG or conntrack line waits in the store to be joined to a
+ * packet by identity (store_packet_joins): 1, 0, or -1 on error. */
+int store_unclaimed(struct nl_store *s);
 /* Packet p->id's headers (family, tuple, IP ID, flags, ICMP) from p: a
  * trace whose first line showed none. */
 int store_packet_identity(struct nl_store *s, const struct nl_packet_row *p);

@@ -402,17 +402,18 @@ def profile_table(imports):
         rows.append([name, f2(s("total.wall")), f2(s("total.cpu")), f2(s("parse.wall")), f2(s("parse.cpu")),
                      f2(s("parse.wait_store")), f2(s("store.cpu")), f2(s("store.event_insert")),
                      us_each("store.event_insert"), f2(s("store.packet_insert")), us_each("store.packet_insert"),
-                     f2(s("store.commit")), f2(s("store.index")), f2(s("analyse.wall")), f2(s("analyse.read_events")),
+                     f2(s("store.analyse_logged")), f2(s("store.commit")), f2(s("store.index")), f2(s("analyse.wall")), f2(s("analyse.read_events")),
                      f2(s("analyse.cpu"))])
     if not rows:
         return
     log("")
     log("== where the import's time goes (NATLOG_PROFILE=1; seconds, us per call) ==")
     table(["input", "wall", "cpu", "parse wall", "parse cpu", "parse waits", "store cpu", "event ins",
-           "us/event", "packet ins", "us/packet", "commit", "index", "analyse wall", "read events", "analyse cpu"],
+           "us/event", "packet ins", "us/packet", "logged", "commit", "index", "analyse wall", "read events", "analyse cpu"],
           rows)
     log("parse: the thread that reads, hashes, splits and parses (waits: for the store thread, queue full);"
-        " store: the thread that correlates and inserts (index: a capture's frames indexed after them); analyse: after the import, two threads,"
+        " store: the thread that correlates and inserts (logged: packets only logged, analysed before their rows are written;"
+        " index: a capture's frames indexed after them); analyse: after the import, two threads,"
         " one in a new store's first import as here (read events and cpu summed over the threads)")
 
 
