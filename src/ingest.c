@@ -2353,6 +2353,64 @@ static int import_one(struct import *im, const char *path, char **buf, size_t *c
 	return rc;
 }
 
+/* 1 when the file at path is a ruleset dump by its first lines, as
+ * import_one's choice of parser would say; 0 for anything else, a file
+ * that is not a regular one, or one not readable now. */
+static int is_dump(const char *path, char *buf, size_t cap)
+{
+	static const struct nl_parser *const dumps[] = { &nl_parser_iptsave, &nl_parser_iptlist,
+							&nl_parser_ebtables, &nl_parser_nftrules,
+							&nl_parser_nftjson };
+	const struct nl_parser *p;
+	struct stat sb;
+	ssize_t r;
+	size_t have = 0, i;
+	int fd, known;
+	if (!strcmp(path, "-") || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	while (have < cap && (r = read(fd, buf + have, cap - have)) > 0)
+		have += (size_t)r;
+	close(fd);
+	if (have == 0 || choose_binary(buf, have) || sections_first(buf, have))
+		return 0;
+	p = choose(buf, have, &known);
+	for (i = 0; i < sizeof dumps / sizeof dumps[0]; i++)
+		if (p == dumps[i] && known)
+			return 1;
+	return 0;
+}
+
+/* The ruleset dumps of the list first, the rest after them, each in the
+ * order it had: a packet only logged is then analysed as its row is
+ * written, with its host's dumps in the store (analyze_logged), and not
+ * again after the import because a dump came after it. Archives' members
+ * stay in the order they come in. */
+static void dumps_first(struct filelist *l)
+{
+	enum { PEEK = 65536 };
+	char *buf = malloc(PEEK), **paths = malloc(l->n * sizeof *paths);
+	int64_t *sizes = malloc(l->n * sizeof *sizes);
+	unsigned char *dump = malloc(l->n);
+	size_t i, n = 0, pass;
+	if (buf && paths && sizes && dump && l->n > 1) {	/* else the order given */
+		for (i = 0; i < l->n; i++)
+			dump[i] = (unsigned char)is_dump(l->paths[i], buf, PEEK);
+		for (pass = 0; pass < 2; pass++)
+			for (i = 0; i < l->n; i++)
+				if (dump[i] == !pass) {
+					paths[n] = l->paths[i];
+					sizes[n++] = l->sizes[i];
+				}
+		memcpy(l->paths, paths, n * sizeof *paths);
+		memcpy(l->sizes, sizes, n * sizeof *sizes);
+	}
+	free(buf);
+	free(paths);
+	free(sizes);
+	free(dump);
+}
+
 int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_import_opts *o,
 		 struct nl_import_stats *st)
 {
@@ -2370,6 +2428,8 @@ int ingest_paths(struct nl_store *s, char *const *paths, int n, const struct nl_
 	im.st = st;
 	for (k = 0; k < n && rc == 0; k++)
 		rc = walk(&l, paths[k], 0, st);
+	if (rc == 0)
+		dumps_first(&l);
 	if (o->block >= 64 && o->block < BLOCK)
 		cap = o->block;
 	for (i = 0; i < l.n && rc == 0; i++) {

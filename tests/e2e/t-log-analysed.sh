@@ -4,8 +4,9 @@
 # back; it is analysed after the import, as every traced packet is, when
 # that first analysis cannot stand: a later LOG line of the same packet,
 # a conntrack line that may be joined to it by identity, a dump that came
-# after it, two dumps of its host to choose between. Whichever way, the
-# store holds the same answer.
+# after it (in an archive: an import reads the dumps among the files it
+# names or finds in directories first), two dumps of its host to choose
+# between. Whichever way, the store holds the same answer.
 . "$(dirname "$0")/lib.sh"
 
 LAB="$TD/lab"
@@ -62,13 +63,36 @@ eq "a dump of a later import has every packet of its family analysed again" "$n4
 answers "$B" > "$TMP/b.ans"
 check "the same answers as with the dump first" cmp "$TMP/a.ans" "$TMP/b.ans"
 
-# one import, the dump read after the logs
+# one import, the dump named after the logs: read before them
 C="$TMP/c.db"
 # shellcheck disable=SC2086
 NATLOG_PROFILE=1 "$NATLOG" --db "$C" import -q $LOGS "$DUMP" > /dev/null 2> "$TMP/c.prof"
-eq "a dump after the logs in the same import has them analysed again" "$n4" "$(read_back "$TMP/c.prof")"
+eq "one import reads the dump named after the logs first" "$m" "$(read_back "$TMP/c.prof")"
+eq "and says so in the sources' order" "$DUMP" "$("$NATLOG" --db "$C" sources --json |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["path"])')"
 answers "$C" > "$TMP/c.ans"
 check "the same answers as with the dump first (one import)" cmp "$TMP/a.ans" "$TMP/c.ans"
+# a directory's dumps are read first, the rest in name order
+"$NATLOG" --db "$TMP/dir.db" import -q "$LAB/log-dnat" > /dev/null 2>&1
+"$NATLOG" --db "$TMP/dir.db" sources --json | python3 -c '
+import json, sys
+kinds = [s["kind"] for s in json.load(sys.stdin)]
+print(" ".join(kinds))' > "$TMP/dir.kinds"
+eq "a directory's dumps first, then its logs, each in name order" \
+	"iptables-list iptables-list iptables-list iptables-save iptables-save nft-json nft-ruleset kernel-log kernel-log kernel-log kernel-log kernel-log" \
+	"$(cat "$TMP/dir.kinds")"
+
+# an archive's members come in the archive's order: the dump after the
+# logs has them analysed again
+mkdir "$TMP/tar"
+# shellcheck disable=SC2086
+cp $LOGS "$TMP/tar/"
+cp "$DUMP" "$TMP/tar/zz-iptables-save.txt"
+(cd "$TMP/tar" && tar cf ../logs.tar ./*)
+NATLOG_PROFILE=1 "$NATLOG" --db "$TMP/t.db" import -q "$TMP/logs.tar" > /dev/null 2> "$TMP/t.prof"
+eq "a dump after the logs in an archive has them analysed again" "$n4" "$(read_back "$TMP/t.prof")"
+answers "$TMP/t.db" | sed "s|$TMP/logs.tar:./zz-iptables-save.txt|$DUMP|" > "$TMP/t.ans"
+check "the same answers as with the dump first (archive)" cmp "$TMP/a.ans" "$TMP/t.ans"
 
 # conntrack's invalid lines of the lab's packets, and the LOG lines a LOG
 # rule would have printed of the same packets
