@@ -89,9 +89,21 @@ void jw_num(FILE *f, int64_t v)
 
 void jw_key(FILE *f, int *first, const char *key)
 {
+	const unsigned char *p = (const unsigned char *)key;
+	/* natlog's keys are plain: one lock and no escaping for them */
+	while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		p++;
+	flockfile(f);
 	if (!*first)
-		fputs(", ", f);
+		fwrite_unlocked(", ", 1, 2, f);
 	*first = 0;
-	jw_str_always(f, key);
-	fputs(": ", f);
+	if (*p) {
+		jw_str_always(f, key);	/* takes the lock again: it is recursive */
+	} else {
+		putc_unlocked('"', f);
+		fwrite_unlocked(key, 1, (size_t)(p - (const unsigned char *)key), f);
+		putc_unlocked('"', f);
+	}
+	fwrite_unlocked(": ", 1, 2, f);
+	funlockfile(f);
 }
