@@ -273,43 +273,53 @@ static void reply_tuples(const struct tuple *o, const struct tuple *r, struct tu
 	rr->type = -1;
 }
 
-/* Traced packets per flow: of the original direction as it came in or left
+/* Traced packets per conntrack connection (the others count theirs as
+ * they are built): of the original direction as it came in or left
  * after NAT, and of the reply as it came in or after NAT was undone (each
  * packet once: a second tuple equal to the first is not asked). Four
- * queries per flow, in one call. */
+ * queries per connection, in one call. */
 static int count_traced(struct nl_store *s, const struct flow *v, size_t n, int64_t *traced,
 			int64_t *traced_reply)
 {
 	struct nl_tuple_count *q = calloc(n * 4 + 1, sizeof *q);
-	size_t i;
-	if (!q)
+	size_t *of = calloc(n + 1, sizeof *of);
+	size_t i, k = 0;
+	if (!q || !of) {
+		free(q);
+		free(of);
 		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		struct tuple o, r, t, rin, rr;
 		int proto = v[i].k.proto;
+		if (!v[i].from_ct)
+			continue;
 		tuples(&v[i], &o, &r, &t);
 		reply_tuples(&o, &r, &rin, &rr);
-		query(&q[4 * i], proto, &o);
-		query(&q[4 * i + 1], proto, &t);
-		query(&q[4 * i + 2], proto, &rr);
-		query(&q[4 * i + 3], proto, &rin);
+		query(&q[4 * k], proto, &o);
+		query(&q[4 * k + 1], proto, &t);
+		query(&q[4 * k + 2], proto, &rr);
+		query(&q[4 * k + 3], proto, &rin);
 		if (same(&o, &t))
-			q[4 * i + 1].src = NULL;	/* matches nothing */
+			q[4 * k + 1].src = NULL;	/* matches nothing */
 		if (same(&rr, &rin))
-			q[4 * i + 3].src = NULL;
+			q[4 * k + 3].src = NULL;
 		/* a namespace's table counts the packets a monitor traced there */
-		q[4 * i].netns = q[4 * i + 1].netns = q[4 * i + 2].netns = q[4 * i + 3].netns =
+		q[4 * k].netns = q[4 * k + 1].netns = q[4 * k + 2].netns = q[4 * k + 3].netns =
 			v[i].k.netns;
+		of[k++] = i;
 	}
-	if (store_count_packets_tuple(s, q, n * 4)) {
+	if (k && store_count_packets_tuple(s, q, k * 4)) {
 		free(q);
+		free(of);
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		traced[i] = q[4 * i].n + q[4 * i + 1].n;
-		traced_reply[i] = q[4 * i + 2].n + q[4 * i + 3].n;
+	for (i = 0; i < k; i++) {
+		traced[of[i]] = q[4 * i].n + q[4 * i + 1].n;
+		traced_reply[of[i]] = q[4 * i + 2].n + q[4 * i + 3].n;
 	}
 	free(q);
+	free(of);
 	return 0;
 }
 
@@ -1525,7 +1535,8 @@ int nl_flows_list(struct nl_cmd *cmd, struct nl_filter_opts *fo, int json, int w
 		}
 		if (!m)
 			break;
-		/* conntrack's connections count their packets by tuple, the others as built */
+		/* conntrack's connections count their packets by tuple, the others
+		 * were counted as they were built */
 		if (b.npackets && count_traced(s, chunk, m, traced, traced_reply)) {
 			fprintf(stderr, "natlog: %s\n", store_errmsg(s));
 			rc = NL_EXIT_STORE;
