@@ -838,10 +838,11 @@ static int add_packet(void *ctx, const struct nl_packet_row *p)
 			last.sport = p->sport;
 			last.dport = p->dport;
 		}
-		/* a reply conntrack translated back: known by its tuple after that */
+		/* a reply conntrack translated back: known by its tuple after that
+		 * (a packet only logged: the same key, looked up just above) */
 		tkey_make(lkey, sizeof lkey, p->netns, p->proto, last.src, last.sport, last.dst,
 			  last.dport, p->icmp_id);
-		if ((r = tmap_get(&b->tm, lkey, &i, &dir)) < 0)
+		if (strcmp(lkey, key) && (r = tmap_get(&b->tm, lkey, &i, &dir)) < 0)
 			goto scratch;
 		if (r) {
 			if (tmap_claim(&b->tm, key, i, dir))
@@ -986,7 +987,7 @@ scratch:
 static int want_packet(void *ctx, const struct nl_packet_row *p)
 {
 	struct build *b = ctx;
-	char key[256];
+	char key[256], lkey[256];
 	struct nl_pkt last;
 	b->npackets++;
 	if (is_icmp(p->proto) && p->icmp_id < 0)
@@ -1001,9 +1002,9 @@ static int want_packet(void *ctx, const struct nl_packet_row *p)
 		return -1;
 	if (!last.src[0])
 		return 0;
-	tkey_make(key, sizeof key, p->netns, p->proto, last.src, last.sport, last.dst, last.dport,
+	tkey_make(lkey, sizeof lkey, p->netns, p->proto, last.src, last.sport, last.dst, last.dport,
 		  p->icmp_id);
-	if (tmap_want(&b->tm, key)) {
+	if (strcmp(lkey, key) && tmap_want(&b->tm, lkey)) {
 		b->ct->why = "cannot use the scratch database of tuples";
 		return -1;
 	}

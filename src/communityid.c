@@ -97,15 +97,18 @@ static void sha1_update(struct sha1 *s, const void *data, size_t n)
 static void sha1_final(struct sha1 *s, unsigned char out[20])
 {
 	uint64_t bits = s->total * 8;
-	unsigned char pad = 0x80, len[8];
 	int i;
-	sha1_update(s, &pad, 1);
-	pad = 0;
-	while (s->used != 56)
-		sha1_update(s, &pad, 1);
+	/* 0x80, zeros up to 56 bytes into a block, the length in bits */
+	s->block[s->used++] = 0x80;
+	if (s->used > 56) {
+		memset(s->block + s->used, 0, 64 - s->used);
+		sha1_block(s, s->block);
+		s->used = 0;
+	}
+	memset(s->block + s->used, 0, 56 - s->used);
 	for (i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_update(s, len, 8);
+		s->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha1_block(s, s->block);
 	for (i = 0; i < 20; i++)
 		out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
 }
