@@ -1633,6 +1633,16 @@ static int step_done(struct nl_store *s, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* Statement q, whose one parameter is id, run to its end. */
+static int step_id(struct nl_store *s, int q, int64_t id, const char *what)
+{
+	sqlite3_stmt *st = stmt(s, q);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return step_done(s, st, what);
+}
+
 int store_source_seen_as(struct nl_store *s, const char *path, int64_t size)
 {
 	sqlite3_stmt *st = stmt(s, Q_SRC_PATH_SIZE);
@@ -2051,11 +2061,7 @@ int64_t store_add_analysed(struct nl_store *s, struct nl_packet_row *p, const ch
 
 int store_packet_pending(struct nl_store *s, int64_t packet_id)
 {
-	sqlite3_stmt *st = stmt(s, Q_PKT_PENDING);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, packet_id);
-	return step_done(s, st, "cannot mark a packet for analysis");
+	return step_id(s, Q_PKT_PENDING, packet_id, "cannot mark a packet for analysis");
 }
 
 /*
@@ -3257,11 +3263,7 @@ int store_add_rule(struct nl_store *s, int64_t ruleset_id, const struct nl_rule 
 
 int store_ruleset_done(struct nl_store *s, int64_t ruleset_id)
 {
-	sqlite3_stmt *st = stmt(s, Q_RS_DONE);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, ruleset_id);
-	return step_done(s, st, "cannot count a ruleset's rules");
+	return step_id(s, Q_RS_DONE, ruleset_id, "cannot count a ruleset's rules");
 }
 
 
