@@ -962,10 +962,29 @@ static int load_hits(struct nl_store *s, struct nl_rscache *rc, int nft)
 	return 0;
 }
 
+/* The host, namespace and family whose rules p is explained by. */
+static void rules_key(const struct nl_rscache *rc, const struct nl_packet_row *p, int nft,
+		      const char **host, const char **ns, int *family)
+{
+	*family = nft ? 0 : p->family;
+	*host = rc->hosted ? p->host : "";
+	/* a packet a monitor traced in a namespace ran through that
+	 * namespace's ruleset, never the host's */
+	*ns = nft ? p->netns : "";
+}
+
+int nl_rules_loaded(const struct nl_rscache *rc, const struct nl_packet_row *p, int nft)
+{
+	const char *host, *ns;
+	int family;
+	rules_key(rc, p, nft, &host, &ns, &family);
+	return rc->loaded && rc->family == family && !strcmp(rc->host, host) && !strcmp(rc->netns, ns);
+}
+
 int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		  int nft)
 {
-	int family = nft ? 0 : p->family;
+	int family;
 	const char *host, *ns;
 	/* when no dump names a host, every host gets the same rules: a log of
 	 * many nodes must not reload them packet after packet */
@@ -974,12 +993,9 @@ int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_r
 		if (rc->hosted < 0)
 			return -1;
 	}
-	host = rc->hosted ? p->host : "";
-	/* a packet a monitor traced in a namespace ran through that
-	 * namespace's ruleset, never the host's */
-	ns = nft ? p->netns : "";
-	if (rc->loaded && rc->family == family && !strcmp(rc->host, host) && !strcmp(rc->netns, ns))
+	if (nl_rules_loaded(rc, p, nft))
 		return 0;
+	rules_key(rc, p, nft, &host, &ns, &family);
 	rscache_free(rc);
 	if (nft ? store_load_nft(s, host[0] ? host : NULL, ns[0] ? ns : NULL, &rc->v)
 		: store_load_rules(s, host[0] ? host : NULL, family, &rc->v))

@@ -171,6 +171,8 @@ void nl_find_nat(struct nl_analysis *a, int (*is_nat_step)(const struct nl_step 
 int nl_nat_stmt(const char *t, const char *w);
 int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		  int nft);
+/* 1 when rc holds the rules p is explained by: nl_load_rules reads none. */
+int nl_rules_loaded(const struct nl_rscache *rc, const struct nl_packet_row *p, int nft);
 /* analyze_nft.c */
 void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v);
 /* Diagnoses both analyses share: conntrack-invalid drops, early returns. */

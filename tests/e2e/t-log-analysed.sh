@@ -123,6 +123,23 @@ check_grep "explain joins the conntrack line to the packet only logged" \
 	"conntrack INVALID: 'invalid tcp flag combination' ($CT line 1" \
 	"$TMP/d.explain"
 
+# a log of three hosts' lines in turn, each host with its dump: each
+# packet is explained by its own host's, whatever host the line before
+# was of (the rules read for each host are kept for the next of its lines)
+awk '{ $4 = "node-" (NR % 3); print }' "$LAB/log-dnat/messages" "$TD/real/fullstack-notes-ufw-glued-fields.log" \
+	"$TD/real/firehol-blocked-invalid.log" > "$TMP/hosts.log"
+H="$TMP/h.db"
+for h in node-0 node-1 node-2; do
+	"$NATLOG" --db "$H" import -q --host "$h" "$DUMP" > /dev/null 2>&1
+done
+NATLOG_PROFILE=1 "$NATLOG" --db "$H" import -q "$TMP/hosts.log" > /dev/null 2> "$TMP/h.prof"
+eq "packets of three hosts in turn, analysed as stored" "$(multi "$H")" "$(read_back "$TMP/h.prof")"
+check "each explained by its own host's dump" test \
+	"$(sqlite3 "$H" "SELECT count(DISTINCT p.host) FROM packets p JOIN rulesets r ON r.id = p.dump_id
+	WHERE r.host = p.host")" = 3 -a \
+	"$(sqlite3 "$H" "SELECT count(*) FROM packets p LEFT JOIN rulesets r ON r.id = p.dump_id
+	WHERE p.family = 4 AND r.host IS NOT p.host")" = 0
+
 # two dumps of the host: other packets' traces choose between them
 F="$TMP/f.db"
 "$NATLOG" --db "$F" import -q "$LAB/two-dumps/iptables-save.before.txt" \
