@@ -981,6 +981,38 @@ int nl_rules_loaded(const struct nl_rscache *rc, const struct nl_packet_row *p, 
 	return rc->loaded && rc->family == family && !strcmp(rc->host, host) && !strcmp(rc->netns, ns);
 }
 
+struct nl_rscache *rsviews_pick(struct nl_rsviews *vs, const struct nl_packet_row *p, int nft)
+{
+	struct nl_rscache *rc = NULL;
+	int i, old = 0;
+	for (i = 0; i < NL_VIEWS && !rc; i++)
+		if (nl_rules_loaded(&vs->rc[i], p, nft))
+			rc = &vs->rc[i];
+	for (i = 1; !rc && i < NL_VIEWS; i++)
+		if (vs->used[i] < vs->used[old])
+			old = i;
+	if (!rc)
+		rc = &vs->rc[old];
+	vs->used[rc - vs->rc] = ++vs->clock;
+	for (i = 0; i < NL_VIEWS; i++) {
+		struct nl_rscache *o = &vs->rc[i];
+		if (o == rc || !o->loaded)
+			continue;
+		if (o->v.nhits || o->v.nbounded || o->v.nsets)
+			rscache_free(o);	/* counts, nft sets: any size */
+		else
+			rsview_trim(&o->v, NL_VIEW_KEEP);
+	}
+	return rc;
+}
+
+void rsviews_free(struct nl_rsviews *vs)
+{
+	int i;
+	for (i = 0; i < NL_VIEWS; i++)
+		rscache_free(&vs->rc[i]);
+}
+
 int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_rscache *rc,
 		  int nft)
 {
@@ -1007,6 +1039,12 @@ int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_r
 		return -1;
 	rc->loaded = 1;
 	return 0;
+}
+
+/* nft and xtables traces are explained by nft dumps */
+static int packet_nft(const struct nl_packet_row *p)
+{
+	return !strcmp(p->source, "nft-trace") || !strcmp(p->source, "xtables-trace");
 }
 
 /* An empty analysis of a packet, and the collector of its lines. */
@@ -1067,7 +1105,7 @@ int analyze_packet(struct nl_store *s, const struct nl_packet_row *p, struct nl_
 		   struct nl_analysis *a)
 {
 	struct collector co;
-	int nft = !strcmp(p->source, "nft-trace") || !strcmp(p->source, "xtables-trace");
+	int nft = packet_nft(p);
 	int64_t t0;
 	analysis_start(a, &co);
 	t0 = PROF_T0();
@@ -1574,7 +1612,8 @@ int analysis_wire(struct nl_store *s, struct nl_analysis *a)
  * connection and rule cache. */
 struct share {
 	struct nl_store *s;
-	struct nl_rscache rc;
+	struct nl_rsviews views;	/* the rules read, by host */
+	struct nl_evcursor *cur;	/* its packets' lines, read in one pass */
 	struct nl_packet_row *rows;
 	struct nl_hits *hits;	/* each row's list of rules, not in the row: rows
 				 * are copied whole elsewhere, by the thousand */
@@ -1619,12 +1658,18 @@ static void *analyze_share(void *arg)
 	int64_t cpu0 = PROF_CPU0();
 	/* the share's packets are in id order: their lines in one pass */
 	if (sh->n > 1 && store_evcursor_open(sh->s, sh->rows[0].id, sh->rows[sh->n - 1].id,
-					     &sh->rc.cur))
+					     &sh->cur))
 		sh->failed = 1;
 	for (i = 0; i < sh->n && !sh->failed; i++) {
 		struct nl_analysis a;
-		rscache_trim(&sh->rc);	/* the last packet's analysis is freed */
-		if (analyze_packet(sh->s, &sh->rows[i], &sh->rc, &a)) {
+		struct nl_rscache *rc = rsviews_pick(&sh->views, &sh->rows[i],
+						     packet_nft(&sh->rows[i]));
+		int r;
+		rscache_trim(rc);	/* the last packet's analysis is freed */
+		rc->cur = sh->cur;
+		r = analyze_packet(sh->s, &sh->rows[i], rc, &a);
+		rc->cur = NULL;
+		if (r) {
 			sh->failed = 1;
 			break;
 		}
@@ -1636,9 +1681,10 @@ static void *analyze_share(void *arg)
 			sh->failed = 1;
 		analysis_free(&a);
 	}
-	store_evcursor_close(sh->rc.cur);
-	sh->rc.cur = NULL;
-	rscache_trim(&sh->rc);	/* nor held while the other thread works */
+	store_evcursor_close(sh->cur);
+	sh->cur = NULL;
+	for (i = 0; i < NL_VIEWS; i++)
+		rscache_trim(&sh->views.rc[i]);	/* nor held while the other thread works */
 	PROF_CPU_ADD(NL_P_AN_CPU, cpu0);
 	return NULL;
 }
@@ -1716,7 +1762,7 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 		int64_t t0 = PROF_T0(), changed = 0, chains = 0;
 		rc = rl_doubts_merge(&pd.self.doubts, &pd.helper.doubts) ||
 		     rl_doubts_keep(s, &pd.self.doubts) ||
-		     rl_restate(s, &pd.self.rc, &pd.self.doubts, &changed, &chains) ? -1 : 0;
+		     rl_restate(s, &pd.self.views.rc[0], &pd.self.doubts, &changed, &chains) ? -1 : 0;
 		if (cut)
 			*cut = chains;
 		PROF_ADD(NL_P_AN_WRITE, t0);
@@ -1725,8 +1771,8 @@ int analyze_pending(struct nl_store *s, int64_t *count, int64_t *cut)
 	rl_doubts_free(&pd.helper.doubts);
 	if (count)
 		*count = pd.count;
-	rscache_free(&pd.self.rc);
-	rscache_free(&pd.helper.rc);
+	rsviews_free(&pd.self.views);
+	rsviews_free(&pd.helper.views);
 	store_close(pd.helper.s);
 	free(pd.rows);
 	free(pd.hits);

@@ -173,6 +173,24 @@ int nl_load_rules(struct nl_store *s, const struct nl_packet_row *p, struct nl_r
 		  int nft);
 /* 1 when rc holds the rules p is explained by: nl_load_rules reads none. */
 int nl_rules_loaded(const struct nl_rscache *rc, const struct nl_packet_row *p, int nft);
+
+/* The rules read for up to NL_VIEWS hosts (or namespaces), so that a log
+ * of many hosts' lines in turn, each host with its dumps, does not read
+ * them again packet after packet; the least recently used is given up
+ * first. Idle ones keep their dumps' list and up to NL_VIEW_KEEP bytes of
+ * the chains read; one that holds counts of traced packets per rule (up
+ * to 3.2 MB) or nft sets (any size) is given up. Zeroed to begin. */
+#define NL_VIEWS 16
+#define NL_VIEW_KEEP (128u << 10)
+struct nl_rsviews {
+	struct nl_rscache rc[NL_VIEWS];
+	unsigned long used[NL_VIEWS], clock;
+};
+/* The view to analyse p with: its rules' if some view holds them, else
+ * the one used longest ago (nl_load_rules reads it anew); the others
+ * are trimmed. */
+struct nl_rscache *rsviews_pick(struct nl_rsviews *vs, const struct nl_packet_row *p, int nft);
+void rsviews_free(struct nl_rsviews *vs);
 /* analyze_nft.c */
 void analyze_nft(struct nl_analysis *a, const struct nl_rsview *v);
 /* Diagnoses both analyses share: conntrack-invalid drops, early returns. */

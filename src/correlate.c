@@ -28,7 +28,6 @@ enum { H_PRE, H_IN, H_FWD, H_OUT, H_POST, H_NONE };
 #define MAXOPEN 16384
 #define GAP_SECONDS 1.0
 #define LOG_PREFIXES 8
-#define LOG_VIEWS 16
 
 struct open_pkt {
 	uint64_t key;
@@ -111,13 +110,9 @@ struct nl_corr {
 	} hosts[CORR_HOSTS];
 	int nhosts, last_host;
 	/* packets only logged, analysed as their rows are written: the rules
-	 * read for them by host, LOG_VIEWS of them (a log of many hosts, each
-	 * with its dump, would read them again for nearly every line), the
-	 * least recently used given up first; their line, its hits. A dump
-	 * the source brings after them has them analysed again
-	 * (store_reanalyze_source). */
-	struct nl_rscache *rc;
-	unsigned long *rc_used, rc_clock;
+	 * read for them by host, their line, its hits. A dump the source
+	 * brings after them has them analysed again (store_reanalyze_source). */
+	struct nl_rsviews *views;
 	struct nl_event_row *line;
 	struct nl_hits *hits;
 };
@@ -225,15 +220,13 @@ static void host_saw(struct nl_corr *c, uint64_t h, double up)
 
 void corr_free(struct nl_corr *c)
 {
-	int i;
 	if (!c)
 		return;
 	free(c->slots);
 	free(c->nft);
-	for (i = 0; c->rc && i < LOG_VIEWS; i++)
-		rscache_free(&c->rc[i]);
-	free(c->rc);
-	free(c->rc_used);
+	if (c->views)
+		rsviews_free(c->views);
+	free(c->views);
 	free(c->line);
 	free(c->hits);
 	free(c);
@@ -364,44 +357,20 @@ static uint64_t packet_key(const struct nl_event *ev)
  * import: 1 when it was, 0 when it waits for analyze_pending. */
 static int log_analyse(struct nl_corr *c, struct nl_packet_row *p, const struct nl_event *ev)
 {
-	struct nl_rscache *rc = NULL;
-	int i, old = 0, r;
-	if (!c->rc) {
-		c->rc = calloc(LOG_VIEWS, sizeof *c->rc);
-		c->rc_used = calloc(LOG_VIEWS, sizeof *c->rc_used);
+	if (!c->views) {
+		c->views = calloc(1, sizeof *c->views);
 		c->line = malloc(sizeof *c->line);
 		c->hits = malloc(sizeof *c->hits);
 	}
-	if (!c->rc || !c->rc_used || !c->line || !c->hits)
+	if (!c->views || !c->line || !c->hits)
 		return -1;
-	for (i = 0; i < LOG_VIEWS && !rc; i++)
-		if (nl_rules_loaded(&c->rc[i], p, 0))
-			rc = &c->rc[i];
-	for (i = 1; !rc && i < LOG_VIEWS; i++)
-		if (c->rc_used[i] < c->rc_used[old])
-			old = i;
-	if (!rc)
-		rc = &c->rc[old];	/* nl_load_rules reads that view's anew */
-	c->rc_used[rc - c->rc] = ++c->rc_clock;
 	c->line->ev = *ev;
 	c->line->ev.raw = c->line->ev.msg = NULL;
 	c->line->id = 0;
 	c->line->source_id = c->source_id;
 	c->line->step = 1;
 	c->line->file[0] = '\0';
-	r = analyze_logged(c->store, p, rc, c->line, c->hits);
-	/* the others keep their dumps' list, not the chains read nor the
-	 * counts of traced packets per rule (up to 3.2 MB each) */
-	for (i = 0; i < LOG_VIEWS; i++) {
-		struct nl_rscache *o = &c->rc[i];
-		if (o == rc || !o->loaded)
-			continue;
-		if (o->v.nhits || o->v.nbounded)
-			rscache_free(o);
-		else
-			rsview_trim(&o->v, 0);
-	}
-	return r;
+	return analyze_logged(c->store, p, rsviews_pick(c->views, p, 0), c->line, c->hits);
 }
 
 /* analysed: NULL, or set to whether the row was written analysed */
