@@ -2389,11 +2389,17 @@ static int is_dump(const char *path, char *buf, size_t cap)
 static void dumps_first(struct filelist *l)
 {
 	enum { PEEK = 65536 };
-	char *buf = malloc(PEEK), **paths = malloc(l->n * sizeof *paths);
-	int64_t *sizes = malloc(l->n * sizeof *sizes);
-	unsigned char *dump = malloc(l->n);
+	char *buf, **paths;
+	int64_t *sizes;
+	unsigned char *dump;
 	size_t i, n = 0, pass;
-	if (buf && paths && sizes && dump && l->n > 1) {	/* else the order given */
+	if (l->n < 2)
+		return;
+	buf = malloc(PEEK);
+	paths = malloc(l->n * sizeof *paths);
+	sizes = malloc(l->n * sizeof *sizes);
+	dump = malloc(l->n);
+	if (buf && paths && sizes && dump) {	/* else the order given: slower, not wrong */
 		for (i = 0; i < l->n; i++)
 			dump[i] = (unsigned char)is_dump(l->paths[i], buf, PEEK);
 		for (pass = 0; pass < 2; pass++)
