@@ -526,6 +526,21 @@ static void bind_num(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_int64(st, i, v);
 }
 
+/* bind_static and bind_num for a statement stmt() gave, whose parameters
+ * it cleared: a NULL is left as it is (a row of a LOG line leaves most of
+ * its 56 columns empty, each a call saved). */
+static void put_static(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static void put_num(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v >= 0)
+		sqlite3_bind_int64(st, i, v);
+}
+
 static void col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
 {
 	const unsigned char *v = sqlite3_column_text(st, i);
@@ -1789,25 +1804,25 @@ static int64_t add_packet(struct nl_store *s, struct nl_packet_row *p, int64_t h
 		if (n > 1)
 			snprintf(p->trace, sizeof p->trace, "%.30s.%d", base, n);
 		/* *p outlives the step: no copies */
-		bind_static(st, 1, p->trace);
-		bind_static(st, 2, p->source);
+		put_static(st, 1, p->trace);
+		put_static(st, 2, p->source);
 		sqlite3_bind_int64(st, 3, p->source_id);
-		bind_static(st, 4, p->host);
+		put_static(st, 4, p->host);
 		sqlite3_bind_int(st, 5, p->family);
-		bind_static(st, 6, p->time);
+		put_static(st, 6, p->time);
 		if (p->uptime >= 0)
 			sqlite3_bind_double(st, 7, p->uptime);
-		bind_num(st, 8, p->proto);
-		bind_static(st, 9, p->src);
-		bind_num(st, 10, p->sport);
-		bind_static(st, 11, p->dst);
-		bind_num(st, 12, p->dport);
-		bind_num(st, 13, p->ip_id);
-		bind_num(st, 14, p->tcp_seq);
-		bind_num(st, 15, p->tcp_flags);
-		bind_num(st, 16, p->icmp_type);
-		bind_num(st, 17, p->icmp_id);
-		bind_static(st, 18, p->netns);	/* "": the host's, NULL */
+		put_num(st, 8, p->proto);
+		put_static(st, 9, p->src);
+		put_num(st, 10, p->sport);
+		put_static(st, 11, p->dst);
+		put_num(st, 12, p->dport);
+		put_num(st, 13, p->ip_id);
+		put_num(st, 14, p->tcp_seq);
+		put_num(st, 15, p->tcp_flags);
+		put_num(st, 16, p->icmp_type);
+		put_num(st, 17, p->icmp_id);
+		put_static(st, 18, p->netns);	/* "": the host's, NULL */
 		if (step_done(s, st, "cannot add a packet"))
 			return -1;
 		if (sqlite3_changes(s->db) == 1) {
@@ -1953,65 +1968,65 @@ static int add_event(struct nl_store *s, int64_t id, int64_t source_id, int64_t 
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_count(st), id);
 	sqlite3_bind_int64(st, 1, source_id);
 	sqlite3_bind_int64(st, 2, ev->line);
-	bind_static(st, 3, kind_name(ev));
-	bind_num(st, 4, packet_id > 0 ? packet_id : -1);
-	bind_num(st, 5, packet_id > 0 ? step : -1);
-	bind_static(st, 6, ev->host);
-	bind_static(st, 7, ev->time);
+	put_static(st, 3, kind_name(ev));
+	put_num(st, 4, packet_id > 0 ? packet_id : -1);
+	put_num(st, 5, packet_id > 0 ? step : -1);
+	put_static(st, 6, ev->host);
+	put_static(st, 7, ev->time);
 	if (ev->uptime >= 0)
 		sqlite3_bind_double(st, 8, ev->uptime);
-	bind_num(st, 9, ev->wall_us);
-	bind_static(st, 10, ev->table);
-	bind_static(st, 11, ev->chain);
-	bind_static(st, 12, ev->type);
-	bind_num(st, 13, ev->kind == NL_EV_TRACE ? ev->rulenum : -1);
-	bind_num(st, 14, prefix > 0 ? prefix : -1);
-	bind_static(st, 15, ev->reason);
-	bind_num(st, 16, p->family ? p->family : -1);
-	bind_static(st, 17, p->iif);
-	bind_static(st, 18, p->oif);
-	bind_static(st, 19, p->physin);
-	bind_static(st, 20, p->physout);
-	bind_num(st, 21, mac > 0 ? mac : -1);
-	bind_static(st, 22, p->src);
-	bind_static(st, 23, p->dst);
-	bind_num(st, 24, p->len);
-	bind_num(st, 25, p->tos);
-	bind_num(st, 26, p->ttl);
-	bind_num(st, 27, p->ip_id);
-	bind_static(st, 28, p->ipflags);
-	bind_num(st, 29, p->proto);
-	bind_num(st, 30, p->sport);
-	bind_num(st, 31, p->dport);
-	bind_num(st, 32, p->seq);
-	bind_num(st, 33, p->ack);
-	bind_num(st, 34, p->window);
-	bind_num(st, 35, p->tcp_flags);
-	bind_num(st, 36, p->icmp_type);
-	bind_num(st, 37, p->icmp_code);
-	bind_num(st, 38, p->icmp_id);
-	bind_num(st, 39, p->icmp_seq);
-	bind_static(st, 40, p->inner);
-	bind_num(st, 41, p->mark);
-	bind_num(st, 42, p->uid);
-	bind_num(st, 43, p->gid);
-	bind_static(st, 44, p->extra);
-	bind_static(st, 45, ev->trace_id);
-	bind_static(st, 46, ev->nft_family);
-	bind_static(st, 47, ev->rule);
-	bind_num(st, 48, ev->handle);
-	bind_static(st, 49, ev->verdict);
+	put_num(st, 9, ev->wall_us);
+	put_static(st, 10, ev->table);
+	put_static(st, 11, ev->chain);
+	put_static(st, 12, ev->type);
+	put_num(st, 13, ev->kind == NL_EV_TRACE ? ev->rulenum : -1);
+	put_num(st, 14, prefix > 0 ? prefix : -1);
+	put_static(st, 15, ev->reason);
+	put_num(st, 16, p->family ? p->family : -1);
+	put_static(st, 17, p->iif);
+	put_static(st, 18, p->oif);
+	put_static(st, 19, p->physin);
+	put_static(st, 20, p->physout);
+	put_num(st, 21, mac > 0 ? mac : -1);
+	put_static(st, 22, p->src);
+	put_static(st, 23, p->dst);
+	put_num(st, 24, p->len);
+	put_num(st, 25, p->tos);
+	put_num(st, 26, p->ttl);
+	put_num(st, 27, p->ip_id);
+	put_static(st, 28, p->ipflags);
+	put_num(st, 29, p->proto);
+	put_num(st, 30, p->sport);
+	put_num(st, 31, p->dport);
+	put_num(st, 32, p->seq);
+	put_num(st, 33, p->ack);
+	put_num(st, 34, p->window);
+	put_num(st, 35, p->tcp_flags);
+	put_num(st, 36, p->icmp_type);
+	put_num(st, 37, p->icmp_code);
+	put_num(st, 38, p->icmp_id);
+	put_num(st, 39, p->icmp_seq);
+	put_static(st, 40, p->inner);
+	put_num(st, 41, p->mark);
+	put_num(st, 42, p->uid);
+	put_num(st, 43, p->gid);
+	put_static(st, 44, p->extra);
+	put_static(st, 45, ev->trace_id);
+	put_static(st, 46, ev->nft_family);
+	put_static(st, 47, ev->rule);
+	put_num(st, 48, ev->handle);
+	put_static(st, 49, ev->verdict);
 	/* fp and fp2 are computed from uptime, wsec and mh (schema 40) */
 	if (ev->mh)
 		sqlite3_bind_int64(st, 50, ev->mh);
 	fps_note(s, ev->fp);
 	fps_note(s, ev->fp2);
 	fps_note(s, ev->mh);
-	bind_num(st, 51, ev->mh ? ev->wsec : -1);
-	bind_static(st, 52, p->ct_dir);
-	bind_static(st, 53, p->ct_state);
-	bind_static(st, 54, p->ct_status);
-	bind_num(st, 55, p->ct_id);
+	put_num(st, 51, ev->mh ? ev->wsec : -1);
+	put_static(st, 52, p->ct_dir);
+	put_static(st, 53, p->ct_state);
+	put_static(st, 54, p->ct_status);
+	put_num(st, 55, p->ct_id);
 	return step_done(s, st, "cannot add an event");
 }
 
