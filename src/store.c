@@ -4599,6 +4599,16 @@ int store_evcursor_packet(struct nl_evcursor *c, int64_t packet_id, nl_event_cb 
 {
 	if (packet_id <= c->last || packet_id > c->hi)
 		return store_packet_events(c->s, packet_id, cb, ctx);
+	/* a packet further on (those between were analysed as they were
+	 * stored, correlate.c): sought, rather than their lines read */
+	if (packet_id > c->last + 1) {
+		sqlite3_reset(c->st);
+		sqlite3_reset(c->ss);
+		sqlite3_bind_int64(c->st, 1, packet_id);
+		sqlite3_bind_int64(c->ss, 1, packet_id);
+		c->rc = sqlite3_step(c->st);
+		c->rs = sqlite3_step(c->ss);
+	}
 	c->last = packet_id;
 	/* the lines of packets not asked for are passed over */
 	while (c->rc == SQLITE_ROW && sqlite3_column_int64(c->st, PKT_EVENT_PID) < packet_id)
