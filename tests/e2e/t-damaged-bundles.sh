@@ -112,6 +112,12 @@ fresh
 check "/etc/passwd, /bin/ls and random bytes import without an error" \
 	"$NATLOG" --db "$TMP/d.db" import /etc/passwd /bin/ls "$TMP/random.bin"
 check_grep "the summary says they are in no format natlog reads" "3 files are not a format natlog reads" "$TMP/err"
+# bytes of /dev/urandom whose 27th line starts with '*' and holds "nat":
+# a table's line is its name alone, not a dump's first line
+fresh
+check "random bytes with a '*' line holding \"nat\" import without an error" \
+	"$NATLOG" --db "$TMP/d.db" import "$TD/fuzz/ingest/random-star-nat"
+check_grep "and are in no format natlog reads" "1 file is not a format natlog reads" "$TMP/err"
 fresh
 check "a syslog without netfilter lines imports" "$NATLOG" --db "$TMP/d.db" import "$TMP/syslog-no-netfilter" "$L/docker-legacy/iptables-save.txt"
 if ! grep -q "not a format natlog reads" "$TMP/err"; then ok "a log without netfilter lines (and a ruleset) is not reported as unreadable"; else
