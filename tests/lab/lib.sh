@@ -602,6 +602,21 @@ _lab_filter_uptime() { # file -> stdout ; lines "...[ uptime] text"
 		}' "$1"
 }
 
+# Under load a follower may lag behind the kernel: wait (bounded) until
+# both have printed the kernel's last line with our addresses.
+_lab_kernel_log_drain() {
+	local last i
+	last=$(dmesg | grep -E -- "$LAB_ADDR_ERE" | tail -n 1 | sed 's/^\[[^]]*\] //')
+	[ -n "$last" ] || return 0
+	for i in $(seq 1 100); do
+		if grep -qF -- "$last" "$LAB_TMP/dmesg.stream" &&
+			grep -qF -- "$last" "$LAB_TMP/dmesg-T.stream"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+}
+
 _lab_kernel_log_collect() {
 	local n last i
 	_lab_filter_uptime "$LAB_TMP/dmesg.stream" >"$LAB_OUT/dmesg.txt"
@@ -669,6 +684,7 @@ _lab_run_checks() {
 lab_finish() {
 	lab_settle 1
 	_lab_stop_all
+	_lab_kernel_log_drain
 	lab_stop dmesg-raw
 	lab_stop dmesg-T
 	_lab_kernel_log_collect
