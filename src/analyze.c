@@ -1062,6 +1062,7 @@ static void analysis_start(struct nl_analysis *a, struct collector *co)
 	a->inferred = a->decided_rule_known = 0;
 	a->rl = NULL;
 	a->dump.rw = NULL;
+	a->start.id = 0;
 	co->a = a;
 	co->base[0] = '\0';
 	nl_pkt_init(&co->pkt);
@@ -1158,16 +1159,36 @@ int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_pac
 		nl_diag(a, "no ruleset dump for this %shost was imported: rules are shown by number only",
 		     p->family == 6 ? "IPv6 family of this " : "");
 	for (i = 0; i < a->n; i++) {
+		int h = corr_hook(a->steps[i].ev.chain);
+		a->steps[i].hook = h != 5 ? h : (i > 0 ? a->steps[i - 1].hook : -1);
+	}
+	/* user chains before the first built-in one (the log started inside
+	 * them) were entered from that chain's hook when its table is theirs */
+	for (i = 0; i < a->n && a->steps[i].hook < 0; i++)
+		;
+	{
+		int h = i < a->n ? a->steps[i].hook : 0;
+		const char *t = i < a->n ? a->steps[i].ev.table : "";
+		while (i-- > 0)
+			a->steps[i].hook = !strcmp(a->steps[i].ev.table, t) ? h : 0;
+	}
+	for (i = 0; i < a->n; i++) {
 		struct nl_step *st = &a->steps[i];
-		int h = corr_hook(st->ev.chain);
-		st->hook = h != 5 ? h : (i > 0 ? a->steps[i - 1].hook : 0);
 		if (vv->ndumps)
 			map_step(a, vv, st);
 		else
 			snprintf(st->effect, sizeof st->effect, "unknown");
 	}
+	if (a->start.id != p->id || !p->id) {
+		memset(&a->start, 0, sizeof a->start);
+		a->start.id = p->id;
+		a->start.source_id = p->source_id;
+		a->start.uptime = p->uptime;
+		nl_strlcpy(a->start.host, p->host, sizeof a->start.host);
+	}
+	a->start.used = 0;
 	if (vv->ndumps)
-		rl_flow_check(a, vv);
+		rl_flow_check(s, a, vv);
 	nl_find_nat(a, legacy_nat_step);
 	for (i = 0; i < a->nlogs; i++)
 		if (a->logs[i].ev.kind == NL_EV_CTINVALID)

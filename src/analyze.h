@@ -82,6 +82,17 @@ struct nl_wire_ev {
 	int conntrack;
 };
 
+/* Whether the log starts inside the packet's path: its first line is one
+ * of the first of its host in its file (store_first_in_source), asked
+ * once, when a check of its first steps needs it (realign.c). */
+struct nl_logstart {
+	int64_t id, source_id;
+	double uptime;
+	char host[128];
+	int known, first;
+	int used;			/* a check of its steps let it pass */
+};
+
 struct nl_analysis {
 	struct nl_step *steps;
 	size_t n, cap;
@@ -113,6 +124,7 @@ struct nl_analysis {
 	struct nl_dumpsel dump;		/* the dump that explained it (dumps.c) */
 	struct nl_realign *rl;		/* realign.c: contradictions and realignments, or NULL */
 	struct nl_hits hits;		/* the rules its own lines name, all of them (schema 39) */
+	struct nl_logstart start;
 };
 
 /* Caches the ruleset view between packets of the same host and family. */

@@ -125,7 +125,42 @@ struct fitctx {
 	int contra;		/* step index whose drop later evidence contradicts, or -1 */
 	int cut_ok;		/* a jump may end the trace (it may have been cut there) */
 	int64_t t_us;		/* the packet's time, or -1 */
+	struct nl_store *s;	/* asked whether the log starts inside the path */
+	struct nl_logstart *start;
 };
+
+/* Step i's chain shows no step before it: did the packet enter that
+ * chain before its log's first line? It did when step i is in the
+ * packet's first run of one hook and table, not entered by a traced jump
+ * (the step before it is none, or a return to it), and the packet's
+ * first line is one of the first of its host in its file. Rules of the
+ * chain before it were then met before the log began. */
+static int before_log(const struct fitctx *c, size_t i)
+{
+	const struct nl_step *st = &c->steps[i];
+	struct nl_logstart *ls = c->start;
+	size_t j;
+	int last = -1;
+	if (!ls || !c->s)
+		return 0;
+	for (j = 0; j < i; j++) {
+		if (c->steps[j].ev.kind != NL_EV_TRACE)
+			continue;
+		if (!same_run(st, &c->steps[j]) || !strcmp(c->steps[j].ev.chain, st->ev.chain))
+			return 0;
+		last = (int)j;
+	}
+	if (last >= 0 && !strcmp(c->steps[last].ev.type, "rule"))
+		return 0;	/* the rule traced before it jumped here */
+	if (!ls->known) {
+		/* a store failure leaves the check as strict as without it */
+		ls->first = store_first_in_source(c->s, ls->id, ls->source_id, ls->host,
+						  ls->uptime) == 1;
+		ls->known = 1;
+	}
+	ls->used |= ls->first;
+	return ls->first;
+}
 
 /* A sparse chain's first unconditional rule after position lo and before
  * hi that was not inserted after the trace ([k, k + d)), or 0 (also when
@@ -231,13 +266,15 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 		if (d > 0 && q >= k && q < k + d)
 			continue;	/* inserted after the trace */
 		if (ch->rules[q - 1].uncond == 1) {
+			if (prev == 0 && before_log(c, i))
+				return 1;
 			snprintf(why, wn, "the dump's rule %d (%.200s) matches every packet, yet the trace "
 				 "does not show it", q, ch->rules[q - 1].text);
 			return -1;
 		}
 	}
 	if (ch->sparse && (q = uncond_between(ch, prev, P, k, d)) > 0 &&
-	    (r = rsview_rule_at(c->v, ch, q, -1, &unread))) {
+	    !(prev == 0 && before_log(c, i)) && (r = rsview_rule_at(c->v, ch, q, -1, &unread))) {
 		snprintf(why, wn, "the dump's rule %d (%.200s) matches every packet, yet the trace "
 			 "does not show it", q, r->text);
 		return -1;
@@ -245,9 +282,9 @@ static int step_fit(const struct fitctx *c, size_t i, int k, int d, char *why, s
 	return 1;
 }
 
-void rl_flow_check(struct nl_analysis *a, const struct nl_rsview *v)
+void rl_flow_check(struct nl_store *s, struct nl_analysis *a, const struct nl_rsview *v)
 {
-	struct fitctx c = { v, NULL, a->steps, a->n, -1, 1, a->t_us };
+	struct fitctx c = { v, NULL, a->steps, a->n, -1, 1, a->t_us, s, &a->start };
 	char why[NL_LOCSIZ + 400];
 	size_t i;
 	if (a->steps_left_out)
@@ -268,6 +305,15 @@ void rl_flow_check(struct nl_analysis *a, const struct nl_rsview *v)
 		nl_diag(a, "%s:%s:%s:%d: %s; the dump does not match this trace", st->ev.table,
 			st->ev.chain, st->ev.type, st->ev.rulenum, why);
 	}
+	for (i = 0; a->start.used && i < a->n; i++)
+		if (a->steps[i].ev.kind == NL_EV_TRACE) {
+			nl_diag(a, "the log starts inside this packet's path: its first line is one of "
+				   "the first of its host in its file, so the rules it met before "
+				   "%s:%s:%s:%d are not in the log, and were not checked against the dump",
+				a->steps[i].ev.table, a->steps[i].ev.chain, a->steps[i].ev.type,
+				a->steps[i].ev.rulenum);
+			break;
+		}
 }
 
 /* ---- drops that later evidence contradicts ---- */
@@ -598,6 +644,7 @@ struct peer {
 	size_t n;
 	int contra;
 	int64_t t_us;
+	struct nl_logstart start;
 };
 
 struct peers {
@@ -625,6 +672,7 @@ static int add_peer(struct peers *ps, struct nl_analysis *pa)
 	ps->v[ps->n].n = pa->n;
 	ps->v[ps->n].contra = pa->rl ? pa->rl->contra_step : -1;
 	ps->v[ps->n].t_us = pa->t_us;
+	ps->v[ps->n].start = pa->start;
 	ps->n++;
 	pa->steps = NULL;	/* the peer owns them now */
 	pa->n = 0;
@@ -683,11 +731,12 @@ static int chain_fit(void *ctx, int k, int d)
 	int score = 0;
 	char why[400];
 	for (i = 0; i < cf->ps->n; i++) {
-		const struct peer *pe = &cf->ps->v[i];
+		struct peer *pe = &cf->ps->v[i];
 		cf->c.steps = pe->steps;
 		cf->c.n = pe->n;
 		cf->c.contra = pe->contra;
 		cf->c.t_us = pe->t_us;
+		cf->c.start = &pe->start;
 		for (j = 0; j < pe->n; j++) {
 			const struct nl_step *st = &pe->steps[j];
 			int r;
@@ -809,6 +858,7 @@ static int realign_chain(struct nl_analysis *a, const struct nl_rsview *v, const
 	memset(&cf, 0, sizeof cf);
 	cf.c.v = v;
 	cf.c.ch = ch;
+	cf.c.s = ps->s;
 	cf.ps = ps;
 	cf.table = table;
 	cf.chain = chain;

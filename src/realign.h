@@ -67,7 +67,7 @@ void rl_search(const int *obs, size_t nobs, int (*fit)(void *ctx, int k, int d),
 /* Legacy steps whose dumped rule cannot have led to the next traced step
  * (a jump elsewhere, an accept followed by more of its chain, an
  * unconditional rule the trace skipped) are marked as not matching. */
-void rl_flow_check(struct nl_analysis *a, const struct nl_rsview *v);
+void rl_flow_check(struct nl_store *s, struct nl_analysis *a, const struct nl_rsview *v);
 /* An inferred drop contradicted by later evidence: the verdict becomes
  * unknown and the deciding step does not match. 0, or -1 on a store failure. */
 int rl_contradictions(struct nl_store *s, const struct nl_packet_row *p, struct nl_analysis *a);

@@ -39,7 +39,7 @@ enum {
 	Q_EV_ALIGNED, Q_EV_UPTIME, Q_PKT_UPTIME, Q_PKT_JOINS, Q_JOIN_PKTS, Q_JOIN_RANK, Q_EV_BY_ID, Q_PKT_TRACE_OF,
 	Q_STEP_ADD, Q_NAME_GET, Q_NAME_ADD, Q_EV_MAX_ID, Q_PKT_STEPS, Q_NAME_OF, Q_PKT_LAST_TUPLE,
 	Q_ANY_UNCLAIMED, Q_WIRE_DST, Q_FRAME_ADD, Q_MAC_GET, Q_MAC_ADD, Q_EV_FP2_S, Q_EV_ALIGNED_S,
-	Q_EV_UPTIME_S, Q_HITS_ID, Q_HITS_ADD, Q_EVC_ROWS, Q_EVC_STEPS, Q_COUNT
+	Q_EV_UPTIME_S, Q_HITS_ID, Q_HITS_ADD, Q_EVC_ROWS, Q_EVC_STEPS, Q_PKT_BEFORE, Q_COUNT
 };
 
 /* A string column of event_rows that is an id into names since schema 41
@@ -190,6 +190,9 @@ static const char *const queries[Q_COUNT] = {
 	 * clock's), computed from the two times (schema 40) */
 	[Q_EV_UPTIME] = "UPDATE event_rows SET uptime = ?2 WHERE id = ?1 AND uptime IS NULL",
 	[Q_EV_UPTIME_S] = "UPDATE steps SET uptime = ?2 WHERE id = ?1 AND uptime IS NULL",
+	/* the packets_host index, walked back from the packet */
+	[Q_PKT_BEFORE] = "SELECT source_id, uptime FROM packets WHERE host IS ?1 AND id < ?2 "
+			 "ORDER BY id DESC LIMIT 256",
 	[Q_PKT_UPTIME] = "UPDATE packets SET uptime = ?2 WHERE uptime IS NULL AND id = "
 			 "(SELECT packet_id FROM event_rows WHERE id = ?1 AND step = 1)",
 	/* kernel logs are the only sources with fingerprints (ingest.c) */
@@ -4718,6 +4721,37 @@ int store_unclaimed(struct nl_store *s)
 		s->unclaimed = rc == SQLITE_ROW;
 	}
 	return s->unclaimed;
+}
+
+int store_first_in_source(struct nl_store *s, int64_t id, int64_t source_id, const char *host,
+			  double uptime)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE, n = 0, first = -1;
+	if (id <= 0 || uptime < 0)
+		return 0;
+	if (!(st = stmt(s, Q_PKT_BEFORE)))
+		return -1;
+	bind_text(st, 1, host);
+	sqlite3_bind_int64(st, 2, id);
+	while (first < 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		double up = sqlite3_column_double(st, 1);
+		n++;
+		if (sqlite3_column_int64(st, 0) != source_id)
+			first = 1;	/* the packets before it are another file's */
+		else if (sqlite3_column_type(st, 1) == SQLITE_NULL ||
+			 up < uptime - NL_LOG_START_S || up > uptime + NL_LOG_START_S)
+			first = 0;	/* its host logged earlier (or in another boot) */
+	}
+	if (first < 0) {
+		if (rc != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return fail(s, "cannot read packets");
+		}
+		first = n < 256;	/* none before it, or all as early; or too many to tell */
+	}
+	sqlite3_reset(st);
+	return first;
 }
 
 int store_packet_joins(struct nl_store *s, int64_t packet_id, nl_event_cb cb, void *ctx)

@@ -1,0 +1,68 @@
+#!/bin/sh
+# A log that starts inside a packet's path (a rotated file, a ring buffer
+# that wrapped, a paste) holds only the rest of that packet: the rules it
+# met before the log's first line are not evidence against the dump. The
+# inputs are the lab's docker-legacy kernel log (real TRACE lines) cut at
+# a line inside a packet, and its syslog copy rotated in two, in an
+# archive that lists the newer file first.
+. "$(dirname "$0")/lib.sh"
+L=$TD/lab/docker-legacy
+
+q() {	# DB SQL: the first column of the first row
+	"$NATLOG" --db "$1" sql --json "$2" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(list(r[0].values())[0] if r else "")'
+}
+
+# lines 11-16 are one packet: raw PREROUTING, then FORWARD rule 1 (-j
+# DOCKER-USER, every packet), DOCKER-USER's return, FORWARD rule 2,
+# DOCKER-ISOLATION-STAGE-1's return and FORWARD rule 3, which accepts it
+"$NATLOG" --db "$TMP/full.db" import "$L/iptables-save.txt" "$L/dmesg.txt" > /dev/null 2>&1
+want=$(q "$TMP/full.db" "SELECT verdict || ' ' || decided_chain || ':' || decided_position FROM packets WHERE ip_id = 45684")
+eq "the whole log: the packet of IP ID 45684 is accepted by FORWARD rule 3" "accept FORWARD:3" "$want"
+
+for from in 13 16; do
+	tail -n +$from "$L/dmesg.txt" > "$TMP/cut$from.txt"
+	check "a log starting at line $from of the packet's path imports" \
+		"$NATLOG" --db "$TMP/cut$from.db" import "$L/iptables-save.txt" "$TMP/cut$from.txt"
+	if grep -q "do not match the dump" "$TMP/err"; then
+		not_ok "from line $from: no verdicts are said not to match the dump"; sed 's/^/    /' "$TMP/err"
+	else ok "from line $from: no verdicts are said not to match the dump"; fi
+	eq "from line $from: no chain is doubted" 0 "$(q "$TMP/cut$from.db" "SELECT count(*) FROM chain_doubts")"
+	eq "from line $from: its verdict and deciding rule are the whole log's" "$want" \
+		"$(q "$TMP/cut$from.db" "SELECT verdict || ' ' || decided_chain || ':' || decided_position FROM packets WHERE ip_id = 45684")"
+	t=$(q "$TMP/cut$from.db" "SELECT trace FROM packets WHERE ip_id = 45684")
+	"$NATLOG" --db "$TMP/cut$from.db" explain --json --trace "$t" > "$TMP/x.json"
+	check_json "from line $from: explain says the log starts inside its path, and no contradiction" \
+		'j["verdict"] == "accept" and any(d.startswith("the log starts inside this packet'"'"'s path") for d in j["diagnosis"]) and not any("does not match this trace" in d for d in j["diagnosis"]) and j["dump"]["fits"] is True and j["dump"]["contradicted_at"] is None' < "$TMP/x.json"
+done
+
+# the same cut lines after a packet of the host five seconds earlier: the
+# log did not start there, so the skipped rule 1 contradicts the dump
+{ sed -n 1,9p "$L/dmesg.txt" | awk '{ t = substr($0, 2, index($0, "]") - 2) - 5; printf "[%12.6f]%s\n", t, substr($0, index($0, "]") + 1) }'
+  tail -n +16 "$L/dmesg.txt"; } > "$TMP/later.txt"
+"$NATLOG" --db "$TMP/later.db" import "$L/iptables-save.txt" "$TMP/later.txt" > /dev/null 2>&1
+eq "lines after an earlier packet of the host: the chain is doubted" 1 \
+	"$(q "$TMP/later.db" "SELECT count(*) FROM chain_doubts")"
+t=$(q "$TMP/later.db" "SELECT trace FROM packets WHERE ip_id = 45684")
+"$NATLOG" --db "$TMP/later.db" explain --trace "$t" > "$TMP/later.out"
+check_grep "and explain says which rule the trace should show" \
+	"the dump's rule 1 (-A FORWARD -j DOCKER-USER) matches every packet, yet the trace does not show it" "$TMP/later.out"
+
+# the syslog copy rotated in two inside the packet, the newer file first
+# in the archive: the packet is read as two, the second half is the log's
+# start and keeps its verdict, the first half ends without one
+mkdir -p "$TMP/rot/var/log"
+sed -n 1,12p "$L/messages" > "$TMP/rot/var/log/messages.1"
+tail -n +13 "$L/messages" > "$TMP/rot/var/log/messages"
+tar -C "$TMP/rot" -cf "$TMP/rot.tar" var/log/messages var/log/messages.1
+check "a rotated syslog in an archive, newer file first, imports" \
+	"$NATLOG" --db "$TMP/rot.db" import "$L/iptables-save.txt" "$TMP/rot.tar"
+if grep -q "do not match the dump" "$TMP/err"; then
+	not_ok "no verdicts are said not to match the dump"; sed 's/^/    /' "$TMP/err"
+else ok "no verdicts are said not to match the dump"; fi
+eq "no chain is doubted" 0 "$(q "$TMP/rot.db" "SELECT count(*) FROM chain_doubts")"
+eq "the second half keeps the whole log's verdict; the first half has none" "$want|unknown" \
+	"$(q "$TMP/rot.db" "SELECT group_concat(v, '|') FROM (SELECT verdict || CASE WHEN decided_chain IS NULL THEN '' ELSE ' ' || decided_chain || ':' || decided_position END AS v FROM packets WHERE ip_id = 45684 ORDER BY source_id)")"
+eq "every other packet has the whole log's verdict" \
+	"$(q "$TMP/full.db" "SELECT group_concat(verdict, ',') FROM (SELECT verdict FROM packets WHERE ip_id IS NOT 45684 ORDER BY trace)")" \
+	"$(q "$TMP/rot.db" "SELECT group_concat(verdict, ',') FROM (SELECT verdict FROM packets WHERE ip_id IS NOT 45684 ORDER BY trace)")"
+finish
