@@ -104,11 +104,23 @@ static int flag_bits(const struct tok *t)
 	return -1;
 }
 
-static int set_addr(struct nl_pkt *p, char *dst, const struct tok *t, struct nl_err *err)
+/* field is "saddr" or "daddr", t its value; one blanked out before
+ * pasting is unknown and kept as printed, as a LOG line's is. */
+static int set_addr(struct nl_pkt *p, char *dst, const char *field, const struct tok *t,
+		    struct nl_err *err)
 {
 	int fam;
-	if (nl_addr_canon(t->s, t->n, &fam, dst, NL_ADDRSIZ))
+	if (nl_addr_canon(t->s, t->n, &fam, dst, NL_ADDRSIZ)) {
+		char kept[80];
+		dst[0] = '\0';
+		if (nl_redacted(t->s, t->n, 1)) {
+			int n = snprintf(kept, sizeof kept, "%s=%.*s", field, (int)(t->n > 48 ? 48 : t->n),
+					 t->s);
+			pktlog_extra_add(p, kept, (size_t)n);
+			return 0;
+		}
 		return nl_err_set(err, "'%.*s' is not an IP address", (int)(t->n > 48 ? 48 : t->n), t->s);
+	}
 	if (p->family && p->family != fam)
 		return nl_err_set(err, "saddr and daddr are of different families");
 	p->family = fam;
@@ -165,12 +177,12 @@ static int parse_packet(const char *s, size_t n, struct nl_pkt *p, struct nl_err
 				continue;
 			}
 			if (teq(a, "ip") || teq(a, "ip6")) {
-				if (teq(f, "saddr")) {
-					if (set_addr(p, p->src, val, err))
+				if (teq(f, "saddr") || teq(f, "daddr")) {
+					if (set_addr(p, teq(f, "saddr") ? p->src : p->dst, teq(f, "saddr")
+						     ? "saddr" : "daddr", val, err))
 						return -1;
-				} else if (teq(f, "daddr")) {
-					if (set_addr(p, p->dst, val, err))
-						return -1;
+					if (!p->family)	/* both blanked out */
+						p->family = teq(a, "ip6") ? 6 : 4;
 				} else if ((teq(f, "ttl") || teq(f, "hoplimit")) && tnum(val, 255, &v)) {
 					p->ttl = (int)v;
 				} else if (teq(f, "id") && tnum(val, 65535, &v)) {

@@ -176,8 +176,14 @@ static int parse_packet(struct nl_cur *c, struct nl_pkt *p, struct nl_err *err)
 			nl_strlcpyn(KEY("IN") ? p->iif : p->oif, v, vn, NL_IFNAMSIZ);
 		} else if (KEY("SRC") || KEY("DST")) {
 			int fam;
-			if (nl_addr_canon(v, vn, &fam, KEY("SRC") ? p->src : p->dst, NL_ADDRSIZ))
-				return nl_err_set(err, "%.*s is not an IP address", (int)(tn > 60 ? 60 : tn), t);
+			if (nl_addr_canon(v, vn, &fam, KEY("SRC") ? p->src : p->dst, NL_ADDRSIZ)) {
+				(KEY("SRC") ? p->src : p->dst)[0] = '\0';
+				if (!nl_redacted(v, vn, 1))
+					return nl_err_set(err, "%.*s is not an IP address",
+							  (int)(tn > 60 ? 60 : tn), t);
+				pktlog_extra_add(p, t, tn);	/* blanked out: unknown, kept as printed */
+				continue;
+			}
 			if (p->family && p->family != fam)
 				return nl_err_set(err, "SRC= and DST= are of different families");
 			p->family = fam;

@@ -8,6 +8,7 @@
 #include "cursor.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,11 +465,33 @@ int nl_ifname_match(const char *pattern, const char *name)
 	return strcmp(pattern, name) == 0;
 }
 
-/* murmur3's finalizer: every input bit reaches every output bit */
+/* An address with some of its groups blanked ("192.168.1.x", "10.0.X.X",
+ * "2001:db8:#::1"): every group digits (hex for IPv6) or only x, X, #,
+ * none of which a real address has. */
+static int groups_blanked(const char *v, size_t vn)
+{
+	size_t i = 0, g;
+	int blanked = 0;
+	while (i <= vn) {
+		int digits = 1, blank = 1;
+		for (g = i; g < vn && v[g] != '.' && v[g] != ':'; g++) {
+			digits &= isxdigit((unsigned char)v[g]) != 0;
+			blank &= v[g] == 'x' || v[g] == 'X' || v[g] == '#';
+		}
+		if (g > i && blank)
+			blanked = 1;
+		else if (!digits)
+			return 0;
+		i = g + 1;
+	}
+	return blanked;
+}
+
 /* A value a person blanked out before pasting ("XXX.XXX.XXX.XXX",
- * "XXXX:XXXX:0002:...", "xx:xx", "...", "*", "<server-ip>", "a.b.c.d", or
- * nothing): unknown, not damage. No address, port or number contains
- * "xx", and every one that failed to parse but was real had digits. */
+ * "XXXX:XXXX:0002:...", "xx:xx", "...", "*", "<server-ip>", "a.b.c.d",
+ * "192.168.1.x", or nothing): unknown, not damage. No address, port or
+ * number contains "xx", and every one that failed to parse but was real
+ * had digits. */
 int nl_redacted(const char *v, size_t vn, int numeric)
 {
 	static const char *const words[] = { "xx", "...", "*", "?", "redact", "hidden", "removed", NULL };
@@ -486,6 +509,8 @@ int nl_redacted(const char *v, size_t vn, int numeric)
 		return 1;	/* "<server-ip>", "[REDACTED]", "{ip}" */
 	if (!numeric)
 		return 0;	/* protocol names have no digits either */
+	if (groups_blanked(v, vn))
+		return 1;
 	for (i = 0; i < vn; i++)
 		if (v[i] >= '0' && v[i] <= '9')
 			return 0;
@@ -507,6 +532,7 @@ int64_t nl_fp_key(int wall, int64_t t, int64_t mh)
 	return (int64_t)(((u & ((1ULL << 47) - 1)) << 15) | (h & 0x7fff) | 1);
 }
 
+/* murmur3's finalizer: every input bit reaches every output bit */
 uint64_t nl_mix64(uint64_t h)
 {
 	h ^= h >> 33;

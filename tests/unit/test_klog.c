@@ -264,6 +264,25 @@ static void test_pastes(void)
 	CHECK_STR(c->ev[0].pkt.src, "");
 	CHECK_STR(c->ev[0].pkt.dst, "");
 	CHECK_INT(c->ev[0].pkt.dport, 22);
+	/* blanked in part: some groups x, X or #; a real address has none */
+	c = feed(&nl_parser_klog, "log",
+		 "[UFW BLOCK] IN=eth0 OUT= MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SRC=192.168.1.x DST=10.0.X.X LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=1234 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->nerr, 0);
+	CHECK_STR(c->ev[0].pkt.src, "");
+	CHECK_STR(c->ev[0].pkt.dst, "");
+	CHECK_STR(c->ev[0].pkt.extra, "SRC=192.168.1.x DST=10.0.X.X");
+	CHECK_INT(c->ev[0].pkt.dport, 22);
+	c = feed(&nl_parser_klog, "log",
+		 "[UFW BLOCK] IN=eth0 OUT= SRC=2001:db8:#::1 DST=2001:db8::5 LEN=60 PROTO=TCP SPT=40000 DPT=22");
+	CHECK_INT(c->nerr, 0);
+	CHECK_INT(c->ev[0].pkt.family, 6);
+	CHECK_STR(c->ev[0].pkt.src, "");
+	/* a damaged address is no redaction: x only in some groups, a bad digit */
+	c = feed(&nl_parser_klog, "log", "[UFW BLOCK] IN=eth0 OUT= SRC=192.168.1.1x DST=10.0.0.5 PROTO=TCP SPT=1 DPT=22");
+	CHECK_INT(c->nerr, 1);
+	c = feed(&nl_parser_klog, "log", "[UFW BLOCK] IN=eth0 OUT= SRC=192.168.1.300 DST=10.0.0.5 PROTO=TCP SPT=1 DPT=22");
+	CHECK_INT(c->nerr, 1);
 	/* conntrack lines without IN= and OUT=, and the pre-4.14 prefix */
 	c = feed(&nl_parser_klog, "log",
 		 "nf_ct_proto_6: invalid packet ignored in state ESTABLISHED SRC=10.47.217.34 DST=192.168.0.17 LEN=60 DF SPT=443 DPT=47832 SEQ=389276 ACK=3130 WINDOW=65160 ACK SYN");

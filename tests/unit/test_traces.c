@@ -186,11 +186,45 @@ static void test_xt_old(void)
 	CHECK_INT(e[7].pkt.sport, -1);
 }
 
+/* Addresses blanked out before pasting, whole or in part: unknown and
+ * kept as printed, the rest of the header read; anything else that is no
+ * address stays an error. */
+static void test_redacted(void)
+{
+	struct capture *c = feed(&nl_parser_nfttrace, "trace.txt",
+		"trace id 1a2b3c4d ip filter input packet: iif \"eth0\" ip saddr 192.168.1.x ip daddr 10.0.0.5 ip ttl 64 ip id 4321 ip length 60 tcp sport 40000 tcp dport 22 tcp flags == syn\n"
+		"trace id 1a2b3c4e ip6 filter input packet: iif \"eth0\" ip6 saddr 2001:db8:x::1 ip6 daddr XXXX::5 tcp sport 1 tcp dport 22\n"
+		"trace id 1a2b3c4f ip filter input packet: iif \"eth0\" ip saddr 10.0.0.256 ip daddr 10.0.0.5 tcp dport 22\n");
+	CHECK_INT(c->nev, 2);
+	CHECK_INT(c->nerr, 1);
+	CHECK_INT(c->errline[0], 3);
+	CHECK_STR(c->ev[0].pkt.src, "");
+	CHECK_STR(c->ev[0].pkt.dst, "10.0.0.5");
+	CHECK_STR(c->ev[0].pkt.extra, "saddr=192.168.1.x");
+	CHECK_INT(c->ev[0].pkt.family, 4);
+	CHECK_INT(c->ev[0].pkt.ip_id, 4321);
+	CHECK_INT(c->ev[0].pkt.dport, 22);
+	CHECK_INT(c->ev[0].pkt.tcp_flags, NL_TCP_SYN);
+	CHECK_STR(c->ev[1].pkt.src, "");
+	CHECK_STR(c->ev[1].pkt.dst, "");
+	CHECK_INT(c->ev[1].pkt.family, 6);
+	CHECK_INT(c->ev[1].pkt.dport, 22);
+	c = feed(&nl_parser_xtmon, "xt.txt",
+		"PACKET: 2 2089bd8f IN=br0 SRC=172.20.0.x DST=40.89.244.232 LEN=84 TOS=0x0 TTL=64 ID=43751DF \n");
+	CHECK_INT(c->nerr, 0);
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].pkt.src, "");
+	CHECK_STR(c->ev[0].pkt.dst, "40.89.244.232");
+	CHECK_STR(c->ev[0].pkt.extra, "SRC=172.20.0.x");
+	CHECK_INT(c->ev[0].pkt.ip_id, 43751);
+}
+
 int main(void)
 {
 	test_nft();
 	test_nft_ct();
 	test_xt();
 	test_xt_old();
+	test_redacted();
 	return unit_report("test_traces");
 }
