@@ -65,4 +65,10 @@ eq "the second half keeps the whole log's verdict; the first half has none" "$wa
 eq "every other packet has the whole log's verdict" \
 	"$(q "$TMP/full.db" "SELECT group_concat(verdict, ',') FROM (SELECT verdict FROM packets WHERE ip_id IS NOT 45684 ORDER BY trace)")" \
 	"$(q "$TMP/rot.db" "SELECT group_concat(verdict, ',') FROM (SELECT verdict FROM packets WHERE ip_id IS NOT 45684 ORDER BY trace)")"
+# the two files imported by two commands, the newer first: the same
+"$NATLOG" --db "$TMP/two.db" import "$L/iptables-save.txt" "$TMP/rot/var/log/messages" > /dev/null 2>&1
+"$NATLOG" --db "$TMP/two.db" import "$TMP/rot/var/log/messages.1" > /dev/null 2>&1
+eq "two imports, the newer file first: no chain is doubted" 0 "$(q "$TMP/two.db" "SELECT count(*) FROM chain_doubts")"
+eq "and the second half keeps the whole log's verdict" "$want" \
+	"$(q "$TMP/two.db" "SELECT verdict || ' ' || decided_chain || ':' || decided_position FROM packets WHERE ip_id = 45684 AND source_id = (SELECT id FROM sources WHERE path LIKE '%/messages')")"
 finish
