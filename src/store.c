@@ -190,9 +190,11 @@ static const char *const queries[Q_COUNT] = {
 	 * clock's), computed from the two times (schema 40) */
 	[Q_EV_UPTIME] = "UPDATE event_rows SET uptime = ?2 WHERE id = ?1 AND uptime IS NULL",
 	[Q_EV_UPTIME_S] = "UPDATE steps SET uptime = ?2 WHERE id = ?1 AND uptime IS NULL",
-	/* the packets_host index, walked back from the packet */
-	[Q_PKT_BEFORE] = "SELECT source_id, uptime FROM packets WHERE host IS ?1 AND id < ?2 "
-			 "ORDER BY id DESC LIMIT 256",
+	/* the packets_host index, walked back from the packet; the wall-clock
+	 * second of its first line for logs without kernel times */
+	[Q_PKT_BEFORE] = "SELECT p.source_id, p.uptime, e.wsec FROM packets p LEFT JOIN event_rows e "
+			 "ON e.packet_id = p.id AND e.step = 1 WHERE p.host IS ?1 AND p.id < ?2 "
+			 "ORDER BY p.id DESC LIMIT 256",
 	[Q_PKT_UPTIME] = "UPDATE packets SET uptime = ?2 WHERE uptime IS NULL AND id = "
 			 "(SELECT packet_id FROM event_rows WHERE id = ?1 AND step = 1)",
 	/* kernel logs are the only sources with fingerprints (ingest.c) */
@@ -4724,11 +4726,11 @@ int store_unclaimed(struct nl_store *s)
 }
 
 int store_first_in_source(struct nl_store *s, int64_t id, int64_t source_id, const char *host,
-			  double uptime)
+			  double uptime, int64_t wsec)
 {
 	sqlite3_stmt *st;
 	int rc = SQLITE_DONE, n = 0, first = -1;
-	if (id <= 0 || uptime < 0)
+	if (id <= 0 || (uptime < 0 && wsec < 0))
 		return 0;
 	if (!(st = stmt(s, Q_PKT_BEFORE)))
 		return -1;
@@ -4736,11 +4738,15 @@ int store_first_in_source(struct nl_store *s, int64_t id, int64_t source_id, con
 	sqlite3_bind_int64(st, 2, id);
 	while (first < 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		double up = sqlite3_column_double(st, 1);
+		int64_t w = sqlite3_column_int64(st, 2);
 		n++;
 		if (sqlite3_column_int64(st, 0) != source_id)
 			first = 1;	/* the packets before it are another file's */
-		else if (sqlite3_column_type(st, 1) == SQLITE_NULL ||
-			 up < uptime - NL_LOG_START_S || up > uptime + NL_LOG_START_S)
+		else if (uptime >= 0 ? sqlite3_column_type(st, 1) == SQLITE_NULL ||
+				       up < uptime - NL_LOG_START_S || up > uptime + NL_LOG_START_S
+			 /* whole seconds: the next second may be less than one later */
+			 : sqlite3_column_type(st, 2) == SQLITE_NULL ||
+			   w < wsec - 1 - (int64_t)NL_LOG_START_S || w > wsec + 1)
 			first = 0;	/* its host logged earlier (or in another boot) */
 	}
 	if (first < 0) {

@@ -47,6 +47,18 @@ t=$(q "$TMP/later.db" "SELECT trace FROM packets WHERE ip_id = 45684")
 check_grep "and explain says which rule the trace should show" \
 	"the dump's rule 1 (-A FORWARD -j DOCKER-USER) matches every packet, yet the trace does not show it" "$TMP/later.out"
 
+# dmesg -T's rendering has no kernel times: its wall-clock seconds tell
+tail -n +13 "$L/dmesg-T.txt" > "$TMP/cutT.txt"
+"$NATLOG" --db "$TMP/cutT.db" import "$L/iptables-save.txt" "$TMP/cutT.txt" > /dev/null 2>&1
+eq "dmesg -T from line 13: no chain is doubted" 0 "$(q "$TMP/cutT.db" "SELECT count(*) FROM chain_doubts")"
+eq "dmesg -T from line 13: its verdict and deciding rule are the whole log's" "$want" \
+	"$(q "$TMP/cutT.db" "SELECT verdict || ' ' || decided_chain || ':' || decided_position FROM packets WHERE ip_id = 45684")"
+{ sed -n 1,9p "$L/dmesg-T.txt" | sed 's/15:25:58/15:25:53/'; tail -n +16 "$L/dmesg-T.txt"; } > "$TMP/laterT.txt"
+grep -q "15:25:53" "$TMP/laterT.txt" || not_ok "the dmesg -T recording's first lines are at 15:25:58"
+"$NATLOG" --db "$TMP/laterT.db" import "$L/iptables-save.txt" "$TMP/laterT.txt" > /dev/null 2>&1
+eq "dmesg -T lines after an earlier packet of the host: the chain is doubted" 1 \
+	"$(q "$TMP/laterT.db" "SELECT count(*) FROM chain_doubts")"
+
 # the syslog copy rotated in two inside the packet, the newer file first
 # in the archive: the packet is read as two, the second half is the log's
 # start and keeps its verdict, the first half ends without one
