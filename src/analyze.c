@@ -1184,7 +1184,6 @@ int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_pac
 		a->start.id = p->id;
 		a->start.source_id = p->source_id;
 		a->start.uptime = p->uptime;
-		a->start.wsec = a->n ? a->steps[0].ev.wsec : -1;
 		nl_strlcpy(a->start.host, p->host, sizeof a->start.host);
 	}
 	a->start.used = 0;

@@ -88,7 +88,6 @@ struct nl_wire_ev {
 struct nl_logstart {
 	int64_t id, source_id;
 	double uptime;
-	int64_t wsec;			/* its first line's wall-clock second, or -1 */
 	char host[128];
 	int known, first;
 	int used;			/* a check of its steps let it pass */

@@ -155,7 +155,7 @@ static int before_log(const struct fitctx *c, size_t i)
 	if (!ls->known) {
 		/* a store failure leaves the check as strict as without it */
 		ls->first = store_first_in_source(c->s, ls->id, ls->source_id, ls->host,
-						  ls->uptime, ls->wsec) == 1;
+						  ls->uptime) == 1;
 		ls->known = 1;
 	}
 	ls->used |= ls->first;

@@ -190,11 +190,11 @@ static const char *const queries[Q_COUNT] = {
 	 * clock's), computed from the two times (schema 40) */
 	[Q_EV_UPTIME] = "UPDATE event_rows SET uptime = ?2 WHERE id = ?1 AND uptime IS NULL",
 	[Q_EV_UPTIME_S] = "UPDATE steps SET uptime = ?2 WHERE id = ?1 AND uptime IS NULL",
-	/* the packets_host index, walked back from the packet; the wall-clock
-	 * second of its first line for logs without kernel times */
-	[Q_PKT_BEFORE] = "SELECT p.source_id, p.uptime, e.wsec FROM packets p LEFT JOIN event_rows e "
-			 "ON e.packet_id = p.id AND e.step = 1 WHERE p.host IS ?1 AND p.id < ?2 "
-			 "ORDER BY p.id DESC LIMIT 256",
+	/* the packets_host index, walked back from the packet itself; the
+	 * wall-clock second of each first line for logs without kernel times */
+	[Q_PKT_BEFORE] = "SELECT p.id, p.source_id, p.uptime, e.wsec FROM packets p LEFT JOIN "
+			 "event_rows e ON e.packet_id = p.id AND e.step = 1 WHERE p.host IS ?1 AND "
+			 "p.id <= ?2 ORDER BY p.id DESC LIMIT 257",
 	[Q_PKT_UPTIME] = "UPDATE packets SET uptime = ?2 WHERE uptime IS NULL AND id = "
 			 "(SELECT packet_id FROM event_rows WHERE id = ?1 AND step = 1)",
 	/* kernel logs are the only sources with fingerprints (ingest.c) */
@@ -4726,26 +4726,33 @@ int store_unclaimed(struct nl_store *s)
 }
 
 int store_first_in_source(struct nl_store *s, int64_t id, int64_t source_id, const char *host,
-			  double uptime, int64_t wsec)
+			  double uptime)
 {
 	sqlite3_stmt *st;
 	int rc = SQLITE_DONE, n = 0, first = -1;
-	if (id <= 0 || (uptime < 0 && wsec < 0))
+	int64_t wsec = -1;
+	if (id <= 0)
 		return 0;
 	if (!(st = stmt(s, Q_PKT_BEFORE)))
 		return -1;
 	bind_text(st, 1, host);
 	sqlite3_bind_int64(st, 2, id);
 	while (first < 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		double up = sqlite3_column_double(st, 1);
-		int64_t w = sqlite3_column_int64(st, 2);
+		double up = sqlite3_column_double(st, 2);
+		int64_t w = sqlite3_column_int64(st, 3);
+		if (sqlite3_column_int64(st, 0) == id) {	/* the packet itself */
+			wsec = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : w;
+			if (uptime < 0 && wsec < 0)
+				first = 0;	/* no time to tell by */
+			continue;
+		}
 		n++;
-		if (sqlite3_column_int64(st, 0) != source_id)
+		if (sqlite3_column_int64(st, 1) != source_id)
 			first = 1;	/* the packets before it are another file's */
-		else if (uptime >= 0 ? sqlite3_column_type(st, 1) == SQLITE_NULL ||
+		else if (uptime >= 0 ? sqlite3_column_type(st, 2) == SQLITE_NULL ||
 				       up < uptime - NL_LOG_START_S || up > uptime + NL_LOG_START_S
 			 /* whole seconds: the next second may be less than one later */
-			 : sqlite3_column_type(st, 2) == SQLITE_NULL ||
+			 : wsec < 0 || sqlite3_column_type(st, 3) == SQLITE_NULL ||
 			   w < wsec - 1 - (int64_t)NL_LOG_START_S || w > wsec + 1)
 			first = 0;	/* its host logged earlier (or in another boot) */
 	}
@@ -4754,7 +4761,8 @@ int store_first_in_source(struct nl_store *s, int64_t id, int64_t source_id, con
 			sqlite3_reset(st);
 			return fail(s, "cannot read packets");
 		}
-		first = n < 256;	/* none before it, or all as early; or too many to tell */
+		/* none before it, or all as early; or too many to tell */
+		first = (uptime >= 0 || wsec >= 0) && n < 256;
 	}
 	sqlite3_reset(st);
 	return first;

@@ -149,15 +149,15 @@ int store_packet_pending(struct nl_store *s, int64_t packet_id);
 /* Whether a LOG or conntrack line waits in the store to be joined to a
  * packet by identity (store_packet_joins): 1, 0, or -1 on error. */
 int store_unclaimed(struct nl_store *s);
-/* Whether packet id's first line (at uptime, or at wall-clock second
- * wsec when it has no kernel time; of host, in source_id) is one of the
- * first its host logged in that source: no packet of the host before it
- * there is more than NL_LOG_START_S older. The log may start inside its
- * path. 1, 0 (not, or not known: no time, another boot before it, too
- * many packets as early), -1 on error. */
+/* Whether packet id's first line (at uptime, or at its wall-clock second
+ * when it has no kernel time; of host, in source_id) is one of the first
+ * its host logged in that source: no packet of the host before it there
+ * is more than NL_LOG_START_S older. The log may start inside its path.
+ * 1, 0 (not, or not known: no time, another boot before it, too many
+ * packets as early), -1 on error. */
 #define NL_LOG_START_S 1.0
 int store_first_in_source(struct nl_store *s, int64_t id, int64_t source_id, const char *host,
-			  double uptime, int64_t wsec);
+			  double uptime);
 /* Packet p->id's headers (family, tuple, IP ID, flags, ICMP) from p: a
  * trace whose first line showed none. */
 int store_packet_identity(struct nl_store *s, const struct nl_packet_row *p);
