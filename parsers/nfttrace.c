@@ -104,19 +104,19 @@ static int flag_bits(const struct tok *t)
 	return -1;
 }
 
-/* field is "saddr" or "daddr", t its value; one blanked out before
- * pasting is unknown and kept as printed, as a LOG line's is. */
-static int set_addr(struct nl_pkt *p, char *dst, const char *field, const struct tok *t,
-		    struct nl_err *err)
+/* "ip saddr t" (proto, field, t): one blanked out before pasting is
+ * unknown and kept as printed, as a LOG line's is. */
+static int set_addr(struct nl_pkt *p, char *dst, const struct tok *proto, const struct tok *field,
+		    const struct tok *t, struct nl_err *err)
 {
 	int fam;
 	if (nl_addr_canon(t->s, t->n, &fam, dst, NL_ADDRSIZ)) {
 		char kept[80];
 		dst[0] = '\0';
 		if (nl_redacted(t->s, t->n, 1)) {
-			int n = snprintf(kept, sizeof kept, "%s=%.*s", field, (int)(t->n > 48 ? 48 : t->n),
-					 t->s);
-			pktlog_extra_add(p, kept, (size_t)n);
+			int n = snprintf(kept, sizeof kept, "%.*s %.*s %.*s", (int)proto->n, proto->s,
+					 (int)field->n, field->s, (int)(t->n > 48 ? 48 : t->n), t->s);
+			pktlog_extra_add(p, kept, n > 0 && (size_t)n < sizeof kept ? (size_t)n : 0);
 			return 0;
 		}
 		return nl_err_set(err, "'%.*s' is not an IP address", (int)(t->n > 48 ? 48 : t->n), t->s);
@@ -178,8 +178,7 @@ static int parse_packet(const char *s, size_t n, struct nl_pkt *p, struct nl_err
 			}
 			if (teq(a, "ip") || teq(a, "ip6")) {
 				if (teq(f, "saddr") || teq(f, "daddr")) {
-					if (set_addr(p, teq(f, "saddr") ? p->src : p->dst, teq(f, "saddr")
-						     ? "saddr" : "daddr", val, err))
+					if (set_addr(p, teq(f, "saddr") ? p->src : p->dst, a, f, val, err))
 						return -1;
 					if (!p->family)	/* both blanked out */
 						p->family = teq(a, "ip6") ? 6 : 4;

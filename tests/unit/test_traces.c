@@ -200,7 +200,7 @@ static void test_redacted(void)
 	CHECK_INT(c->errline[0], 3);
 	CHECK_STR(c->ev[0].pkt.src, "");
 	CHECK_STR(c->ev[0].pkt.dst, "10.0.0.5");
-	CHECK_STR(c->ev[0].pkt.extra, "saddr=192.168.1.x");
+	CHECK_STR(c->ev[0].pkt.extra, "ip saddr 192.168.1.x");
 	CHECK_INT(c->ev[0].pkt.family, 4);
 	CHECK_INT(c->ev[0].pkt.ip_id, 4321);
 	CHECK_INT(c->ev[0].pkt.dport, 22);
