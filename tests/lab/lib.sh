@@ -629,7 +629,8 @@ _lab_kernel_log_collect() {
 	# texts agree. A line the kernel printed as the followers stopped (an
 	# ARP probe of log-dnat) may be in one of them only: both end at the
 	# shorter.
-	k=$(($(grep -cE -- "$LAB_ADDR_ERE" "$LAB_TMP/dmesg.stream") - n))
+	k=$(grep -cE -- "$LAB_ADDR_ERE" "$LAB_TMP/dmesg.stream" || true)
+	k=$((k - n))
 	grep -E -- "$LAB_ADDR_ERE" "$LAB_TMP/dmesg-T.stream" | tail -n +$((k + 1)) >"$LAB_TMP/dmesg-T.ours" || true
 	nt=$(wc -l <"$LAB_TMP/dmesg-T.ours")
 	[ "$nt" -lt "$n" ] && n=$nt
