@@ -908,11 +908,19 @@ static int find_def(const struct nftrules *st, const char *name, size_t n)
 	return -1;
 }
 
+/* find_def, where the define being written (hide) is not set yet */
+static int find_def_but(const struct nftrules *st, const char *name, size_t n, int hide)
+{
+	int d = find_def(st, name, n);
+	return d == hide ? -1 : d;
+}
+
 /* s into out with each $name outside quotes replaced by its define's
  * value, as nft -f reads it: 0; 1 with *bad at the first name no define
- * set (left as written); -1 when out is too small. */
-static int expand_vars(const struct nftrules *st, const char *s, size_t n, char *out, size_t sz,
-		       const char **bad, size_t *badn)
+ * set (left as written); -1 when out is too small. defs[hide] counts as
+ * not set (-1: none hidden). */
+static int expand_vars_but(const struct nftrules *st, int hide, const char *s, size_t n, char *out,
+			   size_t sz, const char **bad, size_t *badn)
 {
 	size_t i = 0, o = 0;
 	int q = 0;
@@ -930,7 +938,7 @@ static int expand_vars(const struct nftrules *st, const char *s, size_t n, char 
 			q = !q;
 		if (!q && s[i] == '$') {
 			size_t vn = var_len(s + i + 1, n - i - 1);
-			int d = vn ? find_def(st, s + i + 1, vn) : -1;
+			int d = vn ? find_def_but(st, s + i + 1, vn, hide) : -1;
 			if (d >= 0) {
 				size_t dl = strlen(st->defs[d].val);
 				if (o + dl >= sz)
@@ -953,27 +961,42 @@ static int expand_vars(const struct nftrules *st, const char *s, size_t n, char 
 	return *bad ? 1 : 0;
 }
 
+static int expand_vars(const struct nftrules *st, const char *s, size_t n, char *out, size_t sz,
+		       const char **bad, size_t *badn)
+{
+	return expand_vars_but(st, -1, s, n, out, sz, bad, badn);
+}
+
 /* The value of a define, or the part of it on a line of its own, added
- * to defs[d] with its variables expanded. */
-static int def_append(struct nftrules *st, int d, const char *v, size_t vn, const char *s, size_t n,
-		      long lineno)
+ * to defs[d] with its variables expanded. nft resolves a $name when it
+ * reads it: the first line of a redefine sees the old value (hide -1),
+ * a new define or a later line of one does not see itself (hide d).
+ * Expanded apart, so a value never copies onto itself. */
+static int def_append(struct nftrules *st, int d, int hide, int first, const char *v, size_t vn,
+		      const char *s, size_t n, long lineno)
 {
 	const struct nl_sink *k = st->sink;
 	char *val = st->defs[d].val;
-	size_t used = strlen(val);
+	char tmp[DEFSIZ];
+	size_t used, tn;
 	const char *bad;
 	size_t badn;
 	int rc;
 
 	while (vn > 0 && (v[vn - 1] == ';' || v[vn - 1] == ' ' || v[vn - 1] == '\t'))
 		vn--;
-	if (used && used + 1 < DEFSIZ)
-		val[used++] = ' ';
-	rc = expand_vars(st, v, vn, val + used, DEFSIZ - used, &bad, &badn);
-	if (rc < 0) {
+	rc = expand_vars_but(st, hide, v, vn, tmp, sizeof tmp, &bad, &badn);
+	if (first)
+		val[0] = '\0';
+	used = strlen(val);
+	tn = rc < 0 ? 0 : strlen(tmp);
+	if (rc < 0 || used + (used ? 1 : 0) + tn >= DEFSIZ) {
 		val[0] = '\0';
 		return k->error(k->ctx, lineno, "define's value is longer than 1023 bytes", s, n);
 	}
+	if (used)
+		val[used++] = ' ';
+	memcpy(val + used, tmp, tn + 1);
 	if (rc > 0) {
 		char why[160];
 		snprintf(why, sizeof why, "define uses '%.*s', which no define before it sets",
@@ -990,7 +1013,7 @@ static int def_more(struct nftrules *st, const char *p, size_t len, const char *
 	st->defdepth += brace_balance(p, len);
 	if (st->defdepth <= 0)
 		st->defpend = 0;
-	return def_append(st, d, p, len, s, n, lineno);
+	return def_append(st, d, d, 0, p, len, s, n, lineno);
 }
 
 /* Lines of a file for nft -f that `nft list ruleset` never prints (nftables
@@ -1003,7 +1026,7 @@ static int script_line(struct nftrules *st, const char *p, size_t len, const cha
 	struct nl_cur c = cur_make(p, len);
 	const char *w = NULL;
 	size_t wn = 0;
-	int d, undef;
+	int d, undef, fresh;
 
 	if (line_is(p, len, "flush ruleset") || line_is(p, len, "flush ruleset;"))
 		return 1;	/* the file replaces the whole ruleset: what follows is all of it */
@@ -1029,17 +1052,18 @@ static int script_line(struct nftrules *st, const char *p, size_t len, const cha
 	if (!cur_char(&c, '='))
 		return k->error(k->ctx, lineno, "define without '='", s, n) ? -1 : 1;
 	cur_spaces(&c);
-	if (d < 0) {
+	fresh = d < 0;
+	if (fresh) {
 		if (st->ndefs == MAXDEFS)
 			return k->error(k->ctx, lineno, "more than 64 defines: this one is not read", s, n)
 			       ? -1 : 1;
 		d = st->ndefs++;
 		nl_strlcpyn(st->defs[d].name, w, wn, sizeof st->defs[d].name);
+		st->defs[d].val[0] = '\0';
 	}
-	st->defs[d].val[0] = '\0';
 	st->defdepth = brace_balance(c.p, cur_left(&c));
 	st->defpend = st->defdepth > 0 ? d + 1 : 0;
-	return def_append(st, d, c.p, cur_left(&c), s, n, lineno) ? -1 : 1;
+	return def_append(st, d, fresh ? d : -1, 1, c.p, cur_left(&c), s, n, lineno) ? -1 : 1;
 }
 
 static int top_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)

@@ -158,4 +158,16 @@ check_status "a set declared on one line imports without errors" 0 \
 	"$NATLOG" import -q "$R/nftables-0010variable-oneline-set.nft"
 eq "it is a set of its type" "whitelist_v4 ipv4_addr" "$(q "SELECT name || ' ' || type FROM sets")"
 
+# composed: a define that names itself. nft resolves $x when it reads it,
+# so a redefine sees the old value and a new define is not set yet
+export NATLOG_DB="$TMP/k.db"
+printf 'define p = 22\nredefine p = { $p, 2222 }\ndefine q = 1 $q\ntable ip t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\ttcp dport $p accept\n\t\ttcp dport $q drop\n\t}\n}\n' > "$TMP/self.nft"
+"$NATLOG" import -q "$TMP/self.nft" 2>/dev/null
+"$NATLOG" errors --json > "$TMP/err4.json"
+check_json "a new define that uses itself is reported at its line, as no define before it sets" \
+	'len(j) == 1 and j[0]["line"] == 3 and "$q" in j[0]["reason"]' < "$TMP/err4.json"
+"$NATLOG" rules --json > "$TMP/rules6.json"
+check_json "a redefine that uses itself takes the old value" \
+	'[r["rule"] for r in j if r["type"] == "rule"][0] == "tcp dport { 22, 2222 } accept"' < "$TMP/rules6.json"
+
 finish
