@@ -577,6 +577,13 @@ token:
 			if (p->proto < 0 && (KEY("WINDOW") || KEY("URGP") || KEY("RES")))
 				p->proto = 6;	/* fields only the TCP dump prints */
 		}
+		if ((st == ST_NET || st == ST_TRANSPORT) && p->proto < 0 && (KEY("TYPE") || KEY("CODE"))) {
+			/* PROTO= cut or blanked out: only the ICMP dumps print
+			 * TYPE= and CODE=, and the ID= and SEQ= after them are the
+			 * echo's */
+			st = ST_TRANSPORT;
+			p->proto = v6 || p->family == 6 ? 58 : 1;
+		}
 		if (st == ST_NET) {
 			if (KEY("DST")) {
 				if (set_addr(p, p->dst, key, klen, val, vn, err))

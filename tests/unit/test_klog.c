@@ -129,6 +129,23 @@ static void test_log_prefixes(void)
 	CHECK_INT(c->ev[0].pkt.icmp_id, 13629);
 	CHECK_INT(c->ev[0].pkt.icmp_seq, 15);
 	CHECK_INT(c->ev[0].pkt.seq, -1);
+	/* a paste that lost PROTO= (a Calico article's syslog): only the ICMP
+	 * dumps print TYPE= and CODE=, so the ID= after them is the echo's,
+	 * not a second IP ID, and SEQ= no TCP sequence */
+	c = feed(&nl_parser_klog, "log",
+		 "Dec  1 03:35:44 localhost kernel: TRACE: nat:cali-OUTPUT:rule:1 IN= OUT=calid55c454dfaa SRC=172.16.91.225 DST=172.20.219.80 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=45708 DF TYPE=8 CODE=0 ID=3584 SEQ=1 UID=0 GID=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].pkt.ip_id, 45708);
+	CHECK_INT(c->ev[0].pkt.proto, 1);
+	CHECK_INT(c->ev[0].pkt.icmp_type, 8);
+	CHECK_INT(c->ev[0].pkt.icmp_id, 3584);
+	CHECK_INT(c->ev[0].pkt.icmp_seq, 1);
+	CHECK_INT(c->ev[0].pkt.seq, -1);
+	c = feed(&nl_parser_klog, "log",
+		 "Dec  1 03:35:44 localhost kernel: TRACE: nat:OUTPUT:rule:1 IN= OUT=calid55c454dfaa SRC=172.16.91.225 DST=172.20.219.80 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=45708 DF PROTO8 CODE=0 ID=3584 SEQ=1 UID=0 GID=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->ev[0].pkt.ip_id, 45708);
+	CHECK_INT(c->ev[0].pkt.icmp_id, 3584);
 	c = feed(&nl_parser_klog, "log",
 		 "[  100.5] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:ab:cd:ef:52:54:00:12:34:56:08:00 SRC=198.51.100.7 DST=192.0.2.10 LEN=76 TOS=0x00 PREC=0x00 TTL=57 ID=1 PROTO=UDP SPT=123 DPT=123 LEN=56 MARK=0x1f ");
 	CHECK_INT(c->nev, 1);
