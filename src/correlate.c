@@ -564,6 +564,14 @@ static int nft_event(struct nl_corr *c, struct nl_event *ev)
 			    (a->proto >= 0 && b->proto >= 0 && a->proto != b->proto) ||
 			    (a->len >= 0 && b->len >= 0 && a->len != b->len))
 				found = 0;	/* another packet under a reused id */
+			/* nor does one skb change its connection's direction, its
+			 * ICMP type, or trade its source for its destination: a
+			 * reply whose skb took the request's address, and so its id */
+			if ((a->ct_dir[0] && b->ct_dir[0] && strcmp(a->ct_dir, b->ct_dir)) ||
+			    (a->icmp_type >= 0 && b->icmp_type >= 0 && a->icmp_type != b->icmp_type) ||
+			    (a->src[0] && strcmp(a->src, a->dst) && !strcmp(a->src, b->dst) &&
+			     !strcmp(a->dst, b->src)))
+				found = 0;
 		}
 	}
 	if (!found && ev->kind == NL_EV_NFPACKET && (prev = nft_renamed(c, ev, base)) != NULL) {

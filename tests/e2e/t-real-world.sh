@@ -1251,4 +1251,19 @@ eq "no packet is made of them" "0" "$("$NATLOG" sql "SELECT count(*) FROM events
 check_json "both lines, named as ulogd's conntrack records" \
 	'[(e["line"], "ulogd logged from conntrack" in e["reason"]) for e in j] == [(1, True), (2, True)]' < "$TMP/pf.json"
 
+# nftables' tests/shell trace/0001simple (its ids set to 0 by the test):
+# an echo request traced through pre and input, then the reply traced at
+# output under the same id. The kernel's trace id is a pseudo-id of the
+# skb, and the reply's skb may take the request's place: a second packet,
+# told by its ICMP type, its conntrack direction and its swapped addresses;
+# read as one it had the reply's addresses as NAT by conntrack.
+use reuse
+check "the test's trace and ruleset import without error" "$NATLOG" import -q \
+	"$R/nftables-trace-0001simple.trace" "$R/nftables-trace-0001simple.nft"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "two packets: the request accepted by input's policy, the reply by output's" \
+	'[(p["src"], p["icmp_type"], p["verdict"], p["decided_by"]["chain"]) for p in j] == [("10.23.42.2", 8, "accept", "input"), ("10.23.42.1", 0, "accept", "output")]' < "$TMP/t.json"
+"$NATLOG" explain --json --trace 0 > "$TMP/x.json"
+check_json "and the request shows no NAT" 'j["nat"] == [] and j["steps"][-1]["chain"] == "input"' < "$TMP/x.json"
+
 finish
