@@ -492,6 +492,11 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		cur_word(&c, &tok[nt], &tl[nt]);
 		nt++;
 	}
+	/* iptables prints no row that starts so: the poster's note, or the
+	 * fence round a Markdown paste, which must not take a rule's place */
+	if (nt > 0 && (tok[0][0] == '#' || (tl[0] >= 3 && !memcmp(tok[0], "```", 3))))
+		return k->error(k->ctx, lineno, "a note or fence added to the paste, not a rule row: "
+				"it takes no rule position", s, n);
 	if (st->nrules == st->caprules) {
 		size_t cap = st->caprules ? st->caprules * 2 : 64;
 		struct nl_rule *p = realloc(st->rules, cap * sizeof *p);

@@ -1266,4 +1266,22 @@ check_json "two packets: the request accepted by input's policy, the reply by ou
 "$NATLOG" explain --json --trace 0 > "$TMP/x.json"
 check_json "and the request shows no NAT" 'j["nat"] == [] and j["steps"][-1]["chain"] == "input"' < "$TMP/x.json"
 
+# A blog's ClusterIP trace and the iptables -L listings it pasted next, in
+# Markdown fences and with the author's "# 192.168.1.3" note above each
+# rule of KUBE-SVC-5MRENC7Q6ZQR6GKR. The notes and fences are errors that
+# take no rule position: the trace's rule 3 is the third rule, whose jump
+# the trace follows, not the author's second note.
+use hexo
+check_status "the trace and the annotated listing import, the notes reported (exit 3)" 3 \
+	"$NATLOG" import -q "$R/k8s-clusterip-trace-hexo.txt" "$R/k8s-clusterip-listing-notes.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "each note and fence inside a chain is one error at its line" \
+	'[e["line"] for e in j if "takes no rule position" in e["reason"]] == [7, 8, 12, 14, 16, 18]' < "$TMP/e.json"
+"$NATLOG" traces --json > "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id traced < "$TMP/t.json")" > "$TMP/x.json"
+check_json "KUBE-SVC rule 3 is the listing's third rule, the jump the trace takes next" \
+	'[s["rule"] for s in j["steps"] if s["chain"] == "KUBE-SVC-5MRENC7Q6ZQR6GKR"] == ["KUBE-SEP-M7XDXP4L3HZCSYD6 all -- anywhere anywhere"]' < "$TMP/x.json"
+check_json "and the DNAT to the pod is found, by KUBE-SEP rule 2" \
+	'[(n["to"], n["chain"], n["position"]) for n in j["nat"]] == [("192.168.2.4:8080", "KUBE-SEP-M7XDXP4L3HZCSYD6", 2)]' < "$TMP/x.json"
+
 finish
