@@ -1141,6 +1141,21 @@ int analyze_logged(struct nl_store *s, struct nl_packet_row *p, struct nl_rscach
 }
 
 /* One run of the analysis over the collected steps with view v. */
+/* The hook a legacy user chain was entered from, told by its table's
+ * hooks and the line's IN= and OUT= alone; -1 when more than one fits
+ * (nat and mangle with IN= only: prerouting or input). */
+static int entered_hook(const struct nl_event *ev)
+{
+	int in = ev->pkt.iif[0] != '\0', out = ev->pkt.oif[0] != '\0';
+	if (!strcmp(ev->table, "filter") || !strcmp(ev->table, "security"))
+		return in && out ? H_FWD : in ? H_IN : out ? H_OUT : -1;
+	if (!strcmp(ev->table, "raw"))
+		return in && !out ? H_PRE : !in && out ? H_OUT : -1;
+	if (!strcmp(ev->table, "nat") && in && out)
+		return H_POST;	/* nat has no forward hook */
+	return -1;
+}
+
 int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_packet_row *p,
 		  const struct nl_rsview *v, int nft)
 {
@@ -1163,14 +1178,16 @@ int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_pac
 		a->steps[i].hook = h != 5 ? h : (i > 0 ? a->steps[i - 1].hook : -1);
 	}
 	/* user chains before the first built-in one (the log started inside
-	 * them) were entered from that chain's hook when its table is theirs */
+	 * them) were entered from that chain's hook when its table is theirs,
+	 * else from the hook their table and interfaces allow, if only one */
 	for (i = 0; i < a->n && a->steps[i].hook < 0; i++)
 		;
 	{
-		int h = i < a->n ? a->steps[i].hook : 0;
+		int h = i < a->n ? a->steps[i].hook : -1;
 		const char *t = i < a->n ? a->steps[i].ev.table : "";
 		while (i-- > 0)
-			a->steps[i].hook = !strcmp(a->steps[i].ev.table, t) ? h : 0;
+			a->steps[i].hook = !strcmp(a->steps[i].ev.table, t) ? h
+									 : entered_hook(&a->steps[i].ev);
 	}
 	for (i = 0; i < a->n; i++) {
 		struct nl_step *st = &a->steps[i];

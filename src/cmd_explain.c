@@ -483,9 +483,12 @@ static void print_text(const struct nl_packet_row *p, const struct nl_analysis *
 		    (s->hook < 0 && strcmp(s->base, a->steps[i - 1].base) != 0)) {
 			if (nl_hook_name(s->hook))
 				printf("  %s%s%s\n", c->bold, nl_hook_name(s->hook), c->off);
+			else if (s->base[0])	/* where its packet: line was: a base chain, or
+						 * the chain whose rule turned tracing on */
+				printf("  %shook not known, traced from chain %s%s\n", c->bold,
+				       nl_esc(s->base), c->off);
 			else
-				printf("  %sbase chain %s%s\n", c->bold, s->base[0] ? nl_esc(s->base) : "?",
-				       c->off);
+				printf("  %shook not known%s\n", c->bold, c->off);
 			lasthook = s->hook;
 		}
 		step_loc(s, loc, sizeof loc);

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { H_PRE, H_IN, H_FWD, H_OUT, H_POST, H_NONE };
 
 #define NBUCKET 8192
 #define MAXOPEN 16384

@@ -19,7 +19,8 @@ int64_t corr_packets(const struct nl_corr *c);
  * next source's correlator (a rotated log's next file). */
 void corr_carry(struct nl_corr *to, const struct nl_corr *from);
 
-/* 0..4 for PREROUTING INPUT FORWARD OUTPUT POSTROUTING, 5 for a user chain. */
+/* The legacy hooks, in nl_hook_name()'s order; H_NONE for a user chain. */
+enum { H_PRE, H_IN, H_FWD, H_OUT, H_POST, H_NONE };
 int corr_hook(const char *chain);
 int corr_table_prio(const char *table, int hook);
 

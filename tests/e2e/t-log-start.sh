@@ -83,4 +83,21 @@ eq "every other packet has the whole log's verdict" \
 eq "two imports, the newer file first: no chain is doubted" 0 "$(q "$TMP/two.db" "SELECT count(*) FROM chain_doubts")"
 eq "and the second half keeps the whole log's verdict" "$want" \
 	"$(q "$TMP/two.db" "SELECT verdict || ' ' || decided_chain || ':' || decided_position FROM packets WHERE ip_id = 45684 AND source_id = (SELECT id FROM sources WHERE path LIKE '%/messages')")"
+# a log that starts inside a user chain with no built-in chain after it:
+# the hook is the one the table and IN=/OUT= allow, or not known. A nat
+# chain seen with IN= only was entered from prerouting or input.
+printf '%s\n' \
+	'[  100.000001] TRACE: nat:DOCKER:rule:1 IN=eth0 OUT= MAC= SRC=198.51.100.23 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=33120 DF PROTO=TCP SPT=51514 DPT=8080 SEQ=1 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0' \
+	'[  100.000002] TRACE: filter:DOCKER-USER:rule:1 IN=eth0 OUT=docker0 MAC= SRC=198.51.100.23 DST=172.17.0.2 LEN=60 TOS=0x00 PREC=0x00 TTL=51 ID=33121 DF PROTO=TCP SPT=51515 DPT=80 SEQ=7 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0' \
+	> "$TMP/user.log"
+"$NATLOG" --db "$TMP/user.db" import -q "$TMP/user.log"
+"$NATLOG" --db "$TMP/user.db" explain --json --trace "$(q "$TMP/user.db" "SELECT trace FROM packets WHERE ip_id = 33120")" > "$TMP/u1.json"
+check_json "a nat user chain with IN= only: its hook is not known (JSON null)" \
+	'[s["hook"] for s in j["steps"]] == [None]' < "$TMP/u1.json"
+"$NATLOG" --db "$TMP/user.db" explain --trace "$(q "$TMP/user.db" "SELECT trace FROM packets WHERE ip_id = 33120")" > "$TMP/u1.txt"
+check_grep "and explain says so, not a hook it guessed" "^  hook not known$" "$TMP/u1.txt"
+"$NATLOG" --db "$TMP/user.db" explain --json --trace "$(q "$TMP/user.db" "SELECT trace FROM packets WHERE ip_id = 33121")" > "$TMP/u2.json"
+check_json "a filter user chain with IN= and OUT=: forward, the one hook of table filter that has both" \
+	'[s["hook"] for s in j["steps"]] == ["forward"]' < "$TMP/u2.json"
+
 finish

@@ -1284,4 +1284,20 @@ check_json "KUBE-SVC rule 3 is the listing's third rule, the jump the trace take
 check_json "and the DNAT to the pod is found, by KUBE-SEP rule 2" \
 	'[(n["to"], n["chain"], n["position"]) for n in j["nat"]] == [("192.168.2.4:8080", "KUBE-SEP-M7XDXP4L3HZCSYD6", 2)]' < "$TMP/x.json"
 
+# A docker and Calico article's ping, its TRACE lines cut in the middle
+# ("PROTO8 CODE=0 ID=3584 SEQ=1"): a line that lost PROTO= but prints
+# CODE= is ICMP, its second ID= the echo's. The reply's lines whose DST=
+# was cut are a packet of their own that starts in filter user chains with
+# IN= only: the input hook, the only one of table filter a packet comes in
+# by and stays.
+use calico
+check_status "the garbled article imports, its cut lines reported (exit 3)" 3 \
+	"$NATLOG" import -q "$R/calico-docker-ping-garbled.log"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "the request keeps its IP ID 45708, 3584 as the echo's id" \
+	'[(p["ip_id"], p["icmp_id"]) for p in j if p["src"] == "172.16.91.225"] == [(45708, 3584)]' < "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(python3 -c 'import json,sys; print([p["trace"] for p in json.load(sys.stdin) if p["dst"] is None][0])' < "$TMP/t.json")" > "$TMP/x.json"
+check_json "the reply's filter user chains, seen first, are at the input hook" \
+	'[(s["hook"], s["table"]) for s in j["steps"]] == [("input", "filter")] * 3' < "$TMP/x.json"
+
 finish
