@@ -34,6 +34,7 @@ struct xtmon {
 	char last_id[16], last_table[32];
 	char chains[8][64];
 	int nchains;
+	long rule_line;			/* the last TRACE line with a rule's text */
 };
 
 static int flush_pend(struct xtmon *st)
@@ -272,6 +273,22 @@ static int packet_rest(const char *s, size_t n)
 	return 0;
 }
 
+/* "PREROUTING -p icmp -j TRACE", "-j TRACE": what a rule's text in
+ * iptables -S form goes on with, when a page or mail wrapped it. */
+static int rule_rest(const char *s, size_t n)
+{
+	struct nl_cur c = cur_make(s, n);
+	const char *w;
+	size_t wn;
+	if (!cur_word(&c, &w, &wn) || memchr(w, '=', wn) || memchr(w, ':', wn))
+		return 0;
+	if (wn >= 2 && w[0] == '-' && ((w[1] >= 'a' && w[1] <= 'z') || (w[1] >= 'A' && w[1] <= 'Z') ||
+				       w[1] == '-'))
+		return 1;
+	cur_spaces(&c);
+	return cur_left(&c) >= 2 && c.p[0] == '-' && c.p[1] != ' ';
+}
+
 static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 {
 	struct xtmon *st = state;
@@ -306,13 +323,17 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 		if (packet_rest(s, n))
 			return k->error(k->ctx, lineno, "the rest of an xtables-monitor PACKET line "
 					"broken in two: its head is on a line before", s, n);
+		if (st->rule_line > 0 && st->rule_line == lineno - 1 && rule_rest(s, n))
+			return k->error(k->ctx, lineno, "the rest of an xtables-monitor TRACE line "
+					"broken in two: the rule on the line before is cut here", s, n);
 		k->skip(k->ctx, lineno);
 		return 0;
 	}
 	if (packet && flush_held(st))
 		return -1;
 	reset(ev, s, n, lineno);
-	if (!cur_u64(&c, 255, &fam) || !cur_char(&c, ' ') || !cur_word(&c, &id, &idn) ||
+	cur_spaces(&c);	/* "1  TRACE:  2  fc475095": a man page's justified lines */
+	if (!cur_u64(&c, 255, &fam) || !cur_spaces(&c) || !cur_word(&c, &id, &idn) ||
 	    idn >= sizeof ev->trace_id || !nl_parse_hex(id, idn, 0xffffffffULL, &(uint64_t){ 0 }))
 		return k->error(k->ctx, lineno, "xtables-monitor line without family and trace id", s, n);
 	fam_name = family_name(fam);
@@ -390,6 +411,8 @@ static int xtmon_line(void *state, const char *s, size_t n, long lineno)
 			if (cur_left(&c) >= sizeof ev->rule)
 				return k->error(k->ctx, lineno, "rule text longer than 1023 bytes", s, n);
 			nl_strlcpyn(ev->rule, c.p, cur_left(&c), sizeof ev->rule);
+			if (ev->rule[0])
+				st->rule_line = lineno;
 		} else if (p3 - p2 - 1 == 6 && !memcmp(p2 + 1, "policy", 6)) {
 			size_t i;
 			nl_strlcpy(ev->type, "policy", sizeof ev->type);
@@ -434,8 +457,8 @@ static int xtmon_probe(const char *s, size_t n)
 	nl_unquote(&s, &n);
 	c = cur_make(s, n);
 	skip_number(&c);
-	if ((cur_lit(&c, "PACKET: ") || cur_lit(&c, "TRACE: ")) && cur_u64(&c, 255, &f) &&
-	    cur_char(&c, ' '))
+	if ((cur_lit(&c, "PACKET:") || cur_lit(&c, "TRACE:")) && cur_spaces(&c) &&
+	    cur_u64(&c, 255, &f) && cur_spaces(&c))
 		return 2;
 	/* `xtables-monitor -e`: ruleset events */
 	if (cur_lit(&c, "NEWGEN: GENID=") || cur_lit(&c, "EVENT: "))

@@ -70,14 +70,20 @@ check_json "the quoted xtables-monitor trace gives its three packets" \
 	'[(p["trace"], p["verdict"], p["decided_by"]["chain"]) for p in j] == [("1266087f", "accept", "PREROUTING"), ("f2d0e258", "accept", "OUTPUT"), ("28d75b54", "accept", "PREROUTING")]' < "$TMP/t.json"
 
 # xtables-monitor(8)'s example as manpages.ubuntu.com renders it: man
-# wrapped the PACKET line after SRC=. Its rest ("DST=127.0.0.1 LEN=84 ...")
-# is an error at its line, not a line skipped, so the packet's missing
-# destination is said.
+# justified the lines with doubled blanks and wrapped the PACKET line after
+# SRC= and each rule after "-p". Each rest ("DST=127.0.0.1 LEN=84 ...",
+# "icmp -j TRACE") is an error at its line, not a line skipped, so the
+# packet's missing destination and the cut rule are said.
 use xtman
 "$NATLOG" import -q "$R/ubuntu-noble-xtables-monitor-8-example.txt" 2>/dev/null
 "$NATLOG" errors --json > "$TMP/e.json"
 check_json "the wrapped rest of the PACKET line is an error at line 6" \
 	'any(e["line"] == 6 and "PACKET line broken in two" in e["reason"] for e in j)' < "$TMP/e.json"
+"$NATLOG" traces --json > "$TMP/t.json"
+check_json "its justified lines ('1  TRACE:  2  fc475095') are read: two traces, the first dropped by INPUT's policy" \
+	'[(p["trace"], p["verdict"]) for p in j] == [("fc475095", "drop"), ("0df9d3d8", "unknown")]' < "$TMP/t.json"
+check_json "and so is the wrapped rest of each TRACE line's rule ('icmp -j TRACE')" \
+	'[e["line"] for e in j if "TRACE line broken in two" in e["reason"]] == [4, 12]' < "$TMP/e.json"
 
 # Docker notes: `docker run -p 5000:5000 ...` under its prompt, then
 # `sudo iptables -t nat -L -n` and its listing with the author's comment
