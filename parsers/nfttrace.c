@@ -352,9 +352,18 @@ static int nfttrace_line(void *state, const char *s, size_t n, long lineno)
 	    !cur_word(&c, &ch, &chn) || chn >= sizeof ev->chain || !cur_char(&c, ' '))
 		return k->error(k->ctx, lineno, "trace line without id, family, table and chain", s, n);
 	{
+		/* nft's family2str(): a word else is a paste that left it out */
+		static const char *const fams[] = { "ip", "ip6", "inet", "arp", "bridge", "netdev",
+						    "unknown", NULL };
 		uint64_t v;
+		size_t i;
 		if (!nl_parse_hex(id, idn, 0xffffffffULL, &v))
 			return k->error(k->ctx, lineno, "trace id is not hexadecimal", s, n);
+		for (i = 0; fams[i] && !(strlen(fams[i]) == famn && !memcmp(fams[i], fam, famn)); i++)
+			;
+		if (!fams[i])
+			return k->error(k->ctx, lineno, "no family (ip, ip6, inet, arp, bridge, netdev) "
+					"after the trace id: left out of the paste?", s, n);
 	}
 	nl_strlcpyn(ev->trace_id, id, idn, sizeof ev->trace_id);
 	nl_strlcpyn(ev->nft_family, fam, famn, sizeof ev->nft_family);

@@ -189,6 +189,22 @@ static void test_xt_old(void)
 /* Addresses blanked out before pasting, whole or in part: unknown and
  * kept as printed, the rest of the header read; anything else that is no
  * address stays an error. */
+/* nftables 1.1.4's announcement left the family out ("trace id 32 t
+ * PRE_RAW ..."); nft prints one of family2str()'s words there */
+static void test_no_family(void)
+{
+	struct capture *c = feed(&nl_parser_nfttrace, "trace.txt",
+		"trace id 32 t PRE_RAW policy accept\n"
+		"trace id 0000000a foo t INPUT policy drop\n"
+		"trace id 0000000b bridge t INPUT policy drop\n");
+	CHECK_INT(c->nev, 1);
+	CHECK_INT(c->nerr, 2);
+	CHECK_INT(c->errline[0], 1);
+	CHECK_INT(c->errline[1], 2);
+	CHECK(strstr(c->err[0], "no family") != NULL);
+	CHECK_STR(c->ev[0].nft_family, "bridge");
+}
+
 static void test_redacted(void)
 {
 	struct capture *c = feed(&nl_parser_nfttrace, "trace.txt",
@@ -225,6 +241,7 @@ int main(void)
 	test_nft_ct();
 	test_xt();
 	test_xt_old();
+	test_no_family();
 	test_redacted();
 	return unit_report("test_traces");
 }
