@@ -859,9 +859,17 @@ int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *
 	 * before SRC= is no prefix ("MAC=..." or nothing) but the rest of a
 	 * line a paste or a syslog broke in two */
 	if (ev->kind == NL_EV_LOG && memcmp(body, "IN=", 3) != 0 &&
-	    (!ev->prefix[0] || strchr(ev->prefix, '=')))
+	    (!ev->prefix[0] || strchr(ev->prefix, '='))) {
+		const char *out = strstr(ev->prefix, "OUT=");
+		if (out && out > ev->prefix && out[-1] == ' ')
+			/* "XX=enp1s0 OUT= ...": the field before OUT= is not IN= */
+			return nl_err_set(err, "'%.*s' where the kernel prints IN= before OUT=: the "
+					  "line was altered or cut inside",
+					  (int)(strcspn(ev->prefix, " ") > 40 ? 40 : strcspn(ev->prefix, " ")),
+					  ev->prefix);
 		return nl_err_set(err, "the rest of a netfilter line broken in two (no prefix, IN= "
 				  "or OUT= before SRC=): its head is on a line before");
+	}
 	if (ct_proto >= 0)
 		ev->pkt.proto = ct_proto;	/* PROTO= may be cut; the tracker says */
 	return parse_body(body, n - (size_t)(body - msg), &ev->pkt, err);

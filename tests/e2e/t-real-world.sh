@@ -1300,4 +1300,17 @@ check_json "the request keeps its IP ID 45708, 3584 as the echo's id" \
 check_json "the reply's filter user chains, seen first, are at the input hook" \
 	'[(s["hook"], s["table"]) for s in j["steps"]] == [("input", "filter")] * 3' < "$TMP/x.json"
 
+# CrowdSec's iptables-logs parser test: a LOG line and the project's
+# altered copies, one with "XX=" where the kernel prints IN=, and a line
+# of another host. The "XX=" one is
+# an error that names the field, not "the rest of a line broken in two".
+use crowdsec
+check_status "the parser test's lines import, the altered one reported (exit 3)" 3 \
+	"$NATLOG" import -q "$R/crowdsec-hub-iptables-logs.log"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "one error, at line 3, naming 'XX=enp1s0'" \
+	'[(e["line"], e["reason"].startswith("\x27XX=enp1s0\x27 where the kernel prints IN=")) for e in j] == [(3, True)]' < "$TMP/e.json"
+eq "the other three are logged packets, the interface 'enp.1s0' kept" "enp1s0,enp.1s0,lo" \
+	"$("$NATLOG" sql "SELECT group_concat(iif, ',') FROM (SELECT iif FROM events ORDER BY line)" | tail -n +2)"
+
 finish
