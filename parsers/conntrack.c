@@ -1478,6 +1478,11 @@ static int ct_line(void *state, const char *s, size_t n, long lineno)
 		/* a ticket pastes dmesg next to the table: "table full" and the
 		 * rest are notices as in a kernel log */
 		int rc = nl_klog_notice(k, s, n, lineno);
+		if (rc > 0 && memmem(s, n, " SRC=", 5) &&
+		    (memmem(s, n, "IN=", 3) || memmem(s, n, "OUT=", 4)))
+			return k->error(k->ctx, lineno, "a kernel log line (IN=, OUT=, SRC=) among "
+					"conntrack entries: natlog reads it only in a file of kernel log "
+					"lines", s, n);
 		return rc <= 0 ? rc : k->error(k->ctx, lineno, err.msg, s, n);
 	}
 	return k->flow(k->ctx, f);

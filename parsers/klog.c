@@ -1463,6 +1463,35 @@ static int dump_in_log(const char *s, size_t n)
 #define CONNTRACK_IN_LOG_MSG "a conntrack event inside a syslog or journal line: natlog reads " \
 			     "conntrack -E output only as conntrack prints it, in a file of its own " \
 			     "(conntrack -E -o timestamp > FILE)"
+#define CONNTRACK_TABLE_MSG "a conntrack table entry (conntrack -L, /proc/net/nf_conntrack) " \
+			    "among kernel log lines: natlog reads a connection table only in a " \
+			    "file of its own (conntrack -L > FILE)"
+
+/* "udp      17 29 src=...", "ipv4     2 tcp      6 431999 ESTABLISHED
+ * src=...": what conntrack -L and /proc/net/nf_conntrack print, from the
+ * line's start (ct_seq_show). */
+static int conntrack_table_line(const char *s, size_t n, struct pairs *pr)
+{
+	const char *src = pairs_mem(pr, s, n, " src=", 5), *w;
+	struct nl_cur c;
+	size_t wn, k;
+	uint64_t v;
+	if (!src || !memmem(src, (size_t)(s + n - src), " dst=", 5))
+		return 0;
+	c = cur_make(s, (size_t)(src - s));
+	cur_spaces(&c);
+	if (cur_lit(&c, "ipv4 ") || cur_lit(&c, "ipv6 ")) {
+		cur_spaces(&c);
+		if (!cur_u64(&c, 255, &v) || !cur_spaces(&c))
+			return 0;
+	}
+	if (!cur_word(&c, &w, &wn) || wn > 16)
+		return 0;
+	for (k = 0; k < wn && ((w[k] >= 'a' && w[k] <= 'z') || (w[k] >= '0' && w[k] <= '9')); k++)
+		;
+	return k == wn && w[0] >= 'a' && w[0] <= 'z' && cur_spaces(&c) && cur_u64(&c, 255, &v) &&
+	       cur_spaces(&c) && cur_u64(&c, UINT64_MAX, &v);
+}
 
 /* A connection ulogd's NFCT input logged through its PRINTFLOW filter
  * (ulogd's util/printflow.c: "something looking like an iptables LOG
@@ -2322,6 +2351,8 @@ static int klog_line(void *state, const char *s, size_t n, long lineno)
 			return k->sink->error(k->sink->ctx, lineno, FRAGMENT_MSG, s, n);
 		if (conntrack_in_log(s, n, &pr))
 			return k->sink->error(k->sink->ctx, lineno, CONNTRACK_IN_LOG_MSG, s, n);
+		if (conntrack_table_line(s, n, &pr))
+			return k->sink->error(k->sink->ctx, lineno, CONNTRACK_TABLE_MSG, s, n);
 		if (!k->dump_said && dump_in_log(s, n)) {
 			k->dump_said = 1;
 			return k->sink->error(k->sink->ctx, lineno, DUMP_IN_LOG_MSG, s, n);

@@ -1141,19 +1141,44 @@ int analyze_logged(struct nl_store *s, struct nl_packet_row *p, struct nl_rscach
 }
 
 /* One run of the analysis over the collected steps with view v. */
+/* One hook can come before another on a packet's way through. */
+static int hook_before(int a, int b)
+{
+	return (a == H_PRE && (b == H_IN || b == H_FWD || b == H_POST)) ||
+	       ((a == H_FWD || a == H_OUT) && b == H_POST);
+}
+
 /* The hook a legacy user chain was entered from, told by its table's
- * hooks and the line's IN= and OUT= alone; -1 when more than one fits
- * (nat and mangle with IN= only: prerouting or input). */
-static int entered_hook(const struct nl_event *ev)
+ * hooks and the line's IN= and OUT=, and when a built-in chain (table
+ * next_t, hook next_h >= 0) follows, by what can come before it; -1 when
+ * more than one fits (nat or mangle with IN= only and nothing after:
+ * prerouting or input). */
+static int entered_hook(const struct nl_event *ev, int next_h, const char *next_t)
 {
 	int in = ev->pkt.iif[0] != '\0', out = ev->pkt.oif[0] != '\0';
+	unsigned m = 0;
+	int h, found = -1;
 	if (!strcmp(ev->table, "filter") || !strcmp(ev->table, "security"))
-		return in && out ? H_FWD : in ? H_IN : out ? H_OUT : -1;
-	if (!strcmp(ev->table, "raw"))
-		return in && !out ? H_PRE : !in && out ? H_OUT : -1;
-	if (!strcmp(ev->table, "nat") && in && out)
-		return H_POST;	/* nat has no forward hook */
-	return -1;
+		m = in && out ? 1u << H_FWD : in ? 1u << H_IN : out ? 1u << H_OUT : 0;
+	else if (!strcmp(ev->table, "raw"))
+		m = in && !out ? 1u << H_PRE : !in && out ? 1u << H_OUT : 0;
+	else if (!strcmp(ev->table, "nat"))	/* nat has no forward hook */
+		m = in && out ? 1u << H_POST : in ? 1u << H_PRE | 1u << H_IN
+					      : out ? 1u << H_OUT | 1u << H_POST : 0;
+	else if (!strcmp(ev->table, "mangle"))
+		m = in && out ? 1u << H_FWD | 1u << H_POST : in ? 1u << H_PRE | 1u << H_IN
+							   : out ? 1u << H_OUT | 1u << H_POST : 0;
+	for (h = H_PRE; h < H_NONE; h++) {
+		if (!(m & 1u << h))
+			continue;
+		if (next_h >= 0 && !hook_before(h, next_h) &&
+		    !(h == next_h && corr_table_prio(ev->table, h) < corr_table_prio(next_t, h)))
+			continue;
+		if (found >= 0)
+			return -1;
+		found = h;
+	}
+	return found;
 }
 
 int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_packet_row *p,
@@ -1187,7 +1212,7 @@ int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_pac
 		const char *t = i < a->n ? a->steps[i].ev.table : "";
 		while (i-- > 0)
 			a->steps[i].hook = !strcmp(a->steps[i].ev.table, t) ? h
-									 : entered_hook(&a->steps[i].ev);
+									 : entered_hook(&a->steps[i].ev, h, t);
 	}
 	for (i = 0; i < a->n; i++) {
 		struct nl_step *st = &a->steps[i];

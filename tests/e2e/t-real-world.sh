@@ -1313,4 +1313,25 @@ check_json "one error, at line 3, naming 'XX=enp1s0'" \
 eq "the other three are logged packets, the interface 'enp.1s0' kept" "enp1s0,enp.1s0,lo" \
 	"$("$NATLOG" sql "SELECT group_concat(iif, ',') FROM (SELECT iif FROM events ORDER BY line)" | tail -n +2)"
 
+# A netdev mail: conntrack -L entries, then dmesg -T LOG and "bad
+# checksum" lines in one paste. Read as a kernel log, each conntrack entry
+# is an error (it had been skipped without a word), and the invalid
+# replies are there.
+use ctinlog
+check_status "the mail imports, its conntrack entries reported (exit 3)" 3 \
+	"$NATLOG" import -q "$R/netdev-2021-snmp-conntrack-L-and-log.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "each of the 11 conntrack -L entries is an error at its line" \
+	'[e["line"] for e in j if "conntrack table entry" in e["reason"]] == list(range(2, 13))' < "$TMP/e.json"
+"$NATLOG" invalid --json > "$TMP/i.json"
+check_json "the six bad-checksum replies are listed" \
+	'len(j) == 6 and all("bad checksum" in r["reason"] for r in j)' < "$TMP/i.json"
+# and the other way round (composed from the same mail): more entries
+# than log lines make a conntrack file, whose LOG lines say what they are
+sed -n '2,4p;22,23p' "$R/netdev-2021-snmp-conntrack-L-and-log.txt" > "$TMP/ctmost.txt"
+"$NATLOG" import -q "$TMP/ctmost.txt" 2>/dev/null
+"$NATLOG" errors --json > "$TMP/e2.json"
+check_json "a LOG line among conntrack entries is an error saying it is a kernel log line" \
+	'[(e["line"], e["reason"].startswith("a kernel log line")) for e in j if e["file"].endswith("ctmost.txt")] == [(4, True), (5, True)]' < "$TMP/e2.json"
+
 finish
