@@ -393,7 +393,8 @@ static int chain_line(struct iptlist *st, const char *s, size_t n, long lineno)
 #define MAXCOL 64
 
 /* Without -n, iptables prints ports by their /etc/services names; the
- * common ones (util.c). Another name leaves the port match out (unknown). */
+ * common ones (util.c). Another name leaves the port match out (unknown),
+ * and is reported. */
 static int service_port(const char *name)
 {
 	return nl_port_number(name, strlen(name));
@@ -630,7 +631,15 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		if ((tn > 4 && (!memcmp(t, "dpt:", 4) || !memcmp(t, "spt:", 4))) ||
 		    (tn > 5 && (!memcmp(t, "dpts:", 5) || !memcmp(t, "spts:", 5)))) {
 			int lo, hi;
-			if (port_match(t, tn, &lo, &hi, &neg)) {
+			if (!port_match(t, tn, &lo, &hi, &neg)) {
+				char why[200];
+				snprintf(why, sizeof why, "'%.*s': a port's service name natlog does not "
+					 "know (iptables without -n prints its machine's /etc/services "
+					 "names): the rule is kept, that match unknown",
+					 (int)(tn > 48 ? 48 : tn), t);
+				if (k->error(k->ctx, lineno, why, s, n))
+					return -1;
+			} else {
 				if (t[0] == 'd') {
 					r->dport_lo = lo;
 					r->dport_hi = hi;

@@ -339,6 +339,24 @@ static int port_range(const struct tok *t, int *lo, int *hi)
 	return 1;
 }
 
+/* A word nft prints as a port that is neither a number nor a service
+ * name natlog knows ("munin": nft prints the names of the machine's
+ * /etc/services), so the rule's port match is not known. */
+static int unknown_port(const struct tok *v)
+{
+	int lo, hi;
+	size_t i;
+	if (!v->n || port_range(v, &lo, &hi))
+		return 0;
+	for (i = 0; i < v->n; i++) {
+		char ch = v->p[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+		      ch == '.' || ch == '+'))
+			return 0;	/* a set, a map, a variable, a keyword's braces */
+	}
+	return v->p[0] >= 'a' && v->p[0] <= 'z';
+}
+
 static void set_ports(const struct tok *op, const struct tok *v, int *lo, int *hi, int *neg)
 {
 	int a, b;
@@ -494,7 +512,8 @@ static int fib_end(const struct tok *t, int nt, int i)
 	return i;
 }
 
-static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const struct tok **bad)
+static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const struct tok **bad,
+			const struct tok **badport)
 {
 	int i = 0, match = 0, have_target = 0;
 	char logprefix[256] = "";
@@ -731,10 +750,13 @@ static void rule_fields(struct nl_rule *r, const struct tok *t, int nt, const st
 					set_proto(r, op, v);
 					break;
 				case L_SPORT:
-					set_ports(op, v, &r->sport_lo, &r->sport_hi, &r->sport_neg);
-					break;
 				case L_DPORT:
-					set_ports(op, v, &r->dport_lo, &r->dport_hi, &r->dport_neg);
+					if (badport && !*badport && unknown_port(v))
+						*badport = v;
+					if (L.kind == L_SPORT)
+						set_ports(op, v, &r->sport_lo, &r->sport_hi, &r->sport_neg);
+					else
+						set_ports(op, v, &r->dport_lo, &r->dport_hi, &r->dport_neg);
 					break;
 				case L_SADDR:
 				case L_DADDR:
@@ -1536,7 +1558,7 @@ static int close_binding(struct nftrules *st, const char *p, size_t len, const c
 	nt = tokenize(r->text, strlen(r->text), st->tok, MAXTOK);
 	if (nt < 0)
 		return k->error(k->ctx, lineno, "rule with a chain binding has too many words", s, n);
-	rule_fields(r, st->tok, nt, NULL);
+	rule_fields(r, st->tok, nt, NULL, NULL);
 	nl_strlcpy(r->target_arg, inner, sizeof r->target_arg);
 	bind_append(st, r->text);
 	return k->rule(k->ctx, r);
@@ -1546,7 +1568,7 @@ static int rule_line(struct nftrules *st, const char *p, size_t len, const char 
 {
 	const struct nl_sink *k = st->sink;
 	struct nl_rule *r = &st->rule;
-	const struct tok *bad = NULL;
+	const struct tok *bad = NULL, *badport = NULL;
 	int nt, opens;
 
 	if (send_chain(st))
@@ -1603,13 +1625,21 @@ static int rule_line(struct nftrules *st, const char *p, size_t len, const char 
 		return k->error(k->ctx, lineno, "rule has more than 256 words", s, n);
 	if (nt < 0)
 		return k->error(k->ctx, lineno, "unbalanced quotes or braces in a rule", s, n);
-	rule_fields(r, st->tok, nt, &bad);
+	rule_fields(r, st->tok, nt, &bad, &badport);
 	bind_append(st, r->text);
 	if (bad) {
 		/* kept, its address unknown, as iptables-save's "bad address" */
 		char why[160];
 		snprintf(why, sizeof why, "bad address '%.*s': the rule is kept, that match unknown",
 			 (int)(bad->n > 64 ? 64 : bad->n), bad->p);
+		if (k->error(k->ctx, lineno, why, s, n))
+			return -1;
+	}
+	if (badport) {
+		char why[200];
+		snprintf(why, sizeof why, "port '%.*s' is a service name natlog does not know (nft "
+			 "prints the names of its machine's /etc/services): the rule is kept, that "
+			 "match unknown", (int)(badport->n > 48 ? 48 : badport->n), badport->p);
 		if (k->error(k->ctx, lineno, why, s, n))
 			return -1;
 	}
@@ -2111,6 +2141,6 @@ int nft_rule_from_text(const char *s, size_t n, struct nl_rule *r)
 	nt = tokenize(r->text, n, t, MAXTOK);
 	if (nt < 0)
 		return -1;
-	rule_fields(r, t, nt, NULL);
+	rule_fields(r, t, nt, NULL, NULL);
 	return 0;
 }

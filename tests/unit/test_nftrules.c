@@ -1109,9 +1109,36 @@ static void test_text_objects(void)
 	CHECK_INT(c->nchain, 1);
 }
 
+/* moby/moby#42586's ruleset: nft printed "tcp dport munin" from its
+ * machine's /etc/services; a name natlog does not know is reported, the
+ * rule kept without a port match, not taken as a rule for every port
+ * silently. Sets, variables and known names are no such word. */
+static void test_unknown_service(void)
+{
+	struct capture *c = feed(&nl_parser_nftrules, "svc.nft",
+		"table ip filter {\n"
+		"\tchain input {\n"
+		"\t\ttype filter hook input priority 0; policy drop;\n"
+		"\t\tip saddr 192.0.2.1 ct state new tcp dport munin counter packets 0 bytes 0 accept\n"
+		"\t\ttcp dport rsync accept\n"
+		"\t\ttcp dport { 22, 443 } accept\n"
+		"\t\ttcp dport @ports accept\n"
+		"\t\tudp sport != nosuch-svc drop\n"
+		"\t}\n"
+		"}\n");
+	CHECK_INT(c->nrule, 5);
+	CHECK_INT(c->nerr, 2);
+	CHECK_INT(c->errline[0], 4);
+	CHECK(strstr(c->err[0], "port 'munin' is a service name natlog does not know") != NULL);
+	CHECK_INT(c->errline[1], 8);
+	CHECK_INT(c->rule[0].dport_lo, -1);
+	CHECK_INT(c->rule[1].dport_lo, 873);
+}
+
 int main(void)
 {
 	load();
+	test_unknown_service();
 	test_text_objects();
 	test_json_render();
 	test_text_bindings();

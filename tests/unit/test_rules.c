@@ -265,6 +265,21 @@ static void test_listing_forms(void)
 	CHECK_STR(c->rule[2].dst, "172.17.0.2");
 	CHECK_INT(c->rule[3].dport_lo, 22);
 	CHECK_INT(c->rule[3].dport_neg, 1);
+	/* a name natlog's table lacks: reported, the rule kept without it */
+	c = feed(&nl_parser_iptlist, "paste.txt",
+		"Chain INPUT (policy ACCEPT)\n"
+		"target     prot opt source               destination         \n"
+		"ACCEPT     tcp  --  anywhere             anywhere             tcp dpt:munin\n"
+		"\n"
+		"Chain FORWARD (policy DROP)\n"
+		"target     prot opt source               destination         \n"
+		"\n"
+		"Chain OUTPUT (policy ACCEPT)\n"
+		"target     prot opt source               destination         \n");
+	CHECK_INT(c->nrule, 1);
+	CHECK_INT(c->nerr, 1);
+	CHECK_INT(c->errline[0], 3);
+	CHECK_INT(c->rule[0].dport_lo, -1);
 	c = feed(&nl_parser_iptlist, "paste.txt",
 		"Chain FORWARD (policy DROP 0 packets, 0 bytes)\n"
 		" pkts bytes target     prot opt in     out     source               destination         \n"
