@@ -21,7 +21,9 @@ struct lchain {
 	char name[64];
 	char policy[16];
 	int builtin;
-	size_t nrules;
+	size_t nrules;			/* the last position */
+	size_t nrows;			/* rows read: fewer after a "..." row */
+	int trimmed;			/* a "..." row: the positions after it unknown */
 };
 
 struct iptlist {
@@ -33,6 +35,8 @@ struct iptlist {
 					 * -nvL -t nat"), for the listings under it in order */
 	int ncmd, cmd_at;
 	int started;
+	char tables[8][16];		/* the tables this dump has listed */
+	int ntables;
 	int bad_chain;			/* the last Chain line's name could not be read */
 	int has_num, has_counters, has_ifaces;
 	struct lchain *chains;
@@ -201,17 +205,23 @@ static int hand_kept(struct iptlist *st, const char *table)
 	size_t i, j, next = 0, from_file = st->spilled;
 	int rc = 0;
 	nl_strlcpy(st->table, table, sizeof st->table);
-	if (!st->started) {
+	for (i = 0; i < (size_t)st->ntables && strcmp(st->tables[i], table); i++)
+		;
+	/* a table listed again (the same chains pasted twice, before and
+	 * after): another dump, whose rules take the same positions */
+	if (!st->started || i < (size_t)st->ntables || st->ntables == 8) {
 		st->started = 1;
+		st->ntables = 0;
 		if ((rc = k->ruleset(k->ctx, "iptables-list", st->family)) != 0)
 			return rc;
 	}
+	nl_strlcpy(st->tables[st->ntables++], table, sizeof st->tables[0]);
 	if (from_file && fseek(st->spill, 0, SEEK_SET) != 0)
 		return -1;
 	for (i = 0; i < st->nchains && rc == 0; i++) {
 		struct lchain *c = &st->chains[i];
 		rc = hand_chain(st, c);
-		for (j = 0; j < c->nrules && rc == 0; j++) {
+		for (j = 0; j < c->nrows && rc == 0; j++) {
 			struct nl_rule one, *r = &one;
 			if (from_file) {
 				if (spill_get(st->spill, &one))
@@ -263,6 +273,7 @@ static int flush(struct iptlist *st)
 static int row_done(struct iptlist *st, struct lchain *ch, struct nl_rule *r)
 {
 	ch->nrules++;
+	ch->nrows++;
 	if (!st->table[0]) {
 		if (++st->nrules == SPILL_AT)
 			spill_out(st);
@@ -498,6 +509,16 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 	if (nt > 0 && (tok[0][0] == '#' || (tl[0] >= 3 && !memcmp(tok[0], "```", 3))))
 		return k->error(k->ctx, lineno, "a note or fence added to the paste, not a rule row: "
 				"it takes no rule position", s, n);
+	ch = &st->chains[st->nchains - 1];
+	if (nt == 1 && ((tl[0] >= 3 && strspn(tok[0], ".") == tl[0]) ||
+			(tl[0] == 3 && !memcmp(tok[0], "\xe2\x80\xa6", 3)))) {
+		ch->trimmed = 1;
+		return k->error(k->ctx, lineno, "'...' (a trimmed paste): rows of the chain after it "
+				"are read only with their --line-numbers", s, n);
+	}
+	if (ch->trimmed && !st->has_num)
+		return k->error(k->ctx, lineno, "a row after '...' in the chain: its position is not "
+				"known without --line-numbers", s, n);
 	if (st->nrules == st->caprules) {
 		size_t cap = st->caprules ? st->caprules * 2 : 64;
 		struct nl_rule *p = realloc(st->rules, cap * sizeof *p);
@@ -506,7 +527,6 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		st->rules = p;
 		st->caprules = cap;
 	}
-	ch = &st->chains[st->nchains - 1];
 	r = &st->rules[st->nrules];
 	nl_rule_init(r);
 	nl_strlcpy(r->chain, ch->name, sizeof r->chain);
@@ -515,6 +535,10 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		uint64_t num;
 		if (i >= nt || !nl_parse_u64(tok[i], tl[i], 1000000000, &num))
 			return k->error(k->ctx, lineno, "rule row without a rule number", s, n);
+		if (ch->trimmed && (int)num > r->position) {
+			ch->nrules = (size_t)num - 1;	/* the rows '...' left out */
+			r->position = (int)num;
+		}
 		if ((int)num != r->position)
 			return k->error(k->ctx, lineno, "rule numbers are not consecutive", s, n);
 		i++;
@@ -757,7 +781,7 @@ static int collector_count(struct iptlist *st, const char *s, size_t n, long lin
 	    !cur_eof(&c))
 		return 0;
 	for (i = 0; i < st->nchains; i++)
-		have += st->chains[i].nrules;
+		have += st->chains[i].nrows;
 	if (have == want) {
 		st->sink->skip(st->sink->ctx, lineno);
 		return 1;

@@ -265,6 +265,45 @@ static void test_listing_forms(void)
 	CHECK_STR(c->rule[2].dst, "172.17.0.2");
 	CHECK_INT(c->rule[3].dport_lo, 22);
 	CHECK_INT(c->rule[3].dport_neg, 1);
+	/* a "..." row: with --line-numbers the rows after it keep their
+	 * numbers; without, they are errors, not rules at the wrong place */
+	c = feed(&nl_parser_iptlist, "iptables-L-filter.txt",
+		"Chain INPUT (policy ACCEPT)\n"
+		"num  target     prot opt source               destination\n"
+		"1    ACCEPT     tcp  --  0.0.0.0/0            0.0.0.0/0            tcp dpt:22\n"
+		"...\n"
+		"7    DROP       all  --  0.0.0.0/0            0.0.0.0/0\n"
+		"\n"
+		"Chain FORWARD (policy DROP)\n"
+		"target     prot opt source               destination\n");
+	CHECK_INT(c->nrule, 2);
+	CHECK_INT(c->rule[1].position, 7);
+	CHECK_INT(c->nerr, 1);
+	CHECK_INT(c->errline[0], 4);
+	c = feed(&nl_parser_iptlist, "iptables-L-filter.txt",
+		"Chain INPUT (policy ACCEPT)\n"
+		"target     prot opt source               destination\n"
+		"ACCEPT     tcp  --  0.0.0.0/0            0.0.0.0/0            tcp dpt:22\n"
+		"    ...\n"
+		"DROP       all  --  0.0.0.0/0            0.0.0.0/0\n");
+	CHECK_INT(c->nrule, 1);
+	CHECK_INT(c->nerr, 2);
+	CHECK_INT(c->errline[1], 5);
+	/* moby/libnetwork#1827: the same chain pasted twice, before and after,
+	 * is two dumps, not two rules at each position of one */
+	c = feed(&nl_parser_iptlist, "iptables-L-filter.txt",
+		"    Chain FORWARD (policy DROP 0 packets, 0 bytes)\n"
+		"     pkts bytes target     prot opt in     out     source               destination\n"
+		"        0     0 DOCKER-INGRESS  all  --  *      *       0.0.0.0/0            0.0.0.0/0\n"
+		"        0     0 DOCKER-USER  all  --  *      *       0.0.0.0/0            0.0.0.0/0\n"
+		"\n"
+		"    Chain FORWARD (policy DROP 0 packets, 0 bytes)\n"
+		"     pkts bytes target     prot opt in     out     source               destination\n"
+		"        0     0 DOCKER-USER  all  --  *      *       0.0.0.0/0            0.0.0.0/0\n"
+		"        0     0 DOCKER-INGRESS  all  --  *      *       0.0.0.0/0            0.0.0.0/0\n");
+	CHECK_INT(c->nerr, 0);
+	CHECK_INT(c->nruleset, 2);
+	CHECK_INT(c->nrule, 4);
 	/* a name natlog's table lacks: reported, the rule kept without it */
 	c = feed(&nl_parser_iptlist, "paste.txt",
 		"Chain INPUT (policy ACCEPT)\n"
