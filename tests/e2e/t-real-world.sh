@@ -1334,4 +1334,17 @@ sed -n '2,4p;22,23p' "$R/netdev-2021-snmp-conntrack-L-and-log.txt" > "$TMP/ctmos
 check_json "a LOG line among conntrack entries is an error saying it is a kernel log line" \
 	'[(e["line"], e["reason"].startswith("a kernel log line")) for e in j if e["file"].endswith("ctmost.txt")] == [(4, True), (5, True)]' < "$TMP/e2.json"
 
+# kube-router's pull request 618: iptables --list-rules trimmed with
+# "...". Among the policies it hides chains only; after a rule it hides
+# rules, so the rules after it have no known position and are errors, not
+# rules 1 and 2 of their chain.
+use elided
+check_status "the trimmed listing imports, the elisions reported (exit 3)" 3 \
+	"$NATLOG" import -q "$R/kube-router-618-list-rules-elided.txt"
+"$NATLOG" errors --json > "$TMP/e.json"
+check_json "each '...' says what it hides, and each rule after the second is an error" \
+	'[(e["line"], e["reason"].split(":")[1][:12]) for e in j] == [(5, " the chains "), (8, " the rules a"), (9, " its positio"), (10, " its positio")]' < "$TMP/e.json"
+eq "the one rule before it is INPUT's first" "filter:INPUT:1" \
+	"$("$NATLOG" sql "SELECT group_concat(tbl || ':' || chain || ':' || position) FROM rules" | tail -n +2)"
+
 finish
