@@ -53,6 +53,7 @@ struct nftrules {
 	int started;			/* ruleset announced to the sink */
 	enum blk st, skip_ret;
 	int skip_depth;
+	long orphan_line;		/* a skipped block is a chain of no table, from here */
 	uint64_t *seen;			/* family+table of this ruleset, hashed */
 	size_t nseen, capseen;
 	char family[8], table[32];
@@ -1105,6 +1106,14 @@ static int top_line(struct nftrules *st, const char *p, size_t len, const char *
 		k->skip(k->ctx, lineno);	/* "root@OpenWrt:~# nft list ruleset" */
 		return 0;
 	}
+	if (starts(p, len, "chain ") && brace_balance(p, len) > 0) {
+		/* a chain pasted without the table round it (NixOS/nixpkgs#109332) */
+		if (k->error(k->ctx, lineno, "a chain with no 'table <family> <name> {' line round "
+			     "it: its family and table are not known, its rules not read", s, n))
+			return -1;
+		st->orphan_line = lineno;
+		return skip_block(st, p, len, B_TOP);
+	}
 	if (!cur_lit(&c, "table "))
 		return k->error(k->ctx, lineno, "not nft ruleset text: expected 'table <family> <name> {'", s, n);
 	if (!cur_name(&c, fam, sizeof fam) || !cur_name(&c, name, sizeof name) ||
@@ -2050,8 +2059,15 @@ static int nftrules_line(void *state, const char *s, size_t n, long lineno)
 		return object_line(st, p, len, s, n, lineno);
 	case B_SKIP:
 		st->skip_depth += brace_balance(p, len);
-		if (st->skip_depth <= 0)
+		if (st->skip_depth <= 0) {
 			st->st = st->skip_ret;
+			st->orphan_line = 0;
+		} else if (st->orphan_line) {
+			char why[160];
+			snprintf(why, sizeof why, "in the chain of line %ld, which no table line holds: "
+				 "not read", st->orphan_line);
+			return st->sink->error(st->sink->ctx, lineno, why, s, n);
+		}
 		return 0;
 	case B_TOP:
 		return top_line(st, p, len, s, n, lineno);
@@ -2072,6 +2088,8 @@ static int nftrules_probe(const char *s, size_t n)
 	static const char *const families[] = { "ip ", "ip6 ", "inet ", "arp ", "bridge ", "netdev ", NULL };
 	size_t i;
 	nl_unquote(&s, &n);
+	if (n > 8 && !memcmp(s, "chain ", 6) && s[n - 1] == '{' && !memchr(s + 6, ' ', n - 8))
+		return 2;	/* "chain LIBVIRT_PRT {": a chain pasted without its table */
 	if (n < 10 || memcmp(s, "table ", 6) != 0 || !memchr(s, '{', n))
 		return 0;
 	for (i = 0; families[i]; i++)

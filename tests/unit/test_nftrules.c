@@ -1135,10 +1135,35 @@ static void test_unknown_service(void)
 	CHECK_INT(c->rule[1].dport_lo, 873);
 }
 
+/* NixOS/nixpkgs#109332 pasted libvirt's chain without its table line:
+ * the file is nft text, the chain and each of its lines an error */
+static void test_chain_without_table(void)
+{
+	const char *t = "\tchain LIBVIRT_PRT {\n"
+			"\t\tip saddr 192.168.122.0/24 ip daddr 224.0.0.0/24 counter packets 3 bytes 186 return\n"
+			"\t\tip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 counter packets 0 bytes 0 # xt_MASQUERADE\n"
+			"\t}\n"
+			"table ip filter {\n"
+			"\tchain input {\n"
+			"\t\ttype filter hook input priority 0; policy accept;\n"
+			"\t}\n"
+			"}\n";
+	struct capture *c;
+	CHECK_INT(nl_parser_nftrules.probe("\tchain LIBVIRT_PRT {", 20), 2);
+	CHECK_INT(nl_parser_nftrules.probe("chain of events {", 17), 0);
+	c = feed(&nl_parser_nftrules, "chain.nft", t);
+	CHECK_INT(c->nerr, 3);
+	CHECK_INT(c->errline[0], 1);
+	CHECK_INT(c->errline[2], 3);
+	CHECK_INT(c->nrule, 0);
+	CHECK_INT(c->nchain, 1);
+}
+
 int main(void)
 {
 	load();
 	test_unknown_service();
+	test_chain_without_table();
 	test_text_objects();
 	test_json_render();
 	test_text_bindings();
