@@ -267,7 +267,7 @@ static int fz_rule(void *ctx, const struct nl_rule *r)
 	FZ_RANGE(r->handle, -1, INT64_MAX);
 	FZ_RANGE(r->proto, -1, 255);
 	FZ_RANGE(r->is_goto, 0, 1);
-	FZ_RANGE(r->uncond, 0, 1);
+	FZ_RANGE(r->uncond, 0, 2);	/* 2: a listing without -v shows no in/out */
 	FZ_RANGE(r->proto_neg, 0, 1);
 	FZ_RANGE(r->src_neg, 0, 1);
 	FZ_RANGE(r->dst_neg, 0, 1);
