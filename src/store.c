@@ -5043,7 +5043,7 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 		"d.type <> 'policy' AND (d.pos = r.position OR (d.pos IS NULL AND "
 		"d.handle = r.handle))" RULES_PLACE("d") "), 0) AS nd, 0, "
 		"(upper(coalesce(r.target, '')) = 'TRACE' OR r.text LIKE '%%nftrace set 1%%'), "
-		"rs.id AS o1, r.id AS o2 FROM rules r JOIN rulesets rs ON rs.id = r.ruleset_id "
+		"rs.id AS o1, r.id AS o2, 0 AS o3 FROM rules r JOIN rulesets rs ON rs.id = r.ruleset_id "
 		"UNION ALL "
 		"SELECT rs.id, rs.kind, rs.host, rs.netns, coalesce(c.family, ''), rs.family, c.tbl, "
 		"c.name, NULL, NULL, 'policy ' || c.policy, NULL, "
@@ -5052,9 +5052,13 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 		"(h.kind <> 'trace' AND h.fam = coalesce(c.family, '')))" RULES_PLACE("h") "), 0), "
 		"coalesce((SELECT sum(n) FROM drops d WHERE d.tbl = c.tbl AND d.chain = c.name AND "
 		"d.type = 'policy'" RULES_PLACE("d") "), 0) AS nd, 1, 0, rs.id AS o1, "
-		"coalesce((SELECT max(r2.id) FROM "
+		/* after its chain's rules; a chain without any, after its
+		 * table's: a dump lists a table's chains, then their rules */
+		"coalesce((SELECT max(r2.id) + 0.5 FROM "
 		"rules r2 WHERE r2.ruleset_id = c.ruleset_id AND r2.tbl = c.tbl AND "
-		"r2.chain = c.name), 0) + 0.5 AS o2 "
+		"r2.chain = c.name), (SELECT max(r3.id) + 0.75 FROM rules r3 WHERE "
+		"r3.ruleset_id = c.ruleset_id AND r3.tbl = c.tbl AND "
+		"coalesce(r3.family, '') = coalesce(c.family, '')), 0.5) AS o2, c.id AS o3 "
 		"FROM chains c JOIN rulesets rs ON rs.id = c.ruleset_id WHERE c.policy IS NOT NULL "
 		"AND c.policy <> '' AND c.policy <> '-' ";
 	char q[12288];
@@ -5065,7 +5069,7 @@ int store_rules(struct nl_store *s, int by_drops, int (*cb)(void *, const struct
 	if (rules_whose(s, &w))
 		return -1;
 	snprintf(q, sizeof q, sql, w.first, w.by, w.steps, w.by, w.by, w.packets, w.dby);
-	snprintf(q + strlen(q), sizeof q - strlen(q), "ORDER BY %s o1, o2",
+	snprintf(q + strlen(q), sizeof q - strlen(q), "ORDER BY %s o1, o2, o3",
 		 by_drops ? "nd DESC, 13 DESC," : "");
 	if (prep(s, q, &st) != SQLITE_OK)
 		return fail(s, "cannot query rules");

@@ -151,4 +151,14 @@ eq "as many lists as the stores had" \
 	"$(python3 -c 'import sqlite3, sys
 print(len(set(h for f in sys.argv[1:] for (h,) in sqlite3.connect(f).execute("SELECT hits FROM rule_hits WHERE id IN (SELECT hits_id FROM packets)"))))' \
 	"$TMP/docker-legacy.db" "$TMP/nft-set-drop.db")"
+# rules in dump order: a chain without rules lists its policy after its
+# table's rules, not before every rule (ip6tables-nft-save of
+# robbertkl/docker-ipv6nat#34, composed to its shape)
+printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n-A FORWARD -j DOCKER\n-A FORWARD -o br0 -j ACCEPT\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n-A PREROUTING -j DOCKER\nCOMMIT\n' > "$TMP/order.txt"
+"$NATLOG" --db "$TMP/order.db" import -q "$TMP/order.txt"
+eq "--by dump: each table's rules, then the policies of its chains without rules" \
+	"filter:FORWARD:1 filter:FORWARD:2 filter:FORWARD:policy filter:INPUT:policy nat:PREROUTING:1 nat:PREROUTING:policy nat:INPUT:policy" \
+	"$("$NATLOG" --db "$TMP/order.db" rules --by dump --json | python3 -c 'import json, sys
+print(" ".join("%s:%s:%s" % (r["table"], r["chain"], r["position"] if r["type"] == "rule" else "policy") for r in json.load(sys.stdin)))')"
+
 finish
