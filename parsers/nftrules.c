@@ -1089,6 +1089,13 @@ static int script_line(struct nftrules *st, const char *p, size_t len, const cha
 	return def_append(st, d, fresh ? d : -1, 1, c.p, cur_left(&c), s, n, lineno) ? -1 : 1;
 }
 
+/* "..." or "…": a paste trimmed by hand, never nft's own output */
+static int is_ellipsis(const char *p, size_t len)
+{
+	return (len >= 3 && !memcmp(p, "...", 3)) || (len >= 3 && !memcmp(p, "\xe2\x80\xa6", 3)) ||
+	       (len >= 4 && !memcmp(p + len - 4, " ...", 4));
+}
+
 static int top_line(struct nftrules *st, const char *p, size_t len, const char *s, size_t n, long lineno)
 {
 	static const char *const families[] = { "ip", "ip6", "inet", "arp", "bridge", "netdev", NULL };
@@ -1106,6 +1113,9 @@ static int top_line(struct nftrules *st, const char *p, size_t len, const char *
 		k->skip(k->ctx, lineno);	/* "root@OpenWrt:~# nft list ruleset" */
 		return 0;
 	}
+	if (is_ellipsis(p, len))
+		return k->error(k->ctx, lineno, "'...' (a trimmed paste): the tables it left out are "
+				"not known", s, n);
 	if (starts(p, len, "chain ") && brace_balance(p, len) > 0) {
 		/* a chain pasted without the table round it (NixOS/nixpkgs#109332) */
 		if (k->error(k->ctx, lineno, "a chain with no 'table <family> <name> {' line round "
@@ -1118,6 +1128,12 @@ static int top_line(struct nftrules *st, const char *p, size_t len, const char *
 		return k->error(k->ctx, lineno, "not nft ruleset text: expected 'table <family> <name> {'", s, n);
 	if (!cur_name(&c, fam, sizeof fam) || !cur_name(&c, name, sizeof name) ||
 	    !opener_tail(&c, &handle)) {
+		struct nl_cur e = cur_make(p, len);
+		/* "table ip filter" alone, as `nft list tables` prints each */
+		cur_lit(&e, "table ");
+		if (cur_name(&e, fam, sizeof fam) && cur_name(&e, name, sizeof name) && cur_eof(&e))
+			return k->error(k->ctx, lineno, "a table's name alone (nft list tables): no "
+					"chains or rules to read", s, n);
 		if (k->error(k->ctx, lineno, "bad table line", s, n))
 			return -1;
 		return skip_block(st, p, len, B_TOP);
@@ -1457,13 +1473,6 @@ static int policy_line(struct nftrules *st, const char *p, size_t len, const cha
 				"has taken the policy of the type line (accept when it says none)", s, n);
 	nl_strlcpyn(st->c.policy, v, vn, sizeof st->c.policy);
 	return 0;
-}
-
-/* "..." or "…": a paste trimmed by hand, never nft's own output */
-static int is_ellipsis(const char *p, size_t len)
-{
-	return (len >= 3 && !memcmp(p, "...", 3)) || (len >= 3 && !memcmp(p, "\xe2\x80\xa6", 3)) ||
-	       (len >= 4 && !memcmp(p + len - 4, " ...", 4));
 }
 
 /* Adds a finished rule's text to the binding it is in, if any. */
