@@ -129,11 +129,12 @@ static size_t trimmed(const char *s)
 }
 
 /* Whether rule r is a LOG rule with this prefix (iptables-save's
- * --log-prefix "..." or the listing's prefix "..."). */
+ * --log-prefix "...", the listing's prefix "...", nft's log prefix "..."). */
 static int logs_with(const struct nl_vrule *r, const char *prefix, size_t pn)
 {
 	const char *t = r->text, *q;
-	if (strcmp(r->target, "LOG") != 0 && !strstr(r->text, "-j LOG"))
+	if (strcmp(r->target, "LOG") != 0 && !strstr(r->text, "-j LOG") &&
+	    !strstr(r->text, "log prefix \""))
 		return 0;
 	while ((q = strstr(t, "prefix \"")) != NULL) {
 		const char *v = q + 8, *end = strchr(v, '"');
@@ -157,10 +158,22 @@ struct logged_by {
 	int found;
 };
 
+/* "filter:FORWARD:rule:3" for iptables, "inet firewalld filter_INPUT
+ * rule 3" for nft, as the journey names steps. */
+static void nft_name(char *b, size_t n, const char *family, const char *table, const char *chain,
+		     int pos)
+{
+	if (family[0])
+		snprintf(b, n, "%s %s %s rule %d", family, table, chain, pos);
+	else
+		snprintf(b, n, "%s:%s:rule:%d", table, chain, pos);
+}
+
 static int logged_in(void *ctx, const char *family, const char *table, const char *name)
 {
 	struct logged_by *l = ctx;
 	struct nl_analysis *a = l->a;
+	char where[400];
 	const struct nl_chain *ch = rsview_chain(l->v, l->dump, family, table, name);
 	int j;
 	if (ch && ch->sparse) {
@@ -174,7 +187,8 @@ static int logged_in(void *ctx, const char *family, const char *table, const cha
 		    rule_contradicts(r, &l->ev->pkt, why, sizeof why))
 			continue;
 		l->found++;
-		nl_diag(a, "logged by %s:%s:rule:%d (%s)", ch->table, ch->name, j + 1, r->text);
+		nft_name(where, sizeof where, family, ch->table, ch->name, j + 1);
+		nl_diag(a, "logged by %s (%s)", where, r->text);
 		/* the rules after it that the packet cannot match (another
 		 * address, port, interface) are passed over to the next it can */
 		{
@@ -187,18 +201,22 @@ static int logged_in(void *ctx, const char *family, const char *table, const cha
 					 j + 2, k);
 			else if (k == j + 2)
 				snprintf(skipped, sizeof skipped, " (rule %d does not match the packet)", j + 2);
+			if (k < ch->nrules)
+				nft_name(where, sizeof where, family, ch->table, ch->name, k + 1);
 			if (k < ch->nrules && ch->rules[k].uncond == 1 &&
-			    (!strcmp(ch->rules[k].target, "DROP") || !strcmp(ch->rules[k].target, "REJECT")))
-				nl_diag(a, "the next rule%s, %s:%s:rule:%d (%s), matches every packet: after the "
+			    (!strcasecmp(ch->rules[k].target, "DROP") ||
+			     !strcasecmp(ch->rules[k].target, "REJECT")))
+				nl_diag(a, "the next rule%s, %s (%s), matches every packet: after the "
 					   "LOG rule the packet was dropped there, unless an earlier rule decided "
-					   "first", skipped, ch->table, ch->name, k + 1, ch->rules[k].text);
+					   "first", skipped, where, ch->rules[k].text);
 			else if (k < ch->nrules)
-				nl_diag(a, "after it comes %s:%s:rule:%d (%s)%s; whether the packet matched it, "
-					   "natlog cannot tell from a LOG line", ch->table, ch->name, k + 1,
-					ch->rules[k].text, skipped);
+				nl_diag(a, "after it comes %s (%s)%s; whether the packet matched it, "
+					   "natlog cannot tell from a LOG line", where, ch->rules[k].text,
+					skipped);
 			else
-				nl_diag(a, "it is the last rule of %s %s%s, so the packet went on to %s",
-					ch->table, ch->name, k > j + 1 ? " that can match the packet" : "",
+				nl_diag(a, "it is the last rule of %s%s%s %s%s, so the packet went on to %s",
+					family[0] ? family : "", family[0] ? " " : "", ch->table, ch->name,
+					k > j + 1 ? " that can match the packet" : "",
 					ch->builtin && ch->policy[0] ? "the chain's policy" : "the calling chain");
 		}
 	}
@@ -291,13 +309,11 @@ static void logged_nat(struct nl_analysis *a, const struct nl_rsview *v)
  * store names the chains that hold LOG rules with a prefix, dump by dump
  * in view order, so that only those are read. Each LOG line of the packet
  * (one before DNAT and one in FORWARD, say) is looked up. */
-static int explain_logged(struct nl_store *s, const struct nl_packet_row *p,
-			  struct nl_analysis *a, const struct nl_rsview *v)
+static int logged_by_dumps(struct nl_store *s, struct nl_analysis *a, const struct nl_rsview *v,
+			   const struct nl_rsview *nv)
 {
-	size_t i, k;
+	size_t i, k, ndumps = (v ? v->ndumps : 0) + nv->ndumps;
 	int unfound = 0;
-	if (strcmp(p->source, "log") != 0 || !a->nlogs)
-		return 0;
 	a->ndiag = 0;	/* the trace analysis has nothing to say of it */
 	for (k = 0; k < a->nlogs; k++) {
 		struct logged_by l;
@@ -317,16 +333,23 @@ static int explain_logged(struct nl_store *s, const struct nl_packet_row *p,
 			if (store_log_chains(s, l.dump, logged_in, &l))
 				return -1;
 		}
-		if (l.pn && !l.found && v && v->ndumps && a->nlogs > 1)
+		/* nft's log statement prints the same line: its dumps too */
+		l.v = nv;
+		for (i = 0; l.pn && !l.found && i < nv->ndumps; i++) {
+			l.dump = nv->dumps[i].id;
+			if (store_log_chains(s, l.dump, logged_in, &l))
+				return -1;
+		}
+		if (l.pn && !l.found && ndumps && a->nlogs > 1)
 			nl_diag(a, "no LOG rule of the imported ruleset dump has the prefix '%.*s' (line %ld): "
 				   "natlog cannot tell which rule logged it",
 				(int)l.pn, l.ev->prefix, l.ev->line);
 		unfound |= l.pn && !l.found;
 	}
-	if (unfound && (a->nlogs == 1 || !v || !v->ndumps))
-		nl_diag(a, "%s", v && v->ndumps ? "no LOG rule of the imported ruleset dump has this prefix: natlog "
-						  "cannot tell which rule logged it"
-						: "no ruleset dump was imported: natlog cannot tell which rule logged it");
+	if (unfound && (a->nlogs == 1 || !ndumps))
+		nl_diag(a, "%s", ndumps ? "no LOG rule of the imported ruleset dump has this prefix: natlog "
+					  "cannot tell which rule logged it"
+					: "no ruleset dump was imported: natlog cannot tell which rule logged it");
 	logged_nat(a, v);
 	nl_diag(a, a->nlogs > 1 ? "natlog has only LOG lines of this packet: a LOG rule does not decide what "
 				  "happens to a packet, so its verdict is unknown; trace it (-j TRACE in the "
@@ -334,7 +357,23 @@ static int explain_logged(struct nl_store *s, const struct nl_packet_row *p,
 				: "natlog has only the LOG line of this packet: a LOG rule does not decide what "
 				  "happens to a packet, so its verdict is unknown; trace it (-j TRACE in the "
 				  "raw table) to know");
-	return v && rsview_failed(v) ? -1 : 0;	/* a chain could not be read */
+	/* a chain could not be read */
+	return (v && rsview_failed(v)) || rsview_failed(nv) ? -1 : 0;
+}
+
+/* What natlog can say of a packet it knows only from LOG lines, from the
+ * iptables dumps of its host and family (v) and its host's nft dumps. */
+static int explain_logged(struct nl_store *s, const struct nl_packet_row *p,
+			  struct nl_analysis *a, const struct nl_rsview *v)
+{
+	struct nl_rscache nrc;
+	int rc;
+	if (strcmp(p->source, "log") != 0 || !a->nlogs)
+		return 0;
+	memset(&nrc, 0, sizeof nrc);
+	rc = nl_load_rules(s, p, &nrc, 1) || logged_by_dumps(s, a, v, &nrc.v) ? -1 : 0;
+	rscache_free(&nrc);
+	return rc;
 }
 
 static void endpoint(char *b, size_t n, const char *addr, int port, int family)

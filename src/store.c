@@ -3579,7 +3579,8 @@ int store_log_chains(struct nl_store *s, int64_t ruleset_id,
 	static const char *sql =
 		"SELECT coalesce(c.family, ''), c.tbl, c.name FROM chains c JOIN (SELECT DISTINCT tbl, "
 		"chain, coalesce(family, '') AS f FROM rules WHERE ruleset_id = ?1 AND "
-		"instr(text, 'prefix \"') > 0 AND (target = 'LOG' OR instr(text, '-j LOG') > 0)) u "
+		"instr(text, 'prefix \"') > 0 AND (target = 'LOG' OR instr(text, '-j LOG') > 0 OR "
+		"instr(text, 'log prefix \"') > 0)) u "
 		"ON c.tbl = u.tbl AND c.name = u.chain AND coalesce(c.family, '') = u.f "
 		"WHERE c.ruleset_id = ?1 ORDER BY c.id";
 	sqlite3_stmt *st;

@@ -88,6 +88,14 @@ for f in dmesg.txt dmesg-T.txt messages; do
 done
 "$NATLOG" explain --trace "$web" > "$TMP/x.txt"
 check_grep "explain's text lists both lines under logged" "LOG 'fwd-in: '  in eth0 out eth1" "$TMP/x.txt"
+# the ARP lines come from the lab's nft arp table ("log prefix"): nft's log
+# statement prints the kernel's LOG line, so nft dumps name its rule too
+export NATLOG_DB="$TMP/dnat-nft.db"
+"$NATLOG" import -q "$D/dmesg.txt" "$D/nft-ruleset.txt"
+arp=$("$NATLOG" traces --json | python3 -c 'import json,sys; print([p["trace"] for p in json.load(sys.stdin) if p["family"] is None][0])')
+"$NATLOG" explain --json --trace "$arp" > "$TMP/x.json"
+check_json "an ARP line is said to be logged by the nft arp table's log rule, from the nft dump" \
+	'j["diagnosis"][:2] == ["logged by arp arplog in rule 1 (log prefix \"arp-in: \")", "it is the last rule of arp arplog in, so the packet went on to the chain\x27s policy"]' < "$TMP/x.json"
 if grep -q "other sources" "$TMP/x.txt"; then not_ok "its own LOG lines are not listed as other sources"; else ok "its own LOG lines are not listed as other sources"; fi
 
 # What must stay apart: one rule's lines of packets alike but for the

@@ -1347,4 +1347,26 @@ check_json "each '...' says what it hides, and each rule after the second is an 
 eq "the one rule before it is INPUT's first" "filter:INPUT:1" \
 	"$("$NATLOG" sql "SELECT group_concat(tbl || ':' || chain || ':' || position) FROM rules" | tail -n +2)"
 
+# firewalld#1055: STATE_INVALID_DROP lines of IPv6 ACKs on lo, and the
+# filter_INPUT chain `nft list chain` printed. nft's log statement prints
+# the same line as iptables' LOG, so nft dumps are searched for the rule
+# too: this chain has none of that prefix (LogDenied's rule is elsewhere),
+# which explain says, where it had said that no dump was imported.
+use fw1055
+check_status "the log lines and the listed chain import (its prompts reported, exit 3)" 3 \
+	"$NATLOG" import -q "$R/firewalld-1055-lo-invalid.log" "$R/firewalld-1055-filter-INPUT.nft"
+"$NATLOG" traces --json > "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id any < "$TMP/t.json")" > "$TMP/x.json"
+check_json "no log rule of the nft dump has the prefix: said so, not that no dump was imported" \
+	'any(d.startswith("no LOG rule of the imported ruleset dump has this prefix") for d in j["diagnosis"]) and not any("no ruleset dump was imported" in d for d in j["diagnosis"])' < "$TMP/x.json"
+# composed: the chain with firewalld's log rule before the invalid drop
+use fw1055log
+sed 's|^\t\tct state invalid drop$|\t\tct state invalid log prefix "STATE_INVALID_DROP: "\n\t\tct state invalid drop|' \
+	"$R/firewalld-1055-filter-INPUT.nft" > "$TMP/fw-log.nft"
+"$NATLOG" import -q "$R/firewalld-1055-lo-invalid.log" "$TMP/fw-log.nft" 2>/dev/null
+"$NATLOG" traces --json > "$TMP/t.json"
+"$NATLOG" explain --json --trace "$(first_id any < "$TMP/t.json")" > "$TMP/x.json"
+check_json "the nft log rule of that prefix is named, and the drop after it" \
+	'j["diagnosis"][:2] == ["logged by inet firewalld filter_INPUT rule 4 (ct state invalid log prefix \"STATE_INVALID_DROP: \")", "after it comes inet firewalld filter_INPUT rule 5 (ct state invalid drop); whether the packet matched it, natlog cannot tell from a LOG line"]' < "$TMP/x.json"
+
 finish
