@@ -235,6 +235,30 @@ static void caller_bracket(struct nl_cur *c)
 	*c = t;
 }
 
+/* "19:51:54 virthost kernel: ": a syslog header whose date a paste cut
+ * off; the clock alone, when a host and the kernel's tag follow it. */
+static int bare_clock(struct nl_cur *c)
+{
+	struct nl_cur t = *c;
+	const char *w;
+	size_t wn;
+	int hh, mm, ss;
+	if (!digits(&t, 2, &hh) || !cur_char(&t, ':') || !digits(&t, 2, &mm) ||
+	    !cur_char(&t, ':') || !digits(&t, 2, &ss) || hh > 23 || mm > 59 || ss > 60)
+		return 0;
+	if (cur_char(&t, '.'))
+		while (t.p < t.end && is_digit(*t.p))
+			t.p++;
+	{
+		struct nl_cur u = t;
+		if (!cur_spaces(&u) || !cur_word(&u, &w, &wn) || !cur_spaces(&u) ||
+		    !cur_lit(&u, "kernel:"))
+			return 0;
+	}
+	*c = t;
+	return 1;
+}
+
 /* "Mar  5 10:11:12[.345678]" (syslog, journal short and short-precise). */
 static int syslog_time(struct nl_cur *c)
 {
@@ -806,6 +830,9 @@ static const char *envelope_in(const char *s, size_t n, struct nl_event *ev, int
 		syslogish = 1;
 	} else if (unix_time(&c, &ev->wall_us)) {
 		tn = (size_t)(c.p - ts);
+		syslogish = 1;
+	} else if (bare_clock(&c)) {
+		tn = (size_t)(c.p - ts);	/* no date: no wall-clock time */
 		syslogish = 1;
 	} else {
 		ts = NULL;

@@ -141,6 +141,15 @@ static void test_log_prefixes(void)
 	CHECK_INT(c->ev[0].pkt.icmp_id, 3584);
 	CHECK_INT(c->ev[0].pkt.icmp_seq, 1);
 	CHECK_INT(c->ev[0].pkt.seq, -1);
+	/* an Ubuntu Forums paste whose syslog headers lost their date: the
+	 * host stays the host, the clock its time (no wall-clock time) */
+	c = feed(&nl_parser_klog, "log",
+		 "19:51:54 virthost kernel: [7680097.631224] IN=br1 OUT=br1  PHYSIN=tap0 PHYSOUT=eth1 SRC=192.168.3.251 DST=10.8.3.6 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=22 DPT=50614 WINDOW=14480 RES=0x00 ACK SYN URGP=0 ");
+	CHECK_INT(c->nev, 1);
+	CHECK_STR(c->ev[0].host, "virthost");
+	CHECK_STR(c->ev[0].time, "19:51:54");
+	CHECK_INT(c->ev[0].wall_us, -1);
+	CHECK(c->ev[0].uptime > 7680097.6 && c->ev[0].uptime < 7680097.7);
 	c = feed(&nl_parser_klog, "log",
 		 "Dec  1 03:35:44 localhost kernel: TRACE: nat:OUTPUT:rule:1 IN= OUT=calid55c454dfaa SRC=172.16.91.225 DST=172.20.219.80 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=45708 DF PROTO8 CODE=0 ID=3584 SEQ=1 UID=0 GID=0 ");
 	CHECK_INT(c->nev, 1);
