@@ -1392,12 +1392,24 @@ static int fragment_head(const char *s, size_t n)
 					    "ACK", "MAC", "MACSRC", "MACDST", "MACPROTO", "TC",
 					    "HOPLIMIT", "FLOWLBL", "UID", "GID", "MARK", "PHYSIN",
 					    "PHYSOUT", "TYPE", "CODE", "OUT", NULL };
-	size_t i = 0, start, k;
+	size_t i = 0, start, k, words = 0;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	start = i;
 	while (i < n && i - start < 9 && s[i] >= 'A' && s[i] <= 'Z')
 		i++;
+	/* "YN URGP=0 OPT (...)": TCP flag words (the first maybe cut), then
+	 * URGP=, which the kernel prints after them */
+	while (i < n && i > start && i - start <= 3 && s[i] == ' ' && words < 8) {
+		words++;
+		while (i < n && s[i] == ' ')
+			i++;
+		start = i;
+		while (i < n && i - start < 9 && s[i] >= 'A' && s[i] <= 'Z')
+			i++;
+	}
+	if (words && !(i - start == 4 && !memcmp(s + start, "URGP", 4)))
+		return 0;
 	if (i == start || i >= n || s[i] != '=')
 		return 0;
 	for (k = 0; keys[k]; k++)

@@ -141,6 +141,16 @@ static void test_log_prefixes(void)
 	CHECK_INT(c->ev[0].pkt.icmp_id, 3584);
 	CHECK_INT(c->ev[0].pkt.icmp_seq, 1);
 	CHECK_INT(c->ev[0].pkt.seq, -1);
+	/* a mail wrapped a LOG line inside its flags (LKML, 2007): the piece
+	 * that starts "YN URGP=0" is the rest of a line, not a skip; words
+	 * alike that end in no URGP= stay skipped */
+	c = feed(&nl_parser_klog, "log",
+		 "YN URGP=0 OPT (020405B40402080AFFFC4A360000000001030302)\n"
+		 "ACK PSH URGP=0 \n"
+		 "OK GO HOME\n");
+	CHECK_INT(c->nev, 0);
+	CHECK_INT(c->nerr, 2);
+	CHECK_INT(c->nskip, 1);
 	/* an Ubuntu Forums paste whose syslog headers lost their date: the
 	 * host stays the host, the clock its time (no wall-clock time) */
 	c = feed(&nl_parser_klog, "log",
