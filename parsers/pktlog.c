@@ -554,6 +554,14 @@ token:
 					return -1;
 			} else if (KEY("MAC")) {
 				nl_strlcpyn(p->mac, val, vn, sizeof p->mac);
+				if (vn >= sizeof p->mac) {
+					/* a tunnel's link header (6in4: 148 bytes) is
+					 * longer than kept: whole bytes, then "..." */
+					size_t keep = sizeof p->mac - 4;
+					while (keep > 0 && val[keep] != ':')
+						keep--;
+					memcpy(p->mac + keep, "...", 4);
+				}
 			} else if (KEY("MACSRC") || KEY("MACDST") || KEY("MACPROTO") ||
 				   KEY("VPROTO") || KEY("VID") || KEY("TUNNEL")) {
 				pktlog_extra_add(p, tok, tn);

@@ -141,6 +141,19 @@ static void test_log_prefixes(void)
 	CHECK_INT(c->ev[0].pkt.icmp_id, 3584);
 	CHECK_INT(c->ev[0].pkt.icmp_seq, 1);
 	CHECK_INT(c->ev[0].pkt.seq, -1);
+	/* a 6in4 tunnel's link header (Ubuntu Forums, 2011) is longer than the
+	 * MAC kept: cut after a whole byte, and marked so */
+	{
+		char line[900];
+		int k, o = snprintf(line, sizeof line, "[ 100.0] IN=sit1 OUT= MAC=");
+		for (k = 0; k < 148; k++)
+			o += snprintf(line + o, sizeof line - (size_t)o, "%s%02x", k ? ":" : "", k);
+		snprintf(line + o, sizeof line - (size_t)o, " TUNNEL=1.2.3.4->5.6.7.8 SRC=2001:db8::1 DST=2001:db8::2 LEN=104 TC=0 HOPLIMIT=64 FLOWLBL=0 PROTO=ICMPv6 TYPE=128 CODE=0 ID=1 SEQ=1 ");
+		c = feed(&nl_parser_klog, "log", line);
+		CHECK_INT(c->nev, 1);
+		CHECK_STR(c->ev[0].pkt.mac + strlen(c->ev[0].pkt.mac) - 6, ":28...");
+		CHECK_STR(c->ev[0].pkt.dst, "2001:db8::2");
+	}
 	/* a mail wrapped a LOG line inside its flags (LKML, 2007): the piece
 	 * that starts "YN URGP=0" is the rest of a line, not a skip; words
 	 * alike that end in no URGP= stay skipped */
