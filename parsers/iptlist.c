@@ -477,6 +477,15 @@ static int addr_column(const char *a, size_t n)
 	return !nl_addr_canon(a, slash ? (size_t)(slash - a) : n, NULL, canon, sizeof canon);
 }
 
+/* "...": three dots or more, and nothing else */
+static int all_dots(const char *w, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n && w[i] == '.'; i++)
+		;
+	return n >= 3 && i == n;
+}
+
 static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 {
 	const struct nl_sink *k = st->sink;
@@ -510,8 +519,7 @@ static int row_line(struct iptlist *st, const char *s, size_t n, long lineno)
 		return k->error(k->ctx, lineno, "a note or fence added to the paste, not a rule row: "
 				"it takes no rule position", s, n);
 	ch = &st->chains[st->nchains - 1];
-	if (nt == 1 && ((tl[0] >= 3 && strspn(tok[0], ".") == tl[0]) ||
-			(tl[0] == 3 && !memcmp(tok[0], "\xe2\x80\xa6", 3)))) {
+	if (nt == 1 && (all_dots(tok[0], tl[0]) || (tl[0] == 3 && !memcmp(tok[0], "\xe2\x80\xa6", 3)))) {
 		ch->trimmed = 1;
 		return k->error(k->ctx, lineno, "'...' (a trimmed paste): rows of the chain after it "
 				"are read only with their --line-numbers", s, n);

@@ -411,9 +411,12 @@ static int rest_of_rule(const char *s, size_t n)
 /* "...", "…", "[...]": a paste's elision, on a line of its own. */
 static int elision(const char *s, size_t n)
 {
+	size_t i;
 	if (n >= 2 && s[0] == '[' && s[n - 1] == ']')
 		s++, n -= 2;
-	return (n >= 3 && strspn(s, ".") == n) || (n == 3 && !memcmp(s, "\xe2\x80\xa6", 3));
+	for (i = 0; i < n && s[i] == '.'; i++)
+		;
+	return (n >= 3 && i == n) || (n == 3 && !memcmp(s, "\xe2\x80\xa6", 3));
 }
 
 /* What the rest says of the rule before it: its target, or the target's
