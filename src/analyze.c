@@ -1140,7 +1140,6 @@ int analyze_logged(struct nl_store *s, struct nl_packet_row *p, struct nl_rscach
 	return r;
 }
 
-/* One run of the analysis over the collected steps with view v. */
 /* One hook can come before another on a packet's way through. */
 static int hook_before(int a, int b)
 {
@@ -1181,6 +1180,7 @@ static int entered_hook(const struct nl_event *ev, int next_h, const char *next_
 	return found;
 }
 
+/* One run of the analysis over the collected steps with view v. */
 int analyze_steps(struct nl_store *s, struct nl_analysis *a, const struct nl_packet_row *p,
 		  const struct nl_rsview *v, int nft)
 {

@@ -160,7 +160,7 @@ struct logged_by {
 
 /* "filter:FORWARD:rule:3" for iptables, "inet firewalld filter_INPUT
  * rule 3" for nft, as the journey names steps. */
-static void nft_name(char *b, size_t n, const char *family, const char *table, const char *chain,
+static void rule_name(char *b, size_t n, const char *family, const char *table, const char *chain,
 		     int pos)
 {
 	if (family[0])
@@ -187,7 +187,7 @@ static int logged_in(void *ctx, const char *family, const char *table, const cha
 		    rule_contradicts(r, &l->ev->pkt, why, sizeof why))
 			continue;
 		l->found++;
-		nft_name(where, sizeof where, family, ch->table, ch->name, j + 1);
+		rule_name(where, sizeof where, family, ch->table, ch->name, j + 1);
 		nl_diag(a, "logged by %s (%s)", where, r->text);
 		/* the rules after it that the packet cannot match (another
 		 * address, port, interface) are passed over to the next it can */
@@ -202,7 +202,7 @@ static int logged_in(void *ctx, const char *family, const char *table, const cha
 			else if (k == j + 2)
 				snprintf(skipped, sizeof skipped, " (rule %d does not match the packet)", j + 2);
 			if (k < ch->nrules)
-				nft_name(where, sizeof where, family, ch->table, ch->name, k + 1);
+				rule_name(where, sizeof where, family, ch->table, ch->name, k + 1);
 			if (k < ch->nrules && ch->rules[k].uncond == 1 &&
 			    (!strcasecmp(ch->rules[k].target, "DROP") ||
 			     !strcasecmp(ch->rules[k].target, "REJECT")))
