@@ -869,11 +869,11 @@ int pktlog_parse(const char *msg, size_t n, struct nl_event *ev, struct nl_err *
 	if (ev->kind == NL_EV_LOG && memcmp(body, "IN=", 3) != 0 &&
 	    (!ev->prefix[0] || strchr(ev->prefix, '='))) {
 		const char *out = strstr(ev->prefix, "OUT=");
+		size_t wn = strcspn(ev->prefix, " ");
 		if (out && out > ev->prefix && out[-1] == ' ')
 			/* "XX=enp1s0 OUT= ...": the field before OUT= is not IN= */
 			return nl_err_set(err, "'%.*s' where the kernel prints IN= before OUT=: the "
-					  "line was altered or cut inside",
-					  (int)(strcspn(ev->prefix, " ") > 40 ? 40 : strcspn(ev->prefix, " ")),
+					  "line was altered or cut inside", (int)(wn > 40 ? 40 : wn),
 					  ev->prefix);
 		return nl_err_set(err, "the rest of a netfilter line broken in two (no prefix, IN= "
 				  "or OUT= before SRC=): its head is on a line before");

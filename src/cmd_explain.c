@@ -309,10 +309,11 @@ static void logged_nat(struct nl_analysis *a, const struct nl_rsview *v)
  * store names the chains that hold LOG rules with a prefix, dump by dump
  * in view order, so that only those are read. Each LOG line of the packet
  * (one before DNAT and one in FORWARD, say) is looked up. */
-static int logged_by_dumps(struct nl_store *s, struct nl_analysis *a, const struct nl_rsview *v,
-			   const struct nl_rsview *nv)
+static int logged_by_dumps(struct nl_store *s, const struct nl_packet_row *p,
+			   struct nl_analysis *a, const struct nl_rsview *v, struct nl_rscache *nrc)
 {
-	size_t i, k, ndumps = (v ? v->ndumps : 0) + nv->ndumps;
+	const struct nl_rsview *nv = &nrc->v;
+	size_t i, k, ndumps = v ? v->ndumps : 0;
 	int unfound = 0;
 	a->ndiag = 0;	/* the trace analysis has nothing to say of it */
 	for (k = 0; k < a->nlogs; k++) {
@@ -333,7 +334,13 @@ static int logged_by_dumps(struct nl_store *s, struct nl_analysis *a, const stru
 			if (store_log_chains(s, l.dump, logged_in, &l))
 				return -1;
 		}
-		/* nft's log statement prints the same line: its dumps too */
+		/* nft's log statement prints the same line: its dumps too,
+		 * read only when the iptables ones have no such rule */
+		if (l.pn && !l.found && !nrc->loaded) {
+			if (nl_load_rules(s, p, nrc, 1))
+				return -1;
+			ndumps += nv->ndumps;
+		}
 		l.v = nv;
 		for (i = 0; l.pn && !l.found && i < nv->ndumps; i++) {
 			l.dump = nv->dumps[i].id;
@@ -371,7 +378,7 @@ static int explain_logged(struct nl_store *s, const struct nl_packet_row *p,
 	if (strcmp(p->source, "log") != 0 || !a->nlogs)
 		return 0;
 	memset(&nrc, 0, sizeof nrc);
-	rc = nl_load_rules(s, p, &nrc, 1) || logged_by_dumps(s, a, v, &nrc.v) ? -1 : 0;
+	rc = logged_by_dumps(s, p, a, v, &nrc);
 	rscache_free(&nrc);
 	return rc;
 }
